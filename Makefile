@@ -1,0 +1,117 @@
+# cibscan - build, test, fuzz, bench.
+#
+#   make                      build ./cibscan
+#   make check                unit tests, golden CLI tests
+#   make check SAN=address,undefined
+#   make fuzz [FUZZ_SECONDS=20]
+#   make bench
+#
+# Every .c under core/ collectors/ features/ model/ goes into one static
+# library; cli/ holds main(); tests/test_*.c are cmocka programs; fuzz/fuzz_*.c
+# are libFuzzer targets; data/*.csv are embedded as C arrays.
+
+CC ?= cc
+SAN ?=
+OPT ?= -O2
+BUILD ?= build$(if $(SAN),-san)
+
+PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lexttextcat-2.0
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings \
+	-Wno-format-truncation
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(PKG_CFLAGS) \
+	-I. -I$(BUILD)/gen $(CFLAGS)
+LDFLAGS_ALL := $(LDFLAGS)
+ifneq ($(SAN),)
+CFLAGS_ALL += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS_ALL += -fsanitize=$(SAN)
+endif
+LIBS := $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c))
+DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt))
+GEN_SRC := $(patsubst data/%,$(BUILD)/gen/data_%.c,$(DATA_SRC))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN_SRC:.c=.o)
+CLI_SRC := $(sort $(wildcard cli/*.c))
+CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+LIBA := $(BUILD)/libcibscan.a
+BIN := $(BUILD)/cibscan
+
+.PHONY: all check unit golden fuzz bench clean deps
+all: $(BIN)
+	@ln -sf $(BIN) cibscan
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# data/foo.csv -> const char data_foo_csv[] (NUL-terminated) + length
+$(BUILD)/gen/data_%.c: data/% scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $< $@
+
+$(BUILD)/gen/data_%.o: $(BUILD)/gen/data_%.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS) $(CMOCKA_LIBS)
+
+check: $(BIN) $(TEST_BIN)
+	@ln -sf $(BIN) cibscan
+	sh tests/run.sh $(BUILD)
+
+# libFuzzer needs clang; built apart from the normal objects.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -I. -Ibuild-fuzz/gen $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined
+FUZZ_LIB_SRC := $(LIB_SRC) $(patsubst data/%,build-fuzz/gen/data_%.c,$(DATA_SRC))
+FUZZ_SECONDS ?= 15
+
+build-fuzz/gen/data_%.c: data/% scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $< $@
+
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(patsubst data/%,build-fuzz/gen/data_%.c,$(DATA_SRC))
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lm -lpthread
+
+fuzz: $(FUZZ_BIN)
+	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+bench: $(BIN)
+	sh bench/run.sh $(BIN)
+
+deps:
+	sh scripts/install-deps.sh
+
+clean:
+	rm -rf build build-san build-fuzz cibscan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# The README's two commands. Both install what is missing first, then
+# re-enter make so pkg-config sees the freshly installed libraries.
+.PHONY: demo test
+demo:
+	sh scripts/install-deps.sh
+	$(MAKE) all
+	sh scripts/demo.sh $(BUILD)/cibscan
+
+test:
+	sh scripts/test.sh

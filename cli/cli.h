@@ -1,0 +1,101 @@
+/* cli.h - what every subcommand shares: exit codes, messages, loading input
+ * files into a dataset with the common input options. */
+#ifndef CIB_CLI_H
+#define CIB_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "core/dataset.h"
+#include "core/diag.h"
+#include "collectors/ingest.h"
+
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_DATA = 1,   /* bad input data */
+	CLI_EXIT_USAGE = 2,  /* bad command line */
+	CLI_EXIT_SYSTEM = 3, /* I/O, memory, library failure */
+};
+
+/* "cibscan: <msg>" to stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+/* "cibscan: warning: <msg>" to stderr. */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* Exit code for a library error. */
+int cli_exit_for(enum cib_err err);
+
+/* Whether progress should be shown (stderr is a terminal). */
+int cli_progress(void);
+
+/* Prints a usage error and "try 'cibscan CMD --help'"; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* Common input options: --format NAME, --strict, --max-record BYTES. */
+struct cli_input {
+	enum cib_format format;
+	struct ingest_opts opts;
+};
+
+#define CLI_INPUT_OPT_FORMAT 0x1001
+#define CLI_INPUT_OPT_STRICT 0x1002
+#define CLI_INPUT_OPT_MAXREC 0x1003
+#define CLI_INPUT_OPT_MAXDOC 0x1004
+
+/* Entries to put in a command's struct option table. */
+#define CLI_INPUT_OPTIONS                                                  \
+	{ "format", required_argument, NULL, CLI_INPUT_OPT_FORMAT },       \
+	{ "strict", no_argument, NULL, CLI_INPUT_OPT_STRICT },             \
+	{ "max-record", required_argument, NULL, CLI_INPUT_OPT_MAXREC },   \
+	{ "max-document", required_argument, NULL, CLI_INPUT_OPT_MAXDOC }
+
+#define CLI_INPUT_HELP                                                       \
+	"  --format NAME        input format (default: detect; see 'cibscan "    \
+	"formats')\n"                                                            \
+	"  --strict             stop at the first malformed record\n"           \
+	"  --max-record BYTES   longest accepted line or row (default 64M)\n"  \
+	"  --max-document BYTES largest accepted JSON document (default 2G)\n"
+
+void cli_input_init(struct cli_input *ci);
+/* Handles a getopt result if it is an input option: returns 1 if handled,
+ * 0 if not, -1 on a bad argument (message printed). */
+int cli_input_option(struct cli_input *ci, const char *cmd, int c,
+		     const char *arg);
+
+/* Parses a size like "64M", "2G", "100000"; -1 on error. */
+int cli_parse_size(const char *s, size_t *out);
+/* Parses a long integer fully; -1 on error. */
+int cli_parse_long(const char *s, long *out);
+/* Parses a double fully; -1 on error. */
+int cli_parse_double(const char *s, double *out);
+
+/* A loaded dataset with its ingest state. */
+struct cli_data {
+	struct dataset ds;
+	struct diag diag;
+	struct ingest in;
+};
+
+/* Reads every file into d (initialised here). Prints errors itself.
+ * Returns an exit code; on failure d is released. With `quiet` unset, a
+ * summary of malformed records goes to stderr. */
+int cli_load(struct cli_data *d, const struct cli_input *ci,
+	     char *const *files, int nfiles, int quiet);
+void cli_data_release(struct cli_data *d);
+
+/* Prints "cibscan: warning: N malformed records skipped (...)" lines. */
+void cli_diag_summary(const struct diag *dg);
+
+#endif

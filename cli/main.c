@@ -1,0 +1,87 @@
+/* main.c - cibscan's entry point: library setup, then the subcommand table.
+ *
+ * igraph and GSL abort on error by default; both are switched to
+ * report-and-return before anything else runs, and every call's status is
+ * checked where it is made.
+ */
+#include <gsl/gsl_errno.h>
+#include <igraph.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define CIBSCAN_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "score", cmd_score, "score accounts and clusters for coordinated inauthentic behaviour" },
+	{ "flag", cmd_flag, "write only the flagged accounts (for enforcement pipelines)" },
+	{ "explain", cmd_explain, "show every feature, edge and reason for one account" },
+	{ "features", cmd_features, "write the per-account evidence table" },
+	{ "report", cmd_report, "write a self-contained HTML evidence report" },
+	{ "review", cmd_review, "batch review of flagged accounts in a shared SQLite store" },
+	{ "train", cmd_train, "fit the scoring model on labelled accounts" },
+	{ "inspect", cmd_inspect, "summarise what was read from input files" },
+	{ "convert", cmd_convert, "convert any supported input to normalised JSONL" },
+	{ "collect", cmd_collect, "fetch account and post data from platform APIs" },
+	{ "synth", cmd_synth, "generate a synthetic IO-archive export with ground truth" },
+	{ "formats", cmd_formats, "list the supported input formats" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: cibscan <command> [options] [FILE...]\n\n"
+		   "Detects coordinated inauthentic behaviour in social media "
+		   "exports.\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'cibscan <command> --help' describes a command's "
+		   "options.\nexit codes: 0 ok, 1 data error, 2 usage error, "
+		   "3 system error\n");
+}
+
+static int finish(int code)
+{
+	/* a full disk or closed pipe on stdout must not look like success */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("error writing to standard output");
+		return code ? code : CLI_EXIT_SYSTEM;
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	igraph_set_error_handler(igraph_error_handler_printignore);
+	igraph_set_warning_handler(igraph_warning_handler_ignore);
+	gsl_set_error_handler_off();
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return finish(CLI_EXIT_OK);
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("cibscan %s\n", CIBSCAN_VERSION);
+		return finish(CLI_EXIT_OK);
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return finish(commands[i].fn(argc - 1, argv + 1));
+	cli_error("'%s' is not a cibscan command", argv[1]);
+	fprintf(stderr, "try 'cibscan --help'\n");
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,18 @@
+/* xapi.h - X API v2 pages and v1.1 tweet lines, JSON or JSONL.
+ *
+ * sniff: given up to SOURCE_PEEK first bytes (possibly cut mid-record),
+ * returns 0 (not this format) to 100 (certain).
+ * read: reads the whole source into in->ds through ingest_add_post /
+ * ingest_add_account, reporting bad records with ingest_bad().
+ */
+#ifndef CIB_XAPI_H
+#define CIB_XAPI_H
+
+#include <stddef.h>
+
+#include "ingest.h"
+
+int xapi_sniff(const char *head, size_t n);
+enum cib_err xapi_read(struct ingest *in, struct source *src);
+
+#endif

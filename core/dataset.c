@@ -1,0 +1,529 @@
+/* dataset.c - columnar accounts and posts with (platform, id) indexes.
+ *
+ * Invariants: every column of a table has `cap` elements allocated and `n`
+ * used; post.ent_off[j+1] - post.ent_off[j] is post j's entity count; the
+ * two hash tables map (platform, string id) to a row and are at most half
+ * full.
+ */
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const platform_names[] = {
+#define CIB_PLAT_NAME(name, str) str,
+	CIB_PLATFORM_MAP(CIB_PLAT_NAME)
+#undef CIB_PLAT_NAME
+};
+
+static const char *const kind_names[] = { "original", "repost", "reply",
+					  "quote" };
+
+const char *platform_name(enum platform p)
+{
+	if ((unsigned)p >= PLATFORM__COUNT)
+		return "unknown";
+	return platform_names[p];
+}
+
+enum platform platform_from_name(const char *name)
+{
+	if (!name)
+		return PLATFORM_UNKNOWN;
+	if (strcmp(name, "twitter") == 0)
+		return PLATFORM_X;
+	for (int i = 0; i < PLATFORM__COUNT; i++)
+		if (strcmp(name, platform_names[i]) == 0)
+			return (enum platform)i;
+	return PLATFORM_UNKNOWN;
+}
+
+const char *post_kind_name(enum post_kind k)
+{
+	if ((unsigned)k >= POST_KIND__COUNT)
+		return "original";
+	return kind_names[k];
+}
+
+int post_kind_from_name(const char *name)
+{
+	for (int i = 0; i < POST_KIND__COUNT; i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void account_rec_init(struct account_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->created = TIME_NONE;
+	r->followers = COUNT_NONE;
+	r->following = COUNT_NONE;
+	r->seen_at = TIME_NONE;
+}
+
+void post_rec_init(struct post_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->time = TIME_NONE;
+	r->likes = r->reposts = r->replies = r->quotes = COUNT_NONE;
+}
+
+void dataset_init(struct dataset *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	strpool_init(&ds->strings);
+}
+
+void dataset_release(struct dataset *ds)
+{
+	if (!ds)
+		return;
+	strpool_release(&ds->strings);
+	free(ds->acc.platform);
+	free(ds->acc.id);
+	free(ds->acc.handle);
+	free(ds->acc.name);
+	free(ds->acc.description);
+	free(ds->acc.location);
+	free(ds->acc.lang);
+	free(ds->acc.created);
+	free(ds->acc.followers);
+	free(ds->acc.following);
+	free(ds->acc.n_changes);
+	free(ds->post.id);
+	free(ds->post.account);
+	free(ds->post.time);
+	free(ds->post.text);
+	free(ds->post.lang);
+	free(ds->post.client);
+	free(ds->post.kind);
+	free(ds->post.flags);
+	free(ds->post.ref_post);
+	free(ds->post.ref_account);
+	free(ds->post.likes);
+	free(ds->post.reposts);
+	free(ds->post.replies);
+	free(ds->post.quotes);
+	free(ds->post.ent_off);
+	free(ds->ent.str);
+	free(ds->ent.type);
+	free(ds->change.account);
+	free(ds->change.field);
+	free(ds->change.old_value);
+	free(ds->change.new_value);
+	free(ds->change.time);
+	free(ds->acc_slots);
+	free(ds->post_slots);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* Reallocates each column in `cols` (pointers to the column pointers) to
+ * `ncap` elements of the matching size. On failure the columns that did
+ * grow keep their larger size, which is harmless: cap is only raised when
+ * all succeed. */
+static int grow_columns(void **const *cols, const size_t *sizes, size_t ncols,
+			size_t ncap)
+{
+	for (size_t i = 0; i < ncols; i++) {
+		void *p = realloc(*cols[i], ncap * sizes[i]);
+
+		if (!p)
+			return -1;
+		*cols[i] = p;
+	}
+	return 0;
+}
+
+static size_t next_cap(size_t cap)
+{
+	return cap ? cap + cap / 2 + 1024 : 1024;
+}
+
+static enum cib_err grow_accounts(struct dataset *ds)
+{
+	void **const cols[] = {
+		(void **)&ds->acc.platform,    (void **)&ds->acc.id,
+		(void **)&ds->acc.handle,      (void **)&ds->acc.name,
+		(void **)&ds->acc.description, (void **)&ds->acc.location,
+		(void **)&ds->acc.lang,	       (void **)&ds->acc.created,
+		(void **)&ds->acc.followers,   (void **)&ds->acc.following,
+		(void **)&ds->acc.n_changes,
+	};
+	const size_t sizes[] = { 1, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4 };
+	size_t ncap = next_cap(ds->acc.cap);
+
+	if (ncap > UINT32_MAX - 1)
+		return CIB_ETOOBIG;
+	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap))
+		return CIB_ENOMEM;
+	ds->acc.cap = ncap;
+	return CIB_OK;
+}
+
+static enum cib_err grow_posts(struct dataset *ds)
+{
+	void **const cols[] = {
+		(void **)&ds->post.id,	    (void **)&ds->post.account,
+		(void **)&ds->post.time,    (void **)&ds->post.text,
+		(void **)&ds->post.lang,    (void **)&ds->post.client,
+		(void **)&ds->post.kind,    (void **)&ds->post.flags,
+		(void **)&ds->post.ref_post, (void **)&ds->post.ref_account,
+		(void **)&ds->post.likes,   (void **)&ds->post.reposts,
+		(void **)&ds->post.replies, (void **)&ds->post.quotes,
+	};
+	const size_t sizes[] = { 4, 4, 8, 4, 4, 4, 1, 1, 4, 4, 4, 4, 4, 4 };
+	size_t ncap = next_cap(ds->post.cap);
+	uint64_t *off;
+
+	if (ncap > UINT32_MAX - 1)
+		return CIB_ETOOBIG;
+	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap))
+		return CIB_ENOMEM;
+	off = realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
+	if (!off)
+		return CIB_ENOMEM;
+	if (ds->post.cap == 0)
+		off[0] = 0;
+	ds->post.ent_off = off;
+	ds->post.cap = ncap;
+	return CIB_OK;
+}
+
+static enum cib_err grow_entities(struct dataset *ds, size_t need)
+{
+	size_t ncap = ds->ent.cap;
+	uint32_t *s;
+	uint8_t *t;
+
+	while (ncap < need)
+		ncap = next_cap(ncap);
+	s = realloc(ds->ent.str, ncap * sizeof(*s));
+	if (!s)
+		return CIB_ENOMEM;
+	ds->ent.str = s;
+	t = realloc(ds->ent.type, ncap * sizeof(*t));
+	if (!t)
+		return CIB_ENOMEM;
+	ds->ent.type = t;
+	ds->ent.cap = ncap;
+	return CIB_OK;
+}
+
+static uint64_t key_hash(enum platform p, uint32_t id)
+{
+	uint64_t x = ((uint64_t)p << 32) | id;
+
+	/* splitmix64 finaliser: cheap and well mixed */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Finds the slot of (p, id) in a table whose rows are described by
+ * (plat_col, id_col); returns the slot index (empty or matching). */
+static size_t table_probe(const uint32_t *slots, size_t nslots,
+			  const uint8_t *plat_col, const uint32_t *id_col,
+			  enum platform p, uint32_t id)
+{
+	size_t mask = nslots - 1;
+	size_t j = key_hash(p, id) & mask;
+
+	while (slots[j] != UINT32_MAX) {
+		uint32_t row = slots[j];
+
+		if (id_col[row] == id && plat_col[row] == (uint8_t)p)
+			return j;
+		j = (j + 1) & mask;
+	}
+	return j;
+}
+
+static enum cib_err table_grow(uint32_t **slots, size_t *nslots, size_t nrows,
+			       const uint8_t *plat_col, const uint32_t *id_col,
+			       const uint32_t *row_plat_from_acc,
+			       const uint8_t *acc_plat)
+{
+	size_t n = *nslots ? *nslots * 2 : 4096;
+	uint32_t *s = malloc(n * sizeof(*s));
+
+	if (!s)
+		return CIB_ENOMEM;
+	memset(s, 0xff, n * sizeof(*s));
+	for (size_t r = 0; r < nrows; r++) {
+		enum platform p = row_plat_from_acc
+					  ? (enum platform)acc_plat[row_plat_from_acc[r]]
+					  : (enum platform)plat_col[r];
+		size_t j = key_hash(p, id_col[r]) & (n - 1);
+
+		while (s[j] != UINT32_MAX)
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)r;
+	}
+	free(*slots);
+	*slots = s;
+	*nslots = n;
+	return CIB_OK;
+}
+
+uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
+			      uint32_t id)
+{
+	size_t j;
+
+	if (ds->acc_nslots == 0 || id == STR_NONE)
+		return UINT32_MAX;
+	j = table_probe(ds->acc_slots, ds->acc_nslots, ds->acc.platform,
+			ds->acc.id, p, id);
+	return ds->acc_slots[j];
+}
+
+/* Posts store their platform through their account, so probing compares the
+ * account's platform. */
+static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
+{
+	size_t mask = ds->post_nslots - 1;
+	size_t j = key_hash(p, id) & mask;
+
+	while (ds->post_slots[j] != UINT32_MAX) {
+		uint32_t row = ds->post_slots[j];
+
+		if (ds->post.id[row] == id &&
+		    ds->acc.platform[ds->post.account[row]] == (uint8_t)p)
+			return j;
+		j = (j + 1) & mask;
+	}
+	return j;
+}
+
+uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
+			   uint32_t id)
+{
+	if (ds->post_nslots == 0 || id == STR_NONE)
+		return UINT32_MAX;
+	return ds->post_slots[post_probe(ds, p, id)];
+}
+
+enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
+{
+	if (!s || !*s) {
+		*id = STR_NONE;
+		return CIB_OK;
+	}
+	return strpool_intern(&ds->strings, s, strlen(s), id);
+}
+
+static enum cib_err record_change(struct dataset *ds, uint32_t acc,
+				  enum acc_field field, uint32_t old_value,
+				  uint32_t new_value, int64_t when)
+{
+	if (ds->change.n == ds->change.cap) {
+		size_t ncap = next_cap(ds->change.cap);
+		void **const cols[] = {
+			(void **)&ds->change.account, (void **)&ds->change.field,
+			(void **)&ds->change.old_value,
+			(void **)&ds->change.new_value, (void **)&ds->change.time,
+		};
+		const size_t sizes[] = { 4, 1, 4, 4, 8 };
+
+		if (grow_columns(cols, sizes, 5, ncap))
+			return CIB_ENOMEM;
+		ds->change.cap = ncap;
+	}
+	ds->change.account[ds->change.n] = acc;
+	ds->change.field[ds->change.n] = (uint8_t)field;
+	ds->change.old_value[ds->change.n] = old_value;
+	ds->change.new_value[ds->change.n] = new_value;
+	ds->change.time[ds->change.n] = when;
+	ds->change.n++;
+	ds->acc.n_changes[acc]++;
+	return CIB_OK;
+}
+
+/* Merges a string field: fills an unknown value, records a differing one. */
+static enum cib_err merge_str(struct dataset *ds, uint32_t acc, uint32_t *col,
+			      enum acc_field field, const char *value,
+			      int64_t when)
+{
+	uint32_t id;
+	enum cib_err err = dataset_intern(ds, value, &id);
+
+	if (err || id == STR_NONE)
+		return err;
+	if (col[acc] == STR_NONE) {
+		col[acc] = id;
+		return CIB_OK;
+	}
+	if (col[acc] != id) {
+		err = record_change(ds, acc, field, col[acc], id, when);
+		col[acc] = id;
+	}
+	return err;
+}
+
+static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
+					  uint32_t id, uint32_t *idx, int *fresh)
+{
+	size_t j;
+	uint32_t row;
+	enum cib_err err;
+
+	*fresh = 0;
+	if ((ds->acc.n + 1) * 2 > ds->acc_nslots) {
+		err = table_grow(&ds->acc_slots, &ds->acc_nslots, ds->acc.n,
+				 ds->acc.platform, ds->acc.id, NULL, NULL);
+		if (err)
+			return err;
+	}
+	j = table_probe(ds->acc_slots, ds->acc_nslots, ds->acc.platform,
+			ds->acc.id, p, id);
+	if (ds->acc_slots[j] != UINT32_MAX) {
+		*idx = ds->acc_slots[j];
+		return CIB_OK;
+	}
+	if (ds->acc.n == ds->acc.cap) {
+		err = grow_accounts(ds);
+		if (err)
+			return err;
+	}
+	row = (uint32_t)ds->acc.n++;
+	ds->acc.platform[row] = (uint8_t)p;
+	ds->acc.id[row] = id;
+	ds->acc.handle[row] = ds->acc.name[row] = STR_NONE;
+	ds->acc.description[row] = ds->acc.location[row] = STR_NONE;
+	ds->acc.lang[row] = STR_NONE;
+	ds->acc.created[row] = TIME_NONE;
+	ds->acc.followers[row] = ds->acc.following[row] = COUNT_NONE;
+	ds->acc.n_changes[row] = 0;
+	ds->acc_slots[j] = row;
+	*idx = row;
+	*fresh = 1;
+	return CIB_OK;
+}
+
+enum cib_err dataset_add_account(struct dataset *ds,
+				 const struct account_rec *rec, uint32_t *idx)
+{
+	uint32_t id, row;
+	int fresh;
+	enum cib_err err;
+
+	if (!rec->id || !*rec->id)
+		return CIB_EPARSE;
+	err = dataset_intern(ds, rec->id, &id);
+	if (err)
+		return err;
+	err = account_lookup_or_add(ds, rec->platform, id, &row, &fresh);
+	if (err)
+		return err;
+	if ((err = merge_str(ds, row, ds->acc.handle, ACC_FIELD_HANDLE,
+			     rec->handle, rec->seen_at)) ||
+	    (err = merge_str(ds, row, ds->acc.name, ACC_FIELD_NAME, rec->name,
+			     rec->seen_at)) ||
+	    (err = merge_str(ds, row, ds->acc.description,
+			     ACC_FIELD_DESCRIPTION, rec->description,
+			     rec->seen_at)) ||
+	    (err = merge_str(ds, row, ds->acc.location, ACC_FIELD_LOCATION,
+			     rec->location, rec->seen_at)) ||
+	    (err = merge_str(ds, row, ds->acc.lang, ACC_FIELD_LANG, rec->lang,
+			     rec->seen_at)))
+		return err;
+	if (rec->created != TIME_NONE)
+		ds->acc.created[row] = rec->created;
+	/* counts grow over time: keep the latest observation we are given */
+	if (rec->followers != COUNT_NONE)
+		ds->acc.followers[row] = rec->followers;
+	if (rec->following != COUNT_NONE)
+		ds->acc.following[row] = rec->following;
+	if (idx)
+		*idx = row;
+	return CIB_OK;
+}
+
+static int32_t clamp_count(int64_t v)
+{
+	if (v < 0)
+		return COUNT_NONE;
+	return v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
+enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
+			      int *added)
+{
+	uint32_t id, acc_id, acc, row;
+	int fresh;
+	size_t j;
+	enum cib_err err;
+
+	if (added)
+		*added = 0;
+	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
+	    rec->time == TIME_NONE)
+		return CIB_EPARSE;
+	if ((err = dataset_intern(ds, rec->id, &id)) ||
+	    (err = dataset_intern(ds, rec->account_id, &acc_id)))
+		return err;
+	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
+	if (err)
+		return err;
+	if ((ds->post.n + 1) * 2 > ds->post_nslots) {
+		err = table_grow(&ds->post_slots, &ds->post_nslots, ds->post.n,
+				 NULL, ds->post.id, ds->post.account,
+				 ds->acc.platform);
+		if (err)
+			return err;
+	}
+	j = post_probe(ds, rec->platform, id);
+	if (ds->post_slots[j] != UINT32_MAX) {
+		ds->n_duplicate_posts++;
+		return CIB_OK;
+	}
+	if (ds->post.n == ds->post.cap) {
+		err = grow_posts(ds);
+		if (err)
+			return err;
+	}
+	if (ds->ent.n + rec->n_ent > ds->ent.cap) {
+		err = grow_entities(ds, ds->ent.n + rec->n_ent);
+		if (err)
+			return err;
+	}
+	row = (uint32_t)ds->post.n;
+	ds->post.id[row] = id;
+	ds->post.account[row] = acc;
+	ds->post.time[row] = rec->time;
+	if ((err = dataset_intern(ds, rec->text, &ds->post.text[row])) ||
+	    (err = dataset_intern(ds, rec->lang, &ds->post.lang[row])) ||
+	    (err = dataset_intern(ds, rec->client, &ds->post.client[row])) ||
+	    (err = dataset_intern(ds, rec->ref_post, &ds->post.ref_post[row])) ||
+	    (err = dataset_intern(ds, rec->ref_account,
+				  &ds->post.ref_account[row])))
+		return err;
+	ds->post.kind[row] = (uint8_t)rec->kind;
+	ds->post.flags[row] = (uint8_t)rec->flags;
+	ds->post.likes[row] = clamp_count(rec->likes);
+	ds->post.reposts[row] = clamp_count(rec->reposts);
+	ds->post.replies[row] = clamp_count(rec->replies);
+	ds->post.quotes[row] = clamp_count(rec->quotes);
+	for (size_t k = 0; k < rec->n_ent; k++) {
+		uint32_t s;
+
+		err = dataset_intern(ds, rec->ent_str[k], &s);
+		if (err)
+			return err;
+		if (s == STR_NONE)
+			continue;
+		ds->ent.str[ds->ent.n] = s;
+		ds->ent.type[ds->ent.n] = (uint8_t)rec->ent_type[k];
+		ds->ent.n++;
+	}
+	ds->post.ent_off[row + 1] = ds->ent.n;
+	ds->post_slots[j] = row;
+	ds->post.n++;
+	if (added)
+		*added = 1;
+	return CIB_OK;
+}

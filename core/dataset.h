@@ -1,0 +1,181 @@
+/* dataset.h - the one in-memory data model every stage reads.
+ *
+ * Columns, not structs: account i's handle is `ds->acc.handle[i]`, post j's
+ * time is `ds->post.time[j]`. Strings are ids into `ds->strings`. Entities
+ * (URLs, hashtags, mentions) are a CSR list: post j's entities are
+ * `ent.str[k]`, `ent.type[k]` for k in [post.ent_off[j], post.ent_off[j+1]).
+ *
+ * Ownership: the dataset owns everything it points to; callers own the
+ * `struct dataset` itself (dataset_init/dataset_release).
+ *
+ * Identity: an account is (platform, platform id); a post is (platform,
+ * platform post id). Adding a post whose key exists is reported as a
+ * duplicate and not stored twice, so several overlapping exports merge.
+ */
+#ifndef CIB_DATASET_H
+#define CIB_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "strpool.h"
+
+#define TIME_NONE INT64_MIN
+#define COUNT_NONE (-1)
+
+#define CIB_PLATFORM_MAP(M)      \
+	M(UNKNOWN, "unknown")    \
+	M(X, "x")                \
+	M(MASTODON, "mastodon")  \
+	M(BLUESKY, "bluesky")    \
+	M(REDDIT, "reddit")      \
+	M(TELEGRAM, "telegram")  \
+	M(FACEBOOK, "facebook")  \
+	M(INSTAGRAM, "instagram") \
+	M(YOUTUBE, "youtube")    \
+	M(OTHER, "other")
+
+enum platform {
+#define CIB_PLAT_ENUM(name, str) PLATFORM_##name,
+	CIB_PLATFORM_MAP(CIB_PLAT_ENUM)
+#undef CIB_PLAT_ENUM
+	PLATFORM__COUNT
+};
+
+/* "x", "mastodon", ...; never NULL. */
+const char *platform_name(enum platform p);
+/* PLATFORM_UNKNOWN when `name` is not one of platform_name()'s strings
+ * ("twitter" is accepted for x). */
+enum platform platform_from_name(const char *name);
+
+enum post_kind {
+	POST_ORIGINAL = 0,
+	POST_REPOST = 1,
+	POST_REPLY = 2,
+	POST_QUOTE = 3,
+	POST_KIND__COUNT
+};
+
+const char *post_kind_name(enum post_kind k);
+/* Returns -1 for an unknown name. */
+int post_kind_from_name(const char *name);
+
+enum entity_type { ENT_URL = 0, ENT_HASHTAG = 1, ENT_MENTION = 2 };
+
+/* post.flags bits */
+#define POST_TIME_MINUTES 0x01 /* source gives minutes only (IO archive) */
+
+/* The account fields collectors fill; STR_NONE / TIME_NONE / COUNT_NONE for
+ * "unknown". Strings are raw bytes, not interned yet. */
+struct account_rec {
+	enum platform platform;
+	const char *id; /* required */
+	const char *handle, *name, *description, *location, *lang;
+	int64_t created;
+	int64_t followers, following;
+	int64_t seen_at; /* when these fields were observed, or TIME_NONE */
+};
+
+/* The post fields collectors fill. */
+struct post_rec {
+	enum platform platform;
+	const char *id;         /* required */
+	const char *account_id; /* required: the author's platform id */
+	int64_t time;           /* UTC seconds; required */
+	const char *text, *lang, *client;
+	enum post_kind kind;
+	const char *ref_post;    /* reposted / replied-to / quoted post id */
+	const char *ref_account; /* that post's author id */
+	int64_t likes, reposts, replies, quotes;
+	unsigned flags;
+	/* entities: parallel arrays of n_ent strings and types */
+	const char *const *ent_str;
+	const enum entity_type *ent_type;
+	size_t n_ent;
+};
+
+/* A change of an account field seen between records (handle renamed etc.). */
+enum acc_field { ACC_FIELD_HANDLE, ACC_FIELD_NAME, ACC_FIELD_DESCRIPTION,
+		 ACC_FIELD_LOCATION, ACC_FIELD_LANG };
+
+struct dataset {
+	struct strpool strings;
+
+	struct {
+		size_t n, cap;
+		uint8_t *platform;
+		uint32_t *id, *handle, *name, *description, *location, *lang;
+		int64_t *created, *followers, *following;
+		uint32_t *n_changes; /* how many field changes were recorded */
+	} acc;
+
+	struct {
+		size_t n, cap;
+		uint32_t *id;
+		uint32_t *account; /* account index */
+		int64_t *time;
+		uint32_t *text, *lang, *client;
+		uint8_t *kind, *flags;
+		uint32_t *ref_post, *ref_account; /* string ids */
+		int32_t *likes, *reposts, *replies, *quotes; /* COUNT_NONE */
+		uint64_t *ent_off; /* n + 1 entries once n > 0 */
+	} post;
+
+	struct {
+		size_t n, cap;
+		uint32_t *str;
+		uint8_t *type;
+	} ent;
+
+	struct {
+		size_t n, cap;
+		uint32_t *account;
+		uint8_t *field;
+		uint32_t *old_value, *new_value;
+		int64_t *time; /* TIME_NONE when unknown */
+	} change;
+
+	size_t n_duplicate_posts; /* posts skipped because their key existed */
+
+	/* private: (platform, id) -> index hash tables */
+	uint32_t *acc_slots;
+	size_t acc_nslots;
+	uint32_t *post_slots;
+	size_t post_nslots;
+};
+
+void dataset_init(struct dataset *ds);
+void dataset_release(struct dataset *ds);
+
+/* Adds or updates an account. When the account exists, unknown fields are
+ * filled in and differing known fields are recorded as changes. The index
+ * is stored in *idx (may be NULL). */
+enum cib_err dataset_add_account(struct dataset *ds,
+				 const struct account_rec *rec, uint32_t *idx);
+
+/* Adds a post, creating a bare account for its author when needed. When a
+ * post with the same (platform, id) exists, *added is 0 and nothing changes.
+ * `added` may be NULL. */
+enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
+			      int *added);
+
+/* Account index of (platform, id string id), or UINT32_MAX. */
+uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
+			      uint32_t id);
+/* Post index of (platform, id string id), or UINT32_MAX. */
+uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
+			   uint32_t id);
+
+/* Convenience: intern a NUL-terminated string, or STR_NONE for NULL/"". */
+enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id);
+
+static inline const char *ds_str(const struct dataset *ds, uint32_t id)
+{
+	return strpool_get(&ds->strings, id);
+}
+
+void account_rec_init(struct account_rec *r);
+void post_rec_init(struct post_rec *r);
+
+#endif

@@ -1,0 +1,63 @@
+/* strpool.h - interned, immutable strings addressed by 32-bit ids.
+ *
+ * Every string the dataset holds (ids, handles, texts, URLs) lives once in a
+ * pool; columns store the uint32_t id. Equal strings get equal ids, so joins
+ * and exact-duplicate checks compare integers. Strings are NUL-terminated and
+ * never move once interned, so pointers from strpool_get() stay valid until
+ * strpool_release().
+ */
+#ifndef CIB_STRPOOL_H
+#define CIB_STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* The id meaning "no string". */
+#define STR_NONE UINT32_MAX
+
+/* Longest single string the pool accepts (64 MiB): a larger field is a data
+ * error, not a reason to exhaust memory. */
+#define STRPOOL_MAX_LEN ((size_t)64 << 20)
+
+struct strpool {
+	/* id -> string */
+	const char **ptr;
+	uint32_t *len;
+	uint32_t n, cap;
+	/* open-addressing table of ids, keyed by hash; STR_NONE marks empty */
+	uint32_t *slots;
+	uint32_t *slot_hash;
+	size_t nslots;
+	/* arena blocks holding the bytes */
+	char **blocks;
+	size_t nblocks, capblocks;
+	size_t block_used, block_size;
+	size_t bytes; /* total bytes interned, for reporting */
+};
+
+void strpool_init(struct strpool *p);
+void strpool_release(struct strpool *p);
+
+/* Interns `s[0..len)` (need not be NUL-terminated; may contain no NUL) and
+ * stores its id in *id. CIB_ETOOBIG past STRPOOL_MAX_LEN or 2^32-2 strings. */
+enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
+			    uint32_t *id);
+
+/* Like strpool_intern but only looks up; *id is STR_NONE when absent. */
+void strpool_find(const struct strpool *p, const char *s, size_t len,
+		  uint32_t *id);
+
+/* The string for `id` (owned by the pool), or "" for STR_NONE. */
+static inline const char *strpool_get(const struct strpool *p, uint32_t id)
+{
+	return id == STR_NONE ? "" : p->ptr[id];
+}
+
+static inline uint32_t strpool_len(const struct strpool *p, uint32_t id)
+{
+	return id == STR_NONE ? 0 : p->len[id];
+}
+
+#endif

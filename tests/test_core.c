@@ -1,0 +1,212 @@
+/* test_core.c - strpool, dataset and timefmt against hand-computed values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "collectors/timefmt.h"
+#include "core/dataset.h"
+#include "core/diag.h"
+#include "core/strpool.h"
+
+static void test_strpool_interns(void **state)
+{
+	struct strpool p;
+	uint32_t a, b, c, d;
+	char buf[32];
+
+	(void)state;
+	strpool_init(&p);
+	assert_int_equal(strpool_intern(&p, "hello", 5, &a), CIB_OK);
+	assert_int_equal(strpool_intern(&p, "world", 5, &b), CIB_OK);
+	assert_int_equal(strpool_intern(&p, "hello!", 5, &c), CIB_OK);
+	assert_int_equal(a, c);
+	assert_int_not_equal(a, b);
+	assert_string_equal(strpool_get(&p, b), "world");
+	strpool_find(&p, "nope", 4, &d);
+	assert_int_equal(d, STR_NONE);
+	/* many strings force table growth and new arena blocks */
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(buf, sizeof(buf), "s%d", i);
+
+		assert_int_equal(strpool_intern(&p, buf, (size_t)n, &d), CIB_OK);
+	}
+	strpool_find(&p, "s77777", 6, &d);
+	assert_string_equal(strpool_get(&p, d), "s77777");
+	assert_string_equal(strpool_get(&p, a), "hello");
+	assert_int_equal(p.n, 100002);
+	strpool_release(&p);
+	strpool_release(NULL);
+}
+
+static void test_dataset_accounts_merge(void **state)
+{
+	struct dataset ds;
+	struct account_rec r;
+	uint32_t i1, i2, id;
+
+	(void)state;
+	dataset_init(&ds);
+	account_rec_init(&r);
+	r.platform = PLATFORM_X;
+	r.id = "123";
+	r.handle = "alice";
+	assert_int_equal(dataset_add_account(&ds, &r, &i1), CIB_OK);
+	r.handle = "alice2";
+	r.followers = 10;
+	assert_int_equal(dataset_add_account(&ds, &r, &i2), CIB_OK);
+	assert_int_equal(i1, i2);
+	assert_int_equal(ds.acc.n, 1);
+	assert_int_equal(ds.change.n, 1);
+	assert_string_equal(ds_str(&ds, ds.change.old_value[0]), "alice");
+	assert_string_equal(ds_str(&ds, ds.acc.handle[0]), "alice2");
+	assert_int_equal(ds.acc.followers[0], 10);
+	/* same id on another platform is another account */
+	r.platform = PLATFORM_MASTODON;
+	assert_int_equal(dataset_add_account(&ds, &r, &i2), CIB_OK);
+	assert_int_not_equal(i1, i2);
+	dataset_intern(&ds, "123", &id);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_X, id), i1);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_MASTODON, id), i2);
+	dataset_release(&ds);
+}
+
+static void test_dataset_posts(void **state)
+{
+	struct dataset ds;
+	struct post_rec r;
+	const char *ents[] = { "https://a.example/x", "tag" };
+	const enum entity_type types[] = { ENT_URL, ENT_HASHTAG };
+	int added;
+	char id[32];
+
+	(void)state;
+	dataset_init(&ds);
+	for (int i = 0; i < 5000; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "%d", i);
+		r.id = id;
+		r.account_id = i % 2 ? "odd" : "even";
+		r.time = 1000 + i;
+		r.text = "same text";
+		r.ent_str = ents;
+		r.ent_type = types;
+		r.n_ent = (size_t)(i % 3);
+		assert_int_equal(dataset_add_post(&ds, &r, &added), CIB_OK);
+		assert_int_equal(added, 1);
+	}
+	/* a duplicate key is not stored twice */
+	r.id = "17";
+	assert_int_equal(dataset_add_post(&ds, &r, &added), CIB_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(ds.n_duplicate_posts, 1);
+	assert_int_equal(ds.post.n, 5000);
+	assert_int_equal(ds.acc.n, 2);
+	assert_int_equal(ds.post.text[0], ds.post.text[4999]);
+	/* entity CSR: post 2 has 2, post 4 has 1 */
+	assert_int_equal(ds.post.ent_off[3] - ds.post.ent_off[2], 2);
+	assert_int_equal(ds.post.ent_off[5] - ds.post.ent_off[4], 1);
+	assert_string_equal(ds_str(&ds, ds.ent.str[ds.post.ent_off[2] + 1]), "tag");
+	/* missing required field */
+	post_rec_init(&r);
+	r.id = "x";
+	assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_EPARSE);
+	dataset_release(&ds);
+}
+
+struct time_case {
+	const char *s;
+	int ok;
+	int64_t t;
+	int minutes;
+};
+
+static void test_timefmt_iso(void **state)
+{
+	/* expected values computed with `date -u -d ... +%s` */
+	static const struct time_case cases[] = {
+		{ "1970-01-01 00:00", 1, 0, 1 },
+		{ "2019-08-19 14:05", 1, 1566223500, 1 },
+		{ "2019-08-19T14:05:09Z", 1, 1566223509, 0 },
+		{ "2019-08-19T14:05:09.123456+08:00", 1, 1566194709, 0 },
+		{ "2019-08-19T14:05:09-0530", 1, 1566243309, 0 },
+		{ "2024-02-29T00:00:00Z", 1, 1709164800, 0 },
+		{ "2023-02-29T00:00:00Z", 0, 0, 0 },
+		{ "2019-13-01 00:00", 0, 0, 0 },
+		{ "2019-08-19 25:00", 0, 0, 0 },
+		{ "2019-08-19 14:05 garbage", 0, 0, 0 },
+		{ "", 0, 0, 0 },
+		{ "2019-08-19", 1, 1566172800, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t t = -1;
+		int mo = -1;
+		int r = timefmt_parse_iso(cases[i].s, strlen(cases[i].s), &t, &mo);
+
+		if (!cases[i].ok) {
+			assert_int_equal(r, -1);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal(t, cases[i].t);
+		assert_int_equal(mo, cases[i].minutes);
+	}
+}
+
+static void test_timefmt_other(void **state)
+{
+	int64_t t;
+	const char *tw = "Wed Oct 10 20:19:24 +0000 2018";
+	const char *ct = "2021-03-01 12:34:56 EST";
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(timefmt_parse_twitter(tw, strlen(tw), &t), 0);
+	assert_int_equal(t, 1539202764);
+	assert_int_equal(timefmt_parse_twitter("Wed Oct 10", 10, &t), -1);
+	assert_int_equal(timefmt_parse_zoned(ct, strlen(ct), &t), 0);
+	assert_int_equal(t, 1614620096);
+	assert_int_equal(timefmt_parse_unix("1546300800.75", 13, &t), 0);
+	assert_int_equal(t, 1546300800);
+	assert_int_equal(timefmt_parse_unix("12ab", 4, &t), -1);
+	timefmt_format_utc(1566223509, buf);
+	assert_string_equal(buf, "2019-08-19T14:05:09Z");
+	timefmt_format_utc(-1, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59Z");
+}
+
+static void test_diag_strict(void **state)
+{
+	struct diag d;
+
+	(void)state;
+	diag_init(&d, 0);
+	assert_int_equal(diag_record(&d, "f.csv", 3, "tweet_time", "bad time: x"), CIB_OK);
+	assert_int_equal(diag_record(&d, "f.csv", 4, "tweet_time", "bad time: y"), CIB_OK);
+	assert_int_equal(d.n_bad, 2);
+	assert_int_equal(d.n_reasons, 1);
+	assert_int_equal(d.reasons[0].count, 2);
+	diag_init(&d, 1);
+	assert_int_equal(diag_record(&d, "f.csv", 3, NULL, "oops"), CIB_EPARSE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strpool_interns),
+		cmocka_unit_test(test_dataset_accounts_merge),
+		cmocka_unit_test(test_dataset_posts),
+		cmocka_unit_test(test_timefmt_iso),
+		cmocka_unit_test(test_timefmt_other),
+		cmocka_unit_test(test_diag_strict),
+	};
+
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
