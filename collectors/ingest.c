@@ -304,6 +304,13 @@ static enum cib_err read_source(struct ingest *in, struct source *src,
 	return err;
 }
 
+enum cib_err ingest_source(struct ingest *in, struct source *src,
+			   enum cib_format fmt)
+{
+	in->errmsg[0] = '\0';
+	return read_source(in, src, fmt);
+}
+
 enum cib_err ingest_file(struct ingest *in, const char *path,
 			 enum cib_format fmt)
 {

@@ -78,6 +78,11 @@ void ingest_release(struct ingest *in);
 enum cib_err ingest_file(struct ingest *in, const char *path,
 			 enum cib_format fmt);
 
+/* Reads an already-open source (a memory buffer, say) like ingest_file
+ * reads a file. The source stays the caller's to close. */
+enum cib_err ingest_source(struct ingest *in, struct source *src,
+			   enum cib_format fmt);
+
 /* Best format for these first bytes, FORMAT_AUTO when none fits. */
 enum cib_format ingest_detect(const char *head, size_t n);
 

@@ -47,6 +47,16 @@ enum cib_err source_open(struct source *s, const char *path)
 	return CIB_OK;
 }
 
+enum cib_err source_open_mem(struct source *s, const char *name,
+			     const char *buf, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	s->mem = buf;
+	s->mem_len = n;
+	s->is_mem = 1;
+	return set_name(s, name, NULL);
+}
+
 int source_is_zip(const char *path)
 {
 	unsigned char m[4];
@@ -157,6 +167,17 @@ static enum cib_err raw_read(struct source *s, char *buf, size_t cap,
 			return CIB_EIO;
 		}
 		*got = (size_t)r;
+		return CIB_OK;
+	}
+	if (s->is_mem) {
+		size_t k = s->mem_len - s->mem_pos;
+
+		if (k > cap)
+			k = cap;
+		if (k)
+			memcpy(buf, s->mem + s->mem_pos, k);
+		s->mem_pos += k;
+		*got = k;
 		return CIB_OK;
 	}
 	if (s->zf) {

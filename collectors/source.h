@@ -20,6 +20,9 @@ struct source {
 	void *gz;   /* gzFile (also reads plain files) */
 	void *zip;  /* zip_t * */
 	void *zf;   /* zip_file_t * */
+	const char *mem; /* memory source, not owned */
+	size_t mem_len, mem_pos;
+	int is_mem;
 	char *peek; /* SOURCE_PEEK bytes buffer */
 	size_t npeek, peek_pos;
 	int peeked;
@@ -29,6 +32,11 @@ struct source {
 
 /* Opens a plain or gzip-compressed file ("-" is stdin). */
 enum cib_err source_open(struct source *s, const char *path);
+
+/* Reads from memory: buf[0..n) must outlive the source (fuzzing, tests).
+ * `name` is used in messages. */
+enum cib_err source_open_mem(struct source *s, const char *name,
+			     const char *buf, size_t n);
 
 /* Number of regular members of a zip archive in *n. */
 enum cib_err source_zip_count(const char *path, size_t *n, char *errmsg,
