@@ -33,7 +33,7 @@ endif
 LIBS := $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c))
-DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt))
+DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt data/*.json))
 GEN_SRC := $(patsubst data/%,$(BUILD)/gen/data_%.c,$(DATA_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN_SRC:.c=.o)
 CLI_SRC := $(sort $(wildcard cli/*.c))

@@ -1,13 +1,103 @@
-/* cmd_flag.c - 'cibscan flag'. STUB: not implemented yet. */
+/* cmd_flag.c - 'cibscan flag': only the flagged accounts, for enforcement
+ * pipelines: account_id,platform,handle,score,cluster_id,reasons, or with
+ * --ids one account id per line. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "core/outfile.h"
+#include "model/output.h"
+#include "pipeopts.h"
+
+static const char usage_text[] =
+	"usage: cibscan flag [options] FILE... -o flagged.csv\n\n"
+	"Like 'cibscan score', but writes only the flagged accounts:\n"
+	"  account_id,platform,handle,score,cluster_id,reasons\n\n"
+	"options:\n"
+	"  -o, --output FILE    output (default '-', stdout)\n"
+	"  --ids                one account id per line, no header\n"
+	PIPE_HELP CLI_INPUT_HELP
+	"  -h, --help           this help\n";
 
 int cmd_flag(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("'flag' is not implemented yet");
-	return CLI_EXIT_USAGE;
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "ids", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		PIPE_OPTIONS,
+		CLI_INPUT_OPTIONS,
+		{ 0 },
+	};
+	const char *out = "-";
+	int ids = 0, c, rc;
+	struct cli_input ci;
+	struct pipe_cli pc;
+	struct cli_data d;
+	struct pipeline p;
+	struct outfile o;
+	enum cib_err err;
+
+	cli_input_init(&ci);
+	pipe_cli_init(&pc);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		int r = cli_input_option(&ci, "flag", c, optarg);
+
+		if (!r)
+			r = pipe_cli_option(&pc, "flag", c, optarg);
+		if (r < 0)
+			return CLI_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'i':
+			ids = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "try 'cibscan flag --help'\n");
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("flag", "no input files");
+	rc = pipe_cli_finish(&pc);
+	if (rc)
+		return rc;
+	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
+	if (rc)
+		return rc;
+	err = pipeline_run(&p, &d.ds, &pc.po);
+	if (err) {
+		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
+		pipeline_release(&p);
+		cli_data_release(&d);
+		return cli_exit_for(err);
+	}
+	if (outfile_open(&o, out)) {
+		cli_error("cannot write '%s': %s", out, strerror(errno));
+		rc = CLI_EXIT_SYSTEM;
+	} else {
+		err = ids ? output_flagged_ids(&p, o.f)
+			  : output_flagged_csv(&p, o.f);
+		if (err) {
+			outfile_abort(&o);
+			cli_error("cannot write '%s': %s", out, cib_strerror(err));
+			rc = CLI_EXIT_SYSTEM;
+		} else if (outfile_commit(&o)) {
+			cli_error("cannot write '%s': %s", out, strerror(errno));
+			rc = CLI_EXIT_SYSTEM;
+		}
+	}
+	pipeline_release(&p);
+	cli_data_release(&d);
+	return rc;
 }

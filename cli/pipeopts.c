@@ -1,0 +1,142 @@
+/* pipeopts.c - parsing the shared scoring options. */
+#include "pipeopts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pipe_cli_init(struct pipe_cli *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pipeline_opts_init(&pc->po);
+	pc->progress = -1;
+}
+
+static int parse_window(struct pipe_cli *pc, const char *cmd,
+			const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	long secs;
+	int any = 0;
+
+	if (!eq || cli_parse_long(eq + 1, &secs) || secs < 0 ||
+	    secs > 30L * 86400)
+		return cli_usage_error(cmd, "bad --window '%s' (TYPE=SECONDS)",
+				       arg),
+		       -1;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		const char *nm = coord_type_name((enum coord_type)t);
+
+		if ((size_t)(eq - arg) == 3 && strncmp(arg, "all", 3) == 0) {
+			pc->po.coord.window[t] = secs;
+			any = 1;
+		} else if (strlen(nm) == (size_t)(eq - arg) &&
+			   strncmp(nm, arg, (size_t)(eq - arg)) == 0) {
+			pc->po.coord.window[t] = secs;
+			any = 1;
+		}
+	}
+	if (!any) {
+		cli_usage_error(cmd, "unknown edge type in --window '%s'", arg);
+		return -1;
+	}
+	return 1;
+}
+
+int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
+		    const char *arg)
+{
+	long l;
+	double d;
+
+	switch (c) {
+	case PIPE_OPT_BASE + 1:
+		pc->po.tz = arg;
+		return 1;
+	case PIPE_OPT_BASE + 2:
+		if (cli_parse_long(arg, &l) || l < 0)
+			return cli_usage_error(cmd, "bad --seed '%s'", arg), -1;
+		pc->po.seed = (uint64_t)l;
+		return 1;
+	case PIPE_OPT_BASE + 3:
+		if (cli_parse_double(arg, &d) || d <= 0 || d >= 1)
+			return cli_usage_error(cmd, "--fdr takes a number in (0, 1)"),
+			       -1;
+		pc->po.fdr = d;
+		return 1;
+	case PIPE_OPT_BASE + 4:
+		if (cli_parse_double(arg, &d) || d < 0 || d > 1)
+			return cli_usage_error(cmd,
+					       "--threshold takes a number in [0, 1]"),
+			       -1;
+		pc->po.threshold = d;
+		return 1;
+	case PIPE_OPT_BASE + 5:
+		pc->model_path = arg;
+		return 1;
+	case PIPE_OPT_BASE + 6:
+		if (cli_parse_double(arg, &d) || d <= 0 || d >= 1)
+			return cli_usage_error(cmd,
+					       "--edge-fdr takes a number in (0, 1)"),
+			       -1;
+		pc->po.coord.fdr = d;
+		return 1;
+	case PIPE_OPT_BASE + 7:
+		if (cli_parse_long(arg, &l) || l < 2 || l > 1000000)
+			return cli_usage_error(cmd, "bad --min-cluster '%s'", arg),
+			       -1;
+		pc->po.min_cluster = (size_t)l;
+		return 1;
+	case PIPE_OPT_BASE + 8:
+		return parse_window(pc, cmd, arg);
+	case PIPE_OPT_BASE + 9:
+		if (cli_parse_long(arg, &l) || l < 2 || l > 100000000)
+			return cli_usage_error(cmd, "bad --max-actors '%s'", arg),
+			       -1;
+		pc->po.coord.max_actors = (uint32_t)l;
+		return 1;
+	case PIPE_OPT_BASE + 10:
+		pc->progress = 1;
+		return 1;
+	case PIPE_OPT_BASE + 11:
+		pc->progress = 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int pipe_cli_finish(struct pipe_cli *pc)
+{
+	pc->po.progress = pc->progress < 0 ? cli_progress() : pc->progress;
+	if (pc->model_path) {
+		FILE *f = fopen(pc->model_path, "rb");
+		char *buf;
+		size_t n;
+		char err[256];
+
+		if (!f) {
+			cli_error("cannot open '%s': %s", pc->model_path,
+				  strerror(errno));
+			return CLI_EXIT_SYSTEM;
+		}
+		buf = malloc(1 << 20);
+		if (!buf) {
+			fclose(f);
+			return CLI_EXIT_SYSTEM;
+		}
+		n = fread(buf, 1, (1 << 20) - 1, f);
+		fclose(f);
+		if (logit_load(&pc->model, buf, n, score_feature_names,
+			       SF__COUNT, err, sizeof(err))) {
+			cli_error("'%s': %s", pc->model_path, err);
+			free(buf);
+			return CLI_EXIT_DATA;
+		}
+		free(buf);
+		pc->po.model = &pc->model;
+	}
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,59 @@
+/* pipeopts.h - the options every scoring command shares (score, flag,
+ * explain, train, report): reference zone, seed, windows, flag rule,
+ * model file. */
+#ifndef CIB_PIPEOPTS_H
+#define CIB_PIPEOPTS_H
+
+#include "cli.h"
+#include "model/pipeline.h"
+
+#define PIPE_OPT_BASE 0x2000
+
+#define PIPE_OPTIONS                                                        \
+	{ "tz", required_argument, NULL, PIPE_OPT_BASE + 1 },               \
+	{ "seed", required_argument, NULL, PIPE_OPT_BASE + 2 },             \
+	{ "fdr", required_argument, NULL, PIPE_OPT_BASE + 3 },              \
+	{ "threshold", required_argument, NULL, PIPE_OPT_BASE + 4 },        \
+	{ "model", required_argument, NULL, PIPE_OPT_BASE + 5 },            \
+	{ "edge-fdr", required_argument, NULL, PIPE_OPT_BASE + 6 },         \
+	{ "min-cluster", required_argument, NULL, PIPE_OPT_BASE + 7 },      \
+	{ "window", required_argument, NULL, PIPE_OPT_BASE + 8 },           \
+	{ "max-actors", required_argument, NULL, PIPE_OPT_BASE + 9 },       \
+	{ "progress", no_argument, NULL, PIPE_OPT_BASE + 10 },              \
+	{ "quiet", no_argument, NULL, PIPE_OPT_BASE + 11 }
+
+#define PIPE_HELP                                                             \
+	"  --tz ZONE            reference time zone for shift patterns (IANA;\n" \
+	"                       default Asia/Shanghai)\n"                       \
+	"  --seed N             seed for every random choice (default 1)\n"     \
+	"  --fdr Q              flag the largest set whose expected share of\n" \
+	"                       organic accounts is at most Q (default 0.05)\n" \
+	"  --threshold S        flag accounts scoring at least S instead\n"      \
+	"  --model FILE         model from 'cibscan train' (default: built-in)\n" \
+	"  --edge-fdr Q         Benjamini-Hochberg level for coordination\n"    \
+	"                       edges (default 0.01)\n"                         \
+	"  --min-cluster N      smallest reported cluster (default 3)\n"         \
+	"  --window TYPE=SECS   co-action window for one edge type (co_repost,\n" \
+	"                       co_post, co_link, co_domain, co_hashtags,\n"     \
+	"                       co_reply, co_reply_account, or all); 0 =\n"      \
+	"                       estimate from the data (default)\n"             \
+	"  --max-actors N       objects acted on by more accounts are viral:\n"  \
+	"                       in the null, never linked (default 1000)\n"      \
+	"  --progress, --quiet  force stage timings on stderr on or off\n"
+
+struct pipe_cli {
+	struct pipeline_opts po;
+	const char *model_path;
+	struct logit_model model;
+	int progress; /* -1 auto */
+};
+
+void pipe_cli_init(struct pipe_cli *pc);
+/* 1 handled, 0 not ours, -1 bad argument (message printed). */
+int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
+		    const char *arg);
+/* Loads --model if given and finalises options; prints errors; returns an
+ * exit code. */
+int pipe_cli_finish(struct pipe_cli *pc);
+
+#endif

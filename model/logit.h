@@ -1,0 +1,54 @@
+/* logit.h - the scoring model: L2-regularised logistic regression on
+ * standardised features, fitted by iteratively reweighted least squares
+ * (GSL), saved and loaded as JSON.
+ *
+ * A model names its features; loading checks the names against the ones
+ * the caller computes, so a model file from another version is refused
+ * rather than silently misapplied.
+ */
+#ifndef CIB_LOGIT_H
+#define CIB_LOGIT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+#define LOGIT_MAX_FEATURES 48
+
+struct logit_model {
+	size_t p;
+	char names[LOGIT_MAX_FEATURES][48];
+	double mean[LOGIT_MAX_FEATURES], sd[LOGIT_MAX_FEATURES];
+	double coef[LOGIT_MAX_FEATURES]; /* on standardised features */
+	double intercept;
+	double ridge;        /* L2 penalty used in fitting */
+	double threshold;    /* default flag threshold on the score */
+	double target_fpr;   /* false-positive rate the threshold was set for */
+	double prior;        /* positive share in the training data */
+	char source[256];    /* how it was fitted (data, seeds) */
+	size_t n_train;
+};
+
+/* Linear predictor and probability for one row of raw features. */
+double logit_predict(const struct logit_model *m, const double *x);
+
+/* Fits m (names must be set, p > 0) on rows X[n][p] with labels y (0/1).
+ * Rows with weight w[i] (NULL: all 1). Returns CIB_ERANGE when a class is
+ * empty, CIB_ELIB when the solve fails (errmsg says). */
+enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
+		       const double *w, size_t n, double ridge, char *errmsg,
+		       size_t errlen);
+
+/* Chooses m->threshold as the smallest score whose false-positive rate on
+ * the negatives of (scores, y) is at most target_fpr. */
+void logit_calibrate_threshold(struct logit_model *m, const double *scores,
+			       const int *y, size_t n, double target_fpr);
+
+enum cib_err logit_save(const struct logit_model *m, FILE *f);
+/* Parses JSON text; checks feature names equal expected[0..p) in order. */
+enum cib_err logit_load(struct logit_model *m, const char *json, size_t len,
+			const char *const *expected, size_t p, char *errmsg,
+			size_t errlen);
+
+#endif

@@ -1,0 +1,770 @@
+/* pipeline.c - from a dataset to scored, flagged, explained accounts.
+ *
+ * Stages: post index; features (features/); coordination events and graph
+ * (coord.c); clusters (cluster.c); cluster evidence: the summed timing
+ * profile tested as a whole, reuse, creation batching, persona switches,
+ * engagement from inside vs outside, time-zone spread; the account feature
+ * matrix; logistic scores; the flag rule; reasons in words on demand.
+ * Every stage is linear or n log n in posts.
+ */
+#include "pipeline.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "collectors/timefmt.h"
+
+const char *const score_feature_names[SF__COUNT] = {
+#define SF_NAME(e, name) name,
+	SCORE_FEATURE_MAP(SF_NAME)
+#undef SF_NAME
+};
+
+extern const char data_model_default_json[];
+extern const size_t data_model_default_json_len;
+
+void pipeline_opts_init(struct pipeline_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tz = "Asia/Shanghai";
+	o->seed = 1;
+	coord_opts_init(&o->coord);
+	feature_opts_init(&o->features);
+	o->min_cluster = 3;
+	o->fdr = 0.05;
+	o->threshold = NAN;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void stage_done(struct pipeline *p, const char *name, double *t0,
+		       int progress)
+{
+	double t = now_seconds();
+
+	if (p->n_stages < 8) {
+		p->stage_names[p->n_stages] = name;
+		p->stage_seconds[p->n_stages] = t - *t0;
+		p->n_stages++;
+	}
+	if (progress)
+		fprintf(stderr, "cibscan: %-10s %7.2f s\n", name, t - *t0);
+	*t0 = t;
+}
+
+enum cib_err pipeline_default_model(struct logit_model *m, char *errmsg,
+				    size_t errlen)
+{
+	return logit_load(m, data_model_default_json,
+			  data_model_default_json_len, score_feature_names,
+			  SF__COUNT, errmsg, errlen);
+}
+
+void pipeline_release(struct pipeline *p)
+{
+	if (!p)
+		return;
+	postindex_release(&p->pi);
+	features_release(&p->fs);
+	coord_graph_release(&p->g);
+	cluster_result_release(&p->cl);
+	free(p->ce);
+	free(p->es);
+	free(p->x);
+	free(p->score);
+	free(p->flagged);
+	memset(p, 0, sizeof(*p));
+}
+
+static uint64_t obj_key(enum platform pl, uint32_t id)
+{
+	return (uint64_t)pl << 32 | id;
+}
+
+/* Hash of a post's hashtags in order, case-folded ASCII; 0 when fewer than
+ * two (a single hashtag is a topic, not a sequence). */
+static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
+{
+	XXH3_state_t *st;
+	uint64_t h = 0;
+	unsigned n = 0;
+
+	for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1]; k++)
+		n += ds->ent.type[k] == ENT_HASHTAG;
+	if (n < 2)
+		return 0;
+	st = XXH3_createState();
+	if (!st)
+		return 0;
+	XXH3_64bits_reset(st);
+	for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1]; k++) {
+		const char *s;
+		char lower[256];
+		size_t len, m;
+
+		if (ds->ent.type[k] != ENT_HASHTAG)
+			continue;
+		s = ds_str(ds, ds->ent.str[k]);
+		len = strlen(s);
+		if (*s == '#') {
+			s++;
+			len--;
+		}
+		m = len < sizeof(lower) ? len : sizeof(lower);
+		for (size_t i = 0; i < m; i++)
+			lower[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32)
+								: s[i];
+		XXH3_64bits_update(st, lower, m);
+		XXH3_64bits_update(st, "\x1f", 1);
+	}
+	h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return h ? h : 1;
+}
+
+static enum cib_err build_events(const struct pipeline *p,
+				 struct coord_events *ev)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	enum cib_err err = CIB_OK;
+
+	for (size_t j = 0; j < ds->post.n && !err; j++) {
+		uint32_t a = ds->post.account[j];
+		enum platform pl = (enum platform)ds->acc.platform[a];
+		int64_t t = ds->post.time[j];
+		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
+		unsigned kind = ds->post.kind[j];
+		uint32_t grp;
+		uint64_t hs;
+
+		if (kind == POST_REPOST) {
+			if (ds->post.ref_post[j] != STR_NONE)
+				err = coord_events_add(
+					&ev[COORD_REPOST],
+					obj_key(pl, ds->post.ref_post[j]), t, a,
+					mins);
+			continue; /* a repost's text, links, tags are the source's */
+		}
+		if (kind == POST_REPLY) {
+			if (ds->post.ref_post[j] != STR_NONE)
+				err = coord_events_add(
+					&ev[COORD_REPLY_POST],
+					obj_key(pl, ds->post.ref_post[j]), t, a,
+					mins);
+			if (!err && ds->post.ref_account[j] != STR_NONE)
+				err = coord_events_add(
+					&ev[COORD_REPLY_ACCOUNT],
+					obj_key(pl, ds->post.ref_account[j]), t,
+					a, mins);
+		}
+		grp = features_text_group(fs, (uint32_t)j);
+		if (!err && grp != UINT32_MAX)
+			err = coord_events_add(&ev[COORD_TEXT], grp, t, a, mins);
+		for (uint64_t k = fs->reuse.url_off[j];
+		     !err && k < fs->reuse.url_off[j + 1]; k++) {
+			uint32_t url = fs->reuse.url_str[k];
+			uint32_t dom = fs->reuse.url_domain[k];
+
+			if (url != STR_NONE)
+				err = coord_events_add(&ev[COORD_LINK],
+						       obj_key(pl, url), t, a,
+						       mins);
+			if (!err && dom != STR_NONE)
+				err = coord_events_add(&ev[COORD_DOMAIN],
+						       obj_key(pl, dom), t, a,
+						       mins);
+		}
+		hs = hashtag_sequence(ds, (uint32_t)j);
+		if (!err && hs)
+			err = coord_events_add(&ev[COORD_HASHTAGS], hs, t, a,
+					       mins);
+	}
+	return err;
+}
+
+static void summarise_edges(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		const struct coord_edge *e = &p->g.edges[i];
+		uint32_t ab[2] = { e->a, e->b };
+
+		for (int s = 0; s < 2; s++) {
+			struct edge_summary *es = &p->es[ab[s]];
+
+			es->n_partners++;
+			es->strength += -e->log10p;
+			if (e->log10p < es->best_log10p)
+				es->best_log10p = e->log10p;
+			for (int t = 0; t < COORD__COUNT; t++) {
+				if (e->x[t]) {
+					es->partners[t]++;
+					es->shared[t] += e->x[t];
+				}
+			}
+		}
+	}
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double clip(double v, double lo, double hi)
+{
+	if (!isfinite(v))
+		return v;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* -log10 p, clipped; 0 for an unknown p. */
+static double neglog(double pval, double cap)
+{
+	if (!isfinite(pval) || pval >= 1)
+		return 0;
+	if (pval <= 0)
+		return cap;
+	return clip(-log10(pval), 0, cap);
+}
+
+/* signed sqrt(2|llr|): the LLR on a z-like scale */
+static double llr_z(double llr, double cap)
+{
+	if (!isfinite(llr))
+		return 0;
+	return clip(llr >= 0 ? sqrt(2 * llr) : -sqrt(-2 * llr), -cap, cap);
+}
+
+static enum cib_err cluster_evidence_build(struct pipeline *p)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	size_t nc = p->cl.n_clusters, na = ds->acc.n;
+	const int32_t *mem = p->cl.membership;
+	double *texts = NULL, *copied = NULL;
+	int64_t *days = NULL;
+	uint64_t *inside = NULL;
+	int32_t *offs = NULL;
+	size_t *cursor = NULL, *start = NULL;
+	uint32_t *order = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	p->ce = calloc(nc + 1, sizeof(*p->ce));
+	texts = calloc(nc + 1, sizeof(*texts));
+	copied = calloc(nc + 1, sizeof(*copied));
+	inside = calloc(nc + 1, sizeof(*inside));
+	start = calloc(nc + 2, sizeof(*start));
+	cursor = calloc(nc + 2, sizeof(*cursor));
+	order = malloc((na + 1) * sizeof(*order));
+	days = malloc((na + 1) * sizeof(*days));
+	offs = malloc((na + 1) * sizeof(*offs));
+	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
+	    !order || !days || !offs)
+		goto out;
+	for (size_t c = 0; c < nc; c++) {
+		timing_profile_init(&p->ce[c].profile);
+		p->ce[c].best_log10p = 0;
+		p->ce[c].inside_engagement = NAN;
+	}
+	/* members grouped by cluster (counting sort) */
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			start[mem[a] + 1]++;
+	for (size_t c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+	memcpy(cursor, start, (nc + 1) * sizeof(*cursor));
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			order[cursor[mem[a]]++] = (uint32_t)a;
+	/* summed timing profiles and engagement */
+	for (size_t j = 0; j < ds->post.n; j++) {
+		uint32_t a = ds->post.account[j];
+		int32_t c = mem[a];
+
+		if (c >= 0) {
+			timing_profile_add_post(&p->ce[c].profile, &fs->tctx,
+						ds->post.time[j],
+						ds->post.flags[j]);
+			p->ce[c].n_posts++;
+		}
+		if (ds->post.kind[j] != POST_ORIGINAL &&
+		    ds->post.ref_account[j] != STR_NONE) {
+			uint32_t tgt = dataset_find_account(
+				ds, (enum platform)ds->acc.platform[a],
+				ds->post.ref_account[j]);
+
+			if (tgt != UINT32_MAX && tgt != a && mem[tgt] >= 0) {
+				p->ce[mem[tgt]].engagement_received++;
+				if (mem[tgt] == c)
+					inside[c]++;
+			}
+		}
+	}
+	for (size_t c = 0; c < nc; c++) {
+		struct cluster_evidence *ce = &p->ce[c];
+		size_t n = start[c + 1] - start[c], nd = 0, nbatch = 0;
+		size_t nswitch = 0, noff = 0, nspread = 0;
+		double eng = 0;
+		int32_t mode = 0;
+		size_t best = 0;
+
+		ce->size = (uint32_t)n;
+		err = timing_fit_profile(&ce->profile, &ce->timing);
+		if (err)
+			goto out;
+		for (size_t i = start[c]; i < start[c + 1]; i++) {
+			uint32_t a = order[i];
+			double nt = features_n_texts(fs, a);
+
+			texts[c] += nt;
+			copied[c] += nt * features_share_copied(fs, a);
+			if (ds->acc.created[a] != TIME_NONE)
+				days[nd++] = ds->acc.created[a] / 86400;
+			if (features_switch_p(fs, a) < 1e-3)
+				nswitch++;
+			if (fs->timing[a].inferred_offset_min != INT32_MIN)
+				offs[noff++] = fs->timing[a].inferred_offset_min;
+			eng += log10(1 + fmax(0, features_engagement_per_post(
+							 fs, a)));
+		}
+		ce->reuse_share = texts[c] > 0 ? copied[c] / texts[c] : 0;
+		qsort(days, nd, sizeof(*days), cmp_i64);
+		for (size_t i = 0; i < nd;) {
+			size_t e = i;
+
+			while (e < nd && days[e] == days[i])
+				e++;
+			if (e - i >= 3)
+				nbatch += e - i;
+			i = e;
+		}
+		ce->batch_share = n ? (double)nbatch / (double)n : 0;
+		ce->switch_share = n ? (double)nswitch / (double)n : 0;
+		ce->engagement_log = n ? eng / (double)n : 0;
+		if (ce->engagement_received)
+			ce->inside_engagement = (double)inside[c] /
+						(double)ce->engagement_received;
+		/* modal inferred offset, by whole hours */
+		for (size_t i = 0; i < noff; i++) {
+			size_t cnt = 0;
+
+			for (size_t k = 0; k < noff && k < 2000; k++)
+				if (abs(offs[k] - offs[i]) <= 60)
+					cnt++;
+			if (cnt > best) {
+				best = cnt;
+				mode = offs[i];
+			}
+			if (i >= 2000)
+				break;
+		}
+		for (size_t i = 0; i < noff; i++)
+			if (abs(offs[i] - mode) > 90)
+				nspread++;
+		ce->modal_offset_min = noff ? mode : INT32_MIN;
+		ce->tz_spread = noff ? (double)nspread / (double)noff : 0;
+	}
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		const struct coord_edge *e = &p->g.edges[i];
+		int32_t c = mem[e->a];
+
+		if (c >= 0 && mem[e->b] == c) {
+			p->ce[c].n_edges++;
+			if (e->log10p < p->ce[c].best_log10p)
+				p->ce[c].best_log10p = e->log10p;
+		}
+	}
+	err = CIB_OK;
+out:
+	free(texts);
+	free(copied);
+	free(inside);
+	free(start);
+	free(cursor);
+	free(order);
+	free(days);
+	free(offs);
+	return err;
+}
+
+static void fill_features(struct pipeline *p)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+
+	for (size_t a = 0; a < ds->acc.n; a++) {
+		double *x = p->x + a * SF__COUNT;
+		const struct timing_fit *tf = &fs->timing[a];
+		int32_t c = p->cl.membership[a];
+		int32_t loc = fs->loc_offset ? fs->loc_offset[a] : INT32_MIN;
+		int32_t own = tf->inferred_offset_min;
+
+		x[SF_OWN_SHIFT] = llr_z(tf->shift_llr, 10);
+		x[SF_OWN_LUNCH] = neglog(tf->lunch_dip_p, 10);
+		x[SF_OWN_TZ_MISMATCH] =
+			(loc != INT32_MIN && own != INT32_MIN &&
+			 abs(loc - own) >= 180 && tf->n >= 20)
+				? 1
+				: 0;
+		x[SF_REUSE_SHARE] = features_share_copied(fs, a);
+		x[SF_REUSE_ACCOUNTS] = log1p(features_co_accounts(fs, a));
+		x[SF_DEFAULT_HANDLE] = features_default_handle(fs, a);
+		x[SF_CREATION_BATCH] = neglog(features_creation_p(fs, a), 20);
+		x[SF_PERSONA] = neglog(features_switch_p(fs, a), 10);
+		x[SF_ENGAGEMENT] =
+			log10(1 + fmax(0, features_engagement_per_post(fs, a)));
+		x[SF_EDGE_STRENGTH] = log1p(p->es[a].strength);
+		if (c >= 0) {
+			const struct cluster_evidence *ce = &p->ce[c];
+
+			x[SF_CL_SIZE] = log1p(ce->size);
+			x[SF_CL_SHIFT] = llr_z(ce->timing.shift_llr, 30);
+			x[SF_CL_LUNCH] = neglog(ce->timing.lunch_dip_p, 30);
+			x[SF_CL_INSIDE] = isfinite(ce->inside_engagement)
+						  ? ce->inside_engagement
+						  : 0;
+			x[SF_CL_TZ_SPREAD] = ce->tz_spread;
+			x[SF_CL_REUSE] = ce->reuse_share;
+			x[SF_CL_BATCH] = ce->batch_share;
+			x[SF_CL_SWITCH] = ce->switch_share;
+			x[SF_CL_WEEKEND] = isfinite(ce->timing.weekend_ratio)
+						   ? clip(ce->timing.weekend_ratio, 0, 3)
+						   : 1;
+			x[SF_CL_ENGAGEMENT] = ce->engagement_log;
+		} else {
+			x[SF_CL_SIZE] = 0;
+			x[SF_CL_SHIFT] = 0;
+			x[SF_CL_LUNCH] = 0;
+			x[SF_CL_INSIDE] = 0;
+			x[SF_CL_TZ_SPREAD] = 0;
+			x[SF_CL_REUSE] = 0;
+			x[SF_CL_BATCH] = 0;
+			x[SF_CL_SWITCH] = 0;
+			x[SF_CL_WEEKEND] = 1;
+			x[SF_CL_ENGAGEMENT] = x[SF_ENGAGEMENT];
+		}
+	}
+}
+
+enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
+			      const struct pipeline_opts *o)
+{
+	struct coord_events ev[COORD__COUNT];
+	double t0 = now_seconds();
+	enum cib_err err;
+	struct feature_opts fo = o->features;
+
+	memset(p, 0, sizeof(*p));
+	p->ds = ds;
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&ev[t]);
+	err = postindex_build(&p->pi, ds);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "post index: %s",
+			 cib_strerror(err));
+		return err;
+	}
+	stage_done(p, "index", &t0, o->progress);
+	fo.tz = o->tz;
+	fo.seed = o->seed;
+	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
+			       sizeof(p->errmsg));
+	if (err)
+		return err;
+	stage_done(p, "features", &t0, o->progress);
+	err = build_events(p, ev);
+	if (!err)
+		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg),
+			 "coordination graph: %s", cib_strerror(err));
+		return err;
+	}
+	stage_done(p, "graph", &t0, o->progress);
+	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
+			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
+		return err;
+	}
+	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
+	p->x = malloc((ds->acc.n + 1) * SF__COUNT * sizeof(*p->x));
+	if (!p->es || !p->x)
+		return CIB_ENOMEM;
+	summarise_edges(p);
+	err = cluster_evidence_build(p);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "cluster evidence: %s",
+			 cib_strerror(err));
+		return err;
+	}
+	fill_features(p);
+	stage_done(p, "clusters", &t0, o->progress);
+	return CIB_OK;
+}
+
+static int cmp_desc_idx(const void *a, const void *b, void *ctx)
+{
+	const double *s = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (s[x] != s[y])
+		return s[x] > s[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
+			  const struct pipeline_opts *o)
+{
+	size_t na = ds->acc.n;
+	uint32_t *ord;
+	double t0;
+	enum cib_err err = pipeline_prepare(p, ds, o);
+
+	if (err)
+		return err;
+	t0 = now_seconds();
+	if (o->model) {
+		p->model = *o->model;
+	} else {
+		err = pipeline_default_model(&p->model, p->errmsg,
+					     sizeof(p->errmsg));
+		if (err)
+			return err;
+	}
+	p->score = malloc((na + 1) * sizeof(*p->score));
+	p->flagged = calloc(na + 1, 1);
+	ord = malloc((na + 1) * sizeof(*ord));
+	if (!p->score || !p->flagged || !ord) {
+		free(ord);
+		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < na; a++) {
+		p->score[a] = logit_predict(&p->model, p->x + a * SF__COUNT);
+		ord[a] = (uint32_t)a;
+	}
+	qsort_r(ord, na, sizeof(*ord), cmp_desc_idx, p->score);
+	if (isfinite(o->threshold)) {
+		p->threshold_used = o->threshold;
+		for (size_t a = 0; a < na; a++)
+			p->flagged[a] = p->score[a] >= o->threshold;
+	} else {
+		/* Bayesian FDR: flag the largest top set whose mean posterior
+		 * probability of being organic (1 - score) is at most fdr;
+		 * scores below 0.5 are never flagged by this rule */
+		double sum = 0;
+		size_t keep = 0;
+
+		for (size_t r = 0; r < na; r++) {
+			if (p->score[ord[r]] < 0.5)
+				break;
+			sum += 1 - p->score[ord[r]];
+			if (sum / (double)(r + 1) <= o->fdr)
+				keep = r + 1;
+		}
+		for (size_t r = 0; r < keep; r++)
+			p->flagged[ord[r]] = 1;
+		p->threshold_used = keep ? p->score[ord[keep - 1]] : 1.0;
+	}
+	for (size_t a = 0; a < na; a++)
+		p->n_flagged += p->flagged[a];
+	for (size_t c = 0; c < p->cl.n_clusters; c++)
+		p->ce[c].score = 0;
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = p->cl.membership[a];
+
+		if (c >= 0) {
+			p->ce[c].score += p->score[a];
+			p->ce[c].n_flagged += p->flagged[a];
+		}
+	}
+	for (size_t c = 0; c < p->cl.n_clusters; c++)
+		if (p->ce[c].size)
+			p->ce[c].score /= p->ce[c].size;
+	free(ord);
+	stage_done(p, "score", &t0, o->progress);
+	return CIB_OK;
+}
+
+/* ---- reasons ---------------------------------------------------------- */
+
+struct rbuf {
+	char *b;
+	size_t cap, len, n;
+};
+
+static void radd(struct rbuf *r, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void radd(struct rbuf *r, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (r->len + 4 >= r->cap)
+		return;
+	if (r->n) {
+		memcpy(r->b + r->len, "; ", 2);
+		r->len += 2;
+	}
+	va_start(ap, fmt);
+	k = vsnprintf(r->b + r->len, r->cap - r->len, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return;
+	r->len += (size_t)k < r->cap - r->len ? (size_t)k : r->cap - r->len - 1;
+	r->n++;
+}
+
+static void fmt_p(double log10p, char *buf, size_t n)
+{
+	if (log10p > -3)
+		snprintf(buf, n, "p = %.2g", pow(10, log10p));
+	else
+		snprintf(buf, n, "p = 1e%d", (int)floor(log10p));
+}
+
+static void fmt_hm(double h, char *buf, size_t n)
+{
+	int m = (int)lround(h * 60);
+
+	m = ((m % 1440) + 1440) % 1440;
+	snprintf(buf, n, "%02d:%02d", m / 60, m % 60);
+}
+
+static void fmt_date(int64_t t, char *buf, size_t n)
+{
+	char full[32];
+
+	timefmt_format_utc(t, full);
+	snprintf(buf, n, "%.10s", full);
+}
+
+static void timing_reason(struct rbuf *r, const struct timing_fit *tf,
+			  const char *who, const char *tzlabel)
+{
+	char a[8], b[8], c[8], d[8], pl[32], ps[32];
+
+	if (!(tf->lunch_dip_p < 1e-3) && !(tf->shift_llr > 5))
+		return;
+	fmt_hm(tf->lunch_start_h, a, sizeof(a));
+	fmt_hm(tf->lunch_end_h, b, sizeof(b));
+	fmt_hm(tf->supper_start_h, c, sizeof(c));
+	fmt_hm(tf->supper_end_h, d, sizeof(d));
+	fmt_p(isfinite(tf->lunch_dip_p) && tf->lunch_dip_p > 0
+		      ? log10(tf->lunch_dip_p)
+		      : -300,
+	      pl, sizeof(pl));
+	fmt_p(isfinite(tf->supper_dip_p) && tf->supper_dip_p > 0
+		      ? log10(tf->supper_dip_p)
+		      : -300,
+	      ps, sizeof(ps));
+	radd(r,
+	     "%s posts stop %s-%s (%s) and %s-%s (%s) %s time on workdays, "
+	     "an office-shift rhythm (log-likelihood ratio %.0f over an "
+	     "organic day, %u posts)",
+	     who, a, b, pl, c, d, ps, tzlabel, tf->shift_llr, tf->n);
+}
+
+size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
+			size_t cap)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	const struct edge_summary *es = &p->es[acc];
+	const struct timing_fit *tf = &fs->timing[acc];
+	int32_t c = p->cl.membership[acc];
+	struct rbuf r = { buf, cap, 0, 0 };
+	const char *tzlabel = features_tz_label(fs);
+	char pb[32], db[16];
+	double nt = features_n_texts(fs, acc);
+	double sc = features_share_copied(fs, acc);
+
+	if (cap)
+		buf[0] = '\0';
+	if (nt >= 1 && sc > 0) {
+		radd(&r, "%.0f of its %.0f posts near-duplicated by %.0f other "
+			 "accounts",
+		     round(nt * sc), nt, features_co_accounts(fs, acc));
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		if (!es->partners[t])
+			continue;
+		fmt_p(es->best_log10p, pb, sizeof(pb));
+		radd(&r, "%s as %u accounts within minutes (%u co-actions; "
+			 "strongest link %s)",
+		     coord_type_description((enum coord_type)t),
+		     es->partners[t], es->shared[t], pb);
+	}
+	if (c >= 0) {
+		const struct cluster_evidence *ce = &p->ce[c];
+		char who[64];
+
+		snprintf(who, sizeof(who), "its cluster of %u accounts:",
+			 ce->size);
+		timing_reason(&r, &ce->timing, who, tzlabel);
+		if (isfinite(ce->inside_engagement) &&
+		    ce->inside_engagement >= 0.5 && ce->engagement_received >= 10)
+			radd(&r,
+			     "%.0f%% of the %llu reposts and replies its cluster "
+			     "received came from inside the cluster",
+			     100 * ce->inside_engagement,
+			     (unsigned long long)ce->engagement_received);
+		if (ce->batch_share >= 0.3)
+			radd(&r,
+			     "%.0f%% of its cluster was created in batches "
+			     "(3 or more accounts on one day)",
+			     100 * ce->batch_share);
+	} else {
+		timing_reason(&r, tf, "its", tzlabel);
+	}
+	if (features_creation_p(fs, acc) < 1e-3 &&
+	    ds->acc.created[acc] != TIME_NONE) {
+		fmt_date(ds->acc.created[acc], db, sizeof(db));
+		fmt_p(log10(fmax(features_creation_p(fs, acc), 1e-300)), pb,
+		      sizeof(pb));
+		radd(&r, "created on %s with %u other accounts (%s)", db,
+		     features_created_same_day(fs, acc) > 0
+			     ? features_created_same_day(fs, acc) - 1
+			     : 0,
+		     pb);
+	}
+	if (features_switch_p(fs, acc) < 1e-3) {
+		char sw[256];
+
+		features_switch_describe(fs, ds, acc, sw, sizeof(sw));
+		radd(&r, "%s", sw);
+	}
+	if (fs->loc_offset && fs->loc_offset[acc] != INT32_MIN &&
+	    tf->inferred_offset_min != INT32_MIN &&
+	    abs(fs->loc_offset[acc] - tf->inferred_offset_min) >= 180 &&
+	    tf->n >= 20)
+		radd(&r,
+		     "claims '%s' (UTC%+.1f) but its day follows UTC%+.1f",
+		     ds_str(ds, ds->acc.location[acc]),
+		     fs->loc_offset[acc] / 60.0,
+		     tf->inferred_offset_min / 60.0);
+	if (features_default_handle(fs, acc) > 0 && r.n)
+		radd(&r, "default-looking handle '%s'",
+		     ds_str(ds, ds->acc.handle[acc]));
+	return r.n;
+}
