@@ -11,6 +11,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +99,7 @@ void coord_opts_init(struct coord_opts *o)
 	}
 	/* copied text spreads slower than one-click reposts: operators paste
 	 * the same narrative over hours (docs/model.md) */
-	o->window_min[COORD_TEXT] = 300;
+	o->window_min[COORD_TEXT] = 3600;
 	o->window_max[COORD_TEXT] = 6 * 3600;
 	o->fdr = 0.01;
 	o->max_actors = 1000;
@@ -457,6 +458,53 @@ void coord_graph_release(struct coord_graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
+struct type_job {
+	struct coord_events *ev;
+	const struct coord_opts *o;
+	struct coord_graph *g;
+	struct u64vec *pairs;
+	size_t n_accounts;
+	int first; /* 0 or 1: every other type from here; -1: all types */
+	enum cib_err err;
+};
+
+static enum cib_err do_type(struct type_job *j, int t)
+{
+	struct coord_type_stats *st = &j->g->stats[t];
+	int64_t w = j->o->window[t];
+	enum cib_err err;
+
+	if (!j->o->use_type[t])
+		return CIB_OK;
+	err = sort_events(&j->ev[t]);
+	if (err)
+		return err;
+	if (w <= 0) {
+		w = coord_estimate_window(&j->ev[t], j->o->window_min[t],
+					  j->o->window_max[t]);
+		st->window_estimated = 1;
+	}
+	st->window = w;
+	err = scan_type(&j->ev[t], w, j->o->max_actors, j->n_accounts,
+			j->g->k[t], &j->pairs[t], st);
+	if (err)
+		return err;
+	for (size_t a = 0; a < j->n_accounts; a++)
+		st->actions += j->g->k[t][a];
+	return CIB_OK;
+}
+
+static void *type_worker(void *arg)
+{
+	struct type_job *j = arg;
+	int step = j->first < 0 ? 1 : 2;
+
+	for (int t = j->first < 0 ? 0 : j->first; t < COORD__COUNT && !j->err;
+	     t += step)
+		j->err = do_type(j, t);
+	return NULL;
+}
+
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g)
 {
@@ -473,31 +521,40 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	memset(pairs, 0, sizeof(pairs));
 	g->n_accounts = n_accounts;
 	for (int t = 0; t < COORD__COUNT; t++) {
-		struct coord_type_stats *st = &g->stats[t];
-		int64_t w = o->window[t];
-
 		g->k[t] = calloc(n_accounts + 1, sizeof(*g->k[t]));
 		if (!g->k[t]) {
 			err = CIB_ENOMEM;
 			goto fail;
 		}
-		if (!o->use_type[t])
-			continue;
-		err = sort_events(&ev[t]);
-		if (err)
-			goto fail;
-		if (w <= 0) {
-			w = coord_estimate_window(&ev[t], o->window_min[t],
-						  o->window_max[t]);
-			st->window_estimated = 1;
+	}
+	/* the types are independent: two workers take alternate types */
+	{
+		struct type_job jobs[2];
+		pthread_t th;
+		int started;
+
+		for (int w = 0; w < 2; w++) {
+			jobs[w].ev = ev;
+			jobs[w].o = o;
+			jobs[w].g = g;
+			jobs[w].pairs = pairs;
+			jobs[w].n_accounts = n_accounts;
+			jobs[w].first = w;
+			jobs[w].err = CIB_OK;
 		}
-		st->window = w;
-		err = scan_type(&ev[t], w, o->max_actors, n_accounts, g->k[t],
-				&pairs[t], st);
+		started = pthread_create(&th, NULL, type_worker, &jobs[1]) == 0;
+		if (!started)
+			jobs[0].first = -1; /* do every type here */
+		type_worker(&jobs[0]);
+		if (started)
+			pthread_join(th, NULL);
+		err = jobs[0].err ? jobs[0].err : jobs[1].err;
 		if (err)
 			goto fail;
-		for (size_t a = 0; a < n_accounts; a++)
-			st->actions += g->k[t][a];
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		struct coord_type_stats *st = &g->stats[t];
+
 		rate[t] = st->actions > 0
 				  ? 2.0 * st->pairs_total /
 					    (st->actions * st->actions)
