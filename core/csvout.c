@@ -13,16 +13,11 @@ void csvout_field(FILE *f, const char *s)
 	n = strlen(s);
 	quote = strpbrk(s, ",\"\r\n") != NULL ||
 		(n && (s[0] == ' ' || s[n - 1] == ' '));
-	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '@' ||
-		  (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'))))
-		quote = 2;
 	if (!quote) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
-	if (quote == 2)
-		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);

@@ -6,9 +6,11 @@
 #include <stdio.h>
 
 /* Writes s (NULL = empty) as one field, quoting if it holds a comma, quote,
- * CR or LF, or starts or ends with a space. A field starting with = + - @
- * is prefixed with a single quote so spreadsheets do not run it as a
- * formula (CSV injection); ids and numbers never start with those. */
+ * CR or LF, or starts or ends with a space. Values are written exactly as
+ * they are: ids such as base64 hashes may start with '+', and a consumer
+ * matching ids must get them byte for byte (so no spreadsheet-formula
+ * escaping here; docs/outputs.md says to import, not open, in a
+ * spreadsheet). */
 void csvout_field(FILE *f, const char *s);
 
 /* Writes the header fields of `names` (n of them) and a newline. */

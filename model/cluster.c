@@ -179,3 +179,118 @@ out_nograph:
 		cluster_result_release(r);
 	return err;
 }
+
+struct attach_entry {
+	uint32_t acc;
+	int32_t c;
+	uint32_t x;
+	double log10p;
+};
+
+static int cmp_attach(const void *a, const void *b)
+{
+	const struct attach_entry *x = a, *y = b;
+
+	if (x->acc != y->acc)
+		return x->acc < y->acc ? -1 : 1;
+	return x->c < y->c ? -1 : x->c > y->c;
+}
+
+static int cmp_attach_p(const void *a, const void *b)
+{
+	const struct attach_entry *x = a, *y = b;
+
+	if (x->log10p != y->log10p)
+		return x->log10p < y->log10p ? -1 : 1;
+	return cmp_attach(a, b);
+}
+
+enum cib_err cluster_attach(struct cluster_result *r,
+			    const struct coord_graph *g, double fdr,
+			    size_t *n_attached)
+{
+	size_t nc = r->n_clusters, ne = 0, nu = 0, keep = 0, added = 0;
+	double *K = NULL, m;
+	struct attach_entry *e = NULL;
+	int32_t *best = NULL;
+	double *bestp = NULL;
+
+	if (n_attached)
+		*n_attached = 0;
+	if (nc == 0 || g->n_pairs == 0)
+		return CIB_OK;
+	K = calloc(nc * COORD__COUNT, sizeof(*K));
+	e = malloc(g->n_pairs * sizeof(*e));
+	if (!K || !e) {
+		free(K);
+		free(e);
+		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++)
+		if (r->membership[a] >= 0)
+			for (int t = 0; t < COORD__COUNT; t++)
+				K[(size_t)r->membership[a] * COORD__COUNT + t] +=
+					g->k[t][a];
+	for (size_t i = 0; i < g->n_pairs; i++) {
+		const struct coord_pair *p = &g->pairs[i];
+		int32_t ca = r->membership[p->a], cb = r->membership[p->b];
+
+		if (ca >= 0 && cb < 0)
+			e[ne++] = (struct attach_entry){ p->b, ca, p->x, 0 };
+		else if (cb >= 0 && ca < 0)
+			e[ne++] = (struct attach_entry){ p->a, cb, p->x, 0 };
+	}
+	qsort(e, ne, sizeof(*e), cmp_attach);
+	for (size_t i = 0; i < ne;) {
+		size_t j = i;
+		uint32_t x = 0;
+
+		while (j < ne && e[j].acc == e[i].acc && e[j].c == e[i].c)
+			x += e[j++].x;
+		e[nu] = e[i];
+		e[nu].x = x;
+		e[nu].log10p = coord_log10_poisson_tail(
+			x, coord_lambda_with(g, e[i].acc,
+					     K + (size_t)e[i].c * COORD__COUNT));
+		nu++;
+		i = j;
+	}
+	m = (double)(g->n_active ? g->n_active : 1) * (double)nc;
+	qsort(e, nu, sizeof(*e), cmp_attach_p);
+	for (size_t i = 0; i < nu; i++)
+		if (e[i].log10p <= log10(fdr * (double)(i + 1) / m))
+			keep = i + 1;
+	best = malloc((r->n_accounts + 1) * sizeof(*best));
+	bestp = malloc((r->n_accounts + 1) * sizeof(*bestp));
+	if (!best || !bestp) {
+		free(K);
+		free(e);
+		free(best);
+		free(bestp);
+		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		best[a] = CLUSTER_NONE;
+		bestp[a] = 1;
+	}
+	/* sorted by p: the first passing test of an account is its best */
+	for (size_t i = 0; i < keep; i++)
+		if (best[e[i].acc] == CLUSTER_NONE) {
+			best[e[i].acc] = e[i].c;
+			bestp[e[i].acc] = e[i].log10p;
+		}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (best[a] != CLUSTER_NONE) {
+			r->membership[a] = best[a];
+			r->size[best[a]]++;
+			added++;
+		}
+	}
+	if (n_attached)
+		*n_attached = added;
+	free(K);
+	free(e);
+	free(best);
+	free(bestp);
+	return CIB_OK;
+}

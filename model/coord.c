@@ -448,11 +448,22 @@ static int cmp_edge_ab(const void *a, const void *b)
 	return x->b < y->b ? -1 : x->b > y->b;
 }
 
+double coord_lambda_with(const struct coord_graph *g, uint32_t a,
+			 const double *K)
+{
+	double l = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		l += (double)g->k[t][a] * K[t] * g->rate[t];
+	return l;
+}
+
 void coord_graph_release(struct coord_graph *g)
 {
 	if (!g)
 		return;
 	free(g->edges);
+	free(g->pairs);
 	for (int t = 0; t < COORD__COUNT; t++)
 		free(g->k[t]);
 	memset(g, 0, sizeof(*g));
@@ -559,6 +570,7 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 				  ? 2.0 * st->pairs_total /
 					    (st->actions * st->actions)
 				  : 0.0;
+		g->rate[t] = rate[t];
 		n_all += pairs[t].n;
 	}
 	/* active accounts: acted on at least one object of a used type */
@@ -599,6 +611,11 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	for (size_t i = 0; i < n_all; i++)
 		if (i == 0 || all[i].key != all[i - 1].key)
 			g->n_candidates++;
+	g->pairs = malloc((g->n_candidates + 1) * sizeof(*g->pairs));
+	if (!g->pairs) {
+		err = CIB_ENOMEM;
+		goto fail;
+	}
 	log10_bound = log10(o->fdr * (double)(g->n_candidates ? g->n_candidates
 								: 1) /
 			    g->n_tests);
@@ -620,6 +637,10 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 				     rate[t];
 		}
 		ed.log10p = coord_log10_poisson_tail(total, ed.lambda);
+		g->pairs[g->n_pairs].a = ed.a;
+		g->pairs[g->n_pairs].b = ed.b;
+		g->pairs[g->n_pairs].x = total;
+		g->n_pairs++;
 		if (ed.log10p <= log10_bound) {
 			if (n_cand == cap_cand) {
 				size_t nc = cap_cand ? cap_cand * 2 : 1024;

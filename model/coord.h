@@ -86,8 +86,18 @@ struct coord_type_stats {
 	uint64_t candidate_pairs;
 };
 
+/* Every pair that co-acted at least once, significant or not, with its
+ * total co-action count: what cluster_attach() needs to test an account
+ * against a whole cluster. */
+struct coord_pair {
+	uint32_t a, b, x;
+};
+
 struct coord_graph {
 	size_t n_accounts;
+	struct coord_pair *pairs; /* all candidate pairs, by (a, b) */
+	size_t n_pairs;
+	double rate[COORD__COUNT]; /* 2 T_t / M_t^2 */
 	struct coord_edge *edges; /* significant edges, by (a, b) */
 	size_t n_edges;
 	uint64_t n_candidates;    /* pairs with at least one co-action */
@@ -103,6 +113,11 @@ struct coord_graph {
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g);
 void coord_graph_release(struct coord_graph *g);
+
+/* Expected co-actions of account a with a set of accounts whose summed
+ * per-type activity is K[t]: sum_t k_a,t K[t] rate_t. */
+double coord_lambda_with(const struct coord_graph *g, uint32_t a,
+			 const double *K);
 
 /* log10 P(X >= x) for X ~ Poisson(lambda), accurate far into the tail
  * (where the plain upper tail underflows a double). */

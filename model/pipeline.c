@@ -503,6 +503,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
 		return err;
 	}
+	err = cluster_attach(&p->cl, &p->g, o->coord.fdr, &p->n_attached);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
+			 cib_strerror(err));
+		return err;
+	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
 	p->x = malloc((ds->acc.n + 1) * SF__COUNT * sizeof(*p->x));
 	if (!p->es || !p->x)

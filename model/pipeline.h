@@ -100,6 +100,7 @@ struct pipeline {
 	struct feature_set fs;
 	struct coord_graph g;
 	struct cluster_result cl;
+	size_t n_attached;           /* accounts joined by cluster_attach */
 	struct cluster_evidence *ce; /* cl.n_clusters */
 	struct edge_summary *es;     /* per account */
 	double *x;                   /* n_accounts x SF__COUNT */
