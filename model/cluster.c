@@ -249,9 +249,12 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			x += e[j++].x;
 		e[nu] = e[i];
 		e[nu].x = x;
-		e[nu].log10p = coord_log10_poisson_tail(
-			x, coord_lambda_with(g, e[i].acc,
-					     K + (size_t)e[i].c * COORD__COUNT));
+		e[nu].log10p = x < 2 ? 0.0
+				     : coord_log10_poisson_tail(
+					       x, coord_lambda_with(
+							  g, e[i].acc,
+							  K + (size_t)e[i].c *
+								      COORD__COUNT));
 		nu++;
 		i = j;
 	}

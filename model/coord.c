@@ -103,6 +103,10 @@ void coord_opts_init(struct coord_opts *o)
 	o->window_max[COORD_TEXT] = 6 * 3600;
 	o->fdr = 0.01;
 	o->max_actors = 1000;
+	/* one coincidence is never evidence: co-actions crowd onto popular
+	 * objects (overdispersion the Poisson null does not model), which makes
+	 * a single one look rarer than it is */
+	o->min_coactions = 2;
 }
 
 struct ev {
@@ -320,7 +324,6 @@ static enum cib_err scan_type(const struct coord_events *ev, int64_t w,
 	st->events = ev->n;
 	while (i < ev->n) {
 		size_t e = i, n = 0, nd = 0, nk = 0, left = 0;
-		double window_pairs = 0;
 
 		while (e < ev->n && ev->obj[e] == ev->obj[i])
 			e++;
@@ -333,12 +336,20 @@ static enum cib_err scan_type(const struct coord_events *ev, int64_t w,
 		for (size_t j = 0; j < n; j++)
 			b.accs[j] = ev->acc[i + j];
 		qsort(b.accs, n, sizeof(*b.accs), cmp_u32);
-		for (size_t j = 0; j < n; j++) {
-			if (j == 0 || b.accs[j] != b.accs[j - 1]) {
-				k[b.accs[j]]++;
+		for (size_t j = 0; j < n; j++)
+			if (j == 0 || b.accs[j] != b.accs[j - 1])
 				nd++;
-			}
+		if (nd > max_actors) {
+			/* viral: a pair can co-act on it at most once, while the
+			 * Poisson rate would credit it with (d/M)^2 k_a k_b,
+			 * far above 1; it is left out of k, M and T alike */
+			st->viral_objects++;
+			i = e;
+			continue;
 		}
+		for (size_t j = 0; j < n; j++)
+			if (j == 0 || b.accs[j] != b.accs[j - 1])
+				k[b.accs[j]]++;
 		if (nd < 2) {
 			i = e;
 			continue;
@@ -357,22 +368,6 @@ static enum cib_err scan_type(const struct coord_events *ev, int64_t w,
 		}
 		for (size_t j = i; j < e; j++)
 			b.last[ev->acc[j]] = INT64_MIN;
-		if (nd > max_actors) {
-			/* viral: count within-window pairs for the null only */
-			for (size_t j = 0; j < nk; j++) {
-				size_t x = b.kept[j];
-
-				while (!within(ev->time[b.kept[left]],
-					       ev->minutes[b.kept[left]],
-					       ev->time[x], ev->minutes[x], w))
-					left++;
-				window_pairs += (double)(j - left);
-			}
-			st->viral_objects++;
-			st->pairs_total += window_pairs;
-			i = e;
-			continue;
-		}
 		b.tmp.n = 0;
 		for (size_t j = 0; j < nk; j++) {
 			size_t x = b.kept[j];
@@ -448,16 +443,6 @@ static int cmp_edge_ab(const void *a, const void *b)
 	return x->b < y->b ? -1 : x->b > y->b;
 }
 
-double coord_lambda_with(const struct coord_graph *g, uint32_t a,
-			 const double *K)
-{
-	double l = 0;
-
-	for (int t = 0; t < COORD__COUNT; t++)
-		l += (double)g->k[t][a] * K[t] * g->rate[t];
-	return l;
-}
-
 void coord_graph_release(struct coord_graph *g)
 {
 	if (!g)
@@ -467,6 +452,56 @@ void coord_graph_release(struct coord_graph *g)
 	for (int t = 0; t < COORD__COUNT; t++)
 		free(g->k[t]);
 	memset(g, 0, sizeof(*g));
+}
+
+/* Pools the per-type counts into one test. Same URL implies same domain,
+ * and a reply to the same post is a reply to the same account, so the
+ * coarse types count only what they add beyond the fine ones:
+ * x = sum of fine + max(0, x_coarse - x_fine), likewise lambda. */
+static void pooled(const uint32_t *x, const double *lam, uint32_t *total,
+		   double *lambda)
+{
+	static const int fine[2] = { COORD_LINK, COORD_REPLY_POST };
+	static const int coarse[2] = { COORD_DOMAIN, COORD_REPLY_ACCOUNT };
+	uint32_t tx = 0;
+	double tl = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++) {
+		if (t == COORD_DOMAIN || t == COORD_REPLY_ACCOUNT)
+			continue;
+		tx += x[t];
+		tl += lam[t];
+	}
+	for (int h = 0; h < 2; h++) {
+		if (x[coarse[h]] > x[fine[h]])
+			tx += x[coarse[h]] - x[fine[h]];
+		if (lam[coarse[h]] > lam[fine[h]])
+			tl += lam[coarse[h]] - lam[fine[h]];
+	}
+	*total = tx;
+	*lambda = tl;
+}
+
+uint32_t coord_pooled_count(const uint32_t *x)
+{
+	double lam[COORD__COUNT] = { 0 };
+	uint32_t tx;
+	double tl;
+
+	pooled(x, lam, &tx, &tl);
+	return tx;
+}
+
+double coord_lambda_with(const struct coord_graph *g, uint32_t a,
+			 const double *K)
+{
+	double lam[COORD__COUNT], l;
+	uint32_t x[COORD__COUNT] = { 0 }, tx;
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		lam[t] = (double)g->k[t][a] * K[t] * g->rate[t];
+	pooled(x, lam, &tx, &l);
+	return l;
 }
 
 struct type_job {
@@ -631,12 +666,17 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			ed.x[all[e].type]++;
 			e++;
 		}
-		for (int t = 0; t < COORD__COUNT; t++) {
-			total += ed.x[t];
-			ed.lambda += (double)g->k[t][ed.a] * g->k[t][ed.b] *
-				     rate[t];
+		{
+			double lam[COORD__COUNT];
+
+			for (int t = 0; t < COORD__COUNT; t++)
+				lam[t] = (double)g->k[t][ed.a] * g->k[t][ed.b] *
+					 rate[t];
+			pooled(ed.x, lam, &total, &ed.lambda);
 		}
-		ed.log10p = coord_log10_poisson_tail(total, ed.lambda);
+		ed.log10p = total < o->min_coactions
+				    ? 0.0
+				    : coord_log10_poisson_tail(total, ed.lambda);
 		g->pairs[g->n_pairs].a = ed.a;
 		g->pairs[g->n_pairs].b = ed.b;
 		g->pairs[g->n_pairs].x = total;

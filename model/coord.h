@@ -65,6 +65,7 @@ struct coord_opts {
 	double fdr;           /* Benjamini-Hochberg level over pairs */
 	uint32_t max_actors;  /* objects with more distinct accounts are viral:
 				 counted in the null, not enumerated */
+	uint32_t min_coactions; /* fewer pooled co-actions: never an edge */
 	int use_type[COORD__COUNT];
 };
 
@@ -113,6 +114,10 @@ struct coord_graph {
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g);
 void coord_graph_release(struct coord_graph *g);
+
+/* The pooled co-action count of per-type counts x[COORD__COUNT]: fine
+ * types plus what the coarse ones (domain, replied-to account) add. */
+uint32_t coord_pooled_count(const uint32_t *x);
 
 /* Expected co-actions of account a with a set of accounts whose summed
  * per-type activity is K[t]: sum_t k_a,t K[t] rate_t. */

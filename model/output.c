@@ -379,10 +379,30 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 					(double)p->g.n_candidates);
 		cJSON_AddNumberToObject(x, "tests", p->g.n_tests);
 		cJSON_AddNumberToObject(x, "log10_cutoff", p->g.log10_cutoff);
-		o = cJSON_AddObjectToObject(x, "windows_seconds");
-		for (int t = 0; o && t < COORD__COUNT; t++)
-			cJSON_AddNumberToObject(o, coord_type_name((enum coord_type)t),
-						(double)p->g.stats[t].window);
+		o = cJSON_AddObjectToObject(x, "types");
+		for (int t = 0; o && t < COORD__COUNT; t++) {
+			const struct coord_type_stats *st = &p->g.stats[t];
+			cJSON *y = cJSON_AddObjectToObject(
+				o, coord_type_name((enum coord_type)t));
+
+			if (!y)
+				break;
+			cJSON_AddNumberToObject(y, "window_seconds",
+						(double)st->window);
+			cJSON_AddBoolToObject(y, "window_estimated",
+					      st->window_estimated);
+			cJSON_AddNumberToObject(y, "events", (double)st->events);
+			cJSON_AddNumberToObject(y, "objects", (double)st->objects);
+			cJSON_AddNumberToObject(y, "shared_objects",
+						(double)st->shared_objects);
+			cJSON_AddNumberToObject(y, "viral_objects",
+						(double)st->viral_objects);
+			cJSON_AddNumberToObject(y, "actions", st->actions);
+			cJSON_AddNumberToObject(y, "pairs_in_window",
+						st->pairs_total);
+			cJSON_AddNumberToObject(y, "candidate_pairs",
+						(double)st->candidate_pairs);
+		}
 	}
 	arr = cJSON_AddArrayToObject(root, "clusters");
 	for (size_t c = 0; arr && c < p->cl.n_clusters; c++) {

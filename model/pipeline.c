@@ -427,6 +427,19 @@ static void fill_features(struct pipeline *p)
 		x[SF_PERSONA] = neglog(features_switch_p(fs, a), 10);
 		x[SF_ENGAGEMENT] =
 			log10(1 + fmax(0, features_engagement_per_post(fs, a)));
+		/* an account's own rhythm, profile and persona signals are
+		 * evidence of *coordinated* inauthenticity only together with
+		 * coordination: an office account in UTC+8 keeps shifts, many
+		 * real people have digit handles. Without a significant edge
+		 * or a cluster they count zero (docs/model.md). */
+		if (c < 0 && p->es[a].n_partners == 0) {
+			x[SF_OWN_SHIFT] = 0;
+			x[SF_OWN_LUNCH] = 0;
+			x[SF_OWN_TZ_MISMATCH] = 0;
+			x[SF_DEFAULT_HANDLE] = 0;
+			x[SF_CREATION_BATCH] = 0;
+			x[SF_PERSONA] = 0;
+		}
 		x[SF_EDGE_STRENGTH] = log1p(p->es[a].strength);
 		if (c >= 0) {
 			const struct cluster_evidence *ce = &p->ce[c];

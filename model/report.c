@@ -21,7 +21,7 @@
 #include "model/svg.h"
 
 /* The script's SHA-256 (base64), recomputed by tests/cli/report_xss.sh. */
-#define REPORT_SCRIPT_SHA256 "NafhvunvlI8feZanz/azXeNKUF4cfTi92xCCTJriM9k="
+#define REPORT_SCRIPT_SHA256 "RQv3Uo4pfZXnzuCVWp+BJTcDzj9NxjkrmXDAD0ag/mM="
 
 const char report_script[] =
 	"(function(){window.onerror=function(m){var e=document.createElement('div');e.id='js-error';e.textContent='script error: '+m;document.body.insertBefore(e,document.body.firstChild);};\n"
@@ -33,7 +33,7 @@ const char report_script[] =
 	"each(document.querySelectorAll('input.filter'),function(inp){inp.addEventListener('input',function(){filt(inp);});});\n"
 	"var s=document.getElementById('js-status');\n"
 	"if(location.hash==='#selftest'){var t=document.getElementById('t-accounts'),th=t.tHead.rows[0].cells,ok=true;th[3].click();var rows=t.tBodies[0].rows;for(var i=1;i<rows.length;i++)if(key(rows[i-1].cells[3])<key(rows[i].cells[3]))ok=false;var inp=document.querySelector('input.filter[data-table=t-accounts]');inp.value='zzqqxx-no-such-row';var n=filt(inp);inp.value='';filt(inp);s.setAttribute('data-selftest',ok&&n===0?'pass':'fail');}\n"
-	"s.setAttribute('data-ms',String(Math.round(performance.now())));s.textContent='interactive';s.setAttribute('data-state','ok');})();";
+	"var t0=performance.timing.domLoading;s.setAttribute('data-parse-ms',String(Date.now()-t0));window.addEventListener('load',function(){void document.body.offsetHeight;s.setAttribute('data-ready-ms',String(Date.now()-t0));});s.textContent='interactive';s.setAttribute('data-state','ok');})();";
 
 #define TIMELINE_MAX_DAYS 3660 /* ten years of daily bars at most */
 #define TOP_TEXTS 25
