@@ -210,7 +210,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			    size_t *n_attached)
 {
 	size_t nc = r->n_clusters, ne = 0, nu = 0, keep = 0, added = 0;
-	double *K = NULL, m;
+	double *K = NULL, *S = NULL, m;
 	struct attach_entry *e = NULL;
 	int32_t *best = NULL;
 	double *bestp = NULL;
@@ -220,17 +220,22 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	if (nc == 0 || g->n_pairs == 0)
 		return CIB_OK;
 	K = calloc(nc * COORD__COUNT, sizeof(*K));
+	S = calloc(nc, sizeof(*S));
 	e = malloc(g->n_pairs * sizeof(*e));
-	if (!K || !e) {
+	if (!K || !S || !e) {
 		free(K);
+		free(S);
 		free(e);
 		return CIB_ENOMEM;
 	}
-	for (size_t a = 0; a < r->n_accounts; a++)
-		if (r->membership[a] >= 0)
-			for (int t = 0; t < COORD__COUNT; t++)
-				K[(size_t)r->membership[a] * COORD__COUNT + t] +=
-					g->k[t][a];
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (r->membership[a] < 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			K[(size_t)r->membership[a] * COORD__COUNT + t] +=
+				g->k[t][a];
+		S[r->membership[a]] += g->s_amp[a];
+	}
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
 		int32_t ca = r->membership[p->a], cb = r->membership[p->b];
@@ -254,7 +259,8 @@ enum cib_err cluster_attach(struct cluster_result *r,
 					       x, coord_lambda_with(
 							  g, e[i].acc,
 							  K + (size_t)e[i].c *
-								      COORD__COUNT));
+								      COORD__COUNT,
+							  S[e[i].c]));
 		nu++;
 		i = j;
 	}
@@ -266,6 +272,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	best = malloc((r->n_accounts + 1) * sizeof(*best));
 	bestp = malloc((r->n_accounts + 1) * sizeof(*bestp));
 	if (!best || !bestp) {
+		free(S);
 		free(K);
 		free(e);
 		free(best);
@@ -291,6 +298,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	}
 	if (n_attached)
 		*n_attached = added;
+	free(S);
 	free(K);
 	free(e);
 	free(best);

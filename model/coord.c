@@ -409,6 +409,54 @@ out:
 	return err;
 }
 
+/* Direct pairs from quick reposts: see coord.h. Events are sorted by
+ * (author, delay, reposter). */
+static enum cib_err scan_amplify(const struct coord_events *ev, int64_t w,
+				 uint32_t *k, uint32_t *s, struct u64vec *pairs,
+				 struct coord_type_stats *st)
+{
+	st->events = ev->n;
+	for (size_t i = 0; i < ev->n; i++) {
+		uint32_t a = ev->acc[i], b = (uint32_t)ev->obj[i];
+		int64_t lim = ev->minutes[i] ? (w + 59) / 60 * 60 : w;
+
+		if (i == 0 || ev->obj[i] != ev->obj[i - 1])
+			st->objects++;
+		if (ev->time[i] < 0 || ev->time[i] > lim || a == b)
+			continue;
+		k[a]++;
+		s[b]++;
+		st->pairs_total += 1;
+		if (u64_push(pairs, a < b ? (uint64_t)a << 32 | b
+					  : (uint64_t)b << 32 | a))
+			return CIB_ENOMEM;
+	}
+	st->shared_objects = st->objects;
+	return CIB_OK;
+}
+
+/* Median repost delay, clamped: the amplification window. */
+static int64_t amplify_window(const struct coord_events *ev, int64_t lo,
+			      int64_t hi)
+{
+	int64_t *d = malloc((ev->n + 1) * sizeof(*d)), w;
+	size_t n = 0;
+
+	if (!d)
+		return hi;
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->time[i] >= 0)
+			d[n++] = ev->time[i];
+	if (n == 0) {
+		free(d);
+		return hi;
+	}
+	qsort(d, n, sizeof(*d), cmp_i64);
+	w = d[n / 2];
+	free(d);
+	return w < lo ? lo : w > hi ? hi : w;
+}
+
 struct typed_key {
 	uint64_t key;
 	uint32_t type;
@@ -449,6 +497,7 @@ void coord_graph_release(struct coord_graph *g)
 		return;
 	free(g->edges);
 	free(g->pairs);
+	free(g->s_amp);
 	for (int t = 0; t < COORD__COUNT; t++)
 		free(g->k[t]);
 	memset(g, 0, sizeof(*g));
@@ -493,13 +542,16 @@ uint32_t coord_pooled_count(const uint32_t *x)
 }
 
 double coord_lambda_with(const struct coord_graph *g, uint32_t a,
-			 const double *K)
+			 const double *K, double S)
 {
 	double lam[COORD__COUNT], l;
 	uint32_t x[COORD__COUNT] = { 0 }, tx;
 
 	for (int t = 0; t < COORD__COUNT; t++)
 		lam[t] = (double)g->k[t][a] * K[t] * g->rate[t];
+	lam[COORD_AMPLIFY] = ((double)g->k[COORD_AMPLIFY][a] * S +
+			      K[COORD_AMPLIFY] * g->s_amp[a]) *
+			     g->rate[COORD_AMPLIFY];
 	pooled(x, lam, &tx, &l);
 	return l;
 }
@@ -525,6 +577,18 @@ static enum cib_err do_type(struct type_job *j, int t)
 	err = sort_events(&j->ev[t]);
 	if (err)
 		return err;
+	if (t == COORD_AMPLIFY) {
+		if (w <= 0) {
+			w = amplify_window(&j->ev[t], j->o->window_min[t],
+					   j->o->window_max[t]);
+			st->window_estimated = 1;
+		}
+		st->window = w;
+		err = scan_amplify(&j->ev[t], w, j->g->k[t], j->g->s_amp,
+				   &j->pairs[t], st);
+		st->actions = st->pairs_total;
+		return err;
+	}
 	if (w <= 0) {
 		w = coord_estimate_window(&j->ev[t], j->o->window_min[t],
 					  j->o->window_max[t]);
@@ -566,6 +630,11 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	memset(g, 0, sizeof(*g));
 	memset(pairs, 0, sizeof(pairs));
 	g->n_accounts = n_accounts;
+	g->s_amp = calloc(n_accounts + 1, sizeof(*g->s_amp));
+	if (!g->s_amp) {
+		err = CIB_ENOMEM;
+		goto fail;
+	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		g->k[t] = calloc(n_accounts + 1, sizeof(*g->k[t]));
 		if (!g->k[t]) {
@@ -605,6 +674,9 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 				  ? 2.0 * st->pairs_total /
 					    (st->actions * st->actions)
 				  : 0.0;
+		if (t == COORD_AMPLIFY)
+			rate[t] = st->pairs_total > 0 ? 1.0 / st->pairs_total
+						      : 0.0;
 		g->rate[t] = rate[t];
 		n_all += pairs[t].n;
 	}
@@ -618,6 +690,9 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 		for (size_t a = 0; a < n_accounts; a++)
 			if (g->k[t][a])
 				active[a] = 1;
+	for (size_t a = 0; a < n_accounts; a++)
+		if (g->s_amp[a])
+			active[a] = 1;
 	for (size_t a = 0; a < n_accounts; a++)
 		g->n_active += active[a];
 	g->n_tests = g->n_active > 1
@@ -672,6 +747,12 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			for (int t = 0; t < COORD__COUNT; t++)
 				lam[t] = (double)g->k[t][ed.a] * g->k[t][ed.b] *
 					 rate[t];
+			lam[COORD_AMPLIFY] =
+				((double)g->k[COORD_AMPLIFY][ed.a] *
+					 g->s_amp[ed.b] +
+				 (double)g->k[COORD_AMPLIFY][ed.b] *
+					 g->s_amp[ed.a]) *
+				rate[COORD_AMPLIFY];
 			pooled(ed.x, lam, &total, &ed.lambda);
 		}
 		ed.log10p = total < o->min_coactions

@@ -27,13 +27,14 @@
 #include "core/error.h"
 
 #define COORD_TYPE_MAP(M)                                                  \
-	M(REPOST, "co_repost", "reposted the same post")                   \
-	M(TEXT, "co_post", "posted near-duplicate text")                   \
-	M(LINK, "co_link", "shared the same URL")                          \
-	M(DOMAIN, "co_domain", "shared links to the same domain")          \
-	M(HASHTAGS, "co_hashtags", "used the same hashtag sequence")       \
-	M(REPLY_POST, "co_reply", "replied to the same post")              \
-	M(REPLY_ACCOUNT, "co_reply_account", "replied to the same account")
+	M(REPOST, "co_repost", "reposted the same posts as")                   \
+	M(TEXT, "co_post", "posted near-duplicate texts as")                   \
+	M(LINK, "co_link", "shared the same URLs as")                          \
+	M(DOMAIN, "co_domain", "linked to the same domains as")          \
+	M(HASHTAGS, "co_hashtags", "used the same hashtag sequences as")       \
+	M(REPLY_POST, "co_reply", "replied to the same posts as")              \
+	M(REPLY_ACCOUNT, "co_reply_account", "replied to the same accounts as") \
+	M(AMPLIFY, "amplify", "reposted, or was reposted by,")
 
 enum coord_type {
 #define COORD_ENUM(e, name, desc) COORD_##e,
@@ -45,6 +46,12 @@ enum coord_type {
 const char *coord_type_name(enum coord_type t);
 const char *coord_type_description(enum coord_type t);
 
+/* For COORD_AMPLIFY the events are direct: obj is the reposted account's
+ * index, acc the reposter, time the repost's delay after the source post
+ * (seconds), one event per reposted post. The pair is (reposter, author);
+ * its null is the configuration model of who reposts whom:
+ * lambda_ab = (r_a s_b + r_b s_a) / R with r reposts made, s received, R
+ * all quick reposts. */
 struct coord_events {
 	size_t n, cap;
 	uint64_t *obj;
@@ -106,7 +113,9 @@ struct coord_graph {
 	double log10_cutoff;      /* BH p-value cutoff, log10 */
 	uint64_t n_active;
 	struct coord_type_stats stats[COORD__COUNT];
-	uint32_t *k[COORD__COUNT]; /* per account distinct objects per type */
+	uint32_t *k[COORD__COUNT]; /* per account distinct objects per type
+				      (for AMPLIFY: quick reposts made) */
+	uint32_t *s_amp;           /* per account: quick reposts received */
 };
 
 /* Builds the graph over n_accounts accounts from ev[COORD__COUNT]. The
@@ -122,7 +131,7 @@ uint32_t coord_pooled_count(const uint32_t *x);
 /* Expected co-actions of account a with a set of accounts whose summed
  * per-type activity is K[t]: sum_t k_a,t K[t] rate_t. */
 double coord_lambda_with(const struct coord_graph *g, uint32_t a,
-			 const double *K);
+			 const double *K, double S);
 
 /* log10 P(X >= x) for X ~ Poisson(lambda), accurate far into the tail
  * (where the plain upper tail underflows a double). */

@@ -150,11 +150,23 @@ static enum cib_err build_events(const struct pipeline *p,
 		uint64_t hs;
 
 		if (kind == POST_REPOST) {
-			if (ds->post.ref_post[j] != STR_NONE)
+			uint32_t src;
+
+			if (ds->post.ref_post[j] == STR_NONE)
+				continue;
+			err = coord_events_add(&ev[COORD_REPOST],
+					       obj_key(pl, ds->post.ref_post[j]),
+					       t, a, mins);
+			/* direct amplification when the source is in the data */
+			src = dataset_find_post(ds, pl, ds->post.ref_post[j]);
+			if (!err && src != UINT32_MAX &&
+			    ds->post.account[src] != a)
 				err = coord_events_add(
-					&ev[COORD_REPOST],
-					obj_key(pl, ds->post.ref_post[j]), t, a,
-					mins);
+					&ev[COORD_AMPLIFY],
+					ds->post.account[src],
+					t - ds->post.time[src], a,
+					mins || (ds->post.flags[src] &
+						 POST_TIME_MINUTES));
 			continue; /* a repost's text, links, tags are the source's */
 		}
 		if (kind == POST_REPLY) {
@@ -729,7 +741,7 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 		if (!es->partners[t])
 			continue;
 		fmt_p(es->best_log10p, pb, sizeof(pb));
-		radd(&r, "%s as %u accounts within minutes (%u co-actions; "
+		radd(&r, "%s %u accounts within minutes (%u co-actions; "
 			 "strongest link %s)",
 		     coord_type_description((enum coord_type)t),
 		     es->partners[t], es->shared[t], pb);
