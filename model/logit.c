@@ -53,6 +53,30 @@ static double std_value(const struct logit_model *m, const double *row,
 	return (v - m->mean[j]) / m->sd[j];
 }
 
+/* Penalised log-likelihood at coefficients b (standardised scale). */
+static double penalised_ll(const struct logit_model *m, const double *X,
+			   const int *y, const double *w, size_t n,
+			   const double *b, double ridge)
+{
+	size_t p = m->p;
+	double ll = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double z = b[p], wi = w ? w[i] : 1.0;
+
+		for (size_t j = 0; j < p; j++)
+			z += b[j] * std_value(m, X + i * p, j);
+		/* log sigmoid(z) and log(1 - sigmoid(z)) without overflow */
+		if (y[i])
+			ll -= wi * (z >= 0 ? log1p(exp(-z)) : -z + log1p(exp(z)));
+		else
+			ll -= wi * (z >= 0 ? z + log1p(exp(-z)) : log1p(exp(z)));
+	}
+	for (size_t j = 0; j < p; j++)
+		ll -= 0.5 * ridge * b[j] * b[j];
+	return ll;
+}
+
 enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 		       const double *w, size_t n, double ridge, char *errmsg,
 		       size_t errlen)
@@ -60,7 +84,7 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 	size_t p = m->p, q = p + 1, npos = 0;
 	gsl_matrix *H = NULL;
 	gsl_vector *g = NULL, *d = NULL;
-	double *beta = NULL;
+	double *beta = NULL, *trial = NULL;
 	enum cib_err err = CIB_OK;
 
 	if (p == 0 || p > LOGIT_MAX_FEATURES || n == 0)
@@ -94,13 +118,14 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 	g = gsl_vector_alloc(q);
 	d = gsl_vector_alloc(q);
 	beta = calloc(q, sizeof(*beta));
-	if (!H || !g || !d || !beta) {
+	trial = calloc(q, sizeof(*trial));
+	if (!H || !g || !d || !beta || !trial) {
 		err = CIB_ENOMEM;
 		goto out;
 	}
 	beta[p] = log((double)npos / (double)(n - npos));
 	for (int it = 0; it < 100; it++) {
-		double maxstep = 0;
+		double maxstep = 0, ll0, step = 1.0;
 		int rc;
 
 		gsl_matrix_set_zero(H);
@@ -136,6 +161,9 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 				*gsl_vector_ptr(g, a) -= ridge * beta[a];
 			}
 		}
+		/* a tiny jitter keeps the intercept row positive definite when a
+		 * class is perfectly separated and the weights vanish */
+		*gsl_matrix_ptr(H, p, p) += 1e-9;
 		rc = gsl_linalg_cholesky_decomp1(H);
 		if (!rc)
 			rc = gsl_linalg_cholesky_solve(H, g, d);
@@ -144,10 +172,24 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 			err = CIB_ELIB;
 			goto out;
 		}
-		for (size_t a = 0; a < q; a++) {
-			double s = gsl_vector_get(d, a);
+		/* Newton step with backtracking: never accept a step that lowers
+		 * the penalised log-likelihood (separable data otherwise send
+		 * plain IRLS to infinity) */
+		ll0 = penalised_ll(m, X, y, w, n, beta, ridge);
+		for (int half = 0; half < 30; half++) {
+			double ll;
 
-			beta[a] += s;
+			for (size_t a = 0; a < q; a++)
+				trial[a] = beta[a] + step * gsl_vector_get(d, a);
+			ll = penalised_ll(m, X, y, w, n, trial, ridge);
+			if (ll >= ll0 - 1e-12)
+				break;
+			step /= 2;
+		}
+		for (size_t a = 0; a < q; a++) {
+			double s = trial[a] - beta[a];
+
+			beta[a] = trial[a];
 			if (fabs(s) > maxstep)
 				maxstep = fabs(s);
 		}
@@ -165,6 +207,7 @@ out:
 	gsl_vector_free(g);
 	gsl_vector_free(d);
 	free(beta);
+	free(trial);
 	return err;
 }
 

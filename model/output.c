@@ -261,6 +261,7 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 	uint32_t *vacc = NULL;
 	size_t nv = 0;
 	igraph_error_t rc;
+	igraph_attribute_table_t *prev_table;
 	enum cib_err err = CIB_OK;
 
 	vid = malloc((ds->acc.n + 1) * sizeof(*vid));
@@ -290,9 +291,13 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 		VECTOR(edges)[2 * i] = vid[p->g.edges[i].a];
 		VECTOR(edges)[2 * i + 1] = vid[p->g.edges[i].b];
 	}
+	/* attributes need igraph's C attribute handler while this graph
+	 * lives; the previous handler is restored below */
+	prev_table = igraph_set_attribute_table(&igraph_cattribute_table);
 	rc = igraph_create(&g, &edges, (igraph_integer_t)nv, IGRAPH_UNDIRECTED);
 	igraph_vector_int_destroy(&edges);
 	if (rc) {
+		igraph_set_attribute_table(prev_table);
 		snprintf(errmsg, errlen, "igraph: %s", igraph_strerror(rc));
 		free(vid);
 		free(vacc);
@@ -339,6 +344,7 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 		err = CIB_ELIB;
 	}
 	igraph_destroy(&g);
+	igraph_set_attribute_table(prev_table);
 	free(vid);
 	free(vacc);
 	return err;

@@ -511,6 +511,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	if (err)
 		return err;
 	stage_done(p, "features", &t0, o->progress);
+	if (o->progress)
+		fprintf(stderr,
+			"cibscan:   timing %.2f s, reuse %.2f s, persona %.2f s, "
+			"profile %.2f s\n",
+			p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
+			p->fs.seconds[3]);
 	err = build_events(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);

@@ -314,7 +314,8 @@ static const char css[] =
 	"dl.kv{display:grid;grid-template-columns:max-content auto;gap:1px 12px}"
 	"dl.kv dt{color:#555}dl.kv dd{margin:0}"
 	"section.cluster,section.account{border-top:3px solid #4878a8;"
-	"margin-top:24px}.dec{padding:0 4px;border-radius:3px}"
+	"margin-top:24px;content-visibility:auto;contain-intrinsic-size:"
+	"auto 1200px}.dec{padding:0 4px;border-radius:3px}"
 	".dec.confirm{background:#f8c0c0}.dec.dismiss{background:#cfe8cf}"
 	".dec.escalate{background:#ffe0a0}.dec.queued{background:#e0e0f0}"
 	".note{color:#666;font-size:12px}svg.chart{display:block;margin:4px 0}"
@@ -1330,6 +1331,24 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 	return CIB_OK;
 }
 
+/* The "; " that ends the reason starting at r, outside parentheses (a
+ * reason's own "(12 co-actions; strongest link ...)" stays whole), or
+ * NULL for the last one. */
+static const char *reason_end(const char *r)
+{
+	int depth = 0;
+
+	for (; *r; r++) {
+		if (*r == '(')
+			depth++;
+		else if (*r == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && r[0] == ';' && r[1] == ' ')
+			return r;
+	}
+	return NULL;
+}
+
 static enum cib_err account_section(struct ctx *c, uint32_t a)
 {
 	const struct pipeline *p = c->p;
@@ -1369,7 +1388,7 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	pipeline_reasons(p, a, reasons, sizeof(reasons));
 	fputs("<h3>Reasons</h3><ul class=\"reasons\">", f);
 	for (r = reasons; *r;) {
-		const char *e = strstr(r, "; ");
+		const char *e = reason_end(r);
 		size_t len = e ? (size_t)(e - r) : strlen(r);
 		char one[1024];
 
@@ -1392,7 +1411,7 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	svg_escape(f, ds_str(ds, ds->acc.description[a]), 500);
 	fputs("</dd><dt>Created</dt><dd>", f);
 	put_date(f, ds->acc.created[a]);
-	fprintf(f, " (%u accounts created that day; p = ",
+	fprintf(f, " (accounts created that day: %u; p = ",
 		features_created_same_day(fs, a));
 	put_p(f, features_creation_p(fs, a));
 	fprintf(f, ")</dd><dt>Followers / following</dt><dd>%lld / %lld</dd>",

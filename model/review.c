@@ -208,7 +208,18 @@ static size_t kinds_of(const char *list, char *buf, size_t cap,
 	const char *s = list ? list : "";
 
 	while (*s && n < maxk && used + 2 < cap) {
-		const char *e = strstr(s, "; ");
+		const char *e = NULL;
+		int depth = 0;
+
+		/* the "; " outside parentheses ends a reason */
+		for (const char *q = s; *q && !e; q++) {
+			if (*q == '(')
+				depth++;
+			else if (*q == ')' && depth > 0)
+				depth--;
+			else if (!depth && q[0] == ';' && q[1] == ' ')
+				e = q;
+		}
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 
 		review_reason_kind(s, len, buf + used, cap - used);
@@ -459,23 +470,35 @@ static void account_row(struct importer *im)
 	const char *fl = fld(im, C_FLAGGED);
 	sqlite3_stmt *s;
 
-	if (!*id)
-		{ bad_row(im, C_ID, "empty"); return; }
-	if (!*plat)
-		{ bad_row(im, C_PLATFORM, "empty"); return; }
-	if (parse_num(fld(im, C_SCORE), &score) != 1)
-		{ bad_row(im, C_SCORE, "not a number"); return; }
+	if (!*id) {
+		bad_row(im, C_ID, "empty");
+		return;
+	}
+	if (!*plat) {
+		bad_row(im, C_PLATFORM, "empty");
+		return;
+	}
+	if (parse_num(fld(im, C_SCORE), &score) != 1) {
+		bad_row(im, C_SCORE, "not a number");
+		return;
+	}
 	if (!strcmp(fl, "1") || !strcmp(fl, "true"))
 		flagged = 1;
 	else if (!strcmp(fl, "0") || !strcmp(fl, "false"))
 		flagged = 0;
-	else
-		{ bad_row(im, C_FLAGGED, "not 0 or 1"); return; }
+	else {
+		bad_row(im, C_FLAGGED, "not 0 or 1");
+		return;
+	}
 	have_csize = parse_int(fld(im, C_CSIZE), &csize);
-	if (have_csize < 0)
-		{ bad_row(im, C_CSIZE, "not a count"); return; }
-	if (parse_num(fld(im, C_CSCORE), &cscore) < 0)
-		{ bad_row(im, C_CSCORE, "not a number"); return; }
+	if (have_csize < 0) {
+		bad_row(im, C_CSIZE, "not a count");
+		return;
+	}
+	if (parse_num(fld(im, C_CSCORE), &cscore) < 0) {
+		bad_row(im, C_CSCORE, "not a number");
+		return;
+	}
 	im->st->rows++;
 	if (!flagged)
 		return;
@@ -589,15 +612,23 @@ static void cluster_row(struct importer *im)
 	long long size = 0;
 	int hs;
 
-	if (!*cid)
-		{ bad_row(im, C_CLUSTER, "empty"); return; }
+	if (!*cid) {
+		bad_row(im, C_CLUSTER, "empty");
+		return;
+	}
 	hs = parse_int(fld(im, C_SIZE), &size);
-	if (hs < 0)
-		{ bad_row(im, C_SIZE, "not a count"); return; }
-	if (parse_num(fld(im, C_SCORE), &score) < 0)
-		{ bad_row(im, C_SCORE, "not a number"); return; }
-	if (parse_num(fld(im, C_FLAGGED), &fl) < 0)
-		{ bad_row(im, C_FLAGGED, "not a count"); return; }
+	if (hs < 0) {
+		bad_row(im, C_SIZE, "not a count");
+		return;
+	}
+	if (parse_num(fld(im, C_SCORE), &score) < 0) {
+		bad_row(im, C_SCORE, "not a number");
+		return;
+	}
+	if (parse_num(fld(im, C_FLAGGED), &fl) < 0) {
+		bad_row(im, C_FLAGGED, "not a count");
+		return;
+	}
 	im->st->rows++;
 	if (fl > 0) {
 		char summary[64];

@@ -137,25 +137,32 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 			fputs("</text>", f);
 		}
 	}
-	for (size_t i = 0; i < b->n; i++) {
-		double x = ml + (double)i * bw, y0 = mt + ph;
-		double h1 = b->v[i] / ymax * ph;
+	/* one path per series (a subpath per bar): a 48-bar chart is two
+	 * elements, not a hundred, which keeps large reports light to render */
+	for (int series = 0; series < 2; series++) {
+		int any = 0;
 
-		if (h1 > 0)
-			fprintf(f,
-				"<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-				x + 0.5, y0 - h1, bw > 1.5 ? bw - 1 : bw, h1,
-				colors[0]);
-		if (b->v2 && b->v2[i] > 0) {
-			double h2 = b->v2[i] / ymax * ph;
+		if (series == 1 && !b->v2)
+			break;
+		for (size_t i = 0; i < b->n; i++) {
+			double x = ml + (double)i * bw, y0 = mt + ph;
+			double h1 = b->v[i] / ymax * ph, hh = h1;
 
-			fprintf(f,
-				"<rect class=\"bar2\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-				x + 0.5, y0 - h1 - h2, bw > 1.5 ? bw - 1 : bw,
-				h2, colors[1]);
+			if (series == 1) {
+				hh = b->v2[i] / ymax * ph;
+				y0 -= h1;
+			}
+			if (!(hh > 0))
+				continue;
+			if (!any)
+				fprintf(f, "<path class=\"%s\" fill=\"%s\" d=\"",
+					series ? "bar2" : "bar", colors[series]);
+			any = 1;
+			fprintf(f, "M%.1f %.1fh%.1fv%.1fh-%.1fz", x + 0.5, y0 - hh,
+				bw > 1.5 ? bw - 1 : bw, hh, bw > 1.5 ? bw - 1 : bw);
 		}
+		if (any)
+			fputs("\"/>", f);
 	}
 	if (b->overlay && b->n) {
 		fprintf(f, "<path class=\"model\" fill=\"none\" stroke=\"%s\" "
