@@ -1,0 +1,25 @@
+# train on the sample's labels, then score with the fitted model; a model
+# whose feature names do not match is refused.
+set -eu
+s=$FIXTURES/sample
+$CIBSCAN train "$s/truth.csv" "$s/tweets.csv.gz" "$s/users.csv.gz" \
+	-o "$TMPDIR/m.json" --quiet 2>"$TMPDIR/log"
+grep -q '"model": "cibscan-logistic"' "$TMPDIR/m.json"
+test "$(grep -c '"coef"' "$TMPDIR/m.json")" -eq 20
+$CIBSCAN score "$s/tweets.csv.gz" "$s/users.csv.gz" --model "$TMPDIR/m.json" \
+	-o "$TMPDIR/a.csv" --quiet
+test "$(awk -F, 'NR > 1 && $5 == 1' "$TMPDIR/a.csv" | wc -l)" -gt 0
+sed 's/"own_shift_z"/"renamed"/' "$TMPDIR/m.json" > "$TMPDIR/bad.json"
+set +e
+$CIBSCAN score "$s/tweets.csv.gz" --model "$TMPDIR/bad.json" -o "$TMPDIR/b.csv" 2>"$TMPDIR/err"
+rc=$?
+set -e
+test "$rc" -eq 1
+grep -q "expected 'own_shift_z'" "$TMPDIR/err"
+# labels without both classes are refused
+printf 'account_id,label\nnobody,1\n' > "$TMPDIR/l.csv"
+set +e
+$CIBSCAN train "$TMPDIR/l.csv" "$s/tweets.csv.gz" -o "$TMPDIR/n.json" 2>/dev/null
+rc=$?
+set -e
+test "$rc" -eq 1
