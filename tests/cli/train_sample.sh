@@ -4,7 +4,7 @@ set -eu
 s=$FIXTURES/sample
 $CIBSCAN train "$s/truth.csv" "$s/tweets.csv.gz" "$s/users.csv.gz" \
 	-o "$TMPDIR/m.json" --quiet 2>"$TMPDIR/log"
-grep -q '"model": "cibscan-logistic"' "$TMPDIR/m.json"
+grep -Eq '"model":[[:space:]]*"cibscan-logistic"' "$TMPDIR/m.json"
 test "$(grep -c '"coef"' "$TMPDIR/m.json")" -eq 20
 $CIBSCAN score "$s/tweets.csv.gz" "$s/users.csv.gz" --model "$TMPDIR/m.json" \
 	-o "$TMPDIR/a.csv" --quiet
