@@ -1,3 +1,12 @@
 #!/bin/sh
-# run.sh BIN - benchmarks; filled in by the ingest/features/model work.
-echo "no benchmarks yet"
+# run.sh BIN - every benchmark: ingest throughput and memory, then the
+# end-to-end score. Not part of `make check`: it takes minutes.
+set -eu
+bin=$1
+cd "$(dirname "$0")/.."
+if [ -f bench/ingest.sh ]; then
+	echo "== ingest"
+	sh bench/ingest.sh "$bin"
+fi
+echo "== score"
+sh bench/score.sh "$bin"
