@@ -10,7 +10,7 @@ name=data_$(basename "$in" | tr -c 'A-Za-z0-9\n' '_')
 	printf '#include <stddef.h>\n'
 	printf 'extern const char %s[];\nextern const size_t %s_len;\n' "$name" "$name"
 	printf 'const char %s[] = {\n' "$name"
-	od -An -v -tu1 "$in" | awk '{ for (i = 1; i <= NF; i++) printf "%s,", $i; printf "\n" }'
+	od -An -v -td1 "$in" | awk '{ for (i = 1; i <= NF; i++) printf "%s,", $i; printf "\n" }'
 	printf '0 };\n'
 	printf 'const size_t %s_len = sizeof(%s) - 1;\n' "$name" "$name"
 } > "$out.tmp"
