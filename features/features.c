@@ -181,6 +181,17 @@ double features_switch_p(const struct feature_set *fs, uint32_t acc)
 	return isfinite(p) ? p : 1;
 }
 
+int features_switch_significant(const struct feature_set *fs, uint32_t acc)
+{
+	const struct persona_result *r = &fs->persona;
+
+	if (!r->cp_p)
+		return 0;
+	return persona_at_floor(r, acc) && r->lang_before[acc] != STR_NONE &&
+	       r->lang_after[acc] != STR_NONE &&
+	       r->lang_before[acc] != r->lang_after[acc];
+}
+
 double features_engagement_per_post(const struct feature_set *fs,
 				    uint32_t acc)
 {

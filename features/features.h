@@ -58,6 +58,10 @@ double features_n_texts(const struct feature_set *fs, uint32_t acc);
 double features_share_copied(const struct feature_set *fs, uint32_t acc);
 double features_co_accounts(const struct feature_set *fs, uint32_t acc);
 double features_switch_p(const struct feature_set *fs, uint32_t acc);
+/* A persona switch worth reporting: the change point's permutation p-value
+ * is at its floor (no shuffle reached it) and the dominant language differs
+ * before and after. Vocabulary drift alone is common in organic accounts. */
+int features_switch_significant(const struct feature_set *fs, uint32_t acc);
 double features_engagement_per_post(const struct feature_set *fs,
 				    uint32_t acc);
 double features_default_handle(const struct feature_set *fs, uint32_t acc);

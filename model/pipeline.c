@@ -346,7 +346,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 			copied[c] += nt * features_share_copied(fs, a);
 			if (ds->acc.created[a] != TIME_NONE)
 				days[nd++] = ds->acc.created[a] / 86400;
-			if (features_switch_p(fs, a) < 1e-3)
+			if (features_switch_significant(fs, a))
 				nswitch++;
 			if (fs->timing[a].inferred_offset_min != INT32_MIN)
 				offs[noff++] = fs->timing[a].inferred_offset_min;
@@ -785,7 +785,7 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 			     : 0,
 		     pb);
 	}
-	if (features_switch_p(fs, acc) < 1e-3) {
+	if (features_switch_significant(fs, acc)) {
 		char sw[256];
 
 		features_switch_describe(fs, ds, acc, sw, sizeof(sw));
