@@ -115,3 +115,7 @@ demo:
 
 test:
 	sh scripts/test.sh
+
+# generated sources are kept, so concurrent or repeated builds never race
+# on make deleting them as intermediates
+.SECONDARY: $(GEN_SRC) $(patsubst data/%,build-fuzz/gen/data_%.c,$(DATA_SRC))

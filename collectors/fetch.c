@@ -1,0 +1,1664 @@
+/* fetch.c - platform requests, page parsing and the resumable paging loop.
+ *
+ * Invariants of fetch_run_exec: the output file's length equals ck.bytes
+ * whenever a checkpoint is saved; a page is never appended twice (the next
+ * cursor is saved only after the page is durable, and a resume truncates
+ * back to the last saved length); every sleep is capped by opts.max_wait
+ * and ends early when *cancel is set; every request has a retry cap and a
+ * rate-limit wait cap, and every target a page cap, so no server can keep
+ * the loop running forever.
+ */
+#include "fetch.h"
+
+#include <cjson/cJSON.h>
+#include <csv.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "timefmt.h"
+
+#define FETCH_MAX_TARGETS 1000000
+#define FETCH_MAX_TARGET_LEN 1024
+
+void fetch_opts_init(struct fetch_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->platform = PLATFORM_UNKNOWN;
+	o->since = TIME_NONE;
+	o->until = TIME_NONE;
+	o->max_pages = 100000;
+	o->retries = 5;
+	o->max_rate_waits = 20;
+	o->max_wait = 900;
+	o->backoff_base = 1;
+	o->backoff_max = 60;
+	o->seed = 0;
+}
+
+const char *fetch_default_base(enum platform p)
+{
+	switch (p) {
+	case PLATFORM_X:
+		return "https://api.x.com";
+	case PLATFORM_BLUESKY:
+		return "https://public.api.bsky.app";
+	case PLATFORM_REDDIT:
+		return "https://oauth.reddit.com";
+	default:
+		return NULL;
+	}
+}
+
+void fetch_page_init(struct fetch_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->oldest = TIME_NONE;
+}
+
+void fetch_page_release(struct fetch_page *pg)
+{
+	if (!pg)
+		return;
+	free(pg->out);
+	free(pg->next);
+	free(pg->api_error);
+	fetch_page_init(pg);
+}
+
+/* ---- URLs ---------------------------------------------------------- */
+
+/* A growable string with a hard cap (URLs stay under 16 KiB). */
+struct sbuf {
+	char *s;
+	size_t n, cap;
+	int bad;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->bad)
+		return;
+	if (b->n + n + 1 > 16384) {
+		b->bad = 1;
+		return;
+	}
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		char *p;
+
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		p = realloc(b->s, cap);
+		if (!p) {
+			b->bad = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_esc(struct sbuf *b, const char *s)
+{
+	char *e = http_escape(s);
+
+	if (!e) {
+		b->bad = 1;
+		return;
+	}
+	sb_str(b, e);
+	free(e);
+}
+
+static void sb_fmt(struct sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void sb_fmt(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		b->bad = 1;
+	else
+		sb_add(b, tmp, (size_t)n);
+}
+
+/* "&name=<ISO time>" */
+static void sb_time(struct sbuf *b, const char *name, int64_t t)
+{
+	char iso[32];
+
+	timefmt_format_utc(t, iso);
+	sb_fmt(b, "&%s=%s", name, iso);
+}
+
+static size_t clamp(size_t v, size_t lo, size_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The base URL without trailing slashes. */
+static void sb_base(struct sbuf *b, const char *base)
+{
+	size_t n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	sb_add(b, base, n);
+}
+
+static const char x_fields[] =
+	"&tweet.fields=created_at,author_id,conversation_id,"
+	"in_reply_to_user_id,lang,public_metrics,referenced_tweets,source,"
+	"entities,geo"
+	"&expansions=author_id,referenced_tweets.id,"
+	"referenced_tweets.id.author_id,entities.mentions.username"
+	"&user.fields=created_at,description,location,name,public_metrics,"
+	"username,verified,protected,url";
+
+enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
+			     const char *cursor, size_t page_size,
+			     char **url)
+{
+	struct sbuf b = { 0 };
+
+	*url = NULL;
+	if (page_size == 0)
+		page_size = 100;
+	if (o->platform == PLATFORM_MASTODON && cursor) {
+		/* the server's own next link, checked against the base by
+		 * the caller */
+		sb_str(&b, cursor);
+		goto done;
+	}
+	sb_base(&b, o->base_url);
+	switch (o->platform) {
+	case PLATFORM_MASTODON:
+		if (o->mode == FETCH_ACCOUNT) {
+			sb_str(&b, "/api/v1/accounts/");
+			sb_esc(&b, target);
+			sb_str(&b, "/statuses?");
+		} else if (o->mode == FETCH_TAG) {
+			sb_str(&b, "/api/v1/timelines/tag/");
+			sb_esc(&b, target);
+			sb_str(&b, "?");
+		} else if (o->mode == FETCH_PUBLIC) {
+			sb_str(&b, "/api/v1/timelines/public?");
+		} else {
+			goto usage;
+		}
+		sb_fmt(&b, "limit=%zu", clamp(page_size, 1, 40));
+		break;
+	case PLATFORM_BLUESKY:
+		if (o->mode == FETCH_ACCOUNT) {
+			sb_str(&b, "/xrpc/app.bsky.feed.getAuthorFeed?actor=");
+			sb_esc(&b, target);
+		} else if (o->mode == FETCH_QUERY) {
+			sb_str(&b, "/xrpc/app.bsky.feed.searchPosts?sort=latest&q=");
+			sb_esc(&b, target);
+			if (o->since != TIME_NONE)
+				sb_time(&b, "since", o->since);
+			if (o->until != TIME_NONE)
+				sb_time(&b, "until", o->until);
+		} else {
+			goto usage;
+		}
+		sb_fmt(&b, "&limit=%zu", clamp(page_size, 1, 100));
+		if (cursor) {
+			sb_str(&b, "&cursor=");
+			sb_esc(&b, cursor);
+		}
+		break;
+	case PLATFORM_X:
+		if (o->mode == FETCH_ACCOUNT) {
+			sb_str(&b, "/2/users/");
+			sb_esc(&b, target);
+			sb_fmt(&b, "/tweets?max_results=%zu",
+			       clamp(page_size, 5, 100));
+		} else if (o->mode == FETCH_QUERY) {
+			sb_str(&b, "/2/tweets/search/recent?query=");
+			sb_esc(&b, target);
+			sb_fmt(&b, "&max_results=%zu", clamp(page_size, 10, 100));
+		} else {
+			goto usage;
+		}
+		sb_str(&b, x_fields);
+		if (o->since != TIME_NONE)
+			sb_time(&b, "start_time", o->since);
+		if (o->until != TIME_NONE)
+			sb_time(&b, "end_time", o->until);
+		if (cursor) {
+			/* the timeline and search endpoints name the same
+			 * meta.next_token differently */
+			sb_str(&b, o->mode == FETCH_ACCOUNT ? "&pagination_token="
+							    : "&next_token=");
+			sb_esc(&b, cursor);
+		}
+		break;
+	case PLATFORM_REDDIT:
+		if (o->mode == FETCH_ACCOUNT) {
+			sb_str(&b, "/user/");
+			sb_esc(&b, target);
+			sb_str(&b, "/overview?sort=new&");
+		} else if (o->mode == FETCH_SUBREDDIT) {
+			sb_str(&b, "/r/");
+			sb_esc(&b, target);
+			sb_str(&b, "/new?");
+		} else {
+			goto usage;
+		}
+		/* raw_json=1: text as written, not HTML-escaped */
+		sb_fmt(&b, "limit=%zu&raw_json=1", clamp(page_size, 1, 100));
+		if (cursor) {
+			sb_str(&b, "&after=");
+			sb_esc(&b, cursor);
+		}
+		break;
+	default:
+		goto usage;
+	}
+done:
+	if (b.bad) {
+		free(b.s);
+		return CIB_ETOOBIG;
+	}
+	*url = b.s;
+	return CIB_OK;
+usage:
+	free(b.s);
+	return CIB_EUSAGE;
+}
+
+/* ---- headers ------------------------------------------------------- */
+
+int fetch_link_next(const char *v, size_t n, char **url)
+{
+	size_t i = 0;
+
+	*url = NULL;
+	while (i < n) {
+		size_t ua, ub, pe;
+		int is_next = 0;
+
+		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		if (i >= n || v[i] != '<')
+			return 0; /* malformed: no further link can be trusted */
+		ua = ++i;
+		while (i < n && v[i] != '>')
+			i++;
+		if (i >= n)
+			return 0;
+		ub = i++;
+		/* parameters run to the next ',' outside quotes */
+		pe = i;
+		{
+			int q = 0;
+
+			while (pe < n && (q || v[pe] != ',')) {
+				if (v[pe] == '"')
+					q = !q;
+				pe++;
+			}
+		}
+		/* look for rel="next" or rel=next among ;-separated params,
+		 * rel may list several space-separated types */
+		for (size_t p = i; p < pe; p++) {
+			if (p + 3 <= pe && strncasecmp(v + p, "rel", 3) == 0) {
+				size_t a = p + 3;
+
+				while (a < pe && v[a] == ' ')
+					a++;
+				if (a >= pe || v[a] != '=')
+					continue;
+				a++;
+				while (a < pe && v[a] == ' ')
+					a++;
+				if (a < pe && v[a] == '"')
+					a++;
+				while (a < pe && v[a] != '"' && v[a] != ';') {
+					size_t s = a;
+
+					while (a < pe && v[a] != ' ' &&
+					       v[a] != '"' && v[a] != ';')
+						a++;
+					if (a - s == 4 &&
+					    strncasecmp(v + s, "next", 4) == 0)
+						is_next = 1;
+					while (a < pe && v[a] == ' ')
+						a++;
+				}
+				break;
+			}
+		}
+		if (is_next && ub > ua) {
+			char *u = malloc(ub - ua + 1);
+
+			if (!u)
+				return -1;
+			memcpy(u, v + ua, ub - ua);
+			u[ub - ua] = '\0';
+			*url = u;
+			return 1;
+		}
+		i = pe;
+	}
+	return 0;
+}
+
+/* Parses an unsigned decimal (optionally with a fraction, truncated). */
+static int parse_num(const char *v, size_t n, double *out)
+{
+	char buf[64];
+	char *end;
+	double d;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (buf[0] < '0' || buf[0] > '9')
+		return -1;
+	errno = 0;
+	d = strtod(buf, &end);
+	if (errno || *end || !isfinite(d) || d < 0)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int fetch_retry_after(const char *v, size_t n, int64_t now, int64_t *secs)
+{
+	double d;
+	char buf[128];
+	time_t t;
+
+	if (parse_num(v, n, &d) == 0) {
+		*secs = d > 1e9 ? (int64_t)1e9 : (int64_t)ceil(d);
+		return 0;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	t = curl_getdate(buf, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	*secs = (int64_t)t > now ? (int64_t)t - now : 0;
+	return 0;
+}
+
+int fetch_rate_wait(enum platform p, const char *headers, size_t hlen,
+		    int64_t now, int force, int64_t *secs)
+{
+	const char *rem_name, *reset_name, *v;
+	size_t vn;
+	double rem = 1, d;
+	int64_t reset;
+
+	switch (p) {
+	case PLATFORM_MASTODON:
+	case PLATFORM_REDDIT:
+		rem_name = "x-ratelimit-remaining";
+		reset_name = "x-ratelimit-reset";
+		break;
+	case PLATFORM_BLUESKY:
+		rem_name = "ratelimit-remaining";
+		reset_name = "ratelimit-reset";
+		break;
+	case PLATFORM_X:
+		rem_name = "x-rate-limit-remaining";
+		reset_name = "x-rate-limit-reset";
+		break;
+	default:
+		return 0;
+	}
+	if (http_header_find(headers, hlen, rem_name, &v, &vn) &&
+	    parse_num(v, vn, &d) == 0)
+		rem = d;
+	if (!force && rem >= 1)
+		return 0;
+	if (!http_header_find(headers, hlen, reset_name, &v, &vn))
+		return 0;
+	/* Absolute reset times get one second more: our clock may trail the
+	 * server's, and the times are whole seconds. */
+	if (p == PLATFORM_MASTODON) {
+		/* an ISO 8601 time */
+		if (timefmt_parse_iso(v, vn, &reset, NULL))
+			return 0;
+		*secs = reset > now ? reset - now + 1 : 1;
+	} else if (p == PLATFORM_REDDIT) {
+		/* seconds until the window ends */
+		if (parse_num(v, vn, &d))
+			return 0;
+		*secs = d > 1e9 ? (int64_t)1e9 : (int64_t)ceil(d);
+	} else {
+		/* X and Bluesky: Unix time of the reset */
+		if (parse_num(v, vn, &d) || d > 1e12)
+			return 0;
+		reset = (int64_t)ceil(d);
+		*secs = reset > now ? reset - now + 1 : 1;
+	}
+	return 1;
+}
+
+/* ---- pages --------------------------------------------------------- */
+
+static int64_t json_time(const cJSON *o, const char *name)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, name);
+	int64_t t;
+
+	if (cJSON_IsString(x) &&
+	    timefmt_parse_iso(x->valuestring, strlen(x->valuestring), &t,
+			      NULL) == 0)
+		return t;
+	return TIME_NONE;
+}
+
+/* The time an item sorts by in its listing (see docs/collect.md). */
+static int64_t item_time(enum platform p, enum fetch_mode m, const cJSON *it)
+{
+	const cJSON *x;
+	int64_t a, b;
+
+	switch (p) {
+	case PLATFORM_MASTODON:
+	case PLATFORM_X:
+		return json_time(it, "created_at");
+	case PLATFORM_REDDIT:
+		x = cJSON_GetObjectItemCaseSensitive(it, "data");
+		x = cJSON_GetObjectItemCaseSensitive(x, "created_utc");
+		if (cJSON_IsNumber(x) && x->valuedouble > -1e12 &&
+		    x->valuedouble < 1e12)
+			return (int64_t)floor(x->valuedouble);
+		return TIME_NONE;
+	case PLATFORM_BLUESKY:
+		if (m == FETCH_ACCOUNT) {
+			/* a repost sorts by when it was reposted */
+			x = cJSON_GetObjectItemCaseSensitive(it, "reason");
+			a = json_time(x, "indexedAt");
+			if (a != TIME_NONE)
+				return a;
+			it = cJSON_GetObjectItemCaseSensitive(it, "post");
+		}
+		/* the AppView sorts by the earlier of the claimed creation
+		 * time and the time it indexed the post */
+		a = json_time(cJSON_GetObjectItemCaseSensitive(it, "record"),
+			      "createdAt");
+		b = json_time(it, "indexedAt");
+		if (a == TIME_NONE)
+			return b;
+		if (b == TIME_NONE)
+			return a;
+		return a < b ? a : b;
+	default:
+		return TIME_NONE;
+	}
+}
+
+/* Appends s + '\n' to the page output. */
+static int out_add(struct fetch_page *pg, const char *s, size_t n, int flatten)
+{
+	char *p = realloc(pg->out, pg->out_len + n + 2);
+
+	if (!p)
+		return -1;
+	pg->out = p;
+	memcpy(p + pg->out_len, s, n);
+	if (flatten)
+		/* JSON allows raw line breaks only as whitespace, so this
+		 * keeps the document and makes it one line */
+		for (size_t i = 0; i < n; i++)
+			if (p[pg->out_len + i] == '\n' || p[pg->out_len + i] == '\r')
+				p[pg->out_len + i] = ' ';
+	pg->out_len += n;
+	p[pg->out_len++] = '\n';
+	p[pg->out_len] = '\0';
+	return 0;
+}
+
+static int set_next(struct fetch_page *pg, const cJSON *x)
+{
+	if (!cJSON_IsString(x) || !x->valuestring[0])
+		return 0;
+	if (strlen(x->valuestring) > CHECKPOINT_MAX_CURSOR)
+		return -2;
+	pg->next = strdup(x->valuestring);
+	return pg->next ? 0 : -1;
+}
+
+static int x_rate_limited(const cJSON *root)
+{
+	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(root, "errors"), *e;
+
+	cJSON_ArrayForEach(e, errs)
+	{
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+
+		if (cJSON_IsNumber(c) && c->valueint == 88)
+			return 1;
+	}
+	return 0;
+}
+
+/* X answers 200 with only an "errors" array for unknown, suspended or
+ * protected users and for bad queries: keep the first one's words. */
+static int x_api_error(const cJSON *root, struct fetch_page *pg)
+{
+	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(root, "errors");
+	const cJSON *e = cJSON_IsArray(errs) ? errs->child : NULL;
+	const cJSON *t, *d;
+	char buf[400];
+
+	if (!cJSON_IsObject(e))
+		return 0;
+	t = cJSON_GetObjectItemCaseSensitive(e, "title");
+	d = cJSON_GetObjectItemCaseSensitive(e, "detail");
+	snprintf(buf, sizeof(buf), "%.150s%s%.200s",
+		 cJSON_IsString(t) ? t->valuestring : "error",
+		 cJSON_IsString(d) ? ": " : "",
+		 cJSON_IsString(d) ? d->valuestring : "");
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 32)
+			*c = ' ';
+	pg->api_error = strdup(buf);
+	return 1;
+}
+
+enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
+			      size_t len, const char *headers, size_t hlen,
+			      struct fetch_page *pg, char *err, size_t errlen)
+{
+	cJSON *root, *items = NULL, *it, *nx;
+	const char *items_name = NULL;
+	enum cib_err rc = CIB_EPARSE;
+	int dropped = 0;
+
+	fetch_page_init(pg);
+	root = cJSON_ParseWithLength(body, len);
+	if (!root) {
+		const char *e = cJSON_GetErrorPtr();
+		size_t off = e && e >= body && e <= body + len
+				     ? (size_t)(e - body)
+				     : len;
+
+		snprintf(err, errlen, "malformed JSON at byte %zu of %zu", off,
+			 len);
+		return CIB_EPARSE;
+	}
+	switch (o->platform) {
+	case PLATFORM_MASTODON:
+		if (!cJSON_IsArray(root)) {
+			snprintf(err, errlen, "expected a JSON array of statuses");
+			goto out;
+		}
+		items = root;
+		break;
+	case PLATFORM_BLUESKY:
+		items_name = o->mode == FETCH_ACCOUNT ? "feed" : "posts";
+		items = cJSON_GetObjectItemCaseSensitive(root, items_name);
+		if (!cJSON_IsArray(items)) {
+			snprintf(err, errlen, "field '%s': expected an array",
+				 items_name);
+			goto out;
+		}
+		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(root,
+								  "cursor")))
+			goto toolong;
+		break;
+	case PLATFORM_X:
+		if (!cJSON_IsObject(root)) {
+			snprintf(err, errlen, "expected a JSON object");
+			goto out;
+		}
+		items_name = "data";
+		items = cJSON_GetObjectItemCaseSensitive(root, "data");
+		if (items && !cJSON_IsArray(items)) {
+			snprintf(err, errlen, "field 'data': expected an array");
+			goto out;
+		}
+		if (!items && x_rate_limited(root)) {
+			pg->rate_limited = 1;
+			rc = CIB_OK;
+			goto out;
+		}
+		if (!items && !cJSON_GetObjectItemCaseSensitive(root, "meta")) {
+			if (x_api_error(root, pg)) {
+				rc = pg->api_error ? CIB_OK : CIB_ENOMEM;
+				goto out;
+			}
+			snprintf(err, errlen, "neither 'data' nor 'meta' present");
+			goto out;
+		}
+		nx = cJSON_GetObjectItemCaseSensitive(root, "meta");
+		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx,
+								  "next_token")))
+			goto toolong;
+		break;
+	case PLATFORM_REDDIT:
+		nx = cJSON_GetObjectItemCaseSensitive(root, "data");
+		items = cJSON_GetObjectItemCaseSensitive(nx, "children");
+		if (!cJSON_IsArray(items)) {
+			snprintf(err, errlen,
+				 "field 'data.children': expected an array");
+			goto out;
+		}
+		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx, "after")))
+			goto toolong;
+		break;
+	default:
+		snprintf(err, errlen, "unsupported platform");
+		rc = CIB_EUSAGE;
+		goto out;
+	}
+	if (o->platform == PLATFORM_MASTODON && hlen) {
+		const char *v;
+		size_t vn;
+
+		if (http_header_find(headers, hlen, "link", &v, &vn) &&
+		    fetch_link_next(v, vn, &pg->next) < 0) {
+			rc = CIB_ENOMEM;
+			goto out;
+		}
+		if (pg->next && strlen(pg->next) > CHECKPOINT_MAX_CURSOR)
+			goto toolong;
+	}
+	/* classify items by time; drop the ones outside [since, until) */
+	it = items ? items->child : NULL;
+	while (it) {
+		cJSON *following = it->next;
+		int64_t t = item_time(o->platform, o->mode, it);
+		int keep = 1;
+
+		pg->n_items++;
+		if (t != TIME_NONE) {
+			if (pg->oldest == TIME_NONE || t < pg->oldest)
+				pg->oldest = t;
+			if (o->since != TIME_NONE && t < o->since) {
+				keep = 0;
+				pg->past_since = 1;
+			}
+			if (o->until != TIME_NONE && t >= o->until)
+				keep = 0;
+		}
+		if (!keep) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			dropped = 1;
+		} else {
+			pg->n_kept++;
+			if (o->platform == PLATFORM_MASTODON) {
+				char *s = cJSON_PrintUnformatted(it);
+
+				if (!s || out_add(pg, s, strlen(s), 0)) {
+					free(s);
+					rc = CIB_ENOMEM;
+					goto out;
+				}
+				free(s);
+			}
+		}
+		it = following;
+	}
+	if (o->platform != PLATFORM_MASTODON && pg->n_kept > 0) {
+		if (!dropped) {
+			if (out_add(pg, body, len, 1)) {
+				rc = CIB_ENOMEM;
+				goto out;
+			}
+		} else {
+			char *s = cJSON_PrintUnformatted(root);
+
+			if (!s || out_add(pg, s, strlen(s), 0)) {
+				free(s);
+				rc = CIB_ENOMEM;
+				goto out;
+			}
+			free(s);
+		}
+	}
+	rc = CIB_OK;
+	goto out;
+toolong:
+	snprintf(err, errlen, "next-page cursor longer than %zu bytes",
+		 CHECKPOINT_MAX_CURSOR);
+	rc = CIB_ETOOBIG;
+out:
+	cJSON_Delete(root);
+	if (rc)
+		fetch_page_release(pg);
+	return rc;
+}
+
+/* ---- targets ------------------------------------------------------- */
+
+uint64_t fetch_fingerprint(const struct fetch_opts *o,
+			   const char *const *targets, size_t n)
+{
+	XXH64_state_t *st = XXH64_createState();
+	char buf[128];
+	uint64_t h;
+
+	if (!st)
+		return 0;
+	XXH64_reset(st, 0);
+	snprintf(buf, sizeof(buf), "cibscan-collect-1|%d|%d|%" PRId64 "|%" PRId64,
+		 (int)o->platform, (int)o->mode, o->since, o->until);
+	XXH64_update(st, buf, strlen(buf) + 1);
+	XXH64_update(st, o->base_url, strlen(o->base_url) + 1);
+	for (size_t i = 0; i < n; i++)
+		XXH64_update(st, targets[i], strlen(targets[i]) + 1);
+	h = XXH64_digest(st);
+	XXH64_freeState(st);
+	return h;
+}
+
+void fetch_targets_free(char **targets, size_t n)
+{
+	if (!targets)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(targets[i]);
+	free(targets);
+}
+
+struct tload {
+	enum platform p;
+	char **t;
+	size_t n, cap;
+	/* CSV state */
+	int is_flag_csv, header_done;
+	size_t col;
+	int col_id, col_plat, col_handle;
+	char *id, *plat, *handle;
+	uint64_t line;
+	size_t row_bytes; /* bytes fed since the last row ended (a bound) */
+	int err; /* 0 ok, 1 nomem, 2 too long, 3 too many, 4 bad header,
+		    5 row too long */
+};
+
+/* libcsv grows a field's buffer without limit: rows longer than this are
+ * refused (a flag CSV row is a few hundred bytes) */
+#define FETCH_MAX_CSV_ROW ((size_t)1 << 20)
+
+static int tl_add(struct tload *tl, const char *s, size_t n)
+{
+	char *c;
+
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return 0;
+	if (n > FETCH_MAX_TARGET_LEN) {
+		tl->err = 2;
+		return -1;
+	}
+	if (tl->n >= FETCH_MAX_TARGETS) {
+		tl->err = 3;
+		return -1;
+	}
+	if (tl->n == tl->cap) {
+		size_t cap = tl->cap ? tl->cap * 2 : 64;
+		char **p = realloc(tl->t, cap * sizeof(*p));
+
+		if (!p) {
+			tl->err = 1;
+			return -1;
+		}
+		tl->t = p;
+		tl->cap = cap;
+	}
+	c = malloc(n + 1);
+	if (!c) {
+		tl->err = 1;
+		return -1;
+	}
+	memcpy(c, s, n);
+	c[n] = '\0';
+	tl->t[tl->n++] = c;
+	return 0;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (c) {
+		memcpy(c, s, n);
+		c[n] = '\0';
+	}
+	return c;
+}
+
+static void csv_field(void *s, size_t n, void *ud)
+{
+	struct tload *tl = ud;
+	char **dst = NULL;
+
+	if (tl->err)
+		return;
+	if (!tl->header_done) {
+		if (s && n == 10 && memcmp(s, "account_id", 10) == 0)
+			tl->col_id = (int)tl->col;
+		else if (s && n == 8 && memcmp(s, "platform", 8) == 0)
+			tl->col_plat = (int)tl->col;
+		else if (s && n == 6 && memcmp(s, "handle", 6) == 0)
+			tl->col_handle = (int)tl->col;
+	} else {
+		if ((int)tl->col == tl->col_id)
+			dst = &tl->id;
+		else if ((int)tl->col == tl->col_plat)
+			dst = &tl->plat;
+		else if ((int)tl->col == tl->col_handle)
+			dst = &tl->handle;
+		if (dst) {
+			if (n > FETCH_MAX_TARGET_LEN) {
+				tl->err = 2;
+				return;
+			}
+			free(*dst);
+			*dst = dupn(s ? s : "", s ? n : 0);
+			if (!*dst)
+				tl->err = 1;
+		}
+	}
+	tl->col++;
+}
+
+static void csv_row(int c, void *ud)
+{
+	struct tload *tl = ud;
+
+	(void)c;
+	tl->line++;
+	if (!tl->err && !tl->header_done) {
+		tl->header_done = 1;
+		if (tl->col_id < 0 || tl->col_plat < 0)
+			tl->err = 4;
+	} else if (!tl->err) {
+		const char *pick = tl->p == PLATFORM_REDDIT ? tl->handle : tl->id;
+		int plat_ok = !tl->plat || !tl->plat[0] ||
+			      platform_from_name(tl->plat) == tl->p;
+
+		if (plat_ok && pick)
+			tl_add(tl, pick, strlen(pick));
+	}
+	free(tl->id);
+	free(tl->plat);
+	free(tl->handle);
+	tl->id = tl->plat = tl->handle = NULL;
+	tl->col = 0;
+	tl->row_bytes = 0;
+}
+
+static int cmp_idx(const void *a, const void *b, void *arg)
+{
+	char *const *t = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(t[x], t[y]);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Drops later duplicates in O(n log n), keeping first-seen order. */
+static int dedupe(struct tload *tl)
+{
+	size_t *idx, k = 0;
+	unsigned char *drop;
+
+	if (tl->n < 2)
+		return 0;
+	idx = malloc(tl->n * sizeof(*idx));
+	drop = calloc(tl->n, 1);
+	if (!idx || !drop) {
+		free(idx);
+		free(drop);
+		return -1;
+	}
+	for (size_t i = 0; i < tl->n; i++)
+		idx[i] = i;
+	qsort_r(idx, tl->n, sizeof(*idx), cmp_idx, tl->t);
+	for (size_t i = 1; i < tl->n; i++)
+		if (strcmp(tl->t[idx[i]], tl->t[idx[i - 1]]) == 0)
+			drop[idx[i]] = 1;
+	for (size_t i = 0; i < tl->n; i++) {
+		if (drop[i])
+			free(tl->t[i]);
+		else
+			tl->t[k++] = tl->t[i];
+	}
+	tl->n = k;
+	free(idx);
+	free(drop);
+	return 0;
+}
+
+enum cib_err fetch_targets_load(const char *path, enum platform p,
+				char ***targets, size_t *n, char *err,
+				size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct tload tl;
+	struct csv_parser cp;
+	char buf[65536];
+	size_t got;
+	enum cib_err rc = CIB_OK;
+	/* plain list state */
+	char line[FETCH_MAX_TARGET_LEN + 2];
+	size_t ll = 0;
+	int first = 1, overlong = 0;
+	uint64_t lineno = 1;
+
+	*targets = NULL;
+	*n = 0;
+	memset(&tl, 0, sizeof(tl));
+	tl.p = p;
+	tl.col_id = tl.col_plat = tl.col_handle = -1;
+	if (!f) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+			 strerror(errno));
+		return errno == ENOENT ? CIB_ENOTFOUND : CIB_EIO;
+	}
+	if (csv_init(&cp, CSV_APPEND_NULL) != 0) {
+		fclose(f);
+		return CIB_ENOMEM;
+	}
+	csv_set_blk_size(&cp, 4096);
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && !tl.err) {
+		if (first) {
+			first = 0;
+			tl.is_flag_csv = got >= 10 &&
+					 memcmp(buf, "account_id", 10) == 0;
+		}
+		if (tl.is_flag_csv) {
+			if (csv_parse(&cp, buf, got, csv_field, csv_row, &tl) !=
+			    got) {
+				snprintf(err, errlen, "'%s': %s", path,
+					 csv_strerror(csv_error(&cp)));
+				rc = CIB_EPARSE;
+				break;
+			}
+			tl.row_bytes += got;
+			if (tl.row_bytes > FETCH_MAX_CSV_ROW + sizeof(buf))
+				tl.err = 5;
+			continue;
+		}
+		for (size_t i = 0; i < got && !tl.err; i++) {
+			if (buf[i] != '\n') {
+				if (ll > FETCH_MAX_TARGET_LEN)
+					overlong = 1;
+				else
+					line[ll++] = buf[i];
+				continue;
+			}
+			if (overlong) {
+				tl.err = 2;
+				tl.line = lineno;
+				break;
+			}
+			if (!(ll && line[0] == '#'))
+				tl_add(&tl, line, ll);
+			ll = 0;
+			lineno++;
+		}
+	}
+	if (ferror(f) && !rc) {
+		snprintf(err, errlen, "cannot read '%s'", path);
+		rc = CIB_EIO;
+	}
+	if (!rc && !tl.err) {
+		if (tl.is_flag_csv)
+			csv_fini(&cp, csv_field, csv_row, &tl);
+		else if (overlong)
+			tl.err = 2, tl.line = lineno;
+		else if (ll && line[0] != '#')
+			tl_add(&tl, line, ll);
+	}
+	if (!rc && tl.err) {
+		if (!tl.is_flag_csv && tl.err == 2)
+			snprintf(err, errlen, "'%s' line %" PRIu64
+				 ": target longer than %d bytes", path,
+				 lineno, FETCH_MAX_TARGET_LEN);
+		else if (tl.err == 5)
+			snprintf(err, errlen, "'%s' row %" PRIu64
+				 ": longer than %zu bytes", path, tl.line + 1,
+				 FETCH_MAX_CSV_ROW);
+		else if (tl.err == 2)
+			snprintf(err, errlen, "'%s' row %" PRIu64
+				 ": field longer than %d bytes", path,
+				 tl.line + 1, FETCH_MAX_TARGET_LEN);
+		else if (tl.err == 3)
+			snprintf(err, errlen, "'%s': more than %d targets", path,
+				 FETCH_MAX_TARGETS);
+		else if (tl.err == 4)
+			snprintf(err, errlen, "'%s' line 1: a flag CSV needs "
+				 "account_id and platform columns", path);
+		rc = tl.err == 1 ? CIB_ENOMEM
+		     : tl.err == 4 ? CIB_EPARSE : CIB_ETOOBIG;
+	}
+	csv_free(&cp);
+	fclose(f);
+	free(tl.id);
+	free(tl.plat);
+	free(tl.handle);
+	if (!rc && dedupe(&tl))
+		rc = CIB_ENOMEM;
+	if (!rc && tl.n == 0) {
+		snprintf(err, errlen, "'%s': no targets for %s", path,
+			 platform_name(p));
+		rc = CIB_ENOTFOUND;
+	}
+	if (rc) {
+		fetch_targets_free(tl.t, tl.n);
+		return rc;
+	}
+	*targets = tl.t;
+	*n = tl.n;
+	return CIB_OK;
+}
+
+/* ---- the run ------------------------------------------------------- */
+
+double fetch_backoff(double base, double max, int attempt, double u)
+{
+	double c = base;
+
+	for (int i = 0; i < attempt && c < max; i++)
+		c *= 2;
+	if (c > max)
+		c = max;
+	if (u < 0)
+		u = 0;
+	if (u >= 1)
+		u = 1;
+	return c / 2 + u * (c / 2);
+}
+
+/* splitmix64: a small, seedable generator for jitter */
+static double rng_uniform(struct fetch_run *r)
+{
+	uint64_t z = (r->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static int cancelled(const struct fetch_run *r)
+{
+	return r->cancel && *r->cancel;
+}
+
+/* Sleeps `secs` (capped by max_wait) in short slices; 1 if cancelled. */
+static int nap(struct fetch_run *r, double secs)
+{
+	struct timespec start, now;
+
+	if (secs > r->opts->max_wait)
+		secs = r->opts->max_wait;
+	if (secs <= 0)
+		return cancelled(r);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		double left;
+		struct timespec ts;
+
+		if (cancelled(r))
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = secs - ((double)(now.tv_sec - start.tv_sec) +
+			       (double)(now.tv_nsec - start.tv_nsec) / 1e9);
+		if (left <= 0)
+			break;
+		if (left > 0.1)
+			left = 0.1;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	r->waited_s += secs;
+	return 0;
+}
+
+static enum cib_err fail(struct fetch_run *r, enum cib_err e, const char *fmt,
+			 ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static enum cib_err fail(struct fetch_run *r, enum cib_err e, const char *fmt,
+			 ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->errmsg, sizeof(r->errmsg), fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+static void emit(struct fetch_run *r, enum fetch_event ev, const char *fmt,
+		 ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static void emit(struct fetch_run *r, enum fetch_event ev, const char *fmt,
+		 ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!r->event)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->event(r->ud, ev, r, msg);
+}
+
+/* A short, printable excerpt of a body for error messages. */
+static void excerpt(const char *b, size_t n, char *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 4 < cap && i < 160; i++)
+		out[k++] = (b[i] >= 32 && b[i] < 127) ? b[i] : ' ';
+	if (n > 160 && k + 4 < cap) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+}
+
+/* The URL without its query (long field lists, cursors) for messages. */
+static const char *short_url(const char *url, char *buf, size_t cap)
+{
+	size_t n = strcspn(url ? url : "", "?");
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, url ? url : "", n);
+	buf[n] = '\0';
+	return buf;
+}
+
+enum one_result { ONE_PAGE, ONE_SKIP, ONE_INTERRUPTED };
+
+/* Gets and parses one page with retries and rate-limit waits. */
+static enum cib_err fetch_one(struct fetch_run *r, const char *url,
+			      const char *target, struct fetch_page *pg,
+			      enum one_result *res)
+{
+	const struct fetch_opts *o = r->opts;
+	struct http_response resp;
+	int attempt = 0, waits = 0;
+	enum cib_err rc;
+	char err[512], ex[200], su[300];
+
+	http_response_init(&resp);
+	*res = ONE_PAGE;
+	for (;;) {
+		long st;
+		int64_t wait = -1;
+		int limited;
+		const char *v;
+		size_t vn;
+
+		fetch_page_release(pg);
+		if (cancelled(r))
+			goto interrupted;
+		rc = http_get(r->http, url, &resp);
+		if (rc && cancelled(r))
+			goto interrupted;
+		if (rc == CIB_ENET && r->http->transient &&
+		    attempt < o->retries) {
+			double d = fetch_backoff(o->backoff_base, o->backoff_max,
+						 attempt, rng_uniform(r));
+
+			emit(r, FETCH_EV_RETRY, "%s; retry %d/%d in %.1f s",
+			     r->http->errmsg, attempt + 1, o->retries, d);
+			attempt++;
+			r->retries++;
+			if (nap(r, d))
+				goto interrupted;
+			continue;
+		}
+		if (rc) {
+			/* a redirect the URL policy refuses is the server's
+			 * doing, not a usage error */
+			if (rc == CIB_EUSAGE)
+				rc = CIB_ENET;
+			rc = fail(r, rc, "%s%s", r->http->errmsg,
+				  attempt ? " (retries exhausted)" : "");
+			goto out;
+		}
+		st = resp.status;
+		limited = st == 429;
+		if (!limited && o->platform == PLATFORM_X && st >= 400 &&
+		    resp.len < 65536) {
+			/* X API v1.1-style error body: code 88 */
+			cJSON *j = cJSON_ParseWithLength(resp.body, resp.len);
+
+			limited = j && x_rate_limited(j);
+			cJSON_Delete(j);
+		}
+		rc = CIB_OK;
+		if (!limited && st >= 200 && st < 300) {
+			rc = fetch_parse_page(o, resp.body, resp.len,
+					      resp.headers, resp.hlen, pg, err,
+					      sizeof(err));
+			if (rc == CIB_OK && pg->rate_limited) {
+				limited = 1;
+			} else if (rc == CIB_OK && pg->api_error) {
+				if (o->mode == FETCH_ACCOUNT) {
+					emit(r, FETCH_EV_SKIP, "'%s': %s; skipped",
+					     target, pg->api_error);
+					r->skipped++;
+					*res = ONE_SKIP;
+				} else {
+					rc = fail(r, CIB_EPARSE, "%s: %s",
+						  short_url(resp.url, su,
+							    sizeof(su)),
+						  pg->api_error);
+				}
+				goto out;
+			} else if (rc == CIB_OK) {
+				/* obey an exhausted window before the next
+				 * request, after this page is saved */
+				if (fetch_rate_wait(o->platform, resp.headers,
+						    resp.hlen, (int64_t)time(NULL),
+						    0, &wait))
+					r->pending_wait = wait;
+				goto out;
+			}
+		}
+		if (limited) {
+			if (waits >= o->max_rate_waits) {
+				rc = fail(r, CIB_ENET,
+					  "%s: still rate limited after %d "
+					  "waits",
+					  short_url(resp.url, su, sizeof(su)), waits);
+				goto out;
+			}
+			if (http_header_find(resp.headers, resp.hlen,
+					     "retry-after", &v, &vn) &&
+			    fetch_retry_after(v, vn, (int64_t)time(NULL),
+					      &wait) == 0) {
+				/* as the server asked */
+			} else if (fetch_rate_wait(o->platform, resp.headers,
+						   resp.hlen, (int64_t)time(NULL),
+						   1, &wait)) {
+				/* the window's reset */
+			} else {
+				wait = (int64_t)ceil(fetch_backoff(
+					o->backoff_base, o->backoff_max, waits,
+					rng_uniform(r)));
+			}
+			waits++;
+			r->rate_waits++;
+			emit(r, FETCH_EV_WAIT,
+			     "rate limited (HTTP %ld); waiting %" PRId64 " s%s",
+			     st, wait,
+			     (double)wait > o->max_wait ? " (capped by --max-wait)"
+							 : "");
+			if (nap(r, (double)wait))
+				goto interrupted;
+			continue;
+		}
+		if (rc == CIB_EPARSE || st >= 500 || st == 408) {
+			if (attempt < o->retries) {
+				double d = fetch_backoff(o->backoff_base,
+							 o->backoff_max, attempt,
+							 rng_uniform(r));
+
+				if (rc)
+					emit(r, FETCH_EV_RETRY,
+					     "%s: %s; retry %d/%d in %.1f s",
+					     short_url(resp.url, su, sizeof(su)), err, attempt + 1,
+					     o->retries, d);
+				else
+					emit(r, FETCH_EV_RETRY,
+					     "HTTP %ld; retry %d/%d in %.1f s", st,
+					     attempt + 1, o->retries, d);
+				attempt++;
+				r->retries++;
+				if (nap(r, d))
+					goto interrupted;
+				continue;
+			}
+			if (rc) {
+				rc = fail(r, rc, "%s: %s (after %d attempts)",
+					  short_url(resp.url, su, sizeof(su)), err, attempt + 1);
+			} else {
+				excerpt(resp.body, resp.len, ex, sizeof(ex));
+				rc = fail(r, CIB_ENET,
+					  "%s: HTTP %ld after %d attempts: %s",
+					  short_url(resp.url, su, sizeof(su)), st, attempt + 1, ex);
+			}
+			goto out;
+		}
+		if (rc) { /* TOOBIG, NOMEM */
+			rc = fail(r, rc, "%s: %s", short_url(resp.url, su, sizeof(su)), err);
+			goto out;
+		}
+		if ((st == 404 || st == 403 || st == 410 ||
+		     (st == 400 && o->platform == PLATFORM_BLUESKY)) &&
+		    o->mode == FETCH_ACCOUNT) {
+			/* suspended, deleted or private accounts are common
+			 * in exactly the lists this tool is pointed at
+			 * (Bluesky says 400 "Profile not found" or
+			 * "AccountTakedown") */
+			emit(r, FETCH_EV_SKIP, "'%s': HTTP %ld; skipped", target,
+			     st);
+			r->skipped++;
+			*res = ONE_SKIP;
+			goto out;
+		}
+		excerpt(resp.body, resp.len, ex, sizeof(ex));
+		if (st == 401)
+			rc = fail(r, CIB_ENET,
+				  "%s: HTTP 401, the token was refused or is "
+				  "missing: %s",
+				  short_url(resp.url, su, sizeof(su)), ex);
+		else
+			rc = fail(r, CIB_ENET, "%s: HTTP %ld: %s", short_url(resp.url, su, sizeof(su)), st,
+				  ex);
+		goto out;
+	}
+interrupted:
+	*res = ONE_INTERRUPTED;
+	rc = CIB_OK;
+out:
+	http_response_release(&resp);
+	return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static enum cib_err save(struct fetch_run *r)
+{
+	char err[512];
+	enum cib_err rc = checkpoint_save(&r->ck, r->ckpt_path, err,
+					  sizeof(err));
+
+	if (rc)
+		return fail(r, rc, "%s", err);
+	return CIB_OK;
+}
+
+static enum cib_err open_output(struct fetch_run *r, uint64_t query)
+{
+	char err[512];
+	struct stat sb;
+	enum cib_err rc;
+
+	if (!r->resume) {
+		checkpoint_init(&r->ck);
+		r->ck.query = query;
+		r->fd = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (r->fd < 0)
+			return fail(r, CIB_EIO, "cannot open '%s': %s",
+				    r->out_path, strerror(errno));
+		return save(r);
+	}
+	rc = checkpoint_load(&r->ck, r->ckpt_path, err, sizeof(err));
+	if (rc == CIB_ENOTFOUND)
+		return fail(r, CIB_ENOTFOUND,
+			    "no checkpoint '%s' to resume from", r->ckpt_path);
+	if (rc)
+		return fail(r, rc, "%s", err);
+	if (r->ck.query != query)
+		return fail(r, CIB_EUSAGE,
+			    "'%s' was written for other arguments (platform, "
+			    "targets, base URL or dates differ); refusing to "
+			    "resume",
+			    r->ckpt_path);
+	if (r->ck.done) {
+		r->already_done = 1;
+		return CIB_OK;
+	}
+	r->fd = open(r->out_path, O_WRONLY);
+	if (r->fd < 0)
+		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
+			    strerror(errno));
+	if (fstat(r->fd, &sb) != 0)
+		return fail(r, CIB_EIO, "cannot stat '%s': %s", r->out_path,
+			    strerror(errno));
+	if ((uint64_t)sb.st_size < r->ck.bytes)
+		return fail(r, CIB_EPARSE,
+			    "'%s' has %lld bytes but its checkpoint covers %" PRIu64
+			    "; was it truncated or edited?",
+			    r->out_path, (long long)sb.st_size, r->ck.bytes);
+	/* drop whatever was appended after the last checkpoint */
+	if (ftruncate(r->fd, (off_t)r->ck.bytes) != 0 ||
+	    lseek(r->fd, 0, SEEK_END) < 0)
+		return fail(r, CIB_EIO, "cannot truncate '%s': %s", r->out_path,
+			    strerror(errno));
+	return CIB_OK;
+}
+
+/* Whether a Mastodon next link stays on the instance it started on, so a
+ * server cannot send the token-bearing client elsewhere. */
+static int same_origin(const char *base, const char *url)
+{
+	size_t n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	/* compare scheme://authority only */
+	{
+		const char *sch = strstr(base, "://");
+		size_t end;
+
+		if (!sch || (size_t)(sch - base) > n)
+			return 0;
+		end = (size_t)(sch - base) + 3;
+		while (end < n && base[end] != '/')
+			end++;
+		n = end;
+	}
+	return strncasecmp(base, url, n) == 0 &&
+	       (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+}
+
+enum cib_err fetch_run_exec(struct fetch_run *r)
+{
+	const struct fetch_opts *o = r->opts;
+	uint64_t query = fetch_fingerprint(o, r->targets, r->n_targets);
+	struct fetch_page pg;
+	enum cib_err rc;
+
+	r->fd = -1;
+	r->pending_wait = -1;
+	r->rng = o->seed ? o->seed : (uint64_t)time(NULL) ^ (uint64_t)getpid();
+	fetch_page_init(&pg);
+	rc = open_output(r, query);
+	if (rc || r->already_done)
+		goto out;
+	while (r->ck.target < r->n_targets) {
+		const char *target = r->targets[r->ck.target];
+		uint64_t pages_here = 0;
+		int end = 0;
+
+		while (!end) {
+			char *url = NULL;
+			size_t page_size = 100;
+			enum one_result res;
+			int64_t wait;
+
+			if (o->max_items && r->ck.items >= o->max_items)
+				goto finished;
+			if (pages_here >= o->max_pages) {
+				emit(r, FETCH_EV_CAP,
+				     "'%s': stopped after %" PRIu64
+				     " pages (--max-pages)",
+				     target, pages_here);
+				break;
+			}
+			if (o->max_items && o->max_items - r->ck.items < 100)
+				page_size = (size_t)(o->max_items - r->ck.items);
+			if (o->platform == PLATFORM_MASTODON && r->ck.cursor &&
+			    !same_origin(o->base_url, r->ck.cursor)) {
+				rc = fail(r, CIB_EPARSE,
+					  "the server's next link '%.200s' "
+					  "leaves %s; refusing to follow it",
+					  r->ck.cursor, o->base_url);
+				goto out;
+			}
+			rc = fetch_build_url(o, target, r->ck.cursor, page_size,
+					     &url);
+			if (rc) {
+				rc = fail(r, rc, "cannot build the URL for '%s'",
+					  target);
+				goto out;
+			}
+			rc = fetch_one(r, url, target, &pg, &res);
+			free(url);
+			if (rc)
+				goto out;
+			if (res == ONE_INTERRUPTED) {
+				r->interrupted = 1;
+				goto out;
+			}
+			if (res == ONE_SKIP)
+				break;
+			if (pg.out_len && write_all(r->fd, pg.out, pg.out_len)) {
+				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
+					  r->out_path, strerror(errno));
+				goto out;
+			}
+			/* the page must be durable before the checkpoint
+			 * that points past it */
+			if (pg.out_len && fsync(r->fd) != 0) {
+				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
+					  r->out_path, strerror(errno));
+				goto out;
+			}
+			r->ck.bytes += pg.out_len;
+			r->ck.items += pg.n_kept;
+			r->ck.pages++;
+			pages_here++;
+			end = !pg.next || pg.n_items == 0 || pg.past_since;
+			if (!end && r->ck.cursor &&
+			    strcmp(pg.next, r->ck.cursor) == 0) {
+				/* the page is kept; the loop is not */
+				checkpoint_set_cursor(&r->ck, NULL);
+				r->ck.target++;
+				save(r);
+				rc = fail(r, CIB_EPARSE,
+					  "'%s': the server returned the same "
+					  "next-page cursor twice (endless "
+					  "pagination)",
+					  target);
+				goto out;
+			}
+			rc = checkpoint_set_cursor(&r->ck, end ? NULL : pg.next);
+			if (rc) {
+				rc = fail(r, rc, "cursor too long");
+				goto out;
+			}
+			if (end)
+				r->ck.target++;
+			rc = save(r);
+			if (rc)
+				goto out;
+			emit(r, FETCH_EV_PAGE, "%s", target);
+			fetch_page_release(&pg);
+			/* no wait when no further request will be made */
+			if (r->ck.target >= r->n_targets ||
+			    (o->max_items && r->ck.items >= o->max_items))
+				r->pending_wait = -1;
+			if (r->pending_wait >= 0) {
+				wait = r->pending_wait;
+				r->pending_wait = -1;
+				r->rate_waits++;
+				emit(r, FETCH_EV_WAIT,
+				     "rate limit exhausted; waiting %" PRId64
+				     " s for the window to reset%s",
+				     wait,
+				     (double)wait > o->max_wait
+					     ? " (capped by --max-wait)"
+					     : "");
+				if (nap(r, (double)wait)) {
+					r->interrupted = 1;
+					goto out;
+				}
+			}
+		}
+		if (!end) {
+			/* page cap or skipped target: move on */
+			checkpoint_set_cursor(&r->ck, NULL);
+			r->ck.target++;
+			rc = save(r);
+			if (rc)
+				goto out;
+		}
+	}
+finished:
+	r->ck.done = 1;
+	checkpoint_set_cursor(&r->ck, NULL);
+	rc = save(r);
+out:
+	fetch_page_release(&pg);
+	if (r->fd >= 0 && close(r->fd) != 0 && !rc)
+		rc = fail(r, CIB_EIO, "cannot close '%s': %s", r->out_path,
+			  strerror(errno));
+	r->fd = -1;
+	return rc;
+}
+
+void fetch_run_release(struct fetch_run *r)
+{
+	if (!r)
+		return;
+	checkpoint_release(&r->ck);
+}
