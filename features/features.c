@@ -50,32 +50,62 @@ void features_release(struct feature_set *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
-/* Claimed location -> offset at the account's first post; each distinct
- * location string is looked up once. */
+/* Claimed location -> UTC offset. Accounts are grouped by their location
+ * string (ids are interned, so equal strings share an id) and each distinct
+ * location is looked up once, at the first post of the group's first
+ * account: the gazetteer costs microseconds a lookup, and DST differences
+ * between the group's accounts are an hour at most. */
+struct loc_key {
+	uint32_t loc, acc;
+};
+
+static int cmp_loc_key(const void *a, const void *b)
+{
+	const struct loc_key *x = a, *y = b;
+
+	if (x->loc != y->loc)
+		return x->loc < y->loc ? -1 : 1;
+	return x->acc < y->acc ? -1 : x->acc > y->acc;
+}
+
 static enum cib_err locate_accounts(struct feature_set *fs,
 				    const struct dataset *ds,
 				    const struct postindex *pi)
 {
+	struct loc_key *k;
+	size_t n = 0;
+
 	fs->loc_offset = malloc((ds->acc.n + 1) * sizeof(*fs->loc_offset));
-	if (!fs->loc_offset)
+	k = malloc((ds->acc.n + 1) * sizeof(*k));
+	if (!fs->loc_offset || !k) {
+		free(k);
 		return CIB_ENOMEM;
-	if (location_init() != CIB_OK) {
-		for (size_t a = 0; a < ds->acc.n; a++)
-			fs->loc_offset[a] = INT32_MIN;
-		return CIB_OK;
 	}
 	for (size_t a = 0; a < ds->acc.n; a++) {
-		uint32_t loc = ds->acc.location[a];
-		int64_t t;
-		int32_t off;
-
 		fs->loc_offset[a] = INT32_MIN;
-		if (loc == STR_NONE || postindex_count(pi, a) == 0)
-			continue;
-		t = ds->post.time[pi->idx[pi->off[a]]];
-		if (location_offset(ds_str(ds, loc), t, &off) == 0)
-			fs->loc_offset[a] = off;
+		if (ds->acc.location[a] != STR_NONE && postindex_count(pi, a))
+			k[n++] = (struct loc_key){ ds->acc.location[a],
+						   (uint32_t)a };
 	}
+	if (location_init() != CIB_OK) {
+		free(k);
+		return CIB_OK;
+	}
+	qsort(k, n, sizeof(*k), cmp_loc_key);
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
+		int64_t t = ds->post.time[pi->idx[pi->off[k[i].acc]]];
+		int32_t off;
+		int found = location_offset(ds_str(ds, k[i].loc), t, &off) == 0;
+
+		while (e < n && k[e].loc == k[i].loc) {
+			if (found)
+				fs->loc_offset[k[e].acc] = off;
+			e++;
+		}
+		i = e;
+	}
+	free(k);
 	return CIB_OK;
 }
 

@@ -7,6 +7,8 @@
  */
 #include "features/holidays.h"
 
+#include "core/civil.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -29,15 +31,7 @@ static uint32_t prefix[DAY__COUNT][MAX_DAYS + 1];
 
 int64_t holidays_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-	/* H. Hinnant's days_from_civil: era-based, exact for all y */
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return civil_days_from_date(y, m, d);
 }
 
 int holidays_weekday(int64_t day)

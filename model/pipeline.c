@@ -674,10 +674,10 @@ static void radd(struct rbuf *r, const char *fmt, ...)
 
 static void fmt_p(double log10p, char *buf, size_t n)
 {
-	if (log10p > -3)
+	if (log10p > -300)
 		snprintf(buf, n, "p = %.2g", pow(10, log10p));
 	else
-		snprintf(buf, n, "p = 1e%d", (int)floor(log10p));
+		snprintf(buf, n, "p < 1e-300");
 }
 
 static void fmt_hm(double h, char *buf, size_t n)
@@ -696,17 +696,18 @@ static void fmt_date(int64_t t, char *buf, size_t n)
 	snprintf(buf, n, "%.10s", full);
 }
 
+/* The dip p-values are for the fixed windows 12:00-13:30 and 17:30-19:00
+ * against the 1.5 h either side (docs/features-timing.md); the fitted break
+ * times are descriptive and reported as such. */
 static void timing_reason(struct rbuf *r, const struct timing_fit *tf,
 			  const char *who, const char *tzlabel)
 {
 	char a[8], b[8], c[8], d[8], pl[32], ps[32];
+	int have_breaks = isfinite(tf->lunch_start_h) &&
+			  isfinite(tf->supper_start_h);
 
 	if (!(tf->lunch_dip_p < 1e-3) && !(tf->shift_llr > 5))
 		return;
-	fmt_hm(tf->lunch_start_h, a, sizeof(a));
-	fmt_hm(tf->lunch_end_h, b, sizeof(b));
-	fmt_hm(tf->supper_start_h, c, sizeof(c));
-	fmt_hm(tf->supper_end_h, d, sizeof(d));
 	fmt_p(isfinite(tf->lunch_dip_p) && tf->lunch_dip_p > 0
 		      ? log10(tf->lunch_dip_p)
 		      : -300,
@@ -715,11 +716,25 @@ static void timing_reason(struct rbuf *r, const struct timing_fit *tf,
 		      ? log10(tf->supper_dip_p)
 		      : -300,
 	      ps, sizeof(ps));
-	radd(r,
-	     "%s posts stop %s-%s (%s) and %s-%s (%s) %s time on workdays, "
-	     "an office-shift rhythm (log-likelihood ratio %.0f over an "
-	     "organic day, %u posts)",
-	     who, a, b, pl, c, d, ps, tzlabel, tf->shift_llr, tf->n);
+	if (have_breaks) {
+		fmt_hm(tf->lunch_start_h, a, sizeof(a));
+		fmt_hm(tf->lunch_end_h, b, sizeof(b));
+		fmt_hm(tf->supper_start_h, c, sizeof(c));
+		fmt_hm(tf->supper_end_h, d, sizeof(d));
+		radd(r,
+		     "%s workday posts follow office shifts on %s time with "
+		     "breaks fitted at %s-%s and %s-%s (log-likelihood ratio "
+		     "%.0f over an organic day, %u posts); fewer posts at "
+		     "12:00-13:30 than in the hours around it (%s) and at "
+		     "17:30-19:00 (%s)",
+		     who, tzlabel, a, b, c, d, tf->shift_llr, tf->n, pl, ps);
+	} else {
+		radd(r,
+		     "%s workday posts dip at 12:00-13:30 %s time (%s) and "
+		     "17:30-19:00 (%s); log-likelihood ratio %.0f for office "
+		     "shifts over an organic day (%u posts)",
+		     who, tzlabel, pl, ps, tf->shift_llr, tf->n);
+	}
 }
 
 size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
@@ -743,14 +758,36 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 			 "accounts",
 		     round(nt * sc), nt, features_co_accounts(fs, acc));
 	}
-	for (int t = 0; t < COORD__COUNT; t++) {
-		if (!es->partners[t])
-			continue;
+	if (es->n_partners) {
+		char detail[1024];
+		size_t len = 0;
+
+		detail[0] = '\0';
+		for (int t = 0; t < COORD__COUNT; t++) {
+			int64_t w = p->g.stats[t].window;
+			char win[24];
+			int k;
+
+			if (!es->partners[t])
+				continue;
+			if (w < 3600)
+				snprintf(win, sizeof(win), "%lld min",
+					 (long long)((w + 59) / 60));
+			else
+				snprintf(win, sizeof(win), "%.3g h", w / 3600.0);
+			k = snprintf(detail + len, sizeof(detail) - len,
+				     "%s%s %u of them within %s (%u times)",
+				     len ? ", " : "",
+				     coord_type_description((enum coord_type)t),
+				     es->partners[t], win, es->shared[t]);
+			if (k < 0 || (size_t)k >= sizeof(detail) - len)
+				break;
+			len += (size_t)k;
+		}
 		fmt_p(es->best_log10p, pb, sizeof(pb));
-		radd(&r, "%s %u accounts within minutes (%u co-actions; "
-			 "strongest link %s)",
-		     coord_type_description((enum coord_type)t),
-		     es->partners[t], es->shared[t], pb);
+		radd(&r, "acted together with %u accounts more often than chance "
+			 "allows (strongest link %s): %s",
+		     es->n_partners, pb, detail);
 	}
 	if (c >= 0) {
 		const struct cluster_evidence *ce = &p->ce[c];
