@@ -783,7 +783,8 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	all = NULL;
 	/* Benjamini-Hochberg over the whole family of n_tests pairs: pairs
 	 * never enumerated have p = 1 and only enlarge the family */
-	qsort(cand, n_cand, sizeof(*cand), cmp_edge_p);
+	if (n_cand)
+		qsort(cand, n_cand, sizeof(*cand), cmp_edge_p);
 	{
 		size_t keep = 0;
 
@@ -795,7 +796,8 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			log10(o->fdr * (double)(keep ? keep : 1) / g->n_tests);
 		n_cand = keep;
 	}
-	qsort(cand, n_cand, sizeof(*cand), cmp_edge_ab);
+	if (n_cand)
+		qsort(cand, n_cand, sizeof(*cand), cmp_edge_ab);
 	g->edges = cand;
 	g->n_edges = n_cand;
 	free(active);

@@ -41,6 +41,7 @@ const char report_script[] =
 #define TOP_DOMAINS 10
 #define TOP_DAYS 10
 #define TEXT_CAP 600 /* bytes of a shared text shown */
+#define TABLE_REASONS_CAP 280 /* bytes of reasons in a table row */
 
 static const char *const type_colors[COORD__COUNT] = {
 	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
@@ -399,7 +400,11 @@ static void summary(struct ctx *c)
 	if (c->o->store) {
 		fputs("<dt>Review store</dt><dd>", f);
 		esc(c, c->o->store);
-		fprintf(f, " (%zu decisions and queue entries)</dd>",
+		fprintf(f,
+			" (%zu decisions and queue entries; cluster decisions "
+			"are those of the store's latest run, whose cluster ids "
+			"match this page only when it was scored from the same "
+			"input with the same settings)</dd>",
 			c->n_dec);
 	}
 	fputs("<dt>Windows (s)</dt><dd>", f);
@@ -498,7 +503,9 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	}
 	pipeline_reasons(p, a, reasons, sizeof(reasons));
 	fputs("<td class=\"txt\">", f);
-	esc(c, reasons);
+	/* the full list is in the account's own section: the tables keep a
+	 * prefix, which keeps a page of thousands of flagged accounts light */
+	svg_escape(f, reasons, c->has_section[a] ? TABLE_REASONS_CAP : 0);
 	fputs("</td>", f);
 	if (c->o->store) {
 		fputs("<td>", f);
@@ -902,7 +909,7 @@ static void persona_switches(struct ctx *c, size_t k)
 	size_t shown = 0, total = 0;
 
 	for (size_t i = c->m_off[k]; i < c->m_off[k + 1]; i++)
-		if (features_switch_p(c->fs, c->m_acc[i]) < 1e-3)
+		if (features_switch_significant(c->fs, c->m_acc[i]))
 			total++;
 	fprintf(f, "<h3>Persona switches</h3><p class=\"note\">%zu members "
 		   "with a significant switch (permutation p &lt; 0.001).</p>",
@@ -917,7 +924,7 @@ static void persona_switches(struct ctx *c, size_t k)
 	for (size_t i = c->m_off[k]; i < c->m_off[k + 1] && shown < 200; i++) {
 		uint32_t a = c->m_acc[i];
 
-		if (!(features_switch_p(c->fs, a) < 1e-3))
+		if (!(features_switch_significant(c->fs, a)))
 			continue;
 		shown++;
 		fputs("<tr><td>", f);

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/civil.h"
+
 void svg_escape(FILE *f, const char *s, size_t max_bytes)
 {
 	size_t n, i;
@@ -273,16 +275,11 @@ void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 
 static void day_label(int64_t day, char buf[16])
 {
-	/* civil-from-days (Howard Hinnant's algorithm) */
-	int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y;
+	unsigned m, d;
 
-	snprintf(buf, 16, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)),
-		 (long long)m, (long long)d);
+	civil_date_from_days(day, &y, &m, &d);
+	snprintf(buf, 16, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
 void svg_timeline_draw(FILE *f, const char *title, int64_t day0,

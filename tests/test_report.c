@@ -1,0 +1,335 @@
+/* test_report.c - the report's building blocks against hand-computed
+ * values: escaping (the XSS cases), the chart geometry, the office-shift
+ * overlay's segment means, and a whole report of a small dataset checked
+ * for structure and for escaped data strings. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/output.h"
+#include "model/pipeline.h"
+#include "model/report.h"
+#include "model/svg.h"
+
+static char *buf;
+static size_t buflen;
+
+static FILE *mem_open(void)
+{
+	FILE *f;
+
+	free(buf);
+	buf = NULL;
+	buflen = 0;
+	f = open_memstream(&buf, &buflen);
+	assert_non_null(f);
+	return f;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p;
+	     p = strstr(p + strlen(needle), needle))
+		n++;
+	return n;
+}
+
+static void test_escape(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *out;
+	} cases[] = {
+		{ "<script>alert(1)</script>", 0,
+		  "&lt;script&gt;alert(1)&lt;/script&gt;" },
+		{ "\"><img src=x onerror=alert(1)>", 0,
+		  "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" },
+		{ "it's a & b", 0, "it&#39;s a &amp; b" },
+		{ "plain", 0, "plain" },
+		{ "", 0, "" },
+		/* cut at 4 bytes: never inside the 3-byte character */
+		{ "ab\xE4\xB8\xADz", 4, "ab\xE2\x80\xA6" },
+		{ "abcdef", 3, "abc\xE2\x80\xA6" },
+		{ "abc", 3, "abc" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = mem_open();
+
+		svg_escape(f, cases[i].in, cases[i].max);
+		fclose(f);
+		assert_string_equal(buf, cases[i].out);
+	}
+}
+
+static void test_ramp(void **state)
+{
+	char c[8];
+
+	(void)state;
+	svg_ramp(0, c);
+	assert_string_equal(c, "#ffffff");
+	svg_ramp(1, c);
+	assert_string_equal(c, "#08306b");
+	svg_ramp(2, c); /* clamped */
+	assert_string_equal(c, "#08306b");
+	svg_ramp(NAN, c);
+	assert_string_equal(c, "#ffffff");
+	/* half way: 255 - 0.5 * 247 = 131.5 -> 132 (0x84); 255 - 103.5 =
+	 * 151.5 -> 152 (0x98); 255 - 74 = 181 (0xb5) */
+	svg_ramp(0.5, c);
+	assert_string_equal(c, "#8498b5");
+}
+
+static void test_bars_geometry(void **state)
+{
+	static const double v[3] = { 1, 2, 4 };
+	struct svg_bars b;
+	FILE *f = mem_open();
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.title = "t<1>";
+	b.v = v;
+	b.n = 3;
+	b.dx = 1;
+	b.width = 336;
+	b.height = 200;
+	svg_bars_draw(f, &b);
+	fclose(f);
+	/* plot 292 x 152 from (36, 18): bar i starts at 36 + 292 i / 3 + 0.5,
+	 * heights 152 v / 4, tops at 170 - height, width 292/3 - 1 */
+	assert_non_null(strstr(buf, "<title>t&lt;1&gt;</title>"));
+	assert_non_null(strstr(buf, "<path class=\"bar\" fill=\"#4878a8\" d=\""
+				    "M36.5 132.0h96.3v38.0h-96.3z"
+				    "M133.8 94.0h96.3v76.0h-96.3z"
+				    "M231.2 18.0h96.3v152.0h-96.3z\"/>"));
+	assert_int_equal(count(buf, "class=\"bar\""), 1);
+	assert_int_equal(strncmp(buf, "<svg ", 5), 0);
+	assert_non_null(strstr(buf, "</svg>"));
+}
+
+static void test_heatmap_and_timeline(void **state)
+{
+	uint32_t cells[2 * 3] = { 0, 1, 2, 3, 4, 0 };
+	static const char *const rows[2] = { "Mon", "<b>" };
+	uint32_t cnt[4] = { 5, 0, 2, 1 };
+	uint8_t mk[4] = { 0, 1, 1, 0 };
+	FILE *f = mem_open();
+
+	(void)state;
+	svg_heatmap_draw(f, "h", cells, 2, 3, rows, 1, 0.5, 300);
+	fclose(f);
+	assert_int_equal(count(buf, "class=\"cell\""), 6);
+	/* the largest count is the darkest colour, zero is white */
+	assert_non_null(strstr(buf, "fill=\"#08306b\"><title>4</title>"));
+	assert_int_equal(count(buf, "fill=\"#ffffff\">"), 2);
+	assert_non_null(strstr(buf, "&lt;b&gt;"));
+	assert_null(strstr(buf, "<b>"));
+	f = mem_open();
+	/* day 17897 = 2019-01-01 */
+	svg_timeline_draw(f, "t", 17897, cnt, mk, 4, "holiday", 400);
+	fclose(f);
+	assert_int_equal(count(buf, "class=\"day\""), 3);
+	assert_int_equal(count(buf, "class=\"mark\""), 2);
+	assert_non_null(strstr(buf, "<title>2019-01-01: 5</title>"));
+	assert_non_null(strstr(buf, "<title>2019-01-04: 1</title>"));
+}
+
+static void test_graph(void **state)
+{
+	static const double xy[6] = { 0, 0, 1, 0, 0, 1 };
+	static const char *const lab[3] = { "a", "<b>", "c" };
+	static const double val[3] = { 0, 0.5, 1 };
+	static const uint32_t ea[2] = { 0, 1 }, eb[2] = { 1, 2 };
+	static const uint8_t et[2] = { 0, 1 };
+	static const char *const tn[2] = { "co_repost", "co_post" };
+	static const char *const tc[2] = { "#111111", "#222222" };
+	struct svg_graph g;
+	FILE *f = mem_open();
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	g.n_nodes = 3;
+	g.xy = xy;
+	g.node_label = lab;
+	g.node_value = val;
+	g.n_edges = 2;
+	g.ea = ea;
+	g.eb = eb;
+	g.etype = et;
+	g.n_types = 2;
+	g.type_name = tn;
+	g.type_color = tc;
+	g.width = 224;
+	g.height = 254;
+	svg_graph_draw(f, &g);
+	fclose(f);
+	/* coordinates rescaled to [12, 212] x [12, 212] */
+	assert_non_null(strstr(buf, "cx=\"12.0\" cy=\"12.0\""));
+	assert_non_null(strstr(buf, "cx=\"212.0\" cy=\"12.0\""));
+	assert_non_null(strstr(buf, "cx=\"12.0\" cy=\"212.0\""));
+	assert_non_null(strstr(buf, "x1=\"12.0\" y1=\"12.0\" x2=\"212.0\" "
+				    "y2=\"12.0\" stroke=\"#111111\""));
+	assert_non_null(strstr(buf, "x1=\"212.0\" y1=\"12.0\" x2=\"12.0\" "
+				    "y2=\"212.0\" stroke=\"#222222\""));
+	assert_int_equal(count(buf, "class=\"node\""), 3);
+	assert_non_null(strstr(buf, "<title>&lt;b&gt;</title>"));
+	/* score 0: (240, 230, 160); score 1: (240, 40, 30) */
+	assert_non_null(strstr(buf, "fill=\"#f0e6a0\""));
+	assert_non_null(strstr(buf, "fill=\"#f0281e\""));
+}
+
+static void test_shift_overlay(void **state)
+{
+	double tot[48], out[48];
+	struct timing_fit tf;
+
+	(void)state;
+	for (int s = 0; s < 48; s++)
+		tot[s] = s;
+	memset(&tf, 0, sizeof(tf));
+	tf.n = 100;
+	tf.lunch_start_h = 12.0;
+	tf.lunch_end_h = 13.5;
+	tf.supper_start_h = 17.5;
+	tf.supper_end_h = 19.0;
+	assert_int_equal(report_shift_overlay(tot, &tf, out), 1);
+	/* morning 18..23, lunch 24..26, afternoon 27..34, supper 35..37,
+	 * evening 38..43, off duty 0..17 and 44..47 */
+	assert_true(fabs(out[18] - 20.5) < 1e-12);
+	assert_true(fabs(out[23] - 20.5) < 1e-12);
+	assert_true(fabs(out[24] - 25.0) < 1e-12);
+	assert_true(fabs(out[30] - 30.5) < 1e-12);
+	assert_true(fabs(out[36] - 36.0) < 1e-12);
+	assert_true(fabs(out[40] - 40.5) < 1e-12);
+	assert_true(fabs(out[0] - 335.0 / 22.0) < 1e-12);
+	assert_true(fabs(out[47] - 335.0 / 22.0) < 1e-12);
+	/* no supper: afternoon is 10 slots (27..36); off 0..17, 37..47 */
+	tf.supper_start_h = tf.supper_end_h = NAN;
+	assert_int_equal(report_shift_overlay(tot, &tf, out), 1);
+	assert_true(fabs(out[27] - 31.5) < 1e-12);
+	assert_true(fabs(out[40] - 615.0 / 29.0) < 1e-12);
+	/* a morning that wraps past midnight: lunch 01:00-02:00 */
+	tf.lunch_start_h = 1.0;
+	tf.lunch_end_h = 2.0;
+	assert_int_equal(report_shift_overlay(tot, &tf, out), 1);
+	assert_true(fabs(out[44] - 30.5) < 1e-12);
+	assert_true(fabs(out[1] - 30.5) < 1e-12);
+	tf.lunch_start_h = NAN;
+	assert_int_equal(report_shift_overlay(tot, &tf, out), 0);
+}
+
+/* A whole report of a tiny dataset: hostile strings in every field that
+ * reaches the page, titles and inputs included. */
+static void test_report_escapes_everything(void **state)
+{
+	static const char *const evil = "<script>alert(1)</script>";
+	static const char *const evil2 = "\"><img src=x onerror=alert(2)>";
+	struct dataset ds;
+	struct pipeline p;
+	struct pipeline_opts po;
+	struct report_opts ro;
+	struct report_decision dec = { 0, "x", "a0", "confirm", evil, evil2,
+				       "2020" };
+	const char *inputs[1] = { evil2 };
+	char err[256];
+	FILE *f;
+
+	(void)state;
+	dataset_init(&ds);
+	for (int a = 0; a < 3; a++) {
+		struct account_rec ar;
+		char id[8];
+
+		account_rec_init(&ar);
+		snprintf(id, sizeof(id), "a%d", a);
+		ar.platform = PLATFORM_X;
+		ar.id = id;
+		ar.handle = evil;
+		ar.location = evil2;
+		ar.created = 1546300800;
+		assert_int_equal(dataset_add_account(&ds, &ar, NULL), CIB_OK);
+		for (int k = 0; k < 20; k++) {
+			struct post_rec pr;
+			char pid[16];
+
+			post_rec_init(&pr);
+			snprintf(pid, sizeof(pid), "p%d_%d", a, k);
+			pr.platform = PLATFORM_X;
+			pr.id = pid;
+			pr.account_id = id;
+			pr.time = 1546300800 + 3600 * (int64_t)k + 60 * a;
+			pr.text = k % 2 ? evil : evil2;
+			assert_int_equal(dataset_add_post(&ds, &pr, NULL),
+					 CIB_OK);
+		}
+	}
+	pipeline_opts_init(&po);
+	assert_int_equal(pipeline_run(&p, &ds, &po), CIB_OK);
+	report_opts_init(&ro);
+	ro.title = evil;
+	ro.settings = evil2;
+	ro.inputs = inputs;
+	ro.n_inputs = 1;
+	ro.decisions = &dec;
+	ro.n_decisions = 1;
+	ro.store = evil;
+	/* every account gets a section, whatever the model flags */
+	for (size_t a = 0; a < ds.acc.n; a++)
+		p.flagged[a] = 1;
+	f = mem_open();
+	assert_int_equal(report_write(&p, &ro, f, err, sizeof(err)), CIB_OK);
+	fclose(f);
+	/* one script element, ours, at the end */
+	assert_int_equal(count(buf, "<script"), 1);
+	assert_non_null(strstr(buf, "<script>(function(){"));
+	assert_null(strstr(buf, "<img"));
+	assert_null(strstr(buf, "onerror=alert(2)>"));
+	assert_non_null(strstr(buf, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(buf, "&quot;&gt;&lt;img src=x onerror=alert(2)"
+				    "&gt;"));
+	/* structure: summary, both tables, one section per account, the
+	 * decision shown beside account a0 */
+	assert_int_equal(count(buf, "<section id=\"summary\">"), 1);
+	assert_int_equal(count(buf, "<table id=\"t-clusters\""), 1);
+	assert_int_equal(count(buf, "<table id=\"t-accounts\""), 1);
+	assert_int_equal(count(buf, "<section class=\"account\""), 3);
+	assert_int_equal(count(buf, "<span class=\"dec confirm\">"), 2);
+	assert_non_null(strstr(buf, "default-src 'none'"));
+	/* nothing that could load: the only URL is the SVG namespace */
+	assert_int_equal(count(buf, "http"),
+			 1 + count(buf, "xmlns=\"http://www.w3.org/2000/svg\""));
+	assert_int_equal(count(buf, "http-equiv"), 1);
+	assert_null(strstr(buf, "<link"));
+	pipeline_release(&p);
+	dataset_release(&ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_ramp),
+		cmocka_unit_test(test_bars_geometry),
+		cmocka_unit_test(test_heatmap_and_timeline),
+		cmocka_unit_test(test_graph),
+		cmocka_unit_test(test_shift_overlay),
+		cmocka_unit_test(test_report_escapes_everything),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	free(buf);
+	return rc;
+}
