@@ -1,0 +1,142 @@
+/* reuse.h - content reuse: exact and near-duplicate texts, shared URLs.
+ *
+ * reuse_compute() groups posts whose normalised texts are equal or nearly
+ * equal (estimated Jaccard similarity of their shingle sets at least
+ * opts.jaccard), and summarises per group and per account how much text and
+ * how many links an account shares with others. Exact duplicates are found
+ * by hashing the normalised text; near-duplicates by MinHash signatures,
+ * LSH banding over the distinct texts, verification of each candidate pair
+ * on the full signature, and union-find. Definitions, parameters and their
+ * reasons: docs/features-reuse.md.
+ *
+ * Ownership: the caller owns `struct reuse_result`; reuse_compute() fills
+ * it with arrays the result owns, freed by reuse_result_release(). The
+ * dataset is not const: canonical URLs and domains are interned into
+ * ds->strings (append-only, so existing ids and pointers stay valid).
+ */
+#ifndef CIB_REUSE_H
+#define CIB_REUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/dataset.h"
+#include "../core/error.h"
+#include "../core/postindex.h"
+
+/* MinHash values per text (each stored as its low 16 bits). */
+#define REUSE_K 64
+/* Shingles per text considered (the first ones in text order). */
+#define REUSE_MAX_SHINGLES 1024
+/* Bytes of normalised text kept per post: longer texts are compared on
+ * their first REUSE_NORM_CAP bytes. */
+#define REUSE_NORM_CAP 8192
+/* URLs kept per post (entities, or found in the text); more are counted
+ * in stats.n_urls_dropped. */
+#define REUSE_MAX_URLS 64
+/* Bottom-k sketch size for n_co_accounts: exact below this many. */
+#define REUSE_KMV 256
+
+struct reuse_opts {
+	double jaccard;      /* near-duplicate threshold, default 0.6 */
+	unsigned min_tokens; /* fewer distinct shingles: exact match only (5) */
+	unsigned bands;      /* LSH bands (16) */
+	unsigned rows;       /* rows per band (4); bands * rows <= REUSE_K */
+	unsigned bucket_cap; /* a band bucket up to this size is compared
+				all-pairs; a larger one with a sliding window
+				of this many (64) */
+	uint64_t seed;       /* MinHash family; results are a function of it */
+	unsigned threads;    /* worker threads, 0 = 2 */
+};
+
+struct reuse_stats {
+	size_t n_texts;      /* posts with a non-empty normalised text */
+	size_t n_distinct;   /* distinct normalised texts */
+	size_t n_short;      /* distinct texts below min_tokens */
+	size_t n_signed;     /* distinct texts with a MinHash signature */
+	size_t n_candidates; /* candidate pairs checked on the signature */
+	size_t n_verified;   /* of those, at or above the threshold */
+	size_t n_capped_buckets; /* band buckets larger than bucket_cap */
+	size_t n_url_refs;   /* (post, canonical URL) entries */
+	size_t n_bad_urls;   /* URLs that did not canonicalise */
+	size_t n_urls_dropped; /* URLs past REUSE_MAX_URLS in one post */
+};
+
+struct reuse_result {
+	size_t n_posts, n_accounts;
+
+	/* per post: near-duplicate group id, or UINT32_MAX when no other post
+	 * has the same or a near-identical text (reposts, empty texts and
+	 * singletons) */
+	uint32_t *post_group;
+
+	/* per group, ids 0..n_groups-1 numbered by their lowest post index */
+	size_t n_groups;
+	uint32_t *group_posts;    /* posts */
+	uint32_t *group_accounts; /* distinct accounts */
+	uint32_t *group_variants; /* distinct normalised texts (1: exact) */
+	uint32_t *group_rep;      /* earliest post (lowest index on ties) */
+	int64_t *group_first, *group_last; /* time of first and last post */
+
+	/* per account */
+	uint32_t *n_texts;       /* non-repost posts with a normalised text */
+	double *share_copied;    /* share of n_texts in a group with another
+				    account (0 when n_texts is 0) */
+	uint32_t *n_co_accounts; /* other accounts sharing a group with it:
+				    exact when it is in one group or its
+				    groups hold fewer than REUSE_KMV
+				    accounts, else a bottom-k estimate */
+	double *self_repeat;     /* share of n_texts in a group with an
+				    earlier text of its own */
+	uint32_t *n_urls;        /* distinct canonical URLs it posted */
+	uint32_t *n_domains;     /* distinct registrable domains */
+	double *url_shared_share;    /* of n_urls, share also posted by
+					another account (0 when none) */
+	double *domain_shared_share; /* same for n_domains */
+
+	/* per post URLs (CSR, every post including reposts): post j's URLs
+	 * are url_str[k], url_domain[k] for k in [url_off[j], url_off[j+1]),
+	 * string ids in ds->strings, each canonical URL once per post;
+	 * url_domain[k] is STR_NONE only when no domain could be derived
+	 * (not expected: a canonical URL always has a valid host) */
+	uint64_t *url_off; /* n_posts + 1 */
+	uint32_t *url_str;
+	uint32_t *url_domain;
+
+	struct reuse_stats stats;
+};
+
+void reuse_opts_init(struct reuse_opts *o);
+
+/* Computes everything above for ds. `pi` may be NULL; when given it must
+ * have been built for ds (its account count is checked). Returns
+ * CIB_EUSAGE for invalid options, CIB_ENOMEM, CIB_ETOOBIG when the pool is
+ * full. On error r is left released. */
+enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
+			   const struct reuse_opts *o, struct reuse_result *r);
+
+/* Frees what reuse_compute() allocated; accepts NULL and a zeroed result. */
+void reuse_result_release(struct reuse_result *r);
+
+/* Building blocks, public for tests and for the model's explanations. */
+
+/* The MinHash signature of the shingle set sh[0..n) (n > 0). */
+void reuse_minhash(const uint64_t *sh, size_t n, uint64_t seed,
+		   uint16_t sig[REUSE_K]);
+
+/* Jaccard similarity estimated from two signatures: the share of equal
+ * values, corrected for chance equality of 16-bit values. */
+double reuse_signature_jaccard(const uint16_t a[REUSE_K],
+			       const uint16_t b[REUSE_K]);
+
+/* Probability that a pair of similarity s becomes an LSH candidate with
+ * `bands` bands of `rows` rows: 1 - (1 - s^rows)^bands. */
+double reuse_lsh_probability(double s, unsigned bands, unsigned rows);
+
+/* Normalised text and shingles of a post's text, as reuse_compute() sees
+ * them; writes up to cap shingle hashes, returns how many (see
+ * textnorm_shingles). */
+size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
+			   size_t cap);
+
+#endif

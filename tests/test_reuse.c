@@ -1,0 +1,477 @@
+/* test_reuse.c - MinHash, LSH and grouping against independently computed
+ * values: exact Jaccard of known sets with the binomial standard error,
+ * closed-form LSH probabilities, and groups and per-account shares on a
+ * hand-made dataset worked out on paper (see the comments). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/dataset.h"
+#include "features/reuse.h"
+
+#define NONE UINT32_MAX
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* A and B share `common` elements and have `only` elements each of their
+ * own: J = common / (common + 2 only). Over many seeds the estimate must
+ * be unbiased and its spread the binomial sqrt(J(1-J)/K). */
+static void check_estimator(size_t common, size_t only)
+{
+	uint64_t a[400], b[400], s = 42;
+	uint16_t sa[REUSE_K], sb[REUSE_K];
+	const int seeds = 400;
+	double j = (double)common / (double)(common + 2 * only);
+	double se = sqrt(j * (1 - j) / REUSE_K), sum = 0, sum2 = 0;
+	int within2 = 0;
+
+	for (size_t i = 0; i < common; i++)
+		a[i] = b[i] = rng_next(&s);
+	for (size_t i = 0; i < only; i++) {
+		a[common + i] = rng_next(&s);
+		b[common + i] = rng_next(&s);
+	}
+	for (int k = 0; k < seeds; k++) {
+		double e;
+
+		reuse_minhash(a, common + only, (uint64_t)k + 1, sa);
+		reuse_minhash(b, common + only, (uint64_t)k + 1, sb);
+		e = reuse_signature_jaccard(sa, sb);
+		sum += e;
+		sum2 += e * e;
+		within2 += fabs(e - j) <= 2 * se + 1e-9;
+	}
+	{
+		double mean = sum / seeds;
+		double var = sum2 / seeds - mean * mean;
+
+		/* mean within 4 standard errors of the mean */
+		assert_true(fabs(mean - j) < 4 * se / sqrt(seeds));
+		/* sample variance within +-40% of J(1-J)/K: for 400
+		 * draws its relative error is about sqrt(2/399) = 7% */
+		assert_true(var > 0.6 * se * se && var < 1.4 * se * se);
+		/* about 95% within 2 SE (discreteness aside): at least 88% */
+		assert_true(within2 >= seeds * 88 / 100);
+	}
+}
+
+static void test_minhash_estimates_jaccard(void **state)
+{
+	uint64_t a[50], s = 7;
+	uint16_t sa[REUSE_K], sb[REUSE_K];
+
+	(void)state;
+	check_estimator(60, 20);  /* J = 0.6 */
+	check_estimator(30, 60);  /* J = 0.2 */
+	check_estimator(180, 10); /* J = 0.9 */
+	/* identical sets: exactly 1; order of the shingles does not matter */
+	for (int i = 0; i < 50; i++)
+		a[i] = rng_next(&s);
+	reuse_minhash(a, 50, 3, sa);
+	for (int i = 0; i < 25; i++) {
+		uint64_t t = a[i];
+
+		a[i] = a[49 - i];
+		a[49 - i] = t;
+	}
+	reuse_minhash(a, 50, 3, sb);
+	assert_true(reuse_signature_jaccard(sa, sb) == 1.0);
+}
+
+static void test_minhash_disjoint(void **state)
+{
+	uint64_t a[100], b[100], s = 9;
+	uint16_t sa[REUSE_K], sb[REUSE_K];
+	double sum = 0;
+
+	(void)state;
+	/* disjoint sets: only chance 16-bit equalities, P = 2^-16 each, so
+	 * over 100 seeds x 64 values about 0.1 equal values in total */
+	for (int k = 0; k < 100; k++) {
+		for (int i = 0; i < 100; i++) {
+			a[i] = rng_next(&s);
+			b[i] = rng_next(&s);
+		}
+		reuse_minhash(a, 100, (uint64_t)k, sa);
+		reuse_minhash(b, 100, (uint64_t)k, sb);
+		sum += reuse_signature_jaccard(sa, sb);
+	}
+	assert_true(sum / 100 < 0.01);
+}
+
+static void test_lsh_probability(void **state)
+{
+	(void)state;
+	/* 1 band of 1 row: P = s */
+	assert_true(fabs(reuse_lsh_probability(0.3, 1, 1) - 0.3) < 1e-12);
+	/* 2 bands of 1 row at 0.5: 1 - 0.5^2 = 0.75 */
+	assert_true(fabs(reuse_lsh_probability(0.5, 2, 1) - 0.75) < 1e-12);
+	/* 1 band of 2 rows at 0.5: 0.25 */
+	assert_true(fabs(reuse_lsh_probability(0.5, 1, 2) - 0.25) < 1e-12);
+	/* the defaults, 16 bands x 4 rows:
+	 * s = 0.6: 0.6^4 = 0.1296, 0.8704^16 = exp(16 ln 0.8704)
+	 *        = exp(-2.220838) = 0.108518 -> 0.891482
+	 * s = 0.7: 0.2401, 0.7599^16 = exp(-4.393095) = 0.012362 -> 0.987638
+	 * s = 0.3: 0.0081, 0.9919^16 = exp(-0.130128) = 0.877983 -> 0.122017 */
+	assert_true(fabs(reuse_lsh_probability(0.6, 16, 4) - 0.891482) < 1e-6);
+	assert_true(fabs(reuse_lsh_probability(0.7, 16, 4) - 0.987638) < 1e-6);
+	assert_true(fabs(reuse_lsh_probability(0.3, 16, 4) - 0.122017) < 1e-6);
+	/* the former choice, 21 bands x 3 rows:
+	 * s = 0.6: 0.6^3 = 0.216, 0.784^21 = exp(21 ln 0.784)
+	 *        = exp(-5.110271) = 0.0060344 -> 0.9939656
+	 * s = 0.3: 0.027, 0.973^21 = exp(-0.574795) = 0.562820 -> 0.437180
+	 * s = 0.8: 0.512, 0.488^21 = exp(-15.066237) = 2.863e-7
+	 *        -> 0.9999997137 */
+	assert_true(fabs(reuse_lsh_probability(0.6, 21, 3) - 0.9939656) < 1e-6);
+	assert_true(fabs(reuse_lsh_probability(0.3, 21, 3) - 0.437180) < 1e-6);
+	assert_true(fabs(reuse_lsh_probability(0.8, 21, 3) - 0.9999997137) <
+		    1e-9);
+	assert_true(reuse_lsh_probability(0, 21, 3) == 0);
+	assert_true(reuse_lsh_probability(1, 21, 3) == 1);
+}
+
+/* ---- a hand-made dataset -------------------------------------------- */
+
+static void add(struct dataset *ds, const char *id, const char *acc,
+		int64_t t, const char *text, enum post_kind kind,
+		const char *url)
+{
+	struct post_rec r;
+	const char *es[1];
+	enum entity_type et[1] = { ENT_URL };
+
+	post_rec_init(&r);
+	r.platform = PLATFORM_X;
+	r.id = id;
+	r.account_id = acc;
+	r.time = t;
+	r.text = text;
+	r.kind = kind;
+	if (url) {
+		es[0] = url;
+		r.ent_str = es;
+		r.ent_type = et;
+		r.n_ent = 1;
+	}
+	assert_int_equal(dataset_add_post(ds, &r, NULL), CIB_OK);
+}
+
+static uint32_t acc_index(const struct dataset *ds, const char *id)
+{
+	uint32_t sid;
+
+	strpool_find(&ds->strings, id, strlen(id), &sid);
+	return dataset_find_account(ds, PLATFORM_X, sid);
+}
+
+/* p0 A "stand with hong kong police against the violent rioters today"
+ *    set S0 = {stand with hong kong police against the violent rioters
+ *    today}, 10 words
+ * p1 B S0 - {the} + {hk}: J = 9/11 = 0.818
+ * p2 C reordered, + {them}: J = 10/11 = 0.909; J(p1,p2) = 9/12 = 0.75
+ * p3 D unrelated; p4 A = p0 plus a URL (same normalised text);
+ * p5 D repost of p0; p6 B "ok", p7 C "OK!" (short, exact equal);
+ * p8 C "ok fine" (short, not equal to "ok"); p9 D shares 3 of 17 words
+ * with p0: J = 0.18. Groups: {p0 p1 p2 p4} and {p6 p7}. */
+static void build(struct dataset *ds)
+{
+	dataset_init(ds);
+	add(ds, "p0", "A", 100,
+	    "Stand with Hong Kong police against the violent rioters today",
+	    POST_ORIGINAL, NULL);
+	add(ds, "p1", "B", 200,
+	    "stand with hong kong police against violent rioters today #HK "
+	    "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3",
+	    POST_ORIGINAL, "https://news.example.com/story");
+	add(ds, "p2", "C", 300,
+	    "Today the violent rioters against Hong Kong police: stand with "
+	    "them",
+	    POST_REPLY, NULL);
+	add(ds, "p3", "D", 50,
+	    "My cat enjoys sleeping in the sun all afternoon long",
+	    POST_ORIGINAL, "https://www.example.com/a?utm_source=tw");
+	add(ds, "p4", "A", 400,
+	    "Stand with Hong Kong police against the violent rioters today "
+	    "https://t.co/x",
+	    POST_ORIGINAL, NULL);
+	add(ds, "p5", "D", 500,
+	    "RT @A: Stand with Hong Kong police against the violent rioters "
+	    "today",
+	    POST_REPOST, "https://t.co/x");
+	add(ds, "p6", "B", 600, "ok", POST_ORIGINAL, NULL);
+	add(ds, "p7", "C", 700, "OK!", POST_ORIGINAL, NULL);
+	add(ds, "p8", "C", 800, "ok fine", POST_ORIGINAL, NULL);
+	add(ds, "p9", "D", 900,
+	    "Stand with farmers in Delhi who protest the new laws",
+	    POST_ORIGINAL, "http://example.com/a/");
+}
+
+static void test_groups_hand_made(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r;
+	uint32_t A, B, C, D;
+	static const uint32_t want[10] = { 0, 0, 0, NONE, 0, NONE, 1, 1, NONE,
+					   NONE };
+
+	(void)state;
+	build(&ds);
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	A = acc_index(&ds, "A");
+	B = acc_index(&ds, "B");
+	C = acc_index(&ds, "C");
+	D = acc_index(&ds, "D");
+	assert_int_equal(r.n_posts, 10);
+	for (int j = 0; j < 10; j++)
+		assert_int_equal(r.post_group[j], want[j]);
+	assert_int_equal(r.n_groups, 2);
+	assert_int_equal(r.group_posts[0], 4);
+	assert_int_equal(r.group_accounts[0], 3);
+	assert_int_equal(r.group_variants[0], 3); /* p0=p4, p1, p2 */
+	assert_int_equal(r.group_rep[0], 0);
+	assert_int_equal(r.group_first[0], 100);
+	assert_int_equal(r.group_last[0], 400);
+	assert_int_equal(r.group_posts[1], 2);
+	assert_int_equal(r.group_accounts[1], 2);
+	assert_int_equal(r.group_variants[1], 1);
+	assert_int_equal(r.group_rep[1], 6);
+	assert_int_equal(r.group_first[1], 600);
+	assert_int_equal(r.group_last[1], 700);
+	/* texts: p5 is a repost and does not count */
+	assert_int_equal(r.stats.n_texts, 9);
+	/* distinct: p0=p4, p1, p2, p3, p6=p7 ("ok"), p8, p9 */
+	assert_int_equal(r.stats.n_distinct, 7);
+	/* short (< 5 words): "ok" and "ok fine" */
+	assert_int_equal(r.stats.n_short, 2);
+	/* per account, worked out in the comment above build() */
+	assert_int_equal(r.n_texts[A], 2);
+	assert_int_equal(r.n_texts[B], 2);
+	assert_int_equal(r.n_texts[C], 3);
+	assert_int_equal(r.n_texts[D], 2);
+	assert_true(fabs(r.share_copied[A] - 1.0) < 1e-12);
+	assert_true(fabs(r.share_copied[B] - 1.0) < 1e-12);
+	assert_true(fabs(r.share_copied[C] - 2.0 / 3) < 1e-12);
+	assert_true(r.share_copied[D] == 0);
+	assert_true(fabs(r.self_repeat[A] - 0.5) < 1e-12);
+	assert_true(r.self_repeat[B] == 0 && r.self_repeat[C] == 0);
+	assert_int_equal(r.n_co_accounts[A], 2); /* B, C */
+	assert_int_equal(r.n_co_accounts[B], 2); /* A, C */
+	assert_int_equal(r.n_co_accounts[C], 2); /* A, B */
+	assert_int_equal(r.n_co_accounts[D], 0);
+	/* URLs: A {t.co/x}; B {news.example.com/story}; D {example.com/a}
+	 * from two posts; domains B, D share example.com; the repost p5
+	 * with t.co/x does not count toward shares */
+	assert_int_equal(r.n_urls[A], 1);
+	assert_int_equal(r.n_urls[B], 1);
+	assert_int_equal(r.n_urls[C], 0);
+	assert_int_equal(r.n_urls[D], 1);
+	assert_true(r.url_shared_share[A] == 0 && r.url_shared_share[D] == 0);
+	assert_true(r.domain_shared_share[A] == 0);
+	assert_true(fabs(r.domain_shared_share[B] - 1.0) < 1e-12);
+	assert_true(fabs(r.domain_shared_share[D] - 1.0) < 1e-12);
+	assert_int_equal(r.n_domains[D], 1);
+	/* the CSR covers reposts too */
+	assert_int_equal(r.url_off[5 + 1] - r.url_off[5], 1);
+	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[5]]), "t.co/x");
+	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[4]]), "t.co/x");
+	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[3]]),
+			    "example.com/a");
+	assert_string_equal(ds_str(&ds, r.url_domain[r.url_off[1]]),
+			    "example.com");
+	/* p1, p3, p4 (from its text), p5, p9 */
+	assert_int_equal(r.url_off[10], 5);
+	reuse_result_release(&r);
+	reuse_result_release(&r);
+	reuse_result_release(NULL);
+	dataset_release(&ds);
+}
+
+static void test_deterministic_and_threads(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r1, r2;
+
+	(void)state;
+	build(&ds);
+	reuse_opts_init(&o);
+	o.threads = 1;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r1), CIB_OK);
+	o.threads = 3;
+	o.seed = 12345;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r2), CIB_OK);
+	assert_memory_equal(r1.post_group, r2.post_group, 10 * sizeof(uint32_t));
+	reuse_result_release(&r1);
+	reuse_result_release(&r2);
+	/* invalid options */
+	o.bands = 30;
+	o.rows = 3;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r1), CIB_EUSAGE);
+	reuse_opts_init(&o);
+	o.jaccard = 0;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r1), CIB_EUSAGE);
+	dataset_release(&ds);
+}
+
+/* 300 variants of a 20-word template, variant i with word i % 20
+ * replaced by a word of its own: any two variants have J = 18/22 or
+ * 19/21, so all 300 form one group, although band buckets exceed the
+ * bucket cap and are scanned with the sliding window. 400 texts of 12
+ * words drawn from 20000 others group with nothing. */
+static void test_large_cluster_and_noise(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r;
+	char text[600], id[32], acc[32];
+	uint64_t s = 5;
+
+	(void)state;
+	dataset_init(&ds);
+	for (int i = 0; i < 300; i++) {
+		size_t len = 0;
+
+		for (int w = 0; w < 20; w++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						w == i % 20 ? "x%dy " : "tmpl%d ",
+						w == i % 20 ? i : w);
+		snprintf(id, sizeof(id), "v%d", i);
+		snprintf(acc, sizeof(acc), "a%d", i);
+		add(&ds, id, acc, i, text, POST_ORIGINAL, NULL);
+	}
+	for (int i = 0; i < 400; i++) {
+		size_t len = 0;
+
+		for (int w = 0; w < 12; w++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"n%u ",
+						(unsigned)(rng_next(&s) % 20000));
+		snprintf(id, sizeof(id), "n%d", i);
+		snprintf(acc, sizeof(acc), "b%d", i);
+		add(&ds, id, acc, 1000 + i, text, POST_ORIGINAL, NULL);
+	}
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	assert_int_equal(r.n_groups, 1);
+	assert_int_equal(r.group_posts[0], 300);
+	assert_int_equal(r.group_variants[0], 300);
+	assert_int_equal(r.group_accounts[0], 300);
+	assert_true(r.stats.n_capped_buckets > 0);
+	for (int j = 300; j < 700; j++)
+		assert_int_equal(r.post_group[j], NONE);
+	/* every variant shares with the 299 others: exact (< REUSE_KMV) no
+	 * longer holds, but each is in one group, which is exact */
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a7")], 299);
+	reuse_result_release(&r);
+	dataset_release(&ds);
+}
+
+/* Account X posts text T1 (with 1000 others) and T2 (with 500 others):
+ * 1500 co-accounts, above REUSE_KMV, so estimated by bottom-k with
+ * relative standard error about 1/sqrt(k - 2) = 6.3%; accept 4 SE. */
+static void test_co_accounts_estimate(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r;
+	char id[32], acc[32];
+	const char *t1 = "one message many accounts posted it today";
+	const char *t2 = "another message other accounts posted later";
+	double est, rse = 1.0 / sqrt(REUSE_KMV - 2);
+
+	(void)state;
+	dataset_init(&ds);
+	add(&ds, "x1", "X", 1, t1, POST_ORIGINAL, NULL);
+	add(&ds, "x2", "X", 2, t2, POST_ORIGINAL, NULL);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(id, sizeof(id), "p%d", i);
+		snprintf(acc, sizeof(acc), "a%d", i);
+		add(&ds, id, acc, 10 + i, i < 1000 ? t1 : t2, POST_ORIGINAL,
+		    NULL);
+	}
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	assert_int_equal(r.n_groups, 2);
+	est = r.n_co_accounts[acc_index(&ds, "X")];
+	assert_true(fabs(est - 1500) < 4 * rse * 1500);
+	/* single-group members are exact: 1000 others in T1's group */
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a3")], 1000);
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a1200")], 500);
+	reuse_result_release(&r);
+	dataset_release(&ds);
+}
+
+/* A post whose text holds 100 distinct URLs keeps REUSE_MAX_URLS of them
+ * and counts the rest as dropped. */
+static void test_url_cap(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r;
+	char text[4000];
+	size_t len = 0;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"http://s%d.com/ ", i);
+	dataset_init(&ds);
+	add(&ds, "u1", "U", 1, text, POST_ORIGINAL, NULL);
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	assert_int_equal(r.url_off[1] - r.url_off[0], REUSE_MAX_URLS);
+	assert_int_equal(r.stats.n_urls_dropped, 100 - REUSE_MAX_URLS);
+	assert_int_equal(r.n_urls[0], REUSE_MAX_URLS);
+	assert_string_equal(ds_str(&ds, r.url_str[0]), "s0.com");
+	reuse_result_release(&r);
+	dataset_release(&ds);
+}
+
+static void test_empty(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result r;
+
+	(void)state;
+	dataset_init(&ds);
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	assert_int_equal(r.n_groups, 0);
+	assert_int_equal(r.url_off[0], 0);
+	reuse_result_release(&r);
+	dataset_release(&ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minhash_estimates_jaccard),
+		cmocka_unit_test(test_minhash_disjoint),
+		cmocka_unit_test(test_lsh_probability),
+		cmocka_unit_test(test_groups_hand_made),
+		cmocka_unit_test(test_deterministic_and_threads),
+		cmocka_unit_test(test_large_cluster_and_noise),
+		cmocka_unit_test(test_co_accounts_estimate),
+		cmocka_unit_test(test_url_cap),
+		cmocka_unit_test(test_empty),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
