@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <xxhash.h>
 
 #include "textnorm.h"
@@ -36,7 +37,7 @@
 void reuse_opts_init(struct reuse_opts *o)
 {
 	o->jaccard = 0.6;
-	o->min_tokens = 5;
+	o->min_tokens = 9;
 	o->bands = 16;
 	o->rows = 4;
 	o->bucket_cap = 64;
@@ -148,13 +149,81 @@ double reuse_lsh_probability(double s, unsigned bands, unsigned rows)
 	return 1.0 - pow(1.0 - pow(s, (double)rows), (double)bands);
 }
 
+static int cmp_u64_sh(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Shingles of a normalised text for similarity: for space-separated
+ * scripts every word AND every pair of consecutive words; for unspaced runs
+ * (Han, kana, Thai...) textnorm's character bigrams. Single words alone
+ * cannot tell a copy from an unrelated post in the same register: common
+ * words make their sets overlap and union-find then chains thousands of
+ * unrelated posts into one group (docs/features-reuse.md). The word pairs
+ * carry order, so chance overlap stays low, while the single words keep a
+ * reordered copy near the threshold. Sorted and distinct. */
+static size_t sequence_shingles(const char *norm, size_t n, uint64_t *out,
+				size_t cap)
+{
+	uint64_t prev = 0, first = 0;
+	size_t k = 0, i = 0, words = 0;
+	int have_prev = 0;
+
+	while (i < n && k < cap) {
+		size_t e = i;
+		utf8proc_int32_t cp = 0;
+
+		if (norm[i] == ' ') {
+			i++;
+			continue;
+		}
+		while (e < n && norm[e] != ' ')
+			e++;
+		utf8proc_iterate((const utf8proc_uint8_t *)norm + i,
+				 (utf8proc_ssize_t)(e - i), &cp);
+		if (textnorm_is_unspaced(cp)) {
+			k += textnorm_shingles(norm + i, e - i, SHINGLE_SEED,
+					       out + k, cap - k);
+			have_prev = 0;
+		} else {
+			uint64_t h = XXH3_64bits_withSeed(norm + i, e - i,
+							  SHINGLE_SEED);
+
+			words++;
+			(void)first;
+			out[k++] = h;
+			if (have_prev && k < cap) {
+				uint64_t pair[2] = { prev, h };
+
+				out[k++] = XXH3_64bits_withSeed(pair, sizeof(pair),
+								SHINGLE_SEED);
+			}
+			prev = h;
+			have_prev = 1;
+		}
+		i = e;
+	}
+	if (k > 1) {
+		size_t u = 1;
+
+		qsort(out, k, sizeof(*out), cmp_u64_sh);
+		for (size_t j = 1; j < k; j++)
+			if (out[j] != out[u - 1])
+				out[u++] = out[j];
+		k = u;
+	}
+	return k;
+}
+
 size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 			   size_t cap)
 {
 	char norm[REUSE_NORM_CAP];
 	size_t len = textnorm_normalise(text, n, norm, sizeof(norm));
 
-	return textnorm_shingles(norm, len, SHINGLE_SEED, out, cap);
+	return sequence_shingles(norm, len, out, cap);
 }
 
 /* ---- radix sorts ---------------------------------------------------- */
@@ -379,8 +448,8 @@ static void step_sign(void *ctx, size_t lo, size_t hi, unsigned t)
 
 	for (size_t d = lo; d < hi; d++) {
 		size_t len = post_norm(w, w->rep[d], w->norm[t]);
-		size_t k = textnorm_shingles(w->norm[t], len, SHINGLE_SEED,
-					     w->shbuf[t], REUSE_MAX_SHINGLES);
+		size_t k = sequence_shingles(w->norm[t], len, w->shbuf[t],
+					     REUSE_MAX_SHINGLES);
 
 		w->signed_[d] = k >= w->o->min_tokens && k > 0;
 		if (w->signed_[d])
