@@ -232,6 +232,13 @@ enum cib_err ingest_slurp(struct ingest *in, struct source *src, char **buf,
 		if (got == 0)
 			break;
 		n += got;
+		if (n > in->opts.max_document) {
+			free(b);
+			ingest_fail(in, "document larger than %zu bytes "
+					"(--max-document)",
+				    in->opts.max_document);
+			return CIB_ETOOBIG;
+		}
 	}
 	b[n] = '\0';
 	*buf = b;

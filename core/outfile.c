@@ -1,6 +1,7 @@
 /* outfile.c - write to a temporary name, check, fsync, rename. */
 #include "outfile.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +25,10 @@ enum cib_err outfile_open(struct outfile *o, const char *path)
 	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
 	o->f = fopen(o->tmp, "wb");
 	if (!o->f) {
+		int e = errno;
+
 		outfile_abort(o);
+		errno = e;
 		return CIB_EIO;
 	}
 	return CIB_OK;
@@ -49,8 +53,12 @@ enum cib_err outfile_commit(struct outfile *o)
 	o->f = NULL;
 	if (!err && rename(o->tmp, o->path) != 0)
 		err = CIB_EIO;
-	if (err)
+	if (err) {
+		int e = errno; /* the caller reports strerror(errno) */
+
 		remove(o->tmp);
+		errno = e;
+	}
 	free(o->tmp);
 	free(o->path);
 	o->tmp = o->path = NULL;

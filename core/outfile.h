@@ -20,7 +20,8 @@ struct outfile {
 };
 
 enum cib_err outfile_open(struct outfile *o, const char *path);
-/* Closes and renames; on any error removes the temporary file. */
+/* Closes and renames; on any error removes the temporary file and leaves
+ * errno as the failing call set it. */
 enum cib_err outfile_commit(struct outfile *o);
 /* Abandons the output (removes the temporary file); accepts a released o. */
 void outfile_abort(struct outfile *o);
