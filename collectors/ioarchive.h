@@ -4,6 +4,10 @@
  * returns 0 (not this format) to 100 (certain).
  * read: reads the whole source into in->ds through ingest_add_post /
  * ingest_add_account, reporting bad records with ingest_bad().
+ *
+ * Columns are mapped by header name; a missing required column (tweetid,
+ * userid, tweet_time; users: userid) is CIB_EFORMAT with in->errmsg naming
+ * it. Field rules, kinds and list cells: docs/formats-csv.md.
  */
 #ifndef CIB_IOARCHIVE_H
 #define CIB_IOARCHIVE_H

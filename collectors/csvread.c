@@ -1,0 +1,579 @@
+/* csvread.c - libcsv over a struct source, with line numbers, a record-size
+ * cap, header mapping and the structural checks of every CSV collector.
+ *
+ * libcsv calls back once per field (cb_field) and once per record end or,
+ * with CSV_REPALL_NL, per unquoted CR/LF (cb_row). Fields of the current
+ * record are copied, NUL-terminated, into one growing buffer; the record is
+ * handed on at its end. Invariants:
+ *   - p->line is 1 + the LF bytes consumed by callbacks so far, so a record's
+ *     start line is p->line when its first field (or, at EOF, its open
+ *     quote) is seen;
+ *   - the record buffer never exceeds max_record (+ repair slack); past it
+ *     the record is marked too big and only its fields are counted; fields
+ *     past the header's count are likewise only counted;
+ *   - libcsv's own field buffer is rewound while a record is too big, so an
+ *     unterminated quote near the start of a 4 GB file costs max_record, not
+ *     4 GB. Rewinding keeps the last byte: libcsv 3.0.3 drops that byte (the
+ *     closing-quote candidate) when the field ends, and with our is_space
+ *     returning 0 its `spaces` count stays 0, so the state stays consistent.
+ */
+#include "csvread.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CSVREAD_CHUNK ((size_t)1 << 20)
+#define CSVREAD_BLK ((size_t)1 << 16)
+/* Most header columns accepted; data records store at most as many fields
+ * as the header has (the rest are only counted), so a row of a million
+ * commas costs nothing. */
+#define CSVREAD_MAX_COLS 4096
+
+struct csvpriv {
+	struct csv_parser p;
+	int p_ok;
+	char *chunk;
+	/* current record */
+	char *buf;
+	size_t len, cap;
+	size_t *off, *flen;
+	const char **ptr;
+	size_t nf, capf;
+	int in_rec, too_big;
+	size_t nul_col; /* 1 + first column holding a NUL byte, 0 = none */
+	uint64_t rec_line;
+	uint64_t line;
+	size_t max_record;
+	/* dispatch */
+	int have_header;
+	enum cib_err err;
+	csvread_header_fn on_header;
+	csvread_fn on_record;
+	void *ctx;
+	struct csvread *r;
+};
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+void csvread_init(struct csvread *r, struct ingest *in, struct source *src)
+{
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->src = src;
+}
+
+void csvread_release(struct csvread *r)
+{
+	struct csvpriv *p;
+
+	if (!r)
+		return;
+	p = r->priv;
+	if (p) {
+		if (p->p_ok)
+			csv_free(&p->p);
+		free(p->chunk);
+		free(p->buf);
+		free(p->off);
+		free(p->flen);
+		free(p->ptr);
+		free(p);
+	}
+	free(r->hdr_buf);
+	free(r->hdr_off);
+	r->priv = NULL;
+	r->hdr_buf = NULL;
+	r->hdr_off = NULL;
+	r->n_cols = 0;
+}
+
+int csvread_col(const struct csvread *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_cols; i++)
+		if (strcmp(r->hdr_buf + r->hdr_off[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *csvread_colname(const struct csvread *r, int i)
+{
+	if (i < 0 || (size_t)i >= r->n_cols)
+		return "";
+	return r->hdr_buf + r->hdr_off[i];
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when s[0] does not
+ * start one (overlongs, surrogates and > U+10FFFF are invalid). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+		unsigned hi = c == 0xED ? 0x9F : 0xBF;
+
+		return n >= 3 && s[1] >= lo && s[1] <= hi &&
+			       (s[2] & 0xC0) == 0x80
+			       ? 3
+			       : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+
+		return n >= 4 && s[1] >= lo && s[1] <= hi &&
+			       (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80
+			       ? 4
+			       : 0;
+	}
+	return 0;
+}
+
+/* Offset of the first invalid UTF-8 byte in s[0..n), or n. */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint64_t w;
+
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = utf8_seq(s + i, n - i);
+
+		if (!k)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc = *cap ? *cap : 64;
+	void *np;
+
+	while (nc < need)
+		nc *= 2;
+	np = realloc(*ptr, nc * elem);
+	if (!np)
+		return -1;
+	*ptr = np;
+	*cap = nc;
+	return 0;
+}
+
+static int ensure_buf(struct csvpriv *p, size_t need)
+{
+	return need <= p->cap ? 0 : grow((void **)&p->buf, &p->cap, need, 1);
+}
+
+static void start_record(struct csvpriv *p)
+{
+	p->in_rec = 1;
+	p->rec_line = p->line;
+	p->nf = 0;
+	p->len = 0;
+	p->too_big = 0;
+	p->nul_col = 0;
+}
+
+static void cb_field(void *field, size_t len, void *data)
+{
+	struct csvpriv *p = data;
+	const unsigned char *s = field ? field : (const unsigned char *)"";
+	const unsigned char *q = s, *end = s + len;
+	size_t valid, col;
+
+	if (p->err)
+		return;
+	if (!p->in_rec)
+		start_record(p);
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		p->line++;
+		q++;
+	}
+	col = p->nf++;
+	if (p->too_big ||
+	    col >= (p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS))
+		return;
+	if (p->len + len + 1 > p->max_record) {
+		p->too_big = 1;
+		return;
+	}
+	if (!p->nul_col && memchr(s, '\0', len))
+		p->nul_col = col + 1;
+	if (p->nf > p->capf) {
+		size_t c1 = p->capf, c2 = p->capf, c3 = p->capf;
+
+		if (grow((void **)&p->off, &c1, p->nf, sizeof(*p->off)) ||
+		    grow((void **)&p->flen, &c2, p->nf, sizeof(*p->flen)) ||
+		    grow((void **)&p->ptr, &c3, p->nf, sizeof(*p->ptr))) {
+			p->err = CIB_ENOMEM;
+			return;
+		}
+		p->capf = c1;
+	}
+	p->off[col] = p->len;
+	valid = utf8_valid_prefix(s, len);
+	if (valid == len) {
+		if (ensure_buf(p, p->len + len + 1)) {
+			p->err = CIB_ENOMEM;
+			return;
+		}
+		memcpy(p->buf + p->len, s, len);
+		p->len += len;
+	} else {
+		/* repair: each byte that starts no valid sequence -> U+FFFD */
+		size_t i = 0;
+
+		p->r->n_repaired++;
+		if (ensure_buf(p, p->len + 3 * len + 1)) {
+			p->err = CIB_ENOMEM;
+			return;
+		}
+		while (i < len) {
+			size_t k = utf8_seq(s + i, len - i);
+
+			if (k) {
+				memcpy(p->buf + p->len, s + i, k);
+				p->len += k;
+				i += k;
+			} else {
+				memcpy(p->buf + p->len, "\xEF\xBF\xBD", 3);
+				p->len += 3;
+				i++;
+			}
+		}
+	}
+	p->flen[col] = p->len - p->off[col];
+	p->buf[p->len++] = '\0';
+}
+
+static enum cib_err take_header(struct csvpriv *p)
+{
+	struct csvread *r = p->r;
+
+	if (p->too_big) {
+		ingest_fail(r->in, "header row longer than %zu bytes "
+				   "(--max-record)",
+			    p->max_record);
+		return CIB_ETOOBIG;
+	}
+	if (p->nf > CSVREAD_MAX_COLS) {
+		ingest_fail(r->in, "header row has more than %d columns",
+			    CSVREAD_MAX_COLS);
+		return CIB_ETOOBIG;
+	}
+	r->hdr_buf = malloc(p->len + 1);
+	r->hdr_off = malloc((p->nf + 1) * sizeof(*r->hdr_off));
+	if (!r->hdr_buf || !r->hdr_off)
+		return CIB_ENOMEM;
+	memcpy(r->hdr_buf, p->buf, p->len);
+	r->hdr_buf[p->len] = '\0';
+	for (size_t i = 0; i < p->nf; i++) {
+		/* names are compared trimmed of surrounding blanks */
+		size_t o = p->off[i], l = p->flen[i];
+
+		while (l && (r->hdr_buf[o] == ' ' || r->hdr_buf[o] == '\t')) {
+			o++;
+			l--;
+		}
+		while (l && (r->hdr_buf[o + l - 1] == ' ' ||
+			     r->hdr_buf[o + l - 1] == '\t' ||
+			     r->hdr_buf[o + l - 1] == '\r'))
+			l--;
+		r->hdr_buf[o + l] = '\0';
+		r->hdr_off[i] = o;
+	}
+	r->n_cols = p->nf;
+	r->header_line = p->rec_line;
+	p->have_header = 1;
+	return p->on_header(p->ctx, r);
+}
+
+static enum cib_err dispatch(struct csvpriv *p)
+{
+	struct csvread *r = p->r;
+	struct csvrec rec;
+
+	if (!p->have_header)
+		return take_header(p);
+	r->n_records++;
+	if (p->too_big)
+		return ingest_bad(r->in, p->rec_line, "record",
+				  "record too large: over %zu bytes "
+				  "(--max-record)",
+				  p->max_record);
+	if (p->nul_col)
+		return ingest_bad(r->in, p->rec_line,
+				  csvread_colname(r, (int)p->nul_col - 1),
+				  "NUL byte: in field %zu", p->nul_col);
+	if (p->nf != r->n_cols)
+		return ingest_bad(r->in, p->rec_line, "record",
+				  "wrong field count: %zu fields, header has "
+				  "%zu",
+				  p->nf, r->n_cols);
+	for (size_t i = 0; i < p->nf; i++)
+		p->ptr[i] = p->buf + p->off[i];
+	rec.line = p->rec_line;
+	rec.n = p->nf;
+	rec.f = p->ptr;
+	rec.len = p->flen;
+	return p->on_record(p->ctx, &rec);
+}
+
+static void cb_row(int c, void *data)
+{
+	struct csvpriv *p = data;
+
+	if (p->err)
+		return;
+	if (p->in_rec) {
+		p->in_rec = 0;
+		p->err = dispatch(p);
+	}
+	if (c == '\n')
+		p->line++;
+}
+
+/* Bounds libcsv's field buffer while a record is over the cap. */
+static void check_size(struct csvpriv *p)
+{
+	size_t used = p->in_rec ? p->len : 0;
+	int big = p->in_rec && p->too_big;
+
+	if (!big && used + p->p.entry_pos + 1 <= p->max_record)
+		return;
+	if (!p->in_rec)
+		start_record(p);
+	p->too_big = 1;
+	if (p->p.entry_pos > 1) {
+		p->p.entry_buf[0] = p->p.entry_buf[p->p.entry_pos - 1];
+		p->p.entry_pos = 1;
+	}
+}
+
+static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
+{
+	while (n && !p->err) {
+		size_t k = n < CSVREAD_CHUNK ? n : CSVREAD_CHUNK;
+		size_t done = csv_parse(&p->p, b, k, cb_field, cb_row, p);
+
+		if (p->err)
+			break;
+		if (done != k) {
+			ingest_fail(p->r->in, "csv parser: %s",
+				    csv_strerror(csv_error(&p->p)));
+			return CIB_ENOMEM;
+		}
+		check_size(p);
+		b += k;
+		n -= k;
+	}
+	return p->err;
+}
+
+enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
+			 csvread_fn on_record, void *ctx)
+{
+	struct csvpriv *p = calloc(1, sizeof(*p));
+	const char *head;
+	size_t nhead, got;
+	enum cib_err err;
+
+	if (!p)
+		return CIB_ENOMEM;
+	r->priv = p;
+	p->r = r;
+	p->on_header = on_header;
+	p->on_record = on_record;
+	p->ctx = ctx;
+	p->line = 1;
+	p->max_record = r->in->opts.max_record ? r->in->opts.max_record
+					       : INGEST_MAX_RECORD_DEFAULT;
+	p->chunk = malloc(CSVREAD_CHUNK);
+	if (!p->chunk || csv_init(&p->p, CSV_REPALL_NL) != 0)
+		return CIB_ENOMEM;
+	p->p_ok = 1;
+	csv_set_space_func(&p->p, no_space);
+	csv_set_blk_size(&p->p, CSVREAD_BLK);
+
+	/* a UTF-8 byte-order mark is not part of the first column's name */
+	err = source_peek(r->src, &head, &nhead);
+	if (err) {
+		ingest_fail(r->in, "%s", r->src->errmsg);
+		return err;
+	}
+	if (nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+		char bom[3];
+
+		err = source_read(r->src, bom, 3, &got);
+		if (err) {
+			ingest_fail(r->in, "%s", r->src->errmsg);
+			return err;
+		}
+	}
+	for (;;) {
+		err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
+		if (err) {
+			ingest_fail(r->in, "%s", r->src->errmsg);
+			return err;
+		}
+		if (got == 0)
+			break;
+		err = feed(p, p->chunk, got);
+		if (err)
+			return err;
+	}
+	/* end of input: an open quote is one bad record, not a silent field */
+	csv_set_opts(&p->p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI);
+	if (csv_fini(&p->p, cb_field, cb_row, p) != 0) {
+		uint64_t line = p->in_rec ? p->rec_line : p->line;
+
+		p->in_rec = 0;
+		if (!p->have_header) {
+			ingest_fail(r->in, "line %llu: unterminated quoted "
+					   "field in the header row",
+				    (unsigned long long)line);
+			return CIB_EFORMAT;
+		}
+		r->n_records++;
+		return ingest_bad(r->in, line, "record",
+				  "unterminated quoted field: quote still "
+				  "open at end of input");
+	}
+	if (p->err)
+		return p->err;
+	if (!p->have_header) {
+		ingest_fail(r->in, "%s", "no header row");
+		return CIB_EFORMAT;
+	}
+	return CIB_OK;
+}
+
+/* Whether the first line of head[0..n) has a column called `name`. */
+static int header_has(const char *head, size_t n, const char *name)
+{
+	size_t i = 0, nl = strlen(name);
+
+	if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < n && head[i] != '\n' && head[i] != '\r') {
+		size_t s, e;
+
+		while (i < n && (head[i] == ' ' || head[i] == '\t'))
+			i++;
+		if (i < n && head[i] == '"') {
+			s = ++i;
+			while (i < n && head[i] != '"')
+				i++;
+			e = i;
+			if (i < n)
+				i++;
+		} else {
+			s = i;
+			while (i < n && head[i] != ',' && head[i] != '\n' &&
+			       head[i] != '\r')
+				i++;
+			e = i;
+		}
+		while (e > s && (head[e - 1] == ' ' || head[e - 1] == '\t'))
+			e--;
+		if (e - s == nl && memcmp(head + s, name, nl) == 0)
+			return 1;
+		while (i < n && head[i] != ',' && head[i] != '\n' &&
+		       head[i] != '\r')
+			i++;
+		if (i < n && head[i] == ',')
+			i++;
+	}
+	return 0;
+}
+
+int csvread_sniff(const char *head, size_t n, const char *const *required,
+		  const char *const *typical, const char *const *forbidden)
+{
+	size_t have = 0, total = 0;
+
+	for (size_t i = 0; required[i]; i++)
+		if (!header_has(head, n, required[i]))
+			return 0;
+	for (size_t i = 0; forbidden && forbidden[i]; i++)
+		if (header_has(head, n, forbidden[i]))
+			return 0;
+	for (size_t i = 0; typical && typical[i]; i++) {
+		total++;
+		have += (size_t)header_has(head, n, typical[i]);
+	}
+	return 60 + (total ? (int)(40 * have / total) : 40);
+}
+
+int csvread_parse_count(const char *s, size_t n, int64_t *out)
+{
+	size_t i = 0;
+	int64_t v = 0;
+	int digits = 0;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	while (n > i && s[n - 1] == ' ')
+		n--;
+	if (i == n) {
+		*out = COUNT_NONE;
+		return 0;
+	}
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (v > (INT64_MAX - 9) / 10)
+				return -1;
+			v = v * 10 + (s[i] - '0');
+			digits++;
+		} else if (s[i] == ',' && digits) {
+			/* a thousands separator is followed by exactly three
+			 * digits */
+			size_t k = i + 1;
+
+			while (k < n && s[k] >= '0' && s[k] <= '9')
+				k++;
+			if (k - i - 1 != 3)
+				return -1;
+		} else if (s[i] == '.' && digits) {
+			for (i++; i < n; i++)
+				if (s[i] != '0')
+					return -1;
+			break;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void csvread_lower(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] - 'A' + 'a');
+}
