@@ -77,19 +77,34 @@ check: $(BIN) $(TEST_BIN)
 	@ln -sf $(BIN) cibscan
 	sh tests/run.sh $(BUILD)
 
-# libFuzzer needs clang; built apart from the normal objects.
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -I. -Ibuild-fuzz/gen $(PKG_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined
-FUZZ_LIB_SRC := $(LIB_SRC) $(patsubst data/%,build-fuzz/gen/data_%.c,$(DATA_SRC))
+# libFuzzer needs clang; the library is compiled once for fuzzing
+# (instrumented, fuzzer-no-link) and every target links against it.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -I. -Ibuild-fuzz/gen $(PKG_CFLAGS)
+FUZZ_SAN := -fsanitize=address,undefined
+FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC)) \
+	$(patsubst data/%,build-fuzz/obj/gen/data_%.o,$(DATA_SRC))
 FUZZ_SECONDS ?= 15
 
 build-fuzz/gen/data_%.c: data/% scripts/embed.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh $< $@
 
-build-fuzz/%: fuzz/%.c $(LIB_SRC) $(patsubst data/%,build-fuzz/gen/data_%.c,$(DATA_SRC))
-	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lm -lpthread
+build-fuzz/obj/gen/data_%.o: build-fuzz/gen/data_%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC (fuzz) $<"
+	@clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build-fuzz/libcibscan.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/%: fuzz/%.c build-fuzz/libcibscan.a
+	clang $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+		build-fuzz/libcibscan.a $(PKG_LIBS) -lm -lpthread
 
 fuzz: $(FUZZ_BIN)
 	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -103,7 +118,7 @@ deps:
 clean:
 	rm -rf build build-san build-fuzz cibscan
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 # The README's two commands. Both install what is missing first, then
 # re-enter make so pkg-config sees the freshly installed libraries.
