@@ -16,6 +16,7 @@
 #include "persona.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,9 +382,10 @@ static uint32_t lang_id(const struct work *w, int32_t d)
 }
 
 /* Loads account a's posts into w: languages and dense tokens. */
-static enum cib_err load_account(struct work *w, struct dataset *ds,
+static enum cib_err load_account(struct work *w, const struct dataset *ds,
 				 const struct postindex *pi,
-				 struct langdetect *ld, size_t a, int use_vocab)
+				 const uint32_t *post_lang, size_t a,
+				 int use_vocab)
 {
 	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
 	const uint32_t *idx = pi->idx + pi->off[a];
@@ -401,7 +403,7 @@ static enum cib_err load_account(struct work *w, struct dataset *ds,
 	w->k = 0;
 	w->tok_off[0] = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t post = idx[i], lid = langdetect_post(ld, ds, post);
+		uint32_t post = idx[i], lid = post_lang[post];
 		size_t j = 0;
 
 		w->lang[i] = -1;
@@ -618,42 +620,42 @@ static void account_change_point(struct work *w, const struct dataset *ds,
 		r->cp_p[a] = (1.0 + exceed) / (1.0 + drawn);
 }
 
-enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
-			     struct langdetect *ld, struct persona_result *r)
-{
-	struct persona_opts o;
-
-	persona_opts_init(&o);
-	return persona_compute_opts(ds, pi, ld, &o, r);
-}
-
-enum cib_err persona_compute_opts(struct dataset *ds,
-				  const struct postindex *pi,
-				  struct langdetect *ld,
-				  const struct persona_opts *o,
-				  struct persona_result *r)
-{
-	struct work w;
+/* One thread's share of the accounts, [first, last). Everything it reads
+ * is read-only by now (languages were resolved, and interned, before the
+ * threads start), and it writes only its own accounts' result entries; the
+ * permutation generator is seeded per account, so the split does not change
+ * any result. */
+struct persona_job {
+	const struct dataset *ds;
+	const struct postindex *pi;
+	const struct persona_opts *o;
+	struct persona_result *r;
+	const uint32_t *post_lang, *ui_lang;
+	size_t first, last;
 	enum cib_err err;
-	size_t na;
+};
 
-	if (!ds || !pi || !ld || !o || !r || pi->n_accounts != ds->acc.n)
-		return CIB_EUSAGE;
-	na = ds->acc.n;
+static void *persona_worker(void *arg)
+{
+	struct persona_job *job = arg;
+	const struct dataset *ds = job->ds;
+	const struct postindex *pi = job->pi;
+	const struct persona_opts *o = job->o;
+	struct persona_result *r = job->r;
+	struct work w;
+	enum cib_err err = CIB_OK;
+
 	memset(&w, 0, sizeof(w));
-	err = result_alloc(r, na);
-	if (err)
-		return err;
-	for (size_t a = 0; a < na; a++) {
+	for (size_t a = job->first; a < job->last; a++) {
 		size_t n = postindex_count(pi, a), gi = 0;
 		const uint32_t *idx = pi->idx + pi->off[a];
 		int64_t gap = 0;
 		int32_t main;
 		uint32_t ui;
 
-		err = load_account(&w, ds, pi, ld, a, o->use_vocab);
+		err = load_account(&w, ds, pi, job->post_lang, a, o->use_vocab);
 		if (err)
-			goto fail;
+			break;
 		r->n_posts_lang[a] = 0;
 		for (size_t i = 0; i < n; i++)
 			r->n_posts_lang[a] += w.lang[i] >= 0;
@@ -679,10 +681,83 @@ enum cib_err persona_compute_opts(struct dataset *ds,
 			r->gap_lang_change[a] = b >= 0 && c >= 0 && b != c;
 			r->gap_topic_shift[a] = js_at(&w, n, gi);
 		}
-		ui = langdetect_code(ld, ds, ds->acc.lang[a]);
+		ui = job->ui_lang[a];
 		r->ui_lang_mismatch[a] = ui != STR_NONE &&
 					 r->main_lang[a] != STR_NONE &&
 					 ui != r->main_lang[a];
+	}
+	work_release(&w);
+	job->err = err;
+	return NULL;
+}
+
+enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
+			     struct langdetect *ld, struct persona_result *r)
+{
+	struct persona_opts o;
+
+	persona_opts_init(&o);
+	return persona_compute_opts(ds, pi, ld, &o, r);
+}
+
+enum cib_err persona_compute_opts(struct dataset *ds,
+				  const struct postindex *pi,
+				  struct langdetect *ld,
+				  const struct persona_opts *o,
+				  struct persona_result *r)
+{
+	uint32_t *post_lang = NULL, *ui_lang = NULL;
+	enum cib_err err;
+	size_t na;
+
+	if (!ds || !pi || !ld || !o || !r || pi->n_accounts != ds->acc.n)
+		return CIB_EUSAGE;
+	na = ds->acc.n;
+	err = result_alloc(r, na);
+	if (err)
+		return err;
+	post_lang = malloc((ds->post.n + 1) * sizeof(*post_lang));
+	ui_lang = malloc((na + 1) * sizeof(*ui_lang));
+	if (!post_lang || !ui_lang) {
+		err = CIB_ENOMEM;
+		goto fail;
+	}
+	/* languages first, on this thread: langdetect caches and interns */
+	for (size_t j = 0; j < ds->post.n; j++)
+		post_lang[j] = langdetect_post(ld, ds, (uint32_t)j);
+	for (size_t a = 0; a < na; a++)
+		ui_lang[a] = langdetect_code(ld, ds, ds->acc.lang[a]);
+	/* then the change points on two threads, split by posts */
+	{
+		struct persona_job job[2];
+		size_t half = ds->post.n / 2, split = 0;
+		pthread_t th;
+		int started;
+
+		while (split < na && pi->off[split] < half)
+			split++;
+		for (int k = 0; k < 2; k++) {
+			job[k].ds = ds;
+			job[k].pi = pi;
+			job[k].o = o;
+			job[k].r = r;
+			job[k].post_lang = post_lang;
+			job[k].ui_lang = ui_lang;
+			job[k].err = CIB_OK;
+		}
+		job[0].first = 0;
+		job[0].last = split;
+		job[1].first = split;
+		job[1].last = na;
+		started = pthread_create(&th, NULL, persona_worker, &job[1]) == 0;
+		if (!started)
+			job[0].last = na;
+		persona_worker(&job[0]);
+		if (started)
+			pthread_join(th, NULL);
+		err = job[0].err ? job[0].err : started ? job[1].err : CIB_OK;
+		if (err)
+			goto fail;
 	}
 	for (size_t c = 0; c < ds->change.n; c++) {
 		uint32_t acc = ds->change.account[c];
@@ -694,10 +769,12 @@ enum cib_err persona_compute_opts(struct dataset *ds,
 		else if (ds->change.field[c] == ACC_FIELD_NAME)
 			r->n_name_changes[acc]++;
 	}
-	work_release(&w);
+	free(post_lang);
+	free(ui_lang);
 	return CIB_OK;
 fail:
-	work_release(&w);
+	free(post_lang);
+	free(ui_lang);
 	persona_result_release(r);
 	return err;
 }
