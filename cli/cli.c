@@ -1,6 +1,8 @@
 /* cli.c - shared command-line plumbing: messages, exit codes, input. */
 #include "cli.h"
 
+#include "core/outfile.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -224,4 +226,28 @@ void cli_data_release(struct cli_data *d)
 		return;
 	ingest_release(&d->in);
 	dataset_release(&d->ds);
+}
+
+int cli_write_file(const char *path, cli_writer_fn fn, void *ctx)
+{
+	struct outfile o;
+	char msg[512] = "";
+	enum cib_err err;
+
+	if (outfile_open(&o, path)) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	err = fn(o.f, ctx, msg, sizeof(msg));
+	if (err) {
+		outfile_abort(&o);
+		cli_error("cannot write '%s': %s", path,
+			  msg[0] ? msg : cib_strerror(err));
+		return cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
+	}
+	if (outfile_commit(&o)) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	return CLI_EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #define CIB_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "core/dataset.h"
@@ -94,6 +95,13 @@ struct cli_data {
 int cli_load(struct cli_data *d, const struct cli_input *ci,
 	     char *const *files, int nfiles, int quiet);
 void cli_data_release(struct cli_data *d);
+
+/* Writes a result file atomically (core/outfile.h): fn writes to f and may
+ * put a detail message in errmsg. Prints "cannot write 'path': why" on any
+ * failure and returns an exit code. path "-" is standard output. */
+typedef enum cib_err (*cli_writer_fn)(FILE *f, void *ctx, char *errmsg,
+				      size_t errlen);
+int cli_write_file(const char *path, cli_writer_fn fn, void *ctx);
 
 /* Prints "cibscan: warning: N malformed records skipped (...)" lines. */
 void cli_diag_summary(const struct diag *dg);

@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "collectors/jsonl.h"
-#include "core/outfile.h"
 
 static const char usage_text[] =
 	"usage: cibscan convert [options] -o OUT.jsonl FILE...\n\n"
@@ -26,6 +25,13 @@ struct convert_opts {
 	struct cli_input in;
 };
 
+static enum cib_err w_jsonl(FILE *f, void *ctx, char *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	return jsonl_write(ctx, f);
+}
+
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -36,8 +42,6 @@ int cmd_convert(int argc, char **argv)
 	};
 	struct convert_opts o = { 0 };
 	struct cli_data d;
-	struct outfile out;
-	enum cib_err err;
 	int c, rc;
 
 	cli_input_init(&o.in);
@@ -69,24 +73,10 @@ int cmd_convert(int argc, char **argv)
 	rc = cli_load(&d, &o.in, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;
-	err = outfile_open(&out, o.output);
-	if (err) {
-		cli_error("cannot write '%s': %s", o.output, cib_strerror(err));
+	rc = cli_write_file(o.output, w_jsonl, &d.ds);
+	if (rc) {
 		cli_data_release(&d);
-		return cli_exit_for(err);
-	}
-	err = jsonl_write(&d.ds, out.f);
-	if (err) {
-		outfile_abort(&out);
-		cli_error("cannot write '%s': %s", o.output, cib_strerror(err));
-		cli_data_release(&d);
-		return cli_exit_for(err);
-	}
-	err = outfile_commit(&out);
-	if (err) {
-		cli_error("cannot write '%s': %s", o.output, cib_strerror(err));
-		cli_data_release(&d);
-		return cli_exit_for(err);
+		return rc;
 	}
 	if (cli_progress())
 		fprintf(stderr, "cibscan: wrote %zu accounts, %zu posts to %s\n",

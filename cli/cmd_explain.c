@@ -154,7 +154,6 @@ int cmd_explain(int argc, char **argv)
 	struct pipe_cli pc;
 	struct cli_data d;
 	struct pipeline p;
-	enum cib_err err;
 	const char *who;
 	int c, rc;
 
@@ -200,12 +199,10 @@ int cmd_explain(int argc, char **argv)
 		cli_data_release(&d);
 		return CLI_EXIT_DATA;
 	}
-	err = pipeline_run(&p, &d.ds, &pc.po);
-	if (err) {
-		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
-		pipeline_release(&p);
+	rc = pipe_cli_run(&pc, &d, &p, 0);
+	if (rc) {
 		cli_data_release(&d);
-		return cli_exit_for(err);
+		return rc;
 	}
 	explain(&p, (uint32_t)acc, max_edges);
 	pipeline_release(&p);

@@ -1,11 +1,9 @@
 /* cmd_features.c - 'cibscan features': the per-account evidence table. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
 #include "core/postindex.h"
 #include "features/features.h"
 
@@ -22,6 +20,23 @@ static const char usage_text[] =
 	"  --seed N             seed for randomised tests (default 1)\n"
 	CLI_INPUT_HELP
 	"  -h, --help           this help\n";
+
+struct features_write {
+	const struct feature_set *fs;
+	const struct dataset *ds;
+	const struct postindex *pi;
+	int json;
+};
+
+static enum cib_err w_features(FILE *f, void *ctx, char *msg, size_t len)
+{
+	const struct features_write *w = ctx;
+
+	(void)msg;
+	(void)len;
+	return w->json ? features_write_json(w->fs, w->ds, w->pi, f)
+		       : features_write_csv(w->fs, w->ds, w->pi, f);
+}
 
 int cmd_features(int argc, char **argv)
 {
@@ -42,7 +57,7 @@ int cmd_features(int argc, char **argv)
 	struct cli_data d;
 	struct postindex pi;
 	struct feature_set fs;
-	struct outfile o;
+	struct features_write fw;
 	char msg[512] = "";
 	enum cib_err err;
 
@@ -94,21 +109,11 @@ int cmd_features(int argc, char **argv)
 		rc = cli_exit_for(err);
 		goto out;
 	}
-	if (outfile_open(&o, out)) {
-		cli_error("cannot write '%s': %s", out, strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
-		goto out;
-	}
-	err = json ? features_write_json(&fs, &d.ds, &pi, o.f)
-		   : features_write_csv(&fs, &d.ds, &pi, o.f);
-	if (err) {
-		outfile_abort(&o);
-		cli_error("cannot write '%s': %s", out, cib_strerror(err));
-		rc = CLI_EXIT_SYSTEM;
-	} else if (outfile_commit(&o)) {
-		cli_error("cannot write '%s': %s", out, strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
-	}
+	fw.fs = &fs;
+	fw.ds = &d.ds;
+	fw.pi = &pi;
+	fw.json = json;
+	rc = cli_write_file(out, w_features, &fw);
 out:
 	features_release(&fs);
 	postindex_release(&pi);

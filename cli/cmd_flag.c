@@ -1,13 +1,11 @@
 /* cmd_flag.c - 'cibscan flag': only the flagged accounts, for enforcement
  * pipelines: account_id,platform,handle,score,cluster_id,reasons, or with
  * --ids one account id per line. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
 #include "model/output.h"
 #include "pipeopts.h"
 
@@ -20,6 +18,20 @@ static const char usage_text[] =
 	"  --ids                one account id per line, no header\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
+
+static enum cib_err w_csv(FILE *f, void *ctx, char *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	return output_flagged_csv(ctx, f);
+}
+
+static enum cib_err w_ids(FILE *f, void *ctx, char *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	return output_flagged_ids(ctx, f);
+}
 
 int cmd_flag(int argc, char **argv)
 {
@@ -37,8 +49,6 @@ int cmd_flag(int argc, char **argv)
 	struct pipe_cli pc;
 	struct cli_data d;
 	struct pipeline p;
-	struct outfile o;
-	enum cib_err err;
 
 	cli_input_init(&ci);
 	pipe_cli_init(&pc);
@@ -75,28 +85,12 @@ int cmd_flag(int argc, char **argv)
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;
-	err = pipeline_run(&p, &d.ds, &pc.po);
-	if (err) {
-		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
-		pipeline_release(&p);
+	rc = pipe_cli_run(&pc, &d, &p, 0);
+	if (rc) {
 		cli_data_release(&d);
-		return cli_exit_for(err);
+		return rc;
 	}
-	if (outfile_open(&o, out)) {
-		cli_error("cannot write '%s': %s", out, strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
-	} else {
-		err = ids ? output_flagged_ids(&p, o.f)
-			  : output_flagged_csv(&p, o.f);
-		if (err) {
-			outfile_abort(&o);
-			cli_error("cannot write '%s': %s", out, cib_strerror(err));
-			rc = CLI_EXIT_SYSTEM;
-		} else if (outfile_commit(&o)) {
-			cli_error("cannot write '%s': %s", out, strerror(errno));
-			rc = CLI_EXIT_SYSTEM;
-		}
-	}
+	rc = cli_write_file(out, ids ? w_ids : w_csv, &p);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	return rc;

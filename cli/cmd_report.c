@@ -1,7 +1,6 @@
 /* cmd_report.c - 'cibscan report': reads exports, runs the pipeline and
  * writes one self-contained HTML evidence report; with --db, shows the
  * review store's decisions beside the evidence. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
 #include "model/report.h"
 #include "model/review.h"
 #include "pipeopts.h"
@@ -62,6 +60,18 @@ static void settings_text(const struct pipe_cli *pc, char *buf, size_t cap)
 		 pc->model_path ? pc->model_path : "built-in");
 }
 
+struct report_write {
+	const struct pipeline *p;
+	const struct report_opts *ro;
+};
+
+static enum cib_err w_report(FILE *f, void *ctx, char *msg, size_t len)
+{
+	const struct report_write *w = ctx;
+
+	return report_write(w->p, w->ro, f, msg, len);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -83,8 +93,8 @@ int cmd_report(int argc, char **argv)
 	struct report_opts ro;
 	struct review rv;
 	struct review_list rl;
-	struct outfile of;
-	char settings[512], errmsg[512];
+	struct report_write rw;
+	char settings[512];
 	enum cib_err err;
 	int c, rc;
 
@@ -161,18 +171,9 @@ int cmd_report(int argc, char **argv)
 		review_list_release(&rl);
 		return rc;
 	}
-	if (d.ds.post.n == 0) {
-		cli_error("no posts were read from the input");
-		cli_data_release(&d);
-		review_list_release(&rl);
-		return CLI_EXIT_DATA;
-	}
-	err = pipeline_run(&p, &d.ds, &pc.po);
-	if (err) {
-		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
-		rc = cli_exit_for(err);
+	rc = pipe_cli_run(&pc, &d, &p, 1);
+	if (rc)
 		goto out;
-	}
 	settings_text(&pc, settings, sizeof(settings));
 	report_opts_init(&ro);
 	ro.title = rc_opts.title;
@@ -188,26 +189,11 @@ int cmd_report(int argc, char **argv)
 	ro.decisions = rl.d;
 	ro.n_decisions = rl.n;
 	ro.store = rc_opts.db;
-	if (outfile_open(&of, rc_opts.output)) {
-		cli_error("cannot write '%s': %s", rc_opts.output,
-			  strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
+	rw.p = &p;
+	rw.ro = &ro;
+	rc = cli_write_file(rc_opts.output, w_report, &rw);
+	if (rc)
 		goto out;
-	}
-	err = report_write(&p, &ro, of.f, errmsg, sizeof(errmsg));
-	if (err) {
-		outfile_abort(&of);
-		cli_error("cannot write '%s': %s", rc_opts.output,
-			  errmsg[0] ? errmsg : cib_strerror(err));
-		rc = cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
-		goto out;
-	}
-	if (outfile_commit(&of)) {
-		cli_error("cannot write '%s': %s", rc_opts.output,
-			  strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
-		goto out;
-	}
 	if (pc.po.progress)
 		fprintf(stderr,
 			"cibscan: report of %zu clusters and %zu flagged "

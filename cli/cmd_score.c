@@ -1,7 +1,6 @@
 /* cmd_score.c - 'cibscan score': the main job. Reads exports, scores every
  * account and cluster, writes the accounts table and optional clusters,
  * edges, GraphML and JSON. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
 #include "model/output.h"
 #include "pipeopts.h"
 
@@ -36,63 +34,40 @@ struct score_out {
 	int json;
 };
 
-typedef enum cib_err (*writer_fn)(const struct pipeline *p, FILE *f,
-				  void *ctx);
+/* what each writer needs: the pipeline, and for the accounts file the
+ * output options */
+struct score_write {
+	const struct pipeline *p;
+	const struct score_out *so;
+};
 
-static enum cib_err w_accounts(const struct pipeline *p, FILE *f, void *ctx)
+static enum cib_err w_accounts(FILE *f, void *ctx, char *msg, size_t len)
 {
-	const struct score_out *so = ctx;
+	const struct score_write *w = ctx;
 
-	return so->json ? output_json(p, f, NULL) : output_accounts_csv(p, f);
+	(void)msg;
+	(void)len;
+	return w->so->json ? output_json(w->p, f, NULL)
+			   : output_accounts_csv(w->p, f);
 }
 
-static enum cib_err w_clusters(const struct pipeline *p, FILE *f, void *ctx)
+static enum cib_err w_clusters(FILE *f, void *ctx, char *msg, size_t len)
 {
-	(void)ctx;
-	return output_clusters_csv(p, f);
+	(void)msg;
+	(void)len;
+	return output_clusters_csv(((const struct score_write *)ctx)->p, f);
 }
 
-static enum cib_err w_edges(const struct pipeline *p, FILE *f, void *ctx)
+static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
 {
-	(void)ctx;
-	return output_edges_csv(p, f);
+	(void)msg;
+	(void)len;
+	return output_edges_csv(((const struct score_write *)ctx)->p, f);
 }
 
-static enum cib_err w_graphml(const struct pipeline *p, FILE *f, void *ctx)
+static enum cib_err w_graphml(FILE *f, void *ctx, char *msg, size_t len)
 {
-	char msg[256] = "";
-	enum cib_err err = output_graphml(p, f, msg, sizeof(msg));
-
-	(void)ctx;
-	if (err && msg[0])
-		cli_error("%s", msg);
-	return err;
-}
-
-static int write_one(const char *path, const struct pipeline *p, writer_fn fn,
-		     void *ctx)
-{
-	struct outfile o;
-	enum cib_err err;
-
-	if (!path)
-		return CLI_EXIT_OK;
-	err = outfile_open(&o, path);
-	if (err) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
-	err = fn(p, o.f, ctx);
-	if (err) {
-		outfile_abort(&o);
-		cli_error("cannot write '%s': %s", path, cib_strerror(err));
-		return cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
-	}
-	if (outfile_commit(&o)) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
-	return CLI_EXIT_OK;
+	return output_graphml(((const struct score_write *)ctx)->p, f, msg, len);
 }
 
 int cmd_score(int argc, char **argv)
@@ -113,7 +88,7 @@ int cmd_score(int argc, char **argv)
 	struct pipe_cli pc;
 	struct cli_data d;
 	struct pipeline p;
-	enum cib_err err;
+	struct score_write sw;
 	int c, rc;
 
 	cli_input_init(&ci);
@@ -162,25 +137,20 @@ int cmd_score(int argc, char **argv)
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;
-	if (d.ds.post.n == 0) {
-		cli_error("no posts were read from the input");
+	rc = pipe_cli_run(&pc, &d, &p, 1);
+	if (rc) {
 		cli_data_release(&d);
-		return CLI_EXIT_DATA;
+		return rc;
 	}
-	err = pipeline_run(&p, &d.ds, &pc.po);
-	if (err) {
-		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
-		pipeline_release(&p);
-		cli_data_release(&d);
-		return cli_exit_for(err);
-	}
-	rc = write_one(so.accounts, &p, w_accounts, &so);
-	if (!rc)
-		rc = write_one(so.clusters, &p, w_clusters, NULL);
-	if (!rc)
-		rc = write_one(so.edges, &p, w_edges, NULL);
-	if (!rc)
-		rc = write_one(so.graphml, &p, w_graphml, NULL);
+	sw.p = &p;
+	sw.so = &so;
+	rc = cli_write_file(so.accounts, w_accounts, &sw);
+	if (!rc && so.clusters)
+		rc = cli_write_file(so.clusters, w_clusters, &sw);
+	if (!rc && so.edges)
+		rc = cli_write_file(so.edges, w_edges, &sw);
+	if (!rc && so.graphml)
+		rc = cli_write_file(so.graphml, w_graphml, &sw);
 	if (!rc && pc.po.progress)
 		fprintf(stderr,
 			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "

@@ -140,3 +140,22 @@ int pipe_cli_finish(struct pipe_cli *pc)
 	}
 	return CLI_EXIT_OK;
 }
+
+int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
+		 struct pipeline *p, int require_posts)
+{
+	enum cib_err err;
+
+	if (require_posts && d->ds.post.n == 0) {
+		cli_error("no posts were read from the input");
+		memset(p, 0, sizeof(*p));
+		return CLI_EXIT_DATA;
+	}
+	err = pipeline_run(p, &d->ds, &pc->po);
+	if (err) {
+		cli_error("%s", p->errmsg[0] ? p->errmsg : cib_strerror(err));
+		pipeline_release(p);
+		return cli_exit_for(err);
+	}
+	return CLI_EXIT_OK;
+}

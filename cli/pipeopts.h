@@ -56,4 +56,10 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
  * exit code. */
 int pipe_cli_finish(struct pipe_cli *pc);
 
+/* Runs the pipeline on loaded data into p. With require_posts, an input
+ * without posts is a data error. On failure prints the error, releases p
+ * (not d) and returns an exit code. */
+int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
+		 struct pipeline *p, int require_posts);
+
 #endif
