@@ -1099,3 +1099,21 @@ int jr_first_char(const char *head, size_t n)
 			return (unsigned char)head[i];
 	return 0;
 }
+
+enum cib_err jr_each_item(const cJSON *v, jr_item_fn fn, void *ctx)
+{
+	const cJSON *e;
+	enum cib_err err = CIB_OK;
+	int i = 0;
+	char path[32];
+
+	if (!cJSON_IsArray(v))
+		return fn(ctx, v, "");
+	cJSON_ArrayForEach(e, v)
+	{
+		snprintf(path, sizeof(path), "[%d]", i++);
+		if ((err = fn(ctx, e, path)))
+			break;
+	}
+	return err;
+}

@@ -35,6 +35,13 @@
 typedef enum cib_err (*jsonread_fn)(struct ingest *in, const cJSON *v,
 				    uint64_t line, void *ctx);
 
+/* Calls fn(ctx, item, path) on v, or on each element of v when v is an
+ * array (a file that is one JSON array of records), with the path "[i]";
+ * stops at the first error and returns it. */
+typedef enum cib_err (*jr_item_fn)(void *ctx, const cJSON *item,
+				   const char *path);
+enum cib_err jr_each_item(const cJSON *v, jr_item_fn fn, void *ctx);
+
 /* Repairs applied to a whole document before parsing. */
 #define JR_REPAIR_XESCAPES 0x1 /* "\xNN" (invalid JSON) -> "\u00NN" */
 

@@ -162,28 +162,20 @@ static enum cib_err add_status(struct jr_ctx *c, const cJSON *s,
 	return CIB_OK;
 }
 
+static enum cib_err status_item(void *ctx, const cJSON *item,
+				const char *path)
+{
+	return add_status(ctx, item, path, 0);
+}
+
 static enum cib_err on_value(struct ingest *in, const cJSON *v, uint64_t line,
 			     void *ctx)
 {
 	struct jr_ctx *c = ctx;
-	enum cib_err err = CIB_OK;
 
 	(void)in;
 	c->line = line;
-	if (cJSON_IsArray(v)) {
-		const cJSON *e;
-		int i = 0;
-		char path[32];
-
-		cJSON_ArrayForEach(e, v)
-		{
-			snprintf(path, sizeof(path), "[%d]", i++);
-			if ((err = add_status(c, e, path, 0)))
-				break;
-		}
-		return err;
-	}
-	return add_status(c, v, "", 0);
+	return jr_each_item(v, status_item, c);
 }
 
 enum cib_err mastodon_read(struct ingest *in, struct source *src)

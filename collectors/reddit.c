@@ -198,28 +198,19 @@ static enum cib_err read_thing(struct jr_ctx *c, const cJSON *t,
 	return CIB_OK;
 }
 
+static enum cib_err thing_item(void *ctx, const cJSON *item, const char *path)
+{
+	return read_thing(ctx, item, path, 0);
+}
+
 static enum cib_err on_value(struct ingest *in, const cJSON *v, uint64_t line,
 			     void *ctx)
 {
 	struct jr_ctx *c = ctx;
-	enum cib_err err = CIB_OK;
 
 	(void)in;
 	c->line = line;
-	if (cJSON_IsArray(v)) {
-		const cJSON *e;
-		int i = 0;
-		char path[32];
-
-		cJSON_ArrayForEach(e, v)
-		{
-			snprintf(path, sizeof(path), "[%d]", i++);
-			if ((err = read_thing(c, e, path, 0)))
-				break;
-		}
-		return err;
-	}
-	return read_thing(c, v, "", 0);
+	return jr_each_item(v, thing_item, c);
 }
 
 enum cib_err reddit_read(struct ingest *in, struct source *src)

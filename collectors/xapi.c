@@ -447,28 +447,19 @@ static enum cib_err read_item(struct xstate *x, const cJSON *v,
 	return jr_report(&x->c, NULL, "not an X API v2 page or a tweet");
 }
 
+static enum cib_err item_fn(void *ctx, const cJSON *item, const char *path)
+{
+	return read_item(ctx, item, path);
+}
+
 static enum cib_err on_value(struct ingest *in, const cJSON *v, uint64_t line,
 			     void *ctx)
 {
 	struct xstate *x = ctx;
-	enum cib_err err = CIB_OK;
 
 	(void)in;
 	x->c.line = line;
-	if (cJSON_IsArray(v)) {
-		const cJSON *e;
-		int i = 0;
-		char path[32];
-
-		cJSON_ArrayForEach(e, v)
-		{
-			snprintf(path, sizeof(path), "[%d]", i++);
-			if ((err = read_item(x, e, path)))
-				break;
-		}
-		return err;
-	}
-	return read_item(x, v, "");
+	return jr_each_item(v, item_fn, x);
 }
 
 enum cib_err xapi_read(struct ingest *in, struct source *src)
