@@ -92,7 +92,7 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 		       v, p->model.coef[k] * z);
 	}
 	printf("\nevidence:\n");
-	features_describe(&p->fs, ds, a, stdout);
+	features_describe(&p->fs, ds, &p->pi, a, stdout);
 	if (c >= 0) {
 		const struct cluster_evidence *ce = &p->ce[c];
 

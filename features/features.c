@@ -557,38 +557,11 @@ enum cib_err features_write_json(const struct feature_set *fs,
 }
 
 void features_describe(const struct feature_set *fs, const struct dataset *ds,
-		       uint32_t acc, FILE *f)
+		       const struct postindex *pi, uint32_t acc, FILE *f)
 {
 	struct cell c[NCOLS];
 
-	/* row_cells reads the account's posts through a post index; explain
-	 * runs once, so a one-account index built by a scan is enough */
-	{
-		struct postindex tmp;
-		uint32_t *idx;
-		size_t n = 0;
-		uint64_t *offs;
-
-		idx = malloc((ds->post.n + 1) * sizeof(*idx));
-		offs = calloc(ds->acc.n + 2, sizeof(*offs));
-		if (!idx || !offs) {
-			free(idx);
-			free(offs);
-			return;
-		}
-		for (size_t j = 0; j < ds->post.n; j++)
-			if (ds->post.account[j] == acc)
-				idx[n++] = (uint32_t)j;
-		postindex_sort_by_time(idx, n, ds);
-		for (size_t a = acc + 1; a <= ds->acc.n; a++)
-			offs[a] = n;
-		tmp.n_accounts = ds->acc.n;
-		tmp.off = offs;
-		tmp.idx = idx;
-		row_cells(fs, ds, &tmp, acc, c);
-		free(idx);
-		free(offs);
-	}
+	row_cells(fs, ds, pi, acc, c);
 	for (size_t k = 3; k < NCOLS; k++) {
 		fprintf(f, "  %-24s ", cols[k].name);
 		put_cell(f, &cols[k], &c[k]);

@@ -78,7 +78,7 @@ void features_switch_describe(const struct feature_set *fs,
 
 /* Every feature of one account, one per line, for `explain`. */
 void features_describe(const struct feature_set *fs, const struct dataset *ds,
-		       uint32_t acc, FILE *f);
+		       const struct postindex *pi, uint32_t acc, FILE *f);
 
 /* The per-account evidence table. */
 enum cib_err features_write_csv(const struct feature_set *fs,
