@@ -7,10 +7,11 @@
 # writes them, ~60% retweets, Python-repr list cells, mixed Latin/CJK text,
 # some bios and texts with embedded newlines, rows of ~300-500 bytes, one
 # account per ~40 rows so profile fields repeat. It then runs
-# `BIN inspect FILE` $RUNS times (default 3) and prints the median wall
-# wall and CPU (user + sys) time, MB/s for each, peak RSS and RSS / input
-# size, next to `wc -l` on the same
-# file as the floor. The generated file is deleted afterwards unless
+# `BIN inspect --read-threads T FILE` $RUNS times (default 3) for each T in
+# $THREADS (default "1 2": the one-core figure, then parsing on a second
+# thread) and prints the median wall and CPU (user + sys) time, MB/s for
+# each, peak RSS and RSS / input size, next to `wc -l` on the same file as
+# the floor. The generated file is deleted afterwards unless
 # KEEP=1; REUSE=1 uses an existing one. Not part of `make check`: run it by
 # hand.
 #
@@ -110,7 +111,7 @@ timed() {
 	awk '{print $1, $2 + $3, $4}' "$dir/.bench_time"
 }
 
-printf '%-9s %8s %7s %8s %8s %8s %8s %8s %9s %9s\n' rows MB wc_s \
+printf '%-9s %3s %8s %7s %8s %8s %8s %8s %8s %9s %9s\n' rows thr MB wc_s \
 	wc_MB/s wall_s MB/s cpu_s cpuMB/s peakRSS_MB RSS/input
 for rows in "$@"; do
 	f="$dir/cibscan_bench_$rows.csv"
@@ -119,16 +120,20 @@ for rows in "$@"; do
 	mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 	wc_s=$(for i in $(seq "$runs"); do timed wc -l "$f"; done |
 		awk '{print $1}' | median)
+	for thr in ${THREADS:-1 2}; do
 	: >"$dir/.bench_runs"
-	for i in $(seq "$runs"); do timed "$bin" inspect "$f" >>"$dir/.bench_runs"; done
+	for i in $(seq "$runs"); do
+		timed "$bin" inspect --read-threads "$thr" "$f" >>"$dir/.bench_runs"
+	done
 	s=$(awk '{print $1}' "$dir/.bench_runs" | median)
 	c=$(awk '{print $2}' "$dir/.bench_runs" | median)
 	rss=$(awk '{print $3}' "$dir/.bench_runs" | sort -n | tail -n 1)
-	awk -v r="$rows" -v mb="$mb" -v w="$wc_s" -v s="$s" -v c="$c" \
-		-v rss="$rss" -v b="$bytes" 'BEGIN {
-		printf "%-9s %8s %7.2f %8.0f %8.2f %8.0f %8.2f %8.0f %9.0f %9.2f\n",
-			r, mb, w, (w > 0 ? mb / w : 0), s, (s > 0 ? mb / s : 0),
+	awk -v r="$rows" -v t="$thr" -v mb="$mb" -v w="$wc_s" -v s="$s" \
+		-v c="$c" -v rss="$rss" -v b="$bytes" 'BEGIN {
+		printf "%-9s %3s %8s %7.2f %8.0f %8.2f %8.0f %8.2f %8.0f %9.0f %9.2f\n",
+			r, t, mb, w, (w > 0 ? mb / w : 0), s, (s > 0 ? mb / s : 0),
 			c, (c > 0 ? mb / c : 0), rss / 1024, rss * 1024 / b }'
+	done
 	[ "${KEEP:-0}" = 1 ] || rm -f "$f"
 done
 rm -f "$dir/.bench_time" "$dir/.bench_runs"

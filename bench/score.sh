@@ -29,7 +29,7 @@ one_size() {
 			"$d/users.csv" -o "$d/accounts.csv" --progress 2> "$dir/log"
 		cut -d' ' -f1 "$dir/t" >> "$dir/times"
 		cut -d' ' -f2 "$dir/t" >> "$dir/rss"
-		grep -E '^cibscan: (index|features|graph|clusters|score) ' "$dir/log" \
+		grep -E '^cibscan: (read|index|features|graph|clusters|score) ' "$dir/log" \
 			>> "$dir/stages"
 		i=$((i + 1))
 	done
@@ -38,7 +38,7 @@ one_size() {
 	printf 'posts %s accounts %s input %.0f MB: median %s s (%s runs), peak RSS %.0f MB, %.0f posts/s\n' \
 		"$p" "$a" "$(echo "$bytes / 1000000" | bc -l)" "$t" "$runs" \
 		"$(echo "$rss / 1024" | bc -l)" "$(echo "$p / $t" | bc -l)"
-	for s in index features graph clusters score; do
+	for s in read index features graph clusters score; do
 		printf '  %-9s median %s s\n' "$s" \
 			"$(awk -v s="$s" '$2 == s { print $3 }' "$dir/stages" | median)"
 	done

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -63,6 +64,14 @@ int cli_exit_for(enum cib_err err)
 	default:
 		return CLI_EXIT_SYSTEM;
 	}
+}
+
+double cli_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int cli_progress(void)
@@ -154,6 +163,17 @@ int cli_input_option(struct cli_input *ci, const char *cmd, int c,
 			return -1;
 		}
 		return 1;
+	case CLI_INPUT_OPT_RTHREADS: {
+		long n;
+
+		if (cli_parse_long(arg, &n) || n < 1 || n > 2) {
+			cli_usage_error(cmd, "bad --read-threads '%s' (1 or 2)",
+					arg);
+			return -1;
+		}
+		ci->opts.threads = (int)n;
+		return 1;
+	}
 	case CLI_INPUT_OPT_MAXDOC:
 		if (cli_parse_size(arg, &ci->opts.max_document) ||
 		    ci->opts.max_document < 1024) {

@@ -44,7 +44,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
 	;
 
-/* Common input options: --format NAME, --strict, --max-record BYTES. */
+/* Common input options: --format NAME, --strict, --max-record BYTES,
+ * --max-document BYTES, --read-threads N. */
 struct cli_input {
 	enum cib_format format;
 	struct ingest_opts opts;
@@ -54,22 +55,29 @@ struct cli_input {
 #define CLI_INPUT_OPT_STRICT 0x1002
 #define CLI_INPUT_OPT_MAXREC 0x1003
 #define CLI_INPUT_OPT_MAXDOC 0x1004
+#define CLI_INPUT_OPT_RTHREADS 0x1005
 
 /* Entries to put in a command's struct option table. */
 #define CLI_INPUT_OPTIONS                                                  \
 	{ "format", required_argument, NULL, CLI_INPUT_OPT_FORMAT },       \
 	{ "strict", no_argument, NULL, CLI_INPUT_OPT_STRICT },             \
 	{ "max-record", required_argument, NULL, CLI_INPUT_OPT_MAXREC },   \
-	{ "max-document", required_argument, NULL, CLI_INPUT_OPT_MAXDOC }
+	{ "max-document", required_argument, NULL, CLI_INPUT_OPT_MAXDOC }, \
+	{ "read-threads", required_argument, NULL, CLI_INPUT_OPT_RTHREADS }
 
 #define CLI_INPUT_HELP                                                       \
 	"  --format NAME        input format (default: detect; see 'cibscan "    \
 	"formats')\n"                                                            \
 	"  --strict             stop at the first malformed record\n"           \
 	"  --max-record BYTES   longest accepted line or row (default 64M)\n"  \
-	"  --max-document BYTES largest accepted JSON document (default 2G)\n"
+	"  --max-document BYTES largest accepted JSON document (default 2G)\n"  \
+	"  --read-threads N     1: parse CSV on one thread; 2 (default): parse\n" \
+	"                       large CSV inputs on a second thread\n"
 
 void cli_input_init(struct cli_input *ci);
+
+/* Monotonic seconds, for the stage times --progress prints. */
+double cli_seconds(void);
 /* Handles a getopt result if it is an input option: returns 1 if handled,
  * 0 if not, -1 on a bad argument (message printed). */
 int cli_input_option(struct cli_input *ci, const char *cmd, int c,

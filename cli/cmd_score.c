@@ -89,6 +89,7 @@ int cmd_score(int argc, char **argv)
 	struct cli_data d;
 	struct pipeline p;
 	struct score_write sw;
+	double t0;
 	int c, rc;
 
 	cli_input_init(&ci);
@@ -134,9 +135,13 @@ int cmd_score(int argc, char **argv)
 	rc = pipe_cli_finish(&pc);
 	if (rc)
 		return rc;
+	t0 = cli_seconds();
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;
+	if (pc.po.progress)
+		fprintf(stderr, "cibscan: %-10s %7.2f s\n", "read",
+			cli_seconds() - t0);
 	rc = pipe_cli_run(&pc, &d, &p, 1);
 	if (rc) {
 		cli_data_release(&d);

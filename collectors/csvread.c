@@ -20,6 +20,9 @@
 #include "csvread.h"
 
 #include <csv.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +32,47 @@
  * as the header has (the rest are only counted), so a row of a million
  * commas costs nothing. */
 #define CSVREAD_MAX_COLS 4096
+/* Pipelined reading: batches in flight, and when a batch is handed on. */
+#define PIPE_NB 4
+#define PIPE_BATCH_BYTES ((size_t)4 << 20)
+#define PIPE_BATCH_RECS 16384
+
+/* What a batch entry is. */
+enum rkind { RK_RECORD, RK_HEADER, RK_UNTERMINATED };
+
+/* One record (or event) in a batch; its fields are off/flen[f0 .. f0+ns)
+ * (ns stored fields, nf seen) into the batch's buf. */
+struct rinfo {
+	uint64_t line;
+	size_t f0, nf, ns, nul_col;
+	int too_big;
+	enum rkind kind;
+};
+
+struct rbatch {
+	char *buf;
+	size_t len, cap;
+	size_t *off, *flen;
+	size_t nfld, capf;
+	struct rinfo *rec;
+	size_t n, capr;
+};
+
+/* Producer (libcsv and the structural checks) on a second thread, consumer
+ * (the collector's callbacks) on the caller's: batches [head, tail) are
+ * full, in input order, so the consumer sees exactly the sequence the
+ * one-thread reader would. */
+struct pipe {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rbatch b[PIPE_NB];
+	size_t head, tail;
+	int done, stop;
+	enum cib_err perr;   /* producer's fatal error, after its records */
+	char perrmsg[512];   /* its message, for ingest_fail on the caller */
+	size_t first_got;    /* bytes of the first chunk, already read */
+};
 
 struct csvpriv {
 	struct csv_parser p;
@@ -52,6 +96,7 @@ struct csvpriv {
 	csvread_fn on_record;
 	void *ctx;
 	struct csvread *r;
+	struct pipe *pipe; /* non-NULL while reading on two threads */
 };
 
 static int no_space(unsigned char c)
@@ -268,19 +313,43 @@ static void cb_field(void *field, size_t len, void *data)
 	p->buf[p->len++] = '\0';
 }
 
-static enum cib_err take_header(struct csvpriv *p)
+/* A fatal error of the reading side: straight to ingest_fail on one
+ * thread; kept for the caller's thread (which reports it after the records
+ * before it) when pipelined. */
+static void pfail(struct csvpriv *p, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void pfail(struct csvpriv *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!p->pipe)
+		ingest_fail(p->r->in, "%s", msg);
+	else if (!p->pipe->perrmsg[0])
+		snprintf(p->pipe->perrmsg, sizeof(p->pipe->perrmsg), "%s", msg);
+}
+
+/* Stores the header row's names (trimmed) in r; on_header is the caller's
+ * to call. */
+static enum cib_err store_header(struct csvpriv *p)
 {
 	struct csvread *r = p->r;
 
 	if (p->too_big) {
-		ingest_fail(r->in, "header row longer than %zu bytes "
-				   "(--max-record)",
-			    p->max_record);
+		pfail(p, "header row longer than %zu bytes (--max-record)",
+		      p->max_record);
 		return CIB_ETOOBIG;
 	}
 	if (p->nf > CSVREAD_MAX_COLS) {
-		ingest_fail(r->in, "header row has more than %d columns",
-			    CSVREAD_MAX_COLS);
+		pfail(p, "header row has more than %d columns",
+		      CSVREAD_MAX_COLS);
 		return CIB_ETOOBIG;
 	}
 	r->hdr_buf = malloc(p->len + 1);
@@ -307,38 +376,157 @@ static enum cib_err take_header(struct csvpriv *p)
 	r->n_cols = p->nf;
 	r->header_line = p->rec_line;
 	p->have_header = 1;
-	return p->on_header(p->ctx, r);
+	return CIB_OK;
 }
 
-static enum cib_err dispatch(struct csvpriv *p)
+/* The structural checks, then the collector's callback, for one data
+ * record of nf fields, the first ns of them stored at buf + off[i]. ptr has
+ * room for ns pointers. */
+static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
+			    size_t ns, int too_big, size_t nul_col,
+			    const char *buf, const size_t *off,
+			    const size_t *flen, const char **ptr)
 {
 	struct csvread *r = p->r;
 	struct csvrec rec;
 
-	if (!p->have_header)
-		return take_header(p);
 	r->n_records++;
-	if (p->too_big)
-		return ingest_bad(r->in, p->rec_line, "record",
+	if (too_big)
+		return ingest_bad(r->in, line, "record",
 				  "record too large: over %zu bytes "
 				  "(--max-record)",
 				  p->max_record);
-	if (p->nul_col)
-		return ingest_bad(r->in, p->rec_line,
-				  csvread_colname(r, (int)p->nul_col - 1),
-				  "NUL byte: in field %zu", p->nul_col);
-	if (p->nf != r->n_cols)
-		return ingest_bad(r->in, p->rec_line, "record",
+	if (nul_col)
+		return ingest_bad(r->in, line,
+				  csvread_colname(r, (int)nul_col - 1),
+				  "NUL byte: in field %zu", nul_col);
+	if (nf != r->n_cols)
+		return ingest_bad(r->in, line, "record",
 				  "wrong field count: %zu fields, header has "
 				  "%zu",
-				  p->nf, r->n_cols);
-	for (size_t i = 0; i < p->nf; i++)
-		p->ptr[i] = p->buf + p->off[i];
-	rec.line = p->rec_line;
-	rec.n = p->nf;
-	rec.f = p->ptr;
-	rec.len = p->flen;
+				  nf, r->n_cols);
+	(void)ns;
+	for (size_t i = 0; i < nf; i++)
+		ptr[i] = buf + off[i];
+	rec.line = line;
+	rec.n = nf;
+	rec.f = ptr;
+	rec.len = flen;
 	return p->on_record(p->ctx, &rec);
+}
+
+/* Fields stored for the current record: at most the header's count. */
+static size_t stored_fields(const struct csvpriv *p)
+{
+	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
+
+	if (p->too_big)
+		return 0;
+	return p->nf < lim ? p->nf : lim;
+}
+
+static enum cib_err dispatch(struct csvpriv *p)
+{
+	enum cib_err err;
+
+	if (!p->have_header) {
+		err = store_header(p);
+		return err ? err : p->on_header(p->ctx, p->r);
+	}
+	return deliver(p, p->rec_line, p->nf, stored_fields(p), p->too_big,
+		       p->nul_col, p->buf, p->off, p->flen, p->ptr);
+}
+
+/* ---- two threads ---------------------------------------------------- */
+
+static int rb_reserve(struct rbatch *b, size_t bytes, size_t fields)
+{
+	if (b->len + bytes > b->cap &&
+	    grow((void **)&b->buf, &b->cap, b->len + bytes, 1))
+		return -1;
+	if (b->nfld + fields > b->capf) {
+		size_t c1 = b->capf, c2 = b->capf;
+
+		if (grow((void **)&b->off, &c1, b->nfld + fields,
+			 sizeof(*b->off)) ||
+		    grow((void **)&b->flen, &c2, b->nfld + fields,
+			 sizeof(*b->flen)))
+			return -1;
+		b->capf = c1;
+	}
+	if (b->n == b->capr) {
+		size_t c = b->capr;
+
+		if (grow((void **)&b->rec, &c, b->n + 1, sizeof(*b->rec)))
+			return -1;
+		b->capr = c;
+	}
+	return 0;
+}
+
+/* Hands the batch being filled to the consumer and waits for a free one;
+ * nonzero when the consumer has stopped reading. */
+static int handoff(struct pipe *q)
+{
+	int stop;
+	struct rbatch *b;
+
+	pthread_mutex_lock(&q->mu);
+	q->tail++;
+	pthread_cond_broadcast(&q->cv);
+	while (q->tail - q->head == PIPE_NB && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	stop = q->stop;
+	pthread_mutex_unlock(&q->mu);
+	b = &q->b[q->tail % PIPE_NB];
+	b->len = b->nfld = b->n = 0;
+	return stop;
+}
+
+/* Appends the current record (or a header / end-of-input event) to the
+ * batch being filled. */
+static enum cib_err emit(struct csvpriv *p, enum rkind kind, uint64_t line)
+{
+	struct pipe *q = p->pipe;
+	struct rbatch *b = &q->b[q->tail % PIPE_NB];
+	size_t ns = kind == RK_RECORD ? stored_fields(p) : 0;
+	size_t bytes = ns ? p->len : 0;
+	struct rinfo *ri;
+
+	if (rb_reserve(b, bytes, ns))
+		return CIB_ENOMEM;
+	ri = &b->rec[b->n++];
+	ri->kind = kind;
+	ri->line = line;
+	ri->f0 = b->nfld;
+	ri->nf = kind == RK_RECORD ? p->nf : 0;
+	ri->ns = ns;
+	ri->nul_col = kind == RK_RECORD ? p->nul_col : 0;
+	ri->too_big = kind == RK_RECORD && p->too_big;
+	for (size_t i = 0; i < ns; i++) {
+		b->off[b->nfld + i] = b->len + p->off[i];
+		b->flen[b->nfld + i] = p->flen[i];
+	}
+	if (bytes)
+		memcpy(b->buf + b->len, p->buf, bytes);
+	b->len += bytes;
+	b->nfld += ns;
+	if ((b->len >= PIPE_BATCH_BYTES || b->n >= PIPE_BATCH_RECS) &&
+	    handoff(q))
+		return CIB_EPARSE; /* the consumer stopped: just end */
+	return CIB_OK;
+}
+
+/* The producer's view of a record end. */
+static enum cib_err emit_record(struct csvpriv *p)
+{
+	enum cib_err err;
+
+	if (!p->have_header) {
+		err = store_header(p);
+		return err ? err : emit(p, RK_HEADER, p->rec_line);
+	}
+	return emit(p, RK_RECORD, p->rec_line);
 }
 
 static void cb_row(int c, void *data)
@@ -349,7 +537,7 @@ static void cb_row(int c, void *data)
 		return;
 	if (p->in_rec) {
 		p->in_rec = 0;
-		p->err = dispatch(p);
+		p->err = p->pipe ? emit_record(p) : dispatch(p);
 	}
 	if (c == '\n')
 		p->line++;
@@ -381,8 +569,8 @@ static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
 		if (p->err)
 			break;
 		if (done != k) {
-			ingest_fail(p->r->in, "csv parser: %s",
-				    csv_strerror(csv_error(&p->p)));
+			pfail(p, "csv parser: %s",
+			      csv_strerror(csv_error(&p->p)));
 			return CIB_ENOMEM;
 		}
 		check_size(p);
@@ -390,6 +578,162 @@ static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
 		n -= k;
 	}
 	return p->err;
+}
+
+/* Parses from the chunk already holding `got` bytes to the end of input.
+ * Records go to dispatch (one thread) or into batches (pipelined). */
+static enum cib_err read_all(struct csvpriv *p, size_t got)
+{
+	struct csvread *r = p->r;
+	enum cib_err err;
+
+	while (got > 0) {
+		err = feed(p, p->chunk, got);
+		if (err)
+			return err;
+		err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
+		if (err) {
+			pfail(p, "%s", r->src->errmsg);
+			return err;
+		}
+	}
+	/* end of input: an open quote is one bad record, not a silent field */
+	csv_set_opts(&p->p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI);
+	if (csv_fini(&p->p, cb_field, cb_row, p) != 0) {
+		uint64_t line = p->in_rec ? p->rec_line : p->line;
+
+		p->in_rec = 0;
+		if (!p->have_header) {
+			pfail(p, "line %llu: unterminated quoted field in the "
+				 "header row",
+			      (unsigned long long)line);
+			return CIB_EFORMAT;
+		}
+		if (p->pipe)
+			return emit(p, RK_UNTERMINATED, line);
+		r->n_records++;
+		return ingest_bad(r->in, line, "record",
+				  "unterminated quoted field: quote still "
+				  "open at end of input");
+	}
+	if (p->err)
+		return p->err;
+	if (!p->have_header) {
+		pfail(p, "%s", "no header row");
+		return CIB_EFORMAT;
+	}
+	return CIB_OK;
+}
+
+static void *producer(void *arg)
+{
+	struct csvpriv *p = arg;
+	struct pipe *q = p->pipe;
+	enum cib_err err = read_all(p, q->first_got);
+
+	pthread_mutex_lock(&q->mu);
+	if (q->b[q->tail % PIPE_NB].n)
+		q->tail++; /* the last, partly filled batch */
+	q->perr = err;
+	q->done = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* The consumer's handling of one batch entry. */
+static enum cib_err consume(struct csvpriv *p, const struct rbatch *b,
+			    const struct rinfo *ri)
+{
+	struct csvread *r = p->r;
+
+	switch (ri->kind) {
+	case RK_HEADER:
+		return p->on_header(p->ctx, r);
+	case RK_UNTERMINATED:
+		r->n_records++;
+		return ingest_bad(r->in, ri->line, "record",
+				  "unterminated quoted field: quote still "
+				  "open at end of input");
+	case RK_RECORD:
+		break;
+	}
+	if (ri->ns > p->capf) {
+		size_t c = p->capf;
+
+		if (grow((void **)&p->ptr, &c, ri->ns, sizeof(*p->ptr)))
+			return CIB_ENOMEM;
+		p->capf = c;
+	}
+	return deliver(p, ri->line, ri->nf, ri->ns, ri->too_big, ri->nul_col,
+		       b->buf, b->off + ri->f0, b->flen + ri->f0, p->ptr);
+}
+
+static void pipe_free(struct pipe *q)
+{
+	for (size_t i = 0; i < PIPE_NB; i++) {
+		free(q->b[i].buf);
+		free(q->b[i].off);
+		free(q->b[i].flen);
+		free(q->b[i].rec);
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q);
+}
+
+/* Reads on two threads: libcsv and the structural work on a new one, the
+ * collector's callbacks on this one, in input order. */
+static enum cib_err read_piped(struct csvpriv *p, size_t got)
+{
+	struct pipe *q = calloc(1, sizeof(*q));
+	enum cib_err err = CIB_OK;
+
+	if (!q)
+		return read_all(p, got);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->first_got = got;
+	/* the consumer uses ptr/capf; the producer's own arrays are off/flen
+	 * and buf, grown in cb_field */
+	p->pipe = q;
+	if (pthread_create(&q->th, NULL, producer, p) != 0) {
+		p->pipe = NULL;
+		pipe_free(q);
+		return read_all(p, got);
+	}
+	for (;;) {
+		struct rbatch *b;
+
+		pthread_mutex_lock(&q->mu);
+		while (q->head == q->tail && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->head == q->tail) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		b = &q->b[q->head % PIPE_NB];
+		pthread_mutex_unlock(&q->mu);
+		for (size_t i = 0; i < b->n && !err; i++)
+			err = consume(p, b, &b->rec[i]);
+		pthread_mutex_lock(&q->mu);
+		q->head++;
+		if (err)
+			q->stop = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		if (err)
+			break;
+	}
+	pthread_join(q->th, NULL);
+	if (!err && q->perr) {
+		if (q->perrmsg[0])
+			ingest_fail(p->r->in, "%s", q->perrmsg);
+		err = q->perr;
+	}
+	p->pipe = NULL;
+	pipe_free(q);
+	return err;
 }
 
 enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
@@ -432,42 +776,15 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 			return err;
 		}
 	}
-	for (;;) {
-		err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
-		if (err) {
-			ingest_fail(r->in, "%s", r->src->errmsg);
-			return err;
-		}
-		if (got == 0)
-			break;
-		err = feed(p, p->chunk, got);
-		if (err)
-			return err;
+	err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
+	if (err) {
+		ingest_fail(r->in, "%s", r->src->errmsg);
+		return err;
 	}
-	/* end of input: an open quote is one bad record, not a silent field */
-	csv_set_opts(&p->p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI);
-	if (csv_fini(&p->p, cb_field, cb_row, p) != 0) {
-		uint64_t line = p->in_rec ? p->rec_line : p->line;
-
-		p->in_rec = 0;
-		if (!p->have_header) {
-			ingest_fail(r->in, "line %llu: unterminated quoted "
-					   "field in the header row",
-				    (unsigned long long)line);
-			return CIB_EFORMAT;
-		}
-		r->n_records++;
-		return ingest_bad(r->in, line, "record",
-				  "unterminated quoted field: quote still "
-				  "open at end of input");
-	}
-	if (p->err)
-		return p->err;
-	if (!p->have_header) {
-		ingest_fail(r->in, "%s", "no header row");
-		return CIB_EFORMAT;
-	}
-	return CIB_OK;
+	/* a second thread pays off only when there is more than a chunk */
+	if (got == CSVREAD_CHUNK && r->in->opts.threads != 1)
+		return read_piped(p, got);
+	return read_all(p, got);
 }
 
 /* Whether the first line of head[0..n) has a column called `name`. */

@@ -42,6 +42,9 @@ struct ingest_opts {
 	int strict;
 	size_t max_record;   /* longest CSV row / JSONL line (bytes) */
 	size_t max_document; /* largest whole JSON document (bytes) */
+	int threads;         /* 1: read on the caller's thread only; other
+				values let a large CSV input be parsed on a
+				second thread while records are stored */
 };
 
 #define INGEST_MAX_RECORD_DEFAULT ((size_t)64 << 20)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 static const char *const platform_names[] = {
 #define CIB_PLAT_NAME(name, str) str,
 	CIB_PLATFORM_MAP(CIB_PLAT_NAME)
@@ -126,7 +128,7 @@ static int grow_columns(void **const *cols, const size_t *sizes, size_t ncols,
 			size_t ncap)
 {
 	for (size_t i = 0; i < ncols; i++) {
-		void *p = realloc(*cols[i], ncap * sizes[i]);
+		void *p = bigmem_realloc(*cols[i], ncap * sizes[i]);
 
 		if (!p)
 			return -1;
@@ -180,7 +182,7 @@ static enum cib_err grow_posts(struct dataset *ds)
 		return CIB_ETOOBIG;
 	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap))
 		return CIB_ENOMEM;
-	off = realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
+	off = bigmem_realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
 	if (!off)
 		return CIB_ENOMEM;
 	if (ds->post.cap == 0)
@@ -198,11 +200,11 @@ static enum cib_err grow_entities(struct dataset *ds, size_t need)
 
 	while (ncap < need)
 		ncap = next_cap(ncap);
-	s = realloc(ds->ent.str, ncap * sizeof(*s));
+	s = bigmem_realloc(ds->ent.str, ncap * sizeof(*s));
 	if (!s)
 		return CIB_ENOMEM;
 	ds->ent.str = s;
-	t = realloc(ds->ent.type, ncap * sizeof(*t));
+	t = bigmem_realloc(ds->ent.type, ncap * sizeof(*t));
 	if (!t)
 		return CIB_ENOMEM;
 	ds->ent.type = t;
@@ -223,32 +225,68 @@ static uint64_t key_hash(enum platform p, uint32_t id)
 	return x;
 }
 
-/* Finds the slot of (p, id) in a table whose rows are described by
- * (plat_col, id_col); returns the slot index (empty or matching). */
-static size_t table_probe(const uint32_t *slots, size_t nslots,
-			  const uint8_t *plat_col, const uint32_t *id_col,
-			  enum platform p, uint32_t id)
+#define KSLOT_EMPTY UINT64_MAX
+#define KSLOT_ROW(v) ((uint32_t)(v))
+#define KSLOT_CHECK(v) ((uint32_t)((v) >> 32))
+
+static uint64_t kslot(uint64_t h, uint32_t row)
 {
-	size_t mask = nslots - 1;
-	size_t j = key_hash(p, id) & mask;
+	return (h >> 32) << 32 | row;
+}
 
-	while (slots[j] != UINT32_MAX) {
-		uint32_t row = slots[j];
+/* Finds the slot of account (p, id): empty or matching. The hash bits kept
+ * in each slot let a probe skip other keys without touching the columns. */
+static size_t acc_probe(const struct dataset *ds, enum platform p, uint32_t id)
+{
+	size_t mask = ds->acc_nslots - 1;
+	uint64_t h = key_hash(p, id);
+	size_t j = h & mask;
 
-		if (id_col[row] == id && plat_col[row] == (uint8_t)p)
+	for (;;) {
+		uint64_t v = ds->acc_slots[j];
+		uint32_t row = KSLOT_ROW(v);
+
+		if (v == KSLOT_EMPTY)
+			return j;
+		if (KSLOT_CHECK(v) == (uint32_t)(h >> 32) &&
+		    ds->acc.id[row] == id && ds->acc.platform[row] == (uint8_t)p)
 			return j;
 		j = (j + 1) & mask;
 	}
-	return j;
 }
 
-static enum cib_err table_grow(uint32_t **slots, size_t *nslots, size_t nrows,
+/* Posts store their platform through their account, so probing compares the
+ * account's platform. */
+static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
+{
+	size_t mask = ds->post_nslots - 1;
+	uint64_t h = key_hash(p, id);
+	size_t j = h & mask;
+
+	for (;;) {
+		uint64_t v = ds->post_slots[j];
+		uint32_t row = KSLOT_ROW(v);
+
+		if (v == KSLOT_EMPTY)
+			return j;
+		if (KSLOT_CHECK(v) == (uint32_t)(h >> 32) &&
+		    ds->post.id[row] == id &&
+		    ds->acc.platform[ds->post.account[row]] == (uint8_t)p)
+			return j;
+		j = (j + 1) & mask;
+	}
+}
+
+/* Doubles a table (or creates it with 4096 slots), rehashing its nrows
+ * rows; the stored hash bits come back from key_hash, so rows are placed
+ * without reading any string. */
+static enum cib_err table_grow(uint64_t **slots, size_t *nslots, size_t nrows,
 			       const uint8_t *plat_col, const uint32_t *id_col,
 			       const uint32_t *row_plat_from_acc,
 			       const uint8_t *acc_plat)
 {
 	size_t n = *nslots ? *nslots * 2 : 4096;
-	uint32_t *s = malloc(n * sizeof(*s));
+	uint64_t *s = bigmem_malloc(n * sizeof(*s));
 
 	if (!s)
 		return CIB_ENOMEM;
@@ -257,11 +295,12 @@ static enum cib_err table_grow(uint32_t **slots, size_t *nslots, size_t nrows,
 		enum platform p = row_plat_from_acc
 					  ? (enum platform)acc_plat[row_plat_from_acc[r]]
 					  : (enum platform)plat_col[r];
-		size_t j = key_hash(p, id_col[r]) & (n - 1);
+		uint64_t h = key_hash(p, id_col[r]);
+		size_t j = h & (n - 1);
 
-		while (s[j] != UINT32_MAX)
+		while (s[j] != KSLOT_EMPTY)
 			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)r;
+		s[j] = kslot(h, (uint32_t)r);
 	}
 	free(*slots);
 	*slots = s;
@@ -272,39 +311,23 @@ static enum cib_err table_grow(uint32_t **slots, size_t *nslots, size_t nrows,
 uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 			      uint32_t id)
 {
-	size_t j;
+	uint64_t v;
 
 	if (ds->acc_nslots == 0 || id == STR_NONE)
 		return UINT32_MAX;
-	j = table_probe(ds->acc_slots, ds->acc_nslots, ds->acc.platform,
-			ds->acc.id, p, id);
-	return ds->acc_slots[j];
-}
-
-/* Posts store their platform through their account, so probing compares the
- * account's platform. */
-static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
-{
-	size_t mask = ds->post_nslots - 1;
-	size_t j = key_hash(p, id) & mask;
-
-	while (ds->post_slots[j] != UINT32_MAX) {
-		uint32_t row = ds->post_slots[j];
-
-		if (ds->post.id[row] == id &&
-		    ds->acc.platform[ds->post.account[row]] == (uint8_t)p)
-			return j;
-		j = (j + 1) & mask;
-	}
-	return j;
+	v = ds->acc_slots[acc_probe(ds, p, id)];
+	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
 }
 
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id)
 {
+	uint64_t v;
+
 	if (ds->post_nslots == 0 || id == STR_NONE)
 		return UINT32_MAX;
-	return ds->post_slots[post_probe(ds, p, id)];
+	v = ds->post_slots[post_probe(ds, p, id)];
+	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
 }
 
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
@@ -378,10 +401,9 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 		if (err)
 			return err;
 	}
-	j = table_probe(ds->acc_slots, ds->acc_nslots, ds->acc.platform,
-			ds->acc.id, p, id);
-	if (ds->acc_slots[j] != UINT32_MAX) {
-		*idx = ds->acc_slots[j];
+	j = acc_probe(ds, p, id);
+	if (ds->acc_slots[j] != KSLOT_EMPTY) {
+		*idx = KSLOT_ROW(ds->acc_slots[j]);
 		return CIB_OK;
 	}
 	if (ds->acc.n == ds->acc.cap) {
@@ -398,7 +420,7 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 	ds->acc.created[row] = TIME_NONE;
 	ds->acc.followers[row] = ds->acc.following[row] = COUNT_NONE;
 	ds->acc.n_changes[row] = 0;
-	ds->acc_slots[j] = row;
+	ds->acc_slots[j] = kslot(key_hash(p, id), row);
 	*idx = row;
 	*fresh = 1;
 	return CIB_OK;
@@ -450,10 +472,46 @@ static int32_t clamp_count(int64_t v)
 	return v > INT32_MAX ? INT32_MAX : (int32_t)v;
 }
 
+/* Strings of one post record with their pool hashes, computed (and their
+ * table slots prefetched) before any is interned. */
+#define PF_ENT 16
+enum { PF_ID, PF_ACC, PF_TEXT, PF_LANG, PF_CLIENT, PF_REF_POST, PF_REF_ACC,
+       PF__COUNT };
+
+struct pfstr {
+	const char *s;
+	size_t len;
+	uint64_t h;
+};
+
+static void pf_set(const struct strpool *sp, struct pfstr *f, const char *s)
+{
+	f->s = s;
+	f->len = s ? strlen(s) : 0;
+	f->h = 0;
+	if (f->len) {
+		f->h = strpool_hash(s, f->len);
+		strpool_prefetch(sp, f->h);
+	}
+}
+
+/* dataset_intern for a prefetched string. */
+static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
+			      uint32_t *id)
+{
+	if (!f->len) {
+		*id = STR_NONE;
+		return CIB_OK;
+	}
+	return strpool_intern_hashed(&ds->strings, f->s, f->len, f->h, id);
+}
+
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
+	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
+	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
 	int fresh;
 	size_t j;
 	enum cib_err err;
@@ -463,8 +521,17 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
 	    rec->time == TIME_NONE)
 		return CIB_EPARSE;
-	if ((err = dataset_intern(ds, rec->id, &id)) ||
-	    (err = dataset_intern(ds, rec->account_id, &acc_id)))
+	pf_set(&ds->strings, &f[PF_ID], rec->id);
+	pf_set(&ds->strings, &f[PF_ACC], rec->account_id);
+	pf_set(&ds->strings, &f[PF_TEXT], rec->text);
+	pf_set(&ds->strings, &f[PF_LANG], rec->lang);
+	pf_set(&ds->strings, &f[PF_CLIENT], rec->client);
+	pf_set(&ds->strings, &f[PF_REF_POST], rec->ref_post);
+	pf_set(&ds->strings, &f[PF_REF_ACC], rec->ref_account);
+	for (size_t k = 0; k < nfe; k++)
+		pf_set(&ds->strings, &fe[k], rec->ent_str[k]);
+	if ((err = pf_intern(ds, &f[PF_ID], &id)) ||
+	    (err = pf_intern(ds, &f[PF_ACC], &acc_id)))
 		return err;
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
@@ -477,7 +544,7 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			return err;
 	}
 	j = post_probe(ds, rec->platform, id);
-	if (ds->post_slots[j] != UINT32_MAX) {
+	if (ds->post_slots[j] != KSLOT_EMPTY) {
 		ds->n_duplicate_posts++;
 		return CIB_OK;
 	}
@@ -495,12 +562,11 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.id[row] = id;
 	ds->post.account[row] = acc;
 	ds->post.time[row] = rec->time;
-	if ((err = dataset_intern(ds, rec->text, &ds->post.text[row])) ||
-	    (err = dataset_intern(ds, rec->lang, &ds->post.lang[row])) ||
-	    (err = dataset_intern(ds, rec->client, &ds->post.client[row])) ||
-	    (err = dataset_intern(ds, rec->ref_post, &ds->post.ref_post[row])) ||
-	    (err = dataset_intern(ds, rec->ref_account,
-				  &ds->post.ref_account[row])))
+	if ((err = pf_intern(ds, &f[PF_TEXT], &ds->post.text[row])) ||
+	    (err = pf_intern(ds, &f[PF_LANG], &ds->post.lang[row])) ||
+	    (err = pf_intern(ds, &f[PF_CLIENT], &ds->post.client[row])) ||
+	    (err = pf_intern(ds, &f[PF_REF_POST], &ds->post.ref_post[row])) ||
+	    (err = pf_intern(ds, &f[PF_REF_ACC], &ds->post.ref_account[row])))
 		return err;
 	ds->post.kind[row] = (uint8_t)rec->kind;
 	ds->post.flags[row] = (uint8_t)rec->flags;
@@ -511,7 +577,8 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	for (size_t k = 0; k < rec->n_ent; k++) {
 		uint32_t s;
 
-		err = dataset_intern(ds, rec->ent_str[k], &s);
+		err = k < nfe ? pf_intern(ds, &fe[k], &s)
+			      : dataset_intern(ds, rec->ent_str[k], &s);
 		if (err)
 			return err;
 		if (s == STR_NONE)
@@ -521,7 +588,7 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 		ds->ent.n++;
 	}
 	ds->post.ent_off[row + 1] = ds->ent.n;
-	ds->post_slots[j] = row;
+	ds->post_slots[j] = kslot(key_hash(rec->platform, id), row);
 	ds->post.n++;
 	if (added)
 		*added = 1;

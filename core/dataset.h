@@ -138,10 +138,11 @@ struct dataset {
 
 	size_t n_duplicate_posts; /* posts skipped because their key existed */
 
-	/* private: (platform, id) -> index hash tables */
-	uint32_t *acc_slots;
+	/* private: (platform, id) -> index hash tables; a slot is (32 high
+	 * bits of the key's hash << 32 | row), all ones when empty */
+	uint64_t *acc_slots;
 	size_t acc_nslots;
-	uint32_t *post_slots;
+	uint64_t *post_slots;
 	size_t post_nslots;
 };
 

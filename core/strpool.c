@@ -1,15 +1,19 @@
 /* strpool.c - string interning with an arena and an open-addressing table.
  *
  * Invariants: slots[] has a power-of-two size and is at most 1/2 full;
- * slot_hash[i] caches the 32 low bits of the hash of slots[i] so probing
- * rarely touches string bytes; arena blocks are never reallocated, so
- * ptr[id] is stable.
+ * each slot packs the 32 low bits of its string's hash above its id, so a
+ * probe step is one load and rarely touches string bytes; arena blocks are
+ * never reallocated, so ptr[id] is stable. The table and the id arrays are
+ * bigmem blocks: at tens of millions of strings they are probed at random,
+ * and huge pages keep those probes from missing the TLB every time.
  */
 #include "strpool.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
+
+#include "bigmem.h"
 
 #define BLOCK_MIN ((size_t)1 << 20)
 #define BLOCK_MAX ((size_t)64 << 20)
@@ -29,7 +33,6 @@ void strpool_release(struct strpool *p)
 	free((void *)p->ptr);
 	free(p->len);
 	free(p->slots);
-	free(p->slot_hash);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -38,35 +41,53 @@ static uint64_t hash_bytes(const char *s, size_t len)
 	return XXH3_64bits(s, len);
 }
 
-static enum cib_err grow_table(struct strpool *p)
-{
-	size_t n = p->nslots ? p->nslots * 2 : 1024;
-	uint32_t *slots = malloc(n * sizeof(*slots));
-	uint32_t *hashes = malloc(n * sizeof(*hashes));
+#define SLOT_EMPTY UINT64_MAX
+#define SLOT_ID(v) ((uint32_t)(v))
+#define SLOT_H32(v) ((uint32_t)((v) >> 32))
 
-	if (!slots || !hashes) {
-		free(slots);
-		free(hashes);
+/* Rehashes into a table of n slots (a power of two, > 2 * p->n). */
+static enum cib_err resize_table(struct strpool *p, size_t n)
+{
+	uint64_t *slots = bigmem_malloc(n * sizeof(*slots));
+
+	if (!slots)
 		return CIB_ENOMEM;
-	}
 	memset(slots, 0xff, n * sizeof(*slots));
 	for (size_t i = 0; i < p->nslots; i++) {
-		uint32_t id = p->slots[i];
+		uint64_t v = p->slots[i];
 		size_t j;
 
-		if (id == STR_NONE)
+		if (v == SLOT_EMPTY)
 			continue;
-		j = p->slot_hash[i] & (n - 1);
-		while (slots[j] != STR_NONE)
+		j = SLOT_H32(v) & (n - 1);
+		while (slots[j] != SLOT_EMPTY)
 			j = (j + 1) & (n - 1);
-		slots[j] = id;
-		hashes[j] = p->slot_hash[i];
+		slots[j] = v;
 	}
 	free(p->slots);
-	free(p->slot_hash);
 	p->slots = slots;
-	p->slot_hash = hashes;
 	p->nslots = n;
+	return CIB_OK;
+}
+
+static enum cib_err grow_ids(struct strpool *p, size_t want)
+{
+	uint32_t nc;
+	const char **np;
+	uint32_t *nl;
+
+	if (want <= p->cap)
+		return CIB_OK;
+	nc = want > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)want;
+	np = bigmem_realloc((void *)p->ptr, (size_t)nc * sizeof(*np));
+	if (!np)
+		return CIB_ENOMEM;
+	p->ptr = np;
+	nl = bigmem_realloc(p->len, (size_t)nc * sizeof(*nl));
+	if (!nl)
+		return CIB_ENOMEM;
+	p->len = nl;
+	p->cap = nc;
 	return CIB_OK;
 }
 
@@ -90,7 +111,7 @@ static char *arena_alloc(struct strpool *p, size_t len)
 			p->blocks = nb;
 			p->capblocks = nc;
 		}
-		b = malloc(size);
+		b = bigmem_malloc(size);
 		if (!b)
 			return NULL;
 		p->blocks[p->nblocks++] = b;
@@ -109,11 +130,12 @@ static size_t probe(const struct strpool *p, const char *s, size_t len,
 	size_t j = h32 & mask;
 
 	for (;;) {
-		uint32_t id = p->slots[j];
+		uint64_t v = p->slots[j];
+		uint32_t id = SLOT_ID(v);
 
-		if (id == STR_NONE)
+		if (v == SLOT_EMPTY)
 			return j;
-		if (p->slot_hash[j] == h32 && p->len[id] == len &&
+		if (SLOT_H32(v) == h32 && p->len[id] == len &&
 		    memcmp(p->ptr[id], s, len) == 0)
 			return j;
 		j = (j + 1) & mask;
@@ -123,16 +145,41 @@ static size_t probe(const struct strpool *p, const char *s, size_t len,
 void strpool_find(const struct strpool *p, const char *s, size_t len,
 		  uint32_t *id)
 {
+	uint64_t v;
+
 	*id = STR_NONE;
 	if (p->nslots == 0)
 		return;
-	*id = p->slots[probe(p, s, len, (uint32_t)hash_bytes(s, len))];
+	v = p->slots[probe(p, s, len, (uint32_t)hash_bytes(s, len))];
+	*id = v == SLOT_EMPTY ? STR_NONE : SLOT_ID(v);
+}
+
+uint64_t strpool_hash(const char *s, size_t len)
+{
+	return hash_bytes(s, len);
+}
+
+void strpool_prefetch(const struct strpool *p, uint64_t h)
+{
+#if defined(__GNUC__)
+	if (p->nslots)
+		__builtin_prefetch(&p->slots[(uint32_t)h & (p->nslots - 1)]);
+#else
+	(void)p;
+	(void)h;
+#endif
 }
 
 enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 			    uint32_t *id)
 {
-	uint32_t h32 = (uint32_t)hash_bytes(s, len);
+	return strpool_intern_hashed(p, s, len, hash_bytes(s, len), id);
+}
+
+enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
+				   size_t len, uint64_t h, uint32_t *id)
+{
+	uint32_t h32 = (uint32_t)h;
 	size_t j;
 	char *dst;
 
@@ -140,34 +187,25 @@ enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
 	if ((size_t)(p->n + 1) * 2 > p->nslots) {
-		enum cib_err err = grow_table(p);
+		enum cib_err err = resize_table(p, p->nslots ? p->nslots * 2
+							     : 1024);
 
 		if (err)
 			return err;
 	}
 	j = probe(p, s, len, h32);
-	if (p->slots[j] != STR_NONE) {
-		*id = p->slots[j];
+	if (p->slots[j] != SLOT_EMPTY) {
+		*id = SLOT_ID(p->slots[j]);
 		return CIB_OK;
 	}
 	if (p->n >= UINT32_MAX - 1)
 		return CIB_ETOOBIG;
 	if (p->n == p->cap) {
-		uint32_t nc = p->cap ? p->cap * 2 : 1024;
-		const char **np;
-		uint32_t *nl;
+		enum cib_err err = grow_ids(p, p->cap ? (size_t)p->cap * 2
+						      : 1024);
 
-		if (nc < p->cap)
-			nc = UINT32_MAX - 1;
-		np = realloc((void *)p->ptr, (size_t)nc * sizeof(*np));
-		if (!np)
-			return CIB_ENOMEM;
-		p->ptr = np;
-		nl = realloc(p->len, (size_t)nc * sizeof(*nl));
-		if (!nl)
-			return CIB_ENOMEM;
-		p->len = nl;
-		p->cap = nc;
+		if (err)
+			return err;
 	}
 	dst = arena_alloc(p, len + 1);
 	if (!dst)
@@ -177,8 +215,7 @@ enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 	dst[len] = '\0';
 	p->ptr[p->n] = dst;
 	p->len[p->n] = (uint32_t)len;
-	p->slots[j] = p->n;
-	p->slot_hash[j] = h32;
+	p->slots[j] = (uint64_t)h32 << 32 | p->n;
 	p->bytes += len;
 	*id = p->n++;
 	return CIB_OK;

@@ -26,9 +26,9 @@ struct strpool {
 	const char **ptr;
 	uint32_t *len;
 	uint32_t n, cap;
-	/* open-addressing table of ids, keyed by hash; STR_NONE marks empty */
-	uint32_t *slots;
-	uint32_t *slot_hash;
+	/* open-addressing table: each slot is (32 hash bits << 32 | id), all
+	 * ones when empty; one 8-byte load per probe step */
+	uint64_t *slots;
 	size_t nslots;
 	/* arena blocks holding the bytes */
 	char **blocks;
@@ -44,6 +44,16 @@ void strpool_release(struct strpool *p);
  * stores its id in *id. CIB_ETOOBIG past STRPOOL_MAX_LEN or 2^32-2 strings. */
 enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 			    uint32_t *id);
+
+/* The table's hash of s[0..len), for the two calls below: a reader that
+ * interns several strings per record hashes them all first and prefetches
+ * their slots, so the cache misses of a table far larger than the cache
+ * overlap instead of following one another. */
+uint64_t strpool_hash(const char *s, size_t len);
+void strpool_prefetch(const struct strpool *p, uint64_t h);
+/* strpool_intern with h = strpool_hash(s, len) already computed. */
+enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
+				   size_t len, uint64_t h, uint32_t *id);
 
 /* Like strpool_intern but only looks up; *id is STR_NONE when absent. */
 void strpool_find(const struct strpool *p, const char *s, size_t len,

@@ -10,6 +10,7 @@
 #include "pipeline.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,11 +93,18 @@ static uint64_t obj_key(enum platform pl, uint32_t id)
 	return (uint64_t)pl << 32 | id;
 }
 
-/* Hash of a post's hashtags in order, case-folded ASCII; 0 when fewer than
- * two (a single hashtag is a topic, not a sequence). */
+/* Hash of a post's hashtags in order, case-folded ASCII (each cut at 256
+ * bytes and followed by 0x1f); 0 when fewer than two (a single hashtag is a
+ * topic, not a sequence). The bytes are hashed in one call from a stack
+ * buffer when they fit, else streamed: XXH3 gives the same value either
+ * way. */
+#define HS_BUF 4096
+
 static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
 {
-	XXH3_state_t *st;
+	char buf[HS_BUF];
+	size_t used = 0;
+	XXH3_state_t *st = NULL;
 	uint64_t h = 0;
 	unsigned n = 0;
 
@@ -104,40 +112,54 @@ static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
 		n += ds->ent.type[k] == ENT_HASHTAG;
 	if (n < 2)
 		return 0;
-	st = XXH3_createState();
-	if (!st)
-		return 0;
-	XXH3_64bits_reset(st);
 	for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1]; k++) {
 		const char *s;
-		char lower[256];
+		char lower[257];
 		size_t len, m;
 
 		if (ds->ent.type[k] != ENT_HASHTAG)
 			continue;
 		s = ds_str(ds, ds->ent.str[k]);
-		len = strlen(s);
+		len = strpool_len(&ds->strings, ds->ent.str[k]);
 		if (*s == '#') {
 			s++;
 			len--;
 		}
-		m = len < sizeof(lower) ? len : sizeof(lower);
+		m = len < 256 ? len : 256;
 		for (size_t i = 0; i < m; i++)
 			lower[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32)
 								: s[i];
+		lower[m++] = '\x1f';
+		if (!st && used + m <= sizeof(buf)) {
+			memcpy(buf + used, lower, m);
+			used += m;
+			continue;
+		}
+		if (!st) {
+			st = XXH3_createState();
+			if (!st)
+				return 0;
+			XXH3_64bits_reset(st);
+			XXH3_64bits_update(st, buf, used);
+		}
 		XXH3_64bits_update(st, lower, m);
-		XXH3_64bits_update(st, "\x1f", 1);
 	}
-	h = XXH3_64bits_digest(st);
-	XXH3_freeState(st);
+	if (st) {
+		h = XXH3_64bits_digest(st);
+		XXH3_freeState(st);
+	} else {
+		h = XXH3_64bits(buf, used);
+	}
 	return h ? h : 1;
 }
 
-static enum cib_err build_events(const struct pipeline *p,
-				 struct coord_events *ev)
+/* Events of the types that need only the dataset: co-repost, direct
+ * amplification and co-reply. They read integer columns and the post key
+ * table only (no strings), which nothing writes while the features are
+ * computed, so this runs on a second thread alongside them. */
+static enum cib_err events_from_posts(const struct dataset *ds,
+				      struct coord_events *ev)
 {
-	const struct dataset *ds = p->ds;
-	const struct feature_set *fs = &p->fs;
 	enum cib_err err = CIB_OK;
 
 	for (size_t j = 0; j < ds->post.n && !err; j++) {
@@ -146,8 +168,6 @@ static enum cib_err build_events(const struct pipeline *p,
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
 		unsigned kind = ds->post.kind[j];
-		uint32_t grp;
-		uint64_t hs;
 
 		if (kind == POST_REPOST) {
 			uint32_t src;
@@ -167,7 +187,7 @@ static enum cib_err build_events(const struct pipeline *p,
 					t - ds->post.time[src], a,
 					mins || (ds->post.flags[src] &
 						 POST_TIME_MINUTES));
-			continue; /* a repost's text, links, tags are the source's */
+			continue;
 		}
 		if (kind == POST_REPLY) {
 			if (ds->post.ref_post[j] != STR_NONE)
@@ -181,8 +201,32 @@ static enum cib_err build_events(const struct pipeline *p,
 					obj_key(pl, ds->post.ref_account[j]), t,
 					a, mins);
 		}
+	}
+	return err;
+}
+
+/* Events of the types that need the features (near-duplicate texts, the
+ * canonical URLs and domains) or the strings (hashtag sequences). A
+ * repost's text, links and tags are its source's, so reposts give none. */
+static enum cib_err events_from_features(const struct pipeline *p,
+					 struct coord_events *ev)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	enum cib_err err = CIB_OK;
+
+	for (size_t j = 0; j < ds->post.n && !err; j++) {
+		uint32_t a = ds->post.account[j];
+		enum platform pl = (enum platform)ds->acc.platform[a];
+		int64_t t = ds->post.time[j];
+		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
+		uint32_t grp;
+		uint64_t hs;
+
+		if (ds->post.kind[j] == POST_REPOST)
+			continue;
 		grp = features_text_group(fs, (uint32_t)j);
-		if (!err && grp != UINT32_MAX)
+		if (grp != UINT32_MAX)
 			err = coord_events_add(&ev[COORD_TEXT], grp, t, a, mins);
 		for (uint64_t k = fs->reuse.url_off[j];
 		     !err && k < fs->reuse.url_off[j + 1]; k++) {
@@ -204,6 +248,26 @@ static enum cib_err build_events(const struct pipeline *p,
 					       mins);
 	}
 	return err;
+}
+
+struct events_job {
+	const struct dataset *ds;
+	struct coord_events *ev;
+	enum cib_err err;
+};
+
+static void events_release(struct coord_events *ev)
+{
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
+}
+
+static void *events_thread(void *arg)
+{
+	struct events_job *j = arg;
+
+	j->err = events_from_posts(j->ds, j->ev);
+	return NULL;
 }
 
 static void summarise_edges(struct pipeline *p)
@@ -492,6 +556,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	double t0 = now_seconds();
 	enum cib_err err;
 	struct feature_opts fo = o->features;
+	struct events_job job;
+	pthread_t job_th;
+	int job_started;
 
 	memset(p, 0, sizeof(*p));
 	p->ds = ds;
@@ -506,10 +573,21 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	stage_done(p, "index", &t0, o->progress);
 	fo.tz = o->tz;
 	fo.seed = o->seed;
+	/* the dataset-only events are collected while the features run */
+	job.ds = ds;
+	job.ev = ev;
+	job.err = CIB_OK;
+	job_started = pthread_create(&job_th, NULL, events_thread, &job) == 0;
 	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
 			       sizeof(p->errmsg));
-	if (err)
+	if (job_started)
+		pthread_join(job_th, NULL);
+	else if (!err)
+		job.err = events_from_posts(ds, ev);
+	if (err) {
+		events_release(ev);
 		return err;
+	}
 	stage_done(p, "features", &t0, o->progress);
 	if (o->progress)
 		fprintf(stderr,
@@ -517,11 +595,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			"profile %.2f s\n",
 			p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 			p->fs.seconds[3]);
-	err = build_events(p, ev);
+	err = job.err;
+	if (!err)
+		err = events_from_features(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
-	for (int t = 0; t < COORD__COUNT; t++)
-		coord_events_release(&ev[t]);
+	events_release(ev);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg),
 			 "coordination graph: %s", cib_strerror(err));

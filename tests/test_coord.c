@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -155,6 +156,334 @@ static void test_window_estimate(void **state)
 	coord_events_release(&e);
 }
 
+/* A small deterministic generator for the randomised tests (xorshift). */
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+struct tev {
+	uint64_t obj;
+	int64_t time;
+	uint32_t acc;
+	uint8_t minutes;
+	size_t idx; /* input position: ties keep it */
+};
+
+static int cmp_tev(const void *a, const void *b)
+{
+	const struct tev *x = a, *y = b;
+
+	if (x->obj != y->obj)
+		return x->obj < y->obj ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->acc != y->acc)
+		return x->acc < y->acc ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* coord_build sorts each type's events by (obj, time, acc), equal ones in
+ * input order: checked against qsort on a table with the input position
+ * as the last key, over 64-bit objects, negative times and ties. */
+static void test_events_sorted_like_qsort(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 7, 1000, 70000 };
+	struct coord_opts o;
+	struct coord_graph g;
+
+	(void)state;
+	rng_state = 0x9e3779b97f4a7c15u;
+	for (size_t c = 0; c < sizeof(sizes) / sizeof(sizes[0]); c++) {
+		size_t n = sizes[c];
+		struct tev *want = malloc((n + 1) * sizeof(*want));
+
+		assert_non_null(want);
+		for (int t = 0; t < COORD__COUNT; t++)
+			coord_events_init(&ev[t]);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = rng();
+
+			/* few distinct values so ties are common; hashes span
+			 * all 64 bits */
+			want[i].obj = (c % 2) ? rng() % 50 : rng() | 1ull << 63;
+			want[i].time = (int64_t)(r % 4000) - 2000;
+			want[i].acc = (uint32_t)(rng() % 300);
+			want[i].minutes = (uint8_t)(rng() % 2);
+			want[i].idx = i;
+			assert_int_equal(coord_events_add(&ev[COORD_TEXT],
+							  want[i].obj,
+							  want[i].time,
+							  want[i].acc,
+							  want[i].minutes),
+					 CIB_OK);
+		}
+		qsort(want, n, sizeof(*want), cmp_tev);
+		coord_opts_init(&o);
+		assert_int_equal(coord_build(ev, 300, &o, &g), CIB_OK);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(ev[COORD_TEXT].obj[i] == want[i].obj);
+			assert_true(ev[COORD_TEXT].time[i] == want[i].time);
+			assert_int_equal(ev[COORD_TEXT].acc[i], want[i].acc);
+			assert_int_equal(ev[COORD_TEXT].minutes[i],
+					 want[i].minutes);
+		}
+		coord_graph_release(&g);
+		for (int t = 0; t < COORD__COUNT; t++)
+			coord_events_release(&ev[t]);
+		free(want);
+	}
+}
+
+static int cmp_i64v(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The window estimate is the median first-to-second-actor delay: checked
+ * against a full sort of the delays, over many random objects. */
+static void test_window_estimate_random(void **state)
+{
+	struct coord_events e;
+	int64_t *d = malloc(5001 * sizeof(*d));
+	size_t nd = 0;
+
+	(void)state;
+	assert_non_null(d);
+	rng_state = 12345;
+	coord_events_init(&e);
+	for (uint64_t obj = 0; obj < 5001; obj++) {
+		int64_t delay = (int64_t)(rng() % 2000); /* many ties */
+
+		coord_events_add(&e, obj, 10, 1, 0);
+		coord_events_add(&e, obj, 10 + delay, 2, 0);
+		d[nd++] = delay;
+	}
+	qsort(d, nd, sizeof(*d), cmp_i64v);
+	assert_int_equal(coord_estimate_window(&e, 0, 1 << 30), d[nd / 2]);
+	coord_events_release(&e);
+	free(d);
+}
+
+/* Brute force over one type's sorted events: the same rules as coord.h
+ * states them (bursts collapse per window, viral objects skipped), by
+ * comparing every kept pair of events; adds each object's distinct pairs
+ * to cnt[a * na + b], its distinct accounts to k[], and returns T. */
+static double brute_type(const struct tev *v, size_t n, size_t na,
+			 int64_t w, uint32_t max_actors, uint32_t *cnt,
+			 uint32_t *k)
+{
+	uint8_t *seen = calloc(na * na, 1), *acted = calloc(na, 1);
+	int64_t *last = malloc(na * sizeof(*last));
+	size_t *kept = malloc((n + 1) * sizeof(*kept));
+	double T = 0;
+
+	assert_non_null(seen);
+	assert_non_null(acted);
+	assert_non_null(last);
+	assert_non_null(kept);
+	for (size_t i = 0; i < n;) {
+		size_t e = i, nk = 0, nd = 0;
+
+		while (e < n && v[e].obj == v[i].obj)
+			e++;
+		memset(acted, 0, na);
+		for (size_t j = i; j < e; j++)
+			if (!acted[v[j].acc]) {
+				acted[v[j].acc] = 1;
+				nd++;
+			}
+		if (nd > max_actors) {
+			i = e;
+			continue;
+		}
+		for (size_t a = 0; a < na; a++) {
+			k[a] += acted[a];
+			last[a] = INT64_MIN;
+		}
+		for (size_t j = i; j < e; j++) {
+			uint32_t a = v[j].acc;
+
+			if (last[a] != INT64_MIN && v[j].time - last[a] <= w)
+				continue;
+			last[a] = v[j].time;
+			kept[nk++] = j;
+		}
+		memset(seen, 0, na * na);
+		for (size_t x = 0; x < nk; x++)
+			for (size_t y = x + 1; y < nk; y++) {
+				uint32_t a = v[kept[x]].acc, b = v[kept[y]].acc;
+
+				if (a == b ||
+				    v[kept[y]].time - v[kept[x]].time > w)
+					continue;
+				if (a > b) {
+					uint32_t t = a;
+
+					a = b;
+					b = t;
+				}
+				if (!seen[a * na + b]) {
+					seen[a * na + b] = 1;
+					cnt[a * na + b]++;
+					T++;
+				}
+			}
+		i = e;
+	}
+	free(seen);
+	free(acted);
+	free(last);
+	free(kept);
+	return T;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The whole graph against a brute force: random reposts and texts by
+ * 150 accounts, a planted group of 8 that reposts together, bursts and
+ * viral objects; big enough for several scan jobs and sort buckets. Checks
+ * k, T, every candidate pair's count, and the Benjamini-Hochberg edge set
+ * with p-values from coord_log10_poisson_tail (tested above). */
+static void test_build_against_brute_force(void **state)
+{
+	enum { NA = 150 };
+	const int types[2] = { COORD_REPOST, COORD_TEXT };
+	const int64_t win = 600;
+	struct coord_opts o;
+	struct coord_graph g;
+	uint32_t *cnt[2], *k[2];
+	double T[2], M[2], rate[2];
+	double *lp = malloc(NA * NA * sizeof(*lp)), *sorted;
+	size_t npairs = 0, nlp = 0, n_active = 0, keep = 0;
+
+	(void)state;
+	assert_non_null(lp);
+	rng_state = 777;
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&ev[t]);
+	for (int h = 0; h < 2; h++) {
+		size_t n_obj = h == 0 ? 6000 : 1500;
+
+		for (uint64_t obj = 0; obj < n_obj; obj++) {
+			int64_t t0 = (int64_t)(rng() % 1000000);
+			size_t n = 1 + rng() % (obj % 97 == 0 ? 120 : 12);
+
+			for (size_t j = 0; j < n; j++)
+				add(types[h], obj, t0 + (int64_t)(rng() % 3000),
+				    (uint32_t)(rng() % NA));
+			if (h == 0 && obj % 5 == 0) /* the planted group */
+				for (uint32_t a = 0; a < 8; a++)
+					add(types[h], obj, t0 + 30 * a,
+					    140 + a);
+		}
+	}
+	coord_opts_init(&o);
+	for (int t = 0; t < COORD__COUNT; t++)
+		o.window[t] = win;
+	o.max_actors = 60;
+	assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
+	for (int h = 0; h < 2; h++) {
+		const struct coord_events *e = &ev[types[h]];
+		struct tev *v = malloc((e->n + 1) * sizeof(*v));
+
+		assert_non_null(v);
+		for (size_t i = 0; i < e->n; i++) {
+			v[i].obj = e->obj[i];
+			v[i].time = e->time[i];
+			v[i].acc = e->acc[i];
+			v[i].minutes = 0;
+			v[i].idx = i;
+		}
+		qsort(v, e->n, sizeof(*v), cmp_tev);
+		cnt[h] = calloc(NA * NA, sizeof(*cnt[h]));
+		k[h] = calloc(NA, sizeof(*k[h]));
+		assert_non_null(cnt[h]);
+		assert_non_null(k[h]);
+		T[h] = brute_type(v, e->n, NA, win, o.max_actors, cnt[h], k[h]);
+		M[h] = 0;
+		for (size_t a = 0; a < NA; a++) {
+			assert_int_equal(g.k[types[h]][a], k[h][a]);
+			M[h] += k[h][a];
+		}
+		assert_true(g.stats[types[h]].pairs_total == T[h]);
+		assert_true(g.stats[types[h]].actions == M[h]);
+		rate[h] = 2 * T[h] / (M[h] * M[h]);
+		free(v);
+	}
+	for (size_t a = 0; a < NA; a++)
+		n_active += k[0][a] || k[1][a];
+	assert_int_equal(g.n_active, n_active);
+	/* candidate pairs in (a, b) order, with pooled counts */
+	for (uint32_t a = 0; a < NA; a++)
+		for (uint32_t b = a + 1; b < NA; b++) {
+			uint32_t x = cnt[0][a * NA + b] + cnt[1][a * NA + b];
+			double lam;
+
+			if (!x)
+				continue;
+			assert_true(npairs < g.n_pairs);
+			assert_int_equal(g.pairs[npairs].a, a);
+			assert_int_equal(g.pairs[npairs].b, b);
+			assert_int_equal(g.pairs[npairs].x, x);
+			npairs++;
+			lam = (double)k[0][a] * k[0][b] * rate[0] +
+			      (double)k[1][a] * k[1][b] * rate[1];
+			lp[a * NA + b] =
+				x < o.min_coactions
+					? 0.0
+					: coord_log10_poisson_tail(x, lam);
+		}
+	assert_int_equal(g.n_pairs, npairs);
+	assert_int_equal(g.n_candidates, npairs);
+	/* Benjamini-Hochberg by hand over the n(n-1)/2 family */
+	sorted = malloc((npairs + 1) * sizeof(*sorted));
+	assert_non_null(sorted);
+	for (uint32_t a = 0; a < NA; a++)
+		for (uint32_t b = a + 1; b < NA; b++)
+			if (cnt[0][a * NA + b] + cnt[1][a * NA + b])
+				sorted[nlp++] = lp[a * NA + b];
+	qsort(sorted, nlp, sizeof(*sorted), cmp_dbl);
+	for (size_t r = 0; r < nlp; r++)
+		if (sorted[r] <=
+		    log10(o.fdr * (double)(r + 1) / g.n_tests))
+			keep = r + 1;
+	assert_true(keep >= 28); /* the planted group's 8 * 7 / 2 pairs */
+	assert_int_equal(g.n_edges, keep);
+	for (size_t i = 0; i < g.n_edges; i++) {
+		const struct coord_edge *ed = &g.edges[i];
+
+		assert_true(ed->log10p == lp[ed->a * NA + ed->b]);
+		assert_true(ed->log10p <= sorted[keep - 1]);
+		assert_int_equal(ed->x[COORD_REPOST],
+				 cnt[0][ed->a * NA + ed->b]);
+		if (i > 0)
+			assert_true(ed->a > ed[-1].a ||
+				    (ed->a == ed[-1].a && ed->b > ed[-1].b));
+	}
+	free(sorted);
+	free(lp);
+	for (int h = 0; h < 2; h++) {
+		free(cnt[h]);
+		free(k[h]);
+	}
+	coord_graph_release(&g);
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +492,9 @@ int main(void)
 		cmocka_unit_test(test_viral_object_not_enumerated),
 		cmocka_unit_test(test_minute_precision_window),
 		cmocka_unit_test(test_window_estimate),
+		cmocka_unit_test(test_events_sorted_like_qsort),
+		cmocka_unit_test(test_window_estimate_random),
+		cmocka_unit_test(test_build_against_brute_force),
 	};
 
 	return cmocka_run_group_tests_name("coord", tests, NULL, NULL);

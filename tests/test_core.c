@@ -4,12 +4,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "collectors/timefmt.h"
 #include "core/dataset.h"
+#include "core/bigmem.h"
 #include "core/diag.h"
 #include "core/strpool.h"
 
@@ -41,6 +43,59 @@ static void test_strpool_interns(void **state)
 	assert_int_equal(p.n, 100002);
 	strpool_release(&p);
 	strpool_release(NULL);
+}
+
+/* The pre-hashed path gives the same ids as plain interning (first-seen
+ * order), prefetch or not. */
+static void test_strpool_hashed(void **state)
+{
+	struct strpool p, q;
+	char buf[32];
+	uint32_t a, b;
+
+	(void)state;
+	strpool_init(&p);
+	strpool_init(&q);
+	for (int i = 0; i < 60000; i++) {
+		int n = snprintf(buf, sizeof(buf), "k%d", i % 40000);
+		uint64_t h = strpool_hash(buf, (size_t)n);
+
+		strpool_prefetch(&q, h);
+		assert_int_equal(strpool_intern(&p, buf, (size_t)n, &a), CIB_OK);
+		assert_int_equal(strpool_intern_hashed(&q, buf, (size_t)n, h, &b),
+				 CIB_OK);
+		assert_int_equal(a, b);
+		assert_int_equal(a, (uint32_t)(i % 40000));
+	}
+	assert_int_equal(p.n, 40000);
+	assert_int_equal(q.n, 40000);
+	strpool_release(&p);
+	strpool_release(&q);
+}
+
+/* bigmem blocks behave as malloc'd memory: calloc zeroes, realloc keeps
+ * the contents, free() releases; the huge-page hint changes nothing. */
+static void test_bigmem(void **state)
+{
+	size_t n = (size_t)3 << 20; /* 24 MiB of uint64_t: past the hint size */
+	uint64_t *v = bigmem_calloc(n, sizeof(*v));
+	uint64_t *w;
+
+	(void)state;
+	assert_non_null(v);
+	for (size_t i = 0; i < n; i += 4099)
+		assert_int_equal(v[i], 0);
+	for (size_t i = 0; i < n; i++)
+		v[i] = i * 2654435761u;
+	w = bigmem_realloc(v, 2 * n * sizeof(*w));
+	assert_non_null(w);
+	for (size_t i = 0; i < n; i++)
+		assert_true(w[i] == i * 2654435761u);
+	free(w);
+	v = bigmem_malloc(16);
+	assert_non_null(v);
+	bigmem_hint(v, 16); /* too small: a no-op */
+	free(v);
 }
 
 static void test_dataset_accounts_merge(void **state)
@@ -201,6 +256,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strpool_interns),
+		cmocka_unit_test(test_strpool_hashed),
+		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_dataset_accounts_merge),
 		cmocka_unit_test(test_dataset_posts),
 		cmocka_unit_test(test_timefmt_iso),

@@ -48,6 +48,26 @@ static void fx_file(struct fx *f, const char *path, enum cib_format fmt,
 	f->err = ingest_file(&f->in, path, fmt);
 }
 
+static void fx_mem_threads(struct fx *f, const char *buf, size_t n,
+			   enum cib_format fmt, int strict, size_t max_record,
+			   int threads)
+{
+	struct source src;
+	struct ingest_opts o;
+
+	ingest_opts_init(&o);
+	o.strict = strict;
+	o.threads = threads;
+	if (max_record)
+		o.max_record = max_record;
+	dataset_init(&f->ds);
+	diag_init(&f->dg, strict);
+	ingest_init(&f->in, &f->ds, &f->dg, &o);
+	assert_int_equal(source_open_mem(&src, "mem.csv", buf, n), CIB_OK);
+	f->err = ingest_source(&f->in, &src, fmt);
+	source_close(&src);
+}
+
 static void fx_mem(struct fx *f, const char *buf, size_t n,
 		   enum cib_format fmt, int strict, size_t max_record)
 {
@@ -572,6 +592,143 @@ static void test_sniff(void **state)
 			 FORMAT_IOARCHIVE_USERS);
 }
 
+
+/* ---- the two-thread reader gives what the one-thread reader gives ---- */
+
+#define BIG_ROWS 40000
+
+static const char big_header[] =
+	"tweetid,userid,user_display_name,user_screen_name,"
+	"user_reported_location,user_profile_description,user_profile_url,"
+	"follower_count,following_count,account_creation_date,"
+	"account_language,tweet_language,tweet_text,tweet_time,"
+	"tweet_client_name,in_reply_to_userid,in_reply_to_tweetid,"
+	"quoted_tweet_tweetid,is_retweet,retweet_userid,retweet_tweetid,"
+	"latitude,longitude,quote_count,reply_count,like_count,"
+	"retweet_count,hashtags,urls,user_mentions,poll_choices\n";
+
+/* Several MB of rows (so several read chunks and batches), a known set of
+ * them bad in known ways, and an unterminated quote at the end. Returns
+ * the buffer; *n_bad gets how many records are bad. */
+static char *big_csv(size_t *len, size_t *n_bad, size_t header_pad)
+{
+	size_t cap = (size_t)BIG_ROWS * 400 + 8192 + header_pad, n = 0;
+	char *b = malloc(cap);
+
+	assert_non_null(b);
+	*n_bad = 0;
+	memcpy(b, big_header, sizeof(big_header) - 2);
+	n = sizeof(big_header) - 2;
+	for (size_t k = 0; k < header_pad; k++)
+		b[n++] = ' '; /* a blank-padded last column name */
+	b[n++] = '\n';
+	for (size_t i = 0; i < BIG_ROWS; i++) {
+		const char *time = i % 997 == 5 ? "2019-13-01 10:00"
+						 : "2019-06-03 09:15";
+		char text[64];
+		int w;
+
+		if (i % 2503 == 7) /* a quoted newline: one record, two lines */
+			snprintf(text, sizeof(text), "\"two\nlines, %zu\"", i);
+		else
+			snprintf(text, sizeof(text), "plain text %zu", i);
+
+		if (i % 1601 == 3) { /* 29 fields */
+			w = snprintf(b + n, cap - n,
+				     "%zu,u%zu,,,,,,,,,,,,,,,,,,,,,,,,,,,\n",
+				     i + 1, i % 50);
+			(*n_bad)++;
+		} else {
+			w = snprintf(b + n, cap - n,
+				     "%zu,u%zu,Name %zu,h%zu,Beijing,bio,,"
+				     "10,20,2019-01-01,en,en,%s,%s,"
+				     "Twitter Web App,,,,false,,,absent,absent,"
+				     "0,0,%zu,0,\"[tag%zu]\",[],[],\n",
+				     i + 1, i % 50, i % 50, i % 50, text, time,
+				     i % 7, i % 13);
+			*n_bad += i % 997 == 5;
+		}
+		assert_true(w > 0 && (size_t)w < cap - n);
+		n += (size_t)w;
+		if (i % 3001 == 11)
+			b[n - 3] = '\0'; /* a NUL inside poll_choices' row */
+		*n_bad += i % 3001 == 11 && i % 1601 != 3;
+	}
+	n += (size_t)snprintf(b + n, cap - n, "%d,u1,\"open quote", 999999);
+	(*n_bad)++;
+	*len = n;
+	return b;
+}
+
+static void assert_same_read(const struct fx *a, const struct fx *b)
+{
+	assert_int_equal(a->err, b->err);
+	assert_string_equal(a->in.errmsg, b->in.errmsg);
+	assert_int_equal(a->ds.post.n, b->ds.post.n);
+	assert_int_equal(a->ds.acc.n, b->ds.acc.n);
+	assert_int_equal(a->ds.strings.n, b->ds.strings.n);
+	for (size_t j = 0; j < a->ds.post.n; j++) {
+		assert_int_equal(a->ds.post.time[j], b->ds.post.time[j]);
+		assert_string_equal(ds_str(&a->ds, a->ds.post.id[j]),
+				    ds_str(&b->ds, b->ds.post.id[j]));
+		assert_string_equal(ds_str(&a->ds, a->ds.post.text[j]),
+				    ds_str(&b->ds, b->ds.post.text[j]));
+	}
+	assert_int_equal(a->dg.n_bad, b->dg.n_bad);
+	assert_int_equal(a->dg.n_kept, b->dg.n_kept);
+	for (size_t i = 0; i < a->dg.n_kept; i++) {
+		assert_int_equal(a->dg.kept[i].line, b->dg.kept[i].line);
+		assert_string_equal(a->dg.kept[i].where, b->dg.kept[i].where);
+		assert_string_equal(a->dg.kept[i].reason, b->dg.kept[i].reason);
+	}
+	if (a->in.n_files && b->in.n_files) {
+		assert_int_equal(a->in.files[0].records, b->in.files[0].records);
+		assert_int_equal(a->in.files[0].bad, b->in.files[0].bad);
+		assert_int_equal(a->in.files[0].posts, b->in.files[0].posts);
+	}
+}
+
+static void test_threads_same(void **state)
+{
+	size_t len, n_bad;
+	char *buf = big_csv(&len, &n_bad, 0);
+	struct fx one, two;
+
+	(void)state;
+	assert_true(len > ((size_t)2 << 20)); /* more than one read chunk */
+	/* lenient: every record, every bad one, in the same order */
+	fx_mem_threads(&one, buf, len, FORMAT_AUTO, 0, 0, 1);
+	fx_mem_threads(&two, buf, len, FORMAT_AUTO, 0, 0, 2);
+	assert_int_equal(one.err, CIB_OK);
+	assert_int_equal(one.dg.n_bad, n_bad);
+	assert_int_equal(one.ds.post.n, BIG_ROWS - (n_bad - 1));
+	assert_int_equal(one.in.files[0].posts, BIG_ROWS - (n_bad - 1));
+	/* the last bad record is the open quote at the end */
+	assert_same_read(&one, &two);
+	fx_close(&one);
+	fx_close(&two);
+	/* strict: both stop at the first bad record (row 6, line 7) */
+	fx_mem_threads(&one, buf, len, FORMAT_AUTO, 1, 0, 1);
+	fx_mem_threads(&two, buf, len, FORMAT_AUTO, 1, 0, 2);
+	assert_int_equal(one.err, CIB_EPARSE);
+	assert_non_null(strstr(one.in.errmsg, "mem.csv:5"));
+	assert_int_equal(one.ds.post.n, 3);
+	assert_same_read(&one, &two);
+	fx_close(&one);
+	fx_close(&two);
+	free(buf);
+	/* a fatal header error is reported the same way */
+	buf = big_csv(&len, &n_bad, 2000);
+	fx_mem_threads(&one, buf, len, FORMAT_AUTO, 0, 1024, 1);
+	fx_mem_threads(&two, buf, len, FORMAT_AUTO, 0, 1024, 2);
+	assert_int_equal(one.err, CIB_ETOOBIG);
+	assert_non_null(strstr(one.in.errmsg, "header row longer"));
+	assert_same_read(&one, &two);
+	fx_close(&one);
+	fx_close(&two);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_users_basic),
 		cmocka_unit_test(test_truncated_prefixes),
 		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_threads_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

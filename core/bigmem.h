@@ -1,0 +1,29 @@
+/* bigmem.h - allocation of the large flat arrays (columns, hash tables,
+ * sort buffers) that grow with the input.
+ *
+ * At tens of millions of rows a column or table spans gigabytes; touched at
+ * random (hash probes, scatter in radix sorts) every access then misses the
+ * TLB with 4 KiB pages. bigmem_* behave exactly like malloc/calloc/realloc
+ * (free() releases them) but, for blocks of BIGMEM_HUGE_MIN bytes or more,
+ * ask the kernel to back the block with transparent huge pages
+ * (madvise(MADV_HUGEPAGE) on Linux; a no-op elsewhere or when THP is off).
+ * The hint never changes what the memory holds. docs/bench.md has the
+ * measured effect.
+ */
+#ifndef CIB_BIGMEM_H
+#define CIB_BIGMEM_H
+
+#include <stddef.h>
+
+/* Smallest block worth a hint (a few huge pages). */
+#define BIGMEM_HUGE_MIN ((size_t)8 << 20)
+
+void *bigmem_malloc(size_t n);
+void *bigmem_calloc(size_t n, size_t size);
+void *bigmem_realloc(void *p, size_t n);
+
+/* The hint alone, for memory allocated elsewhere: covers the whole huge
+ * pages inside p[0..n). */
+void bigmem_hint(void *p, size_t n);
+
+#endif
