@@ -244,14 +244,29 @@ static int is_letter(int32_t cp)
 	       c == UTF8PROC_CATEGORY_LO;
 }
 
+/* isspace() of the "C" locale, which cibscan never leaves (no
+ * setlocale call): inline, without a call per byte. */
+static int is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 size_t langdetect_skip_token(const char *s, size_t i, size_t n,
 			     int keep_hashtags)
 {
 	size_t e = i;
 
-	if (i > 0 && !isspace((unsigned char)s[i - 1]))
+	if (i > 0 && !is_space((unsigned char)s[i - 1]))
 		return 0;
-	while (e < n && !isspace((unsigned char)s[e]))
+	/* every skipped token starts with one of these: most tokens are
+	 * settled without finding their end */
+	switch (s[i]) {
+	case '@': case '#': case 'h': case 'w': case 'R':
+		break;
+	default:
+		return 0;
+	}
+	while (e < n && !is_space((unsigned char)s[e]))
 		e++;
 	if (s[i] == '@' || (s[i] == '#' && !keep_hashtags))
 		return e - i;

@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "core/dataset.h"
 #include "core/postindex.h"
@@ -302,6 +304,193 @@ static void test_account_signals(void **state)
 	done(&f);
 }
 
+/* persona_sort_u64 against qsort, on sizes around the insertion-sort
+ * cut-off and on keys that share bytes (the radix skips those passes). */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t test_rng(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static void test_sort_u64(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 47, 48, 49, 64, 255, 256,
+					1000, 4097, 100000 };
+	static const uint64_t masks[] = { UINT64_MAX, 0xFF, 0xFF00FF0000000000ULL,
+					  7 };
+	uint64_t seed = 42;
+
+	(void)state;
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+		for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
+			size_t n = sizes[si];
+			uint64_t *a = malloc((n + 1) * sizeof(*a));
+			uint64_t *b = malloc((n + 1) * sizeof(*b));
+			uint64_t *tmp = malloc((n + 1) * sizeof(*tmp));
+
+			assert_non_null(a);
+			assert_non_null(b);
+			assert_non_null(tmp);
+			for (size_t i = 0; i < n; i++)
+				a[i] = b[i] = test_rng(&seed) & masks[mi];
+			persona_sort_u64(a, n, tmp);
+			qsort(b, n, sizeof(*b), cmp_u64);
+			for (size_t i = 0; i < n; i++)
+				if (a[i] != b[i])
+					fail_msg("n %zu mask %zu: [%zu] %llu != %llu",
+						 n, mi, i, (unsigned long long)a[i],
+						 (unsigned long long)b[i]);
+			free(a);
+			free(b);
+			free(tmp);
+		}
+}
+
+/* The tokenizer reads ASCII without utf8proc: letters and digits are
+ * the only ASCII code points in categories Lu..Nd, and lower-casing is
+ * +32 on A-Z. Checked here against utf8proc itself. */
+static void test_ascii_categories(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 128; c++) {
+		utf8proc_category_t cat = utf8proc_category(c);
+		int word = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ND;
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9');
+
+		if (word != alnum)
+			fail_msg("code point %d: category %d", c, (int)cat);
+		assert_int_equal(cat == UTF8PROC_CATEGORY_ND, c >= '0' && c <= '9');
+		assert_int_equal(utf8proc_tolower(c),
+				 c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+}
+
+/* The permutation test against a direct version written from the
+ * documented definition: the generator seeded with seed ^ (constant *
+ * (account + 1)), Fisher-Yates with r % b after rejecting r < 2^64 mod b
+ * (plain division, not the library's reciprocal), each draw shuffling the
+ * previous order, the statistic the maximum over tau of the direct LLR
+ * formula (persona_llr_split), and the Besag-Clifford stop. Language only
+ * (use_vocab 0), so the statistic is LLR_lang alone. */
+static double ref_pvalue(const uint32_t *seq, size_t n, uint32_t k,
+			 uint64_t seed, unsigned max_perm, unsigned stop,
+			 unsigned *drawn_out)
+{
+	uint64_t rng = seed ^ 0xD1B54A32D192ED03ULL; /* account 0 */
+	uint32_t perm[64], pseq[64];
+	double obs = 0, thr;
+	unsigned drawn = 0, exceed = 0;
+
+	assert_true(n <= 64);
+	for (size_t t = 1; t < n; t++) {
+		double l = persona_llr_split(seq, n, k, t);
+
+		if (l > obs)
+			obs = l;
+	}
+	thr = obs * (1 - 1e-9) - 1e-9;
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	while (drawn < max_perm) {
+		double best = 0;
+
+		for (size_t i = n - 1; i > 0; i--) {
+			uint64_t b = i + 1, lim = (0 - b) % b, r, x;
+
+			do
+				r = test_rng(&rng);
+			while (r < lim);
+			x = perm[i];
+			perm[i] = perm[r % b];
+			perm[r % b] = (uint32_t)x;
+		}
+		for (size_t i = 0; i < n; i++)
+			pseq[i] = seq[perm[i]];
+		for (size_t t = 1; t < n; t++) {
+			double l = persona_llr_split(pseq, n, k, t);
+
+			if (l > best)
+				best = l;
+		}
+		drawn++;
+		if (best >= thr)
+			exceed++;
+		if (stop && exceed >= stop)
+			break;
+	}
+	*drawn_out = drawn;
+	if (stop && exceed >= stop)
+		return (double)exceed / drawn;
+	return (1.0 + exceed) / (1.0 + drawn);
+}
+
+static void test_pvalue_reference(void **state)
+{
+	static const char *const codes[] = { "en", "fr", "de" };
+	/* a weak switch, a strong one, and noise: p from tiny to large */
+	static const char *const seqs[] = {
+		"00000000001000110111",
+		"0000000000000111111111111",
+		"0120120120120120120120",
+		"0010010010222122",
+	};
+
+	(void)state;
+	for (size_t q = 0; q < sizeof(seqs) / sizeof(seqs[0]); q++) {
+		size_t n = strlen(seqs[q]);
+		uint32_t seq[64];
+		struct fx f;
+
+		dataset_init(&f.ds);
+		for (size_t i = 0; i < n; i++) {
+			seq[i] = (uint32_t)(seqs[q][i] - '0');
+			add(&f.ds, "u", (int)i, 1000 + 60 * (int64_t)i,
+			    codes[seq[i]], NULL);
+		}
+		assert_int_equal(postindex_build(&f.pi, &f.ds), CIB_OK);
+		assert_int_equal(langdetect_init(&f.ld), CIB_OK);
+		for (uint64_t seed = 1; seed <= 12; seed++)
+			for (unsigned stop = 0; stop <= 10; stop += 10) {
+				struct persona_opts o;
+				unsigned drawn;
+				double p;
+
+				persona_opts_init(&o);
+				o.seed = seed;
+				o.use_vocab = 0;
+				o.stop_exceed = stop;
+				o.max_perm = 299;
+				p = ref_pvalue(seq, n, 3, seed, o.max_perm, stop,
+					       &drawn);
+				assert_int_equal(persona_compute_opts(
+							 &f.ds, &f.pi, &f.ld, &o,
+							 &f.r),
+						 CIB_OK);
+				if (f.r.n_perm[0] != drawn ||
+				    fabs(f.r.cp_p[0] - p) > 1e-15)
+					fail_msg("seq %zu seed %llu stop %u: p %g "
+						 "(%u draws), want %g (%u)",
+						 q, (unsigned long long)seed, stop,
+						 f.r.cp_p[0], f.r.n_perm[0], p,
+						 drawn);
+				persona_result_release(&f.r);
+			}
+		memset(&f.r, 0, sizeof(f.r));
+		done(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +502,9 @@ int main(void)
 		cmocka_unit_test(test_dormancy),
 		cmocka_unit_test(test_js),
 		cmocka_unit_test(test_account_signals),
+		cmocka_unit_test(test_sort_u64),
+		cmocka_unit_test(test_ascii_categories),
+		cmocka_unit_test(test_pvalue_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
