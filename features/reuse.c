@@ -3,20 +3,24 @@
  * Pipeline (every step sort-and-scan or linear; nothing pairs all posts):
  *  1. each post's text is normalised (textnorm) and hashed (XXH3-64);
  *     reposts and empty texts have no text of their own;
+ *  3. in the same pass, the first time a thread meets a text hash it
+ *     computes that text's REUSE_K-value MinHash signature (values stored
+ *     as their low 16 bits) when it has at least min_tokens shingles;
  *  2. a radix sort of (hash, post) gives the distinct texts, each with
- *     its lowest post as representative;
- *  3. every distinct text with at least min_tokens shingles gets a
- *     REUSE_K-value MinHash signature (values stored as their low 16 bits);
+ *     its lowest post as representative and that post's signature;
  *  4. for each LSH band the (band key, text) entries are radix-sorted;
  *     equal keys are candidates, checked on the full signature, and those
  *     at or above the threshold are united (union-find over texts);
  *  5. components with two or more posts are the groups; per account and
  *     per group counts come from sorted (account, group) pairs;
- *  6. URLs (entities, or found in the text) are canonicalised, interned
- *     and shared-URL shares computed from sorted (url, account) pairs.
- * Steps 1, 3 and the band sorts run on opts.threads threads over disjoint
- * ranges; the union-find runs on one thread, so the result does not depend
- * on scheduling. Invariant: the result depends only on ds and the options.
+ *  6. URLs (entities, or found in the text) are canonicalised, then
+ *     interned and shared-URL shares computed from sorted (url, account)
+ *     pairs.
+ * Steps 1+3, the bands (built, sorted and scanned opts.threads at a time)
+ * and the URL canonicalisation run on threads over disjoint ranges; the
+ * unions and the interning run on one thread in a fixed order, so the
+ * result does not depend on scheduling. Invariant: the result depends only
+ * on ds and the options.
  */
 #include "reuse.h"
 
@@ -27,6 +31,7 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 
+#include "../core/bigmem.h"
 #include "textnorm.h"
 #include "urlnorm.h"
 
@@ -119,25 +124,32 @@ void reuse_minhash(const uint64_t *sh, size_t n, uint64_t seed,
 	minhash_fam(&h, sh, n, sig);
 }
 
-static unsigned sig_equal(const uint16_t *a, const uint16_t *b)
+/* Equal values among the first k of two signatures. */
+static unsigned sig_equal(const uint16_t *a, const uint16_t *b, int k)
 {
 	unsigned m = 0;
 
-	for (int i = 0; i < REUSE_K; i++)
+	for (int i = 0; i < k; i++)
 		m += a[i] == b[i];
 	return m;
+}
+
+/* The estimate from m equal values out of REUSE_K. */
+static double jaccard_of_equal(unsigned m)
+{
+	/* b-bit MinHash (Li and Koenig 2010): P(equal) = J + (1 - J) c with
+	 * c = 2^-16 for unrelated minima, so J = (P - c) / (1 - c) */
+	const double c = 1.0 / 65536.0;
+	double p = (double)m / REUSE_K;
+	double j = (p - c) / (1.0 - c);
+
+	return j < 0 ? 0 : j;
 }
 
 double reuse_signature_jaccard(const uint16_t a[REUSE_K],
 			       const uint16_t b[REUSE_K])
 {
-	/* b-bit MinHash (Li and Koenig 2010): P(equal) = J + (1 - J) c with
-	 * c = 2^-16 for unrelated minima, so J = (P - c) / (1 - c) */
-	const double c = 1.0 / 65536.0;
-	double p = (double)sig_equal(a, b) / REUSE_K;
-	double j = (p - c) / (1.0 - c);
-
-	return j < 0 ? 0 : j;
+	return jaccard_of_equal(sig_equal(a, b, REUSE_K));
 }
 
 double reuse_lsh_probability(double s, unsigned bands, unsigned rows)
@@ -149,11 +161,46 @@ double reuse_lsh_probability(double s, unsigned bands, unsigned rows)
 	return 1.0 - pow(1.0 - pow(s, (double)rows), (double)bands);
 }
 
-static int cmp_u64_sh(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* Sorts the shingle hashes v[0..n) ascending without qsort's indirect
+ * calls: a few values by insertion; more by one counting pass on their top
+ * bits into tmp (hashes are evenly spread, so buckets hold about one value
+ * each), then an insertion sort back into v that moves values only within
+ * their bucket. Equal values are kept (the caller removes duplicates). */
+#define SORT_TOPBITS 10
 
-	return x < y ? -1 : x > y;
+static void sort_hashes(uint64_t *v, size_t n, uint64_t *tmp)
+{
+	uint32_t cnt[(1u << SORT_TOPBITS) + 1];
+	unsigned bits = 1;
+
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			uint64_t x = v[i];
+			size_t j = i;
+
+			for (; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	while (bits < SORT_TOPBITS && ((size_t)1 << bits) < n)
+		bits++;
+	memset(cnt, 0, (((size_t)1 << bits) + 1) * sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		cnt[(v[i] >> (64 - bits)) + 1]++;
+	for (size_t d = 1; d <= ((size_t)1 << bits); d++)
+		cnt[d] += cnt[d - 1];
+	for (size_t i = 0; i < n; i++)
+		tmp[cnt[v[i] >> (64 - bits)]++] = v[i];
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = tmp[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Shingles of a normalised text for similarity: for space-separated
@@ -163,9 +210,10 @@ static int cmp_u64_sh(const void *a, const void *b)
  * words make their sets overlap and union-find then chains thousands of
  * unrelated posts into one group (docs/features-reuse.md). The word pairs
  * carry order, so chance overlap stays low, while the single words keep a
- * reordered copy near the threshold. Sorted and distinct. */
+ * reordered copy near the threshold. Sorted and distinct; tmp has cap
+ * entries of scratch. */
 static size_t sequence_shingles(const char *norm, size_t n, uint64_t *out,
-				size_t cap)
+				uint64_t *tmp, size_t cap)
 {
 	uint64_t prev = 0, first = 0;
 	size_t k = 0, i = 0, words = 0;
@@ -208,7 +256,7 @@ static size_t sequence_shingles(const char *norm, size_t n, uint64_t *out,
 	if (k > 1) {
 		size_t u = 1;
 
-		qsort(out, k, sizeof(*out), cmp_u64_sh);
+		sort_hashes(out, k, tmp);
 		for (size_t j = 1; j < k; j++)
 			if (out[j] != out[u - 1])
 				out[u++] = out[j];
@@ -222,8 +270,14 @@ size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 {
 	char norm[REUSE_NORM_CAP];
 	size_t len = textnorm_normalise(text, n, norm, sizeof(norm));
+	uint64_t *tmp = malloc((cap ? cap : 1) * sizeof(*tmp));
+	size_t k;
 
-	return sequence_shingles(norm, len, out, cap);
+	if (!tmp)
+		return 0;
+	k = sequence_shingles(norm, len, out, tmp, cap);
+	free(tmp);
+	return k;
 }
 
 /* ---- radix sorts ---------------------------------------------------- */
@@ -307,7 +361,7 @@ static enum cib_err sort_kv(struct kv *a, size_t n)
 	if (n < 2)
 		return CIB_OK;
 	cnt = malloc(RADIX * sizeof(*cnt));
-	tmp = malloc(n * sizeof(*tmp));
+	tmp = bigmem_malloc(n * sizeof(*tmp));
 	if (!cnt || !tmp) {
 		free(cnt);
 		free(tmp);
@@ -367,6 +421,12 @@ static void *job_run(void *p)
 	return NULL;
 }
 
+/* Start of thread t's range when [0, n) is split among nt (t == nt: n). */
+static size_t range_lo(size_t n, unsigned nt, unsigned t)
+{
+	return t >= nt ? n : n / nt * t;
+}
+
 /* Runs fn over [0, n) split into nt contiguous ranges, one per thread;
  * a thread that cannot be created runs in the caller. */
 static void parallel_for(unsigned nt, size_t n,
@@ -384,8 +444,8 @@ static void parallel_for(unsigned nt, size_t n,
 	for (unsigned t = 0; t < nt; t++) {
 		jobs[t].fn = fn;
 		jobs[t].ctx = ctx;
-		jobs[t].lo = n / nt * t;
-		jobs[t].hi = t + 1 == nt ? n : n / nt * (t + 1);
+		jobs[t].lo = range_lo(n, nt, t);
+		jobs[t].hi = range_lo(n, nt, t + 1);
 		jobs[t].t = t;
 	}
 	for (unsigned t = 1; t < nt; t++)
@@ -401,19 +461,34 @@ static void parallel_for(unsigned nt, size_t n,
 
 /* ---- steps 1-3: text hashes and signatures -------------------------- */
 
+/* Each thread keeps the distinct text hashes of its range of posts in an
+ * open-addressing set, with the index of the text's signature in the
+ * thread's own array (or SIG_SHORT). A signature is computed at a hash's
+ * first post in the range, from the normalised text already in hand, so no
+ * text is normalised twice and no representative is fetched at random
+ * later. The lowest post of a text lies in one thread's range and is the
+ * first there, so every distinct text gets its lowest post's signature,
+ * exactly as when the representatives were signed after the sort. */
+#define SIG_SHORT (UINT32_MAX - 1)
+
+struct tslot {
+	uint64_t key; /* text hash */
+	uint32_t val; /* signature index or SIG_SHORT; NONE32: empty */
+};
+
 struct work {
 	const struct dataset *ds;
 	const struct reuse_opts *o;
 	struct hashfam fam;
 	char *norm[16];      /* per thread REUSE_NORM_CAP */
 	uint64_t *shbuf[16]; /* per thread REUSE_MAX_SHINGLES */
-	/* step 1 */
-	uint64_t *hash;  /* per post */
-	uint8_t *has;    /* per post: 1 when it has a text */
-	/* step 3 */
-	const uint32_t *rep; /* per distinct text: representative post */
-	uint16_t *sig;       /* per distinct text: REUSE_K values */
-	uint8_t *signed_;    /* per distinct text */
+	uint64_t *shtmp[16]; /* per thread REUSE_MAX_SHINGLES (sort) */
+	uint64_t *hash;      /* per post */
+	uint32_t *tid;       /* per post: NONE32 (no text), SIG_SHORT, or the
+				text's signature index in its thread's sig */
+	uint16_t *sig[16];   /* per thread: REUSE_K values per signed text */
+	size_t nsig[16], capsig[16];
+	enum cib_err err[16];
 };
 
 static size_t post_norm(const struct work *w, size_t j, char *buf)
@@ -428,61 +503,149 @@ static size_t post_norm(const struct work *w, size_t j, char *buf)
 				  REUSE_NORM_CAP);
 }
 
-static void step_hash(void *ctx, size_t lo, size_t hi, unsigned t)
+static size_t tslot_home(uint64_t key, size_t mask)
 {
-	struct work *w = ctx;
-
-	for (size_t j = lo; j < hi; j++) {
-		size_t len = post_norm(w, j, w->norm[t]);
-
-		w->has[j] = len > 0;
-		w->hash[j] = len ? XXH3_64bits_withSeed(w->norm[t], len,
-							TEXT_SEED)
-				 : 0;
-	}
+	return (size_t)(key ^ key >> 32) & mask;
 }
 
-static void step_sign(void *ctx, size_t lo, size_t hi, unsigned t)
+/* Doubles the set (or creates it with 2^k >= want slots). */
+static enum cib_err tset_grow(struct tslot **set, size_t *mask, size_t want)
+{
+	size_t old = *set ? *mask + 1 : 0, nm = old ? old * 2 : 1024;
+	struct tslot *ns;
+
+	while (nm < want)
+		nm *= 2;
+	ns = bigmem_malloc(nm * sizeof(*ns));
+	if (!ns)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < nm; i++)
+		ns[i].val = NONE32;
+	for (size_t i = 0; i < old; i++) {
+		size_t h;
+
+		if ((*set)[i].val == NONE32)
+			continue;
+		h = tslot_home((*set)[i].key, nm - 1);
+		while (ns[h].val != NONE32)
+			h = (h + 1) & (nm - 1);
+		ns[h] = (*set)[i];
+	}
+	free(*set);
+	*set = ns;
+	*mask = nm - 1;
+	return CIB_OK;
+}
+
+/* The signature value of a new text: its index in sig[t], or SIG_SHORT. */
+static enum cib_err text_sign(struct work *w, unsigned t, size_t len,
+			      uint32_t *val)
+{
+	size_t k = sequence_shingles(w->norm[t], len, w->shbuf[t],
+				     w->shtmp[t], REUSE_MAX_SHINGLES);
+
+	*val = SIG_SHORT;
+	if (k < w->o->min_tokens || k == 0)
+		return CIB_OK;
+	if (w->nsig[t] == w->capsig[t]) {
+		size_t nc = w->capsig[t] ? w->capsig[t] * 2 : 4096;
+		uint16_t *a = bigmem_realloc(w->sig[t],
+					     nc * REUSE_K * sizeof(*a));
+
+		if (!a)
+			return CIB_ENOMEM;
+		w->sig[t] = a;
+		w->capsig[t] = nc;
+	}
+	minhash_fam(&w->fam, w->shbuf[t], k, w->sig[t] + w->nsig[t] * REUSE_K);
+	*val = (uint32_t)w->nsig[t]++;
+	return CIB_OK;
+}
+
+static void step_text(void *ctx, size_t lo, size_t hi, unsigned t)
 {
 	struct work *w = ctx;
+	struct tslot *set = NULL;
+	size_t mask = 0, used = 0;
+	enum cib_err err = tset_grow(&set, &mask, hi - lo);
 
-	for (size_t d = lo; d < hi; d++) {
-		size_t len = post_norm(w, w->rep[d], w->norm[t]);
-		size_t k = sequence_shingles(w->norm[t], len, w->shbuf[t],
-					     REUSE_MAX_SHINGLES);
+	for (size_t j = lo; j < hi && !err; j++) {
+		size_t len = post_norm(w, j, w->norm[t]), h;
+		uint64_t key;
+		uint32_t val;
 
-		w->signed_[d] = k >= w->o->min_tokens && k > 0;
-		if (w->signed_[d])
-			minhash_fam(&w->fam, w->shbuf[t], k,
-				    w->sig + d * REUSE_K);
+		w->hash[j] = 0;
+		w->tid[j] = NONE32;
+		if (!len)
+			continue;
+		key = XXH3_64bits_withSeed(w->norm[t], len, TEXT_SEED);
+		w->hash[j] = key;
+		h = tslot_home(key, mask);
+		while (set[h].val != NONE32 && set[h].key != key)
+			h = (h + 1) & mask;
+		if (set[h].val != NONE32) {
+			w->tid[j] = set[h].val;
+			continue;
+		}
+		if ((err = text_sign(w, t, len, &val)))
+			break;
+		set[h].key = key;
+		set[h].val = val;
+		w->tid[j] = val;
+		if (++used * 2 > mask + 1)
+			err = tset_grow(&set, &mask, 0);
 	}
+	free(set);
+	w->err[t] = err;
 }
 
 /* ---- step 4: LSH ---------------------------------------------------- */
 
+/* A signed text: its distinct-text index and its signature's index. */
+struct sref {
+	uint32_t d, slot;
+};
+
+/* What one band's scan found: verified pairs, to be united afterwards. */
+struct bandscan {
+	uint64_t *pairs; /* (x << 32 | y), distinct-text indices */
+	size_t npairs, cappairs;
+	uint32_t *lp;    /* union-find over one bucket's positions */
+	size_t caplp;
+	size_t n_candidates, n_verified, n_capped;
+	enum cib_err err;
+};
+
 struct bands {
 	const struct reuse_opts *o;
-	const uint16_t *sig;
-	const uint32_t *ids; /* signed texts */
+	const uint16_t *sig;    /* REUSE_K values per signature index */
+	const struct sref *ref; /* signed texts, d ascending */
+	const uint32_t *inv;    /* per signature index: index into ref or
+				   NONE32 (a copy a thread made for itself) */
+	size_t nslots;
+	const uint32_t *parent; /* flat union-find, read-only in a round */
+	unsigned min_equal;     /* equal values needed: the estimate is at
+				   least o->jaccard iff m >= min_equal */
 	size_t n;
 	unsigned idbits;
 	unsigned first; /* band of slot 0 */
 	unsigned nb;    /* bands in this round */
 	uint64_t *ent[16], *tmp[16];
 	size_t *cnt[16];
+	struct bandscan sc[16];
 };
 
-/* Hash of text ids[i]'s rows in `band`: up to four 16-bit rows are packed
- * exactly into 64 bits, then mixed (one bijective mix per four rows), so
- * equal rows give equal keys and the high bits kept in an entry are
- * uniformly spread. */
-static uint64_t band_key(const struct bands *b, size_t i, unsigned band)
+/* Hash of the rows of `band` in signature s: up to four 16-bit rows are
+ * packed exactly into 64 bits, then mixed (one bijective mix per four
+ * rows), so equal rows give equal keys and the high bits kept in an entry
+ * are uniformly spread. */
+static uint64_t band_key(const struct bands *b, const uint16_t *s,
+			 unsigned band)
 {
-	const uint16_t *s = b->sig + (size_t)b->ids[i] * REUSE_K +
-			    band * b->o->rows;
 	uint64_t key = (uint64_t)(band + 1) * UINT64_C(0x9e3779b97f4a7c15);
 	uint64_t acc = 0;
 
+	s += band * b->o->rows;
 	for (unsigned r = 0; r < b->o->rows; r++) {
 		acc = acc << 16 | s[r];
 		if ((r & 3) == 3 || r + 1 == b->o->rows) {
@@ -493,29 +656,16 @@ static uint64_t band_key(const struct bands *b, size_t i, unsigned band)
 	return key;
 }
 
-/* Entry: high (64 - idbits) bits of the band key, then the index into
- * ids; sorting groups equal keys with ids ascending. */
+/* Entry: high (64 - idbits) bits of text i's band key, then i (the index
+ * into ref); sorting groups equal keys with i ascending. */
 static uint64_t band_entry(const struct bands *b, size_t i, unsigned band)
 {
-	uint64_t key = band_key(b, i, band);
+	uint64_t key = band_key(b, b->sig + (size_t)b->ref[i].slot * REUSE_K,
+				band);
 
 	return b->idbits >= 64 ? i : (key >> b->idbits << b->idbits) | i;
 }
 
-static void band_build(void *ctx, size_t lo, size_t hi, unsigned t)
-{
-	struct bands *b = ctx;
-
-	(void)t;
-	for (size_t slot = lo; slot < hi; slot++) {
-		unsigned band = b->first + (unsigned)slot;
-		uint64_t *e = b->ent[slot];
-
-		for (size_t i = 0; i < b->n; i++)
-			e[i] = band_entry(b, i, band);
-		rsort_u64(e, b->tmp[slot], b->cnt[slot], b->n, 64);
-	}
-}
 static uint32_t uf_find(uint32_t *p, uint32_t x)
 {
 	while (p[x] != x) {
@@ -525,7 +675,8 @@ static uint32_t uf_find(uint32_t *p, uint32_t x)
 	return x;
 }
 
-/* Unites by keeping the smaller index as root: deterministic. */
+/* Unites by keeping the smaller index as root: deterministic, and every
+ * parent index is at most its child's (which uf_flatten relies on). */
 static void uf_union(uint32_t *p, uint32_t a, uint32_t b)
 {
 	a = uf_find(p, a);
@@ -536,20 +687,85 @@ static void uf_union(uint32_t *p, uint32_t a, uint32_t b)
 		p[a] = b;
 }
 
-static void band_check(struct reuse_result *r, const struct bands *b,
-		       uint32_t *parent, uint32_t ia, uint32_t ib)
+/* Points every element at its root in one ascending pass. */
+static void uf_flatten(uint32_t *p, size_t n)
 {
-	uint32_t x = b->ids[ia], y = b->ids[ib];
+	for (size_t x = 0; x < n; x++)
+		p[x] = p[p[x]];
+}
 
-	if (uf_find(parent, x) == uf_find(parent, y))
-		return;
-	r->stats.n_candidates++;
-	if (reuse_signature_jaccard(b->sig + (size_t)x * REUSE_K,
-				    b->sig + (size_t)y * REUSE_K) >=
-	    b->o->jaccard) {
-		r->stats.n_verified++;
-		uf_union(parent, x, y);
+static enum cib_err scan_push(struct bandscan *sc, uint32_t x, uint32_t y)
+{
+	if (sc->npairs == sc->cappairs) {
+		size_t nc = sc->cappairs ? sc->cappairs * 2 : 4096;
+		uint64_t *a = realloc(sc->pairs, nc * sizeof(*a));
+
+		if (!a)
+			return CIB_ENOMEM;
+		sc->pairs = a;
+		sc->cappairs = nc;
 	}
+	sc->pairs[sc->npairs++] = (uint64_t)x << 32 | y;
+	return CIB_OK;
+}
+
+/* Checks the pairs of one bucket e[0..m): all pairs when m <= cap + 1,
+ * otherwise each entry with the next cap ones. A pair is skipped when its
+ * texts were already joined before this round (the flat parent) or by
+ * pairs verified earlier in this bucket (lp); which pairs are skipped
+ * never changes the components, only the work. */
+static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
+				 const uint64_t *e, size_t m, uint64_t idmask)
+{
+	size_t cap = b->o->bucket_cap;
+	uint32_t *lp;
+
+	if (m > sc->caplp) {
+		lp = realloc(sc->lp, m * sizeof(*lp));
+		if (!lp)
+			return CIB_ENOMEM;
+		sc->lp = lp;
+		sc->caplp = m;
+	}
+	lp = sc->lp;
+	for (size_t k = 0; k < m; k++)
+		lp[k] = (uint32_t)k;
+	for (size_t x = 0; x < m; x++) {
+		struct sref rx = b->ref[e[x] & idmask];
+		uint32_t px = b->parent[rx.d];
+		const uint16_t *sx = b->sig + (size_t)rx.slot * REUSE_K;
+
+		for (size_t y = x + 1; y < m && y <= x + cap; y++) {
+			struct sref ry = b->ref[e[y] & idmask];
+			const uint16_t *sy;
+			uint32_t lx, ly;
+			unsigned eq;
+			enum cib_err err;
+
+			if (b->parent[ry.d] == px)
+				continue;
+			lx = uf_find(lp, (uint32_t)x);
+			ly = uf_find(lp, (uint32_t)y);
+			if (lx == ly)
+				continue;
+			sc->n_candidates++;
+			/* most candidates fail: decide on the first half
+			 * (one cache line) when the second cannot help */
+			sy = b->sig + (size_t)ry.slot * REUSE_K;
+			eq = sig_equal(sx, sy, REUSE_K / 2);
+			if (eq + REUSE_K / 2 < b->min_equal)
+				continue;
+			eq += sig_equal(sx + REUSE_K / 2, sy + REUSE_K / 2,
+				       REUSE_K / 2);
+			if (eq < b->min_equal)
+				continue;
+			sc->n_verified++;
+			lp[ly > lx ? ly : lx] = lx < ly ? lx : ly;
+			if ((err = scan_push(sc, rx.d, ry.d)))
+				return err;
+		}
+	}
+	return CIB_OK;
 }
 
 static int cmp_u64_asc(const void *a, const void *b)
@@ -566,25 +782,45 @@ static int cmp_u64_asc(const void *a, const void *b)
  * more rows), up to SPLIT_DEPTH times; what is still too large is scanned
  * with a sliding window of bucket_cap. */
 #define SPLIT_DEPTH 3
+#define PF_AHEAD 32
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
-static enum cib_err band_scan(struct reuse_result *r, const struct bands *b,
+static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 			      const uint64_t *e, size_t n, unsigned band,
-			      unsigned depth, uint32_t *parent)
+			      unsigned depth)
 {
 	uint64_t idmask = b->idbits >= 64 ? ~UINT64_C(0)
 					   : (UINT64_C(1) << b->idbits) - 1;
 	size_t cap = b->o->bucket_cap;
-	size_t i = 0;
+	size_t i = 0, pf1 = 0, pf2 = 0;
 
 	while (i < n) {
 		size_t end = i + 1;
+		enum cib_err err;
 
 		while (end < n && (e[end] & ~idmask) == (e[i] & ~idmask))
 			end++;
+		/* the texts a bucket checks are scattered: fetch the refs of
+		 * entries PF_AHEAD ahead, and their parents and signatures
+		 * half as far ahead (a hint only: no effect on results) */
+		for (; pf1 < n && pf1 < end + PF_AHEAD; pf1++)
+			if (pf1 + 1 < n && (e[pf1] ^ e[pf1 + 1]) <= idmask)
+				PREFETCH(&b->ref[e[pf1] & idmask]);
+		for (; pf2 < n && pf2 < end + PF_AHEAD / 2; pf2++) {
+			if (pf2 > 0 && (e[pf2] ^ e[pf2 - 1]) > idmask &&
+			    (pf2 + 1 >= n || (e[pf2] ^ e[pf2 + 1]) > idmask))
+				continue; /* alone in its bucket */
+			struct sref rf = b->ref[e[pf2] & idmask];
+			PREFETCH(&b->parent[rf.d]);
+			PREFETCH(b->sig + (size_t)rf.slot * REUSE_K);
+		}
 		if (end - i > cap + 1 && depth < SPLIT_DEPTH && b->o->bands > 1) {
 			unsigned nb = (band + 1) % b->o->bands;
 			uint64_t *sub = malloc((end - i) * sizeof(*sub));
-			enum cib_err err;
 
 			if (!sub)
 				return CIB_ENOMEM;
@@ -592,8 +828,7 @@ static enum cib_err band_scan(struct reuse_result *r, const struct bands *b,
 				sub[k - i] = band_entry(b, (size_t)(e[k] & idmask),
 							nb);
 			qsort(sub, end - i, sizeof(*sub), cmp_u64_asc);
-			err = band_scan(r, b, sub, end - i, nb, depth + 1,
-					parent);
+			err = band_scan(b, sc, sub, end - i, nb, depth + 1);
 			free(sub);
 			if (err)
 				return err;
@@ -601,76 +836,131 @@ static enum cib_err band_scan(struct reuse_result *r, const struct bands *b,
 			continue;
 		}
 		if (end - i > cap + 1)
-			r->stats.n_capped_buckets++;
-		/* all pairs when the bucket holds at most cap + 1 entries,
-		 * otherwise each entry with the next cap ones */
-		for (size_t x = i; x < end; x++)
-			for (size_t y = x + 1; y < end && y <= x + cap; y++)
-				band_check(r, b, parent,
-					   (uint32_t)(e[x] & idmask),
-					   (uint32_t)(e[y] & idmask));
+			sc->n_capped++;
+		if (end - i > 1 &&
+		    (err = bucket_check(b, sc, e + i, end - i, idmask)))
+			return err;
 		i = end;
 	}
 	return CIB_OK;
 }
 
+/* One round: each slot builds, sorts and scans one band. Entries are made
+ * in signature order (sequential reads of the signatures); the sort over
+ * all 64 bits gives the same order as building them in ref order. */
+static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
+{
+	struct bands *b = ctx;
+
+	(void)t;
+	for (size_t slot = lo; slot < hi; slot++) {
+		unsigned band = b->first + (unsigned)slot;
+		uint64_t *e = b->ent[slot];
+		size_t k = 0;
+
+		for (size_t s = 0; s < b->nslots; s++) {
+			uint32_t i = b->inv[s];
+			uint64_t key;
+
+			if (i == NONE32)
+				continue;
+			key = band_key(b, b->sig + s * REUSE_K, band);
+			e[k++] = b->idbits >= 64 ? i
+				 : (key >> b->idbits << b->idbits) | i;
+		}
+		rsort_u64(e, b->tmp[slot], b->cnt[slot], b->n, 64);
+		b->sc[slot].err = band_scan(b, &b->sc[slot], e, b->n, band, 0);
+	}
+}
+
+/* Bands are built and scanned nt at a time in parallel against the
+ * components as they stood before the round; the verified pairs are then
+ * united on one thread. Components do not depend on the order of unions,
+ * so the groups do not depend on scheduling. */
 static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
-			const uint16_t *sig, const uint8_t *signed_,
-			size_t nd, uint32_t *parent, unsigned nt)
+			const uint16_t *sig, size_t nslots,
+			const uint32_t *dslot, size_t nd, uint32_t *parent,
+			unsigned nt)
 {
 	struct bands b;
-	uint32_t *ids = NULL;
+	struct sref *ref = NULL;
+	uint32_t *inv = NULL;
 	size_t n = 0;
 	enum cib_err err = CIB_ENOMEM;
 	unsigned slots = nt < o->bands ? nt : o->bands;
 
 	memset(&b, 0, sizeof(b));
 	for (size_t d = 0; d < nd; d++)
-		n += signed_[d];
+		n += dslot[d] != NONE32;
 	if (n < 2)
 		return CIB_OK;
-	ids = malloc(n * sizeof(*ids));
-	if (!ids)
+	ref = bigmem_malloc(n * sizeof(*ref));
+	inv = bigmem_malloc((nslots ? nslots : 1) * sizeof(*inv));
+	if (!ref || !inv)
 		goto out;
+	for (size_t s = 0; s < nslots; s++)
+		inv[s] = NONE32;
 	n = 0;
 	for (size_t d = 0; d < nd; d++)
-		if (signed_[d])
-			ids[n++] = (uint32_t)d;
+		if (dslot[d] != NONE32) {
+			ref[n].d = (uint32_t)d;
+			ref[n].slot = dslot[d];
+			inv[dslot[d]] = (uint32_t)n++;
+		}
 	b.o = o;
 	b.sig = sig;
-	b.ids = ids;
+	b.ref = ref;
+	b.inv = inv;
+	b.nslots = nslots;
+	b.parent = parent;
+	b.min_equal = 0;
+	while (b.min_equal <= REUSE_K &&
+	       jaccard_of_equal(b.min_equal) < o->jaccard)
+		b.min_equal++;
 	b.n = n;
 	b.idbits = 1;
 	while (b.idbits < 64 && (UINT64_C(1) << b.idbits) < n)
 		b.idbits++;
 	for (unsigned s = 0; s < slots; s++) {
-		b.ent[s] = malloc(n * sizeof(uint64_t));
-		b.tmp[s] = malloc(n * sizeof(uint64_t));
+		b.ent[s] = bigmem_malloc(n * sizeof(uint64_t));
+		b.tmp[s] = bigmem_malloc(n * sizeof(uint64_t));
 		b.cnt[s] = malloc(RADIX * sizeof(size_t));
 		if (!b.ent[s] || !b.tmp[s] || !b.cnt[s])
 			goto out;
 	}
 	err = CIB_OK;
-	for (unsigned first = 0; first < o->bands; first += slots) {
+	for (unsigned first = 0; first < o->bands && !err; first += slots) {
 		b.first = first;
 		b.nb = o->bands - first < slots ? o->bands - first : slots;
-		parallel_for(b.nb, b.nb, band_build, &b);
-		for (unsigned s = 0; s < b.nb && !err; s++)
-			err = band_scan(r, &b, b.ent[s], n, first + s, 0,
-					parent);
-		if (err)
-			goto out;
+		parallel_for(b.nb, b.nb, band_round, &b);
+		for (unsigned s = 0; s < b.nb; s++) {
+			struct bandscan *sc = &b.sc[s];
+
+			if (sc->err && !err)
+				err = sc->err;
+			for (size_t k = 0; k < sc->npairs; k++)
+				uf_union(parent, (uint32_t)(sc->pairs[k] >> 32),
+					 (uint32_t)sc->pairs[k]);
+			r->stats.n_candidates += sc->n_candidates;
+			r->stats.n_verified += sc->n_verified;
+			r->stats.n_capped_buckets += sc->n_capped;
+			sc->npairs = sc->n_candidates = sc->n_verified =
+				sc->n_capped = 0;
+		}
+		uf_flatten(parent, nd);
 	}
 out:
 	for (unsigned s = 0; s < 16; s++) {
 		free(b.ent[s]);
 		free(b.tmp[s]);
 		free(b.cnt[s]);
+		free(b.sc[s].pairs);
+		free(b.sc[s].lp);
 	}
-	free(ids);
+	free(ref);
+	free(inv);
 	return err;
 }
-
 /* ---- step 5: groups and per-account text shares ---------------------- */
 
 static int cmp_u64(const void *a, const void *b)
@@ -846,72 +1136,95 @@ static enum cib_err shared_share(uint64_t *v, size_t n, size_t na,
 
 /* ---- step 6: URLs ---------------------------------------------------- */
 
-struct urlacc {
-	size_t n, cap;
-	size_t bad, dropped;
+/* URLs are found and canonicalised on nt threads, each over its range of
+ * posts, into a list of what each post keeps: a canonical URL and its
+ * domain, in the post's order, without repeats, at most REUSE_MAX_URLS.
+ * Interning then runs on one thread in post order, so string ids are the
+ * same as when everything ran on one thread. */
+struct urlkeep {
+	uint64_t off; /* canonical URL then domain, in the thread's bytes */
+	uint32_t post;
+	uint16_t cl, dl;
 };
 
-static enum cib_err url_add(struct dataset *ds, struct reuse_result *r,
-			    struct urlacc *ua, size_t post_start,
-			    const char *s, size_t len)
+struct urlpart {
+	struct urlkeep *keep;
+	size_t n, cap;
+	char *bytes;
+	size_t nbytes, capbytes;
+	size_t bad, dropped;
+	enum cib_err err;
+};
+
+struct urlwork {
+	const struct dataset *ds;
+	struct urlpart part[16];
+};
+
+static enum cib_err url_add(struct urlpart *u, size_t post_start,
+			    uint32_t post, const char *s, size_t len)
 {
 	char canon[URLNORM_MAX + 1], dom[300];
 	size_t cl, dl;
-	uint32_t cid, did;
-	enum cib_err err;
 
-	if (ua->n - post_start >= REUSE_MAX_URLS) {
-		ua->dropped++; /* also bounds the per-post duplicate scan */
+	if (u->n - post_start >= REUSE_MAX_URLS) {
+		u->dropped++; /* also bounds the per-post duplicate scan */
 		return CIB_OK;
 	}
 	cl = urlnorm_canonical(s, len, canon, sizeof(canon));
 	if (cl == 0) {
-		ua->bad++;
+		u->bad++;
 		return CIB_OK;
 	}
-	dl = urlnorm_domain(canon, cl, dom, sizeof(dom));
-	err = strpool_intern(&ds->strings, canon, cl, &cid);
-	if (err)
-		return err;
-	for (size_t k = post_start; k < ua->n; k++)
-		if (r->url_str[k] == cid)
+	for (size_t k = post_start; k < u->n; k++)
+		if (u->keep[k].cl == cl &&
+		    memcmp(u->bytes + u->keep[k].off, canon, cl) == 0)
 			return CIB_OK;
-	did = STR_NONE;
-	if (dl > 0 && (err = strpool_intern(&ds->strings, dom, dl, &did)))
-		return err;
-	if (ua->n == ua->cap) {
-		size_t nc = ua->cap ? ua->cap * 2 : 1024;
-		uint32_t *a = realloc(r->url_str, nc * sizeof(*a));
+	dl = urlnorm_domain(canon, cl, dom, sizeof(dom));
+	if (u->n == u->cap) {
+		size_t nc = u->cap ? u->cap * 2 : 1024;
+		struct urlkeep *a = realloc(u->keep, nc * sizeof(*a));
 
 		if (!a)
 			return CIB_ENOMEM;
-		r->url_str = a;
-		a = realloc(r->url_domain, nc * sizeof(*a));
+		u->keep = a;
+		u->cap = nc;
+	}
+	if (u->nbytes + cl + dl > u->capbytes) {
+		size_t nc = u->capbytes ? u->capbytes * 2 : 65536;
+		char *a;
+
+		while (nc < u->nbytes + cl + dl)
+			nc *= 2;
+		a = realloc(u->bytes, nc);
 		if (!a)
 			return CIB_ENOMEM;
-		r->url_domain = a;
-		ua->cap = nc;
+		u->bytes = a;
+		u->capbytes = nc;
 	}
-	r->url_str[ua->n] = cid;
-	r->url_domain[ua->n] = did;
-	ua->n++;
+	u->keep[u->n].off = u->nbytes;
+	u->keep[u->n].post = post;
+	u->keep[u->n].cl = (uint16_t)cl;
+	u->keep[u->n].dl = (uint16_t)dl;
+	u->n++;
+	memcpy(u->bytes + u->nbytes, canon, cl);
+	memcpy(u->bytes + u->nbytes + cl, dom, dl);
+	u->nbytes += cl + dl;
 	return CIB_OK;
 }
 
-static enum cib_err urls(struct dataset *ds, struct reuse_result *r)
+/* A post's URLs are its URL entities, or when it has none the URLs found
+ * in its text. */
+static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 {
-	size_t n = ds->post.n, na = ds->acc.n, m = 0;
-	struct urlacc ua = { 0, 0, 0, 0 };
-	uint64_t *v = NULL;
+	struct urlwork *w = ctx;
+	const struct dataset *ds = w->ds;
+	struct urlpart *u = &w->part[t];
 	enum cib_err err = CIB_OK;
 
-	r->url_off = malloc((n + 1) * sizeof(*r->url_off));
-	if (!r->url_off)
-		return CIB_ENOMEM;
-	for (size_t j = 0; j < n && !err; j++) {
-		size_t start = ua.n, found = 0;
+	for (size_t j = lo; j < hi && !err; j++) {
+		size_t start = u->n, found = 0;
 
-		r->url_off[j] = start;
 		if (ds->post.ent_off)
 			for (uint64_t k = ds->post.ent_off[j];
 			     k < ds->post.ent_off[j + 1] && !err; k++) {
@@ -920,26 +1233,86 @@ static enum cib_err urls(struct dataset *ds, struct reuse_result *r)
 				if (ds->ent.type[k] != ENT_URL)
 					continue;
 				found++;
-				err = url_add(ds, r, &ua, start,
+				err = url_add(u, start, (uint32_t)j,
 					      strpool_get(&ds->strings, sid),
 					      strpool_len(&ds->strings, sid));
 			}
 		if (!found && ds->post.text[j] != STR_NONE) {
-			const char *t = strpool_get(&ds->strings,
+			const char *s = strpool_get(&ds->strings,
 						    ds->post.text[j]);
 			size_t tl = strpool_len(&ds->strings, ds->post.text[j]);
 			size_t off = 0, len;
 
-			while (!err && urlnorm_next(t, tl, &off, &len)) {
-				err = url_add(ds, r, &ua, start, t + off, len);
+			while (!err && urlnorm_next(s, tl, &off, &len)) {
+				err = url_add(u, start, (uint32_t)j, s + off,
+					      len);
 				off += len;
 			}
 		}
 	}
-	r->url_off[n] = ua.n;
-	r->stats.n_url_refs = ua.n;
-	r->stats.n_bad_urls = ua.bad;
-	r->stats.n_urls_dropped = ua.dropped;
+	u->err = err;
+}
+
+static enum cib_err urls(struct dataset *ds, struct reuse_result *r,
+			 unsigned nt)
+{
+	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0;
+	struct urlwork w;
+	uint64_t *v = NULL;
+	enum cib_err err = CIB_OK;
+
+	memset(&w, 0, sizeof(w));
+	w.ds = ds;
+	r->url_off = malloc((n + 1) * sizeof(*r->url_off));
+	if (!r->url_off)
+		return CIB_ENOMEM;
+	parallel_for(nt, n, step_urls, &w);
+	for (unsigned t = 0; t < nt; t++) {
+		if (w.part[t].err && !err)
+			err = w.part[t].err;
+		nref += w.part[t].n;
+		r->stats.n_bad_urls += w.part[t].bad;
+		r->stats.n_urls_dropped += w.part[t].dropped;
+	}
+	if (!err) {
+		r->url_str = malloc((nref ? nref : 1) * sizeof(*r->url_str));
+		r->url_domain = malloc((nref ? nref : 1) *
+				       sizeof(*r->url_domain));
+		if (!r->url_str || !r->url_domain)
+			err = CIB_ENOMEM;
+	}
+	/* intern in post order: the threads' lists follow each other */
+	if (!err) {
+		size_t k = 0, j = 0;
+
+		for (unsigned t = 0; t < nt && !err; t++) {
+			const struct urlpart *u = &w.part[t];
+
+			for (size_t i = 0; i < u->n && !err; i++) {
+				const struct urlkeep *uk = &u->keep[i];
+				const char *c = u->bytes + uk->off;
+				uint32_t cid, did = STR_NONE;
+
+				while (j <= uk->post)
+					r->url_off[j++] = k;
+				err = strpool_intern(&ds->strings, c, uk->cl,
+						     &cid);
+				if (!err && uk->dl > 0)
+					err = strpool_intern(&ds->strings,
+							     c + uk->cl, uk->dl,
+							     &did);
+				r->url_str[k] = cid;
+				r->url_domain[k++] = did;
+			}
+		}
+		while (j <= n)
+			r->url_off[j++] = k;
+	}
+	for (unsigned t = 0; t < 16; t++) {
+		free(w.part[t].keep);
+		free(w.part[t].bytes);
+	}
+	r->stats.n_url_refs = nref;
 	if (err)
 		return err;
 	/* shares, over non-repost posts */
@@ -1149,10 +1522,11 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r)
 {
 	struct work w;
-	size_t n, na, nt_texts = 0, nd = 0;
+	size_t n, na, nt_texts = 0, nd = 0, nsig = 0, off;
 	unsigned nt;
 	struct kv *kv = NULL;
-	uint32_t *tid = NULL, *rep = NULL, *parent = NULL;
+	uint32_t *dslot = NULL, *parent = NULL;
+	uint16_t *sig = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	memset(r, 0, sizeof(*r));
@@ -1168,38 +1542,68 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 	nt = o->threads ? o->threads : 2;
 	w.ds = ds;
 	w.o = o;
+	hashfam_init(&w.fam, o->seed);
 	for (unsigned t = 0; t < nt; t++) {
 		w.norm[t] = malloc(REUSE_NORM_CAP);
 		w.shbuf[t] = malloc(REUSE_MAX_SHINGLES * sizeof(uint64_t));
-		if (!w.norm[t] || !w.shbuf[t])
+		w.shtmp[t] = malloc(REUSE_MAX_SHINGLES * sizeof(uint64_t));
+		if (!w.norm[t] || !w.shbuf[t] || !w.shtmp[t])
 			goto out;
 	}
 	r->post_group = malloc((n ? n : 1) * sizeof(*r->post_group));
-	w.hash = malloc((n ? n : 1) * sizeof(*w.hash));
-	w.has = malloc(n ? n : 1);
-	tid = malloc((n ? n : 1) * sizeof(*tid));
-	if (!r->post_group || !w.hash || !w.has || !tid)
+	w.hash = bigmem_malloc((n ? n : 1) * sizeof(*w.hash));
+	w.tid = bigmem_malloc((n ? n : 1) * sizeof(*w.tid));
+	if (!r->post_group || !w.hash || !w.tid)
 		goto out;
 	if ((err = alloc_accounts(r, na)))
 		goto out;
-	err = CIB_ENOMEM;
 
-	/* 1-2: exact duplicates */
-	parallel_for(nt, n, step_hash, &w);
+	/* 1 and 3: normalised text hashes, and a signature per distinct text
+	 * of each thread's range; then one signature array, indices made
+	 * global (thread t's start at the sum of the earlier counts) */
+	parallel_for(nt, n, step_text, &w);
+	for (unsigned t = 0; t < nt; t++) {
+		if (w.err[t] && !err)
+			err = w.err[t];
+		nsig += w.nsig[t];
+	}
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	sig = bigmem_realloc(w.sig[0], (nsig ? nsig : 1) * REUSE_K *
+					       sizeof(*sig));
+	if (!sig)
+		goto out;
+	w.sig[0] = NULL;
+	off = w.nsig[0];
+	for (unsigned t = 1; t < nt; t++) {
+		size_t lo = range_lo(n, nt, t), hi = range_lo(n, nt, t + 1);
+
+		if (w.nsig[t])
+			memcpy(sig + off * REUSE_K, w.sig[t],
+			       w.nsig[t] * REUSE_K * sizeof(*sig));
+		free(w.sig[t]);
+		w.sig[t] = NULL;
+		for (size_t j = lo; j < hi; j++)
+			if (w.tid[j] < SIG_SHORT)
+				w.tid[j] += (uint32_t)off;
+		off += w.nsig[t];
+	}
+
+	/* 2: distinct texts in hash order, each with its lowest post's
+	 * signature (the sort is stable) */
 	for (size_t j = 0; j < n; j++)
-		nt_texts += w.has[j];
+		nt_texts += w.tid[j] != NONE32;
 	r->stats.n_texts = nt_texts;
-	kv = malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
+	kv = bigmem_malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
 	if (!kv)
 		goto out;
 	nt_texts = 0;
-	for (size_t j = 0; j < n; j++) {
-		tid[j] = NONE32;
-		if (w.has[j]) {
+	for (size_t j = 0; j < n; j++)
+		if (w.tid[j] != NONE32) {
 			kv[nt_texts].k = w.hash[j];
 			kv[nt_texts++].v = (uint32_t)j;
 		}
-	}
 	free(w.hash);
 	w.hash = NULL;
 	if ((err = sort_kv(kv, nt_texts)))
@@ -1207,56 +1611,50 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 	err = CIB_ENOMEM;
 	for (size_t i = 0; i < nt_texts; i++)
 		nd += i == 0 || kv[i].k != kv[i - 1].k;
-	rep = malloc((nd ? nd : 1) * sizeof(*rep));
-	parent = malloc((nd ? nd : 1) * sizeof(*parent));
-	if (!rep || !parent)
+	dslot = malloc((nd ? nd : 1) * sizeof(*dslot));
+	parent = bigmem_malloc((nd ? nd : 1) * sizeof(*parent));
+	if (!dslot || !parent)
 		goto out;
 	nd = 0;
 	for (size_t i = 0; i < nt_texts; i++) {
-		if (i == 0 || kv[i].k != kv[i - 1].k)
-			rep[nd++] = kv[i].v; /* lowest post: the sort is stable */
-		tid[kv[i].v] = (uint32_t)(nd - 1);
+		uint32_t j = kv[i].v;
+
+		if (i == 0 || kv[i].k != kv[i - 1].k) {
+			uint32_t v = w.tid[j]; /* j is the lowest post */
+
+			parent[nd] = (uint32_t)nd;
+			dslot[nd++] = v == SIG_SHORT ? NONE32 : v;
+			r->stats.n_signed += v != SIG_SHORT;
+		}
+		w.tid[j] = (uint32_t)(nd - 1);
 	}
 	free(kv);
 	kv = NULL;
 	r->stats.n_distinct = nd;
-
-	/* 3: signatures */
-	w.rep = rep;
-	w.sig = malloc((nd ? nd : 1) * REUSE_K * sizeof(uint16_t));
-	w.signed_ = malloc(nd ? nd : 1);
-	if (!w.sig || !w.signed_)
-		goto out;
-	hashfam_init(&w.fam, o->seed);
-	parallel_for(nt, nd, step_sign, &w);
-	for (size_t d = 0; d < nd; d++) {
-		parent[d] = (uint32_t)d;
-		r->stats.n_signed += w.signed_[d];
-	}
 	r->stats.n_short = nd - r->stats.n_signed;
 
 	/* 4: near duplicates */
-	if ((err = lsh(r, o, w.sig, w.signed_, nd, parent, nt)))
+	if ((err = lsh(r, o, sig, nsig, dslot, nd, parent, nt)))
 		goto out;
-	free(w.sig);
-	w.sig = NULL;
+	free(sig);
+	sig = NULL;
 
 	/* 5-6 */
-	if ((err = groups(ds, r, tid, parent, nd, mix64(o->seed))))
+	if ((err = groups(ds, r, w.tid, parent, nd, mix64(o->seed))))
 		goto out;
-	err = urls(ds, r);
+	err = urls(ds, r, nt);
 out:
 	for (unsigned t = 0; t < 16; t++) {
 		free(w.norm[t]);
 		free(w.shbuf[t]);
+		free(w.shtmp[t]);
+		free(w.sig[t]);
 	}
 	free(w.hash);
-	free(w.has);
-	free(w.sig);
-	free(w.signed_);
+	free(w.tid);
 	free(kv);
-	free(tid);
-	free(rep);
+	free(sig);
+	free(dslot);
 	free(parent);
 	if (err)
 		reuse_result_release(r);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "core/dataset.h"
 #include "features/reuse.h"
@@ -463,6 +464,177 @@ static void test_empty(void **state)
 	dataset_release(&ds);
 }
 
+/* ---- shingles and LSH against independent computations --------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* reuse.c's shingle seed, restated: shingles are XXH3 of each word and
+ * of each pair of consecutive word hashes. */
+#define SHINGLE_SEED UINT64_C(0x9e3779b97f4a7c15)
+
+/* Texts of 1..400 words from a vocabulary of 60 (so words and word pairs
+ * repeat): the shingles must be the sorted distinct hashes computed here
+ * with qsort, for every length (insertion and bucket paths of the sort). */
+static void test_shingles_sorted_distinct(void **state)
+{
+	static char text[4000];
+	static uint64_t want[1024], got[1024];
+	uint64_t s = 11;
+
+	(void)state;
+	for (int nw = 1; nw <= 400; nw += (nw < 40 ? 1 : 7)) {
+		size_t len = 0, nwant = 0, u = 0, k;
+		uint64_t prev = 0;
+
+		for (int w = 0; w < nw; w++) {
+			char word[16];
+			int wl = snprintf(word, sizeof(word), "w%u",
+					  (unsigned)(rng_next(&s) % 60));
+			uint64_t h = XXH3_64bits_withSeed(word, (size_t)wl,
+							  SHINGLE_SEED);
+
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"%s%s", w ? " " : "", word);
+			want[nwant++] = h;
+			if (w > 0) {
+				uint64_t pair[2] = { prev, h };
+
+				want[nwant++] = XXH3_64bits_withSeed(
+					pair, sizeof(pair), SHINGLE_SEED);
+			}
+			prev = h;
+		}
+		qsort(want, nwant, sizeof(*want), cmp_u64);
+		for (size_t i = 0; i < nwant; i++)
+			if (u == 0 || want[i] != want[u - 1])
+				want[u++] = want[i];
+		k = reuse_text_shingles(text, len, got, 1024);
+		assert_int_equal(k, u);
+		assert_memory_equal(got, want, u * sizeof(*got));
+	}
+}
+
+static uint32_t ref_find(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x)
+		x = p[x] = p[p[x]];
+	return x;
+}
+
+static void ref_union(uint32_t *p, uint32_t a, uint32_t b)
+{
+	a = ref_find(p, a);
+	b = ref_find(p, b);
+	if (a != b)
+		p[a > b ? a : b] = a < b ? a : b;
+}
+
+/* 40 templates of 14 words, each posted 15 times with 0-5 words
+ * substituted (so pairs fall on both sides of the threshold), some
+ * verbatim copies and short texts. Reference, computed here by brute
+ * force over all pairs of posts: same text, or both with >= min_tokens
+ * shingles, equal on all rows of some band and an estimate >= jaccard.
+ * Buckets stay below the cap, so reuse_compute must find exactly these
+ * components, whatever the number of threads. */
+static void test_lsh_matches_brute_force(void **state)
+{
+	enum { NT = 40, NV = 15, NW = 14, N = NT * NV + 60 };
+	static char texts[N][200];
+	static uint16_t sig[N][REUSE_K];
+	static int sgn[N];
+	static uint32_t p[N];
+	uint64_t sh[1024], s = 3;
+	struct dataset ds;
+	struct reuse_opts o;
+
+	(void)state;
+	reuse_opts_init(&o);
+	for (int i = 0; i < N; i++) {
+		size_t len = 0, k;
+
+		if (i < NT * NV) {
+			int t = i / NV, edits = (int)(rng_next(&s) % 6);
+
+			for (int w = 0; w < NW; w++) {
+				int sub = (int)(rng_next(&s) % NW) < edits;
+
+				len += (size_t)snprintf(
+					texts[i] + len, sizeof(texts[i]) - len,
+					sub ? "%sz%u" : "%st%dw%d", w ? " " : "",
+					sub ? (unsigned)(rng_next(&s) % 50)
+					    : (unsigned)t,
+					w);
+			}
+		} else if (i < NT * NV + 30) {
+			snprintf(texts[i], sizeof(texts[i]), "%s",
+				 texts[rng_next(&s) % (NT * NV)]);
+		} else {
+			snprintf(texts[i], sizeof(texts[i]), "short %u",
+				 (unsigned)(rng_next(&s) % 5));
+		}
+		k = reuse_text_shingles(texts[i], strlen(texts[i]), sh, 1024);
+		sgn[i] = k >= o.min_tokens && k > 0;
+		if (sgn[i])
+			reuse_minhash(sh, k, o.seed, sig[i]);
+		p[i] = (uint32_t)i;
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++) {
+			int cand = 0;
+
+			if (strcmp(texts[i], texts[j]) == 0) {
+				ref_union(p, (uint32_t)i, (uint32_t)j);
+				continue;
+			}
+			if (!sgn[i] || !sgn[j])
+				continue;
+			for (unsigned b = 0; b < o.bands && !cand; b++)
+				cand = memcmp(sig[i] + b * o.rows,
+					      sig[j] + b * o.rows,
+					      o.rows * sizeof(uint16_t)) == 0;
+			if (cand && reuse_signature_jaccard(sig[i], sig[j]) >=
+					    o.jaccard)
+				ref_union(p, (uint32_t)i, (uint32_t)j);
+		}
+	dataset_init(&ds);
+	for (int i = 0; i < N; i++) {
+		char id[16], acc[16];
+
+		snprintf(id, sizeof(id), "q%d", i);
+		snprintf(acc, sizeof(acc), "a%d", i % 97);
+		add(&ds, id, acc, i, texts[i], POST_ORIGINAL, NULL);
+	}
+	for (unsigned nt = 1; nt <= 3; nt++) {
+		struct reuse_result r;
+		size_t linked = 0;
+
+		o.threads = nt;
+		assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+		assert_int_equal(r.stats.n_capped_buckets, 0);
+		for (int i = 0; i < N; i++)
+			for (int j = i + 1; j < N; j++) {
+				int same = ref_find(p, (uint32_t)i) ==
+					   ref_find(p, (uint32_t)j);
+
+				linked += (size_t)same;
+				assert_int_equal(same,
+						 r.post_group[i] != NONE &&
+							 r.post_group[i] ==
+								 r.post_group[j]);
+			}
+		/* the data must exercise both outcomes */
+		assert_true(linked > 1000);
+		assert_true(r.stats.n_candidates > r.stats.n_verified);
+		reuse_result_release(&r);
+	}
+	dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_co_accounts_estimate),
 		cmocka_unit_test(test_url_cap),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_shingles_sorted_distinct),
+		cmocka_unit_test(test_lsh_matches_brute_force),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
