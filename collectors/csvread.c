@@ -776,14 +776,28 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 			return err;
 		}
 	}
-	err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
-	if (err) {
-		ingest_fail(r->in, "%s", r->src->errmsg);
-		return err;
+	/* the first chunk is filled completely (a source may hand out its
+	 * peeked bytes first), so a short one means the input is small */
+	got = 0;
+	for (;;) {
+		size_t k;
+
+		err = source_read(r->src, p->chunk + got, CSVREAD_CHUNK - got,
+				  &k);
+		if (err) {
+			ingest_fail(r->in, "%s", r->src->errmsg);
+			return err;
+		}
+		got += k;
+		if (k == 0 || got == CSVREAD_CHUNK)
+			break;
 	}
 	/* a second thread pays off only when there is more than a chunk */
-	if (got == CSVREAD_CHUNK && r->in->opts.threads != 1)
+	if (got == CSVREAD_CHUNK && r->in->opts.threads != 1) {
+		if (r->in->cur)
+			r->in->cur->threads = 2;
 		return read_piped(p, got);
+	}
 	return read_all(p, got);
 }
 

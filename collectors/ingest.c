@@ -266,6 +266,7 @@ static enum cib_err push_file(struct ingest *in, const char *name)
 	if (!f->name)
 		return CIB_ENOMEM;
 	memcpy(f->name, name, strlen(name) + 1);
+	f->threads = 1;
 	in->cur = f;
 	return CIB_OK;
 }

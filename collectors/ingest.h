@@ -59,6 +59,8 @@ struct ingest_file_stats {
 	uint64_t accounts; /* account records seen */
 	uint64_t bad;      /* malformed records skipped */
 	uint64_t bytes;
+	unsigned threads;  /* 2 when a large CSV was parsed on a second
+			      thread, else 1 */
 };
 
 struct ingest {

@@ -700,6 +700,8 @@ static void test_threads_same(void **state)
 	fx_mem_threads(&one, buf, len, FORMAT_AUTO, 0, 0, 1);
 	fx_mem_threads(&two, buf, len, FORMAT_AUTO, 0, 0, 2);
 	assert_int_equal(one.err, CIB_OK);
+	assert_int_equal(one.in.files[0].threads, 1);
+	assert_int_equal(two.in.files[0].threads, 2); /* really piped */
 	assert_int_equal(one.dg.n_bad, n_bad);
 	assert_int_equal(one.ds.post.n, BIG_ROWS - (n_bad - 1));
 	assert_int_equal(one.in.files[0].posts, BIG_ROWS - (n_bad - 1));
