@@ -225,13 +225,15 @@ static uint64_t key_hash(enum platform p, uint32_t id)
 	return x;
 }
 
-#define KSLOT_EMPTY UINT64_MAX
-#define KSLOT_ROW(v) ((uint32_t)(v))
+/* row + 1 in the low half, so a zero slot is empty and a new table needs
+ * no fill pass (calloc memory comes zeroed from the kernel) */
+#define KSLOT_EMPTY UINT64_C(0)
+#define KSLOT_ROW(v) ((uint32_t)(v) - 1)
 #define KSLOT_CHECK(v) ((uint32_t)((v) >> 32))
 
 static uint64_t kslot(uint64_t h, uint32_t row)
 {
-	return (h >> 32) << 32 | row;
+	return (h >> 32) << 32 | ((uint64_t)row + 1);
 }
 
 /* Finds the slot of account (p, id): empty or matching. The hash bits kept
@@ -286,11 +288,10 @@ static enum cib_err table_grow(uint64_t **slots, size_t *nslots, size_t nrows,
 			       const uint8_t *acc_plat)
 {
 	size_t n = *nslots ? *nslots * 2 : 4096;
-	uint64_t *s = bigmem_malloc(n * sizeof(*s));
+	uint64_t *s = bigmem_calloc(n, sizeof(*s));
 
 	if (!s)
 		return CIB_ENOMEM;
-	memset(s, 0xff, n * sizeof(*s));
 	for (size_t r = 0; r < nrows; r++) {
 		enum platform p = row_plat_from_acc
 					  ? (enum platform)acc_plat[row_plat_from_acc[r]]

@@ -139,7 +139,7 @@ struct dataset {
 	size_t n_duplicate_posts; /* posts skipped because their key existed */
 
 	/* private: (platform, id) -> index hash tables; a slot is (32 high
-	 * bits of the key's hash << 32 | row), all ones when empty */
+	 * bits of the key's hash << 32 | row + 1), 0 when empty */
 	uint64_t *acc_slots;
 	size_t acc_nslots;
 	uint64_t *post_slots;

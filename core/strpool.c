@@ -1,9 +1,9 @@
 /* strpool.c - string interning with an arena and an open-addressing table.
  *
  * Invariants: slots[] has a power-of-two size and is at most 1/2 full;
- * each slot packs the 32 low bits of its string's hash above its id, so a
- * probe step is one load and rarely touches string bytes; arena blocks are
- * never reallocated, so ptr[id] is stable. The table and the id arrays are
+ * each slot packs the 32 low bits of its string's hash above its id + 1
+ * (0 = empty), so a probe step is one load and rarely touches string
+ * bytes; arena blocks are never reallocated, so ptr[id] is stable. The table and the id arrays are
  * bigmem blocks: at tens of millions of strings they are probed at random,
  * and huge pages keep those probes from missing the TLB every time.
  */
@@ -41,18 +41,19 @@ static uint64_t hash_bytes(const char *s, size_t len)
 	return XXH3_64bits(s, len);
 }
 
-#define SLOT_EMPTY UINT64_MAX
-#define SLOT_ID(v) ((uint32_t)(v))
+/* A slot holds id + 1 in its low half, so an all-zero slot is empty and a
+ * new table comes zeroed from the kernel with no fill pass. */
+#define SLOT_EMPTY UINT64_C(0)
+#define SLOT_ID(v) ((uint32_t)(v) - 1)
 #define SLOT_H32(v) ((uint32_t)((v) >> 32))
 
 /* Rehashes into a table of n slots (a power of two, > 2 * p->n). */
 static enum cib_err resize_table(struct strpool *p, size_t n)
 {
-	uint64_t *slots = bigmem_malloc(n * sizeof(*slots));
+	uint64_t *slots = bigmem_calloc(n, sizeof(*slots));
 
 	if (!slots)
 		return CIB_ENOMEM;
-	memset(slots, 0xff, n * sizeof(*slots));
 	for (size_t i = 0; i < p->nslots; i++) {
 		uint64_t v = p->slots[i];
 		size_t j;
@@ -215,7 +216,7 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 	dst[len] = '\0';
 	p->ptr[p->n] = dst;
 	p->len[p->n] = (uint32_t)len;
-	p->slots[j] = (uint64_t)h32 << 32 | p->n;
+	p->slots[j] = (uint64_t)h32 << 32 | (p->n + 1);
 	p->bytes += len;
 	*id = p->n++;
 	return CIB_OK;

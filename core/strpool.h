@@ -26,8 +26,8 @@ struct strpool {
 	const char **ptr;
 	uint32_t *len;
 	uint32_t n, cap;
-	/* open-addressing table: each slot is (32 hash bits << 32 | id), all
-	 * ones when empty; one 8-byte load per probe step */
+	/* open-addressing table: each slot is (32 hash bits << 32 | id + 1),
+	 * 0 when empty; one 8-byte load per probe step */
 	uint64_t *slots;
 	size_t nslots;
 	/* arena blocks holding the bytes */
