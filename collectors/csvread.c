@@ -34,17 +34,18 @@
 #define CSVREAD_MAX_COLS 4096
 /* Pipelined reading: batches in flight, and when a batch is handed on. */
 #define PIPE_NB 4
-#define PIPE_BATCH_BYTES ((size_t)4 << 20)
-#define PIPE_BATCH_RECS 16384
+#define PIPE_BATCH_BYTES ((size_t)1 << 20)
+#define PIPE_BATCH_RECS 4096
 
 /* What a batch entry is. */
 enum rkind { RK_RECORD, RK_HEADER, RK_UNTERMINATED };
 
-/* One record (or event) in a batch; its fields are off/flen[f0 .. f0+ns)
- * (ns stored fields, nf seen) into the batch's buf. */
+/* One record (or event) in a batch: its ns stored fields (of nf seen) lie
+ * one after another from buf + boff, each followed by a NUL, with lengths
+ * flen[f0 .. f0+ns). */
 struct rinfo {
 	uint64_t line;
-	size_t f0, nf, ns, nul_col;
+	size_t boff, f0, nf, ns, nul_col;
 	int too_big;
 	enum rkind kind;
 };
@@ -52,7 +53,7 @@ struct rinfo {
 struct rbatch {
 	char *buf;
 	size_t len, cap;
-	size_t *off, *flen;
+	size_t *flen;
 	size_t nfld, capf;
 	struct rinfo *rec;
 	size_t n, capr;
@@ -97,6 +98,10 @@ struct csvpriv {
 	void *ctx;
 	struct csvread *r;
 	struct pipe *pipe; /* non-NULL while reading on two threads */
+	/* the consumer's field pointers when pipelined (off, flen, ptr and
+	 * buf above are the parsing thread's) */
+	const char **cptr;
+	size_t ccap;
 };
 
 static int no_space(unsigned char c)
@@ -127,6 +132,7 @@ void csvread_release(struct csvread *r)
 		free(p->off);
 		free(p->flen);
 		free(p->ptr);
+		free((void *)p->cptr);
 		free(p);
 	}
 	free(r->hdr_buf);
@@ -380,11 +386,11 @@ static enum cib_err store_header(struct csvpriv *p)
 }
 
 /* The structural checks, then the collector's callback, for one data
- * record of nf fields, the first ns of them stored at buf + off[i]. ptr has
- * room for ns pointers. */
+ * record of nf fields. When it passes them all nf fields are stored one
+ * after another from buf, each followed by a NUL (cb_field's layout), with
+ * lengths flen[i]; ptr has room for nf pointers. */
 static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
-			    size_t ns, int too_big, size_t nul_col,
-			    const char *buf, const size_t *off,
+			    int too_big, size_t nul_col, const char *buf,
 			    const size_t *flen, const char **ptr)
 {
 	struct csvread *r = p->r;
@@ -405,9 +411,10 @@ static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
 				  "wrong field count: %zu fields, header has "
 				  "%zu",
 				  nf, r->n_cols);
-	(void)ns;
-	for (size_t i = 0; i < nf; i++)
-		ptr[i] = buf + off[i];
+	for (size_t i = 0; i < nf; i++) {
+		ptr[i] = buf;
+		buf += flen[i] + 1;
+	}
 	rec.line = line;
 	rec.n = nf;
 	rec.f = ptr;
@@ -433,8 +440,8 @@ static enum cib_err dispatch(struct csvpriv *p)
 		err = store_header(p);
 		return err ? err : p->on_header(p->ctx, p->r);
 	}
-	return deliver(p, p->rec_line, p->nf, stored_fields(p), p->too_big,
-		       p->nul_col, p->buf, p->off, p->flen, p->ptr);
+	return deliver(p, p->rec_line, p->nf, p->too_big, p->nul_col, p->buf,
+		       p->flen, p->ptr);
 }
 
 /* ---- two threads ---------------------------------------------------- */
@@ -445,14 +452,12 @@ static int rb_reserve(struct rbatch *b, size_t bytes, size_t fields)
 	    grow((void **)&b->buf, &b->cap, b->len + bytes, 1))
 		return -1;
 	if (b->nfld + fields > b->capf) {
-		size_t c1 = b->capf, c2 = b->capf;
+		size_t c = b->capf;
 
-		if (grow((void **)&b->off, &c1, b->nfld + fields,
-			 sizeof(*b->off)) ||
-		    grow((void **)&b->flen, &c2, b->nfld + fields,
+		if (grow((void **)&b->flen, &c, b->nfld + fields,
 			 sizeof(*b->flen)))
 			return -1;
-		b->capf = c1;
+		b->capf = c;
 	}
 	if (b->n == b->capr) {
 		size_t c = b->capr;
@@ -498,15 +503,14 @@ static enum cib_err emit(struct csvpriv *p, enum rkind kind, uint64_t line)
 	ri = &b->rec[b->n++];
 	ri->kind = kind;
 	ri->line = line;
+	ri->boff = b->len;
 	ri->f0 = b->nfld;
 	ri->nf = kind == RK_RECORD ? p->nf : 0;
 	ri->ns = ns;
 	ri->nul_col = kind == RK_RECORD ? p->nul_col : 0;
 	ri->too_big = kind == RK_RECORD && p->too_big;
-	for (size_t i = 0; i < ns; i++) {
-		b->off[b->nfld + i] = b->len + p->off[i];
-		b->flen[b->nfld + i] = p->flen[i];
-	}
+	if (ns)
+		memcpy(b->flen + b->nfld, p->flen, ns * sizeof(*b->flen));
 	if (bytes)
 		memcpy(b->buf + b->len, p->buf, bytes);
 	b->len += bytes;
@@ -658,22 +662,21 @@ static enum cib_err consume(struct csvpriv *p, const struct rbatch *b,
 	case RK_RECORD:
 		break;
 	}
-	if (ri->ns > p->capf) {
-		size_t c = p->capf;
+	if (ri->ns > p->ccap) {
+		size_t c = p->ccap;
 
-		if (grow((void **)&p->ptr, &c, ri->ns, sizeof(*p->ptr)))
+		if (grow((void **)&p->cptr, &c, ri->ns, sizeof(*p->cptr)))
 			return CIB_ENOMEM;
-		p->capf = c;
+		p->ccap = c;
 	}
-	return deliver(p, ri->line, ri->nf, ri->ns, ri->too_big, ri->nul_col,
-		       b->buf, b->off + ri->f0, b->flen + ri->f0, p->ptr);
+	return deliver(p, ri->line, ri->nf, ri->too_big, ri->nul_col,
+		       b->buf + ri->boff, b->flen + ri->f0, p->cptr);
 }
 
 static void pipe_free(struct pipe *q)
 {
 	for (size_t i = 0; i < PIPE_NB; i++) {
 		free(q->b[i].buf);
-		free(q->b[i].off);
 		free(q->b[i].flen);
 		free(q->b[i].rec);
 	}
@@ -694,8 +697,6 @@ static enum cib_err read_piped(struct csvpriv *p, size_t got)
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	q->first_got = got;
-	/* the consumer uses ptr/capf; the producer's own arrays are off/flen
-	 * and buf, grown in cb_field */
 	p->pipe = q;
 	if (pthread_create(&q->th, NULL, producer, p) != 0) {
 		p->pipe = NULL;
