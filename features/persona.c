@@ -30,6 +30,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "../core/sortu64.h"
+
 /* An LLR at most this is "no change": floating sums of x ln x carry
  * rounding of this order for accounts of millions of tokens. */
 #define LLR_EPS 1e-9
@@ -305,14 +307,7 @@ void persona_sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
 	uint64_t *src = a, *dst = tmp;
 
 	if (n < 48) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = a[i];
-			size_t j = i;
-
-			for (; j > 0 && a[j - 1] > x; j--)
-				a[j] = a[j - 1];
-			a[j] = x;
-		}
+		sortu64_insertion(a, n);
 		return;
 	}
 	/* LSD radix, a byte a pass; all eight histograms in one read */

@@ -32,6 +32,7 @@
 #include <xxhash.h>
 
 #include "../core/bigmem.h"
+#include "../core/sortu64.h"
 #include "textnorm.h"
 #include "urlnorm.h"
 
@@ -174,14 +175,7 @@ static void sort_hashes(uint64_t *v, size_t n, uint64_t *tmp)
 	unsigned bits = 1;
 
 	if (n <= 16) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = v[i];
-			size_t j = i;
-
-			for (; j > 0 && v[j - 1] > x; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
+		sortu64_insertion(v, n);
 		return;
 	}
 	while (bits < SORT_TOPBITS && ((size_t)1 << bits) < n)
@@ -193,14 +187,9 @@ static void sort_hashes(uint64_t *v, size_t n, uint64_t *tmp)
 		cnt[d] += cnt[d - 1];
 	for (size_t i = 0; i < n; i++)
 		tmp[cnt[v[i] >> (64 - bits)]++] = v[i];
-	for (size_t i = 0; i < n; i++) {
-		uint64_t x = tmp[i];
-		size_t j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
+	/* nearly sorted now: insertion finishes in about n steps */
+	memcpy(v, tmp, n * sizeof(*v));
+	sortu64_insertion(v, n);
 }
 
 /* Shingles of a normalised text for similarity: for space-separated

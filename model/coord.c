@@ -12,6 +12,7 @@
 #include "coord.h"
 
 #include "core/bigmem.h"
+#include "core/sortu64.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -879,14 +880,7 @@ static enum cib_err job_bucket(struct worker *w, size_t d)
 	size_t count[1u << BUCKET_BITS_MAX];
 
 	if (n < 64) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t v = a[i];
-			size_t j = i;
-
-			for (; j > 0 && a[j - 1] > v; j--)
-				a[j] = a[j - 1];
-			a[j] = v;
-		}
+		sortu64_insertion(a, n);
 	} else if (rem > 0) {
 		if (n > w->cap_scratch) {
 			uint64_t *s = realloc(w->scratch, n * sizeof(*s));
