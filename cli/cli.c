@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -64,14 +63,6 @@ int cli_exit_for(enum cib_err err)
 	default:
 		return CLI_EXIT_SYSTEM;
 	}
-}
-
-double cli_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int cli_progress(void)

@@ -76,8 +76,6 @@ struct cli_input {
 
 void cli_input_init(struct cli_input *ci);
 
-/* Monotonic seconds, for the stage times --progress prints. */
-double cli_seconds(void);
 /* Handles a getopt result if it is an input option: returns 1 if handled,
  * 0 if not, -1 on a bad argument (message printed). */
 int cli_input_option(struct cli_input *ci, const char *cmd, int c,

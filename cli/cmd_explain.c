@@ -161,10 +161,8 @@ int cmd_explain(int argc, char **argv)
 	pipe_cli_init(&pc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r = cli_input_option(&ci, "explain", c, optarg);
+		int r = pipe_cli_options(&pc, &ci, "explain", c, optarg);
 
-		if (!r)
-			r = pipe_cli_option(&pc, "explain", c, optarg);
 		if (r < 0)
 			return CLI_EXIT_USAGE;
 		if (r > 0)

@@ -54,10 +54,8 @@ int cmd_flag(int argc, char **argv)
 	pipe_cli_init(&pc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		int r = cli_input_option(&ci, "flag", c, optarg);
+		int r = pipe_cli_options(&pc, &ci, "flag", c, optarg);
 
-		if (!r)
-			r = pipe_cli_option(&pc, "flag", c, optarg);
 		if (r < 0)
 			return CLI_EXIT_USAGE;
 		if (r > 0)

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/clock.h"
 #include "model/output.h"
 #include "pipeopts.h"
 
@@ -96,10 +97,8 @@ int cmd_score(int argc, char **argv)
 	pipe_cli_init(&pc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		int r = cli_input_option(&ci, "score", c, optarg);
+		int r = pipe_cli_options(&pc, &ci, "score", c, optarg);
 
-		if (!r)
-			r = pipe_cli_option(&pc, "score", c, optarg);
 		if (r < 0)
 			return CLI_EXIT_USAGE;
 		if (r > 0)
@@ -135,13 +134,13 @@ int cmd_score(int argc, char **argv)
 	rc = pipe_cli_finish(&pc);
 	if (rc)
 		return rc;
-	t0 = cli_seconds();
+	t0 = cib_seconds();
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;
 	if (pc.po.progress)
 		fprintf(stderr, "cibscan: %-10s %7.2f s\n", "read",
-			cli_seconds() - t0);
+			cib_seconds() - t0);
 	rc = pipe_cli_run(&pc, &d, &p, 1);
 	if (rc) {
 		cli_data_release(&d);

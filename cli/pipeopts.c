@@ -45,6 +45,14 @@ static int parse_window(struct pipe_cli *pc, const char *cmd,
 	return 1;
 }
 
+int pipe_cli_options(struct pipe_cli *pc, struct cli_input *ci,
+		     const char *cmd, int c, const char *arg)
+{
+	int r = cli_input_option(ci, cmd, c, arg);
+
+	return r ? r : pipe_cli_option(pc, cmd, c, arg);
+}
+
 int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 		    const char *arg)
 {

@@ -52,6 +52,10 @@ void pipe_cli_init(struct pipe_cli *pc);
 /* 1 handled, 0 not ours, -1 bad argument (message printed). */
 int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 		    const char *arg);
+/* The common input options (cli_input_option), then the pipeline's: what
+ * every command that runs the pipeline accepts. Returns as above. */
+int pipe_cli_options(struct pipe_cli *pc, struct cli_input *ci,
+		     const char *cmd, int c, const char *arg);
 /* Loads --model if given and finalises options; prints errors; returns an
  * exit code. */
 int pipe_cli_finish(struct pipe_cli *pc);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "collectors/timefmt.h"
+#include "core/clock.h"
 #include "core/csvout.h"
 #include "location.h"
 
@@ -24,14 +25,6 @@ void feature_opts_init(struct feature_opts *o)
 	o->seed = 1;
 	reuse_opts_init(&o->reuse);
 	persona_opts_init(&o->persona);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 void features_release(struct feature_set *fs)
@@ -117,7 +110,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	struct reuse_opts ro = o->reuse;
 	struct persona_opts po = o->persona;
 	const char *tz = o->tz ? o->tz : TIMING_DEFAULT_TZ;
-	double t0 = now_s();
+	double t0 = cib_seconds();
 	enum cib_err err;
 
 	memset(fs, 0, sizeof(*fs));
@@ -140,8 +133,8 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 			 cib_strerror(err));
 		return err;
 	}
-	fs->seconds[0] = now_s() - t0;
-	t0 = now_s();
+	fs->seconds[0] = cib_seconds() - t0;
+	t0 = cib_seconds();
 	ro.seed = o->seed;
 	err = reuse_compute(ds, pi, &ro, &fs->reuse);
 	if (err) {
@@ -149,8 +142,8 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 			 cib_strerror(err));
 		return err;
 	}
-	fs->seconds[1] = now_s() - t0;
-	t0 = now_s();
+	fs->seconds[1] = cib_seconds() - t0;
+	t0 = cib_seconds();
 	err = langdetect_init(&fs->ld);
 	fs->have_ld = 1;
 	if (err) {
@@ -170,8 +163,8 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 			 cib_strerror(err));
 		return err;
 	}
-	fs->seconds[2] = now_s() - t0;
-	t0 = now_s();
+	fs->seconds[2] = cib_seconds() - t0;
+	t0 = cib_seconds();
 	err = profile_compute(ds, pi, &fs->profile);
 	if (!err)
 		err = locate_accounts(fs, ds, pi);
@@ -180,7 +173,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 			 cib_strerror(err));
 		return err;
 	}
-	fs->seconds[3] = now_s() - t0;
+	fs->seconds[3] = cib_seconds() - t0;
 	return CIB_OK;
 }
 

@@ -19,6 +19,7 @@
 #include <xxhash.h>
 
 #include "collectors/timefmt.h"
+#include "core/clock.h"
 
 const char *const score_feature_names[SF__COUNT] = {
 #define SF_NAME(e, name) name,
@@ -41,18 +42,10 @@ void pipeline_opts_init(struct pipeline_opts *o)
 	o->threshold = NAN;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void stage_done(struct pipeline *p, const char *name, double *t0,
 		       int progress)
 {
-	double t = now_seconds();
+	double t = cib_seconds();
 
 	if (p->n_stages < 8) {
 		p->stage_names[p->n_stages] = name;
@@ -553,7 +546,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
 	struct coord_events ev[COORD__COUNT];
-	double t0 = now_seconds();
+	double t0 = cib_seconds();
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
@@ -655,7 +648,7 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 
 	if (err)
 		return err;
-	t0 = now_seconds();
+	t0 = cib_seconds();
 	if (o->model) {
 		p->model = *o->model;
 	} else {

@@ -1,0 +1,12 @@
+/* clock.c - see clock.h. */
+#include "clock.h"
+
+#include <time.h>
+
+double cib_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

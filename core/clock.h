@@ -1,0 +1,8 @@
+/* clock.h - monotonic seconds, for the stage times --progress prints. */
+#ifndef CIB_CLOCK_H
+#define CIB_CLOCK_H
+
+/* Seconds since an arbitrary fixed point; only differences mean anything. */
+double cib_seconds(void);
+
+#endif
