@@ -16,17 +16,35 @@
  *     4 GB. Rewinding keeps the last byte: libcsv 3.0.3 drops that byte (the
  *     closing-quote candidate) when the field ends, and with our is_space
  *     returning 0 its `spaces` count stays 0, so the state stays consistent.
+ *
+ * The fast path. libcsv looks at every byte through a state machine (8-10
+ * cycles a byte here, a third of the whole ingest), so records in the plain
+ * RFC 4180 shape are split here instead, 16 bytes at a step: a quoted field
+ * ends at a quote followed by a comma or line end, an unquoted one at a
+ * comma or line end. Anything else - a quote inside an unquoted field,
+ * bytes after a closing quote, a record longer than a read chunk, the end
+ * of input inside a record - is handed to libcsv from the start of that
+ * record, and the fast path resumes once libcsv has ended a row at a line
+ * feed. Both paths store fields through store_field() and end records
+ * through end_record(), so records, lines and reports are the same either
+ * way; fuzz/fuzz_csvread.c compares the two on arbitrary input and
+ * tests/test_ioarchive.c on the fixtures.
  */
 #include "csvread.h"
 
 #include <csv.h>
 #include <pthread.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CSVREAD_CHUNK ((size_t)1 << 20)
+/* Bytes after the window that a 16-byte load may touch (never used). */
+#define CSVREAD_PAD 16
 #define CSVREAD_BLK ((size_t)1 << 16)
 /* Most header columns accepted; data records store at most as many fields
  * as the header has (the rest are only counted), so a row of a million
@@ -75,10 +93,29 @@ struct pipe {
 	size_t first_got;    /* bytes of the first chunk, already read */
 };
 
+/* A field as the fast path found it: raw bytes between the quotes (a
+ * doubled quote still doubled when esc) or of an unquoted field. */
+struct fspan {
+	const char *s;
+	size_t len;
+	unsigned flags; /* F_* */
+};
+
+#define F_ESC 1u /* holds "" pairs */
+#define F_NUL 2u /* holds a 0 byte */
+#define F_HI 4u  /* holds a byte >= 0x80 (UTF-8 to check) */
+
 struct csvpriv {
 	struct csv_parser p;
 	int p_ok;
-	char *chunk;
+	char *chunk;      /* the read window: 2 * chunk_size + CSVREAD_PAD */
+	size_t chunk_size;
+	int fallback;     /* libcsv has the current record */
+	uint64_t rows;    /* libcsv row-end callbacks so far */
+	struct fspan *sp; /* the fast path's fields of one record */
+	size_t capsp;
+	char *tmp;        /* an escaped field, unescaped */
+	size_t captmp;
 	/* current record */
 	char *buf;
 	size_t len, cap;
@@ -128,6 +165,8 @@ void csvread_release(struct csvread *r)
 		if (p->p_ok)
 			csv_free(&p->p);
 		free(p->chunk);
+		free(p->sp);
+		free(p->tmp);
 		free(p->buf);
 		free(p->off);
 		free(p->flen);
@@ -247,21 +286,16 @@ static void start_record(struct csvpriv *p)
 	p->nul_col = 0;
 }
 
-static void cb_field(void *field, size_t len, void *data)
+/* Stores one field of the current record, s[0..len) with quoting undone:
+ * counted always, kept while the record is within max_record and the
+ * header's column count, NUL-terminated in buf. `flags` says whether the
+ * field holds a NUL or a non-ASCII byte when `known`; else both are
+ * looked for here. */
+static void store_field(struct csvpriv *p, const unsigned char *s, size_t len,
+			int known, unsigned flags)
 {
-	struct csvpriv *p = data;
-	const unsigned char *s = field ? field : (const unsigned char *)"";
-	const unsigned char *q = s, *end = s + len;
 	size_t valid, col;
 
-	if (p->err)
-		return;
-	if (!p->in_rec)
-		start_record(p);
-	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-		p->line++;
-		q++;
-	}
 	col = p->nf++;
 	if (p->too_big ||
 	    col >= (p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS))
@@ -270,7 +304,8 @@ static void cb_field(void *field, size_t len, void *data)
 		p->too_big = 1;
 		return;
 	}
-	if (!p->nul_col && memchr(s, '\0', len))
+	if (!p->nul_col && (known ? (flags & F_NUL) != 0
+				  : memchr(s, '\0', len) != NULL))
 		p->nul_col = col + 1;
 	if (p->nf > p->capf) {
 		size_t c1 = p->capf, c2 = p->capf, c3 = p->capf;
@@ -284,7 +319,7 @@ static void cb_field(void *field, size_t len, void *data)
 		p->capf = c1;
 	}
 	p->off[col] = p->len;
-	valid = utf8_valid_prefix(s, len);
+	valid = known && !(flags & F_HI) ? len : utf8_valid_prefix(s, len);
 	if (valid == len) {
 		if (ensure_buf(p, p->len + len + 1)) {
 			p->err = CIB_ENOMEM;
@@ -317,6 +352,24 @@ static void cb_field(void *field, size_t len, void *data)
 	}
 	p->flen[col] = p->len - p->off[col];
 	p->buf[p->len++] = '\0';
+}
+
+/* libcsv's field callback. */
+static void cb_field(void *field, size_t len, void *data)
+{
+	struct csvpriv *p = data;
+	const unsigned char *s = field ? field : (const unsigned char *)"";
+	const unsigned char *q = s, *end = s + len;
+
+	if (p->err)
+		return;
+	if (!p->in_rec)
+		start_record(p);
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		p->line++;
+		q++;
+	}
+	store_field(p, s, len, 0, 0);
 }
 
 /* A fatal error of the reading side: straight to ingest_fail on one
@@ -533,37 +586,62 @@ static enum cib_err emit_record(struct csvpriv *p)
 	return emit(p, RK_RECORD, p->rec_line);
 }
 
+/* The end of the current record: to the collector, or into a batch. */
+static void end_record(struct csvpriv *p)
+{
+	p->in_rec = 0;
+	p->err = p->pipe ? emit_record(p) : dispatch(p);
+}
+
 static void cb_row(int c, void *data)
 {
 	struct csvpriv *p = data;
 
+	p->rows++;
 	if (p->err)
 		return;
-	if (p->in_rec) {
-		p->in_rec = 0;
-		p->err = p->pipe ? emit_record(p) : dispatch(p);
-	}
+	if (p->in_rec)
+		end_record(p);
 	if (c == '\n')
 		p->line++;
 }
 
-/* Bounds libcsv's field buffer while a record is over the cap. */
+/* Bounds libcsv's field buffer. The field in progress is column nf of the
+ * record (0 before its first field). When that column is kept and the
+ * record with it would pass max_record, the record is too big (as
+ * store_field would find at the field's end); a column past the header's
+ * is never kept, and only its own size matters. The field holds at least
+ * entry_pos - 1 bytes: the last may be a closing quote that libcsv drops
+ * when the field ends. Either way the buffer is
+ * rewound to its last byte, after counting the LFs it drops, so memory
+ * stays within the cap and line numbers stay right. */
 static void check_size(struct csvpriv *p)
 {
-	size_t used = p->in_rec ? p->len : 0;
-	int big = p->in_rec && p->too_big;
+	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
+	size_t pos = p->p.entry_pos;
+	int kept = (p->in_rec ? p->nf : 0) < lim;
+	const unsigned char *b = p->p.entry_buf, *q;
 
-	if (!big && used + p->p.entry_pos + 1 <= p->max_record)
+	if (pos <= 1)
+		return;
+	if (kept && !(p->in_rec && p->too_big) &&
+	    (p->in_rec ? p->len : 0) + pos <= p->max_record)
+		return;
+	if (!kept && pos <= p->max_record)
 		return;
 	if (!p->in_rec)
 		start_record(p);
-	p->too_big = 1;
-	if (p->p.entry_pos > 1) {
-		p->p.entry_buf[0] = p->p.entry_buf[p->p.entry_pos - 1];
-		p->p.entry_pos = 1;
-	}
+	if (kept)
+		p->too_big = 1;
+	for (q = b; (q = memchr(q, '\n', (size_t)(b + pos - 1 - q))) != NULL;
+	     q++)
+		p->line++;
+	p->p.entry_buf[0] = p->p.entry_buf[pos - 1];
+	p->p.entry_pos = 1;
 }
 
+/* libcsv over b[0..n), in steps of at most a chunk, bounding its buffer
+ * after each. */
 static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
 {
 	while (n && !p->err) {
@@ -575,7 +653,8 @@ static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
 		if (done != k) {
 			pfail(p, "csv parser: %s",
 			      csv_strerror(csv_error(&p->p)));
-			return CIB_ENOMEM;
+			p->err = CIB_ENOMEM;
+			break;
 		}
 		check_size(p);
 		b += k;
@@ -584,24 +663,317 @@ static enum cib_err feed(struct csvpriv *p, const char *b, size_t n)
 	return p->err;
 }
 
-/* Parses from the chunk already holding `got` bytes to the end of input.
+/* ---- the fast path ----------------------------------------------------- */
+
+static unsigned ctz16(unsigned m)
+{
+	return (unsigned)__builtin_ctz(m);
+}
+
+static unsigned popcount16(unsigned m)
+{
+	return (unsigned)__builtin_popcount(m);
+}
+
+/* The first '"' in [s, e), or NULL; adds the LF bytes before it to *nl and
+ * F_NUL / F_HI to *flags for the bytes before it. */
+static const char *scan_quoted(const char *s, const char *e, unsigned *nl,
+			       unsigned *flags)
+{
+#if defined(__SSE2__)
+	const __m128i vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
+	const __m128i vz = _mm_setzero_si128();
+
+	while (e - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq));
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn));
+		unsigned mz = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vz));
+		unsigned mh = (unsigned)_mm_movemask_epi8(v);
+		unsigned keep = mq ? (mq & (0u - mq)) - 1 : 0xFFFFu;
+
+		*nl += popcount16(mn & keep);
+		if (mz & keep)
+			*flags |= F_NUL;
+		if (mh & keep)
+			*flags |= F_HI;
+		if (mq)
+			return s + ctz16(mq);
+		s += 16;
+	}
+#endif
+	for (; s < e; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			return s;
+		if (c == '\n')
+			(*nl)++;
+		else if (c == 0)
+			*flags |= F_NUL;
+		else if (c >= 0x80)
+			*flags |= F_HI;
+	}
+	return NULL;
+}
+
+/* The first of ',' '\n' '\r' '"' in [s, e), or NULL; F_NUL / F_HI to
+ * *flags for the bytes before it. */
+static const char *scan_plain(const char *s, const char *e, unsigned *flags)
+{
+#if defined(__SSE2__)
+	const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
+	const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
+	const __m128i vz = _mm_setzero_si128();
+
+	while (e - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i st = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, vc),
+				     _mm_cmpeq_epi8(v, vn)),
+			_mm_or_si128(_mm_cmpeq_epi8(v, vr),
+				     _mm_cmpeq_epi8(v, vq)));
+		unsigned ms = (unsigned)_mm_movemask_epi8(st);
+		unsigned mz = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vz));
+		unsigned mh = (unsigned)_mm_movemask_epi8(v);
+		unsigned keep = ms ? (ms & (0u - ms)) - 1 : 0xFFFFu;
+
+		if (mz & keep)
+			*flags |= F_NUL;
+		if (mh & keep)
+			*flags |= F_HI;
+		if (ms)
+			return s + ctz16(ms);
+		s += 16;
+	}
+#endif
+	for (; s < e; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ',' || c == '\n' || c == '\r' || c == '"')
+			return s;
+		if (c == 0)
+			*flags |= F_NUL;
+		else if (c >= 0x80)
+			*flags |= F_HI;
+	}
+	return NULL;
+}
+
+enum fast_result { FR_RECORD, FR_MORE, FR_IRREGULAR, FR_NOMEM };
+
+/* Splits the record at s (not a line end) into p->sp: its first *nkept
+ * fields (the rest only counted in *nf), the LF bytes inside it in *nl,
+ * and in *end its terminating CR or LF. FR_MORE when [s, e) ends inside
+ * it, FR_IRREGULAR when it is not in the plain shape. */
+static enum fast_result fast_split(struct csvpriv *p, const char *s,
+				   const char *e, size_t *nf, size_t *nkept,
+				   unsigned *nl, const char **end)
+{
+	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
+	const char *q = s;
+
+	*nf = *nkept = 0;
+	*nl = 0;
+	for (;;) {
+		struct fspan f;
+
+		f.flags = 0;
+		if (q == e)
+			return FR_MORE;
+		if (*q == '"') {
+			const char *c = q + 1, *z;
+
+			for (;;) {
+				z = scan_quoted(c, e, nl, &f.flags);
+				if (!z || z + 1 == e)
+					return FR_MORE;
+				if (z[1] != '"')
+					break;
+				f.flags |= F_ESC;
+				c = z + 2;
+			}
+			f.s = q + 1;
+			f.len = (size_t)(z - f.s);
+			q = z + 1;
+			if (*q != ',' && *q != '\n' && *q != '\r')
+				return FR_IRREGULAR;
+		} else {
+			const char *z = scan_plain(q, e, &f.flags);
+
+			if (!z)
+				return FR_MORE;
+			if (*z == '"')
+				return FR_IRREGULAR;
+			f.s = q;
+			f.len = (size_t)(z - q);
+			q = z;
+		}
+		if (*nf < lim) {
+			if (*nf == p->capsp) {
+				size_t c = p->capsp;
+
+				if (grow((void **)&p->sp, &c, *nf + 1,
+					 sizeof(*p->sp)))
+					return FR_NOMEM;
+				p->capsp = c;
+			}
+			p->sp[(*nkept)++] = f;
+		}
+		(*nf)++;
+		if (*q != ',')
+			break;
+		q++;
+	}
+	*end = q;
+	return FR_RECORD;
+}
+
+/* Stores the fields fast_split found and ends the record. */
+static void fast_commit(struct csvpriv *p, size_t nf, size_t nkept,
+			unsigned nl)
+{
+	start_record(p);
+	for (size_t i = 0; i < nkept && !p->err; i++) {
+		const struct fspan *f = &p->sp[i];
+		const char *s = f->s;
+		size_t len = f->len;
+
+		if (f->flags & F_ESC) {
+			/* "" -> ": the result is shorter than the raw bytes */
+			size_t k = 0;
+
+			if (len > p->captmp) {
+				size_t c = p->captmp;
+
+				if (grow((void **)&p->tmp, &c, len, 1)) {
+					p->err = CIB_ENOMEM;
+					return;
+				}
+				p->captmp = c;
+			}
+			for (size_t j = 0; j < len; j++) {
+				p->tmp[k++] = s[j];
+				if (s[j] == '"')
+					j++;
+			}
+			s = p->tmp;
+			len = k;
+		}
+		store_field(p, (const unsigned char *)s, len, 1, f->flags);
+	}
+	if (p->err)
+		return;
+	p->nf += nf - nkept;
+	p->line += nl;
+	p->r->n_fast++;
+	end_record(p);
+}
+
+/* libcsv over b[*pos..have) until it ends a row at a LF (the fast path
+ * takes over from the next byte) or the bytes run out. Each LF is fed on
+ * its own, so a row end seen while feeding it is a row end at that LF. */
+static enum cib_err feed_fallback(struct csvpriv *p, const char *b,
+				  size_t *pos, size_t have)
+{
+	while (*pos < have && p->fallback && !p->err) {
+		const char *s = b + *pos;
+		const char *lf = memchr(s, '\n', have - *pos);
+		size_t k = lf ? (size_t)(lf - s) : have - *pos;
+		uint64_t rows;
+
+		if (k && feed(p, s, k))
+			break;
+		*pos += k;
+		if (!lf)
+			break;
+		rows = p->rows;
+		if (feed(p, lf, 1))
+			break;
+		*pos += 1;
+		if (p->rows != rows && !p->r->libcsv_only)
+			p->fallback = 0;
+	}
+	return p->err;
+}
+
+/* Splits window[*pos..have) into records until it ends inside one. */
+static enum cib_err parse_window(struct csvpriv *p, size_t *pos, size_t have)
+{
+	const char *b = p->chunk;
+
+	while (*pos < have && !p->err) {
+		const char *s = b + *pos, *end;
+		size_t nf, nkept;
+		unsigned nl;
+
+		if (p->fallback) {
+			feed_fallback(p, b, pos, have);
+			continue;
+		}
+		if (*s == '\n' || *s == '\r') {
+			/* a line end between records (a blank line, or the
+			 * LF of a CRLF) */
+			if (*s == '\n')
+				p->line++;
+			(*pos)++;
+			continue;
+		}
+		switch (fast_split(p, s, b + have, &nf, &nkept, &nl, &end)) {
+		case FR_RECORD:
+			fast_commit(p, nf, nkept, nl);
+			*pos = (size_t)(end - b) + 1;
+			if (*end == '\n')
+				p->line++;
+			break;
+		case FR_MORE:
+			/* a record longer than a chunk goes to libcsv, which
+			 * bounds what it holds (check_size) */
+			if (have - *pos < p->chunk_size)
+				return p->err;
+			p->fallback = 1;
+			break;
+		case FR_IRREGULAR:
+			p->fallback = 1;
+			break;
+		case FR_NOMEM:
+			return CIB_ENOMEM;
+		}
+	}
+	return p->err;
+}
+
+/* Parses from the window already holding `have` bytes to the end of input.
  * Records go to dispatch (one thread) or into batches (pipelined). */
-static enum cib_err read_all(struct csvpriv *p, size_t got)
+static enum cib_err read_all(struct csvpriv *p, size_t have)
 {
 	struct csvread *r = p->r;
+	size_t pos = 0, got;
 	enum cib_err err;
 
-	while (got > 0) {
-		err = feed(p, p->chunk, got);
+	if (r->libcsv_only)
+		p->fallback = 1;
+	for (;;) {
+		err = parse_window(p, &pos, have);
 		if (err)
 			return err;
-		err = source_read(r->src, p->chunk, CSVREAD_CHUNK, &got);
+		/* what is left is the start of a record, under a chunk */
+		memmove(p->chunk, p->chunk + pos, have - pos);
+		have -= pos;
+		pos = 0;
+		err = source_read(r->src, p->chunk + have, p->chunk_size, &got);
 		if (err) {
 			pfail(p, "%s", r->src->errmsg);
 			return err;
 		}
+		if (got == 0)
+			break;
+		have += got;
 	}
-	/* end of input: an open quote is one bad record, not a silent field */
+	/* end of input inside a record: libcsv has the last word on it */
+	if (have && feed(p, p->chunk, have))
+		return p->err;
+	/* an open quote is one bad record, not a silent field */
 	csv_set_opts(&p->p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI);
 	if (csv_fini(&p->p, cb_field, cb_row, p) != 0) {
 		uint64_t line = p->in_rec ? p->rec_line : p->line;
@@ -755,7 +1127,8 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 	p->line = 1;
 	p->max_record = r->in->opts.max_record ? r->in->opts.max_record
 					       : INGEST_MAX_RECORD_DEFAULT;
-	p->chunk = malloc(CSVREAD_CHUNK);
+	p->chunk_size = r->chunk_size ? r->chunk_size : CSVREAD_CHUNK;
+	p->chunk = malloc(2 * p->chunk_size + CSVREAD_PAD);
 	if (!p->chunk || csv_init(&p->p, CSV_REPALL_NL) != 0)
 		return CIB_ENOMEM;
 	p->p_ok = 1;
@@ -783,14 +1156,14 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 	for (;;) {
 		size_t k;
 
-		err = source_read(r->src, p->chunk + got, CSVREAD_CHUNK - got,
-				  &k);
+		err = source_read(r->src, p->chunk + got,
+				  p->chunk_size - got, &k);
 		if (err) {
 			ingest_fail(r->in, "%s", r->src->errmsg);
 			return err;
 		}
 		got += k;
-		if (k == 0 || got == CSVREAD_CHUNK)
+		if (k == 0 || got == p->chunk_size)
 			break;
 	}
 	/* a second thread pays off only when there is more than a chunk */

@@ -58,6 +58,12 @@ struct csvread {
 	/* counters for the caller */
 	uint64_t n_records; /* data records seen, good or bad */
 	uint64_t n_repaired; /* fields whose invalid UTF-8 was replaced */
+	uint64_t n_fast;     /* records (the header too) split by the fast
+				path, not by libcsv */
+	/* for tests and fuzzing, 0 by default: parse with libcsv alone (no
+	 * fast path), and the read size (default 1 MiB) */
+	int libcsv_only;
+	size_t chunk_size;
 	void *priv; /* parser state; owned */
 };
 
