@@ -30,38 +30,111 @@ struct plat_summary {
 	size_t n_langs;
 };
 
-static int cmp_u64(const void *a, const void *b)
+struct pair {
+	uint64_t key, n;
+};
+
+static int cmp_pair(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct pair *)a)->key;
+	uint64_t y = ((const struct pair *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
 
-/* Top languages per platform: sort (platform << 32 | lang) keys and
- * run-length them; keeps the TOP_LANGS most frequent. */
+/* Sorts the n pairs (key[i], cnt[i]) by key. */
+static int sort_pairs(uint64_t *key, uint64_t *cnt, size_t n)
+{
+	struct pair *p = malloc((n + 1) * sizeof(*p));
+
+	if (!p)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		p[i].key = key[i];
+		p[i].n = cnt[i];
+	}
+	qsort(p, n, sizeof(*p), cmp_pair);
+	for (size_t i = 0; i < n; i++) {
+		key[i] = p[i].key;
+		cnt[i] = p[i].n;
+	}
+	free(p);
+	return 0;
+}
+
+/* Top languages per platform: (platform, lang) pairs counted in a small
+ * open-addressing table (a data set has dozens of them, not millions of
+ * posts' worth), then each kept in its platform's top list. */
 static int count_langs(const struct dataset *ds, struct plat_summary *ps)
 {
-	uint64_t *k = malloc((ds->post.n + 1) * sizeof(*k));
-	size_t i = 0;
+	size_t cap = 64, n = 0;
+	uint64_t *key = calloc(cap, sizeof(*key)), *cnt = calloc(cap, sizeof(*cnt));
 
-	if (!k)
-		return -1;
-	for (size_t j = 0; j < ds->post.n; j++)
-		k[j] = (uint64_t)ds->acc.platform[ds->post.account[j]] << 32 |
-		       ds->post.lang[j];
-	qsort(k, ds->post.n, sizeof(*k), cmp_u64);
-	while (i < ds->post.n) {
-		size_t e = i;
-		struct plat_summary *s = &ps[k[i] >> 32];
-		uint64_t n;
-		size_t pos;
+	if (!key || !cnt)
+		goto fail;
+	for (size_t j = 0; j < ds->post.n; j++) {
+		/* + 1: a zero key is an empty slot */
+		uint64_t k = ((uint64_t)ds->acc.platform[ds->post.account[j]]
+			      << 32 | ds->post.lang[j]) + 1;
+		size_t h = (size_t)((k * 0x9e3779b97f4a7c15u) >> 40) & (cap - 1);
 
-		while (e < ds->post.n && k[e] == k[i])
-			e++;
-		n = e - i;
+		while (key[h] && key[h] != k)
+			h = (h + 1) & (cap - 1);
+		if (!key[h]) {
+			if ((n + 1) * 2 > cap) {
+				/* grow, then insert again */
+				size_t nc = cap * 2;
+				uint64_t *nk = calloc(nc, sizeof(*nk));
+				uint64_t *nn = calloc(nc, sizeof(*nn));
+
+				if (!nk || !nn) {
+					free(nk);
+					free(nn);
+					goto fail;
+				}
+				for (size_t i = 0; i < cap; i++) {
+					size_t g;
+
+					if (!key[i])
+						continue;
+					g = (size_t)((key[i] * 0x9e3779b97f4a7c15u) >> 40) & (nc - 1);
+					while (nk[g])
+						g = (g + 1) & (nc - 1);
+					nk[g] = key[i];
+					nn[g] = cnt[i];
+				}
+				free(key);
+				free(cnt);
+				key = nk;
+				cnt = nn;
+				cap = nc;
+				j--;
+				continue;
+			}
+			key[h] = k;
+			n++;
+		}
+		cnt[h]++;
+	}
+	/* pairs in ascending key order (ties in the top lists then fall as
+	 * they did when the posts themselves were sorted); the table's slots
+	 * are reused as the pair array */
+	for (size_t i = 0, o = 0; i < cap; i++)
+		if (key[i]) {
+			key[o] = key[i];
+			cnt[o] = cnt[i];
+			o++;
+		}
+	for (size_t i = 0; i < n; i++)
+		key[i]--; /* back to the plain key */
+	if (sort_pairs(key, cnt, n))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct plat_summary *s = &ps[key[i] >> 32];
+		size_t pos = s->n_langs;
+
 		/* insertion into the small sorted top list */
-		pos = s->n_langs;
-		while (pos > 0 && s->langs[pos - 1].n < n)
+		while (pos > 0 && s->langs[pos - 1].n < cnt[i])
 			pos--;
 		if (pos < TOP_LANGS) {
 			size_t last = s->n_langs < TOP_LANGS ? s->n_langs
@@ -69,15 +142,19 @@ static int count_langs(const struct dataset *ds, struct plat_summary *ps)
 
 			memmove(&s->langs[pos + 1], &s->langs[pos],
 				(last - pos) * sizeof(s->langs[0]));
-			s->langs[pos].lang = (uint32_t)k[i];
-			s->langs[pos].n = n;
+			s->langs[pos].lang = (uint32_t)key[i];
+			s->langs[pos].n = cnt[i];
 			if (s->n_langs < TOP_LANGS)
 				s->n_langs++;
 		}
-		i = e;
 	}
-	free(k);
+	free(key);
+	free(cnt);
 	return 0;
+fail:
+	free(key);
+	free(cnt);
+	return -1;
 }
 
 static int summarise(const struct dataset *ds, struct plat_summary *ps)

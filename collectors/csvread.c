@@ -93,14 +93,6 @@ struct pipe {
 	size_t first_got;    /* bytes of the first chunk, already read */
 };
 
-/* A field as the fast path found it: raw bytes between the quotes (a
- * doubled quote still doubled when esc) or of an unquoted field. */
-struct fspan {
-	const char *s;
-	size_t len;
-	unsigned flags; /* F_* */
-};
-
 #define F_ESC 1u /* holds "" pairs */
 #define F_NUL 2u /* holds a 0 byte */
 #define F_HI 4u  /* holds a byte >= 0x80 (UTF-8 to check) */
@@ -112,15 +104,16 @@ struct csvpriv {
 	size_t chunk_size;
 	int fallback;     /* libcsv has the current record */
 	uint64_t rows;    /* libcsv row-end callbacks so far */
-	struct fspan *sp; /* the fast path's fields of one record */
-	size_t capsp;
-	char *tmp;        /* an escaped field, unescaped */
-	size_t captmp;
-	/* current record */
+	/* current record: field i is ptr[i][0..flen[i]), NUL-terminated; it
+	 * lies in the window (off[i] == IN_WINDOW: the fast path splits and
+	 * terminates fields in place) or at buf + off[i] (libcsv's fields,
+	 * repaired UTF-8), where ptr[i] is set once buf stops moving */
 	char *buf;
-	size_t len, cap;
+	size_t len, cap;  /* bytes used in buf */
+	size_t size;      /* the record's kept bytes, for max_record */
 	size_t *off, *flen;
 	const char **ptr;
+	unsigned char *fl; /* the fast path's F_* per field */
 	size_t nf, capf;
 	int in_rec, too_big;
 	size_t nul_col; /* 1 + first column holding a NUL byte, 0 = none */
@@ -165,12 +158,11 @@ void csvread_release(struct csvread *r)
 		if (p->p_ok)
 			csv_free(&p->p);
 		free(p->chunk);
-		free(p->sp);
-		free(p->tmp);
 		free(p->buf);
 		free(p->off);
 		free(p->flen);
 		free(p->ptr);
+		free(p->fl);
 		free((void *)p->cptr);
 		free(p);
 	}
@@ -276,82 +268,107 @@ static int ensure_buf(struct csvpriv *p, size_t need)
 	return need <= p->cap ? 0 : grow((void **)&p->buf, &p->cap, need, 1);
 }
 
+#define IN_WINDOW SIZE_MAX
+
 static void start_record(struct csvpriv *p)
 {
 	p->in_rec = 1;
 	p->rec_line = p->line;
 	p->nf = 0;
 	p->len = 0;
+	p->size = 0;
 	p->too_big = 0;
 	p->nul_col = 0;
 }
 
-/* Stores one field of the current record, s[0..len) with quoting undone:
- * counted always, kept while the record is within max_record and the
- * header's column count, NUL-terminated in buf. `flags` says whether the
- * field holds a NUL or a non-ASCII byte when `known`; else both are
- * looked for here. */
-static void store_field(struct csvpriv *p, const unsigned char *s, size_t len,
-			int known, unsigned flags)
+/* Room for n fields in the per-field arrays. */
+static int ensure_fields(struct csvpriv *p, size_t n)
 {
-	size_t valid, col;
+	size_t c1 = p->capf, c2 = p->capf, c3 = p->capf, c4 = p->capf;
 
-	col = p->nf++;
-	if (p->too_big ||
-	    col >= (p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS))
-		return;
-	if (p->len + len + 1 > p->max_record) {
-		p->too_big = 1;
-		return;
-	}
-	if (!p->nul_col && (known ? (flags & F_NUL) != 0
-				  : memchr(s, '\0', len) != NULL))
-		p->nul_col = col + 1;
-	if (p->nf > p->capf) {
-		size_t c1 = p->capf, c2 = p->capf, c3 = p->capf;
+	if (n <= p->capf)
+		return 0;
+	if (grow((void **)&p->off, &c1, n, sizeof(*p->off)) ||
+	    grow((void **)&p->flen, &c2, n, sizeof(*p->flen)) ||
+	    grow((void **)&p->ptr, &c3, n, sizeof(*p->ptr)) ||
+	    grow((void **)&p->fl, &c4, n, sizeof(*p->fl)))
+		return -1;
+	p->capf = c1;
+	return 0;
+}
 
-		if (grow((void **)&p->off, &c1, p->nf, sizeof(*p->off)) ||
-		    grow((void **)&p->flen, &c2, p->nf, sizeof(*p->flen)) ||
-		    grow((void **)&p->ptr, &c3, p->nf, sizeof(*p->ptr))) {
-			p->err = CIB_ENOMEM;
-			return;
-		}
-		p->capf = c1;
-	}
+/* Appends s[0..len) to buf as column col, each byte that starts no valid
+ * UTF-8 sequence replaced by U+FFFD, NUL-terminated. */
+static int append_repaired(struct csvpriv *p, size_t col,
+			   const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	p->r->n_repaired++;
+	if (ensure_buf(p, p->len + 3 * len + 1))
+		return -1;
 	p->off[col] = p->len;
-	valid = known && !(flags & F_HI) ? len : utf8_valid_prefix(s, len);
-	if (valid == len) {
-		if (ensure_buf(p, p->len + len + 1)) {
-			p->err = CIB_ENOMEM;
-			return;
-		}
-		memcpy(p->buf + p->len, s, len);
-		p->len += len;
-	} else {
-		/* repair: each byte that starts no valid sequence -> U+FFFD */
-		size_t i = 0;
+	while (i < len) {
+		size_t k = utf8_seq(s + i, len - i);
 
-		p->r->n_repaired++;
-		if (ensure_buf(p, p->len + 3 * len + 1)) {
-			p->err = CIB_ENOMEM;
-			return;
-		}
-		while (i < len) {
-			size_t k = utf8_seq(s + i, len - i);
-
-			if (k) {
-				memcpy(p->buf + p->len, s + i, k);
-				p->len += k;
-				i += k;
-			} else {
-				memcpy(p->buf + p->len, "\xEF\xBF\xBD", 3);
-				p->len += 3;
-				i++;
-			}
+		if (k) {
+			memcpy(p->buf + p->len, s + i, k);
+			p->len += k;
+			i += k;
+		} else {
+			memcpy(p->buf + p->len, "\xEF\xBF\xBD", 3);
+			p->len += 3;
+			i++;
 		}
 	}
 	p->flen[col] = p->len - p->off[col];
 	p->buf[p->len++] = '\0';
+	return 0;
+}
+
+/* Points ptr[] at the fields kept in buf, now that it stops moving. */
+static void resolve_fields(struct csvpriv *p, size_t ns)
+{
+	for (size_t i = 0; i < ns; i++)
+		if (p->off[i] != IN_WINDOW)
+			p->ptr[i] = p->buf + p->off[i];
+}
+
+/* Stores one field libcsv found, s[0..len) with quoting undone: counted
+ * always, kept in buf while the record is within max_record and the
+ * header's column count. */
+static void store_field(struct csvpriv *p, const unsigned char *s, size_t len)
+{
+	size_t col = p->nf++;
+
+	if (p->too_big ||
+	    col >= (p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS))
+		return;
+	if (p->size + len + 1 > p->max_record) {
+		p->too_big = 1;
+		return;
+	}
+	if (!p->nul_col && memchr(s, '\0', len))
+		p->nul_col = col + 1;
+	if (ensure_fields(p, p->nf)) {
+		p->err = CIB_ENOMEM;
+		return;
+	}
+	if (utf8_valid_prefix(s, len) == len) {
+		if (ensure_buf(p, p->len + len + 1)) {
+			p->err = CIB_ENOMEM;
+			return;
+		}
+		p->off[col] = p->len;
+		memcpy(p->buf + p->len, s, len);
+		p->len += len;
+		p->flen[col] = len;
+		p->buf[p->len++] = '\0';
+	} else if (append_repaired(p, col, s, len)) {
+		p->err = CIB_ENOMEM;
+		return;
+	}
+	p->size += p->flen[col] + 1;
 }
 
 /* libcsv's field callback. */
@@ -369,7 +386,7 @@ static void cb_field(void *field, size_t len, void *data)
 		p->line++;
 		q++;
 	}
-	store_field(p, s, len, 0, 0);
+	store_field(p, s, len);
 }
 
 /* A fatal error of the reading side: straight to ingest_fail on one
@@ -411,15 +428,20 @@ static enum cib_err store_header(struct csvpriv *p)
 		      CSVREAD_MAX_COLS);
 		return CIB_ETOOBIG;
 	}
-	r->hdr_buf = malloc(p->len + 1);
+	resolve_fields(p, p->nf);
+	r->hdr_buf = malloc(p->size + 1);
 	r->hdr_off = malloc((p->nf + 1) * sizeof(*r->hdr_off));
 	if (!r->hdr_buf || !r->hdr_off)
 		return CIB_ENOMEM;
-	memcpy(r->hdr_buf, p->buf, p->len);
-	r->hdr_buf[p->len] = '\0';
+	for (size_t i = 0, o = 0; i < p->nf; i++) {
+		memcpy(r->hdr_buf + o, p->ptr[i], p->flen[i] + 1);
+		r->hdr_off[i] = o;
+		o += p->flen[i] + 1;
+	}
+	r->hdr_buf[p->size] = '\0';
 	for (size_t i = 0; i < p->nf; i++) {
 		/* names are compared trimmed of surrounding blanks */
-		size_t o = p->off[i], l = p->flen[i];
+		size_t o = r->hdr_off[i], l = p->flen[i];
 
 		while (l && (r->hdr_buf[o] == ' ' || r->hdr_buf[o] == '\t')) {
 			o++;
@@ -439,12 +461,11 @@ static enum cib_err store_header(struct csvpriv *p)
 }
 
 /* The structural checks, then the collector's callback, for one data
- * record of nf fields. When it passes them all nf fields are stored one
- * after another from buf, each followed by a NUL (cb_field's layout), with
- * lengths flen[i]; ptr has room for nf pointers. */
+ * record of nf fields. When it passes them all, field i is
+ * ptr[i][0..flen[i]), NUL-terminated. */
 static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
-			    int too_big, size_t nul_col, const char *buf,
-			    const size_t *flen, const char **ptr)
+			    int too_big, size_t nul_col,
+			    const char *const *ptr, const size_t *flen)
 {
 	struct csvread *r = p->r;
 	struct csvrec rec;
@@ -464,10 +485,6 @@ static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
 				  "wrong field count: %zu fields, header has "
 				  "%zu",
 				  nf, r->n_cols);
-	for (size_t i = 0; i < nf; i++) {
-		ptr[i] = buf;
-		buf += flen[i] + 1;
-	}
 	rec.line = line;
 	rec.n = nf;
 	rec.f = ptr;
@@ -475,14 +492,11 @@ static enum cib_err deliver(struct csvpriv *p, uint64_t line, size_t nf,
 	return p->on_record(p->ctx, &rec);
 }
 
-/* Fields stored for the current record: at most the header's count. */
-static size_t stored_fields(const struct csvpriv *p)
+/* Whether the current record will reach the collector (deliver's
+ * checks), so its fields are worth handing on. */
+static int deliverable(const struct csvpriv *p)
 {
-	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
-
-	if (p->too_big)
-		return 0;
-	return p->nf < lim ? p->nf : lim;
+	return !p->too_big && !p->nul_col && p->nf == p->r->n_cols;
 }
 
 static enum cib_err dispatch(struct csvpriv *p)
@@ -493,8 +507,10 @@ static enum cib_err dispatch(struct csvpriv *p)
 		err = store_header(p);
 		return err ? err : p->on_header(p->ctx, p->r);
 	}
-	return deliver(p, p->rec_line, p->nf, p->too_big, p->nul_col, p->buf,
-		       p->flen, p->ptr);
+	if (deliverable(p))
+		resolve_fields(p, p->nf);
+	return deliver(p, p->rec_line, p->nf, p->too_big, p->nul_col, p->ptr,
+		       p->flen);
 }
 
 /* ---- two threads ---------------------------------------------------- */
@@ -547,9 +563,14 @@ static enum cib_err emit(struct csvpriv *p, enum rkind kind, uint64_t line)
 {
 	struct pipe *q = p->pipe;
 	struct rbatch *b = &q->b[q->tail % PIPE_NB];
-	size_t ns = kind == RK_RECORD ? stored_fields(p) : 0;
-	size_t bytes = ns ? p->len : 0;
+	size_t ns = kind == RK_RECORD && deliverable(p) ? p->nf : 0;
+	size_t bytes = 0;
 	struct rinfo *ri;
+
+	if (ns)
+		resolve_fields(p, ns);
+	for (size_t i = 0; i < ns; i++)
+		bytes += p->flen[i] + 1;
 
 	if (rb_reserve(b, bytes, ns))
 		return CIB_ENOMEM;
@@ -564,9 +585,10 @@ static enum cib_err emit(struct csvpriv *p, enum rkind kind, uint64_t line)
 	ri->too_big = kind == RK_RECORD && p->too_big;
 	if (ns)
 		memcpy(b->flen + b->nfld, p->flen, ns * sizeof(*b->flen));
-	if (bytes)
-		memcpy(b->buf + b->len, p->buf, bytes);
-	b->len += bytes;
+	for (size_t i = 0; i < ns; i++) {
+		memcpy(b->buf + b->len, p->ptr[i], p->flen[i] + 1);
+		b->len += p->flen[i] + 1;
+	}
 	b->nfld += ns;
 	if ((b->len >= PIPE_BATCH_BYTES || b->n >= PIPE_BATCH_RECS) &&
 	    handoff(q))
@@ -625,7 +647,7 @@ static void check_size(struct csvpriv *p)
 	if (pos <= 1)
 		return;
 	if (kept && !(p->in_rec && p->too_big) &&
-	    (p->in_rec ? p->len : 0) + pos <= p->max_record)
+	    (p->in_rec ? p->size : 0) + pos <= p->max_record)
 		return;
 	if (!kept && pos <= p->max_record)
 		return;
@@ -670,9 +692,15 @@ static unsigned ctz16(unsigned m)
 	return (unsigned)__builtin_ctz(m);
 }
 
+/* Set bits of m; LF bytes are rare in fields, so the loop rarely runs
+ * (and a generic x86-64 build has no popcount instruction). */
 static unsigned popcount16(unsigned m)
 {
-	return (unsigned)__builtin_popcount(m);
+	unsigned n = 0;
+
+	for (; m; m &= m - 1)
+		n++;
+	return n;
 }
 
 /* The first '"' in [s, e), or NULL; adds the LF bytes before it to *nl and
@@ -762,109 +790,117 @@ static const char *scan_plain(const char *s, const char *e, unsigned *flags)
 
 enum fast_result { FR_RECORD, FR_MORE, FR_IRREGULAR, FR_NOMEM };
 
-/* Splits the record at s (not a line end) into p->sp: its first *nkept
- * fields (the rest only counted in *nf), the LF bytes inside it in *nl,
- * and in *end its terminating CR or LF. FR_MORE when [s, e) ends inside
- * it, FR_IRREGULAR when it is not in the plain shape. */
+/* Splits the record at s (not a line end) into ptr/flen/fl: its first
+ * *nkept fields as raw bytes (a doubled quote still doubled, F_ESC), the
+ * rest only counted in *nf; the LF bytes inside it in *nl, and in *end its
+ * terminating CR or LF. Nothing is written to the window: FR_MORE when
+ * [s, e) ends inside the record, FR_IRREGULAR when it is not in the plain
+ * shape, and libcsv then reads the same bytes. */
 static enum fast_result fast_split(struct csvpriv *p, const char *s,
 				   const char *e, size_t *nf, size_t *nkept,
 				   unsigned *nl, const char **end)
 {
 	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
 	const char *q = s;
+	size_t n = 0, k = 0;
 
-	*nf = *nkept = 0;
 	*nl = 0;
 	for (;;) {
-		struct fspan f;
+		const char *f, *z;
+		unsigned flags = 0;
 
-		f.flags = 0;
 		if (q == e)
 			return FR_MORE;
 		if (*q == '"') {
-			const char *c = q + 1, *z;
+			const char *c = q + 1;
 
 			for (;;) {
-				z = scan_quoted(c, e, nl, &f.flags);
+				z = scan_quoted(c, e, nl, &flags);
 				if (!z || z + 1 == e)
 					return FR_MORE;
 				if (z[1] != '"')
 					break;
-				f.flags |= F_ESC;
+				flags |= F_ESC;
 				c = z + 2;
 			}
-			f.s = q + 1;
-			f.len = (size_t)(z - f.s);
+			f = q + 1;
 			q = z + 1;
 			if (*q != ',' && *q != '\n' && *q != '\r')
 				return FR_IRREGULAR;
 		} else {
-			const char *z = scan_plain(q, e, &f.flags);
-
+			z = scan_plain(q, e, &flags);
 			if (!z)
 				return FR_MORE;
 			if (*z == '"')
 				return FR_IRREGULAR;
-			f.s = q;
-			f.len = (size_t)(z - q);
+			f = q;
 			q = z;
 		}
-		if (*nf < lim) {
-			if (*nf == p->capsp) {
-				size_t c = p->capsp;
-
-				if (grow((void **)&p->sp, &c, *nf + 1,
-					 sizeof(*p->sp)))
-					return FR_NOMEM;
-				p->capsp = c;
-			}
-			p->sp[(*nkept)++] = f;
+		if (n < lim) {
+			if (n >= p->capf && ensure_fields(p, n + 1))
+				return FR_NOMEM;
+			p->ptr[k] = f;
+			p->flen[k] = (size_t)(z - f);
+			p->fl[k] = (unsigned char)flags;
+			k++;
 		}
-		(*nf)++;
+		n++;
 		if (*q != ',')
 			break;
 		q++;
 	}
+	*nf = n;
+	*nkept = k;
 	*end = q;
 	return FR_RECORD;
 }
 
-/* Stores the fields fast_split found and ends the record. */
+/* Keeps the fields fast_split found, in place: quotes undone, invalid
+ * UTF-8 repaired into buf, each NUL-terminated over the byte after it (a
+ * closing quote or a delimiter, of no later use), under the same rules as
+ * store_field. Then ends the record. */
 static void fast_commit(struct csvpriv *p, size_t nf, size_t nkept,
 			unsigned nl)
 {
 	start_record(p);
-	for (size_t i = 0; i < nkept && !p->err; i++) {
-		const struct fspan *f = &p->sp[i];
-		const char *s = f->s;
-		size_t len = f->len;
+	for (size_t i = 0; i < nkept; i++) {
+		/* the window is ours: the field's bytes may be rewritten */
+		char *f = p->chunk + (p->ptr[i] - p->chunk);
+		size_t len = p->flen[i];
+		unsigned flags = p->fl[i];
 
-		if (f->flags & F_ESC) {
-			/* "" -> ": the result is shorter than the raw bytes */
+		if (flags & F_ESC) {
 			size_t k = 0;
 
-			if (len > p->captmp) {
-				size_t c = p->captmp;
-
-				if (grow((void **)&p->tmp, &c, len, 1)) {
-					p->err = CIB_ENOMEM;
-					return;
-				}
-				p->captmp = c;
-			}
 			for (size_t j = 0; j < len; j++) {
-				p->tmp[k++] = s[j];
-				if (s[j] == '"')
-					j++;
+				f[k++] = f[j];
+				if (f[j] == '"')
+					j++; /* "" -> " */
 			}
-			s = p->tmp;
 			len = k;
 		}
-		store_field(p, (const unsigned char *)s, len, 1, f->flags);
+		if (p->size + len + 1 > p->max_record) {
+			p->too_big = 1;
+			break;
+		}
+		if ((flags & F_NUL) && !p->nul_col)
+			p->nul_col = i + 1;
+		p->off[i] = IN_WINDOW;
+		if ((flags & F_HI) &&
+		    utf8_valid_prefix((const unsigned char *)f, len) != len) {
+			if (append_repaired(p, i, (const unsigned char *)f,
+					    len)) {
+				p->err = CIB_ENOMEM;
+				return;
+			}
+			len = p->flen[i];
+		} else {
+			f[len] = '\0';
+			p->flen[i] = len;
+		}
+		p->size += len + 1;
 	}
-	if (p->err)
-		return;
-	p->nf += nf - nkept;
+	p->nf = nf;
 	p->line += nl;
 	p->r->n_fast++;
 	end_record(p);
@@ -921,10 +957,12 @@ static enum cib_err parse_window(struct csvpriv *p, size_t *pos, size_t have)
 		}
 		switch (fast_split(p, s, b + have, &nf, &nkept, &nl, &end)) {
 		case FR_RECORD:
-			fast_commit(p, nf, nkept, nl);
-			*pos = (size_t)(end - b) + 1;
+			/* the terminator is read before the commit may
+			 * overwrite it */
 			if (*end == '\n')
-				p->line++;
+				nl++;
+			*pos = (size_t)(end - b) + 1;
+			fast_commit(p, nf, nkept, nl);
 			break;
 		case FR_MORE:
 			/* a record longer than a chunk goes to libcsv, which
@@ -1041,8 +1079,13 @@ static enum cib_err consume(struct csvpriv *p, const struct rbatch *b,
 			return CIB_ENOMEM;
 		p->ccap = c;
 	}
-	return deliver(p, ri->line, ri->nf, ri->too_big, ri->nul_col,
-		       b->buf + ri->boff, b->flen + ri->f0, p->cptr);
+	/* a deliverable record's fields lie end to end from boff */
+	for (size_t i = 0, o = ri->boff; i < ri->ns; i++) {
+		p->cptr[i] = b->buf + o;
+		o += b->flen[ri->f0 + i] + 1;
+	}
+	return deliver(p, ri->line, ri->nf, ri->too_big, ri->nul_col, p->cptr,
+		       b->flen + ri->f0);
 }
 
 static void pipe_free(struct pipe *q)

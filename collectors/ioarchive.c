@@ -352,14 +352,21 @@ static enum cib_err on_user(void *ctx, const struct csvrec *rec)
 	return CIB_OK;
 }
 
-/* Whether this row's profile is byte-identical to the one last added for
- * the same userid, in which case adding it again would change nothing: the
+/* Repeated profiles. Tweets rows repeat the author's profile on every row;
+ * when a row's profile is byte-identical to the one last added for the
+ * same userid, parsing and adding it again would change nothing (the
  * dataset keeps the latest known value per field and records a change only
- * when a value differs. Tweets rows repeat the profile on every row, and
- * re-interning six unchanged strings per row shows in the ingest profile
- * (docs/formats-csv.md). A false "same" needs two 64-bit hashes to collide
- * at once. */
-static int profile_seen(struct ioa *a, const struct csvrec *rec)
+ * when a value differs), and re-parsing and re-interning it shows in the
+ * ingest profile (docs/formats-csv.md). A cache slot per userid hash holds
+ * (hash of the userid, hash of the profile fields) of the last profile
+ * added; a false "same" needs two 64-bit hashes to collide at once. */
+struct profile_key {
+	uint64_t *slot, hid, hf;
+};
+
+/* Fills *k for this row; returns whether the profile was added before. */
+static int profile_seen(struct ioa *a, const struct csvrec *rec,
+			struct profile_key *k)
 {
 	static const enum ioa_col cols[] = {
 		C_DISPLAY_NAME, C_SCREEN_NAME, C_LOCATION, C_DESCRIPTION,
@@ -367,24 +374,31 @@ static int profile_seen(struct ioa *a, const struct csvrec *rec)
 	};
 	size_t n;
 	const char *s = fld(a, rec, C_USERID, &n);
-	uint64_t hid = XXH3_64bits(s, n), hf = 0x9e3779b97f4a7c15u;
-	uint64_t *slot;
 
+	k->slot = NULL;
+	k->hid = k->hf = 0;
 	if (!a->acache) {
 		a->acache = calloc(2 * IOA_ACC_CACHE, sizeof(*a->acache));
 		if (!a->acache)
 			return 0;
 	}
-	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
-		s = fld(a, rec, cols[k], &n);
-		hf = XXH3_64bits_withSeed(s, n, hf + k);
+	k->hid = XXH3_64bits(s, n);
+	k->hf = 0x9e3779b97f4a7c15u;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		s = fld(a, rec, cols[i], &n);
+		k->hf = XXH3_64bits_withSeed(s, n, k->hf + i);
 	}
-	slot = &a->acache[2 * (hid & (IOA_ACC_CACHE - 1))];
-	if (slot[0] == hid && slot[1] == hf)
-		return 1;
-	slot[0] = hid;
-	slot[1] = hf;
-	return 0;
+	k->slot = &a->acache[2 * (k->hid & (IOA_ACC_CACHE - 1))];
+	return k->slot[0] == k->hid && k->slot[1] == k->hf;
+}
+
+/* Records that the profile of *k has been added. */
+static void profile_added(const struct profile_key *k)
+{
+	if (k->slot) {
+		k->slot[0] = k->hid;
+		k->slot[1] = k->hf;
+	}
 }
 
 static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
@@ -392,10 +406,11 @@ static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 	struct ioa *a = ctx;
 	struct account_rec acc;
 	struct post_rec post;
+	struct profile_key pk;
 	char lbuf[IOA_MAX_LANG], plang[IOA_MAX_LANG];
 	const char *s, *reply_tw, *reply_us, *quoted, *rt_tw, *rt_us;
 	size_t n, need;
-	int minutes = 0, is_rt = 0, bad;
+	int minutes = 0, is_rt = 0, bad, seen;
 	enum cib_err err;
 	char *tmp;
 
@@ -425,10 +440,14 @@ static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 	if (minutes)
 		post.flags |= POST_TIME_MINUTES;
 
-	bad = fill_account(a, rec, &acc, lbuf);
-	if (bad >= 0)
-		return bad_value(a, rec, (enum ioa_col)bad);
-	acc.seen_at = post.time;
+	/* a profile seen before was parsed then: it is valid */
+	seen = profile_seen(a, rec, &pk);
+	if (!seen) {
+		bad = fill_account(a, rec, &acc, lbuf);
+		if (bad >= 0)
+			return bad_value(a, rec, (enum ioa_col)bad);
+		acc.seen_at = post.time;
+	}
 
 	s = fld(a, rec, C_LANG, &n);
 	if (lang_code(s, n, plang, &post.lang))
@@ -516,12 +535,14 @@ static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 	post.ent_type = a->etype;
 	post.n_ent = a->n_ent;
 
-	if (profile_seen(a, rec)) {
+	if (seen) {
 		if (a->in->cur)
 			a->in->cur->accounts++; /* seen, nothing new */
 		err = CIB_OK;
 	} else {
 		err = ingest_add_account(a->in, &acc);
+		if (!err)
+			profile_added(&pk);
 	}
 	if (!err)
 		err = ingest_add_post(a->in, &post);

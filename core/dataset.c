@@ -2,8 +2,16 @@
  *
  * Invariants: every column of a table has `cap` elements allocated and `n`
  * used; post.ent_off[j+1] - post.ent_off[j] is post j's entity count; the
- * two hash tables map (platform, string id) to a row and are at most half
- * full.
+ * hash tables map (platform, string id) to a row and are at most 3/4 full
+ * (linear probing stays within a cache line or two at that load, and a
+ * table of a big input costs half the page faults it would at 1/2).
+ *
+ * Posts are found by their id string's pool id: post_row[] is indexed by
+ * it, so adding a post (whose id string was interned a moment before, at
+ * the end of the pool) touches the array's tail, not a random table slot,
+ * and a lookup is one load. post_row covers every string interned before
+ * the last post was added; an id string shared by posts of two platforms
+ * (rare: numeric ids) sends the second to a small overflow table.
  */
 #include "dataset.h"
 
@@ -116,6 +124,7 @@ void dataset_release(struct dataset *ds)
 	free(ds->change.new_value);
 	free(ds->change.time);
 	free(ds->acc_slots);
+	free(ds->post_row);
 	free(ds->post_slots);
 	memset(ds, 0, sizeof(*ds));
 }
@@ -257,8 +266,8 @@ static size_t acc_probe(const struct dataset *ds, enum platform p, uint32_t id)
 	}
 }
 
-/* Posts store their platform through their account, so probing compares the
- * account's platform. */
+/* The overflow table's slot for post (p, id). Posts store their platform
+ * through their account, so probing compares the account's platform. */
 static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
 {
 	size_t mask = ds->post_nslots - 1;
@@ -279,33 +288,28 @@ static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
 	}
 }
 
-/* Doubles a table (or creates it with 4096 slots), rehashing its nrows
- * rows; the stored hash bits come back from key_hash, so rows are placed
- * without reading any string. */
-static enum cib_err table_grow(uint64_t **slots, size_t *nslots, size_t nrows,
-			       const uint8_t *plat_col, const uint32_t *id_col,
-			       const uint32_t *row_plat_from_acc,
-			       const uint8_t *acc_plat)
+/* Doubles the account table (or creates it with 4096 slots), rehashing
+ * every account; the stored hash bits come back from key_hash, so rows
+ * are placed without reading any string. */
+static enum cib_err acc_table_grow(struct dataset *ds)
 {
-	size_t n = *nslots ? *nslots * 2 : 4096;
+	size_t n = ds->acc_nslots ? ds->acc_nslots * 2 : 4096;
 	uint64_t *s = bigmem_calloc(n, sizeof(*s));
 
 	if (!s)
 		return CIB_ENOMEM;
-	for (size_t r = 0; r < nrows; r++) {
-		enum platform p = row_plat_from_acc
-					  ? (enum platform)acc_plat[row_plat_from_acc[r]]
-					  : (enum platform)plat_col[r];
-		uint64_t h = key_hash(p, id_col[r]);
+	for (size_t r = 0; r < ds->acc.n; r++) {
+		uint64_t h = key_hash((enum platform)ds->acc.platform[r],
+				      ds->acc.id[r]);
 		size_t j = h & (n - 1);
 
 		while (s[j] != KSLOT_EMPTY)
 			j = (j + 1) & (n - 1);
 		s[j] = kslot(h, (uint32_t)r);
 	}
-	free(*slots);
-	*slots = s;
-	*nslots = n;
+	free(ds->acc_slots);
+	ds->acc_slots = s;
+	ds->acc_nslots = n;
 	return CIB_OK;
 }
 
@@ -320,15 +324,56 @@ uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
 }
 
-uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
-			   uint32_t id)
+/* Rebuilds the overflow table at twice its size from its own slots. */
+static enum cib_err overflow_grow(struct dataset *ds)
 {
+	size_t n = ds->post_nslots ? ds->post_nslots * 2 : 64;
+	uint64_t *s = bigmem_calloc(n, sizeof(*s));
+
+	if (!s)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < ds->post_nslots; i++) {
+		uint64_t v = ds->post_slots[i];
+		uint32_t row = KSLOT_ROW(v);
+		size_t j;
+
+		if (v == KSLOT_EMPTY)
+			continue;
+		j = key_hash((enum platform)ds->acc.platform[ds->post.account[row]],
+			     ds->post.id[row]) &
+		    (n - 1);
+		while (s[j] != KSLOT_EMPTY)
+			j = (j + 1) & (n - 1);
+		s[j] = v;
+	}
+	free(ds->post_slots);
+	ds->post_slots = s;
+	ds->post_nslots = n;
+	return CIB_OK;
+}
+
+/* The row of post (p, id string) or UINT32_MAX. */
+static uint32_t post_lookup(const struct dataset *ds, enum platform p,
+			    uint32_t id)
+{
+	uint32_t r;
 	uint64_t v;
 
-	if (ds->post_nslots == 0 || id == STR_NONE)
+	if (id == STR_NONE || id >= ds->post_row_cap || !ds->post_row[id])
+		return UINT32_MAX;
+	r = ds->post_row[id] - 1;
+	if (ds->acc.platform[ds->post.account[r]] == (uint8_t)p)
+		return r;
+	if (ds->post_nslots == 0)
 		return UINT32_MAX;
 	v = ds->post_slots[post_probe(ds, p, id)];
 	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
+}
+
+uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
+			   uint32_t id)
+{
+	return post_lookup(ds, p, id);
 }
 
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
@@ -396,9 +441,8 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 	enum cib_err err;
 
 	*fresh = 0;
-	if ((ds->acc.n + 1) * 2 > ds->acc_nslots) {
-		err = table_grow(&ds->acc_slots, &ds->acc_nslots, ds->acc.n,
-				 ds->acc.platform, ds->acc.id, NULL, NULL);
+	if ((ds->acc.n + 1) * 4 > ds->acc_nslots * 3) {
+		err = acc_table_grow(ds);
 		if (err)
 			return err;
 	}
@@ -513,8 +557,7 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
 	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
-	int fresh;
-	size_t j;
+	int fresh, over;
 	enum cib_err err;
 
 	if (added)
@@ -537,17 +580,28 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
 		return err;
-	if ((ds->post.n + 1) * 2 > ds->post_nslots) {
-		err = table_grow(&ds->post_slots, &ds->post_nslots, ds->post.n,
-				 NULL, ds->post.id, ds->post.account,
-				 ds->acc.platform);
-		if (err)
-			return err;
-	}
-	j = post_probe(ds, rec->platform, id);
-	if (ds->post_slots[j] != KSLOT_EMPTY) {
+	if (post_lookup(ds, rec->platform, id) != UINT32_MAX) {
 		ds->n_duplicate_posts++;
 		return CIB_OK;
+	}
+	if (id >= ds->post_row_cap) {
+		/* cover every string interned so far */
+		size_t ncap = ds->strings.cap;
+		uint32_t *pr = bigmem_realloc(ds->post_row,
+					      ncap * sizeof(*pr));
+
+		if (!pr)
+			return CIB_ENOMEM;
+		memset(pr + ds->post_row_cap, 0,
+		       (ncap - ds->post_row_cap) * sizeof(*pr));
+		ds->post_row = pr;
+		ds->post_row_cap = ncap;
+	}
+	over = ds->post_row[id] != 0; /* taken by another platform's post */
+	if (over && (ds->post_over_n + 1) * 4 > ds->post_nslots * 3) {
+		err = overflow_grow(ds);
+		if (err)
+			return err;
 	}
 	if (ds->post.n == ds->post.cap) {
 		err = grow_posts(ds);
@@ -589,7 +643,14 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 		ds->ent.n++;
 	}
 	ds->post.ent_off[row + 1] = ds->ent.n;
-	ds->post_slots[j] = kslot(key_hash(rec->platform, id), row);
+	if (over) {
+		size_t j = post_probe(ds, rec->platform, id);
+
+		ds->post_slots[j] = kslot(key_hash(rec->platform, id), row);
+		ds->post_over_n++;
+	} else {
+		ds->post_row[id] = row + 1;
+	}
 	ds->post.n++;
 	if (added)
 		*added = 1;

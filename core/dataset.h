@@ -138,12 +138,18 @@ struct dataset {
 
 	size_t n_duplicate_posts; /* posts skipped because their key existed */
 
-	/* private: (platform, id) -> index hash tables; a slot is (32 high
-	 * bits of the key's hash << 32 | row + 1), 0 when empty */
+	/* private: (platform, id) -> account index hash table; a slot is (32
+	 * high bits of the key's hash << 32 | row + 1), 0 when empty */
 	uint64_t *acc_slots;
 	size_t acc_nslots;
+	/* private: posts by id string, post_row[s] = row + 1 of the post
+	 * whose id is string s (0: none), for the strings interned so far;
+	 * a post of another platform reusing an id string already taken goes
+	 * to the overflow table (slots as above, post_over_n rows in it) */
+	uint32_t *post_row;
+	size_t post_row_cap;
 	uint64_t *post_slots;
-	size_t post_nslots;
+	size_t post_nslots, post_over_n;
 };
 
 void dataset_init(struct dataset *ds);

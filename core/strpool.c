@@ -1,6 +1,7 @@
 /* strpool.c - string interning with an arena and an open-addressing table.
  *
- * Invariants: slots[] has a power-of-two size and is at most 1/2 full;
+ * Invariants: slots[] has a power-of-two size and is at most 3/4 full (see
+ * dataset.c for why not 1/2);
  * each slot packs the 32 low bits of its string's hash above its id + 1
  * (0 = empty), so a probe step is one load and rarely touches string
  * bytes; arena blocks are never reallocated, so ptr[id] is stable. The table and the id arrays are
@@ -31,7 +32,6 @@ void strpool_release(struct strpool *p)
 		free(p->blocks[i]);
 	free(p->blocks);
 	free((void *)p->ptr);
-	free(p->len);
 	free(p->slots);
 	memset(p, 0, sizeof(*p));
 }
@@ -47,7 +47,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
 #define SLOT_ID(v) ((uint32_t)(v) - 1)
 #define SLOT_H32(v) ((uint32_t)((v) >> 32))
 
-/* Rehashes into a table of n slots (a power of two, > 2 * p->n). */
+/* Rehashes into a table of n slots (a power of two, > 4/3 * p->n). */
 static enum cib_err resize_table(struct strpool *p, size_t n)
 {
 	uint64_t *slots = bigmem_calloc(n, sizeof(*slots));
@@ -75,7 +75,6 @@ static enum cib_err grow_ids(struct strpool *p, size_t want)
 {
 	uint32_t nc;
 	const char **np;
-	uint32_t *nl;
 
 	if (want <= p->cap)
 		return CIB_OK;
@@ -84,10 +83,6 @@ static enum cib_err grow_ids(struct strpool *p, size_t want)
 	if (!np)
 		return CIB_ENOMEM;
 	p->ptr = np;
-	nl = bigmem_realloc(p->len, (size_t)nc * sizeof(*nl));
-	if (!nl)
-		return CIB_ENOMEM;
-	p->len = nl;
 	p->cap = nc;
 	return CIB_OK;
 }
@@ -136,7 +131,7 @@ static size_t probe(const struct strpool *p, const char *s, size_t len,
 
 		if (v == SLOT_EMPTY)
 			return j;
-		if (SLOT_H32(v) == h32 && p->len[id] == len &&
+		if (SLOT_H32(v) == h32 && strpool_len(p, id) == len &&
 		    memcmp(p->ptr[id], s, len) == 0)
 			return j;
 		j = (j + 1) & mask;
@@ -180,14 +175,14 @@ enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 				   size_t len, uint64_t h, uint32_t *id)
 {
-	uint32_t h32 = (uint32_t)h;
+	uint32_t h32 = (uint32_t)h, len32;
 	size_t j;
 	char *dst;
 
 	*id = STR_NONE;
 	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
-	if ((size_t)(p->n + 1) * 2 > p->nslots) {
+	if ((size_t)(p->n + 1) * 4 > p->nslots * 3) {
 		enum cib_err err = resize_table(p, p->nslots ? p->nslots * 2
 							     : 1024);
 
@@ -208,14 +203,16 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 		if (err)
 			return err;
 	}
-	dst = arena_alloc(p, len + 1);
+	dst = arena_alloc(p, sizeof(uint32_t) + len + 1);
 	if (!dst)
 		return CIB_ENOMEM;
+	len32 = (uint32_t)len;
+	memcpy(dst, &len32, sizeof(len32));
+	dst += sizeof(len32);
 	if (len)
 		memcpy(dst, s, len);
 	dst[len] = '\0';
 	p->ptr[p->n] = dst;
-	p->len[p->n] = (uint32_t)len;
 	p->slots[j] = (uint64_t)h32 << 32 | (p->n + 1);
 	p->bytes += len;
 	*id = p->n++;

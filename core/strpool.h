@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -22,9 +23,10 @@
 #define STRPOOL_MAX_LEN ((size_t)64 << 20)
 
 struct strpool {
-	/* id -> string */
+	/* id -> string; each string's length is stored as 4 bytes just
+	 * before it in the arena, so checking a candidate in the table reads
+	 * one place, not a separate length array as well */
 	const char **ptr;
-	uint32_t *len;
 	uint32_t n, cap;
 	/* open-addressing table: each slot is (32 hash bits << 32 | id + 1),
 	 * 0 when empty; one 8-byte load per probe step */
@@ -67,7 +69,12 @@ static inline const char *strpool_get(const struct strpool *p, uint32_t id)
 
 static inline uint32_t strpool_len(const struct strpool *p, uint32_t id)
 {
-	return id == STR_NONE ? 0 : p->len[id];
+	uint32_t n;
+
+	if (id == STR_NONE)
+		return 0;
+	memcpy(&n, p->ptr[id] - sizeof(n), sizeof(n));
+	return n;
 }
 
 #endif

@@ -670,16 +670,14 @@ static enum cib_err load_account(struct work *w, const struct dataset *ds,
 		if (use_vocab && i + 4 < n) {
 			uint32_t t4 = ds->post.text[idx[i + 4]];
 
-			if (t4 != STR_NONE) {
+			if (t4 != STR_NONE)
 				__builtin_prefetch(&ds->strings.ptr[t4]);
-				__builtin_prefetch(&ds->strings.len[t4]);
-			}
 		}
 		if (use_vocab && i + 2 < n) {
 			uint32_t t2 = ds->post.text[idx[i + 2]];
 
-			if (t2 != STR_NONE)
-				__builtin_prefetch(ds->strings.ptr[t2]);
+			if (t2 != STR_NONE) /* the length sits just before */
+				__builtin_prefetch(ds->strings.ptr[t2] - 4);
 		}
 
 		w->lang[i] = -1;

@@ -174,6 +174,68 @@ static void test_dataset_posts(void **state)
 	dataset_release(&ds);
 }
 
+/* Post keys are (platform, id): the same id string on several platforms
+ * makes several posts (the second and later through the overflow table),
+ * each found under its own platform and each a duplicate only of itself.
+ * Many shared ids, so the overflow table grows too. */
+static void test_dataset_post_keys(void **state)
+{
+	static const enum platform plats[] = { PLATFORM_X, PLATFORM_MASTODON,
+					       PLATFORM_REDDIT };
+	struct dataset ds;
+	struct post_rec r;
+	int added;
+	char id[32], text[32];
+	uint32_t sid;
+
+	(void)state;
+	dataset_init(&ds);
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 300; i++) {
+			post_rec_init(&r);
+			r.platform = plats[k];
+			snprintf(id, sizeof(id), "%d", i);
+			snprintf(text, sizeof(text), "p%d-%d", k, i);
+			r.id = id;
+			r.account_id = "a";
+			r.time = 1000 + i;
+			r.text = text;
+			assert_int_equal(dataset_add_post(&ds, &r, &added),
+					 CIB_OK);
+			assert_int_equal(added, 1);
+		}
+	assert_int_equal(ds.post.n, 900);
+	assert_int_equal(ds.acc.n, 3); /* "a" on each platform */
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 300; i += 7) {
+			uint32_t j;
+
+			snprintf(id, sizeof(id), "%d", i);
+			snprintf(text, sizeof(text), "p%d-%d", k, i);
+			strpool_find(&ds.strings, id, strlen(id), &sid);
+			j = dataset_find_post(&ds, plats[k], sid);
+			assert_int_not_equal(j, UINT32_MAX);
+			assert_string_equal(ds_str(&ds, ds.post.text[j]), text);
+		}
+	/* a platform with no posts, and a string that is no post id */
+	strpool_find(&ds.strings, "5", 1, &sid);
+	assert_int_equal(dataset_find_post(&ds, PLATFORM_BLUESKY, sid),
+			 UINT32_MAX);
+	strpool_find(&ds.strings, "p0-5", 4, &sid);
+	assert_int_equal(dataset_find_post(&ds, PLATFORM_X, sid), UINT32_MAX);
+	/* a repeat on the third platform is a duplicate, nothing more */
+	post_rec_init(&r);
+	r.platform = PLATFORM_REDDIT;
+	r.id = "42";
+	r.account_id = "b";
+	r.time = 5;
+	assert_int_equal(dataset_add_post(&ds, &r, &added), CIB_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(ds.n_duplicate_posts, 1);
+	assert_int_equal(ds.post.n, 900);
+	dataset_release(&ds);
+}
+
 struct time_case {
 	const char *s;
 	int ok;
@@ -260,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_dataset_accounts_merge),
 		cmocka_unit_test(test_dataset_posts),
+		cmocka_unit_test(test_dataset_post_keys),
 		cmocka_unit_test(test_timefmt_iso),
 		cmocka_unit_test(test_timefmt_other),
 		cmocka_unit_test(test_diag_strict),
