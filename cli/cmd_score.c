@@ -158,9 +158,10 @@ int cmd_score(int argc, char **argv)
 	if (!rc && pc.po.progress)
 		fprintf(stderr,
 			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "
-			"clusters, %zu flagged\n",
+			"clusters, %zu flagged; estimated coordinated share "
+			"%.4g\n",
 			d.ds.acc.n, d.ds.post.n, p.g.n_edges, p.cl.n_clusters,
-			p.n_flagged);
+			p.n_flagged, p.prior_used);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	return rc;

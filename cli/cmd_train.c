@@ -16,12 +16,17 @@
 #include "pipeopts.h"
 
 static const char usage_text[] =
-	"usage: cibscan train [options] LABELS.csv FILE... -o model.json\n\n"
+	"usage: cibscan train [options] LABELS.csv FILE... [+ FILE...]... "
+	"-o model.json\n\n"
 	"Fits the account model (ridge logistic regression on the features\n"
 	"'score' computes) to labelled accounts. LABELS.csv has a header with\n"
 	"account_id and either label (1/0, true/false) or role (\"cib\" is\n"
 	"positive, anything else negative; the truth.csv 'cibscan synth'\n"
-	"writes works as is). Unlabelled accounts are not used.\n\n"
+	"writes works as is). Unlabelled accounts are not used. Groups of\n"
+	"input files separated by a '+' argument are separate data sets, each\n"
+	"run through the pipeline on its own as 'score' would run it (its own\n"
+	"null rates, windows and clusters); their labelled accounts are\n"
+	"pooled for the fit.\n\n"
 	"options:\n"
 	"  -o, --output FILE    model file (JSON)\n"
 	"  --ridge R            L2 penalty on standardised coefficients\n"
@@ -184,6 +189,87 @@ static void labels_free(struct labels *L)
 	free(L->y);
 }
 
+/* The labelled accounts' model inputs, pooled over data sets. */
+struct trainset {
+	double *X;
+	int *y, *fold;
+	size_t n, npos, cap;
+};
+
+static void trainset_free(struct trainset *t)
+{
+	free(t->X);
+	free(t->y);
+	free(t->fold);
+}
+
+/* Loads files[0..nfiles) as one data set, runs the pipeline and appends
+ * the model inputs of every labelled account found in it. */
+static int trainset_add(struct trainset *t, const struct labels *L,
+			const struct cli_input *ci, const struct pipe_cli *pc,
+			char *const *files, int nfiles)
+{
+	struct cli_data d;
+	struct pipeline p;
+	enum cib_err err;
+	int rc;
+
+	if (t->n + L->n > t->cap) {
+		size_t nc = t->n + L->n;
+		double *X = realloc(t->X, (nc + 1) * SF__COUNT * sizeof(*X));
+		int *y, *fold;
+
+		if (!X)
+			return CLI_EXIT_SYSTEM;
+		t->X = X;
+		y = realloc(t->y, (nc + 1) * sizeof(*y));
+		if (!y)
+			return CLI_EXIT_SYSTEM;
+		t->y = y;
+		fold = realloc(t->fold, (nc + 1) * sizeof(*fold));
+		if (!fold)
+			return CLI_EXIT_SYSTEM;
+		t->fold = fold;
+		t->cap = nc;
+	}
+	rc = cli_load(&d, ci, files, nfiles, 0);
+	if (rc)
+		return rc;
+	err = pipeline_prepare(&p, &d.ds, &pc->po);
+	if (err) {
+		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
+		rc = cli_exit_for(err);
+		goto out;
+	}
+	for (size_t i = 0; i < L->n; i++) {
+		uint32_t sid;
+		long a = -1;
+
+		strpool_find(&d.ds.strings, L->id[i], strlen(L->id[i]), &sid);
+		if (sid == STR_NONE)
+			continue;
+		for (int pl = 0; pl < PLATFORM__COUNT && a < 0; pl++) {
+			uint32_t idx = dataset_find_account(&d.ds, (enum platform)pl,
+							    sid);
+
+			if (idx != UINT32_MAX)
+				a = idx;
+		}
+		if (a < 0)
+			continue;
+		memcpy(t->X + t->n * SF__COUNT, p.x + (size_t)a * SF__COUNT,
+		       SF__COUNT * sizeof(*t->X));
+		t->y[t->n] = L->y[i];
+		t->fold[t->n] = (int)(XXH3_64bits(L->id[i], strlen(L->id[i])) % 5);
+		t->npos += (size_t)t->y[t->n];
+		t->n++;
+	}
+out:
+	pipeline_release(&p);
+	cli_data_release(&d);
+	return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -199,17 +285,16 @@ int cmd_train(int argc, char **argv)
 	double ridge = 1.0, fpr = 0.005;
 	struct cli_input ci;
 	struct pipe_cli pc;
-	struct cli_data d;
-	struct pipeline p;
 	struct labels L;
 	struct logit_model m;
 	struct outfile of;
-	double *X = NULL, *oof = NULL;
-	int *y = NULL, *fold = NULL;
-	size_t n = 0, npos = 0;
+	struct trainset ts = { 0 };
+	double *X, *oof = NULL;
+	int *y, *fold;
+	size_t n, npos;
 	char msg[256] = "";
 	enum cib_err err;
-	int c, rc;
+	int c, rc, nsets = 0;
 
 	cli_input_init(&ci);
 	pipe_cli_init(&pc);
@@ -251,47 +336,31 @@ int cmd_train(int argc, char **argv)
 	rc = read_labels(&L, argv[optind]);
 	if (rc)
 		return rc;
-	rc = cli_load(&d, &ci, argv + optind + 1, argc - optind - 1, 0);
-	if (rc) {
-		labels_free(&L);
-		return rc;
+	for (int i = optind + 1; i < argc && !rc;) {
+		int j = i;
+
+		while (j < argc && strcmp(argv[j], "+") != 0)
+			j++;
+		if (j == i) {
+			rc = cli_usage_error("train", "no input files between "
+						      "'+' separators");
+			break;
+		}
+		rc = trainset_add(&ts, &L, &ci, &pc, argv + i, j - i);
+		nsets++;
+		i = j + 1;
 	}
-	err = pipeline_prepare(&p, &d.ds, &pc.po);
-	if (err) {
-		cli_error("%s", p.errmsg[0] ? p.errmsg : cib_strerror(err));
-		rc = cli_exit_for(err);
+	if (rc)
 		goto out;
-	}
-	X = malloc((L.n + 1) * SF__COUNT * sizeof(*X));
-	y = malloc((L.n + 1) * sizeof(*y));
-	fold = malloc((L.n + 1) * sizeof(*fold));
-	oof = malloc((L.n + 1) * sizeof(*oof));
-	if (!X || !y || !fold || !oof) {
+	X = ts.X;
+	y = ts.y;
+	fold = ts.fold;
+	n = ts.n;
+	npos = ts.npos;
+	oof = malloc((n + 1) * sizeof(*oof));
+	if (!oof) {
 		rc = CLI_EXIT_SYSTEM;
 		goto out;
-	}
-	for (size_t i = 0; i < L.n; i++) {
-		uint32_t sid;
-		long a = -1;
-
-		strpool_find(&d.ds.strings, L.id[i], strlen(L.id[i]), &sid);
-		if (sid == STR_NONE)
-			continue;
-		for (int pl = 0; pl < PLATFORM__COUNT && a < 0; pl++) {
-			uint32_t idx = dataset_find_account(&d.ds, (enum platform)pl,
-							    sid);
-
-			if (idx != UINT32_MAX)
-				a = idx;
-		}
-		if (a < 0)
-			continue;
-		memcpy(X + n * SF__COUNT, p.x + (size_t)a * SF__COUNT,
-		       SF__COUNT * sizeof(*X));
-		y[n] = L.y[i];
-		fold[n] = (int)(XXH3_64bits(L.id[i], strlen(L.id[i])) % 5);
-		npos += (size_t)y[n];
-		n++;
 	}
 	if (n == 0 || npos == 0 || npos == n) {
 		cli_error("need labelled accounts of both classes in the input "
@@ -344,9 +413,10 @@ int cmd_train(int argc, char **argv)
 	}
 	logit_calibrate_threshold(&m, oof, y, n, fpr);
 	snprintf(m.source, sizeof(m.source),
-		 "cibscan train on %s: %zu accounts, %zu positive; ridge %g; "
-		 "threshold at %.3g out-of-fold FPR",
-		 argv[optind], n, npos, ridge, fpr);
+		 "cibscan train on %s: %zu accounts, %zu positive, %d data "
+		 "set%s; ridge %g; threshold at %.3g out-of-fold FPR",
+		 argv[optind], n, npos, nsets, nsets == 1 ? "" : "s", ridge,
+		 fpr);
 	if (outfile_open(&of, out)) {
 		cli_error("cannot write '%s': %s", out, strerror(errno));
 		rc = CLI_EXIT_SYSTEM;
@@ -362,12 +432,8 @@ int cmd_train(int argc, char **argv)
 			"threshold %.4f\n",
 		n, npos, m.threshold);
 out:
-	free(X);
-	free(y);
-	free(fold);
+	trainset_free(&ts);
 	free(oof);
-	pipeline_release(&p);
-	cli_data_release(&d);
 	labels_free(&L);
 	return rc;
 }

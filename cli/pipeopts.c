@@ -111,6 +111,9 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 	case PIPE_OPT_BASE + 11:
 		pc->progress = 0;
 		return 1;
+	case PIPE_OPT_BASE + 12:
+		pc->po.prior_shift = 0;
+		return 1;
 	default:
 		return 0;
 	}

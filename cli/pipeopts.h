@@ -20,7 +20,8 @@
 	{ "window", required_argument, NULL, PIPE_OPT_BASE + 8 },           \
 	{ "max-actors", required_argument, NULL, PIPE_OPT_BASE + 9 },       \
 	{ "progress", no_argument, NULL, PIPE_OPT_BASE + 10 },              \
-	{ "quiet", no_argument, NULL, PIPE_OPT_BASE + 11 }
+	{ "quiet", no_argument, NULL, PIPE_OPT_BASE + 11 },                 \
+	{ "no-prior-shift", no_argument, NULL, PIPE_OPT_BASE + 12 }
 
 #define PIPE_HELP                                                             \
 	"  --tz ZONE            reference time zone for shift patterns (IANA;\n" \
@@ -30,6 +31,9 @@
 	"                       organic accounts is at most Q (default 0.05)\n" \
 	"  --threshold S        flag accounts scoring at least S instead\n"      \
 	"  --model FILE         model from 'cibscan train' (default: built-in)\n" \
+	"  --no-prior-shift     keep the model's scores as fitted instead of\n"  \
+	"                       re-estimating the share of coordinated\n"      \
+	"                       accounts in this input (docs/model.md)\n"      \
 	"  --edge-fdr Q         Benjamini-Hochberg level for coordination\n"    \
 	"                       edges (default 0.01)\n"                         \
 	"  --min-cluster N      smallest reported cluster (default 3)\n"         \

@@ -47,6 +47,7 @@ void reuse_opts_init(struct reuse_opts *o)
 	o->bands = 16;
 	o->rows = 4;
 	o->bucket_cap = 64;
+	o->max_accounts = 1000;
 	o->seed = 1;
 	o->threads = 0;
 }
@@ -1406,7 +1407,7 @@ static enum cib_err alloc_groups(struct reuse_result *r, size_t ng)
  * union-find over distinct texts. */
 static enum cib_err groups(const struct dataset *ds, struct reuse_result *r,
 			   const uint32_t *tid, uint32_t *parent, size_t nd,
-			   uint64_t salt)
+			   uint64_t salt, uint32_t max_accounts)
 {
 	size_t n = ds->post.n, na = ds->acc.n, m = 0, nu = 0;
 	uint32_t *cp = calloc(nd ? nd : 1, sizeof(*cp));
@@ -1486,9 +1487,11 @@ static enum cib_err groups(const struct dataset *ds, struct reuse_result *r,
 		while (e < m && v[e] == v[i])
 			e++;
 		self[a] += (uint32_t)(e - i - 1);
-		if (r->group_accounts[g] >= 2)
+		if (r->group_accounts[g] >= 2 &&
+		    r->group_accounts[g] <= max_accounts) {
 			copied[a] += (uint32_t)(e - i);
-		v[nu++] = v[i]; /* compact to distinct pairs */
+			v[nu++] = v[i]; /* compact to distinct pairs */
+		}
 		i = e;
 	}
 	for (size_t a = 0; a < na; a++) {
@@ -1629,7 +1632,8 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 	sig = NULL;
 
 	/* 5-6 */
-	if ((err = groups(ds, r, w.tid, parent, nd, mix64(o->seed))))
+	if ((err = groups(ds, r, w.tid, parent, nd, mix64(o->seed),
+			  o->max_accounts)))
 		goto out;
 	err = urls(ds, r, nt);
 out:

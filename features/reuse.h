@@ -45,6 +45,11 @@ struct reuse_opts {
 	unsigned bucket_cap; /* a band bucket up to this size is compared
 				all-pairs; a larger one with a sliding window
 				of this many (64) */
+	uint32_t max_accounts; /* a group of texts posted by more accounts
+				  is viral or generic, not copied by a few:
+				  it adds nothing to share_copied and
+				  n_co_accounts (1000, the coordination
+				  graph's --max-actors) */
 	uint64_t seed;       /* MinHash family; results are a function of it */
 	unsigned threads;    /* worker threads, 0 = 2 */
 };

@@ -7,6 +7,7 @@
 #include "cluster.h"
 
 #include <igraph.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,33 @@ out_nograph:
 	return err;
 }
 
+/* Each cluster's summed per-type activity K[c * COORD__COUNT + t] and
+ * quick reposts received S[c] (the caller frees both). */
+static int cluster_sums(const struct cluster_result *r,
+			const struct coord_graph *g, double **Kp, double **Sp)
+{
+	size_t nc = r->n_clusters;
+	double *K = calloc(nc * COORD__COUNT + 1, sizeof(*K));
+	double *S = calloc(nc + 1, sizeof(*S));
+
+	if (!K || !S) {
+		free(K);
+		free(S);
+		return -1;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (r->membership[a] < 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			K[(size_t)r->membership[a] * COORD__COUNT + t] +=
+				g->k[t][a];
+		S[r->membership[a]] += g->s_amp[a];
+	}
+	*Kp = K;
+	*Sp = S;
+	return 0;
+}
+
 struct attach_entry {
 	uint32_t acc;
 	int32_t c;
@@ -209,87 +237,117 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			    const struct coord_graph *g, double fdr,
 			    size_t *n_attached)
 {
-	size_t nc = r->n_clusters, ne = 0, nu = 0, keep = 0, added = 0;
-	double *K = NULL, *S = NULL, m;
+	size_t nc = r->n_clusters, na = r->n_accounts, ne = 0, nu = 0, ns = 0;
+	size_t keep = 0, added = 0;
+	double *K = NULL, *S = NULL, m, cut;
 	struct attach_entry *e = NULL;
+	uint64_t *off = NULL;
+	uint32_t *nb = NULL, *nx = NULL, *seen = NULL;
+	uint8_t *in = NULL;
 	int32_t *best = NULL;
-	double *bestp = NULL;
+	enum cib_err err = CIB_ENOMEM;
 
 	if (n_attached)
 		*n_attached = 0;
 	if (nc == 0 || g->n_pairs == 0)
 		return CIB_OK;
-	K = calloc(nc * COORD__COUNT, sizeof(*K));
-	S = calloc(nc, sizeof(*S));
-	e = malloc(g->n_pairs * sizeof(*e));
-	if (!K || !S || !e) {
-		free(K);
-		free(S);
-		free(e);
-		return CIB_ENOMEM;
-	}
-	for (size_t a = 0; a < r->n_accounts; a++) {
-		if (r->membership[a] < 0)
-			continue;
-		for (int t = 0; t < COORD__COUNT; t++)
-			K[(size_t)r->membership[a] * COORD__COUNT + t] +=
-				g->k[t][a];
-		S[r->membership[a]] += g->s_amp[a];
-	}
+	/* the pairs with one clustered end, by their unclustered end
+	 * (a counting sort: linear, where a comparison sort of tens of
+	 * millions of pairs would dominate the stage) */
+	off = calloc(na + 2, sizeof(*off));
+	in = malloc(na + 1);
+	if (!off || !in || cluster_sums(r, g, &K, &S))
+		goto out;
+	/* one byte an account, so the scans' random reads stay in cache */
+	for (size_t a = 0; a < na; a++)
+		in[a] = r->membership[a] >= 0;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
-		int32_t ca = r->membership[p->a], cb = r->membership[p->b];
 
-		if (ca >= 0 && cb < 0)
-			e[ne++] = (struct attach_entry){ p->b, ca, p->x, 0 };
-		else if (cb >= 0 && ca < 0)
-			e[ne++] = (struct attach_entry){ p->a, cb, p->x, 0 };
+		if (in[p->a] != in[p->b])
+			off[(in[p->a] ? p->b : p->a) + 2]++;
 	}
-	qsort(e, ne, sizeof(*e), cmp_attach);
-	for (size_t i = 0; i < ne;) {
-		size_t j = i;
-		uint32_t x = 0;
+	for (size_t a = 0; a < na; a++)
+		off[a + 2] += off[a + 1];
+	ne = off[na + 1];
+	nb = malloc((ne + 1) * sizeof(*nb));
+	nx = malloc((ne + 1) * sizeof(*nx));
+	if (!nb || !nx)
+		goto out;
+	for (size_t i = 0; i < g->n_pairs; i++) {
+		const struct coord_pair *p = &g->pairs[i];
+		uint32_t u, v;
+		uint64_t k;
 
-		while (j < ne && e[j].acc == e[i].acc && e[j].c == e[i].c)
-			x += e[j++].x;
-		e[nu] = e[i];
-		e[nu].x = x;
-		e[nu].log10p = x < 2 ? 0.0
-				     : coord_log10_poisson_tail(
-					       x, coord_lambda_with(
-							  g, e[i].acc,
-							  K + (size_t)e[i].c *
-								      COORD__COUNT,
-							  S[e[i].c]));
-		nu++;
-		i = j;
+		if (in[p->a] == in[p->b])
+			continue;
+		u = in[p->a] ? p->b : p->a; /* the unclustered end */
+		v = in[p->a] ? p->a : p->b;
+		k = off[u + 1]++;
+		nb[k] = (uint32_t)r->membership[v];
+		nx[k] = p->x;
 	}
+	/* per account, its co-actions with each cluster it met: tests in
+	 * (account, cluster) order, as a sort by that key would give */
+	e = malloc((ne + 1) * sizeof(*e));
+	seen = malloc((nc + 1) * sizeof(*seen));
+	if (!e || !seen)
+		goto out;
+	for (size_t c = 0; c < nc; c++)
+		seen[c] = UINT32_MAX;
+	for (size_t a = 0; a < na; a++) {
+		size_t first = nu;
+
+		for (uint64_t k = off[a]; k < off[a + 1]; k++) {
+			uint32_t c = nb[k];
+
+			if (seen[c] == UINT32_MAX) {
+				seen[c] = (uint32_t)nu;
+				e[nu++] = (struct attach_entry){ (uint32_t)a,
+								 (int32_t)c,
+								 0, 0 };
+			}
+			e[seen[c]].x += nx[k];
+		}
+		for (size_t i = first; i < nu; i++)
+			seen[e[i].c] = UINT32_MAX;
+		if (nu - first > 1)
+			qsort(e + first, nu - first, sizeof(*e), cmp_attach);
+	}
+	/* only a test that can pass is kept for the sort: p is at least the
+	 * point mass P(X = x), and no BH cutoff exceeds fdr * nu / m */
 	m = (double)(g->n_active ? g->n_active : 1) * (double)nc;
-	qsort(e, nu, sizeof(*e), cmp_attach_p);
-	for (size_t i = 0; i < nu; i++)
+	cut = log10(fdr * (double)(nu ? nu : 1) / m);
+	for (size_t i = 0; i < nu; i++) {
+		double lam = coord_lambda_with(g, e[i].acc,
+					       K + (size_t)e[i].c * COORD__COUNT,
+					       S[e[i].c]);
+		double x = (double)e[i].x;
+
+		/* at least ATTACH_MIN_RATIO times chance as well as
+		 * significant: the null is overdispersed, and with thousands
+		 * of co-actions between a busy account and a big cluster the
+		 * test finds that misfit significant at 1.2 times chance */
+		if (e[i].x < 2 || lam <= 0 || x < ATTACH_MIN_RATIO * lam ||
+		    (x * log(lam) - lam - lgamma(x + 1)) / M_LN10 > cut)
+			continue;
+		e[ns] = e[i];
+		e[ns++].log10p = coord_log10_poisson_tail(e[i].x, lam);
+	}
+	qsort(e, ns, sizeof(*e), cmp_attach_p);
+	for (size_t i = 0; i < ns; i++)
 		if (e[i].log10p <= log10(fdr * (double)(i + 1) / m))
 			keep = i + 1;
-	best = malloc((r->n_accounts + 1) * sizeof(*best));
-	bestp = malloc((r->n_accounts + 1) * sizeof(*bestp));
-	if (!best || !bestp) {
-		free(S);
-		free(K);
-		free(e);
-		free(best);
-		free(bestp);
-		return CIB_ENOMEM;
-	}
-	for (size_t a = 0; a < r->n_accounts; a++) {
+	best = malloc((na + 1) * sizeof(*best));
+	if (!best)
+		goto out;
+	for (size_t a = 0; a < na; a++)
 		best[a] = CLUSTER_NONE;
-		bestp[a] = 1;
-	}
 	/* sorted by p: the first passing test of an account is its best */
 	for (size_t i = 0; i < keep; i++)
-		if (best[e[i].acc] == CLUSTER_NONE) {
+		if (best[e[i].acc] == CLUSTER_NONE)
 			best[e[i].acc] = e[i].c;
-			bestp[e[i].acc] = e[i].log10p;
-		}
-	for (size_t a = 0; a < r->n_accounts; a++) {
+	for (size_t a = 0; a < na; a++) {
 		if (best[a] != CLUSTER_NONE) {
 			r->membership[a] = best[a];
 			r->size[best[a]]++;
@@ -298,10 +356,289 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	}
 	if (n_attached)
 		*n_attached = added;
+	err = CIB_OK;
+out:
 	free(S);
 	free(K);
+	free(off);
+	free(nb);
+	free(nx);
 	free(e);
+	free(seen);
+	free(in);
 	free(best);
-	free(bestp);
+	return err;
+}
+
+/* ---- growing the clusters ------------------------------------------- */
+
+/* Two clusters merge only when the ties between them are at least this
+ * share as dense, over chance, as the looser cluster's ties inside. */
+#define MERGE_DENSITY 0.5
+
+struct merge_entry {
+	uint32_t c1, c2; /* c1 < c2 */
+	uint32_t x;
+	double log10p;
+};
+
+static int cmp_merge(const void *a, const void *b)
+{
+	const struct merge_entry *x = a, *y = b;
+
+	if (x->c1 != y->c1)
+		return x->c1 < y->c1 ? -1 : 1;
+	return x->c2 < y->c2 ? -1 : x->c2 > y->c2;
+}
+
+static int cmp_merge_p(const void *a, const void *b)
+{
+	const struct merge_entry *x = a, *y = b;
+
+	if (x->log10p != y->log10p)
+		return x->log10p < y->log10p ? -1 : 1;
+	return cmp_merge(a, b);
+}
+
+static uint32_t uf_find(uint32_t *up, uint32_t c)
+{
+	while (up[c] != c) {
+		up[c] = up[up[c]];
+		c = up[c];
+	}
+	return c;
+}
+
+/* Renumbers clusters by decreasing size, ties by smallest member index
+ * (cluster_detect's order), and recounts sizes. */
+static enum cib_err renumber(struct cluster_result *r)
+{
+	size_t nc = r->n_clusters, n = 0;
+	struct cl_order *order = calloc(nc + 1, sizeof(*order));
+	int32_t *remap = malloc((nc + 1) * sizeof(*remap));
+
+	if (!order || !remap) {
+		free(order);
+		free(remap);
+		return CIB_ENOMEM;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		order[c].raw = (int32_t)c;
+		order[c].min_acc = UINT32_MAX;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->membership[a];
+
+		if (c < 0)
+			continue;
+		order[c].size++;
+		if ((uint32_t)a < order[c].min_acc)
+			order[c].min_acc = (uint32_t)a;
+	}
+	qsort(order, nc, sizeof(*order), cmp_order);
+	for (size_t c = 0; c < nc; c++) {
+		if (order[c].size == 0) {
+			remap[order[c].raw] = CLUSTER_NONE;
+			continue;
+		}
+		remap[order[c].raw] = (int32_t)n;
+		r->size[n++] = order[c].size;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++)
+		if (r->membership[a] >= 0)
+			r->membership[a] = remap[r->membership[a]];
+	r->n_clusters = n;
+	free(order);
+	free(remap);
 	return CIB_OK;
+}
+
+enum cib_err cluster_merge(struct cluster_result *r,
+			   const struct coord_graph *g, double fdr,
+			   size_t *n_merged)
+{
+	size_t nc = r->n_clusters, ne, nu = 0, keep = 0, merged = 0;
+	double *K = NULL, *S = NULL, *xin = NULL, m;
+	struct merge_entry *e = NULL;
+	uint64_t *off = NULL;
+	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL;
+	uint8_t *in = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (n_merged)
+		*n_merged = 0;
+	if (nc < 2 || g->n_pairs == 0)
+		return CIB_OK;
+	off = calloc(nc + 2, sizeof(*off));
+	xin = calloc(nc, sizeof(*xin));
+	up = malloc(nc * sizeof(*up));
+	in = malloc(r->n_accounts + 1);
+	if (!off || !xin || !up || !in || cluster_sums(r, g, &K, &S))
+		goto out;
+	/* ties between clusters, by the lower id (a counting sort), and
+	 * each cluster's ties inside */
+	for (size_t a = 0; a < r->n_accounts; a++)
+		in[a] = r->membership[a] >= 0;
+	for (size_t i = 0; i < g->n_pairs; i++) {
+		const struct coord_pair *p = &g->pairs[i];
+		int32_t ca, cb;
+
+		if (!in[p->a] || !in[p->b])
+			continue;
+		ca = r->membership[p->a];
+		cb = r->membership[p->b];
+		if (ca == cb)
+			xin[ca] += p->x;
+		else
+			off[(ca < cb ? ca : cb) + 2]++;
+	}
+	for (size_t c = 0; c < nc; c++)
+		off[c + 2] += off[c + 1];
+	ne = off[nc + 1];
+	nb = malloc((ne + 1) * sizeof(*nb));
+	nx = malloc((ne + 1) * sizeof(*nx));
+	e = malloc((ne + 1) * sizeof(*e));
+	seen = malloc((nc + 1) * sizeof(*seen));
+	if (!nb || !nx || !e || !seen)
+		goto out;
+	for (size_t i = 0; i < g->n_pairs; i++) {
+		const struct coord_pair *p = &g->pairs[i];
+		int32_t ca, cb;
+		uint64_t k;
+
+		if (!in[p->a] || !in[p->b])
+			continue;
+		ca = r->membership[p->a];
+		cb = r->membership[p->b];
+		if (ca == cb)
+			continue;
+		k = off[(ca < cb ? ca : cb) + 1]++;
+		nb[k] = (uint32_t)(ca < cb ? cb : ca);
+		nx[k] = p->x;
+	}
+	/* each cluster's internal co-actions over chance: the yardstick for
+	 * the ties between two clusters */
+	for (size_t c = 0; c < nc; c++) {
+		double lin = coord_lambda_sets(g, K + c * COORD__COUNT, S[c],
+					       K + c * COORD__COUNT, S[c]) /
+			     2;
+
+		xin[c] = lin > 0 ? xin[c] / lin : 0;
+	}
+	for (size_t c = 0; c < nc; c++)
+		seen[c] = UINT32_MAX;
+	for (size_t c1 = 0; c1 < nc; c1++) {
+		size_t first = nu;
+
+		for (uint64_t k = off[c1]; k < off[c1 + 1]; k++) {
+			uint32_t c2 = nb[k];
+
+			if (seen[c2] == UINT32_MAX) {
+				seen[c2] = (uint32_t)nu;
+				e[nu++] = (struct merge_entry){ (uint32_t)c1, c2,
+								0, 0 };
+			}
+			e[seen[c2]].x += nx[k];
+		}
+		for (size_t i = first; i < nu; i++)
+			seen[e[i].c2] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < nu; i++) {
+		uint32_t c1 = e[i].c1, c2 = e[i].c2, x = e[i].x;
+		double lam = coord_lambda_sets(g, K + (size_t)c1 * COORD__COUNT,
+					       S[c1],
+					       K + (size_t)c2 * COORD__COUNT,
+					       S[c2]);
+		double weaker = xin[c1] < xin[c2] ? xin[c1] : xin[c2];
+
+		/* significant, and at least MERGE_DENSITY as dense (over
+		 * chance) as the looser of the two clusters is inside: with
+		 * thousands of co-actions a Poisson test finds the null's
+		 * small misfit between any two busy groups significant, but
+		 * only one network split in two is tied that closely */
+		e[i].log10p = x < 2 || lam <= 0 ||
+					      (double)x / lam < MERGE_DENSITY * weaker
+				      ? 0.0
+				      : coord_log10_poisson_tail(x, lam);
+	}
+	/* the family is every pair of clusters, not only those that met */
+	m = (double)nc * (double)(nc - 1) / 2;
+	qsort(e, nu, sizeof(*e), cmp_merge_p);
+	for (size_t i = 0; i < nu; i++)
+		if (e[i].log10p <= log10(fdr * (double)(i + 1) / m))
+			keep = i + 1;
+	for (size_t c = 0; c < nc; c++)
+		up[c] = (uint32_t)c;
+	for (size_t i = 0; i < keep; i++) {
+		uint32_t a = uf_find(up, e[i].c1), b = uf_find(up, e[i].c2);
+
+		if (a == b)
+			continue;
+		/* the smaller id survives, so the result is order-free */
+		if (a < b)
+			up[b] = a;
+		else
+			up[a] = b;
+		merged++;
+	}
+	err = CIB_OK;
+	if (merged) {
+		for (size_t a = 0; a < r->n_accounts; a++)
+			if (r->membership[a] >= 0)
+				r->membership[a] = (int32_t)uf_find(
+					up, (uint32_t)r->membership[a]);
+		err = renumber(r);
+	}
+	if (n_merged && !err)
+		*n_merged = merged;
+out:
+	free(K);
+	free(S);
+	free(xin);
+	free(off);
+	free(nb);
+	free(nx);
+	free(e);
+	free(seen);
+	free(up);
+	free(in);
+	return err;
+}
+
+/* Attach rounds until one attaches nobody, at most CLUSTER_GROW_ROUNDS. */
+static enum cib_err attach_rounds(struct cluster_result *r,
+				  const struct coord_graph *g, double fdr,
+				  size_t *n_attached)
+{
+	for (int round = 0; round < CLUSTER_GROW_ROUNDS; round++) {
+		size_t a = 0;
+		enum cib_err err = cluster_attach(r, g, fdr, &a);
+
+		if (err)
+			return err;
+		*n_attached += a;
+		if (a == 0)
+			break;
+	}
+	return CIB_OK;
+}
+
+enum cib_err cluster_grow(struct cluster_result *r,
+			  const struct coord_graph *g, double fdr,
+			  size_t *n_attached, size_t *n_merged)
+{
+	size_t att = 0, mer = 0;
+	enum cib_err err;
+
+	err = attach_rounds(r, g, fdr, &att);
+	if (!err)
+		err = cluster_merge(r, g, fdr, &mer);
+	/* a merged cluster is a larger yardstick: another few rounds */
+	if (!err && mer)
+		err = attach_rounds(r, g, fdr, &att);
+	if (n_attached)
+		*n_attached = att;
+	if (n_merged)
+		*n_merged = mer;
+	return err;
 }

@@ -476,19 +476,28 @@ uint32_t coord_pooled_count(const uint32_t *x)
 	return pooled_x(x);
 }
 
-double coord_lambda_with(const struct coord_graph *g, uint32_t a,
-			 const double *K, double S)
+double coord_lambda_sets(const struct coord_graph *g, const double *Ka,
+			 double Sa, const double *Kb, double Sb)
 {
 	double lam[COORD__COUNT], l;
 	uint32_t x[COORD__COUNT] = { 0 }, tx;
 
 	for (int t = 0; t < COORD__COUNT; t++)
-		lam[t] = (double)g->k[t][a] * K[t] * g->rate[t];
-	lam[COORD_AMPLIFY] = ((double)g->k[COORD_AMPLIFY][a] * S +
-			      K[COORD_AMPLIFY] * g->s_amp[a]) *
+		lam[t] = Ka[t] * Kb[t] * g->rate[t];
+	lam[COORD_AMPLIFY] = (Ka[COORD_AMPLIFY] * Sb + Kb[COORD_AMPLIFY] * Sa) *
 			     g->rate[COORD_AMPLIFY];
 	pooled(x, lam, &tx, &l);
 	return l;
+}
+
+double coord_lambda_with(const struct coord_graph *g, uint32_t a,
+			 const double *K, double S)
+{
+	double ka[COORD__COUNT];
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		ka[t] = (double)g->k[t][a];
+	return coord_lambda_sets(g, ka, (double)g->s_amp[a], K, S);
 }
 
 /* ---- the build ----

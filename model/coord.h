@@ -129,9 +129,15 @@ void coord_graph_release(struct coord_graph *g);
 uint32_t coord_pooled_count(const uint32_t *x);
 
 /* Expected co-actions of account a with a set of accounts whose summed
- * per-type activity is K[t]: sum_t k_a,t K[t] rate_t. */
+ * per-type activity is K[t] (and reposts received S): sum_t k_a,t K[t]
+ * rate_t, amplification by the configuration null. */
 double coord_lambda_with(const struct coord_graph *g, uint32_t a,
 			 const double *K, double S);
+
+/* The same between two disjoint sets of accounts, each given by its summed
+ * per-type activity (Ka, Kb) and reposts received (Sa, Sb). */
+double coord_lambda_sets(const struct coord_graph *g, const double *Ka,
+			 double Sa, const double *Kb, double Sb);
 
 /* log10 P(X >= x) for X ~ Poisson(lambda), accurate far into the tail
  * (where the plain upper tail underflows a double). */

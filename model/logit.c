@@ -43,6 +43,43 @@ double logit_predict(const struct logit_model *m, const double *x)
 	return sigmoid(z);
 }
 
+/* The posterior p (fitted at prior t) moved to prior q. */
+static double shift_posterior(double p, double t, double q)
+{
+	double a = q / t * p, b = (1 - q) / (1 - t) * (1 - p);
+
+	return a + b > 0 ? a / (a + b) : 0;
+}
+
+double logit_adjust_prior(double *score, size_t n, double train_prior)
+{
+	double q = train_prior;
+
+	if (n == 0 || !(train_prior > 0 && train_prior < 1))
+		return train_prior;
+	/* EM: each step is the mean posterior under the current prior; the
+	 * likelihood rises at every step, so it converges */
+	for (int it = 0; it < 10000; it++) {
+		double sum = 0, nq;
+
+		for (size_t i = 0; i < n; i++)
+			sum += shift_posterior(score[i], train_prior, q);
+		nq = sum / (double)n;
+		if (nq < LOGIT_PRIOR_MIN)
+			nq = LOGIT_PRIOR_MIN;
+		if (nq > 1 - LOGIT_PRIOR_MIN)
+			nq = 1 - LOGIT_PRIOR_MIN;
+		if (fabs(nq - q) <= 1e-12 * (q > 1e-3 ? q : 1e-3)) {
+			q = nq;
+			break;
+		}
+		q = nq;
+	}
+	for (size_t i = 0; i < n; i++)
+		score[i] = shift_posterior(score[i], train_prior, q);
+	return q;
+}
+
 static double std_value(const struct logit_model *m, const double *row,
 			size_t j)
 {

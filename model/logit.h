@@ -45,6 +45,20 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 void logit_calibrate_threshold(struct logit_model *m, const double *scores,
 			       const int *y, size_t n, double target_fpr);
 
+/* Prior shift (Saerens, Latinne & Decaestecker, "Adjusting the outputs of
+ * a classifier to new a priori probabilities", Neural Computation 2002).
+ * score[0..n) are posteriors of a model fitted where the positive share
+ * was train_prior; on data whose share differs they are off by the ratio
+ * of prior odds. EM estimates the share of this data (the fixed point
+ * prior = mean adjusted posterior, which is its maximum-likelihood value
+ * when the class-conditional feature distributions are those of the
+ * training data) and rewrites score[] as the posteriors under it. The
+ * estimate is kept in [LOGIT_PRIOR_MIN, 1 - LOGIT_PRIOR_MIN]. Returns the
+ * estimate; train_prior outside (0, 1) or n == 0 leaves score[] alone and
+ * returns train_prior. */
+#define LOGIT_PRIOR_MIN 1e-6
+double logit_adjust_prior(double *score, size_t n, double train_prior);
+
 enum cib_err logit_save(const struct logit_model *m, FILE *f);
 /* Parses JSON text; checks feature names equal expected[0..p) in order. */
 enum cib_err logit_load(struct logit_model *m, const char *json, size_t len,

@@ -378,6 +378,7 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 	cJSON_AddNumberToObject(root, "posts_read", (double)ds->post.n);
 	cJSON_AddNumberToObject(root, "flagged", (double)p->n_flagged);
 	cJSON_AddNumberToObject(root, "threshold", p->threshold_used);
+	cJSON_AddNumberToObject(root, "prior", p->prior_used);
 	x = cJSON_AddObjectToObject(root, "graph");
 	if (x) {
 		cJSON_AddNumberToObject(x, "edges", (double)p->g.n_edges);

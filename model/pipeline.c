@@ -40,6 +40,7 @@ void pipeline_opts_init(struct pipeline_opts *o)
 	o->min_cluster = 3;
 	o->fdr = 0.05;
 	o->threshold = NAN;
+	o->prior_shift = 1;
 }
 
 static void stage_done(struct pipeline *p, const char *name, double *t0,
@@ -566,6 +567,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	stage_done(p, "index", &t0, o->progress);
 	fo.tz = o->tz;
 	fo.seed = o->seed;
+	/* a text group past the graph's viral cap is not evidence there;
+	 * it is none in the reuse features either */
+	fo.reuse.max_accounts = o->coord.max_actors;
 	/* the dataset-only events are collected while the features run */
 	job.ds = ds;
 	job.ev = ev;
@@ -606,7 +610,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
 		return err;
 	}
-	err = cluster_attach(&p->cl, &p->g, o->coord.fdr, &p->n_attached);
+	err = cluster_grow(&p->cl, &p->g, o->coord.fdr, &p->n_attached,
+			   &p->n_merged);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 cib_strerror(err));
@@ -668,6 +673,11 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 		p->score[a] = logit_predict(&p->model, p->x + a * SF__COUNT);
 		ord[a] = (uint32_t)a;
 	}
+	/* the model's posteriors assume its training data's share of
+	 * coordinated accounts; this input's share is estimated instead */
+	p->prior_used = o->prior_shift
+				? logit_adjust_prior(p->score, na, p->model.prior)
+				: p->model.prior;
 	qsort_r(ord, na, sizeof(*ord), cmp_desc_idx, p->score);
 	if (isfinite(o->threshold)) {
 		p->threshold_used = o->threshold;

@@ -59,6 +59,8 @@ struct pipeline_opts {
 	double fdr;              /* flag rule: Bayesian FDR level (default 0.05) */
 	double threshold;        /* flag rule: score threshold; NAN = use fdr */
 	const struct logit_model *model; /* NULL: the built-in default */
+	int prior_shift;         /* re-estimate the positive share of this
+				    input (logit_adjust_prior); default 1 */
 	int progress;            /* stage messages on stderr */
 };
 
@@ -101,6 +103,7 @@ struct pipeline {
 	struct coord_graph g;
 	struct cluster_result cl;
 	size_t n_attached;           /* accounts joined by cluster_attach */
+	size_t n_merged;             /* merges of clusters (cluster_merge) */
 	struct cluster_evidence *ce; /* cl.n_clusters */
 	struct edge_summary *es;     /* per account */
 	double *x;                   /* n_accounts x SF__COUNT */
@@ -108,6 +111,7 @@ struct pipeline {
 	uint8_t *flagged;
 	size_t n_flagged;
 	double threshold_used;
+	double prior_used;           /* positive share the scores assume */
 	struct logit_model model;
 	double stage_seconds[8];
 	const char *stage_names[8];

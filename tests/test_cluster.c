@@ -110,11 +110,129 @@ static void test_attach(void **state)
 	cluster_result_release(&r);
 }
 
+/* Two clusters A = {0, 1, 2} and B = {3, 4, 5}, every account k_repost =
+ * 10, rate 0.001, and account 6 in no cluster. Inside each, three pairs of
+ * 5 co-actions: 15 against lambda_in = 30 * 30 * 0.001 / 2 = 0.45, a
+ * density of 33.3 times chance. Between them lambda = 30 * 30 * 0.001 =
+ * 0.9. With 20 co-actions across (22.2 times chance, above half of 33.3)
+ * and P(X >= 20 | 0.9) ~ 1e-21 under the BH cutoff 0.01 (one pair of
+ * clusters), they merge. With 6 across, P(X >= 6 | 0.9) = 3.435e-4 would
+ * pass the test, but 6 / 0.9 = 6.7 times chance is under half the
+ * clusters' own density: two busy groups, not one network; no merge. */
+static void test_merge(void **state)
+{
+	struct coord_graph g;
+	struct cluster_result r;
+	struct coord_pair pairs[8] = { { 0, 1, 5 }, { 0, 2, 5 }, { 1, 2, 5 },
+				       { 3, 4, 5 }, { 3, 5, 5 }, { 4, 5, 5 },
+				       { 0, 3, 10 }, { 1, 4, 10 } };
+	uint32_t krep[7] = { 10, 10, 10, 10, 10, 10, 10 };
+	uint32_t zero[7] = { 0 };
+	int32_t mem[7] = { 1, 1, 1, 0, 0, 0, CLUSTER_NONE };
+	uint32_t size[2] = { 3, 3 };
+	size_t merged;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	g.n_accounts = 7;
+	g.n_active = 7;
+	g.pairs = pairs;
+	g.n_pairs = 8;
+	for (int t = 0; t < COORD__COUNT; t++)
+		g.k[t] = zero;
+	g.k[COORD_REPOST] = krep;
+	g.s_amp = zero;
+	g.rate[COORD_REPOST] = 0.001;
+	assert_true(fabs(coord_log10_poisson_tail(6, 0.9) -
+			 log10(3.435e-4)) < 1e-3);
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = 7;
+	r.n_clusters = 2;
+	r.membership = malloc(sizeof(mem));
+	r.size = malloc(sizeof(size));
+	memcpy(r.membership, mem, sizeof(mem));
+	memcpy(r.size, size, sizeof(size));
+	assert_int_equal(cluster_merge(&r, &g, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 1);
+	assert_int_equal(r.n_clusters, 1);
+	assert_int_equal(r.size[0], 6);
+	for (int a = 0; a < 6; a++)
+		assert_int_equal(r.membership[a], 0);
+	assert_int_equal(r.membership[6], CLUSTER_NONE);
+	/* 6 co-actions across: significant, but not dense enough */
+	pairs[6].x = 3;
+	pairs[7].x = 3;
+	r.n_clusters = 2;
+	memcpy(r.membership, mem, sizeof(mem));
+	memcpy(r.size, size, sizeof(size));
+	assert_int_equal(cluster_merge(&r, &g, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 0);
+	assert_int_equal(r.n_clusters, 2);
+	assert_int_equal(r.membership[0], 1);
+	cluster_result_release(&r);
+}
+
+/* Growth in rounds: account 7 co-acts only with account 6, which co-acts
+ * with the cluster {0, 1, 2}. Round one attaches 6 (as in test_attach:
+ * lambda 0.09, X = 3, p = 1.14e-4); only then can 7 join, through 6: X =
+ * 3 against lambda = 3 * 33 * 0.001 = 0.099 (the members' K is now 10 +
+ * 10 + 10 + 3), P(X >= 3 | 0.099) = 1.51e-4, under the cutoff
+ * 0.01 / (8 x 1) = 1.25e-3. */
+static void test_grow(void **state)
+{
+	struct coord_graph g;
+	struct cluster_result r;
+	struct coord_pair pairs[5] = { { 0, 1, 5 }, { 1, 2, 5 }, { 0, 6, 2 },
+				       { 1, 6, 1 }, { 6, 7, 3 } };
+	uint32_t krep[8] = { 10, 10, 10, 0, 0, 0, 3, 3 };
+	uint32_t zero[8] = { 0 };
+	int32_t mem[8] = { 0, 0, 0, CLUSTER_NONE, CLUSTER_NONE, CLUSTER_NONE,
+			   CLUSTER_NONE, CLUSTER_NONE };
+	uint32_t size[1] = { 3 };
+	size_t att, mer;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	g.n_accounts = 8;
+	g.n_active = 8;
+	g.pairs = pairs;
+	g.n_pairs = 5;
+	for (int t = 0; t < COORD__COUNT; t++)
+		g.k[t] = zero;
+	g.k[COORD_REPOST] = krep;
+	g.s_amp = zero;
+	g.rate[COORD_REPOST] = 0.001;
+	assert_true(fabs(coord_log10_poisson_tail(3, 0.099) -
+			 log10(1.51e-4)) < 0.01);
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = 8;
+	r.n_clusters = 1;
+	r.membership = malloc(sizeof(mem));
+	r.size = malloc(sizeof(size));
+	memcpy(r.membership, mem, sizeof(mem));
+	memcpy(r.size, size, sizeof(size));
+	/* one round alone takes 6, not 7 */
+	assert_int_equal(cluster_attach(&r, &g, 0.01, &att), CIB_OK);
+	assert_int_equal(att, 1);
+	assert_int_equal(r.membership[6], 0);
+	assert_int_equal(r.membership[7], CLUSTER_NONE);
+	memcpy(r.membership, mem, sizeof(mem));
+	r.size[0] = 3;
+	assert_int_equal(cluster_grow(&r, &g, 0.01, &att, &mer), CIB_OK);
+	assert_int_equal(att, 2);
+	assert_int_equal(mer, 0);
+	assert_int_equal(r.membership[7], 0);
+	assert_int_equal(r.size[0], 5);
+	cluster_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_cliques),
 		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_grow),
 	};
 
 	igraph_set_error_handler(igraph_error_handler_printignore);

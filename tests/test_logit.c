@@ -127,6 +127,43 @@ static void test_save_load_roundtrip(void **state)
 	free(buf);
 }
 
+/* Prior shift by EM against the closed form: with two groups of scores
+ * (n0 at s0, n1 at s1) from a model fitted at prior t, the likelihood of
+ * the new prior q is maximised where n0 d0 / (1 + q d0) + n1 d1 / (1 + q d1)
+ * = 0, d = (s / (1 - s)) / (t / (1 - t)) - 1, so q = -(n0 d0 + n1 d1) /
+ * (d0 d1 (n0 + n1)). Values computed in Python from that formula:
+ * t = 0.2, s0 = 0.05, s1 = 0.9, n0 = 900, n1 = 100 gives q = 0.100952...,
+ * and the posteriors move to 0.023094 and 0.801681. */
+static void test_adjust_prior(void **state)
+{
+	double s[1000], q;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		s[i] = i < 900 ? 0.05 : 0.9;
+	q = logit_adjust_prior(s, 1000, 0.2);
+	assert_true(fabs(q - 0.10095238095238096) < 1e-8);
+	assert_true(fabs(s[0] - 0.023093681917211333) < 1e-8);
+	assert_true(fabs(s[999] - 0.8016806722689076) < 1e-8);
+	/* data with no positive-looking account: the prior goes to its floor
+	 * and every posterior with it */
+	for (int i = 0; i < 1000; i++)
+		s[i] = 0.1;
+	q = logit_adjust_prior(s, 1000, 0.2);
+	assert_true(q <= 2 * LOGIT_PRIOR_MIN);
+	assert_true(s[0] < 1e-5);
+	/* scores at the training prior's own mix stay put */
+	for (int i = 0; i < 1000; i++)
+		s[i] = i < 800 ? 0.0 : 1.0;
+	q = logit_adjust_prior(s, 1000, 0.2);
+	assert_true(fabs(q - 0.2) < 1e-9);
+	assert_true(s[999] == 1.0 && s[0] == 0.0);
+	/* a bad training prior changes nothing */
+	s[0] = 0.3;
+	assert_true(logit_adjust_prior(s, 1, 0) == 0);
+	assert_true(s[0] == 0.3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_one_class_refused),
 		cmocka_unit_test(test_threshold_calibration),
 		cmocka_unit_test(test_save_load_roundtrip),
+		cmocka_unit_test(test_adjust_prior),
 	};
 
 	return cmocka_run_group_tests_name("logit", tests, NULL, NULL);

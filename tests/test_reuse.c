@@ -411,6 +411,7 @@ static void test_co_accounts_estimate(void **state)
 		    NULL);
 	}
 	reuse_opts_init(&o);
+	o.max_accounts = UINT32_MAX; /* the estimator, without the cap */
 	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
 	assert_int_equal(r.n_groups, 2);
 	est = r.n_co_accounts[acc_index(&ds, "X")];
@@ -418,6 +419,17 @@ static void test_co_accounts_estimate(void **state)
 	/* single-group members are exact: 1000 others in T1's group */
 	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a3")], 1000);
 	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a1200")], 500);
+	reuse_result_release(&r);
+	/* with the cap below T1's 1001 accounts, T1 is viral: it copies
+	 * nothing and links nobody; T2 (501 accounts) still counts */
+	o.max_accounts = 600;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+	assert_int_equal(r.n_groups, 2);
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a3")], 0);
+	assert_true(r.share_copied[acc_index(&ds, "a3")] == 0);
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "a1200")], 500);
+	assert_true(r.share_copied[acc_index(&ds, "a1200")] == 1);
+	assert_int_equal(r.n_co_accounts[acc_index(&ds, "X")], 500);
 	reuse_result_release(&r);
 	dataset_release(&ds);
 }

@@ -23,3 +23,17 @@ $CIBSCAN train "$TMPDIR/l.csv" "$s/tweets.csv.gz" -o "$TMPDIR/n.json" 2>/dev/nul
 rc=$?
 set -e
 test "$rc" -eq 1
+# groups of inputs separated by '+' are separate data sets, pooled for the
+# fit: the same sample twice gives twice the labelled accounts
+$CIBSCAN train "$s/truth.csv" "$s/tweets.csv.gz" "$s/users.csv.gz" + \
+	"$s/tweets.csv.gz" "$s/users.csv.gz" -o "$TMPDIR/m2.json" 2>"$TMPDIR/log2"
+one=$(sed -n 's/.*trained on \([0-9]*\) accounts.*/\1/p' "$TMPDIR/log")
+two=$(sed -n 's/.*trained on \([0-9]*\) accounts.*/\1/p' "$TMPDIR/log2")
+test -n "$one"
+test "$two" -eq $((2 * one))
+grep -q '2 data sets' "$TMPDIR/m2.json"
+set +e
+$CIBSCAN train "$s/truth.csv" + "$s/tweets.csv.gz" -o "$TMPDIR/n2.json" 2>/dev/null
+rc=$?
+set -e
+test "$rc" -eq 2
