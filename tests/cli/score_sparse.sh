@@ -11,21 +11,8 @@ run() { # NAME SYNTH-OPTIONS...
 	shift
 	$CIBSCAN synth -o "$d" "$@" >/dev/null
 	$CIBSCAN score "$d/tweets.csv" "$d/users.csv" -o "$d/a.csv" --quiet
-	python3 - "$d/truth.csv" "$d/a.csv" "$*" <<'PY'
-import csv, sys
-truth = {r["account_id"]: r["role"] for r in csv.DictReader(open(sys.argv[1]))}
-rows = list(csv.DictReader(open(sys.argv[2])))
-flag = [r for r in rows if r["flagged"] == "1"]
-cib = sum(1 for v in truth.values() if v == "cib")
-tp = sum(1 for r in flag if truth[r["account_id"]] == "cib")
-bad = [truth[r["account_id"]] for r in flag if truth[r["account_id"]] in ("news", "fan", "office", "viral")]
-prec = tp / len(flag) if flag else 0
-rec = tp / cib
-f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0
-print(sys.argv[3], "flagged", len(flag), "true", tp, "of", cib, "F1 %.3f" % f1)
-assert not bad, bad
-assert f1 >= 0.9, f1
-PY
+	python3 "$TOP/tests/cli/flagcheck.py" "$d/truth.csv" "$d/a.csv" "$*" \
+		0 0 0.9
 }
 run short --seed 44 --days 30 --posts 40000
 run crowded --seed 43 --accounts 5000
