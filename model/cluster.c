@@ -287,8 +287,9 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		nb[k] = (uint32_t)r->membership[v];
 		nx[k] = p->x;
 	}
-	/* per account, its co-actions with each cluster it met: tests in
-	 * (account, cluster) order, as a sort by that key would give */
+	/* per account, its co-actions with each cluster it met (the sort by
+	 * p below breaks ties by account and cluster, so the order here does
+	 * not matter) */
 	e = malloc((ne + 1) * sizeof(*e));
 	seen = malloc((nc + 1) * sizeof(*seen));
 	if (!e || !seen)
@@ -311,8 +312,6 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		}
 		for (size_t i = first; i < nu; i++)
 			seen[e[i].c] = UINT32_MAX;
-		if (nu - first > 1)
-			qsort(e + first, nu - first, sizeof(*e), cmp_attach);
 	}
 	/* only a test that can pass is kept for the sort: p is at least the
 	 * point mass P(X = x), and no BH cutoff exceeds fdr * nu / m */
