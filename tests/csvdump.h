@@ -86,53 +86,78 @@ static inline enum cib_err csvdump_record(void *ctx, const struct csvrec *rec)
 	return CIB_OK;
 }
 
+/* Everything one csvread run over a memory buffer needs. */
+struct csvdump_run {
+	struct dataset ds;
+	struct diag dg;
+	struct ingest in;
+	struct source src;
+	struct csvread r;
+};
+
+/* Sets up csvread over data[0..n) on one thread with the given knobs
+ * (0 = default); nonzero when the source cannot be opened. */
+static inline int csvdump_open(struct csvdump_run *x, const char *data,
+			       size_t n, int libcsv_only, size_t chunk_size,
+			       size_t max_record, int strict)
+{
+	struct ingest_opts o;
+
+	dataset_init(&x->ds);
+	diag_init(&x->dg, strict);
+	ingest_opts_init(&o);
+	o.strict = strict;
+	o.threads = 1;
+	if (max_record)
+		o.max_record = max_record;
+	ingest_init(&x->in, &x->ds, &x->dg, &o);
+	if (source_open_mem(&x->src, "mem.csv", data, n) != CIB_OK) {
+		ingest_release(&x->in);
+		dataset_release(&x->ds);
+		return -1;
+	}
+	csvread_init(&x->r, &x->in, &x->src);
+	x->r.libcsv_only = libcsv_only;
+	x->r.chunk_size = chunk_size;
+	return 0;
+}
+
+static inline void csvdump_close(struct csvdump_run *x)
+{
+	csvread_release(&x->r);
+	source_close(&x->src);
+	ingest_release(&x->in);
+	dataset_release(&x->ds);
+}
+
 /* Reads data[0..n) with csvread and returns the dump (caller frees), or
  * NULL when out of memory. */
 static inline char *csvdump_read(const char *data, size_t n, int libcsv_only,
 				 size_t chunk_size, size_t max_record,
 				 int strict, size_t *dump_len)
 {
-	struct dataset ds;
-	struct diag dg;
-	struct ingest in;
-	struct ingest_opts o;
-	struct source src;
-	struct csvread r;
+	struct csvdump_run x;
 	struct csvdump d = { 0 };
-	enum cib_err err = CIB_OK;
+	enum cib_err err;
 
-	dataset_init(&ds);
-	diag_init(&dg, strict);
-	ingest_opts_init(&o);
-	o.strict = strict;
-	o.threads = 1;
-	if (max_record)
-		o.max_record = max_record;
-	ingest_init(&in, &ds, &dg, &o);
-	if (source_open_mem(&src, "mem.csv", data, n) != CIB_OK) {
-		ingest_release(&in);
-		dataset_release(&ds);
+	if (csvdump_open(&x, data, n, libcsv_only, chunk_size, max_record,
+			 strict))
 		return NULL;
-	}
-	csvread_init(&r, &in, &src);
-	r.libcsv_only = libcsv_only;
-	r.chunk_size = chunk_size;
-	err = csvread_run(&r, csvdump_header, csvdump_record, &d);
+	err = csvread_run(&x.r, csvdump_header, csvdump_record, &d);
 	csvdump_add(&d, "E", 1);
 	csvdump_u64(&d, (uint64_t)err);
-	csvdump_u64(&d, r.n_records);
-	csvdump_u64(&d, r.n_repaired);
-	csvdump_add(&d, in.errmsg, strlen(in.errmsg));
-	csvdump_u64(&d, dg.n_bad);
-	for (size_t i = 0; i < dg.n_kept; i++) {
-		csvdump_u64(&d, dg.kept[i].line);
-		csvdump_add(&d, dg.kept[i].where, strlen(dg.kept[i].where));
-		csvdump_add(&d, dg.kept[i].reason, strlen(dg.kept[i].reason));
+	csvdump_u64(&d, x.r.n_records);
+	csvdump_u64(&d, x.r.n_repaired);
+	csvdump_add(&d, x.in.errmsg, strlen(x.in.errmsg));
+	csvdump_u64(&d, x.dg.n_bad);
+	for (size_t i = 0; i < x.dg.n_kept; i++) {
+		const struct diag_entry *k = &x.dg.kept[i];
+
+		csvdump_u64(&d, k->line);
+		csvdump_add(&d, k->where, strlen(k->where));
+		csvdump_add(&d, k->reason, strlen(k->reason));
 	}
-	csvread_release(&r);
-	source_close(&src);
-	ingest_release(&in);
-	dataset_release(&ds);
+	csvdump_close(&x);
 	if (d.oom) {
 		free(d.buf);
 		return NULL;

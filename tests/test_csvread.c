@@ -137,30 +137,14 @@ static enum cib_err on_rec(void *ctx, const struct csvrec *rec)
 static void read_seen(const char *csv, size_t chunk, struct seen *s,
 		      uint64_t *n_fast, uint64_t *n_bad)
 {
-	struct dataset ds;
-	struct diag dg;
-	struct ingest in;
-	struct ingest_opts o;
-	struct source src;
-	struct csvread r;
+	struct csvdump_run x;
 
 	memset(s, 0, sizeof(*s));
-	dataset_init(&ds);
-	diag_init(&dg, 0);
-	ingest_opts_init(&o);
-	o.threads = 1;
-	ingest_init(&in, &ds, &dg, &o);
-	assert_int_equal(source_open_mem(&src, "m.csv", csv, strlen(csv)),
-			 CIB_OK);
-	csvread_init(&r, &in, &src);
-	r.chunk_size = chunk;
-	assert_int_equal(csvread_run(&r, on_header, on_rec, s), CIB_OK);
-	*n_fast = r.n_fast;
-	*n_bad = dg.n_bad;
-	csvread_release(&r);
-	source_close(&src);
-	ingest_release(&in);
-	dataset_release(&ds);
+	assert_int_equal(csvdump_open(&x, csv, strlen(csv), 0, chunk, 0, 0), 0);
+	assert_int_equal(csvread_run(&x.r, on_header, on_rec, s), CIB_OK);
+	*n_fast = x.r.n_fast;
+	*n_bad = x.dg.n_bad;
+	csvdump_close(&x);
 }
 
 static void test_by_eye(void **state)
