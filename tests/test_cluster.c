@@ -1,4 +1,5 @@
-/* test_cluster.c - Leiden clusters and cluster_attach on hand-made graphs. */
+/* test_cluster.c - Leiden clusters, cluster_attach, cluster_merge and
+ * cluster_grow on hand-made graphs. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,41 @@
 #include <igraph.h>
 
 #include "model/cluster.h"
+
+/* A graph of repost co-actions only: n accounts with k_repost krep[],
+ * the given candidate pairs, rate 0.001 (zero: n zeros for the other
+ * per-account arrays). Borrows every array. */
+static void repost_graph(struct coord_graph *g, struct coord_pair *pairs,
+			 size_t n_pairs, uint32_t *krep, uint32_t *zero,
+			 size_t n)
+{
+	memset(g, 0, sizeof(*g));
+	g->n_accounts = n;
+	g->n_active = n;
+	g->pairs = pairs;
+	g->n_pairs = n_pairs;
+	for (int t = 0; t < COORD__COUNT; t++)
+		g->k[t] = zero;
+	g->k[COORD_REPOST] = krep;
+	g->s_amp = zero;
+	g->rate[COORD_REPOST] = 0.001;
+}
+
+/* A cluster result over n accounts with memberships mem[] and nc clusters
+ * of sizes size[] (copied; released with cluster_result_release). */
+static void clusters_of(struct cluster_result *r, const int32_t *mem,
+			size_t n, const uint32_t *size, size_t nc)
+{
+	memset(r, 0, sizeof(*r));
+	r->n_accounts = n;
+	r->n_clusters = nc;
+	r->membership = malloc(n * sizeof(*mem));
+	r->size = malloc(nc * sizeof(*size));
+	assert_non_null(r->membership);
+	assert_non_null(r->size);
+	memcpy(r->membership, mem, n * sizeof(*mem));
+	memcpy(r->size, size, nc * sizeof(*size));
+}
 
 static struct coord_edge edge(uint32_t a, uint32_t b, double log10p)
 {
@@ -78,23 +114,8 @@ static void test_attach(void **state)
 	size_t added;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	g.n_accounts = 5;
-	g.n_active = 5;
-	g.pairs = pairs;
-	g.n_pairs = 3;
-	for (int t = 0; t < COORD__COUNT; t++)
-		g.k[t] = zero;
-	g.k[COORD_REPOST] = krep;
-	g.s_amp = zero;
-	g.rate[COORD_REPOST] = 0.001;
-	memset(&r, 0, sizeof(r));
-	r.n_accounts = 5;
-	r.n_clusters = 1;
-	r.membership = malloc(sizeof(mem));
-	r.size = malloc(sizeof(size));
-	memcpy(r.membership, mem, sizeof(mem));
-	memcpy(r.size, size, sizeof(size));
+	repost_graph(&g, pairs, 3, krep, zero, 5);
+	clusters_of(&r, mem, 5, size, 1);
 	assert_true(fabs(coord_log10_poisson_tail(3, 0.09) - log10(1.1359e-4)) <
 		    1e-3);
 	assert_int_equal(cluster_attach(&r, &g, 0.01, &added), CIB_OK);
@@ -133,25 +154,10 @@ static void test_merge(void **state)
 	size_t merged;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	g.n_accounts = 7;
-	g.n_active = 7;
-	g.pairs = pairs;
-	g.n_pairs = 8;
-	for (int t = 0; t < COORD__COUNT; t++)
-		g.k[t] = zero;
-	g.k[COORD_REPOST] = krep;
-	g.s_amp = zero;
-	g.rate[COORD_REPOST] = 0.001;
+	repost_graph(&g, pairs, 8, krep, zero, 7);
 	assert_true(fabs(coord_log10_poisson_tail(6, 0.9) -
 			 log10(3.435e-4)) < 1e-3);
-	memset(&r, 0, sizeof(r));
-	r.n_accounts = 7;
-	r.n_clusters = 2;
-	r.membership = malloc(sizeof(mem));
-	r.size = malloc(sizeof(size));
-	memcpy(r.membership, mem, sizeof(mem));
-	memcpy(r.size, size, sizeof(size));
+	clusters_of(&r, mem, 7, size, 2);
 	assert_int_equal(cluster_merge(&r, &g, 0.01, &merged), CIB_OK);
 	assert_int_equal(merged, 1);
 	assert_int_equal(r.n_clusters, 1);
@@ -192,25 +198,10 @@ static void test_grow(void **state)
 	size_t att, mer;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	g.n_accounts = 8;
-	g.n_active = 8;
-	g.pairs = pairs;
-	g.n_pairs = 5;
-	for (int t = 0; t < COORD__COUNT; t++)
-		g.k[t] = zero;
-	g.k[COORD_REPOST] = krep;
-	g.s_amp = zero;
-	g.rate[COORD_REPOST] = 0.001;
+	repost_graph(&g, pairs, 5, krep, zero, 8);
 	assert_true(fabs(coord_log10_poisson_tail(3, 0.099) -
 			 log10(1.51e-4)) < 0.01);
-	memset(&r, 0, sizeof(r));
-	r.n_accounts = 8;
-	r.n_clusters = 1;
-	r.membership = malloc(sizeof(mem));
-	r.size = malloc(sizeof(size));
-	memcpy(r.membership, mem, sizeof(mem));
-	memcpy(r.size, size, sizeof(size));
+	clusters_of(&r, mem, 8, size, 1);
 	/* one round alone takes 6, not 7 */
 	assert_int_equal(cluster_attach(&r, &g, 0.01, &att), CIB_OK);
 	assert_int_equal(att, 1);
