@@ -165,6 +165,17 @@ int cli_input_option(struct cli_input *ci, const char *cmd, int c,
 		ci->opts.threads = (int)n;
 		return 1;
 	}
+	case CLI_INPUT_OPT_MAXRATIO: {
+		long n;
+
+		if (cli_parse_long(arg, &n) || n < 0 || n > 1000000) {
+			cli_usage_error(cmd, "bad --max-inflate-ratio '%s'",
+					arg);
+			return -1;
+		}
+		ci->opts.max_ratio = (unsigned)n;
+		return 1;
+	}
 	case CLI_INPUT_OPT_MAXDOC:
 		if (cli_parse_size(arg, &ci->opts.max_document) ||
 		    ci->opts.max_document < 1024) {

@@ -185,11 +185,17 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 {
 	const struct dataset *ds = &d->ds;
 	char a[32], b[32], buf[DIAG_MSG * 2 + 200];
+	size_t n_skipped = 0;
 
 	printf("inputs:\n");
 	for (size_t i = 0; i < d->in.n_files; i++) {
 		const struct ingest_file_stats *f = &d->in.files[i];
 
+		if (f->skipped) {
+			printf("  %s  skipped: %s\n", f->name, f->skipped);
+			n_skipped++;
+			continue;
+		}
 		printf("  %s  format=%s records=%llu posts=%llu accounts=%llu "
 		       "skipped=%llu\n",
 		       f->name, format_name(f->format),
@@ -198,6 +204,8 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
 	}
+	if (n_skipped)
+		printf("archive members skipped: %zu\n", n_skipped);
 	printf("totals: accounts=%zu posts=%zu duplicate_posts=%zu "
 	       "account_field_changes=%zu strings=%u\n",
 	       ds->acc.n, ds->post.n, ds->n_duplicate_posts, ds->change.n,
@@ -259,6 +267,10 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, o);
 		cJSON_AddStringToObject(o, "name", f->name);
+		if (f->skipped) {
+			cJSON_AddStringToObject(o, "skipped_member", f->skipped);
+			continue;
+		}
 		cJSON_AddStringToObject(o, "format", format_name(f->format));
 		cJSON_AddNumberToObject(o, "records", (double)f->records);
 		cJSON_AddNumberToObject(o, "posts", (double)f->posts);
