@@ -80,7 +80,8 @@ check: $(BIN) $(TEST_BIN)
 # libFuzzer needs clang; the library is compiled once for fuzzing
 # (instrumented, fuzzer-no-link) and every target links against it.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -I. -Ibuild-fuzz/gen $(PKG_CFLAGS)
-FUZZ_SAN := -fsanitize=address,undefined
+# any sanitizer finding aborts the target, so fuzz/run.sh counts it failed
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC)) \
 	$(patsubst data/%,build-fuzz/obj/gen/data_%.o,$(DATA_SRC))
 FUZZ_SECONDS ?= 15

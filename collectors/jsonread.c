@@ -3,8 +3,8 @@
  * Invariants: no buffer grows past the caps in in->opts (a JSONL line past
  * max_record is skipped by scanning to the next newline, so reading
  * resynchronises; a document past max_document is fatal); every parse goes
- * through cJSON_ParseWithLength on a buffer checked for NUL bytes and
- * invalid UTF-8 first, so cJSON never sees input it would silently cut or
+ * through cJSON_ParseWithLength on a buffer checked for NUL bytes, \u0000
+ * escapes and invalid UTF-8 first, so cJSON never sees input it would silently cut or
  * pass through unchecked; cJSON's nesting limit bounds recursion.
  */
 #include "jsonread.h"
@@ -83,18 +83,43 @@ static void line_col(const char *buf, size_t off, uint64_t *line,
 	*col = off - last + 1;
 }
 
+/* The offset of the first \u0000 escape in buf[0..len), or -1. Backslashes
+ * only occur inside strings in JSON, and each escape is skipped whole, so
+ * an escaped backslash followed by "u0000" is not taken for one. */
+static ptrdiff_t escaped_nul(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+			return p - buf;
+		p += 2; /* the backslash and the character it escapes */
+		if (p >= end)
+			break;
+	}
+	return -1;
+}
+
 /* Checks and parses buf[0..len). On failure *why says what and *off where
- * (byte offset). */
+ * (byte offset). A NUL, raw or escaped as \u0000, is refused: cJSON would
+ * cut the string at it ("7\u0000evil" would read as "7"). */
 static cJSON *parse_checked(const char *buf, size_t len, const char **why,
 			    size_t *off)
 {
 	const char *nul = memchr(buf, '\0', len);
 	const char *end;
 	cJSON *v;
+	ptrdiff_t enul;
 
 	if (nul) {
 		*why = "NUL byte";
 		*off = (size_t)(nul - buf);
+		return NULL;
+	}
+	enul = escaped_nul(buf, len);
+	if (enul >= 0) {
+		*why = "NUL character (\\u0000) in a string";
+		*off = (size_t)enul;
 		return NULL;
 	}
 	if (!jsonread_utf8_valid(buf, len, off)) {
