@@ -2,7 +2,8 @@
  * record like a raw one (never a cut string that merges two ids), a
  * Telegram export without messages reads cleanly (no qsort on NULL), and
  * every reader accepts and refuses times by the one range of core/civil.h,
- * so what convert writes the JSONL reader reads back. Expected values are
+ * so what convert writes the JSONL reader reads back; a saved model loads
+ * back to the same doubles. Expected values are
  * worked out by hand from the inputs written here. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "collectors/source.h"
 #include "core/dataset.h"
 #include "core/diag.h"
+#include "model/logit.h"
 
 struct loaded {
 	struct dataset ds;
@@ -141,12 +143,57 @@ static void test_telegram_no_messages(void **state)
 	unload(&l);
 }
 
+/* ---- a model file is an input too ---- */
+
+static void test_model_round_trip(void **state)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	/* 0.1 + 0.2 and friends: 15 digits read back within an epsilon but
+	 * not to the same double */
+	const double v[] = { 0.1 + 0.2, 0.7 * 3, -1.2000000000000002,
+			     1e-300, 6.02214076e23 };
+	struct logit_model m, back;
+	char *buf = NULL, msg[256];
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.p = 3;
+	for (size_t j = 0; j < 3; j++) {
+		snprintf(m.names[j], sizeof(m.names[j]), "%s", names[j]);
+		m.mean[j] = v[j];
+		m.sd[j] = v[j + 1] > 0 ? v[j + 1] : 1.1000000000000001;
+		m.coef[j] = v[(j + 2) % 5];
+	}
+	m.intercept = v[4] / 7;
+	m.threshold = 1.0 / 3;
+	m.prior = 2.0 / 3;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(logit_save(&m, f), CIB_OK);
+	fclose(f);
+	assert_int_equal(logit_load(&back, buf, len, names, 3, msg,
+				    sizeof(msg)),
+			 CIB_OK);
+	free(buf);
+	assert_true(back.intercept == m.intercept);
+	assert_true(back.threshold == m.threshold);
+	assert_true(back.prior == m.prior);
+	for (size_t j = 0; j < 3; j++) {
+		assert_true(back.mean[j] == m.mean[j]);
+		assert_true(back.sd[j] == m.sd[j]);
+		assert_true(back.coef[j] == m.coef[j]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escaped_nul_jsonl),
 		cmocka_unit_test(test_escaped_nul_document),
 		cmocka_unit_test(test_telegram_no_messages),
+		cmocka_unit_test(test_model_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
