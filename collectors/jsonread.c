@@ -733,10 +733,10 @@ int64_t jr_time(struct jr_ctx *c, const cJSON *o, const char *key,
 	if (form == JR_TIME_UNIX && cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 
-		/* years 0..9999 */
-		if (isfinite(d) && d > -62167219200.0 && d < 253402300800.0)
+		if (d >= (double)CIVIL_TIME_MIN &&
+		    d < (double)CIVIL_TIME_MAX + 1)
 			return (int64_t)floor(d);
-		jr_fail(c, key, "time out of range");
+		jr_fail(c, key, "%s: %.17g", TIMEFMT_RANGE_MSG, d);
 		return TIME_NONE;
 	}
 	if (!cJSON_IsString(v) || !v->valuestring) {
@@ -750,12 +750,16 @@ int64_t jr_time(struct jr_ctx *c, const cJSON *o, const char *key,
 		break;
 	case JR_TIME_TWITTER:
 		r = timefmt_parse_twitter(s, strlen(s), &t);
-		if (r)
+		if (r == -1)
 			r = timefmt_parse_iso(s, strlen(s), &t, minutes_only);
 		break;
 	case JR_TIME_UNIX:
 		r = timefmt_parse_unix(s, strlen(s), &t);
 		break;
+	}
+	if (r == TIMEFMT_OUT_OF_RANGE) {
+		jr_fail(c, key, "%s: '%.40s'", TIMEFMT_RANGE_MSG, s);
+		return TIME_NONE;
 	}
 	if (r) {
 		jr_fail(c, key, "unparsable time: '%.40s'", s);

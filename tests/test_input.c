@@ -19,6 +19,8 @@
 #include "collectors/jsonl.h"
 #include "collectors/jsonread.h"
 #include "collectors/source.h"
+#include "collectors/timefmt.h"
+#include "core/civil.h"
 #include "core/dataset.h"
 #include "core/diag.h"
 #include "model/logit.h"
@@ -143,6 +145,228 @@ static void test_telegram_no_messages(void **state)
 	unload(&l);
 }
 
+/* ---- one time range for every reader ---- */
+
+struct edge {
+	int64_t t;         /* UTC seconds (python3's datetime) */
+	const char *iso;   /* the same instant as ISO 8601 */
+	const char *tw;    /* as X v1.1 writes it; NULL: not expressible */
+	int ok;            /* inside CIVIL_TIME_MIN..CIVIL_TIME_MAX */
+	int offset;        /* iso carries a zone offset */
+};
+
+static const struct edge edges[] = {
+	{ INT64_C(-2208988800), "1900-01-01T00:00:00Z",
+	  "Mon Jan 01 00:00:00 +0000 1900", 1, 0 },
+	{ INT64_C(-2208988801), "1899-12-31T23:59:59Z",
+	  "Sun Dec 31 23:59:59 +0000 1899", 0, 0 },
+	{ INT64_C(7289654399), "2200-12-31T23:59:59Z",
+	  "Wed Dec 31 23:59:59 +0000 2200", 1, 0 },
+	{ INT64_C(7289654400), "2201-01-01T00:00:00Z",
+	  "Thu Jan 01 00:00:00 +0000 2201", 0, 0 },
+	{ 0, "1970-01-01T00:00:00Z", "Thu Jan 01 00:00:00 +0000 1970", 1, 0 },
+	{ INT64_C(-62135596800), "0001-01-01T00:00:00Z",
+	  "Mon Jan 01 00:00:00 +0000 0001", 0, 0 },
+	/* the range is on the instant, not on the year as written */
+	{ INT64_C(-2208987000), "1899-12-31T23:30:00-01:00", NULL, 1, 1 },
+	{ INT64_C(-2208990600), "1900-01-01T00:30:00+01:00", NULL, 0, 1 },
+	{ INT64_C(7289656200), "2200-12-31T23:30:00-01:00", NULL, 0, 1 },
+	/* Unix seconds only: Telegram's old upper bound, year 33658 */
+	{ INT64_C(999999999999), NULL, NULL, 0, 0 },
+};
+
+#define NEDGES (sizeof(edges) / sizeof(edges[0]))
+
+enum tform { T_ISO, T_ISO_NOZONE, T_TWITTER, T_UNIX_NUM, T_UNIX_STR,
+	     T_CSV, T_CT };
+
+struct reader_case {
+	const char *what;
+	enum cib_format fmt;
+	enum tform form;
+	const char *tmpl; /* printf template with one %s for the time */
+};
+
+static const struct reader_case readers[] = {
+	{ "xapi v2", FORMAT_XAPI, T_ISO,
+	  "{\"data\":[{\"id\":\"1\",\"text\":\"t\",\"author_id\":\"7\","
+	  "\"created_at\":\"%s\"}]}\n" },
+	{ "xapi v1.1", FORMAT_XAPI, T_TWITTER,
+	  "{\"id_str\":\"1\",\"text\":\"t\",\"user\":{\"id_str\":\"7\","
+	  "\"screen_name\":\"s\"},\"created_at\":\"%s\"}\n" },
+	{ "mastodon", FORMAT_MASTODON, T_ISO,
+	  "{\"id\":\"1\",\"created_at\":\"%s\",\"content\":\"x\","
+	  "\"account\":{\"id\":\"9\",\"username\":\"z\"}}\n" },
+	{ "bluesky", FORMAT_BLUESKY, T_ISO,
+	  "{\"posts\":[{\"uri\":\"at://did:plc:s1/app.bsky.feed.post/a\","
+	  "\"author\":{\"did\":\"did:plc:s1\",\"handle\":\"s1.bsky.social\"},"
+	  "\"record\":{\"text\":\"x\",\"createdAt\":\"%s\"}}]}\n" },
+	{ "reddit", FORMAT_REDDIT, T_UNIX_NUM,
+	  "{\"kind\":\"t3\",\"data\":{\"id\":\"s1\",\"name\":\"t3_s1\","
+	  "\"author\":\"a\",\"created_utc\":%s,\"subreddit\":\"r\","
+	  "\"title\":\"T\",\"selftext\":\"B\"}}\n" },
+	{ "telegram unixtime", FORMAT_TELEGRAM, T_UNIX_STR,
+	  "{\"name\":\"c\",\"type\":\"public_channel\",\"id\":5,\"messages\":"
+	  "[{\"id\":1,\"type\":\"message\",\"date_unixtime\":\"%s\","
+	  "\"from\":\"c\",\"from_id\":\"channel5\",\"text\":\"x\"}]}\n" },
+	{ "telegram date", FORMAT_TELEGRAM, T_ISO_NOZONE,
+	  "{\"name\":\"c\",\"type\":\"public_channel\",\"id\":5,\"messages\":"
+	  "[{\"id\":1,\"type\":\"message\",\"date\":\"%s\","
+	  "\"from\":\"c\",\"from_id\":\"channel5\",\"text\":\"x\"}]}\n" },
+	{ "jsonl", FORMAT_JSONL, T_ISO,
+	  JHEAD "{\"type\":\"post\",\"platform\":\"x\",\"id\":\"p1\","
+	  "\"account_id\":\"7\",\"time\":\"%s\"}\n" },
+	{ "ioarchive", FORMAT_IOARCHIVE_TWEETS, T_CSV,
+	  "tweetid,userid,tweet_time,tweet_text\n1,7,%s,hi\n" },
+	{ "crowdtangle", FORMAT_CROWDTANGLE, T_CT,
+	  "Page Name,User Name,Facebook Id,Post Created,Message,URL\n"
+	  "P,u,100,%s,hi,https://www.facebook.com/u/posts/1\n" },
+};
+
+/* The edge as this reader writes times, in buf; 0 if it cannot. */
+static int edge_text(const struct edge *e, enum tform form, char *buf,
+		     size_t n)
+{
+	switch (form) {
+	case T_ISO:
+		if (!e->iso)
+			return 0;
+		snprintf(buf, n, "%s", e->iso);
+		return 1;
+	case T_ISO_NOZONE: /* "YYYY-MM-DDTHH:MM:SS", read as UTC */
+	case T_CSV:        /* "YYYY-MM-DD HH:MM:SS" */
+	case T_CT:         /* "YYYY-MM-DD HH:MM:SS UTC" */
+		if (!e->iso || e->offset)
+			return 0;
+		snprintf(buf, n, "%.10s%c%.8s%s", e->iso,
+			 form == T_ISO_NOZONE ? 'T' : ' ', e->iso + 11,
+			 form == T_CT ? " UTC" : "");
+		return 1;
+	case T_TWITTER:
+		if (!e->tw)
+			return 0;
+		snprintf(buf, n, "%s", e->tw);
+		return 1;
+	case T_UNIX_NUM:
+	case T_UNIX_STR:
+		snprintf(buf, n, "%lld", (long long)e->t);
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads back what convert writes for l's dataset. */
+static void round_trip(const struct loaded *l, struct loaded *back)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(jsonl_write(&l->ds, f), CIB_OK);
+	fclose(f);
+	load_mem(back, buf, FORMAT_JSONL);
+	free(buf);
+}
+
+static void test_time_range_every_reader(void **state)
+{
+	char tbuf[64], doc[1024];
+	size_t tried = 0;
+
+	(void)state;
+	/* the range is what the constants say, and the message names it */
+	timefmt_format_utc(CIVIL_TIME_MIN, tbuf);
+	assert_non_null(strstr(TIMEFMT_RANGE_MSG, tbuf));
+	timefmt_format_utc(CIVIL_TIME_MAX, tbuf);
+	assert_non_null(strstr(TIMEFMT_RANGE_MSG, tbuf));
+	for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
+		for (size_t k = 0; k < NEDGES; k++) {
+			const struct edge *e = &edges[k];
+			struct loaded l, back;
+
+			if (!edge_text(e, readers[r].form, tbuf, sizeof(tbuf)))
+				continue;
+			tried++;
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+			snprintf(doc, sizeof(doc), readers[r].tmpl, tbuf);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+			load_mem(&l, doc, readers[r].fmt);
+			if (l.err != CIB_OK || l.ds.post.n != (size_t)e->ok)
+				fail_msg("%s, %s: err %d, %zu posts, want %d",
+					 readers[r].what, tbuf, l.err,
+					 l.ds.post.n, e->ok);
+			if (e->ok) {
+				assert_true(l.ds.post.time[0] == e->t);
+				round_trip(&l, &back);
+				if (back.ds.post.n != 1 || back.dg.n_bad != 0 ||
+				    back.ds.post.time[0] != e->t)
+					fail_msg("%s, %s: lost in the round "
+						 "trip",
+						 readers[r].what, tbuf);
+				unload(&back);
+			} else if (!diag_has(&l.dg, NULL, "time outside")) {
+				fail_msg("%s, %s: refused without the range "
+					 "message (%s)",
+					 readers[r].what, tbuf,
+					 l.dg.n_kept ? l.dg.kept[0].reason
+						     : "no message");
+			}
+			unload(&l);
+		}
+	}
+	assert_true(tried >= 50);
+}
+
+/* The parsers on their own: the same range for every form. */
+static void test_time_range_parsers(void **state)
+{
+	int64_t t;
+
+	(void)state;
+	for (size_t k = 0; k < NEDGES; k++) {
+		const struct edge *e = &edges[k];
+		char num[32];
+
+		if (e->iso) {
+			assert_int_equal(timefmt_parse_iso(e->iso,
+							   strlen(e->iso), &t,
+							   NULL),
+					 e->ok ? 0 : TIMEFMT_OUT_OF_RANGE);
+			assert_int_equal(timefmt_parse_any(e->iso,
+							   strlen(e->iso), &t,
+							   NULL),
+					 e->ok ? 0 : TIMEFMT_OUT_OF_RANGE);
+		}
+		if (e->tw)
+			assert_int_equal(timefmt_parse_twitter(e->tw,
+							       strlen(e->tw),
+							       &t),
+					 e->ok ? 0 : TIMEFMT_OUT_OF_RANGE);
+		snprintf(num, sizeof(num), "%lld", (long long)e->t);
+		assert_int_equal(timefmt_parse_unix(num, strlen(num), &t),
+				 e->ok ? 0 : TIMEFMT_OUT_OF_RANGE);
+		if (e->ok)
+			assert_true(t == e->t);
+	}
+	/* zones move the instant across the bounds */
+	assert_int_equal(timefmt_parse_zoned("2200-12-31 20:00:00 EST", 23, &t),
+			 TIMEFMT_OUT_OF_RANGE);
+	assert_int_equal(timefmt_parse_zoned("1899-12-31 23:00:00 EST", 23, &t),
+			 0);
+	assert_true(t == INT64_C(-2208974400));
+	assert_int_equal(timefmt_parse_unix("99999999999999999999", 20, &t),
+			 TIMEFMT_OUT_OF_RANGE);
+	assert_int_equal(timefmt_parse_unix("1e15", 4, &t),
+			 TIMEFMT_OUT_OF_RANGE);
+	assert_int_equal(timefmt_parse_unix("12x", 3, &t), -1);
+}
+
 /* ---- a model file is an input too ---- */
 
 static void test_model_round_trip(void **state)
@@ -194,6 +418,8 @@ int main(void)
 		cmocka_unit_test(test_escaped_nul_document),
 		cmocka_unit_test(test_telegram_no_messages),
 		cmocka_unit_test(test_model_round_trip),
+		cmocka_unit_test(test_time_range_parsers),
+		cmocka_unit_test(test_time_range_every_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
