@@ -16,9 +16,9 @@
 #include "../core/civil.h"
 
 #define TIMEFMT_OUT_OF_RANGE (-2)
-/* The message every reader gives for a time outside the range. */
-#define TIMEFMT_RANGE_MSG \
-	"time outside 1900-01-01T00:00:00Z..2200-12-31T23:59:59Z"
+/* The message every reader gives for a time outside the range (no ':' in
+ * it: diag groups reasons by the text before the first one). */
+#define TIMEFMT_RANGE_MSG "time outside 1900-01-01 to 2200-12-31 UTC"
 
 /* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
 int64_t timefmt_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -277,9 +277,14 @@ static void test_time_range_every_reader(void **state)
 	(void)state;
 	/* the range is what the constants say, and the message names it */
 	timefmt_format_utc(CIVIL_TIME_MIN, tbuf);
+	assert_string_equal(tbuf, "1900-01-01T00:00:00Z");
+	tbuf[10] = '\0';
 	assert_non_null(strstr(TIMEFMT_RANGE_MSG, tbuf));
 	timefmt_format_utc(CIVIL_TIME_MAX, tbuf);
+	assert_string_equal(tbuf, "2200-12-31T23:59:59Z");
+	tbuf[10] = '\0';
 	assert_non_null(strstr(TIMEFMT_RANGE_MSG, tbuf));
+	assert_null(strchr(TIMEFMT_RANGE_MSG, ':'));
 	for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
 		for (size_t k = 0; k < NEDGES; k++) {
 			const struct edge *e = &edges[k];
