@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #define RAW_CAP ((size_t)1 << 18)
+#define SOURCE_GUARD_STEP ((size_t)1 << 20)
 
 static enum cib_err set_name(struct source *s, const char *a, const char *b)
 {
@@ -545,6 +546,10 @@ enum cib_err source_read(struct source *s, char *buf, size_t cap, size_t *got)
 		s->bytes_read += k;
 		return guard_check(s);
 	}
+	/* under a guard, inflate in small steps so it stops close to the
+	 * limit rather than a whole caller's buffer past it */
+	if ((s->limit || s->max_ratio) && cap > SOURCE_GUARD_STEP)
+		cap = SOURCE_GUARD_STEP;
 	err = raw_read(s, buf, cap, got);
 	if (err)
 		return err;
