@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "cibscan: %s", prefix);
 	vfprintf(stderr, fmt, ap);
