@@ -240,8 +240,17 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	}
 	if (cli_progress() && !quiet)
 		fprintf(stderr, "%*s\r", 60, "");
-	if (!quiet)
+	if (!quiet) {
+		size_t skipped = 0;
+
+		for (size_t i = 0; i < d->in.n_files; i++)
+			skipped += d->in.files[i].skipped != NULL;
+		if (skipped)
+			cli_warn("%zu archive members skipped (not data; "
+				 "'cibscan inspect' lists them)",
+				 skipped);
 		cli_diag_summary(&d->diag);
+	}
 	return CLI_EXIT_OK;
 }
 

@@ -54,6 +54,9 @@ sk = [i for i in j["inputs"] if i.get("skipped_member")]
 assert len(sk) == 3, j["inputs"]
 assert j["posts"] == 4, j["posts"]
 PY
+# other commands say members were skipped
+"$CIBSCAN" convert -o "$d/mixed.jsonl" "$d/mixed.zip" 2>"$d/conv.err"
+grep -q 'warning: 3 archive members skipped' "$d/conv.err"
 # corrupt archives: exit 1, the path named once
 expect_fail() { # expect_fail WHAT FILE
 	set +e
