@@ -431,9 +431,31 @@ static enum cib_err raw_read(struct source *s, char *buf, size_t cap,
 	case SOURCE_GZIP:
 		return gz_read(s, buf, cap, got);
 	case SOURCE_PLAIN: {
-		enum cib_err err = raw_fill(s);
+		enum cib_err err;
 		size_t k;
 
+		if (s->raw_pos == s->raw_len && !s->raw_eof && cap >= RAW_CAP) {
+			/* nothing buffered: read straight into the caller's
+			 * buffer, sparing a copy of every byte */
+			ssize_t r;
+
+			s->raw_off += s->raw_len;
+			s->raw_len = s->raw_pos = 0;
+			do
+				r = read(s->fd, buf, cap);
+			while (r < 0 && errno == EINTR);
+			if (r < 0)
+				return fail(s, CIB_EIO,
+					    "read error at offset %llu: %s",
+					    (unsigned long long)s->raw_off,
+					    strerror(errno));
+			if (r == 0)
+				s->raw_eof = 1;
+			s->raw_off += (uint64_t)r;
+			*got = (size_t)r;
+			return CIB_OK;
+		}
+		err = raw_fill(s);
 		if (err)
 			return err;
 		k = s->raw_len - s->raw_pos;
