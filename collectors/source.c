@@ -355,7 +355,7 @@ enum cib_err source_zip_open(struct source_zip *z, struct source *s,
 		zip_error_fini(&ze);
 		return zip_err(z->errmsg, sizeof(z->errmsg), code);
 	}
-	z->zip = zip_open_from_source(zs, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	z->zip = zip_open_from_source(zs, ZIP_RDONLY, &ze);
 	if (!z->zip) {
 		code = zip_error_code_zip(&ze);
 		zip_source_free(zs);
