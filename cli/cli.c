@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,26 +243,111 @@ void cli_data_release(struct cli_data *d)
 	dataset_release(&d->ds);
 }
 
+/* "cannot write 'path': why" for an outfile error with errno e */
+static void write_error(const char *path, const struct outfile *o, int e)
+{
+	cli_error("cannot write '%s': %s", path,
+		  o->why ? o->why : strerror(e ? e : EIO));
+}
+
+int cli_write_files(const struct cli_output *outs, size_t n)
+{
+	struct outfile *o = calloc(n ? n : 1, sizeof(*o));
+	char msg[512];
+	size_t i, opened = 0;
+	int rc = CLI_EXIT_OK;
+
+	if (!o) {
+		cli_error("out of memory");
+		return CLI_EXIT_SYSTEM;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		enum cib_err err;
+		int e;
+
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		err = outfile_open(&o[i], outs[i].path);
+		opened = i + 1;
+		if (err) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = cli_exit_for(err) ? cli_exit_for(err)
+					       : CLI_EXIT_SYSTEM;
+			break;
+		}
+		msg[0] = '\0';
+		errno = 0;
+		err = outs[i].fn(o[i].f, outs[i].ctx, msg, sizeof(msg));
+		e = errno;
+		if (err) {
+			/* a write that failed in the middle (ferror) says
+			 * why through errno: "No space left on device" */
+			if (msg[0])
+				cli_error("cannot write '%s': %s", outs[i].path,
+					  msg);
+			else if (err == CIB_EIO && ferror(o[i].f) && e)
+				cli_error("cannot write '%s': %s",
+					  outs[i].path, strerror(e));
+			else
+				cli_error("cannot write '%s': %s",
+					  outs[i].path, cib_strerror(err));
+			rc = cli_exit_for(err) ? cli_exit_for(err)
+					       : CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened && !rc; i++) {
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		if (outfile_close(&o[i])) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened && !rc; i++) {
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		if (outfile_rename(&o[i])) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened; i++)
+		outfile_abort(&o[i]); /* no-op for the renamed ones */
+	free(o);
+	return rc;
+}
+
 int cli_write_file(const char *path, cli_writer_fn fn, void *ctx)
 {
-	struct outfile o;
-	char msg[512] = "";
-	enum cib_err err;
+	struct cli_output out = { path, fn, ctx };
 
-	if (outfile_open(&o, path)) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
+	return cli_write_files(&out, 1);
+}
+
+static void on_fatal_signal(int sig)
+{
+	outfile_signal_cleanup();
+	/* SA_RESETHAND restored the default action; the signal is blocked
+	 * until this handler returns, then it ends the process as before */
+	raise(sig);
+}
+
+void cli_signals_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
 	}
-	err = fn(o.f, ctx, msg, sizeof(msg));
-	if (err) {
-		outfile_abort(&o);
-		cli_error("cannot write '%s': %s", path,
-			  msg[0] ? msg : cib_strerror(err));
-		return cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
-	}
-	if (outfile_commit(&o)) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
-	return CLI_EXIT_OK;
 }

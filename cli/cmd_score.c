@@ -148,13 +148,18 @@ int cmd_score(int argc, char **argv)
 	}
 	sw.p = &p;
 	sw.so = &so;
-	rc = cli_write_file(so.accounts, w_accounts, &sw);
-	if (!rc && so.clusters)
-		rc = cli_write_file(so.clusters, w_clusters, &sw);
-	if (!rc && so.edges)
-		rc = cli_write_file(so.edges, w_edges, &sw);
-	if (!rc && so.graphml)
-		rc = cli_write_file(so.graphml, w_graphml, &sw);
+	{
+		/* all or none: no output replaced unless every one was
+		 * written */
+		const struct cli_output outs[] = {
+			{ so.accounts, w_accounts, &sw },
+			{ so.clusters, w_clusters, &sw },
+			{ so.edges, w_edges, &sw },
+			{ so.graphml, w_graphml, &sw },
+		};
+
+		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+	}
 	if (!rc && pc.po.progress)
 		fprintf(stderr,
 			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	igraph_set_error_handler(igraph_error_handler_printignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);
 	gsl_set_error_handler_off();
+	cli_signals_install(); /* an interrupted run leaves no temporary file */
 
 	if (argc < 2) {
 		usage(stderr);
