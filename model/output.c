@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/csvout.h"
+#include "core/textsafe.h"
 
 #define REASONS_CAP 4096
 
@@ -251,6 +252,26 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f)
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
+/* A vertex string attribute, with what XML 1.0 cannot hold (control
+ * characters, bytes that are not UTF-8) written as "\xNN" text: igraph
+ * refuses such strings, and a parser would reject the file. */
+static igraph_error_t set_xml_string(igraph_t *g, const char *name, size_t v,
+				     const char *s)
+{
+	igraph_error_t rc;
+	char *clean;
+
+	if (textsafe_is_clean(s, TEXTSAFE_XML))
+		return igraph_cattribute_VAS_set(g, name, (igraph_integer_t)v,
+						 s);
+	clean = textsafe_dup(s, TEXTSAFE_XML);
+	if (!clean)
+		return IGRAPH_ENOMEM;
+	rc = igraph_cattribute_VAS_set(g, name, (igraph_integer_t)v, clean);
+	free(clean);
+	return rc;
+}
+
 enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 			    size_t errlen)
 {
@@ -308,13 +329,11 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 		char cl[32];
 
 		cluster_label(p, a, cl, sizeof(cl));
-		rc = igraph_cattribute_VAS_set(&g, "account_id",
-					       (igraph_integer_t)v,
-					       ds_str(ds, ds->acc.id[a]));
+		rc = set_xml_string(&g, "account_id", v,
+				    ds_str(ds, ds->acc.id[a]));
 		if (!rc)
-			rc = igraph_cattribute_VAS_set(&g, "handle",
-						       (igraph_integer_t)v,
-						       ds_str(ds, ds->acc.handle[a]));
+			rc = set_xml_string(&g, "handle", v,
+					    ds_str(ds, ds->acc.handle[a]));
 		if (!rc)
 			rc = igraph_cattribute_VAS_set(&g, "cluster",
 						       (igraph_integer_t)v, cl);
