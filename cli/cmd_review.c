@@ -43,11 +43,14 @@ static const char usage_text[] =
 	"  --members            a cluster decision applies to its members too\n"
 	"  --clusters-first     next: clusters before accounts\n"
 	"  -o, --output FILE    export: the final list (CSV; '-' for stdout)\n"
+	"  --csv-raw            export: text cells exactly as stored (no\n"
+	"                       spreadsheet-formula guard); import: the\n"
+	"                       accounts file was written with --csv-raw\n"
 	"  -h, --help           this help\n";
 
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
-       OPT_CFIRST };
+       OPT_CFIRST, OPT_CSVRAW };
 
 #define MAX_INPUTS 256
 
@@ -57,7 +60,7 @@ struct review_opts {
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	double margin;
-	int strict, members, clusters_first;
+	int strict, members, clusters_first, csv_raw;
 };
 
 static int fail(struct review *rv, enum cib_err err)
@@ -97,6 +100,7 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	if (o->margin >= 0)
 		io.score_margin = o->margin;
 	io.strict = o->strict;
+	io.csv_raw = o->csv_raw;
 	err = review_import(rv, &io, &st);
 	for (size_t i = 0; i < st.n_warnings; i++)
 		cli_warn("skipped malformed row: %s", st.warnings[i]);
@@ -120,32 +124,38 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	return finish_stdout();
 }
 
+struct export_write {
+	struct review *rv;
+	int csv_raw;
+	size_t n;
+};
+
+static enum cib_err w_export(FILE *f, void *ctx, char *msg, size_t len)
+{
+	struct export_write *w = ctx;
+	enum cib_err err = review_export(w->rv, f, w->csv_raw, &w->n);
+
+	if (err && w->rv->errmsg[0])
+		snprintf(msg, len, "%s", w->rv->errmsg);
+	return err;
+}
+
 static int do_export(struct review *rv, const struct review_opts *o)
 {
-	struct outfile of;
-	enum cib_err err;
-	size_t n = 0;
+	struct export_write w = { rv, o->csv_raw, 0 };
+	size_t n;
+	int rc;
 
 	if (!o->output) {
 		review_close(rv);
 		return cli_usage_error("review",
 				       "export needs -o FILE (or -o -)");
 	}
-	if (outfile_open(&of, o->output)) {
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
-		review_close(rv);
-		return CLI_EXIT_SYSTEM;
-	}
-	err = review_export(rv, of.f, &n);
-	if (err) {
-		outfile_abort(&of);
-		return fail(rv, err);
-	}
+	rc = cli_write_file(o->output, w_export, &w);
 	review_close(rv);
-	if (outfile_commit(&of)) {
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
+	if (rc)
+		return rc;
+	n = w.n;
 	if (strcmp(o->output, "-"))
 		fprintf(stderr, "cibscan: %zu confirmed accounts written to "
 				"'%s'\n",
@@ -167,6 +177,7 @@ int cmd_review(int argc, char **argv)
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "members", no_argument, NULL, OPT_MEMBERS },
 		{ "clusters-first", no_argument, NULL, OPT_CFIRST },
+		{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -232,6 +243,9 @@ int cmd_review(int argc, char **argv)
 			break;
 		case OPT_CFIRST:
 			o.clusters_first = 1;
+			break;
+		case OPT_CSVRAW:
+			o.csv_raw = 1;
 			break;
 		case 'o':
 			o.output = optarg;

@@ -27,12 +27,15 @@ static const char usage_text[] =
 	"  --clusters FILE      clusters table (CSV)\n"
 	"  --edges FILE         significant edges (CSV)\n"
 	"  --graphml FILE       the coordination graph for Gephi (GraphML)\n"
+	"  --csv-raw            write text cells exactly as read: no quote in\n"
+	"                       front of a value starting with = + - @ (the\n"
+	"                       spreadsheet-formula guard, docs/outputs.md)\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
 struct score_out {
 	const char *accounts, *clusters, *edges, *graphml;
-	int json;
+	int json, csv_raw;
 };
 
 /* what each writer needs: the pipeline, and for the accounts file the
@@ -49,21 +52,25 @@ static enum cib_err w_accounts(FILE *f, void *ctx, char *msg, size_t len)
 	(void)msg;
 	(void)len;
 	return w->so->json ? output_json(w->p, f, NULL)
-			   : output_accounts_csv(w->p, f);
+			   : output_accounts_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_clusters(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct score_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_clusters_csv(((const struct score_write *)ctx)->p, f);
+	return output_clusters_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct score_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_edges_csv(((const struct score_write *)ctx)->p, f);
+	return output_edges_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_graphml(FILE *f, void *ctx, char *msg, size_t len)
@@ -79,6 +86,7 @@ int cmd_score(int argc, char **argv)
 		{ "clusters", required_argument, NULL, 'c' },
 		{ "edges", required_argument, NULL, 'e' },
 		{ "graphml", required_argument, NULL, 'g' },
+		{ "csv-raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
@@ -118,6 +126,9 @@ int cmd_score(int argc, char **argv)
 			break;
 		case 'g':
 			so.graphml = optarg;
+			break;
+		case 'r':
+			so.csv_raw = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -347,11 +347,23 @@ static void on_field(void *s, size_t len, void *data)
 	im->field[im->nfield++] = c;
 }
 
+/* Field k of the row; text fields lose the spreadsheet-formula guard
+ * `cibscan score` put on them (core/csvout.h) unless the file is raw. */
 static const char *fld(const struct importer *im, enum col k)
 {
 	int i = im->col[k];
+	const char *v = i >= 0 && (size_t)i < im->nfield ? im->field[i] : "";
 
-	return i >= 0 && (size_t)i < im->nfield ? im->field[i] : "";
+	switch (k) {
+	case C_ID:
+	case C_PLATFORM:
+	case C_HANDLE:
+	case C_CLUSTER:
+	case C_REASONS:
+		return im->o->csv_raw ? v : csvout_unguard(v);
+	default:
+		return v;
+	}
 }
 
 /* A malformed row: an error in strict mode, else counted and skipped. */
@@ -1308,7 +1320,7 @@ enum cib_err review_next(struct review *r, int clusters_first, FILE *f,
 	return show_target(r, &t, f);
 }
 
-enum cib_err review_export(struct review *r, FILE *f, size_t *n)
+enum cib_err review_export(struct review *r, FILE *f, int csv_raw, size_t *n)
 {
 	static const char *const hdr[] = { "account_id", "platform", "handle",
 					   "score", "cluster_id", "reasons",
@@ -1337,7 +1349,7 @@ enum cib_err review_export(struct review *r, FILE *f, size_t *n)
 					 sqlite3_column_double(s, 3));
 				fputs(sc, f);
 			} else {
-				csvout_field(f, col_text(s, i));
+				csvout_text(f, col_text(s, i), csv_raw);
 			}
 		}
 		fputc('\n', f);

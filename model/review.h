@@ -56,6 +56,9 @@ struct review_import_opts {
 	size_t n_inputs;
 	double score_margin;         /* REVIEW_SCORE_MARGIN by default */
 	int strict;                  /* fail on the first malformed row */
+	int csv_raw;                 /* the files were written --csv-raw:
+				      * text fields are taken as they are,
+				      * not unguarded (core/csvout.h) */
 };
 
 void review_import_opts_init(struct review_import_opts *o);
@@ -106,8 +109,10 @@ enum cib_err review_show(struct review *r, const char *target, FILE *f);
 
 /* The final list: confirmed accounts with the run's reasons and the
  * reviewer's note, as CSV (account_id,platform,handle,score,cluster_id,
- * reasons,reviewer,note,decided_at,run_id). *n (may be NULL) = rows. */
-enum cib_err review_export(struct review *r, FILE *f, size_t *n);
+ * reasons,reviewer,note,decided_at,run_id), text cells guarded against
+ * spreadsheet formulas unless csv_raw. *n (may be NULL) = rows. */
+enum cib_err review_export(struct review *r, FILE *f, int csv_raw,
+			   size_t *n);
 
 /* Queue counts by status, one "status count" line each, then runs. */
 enum cib_err review_status(struct review *r, FILE *f);
