@@ -2,6 +2,9 @@
 #include "cli.h"
 
 #include "core/outfile.h"
+#include "core/textsafe.h"
+
+#define CLI_MSG_MAX ((size_t)1 << 16) /* longest message printed */
 
 #include <errno.h>
 #include <math.h>
@@ -12,14 +15,36 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Every message is one line with its control characters shown as \xNN:
+ * messages quote values from data and from reviewers (a bad timestamp, a
+ * note), which must not reach the terminal raw (core/textsafe.h). */
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	char small[1024], *buf = small;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small)) {
+		size_t cap = (size_t)n + 1 < CLI_MSG_MAX ? (size_t)n + 1
+							  : CLI_MSG_MAX;
+
+		buf = malloc(cap);
+		if (buf)
+			vsnprintf(buf, cap, fmt, ap2);
+		else
+			buf = small;
+	}
+	va_end(ap2);
 	fprintf(stderr, "cibscan: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	textsafe_fputs(stderr, n < 0 ? fmt : buf, TEXTSAFE_TERM);
 	fputc('\n', stderr);
+	if (buf != small)
+		free(buf);
 }
 
 void cli_error(const char *fmt, ...)
@@ -190,13 +215,17 @@ void cli_diag_summary(const struct diag *dg)
 		return;
 	cli_warn("%llu malformed records skipped",
 		 (unsigned long long)dg->n_bad);
-	for (size_t i = 0; i < dg->n_reasons; i++)
-		fprintf(stderr, "  %llu  %s\n",
-			(unsigned long long)dg->reasons[i].count,
-			dg->reasons[i].reason);
+	for (size_t i = 0; i < dg->n_reasons; i++) {
+		fprintf(stderr, "  %llu  ",
+			(unsigned long long)dg->reasons[i].count);
+		textsafe_fputs(stderr, dg->reasons[i].reason, TEXTSAFE_TERM);
+		fputc('\n', stderr);
+	}
 	for (size_t i = 0; i < show; i++) {
 		diag_format(&dg->kept[i], buf, sizeof(buf));
-		fprintf(stderr, "  e.g. %s\n", buf);
+		fputs("  e.g. ", stderr);
+		textsafe_fputs(stderr, buf, TEXTSAFE_TERM);
+		fputc('\n', stderr);
 	}
 	if (dg->n_bad > show)
 		fprintf(stderr, "  ('cibscan inspect' lists up to %d)\n",
@@ -212,8 +241,11 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	for (int i = 0; i < nfiles; i++) {
 		enum cib_err err;
 
-		if (cli_progress() && !quiet)
-			fprintf(stderr, "reading %s...\r", files[i]);
+		if (cli_progress() && !quiet) {
+			fputs("reading ", stderr);
+			textsafe_fputs(stderr, files[i], TEXTSAFE_TERM);
+			fputs("...\r", stderr);
+		}
 		err = ingest_file(&d->in, files[i], ci->format);
 		if (err) {
 			if (err == CIB_EIO && errno && !d->in.errmsg[0])

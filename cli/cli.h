@@ -18,13 +18,14 @@ enum cli_exit {
 	CLI_EXIT_SYSTEM = 3, /* I/O, memory, library failure */
 };
 
-/* "cibscan: <msg>" to stderr. */
+/* "cibscan: <msg>" to stderr, one line, control characters in the
+ * formatted message shown as \xNN (core/textsafe.h). */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
-/* "cibscan: warning: <msg>" to stderr. */
+/* "cibscan: warning: <msg>" to stderr, escaped as cli_error(). */
 void cli_warn(const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 1, 2)))
@@ -129,7 +130,8 @@ int cli_write_files(const struct cli_output *outs, size_t n);
  * signal the caller's parent ignores stays ignored. */
 void cli_signals_install(void);
 
-/* Prints "cibscan: warning: N malformed records skipped (...)" lines. */
+/* Prints "cibscan: warning: N malformed records skipped (...)" lines,
+ * the records' values escaped. */
 void cli_diag_summary(const struct diag *dg);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/textsafe.h"
 #include "cli.h"
 #include "collectors/fetch.h"
 #include "collectors/http.h"
@@ -121,8 +122,11 @@ static void on_event(void *ud, enum fetch_event ev, const struct fetch_run *r,
 		break;
 	case FETCH_EV_WAIT:
 	case FETCH_EV_RETRY:
-		if (p->tty)
-			fprintf(stderr, "\r%s\n", msg);
+		if (p->tty) { /* msg may quote a server's answer */
+			fputc('\r', stderr);
+			textsafe_fputs(stderr, msg, TEXTSAFE_TERM);
+			fputc('\n', stderr);
+		}
 		break;
 	case FETCH_EV_SKIP:
 	case FETCH_EV_CAP:

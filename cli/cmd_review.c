@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
+#include "core/textsafe.h"
 #include "model/review.h"
 
 static const char usage_text[] =
@@ -293,8 +293,10 @@ int cmd_review(int argc, char **argv)
 				    o.members, &n);
 		if (err)
 			return fail(&rv, err);
-		printf("%s: %s by %s (%zu item%s)\n", arg, o.decision,
-		       o.reviewer, n, n == 1 ? "" : "s");
+		textsafe_fputs(stdout, arg, TEXTSAFE_TERM);
+		printf(": %s by ", o.decision);
+		textsafe_fputs(stdout, o.reviewer, TEXTSAFE_TERM);
+		printf(" (%zu item%s)\n", n, n == 1 ? "" : "s");
 	} else if (!strcmp(sub, "show")) {
 		err = review_show(&rv, arg, stdout);
 		if (err)

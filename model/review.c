@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "core/csvout.h"
+#include "core/textsafe.h"
 
 #define SCHEMA_VERSION "1"
 
@@ -1217,6 +1218,12 @@ static const char *col_text(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* A stored value on a terminal: control characters shown as \xNN. */
+static void put(FILE *f, const char *v)
+{
+	textsafe_fputs(f, v, TEXTSAFE_TERM);
+}
+
 static enum cib_err show_target(struct review *r, const struct target *t,
 				FILE *f)
 {
@@ -1245,13 +1252,22 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 		set_err(r, "no %s '%s' in the store", kind, t->key);
 		return CIB_ENOTFOUND;
 	}
-	fprintf(f, "%s %s%s%s\n", kind, t->is_cluster ? "" : t->platform,
-		t->is_cluster ? "" : ":", t->key);
+	/* values come from data and reviewers: shown escaped */
+	fprintf(f, "%s ", kind);
+	if (!t->is_cluster) {
+		put(f, t->platform);
+		fputc(':', f);
+	}
+	put(f, t->key);
+	fputc('\n', f);
 	for (int i = 0; i < 14; i++) {
 		const char *v = col_text(s, i);
 
-		if (*v)
-			fprintf(f, "  %-17s %s\n", names[i], v);
+		if (*v) {
+			fprintf(f, "  %-17s ", names[i]);
+			put(f, v);
+			fputc('\n', f);
+		}
 	}
 	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(r->db,
@@ -1267,12 +1283,15 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
 	fputs("  history:\n", f);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		fprintf(f, "    #%s %s %s %s %s -> %s (run %s)", col_text(s, 0),
-			col_text(s, 1), col_text(s, 2), col_text(s, 3),
+		fprintf(f, "    #%s %s ", col_text(s, 0), col_text(s, 1));
+		put(f, col_text(s, 2));
+		fprintf(f, " %s %s -> %s (run %s)", col_text(s, 3),
 			*col_text(s, 4) ? col_text(s, 4) : "-", col_text(s, 5),
 			col_text(s, 7));
-		if (*col_text(s, 6))
-			fprintf(f, ": %s", col_text(s, 6));
+		if (*col_text(s, 6)) {
+			fputs(": ", f);
+			put(f, col_text(s, 6));
+		}
 		fputc('\n', f);
 	}
 	sqlite3_finalize(s);
@@ -1382,12 +1401,16 @@ enum cib_err review_status(struct review *r, FILE *f)
 			       " run_id",
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "status");
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (sqlite3_step(s) == SQLITE_ROW) {
 		fprintf(f, "run %s imported %s: %s rows, %s flagged, %s bad; "
-			   "settings: %s; %s\n",
+			   "settings: ",
 			col_text(s, 0), col_text(s, 1), col_text(s, 2),
-			col_text(s, 3), col_text(s, 4),
-			*col_text(s, 5) ? col_text(s, 5) : "-", col_text(s, 6));
+			col_text(s, 3), col_text(s, 4));
+		put(f, *col_text(s, 5) ? col_text(s, 5) : "-");
+		fputs("; ", f);
+		put(f, col_text(s, 6));
+		fputc('\n', f);
+	}
 	sqlite3_finalize(s);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
