@@ -396,15 +396,30 @@ static int parse_num(const char *s, double *v)
 	return *end == '\0' && errno == 0 && isfinite(*v) ? 1 : -1;
 }
 
+/* A count: decimal digits only, 0..REVIEW_MAX_COUNT. 0 when empty, -1
+ * when malformed or out of range. */
 static int parse_int(const char *s, long long *v)
 {
 	char *end;
 
 	if (!*s)
 		return 0;
+	if (*s < '0' || *s > '9') /* no sign, no space */
+		return -1;
 	errno = 0;
 	*v = strtoll(s, &end, 10);
-	return *end == '\0' && errno == 0 && *v >= 0 ? 1 : -1;
+	return *end == '\0' && errno == 0 && *v >= 0 &&
+			       *v <= REVIEW_MAX_COUNT
+		       ? 1
+		       : -1;
+}
+
+/* A probability (a score): a finite number in [0, 1]; 0 when empty. */
+static int parse_unit(const char *s, double *v)
+{
+	int rc = parse_num(s, v);
+
+	return rc == 1 && !(*v >= 0 && *v <= 1) ? -1 : rc;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -491,8 +506,8 @@ static void account_row(struct importer *im)
 		bad_row(im, C_PLATFORM, "empty");
 		return;
 	}
-	if (parse_num(fld(im, C_SCORE), &score) != 1) {
-		bad_row(im, C_SCORE, "not a number");
+	if (parse_unit(fld(im, C_SCORE), &score) != 1) {
+		bad_row(im, C_SCORE, "not a number in [0, 1]");
 		return;
 	}
 	if (!strcmp(fl, "1") || !strcmp(fl, "true"))
@@ -504,12 +519,13 @@ static void account_row(struct importer *im)
 		return;
 	}
 	have_csize = parse_int(fld(im, C_CSIZE), &csize);
-	if (have_csize < 0) {
-		bad_row(im, C_CSIZE, "not a count");
+	if (have_csize < 0 || (have_csize == 1 && csize < 1)) {
+		bad_row(im, C_CSIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
+				     "]");
 		return;
 	}
-	if (parse_num(fld(im, C_CSCORE), &cscore) < 0) {
-		bad_row(im, C_CSCORE, "not a number");
+	if (parse_unit(fld(im, C_CSCORE), &cscore) < 0) {
+		bad_row(im, C_CSCORE, "not a number in [0, 1]");
 		return;
 	}
 	im->st->rows++;
@@ -621,32 +637,35 @@ static void account_row(struct importer *im)
 static void cluster_row(struct importer *im)
 {
 	const char *cid = fld(im, C_CLUSTER);
-	double score = NAN, fl = 0;
-	long long size = 0;
-	int hs;
+	double score = NAN;
+	long long size = 0, fl = 0;
+	int hs, hf;
 
 	if (!*cid) {
 		bad_row(im, C_CLUSTER, "empty");
 		return;
 	}
 	hs = parse_int(fld(im, C_SIZE), &size);
-	if (hs < 0) {
-		bad_row(im, C_SIZE, "not a count");
+	if (hs < 0 || (hs == 1 && size < 1)) {
+		bad_row(im, C_SIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
+				    "]");
 		return;
 	}
-	if (parse_num(fld(im, C_SCORE), &score) < 0) {
-		bad_row(im, C_SCORE, "not a number");
+	if (parse_unit(fld(im, C_SCORE), &score) < 0) {
+		bad_row(im, C_SCORE, "not a number in [0, 1]");
 		return;
 	}
-	if (parse_num(fld(im, C_FLAGGED), &fl) < 0) {
-		bad_row(im, C_FLAGGED, "not a count");
+	hf = parse_int(fld(im, C_FLAGGED), &fl);
+	if (hf < 0 || (hs == 1 && fl > size)) {
+		bad_row(im, C_FLAGGED, hf < 0 ? "not a count"
+					      : "more than the cluster's size");
 		return;
 	}
 	im->st->rows++;
 	if (fl > 0) {
 		char summary[64];
 
-		snprintf(summary, sizeof(summary), "%.0f flagged members", fl);
+		snprintf(summary, sizeof(summary), "%lld flagged members", fl);
 		cluster_item(im, cid, score, size, hs == 1, summary);
 	}
 }

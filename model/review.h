@@ -30,6 +30,12 @@ struct sqlite3;
 
 /* Longest CSV field accepted on import (a reasons list is a few KB). */
 #define REVIEW_MAX_FIELD ((size_t)1 << 20)
+/* Largest count accepted on import (cluster sizes, flagged members):
+ * more accounts than any export holds, far below int64 overflow. Scores
+ * are probabilities in [0, 1]. */
+#define REVIEW_MAX_COUNT 1000000000LL
+#define REVIEW_MAX_COUNT_S "1000000000"
+
 /* Longest CSV line accepted on import. */
 #define REVIEW_MAX_LINE ((size_t)16 << 20)
 
