@@ -12,7 +12,8 @@
 #include "model/review.h"
 
 static const char usage_text[] =
-	"usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
+	"usage: cibscan review init --db STORE\n"
+	"       cibscan review import accounts.csv [--clusters clusters.csv]\n"
 	"                      [--settings TEXT] [--input FILE]... --db STORE\n"
 	"       cibscan review next [--clusters-first] --db STORE\n"
 	"       cibscan review show ACCOUNT|CLUSTER --db STORE\n"
@@ -29,7 +30,9 @@ static const char usage_text[] =
 	"ACCOUNT is an account id (PLATFORM:ID when ambiguous); CLUSTER is C3\n"
 	"(the latest run's cluster) or cluster:R2:C3 (run 2's).\n\n"
 	"options:\n"
-	"  --db FILE            the review store (created when absent)\n"
+	"  --db FILE            the review store; only 'init' and 'import'\n"
+	"                       create one (import says so on stderr); the\n"
+	"                       other commands need an existing store\n"
 	"  --clusters FILE      import: the run's clusters table\n"
 	"  --settings TEXT      import: the run's settings, kept with the run\n"
 	"  --input FILE         import: an input of the run, checksummed\n"
@@ -69,7 +72,8 @@ static int fail(struct review *rv, enum cib_err err)
 	review_close(rv);
 	if (err == CIB_EUSAGE)
 		return CLI_EXIT_USAGE;
-	if (err == CIB_ENOTFOUND || err == CIB_EPARSE || err == CIB_ETOOBIG)
+	if (err == CIB_ENOTFOUND || err == CIB_EPARSE || err == CIB_ETOOBIG ||
+	    err == CIB_EFORMAT)
 		return CLI_EXIT_DATA;
 	return CLI_EXIT_SYSTEM;
 }
@@ -195,8 +199,9 @@ int cmd_review(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (argc < 2)
-		return cli_usage_error("review", "no subcommand (import, next, "
-						 "show, decide, export, status)");
+		return cli_usage_error("review", "no subcommand (init, import, "
+						 "next, show, decide, export, "
+						 "status)");
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -258,7 +263,8 @@ int cmd_review(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (strcmp(sub, "import") && strcmp(sub, "next") &&
+	if (strcmp(sub, "init") && strcmp(sub, "import") &&
+	    strcmp(sub, "next") &&
 	    strcmp(sub, "show") && strcmp(sub, "decide") &&
 	    strcmp(sub, "export") && strcmp(sub, "status"))
 		return cli_usage_error("review", "unknown subcommand '%s'", sub);
@@ -279,11 +285,29 @@ int cmd_review(int argc, char **argv)
 	if (!strcmp(sub, "decide") && (!o.decision || !o.reviewer))
 		return cli_usage_error("review",
 				       "decide needs --decision and --reviewer");
-	err = review_open(&rv, o.db);
+	/* only init and import make a store: a mistyped --db elsewhere is an
+	 * error, not a new empty store */
+	if (!strcmp(sub, "init") || !strcmp(sub, "import")) {
+		int created = 0;
+
+		err = review_create(&rv, o.db, &created);
+		if (err)
+			return fail(&rv, err);
+		if (!strcmp(sub, "init")) {
+			printf("%s review store '", created ? "created the"
+							    : "already a");
+			textsafe_fputs(stdout, o.db, TEXTSAFE_TERM);
+			printf("'\n");
+			review_close(&rv);
+			return finish_stdout();
+		}
+		if (created)
+			cli_warn("created a new review store '%s'", o.db);
+		return do_import(&rv, &o, arg);
+	}
+	err = review_open_existing(&rv, o.db);
 	if (err)
 		return fail(&rv, err);
-	if (!strcmp(sub, "import"))
-		return do_import(&rv, &o, arg);
 	if (!strcmp(sub, "export"))
 		return do_export(&rv, &o);
 	if (!strcmp(sub, "decide")) {

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <xxhash.h>
 
@@ -81,6 +82,13 @@ static enum cib_err db_err(struct review *r, const char *what)
 	return CIB_ELIB;
 }
 
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
 static void now_utc(char buf[32])
 {
 	struct timespec ts;
@@ -127,6 +135,81 @@ enum cib_err review_open(struct review *r, const char *path)
 		return CIB_ELIB;
 	}
 	return CIB_OK;
+}
+
+enum cib_err review_open_existing(struct review *r, const char *path)
+{
+	sqlite3_stmt *s = NULL;
+	struct stat st;
+	char *msg = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT) {
+			set_err(r, "no review store '%s' (make one with "
+				   "'cibscan review init --db %s', or import "
+				   "a run into it)",
+				path, path);
+			return CIB_ENOTFOUND;
+		}
+		set_err(r, "cannot open '%s': %s", path, strerror(errno));
+		return CIB_EIO;
+	}
+	rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(r, "cannot open '%s': %s", path,
+			r->db ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
+		review_close(r);
+		return CIB_EIO;
+	}
+	sqlite3_busy_timeout(r->db, 30000);
+	/* ours when it has the meta table with a schema version: an empty
+	 * file, a text file or another program's database is not */
+	rc = sqlite3_prepare_v2(r->db,
+				"SELECT v FROM meta WHERE k = 'schema_version'",
+				-1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		set_err(r, "'%s' is not a review store (%s)", path,
+			rc == SQLITE_DONE ? "no schema version"
+					  : sqlite3_errmsg(r->db));
+		sqlite3_finalize(s);
+		review_close(r);
+		return CIB_EFORMAT;
+	}
+	if (strcmp(col_text(s, 0), SCHEMA_VERSION)) {
+		set_err(r, "'%s' is a review store of schema '%s'; this cibscan "
+			   "reads schema " SCHEMA_VERSION,
+			path, col_text(s, 0));
+		sqlite3_finalize(s);
+		review_close(r);
+		return CIB_EFORMAT;
+	}
+	sqlite3_finalize(s);
+	rc = sqlite3_exec(r->db,
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		set_err(r, "'%s': %s", path, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		review_close(r);
+		return CIB_ELIB;
+	}
+	return CIB_OK;
+}
+
+enum cib_err review_create(struct review *r, const char *path, int *created)
+{
+	struct stat st;
+
+	*created = 0;
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return review_open_existing(r, path);
+	*created = 1;
+	return review_open(r, path);
 }
 
 void review_close(struct review *r)
@@ -1229,13 +1312,6 @@ fail:
 }
 
 /* ---- reading ----------------------------------------------------------- */
-
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
-}
 
 /* A stored value on a terminal: control characters shown as \xNN. */
 static void put(FILE *f, const char *v)

@@ -49,8 +49,21 @@ struct review {
 };
 
 /* Opens (creating when absent) the store at path: WAL journal, 30 s busy
- * timeout, schema created or checked. */
+ * timeout, schema created or checked. For tests and review_create(); the
+ * commands use the two below, so a mistyped path is never a new store. */
 enum cib_err review_open(struct review *r, const char *path);
+
+/* Opens the store at path, which must exist and be a review store (its
+ * meta table names this schema version): CIB_ENOTFOUND "no review store
+ * 'PATH' ..." when there is no file, CIB_EFORMAT when the file is not a
+ * review store (a text file, an empty file, another program's database),
+ * which is left untouched. */
+enum cib_err review_open_existing(struct review *r, const char *path);
+
+/* 'review init' and 'review import': opens the store at path, creating
+ * it only when nothing is there (*created = 1); an existing file must be
+ * a review store, as for review_open_existing(). */
+enum cib_err review_create(struct review *r, const char *path, int *created);
 /* Closes; accepts a never-opened or already-closed store. */
 void review_close(struct review *r);
 
