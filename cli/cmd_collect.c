@@ -13,12 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/textsafe.h"
 #include "cli.h"
 #include "collectors/fetch.h"
 #include "collectors/http.h"
 #include "collectors/timefmt.h"
 #include "commands.h"
+#include "core/textsafe.h"
 
 static const char usage_text[] =
 	"usage: cibscan collect PLATFORM TARGET [options] -o FILE\n\n"
