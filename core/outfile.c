@@ -270,8 +270,10 @@ enum cib_err outfile_open(struct outfile *o, const char *path)
 	if (how == R_IN_PLACE) {
 		err = open_in_place(o);
 	} else {
+		/* the permission bits only: a set-user-ID bit is not
+		 * carried to new contents */
 		if (how == R_REPLACE)
-			o->mode = (int)(st.st_mode & 07777);
+			o->mode = (int)(st.st_mode & 0777);
 		err = open_temp(o);
 	}
 	if (err) {

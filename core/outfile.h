@@ -8,8 +8,8 @@
  *     ("NAME.tmp.PID.XXXXXXXX", never following a link planted there);
  *     outfile_commit() flushes, checks every error, fsyncs and renames it
  *     over the target, so a reader never sees half a file and a full disk
- *     is an error, not a short file. A replaced file keeps its mode; a new
- *     one gets 0666 minus the umask;
+ *     is an error, not a short file. A replaced file keeps its permission
+ *     bits (rwx, not set-ID); a new one gets 0666 minus the umask;
  *   - a symbolic link: followed; a link to a regular file has that file
  *     replaced as above (the link stays a link), a link into /dev or /proc
  *     is written through, a dangling link is refused;
