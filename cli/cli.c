@@ -276,10 +276,17 @@ void cli_data_release(struct cli_data *d)
 }
 
 /* "cannot write 'path': why" for an outfile error with errno e */
+static void cannot_write(const char *path, const char *why)
+{
+	if (!strcmp(path, "-"))
+		cli_error("cannot write to standard output: %s", why);
+	else
+		cli_error("cannot write '%s': %s", path, why);
+}
+
 static void write_error(const char *path, const struct outfile *o, int e)
 {
-	cli_error("cannot write '%s': %s", path,
-		  o->why ? o->why : strerror(e ? e : EIO));
+	cannot_write(path, o->why ? o->why : strerror(e ? e : EIO));
 }
 
 int cli_write_files(const struct cli_output *outs, size_t n)
@@ -316,14 +323,11 @@ int cli_write_files(const struct cli_output *outs, size_t n)
 			/* a write that failed in the middle (ferror) says
 			 * why through errno: "No space left on device" */
 			if (msg[0])
-				cli_error("cannot write '%s': %s", outs[i].path,
-					  msg);
+				cannot_write(outs[i].path, msg);
 			else if (err == CIB_EIO && ferror(o[i].f) && e)
-				cli_error("cannot write '%s': %s",
-					  outs[i].path, strerror(e));
+				cannot_write(outs[i].path, strerror(e));
 			else
-				cli_error("cannot write '%s': %s",
-					  outs[i].path, cib_strerror(err));
+				cannot_write(outs[i].path, cib_strerror(err));
 			rc = cli_exit_for(err) ? cli_exit_for(err)
 					       : CLI_EXIT_SYSTEM;
 		}

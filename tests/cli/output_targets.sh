@@ -102,6 +102,12 @@ if [ -c /dev/full ]; then
 	[ "$rc" -eq 3 ] || fail "/dev/full: exit $rc"
 	grep -q "No space left on device" "$T/err" || { cat "$T/err"; fail "/dev/full message"; }
 	[ -c /dev/full ] || fail "/dev/full is no longer a device"
+	# standard output on a full device (the shell opens it)
+	rc=0
+	score -o - >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 3 ] || fail "stdout on /dev/full: exit $rc"
+	grep -q "cannot write to standard output: No space left on device" "$T/err" ||
+		{ cat "$T/err"; fail "stdout on /dev/full message"; }
 fi
 
 # 6. a full file system (a 64 KiB tmpfs, when this user may mount one)
