@@ -259,6 +259,10 @@ enum cib_err outfile_open(struct outfile *o, const char *path)
 		o->f = stdout;
 		return CIB_OK;
 	}
+	if (!*path) {
+		errno = ENOENT;
+		return CIB_EIO;
+	}
 	if (resolve(o, path, &target, &st, &how) != 0) {
 		int e = errno;
 

@@ -172,6 +172,9 @@ static void test_outfile_registry(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 2);
 	unlink(path);
+	/* an empty name is no file */
+	assert_int_equal(outfile_open(&o, ""), CIB_EIO);
+	assert_null(o.f);
 	rmdir(dir);
 }
 
