@@ -42,6 +42,26 @@ static void tb_puts(struct tb *b, const char *s)
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
+/* Collapses runs of blanks, drops blanks before , . ! ? : ; and at both
+ * ends (left by empty choices); returns the new length. */
+static size_t tidy(char *s)
+{
+	char *w = s;
+	const char *r = s;
+
+	while (*r == ' ')
+		r++;
+	for (; *r; r++) {
+		if (*r == ' ' && (r[1] == ' ' || r[1] == 0 || r[1] == ',' ||
+				  r[1] == '.' || r[1] == '!' || r[1] == '?' ||
+				  r[1] == ':' || r[1] == ';'))
+			continue;
+		*w++ = *r;
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
 static const char *pick(struct srng *r, const char *const *a, size_t n)
 {
 	return a[srng_below(r, n)];
@@ -306,7 +326,7 @@ size_t textgen_paraphrase(struct srng *r, const struct tpoint *tp,
 		if (srng_coin(r, 0.3))
 			tb_puts(&b, pick(r, emoji, N(emoji)));
 	}
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------ opinions */
@@ -327,7 +347,7 @@ size_t textgen_opinion(struct srng *r, unsigned ent, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, opinion_en, N(opinion_en)), ents[ent % N(ents)][0]);
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------- chatter */
@@ -399,7 +419,7 @@ size_t textgen_chatter(struct srng *r, enum tlang lang, char *buf, size_t cap)
 	render(r, &b, t, "");
 	if (lang != TL_ZH && lang != TL_JA)
 		sentence_case(buf);
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------ old personas */
@@ -442,7 +462,7 @@ size_t textgen_oldpersona(struct srng *r, int kind, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, old_posts[kind & 3][srng_below(r, 4)], "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 void textgen_oldprofile(struct srng *r, int kind, char *name, size_t nn,
@@ -472,7 +492,7 @@ size_t textgen_headline(struct srng *r, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, head_t, N(head_t)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const give_t[] = {
@@ -489,7 +509,7 @@ size_t textgen_giveaway(struct srng *r, const char *brand, char *buf,
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, give_t, N(give_t)), brand);
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const alert_t[] = {
@@ -506,7 +526,7 @@ size_t textgen_alert(struct srng *r, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, alert_t, N(alert_t)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------ hashtags */
@@ -629,7 +649,7 @@ size_t textgen_polbio(struct srng *r, enum tlang lang, char *buf, size_t cap)
 		      : lang == TL_JA ? pick(r, polbio_ja, N(polbio_ja))
 				      : pick(r, polbio_en, N(polbio_en)),
 	       "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 size_t textgen_bio(struct srng *r, enum tlang lang, char *buf, size_t cap)
@@ -640,7 +660,7 @@ size_t textgen_bio(struct srng *r, enum tlang lang, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, bio_en, N(bio_en)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const dom_a[] = { "global", "world", "true", "peace", "asia", "daily", "free", "open", "new", "east", "people", "clear", "real", "honest", "pacific" };
