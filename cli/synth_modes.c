@@ -247,10 +247,7 @@ int synth_modes_main(int argc, char **argv)
 					"synth", "--platforms: '%s' is not a "
 						 "list of x, mastodon, bluesky",
 					optarg);
-			if (mode != SM_MIX) {
-				mode = SM_PLATFORMS;
-				nmodes++;
-			}
+			modes_only = 1;
 			break;
 		case OPT_NETWORKS:
 			if (num("--networks", optarg, 0, 20, &v))
@@ -374,17 +371,23 @@ int synth_modes_main(int argc, char **argv)
 				       argv[optind]);
 	if (!dir)
 		return cli_usage_error("synth", "no output directory (-o DIR)");
+	if (nmodes == 0 && plat) {
+		mode = SM_PLATFORMS;
+		nmodes = 1;
+	}
 	if (nmodes != 1)
 		return cli_usage_error("synth", "--cosharing, --stealth, --sparse,"
-						" --platforms and --mix exclude "
-						"each other (--mix takes "
-						"--platforms)");
+						" and --mix exclude each other; "
+						"--platforms alone is a mode, "
+						"with another it picks its "
+						"platforms");
 	if (mode != 100)
 		return run_modes(&mo, mode, plat, cos_only, dir);
 	if (modes_only)
-		return cli_usage_error("synth", "--networks, --organic, --scale, "
-						"--format and --no-lookalikes do "
-						"not apply to --cosharing");
+		return cli_usage_error("synth", "--platforms, --networks, "
+						"--organic, --scale, --format and "
+						"--no-lookalikes do not apply to "
+						"--cosharing");
 	if (cosim_check(&co, err, sizeof(err)))
 		return cli_usage_error("synth", "%s", err);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
