@@ -197,6 +197,12 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		       (unsigned long long)f->posts,
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
+		if (f->format == FORMAT_TABLE)
+			printf("    table: rows_merged=%llu values_unkept=%llu "
+			       "ids_derived=%llu\n",
+			       (unsigned long long)f->rows_merged,
+			       (unsigned long long)f->values_unkept,
+			       (unsigned long long)f->ids_derived);
 	}
 	printf("totals: accounts=%zu posts=%zu duplicate_posts=%zu "
 	       "account_field_changes=%zu strings=%u\n",
@@ -265,6 +271,14 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		cJSON_AddNumberToObject(o, "accounts", (double)f->accounts);
 		cJSON_AddNumberToObject(o, "skipped", (double)f->bad);
 		cJSON_AddNumberToObject(o, "bytes", (double)f->bytes);
+		if (f->format == FORMAT_TABLE) {
+			cJSON_AddNumberToObject(o, "rows_merged",
+						(double)f->rows_merged);
+			cJSON_AddNumberToObject(o, "values_unkept",
+						(double)f->values_unkept);
+			cJSON_AddNumberToObject(o, "ids_derived",
+						(double)f->ids_derived);
+		}
 	}
 	cJSON_AddNumberToObject(root, "accounts", (double)ds->acc.n);
 	cJSON_AddNumberToObject(root, "posts", (double)ds->post.n);
