@@ -208,6 +208,18 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 	       "account_field_changes=%zu strings=%u\n",
 	       ds->acc.n, ds->post.n, ds->n_duplicate_posts, ds->change.n,
 	       ds->strings.n);
+	{
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		printf("entities:");
+		for (int t = 0; t < ENT__COUNT; t++)
+			printf(" %s=%llu", entity_type_name((enum entity_type)t),
+			       (unsigned long long)ne[t]);
+		printf("\n");
+	}
 	for (int p = 0; p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *s = &ps[p];
 

@@ -876,6 +876,11 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 	}
 	r.delim = sniff_delim(head, nhead);
 	t->preset = detect_preset(head, nhead, r.delim);
+	/* a known layout lacking a mapped column reads without the map: one
+	 * --map serves the inputs it was written for among several */
+	if (t->preset != P_NONE && in->opts.table_map &&
+	    !table_map_matches(in->opts.table_map, head, nhead))
+		t->map.n = 0;
 	if (t->preset == P_NONE && !in->opts.table_map) {
 		ingest_fail(in, "%s", "not a known share table layout "
 				      "(CooRTweet, CooRnet): give --map");
