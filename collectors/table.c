@@ -585,8 +585,8 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	struct post_rec post;
 	const char *s, *obj = NULL;
 	size_t n;
-	int minutes;
-	uint32_t sid, row;
+	int minutes, added;
+	uint32_t row;
 	enum cib_err err;
 
 	post_rec_init(&post);
@@ -702,13 +702,21 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	post.ent_type = t->etypes;
 	post.n_ent = t->n_ents;
 
-	/* a post of this input seen before: merge */
-	strpool_find(&ds->strings, post.id, strlen(post.id), &sid);
-	row = sid == STR_NONE ? UINT32_MAX
-			      : dataset_find_post(ds, post.platform, sid);
-	if (row != UINT32_MAX && row >= t->first_post)
-		return merge_row(t, rec, row, &post);
-
+	/* a post of this input seen before is merged; one of an earlier
+	 * input is a duplicate, as for every reader */
+	err = dataset_add_post_at(ds, &post, &added, &row);
+	if (err)
+		return fatal(t, rec, err);
+	if (!added) {
+		if (row != UINT32_MAX && row >= t->first_post) {
+			ds->n_duplicate_posts--;
+			return merge_row(t, rec, row, &post);
+		}
+		t->in->cur->records++;
+		return CIB_OK;
+	}
+	t->in->cur->records++;
+	t->in->cur->posts++;
 	/* the author's profile fields, when the table has them */
 	{
 		const char *h = cell_str(t, rec, t->col[TF_HANDLE], 0);
@@ -728,9 +736,6 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 				return fatal(t, rec, err);
 		}
 	}
-	err = ingest_add_post(t->in, &post);
-	if (err)
-		return fatal(t, rec, err);
 	return CIB_OK;
 }
 

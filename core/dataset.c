@@ -563,6 +563,13 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
+	return dataset_add_post_at(ds, rec, added, NULL);
+}
+
+enum cib_err dataset_add_post_at(struct dataset *ds,
+				 const struct post_rec *rec, int *added,
+				 uint32_t *at)
+{
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
 	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
@@ -571,6 +578,8 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 
 	if (added)
 		*added = 0;
+	if (at)
+		*at = UINT32_MAX;
 	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
 	    rec->time == TIME_NONE)
 		return CIB_EPARSE;
@@ -586,13 +595,17 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	if ((err = pf_intern(ds, &f[PF_ID], &id)) ||
 	    (err = pf_intern(ds, &f[PF_ACC], &acc_id)))
 		return err;
+	/* a duplicate changes nothing, not even its author's account */
+	row = post_lookup(ds, rec->platform, id);
+	if (row != UINT32_MAX) {
+		ds->n_duplicate_posts++;
+		if (at)
+			*at = row;
+		return CIB_OK;
+	}
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
 		return err;
-	if (post_lookup(ds, rec->platform, id) != UINT32_MAX) {
-		ds->n_duplicate_posts++;
-		return CIB_OK;
-	}
 	if (id >= ds->post_row_cap) {
 		/* cover every string interned so far */
 		size_t ncap = ds->strings.cap;
@@ -663,6 +676,8 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.n++;
 	if (added)
 		*added = 1;
+	if (at)
+		*at = row;
 	return CIB_OK;
 }
 

@@ -179,6 +179,14 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 /* Account index of (platform, id string id), or UINT32_MAX. */
 uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 			      uint32_t id);
+/* dataset_add_post that also stores in *at (may be NULL) the post's row:
+ * the new one, or the existing post's when the key was taken (then
+ * counted in n_duplicate_posts as ever; a reader merging rows of one post
+ * takes the count back). UINT32_MAX on error. */
+enum cib_err dataset_add_post_at(struct dataset *ds,
+				 const struct post_rec *rec, int *added,
+				 uint32_t *at);
+
 /* Adds n more entities to posts already stored: entity k goes to post
  * post[k] (a row index), string str[k] (a pool id), type type[k]. Each post
  * keeps its entities contiguous, its earlier ones first, then the new ones
