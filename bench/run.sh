@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BIN - every benchmark: ingest throughput and memory (IO archive,
-# then share tables), then the end-to-end score. Not part of `make check`: it takes minutes.
+# then share tables), then the end-to-end score. Not part of `make check`:
+# it takes minutes.
 set -eu
 bin=$1
 cd "$(dirname "$0")/.."

@@ -325,6 +325,11 @@ struct table {
 	char *scratch; /* trimmed copies of this row's cells */
 	size_t scratch_cap, scratch_used;
 	int scratch_ready;
+	/* per column: the row (sc_gen) whose trimmed copy is at sc_off, so a
+	 * cell read for several fields is copied once */
+	uint64_t *sc_stamp, sc_gen;
+	size_t *sc_off;
+	int oom;
 	char idbuf[TABLE_MAX_ID + 32];
 	/* rows parsed, not stored yet (store_batch) */
 	struct brow *b_row;
@@ -379,6 +384,8 @@ static const char *cell_str(struct table *t, const struct csvrec *rec, int i,
 		return NULL;
 	if (raw || (s == rec->f[i] && n == rec->len[i]))
 		return rec->f[i];
+	if (t->sc_stamp[i] == t->sc_gen)
+		return t->scratch + t->sc_off[i];
 	if (!t->scratch_ready) {
 		/* room for every field of the record, once per row, so a
 		 * pointer handed out is never moved by a later copy */
@@ -389,16 +396,21 @@ static const char *cell_str(struct table *t, const struct csvrec *rec, int i,
 		if (need > t->scratch_cap) {
 			char *b = realloc(t->scratch, need);
 
-			if (!b)
+			if (!b) {
+				t->oom = 1; /* on_row fails the read */
 				return NULL;
+			}
 			t->scratch = b;
 			t->scratch_cap = need;
 		}
 		t->scratch_ready = 1;
 	}
+	/* each column once a row: the copies fit the record's size */
 	w = t->scratch + t->scratch_used;
 	memcpy(w, s, n);
 	w[n] = '\0';
+	t->sc_stamp[i] = t->sc_gen;
+	t->sc_off[i] = t->scratch_used;
 	t->scratch_used += n + 1;
 	return w;
 }
@@ -607,9 +619,16 @@ static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
 	return CIB_OK;
 }
 
+/* Adds an entity of the row unless the row has it already (a post's
+ * entities are distinct, as for every reader). */
 static void add_ent(struct table *t, enum entity_type type, const char *s)
 {
-	if (s && t->n_ents < TABLE_ROW_ENTS) {
+	if (!s)
+		return;
+	for (size_t k = 0; k < t->n_ents; k++)
+		if (t->etypes[k] == type && strcmp(t->ents[k], s) == 0)
+			return;
+	if (t->n_ents < TABLE_ROW_ENTS) {
 		t->ents[t->n_ents] = s;
 		t->etypes[t->n_ents] = type;
 		t->n_ents++;
@@ -803,6 +822,7 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	t->n_ents = 0;
 	t->scratch_used = 0;
 	t->scratch_ready = 0;
+	t->sc_gen++;
 
 	/* author */
 	post.account_id = cell_str(t, rec, t->col[TF_ACCOUNT], 0);
@@ -915,9 +935,14 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	post.ent_type = t->etypes;
 	post.n_ent = t->n_ents;
 
-	return batch_add(t, rec->line, &post,
-			 cell_str(t, rec, t->col[TF_HANDLE], 0),
-			 cell_str(t, rec, t->col[TF_NAME], 1));
+	{
+		const char *h = cell_str(t, rec, t->col[TF_HANDLE], 0);
+		const char *nm = cell_str(t, rec, t->col[TF_NAME], 1);
+
+		if (t->oom) /* a trimmed copy could not be made */
+			return fatal_at(t, rec->line, CIB_ENOMEM);
+		return batch_add(t, rec->line, &post, h, nm);
+	}
 }
 
 static void set_col(struct table *t, enum tfield f, int idx)
@@ -980,6 +1005,10 @@ static enum cib_err on_header(void *ctx, struct csvread *r)
 
 	for (int f = 0; f < TF_FIRST_ENT; f++)
 		t->col[f] = -1;
+	t->sc_stamp = calloc(r->n_cols ? r->n_cols : 1, sizeof(*t->sc_stamp));
+	t->sc_off = calloc(r->n_cols ? r->n_cols : 1, sizeof(*t->sc_off));
+	if (!t->sc_stamp || !t->sc_off)
+		return CIB_ENOMEM;
 	preset_cols(t, r);
 	for (size_t i = 0; i < t->map.n; i++) {
 		enum tfield f = t->map.e[i].f;
@@ -1088,6 +1117,8 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 	free(t->m_type);
 	free(t->m_count);
 	free(t->scratch);
+	free(t->sc_stamp);
+	free(t->sc_off);
 	free(t->b_row);
 	free(t->b_bytes);
 	free(t->b_eoff);
