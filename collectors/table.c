@@ -22,11 +22,17 @@
  * the same: its id becomes ACCOUNT@SECONDS, stable across exports, so rows
  * of one account at one second without ids merge. ids_derived counts them.
  *
- * Invariants: every string handed on is NUL-terminated and lives in the
- * csvread record or the pool; the merge list only names posts of this
+ * Rows are parsed in the csvread callback and stored a batch at a time
+ * (store_batch: the string-table reads of a batch are prefetched before
+ * any row of it is stored), in input order; a malformed row first stores
+ * the batch before it, so reports and stores keep that order too.
+ *
+ * Invariants: a parsed row's strings are NUL-terminated copies in the
+ * batch buffer until stored; the merge list only names posts of this
  * input (rows >= first_post); a post gets at most TABLE_MAX_MERGE merged
  * entities (the rest are counted), which bounds the quadratic duplicate
- * check of the merge.
+ * check of the merge; a row's trimmed copies fit in the record's own size
+ * (each column copied once a row).
  */
 #include "table.h"
 
