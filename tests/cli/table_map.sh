@@ -79,3 +79,7 @@ gzip -c "$d/coornet_shares.csv" >"$TMPDIR/s.csv.gz"
 	"$TMPDIR/s.zip" >"$out"
 grep -q 's.zip:map.tsv  format=table records=5 posts=3 ' "$out"
 grep -q 's.zip:coornet_shares.csv  format=table records=4 posts=3 ' "$out"
+
+# every command that reads input takes --map: score writes a row per account
+"$CIBSCAN" score --quiet --map "$map" -o "$TMPDIR/acc.csv" "$d/handmade_map.csv"
+[ "$(tail -n +2 "$TMPDIR/acc.csv" | wc -l)" -eq 6 ]

@@ -45,3 +45,9 @@ for f in "$ru" "$de"; do
 	diff -u "$TMPDIR/$b.a" "$TMPDIR/$b.b"
 	grep -q '^totals: accounts=' "$TMPDIR/$b.b"
 done
+
+# parsed on a second thread (the default for inputs over 1 MiB) or on one:
+# the same reading
+"$CIBSCAN" inspect --read-threads 1 "$de" >"$TMPDIR/one.txt"
+"$CIBSCAN" inspect --read-threads 2 "$de" >"$TMPDIR/two.txt"
+cmp "$TMPDIR/one.txt" "$TMPDIR/two.txt"
