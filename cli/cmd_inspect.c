@@ -310,6 +310,18 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 				(double)ds->n_duplicate_posts);
 	cJSON_AddNumberToObject(root, "account_field_changes",
 				(double)ds->change.n);
+	x = cJSON_AddObjectToObject(root, "entities");
+	if (x) {
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		for (int t = 0; t < ENT__COUNT; t++)
+			cJSON_AddNumberToObject(
+				x, entity_type_name((enum entity_type)t),
+				(double)ne[t]);
+	}
 	arr = cJSON_AddObjectToObject(root, "platforms");
 	for (int p = 0; arr && p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *sm = &ps[p];

@@ -83,3 +83,9 @@ grep -q 's.zip:coornet_shares.csv  format=table records=4 posts=3 ' "$out"
 # every command that reads input takes --map: score writes a row per account
 "$CIBSCAN" score --quiet --map "$map" -o "$TMPDIR/acc.csv" "$d/handmade_map.csv"
 [ "$(tail -n +2 "$TMPDIR/acc.csv" | wc -l)" -eq 6 ]
+
+# inspect --json gives the same counts
+"$CIBSCAN" inspect --json --map account=user,post=post,time=ts,url=link,hashtag=tag \
+	"$d/map.tsv" >"$out"
+grep -Eq '"rows_merged":[[:space:]]*2,' "$out"
+grep -Eq '"hashtag":[[:space:]]*3,' "$out"
