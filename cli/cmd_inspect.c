@@ -201,9 +201,10 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
 		if (f->format == FORMAT_TABLE)
-			printf("    table: rows_merged=%llu values_unkept=%llu "
-			       "ids_derived=%llu\n",
+			printf("    table: rows_merged=%llu rows_apart=%llu "
+			       "values_unkept=%llu ids_derived=%llu\n",
 			       (unsigned long long)f->rows_merged,
+			       (unsigned long long)f->rows_apart,
 			       (unsigned long long)f->values_unkept,
 			       (unsigned long long)f->ids_derived);
 	}
@@ -298,6 +299,8 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		if (f->format == FORMAT_TABLE) {
 			cJSON_AddNumberToObject(o, "rows_merged",
 						(double)f->rows_merged);
+			cJSON_AddNumberToObject(o, "rows_apart",
+						(double)f->rows_apart);
 			cJSON_AddNumberToObject(o, "values_unkept",
 						(double)f->values_unkept);
 			cJSON_AddNumberToObject(o, "ids_derived",

@@ -318,6 +318,7 @@ struct table {
 	enum platform plat;   /* that, or the default */
 	int plat_prefix;      /* fb_ / tw_ account prefixes (German) */
 	size_t first_post;    /* posts of this input are rows >= this */
+	uint32_t last_row;    /* the post the previous stored row went to */
 	/* entities merged from later rows */
 	uint32_t *m_post, *m_str;
 	uint8_t *m_type;
@@ -596,6 +597,8 @@ static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
 				  p->id);
 	t->in->cur->records++;
 	t->in->cur->rows_merged++;
+	if (t->last_row != row)
+		t->in->cur->rows_apart++;
 	if (p->ref_post &&
 	    strcmp(ds_str(ds, ds->post.ref_post[row]), p->ref_post) != 0) {
 		if (ds->post.ref_post[row] == STR_NONE) {
@@ -658,13 +661,16 @@ static enum cib_err store_row(struct table *t, struct brow *b)
 	if (!added) {
 		if (row != UINT32_MAX && row >= t->first_post) {
 			ds->n_duplicate_posts--;
-			return merge_row(t, line, row, p);
+			err = merge_row(t, line, row, p);
+			t->last_row = row;
+			return err;
 		}
 		t->in->cur->records++;
 		return CIB_OK;
 	}
 	t->in->cur->records++;
 	t->in->cur->posts++;
+	t->last_row = row;
 	/* the author's profile fields, when the table has them */
 	if (b->off[BS_HANDLE] != SIZE_MAX || b->off[BS_NAME] != SIZE_MAX) {
 		struct account_rec acc;
@@ -1079,6 +1085,7 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 			    ? (enum table_object)in->opts.table_object
 			    : TABLE_OBJECT_REPOST;
 	t->first_post = in->ds->post.n;
+	t->last_row = UINT32_MAX;
 	if (in->opts.table_map) {
 		char msg[160];
 

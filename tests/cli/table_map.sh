@@ -16,7 +16,7 @@ grep -q 'unrecognised format' "$err"
 # NA and empty objects are original posts, times epoch / fractional / ISO
 "$CIBSCAN" inspect --map "$map" "$d/handmade_map.csv" >"$out"
 grep -q 'format=table records=8 posts=7 accounts=0 skipped=0' "$out"
-grep -q 'table: rows_merged=1 values_unkept=1 ids_derived=0' "$out"
+grep -q 'table: rows_merged=1 rows_apart=1 values_unkept=1 ids_derived=0' "$out"
 grep -q '^  posts: 7 original=2 repost=5 ' "$out"
 grep -q 'dates: 2021-06-16T20:06:30Z .. 2021-06-16T22:08:20Z' "$out"
 # the same through convert -> inspect
