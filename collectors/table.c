@@ -220,21 +220,32 @@ static char sniff_delim(const char *head, size_t n)
 	return tabs > commas ? '\t' : ',';
 }
 
+static enum preset detect_preset(const char *head, size_t n, char delim);
+
 int table_map_matches(const char *spec, const char *head, size_t n)
 {
 	struct tmap *m = malloc(sizeof(*m));
 	char err[128];
 	char delim = sniff_delim(head, n);
-	int ok;
+	int ok, need = 0;
 
 	if (!m)
 		return 0;
 	ok = map_parse(spec, m, err, sizeof(err)) == 0;
-	for (size_t i = 0; ok && i < m->n; i++)
-		if (!m->e[i].literal &&
-		    !csvread_head_has(head, n, m->e[i].col, delim))
+	for (size_t i = 0; ok && i < m->n; i++) {
+		if (m->e[i].literal)
+			continue;
+		if (!csvread_head_has(head, n, m->e[i].col, delim))
 			ok = 0;
+		if (m->e[i].f == TF_ACCOUNT || m->e[i].f == TF_POST ||
+		    m->e[i].f == TF_TIME)
+			need |= 1 << m->e[i].f;
+	}
 	free(m);
+	/* a map naming no author, post and time columns (platform=@x, say)
+	 * only completes a known layout: it does not make any file a table */
+	if (ok && need != (1 << TF_ACCOUNT | 1 << TF_POST | 1 << TF_TIME))
+		ok = detect_preset(head, n, delim) != P_NONE;
 	return ok;
 }
 

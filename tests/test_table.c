@@ -303,8 +303,13 @@ static void test_detect(void **state)
 				      "x,a,b,c\n", 8));
 	assert_false(table_map_matches("account=a,post=b,time=d",
 				       "x,a,b,c\n", 8));
-	assert_true(table_map_matches("account=a,time=c,platform=@x",
-				      "a\tc\n", 4));
+	assert_false(table_map_matches("account=a,time=c,platform=@x",
+				       "a\tc\n", 4));
+	assert_true(table_map_matches("account=a,post=b,time=c,platform=@x",
+				      "a\tb\tc\n", 6));
+	/* a partial map matches a known layout only */
+	assert_false(table_map_matches("platform=@x", "{\"id\":1}\n", 9));
+	assert_true(table_map_matches("platform=@x", CT, strlen(CT)));
 }
 
 static void test_map_check(void **state)
