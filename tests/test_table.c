@@ -400,6 +400,17 @@ static void test_merge_entities(void **state)
 	post[0] = 2;
 	assert_int_equal(dataset_merge_entities(&ds, 1, post, str, type, NULL),
 			 CIB_ERANGE);
+	/* a merge into the last post only: the earlier spans stay put */
+	post[0] = 1; str[0] = sb; type[0] = ENT_HASHTAG;
+	assert_int_equal(dataset_merge_entities(&ds, 1, post, str, type,
+						&added),
+			 CIB_OK);
+	assert_int_equal(added, 1);
+	ents_of(&ds, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "url:a hashtag:b domain:a");
+	ents_of(&ds, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "url:c hashtag:b");
+	assert_int_equal(ds.ent.n, 5);
 	r.id = "p2";
 	r.ent_str = e1;
 	r.n_ent = 1;
@@ -407,7 +418,7 @@ static void test_merge_entities(void **state)
 	ents_of(&ds, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "url:a");
 	ents_of(&ds, 1, buf, sizeof(buf));
-	assert_string_equal(buf, "url:c");
+	assert_string_equal(buf, "url:c hashtag:b");
 	dataset_release(&ds);
 }
 
