@@ -21,6 +21,7 @@
 #include "jsonl.h"
 #include "mastodon.h"
 #include "reddit.h"
+#include "table.h"
 #include "telegram.h"
 #include "xapi.h"
 
@@ -40,6 +41,7 @@ static const struct format_entry table[] = {
 	{ FORMAT_BLUESKY, bluesky_sniff, bluesky_read },
 	{ FORMAT_REDDIT, reddit_sniff, reddit_read },
 	{ FORMAT_TELEGRAM, telegram_sniff, telegram_read },
+	{ FORMAT_TABLE, table_sniff, table_read },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -285,15 +287,17 @@ static enum cib_err push_file(struct ingest *in, const char *name)
 }
 
 /* Why a zip member with these first bytes is not read, or NULL. */
-static const char *member_skip(const char *head, size_t n,
-			       enum cib_format fmt)
+static const char *member_skip(const struct ingest *in, const char *head,
+			       size_t n, enum cib_format fmt)
 {
 	if (n == 0)
 		return "empty member";
 	if (source_archive_magic(head, n))
 		return "nested archive or compressed member (unpack it and "
 		       "give its files)";
-	if (fmt == FORMAT_AUTO && ingest_detect(head, n) == FORMAT_AUTO)
+	if (fmt == FORMAT_AUTO && ingest_detect(head, n) == FORMAT_AUTO &&
+	    !(in->opts.table_map &&
+	      table_map_matches(in->opts.table_map, head, n)))
 		return "not a recognised format (a README or other "
 		       "document?)";
 	return NULL;
@@ -317,14 +321,20 @@ static enum cib_err read_source(struct ingest *in, struct source *src,
 							     : cib_strerror(err));
 			return err;
 		}
-		if (member && (in->cur->skipped = member_skip(head, n, fmt)))
+		if (member && (in->cur->skipped = member_skip(in, head, n, fmt)))
 			return CIB_OK;
 		if (n == 0) {
 			ingest_fail(in, "%s", "empty input");
 			return CIB_EFORMAT;
 		}
-		if (fmt == FORMAT_AUTO)
+		if (fmt == FORMAT_AUTO) {
 			fmt = ingest_detect(head, n);
+			/* --map: a table whose header has every mapped
+			 * column */
+			if (in->opts.table_map &&
+			    table_map_matches(in->opts.table_map, head, n))
+				fmt = FORMAT_TABLE;
+		}
 		if (fmt == FORMAT_AUTO) {
 			ingest_fail(in, "%s",
 				    "unrecognised format (try --format)");
