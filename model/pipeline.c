@@ -74,6 +74,7 @@ void pipeline_release(struct pipeline *p)
 	features_release(&p->fs);
 	coord_graph_release(&p->g);
 	cluster_result_release(&p->cl);
+	groups_result_release(&p->gr);
 	free(p->ce);
 	free(p->es);
 	free(p->x);
@@ -551,10 +552,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
+	struct groups_index gi;
 	pthread_t job_th;
 	int job_started;
 
 	memset(p, 0, sizeof(*p));
+	groups_index_init(&gi);
 	p->ds = ds;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
@@ -597,24 +600,39 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+	if (!err)
+		err = groups_index_build(&gi, ev, &p->g, o->coord.max_actors);
 	events_release(ev);
 	if (err) {
+		groups_index_release(&gi);
 		snprintf(p->errmsg, sizeof(p->errmsg),
 			 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	if (!err)
+		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    &p->gr);
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(&gi);
+	if (!err && o->progress)
+		fprintf(stderr,
+			"cibscan:   %zu clusters: %zu found as groups, %zu "
+			"accounts attached, %zu merges\n",
+			p->cl.n_clusters, p->n_discovered, p->n_attached,
+			p->n_merged);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
-		return err;
-	}
-	err = cluster_grow(&p->cl, &p->g, o->coord.fdr, &p->n_attached,
-			   &p->n_merged);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 cib_strerror(err));
 		return err;
 	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));

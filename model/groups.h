@@ -1,0 +1,222 @@
+/* groups.h - group-level coordination: the co-action index, accounts
+ * tested against whole groups by the distinct objects they co-acted on,
+ * groups tested collectively, and groups discovered where no single pair
+ * of members is significant (docs/model.md, sections 5 and 6).
+ *
+ * Every statistic here lives inside one *component*: the connected
+ * components of the candidate-pair graph (accounts joined by any
+ * within-window co-action). A group, its members' co-actors and its null
+ * never reach outside its component, so adding disjoint data to a run
+ * leaves every test of the original component exactly as it was.
+ *
+ * The null is the degree- and popularity-preserving configuration model
+ * of the account-object bipartite graph, conditioned on the observed
+ * timing: given that account a had d co-actors on object o (distinct
+ * accounts acting within the window of a's action), each co-actor is a
+ * member of group G with probability
+ *
+ *     pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
+ *
+ * (k: distinct objects of type t an account acted on, K_G the members'
+ * sum, M_comp the component's sum), so P(some member among them) =
+ * 1 - (1 - pi)^d. A popular object (d large) gives probability near 1 and
+ * so contributes nothing: an account is never tied to a group through one
+ * popular object.
+ */
+#ifndef CIB_GROUPS_H
+#define CIB_GROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "coord.h"
+
+struct cluster_result;
+
+/* One entry of an account's co-actor histogram: n of its objects of type t
+ * had exactly d co-actors within the window. */
+struct groups_hist {
+	uint32_t d;
+	uint32_t n;
+	uint8_t t;
+};
+
+/* One entry of a component's within-window pair histogram: n objects of
+ * type t had exactly pairs within-window pairs of distinct accounts in
+ * this component. */
+struct groups_thist {
+	uint32_t pairs;
+	uint32_t n;
+	uint8_t t;
+};
+
+/* Built once from the sorted event lists coord_build() leaves behind; owns
+ * copies of what it keeps (the kept events of shared, non-viral objects). */
+struct groups_index {
+	size_t n_accounts;
+	uint32_t *comp;        /* per account: component id */
+	size_t n_comp;
+	double *M;             /* per component x COORD__COUNT: sum of k */
+	uint32_t *n_active;    /* per component: accounts that acted */
+	int64_t window[COORD__COUNT];
+	/* objects with at least one within-window pair, all types; their
+	 * kept events (an account's burst collapsed as coord does) lie at
+	 * ev_*[obj_off[o] .. obj_off[o+1]) in time order */
+	size_t n_obj;
+	uint64_t *obj_off;
+	uint64_t *obj_key;     /* the event list's object key */
+	uint32_t *obj_d;       /* distinct accounts that acted on it */
+	uint8_t *obj_type;
+	uint32_t *ev_acc;
+	int64_t *ev_time;
+	uint8_t *ev_min;
+	/* per account (CSR): its co-actor histogram */
+	uint64_t *h_off;
+	struct groups_hist *h;
+	/* per component (CSR): its within-window pair histogram */
+	uint64_t *th_off;
+	struct groups_thist *th;
+};
+
+void groups_index_init(struct groups_index *ix);
+/* ev[] as coord_build() left them (sorted by object, time, account);
+ * objects with more than max_actors accounts are left out, as in the
+ * graph. Reads g's pairs (components), k and windows. */
+enum cib_err groups_index_build(struct groups_index *ix,
+				const struct coord_events *ev,
+				const struct coord_graph *g,
+				uint32_t max_actors);
+void groups_index_release(struct groups_index *ix);
+
+/* One account tested against one group, on its objects of every type
+ * (pooled over types as the pair test pools them: a shared URL is also a
+ * shared domain, so coarse types count only what they add):
+ *
+ * - x: its co-actions with members: summed over its objects, the distinct
+ *   members (other than itself) among its co-actors there; lambda: the
+ *   null's expectation, sum over its objects of d pi (each of the d
+ *   co-actors a member with probability pi, the object's popularity and
+ *   timing given); log10p = log10 P(Poisson(lambda) >= x). x is a sum of
+ *   binomials, and the Poisson tail with the same mean bounds its tail
+ *   from above when x >= lambda + 1 (Anderson & Samuels 1967; Hoeffding
+ *   1956), which the callers' guards ensure: the test is conservative.
+ * - objects: the DISTINCT objects on which it co-acted with at least one
+ *   member; objects_expected: sum of 1 - (1 - pi)^d. Callers require
+ *   objects >= 2: one object, however popular with the group, is not
+ *   coordination. */
+struct groups_member_test {
+	uint32_t acc;
+	int32_t group;
+	uint32_t comp;
+	uint32_t x;
+	double lambda;
+	double log10p;
+	uint32_t objects;
+	double objects_expected;
+};
+
+/* Tests against groups given by mem[] (group id or negative, ng groups).
+ * inside = 0: every account in no group against each group it co-acted
+ * with; inside = 1: every member against its own group, itself left out
+ * (leave one out). *out (caller frees) gets the tests with x >= 1, sorted
+ * by (acc, group). */
+enum cib_err groups_member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 struct groups_member_test **out,
+				 size_t *n_out);
+
+/* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
+ * exposed for the tests. */
+double groups_p_any(double pi, uint32_t d);
+
+/* Number of objects kept in evidence as the group's top shared objects. */
+#define GROUPS_TOP 5
+
+/* The group-level coordination evidence of one cluster, for scoring,
+ * reasons and reports. Whether the group is *inauthentic* (rhythm,
+ * creation batches, persona switches, location mismatch, inside
+ * engagement) is judged by the pipeline's cluster evidence; this says how
+ * strongly its members acted *together*:
+ *
+ * - objects: distinct objects on which at least two members co-acted
+ *   within the window; objects_expected: the null's expectation of that
+ *   count, sum over the component's objects of min(1, T_o q_t^2) (T_o the
+ *   object's within-window pairs, q_t = K_G,t / M_comp,t the chance that
+ *   one of them is a member; the union bound, so conservative), and
+ *   log10p = log10 P(Poisson(objects_expected) >= objects);
+ * - coactions / coactions_expected: within-group co-action pairs (the
+ *   pair test's pooled counts summed over member pairs) and the pair
+ *   null summed the same way;
+ * - top[]: the objects most members acted on (type, the event list's
+ *   object key: (platform << 32 | string id) for posts, URLs, domains and
+ *   replied accounts, the text group for co_post, a hash for hashtag
+ *   sequences), with how many members acted on each;
+ * - n_platforms: distinct platforms among the members;
+ * - mean_strength: the members' mean share of co-acted objects shared
+ *   with the group (groups_result.strength). */
+struct groups_evidence {
+	uint32_t size;
+	uint32_t objects;
+	double objects_expected;
+	double log10p;
+	uint64_t coactions;
+	double coactions_expected;
+	uint32_t n_top;
+	struct {
+		uint8_t type;
+		uint64_t key;
+		uint32_t members;
+	} top[GROUPS_TOP];
+	uint32_t n_platforms;
+	double mean_strength;
+	int discovered; /* 1: no pair of its members is a significant edge:
+			   only the group-level tests hold it together */
+};
+
+/* Per-cluster evidence and per-account membership strength. */
+struct groups_result {
+	size_t n_groups;
+	struct groups_evidence *ev;  /* per cluster */
+	size_t n_accounts;
+	double *strength;   /* per account: share of its co-acted objects
+			       (within the window) that it shared with its
+			       own cluster; NAN outside clusters */
+	double *member_log10p; /* per account: its leave-one-out test
+				  against its own cluster; 0 outside */
+};
+
+void groups_result_release(struct groups_result *r);
+
+/* Evidence for the ng groups of mem[]; platform[] (per account, may be
+ * NULL) counts platforms. */
+enum cib_err groups_evidence_build(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, size_t ng,
+				   const uint8_t *platform,
+				   struct groups_result *r);
+
+/* Group discovery where no pair is significant: accounts in no group,
+ * joined by candidate pairs with at least two pooled co-actions, weighted
+ * by the pair's surprisal; Leiden on each component (its own resolution);
+ * each community's members tested leave-one-out against the rest (BH at
+ * fdr over the component's candidate members, at least two distinct
+ * objects, at least GROUPS_MIN_RATIO times chance), pruned until stable;
+ * the survivors' group test (objects vs objects_expected) passes BH at
+ * fdr over the component's candidate groups. Passing groups of at least
+ * min_size become new clusters of cl (ids after the existing ones, not
+ * renumbered; sizes updated); *n_found counts them. On CIB_ELIB errmsg
+ * holds igraph's message. */
+enum cib_err groups_discover(const struct groups_index *ix,
+			     const struct coord_graph *g, uint64_t seed,
+			     size_t min_size, double fdr,
+			     struct cluster_result *cl, size_t *n_found,
+			     char *errmsg, size_t errlen);
+
+/* Effect-size floor of the member and group tests: the Poisson null is
+ * overdispersed, and with many co-actions a misfit of 1.2 times chance is
+ * "significant". */
+#define GROUPS_MIN_RATIO 2.0
+
+#endif
