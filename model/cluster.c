@@ -576,7 +576,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	uint32_t *ccomp = NULL;
 	struct merge_entry *e = NULL;
 	uint64_t *off = NULL;
-	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL;
+	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
 	uint8_t *in = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -590,9 +590,17 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	in = malloc(r->n_accounts + 1);
 	ccomp = malloc(nc * sizeof(*ccomp));
 	fam = clusters_per_comp(r, ix);
-	if (!off || !xin || !up || !in || !ccomp || !fam ||
+	cc = malloc((nc + 1) * sizeof(*cc));
+	if (!off || !xin || !up || !in || !ccomp || !fam || !cc ||
 	    cluster_sums(r, g, &K, &S))
 		goto out;
+	/* each cluster's component (its members share one: edges and
+	 * candidate pairs never cross components) */
+	for (size_t c = 0; c < nc; c++)
+		cc[c] = COORD_NO_COMP;
+	for (size_t a = r->n_accounts; a-- > 0;)
+		if (r->membership[a] >= 0)
+			cc[r->membership[a]] = g->comp[a];
 	/* ties between clusters, by the lower id (a counting sort), and
 	 * each cluster's ties inside */
 	for (size_t a = 0; a < r->n_accounts; a++)
@@ -637,7 +645,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	/* each cluster's internal co-actions over chance: the yardstick for
 	 * the ties between two clusters */
 	for (size_t c = 0; c < nc; c++) {
-		double lin = coord_lambda_sets(g, K + c * COORD__COUNT, S[c],
+		double lin = coord_lambda_sets(g, cc[c], K + c * COORD__COUNT,
+					       S[c],
 					       K + c * COORD__COUNT, S[c]) /
 			     2;
 
@@ -663,7 +672,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	}
 	for (size_t i = 0; i < nu; i++) {
 		uint32_t c1 = e[i].c1, c2 = e[i].c2, x = e[i].x;
-		double lam = coord_lambda_sets(g, K + (size_t)c1 * COORD__COUNT,
+		double lam = coord_lambda_sets(g, cc[c1],
+					       K + (size_t)c1 * COORD__COUNT,
 					       S[c1],
 					       K + (size_t)c2 * COORD__COUNT,
 					       S[c2]);
@@ -742,6 +752,7 @@ out:
 	free(seen);
 	free(up);
 	free(in);
+	free(cc);
 	return err;
 }
 

@@ -150,15 +150,6 @@ static size_t unique_u64(uint64_t *v, size_t n)
 	return k + 1;
 }
 
-static uint32_t uf_root(uint32_t *up, uint32_t x)
-{
-	while (up[x] != x) {
-		up[x] = up[up[x]];
-		x = up[x];
-	}
-	return x;
-}
-
 /* coord's window rule: minute indices when either time has minute
  * precision (ti <= tj). */
 static int within(int64_t ti, int mi, int64_t tj, int mj, int64_t w)
@@ -207,7 +198,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint32_t max_actors)
 {
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
-	uint32_t *up = NULL, *seen = NULL, *kept = NULL, stamp = 0;
+	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
 	int64_t *last = NULL;
 	struct u64v loc = { 0 }, hc = { 0 }, tc = { 0 }, cc = { 0 };
 	enum cib_err err = CIB_ENOMEM;
@@ -215,33 +206,22 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	groups_index_init(ix);
 	ix->n_accounts = na;
 	ix->comp = malloc((na + 1) * sizeof(*ix->comp));
-	up = malloc((na + 1) * sizeof(*up));
 	seen = calloc(na + 1, sizeof(*seen));
 	last = malloc((na + 1) * sizeof(*last));
 	ix->obj_off = malloc(sizeof(*ix->obj_off));
-	if (!ix->comp || !up || !seen || !last || !ix->obj_off)
+	if (!ix->comp || !seen || !last || !ix->obj_off)
 		goto out;
 	ix->obj_off[0] = 0;
-	/* components of the candidate-pair graph, numbered by their smallest
-	 * account */
-	for (size_t a = 0; a < na; a++) {
-		up[a] = (uint32_t)a;
+	/* the graph's components (of the account-object graph, numbered by
+	 * their smallest account); accounts that share nothing get one
+	 * extra id of their own (they have no co-actor, so no test) */
+	for (size_t a = 0; a < na; a++)
 		last[a] = INT64_MIN;
-	}
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		uint32_t x = uf_root(up, g->pairs[i].a);
-		uint32_t y = uf_root(up, g->pairs[i].b);
-
-		if (x < y)
-			up[y] = x;
-		else if (y < x)
-			up[x] = y;
-	}
-	for (size_t a = 0; a < na; a++) {
-		uint32_t r = uf_root(up, (uint32_t)a);
-
-		ix->comp[a] = r == a ? (uint32_t)ix->n_comp++ : ix->comp[r];
-	}
+	ix->n_comp = g->n_comps + 1;
+	for (size_t a = 0; a < na; a++)
+		ix->comp[a] = g->comp && g->comp[a] != COORD_NO_COMP
+				      ? g->comp[a]
+				      : (uint32_t)g->n_comps;
 	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
 	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
 	if (!ix->M || !ix->n_active)
@@ -477,7 +457,6 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	}
 	err = CIB_OK;
 out:
-	free(up);
 	free(seen);
 	free(last);
 	free(kept);
@@ -840,7 +819,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				     ? -400
 				     : coord_log10_poisson_tail(
 					       ge->objects, ge->objects_expected);
-		lin = coord_lambda_sets(g, K + c * COORD__COUNT, S[c],
+		lin = coord_lambda_sets(g, gcomp[c], K + c * COORD__COUNT, S[c],
 					K + c * COORD__COUNT, S[c]) /
 		      2;
 		ge->coactions_expected = lin;

@@ -89,10 +89,10 @@ static uint64_t obj_key(enum platform pl, uint32_t id)
 }
 
 /* Hash of a post's hashtags in order, case-folded ASCII (each cut at 256
- * bytes and followed by 0x1f); 0 when fewer than two (a single hashtag is a
- * topic, not a sequence). The bytes are hashed in one call from a stack
- * buffer when they fit, else streamed: XXH3 gives the same value either
- * way. */
+ * bytes and followed by 0x1f); 0 when fewer than two (the single hashtags
+ * are objects of their own, see hashtag_single). The bytes are hashed in
+ * one call from a stack buffer when they fit, else streamed: XXH3 gives
+ * the same value either way. */
 #define HS_BUF 4096
 
 static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
@@ -148,6 +148,31 @@ static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
 	return h ? h : 1;
 }
 
+/* Hash of one hashtag (entity k), case-folded ASCII, cut at 256 bytes and
+ * prefixed with 0x1e so that it never equals a sequence's hash (a sequence
+ * of one tag does not exist: sequences have two or more). A hashtag is an
+ * object like a URL: a popular one ranks its pairs by how close in time
+ * they came, a rare one counts whenever two accounts share it. */
+static uint64_t hashtag_single(const struct dataset *ds, uint64_t k)
+{
+	char lower[258];
+	const char *s = ds_str(ds, ds->ent.str[k]);
+	size_t len = strpool_len(&ds->strings, ds->ent.str[k]), m;
+	uint64_t h;
+
+	if (*s == '#') {
+		s++;
+		len--;
+	}
+	m = len < 256 ? len : 256;
+	lower[0] = '\x1e';
+	for (size_t i = 0; i < m; i++)
+		lower[i + 1] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32)
+							    : s[i];
+	h = XXH3_64bits(lower, m + 1);
+	return h ? h : 1;
+}
+
 /* Events of the types that need only the dataset: co-repost, direct
  * amplification and co-reply. They read integer columns and the post key
  * table only (no strings), which nothing writes while the features are
@@ -169,9 +194,10 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 
 			if (ds->post.ref_post[j] == STR_NONE)
 				continue;
-			err = coord_events_add(&ev[COORD_REPOST],
-					       obj_key(pl, ds->post.ref_post[j]),
-					       t, a, mins);
+			err = coord_events_add_post(
+				&ev[COORD_REPOST],
+				obj_key(pl, ds->post.ref_post[j]), t, a, mins,
+				(uint32_t)j, 0);
 			/* direct amplification when the source is in the data */
 			src = dataset_find_post(ds, pl, ds->post.ref_post[j]);
 			if (!err && src != UINT32_MAX &&
@@ -186,23 +212,27 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 		}
 		if (kind == POST_REPLY) {
 			if (ds->post.ref_post[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_POST],
 					obj_key(pl, ds->post.ref_post[j]), t, a,
-					mins);
+					mins, (uint32_t)j, 0);
 			if (!err && ds->post.ref_account[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_ACCOUNT],
 					obj_key(pl, ds->post.ref_account[j]), t,
-					a, mins);
+					a, mins, (uint32_t)j, 0);
 		}
 	}
 	return err;
 }
 
 /* Events of the types that need the features (near-duplicate texts, the
- * canonical URLs and domains) or the strings (hashtag sequences). A
- * repost's text, links and tags are its source's, so reposts give none. */
+ * canonical URLs and domains) or the strings (hashtags and their
+ * sequences). A repost's text, links and tags are its source's, so reposts
+ * give none. Each event names its post, and a post with several events of
+ * one type (two links, a hashtag sequence and its tags) marks them, so
+ * that two such posts are one co-action however many objects they share;
+ * a domain is one event per post however many of its links it has. */
 static enum cib_err events_from_features(const struct pipeline *p,
 					 struct coord_events *ev)
 {
@@ -215,32 +245,57 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
-		uint32_t grp;
-		uint64_t hs;
+		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0;
+		uint64_t hs, u0 = fs->reuse.url_off[j],
+			     u1 = fs->reuse.url_off[j + 1];
 
 		if (ds->post.kind[j] == POST_REPOST)
 			continue;
 		grp = features_text_group(fs, (uint32_t)j);
 		if (grp != UINT32_MAX)
-			err = coord_events_add(&ev[COORD_TEXT], grp, t, a, mins);
-		for (uint64_t k = fs->reuse.url_off[j];
-		     !err && k < fs->reuse.url_off[j + 1]; k++) {
+			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
+						    mins, (uint32_t)j, 0);
+		/* distinct domains: the first link of each (quadratic only in
+		 * one post's links, which the reader caps) */
+		for (uint64_t k = u0; k < u1; k++) {
+			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
+
+			n_url += fs->reuse.url_str[k] != STR_NONE;
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			n_dom += dom != STR_NONE && !dup;
+		}
+		for (uint64_t k = u0; !err && k < u1; k++) {
 			uint32_t url = fs->reuse.url_str[k];
 			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
 
 			if (url != STR_NONE)
-				err = coord_events_add(&ev[COORD_LINK],
-						       obj_key(pl, url), t, a,
-						       mins);
-			if (!err && dom != STR_NONE)
-				err = coord_events_add(&ev[COORD_DOMAIN],
-						       obj_key(pl, dom), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, url), t, a,
+					mins, (uint32_t)j, n_url > 1);
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			if (!err && dom != STR_NONE && !dup)
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
+					a, mins, (uint32_t)j, n_dom > 1);
 		}
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++)
+			n_tag += ds->ent.type[k] == ENT_HASHTAG;
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
-			err = coord_events_add(&ev[COORD_HASHTAGS], hs, t, a,
-					       mins);
+			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
+						    a, mins, (uint32_t)j, 1);
+		for (uint64_t k = ds->post.ent_off[j];
+		     !err && k < ds->post.ent_off[j + 1]; k++)
+			if (ds->ent.type[k] == ENT_HASHTAG)
+				err = coord_events_add_post(
+					&ev[COORD_HASHTAGS],
+					hashtag_single(ds, k), t, a, mins,
+					(uint32_t)j, n_tag > 1);
 	}
 	return err;
 }
