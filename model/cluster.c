@@ -422,7 +422,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		*n_attached = 0;
 	if (r->n_clusters == 0)
 		return CIB_OK;
-	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 0, &e,
+	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 0, -1, &e,
 				  &ne);
 	if (err)
 		return err;
@@ -435,25 +435,20 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		goto out;
 	for (size_t c = 0; c < ix->n_comp; c++)
 		fam[c] *= (double)ix->n_active[c];
-	/* at least two distinct objects and ATTACH_MIN_RATIO times chance as
-	 * well as significant: one object, however popular with the cluster,
-	 * is not coordination, and the null is overdispersed (with many
-	 * objects a busy account's 1.2 times chance against a big cluster
-	 * would pass) */
-	for (size_t i = 0; i < ne; i++) {
-		double x = (double)e[i].x;
-
-		if (e[i].x < 2 || e[i].objects < 2 || e[i].lambda <= 0 ||
-		    x < ATTACH_MIN_RATIO * e[i].lambda || x < e[i].lambda + 1)
-			continue;
-		e[ns++] = e[i];
-	}
+	/* only tests that meet their guards have p < 1 (groups.h): at least
+	 * two distinct objects and ATTACH_MIN_RATIO times chance as well as
+	 * significant: one object, however popular with the cluster, is not
+	 * coordination, and the null is overdispersed (with many objects a
+	 * busy account's 1.2 times chance against a big cluster would pass) */
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].log10p < 0)
+			e[ns++] = e[i];
 	qsort(e, ns, sizeof(*e), cmp_test_p);
 	bh_by_comp(e, ns, fam, fdr, pass);
 	if (getenv("CIB_DEBUG")) {
 		fprintf(stderr, "attach: %zu tests, %zu after guards\n", ne, ns);
-		for (size_t i = 0; i < ns && i < 10; i++)
-			fprintf(stderr, "  acc %u c %d comp %u x %u lam %g lp %g fam %g pass %d\n", e[i].acc, e[i].group, e[i].comp, e[i].x, e[i].lambda, e[i].log10p, fam[e[i].comp], pass[i]);
+		for (size_t i = 0; i < ns && i < 40; i++)
+			fprintf(stderr, "  acc %u c %d comp %u x %u lam %g obj %u/%g lpA %g sync %u/%g lpB %g lp %g fam %g pass %d\n", e[i].acc, e[i].group, e[i].comp, e[i].x, e[i].lambda, e[i].objects, e[i].objects_expected, e[i].log10p_share, e[i].sync, e[i].sync_expected, e[i].log10p_sync, e[i].log10p, fam[e[i].comp], pass[i]);
 	}
 	for (size_t a = 0; a < r->n_accounts; a++)
 		best[a] = CLUSTER_NONE;

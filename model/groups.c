@@ -38,7 +38,9 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->obj_type);
 	free(ix->ev_acc);
 	free(ix->ev_time);
-	free(ix->ev_min);
+	free(ix->obj_win);
+	free(ix->obj_f);
+	free(ix->obj_half);
 	free(ix->h_off);
 	free(ix->h);
 	free(ix->th_off);
@@ -150,17 +152,57 @@ static size_t unique_u64(uint64_t *v, size_t n)
 	return k + 1;
 }
 
-/* coord's window rule: minute indices when either time has minute
- * precision (ti <= tj). */
-static int within(int64_t ti, int mi, int64_t tj, int mj, int64_t w)
+/* An event's time as coord_build compares it: floored to the minute when
+ * it has minute precision only. */
+static int64_t ev_time(const struct coord_events *ev, size_t i)
 {
-	if (mi || mj) {
-		int64_t a = ti >= 0 ? ti / 60 : -((-ti + 59) / 60);
-		int64_t b = tj >= 0 ? tj / 60 : -((-tj + 59) / 60);
+	int64_t t = ev->time[i];
 
-		return b - a <= (w + 59) / 60;
+	if (ev->minutes[i] & COORD_EV_MINUTES)
+		return t >= 0 ? t / 60 * 60 : -((-t + 59) / 60) * 60;
+	return t;
+}
+
+/* Pairs of events at most D apart, te sorted (coord_build's count). */
+static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
+{
+	uint64_t c = 0;
+	size_t l = 0;
+
+	for (size_t j = 0; j < m; j++) {
+		while (te[j] - te[l] > D)
+			l++;
+		c += j - l;
 	}
-	return tj - ti <= w;
+	return c;
+}
+
+/* The object's window as coord_build sets it: the whole span (capped by
+ * the option) when its pairs fit the budget, else the largest window
+ * whose pairs do; -1 when even simultaneous actions are too many (a dense
+ * object, left to the group tests of dense objects). */
+static int64_t object_window(const int64_t *te, size_t m, int64_t cap,
+			     const struct coord_opts *o)
+{
+	int64_t span = te[m - 1] - te[0], Dmax, lo = -1, hi;
+	uint64_t all, budget;
+
+	Dmax = cap > 0 && cap < span ? cap : span;
+	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
+			   : pairs_within(te, m, Dmax);
+	budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
+	if (all <= budget)
+		return Dmax;
+	hi = Dmax;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		if (pairs_within(te, m, mid) <= budget)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 double groups_p_any(double pi, uint32_t d)
@@ -189,14 +231,51 @@ static double pool_d(const double *v)
 
 /* ---- the index -------------------------------------------------------- */
 
-#define D_BITS 28
+#define D_BITS 26
 #define D_MAX (((uint64_t)1 << D_BITS) - 1)
+
+int groups_object_half(int type, uint64_t key)
+{
+	uint64_t z = key ^ ((uint64_t)(type + 1) * 0x9e3779b97f4a7c15u);
+
+	/* splitmix64's finaliser: every key bit moves the low bit */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return (int)(z & 1);
+}
+
+/* The chance that two of the object's actions fall within w of each
+ * other if their times were drawn from the object's own time profile,
+ * smoothed at scale W (its window, at most GROUPS_SMOOTH times w): the
+ * share of its pairs within W, scaled by w / W. A burst much shorter than
+ * W (coordinated sharing) does not raise the profile it is tested
+ * against; a profile that is flat at scale W gives the exact share. */
+static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
+{
+	double all = (double)m * (double)(m - 1) / 2, W, f;
+
+	if (m < 2 || w <= 0)
+		return 1;
+	W = (double)D < GROUPS_SMOOTH * (double)w ? (double)D
+						   : GROUPS_SMOOTH * (double)w;
+	if (W <= (double)w)
+		f = (double)pairs_within(te, m, w) / all;
+	else
+		f = (double)w / W *
+		    (double)pairs_within(te, m, (int64_t)W) / all;
+	return f > 1 ? 1 : f;
+}
 
 enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_events *ev,
 				const struct coord_graph *g,
-				uint32_t max_actors)
+				const struct coord_opts *o)
 {
+	uint32_t max_actors = o->max_actors;
+	uint64_t half = 0;
+	int64_t *te = NULL;
+	size_t cap_te = 0;
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
 	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
 	int64_t *last = NULL;
@@ -240,11 +319,15 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		const struct coord_events *e = &ev[t];
-		int64_t win = g->stats[t].window;
+		int64_t win;
 
-		ix->window[t] = win;
-		if (t == COORD_AMPLIFY || e->n == 0)
+		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
 			continue;
+		/* the synchrony window: the median delay to a second account,
+		 * clamped (copied texts spread over hours, not seconds) */
+		ix->tight[t] = t == COORD_TEXT
+				       ? coord_estimate_window(e, 3600, 6 * 3600)
+				       : coord_estimate_window(e, 60, 3600);
 		for (size_t i = 0; i < e->n;) {
 			size_t end = i, nd = 0, np;
 
@@ -258,6 +341,21 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				}
 			}
 			if (nd < 2 || nd > max_actors) {
+				i = end;
+				continue;
+			}
+			if (end - i > cap_te) {
+				int64_t *t2 = realloc(te, (end - i) * sizeof(*t2));
+
+				if (!t2)
+					goto out;
+				te = t2;
+				cap_te = end - i;
+			}
+			for (size_t j = i; j < end; j++)
+				te[j - i] = ev_time(e, j);
+			win = object_window(te, end - i, o->window[t], o);
+			if (win < 0) {
 				i = end;
 				continue;
 			}
@@ -277,10 +375,9 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint32_t a = e->acc[j];
 
 				if (last[a] != INT64_MIN &&
-				    within(last[a], e->minutes[j], e->time[j],
-					   e->minutes[j], win))
+				    te[j - i] - last[a] <= win)
 					continue;
-				last[a] = e->time[j];
+				last[a] = te[j - i];
 				kept[nk++] = (uint32_t)j;
 			}
 			for (size_t j = i; j < end; j++)
@@ -289,9 +386,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			for (size_t j = 0, left = 0; j < nk; j++) {
 				size_t x = kept[j];
 
-				while (!within(e->time[kept[left]],
-					       e->minutes[kept[left]], e->time[x],
-					       e->minutes[x], win))
+				while (te[x - i] - te[kept[left] - i] > win)
 					left++;
 				for (size_t l = left; l < j; l++) {
 					uint64_t a = e->acc[kept[l]],
@@ -308,6 +403,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				i = end;
 				continue;
 			}
+			half = (uint64_t)groups_object_half(t, e->obj[i]);
 			if (sort_u64(loc.v, loc.n))
 				goto out;
 			np = unique_u64(loc.v, loc.n);
@@ -319,7 +415,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 
 				while (k < np && loc.v[k] >> 32 == a)
 					k++;
-				if (u64v_push(&hc, a << 32 | (uint64_t)t << D_BITS |
+				if (u64v_push(&hc, a << 32 | (uint64_t)t << 27 |
+							   half << D_BITS |
 							   ((uint64_t)(k - j) > D_MAX
 								    ? D_MAX
 								    : (uint64_t)(k - j))))
@@ -339,7 +436,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				while (k < cc.n && cc.v[k] == cc.v[j])
 					k++;
 				if (u64v_push(&tc, cc.v[j] << 32 |
-							   (uint64_t)t << D_BITS |
+							   (uint64_t)t << 27 |
+							   half << D_BITS |
 							   ((uint64_t)(k - j) > D_MAX
 								    ? D_MAX
 								    : (uint64_t)(k - j))))
@@ -354,6 +452,9 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint64_t *o2;
 				uint32_t *o3;
 				uint8_t *o4;
+				int64_t *o5;
+				double *o6;
+				uint8_t *o7;
 
 				if (!o1)
 					goto out;
@@ -370,6 +471,18 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				if (!o4)
 					goto out;
 				ix->obj_type = o4;
+				o5 = realloc(ix->obj_win, ncap * sizeof(*o5));
+				if (!o5)
+					goto out;
+				ix->obj_win = o5;
+				o6 = realloc(ix->obj_f, ncap * sizeof(*o6));
+				if (!o6)
+					goto out;
+				ix->obj_f = o6;
+				o7 = realloc(ix->obj_half, ncap * sizeof(*o7));
+				if (!o7)
+					goto out;
+				ix->obj_half = o7;
 				cap_obj = ncap;
 			}
 			{
@@ -377,7 +490,6 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint32_t *a2 = realloc(ix->ev_acc,
 						       (base + nk) * sizeof(*a2));
 				int64_t *t2;
-				uint8_t *m2;
 
 				if (!a2)
 					goto out;
@@ -386,15 +498,14 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				if (!t2)
 					goto out;
 				ix->ev_time = t2;
-				m2 = realloc(ix->ev_min, base + nk);
-				if (!m2)
-					goto out;
-				ix->ev_min = m2;
 				for (size_t j = 0; j < nk; j++) {
 					ix->ev_acc[base + j] = e->acc[kept[j]];
-					ix->ev_time[base + j] = e->time[kept[j]];
-					ix->ev_min[base + j] = e->minutes[kept[j]];
+					ix->ev_time[base + j] = te[kept[j] - i];
 				}
+				ix->obj_win[nobj] = win;
+				ix->obj_half[nobj] = (uint8_t)half;
+				ix->obj_f[nobj] = object_sync_p(te, end - i, win,
+								ix->tight[t]);
 				ix->obj_key[nobj] = e->obj[i];
 				ix->obj_d[nobj] = (uint32_t)nd;
 				ix->obj_type[nobj] = (uint8_t)t;
@@ -421,7 +532,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			while (k < hc.n && hc.v[k] == hc.v[j])
 				k++;
 			ix->h[nh].d = (uint32_t)(hc.v[j] & D_MAX);
-			ix->h[nh].t = (uint8_t)(hc.v[j] >> D_BITS & 0xf);
+			ix->h[nh].half = (uint8_t)(hc.v[j] >> D_BITS & 1);
+			ix->h[nh].t = (uint8_t)(hc.v[j] >> 27 & 0xf);
 			ix->h[nh].n = (uint32_t)(k - j);
 			ix->h_off[(hc.v[j] >> 32) + 1]++;
 			nh++;
@@ -446,7 +558,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			while (k < tc.n && tc.v[k] == tc.v[j])
 				k++;
 			ix->th[nh].pairs = (uint32_t)(tc.v[j] & D_MAX);
-			ix->th[nh].t = (uint8_t)(tc.v[j] >> D_BITS & 0xf);
+			ix->th[nh].half = (uint8_t)(tc.v[j] >> D_BITS & 1);
+			ix->th[nh].t = (uint8_t)(tc.v[j] >> 27 & 0xf);
 			ix->th[nh].n = (uint32_t)(k - j);
 			ix->th_off[(tc.v[j] >> 32) + 1]++;
 			nh++;
@@ -460,6 +573,7 @@ out:
 	free(seen);
 	free(last);
 	free(kept);
+	free(te);
 	free(loc.v);
 	free(hc.v);
 	free(tc.v);
@@ -499,10 +613,12 @@ static int obj_has_member(const struct groups_index *ix, size_t o,
 	return 0;
 }
 
-/* One co-action of a test: account a, group c, type t, member b. */
+/* A co-actor seen by a test: key = a << 32 | group << 4 | type, the
+ * member b, and whether it acted within the synchrony window of a. */
 struct mt_code {
-	uint64_t key; /* a << 32 | c << 4 | t */
-	uint64_t b;   /* the member; after the per-object pass: m_o */
+	uint64_t key;
+	uint32_t b;
+	uint8_t tight;
 };
 
 static int cmp_mt_code(const void *x, const void *y)
@@ -514,34 +630,70 @@ static int cmp_mt_code(const void *x, const void *y)
 	return p->b < q->b ? -1 : p->b > q->b;
 }
 
-struct mtv {
-	struct mt_code *v;
-	size_t n, cap;
+/* One (account, group, object) record: m distinct member co-actors in
+ * the object's window, tight = 1 when one of them was within the
+ * synchrony window, pb = the synchrony null's chance of that. */
+struct mt_rec {
+	uint64_t key;
+	uint32_t m;
+	uint8_t tight;
+	double pb;
 };
 
-static int mtv_push(struct mtv *b, uint64_t key, uint64_t m)
+static int cmp_mt_rec(const void *x, const void *y)
 {
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 1024;
-		struct mt_code *v = realloc(b->v, nc * sizeof(*v));
+	const struct mt_rec *p = x, *q = y;
 
-		if (!v)
-			return -1;
-		b->v = v;
-		b->cap = nc;
-	}
-	b->v[b->n].key = key;
-	b->v[b->n++].b = m;
-	return 0;
+	return p->key < q->key ? -1 : p->key > q->key;
+}
+
+#define VEC_PUSH(vec, val)                                                  \
+	do {                                                                \
+		if ((vec).n == (vec).cap) {                                 \
+			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
+			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
+			if (!v_)                                            \
+				goto out;                                   \
+			(vec).v = v_;                                       \
+			(vec).cap = nc_;                                    \
+		}                                                           \
+		(vec).v[(vec).n++] = (val);                                 \
+	} while (0)
+
+/* A test's p-value: the smaller of the two tests' that meet their guards
+ * (Bonferroni over the two), 0 (p = 1) when neither does. */
+static double member_log10p(const struct groups_member_test *r)
+{
+	double best = 0;
+	int ok_a = r->objects >= 2 &&
+		   r->objects >= GROUPS_MIN_RATIO * r->objects_expected &&
+		   r->objects >= r->objects_expected + 1;
+	int ok_b = r->sync >= 2 &&
+		   r->sync >= GROUPS_MIN_RATIO * r->sync_expected &&
+		   r->sync >= r->sync_expected + 1;
+
+	if (ok_a)
+		best = r->log10p_share;
+	if (ok_b && r->log10p_sync < best)
+		best = r->log10p_sync;
+	return best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
 }
 
 enum cib_err groups_member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,
-				 struct groups_member_test **out,
+				 int half, struct groups_member_test **out,
 				 size_t *n_out)
 {
-	struct mtv loc = { 0 }, all = { 0 };
+	struct {
+		struct mt_code *v;
+		size_t n, cap;
+	} loc = { 0 };
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all = { 0 };
+	struct u64v grp = { 0 }, accs = { 0 };
 	struct groups_member_test *res = NULL;
 	double *K = NULL;
 	size_t nr = 0;
@@ -557,64 +709,93 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
-		int64_t w = ix->window[t];
+		int64_t D = ix->obj_win[o], w = ix->tight[t];
+		int64_t W = D > w ? D : w;
+		double f = ix->obj_f[o];
+		size_t q = 0;
 
-		if (!obj_has_member(ix, o, mem))
+		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    !obj_has_member(ix, o, mem))
 			continue;
 		loc.n = 0;
+		grp.n = 0;
+		accs.n = 0;
 		for (uint64_t i = s; i < e; i++) {
 			uint64_t a = ix->ev_acc[i];
 			int32_t ca = mem[a];
 
+			if (ca >= 0)
+				VEC_PUSH(grp, (uint64_t)ca << 32 | a);
 			if (inside ? ca < 0 : ca >= 0)
 				continue;
-			for (uint64_t j = i; j-- > s;) {
+			VEC_PUSH(accs, a);
+			for (uint64_t j = s; j < e; j++) {
 				uint32_t b = ix->ev_acc[j];
 				int32_t cb = mem[b];
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+				struct mt_code c;
 
-				if (!within(ix->ev_time[j], ix->ev_min[j],
-					    ix->ev_time[i], ix->ev_min[i], w))
-					break;
+				if (dt < 0)
+					dt = -dt;
+				if (dt > W) {
+					if (j > i)
+						break;
+					continue;
+				}
 				if (b == a || cb < 0 || (inside && cb != ca))
 					continue;
-				if (mtv_push(&loc,
-					     a << 32 | (uint64_t)cb << 4 | (uint64_t)t,
-					     b))
-					goto out;
-			}
-			for (uint64_t j = i + 1; j < e; j++) {
-				uint32_t b = ix->ev_acc[j];
-				int32_t cb = mem[b];
-
-				if (!within(ix->ev_time[i], ix->ev_min[i],
-					    ix->ev_time[j], ix->ev_min[j], w))
-					break;
-				if (b == a || cb < 0 || (inside && cb != ca))
-					continue;
-				if (mtv_push(&loc,
-					     a << 32 | (uint64_t)cb << 4 | (uint64_t)t,
-					     b))
-					goto out;
+				c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
+				c.b = dt <= D ? b : UINT32_MAX;
+				c.tight = dt <= w;
+				VEC_PUSH(loc, c);
 			}
 		}
-		/* per (account, group) on this object: its distinct member
-		 * co-actors m_o */
+		/* the object's groups with their distinct members, and the
+		 * tested accounts with their kept actions */
+		if (sort_u64(grp.v, grp.n) || sort_u64(accs.v, accs.n))
+			goto out;
+		grp.n = unique_u64(grp.v, grp.n);
 		qsort(loc.v, loc.n, sizeof(*loc.v), cmp_mt_code);
-		for (size_t i = 0; i < loc.n;) {
-			size_t j = i;
-			uint64_t m = 0;
+		for (size_t i = 0; i < accs.n;) {
+			uint64_t a = accs.v[i];
+			size_t na_ev = 0;
 
-			while (j < loc.n && loc.v[j].key == loc.v[i].key) {
-				if (j == i || loc.v[j].b != loc.v[j - 1].b)
-					m++;
-				j++;
+			while (i < accs.n && accs.v[i] == a) {
+				na_ev++;
+				i++;
 			}
-			if (mtv_push(&all, loc.v[i].key, m))
-				goto out;
-			i = j;
+			for (size_t gi = 0; gi < grp.n;) {
+				uint64_t c = grp.v[gi] >> 32;
+				double nm = 0;
+				struct mt_rec r;
+
+				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+					nm += (grp.v[gi] & 0xffffffffu) != a;
+				if (inside && (int64_t)c != mem[a])
+					continue;
+				if (nm == 0)
+					continue;
+				r.key = a << 32 | c << 4 | (uint64_t)t;
+				r.m = 0;
+				r.tight = 0;
+				/* P(some of its actions within w of some member
+				 * action) under the smoothed profile */
+				r.pb = -expm1(nm * (double)na_ev * log1p(-fmin(f, 1 - 1e-12)));
+				while (q < loc.n && loc.v[q].key < r.key)
+					q++;
+				for (size_t k = q; k < loc.n && loc.v[k].key == r.key;
+				     k++) {
+					if (loc.v[k].b != UINT32_MAX &&
+					    (k == q || loc.v[k].b != loc.v[k - 1].b))
+						r.m++;
+					r.tight |= loc.v[k].tight;
+				}
+				VEC_PUSH(all, r);
+			}
+			q = 0;
 		}
 	}
-	qsort(all.v, all.n, sizeof(*all.v), cmp_mt_code);
+	qsort(all.v, all.n, sizeof(*all.v), cmp_mt_rec);
 	res = malloc((all.n + 1) * sizeof(*res));
 	if (!res)
 		goto out;
@@ -624,13 +805,18 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		int32_t c = (int32_t)(key & 0x0fffffff);
 		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
 		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
+		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
 		double pi[COORD__COUNT];
 		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
 		struct groups_member_test *r = &res[nr];
 
 		for (; i < all.n && all.v[i].key >> 4 == key; i++) {
-			xt[all.v[i].key & 0xf] += (double)all.v[i].b;
-			ot[all.v[i].key & 0xf] += 1;
+			int t = (int)(all.v[i].key & 0xf);
+
+			xt[t] += all.v[i].m;
+			ot[t] += all.v[i].m > 0;
+			st[t] += all.v[i].tight;
+			sp[t] += all.v[i].pb;
 		}
 		for (int t = 0; t < COORD__COUNT; t++) {
 			double ka = g->k[t] ? g->k[t][a] : 0;
@@ -644,6 +830,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
 			const struct groups_hist *h = &ix->h[k];
 
+			if (half >= 0 && h->half != half)
+				continue;
 			lt[h->t] += (double)h->n * h->d * pi[h->t];
 			et[h->t] += h->n * groups_p_any(pi[h->t], h->d);
 		}
@@ -654,10 +842,20 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		r->lambda = pool_d(lt);
 		r->objects = (uint32_t)lround(pool_d(ot));
 		r->objects_expected = pool_d(et);
-		r->log10p = r->x == 0	      ? 0
-			    : r->lambda <= 0 ? -400
-					     : coord_log10_poisson_tail(r->x,
-									r->lambda);
+		r->sync = (uint32_t)lround(pool_d(st));
+		r->sync_expected = pool_d(sp);
+		r->log10p_share = r->objects == 0 ? 0
+				  : r->objects_expected <= 0
+					  ? -400
+					  : coord_log10_poisson_tail(
+						    r->objects,
+						    r->objects_expected);
+		r->log10p_sync = r->sync == 0		 ? 0
+				 : r->sync_expected <= 0 ? -400
+							 : coord_log10_poisson_tail(
+								   r->sync,
+								   r->sync_expected);
+		r->log10p = member_log10p(r);
 		nr++;
 	}
 	*out = res;
@@ -668,6 +866,8 @@ out:
 	free(K);
 	free(loc.v);
 	free(all.v);
+	free(grp.v);
+	free(accs.v);
 	free(res);
 	return err;
 }
@@ -701,10 +901,11 @@ static void top_insert(struct groups_evidence *ge, uint8_t type, uint64_t key,
 enum cib_err groups_evidence_build(const struct groups_index *ix,
 				   const struct coord_graph *g,
 				   const int32_t *mem, size_t ng,
-				   const uint8_t *platform,
+				   const uint8_t *platform, int half,
 				   struct groups_result *r)
 {
-	double *K = NULL, *Z = NULL, *S = NULL;
+	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
+	struct u64v grp = { 0 };
 	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
 	uint64_t *plats = NULL;
 	struct groups_member_test *mt = NULL;
@@ -719,11 +920,14 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
 	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
 	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
+	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
+	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
 	S = calloc(ng + 1, sizeof(*S));
 	gcomp = calloc(ng + 1, sizeof(*gcomp));
 	plats = calloc(ng + 1, sizeof(*plats));
 	seen = calloc(g->n_accounts + 1, sizeof(*seen));
-	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S ||
+	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
+	    !SE ||
 	    !gcomp || !plats || !seen)
 		goto out;
 	for (size_t a = 0; a < g->n_accounts; a++)
@@ -746,40 +950,62 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		if (platform)
 			plats[c] |= (uint64_t)1 << (platform[a] & 63);
 	}
-	/* objects on which two members co-acted within the window, with how
-	 * many members acted on each */
+	/* objects on which two members co-acted in the object's window
+	 * (sharing) and within the synchrony window (synchrony), with how
+	 * many members acted on each; the synchrony null's expectation,
+	 * min(1, C(n, 2) f_o) for the n members acting on the object */
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
-		int64_t w = ix->window[t];
+		int64_t D = ix->obj_win[o], w = ix->tight[t];
+		int64_t W = D > w ? D : w;
 
-		if (!obj_has_member(ix, o, mem))
+		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    !obj_has_member(ix, o, mem))
 			continue;
 		hits.n = 0;
+		grp.n = 0;
 		for (uint64_t i = s; i < e; i++) {
 			int32_t ca = mem[ix->ev_acc[i]];
 
 			if (ca < 0)
 				continue;
+			VEC_PUSH(grp, (uint64_t)ca << 32 | ix->ev_acc[i]);
 			for (uint64_t j = i + 1; j < e; j++) {
-				if (!within(ix->ev_time[i], ix->ev_min[i],
-					    ix->ev_time[j], ix->ev_min[j], w))
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+
+				if (dt > W)
 					break;
-				if (mem[ix->ev_acc[j]] == ca &&
-				    ix->ev_acc[j] != ix->ev_acc[i]) {
-					if (u64v_push(&hits, (uint64_t)ca))
-						goto out;
-					break;
-				}
+				if (mem[ix->ev_acc[j]] != ca ||
+				    ix->ev_acc[j] == ix->ev_acc[i])
+					continue;
+				if (dt <= D)
+					VEC_PUSH(hits, (uint64_t)ca << 1);
+				if (dt <= w)
+					VEC_PUSH(hits, (uint64_t)ca << 1 | 1);
 			}
 		}
-		if (sort_u64(hits.v, hits.n))
+		if (sort_u64(hits.v, hits.n) || sort_u64(grp.v, grp.n))
 			goto out;
 		hits.n = unique_u64(hits.v, hits.n);
+		grp.n = unique_u64(grp.v, grp.n);
+		for (size_t gi = 0; gi < grp.n;) {
+			uint64_t c = grp.v[gi] >> 32;
+			double n = 0;
+
+			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+				n++;
+			SE[c * COORD__COUNT + t] +=
+				fmin(1.0, n * (n - 1) / 2 * ix->obj_f[o]);
+		}
 		for (size_t h = 0; h < hits.n; h++) {
-			int32_t c = (int32_t)hits.v[h];
+			int32_t c = (int32_t)(hits.v[h] >> 1);
 			uint32_t m = 0;
 
+			if (hits.v[h] & 1) {
+				SZ[(size_t)c * COORD__COUNT + t] += 1;
+				continue;
+			}
 			stamp++;
 			for (uint64_t i = s; i < e; i++) {
 				uint32_t a = ix->ev_acc[i];
@@ -793,13 +1019,13 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
 		}
 	}
-	/* the null's expectation of that count, per group: the union bound
-	 * min(1, T_o q^2) over the component's objects */
+	/* the sharing null's expectation of that count, per group: the union
+	 * bound min(1, T_o q^2) over the component's objects */
 	for (size_t c = 0; c < ng; c++) {
 		struct groups_evidence *ge = &r->ev[c];
 		const double *Mc = ix->M + (size_t)gcomp[c] * COORD__COUNT;
 		double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
-		double lin;
+		double lin, best = 0;
 
 		if (!ge->size)
 			continue;
@@ -809,16 +1035,35 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		     k++) {
 			const struct groups_thist *h = &ix->th[k];
 
+			if (half >= 0 && h->half != half)
+				continue;
 			lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] *
 							     q[h->t]);
 		}
 		ge->objects = (uint32_t)lround(pool_d(Z + c * COORD__COUNT));
 		ge->objects_expected = pool_d(lt);
-		ge->log10p = ge->objects == 0 ? 0
-			     : ge->objects_expected <= 0
-				     ? -400
-				     : coord_log10_poisson_tail(
-					       ge->objects, ge->objects_expected);
+		ge->log10p_share = ge->objects == 0 ? 0
+				   : ge->objects_expected <= 0
+					   ? -400
+					   : coord_log10_poisson_tail(
+						     ge->objects,
+						     ge->objects_expected);
+		ge->sync = (uint32_t)lround(pool_d(SZ + c * COORD__COUNT));
+		ge->sync_expected = pool_d(SE + c * COORD__COUNT);
+		ge->log10p_sync = ge->sync == 0 ? 0
+				  : ge->sync_expected <= 0
+					  ? -400
+					  : coord_log10_poisson_tail(
+						    ge->sync, ge->sync_expected);
+		if (ge->objects >= 2 &&
+		    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
+		    ge->objects >= ge->objects_expected + 1)
+			best = ge->log10p_share;
+		if (ge->sync >= 2 &&
+		    ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
+		    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
+			best = ge->log10p_sync;
+		ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
 		lin = coord_lambda_sets(g, gcomp[c], K + c * COORD__COUNT, S[c],
 					K + c * COORD__COUNT, S[c]) /
 		      2;
@@ -833,9 +1078,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 	}
 	/* member strength: the share of its co-acted objects shared with its
 	 * own group, and its leave-one-out test */
-	err = groups_member_tests(ix, g, mem, ng, 1, &mt, &nmt);
+	err = groups_member_tests(ix, g, mem, ng, 1, half, &mt, &nmt);
 	if (err)
 		goto out;
+	err = CIB_ENOMEM;
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
 			r->strength[a] = 0;
@@ -847,7 +1093,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			tot[ix->h[k].t] += ix->h[k].n;
 		d = pool_d(tot);
 		r->member_log10p[a] = mt[i].log10p;
-		r->strength[a] = d > 0 ? fmin(1.0, mt[i].x / d) : 0;
+		r->strength[a] = d > 0 ? fmin(1.0, mt[i].objects / d) : 0;
 	}
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
@@ -875,6 +1121,9 @@ out:
 	free(seen);
 	free(mt);
 	free(hits.v);
+	free(grp.v);
+	free(SZ);
+	free(SE);
 	if (err)
 		groups_result_release(r);
 	return err;
@@ -920,10 +1169,7 @@ static void bh_comp(const struct groups_member_test *e, size_t n,
 
 static int test_passes(const struct groups_member_test *t)
 {
-	double x = t->x;
-
-	return t->x >= 2 && t->objects >= 2 && t->lambda >= 0 &&
-	       x >= GROUPS_MIN_RATIO * t->lambda && x >= t->lambda + 1;
+	return t->log10p < 0;
 }
 
 enum cib_err groups_discover(const struct groups_index *ix,
@@ -971,6 +1217,8 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	}
 	err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL, errmsg,
 			     errlen);
+	if (getenv("CIB_DEBUG"))
+		fprintf(stderr, "discover: %zu pairs, %zu candidate edges, %zu candidates, %zu objects indexed, %zu comps\n", g->n_pairs, ne, nc, ix->n_obj, ix->n_comp);
 	if (err || nc == 0)
 		goto out;
 	err = CIB_ENOMEM;
@@ -1006,7 +1254,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		}
 		free(mt);
 		mt = NULL;
-		err = groups_member_tests(ix, g, cand, nc, 1, &mt, &nmt);
+		err = groups_member_tests(ix, g, cand, nc, 1, 1, &mt, &nmt);
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;
@@ -1042,6 +1290,8 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				removed++;
 			}
 		}
+		if (getenv("CIB_DEBUG"))
+			fprintf(stderr, "prune round %d: %zu tests, removed %zu\n", round, nmt, removed);
 		if (!removed)
 			break;
 	}
@@ -1052,7 +1302,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	/* the survivors tested as groups: objects co-shared within the window
 	 * against the null's expectation, BH over the component's candidate
 	 * groups */
-	err = groups_evidence_build(ix, g, cand, nc, NULL, &gr);
+	err = groups_evidence_build(ix, g, cand, nc, NULL, 1, &gr);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
@@ -1079,11 +1329,9 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				continue;
 			t.acc = 0;
 			t.group = (int32_t)c;
-			t.x = ge->objects;
-			t.lambda = ge->objects_expected;
+			memset(&t, 0, sizeof(t));
+			t.group = (int32_t)c;
 			t.log10p = ge->log10p;
-			t.objects = ge->objects;
-			t.objects_expected = ge->objects_expected;
 			t.comp = gcomp[c];
 			if (getenv("CIB_DEBUG"))
 				fprintf(stderr, "group %zu size %u objects %u exp %g lp %g coact %llu exp %g strength %g\n", c, gsize[c], ge->objects, ge->objects_expected, ge->log10p, (unsigned long long)ge->coactions, ge->coactions_expected, ge->mean_strength);

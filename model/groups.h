@@ -40,6 +40,7 @@ struct groups_hist {
 	uint32_t d;
 	uint32_t n;
 	uint8_t t;
+	uint8_t half; /* groups_object_half of those objects */
 };
 
 /* One entry of a component's within-window pair histogram: n objects of
@@ -49,17 +50,31 @@ struct groups_thist {
 	uint32_t pairs;
 	uint32_t n;
 	uint8_t t;
+	uint8_t half;
 };
 
+/* Which half of the objects (0 or 1) an object of this type and key is
+ * in: a hash, so the halves are a fixed random split of the objects.
+ * groups_discover finds candidates on half 0 and tests them on half 1. */
+int groups_object_half(int type, uint64_t key);
+
+/* The synchrony null's smoothing: an object's time profile is read at
+ * scale W = min(its window, GROUPS_SMOOTH * w) for a synchrony window w. */
+#define GROUPS_SMOOTH 60.0
+
 /* Built once from the sorted event lists coord_build() leaves behind; owns
- * copies of what it keeps (the kept events of shared, non-viral objects). */
+ * copies of what it keeps (the kept events of shared, non-viral objects).
+ * An object's window is the one coord_build gives it: its whole span when
+ * all its pairs fit the pair budget (a rare object is co-shared whenever
+ * two accounts share it), else the largest window whose pairs fit (a
+ * popular object's co-actors are those closest in time). Dense objects
+ * (even simultaneous actions exceed the budget) are left out. */
 struct groups_index {
 	size_t n_accounts;
 	uint32_t *comp;        /* per account: component id */
 	size_t n_comp;
 	double *M;             /* per component x COORD__COUNT: sum of k */
 	uint32_t *n_active;    /* per component: accounts that acted */
-	int64_t window[COORD__COUNT];
 	/* objects with at least one within-window pair, all types; their
 	 * kept events (an account's burst collapsed as coord does) lie at
 	 * ev_*[obj_off[o] .. obj_off[o+1]) in time order */
@@ -68,9 +83,16 @@ struct groups_index {
 	uint64_t *obj_key;     /* the event list's object key */
 	uint32_t *obj_d;       /* distinct accounts that acted on it */
 	uint8_t *obj_type;
+	int64_t *obj_win;      /* its window (coord_build's rule), seconds */
+	double *obj_f;         /* the synchrony null: P(two of its actions
+				  within tight[type]) from its own smoothed
+				  time profile */
+	uint8_t *obj_half;     /* groups_object_half */
+	int64_t tight[COORD__COUNT]; /* synchrony window per type: the
+				  median delay to a second account, clamped
+				  to 60 s - 1 h (copied texts 1 - 6 h) */
 	uint32_t *ev_acc;
-	int64_t *ev_time;
-	uint8_t *ev_min;
+	int64_t *ev_time;      /* floored to the minute when imprecise */
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -80,51 +102,69 @@ struct groups_index {
 };
 
 void groups_index_init(struct groups_index *ix);
-/* ev[] as coord_build() left them (sorted by object, time, account);
- * objects with more than max_actors accounts are left out, as in the
- * graph. Reads g's pairs (components), k and windows. */
+/* ev[] as coord_build() left them (sorted by object, time, account) with
+ * the options it was given; objects with more than o->max_actors accounts
+ * are left out, as in the graph. Reads g's components and k. */
 enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_events *ev,
 				const struct coord_graph *g,
-				uint32_t max_actors);
+				const struct coord_opts *o);
 void groups_index_release(struct groups_index *ix);
 
 /* One account tested against one group, on its objects of every type
  * (pooled over types as the pair test pools them: a shared URL is also a
- * shared domain, so coarse types count only what they add):
+ * shared domain, so coarse types count only what they add). Two tests:
  *
+ * Sharing (the configuration null, given each object's co-actors):
  * - x: its co-actions with members: summed over its objects, the distinct
- *   members (other than itself) among its co-actors there; lambda: the
- *   null's expectation, sum over its objects of d pi (each of the d
- *   co-actors a member with probability pi, the object's popularity and
- *   timing given); log10p = log10 P(Poisson(lambda) >= x). x is a sum of
+ *   members (other than itself) among its co-actors in the object's
+ *   window; lambda: the null's expectation, sum over its objects of d pi
+ *   (each of the d co-actors a member with probability pi);
+ *   log10p_share = log10 P(Poisson(lambda) >= x). x is a sum of
  *   binomials, and the Poisson tail with the same mean bounds its tail
  *   from above when x >= lambda + 1 (Anderson & Samuels 1967; Hoeffding
- *   1956), which the callers' guards ensure: the test is conservative.
+ *   1956): the test is conservative where it is used.
  * - objects: the DISTINCT objects on which it co-acted with at least one
- *   member; objects_expected: sum of 1 - (1 - pi)^d. Callers require
+ *   member; objects_expected: sum of 1 - (1 - pi)^d. The test needs
  *   objects >= 2: one object, however popular with the group, is not
- *   coordination. */
+ *   coordination.
+ *
+ * Synchrony (who shared what is fixed; times drawn from each object's own
+ * smoothed time profile):
+ * - sync: the distinct objects on which a member acted within the
+ *   synchrony window (tight[type]) of its action; sync_expected: sum over
+ *   its objects that members acted on of 1 - (1 - f_o)^(n e), f_o the
+ *   object's chance of two actions within the window, n the members
+ *   acting there, e its own actions; log10p_sync its Poisson tail.
+ *
+ * log10p: the smaller of the two whose guards hold (at least two, at
+ * least GROUPS_MIN_RATIO times and one more than expected), times two
+ * (Bonferroni); 0 when neither holds. */
 struct groups_member_test {
 	uint32_t acc;
 	int32_t group;
 	uint32_t comp;
 	uint32_t x;
 	double lambda;
-	double log10p;
 	uint32_t objects;
 	double objects_expected;
+	uint32_t sync;
+	double sync_expected;
+	double log10p_share;
+	double log10p_sync;
+	double log10p;
 };
 
 /* Tests against groups given by mem[] (group id or negative, ng groups).
- * inside = 0: every account in no group against each group it co-acted
- * with; inside = 1: every member against its own group, itself left out
- * (leave one out). *out (caller frees) gets the tests with x >= 1, sorted
- * by (acc, group). */
+ * inside = 0: every account in no group against each group whose members
+ * acted on its objects; inside = 1: every member against its own group,
+ * itself left out (leave one out). half = 0 or 1: only objects of that
+ * half (groups_object_half), -1: all. *out (caller frees) gets one test
+ * per (account, group) met, sorted by (acc, group). */
 enum cib_err groups_member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,
-				 struct groups_member_test **out,
+				 int half, struct groups_member_test **out,
 				 size_t *n_out);
 
 /* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
@@ -140,12 +180,19 @@ double groups_p_any(double pi, uint32_t d);
  * engagement) is judged by the pipeline's cluster evidence; this says how
  * strongly its members acted *together*:
  *
- * - objects: distinct objects on which at least two members co-acted
- *   within the window; objects_expected: the null's expectation of that
- *   count, sum over the component's objects of min(1, T_o q_t^2) (T_o the
- *   object's within-window pairs, q_t = K_G,t / M_comp,t the chance that
- *   one of them is a member; the union bound, so conservative), and
- *   log10p = log10 P(Poisson(objects_expected) >= objects);
+ * - sharing: objects, distinct objects on which at least two members
+ *   co-acted within the object's window; objects_expected, the
+ *   configuration null's expectation of that count, sum over the
+ *   component's objects of min(1, T_o q_t^2) (T_o the object's pairs in
+ *   its window, q_t = K_G,t / M_comp,t the chance that one action is a
+ *   member's; the union bound, so conservative); log10p_share =
+ *   log10 P(Poisson(objects_expected) >= objects);
+ * - synchrony: sync, distinct objects on which two members acted within
+ *   the synchrony window; sync_expected, sum over the objects members
+ *   acted on of min(1, C(n_o, 2) f_o) (n_o members there, f_o the
+ *   object's smoothed chance of two actions that close); log10p_sync;
+ * - log10p: the smaller of the two (each only when it is at least two,
+ *   GROUPS_MIN_RATIO times and one more than expected), Bonferroni x2;
  * - coactions / coactions_expected: within-group co-action pairs (the
  *   pair test's pooled counts summed over member pairs) and the pair
  *   null summed the same way;
@@ -160,7 +207,12 @@ struct groups_evidence {
 	uint32_t size;
 	uint32_t objects;
 	double objects_expected;
-	double log10p;
+	double log10p_share;
+	uint32_t sync;
+	double sync_expected;
+	double log10p_sync;
+	double log10p;      /* the smaller of the two tests' that meet the
+			       guards, times two; 0 (p = 1) when neither */
 	uint64_t coactions;
 	double coactions_expected;
 	uint32_t n_top;
@@ -190,11 +242,12 @@ struct groups_result {
 void groups_result_release(struct groups_result *r);
 
 /* Evidence for the ng groups of mem[]; platform[] (per account, may be
- * NULL) counts platforms. */
+ * NULL) counts platforms; half as in groups_member_tests (-1: all
+ * objects). */
 enum cib_err groups_evidence_build(const struct groups_index *ix,
 				   const struct coord_graph *g,
 				   const int32_t *mem, size_t ng,
-				   const uint8_t *platform,
+				   const uint8_t *platform, int half,
 				   struct groups_result *r);
 
 /* Group discovery where no pair is significant: accounts in no group,

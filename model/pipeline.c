@@ -719,7 +719,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
 	if (!err)
-		err = groups_index_build(&gi, ev, &p->g, o->coord.max_actors);
+		err = groups_index_build(&gi, ev, &p->g, &o->coord);
 	events_release(ev);
 	if (err) {
 		groups_index_release(&gi);
@@ -739,7 +739,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	if (!err)
 		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
 					    p->cl.n_clusters, ds->acc.platform,
-					    &p->gr);
+					    -1, &p->gr);
 	/* the index is large (the kept events): only the evidence stays */
 	groups_index_release(&gi);
 	if (!err && o->progress)
