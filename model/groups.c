@@ -234,9 +234,12 @@ static double pool_d(const double *v)
 #define D_BITS 26
 #define D_MAX (((uint64_t)1 << D_BITS) - 1)
 
-int groups_object_half(int type, uint64_t key)
+int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
+		       uint64_t d)
 {
-	uint64_t z = key ^ ((uint64_t)(type + 1) * 0x9e3779b97f4a7c15u);
+	uint64_t z = (uint64_t)first * 0x9e3779b97f4a7c15u ^
+		     (uint64_t)last * 0xc2b2ae3d27d4eb4fu ^ m * 0x165667b19e3779f9u ^
+		     d * 0xd6e8feb86659fd93u ^ (uint64_t)(type + 1);
 
 	/* splitmix64's finaliser: every key bit moves the low bit */
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
@@ -403,7 +406,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				i = end;
 				continue;
 			}
-			half = (uint64_t)groups_object_half(t, e->obj[i]);
+			half = (uint64_t)groups_object_half(
+				t, te[0], te[end - i - 1], end - i, nd);
 			if (sort_u64(loc.v, loc.n))
 				goto out;
 			np = unique_u64(loc.v, loc.n);

@@ -53,10 +53,14 @@ struct groups_thist {
 	uint8_t half;
 };
 
-/* Which half of the objects (0 or 1) an object of this type and key is
- * in: a hash, so the halves are a fixed random split of the objects.
- * groups_discover finds candidates on half 0 and tests them on half 1. */
-int groups_object_half(int type, uint64_t key);
+/* Which half of the objects (0 or 1) an object is in: a hash of its type,
+ * first and last action times, actions m and distinct accounts d, so the
+ * halves are a fixed random split that depends on the object's own
+ * actions only (not on ids, which unrelated data in the same run would
+ * change). groups_discover finds candidates on half 0 and tests them on
+ * half 1. */
+int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
+		       uint64_t d);
 
 /* The synchrony null's smoothing: an object's time profile is read at
  * scale W = min(its window, GROUPS_SMOOTH * w) for a synchrony window w. */
