@@ -1176,6 +1176,158 @@ static int test_passes(const struct groups_member_test *t)
 	return t->log10p < 0;
 }
 
+/* A weighted pair of the candidate graph. */
+struct kw {
+	uint64_t key; /* a << 32 | b, a < b */
+	float w;
+};
+
+/* LSD radix sort of kw by key, 16 bits a pass, constant digits skipped. */
+static int sort_kw(struct kw *a, size_t n)
+{
+	struct kw *b, *src = a, *dst;
+	uint64_t or_all = 0, and_all = ~(uint64_t)0;
+	size_t *cnt;
+
+	if (n < 2)
+		return 0;
+	b = malloc(n * sizeof(*b));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (!b || !cnt) {
+		free(b);
+		free(cnt);
+		return -1;
+	}
+	dst = b;
+	for (size_t i = 0; i < n; i++) {
+		or_all |= a[i].key;
+		and_all &= a[i].key;
+	}
+	for (unsigned sh = 0; sh < 64; sh += 16) {
+		size_t sum = 0;
+		struct kw *t;
+
+		if ((((or_all ^ and_all) >> sh) & 0xffff) == 0)
+			continue;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i].key >> sh) & 0xffff]++;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i].key >> sh) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	free(b);
+	free(cnt);
+	return 0;
+}
+
+/* The candidate graph of discovery, on the objects of half 0 only (the
+ * tests use half 1): accounts in no cluster, tied by
+ *
+ * - sharing: every pair of accounts on an object of at most
+ *   GROUPS_RARE_ACTORS accounts, within its window, weighs
+ *   1 / log2(1 + d) (d its accounts): two co-shares of an object nobody
+ *   else shared weigh 1.26, of an object of 100 accounts 0.15 each, and
+ *   the pairs of a popular object are never enumerated;
+ * - synchrony: a pair within the synchrony window weighs
+ *   min(10, -log10 f_o) more, the surprisal of being that close under the
+ *   object's own smoothed profile (at most 8 m + 2048 such pairs an object
+ *   of m actions, the graph's budget, so the work stays linear).
+ *
+ * Pairs weighing at least 1 in all are kept. */
+static enum cib_err candidate_graph(const struct groups_index *ix,
+				    const int32_t *mem,
+				    struct cluster_wedge **out, size_t *n_out)
+{
+	struct {
+		struct kw *v;
+		size_t n, cap;
+	} kv = { 0 };
+	struct cluster_wedge *e = NULL;
+	size_t ne = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	for (size_t o = 0; o < ix->n_obj; o++) {
+		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
+		int t = ix->obj_type[o];
+		int64_t D = ix->obj_win[o], w = ix->tight[t];
+		int rare = ix->obj_d[o] <= GROUPS_RARE_ACTORS;
+		int64_t W = rare ? (D > w ? D : w) : w;
+		float wr = (float)(1.0 / log2(1.0 + ix->obj_d[o]));
+		double f = ix->obj_f[o];
+		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;
+		size_t np = 0;
+		uint64_t budget = 8 * (en - s) + 2048;
+
+		if (ix->obj_half[o] != 0)
+			continue;
+		for (uint64_t i = s; i < en && np < budget; i++) {
+			uint64_t a = ix->ev_acc[i];
+
+			if (mem[a] >= 0)
+				continue;
+			for (uint64_t j = i + 1; j < en && np < budget; j++) {
+				uint64_t b = ix->ev_acc[j];
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+				struct kw k;
+
+				if (dt > W)
+					break;
+				if (b == a || mem[b] >= 0)
+					continue;
+				k.w = 0;
+				if (rare && dt <= D)
+					k.w += wr;
+				if (dt <= w)
+					k.w += ws;
+				if (k.w <= 0)
+					continue;
+				k.key = a < b ? a << 32 | b : b << 32 | a;
+				VEC_PUSH(kv, k);
+				np++;
+			}
+		}
+	}
+	if (sort_kw(kv.v, kv.n))
+		goto out;
+	e = malloc((kv.n + 1) * sizeof(*e));
+	if (!e)
+		goto out;
+	for (size_t i = 0; i < kv.n;) {
+		size_t j = i;
+		double w = 0;
+
+		for (; j < kv.n && kv.v[j].key == kv.v[i].key; j++)
+			w += kv.v[j].w;
+		if (w >= 1) {
+			e[ne].a = (uint32_t)(kv.v[i].key >> 32);
+			e[ne].b = (uint32_t)kv.v[i].key;
+			e[ne++].w = w > 50 ? 50 : w;
+		}
+		i = j;
+	}
+	*out = e;
+	*n_out = ne;
+	e = NULL;
+	err = CIB_OK;
+out:
+	free(kv.v);
+	free(e);
+	return err;
+}
+
 enum cib_err groups_discover(const struct groups_index *ix,
 			     const struct coord_graph *g, uint64_t seed,
 			     size_t min_size, double fdr,
@@ -1195,30 +1347,14 @@ enum cib_err groups_discover(const struct groups_index *ix,
 
 	memset(&gr, 0, sizeof(gr));
 	*n_found = 0;
-	e = malloc((g->n_pairs + 1) * sizeof(*e));
 	cand = malloc((na + 1) * sizeof(*cand));
 	fam = calloc(ix->n_comp + 1, sizeof(*fam));
 	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
-	if (!e || !cand || !fam || !gfam)
+	if (!cand || !fam || !gfam)
 		goto out;
-	/* candidate ties: two co-actions or more between accounts in no
-	 * cluster, weighted by the pair's surprisal under the pair null */
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-		double Kb[COORD__COUNT], lam, w;
-
-		if (p->x < 2 || cl->membership[p->a] >= 0 ||
-		    cl->membership[p->b] >= 0)
-			continue;
-		for (int t = 0; t < COORD__COUNT; t++)
-			Kb[t] = g->k[t] ? g->k[t][p->b] : 0;
-		lam = coord_lambda_with(g, p->a, Kb,
-					g->s_amp ? g->s_amp[p->b] : 0);
-		w = lam > 0 ? -coord_log10_poisson_tail(p->x, lam) : 50;
-		e[ne].a = p->a;
-		e[ne].b = p->b;
-		e[ne++].w = w > 50 ? 50 : w < 0.1 ? 0.1 : w;
-	}
+	err = candidate_graph(ix, cl->membership, &e, &ne);
+	if (err)
+		goto out;
 	err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL, errmsg,
 			     errlen);
 	if (getenv("CIB_DEBUG"))
@@ -1294,8 +1430,11 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				removed++;
 			}
 		}
-		if (getenv("CIB_DEBUG"))
+		if (getenv("CIB_DEBUG")) {
 			fprintf(stderr, "prune round %d: %zu tests, removed %zu\n", round, nmt, removed);
+			for (size_t i = 0; i < nmt && i < 30; i++)
+				fprintf(stderr, " m acc %u g %d obj %u/%g sync %u/%g lp %g\n", mt[i].acc, mt[i].group, mt[i].objects, mt[i].objects_expected, mt[i].sync, mt[i].sync_expected, mt[i].log10p);
+		}
 		if (!removed)
 			break;
 	}

@@ -254,14 +254,16 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				   const uint8_t *platform, int half,
 				   struct groups_result *r);
 
-/* Group discovery where no pair is significant: accounts in no group,
- * joined by candidate pairs with at least two pooled co-actions, weighted
- * by the pair's surprisal; Leiden on each component (its own resolution);
- * each community's members tested leave-one-out against the rest (BH at
- * fdr over the component's candidate members, at least two distinct
- * objects, at least GROUPS_MIN_RATIO times chance), pruned until stable;
- * the survivors' group test (objects vs objects_expected) passes BH at
- * fdr over the component's candidate groups. Passing groups of at least
+/* Group discovery where no pair is significant. Candidates: Leiden on
+ * each component (its own resolution) of a rarity- and synchrony-weighted
+ * graph of the accounts in no cluster, built from the objects of half 0
+ * (groups_object_half; see candidate_graph in groups.c for the weights).
+ * Validation, on the objects of half 1 only, so that it is independent of
+ * how the candidates were chosen: each member tested leave-one-out
+ * against the rest (groups_member_tests, BH at fdr over the component's
+ * candidate members), pruned until stable; the survivors' group test
+ * (groups_evidence.log10p) passes BH at fdr over the component's
+ * candidate groups. Passing groups of at least
  * min_size become new clusters of cl (ids after the existing ones, not
  * renumbered; sizes updated); *n_found counts them. On CIB_ELIB errmsg
  * holds igraph's message. */
@@ -270,6 +272,11 @@ enum cib_err groups_discover(const struct groups_index *ix,
 			     size_t min_size, double fdr,
 			     struct cluster_result *cl, size_t *n_found,
 			     char *errmsg, size_t errlen);
+
+/* Discovery's candidate graph enumerates the sharing pairs of objects of
+ * at most this many accounts only (a popular object ties only the pairs
+ * it saw act in sync). */
+#define GROUPS_RARE_ACTORS 16
 
 /* Effect-size floor of the member and group tests: the Poisson null is
  * overdispersed, and with many co-actions a misfit of 1.2 times chance is
