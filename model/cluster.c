@@ -445,11 +445,6 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			e[ns++] = e[i];
 	qsort(e, ns, sizeof(*e), cmp_test_p);
 	bh_by_comp(e, ns, fam, fdr, pass);
-	if (getenv("CIB_DEBUG")) {
-		fprintf(stderr, "attach: %zu tests, %zu after guards\n", ne, ns);
-		for (size_t i = 0; i < ns && i < 40; i++)
-			fprintf(stderr, "  acc %u c %d comp %u x %u lam %g obj %u/%g lpA %g sync %u/%g lpB %g lp %g fam %g pass %d\n", e[i].acc, e[i].group, e[i].comp, e[i].x, e[i].lambda, e[i].objects, e[i].objects_expected, e[i].log10p_share, e[i].sync, e[i].sync_expected, e[i].log10p_sync, e[i].log10p, fam[e[i].comp], pass[i]);
-	}
 	for (size_t a = 0; a < r->n_accounts; a++)
 		best[a] = CLUSTER_NONE;
 	/* sorted by p within the component: an account's first passing test

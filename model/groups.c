@@ -1357,8 +1357,6 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		goto out;
 	err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL, errmsg,
 			     errlen);
-	if (getenv("CIB_DEBUG"))
-		fprintf(stderr, "discover: %zu pairs, %zu candidate edges, %zu candidates, %zu objects indexed, %zu comps\n", g->n_pairs, ne, nc, ix->n_obj, ix->n_comp);
 	if (err || nc == 0)
 		goto out;
 	err = CIB_ENOMEM;
@@ -1430,11 +1428,6 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				removed++;
 			}
 		}
-		if (getenv("CIB_DEBUG")) {
-			fprintf(stderr, "prune round %d: %zu tests, removed %zu\n", round, nmt, removed);
-			for (size_t i = 0; i < nmt && i < 30; i++)
-				fprintf(stderr, " m acc %u g %d obj %u/%g sync %u/%g lp %g\n", mt[i].acc, mt[i].group, mt[i].objects, mt[i].objects_expected, mt[i].sync, mt[i].sync_expected, mt[i].log10p);
-		}
 		if (!removed)
 			break;
 	}
@@ -1476,8 +1469,6 @@ enum cib_err groups_discover(const struct groups_index *ix,
 			t.group = (int32_t)c;
 			t.log10p = ge->log10p;
 			t.comp = gcomp[c];
-			if (getenv("CIB_DEBUG"))
-				fprintf(stderr, "group %zu size %u objects %u exp %g lp %g coact %llu exp %g strength %g\n", c, gsize[c], ge->objects, ge->objects_expected, ge->log10p, (unsigned long long)ge->coactions, ge->coactions_expected, ge->mean_strength);
 			if (!test_passes(&t))
 				continue;
 			gt[ng++] = t;
