@@ -308,6 +308,13 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
 static double clip(double v, double lo, double hi)
 {
 	if (!isfinite(v))
@@ -361,23 +368,72 @@ double pipeline_binom_upper(uint64_t k, double r, uint64_t n)
 	return gsl_cdf_binomial_Q((unsigned)(k - 1), r, (unsigned)n);
 }
 
-void pipeline_batch_test(const int64_t *bdays, size_t k, size_t n_dated,
-			 double r0, struct batch_test *out)
+#define BATCH_DP_MAX 4096
+
+void pipeline_batch_test(const int64_t *mdays, size_t n,
+			 const uint64_t *top, size_t ntop, uint64_t nall,
+			 struct batch_test *out)
 {
+	size_t x = 0;
+	double mu = 0, cum = 0;
+
 	memset(out, 0, sizeof(*out));
+	out->p = 1;
 	out->year_lo = INT32_MAX;
 	out->year_hi = INT32_MIN;
-	out->members = (uint32_t)k;
-	out->p = pipeline_binom_upper(k, r0, n_dated);
-	for (size_t i = 0; i < k; i++) {
-		int y = (int)civil_year_of_day(bdays[i]);
+	if (n == 0 || nall == 0)
+		return;
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
 
-		out->days += i == 0 || bdays[i] != bdays[i - 1];
-		if (y < out->year_lo)
-			out->year_lo = y;
-		if (y > out->year_hi)
-			out->year_hi = y;
+		while (e < n && mdays[e] == mdays[i])
+			e++;
+		x += e - i - 1;
+		if (e - i >= 3) {
+			int y = (int)civil_year_of_day(mdays[i]);
+
+			out->members += (uint32_t)(e - i);
+			out->days++;
+			if (y < out->year_lo)
+				out->year_lo = y;
+			if (y > out->year_hi)
+				out->year_hi = y;
+		}
+		i = e;
 	}
+	out->repeats = (uint32_t)x;
+	if (x == 0)
+		return;
+	if (n <= BATCH_DP_MAX) {
+		/* P(S >= x), S = sum of Bernoulli(pi_i), i = 2..n; dp[k] =
+		 * P(S = k) over the first terms, truncated at x (mass at or
+		 * above x collected in dp[x]) */
+		double *dp = calloc(x + 1, sizeof(*dp));
+
+		if (!dp)
+			return;
+		dp[0] = 1;
+		for (size_t i = 1; i < n; i++) {
+			double pi;
+
+			cum += i - 1 < ntop ? (double)top[i - 1] : 0;
+			pi = fmin(1, cum / (double)nall);
+			dp[x] += dp[x - 1] * pi;
+			for (size_t k = x - 1; k > 0; k--)
+				dp[k] = dp[k] * (1 - pi) + dp[k - 1] * pi;
+			dp[0] *= 1 - pi;
+		}
+		out->p = fmin(1, dp[x]);
+		free(dp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		cum += i - 1 < ntop ? (double)top[i - 1] : 0;
+		mu += fmin(1, cum / (double)nall);
+	}
+	/* Chernoff: P(S >= x) <= exp(-mu) (e mu / x)^x for x > mu */
+	if ((double)x > mu)
+		out->p = fmin(1, exp(-mu + (double)x * (1 + log(mu / (double)x))));
 }
 
 static int loc_mismatch(const struct feature_set *fs, uint32_t a, int *known)
@@ -440,7 +496,8 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	size_t *cursor = NULL, *start = NULL;
 	uint32_t *order = NULL;
 	int64_t *bdays = NULL;
-	size_t nall = 0, nbatched_all = 0, nswitch_all = 0, nloc_known = 0;
+	size_t nall = 0, ntop = 0, nswitch_all = 0, nloc_known = 0;
+	uint64_t *top = NULL;
 	size_t nloc_mis = 0;
 	uint64_t eng_total = 0;
 	enum cib_err err = CIB_ENOMEM;
@@ -455,8 +512,9 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	days = malloc((na + 1) * sizeof(*days));
 	offs = malloc((na + 1) * sizeof(*offs));
 	bdays = malloc((na + 1) * sizeof(*bdays));
+	top = malloc((na + 1) * sizeof(*top));
 	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
-	    !order || !days || !offs || !bdays)
+	    !order || !days || !offs || !bdays || !top)
 		goto out;
 	/* the data's background for the collective tests: creation days of
 	 * every account, the rate of persona switches and of location
@@ -464,15 +522,24 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	for (size_t a = 0; a < na; a++) {
 		int known;
 
-		if (ds->acc.created[a] != TIME_NONE) {
-			nall++;
-			nbatched_all += features_creation_p(fs, (uint32_t)a) < 1e-3;
-		}
+		if (ds->acc.created[a] != TIME_NONE)
+			bdays[nall++] = civil_day_of(ds->acc.created[a]);
 		nswitch_all += (size_t)(features_switch_significant(
 						fs, (uint32_t)a) != 0);
 		nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
 		nloc_known += (size_t)known;
 	}
+	/* the data's creation-day counts, largest first */
+	qsort(bdays, nall, sizeof(*bdays), cmp_i64);
+	for (size_t i = 0; i < nall;) {
+		size_t e = i;
+
+		while (e < nall && bdays[e] == bdays[i])
+			e++;
+		top[ntop++] = e - i;
+		i = e;
+	}
+	qsort(top, ntop, sizeof(*top), cmp_u64_desc);
 
 	for (size_t c = 0; c < nc; c++) {
 		timing_profile_init(&p->ce[c].profile);
@@ -520,7 +587,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	}
 	for (size_t c = 0; c < nc; c++) {
 		struct cluster_evidence *ce = &p->ce[c];
-		size_t n = start[c + 1] - start[c], nd = 0, nbatch = 0, nb = 0;
+		size_t n = start[c + 1] - start[c], nd = 0, nbatch = 0;
 		size_t nswitch = 0, noff = 0, nspread = 0;
 		double eng = 0;
 		int32_t mode = 0;
@@ -538,11 +605,8 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 			copied[c] += nt * features_share_copied(fs, a);
 			int known;
 
-			if (ds->acc.created[a] != TIME_NONE) {
+			if (ds->acc.created[a] != TIME_NONE)
 				days[nd++] = civil_day_of(ds->acc.created[a]);
-				if (features_creation_p(fs, a) < 1e-3)
-					bdays[nb++] = days[nd - 1];
-			}
 			if (features_switch_significant(fs, a))
 				nswitch++;
 			ce->n_loc_mismatch += (uint32_t)loc_mismatch(fs, a, &known);
@@ -572,12 +636,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 			int ref = p->fs.tctx.std_offset_min;
 			const struct timing_fit *t = &ce->timing;
 
-			qsort(bdays, nb, sizeof(*bdays), cmp_i64);
-			pipeline_batch_test(bdays, nb, nd,
-					    nall ? (double)nbatched_all /
-							   (double)nall
-						 : 0,
-					    &bt);
+			pipeline_batch_test(days, nd, top, ntop, nall, &bt);
 			ce->n_dated = (uint32_t)nd;
 			ce->p_batch = bt.p;
 			ce->batch_members = bt.members;
@@ -660,6 +719,7 @@ out:
 	free(days);
 	free(offs);
 	free(bdays);
+	free(top);
 	if (!err)
 		inauth_decide(p);
 	return err;

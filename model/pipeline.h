@@ -172,19 +172,27 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 /* P(X >= k) for X ~ Binomial(n, r) (GSL); 1 when k == 0. */
 double pipeline_binom_upper(uint64_t k, double r, uint64_t n);
 
-/* Creation-batch test (docs/model.md, section 6): of a cluster's n_dated
- * members with a known creation day, k were created in a batch (their own
- * creation_p < 0.001, docs/features-profile.md); r0 is that share among
- * all dated accounts of the data. p = P(Binomial(n_dated, r0) >= k).
- * bdays[0..k) are the batched members' days, sorted: days and years
- * describe them. */
+/* Creation-batch test (docs/model.md, section 6). A cluster's n members
+ * with a known creation day; X = n - (distinct days among them), the
+ * members created on a day an earlier member was. Null: members' days are
+ * independent draws from the data's creation-day distribution f. Given
+ * the first i-1 draws, member i repeats a day with probability at most
+ * pi_i = min(1, sum of the i-1 largest f), so X is stochastically below a
+ * sum of independent Bernoulli(pi_i) and p = P(that sum >= X) is a valid
+ * (conservative) p-value: exact Poisson-binomial by dynamic programming up
+ * to 4096 members, the Chernoff bound beyond. top[0..ntop) are the data's
+ * day counts in decreasing order, nall their sum. mdays[0..n) are the
+ * members' days, sorted; members and days describe the batches: members on
+ * days holding >= 3 of them, and those days. */
 struct batch_test {
 	double p;
-	uint32_t members, days; /* batched members; their distinct days */
+	uint32_t repeats;       /* X */
+	uint32_t members, days; /* members on days with >= 3; the days */
 	int year_lo, year_hi;   /* years of those days */
 };
-void pipeline_batch_test(const int64_t *bdays, size_t k, size_t n_dated,
-			 double r0, struct batch_test *out);
+void pipeline_batch_test(const int64_t *mdays, size_t n,
+			 const uint64_t *top, size_t ntop, uint64_t nall,
+			 struct batch_test *out);
 
 /* "coordinated and inauthentic" or "coordinated; no evidence of
  * inauthenticity" (docs/model.md, section 8). */
