@@ -703,6 +703,8 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		int32_t c = mem[e->a];
 
 		if (c >= 0 && mem[e->b] == c) {
+			p->es[e->a].strength_in += -e->log10p;
+			p->es[e->b].strength_in += -e->log10p;
 			p->ce[c].n_edges++;
 			if (e->log10p < p->ce[c].best_log10p)
 				p->ce[c].best_log10p = e->log10p;
@@ -788,6 +790,13 @@ static void fill_features(struct pipeline *p)
 			x[SF_CL_LOCATION] = neglog(ce->p_location, 30);
 			x[SF_CL_ECHO] = neglog(ce->p_echo, 30);
 			x[SF_CL_PLATFORMS] = popcount32(ce->platforms) - 1;
+			/* how strongly the account is tied to a group that has
+			 * collective inauthenticity evidence: an organic
+			 * account attached to such a group on a few co-actions
+			 * is tied weakly */
+			x[SF_CL_TIE] = ce->inauthentic
+					       ? log1p(p->es[a].strength_in)
+					       : 0;
 		}
 		for (int k = 0; k < SF__COUNT; k++)
 			if (!isfinite(x[k]) || x[k] < 0)

@@ -41,7 +41,8 @@
 	M(CL_SWITCH, "cluster_persona_switch", 1)                            \
 	M(CL_LOCATION, "cluster_location_mismatch", 1)                       \
 	M(CL_ECHO, "cluster_echo_chamber", 1)                                \
-	M(CL_PLATFORMS, "cluster_platforms", 1)
+	M(CL_PLATFORMS, "cluster_platforms", 1)                              \
+	M(CL_TIE, "inauthentic_cluster_tie", 1)
 
 enum score_feature {
 #define SF_ENUM(e, name, sign) SF_##e,
@@ -123,6 +124,8 @@ struct edge_summary {
 	uint32_t shared[COORD__COUNT];   /* co-actions summed over partners */
 	uint32_t n_partners;
 	double strength;                 /* sum of -log10 p */
+	double strength_in;              /* the same over edges inside its
+					    own cluster */
 	double best_log10p;
 };
 
