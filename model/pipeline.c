@@ -530,8 +530,11 @@ static void inauth_decide(struct pipeline *p)
 	for (size_t i = 0; i < nc; i++)
 		if (ps[i] <= INAUTH_FDR * (double)(i + 1) / (double)nc)
 			k = i + 1;
+	/* the BH critical value alpha k / m: the clusters at or under it are
+	 * exactly those BH rejects, and it is the level each test is held
+	 * to when shown as a reason */
 	if (k)
-		cut = ps[k - 1];
+		cut = INAUTH_FDR * (double)k / (double)nc;
 	for (size_t c = 0; c < nc; c++) {
 		p->ce[c].inauthentic = k && p->ce[c].p_inauth <= cut;
 		p->ce[c].inauth_cut = k ? cut : 0;

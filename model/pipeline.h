@@ -105,7 +105,8 @@ struct cluster_evidence {
 	double p_echo;     /* engagement from members against their share */
 	double p_inauth;   /* min(1, INAUTH_TESTS x min of the first four) */
 	int inauthentic;   /* p_inauth passed BH over clusters */
-	double inauth_cut; /* the BH cutoff on p_inauth (0 when none passed) */
+	double inauth_cut; /* the BH critical value INAUTH_FDR k / m (0 when
+			      no cluster passed) */
 	uint32_t n_dated, batch_members, batch_days;
 	int batch_year_lo, batch_year_hi;
 	uint32_t n_switch, n_loc_known, n_loc_mismatch;
