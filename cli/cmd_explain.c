@@ -126,7 +126,7 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 		       ce->n_dated, ce->batch_days, ce->p_switch, ce->n_switch,
 		       ce->p_location, ce->n_loc_mismatch, ce->n_loc_known,
 		       ce->p_echo);
-		printf("  inauthenticity        p=%.3g (Bonferroni over 4), "
+		printf("  inauthenticity        p=%.3g (Bonferroni over 3), "
 		       "BH critical value %.3g: %s\n",
 		       ce->p_inauth, ce->inauth_cut,
 		       pipeline_cluster_verdict(ce));

@@ -736,9 +736,8 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 				ce->engagement_received);
 			ce->p_inauth = fmin(
 				1, INAUTH_TESTS *
-					   fmin(fmin(ce->p_office, ce->p_batch),
-						fmin(ce->p_switch,
-						     ce->p_location)));
+					   fmin(ce->p_office,
+						fmin(ce->p_batch, ce->p_switch)));
 		}
 		ce->engagement_log = n ? eng / (double)n : 0;
 		if (ce->engagement_received)
@@ -1260,13 +1259,12 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 		     ce->n_switch, pb);
 		k++;
 	}
-	if (test_rejects(ce, ce->p_location)) {
+	if (ce->p_location <= 1e-3) {
 		fmt_pv(ce->p_location, pb, sizeof(pb));
 		radd(r,
 		     "%u of the %u whose claimed location can be checked "
 		     "post on another time zone's day (%s)",
 		     ce->n_loc_mismatch, ce->n_loc_known, pb);
-		k++;
 	}
 	if (ce->p_echo <= 1e-3 && ce->engagement_received) {
 		fmt_pv(ce->p_echo, pb, sizeof(pb));

@@ -61,8 +61,9 @@ int pipeline_row_has_evidence(const double *x);
 /* Level of the Benjamini-Hochberg rule over clusters for collective
  * inauthenticity evidence (docs/model.md, section 6). */
 #define INAUTH_FDR 0.01
-/* Number of primary inauthenticity tests per cluster (Bonferroni). */
-#define INAUTH_TESTS 4
+/* Number of primary inauthenticity tests per cluster (Bonferroni): office
+ * rhythm, creation batches, persona switches. */
+#define INAUTH_TESTS 3
 
 struct pipeline_opts {
 	const char *tz;          /* reference zone (default Asia/Shanghai) */
@@ -103,7 +104,7 @@ struct cluster_evidence {
 	double p_switch;   /* persona switches against the data's rate */
 	double p_location; /* claimed-location mismatch against the data's */
 	double p_echo;     /* engagement from members against their share */
-	double p_inauth;   /* min(1, INAUTH_TESTS x min of the first four) */
+	double p_inauth;   /* min(1, INAUTH_TESTS x min of the first three) */
 	int inauthentic;   /* p_inauth passed BH over clusters */
 	double inauth_cut; /* the BH critical value INAUTH_FDR k / m (0 when
 			      no cluster passed) */
