@@ -499,6 +499,29 @@ void pipeline_batch_test(const int64_t *mdays, size_t n,
 		out->p = fmin(1, exp(-mu + (double)x * (1 + log(mu / (double)x))));
 }
 
+double pipeline_office_p(const struct timing_fit *t, int32_t ref)
+{
+	double sp = fmin(t->shift_p, 1), lp = fmin(t->lunch_dip_p, 1);
+	double pp = fmin(t->supper_dip_p, 1), a, b;
+
+	if (!t->n || abs(t->shift_offset_min - ref) > 60)
+		return 1;
+	if (!isfinite(sp))
+		sp = 1;
+	if (!isfinite(lp))
+		lp = 1;
+	if (!isfinite(pp))
+		pp = 1;
+	a = fmax(sp, lp);
+	b = t->shift_llr > 0 ? fmax(lp, pp) : 1;
+	return fmin(1, 2 * fmin(a, b));
+}
+
+static double office_p(const struct timing_fit *t, int have_tctx, int32_t ref)
+{
+	return have_tctx ? pipeline_office_p(t, ref) : 1;
+}
+
 static int loc_mismatch(const struct feature_set *fs, uint32_t a, int *known)
 {
 	const struct timing_fit *tf = &fs->timing[a];
@@ -719,12 +742,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 							     (double)nloc_known,
 						     ce->n_loc_known)
 					   : 1;
-			ce->p_office =
-				t->n && p->fs.have_tctx &&
-						abs(t->shift_offset_min - ref) <= 60
-					? fmax(fmin(t->shift_p, 1),
-					       fmin(t->lunch_dip_p, 1))
-					: 1;
+			ce->p_office = office_p(t, p->fs.have_tctx, ref);
 			if (!isfinite(ce->p_office))
 				ce->p_office = 1;
 			ce->echo_null_share =
@@ -846,7 +864,8 @@ static void fill_features(struct pipeline *p)
 			x[SF_CL_SIZE] = log1p(ce->size);
 			x[SF_CL_REUSE] = ce->reuse_share;
 			x[SF_CL_OFFICE] = neglog(ce->p_office, 30);
-			x[SF_CL_SUPPER] = ce->p_office < 1
+			x[SF_CL_SUPPER] = ce->p_office < 1 &&
+							  ce->timing.shift_llr > 0
 						  ? neglog(ce->timing.supper_dip_p, 30)
 						  : 0;
 			x[SF_CL_OFFDAYS] = isfinite(wk) ? clip(1 - wk, 0, 1) : 0;

@@ -98,8 +98,8 @@ struct cluster_evidence {
 	double engagement_log;   /* mean log10(1 + engagement per post) */
 	/* collective inauthenticity tests (docs/model.md, section 6); each a
 	 * p-value, 1 when there is nothing to test */
-	double p_office;   /* pooled office rhythm at the reference zone:
-			      max(shift_p, lunch_dip_p), 1 at another offset */
+	double p_office;   /* pooled office rhythm at the reference zone
+			      (pipeline_office_p) */
 	double p_batch;    /* creation days: scan over days, Bonferroni */
 	double p_switch;   /* persona switches against the data's rate */
 	double p_location; /* claimed-location mismatch against the data's */
@@ -198,6 +198,13 @@ struct batch_test {
 void pipeline_batch_test(const int64_t *mdays, size_t n,
 			 const uint64_t *top, size_t ntop, uint64_t nall,
 			 struct batch_test *out);
+
+/* The office-rhythm test of a pooled timing fit at the reference zone
+ * (standard offset ref, minutes; docs/model.md, section 6): 1 unless the
+ * fitted shift lies within an hour of ref; else the Bonferroni pair
+ * 2 min(max(shift_p, lunch_dip_p), max(lunch_dip_p, supper_dip_p)), the
+ * second route only when the shift model is preferred (shift_llr > 0). */
+double pipeline_office_p(const struct timing_fit *t, int32_t ref);
 
 /* "coordinated and inauthentic" or "coordinated; no evidence of
  * inauthenticity" (docs/model.md, section 8). */
