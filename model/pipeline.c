@@ -244,16 +244,13 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
-		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0;
+		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0, n_ev;
 		uint64_t hs, u0 = fs->reuse.url_off[j],
 			     u1 = fs->reuse.url_off[j + 1];
 
 		if (ds->post.kind[j] == POST_REPOST)
 			continue;
 		grp = features_text_group(fs, (uint32_t)j);
-		if (grp != UINT32_MAX)
-			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
-						    mins, (uint32_t)j, 0);
 		/* distinct domains: the first link of each (quadratic only in
 		 * one post's links, which the reader caps) */
 		for (uint64_t k = u0; k < u1; k++) {
@@ -265,6 +262,15 @@ static enum cib_err events_from_features(const struct pipeline *p,
 				dup |= fs->reuse.url_domain[q] == dom;
 			n_dom += dom != STR_NONE && !dup;
 		}
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++)
+			n_tag += ds->ent.type[k] == ENT_HASHTAG;
+		/* every event of this post: several make each one "multi" */
+		n_ev = (grp != UINT32_MAX) + n_url + n_dom + n_tag +
+		       (n_tag > 1);
+		if (grp != UINT32_MAX)
+			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
+						    mins, (uint32_t)j, n_ev > 1);
 		for (uint64_t k = u0; !err && k < u1; k++) {
 			uint32_t url = fs->reuse.url_str[k];
 			uint32_t dom = fs->reuse.url_domain[k];
@@ -273,17 +279,14 @@ static enum cib_err events_from_features(const struct pipeline *p,
 			if (url != STR_NONE)
 				err = coord_events_add_post(
 					&ev[COORD_LINK], obj_key(pl, url), t, a,
-					mins, (uint32_t)j, n_url > 1);
+					mins, (uint32_t)j, n_ev > 1);
 			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
 				dup |= fs->reuse.url_domain[q] == dom;
 			if (!err && dom != STR_NONE && !dup)
 				err = coord_events_add_post(
 					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
-					a, mins, (uint32_t)j, n_dom > 1);
+					a, mins, (uint32_t)j, n_ev > 1);
 		}
-		for (uint64_t k = ds->post.ent_off[j];
-		     k < ds->post.ent_off[j + 1]; k++)
-			n_tag += ds->ent.type[k] == ENT_HASHTAG;
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
 			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
@@ -294,7 +297,7 @@ static enum cib_err events_from_features(const struct pipeline *p,
 				err = coord_events_add_post(
 					&ev[COORD_HASHTAGS],
 					hashtag_single(ds, k), t, a, mins,
-					(uint32_t)j, n_tag > 1);
+					(uint32_t)j, n_ev > 1);
 	}
 	return err;
 }
