@@ -48,6 +48,15 @@ enum platform platform_from_name(const char *name)
 	return PLATFORM_UNKNOWN;
 }
 
+const char *entity_type_name(enum entity_type t)
+{
+	static const char *const names[ENT__COUNT] = { "url", "hashtag",
+						       "mention", "domain",
+						       "image" };
+
+	return (unsigned)t < ENT__COUNT ? names[t] : "";
+}
+
 const char *post_kind_name(enum post_kind k)
 {
 	if ((unsigned)k >= POST_KIND__COUNT)
@@ -554,6 +563,13 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
+	return dataset_add_post_at(ds, rec, added, NULL);
+}
+
+enum cib_err dataset_add_post_at(struct dataset *ds,
+				 const struct post_rec *rec, int *added,
+				 uint32_t *at)
+{
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
 	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
@@ -562,6 +578,8 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 
 	if (added)
 		*added = 0;
+	if (at)
+		*at = UINT32_MAX;
 	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
 	    rec->time == TIME_NONE)
 		return CIB_EPARSE;
@@ -577,13 +595,17 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	if ((err = pf_intern(ds, &f[PF_ID], &id)) ||
 	    (err = pf_intern(ds, &f[PF_ACC], &acc_id)))
 		return err;
+	/* a duplicate changes nothing, not even its author's account */
+	row = post_lookup(ds, rec->platform, id);
+	if (row != UINT32_MAX) {
+		ds->n_duplicate_posts++;
+		if (at)
+			*at = row;
+		return CIB_OK;
+	}
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
 		return err;
-	if (post_lookup(ds, rec->platform, id) != UINT32_MAX) {
-		ds->n_duplicate_posts++;
-		return CIB_OK;
-	}
 	if (id >= ds->post_row_cap) {
 		/* cover every string interned so far */
 		size_t ncap = ds->strings.cap;
@@ -654,5 +676,97 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.n++;
 	if (added)
 		*added = 1;
+	if (at)
+		*at = row;
+	return CIB_OK;
+}
+
+/* Entities merged into stored posts: a counting pass gives each post its
+ * new span, then every post's old entities and its new ones (minus the
+ * ones it already has) are laid out again into fresh arrays. The duplicate
+ * check scans the post's span, so its cost is the square of one post's
+ * entity count: readers cap that count. */
+enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
+				    const uint32_t *post, const uint32_t *str,
+				    const uint8_t *type, size_t *added)
+{
+	size_t np = ds->post.n, total, out = 0;
+	uint64_t *cnt, *noff;
+	size_t *order;
+	uint32_t *ns;
+	uint8_t *nt;
+
+	if (added)
+		*added = 0;
+	if (n == 0 || np == 0)
+		return CIB_OK;
+	for (size_t k = 0; k < n; k++)
+		if (post[k] >= np)
+			return CIB_ERANGE;
+	cnt = calloc(np + 1, sizeof(*cnt));
+	order = malloc(n * sizeof(*order));
+	if (!cnt || !order) {
+		free(cnt);
+		free(order);
+		return CIB_ENOMEM;
+	}
+	/* the new entities by post, keeping their order (counting sort) */
+	for (size_t k = 0; k < n; k++)
+		cnt[post[k] + 1]++;
+	for (size_t j = 0; j < np; j++)
+		cnt[j + 1] += cnt[j];
+	for (size_t k = 0; k < n; k++)
+		order[cnt[post[k]]++] = k;
+	/* cnt[j] is now the end of post j's new entities in order[] */
+	total = ds->ent.n + n;
+	ns = bigmem_malloc((total ? total : 1) * sizeof(*ns));
+	nt = bigmem_malloc((total ? total : 1) * sizeof(*nt));
+	/* as many offsets as the posts column has room for, like
+	 * grow_posts keeps them */
+	noff = bigmem_malloc((ds->post.cap + 1) * sizeof(*noff));
+	if (!ns || !nt || !noff) {
+		free(ns);
+		free(nt);
+		free(noff);
+		free(cnt);
+		free(order);
+		return CIB_ENOMEM;
+	}
+	for (size_t j = 0, o = 0; j < np; j++) {
+		uint64_t b = ds->post.ent_off[j], e = ds->post.ent_off[j + 1];
+		size_t start = out;
+
+		noff[j] = out;
+		memcpy(ns + out, ds->ent.str + b, (e - b) * sizeof(*ns));
+		memcpy(nt + out, ds->ent.type + b, (e - b) * sizeof(*nt));
+		out += e - b;
+		for (; o < cnt[j]; o++) {
+			size_t k = order[o];
+			int dup = 0;
+
+			if (str[k] == STR_NONE)
+				continue;
+			for (size_t i = start; i < out && !dup; i++)
+				dup = ns[i] == str[k] && nt[i] == type[k];
+			if (dup)
+				continue;
+			ns[out] = str[k];
+			nt[out] = type[k];
+			out++;
+		}
+	}
+	noff[np] = out;
+	if (added)
+		*added = out - ds->ent.n;
+	free(ds->ent.str);
+	free(ds->ent.type);
+	free(ds->post.ent_off);
+	ds->ent.str = ns;
+	ds->ent.type = nt;
+	ds->ent.n = out;
+	ds->ent.cap = total ? total : 1;
+	ds->post.ent_off = noff;
+	free(cnt);
+	free(order);
 	return CIB_OK;
 }

@@ -225,6 +225,67 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 	return err;
 }
 
+/* Entities the URL stage does not see, from share tables
+ * (collectors/table.c): ENT_DOMAIN gives a co_domain event on that domain
+ * string (the same object as a URL's domain of the same name, and skipped
+ * when one of the post's URLs has it already); ENT_IMAGE a co_link event on
+ * the image, an object shared like a link but in its own key space (an
+ * anonymised image id must not meet a URL id of the same digits); an
+ * ENT_URL holding no '.', '/', ':' or blank is an opaque URL id
+ * (anonymised export): a co_link event on the exact string, since it can
+ * never equal a canonical URL. */
+#define OBJ_IMAGE ((uint64_t)1 << 48)
+
+static int opaque_url(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == '/' || s[i] == ':' || s[i] == ' ')
+			return 0;
+	return n > 0;
+}
+
+static enum cib_err entity_events(const struct pipeline *p, size_t j,
+				  enum platform pl, int64_t t, uint32_t a,
+				  int mins, struct coord_events *ev)
+{
+	const struct dataset *ds = p->ds;
+	const struct reuse_result *ru = &p->fs.reuse;
+	enum cib_err err = CIB_OK;
+
+	for (uint64_t k = ds->post.ent_off[j];
+	     !err && k < ds->post.ent_off[j + 1]; k++) {
+		uint32_t sid = ds->ent.str[k];
+		int seen = 0;
+
+		switch (ds->ent.type[k]) {
+		case ENT_DOMAIN:
+			for (uint64_t u = ru->url_off[j];
+			     !seen && u < ru->url_off[j + 1]; u++)
+				seen = ru->url_domain[u] == sid;
+			if (!seen)
+				err = coord_events_add(&ev[COORD_DOMAIN],
+						       obj_key(pl, sid), t, a,
+						       mins);
+			break;
+		case ENT_IMAGE:
+			err = coord_events_add(&ev[COORD_LINK],
+					       OBJ_IMAGE | obj_key(pl, sid), t,
+					       a, mins);
+			break;
+		case ENT_URL:
+			if (opaque_url(ds_str(ds, sid),
+				       strpool_len(&ds->strings, sid)))
+				err = coord_events_add(&ev[COORD_LINK],
+						       obj_key(pl, sid), t, a,
+						       mins);
+			break;
+		default:
+			break;
+		}
+	}
+	return err;
+}
+
 /* Events of the types that need the features (near-duplicate texts, the
  * canonical URLs and domains) or the strings (hashtags and their
  * sequences). A repost's text, links and tags are its source's, so reposts
@@ -287,6 +348,8 @@ static enum cib_err events_from_features(const struct pipeline *p,
 					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
 					a, mins, (uint32_t)j, n_ev > 1);
 		}
+		if (!err)
+			err = entity_events(p, j, pl, t, a, mins, ev);
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
 			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
