@@ -720,8 +720,15 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
 	events_release(ev);
 	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg),
-			 "coordination graph: %s", cib_strerror(err));
+		if (err == CIB_ETOOBIG && o->coord.max_memory)
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: the pairs to test need "
+				 "more than --max-memory (%.0f MB); raise it, "
+				 "or lower --max-actors",
+				 (double)o->coord.max_memory / 1048576.0);
+		else
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
 	stage_done(p, "graph", &t0, o->progress);
