@@ -1,13 +1,16 @@
-/* coord.c - co-action counting by sort-and-scan, and the Poisson null.
+/* coord.c - co-action counting by sort-and-scan, and the null conditioned
+ * on each account-object component (docs/model.md 1-4).
  *
  * Invariants: after coord_build, every list in ev[] of a used type is
  * sorted by (obj, time, acc); edges[] holds only pairs that passed
- * Benjamini-Hochberg, sorted by (a, b) with a < b. Work per object is
- * bounded by its events inside the window, and objects with more than
- * max_actors accounts are never enumerated (see coord.h for why that loses
- * no evidence). The build runs on two threads, and nothing it returns
- * depends on how their jobs interleaved (see "the build" below): the same
- * events give the same graph, bit for bit.
+ * Benjamini-Hochberg within their component, sorted by (a, b) with a < b;
+ * both accounts of every pair and edge are in one component. Work per
+ * object is bounded by its pair budget (pairs_per_event * events +
+ * pairs_base), and objects with more than max_actors accounts are never
+ * enumerated. Every statistic a pair's test uses is a whole-number sum over
+ * its own component, so unrelated data in the run cannot change it. The
+ * build runs on two threads, and nothing it returns depends on how their
+ * jobs interleaved: the same events give the same graph, bit for bit.
  */
 #include "coord.h"
 
