@@ -74,6 +74,7 @@ void pipeline_release(struct pipeline *p)
 	features_release(&p->fs);
 	coord_graph_release(&p->g);
 	cluster_result_release(&p->cl);
+	groups_result_release(&p->gr);
 	free(p->ce);
 	free(p->es);
 	free(p->x);
@@ -246,11 +247,43 @@ static int opaque_url(const char *s, size_t n)
 
 static enum cib_err entity_events(const struct pipeline *p, size_t j,
 				  enum platform pl, int64_t t, uint32_t a,
-				  int mins, struct coord_events *ev)
+				  int mins, struct coord_events *ev, int multi,
+				  uint32_t *count)
 {
 	const struct dataset *ds = p->ds;
 	const struct reuse_result *ru = &p->fs.reuse;
 	enum cib_err err = CIB_OK;
+	uint32_t post = (uint32_t)j;
+
+	/* ev NULL: only count the events into *count (the post's events
+	 * decide whether each is "multi", see events_from_features) */
+	if (!ev) {
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++) {
+			uint32_t sid = ds->ent.str[k];
+			int seen = 0;
+
+			switch (ds->ent.type[k]) {
+			case ENT_DOMAIN:
+				for (uint64_t u = ru->url_off[j];
+				     !seen && u < ru->url_off[j + 1]; u++)
+					seen = ru->url_domain[u] == sid;
+				*count += !seen;
+				break;
+			case ENT_IMAGE:
+				(*count)++;
+				break;
+			case ENT_URL:
+				*count += opaque_url(ds_str(ds, sid),
+						     strpool_len(&ds->strings,
+								 sid)) != 0;
+				break;
+			default:
+				break;
+			}
+		}
+		return CIB_OK;
+	}
 
 	for (uint64_t k = ds->post.ent_off[j];
 	     !err && k < ds->post.ent_off[j + 1]; k++) {
@@ -263,21 +296,21 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 			     !seen && u < ru->url_off[j + 1]; u++)
 				seen = ru->url_domain[u] == sid;
 			if (!seen)
-				err = coord_events_add(&ev[COORD_DOMAIN],
-						       obj_key(pl, sid), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, sid), t,
+					a, mins, post, multi);
 			break;
 		case ENT_IMAGE:
-			err = coord_events_add(&ev[COORD_LINK],
-					       OBJ_IMAGE | obj_key(pl, sid), t,
-					       a, mins);
+			err = coord_events_add_post(
+				&ev[COORD_LINK], OBJ_IMAGE | obj_key(pl, sid),
+				t, a, mins, post, multi);
 			break;
 		case ENT_URL:
 			if (opaque_url(ds_str(ds, sid),
 				       strpool_len(&ds->strings, sid)))
-				err = coord_events_add(&ev[COORD_LINK],
-						       obj_key(pl, sid), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, sid), t,
+					a, mins, post, multi);
 			break;
 		default:
 			break;
@@ -329,6 +362,7 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		/* every event of this post: several make each one "multi" */
 		n_ev = (grp != UINT32_MAX) + n_url + n_dom + n_tag +
 		       (n_tag > 1);
+		(void)entity_events(p, j, pl, t, a, mins, NULL, 0, &n_ev);
 		if (grp != UINT32_MAX)
 			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
 						    mins, (uint32_t)j, n_ev > 1);
@@ -349,7 +383,8 @@ static enum cib_err events_from_features(const struct pipeline *p,
 					a, mins, (uint32_t)j, n_ev > 1);
 		}
 		if (!err)
-			err = entity_events(p, j, pl, t, a, mins, ev);
+			err = entity_events(p, j, pl, t, a, mins, ev,
+					    n_ev > 1, NULL);
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
 			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
@@ -672,10 +707,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
+	struct groups_index gi;
 	pthread_t job_th;
 	int job_started;
 
 	memset(p, 0, sizeof(*p));
+	groups_index_init(&gi);
 	p->ds = ds;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
@@ -718,8 +755,11 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+	if (!err)
+		err = groups_index_build(&gi, ev, &p->g, &o->coord);
 	events_release(ev);
 	if (err) {
+		groups_index_release(&gi);
 		if (err == CIB_ETOOBIG && o->coord.max_memory)
 			snprintf(p->errmsg, sizeof(p->errmsg),
 				 "coordination graph: the pairs to test need "
@@ -733,16 +773,28 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	}
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	if (!err)
+		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    -1, &p->gr);
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(&gi);
+	if (!err && o->progress)
+		fprintf(stderr,
+			"cibscan:   %zu clusters: %zu found as groups, %zu "
+			"accounts attached, %zu merges\n",
+			p->cl.n_clusters, p->n_discovered, p->n_attached,
+			p->n_merged);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
-		return err;
-	}
-	err = cluster_grow(&p->cl, &p->g, o->coord.fdr, &p->n_attached,
-			   &p->n_merged);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 cib_strerror(err));
 		return err;
 	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
