@@ -371,9 +371,11 @@ int cmd_train(int argc, char **argv)
 	}
 	memset(&m, 0, sizeof(m));
 	m.p = SF__COUNT;
-	for (int k = 0; k < SF__COUNT; k++)
+	for (int k = 0; k < SF__COUNT; k++) {
 		snprintf(m.names[k], sizeof(m.names[k]), "%s",
 			 score_feature_names[k]);
+		m.sign[k] = score_feature_signs[k];
+	}
 	/* out-of-fold scores for an honest threshold */
 	for (int f = 0; f < 5; f++) {
 		double *Xf = malloc((n + 1) * SF__COUNT * sizeof(*Xf));
@@ -412,6 +414,24 @@ int cmd_train(int argc, char **argv)
 		goto out;
 	}
 	logit_calibrate_threshold(&m, oof, y, n, fpr);
+	/* the positive shares of the prior-shift strata (logit.h) */
+	{
+		size_t ne = 0, pe = 0, pn = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (pipeline_row_has_evidence(X + i * SF__COUNT)) {
+				ne++;
+				pe += y[i] != 0;
+			} else {
+				pn += y[i] != 0;
+			}
+		}
+		/* add-one smoothing keeps both inside (0, 1) when a stratum
+		 * is all of one class */
+		m.prior_e = ((double)pe + 0.5) / ((double)ne + 1);
+		m.prior_n = ((double)pn + 0.5) / ((double)(n - ne) + 1);
+		m.n_train_e = ne;
+	}
 	snprintf(m.source, sizeof(m.source),
 		 "cibscan train on %s: %zu accounts, %zu positive, %d data "
 		 "set%s; ridge %g; threshold at %.3g out-of-fold FPR",

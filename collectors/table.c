@@ -585,7 +585,7 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	struct post_rec post;
 	const char *s, *obj = NULL;
 	size_t n;
-	int minutes, added;
+	int minutes, added, ref_col = -1;
 	uint32_t row;
 	enum cib_err err;
 
@@ -653,8 +653,10 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 
 		for (int k = 0; k < 3 && !post.ref_post; k++) {
 			post.ref_post = cell_str(t, rec, t->col[refs[k]], 0);
-			if (post.ref_post)
+			if (post.ref_post) {
 				post.kind = rkind[k];
+				ref_col = t->col[refs[k]];
+			}
 		}
 	}
 	if (obj) {
@@ -663,6 +665,7 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 			if (!post.ref_post) {
 				post.ref_post = obj;
 				post.kind = POST_REPOST;
+				ref_col = t->col[TF_OBJECT];
 			}
 			break;
 		case TABLE_OBJECT_TEXT:
@@ -686,7 +689,7 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 		}
 	}
 	if (post.ref_post && !id_ok(strlen(post.ref_post)))
-		return bad_value(t, rec, t->col[TF_OBJECT], "target");
+		return bad_value(t, rec, ref_col, "target");
 	s = cell(rec, t->col[TF_KIND], &n);
 	if (s && parse_kind(s, n, &post.kind))
 		return bad_value(t, rec, t->col[TF_KIND], "kind");
