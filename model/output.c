@@ -240,11 +240,10 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f)
 	fputs(",source_cluster,target_cluster\n", f);
 	for (size_t i = 0; i < p->g.n_edges; i++) {
 		const struct coord_edge *e = &p->g.edges[i];
-		uint32_t tot = 0;
+		/* the pooled count that was tested, not the raw type sum */
+		uint32_t tot = e->observed;
 		char ca[32], cb[32];
 
-		for (int t = 0; t < COORD__COUNT; t++)
-			tot += e->x[t];
 		csvout_field(f, ds_str(ds, ds->acc.id[e->a]));
 		fputc(',', f);
 		csvout_field(f, ds_str(ds, ds->acc.id[e->b]));
@@ -393,6 +392,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 					(double)p->g.n_candidates);
 		cJSON_AddNumberToObject(x, "tests", p->g.n_tests);
 		cJSON_AddNumberToObject(x, "log10_cutoff", p->g.log10_cutoff);
+		cJSON_AddNumberToObject(x, "components", (double)p->g.n_comps);
+		cJSON_AddNumberToObject(x, "dense_objects", (double)p->g.n_dense);
 		o = cJSON_AddObjectToObject(x, "types");
 		for (int t = 0; o && t < COORD__COUNT; t++) {
 			const struct coord_type_stats *st = &p->g.stats[t];
@@ -411,6 +412,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 						(double)st->shared_objects);
 			cJSON_AddNumberToObject(y, "viral_objects",
 						(double)st->viral_objects);
+			cJSON_AddNumberToObject(y, "dense_objects",
+						(double)st->dense_objects);
 			cJSON_AddNumberToObject(y, "actions", st->actions);
 			cJSON_AddNumberToObject(y, "pairs_in_window",
 						st->pairs_total);

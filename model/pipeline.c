@@ -87,6 +87,7 @@ void pipeline_release(struct pipeline *p)
 	features_release(&p->fs);
 	coord_graph_release(&p->g);
 	cluster_result_release(&p->cl);
+	groups_result_release(&p->gr);
 	free(p->ce);
 	free(p->es);
 	free(p->x);
@@ -102,10 +103,10 @@ static uint64_t obj_key(enum platform pl, uint32_t id)
 }
 
 /* Hash of a post's hashtags in order, case-folded ASCII (each cut at 256
- * bytes and followed by 0x1f); 0 when fewer than two (a single hashtag is a
- * topic, not a sequence). The bytes are hashed in one call from a stack
- * buffer when they fit, else streamed: XXH3 gives the same value either
- * way. */
+ * bytes and followed by 0x1f); 0 when fewer than two (the single hashtags
+ * are objects of their own, see hashtag_single). The bytes are hashed in
+ * one call from a stack buffer when they fit, else streamed: XXH3 gives
+ * the same value either way. */
 #define HS_BUF 4096
 
 static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
@@ -161,6 +162,31 @@ static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
 	return h ? h : 1;
 }
 
+/* Hash of one hashtag (entity k), case-folded ASCII, cut at 256 bytes and
+ * prefixed with 0x1e so that it never equals a sequence's hash (a sequence
+ * of one tag does not exist: sequences have two or more). A hashtag is an
+ * object like a URL: a popular one ranks its pairs by how close in time
+ * they came, a rare one counts whenever two accounts share it. */
+static uint64_t hashtag_single(const struct dataset *ds, uint64_t k)
+{
+	char lower[258];
+	const char *s = ds_str(ds, ds->ent.str[k]);
+	size_t len = strpool_len(&ds->strings, ds->ent.str[k]), m;
+	uint64_t h;
+
+	if (*s == '#') {
+		s++;
+		len--;
+	}
+	m = len < 256 ? len : 256;
+	lower[0] = '\x1e';
+	for (size_t i = 0; i < m; i++)
+		lower[i + 1] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32)
+							    : s[i];
+	h = XXH3_64bits(lower, m + 1);
+	return h ? h : 1;
+}
+
 /* Events of the types that need only the dataset: co-repost, direct
  * amplification and co-reply. They read integer columns and the post key
  * table only (no strings), which nothing writes while the features are
@@ -182,9 +208,10 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 
 			if (ds->post.ref_post[j] == STR_NONE)
 				continue;
-			err = coord_events_add(&ev[COORD_REPOST],
-					       obj_key(pl, ds->post.ref_post[j]),
-					       t, a, mins);
+			err = coord_events_add_post(
+				&ev[COORD_REPOST],
+				obj_key(pl, ds->post.ref_post[j]), t, a, mins,
+				(uint32_t)j, 0);
 			/* direct amplification when the source is in the data */
 			src = dataset_find_post(ds, pl, ds->post.ref_post[j]);
 			if (!err && src != UINT32_MAX &&
@@ -199,15 +226,15 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 		}
 		if (kind == POST_REPLY) {
 			if (ds->post.ref_post[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_POST],
 					obj_key(pl, ds->post.ref_post[j]), t, a,
-					mins);
+					mins, (uint32_t)j, 0);
 			if (!err && ds->post.ref_account[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_ACCOUNT],
 					obj_key(pl, ds->post.ref_account[j]), t,
-					a, mins);
+					a, mins, (uint32_t)j, 0);
 		}
 	}
 	return err;
@@ -234,11 +261,43 @@ static int opaque_url(const char *s, size_t n)
 
 static enum cib_err entity_events(const struct pipeline *p, size_t j,
 				  enum platform pl, int64_t t, uint32_t a,
-				  int mins, struct coord_events *ev)
+				  int mins, struct coord_events *ev, int multi,
+				  uint32_t *count)
 {
 	const struct dataset *ds = p->ds;
 	const struct reuse_result *ru = &p->fs.reuse;
 	enum cib_err err = CIB_OK;
+	uint32_t post = (uint32_t)j;
+
+	/* ev NULL: only count the events into *count (the post's events
+	 * decide whether each is "multi", see events_from_features) */
+	if (!ev) {
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++) {
+			uint32_t sid = ds->ent.str[k];
+			int seen = 0;
+
+			switch (ds->ent.type[k]) {
+			case ENT_DOMAIN:
+				for (uint64_t u = ru->url_off[j];
+				     !seen && u < ru->url_off[j + 1]; u++)
+					seen = ru->url_domain[u] == sid;
+				*count += !seen;
+				break;
+			case ENT_IMAGE:
+				(*count)++;
+				break;
+			case ENT_URL:
+				*count += opaque_url(ds_str(ds, sid),
+						     strpool_len(&ds->strings,
+								 sid)) != 0;
+				break;
+			default:
+				break;
+			}
+		}
+		return CIB_OK;
+	}
 
 	for (uint64_t k = ds->post.ent_off[j];
 	     !err && k < ds->post.ent_off[j + 1]; k++) {
@@ -251,21 +310,21 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 			     !seen && u < ru->url_off[j + 1]; u++)
 				seen = ru->url_domain[u] == sid;
 			if (!seen)
-				err = coord_events_add(&ev[COORD_DOMAIN],
-						       obj_key(pl, sid), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, sid), t,
+					a, mins, post, multi);
 			break;
 		case ENT_IMAGE:
-			err = coord_events_add(&ev[COORD_LINK],
-					       OBJ_IMAGE | obj_key(pl, sid), t,
-					       a, mins);
+			err = coord_events_add_post(
+				&ev[COORD_LINK], OBJ_IMAGE | obj_key(pl, sid),
+				t, a, mins, post, multi);
 			break;
 		case ENT_URL:
 			if (opaque_url(ds_str(ds, sid),
 				       strpool_len(&ds->strings, sid)))
-				err = coord_events_add(&ev[COORD_LINK],
-						       obj_key(pl, sid), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, sid), t,
+					a, mins, post, multi);
 			break;
 		default:
 			break;
@@ -275,8 +334,12 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 }
 
 /* Events of the types that need the features (near-duplicate texts, the
- * canonical URLs and domains) or the strings (hashtag sequences). A
- * repost's text, links and tags are its source's, so reposts give none. */
+ * canonical URLs and domains) or the strings (hashtags and their
+ * sequences). A repost's text, links and tags are its source's, so reposts
+ * give none. Each event names its post, and a post with several events of
+ * one type (two links, a hashtag sequence and its tags) marks them, so
+ * that two such posts are one co-action however many objects they share;
+ * a domain is one event per post however many of its links it has. */
 static enum cib_err events_from_features(const struct pipeline *p,
 					 struct coord_events *ev)
 {
@@ -289,34 +352,64 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
-		uint32_t grp;
-		uint64_t hs;
+		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0, n_ev;
+		uint64_t hs, u0 = fs->reuse.url_off[j],
+			     u1 = fs->reuse.url_off[j + 1];
 
 		if (ds->post.kind[j] == POST_REPOST)
 			continue;
 		grp = features_text_group(fs, (uint32_t)j);
+		/* distinct domains: the first link of each (quadratic only in
+		 * one post's links, which the reader caps) */
+		for (uint64_t k = u0; k < u1; k++) {
+			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
+
+			n_url += fs->reuse.url_str[k] != STR_NONE;
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			n_dom += dom != STR_NONE && !dup;
+		}
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++)
+			n_tag += ds->ent.type[k] == ENT_HASHTAG;
+		/* every event of this post: several make each one "multi" */
+		n_ev = (grp != UINT32_MAX) + n_url + n_dom + n_tag +
+		       (n_tag > 1);
+		(void)entity_events(p, j, pl, t, a, mins, NULL, 0, &n_ev);
 		if (grp != UINT32_MAX)
-			err = coord_events_add(&ev[COORD_TEXT], grp, t, a, mins);
-		for (uint64_t k = fs->reuse.url_off[j];
-		     !err && k < fs->reuse.url_off[j + 1]; k++) {
+			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
+						    mins, (uint32_t)j, n_ev > 1);
+		for (uint64_t k = u0; !err && k < u1; k++) {
 			uint32_t url = fs->reuse.url_str[k];
 			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
 
 			if (url != STR_NONE)
-				err = coord_events_add(&ev[COORD_LINK],
-						       obj_key(pl, url), t, a,
-						       mins);
-			if (!err && dom != STR_NONE)
-				err = coord_events_add(&ev[COORD_DOMAIN],
-						       obj_key(pl, dom), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, url), t, a,
+					mins, (uint32_t)j, n_ev > 1);
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			if (!err && dom != STR_NONE && !dup)
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
+					a, mins, (uint32_t)j, n_ev > 1);
 		}
 		if (!err)
-			err = entity_events(p, j, pl, t, a, mins, ev);
+			err = entity_events(p, j, pl, t, a, mins, ev,
+					    n_ev > 1, NULL);
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
-			err = coord_events_add(&ev[COORD_HASHTAGS], hs, t, a,
-					       mins);
+			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
+						    a, mins, (uint32_t)j, 1);
+		for (uint64_t k = ds->post.ent_off[j];
+		     !err && k < ds->post.ent_off[j + 1]; k++)
+			if (ds->ent.type[k] == ENT_HASHTAG)
+				err = coord_events_add_post(
+					&ev[COORD_HASHTAGS],
+					hashtag_single(ds, k), t, a, mins,
+					(uint32_t)j, n_ev > 1);
 	}
 	return err;
 }
@@ -896,10 +989,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
+	struct groups_index gi;
 	pthread_t job_th;
 	int job_started;
 
 	memset(p, 0, sizeof(*p));
+	groups_index_init(&gi);
 	p->ds = ds;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
@@ -942,24 +1037,46 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+	if (!err)
+		err = groups_index_build(&gi, ev, &p->g, &o->coord);
 	events_release(ev);
 	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg),
-			 "coordination graph: %s", cib_strerror(err));
+		groups_index_release(&gi);
+		if (err == CIB_ETOOBIG && o->coord.max_memory)
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: the pairs to test need "
+				 "more than --max-memory (%.0f MB); raise it, "
+				 "or lower --max-actors",
+				 (double)o->coord.max_memory / 1048576.0);
+		else
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	if (!err)
+		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    -1, &p->gr);
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(&gi);
+	if (!err && o->progress)
+		fprintf(stderr,
+			"cibscan:   %zu clusters: %zu found as groups, %zu "
+			"accounts attached, %zu merges\n",
+			p->cl.n_clusters, p->n_discovered, p->n_attached,
+			p->n_merged);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
-		return err;
-	}
-	err = cluster_grow(&p->cl, &p->g, o->coord.fdr, &p->n_attached,
-			   &p->n_merged);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 cib_strerror(err));
 		return err;
 	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));

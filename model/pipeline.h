@@ -16,6 +16,7 @@
 #include "features/features.h"
 #include "cluster.h"
 #include "coord.h"
+#include "groups.h"
 #include "logit.h"
 
 /* The model's account-level inputs, in model-file order, with the sign
@@ -139,6 +140,10 @@ struct pipeline {
 	struct cluster_result cl;
 	size_t n_attached;           /* accounts joined by cluster_attach */
 	size_t n_merged;             /* merges of clusters (cluster_merge) */
+	size_t n_discovered;         /* groups found by groups_discover */
+	struct groups_result gr;     /* per cluster: group-level coordination
+					evidence (groups.h); per account:
+					membership strength */
 	struct cluster_evidence *ce; /* cl.n_clusters */
 	struct edge_summary *es;     /* per account */
 	double *x;                   /* n_accounts x SF__COUNT */
