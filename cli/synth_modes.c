@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -12,10 +13,13 @@
 #include "cli.h"
 #include "collectors/timefmt.h"
 #include "synth/cosim.h"
+#include "synth/modes.h"
 #include "synth_modes.h"
 
 static const char usage_text[] =
-	"usage: cibscan synth --cosharing -o DIR [options]\n\n"
+	"usage: cibscan synth --cosharing -o DIR [options]\n"
+	"       cibscan synth --stealth | --sparse | --platforms LIST | --mix"
+	" -o DIR [options]\n\n"
 	"Co-sharing benchmark (after CooRTweet's simulate_data): planted\n"
 	"groups whose members co-share objects within --window seconds, each\n"
 	"pair only a few times, among uncoordinated accounts sharing the same\n"
@@ -36,7 +40,24 @@ static const char usage_text[] =
 	"  --days D                length of the window (default 4)\n"
 	"  --start YYYY-MM-DD      first day (default 2019-04-01)\n"
 	"  --seed S                random seed (default 1)\n"
-	"  -h, --help              this help\n";
+	"  -h, --help              this help\n\n"
+	"Harder operations among organic look-alikes (advocacy crowds, contest\n"
+	"hunters, news aggregator bots, friend groups, partisans). Writes\n"
+	"DIR/posts.jsonl (X, normalised JSONL) or DIR/x.jsonl (X API v2),\n"
+	"DIR/mastodon.jsonl, DIR/bluesky.jsonl (one per platform) and\n"
+	"DIR/truth.csv (account_id,role,group_id,platform,kind).\n"
+	"  --stealth               paraphrasing networks on office shifts "
+	"(180 days)\n"
+	"  --sparse                networks posting 4-20 times in 730 days\n"
+	"  --platforms LIST        one operation on x,mastodon,bluesky (120 "
+	"days)\n"
+	"  --mix                   all of them in one run (365 days)\n"
+	"  --networks K            operations of the mode's kind\n"
+	"  --organic N             ordinary people (default 3000-5000)\n"
+	"  --scale F               multiplies every group's size (default 1)\n"
+	"  --format jsonl|xapi     shape of the X file\n"
+	"  --no-lookalikes         leave the organic look-alikes out\n"
+	"  --days, --start, --seed as above (start default 2022-03-01)\n";
 
 enum {
 	OPT_COSHARING = 0x3001,
@@ -50,9 +71,20 @@ enum {
 	OPT_DAYS,
 	OPT_START,
 	OPT_SEED,
+	OPT_STEALTH,
+	OPT_SPARSE,
+	OPT_PLATFORMS,
+	OPT_MIX,
+	OPT_NETWORKS,
+	OPT_ORGPEOPLE,
+	OPT_SCALE,
+	OPT_FORMAT,
+	OPT_NOLA,
 };
 
-static const char *const mode_flags[] = { "--cosharing" };
+static const char *const mode_flags[] = { "--cosharing", "--stealth",
+					  "--sparse", "--platforms",
+					  "--mix" };
 
 int synth_modes_wanted(int argc, char **argv)
 {
@@ -61,7 +93,10 @@ int synth_modes_wanted(int argc, char **argv)
 			return 0;
 		for (size_t k = 0; k < sizeof(mode_flags) / sizeof(*mode_flags);
 		     k++)
-			if (strcmp(argv[i], mode_flags[k]) == 0)
+			if (strcmp(argv[i], mode_flags[k]) == 0 ||
+			    (strncmp(argv[i], mode_flags[k],
+				     strlen(mode_flags[k])) == 0 &&
+			     argv[i][strlen(mode_flags[k])] == '='))
 				return 1;
 	}
 	return 0;
@@ -95,6 +130,53 @@ static int parse_range(const char *opt, const char *arg, int *lo, int *hi)
 	return 0;
 }
 
+static int run_modes(struct modes_opts *mo, int mode, unsigned plat,
+		     int cos_only, const char *dir)
+{
+	struct modes_stats ms;
+	char err[512];
+	enum cib_err e;
+	struct modes_opts o;
+
+	if (cos_only)
+		return cli_usage_error("synth", "--accounts, --coordinated, "
+						"--groups, --objects, --window, "
+						"--pair-shares and "
+						"--organic-shares apply to "
+						"--cosharing only");
+	modes_opts_init(&o, (enum smode)mode);
+	o.networks = mo->networks;
+	o.organic = mo->organic;
+	o.days = mo->days;
+	if (mo->start_day >= 0)
+		o.start_day = mo->start_day;
+	o.seed = mo->seed;
+	o.xfmt = mo->xfmt;
+	o.lookalikes = mo->lookalikes;
+	o.scale = mo->scale;
+	if (plat)
+		o.platforms = plat;
+	if (modes_check(&o, err, sizeof(err)))
+		return cli_usage_error("synth", "%s", err);
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_error("cannot create '%s': %s", dir, strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	e = modes_write(&o, dir, &ms, err, sizeof(err));
+	if (e) {
+		cli_error("%s", err);
+		return cli_exit_for(e);
+	}
+	printf("wrote %llu accounts and %llu posts to %s (cib %llu in %d "
+	       "operations; x %llu, mastodon %llu, bluesky %llu accounts)\n",
+	       (unsigned long long)ms.accounts, (unsigned long long)ms.posts,
+	       dir, (unsigned long long)ms.cib, ms.networks,
+	       (unsigned long long)ms.by_plat[SP_X],
+	       (unsigned long long)ms.by_plat[SP_MASTODON],
+	       (unsigned long long)ms.by_plat[SP_BLUESKY]);
+	return CLI_EXIT_OK;
+}
+
 int synth_modes_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -110,11 +192,23 @@ int synth_modes_main(int argc, char **argv)
 		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "start", required_argument, NULL, OPT_START },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "stealth", no_argument, NULL, OPT_STEALTH },
+		{ "sparse", no_argument, NULL, OPT_SPARSE },
+		{ "platforms", required_argument, NULL, OPT_PLATFORMS },
+		{ "mix", no_argument, NULL, OPT_MIX },
+		{ "networks", required_argument, NULL, OPT_NETWORKS },
+		{ "organic", required_argument, NULL, OPT_ORGPEOPLE },
+		{ "scale", required_argument, NULL, OPT_SCALE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "no-lookalikes", no_argument, NULL, OPT_NOLA },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cosim_opts co;
 	struct cosim_stats cs;
+	struct modes_opts mo;
+	int mode = -1, nmodes = 0, cos_only = 0, modes_only = 0;
+	unsigned plat = 0;
 	const char *dir = NULL;
 	char err[512];
 	int c;
@@ -122,6 +216,8 @@ int synth_modes_main(int argc, char **argv)
 	enum cib_err e;
 
 	cosim_opts_init(&co);
+	modes_opts_init(&mo, SM_STEALTH);
+	mo.start_day = -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -129,38 +225,112 @@ int synth_modes_main(int argc, char **argv)
 			dir = optarg;
 			break;
 		case OPT_COSHARING:
+			mode = 100;
+			nmodes++;
+			break;
+		case OPT_STEALTH:
+			mode = SM_STEALTH;
+			nmodes++;
+			break;
+		case OPT_SPARSE:
+			mode = SM_SPARSE;
+			nmodes++;
+			break;
+		case OPT_MIX:
+			mode = SM_MIX;
+			nmodes++;
+			break;
+		case OPT_PLATFORMS:
+			plat = modes_parse_platforms(optarg);
+			if (!plat)
+				return cli_usage_error(
+					"synth", "--platforms: '%s' is not a "
+						 "list of x, mastodon, bluesky",
+					optarg);
+			if (mode != SM_MIX) {
+				mode = SM_PLATFORMS;
+				nmodes++;
+			}
+			break;
+		case OPT_NETWORKS:
+			if (num("--networks", optarg, 0, 20, &v))
+				return CLI_EXIT_USAGE;
+			mo.networks = (int)v;
+			modes_only = 1;
+			break;
+		case OPT_ORGPEOPLE:
+			if (num("--organic", optarg, 0, 5000000, &v))
+				return CLI_EXIT_USAGE;
+			mo.organic = v;
+			modes_only = 1;
+			break;
+		case OPT_SCALE: {
+			char *end;
+			double d;
+
+			errno = 0;
+			d = strtod(optarg, &end);
+			if (errno || end == optarg || *end || d < 0.05 || d > 20)
+				return cli_usage_error(
+					"synth", "--scale: '%s' is not a number "
+						 "in 0.05..20", optarg);
+			mo.scale = d;
+			modes_only = 1;
+			break;
+		}
+		case OPT_FORMAT:
+			if (strcmp(optarg, "jsonl") == 0)
+				mo.xfmt = SF_JSONL;
+			else if (strcmp(optarg, "xapi") == 0)
+				mo.xfmt = SF_XAPI;
+			else
+				return cli_usage_error(
+					"synth", "--format: '%s' is not jsonl "
+						 "or xapi", optarg);
+			modes_only = 1;
+			break;
+		case OPT_NOLA:
+			mo.lookalikes = 0;
+			modes_only = 1;
 			break;
 		case OPT_ACCOUNTS:
+			cos_only = 1;
 			if (num("--accounts", optarg, 1, 0x7fffffffL, &v))
 				return CLI_EXIT_USAGE;
 			co.accounts = (uint64_t)v;
 			break;
 		case OPT_COORD:
+			cos_only = 1;
 			if (num("--coordinated", optarg, 0, 0x7fffffffL, &v))
 				return CLI_EXIT_USAGE;
 			co.coordinated = (uint64_t)v;
 			break;
 		case OPT_GROUPS:
+			cos_only = 1;
 			if (num("--groups", optarg, 1, 1000, &v))
 				return CLI_EXIT_USAGE;
 			co.groups = (int)v;
 			break;
 		case OPT_OBJECTS:
+			cos_only = 1;
 			if (num("--objects", optarg, 1, 0x7fffffffL, &v))
 				return CLI_EXIT_USAGE;
 			co.objects = (uint64_t)v;
 			break;
 		case OPT_WINDOW:
+			cos_only = 1;
 			if (num("--window", optarg, 1, 86400, &v))
 				return CLI_EXIT_USAGE;
 			co.window = (int)v;
 			break;
 		case OPT_PAIRS:
+			cos_only = 1;
 			if (parse_range("--pair-shares", optarg, &co.pair_min,
 					&co.pair_max))
 				return CLI_EXIT_USAGE;
 			break;
 		case OPT_ORGANIC:
+			cos_only = 1;
 			if (num("--organic-shares", optarg, 1, 1000, &v))
 				return CLI_EXIT_USAGE;
 			co.organic_median = (double)v;
@@ -169,22 +339,26 @@ int synth_modes_main(int argc, char **argv)
 			if (num("--days", optarg, 1, 3650, &v))
 				return CLI_EXIT_USAGE;
 			co.days = (int)v;
+			mo.days = (int)v;
 			break;
 		case OPT_SEED:
 			if (num("--seed", optarg, 0, 0x7fffffffL, &v))
 				return CLI_EXIT_USAGE;
 			co.seed = (unsigned long)v;
+			mo.seed = (unsigned long)v;
 			break;
 		case OPT_START: {
 			int64_t t;
-			int mo = 0;
+			int minutes = 0;
 
 			if (strlen(optarg) != 10 ||
-			    timefmt_parse_iso(optarg, 10, &t, &mo) || t % 86400)
+			    timefmt_parse_iso(optarg, 10, &t, &minutes) ||
+			    t % 86400)
 				return cli_usage_error(
 					"synth", "--start: '%s' is not a date "
 						 "YYYY-MM-DD", optarg);
 			co.start_day = t / 86400;
+			mo.start_day = t / 86400;
 			break;
 		}
 		case 'h':
@@ -200,6 +374,17 @@ int synth_modes_main(int argc, char **argv)
 				       argv[optind]);
 	if (!dir)
 		return cli_usage_error("synth", "no output directory (-o DIR)");
+	if (nmodes != 1)
+		return cli_usage_error("synth", "--cosharing, --stealth, --sparse,"
+						" --platforms and --mix exclude "
+						"each other (--mix takes "
+						"--platforms)");
+	if (mode != 100)
+		return run_modes(&mo, mode, plat, cos_only, dir);
+	if (modes_only)
+		return cli_usage_error("synth", "--networks, --organic, --scale, "
+						"--format and --no-lookalikes do "
+						"not apply to --cosharing");
 	if (cosim_check(&co, err, sizeof(err)))
 		return cli_usage_error("synth", "%s", err);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {

@@ -1,13 +1,16 @@
-/* coord.c - co-action counting by sort-and-scan, and the Poisson null.
+/* coord.c - co-action counting by sort-and-scan, and the null conditioned
+ * on each account-object component (docs/model.md 1-4).
  *
  * Invariants: after coord_build, every list in ev[] of a used type is
  * sorted by (obj, time, acc); edges[] holds only pairs that passed
- * Benjamini-Hochberg, sorted by (a, b) with a < b. Work per object is
- * bounded by its events inside the window, and objects with more than
- * max_actors accounts are never enumerated (see coord.h for why that loses
- * no evidence). The build runs on two threads, and nothing it returns
- * depends on how their jobs interleaved (see "the build" below): the same
- * events give the same graph, bit for bit.
+ * Benjamini-Hochberg within their component, sorted by (a, b) with a < b;
+ * both accounts of every pair and edge are in one component. Work per
+ * object is bounded by its pair budget (pairs_per_event * events +
+ * pairs_base), and objects with more than max_actors accounts are never
+ * enumerated. Every statistic a pair's test uses is a whole-number sum over
+ * its own component, so unrelated data in the run cannot change it. The
+ * build runs on two threads, and nothing it returns depends on how their
+ * jobs interleaved: the same events give the same graph, bit for bit.
  */
 #include "coord.h"
 
@@ -1611,10 +1614,14 @@ static enum cib_err run_phase(struct build *bd, enum build_phase ph,
 	return CIB_OK;
 }
 
+/* By (account pair, posts, level, type): the first of each (pair, posts)
+ * run is the pair of posts' tightest co-action. */
 static int cmp_side(const void *a, const void *b)
 {
 	const struct side *x = a, *y = b;
-	uint64_t kx = x->code >> LEVEL_BITS, ky = y->code >> LEVEL_BITS;
+	uint64_t kx = x->code >> TL_BITS, ky = y->code >> TL_BITS;
+	uint64_t lx = x->code & ((1u << LEVEL_BITS) - 1),
+		 ly = y->code & ((1u << LEVEL_BITS) - 1);
 
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
@@ -1622,6 +1629,8 @@ static int cmp_side(const void *a, const void *b)
 		return x->pa < y->pa ? -1 : 1;
 	if (x->pb != y->pb)
 		return x->pb < y->pb ? -1 : 1;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
 	return x->code < y->code ? -1 : x->code > y->code;
 }
 
@@ -1635,7 +1644,9 @@ static int cmp_dense(const void *a, const void *b)
 }
 
 /* After the scan: co-actions between two multi-event posts counted once
- * per pair of posts (the tightest level), then added to worker 0's codes;
+ * per pair of posts, whatever their types (the tightest level; a link and
+ * its domain, a text and its hashtags are one act), then added to worker
+ * 0's codes;
  * the dense objects gathered. */
 static enum cib_err build_side(struct build *bd)
 {
@@ -1672,8 +1683,8 @@ static enum cib_err build_side(struct build *bd)
 	for (size_t i = 0; i < n; i++) {
 		int r;
 
-		if (i > 0 && all[i].code >> LEVEL_BITS ==
-				     all[i - 1].code >> LEVEL_BITS &&
+		if (i > 0 && all[i].code >> TL_BITS ==
+				     all[i - 1].code >> TL_BITS &&
 		    all[i].pa == all[i - 1].pa && all[i].pb == all[i - 1].pb) {
 			/* the same two posts again: not another co-action */
 			int t = (int)((all[i].code >> LEVEL_BITS) &

@@ -161,7 +161,8 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f)
 		"creation_batch_share", "persona_switch_share",
 		"inside_engagement", "engagement_received", "tz_spread",
 		"modal_offset_min", "internal_edges", "best_edge_log10p",
-		"members"
+		"office_p", "batch_p", "persona_switch_p", "location_p",
+		"echo_p", "inauthenticity_p", "verdict", "members"
 	};
 	const struct dataset *ds = p->ds;
 	size_t nc = p->cl.n_clusters;
@@ -200,7 +201,13 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f)
 			fprintf(f, ",%d", ce->modal_offset_min);
 		fprintf(f, ",%u", ce->n_edges);
 		put_num(f, ce->best_log10p);
-		fputc(',', f);
+		put_num(f, ce->p_office);
+		put_num(f, ce->p_batch);
+		put_num(f, ce->p_switch);
+		put_num(f, ce->p_location);
+		put_num(f, ce->p_echo);
+		put_num(f, ce->p_inauth);
+		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
 		/* members by score, space separated (first 50) */
 		members[0] = '\0';
 		for (size_t i = 0; i < ds->acc.n && shown < 50; i++) {
@@ -434,6 +441,13 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 		cJSON_AddItemToObject(o, "tz_spread", num_or_null(ce->tz_spread));
 		cJSON_AddItemToObject(o, "creation_batch_share", num_or_null(ce->batch_share));
 		cJSON_AddItemToObject(o, "persona_switch_share", num_or_null(ce->switch_share));
+		cJSON_AddItemToObject(o, "office_p", num_or_null(ce->p_office));
+		cJSON_AddItemToObject(o, "batch_p", num_or_null(ce->p_batch));
+		cJSON_AddItemToObject(o, "persona_switch_p", num_or_null(ce->p_switch));
+		cJSON_AddItemToObject(o, "location_p", num_or_null(ce->p_location));
+		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
+		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
+		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
 	}
 	arr = cJSON_AddArrayToObject(root, "accounts");
 	for (size_t i = 0; arr && i < ds->acc.n; i++) {
