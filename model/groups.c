@@ -250,23 +250,31 @@ int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
 
 /* The chance that two of the object's actions fall within w of each
  * other if their times were drawn from the object's own time profile,
- * smoothed at scale W (its window, at most GROUPS_SMOOTH times w): the
- * share of its pairs within W, scaled by w / W. A burst much shorter than
- * W (coordinated sharing) does not raise the profile it is tested
- * against; a profile that is flat at scale W gives the exact share. */
+ * read off the ring around it: the object's pairs between w and
+ * W = min(its window, GROUPS_SMOOTH w) apart, per second of delay, times
+ * w (the background rate of a scan statistic, estimated outside the
+ * window tested, so that a coordinated burst does not raise the null it
+ * is tested against; exact when the profile is flat at scale W), with
+ * one pseudo-pair added to the ring (an object with no background pairs
+ * still gives a finite chance, not certainty). With no room for a ring
+ * (W < 2 w) it is the share of pairs within w itself, which counts the
+ * burst in its own null: conservative. */
 static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
 {
 	double all = (double)m * (double)(m - 1) / 2, W, f;
 
-	if (m < 2 || w <= 0)
+	if (m < 2)
 		return 1;
 	W = (double)D < GROUPS_SMOOTH * (double)w ? (double)D
 						   : GROUPS_SMOOTH * (double)w;
-	if (W <= (double)w)
+	if (w <= 0 || W < 2.0 * (double)w)
 		f = (double)pairs_within(te, m, w) / all;
 	else
-		f = (double)w / W *
-		    (double)pairs_within(te, m, (int64_t)W) / all;
+		f = (double)w / (W - (double)w) *
+		    ((double)(pairs_within(te, m, (int64_t)W) -
+			      pairs_within(te, m, w)) +
+		     1) /
+		    all;
 	return f > 1 ? 1 : f;
 }
 
@@ -327,10 +335,17 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
 			continue;
 		/* the synchrony window: the median delay to a second account,
-		 * clamped (copied texts spread over hours, not seconds) */
-		ix->tight[t] = t == COORD_TEXT
-				       ? coord_estimate_window(e, 3600, 6 * 3600)
-				       : coord_estimate_window(e, 60, 3600);
+		 * clamped to seconds - an hour (a minute at least when some
+		 * times are only known to the minute) */
+		{
+			int64_t lo = GROUPS_SYNC_MIN;
+
+			for (size_t j = 0; j < e->n && lo < 60; j++)
+				if (e->minutes[j] & COORD_EV_MINUTES)
+					lo = 60;
+			ix->tight[t] = coord_estimate_window(e, lo,
+							     GROUPS_SYNC_MAX);
+		}
 		for (size_t i = 0; i < e->n;) {
 			size_t end = i, nd = 0, np;
 

@@ -62,9 +62,18 @@ struct groups_thist {
 int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
 		       uint64_t d);
 
-/* The synchrony null's smoothing: an object's time profile is read at
- * scale W = min(its window, GROUPS_SMOOTH * w) for a synchrony window w. */
-#define GROUPS_SMOOTH 60.0
+/* The synchrony null's ring: an object's time profile is read from its
+ * pairs between w and W = min(its window, GROUPS_SMOOTH * w) apart, for a
+ * synchrony window w. */
+#define GROUPS_SMOOTH 10.0
+
+/* The synchrony window's clamps, seconds: seconds to an hour (at least
+ * 60 s for a type with minute-precision times). The ring that estimates
+ * the background reaches GROUPS_SMOOTH times further, so a wider window
+ * would test the day's rhythm (people post in daytime), not
+ * coordination. */
+#define GROUPS_SYNC_MIN 10
+#define GROUPS_SYNC_MAX 3600
 
 /* Built once from the sorted event lists coord_build() leaves behind; owns
  * copies of what it keeps (the kept events of shared, non-viral objects).
@@ -94,7 +103,7 @@ struct groups_index {
 	uint8_t *obj_half;     /* groups_object_half */
 	int64_t tight[COORD__COUNT]; /* synchrony window per type: the
 				  median delay to a second account, clamped
-				  to 60 s - 1 h (copied texts 1 - 6 h) */
+				  to GROUPS_SYNC_MIN .. GROUPS_SYNC_MAX */
 	uint32_t *ev_acc;
 	int64_t *ev_time;      /* floored to the minute when imprecise */
 	/* per account (CSR): its co-actor histogram */
