@@ -39,6 +39,8 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->ev_acc);
 	free(ix->ev_time);
 	free(ix->obj_win);
+	free(ix->dense_off);
+	free(ix->dense_acc);
 	free(ix->obj_f);
 	free(ix->obj_half);
 	free(ix->h_off);
@@ -59,6 +61,20 @@ void groups_result_release(struct groups_result *r)
 }
 
 /* ---- small tools ------------------------------------------------------ */
+
+/* Appends val to a { v, n, cap } vector; jumps to out when out of memory. */
+#define VEC_PUSH(vec, val)                                                  \
+	do {                                                                \
+		if ((vec).n == (vec).cap) {                                 \
+			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
+			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
+			if (!v_)                                            \
+				goto out;                                   \
+			(vec).v = v_;                                       \
+			(vec).cap = nc_;                                    \
+		}                                                           \
+		(vec).v[(vec).n++] = (val);                                 \
+	} while (0)
 
 struct u64v {
 	uint64_t *v;
@@ -285,6 +301,14 @@ enum cib_err groups_index_build(struct groups_index *ix,
 {
 	uint32_t max_actors = o->max_actors;
 	uint64_t half = 0;
+	struct {
+		uint32_t *v;
+		size_t n, cap;
+	} dacc = { 0 };
+	struct {
+		uint64_t *v;
+		size_t n, cap;
+	} doff = { 0 };
 	int64_t *te = NULL;
 	size_t cap_te = 0;
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
@@ -374,6 +398,15 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				te[j - i] = ev_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
 			if (win < 0) {
+				/* dense: its audience is a candidate group */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
 				i = end;
 				continue;
 			}
@@ -536,6 +569,15 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		}
 	}
 	ix->n_obj = nobj;
+	ix->n_dense = doff.n;
+	ix->dense_acc = dacc.v;
+	dacc.v = NULL;
+	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
+	if (!ix->dense_off)
+		goto out;
+	ix->dense_off[0] = 0;
+	for (size_t d = 0; d < doff.n; d++)
+		ix->dense_off[d + 1] = doff.v[d];
 	/* per account: (type, co-actors) histogram */
 	if (sort_u64(hc.v, hc.n))
 		goto out;
@@ -594,6 +636,8 @@ out:
 	free(last);
 	free(kept);
 	free(te);
+	free(dacc.v);
+	free(doff.v);
 	free(loc.v);
 	free(hc.v);
 	free(tc.v);
@@ -665,18 +709,6 @@ struct mt_rec {
 #define KEY_REC(x) ((x).key)
 DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
 
-#define VEC_PUSH(vec, val)                                                  \
-	do {                                                                \
-		if ((vec).n == (vec).cap) {                                 \
-			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
-			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
-			if (!v_)                                            \
-				goto out;                                   \
-			(vec).v = v_;                                       \
-			(vec).cap = nc_;                                    \
-		}                                                           \
-		(vec).v[(vec).n++] = (val);                                 \
-	} while (0)
 
 /* A test's p-value: the smaller of the two tests' that meet their guards
  * (Bonferroni over the two), 0 (p = 1) when neither does. */
@@ -1300,59 +1332,44 @@ out:
 	return err;
 }
 
-enum cib_err groups_discover(const struct groups_index *ix,
-			     const struct coord_graph *g, uint64_t seed,
-			     size_t min_size, double fdr,
-			     struct cluster_result *cl, size_t *n_found,
-			     char *errmsg, size_t errlen)
+/* Validates candidate groups cand[] (ids 0..nc-1, -1 none; consumed) on
+ * the objects of `half` (-1: all): members pruned leave-one-out until
+ * stable, then the group test, BH over the component's candidates. Passing
+ * groups become clusters of cl; *found is increased by their number. */
+static enum cib_err validate_candidates(const struct groups_index *ix,
+					const struct coord_graph *g,
+					int32_t *cand, size_t nc,
+					size_t min_size, double fdr, int half,
+					struct cluster_result *cl,
+					size_t *found)
 {
-	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
-	struct cluster_wedge *e = NULL;
-	int32_t *cand = NULL, *newid = NULL;
+	size_t na = g->n_accounts, nmt = 0, nfound = 0;
+	int32_t *newid = NULL;
 	uint32_t *gsize = NULL, *gcomp = NULL;
 	double *fam = NULL, *gfam = NULL;
-	uint8_t *pass = NULL, *ok = NULL;
+	uint8_t *pass = NULL, *ok = NULL, *seen = NULL;
 	struct groups_member_test *mt = NULL, *gt = NULL;
 	struct groups_result gr;
-	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	memset(&gr, 0, sizeof(gr));
-	*n_found = 0;
-	cand = malloc((na + 1) * sizeof(*cand));
 	fam = calloc(ix->n_comp + 1, sizeof(*fam));
 	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
-	if (!cand || !fam || !gfam)
-		goto out;
-	err = candidate_graph(ix, cl->membership, &e, &ne);
-	if (err)
-		goto out;
-	err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL, errmsg,
-			     errlen);
-	if (err || nc == 0)
-		goto out;
-	err = CIB_ENOMEM;
 	gsize = calloc(nc + 1, sizeof(*gsize));
 	newid = malloc((nc + 1) * sizeof(*newid));
-	if (!gsize || !newid)
+	seen = calloc(nc + 1, 1);
+	if (!fam || !gfam || !gsize || !newid || !seen)
 		goto out;
 	/* the group family: the component's candidate groups */
-	{
-		uint8_t *seen = calloc(nc + 1, 1);
-
-		if (!seen)
-			goto out;
-		for (size_t a = 0; a < na; a++) {
-			if (cand[a] >= 0 && !seen[cand[a]]) {
-				seen[cand[a]] = 1;
-				gfam[ix->comp[a]] += 1;
-			}
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] >= 0 && !seen[cand[a]]) {
+			seen[cand[a]] = 1;
+			gfam[ix->comp[a]] += 1;
 		}
-		free(seen);
 	}
 	/* prune: every member against the rest of its group, until stable */
 	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
-		size_t removed = 0;
+		size_t removed = 0, ns = 0;
 
 		memset(fam, 0, (ix->n_comp + 1) * sizeof(*fam));
 		memset(gsize, 0, (nc + 1) * sizeof(*gsize));
@@ -1364,7 +1381,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		}
 		free(mt);
 		mt = NULL;
-		err = groups_member_tests(ix, g, cand, nc, 1, 1, &mt, &nmt);
+		err = groups_member_tests(ix, g, cand, nc, 1, half, &mt, &nmt);
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;
@@ -1374,18 +1391,14 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		ok = calloc(na + 1, 1);
 		if (!pass || !ok)
 			goto out;
-		{
-			size_t ns = 0;
-
-			for (size_t i = 0; i < nmt; i++)
-				if (test_passes(&mt[i]))
-					mt[ns++] = mt[i];
-			qsort(mt, ns, sizeof(*mt), cmp_test_comp_p);
-			bh_comp(mt, ns, fam, fdr, pass);
-			for (size_t i = 0; i < ns; i++)
-				if (pass[i])
-					ok[mt[i].acc] = 1;
-		}
+		for (size_t i = 0; i < nmt; i++)
+			if (test_passes(&mt[i]))
+				mt[ns++] = mt[i];
+		qsort(mt, ns, sizeof(*mt), cmp_test_comp_p);
+		bh_comp(mt, ns, fam, fdr, pass);
+		for (size_t i = 0; i < ns; i++)
+			if (pass[i])
+				ok[mt[i].acc] = 1;
 		for (size_t a = 0; a < na; a++) {
 			if (cand[a] >= 0 && !ok[a]) {
 				gsize[cand[a]]--;
@@ -1407,39 +1420,33 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gsize[cand[a]]++;
-	/* the survivors tested as groups: objects co-shared within the window
-	 * against the null's expectation, BH over the component's candidate
+	/* the survivors tested as groups, BH over the component's candidate
 	 * groups */
-	err = groups_evidence_build(ix, g, cand, nc, NULL, 1, &gr);
+	err = groups_evidence_build(ix, g, cand, nc, NULL, half, &gr);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
 	gcomp = calloc(nc + 1, sizeof(*gcomp));
-	if (!gcomp)
+	gt = malloc((nc + 1) * sizeof(*gt));
+	free(pass);
+	pass = malloc(nc + 1);
+	if (!gcomp || !gt || !pass)
 		goto out;
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gcomp[cand[a]] = ix->comp[a];
-	gt = malloc((nc + 1) * sizeof(*gt));
-	free(pass);
-	pass = malloc(nc + 1);
-	if (!gt || !pass)
-		goto out;
 	{
 		size_t ng = 0;
 
 		for (size_t c = 0; c < nc; c++) {
-			const struct groups_evidence *ge = &gr.ev[c];
 			struct groups_member_test t;
 
 			newid[c] = -1;
 			if (gsize[c] < min_size)
 				continue;
-			t.acc = 0;
-			t.group = (int32_t)c;
 			memset(&t, 0, sizeof(t));
 			t.group = (int32_t)c;
-			t.log10p = ge->log10p;
+			t.log10p = gr.ev[c].log10p;
 			t.comp = gcomp[c];
 			if (!test_passes(&t))
 				continue;
@@ -1454,15 +1461,15 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	/* new clusters after the existing ones, in candidate order */
 	for (size_t c = 0; c < nc; c++)
 		if (newid[c] == 0)
-			newid[c] = (int32_t)(cl->n_clusters + found++);
-	if (found) {
-		uint32_t *sz = realloc(cl->size, (cl->n_clusters + found + 1) *
+			newid[c] = (int32_t)(cl->n_clusters + nfound++);
+	if (nfound) {
+		uint32_t *sz = realloc(cl->size, (cl->n_clusters + nfound + 1) *
 							 sizeof(*sz));
 
 		if (!sz)
 			goto out;
 		cl->size = sz;
-		for (size_t c = cl->n_clusters; c < cl->n_clusters + found; c++)
+		for (size_t c = cl->n_clusters; c < cl->n_clusters + nfound; c++)
 			cl->size[c] = 0;
 		for (size_t a = 0; a < na; a++) {
 			if (cand[a] >= 0 && newid[cand[a]] >= 0) {
@@ -1470,14 +1477,12 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				cl->size[newid[cand[a]]]++;
 			}
 		}
-		cl->n_clusters += found;
+		cl->n_clusters += nfound;
 	}
-	*n_found = found;
+	*found += nfound;
 	err = CIB_OK;
 out:
 	groups_result_release(&gr);
-	free(e);
-	free(cand);
 	free(newid);
 	free(gsize);
 	free(gcomp);
@@ -1485,7 +1490,120 @@ out:
 	free(gfam);
 	free(pass);
 	free(ok);
+	free(seen);
 	free(mt);
 	free(gt);
+	return err;
+}
+
+/* Candidates from dense objects: the audiences of objects too dense to
+ * enumerate (coord_build's dense objects), accounts in no cluster, joined
+ * when they share a dense object (a union-find over the audiences), each
+ * joined audience of at least min_size one candidate. ids in cand[] from
+ * 0; *nc their number. */
+static enum cib_err dense_candidates(const struct groups_index *ix,
+				     const int32_t *mem, size_t na,
+				     size_t min_size, int32_t *cand,
+				     size_t *nc)
+{
+	uint32_t *up = malloc((na + 1) * sizeof(*up));
+	uint32_t *cnt = calloc(na + 1, sizeof(*cnt));
+	int32_t *id = malloc((na + 1) * sizeof(*id));
+	enum cib_err err = CIB_ENOMEM;
+
+	*nc = 0;
+	if (!up || !cnt || !id)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		up[a] = (uint32_t)a;
+		cand[a] = -1;
+		id[a] = -1;
+	}
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		uint32_t first = UINT32_MAX;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1];
+		     k++) {
+			uint32_t a = ix->dense_acc[k], r, s;
+
+			if (mem[a] >= 0)
+				continue;
+			if (first == UINT32_MAX) {
+				first = a;
+				continue;
+			}
+			r = first;
+			while (up[r] != r)
+				r = up[r] = up[up[r]];
+			s = a;
+			while (up[s] != s)
+				s = up[s] = up[up[s]];
+			if (r < s)
+				up[s] = r;
+			else if (s < r)
+				up[r] = s;
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = (uint32_t)a;
+
+		while (up[r] != r)
+			r = up[r];
+		up[a] = r;
+		cnt[r]++;
+	}
+	/* numbered by smallest account: the order is the accounts' own */
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = up[a];
+
+		if (cnt[r] < min_size || cnt[r] < 2 || mem[a] >= 0)
+			continue;
+		if (id[r] < 0)
+			id[r] = (int32_t)(*nc)++;
+		cand[a] = id[r];
+	}
+	err = CIB_OK;
+out:
+	free(up);
+	free(cnt);
+	free(id);
+	return err;
+}
+
+enum cib_err groups_discover(const struct groups_index *ix,
+			     const struct coord_graph *g, uint64_t seed,
+			     size_t min_size, double fdr,
+			     struct cluster_result *cl, size_t *n_found,
+			     char *errmsg, size_t errlen)
+{
+	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
+	struct cluster_wedge *e = NULL;
+	int32_t *cand = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*n_found = 0;
+	cand = malloc((na + 1) * sizeof(*cand));
+	if (!cand)
+		goto out;
+	err = candidate_graph(ix, cl->membership, &e, &ne);
+	if (!err)
+		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
+				     errmsg, errlen);
+	if (!err && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr, 1, cl,
+					  &found);
+	/* a dense object's audience, tested on the other objects (the dense
+	 * object chose it and is in none of the tests: one object, however
+	 * dense, is not coordination) */
+	if (!err && ix->n_dense)
+		err = dense_candidates(ix, cl->membership, na, min_size, cand,
+				       &nc);
+	if (!err && ix->n_dense && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr, -1,
+					  cl, &found);
+	*n_found = found;
+out:
+	free(e);
+	free(cand);
 	return err;
 }

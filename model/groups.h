@@ -106,6 +106,12 @@ struct groups_index {
 				  to GROUPS_SYNC_MIN .. GROUPS_SYNC_MAX */
 	uint32_t *ev_acc;
 	int64_t *ev_time;      /* floored to the minute when imprecise */
+	/* objects too dense to enumerate (even their simultaneous actions
+	 * exceed the pair budget): each one's distinct accounts at
+	 * dense_acc[dense_off[d] .. dense_off[d+1]) */
+	size_t n_dense;
+	uint64_t *dense_off;
+	uint32_t *dense_acc;
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -272,8 +278,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
  * against the rest (groups_member_tests, BH at fdr over the component's
  * candidate members), pruned until stable; the survivors' group test
  * (groups_evidence.log10p) passes BH at fdr over the component's
- * candidate groups. Passing groups of at least
- * min_size become new clusters of cl (ids after the existing ones, not
+ * candidate groups. Then the audiences of dense objects (joined when they
+ * share one) are candidates too, validated the same way on all the other
+ * objects (the dense object chose them and is in none of the tests).
+ * Passing groups of at least min_size become new clusters of cl (ids after the existing ones, not
  * renumbered; sizes updated); *n_found counts them. On CIB_ELIB errmsg
  * holds igraph's message. */
 enum cib_err groups_discover(const struct groups_index *ix,

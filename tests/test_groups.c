@@ -425,6 +425,45 @@ static void test_discover(void **state)
 	assert_true(two[0] != two[80]);
 }
 
+/* Dense objects: accounts 0..199 all repost object D1 in the same second
+ * and 200..399 object D2 (C(200, 2) simultaneous pairs exceed the pair
+ * budget 8 * 200 + 2048: neither is enumerated). Accounts 0..11 are also
+ * the planted group of test_discover, 12..79 its background. A dense
+ * object alone makes no group: only the planted 12 are clustered, none of
+ * the other 388 accounts of the two audiences. */
+static void test_dense(void **state)
+{
+	struct world w;
+	struct cluster_result cl;
+	size_t found = 0;
+	char err[256];
+
+	(void)state;
+	world_init(&w, 400);
+	plant(&w, 0, 1, 7);
+	for (uint32_t a = 0; a < 200; a++) {
+		act(&w, 900000, 500000, a);
+		act(&w, 900001, 600000, 200 + a);
+	}
+	world_build(&w);
+	assert_int_equal(w.ix.n_dense, 2);
+	assert_int_equal(w.ix.dense_off[1], 200);
+	assert_int_equal(w.ix.dense_off[2], 400);
+	assert_int_equal(cluster_detect(&w.g, 1, 3, &cl), CIB_OK);
+	assert_int_equal(groups_discover(&w.ix, &w.g, 1, 3, 0.01, &cl, &found,
+					 err, sizeof(err)),
+			 CIB_OK);
+	assert_int_equal(cluster_grow(&cl, &w.g, &w.ix, 0.01, NULL, NULL),
+			 CIB_OK);
+	for (int a = 0; a < 12; a++)
+		assert_int_equal(cl.membership[a], cl.membership[0]);
+	assert_true(cl.membership[0] >= 0);
+	for (int a = 12; a < 400; a++)
+		assert_int_equal(cl.membership[a], -1);
+	cluster_result_release(&cl);
+	world_release(&w);
+}
+
 /* cluster_leiden: the same partition of a component alone and beside a
  * disjoint copy (its vertices after the original's), ids by decreasing
  * size, ties by the smallest member. */
@@ -477,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_discover),
+		cmocka_unit_test(test_dense),
 		cmocka_unit_test(test_leiden_components),
 	};
 
