@@ -39,6 +39,7 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->ev_acc);
 	free(ix->ev_time);
 	free(ix->obj_win);
+	free(ix->obj_burst);
 	free(ix->dense_off);
 	free(ix->dense_acc);
 	free(ix->obj_f);
@@ -397,6 +398,19 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			for (size_t j = i; j < end; j++)
 				te[j - i] = ev_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
+			if (win >= 0 && win < ix->tight[t]) {
+				/* a burst: its pairs inside the synchrony window
+				 * exceed the budget; its audience is a candidate
+				 * as a dense object's is */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
+			}
 			if (win < 0) {
 				/* dense: its audience is a candidate group */
 				stamp++;
@@ -506,7 +520,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint8_t *o4;
 				int64_t *o5;
 				double *o6;
-				uint8_t *o7;
+				uint8_t *o7, *o8;
 
 				if (!o1)
 					goto out;
@@ -535,6 +549,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				if (!o7)
 					goto out;
 				ix->obj_half = o7;
+				o8 = realloc(ix->obj_burst, ncap * sizeof(*o8));
+				if (!o8)
+					goto out;
+				ix->obj_burst = o8;
 				cap_obj = ncap;
 			}
 			{
@@ -555,6 +573,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 					ix->ev_time[base + j] = te[kept[j] - i];
 				}
 				ix->obj_win[nobj] = win;
+				ix->obj_burst[nobj] = win < ix->tight[t];
 				ix->obj_half[nobj] = (uint8_t)half;
 				ix->obj_f[nobj] = object_sync_p(
 					te, end - i, win,
@@ -766,6 +785,7 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		uint64_t lo;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
 		    !obj_has_member(ix, o, mem))
 			continue;
 		loc.n = 0;
@@ -1014,6 +1034,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
 		    !obj_has_member(ix, o, mem))
 			continue;
 		hits.n = 0;
@@ -1340,6 +1361,8 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 					const struct coord_graph *g,
 					int32_t *cand, size_t nc,
 					size_t min_size, double fdr, int half,
+					const uint8_t *pre_ok,
+					const double *pre_p,
 					struct cluster_result *cl,
 					size_t *found)
 {
@@ -1400,7 +1423,7 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 			if (pass[i])
 				ok[mt[i].acc] = 1;
 		for (size_t a = 0; a < na; a++) {
-			if (cand[a] >= 0 && !ok[a]) {
+			if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a])) {
 				gsize[cand[a]]--;
 				cand[a] = -1;
 				removed++;
@@ -1447,6 +1470,10 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 			memset(&t, 0, sizeof(t));
 			t.group = (int32_t)c;
 			t.log10p = gr.ev[c].log10p;
+			if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
+				t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
+			else if (pre_p)
+				t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
 			t.comp = gcomp[c];
 			if (!test_passes(&t))
 				continue;
@@ -1570,6 +1597,162 @@ out:
 	return err;
 }
 
+/* The dense objects' own test, for the candidates of dense_candidates:
+ * an account of a candidate was in the audiences of X of the candidate's
+ * dense objects; under the configuration null it is in the audience of an
+ * object of d accounts with probability 1 - (1 - k_a / M_comp)^d (each of
+ * the d actions an account in proportion to its activity), so
+ * lambda = the sum over the candidate's dense objects, p the Poisson tail
+ * (conservative for X >= lambda + 1, as in groups_member_tests). BH over
+ * the component's candidate accounts gives *pre_ok (per account); the
+ * group's test pools its accounts (sum of X against sum of lambda) into
+ * *pre_p (per candidate, log10). Guards as everywhere: X >= 2 objects,
+ * X >= GROUPS_MIN_RATIO lambda and lambda + 1. One dense burst is never
+ * evidence; the same accounts in the bursts of several is. */
+static enum cib_err dense_tests(const struct groups_index *ix,
+				const struct coord_graph *g,
+				const int32_t *cand, size_t nc, double fdr,
+				uint8_t **pre_ok, double **pre_p)
+{
+	size_t na = g->n_accounts, nt = 0;
+	double *lam = calloc(na + 1, sizeof(*lam)), *fam = NULL;
+	uint32_t *x = calloc(na + 1, sizeof(*x));
+	double *gx = calloc(nc + 1, sizeof(*gx)), *gl = calloc(nc + 1, sizeof(*gl));
+	double *ka = malloc((na + 1) * sizeof(*ka));
+	struct groups_member_test *t = NULL;
+	uint8_t *pass = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*pre_ok = calloc(na + 1, 1);
+	*pre_p = calloc(nc + 1, sizeof(**pre_p));
+	fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	if (!lam || !x || !gx || !gl || !ka || !*pre_ok || !*pre_p || !fam)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		ka[a] = 0;
+		for (int ty = 0; ty < COORD__COUNT; ty++)
+			if (ty != COORD_AMPLIFY && g->k[ty])
+				ka[a] += g->k[ty][a];
+	}
+	/* X per account: the dense objects it is in */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			x[ix->dense_acc[k]]++;
+	/* lambda per account: over its candidate's dense objects; an
+	 * object's candidate is that of its audience (one union-find class,
+	 * unless none of its accounts is a candidate) */
+	{
+		double *dlist = NULL;
+		size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
+		size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
+		size_t nd = 0;
+
+		if (!dcnt || !doff2) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0) {
+				dcnt[c]++;
+				nd++;
+			}
+		}
+		for (size_t c = 0; c < nc; c++)
+			doff2[c + 1] = doff2[c] + dcnt[c];
+		dlist = malloc((nd + 1) * sizeof(*dlist));
+		if (!dlist) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0)
+				dlist[doff2[c] + dcnt[c]++] =
+					(double)(ix->dense_off[d + 1] -
+						 ix->dense_off[d]);
+		}
+		for (size_t a = 0; a < na; a++) {
+			int32_t c = cand[a];
+			double M;
+
+			if (c < 0)
+				continue;
+			M = 0;
+			for (int ty = 0; ty < COORD__COUNT; ty++)
+				if (ty != COORD_AMPLIFY)
+					M += ix->M[(size_t)ix->comp[a] * COORD__COUNT +
+						   ty];
+			for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+				lam[a] += M > 0 ? -expm1(dlist[q] *
+							 log1p(-fmin(ka[a] / M,
+								     1 - 1e-12)))
+						: 1;
+		}
+		free(dlist);
+		free(dcnt);
+		free(doff2);
+	}
+	t = malloc((na + 1) * sizeof(*t));
+	pass = malloc(na + 1);
+	if (!t || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		double xa = x[a];
+
+		if (cand[a] < 0)
+			continue;
+		fam[ix->comp[a]] += 1;
+		gx[cand[a]] += xa;
+		gl[cand[a]] += lam[a];
+		if (x[a] < 2 || xa < GROUPS_MIN_RATIO * lam[a] || xa < lam[a] + 1)
+			continue;
+		memset(&t[nt], 0, sizeof(t[nt]));
+		t[nt].acc = (uint32_t)a;
+		t[nt].group = cand[a];
+		t[nt].comp = ix->comp[a];
+		t[nt].log10p = lam[a] > 0 ? coord_log10_poisson_tail(x[a], lam[a])
+					  : -400;
+		nt++;
+	}
+	qsort(t, nt, sizeof(*t), cmp_test_comp_p);
+	bh_comp(t, nt, fam, fdr, pass);
+	for (size_t i = 0; i < nt; i++)
+		if (pass[i])
+			(*pre_ok)[t[i].acc] = 1;
+	for (size_t c = 0; c < nc; c++) {
+		uint32_t X = gx[c] > 4e9 ? 4000000000u : (uint32_t)gx[c];
+
+		(*pre_p)[c] = X >= 2 && gx[c] >= GROUPS_MIN_RATIO * gl[c] &&
+				      gx[c] >= gl[c] + 1
+			      ? (gl[c] > 0 ? coord_log10_poisson_tail(X, gl[c])
+					   : -400)
+			      : 0;
+	}
+	err = CIB_OK;
+out:
+	free(lam);
+	free(x);
+	free(gx);
+	free(gl);
+	free(ka);
+	free(fam);
+	free(t);
+	free(pass);
+	return err;
+}
+
 enum cib_err groups_discover(const struct groups_index *ix,
 			     const struct coord_graph *g, uint64_t seed,
 			     size_t min_size, double fdr,
@@ -1579,6 +1762,8 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
 	struct cluster_wedge *e = NULL;
 	int32_t *cand = NULL;
+	uint8_t *pre_ok = NULL;
+	double *pre_p = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	*n_found = 0;
@@ -1590,8 +1775,8 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
 				     errmsg, errlen);
 	if (!err && nc)
-		err = validate_candidates(ix, g, cand, nc, min_size, fdr, 1, cl,
-					  &found);
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr, 1,
+					  NULL, NULL, cl, &found);
 	/* a dense object's audience, tested on the other objects (the dense
 	 * object chose it and is in none of the tests: one object, however
 	 * dense, is not coordination) */
@@ -1599,11 +1784,16 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		err = dense_candidates(ix, cl->membership, na, min_size, cand,
 				       &nc);
 	if (!err && ix->n_dense && nc)
-		err = validate_candidates(ix, g, cand, nc, min_size, fdr, -1,
-					  cl, &found);
+		err = dense_tests(ix, g, cand, nc, fdr, &pre_ok, &pre_p);
+	if (!err && ix->n_dense && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr,
+					  GROUPS_NO_BURSTS, pre_ok, pre_p, cl,
+					  &found);
 	*n_found = found;
 out:
 	free(e);
 	free(cand);
+	free(pre_ok);
+	free(pre_p);
 	return err;
 }

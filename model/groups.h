@@ -53,6 +53,8 @@ struct groups_thist {
 	uint8_t half;
 };
 
+#define GROUPS_NO_BURSTS (-2)
+
 /* Which half of the objects (0 or 1) an object is in: a hash of its type,
  * first and last action times, actions m and distinct accounts d, so the
  * halves are a fixed random split that depends on the object's own
@@ -101,14 +103,18 @@ struct groups_index {
 				  within tight[type]) from its own smoothed
 				  time profile */
 	uint8_t *obj_half;     /* groups_object_half */
+	uint8_t *obj_burst;    /* 1: its window is shorter than the
+				  synchrony window (its pairs in sync exceed
+				  the budget): a burst, its audience listed
+				  with the dense objects' */
 	int64_t tight[COORD__COUNT]; /* synchrony window per type: the
 				  median delay to a second account, clamped
 				  to GROUPS_SYNC_MIN .. GROUPS_SYNC_MAX */
 	uint32_t *ev_acc;
 	int64_t *ev_time;      /* floored to the minute when imprecise */
 	/* objects too dense to enumerate (even their simultaneous actions
-	 * exceed the pair budget): each one's distinct accounts at
-	 * dense_acc[dense_off[d] .. dense_off[d+1]) */
+	 * exceed the pair budget) and bursts (obj_burst): each one's
+	 * distinct accounts at dense_acc[dense_off[d] .. dense_off[d+1]) */
 	size_t n_dense;
 	uint64_t *dense_off;
 	uint32_t *dense_acc;
@@ -178,7 +184,8 @@ struct groups_member_test {
  * inside = 0: every account in no group against each group whose members
  * acted on its objects; inside = 1: every member against its own group,
  * itself left out (leave one out). half = 0 or 1: only objects of that
- * half (groups_object_half), -1: all. *out (caller frees) gets one test
+ * half (groups_object_half), -1: all, GROUPS_NO_BURSTS: all but bursts
+ * (their share of lambda is kept: conservative). *out (caller frees) gets one test
  * per (account, group) met, sorted by (acc, group). */
 enum cib_err groups_member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
