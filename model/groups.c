@@ -1,15 +1,17 @@
 /* groups.c - the co-action index, member tests against whole groups,
- * group-level evidence and group discovery (see groups.h for the null).
+ * group-level evidence and group discovery (see groups.h for the nulls).
  *
- * Invariants: the index holds only objects with at least one
- * within-window pair of distinct accounts and at most max_actors actors,
- * their events collapsed per account burst exactly as coord_build
- * collapses them, so every within-window pair seen here is one of the
- * graph's candidate pairs and both its accounts are in one component.
- * Work is proportional to the within-window pairs of those objects (what
- * coord_build already enumerates), never to all pairs of accounts; every
- * sort is on flat u64 codes; nothing depends on thread timing (there is
- * one thread), so the same input gives the same groups.
+ * Invariants: the index holds only objects with at least one pair of
+ * distinct accounts inside the object's window and at most max_actors
+ * actors; windows and burst collapsing follow coord_build's rules, so
+ * both accounts of every pair seen here are in one component. Work is
+ * proportional to the pairs inside objects' windows (bounded per object
+ * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
+ * of a popular object's audience; sorts are radix sorts on flat keys.
+ * Nothing depends on ids that unrelated data would change (object halves
+ * hash an object's own actions; candidates and groups are numbered by
+ * their smallest account), and there is one thread: the same input gives
+ * the same groups, and a disjoint copy of the data the same groups again.
  */
 #include "groups.h"
 
