@@ -1548,6 +1548,11 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		cand[a] = -1;
 		id[a] = -1;
 	}
+	/* an account in one burst only is no candidate: one burst is never
+	 * evidence, and its other objects were open to discovery already */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			cnt[ix->dense_acc[k]]++;
 	for (size_t d = 0; d < ix->n_dense; d++) {
 		uint32_t first = UINT32_MAX;
 
@@ -1555,7 +1560,7 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		     k++) {
 			uint32_t a = ix->dense_acc[k], r, s;
 
-			if (mem[a] >= 0)
+			if (mem[a] >= 0 || cnt[a] < 2)
 				continue;
 			if (first == UINT32_MAX) {
 				first = a;
@@ -1574,8 +1579,16 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		}
 	}
 	for (size_t a = 0; a < na; a++) {
+		if (cnt[a] < 2)
+			up[a] = UINT32_MAX; /* out */
+		else
+			cnt[a] = 0;
+	}
+	for (size_t a = 0; a < na; a++) {
 		uint32_t r = (uint32_t)a;
 
+		if (up[a] == UINT32_MAX)
+			continue;
 		while (up[r] != r)
 			r = up[r];
 		up[a] = r;
@@ -1585,7 +1598,8 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 	for (size_t a = 0; a < na; a++) {
 		uint32_t r = up[a];
 
-		if (cnt[r] < min_size || cnt[r] < 2 || mem[a] >= 0)
+		if (r == UINT32_MAX || cnt[r] < min_size || cnt[r] < 2 ||
+		    mem[a] >= 0)
 			continue;
 		if (id[r] < 0)
 			id[r] = (int32_t)(*nc)++;
