@@ -1038,8 +1038,19 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
-	if (!err)
+	if (!err) {
+		double tg = cib_seconds();
+
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+		if (!err && o->progress)
+			fprintf(stderr,
+				"cibscan:   coordination graph %.2f s (%llu "
+				"co-actions, %llu pairs, %zu components)\n",
+				cib_seconds() - tg,
+				(unsigned long long)(p->g.code_bytes / 8),
+				(unsigned long long)p->g.n_candidates,
+				p->g.n_comps);
+	}
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
 	events_release(ev);
