@@ -1548,12 +1548,6 @@ static double log10_pmf(const struct build *bd, uint32_t x, double lambda)
 	return ((double)x * log(lambda) - lambda - lf) / log(10.0);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* The test of one pair from its codes' per-type, per-level counts xl:
  * fills e (x, observed, level, lambda, log10p). Returns 0 when the pair
@@ -1589,7 +1583,14 @@ static int pair_test(const struct build *bd, uint32_t (*xl)[COORD_LEVELS],
 	}
 	/* Bonferroni over the distinct tests: thresholds whose lambda is
 	 * the same are one test (fixed by the null, not by the pair's data) */
-	qsort(sorted, COORD_LEVELS, sizeof(sorted[0]), cmp_dbl);
+	for (int j = 1; j < COORD_LEVELS; j++) {
+		double v = sorted[j];
+		int q = j;
+
+		for (; q > 0 && sorted[q - 1] > v; q--)
+			sorted[q] = sorted[q - 1];
+		sorted[q] = v;
+	}
 	for (int j = 0; j < COORD_LEVELS; j++)
 		distinct += j == 0 || sorted[j] != sorted[j - 1];
 	log10L = log10((double)distinct);
