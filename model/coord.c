@@ -1962,6 +1962,8 @@ static enum cib_err build_scan(struct build *bd)
 			return CIB_ENOMEM;
 		nw = 0;
 		for (int i = 0; i < COORD_WORKERS; i++) {
+			if (!bd->w[i].wins[t].n)
+				continue;
 			memcpy(wv + nw, bd->w[i].wins[t].v,
 			       bd->w[i].wins[t].n * sizeof(*wv));
 			nw += bd->w[i].wins[t].n;
