@@ -1461,23 +1461,18 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 		size_t len = 0;
 
 		detail[0] = '\0';
+		/* no window in the words: each object has its own (docs/
+		 * model.md 2), and the counts are those the edges tested */
 		for (int t = 0; t < COORD__COUNT; t++) {
-			int64_t w = p->g.stats[t].window;
-			char win[24];
 			int k;
 
 			if (!es->partners[t])
 				continue;
-			if (w < 3600)
-				snprintf(win, sizeof(win), "%lld min",
-					 (long long)((w + 59) / 60));
-			else
-				snprintf(win, sizeof(win), "%.3g h", w / 3600.0);
 			k = snprintf(detail + len, sizeof(detail) - len,
-				     "%s%s %u of them within %s (%u %s)",
+				     "%s%s %u of them (%u %s)",
 				     len ? ", " : "",
 				     coord_type_description((enum coord_type)t),
-				     es->partners[t], win, es->shared[t],
+				     es->partners[t], es->shared[t],
 				     pl(es->shared[t], "time", "times"));
 			if (k < 0 || (size_t)k >= sizeof(detail) - len)
 				break;
