@@ -279,6 +279,27 @@ int table_sniff(const char *head, size_t n)
 	return 0;
 }
 
+/* Rows are stored a batch at a time so that the string-table lookups of
+ * many rows overlap instead of waiting on memory one after another
+ * (store_batch). A batch ends at TABLE_BATCH rows or TABLE_BATCH_BYTES of
+ * copied strings, and before any malformed row is reported, so reports and
+ * stores keep the input's order. */
+#define TABLE_BATCH 32
+#define TABLE_BATCH_BYTES ((size_t)1 << 20)
+
+enum bstr { BS_ID, BS_ACC, BS_REF, BS_TEXT, BS_LANG, BS_REFACC, BS_HANDLE,
+	    BS_NAME, BS__COUNT };
+
+struct brow {
+	uint64_t line;
+	struct post_rec p;     /* strings set from off[] when stored */
+	size_t off[BS__COUNT]; /* into b_bytes; SIZE_MAX: none */
+	size_t ent0;           /* first of p.n_ent entities in b_eoff */
+	uint64_t h[3];         /* pool hashes of id, account, target */
+	uint32_t acc_guess;    /* the author's likely string id */
+	const char *e_str[TABLE_ROW_ENTS];
+};
+
 struct table {
 	struct ingest *in;
 	const struct csvread *r;
@@ -304,7 +325,20 @@ struct table {
 	char *scratch; /* trimmed copies of this row's cells */
 	size_t scratch_cap, scratch_used;
 	int scratch_ready;
+	/* per column: the row (sc_gen) whose trimmed copy is at sc_off, so a
+	 * cell read for several fields is copied once */
+	uint64_t *sc_stamp, sc_gen;
+	size_t *sc_off;
+	int oom;
 	char idbuf[TABLE_MAX_ID + 32];
+	/* rows parsed, not stored yet (store_batch) */
+	struct brow *b_row;
+	size_t b_n;
+	char *b_bytes;
+	size_t b_len, b_cap;
+	size_t *b_eoff;
+	enum entity_type *b_etype;
+	size_t b_ne;
 	struct tmap map;
 };
 
@@ -350,6 +384,8 @@ static const char *cell_str(struct table *t, const struct csvrec *rec, int i,
 		return NULL;
 	if (raw || (s == rec->f[i] && n == rec->len[i]))
 		return rec->f[i];
+	if (t->sc_stamp[i] == t->sc_gen)
+		return t->scratch + t->sc_off[i];
 	if (!t->scratch_ready) {
 		/* room for every field of the record, once per row, so a
 		 * pointer handed out is never moved by a later copy */
@@ -360,16 +396,21 @@ static const char *cell_str(struct table *t, const struct csvrec *rec, int i,
 		if (need > t->scratch_cap) {
 			char *b = realloc(t->scratch, need);
 
-			if (!b)
+			if (!b) {
+				t->oom = 1; /* on_row fails the read */
 				return NULL;
+			}
 			t->scratch = b;
 			t->scratch_cap = need;
 		}
 		t->scratch_ready = 1;
 	}
+	/* each column once a row: the copies fit the record's size */
 	w = t->scratch + t->scratch_used;
 	memcpy(w, s, n);
 	w[n] = '\0';
+	t->sc_stamp[i] = t->sc_gen;
+	t->sc_off[i] = t->scratch_used;
 	t->scratch_used += n + 1;
 	return w;
 }
@@ -379,13 +420,18 @@ static const char *colname(const struct table *t, int i)
 	return csvread_colname(t->r, i);
 }
 
+static enum cib_err store_batch(struct table *t);
+
 static enum cib_err bad_value(struct table *t, const struct csvrec *rec,
 			      int col, const char *what)
 {
 	size_t n = col >= 0 ? rec->len[col] : 0;
 	const char *s = col >= 0 ? rec->f[col] : "";
 	const char *name = col >= 0 ? colname(t, col) : what;
+	enum cib_err err = store_batch(t); /* the rows before it first */
 
+	if (err)
+		return err;
 	return ingest_bad(t->in, rec->line, name, "bad %s: '%.*s%s'", what,
 			  n > 40 ? 40 : (int)n, s, n > 40 ? "..." : "");
 }
@@ -393,6 +439,10 @@ static enum cib_err bad_value(struct table *t, const struct csvrec *rec,
 static enum cib_err missing(struct table *t, const struct csvrec *rec,
 			    int col, const char *what)
 {
+	enum cib_err err = store_batch(t); /* the rows before it first */
+
+	if (err)
+		return err;
 	return ingest_bad(t->in, rec->line, colname(t, col),
 			  "missing %s: empty field", what);
 }
@@ -449,10 +499,10 @@ static int parse_platform(const char *s, size_t n, enum platform *p)
 	return *p == PLATFORM_UNKNOWN && strcmp(low, "unknown") != 0 ? -1 : 0;
 }
 
-static enum cib_err fatal(struct table *t, const struct csvrec *rec,
-			  enum cib_err err)
+static enum cib_err fatal_at(struct table *t, uint64_t line,
+			     enum cib_err err)
 {
-	ingest_fail(t->in, "line %llu: %s", (unsigned long long)rec->line,
+	ingest_fail(t->in, "line %llu: %s", (unsigned long long)line,
 		    cib_strerror(err));
 	return err;
 }
@@ -521,20 +571,20 @@ static enum cib_err merge_ent(struct table *t, uint32_t post,
 
 /* A later row of post `row`: the same author and time, its entities
  * queued, a second target or text counted. */
-static enum cib_err merge_row(struct table *t, const struct csvrec *rec,
-			      uint32_t row, const struct post_rec *p)
+static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
+			      const struct post_rec *p)
 {
 	struct dataset *ds = t->in->ds;
 	uint32_t acc = ds->post.account[row];
 	enum cib_err err;
 
 	if (strcmp(ds_str(ds, ds->acc.id[acc]), p->account_id) != 0)
-		return ingest_bad(t->in, rec->line, colname(t, t->col[TF_ACCOUNT]),
+		return ingest_bad(t->in, line, colname(t, t->col[TF_ACCOUNT]),
 				  "post conflict: post '%.60s' was read "
 				  "before with account '%.60s'",
 				  p->id, ds_str(ds, ds->acc.id[acc]));
 	if (ds->post.time[row] != p->time)
-		return ingest_bad(t->in, rec->line, colname(t, t->col[TF_TIME]),
+		return ingest_bad(t->in, line, colname(t, t->col[TF_TIME]),
 				  "post conflict: post '%.60s' was read "
 				  "before with another time",
 				  p->id);
@@ -546,7 +596,7 @@ static enum cib_err merge_row(struct table *t, const struct csvrec *rec,
 			err = dataset_intern(ds, p->ref_post,
 					     &ds->post.ref_post[row]);
 			if (err)
-				return fatal(t, rec, err);
+				return fatal_at(t, line, err);
 			ds->post.kind[row] = (uint8_t)p->kind;
 		} else {
 			t->in->cur->values_unkept++;
@@ -556,7 +606,7 @@ static enum cib_err merge_row(struct table *t, const struct csvrec *rec,
 		if (ds->post.text[row] == STR_NONE) {
 			err = dataset_intern(ds, p->text, &ds->post.text[row]);
 			if (err)
-				return fatal(t, rec, err);
+				return fatal_at(t, line, err);
 		} else {
 			t->in->cur->values_unkept++;
 		}
@@ -564,35 +614,215 @@ static enum cib_err merge_row(struct table *t, const struct csvrec *rec,
 	for (size_t k = 0; k < p->n_ent; k++) {
 		err = merge_ent(t, row, p->ent_type[k], p->ent_str[k]);
 		if (err)
-			return fatal(t, rec, err);
+			return fatal_at(t, line, err);
 	}
 	return CIB_OK;
 }
 
+/* Adds an entity of the row unless the row has it already (a post's
+ * entities are distinct, as for every reader). */
 static void add_ent(struct table *t, enum entity_type type, const char *s)
 {
-	if (s && t->n_ents < TABLE_ROW_ENTS) {
+	if (!s)
+		return;
+	for (size_t k = 0; k < t->n_ents; k++)
+		if (t->etypes[k] == type && strcmp(t->ents[k], s) == 0)
+			return;
+	if (t->n_ents < TABLE_ROW_ENTS) {
 		t->ents[t->n_ents] = s;
 		t->etypes[t->n_ents] = type;
 		t->n_ents++;
 	}
 }
 
+/* Stores one row: a new post, a later row of a post of this input
+ * (merged), or a post of an earlier input (a duplicate). */
+static enum cib_err store_row(struct table *t, struct brow *b)
+{
+	struct dataset *ds = t->in->ds;
+	const struct post_rec *p = &b->p;
+	uint64_t line = b->line;
+	uint32_t row;
+	int added;
+	enum cib_err err;
+
+	err = dataset_add_post_at(ds, p, &added, &row);
+	if (err)
+		return fatal_at(t, line, err);
+	if (!added) {
+		if (row != UINT32_MAX && row >= t->first_post) {
+			ds->n_duplicate_posts--;
+			return merge_row(t, line, row, p);
+		}
+		t->in->cur->records++;
+		return CIB_OK;
+	}
+	t->in->cur->records++;
+	t->in->cur->posts++;
+	/* the author's profile fields, when the table has them */
+	if (b->off[BS_HANDLE] != SIZE_MAX || b->off[BS_NAME] != SIZE_MAX) {
+		struct account_rec acc;
+
+		account_rec_init(&acc);
+		acc.platform = p->platform;
+		acc.id = p->account_id;
+		acc.handle = b->off[BS_HANDLE] != SIZE_MAX
+				     ? t->b_bytes + b->off[BS_HANDLE]
+				     : NULL;
+		acc.name = b->off[BS_NAME] != SIZE_MAX
+				   ? t->b_bytes + b->off[BS_NAME]
+				   : NULL;
+		acc.seen_at = p->time;
+		err = ingest_add_account(t->in, &acc);
+		if (err)
+			return fatal_at(t, line, err);
+	}
+	return CIB_OK;
+}
+
+/* Stores the batch in input order. Before that, three passes over it
+ * start the memory reads the string table will make for each row's post
+ * id, author and target: the table slot, then the candidate string's
+ * pointer, then its bytes and the author's account slot, then the account
+ * row; each pass gives the previous one's reads a batch's time to land. */
+static enum cib_err store_batch(struct table *t)
+{
+	const struct dataset *ds = t->in->ds;
+	const struct strpool *sp = &ds->strings;
+	enum cib_err err = CIB_OK;
+
+	for (size_t i = 0; i < t->b_n; i++) {
+		struct brow *b = &t->b_row[i];
+		static const enum bstr hs[3] = { BS_ID, BS_ACC, BS_REF };
+		const char **fields[BS__COUNT] = {
+			&b->p.id,   &b->p.account_id, &b->p.ref_post,
+			&b->p.text, &b->p.lang,       &b->p.ref_account,
+			NULL,	    NULL,
+		};
+
+		for (int k = 0; k < BS__COUNT; k++)
+			if (fields[k])
+				*fields[k] = b->off[k] == SIZE_MAX
+						     ? NULL
+						     : t->b_bytes + b->off[k];
+		for (size_t k = 0; k < b->p.n_ent; k++)
+			b->e_str[k] = t->b_bytes + t->b_eoff[b->ent0 + k];
+		b->p.ent_str = b->e_str;
+		b->p.ent_type = t->b_etype + b->ent0;
+		for (int k = 0; k < 3; k++) {
+			const char *str = *fields[hs[k]];
+
+			b->h[k] = 0;
+			if (str) {
+				b->h[k] = strpool_hash(str, strlen(str));
+				strpool_prefetch(sp, b->h[k]);
+			}
+		}
+	}
+	for (size_t i = 0; i < t->b_n; i++)
+		for (int k = 0; k < 3; k++)
+			if (t->b_row[i].h[k])
+				strpool_prefetch_candidate(sp, t->b_row[i].h[k]);
+	for (size_t i = 0; i < t->b_n; i++) {
+		struct brow *b = &t->b_row[i];
+
+		for (int k = 0; k < 3; k++)
+			if (b->h[k])
+				strpool_prefetch_bytes(sp, b->h[k]);
+		/* the author's account slot, by the likely id of its string */
+		b->acc_guess = strpool_candidate(sp, b->h[1]);
+		dataset_prefetch_account(ds, b->p.platform, b->acc_guess, 0);
+	}
+	for (size_t i = 0; i < t->b_n; i++)
+		dataset_prefetch_account(ds, t->b_row[i].p.platform,
+					 t->b_row[i].acc_guess, 1);
+	for (size_t i = 0; i < t->b_n && !err; i++)
+		err = store_row(t, &t->b_row[i]);
+	t->b_n = 0;
+	t->b_len = 0;
+	t->b_ne = 0;
+	return err;
+}
+
+/* Copies s (NUL-terminated, may be NULL) into the batch; its offset or
+ * SIZE_MAX. -1 when out of memory. */
+static int batch_str(struct table *t, const char *s, size_t *off)
+{
+	size_t n;
+
+	*off = SIZE_MAX;
+	if (!s)
+		return 0;
+	n = strlen(s) + 1;
+	if (t->b_len + n > t->b_cap) {
+		size_t nc = t->b_cap ? t->b_cap : 65536;
+		char *b;
+
+		while (nc < t->b_len + n)
+			nc *= 2;
+		b = realloc(t->b_bytes, nc);
+		if (!b)
+			return -1;
+		t->b_bytes = b;
+		t->b_cap = nc;
+	}
+	memcpy(t->b_bytes + t->b_len, s, n);
+	*off = t->b_len;
+	t->b_len += n;
+	return 0;
+}
+
+/* Queues a parsed row (its strings copied: the record's are gone after
+ * the callback) and stores the batch when it is full. */
+static enum cib_err batch_add(struct table *t, uint64_t line,
+			      const struct post_rec *p, const char *handle,
+			      const char *name)
+{
+	struct brow *b;
+	const char *strs[BS__COUNT] = { p->id,	 p->account_id, p->ref_post,
+					p->text, p->lang,	p->ref_account,
+					handle,	 name };
+
+	if (!t->b_row) {
+		t->b_row = malloc(TABLE_BATCH * sizeof(*t->b_row));
+		t->b_eoff = malloc(TABLE_BATCH * TABLE_ROW_ENTS *
+				   sizeof(*t->b_eoff));
+		t->b_etype = malloc(TABLE_BATCH * TABLE_ROW_ENTS *
+				    sizeof(*t->b_etype));
+		if (!t->b_row || !t->b_eoff || !t->b_etype)
+			return fatal_at(t, line, CIB_ENOMEM);
+	}
+	b = &t->b_row[t->b_n];
+	b->line = line;
+	b->p = *p;
+	for (int k = 0; k < BS__COUNT; k++)
+		if (batch_str(t, strs[k], &b->off[k]))
+			return fatal_at(t, line, CIB_ENOMEM);
+	b->ent0 = t->b_ne;
+	for (size_t k = 0; k < p->n_ent; k++) {
+		if (batch_str(t, p->ent_str[k], &t->b_eoff[t->b_ne]))
+			return fatal_at(t, line, CIB_ENOMEM);
+		t->b_etype[t->b_ne++] = p->ent_type[k];
+	}
+	t->b_n++;
+	if (t->b_n == TABLE_BATCH || t->b_len >= TABLE_BATCH_BYTES)
+		return store_batch(t);
+	return CIB_OK;
+}
+
 static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 {
 	struct table *t = ctx;
-	struct dataset *ds = t->in->ds;
 	struct post_rec post;
 	const char *s, *obj = NULL;
 	size_t n;
-	int minutes, added, ref_col = -1;
-	uint32_t row;
-	enum cib_err err;
+	int minutes, ref_col = -1;
 
 	post_rec_init(&post);
 	t->n_ents = 0;
 	t->scratch_used = 0;
 	t->scratch_ready = 0;
+	t->sc_gen++;
 
 	/* author */
 	post.account_id = cell_str(t, rec, t->col[TF_ACCOUNT], 0);
@@ -705,41 +935,14 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	post.ent_type = t->etypes;
 	post.n_ent = t->n_ents;
 
-	/* a post of this input seen before is merged; one of an earlier
-	 * input is a duplicate, as for every reader */
-	err = dataset_add_post_at(ds, &post, &added, &row);
-	if (err)
-		return fatal(t, rec, err);
-	if (!added) {
-		if (row != UINT32_MAX && row >= t->first_post) {
-			ds->n_duplicate_posts--;
-			return merge_row(t, rec, row, &post);
-		}
-		t->in->cur->records++;
-		return CIB_OK;
-	}
-	t->in->cur->records++;
-	t->in->cur->posts++;
-	/* the author's profile fields, when the table has them */
 	{
 		const char *h = cell_str(t, rec, t->col[TF_HANDLE], 0);
 		const char *nm = cell_str(t, rec, t->col[TF_NAME], 1);
 
-		if (h || nm) {
-			struct account_rec acc;
-
-			account_rec_init(&acc);
-			acc.platform = post.platform;
-			acc.id = post.account_id;
-			acc.handle = h;
-			acc.name = nm;
-			acc.seen_at = post.time;
-			err = ingest_add_account(t->in, &acc);
-			if (err)
-				return fatal(t, rec, err);
-		}
+		if (t->oom) /* a trimmed copy could not be made */
+			return fatal_at(t, rec->line, CIB_ENOMEM);
+		return batch_add(t, rec->line, &post, h, nm);
 	}
-	return CIB_OK;
 }
 
 static void set_col(struct table *t, enum tfield f, int idx)
@@ -802,6 +1005,10 @@ static enum cib_err on_header(void *ctx, struct csvread *r)
 
 	for (int f = 0; f < TF_FIRST_ENT; f++)
 		t->col[f] = -1;
+	t->sc_stamp = calloc(r->n_cols ? r->n_cols : 1, sizeof(*t->sc_stamp));
+	t->sc_off = calloc(r->n_cols ? r->n_cols : 1, sizeof(*t->sc_off));
+	if (!t->sc_stamp || !t->sc_off)
+		return CIB_ENOMEM;
 	preset_cols(t, r);
 	for (size_t i = 0; i < t->map.n; i++) {
 		enum tfield f = t->map.e[i].f;
@@ -896,6 +1103,8 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 		return CIB_EFORMAT;
 	}
 	err = csvread_run(&r, on_header, on_row, t);
+	if (!err) /* while the header's names are there for reports */
+		err = store_batch(t);
 	csvread_release(&r);
 	if (!err && t->m_n) {
 		err = dataset_merge_entities(in->ds, t->m_n, t->m_post,
@@ -908,6 +1117,12 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 	free(t->m_type);
 	free(t->m_count);
 	free(t->scratch);
+	free(t->sc_stamp);
+	free(t->sc_off);
+	free(t->b_row);
+	free(t->b_bytes);
+	free(t->b_eoff);
+	free(t->b_etype);
 	free(t);
 	return err;
 }

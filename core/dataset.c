@@ -275,6 +275,29 @@ static size_t acc_probe(const struct dataset *ds, enum platform p, uint32_t id)
 	}
 }
 
+void dataset_prefetch_account(const struct dataset *ds, enum platform p,
+			      uint32_t id, int step)
+{
+#if defined(__GNUC__)
+	const uint64_t *slot;
+
+	if (!ds->acc_nslots || id == STR_NONE)
+		return;
+	slot = &ds->acc_slots[key_hash(p, id) & (ds->acc_nslots - 1)];
+	if (step == 0) {
+		__builtin_prefetch(slot);
+	} else if (*slot != KSLOT_EMPTY && KSLOT_ROW(*slot) < ds->acc.n) {
+		__builtin_prefetch(&ds->acc.id[KSLOT_ROW(*slot)]);
+		__builtin_prefetch(&ds->acc.platform[KSLOT_ROW(*slot)]);
+	}
+#else
+	(void)ds;
+	(void)p;
+	(void)id;
+	(void)step;
+#endif
+}
+
 /* The overflow table's slot for post (p, id). Posts store their platform
  * through their account, so probing compares the account's platform. */
 static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)

@@ -187,6 +187,13 @@ enum cib_err dataset_add_post_at(struct dataset *ds,
 				 const struct post_rec *rec, int *added,
 				 uint32_t *at);
 
+/* Hints for a reader that batches records (collectors/table.c): start
+ * reading what looking up account (p, id string id) will touch. Step 0
+ * its table slot; step 1, once that has landed, the row the slot names.
+ * Nothing changes. */
+void dataset_prefetch_account(const struct dataset *ds, enum platform p,
+			      uint32_t id, int step);
+
 /* Adds n more entities to posts already stored: entity k goes to post
  * post[k] (a row index), string str[k] (a pool id), type type[k]. Each post
  * keeps its entities contiguous, its earlier ones first, then the new ones

@@ -993,6 +993,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	struct feature_opts fo = o->features;
 	struct events_job job;
 	struct groups_index gi;
+	double ts[6];
 	pthread_t job_th;
 	int job_started;
 
@@ -1051,8 +1052,10 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 				(unsigned long long)p->g.n_candidates,
 				p->g.n_comps);
 	}
+	ts[0] = cib_seconds();
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
+	ts[1] = cib_seconds();
 	events_release(ev);
 	if (err) {
 		groups_index_release(&gi);
@@ -1067,27 +1070,37 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
+	if (o->progress)
+		fprintf(stderr, "cibscan:   pair graph %.2f s, group index %.2f s\n",
+			ts[0] - t0, ts[1] - ts[0]);
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	ts[2] = cib_seconds();
 	if (!err)
 		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
 				      o->coord.fdr, &p->cl, &p->n_discovered,
 				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	ts[3] = cib_seconds();
 	if (!err)
 		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
 				   &p->n_attached, &p->n_merged);
+	ts[4] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
 					    p->cl.n_clusters, ds->acc.platform,
 					    -1, &p->gr);
+	ts[5] = cib_seconds();
 	/* the index is large (the kept events): only the evidence stays */
 	groups_index_release(&gi);
 	if (!err && o->progress)
 		fprintf(stderr,
 			"cibscan:   %zu clusters: %zu found as groups, %zu "
-			"accounts attached, %zu merges\n",
+			"accounts attached, %zu merges (Leiden %.2f s, "
+			"discovery %.2f s, attach and merge %.2f s, group "
+			"evidence %.2f s)\n",
 			p->cl.n_clusters, p->n_discovered, p->n_attached,
-			p->n_merged);
+			p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
+			ts[5] - ts[4]);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));

@@ -9,6 +9,7 @@
  */
 #include "lookalike.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,16 @@ enum { TAG_PUB = 201, TAG_ORGP, TAG_ADV, TAG_CONTEST, TAG_AGG, TAG_FRIENDS,
        TAG_PARTISAN, TAG_LA };
 
 #define DAYS(s) ((double)((s)->t1 - (s)->t0) / 86400.0)
+
+/* How much more a person posts in this window than in 180 days: in
+ * proportion up to 180 days, then growing with the log of the length (a
+ * two-year window holds people who joined, left or lost interest). */
+static double activity(const struct scene *s)
+{
+	double d = DAYS(s);
+
+	return d <= 180 ? d / 180 : 1 + 0.5 * log2(d / 180);
+}
 
 static const char *const person_clients[] = { "Twitter for iPhone",
 					      "Twitter for Android",
@@ -76,7 +87,7 @@ static const char *const pundit_names[] = {
 static void publics_on(struct scene *s, enum splat p, int npol, int nout)
 {
 	struct srng r;
-	double D = DAYS(s);
+
 
 	for (int i = 0; i < npol + nout; i++) {
 		struct sacct a;
@@ -105,9 +116,8 @@ static void publics_on(struct scene *s, enum splat p, int npol, int nout)
 		ai = world_acct(s->w, &a);
 		if (ai < 0)
 			return;
-		rate = out ? srng_uniform(&r, 3, 8) * (D > 400 ? 0.4 : 1.0)
-			   : srng_uniform(&r, 0.4, 1.2);
-		n = srng_poisson(&r, rate * D);
+		rate = out ? srng_uniform(&r, 3, 8) : srng_uniform(&r, 0.4, 1.2);
+		n = srng_poisson(&r, rate * 180 * activity(s));
 		for (uint64_t k = 0; k < n; k++) {
 			int64_t t = rhythm_local(&r, tz, s->t0, s->t1);
 			struct spost *q = world_post(s->w, ai, t);
@@ -207,7 +217,7 @@ static void person_posts(struct scene *s, struct srng *r, long ai,
 void lookalike_organic(struct scene *s, uint64_t n)
 {
 	struct srng r;
-	double D = DAYS(s);
+
 
 	for (uint64_t i = 0; i < n; i++) {
 		struct sacct a;
@@ -225,7 +235,7 @@ void lookalike_organic(struct scene *s, uint64_t n)
 		ai = world_acct(s->w, &a);
 		if (ai < 0)
 			return;
-		x = srng_lnorm(&r, 15.0 * D / 180.0, 1.3) + 0.5;
+		x = srng_lnorm(&r, 15.0 * activity(s), 1.3) + 0.5;
 		person_posts(s, &r, ai, p, lang, tz,
 			     x < 1 ? 1 : x > 3000 ? 3000 : (uint64_t)x);
 		world_flush(s->w);
@@ -290,7 +300,7 @@ static void advocacy(struct scene *s, int idx, double scale)
 		if (first < 0)
 			first = mi;
 		{
-			double x = srng_lnorm(&q, 20 * D / 180, 1.0) + 0.5;
+			double x = srng_lnorm(&q, 20 * activity(s), 1.0) + 0.5;
 
 			person_posts(s, &q, mi, SP_X, TL_EN, tzs[i], x < 1 ? 1 : (uint64_t)x);
 		}
@@ -336,8 +346,15 @@ static void advocacy(struct scene *s, int idx, double scale)
 			p = world_post(s->w, first + i, t);
 			if (!p)
 				return;
-			snprintf(own, sizeof(own), "%s%s", core,
-				 srng_coin(&q, 0.15) ? (srng_coin(&q, 0.5) ? " This matters!" : " Please act.") : "");
+			{
+				size_t cl = strlen(core);
+				int stop = cl && strchr(".!?", core[cl - 1]);
+
+				snprintf(own, sizeof(own), "%s%s", core,
+					 !srng_coin(&q, 0.15)  ? ""
+					 : srng_coin(&q, 0.5) ? (stop ? " This matters!" : ". This matters!")
+							      : (stop ? " Please act." : ". Please act."));
+			}
 			p->text = world_str(s->w, own);
 			p->lang = "en";
 			p->client = "Twitter Web App";
@@ -362,7 +379,7 @@ static void contest(struct scene *s, int idx, double scale)
 	int nb, n;
 	long b0, h0;
 	uint32_t g = scene_group(s);
-	double D = DAYS(s), lagmed;
+	double lagmed;
 	double aff[400][8], prt[400];
 
 	srng_seed(&r, s->key, TAG_CONTEST, (uint64_t)idx);
@@ -408,7 +425,7 @@ static void contest(struct scene *s, int idx, double scale)
 		if (h0 < 0)
 			h0 = mi;
 		{
-			double x = srng_lnorm(&q, 8 * D / 180, 1.0) + 0.5;
+			double x = srng_lnorm(&q, 8 * activity(s), 1.0) + 0.5;
 
 			person_posts(s, &q, mi, SP_X, TL_EN, tz, x < 1 ? 1 : (uint64_t)x);
 		}
@@ -420,7 +437,7 @@ static void contest(struct scene *s, int idx, double scale)
 
 		snprintf(bname, sizeof(bname), "%s", ba->handle);
 		srng_seed(&q, s->key, TAG_CONTEST, 800000000ULL + (uint64_t)idx * 100 + (uint64_t)b);
-		ng = srng_poisson(&q, D / srng_uniform(&q, 2, 7));
+		ng = srng_poisson(&q, 180 * activity(s) / srng_uniform(&q, 2, 7));
 		for (uint64_t k = 0; k < ng; k++) {
 			int64_t t = rhythm_local(&q, -300, s->t0, s->t1 - 3600);
 			struct spost *p = world_post(s->w, b0 + b, t);
@@ -570,7 +587,7 @@ static void friends(struct scene *s, int idx)
 	enum tlang lang;
 	long f0 = -1;
 	uint32_t g = scene_group(s);
-	double qrt, qrp, D = DAYS(s);
+	double qrt, qrp;
 	struct sacct a0;
 
 	srng_seed(&r, s->key, TAG_FRIENDS, (uint64_t)idx);
@@ -603,7 +620,7 @@ static void friends(struct scene *s, int idx)
 		uint64_t k, np;
 
 		srng_seed(&q, s->key, TAG_FRIENDS, (uint64_t)idx * 100 + 50 + (uint64_t)i);
-		x = srng_lnorm(&q, 60 * D / 180, 0.8) + 0.5;
+		x = srng_lnorm(&q, 60 * activity(s), 0.8) + 0.5;
 		np = x < 1 ? 1 : (uint64_t)x;
 		for (k = 0; k < np; k++) {
 			int64_t t = rhythm_local(&q, tz, s->t0, s->t1);
@@ -657,7 +674,7 @@ static void partisans(struct scene *s, int idx, double scale)
 	struct srng r, q;
 	int n;
 	uint32_t g = scene_group(s);
-	double D = DAYS(s);
+
 
 	srng_seed(&r, s->key, TAG_PARTISAN, (uint64_t)idx);
 	n = (int)(srng_range(&r, 100, 400) * scale);
@@ -683,7 +700,7 @@ static void partisans(struct scene *s, int idx, double scale)
 		if (ai < 0)
 			return;
 		op = s->nops ? &s->ops[srng_below(&q, (uint64_t)s->nops)] : NULL;
-		x = srng_lnorm(&q, 40 * D / 180, 1.0) + 0.5;
+		x = srng_lnorm(&q, 40 * activity(s), 1.0) + 0.5;
 		np = x < 1 ? 1 : x > 2000 ? 2000 : (uint64_t)x;
 		for (uint64_t k = 0; k < np; k++) {
 			int64_t t = rhythm_local(&q, tz, s->t0, s->t1);

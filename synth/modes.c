@@ -66,7 +66,7 @@ static void resolve(const struct modes_opts *o, struct resolved *r)
 {
 	static const int days[] = { 180, 730, 120, 365 };
 	static const int nets[] = { 3, 3, 1, 2 };
-	static const int64_t org[] = { 3000, 4000, 3000, 5000 };
+	static const int64_t org[] = { 3000, 3000, 3000, 5000 };
 
 	r->days = o->days > 0 ? o->days : days[o->mode];
 	r->networks = o->networks >= 0 ? o->networks : nets[o->mode];

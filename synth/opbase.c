@@ -53,6 +53,9 @@ void opbase_draw(struct scene *s, struct srng *r, struct opbase *o,
 	o->style.p_opener = srng_uniform(r, 0.1, 0.6);
 	o->style.p_filler = srng_uniform(r, 0.1, 0.6);
 	o->style.p_emoji = srng_uniform(r, 0.2, 0.8);
+	/* light editors keep the brief's wording half the time; rewriters
+	 * (or their language model) almost never */
+	o->style.p_keep = srng_uniform(r, 0.0, 0.5);
 	o->p_link = srng_uniform(r, 0.2, 0.7);
 	o->p_tag = srng_uniform(r, 0.2, 0.7);
 	o->p_chatter = srng_uniform(r, 0.05, 0.3);

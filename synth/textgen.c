@@ -42,6 +42,26 @@ static void tb_puts(struct tb *b, const char *s)
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
 
+/* Collapses runs of blanks, drops blanks before , . ! ? : ; and at both
+ * ends (left by empty choices); returns the new length. */
+static size_t tidy(char *s)
+{
+	char *w = s;
+	const char *r = s;
+
+	while (*r == ' ')
+		r++;
+	for (; *r; r++) {
+		if (*r == ' ' && (r[1] == ' ' || r[1] == 0 || r[1] == ',' ||
+				  r[1] == '.' || r[1] == '!' || r[1] == '?' ||
+				  r[1] == ':' || r[1] == ';'))
+			continue;
+		*w++ = *r;
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
 static const char *pick(struct srng *r, const char *const *a, size_t n)
 {
 	return a[srng_below(r, n)];
@@ -121,52 +141,67 @@ unsigned textgen_n_entities(void)
 	return (unsigned)N(ents);
 }
 
-/* Claim clauses per language. */
+/* Claims per language. A claim is one point of a brief, written in
+ * several phrasings separated by "##": a paraphrase picks a phrasing (the
+ * first, the brief's own wording, with the operator's probability of
+ * keeping it) and then synonyms inside it, so two rewrites of one claim
+ * share its names and a few content words, not its sentence. */
 static const char *const cl_en[] = {
-	"{Western media|the mainstream press|Western outlets|the so-called free press} {keep|keeps} {silent|quiet} about %E",
-	"{Washington|the US government|American politicians|the White House} {refuses|refuse} to {admit|acknowledge|face} the truth about %E",
-	"the {real|true|actual} {story|facts} behind %E {are being|is being} {hidden|covered up|buried}",
-	"{ordinary people|working families|everyday citizens} pay the {price|cost} of %E",
-	"{nobody|no one} {in power|in Washington} {wants|dares} to {talk|speak} about %E",
-	"%E {shows|exposes|reveals} the {hypocrisy|double standards} of the West",
-	"{the facts|the evidence|the data} on %E {speak for themselves|cannot be ignored|tell a different story}",
-	"{independent|honest} {experts|researchers|observers} {question|doubt|challenge} the official story on %E",
-	"{why|how come} {nobody asks|no one questions} {who benefits|who profits} from %E?",
-	"%E is {a disgrace|a scandal|a tragedy} {the world|the whole world|history} will remember",
-	"{they|the elites|the politicians} {lecture|preach to} others while %E {continues|goes on|gets worse}",
-	"{the lies|the propaganda|the smears} about %E {must stop|have to end|will not last}",
-	"{more and more|many|millions of} people {see through|understand|are waking up to} %E",
-	"{the victims of|those hurt by} %E {deserve|need} {justice|answers|the truth}",
-	"{it is time|now is the time} to {hold|call} {those responsible|Washington} {accountable|to account} for %E",
-	"{the world|the international community} {is watching|has not forgotten} %E",
+	"{Western media|the mainstream press|Western outlets} {keep|keeps} {silent|quiet} about %E##"
+	"why {is nobody|are no major outlets} {covering|reporting on} %E?##"
+	"{you will not|you won't} {read|hear} about %E in the {big papers|evening news|Western press}",
+	"{Washington|the US government|the White House} {refuses|refuse} to {admit|acknowledge} the truth about %E##"
+	"{officials|politicians} in {Washington|DC} {keep dodging|will not answer} {questions|hard questions} on %E##"
+	"the {American|US} {establishment|leadership} {denies|brushes off} {every fact|all evidence} about %E",
+	"the {real|true} {story|facts} behind %E {are being|is being} {hidden|covered up}##"
+	"{someone|somebody} {does not want|doesn't want} you to {know|learn} what {really|actually} happened with %E##"
+	"{a cover-up|a whitewash} {surrounds|hangs over} %E",
+	"{ordinary people|working families} pay the {price|cost} of %E##"
+	"{it is|it's} {regular|common} {folks|citizens} who {suffer|lose} {most|the most} from %E##"
+	"%E {hurts|ruins} {everyday lives|families and communities}",
+	"%E {shows|exposes} the {hypocrisy|double standards} of the West##"
+	"{look at|consider} %E {and then|then} {listen to|think of} {their lectures|the lectures} on {human rights|democracy}##"
+	"{nothing|no case} {reveals|shows} {Western|American} {double standards|hypocrisy} {better|more clearly} than %E",
+	"the {facts|evidence} on %E {speak for themselves|cannot be ignored}##"
+	"{numbers|data} {don't lie|do not lie} {when it comes to|about} %E##"
+	"{anyone|everyone} {who looks|looking} at the {record|figures} on %E {sees|can see} the {pattern|truth}",
+	"{independent|honest} {experts|researchers} {question|doubt} the official story on %E##"
+	"{scientists|analysts} {outside|beyond} {the West|Washington} {tell a different story|disagree} about %E##"
+	"{serious|credible} {voices|scholars} {have raised|raise} {doubts|questions} over %E",
+	"{who benefits|who profits} from %E?##"
+	"{follow the money|ask who gains} {on|behind} %E##"
+	"{some|certain} {companies|interests} {get rich|make fortunes} {from|off} %E",
+	"{they|the elites} {lecture|preach to} others while %E {continues|goes on}##"
+	"{before|instead of} {judging|criticising} {other countries|the world}, {fix|deal with} %E##"
+	"{a country|a government} {with|facing} %E {should not|has no right to} {lecture|preach to} anyone",
+	"{the lies|the smears} about %E {must stop|have to end}##"
+	"{enough|stop} {with|the} {propaganda|smears} {on|about} %E##"
+	"{spreading|pushing} {falsehoods|disinformation} about %E {will not|won't} {work|last} {forever|much longer}",
+	"{more and more|millions of} people {see through|are waking up to} %E##"
+	"{the world|ordinary people} {now|finally} {understand|understands} %E##"
+	"{nobody|few people} {believes|buy} the {official|Western} {line|version} on %E {anymore|now}",
+	"the {victims|people hurt} of %E {deserve|need} {justice|answers}##"
+	"{justice|accountability} for {those harmed by|the victims of} %E {is long overdue|cannot wait}##"
+	"{we owe|the world owes} {answers|the truth} to {everyone|those} {affected by|harmed by} %E",
 };
 static const char *const cl_zh[] = {
-	"{西方媒体|西方主流媒体|所谓自由媒体}对%E{保持沉默|闭口不谈|视而不见}",
-	"{美国政府|华盛顿|美国政客}{拒绝|不敢}{承认|面对}%E的{真相|事实}",
-	"%E背后的{真相|内幕}{被掩盖|被隐瞒|被刻意淡化}",
-	"{普通民众|老百姓|无辜群众}在为%E{买单|付出代价}",
-	"%E{暴露了|揭穿了|证明了}西方的{双重标准|虚伪}",
-	"{事实|证据|数据}{一再|早已}{证明|说明}%E{不容否认|不容抵赖}",
-	"{谁在|到底是谁在}从%E中{获利|渔利|得益}？",
-	"{越来越多的人|全世界人民|广大网友}{看清了|识破了|认清了}%E",
-	"%E的{受害者|无辜者}{需要|理应得到}{公道|正义|答案}",
-	"{是时候|必须}{追究|清算}%E的{责任|责任人}",
-	"{国际社会|全世界}{都在关注|不会忘记}%E",
-	"{关于|围绕}%E的{谎言|抹黑|炒作}{该停止了|终将破产|不攻自破}",
+	"{西方媒体|西方主流媒体}对%E{保持沉默|闭口不谈}##为什么{没有一家|很少有}西方媒体{报道|关注}%E？##在西方{大报|电视}上{看不到|读不到}%E的{真相|报道}",
+	"{美国政府|华盛顿}{拒绝|不敢}{承认|面对}%E的{真相|事实}##美国{官员|政客}在%E问题上{一再回避|避而不答}##美方对%E的{事实|证据}{矢口否认|百般抵赖}",
+	"%E背后的{真相|内幕}{被掩盖|被隐瞒}##有人不想让你{知道|了解}%E的{真相|内情}##围绕%E的{掩盖|遮掩}{从未停止|仍在继续}",
+	"{普通民众|老百姓}在为%E{买单|付出代价}##%E{伤害|毁掉}的是{普通家庭|无数家庭}##受%E{影响|伤害}最深的是{普通人|平民}",
+	"%E{暴露了|揭穿了}西方的{双重标准|虚伪}##看看%E，再听听他们{讲人权|谈民主}##没有什么比%E更能{说明|证明}西方的{虚伪|双标}",
+	"{谁在|到底是谁在}从%E中{获利|得益}？##%E的{最大受益者|背后赢家}{是谁|值得深思}##{跟着钱走|追问利益链}，%E{一目了然|真相自现}",
+	"{是时候|必须}{追究|清算}%E的{责任|责任人}##%E的{受害者|无辜者}{需要|理应得到}{公道|正义}##{国际社会|全世界}{不会忘记|都在关注}%E",
+	"{越来越多的人|全世界人民}{看清了|识破了}%E##{关于|围绕}%E的{谎言|抹黑}{该停止了|终将破产}##{没人|很少有人}再{相信|买账}西方关于%E的{说法|叙事}",
 };
 static const char *const cl_ja[] = {
-	"{西側メディア|欧米の大手メディア|いわゆる自由な報道}は%Eについて{沈黙している|何も報じない|目を背けている}",
-	"{アメリカ政府|ワシントン|米国の政治家}は%Eの{真実|事実}を{認めようとしない|直視しない}",
-	"%Eの{真相|裏側}は{隠されている|覆い隠されている}",
-	"{一般の人々|普通の市民|庶民}が%Eの{代償|ツケ}を払っている",
-	"%Eは西側の{二重基準|偽善}を{示している|暴いている}",
-	"%Eで{誰が|いったい誰が}{得をしている|儲けている}のか？",
-	"{多くの人|世界中の人々|ますます多くの人}が%Eの{本質|実態}に{気づき始めている|気づいている}",
-	"%Eの{被害者|犠牲者}には{正義|答え|真実}が{必要だ|必要です}",
-	"%Eについての{嘘|プロパガンダ|中傷}は{終わらせるべきだ|もう通用しない}",
-	"{国際社会|世界}は%Eを{見ている|忘れていない}",
+	"{西側メディア|欧米の大手メディア}は%Eについて{沈黙している|何も報じない}##なぜ%Eを{報じる|取り上げる}{大手メディア|新聞}がないのか？##%Eの{真実|実態}は{テレビ|新聞}では{見られない|分からない}",
+	"{アメリカ政府|ワシントン}は%Eの{真実|事実}を{認めようとしない|直視しない}##米国の{政治家|当局者}は%Eについての{質問|追及}を{避け続けている|かわしている}##%Eに関する{証拠|事実}を米国は{否定し続ける|認めない}",
+	"%Eの{真相|裏側}は{隠されている|覆い隠されている}##%Eについて{知られたくない|隠したい}人々がいる##%Eをめぐる{隠蔽|もみ消し}は{続いている|終わっていない}",
+	"{一般の人々|庶民}が%Eの{代償|ツケ}を払っている##%Eで{苦しむ|傷つく}のは{普通の家庭|市民}だ##%Eの{被害|影響}を受けるのはいつも{弱い立場の人|普通の人}",
+	"%Eは西側の{二重基準|偽善}を{示している|暴いている}##%Eを見てから、彼らの{人権|民主主義}の{説教|主張}を聞いてみよう##%Eほど西側の{偽善|二重基準}を{表すもの|示す例}はない",
+	"%Eで{誰が|いったい誰が}{得をしている|儲けている}のか？##%Eの{本当の受益者|黒幕}を{考えるべきだ|問うべきだ}##{お金の流れ|利益}を{追えば|見れば}%Eの{正体|本質}が{分かる|見える}",
 };
-
 static const char *const openers_en[] = {
 	"It is worth noting that ", "Let's be clear: ", "Here's the truth: ",
 	"In today's complex world, ", "Many people don't realize that ",
@@ -188,6 +223,9 @@ static const char *const openers_ja[] = { "はっきり言って、", "実は、
 					  "注目すべきは、", "正直なところ、" };
 static const char *const fillers_ja[] = { "よく考えてみてください。", "真実は必ず明らかになる。",
 					  "皆さんはどう思いますか？", "拡散希望。", "歴史が判断する。" };
+static const char *const pro[3][3] = { { "it", "this", "all of this" },
+					{ "此事", "这件事", "这一切" },
+					{ "この問題", "それ", "この件" } };
 static const char *const emoji[] = { "🤔", "😡", "👀", "🙏", "💔", "🔥", "‼️", "🇺🇸", "😢",
 				     "👇", "📢", "🌍", "🤦", "😤", "✊" };
 
@@ -233,6 +271,28 @@ void textgen_tpoint_draw(struct srng *r, enum tlang lang, struct tpoint *tp)
 	}
 }
 
+/* Copies one phrasing of a "##"-separated claim into out: the first
+ * with probability p_keep, else one of the others. */
+static void phrasing(struct srng *r, const char *claim, double p_keep,
+		     char *out, size_t cap)
+{
+	const char *p = claim, *e;
+	int n = 1, k;
+
+	for (const char *q = claim; (q = strstr(q, "##")); q += 2)
+		n++;
+	k = n == 1 || srng_coin(r, p_keep) ? 0 : 1 + (int)srng_below(r, (uint64_t)n - 1);
+	while (k-- > 0)
+		p = strstr(p, "##") + 2;
+	e = strstr(p, "##");
+	if (!e)
+		e = p + strlen(p);
+	if ((size_t)(e - p) >= cap)
+		e = p + cap - 1;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = 0;
+}
+
 /* Capitalises the first letter and every letter after ". " or "? ". */
 static void sentence_case(char *s)
 {
@@ -275,7 +335,11 @@ size_t textgen_paraphrase(struct srng *r, const struct tpoint *tp,
 				       tp->lang == TL_ZH ? N(openers_zh) : N(openers_ja))
 				: pick(r, openers_en, N(openers_en)));
 	for (int i = 0; i < n; i++) {
-		render(r, &b, cl[tp->cl[order[i]] % nc], ent);
+		char one[1024];
+
+		phrasing(r, cl[tp->cl[order[i]] % nc], st->p_keep, one, sizeof(one));
+		/* later clauses mostly refer back instead of naming again */
+		render(r, &b, one, i > 0 && srng_coin(r, 0.7) ? pick(r, pro[tp->lang == TL_ZH ? 1 : tp->lang == TL_JA ? 2 : 0], 3) : ent);
 		if (cjk) {
 			if (b.n < 3 || strcmp(buf + b.n - 3, "？") != 0)
 				tb_puts(&b, i + 1 < n ? (tp->lang == TL_ZH ? "，" : "、")
@@ -306,10 +370,12 @@ size_t textgen_paraphrase(struct srng *r, const struct tpoint *tp,
 		if (srng_coin(r, 0.3))
 			tb_puts(&b, pick(r, emoji, N(emoji)));
 	}
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------ opinions */
+
+static void salad(struct srng *r, struct tb *b, enum tlang lang, int n);
 
 static const char *const opinion_en[] = {
 	"{honestly|ngl|tbh} {I think|I feel like|imo} %E {is|has been} {overblown|ignored|a mess} {lol|smh|}",
@@ -327,7 +393,11 @@ size_t textgen_opinion(struct srng *r, unsigned ent, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, opinion_en, N(opinion_en)), ents[ent % N(ents)][0]);
-	return b.n;
+	if (srng_coin(r, 0.7)) {
+		tb_puts(&b, srng_coin(r, 0.5) ? ". " : ", ");
+		salad(r, &b, TL_EN, (int)srng_range(r, 3, 10));
+	}
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------- chatter */
@@ -380,6 +450,102 @@ static const char *const chat_ja[] = {
 	"{雨|晴れ|暑い}{ですね|だなあ}{。|☀️|}",
 };
 
+/* Everyday words per language, most frequent first: free word runs
+ * drawn from them (Zipf) make people's posts as varied as people are, so
+ * two ordinary posts rarely look like edits of one another. */
+static const char *const w_en[] = {
+	"today", "really", "just", "good", "time", "people", "think", "love",
+	"know", "day", "new", "work", "home", "week", "night", "morning",
+	"friends", "family", "life", "feel", "happy", "game", "music", "city",
+	"coffee", "rain", "school", "phone", "movie", "food", "tomorrow",
+	"weekend", "finally", "tired", "funny", "weird", "again", "still",
+	"never", "always", "better", "best", "little", "long", "year", "house",
+	"car", "dog", "cat", "kids", "mom", "dad", "sister", "brother", "book",
+	"show", "season", "episode", "song", "album", "concert", "team", "match",
+	"goal", "run", "gym", "walk", "park", "beach", "trip", "flight", "train",
+	"bus", "traffic", "office", "meeting", "boss", "deadline", "exam",
+	"class", "homework", "dinner", "lunch", "breakfast", "pizza", "tacos",
+	"salad", "cake", "cookies", "tea", "wine", "beer", "garden", "plants",
+	"flowers", "sunset", "snow", "wind", "storm", "summer", "winter",
+	"spring", "autumn", "birthday", "wedding", "party", "holiday", "sleep",
+	"dream", "headache", "doctor", "dentist", "shopping", "sale", "shoes",
+	"jacket", "haircut", "laundry", "cleaning", "cooking", "baking",
+	"reading", "podcast", "news", "neighbours", "landlord", "rent", "bills",
+	"money", "job", "interview", "promotion", "vacation", "camping",
+	"hiking", "cycling", "swimming", "yoga", "guitar", "piano", "painting",
+	"photos", "memories", "grandma", "cousin", "baby", "puppy", "kitten",
+	"honestly", "literally", "actually", "maybe", "probably", "definitely",
+	"awesome", "terrible", "amazing", "boring", "busy", "lazy", "cozy",
+	"cold", "hot", "late", "early", "loud", "quiet", "lovely", "crazy",
+};
+static const char *const w_es[] = {
+	"hoy", "día", "bien", "gracias", "amor", "vida", "tiempo", "gente",
+	"casa", "trabajo", "noche", "mañana", "semana", "siempre", "nunca",
+	"mejor", "ahora", "feliz", "amigos", "familia", "ciudad", "música",
+	"fútbol", "café", "lluvia", "escuela", "partido", "playa", "viaje",
+	"comida", "perro", "gato", "cumpleaños", "fiesta", "calor", "frío",
+	"libro", "serie", "película", "canción",
+};
+static const char *const w_fr[] = {
+	"aujourd'hui", "jour", "merci", "amour", "vie", "temps", "gens",
+	"maison", "travail", "soir", "demain", "semaine", "toujours", "jamais",
+	"mieux", "heureux", "amis", "famille", "ville", "musique", "café",
+	"pluie", "école", "match", "plage", "voyage", "chien", "chat", "fête",
+	"livre", "film", "chanson", "vacances", "dîner",
+};
+static const char *const w_de[] = {
+	"heute", "Tag", "danke", "Liebe", "Leben", "Zeit", "Leute", "Haus",
+	"Arbeit", "Abend", "morgen", "Woche", "immer", "nie", "besser",
+	"jetzt", "Freunde", "Familie", "Stadt", "Musik", "Kaffee", "Regen",
+	"Schule", "Spiel", "Urlaub", "Hund", "Katze", "Geburtstag", "Buch",
+	"Film", "Sommer", "Winter", "Bahn", "Essen",
+};
+static const char *const w_pt[] = {
+	"hoje", "dia", "obrigado", "amor", "vida", "tempo", "gente", "casa",
+	"trabalho", "noite", "amanhã", "semana", "sempre", "nunca", "melhor",
+	"agora", "feliz", "amigos", "família", "cidade", "música", "futebol",
+	"café", "chuva", "escola", "jogo", "praia", "viagem", "saudade",
+	"cachorro", "festa", "livro", "filme", "férias",
+};
+static const char *const w_zh[] = {
+	"今天", "朋友", "工作", "喜欢", "生活", "时间", "觉得", "真的", "一起",
+	"看到", "晚上", "早上", "吃饭", "电影", "音乐", "学校", "老师", "孩子",
+	"家人", "周末", "开心", "希望", "城市", "手机", "咖啡", "下雨", "回家",
+	"努力", "分享", "照片", "旅行", "节日", "视频", "感谢", "大家", "明天",
+	"有点", "非常", "好吃", "天气", "火锅", "奶茶", "跑步", "加班", "地铁",
+	"睡觉", "小猫", "公园", "书店", "生日",
+};
+static const char *const w_ja[] = {
+	"今日", "友達", "仕事", "好き", "生活", "時間", "本当", "一緒", "夜",
+	"朝", "ご飯", "映画", "音楽", "学校", "先生", "子供", "家族", "週末",
+	"楽しい", "希望", "東京", "電車", "カフェ", "雨", "帰宅", "写真", "旅行",
+	"動画", "感謝", "明日", "ラーメン", "散歩", "猫", "公園", "誕生日",
+	"桜", "温泉", "コンビニ", "買い物", "眠い",
+};
+
+/* n words drawn by a Zipf law from the language's list. */
+static void salad(struct srng *r, struct tb *b, enum tlang lang, int n)
+{
+	const char *const *w;
+	size_t nw;
+	int cjk = lang == TL_ZH || lang == TL_JA;
+
+	switch (lang) {
+	case TL_ES: w = w_es; nw = N(w_es); break;
+	case TL_FR: w = w_fr; nw = N(w_fr); break;
+	case TL_DE: w = w_de; nw = N(w_de); break;
+	case TL_PT: w = w_pt; nw = N(w_pt); break;
+	case TL_ZH: w = w_zh; nw = N(w_zh); break;
+	case TL_JA: w = w_ja; nw = N(w_ja); break;
+	default: w = w_en; nw = N(w_en); break;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!cjk && b->n)
+			tb_puts(b, " ");
+		tb_puts(b, w[srng_zipf(r, nw, 0.7)]);
+	}
+}
+
 size_t textgen_chatter(struct srng *r, enum tlang lang, char *buf, size_t cap)
 {
 	struct tb b = { buf, cap, 0 };
@@ -396,10 +562,14 @@ size_t textgen_chatter(struct srng *r, enum tlang lang, char *buf, size_t cap)
 	case TL_JA: t = pick(r, chat_ja, N(chat_ja)); break;
 	default: t = pick(r, chat_en, N(chat_en)); break;
 	}
-	render(r, &b, t, "");
+	if (srng_coin(r, 0.6))
+		render(r, &b, t, "");
+	salad(r, &b, lang, (int)srng_range(r, 3, 12));
+	if (srng_coin(r, 0.3))
+		tb_puts(&b, srng_coin(r, 0.5) ? "!" : lang == TL_ZH || lang == TL_JA ? "。" : ".");
 	if (lang != TL_ZH && lang != TL_JA)
 		sentence_case(buf);
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------ old personas */
@@ -442,7 +612,7 @@ size_t textgen_oldpersona(struct srng *r, int kind, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, old_posts[kind & 3][srng_below(r, 4)], "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 void textgen_oldprofile(struct srng *r, int kind, char *name, size_t nn,
@@ -472,7 +642,7 @@ size_t textgen_headline(struct srng *r, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, head_t, N(head_t)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const give_t[] = {
@@ -489,7 +659,7 @@ size_t textgen_giveaway(struct srng *r, const char *brand, char *buf,
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, give_t, N(give_t)), brand);
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const alert_t[] = {
@@ -506,7 +676,7 @@ size_t textgen_alert(struct srng *r, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, alert_t, N(alert_t)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 /* ------------------------------------------------------------ hashtags */
@@ -629,7 +799,7 @@ size_t textgen_polbio(struct srng *r, enum tlang lang, char *buf, size_t cap)
 		      : lang == TL_JA ? pick(r, polbio_ja, N(polbio_ja))
 				      : pick(r, polbio_en, N(polbio_en)),
 	       "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 size_t textgen_bio(struct srng *r, enum tlang lang, char *buf, size_t cap)
@@ -640,7 +810,7 @@ size_t textgen_bio(struct srng *r, enum tlang lang, char *buf, size_t cap)
 	if (cap)
 		buf[0] = 0;
 	render(r, &b, pick(r, bio_en, N(bio_en)), "");
-	return b.n;
+	return b.cap ? tidy(buf) : 0;
 }
 
 static const char *const dom_a[] = { "global", "world", "true", "peace", "asia", "daily", "free", "open", "new", "east", "people", "clear", "real", "honest", "pacific" };

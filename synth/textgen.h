@@ -29,9 +29,12 @@ struct tpoint {
 	uint16_t cl[3]; /* clause templates */
 };
 
-/* How an operator rewrites: probabilities per post. */
+/* How an operator rewrites: probabilities per post. p_keep keeps a
+ * claim's brief wording (then only synonyms change); otherwise another
+ * phrasing of the same claim is written, as a person or a language model
+ * asked to rewrite it would. */
 struct pstyle {
-	double p_reorder, p_drop, p_opener, p_filler, p_emoji;
+	double p_reorder, p_drop, p_opener, p_filler, p_emoji, p_keep;
 };
 
 /* Number of talking-point entities (topics x items). */

@@ -214,6 +214,15 @@ static const struct tcase cases[] = {
 	  "u,id,t,p\nalice,m1,1623881100,Twitter\n",
 	  "account=u,post=id,time=t,platform=p", 0, 0, CIB_OK, 1, 1, 0, 0, 0,
 	  PLATFORM_X, "m1", 1623881100, POST_ORIGINAL, NULL, NULL, "", 0, NULL },
+	/* a padded cell read for several fields is trimmed once */
+	{ "one padded column, several fields",
+	  "u,id,t,c\nalice,m1,1623881100,\"  x y  \"\n",
+	  "account=u,post=id,time=t,url=c,hashtag=c,domain=c,image=c,"
+	  "mention=c,object=c",
+	  TABLE_OBJECT_URL, 0, CIB_OK, 1, 1, 0, 0, 0, PLATFORM_OTHER, "m1",
+	  1623881100, POST_ORIGINAL, NULL, NULL,
+	  "url:x y hashtag:x y mention:x y domain:x y image:x y", 0,
+	  NULL },
 	{ "map column missing from the header", "u,id,t\nalice,m1,1623881100\n",
 	  "account=u,post=id,time=when", 0, 0, CIB_EFORMAT, 0, 0, 0, 0, 0,
 	  PLATFORM_OTHER, NULL, 0, 0, NULL, NULL, NULL, 0, NULL },
