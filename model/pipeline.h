@@ -34,6 +34,7 @@
 	M(PERSONA, "persona_switch", 1)                                      \
 	M(EDGE_STRENGTH, "edge_strength_log", 1)                             \
 	M(CL_SIZE, "cluster_size_log", 1)                                    \
+	M(CL_COORD, "cluster_coordination", 1)                               \
 	M(CL_REUSE, "cluster_reuse", 1)                                      \
 	M(CL_OFFICE, "cluster_office_rhythm", 1)                             \
 	M(CL_SUPPER, "cluster_supper_dip", 1)                                \
