@@ -62,7 +62,7 @@ struct coord_events {
 	uint32_t *post;   /* the post the event came from (COORD_NO_POST when
 			     the caller gave none) */
 	uint8_t *minutes; /* bit 0: the time has minute precision only;
-			     bit 1: the post has other events of its kind
+			     bit 1: the post has other events of this type
 			     (see coord_events_add_post) */
 };
 
@@ -75,8 +75,8 @@ void coord_events_release(struct coord_events *e);
 enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 			      int64_t time, uint32_t acc, int minutes);
 /* The same, naming the post; multi = 1 when that post gives other events
- * (of this or another type: two links, a text and its hashtags): a pair of
- * such posts is then one co-action however many objects of whatever types
+ * of the same type (two links; a hashtag sequence and its tags): a pair
+ * of such posts is then one co-action of the type however many objects
  * they share (the one at the tightest rank counts). Posts are indices in
  * one numbering shared by all types. */
 enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,

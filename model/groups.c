@@ -80,65 +80,65 @@ static int u64v_push(struct u64v *b, uint64_t x)
 	return 0;
 }
 
-/* LSD radix sort of u64 codes, 16 bits a pass, passes whose digit is
- * constant skipped. */
-static int sort_u64(uint64_t *a, size_t n)
-{
-	uint64_t *b, *src = a, *dst, or_all = 0, and_all = ~(uint64_t)0;
-	size_t *cnt;
-
-	if (n < 64) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = a[i];
-			size_t j = i;
-
-			for (; j > 0 && a[j - 1] > x; j--)
-				a[j] = a[j - 1];
-			a[j] = x;
-		}
-		return 0;
+/* Stable LSD radix sort of n records of type T by the unsigned 64-bit
+ * value KEY(record), 8 bits a pass (small count tables, so short arrays
+ * cost little), passes whose digit is the same for every record skipped;
+ * insertion sort below 32 records. Returns -1 when out of memory. */
+#define DEFINE_RADIX(name, T, KEY)                                           \
+	static int name(T *a, size_t n)                                      \
+	{                                                                    \
+		T *b, *src = a, *dst;                                        \
+		uint64_t or_all = 0, and_all = ~(uint64_t)0;                 \
+		size_t cnt[256];                                             \
+                                                                             \
+		if (n < 32) {                                                \
+			for (size_t i = 1; i < n; i++) {                     \
+				T x = a[i];                                  \
+				size_t j = i;                                \
+                                                                             \
+				for (; j > 0 && KEY(a[j - 1]) > KEY(x); j--) \
+					a[j] = a[j - 1];                     \
+				a[j] = x;                                    \
+			}                                                    \
+			return 0;                                            \
+		}                                                            \
+		b = malloc(n * sizeof(*b));                                  \
+		if (!b)                                                      \
+			return -1;                                           \
+		dst = b;                                                     \
+		for (size_t i = 0; i < n; i++) {                             \
+			or_all |= KEY(a[i]);                                 \
+			and_all &= KEY(a[i]);                                \
+		}                                                            \
+		for (unsigned sh = 0; sh < 64; sh += 8) {                    \
+			size_t sum = 0;                                      \
+			T *t;                                                \
+                                                                             \
+			if ((((or_all ^ and_all) >> sh) & 0xff) == 0)        \
+				continue;                                    \
+			memset(cnt, 0, sizeof(cnt));                         \
+			for (size_t i = 0; i < n; i++)                       \
+				cnt[(KEY(src[i]) >> sh) & 0xff]++;           \
+			for (size_t d = 0; d < 256; d++) {                   \
+				size_t c = cnt[d];                           \
+                                                                             \
+				cnt[d] = sum;                                \
+				sum += c;                                    \
+			}                                                    \
+			for (size_t i = 0; i < n; i++)                       \
+				dst[cnt[(KEY(src[i]) >> sh) & 0xff]++] = src[i]; \
+			t = src;                                             \
+			src = dst;                                           \
+			dst = t;                                             \
+		}                                                            \
+		if (src != a)                                                \
+			memcpy(a, src, n * sizeof(*a));                      \
+		free(b);                                                     \
+		return 0;                                                    \
 	}
-	b = malloc(n * sizeof(*b));
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (!b || !cnt) {
-		free(b);
-		free(cnt);
-		return -1;
-	}
-	dst = b;
-	for (size_t i = 0; i < n; i++) {
-		or_all |= a[i];
-		and_all &= a[i];
-	}
-	for (unsigned sh = 0; sh < 64; sh += 16) {
-		size_t sum = 0;
 
-		if ((((or_all ^ and_all) >> sh) & 0xffff) == 0)
-			continue;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i] >> sh) & 0xffff]++;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
-		{
-			uint64_t *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(b);
-	free(cnt);
-	return 0;
-}
+#define KEY_SELF(x) (x)
+DEFINE_RADIX(sort_u64, uint64_t, KEY_SELF)
 
 static size_t unique_u64(uint64_t *v, size_t n)
 {
@@ -508,8 +508,9 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				}
 				ix->obj_win[nobj] = win;
 				ix->obj_half[nobj] = (uint8_t)half;
-				ix->obj_f[nobj] = object_sync_p(te, end - i, win,
-								ix->tight[t]);
+				ix->obj_f[nobj] = object_sync_p(
+					te, end - i, win,
+					ix->tight[t] < win ? ix->tight[t] : win);
 				ix->obj_key[nobj] = e->obj[i];
 				ix->obj_d[nobj] = (uint32_t)nd;
 				ix->obj_type[nobj] = (uint8_t)t;
@@ -625,13 +626,15 @@ struct mt_code {
 	uint8_t tight;
 };
 
-static int cmp_mt_code(const void *x, const void *y)
-{
-	const struct mt_code *p = x, *q = y;
+#define KEY_MT_B(x) ((uint64_t)(x).b)
+#define KEY_MT_KEY(x) ((x).key)
+DEFINE_RADIX(sort_mt_b, struct mt_code, KEY_MT_B)
+DEFINE_RADIX(sort_mt_key, struct mt_code, KEY_MT_KEY)
 
-	if (p->key != q->key)
-		return p->key < q->key ? -1 : 1;
-	return p->b < q->b ? -1 : p->b > q->b;
+/* by (key, b): b first, then a stable pass by key */
+static int sort_mt_code(struct mt_code *v, size_t n)
+{
+	return sort_mt_b(v, n) || sort_mt_key(v, n) ? -1 : 0;
 }
 
 /* One (account, group, object) record: m distinct member co-actors in
@@ -644,12 +647,8 @@ struct mt_rec {
 	double pb;
 };
 
-static int cmp_mt_rec(const void *x, const void *y)
-{
-	const struct mt_rec *p = x, *q = y;
-
-	return p->key < q->key ? -1 : p->key > q->key;
-}
+#define KEY_REC(x) ((x).key)
+DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
 
 #define VEC_PUSH(vec, val)                                                  \
 	do {                                                                \
@@ -713,10 +712,11 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
-		int64_t D = ix->obj_win[o], w = ix->tight[t];
-		int64_t W = D > w ? D : w;
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
 		double f = ix->obj_f[o];
 		size_t q = 0;
+		uint64_t lo;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
 		    !obj_has_member(ix, o, mem))
@@ -724,6 +724,7 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		loc.n = 0;
 		grp.n = 0;
 		accs.n = 0;
+		lo = s;
 		for (uint64_t i = s; i < e; i++) {
 			uint64_t a = ix->ev_acc[i];
 			int32_t ca = mem[a];
@@ -733,19 +734,18 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 			if (inside ? ca < 0 : ca >= 0)
 				continue;
 			VEC_PUSH(accs, a);
-			for (uint64_t j = s; j < e; j++) {
+			while (ix->ev_time[i] - ix->ev_time[lo] > W)
+				lo++;
+			for (uint64_t j = lo; j < e; j++) {
 				uint32_t b = ix->ev_acc[j];
 				int32_t cb = mem[b];
 				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
 				struct mt_code c;
 
+				if (dt > W)
+					break;
 				if (dt < 0)
 					dt = -dt;
-				if (dt > W) {
-					if (j > i)
-						break;
-					continue;
-				}
 				if (b == a || cb < 0 || (inside && cb != ca))
 					continue;
 				c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
@@ -759,7 +759,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		if (sort_u64(grp.v, grp.n) || sort_u64(accs.v, accs.n))
 			goto out;
 		grp.n = unique_u64(grp.v, grp.n);
-		qsort(loc.v, loc.n, sizeof(*loc.v), cmp_mt_code);
+		if (sort_mt_code(loc.v, loc.n))
+			goto out;
 		for (size_t i = 0; i < accs.n;) {
 			uint64_t a = accs.v[i];
 			size_t na_ev = 0;
@@ -799,7 +800,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 			q = 0;
 		}
 	}
-	qsort(all.v, all.n, sizeof(*all.v), cmp_mt_rec);
+	if (sort_mt_rec(all.v, all.n))
+		goto out;
 	res = malloc((all.n + 1) * sizeof(*res));
 	if (!res)
 		goto out;
@@ -961,8 +963,8 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
-		int64_t D = ix->obj_win[o], w = ix->tight[t];
-		int64_t W = D > w ? D : w;
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
 		    !obj_has_member(ix, o, mem))
@@ -1182,54 +1184,8 @@ struct kw {
 	float w;
 };
 
-/* LSD radix sort of kw by key, 16 bits a pass, constant digits skipped. */
-static int sort_kw(struct kw *a, size_t n)
-{
-	struct kw *b, *src = a, *dst;
-	uint64_t or_all = 0, and_all = ~(uint64_t)0;
-	size_t *cnt;
-
-	if (n < 2)
-		return 0;
-	b = malloc(n * sizeof(*b));
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (!b || !cnt) {
-		free(b);
-		free(cnt);
-		return -1;
-	}
-	dst = b;
-	for (size_t i = 0; i < n; i++) {
-		or_all |= a[i].key;
-		and_all &= a[i].key;
-	}
-	for (unsigned sh = 0; sh < 64; sh += 16) {
-		size_t sum = 0;
-		struct kw *t;
-
-		if ((((or_all ^ and_all) >> sh) & 0xffff) == 0)
-			continue;
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i].key >> sh) & 0xffff]++;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
-
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i].key >> sh) & 0xffff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-	free(b);
-	free(cnt);
-	return 0;
-}
+#define KEY_KW(x) ((x).key)
+DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
 
 /* The candidate graph of discovery, on the objects of half 0 only (the
  * tests use half 1): accounts in no cluster, tied by
@@ -1262,9 +1218,10 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
-		int64_t D = ix->obj_win[o], w = ix->tight[t];
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D;
 		int rare = ix->obj_d[o] <= GROUPS_RARE_ACTORS;
-		int64_t W = rare ? (D > w ? D : w) : w;
+		int64_t W = rare ? D : w;
 		float wr = (float)(1.0 / log2(1.0 + ix->obj_d[o]));
 		double f = ix->obj_f[o];
 		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;

@@ -261,16 +261,18 @@ static int opaque_url(const char *s, size_t n)
 
 static enum cib_err entity_events(const struct pipeline *p, size_t j,
 				  enum platform pl, int64_t t, uint32_t a,
-				  int mins, struct coord_events *ev, int multi,
-				  uint32_t *count)
+				  int mins, struct coord_events *ev,
+				  int multi_link, int multi_dom, uint32_t *n_link,
+				  uint32_t *n_dom)
 {
 	const struct dataset *ds = p->ds;
 	const struct reuse_result *ru = &p->fs.reuse;
 	enum cib_err err = CIB_OK;
 	uint32_t post = (uint32_t)j;
 
-	/* ev NULL: only count the events into *count (the post's events
-	 * decide whether each is "multi", see events_from_features) */
+	/* ev NULL: only count the events of each type into *n_link and
+	 * *n_dom (a post's events of one type decide whether each is
+	 * "multi", see events_from_features) */
 	if (!ev) {
 		for (uint64_t k = ds->post.ent_off[j];
 		     k < ds->post.ent_off[j + 1]; k++) {
@@ -282,13 +284,13 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 				for (uint64_t u = ru->url_off[j];
 				     !seen && u < ru->url_off[j + 1]; u++)
 					seen = ru->url_domain[u] == sid;
-				*count += !seen;
+				*n_dom += !seen;
 				break;
 			case ENT_IMAGE:
-				(*count)++;
+				(*n_link)++;
 				break;
 			case ENT_URL:
-				*count += opaque_url(ds_str(ds, sid),
+				*n_link += opaque_url(ds_str(ds, sid),
 						     strpool_len(&ds->strings,
 								 sid)) != 0;
 				break;
@@ -312,19 +314,19 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 			if (!seen)
 				err = coord_events_add_post(
 					&ev[COORD_DOMAIN], obj_key(pl, sid), t,
-					a, mins, post, multi);
+					a, mins, post, multi_dom);
 			break;
 		case ENT_IMAGE:
 			err = coord_events_add_post(
 				&ev[COORD_LINK], OBJ_IMAGE | obj_key(pl, sid),
-				t, a, mins, post, multi);
+				t, a, mins, post, multi_link);
 			break;
 		case ENT_URL:
 			if (opaque_url(ds_str(ds, sid),
 				       strpool_len(&ds->strings, sid)))
 				err = coord_events_add_post(
 					&ev[COORD_LINK], obj_key(pl, sid), t,
-					a, mins, post, multi);
+					a, mins, post, multi_link);
 			break;
 		default:
 			break;
@@ -338,8 +340,9 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
  * sequences). A repost's text, links and tags are its source's, so reposts
  * give none. Each event names its post, and a post with several events of
  * one type (two links, a hashtag sequence and its tags) marks them, so
- * that two such posts are one co-action however many objects they share;
- * a domain is one event per post however many of its links it has. */
+ * that two such posts are one co-action of the type however many objects
+ * they share; a domain is one event per post however many of its links it
+ * has. */
 static enum cib_err events_from_features(const struct pipeline *p,
 					 struct coord_events *ev)
 {
@@ -352,7 +355,7 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
-		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0, n_ev;
+		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0;
 		uint64_t hs, u0 = fs->reuse.url_off[j],
 			     u1 = fs->reuse.url_off[j + 1];
 
@@ -373,13 +376,13 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		for (uint64_t k = ds->post.ent_off[j];
 		     k < ds->post.ent_off[j + 1]; k++)
 			n_tag += ds->ent.type[k] == ENT_HASHTAG;
-		/* every event of this post: several make each one "multi" */
-		n_ev = (grp != UINT32_MAX) + n_url + n_dom + n_tag +
-		       (n_tag > 1);
-		(void)entity_events(p, j, pl, t, a, mins, NULL, 0, &n_ev);
+		/* a post's links (and images), or its domains, or its hashtags
+		 * and their sequence: several of one type make each "multi" */
+		(void)entity_events(p, j, pl, t, a, mins, NULL, 0, 0, &n_url,
+				    &n_dom);
 		if (grp != UINT32_MAX)
 			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
-						    mins, (uint32_t)j, n_ev > 1);
+						    mins, (uint32_t)j, 0);
 		for (uint64_t k = u0; !err && k < u1; k++) {
 			uint32_t url = fs->reuse.url_str[k];
 			uint32_t dom = fs->reuse.url_domain[k];
@@ -388,17 +391,17 @@ static enum cib_err events_from_features(const struct pipeline *p,
 			if (url != STR_NONE)
 				err = coord_events_add_post(
 					&ev[COORD_LINK], obj_key(pl, url), t, a,
-					mins, (uint32_t)j, n_ev > 1);
+					mins, (uint32_t)j, n_url > 1);
 			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
 				dup |= fs->reuse.url_domain[q] == dom;
 			if (!err && dom != STR_NONE && !dup)
 				err = coord_events_add_post(
 					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
-					a, mins, (uint32_t)j, n_ev > 1);
+					a, mins, (uint32_t)j, n_dom > 1);
 		}
 		if (!err)
 			err = entity_events(p, j, pl, t, a, mins, ev,
-					    n_ev > 1, NULL);
+					    n_url > 1, n_dom > 1, NULL, NULL);
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
 			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
@@ -409,7 +412,7 @@ static enum cib_err events_from_features(const struct pipeline *p,
 				err = coord_events_add_post(
 					&ev[COORD_HASHTAGS],
 					hashtag_single(ds, k), t, a, mins,
-					(uint32_t)j, n_ev > 1);
+					(uint32_t)j, n_tag > 1);
 	}
 	return err;
 }
@@ -1000,6 +1003,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	struct feature_opts fo = o->features;
 	struct events_job job;
 	struct groups_index gi;
+	double ts[6];
 	pthread_t job_th;
 	int job_started;
 
@@ -1047,8 +1051,10 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+	ts[0] = cib_seconds();
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
+	ts[1] = cib_seconds();
 	events_release(ev);
 	if (err) {
 		groups_index_release(&gi);
@@ -1063,27 +1069,37 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
+	if (o->progress)
+		fprintf(stderr, "cibscan:   pair graph %.2f s, group index %.2f s\n",
+			ts[0] - t0, ts[1] - ts[0]);
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	ts[2] = cib_seconds();
 	if (!err)
 		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
 				      o->coord.fdr, &p->cl, &p->n_discovered,
 				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	ts[3] = cib_seconds();
 	if (!err)
 		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
 				   &p->n_attached, &p->n_merged);
+	ts[4] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
 					    p->cl.n_clusters, ds->acc.platform,
 					    -1, &p->gr);
+	ts[5] = cib_seconds();
 	/* the index is large (the kept events): only the evidence stays */
 	groups_index_release(&gi);
 	if (!err && o->progress)
 		fprintf(stderr,
 			"cibscan:   %zu clusters: %zu found as groups, %zu "
-			"accounts attached, %zu merges\n",
+			"accounts attached, %zu merges (Leiden %.2f s, "
+			"discovery %.2f s, attach and merge %.2f s, group "
+			"evidence %.2f s)\n",
 			p->cl.n_clusters, p->n_discovered, p->n_attached,
-			p->n_merged);
+			p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
+			ts[5] - ts[4]);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));

@@ -692,8 +692,10 @@ static void test_matching(void **state)
 		coord_events_release(&ev[k]);
 }
 
-/* Two posts that each gave several events (two links, a domain, a text)
- * are one co-action, whatever they share; the tightest level counts. */
+/* Two posts that each gave several events of one type (two links) are
+ * one co-action of that type, whatever they share; other types of the
+ * same two posts count on their own (a text), and a coarse type only adds
+ * what its fine type does not (a domain beside its link adds nothing). */
 static void test_post_pair_once(void **state)
 {
 	struct coord_opts o;
@@ -712,22 +714,37 @@ static void test_post_pair_once(void **state)
 						       100 + a, a, 0, post, 1),
 				 CIB_OK);
 		assert_int_equal(coord_events_add_post(&ev[COORD_DOMAIN], 3,
-						       100 + a, a, 0, post, 1),
+						       100 + a, a, 0, post, 0),
 				 CIB_OK);
 		assert_int_equal(coord_events_add_post(&ev[COORD_TEXT], 4,
-						       100 + a, a, 0, post, 1),
+						       100 + a, a, 0, post, 0),
 				 CIB_OK);
 	}
-	/* a second pair of posts sharing one link only: a co-action more */
-	add(COORD_LINK, 5, 900, 0);
-	add(COORD_LINK, 5, 901, 1);
 	coord_opts_init(&o);
 	assert_int_equal(coord_build(ev, 2, &o, &g), CIB_OK);
 	assert_int_equal(g.n_pairs, 1);
+	/* link 1 (not 2) + text 1 + max(0, domain 1 - link 1) */
 	assert_int_equal(g.pairs[0].x, 2);
-	assert_true(fabs(g.stats[COORD_LINK].candidate_pairs +
-			 g.stats[COORD_DOMAIN].candidate_pairs +
-			 g.stats[COORD_TEXT].candidate_pairs - 2.0) < EPS);
+	assert_true(fabs(g.stats[COORD_LINK].candidate_pairs - 1.0) < EPS);
+	coord_graph_release(&g);
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_release(&ev[k]);
+	/* a second pair of posts sharing one link only: a co-action more */
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_init(&ev[k]);
+	for (uint32_t a = 0; a < 2; a++) {
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 1,
+						       100 + a, a, 0, 10 + a, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 2,
+						       100 + a, a, 0, 10 + a, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 5,
+						       900 + a, a, 0, 20 + a, 0),
+				 CIB_OK);
+	}
+	assert_int_equal(coord_build(ev, 2, &o, &g), CIB_OK);
+	assert_int_equal(g.pairs[0].x, 2);
 	coord_graph_release(&g);
 	for (int k = 0; k < COORD__COUNT; k++)
 		coord_events_release(&ev[k]);
