@@ -986,6 +986,14 @@ static void fill_features(struct pipeline *p)
 
 				x[SF_CL_TIE] = log1p(p->es[a].strength_in +
 						     clip(ml, 0, 50));
+				/* the share of its co-acted objects that it
+				 * shared with the group: an operation's member
+				 * acts with the group, a partisan who now and
+				 * then links to its sites mostly elsewhere */
+				if (p->gr.strength && a < p->gr.n_accounts &&
+				    isfinite(p->gr.strength[a]))
+					x[SF_CL_SHARE] =
+						clip(p->gr.strength[a], 0, 1);
 			}
 		}
 		for (int k = 0; k < SF__COUNT; k++)

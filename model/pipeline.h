@@ -44,7 +44,8 @@
 	M(CL_LOCATION, "cluster_location_mismatch", 1)                       \
 	M(CL_ECHO, "cluster_echo_chamber", 1)                                \
 	M(CL_PLATFORMS, "cluster_platforms", 1)                              \
-	M(CL_TIE, "inauthentic_cluster_tie", 1)
+	M(CL_TIE, "inauthentic_cluster_tie", 1)                              \
+	M(CL_SHARE, "inauthentic_cluster_share", 1)
 
 enum score_feature {
 #define SF_ENUM(e, name, sign) SF_##e,
