@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "collectors/timefmt.h"
+#include "core/textsafe.h"
 
 static const char usage_text[] =
 	"usage: cibscan inspect [options] FILE...\n\n"
@@ -190,9 +191,11 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 	for (size_t i = 0; i < d->in.n_files; i++) {
 		const struct ingest_file_stats *f = &d->in.files[i];
 
-		printf("  %s  format=%s records=%llu posts=%llu accounts=%llu "
+		fputs("  ", stdout);
+		textsafe_fputs(stdout, f->name, TEXTSAFE_TERM);
+		printf("  format=%s records=%llu posts=%llu accounts=%llu "
 		       "skipped=%llu\n",
-		       f->name, format_name(f->format),
+		       format_name(f->format),
 		       (unsigned long long)f->records,
 		       (unsigned long long)f->posts,
 		       (unsigned long long)f->accounts,
@@ -240,24 +243,33 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		}
 		if (s->n_langs) {
 			printf("  languages:");
-			for (size_t l = 0; l < s->n_langs; l++)
-				printf(" %s=%llu",
-				       s->langs[l].lang == STR_NONE
-					       ? "(none)"
-					       : ds_str(ds, s->langs[l].lang),
+			for (size_t l = 0; l < s->n_langs; l++) {
+				fputc(' ', stdout);
+				textsafe_fputs(stdout,
+					       s->langs[l].lang == STR_NONE
+						       ? "(none)"
+						       : ds_str(ds,
+								s->langs[l].lang),
+					       TEXTSAFE_TERM);
+				printf("=%llu",
 				       (unsigned long long)s->langs[l].n);
+			}
 			printf("\n");
 		}
 	}
 	printf("malformed records skipped: %llu\n",
 	       (unsigned long long)d->diag.n_bad);
-	for (size_t i = 0; i < d->diag.n_reasons; i++)
-		printf("  %llu  %s\n",
-		       (unsigned long long)d->diag.reasons[i].count,
-		       d->diag.reasons[i].reason);
+	for (size_t i = 0; i < d->diag.n_reasons; i++) {
+		printf("  %llu  ", (unsigned long long)d->diag.reasons[i].count);
+		textsafe_fputs(stdout, d->diag.reasons[i].reason,
+			       TEXTSAFE_TERM);
+		fputc('\n', stdout);
+	}
 	for (size_t i = 0; i < d->diag.n_kept; i++) {
 		diag_format(&d->diag.kept[i], buf, sizeof(buf));
-		printf("  %s\n", buf);
+		fputs("  ", stdout);
+		textsafe_fputs(stdout, buf, TEXTSAFE_TERM);
+		fputc('\n', stdout);
 	}
 }
 
