@@ -1057,8 +1057,19 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
-	if (!err)
+	if (!err) {
+		double tg = cib_seconds();
+
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+		if (!err && o->progress)
+			fprintf(stderr,
+				"cibscan:   coordination graph %.2f s (%llu "
+				"co-actions, %llu pairs, %zu components)\n",
+				cib_seconds() - tg,
+				(unsigned long long)(p->g.code_bytes / 8),
+				(unsigned long long)p->g.n_candidates,
+				p->g.n_comps);
+	}
 	ts[0] = cib_seconds();
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
@@ -1530,23 +1541,18 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 		size_t len = 0;
 
 		detail[0] = '\0';
+		/* no window in the words: each object has its own (docs/
+		 * model.md 2), and the counts are those the edges tested */
 		for (int t = 0; t < COORD__COUNT; t++) {
-			int64_t w = p->g.stats[t].window;
-			char win[24];
 			int k;
 
 			if (!es->partners[t])
 				continue;
-			if (w < 3600)
-				snprintf(win, sizeof(win), "%lld min",
-					 (long long)((w + 59) / 60));
-			else
-				snprintf(win, sizeof(win), "%.3g h", w / 3600.0);
 			k = snprintf(detail + len, sizeof(detail) - len,
-				     "%s%s %u of them within %s (%u %s)",
+				     "%s%s %u of them (%u %s)",
 				     len ? ", " : "",
 				     coord_type_description((enum coord_type)t),
-				     es->partners[t], win, es->shared[t],
+				     es->partners[t], es->shared[t],
 				     pl(es->shared[t], "time", "times"));
 			if (k < 0 || (size_t)k >= sizeof(detail) - len)
 				break;
