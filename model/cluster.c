@@ -473,7 +473,11 @@ out:
 /* ---- growing the clusters ------------------------------------------- */
 
 /* Two clusters merge only when the ties between them are at least this
- * share as dense, over chance, as the looser cluster's ties inside. */
+ * share as dense, over chance, as the clusters' ties inside (the
+ * geometric mean of the two densities: the halves of one split network
+ * are tied across about as densely as inside; measured against the
+ * looser one alone, a loose crowd of look-alikes absorbed every network
+ * it met; docs/model.md 5.3). */
 #define MERGE_DENSITY 0.5
 
 struct merge_entry {
@@ -667,15 +671,16 @@ enum cib_err cluster_merge(struct cluster_result *r,
 					       S[c1],
 					       K + (size_t)c2 * COORD__COUNT,
 					       S[c2]);
-		double weaker = xin[c1] < xin[c2] ? xin[c1] : xin[c2];
+		double inside = sqrt(xin[c1] * xin[c2]);
 
 		/* significant, and at least MERGE_DENSITY as dense (over
-		 * chance) as the looser of the two clusters is inside: with
+		 * chance) as the two clusters are inside (the geometric mean
+		 * of their densities): with
 		 * thousands of co-actions a Poisson test finds the null's
 		 * small misfit between any two busy groups significant, but
 		 * only one network split in two is tied that closely */
 		e[i].log10p = x < 2 || lam <= 0 ||
-					      (double)x / lam < MERGE_DENSITY * weaker
+					      (double)x / lam < MERGE_DENSITY * inside
 				      ? 0.0
 				      : coord_log10_poisson_tail(x, lam);
 	}

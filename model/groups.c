@@ -39,6 +39,9 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->ev_acc);
 	free(ix->ev_time);
 	free(ix->obj_win);
+	free(ix->obj_burst);
+	free(ix->dense_off);
+	free(ix->dense_acc);
 	free(ix->obj_f);
 	free(ix->obj_half);
 	free(ix->h_off);
@@ -59,6 +62,20 @@ void groups_result_release(struct groups_result *r)
 }
 
 /* ---- small tools ------------------------------------------------------ */
+
+/* Appends val to a { v, n, cap } vector; jumps to out when out of memory. */
+#define VEC_PUSH(vec, val)                                                  \
+	do {                                                                \
+		if ((vec).n == (vec).cap) {                                 \
+			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
+			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
+			if (!v_)                                            \
+				goto out;                                   \
+			(vec).v = v_;                                       \
+			(vec).cap = nc_;                                    \
+		}                                                           \
+		(vec).v[(vec).n++] = (val);                                 \
+	} while (0)
 
 struct u64v {
 	uint64_t *v;
@@ -250,23 +267,31 @@ int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
 
 /* The chance that two of the object's actions fall within w of each
  * other if their times were drawn from the object's own time profile,
- * smoothed at scale W (its window, at most GROUPS_SMOOTH times w): the
- * share of its pairs within W, scaled by w / W. A burst much shorter than
- * W (coordinated sharing) does not raise the profile it is tested
- * against; a profile that is flat at scale W gives the exact share. */
+ * read off the ring around it: the object's pairs between w and
+ * W = min(its window, GROUPS_SMOOTH w) apart, per second of delay, times
+ * w (the background rate of a scan statistic, estimated outside the
+ * window tested, so that a coordinated burst does not raise the null it
+ * is tested against; exact when the profile is flat at scale W), with
+ * one pseudo-pair added to the ring (an object with no background pairs
+ * still gives a finite chance, not certainty). With no room for a ring
+ * (W < 2 w) it is the share of pairs within w itself, which counts the
+ * burst in its own null: conservative. */
 static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
 {
 	double all = (double)m * (double)(m - 1) / 2, W, f;
 
-	if (m < 2 || w <= 0)
+	if (m < 2)
 		return 1;
 	W = (double)D < GROUPS_SMOOTH * (double)w ? (double)D
 						   : GROUPS_SMOOTH * (double)w;
-	if (W <= (double)w)
+	if (w <= 0 || W < 2.0 * (double)w)
 		f = (double)pairs_within(te, m, w) / all;
 	else
-		f = (double)w / W *
-		    (double)pairs_within(te, m, (int64_t)W) / all;
+		f = (double)w / (W - (double)w) *
+		    ((double)(pairs_within(te, m, (int64_t)W) -
+			      pairs_within(te, m, w)) +
+		     1) /
+		    all;
 	return f > 1 ? 1 : f;
 }
 
@@ -277,6 +302,14 @@ enum cib_err groups_index_build(struct groups_index *ix,
 {
 	uint32_t max_actors = o->max_actors;
 	uint64_t half = 0;
+	struct {
+		uint32_t *v;
+		size_t n, cap;
+	} dacc = { 0 };
+	struct {
+		uint64_t *v;
+		size_t n, cap;
+	} doff = { 0 };
 	int64_t *te = NULL;
 	size_t cap_te = 0;
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
@@ -327,10 +360,17 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
 			continue;
 		/* the synchrony window: the median delay to a second account,
-		 * clamped (copied texts spread over hours, not seconds) */
-		ix->tight[t] = t == COORD_TEXT
-				       ? coord_estimate_window(e, 3600, 6 * 3600)
-				       : coord_estimate_window(e, 60, 3600);
+		 * clamped to seconds - an hour (a minute at least when some
+		 * times are only known to the minute) */
+		{
+			int64_t lo = GROUPS_SYNC_MIN;
+
+			for (size_t j = 0; j < e->n && lo < 60; j++)
+				if (e->minutes[j] & COORD_EV_MINUTES)
+					lo = 60;
+			ix->tight[t] = coord_estimate_window(e, lo,
+							     GROUPS_SYNC_MAX);
+		}
 		for (size_t i = 0; i < e->n;) {
 			size_t end = i, nd = 0, np;
 
@@ -358,7 +398,29 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			for (size_t j = i; j < end; j++)
 				te[j - i] = ev_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
+			if (win >= 0 && win < ix->tight[t]) {
+				/* a burst: its pairs inside the synchrony window
+				 * exceed the budget; its audience is a candidate
+				 * as a dense object's is */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
+			}
 			if (win < 0) {
+				/* dense: its audience is a candidate group */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
 				i = end;
 				continue;
 			}
@@ -458,7 +520,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				uint8_t *o4;
 				int64_t *o5;
 				double *o6;
-				uint8_t *o7;
+				uint8_t *o7, *o8;
 
 				if (!o1)
 					goto out;
@@ -487,6 +549,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				if (!o7)
 					goto out;
 				ix->obj_half = o7;
+				o8 = realloc(ix->obj_burst, ncap * sizeof(*o8));
+				if (!o8)
+					goto out;
+				ix->obj_burst = o8;
 				cap_obj = ncap;
 			}
 			{
@@ -507,6 +573,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 					ix->ev_time[base + j] = te[kept[j] - i];
 				}
 				ix->obj_win[nobj] = win;
+				ix->obj_burst[nobj] = win < ix->tight[t];
 				ix->obj_half[nobj] = (uint8_t)half;
 				ix->obj_f[nobj] = object_sync_p(
 					te, end - i, win,
@@ -521,6 +588,15 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		}
 	}
 	ix->n_obj = nobj;
+	ix->n_dense = doff.n;
+	ix->dense_acc = dacc.v;
+	dacc.v = NULL;
+	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
+	if (!ix->dense_off)
+		goto out;
+	ix->dense_off[0] = 0;
+	for (size_t d = 0; d < doff.n; d++)
+		ix->dense_off[d + 1] = doff.v[d];
 	/* per account: (type, co-actors) histogram */
 	if (sort_u64(hc.v, hc.n))
 		goto out;
@@ -579,6 +655,8 @@ out:
 	free(last);
 	free(kept);
 	free(te);
+	free(dacc.v);
+	free(doff.v);
 	free(loc.v);
 	free(hc.v);
 	free(tc.v);
@@ -650,18 +728,6 @@ struct mt_rec {
 #define KEY_REC(x) ((x).key)
 DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
 
-#define VEC_PUSH(vec, val)                                                  \
-	do {                                                                \
-		if ((vec).n == (vec).cap) {                                 \
-			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
-			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
-			if (!v_)                                            \
-				goto out;                                   \
-			(vec).v = v_;                                       \
-			(vec).cap = nc_;                                    \
-		}                                                           \
-		(vec).v[(vec).n++] = (val);                                 \
-	} while (0)
 
 /* A test's p-value: the smaller of the two tests' that meet their guards
  * (Bonferroni over the two), 0 (p = 1) when neither does. */
@@ -719,6 +785,7 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		uint64_t lo;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
 		    !obj_has_member(ix, o, mem))
 			continue;
 		loc.n = 0;
@@ -967,6 +1034,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
 		    !obj_has_member(ix, o, mem))
 			continue;
 		hits.n = 0;
@@ -1285,59 +1353,46 @@ out:
 	return err;
 }
 
-enum cib_err groups_discover(const struct groups_index *ix,
-			     const struct coord_graph *g, uint64_t seed,
-			     size_t min_size, double fdr,
-			     struct cluster_result *cl, size_t *n_found,
-			     char *errmsg, size_t errlen)
+/* Validates candidate groups cand[] (ids 0..nc-1, -1 none; consumed) on
+ * the objects of `half` (-1: all): members pruned leave-one-out until
+ * stable, then the group test, BH over the component's candidates. Passing
+ * groups become clusters of cl; *found is increased by their number. */
+static enum cib_err validate_candidates(const struct groups_index *ix,
+					const struct coord_graph *g,
+					int32_t *cand, size_t nc,
+					size_t min_size, double fdr, int half,
+					const uint8_t *pre_ok,
+					const double *pre_p,
+					struct cluster_result *cl,
+					size_t *found)
 {
-	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
-	struct cluster_wedge *e = NULL;
-	int32_t *cand = NULL, *newid = NULL;
+	size_t na = g->n_accounts, nmt = 0, nfound = 0;
+	int32_t *newid = NULL;
 	uint32_t *gsize = NULL, *gcomp = NULL;
 	double *fam = NULL, *gfam = NULL;
-	uint8_t *pass = NULL, *ok = NULL;
+	uint8_t *pass = NULL, *ok = NULL, *seen = NULL;
 	struct groups_member_test *mt = NULL, *gt = NULL;
 	struct groups_result gr;
-	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	memset(&gr, 0, sizeof(gr));
-	*n_found = 0;
-	cand = malloc((na + 1) * sizeof(*cand));
 	fam = calloc(ix->n_comp + 1, sizeof(*fam));
 	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
-	if (!cand || !fam || !gfam)
-		goto out;
-	err = candidate_graph(ix, cl->membership, &e, &ne);
-	if (err)
-		goto out;
-	err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL, errmsg,
-			     errlen);
-	if (err || nc == 0)
-		goto out;
-	err = CIB_ENOMEM;
 	gsize = calloc(nc + 1, sizeof(*gsize));
 	newid = malloc((nc + 1) * sizeof(*newid));
-	if (!gsize || !newid)
+	seen = calloc(nc + 1, 1);
+	if (!fam || !gfam || !gsize || !newid || !seen)
 		goto out;
 	/* the group family: the component's candidate groups */
-	{
-		uint8_t *seen = calloc(nc + 1, 1);
-
-		if (!seen)
-			goto out;
-		for (size_t a = 0; a < na; a++) {
-			if (cand[a] >= 0 && !seen[cand[a]]) {
-				seen[cand[a]] = 1;
-				gfam[ix->comp[a]] += 1;
-			}
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] >= 0 && !seen[cand[a]]) {
+			seen[cand[a]] = 1;
+			gfam[ix->comp[a]] += 1;
 		}
-		free(seen);
 	}
 	/* prune: every member against the rest of its group, until stable */
 	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
-		size_t removed = 0;
+		size_t removed = 0, ns = 0;
 
 		memset(fam, 0, (ix->n_comp + 1) * sizeof(*fam));
 		memset(gsize, 0, (nc + 1) * sizeof(*gsize));
@@ -1349,7 +1404,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		}
 		free(mt);
 		mt = NULL;
-		err = groups_member_tests(ix, g, cand, nc, 1, 1, &mt, &nmt);
+		err = groups_member_tests(ix, g, cand, nc, 1, half, &mt, &nmt);
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;
@@ -1359,20 +1414,16 @@ enum cib_err groups_discover(const struct groups_index *ix,
 		ok = calloc(na + 1, 1);
 		if (!pass || !ok)
 			goto out;
-		{
-			size_t ns = 0;
-
-			for (size_t i = 0; i < nmt; i++)
-				if (test_passes(&mt[i]))
-					mt[ns++] = mt[i];
-			qsort(mt, ns, sizeof(*mt), cmp_test_comp_p);
-			bh_comp(mt, ns, fam, fdr, pass);
-			for (size_t i = 0; i < ns; i++)
-				if (pass[i])
-					ok[mt[i].acc] = 1;
-		}
+		for (size_t i = 0; i < nmt; i++)
+			if (test_passes(&mt[i]))
+				mt[ns++] = mt[i];
+		qsort(mt, ns, sizeof(*mt), cmp_test_comp_p);
+		bh_comp(mt, ns, fam, fdr, pass);
+		for (size_t i = 0; i < ns; i++)
+			if (pass[i])
+				ok[mt[i].acc] = 1;
 		for (size_t a = 0; a < na; a++) {
-			if (cand[a] >= 0 && !ok[a]) {
+			if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a])) {
 				gsize[cand[a]]--;
 				cand[a] = -1;
 				removed++;
@@ -1392,39 +1443,37 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gsize[cand[a]]++;
-	/* the survivors tested as groups: objects co-shared within the window
-	 * against the null's expectation, BH over the component's candidate
+	/* the survivors tested as groups, BH over the component's candidate
 	 * groups */
-	err = groups_evidence_build(ix, g, cand, nc, NULL, 1, &gr);
+	err = groups_evidence_build(ix, g, cand, nc, NULL, half, &gr);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
 	gcomp = calloc(nc + 1, sizeof(*gcomp));
-	if (!gcomp)
+	gt = malloc((nc + 1) * sizeof(*gt));
+	free(pass);
+	pass = malloc(nc + 1);
+	if (!gcomp || !gt || !pass)
 		goto out;
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gcomp[cand[a]] = ix->comp[a];
-	gt = malloc((nc + 1) * sizeof(*gt));
-	free(pass);
-	pass = malloc(nc + 1);
-	if (!gt || !pass)
-		goto out;
 	{
 		size_t ng = 0;
 
 		for (size_t c = 0; c < nc; c++) {
-			const struct groups_evidence *ge = &gr.ev[c];
 			struct groups_member_test t;
 
 			newid[c] = -1;
 			if (gsize[c] < min_size)
 				continue;
-			t.acc = 0;
-			t.group = (int32_t)c;
 			memset(&t, 0, sizeof(t));
 			t.group = (int32_t)c;
-			t.log10p = ge->log10p;
+			t.log10p = gr.ev[c].log10p;
+			if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
+				t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
+			else if (pre_p)
+				t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
 			t.comp = gcomp[c];
 			if (!test_passes(&t))
 				continue;
@@ -1439,15 +1488,15 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	/* new clusters after the existing ones, in candidate order */
 	for (size_t c = 0; c < nc; c++)
 		if (newid[c] == 0)
-			newid[c] = (int32_t)(cl->n_clusters + found++);
-	if (found) {
-		uint32_t *sz = realloc(cl->size, (cl->n_clusters + found + 1) *
+			newid[c] = (int32_t)(cl->n_clusters + nfound++);
+	if (nfound) {
+		uint32_t *sz = realloc(cl->size, (cl->n_clusters + nfound + 1) *
 							 sizeof(*sz));
 
 		if (!sz)
 			goto out;
 		cl->size = sz;
-		for (size_t c = cl->n_clusters; c < cl->n_clusters + found; c++)
+		for (size_t c = cl->n_clusters; c < cl->n_clusters + nfound; c++)
 			cl->size[c] = 0;
 		for (size_t a = 0; a < na; a++) {
 			if (cand[a] >= 0 && newid[cand[a]] >= 0) {
@@ -1455,14 +1504,12 @@ enum cib_err groups_discover(const struct groups_index *ix,
 				cl->size[newid[cand[a]]]++;
 			}
 		}
-		cl->n_clusters += found;
+		cl->n_clusters += nfound;
 	}
-	*n_found = found;
+	*found += nfound;
 	err = CIB_OK;
 out:
 	groups_result_release(&gr);
-	free(e);
-	free(cand);
 	free(newid);
 	free(gsize);
 	free(gcomp);
@@ -1470,7 +1517,283 @@ out:
 	free(gfam);
 	free(pass);
 	free(ok);
+	free(seen);
 	free(mt);
 	free(gt);
+	return err;
+}
+
+/* Candidates from dense objects: the audiences of objects too dense to
+ * enumerate (coord_build's dense objects), accounts in no cluster, joined
+ * when they share a dense object (a union-find over the audiences), each
+ * joined audience of at least min_size one candidate. ids in cand[] from
+ * 0; *nc their number. */
+static enum cib_err dense_candidates(const struct groups_index *ix,
+				     const int32_t *mem, size_t na,
+				     size_t min_size, int32_t *cand,
+				     size_t *nc)
+{
+	uint32_t *up = malloc((na + 1) * sizeof(*up));
+	uint32_t *cnt = calloc(na + 1, sizeof(*cnt));
+	int32_t *id = malloc((na + 1) * sizeof(*id));
+	enum cib_err err = CIB_ENOMEM;
+
+	*nc = 0;
+	if (!up || !cnt || !id)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		up[a] = (uint32_t)a;
+		cand[a] = -1;
+		id[a] = -1;
+	}
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		uint32_t first = UINT32_MAX;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1];
+		     k++) {
+			uint32_t a = ix->dense_acc[k], r, s;
+
+			if (mem[a] >= 0)
+				continue;
+			if (first == UINT32_MAX) {
+				first = a;
+				continue;
+			}
+			r = first;
+			while (up[r] != r)
+				r = up[r] = up[up[r]];
+			s = a;
+			while (up[s] != s)
+				s = up[s] = up[up[s]];
+			if (r < s)
+				up[s] = r;
+			else if (s < r)
+				up[r] = s;
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = (uint32_t)a;
+
+		while (up[r] != r)
+			r = up[r];
+		up[a] = r;
+		cnt[r]++;
+	}
+	/* numbered by smallest account: the order is the accounts' own */
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = up[a];
+
+		if (cnt[r] < min_size || cnt[r] < 2 || mem[a] >= 0)
+			continue;
+		if (id[r] < 0)
+			id[r] = (int32_t)(*nc)++;
+		cand[a] = id[r];
+	}
+	err = CIB_OK;
+out:
+	free(up);
+	free(cnt);
+	free(id);
+	return err;
+}
+
+/* The dense objects' own test, for the candidates of dense_candidates:
+ * an account of a candidate was in the audiences of X of the candidate's
+ * dense objects; under the configuration null it is in the audience of an
+ * object of d accounts with probability 1 - (1 - k_a / M_comp)^d (each of
+ * the d actions an account in proportion to its activity), so
+ * lambda = the sum over the candidate's dense objects, p the Poisson tail
+ * (conservative for X >= lambda + 1, as in groups_member_tests). BH over
+ * the component's candidate accounts gives *pre_ok (per account); the
+ * group's test pools its accounts (sum of X against sum of lambda) into
+ * *pre_p (per candidate, log10). Guards as everywhere: X >= 2 objects,
+ * X >= GROUPS_MIN_RATIO lambda and lambda + 1. One dense burst is never
+ * evidence; the same accounts in the bursts of several is. */
+static enum cib_err dense_tests(const struct groups_index *ix,
+				const struct coord_graph *g,
+				const int32_t *cand, size_t nc, double fdr,
+				uint8_t **pre_ok, double **pre_p)
+{
+	size_t na = g->n_accounts, nt = 0;
+	double *lam = calloc(na + 1, sizeof(*lam)), *fam = NULL;
+	uint32_t *x = calloc(na + 1, sizeof(*x));
+	double *gx = calloc(nc + 1, sizeof(*gx)), *gl = calloc(nc + 1, sizeof(*gl));
+	double *ka = malloc((na + 1) * sizeof(*ka));
+	struct groups_member_test *t = NULL;
+	uint8_t *pass = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*pre_ok = calloc(na + 1, 1);
+	*pre_p = calloc(nc + 1, sizeof(**pre_p));
+	fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	if (!lam || !x || !gx || !gl || !ka || !*pre_ok || !*pre_p || !fam)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		ka[a] = 0;
+		for (int ty = 0; ty < COORD__COUNT; ty++)
+			if (ty != COORD_AMPLIFY && g->k[ty])
+				ka[a] += g->k[ty][a];
+	}
+	/* X per account: the dense objects it is in */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			x[ix->dense_acc[k]]++;
+	/* lambda per account: over its candidate's dense objects; an
+	 * object's candidate is that of its audience (one union-find class,
+	 * unless none of its accounts is a candidate) */
+	{
+		double *dlist = NULL;
+		size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
+		size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
+		size_t nd = 0;
+
+		if (!dcnt || !doff2) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0) {
+				dcnt[c]++;
+				nd++;
+			}
+		}
+		for (size_t c = 0; c < nc; c++)
+			doff2[c + 1] = doff2[c] + dcnt[c];
+		dlist = malloc((nd + 1) * sizeof(*dlist));
+		if (!dlist) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0)
+				dlist[doff2[c] + dcnt[c]++] =
+					(double)(ix->dense_off[d + 1] -
+						 ix->dense_off[d]);
+		}
+		for (size_t a = 0; a < na; a++) {
+			int32_t c = cand[a];
+			double M;
+
+			if (c < 0)
+				continue;
+			M = 0;
+			for (int ty = 0; ty < COORD__COUNT; ty++)
+				if (ty != COORD_AMPLIFY)
+					M += ix->M[(size_t)ix->comp[a] * COORD__COUNT +
+						   ty];
+			for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+				lam[a] += M > 0 ? -expm1(dlist[q] *
+							 log1p(-fmin(ka[a] / M,
+								     1 - 1e-12)))
+						: 1;
+		}
+		free(dlist);
+		free(dcnt);
+		free(doff2);
+	}
+	t = malloc((na + 1) * sizeof(*t));
+	pass = malloc(na + 1);
+	if (!t || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		double xa = x[a];
+
+		if (cand[a] < 0)
+			continue;
+		fam[ix->comp[a]] += 1;
+		gx[cand[a]] += xa;
+		gl[cand[a]] += lam[a];
+		if (x[a] < 2 || xa < GROUPS_MIN_RATIO * lam[a] || xa < lam[a] + 1)
+			continue;
+		memset(&t[nt], 0, sizeof(t[nt]));
+		t[nt].acc = (uint32_t)a;
+		t[nt].group = cand[a];
+		t[nt].comp = ix->comp[a];
+		t[nt].log10p = lam[a] > 0 ? coord_log10_poisson_tail(x[a], lam[a])
+					  : -400;
+		nt++;
+	}
+	qsort(t, nt, sizeof(*t), cmp_test_comp_p);
+	bh_comp(t, nt, fam, fdr, pass);
+	for (size_t i = 0; i < nt; i++)
+		if (pass[i])
+			(*pre_ok)[t[i].acc] = 1;
+	for (size_t c = 0; c < nc; c++) {
+		uint32_t X = gx[c] > 4e9 ? 4000000000u : (uint32_t)gx[c];
+
+		(*pre_p)[c] = X >= 2 && gx[c] >= GROUPS_MIN_RATIO * gl[c] &&
+				      gx[c] >= gl[c] + 1
+			      ? (gl[c] > 0 ? coord_log10_poisson_tail(X, gl[c])
+					   : -400)
+			      : 0;
+	}
+	err = CIB_OK;
+out:
+	free(lam);
+	free(x);
+	free(gx);
+	free(gl);
+	free(ka);
+	free(fam);
+	free(t);
+	free(pass);
+	return err;
+}
+
+enum cib_err groups_discover(const struct groups_index *ix,
+			     const struct coord_graph *g, uint64_t seed,
+			     size_t min_size, double fdr,
+			     struct cluster_result *cl, size_t *n_found,
+			     char *errmsg, size_t errlen)
+{
+	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
+	struct cluster_wedge *e = NULL;
+	int32_t *cand = NULL;
+	uint8_t *pre_ok = NULL;
+	double *pre_p = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*n_found = 0;
+	cand = malloc((na + 1) * sizeof(*cand));
+	if (!cand)
+		goto out;
+	err = candidate_graph(ix, cl->membership, &e, &ne);
+	if (!err)
+		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
+				     errmsg, errlen);
+	if (!err && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr, 1,
+					  NULL, NULL, cl, &found);
+	/* a dense object's audience, tested on the other objects (the dense
+	 * object chose it and is in none of the tests: one object, however
+	 * dense, is not coordination) */
+	if (!err && ix->n_dense)
+		err = dense_candidates(ix, cl->membership, na, min_size, cand,
+				       &nc);
+	if (!err && ix->n_dense && nc)
+		err = dense_tests(ix, g, cand, nc, fdr, &pre_ok, &pre_p);
+	if (!err && ix->n_dense && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr,
+					  GROUPS_NO_BURSTS, pre_ok, pre_p, cl,
+					  &found);
+	*n_found = found;
+out:
+	free(e);
+	free(cand);
+	free(pre_ok);
+	free(pre_p);
 	return err;
 }

@@ -53,6 +53,8 @@ struct groups_thist {
 	uint8_t half;
 };
 
+#define GROUPS_NO_BURSTS (-2)
+
 /* Which half of the objects (0 or 1) an object is in: a hash of its type,
  * first and last action times, actions m and distinct accounts d, so the
  * halves are a fixed random split that depends on the object's own
@@ -62,9 +64,18 @@ struct groups_thist {
 int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
 		       uint64_t d);
 
-/* The synchrony null's smoothing: an object's time profile is read at
- * scale W = min(its window, GROUPS_SMOOTH * w) for a synchrony window w. */
-#define GROUPS_SMOOTH 60.0
+/* The synchrony null's ring: an object's time profile is read from its
+ * pairs between w and W = min(its window, GROUPS_SMOOTH * w) apart, for a
+ * synchrony window w. */
+#define GROUPS_SMOOTH 10.0
+
+/* The synchrony window's clamps, seconds: seconds to an hour (at least
+ * 60 s for a type with minute-precision times). The ring that estimates
+ * the background reaches GROUPS_SMOOTH times further, so a wider window
+ * would test the day's rhythm (people post in daytime), not
+ * coordination. */
+#define GROUPS_SYNC_MIN 10
+#define GROUPS_SYNC_MAX 3600
 
 /* Built once from the sorted event lists coord_build() leaves behind; owns
  * copies of what it keeps (the kept events of shared, non-viral objects).
@@ -92,11 +103,21 @@ struct groups_index {
 				  within tight[type]) from its own smoothed
 				  time profile */
 	uint8_t *obj_half;     /* groups_object_half */
+	uint8_t *obj_burst;    /* 1: its window is shorter than the
+				  synchrony window (its pairs in sync exceed
+				  the budget): a burst, its audience listed
+				  with the dense objects' */
 	int64_t tight[COORD__COUNT]; /* synchrony window per type: the
 				  median delay to a second account, clamped
-				  to 60 s - 1 h (copied texts 1 - 6 h) */
+				  to GROUPS_SYNC_MIN .. GROUPS_SYNC_MAX */
 	uint32_t *ev_acc;
 	int64_t *ev_time;      /* floored to the minute when imprecise */
+	/* objects too dense to enumerate (even their simultaneous actions
+	 * exceed the pair budget) and bursts (obj_burst): each one's
+	 * distinct accounts at dense_acc[dense_off[d] .. dense_off[d+1]) */
+	size_t n_dense;
+	uint64_t *dense_off;
+	uint32_t *dense_acc;
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -163,7 +184,8 @@ struct groups_member_test {
  * inside = 0: every account in no group against each group whose members
  * acted on its objects; inside = 1: every member against its own group,
  * itself left out (leave one out). half = 0 or 1: only objects of that
- * half (groups_object_half), -1: all. *out (caller frees) gets one test
+ * half (groups_object_half), -1: all, GROUPS_NO_BURSTS: all but bursts
+ * (their share of lambda is kept: conservative). *out (caller frees) gets one test
  * per (account, group) met, sorted by (acc, group). */
 enum cib_err groups_member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
@@ -263,8 +285,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
  * against the rest (groups_member_tests, BH at fdr over the component's
  * candidate members), pruned until stable; the survivors' group test
  * (groups_evidence.log10p) passes BH at fdr over the component's
- * candidate groups. Passing groups of at least
- * min_size become new clusters of cl (ids after the existing ones, not
+ * candidate groups. Then the audiences of dense objects (joined when they
+ * share one) are candidates too, validated the same way on all the other
+ * objects (the dense object chose them and is in none of the tests).
+ * Passing groups of at least min_size become new clusters of cl (ids after the existing ones, not
  * renumbered; sizes updated); *n_found counts them. On CIB_ELIB errmsg
  * holds igraph's message. */
 enum cib_err groups_discover(const struct groups_index *ix,

@@ -238,10 +238,12 @@ static void test_attach(void **state)
  * each object is reposted again by three other accounts a day apart
  * (100000 s, 200000 s, 300000 s after). Per object m = 5 actions over a
  * span of 300000 s, all C(5,2) = 10 pairs fit the budget, so its window
- * is the span; the synchrony window is max(60, median delay 30) = 60; the
- * profile is read at W = min(span, 60 * 60) = 3600, where one pair lies:
- * f = 60 / 3600 * 1 / 10 = 1/600. Account 1 has a member within 60 s on
- * all three: sync = 3 against 3 * (1 - (1 - 1/600)^1). */
+ * is the span; the synchrony window is the median delay to a second
+ * account, 30 s (within the clamps); the background is read from the
+ * ring of delays (30, W = 10 * 30 = 300], where no pair lies, plus one
+ * pseudo-pair: f = 30 / 270 * (0 + 1) / 10 = 1/90. Account 1 has a
+ * member within 30 s on all three: sync = 3 against 3 * (1 - (1 -
+ * 1/90)^1). */
 static void test_member_sync(void **state)
 {
 	struct world w;
@@ -249,7 +251,7 @@ static void test_member_sync(void **state)
 	struct groups_member_test *t = NULL;
 	const struct groups_member_test *r;
 	size_t n = 0;
-	double f = 60.0 / 3600 / 10, lam = 3 * f;
+	double f = 1.0 / 90, lam = 3 * f;
 
 	(void)state;
 	world_init(&w, 12);
@@ -269,6 +271,7 @@ static void test_member_sync(void **state)
 			 CIB_OK);
 	r = find_test(t, n, 1, 0);
 	assert_non_null(r);
+	assert_int_equal(w.ix.tight[COORD_REPOST], 30);
 	assert_int_equal(r->sync, 3);
 	assert_true(fabs(r->sync_expected - lam) < 1e-12);
 	assert_true(fabs(r->log10p_sync - log10_tail(3, lam)) < 1e-6);
@@ -315,12 +318,14 @@ static void test_evidence(void **state)
 	assert_int_equal(gr.ev[0].n_top, GROUPS_TOP);
 	assert_int_equal(gr.ev[0].top[0].members, 2);
 	assert_int_equal(gr.ev[0].n_platforms, 2);
-	/* synchrony null: per object m = 3 over 20005 s, W = min(20005,
-	 * 3600) = 3600 with one pair inside: f = 60/3600 * 1/3; two members
-	 * there: min(1, 1 * f) each, six objects */
-	assert_true(fabs(gr.ev[0].sync_expected - 6 * (60.0 / 3600 / 3)) < 1e-12);
-	assert_true(fabs(gr.ev[0].log10p_sync -
-			 log10_tail(6, 6 * (60.0 / 3600 / 3))) < 1e-6);
+	/* synchrony null: the synchrony window is the median delay 5 s
+	 * raised to the 10 s clamp; per object m = 3 over 20000 s, the ring
+	 * (10, 100] holds no pair: f = 10 / 90 * (0 + 1) / 3 = 1/27; two
+	 * members there: min(1, 1 * f) each, six objects */
+	assert_int_equal(w.ix.tight[COORD_REPOST], GROUPS_SYNC_MIN);
+	assert_true(fabs(gr.ev[0].sync_expected - 6.0 / 27) < 1e-12);
+	assert_true(fabs(gr.ev[0].log10p_sync - log10_tail(6, 6.0 / 27)) <
+		    1e-6);
 	assert_true(gr.ev[0].log10p < -5);
 	/* no pair edge: held together by the group tests only */
 	assert_int_equal(gr.ev[0].discovered, w.g.n_edges == 0);
@@ -420,6 +425,45 @@ static void test_discover(void **state)
 	assert_true(two[0] != two[80]);
 }
 
+/* Dense objects: accounts 0..199 all repost object D1 in the same second
+ * and 200..399 object D2 (C(200, 2) simultaneous pairs exceed the pair
+ * budget 8 * 200 + 2048: neither is enumerated). Accounts 0..11 are also
+ * the planted group of test_discover, 12..79 its background. A dense
+ * object alone makes no group: only the planted 12 are clustered, none of
+ * the other 388 accounts of the two audiences. */
+static void test_dense(void **state)
+{
+	struct world w;
+	struct cluster_result cl;
+	size_t found = 0;
+	char err[256];
+
+	(void)state;
+	world_init(&w, 400);
+	plant(&w, 0, 1, 7);
+	for (uint32_t a = 0; a < 200; a++) {
+		act(&w, 900000, 500000, a);
+		act(&w, 900001, 600000, 200 + a);
+	}
+	world_build(&w);
+	assert_int_equal(w.ix.n_dense, 2);
+	assert_int_equal(w.ix.dense_off[1], 200);
+	assert_int_equal(w.ix.dense_off[2], 400);
+	assert_int_equal(cluster_detect(&w.g, 1, 3, &cl), CIB_OK);
+	assert_int_equal(groups_discover(&w.ix, &w.g, 1, 3, 0.01, &cl, &found,
+					 err, sizeof(err)),
+			 CIB_OK);
+	assert_int_equal(cluster_grow(&cl, &w.g, &w.ix, 0.01, NULL, NULL),
+			 CIB_OK);
+	for (int a = 0; a < 12; a++)
+		assert_int_equal(cl.membership[a], cl.membership[0]);
+	assert_true(cl.membership[0] >= 0);
+	for (int a = 12; a < 400; a++)
+		assert_int_equal(cl.membership[a], -1);
+	cluster_result_release(&cl);
+	world_release(&w);
+}
+
 /* cluster_leiden: the same partition of a component alone and beside a
  * disjoint copy (its vertices after the original's), ids by decreasing
  * size, ties by the smallest member. */
@@ -472,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_discover),
+		cmocka_unit_test(test_dense),
 		cmocka_unit_test(test_leiden_components),
 	};
 
