@@ -201,9 +201,10 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
 		if (f->format == FORMAT_TABLE)
-			printf("    table: rows_merged=%llu values_unkept=%llu "
-			       "ids_derived=%llu\n",
+			printf("    table: rows_merged=%llu rows_apart=%llu "
+			       "values_unkept=%llu ids_derived=%llu\n",
 			       (unsigned long long)f->rows_merged,
+			       (unsigned long long)f->rows_apart,
 			       (unsigned long long)f->values_unkept,
 			       (unsigned long long)f->ids_derived);
 	}
@@ -298,6 +299,8 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		if (f->format == FORMAT_TABLE) {
 			cJSON_AddNumberToObject(o, "rows_merged",
 						(double)f->rows_merged);
+			cJSON_AddNumberToObject(o, "rows_apart",
+						(double)f->rows_apart);
 			cJSON_AddNumberToObject(o, "values_unkept",
 						(double)f->values_unkept);
 			cJSON_AddNumberToObject(o, "ids_derived",
@@ -310,6 +313,18 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 				(double)ds->n_duplicate_posts);
 	cJSON_AddNumberToObject(root, "account_field_changes",
 				(double)ds->change.n);
+	x = cJSON_AddObjectToObject(root, "entities");
+	if (x) {
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		for (int t = 0; t < ENT__COUNT; t++)
+			cJSON_AddNumberToObject(
+				x, entity_type_name((enum entity_type)t),
+				(double)ne[t]);
+	}
 	arr = cJSON_AddObjectToObject(root, "platforms");
 	for (int p = 0; arr && p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *sm = &ps[p];
