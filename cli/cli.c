@@ -3,20 +3,49 @@
 
 #include "collectors/table.h"
 #include "core/outfile.h"
+#include "core/textsafe.h"
+
+#define CLI_MSG_MAX ((size_t)1 << 16) /* longest message printed */
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Every message is one line with its control characters shown as \xNN:
+ * messages quote values from data and from reviewers (a bad timestamp, a
+ * note), which must not reach the terminal raw (core/textsafe.h). */
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	char small[1024], *buf = small;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small)) {
+		size_t cap = (size_t)n + 1 < CLI_MSG_MAX ? (size_t)n + 1
+							  : CLI_MSG_MAX;
+
+		buf = malloc(cap);
+		if (buf)
+			vsnprintf(buf, cap, fmt, ap2);
+		else
+			buf = small;
+	}
+	va_end(ap2);
 	fprintf(stderr, "cibscan: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	textsafe_fputs(stderr, n < 0 ? fmt : buf, TEXTSAFE_TERM);
 	fputc('\n', stderr);
+	if (buf != small)
+		free(buf);
 }
 
 void cli_error(const char *fmt, ...)
@@ -207,13 +236,17 @@ void cli_diag_summary(const struct diag *dg)
 		return;
 	cli_warn("%llu malformed records skipped",
 		 (unsigned long long)dg->n_bad);
-	for (size_t i = 0; i < dg->n_reasons; i++)
-		fprintf(stderr, "  %llu  %s\n",
-			(unsigned long long)dg->reasons[i].count,
-			dg->reasons[i].reason);
+	for (size_t i = 0; i < dg->n_reasons; i++) {
+		fprintf(stderr, "  %llu  ",
+			(unsigned long long)dg->reasons[i].count);
+		textsafe_fputs(stderr, dg->reasons[i].reason, TEXTSAFE_TERM);
+		fputc('\n', stderr);
+	}
 	for (size_t i = 0; i < show; i++) {
 		diag_format(&dg->kept[i], buf, sizeof(buf));
-		fprintf(stderr, "  e.g. %s\n", buf);
+		fputs("  e.g. ", stderr);
+		textsafe_fputs(stderr, buf, TEXTSAFE_TERM);
+		fputc('\n', stderr);
 	}
 	if (dg->n_bad > show)
 		fprintf(stderr, "  ('cibscan inspect' lists up to %d)\n",
@@ -229,8 +262,11 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	for (int i = 0; i < nfiles; i++) {
 		enum cib_err err;
 
-		if (cli_progress() && !quiet)
-			fprintf(stderr, "reading %s...\r", files[i]);
+		if (cli_progress() && !quiet) {
+			fputs("reading ", stderr);
+			textsafe_fputs(stderr, files[i], TEXTSAFE_TERM);
+			fputs("...\r", stderr);
+		}
 		err = ingest_file(&d->in, files[i], ci->format);
 		if (err) {
 			if (err == CIB_EIO && errno && !d->in.errmsg[0])
@@ -260,26 +296,115 @@ void cli_data_release(struct cli_data *d)
 	dataset_release(&d->ds);
 }
 
+/* "cannot write 'path': why" for an outfile error with errno e */
+static void cannot_write(const char *path, const char *why)
+{
+	if (!strcmp(path, "-"))
+		cli_error("cannot write to standard output: %s", why);
+	else
+		cli_error("cannot write '%s': %s", path, why);
+}
+
+static void write_error(const char *path, const struct outfile *o, int e)
+{
+	cannot_write(path, o->why ? o->why : strerror(e ? e : EIO));
+}
+
+int cli_write_files(const struct cli_output *outs, size_t n)
+{
+	struct outfile *o = calloc(n ? n : 1, sizeof(*o));
+	char msg[512];
+	size_t i, opened = 0;
+	int rc = CLI_EXIT_OK;
+
+	if (!o) {
+		cli_error("out of memory");
+		return CLI_EXIT_SYSTEM;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		enum cib_err err;
+		int e;
+
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		err = outfile_open(&o[i], outs[i].path);
+		opened = i + 1;
+		if (err) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = cli_exit_for(err) ? cli_exit_for(err)
+					       : CLI_EXIT_SYSTEM;
+			break;
+		}
+		msg[0] = '\0';
+		errno = 0;
+		err = outs[i].fn(o[i].f, outs[i].ctx, msg, sizeof(msg));
+		e = errno;
+		if (err) {
+			/* a write that failed in the middle (ferror) says
+			 * why through errno: "No space left on device" */
+			if (msg[0])
+				cannot_write(outs[i].path, msg);
+			else if (err == CIB_EIO && ferror(o[i].f) && e)
+				cannot_write(outs[i].path, strerror(e));
+			else
+				cannot_write(outs[i].path, cib_strerror(err));
+			rc = cli_exit_for(err) ? cli_exit_for(err)
+					       : CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened && !rc; i++) {
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		if (outfile_close(&o[i])) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened && !rc; i++) {
+		if (!outs[i].path)
+			continue;
+		errno = 0;
+		if (outfile_rename(&o[i])) {
+			write_error(outs[i].path, &o[i], errno);
+			rc = CLI_EXIT_SYSTEM;
+		}
+	}
+	for (i = 0; i < opened; i++)
+		outfile_abort(&o[i]); /* no-op for the renamed ones */
+	free(o);
+	return rc;
+}
+
 int cli_write_file(const char *path, cli_writer_fn fn, void *ctx)
 {
-	struct outfile o;
-	char msg[512] = "";
-	enum cib_err err;
+	struct cli_output out = { path, fn, ctx };
 
-	if (outfile_open(&o, path)) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
+	return cli_write_files(&out, 1);
+}
+
+static void on_fatal_signal(int sig)
+{
+	outfile_signal_cleanup();
+	/* SA_RESETHAND restored the default action; the signal is blocked
+	 * until this handler returns, then it ends the process as before */
+	raise(sig);
+}
+
+void cli_signals_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
 	}
-	err = fn(o.f, ctx, msg, sizeof(msg));
-	if (err) {
-		outfile_abort(&o);
-		cli_error("cannot write '%s': %s", path,
-			  msg[0] ? msg : cib_strerror(err));
-		return cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
-	}
-	if (outfile_commit(&o)) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
-	return CLI_EXIT_OK;
 }

@@ -18,13 +18,14 @@ enum cli_exit {
 	CLI_EXIT_SYSTEM = 3, /* I/O, memory, library failure */
 };
 
-/* "cibscan: <msg>" to stderr. */
+/* "cibscan: <msg>" to stderr, one line, control characters in the
+ * formatted message shown as \xNN (core/textsafe.h). */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 1, 2)))
 #endif
 	;
-/* "cibscan: warning: <msg>" to stderr. */
+/* "cibscan: warning: <msg>" to stderr, escaped as cli_error(). */
 void cli_warn(const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 1, 2)))
@@ -118,7 +119,28 @@ typedef enum cib_err (*cli_writer_fn)(FILE *f, void *ctx, char *errmsg,
 				      size_t errlen);
 int cli_write_file(const char *path, cli_writer_fn fn, void *ctx);
 
-/* Prints "cibscan: warning: N malformed records skipped (...)" lines. */
+/* One output of a run. */
+struct cli_output {
+	const char *path; /* NULL: skipped */
+	cli_writer_fn fn;
+	void *ctx;
+};
+
+/* Writes every output of a run, all or none: each is opened and written
+ * (to its temporary file when it has one) first, then all are flushed
+ * and checked, and only then renamed into place. A failure anywhere
+ * removes every temporary file, so no output of a failed run replaces an
+ * older one (outputs written in place, stdout or a FIFO, keep what was
+ * written). Prints "cannot write 'path': why"; returns an exit code. */
+int cli_write_files(const struct cli_output *outs, size_t n);
+
+/* Installs SIGINT, SIGTERM and SIGHUP handlers that remove the temporary
+ * files of outputs being written, then die of the signal as before. A
+ * signal the caller's parent ignores stays ignored. */
+void cli_signals_install(void);
+
+/* Prints "cibscan: warning: N malformed records skipped (...)" lines,
+ * the records' values escaped. */
 void cli_diag_summary(const struct diag *dg);
 
 #endif

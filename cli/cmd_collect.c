@@ -18,6 +18,7 @@
 #include "collectors/http.h"
 #include "collectors/timefmt.h"
 #include "commands.h"
+#include "core/textsafe.h"
 
 static const char usage_text[] =
 	"usage: cibscan collect PLATFORM TARGET [options] -o FILE\n\n"
@@ -121,8 +122,11 @@ static void on_event(void *ud, enum fetch_event ev, const struct fetch_run *r,
 		break;
 	case FETCH_EV_WAIT:
 	case FETCH_EV_RETRY:
-		if (p->tty)
-			fprintf(stderr, "\r%s\n", msg);
+		if (p->tty) { /* msg may quote a server's answer */
+			fputc('\r', stderr);
+			textsafe_fputs(stderr, msg, TEXTSAFE_TERM);
+			fputc('\n', stderr);
+		}
 		break;
 	case FETCH_EV_SKIP:
 	case FETCH_EV_CAP:

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "collectors/timefmt.h"
 #include "commands.h"
+#include "core/textsafe.h"
 #include "pipeopts.h"
 
 static const char usage_text[] =
@@ -33,6 +34,14 @@ static long find_account(const struct dataset *ds, const char *who)
 		if (strcasecmp(ds_str(ds, ds->acc.handle[a]), key) == 0)
 			return (long)a;
 	return -1;
+}
+
+/* A value from the data: control characters shown as \xNN. */
+static void print_value(const char *label, const char *v)
+{
+	printf("%-22s ", label);
+	textsafe_fputs(stdout, v, TEXTSAFE_TERM);
+	fputc('\n', stdout);
 }
 
 static void print_time(const char *label, int64_t t)
@@ -63,12 +72,12 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 	const struct coord_edge **mine;
 	size_t n = 0;
 
-	printf("account                %s\n", ds_str(ds, ds->acc.id[a]));
-	printf("platform               %s\n",
-	       platform_name((enum platform)ds->acc.platform[a]));
-	printf("handle                 %s\n", ds_str(ds, ds->acc.handle[a]));
-	printf("name                   %s\n", ds_str(ds, ds->acc.name[a]));
-	printf("location               %s\n", ds_str(ds, ds->acc.location[a]));
+	print_value("account", ds_str(ds, ds->acc.id[a]));
+	print_value("platform",
+		    platform_name((enum platform)ds->acc.platform[a]));
+	print_value("handle", ds_str(ds, ds->acc.handle[a]));
+	print_value("name", ds_str(ds, ds->acc.name[a]));
+	print_value("location", ds_str(ds, ds->acc.location[a]));
 	print_time("created", ds->acc.created[a]);
 	printf("followers/following    %lld/%lld\n",
 	       (long long)ds->acc.followers[a], (long long)ds->acc.following[a]);
@@ -84,7 +93,7 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 	else
 		printf("cluster                none\n");
 	pipeline_reasons(p, a, reasons, sizeof(reasons));
-	printf("reasons                %s\n", reasons[0] ? reasons : "(none)");
+	print_value("reasons", reasons[0] ? reasons : "(none)");
 	printf("\nmodel inputs (value x coefficient on the standardised scale):\n");
 	for (int k = 0; k < SF__COUNT; k++) {
 		double v = p->x[a * SF__COUNT + k];
@@ -143,8 +152,13 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 		const struct coord_edge *e = mine[i];
 		uint32_t other = e->a == a ? e->b : e->a;
 
+		char id[256];
+
 		printf("  %-24s log10 p %8.2f  expected %.3g  ",
-		       ds_str(ds, ds->acc.id[other]), e->log10p, e->lambda);
+		       textsafe_escape(id, sizeof(id),
+				       ds_str(ds, ds->acc.id[other]),
+				       TEXTSAFE_TERM),
+		       e->log10p, e->lambda);
 		for (int t = 0; t < COORD__COUNT; t++)
 			if (e->x[t])
 				printf(" %s=%u", coord_type_name((enum coord_type)t),

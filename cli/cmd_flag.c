@@ -16,21 +16,32 @@ static const char usage_text[] =
 	"options:\n"
 	"  -o, --output FILE    output (default '-', stdout)\n"
 	"  --ids                one account id per line, no header\n"
+	"  --csv-raw            write text cells exactly as read (no\n"
+	"                       spreadsheet-formula guard, docs/outputs.md)\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
+struct flag_write {
+	const struct pipeline *p;
+	int csv_raw;
+};
+
 static enum cib_err w_csv(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct flag_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_flagged_csv(ctx, f);
+	return output_flagged_csv(w->p, f, w->csv_raw);
 }
 
 static enum cib_err w_ids(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct flag_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_flagged_ids(ctx, f);
+	return output_flagged_ids(w->p, f);
 }
 
 int cmd_flag(int argc, char **argv)
@@ -38,13 +49,15 @@ int cmd_flag(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "ids", no_argument, NULL, 'i' },
+		{ "csv-raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
 	const char *out = "-";
-	int ids = 0, c, rc;
+	int ids = 0, csv_raw = 0, c, rc;
+	struct flag_write fw;
 	struct cli_input ci;
 	struct pipe_cli pc;
 	struct cli_data d;
@@ -67,6 +80,9 @@ int cmd_flag(int argc, char **argv)
 		case 'i':
 			ids = 1;
 			break;
+		case 'r':
+			csv_raw = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
@@ -88,7 +104,9 @@ int cmd_flag(int argc, char **argv)
 		cli_data_release(&d);
 		return rc;
 	}
-	rc = cli_write_file(out, ids ? w_ids : w_csv, &p);
+	fw.p = &p;
+	fw.csv_raw = csv_raw;
+	rc = cli_write_file(out, ids ? w_ids : w_csv, &fw);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	return rc;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "collectors/timefmt.h"
+#include "core/textsafe.h"
 
 static const char usage_text[] =
 	"usage: cibscan inspect [options] FILE...\n\n"
@@ -190,17 +191,20 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 	for (size_t i = 0; i < d->in.n_files; i++) {
 		const struct ingest_file_stats *f = &d->in.files[i];
 
-		printf("  %s  format=%s records=%llu posts=%llu accounts=%llu "
+		fputs("  ", stdout);
+		textsafe_fputs(stdout, f->name, TEXTSAFE_TERM);
+		printf("  format=%s records=%llu posts=%llu accounts=%llu "
 		       "skipped=%llu\n",
-		       f->name, format_name(f->format),
+		       format_name(f->format),
 		       (unsigned long long)f->records,
 		       (unsigned long long)f->posts,
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
 		if (f->format == FORMAT_TABLE)
-			printf("    table: rows_merged=%llu values_unkept=%llu "
-			       "ids_derived=%llu\n",
+			printf("    table: rows_merged=%llu rows_apart=%llu "
+			       "values_unkept=%llu ids_derived=%llu\n",
 			       (unsigned long long)f->rows_merged,
+			       (unsigned long long)f->rows_apart,
 			       (unsigned long long)f->values_unkept,
 			       (unsigned long long)f->ids_derived);
 	}
@@ -240,24 +244,33 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		}
 		if (s->n_langs) {
 			printf("  languages:");
-			for (size_t l = 0; l < s->n_langs; l++)
-				printf(" %s=%llu",
-				       s->langs[l].lang == STR_NONE
-					       ? "(none)"
-					       : ds_str(ds, s->langs[l].lang),
+			for (size_t l = 0; l < s->n_langs; l++) {
+				fputc(' ', stdout);
+				textsafe_fputs(stdout,
+					       s->langs[l].lang == STR_NONE
+						       ? "(none)"
+						       : ds_str(ds,
+								s->langs[l].lang),
+					       TEXTSAFE_TERM);
+				printf("=%llu",
 				       (unsigned long long)s->langs[l].n);
+			}
 			printf("\n");
 		}
 	}
 	printf("malformed records skipped: %llu\n",
 	       (unsigned long long)d->diag.n_bad);
-	for (size_t i = 0; i < d->diag.n_reasons; i++)
-		printf("  %llu  %s\n",
-		       (unsigned long long)d->diag.reasons[i].count,
-		       d->diag.reasons[i].reason);
+	for (size_t i = 0; i < d->diag.n_reasons; i++) {
+		printf("  %llu  ", (unsigned long long)d->diag.reasons[i].count);
+		textsafe_fputs(stdout, d->diag.reasons[i].reason,
+			       TEXTSAFE_TERM);
+		fputc('\n', stdout);
+	}
 	for (size_t i = 0; i < d->diag.n_kept; i++) {
 		diag_format(&d->diag.kept[i], buf, sizeof(buf));
-		printf("  %s\n", buf);
+		fputs("  ", stdout);
+		textsafe_fputs(stdout, buf, TEXTSAFE_TERM);
+		fputc('\n', stdout);
 	}
 }
 
@@ -286,6 +299,8 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		if (f->format == FORMAT_TABLE) {
 			cJSON_AddNumberToObject(o, "rows_merged",
 						(double)f->rows_merged);
+			cJSON_AddNumberToObject(o, "rows_apart",
+						(double)f->rows_apart);
 			cJSON_AddNumberToObject(o, "values_unkept",
 						(double)f->values_unkept);
 			cJSON_AddNumberToObject(o, "ids_derived",
@@ -298,6 +313,18 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 				(double)ds->n_duplicate_posts);
 	cJSON_AddNumberToObject(root, "account_field_changes",
 				(double)ds->change.n);
+	x = cJSON_AddObjectToObject(root, "entities");
+	if (x) {
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		for (int t = 0; t < ENT__COUNT; t++)
+			cJSON_AddNumberToObject(
+				x, entity_type_name((enum entity_type)t),
+				(double)ne[t]);
+	}
 	arr = cJSON_AddObjectToObject(root, "platforms");
 	for (int p = 0; arr && p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *sm = &ps[p];

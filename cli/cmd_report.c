@@ -153,7 +153,7 @@ int cmd_report(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (rc_opts.db) {
-		err = review_open(&rv, rc_opts.db);
+		err = review_open_existing(&rv, rc_opts.db);
 		if (!err)
 			err = review_list_load(&rv, &rl);
 		if (err) {

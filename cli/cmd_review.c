@@ -8,11 +8,12 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/outfile.h"
+#include "core/textsafe.h"
 #include "model/review.h"
 
 static const char usage_text[] =
-	"usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
+	"usage: cibscan review init --db STORE\n"
+	"       cibscan review import accounts.csv [--clusters clusters.csv]\n"
 	"                      [--settings TEXT] [--input FILE]... --db STORE\n"
 	"       cibscan review next [--clusters-first] --db STORE\n"
 	"       cibscan review show ACCOUNT|CLUSTER --db STORE\n"
@@ -29,7 +30,9 @@ static const char usage_text[] =
 	"ACCOUNT is an account id (PLATFORM:ID when ambiguous); CLUSTER is C3\n"
 	"(the latest run's cluster) or cluster:R2:C3 (run 2's).\n\n"
 	"options:\n"
-	"  --db FILE            the review store (created when absent)\n"
+	"  --db FILE            the review store; only 'init' and 'import'\n"
+	"                       create one (import says so on stderr); the\n"
+	"                       other commands need an existing store\n"
 	"  --clusters FILE      import: the run's clusters table\n"
 	"  --settings TEXT      import: the run's settings, kept with the run\n"
 	"  --input FILE         import: an input of the run, checksummed\n"
@@ -43,11 +46,14 @@ static const char usage_text[] =
 	"  --members            a cluster decision applies to its members too\n"
 	"  --clusters-first     next: clusters before accounts\n"
 	"  -o, --output FILE    export: the final list (CSV; '-' for stdout)\n"
+	"  --csv-raw            export: text cells exactly as stored (no\n"
+	"                       spreadsheet-formula guard); import: the\n"
+	"                       accounts file was written with --csv-raw\n"
 	"  -h, --help           this help\n";
 
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
-       OPT_CFIRST };
+       OPT_CFIRST, OPT_CSVRAW };
 
 #define MAX_INPUTS 256
 
@@ -57,7 +63,7 @@ struct review_opts {
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	double margin;
-	int strict, members, clusters_first;
+	int strict, members, clusters_first, csv_raw;
 };
 
 static int fail(struct review *rv, enum cib_err err)
@@ -66,7 +72,8 @@ static int fail(struct review *rv, enum cib_err err)
 	review_close(rv);
 	if (err == CIB_EUSAGE)
 		return CLI_EXIT_USAGE;
-	if (err == CIB_ENOTFOUND || err == CIB_EPARSE || err == CIB_ETOOBIG)
+	if (err == CIB_ENOTFOUND || err == CIB_EPARSE || err == CIB_ETOOBIG ||
+	    err == CIB_EFORMAT)
 		return CLI_EXIT_DATA;
 	return CLI_EXIT_SYSTEM;
 }
@@ -97,6 +104,7 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	if (o->margin >= 0)
 		io.score_margin = o->margin;
 	io.strict = o->strict;
+	io.csv_raw = o->csv_raw;
 	err = review_import(rv, &io, &st);
 	for (size_t i = 0; i < st.n_warnings; i++)
 		cli_warn("skipped malformed row: %s", st.warnings[i]);
@@ -120,32 +128,38 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	return finish_stdout();
 }
 
+struct export_write {
+	struct review *rv;
+	int csv_raw;
+	size_t n;
+};
+
+static enum cib_err w_export(FILE *f, void *ctx, char *msg, size_t len)
+{
+	struct export_write *w = ctx;
+	enum cib_err err = review_export(w->rv, f, w->csv_raw, &w->n);
+
+	if (err && w->rv->errmsg[0])
+		snprintf(msg, len, "%s", w->rv->errmsg);
+	return err;
+}
+
 static int do_export(struct review *rv, const struct review_opts *o)
 {
-	struct outfile of;
-	enum cib_err err;
-	size_t n = 0;
+	struct export_write w = { rv, o->csv_raw, 0 };
+	size_t n;
+	int rc;
 
 	if (!o->output) {
 		review_close(rv);
 		return cli_usage_error("review",
 				       "export needs -o FILE (or -o -)");
 	}
-	if (outfile_open(&of, o->output)) {
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
-		review_close(rv);
-		return CLI_EXIT_SYSTEM;
-	}
-	err = review_export(rv, of.f, &n);
-	if (err) {
-		outfile_abort(&of);
-		return fail(rv, err);
-	}
+	rc = cli_write_file(o->output, w_export, &w);
 	review_close(rv);
-	if (outfile_commit(&of)) {
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
+	if (rc)
+		return rc;
+	n = w.n;
 	if (strcmp(o->output, "-"))
 		fprintf(stderr, "cibscan: %zu confirmed accounts written to "
 				"'%s'\n",
@@ -167,6 +181,7 @@ int cmd_review(int argc, char **argv)
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "members", no_argument, NULL, OPT_MEMBERS },
 		{ "clusters-first", no_argument, NULL, OPT_CFIRST },
+		{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -184,8 +199,9 @@ int cmd_review(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (argc < 2)
-		return cli_usage_error("review", "no subcommand (import, next, "
-						 "show, decide, export, status)");
+		return cli_usage_error("review", "no subcommand (init, import, "
+						 "next, show, decide, export, "
+						 "status)");
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -233,6 +249,9 @@ int cmd_review(int argc, char **argv)
 		case OPT_CFIRST:
 			o.clusters_first = 1;
 			break;
+		case OPT_CSVRAW:
+			o.csv_raw = 1;
+			break;
 		case 'o':
 			o.output = optarg;
 			break;
@@ -244,7 +263,8 @@ int cmd_review(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (strcmp(sub, "import") && strcmp(sub, "next") &&
+	if (strcmp(sub, "init") && strcmp(sub, "import") &&
+	    strcmp(sub, "next") &&
 	    strcmp(sub, "show") && strcmp(sub, "decide") &&
 	    strcmp(sub, "export") && strcmp(sub, "status"))
 		return cli_usage_error("review", "unknown subcommand '%s'", sub);
@@ -265,11 +285,29 @@ int cmd_review(int argc, char **argv)
 	if (!strcmp(sub, "decide") && (!o.decision || !o.reviewer))
 		return cli_usage_error("review",
 				       "decide needs --decision and --reviewer");
-	err = review_open(&rv, o.db);
+	/* only init and import make a store: a mistyped --db elsewhere is an
+	 * error, not a new empty store */
+	if (!strcmp(sub, "init") || !strcmp(sub, "import")) {
+		int created = 0;
+
+		err = review_create(&rv, o.db, &created);
+		if (err)
+			return fail(&rv, err);
+		if (!strcmp(sub, "init")) {
+			printf("%s review store '", created ? "created the"
+							    : "already a");
+			textsafe_fputs(stdout, o.db, TEXTSAFE_TERM);
+			printf("'\n");
+			review_close(&rv);
+			return finish_stdout();
+		}
+		if (created)
+			cli_warn("created a new review store '%s'", o.db);
+		return do_import(&rv, &o, arg);
+	}
+	err = review_open_existing(&rv, o.db);
 	if (err)
 		return fail(&rv, err);
-	if (!strcmp(sub, "import"))
-		return do_import(&rv, &o, arg);
 	if (!strcmp(sub, "export"))
 		return do_export(&rv, &o);
 	if (!strcmp(sub, "decide")) {
@@ -279,8 +317,10 @@ int cmd_review(int argc, char **argv)
 				    o.members, &n);
 		if (err)
 			return fail(&rv, err);
-		printf("%s: %s by %s (%zu item%s)\n", arg, o.decision,
-		       o.reviewer, n, n == 1 ? "" : "s");
+		textsafe_fputs(stdout, arg, TEXTSAFE_TERM);
+		printf(": %s by ", o.decision);
+		textsafe_fputs(stdout, o.reviewer, TEXTSAFE_TERM);
+		printf(" (%zu item%s)\n", n, n == 1 ? "" : "s");
 	} else if (!strcmp(sub, "show")) {
 		err = review_show(&rv, arg, stdout);
 		if (err)

@@ -27,12 +27,15 @@ static const char usage_text[] =
 	"  --clusters FILE      clusters table (CSV)\n"
 	"  --edges FILE         significant edges (CSV)\n"
 	"  --graphml FILE       the coordination graph for Gephi (GraphML)\n"
+	"  --csv-raw            write text cells exactly as read: no quote in\n"
+	"                       front of a value starting with = + - @ (the\n"
+	"                       spreadsheet-formula guard, docs/outputs.md)\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
 struct score_out {
 	const char *accounts, *clusters, *edges, *graphml;
-	int json;
+	int json, csv_raw;
 };
 
 /* what each writer needs: the pipeline, and for the accounts file the
@@ -49,21 +52,25 @@ static enum cib_err w_accounts(FILE *f, void *ctx, char *msg, size_t len)
 	(void)msg;
 	(void)len;
 	return w->so->json ? output_json(w->p, f, NULL)
-			   : output_accounts_csv(w->p, f);
+			   : output_accounts_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_clusters(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct score_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_clusters_csv(((const struct score_write *)ctx)->p, f);
+	return output_clusters_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
 {
+	const struct score_write *w = ctx;
+
 	(void)msg;
 	(void)len;
-	return output_edges_csv(((const struct score_write *)ctx)->p, f);
+	return output_edges_csv(w->p, f, w->so->csv_raw);
 }
 
 static enum cib_err w_graphml(FILE *f, void *ctx, char *msg, size_t len)
@@ -79,6 +86,7 @@ int cmd_score(int argc, char **argv)
 		{ "clusters", required_argument, NULL, 'c' },
 		{ "edges", required_argument, NULL, 'e' },
 		{ "graphml", required_argument, NULL, 'g' },
+		{ "csv-raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
@@ -119,6 +127,9 @@ int cmd_score(int argc, char **argv)
 		case 'g':
 			so.graphml = optarg;
 			break;
+		case 'r':
+			so.csv_raw = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
@@ -148,13 +159,18 @@ int cmd_score(int argc, char **argv)
 	}
 	sw.p = &p;
 	sw.so = &so;
-	rc = cli_write_file(so.accounts, w_accounts, &sw);
-	if (!rc && so.clusters)
-		rc = cli_write_file(so.clusters, w_clusters, &sw);
-	if (!rc && so.edges)
-		rc = cli_write_file(so.edges, w_edges, &sw);
-	if (!rc && so.graphml)
-		rc = cli_write_file(so.graphml, w_graphml, &sw);
+	{
+		/* all or none: no output replaced unless every one was
+		 * written */
+		const struct cli_output outs[] = {
+			{ so.accounts, w_accounts, &sw },
+			{ so.clusters, w_clusters, &sw },
+			{ so.edges, w_edges, &sw },
+			{ so.graphml, w_graphml, &sw },
+		};
+
+		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+	}
 	if (!rc && pc.po.progress)
 		fprintf(stderr,
 			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "

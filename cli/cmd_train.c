@@ -494,7 +494,8 @@ int cmd_train(int argc, char **argv)
 		 argv[optind], n, npos, nsets, nsets == 1 ? "" : "s", ridge,
 		 fpr);
 	if (outfile_open(&of, out)) {
-		cli_error("cannot write '%s': %s", out, strerror(errno));
+		cli_error("cannot write '%s': %s", out,
+			  of.why ? of.why : strerror(errno));
 		rc = CLI_EXIT_SYSTEM;
 		goto out;
 	}

@@ -4,6 +4,7 @@
  * report-and-return before anything else runs, and every call's status is
  * checked where it is made.
  */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
 #include <stdio.h>
@@ -52,8 +53,12 @@ static void usage(FILE *f)
 static int finish(int code)
 {
 	/* a full disk or closed pipe on stdout must not look like success */
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_error("error writing to standard output");
+		/* a command that failed has said why already */
+		if (!code)
+			cli_error("cannot write to standard output: %s",
+				  errno ? strerror(errno) : "write error");
 		return code ? code : CLI_EXIT_SYSTEM;
 	}
 	return code;
@@ -64,6 +69,7 @@ int main(int argc, char **argv)
 	igraph_set_error_handler(igraph_error_handler_printignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);
 	gsl_set_error_handler_off();
+	cli_signals_install(); /* an interrupted run leaves no temporary file */
 
 	if (argc < 2) {
 		usage(stderr);

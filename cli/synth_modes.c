@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  --pair-shares LO-HI     co-shares per planted pair (default 2-3)\n"
 	"  --organic-shares M      median shares per organic account "
 	"(default 8)\n"
+	"  --lookalikes            add contest-hunter and advocacy crowds\n"
 	"  --days D                length of the window (default 4)\n"
 	"  --start YYYY-MM-DD      first day (default 2019-04-01)\n"
 	"  --seed S                random seed (default 1)\n"
@@ -80,6 +81,7 @@ enum {
 	OPT_SCALE,
 	OPT_FORMAT,
 	OPT_NOLA,
+	OPT_LA,
 };
 
 static const char *const mode_flags[] = { "--cosharing", "--stealth",
@@ -141,8 +143,8 @@ static int run_modes(struct modes_opts *mo, int mode, unsigned plat,
 	if (cos_only)
 		return cli_usage_error("synth", "--accounts, --coordinated, "
 						"--groups, --objects, --window, "
-						"--pair-shares and "
-						"--organic-shares apply to "
+						"--pair-shares, --organic-shares "
+						"and --lookalikes apply to "
 						"--cosharing only");
 	modes_opts_init(&o, (enum smode)mode);
 	o.networks = mo->networks;
@@ -201,6 +203,7 @@ int synth_modes_main(int argc, char **argv)
 		{ "scale", required_argument, NULL, OPT_SCALE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "no-lookalikes", no_argument, NULL, OPT_NOLA },
+		{ "lookalikes", no_argument, NULL, OPT_LA },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -247,10 +250,7 @@ int synth_modes_main(int argc, char **argv)
 					"synth", "--platforms: '%s' is not a "
 						 "list of x, mastodon, bluesky",
 					optarg);
-			if (mode != SM_MIX) {
-				mode = SM_PLATFORMS;
-				nmodes++;
-			}
+			modes_only = 1;
 			break;
 		case OPT_NETWORKS:
 			if (num("--networks", optarg, 0, 20, &v))
@@ -288,6 +288,10 @@ int synth_modes_main(int argc, char **argv)
 					"synth", "--format: '%s' is not jsonl "
 						 "or xapi", optarg);
 			modes_only = 1;
+			break;
+		case OPT_LA:
+			co.lookalikes = 1;
+			cos_only = 1;
 			break;
 		case OPT_NOLA:
 			mo.lookalikes = 0;
@@ -374,17 +378,23 @@ int synth_modes_main(int argc, char **argv)
 				       argv[optind]);
 	if (!dir)
 		return cli_usage_error("synth", "no output directory (-o DIR)");
+	if (nmodes == 0 && plat) {
+		mode = SM_PLATFORMS;
+		nmodes = 1;
+	}
 	if (nmodes != 1)
 		return cli_usage_error("synth", "--cosharing, --stealth, --sparse,"
-						" --platforms and --mix exclude "
-						"each other (--mix takes "
-						"--platforms)");
+						" and --mix exclude each other; "
+						"--platforms alone is a mode, "
+						"with another it picks its "
+						"platforms");
 	if (mode != 100)
 		return run_modes(&mo, mode, plat, cos_only, dir);
 	if (modes_only)
-		return cli_usage_error("synth", "--networks, --organic, --scale, "
-						"--format and --no-lookalikes do "
-						"not apply to --cosharing");
+		return cli_usage_error("synth", "--platforms, --networks, "
+						"--organic, --scale, --format and "
+						"--no-lookalikes do not apply to "
+						"--cosharing");
 	if (cosim_check(&co, err, sizeof(err)))
 		return cli_usage_error("synth", "%s", err);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -397,10 +407,15 @@ int synth_modes_main(int argc, char **argv)
 		return cli_exit_for(e);
 	}
 	printf("wrote %llu accounts and %llu shares to %s (coordinated %llu "
-	       "in %d groups, %llu planted pairs, %llu planted co-shares)\n",
+	       "in %d groups, %llu planted pairs, %llu planted co-shares",
 	       (unsigned long long)cs.accounts, (unsigned long long)cs.shares,
 	       dir, (unsigned long long)cs.coordinated, cs.groups,
 	       (unsigned long long)cs.planted_pairs,
 	       (unsigned long long)cs.planted_coshares);
+	if (co.lookalikes)
+		printf("; contest %llu, advocacy %llu",
+		       (unsigned long long)cs.contest,
+		       (unsigned long long)cs.advocacy);
+	printf(")\n");
 	return CLI_EXIT_OK;
 }

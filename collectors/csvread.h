@@ -1,5 +1,5 @@
-/* csvread.h - streaming CSV records over a struct source, shared by the CSV
- * collectors (ioarchive, crowdtangle).
+/* csvread.h - streaming CSV (or TSV) records over a struct source, shared by
+ * the CSV collectors (ioarchive, crowdtangle, table).
  *
  * libcsv does the quoting; this module adds what the collectors need on
  * top: the header row mapped by column NAME, the physical line each record

@@ -70,6 +70,8 @@ struct ingest_file_stats {
 	 * began, and values a post could not hold (a second repost target
 	 * or text, entities past the per-post cap) */
 	uint64_t rows_merged;
+	uint64_t rows_apart; /* of those, rows not right after their post's
+				previous row */
 	uint64_t values_unkept;
 	uint64_t ids_derived; /* rows without a post id, given ACCOUNT@TIME */
 };

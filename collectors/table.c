@@ -22,11 +22,17 @@
  * the same: its id becomes ACCOUNT@SECONDS, stable across exports, so rows
  * of one account at one second without ids merge. ids_derived counts them.
  *
- * Invariants: every string handed on is NUL-terminated and lives in the
- * csvread record or the pool; the merge list only names posts of this
+ * Rows are parsed in the csvread callback and stored a batch at a time
+ * (store_batch: the string-table reads of a batch are prefetched before
+ * any row of it is stored), in input order; a malformed row first stores
+ * the batch before it, so reports and stores keep that order too.
+ *
+ * Invariants: a parsed row's strings are NUL-terminated copies in the
+ * batch buffer until stored; the merge list only names posts of this
  * input (rows >= first_post); a post gets at most TABLE_MAX_MERGE merged
  * entities (the rest are counted), which bounds the quadratic duplicate
- * check of the merge.
+ * check of the merge; a row's trimmed copies fit in the record's own size
+ * (each column copied once a row).
  */
 #include "table.h"
 
@@ -214,21 +220,32 @@ static char sniff_delim(const char *head, size_t n)
 	return tabs > commas ? '\t' : ',';
 }
 
+static enum preset detect_preset(const char *head, size_t n, char delim);
+
 int table_map_matches(const char *spec, const char *head, size_t n)
 {
 	struct tmap *m = malloc(sizeof(*m));
 	char err[128];
 	char delim = sniff_delim(head, n);
-	int ok;
+	int ok, need = 0;
 
 	if (!m)
 		return 0;
 	ok = map_parse(spec, m, err, sizeof(err)) == 0;
-	for (size_t i = 0; ok && i < m->n; i++)
-		if (!m->e[i].literal &&
-		    !csvread_head_has(head, n, m->e[i].col, delim))
+	for (size_t i = 0; ok && i < m->n; i++) {
+		if (m->e[i].literal)
+			continue;
+		if (!csvread_head_has(head, n, m->e[i].col, delim))
 			ok = 0;
+		if (m->e[i].f == TF_ACCOUNT || m->e[i].f == TF_POST ||
+		    m->e[i].f == TF_TIME)
+			need |= 1 << m->e[i].f;
+	}
 	free(m);
+	/* a map naming no author, post and time columns (platform=@x, say)
+	 * only completes a known layout: it does not make any file a table */
+	if (ok && need != (1 << TF_ACCOUNT | 1 << TF_POST | 1 << TF_TIME))
+		ok = detect_preset(head, n, delim) != P_NONE;
 	return ok;
 }
 
@@ -312,6 +329,7 @@ struct table {
 	enum platform plat;   /* that, or the default */
 	int plat_prefix;      /* fb_ / tw_ account prefixes (German) */
 	size_t first_post;    /* posts of this input are rows >= this */
+	uint32_t last_row;    /* the post the previous stored row went to */
 	/* entities merged from later rows */
 	uint32_t *m_post, *m_str;
 	uint8_t *m_type;
@@ -590,6 +608,8 @@ static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
 				  p->id);
 	t->in->cur->records++;
 	t->in->cur->rows_merged++;
+	if (t->last_row != row)
+		t->in->cur->rows_apart++;
 	if (p->ref_post &&
 	    strcmp(ds_str(ds, ds->post.ref_post[row]), p->ref_post) != 0) {
 		if (ds->post.ref_post[row] == STR_NONE) {
@@ -652,13 +672,16 @@ static enum cib_err store_row(struct table *t, struct brow *b)
 	if (!added) {
 		if (row != UINT32_MAX && row >= t->first_post) {
 			ds->n_duplicate_posts--;
-			return merge_row(t, line, row, p);
+			err = merge_row(t, line, row, p);
+			t->last_row = row;
+			return err;
 		}
 		t->in->cur->records++;
 		return CIB_OK;
 	}
 	t->in->cur->records++;
 	t->in->cur->posts++;
+	t->last_row = row;
 	/* the author's profile fields, when the table has them */
 	if (b->off[BS_HANDLE] != SIZE_MAX || b->off[BS_NAME] != SIZE_MAX) {
 		struct account_rec acc;
@@ -1073,6 +1096,7 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 			    ? (enum table_object)in->opts.table_object
 			    : TABLE_OBJECT_REPOST;
 	t->first_post = in->ds->post.n;
+	t->last_row = UINT32_MAX;
 	if (in->opts.table_map) {
 		char msg[160];
 

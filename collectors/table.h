@@ -42,7 +42,8 @@ int table_object_from_name(const char *name);
 int table_map_check(const char *spec, char *err, size_t errlen);
 
 /* Whether the first line of head[0..n) has every column `spec` maps (a
- * CSV or TSV header); 0 for a malformed spec. */
+ * CSV or TSV header) and, unless the map names the account, post and time
+ * columns, is a known layout; 0 for a malformed spec. */
 int table_map_matches(const char *spec, const char *head, size_t n);
 
 /* 0..100: how sure head[0..n) is one of the known layouts. */

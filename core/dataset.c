@@ -704,65 +704,71 @@ enum cib_err dataset_add_post_at(struct dataset *ds,
 	return CIB_OK;
 }
 
-/* Entities merged into stored posts: a counting pass gives each post its
- * new span, then every post's old entities and its new ones (minus the
- * ones it already has) are laid out again into fresh arrays. The duplicate
- * check scans the post's span, so its cost is the square of one post's
- * entity count: readers cap that count. */
+/* Entities merged into stored posts. Posts' entities lie in post order,
+ * so only the span from the first post named (lo) onward moves: a counting
+ * pass groups the new entities by post, then the posts from lo on are laid
+ * out again (their old entities, then their new ones minus those they
+ * already have) into a side buffer copied back over the tail. A reader
+ * merging the rows of its own input (the last posts) so pays for that
+ * input, not for everything read before it. The duplicate check scans the
+ * post's span, so its cost is the square of one post's entity count:
+ * readers cap that count. */
 enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 				    const uint32_t *post, const uint32_t *str,
 				    const uint8_t *type, size_t *added)
 {
-	size_t np = ds->post.n, total, out = 0;
-	uint64_t *cnt, *noff;
+	size_t np = ds->post.n, lo = SIZE_MAX, span, base, tail, out = 0;
+	uint64_t *cnt;
 	size_t *order;
 	uint32_t *ns;
 	uint8_t *nt;
+	enum cib_err err;
 
 	if (added)
 		*added = 0;
 	if (n == 0 || np == 0)
 		return CIB_OK;
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
 		if (post[k] >= np)
 			return CIB_ERANGE;
-	cnt = calloc(np + 1, sizeof(*cnt));
+		if (post[k] < lo)
+			lo = post[k];
+	}
+	span = np - lo;
+	base = ds->post.ent_off[lo];
+	tail = ds->ent.n - base;
+	cnt = calloc(span + 1, sizeof(*cnt));
 	order = malloc(n * sizeof(*order));
-	if (!cnt || !order) {
-		free(cnt);
-		free(order);
-		return CIB_ENOMEM;
+	ns = bigmem_malloc((tail + n) * sizeof(*ns));
+	nt = bigmem_malloc(tail + n);
+	if (!cnt || !order || !ns || !nt) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	/* room first: nothing may fail once offsets are rewritten */
+	if (base + tail + n > ds->ent.cap) {
+		err = grow_entities(ds, base + tail + n);
+		if (err)
+			goto out;
 	}
 	/* the new entities by post, keeping their order (counting sort) */
 	for (size_t k = 0; k < n; k++)
-		cnt[post[k] + 1]++;
-	for (size_t j = 0; j < np; j++)
+		cnt[post[k] - lo + 1]++;
+	for (size_t j = 0; j < span; j++)
 		cnt[j + 1] += cnt[j];
 	for (size_t k = 0; k < n; k++)
-		order[cnt[post[k]]++] = k;
-	/* cnt[j] is now the end of post j's new entities in order[] */
-	total = ds->ent.n + n;
-	ns = bigmem_malloc((total ? total : 1) * sizeof(*ns));
-	nt = bigmem_malloc((total ? total : 1) * sizeof(*nt));
-	/* as many offsets as the posts column has room for, like
-	 * grow_posts keeps them */
-	noff = bigmem_malloc((ds->post.cap + 1) * sizeof(*noff));
-	if (!ns || !nt || !noff) {
-		free(ns);
-		free(nt);
-		free(noff);
-		free(cnt);
-		free(order);
-		return CIB_ENOMEM;
-	}
-	for (size_t j = 0, o = 0; j < np; j++) {
-		uint64_t b = ds->post.ent_off[j], e = ds->post.ent_off[j + 1];
+		order[cnt[post[k] - lo]++] = k;
+	/* cnt[j] is now the end of post lo+j's new entities in order[] */
+	for (size_t j = 0, o = 0; j < span; j++) {
+		uint64_t b = ds->post.ent_off[lo + j] - base;
+		uint64_t e = ds->post.ent_off[lo + j + 1] - base;
 		size_t start = out;
 
-		noff[j] = out;
-		memcpy(ns + out, ds->ent.str + b, (e - b) * sizeof(*ns));
-		memcpy(nt + out, ds->ent.type + b, (e - b) * sizeof(*nt));
+		memcpy(ns + out, ds->ent.str + base + b, (e - b) * sizeof(*ns));
+		memcpy(nt + out, ds->ent.type + base + b, e - b);
 		out += e - b;
+		/* post lo+j's old offset is read above before it is set */
+		ds->post.ent_off[lo + j] = base + start;
 		for (; o < cnt[j]; o++) {
 			size_t k = order[o];
 			int dup = 0;
@@ -778,18 +784,17 @@ enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 			out++;
 		}
 	}
-	noff[np] = out;
+	memcpy(ds->ent.str + base, ns, out * sizeof(*ns));
+	memcpy(ds->ent.type + base, nt, out);
+	ds->post.ent_off[np] = base + out;
 	if (added)
-		*added = out - ds->ent.n;
-	free(ds->ent.str);
-	free(ds->ent.type);
-	free(ds->post.ent_off);
-	ds->ent.str = ns;
-	ds->ent.type = nt;
-	ds->ent.n = out;
-	ds->ent.cap = total ? total : 1;
-	ds->post.ent_off = noff;
+		*added = out - tail;
+	ds->ent.n = base + out;
+	err = CIB_OK;
+out:
 	free(cnt);
 	free(order);
-	return CIB_OK;
+	free(ns);
+	free(nt);
+	return err;
 }

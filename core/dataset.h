@@ -199,8 +199,9 @@ void dataset_prefetch_account(const struct dataset *ds, enum platform p,
  * keeps its entities contiguous, its earlier ones first, then the new ones
  * in the order given; one equal (same type and string) to an entity the
  * post already has is not added twice. *added (may be NULL) counts the
- * entities stored. One pass over every entity of the dataset: call it once
- * for a batch, not once per entity. */
+ * entities stored. One pass over the entities of every post from the
+ * first one named on (the posts of the input being read, for a reader):
+ * call it once for a batch, not once per entity. */
 enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 				    const uint32_t *post, const uint32_t *str,
 				    const uint8_t *type, size_t *added);

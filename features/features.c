@@ -16,6 +16,7 @@
 #include "collectors/timefmt.h"
 #include "core/clock.h"
 #include "core/csvout.h"
+#include "core/textsafe.h"
 #include "location.h"
 
 void feature_opts_init(struct feature_opts *o)
@@ -557,7 +558,10 @@ void features_describe(const struct feature_set *fs, const struct dataset *ds,
 	row_cells(fs, ds, pi, acc, c);
 	for (size_t k = 3; k < NCOLS; k++) {
 		fprintf(f, "  %-24s ", cols[k].name);
-		put_cell(f, &cols[k], &c[k]);
+		if (cols[k].kind == COL_STR) /* for a terminal: escaped */
+			textsafe_fputs(f, c[k].s, TEXTSAFE_TERM);
+		else
+			put_cell(f, &cols[k], &c[k]);
 		fputc('\n', f);
 	}
 }

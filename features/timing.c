@@ -238,12 +238,6 @@ static inline uint64_t seg(const struct slots *sl, int a, int len, int j)
 	return sl->pre[s + len] - sl->pre[s];
 }
 
-/* Rate up to a constant, with pseudo-count 1/2 per slot: (2 cnt + len) / len */
-static inline double rate(uint64_t cnt, int len)
-{
-	return (2.0 * (double)cnt + len) / len;
-}
-
 /* cnt * log of the segment's regularised per-slot rate, less the common
  * -cnt log(2n + 48) term */
 static inline double seg_ll(uint64_t cnt, int len)
@@ -273,7 +267,8 @@ static double chain_ll(const uint64_t *cnt, const int *len, const int8_t *dir,
 		first[i] = i;
 	}
 	while (b + 1 < nb) {
-		/* sign of rate(b+1) - rate(b) */
+		/* sign of the difference of the regularised per-slot rates
+		 * (2 cnt + len) / len of blocks b+1 and b */
 		int64_t l = (int64_t)(2 * bc[b + 1] + (uint64_t)bl[b + 1]) * bl[b];
 		int64_t r = (int64_t)(2 * bc[b] + (uint64_t)bl[b]) * bl[b + 1];
 		int viol = dir[first[b + 1] - 1] > 0 ? l < r : l > r;

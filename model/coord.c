@@ -585,6 +585,10 @@ struct worker {
 	struct coord_type_stats st[COORD__COUNT]; /* this worker's share */
 	uint32_t *seen; /* per account: stamp of the last look at it */
 	uint32_t *cnt;  /* per account: its events on the current object */
+	uint32_t *loc;  /* per account: its index among the object's */
+	uint64_t *mk, *mk_tmp; /* matching keys (local pair, delay order) */
+	size_t cap_mk;
+	uint32_t nd;    /* the current object's distinct accounts */
 	uint32_t stamp;
 	uint32_t *accs; /* one object's distinct accounts */
 	int64_t *te;    /* one object's event times (minute-floored) */
@@ -593,6 +597,8 @@ struct worker {
 	size_t cap;
 	struct opair *pp;
 	size_t cap_pp;
+	uint64_t *rk, *rk_tmp; /* rank sort keys (delay, pair) and buffer */
+	int rk_plain;          /* pp[] itself sorted by delay instead */
 	struct side *side;
 	size_t n_side, cap_side;
 	struct coord_dense *dense;
@@ -710,13 +716,23 @@ static int worker_reserve(struct worker *w, size_t n)
 static int worker_reserve_pp(struct worker *w, size_t n)
 {
 	struct opair *p;
+	uint64_t *k;
 
 	if (n <= w->cap_pp)
 		return 0;
+	n = n < 2 * w->cap_pp ? 2 * w->cap_pp : n;
 	p = realloc(w->pp, n * sizeof(*p));
 	if (!p)
 		return -1;
 	w->pp = p;
+	k = realloc(w->rk, n * sizeof(*k));
+	if (!k)
+		return -1;
+	w->rk = k;
+	k = realloc(w->rk_tmp, n * sizeof(*k));
+	if (!k)
+		return -1;
+	w->rk_tmp = k;
 	w->cap_pp = n;
 	return 0;
 }
@@ -748,10 +764,15 @@ static void worker_release(struct worker *w)
 			free(w->k[t]);
 	free(w->seen);
 	free(w->cnt);
+	free(w->loc);
+	free(w->mk);
+	free(w->mk_tmp);
 	free(w->accs);
 	free(w->te);
 	free(w->mark);
 	free(w->pp);
+	free(w->rk);
+	free(w->rk_tmp);
 	free(w->side);
 	free(w->dense);
 	for (int t = 0; t < COORD__COUNT; t++)
@@ -1029,15 +1050,17 @@ static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
 	return c;
 }
 
+/* By delay, ties by the later action, then the earlier: the order the
+ * scan generates pairs in, which the radix path keeps. */
 static int cmp_opair_d(const void *a, const void *b)
 {
 	const struct opair *x = a, *y = b;
 
 	if (x->d != y->d)
 		return x->d < y->d ? -1 : 1;
-	if (x->l != y->l)
-		return x->l < y->l ? -1 : 1;
-	return x->j < y->j ? -1 : x->j > y->j;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return x->l < y->l ? -1 : x->l > y->l;
 }
 
 static int cmp_opair_key(const void *a, const void *b)
@@ -1088,6 +1111,198 @@ static int push_dense(struct worker *w, int t, uint64_t obj, uint32_t comp,
 	return 0;
 }
 
+#define RANK_IDX_BITS 24
+#define RANK_IDX_MASK (((uint64_t)1 << RANK_IDX_BITS) - 1)
+
+/* LSD radix sort of n keys on 11-bit digits up to the highest set bit,
+ * skipping digits every key shares; insertion sort for short runs. */
+static void rank_sort(uint64_t *a, uint64_t *b, size_t n)
+{
+	uint64_t top = 0, *src = a, *dst = b;
+	size_t count[1u << 11];
+
+	if (n < 64) {
+		sortu64_insertion(a, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		top |= a[i];
+	for (unsigned lo = 0; lo < 64 && (top >> lo) != 0; lo += 11) {
+		size_t sum = 0;
+		int skip = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> lo) & 0x7ff]++;
+		for (size_t d = 0; d < (1u << 11); d++) {
+			size_t c = count[d];
+
+			if (c == n)
+				skip = 1;
+			count[d] = sum;
+			sum += c;
+		}
+		if (skip)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> lo) & 0x7ff]++] = src[i];
+		{
+			uint64_t *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+/* The index into pp[] of the q-th pair by delay (after rank_pairs). */
+static inline size_t ranked_at(const struct worker *w, size_t q)
+{
+	return w->rk_plain ? q : (size_t)(w->rk[q] & RANK_IDX_MASK);
+}
+
+/* Orders the object's np pairs by delay and sets each one's upper rank.
+ * Keys (delay << 24 | index) sorted by radix; an object with 2^24 pairs or
+ * more (a budget raised that far), or a span past 2^39 s, is sorted by
+ * comparison instead, pp[] itself then in delay order. */
+static void rank_pairs(struct worker *w, size_t np, int64_t span)
+{
+	w->rk_plain = np >= ((size_t)1 << RANK_IDX_BITS) ||
+		      span >= ((int64_t)1 << (63 - RANK_IDX_BITS));
+	if (w->rk_plain) {
+		if (np > 1)
+			qsort(w->pp, np, sizeof(*w->pp), cmp_opair_d);
+	} else {
+		for (size_t q = 0; q < np; q++)
+			w->rk[q] = (uint64_t)w->pp[q].d << RANK_IDX_BITS | q;
+		rank_sort(w->rk, w->rk_tmp, np);
+	}
+	for (size_t q = 0; q < np;) {
+		size_t z = q;
+		int64_t d = w->pp[ranked_at(w, q)].d;
+
+		while (z < np && w->pp[ranked_at(w, z)].d == d)
+			z++;
+		for (size_t y = q; y < z; y++)
+			w->pp[ranked_at(w, y)].rank = (uint32_t)z;
+		q = z;
+	}
+}
+
+/* One matched co-action out: a code, or a side record when both posts
+ * gave several events of the type. */
+static enum cib_err emit_coaction(struct worker *w, int t, size_t i,
+				  const struct opair *p)
+{
+	struct build *bd = w->bd;
+	const struct coord_events *ev = &bd->ev[t];
+	uint32_t cl = ev->acc[i + p->l], cj = ev->acc[i + p->j];
+	uint64_t code = pair_code(bd, cl, cj, t, coord_rank_level(p->rank));
+	int r;
+
+	if ((ev->minutes[i + p->l] & COORD_EV_MULTI) &&
+	    (ev->minutes[i + p->j] & COORD_EV_MULTI)) {
+		uint32_t pl = ev->post[i + p->l], pj = ev->post[i + p->j];
+
+		return push_side(w, code, cl < cj ? pl : pj, cl < cj ? pj : pl)
+			       ? CIB_ENOMEM
+			       : CIB_OK;
+	}
+	r = codes_push(bd, &w->out, code);
+	return r ? push_err(r) : CIB_OK;
+}
+
+/* The rest of scan_object: each account pair's co-actions matched, codes
+ * out. A matching is needed only when some account acted more than once
+ * (maxc > 1): the pairs are then grouped by account pair in delay order
+ * (a stable radix pass over local pair keys, or a comparison sort when
+ * the keys do not fit) and each group matched tightest first, each action
+ * used once (a burst by one account co-acts once with one action of the
+ * other). */
+static enum cib_err scan_object_match(struct worker *w, int t, size_t i,
+				      size_t np, uint32_t maxc)
+{
+	const struct coord_events *ev = &w->bd->ev[t];
+	struct coord_type_stats *st = &w->st[t];
+	uint64_t nd = w->nd;
+	size_t ne = 0;
+	enum cib_err err;
+
+	st->pairs_total += (double)np;
+	if (maxc <= 1) {
+		/* every account pair has one pair of actions */
+		for (size_t q = 0; q < np; q++) {
+			err = emit_coaction(w, t, i, &w->pp[q]);
+			if (err)
+				return err;
+		}
+		st->candidate_pairs += np;
+		return CIB_OK;
+	}
+	if (!w->rk_plain && nd <= ((uint64_t)1 << 20)) {
+		if (np > w->cap_mk) {
+			uint64_t *a = realloc(w->mk, np * sizeof(*a));
+
+			if (!a)
+				return CIB_ENOMEM;
+			w->mk = a;
+			a = realloc(w->mk_tmp, np * sizeof(*a));
+			if (!a)
+				return CIB_ENOMEM;
+			w->mk_tmp = a;
+			w->cap_mk = np;
+		}
+		for (size_t q = 0; q < np; q++) {
+			const struct opair *p = &w->pp[ranked_at(w, q)];
+			uint64_t x = w->loc[ev->acc[i + p->l]],
+				 y = w->loc[ev->acc[i + p->j]];
+			uint64_t lk = x < y ? x * nd + y : y * nd + x;
+
+			w->mk[q] = lk << RANK_IDX_BITS | q;
+		}
+		rank_sort(w->mk, w->mk_tmp, np);
+	} else {
+		/* pp[] itself by (account pair, delay order) */
+		qsort(w->pp, np, sizeof(*w->pp), cmp_opair_key);
+		w->rk_plain = 1;
+	}
+	for (size_t q = 0; q < np;) {
+		size_t z = q;
+		uint32_t gm;
+
+		if (w->rk_plain) {
+			while (z < np && w->pp[z].key == w->pp[q].key)
+				z++;
+		} else {
+			while (z < np && w->mk[z] >> RANK_IDX_BITS ==
+						 w->mk[q] >> RANK_IDX_BITS)
+				z++;
+		}
+		gm = worker_gmark(w);
+		for (size_t y = q; y < z; y++) {
+			const struct opair *p =
+				w->rk_plain
+					? &w->pp[y]
+					: &w->pp[ranked_at(w, (size_t)(w->mk[y] &
+								  RANK_IDX_MASK))];
+
+			if (w->mark[p->l] == gm || w->mark[p->j] == gm)
+				continue;
+			w->mark[p->l] = gm;
+			w->mark[p->j] = gm;
+			err = emit_coaction(w, t, i, p);
+			if (err)
+				return err;
+			ne++;
+		}
+		q = z;
+	}
+	st->candidate_pairs += ne;
+	return CIB_OK;
+}
+
 /* One object's events ev[i, e) of type t: its window, its pairs ranked,
  * each account pair's co-actions matched, codes out, the component's R. */
 static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
@@ -1098,12 +1313,11 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 	const struct coord_events *ev = &bd->ev[t];
 	struct coord_type_stats *st = &w->st[t];
 	uint32_t *k = w->k[t];
-	size_t m = e - i, nd = 0, np = 0, ne = 0;
+	size_t m = e - i, nd = 0, np = 0;
 	uint32_t stamp, maxc = 0;
 	uint64_t P, all, budget, Pcap;
 	int64_t span, Dmax, D;
 	struct coord_comp *cc;
-	int r;
 
 	st->objects++;
 	if (worker_reserve(w, m))
@@ -1115,6 +1329,7 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		if (w->seen[a] != stamp) {
 			w->seen[a] = stamp;
 			w->cnt[a] = 0;
+			w->loc[a] = (uint32_t)nd;
 			w->accs[nd++] = a;
 		}
 		w->cnt[a]++;
@@ -1130,6 +1345,7 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		k[ev->acc[j]]++;
 	if (nd < 2)
 		return CIB_OK;
+	w->nd = (uint32_t)nd;
 	st->shared_objects++;
 	cc = &g->comps[g->comp[ev->acc[i]]];
 	P = (uint64_t)m * (m - 1) / 2;
@@ -1198,31 +1414,19 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 	}
 	/* upper ranks by delay: a pair's rank counts every pair of the
 	 * object at most as far apart (ties share the larger rank) */
-	if (np > 1)
-		qsort(w->pp, np, sizeof(*w->pp), cmp_opair_d);
-	for (size_t q = 0; q < np;) {
-		size_t z = q;
-
-		while (z < np && w->pp[z].d == w->pp[q].d)
-			z++;
-		for (size_t y = q; y < z; y++)
-			w->pp[y].rank = (uint32_t)z;
-		q = z;
-	}
-	/* R: pairs at most threshold_j in rank. Beyond the enumerated ones
-	 * the object's count is bounded by min(threshold, its pairs) */
+	rank_pairs(w, np, span);
 	for (int j = 0; j < COORD_LEVELS; j++) {
 		uint64_t th = coord_level_rank(j), nj;
 
 		if (j == COORD_LEVELS - 1) {
 			nj = np;
 		} else if (th < np) {
-			size_t lo = 0, hi = np; /* first rank > th */
+			size_t lo = 0, hi = np; /* first sorted rank > th */
 
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
 
-				if (w->pp[mid].rank <= th)
+				if (w->pp[ranked_at(w, mid)].rank <= th)
 					lo = mid + 1;
 				else
 					hi = mid;
@@ -1235,52 +1439,7 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		}
 		__atomic_fetch_add(&cc->R[t][j], nj, __ATOMIC_RELAXED);
 	}
-	st->pairs_total += (double)np;
-	/* each account pair's co-actions: a matching of their actions,
-	 * tightest first, each action used once (a burst by one account
-	 * co-acts once with one action of the other) */
-	if (maxc > 1 && np > 1)
-		qsort(w->pp, np, sizeof(*w->pp), cmp_opair_key);
-	for (size_t q = 0; q < np;) {
-		size_t z = q;
-		uint32_t gm = 0;
-
-		while (z < np && w->pp[z].key == w->pp[q].key)
-			z++;
-		if (z - q > 1)
-			gm = worker_gmark(w);
-		for (size_t y = q; y < z; y++) {
-			const struct opair *p = &w->pp[y];
-			uint32_t cl = ev->acc[i + p->l], cj = ev->acc[i + p->j];
-			uint64_t code;
-
-			if (gm) {
-				if (w->mark[p->l] == gm || w->mark[p->j] == gm)
-					continue;
-				w->mark[p->l] = gm;
-				w->mark[p->j] = gm;
-			}
-			code = pair_code(bd, cl, cj, t,
-					 coord_rank_level(p->rank));
-			if ((ev->minutes[i + p->l] & COORD_EV_MULTI) &&
-			    (ev->minutes[i + p->j] & COORD_EV_MULTI)) {
-				uint32_t pl = ev->post[i + p->l],
-					 pj = ev->post[i + p->j];
-
-				if (push_side(w, code, cl < cj ? pl : pj,
-					      cl < cj ? pj : pl))
-					return CIB_ENOMEM;
-			} else {
-				r = codes_push(bd, &w->out, code);
-				if (r)
-					return push_err(r);
-			}
-			ne++;
-		}
-		q = z;
-	}
-	st->candidate_pairs += ne;
-	return CIB_OK;
+	return scan_object_match(w, t, i, np, maxc);
 }
 
 /* PH_SCAN, other types: every object of the chunk. */
@@ -1389,12 +1548,6 @@ static double log10_pmf(const struct build *bd, uint32_t x, double lambda)
 	return ((double)x * log(lambda) - lambda - lf) / log(10.0);
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* The test of one pair from its codes' per-type, per-level counts xl:
  * fills e (x, observed, level, lambda, log10p). Returns 0 when the pair
@@ -1430,7 +1583,14 @@ static int pair_test(const struct build *bd, uint32_t (*xl)[COORD_LEVELS],
 	}
 	/* Bonferroni over the distinct tests: thresholds whose lambda is
 	 * the same are one test (fixed by the null, not by the pair's data) */
-	qsort(sorted, COORD_LEVELS, sizeof(sorted[0]), cmp_dbl);
+	for (int j = 1; j < COORD_LEVELS; j++) {
+		double v = sorted[j];
+		int q = j;
+
+		for (; q > 0 && sorted[q - 1] > v; q--)
+			sorted[q] = sorted[q - 1];
+		sorted[q] = v;
+	}
 	for (int j = 0; j < COORD_LEVELS; j++)
 		distinct += j == 0 || sorted[j] != sorted[j - 1];
 	log10L = log10((double)distinct);
@@ -1802,6 +1962,8 @@ static enum cib_err build_scan(struct build *bd)
 			return CIB_ENOMEM;
 		nw = 0;
 		for (int i = 0; i < COORD_WORKERS; i++) {
+			if (!bd->w[i].wins[t].n)
+				continue;
 			memcpy(wv + nw, bd->w[i].wins[t].v,
 			       bd->w[i].wins[t].n * sizeof(*wv));
 			nw += bd->w[i].wins[t].n;
@@ -1997,7 +2159,8 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 				w->k[t] = g->k[t];
 		w->seen = calloc(n_accounts + 1, sizeof(*w->seen));
 		w->cnt = calloc(n_accounts + 1, sizeof(*w->cnt));
-		if (!w->seen || !w->cnt) {
+		w->loc = calloc(n_accounts + 1, sizeof(*w->loc));
+		if (!w->seen || !w->cnt || !w->loc) {
 			err = CIB_ENOMEM;
 			goto fail;
 		}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/csvout.h"
+#include "core/textsafe.h"
 
 #define REASONS_CAP 4096
 
@@ -50,7 +51,8 @@ static void cluster_label(const struct pipeline *p, uint32_t a, char *buf,
 		snprintf(buf, n, "C%d", c + 1);
 }
 
-enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f)
+enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f,
+				 int csv_raw)
 {
 	static const char *const hdr[] = { "account_id", "platform", "handle",
 					   "score",	 "flagged",  "cluster_id",
@@ -71,11 +73,11 @@ enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f)
 		uint32_t a = o[i];
 		int32_t c = p->cl.membership[a];
 
-		csvout_field(f, ds_str(ds, ds->acc.id[a]));
+		csvout_text(f, ds_str(ds, ds->acc.id[a]), csv_raw);
 		fputc(',', f);
 		csvout_field(f, platform_name((enum platform)ds->acc.platform[a]));
 		fputc(',', f);
-		csvout_field(f, ds_str(ds, ds->acc.handle[a]));
+		csvout_text(f, ds_str(ds, ds->acc.handle[a]), csv_raw);
 		fprintf(f, ",%.6f,%d,", p->score[a], p->flagged[a] ? 1 : 0);
 		cluster_label(p, a, cl, sizeof(cl));
 		fputs(cl, f);
@@ -84,7 +86,7 @@ enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f)
 		else
 			fputs(",,,", f);
 		pipeline_reasons(p, a, reasons, REASONS_CAP);
-		csvout_field(f, reasons);
+		csvout_text(f, reasons, csv_raw);
 		fputc('\n', f);
 	}
 	free(o);
@@ -92,7 +94,8 @@ enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f)
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
-enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f)
+enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f,
+				int csv_raw)
 {
 	static const char *const hdr[] = { "account_id", "platform", "handle",
 					   "score",	 "cluster_id", "reasons" };
@@ -112,17 +115,17 @@ enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f)
 
 		if (!p->flagged[a])
 			continue;
-		csvout_field(f, ds_str(ds, ds->acc.id[a]));
+		csvout_text(f, ds_str(ds, ds->acc.id[a]), csv_raw);
 		fputc(',', f);
 		csvout_field(f, platform_name((enum platform)ds->acc.platform[a]));
 		fputc(',', f);
-		csvout_field(f, ds_str(ds, ds->acc.handle[a]));
+		csvout_text(f, ds_str(ds, ds->acc.handle[a]), csv_raw);
 		fprintf(f, ",%.6f,", p->score[a]);
 		cluster_label(p, a, cl, sizeof(cl));
 		fputs(cl, f);
 		fputc(',', f);
 		pipeline_reasons(p, a, reasons, REASONS_CAP);
-		csvout_field(f, reasons);
+		csvout_text(f, reasons, csv_raw);
 		fputc('\n', f);
 	}
 	free(o);
@@ -151,7 +154,8 @@ static void put_num(FILE *f, double v)
 		fputs(",", f);
 }
 
-enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f)
+enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
+				 int csv_raw)
 {
 	static const char *const hdr[] = {
 		"cluster_id", "size", "score", "flagged", "posts",
@@ -223,14 +227,15 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f)
 			len += (size_t)k;
 			shown++;
 		}
-		csvout_field(f, members);
+		csvout_text(f, members, csv_raw);
 		fputc('\n', f);
 	}
 	free(o);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
-enum cib_err output_edges_csv(const struct pipeline *p, FILE *f)
+enum cib_err output_edges_csv(const struct pipeline *p, FILE *f,
+			      int csv_raw)
 {
 	const struct dataset *ds = p->ds;
 
@@ -244,9 +249,9 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f)
 		uint32_t tot = e->observed;
 		char ca[32], cb[32];
 
-		csvout_field(f, ds_str(ds, ds->acc.id[e->a]));
+		csvout_text(f, ds_str(ds, ds->acc.id[e->a]), csv_raw);
 		fputc(',', f);
-		csvout_field(f, ds_str(ds, ds->acc.id[e->b]));
+		csvout_text(f, ds_str(ds, ds->acc.id[e->b]), csv_raw);
 		fprintf(f, ",%.4f,%.6g,%u", e->log10p, e->lambda, tot);
 		for (int t = 0; t < COORD__COUNT; t++)
 			fprintf(f, ",%u", e->x[t]);
@@ -255,6 +260,26 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f)
 		fprintf(f, ",%s,%s\n", ca, cb);
 	}
 	return ferror(f) ? CIB_EIO : CIB_OK;
+}
+
+/* A vertex string attribute, with what XML 1.0 cannot hold (control
+ * characters, bytes that are not UTF-8) written as "\xNN" text: igraph
+ * refuses such strings, and a parser would reject the file. */
+static igraph_error_t set_xml_string(igraph_t *g, const char *name, size_t v,
+				     const char *s)
+{
+	igraph_error_t rc;
+	char *clean;
+
+	if (textsafe_is_clean(s, TEXTSAFE_XML))
+		return igraph_cattribute_VAS_set(g, name, (igraph_integer_t)v,
+						 s);
+	clean = textsafe_dup(s, TEXTSAFE_XML);
+	if (!clean)
+		return IGRAPH_ENOMEM;
+	rc = igraph_cattribute_VAS_set(g, name, (igraph_integer_t)v, clean);
+	free(clean);
+	return rc;
 }
 
 enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
@@ -314,13 +339,11 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 		char cl[32];
 
 		cluster_label(p, a, cl, sizeof(cl));
-		rc = igraph_cattribute_VAS_set(&g, "account_id",
-					       (igraph_integer_t)v,
-					       ds_str(ds, ds->acc.id[a]));
+		rc = set_xml_string(&g, "account_id", v,
+				    ds_str(ds, ds->acc.id[a]));
 		if (!rc)
-			rc = igraph_cattribute_VAS_set(&g, "handle",
-						       (igraph_integer_t)v,
-						       ds_str(ds, ds->acc.handle[a]));
+			rc = set_xml_string(&g, "handle", v,
+					    ds_str(ds, ds->acc.handle[a]));
 		if (!rc)
 			rc = igraph_cattribute_VAS_set(&g, "cluster",
 						       (igraph_integer_t)v, cl);

@@ -19,12 +19,19 @@
 /* Row order: account indices sorted by score desc, then id. Caller frees. */
 uint32_t *output_order(const struct pipeline *p);
 
-enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f);
-enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f);
-/* One account id per line, flagged only. */
+/* The CSV tables are for people: their text cells (ids, handles,
+ * reasons, members) are guarded against spreadsheet formulas
+ * (core/csvout.h) unless csv_raw. */
+enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f,
+				 int csv_raw);
+enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f,
+				int csv_raw);
+/* One account id per line, flagged only (for programs: never guarded). */
 enum cib_err output_flagged_ids(const struct pipeline *p, FILE *f);
-enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f);
-enum cib_err output_edges_csv(const struct pipeline *p, FILE *f);
+enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
+				 int csv_raw);
+enum cib_err output_edges_csv(const struct pipeline *p, FILE *f,
+			      int csv_raw);
 enum cib_err output_graphml(const struct pipeline *p, FILE *f,
 			    char *errmsg, size_t errlen);
 /* settings: a short text describing the run (may be NULL). */

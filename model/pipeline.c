@@ -958,6 +958,10 @@ static void fill_features(struct pipeline *p)
 			double wk = ce->timing.weekend_ratio;
 
 			x[SF_CL_SIZE] = log1p(ce->size);
+			/* the group-level coordination test (groups.h) */
+			if ((size_t)c < p->gr.n_groups)
+				x[SF_CL_COORD] =
+					clip(-p->gr.ev[c].log10p, 0, 30);
 			x[SF_CL_REUSE] = ce->reuse_share;
 			x[SF_CL_OFFICE] = neglog(ce->p_office, 30);
 			x[SF_CL_SUPPER] = ce->p_office < 1 &&
@@ -974,9 +978,23 @@ static void fill_features(struct pipeline *p)
 			 * collective inauthenticity evidence: an organic
 			 * account attached to such a group on a few co-actions
 			 * is tied weakly */
-			x[SF_CL_TIE] = ce->inauthentic
-					       ? log1p(p->es[a].strength_in)
-					       : 0;
+			if (ce->inauthentic) {
+				double ml = p->gr.member_log10p &&
+							    a < p->gr.n_accounts
+						    ? -p->gr.member_log10p[a]
+						    : 0;
+
+				x[SF_CL_TIE] = log1p(p->es[a].strength_in +
+						     clip(ml, 0, 50));
+				/* the share of its co-acted objects that it
+				 * shared with the group: an operation's member
+				 * acts with the group, a partisan who now and
+				 * then links to its sites mostly elsewhere */
+				if (p->gr.strength && a < p->gr.n_accounts &&
+				    isfinite(p->gr.strength[a]))
+					x[SF_CL_SHARE] =
+						clip(p->gr.strength[a], 0, 1);
+			}
 		}
 		for (int k = 0; k < SF__COUNT; k++)
 			if (!isfinite(x[k]) || x[k] < 0)
@@ -1039,8 +1057,19 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
-	if (!err)
+	if (!err) {
+		double tg = cib_seconds();
+
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+		if (!err && o->progress)
+			fprintf(stderr,
+				"cibscan:   coordination graph %.2f s (%llu "
+				"co-actions, %llu pairs, %zu components)\n",
+				cib_seconds() - tg,
+				(unsigned long long)(p->g.code_bytes / 8),
+				(unsigned long long)p->g.n_candidates,
+				p->g.n_comps);
+	}
 	ts[0] = cib_seconds();
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
@@ -1359,7 +1388,56 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 			lp += (size_t)w;
 		}
 	}
-	if (ce->n_edges) {
+	if ((size_t)c < p->gr.n_groups && p->gr.ev[c].log10p < -2 &&
+	    p->gr.ev[c].objects) {
+		const struct groups_evidence *ge = &p->gr.ev[c];
+		char top[512];
+		size_t lt = 0;
+
+		fmt_p(ge->log10p, pb, sizeof(pb));
+		top[0] = '\0';
+		for (uint32_t i = 0; i < ge->n_top && i < 3; i++) {
+			const char *what = NULL, *name = "";
+			uint32_t sid = (uint32_t)ge->top[i].key;
+			int w;
+
+			switch (ge->top[i].type) {
+			case COORD_REPOST:
+				what = "reposted post";
+				break;
+			case COORD_LINK:
+				what = "shared";
+				break;
+			case COORD_DOMAIN:
+				what = "linked to";
+				break;
+			case COORD_REPLY_POST:
+				what = "replied to post";
+				break;
+			case COORD_REPLY_ACCOUNT:
+				what = "replied to account";
+				break;
+			default:
+				break;
+			}
+			if (!what || ge->top[i].members < 2)
+				continue;
+			if (sid < p->ds->strings.n)
+				name = ds_str(p->ds, sid);
+			w = snprintf(top + lt, sizeof(top) - lt, "%s%s %.80s (%u of them)",
+				     lt ? ", " : "; most of all: ", what, name,
+				     ge->top[i].members);
+			if (w < 0 || (size_t)w >= sizeof(top) - lt)
+				break;
+			lt += (size_t)w;
+		}
+		radd(r,
+		     "one of %u accounts%s that acted together on %u %s, "
+		     "%.0f expected by chance (%s)%s",
+		     ce->size, plats, ge->objects,
+		     pl(ge->objects, "object", "objects"),
+		     ge->objects_expected, pb, top);
+	} else if (ce->n_edges) {
 		fmt_p(ce->best_log10p, pb, sizeof(pb));
 		radd(r,
 		     "one of %u accounts%s that act together more often than "
@@ -1463,23 +1541,18 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 		size_t len = 0;
 
 		detail[0] = '\0';
+		/* no window in the words: each object has its own (docs/
+		 * model.md 2), and the counts are those the edges tested */
 		for (int t = 0; t < COORD__COUNT; t++) {
-			int64_t w = p->g.stats[t].window;
-			char win[24];
 			int k;
 
 			if (!es->partners[t])
 				continue;
-			if (w < 3600)
-				snprintf(win, sizeof(win), "%lld min",
-					 (long long)((w + 59) / 60));
-			else
-				snprintf(win, sizeof(win), "%.3g h", w / 3600.0);
 			k = snprintf(detail + len, sizeof(detail) - len,
-				     "%s%s %u of them within %s (%u %s)",
+				     "%s%s %u of them (%u %s)",
 				     len ? ", " : "",
 				     coord_type_description((enum coord_type)t),
-				     es->partners[t], win, es->shared[t],
+				     es->partners[t], es->shared[t],
 				     pl(es->shared[t], "time", "times"));
 			if (k < 0 || (size_t)k >= sizeof(detail) - len)
 				break;

@@ -34,6 +34,7 @@
 	M(PERSONA, "persona_switch", 1)                                      \
 	M(EDGE_STRENGTH, "edge_strength_log", 1)                             \
 	M(CL_SIZE, "cluster_size_log", 1)                                    \
+	M(CL_COORD, "cluster_coordination", 1)                               \
 	M(CL_REUSE, "cluster_reuse", 1)                                      \
 	M(CL_OFFICE, "cluster_office_rhythm", 1)                             \
 	M(CL_SUPPER, "cluster_supper_dip", 1)                                \
@@ -43,7 +44,8 @@
 	M(CL_LOCATION, "cluster_location_mismatch", 1)                       \
 	M(CL_ECHO, "cluster_echo_chamber", 1)                                \
 	M(CL_PLATFORMS, "cluster_platforms", 1)                              \
-	M(CL_TIE, "inauthentic_cluster_tie", 1)
+	M(CL_TIE, "inauthentic_cluster_tie", 1)                              \
+	M(CL_SHARE, "inauthentic_cluster_share", 1)
 
 enum score_feature {
 #define SF_ENUM(e, name, sign) SF_##e,

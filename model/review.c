@@ -18,10 +18,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <xxhash.h>
 
 #include "core/csvout.h"
+#include "core/textsafe.h"
 
 #define SCHEMA_VERSION "1"
 
@@ -80,6 +82,13 @@ static enum cib_err db_err(struct review *r, const char *what)
 	return CIB_ELIB;
 }
 
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
 static void now_utc(char buf[32])
 {
 	struct timespec ts;
@@ -126,6 +135,81 @@ enum cib_err review_open(struct review *r, const char *path)
 		return CIB_ELIB;
 	}
 	return CIB_OK;
+}
+
+enum cib_err review_open_existing(struct review *r, const char *path)
+{
+	sqlite3_stmt *s = NULL;
+	struct stat st;
+	char *msg = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT) {
+			set_err(r, "no review store '%s' (make one with "
+				   "'cibscan review init --db %s', or import "
+				   "a run into it)",
+				path, path);
+			return CIB_ENOTFOUND;
+		}
+		set_err(r, "cannot open '%s': %s", path, strerror(errno));
+		return CIB_EIO;
+	}
+	rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(r, "cannot open '%s': %s", path,
+			r->db ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
+		review_close(r);
+		return CIB_EIO;
+	}
+	sqlite3_busy_timeout(r->db, 30000);
+	/* ours when it has the meta table with a schema version: an empty
+	 * file, a text file or another program's database is not */
+	rc = sqlite3_prepare_v2(r->db,
+				"SELECT v FROM meta WHERE k = 'schema_version'",
+				-1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		set_err(r, "'%s' is not a review store (%s)", path,
+			rc == SQLITE_DONE ? "no schema version"
+					  : sqlite3_errmsg(r->db));
+		sqlite3_finalize(s);
+		review_close(r);
+		return CIB_EFORMAT;
+	}
+	if (strcmp(col_text(s, 0), SCHEMA_VERSION)) {
+		set_err(r, "'%s' is a review store of schema '%s'; this cibscan "
+			   "reads schema " SCHEMA_VERSION,
+			path, col_text(s, 0));
+		sqlite3_finalize(s);
+		review_close(r);
+		return CIB_EFORMAT;
+	}
+	sqlite3_finalize(s);
+	rc = sqlite3_exec(r->db,
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		set_err(r, "'%s': %s", path, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		review_close(r);
+		return CIB_ELIB;
+	}
+	return CIB_OK;
+}
+
+enum cib_err review_create(struct review *r, const char *path, int *created)
+{
+	struct stat st;
+
+	*created = 0;
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return review_open_existing(r, path);
+	*created = 1;
+	return review_open(r, path);
 }
 
 void review_close(struct review *r)
@@ -347,11 +431,23 @@ static void on_field(void *s, size_t len, void *data)
 	im->field[im->nfield++] = c;
 }
 
+/* Field k of the row; text fields lose the spreadsheet-formula guard
+ * `cibscan score` put on them (core/csvout.h) unless the file is raw. */
 static const char *fld(const struct importer *im, enum col k)
 {
 	int i = im->col[k];
+	const char *v = i >= 0 && (size_t)i < im->nfield ? im->field[i] : "";
 
-	return i >= 0 && (size_t)i < im->nfield ? im->field[i] : "";
+	switch (k) {
+	case C_ID:
+	case C_PLATFORM:
+	case C_HANDLE:
+	case C_CLUSTER:
+	case C_REASONS:
+		return im->o->csv_raw ? v : csvout_unguard(v);
+	default:
+		return v;
+	}
 }
 
 /* A malformed row: an error in strict mode, else counted and skipped. */
@@ -383,15 +479,30 @@ static int parse_num(const char *s, double *v)
 	return *end == '\0' && errno == 0 && isfinite(*v) ? 1 : -1;
 }
 
+/* A count: decimal digits only, 0..REVIEW_MAX_COUNT. 0 when empty, -1
+ * when malformed or out of range. */
 static int parse_int(const char *s, long long *v)
 {
 	char *end;
 
 	if (!*s)
 		return 0;
+	if (*s < '0' || *s > '9') /* no sign, no space */
+		return -1;
 	errno = 0;
 	*v = strtoll(s, &end, 10);
-	return *end == '\0' && errno == 0 && *v >= 0 ? 1 : -1;
+	return *end == '\0' && errno == 0 && *v >= 0 &&
+			       *v <= REVIEW_MAX_COUNT
+		       ? 1
+		       : -1;
+}
+
+/* A probability (a score): a finite number in [0, 1]; 0 when empty. */
+static int parse_unit(const char *s, double *v)
+{
+	int rc = parse_num(s, v);
+
+	return rc == 1 && !(*v >= 0 && *v <= 1) ? -1 : rc;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -478,8 +589,8 @@ static void account_row(struct importer *im)
 		bad_row(im, C_PLATFORM, "empty");
 		return;
 	}
-	if (parse_num(fld(im, C_SCORE), &score) != 1) {
-		bad_row(im, C_SCORE, "not a number");
+	if (parse_unit(fld(im, C_SCORE), &score) != 1) {
+		bad_row(im, C_SCORE, "not a number in [0, 1]");
 		return;
 	}
 	if (!strcmp(fl, "1") || !strcmp(fl, "true"))
@@ -491,12 +602,13 @@ static void account_row(struct importer *im)
 		return;
 	}
 	have_csize = parse_int(fld(im, C_CSIZE), &csize);
-	if (have_csize < 0) {
-		bad_row(im, C_CSIZE, "not a count");
+	if (have_csize < 0 || (have_csize == 1 && csize < 1)) {
+		bad_row(im, C_CSIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
+				     "]");
 		return;
 	}
-	if (parse_num(fld(im, C_CSCORE), &cscore) < 0) {
-		bad_row(im, C_CSCORE, "not a number");
+	if (parse_unit(fld(im, C_CSCORE), &cscore) < 0) {
+		bad_row(im, C_CSCORE, "not a number in [0, 1]");
 		return;
 	}
 	im->st->rows++;
@@ -608,32 +720,35 @@ static void account_row(struct importer *im)
 static void cluster_row(struct importer *im)
 {
 	const char *cid = fld(im, C_CLUSTER);
-	double score = NAN, fl = 0;
-	long long size = 0;
-	int hs;
+	double score = NAN;
+	long long size = 0, fl = 0;
+	int hs, hf;
 
 	if (!*cid) {
 		bad_row(im, C_CLUSTER, "empty");
 		return;
 	}
 	hs = parse_int(fld(im, C_SIZE), &size);
-	if (hs < 0) {
-		bad_row(im, C_SIZE, "not a count");
+	if (hs < 0 || (hs == 1 && size < 1)) {
+		bad_row(im, C_SIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
+				    "]");
 		return;
 	}
-	if (parse_num(fld(im, C_SCORE), &score) < 0) {
-		bad_row(im, C_SCORE, "not a number");
+	if (parse_unit(fld(im, C_SCORE), &score) < 0) {
+		bad_row(im, C_SCORE, "not a number in [0, 1]");
 		return;
 	}
-	if (parse_num(fld(im, C_FLAGGED), &fl) < 0) {
-		bad_row(im, C_FLAGGED, "not a count");
+	hf = parse_int(fld(im, C_FLAGGED), &fl);
+	if (hf < 0 || (hs == 1 && fl > size)) {
+		bad_row(im, C_FLAGGED, hf < 0 ? "not a count"
+					      : "more than the cluster's size");
 		return;
 	}
 	im->st->rows++;
 	if (fl > 0) {
 		char summary[64];
 
-		snprintf(summary, sizeof(summary), "%.0f flagged members", fl);
+		snprintf(summary, sizeof(summary), "%lld flagged members", fl);
 		cluster_item(im, cid, score, size, hs == 1, summary);
 	}
 }
@@ -1198,11 +1313,10 @@ fail:
 
 /* ---- reading ----------------------------------------------------------- */
 
-static const char *col_text(sqlite3_stmt *s, int i)
+/* A stored value on a terminal: control characters shown as \xNN. */
+static void put(FILE *f, const char *v)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
+	textsafe_fputs(f, v, TEXTSAFE_TERM);
 }
 
 static enum cib_err show_target(struct review *r, const struct target *t,
@@ -1233,13 +1347,22 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 		set_err(r, "no %s '%s' in the store", kind, t->key);
 		return CIB_ENOTFOUND;
 	}
-	fprintf(f, "%s %s%s%s\n", kind, t->is_cluster ? "" : t->platform,
-		t->is_cluster ? "" : ":", t->key);
+	/* values come from data and reviewers: shown escaped */
+	fprintf(f, "%s ", kind);
+	if (!t->is_cluster) {
+		put(f, t->platform);
+		fputc(':', f);
+	}
+	put(f, t->key);
+	fputc('\n', f);
 	for (int i = 0; i < 14; i++) {
 		const char *v = col_text(s, i);
 
-		if (*v)
-			fprintf(f, "  %-17s %s\n", names[i], v);
+		if (*v) {
+			fprintf(f, "  %-17s ", names[i]);
+			put(f, v);
+			fputc('\n', f);
+		}
 	}
 	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(r->db,
@@ -1255,12 +1378,15 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
 	fputs("  history:\n", f);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		fprintf(f, "    #%s %s %s %s %s -> %s (run %s)", col_text(s, 0),
-			col_text(s, 1), col_text(s, 2), col_text(s, 3),
+		fprintf(f, "    #%s %s ", col_text(s, 0), col_text(s, 1));
+		put(f, col_text(s, 2));
+		fprintf(f, " %s %s -> %s (run %s)", col_text(s, 3),
 			*col_text(s, 4) ? col_text(s, 4) : "-", col_text(s, 5),
 			col_text(s, 7));
-		if (*col_text(s, 6))
-			fprintf(f, ": %s", col_text(s, 6));
+		if (*col_text(s, 6)) {
+			fputs(": ", f);
+			put(f, col_text(s, 6));
+		}
 		fputc('\n', f);
 	}
 	sqlite3_finalize(s);
@@ -1308,7 +1434,7 @@ enum cib_err review_next(struct review *r, int clusters_first, FILE *f,
 	return show_target(r, &t, f);
 }
 
-enum cib_err review_export(struct review *r, FILE *f, size_t *n)
+enum cib_err review_export(struct review *r, FILE *f, int csv_raw, size_t *n)
 {
 	static const char *const hdr[] = { "account_id", "platform", "handle",
 					   "score", "cluster_id", "reasons",
@@ -1337,7 +1463,7 @@ enum cib_err review_export(struct review *r, FILE *f, size_t *n)
 					 sqlite3_column_double(s, 3));
 				fputs(sc, f);
 			} else {
-				csvout_field(f, col_text(s, i));
+				csvout_text(f, col_text(s, i), csv_raw);
 			}
 		}
 		fputc('\n', f);
@@ -1370,12 +1496,16 @@ enum cib_err review_status(struct review *r, FILE *f)
 			       " run_id",
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "status");
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (sqlite3_step(s) == SQLITE_ROW) {
 		fprintf(f, "run %s imported %s: %s rows, %s flagged, %s bad; "
-			   "settings: %s; %s\n",
+			   "settings: ",
 			col_text(s, 0), col_text(s, 1), col_text(s, 2),
-			col_text(s, 3), col_text(s, 4),
-			*col_text(s, 5) ? col_text(s, 5) : "-", col_text(s, 6));
+			col_text(s, 3), col_text(s, 4));
+		put(f, *col_text(s, 5) ? col_text(s, 5) : "-");
+		fputs("; ", f);
+		put(f, col_text(s, 6));
+		fputc('\n', f);
+	}
 	sqlite3_finalize(s);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }

@@ -30,6 +30,12 @@ struct sqlite3;
 
 /* Longest CSV field accepted on import (a reasons list is a few KB). */
 #define REVIEW_MAX_FIELD ((size_t)1 << 20)
+/* Largest count accepted on import (cluster sizes, flagged members):
+ * more accounts than any export holds, far below int64 overflow. Scores
+ * are probabilities in [0, 1]. */
+#define REVIEW_MAX_COUNT 1000000000LL
+#define REVIEW_MAX_COUNT_S "1000000000"
+
 /* Longest CSV line accepted on import. */
 #define REVIEW_MAX_LINE ((size_t)16 << 20)
 
@@ -43,8 +49,21 @@ struct review {
 };
 
 /* Opens (creating when absent) the store at path: WAL journal, 30 s busy
- * timeout, schema created or checked. */
+ * timeout, schema created or checked. For tests and review_create(); the
+ * commands use the two below, so a mistyped path is never a new store. */
 enum cib_err review_open(struct review *r, const char *path);
+
+/* Opens the store at path, which must exist and be a review store (its
+ * meta table names this schema version): CIB_ENOTFOUND "no review store
+ * 'PATH' ..." when there is no file, CIB_EFORMAT when the file is not a
+ * review store (a text file, an empty file, another program's database),
+ * which is left untouched. */
+enum cib_err review_open_existing(struct review *r, const char *path);
+
+/* 'review init' and 'review import': opens the store at path, creating
+ * it only when nothing is there (*created = 1); an existing file must be
+ * a review store, as for review_open_existing(). */
+enum cib_err review_create(struct review *r, const char *path, int *created);
 /* Closes; accepts a never-opened or already-closed store. */
 void review_close(struct review *r);
 
@@ -56,6 +75,9 @@ struct review_import_opts {
 	size_t n_inputs;
 	double score_margin;         /* REVIEW_SCORE_MARGIN by default */
 	int strict;                  /* fail on the first malformed row */
+	int csv_raw;                 /* the files were written --csv-raw:
+				      * text fields are taken as they are,
+				      * not unguarded (core/csvout.h) */
 };
 
 void review_import_opts_init(struct review_import_opts *o);
@@ -106,8 +128,10 @@ enum cib_err review_show(struct review *r, const char *target, FILE *f);
 
 /* The final list: confirmed accounts with the run's reasons and the
  * reviewer's note, as CSV (account_id,platform,handle,score,cluster_id,
- * reasons,reviewer,note,decided_at,run_id). *n (may be NULL) = rows. */
-enum cib_err review_export(struct review *r, FILE *f, size_t *n);
+ * reasons,reviewer,note,decided_at,run_id), text cells guarded against
+ * spreadsheet formulas unless csv_raw. *n (may be NULL) = rows. */
+enum cib_err review_export(struct review *r, FILE *f, int csv_raw,
+			   size_t *n);
 
 /* Queue counts by status, one "status count" line each, then runs. */
 enum cib_err review_status(struct review *r, FILE *f);

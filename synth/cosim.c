@@ -29,7 +29,8 @@
 #include "sout.h"
 #include "srng.h"
 
-enum { TAG_PLAN = 101, TAG_GROUP, TAG_ORG, TAG_OBJ };
+enum { TAG_PLAN = 101, TAG_GROUP, TAG_ORG, TAG_OBJ, TAG_LOOK };
+enum { ROLE_CONTEST = 1, ROLE_ADVOCACY = 2 };
 
 struct share {
 	int64_t t;
@@ -41,6 +42,9 @@ struct plan {
 	uint64_t key;
 	int64_t span;      /* seconds */
 	uint32_t *group;   /* per account: 0 organic, else 1..groups */
+	uint8_t *role;     /* 0 organic/cib, ROLE_CONTEST, ROLE_ADVOCACY */
+	uint32_t *lgroup;  /* look-alike group number (after the planted) */
+	uint64_t nobj;     /* objects including giveaways and alerts */
 	uint32_t *popobj;  /* popularity rank -> object */
 	int64_t *birth;    /* per object, seconds from the start */
 	double *tau;       /* per object, mean lag of its shares */
@@ -270,6 +274,79 @@ static int organic_shares(struct plan *p)
 	return 0;
 }
 
+/* Look-alike crowds among the uncoordinated accounts: two contest-hunter
+ * crowds (50-200 accounts, at most an eighth of the uncoordinated each; a giveaway every 6-24 h, each hunter sharing it
+ * with probability 0.5-0.95, log-normal 1-5 min after it) and two advocacy
+ * crowds (100-300; an alert every 8-36 h, each supporter answering with
+ * probability 0.15-0.9, log-normal 1-4 h after it). Their objects are new
+ * ones, numbered after --objects. */
+static int lookalike_crowds(struct plan *p, struct cosim_stats *st)
+{
+	const struct cosim_opts *o = p->o;
+	struct srng r;
+	uint32_t *pool;
+	uint64_t npool = 0, at = 0;
+	uint32_t gnum = (uint32_t)o->groups;
+
+	pool = malloc(o->accounts * sizeof(*pool));
+	if (!pool)
+		return -1;
+	for (uint64_t a = 0; a < o->accounts; a++)
+		if (!p->group[a])
+			pool[npool++] = (uint32_t)a;
+	srng_seed(&r, p->key, TAG_LOOK, 0);
+	srng_shuffle_u32(&r, pool, npool);
+	for (int c = 0; c < 4; c++) {
+		int contest = c < 2;
+		uint64_t n = (uint64_t)(contest ? srng_range(&r, 50, 200)
+						: srng_range(&r, 100, 300));
+		double every = (contest ? srng_uniform(&r, 6, 24)
+					: srng_uniform(&r, 8, 36)) * 3600;
+		double lag = contest ? srng_uniform(&r, 1, 5) * 60
+				     : srng_uniform(&r, 1, 4) * 3600;
+		double prob[300];
+		uint64_t nev = (uint64_t)((double)p->span / every) + 1;
+
+		/* four crowds take at most half of the uncoordinated */
+		if (n > npool / 8)
+			n = npool / 8;
+		if (n < 3)
+			break;
+		gnum++;
+		for (uint64_t i = 0; i < n; i++) {
+			p->role[pool[at + i]] = contest ? ROLE_CONTEST : ROLE_ADVOCACY;
+			p->lgroup[pool[at + i]] = gnum;
+			prob[i] = contest ? srng_uniform(&r, 0.5, 0.95)
+					  : srng_uniform(&r, 0.15, 0.9);
+		}
+		if (contest)
+			st->contest += n;
+		else
+			st->advocacy += n;
+		for (uint64_t e = 0; e < nev; e++) {
+			uint32_t obj = (uint32_t)p->nobj++;
+			int64_t t0 = (int64_t)(srng_unif(&r) * 0.95 * (double)p->span);
+
+			for (uint64_t i = 0; i < n; i++) {
+				int64_t t;
+
+				if (!srng_coin(&r, prob[i]))
+					continue;
+				t = t0 + 1 + (int64_t)srng_lnorm(&r, lag, contest ? 0.9 : 1.0);
+				if (t >= p->span)
+					continue;
+				if (push(p, pool[at + i], obj, t)) {
+					free(pool);
+					return -1;
+				}
+			}
+		}
+		at += n;
+	}
+	free(pool);
+	return 0;
+}
+
 static int share_cmp(const void *x, const void *y)
 {
 	const struct share *a = x, *b = y;
@@ -351,7 +428,7 @@ static enum cib_err write_files(struct plan *p, const char *dir,
 {
 	const struct cosim_opts *o = p->o;
 	struct sout sh, js, tr;
-	int da = digits(o->accounts), dob = digits(o->objects),
+	int da = digits(o->accounts), dob = digits(p->nobj),
 	    dsh = digits(p->n);
 	int64_t t0 = o->start_day * 86400;
 	enum cib_err e;
@@ -397,6 +474,12 @@ static enum cib_err write_files(struct plan *p, const char *dir,
 		if (p->group[a])
 			sout_printf(&tr, "account_%0*llu,cib,%u\n", da,
 				    (unsigned long long)a + 1, p->group[a]);
+		else if (p->role[a])
+			sout_printf(&tr, "account_%0*llu,%s,%u\n", da,
+				    (unsigned long long)a + 1,
+				    p->role[a] == ROLE_CONTEST ? "contest"
+							       : "advocacy",
+				    p->lgroup[a]);
 		else
 			sout_printf(&tr, "account_%0*llu,organic,\n", da,
 				    (unsigned long long)a + 1);
@@ -433,8 +516,11 @@ enum cib_err cosim_write(const struct cosim_opts *o, const char *dir,
 	e = CIB_ENOMEM;
 	snprintf(errmsg, errlen, "out of memory");
 	p.group = calloc(o->accounts, sizeof(*p.group));
+	p.role = calloc(o->accounts, sizeof(*p.role));
+	p.lgroup = calloc(o->accounts, sizeof(*p.lgroup));
+	p.nobj = o->objects;
 	perm = malloc(o->accounts * sizeof(*perm));
-	if (!p.group || !perm || plan_objects(&p))
+	if (!p.group || !p.role || !p.lgroup || !perm || plan_objects(&p))
 		goto out;
 	assign_roles(&p, perm);
 	{
@@ -451,7 +537,8 @@ enum cib_err cosim_write(const struct cosim_opts *o, const char *dir,
 	if (!p.set)
 		goto out;
 	p.setmask = setcap - 1;
-	if (plant_groups(&p, &s) || organic_shares(&p))
+	if (plant_groups(&p, &s) || organic_shares(&p) ||
+	    (o->lookalikes && lookalike_crowds(&p, &s)))
 		goto out;
 	free(p.set);
 	p.set = NULL;
@@ -468,6 +555,8 @@ enum cib_err cosim_write(const struct cosim_opts *o, const char *dir,
 out:
 	free(perm);
 	free(p.group);
+	free(p.role);
+	free(p.lgroup);
 	free(p.popobj);
 	free(p.birth);
 	free(p.tau);

@@ -8,7 +8,11 @@
  * Writes DIR/shares.csv in CooRTweet's four columns
  * (object_id,account_id,content_id,timestamp_share; Unix seconds),
  * DIR/posts.jsonl (the same shares as cibscan normalised JSONL reposts of
- * object_id) and DIR/truth.csv (account_id,role,group_id).
+ * object_id) and DIR/truth.csv (account_id,role,group_id). With
+ * `lookalikes`, some uncoordinated accounts also join contest-hunter
+ * crowds (sharing each giveaway within minutes) and advocacy crowds
+ * (sharing each alert within hours): organic co-sharing a detector must
+ * not take for coordination by an operation.
  */
 #ifndef CIB_COSIM_H
 #define CIB_COSIM_H
@@ -31,12 +35,14 @@ struct cosim_opts {
 	int days;             /* default 4 */
 	int pair_min, pair_max; /* co-shares per planted pair, default 2..3 */
 	double organic_median;  /* shares per organic account, default 8 */
+	int lookalikes;       /* add contest-hunter and advocacy crowds */
 	unsigned long seed;
 	int64_t start_day;    /* days since 1970-01-01, default 2019-04-01 */
 };
 
 struct cosim_stats {
 	uint64_t accounts, coordinated, shares, planted_pairs, planted_coshares;
+	uint64_t contest, advocacy; /* look-alike accounts */
 	int groups;
 };
 

@@ -44,6 +44,25 @@ static const char *client_for(struct srng *r, enum splat p)
 	return person_clients[srng_below(r, 3)];
 }
 
+/* The posts one account has reposted: a platform keeps one repost per
+ * account and post (Bluesky's repost id is built from the pair). */
+struct reposted {
+	const struct sref *v[1024];
+	unsigned n;
+};
+
+/* 1 when the account may repost ref now (and records it). */
+static int repost_ok(struct reposted *d, const struct sref *ref)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->v[i] == ref)
+			return 0;
+	if (d->n == 1024)
+		return 0;
+	d->v[d->n++] = ref;
+	return 1;
+}
+
 static enum tlang organic_lang(struct srng *r)
 {
 	static const double w[TL__COUNT] = { 0.55, 0.10, 0.07, 0.10, 0.05,
@@ -175,7 +194,9 @@ static void person_posts(struct scene *s, struct srng *r, long ai,
 			 enum splat p, enum tlang lang, int tz, uint64_t n)
 {
 	const char *client = client_for(r, p);
+	struct reposted done;
 
+	done.n = 0;
 	for (uint64_t k = 0; k < n; k++) {
 		int64_t t = rhythm_local(r, tz, s->t0, s->t1);
 		double u = srng_unif(r);
@@ -195,6 +216,8 @@ static void person_posts(struct scene *s, struct srng *r, long ai,
 		q->client = client;
 		q->lang = textgen_lang_code(lang);
 		q->likes = (uint32_t)srng_lnorm(r, 2, 1.2);
+		if (ref && u < 0.10 && !repost_ok(&done, ref))
+			ref = NULL;
 		if (ref && u < 0.10) {
 			q->kind = SPK_REPOST;
 			q->ref = ref;
@@ -671,6 +694,8 @@ static const char *const partisan_domains_fallback[] = { "worldtruthdaily.net" }
 
 static void partisans(struct scene *s, int idx, double scale)
 {
+	struct reposted done;
+
 	struct srng r, q;
 	int n;
 	uint32_t g = scene_group(s);
@@ -699,6 +724,7 @@ static void partisans(struct scene *s, int idx, double scale)
 		ai = world_acct(s->w, &a);
 		if (ai < 0)
 			return;
+		done.n = 0;
 		op = s->nops ? &s->ops[srng_below(&q, (uint64_t)s->nops)] : NULL;
 		x = srng_lnorm(&q, 40 * activity(s), 1.0) + 0.5;
 		np = x < 1 ? 1 : x > 2000 ? 2000 : (uint64_t)x;
@@ -715,6 +741,8 @@ static void partisans(struct scene *s, int idx, double scale)
 				return;
 			pp->client = client_for(&q, p);
 			pp->lang = "en";
+			if (ref && u < 0.60 && !repost_ok(&done, ref))
+				ref = NULL;
 			if (ref && u < 0.60) {
 				pp->kind = SPK_REPOST;
 				pp->ref = ref;

@@ -189,6 +189,21 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return srng_mix(h);
 }
 
+/* A bijection on the low `bits` bits (odd multiplications and an
+ * xor-shift, each invertible modulo 2^bits): counters of one unit are
+ * consecutive, and ids must not betray which accounts or posts were
+ * generated together. */
+static uint64_t perm_bits(uint64_t x, int bits)
+{
+	uint64_t m = (1ULL << bits) - 1;
+
+	x = (x * 0x9e3779b97f4a7c15ULL) & m;
+	x ^= x >> (bits / 2);
+	x = (x * 0xbf58476d1ce4e5b9ULL) & m;
+	x ^= x >> (bits / 3);
+	return (x * 0x94d049bb133111ebULL) & m;
+}
+
 static void b32(uint64_t v, int n, char *out)
 {
 	static const char al[] = "234567abcdefghijklmnopqrstuvwxyz";
@@ -238,10 +253,11 @@ long world_acct(struct world *w, struct sacct *a)
 				 (unsigned long long)(((uint64_t)(a->created * 1000 -
 								  1288834974657LL))
 							      << 22 |
-						      (g & 0x3fffff)));
+						      perm_bits(g & 0x3fffff, 22)));
 		else
 			snprintf(a->id, sizeof(a->id), "%llu",
-				 (unsigned long long)(20000000 + g));
+				 (unsigned long long)(20000000 +
+						      (g < (1ULL << 24) ? perm_bits(g, 24) : g)));
 		break;
 	case SP_MASTODON:
 		snprintf(a->id, sizeof(a->id), "%s@%s", a->handle, a->host);
@@ -297,19 +313,19 @@ struct spost *world_post(struct world *w, long acct, int64_t t)
 			 (unsigned long long)((uint64_t)(t * 1000 + (int64_t)((c >> 22) % 1000) -
 							 1288834974657LL)
 						      << 22 |
-					      (c & 0x3fffff)));
+					      perm_bits(c & 0x3fffff, 22)));
 		break;
 	case SP_MASTODON:
 		snprintf(id, sizeof(id), "%llu",
 			 (unsigned long long)((uint64_t)(t * 1000 + (int64_t)((c >> 16) % 1000))
 						      << 16 |
-					      (c & 0xffff)));
+					      perm_bits(c & 0xffff, 16)));
 		break;
 	default: {
 		char tid[16];
 
-		b32((uint64_t)(t * 1000000 + (int64_t)(c % 1000000)) << 10 |
-			    (c & 1023),
+		b32((uint64_t)(t * 1000000 + (int64_t)((c >> 10) % 1000000)) << 10 |
+			    perm_bits(c & 1023, 10),
 		    13, tid);
 		snprintf(id, sizeof(id), "at://%s/app.bsky.feed.post/%s", a->id,
 			 tid);

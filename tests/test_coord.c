@@ -309,15 +309,16 @@ struct bpair {
 	uint32_t l, j, rank;
 };
 
+/* tightest first, ties by the later action, then the earlier */
 static int cmp_bpair(const void *a, const void *b)
 {
 	const struct bpair *x = a, *y = b;
 
 	if (x->d != y->d)
 		return x->d < y->d ? -1 : 1;
-	if (x->l != y->l)
-		return x->l < y->l ? -1 : 1;
-	return x->j < y->j ? -1 : x->j > y->j;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return x->l < y->l ? -1 : x->l > y->l;
 }
 
 static void bf_object(struct bf *b, int h, const struct tev *v, size_t m,

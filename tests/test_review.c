@@ -255,14 +255,14 @@ static void test_audit_append_only(void **state)
 	 * reasons with a comma quoted */
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	assert_int_equal(review_export(&r, f, &n), CIB_OK);
+	assert_int_equal(review_export(&r, f, 0, &n), CIB_OK);
 	fclose(f);
 	assert_int_equal(n, 2);
 	assert_int_equal(strncmp(buf, "account_id,platform,handle,score,"
 				 "cluster_id,reasons,reviewer,note,"
 				 "decided_at,run_id\n", 84), 0);
-	/* (how the handle "=cmd" is written is core/csvout's business) */
-	assert_non_null(strstr(buf, "0.900000,C1,\"r, with comma\",cy,net,"));
+	/* the handle "=cmd" is guarded against spreadsheet formulas */
+	assert_non_null(strstr(buf, ",'=cmd,0.900000,C1,\"r, with comma\",cy,net,"));
 	assert_non_null(strstr(buf, "q2,x,h2,0.800000,C1,r2,cy,net,"));
 	assert_null(strstr(buf, "q3,"));
 	free(buf);
@@ -314,6 +314,109 @@ static void test_bad_rows(void **state)
 	review_close(&r); /* twice is fine */
 }
 
+/* Every imported number is range-checked: a score of 1e308 or -0.5, a
+ * cluster size beyond REVIEW_MAX_COUNT, a cluster's flagged count above
+ * its size are malformed rows naming the file, line and field. */
+static void test_import_ranges(void **state)
+{
+	static const struct {
+		const char *row, *field;
+	} acc[] = {
+		{ "a1,x,h,1e308,1,,,,r", "score" },
+		{ "a2,x,h,-0.5,1,,,,r", "score" },
+		{ "a3,x,h,1.0000001,1,,,,r", "score" },
+		{ "a4,x,h,inf,1,,,,r", "score" },
+		{ "a5,x,h,0.9,1,C1,1e3,0.9,r", "cluster_size" },
+		{ "a6,x,h,0.9,1,C1,99999999999,0.9,r", "cluster_size" },
+		{ "a7,x,h,0.9,1,C1,0,0.9,r", "cluster_size" },
+		{ "a8,x,h,0.9,1,C1,3,1e308,r", "cluster_score" },
+		{ "a9,x,h,0.9,1,C1,3,-1,r", "cluster_score" },
+	};
+	static const struct {
+		const char *row, *field;
+	} cl[] = {
+		{ "C1,3,0.9,1e308", "flagged" },
+		{ "C2,3,0.9,4", "flagged" },
+		{ "C3,3,0.9,-1", "flagged" },
+		{ "C4,3,0.9,1.5", "flagged" },
+		{ "C5,3,7,1", "score" },
+		{ "C6,1e9999,0.9,1", "size" },
+	};
+	struct review r;
+	struct review_import_stats st;
+	struct review_import_opts o;
+	char db[512], p[512], pc[512], text[4096];
+	size_t len;
+
+	(void)state;
+	path_in(db, sizeof(db), "ranges.sqlite");
+	unlink(db);
+	assert_int_equal(review_open(&r, db), CIB_OK);
+	review_import_opts_init(&o);
+	/* each bad row alone, strict: the error names file, line 2, field */
+	for (size_t i = 0; i < sizeof(acc) / sizeof(acc[0]); i++) {
+		char want[128];
+
+		snprintf(text, sizeof(text),
+			 "account_id,platform,handle,score,flagged,cluster_id,"
+			 "cluster_size,cluster_score,reasons\n%s\n",
+			 acc[i].row);
+		write_file("r.csv", text);
+		path_in(p, sizeof(p), "r.csv");
+		o.accounts = p;
+		o.clusters = NULL;
+		o.strict = 1;
+		assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
+		snprintf(want, sizeof(want), "r.csv:2: field '%s'",
+			 acc[i].field);
+		if (!strstr(r.errmsg, want))
+			fail_msg("row %zu: [%s] lacks [%s]", i, r.errmsg, want);
+	}
+	for (size_t i = 0; i < sizeof(cl) / sizeof(cl[0]); i++) {
+		char want[128];
+
+		snprintf(text, sizeof(text),
+			 "cluster_id,size,score,flagged\n%s\n", cl[i].row);
+		write_file("c.csv", text);
+		write_file("ok.csv", "account_id,platform,score,flagged\n"
+				     "k,x,0.5,0\n");
+		path_in(pc, sizeof(pc), "c.csv");
+		path_in(p, sizeof(p), "ok.csv");
+		o.accounts = p;
+		o.clusters = pc;
+		assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
+		snprintf(want, sizeof(want), "c.csv:2: field '%s'",
+			 cl[i].field);
+		if (!strstr(r.errmsg, want))
+			fail_msg("cluster row %zu: [%s] lacks [%s]", i,
+				 r.errmsg, want);
+	}
+	assert_int_equal(q_int(&r, "SELECT count(*) FROM runs"), 0);
+	/* lenient: all skipped and counted, the good rows kept, and the
+	 * edges of the ranges accepted */
+	len = (size_t)snprintf(text, sizeof(text),
+			       "account_id,platform,handle,score,flagged,"
+			       "cluster_id,cluster_size,cluster_score,"
+			       "reasons\n");
+	for (size_t i = 0; i < sizeof(acc) / sizeof(acc[0]); i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n",
+					acc[i].row);
+	snprintf(text + len, sizeof(text) - len,
+		 "g1,x,h,0,1,C1,1,0,r\ng2,x,h,1,1,C1,1000000000,1,r\n");
+	write_file("r.csv", text);
+	path_in(p, sizeof(p), "r.csv");
+	o.accounts = p;
+	o.clusters = NULL;
+	o.strict = 0;
+	assert_int_equal(review_import(&r, &o, &st), CIB_OK);
+	assert_int_equal(st.bad, sizeof(acc) / sizeof(acc[0]));
+	assert_int_equal(st.rows, 2);
+	assert_int_equal(q_int(&r, "SELECT count(*) FROM items WHERE kind ="
+				   " 'account'"),
+			 2);
+	review_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_runs_keep_decisions),
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_bad_rows),
+		cmocka_unit_test(test_import_ranges),
 	};
 	char tmpl[] = "/tmp/test_review.XXXXXX";
 	int rc;

@@ -3,7 +3,8 @@
  * fractional and ISO 8601, NA and empty cells, rows of one post merged
  * (adjacent or not), conflicts and bad times reported with their line and
  * column, --strict, TSV, the layouts known from the header, --map and
- * --object-kind; and dataset_merge_entities on its own.
+ * --object-kind; dataset_merge_entities on its own; and the coordination
+ * events the model makes of domain, image and anonymised URL entities.
  *
  * Expected Unix times were computed outside cibscan with Python's
  * calendar.timegm (2021-06-16T22:05:00Z = 1623881100).
@@ -21,6 +22,7 @@
 #include "collectors/table.h"
 #include "core/dataset.h"
 #include "core/diag.h"
+#include "model/pipeline.h"
 
 struct fx {
 	struct dataset ds;
@@ -301,8 +303,13 @@ static void test_detect(void **state)
 				      "x,a,b,c\n", 8));
 	assert_false(table_map_matches("account=a,post=b,time=d",
 				       "x,a,b,c\n", 8));
-	assert_true(table_map_matches("account=a,time=c,platform=@x",
-				      "a\tc\n", 4));
+	assert_false(table_map_matches("account=a,time=c,platform=@x",
+				       "a\tc\n", 4));
+	assert_true(table_map_matches("account=a,post=b,time=c,platform=@x",
+				      "a\tb\tc\n", 6));
+	/* a partial map matches a known layout only */
+	assert_false(table_map_matches("platform=@x", "{\"id\":1}\n", 9));
+	assert_true(table_map_matches("platform=@x", CT, strlen(CT)));
 }
 
 static void test_map_check(void **state)
@@ -393,6 +400,17 @@ static void test_merge_entities(void **state)
 	post[0] = 2;
 	assert_int_equal(dataset_merge_entities(&ds, 1, post, str, type, NULL),
 			 CIB_ERANGE);
+	/* a merge into the last post only: the earlier spans stay put */
+	post[0] = 1; str[0] = sb; type[0] = ENT_HASHTAG;
+	assert_int_equal(dataset_merge_entities(&ds, 1, post, str, type,
+						&added),
+			 CIB_OK);
+	assert_int_equal(added, 1);
+	ents_of(&ds, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "url:a hashtag:b domain:a");
+	ents_of(&ds, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "url:c hashtag:b");
+	assert_int_equal(ds.ent.n, 5);
 	r.id = "p2";
 	r.ent_str = e1;
 	r.n_ent = 1;
@@ -400,8 +418,45 @@ static void test_merge_entities(void **state)
 	ents_of(&ds, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "url:a");
 	ents_of(&ds, 1, buf, sizeof(buf));
-	assert_string_equal(buf, "url:c");
+	assert_string_equal(buf, "url:c hashtag:b");
 	dataset_release(&ds);
+}
+
+/* What the model makes of the new entity kinds (model/pipeline.c,
+ * entity_events): an opaque URL id and an image are co_link objects, the
+ * image in a key space of its own (the url "i1" and the image "i1" are two
+ * objects); a domain entity is a co_domain object, the same as a URL's
+ * domain of that name and not counted twice with it. Counted by hand:
+ * co_link events u1 x2, image i1 x2, example.com/a, example.com/b, url i1
+ * = 7 on 5 objects; co_domain d1 x2, d2, example.com x2 (p4's entity
+ * equals its URL's domain) = 5 on 3 objects. */
+static void test_model_events(void **state)
+{
+	static const char text[] =
+		"u,id,t,url,dom,img\n"
+		"a1,p1,1623881100,u1,d1,i1\n"
+		"a2,p2,1623881110,u1,d1,i1\n"
+		"a3,p3,1623881120,,d2,\n"
+		"a4,p4,1623881130,https://example.com/a,example.com,\n"
+		"a5,p5,1623881140,https://example.com/b,,\n"
+		"a6,p6,1623881150,i1,,\n";
+	struct fx f;
+	struct pipeline p;
+	struct pipeline_opts po;
+
+	(void)state;
+	fx_read(&f, text, "account=u,post=id,time=t,url=url,domain=dom,image=img",
+		0, 0, FORMAT_TABLE);
+	assert_int_equal(f.err, CIB_OK);
+	assert_int_equal(f.ds.post.n, 6);
+	pipeline_opts_init(&po);
+	assert_int_equal(pipeline_run(&p, &f.ds, &po), CIB_OK);
+	assert_int_equal(p.g.stats[COORD_LINK].events, 7);
+	assert_int_equal(p.g.stats[COORD_LINK].objects, 5);
+	assert_int_equal(p.g.stats[COORD_DOMAIN].events, 5);
+	assert_int_equal(p.g.stats[COORD_DOMAIN].objects, 3);
+	pipeline_release(&p);
+	fx_close(&f);
 }
 
 int main(void)
@@ -412,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_map_check),
 		cmocka_unit_test(test_across_inputs),
 		cmocka_unit_test(test_merge_entities),
+		cmocka_unit_test(test_model_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

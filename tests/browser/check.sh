@@ -4,7 +4,8 @@
 # DOM, and no #js-error from window.onerror), that its own sort/filter self
 # test passed, that the charts are in the rendered DOM, that no injected
 # element exists, and takes a screenshot (WORKDIR/report.png).
-# Exit 0 = pass; prints SKIP and exits 0 when Chromium is not installed.
+# Exit 0 = pass; prints SKIP and exits 77 (skipped) when Chromium is not
+# installed.
 set -eu
 cib=$1
 work=$2
@@ -18,7 +19,7 @@ for c in chromium chromium-browser google-chrome; do
 done
 if [ -z "$chrome" ]; then
 	echo "SKIP: chromium is not installed (scripts/install-deps.sh installs it)"
-	exit 0
+	exit 77
 fi
 mkdir -p "$work"
 "$cib" synth -o "$work/syn" --accounts 400 --posts 20000 --seed 3 >/dev/null

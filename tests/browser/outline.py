@@ -95,6 +95,11 @@ def main():
         cl = list(csv.DictReader(f))
     with open(accounts, newline="") as f:
         acc = list(csv.DictReader(f))
+    # accounts.csv guards text cells against spreadsheet formulas; the
+    # documented inverse drops one leading quote (docs/outputs.md)
+    for a in acc:
+        if a["account_id"].startswith("'"):
+            a["account_id"] = a["account_id"][1:]
     want = ["cluster-" + r["cluster_id"] for r in cl]
     got = [i for c, i in p.sections if c == "cluster"]
     if got != want:

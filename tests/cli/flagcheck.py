@@ -7,6 +7,12 @@ import csv, sys
 
 truth = {r["account_id"]: r["role"] for r in csv.DictReader(open(sys.argv[1]))}
 rows = list(csv.DictReader(open(sys.argv[2])))
+# accounts.csv guards text cells against spreadsheet formulas (an id
+# beginning with '+' is written "'+..."); the documented inverse drops one
+# leading quote (docs/outputs.md)
+for r in rows:
+    if r["account_id"].startswith("'"):
+        r["account_id"] = r["account_id"][1:]
 label = sys.argv[3]
 min_prec, min_rec = float(sys.argv[4]), float(sys.argv[5])
 min_f1 = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0

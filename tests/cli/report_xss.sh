@@ -11,7 +11,7 @@ in="$TMPDIR/h.csv"
 "$CIBSCAN" score "$in" -o "$TMPDIR/acc.csv" --quiet
 db="$TMPDIR/s.sqlite"
 "$CIBSCAN" review import "$TMPDIR/acc.csv" --db "$db" >/dev/null
-acc=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv")
+acc=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv" | sed "s/^'//")
 "$CIBSCAN" review decide "$acc" --decision confirm --db "$db" \
 	--reviewer '<script>alert(1)</script>' \
 	--note '"><img src=x onerror=alert(1)>' >/dev/null

@@ -20,7 +20,9 @@ s = c.execute("SELECT checksums, settings FROM runs").fetchone()
 assert sys.argv[2] + " xxh3:" in s[0] and s[1] == "defaults, seed 1", s
 PY
 # next: the highest-scoring queued account
-top=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv")
+# (the id cell may carry the spreadsheet-formula guard: a leading quote)
+topcell=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv")
+top=$(printf '%s\n' "$topcell" | sed "s/^'//")
 "$CIBSCAN" review next --db "$db" >"$TMPDIR/next"
 grep -q "id  *$top\$" "$TMPDIR/next"
 grep -q "status  *queued" "$TMPDIR/next"
@@ -37,7 +39,7 @@ grep -q "bob decide confirm -> dismiss" "$TMPDIR/show" ||
 	grep -q "bob decide queued -> dismiss" "$TMPDIR/show"
 # export: C1's members, minus the dismissed one if it was a member
 "$CIBSCAN" review export -o "$TMPDIR/final.csv" --db "$db" 2>/dev/null
-want=$(awk -F, -v t="$top" '$6 == "C1" && $5 == 1 && $1 != t' "$TMPDIR/acc.csv" | wc -l)
+want=$(awk -F, -v t="$topcell" '$6 == "C1" && $5 == 1 && $1 != t' "$TMPDIR/acc.csv" | wc -l)
 got=$(($(wc -l <"$TMPDIR/final.csv") - 1))
 [ "$got" -eq "$want" ]
 head -1 "$TMPDIR/final.csv" | grep -q "^account_id,platform,handle,score,cluster_id,reasons,reviewer,note,decided_at,run_id$"

@@ -16,7 +16,7 @@ grep -q 'unrecognised format' "$err"
 # NA and empty objects are original posts, times epoch / fractional / ISO
 "$CIBSCAN" inspect --map "$map" "$d/handmade_map.csv" >"$out"
 grep -q 'format=table records=8 posts=7 accounts=0 skipped=0' "$out"
-grep -q 'table: rows_merged=1 values_unkept=1 ids_derived=0' "$out"
+grep -q 'table: rows_merged=1 rows_apart=1 values_unkept=1 ids_derived=0' "$out"
 grep -q '^  posts: 7 original=2 repost=5 ' "$out"
 grep -q 'dates: 2021-06-16T20:06:30Z .. 2021-06-16T22:08:20Z' "$out"
 # the same through convert -> inspect
@@ -79,3 +79,13 @@ gzip -c "$d/coornet_shares.csv" >"$TMPDIR/s.csv.gz"
 	"$TMPDIR/s.zip" >"$out"
 grep -q 's.zip:map.tsv  format=table records=5 posts=3 ' "$out"
 grep -q 's.zip:coornet_shares.csv  format=table records=4 posts=3 ' "$out"
+
+# every command that reads input takes --map: score writes a row per account
+"$CIBSCAN" score --quiet --map "$map" -o "$TMPDIR/acc.csv" "$d/handmade_map.csv"
+[ "$(tail -n +2 "$TMPDIR/acc.csv" | wc -l)" -eq 6 ]
+
+# inspect --json gives the same counts
+"$CIBSCAN" inspect --json --map account=user,post=post,time=ts,url=link,hashtag=tag \
+	"$d/map.tsv" >"$out"
+grep -Eq '"rows_merged":[[:space:]]*2,' "$out"
+grep -Eq '"hashtag":[[:space:]]*3,' "$out"

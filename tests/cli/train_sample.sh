@@ -5,7 +5,7 @@ s=$FIXTURES/sample
 $CIBSCAN train "$s/truth.csv" "$s/tweets.csv.gz" "$s/users.csv.gz" \
 	-o "$TMPDIR/m.json" --quiet 2>"$TMPDIR/log"
 grep -Eq '"model":[[:space:]]*"cibscan-logistic"' "$TMPDIR/m.json"
-test "$(grep -c '"coef"' "$TMPDIR/m.json")" -eq 20
+test "$(grep -c '"coef"' "$TMPDIR/m.json")" -eq 22
 $CIBSCAN score "$s/tweets.csv.gz" "$s/users.csv.gz" --model "$TMPDIR/m.json" \
 	-o "$TMPDIR/a.csv" --quiet
 test "$(awk -F, 'NR > 1 && $5 == 1' "$TMPDIR/a.csv" | wc -l)" -gt 0

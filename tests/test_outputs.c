@@ -1,0 +1,190 @@
+/* test_outputs.c - the output-safety helpers: the spreadsheet-formula
+ * guard (core/csvout), terminal and XML escaping (core/textsafe) and the
+ * temporary-file registry (core/outfile). Table-driven. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/csvout.h"
+#include "core/outfile.h"
+#include "core/textsafe.h"
+
+/* what csvout_text(f, in, 0) writes */
+static char *text_cell(const char *in, int raw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	csvout_text(f, in, raw);
+	fclose(f);
+	return buf;
+}
+
+static void test_csv_guard(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ "=1+1", "'=1+1" },
+		{ "+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0" },
+		{ "-2+3", "'-2+3" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "\"'\rx\"" },
+		{ "'quoted", "''quoted" },
+		{ "+Q3mYfDUqCK7/5ItOcH8t5TJj4TE28Bj0Tcg=", "'+Q3mYfDUqCK7/5ItOcH8t5TJj4TE28Bj0Tcg=" },
+		{ "-", "'-" },
+		{ "-1.", "'-1." },
+		/* plain numbers and ordinary text are written as they are */
+		{ "-1", "-1" },
+		{ "-1001234567890", "-1001234567890" },
+		{ "+3.5", "+3.5" },
+		{ "abc", "abc" },
+		{ "a=b", "a=b" },
+		{ "", "" },
+		{ " =x", "\" =x\"" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = text_cell(cases[i].in, 0);
+		char *raw = text_cell(cases[i].in, 1);
+		char *plain = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&plain, &len);
+
+		csvout_field(f, cases[i].in);
+		fclose(f);
+		if (strcmp(got, cases[i].out))
+			fail_msg("case %zu: got [%s] want [%s]", i, got,
+				 cases[i].out);
+		assert_string_equal(raw, plain); /* raw: byte for byte */
+		/* the reader's inverse gives the value back */
+		if (csvout_needs_guard(cases[i].in)) {
+			char g[256];
+
+			snprintf(g, sizeof(g), "'%s", cases[i].in);
+			assert_string_equal(csvout_unguard(g), cases[i].in);
+		} else if (cases[i].in[0] != '\'') {
+			assert_string_equal(csvout_unguard(cases[i].in),
+					    cases[i].in);
+		}
+		free(got);
+		free(raw);
+		free(plain);
+	}
+}
+
+static void test_textsafe(void **state)
+{
+	static const struct {
+		const char *in, *term, *xml;
+	} cases[] = {
+		{ "plain", "plain", "plain" },
+		{ "a\x1b[2Jb", "a\\x1b[2Jb", "a\\x1b[2Jb" },
+		{ "x\x01y", "x\\x01y", "x\\x01y" },
+		{ "t\tn\nr\r", "t\\x09n\\x0ar\\x0d", "t\tn\nr\r" },
+		{ "del\x7f", "del\\x7f", "del\\x7f" },
+		{ "c1\xc2\x9b", "c1\\xc2\\x9b", "c1\\xc2\\x9b" },
+		{ "bad\xff", "bad\\xff", "bad\\xff" },
+		{ "cut\xe4\xb8", "cut\\xe4\\xb8", "cut\\xe4\\xb8" },
+		{ "over\xc0\xaf", "over\\xc0\\xaf", "over\\xc0\\xaf" },
+		{ "sur\xed\xa0\x80", "sur\\xed\\xa0\\x80", "sur\\xed\\xa0\\x80" },
+		{ "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80",
+		  "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80" },
+		{ "nc\xef\xbf\xbe", "nc\xef\xbf\xbe", "nc\\xef\\xbf\\xbe" },
+		{ "", "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[256], *d;
+		char *mem = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		assert_string_equal(textsafe_escape(buf, sizeof(buf),
+						    cases[i].in, TEXTSAFE_TERM),
+				    cases[i].term);
+		assert_string_equal(textsafe_escape(buf, sizeof(buf),
+						    cases[i].in, TEXTSAFE_XML),
+				    cases[i].xml);
+		assert_int_equal(textsafe_is_clean(cases[i].in, TEXTSAFE_TERM),
+				 !strcmp(cases[i].in, cases[i].term));
+		d = textsafe_dup(cases[i].in, TEXTSAFE_TERM);
+		assert_string_equal(d, cases[i].term);
+		free(d);
+		f = open_memstream(&mem, &len);
+		textsafe_fputs(f, cases[i].in, TEXTSAFE_TERM);
+		fclose(f);
+		assert_string_equal(mem, cases[i].term);
+		free(mem);
+	}
+	/* a small buffer cuts at a whole escape, never inside one */
+	{
+		char b[6];
+
+		assert_string_equal(textsafe_escape(b, sizeof(b), "ab\x1b", TEXTSAFE_TERM), "ab");
+		assert_string_equal(textsafe_escape(b, sizeof(b), "a\x1b", TEXTSAFE_TERM), "a\\x1b");
+	}
+}
+
+/* the signal handler's cleanup removes a temporary file still open */
+static void test_outfile_registry(void **state)
+{
+	char dir[] = "/tmp/cibscan-outfile-XXXXXX";
+	char path[512], tmp[600];
+	struct outfile o;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	assert_int_equal(outfile_open(&o, path), CIB_OK);
+	assert_non_null(o.tmp);
+	snprintf(tmp, sizeof(tmp), "%s", o.tmp);
+	assert_int_equal(stat(tmp, &st), 0);
+	outfile_signal_cleanup();
+	assert_int_not_equal(stat(tmp, &st), 0);
+	outfile_abort(&o);
+	/* a committed file is no longer registered: cleanup leaves it */
+	assert_int_equal(outfile_open(&o, path), CIB_OK);
+	fputs("x\n", o.f);
+	assert_int_equal(outfile_commit(&o), CIB_OK);
+	outfile_signal_cleanup();
+	assert_int_equal(stat(path, &st), 0);
+	/* close then rename, the two halves of a run's commit */
+	assert_int_equal(outfile_open(&o, path), CIB_OK);
+	fputs("y\n", o.f);
+	assert_int_equal(outfile_close(&o), CIB_OK);
+	assert_int_equal(outfile_rename(&o), CIB_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 2);
+	unlink(path);
+	/* an empty name is no file */
+	assert_int_equal(outfile_open(&o, ""), CIB_EIO);
+	assert_null(o.f);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_guard),
+		cmocka_unit_test(test_textsafe),
+		cmocka_unit_test(test_outfile_registry),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
