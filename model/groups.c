@@ -44,6 +44,7 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->obj_burst);
 	free(ix->dense_off);
 	free(ix->dense_acc);
+	free(ix->dense_time);
 	free(ix->obj_f);
 	free(ix->obj_half);
 	free(ix->h_off);
@@ -312,6 +313,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		uint64_t *v;
 		size_t n, cap;
 	} doff = { 0 };
+	struct {
+		int64_t *v;
+		size_t n, cap;
+	} dtime = { 0 };
 	int64_t *te = NULL;
 	size_t cap_te = 0;
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
@@ -400,29 +405,22 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			for (size_t j = i; j < end; j++)
 				te[j - i] = ev_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
-			if (win >= 0 && win < ix->tight[t]) {
-				/* a burst: its pairs inside the synchrony window
-				 * exceed the budget; its audience is a candidate
-				 * as a dense object's is */
+			if (win < ix->tight[t]) {
+				/* a burst (its pairs inside the synchrony window
+				 * exceed the budget) or dense (even its
+				 * simultaneous ones do): its audience is a
+				 * candidate, each account with its first time */
 				stamp++;
 				for (size_t j = i; j < end; j++) {
 					if (seen[e->acc[j]] != stamp) {
 						seen[e->acc[j]] = stamp;
 						VEC_PUSH(dacc, e->acc[j]);
+						VEC_PUSH(dtime, te[j - i]);
 					}
 				}
 				VEC_PUSH(doff, dacc.n);
 			}
 			if (win < 0) {
-				/* dense: its audience is a candidate group */
-				stamp++;
-				for (size_t j = i; j < end; j++) {
-					if (seen[e->acc[j]] != stamp) {
-						seen[e->acc[j]] = stamp;
-						VEC_PUSH(dacc, e->acc[j]);
-					}
-				}
-				VEC_PUSH(doff, dacc.n);
 				i = end;
 				continue;
 			}
@@ -593,6 +591,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	ix->n_dense = doff.n;
 	ix->dense_acc = dacc.v;
 	dacc.v = NULL;
+	ix->dense_time = dtime.v;
+	dtime.v = NULL;
 	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
 	if (!ix->dense_off)
 		goto out;
@@ -658,6 +658,7 @@ out:
 	free(kept);
 	free(te);
 	free(dacc.v);
+	free(dtime.v);
 	free(doff.v);
 	free(loc.v);
 	free(hc.v);
@@ -1525,6 +1526,43 @@ out:
 	return err;
 }
 
+/* An account and a time, for counting distinct burst times. */
+struct kt {
+	uint32_t a;
+	int64_t t;
+};
+
+static int cmp_kt(const void *x, const void *y)
+{
+	const struct kt *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->t < q->t ? -1 : p->t > q->t;
+}
+
+/* Per account, the bursts it is in, counted by distinct times of its
+ * actions: one post with a link, its domain and a hashtag is in three
+ * bursts at one time, and is one act. x[] zeroed by the caller. */
+static int burst_acts(const struct groups_index *ix, uint32_t *x)
+{
+	size_t n = ix->dense_off ? ix->dense_off[ix->n_dense] : 0;
+	struct kt *at = malloc((n + 1) * sizeof(*at));
+
+	if (!at)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		at[k].a = ix->dense_acc[k];
+		at[k].t = ix->dense_time[k];
+	}
+	qsort(at, n, sizeof(*at), cmp_kt);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || at[i].a != at[i - 1].a || at[i].t != at[i - 1].t)
+			x[at[i].a]++;
+	free(at);
+	return 0;
+}
+
 /* Candidates from dense objects: the audiences of objects too dense to
  * enumerate (coord_build's dense objects), accounts in no cluster, joined
  * when they share a dense object (a union-find over the audiences), each
@@ -1548,11 +1586,11 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		cand[a] = -1;
 		id[a] = -1;
 	}
-	/* an account in one burst only is no candidate: one burst is never
-	 * evidence, and its other objects were open to discovery already */
-	for (size_t d = 0; d < ix->n_dense; d++)
-		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
-			cnt[ix->dense_acc[k]]++;
+	/* an account in one burst only (by distinct times) is no candidate:
+	 * one burst is never evidence, and its other objects were open to
+	 * discovery already */
+	if (burst_acts(ix, cnt))
+		goto out;
 	for (size_t d = 0; d < ix->n_dense; d++) {
 		uint32_t first = UINT32_MAX;
 
@@ -1650,10 +1688,9 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 			if (ty != COORD_AMPLIFY && g->k[ty])
 				ka[a] += g->k[ty][a];
 	}
-	/* X per account: the dense objects it is in */
-	for (size_t d = 0; d < ix->n_dense; d++)
-		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
-			x[ix->dense_acc[k]]++;
+	/* X per account: the bursts it is in, by distinct times */
+	if (burst_acts(ix, x))
+		goto out;
 	/* lambda per account: over its candidate's dense objects; an
 	 * object's candidate is that of its audience (one union-find class,
 	 * unless none of its accounts is a candidate) */

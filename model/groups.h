@@ -119,6 +119,7 @@ struct groups_index {
 	size_t n_dense;
 	uint64_t *dense_off;
 	uint32_t *dense_acc;
+	int64_t *dense_time;   /* the account's first action on it */
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
