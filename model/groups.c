@@ -982,6 +982,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 {
 	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
 	struct u64v grp = { 0 };
+	struct {
+		uint8_t *v;
+		size_t n, cap;
+	} fl = { 0 };
 	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
 	uint64_t *plats = NULL;
 	struct groups_member_test *mt = NULL;
@@ -1027,9 +1031,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			plats[c] |= (uint64_t)1 << (platform[a] & 63);
 	}
 	/* objects on which two members co-acted in the object's window
-	 * (sharing) and within the synchrony window (synchrony), with how
-	 * many members acted on each; the synchrony null's expectation,
-	 * min(1, C(n, 2) f_o) for the n members acting on the object */
+	 * (sharing), with how many members acted on each; member actions
+	 * with another member's action within the synchrony window
+	 * (synchrony), against e (1 - (1 - f_o)^(e - 1)) for the e member
+	 * actions on the object */
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
@@ -1042,12 +1047,15 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			continue;
 		hits.n = 0;
 		grp.n = 0;
+		fl.n = 0;
+		for (uint64_t i = s; i < e; i++)
+			VEC_PUSH(fl, 0);
 		for (uint64_t i = s; i < e; i++) {
 			int32_t ca = mem[ix->ev_acc[i]];
 
 			if (ca < 0)
 				continue;
-			VEC_PUSH(grp, (uint64_t)ca << 32 | ix->ev_acc[i]);
+			VEC_PUSH(grp, (uint64_t)ca << 32 | (i - s));
 			for (uint64_t j = i + 1; j < e; j++) {
 				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
 
@@ -1057,32 +1065,31 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				    ix->ev_acc[j] == ix->ev_acc[i])
 					continue;
 				if (dt <= D)
-					VEC_PUSH(hits, (uint64_t)ca << 1);
+					VEC_PUSH(hits, (uint64_t)ca);
 				if (dt <= w)
-					VEC_PUSH(hits, (uint64_t)ca << 1 | 1);
+					fl.v[i - s] = fl.v[j - s] = 1;
 			}
 		}
 		if (sort_u64(hits.v, hits.n) || sort_u64(grp.v, grp.n))
 			goto out;
 		hits.n = unique_u64(hits.v, hits.n);
-		grp.n = unique_u64(grp.v, grp.n);
 		for (size_t gi = 0; gi < grp.n;) {
 			uint64_t c = grp.v[gi] >> 32;
-			double n = 0;
+			double n = 0, h = 0;
 
-			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++) {
 				n++;
+				h += fl.v[grp.v[gi] & 0xffffffffu];
+			}
+			SZ[c * COORD__COUNT + t] += h;
 			SE[c * COORD__COUNT + t] +=
-				fmin(1.0, n * (n - 1) / 2 * ix->obj_f[o]);
+				n * -expm1((n - 1) *
+					   log1p(-fmin(ix->obj_f[o], 1 - 1e-12)));
 		}
 		for (size_t h = 0; h < hits.n; h++) {
-			int32_t c = (int32_t)(hits.v[h] >> 1);
+			int32_t c = (int32_t)hits.v[h];
 			uint32_t m = 0;
 
-			if (hits.v[h] & 1) {
-				SZ[(size_t)c * COORD__COUNT + t] += 1;
-				continue;
-			}
 			stamp++;
 			for (uint64_t i = s; i < e; i++) {
 				uint32_t a = ix->ev_acc[i];
@@ -1125,8 +1132,11 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 					   : coord_log10_poisson_tail(
 						     ge->objects,
 						     ge->objects_expected);
-		ge->sync = (uint32_t)lround(pool_d(SZ + c * COORD__COUNT));
-		ge->sync_expected = pool_d(SE + c * COORD__COUNT);
+		/* halved: a synchronous pair makes two hits, so the hits are
+		 * overdispersed by up to 2; Poisson at half the count and half
+		 * the mean is the quasi-Poisson tail with dispersion 2 */
+		ge->sync = (uint32_t)ceil(pool_d(SZ + c * COORD__COUNT) / 2);
+		ge->sync_expected = pool_d(SE + c * COORD__COUNT) / 2;
 		ge->log10p_sync = ge->sync == 0 ? 0
 				  : ge->sync_expected <= 0
 					  ? -400
@@ -1199,6 +1209,7 @@ out:
 	free(mt);
 	free(hits.v);
 	free(grp.v);
+	free(fl.v);
 	free(SZ);
 	free(SE);
 	if (err)
