@@ -1662,6 +1662,15 @@ out:
 	return err;
 }
 
+/* A candidate's account keyed by (candidate, activity). */
+struct ck {
+	uint64_t key;
+	uint32_t a;
+};
+
+#define KEY_CK(x) ((x).key)
+DEFINE_RADIX(sort_ck, struct ck, KEY_CK)
+
 /* The dense objects' own test, for the candidates of dense_candidates:
  * an account of a candidate was in the audiences of X of the candidate's
  * dense objects; under the configuration null it is in the audience of an
@@ -1747,22 +1756,55 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 					(double)(ix->dense_off[d + 1] -
 						 ix->dense_off[d]);
 		}
-		for (size_t a = 0; a < na; a++) {
-			int32_t c = cand[a];
-			double M;
+		/* lambda depends on an account only through (candidate, k):
+		 * accounts sorted by both, one sum per distinct pair (so the
+		 * work is bursts x distinct activities, not bursts x
+		 * accounts) */
+		{
+			struct ck *ord = malloc((na + 1) * sizeof(*ord));
+			size_t no = 0;
 
-			if (c < 0)
-				continue;
-			M = 0;
-			for (int ty = 0; ty < COORD__COUNT; ty++)
-				if (ty != COORD_AMPLIFY)
-					M += ix->M[(size_t)ix->comp[a] * COORD__COUNT +
-						   ty];
-			for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
-				lam[a] += M > 0 ? -expm1(dlist[q] *
-							 log1p(-fmin(ka[a] / M,
-								     1 - 1e-12)))
-						: 1;
+			if (!ord) {
+				free(dlist);
+				free(dcnt);
+				free(doff2);
+				goto out;
+			}
+			for (size_t a = 0; a < na; a++) {
+				if (cand[a] < 0)
+					continue;
+				ord[no].key = (uint64_t)cand[a] << 32 |
+					      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
+				ord[no++].a = (uint32_t)a;
+			}
+			if (sort_ck(ord, no)) {
+				free(ord);
+				free(dlist);
+				free(dcnt);
+				free(doff2);
+				goto out;
+			}
+			for (size_t i = 0; i < no;) {
+				size_t j = i;
+				uint32_t a = ord[i].a;
+				int32_t c = cand[a];
+				double M = 0, l = 0;
+
+				for (int ty = 0; ty < COORD__COUNT; ty++)
+					if (ty != COORD_AMPLIFY)
+						M += ix->M[(size_t)ix->comp[a] *
+								   COORD__COUNT +
+							   ty];
+				for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+					l += M > 0 ? -expm1(dlist[q] *
+							    log1p(-fmin(ka[a] / M,
+									1 - 1e-12)))
+						   : 1;
+				for (; j < no && ord[j].key == ord[i].key; j++)
+					lam[ord[j].a] = l;
+				i = j;
+			}
+			free(ord);
 		}
 		free(dlist);
 		free(dcnt);
