@@ -1,15 +1,17 @@
 /* groups.c - the co-action index, member tests against whole groups,
- * group-level evidence and group discovery (see groups.h for the null).
+ * group-level evidence and group discovery (see groups.h for the nulls).
  *
- * Invariants: the index holds only objects with at least one
- * within-window pair of distinct accounts and at most max_actors actors,
- * their events collapsed per account burst exactly as coord_build
- * collapses them, so every within-window pair seen here is one of the
- * graph's candidate pairs and both its accounts are in one component.
- * Work is proportional to the within-window pairs of those objects (what
- * coord_build already enumerates), never to all pairs of accounts; every
- * sort is on flat u64 codes; nothing depends on thread timing (there is
- * one thread), so the same input gives the same groups.
+ * Invariants: the index holds only objects with at least one pair of
+ * distinct accounts inside the object's window and at most max_actors
+ * actors; windows and burst collapsing follow coord_build's rules, so
+ * both accounts of every pair seen here are in one component. Work is
+ * proportional to the pairs inside objects' windows (bounded per object
+ * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
+ * of a popular object's audience; sorts are radix sorts on flat keys.
+ * Nothing depends on ids that unrelated data would change (object halves
+ * hash an object's own actions; candidates and groups are numbered by
+ * their smallest account), and there is one thread: the same input gives
+ * the same groups, and a disjoint copy of the data the same groups again.
  */
 #include "groups.h"
 
@@ -1546,6 +1548,11 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		cand[a] = -1;
 		id[a] = -1;
 	}
+	/* an account in one burst only is no candidate: one burst is never
+	 * evidence, and its other objects were open to discovery already */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			cnt[ix->dense_acc[k]]++;
 	for (size_t d = 0; d < ix->n_dense; d++) {
 		uint32_t first = UINT32_MAX;
 
@@ -1553,7 +1560,7 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		     k++) {
 			uint32_t a = ix->dense_acc[k], r, s;
 
-			if (mem[a] >= 0)
+			if (mem[a] >= 0 || cnt[a] < 2)
 				continue;
 			if (first == UINT32_MAX) {
 				first = a;
@@ -1572,8 +1579,16 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		}
 	}
 	for (size_t a = 0; a < na; a++) {
+		if (cnt[a] < 2)
+			up[a] = UINT32_MAX; /* out */
+		else
+			cnt[a] = 0;
+	}
+	for (size_t a = 0; a < na; a++) {
 		uint32_t r = (uint32_t)a;
 
+		if (up[a] == UINT32_MAX)
+			continue;
 		while (up[r] != r)
 			r = up[r];
 		up[a] = r;
@@ -1583,7 +1598,8 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 	for (size_t a = 0; a < na; a++) {
 		uint32_t r = up[a];
 
-		if (cnt[r] < min_size || cnt[r] < 2 || mem[a] >= 0)
+		if (r == UINT32_MAX || cnt[r] < min_size || cnt[r] < 2 ||
+		    mem[a] >= 0)
 			continue;
 		if (id[r] < 0)
 			id[r] = (int32_t)(*nc)++;

@@ -1,27 +1,28 @@
 /* groups.h - group-level coordination: the co-action index, accounts
  * tested against whole groups by the distinct objects they co-acted on,
- * groups tested collectively, and groups discovered where no single pair
- * of members is significant (docs/model.md, sections 5 and 6).
+ * groups tested collectively, groups discovered where no single pair of
+ * members is significant, and the evidence handed to scoring
+ * (docs/model.md, section 5).
  *
- * Every statistic here lives inside one *component*: the connected
- * components of the candidate-pair graph (accounts joined by any
- * within-window co-action). A group, its members' co-actors and its null
- * never reach outside its component, so adding disjoint data to a run
- * leaves every test of the original component exactly as it was.
+ * Every statistic here lives inside one *component* of the account-object
+ * graph (coord_graph.comp): a group, its members' co-actors, its null and
+ * its multiple-testing family never reach outside it, so adding disjoint
+ * data to a run leaves every test of the original component exactly as it
+ * was.
  *
- * The null is the degree- and popularity-preserving configuration model
- * of the account-object bipartite graph, conditioned on the observed
- * timing: given that account a had d co-actors on object o (distinct
- * accounts acting within the window of a's action), each co-actor is a
- * member of group G with probability
- *
- *     pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
- *
- * (k: distinct objects of type t an account acted on, K_G the members'
- * sum, M_comp the component's sum), so P(some member among them) =
- * 1 - (1 - pi)^d. A popular object (d large) gives probability near 1 and
- * so contributes nothing: an account is never tied to a group through one
- * popular object.
+ * Two nulls, both degree- and popularity-preserving:
+ * - sharing: the configuration model of the account-object graph,
+ *   conditioned on each object's co-actors: given that account a had d
+ *   co-actors on object o (distinct accounts within the object's window),
+ *   each is a member of group G with probability
+ *       pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
+ *   (k: actions of type t, K_G the members' sum, M_comp the component's),
+ *   so P(some member among them) = 1 - (1 - pi)^d. A popular object (d
+ *   large) gives probability near 1 and contributes nothing: an account
+ *   is never tied to a group through one popular object.
+ * - synchrony: who acted on what is kept; times are drawn from each
+ *   object's own smoothed time profile, read from the ring of delays just
+ *   outside the synchrony window (a scan statistic's background rate).
  */
 #ifndef CIB_GROUPS_H
 #define CIB_GROUPS_H
