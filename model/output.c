@@ -166,7 +166,7 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"inside_engagement", "engagement_received", "tz_spread",
 		"modal_offset_min", "internal_edges", "best_edge_log10p",
 		"office_p", "batch_p", "persona_switch_p", "location_p",
-		"echo_p", "inauthenticity_p", "verdict", "members"
+		"echo_p", "inauthenticity_p", "verdict", "platforms", "members"
 	};
 	const struct dataset *ds = p->ds;
 	size_t nc = p->cl.n_clusters;
@@ -212,6 +212,13 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		put_num(f, ce->p_echo);
 		put_num(f, ce->p_inauth);
 		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
+		for (unsigned b = 0, first = 1; b < 32; b++)
+			if ((ce->platforms >> b) & 1) {
+				fprintf(f, "%s%s", first ? "" : " ",
+					platform_name((enum platform)b));
+				first = 0;
+			}
+		fputc(',', f);
 		/* members by score, space separated (first 50) */
 		members[0] = '\0';
 		for (size_t i = 0; i < ds->acc.n && shown < 50; i++) {
@@ -471,6 +478,15 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
 		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
 		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
+		{
+			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");
+
+			for (unsigned b = 0; pls && b < 32; b++)
+				if ((ce->platforms >> b) & 1)
+					cJSON_AddItemToArray(
+						pls, cJSON_CreateString(platform_name(
+							     (enum platform)b)));
+		}
 	}
 	arr = cJSON_AddArrayToObject(root, "accounts");
 	for (size_t i = 0; arr && i < ds->acc.n; i++) {
