@@ -168,7 +168,7 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"office_p", "batch_p", "persona_switch_p", "location_p",
 		"echo_p", "inauthenticity_p", "coordination_log10p",
 		"shared_objects", "shared_expected", "sync_objects",
-		"sync_expected", "platforms", "group_only", "verdict",
+		"sync_expected", "group_only", "verdict", "platforms",
 		"members"
 	};
 	const struct dataset *ds = p->ds;
@@ -223,11 +223,18 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 			put_num(f, ge->objects_expected);
 			fprintf(f, ",%u", ge->sync);
 			put_num(f, ge->sync_expected);
-			fprintf(f, ",%u,%d", ge->n_platforms, ge->discovered);
+			fprintf(f, ",%d", ge->discovered);
 		} else {
-			fputs(",,,,,,,", f);
+			fputs(",,,,,,", f);
 		}
 		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
+		for (unsigned b = 0, first = 1; b < 32; b++)
+			if ((ce->platforms >> b) & 1) {
+				fprintf(f, "%s%s", first ? "" : " ",
+					platform_name((enum platform)b));
+				first = 0;
+			}
+		fputc(',', f);
 		/* members by score, space separated (first 50) */
 		members[0] = '\0';
 		for (size_t i = 0; i < ds->acc.n && shown < 50; i++) {
@@ -497,10 +504,18 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 			cJSON_AddNumberToObject(o, "sync_objects", ge->sync);
 			cJSON_AddItemToObject(o, "sync_expected",
 					      num_or_null(ge->sync_expected));
-			cJSON_AddNumberToObject(o, "platforms", ge->n_platforms);
 			cJSON_AddBoolToObject(o, "group_only", ge->discovered);
 		}
 		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
+		{
+			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");
+
+			for (unsigned b = 0; pls && b < 32; b++)
+				if ((ce->platforms >> b) & 1)
+					cJSON_AddItemToArray(
+						pls, cJSON_CreateString(platform_name(
+							     (enum platform)b)));
+		}
 	}
 	arr = cJSON_AddArrayToObject(root, "accounts");
 	for (size_t i = 0; arr && i < ds->acc.n; i++) {

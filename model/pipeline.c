@@ -635,28 +635,41 @@ static int cmp_clp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+double pipeline_bh_critical(const double *pv, size_t n, double alpha)
+{
+	double *ps = malloc((n + 1) * sizeof(*ps));
+	size_t k = 0;
+
+	if (!ps || n == 0) {
+		free(ps);
+		return 0;
+	}
+	memcpy(ps, pv, n * sizeof(*ps));
+	qsort(ps, n, sizeof(*ps), cmp_clp);
+	for (size_t i = 0; i < n; i++)
+		if (ps[i] <= alpha * (double)(i + 1) / (double)n)
+			k = i + 1;
+	free(ps);
+	/* the BH critical value alpha k / m: the p-values at or under it are
+	 * exactly those BH rejects, and it is the level each test is held
+	 * to when shown as a reason */
+	return alpha * (double)k / (double)n;
+}
+
 /* Benjamini-Hochberg over the clusters' p_inauth at INAUTH_FDR. */
 static void inauth_decide(struct pipeline *p)
 {
-	size_t nc = p->cl.n_clusters, k = 0;
-	double *ps = malloc((nc + 1) * sizeof(*ps)), cut = 0;
+	size_t nc = p->cl.n_clusters;
+	double *ps = malloc((nc + 1) * sizeof(*ps)), cut;
 
 	if (!ps)
 		return;
 	for (size_t c = 0; c < nc; c++)
 		ps[c] = p->ce[c].p_inauth;
-	qsort(ps, nc, sizeof(*ps), cmp_clp);
-	for (size_t i = 0; i < nc; i++)
-		if (ps[i] <= INAUTH_FDR * (double)(i + 1) / (double)nc)
-			k = i + 1;
-	/* the BH critical value alpha k / m: the clusters at or under it are
-	 * exactly those BH rejects, and it is the level each test is held
-	 * to when shown as a reason */
-	if (k)
-		cut = INAUTH_FDR * (double)k / (double)nc;
+	cut = pipeline_bh_critical(ps, nc, INAUTH_FDR);
 	for (size_t c = 0; c < nc; c++) {
-		p->ce[c].inauthentic = k && p->ce[c].p_inauth <= cut;
-		p->ce[c].inauth_cut = k ? cut : 0;
+		p->ce[c].inauthentic = cut > 0 && p->ce[c].p_inauth <= cut;
+		p->ce[c].inauth_cut = cut;
 		p->n_inauthentic += (size_t)p->ce[c].inauthentic;
 	}
 	free(ps);

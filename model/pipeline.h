@@ -206,6 +206,11 @@ void pipeline_batch_test(const int64_t *mdays, size_t n,
 			 const uint64_t *top, size_t ntop, uint64_t nall,
 			 struct batch_test *out);
 
+/* Benjamini-Hochberg at level alpha over pv[0..n): the critical value
+ * alpha k / n (k the largest i with p_(i) <= alpha i / n), so the rejected
+ * p-values are those <= it; 0 when none is rejected. */
+double pipeline_bh_critical(const double *pv, size_t n, double alpha);
+
 /* The office-rhythm test of a pooled timing fit at the reference zone
  * (standard offset ref, minutes; docs/model.md, section 6): 1 unless the
  * fitted shift lies within an hour of ref; else the Bonferroni pair

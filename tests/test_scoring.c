@@ -224,6 +224,62 @@ static void test_default_model_monotone(void **state)
 	}
 }
 
+/* Benjamini-Hochberg against the step-up rule written out: p-values
+ * 0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205 at 0.05 (m = 8):
+ * thresholds 0.00625 i; the largest i with p_(i) <= 0.00625 i is 2
+ * (0.008 <= 0.0125; 0.039 > 0.01875, 0.041 > 0.025, 0.042 > 0.03125,
+ * 0.06 > 0.0375, 0.074 > 0.04375, 0.205 > 0.05), so the critical value
+ * is 0.0125. Order does not matter. */
+static void test_bh(void **state)
+{
+	double p[8] = { 0.205, 0.041, 0.001, 0.074, 0.039, 0.008, 0.06, 0.042 };
+	double q[3] = { 0.5, 0.7, 0.9 };
+
+	(void)state;
+	assert_true(fabs(pipeline_bh_critical(p, 8, 0.05) - 0.0125) < 1e-15);
+	assert_true(pipeline_bh_critical(q, 3, 0.05) == 0);
+	assert_true(pipeline_bh_critical(q, 0, 0.05) == 0);
+	/* all below their thresholds: k = m */
+	q[0] = 0.001;
+	q[1] = 0.002;
+	q[2] = 0.003;
+	assert_true(fabs(pipeline_bh_critical(q, 3, 0.05) - 0.05) < 1e-15);
+}
+
+/* The office test's two routes, by hand: Bonferroni x2 over
+ * max(shift_p, lunch) and (only with shift_llr > 0) max(lunch, supper);
+ * 1 at another offset. */
+static void test_office_p(void **state)
+{
+	struct timing_fit t;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.n = 500;
+	t.shift_offset_min = 480;
+	t.shift_p = 1e-6;
+	t.lunch_dip_p = 1e-4;
+	t.supper_dip_p = 1e-3;
+	t.shift_llr = 12;
+	/* min(max(1e-6, 1e-4), max(1e-4, 1e-3)) = 1e-4, times 2 */
+	assert_true(fabs(pipeline_office_p(&t, 480) - 2e-4) < 1e-15);
+	/* the conservative shift bound at 1: the dips carry it */
+	t.shift_p = 1;
+	assert_true(fabs(pipeline_office_p(&t, 480) - 2e-3) < 1e-15);
+	/* ... but only when the shift model is preferred */
+	t.shift_llr = -3;
+	assert_true(pipeline_office_p(&t, 480) == 1);
+	/* another clock: no evidence of a Beijing office */
+	t.shift_llr = 12;
+	t.shift_p = 1e-9;
+	t.shift_offset_min = 60;
+	assert_true(pipeline_office_p(&t, 480) == 1);
+	t.shift_offset_min = 540; /* within the hour */
+	assert_true(fabs(pipeline_office_p(&t, 480) - 2e-4) < 1e-15);
+	t.n = 0;
+	assert_true(pipeline_office_p(&t, 480) == 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +288,8 @@ int main(void)
 		cmocka_unit_test(test_batch_description),
 		cmocka_unit_test(test_batch_chernoff),
 		cmocka_unit_test(test_default_model_monotone),
+		cmocka_unit_test(test_bh),
+		cmocka_unit_test(test_office_p),
 	};
 
 	return cmocka_run_group_tests_name("scoring", tests, NULL, NULL);
