@@ -1228,8 +1228,8 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 	} else {
 		/* Bayesian FDR over the eligible accounts: flag the largest
 		 * top set whose mean posterior probability of being organic
-		 * (1 - score) is at most fdr; scores below 0.5 are never
-		 * flagged by this rule */
+		 * (1 - score) is at most fdr, each account's own at most
+		 * PIPELINE_LFDR_MAX (docs/model.md, section 8) */
 		double sum = 0;
 		size_t keep = 0, r = 0;
 
@@ -1238,7 +1238,7 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 
 			if (!p->eligible[a])
 				continue;
-			if (p->score[a] < 0.5)
+			if (1 - p->score[a] > PIPELINE_LFDR_MAX)
 				break;
 			sum += 1 - p->score[a];
 			r++;

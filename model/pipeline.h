@@ -61,6 +61,11 @@ extern const int score_feature_signs[SF__COUNT];
  * a cluster): the prior-shift stratum E (docs/model.md, section 8). */
 int pipeline_row_has_evidence(const double *x);
 
+/* The flag rule's cap on one account's local false-discovery rate
+ * (1 - score): Efron's customary 0.2, so that no account is flagged on a
+ * near coin-flip posterior carried by a crowd of certain ones. */
+#define PIPELINE_LFDR_MAX 0.2
+
 /* Level of the Benjamini-Hochberg rule over clusters for collective
  * inauthenticity evidence (docs/model.md, section 6). */
 #define INAUTH_FDR 0.01
