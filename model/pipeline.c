@@ -1153,6 +1153,40 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	return CIB_OK;
 }
 
+double pipeline_flag_fdr(const double *score, const uint8_t *eligible,
+			 const uint32_t *ord, size_t n, double fdr,
+			 uint8_t *flagged)
+{
+	double sum = 0, thr = 1.0;
+	size_t keep = 0, r = 0;
+
+	/* Bayesian FDR over the eligible accounts: the largest top set whose
+	 * mean posterior probability of being organic (1 - score) is at most
+	 * fdr, each account's own at most PIPELINE_LFDR_MAX */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = ord[i];
+
+		if (!eligible[a])
+			continue;
+		if (1 - score[a] > PIPELINE_LFDR_MAX)
+			break;
+		sum += 1 - score[a];
+		r++;
+		if (sum / (double)r <= fdr)
+			keep = r;
+	}
+	for (size_t i = 0, r2 = 0; i < n && r2 < keep; i++) {
+		uint32_t a = ord[i];
+
+		if (!eligible[a])
+			continue;
+		flagged[a] = 1;
+		thr = score[a];
+		r2++;
+	}
+	return thr;
+}
+
 static int cmp_desc_idx(const void *a, const void *b, void *ctx)
 {
 	const double *s = ctx;
@@ -1226,35 +1260,9 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 			p->flagged[a] = p->eligible[a] &&
 					p->score[a] >= o->threshold;
 	} else {
-		/* Bayesian FDR over the eligible accounts: flag the largest
-		 * top set whose mean posterior probability of being organic
-		 * (1 - score) is at most fdr; scores below 0.5 are never
-		 * flagged by this rule */
-		double sum = 0;
-		size_t keep = 0, r = 0;
-
-		for (size_t i = 0; i < na; i++) {
-			uint32_t a = ord[i];
-
-			if (!p->eligible[a])
-				continue;
-			if (p->score[a] < 0.5)
-				break;
-			sum += 1 - p->score[a];
-			r++;
-			if (sum / (double)r <= o->fdr)
-				keep = r;
-		}
-		p->threshold_used = 1.0;
-		for (size_t i = 0, r2 = 0; i < na && r2 < keep; i++) {
-			uint32_t a = ord[i];
-
-			if (!p->eligible[a])
-				continue;
-			p->flagged[a] = 1;
-			p->threshold_used = p->score[a];
-			r2++;
-		}
+		p->threshold_used = pipeline_flag_fdr(p->score, p->eligible,
+						      ord, na, o->fdr,
+						      p->flagged);
 	}
 	for (size_t a = 0; a < na; a++)
 		p->n_flagged += p->flagged[a];

@@ -61,6 +61,20 @@ extern const int score_feature_signs[SF__COUNT];
  * a cluster): the prior-shift stratum E (docs/model.md, section 8). */
 int pipeline_row_has_evidence(const double *x);
 
+/* The flag rule's cap on one account's local false-discovery rate
+ * (1 - score): Efron's customary 0.2, so that no account is flagged on a
+ * near coin-flip posterior carried by a crowd of certain ones. */
+#define PIPELINE_LFDR_MAX 0.2
+
+/* The flag rule (docs/model.md, section 8): ord[0..n) lists the accounts
+ * by decreasing score; among those with eligible[a], the largest top set
+ * whose mean (1 - score) is at most fdr and whose every 1 - score is at
+ * most PIPELINE_LFDR_MAX gets flagged[a] = 1 (others untouched). Returns
+ * the lowest flagged score (1 when none). */
+double pipeline_flag_fdr(const double *score, const uint8_t *eligible,
+			 const uint32_t *ord, size_t n, double fdr,
+			 uint8_t *flagged);
+
 /* Level of the Benjamini-Hochberg rule over clusters for collective
  * inauthenticity evidence (docs/model.md, section 6). */
 #define INAUTH_FDR 0.01

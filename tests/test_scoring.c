@@ -280,6 +280,38 @@ static void test_office_p(void **state)
 	assert_true(pipeline_office_p(&t, 480) == 1);
 }
 
+/* The flag rule by hand. Scores (already in decreasing order) 0.99,
+ * 0.98 (not eligible), 0.97, 0.90, 0.85, 0.79, 0.60: among the eligible,
+ * running means of 1 - score are 0.01, 0.02, 0.0467, 0.0725 (> 0.05), and
+ * 0.79 has a local fdr of 0.21 > 0.2, so the scan stops there: the top
+ * three eligible (0.99, 0.97, 0.90) are flagged, threshold 0.90. With
+ * fdr 0.1 the fourth (0.85) joins, never 0.79 or 0.60 (mean 0.084 and
+ * 0.127 aside, their own lfdr exceeds 0.2). */
+static void test_flag_fdr(void **state)
+{
+	double s[7] = { 0.99, 0.98, 0.97, 0.90, 0.85, 0.79, 0.60 };
+	uint8_t el[7] = { 1, 0, 1, 1, 1, 1, 1 }, fl[7];
+	uint32_t ord[7] = { 0, 1, 2, 3, 4, 5, 6 };
+	double thr;
+
+	(void)state;
+	memset(fl, 0, sizeof(fl));
+	thr = pipeline_flag_fdr(s, el, ord, 7, 0.05, fl);
+	assert_true(thr == 0.90);
+	assert_true(fl[0] && !fl[1] && fl[2] && fl[3] && !fl[4] && !fl[5] &&
+		    !fl[6]);
+	memset(fl, 0, sizeof(fl));
+	thr = pipeline_flag_fdr(s, el, ord, 7, 0.1, fl);
+	assert_true(thr == 0.85);
+	assert_true(fl[4] && !fl[5] && !fl[6]);
+	/* nothing eligible: nothing flagged */
+	memset(el, 0, sizeof(el));
+	memset(fl, 0, sizeof(fl));
+	assert_true(pipeline_flag_fdr(s, el, ord, 7, 0.05, fl) == 1.0);
+	for (int i = 0; i < 7; i++)
+		assert_false(fl[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_default_model_monotone),
 		cmocka_unit_test(test_bh),
 		cmocka_unit_test(test_office_p),
+		cmocka_unit_test(test_flag_fdr),
 	};
 
 	return cmocka_run_group_tests_name("scoring", tests, NULL, NULL);

@@ -39,3 +39,13 @@ assert len(v) >= 3, v
 de = list(csv.DictReader(open(f"{d}/de.csv")))
 assert not any(r["flagged"] == "1" for r in de)
 PY
+# the co-sharing benchmark: groups that co-share within seconds but show no
+# inauthenticity are clustered, never flagged, and the report says so
+$CIBSCAN synth --cosharing -o "$TMPDIR/co" --seed 7 >/dev/null
+$CIBSCAN report "$TMPDIR/co/posts.jsonl" -o "$TMPDIR/co.html" --quiet
+grep -q 'Verdict: coordinated; no evidence of inauthenticity' "$TMPDIR/co.html"
+if grep -q 'Verdict: coordinated and inauthentic' "$TMPDIR/co.html"; then
+	exit 1
+fi
+$CIBSCAN score "$TMPDIR/co/posts.jsonl" -o "$TMPDIR/co.csv" --quiet
+test "$(awk -F, 'NR > 1 && $5 == 1' "$TMPDIR/co.csv" | wc -l)" -eq 0
