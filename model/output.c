@@ -165,6 +165,10 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"creation_batch_share", "persona_switch_share",
 		"inside_engagement", "engagement_received", "tz_spread",
 		"modal_offset_min", "internal_edges", "best_edge_log10p",
+		"office_p", "batch_p", "persona_switch_p", "location_p",
+		"echo_p", "inauthenticity_p", "coordination_log10p",
+		"shared_objects", "shared_expected", "sync_objects",
+		"sync_expected", "group_only", "verdict", "platforms",
 		"members"
 	};
 	const struct dataset *ds = p->ds;
@@ -204,6 +208,32 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 			fprintf(f, ",%d", ce->modal_offset_min);
 		fprintf(f, ",%u", ce->n_edges);
 		put_num(f, ce->best_log10p);
+		put_num(f, ce->p_office);
+		put_num(f, ce->p_batch);
+		put_num(f, ce->p_switch);
+		put_num(f, ce->p_location);
+		put_num(f, ce->p_echo);
+		put_num(f, ce->p_inauth);
+		/* group-level coordination (model/groups.h) */
+		if (p->gr.ev && c < p->gr.n_groups) {
+			const struct groups_evidence *ge = &p->gr.ev[c];
+
+			put_num(f, ge->log10p);
+			fprintf(f, ",%u", ge->objects);
+			put_num(f, ge->objects_expected);
+			fprintf(f, ",%u", ge->sync);
+			put_num(f, ge->sync_expected);
+			fprintf(f, ",%d", ge->discovered);
+		} else {
+			fputs(",,,,,,", f);
+		}
+		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
+		for (unsigned b = 0, first = 1; b < 32; b++)
+			if ((ce->platforms >> b) & 1) {
+				fprintf(f, "%s%s", first ? "" : " ",
+					platform_name((enum platform)b));
+				first = 0;
+			}
 		fputc(',', f);
 		/* members by score, space separated (first 50) */
 		members[0] = '\0';
@@ -238,11 +268,10 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f,
 	fputs(",source_cluster,target_cluster\n", f);
 	for (size_t i = 0; i < p->g.n_edges; i++) {
 		const struct coord_edge *e = &p->g.edges[i];
-		uint32_t tot = 0;
+		/* the pooled count that was tested, not the raw type sum */
+		uint32_t tot = e->observed;
 		char ca[32], cb[32];
 
-		for (int t = 0; t < COORD__COUNT; t++)
-			tot += e->x[t];
 		csvout_text(f, ds_str(ds, ds->acc.id[e->a]), csv_raw);
 		fputc(',', f);
 		csvout_text(f, ds_str(ds, ds->acc.id[e->b]), csv_raw);
@@ -409,6 +438,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 					(double)p->g.n_candidates);
 		cJSON_AddNumberToObject(x, "tests", p->g.n_tests);
 		cJSON_AddNumberToObject(x, "log10_cutoff", p->g.log10_cutoff);
+		cJSON_AddNumberToObject(x, "components", (double)p->g.n_comps);
+		cJSON_AddNumberToObject(x, "dense_objects", (double)p->g.n_dense);
 		o = cJSON_AddObjectToObject(x, "types");
 		for (int t = 0; o && t < COORD__COUNT; t++) {
 			const struct coord_type_stats *st = &p->g.stats[t];
@@ -427,6 +458,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 						(double)st->shared_objects);
 			cJSON_AddNumberToObject(y, "viral_objects",
 						(double)st->viral_objects);
+			cJSON_AddNumberToObject(y, "dense_objects",
+						(double)st->dense_objects);
 			cJSON_AddNumberToObject(y, "actions", st->actions);
 			cJSON_AddNumberToObject(y, "pairs_in_window",
 						st->pairs_total);
@@ -454,6 +487,35 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 		cJSON_AddItemToObject(o, "tz_spread", num_or_null(ce->tz_spread));
 		cJSON_AddItemToObject(o, "creation_batch_share", num_or_null(ce->batch_share));
 		cJSON_AddItemToObject(o, "persona_switch_share", num_or_null(ce->switch_share));
+		cJSON_AddItemToObject(o, "office_p", num_or_null(ce->p_office));
+		cJSON_AddItemToObject(o, "batch_p", num_or_null(ce->p_batch));
+		cJSON_AddItemToObject(o, "persona_switch_p", num_or_null(ce->p_switch));
+		cJSON_AddItemToObject(o, "location_p", num_or_null(ce->p_location));
+		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
+		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
+		if (p->gr.ev && c < p->gr.n_groups) {
+			const struct groups_evidence *ge = &p->gr.ev[c];
+
+			cJSON_AddNumberToObject(o, "coordination_log10p",
+						ge->log10p);
+			cJSON_AddNumberToObject(o, "shared_objects", ge->objects);
+			cJSON_AddItemToObject(o, "shared_expected",
+					      num_or_null(ge->objects_expected));
+			cJSON_AddNumberToObject(o, "sync_objects", ge->sync);
+			cJSON_AddItemToObject(o, "sync_expected",
+					      num_or_null(ge->sync_expected));
+			cJSON_AddBoolToObject(o, "group_only", ge->discovered);
+		}
+		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
+		{
+			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");
+
+			for (unsigned b = 0; pls && b < 32; b++)
+				if ((ce->platforms >> b) & 1)
+					cJSON_AddItemToArray(
+						pls, cJSON_CreateString(platform_name(
+							     (enum platform)b)));
+		}
 	}
 	arr = cJSON_AddArrayToObject(root, "accounts");
 	for (size_t i = 0; arr && i < ds->acc.n; i++) {

@@ -19,6 +19,12 @@ for r in csv.DictReader(open(sys.argv[1])):
     if r.get('kind'):
         kind[r['account_id']] = r['kind']
 rows = list(csv.DictReader(open(sys.argv[2])))
+# accounts.csv guards text cells against spreadsheet formulas (an id
+# beginning with '+' is written "'+..."); the documented inverse drops one
+# leading quote (docs/outputs.md)
+for r in rows:
+    if r['account_id'].startswith("'"):
+        r['account_id'] = r['account_id'][1:]
 scored = [(float(r['score']), truth.get(r['account_id']) == 'cib', r) for r in rows]
 scored.sort(key=lambda x: -x[0])
 npos = sum(1 for _, y, _ in scored if y)
