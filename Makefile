@@ -32,7 +32,7 @@ LDFLAGS_ALL += -fsanitize=$(SAN)
 endif
 LIBS := $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c))
+LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c synth/*.c))
 DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt data/*.json))
 GEN_SRC := $(patsubst data/%,$(BUILD)/gen/data_%.c,$(DATA_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN_SRC:.c=.o)

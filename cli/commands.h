@@ -17,5 +17,6 @@ int cmd_review(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
+int cmd_synth_sites(int argc, char **argv);
 
 #endif

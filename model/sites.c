@@ -523,13 +523,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_ent_site(const void *a, const void *b)
 {
 	const struct sites_entry *x = a, *y = b;
@@ -548,118 +541,114 @@ static uint32_t uf_find(uint32_t *par, uint32_t x)
 	return x;
 }
 
-struct detect_ctx {
-	uint32_t *df;        /* label -> sites */
-	struct sites_entry *by_site;
-	size_t *site_start;  /* by_site range per site: [start[i], start[i+1]) */
-	uint64_t *edges;     /* distinct directed site links (src << 32 | tgt) */
-	size_t n_edges;
-	uint8_t *max_kinds;  /* per site: most kinds shared with one site */
-	uint8_t *in_group;   /* marker */
+struct cpair {
+	uint32_t a, b;
+	unsigned bits;
 };
 
-static size_t edges_from(const struct detect_ctx *c, uint32_t src, size_t *end)
+struct detect_ctx {
+	uint32_t *df;        /* label -> sites */
+	size_t *lab_start;   /* ent range per label */
+	struct sites_entry *by_site;
+	size_t *site_start;  /* by_site range per site */
+	uint64_t *edges;     /* distinct directed site links (src << 32 | tgt) */
+	uint64_t *redges;    /* the same reversed (tgt << 32 | src), sorted */
+	size_t n_edges;
+	struct cpair *cp;    /* site pairs sharing >= min_kinds - 1 kinds */
+	size_t n_cp;
+	uint8_t *max_kinds;  /* per site: most kinds shared with one site */
+	uint32_t *stamp;     /* per site: last visit (membership, outside) */
+	uint32_t *cmark;     /* per site: counted as sharing */
+	uint32_t tick;
+	uint32_t *par;
+	uint32_t *members;
+};
+
+static size_t range_from(const uint64_t *e, size_t n, uint32_t src,
+			 size_t *end)
 {
 	uint64_t lo = (uint64_t)src << 32;
-	size_t a = 0, b = c->n_edges;
+	size_t a = 0, b = n;
 
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
 
-		if (c->edges[m] < lo)
+		if (e[m] < lo)
 			a = m + 1;
 		else
 			b = m;
 	}
 	*end = a;
-	while (*end < c->n_edges && (c->edges[*end] >> 32) == src)
+	while (*end < n && (e[*end] >> 32) == src)
 		(*end)++;
 	return a;
 }
 
-static enum cib_err test_group(struct sites *s, struct detect_ctx *c,
-			       struct sites_group *g)
+/* p-value of kind k for the set H = members[0..h): how many members share
+ * a kind-k trait (or a link) with another member, against the rate at
+ * which sites outside H share one with a member. */
+static double kind_test(struct sites *s, struct detect_ctx *c, int k,
+			const uint32_t *mem, uint32_t h)
 {
-	size_t n_lab = 0, cap = 0, i, j;
-	uint32_t *lab = NULL;
-	double N = (double)s->n_sites, gs = (double)g->n;
-	double min_tail[SK__COUNT];
-	uint64_t L = 0;
+	uint32_t in_tick = ++c->tick, out_tick = ++c->tick;
+	uint64_t cnt = 0, out = 0;
+	double N = (double)s->n_sites, q;
 
-	for (int k = 0; k < SK__COUNT; k++) {
-		min_tail[k] = 1.0;
-		g->n_keys[k] = 0;
-		g->best_label[k] = STR_NONE;
-		g->best_cover[k] = 0;
-	}
-	for (i = 0; i < g->n; i++) {
-		uint32_t m = g->members[i];
-		size_t a = c->site_start[m], b = c->site_start[m + 1];
+	for (uint32_t i = 0; i < h; i++)
+		c->stamp[mem[i]] = in_tick;
+	for (uint32_t i = 0; i < h; i++) {
+		uint32_t m = mem[i];
 
-		if (grow((void **)&lab, &cap, n_lab + (b - a) + 1,
-			 sizeof(*lab))) {
-			free(lab);
-			return CIB_ENOMEM;
-		}
-		for (size_t e = a; e < b; e++)
-			lab[n_lab++] = c->by_site[e].label;
-	}
-	qsort(lab, n_lab, sizeof(*lab), cmp_u32);
-	for (i = 0; i < n_lab; i = j) {
-		uint32_t cover, df;
-		int k;
-		double q, tail;
+		if (k == SK_LINKS) {
+			for (int dir = 0; dir < 2; dir++) {
+				const uint64_t *e = dir ? c->redges : c->edges;
+				size_t end, a = range_from(e, c->n_edges, m, &end);
 
-		for (j = i; j < n_lab && lab[j] == lab[i]; j++)
-			;
-		cover = (uint32_t)(j - i);
-		k = s->label_kind[lab[i]];
-		if (cover < 2 || k >= SK__COUNT)
+				for (; a < end; a++) {
+					uint32_t t = (uint32_t)e[a];
+
+					if (c->stamp[t] == in_tick) {
+						if (c->cmark[m] != in_tick) {
+							c->cmark[m] = in_tick;
+							cnt++;
+						}
+					} else if (c->stamp[t] != out_tick) {
+						c->stamp[t] = out_tick;
+						out++;
+					}
+				}
+			}
 			continue;
-		df = c->df[lab[i]];
-		q = ((double)df - cover + 1) / (N - gs + 1);
-		tail = sites_binom_sf(cover - 1, g->n - 1, q);
-		g->n_keys[k]++;
-		if (tail < min_tail[k] ||
-		    (tail == min_tail[k] && cover > g->best_cover[k])) {
-			min_tail[k] = tail;
-			g->best_label[k] = lab[i];
-			g->best_cover[k] = cover;
+		}
+		for (size_t e = c->site_start[m]; e < c->site_start[m + 1]; e++) {
+			uint32_t lab = c->by_site[e].label;
+			size_t a = c->lab_start[lab], b = c->lab_start[lab + 1];
+			uint32_t inside = 0;
+
+			if (s->label_kind[lab] != k || b - a < 2 ||
+			    b - a > s->o.df_max)
+				continue;
+			for (size_t x = a; x < b; x++)
+				inside += c->stamp[s->ent[x].site] == in_tick;
+			if (inside < 2)
+				continue;
+			if (c->cmark[m] != in_tick) {
+				c->cmark[m] = in_tick;
+				cnt++;
+			}
+			for (size_t x = a; x < b; x++) {
+				uint32_t t = s->ent[x].site;
+
+				if (c->stamp[t] != in_tick &&
+				    c->stamp[t] != out_tick) {
+					c->stamp[t] = out_tick;
+					out++;
+				}
+			}
 		}
 	}
-	free(lab);
-	for (int k = 0; k < SK__COUNT; k++)
-		if (k != SK_LINKS) {
-			double p = min_tail[k] * (double)g->n_keys[k];
-
-			g->p_kind[k] = g->n_keys[k] ? (p > 1 ? 1 : p) : 1.0;
-		}
-	/* links inside the group */
-	for (i = 0; i < g->n; i++)
-		c->in_group[g->members[i]] = 1;
-	for (i = 0; i < g->n; i++) {
-		size_t e, a = edges_from(c, g->members[i], &e);
-
-		for (; a < e; a++)
-			L += c->in_group[(uint32_t)c->edges[a]];
-	}
-	for (i = 0; i < g->n; i++)
-		c->in_group[g->members[i]] = 0;
-	g->links = (uint32_t)L;
-	{
-		double poss = gs * (gs - 1);
-		double rho = ((double)c->n_edges - (double)L + 1) /
-			     (N * (N - 1) - poss + 1);
-
-		g->p_kind[SK_LINKS] =
-			L ? sites_binom_sf(L, (uint64_t)poss, rho) : 1.0;
-	}
-	g->p = sites_partial_conjunction(g->p_kind, SK__COUNT,
-					 s->o.min_kinds) *
-	       (N * (N - 1) / 2);
-	if (g->p > 1)
-		g->p = 1;
-	return CIB_OK;
+	q = ((double)out + 1) / (N - h + 1);
+	return sites_binom_sf(cnt, h, q);
 }
 
 static const char *label_value(const struct sites *s, uint32_t id)
@@ -682,6 +671,7 @@ static enum cib_err set_reasons(struct sites *s, struct site *st,
 {
 	char buf[2048];
 	size_t k = 0;
+	int nk = 0;
 
 #define ADD(...)                                                            \
 	do {                                                                \
@@ -691,29 +681,26 @@ static enum cib_err set_reasons(struct sites *s, struct site *st,
 							  : sizeof(buf) - k - 1; \
 	} while (0)
 	buf[0] = '\0';
-	if (g && g->flagged) {
-		ADD("network of %u sites (q=%.2g)", g->n, g->q);
-		for (int kd = 0; kd < SK__COUNT; kd++) {
-			if (g->p_kind[kd] > 1e-3)
-				continue;
-			if (kd == SK_LINKS)
-				ADD("; links: %u of %.0f possible inside", g->links,
-				    (double)g->n * (g->n - 1));
-			else if (kd == SK_IDS || kd == SK_HOSTING)
-				ADD("; %s %s on %u", kind_names[kd],
-				    label_value(s, g->best_label[kd]),
-				    g->best_cover[kd]);
-			else if (kd == SK_TEMPLATE)
-				ADD("; template shared by %u (%u keys)",
-				    g->best_cover[kd], g->n_keys[kd]);
-			else
-				ADD("; %u near-identical article keys, best on %u",
-				    g->n_keys[kd], g->best_cover[kd]);
-		}
-	} else if (g) {
-		ADD("candidate group of %u sites not significant (p=%.2g)", g->n,
-		    g->p);
+	if (g) {
+		ADD("network of %u sites (q=%.2g)", g->n, st->q);
 	}
+	for (int kd = 0; kd < SK__COUNT; kd++) {
+		if (st->p_kind[kd] > 0.01)
+			continue;
+		nk++;
+		ADD("%s%s p=%.2g", k ? "; " : "", kind_names[kd],
+		    st->p_kind[kd]);
+		if (g && kd == SK_LINKS)
+			ADD(" (%u links inside)", g->links);
+		else if (g && (kd == SK_IDS || kd == SK_HOSTING) &&
+			 g->best_label[kd] != STR_NONE)
+			ADD(" (%s on %u)", label_value(s, g->best_label[kd]),
+			    g->best_cover[kd]);
+	}
+	if (!g && nk)
+		ADD(" - fewer than %d independent kinds or not significant "
+		    "(q=%.2g)",
+		    s->o.min_kinds, st->q);
 	if (locale_artifact(st))
 		ADD("%stemplate artifacts contradict the locale (%s%s, content "
 		    "in %s)",
@@ -736,40 +723,179 @@ static int cmp_group_size(const void *a, const void *b)
 	return x->members[0] < y->members[0] ? -1 : 1;
 }
 
+/* Union-find over the candidate pairs accepted by `keep`; then calls fn
+ * on every component of two or more sites. */
+static enum cib_err components(struct sites *s, struct detect_ctx *c,
+			       int drop_kind, int need, const uint8_t *only,
+			       enum cib_err (*fn)(struct sites *,
+						  struct detect_ctx *, int,
+						  uint32_t *, uint32_t),
+			       int arg)
+{
+	size_t N = s->n_sites;
+	uint32_t *cnt, *start;
+	enum cib_err err = CIB_OK;
+
+	for (size_t i = 0; i < N; i++)
+		c->par[i] = (uint32_t)i;
+	for (size_t i = 0; i < c->n_cp; i++) {
+		unsigned bits = c->cp[i].bits;
+		uint32_t ra, rb;
+
+		if (drop_kind >= 0)
+			bits &= ~(1u << drop_kind);
+		if (__builtin_popcount(bits) < need)
+			continue;
+		if (only && (!only[c->cp[i].a] || !only[c->cp[i].b]))
+			continue;
+		ra = uf_find(c->par, c->cp[i].a);
+		rb = uf_find(c->par, c->cp[i].b);
+		if (ra != rb)
+			c->par[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+	}
+	cnt = calloc(N + 1, sizeof(*cnt));
+	start = calloc(N + 2, sizeof(*start));
+	if (!cnt || !start) {
+		free(cnt);
+		free(start);
+		return CIB_ENOMEM;
+	}
+	for (size_t i = 0; i < N; i++)
+		cnt[uf_find(c->par, (uint32_t)i)]++;
+	for (size_t i = 0; i < N; i++)
+		start[i + 1] = start[i] + cnt[i];
+	for (size_t i = 0; i < N; i++) {
+		uint32_t r = c->par[i];
+
+		c->members[start[r]++] = (uint32_t)i;
+	}
+	/* start[r] now ends component r */
+	for (size_t r = 0; r < N && !err; r++)
+		if (cnt[r] >= 2 && (!only || only[r]))
+			err = fn(s, c, arg, c->members + start[r] - cnt[r],
+				 cnt[r]);
+	free(cnt);
+	free(start);
+	return err;
+}
+
+static enum cib_err on_kind_component(struct sites *s, struct detect_ctx *c,
+				      int k, uint32_t *mem, uint32_t h)
+{
+	double p = kind_test(s, c, k, mem, h);
+
+	for (uint32_t i = 0; i < h; i++)
+		s->site[mem[i]].p_kind[k] = p;
+	return CIB_OK;
+}
+
+static enum cib_err on_cluster(struct sites *s, struct detect_ctx *c, int k,
+			       uint32_t *mem, uint32_t h)
+{
+	struct sites_group *g;
+	uint32_t in_tick = ++c->tick;
+
+	(void)k;
+	g = &s->group[s->n_groups++];
+	memset(g, 0, sizeof(*g));
+	g->members = malloc(h * sizeof(*g->members));
+	if (!g->members)
+		return CIB_ENOMEM;
+	memcpy(g->members, mem, h * sizeof(*mem));
+	g->n = h;
+	g->p = g->q = 1;
+	g->flagged = 1;
+	for (uint32_t i = 0; i < h; i++)
+		c->stamp[mem[i]] = in_tick;
+	for (int kd = 0; kd < SK__COUNT; kd++) {
+		g->best_label[kd] = STR_NONE;
+		g->p_kind[kd] = 0;
+	}
+	for (uint32_t i = 0; i < h; i++) {
+		const struct site *st = &s->site[mem[i]];
+		size_t end, a;
+
+		if (st->p < g->p)
+			g->p = st->p;
+		if (st->q < g->q)
+			g->q = st->q;
+		for (int kd = 0; kd < SK__COUNT; kd++)
+			if (st->p_kind[kd] > g->p_kind[kd])
+				g->p_kind[kd] = st->p_kind[kd];
+		a = range_from(c->edges, c->n_edges, mem[i], &end);
+		for (; a < end; a++)
+			g->links += c->stamp[(uint32_t)c->edges[a]] == in_tick;
+		/* the ids and hosting label held by most members */
+		for (size_t e = c->site_start[mem[i]];
+		     e < c->site_start[mem[i] + 1]; e++) {
+			uint32_t lab = c->by_site[e].label, cover = 0;
+			int kd = s->label_kind[lab];
+
+			if (kd != SK_IDS && kd != SK_HOSTING)
+				continue;
+			for (size_t x = c->lab_start[lab];
+			     x < c->lab_start[lab + 1]; x++)
+				cover += c->stamp[s->ent[x].site] == in_tick;
+			if (cover > g->best_cover[kd]) {
+				g->best_cover[kd] = cover;
+				g->best_label[kd] = lab;
+			}
+		}
+	}
+	return CIB_OK;
+}
+
 enum cib_err sites_detect(struct sites *s)
 {
 	struct detect_ctx c;
 	struct pair_kind *pk = NULL;
 	size_t n_pk = 0, pk_cap = 0, i, j;
-	uint32_t *par = NULL, *comp_size = NULL;
 	double *ps = NULL, *qs = NULL;
+	uint8_t *flag = NULL;
 	enum cib_err err = CIB_ENOMEM;
 	size_t N = s->n_sites, nl = s->labels.n;
+	int need = s->o.min_kinds - 1 > 0 ? s->o.min_kinds - 1 : 1;
 
 	memset(&c, 0, sizeof(c));
 	s->n_ent = dedupe(s->ent, s->n_ent);
 	s->ent_sorted = s->n_ent;
+	for (i = 0; i < s->n_groups; i++)
+		free(s->group[i].members);
+	free(s->group);
+	s->group = NULL;
+	s->n_groups = 0;
 	c.df = calloc(nl + 1, sizeof(*c.df));
+	c.lab_start = calloc(nl + 2, sizeof(*c.lab_start));
 	c.by_site = malloc((s->n_ent + 1) * sizeof(*c.by_site));
 	c.site_start = calloc(N + 2, sizeof(*c.site_start));
 	c.max_kinds = calloc(N + 1, 1);
-	c.in_group = calloc(N + 1, 1);
-	par = malloc((N + 1) * sizeof(*par));
-	comp_size = calloc(N + 1, sizeof(*comp_size));
-	if (!c.df || !c.by_site || !c.site_start || !c.max_kinds ||
-	    !c.in_group || !par || !comp_size)
+	c.stamp = calloc(N + 1, sizeof(*c.stamp));
+	c.cmark = calloc(N + 1, sizeof(*c.cmark));
+	c.par = malloc((N + 1) * sizeof(*c.par));
+	c.members = malloc((N + 1) * sizeof(*c.members));
+	flag = calloc(N + 1, 1);
+	ps = calloc(N + 1, sizeof(*ps));
+	qs = calloc(N + 1, sizeof(*qs));
+	if (!c.df || !c.lab_start || !c.by_site || !c.site_start ||
+	    !c.max_kinds || !c.stamp || !c.cmark || !c.par || !c.members ||
+	    !flag || !ps || !qs)
 		goto out;
-	for (i = 0; i < s->n_ent; i++)
+	for (i = 0; i < s->n_ent; i++) {
 		c.df[s->ent[i].label]++;
+		c.lab_start[s->ent[i].label + 1]++;
+	}
+	for (i = 0; i < nl; i++)
+		c.lab_start[i + 1] += c.lab_start[i];
 	memcpy(c.by_site, s->ent, s->n_ent * sizeof(*c.by_site));
 	qsort(c.by_site, s->n_ent, sizeof(*c.by_site), cmp_ent_site);
 	for (i = 0; i < s->n_ent; i++)
 		c.site_start[c.by_site[i].site + 1]++;
 	for (i = 0; i < N; i++)
 		c.site_start[i + 1] += c.site_start[i];
-	/* directed site links, distinct */
+	/* directed site links, distinct, and reversed */
 	c.edges = malloc((s->n_links + 1) * sizeof(*c.edges));
-	if (!c.edges)
+	c.redges = malloc((s->n_links + 1) * sizeof(*c.redges));
+	if (!c.edges || !c.redges)
 		goto out;
 	for (i = 0; i < s->n_links; i++) {
 		uint32_t th = s->links[i].label, src = s->links[i].site;
@@ -784,7 +910,10 @@ enum cib_err sites_detect(struct sites *s)
 		if (!j || c.edges[j - 1] != c.edges[i])
 			c.edges[j++] = c.edges[i];
 	c.n_edges = j;
-	/* candidate pairs: one (pair, kind) per shared label or link */
+	for (i = 0; i < c.n_edges; i++)
+		c.redges[i] = c.edges[i] << 32 | c.edges[i] >> 32;
+	qsort(c.redges, c.n_edges, sizeof(*c.redges), cmp_u64);
+	/* site pairs: one (pair, kind) per shared label or link */
 	for (i = 0; i < s->n_ent; i = j) {
 		int kind = s->label_kind[s->ent[i].label];
 
@@ -813,8 +942,9 @@ enum cib_err sites_detect(struct sites *s)
 		pk[n_pk++].kind = SK_LINKS;
 	}
 	qsort(pk, n_pk, sizeof(*pk), cmp_pk);
-	for (i = 0; i < N; i++)
-		par[i] = (uint32_t)i;
+	c.cp = malloc((n_pk + 1) * sizeof(*c.cp));
+	if (!c.cp)
+		goto out;
 	s->n_candidate_pairs = 0;
 	for (i = 0; i < n_pk; i = j) {
 		unsigned bits = 0;
@@ -828,76 +958,31 @@ enum cib_err sites_detect(struct sites *s)
 			c.max_kinds[a] = (uint8_t)nk;
 		if (nk > c.max_kinds[b])
 			c.max_kinds[b] = (uint8_t)nk;
-		if (nk >= s->o.min_kinds) {
-			uint32_t ra = uf_find(par, a), rb = uf_find(par, b);
-
-			s->n_candidate_pairs++;
-			if (ra != rb)
-				par[ra < rb ? rb : ra] = ra < rb ? ra : rb;
-		}
+		if (nk < need)
+			continue;
+		c.cp[c.n_cp].a = a;
+		c.cp[c.n_cp].b = b;
+		c.cp[c.n_cp].bits = bits;
+		c.n_cp++;
 	}
-	free(pk);
-	pk = NULL;
-	/* groups: components of two or more sites */
+	s->n_candidate_pairs = c.n_cp;
+	/* each kind tested on the groups the other kinds form */
 	for (i = 0; i < N; i++)
-		comp_size[uf_find(par, (uint32_t)i)]++;
-	for (i = 0; i < s->n_groups; i++)
-		free(s->group[i].members);
-	free(s->group);
-	s->group = NULL;
-	s->n_groups = 0;
-	for (i = 0; i < N; i++)
-		if (par[i] == i && comp_size[i] >= 2)
-			s->n_groups++;
-	if (s->n_groups) {
-		size_t gi = 0;
-		uint32_t *slot = malloc((N + 1) * sizeof(*slot));
-
-		s->group = calloc(s->n_groups, sizeof(*s->group));
-		if (!s->group || !slot) {
-			free(slot);
+		for (int k = 0; k < SK__COUNT; k++)
+			s->site[i].p_kind[k] = 1.0;
+	for (int k = 0; k < SK__COUNT && c.n_cp; k++)
+		if ((err = components(s, &c, k, need, NULL, on_kind_component,
+				      k)))
 			goto out;
-		}
-		for (i = 0; i < N; i++)
-			if (par[i] == i && comp_size[i] >= 2) {
-				slot[i] = (uint32_t)gi;
-				s->group[gi].members =
-					malloc(comp_size[i] * sizeof(uint32_t));
-				if (!s->group[gi].members) {
-					free(slot);
-					goto out;
-				}
-				gi++;
-			}
-		for (i = 0; i < N; i++) {
-			uint32_t r = uf_find(par, (uint32_t)i);
+	for (i = 0; i < N; i++) {
+		struct site *st = &s->site[i];
 
-			if (comp_size[r] >= 2) {
-				struct sites_group *g = &s->group[slot[r]];
-
-				g->members[g->n++] = (uint32_t)i;
-			}
-		}
-		free(slot);
+		st->p = sites_partial_conjunction(st->p_kind, SK__COUNT,
+						  s->o.min_kinds);
+		ps[i] = st->p;
 	}
-	ps = malloc((s->n_groups + 1) * sizeof(*ps));
-	qs = malloc((s->n_groups + 1) * sizeof(*qs));
-	if (!ps || !qs)
+	if ((err = sites_bh(ps, N, qs)))
 		goto out;
-	for (i = 0; i < s->n_groups; i++) {
-		if ((err = test_group(s, &c, &s->group[i])))
-			goto out;
-		ps[i] = s->group[i].p;
-	}
-	err = sites_bh(ps, s->n_groups, qs);
-	if (err)
-		goto out;
-	for (i = 0; i < s->n_groups; i++) {
-		s->group[i].q = qs[i];
-		s->group[i].flagged = qs[i] <= s->o.alpha;
-	}
-	qsort(s->group, s->n_groups, sizeof(*s->group), cmp_group_size);
-	/* results per site */
 	for (i = 0; i < N; i++) {
 		struct site *st = &s->site[i];
 
@@ -905,53 +990,67 @@ enum cib_err sites_detect(struct sites *s)
 			 top_vote(st->lang_votes_d, st->lang_d_codes));
 		snprintf(st->lang_detected, sizeof(st->lang_detected), "%s",
 			 top_vote(st->lang_votes_t, st->lang_t_codes));
+		st->q = qs[i];
+		flag[i] = st->q <= s->o.alpha;
 		st->flagged = 0;
 		st->cluster = -1;
 		st->cluster_size = 0;
-		st->p = 1.0;
-		st->score = 0.05 * c.max_kinds[i] / SK__COUNT;
+	}
+	/* clusters: flagged sites joined by candidate pairs */
+	s->group = calloc(N / 2 + 2, sizeof(*s->group));
+	if (!s->group)
+		goto out;
+	err = CIB_OK;
+	if (c.n_cp)
+		err = components(s, &c, -1, need, flag, on_cluster, 0);
+	if (err)
+		goto out;
+	qsort(s->group, s->n_groups, sizeof(*s->group), cmp_group_size);
+	for (i = 0; i < N; i++) {
+		struct site *st = &s->site[i];
+		double lp = -log10(st->p > 1e-300 ? st->p : 1e-300);
+
+		st->score = 0.4 * (lp > 10 ? 1 : lp / 10) +
+			    0.02 * c.max_kinds[i];
+		if (st->score > 0.49)
+			st->score = 0.49;
 		if ((err = set_reasons(s, st, NULL)))
 			goto out;
 	}
-	{
-		int next = 1;
+	for (i = 0; i < s->n_groups; i++) {
+		struct sites_group *g = &s->group[i];
 
-		for (i = 0; i < s->n_groups; i++) {
-			struct sites_group *g = &s->group[i];
-			double lq = -log10(g->q > 1e-300 ? g->q : 1e-300);
-			double lp = -log10(g->p > 1e-300 ? g->p : 1e-300);
+		g->id = (int)i + 1;
+		for (j = 0; j < g->n; j++) {
+			struct site *st = &s->site[g->members[j]];
+			double lq = -log10(st->q > 1e-300 ? st->q : 1e-300);
 
-			g->id = g->flagged ? next++ : 0;
-			for (j = 0; j < g->n; j++) {
-				struct site *st = &s->site[g->members[j]];
-
-				st->p = g->q;
-				if (g->flagged) {
-					st->flagged = 1;
-					st->cluster = g->id;
-					st->cluster_size = g->n;
-					st->score = 0.5 + 0.5 * (lq > 30 ? 1 : lq / 30);
-				} else {
-					st->score = 0.1 + 0.3 * (lp > 30 ? 1 : lp / 30);
-				}
-				if ((err = set_reasons(s, st, g)))
-					goto out;
-			}
+			st->flagged = 1;
+			st->cluster = g->id;
+			st->cluster_size = g->n;
+			st->score = 0.5 + 0.5 * (lq > 30 ? 1 : lq / 30);
+			if ((err = set_reasons(s, st, g)))
+				goto out;
 		}
 	}
 	err = CIB_OK;
 out:
 	free(pk);
-	free(par);
-	free(comp_size);
+	free(c.cp);
 	free(ps);
 	free(qs);
+	free(flag);
 	free(c.df);
+	free(c.lab_start);
 	free(c.by_site);
 	free(c.site_start);
 	free(c.edges);
+	free(c.redges);
 	free(c.max_kinds);
-	free(c.in_group);
+	free(c.stamp);
+	free(c.cmark);
+	free(c.par);
+	free(c.members);
 	return err;
 }
 

@@ -61,7 +61,8 @@ struct site {
 	uint32_t lang_votes_d[4], lang_votes_t[4]; /* small top-k tallies */
 	char lang_d_codes[4][8], lang_t_codes[4][8];
 	/* results */
-	double score, p;
+	double p_kind[SK__COUNT]; /* per kind, on the group the others form */
+	double score, p, q;
 	int flagged;
 	int cluster; /* -1 none */
 	uint32_t cluster_size;
