@@ -503,7 +503,9 @@ static int element_enter(struct htmlpage *pg, struct scratch *sc,
 		if (grow((void **)&sc->tok, &sc->tok_cap, sc->n_tok + 1,
 			 sizeof(*sc->tok)))
 			return -1;
-		sc->tok[sc->n_tok++] = XXH3_64bits(tok, (size_t)k);
+		/* low bit: the element has a class (see the shingles) */
+		sc->tok[sc->n_tok++] = (XXH3_64bits(tok, (size_t)k) & ~1ull) |
+				       (v && n ? 1u : 0u);
 	}
 	pg->n_elements++;
 	/* ids may sit in any attribute value (src, href, data-ad-client) */
@@ -935,7 +937,14 @@ enum cib_err htmlpage_parse(struct htmlpage *pg, const char *html, size_t n,
 			return CIB_ENOMEM;
 		for (size_t i = 0; i < ns; i++) {
 			size_t w = sc->n_tok - i < k ? sc->n_tok - i : k;
+			uint64_t any = 0;
 
+			/* runs of class-less elements (<li><a>, <p>, <br>)
+			 * are in every site: they say nothing of a template */
+			for (size_t x = 0; x < w; x++)
+				any |= sc->tok[i + x] & 1;
+			if (!any)
+				continue;
 			pg->shingles[m++] =
 				XXH3_64bits(sc->tok + i, w * sizeof(*sc->tok));
 		}

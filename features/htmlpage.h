@@ -9,8 +9,9 @@
  * (Universal Analytics UA-, GA4 G-, Tag Manager GTM-, AdSense ca-pub-,
  * Facebook pixel, Yandex Metrica, Baidu Tongji, CNZZ, Hotjar), and the
  * template fingerprint: hashed shingles of the DOM skeleton (tag and class
- * names in document order, no text), so two pages of one template share
- * most shingles whatever their text.
+ * names in document order, no text; runs of class-less elements, common
+ * to every site, left out), so two pages of one template share most
+ * shingles whatever their text.
  *
  * A struct htmlpage is reused from page to page: htmlpage_parse() clears
  * it and every buffer keeps its capacity. Inputs over HTMLPAGE_MAX_INPUT

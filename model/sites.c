@@ -179,6 +179,32 @@ enum cib_err sites_bh(const double *p, size_t n, double *q)
 	return CIB_OK;
 }
 
+enum cib_err sites_holm(const double *p, size_t n, double *q)
+{
+	struct idx_p *v;
+	double run = 0;
+
+	if (n == 0)
+		return CIB_OK;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i].p = p[i];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_idx_p);
+	for (size_t k = 0; k < n; k++) {
+		double a = v[k].p * (double)(n - k);
+
+		if (a > run)
+			run = a;
+		q[v[k].i] = run > 1 ? 1 : run;
+	}
+	free(v);
+	return CIB_OK;
+}
+
 size_t sites_block(const char *ip, size_t n, char *out, size_t cap)
 {
 	char buf[64];
@@ -435,8 +461,15 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		case HP_ANALYTICS: case HP_ADPUB: case HP_TRACKER:
 			kind = SK_IDS;
 			break;
-		case HP_GENERATOR: case HP_ASSET:
+		case HP_GENERATOR:
 			kind = SK_TEMPLATE;
+			break;
+		case HP_ASSET:
+			/* the site's own paths only: a vendor's loader
+			 * (adsbygoogle.js, a CDN's jquery) is on every site
+			 * using the vendor and says nothing of a template */
+			if (it->len && v[0] == '/')
+				kind = SK_TEMPLATE;
 			break;
 		case HP_COMMENT:
 			if (it->len >= MIN_COMMENT)
@@ -584,71 +617,98 @@ static size_t range_from(const uint64_t *e, size_t n, uint32_t src,
 	return a;
 }
 
-/* p-value of kind k for the set H = members[0..h): how many members share
- * a kind-k trait (or a link) with another member, against the rate at
- * which sites outside H share one with a member. */
-static double kind_test(struct sites *s, struct detect_ctx *c, int k,
-			const uint32_t *mem, uint32_t h)
+double sites_poibin_sf(const double *r, size_t n, size_t c)
 {
-	uint32_t in_tick = ++c->tick, out_tick = ++c->tick;
-	uint64_t cnt = 0, out = 0;
-	double N = (double)s->n_sites, q;
+	double *dp, tail = 0;
+
+	if (c == 0)
+		return 1.0;
+	if (c > n)
+		return 0.0;
+	dp = calloc(n + 1, sizeof(*dp));
+	if (!dp)
+		return 1.0; /* no memory: the conservative answer */
+	dp[0] = 1.0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 2; j-- > 0;) {
+			double v = dp[j] * (1 - r[i]);
+
+			if (j > 0)
+				v += dp[j - 1] * r[i];
+			dp[j] = v;
+		}
+	for (size_t j = c; j <= n; j++)
+		tail += dp[j];
+	free(dp);
+	return tail > 1 ? 1 : tail;
+}
+
+/* p-value of kind k for the set H = mem[0..h): the number of members
+ * that share a kind-k trait (a link, for SK_LINKS) with another member,
+ * against a Poisson-binomial null in which member m does so with
+ * r_m = 1 - (1 - f)^(h-1), f being the outside frequency (among the sites
+ * not in H) of m's most common kind-k trait: the traits of one kind come
+ * together (a template's assets, comments and skeleton bands; an owner's
+ * ids), so they are one chance, not many (links: f is m's degree over
+ * N - 1). r_m is at least 1/(N - h + 1): one unseen outside site. */
+static double kind_test(struct sites *s, struct detect_ctx *c, int k,
+			const uint32_t *mem, uint32_t h, double *r)
+{
+	uint32_t in_tick = ++c->tick;
+	uint64_t cnt = 0;
+	double N = (double)s->n_sites, floor_r = 1.0 / (N - h + 1);
 
 	for (uint32_t i = 0; i < h; i++)
 		c->stamp[mem[i]] = in_tick;
 	for (uint32_t i = 0; i < h; i++) {
 		uint32_t m = mem[i];
+		int shares = 0;
+		double logp = 0; /* log P(no other member shares) */
 
 		if (k == SK_LINKS) {
+			size_t deg = 0;
+
 			for (int dir = 0; dir < 2; dir++) {
 				const uint64_t *e = dir ? c->redges : c->edges;
 				size_t end, a = range_from(e, c->n_edges, m, &end);
 
-				for (; a < end; a++) {
-					uint32_t t = (uint32_t)e[a];
-
-					if (c->stamp[t] == in_tick) {
-						if (c->cmark[m] != in_tick) {
-							c->cmark[m] = in_tick;
-							cnt++;
-						}
-					} else if (c->stamp[t] != out_tick) {
-						c->stamp[t] = out_tick;
-						out++;
-					}
-				}
+				deg += end - a;
+				for (; a < end; a++)
+					shares |= c->stamp[(uint32_t)e[a]] == in_tick;
 			}
-			continue;
+			logp = (double)(h - 1) *
+			       log1p(-(deg < N - 1 ? (double)deg : N - 2) / (N - 1));
+		} else {
+			double fmax = 0;
+
+			for (size_t e = c->site_start[m];
+			     e < c->site_start[m + 1]; e++) {
+				uint32_t lab = c->by_site[e].label;
+				size_t a = c->lab_start[lab],
+				       b = c->lab_start[lab + 1];
+				uint32_t inside = 0;
+				double f;
+
+				if (s->label_kind[lab] != k || b - a > s->o.df_max)
+					continue;
+				for (size_t x = a; x < b; x++)
+					inside += c->stamp[s->ent[x].site] ==
+						  in_tick;
+				if (inside >= 2)
+					shares = 1;
+				f = ((double)(b - a) - inside) / (N - h);
+				if (f > fmax)
+					fmax = f;
+			}
+			logp = (double)(h - 1) *
+			       log1p(fmax < 1 ? -fmax : -0.999999);
 		}
-		for (size_t e = c->site_start[m]; e < c->site_start[m + 1]; e++) {
-			uint32_t lab = c->by_site[e].label;
-			size_t a = c->lab_start[lab], b = c->lab_start[lab + 1];
-			uint32_t inside = 0;
-
-			if (s->label_kind[lab] != k || b - a < 2 ||
-			    b - a > s->o.df_max)
-				continue;
-			for (size_t x = a; x < b; x++)
-				inside += c->stamp[s->ent[x].site] == in_tick;
-			if (inside < 2)
-				continue;
-			if (c->cmark[m] != in_tick) {
-				c->cmark[m] = in_tick;
-				cnt++;
-			}
-			for (size_t x = a; x < b; x++) {
-				uint32_t t = s->ent[x].site;
-
-				if (c->stamp[t] != in_tick &&
-				    c->stamp[t] != out_tick) {
-					c->stamp[t] = out_tick;
-					out++;
-				}
-			}
-		}
+		cnt += (uint64_t)shares;
+		r[i] = -expm1(logp);
+		if (r[i] < floor_r)
+			r[i] = floor_r;
 	}
-	q = ((double)out + 1) / (N - h + 1);
-	return sites_binom_sf(cnt, h, q);
+	return sites_poibin_sf(r, h, cnt);
 }
 
 static const char *label_value(const struct sites *s, uint32_t id)
@@ -765,7 +825,7 @@ static enum cib_err components(struct sites *s, struct detect_ctx *c,
 	for (size_t i = 0; i < N; i++)
 		start[i + 1] = start[i] + cnt[i];
 	for (size_t i = 0; i < N; i++) {
-		uint32_t r = c->par[i];
+		uint32_t r = uf_find(c->par, (uint32_t)i);
 
 		c->members[start[r]++] = (uint32_t)i;
 	}
@@ -782,7 +842,12 @@ static enum cib_err components(struct sites *s, struct detect_ctx *c,
 static enum cib_err on_kind_component(struct sites *s, struct detect_ctx *c,
 				      int k, uint32_t *mem, uint32_t h)
 {
-	double p = kind_test(s, c, k, mem, h);
+	double *r = calloc(h + 1, sizeof(*r)), p;
+
+	if (!r)
+		return CIB_ENOMEM;
+	p = kind_test(s, c, k, mem, h, r);
+	free(r);
 
 	for (uint32_t i = 0; i < h; i++)
 		s->site[mem[i]].p_kind[k] = p;
@@ -981,7 +1046,7 @@ enum cib_err sites_detect(struct sites *s)
 						  s->o.min_kinds);
 		ps[i] = st->p;
 	}
-	if ((err = sites_bh(ps, N, qs)))
+	if ((err = sites_holm(ps, N, qs)))
 		goto out;
 	for (i = 0; i < N; i++) {
 		struct site *st = &s->site[i];

@@ -130,11 +130,17 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f);
 /* Pure helpers (tests). */
 /* P(X >= k) for X ~ Binomial(n, p). */
 double sites_binom_sf(uint64_t k, uint64_t n, double p);
+/* P(X >= c) for X the number of successes of n independent trials with
+ * probabilities r[0..n) (Poisson-binomial), by dynamic programming. */
+double sites_poibin_sf(const double *r, size_t n, size_t c);
 /* Partial-conjunction p-value that at least r of the k p-values are
  * non-null (Bonferroni form): (k - r + 1) * p_(r), capped at 1. */
 double sites_partial_conjunction(const double *p, int k, int r);
 /* Benjamini-Hochberg adjusted values of p[0..n) into q. */
 enum cib_err sites_bh(const double *p, size_t n, double *q);
+/* Holm's step-down adjusted values of p[0..n) into q (family-wise error
+ * control: a flag is an accusation). */
+enum cib_err sites_holm(const double *p, size_t n, double *q);
 /* The hosting block of an address: "a.b.c.0/24" or the /48 of an IPv6
  * address; 0 when not an address. */
 size_t sites_block(const char *ip, size_t n, char *out, size_t cap);

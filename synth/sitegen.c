@@ -479,11 +479,14 @@ static void plan(struct gen *G)
 		struct ggroup *g = &G->g[G->ng];
 		int tpl = new_tpl(G, 0), nb = range(r, 2, 3);
 		int ba[3], bb[3];
+		char cnzz[64];
+		double p_cnzz = 0.6 + 0.4 * unif(r);
 
 		for (int b = 0; b < nb; b++) {
 			ba[b] = range(r, 1, 250);
 			bb[b] = range(r, 1, 250);
 		}
+		snprintf(cnzz, sizeof(cnzz), "cnzz:%u", 1270000000u + uni(r, 9999999));
 		g->role = R_HAIMAI;
 		snprintf(g->name, sizeof(g->name), "haimai%d", G->ng - first + 1);
 		g->first = G->ns;
@@ -504,6 +507,8 @@ static void plan(struct gen *G)
 				 bb[b], 1 + uni(r, 250));
 			if (unif(r) < 0.5)
 				id_ga(r, s->ids[s->n_ids++]);
+			if (unif(r) < p_cnzz)
+				snprintf(s->ids[s->n_ids++], 64, "%s", cnzz);
 		}
 		G->ng++;
 	}
@@ -649,6 +654,10 @@ static void render(struct gen *G, int si, int p)
 				"hm=document.createElement(\"script\");hm.src=\"https:"
 				"//hm.baidu.com/hm.js?%s\";})();</script>\n",
 			     id + 6);
+		else if (strncmp(id, "cnzz:", 5) == 0)
+			putf(G, "<script src=\"https://s9.cnzz.com/z_stat.php?"
+				"id=%s&web_id=%s\"></script>\n",
+			     id + 5, id + 5);
 		else if (strncmp(id, "ca-pub-", 7) == 0)
 			putf(G, "<script async src=\"https://pagead2."
 				"googlesyndication.com/pagead/js/adsbygoogle.js?"
