@@ -43,5 +43,5 @@ for g, members in sorted(groups.items()):
 print('AP %.4f' % ap)
 print('precision %.4f recall %.4f F1 %.4f' % (prec, rec, f1))
 print('networks as one cluster %d/%d' % (one, len(groups)))
-print('look-alikes flagged %d %s' % (len(look), ' '.join(look[:5])))
+print(('look-alikes flagged %d %s' % (len(look), ' '.join(look[:5]))).rstrip())
 print('organic flagged %d' % len(org))

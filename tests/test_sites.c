@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #include <cmocka.h>
 
 #include "features/htmlpage.h"
+#include "model/sites.h"
 
 /* ---- ids ------------------------------------------------------------- */
 
@@ -211,12 +213,206 @@ static void test_page(void **state)
 	htmlpage_release(NULL);
 }
 
+/* ---- statistics ------------------------------------------------------ */
+
+static void near(double got, double want, double rel)
+{
+	if (!(fabs(got - want) <= rel * fabs(want) + 1e-300))
+		fail_msg("got %.17g want %.17g", got, want);
+}
+
+static void test_binom(void **state)
+{
+	(void)state;
+	/* closed forms: P(X >= n) = p^n; P(X >= 1) = 1 - (1-p)^n */
+	near(sites_binom_sf(10, 10, 0.3), pow(0.3, 10), 1e-9);
+	near(sites_binom_sf(1, 7, 0.2), 1 - pow(0.8, 7), 1e-12);
+	/* P(Bin(5, 0.5) >= 3) = (10 + 5 + 1) / 32 */
+	near(sites_binom_sf(3, 5, 0.5), 16.0 / 32, 1e-12);
+	assert_true(sites_binom_sf(0, 5, 0.1) == 1.0);
+	assert_true(sites_binom_sf(6, 5, 0.1) == 0.0);
+	/* a tail far below 1e-100 keeps its relative precision */
+	near(sites_binom_sf(40, 40, 1e-3), 1e-120, 1e-6);
+}
+
+static void test_poibin(void **state)
+{
+	double r[6] = { 0.1, 0.5, 0.9, 0.3, 0.05, 0.7 };
+
+	(void)state;
+	/* brute force over the 2^6 outcomes */
+	for (size_t c = 0; c <= 7; c++) {
+		double want = 0;
+
+		for (unsigned m = 0; m < 64; m++) {
+			double pr = 1;
+
+			for (int i = 0; i < 6; i++)
+				pr *= (m >> i & 1) ? r[i] : 1 - r[i];
+			if ((size_t)__builtin_popcount(m) >= c)
+				want += pr;
+		}
+		near(sites_poibin_sf(r, 6, c), want, 1e-12);
+	}
+	/* equal rates: the binomial */
+	{
+		double q[9];
+
+		for (int i = 0; i < 9; i++)
+			q[i] = 0.25;
+		near(sites_poibin_sf(q, 9, 4), sites_binom_sf(4, 9, 0.25), 1e-12);
+	}
+}
+
+static void test_adjust(void **state)
+{
+	double p[5] = { 0.01, 0.04, 0.03, 0.2, 0.005 }, q[5];
+	/* by hand: sorted 0.005 0.01 0.03 0.04 0.2
+	 * Holm: 5*.005=.025, 4*.01=.04, 3*.03=.09, 2*.04=.08->.09, .2
+	 * BH:   .025, .025, .05, .05, .2 */
+	const double holm[5] = { 0.04, 0.09, 0.09, 0.2, 0.025 };
+	const double bh[5] = { 0.025, 0.05, 0.05, 0.2, 0.025 };
+	double pk[5] = { 1e-9, 1e-3, 0.2, 1, 1e-6 };
+
+	(void)state;
+	assert_int_equal(sites_holm(p, 5, q), CIB_OK);
+	for (int i = 0; i < 5; i++)
+		near(q[i], holm[i], 1e-12);
+	assert_int_equal(sites_bh(p, 5, q), CIB_OK);
+	for (int i = 0; i < 5; i++)
+		near(q[i], bh[i], 1e-12);
+	/* at least 3 of 5: (5 - 3 + 1) * third smallest = 3 * 1e-3 */
+	near(sites_partial_conjunction(pk, 5, 3), 3e-3, 1e-12);
+	/* at least 1 of 5: Bonferroni, 5 * 1e-9 */
+	near(sites_partial_conjunction(pk, 5, 1), 5e-9, 1e-12);
+	assert_true(sites_partial_conjunction(pk, 5, 5) == 1.0);
+}
+
+struct block_case {
+	const char *ip, *want;
+};
+
+static const struct block_case block_cases[] = {
+	{ "203.0.113.77", "203.0.113.0/24" },
+	{ "2001:db8:abcd:12::1", "2001:db8:abcd::/48" },
+	{ "::ffff:1.2.3.4", "0:0:0::/48" },
+	{ "not an ip", "" },
+	{ "1.2.3", "" },
+	{ "", "" },
+};
+
+static void test_block(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(block_cases) / sizeof(block_cases[0]);
+	     i++) {
+		char out[64] = "";
+		size_t n = sites_block(block_cases[i].ip,
+				       strlen(block_cases[i].ip), out,
+				       sizeof(out));
+
+		if (!n)
+			out[0] = '\0';
+		assert_string_equal(out, block_cases[i].want);
+	}
+}
+
+/* Sites built page by page through the API: a network of 6 sharing
+ * template, ids, hosting and links among 60 unrelated sites, and a
+ * media group of 4 sharing only ids and links. */
+static void page_for(struct htmlpage *pg, struct sites *s, const char *host,
+		     const char *tpl, const char *ids, const char *links,
+		     const char *ip)
+{
+	char html[4096], url[128];
+	int n;
+
+	n = snprintf(html, sizeof(html),
+		     "<html lang=\"en\"><head><title>%s</title>"
+		     "<link rel=\"stylesheet\" href=\"/static/%s/main.css\">"
+		     "<script>%s</script></head><body>"
+		     "<div class=\"wrap-%s\"><div class=\"head-%s\">x</div>"
+		     "<div class=\"main-%s\"><p>%s text one</p><p>two</p></div>"
+		     "<div class=\"side-%s\">%s</div></div></body></html>",
+		     host, tpl, ids, tpl, tpl, tpl, host, tpl, links);
+	snprintf(url, sizeof(url), "https://%s/", host);
+	assert_int_equal(htmlpage_parse(pg, html, (size_t)n, url, strlen(url)),
+			 CIB_OK);
+	assert_int_equal(sites_add_page(s, pg, ip, strlen(ip), "nginx", 5, 0,
+					NULL),
+			 CIB_OK);
+}
+
+static void test_detect_api(void **state)
+{
+	struct sites s;
+	struct htmlpage pg;
+	char host[64], links[512], ip[32], tpl[16], ids[128];
+
+	(void)state;
+	sites_init(&s, NULL);
+	htmlpage_init(&pg);
+	for (int i = 0; i < 70; i++) {
+		size_t k = 0;
+
+		snprintf(host, sizeof(host), "site%d.example", i);
+		links[0] = '\0';
+		if (i < 6) { /* the network */
+			snprintf(tpl, sizeof(tpl), "net");
+			snprintf(ids, sizeof(ids), "gtag('config','G-NETWORK123');");
+			snprintf(ip, sizeof(ip), "198.51.100.%d", 10 + i);
+			for (int j = 0; j < 6; j++)
+				if (j != i)
+					k += (size_t)snprintf(links + k, sizeof(links) - k,
+							      "<a href=\"https://site%d.example/\">s</a>", j);
+		} else if (i < 10) { /* media group: ids and links only */
+			snprintf(tpl, sizeof(tpl), "t%d", i);
+			snprintf(ids, sizeof(ids), "ga('create','UA-7777777-1');");
+			snprintf(ip, sizeof(ip), "192.0.%d.5", i);
+			for (int j = 6; j < 10; j++)
+				if (j != i)
+					k += (size_t)snprintf(links + k, sizeof(links) - k,
+							      "<a href=\"https://site%d.example/\">s</a>", j);
+		} else {
+			snprintf(tpl, sizeof(tpl), "t%d", i);
+			snprintf(ids, sizeof(ids), "gtag('config','G-OWN%07d');", i);
+			snprintf(ip, sizeof(ip), "10.%d.%d.1", i, i);
+		}
+		page_for(&pg, &s, host, tpl, ids, links, ip);
+	}
+	assert_int_equal(sites_detect(&s), CIB_OK);
+	assert_int_equal(s.n_sites, 70);
+	for (size_t i = 0; i < s.n_sites; i++) {
+		const struct site *st = &s.site[i];
+		const char *h = strpool_get(&s.hosts, st->host);
+		long idx = strtol(h + 4, NULL, 10);
+
+		if (idx < 6) {
+			if (!st->flagged || st->cluster != 1 || st->cluster_size != 6)
+				fail_msg("%s: flagged %d cluster %d size %u (%s)", h,
+					 st->flagged, st->cluster, st->cluster_size,
+					 st->reasons);
+		} else if (st->flagged) {
+			fail_msg("%s flagged: %s", h, st->reasons);
+		}
+	}
+	assert_int_equal(s.n_groups, 1);
+	htmlpage_release(&pg);
+	sites_release(&s);
+	sites_release(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_ids),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_binom),
+		cmocka_unit_test(test_poibin),
+		cmocka_unit_test(test_adjust),
+		cmocka_unit_test(test_block),
+		cmocka_unit_test(test_detect_api),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
