@@ -10,3 +10,5 @@ if [ -f bench/ingest.sh ]; then
 fi
 echo "== score"
 sh bench/score.sh "$bin"
+echo "== sites"
+sh bench/sites.sh "$bin"

@@ -38,6 +38,8 @@ static const char usage_text[] =
 	"  --max-pages N        pages read per site (default 50)\n"
 	"  --max-record BYTES   largest WARC record kept (default 64M)\n"
 	"  --strict             stop at the first malformed record\n"
+	"  --read-only          read and decode every record, parse no HTML,\n"
+	"                       detect nothing: checks a crawl, measures reading\n"
 	"  -q, --quiet          no summary on stderr\n"
 	"  -h, --help           this help\n";
 
@@ -80,7 +82,8 @@ static int is_html(const struct warc_record *rec)
 }
 
 struct read_stats {
-	uint64_t records, pages;
+	uint64_t records, pages, bytes_in, body_bytes;
+	int read_only;
 };
 
 static int read_file(const char *path, const struct warc_opts *wo,
@@ -104,6 +107,9 @@ static int read_file(const char *path, const struct warc_opts *wo,
 		if (err || !got)
 			break;
 		rs->records++;
+		rs->body_bytes += rec.body.n;
+		if (rs->read_only)
+			continue;
 		if (rec.type != WARC_T_RESPONSE && rec.type != WARC_T_RESOURCE)
 			continue;
 		if (rec.type == WARC_T_RESPONSE &&
@@ -122,6 +128,7 @@ static int read_file(const char *path, const struct warc_opts *wo,
 			break;
 		rs->pages++;
 	}
+	rs->bytes_in += warc_bytes_in(&r);
 	warc_close(&r);
 	if (err == CIB_EPARSE) {
 		char line[600];
@@ -150,19 +157,21 @@ int cmd_sites(int argc, char **argv)
 		{ "max-pages", required_argument, NULL, 'p' },
 		{ "max-record", required_argument, NULL, 'r' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "read-only", no_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *out = "-", *clusters = NULL;
-	int json = 0, strict = 0, quiet = 0, c, rc = CLI_EXIT_OK;
+	int json = 0, strict = 0, quiet = 0, read_only = 0, c;
+	int rc = CLI_EXIT_OK;
 	struct sites_opts so;
 	struct warc_opts wo;
 	struct sites s;
 	struct htmlpage pg;
 	struct langdetect ld;
 	struct diag *dg;
-	struct read_stats rs = { 0, 0 };
+	struct read_stats rs = { 0, 0, 0, 0, 0 };
 	struct sites_write w;
 	enum cib_err err;
 	long v;
@@ -222,6 +231,9 @@ int cmd_sites(int argc, char **argv)
 		case 'S':
 			strict = 1;
 			break;
+		case 'R':
+			read_only = 1;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -241,6 +253,7 @@ int cmd_sites(int argc, char **argv)
 		return CLI_EXIT_SYSTEM;
 	}
 	diag_init(dg, strict);
+	rs.read_only = read_only;
 	sites_init(&s, &so);
 	htmlpage_init(&pg);
 	have_ld = langdetect_init(&ld) == CIB_OK;
@@ -251,6 +264,17 @@ int cmd_sites(int argc, char **argv)
 			       &rs);
 	if (rc)
 		goto out;
+	if (read_only) {
+		printf("records=%llu input_bytes=%llu body_bytes=%llu "
+		       "malformed=%llu\n",
+		       (unsigned long long)rs.records,
+		       (unsigned long long)rs.bytes_in,
+		       (unsigned long long)rs.body_bytes,
+		       (unsigned long long)dg->n_bad);
+		if (!quiet)
+			cli_diag_summary(dg);
+		goto out;
+	}
 	err = sites_detect(&s);
 	if (err) {
 		cli_error("%s", cib_strerror(err));

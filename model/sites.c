@@ -41,6 +41,7 @@
 #define ARTICLE_NORM_MAX ((size_t)64 << 10)
 #define ARTICLE_SHINGLES 4096
 #define MIN_COMMENT 10
+#define SITES_LANG_PAGES 3
 
 static const char kind_char[SK__COUNT] = { 'i', 't', 'h', 'r', 'l' };
 static const char *const kind_names[SK__COUNT] = { "ids", "template",
@@ -514,7 +515,10 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 					       sizeof(norm));
 		char code[LANGDETECT_CODE_MAX + 1];
 
-		if (ld && langdetect_text(ld, pg->str + pg->article_off,
+		/* a site's language is settled by a few articles; textcat
+		 * is the costliest step per page */
+		if (ld && st->n_lang_detected++ < SITES_LANG_PAGES &&
+		    langdetect_text(ld, pg->str + pg->article_off,
 					  pg->article_len, code, sizeof(code)))
 			vote(st->lang_votes_t, st->lang_t_codes, code);
 		if (nn >= s->o.min_article) {

@@ -57,6 +57,7 @@ struct site {
 	int64_t first_seen;
 	uint32_t n_han_comment_pages, n_zh_declared_pages;
 	uint32_t n_articles;
+	uint32_t n_lang_detected; /* articles language detection saw */
 	char lang_declared[16], lang_detected[16];
 	uint32_t lang_votes_d[4], lang_votes_t[4]; /* small top-k tallies */
 	char lang_d_codes[4][8], lang_t_codes[4][8];
