@@ -716,7 +716,8 @@ static int pick_article(struct htmlpage *pg, struct scratch *sc)
 {
 	size_t best = 0, best_i = 0, best_n = 0, i, j;
 
-	qsort(sc->ps, sc->n_ps, sizeof(*sc->ps), cmp_p);
+	if (sc->n_ps)
+		qsort(sc->ps, sc->n_ps, sizeof(*sc->ps), cmp_p);
 	for (i = 0; i < sc->n_ps; i = j) {
 		size_t sum = 0;
 

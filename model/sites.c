@@ -82,6 +82,8 @@ void sites_release(struct sites *s)
 	free(s->links);
 	free(s->host_site);
 	free(s->label_kind);
+	free(s->norm);
+	free(s->sh);
 	strpool_release(&s->hosts);
 	strpool_release(&s->labels);
 	memset(s, 0, sizeof(*s));
@@ -264,6 +266,8 @@ static size_t dedupe(struct sites_entry *e, size_t n)
 {
 	size_t k = 0;
 
+	if (n == 0)
+		return 0;
 	qsort(e, n, sizeof(*e), cmp_ent);
 	for (size_t i = 0; i < n; i++)
 		if (!k || e[k - 1].label != e[i].label ||
@@ -508,12 +512,19 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 	if (pg->n_han_comments)
 		st->n_han_comment_pages++;
 	if (pg->article_len) {
-		static char norm[ARTICLE_NORM_MAX];
-		static uint64_t sh[ARTICLE_SHINGLES];
-		size_t nn = textnorm_normalise(pg->str + pg->article_off,
-					       pg->article_len, norm,
-					       sizeof(norm));
-		char code[LANGDETECT_CODE_MAX + 1];
+		char *norm, code[LANGDETECT_CODE_MAX + 1];
+		uint64_t *sh;
+		size_t nn;
+
+		if (!s->norm && !(s->norm = malloc(ARTICLE_NORM_MAX)))
+			return CIB_ENOMEM;
+		if (!s->sh &&
+		    !(s->sh = malloc(ARTICLE_SHINGLES * sizeof(*s->sh))))
+			return CIB_ENOMEM;
+		norm = s->norm;
+		sh = s->sh;
+		nn = textnorm_normalise(pg->str + pg->article_off,
+					pg->article_len, norm, ARTICLE_NORM_MAX);
 
 		/* a site's language is settled by a few articles; textcat
 		 * is the costliest step per page */
@@ -955,7 +966,8 @@ enum cib_err sites_detect(struct sites *s)
 	}
 	for (i = 0; i < nl; i++)
 		c.lab_start[i + 1] += c.lab_start[i];
-	memcpy(c.by_site, s->ent, s->n_ent * sizeof(*c.by_site));
+	if (s->n_ent)
+		memcpy(c.by_site, s->ent, s->n_ent * sizeof(*c.by_site));
 	qsort(c.by_site, s->n_ent, sizeof(*c.by_site), cmp_ent_site);
 	for (i = 0; i < s->n_ent; i++)
 		c.site_start[c.by_site[i].site + 1]++;

@@ -18,6 +18,7 @@
  *
  * Memory: per site at most max_pages pages are folded in (the rest are
  * counted), and trait entries are deduplicated as they accumulate.
+ * Not thread-safe: one struct sites per thread.
  */
 #ifndef CIB_SITES_H
 #define CIB_SITES_H
@@ -104,6 +105,8 @@ struct sites {
 	size_t n_groups;
 	uint64_t n_pages_seen, n_pages_skipped;
 	uint64_t n_candidate_pairs;
+	char *norm;  /* scratch: a normalised article */
+	uint64_t *sh; /* scratch: its shingles */
 	char errmsg[256];
 };
 
