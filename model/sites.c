@@ -1226,6 +1226,13 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f)
 		     cJSON_AddNumberToObject(o, "cluster_size",
 					     st->cluster_size) &&
 		     cJSON_AddNumberToObject(o, "pages", st->n_pages) &&
+		     cJSON_AddNumberToObject(o, "first_seen",
+					     (double)st->first_seen) &&
+		     cJSON_AddStringToObject(
+			     o, "server",
+			     st->server == STR_NONE
+				     ? ""
+				     : label_value(s, st->server)) &&
 		     cJSON_AddStringToObject(o, "ip", st->ip) &&
 		     cJSON_AddStringToObject(
 			     o, "title",

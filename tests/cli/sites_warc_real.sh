@@ -28,3 +28,15 @@ rc=0
 "$CIBSCAN" sites "$TMPDIR/none.warc" -o "$out" 2>"$err" || rc=$?
 [ "$rc" -eq 3 ] || { echo "missing file exit $rc"; exit 1; }
 grep -q "cannot open '.*none.warc'" "$err"
+# JSON: the page's title, server and crawl time (2017-03-06T04:02:06Z is
+# 1488772926: `date -u -d 2017-03-06T04:02:06Z +%s`)
+"$CIBSCAN" sites -q --json "$d/example.warc.gz" -o "$TMPDIR/s.json"
+python3 - "$TMPDIR/s.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))['sites'][0]
+assert s['site'] == 'example.com', s
+assert s['title'] == 'Example Domain', s
+assert s['server'] == 'ECS (iad/182A)', s
+assert s['first_seen'] == 1488772926, s
+assert s['ip'] == '93.184.216.34', s
+PY
