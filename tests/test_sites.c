@@ -213,6 +213,36 @@ static void test_page(void **state)
 	htmlpage_release(NULL);
 }
 
+/* declared language from og:locale; skeleton runs without any class are
+ * not template evidence (every site has <ul><li><a>) */
+static void test_page_small(void **state)
+{
+	static const char a[] = "<html><head><meta property=\"og:locale\" "
+				"content=\"zh_CN\"></head><body><ul><li><a>x</a>"
+				"</li><li><a>y</a></li></ul><p>z</p></body></html>";
+	static const char b[] = "<html><body><ul class=\"nav\"><li><a>x</a>"
+				"</li></ul></body></html>";
+	struct htmlpage pg;
+
+	(void)state;
+	htmlpage_init(&pg);
+	assert_int_equal(htmlpage_parse(&pg, a, sizeof(a) - 1, "http://a.b/", 11),
+			 CIB_OK);
+	assert_string_equal(pg.lang_declared, "zh");
+	assert_int_equal(pg.n_shingles, 0);
+	assert_int_equal(pg.n_paragraphs, 1);
+	/* one class among the elements: html head body ul.nav li a -> 3
+	 * windows of 4, all holding ul.nav */
+	assert_int_equal(htmlpage_parse(&pg, b, sizeof(b) - 1, "http://a.b/", 11),
+			 CIB_OK);
+	assert_int_equal(pg.n_shingles, 3);
+	/* empty and NULL input */
+	assert_int_equal(htmlpage_parse(&pg, NULL, 0, "", 0), CIB_OK);
+	assert_int_equal(pg.article_len, 0);
+	assert_string_equal(pg.host, "");
+	htmlpage_release(&pg);
+}
+
 /* ---- statistics ------------------------------------------------------ */
 
 static void near(double got, double want, double rel)
@@ -408,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_scan_ids),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_page_small),
 		cmocka_unit_test(test_binom),
 		cmocka_unit_test(test_poibin),
 		cmocka_unit_test(test_adjust),

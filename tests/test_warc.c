@@ -393,6 +393,54 @@ static void test_gzip_members(void **state)
 	assert_non_null(strstr(res.bad0, "after the last gzip member"));
 }
 
+/* every decoded body is cut at max_body and flagged */
+static void test_body_cap(void **state)
+{
+	char block[4096], buf[8192];
+	size_t bl, n;
+	struct warc_opts o;
+	struct result res;
+
+	(void)state;
+	warc_opts_init(&o);
+	o.max_body = 10;
+	/* plain HTTP body */
+	bl = (size_t)snprintf(block, sizeof(block), "HTTP/1.1 200 OK\r\n\r\n%s",
+			      HTML);
+	n = record(buf, sizeof(buf), "response", "http://c.example/", block,
+		   bl, -1);
+	read_mem(buf, n, &o, 0, &res);
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.body[0], 10);
+	assert_int_equal(res.flags[0], WARC_F_BODY_CAPPED);
+	/* gzip body inflating past the cap */
+	bl = (size_t)snprintf(block, sizeof(block),
+			      "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n");
+	bl += gzip_member(HTML, sizeof(HTML) - 1, (unsigned char *)block + bl,
+			  sizeof(block) - bl);
+	n = record(buf, sizeof(buf), "response", "http://c.example/", block,
+		   bl, -1);
+	read_mem(buf, n, &o, 0, &res);
+	assert_int_equal(res.body[0], 10);
+	assert_int_equal(res.flags[0], WARC_F_BODY_CAPPED);
+	/* resource record */
+	n = record(buf, sizeof(buf), "resource", "http://c.example/r", HTML,
+		   sizeof(HTML) - 1, -1);
+	read_mem(buf, n, &o, 0, &res);
+	assert_int_equal(res.type[0], WARC_T_RESOURCE);
+	assert_int_equal(res.body[0], 10);
+	/* the header block cap */
+	o.max_header = 64;
+	o.max_body = 1 << 20;
+	n = record(buf, sizeof(buf), "resource",
+		   "http://c.example/a-very-long-target-uri-that-does-not-fit",
+		   HTML, sizeof(HTML) - 1, -1);
+	read_mem(buf, n, &o, 0, &res);
+	assert_int_equal(res.n, 0);
+	assert_int_equal(res.n_bad, 1);
+	assert_non_null(strstr(res.bad0, "WARC header block too long"));
+}
+
 static void test_sniff_date(void **state)
 {
 	(void)state;
@@ -415,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_http_bodies),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_gzip_members),
+		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_sniff_date),
 	};
 
