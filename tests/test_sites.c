@@ -432,6 +432,71 @@ static void test_detect_api(void **state)
 	sites_release(NULL);
 }
 
+/* Calibration under the null: sites whose template, ids, hosting block
+ * and links are drawn independently (popular values common, Zipf-like)
+ * share traits by chance only. Holm's adjustment controls the chance of
+ * any flag in a crawl at alpha = 0.05, so over 20 crawls more than 3 with
+ * a flag would happen with probability 0.016 (binomial tail) if the test
+ * were calibrated: the test fails then. */
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return *x >> 33;
+}
+
+static unsigned zipf(uint64_t *x, unsigned n)
+{
+	/* the product of two uniforms: value k has density ~ -log(k/n) */
+	double u = (double)(lcg(x) % 1000000) / 1e6,
+	       v = (double)(lcg(x) % 1000000) / 1e6;
+
+	return (unsigned)(u * v * n);
+}
+
+static void test_null_calibration(void **state)
+{
+	int crawls_with_flags = 0;
+	uint64_t x = 12345;
+
+	(void)state;
+	for (int rep = 0; rep < 20; rep++) {
+		struct sites s;
+		struct htmlpage pg;
+		int any = 0;
+
+		sites_init(&s, NULL);
+		htmlpage_init(&pg);
+		for (int i = 0; i < 150; i++) {
+			char host[64], tpl[16], ids[96], ip[32], links[512];
+			size_t k = 0;
+
+			snprintf(host, sizeof(host), "n%d.example", i);
+			snprintf(tpl, sizeof(tpl), "z%u", zipf(&x, 40));
+			if (lcg(&x) % 4)
+				snprintf(ids, sizeof(ids), "ga('create','UA-%u-1');",
+					 1000000 + zipf(&x, 60));
+			else
+				ids[0] = '\0';
+			snprintf(ip, sizeof(ip), "10.0.%u.%u", zipf(&x, 40),
+				 (unsigned)(lcg(&x) % 250));
+			links[0] = '\0';
+			for (int l = (int)(lcg(&x) % 4); l > 0; l--)
+				k += (size_t)snprintf(links + k, sizeof(links) - k,
+						      "<a href=\"https://n%u.example/\">s</a>",
+						      (unsigned)(lcg(&x) % 150));
+			page_for(&pg, &s, host, tpl, ids, links, ip);
+		}
+		assert_int_equal(sites_detect(&s), CIB_OK);
+		for (size_t i = 0; i < s.n_sites; i++)
+			any |= s.site[i].flagged;
+		crawls_with_flags += any;
+		htmlpage_release(&pg);
+		sites_release(&s);
+	}
+	if (crawls_with_flags > 3)
+		fail_msg("%d of 20 null crawls had a flag", crawls_with_flags);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_adjust),
 		cmocka_unit_test(test_block),
 		cmocka_unit_test(test_detect_api),
+		cmocka_unit_test(test_null_calibration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
