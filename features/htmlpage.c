@@ -356,7 +356,8 @@ static void text_break(struct scratch *sc)
 
 /* ---- URLs -------------------------------------------------------------- */
 
-size_t htmlpage_host(const char *url, size_t n, char *out, size_t cap)
+static size_t host_parse(const char *url, size_t n, char *out, size_t cap,
+			 int strip_www)
 {
 	size_t i = 0, s, e, k = 0;
 
@@ -386,7 +387,7 @@ size_t htmlpage_host(const char *url, size_t n, char *out, size_t cap)
 	if (i < n && url[i] == '@')
 		return 0; /* userinfo: not worth the ambiguity */
 	e = i;
-	if (e - s >= 4 && strncasecmp(url + s, "www.", 4) == 0)
+	if (strip_www && e - s >= 4 && strncasecmp(url + s, "www.", 4) == 0)
 		s += 4;
 	while (e > s && url[e - 1] == '.')
 		e--;
@@ -404,6 +405,11 @@ size_t htmlpage_host(const char *url, size_t n, char *out, size_t cap)
 	}
 	out[k] = '\0';
 	return k;
+}
+
+size_t htmlpage_host(const char *url, size_t n, char *out, size_t cap)
+{
+	return host_parse(url, n, out, cap, 1);
 }
 
 /* The path of an asset URL: query and fragment dropped; the host kept
@@ -900,6 +906,8 @@ enum cib_err htmlpage_parse(struct htmlpage *pg, const char *html, size_t n,
 	pg->input_cut = 0;
 	if (!htmlpage_host(url, url_n, pg->host, sizeof(pg->host)))
 		pg->host[0] = '\0';
+	if (!host_parse(url, url_n, pg->host_full, sizeof(pg->host_full), 0))
+		pg->host_full[0] = '\0';
 	if (n > HTMLPAGE_MAX_INPUT) {
 		n = HTMLPAGE_MAX_INPUT;
 		pg->input_cut = 1;

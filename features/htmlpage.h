@@ -54,6 +54,7 @@ struct htmlpage_item {
 
 struct htmlpage {
 	char host[HTMLPAGE_MAX_HOST + 1]; /* page host, lower case, no www. */
+	char host_full[HTMLPAGE_MAX_HOST + 1]; /* the same with its www. */
 	/* strings: offsets into str */
 	char *str;
 	size_t str_len, str_cap;

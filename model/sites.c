@@ -424,6 +424,7 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		memset(st, 0, sizeof(*st));
 		st->host = hid;
 		st->title = st->server = STR_NONE;
+		st->name = STR_NONE;
 		st->first_seen = crawl_time;
 		st->cluster = -1;
 		s->host_site[hid] = si;
@@ -437,6 +438,12 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 	st->n_used++;
 	if (crawl_time > 0 && (st->first_seen <= 0 || crawl_time < st->first_seen))
 		st->first_seen = crawl_time;
+	if (st->name == STR_NONE && pg->host_full[0]) {
+		err = label_add(s, -1, pg->host_full, strlen(pg->host_full),
+				&st->name);
+		if (err)
+			return err;
+	}
 	if (st->title == STR_NONE && pg->title_len) {
 		err = label_add(s, -1, pg->str + pg->title_off, pg->title_len,
 				&st->title);
@@ -1137,9 +1144,12 @@ out:
 
 /* ---- output ----------------------------------------------------------- */
 
+/* The host as the crawl first wrote it (with its www. if it had one):
+ * sites are keyed without www. so both forms make one site. */
 static const char *site_name(const struct sites *s, const struct site *st)
 {
-	return strpool_get(&s->hosts, st->host);
+	return st->name == STR_NONE ? strpool_get(&s->hosts, st->host)
+				    : label_value(s, st->name);
 }
 
 enum cib_err sites_write_csv(const struct sites *s, FILE *f)

@@ -50,7 +50,8 @@ struct sites_opts {
 };
 
 struct site {
-	uint32_t host; /* id in sites.hosts */
+	uint32_t host; /* id in sites.hosts (no www.) */
+	uint32_t name; /* id in sites.labels: the host as first seen */
 	uint32_t n_pages, n_used;
 	uint32_t title;  /* id in sites.labels of the first title */
 	uint32_t server; /* id in sites.labels of the HTTP Server, STR_NONE */

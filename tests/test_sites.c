@@ -432,6 +432,36 @@ static void test_detect_api(void **state)
 	sites_release(NULL);
 }
 
+/* www.x and x are one site, named as the crawl first wrote it */
+static void test_site_www(void **state)
+{
+	struct sites s;
+	struct htmlpage pg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	sites_init(&s, NULL);
+	htmlpage_init(&pg);
+	page_for(&pg, &s, "www.dup.example", "a", "", "", "192.0.2.1");
+	page_for(&pg, &s, "dup.example", "a", "", "", "192.0.2.1");
+	page_for(&pg, &s, "other.example", "b", "",
+		 "<a href=\"http://WWW.dup.example/x\">d</a>", "192.0.2.9");
+	assert_int_equal(sites_detect(&s), CIB_OK);
+	assert_int_equal(s.n_sites, 2);
+	assert_int_equal(s.site[0].n_pages, 2);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(sites_write_csv(&s, f), CIB_OK);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nwww.dup.example,"));
+	assert_null(strstr(buf, "\ndup.example,"));
+	free(buf);
+	htmlpage_release(&pg);
+	sites_release(&s);
+}
+
 /* Calibration under the null: sites whose template, ids, hosting block
  * and links are drawn independently (popular values common, Zipf-like)
  * share traits by chance only. Holm's adjustment controls the chance of
@@ -510,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_block),
 		cmocka_unit_test(test_detect_api),
 		cmocka_unit_test(test_null_calibration),
+		cmocka_unit_test(test_site_www),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

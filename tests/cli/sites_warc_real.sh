@@ -9,7 +9,7 @@ err="$TMPDIR/err.txt"
 "$CIBSCAN" sites "$d"/*.warc "$d"/*.warc.gz -o "$out" 2>"$err"
 head -n 1 "$out" | grep -q '^site,score,flagged,cluster_id,cluster_size,'
 grep -q '^example.com,' "$out"
-grep -q '^iana.org,' "$out"
+grep -q '^www.iana.org,' "$out"
 [ "$(wc -l <"$out")" -eq 3 ] || { echo "want 2 sites"; exit 1; }
 # 6+6+6+3+4+3 records read, 3 in the truncated file
 grep -q '^cibscan: 31 records, 5 HTML pages, 2 sites' "$err"
