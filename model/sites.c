@@ -665,72 +665,94 @@ double sites_poibin_sf(const double *r, size_t n, size_t c)
 	return tail > 1 ? 1 : tail;
 }
 
-/* p-value of kind k for the set H = mem[0..h): the number of members
- * that share a kind-k trait (a link, for SK_LINKS) with another member,
- * against a Poisson-binomial null in which member m does so with
- * r_m = 1 - (1 - f)^(h-1), f being the outside frequency (among the sites
- * not in H) of m's most common kind-k trait: the traits of one kind come
- * together (a template's assets, comments and skeleton bands; an owner's
- * ids), so they are one chance, not many (links: f is m's degree over
- * N - 1). r_m is at least 1/(N - h + 1): one unseen outside site. */
-static double kind_test(struct sites *s, struct detect_ctx *c, int k,
-			const uint32_t *mem, uint32_t h, double *r)
+/* Kind k on the set H = mem[0..h) (formed without kind k): every kind-k
+ * trait x held by c >= 2 members is tested for over-representation in H
+ * against its rate among the sites outside H, conditioning on the first
+ * holder: P(Bin(h - 1, q) >= c - 1), q = (outside holders + 1) /
+ * (N - h + 1). With M such traits, a member's p-value is M times the
+ * smallest tail among the traits it holds (1 if it holds none). Links:
+ * the L links between members against the crawl's link density outside
+ * H, P(Bin(h(h - 1), rho) >= L), for the members with a link inside. */
+static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
+			      const uint32_t *mem, uint32_t h)
 {
 	uint32_t in_tick = ++c->tick;
-	uint64_t cnt = 0;
-	double N = (double)s->n_sites, floor_r = 1.0 / (N - h + 1);
+	double N = (double)s->n_sites, *best;
+	uint64_t M = 0;
 
-	for (uint32_t i = 0; i < h; i++)
+	best = malloc(h * sizeof(*best));
+	if (!best)
+		return CIB_ENOMEM;
+	for (uint32_t i = 0; i < h; i++) {
 		c->stamp[mem[i]] = in_tick;
+		best[i] = 1.0;
+	}
+	if (k == SK_LINKS) {
+		uint64_t L = 0;
+		double poss = (double)h * (h - 1), rho, p;
+
+		for (uint32_t i = 0; i < h; i++) {
+			size_t end, a = range_from(c->edges, c->n_edges, mem[i],
+						   &end);
+
+			for (; a < end; a++)
+				if (c->stamp[(uint32_t)c->edges[a]] == in_tick) {
+					L++;
+					best[i] = 0; /* marks "links inside" */
+				}
+			a = range_from(c->redges, c->n_edges, mem[i], &end);
+			for (; a < end; a++)
+				if (c->stamp[(uint32_t)c->redges[a]] == in_tick)
+					best[i] = 0;
+		}
+		rho = ((double)c->n_edges - (double)L + 1) /
+		      (N * (N - 1) - poss + 1);
+		p = sites_binom_sf(L, (uint64_t)poss, rho > 1 ? 1 : rho);
+		for (uint32_t i = 0; i < h; i++)
+			if (s->site[mem[i]].p_kind[k] > (best[i] == 0 ? p : 1.0))
+				s->site[mem[i]].p_kind[k] = best[i] == 0 ? p : 1.0;
+		free(best);
+		return CIB_OK;
+	}
+	/* each member's traits of kind k, tested once per (trait, member) */
 	for (uint32_t i = 0; i < h; i++) {
 		uint32_t m = mem[i];
-		int shares = 0;
-		double logp = 0; /* log P(no other member shares) */
 
-		if (k == SK_LINKS) {
-			size_t deg = 0;
+		for (size_t e = c->site_start[m]; e < c->site_start[m + 1]; e++) {
+			uint32_t lab = c->by_site[e].label;
+			size_t a = c->lab_start[lab], b = c->lab_start[lab + 1];
+			uint32_t inside = 0, first = UINT32_MAX;
+			double q, tail;
 
-			for (int dir = 0; dir < 2; dir++) {
-				const uint64_t *e = dir ? c->redges : c->edges;
-				size_t end, a = range_from(e, c->n_edges, m, &end);
-
-				deg += end - a;
-				for (; a < end; a++)
-					shares |= c->stamp[(uint32_t)e[a]] == in_tick;
-			}
-			logp = (double)(h - 1) *
-			       log1p(-(deg < N - 1 ? (double)deg : N - 2) / (N - 1));
-		} else {
-			double fmax = 0;
-
-			for (size_t e = c->site_start[m];
-			     e < c->site_start[m + 1]; e++) {
-				uint32_t lab = c->by_site[e].label;
-				size_t a = c->lab_start[lab],
-				       b = c->lab_start[lab + 1];
-				uint32_t inside = 0;
-				double f;
-
-				if (s->label_kind[lab] != k || b - a > s->o.df_max)
-					continue;
-				for (size_t x = a; x < b; x++)
-					inside += c->stamp[s->ent[x].site] ==
-						  in_tick;
-				if (inside >= 2)
-					shares = 1;
-				f = ((double)(b - a) - inside) / (N - h);
-				if (f > fmax)
-					fmax = f;
-			}
-			logp = (double)(h - 1) *
-			       log1p(fmax < 1 ? -fmax : -0.999999);
+			if (s->label_kind[lab] != k || b - a < 2 ||
+			    b - a > s->o.df_max)
+				continue;
+			for (size_t x = a; x < b; x++)
+				if (c->stamp[s->ent[x].site] == in_tick) {
+					inside++;
+					if (first == UINT32_MAX)
+						first = s->ent[x].site;
+				}
+			if (inside < 2)
+				continue;
+			q = ((double)(b - a) - inside + 1) / (N - h + 1);
+			tail = sites_binom_sf(inside - 1, h - 1, q);
+			if (first == m)
+				M++; /* count each trait once */
+			if (tail < best[i])
+				best[i] = tail;
 		}
-		cnt += (uint64_t)shares;
-		r[i] = -expm1(logp);
-		if (r[i] < floor_r)
-			r[i] = floor_r;
 	}
-	return sites_poibin_sf(r, h, cnt);
+	for (uint32_t i = 0; i < h; i++) {
+		double p = best[i] < 1 ? best[i] * (double)M : 1.0;
+
+		if (p > 1)
+			p = 1;
+		if (p < s->site[mem[i]].p_kind[k])
+			s->site[mem[i]].p_kind[k] = p;
+	}
+	free(best);
+	return CIB_OK;
 }
 
 static const char *label_value(const struct sites *s, uint32_t id)
@@ -864,16 +886,7 @@ static enum cib_err components(struct sites *s, struct detect_ctx *c,
 static enum cib_err on_kind_component(struct sites *s, struct detect_ctx *c,
 				      int k, uint32_t *mem, uint32_t h)
 {
-	double *r = calloc(h + 1, sizeof(*r)), p;
-
-	if (!r)
-		return CIB_ENOMEM;
-	p = kind_test(s, c, k, mem, h, r);
-	free(r);
-
-	for (uint32_t i = 0; i < h; i++)
-		s->site[mem[i]].p_kind[k] = p;
-	return CIB_OK;
+	return kind_test(s, c, k, mem, h);
 }
 
 static enum cib_err on_cluster(struct sites *s, struct detect_ctx *c, int k,
