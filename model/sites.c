@@ -8,18 +8,19 @@
  *
  * Detection (docs/sites.md has the reasons for each choice):
  *   df(label) = number of sites showing it;
- *   candidate pair = two sites sharing labels of >= min_kinds kinds, each
- *     label held by at most df_max sites, or a link counting as the links
- *     kind; candidate groups = connected components of candidate pairs;
- *   per group G (g sites, N in the crawl) and keyed kind k: for every
- *     label held by c >= 2 members, P(Bin(g-1, q) >= c-1) with
- *     q = (df - c + 1) / (N - g + 1), the trait's rate outside the group
- *     (add-one); p_k = min(1, M_k * min tail) over the M_k such labels;
- *     links: P(Bin(g(g-1), rho) >= L) with rho the crawl's link density
- *     outside the group;
- *   p_G = partial conjunction (Bonferroni form) that >= min_kinds kinds
- *     are non-null, times N(N-1)/2 for having picked the group from the
- *     data; BH over the groups at alpha.
+ *   candidate pair = two sites sharing labels of >= min_kinds - 1 kinds
+ *     (labels held by at most df_max sites; a link counts as the links
+ *     kind);
+ *   for each kind k, groups H = components of the candidate pairs that
+ *     share >= min_kinds - 1 kinds other than k; in each H (h sites, N in
+ *     the crawl) every kind-k label held by c >= 2 members is tested:
+ *     P(Bin(h-1, q) >= c-1), q = (df - c + 1) / (N - h + 1), its rate
+ *     outside H (add-one); a member gets M times the smallest tail among
+ *     the labels it holds (M = labels tested in H); links: the L links
+ *     inside H against the crawl's density outside it;
+ *   site p = partial conjunction (Bonferroni form) that >= min_kinds of
+ *     its kinds are non-null; Holm over the sites; clusters = flagged
+ *     sites joined by candidate pairs.
  * Everything is deterministic: no random draws, ties broken by index.
  */
 #include "sites.h"
@@ -637,32 +638,6 @@ static size_t range_from(const uint64_t *e, size_t n, uint32_t src,
 	while (*end < n && (e[*end] >> 32) == src)
 		(*end)++;
 	return a;
-}
-
-double sites_poibin_sf(const double *r, size_t n, size_t c)
-{
-	double *dp, tail = 0;
-
-	if (c == 0)
-		return 1.0;
-	if (c > n)
-		return 0.0;
-	dp = calloc(n + 1, sizeof(*dp));
-	if (!dp)
-		return 1.0; /* no memory: the conservative answer */
-	dp[0] = 1.0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 2; j-- > 0;) {
-			double v = dp[j] * (1 - r[i]);
-
-			if (j > 0)
-				v += dp[j - 1] * r[i];
-			dp[j] = v;
-		}
-	for (size_t j = c; j <= n; j++)
-		tail += dp[j];
-	free(dp);
-	return tail > 1 ? 1 : tail;
 }
 
 /* Kind k on the set H = mem[0..h) (formed without kind k): every kind-k

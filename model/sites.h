@@ -11,10 +11,11 @@
  * candidate pairs share traits of at least min_kinds independent kinds
  * (ids, template, hosting, articles, links), traits held by more than
  * df_max sites being too common to count; candidate groups are the
- * connected components of those pairs; each group is tested per kind with
- * a binomial null whose rate is the trait's frequency outside the group,
- * the kinds combined by a partial-conjunction test ("at least min_kinds
- * kinds are not chance"), Benjamini-Hochberg over the groups.
+ * groups each kind is tested on are formed by the other kinds' pairs; a
+ * trait over-represented in such a group against its frequency outside it
+ * (binomial) credits the members holding it; a site's kinds are combined
+ * by a partial-conjunction test ("at least min_kinds kinds are not
+ * chance"), Holm over the sites; clusters join flagged sites.
  *
  * Memory: per site at most max_pages pages are folded in (the rest are
  * counted), and trait entries are deduplicated as they accumulate.
@@ -135,9 +136,6 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f);
 /* Pure helpers (tests). */
 /* P(X >= k) for X ~ Binomial(n, p). */
 double sites_binom_sf(uint64_t k, uint64_t n, double p);
-/* P(X >= c) for X the number of successes of n independent trials with
- * probabilities r[0..n) (Poisson-binomial), by dynamic programming. */
-double sites_poibin_sf(const double *r, size_t n, size_t c);
 /* Partial-conjunction p-value that at least r of the k p-values are
  * non-null (Bonferroni form): (k - r + 1) * p_(r), capped at 1. */
 double sites_partial_conjunction(const double *p, int k, int r);

@@ -265,35 +265,6 @@ static void test_binom(void **state)
 	near(sites_binom_sf(40, 40, 1e-3), 1e-120, 1e-6);
 }
 
-static void test_poibin(void **state)
-{
-	double r[6] = { 0.1, 0.5, 0.9, 0.3, 0.05, 0.7 };
-
-	(void)state;
-	/* brute force over the 2^6 outcomes */
-	for (size_t c = 0; c <= 7; c++) {
-		double want = 0;
-
-		for (unsigned m = 0; m < 64; m++) {
-			double pr = 1;
-
-			for (int i = 0; i < 6; i++)
-				pr *= (m >> i & 1) ? r[i] : 1 - r[i];
-			if ((size_t)__builtin_popcount(m) >= c)
-				want += pr;
-		}
-		near(sites_poibin_sf(r, 6, c), want, 1e-12);
-	}
-	/* equal rates: the binomial */
-	{
-		double q[9];
-
-		for (int i = 0; i < 9; i++)
-			q[i] = 0.25;
-		near(sites_poibin_sf(q, 9, 4), sites_binom_sf(4, 9, 0.25), 1e-12);
-	}
-}
-
 static void test_adjust(void **state)
 {
 	double p[5] = { 0.01, 0.04, 0.03, 0.2, 0.005 }, q[5];
@@ -535,7 +506,6 @@ int main(void)
 		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_page_small),
 		cmocka_unit_test(test_binom),
-		cmocka_unit_test(test_poibin),
 		cmocka_unit_test(test_adjust),
 		cmocka_unit_test(test_block),
 		cmocka_unit_test(test_detect_api),
