@@ -33,6 +33,9 @@ static const char usage_text[] =
 	"                       (default 0.05)\n"
 	"  --min-kinds K        independent kinds of shared trait a network\n"
 	"                       needs (default 3, of 5)\n"
+	"  --require-content    flag only sites whose shared articles are among\n"
+	"                       their kinds (shared infrastructure alone can be\n"
+	"                       open common ownership); fewer networks found\n"
 	"  --df-max N           traits held by more sites are too common to\n"
 	"                       link sites (default 256)\n"
 	"  --max-pages N        pages read per site (default 50)\n"
@@ -158,6 +161,7 @@ int cmd_sites(int argc, char **argv)
 		{ "max-record", required_argument, NULL, 'r' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "read-only", no_argument, NULL, 'R' },
+		{ "require-content", no_argument, NULL, 'I' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -233,6 +237,9 @@ int cmd_sites(int argc, char **argv)
 			break;
 		case 'R':
 			read_only = 1;
+			break;
+		case 'I':
+			so.require_content = 1;
 			break;
 		case 'q':
 			quiet = 1;

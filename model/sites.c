@@ -56,6 +56,7 @@ void sites_opts_init(struct sites_opts *o)
 	o->df_max = 256;
 	o->max_pages = 50;
 	o->min_article = 200;
+	o->require_content = 0;
 }
 
 void sites_init(struct sites *s, const struct sites_opts *o)
@@ -1055,6 +1056,10 @@ enum cib_err sites_detect(struct sites *s)
 
 		st->p = sites_partial_conjunction(st->p_kind, SK__COUNT,
 						  s->o.min_kinds);
+		/* intersection-union: the content kind must be non-null
+		 * too (shared infrastructure alone is common ownership) */
+		if (s->o.require_content && st->p_kind[SK_ARTICLES] > st->p)
+			st->p = st->p_kind[SK_ARTICLES];
 		ps[i] = st->p;
 	}
 	if ((err = sites_holm(ps, N, qs)))

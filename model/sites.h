@@ -48,6 +48,7 @@ struct sites_opts {
 	size_t df_max;    /* traits held by more sites are not expanded */
 	size_t max_pages; /* pages folded in per site */
 	size_t min_article; /* normalised article bytes to count (200) */
+	int require_content; /* the articles kind must be among them (0) */
 };
 
 struct site {

@@ -319,13 +319,15 @@ static void test_block(void **state)
 }
 
 /* Sites built page by page through the API: a network of 6 sharing
- * template, ids, hosting and links among 60 unrelated sites, and a
- * media group of 4 sharing only ids and links. */
-static void page_for(struct htmlpage *pg, struct sites *s, const char *host,
-		     const char *tpl, const char *ids, const char *links,
-		     const char *ip)
+ * template, ids, hosting, links and one article among 64 unrelated sites;
+ * a media group of 4 sharing only ids and links; and a group of 5 sharing
+ * template, ids, hosting and links but no content, flagged only when
+ * content is not required. */
+static void page_for_text(struct htmlpage *pg, struct sites *s,
+			  const char *host, const char *tpl, const char *ids,
+			  const char *links, const char *ip, const char *text)
 {
-	char html[4096], url[128];
+	char html[8192], url[128];
 	int n;
 
 	n = snprintf(html, sizeof(html),
@@ -333,9 +335,11 @@ static void page_for(struct htmlpage *pg, struct sites *s, const char *host,
 		     "<link rel=\"stylesheet\" href=\"/static/%s/main.css\">"
 		     "<script>%s</script></head><body>"
 		     "<div class=\"wrap-%s\"><div class=\"head-%s\">x</div>"
-		     "<div class=\"main-%s\"><p>%s text one</p><p>two</p></div>"
+		     "<div class=\"main-%s\"><p>%s text one</p><p>two</p>"
+		     "<p>%s</p><p>%s</p></div>"
 		     "<div class=\"side-%s\">%s</div></div></body></html>",
-		     host, tpl, ids, tpl, tpl, tpl, host, tpl, links);
+		     host, tpl, ids, tpl, tpl, tpl, host, text, text, tpl,
+		     links);
 	snprintf(url, sizeof(url), "https://%s/", host);
 	assert_int_equal(htmlpage_parse(pg, html, (size_t)n, url, strlen(url)),
 			 CIB_OK);
@@ -344,16 +348,32 @@ static void page_for(struct htmlpage *pg, struct sites *s, const char *host,
 			 CIB_OK);
 }
 
-static void test_detect_api(void **state)
+static void page_for(struct htmlpage *pg, struct sites *s, const char *host,
+		     const char *tpl, const char *ids, const char *links,
+		     const char *ip)
+{
+	page_for_text(pg, s, host, tpl, ids, links, ip, "");
+}
+
+static const char ARTICLE[] =
+	"The council voted on Tuesday to approve the new harbour plan after "
+	"a long debate about the costs of dredging the old channel and the "
+	"future of the fishing fleet that has worked from the quay for more "
+	"than a century, while residents asked for more time to read the "
+	"report and the mayor promised a second hearing in the spring.";
+
+static void detect_api(int require_content)
 {
 	struct sites s;
+	struct sites_opts so;
 	struct htmlpage pg;
 	char host[64], links[512], ip[32], tpl[16], ids[128];
 
-	(void)state;
-	sites_init(&s, NULL);
+	sites_opts_init(&so);
+	so.require_content = require_content;
+	sites_init(&s, &so);
 	htmlpage_init(&pg);
-	for (int i = 0; i < 70; i++) {
+	for (int i = 0; i < 75; i++) {
 		size_t k = 0;
 
 		snprintf(host, sizeof(host), "site%d.example", i);
@@ -374,15 +394,24 @@ static void test_detect_api(void **state)
 				if (j != i)
 					k += (size_t)snprintf(links + k, sizeof(links) - k,
 							      "<a href=\"https://site%d.example/\">s</a>", j);
+		} else if (i >= 70) { /* shared infrastructure, no content */
+			snprintf(tpl, sizeof(tpl), "infra");
+			snprintf(ids, sizeof(ids), "gtag('config','G-INFRA1234');");
+			snprintf(ip, sizeof(ip), "198.51.101.%d", i);
+			for (int j = 70; j < 75; j++)
+				if (j != i)
+					k += (size_t)snprintf(links + k, sizeof(links) - k,
+							      "<a href=\"https://site%d.example/\">s</a>", j);
 		} else {
 			snprintf(tpl, sizeof(tpl), "t%d", i);
 			snprintf(ids, sizeof(ids), "gtag('config','G-OWN%07d');", i);
 			snprintf(ip, sizeof(ip), "10.%d.%d.1", i, i);
 		}
-		page_for(&pg, &s, host, tpl, ids, links, ip);
+		page_for_text(&pg, &s, host, tpl, ids, links, ip,
+			      i < 6 ? ARTICLE : "");
 	}
 	assert_int_equal(sites_detect(&s), CIB_OK);
-	assert_int_equal(s.n_sites, 70);
+	assert_int_equal(s.n_sites, 75);
 	for (size_t i = 0; i < s.n_sites; i++) {
 		const struct site *st = &s.site[i];
 		const char *h = strpool_get(&s.hosts, st->host);
@@ -393,14 +422,26 @@ static void test_detect_api(void **state)
 				fail_msg("%s: flagged %d cluster %d size %u (%s)", h,
 					 st->flagged, st->cluster, st->cluster_size,
 					 st->reasons);
+		} else if (idx >= 70) {
+			if (st->flagged != !require_content)
+				fail_msg("%s: flagged %d, require_content %d (%s)",
+					 h, st->flagged, require_content,
+					 st->reasons);
 		} else if (st->flagged) {
 			fail_msg("%s flagged: %s", h, st->reasons);
 		}
 	}
-	assert_int_equal(s.n_groups, 1);
+	assert_int_equal(s.n_groups, require_content ? 1 : 2);
 	htmlpage_release(&pg);
 	sites_release(&s);
 	sites_release(NULL);
+}
+
+static void test_detect_api(void **state)
+{
+	(void)state;
+	detect_api(1);
+	detect_api(0);
 }
 
 /* www.x and x are one site, named as the crawl first wrote it */
@@ -462,10 +503,14 @@ static void test_null_calibration(void **state)
 	(void)state;
 	for (int rep = 0; rep < 20; rep++) {
 		struct sites s;
+		struct sites_opts so;
 		struct htmlpage pg;
 		int any = 0;
 
-		sites_init(&s, NULL);
+		/* content not required: the four drawn kinds alone are tested */
+		sites_opts_init(&so);
+		so.require_content = 0;
+		sites_init(&s, &so);
 		htmlpage_init(&pg);
 		for (int i = 0; i < 150; i++) {
 			char host[64], tpl[16], ids[96], ip[32], links[512];
