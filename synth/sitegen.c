@@ -11,6 +11,7 @@
 #include "sitegen.h"
 
 #include <gsl/gsl_rng.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,6 @@ static void put(struct gen *G, const char *s, size_t n)
 static void putf(struct gen *G, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#include <stdarg.h>
 static void putf(struct gen *G, const char *fmt, ...)
 {
 	char tmp[2048];
@@ -584,15 +584,15 @@ static void page_article(struct gen *G, int si, int p, uint64_t *key,
 		    u < g->share) {
 			/* one of the group's shared articles */
 			*key = mix(g->text_key, mix(h, 7) % (uint64_t)g->n_shared);
-			*lang = g->role == R_HAIXUN ? 0 : g->role == R_WIRE ? 0 : 0;
+			*lang = 0; /* political articles, wire copy and press
+				    * releases are in English */
 			return;
 		}
 		if (g->role == R_HAIMAI && u < g->share + (1 - g->share) * 0.7) {
 			/* local news copied word for word from a real outlet
 			 * of the crawl writing in this site's language */
-			int n_org = G->g[0].first >= 0 ? 0 : 0, tries = 0;
+			int tries = 0;
 
-			(void)n_org;
 			for (;;) {
 				int o = (int)(mix(h, (uint64_t)tries) % (uint64_t)G->ns);
 
