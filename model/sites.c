@@ -645,8 +645,8 @@ static size_t range_from(const uint64_t *e, size_t n, uint32_t src,
  * trait x held by c >= 2 members is tested for over-representation in H
  * against its rate among the sites outside H, conditioning on the first
  * holder: P(Bin(h - 1, q) >= c - 1), q = (outside holders + 1) /
- * (N - h + 1). With M such traits, a member's p-value is M times the
- * smallest tail among the traits it holds (1 if it holds none). Links:
+ * (N - h + 1). With M distinct such tests, a member's p-value is M times
+ * the smallest tail among the traits it holds (1 if it holds none). Links:
  * the L links between members against the crawl's link density outside
  * H, P(Bin(h(h - 1), rho) >= L), for the members with a link inside. */
 static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
@@ -654,7 +654,8 @@ static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
 {
 	uint32_t in_tick = ++c->tick;
 	double N = (double)s->n_sites, *best;
-	uint64_t M = 0;
+	uint64_t M = 0, *sigs = NULL;
+	size_t n_sig = 0, sig_cap = 0;
 
 	best = malloc(h * sizeof(*best));
 	if (!best)
@@ -690,7 +691,10 @@ static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
 		free(best);
 		return CIB_OK;
 	}
-	/* each member's traits of kind k, tested once per (trait, member) */
+	/* each member's traits of kind k; the Bonferroni count is over the
+	 * distinct tests: traits with the same holders inside H and the same
+	 * number outside (a template's assets and skeleton bands, an
+	 * article's four bands) are one test, not several */
 	for (uint32_t i = 0; i < h; i++) {
 		uint32_t m = mem[i];
 
@@ -698,6 +702,7 @@ static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
 			uint32_t lab = c->by_site[e].label;
 			size_t a = c->lab_start[lab], b = c->lab_start[lab + 1];
 			uint32_t inside = 0, first = UINT32_MAX;
+			uint64_t sig = 0;
 			double q, tail;
 
 			if (s->label_kind[lab] != k || b - a < 2 ||
@@ -705,20 +710,39 @@ static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
 				continue;
 			for (size_t x = a; x < b; x++)
 				if (c->stamp[s->ent[x].site] == in_tick) {
+					uint64_t v = s->ent[x].site + 1;
+
 					inside++;
 					if (first == UINT32_MAX)
 						first = s->ent[x].site;
+					v *= 0x9E3779B97F4A7C15ull;
+					sig += v ^ (v >> 29);
 				}
 			if (inside < 2)
 				continue;
 			q = ((double)(b - a) - inside + 1) / (N - h + 1);
 			tail = sites_binom_sf(inside - 1, h - 1, q);
-			if (first == m)
-				M++; /* count each trait once */
+			if (first == m) {
+				/* count each trait once, by its signature */
+				if (n_sig == sig_cap &&
+				    grow((void **)&sigs, &sig_cap, n_sig + 1,
+					 sizeof(*sigs))) {
+					free(best);
+					free(sigs);
+					return CIB_ENOMEM;
+				}
+				sigs[n_sig++] = sig * 1000003u + (b - a - inside);
+			}
 			if (tail < best[i])
 				best[i] = tail;
 		}
 	}
+	if (n_sig) {
+		qsort(sigs, n_sig, sizeof(*sigs), cmp_u64);
+		for (size_t x = 0; x < n_sig; x++)
+			M += !x || sigs[x] != sigs[x - 1];
+	}
+	free(sigs);
 	for (uint32_t i = 0; i < h; i++) {
 		double p = best[i] < 1 ? best[i] * (double)M : 1.0;
 
