@@ -29,8 +29,8 @@ static const char usage_text[] =
 	"  --json               write the sites and clusters as one JSON\n"
 	"                       document instead of CSV\n"
 	"  --clusters FILE      one row per flagged network\n"
-	"  --alpha A            false discovery rate over candidate groups\n"
-	"                       (default 0.05)\n"
+	"  --alpha A            family-wise error level of the flags (Holm over\n"
+	"                       the sites; default 0.05)\n"
 	"  --min-kinds K        independent kinds of shared trait a network\n"
 	"                       needs (default 3, of 5)\n"
 	"  --require-content    flag only sites whose shared articles are among\n"
@@ -296,18 +296,16 @@ int cmd_sites(int argc, char **argv)
 		rc = cli_write_file(clusters, w_sites, &w);
 	}
 	if (!quiet) {
-		size_t nf = 0, nc = 0;
+		size_t nf = 0;
 
 		for (size_t i = 0; i < s.n_sites; i++)
 			nf += s.site[i].flagged;
-		for (size_t i = 0; i < s.n_groups; i++)
-			nc += s.group[i].flagged;
 		fprintf(stderr,
 			"cibscan: %llu records, %llu HTML pages, %zu sites; "
-			"%zu candidate groups, %zu networks, %zu sites flagged\n",
+			"%llu candidate pairs, %zu networks, %zu sites flagged\n",
 			(unsigned long long)rs.records,
-			(unsigned long long)rs.pages, s.n_sites, s.n_groups, nc,
-			nf);
+			(unsigned long long)rs.pages, s.n_sites,
+			(unsigned long long)s.n_candidate_pairs, s.n_groups, nf);
 		cli_diag_summary(dg);
 	}
 out:

@@ -7,11 +7,11 @@
  * server address), article keys (MinHash bands of article texts) - plus
  * its links to other crawled sites and its language evidence.
  *
- * sites_detect() then finds networks in three steps (docs/sites.md):
- * candidate pairs share traits of at least min_kinds independent kinds
- * (ids, template, hosting, articles, links), traits held by more than
- * df_max sites being too common to count; candidate groups are the
- * groups each kind is tested on are formed by the other kinds' pairs; a
+ * sites_detect() then finds networks (docs/sites.md): candidate pairs
+ * share traits of at least min_kinds - 1 of the five kinds (ids,
+ * template, hosting, articles, links), traits held by more than df_max
+ * sites being too common to count; the groups each kind is tested on are
+ * formed by the pairs of the other kinds; a
  * trait over-represented in such a group against its frequency outside it
  * (binomial) credits the members holding it; a site's kinds are combined
  * by a partial-conjunction test ("at least min_kinds kinds are not
@@ -43,7 +43,7 @@ enum sites_kind {
 };
 
 struct sites_opts {
-	double alpha;     /* BH level over candidate groups (0.05) */
+	double alpha;     /* family-wise error level, Holm over sites (0.05) */
 	int min_kinds;    /* kinds a network needs (3) */
 	size_t df_max;    /* traits held by more sites are not expanded */
 	size_t max_pages; /* pages folded in per site */
