@@ -18,7 +18,7 @@ comma := ,
 # never links objects compiled for the other
 BUILD ?= build$(if $(filter clang%,$(notdir $(CC))),-clang)$(if $(SAN),-san-$(subst $(comma),-,$(SAN)))
 
-PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3
+PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3 gumbo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lexttextcat-2.0
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
