@@ -235,9 +235,24 @@ static void test_audit_append_only(void **state)
 	assert_int_equal(review_decide(&r, "C1", "confirm", "cy", "net", 1, &n),
 			 CIB_OK);
 	assert_int_equal(n, 4);
+	/* dee did not see cy's decision: refused, then replaced on purpose */
 	assert_int_equal(review_decide(&r, "q3", "dismiss", "dee", "real", 0,
 				       NULL),
-			 CIB_OK);
+			 CIB_ECONFLICT);
+	{
+		const char *t = "q3";
+		struct review_decide_req q = { .targets = &t, .n = 1,
+					       .decision = "dismiss",
+					       .reviewer = "dee",
+					       .note = "real",
+					       .supersede = 1 };
+		struct review_outcome o;
+
+		assert_int_equal(review_decide_many(&r, &q, &o), CIB_OK);
+		assert_int_equal(o.n_changed, 1);
+		assert_int_equal(o.decision, 2);
+		review_outcome_release(&o);
+	}
 	/* the log: 3 account + 1 cluster queued, 4 decisions, 1 more */
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM audit"), 9);
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM audit WHERE"
@@ -255,16 +270,23 @@ static void test_audit_append_only(void **state)
 	 * reasons with a comma quoted */
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	assert_int_equal(review_export(&r, f, 0, &n), CIB_OK);
+	assert_int_equal(review_export(&r, f, REVIEW_CSV, NULL, 0, &n), CIB_OK);
 	fclose(f);
-	assert_int_equal(n, 2);
-	assert_int_equal(strncmp(buf, "account_id,platform,handle,score,"
-				 "cluster_id,reasons,reviewer,note,"
-				 "decided_at,run_id\n", 84), 0);
+	assert_int_equal(n, 3); /* every decided account, q3 too */
+	{
+		static const char hdr[] =
+			"account_id,platform,handle,decision,reviewer,"
+			"decided_at,note,decision_id,score,cluster_id,reasons,"
+			"run_id\n";
+
+		assert_int_equal(strncmp(buf, hdr, sizeof(hdr) - 1), 0);
+	}
 	/* the handle "=cmd" is guarded against spreadsheet formulas */
-	assert_non_null(strstr(buf, ",'=cmd,0.900000,C1,\"r, with comma\",cy,net,"));
-	assert_non_null(strstr(buf, "q2,x,h2,0.800000,C1,r2,cy,net,"));
-	assert_null(strstr(buf, "q3,"));
+	assert_non_null(strstr(buf, "q1,x,'=cmd,confirm,cy,"));
+	assert_non_null(strstr(buf, ",net,1,0.900000,C1,\"r, with comma\",1\n"));
+	assert_non_null(strstr(buf, "q2,x,h2,confirm,cy,"));
+	assert_non_null(strstr(buf, "q3,x,h3,dismiss,dee,"));
+	assert_non_null(strstr(buf, ",real,2,0.700000,C1,r3,1\n"));
 	free(buf);
 	review_close(&r);
 }
@@ -298,10 +320,17 @@ static void test_bad_rows(void **state)
 	assert_non_null(strstr(st.warnings[1], "bad.csv:4: field 'flagged'"));
 	assert_non_null(
 		strstr(st.warnings[2], "bad.csv:5: field 'account_id'"));
-	/* strict: the first bad row fails the import, which leaves nothing */
+	/* strict: the first bad row fails the import, which leaves nothing
+	 * (another file: the same content again would be a no-op) */
+	write_file("bad2.csv", "account_id,platform,handle,score,flagged,"
+			       "cluster_id,cluster_size,cluster_score,reasons\n"
+			       "k1,x,h,0.9,1,,,,r\n"
+			       "k2,x,h,high,1,,,,r\n");
+	path_in(p, sizeof(p), "bad2.csv");
+	o.accounts = p;
 	o.strict = 1;
 	assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
-	assert_non_null(strstr(r.errmsg, "bad.csv:3: field 'score'"));
+	assert_non_null(strstr(r.errmsg, "bad2.csv:3: field 'score'"));
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM runs"), 1);
 	path_in(p, sizeof(p), "nohdr.csv");
 	o.accounts = p;
