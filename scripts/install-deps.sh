@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libigraph-dev libgsl-dev libcjson-dev libcurl4-openssl-dev libcmocka-dev
 libcsv-dev libutf8proc-dev libxxhash-dev libexttextcat-dev libzip-dev
 zlib1g-dev libsqlite3-dev sqlite3 tzdata python3 zip gzip time bc
-chromium"
+chromium libmicrohttpd-dev nettle-dev curl nodejs npm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
