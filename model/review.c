@@ -2456,7 +2456,7 @@ static enum cib_err resolve(struct review *r, const char *t,
 			scope = strtoll(t + 1, &end, 10);
 			c = end == colon ? colon + 1 : "";
 		}
-		if (is_cluster_id(c)) {
+		if (is_cluster_id(c) || (want_cluster == 1 && *c)) {
 			if (sqlite3_prepare_v2(r->db,
 					       "SELECT 1 FROM items WHERE kind ="
 					       " 'cluster' AND scope = ?1 AND"
