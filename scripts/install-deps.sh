@@ -12,9 +12,18 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "installing:$missing" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	echo "installing:$missing" >&2
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+# puppeteer-core for the 'serve' browser test (tests/browser/package.json,
+# pinned); offline, that test installs it itself or skips
+top=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$top/tests/browser/node_modules/puppeteer-core" ] && command -v npm >/dev/null 2>&1; then
+	(cd "$top/tests/browser" && npm install --no-audit --no-fund --loglevel=error) ||
+		echo "install-deps: npm could not install puppeteer-core (offline?); the serve browser test will try again or skip" >&2
+fi
+exit 0
