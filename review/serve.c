@@ -7,7 +7,7 @@
  * (claims, decisions with conflict checks, undo); pages read the store.
  *
  * Invariants (serve.h): strict CSP and no external resources on every
- * response; every value shown is HTML-escaped (html()), every value in a
+ * response; every value shown is HTML-escaped (review_html()), every value in a
  * URL percent-encoded (urlenc()), every JSON string escaped
  * (review_json_str); every POST checks the CSRF token of its session (or
  * is authenticated by a bearer token); the Host header must name this
@@ -97,7 +97,7 @@ struct req {
 
 /* HTML text and attribute values: & < > " ' escaped; control characters
  * shown as \xNN; invalid UTF-8 bytes as U+FFFD. */
-static void html(FILE *f, const char *str)
+void review_html(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 
@@ -523,6 +523,30 @@ static void req_free(struct req *q)
 	free(q);
 }
 
+size_t review_form_fields(const char *body, size_t len, size_t *bytes)
+{
+	struct req *q = calloc(1, sizeof(*q));
+	size_t n = 0, b = 0;
+
+	if (!q)
+		return 0;
+	q->body = malloc(len + 1);
+	if (q->body) {
+		memcpy(q->body, body, len);
+		q->body[len] = '\0';
+		q->len = len;
+		if (!form_parse(q)) {
+			n = q->nform;
+			for (size_t i = 0; i < n; i++)
+				b += strlen(q->form[i].k) + strlen(q->form[i].v);
+		}
+	}
+	req_free(q);
+	if (bytes)
+		*bytes = b;
+	return n;
+}
+
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
@@ -633,7 +657,7 @@ static void head(FILE *f, const char *title, const struct req *q)
 	      "<meta name=\"viewport\" content=\"width=device-width\">"
 	      "<title>",
 	      f);
-	html(f, title);
+	review_html(f, title);
 	fputs(" - cibscan review</title>"
 	      "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
 	      "<header><a href=\"/\">Queue</a>"
@@ -642,11 +666,11 @@ static void head(FILE *f, const char *title, const struct req *q)
 	      f);
 	if (q && q->sess) {
 		fputs("<span id=\"who\">signed in as <b>", f);
-		html(f, q->sess->reviewer);
+		review_html(f, q->sess->reviewer);
 		fputs("</b></span> <form method=\"post\" action=\"/logout\">"
 		      "<input type=\"hidden\" name=\"csrf\" value=\"",
 		      f);
-		html(f, q->sess->csrf);
+		review_html(f, q->sess->csrf);
 		fputs("\"><button>Sign out</button></form>", f);
 	}
 	fputs("</header><main>\n", f);
@@ -660,16 +684,16 @@ static void foot(FILE *f)
 static void csrf_field(FILE *f, const struct req *q)
 {
 	fputs("<input type=\"hidden\" name=\"csrf\" value=\"", f);
-	html(f, q->sess ? q->sess->csrf : "");
+	review_html(f, q->sess ? q->sess->csrf : "");
 	fputs("\">", f);
 }
 
 static void status_span(FILE *f, const char *st)
 {
 	fputs("<span class=\"status-", f);
-	html(f, st);
+	review_html(f, st);
 	fputs("\">", f);
-	html(f, st);
+	review_html(f, st);
 	fputs("</span>", f);
 }
 
@@ -705,7 +729,7 @@ static void item_link(FILE *f, int is_cluster, const char *scope,
 		urlenc(f, key);
 	}
 	fputs("\">", f);
-	html(f, label);
+	review_html(f, label);
 	fputs("</a>", f);
 }
 
@@ -759,11 +783,11 @@ static enum MHD_Result page_queue(struct review_server *s,
 	fputs("</select></label> <label>Cluster <input name=\"cluster\" "
 	      "size=\"6\" value=\"",
 	      p.f);
-	html(p.f, cluster);
+	review_html(p.f, cluster);
 	fputs("\"></label> <label>Platform <input name=\"platform\" size=\"8\" "
 	      "value=\"",
 	      p.f);
-	html(p.f, platform);
+	review_html(p.f, platform);
 	fprintf(p.f, "\"></label> <label>Score at least <input "
 		     "name=\"min_score\" size=\"5\" value=\"%g\"></label> "
 		     "<label>Reason <select name=\"reason\"><option value=\"\">"
@@ -772,11 +796,11 @@ static enum MHD_Result page_queue(struct review_server *s,
 	for (size_t i = 0; i < sizeof(reason_kinds) / sizeof(reason_kinds[0]);
 	     i++) {
 		fputs("<option value=\"", p.f);
-		html(p.f, reason_kinds[i][0]);
+		review_html(p.f, reason_kinds[i][0]);
 		fprintf(p.f, "\"%s>", reason && !strcmp(reason, reason_kinds[i][0])
 					      ? " selected"
 					      : "");
-		html(p.f, reason_kinds[i][1]);
+		review_html(p.f, reason_kinds[i][1]);
 		fputs("</option>", p.f);
 	}
 	fputs("</select></label> <button>Filter</button></fieldset></form>\n",
@@ -785,11 +809,11 @@ static enum MHD_Result page_queue(struct review_server *s,
 	fputs("<form method=\"post\" action=\"/claim\" id=\"take-next\">", p.f);
 	csrf_field(p.f, q);
 	fputs("<input type=\"hidden\" name=\"cluster\" value=\"", p.f);
-	html(p.f, cluster);
+	review_html(p.f, cluster);
 	fputs("\"><input type=\"hidden\" name=\"platform\" value=\"", p.f);
-	html(p.f, platform);
+	review_html(p.f, platform);
 	fputs("\"><input type=\"hidden\" name=\"reason\" value=\"", p.f);
-	html(p.f, reason);
+	review_html(p.f, reason);
 	fprintf(p.f, "\"><input type=\"hidden\" name=\"min_score\" "
 		     "value=\"%g\"><button id=\"next\">Take the next item "
 		     "(claim it for %d min)</button></form>\n",
@@ -851,7 +875,7 @@ static enum MHD_Result page_queue(struct review_server *s,
 				target_of(tf, is_cl, col(st, 1), col(st, 2),
 					  col(st, 3));
 				fclose(tf);
-				html(p.f, t);
+				review_html(p.f, t);
 			}
 			free(t);
 		}
@@ -862,23 +886,23 @@ static enum MHD_Result page_queue(struct review_server *s,
 			 col(st, 3));
 		item_link(p.f, is_cl, col(st, 1), col(st, 2), col(st, 3), label);
 		fputs("</td><td>", p.f);
-		html(p.f, is_cl ? "" : col(st, 4));
+		review_html(p.f, is_cl ? "" : col(st, 4));
 		fprintf(p.f, "</td><td class=\"num\">%.3f</td><td>",
 			sqlite3_column_double(st, 5));
-		html(p.f, is_cl ? col(st, 12) : col(st, 6));
+		review_html(p.f, is_cl ? col(st, 12) : col(st, 6));
 		if (is_cl)
 			fputs(" accounts", p.f);
 		fputs("</td><td>", p.f);
 		status_span(p.f, col(st, 7));
 		if (*col(st, 8)) {
 			fputs(" by ", p.f);
-			html(p.f, col(st, 8));
+			review_html(p.f, col(st, 8));
 		}
 		fputs("</td><td>", p.f);
 		if (*col(st, 10)) {
-			html(p.f, col(st, 10));
+			review_html(p.f, col(st, 10));
 			fputs(" until ", p.f);
-			html(p.f, col(st, 11));
+			review_html(p.f, col(st, 11));
 		}
 		fprintf(p.f, "</td><td class=\"num\">%s</td><td>", col(st, 9));
 		fputs("<button formaction=\"/claim\" name=\"target\" value=\"",
@@ -892,7 +916,7 @@ static enum MHD_Result page_queue(struct review_server *s,
 				target_of(tf, is_cl, col(st, 1), col(st, 2),
 					  col(st, 3));
 				fclose(tf);
-				html(p.f, t);
+				review_html(p.f, t);
 			}
 			free(t);
 		}
@@ -933,11 +957,11 @@ static void decide_form(FILE *f, const struct req *q, const char *target,
 	      f);
 	csrf_field(f, q);
 	fputs("<input type=\"hidden\" name=\"item\" value=\"", f);
-	html(f, version);
+	review_html(f, version);
 	fputc('|', f);
-	html(f, target);
+	review_html(f, target);
 	fputs("\"><input type=\"hidden\" name=\"back\" value=\"", f);
-	html(f, back);
+	review_html(f, back);
 	fputs("\"><select name=\"decision\" id=\"decision\">"
 	      "<option>confirm</option><option>dismiss</option>"
 	      "<option>escalate</option><option value=\"queued\">queued "
@@ -953,7 +977,7 @@ static void decide_form(FILE *f, const struct req *q, const char *target,
 	fputs("<form method=\"post\" action=\"/claim\">", f);
 	csrf_field(f, q);
 	fputs("<input type=\"hidden\" name=\"target\" value=\"", f);
-	html(f, target);
+	review_html(f, target);
 	fputs("\"><button id=\"claim\">Claim</button></form>\n", f);
 }
 
@@ -983,24 +1007,24 @@ static void history(FILE *f, struct review_server *s, const struct req *q,
 	      f);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		fprintf(f, "<tr><td>%s</td><td>", col(st, 0));
-		html(f, col(st, 1));
+		review_html(f, col(st, 1));
 		fputs("</td><td>", f);
-		html(f, col(st, 2));
+		review_html(f, col(st, 2));
 		fputs("</td><td>", f);
-		html(f, col(st, 3));
+		review_html(f, col(st, 3));
 		if (*col(st, 8))
 			fprintf(f, " (reverses #%s)", col(st, 8));
 		if (*col(st, 9))
 			fprintf(f, " (supersedes #%s)", col(st, 9));
 		fputs("</td><td>", f);
-		html(f, *col(st, 4) ? col(st, 4) : "-");
+		review_html(f, *col(st, 4) ? col(st, 4) : "-");
 		fputs(" &rarr; ", f);
-		html(f, col(st, 5));
+		review_html(f, col(st, 5));
 		fprintf(f, " (run %s)</td><td>", col(st, 11));
-		html(f, col(st, 6));
+		review_html(f, col(st, 6));
 		if (*col(st, 10)) {
 			fputs(" <i>(via cluster ", f);
-			html(f, col(st, 10));
+			review_html(f, col(st, 10));
 			fputs(")</i>", f);
 		}
 		fputs("</td><td>", f);
@@ -1013,7 +1037,7 @@ static void history(FILE *f, struct review_server *s, const struct req *q,
 				   "value=\"%s\"><input type=\"hidden\" "
 				   "name=\"back\" value=\"",
 				col(st, 7));
-			html(f, back);
+			review_html(f, back);
 			fprintf(f, "\"><button class=\"undo-btn\" "
 				   "data-decision=\"%s\">undo</button></form>",
 				col(st, 7));
@@ -1036,7 +1060,7 @@ static void reasons_list(FILE *f, const char *r)
 		char *one = strndup(s, n);
 
 		fputs("<li>", f);
-		html(f, one);
+		review_html(f, one);
 		fputs("</li>", f);
 		free(one);
 		s = e ? e + 2 : NULL;
@@ -1053,7 +1077,7 @@ static enum MHD_Result not_found(struct MHD_Connection *c, struct req *q,
 		return MHD_NO;
 	head(p.f, "Not found", q);
 	fputs("<h1>Not found</h1><p>", p.f);
-	html(p.f, what);
+	review_html(p.f, what);
 	fputs("</p>", p.f);
 	foot(p.f);
 	return respond(c, 404, "text/html; charset=utf-8", &p, NULL, NULL,
@@ -1110,11 +1134,11 @@ static enum MHD_Result page_account(struct review_server *s,
 	}
 	head(p.f, "Account", q);
 	fputs("<h1>Account <span id=\"handle\">", p.f);
-	html(p.f, *col(st, 0) ? col(st, 0) : t.key);
+	review_html(p.f, *col(st, 0) ? col(st, 0) : t.key);
 	fputs("</span></h1>\n<p id=\"headline\">", p.f);
-	html(p.f, t.platform);
+	review_html(p.f, t.platform);
 	fputs(" account ", p.f);
-	html(p.f, t.key);
+	review_html(p.f, t.key);
 	fprintf(p.f, " scores <b>%.3f</b>", sqlite3_column_double(st, 1));
 	if (*col(st, 2)) {
 		fputs(" and is in cluster ", p.f);
@@ -1126,27 +1150,27 @@ static enum MHD_Result page_account(struct review_server *s,
 	status_span(p.f, col(st, 7));
 	if (*col(st, 8)) {
 		fputs(" by ", p.f);
-		html(p.f, col(st, 8));
+		review_html(p.f, col(st, 8));
 		fputs(" at ", p.f);
-		html(p.f, col(st, 10));
+		review_html(p.f, col(st, 10));
 	}
 	if (*col(st, 9)) {
 		fputs(" &mdash; &ldquo;", p.f);
-		html(p.f, col(st, 9));
+		review_html(p.f, col(st, 9));
 		fputs("&rdquo;", p.f);
 	}
 	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
 		col(st, 11));
 	if (*col(st, 12)) {
 		fputs(" <span id=\"claim-info\">Claimed by ", p.f);
-		html(p.f, col(st, 12));
+		review_html(p.f, col(st, 12));
 		fputs(" until ", p.f);
-		html(p.f, col(st, 13));
+		review_html(p.f, col(st, 13));
 		fputs("</span>", p.f);
 	}
 	if (*col(st, 14)) {
 		fputs("<br>Re-queued because ", p.f);
-		html(p.f, col(st, 14));
+		review_html(p.f, col(st, 14));
 	}
 	fputs("</p>\n<h2>Evidence</h2>\n<table id=\"numbers\"><tr><th>score"
 	      "</th><th>cluster</th><th>cluster size</th><th>cluster score"
@@ -1154,11 +1178,11 @@ static enum MHD_Result page_account(struct review_server *s,
 	      p.f);
 	fprintf(p.f, "<td class=\"num\">%.6f</td><td>",
 		sqlite3_column_double(st, 1));
-	html(p.f, col(st, 2));
+	review_html(p.f, col(st, 2));
 	fputs("</td><td class=\"num\">", p.f);
-	html(p.f, col(st, 3));
+	review_html(p.f, col(st, 3));
 	fputs("</td><td class=\"num\">", p.f);
-	html(p.f, col(st, 4));
+	review_html(p.f, col(st, 4));
 	fprintf(p.f, "</td><td class=\"num\">%s</td></tr></table>\n",
 		col(st, 6));
 	reasons_list(p.f, col(st, 5));
@@ -1198,16 +1222,16 @@ static enum MHD_Result page_account(struct review_server *s,
 				item_link(p.f, 0, "", col(st, 6), col(st, 0),
 					  col(st, 0));
 			else
-				html(p.f, col(st, 0));
+				review_html(p.f, col(st, 0));
 			fputs("</td><td>", p.f);
-			html(p.f, col(st, 4));
+			review_html(p.f, col(st, 4));
 			fputs("</td><td>", p.f);
 			if (*col(st, 5))
 				status_span(p.f, col(st, 5));
 			fprintf(p.f, "</td><td class=\"num\">%.2f</td><td "
 				     "class=\"num\">%s</td><td>",
 				sqlite3_column_double(st, 1), col(st, 2));
-			html(p.f, col(st, 3));
+			review_html(p.f, col(st, 3));
 			fputs("</td></tr>\n", p.f);
 		}
 		fputs("</tbody></table>\n", p.f);
@@ -1279,44 +1303,44 @@ static enum MHD_Result page_cluster(struct review_server *s,
 	}
 	head(p.f, "Cluster", q);
 	fputs("<h1>Cluster ", p.f);
-	html(p.f, t.key);
+	review_html(p.f, t.key);
 	fprintf(p.f, " of run %s</h1>\n<p id=\"verdict\">", scope);
 	fputs("Cluster ", p.f);
-	html(p.f, t.key);
+	review_html(p.f, t.key);
 	fprintf(p.f, " (identity ");
-	html(p.f, col(st, 2));
+	review_html(p.f, col(st, 2));
 	fprintf(p.f, ") has %s accounts and scores <b>%.3f</b>",
 		*col(st, 1) ? col(st, 1) : "?", sqlite3_column_double(st, 0));
 	if (*col(st, 10)) {
 		fputs(" (", p.f);
-		html(p.f, col(st, 10));
+		review_html(p.f, col(st, 10));
 		fputs(")", p.f);
 	}
 	fputs("; it is ", p.f);
 	status_span(p.f, col(st, 3));
 	if (*col(st, 4)) {
 		fputs(" by ", p.f);
-		html(p.f, col(st, 4));
+		review_html(p.f, col(st, 4));
 		fputs(" at ", p.f);
-		html(p.f, col(st, 6));
+		review_html(p.f, col(st, 6));
 	}
 	if (*col(st, 5)) {
 		fputs(" &mdash; &ldquo;", p.f);
-		html(p.f, col(st, 5));
+		review_html(p.f, col(st, 5));
 		fputs("&rdquo;", p.f);
 	}
 	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
 		col(st, 7));
 	if (*col(st, 8)) {
 		fputs(" Claimed by ", p.f);
-		html(p.f, col(st, 8));
+		review_html(p.f, col(st, 8));
 		fputs(" until ", p.f);
-		html(p.f, col(st, 9));
+		review_html(p.f, col(st, 9));
 		fputs(".", p.f);
 	}
 	if (*col(st, 11)) {
 		fputs(" Re-queued because ", p.f);
-		html(p.f, col(st, 11));
+		review_html(p.f, col(st, 11));
 		fputs(".", p.f);
 	}
 	fputs("</p>\n", p.f);
@@ -1357,7 +1381,7 @@ static enum MHD_Result page_cluster(struct review_server *s,
 		      p.f);
 		csrf_field(p.f, q);
 		fputs("<input type=\"hidden\" name=\"back\" value=\"", p.f);
-		html(p.f, back);
+		review_html(p.f, back);
 		fputs("\"><table id=\"members\"><thead><tr><th>select</th>"
 		      "<th>account</th><th>handle</th><th class=\"num\">score"
 		      "</th><th>status</th></tr></thead><tbody>\n",
@@ -1370,11 +1394,11 @@ static enum MHD_Result page_cluster(struct review_server *s,
 				fputs("<input type=\"checkbox\" name=\"item\" "
 				      "value=\"",
 				      p.f);
-				html(p.f, col(st, 6));
+				review_html(p.f, col(st, 6));
 				fputs("|account:", p.f);
-				html(p.f, col(st, 0));
+				review_html(p.f, col(st, 0));
 				fputc(':', p.f);
-				html(p.f, col(st, 1));
+				review_html(p.f, col(st, 1));
 				fputs("\">", p.f);
 			}
 			fputs("</td><td>", p.f);
@@ -1382,7 +1406,7 @@ static enum MHD_Result page_cluster(struct review_server *s,
 				 col(st, 1));
 			item_link(p.f, 0, "", col(st, 0), col(st, 1), label);
 			fputs("</td><td>", p.f);
-			html(p.f, col(st, 2));
+			review_html(p.f, col(st, 2));
 			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 				fprintf(p.f, "</td><td class=\"num\">%.3f",
 					sqlite3_column_double(st, 3));
@@ -1392,7 +1416,7 @@ static enum MHD_Result page_cluster(struct review_server *s,
 			status_span(p.f, col(st, 4));
 			if (*col(st, 5)) {
 				fputs(" by ", p.f);
-				html(p.f, col(st, 5));
+				review_html(p.f, col(st, 5));
 			}
 			fputs("</td></tr>\n", p.f);
 			if (n < GRAPH_MAX_NODES) {
@@ -1497,7 +1521,7 @@ static enum MHD_Result page_cluster(struct review_server *s,
 			const char *stt = plat + strlen(plat) + 1;
 
 			fputs("<a class=\"node n-", p.f);
-			html(p.f, strchr(stt, ' ') ? "" : stt);
+			review_html(p.f, strchr(stt, ' ') ? "" : stt);
 			fputs("\" href=\"/account?id=", p.f);
 			urlenc(p.f, plat);
 			fputs("%3A", p.f);
@@ -1505,9 +1529,9 @@ static enum MHD_Result page_cluster(struct review_server *s,
 			fprintf(p.f, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
 				     "<text x=\"%.1f\" y=\"%.1f\">",
 				xs[i], ys[i], xs[i] + 9, ys[i] + 3);
-			html(p.f, acc);
+			review_html(p.f, acc);
 			fputs("</text><title>", p.f);
-			html(p.f, acc);
+			review_html(p.f, acc);
 			fputs("</title></a>", p.f);
 		}
 		fputs("</svg>\n<script src=\"/static/graph.js\"></script>\n",
@@ -1544,19 +1568,19 @@ static void conflicts_html(FILE *f, const struct review_outcome *o)
 		const struct review_conflict *k = &o->conflicts[i];
 
 		fputs("<li>", f);
-		html(f, k->item);
+		review_html(f, k->item);
 		if (!strcmp(k->what, "claimed")) {
 			fputs(" is claimed by <b>", f);
-			html(f, k->by);
+			review_html(f, k->by);
 			fputs("</b> until ", f);
-			html(f, k->at);
+			review_html(f, k->at);
 		} else {
 			fputs(" was set to <b>", f);
-			html(f, k->what);
+			review_html(f, k->what);
 			fputs("</b> by <b>", f);
-			html(f, *k->by ? k->by : "?");
+			review_html(f, *k->by ? k->by : "?");
 			fputs("</b> at ", f);
-			html(f, k->at);
+			review_html(f, k->at);
 			if (k->decision)
 				fprintf(f, " (decision %lld)",
 					(long long)k->decision);
@@ -1662,15 +1686,15 @@ static enum MHD_Result form_decide(struct review_server *s,
 		for (size_t i = 0; i < n; i++) {
 			fputs("<input type=\"hidden\" name=\"item\" value=\"",
 			      p.f);
-			html(p.f, targets[i]);
+			review_html(p.f, targets[i]);
 			fputs("\">", p.f);
 		}
 		fputs("<input type=\"hidden\" name=\"decision\" value=\"", p.f);
-		html(p.f, decision);
+		review_html(p.f, decision);
 		fputs("\"><input type=\"hidden\" name=\"note\" value=\"", p.f);
-		html(p.f, note);
+		review_html(p.f, note);
 		fputs("\"><input type=\"hidden\" name=\"back\" value=\"", p.f);
-		html(p.f, back);
+		review_html(p.f, back);
 		fputs("\">", p.f);
 		if (rq.members)
 			fputs("<input type=\"hidden\" name=\"members\" "
@@ -1679,15 +1703,15 @@ static enum MHD_Result form_decide(struct review_server *s,
 		fputs("<input type=\"hidden\" name=\"supersede\" value=\"1\">"
 		      "<p>Your decision: <b>",
 		      p.f);
-		html(p.f, decision);
+		review_html(p.f, decision);
 		fputs("</b>. <button id=\"supersede\">Supersede: record my "
 		      "decision anyway</button> or <a href=\"",
 		      p.f);
-		html(p.f, back);
+		review_html(p.f, back);
 		fputs("\">look again</a>.</p></form>", p.f);
 	} else {
 		fputs("<p class=\"conflict\">", p.f);
-		html(p.f, s->rv.errmsg);
+		review_html(p.f, s->rv.errmsg);
 		fputs("</p>", p.f);
 	}
 	foot(p.f);
@@ -1733,13 +1757,13 @@ static enum MHD_Result form_undo(struct review_server *s,
 			     "name=\"supersede\" value=\"1\"><input "
 			     "type=\"hidden\" name=\"back\" value=\"",
 			id);
-		html(p.f, back);
+		review_html(p.f, back);
 		fputs("\"><button id=\"supersede\">Undo anyway</button>"
 		      "</form>",
 		      p.f);
 	} else {
 		fputs("<p class=\"conflict\">", p.f);
-		html(p.f, s->rv.errmsg);
+		review_html(p.f, s->rv.errmsg);
 		fputs("</p>", p.f);
 	}
 	foot(p.f);
@@ -1805,7 +1829,7 @@ static enum MHD_Result form_claim(struct review_server *s,
 			return MHD_NO;
 		head(p.f, "Claim refused", q);
 		fputs("<p class=\"conflict\" id=\"conflict\">", p.f);
-		html(p.f, s->rv.errmsg);
+		review_html(p.f, s->rv.errmsg);
 		fputs("</p><p><a href=\"/\">back to the queue</a></p>", p.f);
 		foot(p.f);
 		return respond(c, err == CIB_ECONFLICT ? 409 : 400,
@@ -2245,7 +2269,7 @@ static enum MHD_Result page_login(struct review_server *s,
 	fputs("<h1>Sign in</h1>", p.f);
 	if (msg) {
 		fputs("<p class=\"conflict\">", p.f);
-		html(p.f, msg);
+		review_html(p.f, msg);
 		fputs("</p>", p.f);
 	}
 	fprintf(p.f, "<form method=\"post\" action=\"/login\" id=\"login\">"

@@ -19,6 +19,7 @@
 #define CIB_REVIEW_SERVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -40,6 +41,16 @@ enum cib_err review_server_start(const struct review_serve_opts *opts,
 				 size_t url_cap, char *errmsg, size_t errcap);
 
 void review_server_stop(struct review_server *s);
+
+/* Writes s as HTML text or attribute value: & < > " ' as entities,
+ * control characters (C0, DEL, C1) shown as \xNN, invalid UTF-8 as
+ * U+FFFD. Public for tests and the fuzz target. */
+void review_html(FILE *f, const char *s);
+
+/* Parses an application/x-www-form-urlencoded body the way the server
+ * does (at most 4096 fields) and frees it: the number of fields, 0 when
+ * refused; *bytes (may be NULL) the decoded size. For the fuzz target. */
+size_t review_form_fields(const char *body, size_t len, size_t *bytes);
 
 /* Appends "NAME SHA256HEX" for a fresh random secret to the token file
  * (created 0600), writes the secret (64 hex digits) to secret_out.
