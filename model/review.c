@@ -1885,6 +1885,11 @@ enum cib_err review_decide_many(struct review *r,
 		set_err(r, "a decision needs a reviewer name");
 		return CIB_EUSAGE;
 	}
+	if (!strcmp(q->reviewer, "import")) {
+		set_err(r, "'import' is the tool's name in the audit log, not "
+			   "a reviewer's");
+		return CIB_EUSAGE;
+	}
 	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
 		set_err(r, "a decision names 1 to %d items, not %zu",
 			REVIEW_MAX_TARGETS, q->n);
@@ -2023,8 +2028,8 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 	size_t k;
 
 	memset(out, 0, sizeof(*out));
-	if (!reviewer || !*reviewer) {
-		set_err(r, "an undo needs a reviewer name");
+	if (!reviewer || !*reviewer || !strcmp(reviewer, "import")) {
+		set_err(r, "an undo needs a reviewer name (not 'import')");
 		return CIB_EUSAGE;
 	}
 	err = exec(r, "BEGIN IMMEDIATE;");
@@ -2155,8 +2160,8 @@ fail:
 static enum cib_err lease_check(const char *reviewer, int lease_s,
 				struct review *r)
 {
-	if (!reviewer || !*reviewer) {
-		set_err(r, "a claim needs a reviewer name");
+	if (!reviewer || !*reviewer || !strcmp(reviewer, "import")) {
+		set_err(r, "a claim needs a reviewer name (not 'import')");
 		return CIB_EUSAGE;
 	}
 	if (lease_s < 1 || lease_s > REVIEW_MAX_LEASE_SECONDS) {

@@ -936,12 +936,30 @@ static enum MHD_Result page_queue(struct review_server *s,
 	      "<button id=\"decide-selected\">Decide selected</button>"
 	      "</fieldset></form>\n<nav class=\"pages\">",
 	      p.f);
-	if (off > 0)
-		fprintf(p.f, "<a href=\"/?status=%s&amp;offset=%ld\">previous</a>",
-			status, off >= PAGE_ROWS ? off - PAGE_ROWS : 0);
-	if (n == PAGE_ROWS)
-		fprintf(p.f, "<a href=\"/?status=%s&amp;offset=%ld\">next page</a>",
-			status, off + PAGE_ROWS);
+	/* the status came from the query string: encoded, then escaped */
+	if (off > 0 || n == PAGE_ROWS) {
+		char *st_enc = NULL;
+		size_t sl = 0;
+		FILE *sf = open_memstream(&st_enc, &sl);
+
+		if (sf) {
+			urlenc(sf, status);
+			fclose(sf);
+			if (off > 0) {
+				fputs("<a href=\"/?status=", p.f);
+				review_html(p.f, st_enc);
+				fprintf(p.f, "&amp;offset=%ld\">previous</a>",
+					off >= PAGE_ROWS ? off - PAGE_ROWS : 0);
+			}
+			if (n == PAGE_ROWS) {
+				fputs("<a href=\"/?status=", p.f);
+				review_html(p.f, st_enc);
+				fprintf(p.f, "&amp;offset=%ld\">next page</a>",
+					off + PAGE_ROWS);
+			}
+		}
+		free(st_enc);
+	}
 	fputs("</nav>", p.f);
 	foot(p.f);
 	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,

@@ -446,6 +446,122 @@ static void test_import_ranges(void **state)
 	review_close(&r);
 }
 
+
+/* Writes one run: clusters given as "C1=a,b,c;C2=d,e" (every member
+ * flagged, score 0.9). */
+static void write_run(const char *name, const char *spec)
+{
+	char buf[8192];
+	size_t w = 0;
+	const char *s = spec;
+
+	w += (size_t)snprintf(buf + w, sizeof(buf) - w,
+			      "account_id,platform,handle,score,flagged,"
+			      "cluster_id,cluster_size,cluster_score,"
+			      "reasons\n");
+	while (*s) {
+		char cid[16];
+		const char *eq = strchr(s, '='), *end = strchr(s, ';');
+		size_t size = 1;
+
+		if (!end)
+			end = s + strlen(s);
+		snprintf(cid, sizeof(cid), "%.*s", (int)(eq - s), s);
+		for (const char *q = eq + 1; q < end; q++)
+			size += *q == ',';
+		for (const char *q = eq + 1; q < end;) {
+			const char *c = memchr(q, ',', (size_t)(end - q));
+
+			if (!c)
+				c = end;
+			w += (size_t)snprintf(buf + w, sizeof(buf) - w,
+					      "%.*s,x,h,0.9,1,%s,%zu,0.9,r\n",
+					      (int)(c - q), q, cid, size);
+			q = c + 1;
+		}
+		s = *end ? end + 1 : end;
+	}
+	write_file(name, buf);
+}
+
+static void cluster_state(struct review *r, int64_t run, const char *key,
+			  char *uid, char *status)
+{
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(r->db,
+					    "SELECT uid, status FROM items"
+					    " WHERE kind='cluster' AND scope=?1"
+					    " AND key=?2",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(uid, 32, "%s", (const char *)sqlite3_column_text(s, 0));
+	snprintf(status, 16, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+}
+
+/* Cluster identity across runs at the Jaccard threshold's edges, with
+ * the index computed by hand: |A∩B| / |A∪B|. */
+static void test_cluster_identity(void **state)
+{
+	struct review r;
+	struct review_import_stats st;
+	char db[512], uid[32], status[16];
+
+	(void)state;
+	path_in(db, sizeof(db), "ident.sqlite");
+	unlink(db);
+	/* run 1: C1 = {a1..a4}, C2 = {b1..b5}, C3 = {c1..c3} */
+	write_run("id1.csv", "C1=a1,a2,a3,a4;C2=b1,b2,b3,b4,b5;"
+			     "C3=c1,c2,c3");
+	assert_int_equal(review_open(&r, db), CIB_OK);
+	import(&r, "id1.csv", &st);
+	assert_int_equal(st.clusters, 3);
+	assert_int_equal(review_decide(&r, "C1", "confirm", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	assert_int_equal(review_decide(&r, "C2", "confirm", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	assert_int_equal(review_decide(&r, "C3", "dismiss", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	/* run 2, renumbered:
+	 * C9 = {a1..a4, n1..n4}: 4 / 8 = 0.5 exactly -> run 1's C1
+	 * C8 = {b1..b4, m1..m6}: 4 / 11 = 0.36 -> new
+	 * C7 = {c1, c2, c3}: 3 / 3 = 1 -> run 1's C3 (dismissed, same size:
+	 * stays dismissed) */
+	write_run("id2.csv", "C9=a1,a2,a3,a4,n1,n2,n3,n4;"
+			     "C8=b1,b2,b3,b4,m1,m2,m3,m4,m5,m6;C7=c1,c2,c3");
+	import(&r, "id2.csv", &st);
+	assert_int_equal(st.clusters_carried, 2);
+	assert_int_equal(st.clusters, 1);
+	cluster_state(&r, 2, "C9", uid, status);
+	assert_string_equal(uid, "R1:C1");
+	assert_string_equal(status, "confirm");
+	cluster_state(&r, 2, "C8", uid, status);
+	assert_string_equal(uid, "R2:C8");
+	assert_string_equal(status, "queued");
+	cluster_state(&r, 2, "C7", uid, status);
+	assert_string_equal(uid, "R1:C3");
+	assert_string_equal(status, "dismiss");
+	/* run 3: C5 = {c1..c4}: 3 / 4 = 0.75 with run 2's C7 (identity
+	 * R1:C3), grew from 3 to 4 -> re-queued; C4 = {a1, a2, a3, n1, x1,
+	 * x2, x3, x4, x5}: with C9 4 / 13 = 0.31 -> new */
+	write_run("id3.csv", "C5=c1,c2,c3,c4;C4=a1,a2,a3,n1,x1,x2,x3,x4,x5");
+	import(&r, "id3.csv", &st);
+	cluster_state(&r, 3, "C5", uid, status);
+	assert_string_equal(uid, "R1:C3");
+	assert_string_equal(status, "queued");
+	cluster_state(&r, 3, "C4", uid, status);
+	assert_string_equal(uid, "R3:C4");
+	assert_string_equal(status, "queued");
+	review_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_import_ranges),
+		cmocka_unit_test(test_cluster_identity),
 	};
 	char tmpl[] = "/tmp/test_review.XXXXXX";
 	int rc;
