@@ -81,29 +81,29 @@ PY
 # --- guards
 # a state change without the CSRF token: 403, nothing written
 n0=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from audit").fetchone()[0])' "$db")
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/alice.jar" -H 'Content-Type: application/json' \
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -b "$T/alice.jar" -H 'Content-Type: application/json' \
 	-d '{"target":"b1","decision":"confirm"}' "$URL/api/decide")
 [ "$code" = 403 ] || fail "no CSRF token: $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/alice.jar" -H 'X-CSRF-Token: 0123456789abcdef0123456789abcdef' \
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -b "$T/alice.jar" -H 'X-CSRF-Token: 0123456789abcdef0123456789abcdef' \
 	-H 'Content-Type: application/json' -d '{"target":"b1","decision":"confirm"}' "$URL/api/decide")
 [ "$code" = 403 ] || fail "wrong CSRF token: $code"
 # an HTML form post without the field
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/alice.jar" -d 'item=b1&decision=confirm' "$URL/decide")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -b "$T/alice.jar" -d 'item=b1&decision=confirm' "$URL/decide")
 [ "$code" = 403 ] || fail "form without csrf: $code"
 # a cross-site form cannot send JSON
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/alice.jar" -H "X-CSRF-Token: $(cat "$T/alice.csrf")" \
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -b "$T/alice.jar" -H "X-CSRF-Token: $(cat "$T/alice.csrf")" \
 	-d '{"target":"b1","decision":"confirm"}' "$URL/api/decide")
 [ "$code" = 415 ] || fail "form-encoded API call: $code"
 n1=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from audit").fetchone()[0])' "$db")
 [ "$n0" = "$n1" ] || fail "a refused request wrote to the store"
 # DNS rebinding: another Host
-code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: attacker.example:80' "$URL/api/queue")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -H 'Host: attacker.example:80' "$URL/api/queue")
 [ "$code" = 421 ] || fail "foreign Host: $code"
 # pages need a sign-in; the login page sets no session
-code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' "$URL/")
 [ "$code" = 303 ] || fail "unsigned page: $code"
 # CSP and friends on every response
-curl -s -D "$T/h" -o /dev/null -b "$T/alice.jar" "$URL/"
+curl -s -D "$T/h" -o "$T/junk" -b "$T/alice.jar" "$URL/"
 grep -qi "^Content-Security-Policy: default-src 'none'; script-src 'self'" "$T/h" || fail "CSP: $(cat "$T/h")"
 grep -qi '^X-Content-Type-Options: nosniff' "$T/h" || fail "nosniff"
 grep -qi '^Set-Cookie' "$T/alice.jar" 2>/dev/null && fail "jar format"
@@ -120,11 +120,11 @@ secret=$(cat "$T/secret")
 grep -q "$secret" "$T/tokens" && fail "the secret is stored in clear"
 [ "$(stat -c %a "$T/tokens")" = 600 ] || fail "token file mode"
 serve_start "$db" --token-file "$T/tokens"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/queue")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' "$URL/api/queue")
 [ "$code" = 401 ] || fail "unauthenticated API with tokens: $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer nope" "$URL/api/queue")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' -H "Authorization: Bearer nope" "$URL/api/queue")
 [ "$code" = 401 ] || fail "wrong token: $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/static/graph.js")
+code=$(curl -s -o "$T/junk" -w '%{http_code}' "$URL/static/graph.js")
 [ "$code" = 303 ] || fail "static file without sign-in: $code"
 code=$(curl -s -o "$T/q.json" -w '%{http_code}' -H "Authorization: Bearer $secret" "$URL/api/queue")
 [ "$code" = 200 ] || fail "bearer: $code"

@@ -86,7 +86,7 @@ code=$(curl -s -b "$T/eve.jar" -o "$T/pages/conflict.html" -w '%{http_code}' \
 	--data-urlencode "back=/" "$URL/decide")
 [ "$code" = 409 ] || fail "conflict page: $code"
 # an undo refused (eve changes it after the hostile reviewer's decision)
-curl -s -b "$T/eve.jar" -o /dev/null --data-urlencode "csrf=$(cat "$T/eve.csrf")" \
+curl -s -b "$T/eve.jar" -o "$T/junk" --data-urlencode "csrf=$(cat "$T/eve.csrf")" \
 	--data-urlencode "item=$first" --data-urlencode "decision=dismiss" \
 	--data-urlencode "supersede=1" "$URL/decide"
 code=$(curl -s -b "$T/eve.jar" -o "$T/pages/undo.html" -w '%{http_code}' \

@@ -11,9 +11,25 @@ serve_stop() {
 		kill "$SERVER_PID" 2>/dev/null || true
 		wait "$SERVER_PID" 2>/dev/null || true
 		SERVER_PID=""
+		# a sanitizer build reports on the server's stderr
+		if grep -q "Sanitizer\|runtime error" "$T/serve.err" 2>/dev/null; then
+			cat "$T/serve.err" >&2
+			echo "FAIL: the server reported a memory or UB error" >&2
+			exit 1
+		fi
 	fi
 }
-trap 'serve_stop' EXIT
+on_exit() {
+	rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		echo "exit status $rc; the server's stderr:" >&2
+		tail -n 20 "$T/serve.err" >&2 2>/dev/null || true
+		[ -f "$T/status" ] && echo "last HTTP status: $(cat "$T/status")" >&2
+	fi
+	serve_stop
+	exit "$rc"
+}
+trap 'on_exit' EXIT
 trap 'serve_stop; exit 1' INT TERM
 command -v curl >/dev/null 2>&1 || { echo "SKIP: curl is not installed"; exit 77; }
 
