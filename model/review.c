@@ -1166,7 +1166,8 @@ static enum cib_err match_clusters(struct importer *im)
 		}
 		sqlite3_finalize(s);
 		s = NULL;
-		qsort(c, n, sizeof(*c), cmp_cand);
+		if (n)
+			qsort(c, n, sizeof(*c), cmp_cand);
 		used_n = calloc(n + 1, sizeof(*used_n));
 		used_o = calloc(n + 1, sizeof(*used_o));
 		if (!used_n || !used_o)
