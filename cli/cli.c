@@ -1,6 +1,7 @@
 /* cli.c - shared command-line plumbing: messages, exit codes, input. */
 #include "cli.h"
 
+#include "collectors/table.h"
 #include "core/outfile.h"
 #include "core/textsafe.h"
 
@@ -194,6 +195,26 @@ int cli_input_option(struct cli_input *ci, const char *cmd, int c,
 		ci->opts.threads = (int)n;
 		return 1;
 	}
+	case CLI_INPUT_OPT_MAP: {
+		char msg[160];
+
+		if (table_map_check(arg, msg, sizeof(msg))) {
+			cli_usage_error(cmd, "bad --map '%s': %s", arg, msg);
+			return -1;
+		}
+		ci->opts.table_map = arg;
+		return 1;
+	}
+	case CLI_INPUT_OPT_OBJKIND:
+		f = table_object_from_name(arg);
+		if (f < 0) {
+			cli_usage_error(cmd, "unknown --object-kind '%s' (repost, "
+					     "url, text, hashtag, domain, image)",
+					arg);
+			return -1;
+		}
+		ci->opts.table_object = f;
+		return 1;
 	case CLI_INPUT_OPT_MAXDOC:
 		if (cli_parse_size(arg, &ci->opts.max_document) ||
 		    ci->opts.max_document < 1024) {

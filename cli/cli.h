@@ -57,6 +57,8 @@ struct cli_input {
 #define CLI_INPUT_OPT_MAXREC 0x1003
 #define CLI_INPUT_OPT_MAXDOC 0x1004
 #define CLI_INPUT_OPT_RTHREADS 0x1005
+#define CLI_INPUT_OPT_MAP 0x1006
+#define CLI_INPUT_OPT_OBJKIND 0x1007
 
 /* Entries to put in a command's struct option table. */
 #define CLI_INPUT_OPTIONS                                                  \
@@ -64,7 +66,9 @@ struct cli_input {
 	{ "strict", no_argument, NULL, CLI_INPUT_OPT_STRICT },             \
 	{ "max-record", required_argument, NULL, CLI_INPUT_OPT_MAXREC },   \
 	{ "max-document", required_argument, NULL, CLI_INPUT_OPT_MAXDOC }, \
-	{ "read-threads", required_argument, NULL, CLI_INPUT_OPT_RTHREADS }
+	{ "read-threads", required_argument, NULL, CLI_INPUT_OPT_RTHREADS }, \
+	{ "map", required_argument, NULL, CLI_INPUT_OPT_MAP },             \
+	{ "object-kind", required_argument, NULL, CLI_INPUT_OPT_OBJKIND }
 
 #define CLI_INPUT_HELP                                                       \
 	"  --format NAME        input format (default: detect; see 'cibscan "    \
@@ -73,7 +77,12 @@ struct cli_input {
 	"  --max-record BYTES   longest accepted line or row (default 64M)\n"  \
 	"  --max-document BYTES largest accepted JSON document (default 2G)\n"  \
 	"  --read-threads N     1: parse CSV on one thread; 2 (default): parse\n" \
-	"                       large CSV inputs on a second thread\n"
+	"                       large CSV inputs on a second thread\n"      \
+	"  --map F=COL,...      read CSV/TSV share tables with these columns\n" \
+	"                       (fields: account, post, time, object, url,\n" \
+	"                       domain, hashtag, image, ...; docs/formats.md)\n" \
+	"  --object-kind K      what a table's object column holds: repost\n" \
+	"                       (default), url, text, hashtag, domain, image\n"
 
 void cli_input_init(struct cli_input *ci);
 

@@ -86,8 +86,10 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 	       p->score[a], p->flagged[a] ? "FLAGGED" : "not flagged",
 	       p->threshold_used);
 	if (c >= 0)
-		printf("cluster                C%d (%u accounts, score %.4f)\n",
-		       c + 1, p->ce[c].size, p->ce[c].score);
+		printf("cluster                C%d (%u accounts, score %.4f): "
+		       "%s\n",
+		       c + 1, p->ce[c].size, p->ce[c].score,
+		       pipeline_cluster_verdict(&p->ce[c]));
 	else
 		printf("cluster                none\n");
 	pipeline_reasons(p, a, reasons, sizeof(reasons));
@@ -125,6 +127,18 @@ static void explain(const struct pipeline *p, uint32_t a, long max_edges)
 		       (unsigned long long)ce->engagement_received);
 		printf("  time-zone spread      %.3f (modal offset %d min)\n",
 		       ce->tz_spread, ce->modal_offset_min);
+		printf("  collective tests      office p=%.3g, creation batch "
+		       "p=%.3g (%u of %u dated members on %u days), persona "
+		       "switch p=%.3g (%u), location mismatch p=%.3g (%u of "
+		       "%u), echo chamber p=%.3g\n",
+		       ce->p_office, ce->p_batch, ce->batch_members,
+		       ce->n_dated, ce->batch_days, ce->p_switch, ce->n_switch,
+		       ce->p_location, ce->n_loc_mismatch, ce->n_loc_known,
+		       ce->p_echo);
+		printf("  inauthenticity        p=%.3g (Bonferroni over 3), "
+		       "BH critical value %.3g: %s\n",
+		       ce->p_inauth, ce->inauth_cut,
+		       pipeline_cluster_verdict(ce));
 	}
 	mine = malloc((p->g.n_edges + 1) * sizeof(*mine));
 	if (!mine)

@@ -200,11 +200,30 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 		       (unsigned long long)f->posts,
 		       (unsigned long long)f->accounts,
 		       (unsigned long long)f->bad);
+		if (f->format == FORMAT_TABLE)
+			printf("    table: rows_merged=%llu rows_apart=%llu "
+			       "values_unkept=%llu ids_derived=%llu\n",
+			       (unsigned long long)f->rows_merged,
+			       (unsigned long long)f->rows_apart,
+			       (unsigned long long)f->values_unkept,
+			       (unsigned long long)f->ids_derived);
 	}
 	printf("totals: accounts=%zu posts=%zu duplicate_posts=%zu "
 	       "account_field_changes=%zu strings=%u\n",
 	       ds->acc.n, ds->post.n, ds->n_duplicate_posts, ds->change.n,
 	       ds->strings.n);
+	{
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		printf("entities:");
+		for (int t = 0; t < ENT__COUNT; t++)
+			printf(" %s=%llu", entity_type_name((enum entity_type)t),
+			       (unsigned long long)ne[t]);
+		printf("\n");
+	}
 	for (int p = 0; p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *s = &ps[p];
 
@@ -277,6 +296,16 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		cJSON_AddNumberToObject(o, "accounts", (double)f->accounts);
 		cJSON_AddNumberToObject(o, "skipped", (double)f->bad);
 		cJSON_AddNumberToObject(o, "bytes", (double)f->bytes);
+		if (f->format == FORMAT_TABLE) {
+			cJSON_AddNumberToObject(o, "rows_merged",
+						(double)f->rows_merged);
+			cJSON_AddNumberToObject(o, "rows_apart",
+						(double)f->rows_apart);
+			cJSON_AddNumberToObject(o, "values_unkept",
+						(double)f->values_unkept);
+			cJSON_AddNumberToObject(o, "ids_derived",
+						(double)f->ids_derived);
+		}
 	}
 	cJSON_AddNumberToObject(root, "accounts", (double)ds->acc.n);
 	cJSON_AddNumberToObject(root, "posts", (double)ds->post.n);
@@ -284,6 +313,18 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 				(double)ds->n_duplicate_posts);
 	cJSON_AddNumberToObject(root, "account_field_changes",
 				(double)ds->change.n);
+	x = cJSON_AddObjectToObject(root, "entities");
+	if (x) {
+		uint64_t ne[ENT__COUNT] = { 0 };
+
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.type[k] < ENT__COUNT)
+				ne[ds->ent.type[k]]++;
+		for (int t = 0; t < ENT__COUNT; t++)
+			cJSON_AddNumberToObject(
+				x, entity_type_name((enum entity_type)t),
+				(double)ne[t]);
+	}
 	arr = cJSON_AddObjectToObject(root, "platforms");
 	for (int p = 0; arr && p < PLATFORM__COUNT; p++) {
 		const struct plat_summary *sm = &ps[p];

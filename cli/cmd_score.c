@@ -174,10 +174,11 @@ int cmd_score(int argc, char **argv)
 	if (!rc && pc.po.progress)
 		fprintf(stderr,
 			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "
-			"clusters, %zu flagged; estimated coordinated share "
-			"%.4g\n",
+			"clusters (%zu with inauthenticity evidence), %zu "
+			"flagged; estimated coordinated share %.4g (%.4g among "
+			"accounts with coordination evidence)\n",
 			d.ds.acc.n, d.ds.post.n, p.g.n_edges, p.cl.n_clusters,
-			p.n_flagged, p.prior_used);
+			p.n_inauthentic, p.n_flagged, p.prior_used, p.prior_e);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	return rc;

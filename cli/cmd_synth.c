@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "collectors/synth.h"
 #include "collectors/timefmt.h"
+#include "synth_modes.h"
 
 static const char usage_text[] =
 	"usage: cibscan synth -o DIR [options]\n\n"
@@ -33,6 +34,9 @@ static const char usage_text[] =
 	"  --no-network-reposts       networks never retweet each other\n"
 	"  --network-reposts-only     networks only retweet, never copy texts\n"
 	"  --gzip                     write tweets.csv.gz and users.csv.gz\n"
+	"  --cosharing                the co-sharing benchmark instead "
+	"(see\n"
+	"                             'cibscan synth --cosharing --help')\n"
 	"  -h, --help                 this help\n";
 
 enum {
@@ -87,6 +91,8 @@ int cmd_synth(int argc, char **argv)
 	long v;
 	enum cib_err e;
 
+	if (synth_modes_wanted(argc, argv))
+		return synth_modes_main(argc, argv);
 	synth_opts_init(&o);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {

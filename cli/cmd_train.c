@@ -26,7 +26,10 @@ static const char usage_text[] =
 	"input files separated by a '+' argument are separate data sets, each\n"
 	"run through the pipeline on its own as 'score' would run it (its own\n"
 	"null rates, windows and clusters); their labelled accounts are\n"
-	"pooled for the fit.\n\n"
+	"pooled for the fit. Optional columns: dataset (1 for the first\n"
+	"group, 2 for the second, ...: the label applies there only, so ids\n"
+	"that repeat across data sets keep their own labels) and platform\n"
+	"(x, mastodon, ...: the label applies to that platform's account).\n\n"
 	"options:\n"
 	"  -o, --output FILE    model file (JSON)\n"
 	"  --ridge R            L2 penalty on standardised coefficients\n"
@@ -39,12 +42,14 @@ static const char usage_text[] =
 struct labels {
 	char **id;
 	int *y;
+	int *set;  /* data set (1-based '+' group) the label is for; 0 any */
+	int *plat; /* platform of the account; -1 any */
 	size_t n, cap;
 	/* parser state */
-	int col_id, col_label, col_role, col;
+	int col_id, col_label, col_role, col_set, col_plat, col;
 	size_t row;
 	char *cur_id;
-	int cur_y, have_y;
+	int cur_y, have_y, cur_set, cur_plat;
 	const char *path;
 	int bad;
 };
@@ -85,11 +90,37 @@ static void on_field(void *s, size_t n, void *ctx)
 			L->col_label = L->col;
 		else if (n == 4 && !memcmp(str, "role", 4))
 			L->col_role = L->col;
+		else if (n == 7 && !memcmp(str, "dataset", 7))
+			L->col_set = L->col;
+		else if (n == 8 && !memcmp(str, "platform", 8))
+			L->col_plat = L->col;
 	} else if (L->col == L->col_id) {
 		L->cur_id = strndup(str, n);
 	} else if (L->col == L->col_label || (L->col_label < 0 &&
 					       L->col == L->col_role)) {
 		L->have_y = parse_label(str, n, L->col_label < 0, &L->cur_y) == 0;
+	} else if (L->col == L->col_set) {
+		char b[16];
+		long v;
+		char *end;
+
+		if (n && n < sizeof(b)) {
+			memcpy(b, str, n);
+			b[n] = '\0';
+			v = strtol(b, &end, 10);
+			if (*end || v < 0 || v > 1000000)
+				L->cur_set = -1; /* unreadable: row skipped */
+			else
+				L->cur_set = (int)v;
+		}
+	} else if (L->col == L->col_plat && n) {
+		char b[32];
+
+		if (n >= sizeof(b))
+			n = sizeof(b) - 1;
+		memcpy(b, str, n);
+		b[n] = '\0';
+		L->cur_plat = (int)platform_from_name(b);
 	}
 	L->col++;
 }
@@ -100,7 +131,7 @@ static void on_row(int c, void *ctx)
 
 	(void)c;
 	if (L->row > 0) {
-		if (L->cur_id && L->have_y) {
+		if (L->cur_id && L->have_y && L->cur_set >= 0) {
 			if (L->n == L->cap) {
 				size_t nc = L->cap ? L->cap * 2 : 1024;
 				char **ni = realloc(L->id, nc * sizeof(*ni));
@@ -117,10 +148,24 @@ static void on_row(int c, void *ctx)
 					return;
 				}
 				L->y = ny;
+				ny = realloc(L->set, nc * sizeof(*ny));
+				if (!ny) {
+					L->bad = -1;
+					return;
+				}
+				L->set = ny;
+				ny = realloc(L->plat, nc * sizeof(*ny));
+				if (!ny) {
+					L->bad = -1;
+					return;
+				}
+				L->plat = ny;
 				L->cap = nc;
 			}
 			L->id[L->n] = L->cur_id;
 			L->y[L->n] = L->cur_y;
+			L->set[L->n] = L->cur_set;
+			L->plat[L->n] = L->cur_plat;
 			L->n++;
 			L->cur_id = NULL;
 		} else {
@@ -130,6 +175,8 @@ static void on_row(int c, void *ctx)
 	free(L->cur_id);
 	L->cur_id = NULL;
 	L->have_y = 0;
+	L->cur_set = 0;
+	L->cur_plat = -1;
 	L->col = 0;
 	L->row++;
 }
@@ -142,7 +189,9 @@ static int read_labels(struct labels *L, const char *path)
 	size_t n;
 
 	memset(L, 0, sizeof(*L));
-	L->col_id = L->col_label = L->col_role = -1;
+	L->col_id = L->col_label = L->col_role = L->col_set = -1;
+	L->col_plat = -1;
+	L->cur_plat = -1;
 	L->path = path;
 	if (!f) {
 		cli_error("cannot open '%s': %s", path, strerror(errno));
@@ -187,6 +236,8 @@ static void labels_free(struct labels *L)
 		free(L->id[i]);
 	free(L->id);
 	free(L->y);
+	free(L->set);
+	free(L->plat);
 }
 
 /* The labelled accounts' model inputs, pooled over data sets. */
@@ -207,7 +258,7 @@ static void trainset_free(struct trainset *t)
  * the model inputs of every labelled account found in it. */
 static int trainset_add(struct trainset *t, const struct labels *L,
 			const struct cli_input *ci, const struct pipe_cli *pc,
-			char *const *files, int nfiles)
+			char *const *files, int nfiles, int set)
 {
 	struct cli_data d;
 	struct pipeline p;
@@ -245,12 +296,17 @@ static int trainset_add(struct trainset *t, const struct labels *L,
 		uint32_t sid;
 		long a = -1;
 
+		if (L->set[i] && L->set[i] != set)
+			continue;
 		strpool_find(&d.ds.strings, L->id[i], strlen(L->id[i]), &sid);
 		if (sid == STR_NONE)
 			continue;
 		for (int pl = 0; pl < PLATFORM__COUNT && a < 0; pl++) {
-			uint32_t idx = dataset_find_account(&d.ds, (enum platform)pl,
-							    sid);
+			uint32_t idx;
+
+			if (L->plat[i] >= 0 && pl != L->plat[i])
+				continue;
+			idx = dataset_find_account(&d.ds, (enum platform)pl, sid);
 
 			if (idx != UINT32_MAX)
 				a = idx;
@@ -346,8 +402,8 @@ int cmd_train(int argc, char **argv)
 						      "'+' separators");
 			break;
 		}
-		rc = trainset_add(&ts, &L, &ci, &pc, argv + i, j - i);
 		nsets++;
+		rc = trainset_add(&ts, &L, &ci, &pc, argv + i, j - i, nsets);
 		i = j + 1;
 	}
 	if (rc)
@@ -371,9 +427,11 @@ int cmd_train(int argc, char **argv)
 	}
 	memset(&m, 0, sizeof(m));
 	m.p = SF__COUNT;
-	for (int k = 0; k < SF__COUNT; k++)
+	for (int k = 0; k < SF__COUNT; k++) {
 		snprintf(m.names[k], sizeof(m.names[k]), "%s",
 			 score_feature_names[k]);
+		m.sign[k] = score_feature_signs[k];
+	}
 	/* out-of-fold scores for an honest threshold */
 	for (int f = 0; f < 5; f++) {
 		double *Xf = malloc((n + 1) * SF__COUNT * sizeof(*Xf));
@@ -412,6 +470,24 @@ int cmd_train(int argc, char **argv)
 		goto out;
 	}
 	logit_calibrate_threshold(&m, oof, y, n, fpr);
+	/* the positive shares of the prior-shift strata (logit.h) */
+	{
+		size_t ne = 0, pe = 0, pn = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (pipeline_row_has_evidence(X + i * SF__COUNT)) {
+				ne++;
+				pe += y[i] != 0;
+			} else {
+				pn += y[i] != 0;
+			}
+		}
+		/* add-one smoothing keeps both inside (0, 1) when a stratum
+		 * is all of one class */
+		m.prior_e = ((double)pe + 0.5) / ((double)ne + 1);
+		m.prior_n = ((double)pn + 0.5) / ((double)(n - ne) + 1);
+		m.n_train_e = ne;
+	}
 	snprintf(m.source, sizeof(m.source),
 		 "cibscan train on %s: %zu accounts, %zu positive, %d data "
 		 "set%s; ridge %g; threshold at %.3g out-of-fold FPR",

@@ -6,12 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void pipe_cli_init(struct pipe_cli *pc)
 {
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
 	memset(pc, 0, sizeof(*pc));
 	pipeline_opts_init(&pc->po);
 	pc->progress = -1;
+	/* the pairs may take half the machine; the rest of the pipeline
+	 * (posts, features, clusters) needs the other half */
+	if (pages > 0 && psz > 0)
+		pc->po.coord.max_memory = (uint64_t)pages * (uint64_t)psz / 2;
 }
 
 static int parse_window(struct pipe_cli *pc, const char *cmd,
@@ -114,6 +121,17 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 	case PIPE_OPT_BASE + 12:
 		pc->po.prior_shift = 0;
 		return 1;
+	case PIPE_OPT_BASE + 13: {
+		size_t sz;
+
+		if (cli_parse_size(arg, &sz) || sz < ((size_t)1 << 20))
+			return cli_usage_error(cmd,
+					       "bad --max-memory '%s' (at least 1M)",
+					       arg),
+			       -1;
+		pc->po.coord.max_memory = sz;
+		return 1;
+	}
 	default:
 		return 0;
 	}

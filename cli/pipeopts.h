@@ -21,7 +21,8 @@
 	{ "max-actors", required_argument, NULL, PIPE_OPT_BASE + 9 },       \
 	{ "progress", no_argument, NULL, PIPE_OPT_BASE + 10 },              \
 	{ "quiet", no_argument, NULL, PIPE_OPT_BASE + 11 },                 \
-	{ "no-prior-shift", no_argument, NULL, PIPE_OPT_BASE + 12 }
+	{ "no-prior-shift", no_argument, NULL, PIPE_OPT_BASE + 12 },        \
+	{ "max-memory", required_argument, NULL, PIPE_OPT_BASE + 13 }
 
 #define PIPE_HELP                                                             \
 	"  --tz ZONE            reference time zone for shift patterns (IANA;\n" \
@@ -37,12 +38,18 @@
 	"  --edge-fdr Q         Benjamini-Hochberg level for coordination\n"    \
 	"                       edges (default 0.01)\n"                         \
 	"  --min-cluster N      smallest reported cluster (default 3)\n"         \
-	"  --window TYPE=SECS   co-action window for one edge type (co_repost,\n" \
-	"                       co_post, co_link, co_domain, co_hashtags,\n"     \
-	"                       co_reply, co_reply_account, or all); 0 =\n"      \
-	"                       estimate from the data (default)\n"             \
+	"  --window TYPE=SECS   cap on every object's co-action window for one\n" \
+	"                       edge type (co_repost, co_post, co_link,\n"      \
+	"                       co_domain, co_hashtags, co_reply,\n"            \
+	"                       co_reply_account, amplify, or all); 0 = no\n"   \
+	"                       cap: each object's window comes from its own\n" \
+	"                       actions (default; docs/model.md)\n"            \
 	"  --max-actors N       objects acted on by more accounts are viral:\n"  \
-	"                       in the null, never linked (default 1000)\n"      \
+	"                       out of the null, never linked (2 to 10^8;\n"    \
+	"                       default 1000)\n"                                 \
+	"  --max-memory BYTES   memory the coordination graph's pairs may take\n" \
+	"                       (suffix K, M, G; default half the machine's);\n" \
+	"                       past it the run stops and says so\n"           \
 	"  --progress, --quiet  force stage timings on stderr on or off\n"
 
 struct pipe_cli {

@@ -120,6 +120,7 @@ struct csvpriv {
 	uint64_t rec_line;
 	uint64_t line;
 	size_t max_record;
+	char delim; /* the field separator (r->delim, ',' when 0) */
 	/* dispatch */
 	int have_header;
 	enum cib_err err;
@@ -745,12 +746,13 @@ static const char *scan_quoted(const char *s, const char *e, unsigned *nl,
 	return NULL;
 }
 
-/* The first of ',' '\n' '\r' '"' in [s, e), or NULL; F_NUL / F_HI to
- * *flags for the bytes before it. */
-static const char *scan_plain(const char *s, const char *e, unsigned *flags)
+/* The first of the delimiter, '\n' '\r' '"' in [s, e), or NULL; F_NUL /
+ * F_HI to *flags for the bytes before it. */
+static const char *scan_plain(const char *s, const char *e, char delim,
+			      unsigned *flags)
 {
 #if defined(__SSE2__)
-	const __m128i vc = _mm_set1_epi8(','), vn = _mm_set1_epi8('\n');
+	const __m128i vc = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n');
 	const __m128i vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8('"');
 	const __m128i vz = _mm_setzero_si128();
 
@@ -778,7 +780,8 @@ static const char *scan_plain(const char *s, const char *e, unsigned *flags)
 	for (; s < e; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == ',' || c == '\n' || c == '\r' || c == '"')
+		if (c == (unsigned char)delim || c == '\n' || c == '\r' ||
+		    c == '"')
 			return s;
 		if (c == 0)
 			*flags |= F_NUL;
@@ -803,6 +806,7 @@ static enum fast_result fast_split(struct csvpriv *p, const char *s,
 	size_t lim = p->have_header ? p->r->n_cols : CSVREAD_MAX_COLS;
 	const char *q = s;
 	size_t n = 0, k = 0;
+	const char delim = p->delim;
 
 	*nl = 0;
 	for (;;) {
@@ -825,10 +829,10 @@ static enum fast_result fast_split(struct csvpriv *p, const char *s,
 			}
 			f = q + 1;
 			q = z + 1;
-			if (*q != ',' && *q != '\n' && *q != '\r')
+			if (*q != delim && *q != '\n' && *q != '\r')
 				return FR_IRREGULAR;
 		} else {
-			z = scan_plain(q, e, &flags);
+			z = scan_plain(q, e, delim, &flags);
 			if (!z)
 				return FR_MORE;
 			if (*z == '"')
@@ -845,7 +849,7 @@ static enum fast_result fast_split(struct csvpriv *p, const char *s,
 			k++;
 		}
 		n++;
-		if (*q != ',')
+		if (*q != delim)
 			break;
 		q++;
 	}
@@ -1176,6 +1180,8 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 		return CIB_ENOMEM;
 	p->p_ok = 1;
 	csv_set_space_func(&p->p, no_space);
+	p->delim = r->delim ? r->delim : ',';
+	csv_set_delim(&p->p, (unsigned char)p->delim);
 	csv_set_blk_size(&p->p, CSVREAD_BLK);
 
 	/* a UTF-8 byte-order mark is not part of the first column's name */
@@ -1218,8 +1224,8 @@ enum cib_err csvread_run(struct csvread *r, csvread_header_fn on_header,
 	return read_all(p, got);
 }
 
-/* Whether the first line of head[0..n) has a column called `name`. */
-static int header_has(const char *head, size_t n, const char *name)
+int csvread_head_has(const char *head, size_t n, const char *name,
+		     char delim)
 {
 	size_t i = 0, nl = strlen(name);
 
@@ -1228,7 +1234,8 @@ static int header_has(const char *head, size_t n, const char *name)
 	while (i < n && head[i] != '\n' && head[i] != '\r') {
 		size_t s, e;
 
-		while (i < n && (head[i] == ' ' || head[i] == '\t'))
+		while (i < n && head[i] != delim &&
+		       (head[i] == ' ' || head[i] == '\t'))
 			i++;
 		if (i < n && head[i] == '"') {
 			s = ++i;
@@ -1239,19 +1246,20 @@ static int header_has(const char *head, size_t n, const char *name)
 				i++;
 		} else {
 			s = i;
-			while (i < n && head[i] != ',' && head[i] != '\n' &&
+			while (i < n && head[i] != delim && head[i] != '\n' &&
 			       head[i] != '\r')
 				i++;
 			e = i;
 		}
-		while (e > s && (head[e - 1] == ' ' || head[e - 1] == '\t'))
+		while (e > s && head[e - 1] != delim &&
+		       (head[e - 1] == ' ' || head[e - 1] == '\t'))
 			e--;
 		if (e - s == nl && memcmp(head + s, name, nl) == 0)
 			return 1;
-		while (i < n && head[i] != ',' && head[i] != '\n' &&
+		while (i < n && head[i] != delim && head[i] != '\n' &&
 		       head[i] != '\r')
 			i++;
-		if (i < n && head[i] == ',')
+		if (i < n && head[i] == delim)
 			i++;
 	}
 	return 0;
@@ -1263,14 +1271,14 @@ int csvread_sniff(const char *head, size_t n, const char *const *required,
 	size_t have = 0, total = 0;
 
 	for (size_t i = 0; required[i]; i++)
-		if (!header_has(head, n, required[i]))
+		if (!csvread_head_has(head, n, required[i], ','))
 			return 0;
 	for (size_t i = 0; forbidden && forbidden[i]; i++)
-		if (header_has(head, n, forbidden[i]))
+		if (csvread_head_has(head, n, forbidden[i], ','))
 			return 0;
 	for (size_t i = 0; typical && typical[i]; i++) {
 		total++;
-		have += (size_t)header_has(head, n, typical[i]);
+		have += (size_t)csvread_head_has(head, n, typical[i], ',');
 	}
 	return 60 + (total ? (int)(40 * have / total) : 40);
 }

@@ -1,5 +1,5 @@
-/* csvread.h - streaming CSV records over a struct source, shared by the CSV
- * collectors (ioarchive, crowdtangle).
+/* csvread.h - streaming CSV (or TSV) records over a struct source, shared by
+ * the CSV collectors (ioarchive, crowdtangle, table).
  *
  * libcsv does the quoting; this module adds what the collectors need on
  * top: the header row mapped by column NAME, the physical line each record
@@ -64,6 +64,9 @@ struct csvread {
 	 * fast path), and the read size (default 1 MiB) */
 	int libcsv_only;
 	size_t chunk_size;
+	/* the field separator, set before csvread_run: ',' (also when 0) or
+	 * '\t' for TSV; quoting rules are the same */
+	char delim;
 	void *priv; /* parser state; owned */
 };
 
@@ -93,6 +96,12 @@ void csvread_release(struct csvread *r);
  * BOM are stripped; never reads past head[n-1]. */
 int csvread_sniff(const char *head, size_t n, const char *const *required,
 		  const char *const *typical, const char *const *forbidden);
+
+/* Whether the first line of head[0..n), split at `delim`, has a column
+ * called `name` (quotes, a UTF-8 BOM and surrounding blanks stripped, as
+ * csvread_sniff does). */
+int csvread_head_has(const char *head, size_t n, const char *name,
+		     char delim);
 
 /* Small field helpers shared by the CSV collectors. */
 

@@ -18,6 +18,7 @@
 #include "jsonl.h"
 #include "mastodon.h"
 #include "reddit.h"
+#include "table.h"
 #include "telegram.h"
 #include "xapi.h"
 
@@ -37,6 +38,7 @@ static const struct format_entry table[] = {
 	{ FORMAT_BLUESKY, bluesky_sniff, bluesky_read },
 	{ FORMAT_REDDIT, reddit_sniff, reddit_read },
 	{ FORMAT_TELEGRAM, telegram_sniff, telegram_read },
+	{ FORMAT_TABLE, table_sniff, table_read },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -293,6 +295,10 @@ static enum cib_err read_source(struct ingest *in, struct source *src,
 			return CIB_EFORMAT;
 		}
 		fmt = ingest_detect(head, n);
+		/* --map: a table whose header has every mapped column */
+		if (in->opts.table_map &&
+		    table_map_matches(in->opts.table_map, head, n))
+			fmt = FORMAT_TABLE;
 		if (fmt == FORMAT_AUTO) {
 			ingest_fail(in, "%s",
 				    "unrecognised format (try --format)");

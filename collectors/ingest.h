@@ -24,6 +24,7 @@
 	X(REDDIT, "reddit", "Reddit listings (t1/t3)")                     \
 	X(TELEGRAM, "telegram", "Telegram Desktop result.json")            \
 	X(CROWDTANGLE, "crowdtangle", "Meta CrowdTangle CSV")              \
+	X(TABLE, "table", "share table CSV/TSV: CooRTweet, CooRnet, --map") \
 	X(JSONL, "jsonl", "cibscan normalised JSONL")
 
 enum cib_format {
@@ -45,6 +46,10 @@ struct ingest_opts {
 	int threads;         /* 1: read on the caller's thread only; other
 				values let a large CSV input be parsed on a
 				second thread while records are stored */
+	/* share tables (collectors/table.h): "field=column,..." or NULL,
+	 * and what a CooRTweet object column holds (enum table_object) */
+	const char *table_map;
+	int table_object;
 };
 
 #define INGEST_MAX_RECORD_DEFAULT ((size_t)64 << 20)
@@ -61,6 +66,14 @@ struct ingest_file_stats {
 	uint64_t bytes;
 	unsigned threads;  /* 2 when a large CSV was parsed on a second
 			      thread, else 1 */
+	/* share tables: rows added to a post an earlier row of the input
+	 * began, and values a post could not hold (a second repost target
+	 * or text, entities past the per-post cap) */
+	uint64_t rows_merged;
+	uint64_t rows_apart; /* of those, rows not right after their post's
+				previous row */
+	uint64_t values_unkept;
+	uint64_t ids_derived; /* rows without a post id, given ACCOUNT@TIME */
 };
 
 struct ingest {

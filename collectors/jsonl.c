@@ -206,7 +206,9 @@ static void write_account(struct wbuf *w, const struct dataset *ds, size_t i,
 
 static void write_post(struct wbuf *w, const struct dataset *ds, size_t j)
 {
-	static const char *const ent_keys[] = { "urls", "hashtags", "mentions" };
+	static const char *const ent_keys[ENT__COUNT] = {
+		"urls", "hashtags", "mentions", "domains", "images"
+	};
 	uint32_t acc = ds->post.account[j];
 	unsigned kind = ds->post.kind[j];
 
@@ -231,7 +233,7 @@ static void write_post(struct wbuf *w, const struct dataset *ds, size_t j)
 	wb_int(w, "reposts", ds->post.reposts[j]);
 	wb_int(w, "replies", ds->post.replies[j]);
 	wb_int(w, "quotes", ds->post.quotes[j]);
-	for (unsigned t = 0; t < 3; t++) {
+	for (unsigned t = 0; t < ENT__COUNT; t++) {
 		int any = 0;
 
 		for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1];
@@ -450,6 +452,8 @@ static enum cib_err read_post(struct jr_ctx *c, const cJSON *o)
 	read_ents(c, o, "urls", ENT_URL);
 	read_ents(c, o, "hashtags", ENT_HASHTAG);
 	read_ents(c, o, "mentions", ENT_MENTION);
+	read_ents(c, o, "domains", ENT_DOMAIN);
+	read_ents(c, o, "images", ENT_IMAGE);
 	return jr_add_post(c, &r, "id", "account_id", "time");
 }
 

@@ -48,6 +48,15 @@ enum platform platform_from_name(const char *name)
 	return PLATFORM_UNKNOWN;
 }
 
+const char *entity_type_name(enum entity_type t)
+{
+	static const char *const names[ENT__COUNT] = { "url", "hashtag",
+						       "mention", "domain",
+						       "image" };
+
+	return (unsigned)t < ENT__COUNT ? names[t] : "";
+}
+
 const char *post_kind_name(enum post_kind k)
 {
 	if ((unsigned)k >= POST_KIND__COUNT)
@@ -264,6 +273,29 @@ static size_t acc_probe(const struct dataset *ds, enum platform p, uint32_t id)
 			return j;
 		j = (j + 1) & mask;
 	}
+}
+
+void dataset_prefetch_account(const struct dataset *ds, enum platform p,
+			      uint32_t id, int step)
+{
+#if defined(__GNUC__)
+	const uint64_t *slot;
+
+	if (!ds->acc_nslots || id == STR_NONE)
+		return;
+	slot = &ds->acc_slots[key_hash(p, id) & (ds->acc_nslots - 1)];
+	if (step == 0) {
+		__builtin_prefetch(slot);
+	} else if (*slot != KSLOT_EMPTY && KSLOT_ROW(*slot) < ds->acc.n) {
+		__builtin_prefetch(&ds->acc.id[KSLOT_ROW(*slot)]);
+		__builtin_prefetch(&ds->acc.platform[KSLOT_ROW(*slot)]);
+	}
+#else
+	(void)ds;
+	(void)p;
+	(void)id;
+	(void)step;
+#endif
 }
 
 /* The overflow table's slot for post (p, id). Posts store their platform
@@ -554,6 +586,13 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
+	return dataset_add_post_at(ds, rec, added, NULL);
+}
+
+enum cib_err dataset_add_post_at(struct dataset *ds,
+				 const struct post_rec *rec, int *added,
+				 uint32_t *at)
+{
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
 	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
@@ -562,6 +601,8 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 
 	if (added)
 		*added = 0;
+	if (at)
+		*at = UINT32_MAX;
 	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
 	    rec->time == TIME_NONE)
 		return CIB_EPARSE;
@@ -577,13 +618,17 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	if ((err = pf_intern(ds, &f[PF_ID], &id)) ||
 	    (err = pf_intern(ds, &f[PF_ACC], &acc_id)))
 		return err;
+	/* a duplicate changes nothing, not even its author's account */
+	row = post_lookup(ds, rec->platform, id);
+	if (row != UINT32_MAX) {
+		ds->n_duplicate_posts++;
+		if (at)
+			*at = row;
+		return CIB_OK;
+	}
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
 		return err;
-	if (post_lookup(ds, rec->platform, id) != UINT32_MAX) {
-		ds->n_duplicate_posts++;
-		return CIB_OK;
-	}
 	if (id >= ds->post_row_cap) {
 		/* cover every string interned so far */
 		size_t ncap = ds->strings.cap;
@@ -654,5 +699,102 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.n++;
 	if (added)
 		*added = 1;
+	if (at)
+		*at = row;
 	return CIB_OK;
+}
+
+/* Entities merged into stored posts. Posts' entities lie in post order,
+ * so only the span from the first post named (lo) onward moves: a counting
+ * pass groups the new entities by post, then the posts from lo on are laid
+ * out again (their old entities, then their new ones minus those they
+ * already have) into a side buffer copied back over the tail. A reader
+ * merging the rows of its own input (the last posts) so pays for that
+ * input, not for everything read before it. The duplicate check scans the
+ * post's span, so its cost is the square of one post's entity count:
+ * readers cap that count. */
+enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
+				    const uint32_t *post, const uint32_t *str,
+				    const uint8_t *type, size_t *added)
+{
+	size_t np = ds->post.n, lo = SIZE_MAX, span, base, tail, out = 0;
+	uint64_t *cnt;
+	size_t *order;
+	uint32_t *ns;
+	uint8_t *nt;
+	enum cib_err err;
+
+	if (added)
+		*added = 0;
+	if (n == 0 || np == 0)
+		return CIB_OK;
+	for (size_t k = 0; k < n; k++) {
+		if (post[k] >= np)
+			return CIB_ERANGE;
+		if (post[k] < lo)
+			lo = post[k];
+	}
+	span = np - lo;
+	base = ds->post.ent_off[lo];
+	tail = ds->ent.n - base;
+	cnt = calloc(span + 1, sizeof(*cnt));
+	order = malloc(n * sizeof(*order));
+	ns = bigmem_malloc((tail + n) * sizeof(*ns));
+	nt = bigmem_malloc(tail + n);
+	if (!cnt || !order || !ns || !nt) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	/* room first: nothing may fail once offsets are rewritten */
+	if (base + tail + n > ds->ent.cap) {
+		err = grow_entities(ds, base + tail + n);
+		if (err)
+			goto out;
+	}
+	/* the new entities by post, keeping their order (counting sort) */
+	for (size_t k = 0; k < n; k++)
+		cnt[post[k] - lo + 1]++;
+	for (size_t j = 0; j < span; j++)
+		cnt[j + 1] += cnt[j];
+	for (size_t k = 0; k < n; k++)
+		order[cnt[post[k] - lo]++] = k;
+	/* cnt[j] is now the end of post lo+j's new entities in order[] */
+	for (size_t j = 0, o = 0; j < span; j++) {
+		uint64_t b = ds->post.ent_off[lo + j] - base;
+		uint64_t e = ds->post.ent_off[lo + j + 1] - base;
+		size_t start = out;
+
+		memcpy(ns + out, ds->ent.str + base + b, (e - b) * sizeof(*ns));
+		memcpy(nt + out, ds->ent.type + base + b, e - b);
+		out += e - b;
+		/* post lo+j's old offset is read above before it is set */
+		ds->post.ent_off[lo + j] = base + start;
+		for (; o < cnt[j]; o++) {
+			size_t k = order[o];
+			int dup = 0;
+
+			if (str[k] == STR_NONE)
+				continue;
+			for (size_t i = start; i < out && !dup; i++)
+				dup = ns[i] == str[k] && nt[i] == type[k];
+			if (dup)
+				continue;
+			ns[out] = str[k];
+			nt[out] = type[k];
+			out++;
+		}
+	}
+	memcpy(ds->ent.str + base, ns, out * sizeof(*ns));
+	memcpy(ds->ent.type + base, nt, out);
+	ds->post.ent_off[np] = base + out;
+	if (added)
+		*added = out - tail;
+	ds->ent.n = base + out;
+	err = CIB_OK;
+out:
+	free(cnt);
+	free(order);
+	free(ns);
+	free(nt);
+	return err;
 }

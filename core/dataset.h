@@ -61,7 +61,16 @@ const char *post_kind_name(enum post_kind k);
 /* Returns -1 for an unknown name. */
 int post_kind_from_name(const char *name);
 
-enum entity_type { ENT_URL = 0, ENT_HASHTAG = 1, ENT_MENTION = 2 };
+/* ENT_URL: a URL, or an opaque id standing for one (anonymised exports);
+ * ENT_DOMAIN: a domain a post linked to (a name, or an opaque id), given
+ * apart from any URL; ENT_IMAGE: an image the post carried, as a
+ * perceptual hash or id. docs/formats.md ("Tables") says how the model uses
+ * each. */
+enum entity_type { ENT_URL = 0, ENT_HASHTAG = 1, ENT_MENTION = 2,
+		   ENT_DOMAIN = 3, ENT_IMAGE = 4, ENT__COUNT };
+
+/* "url", "hashtag", "mention", "domain", "image"; "" past the end. */
+const char *entity_type_name(enum entity_type t);
 
 /* post.flags bits */
 #define POST_TIME_MINUTES 0x01 /* source gives minutes only (IO archive) */
@@ -170,6 +179,33 @@ enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 /* Account index of (platform, id string id), or UINT32_MAX. */
 uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 			      uint32_t id);
+/* dataset_add_post that also stores in *at (may be NULL) the post's row:
+ * the new one, or the existing post's when the key was taken (then
+ * counted in n_duplicate_posts as ever; a reader merging rows of one post
+ * takes the count back). UINT32_MAX on error. */
+enum cib_err dataset_add_post_at(struct dataset *ds,
+				 const struct post_rec *rec, int *added,
+				 uint32_t *at);
+
+/* Hints for a reader that batches records (collectors/table.c): start
+ * reading what looking up account (p, id string id) will touch. Step 0
+ * its table slot; step 1, once that has landed, the row the slot names.
+ * Nothing changes. */
+void dataset_prefetch_account(const struct dataset *ds, enum platform p,
+			      uint32_t id, int step);
+
+/* Adds n more entities to posts already stored: entity k goes to post
+ * post[k] (a row index), string str[k] (a pool id), type type[k]. Each post
+ * keeps its entities contiguous, its earlier ones first, then the new ones
+ * in the order given; one equal (same type and string) to an entity the
+ * post already has is not added twice. *added (may be NULL) counts the
+ * entities stored. One pass over the entities of every post from the
+ * first one named on (the posts of the input being read, for a reader):
+ * call it once for a batch, not once per entity. */
+enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
+				    const uint32_t *post, const uint32_t *str,
+				    const uint8_t *type, size_t *added);
+
 /* Post index of (platform, id string id), or UINT32_MAX. */
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id);

@@ -166,6 +166,51 @@ void strpool_prefetch(const struct strpool *p, uint64_t h)
 #endif
 }
 
+/* The id in h's first slot when its hash bits match h, else UINT32_MAX. */
+static uint32_t first_candidate(const struct strpool *p, uint64_t h)
+{
+	uint64_t v;
+
+	if (!p->nslots)
+		return UINT32_MAX;
+	v = p->slots[(uint32_t)h & (p->nslots - 1)];
+	if (v == SLOT_EMPTY || SLOT_H32(v) != (uint32_t)h ||
+	    SLOT_ID(v) >= p->n)
+		return UINT32_MAX;
+	return SLOT_ID(v);
+}
+
+uint32_t strpool_candidate(const struct strpool *p, uint64_t h)
+{
+	uint32_t id = first_candidate(p, h);
+
+	return id == UINT32_MAX ? STR_NONE : id;
+}
+
+void strpool_prefetch_candidate(const struct strpool *p, uint64_t h)
+{
+	uint32_t id = first_candidate(p, h);
+
+#if defined(__GNUC__)
+	if (id != UINT32_MAX)
+		__builtin_prefetch(&p->ptr[id]);
+#else
+	(void)id;
+#endif
+}
+
+void strpool_prefetch_bytes(const struct strpool *p, uint64_t h)
+{
+	uint32_t id = first_candidate(p, h);
+
+#if defined(__GNUC__)
+	if (id != UINT32_MAX)
+		__builtin_prefetch(p->ptr[id] - sizeof(uint32_t));
+#else
+	(void)id;
+#endif
+}
+
 enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 			    uint32_t *id)
 {

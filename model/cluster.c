@@ -49,136 +49,276 @@ static int cmp_order(const void *a, const void *b)
 	return x->min_acc < y->min_acc ? -1 : x->min_acc > y->min_acc;
 }
 
+
+/* ---- Leiden on each connected component ------------------------------ */
+
+static uint32_t uf_root(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x) {
+		up[x] = up[up[x]];
+		x = up[x];
+	}
+	return x;
+}
+
 #define IG(call)                                                        \
 	do {                                                            \
 		igraph_error_t ig_rc_ = (call);                         \
 		if (ig_rc_ != IGRAPH_SUCCESS) {                         \
-			snprintf(r->errmsg, sizeof(r->errmsg), "igraph: %s", \
-				 igraph_strerror(ig_rc_));              \
+			if (errmsg && errlen)                           \
+				snprintf(errmsg, errlen, "igraph: %s",  \
+					 igraph_strerror(ig_rc_));      \
 			err = ig_rc_ == IGRAPH_ENOMEM ? CIB_ENOMEM : CIB_ELIB; \
 			goto out;                                       \
 		}                                                       \
 	} while (0)
 
-enum cib_err cluster_detect(const struct coord_graph *g, uint64_t seed,
-			    size_t min_size, struct cluster_result *r)
+/* Leiden on one component: nv vertices (accounts vacc[], ascending), ne
+ * edges (local ends el[2i], el[2i+1], weights w[]); communities of at
+ * least min_size get raw ids from *next on, written to mem[]. */
+static enum cib_err leiden_one(size_t nv, const uint32_t *vacc, size_t ne,
+			       const int32_t *el, const double *w,
+			       uint64_t seed, size_t min_size, int32_t *mem,
+			       int32_t *next, double *qsum, char *errmsg,
+			       size_t errlen)
 {
 	igraph_t graph;
 	igraph_vector_int_t edges, membership;
 	igraph_vector_t weights, strength;
 	igraph_integer_t nb = 0;
 	igraph_real_t quality = 0, total = 0;
-	int32_t *vid = NULL;
-	uint32_t *vacc = NULL;
-	struct cl_order *order = NULL;
-	int32_t *remap = NULL;
-	size_t nv = 0;
-	int have_graph = 0, have_vecs = 0;
+	uint32_t *csize = NULL;
+	int32_t *raw = NULL;
+	int have_graph = 0;
 	enum cib_err err = CIB_OK;
+
+	if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * ne)))
+		return CIB_ENOMEM;
+	if (igraph_vector_int_init(&membership, 0)) {
+		igraph_vector_int_destroy(&edges);
+		return CIB_ENOMEM;
+	}
+	if (igraph_vector_init(&weights, (igraph_integer_t)ne)) {
+		igraph_vector_int_destroy(&edges);
+		igraph_vector_int_destroy(&membership);
+		return CIB_ENOMEM;
+	}
+	if (igraph_vector_init(&strength, (igraph_integer_t)nv)) {
+		igraph_vector_int_destroy(&edges);
+		igraph_vector_int_destroy(&membership);
+		igraph_vector_destroy(&weights);
+		return CIB_ENOMEM;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		VECTOR(edges)[2 * i] = el[2 * i];
+		VECTOR(edges)[2 * i + 1] = el[2 * i + 1];
+		VECTOR(weights)[i] = w[i];
+		VECTOR(strength)[el[2 * i]] += w[i];
+		VECTOR(strength)[el[2 * i + 1]] += w[i];
+		total += w[i];
+	}
+	IG(igraph_create(&graph, &edges, (igraph_integer_t)nv,
+			 IGRAPH_UNDIRECTED));
+	have_graph = 1;
+	/* the same seed for every component: a component's partition
+	 * depends on nothing outside it */
+	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+	/* modularity of this component: node weights = strengths,
+	 * resolution 1 / (2 W_component) */
+	IG(igraph_community_leiden(&graph, &weights, &strength,
+				   1.0 / (2.0 * total), 0.01, 0, -1,
+				   &membership, &nb, &quality));
+	*qsum += quality * total;
+	csize = calloc((size_t)nb + 1, sizeof(*csize));
+	raw = malloc(((size_t)nb + 1) * sizeof(*raw));
+	if (!csize || !raw) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	for (size_t v = 0; v < nv; v++)
+		csize[VECTOR(membership)[v]]++;
+	for (igraph_integer_t c = 0; c < nb; c++)
+		raw[c] = csize[c] >= min_size ? (*next)++ : CLUSTER_NONE;
+	for (size_t v = 0; v < nv; v++)
+		mem[vacc[v]] = raw[VECTOR(membership)[v]];
+out:
+	if (have_graph)
+		igraph_destroy(&graph);
+	igraph_vector_int_destroy(&edges);
+	igraph_vector_int_destroy(&membership);
+	igraph_vector_destroy(&weights);
+	igraph_vector_destroy(&strength);
+	free(csize);
+	free(raw);
+	return err;
+}
+
+static enum cib_err renumber(struct cluster_result *r);
+
+enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
+			    size_t ne, uint64_t seed, size_t min_size,
+			    int32_t *mem, size_t *nc, double *quality,
+			    char *errmsg, size_t errlen)
+{
+	uint32_t *up = NULL, *cnt = NULL, *vacc = NULL, *ecnt = NULL;
+	uint32_t *eorder = NULL, *root_of = NULL;
+	int32_t *el = NULL, *vid = NULL, next = 0;
+	double *w = NULL, qsum = 0, wsum = 0;
+	size_t ncomp = 0;
+	enum cib_err err = CIB_ENOMEM;
+	struct cluster_result r;
+
+	*nc = 0;
+	if (quality)
+		*quality = 0;
+	for (size_t a = 0; a < n_accounts; a++)
+		mem[a] = CLUSTER_NONE;
+	if (ne == 0)
+		return CIB_OK;
+	up = malloc((n_accounts + 1) * sizeof(*up));
+	vid = malloc((n_accounts + 1) * sizeof(*vid));
+	root_of = malloc((n_accounts + 1) * sizeof(*root_of));
+	if (!up || !vid || !root_of)
+		goto out;
+	for (size_t a = 0; a < n_accounts; a++) {
+		up[a] = (uint32_t)a;
+		vid[a] = -1;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		uint32_t x = uf_root(up, e[i].a), y = uf_root(up, e[i].b);
+
+		vid[e[i].a] = vid[e[i].b] = 0;
+		if (x != y) {
+			if (x < y)
+				up[y] = x;
+			else
+				up[x] = y;
+		}
+	}
+	/* components numbered by their smallest account; vertices in account
+	 * order and edges in input order inside each (a counting sort) */
+	for (size_t a = 0; a < n_accounts; a++) {
+		root_of[a] = UINT32_MAX;
+		if (vid[a] < 0)
+			continue;
+		if (uf_root(up, (uint32_t)a) == (uint32_t)a)
+			root_of[a] = (uint32_t)ncomp++;
+	}
+	cnt = calloc(ncomp + 2, sizeof(*cnt));
+	ecnt = calloc(ncomp + 2, sizeof(*ecnt));
+	vacc = malloc((n_accounts + 1) * sizeof(*vacc));
+	eorder = malloc((ne + 1) * sizeof(*eorder));
+	el = malloc((2 * ne + 1) * sizeof(*el));
+	w = malloc((ne + 1) * sizeof(*w));
+	if (!cnt || !ecnt || !vacc || !eorder || !el || !w)
+		goto out;
+	for (size_t a = 0; a < n_accounts; a++)
+		if (vid[a] >= 0)
+			cnt[root_of[uf_root(up, (uint32_t)a)] + 2]++;
+	for (size_t i = 0; i < ne; i++)
+		ecnt[root_of[uf_root(up, e[i].a)] + 2]++;
+	for (size_t c = 0; c < ncomp; c++) {
+		cnt[c + 2] += cnt[c + 1];
+		ecnt[c + 2] += ecnt[c + 1];
+	}
+	for (size_t a = 0; a < n_accounts; a++) {
+		uint32_t c;
+
+		if (vid[a] < 0)
+			continue;
+		c = root_of[uf_root(up, (uint32_t)a)];
+		vacc[cnt[c + 1]++] = (uint32_t)a;
+	}
+	/* cnt[c] .. cnt[c + 1] now spans component c */
+	for (size_t i = 0; i < ne; i++)
+		eorder[ecnt[root_of[uf_root(up, e[i].a)] + 1]++] = (uint32_t)i;
+	for (size_t c = 0; c < ncomp; c++) {
+		size_t v0 = cnt[c], v1 = cnt[c + 1];
+		size_t e0 = ecnt[c], e1 = ecnt[c + 1];
+
+		if (v1 - v0 < min_size || v1 - v0 < 2)
+			continue;
+		for (size_t v = v0; v < v1; v++)
+			vid[vacc[v]] = (int32_t)(v - v0);
+		for (size_t k = e0; k < e1; k++) {
+			const struct cluster_wedge *x = &e[eorder[k]];
+
+			el[2 * (k - e0)] = vid[x->a];
+			el[2 * (k - e0) + 1] = vid[x->b];
+			w[k - e0] = x->w;
+			wsum += x->w;
+		}
+		err = leiden_one(v1 - v0, vacc + v0, e1 - e0, el, w, seed,
+				 min_size, mem, &next, &qsum, errmsg, errlen);
+		if (err)
+			goto out;
+	}
+	/* ids by decreasing size, ties by smallest member */
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = n_accounts;
+	r.membership = mem;
+	r.n_clusters = (size_t)next;
+	r.size = calloc((size_t)next + 1, sizeof(*r.size));
+	if (!r.size)
+		goto out;
+	err = renumber(&r);
+	free(r.size);
+	if (err)
+		goto out;
+	*nc = r.n_clusters;
+	if (quality)
+		*quality = wsum > 0 ? qsum / wsum : 0;
+	err = CIB_OK;
+out:
+	free(up);
+	free(vid);
+	free(root_of);
+	free(cnt);
+	free(ecnt);
+	free(vacc);
+	free(eorder);
+	free(el);
+	free(w);
+	return err;
+}
+
+enum cib_err cluster_detect(const struct coord_graph *g, uint64_t seed,
+			    size_t min_size, struct cluster_result *r)
+{
+	struct cluster_wedge *e;
+	enum cib_err err;
 
 	memset(r, 0, sizeof(*r));
 	r->n_accounts = g->n_accounts;
 	r->membership = malloc((g->n_accounts + 1) * sizeof(*r->membership));
-	vid = malloc((g->n_accounts + 1) * sizeof(*vid));
-	vacc = malloc((g->n_accounts + 1) * sizeof(*vacc));
-	if (!r->membership || !vid || !vacc) {
-		err = CIB_ENOMEM;
-		goto out_nograph;
-	}
-	for (size_t a = 0; a < g->n_accounts; a++) {
-		r->membership[a] = CLUSTER_NONE;
-		vid[a] = -1;
-	}
-	for (size_t i = 0; i < g->n_edges; i++) {
-		uint32_t ab[2] = { g->edges[i].a, g->edges[i].b };
-
-		for (int k = 0; k < 2; k++) {
-			if (vid[ab[k]] < 0) {
-				vid[ab[k]] = (int32_t)nv;
-				vacc[nv++] = ab[k];
-			}
-		}
-	}
-	if (nv == 0)
-		goto out_nograph;
-	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
-	if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * g->n_edges)) ||
-	    igraph_vector_int_init(&membership, 0) ||
-	    igraph_vector_init(&weights, (igraph_integer_t)g->n_edges) ||
-	    igraph_vector_init(&strength, (igraph_integer_t)nv)) {
-		err = CIB_ENOMEM;
-		goto out_nograph;
-	}
-	have_vecs = 1;
-	for (size_t i = 0; i < g->n_edges; i++) {
-		double w = cluster_edge_weight(&g->edges[i]);
-
-		VECTOR(edges)[2 * i] = vid[g->edges[i].a];
-		VECTOR(edges)[2 * i + 1] = vid[g->edges[i].b];
-		VECTOR(weights)[i] = w;
-		VECTOR(strength)[vid[g->edges[i].a]] += w;
-		VECTOR(strength)[vid[g->edges[i].b]] += w;
-		total += w;
-	}
-	IG(igraph_create(&graph, &edges, (igraph_integer_t)nv, IGRAPH_UNDIRECTED));
-	have_graph = 1;
-	/* modularity via Leiden: node weights = strengths, resolution
-	 * 1 / (2 W), as igraph's documentation prescribes */
-	IG(igraph_community_leiden(&graph, &weights, &strength,
-				   1.0 / (2.0 * total), 0.01, 0, -1,
-				   &membership, &nb, &quality));
-	r->quality = quality;
-	/* renumber: by size desc, then smallest account index */
-	order = calloc((size_t)nb + 1, sizeof(*order));
-	remap = malloc(((size_t)nb + 1) * sizeof(*remap));
-	if (!order || !remap) {
-		err = CIB_ENOMEM;
-		goto out;
-	}
-	for (igraph_integer_t c = 0; c < nb; c++) {
-		order[c].raw = (int32_t)c;
-		order[c].min_acc = UINT32_MAX;
-	}
-	for (size_t v = 0; v < nv; v++) {
-		igraph_integer_t c = VECTOR(membership)[v];
-
-		order[c].size++;
-		if (vacc[v] < order[c].min_acc)
-			order[c].min_acc = vacc[v];
-	}
-	qsort(order, (size_t)nb, sizeof(*order), cmp_order);
-	r->size = calloc((size_t)nb + 1, sizeof(*r->size));
-	if (!r->size) {
-		err = CIB_ENOMEM;
-		goto out;
-	}
-	for (igraph_integer_t c = 0; c < nb; c++) {
-		if (order[c].size >= min_size) {
-			remap[order[c].raw] = (int32_t)r->n_clusters;
-			r->size[r->n_clusters++] = order[c].size;
-		} else {
-			remap[order[c].raw] = CLUSTER_NONE;
-		}
-	}
-	for (size_t v = 0; v < nv; v++)
-		r->membership[vacc[v]] = remap[VECTOR(membership)[v]];
-out:
-	if (have_graph)
-		igraph_destroy(&graph);
-out_nograph:
-	if (have_vecs) {
-		igraph_vector_int_destroy(&edges);
-		igraph_vector_int_destroy(&membership);
-		igraph_vector_destroy(&weights);
-		igraph_vector_destroy(&strength);
-	}
-	free(vid);
-	free(vacc);
-	free(order);
-	free(remap);
-	if (err)
+	e = malloc((g->n_edges + 1) * sizeof(*e));
+	if (!r->membership || !e) {
+		free(e);
 		cluster_result_release(r);
-	return err;
+		return CIB_ENOMEM;
+	}
+	for (size_t i = 0; i < g->n_edges; i++) {
+		e[i].a = g->edges[i].a;
+		e[i].b = g->edges[i].b;
+		e[i].w = cluster_edge_weight(&g->edges[i]);
+	}
+	err = cluster_leiden(g->n_accounts, e, g->n_edges, seed, min_size,
+			     r->membership, &r->n_clusters, &r->quality,
+			     r->errmsg, sizeof(r->errmsg));
+	free(e);
+	if (!err) {
+		r->size = calloc(r->n_clusters + 1, sizeof(*r->size));
+		if (!r->size)
+			err = CIB_ENOMEM;
+	}
+	if (err) {
+		cluster_result_release(r);
+		return err;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++)
+		if (r->membership[a] >= 0)
+			r->size[r->membership[a]]++;
+	return CIB_OK;
 }
 
 /* Each cluster's summed per-type activity K[c * COORD__COUNT + t] and
@@ -208,145 +348,111 @@ static int cluster_sums(const struct cluster_result *r,
 	return 0;
 }
 
-struct attach_entry {
-	uint32_t acc;
-	int32_t c;
-	uint32_t x;
-	double log10p;
-};
-
-static int cmp_attach(const void *a, const void *b)
+/* BH inside each component: tests sorted by (comp, log10p); fam[comp] is
+ * the component's family size. Sets pass[i] for the kept tests. */
+static void bh_by_comp(const struct groups_member_test *e, size_t n,
+		       const double *fam, double fdr, uint8_t *pass)
 {
-	const struct attach_entry *x = a, *y = b;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, keep = 0;
+		double m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
 
-	if (x->acc != y->acc)
-		return x->acc < y->acc ? -1 : 1;
-	return x->c < y->c ? -1 : x->c > y->c;
+		while (j < n && e[j].comp == e[i].comp)
+			j++;
+		for (size_t k = i; k < j; k++)
+			if (e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+				keep = k - i + 1;
+		for (size_t k = i; k < j; k++)
+			pass[k] = k - i < keep;
+		i = j;
+	}
 }
 
-static int cmp_attach_p(const void *a, const void *b)
+static int cmp_test_p(const void *a, const void *b)
 {
-	const struct attach_entry *x = a, *y = b;
+	const struct groups_member_test *x = a, *y = b;
 
+	if (x->comp != y->comp)
+		return x->comp < y->comp ? -1 : 1;
 	if (x->log10p != y->log10p)
 		return x->log10p < y->log10p ? -1 : 1;
-	return cmp_attach(a, b);
+	if (x->acc != y->acc)
+		return x->acc < y->acc ? -1 : 1;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* Clusters per component (each cluster lies in one: its members are joined
+ * by co-actions). */
+static double *clusters_per_comp(const struct cluster_result *r,
+				 const struct groups_index *ix)
+{
+	double *nc = calloc(ix->n_comp + 1, sizeof(*nc));
+	uint8_t *seen = calloc(r->n_clusters + 1, 1);
+
+	if (!nc || !seen) {
+		free(nc);
+		free(seen);
+		return NULL;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->membership[a];
+
+		if (c >= 0 && !seen[c]) {
+			seen[c] = 1;
+			nc[ix->comp[a]] += 1;
+		}
+	}
+	free(seen);
+	return nc;
 }
 
 enum cib_err cluster_attach(struct cluster_result *r,
-			    const struct coord_graph *g, double fdr,
+			    const struct coord_graph *g,
+			    const struct groups_index *ix, double fdr,
 			    size_t *n_attached)
 {
-	size_t nc = r->n_clusters, na = r->n_accounts, ne = 0, nu = 0, ns = 0;
-	size_t keep = 0, added = 0;
-	double *K = NULL, *S = NULL, m, cut;
-	struct attach_entry *e = NULL;
-	uint64_t *off = NULL;
-	uint32_t *nb = NULL, *nx = NULL, *seen = NULL;
-	uint8_t *in = NULL;
+	struct groups_member_test *e = NULL;
+	size_t ne = 0, ns = 0, added = 0;
+	double *fam = NULL;
+	uint8_t *pass = NULL;
 	int32_t *best = NULL;
-	enum cib_err err = CIB_ENOMEM;
+	enum cib_err err;
 
 	if (n_attached)
 		*n_attached = 0;
-	if (nc == 0 || g->n_pairs == 0)
+	if (r->n_clusters == 0)
 		return CIB_OK;
-	/* the pairs with one clustered end, by their unclustered end
-	 * (a counting sort: linear, where a comparison sort of tens of
-	 * millions of pairs would dominate the stage) */
-	off = calloc(na + 2, sizeof(*off));
-	in = malloc(na + 1);
-	if (!off || !in || cluster_sums(r, g, &K, &S))
+	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 0, -1, &e,
+				  &ne);
+	if (err)
+		return err;
+	err = CIB_ENOMEM;
+	/* the family: the component's active accounts x its clusters */
+	fam = clusters_per_comp(r, ix);
+	pass = malloc(ne + 1);
+	best = malloc((r->n_accounts + 1) * sizeof(*best));
+	if (!fam || !pass || !best)
 		goto out;
-	/* one byte an account, so the scans' random reads stay in cache */
-	for (size_t a = 0; a < na; a++)
-		in[a] = r->membership[a] >= 0;
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-
-		if (in[p->a] != in[p->b])
-			off[(in[p->a] ? p->b : p->a) + 2]++;
-	}
-	for (size_t a = 0; a < na; a++)
-		off[a + 2] += off[a + 1];
-	ne = off[na + 1];
-	nb = malloc((ne + 1) * sizeof(*nb));
-	nx = malloc((ne + 1) * sizeof(*nx));
-	if (!nb || !nx)
-		goto out;
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-		uint32_t u, v;
-		uint64_t k;
-
-		if (in[p->a] == in[p->b])
-			continue;
-		u = in[p->a] ? p->b : p->a; /* the unclustered end */
-		v = in[p->a] ? p->a : p->b;
-		k = off[u + 1]++;
-		nb[k] = (uint32_t)r->membership[v];
-		nx[k] = p->x;
-	}
-	/* per account, its co-actions with each cluster it met (the sort by
-	 * p below breaks ties by account and cluster, so the order here does
-	 * not matter) */
-	e = malloc((ne + 1) * sizeof(*e));
-	seen = malloc((nc + 1) * sizeof(*seen));
-	if (!e || !seen)
-		goto out;
-	for (size_t c = 0; c < nc; c++)
-		seen[c] = UINT32_MAX;
-	for (size_t a = 0; a < na; a++) {
-		size_t first = nu;
-
-		for (uint64_t k = off[a]; k < off[a + 1]; k++) {
-			uint32_t c = nb[k];
-
-			if (seen[c] == UINT32_MAX) {
-				seen[c] = (uint32_t)nu;
-				e[nu++] = (struct attach_entry){ (uint32_t)a,
-								 (int32_t)c,
-								 0, 0 };
-			}
-			e[seen[c]].x += nx[k];
-		}
-		for (size_t i = first; i < nu; i++)
-			seen[e[i].c] = UINT32_MAX;
-	}
-	/* only a test that can pass is kept for the sort: p is at least the
-	 * point mass P(X = x), and no BH cutoff exceeds fdr * nu / m */
-	m = (double)(g->n_active ? g->n_active : 1) * (double)nc;
-	cut = log10(fdr * (double)(nu ? nu : 1) / m);
-	for (size_t i = 0; i < nu; i++) {
-		double lam = coord_lambda_with(g, e[i].acc,
-					       K + (size_t)e[i].c * COORD__COUNT,
-					       S[e[i].c]);
-		double x = (double)e[i].x;
-
-		/* at least ATTACH_MIN_RATIO times chance as well as
-		 * significant: the null is overdispersed, and with thousands
-		 * of co-actions between a busy account and a big cluster the
-		 * test finds that misfit significant at 1.2 times chance */
-		if (e[i].x < 2 || lam <= 0 || x < ATTACH_MIN_RATIO * lam ||
-		    (x * log(lam) - lam - lgamma(x + 1)) / M_LN10 > cut)
-			continue;
-		e[ns] = e[i];
-		e[ns++].log10p = coord_log10_poisson_tail(e[i].x, lam);
-	}
-	qsort(e, ns, sizeof(*e), cmp_attach_p);
-	for (size_t i = 0; i < ns; i++)
-		if (e[i].log10p <= log10(fdr * (double)(i + 1) / m))
-			keep = i + 1;
-	best = malloc((na + 1) * sizeof(*best));
-	if (!best)
-		goto out;
-	for (size_t a = 0; a < na; a++)
+	for (size_t c = 0; c < ix->n_comp; c++)
+		fam[c] *= (double)ix->n_active[c];
+	/* only tests that meet their guards have p < 1 (groups.h): at least
+	 * two distinct objects and ATTACH_MIN_RATIO times chance as well as
+	 * significant: one object, however popular with the cluster, is not
+	 * coordination, and the null is overdispersed (with many objects a
+	 * busy account's 1.2 times chance against a big cluster would pass) */
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].log10p < 0)
+			e[ns++] = e[i];
+	qsort(e, ns, sizeof(*e), cmp_test_p);
+	bh_by_comp(e, ns, fam, fdr, pass);
+	for (size_t a = 0; a < r->n_accounts; a++)
 		best[a] = CLUSTER_NONE;
-	/* sorted by p: the first passing test of an account is its best */
-	for (size_t i = 0; i < keep; i++)
-		if (best[e[i].acc] == CLUSTER_NONE)
-			best[e[i].acc] = e[i].c;
-	for (size_t a = 0; a < na; a++) {
+	/* sorted by p within the component: an account's first passing test
+	 * is its best */
+	for (size_t i = 0; i < ns; i++)
+		if (pass[i] && best[e[i].acc] == CLUSTER_NONE)
+			best[e[i].acc] = e[i].group;
+	for (size_t a = 0; a < r->n_accounts; a++) {
 		if (best[a] != CLUSTER_NONE) {
 			r->membership[a] = best[a];
 			r->size[best[a]]++;
@@ -357,14 +463,9 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		*n_attached = added;
 	err = CIB_OK;
 out:
-	free(S);
-	free(K);
-	free(off);
-	free(nb);
-	free(nx);
 	free(e);
-	free(seen);
-	free(in);
+	free(fam);
+	free(pass);
 	free(best);
 	return err;
 }
@@ -372,10 +473,15 @@ out:
 /* ---- growing the clusters ------------------------------------------- */
 
 /* Two clusters merge only when the ties between them are at least this
- * share as dense, over chance, as the looser cluster's ties inside. */
+ * share as dense, over chance, as the clusters' ties inside (the
+ * geometric mean of the two densities: the halves of one split network
+ * are tied across about as densely as inside; measured against the
+ * looser one alone, a loose crowd of look-alikes absorbed every network
+ * it met; docs/model.md 5.3). */
 #define MERGE_DENSITY 0.5
 
 struct merge_entry {
+	uint32_t comp;   /* the clusters' component */
 	uint32_t c1, c2; /* c1 < c2 */
 	uint32_t x;
 	double log10p;
@@ -394,6 +500,8 @@ static int cmp_merge_p(const void *a, const void *b)
 {
 	const struct merge_entry *x = a, *y = b;
 
+	if (x->comp != y->comp)
+		return x->comp < y->comp ? -1 : 1;
 	if (x->log10p != y->log10p)
 		return x->log10p < y->log10p ? -1 : 1;
 	return cmp_merge(a, b);
@@ -453,14 +561,16 @@ static enum cib_err renumber(struct cluster_result *r)
 }
 
 enum cib_err cluster_merge(struct cluster_result *r,
-			   const struct coord_graph *g, double fdr,
+			   const struct coord_graph *g,
+			   const struct groups_index *ix, double fdr,
 			   size_t *n_merged)
 {
-	size_t nc = r->n_clusters, ne, nu = 0, keep = 0, merged = 0;
-	double *K = NULL, *S = NULL, *xin = NULL, m;
+	size_t nc = r->n_clusters, ne, nu = 0, merged = 0;
+	double *K = NULL, *S = NULL, *xin = NULL, *fam = NULL;
+	uint32_t *ccomp = NULL;
 	struct merge_entry *e = NULL;
 	uint64_t *off = NULL;
-	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL;
+	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
 	uint8_t *in = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -472,8 +582,19 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	xin = calloc(nc, sizeof(*xin));
 	up = malloc(nc * sizeof(*up));
 	in = malloc(r->n_accounts + 1);
-	if (!off || !xin || !up || !in || cluster_sums(r, g, &K, &S))
+	ccomp = malloc(nc * sizeof(*ccomp));
+	fam = clusters_per_comp(r, ix);
+	cc = malloc((nc + 1) * sizeof(*cc));
+	if (!off || !xin || !up || !in || !ccomp || !fam || !cc ||
+	    cluster_sums(r, g, &K, &S))
 		goto out;
+	/* each cluster's component (its members share one: edges and
+	 * candidate pairs never cross components) */
+	for (size_t c = 0; c < nc; c++)
+		cc[c] = COORD_NO_COMP;
+	for (size_t a = r->n_accounts; a-- > 0;)
+		if (r->membership[a] >= 0)
+			cc[r->membership[a]] = g->comp[a];
 	/* ties between clusters, by the lower id (a counting sort), and
 	 * each cluster's ties inside */
 	for (size_t a = 0; a < r->n_accounts; a++)
@@ -518,7 +639,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	/* each cluster's internal co-actions over chance: the yardstick for
 	 * the ties between two clusters */
 	for (size_t c = 0; c < nc; c++) {
-		double lin = coord_lambda_sets(g, K + c * COORD__COUNT, S[c],
+		double lin = coord_lambda_sets(g, cc[c], K + c * COORD__COUNT,
+					       S[c],
 					       K + c * COORD__COUNT, S[c]) /
 			     2;
 
@@ -534,8 +656,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
-				e[nu++] = (struct merge_entry){ (uint32_t)c1, c2,
-								0, 0 };
+				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
+								c2, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -544,41 +666,63 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	}
 	for (size_t i = 0; i < nu; i++) {
 		uint32_t c1 = e[i].c1, c2 = e[i].c2, x = e[i].x;
-		double lam = coord_lambda_sets(g, K + (size_t)c1 * COORD__COUNT,
+		double lam = coord_lambda_sets(g, cc[c1],
+					       K + (size_t)c1 * COORD__COUNT,
 					       S[c1],
 					       K + (size_t)c2 * COORD__COUNT,
 					       S[c2]);
-		double weaker = xin[c1] < xin[c2] ? xin[c1] : xin[c2];
+		double inside = sqrt(xin[c1] * xin[c2]);
 
 		/* significant, and at least MERGE_DENSITY as dense (over
-		 * chance) as the looser of the two clusters is inside: with
+		 * chance) as the two clusters are inside (the geometric mean
+		 * of their densities): with
 		 * thousands of co-actions a Poisson test finds the null's
 		 * small misfit between any two busy groups significant, but
 		 * only one network split in two is tied that closely */
 		e[i].log10p = x < 2 || lam <= 0 ||
-					      (double)x / lam < MERGE_DENSITY * weaker
+					      (double)x / lam < MERGE_DENSITY * inside
 				      ? 0.0
 				      : coord_log10_poisson_tail(x, lam);
 	}
-	/* the family is every pair of clusters, not only those that met */
-	m = (double)nc * (double)(nc - 1) / 2;
-	qsort(e, nu, sizeof(*e), cmp_merge_p);
+	/* the family is every pair of clusters of the component, not only
+	 * those that met (two clusters of different components never do) */
+	for (size_t a = 0; a < r->n_accounts; a++)
+		if (r->membership[a] >= 0)
+			ccomp[r->membership[a]] = ix->comp[a];
+	for (size_t c = 0; c < ix->n_comp; c++)
+		fam[c] = fam[c] * (fam[c] - 1) / 2;
 	for (size_t i = 0; i < nu; i++)
-		if (e[i].log10p <= log10(fdr * (double)(i + 1) / m))
-			keep = i + 1;
+		e[i].comp = ccomp[e[i].c1];
+	qsort(e, nu, sizeof(*e), cmp_merge_p);
 	for (size_t c = 0; c < nc; c++)
 		up[c] = (uint32_t)c;
-	for (size_t i = 0; i < keep; i++) {
-		uint32_t a = uf_find(up, e[i].c1), b = uf_find(up, e[i].c2);
+	for (size_t i = 0, k0 = 0; i < nu; i++) {
+		uint32_t a, b;
+		size_t keep = 0;
+		double m;
 
-		if (a == b)
+		if (i > k0 && e[i].comp == e[k0].comp)
 			continue;
-		/* the smaller id survives, so the result is order-free */
-		if (a < b)
-			up[b] = a;
-		else
-			up[a] = b;
-		merged++;
+		/* a new component's run starts at k0 = i */
+		k0 = i;
+		m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
+		for (size_t k = i; k < nu && e[k].comp == e[i].comp; k++)
+			if (e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+				keep = k - i + 1;
+		for (size_t k = i; k < i + keep; k++) {
+			a = uf_find(up, e[k].c1);
+			b = uf_find(up, e[k].c2);
+
+			if (a == b)
+				continue;
+			/* the smaller id survives, so the result is
+			 * order-free */
+			if (a < b)
+				up[b] = a;
+			else
+				up[a] = b;
+			merged++;
+		}
 	}
 	err = CIB_OK;
 	if (merged) {
@@ -593,6 +737,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 out:
 	free(K);
 	free(S);
+	free(ccomp);
+	free(fam);
 	free(xin);
 	free(off);
 	free(nb);
@@ -601,17 +747,19 @@ out:
 	free(seen);
 	free(up);
 	free(in);
+	free(cc);
 	return err;
 }
 
 /* Attach rounds until one attaches nobody, at most CLUSTER_GROW_ROUNDS. */
 static enum cib_err attach_rounds(struct cluster_result *r,
-				  const struct coord_graph *g, double fdr,
+				  const struct coord_graph *g,
+				  const struct groups_index *ix, double fdr,
 				  size_t *n_attached)
 {
 	for (int round = 0; round < CLUSTER_GROW_ROUNDS; round++) {
 		size_t a = 0;
-		enum cib_err err = cluster_attach(r, g, fdr, &a);
+		enum cib_err err = cluster_attach(r, g, ix, fdr, &a);
 
 		if (err)
 			return err;
@@ -623,18 +771,22 @@ static enum cib_err attach_rounds(struct cluster_result *r,
 }
 
 enum cib_err cluster_grow(struct cluster_result *r,
-			  const struct coord_graph *g, double fdr,
+			  const struct coord_graph *g,
+			  const struct groups_index *ix, double fdr,
 			  size_t *n_attached, size_t *n_merged)
 {
 	size_t att = 0, mer = 0;
 	enum cib_err err;
 
-	err = attach_rounds(r, g, fdr, &att);
+	err = attach_rounds(r, g, ix, fdr, &att);
 	if (!err)
-		err = cluster_merge(r, g, fdr, &mer);
+		err = cluster_merge(r, g, ix, fdr, &mer);
 	/* a merged cluster is a larger yardstick: another few rounds */
 	if (!err && mer)
-		err = attach_rounds(r, g, fdr, &att);
+		err = attach_rounds(r, g, ix, fdr, &att);
+	/* attached members change sizes: ids by size again */
+	if (!err)
+		err = renumber(r);
 	if (n_attached)
 		*n_attached = att;
 	if (n_merged)

@@ -1,9 +1,13 @@
 /* cluster.h - clusters of accounts on the significant coordination edges.
  *
  * Leiden (igraph) maximising modularity on edges weighted by significance
- * (-log10 p, capped), run inside each connected component; deterministic
- * for a given seed. Clusters are numbered 0.. by decreasing size, ties by
- * their smallest account index, so ids are stable across runs.
+ * (-log10 p, capped), run on each connected component of the significant
+ * graph with that component's own resolution and the same seed, so a
+ * component's clusters depend on nothing outside it. The attach and merge
+ * tests (and their Benjamini-Hochberg families) are per component of the
+ * co-action graph (groups.h). Clusters are numbered 0.. by decreasing
+ * size, ties by their smallest account index, so ids are stable across
+ * runs.
  */
 #ifndef CIB_CLUSTER_H
 #define CIB_CLUSTER_H
@@ -13,6 +17,7 @@
 
 #include "core/error.h"
 #include "coord.h"
+#include "groups.h"
 
 #define CLUSTER_NONE (-1)
 
@@ -21,7 +26,8 @@ struct cluster_result {
 	int32_t *membership; /* per account: cluster id or CLUSTER_NONE */
 	size_t n_clusters;
 	uint32_t *size;      /* per cluster */
-	double quality;      /* modularity of the partition */
+	double quality;      /* the components' modularities, weighted by
+				their total edge weight */
 	char errmsg[256];
 };
 
@@ -31,20 +37,40 @@ enum cib_err cluster_detect(const struct coord_graph *g, uint64_t seed,
 			    size_t min_size, struct cluster_result *r);
 void cluster_result_release(struct cluster_result *r);
 
+/* A weighted edge for cluster_leiden. */
+struct cluster_wedge {
+	uint32_t a, b;
+	double w;
+};
+
+/* Leiden (modularity, resolution 1/(2 W_c)) on each connected component
+ * of the graph e[0..ne) over n_accounts accounts, with igraph's RNG
+ * seeded with `seed` before each component; vertices in account order,
+ * edges in the given order. mem[] gets community ids 0..*nc-1 (by
+ * decreasing size, ties by smallest account) for communities of at least
+ * min_size, CLUSTER_NONE otherwise. */
+enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
+			    size_t ne, uint64_t seed, size_t min_size,
+			    int32_t *mem, size_t *nc, double *quality,
+			    char *errmsg, size_t errlen);
+
 /* Second pass for accounts in no cluster: an account whose pairwise edges
  * were too weak alone (a member with a handful of posts) is tested against
- * each cluster as a whole: its co-actions with all members, X, against
- * lambda = sum_t k_a,t K_c,t rate_t (K_c,t: the members' summed activity),
- * Poisson upper tail, Benjamini-Hochberg at `fdr` over active accounts x
- * clusters. It joins the cluster with the smallest p that passes. Sizes are
- * updated; *n_attached (may be NULL) counts them. */
+ * each cluster as a whole by the DISTINCT objects it co-acted on with
+ * members (groups_member_tests: each object's chance of a member among
+ * its co-actors, given the object's popularity), Poisson upper tail,
+ * Benjamini-Hochberg at `fdr` over the component's active accounts x its
+ * clusters. It needs at least two distinct objects, and joins the cluster
+ * with the smallest p that passes. Sizes are updated (ids are not
+ * renumbered); *n_attached (may be NULL) counts them. */
 enum cib_err cluster_attach(struct cluster_result *r,
-			    const struct coord_graph *g, double fdr,
+			    const struct coord_graph *g,
+			    const struct groups_index *ix, double fdr,
 			    size_t *n_attached);
 
 /* cluster_attach's effect-size floor: an account joins a cluster only if
- * it co-acted with the members at least this many times as often as
- * chance (and significantly so). */
+ * it co-acted with the members on at least this many times as many
+ * distinct objects as chance gives (and significantly so). */
 #define ATTACH_MIN_RATIO 2.0
 
 /* Third pass: two clusters whose members co-act with each other more than
@@ -52,11 +78,13 @@ enum cib_err cluster_attach(struct cluster_result *r,
  * chosen to have few ties between them, so this test is if anything
  * conservative). X = co-actions between the clusters' members, lambda =
  * sum_t K_c1,t K_c2,t rate_t (+ amplification), Poisson upper tail,
- * Benjamini-Hochberg at `fdr` over all pairs of clusters; passing pairs
- * are merged (transitively) and clusters renumbered as cluster_detect
- * numbers them. *n_merged (may be NULL) counts the merges. */
+ * Benjamini-Hochberg at `fdr` over the pairs of clusters of each
+ * component; passing pairs are merged (transitively) and clusters
+ * renumbered as cluster_detect numbers them. *n_merged (may be NULL)
+ * counts the merges. */
 enum cib_err cluster_merge(struct cluster_result *r,
-			   const struct coord_graph *g, double fdr,
+			   const struct coord_graph *g,
+			   const struct groups_index *ix, double fdr,
 			   size_t *n_merged);
 
 /* Most attach rounds in a row (each scans every candidate pair once). */
@@ -67,9 +95,11 @@ enum cib_err cluster_merge(struct cluster_result *r,
  * its cluster's K larger and a member too sparse to pass against the seed
  * cluster can pass against the grown one; then cluster_merge, and when it
  * merged anything another run of attach rounds. Each round's tests are
- * exact given the clusters of that round. */
+ * exact given the clusters of that round. Ids are renumbered by size at
+ * the end. */
 enum cib_err cluster_grow(struct cluster_result *r,
-			  const struct coord_graph *g, double fdr,
+			  const struct coord_graph *g,
+			  const struct groups_index *ix, double fdr,
 			  size_t *n_attached, size_t *n_merged);
 
 /* Edge weight used for clustering: significance -log10 p, capped at 50 so

@@ -1,13 +1,16 @@
-/* coord.c - co-action counting by sort-and-scan, and the Poisson null.
+/* coord.c - co-action counting by sort-and-scan, and the null conditioned
+ * on each account-object component (docs/model.md 1-4).
  *
  * Invariants: after coord_build, every list in ev[] of a used type is
  * sorted by (obj, time, acc); edges[] holds only pairs that passed
- * Benjamini-Hochberg, sorted by (a, b) with a < b. Work per object is
- * bounded by its events inside the window, and objects with more than
- * max_actors accounts are never enumerated (see coord.h for why that loses
- * no evidence). The build runs on two threads, and nothing it returns
- * depends on how their jobs interleaved (see "the build" below): the same
- * events give the same graph, bit for bit.
+ * Benjamini-Hochberg within their component, sorted by (a, b) with a < b;
+ * both accounts of every pair and edge are in one component. Work per
+ * object is bounded by its pair budget (pairs_per_event * events +
+ * pairs_base), and objects with more than max_actors accounts are never
+ * enumerated. Every statistic a pair's test uses is a whole-number sum over
+ * its own component, so unrelated data in the run cannot change it. The
+ * build runs on two threads, and nothing it returns depends on how their
+ * jobs interleaved: the same events give the same graph, bit for bit.
  */
 #include "coord.h"
 
@@ -57,6 +60,7 @@ void coord_events_release(struct coord_events *e)
 	free(e->obj);
 	free(e->time);
 	free(e->acc);
+	free(e->post);
 	free(e->minutes);
 	memset(e, 0, sizeof(*e));
 }
@@ -64,11 +68,19 @@ void coord_events_release(struct coord_events *e)
 enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 			      int64_t time, uint32_t acc, int minutes)
 {
+	return coord_events_add_post(e, obj, time, acc, minutes, COORD_NO_POST,
+				     0);
+}
+
+enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,
+				   int64_t time, uint32_t acc, int minutes,
+				   uint32_t post, int multi)
+{
 	if (e->n == e->cap) {
 		size_t nc = e->cap ? e->cap * 2 : 4096;
 		uint64_t *o = bigmem_realloc(e->obj, nc * sizeof(*o));
 		int64_t *t;
-		uint32_t *a;
+		uint32_t *a, *ps;
 		uint8_t *m;
 
 		if (!o)
@@ -82,6 +94,10 @@ enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 		if (!a)
 			return CIB_ENOMEM;
 		e->acc = a;
+		ps = bigmem_realloc(e->post, nc * sizeof(*ps));
+		if (!ps)
+			return CIB_ENOMEM;
+		e->post = ps;
 		m = bigmem_realloc(e->minutes, nc * sizeof(*m));
 		if (!m)
 			return CIB_ENOMEM;
@@ -91,7 +107,11 @@ enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 	e->obj[e->n] = obj;
 	e->time[e->n] = time;
 	e->acc[e->n] = acc;
-	e->minutes[e->n] = (uint8_t)(minutes != 0);
+	e->post[e->n] = post;
+	e->minutes[e->n] = (uint8_t)((minutes != 0 ? COORD_EV_MINUTES : 0) |
+				     (multi && post != COORD_NO_POST
+					      ? COORD_EV_MULTI
+					      : 0));
 	e->n++;
 	return CIB_OK;
 }
@@ -105,22 +125,23 @@ void coord_opts_init(struct coord_opts *o)
 		o->window_max[t] = 3600;
 		o->use_type[t] = 1;
 	}
-	/* copied text spreads slower than one-click reposts: operators paste
-	 * the same narrative over hours (docs/model.md) */
-	o->window_min[COORD_TEXT] = 3600;
-	o->window_max[COORD_TEXT] = 6 * 3600;
 	o->fdr = 0.01;
 	o->max_actors = 1000;
 	/* one coincidence is never evidence: co-actions crowd onto popular
 	 * objects (overdispersion the Poisson null does not model), which makes
 	 * a single one look rarer than it is */
 	o->min_coactions = 2;
+	/* linear in events; every pair of an object with up to 72 actions */
+	o->pairs_per_event = 8;
+	o->pairs_base = 2048;
+	o->max_memory = 0;
 }
 
 struct ev {
 	uint64_t obj;
 	int64_t time;
 	uint32_t acc;
+	uint32_t post;
 	uint8_t minutes;
 };
 
@@ -161,6 +182,7 @@ static enum cib_err sort_events(struct coord_events *e)
 			v[i].obj = e->obj[i];
 			v[i].time = e->time[i];
 			v[i].acc = e->acc[i];
+			v[i].post = e->post[i];
 			v[i].minutes = e->minutes[i];
 			amax = e->acc[i] > amax ? e->acc[i] : amax;
 			tmin = e->time[i] < tmin ? e->time[i] : tmin;
@@ -211,6 +233,7 @@ static enum cib_err sort_events(struct coord_events *e)
 		e->obj[i] = a[i].obj;
 		e->time[i] = a[i].time;
 		e->acc[i] = a[i].acc;
+		e->post[i] = a[i].post;
 		e->minutes[i] = a[i].minutes;
 	}
 	free(v);
@@ -323,86 +346,39 @@ double coord_log10_poisson_tail(uint32_t x, double lambda)
 	return lp < -400.0 ? -400.0 : lp;
 }
 
-/* growable uint64 vector */
-struct u64vec {
-	uint64_t *v;
-	size_t n, cap;
-};
 
-static int u64_push(struct u64vec *p, uint64_t x)
+uint64_t coord_level_rank(int j)
 {
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 1024;
-		uint64_t *nv = realloc(p->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		p->v = nv;
-		p->cap = nc;
-	}
-	p->v[p->n++] = x;
-	return 0;
+	return j >= COORD_LEVELS - 1 ? UINT64_MAX : (uint64_t)1 << (2 * j);
 }
 
-static int cmp_u64(const void *a, const void *b)
+int coord_rank_level(uint64_t rank)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+	for (int j = 0; j < COORD_LEVELS - 1; j++)
+		if (rank <= coord_level_rank(j))
+			return j;
+	return COORD_LEVELS - 1;
 }
 
-static size_t sort_unique_u64(uint64_t *v, size_t n)
+/* Median repost delay of one component's quick-repost candidates,
+ * clamped: its amplification window. d is reordered. */
+static int64_t clamp_median(int64_t *d, size_t n, int64_t lo, int64_t hi)
 {
-	size_t k = 0;
+	int64_t w;
 
 	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	for (size_t i = 1; i < n; i++)
-		if (v[i] != v[k])
-			v[++k] = v[i];
-	return k + 1;
-}
-
-/* Compares times of two events, in minutes when either has minute
- * precision: an archive that floors times to the minute cannot tell 10 s
- * from 50 s, so a window of w seconds becomes ceil(w/60) minute steps. */
-static int within(int64_t ti, int mi, int64_t tj, int mj, int64_t w)
-{
-	if (mi || mj) {
-		int64_t a = ti >= 0 ? ti / 60 : -((-ti + 59) / 60);
-		int64_t b = tj >= 0 ? tj / 60 : -((-tj + 59) / 60);
-
-		return b - a <= (w + 59) / 60;
-	}
-	return tj - ti <= w;
-}
-
-/* Median repost delay, clamped: the amplification window. */
-static int64_t amplify_window(const struct coord_events *ev, int64_t lo,
-			      int64_t hi)
-{
-	int64_t *d = malloc((ev->n + 1) * sizeof(*d)), w;
-	size_t n = 0;
-
-	if (!d)
 		return hi;
-	for (size_t i = 0; i < ev->n; i++)
-		if (ev->time[i] >= 0)
-			d[n++] = ev->time[i];
-	if (n == 0) {
-		free(d);
-		return hi;
-	}
 	w = select_i64(d, n, n / 2);
-	free(d);
 	return w < lo ? lo : w > hi ? hi : w;
 }
 
-static int cmp_edge_p(const void *a, const void *b)
+static int cmp_edge_cp(const void *a, const void *b, void *ctx)
 {
 	const struct coord_edge *x = a, *y = b;
+	const uint32_t *comp = ctx;
 
+	if (comp[x->a] != comp[y->a])
+		return comp[x->a] < comp[y->a] ? -1 : 1;
 	if (x->log10p != y->log10p)
 		return x->log10p < y->log10p ? -1 : 1;
 	if (x->a != y->a)
@@ -426,6 +402,9 @@ void coord_graph_release(struct coord_graph *g)
 	free(g->edges);
 	free(g->pairs);
 	free(g->s_amp);
+	free(g->comp);
+	free(g->comps);
+	free(g->dense);
 	for (int t = 0; t < COORD__COUNT; t++)
 		free(g->k[t]);
 	memset(g, 0, sizeof(*g));
@@ -464,30 +443,27 @@ static double pooled_lambda(const double *lam)
 	return tl;
 }
 
-static void pooled(const uint32_t *x, const double *lam, uint32_t *total,
-		   double *lambda)
-{
-	*total = pooled_x(x);
-	*lambda = pooled_lambda(lam);
-}
-
 uint32_t coord_pooled_count(const uint32_t *x)
 {
 	return pooled_x(x);
 }
 
-double coord_lambda_sets(const struct coord_graph *g, const double *Ka,
-			 double Sa, const double *Kb, double Sb)
+double coord_lambda_sets(const struct coord_graph *g, uint32_t comp,
+			 const double *Ka, double Sa, const double *Kb,
+			 double Sb)
 {
-	double lam[COORD__COUNT], l;
-	uint32_t x[COORD__COUNT] = { 0 }, tx;
+	double lam[COORD__COUNT];
+	const struct coord_comp *c;
+	const int top = COORD_PAIR_LEVEL;
 
+	if (comp >= g->n_comps)
+		return 0.0;
+	c = &g->comps[comp];
 	for (int t = 0; t < COORD__COUNT; t++)
-		lam[t] = Ka[t] * Kb[t] * g->rate[t];
+		lam[t] = Ka[t] * Kb[t] * c->rate[t][top];
 	lam[COORD_AMPLIFY] = (Ka[COORD_AMPLIFY] * Sb + Kb[COORD_AMPLIFY] * Sa) *
-			     g->rate[COORD_AMPLIFY];
-	pooled(x, lam, &tx, &l);
-	return l;
+			     c->rate[COORD_AMPLIFY][top];
+	return pooled_lambda(lam);
 }
 
 double coord_lambda_with(const struct coord_graph *g, uint32_t a,
@@ -495,63 +471,46 @@ double coord_lambda_with(const struct coord_graph *g, uint32_t a,
 {
 	double ka[COORD__COUNT];
 
+	if (a >= g->n_accounts || g->comp[a] == COORD_NO_COMP)
+		return 0.0;
 	for (int t = 0; t < COORD__COUNT; t++)
 		ka[t] = (double)g->k[t][a];
-	return coord_lambda_sets(g, ka, (double)g->s_amp[a], K, S);
+	return coord_lambda_sets(g, g->comp[a], ka, (double)g->s_amp[a], K,
+				 S);
 }
 
 /* ---- the build ----
  *
- * Five phases, each a list of independent jobs that COORD_WORKERS workers
- * take from a shared counter: (1) sort each type's events and fix its
- * window; (2) scan runs of whole objects, emitting one code per
- * within-window pair, code = (a << bits | b) << 3 | type; (3) spread the
- * codes into buckets by their top bits; (4) sort each bucket and count its
- * distinct pairs; (5) test each pair. A job's result never depends on which
- * worker ran it or when: per-worker counts are sums of whole numbers (in
- * doubles too, exact far below 2^53), codes are sorted by their whole value
- * (equal codes are equal bits) before anything reads their order, and
- * buckets hand on their pairs and candidate edges in bucket order, so the
- * graph is the same for every schedule. */
+ * Phases: (1) sort each type's events (jobs); the components of the
+ * account-object graph and each component's amplification window (one
+ * thread, union-find, linear); (2) scan runs of whole objects (jobs):
+ * each object's window, its pairs ranked by delay, one code per matched
+ * co-action, code = ((a << bits | b) << 3 | type) << 3 | level; (3) spread
+ * the codes into buckets by their top bits; (4) sort each bucket and count
+ * its distinct pairs; (5) test each pair; then Benjamini-Hochberg within
+ * each component. A job's result never depends on which worker ran it or
+ * when: the components' sums are sums of whole numbers (exact in any
+ * order), codes are sorted by their whole value before anything reads
+ * their order, and buckets hand on their pairs and candidate edges in
+ * bucket order, so the graph is the same for every schedule. */
 
 #define COORD_WORKERS 2
 #define TYPE_BITS 3
+#define LEVEL_BITS 3
+#define TL_BITS (TYPE_BITS + LEVEL_BITS)
 #define CHUNK_EVENTS ((size_t)1 << 15) /* events per scan job, at least */
 #define BLOCK_LEN ((size_t)1 << 20)    /* codes per output block */
 #define BUCKET_BITS_MAX 11
 #define BUCKET_TARGET ((size_t)1 << 14) /* codes per bucket: fits L2 */
 
 _Static_assert(COORD__COUNT <= 1 << TYPE_BITS, "type must fit TYPE_BITS");
+_Static_assert(COORD_LEVELS <= 1 << LEVEL_BITS, "level must fit LEVEL_BITS");
 
 /* Pair codes as a list of fixed blocks: grows without copying. */
 struct codes {
 	uint64_t **blk;
 	size_t n_blk, cap_blk, fill; /* fill: codes in the last block */
 };
-
-static int codes_push(struct codes *c, uint64_t x)
-{
-	if (c->n_blk == 0 || c->fill == BLOCK_LEN) {
-		uint64_t *b;
-
-		if (c->n_blk == c->cap_blk) {
-			size_t nc = c->cap_blk ? 2 * c->cap_blk : 16;
-			uint64_t **nb = realloc(c->blk, nc * sizeof(*nb));
-
-			if (!nb)
-				return -1;
-			c->blk = nb;
-			c->cap_blk = nc;
-		}
-		b = bigmem_malloc(BLOCK_LEN * sizeof(*b));
-		if (!b)
-			return -1;
-		c->blk[c->n_blk++] = b;
-		c->fill = 0;
-	}
-	c->blk[c->n_blk - 1][c->fill++] = x;
-	return 0;
-}
 
 static void codes_release(struct codes *c)
 {
@@ -581,6 +540,41 @@ static int edgevec_push(struct edgevec *p, const struct coord_edge *e)
 	return 0;
 }
 
+/* One enumerated pair of actions on an object: delay, the two events
+ * (offsets in the object), their upper rank by delay, the account pair. */
+struct opair {
+	int64_t d;
+	uint64_t key;
+	uint32_t l, j, rank;
+};
+
+/* A co-action between two posts that each gave several events of the
+ * type: kept aside so that the pair of posts counts once. */
+struct side {
+	uint64_t code;
+	uint32_t pa, pb;
+};
+
+struct i64vec {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int i64_push(struct i64vec *p, int64_t x)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 1024;
+		int64_t *nv = realloc(p->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		p->v = nv;
+		p->cap = nc;
+	}
+	p->v[p->n++] = x;
+	return 0;
+}
+
 struct build;
 
 struct worker {
@@ -589,13 +583,27 @@ struct worker {
 	uint32_t *k[COORD__COUNT]; /* worker 0: the graph's own; others
 				      (own_k): their own, added in after */
 	struct coord_type_stats st[COORD__COUNT]; /* this worker's share */
-	int64_t *last;  /* per account: last kept event time, or INT64_MIN */
 	uint32_t *seen; /* per account: stamp of the last look at it */
+	uint32_t *cnt;  /* per account: its events on the current object */
+	uint32_t *loc;  /* per account: its index among the object's */
+	uint64_t *mk, *mk_tmp; /* matching keys (local pair, delay order) */
+	size_t cap_mk;
+	uint32_t nd;    /* the current object's distinct accounts */
 	uint32_t stamp;
 	uint32_t *accs; /* one object's distinct accounts */
-	size_t *kept;   /* one object's events left after collapsing bursts */
+	int64_t *te;    /* one object's event times (minute-floored) */
+	uint32_t *mark; /* per event of the object: matched in group mark */
+	uint32_t gmark;
 	size_t cap;
-	struct u64vec tmp;
+	struct opair *pp;
+	size_t cap_pp;
+	uint64_t *rk, *rk_tmp; /* rank sort keys (delay, pair) and buffer */
+	int rk_plain;          /* pp[] itself sorted by delay instead */
+	struct side *side;
+	size_t n_side, cap_side;
+	struct coord_dense *dense;
+	size_t n_dense, cap_dense;
+	struct i64vec wins[COORD__COUNT];
 	struct codes out;
 	uint64_t *scratch; /* bucket sort buffer */
 	size_t cap_scratch;
@@ -624,6 +632,8 @@ struct build {
 	enum build_phase phase;
 	atomic_size_t next;
 	atomic_int failed;
+	atomic_size_t n_blocks; /* code blocks allocated, for max_memory */
+	size_t max_blocks;      /* 0: no limit */
 	size_t n_jobs;
 	int types[COORD__COUNT]; /* PH_SORT: used types, most events first */
 	struct scan_chunk *chunks;
@@ -641,16 +651,47 @@ struct build {
 	size_t *poff;        /* per bucket: distinct pairs, then their offset */
 	uint32_t *kk;        /* per account: k[0..COORD__COUNT) and s_amp */
 	double lnfact[256];  /* ln x! */
-	double rate[COORD__COUNT];
-	double log10_bound;
+	double *bound;       /* per component: log10 of the best BH cutoff */
 	struct edgevec *cand; /* per bucket */
 	struct worker w[COORD_WORKERS];
 };
 
+static int codes_push(struct build *bd, struct codes *c, uint64_t x)
+{
+	if (c->n_blk == 0 || c->fill == BLOCK_LEN) {
+		uint64_t *b;
+
+		if (bd->max_blocks &&
+		    atomic_fetch_add(&bd->n_blocks, 1) + 1 > bd->max_blocks)
+			return -2;
+		if (c->n_blk == c->cap_blk) {
+			size_t nc = c->cap_blk ? 2 * c->cap_blk : 16;
+			uint64_t **nb = realloc(c->blk, nc * sizeof(*nb));
+
+			if (!nb)
+				return -1;
+			c->blk = nb;
+			c->cap_blk = nc;
+		}
+		b = bigmem_malloc(BLOCK_LEN * sizeof(*b));
+		if (!b)
+			return -1;
+		c->blk[c->n_blk++] = b;
+		c->fill = 0;
+	}
+	c->blk[c->n_blk - 1][c->fill++] = x;
+	return 0;
+}
+
+static enum cib_err push_err(int r)
+{
+	return r == -2 ? CIB_ETOOBIG : CIB_ENOMEM;
+}
+
 static int worker_reserve(struct worker *w, size_t n)
 {
-	uint32_t *a;
-	size_t *k;
+	uint32_t *a, *mk;
+	int64_t *te;
 
 	if (n <= w->cap)
 		return 0;
@@ -658,11 +699,41 @@ static int worker_reserve(struct worker *w, size_t n)
 	if (!a)
 		return -1;
 	w->accs = a;
-	k = realloc(w->kept, n * sizeof(*k));
+	te = realloc(w->te, n * sizeof(*te));
+	if (!te)
+		return -1;
+	w->te = te;
+	mk = calloc(n, sizeof(*mk));
+	if (!mk)
+		return -1;
+	free(w->mark);
+	w->mark = mk;
+	w->gmark = 0;
+	w->cap = n;
+	return 0;
+}
+
+static int worker_reserve_pp(struct worker *w, size_t n)
+{
+	struct opair *p;
+	uint64_t *k;
+
+	if (n <= w->cap_pp)
+		return 0;
+	n = n < 2 * w->cap_pp ? 2 * w->cap_pp : n;
+	p = realloc(w->pp, n * sizeof(*p));
+	if (!p)
+		return -1;
+	w->pp = p;
+	k = realloc(w->rk, n * sizeof(*k));
 	if (!k)
 		return -1;
-	w->kept = k;
-	w->cap = n;
+	w->rk = k;
+	k = realloc(w->rk_tmp, n * sizeof(*k));
+	if (!k)
+		return -1;
+	w->rk_tmp = k;
+	w->cap_pp = n;
 	return 0;
 }
 
@@ -676,16 +747,36 @@ static uint32_t worker_stamp(struct worker *w)
 	return w->stamp;
 }
 
+/* A fresh group mark: no event's mark[] holds it yet. */
+static uint32_t worker_gmark(struct worker *w)
+{
+	if (++w->gmark == 0) {
+		memset(w->mark, 0, w->cap * sizeof(*w->mark));
+		w->gmark = 1;
+	}
+	return w->gmark;
+}
+
 static void worker_release(struct worker *w)
 {
 	if (w->own_k)
 		for (int t = 0; t < COORD__COUNT; t++)
 			free(w->k[t]);
-	free(w->last);
 	free(w->seen);
+	free(w->cnt);
+	free(w->loc);
+	free(w->mk);
+	free(w->mk_tmp);
 	free(w->accs);
-	free(w->kept);
-	free(w->tmp.v);
+	free(w->te);
+	free(w->mark);
+	free(w->pp);
+	free(w->rk);
+	free(w->rk_tmp);
+	free(w->side);
+	free(w->dense);
+	for (int t = 0; t < COORD__COUNT; t++)
+		free(w->wins[t].v);
 	free(w->scratch);
 	codes_release(&w->out);
 }
@@ -697,177 +788,677 @@ static uint32_t *worker_k(struct worker *w, int t)
 	return w->k[t];
 }
 
-static inline uint64_t pair_code(const struct build *bd, uint32_t a,
-				 uint32_t c, int t)
+static inline uint64_t pair_key(uint32_t a, uint32_t c, unsigned bits)
 {
-	uint64_t key = a < c ? (uint64_t)a << bd->bits | c
-			     : (uint64_t)c << bd->bits | a;
-
-	return key << TYPE_BITS | (uint64_t)t;
+	return a < c ? (uint64_t)a << bits | c : (uint64_t)c << bits | a;
 }
 
-/* PH_SORT: sorts type t's events and fixes its window. */
+static inline uint64_t pair_code(const struct build *bd, uint32_t a,
+				 uint32_t c, int t, int level)
+{
+	return (pair_key(a, c, bd->bits) << TYPE_BITS | (uint64_t)t)
+		       << LEVEL_BITS |
+	       (uint64_t)level;
+}
+
+/* PH_SORT: sorts type t's events. */
 static enum cib_err job_sort(struct build *bd, int t)
 {
 	struct coord_events *ev = &bd->ev[t];
-	struct coord_type_stats *st = &bd->g->stats[t];
-	const struct coord_opts *o = bd->o;
-	int64_t w = o->window[t];
 	enum cib_err err = sort_events(ev);
 
 	if (err)
 		return err;
-	if (w <= 0) {
-		w = t == COORD_AMPLIFY
-			    ? amplify_window(ev, o->window_min[t],
-					     o->window_max[t])
-			    : coord_estimate_window(ev, o->window_min[t],
-						    o->window_max[t]);
-		st->window_estimated = 1;
-	}
-	st->window = w;
-	st->events = ev->n;
+	bd->g->stats[t].events = ev->n;
 	return CIB_OK;
+}
+
+/* ---- components (one thread, after the sort) ---- */
+
+static uint32_t uf_find(uint32_t *parent, uint32_t a)
+{
+	uint32_t r = a;
+
+	while (parent[r] != r)
+		r = parent[r];
+	while (parent[a] != r) {
+		uint32_t n = parent[a];
+
+		parent[a] = r;
+		a = n;
+	}
+	return r;
+}
+
+static void uf_union(uint32_t *parent, uint32_t a, uint32_t b)
+{
+	a = uf_find(parent, a);
+	b = uf_find(parent, b);
+	/* the smaller index becomes the root: any order of unions gives the
+	 * same forest's sets */
+	if (a < b)
+		parent[b] = a;
+	else if (b < a)
+		parent[a] = b;
+}
+
+struct cdelay {
+	uint32_t comp;
+	int64_t d;
+};
+
+static int cmp_cdelay(const void *a, const void *b)
+{
+	const struct cdelay *x = a, *y = b;
+
+	if (x->comp != y->comp)
+		return x->comp < y->comp ? -1 : 1;
+	return x->d < y->d ? -1 : x->d > y->d;
+}
+
+/* The components of the graph of accounts joined by every non-viral
+ * object of a used type and by every repost of one another, numbered by
+ * their smallest account; accounts alone get COORD_NO_COMP. Then each
+ * component's amplification window: its own median repost delay. */
+static enum cib_err build_components(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	const struct coord_opts *o = bd->o;
+	size_t n = bd->n_accounts;
+	uint32_t *parent = malloc((n + 1) * sizeof(*parent));
+	uint32_t *size = calloc(n + 1, sizeof(*size));
+	uint32_t *label = malloc((n + 1) * sizeof(*label));
+	struct worker *w = &bd->w[0];
+	enum cib_err err = CIB_ENOMEM;
+
+	g->comp = malloc((n + 1) * sizeof(*g->comp));
+	if (!parent || !size || !label || !g->comp)
+		goto out;
+	for (size_t a = 0; a < n; a++)
+		parent[a] = (uint32_t)a;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		const struct coord_events *ev = &bd->ev[t];
+
+		if (!o->use_type[t])
+			continue;
+		if (t == COORD_AMPLIFY) {
+			for (size_t i = 0; i < ev->n; i++)
+				if (ev->obj[i] < n && ev->acc[i] != ev->obj[i])
+					uf_union(parent, ev->acc[i],
+						 (uint32_t)ev->obj[i]);
+			continue;
+		}
+		for (size_t i = 0; i < ev->n;) {
+			size_t e = i, nd = 0;
+			uint32_t stamp = worker_stamp(w);
+
+			while (e < ev->n && ev->obj[e] == ev->obj[i])
+				e++;
+			for (size_t j = i; j < e && nd <= o->max_actors; j++)
+				if (w->seen[ev->acc[j]] != stamp) {
+					w->seen[ev->acc[j]] = stamp;
+					nd++;
+				}
+			if (nd >= 2 && nd <= o->max_actors)
+				for (size_t j = i + 1; j < e; j++)
+					uf_union(parent, ev->acc[i],
+						 ev->acc[j]);
+			i = e;
+		}
+	}
+	for (size_t a = 0; a < n; a++)
+		size[uf_find(parent, (uint32_t)a)]++;
+	g->n_comps = 0;
+	for (size_t a = 0; a < n; a++) {
+		uint32_t r = parent[a]; /* uf_find above compressed it */
+
+		if (size[r] < 2) {
+			g->comp[a] = COORD_NO_COMP;
+			continue;
+		}
+		if (r == a)
+			label[r] = (uint32_t)g->n_comps++;
+		g->comp[a] = label[r]; /* r <= a: labelled already */
+	}
+	g->comps = calloc(g->n_comps + 1, sizeof(*g->comps));
+	if (!g->comps)
+		goto out;
+	for (size_t a = 0; a < n; a++) {
+		uint32_t c = g->comp[a];
+
+		if (c == COORD_NO_COMP)
+			continue;
+		if (g->comps[c].n_accounts++ == 0)
+			g->comps[c].first = (uint32_t)a;
+		g->n_active++;
+	}
+	for (size_t c = 0; c < g->n_comps; c++) {
+		double m = g->comps[c].n_accounts;
+
+		g->comps[c].n_tests = m * (m - 1) / 2;
+		g->comps[c].amp_window = o->window[COORD_AMPLIFY] > 0
+						 ? o->window[COORD_AMPLIFY]
+						 : o->window_max[COORD_AMPLIFY];
+	}
+	if (o->use_type[COORD_AMPLIFY] && o->window[COORD_AMPLIFY] <= 0) {
+		const struct coord_events *ev = &bd->ev[COORD_AMPLIFY];
+		struct cdelay *cd = malloc((ev->n + 1) * sizeof(*cd));
+		int64_t *d = malloc((ev->n + 1) * sizeof(*d));
+		size_t nd = 0;
+
+		if (!cd || !d) {
+			free(cd);
+			free(d);
+			goto out;
+		}
+		for (size_t i = 0; i < ev->n; i++)
+			if (ev->time[i] >= 0 && ev->obj[i] < n &&
+			    ev->acc[i] != ev->obj[i]) {
+				cd[nd].comp = g->comp[ev->acc[i]];
+				cd[nd++].d = ev->time[i];
+			}
+		qsort(cd, nd, sizeof(*cd), cmp_cdelay);
+		for (size_t i = 0; i < nd;) {
+			size_t e = i;
+
+			while (e < nd && cd[e].comp == cd[i].comp) {
+				d[e - i] = cd[e].d;
+				e++;
+			}
+			g->comps[cd[i].comp].amp_window = clamp_median(
+				d, e - i, o->window_min[COORD_AMPLIFY],
+				o->window_max[COORD_AMPLIFY]);
+			i = e;
+		}
+		free(cd);
+		free(d);
+		g->stats[COORD_AMPLIFY].window_estimated = 1;
+	}
+	err = CIB_OK;
+out:
+	free(parent);
+	free(size);
+	free(label);
+	return err;
 }
 
 /* PH_SCAN, COORD_AMPLIFY: direct pairs from quick reposts (see coord.h);
  * events are sorted by (author, delay, reposter). One job does them all,
- * so it alone writes the graph's s_amp. */
+ * so it alone writes the graph's s_amp and the components' R. */
 static enum cib_err scan_amplify(struct worker *w, const struct scan_chunk *c)
 {
-	const struct coord_events *ev = &w->bd->ev[c->t];
-	int64_t win = w->bd->g->stats[c->t].window;
-	uint32_t *k = worker_k(w, c->t), *s = w->bd->g->s_amp;
+	struct build *bd = w->bd;
+	struct coord_graph *g = bd->g;
+	const struct coord_events *ev = &bd->ev[c->t];
+	uint32_t *k = worker_k(w, c->t), *s = g->s_amp;
 	struct coord_type_stats *st = &w->st[c->t];
 
 	if (!k)
 		return CIB_ENOMEM;
 	for (size_t i = c->lo; i < c->hi; i++) {
 		uint32_t a = ev->acc[i], b = (uint32_t)ev->obj[i];
-		int64_t lim = ev->minutes[i] ? (win + 59) / 60 * 60 : win;
+		int64_t win, lim;
+		struct coord_comp *cc;
+		int r;
 
 		if (i == 0 || ev->obj[i] != ev->obj[i - 1])
 			st->objects++;
-		if (ev->time[i] < 0 || ev->time[i] > lim || a == b)
+		if (ev->obj[i] >= bd->n_accounts || a == b || ev->time[i] < 0)
+			continue;
+		cc = &g->comps[g->comp[a]];
+		win = cc->amp_window;
+		lim = (ev->minutes[i] & COORD_EV_MINUTES) ? (win + 59) / 60 * 60
+							   : win;
+		if (ev->time[i] > lim)
 			continue;
 		k[a]++;
 		s[b]++;
+		for (int j = 0; j < COORD_LEVELS; j++)
+			cc->R[c->t][j]++;
 		st->pairs_total += 1;
 		st->candidate_pairs++;
-		if (codes_push(&w->out, pair_code(w->bd, a, b, c->t)))
-			return CIB_ENOMEM;
+		r = codes_push(bd, &w->out, pair_code(bd, a, b, c->t, 0));
+		if (r)
+			return push_err(r);
 	}
 	return CIB_OK;
 }
 
-/* PH_SCAN, other types: appends each object's distinct within-window pairs
- * as codes, counts each account's distinct objects in k, and the type's
- * statistics into this worker's share. */
-static enum cib_err scan_chunk(struct worker *w, const struct scan_chunk *c)
+/* An event's time for delays: a minute-precision time floored to its
+ * minute (an archive that floors times cannot tell 10 s from 50 s, so two
+ * actions it put in one minute are 0 apart, adjacent minutes 60). */
+static int64_t ev_time(const struct coord_events *ev, size_t i)
+{
+	int64_t t = ev->time[i];
+
+	if (ev->minutes[i] & COORD_EV_MINUTES)
+		return t >= 0 ? t / 60 * 60 : -((-t + 59) / 60) * 60;
+	return t;
+}
+
+/* Pairs of events (of any accounts) at most D apart, te sorted. */
+static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
+{
+	uint64_t c = 0;
+	size_t l = 0;
+
+	for (size_t j = 0; j < m; j++) {
+		while (te[j] - te[l] > D)
+			l++;
+		c += j - l;
+	}
+	return c;
+}
+
+/* By delay, ties by the later action, then the earlier: the order the
+ * scan generates pairs in, which the radix path keeps. */
+static int cmp_opair_d(const void *a, const void *b)
+{
+	const struct opair *x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return x->l < y->l ? -1 : x->l > y->l;
+}
+
+static int cmp_opair_key(const void *a, const void *b)
+{
+	const struct opair *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return cmp_opair_d(a, b);
+}
+
+static int push_side(struct worker *w, uint64_t code, uint32_t pa,
+		     uint32_t pb)
+{
+	if (w->n_side == w->cap_side) {
+		size_t nc = w->cap_side ? 2 * w->cap_side : 256;
+		struct side *ns = realloc(w->side, nc * sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		w->side = ns;
+		w->cap_side = nc;
+	}
+	w->side[w->n_side].code = code;
+	w->side[w->n_side].pa = pa;
+	w->side[w->n_side].pb = pb;
+	w->n_side++;
+	return 0;
+}
+
+static int push_dense(struct worker *w, int t, uint64_t obj, uint32_t comp,
+		      uint32_t actors)
+{
+	if (w->n_dense == w->cap_dense) {
+		size_t nc = w->cap_dense ? 2 * w->cap_dense : 64;
+		struct coord_dense *nd = realloc(w->dense, nc * sizeof(*nd));
+
+		if (!nd)
+			return -1;
+		w->dense = nd;
+		w->cap_dense = nc;
+	}
+	w->dense[w->n_dense].obj = obj;
+	w->dense[w->n_dense].comp = comp;
+	w->dense[w->n_dense].actors = actors;
+	w->dense[w->n_dense].type = (uint8_t)t;
+	w->n_dense++;
+	return 0;
+}
+
+#define RANK_IDX_BITS 24
+#define RANK_IDX_MASK (((uint64_t)1 << RANK_IDX_BITS) - 1)
+
+/* LSD radix sort of n keys on 11-bit digits up to the highest set bit,
+ * skipping digits every key shares; insertion sort for short runs. */
+static void rank_sort(uint64_t *a, uint64_t *b, size_t n)
+{
+	uint64_t top = 0, *src = a, *dst = b;
+	size_t count[1u << 11];
+
+	if (n < 64) {
+		sortu64_insertion(a, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		top |= a[i];
+	for (unsigned lo = 0; lo < 64 && (top >> lo) != 0; lo += 11) {
+		size_t sum = 0;
+		int skip = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> lo) & 0x7ff]++;
+		for (size_t d = 0; d < (1u << 11); d++) {
+			size_t c = count[d];
+
+			if (c == n)
+				skip = 1;
+			count[d] = sum;
+			sum += c;
+		}
+		if (skip)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> lo) & 0x7ff]++] = src[i];
+		{
+			uint64_t *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+/* The index into pp[] of the q-th pair by delay (after rank_pairs). */
+static inline size_t ranked_at(const struct worker *w, size_t q)
+{
+	return w->rk_plain ? q : (size_t)(w->rk[q] & RANK_IDX_MASK);
+}
+
+/* Orders the object's np pairs by delay and sets each one's upper rank.
+ * Keys (delay << 24 | index) sorted by radix; an object with 2^24 pairs or
+ * more (a budget raised that far), or a span past 2^39 s, is sorted by
+ * comparison instead, pp[] itself then in delay order. */
+static void rank_pairs(struct worker *w, size_t np, int64_t span)
+{
+	w->rk_plain = np >= ((size_t)1 << RANK_IDX_BITS) ||
+		      span >= ((int64_t)1 << (63 - RANK_IDX_BITS));
+	if (w->rk_plain) {
+		if (np > 1)
+			qsort(w->pp, np, sizeof(*w->pp), cmp_opair_d);
+	} else {
+		for (size_t q = 0; q < np; q++)
+			w->rk[q] = (uint64_t)w->pp[q].d << RANK_IDX_BITS | q;
+		rank_sort(w->rk, w->rk_tmp, np);
+	}
+	for (size_t q = 0; q < np;) {
+		size_t z = q;
+		int64_t d = w->pp[ranked_at(w, q)].d;
+
+		while (z < np && w->pp[ranked_at(w, z)].d == d)
+			z++;
+		for (size_t y = q; y < z; y++)
+			w->pp[ranked_at(w, y)].rank = (uint32_t)z;
+		q = z;
+	}
+}
+
+/* One matched co-action out: a code, or a side record when both posts
+ * gave several events of the type. */
+static enum cib_err emit_coaction(struct worker *w, int t, size_t i,
+				  const struct opair *p)
 {
 	struct build *bd = w->bd;
-	const struct coord_events *ev = &bd->ev[c->t];
-	int64_t win = bd->g->stats[c->t].window;
-	uint32_t *k = worker_k(w, c->t);
-	struct coord_type_stats *st = &w->st[c->t];
+	const struct coord_events *ev = &bd->ev[t];
+	uint32_t cl = ev->acc[i + p->l], cj = ev->acc[i + p->j];
+	uint64_t code = pair_code(bd, cl, cj, t, coord_rank_level(p->rank));
+	int r;
+
+	if ((ev->minutes[i + p->l] & COORD_EV_MULTI) &&
+	    (ev->minutes[i + p->j] & COORD_EV_MULTI)) {
+		uint32_t pl = ev->post[i + p->l], pj = ev->post[i + p->j];
+
+		return push_side(w, code, cl < cj ? pl : pj, cl < cj ? pj : pl)
+			       ? CIB_ENOMEM
+			       : CIB_OK;
+	}
+	r = codes_push(bd, &w->out, code);
+	return r ? push_err(r) : CIB_OK;
+}
+
+/* The rest of scan_object: each account pair's co-actions matched, codes
+ * out. A matching is needed only when some account acted more than once
+ * (maxc > 1): the pairs are then grouped by account pair in delay order
+ * (a stable radix pass over local pair keys, or a comparison sort when
+ * the keys do not fit) and each group matched tightest first, each action
+ * used once (a burst by one account co-acts once with one action of the
+ * other). */
+static enum cib_err scan_object_match(struct worker *w, int t, size_t i,
+				      size_t np, uint32_t maxc)
+{
+	const struct coord_events *ev = &w->bd->ev[t];
+	struct coord_type_stats *st = &w->st[t];
+	uint64_t nd = w->nd;
+	size_t ne = 0;
+	enum cib_err err;
+
+	st->pairs_total += (double)np;
+	if (maxc <= 1) {
+		/* every account pair has one pair of actions */
+		for (size_t q = 0; q < np; q++) {
+			err = emit_coaction(w, t, i, &w->pp[q]);
+			if (err)
+				return err;
+		}
+		st->candidate_pairs += np;
+		return CIB_OK;
+	}
+	if (!w->rk_plain && nd <= ((uint64_t)1 << 20)) {
+		if (np > w->cap_mk) {
+			uint64_t *a = realloc(w->mk, np * sizeof(*a));
+
+			if (!a)
+				return CIB_ENOMEM;
+			w->mk = a;
+			a = realloc(w->mk_tmp, np * sizeof(*a));
+			if (!a)
+				return CIB_ENOMEM;
+			w->mk_tmp = a;
+			w->cap_mk = np;
+		}
+		for (size_t q = 0; q < np; q++) {
+			const struct opair *p = &w->pp[ranked_at(w, q)];
+			uint64_t x = w->loc[ev->acc[i + p->l]],
+				 y = w->loc[ev->acc[i + p->j]];
+			uint64_t lk = x < y ? x * nd + y : y * nd + x;
+
+			w->mk[q] = lk << RANK_IDX_BITS | q;
+		}
+		rank_sort(w->mk, w->mk_tmp, np);
+	} else {
+		/* pp[] itself by (account pair, delay order) */
+		qsort(w->pp, np, sizeof(*w->pp), cmp_opair_key);
+		w->rk_plain = 1;
+	}
+	for (size_t q = 0; q < np;) {
+		size_t z = q;
+		uint32_t gm;
+
+		if (w->rk_plain) {
+			while (z < np && w->pp[z].key == w->pp[q].key)
+				z++;
+		} else {
+			while (z < np && w->mk[z] >> RANK_IDX_BITS ==
+						 w->mk[q] >> RANK_IDX_BITS)
+				z++;
+		}
+		gm = worker_gmark(w);
+		for (size_t y = q; y < z; y++) {
+			const struct opair *p =
+				w->rk_plain
+					? &w->pp[y]
+					: &w->pp[ranked_at(w, (size_t)(w->mk[y] &
+								  RANK_IDX_MASK))];
+
+			if (w->mark[p->l] == gm || w->mark[p->j] == gm)
+				continue;
+			w->mark[p->l] = gm;
+			w->mark[p->j] = gm;
+			err = emit_coaction(w, t, i, p);
+			if (err)
+				return err;
+			ne++;
+		}
+		q = z;
+	}
+	st->candidate_pairs += ne;
+	return CIB_OK;
+}
+
+/* One object's events ev[i, e) of type t: its window, its pairs ranked,
+ * each account pair's co-actions matched, codes out, the component's R. */
+static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
+{
+	struct build *bd = w->bd;
+	struct coord_graph *g = bd->g;
+	const struct coord_opts *o = bd->o;
+	const struct coord_events *ev = &bd->ev[t];
+	struct coord_type_stats *st = &w->st[t];
+	uint32_t *k = w->k[t];
+	size_t m = e - i, nd = 0, np = 0;
+	uint32_t stamp, maxc = 0;
+	uint64_t P, all, budget, Pcap;
+	int64_t span, Dmax, D;
+	struct coord_comp *cc;
+
+	st->objects++;
+	if (worker_reserve(w, m))
+		return CIB_ENOMEM;
+	stamp = worker_stamp(w);
+	for (size_t j = i; j < e; j++) {
+		uint32_t a = ev->acc[j];
+
+		if (w->seen[a] != stamp) {
+			w->seen[a] = stamp;
+			w->cnt[a] = 0;
+			w->loc[a] = (uint32_t)nd;
+			w->accs[nd++] = a;
+		}
+		w->cnt[a]++;
+	}
+	if (nd > o->max_actors) {
+		/* viral: a pair can co-act on it at most a few times, while
+		 * the null would credit it with a share of its C(n, 2)
+		 * pairs; it is out of k, M and R, and joins no component */
+		st->viral_objects++;
+		return CIB_OK;
+	}
+	for (size_t j = i; j < e; j++)
+		k[ev->acc[j]]++;
+	if (nd < 2)
+		return CIB_OK;
+	w->nd = (uint32_t)nd;
+	st->shared_objects++;
+	cc = &g->comps[g->comp[ev->acc[i]]];
+	P = (uint64_t)m * (m - 1) / 2;
+	for (size_t q = 0; q < nd; q++) {
+		uint64_t ca = w->cnt[w->accs[q]];
+
+		P -= ca * (ca - 1) / 2;
+		maxc = w->cnt[w->accs[q]] > maxc ? w->cnt[w->accs[q]] : maxc;
+	}
+	for (size_t q = 0; q < m; q++)
+		w->te[q] = ev_time(ev, i + q);
+	span = w->te[m - 1] - w->te[0];
+	Dmax = o->window[t] > 0 && o->window[t] < span ? o->window[t] : span;
+	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
+			   : pairs_within(w->te, m, Dmax);
+	/* distinct-account pairs within the cap: exact without a cap, else
+	 * an upper bound (the null stays conservative) */
+	Pcap = Dmax == span ? P : (all < P ? all : P);
+	budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
+	D = Dmax;
+	if (all > budget) {
+		/* the largest window whose pairs fit the budget */
+		int64_t lo = -1, hi = Dmax;
+
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2;
+
+			if (pairs_within(w->te, m, mid) <= budget)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		D = lo;
+	}
+	if (D < 0) {
+		/* even its simultaneous actions are too many pairs */
+		st->dense_objects++;
+		if (push_dense(w, t, ev->obj[i], g->comp[ev->acc[i]],
+			       (uint32_t)nd))
+			return CIB_ENOMEM;
+	} else {
+		size_t left = 0;
+
+		if (i64_push(&w->wins[t], D))
+			return CIB_ENOMEM;
+		for (size_t j = 0; j < m; j++) {
+			uint32_t cj = ev->acc[i + j];
+
+			while (w->te[j] - w->te[left] > D)
+				left++;
+			if (worker_reserve_pp(w, np + (j - left) + 1))
+				return CIB_ENOMEM;
+			for (size_t l = left; l < j; l++) {
+				uint32_t cl = ev->acc[i + l];
+				struct opair *p;
+
+				if (cl == cj)
+					continue;
+				p = &w->pp[np++];
+				p->d = w->te[j] - w->te[l];
+				p->l = (uint32_t)l;
+				p->j = (uint32_t)j;
+				p->key = pair_key(cl, cj, 32);
+			}
+		}
+	}
+	/* upper ranks by delay: a pair's rank counts every pair of the
+	 * object at most as far apart (ties share the larger rank) */
+	rank_pairs(w, np, span);
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		uint64_t th = coord_level_rank(j), nj;
+
+		if (j == COORD_LEVELS - 1) {
+			nj = np;
+		} else if (th < np) {
+			size_t lo = 0, hi = np; /* first sorted rank > th */
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (w->pp[ranked_at(w, mid)].rank <= th)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			nj = lo;
+		} else {
+			nj = Pcap < th ? Pcap : th;
+			if (nj < np)
+				nj = np;
+		}
+		__atomic_fetch_add(&cc->R[t][j], nj, __ATOMIC_RELAXED);
+	}
+	return scan_object_match(w, t, i, np, maxc);
+}
+
+/* PH_SCAN, other types: every object of the chunk. */
+static enum cib_err scan_chunk(struct worker *w, const struct scan_chunk *c)
+{
+	const struct coord_events *ev = &w->bd->ev[c->t];
 	size_t i = c->lo;
 
-	if (!k)
+	if (!worker_k(w, c->t))
 		return CIB_ENOMEM;
 	while (i < c->hi) {
-		size_t e = i, nd = 0, nk = 0, left = 0, np = 0;
-		uint32_t stamp, once, twice;
-		int repeat = 0;
+		size_t e = i;
+		enum cib_err err;
 
 		while (e < c->hi && ev->obj[e] == ev->obj[i])
 			e++;
-		st->objects++;
-		if (worker_reserve(w, e - i))
-			return CIB_ENOMEM;
-		stamp = worker_stamp(w);
-		for (size_t j = i; j < e; j++) {
-			uint32_t a = ev->acc[j];
-
-			if (w->seen[a] != stamp) {
-				w->seen[a] = stamp;
-				w->accs[nd++] = a;
-			}
-		}
-		if (nd > bd->o->max_actors) {
-			/* viral: a pair can co-act on it at most once, while
-			 * the Poisson rate would credit it with (d/M)^2 k_a
-			 * k_b, far above 1; it is left out of k, M and T */
-			st->viral_objects++;
-			i = e;
-			continue;
-		}
-		for (size_t j = 0; j < nd; j++)
-			k[w->accs[j]]++;
-		if (nd < 2) {
-			i = e;
-			continue;
-		}
-		st->shared_objects++;
-		/* one account's burst on one object counts once per window;
-		 * an account kept twice (seen[] = twice) can repeat its pairs,
-		 * which then go through a sort; every other pair is unique */
-		once = worker_stamp(w);
-		twice = worker_stamp(w);
-		for (size_t j = i; j < e; j++) {
-			uint32_t a = ev->acc[j];
-
-			if (w->last[a] != INT64_MIN &&
-			    within(w->last[a], ev->minutes[j], ev->time[j],
-				   ev->minutes[j], win))
-				continue;
-			w->last[a] = ev->time[j];
-			w->kept[nk++] = j;
-			if (w->seen[a] == once || w->seen[a] == twice) {
-				w->seen[a] = twice;
-				repeat = 1;
-			} else {
-				w->seen[a] = once;
-			}
-		}
-		for (size_t j = i; j < e; j++)
-			w->last[ev->acc[j]] = INT64_MIN;
-		w->tmp.n = 0;
-		for (size_t j = 0; j < nk; j++) {
-			size_t x = w->kept[j];
-			uint32_t cx = ev->acc[x];
-
-			while (!within(ev->time[w->kept[left]],
-				       ev->minutes[w->kept[left]], ev->time[x],
-				       ev->minutes[x], win))
-				left++;
-			for (size_t l = left; l < j; l++) {
-				uint32_t a = ev->acc[w->kept[l]];
-				uint64_t code;
-
-				if (a == cx)
-					continue;
-				code = pair_code(bd, a, cx, c->t);
-				if (repeat && (w->seen[a] == twice ||
-					       w->seen[cx] == twice)) {
-					if (u64_push(&w->tmp, code))
-						return CIB_ENOMEM;
-					continue;
-				}
-				if (codes_push(&w->out, code))
-					return CIB_ENOMEM;
-				np++;
-			}
-		}
-		if (w->tmp.n) {
-			size_t nu = sort_unique_u64(w->tmp.v, w->tmp.n);
-
-			for (size_t j = 0; j < nu; j++)
-				if (codes_push(&w->out, w->tmp.v[j]))
-					return CIB_ENOMEM;
-			np += nu;
-		}
-		st->pairs_total += (double)np;
-		st->candidate_pairs += np;
+		err = scan_object(w, c->t, i, e);
+		if (err)
+			return err;
 		i = e;
 	}
 	return CIB_OK;
@@ -879,7 +1470,8 @@ static size_t bucket_of(const struct build *bd, uint64_t code)
 }
 
 /* PH_BUCKETS: LSD radix sort of one bucket on the code bits below the
- * bucket's, then its distinct pairs counted. */
+ * bucket's, then its distinct pairs counted (in total and per
+ * component). */
 static enum cib_err job_bucket(struct worker *w, size_t d)
 {
 	struct build *bd = w->bd;
@@ -936,27 +1528,104 @@ static enum cib_err job_bucket(struct worker *w, size_t d)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		if (i == 0 || a[i] >> TYPE_BITS != a[i - 1] >> TYPE_BITS)
+		if (i == 0 || a[i] >> TL_BITS != a[i - 1] >> TL_BITS) {
+			uint32_t acc = (uint32_t)(a[i] >> TL_BITS >> bd->bits);
+
 			distinct++;
+			__atomic_fetch_add(
+				&bd->g->comps[bd->g->comp[acc]].n_candidates,
+				1, __ATOMIC_RELAXED);
+		}
 	bd->poff[d] = distinct;
 	return CIB_OK;
 }
 
-
-/* 1 when log10 P(X >= x), X ~ Poisson(lambda), is certainly above `bound`:
- * the point mass at x is a lower bound of the tail, and it must clear the
- * bound by 0.01 (2.3% in p), far more than the rounding of either this or
- * coord_log10_poisson_tail. 0 means: compute the tail. */
-static int tail_surely_above(const struct build *bd, uint32_t x,
-			     double lambda, double bound)
+/* log10 of the Poisson point mass at x: a lower bound of the tail. */
+static double log10_pmf(const struct build *bd, uint32_t x, double lambda)
 {
-	double lp, lf;
+	double lf = x < 256 ? bd->lnfact[x] : gsl_sf_lngamma(x + 1.0);
 
-	if (!(lambda > 0) || x == 0)
+	return ((double)x * log(lambda) - lambda - lf) / log(10.0);
+}
+
+
+/* The test of one pair from its codes' per-type, per-level counts xl:
+ * fills e (x, observed, level, lambda, log10p). Returns 0 when the pair
+ * certainly cannot pass `bound` (log10p is then not computed). */
+static int pair_test(const struct build *bd, uint32_t (*xl)[COORD_LEVELS],
+		     struct coord_edge *e, double bound)
+{
+	const struct coord_comp *c = &bd->g->comps[bd->g->comp[e->a]];
+	const uint32_t *ka = bd->kk + e->a * (size_t)(COORD__COUNT + 1);
+	const uint32_t *kb = bd->kk + e->b * (size_t)(COORD__COUNT + 1);
+	uint32_t xj[COORD_LEVELS], xc[COORD__COUNT] = { 0 };
+	uint32_t xt[COORD_LEVELS][COORD__COUNT];
+	double lam[COORD_LEVELS], sorted[COORD_LEVELS], lb[COORD_LEVELS];
+	double best = 0.0, log10L, need;
+	uint32_t min_x = bd->o->min_coactions;
+	int distinct = 0, bj = -1;
+
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		double l[COORD__COUNT];
+
+		for (int t = 0; t < COORD__COUNT; t++) {
+			xc[t] += xl[t][j];
+			xt[j][t] = xc[t];
+			l[t] = (double)ka[t] * kb[t] * c->rate[t][j];
+		}
+		l[COORD_AMPLIFY] =
+			((double)ka[COORD_AMPLIFY] * kb[COORD__COUNT] +
+			 (double)kb[COORD_AMPLIFY] * ka[COORD__COUNT]) *
+			c->rate[COORD_AMPLIFY][j];
+		xj[j] = pooled_x(xt[j]);
+		lam[j] = pooled_lambda(l);
+		sorted[j] = lam[j];
+	}
+	/* Bonferroni over the distinct tests: thresholds whose lambda is
+	 * the same are one test (fixed by the null, not by the pair's data) */
+	for (int j = 1; j < COORD_LEVELS; j++) {
+		double v = sorted[j];
+		int q = j;
+
+		for (; q > 0 && sorted[q - 1] > v; q--)
+			sorted[q] = sorted[q - 1];
+		sorted[q] = v;
+	}
+	for (int j = 0; j < COORD_LEVELS; j++)
+		distinct += j == 0 || sorted[j] != sorted[j - 1];
+	log10L = log10((double)distinct);
+	need = bound - log10L + 0.01;
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		lb[j] = 1.0;
+		if (xj[j] < min_x || !(lam[j] > 0))
+			continue;
+		lb[j] = log10_pmf(bd, xj[j], lam[j]);
+	}
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		double lp;
+
+		if (lb[j] > need)
+			continue; /* cannot be the passing minimum */
+		lp = coord_log10_poisson_tail(xj[j], lam[j]);
+		if (bj < 0 || lp < best) {
+			best = lp;
+			bj = j;
+		}
+	}
+	e->observed = xj[COORD_LEVELS - 1];
+	e->level = COORD_LEVELS - 1;
+	e->lambda = lam[COORD_LEVELS - 1];
+	memcpy(e->x, xt[COORD_LEVELS - 1], sizeof(e->x));
+	if (bj < 0) {
+		e->log10p = 0.0;
 		return 0;
-	lf = x < 256 ? bd->lnfact[x] : gsl_sf_lngamma(x + 1.0);
-	lp = ((double)x * log(lambda) - lambda - lf) / log(10.0);
-	return lp > bound + 0.01;
+	}
+	e->log10p = best + log10L < 0 ? best + log10L : 0.0;
+	e->level = (uint8_t)bj;
+	e->observed = xj[bj];
+	e->lambda = lam[bj];
+	memcpy(e->x, xt[bj], sizeof(e->x));
+	return 1;
 }
 
 /* PH_TESTS: one bucket's distinct pairs into the graph's pairs[], and those
@@ -969,61 +1638,50 @@ static enum cib_err job_tests(struct worker *w, size_t d)
 	size_t hi = bd->bstart[d + 1], p = bd->poff[d];
 	uint64_t mask = ((uint64_t)1 << bd->bits) - 1;
 	uint32_t min_x = bd->o->min_coactions;
-	const size_t S = COORD__COUNT + 1;
-	/* a lone co-action has p = 1 when below min_coactions */
-	int one_cannot_pass = 1 < min_x && !(0.0 <= bd->log10_bound);
 
 	for (size_t i = bd->bstart[d]; i < hi;) {
-		uint64_t key = a[i] >> TYPE_BITS;
+		uint64_t key = a[i] >> TL_BITS;
+		uint32_t xl[COORD__COUNT][COORD_LEVELS];
 		struct coord_edge ed;
-		uint32_t total;
+		double bound;
 		size_t e = i;
 
-		if (one_cannot_pass &&
-		    (i + 1 == hi || a[i + 1] >> TYPE_BITS != key)) {
-			/* the common case: one co-action, pooled count 1 */
-			g->pairs[p].a = (uint32_t)(key >> bd->bits);
-			g->pairs[p].b = (uint32_t)(key & mask);
-			g->pairs[p].x = 1;
+		memset(&ed, 0, sizeof(ed));
+		ed.a = (uint32_t)(key >> bd->bits);
+		ed.b = (uint32_t)(key & mask);
+		bound = bd->bound[g->comp[ed.a]];
+		if (1 < min_x && (i + 1 == hi || a[i + 1] >> TL_BITS != key)) {
+			/* the common case: one co-action, p = 1 */
+			g->pairs[p].a = ed.a;
+			g->pairs[p].b = ed.b;
+			g->pairs[p].x = (a[i] & ((1u << LEVEL_BITS) - 1)) <=
+					COORD_PAIR_LEVEL;
 			p++;
 			i++;
 			continue;
 		}
-		memset(&ed, 0, sizeof(ed));
-		ed.a = (uint32_t)(key >> bd->bits);
-		ed.b = (uint32_t)(key & mask);
-		for (; e < hi && a[e] >> TYPE_BITS == key; e++)
-			ed.x[a[e] & ((1u << TYPE_BITS) - 1)]++;
+		memset(xl, 0, sizeof(xl));
+		for (; e < hi && a[e] >> TL_BITS == key; e++)
+			xl[(a[e] >> LEVEL_BITS) & ((1u << TYPE_BITS) - 1)]
+			  [a[e] & ((1u << LEVEL_BITS) - 1)]++;
 		i = e;
-		total = pooled_x(ed.x);
-		g->pairs[p].a = ed.a;
-		g->pairs[p].b = ed.b;
-		g->pairs[p].x = total;
-		p++;
-		if (total < min_x && !(0.0 <= bd->log10_bound))
-			continue; /* p = 1 cannot pass */
 		{
-			const uint32_t *ka = bd->kk + ed.a * S;
-			const uint32_t *kb = bd->kk + ed.b * S;
-			double lam[COORD__COUNT];
+			/* pairs[] carries the count at COORD_PAIR_LEVEL */
+			uint32_t xp[COORD__COUNT];
 
-			for (int t = 0; t < COORD__COUNT; t++)
-				lam[t] = (double)ka[t] * kb[t] * bd->rate[t];
-			lam[COORD_AMPLIFY] =
-				((double)ka[COORD_AMPLIFY] * kb[COORD__COUNT] +
-				 (double)kb[COORD_AMPLIFY] * ka[COORD__COUNT]) *
-				bd->rate[COORD_AMPLIFY];
-			pooled(ed.x, lam, &total, &ed.lambda);
+			for (int t = 0; t < COORD__COUNT; t++) {
+				xp[t] = 0;
+				for (int j = 0; j <= COORD_PAIR_LEVEL; j++)
+					xp[t] += xl[t][j];
+			}
+			g->pairs[p].a = ed.a;
+			g->pairs[p].b = ed.b;
+			g->pairs[p].x = pooled_x(xp);
+			p++;
 		}
-		if (total < min_x)
-			ed.log10p = 0.0;
-		else if (tail_surely_above(bd, total, ed.lambda,
-					   bd->log10_bound))
+		if (!pair_test(bd, xl, &ed, bound))
 			continue;
-		else
-			ed.log10p = coord_log10_poisson_tail(total, ed.lambda);
-		if (ed.log10p <= bd->log10_bound &&
-		    edgevec_push(&bd->cand[d], &ed))
+		if (ed.log10p <= bound && edgevec_push(&bd->cand[d], &ed))
 			return CIB_ENOMEM;
 	}
 	return CIB_OK;
@@ -1116,8 +1774,106 @@ static enum cib_err run_phase(struct build *bd, enum build_phase ph,
 	return CIB_OK;
 }
 
-/* Phases 1 and 2: sorted events, k, the types' statistics, and every
- * worker's codes. */
+/* A pair of posts counts once per type: the side list's key is the code
+ * without its level. (Once over all types, TL_BITS here, would treat a
+ * text, its hashtags and its link as one act; docs/model.md 1 says why it
+ * does not.) */
+#define SIDE_SHIFT LEVEL_BITS
+
+/* By (account pair, posts, level, type): the first of each (pair, posts)
+ * run is the pair of posts' tightest co-action. */
+static int cmp_side(const void *a, const void *b)
+{
+	const struct side *x = a, *y = b;
+	uint64_t kx = x->code >> SIDE_SHIFT, ky = y->code >> SIDE_SHIFT;
+	uint64_t lx = x->code & ((1u << LEVEL_BITS) - 1),
+		 ly = y->code & ((1u << LEVEL_BITS) - 1);
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	if (x->pb != y->pb)
+		return x->pb < y->pb ? -1 : 1;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return x->code < y->code ? -1 : x->code > y->code;
+}
+
+static int cmp_dense(const void *a, const void *b)
+{
+	const struct coord_dense *x = a, *y = b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->obj < y->obj ? -1 : x->obj > y->obj;
+}
+
+/* After the scan: co-actions between two multi-event posts counted once
+ * per pair of posts and type (the tightest level), then added to worker
+ * 0's codes;
+ * the dense objects gathered. */
+static enum cib_err build_side(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	size_t n = 0, nd = 0;
+	struct side *all;
+
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		n += bd->w[i].n_side;
+		nd += bd->w[i].n_dense;
+	}
+	g->dense = malloc((nd + 1) * sizeof(*g->dense));
+	all = malloc((n + 1) * sizeof(*all));
+	if (!g->dense || !all) {
+		free(all);
+		return CIB_ENOMEM;
+	}
+	n = 0;
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		struct worker *w = &bd->w[i];
+
+		if (w->n_side)
+			memcpy(all + n, w->side, w->n_side * sizeof(*all));
+		n += w->n_side;
+		if (w->n_dense)
+			memcpy(g->dense + g->n_dense, w->dense,
+			       w->n_dense * sizeof(*g->dense));
+		g->n_dense += w->n_dense;
+	}
+	if (g->n_dense > 1)
+		qsort(g->dense, g->n_dense, sizeof(*g->dense), cmp_dense);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), cmp_side);
+	for (size_t i = 0; i < n; i++) {
+		int r;
+
+		if (i > 0 && all[i].code >> SIDE_SHIFT ==
+				     all[i - 1].code >> SIDE_SHIFT &&
+		    all[i].pa == all[i - 1].pa && all[i].pb == all[i - 1].pb) {
+			/* the same two posts again: not another co-action */
+			int t = (int)((all[i].code >> LEVEL_BITS) &
+				      ((1u << TYPE_BITS) - 1));
+
+			for (int w = 0; w < COORD_WORKERS; w++)
+				if (bd->w[w].st[t].candidate_pairs) {
+					bd->w[w].st[t].candidate_pairs--;
+					break;
+				}
+			continue;
+		}
+		r = codes_push(bd, &bd->w[0].out, all[i].code);
+		if (r) {
+			free(all);
+			return push_err(r);
+		}
+	}
+	free(all);
+	return CIB_OK;
+}
+
+/* Phases 1 and 2: sorted events, components, k, the types' statistics,
+ * and every worker's codes. */
 static enum cib_err build_scan(struct build *bd)
 {
 	struct coord_graph *g = bd->g;
@@ -1138,6 +1894,9 @@ static enum cib_err build_scan(struct build *bd)
 			bd->types[j - 1] = x;
 		}
 	err = run_phase(bd, PH_SORT, n_types);
+	if (err)
+		return err;
+	err = build_components(bd);
 	if (err)
 		return err;
 	for (size_t i = 0; i < n_types; i++) {
@@ -1173,34 +1932,68 @@ static enum cib_err build_scan(struct build *bd)
 	err = run_phase(bd, PH_SCAN, n_chunks);
 	if (err)
 		return err;
-	for (int i = 0; i < COORD_WORKERS; i++) {
-		const struct worker *w = &bd->w[i];
+	err = build_side(bd);
+	if (err)
+		return err;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		struct coord_type_stats *st = &g->stats[t];
+		size_t nw = 0;
+		int64_t *wv;
 
-		for (int t = 0; t < COORD__COUNT; t++) {
-			struct coord_type_stats *st = &g->stats[t];
+		for (int i = 0; i < COORD_WORKERS; i++) {
+			const struct worker *w = &bd->w[i];
 
 			st->objects += w->st[t].objects;
 			st->shared_objects += w->st[t].shared_objects;
 			st->viral_objects += w->st[t].viral_objects;
+			st->dense_objects += w->st[t].dense_objects;
 			st->pairs_total += w->st[t].pairs_total;
 			st->candidate_pairs += w->st[t].candidate_pairs;
 			if (i > 0 && w->k[t])
 				for (size_t a = 0; a < bd->n_accounts; a++)
 					g->k[t][a] += w->k[t][a];
+			nw += w->wins[t].n;
 		}
+		if (t == COORD_AMPLIFY || nw == 0)
+			continue;
+		/* the median object window, to describe the type */
+		wv = malloc(nw * sizeof(*wv));
+		if (!wv)
+			return CIB_ENOMEM;
+		nw = 0;
+		for (int i = 0; i < COORD_WORKERS; i++) {
+			if (!bd->w[i].wins[t].n)
+				continue;
+			memcpy(wv + nw, bd->w[i].wins[t].v,
+			       bd->w[i].wins[t].n * sizeof(*wv));
+			nw += bd->w[i].wins[t].n;
+		}
+		st->window = select_i64(wv, nw, nw / 2);
+		st->window_estimated = bd->o->window[t] <= 0;
+		free(wv);
 	}
+	/* M per component and type: whole numbers, exact in any order */
 	for (int t = 0; t < COORD__COUNT; t++) {
 		struct coord_type_stats *st = &g->stats[t];
 
 		if (!bd->o->use_type[t])
 			continue;
-		if (t == COORD_AMPLIFY) {
-			st->shared_objects = st->objects;
-			st->actions = st->pairs_total;
-			continue;
-		}
-		for (size_t a = 0; a < bd->n_accounts; a++)
+		for (size_t a = 0; a < bd->n_accounts; a++) {
+			uint32_t c = g->comp[a];
+
+			if (c != COORD_NO_COMP)
+				g->comps[c].M[t] += g->k[t][a];
 			st->actions += g->k[t][a];
+		}
+	}
+	if (g->n_comps) {
+		/* the largest component's quick-repost window describes it */
+		size_t big = 0;
+
+		for (size_t c = 1; c < g->n_comps; c++)
+			if (g->comps[c].n_accounts > g->comps[big].n_accounts)
+				big = c;
+		g->stats[COORD_AMPLIFY].window = g->comps[big].amp_window;
 	}
 	return CIB_OK;
 }
@@ -1209,7 +2002,7 @@ static enum cib_err build_scan(struct build *bd)
  * bucket, each bucket sorted; poff[] its distinct pairs. */
 static enum cib_err build_sort(struct build *bd, size_t n_all)
 {
-	unsigned total_bits = 2 * bd->bits + TYPE_BITS, nb = 0;
+	unsigned total_bits = 2 * bd->bits + TL_BITS, nb = 0;
 	size_t n_blk = 0;
 	enum cib_err err;
 
@@ -1278,11 +2071,37 @@ static void build_release(struct build *bd)
 	free(bd->bstart);
 	free(bd->poff);
 	free(bd->kk);
+	free(bd->bound);
 	if (bd->cand)
 		for (size_t d = 0; d < bd->n_buckets; d++)
 			free(bd->cand[d].v);
 	free(bd->cand);
 	free(bd->chunks);
+}
+
+/* Each component's rates from its whole-number sums: 2 R / M^2 per type
+ * and threshold; 1 / R for amplification. */
+static void comp_rates(struct coord_graph *g)
+{
+	for (size_t c = 0; c < g->n_comps; c++) {
+		struct coord_comp *cc = &g->comps[c];
+
+		for (int t = 0; t < COORD__COUNT; t++)
+			for (int j = 0; j < COORD_LEVELS; j++) {
+				double M = (double)cc->M[t];
+
+				if (t == COORD_AMPLIFY)
+					cc->rate[t][j] =
+						cc->R[t][j]
+							? 1.0 / (double)cc->R[t][j]
+							: 0.0;
+				else
+					cc->rate[t][j] =
+						M > 0 ? 2.0 * (double)cc->R[t][j] /
+								(M * M)
+						      : 0.0;
+			}
+	}
 }
 
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
@@ -1291,7 +2110,6 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	struct build bd;
 	struct coord_edge *cand = NULL;
 	size_t n_all = 0, n_cand = 0;
-	uint8_t *active = NULL;
 	uint32_t *kk = NULL;
 	enum cib_err err = CIB_OK;
 
@@ -1303,11 +2121,19 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	bd.n_accounts = n_accounts;
 	atomic_init(&bd.next, 0);
 	atomic_init(&bd.failed, 0);
+	atomic_init(&bd.n_blocks, 0);
+	/* the codes live twice at their peak (blocks, then the sorted copy) */
+	bd.max_blocks = o->max_memory
+				? (size_t)(o->max_memory /
+					   (2 * BLOCK_LEN * sizeof(uint64_t)))
+				: 0;
+	if (o->max_memory && bd.max_blocks == 0)
+		bd.max_blocks = 1;
 	bd.bits = 1;
 	while (bd.bits < 32 && ((size_t)1 << bd.bits) < n_accounts)
 		bd.bits++;
-	if (2 * bd.bits + TYPE_BITS > 64)
-		return CIB_ETOOBIG; /* over 2^30 accounts */
+	if (2 * bd.bits + TL_BITS > 64)
+		return CIB_ETOOBIG; /* over 2^29 accounts */
 	for (uint32_t x = 0; x < 256; x++)
 		bd.lnfact[x] = gsl_sf_lngamma(x + 1.0);
 	g->n_accounts = n_accounts;
@@ -1331,74 +2157,53 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 		if (i == 0)
 			for (int t = 0; t < COORD__COUNT; t++)
 				w->k[t] = g->k[t];
-		w->last = malloc((n_accounts + 1) * sizeof(*w->last));
 		w->seen = calloc(n_accounts + 1, sizeof(*w->seen));
-		if (!w->last || !w->seen) {
+		w->cnt = calloc(n_accounts + 1, sizeof(*w->cnt));
+		w->loc = calloc(n_accounts + 1, sizeof(*w->loc));
+		if (!w->seen || !w->cnt || !w->loc) {
 			err = CIB_ENOMEM;
 			goto fail;
 		}
-		for (size_t a = 0; a < n_accounts; a++)
-			w->last[a] = INT64_MIN;
 	}
 	err = build_scan(&bd);
 	if (err)
 		goto fail;
-	for (int t = 0; t < COORD__COUNT; t++) {
-		struct coord_type_stats *st = &g->stats[t];
-
-		bd.rate[t] = st->actions > 0
-				     ? 2.0 * st->pairs_total /
-					       (st->actions * st->actions)
-				     : 0.0;
-		if (t == COORD_AMPLIFY)
-			bd.rate[t] = st->pairs_total > 0
-					     ? 1.0 / st->pairs_total
-					     : 0.0;
-		g->rate[t] = bd.rate[t];
-		n_all += st->candidate_pairs;
-	}
-	/* active accounts: acted on at least one object of a used type */
-	active = calloc(n_accounts + 1, 1);
-	if (!active) {
-		err = CIB_ENOMEM;
-		goto fail;
-	}
+	comp_rates(g);
 	for (int t = 0; t < COORD__COUNT; t++)
-		for (size_t a = 0; a < n_accounts; a++)
-			if (g->k[t][a])
-				active[a] = 1;
-	for (size_t a = 0; a < n_accounts; a++)
-		if (g->s_amp[a])
-			active[a] = 1;
-	for (size_t a = 0; a < n_accounts; a++)
-		g->n_active += active[a];
-	free(active);
-	active = NULL;
-	g->n_tests = g->n_active > 1
-			     ? (double)g->n_active * (double)(g->n_active - 1) / 2
-			     : 1.0;
+		n_all += g->stats[t].candidate_pairs;
+	g->code_bytes = (uint64_t)n_all * sizeof(uint64_t);
+	for (size_t c = 0; c < g->n_comps; c++)
+		g->n_tests += g->comps[c].n_tests;
 	err = build_sort(&bd, n_all);
 	if (err)
 		goto fail;
-	/* distinct candidate pairs first: the BH cutoff at any rank is at
-	 * most fdr * n_candidates / n_tests, so pairs above that bound can
-	 * never pass and need not be kept */
 	for (size_t d = 0; d < bd.n_buckets; d++) {
 		size_t c = bd.poff[d];
 
 		bd.poff[d] = g->n_candidates;
 		g->n_candidates += c;
 	}
+	/* per component, the BH cutoff at any rank is at most fdr *
+	 * candidates / tests: pairs above it can never pass */
+	bd.bound = malloc((g->n_comps + 1) * sizeof(*bd.bound));
 	g->pairs = bigmem_malloc((g->n_candidates + 1) * sizeof(*g->pairs));
 	/* per account, k of every type then s_amp: one cache line for the
 	 * lookups of a pair's far end */
 	kk = bigmem_malloc((n_accounts + 1) * (COORD__COUNT + 1) *
 			   sizeof(*kk));
 	bd.cand = calloc(bd.n_buckets, sizeof(*bd.cand));
-	if (!g->pairs || !kk || !bd.cand) {
+	if (!g->pairs || !kk || !bd.cand || !bd.bound) {
 		free(kk);
 		err = CIB_ENOMEM;
 		goto fail;
+	}
+	for (size_t c = 0; c < g->n_comps; c++) {
+		const struct coord_comp *cc = &g->comps[c];
+
+		bd.bound[c] = log10(o->fdr *
+				    (double)(cc->n_candidates ? cc->n_candidates
+							      : 1) /
+				    (cc->n_tests > 0 ? cc->n_tests : 1));
 	}
 	for (size_t a = 0; a < n_accounts; a++) {
 		for (int t = 0; t < COORD__COUNT; t++)
@@ -1407,9 +2212,6 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	}
 	bd.kk = kk;
 	g->n_pairs = g->n_candidates;
-	bd.log10_bound = log10(o->fdr *
-			       (double)(g->n_candidates ? g->n_candidates : 1) /
-			       g->n_tests);
 	err = run_phase(&bd, PH_TESTS, bd.n_buckets);
 	if (err)
 		goto fail;
@@ -1428,21 +2230,44 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 		n_cand += bd.cand[d].n;
 	}
 	build_release(&bd);
-	/* Benjamini-Hochberg over the whole family of n_tests pairs: pairs
-	 * never enumerated have p = 1 and only enlarge the family */
+	/* Benjamini-Hochberg within each component over all its pairs:
+	 * pairs never enumerated have p = 1 and only enlarge the family */
 	if (n_cand)
-		qsort(cand, n_cand, sizeof(*cand), cmp_edge_p);
+		qsort_r(cand, n_cand, sizeof(*cand), cmp_edge_cp, g->comp);
+	for (size_t c = 0; c < g->n_comps; c++)
+		g->comps[c].log10_cutoff =
+			log10(o->fdr / (g->comps[c].n_tests > 0
+						? g->comps[c].n_tests
+						: 1));
+	g->log10_cutoff = -INFINITY;
 	{
 		size_t keep = 0;
 
-		for (size_t r = 0; r < n_cand; r++)
-			if (cand[r].log10p <=
-			    log10(o->fdr * (double)(r + 1) / g->n_tests))
-				keep = r + 1;
-		g->log10_cutoff =
-			log10(o->fdr * (double)(keep ? keep : 1) / g->n_tests);
+		for (size_t i = 0; i < n_cand;) {
+			uint32_t c = g->comp[cand[i].a];
+			double m = g->comps[c].n_tests;
+			size_t e = i, kc = 0;
+
+			while (e < n_cand && g->comp[cand[e].a] == c)
+				e++;
+			for (size_t r = 0; r < e - i; r++)
+				if (cand[i + r].log10p <=
+				    log10(o->fdr * (double)(r + 1) / m))
+					kc = r + 1;
+			if (kc)
+				g->comps[c].log10_cutoff =
+					log10(o->fdr * (double)kc / m);
+			memmove(cand + keep, cand + i, kc * sizeof(*cand));
+			keep += kc;
+			i = e;
+		}
 		n_cand = keep;
 	}
+	for (size_t c = 0; c < g->n_comps; c++)
+		if (g->comps[c].log10_cutoff > g->log10_cutoff)
+			g->log10_cutoff = g->comps[c].log10_cutoff;
+	if (g->n_comps == 0)
+		g->log10_cutoff = log10(o->fdr);
 	if (n_cand)
 		qsort(cand, n_cand, sizeof(*cand), cmp_edge_ab);
 	g->edges = cand;
@@ -1451,7 +2276,6 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 fail:
 	build_release(&bd);
 	free(cand);
-	free(active);
 	coord_graph_release(g);
 	return err;
 }

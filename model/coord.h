@@ -1,22 +1,24 @@
 /* coord.h - the coordination graph: accounts linked by acting on the same
- * object within a time window, weighted by how unlikely that is by chance.
+ * object closer in time than chance allows, weighted by how unlikely that is.
  *
  * Callers fill one event list per coordination type (an event is: this
  * account acted on this object at this time); coord_build() sorts each list
- * by (object, time), scans every object's events with a sliding window
- * (never all pairs of accounts), counts co-actions per account pair, and
- * tests each pair against a degree-corrected Poisson null (docs/model.md):
+ * by (object, time), splits the accounts into the connected components of
+ * the account-object graph, and tests each pair of accounts of a component
+ * against a null conditioned on that component alone (docs/model.md 3-4):
  *
- *   lambda_ab = sum over types t of k_a,t * k_b,t * 2 T_t / M_t^2
+ *   lambda_ab,j = sum over types t of k_a,t * k_b,t * 2 R_c,t,j / M_c,t^2
  *
- * where k_a,t is how many distinct objects of type t account a acted on,
- * M_t = sum_a k_a,t, and T_t is the number of within-window account pairs
- * type t produced in total. Co-actions are spread over pairs in proportion to
- * their activity, so prolific accounts are not linked for being prolific and
- * objects everybody acts on (viral posts) raise T_t for every pair instead
- * of linking anyone strongly. Edges kept are those whose Poisson upper-tail
- * p-value survives Benjamini-Hochberg at level `fdr` over all n(n-1)/2
- * possible pairs of active accounts.
+ * k_a,t: a's actions of type t (on non-viral objects); M_c,t: their sum over
+ * the component c; R_c,t,j: the component's account pairs whose co-action
+ * was at least as tight as the j-th rank threshold on its object (the object's
+ * own pairs ranked by delay, so a pair on a rare object or seconds apart on a
+ * popular one ranks first). Each pair is tested at every threshold; its
+ * p-value is the smallest, times the number of distinct thresholds
+ * (Bonferroni); edges are those that survive Benjamini-Hochberg over all
+ * pairs of the pair's component. Nothing a pair's test uses depends on
+ * accounts outside its component, so adding unrelated data to a run leaves
+ * every edge bit for bit as it was.
  */
 #ifndef CIB_COORD_H
 #define CIB_COORD_H
@@ -49,77 +51,158 @@ const char *coord_type_description(enum coord_type t);
 /* For COORD_AMPLIFY the events are direct: obj is the reposted account's
  * index, acc the reposter, time the repost's delay after the source post
  * (seconds), one event per reposted post. The pair is (reposter, author);
- * its null is the configuration model of who reposts whom:
- * lambda_ab = (r_a s_b + r_b s_a) / R with r reposts made, s received, R
- * all quick reposts. */
+ * its null is the configuration model of who reposts whom within the
+ * component: lambda_ab = (r_a s_b + r_b s_a) / R_c with r quick reposts
+ * made, s received, R_c all quick reposts of the component. */
 struct coord_events {
 	size_t n, cap;
 	uint64_t *obj;
 	int64_t *time;
 	uint32_t *acc;
-	uint8_t *minutes; /* 1 when the time has minute precision only */
+	uint32_t *post;   /* the post the event came from (COORD_NO_POST when
+			     the caller gave none) */
+	uint8_t *minutes; /* bit 0: the time has minute precision only;
+			     bit 1: the post has other events of this type
+			     (see coord_events_add_post) */
 };
+
+#define COORD_NO_POST UINT32_MAX
+#define COORD_EV_MINUTES 1u
+#define COORD_EV_MULTI 2u
 
 void coord_events_init(struct coord_events *e);
 void coord_events_release(struct coord_events *e);
 enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 			      int64_t time, uint32_t acc, int minutes);
+/* The same, naming the post; multi = 1 when that post gives other events
+ * of the same type (two links; a hashtag sequence and its tags): a pair
+ * of such posts is then one co-action of the type however many objects
+ * they share (the one at the tightest rank counts). Posts are indices in
+ * one numbering shared by all types. */
+enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,
+				   int64_t time, uint32_t acc, int minutes,
+				   uint32_t post, int multi);
 
 struct coord_opts {
-	int64_t window[COORD__COUNT];     /* seconds; 0 = estimate from data */
-	int64_t window_min[COORD__COUNT]; /* clamps for the estimate */
-	int64_t window_max[COORD__COUNT];
+	int64_t window[COORD__COUNT];     /* seconds; > 0 caps every object's
+					     window; 0 = no cap (default) */
+	int64_t window_min[COORD__COUNT]; /* clamps of the amplification */
+	int64_t window_max[COORD__COUNT]; /* window's estimate */
 	double fdr;           /* Benjamini-Hochberg level over pairs */
 	uint32_t max_actors;  /* objects with more distinct accounts are viral:
-				 counted in the null, not enumerated */
-	uint32_t min_coactions; /* fewer pooled co-actions: never an edge */
+				 never enumerated, out of the null */
+	uint32_t min_coactions; /* fewer co-actions at a threshold: p = 1 */
+	/* per object at most pairs_per_event * events + pairs_base pairs of
+	 * events are enumerated: the tightest ones (docs/model.md 3) */
+	uint32_t pairs_per_event;
+	uint32_t pairs_base;
+	/* bytes the pair codes may take (0: no limit); past it the build
+	 * stops with CIB_ETOOBIG instead of exhausting the machine */
+	uint64_t max_memory;
 	int use_type[COORD__COUNT];
 };
 
 void coord_opts_init(struct coord_opts *o);
 
+/* Rank thresholds: level j < COORD_LEVELS - 1 holds co-actions whose pair
+ * ranks at most 4^j on its object (1, 4, 16, ... 4096); the last level
+ * holds every enumerated co-action. */
+#define COORD_LEVELS 8
+/* The rank threshold of level j (UINT64_MAX for the last). */
+uint64_t coord_level_rank(int j);
+/* The level of a rank: the smallest j with rank <= 4^j. */
+int coord_rank_level(uint64_t rank);
+
 struct coord_edge {
 	uint32_t a, b; /* account indices, a < b */
-	uint32_t x[COORD__COUNT];
-	double lambda;  /* expected co-actions under the null */
-	double log10p;  /* log10 of P(X >= sum x) under Poisson(lambda) */
+	uint32_t x[COORD__COUNT]; /* co-actions per type at the tested level */
+	uint32_t observed; /* the pooled count that was tested */
+	uint8_t level;  /* the threshold that gave the smallest p */
+	double lambda;  /* expected pooled co-actions at that level */
+	double log10p;  /* log10 of min_j P(X_j >= x_j) times the number of
+			   distinct thresholds */
 };
 
 struct coord_type_stats {
-	int64_t window;         /* seconds used */
+	int64_t window;         /* median of the objects' windows, seconds
+				   (descriptive; the amplification window
+				   of the largest component for AMPLIFY) */
 	int window_estimated;   /* 1 when estimated from the data */
 	uint64_t events, objects, shared_objects, viral_objects;
-	double pairs_total;     /* T_t */
-	double actions;         /* M_t */
-	uint64_t candidate_pairs;
+	uint64_t dense_objects; /* objects whose tightest ties alone pass the
+				   pair budget: listed in coord_graph.dense */
+	double pairs_total;     /* enumerated pairs (sum of R at the top) */
+	double actions;         /* M_t over all components */
+	uint64_t candidate_pairs; /* co-action codes emitted */
 };
 
-/* Every pair that co-acted at least once, significant or not, with its
- * total co-action count: what cluster_attach() needs to test an account
- * against a whole cluster. */
+/* The level that pairs[] and the set tests (coord_lambda_with/sets) use:
+ * rank <= 16, so one object gives at most 16 co-actions to a whole
+ * component (a popular object cannot carry a group), and they are its
+ * tightest. */
+#define COORD_PAIR_LEVEL 2
+
+/* Every pair that co-acted at least once (at any level), significant or
+ * not, with its pooled co-action count at COORD_PAIR_LEVEL (may be 0):
+ * what cluster_attach() needs to test an account against a whole cluster.
+ * Pairs are always within one component. */
 struct coord_pair {
 	uint32_t a, b, x;
+};
+
+/* One connected component of the account-object graph (accounts joined by
+ * a non-viral object of any type, or by a repost of each other): the null
+ * of every pair inside it is fitted on it alone. */
+struct coord_comp {
+	uint32_t n_accounts;  /* its accounts: the BH family is all pairs */
+	uint32_t first;       /* its smallest account index */
+	uint64_t n_candidates; /* its pairs that co-acted at least once */
+	double n_tests;       /* n_accounts (n_accounts - 1) / 2 */
+	double log10_cutoff;  /* its BH p-value cutoff, log10 */
+	uint64_t M[COORD__COUNT];                /* actions per type */
+	uint64_t R[COORD__COUNT][COORD_LEVELS];  /* pairs per threshold */
+	double rate[COORD__COUNT][COORD_LEVELS]; /* 2 R / M^2 (AMPLIFY: 1/R) */
+	int64_t amp_window;   /* quick-repost window, seconds */
+};
+
+#define COORD_NO_COMP UINT32_MAX
+
+/* An object too dense to enumerate: even its tightest pairs of actions
+ * (all at the smallest delay) are more than the pair budget. Its accounts
+ * are best tested as a group (they are events of `type` on `obj`). */
+struct coord_dense {
+	uint64_t obj;
+	uint32_t comp, actors;
+	uint8_t type;
 };
 
 struct coord_graph {
 	size_t n_accounts;
 	struct coord_pair *pairs; /* all candidate pairs, by (a, b) */
 	size_t n_pairs;
-	double rate[COORD__COUNT]; /* 2 T_t / M_t^2 */
 	struct coord_edge *edges; /* significant edges, by (a, b) */
 	size_t n_edges;
 	uint64_t n_candidates;    /* pairs with at least one co-action */
-	double n_tests;           /* the BH family size */
-	double log10_cutoff;      /* BH p-value cutoff, log10 */
-	uint64_t n_active;
+	double n_tests;           /* the BH families' total size */
+	double log10_cutoff;      /* the loosest component's BH cutoff */
+	uint64_t n_active;        /* accounts in a component of two or more */
 	struct coord_type_stats stats[COORD__COUNT];
-	uint32_t *k[COORD__COUNT]; /* per account distinct objects per type
-				      (for AMPLIFY: quick reposts made) */
+	uint32_t *k[COORD__COUNT]; /* per account actions per type on
+				      non-viral objects (AMPLIFY: quick
+				      reposts made) */
 	uint32_t *s_amp;           /* per account: quick reposts received */
+	uint32_t *comp;            /* per account: component, or
+				      COORD_NO_COMP when it shares nothing */
+	struct coord_comp *comps;  /* numbered by smallest member */
+	size_t n_comps;
+	struct coord_dense *dense; /* by (type, obj) */
+	size_t n_dense;
+	uint64_t code_bytes;       /* memory the pair codes took */
 };
 
 /* Builds the graph over n_accounts accounts from ev[COORD__COUNT]. The
- * event lists are sorted in place. Release with coord_graph_release(). */
+ * event lists are sorted in place. Release with coord_graph_release().
+ * CIB_ETOOBIG: more pairs than o->max_memory allows. */
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g);
 void coord_graph_release(struct coord_graph *g);
@@ -128,16 +211,19 @@ void coord_graph_release(struct coord_graph *g);
  * types plus what the coarse ones (domain, replied-to account) add. */
 uint32_t coord_pooled_count(const uint32_t *x);
 
-/* Expected co-actions of account a with a set of accounts whose summed
- * per-type activity is K[t] (and reposts received S): sum_t k_a,t K[t]
- * rate_t, amplification by the configuration null. */
+/* Expected co-actions (at COORD_PAIR_LEVEL, as pairs[].x counts) of account a
+ * with a set of accounts of a's component whose summed per-type activity
+ * is K[t] (and reposts received S): sum_t k_a,t K[t] rate_c,t,
+ * amplification by the configuration null. 0 when a is in no component. */
 double coord_lambda_with(const struct coord_graph *g, uint32_t a,
 			 const double *K, double S);
 
-/* The same between two disjoint sets of accounts, each given by its summed
- * per-type activity (Ka, Kb) and reposts received (Sa, Sb). */
-double coord_lambda_sets(const struct coord_graph *g, const double *Ka,
-			 double Sa, const double *Kb, double Sb);
+/* The same between two disjoint sets of accounts of component comp, each
+ * given by its summed per-type activity (Ka, Kb) and reposts received
+ * (Sa, Sb). */
+double coord_lambda_sets(const struct coord_graph *g, uint32_t comp,
+			 const double *Ka, double Sa, const double *Kb,
+			 double Sb);
 
 /* log10 P(X >= x) for X ~ Poisson(lambda), accurate far into the tail
  * (where the plain upper tail underflows a double). */

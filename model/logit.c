@@ -1,9 +1,16 @@
-/* logit.c - IRLS for ridge logistic regression, JSON persistence.
+/* logit.c - projected Newton (IRLS) for ridge logistic regression with
+ * sign constraints, the prior shift, JSON persistence.
  *
  * Features are standardised (mean 0, sd 1 on the training rows) before
  * fitting so one ridge penalty treats them alike; the intercept is not
- * penalised. IRLS solves (X'WX + rI) d = X'(y - mu) - r b by Cholesky each
- * step; it stops when the largest change is below 1e-8 or after 100 steps.
+ * penalised. Each step solves (X'WX + rI) d = X'(y - mu) - r b by Cholesky
+ * over the free coefficients; a coefficient held at its bound (sign[j] *
+ * coef[j] == 0 with the gradient pushing it across) is fixed for the step
+ * (Bertsekas' projected Newton), the step is projected back onto the
+ * feasible box and halved until the penalised likelihood does not fall. It
+ * stops when the largest change is below 1e-8 or after 200 steps.
+ * Invariant: every returned coefficient satisfies its sign constraint
+ * exactly (clamped ones are exactly 0).
  */
 #include "logit.h"
 
@@ -78,6 +85,58 @@ double logit_adjust_prior(double *score, size_t n, double train_prior)
 	for (size_t i = 0; i < n; i++)
 		score[i] = shift_posterior(score[i], train_prior, q);
 	return q;
+}
+
+static double odds(double q)
+{
+	return q / (1 - q);
+}
+
+double logit_adjust_prior_strata(double *score, const unsigned char *evidence,
+				 size_t n, double train_e, double train_n,
+				 double *q_e_out)
+{
+	double q = train_e, rho = 1, sum = 0;
+	size_t ne = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ne += evidence[i] != 0;
+	if (ne && train_e > 0 && train_e < 1) {
+		for (int it = 0; it < 10000; it++) {
+			double s = 0, nq;
+
+			for (size_t i = 0; i < n; i++)
+				if (evidence[i])
+					s += shift_posterior(score[i], train_e, q);
+			nq = s / (double)ne;
+			if (nq < LOGIT_PRIOR_MIN)
+				nq = LOGIT_PRIOR_MIN;
+			if (nq > 1 - LOGIT_PRIOR_MIN)
+				nq = 1 - LOGIT_PRIOR_MIN;
+			if (fabs(nq - q) <= 1e-12 * (q > 1e-3 ? q : 1e-3)) {
+				q = nq;
+				break;
+			}
+			q = nq;
+		}
+		rho = odds(q) / odds(train_e);
+	}
+	if (q_e_out)
+		*q_e_out = q;
+	for (size_t i = 0; i < n; i++) {
+		if (evidence[i]) {
+			if (train_e > 0 && train_e < 1)
+				score[i] = shift_posterior(score[i], train_e, q);
+		} else if (rho < 1 && train_n > 0 && train_n < 1) {
+			/* the same odds factor, never above 1 */
+			double qn = rho * odds(train_n);
+
+			score[i] = shift_posterior(score[i], train_n,
+						   qn / (1 + qn));
+		}
+		sum += score[i];
+	}
+	return n ? sum / (double)n : q;
 }
 
 static double std_value(const struct logit_model *m, const double *row,
@@ -161,9 +220,10 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 		goto out;
 	}
 	beta[p] = log((double)npos / (double)(n - npos));
-	for (int it = 0; it < 100; it++) {
-		double maxstep = 0, ll0, step = 1.0;
-		int rc;
+	for (int it = 0; it < 200; it++) {
+		double maxstep = 0, ll0, ll = -INFINITY, step = 1.0;
+		unsigned char held[LOGIT_MAX_FEATURES + 1] = { 0 };
+		int rc, improved = 0;
 
 		gsl_matrix_set_zero(H);
 		gsl_vector_set_zero(g);
@@ -198,6 +258,23 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 				*gsl_vector_ptr(g, a) -= ridge * beta[a];
 			}
 		}
+		/* coefficients at their bound whose gradient points across it
+		 * are held for this step: their rows and columns become the
+		 * identity and their gradient 0, so d = 0 there */
+		for (size_t a = 0; a < p; a++) {
+			int sg = m->sign[a];
+
+			if (sg && beta[a] * sg <= 0 &&
+			    gsl_vector_get(g, a) * sg <= 0) {
+				held[a] = 1;
+				for (size_t b = 0; b < q; b++) {
+					gsl_matrix_set(H, a, b, 0);
+					gsl_matrix_set(H, b, a, 0);
+				}
+				gsl_matrix_set(H, a, a, 1);
+				gsl_vector_set(g, a, 0);
+			}
+		}
 		/* a tiny jitter keeps the intercept row positive definite when a
 		 * class is perfectly separated and the weights vanish */
 		*gsl_matrix_ptr(H, p, p) += 1e-9;
@@ -209,20 +286,26 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 			err = CIB_ELIB;
 			goto out;
 		}
-		/* Newton step with backtracking: never accept a step that lowers
-		 * the penalised log-likelihood (separable data otherwise send
-		 * plain IRLS to infinity) */
+		/* projected Newton step with backtracking: never accept a step
+		 * that lowers the penalised log-likelihood (separable data
+		 * otherwise send plain IRLS to infinity) */
 		ll0 = penalised_ll(m, X, y, w, n, beta, ridge);
-		for (int half = 0; half < 30; half++) {
-			double ll;
-
-			for (size_t a = 0; a < q; a++)
-				trial[a] = beta[a] + step * gsl_vector_get(d, a);
+		for (int half = 0; half < 40; half++) {
+			for (size_t a = 0; a < q; a++) {
+				trial[a] = held[a] ? beta[a]
+						   : beta[a] + step * gsl_vector_get(d, a);
+				if (a < p && m->sign[a] && trial[a] * m->sign[a] < 0)
+					trial[a] = 0;
+			}
 			ll = penalised_ll(m, X, y, w, n, trial, ridge);
-			if (ll >= ll0 - 1e-12)
+			if (ll >= ll0 - 1e-12) {
+				improved = 1;
 				break;
+			}
 			step /= 2;
 		}
+		if (!improved)
+			break; /* no feasible ascent along the step: optimal */
 		for (size_t a = 0; a < q; a++) {
 			double s = trial[a] - beta[a];
 
@@ -295,6 +378,12 @@ enum cib_err logit_save(const struct logit_model *m, FILE *f)
 	cJSON_AddStringToObject(root, "source", m->source);
 	cJSON_AddNumberToObject(root, "n_train", (double)m->n_train);
 	cJSON_AddNumberToObject(root, "prior", m->prior);
+	if (isfinite(m->prior_e) && isfinite(m->prior_n)) {
+		cJSON_AddNumberToObject(root, "prior_evidence", m->prior_e);
+		cJSON_AddNumberToObject(root, "prior_no_evidence", m->prior_n);
+		cJSON_AddNumberToObject(root, "n_train_evidence",
+					(double)m->n_train_e);
+	}
 	cJSON_AddNumberToObject(root, "ridge", m->ridge);
 	cJSON_AddNumberToObject(root, "intercept", m->intercept);
 	cJSON_AddNumberToObject(root, "threshold", m->threshold);
@@ -308,6 +397,7 @@ enum cib_err logit_save(const struct logit_model *m, FILE *f)
 		cJSON_AddNumberToObject(o, "mean", m->mean[j]);
 		cJSON_AddNumberToObject(o, "sd", m->sd[j]);
 		cJSON_AddNumberToObject(o, "coef", m->coef[j]);
+		cJSON_AddNumberToObject(o, "sign", m->sign[j]);
 	}
 	s = cJSON_Print(root);
 	cJSON_Delete(root);
@@ -351,6 +441,12 @@ enum cib_err logit_load(struct logit_model *m, const char *json, size_t len,
 	get_num(root, "target_fpr", &m->target_fpr);
 	get_num(root, "prior", &m->prior);
 	get_num(root, "ridge", &m->ridge);
+	m->prior_e = m->prior_n = NAN;
+	if (get_num(root, "prior_evidence", &m->prior_e) ||
+	    get_num(root, "prior_no_evidence", &m->prior_n) ||
+	    !(m->prior_e > 0 && m->prior_e < 1) ||
+	    !(m->prior_n > 0 && m->prior_n < 1))
+		m->prior_e = m->prior_n = NAN;
 	src = cJSON_GetObjectItemCaseSensitive(root, "source");
 	if (cJSON_IsString(src))
 		snprintf(m->source, sizeof(m->source), "%s", src->valuestring);
@@ -378,6 +474,26 @@ enum cib_err logit_load(struct logit_model *m, const char *json, size_t len,
 			snprintf(errmsg, errlen, "feature '%s': bad numbers",
 				 expected[j]);
 			goto out;
+		}
+		{
+			double sg = 0;
+
+			/* optional: models written before the constraints */
+			if (!get_num(f, "sign", &sg) && sg != 0 && sg != 1 &&
+			    sg != -1) {
+				snprintf(errmsg, errlen,
+					 "feature '%s': sign must be -1, 0 or 1",
+					 expected[j]);
+				goto out;
+			}
+			m->sign[j] = (int)sg;
+			if (m->sign[j] * m->coef[j] < 0) {
+				snprintf(errmsg, errlen,
+					 "feature '%s': coefficient %g breaks "
+					 "its sign constraint",
+					 expected[j], m->coef[j]);
+				goto out;
+			}
 		}
 	}
 	m->p = p;

@@ -165,7 +165,8 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"creation_batch_share", "persona_switch_share",
 		"inside_engagement", "engagement_received", "tz_spread",
 		"modal_offset_min", "internal_edges", "best_edge_log10p",
-		"members"
+		"office_p", "batch_p", "persona_switch_p", "location_p",
+		"echo_p", "inauthenticity_p", "verdict", "platforms", "members"
 	};
 	const struct dataset *ds = p->ds;
 	size_t nc = p->cl.n_clusters;
@@ -204,6 +205,19 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 			fprintf(f, ",%d", ce->modal_offset_min);
 		fprintf(f, ",%u", ce->n_edges);
 		put_num(f, ce->best_log10p);
+		put_num(f, ce->p_office);
+		put_num(f, ce->p_batch);
+		put_num(f, ce->p_switch);
+		put_num(f, ce->p_location);
+		put_num(f, ce->p_echo);
+		put_num(f, ce->p_inauth);
+		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
+		for (unsigned b = 0, first = 1; b < 32; b++)
+			if ((ce->platforms >> b) & 1) {
+				fprintf(f, "%s%s", first ? "" : " ",
+					platform_name((enum platform)b));
+				first = 0;
+			}
 		fputc(',', f);
 		/* members by score, space separated (first 50) */
 		members[0] = '\0';
@@ -238,11 +252,10 @@ enum cib_err output_edges_csv(const struct pipeline *p, FILE *f,
 	fputs(",source_cluster,target_cluster\n", f);
 	for (size_t i = 0; i < p->g.n_edges; i++) {
 		const struct coord_edge *e = &p->g.edges[i];
-		uint32_t tot = 0;
+		/* the pooled count that was tested, not the raw type sum */
+		uint32_t tot = e->observed;
 		char ca[32], cb[32];
 
-		for (int t = 0; t < COORD__COUNT; t++)
-			tot += e->x[t];
 		csvout_text(f, ds_str(ds, ds->acc.id[e->a]), csv_raw);
 		fputc(',', f);
 		csvout_text(f, ds_str(ds, ds->acc.id[e->b]), csv_raw);
@@ -409,6 +422,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 					(double)p->g.n_candidates);
 		cJSON_AddNumberToObject(x, "tests", p->g.n_tests);
 		cJSON_AddNumberToObject(x, "log10_cutoff", p->g.log10_cutoff);
+		cJSON_AddNumberToObject(x, "components", (double)p->g.n_comps);
+		cJSON_AddNumberToObject(x, "dense_objects", (double)p->g.n_dense);
 		o = cJSON_AddObjectToObject(x, "types");
 		for (int t = 0; o && t < COORD__COUNT; t++) {
 			const struct coord_type_stats *st = &p->g.stats[t];
@@ -427,6 +442,8 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 						(double)st->shared_objects);
 			cJSON_AddNumberToObject(y, "viral_objects",
 						(double)st->viral_objects);
+			cJSON_AddNumberToObject(y, "dense_objects",
+						(double)st->dense_objects);
 			cJSON_AddNumberToObject(y, "actions", st->actions);
 			cJSON_AddNumberToObject(y, "pairs_in_window",
 						st->pairs_total);
@@ -454,6 +471,22 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 		cJSON_AddItemToObject(o, "tz_spread", num_or_null(ce->tz_spread));
 		cJSON_AddItemToObject(o, "creation_batch_share", num_or_null(ce->batch_share));
 		cJSON_AddItemToObject(o, "persona_switch_share", num_or_null(ce->switch_share));
+		cJSON_AddItemToObject(o, "office_p", num_or_null(ce->p_office));
+		cJSON_AddItemToObject(o, "batch_p", num_or_null(ce->p_batch));
+		cJSON_AddItemToObject(o, "persona_switch_p", num_or_null(ce->p_switch));
+		cJSON_AddItemToObject(o, "location_p", num_or_null(ce->p_location));
+		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
+		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
+		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
+		{
+			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");
+
+			for (unsigned b = 0; pls && b < 32; b++)
+				if ((ce->platforms >> b) & 1)
+					cJSON_AddItemToArray(
+						pls, cJSON_CreateString(platform_name(
+							     (enum platform)b)));
+		}
 	}
 	arr = cJSON_AddArrayToObject(root, "accounts");
 	for (size_t i = 0; arr && i < ds->acc.n; i++) {

@@ -16,16 +16,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <gsl/gsl_cdf.h>
 #include <xxhash.h>
 
 #include "collectors/timefmt.h"
+#include "core/civil.h"
 #include "core/clock.h"
 
 const char *const score_feature_names[SF__COUNT] = {
-#define SF_NAME(e, name) name,
+#define SF_NAME(e, name, sign) name,
 	SCORE_FEATURE_MAP(SF_NAME)
 #undef SF_NAME
 };
+
+const int score_feature_signs[SF__COUNT] = {
+#define SF_SIGN(e, name, sign) sign,
+	SCORE_FEATURE_MAP(SF_SIGN)
+#undef SF_SIGN
+};
+
+int pipeline_row_has_evidence(const double *x)
+{
+	return x[SF_EDGE_STRENGTH] > 0 || x[SF_CL_SIZE] > 0;
+}
 
 extern const char data_model_default_json[];
 extern const size_t data_model_default_json_len;
@@ -74,11 +87,13 @@ void pipeline_release(struct pipeline *p)
 	features_release(&p->fs);
 	coord_graph_release(&p->g);
 	cluster_result_release(&p->cl);
+	groups_result_release(&p->gr);
 	free(p->ce);
 	free(p->es);
 	free(p->x);
 	free(p->score);
 	free(p->flagged);
+	free(p->eligible);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -88,10 +103,10 @@ static uint64_t obj_key(enum platform pl, uint32_t id)
 }
 
 /* Hash of a post's hashtags in order, case-folded ASCII (each cut at 256
- * bytes and followed by 0x1f); 0 when fewer than two (a single hashtag is a
- * topic, not a sequence). The bytes are hashed in one call from a stack
- * buffer when they fit, else streamed: XXH3 gives the same value either
- * way. */
+ * bytes and followed by 0x1f); 0 when fewer than two (the single hashtags
+ * are objects of their own, see hashtag_single). The bytes are hashed in
+ * one call from a stack buffer when they fit, else streamed: XXH3 gives
+ * the same value either way. */
 #define HS_BUF 4096
 
 static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
@@ -147,6 +162,31 @@ static uint64_t hashtag_sequence(const struct dataset *ds, uint32_t j)
 	return h ? h : 1;
 }
 
+/* Hash of one hashtag (entity k), case-folded ASCII, cut at 256 bytes and
+ * prefixed with 0x1e so that it never equals a sequence's hash (a sequence
+ * of one tag does not exist: sequences have two or more). A hashtag is an
+ * object like a URL: a popular one ranks its pairs by how close in time
+ * they came, a rare one counts whenever two accounts share it. */
+static uint64_t hashtag_single(const struct dataset *ds, uint64_t k)
+{
+	char lower[258];
+	const char *s = ds_str(ds, ds->ent.str[k]);
+	size_t len = strpool_len(&ds->strings, ds->ent.str[k]), m;
+	uint64_t h;
+
+	if (*s == '#') {
+		s++;
+		len--;
+	}
+	m = len < 256 ? len : 256;
+	lower[0] = '\x1e';
+	for (size_t i = 0; i < m; i++)
+		lower[i + 1] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32)
+							    : s[i];
+	h = XXH3_64bits(lower, m + 1);
+	return h ? h : 1;
+}
+
 /* Events of the types that need only the dataset: co-repost, direct
  * amplification and co-reply. They read integer columns and the post key
  * table only (no strings), which nothing writes while the features are
@@ -168,9 +208,10 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 
 			if (ds->post.ref_post[j] == STR_NONE)
 				continue;
-			err = coord_events_add(&ev[COORD_REPOST],
-					       obj_key(pl, ds->post.ref_post[j]),
-					       t, a, mins);
+			err = coord_events_add_post(
+				&ev[COORD_REPOST],
+				obj_key(pl, ds->post.ref_post[j]), t, a, mins,
+				(uint32_t)j, 0);
 			/* direct amplification when the source is in the data */
 			src = dataset_find_post(ds, pl, ds->post.ref_post[j]);
 			if (!err && src != UINT32_MAX &&
@@ -185,23 +226,123 @@ static enum cib_err events_from_posts(const struct dataset *ds,
 		}
 		if (kind == POST_REPLY) {
 			if (ds->post.ref_post[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_POST],
 					obj_key(pl, ds->post.ref_post[j]), t, a,
-					mins);
+					mins, (uint32_t)j, 0);
 			if (!err && ds->post.ref_account[j] != STR_NONE)
-				err = coord_events_add(
+				err = coord_events_add_post(
 					&ev[COORD_REPLY_ACCOUNT],
 					obj_key(pl, ds->post.ref_account[j]), t,
-					a, mins);
+					a, mins, (uint32_t)j, 0);
+		}
+	}
+	return err;
+}
+
+/* Entities the URL stage does not see, from share tables
+ * (collectors/table.c): ENT_DOMAIN gives a co_domain event on that domain
+ * string (the same object as a URL's domain of the same name, and skipped
+ * when one of the post's URLs has it already); ENT_IMAGE a co_link event on
+ * the image, an object shared like a link but in its own key space (an
+ * anonymised image id must not meet a URL id of the same digits); an
+ * ENT_URL holding no '.', '/', ':' or blank is an opaque URL id
+ * (anonymised export): a co_link event on the exact string, since it can
+ * never equal a canonical URL. */
+#define OBJ_IMAGE ((uint64_t)1 << 48)
+
+static int opaque_url(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == '/' || s[i] == ':' || s[i] == ' ')
+			return 0;
+	return n > 0;
+}
+
+static enum cib_err entity_events(const struct pipeline *p, size_t j,
+				  enum platform pl, int64_t t, uint32_t a,
+				  int mins, struct coord_events *ev,
+				  int multi_link, int multi_dom, uint32_t *n_link,
+				  uint32_t *n_dom)
+{
+	const struct dataset *ds = p->ds;
+	const struct reuse_result *ru = &p->fs.reuse;
+	enum cib_err err = CIB_OK;
+	uint32_t post = (uint32_t)j;
+
+	/* ev NULL: only count the events of each type into *n_link and
+	 * *n_dom (a post's events of one type decide whether each is
+	 * "multi", see events_from_features) */
+	if (!ev) {
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++) {
+			uint32_t sid = ds->ent.str[k];
+			int seen = 0;
+
+			switch (ds->ent.type[k]) {
+			case ENT_DOMAIN:
+				for (uint64_t u = ru->url_off[j];
+				     !seen && u < ru->url_off[j + 1]; u++)
+					seen = ru->url_domain[u] == sid;
+				*n_dom += !seen;
+				break;
+			case ENT_IMAGE:
+				(*n_link)++;
+				break;
+			case ENT_URL:
+				*n_link += opaque_url(ds_str(ds, sid),
+						     strpool_len(&ds->strings,
+								 sid)) != 0;
+				break;
+			default:
+				break;
+			}
+		}
+		return CIB_OK;
+	}
+
+	for (uint64_t k = ds->post.ent_off[j];
+	     !err && k < ds->post.ent_off[j + 1]; k++) {
+		uint32_t sid = ds->ent.str[k];
+		int seen = 0;
+
+		switch (ds->ent.type[k]) {
+		case ENT_DOMAIN:
+			for (uint64_t u = ru->url_off[j];
+			     !seen && u < ru->url_off[j + 1]; u++)
+				seen = ru->url_domain[u] == sid;
+			if (!seen)
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, sid), t,
+					a, mins, post, multi_dom);
+			break;
+		case ENT_IMAGE:
+			err = coord_events_add_post(
+				&ev[COORD_LINK], OBJ_IMAGE | obj_key(pl, sid),
+				t, a, mins, post, multi_link);
+			break;
+		case ENT_URL:
+			if (opaque_url(ds_str(ds, sid),
+				       strpool_len(&ds->strings, sid)))
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, sid), t,
+					a, mins, post, multi_link);
+			break;
+		default:
+			break;
 		}
 	}
 	return err;
 }
 
 /* Events of the types that need the features (near-duplicate texts, the
- * canonical URLs and domains) or the strings (hashtag sequences). A
- * repost's text, links and tags are its source's, so reposts give none. */
+ * canonical URLs and domains) or the strings (hashtags and their
+ * sequences). A repost's text, links and tags are its source's, so reposts
+ * give none. Each event names its post, and a post with several events of
+ * one type (two links, a hashtag sequence and its tags) marks them, so
+ * that two such posts are one co-action of the type however many objects
+ * they share; a domain is one event per post however many of its links it
+ * has. */
 static enum cib_err events_from_features(const struct pipeline *p,
 					 struct coord_events *ev)
 {
@@ -214,32 +355,64 @@ static enum cib_err events_from_features(const struct pipeline *p,
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
 		int mins = (ds->post.flags[j] & POST_TIME_MINUTES) != 0;
-		uint32_t grp;
-		uint64_t hs;
+		uint32_t grp, n_url = 0, n_dom = 0, n_tag = 0;
+		uint64_t hs, u0 = fs->reuse.url_off[j],
+			     u1 = fs->reuse.url_off[j + 1];
 
 		if (ds->post.kind[j] == POST_REPOST)
 			continue;
 		grp = features_text_group(fs, (uint32_t)j);
+		/* distinct domains: the first link of each (quadratic only in
+		 * one post's links, which the reader caps) */
+		for (uint64_t k = u0; k < u1; k++) {
+			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
+
+			n_url += fs->reuse.url_str[k] != STR_NONE;
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			n_dom += dom != STR_NONE && !dup;
+		}
+		for (uint64_t k = ds->post.ent_off[j];
+		     k < ds->post.ent_off[j + 1]; k++)
+			n_tag += ds->ent.type[k] == ENT_HASHTAG;
+		/* a post's links (and images), or its domains, or its hashtags
+		 * and their sequence: several of one type make each "multi" */
+		(void)entity_events(p, j, pl, t, a, mins, NULL, 0, 0, &n_url,
+				    &n_dom);
 		if (grp != UINT32_MAX)
-			err = coord_events_add(&ev[COORD_TEXT], grp, t, a, mins);
-		for (uint64_t k = fs->reuse.url_off[j];
-		     !err && k < fs->reuse.url_off[j + 1]; k++) {
+			err = coord_events_add_post(&ev[COORD_TEXT], grp, t, a,
+						    mins, (uint32_t)j, 0);
+		for (uint64_t k = u0; !err && k < u1; k++) {
 			uint32_t url = fs->reuse.url_str[k];
 			uint32_t dom = fs->reuse.url_domain[k];
+			int dup = 0;
 
 			if (url != STR_NONE)
-				err = coord_events_add(&ev[COORD_LINK],
-						       obj_key(pl, url), t, a,
-						       mins);
-			if (!err && dom != STR_NONE)
-				err = coord_events_add(&ev[COORD_DOMAIN],
-						       obj_key(pl, dom), t, a,
-						       mins);
+				err = coord_events_add_post(
+					&ev[COORD_LINK], obj_key(pl, url), t, a,
+					mins, (uint32_t)j, n_url > 1);
+			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
+				dup |= fs->reuse.url_domain[q] == dom;
+			if (!err && dom != STR_NONE && !dup)
+				err = coord_events_add_post(
+					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
+					a, mins, (uint32_t)j, n_dom > 1);
 		}
+		if (!err)
+			err = entity_events(p, j, pl, t, a, mins, ev,
+					    n_url > 1, n_dom > 1, NULL, NULL);
 		hs = hashtag_sequence(ds, (uint32_t)j);
 		if (!err && hs)
-			err = coord_events_add(&ev[COORD_HASHTAGS], hs, t, a,
-					       mins);
+			err = coord_events_add_post(&ev[COORD_HASHTAGS], hs, t,
+						    a, mins, (uint32_t)j, 1);
+		for (uint64_t k = ds->post.ent_off[j];
+		     !err && k < ds->post.ent_off[j + 1]; k++)
+			if (ds->ent.type[k] == ENT_HASHTAG)
+				err = coord_events_add_post(
+					&ev[COORD_HASHTAGS],
+					hashtag_single(ds, k), t, a, mins,
+					(uint32_t)j, n_tag > 1);
 	}
 	return err;
 }
@@ -294,6 +467,13 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
 static double clip(double v, double lo, double hi)
 {
 	if (!isfinite(v))
@@ -319,6 +499,188 @@ static double llr_z(double llr, double cap)
 	return clip(llr >= 0 ? sqrt(2 * llr) : -sqrt(-2 * llr), -cap, cap);
 }
 
+/* UTC civil day of a time (floor division) and that day's year. */
+static int64_t civil_day_of(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+static int64_t civil_year_of_day(int64_t z)
+{
+	int64_t y;
+	unsigned m, d;
+
+	civil_date_from_days(z, &y, &m, &d);
+	return y;
+}
+
+double pipeline_binom_upper(uint64_t k, double r, uint64_t n)
+{
+	if (k == 0)
+		return 1;
+	if (k > n || !(r > 0))
+		return 0;
+	if (r >= 1)
+		return 1;
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	return gsl_cdf_binomial_Q((unsigned)(k - 1), r, (unsigned)n);
+}
+
+#define BATCH_DP_MAX 4096
+
+void pipeline_batch_test(const int64_t *mdays, size_t n,
+			 const uint64_t *top, size_t ntop, uint64_t nall,
+			 struct batch_test *out)
+{
+	size_t x = 0;
+	double mu = 0, cum = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->p = 1;
+	out->year_lo = INT32_MAX;
+	out->year_hi = INT32_MIN;
+	if (n == 0 || nall == 0)
+		return;
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
+
+		while (e < n && mdays[e] == mdays[i])
+			e++;
+		x += e - i - 1;
+		if (e - i >= 3) {
+			int y = (int)civil_year_of_day(mdays[i]);
+
+			out->members += (uint32_t)(e - i);
+			out->days++;
+			if (y < out->year_lo)
+				out->year_lo = y;
+			if (y > out->year_hi)
+				out->year_hi = y;
+		}
+		i = e;
+	}
+	out->repeats = (uint32_t)x;
+	if (x == 0)
+		return;
+	if (n <= BATCH_DP_MAX) {
+		/* P(S >= x), S = sum of Bernoulli(pi_i), i = 2..n; dp[k] =
+		 * P(S = k) over the first terms, truncated at x (mass at or
+		 * above x collected in dp[x]) */
+		double *dp = calloc(x + 1, sizeof(*dp));
+
+		if (!dp)
+			return;
+		dp[0] = 1;
+		for (size_t i = 1; i < n; i++) {
+			double pi;
+
+			cum += i - 1 < ntop ? (double)top[i - 1] : 0;
+			pi = fmin(1, cum / (double)nall);
+			dp[x] += dp[x - 1] * pi;
+			for (size_t k = x - 1; k > 0; k--)
+				dp[k] = dp[k] * (1 - pi) + dp[k - 1] * pi;
+			dp[0] *= 1 - pi;
+		}
+		out->p = fmin(1, dp[x]);
+		free(dp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		cum += i - 1 < ntop ? (double)top[i - 1] : 0;
+		mu += fmin(1, cum / (double)nall);
+	}
+	/* Chernoff: P(S >= x) <= exp(-mu) (e mu / x)^x for x > mu */
+	if ((double)x > mu)
+		out->p = fmin(1, exp(-mu + (double)x * (1 + log(mu / (double)x))));
+}
+
+double pipeline_office_p(const struct timing_fit *t, int32_t ref)
+{
+	double sp = fmin(t->shift_p, 1), lp = fmin(t->lunch_dip_p, 1);
+	double pp = fmin(t->supper_dip_p, 1), a, b;
+
+	if (!t->n || abs(t->shift_offset_min - ref) > 60)
+		return 1;
+	if (!isfinite(sp))
+		sp = 1;
+	if (!isfinite(lp))
+		lp = 1;
+	if (!isfinite(pp))
+		pp = 1;
+	a = fmax(sp, lp);
+	b = t->shift_llr > 0 ? fmax(lp, pp) : 1;
+	return fmin(1, 2 * fmin(a, b));
+}
+
+static double office_p(const struct timing_fit *t, int have_tctx, int32_t ref)
+{
+	return have_tctx ? pipeline_office_p(t, ref) : 1;
+}
+
+static int loc_mismatch(const struct feature_set *fs, uint32_t a, int *known)
+{
+	const struct timing_fit *tf = &fs->timing[a];
+	int32_t loc = fs->loc_offset ? fs->loc_offset[a] : INT32_MIN;
+
+	*known = loc != INT32_MIN && tf->inferred_offset_min != INT32_MIN &&
+		 tf->n >= 20;
+	return *known && abs(loc - tf->inferred_offset_min) >= 180;
+}
+
+static int cmp_clp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double pipeline_bh_critical(const double *pv, size_t n, double alpha)
+{
+	double *ps = malloc((n + 1) * sizeof(*ps));
+	size_t k = 0;
+
+	if (!ps || n == 0) {
+		free(ps);
+		return 0;
+	}
+	memcpy(ps, pv, n * sizeof(*ps));
+	qsort(ps, n, sizeof(*ps), cmp_clp);
+	for (size_t i = 0; i < n; i++)
+		if (ps[i] <= alpha * (double)(i + 1) / (double)n)
+			k = i + 1;
+	free(ps);
+	/* the BH critical value alpha k / m: the p-values at or under it are
+	 * exactly those BH rejects, and it is the level each test is held
+	 * to when shown as a reason */
+	return alpha * (double)k / (double)n;
+}
+
+/* Benjamini-Hochberg over the clusters' p_inauth at INAUTH_FDR. */
+static void inauth_decide(struct pipeline *p)
+{
+	size_t nc = p->cl.n_clusters;
+	double *ps = malloc((nc + 1) * sizeof(*ps)), cut;
+
+	if (!ps)
+		return;
+	for (size_t c = 0; c < nc; c++)
+		ps[c] = p->ce[c].p_inauth;
+	cut = pipeline_bh_critical(ps, nc, INAUTH_FDR);
+	for (size_t c = 0; c < nc; c++) {
+		p->ce[c].inauthentic = cut > 0 && p->ce[c].p_inauth <= cut;
+		p->ce[c].inauth_cut = cut;
+		p->n_inauthentic += (size_t)p->ce[c].inauthentic;
+	}
+	free(ps);
+}
+
+const char *pipeline_cluster_verdict(const struct cluster_evidence *ce)
+{
+	return ce->inauthentic ? "coordinated and inauthentic"
+			       : "coordinated; no evidence of inauthenticity";
+}
+
 static enum cib_err cluster_evidence_build(struct pipeline *p)
 {
 	const struct dataset *ds = p->ds;
@@ -331,6 +693,11 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	int32_t *offs = NULL;
 	size_t *cursor = NULL, *start = NULL;
 	uint32_t *order = NULL;
+	int64_t *bdays = NULL;
+	size_t nall = 0, ntop = 0, nswitch_all = 0, nloc_known = 0;
+	uint64_t *top = NULL;
+	size_t nloc_mis = 0;
+	uint64_t eng_total = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	p->ce = calloc(nc + 1, sizeof(*p->ce));
@@ -342,9 +709,36 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	order = malloc((na + 1) * sizeof(*order));
 	days = malloc((na + 1) * sizeof(*days));
 	offs = malloc((na + 1) * sizeof(*offs));
+	bdays = malloc((na + 1) * sizeof(*bdays));
+	top = malloc((na + 1) * sizeof(*top));
 	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
-	    !order || !days || !offs)
+	    !order || !days || !offs || !bdays || !top)
 		goto out;
+	/* the data's background for the collective tests: creation days of
+	 * every account, the rate of persona switches and of location
+	 * mismatches among accounts where each can be measured */
+	for (size_t a = 0; a < na; a++) {
+		int known;
+
+		if (ds->acc.created[a] != TIME_NONE)
+			bdays[nall++] = civil_day_of(ds->acc.created[a]);
+		nswitch_all += (size_t)(features_switch_significant(
+						fs, (uint32_t)a) != 0);
+		nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
+		nloc_known += (size_t)known;
+	}
+	/* the data's creation-day counts, largest first */
+	qsort(bdays, nall, sizeof(*bdays), cmp_i64);
+	for (size_t i = 0; i < nall;) {
+		size_t e = i;
+
+		while (e < nall && bdays[e] == bdays[i])
+			e++;
+		top[ntop++] = e - i;
+		i = e;
+	}
+	qsort(top, ntop, sizeof(*top), cmp_u64_desc);
+
 	for (size_t c = 0; c < nc; c++) {
 		timing_profile_init(&p->ce[c].profile);
 		p->ce[c].best_log10p = 0;
@@ -377,6 +771,11 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 				ds, (enum platform)ds->acc.platform[a],
 				ds->post.ref_account[j]);
 
+			if (tgt != UINT32_MAX && tgt != a) {
+				eng_total++;
+				if (c >= 0)
+					p->ce[c].engagement_made++;
+			}
 			if (tgt != UINT32_MAX && tgt != a && mem[tgt] >= 0) {
 				p->ce[mem[tgt]].engagement_received++;
 				if (mem[tgt] == c)
@@ -402,10 +801,15 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 
 			texts[c] += nt;
 			copied[c] += nt * features_share_copied(fs, a);
+			int known;
+
 			if (ds->acc.created[a] != TIME_NONE)
-				days[nd++] = ds->acc.created[a] / 86400;
+				days[nd++] = civil_day_of(ds->acc.created[a]);
 			if (features_switch_significant(fs, a))
 				nswitch++;
+			ce->n_loc_mismatch += (uint32_t)loc_mismatch(fs, a, &known);
+			ce->n_loc_known += (uint32_t)known;
+			ce->platforms |= 1u << (ds->acc.platform[a] & 31);
 			if (fs->timing[a].inferred_offset_min != INT32_MIN)
 				offs[noff++] = fs->timing[a].inferred_offset_min;
 			eng += log10(1 + fmax(0, features_engagement_per_post(
@@ -424,6 +828,44 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		}
 		ce->batch_share = n ? (double)nbatch / (double)n : 0;
 		ce->switch_share = n ? (double)nswitch / (double)n : 0;
+		/* collective inauthenticity tests */
+		{
+			struct batch_test bt;
+			int ref = p->fs.tctx.std_offset_min;
+			const struct timing_fit *t = &ce->timing;
+
+			pipeline_batch_test(days, nd, top, ntop, nall, &bt);
+			ce->n_dated = (uint32_t)nd;
+			ce->p_batch = bt.p;
+			ce->batch_members = bt.members;
+			ce->batch_days = bt.days;
+			ce->batch_year_lo = bt.year_lo;
+			ce->batch_year_hi = bt.year_hi;
+			ce->n_switch = (uint32_t)nswitch;
+			ce->p_switch = pipeline_binom_upper(
+				nswitch, (double)nswitch_all / (double)na, n);
+			ce->p_location =
+				nloc_known ? pipeline_binom_upper(
+						     ce->n_loc_mismatch,
+						     (double)nloc_mis /
+							     (double)nloc_known,
+						     ce->n_loc_known)
+					   : 1;
+			ce->p_office = office_p(t, p->fs.have_tctx, ref);
+			if (!isfinite(ce->p_office))
+				ce->p_office = 1;
+			ce->echo_null_share =
+				eng_total ? (double)ce->engagement_made /
+						    (double)eng_total
+					  : 0;
+			ce->p_echo = pipeline_binom_upper(
+				inside[c], ce->echo_null_share,
+				ce->engagement_received);
+			ce->p_inauth = fmin(
+				1, INAUTH_TESTS *
+					   fmin(ce->p_office,
+						fmin(ce->p_batch, ce->p_switch)));
+		}
 		ce->engagement_log = n ? eng / (double)n : 0;
 		if (ce->engagement_received)
 			ce->inside_engagement = (double)inside[c] /
@@ -453,6 +895,8 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		int32_t c = mem[e->a];
 
 		if (c >= 0 && mem[e->b] == c) {
+			p->es[e->a].strength_in += -e->log10p;
+			p->es[e->b].strength_in += -e->log10p;
 			p->ce[c].n_edges++;
 			if (e->log10p < p->ce[c].best_log10p)
 				p->ce[c].best_log10p = e->log10p;
@@ -468,9 +912,25 @@ out:
 	free(order);
 	free(days);
 	free(offs);
+	free(bdays);
+	free(top);
+	if (!err)
+		inauth_decide(p);
 	return err;
 }
 
+static int popcount32(uint32_t v)
+{
+	int n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Every input is evidence: 0 = none (docs/model.md, section 7). A signed
+ * statistic is cut at 0, so the organic direction reads as "no evidence",
+ * never as a penalty that coordination would carry into the score. */
 static void fill_features(struct pipeline *p)
 {
 	const struct dataset *ds = p->ds;
@@ -480,23 +940,16 @@ static void fill_features(struct pipeline *p)
 		double *x = p->x + a * SF__COUNT;
 		const struct timing_fit *tf = &fs->timing[a];
 		int32_t c = p->cl.membership[a];
-		int32_t loc = fs->loc_offset ? fs->loc_offset[a] : INT32_MIN;
-		int32_t own = tf->inferred_offset_min;
+		int known;
 
-		x[SF_OWN_SHIFT] = llr_z(tf->shift_llr, 10);
+		x[SF_OWN_SHIFT] = fmax(0, llr_z(tf->shift_llr, 10));
 		x[SF_OWN_LUNCH] = neglog(tf->lunch_dip_p, 10);
-		x[SF_OWN_TZ_MISMATCH] =
-			(loc != INT32_MIN && own != INT32_MIN &&
-			 abs(loc - own) >= 180 && tf->n >= 20)
-				? 1
-				: 0;
+		x[SF_OWN_TZ_MISMATCH] = loc_mismatch(fs, (uint32_t)a, &known);
 		x[SF_REUSE_SHARE] = features_share_copied(fs, a);
 		x[SF_REUSE_ACCOUNTS] = log1p(features_co_accounts(fs, a));
 		x[SF_DEFAULT_HANDLE] = features_default_handle(fs, a);
 		x[SF_CREATION_BATCH] = neglog(features_creation_p(fs, a), 20);
 		x[SF_PERSONA] = neglog(features_switch_p(fs, a), 10);
-		x[SF_ENGAGEMENT] =
-			log10(1 + fmax(0, features_engagement_per_post(fs, a)));
 		/* an account's own rhythm, profile and persona signals are
 		 * evidence of *coordinated* inauthenticity only together with
 		 * coordination: an office account in UTC+8 keeps shifts, many
@@ -511,35 +964,54 @@ static void fill_features(struct pipeline *p)
 			x[SF_PERSONA] = 0;
 		}
 		x[SF_EDGE_STRENGTH] = log1p(p->es[a].strength);
+		for (int k = SF_CL_SIZE; k < SF__COUNT; k++)
+			x[k] = 0;
 		if (c >= 0) {
 			const struct cluster_evidence *ce = &p->ce[c];
+			double wk = ce->timing.weekend_ratio;
 
 			x[SF_CL_SIZE] = log1p(ce->size);
-			x[SF_CL_SHIFT] = llr_z(ce->timing.shift_llr, 30);
-			x[SF_CL_LUNCH] = neglog(ce->timing.lunch_dip_p, 30);
-			x[SF_CL_INSIDE] = isfinite(ce->inside_engagement)
-						  ? ce->inside_engagement
-						  : 0;
-			x[SF_CL_TZ_SPREAD] = ce->tz_spread;
+			/* the group-level coordination test (groups.h) */
+			if ((size_t)c < p->gr.n_groups)
+				x[SF_CL_COORD] =
+					clip(-p->gr.ev[c].log10p, 0, 30);
 			x[SF_CL_REUSE] = ce->reuse_share;
-			x[SF_CL_BATCH] = ce->batch_share;
-			x[SF_CL_SWITCH] = ce->switch_share;
-			x[SF_CL_WEEKEND] = isfinite(ce->timing.weekend_ratio)
-						   ? clip(ce->timing.weekend_ratio, 0, 3)
-						   : 1;
-			x[SF_CL_ENGAGEMENT] = ce->engagement_log;
-		} else {
-			x[SF_CL_SIZE] = 0;
-			x[SF_CL_SHIFT] = 0;
-			x[SF_CL_LUNCH] = 0;
-			x[SF_CL_INSIDE] = 0;
-			x[SF_CL_TZ_SPREAD] = 0;
-			x[SF_CL_REUSE] = 0;
-			x[SF_CL_BATCH] = 0;
-			x[SF_CL_SWITCH] = 0;
-			x[SF_CL_WEEKEND] = 1;
-			x[SF_CL_ENGAGEMENT] = x[SF_ENGAGEMENT];
+			x[SF_CL_OFFICE] = neglog(ce->p_office, 30);
+			x[SF_CL_SUPPER] = ce->p_office < 1 &&
+							  ce->timing.shift_llr > 0
+						  ? neglog(ce->timing.supper_dip_p, 30)
+						  : 0;
+			x[SF_CL_OFFDAYS] = isfinite(wk) ? clip(1 - wk, 0, 1) : 0;
+			x[SF_CL_BATCH] = neglog(ce->p_batch, 30);
+			x[SF_CL_SWITCH] = neglog(ce->p_switch, 30);
+			x[SF_CL_LOCATION] = neglog(ce->p_location, 30);
+			x[SF_CL_ECHO] = neglog(ce->p_echo, 30);
+			x[SF_CL_PLATFORMS] = popcount32(ce->platforms) - 1;
+			/* how strongly the account is tied to a group that has
+			 * collective inauthenticity evidence: an organic
+			 * account attached to such a group on a few co-actions
+			 * is tied weakly */
+			if (ce->inauthentic) {
+				double ml = p->gr.member_log10p &&
+							    a < p->gr.n_accounts
+						    ? -p->gr.member_log10p[a]
+						    : 0;
+
+				x[SF_CL_TIE] = log1p(p->es[a].strength_in +
+						     clip(ml, 0, 50));
+				/* the share of its co-acted objects that it
+				 * shared with the group: an operation's member
+				 * acts with the group, a partisan who now and
+				 * then links to its sites mostly elsewhere */
+				if (p->gr.strength && a < p->gr.n_accounts &&
+				    isfinite(p->gr.strength[a]))
+					x[SF_CL_SHARE] =
+						clip(p->gr.strength[a], 0, 1);
+			}
 		}
+		for (int k = 0; k < SF__COUNT; k++)
+			if (!isfinite(x[k]) || x[k] < 0)
+				x[k] = 0;
 	}
 }
 
@@ -551,10 +1023,13 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
+	struct groups_index gi;
+	double ts[6];
 	pthread_t job_th;
 	int job_started;
 
 	memset(p, 0, sizeof(*p));
+	groups_index_init(&gi);
 	p->ds = ds;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
@@ -595,26 +1070,71 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
-	if (!err)
+	if (!err) {
+		double tg = cib_seconds();
+
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+		if (!err && o->progress)
+			fprintf(stderr,
+				"cibscan:   coordination graph %.2f s (%llu "
+				"co-actions, %llu pairs, %zu components)\n",
+				cib_seconds() - tg,
+				(unsigned long long)(p->g.code_bytes / 8),
+				(unsigned long long)p->g.n_candidates,
+				p->g.n_comps);
+	}
+	ts[0] = cib_seconds();
+	if (!err)
+		err = groups_index_build(&gi, ev, &p->g, &o->coord);
+	ts[1] = cib_seconds();
 	events_release(ev);
 	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg),
-			 "coordination graph: %s", cib_strerror(err));
+		groups_index_release(&gi);
+		if (err == CIB_ETOOBIG && o->coord.max_memory)
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: the pairs to test need "
+				 "more than --max-memory (%.0f MB); raise it, "
+				 "or lower --max-actors",
+				 (double)o->coord.max_memory / 1048576.0);
+		else
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
+	if (o->progress)
+		fprintf(stderr, "cibscan:   pair graph %.2f s, group index %.2f s\n",
+			ts[0] - t0, ts[1] - ts[0]);
 	stage_done(p, "graph", &t0, o->progress);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	ts[2] = cib_seconds();
+	if (!err)
+		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	ts[3] = cib_seconds();
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	ts[4] = cib_seconds();
+	if (!err)
+		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    -1, &p->gr);
+	ts[5] = cib_seconds();
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(&gi);
+	if (!err && o->progress)
+		fprintf(stderr,
+			"cibscan:   %zu clusters: %zu found as groups, %zu "
+			"accounts attached, %zu merges (Leiden %.2f s, "
+			"discovery %.2f s, attach and merge %.2f s, group "
+			"evidence %.2f s)\n",
+			p->cl.n_clusters, p->n_discovered, p->n_attached,
+			p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
+			ts[5] - ts[4]);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
-		return err;
-	}
-	err = cluster_grow(&p->cl, &p->g, o->coord.fdr, &p->n_attached,
-			   &p->n_merged);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 cib_strerror(err));
 		return err;
 	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
@@ -648,6 +1168,7 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 {
 	size_t na = ds->acc.n;
 	uint32_t *ord;
+	unsigned char *ev;
 	double t0;
 	enum cib_err err = pipeline_prepare(p, ds, o);
 
@@ -664,42 +1185,76 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 	}
 	p->score = malloc((na + 1) * sizeof(*p->score));
 	p->flagged = calloc(na + 1, 1);
+	p->eligible = calloc(na + 1, 1);
+	ev = calloc(na + 1, 1);
 	ord = malloc((na + 1) * sizeof(*ord));
-	if (!p->score || !p->flagged || !ord) {
+	if (!p->score || !p->flagged || !p->eligible || !ev || !ord) {
 		free(ord);
+		free(ev);
 		return CIB_ENOMEM;
 	}
 	for (size_t a = 0; a < na; a++) {
+		int32_t c = p->cl.membership[a];
+
 		p->score[a] = logit_predict(&p->model, p->x + a * SF__COUNT);
 		ord[a] = (uint32_t)a;
+		ev[a] = (unsigned char)pipeline_row_has_evidence(
+			p->x + a * SF__COUNT);
+		/* a flag needs coordination and its group's collective
+		 * inauthenticity evidence (docs/model.md, section 8) */
+		p->eligible[a] = c >= 0 && p->ce[c].inauthentic;
 	}
 	/* the model's posteriors assume its training data's share of
-	 * coordinated accounts; this input's share is estimated instead */
-	p->prior_used = o->prior_shift
-				? logit_adjust_prior(p->score, na, p->model.prior)
-				: p->model.prior;
+	 * coordinated accounts; this input's share is estimated instead, on
+	 * the accounts with coordination evidence (logit.h) */
+	if (o->prior_shift) {
+		double te = p->model.prior_e, tn = p->model.prior_n;
+
+		if (!(te > 0 && te < 1 && tn > 0 && tn < 1))
+			te = tn = p->model.prior;
+		p->prior_used = logit_adjust_prior_strata(p->score, ev, na, te,
+							  tn, &p->prior_e);
+	} else {
+		p->prior_used = p->model.prior;
+		p->prior_e = p->model.prior_e;
+	}
+	free(ev);
 	qsort_r(ord, na, sizeof(*ord), cmp_desc_idx, p->score);
 	if (isfinite(o->threshold)) {
 		p->threshold_used = o->threshold;
 		for (size_t a = 0; a < na; a++)
-			p->flagged[a] = p->score[a] >= o->threshold;
+			p->flagged[a] = p->eligible[a] &&
+					p->score[a] >= o->threshold;
 	} else {
-		/* Bayesian FDR: flag the largest top set whose mean posterior
-		 * probability of being organic (1 - score) is at most fdr;
-		 * scores below 0.5 are never flagged by this rule */
+		/* Bayesian FDR over the eligible accounts: flag the largest
+		 * top set whose mean posterior probability of being organic
+		 * (1 - score) is at most fdr; scores below 0.5 are never
+		 * flagged by this rule */
 		double sum = 0;
-		size_t keep = 0;
+		size_t keep = 0, r = 0;
 
-		for (size_t r = 0; r < na; r++) {
-			if (p->score[ord[r]] < 0.5)
+		for (size_t i = 0; i < na; i++) {
+			uint32_t a = ord[i];
+
+			if (!p->eligible[a])
+				continue;
+			if (p->score[a] < 0.5)
 				break;
-			sum += 1 - p->score[ord[r]];
-			if (sum / (double)(r + 1) <= o->fdr)
-				keep = r + 1;
+			sum += 1 - p->score[a];
+			r++;
+			if (sum / (double)r <= o->fdr)
+				keep = r;
 		}
-		for (size_t r = 0; r < keep; r++)
-			p->flagged[ord[r]] = 1;
-		p->threshold_used = keep ? p->score[ord[keep - 1]] : 1.0;
+		p->threshold_used = 1.0;
+		for (size_t i = 0, r2 = 0; i < na && r2 < keep; i++) {
+			uint32_t a = ord[i];
+
+			if (!p->eligible[a])
+				continue;
+			p->flagged[a] = 1;
+			p->threshold_used = p->score[a];
+			r2++;
+		}
 	}
 	for (size_t a = 0; a < na; a++)
 		p->n_flagged += p->flagged[a];
@@ -762,14 +1317,6 @@ static void fmt_p(double log10p, char *buf, size_t n)
 		snprintf(buf, n, "p < 1e-300");
 }
 
-static void fmt_hm(double h, char *buf, size_t n)
-{
-	int m = (int)lround(h * 60);
-
-	m = ((m % 1440) + 1440) % 1440;
-	snprintf(buf, n, "%02d:%02d", m / 60, m % 60);
-}
-
 static void fmt_date(int64_t t, char *buf, size_t n)
 {
 	char full[32];
@@ -778,45 +1325,204 @@ static void fmt_date(int64_t t, char *buf, size_t n)
 	snprintf(buf, n, "%.10s", full);
 }
 
-/* The dip p-values are for the fixed windows 12:00-13:30 and 17:30-19:00
- * against the 1.5 h either side (docs/features-timing.md); the fitted break
- * times are descriptive and reported as such. */
-static void timing_reason(struct rbuf *r, const struct timing_fit *tf,
-			  const char *who, const char *tzlabel)
+static const char *pl(uint64_t n, const char *one, const char *many)
 {
-	char a[8], b[8], c[8], d[8], pl[32], ps[32];
-	int have_breaks = isfinite(tf->lunch_start_h) &&
-			  isfinite(tf->supper_start_h);
+	return n == 1 ? one : many;
+}
 
-	if (!(tf->lunch_dip_p < 1e-3) && !(tf->shift_llr > 5))
+static void fmt_pv(double pv, char *buf, size_t n)
+{
+	fmt_p(isfinite(pv) && pv > 0 ? log10(pv) : -300, buf, n);
+}
+
+/* An account's own rhythm, shown only when the office-shift test rejects
+ * at the reference zone: the shift bound and the lunch dip (fixed windows
+ * 12:00-13:30 against the 1.5 h either side, docs/features-timing.md) both
+ * at most 0.001. The fitted break times are description, not a test. */
+static void own_rhythm_reason(struct rbuf *r, const struct timing_fit *tf,
+			      int32_t ref, const char *tzlabel)
+{
+	char pl_[32], ps[32];
+
+	if (!(tf->n && abs(tf->shift_offset_min - ref) <= 60 &&
+	      tf->shift_p <= 1e-3 && tf->lunch_dip_p <= 1e-3))
 		return;
-	fmt_p(isfinite(tf->lunch_dip_p) && tf->lunch_dip_p > 0
-		      ? log10(tf->lunch_dip_p)
-		      : -300,
-	      pl, sizeof(pl));
-	fmt_p(isfinite(tf->supper_dip_p) && tf->supper_dip_p > 0
-		      ? log10(tf->supper_dip_p)
-		      : -300,
-	      ps, sizeof(ps));
-	if (have_breaks) {
-		fmt_hm(tf->lunch_start_h, a, sizeof(a));
-		fmt_hm(tf->lunch_end_h, b, sizeof(b));
-		fmt_hm(tf->supper_start_h, c, sizeof(c));
-		fmt_hm(tf->supper_end_h, d, sizeof(d));
+	fmt_pv(fmax(tf->shift_p, tf->lunch_dip_p), pl_, sizeof(pl_));
+	if (tf->supper_dip_p <= 1e-3) {
+		fmt_pv(tf->supper_dip_p, ps, sizeof(ps));
 		radd(r,
-		     "%s workday posts follow office shifts on %s time with "
-		     "breaks fitted at %s-%s and %s-%s (log-likelihood ratio "
-		     "%.0f over an organic day, %u posts); fewer posts at "
-		     "12:00-13:30 than in the hours around it (%s) and at "
-		     "17:30-19:00 (%s)",
-		     who, tzlabel, a, b, c, d, tf->shift_llr, tf->n, pl, ps);
+		     "its workday posts follow office shifts on %s time and "
+		     "stop for lunch at 12:00-13:30 (%s) and for supper at "
+		     "17:30-19:00 (%s), %u %s",
+		     tzlabel, pl_, ps, tf->n, pl(tf->n, "post", "posts"));
 	} else {
 		radd(r,
-		     "%s workday posts dip at 12:00-13:30 %s time (%s) and "
-		     "17:30-19:00 (%s); log-likelihood ratio %.0f for office "
-		     "shifts over an organic day (%u posts)",
-		     who, tzlabel, pl, ps, tf->shift_llr, tf->n);
+		     "its workday posts follow office shifts on %s time and "
+		     "stop for lunch at 12:00-13:30 (%s), %u %s",
+		     tzlabel, pl_, tf->n, pl(tf->n, "post", "posts"));
 	}
+}
+
+/* A collective test is shown when it carries the cluster's decision: it
+ * passes the cluster's Benjamini-Hochberg cutoff on its own (times the
+ * Bonferroni factor). */
+static int test_rejects(const struct cluster_evidence *ce, double pv)
+{
+	return ce->inauthentic && pv * INAUTH_TESTS <= ce->inauth_cut;
+}
+
+static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
+			    int32_t c, const char *tzlabel)
+{
+	const struct cluster_evidence *ce = &p->ce[c];
+	const struct timing_fit *t = &ce->timing;
+	char pb[32], pb2[32], plats[96];
+	size_t np = 0, lp = 0;
+	int k = 0;
+
+	/* the platforms it spans, when more than one */
+	plats[0] = '\0';
+	for (unsigned b = 0; b < 32; b++)
+		np += (ce->platforms >> b) & 1;
+	if (np > 1) {
+		size_t i = 0;
+
+		for (unsigned b = 0; b < 32; b++) {
+			int w;
+
+			if (!((ce->platforms >> b) & 1))
+				continue;
+			i++;
+			w = snprintf(plats + lp, sizeof(plats) - lp, "%s%s",
+				     i == 1 ? " across " : i == np ? " and " : ", ",
+				     platform_name((enum platform)b));
+			if (w < 0 || (size_t)w >= sizeof(plats) - lp)
+				break;
+			lp += (size_t)w;
+		}
+	}
+	if ((size_t)c < p->gr.n_groups && p->gr.ev[c].log10p < -2 &&
+	    p->gr.ev[c].objects) {
+		const struct groups_evidence *ge = &p->gr.ev[c];
+		char top[512];
+		size_t lt = 0;
+
+		fmt_p(ge->log10p, pb, sizeof(pb));
+		top[0] = '\0';
+		for (uint32_t i = 0; i < ge->n_top && i < 3; i++) {
+			const char *what = NULL, *name = "";
+			uint32_t sid = (uint32_t)ge->top[i].key;
+			int w;
+
+			switch (ge->top[i].type) {
+			case COORD_REPOST:
+				what = "reposted post";
+				break;
+			case COORD_LINK:
+				what = "shared";
+				break;
+			case COORD_DOMAIN:
+				what = "linked to";
+				break;
+			case COORD_REPLY_POST:
+				what = "replied to post";
+				break;
+			case COORD_REPLY_ACCOUNT:
+				what = "replied to account";
+				break;
+			default:
+				break;
+			}
+			if (!what || ge->top[i].members < 2)
+				continue;
+			if (sid < p->ds->strings.n)
+				name = ds_str(p->ds, sid);
+			w = snprintf(top + lt, sizeof(top) - lt, "%s%s %.80s (%u of them)",
+				     lt ? ", " : "; most of all: ", what, name,
+				     ge->top[i].members);
+			if (w < 0 || (size_t)w >= sizeof(top) - lt)
+				break;
+			lt += (size_t)w;
+		}
+		radd(r,
+		     "one of %u accounts%s that acted together on %u %s, "
+		     "%.0f expected by chance (%s)%s",
+		     ce->size, plats, ge->objects,
+		     pl(ge->objects, "object", "objects"),
+		     ge->objects_expected, pb, top);
+	} else if (ce->n_edges) {
+		fmt_p(ce->best_log10p, pb, sizeof(pb));
+		radd(r,
+		     "one of %u accounts%s that act together more often than "
+		     "chance allows (%u significant %s among them, strongest "
+		     "%s)",
+		     ce->size, plats, ce->n_edges,
+		     pl(ce->n_edges, "link", "links"), pb);
+	} else {
+		radd(r,
+		     "one of %u accounts%s that act together more often than "
+		     "chance allows as a group",
+		     ce->size, plats);
+	}
+	if (test_rejects(ce, ce->p_batch) && ce->batch_members) {
+		char years[24];
+
+		if (ce->batch_year_lo == ce->batch_year_hi)
+			snprintf(years, sizeof(years), "%d", ce->batch_year_lo);
+		else
+			snprintf(years, sizeof(years), "%d-%d",
+				 ce->batch_year_lo, ce->batch_year_hi);
+		fmt_pv(ce->p_batch, pb, sizeof(pb));
+		radd(r, "%u of them created on %u %s in %s (%s)",
+		     ce->batch_members, ce->batch_days,
+		     pl(ce->batch_days, "day", "days"), years, pb);
+		k++;
+	}
+	if (test_rejects(ce, ce->p_office)) {
+		fmt_pv(ce->p_office, pb, sizeof(pb));
+		if (t->supper_dip_p <= 1e-3) {
+			fmt_pv(t->supper_dip_p, pb2, sizeof(pb2));
+			radd(r,
+			     "their pooled posting follows office shifts on %s "
+			     "time and stops for lunch at 12:00-13:30 (%s) and "
+			     "for supper at 17:30-19:00 (%s), %u %s",
+			     tzlabel, pb, pb2, t->n, pl(t->n, "post", "posts"));
+		} else {
+			radd(r,
+			     "their pooled posting follows office shifts on %s "
+			     "time and stops for lunch at 12:00-13:30 (%s), "
+			     "%u %s",
+			     tzlabel, pb, t->n, pl(t->n, "post", "posts"));
+		}
+		k++;
+	}
+	if (test_rejects(ce, ce->p_switch)) {
+		fmt_pv(ce->p_switch, pb, sizeof(pb));
+		radd(r, "%u of them abruptly switched language (%s)",
+		     ce->n_switch, pb);
+		k++;
+	}
+	if (ce->p_location <= 1e-3) {
+		fmt_pv(ce->p_location, pb, sizeof(pb));
+		radd(r,
+		     "%u of the %u whose claimed location can be checked "
+		     "post on another time zone's day (%s)",
+		     ce->n_loc_mismatch, ce->n_loc_known, pb);
+	}
+	if (ce->p_echo <= 1e-3 && ce->engagement_received) {
+		fmt_pv(ce->p_echo, pb, sizeof(pb));
+		radd(r,
+		     "%.0f%% of the %llu %s they received from accounts in the "
+		     "data came from each other, against %.0f%% by chance "
+		     "(%s)",
+		     100 * ce->inside_engagement,
+		     (unsigned long long)ce->engagement_received,
+		     pl(ce->engagement_received, "repost or reply",
+			"reposts and replies"),
+		     100 * ce->echo_null_share, pb);
+	}
+	if (!ce->inauthentic || !k)
+		radd(r, "coordinated; no evidence of inauthenticity");
 }
 
 size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
@@ -832,77 +1538,60 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 	char pb[32], db[16];
 	double nt = features_n_texts(fs, acc);
 	double sc = features_share_copied(fs, acc);
+	int known;
 
 	if (cap)
 		buf[0] = '\0';
 	if (nt >= 1 && sc > 0) {
-		radd(&r, "%.0f of its %.0f posts near-duplicated by %.0f other "
-			 "accounts",
-		     round(nt * sc), nt, features_co_accounts(fs, acc));
+		double co = features_co_accounts(fs, acc);
+
+		radd(&r, "%.0f of its %.0f %s near-duplicated by %.0f other %s",
+		     round(nt * sc), nt, pl((uint64_t)nt, "post", "posts"), co,
+		     pl((uint64_t)co, "account", "accounts"));
 	}
 	if (es->n_partners) {
 		char detail[1024];
 		size_t len = 0;
 
 		detail[0] = '\0';
+		/* no window in the words: each object has its own (docs/
+		 * model.md 2), and the counts are those the edges tested */
 		for (int t = 0; t < COORD__COUNT; t++) {
-			int64_t w = p->g.stats[t].window;
-			char win[24];
 			int k;
 
 			if (!es->partners[t])
 				continue;
-			if (w < 3600)
-				snprintf(win, sizeof(win), "%lld min",
-					 (long long)((w + 59) / 60));
-			else
-				snprintf(win, sizeof(win), "%.3g h", w / 3600.0);
 			k = snprintf(detail + len, sizeof(detail) - len,
-				     "%s%s %u of them within %s (%u times)",
+				     "%s%s %u of them (%u %s)",
 				     len ? ", " : "",
 				     coord_type_description((enum coord_type)t),
-				     es->partners[t], win, es->shared[t]);
+				     es->partners[t], es->shared[t],
+				     pl(es->shared[t], "time", "times"));
 			if (k < 0 || (size_t)k >= sizeof(detail) - len)
 				break;
 			len += (size_t)k;
 		}
 		fmt_p(es->best_log10p, pb, sizeof(pb));
-		radd(&r, "acted together with %u accounts more often than chance "
+		radd(&r, "acted together with %u %s more often than chance "
 			 "allows (strongest link %s): %s",
-		     es->n_partners, pb, detail);
+		     es->n_partners, pl(es->n_partners, "account", "accounts"),
+		     pb, detail);
 	}
-	if (c >= 0) {
-		const struct cluster_evidence *ce = &p->ce[c];
-		char who[64];
-
-		snprintf(who, sizeof(who), "its cluster of %u accounts:",
-			 ce->size);
-		timing_reason(&r, &ce->timing, who, tzlabel);
-		if (isfinite(ce->inside_engagement) &&
-		    ce->inside_engagement >= 0.5 && ce->engagement_received >= 10)
-			radd(&r,
-			     "%.0f%% of the %llu reposts and replies its cluster "
-			     "received came from inside the cluster",
-			     100 * ce->inside_engagement,
-			     (unsigned long long)ce->engagement_received);
-		if (ce->batch_share >= 0.3)
-			radd(&r,
-			     "%.0f%% of its cluster was created in batches "
-			     "(3 or more accounts on one day)",
-			     100 * ce->batch_share);
-	} else {
-		timing_reason(&r, tf, "its", tzlabel);
-	}
+	if (c >= 0)
+		cluster_reasons(&r, p, c, tzlabel);
+	else
+		own_rhythm_reason(&r, tf, fs->tctx.std_offset_min, tzlabel);
 	if (features_creation_p(fs, acc) < 1e-3 &&
 	    ds->acc.created[acc] != TIME_NONE) {
+		uint32_t others = features_created_same_day(fs, acc) > 0
+					  ? features_created_same_day(fs, acc) - 1
+					  : 0;
+
 		fmt_date(ds->acc.created[acc], db, sizeof(db));
 		fmt_p(log10(fmax(features_creation_p(fs, acc), 1e-300)), pb,
 		      sizeof(pb));
-		radd(&r, "created on %s with %u other accounts (%s)", db,
-		     features_created_same_day(fs, acc) > 0
-			     ? features_created_same_day(fs, acc) - 1
-			     : 0,
-		     pb);
+		radd(&r, "created on %s with %u other %s (%s)", db, others,
+		     pl(others, "account", "accounts"), pb);
 	}
 	if (features_switch_significant(fs, acc)) {
 		char sw[256];
@@ -910,10 +1599,7 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 		features_switch_describe(fs, ds, acc, sw, sizeof(sw));
 		radd(&r, "%s", sw);
 	}
-	if (fs->loc_offset && fs->loc_offset[acc] != INT32_MIN &&
-	    tf->inferred_offset_min != INT32_MIN &&
-	    abs(fs->loc_offset[acc] - tf->inferred_offset_min) >= 180 &&
-	    tf->n >= 20)
+	if (loc_mismatch(fs, acc, &known))
 		radd(&r,
 		     "claims '%s' (UTC%+.1f) but its day follows UTC%+.1f",
 		     ds_str(ds, ds->acc.location[acc]),

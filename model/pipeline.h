@@ -16,39 +16,57 @@
 #include "features/features.h"
 #include "cluster.h"
 #include "coord.h"
+#include "groups.h"
 #include "logit.h"
 
-/* The model's account-level inputs, in model-file order. */
+/* The model's account-level inputs, in model-file order, with the sign
+ * constraint of each coefficient (docs/model.md, section 7). Every input is
+ * evidence: 0 means none, larger means more, and every coefficient is held
+ * >= 0, so more evidence of any kind never lowers a score. */
 #define SCORE_FEATURE_MAP(M)                                                 \
-	M(OWN_SHIFT, "own_shift_z")                                          \
-	M(OWN_LUNCH, "own_lunch_dip")                                        \
-	M(OWN_TZ_MISMATCH, "own_location_mismatch")                          \
-	M(REUSE_SHARE, "reuse_share")                                        \
-	M(REUSE_ACCOUNTS, "reuse_accounts_log")                              \
-	M(DEFAULT_HANDLE, "default_handle")                                  \
-	M(CREATION_BATCH, "creation_batch")                                  \
-	M(PERSONA, "persona_switch")                                         \
-	M(ENGAGEMENT, "engagement_log")                                      \
-	M(EDGE_STRENGTH, "edge_strength_log")                                \
-	M(CL_SIZE, "cluster_size_log")                                       \
-	M(CL_SHIFT, "cluster_shift_z")                                       \
-	M(CL_LUNCH, "cluster_lunch_dip")                                     \
-	M(CL_INSIDE, "cluster_inside_engagement")                            \
-	M(CL_TZ_SPREAD, "cluster_tz_spread")                                 \
-	M(CL_REUSE, "cluster_reuse")                                         \
-	M(CL_BATCH, "cluster_creation_batch")                                \
-	M(CL_SWITCH, "cluster_persona_share")                                \
-	M(CL_WEEKEND, "cluster_weekend_ratio")                               \
-	M(CL_ENGAGEMENT, "cluster_engagement_log")
+	M(OWN_SHIFT, "own_shift_z", 1)                                       \
+	M(OWN_LUNCH, "own_lunch_dip", 1)                                     \
+	M(OWN_TZ_MISMATCH, "own_location_mismatch", 1)                       \
+	M(REUSE_SHARE, "reuse_share", 1)                                     \
+	M(REUSE_ACCOUNTS, "reuse_accounts_log", 1)                           \
+	M(DEFAULT_HANDLE, "default_handle", 1)                               \
+	M(CREATION_BATCH, "creation_batch", 1)                               \
+	M(PERSONA, "persona_switch", 1)                                      \
+	M(EDGE_STRENGTH, "edge_strength_log", 1)                             \
+	M(CL_SIZE, "cluster_size_log", 1)                                    \
+	M(CL_COORD, "cluster_coordination", 1)                               \
+	M(CL_REUSE, "cluster_reuse", 1)                                      \
+	M(CL_OFFICE, "cluster_office_rhythm", 1)                             \
+	M(CL_SUPPER, "cluster_supper_dip", 1)                                \
+	M(CL_OFFDAYS, "cluster_offday_quiet", 1)                             \
+	M(CL_BATCH, "cluster_creation_batch", 1)                             \
+	M(CL_SWITCH, "cluster_persona_switch", 1)                            \
+	M(CL_LOCATION, "cluster_location_mismatch", 1)                       \
+	M(CL_ECHO, "cluster_echo_chamber", 1)                                \
+	M(CL_PLATFORMS, "cluster_platforms", 1)                              \
+	M(CL_TIE, "inauthentic_cluster_tie", 1)                              \
+	M(CL_SHARE, "inauthentic_cluster_share", 1)
 
 enum score_feature {
-#define SF_ENUM(e, name) SF_##e,
+#define SF_ENUM(e, name, sign) SF_##e,
 	SCORE_FEATURE_MAP(SF_ENUM)
 #undef SF_ENUM
 	SF__COUNT
 };
 
 extern const char *const score_feature_names[SF__COUNT];
+extern const int score_feature_signs[SF__COUNT];
+
+/* Whether a row of inputs has coordination evidence (a significant edge or
+ * a cluster): the prior-shift stratum E (docs/model.md, section 8). */
+int pipeline_row_has_evidence(const double *x);
+
+/* Level of the Benjamini-Hochberg rule over clusters for collective
+ * inauthenticity evidence (docs/model.md, section 6). */
+#define INAUTH_FDR 0.01
+/* Number of primary inauthenticity tests per cluster (Bonferroni): office
+ * rhythm, creation batches, persona switches. */
+#define INAUTH_TESTS 3
 
 struct pipeline_opts {
 	const char *tz;          /* reference zone (default Asia/Shanghai) */
@@ -81,6 +99,24 @@ struct cluster_evidence {
 				    from the cluster's modal offset */
 	int32_t modal_offset_min;
 	double engagement_log;   /* mean log10(1 + engagement per post) */
+	/* collective inauthenticity tests (docs/model.md, section 6); each a
+	 * p-value, 1 when there is nothing to test */
+	double p_office;   /* pooled office rhythm at the reference zone
+			      (pipeline_office_p) */
+	double p_batch;    /* creation days: scan over days, Bonferroni */
+	double p_switch;   /* persona switches against the data's rate */
+	double p_location; /* claimed-location mismatch against the data's */
+	double p_echo;     /* engagement from members against their share */
+	double p_inauth;   /* min(1, INAUTH_TESTS x min of the first three) */
+	int inauthentic;   /* p_inauth passed BH over clusters */
+	double inauth_cut; /* the BH critical value INAUTH_FDR k / m (0 when
+			      no cluster passed) */
+	uint32_t n_dated, batch_members, batch_days;
+	int batch_year_lo, batch_year_hi;
+	uint32_t n_switch, n_loc_known, n_loc_mismatch;
+	uint64_t engagement_made; /* engagement actions by members */
+	double echo_null_share;   /* members' share of all such actions */
+	uint32_t platforms;       /* bit mask of members' platforms */
 	uint32_t n_edges;        /* significant edges inside */
 	double best_log10p;
 	double score;            /* mean member score */
@@ -93,6 +129,8 @@ struct edge_summary {
 	uint32_t shared[COORD__COUNT];   /* co-actions summed over partners */
 	uint32_t n_partners;
 	double strength;                 /* sum of -log10 p */
+	double strength_in;              /* the same over edges inside its
+					    own cluster */
 	double best_log10p;
 };
 
@@ -104,12 +142,21 @@ struct pipeline {
 	struct cluster_result cl;
 	size_t n_attached;           /* accounts joined by cluster_attach */
 	size_t n_merged;             /* merges of clusters (cluster_merge) */
+	size_t n_discovered;         /* groups found by groups_discover */
+	struct groups_result gr;     /* per cluster: group-level coordination
+					evidence (groups.h); per account:
+					membership strength */
 	struct cluster_evidence *ce; /* cl.n_clusters */
 	struct edge_summary *es;     /* per account */
 	double *x;                   /* n_accounts x SF__COUNT */
 	double *score;
 	uint8_t *flagged;
+	uint8_t *eligible;           /* in a cluster with inauthenticity
+					evidence: the only accounts the flag
+					rule may flag */
 	size_t n_flagged;
+	size_t n_inauthentic;        /* clusters with that evidence */
+	double prior_e;              /* estimated share in stratum E */
 	double threshold_used;
 	double prior_used;           /* positive share the scores assume */
 	struct logit_model model;
@@ -133,6 +180,47 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
  * number of reasons written. */
 size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 			size_t cap);
+
+/* P(X >= k) for X ~ Binomial(n, r) (GSL); 1 when k == 0. */
+double pipeline_binom_upper(uint64_t k, double r, uint64_t n);
+
+/* Creation-batch test (docs/model.md, section 6). A cluster's n members
+ * with a known creation day; X = n - (distinct days among them), the
+ * members created on a day an earlier member was. Null: members' days are
+ * independent draws from the data's creation-day distribution f. Given
+ * the first i-1 draws, member i repeats a day with probability at most
+ * pi_i = min(1, sum of the i-1 largest f), so X is stochastically below a
+ * sum of independent Bernoulli(pi_i) and p = P(that sum >= X) is a valid
+ * (conservative) p-value: exact Poisson-binomial by dynamic programming up
+ * to 4096 members, the Chernoff bound beyond. top[0..ntop) are the data's
+ * day counts in decreasing order, nall their sum. mdays[0..n) are the
+ * members' days, sorted; members and days describe the batches: members on
+ * days holding >= 3 of them, and those days. */
+struct batch_test {
+	double p;
+	uint32_t repeats;       /* X */
+	uint32_t members, days; /* members on days with >= 3; the days */
+	int year_lo, year_hi;   /* years of those days */
+};
+void pipeline_batch_test(const int64_t *mdays, size_t n,
+			 const uint64_t *top, size_t ntop, uint64_t nall,
+			 struct batch_test *out);
+
+/* Benjamini-Hochberg at level alpha over pv[0..n): the critical value
+ * alpha k / n (k the largest i with p_(i) <= alpha i / n), so the rejected
+ * p-values are those <= it; 0 when none is rejected. */
+double pipeline_bh_critical(const double *pv, size_t n, double alpha);
+
+/* The office-rhythm test of a pooled timing fit at the reference zone
+ * (standard offset ref, minutes; docs/model.md, section 6): 1 unless the
+ * fitted shift lies within an hour of ref; else the Bonferroni pair
+ * 2 min(max(shift_p, lunch_dip_p), max(lunch_dip_p, supper_dip_p)), the
+ * second route only when the shift model is preferred (shift_llr > 0). */
+double pipeline_office_p(const struct timing_fit *t, int32_t ref);
+
+/* "coordinated and inauthentic" or "coordinated; no evidence of
+ * inauthenticity" (docs/model.md, section 8). */
+const char *pipeline_cluster_verdict(const struct cluster_evidence *ce);
 
 /* The built-in model (fitted on `cibscan synth` output; docs/model.md). */
 enum cib_err pipeline_default_model(struct logit_model *m, char *errmsg,

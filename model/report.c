@@ -1261,8 +1261,10 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 	snprintf(id, sizeof(id), "C%zu", k + 1);
 	fprintf(f,
 		"<section class=\"cluster\" id=\"cluster-%s\"><h2>Cluster %s: "
-		"%u accounts, %u flagged, mean score %.3f</h2>",
-		id, id, ce->size, ce->n_flagged, ce->score);
+		"%u accounts, %u flagged, mean score %.3f</h2>"
+		"<p class=\"verdict\">Verdict: %s</p>",
+		id, id, ce->size, ce->n_flagged, ce->score,
+		pipeline_cluster_verdict(ce));
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
 		put_decision(c, find_dec(c, 1, "", id));

@@ -2,17 +2,29 @@
 """evaluate.py TRUTH.csv ACCOUNTS.csv - detection quality of a score run
 against `cibscan synth` ground truth: average precision of the score, precision,
 recall and F1 of the flag, flags per role, and the adjusted Rand index of the
-clusters against the planted networks over the detected true positives."""
+clusters against the planted networks over the detected true positives.
+Every role of truth.csv is listed (0 flagged too); when truth.csv has a
+`kind` column (the synth modes), recall of the planted accounts per kind
+(stealth, sparse, xplat, ...) follows on its own line."""
 import csv, sys
 from collections import Counter, defaultdict
 from math import comb
 
 truth = {}
 group = {}
+kind = {}
 for r in csv.DictReader(open(sys.argv[1])):
     truth[r['account_id']] = r['role']
     group[r['account_id']] = r.get('group_id', '')
+    if r.get('kind'):
+        kind[r['account_id']] = r['kind']
 rows = list(csv.DictReader(open(sys.argv[2])))
+# accounts.csv guards text cells against spreadsheet formulas (an id
+# beginning with '+' is written "'+..."); the documented inverse drops one
+# leading quote (docs/outputs.md)
+for r in rows:
+    if r['account_id'].startswith("'"):
+        r['account_id'] = r['account_id'][1:]
 scored = [(float(r['score']), truth.get(r['account_id']) == 'cib', r) for r in rows]
 scored.sort(key=lambda x: -x[0])
 npos = sum(1 for _, y, _ in scored if y)
@@ -47,4 +59,8 @@ def ari(pairs):
     return (s - exp) / (mx - exp) if mx != exp else 1.0
 print(f"accounts {len(rows)} cib {npos} flagged {len(flag)}")
 print(f"AP {ap:.4f}  precision {prec:.4f}  recall {rec:.4f}  F1 {f1:.4f}  ARI {ari(pairs):.4f}")
-print("flagged by role: " + ", ".join(f"{k}={v}/{roles[k]}" for k, v in sorted(byrole.items())))
+print("flagged by role: " + ", ".join(f"{k}={byrole[k]}/{roles[k]}" for k in sorted(set(roles) | set(byrole))))
+if kind:
+    ck = Counter(kind[r['account_id']] for y, r in flag if y and r['account_id'] in kind)
+    allk = Counter(kind[a] for a, v in truth.items() if v == 'cib' and a in kind)
+    print("cib recall by kind: " + ", ".join(f"{k}={ck[k]}/{allk[k]}" for k in sorted(allk)))

@@ -130,11 +130,11 @@ static inline void csvdump_close(struct csvdump_run *x)
 	dataset_release(&x->ds);
 }
 
-/* Reads data[0..n) with csvread and returns the dump (caller frees), or
- * NULL when out of memory. */
-static inline char *csvdump_read(const char *data, size_t n, int libcsv_only,
-				 size_t chunk_size, size_t max_record,
-				 int strict, size_t *dump_len)
+/* csvdump_read with field separator `delim` (',' or '\t'). */
+static inline char *csvdump_read_delim(const char *data, size_t n,
+				       int libcsv_only, size_t chunk_size,
+				       size_t max_record, int strict,
+				       char delim, size_t *dump_len)
 {
 	struct csvdump_run x;
 	struct csvdump d = { 0 };
@@ -143,6 +143,7 @@ static inline char *csvdump_read(const char *data, size_t n, int libcsv_only,
 	if (csvdump_open(&x, data, n, libcsv_only, chunk_size, max_record,
 			 strict))
 		return NULL;
+	x.r.delim = delim;
 	err = csvread_run(&x.r, csvdump_header, csvdump_record, &d);
 	csvdump_add(&d, "E", 1);
 	csvdump_u64(&d, (uint64_t)err);
@@ -164,6 +165,16 @@ static inline char *csvdump_read(const char *data, size_t n, int libcsv_only,
 	}
 	*dump_len = d.len;
 	return d.buf;
+}
+
+/* Reads data[0..n) with csvread and returns the dump (caller frees), or
+ * NULL when out of memory. */
+static inline char *csvdump_read(const char *data, size_t n, int libcsv_only,
+				 size_t chunk_size, size_t max_record,
+				 int strict, size_t *dump_len)
+{
+	return csvdump_read_delim(data, n, libcsv_only, chunk_size, max_record,
+				  strict, ',', dump_len);
 }
 
 #endif

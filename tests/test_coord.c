@@ -272,79 +272,13 @@ static void test_window_estimate_random(void **state)
 	free(d);
 }
 
-/* Brute force over one type's sorted events: the same rules as coord.h
- * states them (bursts collapse per window, viral objects skipped), by
- * comparing every kept pair of events; adds each object's distinct pairs
- * to cnt[a * na + b], its distinct accounts to k[], and returns T. */
-static double brute_type(const struct tev *v, size_t n, size_t na,
-			 int64_t w, uint32_t max_actors, uint32_t *cnt,
-			 uint32_t *k)
-{
-	uint8_t *seen = calloc(na * na, 1), *acted = calloc(na, 1);
-	int64_t *last = malloc(na * sizeof(*last));
-	size_t *kept = malloc((n + 1) * sizeof(*kept));
-	double T = 0;
-
-	assert_non_null(seen);
-	assert_non_null(acted);
-	assert_non_null(last);
-	assert_non_null(kept);
-	for (size_t i = 0; i < n;) {
-		size_t e = i, nk = 0, nd = 0;
-
-		while (e < n && v[e].obj == v[i].obj)
-			e++;
-		memset(acted, 0, na);
-		for (size_t j = i; j < e; j++)
-			if (!acted[v[j].acc]) {
-				acted[v[j].acc] = 1;
-				nd++;
-			}
-		if (nd > max_actors) {
-			i = e;
-			continue;
-		}
-		for (size_t a = 0; a < na; a++) {
-			k[a] += acted[a];
-			last[a] = INT64_MIN;
-		}
-		for (size_t j = i; j < e; j++) {
-			uint32_t a = v[j].acc;
-
-			if (last[a] != INT64_MIN && v[j].time - last[a] <= w)
-				continue;
-			last[a] = v[j].time;
-			kept[nk++] = j;
-		}
-		memset(seen, 0, na * na);
-		for (size_t x = 0; x < nk; x++)
-			for (size_t y = x + 1; y < nk; y++) {
-				uint32_t a = v[kept[x]].acc, b = v[kept[y]].acc;
-
-				if (a == b ||
-				    v[kept[y]].time - v[kept[x]].time > w)
-					continue;
-				if (a > b) {
-					uint32_t t = a;
-
-					a = b;
-					b = t;
-				}
-				if (!seen[a * na + b]) {
-					seen[a * na + b] = 1;
-					cnt[a * na + b]++;
-					T++;
-				}
-			}
-		i = e;
-	}
-	free(seen);
-	free(acted);
-	free(last);
-	free(kept);
-	return T;
-}
-
+/* Brute force of coord_build's rules (docs/model.md 2-4), from the
+ * definitions, by comparing every pair of events of every object: the
+ * components by union-find over objects, each object's pair budget (the
+ * largest delay whose pairs of actions fit), upper ranks by delay, the
+ * rank thresholds' R, each account pair's greedy matching (tightest first,
+ * each action once), and the per-level Poisson tests with Bonferroni over
+ * the distinct lambdas, Benjamini-Hochberg per component. */
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -352,50 +286,188 @@ static int cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The whole graph against a brute force: random reposts and texts by
- * 150 accounts, a planted group of 8 that reposts together, bursts and
- * viral objects; big enough for several scan jobs and sort buckets. Checks
- * k, T, every candidate pair's count, and the Benjamini-Hochberg edge set
- * with p-values from coord_log10_poisson_tail (tested above). */
+#define BF_NA 150
+#define BF_TYPES 2
+
+struct bf {
+	uint32_t k[BF_TYPES][BF_NA];
+	uint64_t R[BF_TYPES][COORD_LEVELS];
+	uint32_t x[BF_NA][BF_NA][BF_TYPES][COORD_LEVELS];
+	uint32_t parent[BF_NA];
+	uint64_t pairs_total[BF_TYPES];
+};
+
+static uint32_t bf_find(struct bf *b, uint32_t a)
+{
+	while (b->parent[a] != a)
+		a = b->parent[a];
+	return a;
+}
+
+struct bpair {
+	int64_t d;
+	uint32_t l, j, rank;
+};
+
+/* tightest first, ties by the later action, then the earlier */
+static int cmp_bpair(const void *a, const void *b)
+{
+	const struct bpair *x = a, *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return x->l < y->l ? -1 : x->l > y->l;
+}
+
+static void bf_object(struct bf *b, int h, const struct tev *v, size_t m,
+		      const struct coord_opts *o)
+{
+	uint8_t acted[BF_NA] = { 0 };
+	size_t nd = 0, np = 0, P = 0, all = m * (m - 1) / 2;
+	struct bpair *pp = malloc((all + 1) * sizeof(*pp));
+	int64_t D;
+	uint64_t budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
+	uint8_t *used = calloc(m, 1);
+
+	assert_non_null(pp);
+	assert_non_null(used);
+	for (size_t q = 0; q < m; q++)
+		if (!acted[v[q].acc]++)
+			nd++;
+	if (nd > o->max_actors) {
+		free(pp);
+		free(used);
+		return;
+	}
+	for (size_t q = 0; q < m; q++)
+		b->k[h][v[q].acc]++;
+	if (nd >= 2)
+		for (size_t q = 1; q < m; q++) {
+			uint32_t r1 = bf_find(b, v[0].acc), r2 = bf_find(b, v[q].acc);
+
+			if (r1 != r2)
+				b->parent[r1 > r2 ? r1 : r2] = r1 < r2 ? r1 : r2;
+		}
+	if (nd < 2) {
+		free(pp);
+		free(used);
+		return;
+	}
+	/* the window: every pair when they fit, else the largest delay
+	 * whose pairs (of any accounts) fit */
+	{
+		int64_t *d = malloc((all + 1) * sizeof(*d));
+		size_t nd2 = 0;
+
+		assert_non_null(d);
+		for (size_t l = 0; l < m; l++)
+			for (size_t j = l + 1; j < m; j++)
+				d[nd2++] = v[j].time - v[l].time;
+		qsort(d, nd2, sizeof(*d), cmp_i64v);
+		if (nd2 <= budget) {
+			D = INT64_MAX;
+		} else {
+			D = -1;
+			for (size_t q = 0; q < nd2; q++)
+				if (q + 1 <= budget &&
+				    (q + 1 == nd2 || d[q + 1] != d[q]))
+					D = d[q];
+		}
+		free(d);
+	}
+	for (size_t l = 0; l < m; l++)
+		for (size_t j = l + 1; j < m; j++) {
+			if (v[l].acc == v[j].acc)
+				continue;
+			P++;
+			if (v[j].time - v[l].time > D)
+				continue;
+			pp[np].d = v[j].time - v[l].time;
+			pp[np].l = (uint32_t)l;
+			pp[np].j = (uint32_t)j;
+			np++;
+		}
+	for (size_t q = 0; q < np; q++) {
+		pp[q].rank = 0;
+		for (size_t z = 0; z < np; z++)
+			pp[q].rank += pp[z].d <= pp[q].d;
+	}
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		uint64_t th = coord_level_rank(j), nj = 0;
+
+		if (j == COORD_LEVELS - 1) {
+			nj = np;
+		} else if (th < np) {
+			for (size_t q = 0; q < np; q++)
+				nj += pp[q].rank <= th;
+		} else {
+			nj = P < th ? P : th;
+			nj = nj < np ? np : nj;
+		}
+		b->R[h][j] += nj;
+	}
+	b->pairs_total[h] += np;
+	qsort(pp, np, sizeof(*pp), cmp_bpair);
+	for (uint32_t a = 0; a < BF_NA; a++)
+		for (uint32_t c = a + 1; c < BF_NA; c++) {
+			memset(used, 0, m);
+			for (size_t q = 0; q < np; q++) {
+				uint32_t x1 = v[pp[q].l].acc, x2 = v[pp[q].j].acc;
+
+				if (!((x1 == a && x2 == c) || (x1 == c && x2 == a)))
+					continue;
+				if (used[pp[q].l] || used[pp[q].j])
+					continue;
+				used[pp[q].l] = used[pp[q].j] = 1;
+				b->x[a][c][h][coord_rank_level(pp[q].rank)]++;
+			}
+		}
+	free(pp);
+	free(used);
+}
+
 static void test_build_against_brute_force(void **state)
 {
-	enum { NA = 150 };
-	const int types[2] = { COORD_REPOST, COORD_TEXT };
-	const int64_t win = 600;
+	const int types[BF_TYPES] = { COORD_REPOST, COORD_TEXT };
 	struct coord_opts o;
 	struct coord_graph g;
-	uint32_t *cnt[2], *k[2];
-	double T[2], M[2], rate[2];
-	double *lp = malloc(NA * NA * sizeof(*lp)), *sorted;
-	size_t npairs = 0, nlp = 0, n_active = 0, keep = 0;
+	struct bf *b = calloc(1, sizeof(*b));
+	double M[BF_TYPES], *lp = malloc(BF_NA * BF_NA * sizeof(*lp)), *sorted;
+	size_t npairs = 0, nlp = 0, n_comp = 0, keep = 0;
 
 	(void)state;
+	assert_non_null(b);
 	assert_non_null(lp);
 	rng_state = 777;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
-	for (int h = 0; h < 2; h++) {
-		size_t n_obj = h == 0 ? 6000 : 1500;
+	for (int h = 0; h < BF_TYPES; h++) {
+		size_t n_obj = h == 0 ? 1500 : 600;
 
 		for (uint64_t obj = 0; obj < n_obj; obj++) {
 			int64_t t0 = (int64_t)(rng() % 1000000);
-			size_t n = 1 + rng() % (obj % 97 == 0 ? 120 : 12);
+			size_t n = 1 + rng() % (obj % 97 == 0 ? 90 : 10);
 
 			for (size_t j = 0; j < n; j++)
-				add(types[h], obj, t0 + (int64_t)(rng() % 3000),
-				    (uint32_t)(rng() % NA));
-			if (h == 0 && obj % 5 == 0) /* the planted group */
+				add(types[h], obj, t0 + (int64_t)(rng() % 30000),
+				    (uint32_t)(rng() % (BF_NA - 10)));
+			if (h == 0 && obj % 4 == 0) /* the planted group */
 				for (uint32_t a = 0; a < 8; a++)
-					add(types[h], obj, t0 + 30 * a,
-					    140 + a);
+					add(types[h], obj,
+					    t0 + 5 * a + (int64_t)(rng() % 3),
+					    BF_NA - 10 + a);
 		}
 	}
 	coord_opts_init(&o);
-	for (int t = 0; t < COORD__COUNT; t++)
-		o.window[t] = win;
 	o.max_actors = 60;
-	assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
-	for (int h = 0; h < 2; h++) {
+	o.pairs_per_event = 3; /* small, so the budget binds often */
+	o.pairs_base = 40;
+	assert_int_equal(coord_build(ev, BF_NA, &o, &g), CIB_OK);
+	for (uint32_t a = 0; a < BF_NA; a++)
+		b->parent[a] = a;
+	for (int h = 0; h < BF_TYPES; h++) {
 		const struct coord_events *e = &ev[types[h]];
 		struct tev *v = malloc((e->n + 1) * sizeof(*v));
 
@@ -408,80 +480,342 @@ static void test_build_against_brute_force(void **state)
 			v[i].idx = i;
 		}
 		qsort(v, e->n, sizeof(*v), cmp_tev);
-		cnt[h] = calloc(NA * NA, sizeof(*cnt[h]));
-		k[h] = calloc(NA, sizeof(*k[h]));
-		assert_non_null(cnt[h]);
-		assert_non_null(k[h]);
-		T[h] = brute_type(v, e->n, NA, win, o.max_actors, cnt[h], k[h]);
-		M[h] = 0;
-		for (size_t a = 0; a < NA; a++) {
-			assert_int_equal(g.k[types[h]][a], k[h][a]);
-			M[h] += k[h][a];
-		}
-		assert_true(g.stats[types[h]].pairs_total == T[h]);
-		assert_true(g.stats[types[h]].actions == M[h]);
-		rate[h] = 2 * T[h] / (M[h] * M[h]);
-		free(v);
-	}
-	for (size_t a = 0; a < NA; a++)
-		n_active += k[0][a] || k[1][a];
-	assert_int_equal(g.n_active, n_active);
-	/* candidate pairs in (a, b) order, with pooled counts */
-	for (uint32_t a = 0; a < NA; a++)
-		for (uint32_t b = a + 1; b < NA; b++) {
-			uint32_t x = cnt[0][a * NA + b] + cnt[1][a * NA + b];
-			double lam;
+		for (size_t i = 0; i < e->n;) {
+			size_t z = i;
 
-			if (!x)
+			while (z < e->n && v[z].obj == v[i].obj)
+				z++;
+			bf_object(b, h, v + i, z - i, &o);
+			i = z;
+		}
+		free(v);
+		M[h] = 0;
+		for (size_t a = 0; a < BF_NA; a++) {
+			assert_int_equal(g.k[types[h]][a], b->k[h][a]);
+			M[h] += b->k[h][a];
+		}
+		assert_true(g.stats[types[h]].pairs_total ==
+			    (double)b->pairs_total[h]);
+	}
+	/* one component holds every account that shares a non-viral object */
+	for (uint32_t a = 0; a < BF_NA; a++)
+		if (bf_find(b, a) != a || a == 0)
+			n_comp += 1;
+	assert_int_equal(g.n_comps, 1);
+	assert_int_equal(g.comps[0].n_accounts, n_comp);
+	for (int h = 0; h < BF_TYPES; h++) {
+		assert_true((double)g.comps[0].M[types[h]] == M[h]);
+		for (int j = 0; j < COORD_LEVELS; j++)
+			assert_true(g.comps[0].R[types[h]][j] == b->R[h][j]);
+	}
+	for (uint32_t a = 0; a < BF_NA; a++)
+		for (uint32_t c = a + 1; c < BF_NA; c++) {
+			uint32_t xj[COORD_LEVELS] = { 0 }, any = 0, xp = 0;
+			double lam[COORD_LEVELS], srt[COORD_LEVELS], best = 0;
+			int distinct = 0, found = 0;
+
+			for (int j = 0; j < COORD_LEVELS; j++) {
+				lam[j] = 0;
+				for (int h = 0; h < BF_TYPES; h++) {
+					for (int q = 0; q <= j; q++)
+						xj[j] += b->x[a][c][h][q];
+					lam[j] += (double)b->k[h][a] * b->k[h][c] *
+						  (2.0 * (double)b->R[h][j] /
+						   (M[h] * M[h]));
+				}
+				srt[j] = lam[j];
+			}
+			any = xj[COORD_LEVELS - 1];
+			xp = xj[COORD_PAIR_LEVEL];
+			if (!any)
 				continue;
 			assert_true(npairs < g.n_pairs);
 			assert_int_equal(g.pairs[npairs].a, a);
-			assert_int_equal(g.pairs[npairs].b, b);
-			assert_int_equal(g.pairs[npairs].x, x);
+			assert_int_equal(g.pairs[npairs].b, c);
+			assert_int_equal(g.pairs[npairs].x, xp);
 			npairs++;
-			lam = (double)k[0][a] * k[0][b] * rate[0] +
-			      (double)k[1][a] * k[1][b] * rate[1];
-			lp[a * NA + b] =
-				x < o.min_coactions
-					? 0.0
-					: coord_log10_poisson_tail(x, lam);
+			qsort(srt, COORD_LEVELS, sizeof(*srt), cmp_dbl);
+			for (int j = 0; j < COORD_LEVELS; j++)
+				distinct += j == 0 || srt[j] != srt[j - 1];
+			for (int j = 0; j < COORD_LEVELS; j++) {
+				double p;
+
+				if (xj[j] < o.min_coactions || !(lam[j] > 0))
+					continue;
+				p = coord_log10_poisson_tail(xj[j], lam[j]);
+				if (!found || p < best)
+					best = p;
+				found = 1;
+			}
+			best += log10((double)distinct);
+			lp[a * BF_NA + c] = found && best < 0 ? best : 0.0;
 		}
 	assert_int_equal(g.n_pairs, npairs);
-	assert_int_equal(g.n_candidates, npairs);
-	/* Benjamini-Hochberg by hand over the n(n-1)/2 family */
+	/* Benjamini-Hochberg by hand over the component's pairs */
 	sorted = malloc((npairs + 1) * sizeof(*sorted));
 	assert_non_null(sorted);
-	for (uint32_t a = 0; a < NA; a++)
-		for (uint32_t b = a + 1; b < NA; b++)
-			if (cnt[0][a * NA + b] + cnt[1][a * NA + b])
-				sorted[nlp++] = lp[a * NA + b];
+	for (uint32_t a = 0; a < BF_NA; a++)
+		for (uint32_t c = a + 1; c < BF_NA; c++) {
+			uint32_t any = 0;
+
+			for (int h = 0; h < BF_TYPES; h++)
+				for (int j = 0; j < COORD_LEVELS; j++)
+					any += b->x[a][c][h][j];
+			if (any)
+				sorted[nlp++] = lp[a * BF_NA + c];
+		}
 	qsort(sorted, nlp, sizeof(*sorted), cmp_dbl);
 	for (size_t r = 0; r < nlp; r++)
-		if (sorted[r] <=
-		    log10(o.fdr * (double)(r + 1) / g.n_tests))
+		if (sorted[r] <= log10(o.fdr * (double)(r + 1) /
+				       g.comps[0].n_tests))
 			keep = r + 1;
-	assert_true(keep >= 28); /* the planted group's 8 * 7 / 2 pairs */
+	assert_true(keep >= 20); /* most of the planted group's 28 pairs */
 	assert_int_equal(g.n_edges, keep);
 	for (size_t i = 0; i < g.n_edges; i++) {
 		const struct coord_edge *ed = &g.edges[i];
 
-		assert_true(ed->log10p == lp[ed->a * NA + ed->b]);
-		assert_true(ed->log10p <= sorted[keep - 1]);
-		assert_int_equal(ed->x[COORD_REPOST],
-				 cnt[0][ed->a * NA + ed->b]);
+		assert_true(fabs(ed->log10p - lp[ed->a * BF_NA + ed->b]) <
+			    1e-9);
+		assert_true(ed->log10p <= sorted[keep - 1] + 1e-9);
 		if (i > 0)
 			assert_true(ed->a > ed[-1].a ||
 				    (ed->a == ed[-1].a && ed->b > ed[-1].b));
 	}
 	free(sorted);
 	free(lp);
-	for (int h = 0; h < 2; h++) {
-		free(cnt[h]);
-		free(k[h]);
-	}
+	free(b);
 	coord_graph_release(&g);
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_release(&ev[t]);
+}
+
+static void test_levels(void **state)
+{
+	(void)state;
+	assert_true(coord_level_rank(0) == 1);
+	assert_true(coord_level_rank(1) == 4);
+	assert_true(coord_level_rank(6) == 4096);
+	assert_true(coord_level_rank(7) == UINT64_MAX);
+	assert_int_equal(coord_rank_level(1), 0);
+	assert_int_equal(coord_rank_level(2), 1);
+	assert_int_equal(coord_rank_level(4), 1);
+	assert_int_equal(coord_rank_level(5), 2);
+	assert_int_equal(coord_rank_level(4096), 6);
+	assert_int_equal(coord_rank_level(4097), 7);
+}
+
+/* One object, accounts 0..4 at 0, 1, 3, 6, 10 s: the ten delays sorted
+ * are 1 2 3 3 4 5 6 7 9 10, upper ranks 1 2 4 4 5 6 7 8 9 10. Every pair
+ * fits the default budget: R_0 = 1 (rank <= 1), R_1 = 4 (rank <= 4), and
+ * 10 from 16 on. With a budget of 5 pairs (1 per action, base 0) the
+ * window is 4 s: five pairs enumerated, R_1 = 4 still, R_2 bounded by
+ * min(16, all 10 pairs) = 10, the last level 5. */
+static void test_rank_closed_form(void **state)
+{
+	static const int64_t t[5] = { 0, 1, 3, 6, 10 };
+	static const uint64_t want[2][COORD_LEVELS] = {
+		{ 1, 4, 10, 10, 10, 10, 10, 10 },
+		{ 1, 4, 10, 10, 10, 10, 10, 5 },
+	};
+	struct coord_opts o;
+	struct coord_graph g;
+
+	(void)state;
+	for (int c = 0; c < 2; c++) {
+		for (int k = 0; k < COORD__COUNT; k++)
+			coord_events_init(&ev[k]);
+		for (uint32_t a = 0; a < 5; a++)
+			add(COORD_REPOST, 1, 1000 + t[a], a);
+		coord_opts_init(&o);
+		if (c == 1) {
+			o.pairs_per_event = 1;
+			o.pairs_base = 0;
+		}
+		assert_int_equal(coord_build(ev, 5, &o, &g), CIB_OK);
+		assert_int_equal(g.n_comps, 1);
+		assert_int_equal(g.comps[0].n_accounts, 5);
+		assert_true(g.comps[0].M[COORD_REPOST] == 5);
+		for (int j = 0; j < COORD_LEVELS; j++)
+			assert_true(g.comps[0].R[COORD_REPOST][j] == want[c][j]);
+		assert_true(fabs(g.stats[COORD_REPOST].pairs_total -
+				 (c ? 5 : 10)) < EPS);
+		assert_int_equal(g.stats[COORD_REPOST].window, c ? 4 : 10);
+		/* rate 2 R / M^2 */
+		assert_true(fabs(g.comps[0].rate[COORD_REPOST][1] -
+				 2.0 * 4 / 25) < EPS);
+		coord_graph_release(&g);
+		for (int k = 0; k < COORD__COUNT; k++)
+			coord_events_release(&ev[k]);
+	}
+}
+
+/* Co-actions are a matching of two accounts' actions: a burst by one
+ * account co-acts once with one action of the other; repeated occasions
+ * on one object each count; the tightest pair of actions is the one
+ * matched (A at 0 and 50, B at 100, window 60: the pair 50 s apart). */
+static void test_matching(void **state)
+{
+	struct coord_opts o;
+	struct coord_graph g;
+
+	(void)state;
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_init(&ev[k]);
+	/* object 1: a burst of 0 (4 actions) and one of 1 */
+	for (int q = 0; q < 4; q++)
+		add(COORD_LINK, 1, 100 + q, 0);
+	add(COORD_LINK, 1, 102, 1);
+	/* object 2: 2 and 3 on three occasions, an hour apart */
+	for (int q = 0; q < 3; q++) {
+		add(COORD_LINK, 2, 10000 + 3600 * q, 2);
+		add(COORD_LINK, 2, 10005 + 3600 * q, 3);
+	}
+	/* object 3: 4 at 0 and 50, 5 at 100; window capped at 60 */
+	add(COORD_LINK, 3, 50000, 4);
+	add(COORD_LINK, 3, 50050, 4);
+	add(COORD_LINK, 3, 50100, 5);
+	coord_opts_init(&o);
+	o.window[COORD_LINK] = 60;
+	assert_int_equal(coord_build(ev, 6, &o, &g), CIB_OK);
+	assert_int_equal(g.n_pairs, 3);
+	assert_int_equal(g.pairs[0].a, 0);
+	assert_int_equal(g.pairs[0].x, 1);
+	assert_int_equal(g.pairs[1].a, 2);
+	assert_int_equal(g.pairs[1].x, 3);
+	assert_int_equal(g.pairs[2].a, 4);
+	assert_int_equal(g.pairs[2].x, 1);
+	/* three components, each on its own */
+	assert_int_equal(g.n_comps, 3);
+	assert_int_equal(g.comp[2], g.comp[3]);
+	assert_true(g.comp[0] != g.comp[2]);
+	coord_graph_release(&g);
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_release(&ev[k]);
+}
+
+/* Two posts that each gave several events of one type (two links) are
+ * one co-action of that type, whatever they share; other types of the
+ * same two posts count on their own (a text), and a coarse type only adds
+ * what its fine type does not (a domain beside its link adds nothing). */
+static void test_post_pair_once(void **state)
+{
+	struct coord_opts o;
+	struct coord_graph g;
+
+	(void)state;
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_init(&ev[k]);
+	for (uint32_t a = 0; a < 2; a++) {
+		uint32_t post = 10 + a;
+
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 1,
+						       100 + a, a, 0, post, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 2,
+						       100 + a, a, 0, post, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_DOMAIN], 3,
+						       100 + a, a, 0, post, 0),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_TEXT], 4,
+						       100 + a, a, 0, post, 0),
+				 CIB_OK);
+	}
+	coord_opts_init(&o);
+	assert_int_equal(coord_build(ev, 2, &o, &g), CIB_OK);
+	assert_int_equal(g.n_pairs, 1);
+	/* link 1 (not 2) + text 1 + max(0, domain 1 - link 1) */
+	assert_int_equal(g.pairs[0].x, 2);
+	assert_true(fabs(g.stats[COORD_LINK].candidate_pairs - 1.0) < EPS);
+	coord_graph_release(&g);
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_release(&ev[k]);
+	/* a second pair of posts sharing one link only: a co-action more */
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_init(&ev[k]);
+	for (uint32_t a = 0; a < 2; a++) {
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 1,
+						       100 + a, a, 0, 10 + a, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 2,
+						       100 + a, a, 0, 10 + a, 1),
+				 CIB_OK);
+		assert_int_equal(coord_events_add_post(&ev[COORD_LINK], 5,
+						       900 + a, a, 0, 20 + a, 0),
+				 CIB_OK);
+	}
+	assert_int_equal(coord_build(ev, 2, &o, &g), CIB_OK);
+	assert_int_equal(g.pairs[0].x, 2);
+	coord_graph_release(&g);
+	for (int k = 0; k < COORD__COUNT; k++)
+		coord_events_release(&ev[k]);
+}
+
+/* Invariance: the same events beside a disjoint copy (other accounts,
+ * other objects, same times) give the original accounts the same edges,
+ * bit for bit, and their component the same statistics. */
+static void test_invariance_disjoint_copy(void **state)
+{
+	enum { NA = 120 };
+	struct coord_opts o;
+	struct coord_graph g1, g2;
+	size_t n2 = 0;
+
+	(void)state;
+	coord_opts_init(&o);
+	for (int copies = 0; copies < 2; copies++) {
+		rng_state = 4242;
+		for (int k = 0; k < COORD__COUNT; k++)
+			coord_events_init(&ev[k]);
+		for (int c = 0; c <= copies; c++) {
+			rng_state = 4242;
+			for (uint64_t obj = 0; obj < 900; obj++) {
+				int64_t t0 = (int64_t)(rng() % 2000000);
+				size_t n = 1 + rng() % 8;
+				int t = obj % 3 == 0 ? COORD_TEXT : COORD_REPOST;
+
+				for (size_t j = 0; j < n; j++)
+					add(t, obj + 100000 * (uint64_t)c,
+					    t0 + (int64_t)(rng() % 20000),
+					    (uint32_t)(rng() % (NA - 6)) +
+						    NA * (uint32_t)c);
+				if (obj % 6 == 0)
+					for (uint32_t a = 0; a < 6; a++)
+						add(t, obj + 100000 * (uint64_t)c,
+						    t0 + 7 * a,
+						    NA - 6 + a + NA * (uint32_t)c);
+			}
+		}
+		assert_int_equal(coord_build(ev, NA * (copies + 1), &o,
+					     copies ? &g2 : &g1),
+				 CIB_OK);
+		for (int k = 0; k < COORD__COUNT; k++)
+			coord_events_release(&ev[k]);
+	}
+	assert_true(g1.n_edges >= 15);
+	assert_int_equal(g2.n_edges, 2 * g1.n_edges);
+	for (size_t i = 0; i < g2.n_edges; i++)
+		n2 += g2.edges[i].a < NA;
+	assert_int_equal(n2, g1.n_edges);
+	for (size_t i = 0; i < g1.n_edges; i++) {
+		const struct coord_edge *x = &g1.edges[i], *y = &g2.edges[i];
+		const struct coord_edge *z = &g2.edges[i + g1.n_edges];
+
+		assert_int_equal(x->a, y->a);
+		assert_int_equal(x->b, y->b);
+		assert_int_equal(x->observed, y->observed);
+		assert_int_equal(x->level, y->level);
+		assert_memory_equal(x->x, y->x, sizeof(x->x));
+		assert_true(x->lambda == y->lambda);
+		assert_true(x->log10p == y->log10p);
+		/* the copy's own edges are the original's, renamed */
+		assert_int_equal(z->a, x->a + NA);
+		assert_true(z->log10p == x->log10p);
+	}
+	assert_memory_equal(g1.comps[0].R, g2.comps[0].R, sizeof(g1.comps[0].R));
+	assert_memory_equal(g1.comps[0].M, g2.comps[0].M, sizeof(g1.comps[0].M));
+	coord_graph_release(&g1);
+	coord_graph_release(&g2);
 }
 
 int main(void)
@@ -495,6 +829,11 @@ int main(void)
 		cmocka_unit_test(test_events_sorted_like_qsort),
 		cmocka_unit_test(test_window_estimate_random),
 		cmocka_unit_test(test_build_against_brute_force),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_rank_closed_form),
+		cmocka_unit_test(test_matching),
+		cmocka_unit_test(test_post_pair_once),
+		cmocka_unit_test(test_invariance_disjoint_copy),
 	};
 
 	return cmocka_run_group_tests_name("coord", tests, NULL, NULL);

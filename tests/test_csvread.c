@@ -106,6 +106,46 @@ static void test_fast_equals_libcsv(void **state)
 	}
 }
 
+/* TSV: every case with its commas and tabs swapped, read with a tab
+ * separator, gives the same reading from both paths at every read size,
+ * and as many records, reports and bytes of dump as the CSV reading. */
+static void test_tsv_fast_equals_libcsv(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t n = strlen(cases[c].csv), lcsv, lref, lfast;
+		char tsv[512];
+		char *csv, *ref;
+
+		if (strcmp(cases[c].name, "nul byte") == 0)
+			n = sizeof("a,b\n1,x\0y\n\"p\0\",q\n3,4\n") - 1;
+		if (n > sizeof(tsv))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			tsv[i] = cases[c].csv[i] == ','    ? '\t'
+				 : cases[c].csv[i] == '\t' ? ','
+							   : cases[c].csv[i];
+		csv = csvdump_read(cases[c].csv, n, 1, 0, 0, 0, &lcsv);
+		ref = csvdump_read_delim(tsv, n, 1, 0, 0, 0, '\t', &lref);
+		assert_non_null(csv);
+		assert_non_null(ref);
+		if (lcsv != lref)
+			fail_msg("%s: TSV reads differently", cases[c].name);
+		for (size_t k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+			char *fast = csvdump_read_delim(tsv, n, 0, chunks[k], 0,
+							0, '\t', &lfast);
+
+			assert_non_null(fast);
+			if (lref != lfast || memcmp(ref, fast, lref) != 0)
+				fail_msg("%s: TSV chunk %zu differs",
+					 cases[c].name, chunks[k]);
+			free(fast);
+		}
+		free(csv);
+		free(ref);
+	}
+}
+
 /* Records seen by the callback, for the checks by eye. */
 struct seen {
 	size_t n;
@@ -192,6 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_equals_libcsv),
+		cmocka_unit_test(test_tsv_fast_equals_libcsv),
 		cmocka_unit_test(test_by_eye),
 	};
 

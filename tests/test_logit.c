@@ -111,6 +111,10 @@ static void test_save_load_roundtrip(void **state)
 	m.sd[1] = 3;
 	m.coef[0] = 0.7;
 	m.coef[1] = -0.2;
+	m.sign[0] = 1;
+	m.sign[1] = -1;
+	m.prior_e = 0.3;
+	m.prior_n = 0.01;
 	m.intercept = -1;
 	m.threshold = 0.6;
 	f = open_memstream(&buf, &len);
@@ -120,6 +124,9 @@ static void test_save_load_roundtrip(void **state)
 	assert_int_equal(logit_load(&back, buf, len, names, 2, msg, sizeof(msg)),
 			 CIB_OK);
 	assert_true(fabs(logit_predict(&back, x) - logit_predict(&m, x)) < 1e-12);
+	assert_int_equal(back.sign[0], 1);
+	assert_int_equal(back.sign[1], -1);
+	assert_true(back.prior_e == 0.3 && back.prior_n == 0.01);
 	/* names must match */
 	names[1] = "c";
 	assert_int_equal(logit_load(&back, buf, len, names, 2, msg, sizeof(msg)),
@@ -164,6 +171,179 @@ static void test_adjust_prior(void **state)
 	assert_true(s[0] == 0.3);
 }
 
+/* Sign constraints against closed forms. One binary feature whose effect
+ * is negative (x = 0: 30 of 40 positive, x = 1: 10 of 40): unconstrained
+ * the slope is -log 3; held >= 0 it is exactly 0 and the intercept is the
+ * pooled log-odds, log(40/40) = 0. */
+static void test_sign_constraint_one(void **state)
+{
+	double X[80];
+	int y[80];
+	size_t n = 0;
+	struct logit_model m;
+	char msg[128];
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		X[n] = 0;
+		y[n++] = i < 30;
+	}
+	for (int i = 0; i < 40; i++) {
+		X[n] = 1;
+		y[n++] = i < 10;
+	}
+	memset(&m, 0, sizeof(m));
+	m.p = 1;
+	assert_int_equal(logit_fit(&m, X, y, NULL, n, 0.0, msg, sizeof(msg)),
+			 CIB_OK);
+	assert_true(fabs(m.coef[0] + log(3.0)) < 1e-6);
+	m.sign[0] = 1;
+	assert_int_equal(logit_fit(&m, X, y, NULL, n, 0.0, msg, sizeof(msg)),
+			 CIB_OK);
+	assert_true(m.coef[0] == 0.0);
+	assert_true(fabs(m.intercept) < 1e-8);
+	/* a <= 0 constraint leaves the negative slope alone */
+	m.sign[0] = -1;
+	assert_int_equal(logit_fit(&m, X, y, NULL, n, 0.0, msg, sizeof(msg)),
+			 CIB_OK);
+	assert_true(fabs(m.coef[0] + log(3.0)) < 1e-6);
+}
+
+/* Two binary features. x1 as in test_closed_form (25% vs 75% positive);
+ * inside each x1 cell half the rows have x2 = 1, and those are less often
+ * positive (x1 = 0: 8 of 20 vs 2 of 20; x1 = 1: 18 of 20 vs 12 of 20).
+ * Held >= 0, coef2 is 0 (its gradient at the x1-only fit is 14 - 20 < 0),
+ * and the fit is the x1-only one: predictions 0.25 and 0.75 whatever x2
+ * (the KKT point of a concave problem, so the optimum). */
+static void test_sign_constraint_two(void **state)
+{
+	double X[160];
+	int y[80];
+	size_t n = 0;
+	struct logit_model m;
+	char msg[128];
+	static const int pos[2][2] = { { 8, 2 }, { 18, 12 } };
+
+	(void)state;
+	for (int x1 = 0; x1 < 2; x1++)
+		for (int x2 = 0; x2 < 2; x2++)
+			for (int i = 0; i < 20; i++) {
+				X[2 * n] = x1;
+				X[2 * n + 1] = x2;
+				y[n++] = i < pos[x1][x2];
+			}
+	memset(&m, 0, sizeof(m));
+	m.p = 2;
+	assert_int_equal(logit_fit(&m, X, y, NULL, n, 0.0, msg, sizeof(msg)),
+			 CIB_OK);
+	assert_true(m.coef[1] < -0.1); /* unconstrained: negative */
+	m.sign[0] = m.sign[1] = 1;
+	assert_int_equal(logit_fit(&m, X, y, NULL, n, 0.0, msg, sizeof(msg)),
+			 CIB_OK);
+	assert_true(m.coef[1] == 0.0);
+	for (int x1 = 0; x1 < 2; x1++)
+		for (int x2 = 0; x2 < 2; x2++) {
+			double r[2] = { x1, x2 };
+
+			assert_true(fabs(logit_predict(&m, r) -
+					 (x1 ? 0.75 : 0.25)) < 1e-6);
+		}
+}
+
+/* Property: with every coefficient held >= 0, raising any input never
+ * lowers the score. Fitted on random data in which half the features
+ * push the other way, then probed at random points and steps. */
+static void test_monotone_property(void **state)
+{
+	enum { N = 2000, P = 6 };
+	static double X[N * P];
+	static int y[N];
+	struct logit_model m;
+	char msg[128];
+	uint64_t r = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		double z = -0.5;
+
+		for (size_t j = 0; j < P; j++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			X[i * P + j] = (double)(r >> 11) / 9007199254740992.0 * 3;
+			z += (j % 2 ? -1.0 : 1.0) * X[i * P + j];
+		}
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		y[i] = (double)(r >> 11) / 9007199254740992.0 <
+		       1 / (1 + exp(-z));
+	}
+	memset(&m, 0, sizeof(m));
+	m.p = P;
+	for (size_t j = 0; j < P; j++)
+		m.sign[j] = 1;
+	assert_int_equal(logit_fit(&m, X, y, NULL, N, 1.0, msg, sizeof(msg)),
+			 CIB_OK);
+	for (size_t j = 0; j < P; j++) {
+		assert_true(m.coef[j] >= 0);
+		if (j % 2)
+			assert_true(m.coef[j] == 0.0);
+		else
+			assert_true(m.coef[j] > 0.1);
+	}
+	for (int t = 0; t < 1000; t++) {
+		double x[P], before, after;
+		size_t j;
+
+		for (size_t k = 0; k < P; k++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			x[k] = (double)(r >> 11) / 9007199254740992.0 * 5;
+		}
+		j = (size_t)(r >> 60) % P;
+		before = logit_predict(&m, x);
+		x[j] += 0.01 + (double)(r & 0xff) / 16;
+		after = logit_predict(&m, x);
+		assert_true(after >= before);
+	}
+}
+
+/* The prior shift in two strata against the closed form. Stratum E is
+ * test_adjust_prior's data (900 at 0.05, 100 at 0.9, t_e = 0.2), so q_e
+ * is the same 0.100952...; the odds factor rho = odds(q_e)/odds(0.2) =
+ * 0.449153; 50000 no-evidence accounts at 0.01 (t_n = 0.02) get odds
+ * multiplied by rho: 0.0045164. They do not move q_e (the plain EM over
+ * all 51000 would). When the E stratum calls for a higher share (500 and
+ * 500: q_e = 0.619048, rho = 6.5), stratum N stays as fitted. Values
+ * computed in Python from the formulas. */
+static void test_adjust_prior_strata(void **state)
+{
+	enum { NE = 1000, NN = 50000 };
+	static double s[NE + NN];
+	static unsigned char ev[NE + NN];
+	double qe = 0, mean;
+
+	(void)state;
+	for (int i = 0; i < NE + NN; i++) {
+		ev[i] = i < NE;
+		s[i] = i < 900 ? 0.05 : i < NE ? 0.9 : 0.01;
+	}
+	mean = logit_adjust_prior_strata(s, ev, NE + NN, 0.2, 0.02, &qe);
+	assert_true(fabs(qe - 0.10095238095238096) < 1e-8);
+	assert_true(fabs(s[0] - 0.023093681917211333) < 1e-8);
+	assert_true(fabs(s[999] - 0.8016806722689076) < 1e-8);
+	assert_true(fabs(s[NE] - 0.004516403919897743) < 1e-9);
+	assert_true(fabs(mean - 0.00640730543033859) < 1e-9);
+	for (int i = 0; i < NE + NN; i++)
+		s[i] = i < 500 ? 0.05 : i < NE ? 0.9 : 0.01;
+	logit_adjust_prior_strata(s, ev, NE + NN, 0.2, 0.02, &qe);
+	assert_true(fabs(qe - 0.6190476190476191) < 1e-8);
+	assert_true(s[NE] == 0.01 && s[NE + NN - 1] == 0.01);
+	/* no account with evidence: nothing moves */
+	for (int i = 0; i < NE + NN; i++) {
+		ev[i] = 0;
+		s[i] = 0.3;
+	}
+	logit_adjust_prior_strata(s, ev, NE + NN, 0.2, 0.02, &qe);
+	assert_true(s[0] == 0.3 && qe == 0.2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +352,10 @@ int main(void)
 		cmocka_unit_test(test_threshold_calibration),
 		cmocka_unit_test(test_save_load_roundtrip),
 		cmocka_unit_test(test_adjust_prior),
+		cmocka_unit_test(test_sign_constraint_one),
+		cmocka_unit_test(test_sign_constraint_two),
+		cmocka_unit_test(test_monotone_property),
+		cmocka_unit_test(test_adjust_prior_strata),
 	};
 
 	return cmocka_run_group_tests_name("logit", tests, NULL, NULL);

@@ -1,0 +1,1815 @@
+/* groups.c - the co-action index, member tests against whole groups,
+ * group-level evidence and group discovery (see groups.h for the nulls).
+ *
+ * Invariants: the index holds only objects with at least one pair of
+ * distinct accounts inside the object's window and at most max_actors
+ * actors; windows and burst collapsing follow coord_build's rules, so
+ * both accounts of every pair seen here are in one component. Work is
+ * proportional to the pairs inside objects' windows (bounded per object
+ * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
+ * of a popular object's audience; sorts are radix sorts on flat keys.
+ * Nothing depends on ids that unrelated data would change (object halves
+ * hash an object's own actions; candidates and groups are numbered by
+ * their smallest account), and there is one thread: the same input gives
+ * the same groups, and a disjoint copy of the data the same groups again.
+ */
+#include "groups.h"
+
+#include "cluster.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void groups_index_init(struct groups_index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+}
+
+void groups_index_release(struct groups_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->comp);
+	free(ix->M);
+	free(ix->n_active);
+	free(ix->obj_off);
+	free(ix->obj_key);
+	free(ix->obj_d);
+	free(ix->obj_type);
+	free(ix->ev_acc);
+	free(ix->ev_time);
+	free(ix->obj_win);
+	free(ix->obj_burst);
+	free(ix->dense_off);
+	free(ix->dense_acc);
+	free(ix->obj_f);
+	free(ix->obj_half);
+	free(ix->h_off);
+	free(ix->h);
+	free(ix->th_off);
+	free(ix->th);
+	memset(ix, 0, sizeof(*ix));
+}
+
+void groups_result_release(struct groups_result *r)
+{
+	if (!r)
+		return;
+	free(r->ev);
+	free(r->strength);
+	free(r->member_log10p);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- small tools ------------------------------------------------------ */
+
+/* Appends val to a { v, n, cap } vector; jumps to out when out of memory. */
+#define VEC_PUSH(vec, val)                                                  \
+	do {                                                                \
+		if ((vec).n == (vec).cap) {                                 \
+			size_t nc_ = (vec).cap ? (vec).cap * 2 : 1024;      \
+			void *v_ = realloc((vec).v, nc_ * sizeof(*(vec).v)); \
+			if (!v_)                                            \
+				goto out;                                   \
+			(vec).v = v_;                                       \
+			(vec).cap = nc_;                                    \
+		}                                                           \
+		(vec).v[(vec).n++] = (val);                                 \
+	} while (0)
+
+struct u64v {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int u64v_push(struct u64v *b, uint64_t x)
+{
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 1024;
+		uint64_t *v = realloc(b->v, nc * sizeof(*v));
+
+		if (!v)
+			return -1;
+		b->v = v;
+		b->cap = nc;
+	}
+	b->v[b->n++] = x;
+	return 0;
+}
+
+/* Stable LSD radix sort of n records of type T by the unsigned 64-bit
+ * value KEY(record), 8 bits a pass (small count tables, so short arrays
+ * cost little), passes whose digit is the same for every record skipped;
+ * insertion sort below 32 records. Returns -1 when out of memory. */
+#define DEFINE_RADIX(name, T, KEY)                                           \
+	static int name(T *a, size_t n)                                      \
+	{                                                                    \
+		T *b, *src = a, *dst;                                        \
+		uint64_t or_all = 0, and_all = ~(uint64_t)0;                 \
+		size_t cnt[256];                                             \
+                                                                             \
+		if (n < 32) {                                                \
+			for (size_t i = 1; i < n; i++) {                     \
+				T x = a[i];                                  \
+				size_t j = i;                                \
+                                                                             \
+				for (; j > 0 && KEY(a[j - 1]) > KEY(x); j--) \
+					a[j] = a[j - 1];                     \
+				a[j] = x;                                    \
+			}                                                    \
+			return 0;                                            \
+		}                                                            \
+		b = malloc(n * sizeof(*b));                                  \
+		if (!b)                                                      \
+			return -1;                                           \
+		dst = b;                                                     \
+		for (size_t i = 0; i < n; i++) {                             \
+			or_all |= KEY(a[i]);                                 \
+			and_all &= KEY(a[i]);                                \
+		}                                                            \
+		for (unsigned sh = 0; sh < 64; sh += 8) {                    \
+			size_t sum = 0;                                      \
+			T *t;                                                \
+                                                                             \
+			if ((((or_all ^ and_all) >> sh) & 0xff) == 0)        \
+				continue;                                    \
+			memset(cnt, 0, sizeof(cnt));                         \
+			for (size_t i = 0; i < n; i++)                       \
+				cnt[(KEY(src[i]) >> sh) & 0xff]++;           \
+			for (size_t d = 0; d < 256; d++) {                   \
+				size_t c = cnt[d];                           \
+                                                                             \
+				cnt[d] = sum;                                \
+				sum += c;                                    \
+			}                                                    \
+			for (size_t i = 0; i < n; i++)                       \
+				dst[cnt[(KEY(src[i]) >> sh) & 0xff]++] = src[i]; \
+			t = src;                                             \
+			src = dst;                                           \
+			dst = t;                                             \
+		}                                                            \
+		if (src != a)                                                \
+			memcpy(a, src, n * sizeof(*a));                      \
+		free(b);                                                     \
+		return 0;                                                    \
+	}
+
+#define KEY_SELF(x) (x)
+DEFINE_RADIX(sort_u64, uint64_t, KEY_SELF)
+
+static size_t unique_u64(uint64_t *v, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k])
+			v[++k] = v[i];
+	return k + 1;
+}
+
+/* An event's time as coord_build compares it: floored to the minute when
+ * it has minute precision only. */
+static int64_t ev_time(const struct coord_events *ev, size_t i)
+{
+	int64_t t = ev->time[i];
+
+	if (ev->minutes[i] & COORD_EV_MINUTES)
+		return t >= 0 ? t / 60 * 60 : -((-t + 59) / 60) * 60;
+	return t;
+}
+
+/* Pairs of events at most D apart, te sorted (coord_build's count). */
+static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
+{
+	uint64_t c = 0;
+	size_t l = 0;
+
+	for (size_t j = 0; j < m; j++) {
+		while (te[j] - te[l] > D)
+			l++;
+		c += j - l;
+	}
+	return c;
+}
+
+/* The object's window as coord_build sets it: the whole span (capped by
+ * the option) when its pairs fit the budget, else the largest window
+ * whose pairs do; -1 when even simultaneous actions are too many (a dense
+ * object, left to the group tests of dense objects). */
+static int64_t object_window(const int64_t *te, size_t m, int64_t cap,
+			     const struct coord_opts *o)
+{
+	int64_t span = te[m - 1] - te[0], Dmax, lo = -1, hi;
+	uint64_t all, budget;
+
+	Dmax = cap > 0 && cap < span ? cap : span;
+	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
+			   : pairs_within(te, m, Dmax);
+	budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
+	if (all <= budget)
+		return Dmax;
+	hi = Dmax;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		if (pairs_within(te, m, mid) <= budget)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+double groups_p_any(double pi, uint32_t d)
+{
+	if (pi <= 0 || d == 0)
+		return 0;
+	if (pi >= 1)
+		return 1;
+	/* 1 - (1 - pi)^d without cancellation for small pi */
+	return -expm1((double)d * log1p(-pi));
+}
+
+/* The pair test's pooling: fine types plus what the coarse ones add. */
+static double pool_d(const double *v)
+{
+	double s = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		if (t != COORD_DOMAIN && t != COORD_REPLY_ACCOUNT &&
+		    t != COORD_AMPLIFY)
+			s += v[t];
+	s += fmax(0, v[COORD_DOMAIN] - v[COORD_LINK]);
+	s += fmax(0, v[COORD_REPLY_ACCOUNT] - v[COORD_REPLY_POST]);
+	return s;
+}
+
+/* ---- the index -------------------------------------------------------- */
+
+#define D_BITS 26
+#define D_MAX (((uint64_t)1 << D_BITS) - 1)
+
+int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
+		       uint64_t d)
+{
+	uint64_t z = (uint64_t)first * 0x9e3779b97f4a7c15u ^
+		     (uint64_t)last * 0xc2b2ae3d27d4eb4fu ^ m * 0x165667b19e3779f9u ^
+		     d * 0xd6e8feb86659fd93u ^ (uint64_t)(type + 1);
+
+	/* splitmix64's finaliser: every key bit moves the low bit */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return (int)(z & 1);
+}
+
+/* The chance that two of the object's actions fall within w of each
+ * other if their times were drawn from the object's own time profile,
+ * read off the ring around it: the object's pairs between w and
+ * W = min(its window, GROUPS_SMOOTH w) apart, per second of delay, times
+ * w (the background rate of a scan statistic, estimated outside the
+ * window tested, so that a coordinated burst does not raise the null it
+ * is tested against; exact when the profile is flat at scale W), with
+ * one pseudo-pair added to the ring (an object with no background pairs
+ * still gives a finite chance, not certainty). With no room for a ring
+ * (W < 2 w) it is the share of pairs within w itself, which counts the
+ * burst in its own null: conservative. */
+static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
+{
+	double all = (double)m * (double)(m - 1) / 2, W, f;
+
+	if (m < 2)
+		return 1;
+	W = (double)D < GROUPS_SMOOTH * (double)w ? (double)D
+						   : GROUPS_SMOOTH * (double)w;
+	if (w <= 0 || W < 2.0 * (double)w)
+		f = (double)pairs_within(te, m, w) / all;
+	else
+		f = (double)w / (W - (double)w) *
+		    ((double)(pairs_within(te, m, (int64_t)W) -
+			      pairs_within(te, m, w)) +
+		     1) /
+		    all;
+	return f > 1 ? 1 : f;
+}
+
+enum cib_err groups_index_build(struct groups_index *ix,
+				const struct coord_events *ev,
+				const struct coord_graph *g,
+				const struct coord_opts *o)
+{
+	uint32_t max_actors = o->max_actors;
+	uint64_t half = 0;
+	struct {
+		uint32_t *v;
+		size_t n, cap;
+	} dacc = { 0 };
+	struct {
+		uint64_t *v;
+		size_t n, cap;
+	} doff = { 0 };
+	int64_t *te = NULL;
+	size_t cap_te = 0;
+	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
+	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
+	int64_t *last = NULL;
+	struct u64v loc = { 0 }, hc = { 0 }, tc = { 0 }, cc = { 0 };
+	enum cib_err err = CIB_ENOMEM;
+
+	groups_index_init(ix);
+	ix->n_accounts = na;
+	ix->comp = malloc((na + 1) * sizeof(*ix->comp));
+	seen = calloc(na + 1, sizeof(*seen));
+	last = malloc((na + 1) * sizeof(*last));
+	ix->obj_off = malloc(sizeof(*ix->obj_off));
+	if (!ix->comp || !seen || !last || !ix->obj_off)
+		goto out;
+	ix->obj_off[0] = 0;
+	/* the graph's components (of the account-object graph, numbered by
+	 * their smallest account); accounts that share nothing get one
+	 * extra id of their own (they have no co-actor, so no test) */
+	for (size_t a = 0; a < na; a++)
+		last[a] = INT64_MIN;
+	ix->n_comp = g->n_comps + 1;
+	for (size_t a = 0; a < na; a++)
+		ix->comp[a] = g->comp && g->comp[a] != COORD_NO_COMP
+				      ? g->comp[a]
+				      : (uint32_t)g->n_comps;
+	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
+	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
+	if (!ix->M || !ix->n_active)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		uint32_t c = ix->comp[a];
+		int act = 0;
+
+		for (int t = 0; t < COORD__COUNT; t++) {
+			uint32_t k = g->k[t] ? g->k[t][a] : 0;
+
+			ix->M[(size_t)c * COORD__COUNT + t] += k;
+			act |= k > 0;
+		}
+		ix->n_active[c] += (uint32_t)act;
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		const struct coord_events *e = &ev[t];
+		int64_t win;
+
+		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
+			continue;
+		/* the synchrony window: the median delay to a second account,
+		 * clamped to seconds - an hour (a minute at least when some
+		 * times are only known to the minute) */
+		{
+			int64_t lo = GROUPS_SYNC_MIN;
+
+			for (size_t j = 0; j < e->n && lo < 60; j++)
+				if (e->minutes[j] & COORD_EV_MINUTES)
+					lo = 60;
+			ix->tight[t] = coord_estimate_window(e, lo,
+							     GROUPS_SYNC_MAX);
+		}
+		for (size_t i = 0; i < e->n;) {
+			size_t end = i, nd = 0, np;
+
+			while (end < e->n && e->obj[end] == e->obj[i])
+				end++;
+			stamp++;
+			for (size_t j = i; j < end; j++) {
+				if (seen[e->acc[j]] != stamp) {
+					seen[e->acc[j]] = stamp;
+					nd++;
+				}
+			}
+			if (nd < 2 || nd > max_actors) {
+				i = end;
+				continue;
+			}
+			if (end - i > cap_te) {
+				int64_t *t2 = realloc(te, (end - i) * sizeof(*t2));
+
+				if (!t2)
+					goto out;
+				te = t2;
+				cap_te = end - i;
+			}
+			for (size_t j = i; j < end; j++)
+				te[j - i] = ev_time(e, j);
+			win = object_window(te, end - i, o->window[t], o);
+			if (win >= 0 && win < ix->tight[t]) {
+				/* a burst: its pairs inside the synchrony window
+				 * exceed the budget; its audience is a candidate
+				 * as a dense object's is */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
+			}
+			if (win < 0) {
+				/* dense: its audience is a candidate group */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					if (seen[e->acc[j]] != stamp) {
+						seen[e->acc[j]] = stamp;
+						VEC_PUSH(dacc, e->acc[j]);
+					}
+				}
+				VEC_PUSH(doff, dacc.n);
+				i = end;
+				continue;
+			}
+			/* an account's burst counts once per window, as in
+			 * the graph */
+			if (end - i > cap_ev) {
+				uint32_t *k2 = realloc(kept, (end - i) *
+								     sizeof(*k2));
+
+				if (!k2)
+					goto out;
+				kept = k2;
+				cap_ev = end - i;
+			}
+			nk = 0;
+			for (size_t j = i; j < end; j++) {
+				uint32_t a = e->acc[j];
+
+				if (last[a] != INT64_MIN &&
+				    te[j - i] - last[a] <= win)
+					continue;
+				last[a] = te[j - i];
+				kept[nk++] = (uint32_t)j;
+			}
+			for (size_t j = i; j < end; j++)
+				last[e->acc[j]] = INT64_MIN;
+			loc.n = 0;
+			for (size_t j = 0, left = 0; j < nk; j++) {
+				size_t x = kept[j];
+
+				while (te[x - i] - te[kept[left] - i] > win)
+					left++;
+				for (size_t l = left; l < j; l++) {
+					uint64_t a = e->acc[kept[l]],
+						 b = e->acc[x];
+
+					if (a == b)
+						continue;
+					if (u64v_push(&loc, a << 32 | b) ||
+					    u64v_push(&loc, b << 32 | a))
+						goto out;
+				}
+			}
+			if (loc.n == 0) {
+				i = end;
+				continue;
+			}
+			half = (uint64_t)groups_object_half(
+				t, te[0], te[end - i - 1], end - i, nd);
+			if (sort_u64(loc.v, loc.n))
+				goto out;
+			np = unique_u64(loc.v, loc.n);
+			/* each account's distinct co-actors on this object */
+			cc.n = 0;
+			for (size_t j = 0; j < np;) {
+				size_t k = j;
+				uint64_t a = loc.v[j] >> 32;
+
+				while (k < np && loc.v[k] >> 32 == a)
+					k++;
+				if (u64v_push(&hc, a << 32 | (uint64_t)t << 27 |
+							   half << D_BITS |
+							   ((uint64_t)(k - j) > D_MAX
+								    ? D_MAX
+								    : (uint64_t)(k - j))))
+					goto out;
+				/* one entry per unordered pair for T */
+				for (size_t q = j; q < k; q++)
+					if ((loc.v[q] & 0xffffffffu) > a &&
+					    u64v_push(&cc, ix->comp[a]))
+						goto out;
+				j = k;
+			}
+			if (sort_u64(cc.v, cc.n))
+				goto out;
+			for (size_t j = 0; j < cc.n;) {
+				size_t k = j;
+
+				while (k < cc.n && cc.v[k] == cc.v[j])
+					k++;
+				if (u64v_push(&tc, cc.v[j] << 32 |
+							   (uint64_t)t << 27 |
+							   half << D_BITS |
+							   ((uint64_t)(k - j) > D_MAX
+								    ? D_MAX
+								    : (uint64_t)(k - j))))
+					goto out;
+				j = k;
+			}
+			/* keep the object and its kept events */
+			if (nobj + 1 >= cap_obj) {
+				size_t ncap = cap_obj ? cap_obj * 2 : 1024;
+				uint64_t *o1 = realloc(ix->obj_off,
+						       (ncap + 1) * sizeof(*o1));
+				uint64_t *o2;
+				uint32_t *o3;
+				uint8_t *o4;
+				int64_t *o5;
+				double *o6;
+				uint8_t *o7, *o8;
+
+				if (!o1)
+					goto out;
+				ix->obj_off = o1;
+				o2 = realloc(ix->obj_key, ncap * sizeof(*o2));
+				if (!o2)
+					goto out;
+				ix->obj_key = o2;
+				o3 = realloc(ix->obj_d, ncap * sizeof(*o3));
+				if (!o3)
+					goto out;
+				ix->obj_d = o3;
+				o4 = realloc(ix->obj_type, ncap * sizeof(*o4));
+				if (!o4)
+					goto out;
+				ix->obj_type = o4;
+				o5 = realloc(ix->obj_win, ncap * sizeof(*o5));
+				if (!o5)
+					goto out;
+				ix->obj_win = o5;
+				o6 = realloc(ix->obj_f, ncap * sizeof(*o6));
+				if (!o6)
+					goto out;
+				ix->obj_f = o6;
+				o7 = realloc(ix->obj_half, ncap * sizeof(*o7));
+				if (!o7)
+					goto out;
+				ix->obj_half = o7;
+				o8 = realloc(ix->obj_burst, ncap * sizeof(*o8));
+				if (!o8)
+					goto out;
+				ix->obj_burst = o8;
+				cap_obj = ncap;
+			}
+			{
+				uint64_t base = ix->obj_off[nobj];
+				uint32_t *a2 = realloc(ix->ev_acc,
+						       (base + nk) * sizeof(*a2));
+				int64_t *t2;
+
+				if (!a2)
+					goto out;
+				ix->ev_acc = a2;
+				t2 = realloc(ix->ev_time, (base + nk) * sizeof(*t2));
+				if (!t2)
+					goto out;
+				ix->ev_time = t2;
+				for (size_t j = 0; j < nk; j++) {
+					ix->ev_acc[base + j] = e->acc[kept[j]];
+					ix->ev_time[base + j] = te[kept[j] - i];
+				}
+				ix->obj_win[nobj] = win;
+				ix->obj_burst[nobj] = win < ix->tight[t];
+				ix->obj_half[nobj] = (uint8_t)half;
+				ix->obj_f[nobj] = object_sync_p(
+					te, end - i, win,
+					ix->tight[t] < win ? ix->tight[t] : win);
+				ix->obj_key[nobj] = e->obj[i];
+				ix->obj_d[nobj] = (uint32_t)nd;
+				ix->obj_type[nobj] = (uint8_t)t;
+				ix->obj_off[nobj + 1] = base + nk;
+				nobj++;
+			}
+			i = end;
+		}
+	}
+	ix->n_obj = nobj;
+	ix->n_dense = doff.n;
+	ix->dense_acc = dacc.v;
+	dacc.v = NULL;
+	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
+	if (!ix->dense_off)
+		goto out;
+	ix->dense_off[0] = 0;
+	for (size_t d = 0; d < doff.n; d++)
+		ix->dense_off[d + 1] = doff.v[d];
+	/* per account: (type, co-actors) histogram */
+	if (sort_u64(hc.v, hc.n))
+		goto out;
+	ix->h_off = calloc(na + 2, sizeof(*ix->h_off));
+	ix->h = malloc((hc.n + 1) * sizeof(*ix->h));
+	if (!ix->h_off || !ix->h)
+		goto out;
+	{
+		size_t nh = 0;
+
+		for (size_t j = 0; j < hc.n;) {
+			size_t k = j;
+
+			while (k < hc.n && hc.v[k] == hc.v[j])
+				k++;
+			ix->h[nh].d = (uint32_t)(hc.v[j] & D_MAX);
+			ix->h[nh].half = (uint8_t)(hc.v[j] >> D_BITS & 1);
+			ix->h[nh].t = (uint8_t)(hc.v[j] >> 27 & 0xf);
+			ix->h[nh].n = (uint32_t)(k - j);
+			ix->h_off[(hc.v[j] >> 32) + 1]++;
+			nh++;
+			j = k;
+		}
+		for (size_t a = 0; a < na; a++)
+			ix->h_off[a + 1] += ix->h_off[a];
+	}
+	/* per component: (type, pairs) histogram */
+	if (sort_u64(tc.v, tc.n))
+		goto out;
+	ix->th_off = calloc(ix->n_comp + 2, sizeof(*ix->th_off));
+	ix->th = malloc((tc.n + 1) * sizeof(*ix->th));
+	if (!ix->th_off || !ix->th)
+		goto out;
+	{
+		size_t nh = 0;
+
+		for (size_t j = 0; j < tc.n;) {
+			size_t k = j;
+
+			while (k < tc.n && tc.v[k] == tc.v[j])
+				k++;
+			ix->th[nh].pairs = (uint32_t)(tc.v[j] & D_MAX);
+			ix->th[nh].half = (uint8_t)(tc.v[j] >> D_BITS & 1);
+			ix->th[nh].t = (uint8_t)(tc.v[j] >> 27 & 0xf);
+			ix->th[nh].n = (uint32_t)(k - j);
+			ix->th_off[(tc.v[j] >> 32) + 1]++;
+			nh++;
+			j = k;
+		}
+		for (size_t c = 0; c < ix->n_comp; c++)
+			ix->th_off[c + 1] += ix->th_off[c];
+	}
+	err = CIB_OK;
+out:
+	free(seen);
+	free(last);
+	free(kept);
+	free(te);
+	free(dacc.v);
+	free(doff.v);
+	free(loc.v);
+	free(hc.v);
+	free(tc.v);
+	free(cc.v);
+	if (err)
+		groups_index_release(ix);
+	return err;
+}
+
+/* ---- member tests ----------------------------------------------------- */
+
+/* Each group's summed k per type (K[c * COORD__COUNT + t]). */
+static double *group_sums(const struct coord_graph *g, const int32_t *mem,
+			  size_t ng)
+{
+	double *K = calloc(ng * COORD__COUNT + 1, sizeof(*K));
+
+	if (!K)
+		return NULL;
+	for (size_t a = 0; a < g->n_accounts; a++) {
+		if (mem[a] < 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			K[(size_t)mem[a] * COORD__COUNT + t] +=
+				g->k[t] ? g->k[t][a] : 0;
+	}
+	return K;
+}
+
+/* Does object o have a group member in the set? Quick skip. */
+static int obj_has_member(const struct groups_index *ix, size_t o,
+			  const int32_t *mem)
+{
+	for (uint64_t j = ix->obj_off[o]; j < ix->obj_off[o + 1]; j++)
+		if (mem[ix->ev_acc[j]] >= 0)
+			return 1;
+	return 0;
+}
+
+/* A co-actor seen by a test: key = a << 32 | group << 4 | type, the
+ * member b, and whether it acted within the synchrony window of a. */
+struct mt_code {
+	uint64_t key;
+	uint32_t b;
+	uint8_t tight;
+};
+
+#define KEY_MT_B(x) ((uint64_t)(x).b)
+#define KEY_MT_KEY(x) ((x).key)
+DEFINE_RADIX(sort_mt_b, struct mt_code, KEY_MT_B)
+DEFINE_RADIX(sort_mt_key, struct mt_code, KEY_MT_KEY)
+
+/* by (key, b): b first, then a stable pass by key */
+static int sort_mt_code(struct mt_code *v, size_t n)
+{
+	return sort_mt_b(v, n) || sort_mt_key(v, n) ? -1 : 0;
+}
+
+/* One (account, group, object) record: m distinct member co-actors in
+ * the object's window, tight = 1 when one of them was within the
+ * synchrony window, pb = the synchrony null's chance of that. */
+struct mt_rec {
+	uint64_t key;
+	uint32_t m;
+	uint8_t tight;
+	double pb;
+};
+
+#define KEY_REC(x) ((x).key)
+DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
+
+
+/* A test's p-value: the smaller of the two tests' that meet their guards
+ * (Bonferroni over the two), 0 (p = 1) when neither does. */
+static double member_log10p(const struct groups_member_test *r)
+{
+	double best = 0;
+	int ok_a = r->objects >= 2 &&
+		   r->objects >= GROUPS_MIN_RATIO * r->objects_expected &&
+		   r->objects >= r->objects_expected + 1;
+	int ok_b = r->sync >= 2 &&
+		   r->sync >= GROUPS_MIN_RATIO * r->sync_expected &&
+		   r->sync >= r->sync_expected + 1;
+
+	if (ok_a)
+		best = r->log10p_share;
+	if (ok_b && r->log10p_sync < best)
+		best = r->log10p_sync;
+	return best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
+}
+
+enum cib_err groups_member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, struct groups_member_test **out,
+				 size_t *n_out)
+{
+	struct {
+		struct mt_code *v;
+		size_t n, cap;
+	} loc = { 0 };
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all = { 0 };
+	struct u64v grp = { 0 }, accs = { 0 };
+	struct groups_member_test *res = NULL;
+	double *K = NULL;
+	size_t nr = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	if (ng == 0 || ng >= ((size_t)1 << 27))
+		return ng == 0 ? CIB_OK : CIB_ERANGE;
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	for (size_t o = 0; o < ix->n_obj; o++) {
+		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
+		int t = ix->obj_type[o];
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
+		double f = ix->obj_f[o];
+		size_t q = 0;
+		uint64_t lo;
+
+		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
+		    !obj_has_member(ix, o, mem))
+			continue;
+		loc.n = 0;
+		grp.n = 0;
+		accs.n = 0;
+		lo = s;
+		for (uint64_t i = s; i < e; i++) {
+			uint64_t a = ix->ev_acc[i];
+			int32_t ca = mem[a];
+
+			if (ca >= 0)
+				VEC_PUSH(grp, (uint64_t)ca << 32 | a);
+			if (inside ? ca < 0 : ca >= 0)
+				continue;
+			VEC_PUSH(accs, a);
+			while (ix->ev_time[i] - ix->ev_time[lo] > W)
+				lo++;
+			for (uint64_t j = lo; j < e; j++) {
+				uint32_t b = ix->ev_acc[j];
+				int32_t cb = mem[b];
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+				struct mt_code c;
+
+				if (dt > W)
+					break;
+				if (dt < 0)
+					dt = -dt;
+				if (b == a || cb < 0 || (inside && cb != ca))
+					continue;
+				c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
+				c.b = dt <= D ? b : UINT32_MAX;
+				c.tight = dt <= w;
+				VEC_PUSH(loc, c);
+			}
+		}
+		/* the object's groups with their distinct members, and the
+		 * tested accounts with their kept actions */
+		if (sort_u64(grp.v, grp.n) || sort_u64(accs.v, accs.n))
+			goto out;
+		grp.n = unique_u64(grp.v, grp.n);
+		if (sort_mt_code(loc.v, loc.n))
+			goto out;
+		for (size_t i = 0; i < accs.n;) {
+			uint64_t a = accs.v[i];
+			size_t na_ev = 0;
+
+			while (i < accs.n && accs.v[i] == a) {
+				na_ev++;
+				i++;
+			}
+			for (size_t gi = 0; gi < grp.n;) {
+				uint64_t c = grp.v[gi] >> 32;
+				double nm = 0;
+				struct mt_rec r;
+
+				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+					nm += (grp.v[gi] & 0xffffffffu) != a;
+				if (inside && (int64_t)c != mem[a])
+					continue;
+				if (nm == 0)
+					continue;
+				r.key = a << 32 | c << 4 | (uint64_t)t;
+				r.m = 0;
+				r.tight = 0;
+				/* P(some of its actions within w of some member
+				 * action) under the smoothed profile */
+				r.pb = -expm1(nm * (double)na_ev * log1p(-fmin(f, 1 - 1e-12)));
+				while (q < loc.n && loc.v[q].key < r.key)
+					q++;
+				for (size_t k = q; k < loc.n && loc.v[k].key == r.key;
+				     k++) {
+					if (loc.v[k].b != UINT32_MAX &&
+					    (k == q || loc.v[k].b != loc.v[k - 1].b))
+						r.m++;
+					r.tight |= loc.v[k].tight;
+				}
+				VEC_PUSH(all, r);
+			}
+			q = 0;
+		}
+	}
+	if (sort_mt_rec(all.v, all.n))
+		goto out;
+	res = malloc((all.n + 1) * sizeof(*res));
+	if (!res)
+		goto out;
+	for (size_t i = 0; i < all.n;) {
+		uint64_t key = all.v[i].key >> 4;
+		uint32_t a = (uint32_t)(all.v[i].key >> 32);
+		int32_t c = (int32_t)(key & 0x0fffffff);
+		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
+		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
+		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
+		double pi[COORD__COUNT];
+		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
+		struct groups_member_test *r = &res[nr];
+
+		for (; i < all.n && all.v[i].key >> 4 == key; i++) {
+			int t = (int)(all.v[i].key & 0xf);
+
+			xt[t] += all.v[i].m;
+			ot[t] += all.v[i].m > 0;
+			st[t] += all.v[i].tight;
+			sp[t] += all.v[i].pb;
+		}
+		for (int t = 0; t < COORD__COUNT; t++) {
+			double ka = g->k[t] ? g->k[t][a] : 0;
+			double Kc = K[(size_t)c * COORD__COUNT + t] -
+				    (inside ? ka : 0);
+			double den = Mc[t] - ka;
+
+			pi[t] = den > 0 ? Kc / den : 0;
+			pi[t] = pi[t] < 0 ? 0 : pi[t] > 1 ? 1 : pi[t];
+		}
+		for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
+			const struct groups_hist *h = &ix->h[k];
+
+			if (half >= 0 && h->half != half)
+				continue;
+			lt[h->t] += (double)h->n * h->d * pi[h->t];
+			et[h->t] += h->n * groups_p_any(pi[h->t], h->d);
+		}
+		r->acc = a;
+		r->group = c;
+		r->comp = ix->comp[a];
+		r->x = (uint32_t)lround(pool_d(xt));
+		r->lambda = pool_d(lt);
+		r->objects = (uint32_t)lround(pool_d(ot));
+		r->objects_expected = pool_d(et);
+		r->sync = (uint32_t)lround(pool_d(st));
+		r->sync_expected = pool_d(sp);
+		r->log10p_share = r->objects == 0 ? 0
+				  : r->objects_expected <= 0
+					  ? -400
+					  : coord_log10_poisson_tail(
+						    r->objects,
+						    r->objects_expected);
+		r->log10p_sync = r->sync == 0		 ? 0
+				 : r->sync_expected <= 0 ? -400
+							 : coord_log10_poisson_tail(
+								   r->sync,
+								   r->sync_expected);
+		r->log10p = member_log10p(r);
+		nr++;
+	}
+	*out = res;
+	*n_out = nr;
+	res = NULL;
+	err = CIB_OK;
+out:
+	free(K);
+	free(loc.v);
+	free(all.v);
+	free(grp.v);
+	free(accs.v);
+	free(res);
+	return err;
+}
+
+/* ---- group evidence --------------------------------------------------- */
+
+static void top_insert(struct groups_evidence *ge, uint8_t type, uint64_t key,
+		       uint32_t members)
+{
+	size_t n = ge->n_top, k;
+
+	/* by members desc, then type, then key: a total order */
+	for (k = 0; k < n; k++) {
+		if (members > ge->top[k].members ||
+		    (members == ge->top[k].members &&
+		     (type < ge->top[k].type ||
+		      (type == ge->top[k].type && key < ge->top[k].key))))
+			break;
+	}
+	if (k >= GROUPS_TOP)
+		return;
+	if (n == GROUPS_TOP)
+		n--;
+	memmove(&ge->top[k + 1], &ge->top[k], (n - k) * sizeof(ge->top[0]));
+	ge->top[k].type = type;
+	ge->top[k].key = key;
+	ge->top[k].members = members;
+	ge->n_top = (uint32_t)(n + 1);
+}
+
+enum cib_err groups_evidence_build(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, size_t ng,
+				   const uint8_t *platform, int half,
+				   struct groups_result *r)
+{
+	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
+	struct u64v grp = { 0 };
+	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
+	uint64_t *plats = NULL;
+	struct groups_member_test *mt = NULL;
+	struct u64v hits = { 0 };
+	size_t nmt = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(r, 0, sizeof(*r));
+	r->n_groups = ng;
+	r->n_accounts = g->n_accounts;
+	r->ev = calloc(ng + 1, sizeof(*r->ev));
+	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
+	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
+	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
+	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
+	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
+	S = calloc(ng + 1, sizeof(*S));
+	gcomp = calloc(ng + 1, sizeof(*gcomp));
+	plats = calloc(ng + 1, sizeof(*plats));
+	seen = calloc(g->n_accounts + 1, sizeof(*seen));
+	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
+	    !SE ||
+	    !gcomp || !plats || !seen)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++)
+		r->strength[a] = NAN;
+	if (ng == 0) {
+		err = CIB_OK;
+		goto out;
+	}
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++) {
+		int32_t c = mem[a];
+
+		if (c < 0)
+			continue;
+		r->ev[c].size++;
+		gcomp[c] = ix->comp[a];
+		S[c] += g->s_amp ? g->s_amp[a] : 0;
+		if (platform)
+			plats[c] |= (uint64_t)1 << (platform[a] & 63);
+	}
+	/* objects on which two members co-acted in the object's window
+	 * (sharing) and within the synchrony window (synchrony), with how
+	 * many members acted on each; the synchrony null's expectation,
+	 * min(1, C(n, 2) f_o) for the n members acting on the object */
+	for (size_t o = 0; o < ix->n_obj; o++) {
+		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
+		int t = ix->obj_type[o];
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
+
+		if ((half >= 0 && ix->obj_half[o] != half) ||
+		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
+		    !obj_has_member(ix, o, mem))
+			continue;
+		hits.n = 0;
+		grp.n = 0;
+		for (uint64_t i = s; i < e; i++) {
+			int32_t ca = mem[ix->ev_acc[i]];
+
+			if (ca < 0)
+				continue;
+			VEC_PUSH(grp, (uint64_t)ca << 32 | ix->ev_acc[i]);
+			for (uint64_t j = i + 1; j < e; j++) {
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+
+				if (dt > W)
+					break;
+				if (mem[ix->ev_acc[j]] != ca ||
+				    ix->ev_acc[j] == ix->ev_acc[i])
+					continue;
+				if (dt <= D)
+					VEC_PUSH(hits, (uint64_t)ca << 1);
+				if (dt <= w)
+					VEC_PUSH(hits, (uint64_t)ca << 1 | 1);
+			}
+		}
+		if (sort_u64(hits.v, hits.n) || sort_u64(grp.v, grp.n))
+			goto out;
+		hits.n = unique_u64(hits.v, hits.n);
+		grp.n = unique_u64(grp.v, grp.n);
+		for (size_t gi = 0; gi < grp.n;) {
+			uint64_t c = grp.v[gi] >> 32;
+			double n = 0;
+
+			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+				n++;
+			SE[c * COORD__COUNT + t] +=
+				fmin(1.0, n * (n - 1) / 2 * ix->obj_f[o]);
+		}
+		for (size_t h = 0; h < hits.n; h++) {
+			int32_t c = (int32_t)(hits.v[h] >> 1);
+			uint32_t m = 0;
+
+			if (hits.v[h] & 1) {
+				SZ[(size_t)c * COORD__COUNT + t] += 1;
+				continue;
+			}
+			stamp++;
+			for (uint64_t i = s; i < e; i++) {
+				uint32_t a = ix->ev_acc[i];
+
+				if (mem[a] == c && seen[a] != stamp) {
+					seen[a] = stamp;
+					m++;
+				}
+			}
+			Z[(size_t)c * COORD__COUNT + t] += 1;
+			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
+		}
+	}
+	/* the sharing null's expectation of that count, per group: the union
+	 * bound min(1, T_o q^2) over the component's objects */
+	for (size_t c = 0; c < ng; c++) {
+		struct groups_evidence *ge = &r->ev[c];
+		const double *Mc = ix->M + (size_t)gcomp[c] * COORD__COUNT;
+		double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
+		double lin, best = 0;
+
+		if (!ge->size)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			q[t] = Mc[t] > 0 ? K[c * COORD__COUNT + t] / Mc[t] : 0;
+		for (uint64_t k = ix->th_off[gcomp[c]]; k < ix->th_off[gcomp[c] + 1];
+		     k++) {
+			const struct groups_thist *h = &ix->th[k];
+
+			if (half >= 0 && h->half != half)
+				continue;
+			lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] *
+							     q[h->t]);
+		}
+		ge->objects = (uint32_t)lround(pool_d(Z + c * COORD__COUNT));
+		ge->objects_expected = pool_d(lt);
+		ge->log10p_share = ge->objects == 0 ? 0
+				   : ge->objects_expected <= 0
+					   ? -400
+					   : coord_log10_poisson_tail(
+						     ge->objects,
+						     ge->objects_expected);
+		ge->sync = (uint32_t)lround(pool_d(SZ + c * COORD__COUNT));
+		ge->sync_expected = pool_d(SE + c * COORD__COUNT);
+		ge->log10p_sync = ge->sync == 0 ? 0
+				  : ge->sync_expected <= 0
+					  ? -400
+					  : coord_log10_poisson_tail(
+						    ge->sync, ge->sync_expected);
+		if (ge->objects >= 2 &&
+		    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
+		    ge->objects >= ge->objects_expected + 1)
+			best = ge->log10p_share;
+		if (ge->sync >= 2 &&
+		    ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
+		    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
+			best = ge->log10p_sync;
+		ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
+		lin = coord_lambda_sets(g, gcomp[c], K + c * COORD__COUNT, S[c],
+					K + c * COORD__COUNT, S[c]) /
+		      2;
+		ge->coactions_expected = lin;
+		ge->n_platforms = (uint32_t)__builtin_popcountll(plats[c]);
+	}
+	for (size_t i = 0; i < g->n_pairs; i++) {
+		const struct coord_pair *p = &g->pairs[i];
+
+		if (mem[p->a] >= 0 && mem[p->a] == mem[p->b])
+			r->ev[mem[p->a]].coactions += p->x;
+	}
+	/* member strength: the share of its co-acted objects shared with its
+	 * own group, and its leave-one-out test */
+	err = groups_member_tests(ix, g, mem, ng, 1, half, &mt, &nmt);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	for (size_t a = 0; a < g->n_accounts; a++)
+		if (mem[a] >= 0)
+			r->strength[a] = 0;
+	for (size_t i = 0; i < nmt; i++) {
+		uint32_t a = mt[i].acc;
+		double tot[COORD__COUNT] = { 0 }, d;
+
+		for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++)
+			tot[ix->h[k].t] += ix->h[k].n;
+		d = pool_d(tot);
+		r->member_log10p[a] = mt[i].log10p;
+		r->strength[a] = d > 0 ? fmin(1.0, mt[i].objects / d) : 0;
+	}
+	for (size_t a = 0; a < g->n_accounts; a++)
+		if (mem[a] >= 0)
+			r->ev[mem[a]].mean_strength += r->strength[a];
+	for (size_t c = 0; c < ng; c++)
+		if (r->ev[c].size)
+			r->ev[c].mean_strength /= r->ev[c].size;
+	/* a group none of whose pairs is significant alone was found (or
+	 * held together) only by the group-level tests */
+	for (size_t c = 0; c < ng; c++)
+		r->ev[c].discovered = 1;
+	for (size_t i = 0; i < g->n_edges; i++) {
+		int32_t c = mem[g->edges[i].a];
+
+		if (c >= 0 && mem[g->edges[i].b] == c)
+			r->ev[c].discovered = 0;
+	}
+	err = CIB_OK;
+out:
+	free(K);
+	free(Z);
+	free(S);
+	free(gcomp);
+	free(plats);
+	free(seen);
+	free(mt);
+	free(hits.v);
+	free(grp.v);
+	free(SZ);
+	free(SE);
+	if (err)
+		groups_result_release(r);
+	return err;
+}
+
+/* ---- discovery -------------------------------------------------------- */
+
+static int cmp_test_comp_p(const void *a, const void *b)
+{
+	const struct groups_member_test *x = a, *y = b;
+
+	if (x->comp != y->comp)
+		return x->comp < y->comp ? -1 : 1;
+	if (x->log10p != y->log10p)
+		return x->log10p < y->log10p ? -1 : 1;
+	if (x->acc != y->acc)
+		return x->acc < y->acc ? -1 : 1;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* Benjamini-Hochberg inside each component over tests sorted by (comp, p):
+ * pass[i] for the kept ones; fam[comp] the family size. */
+static void bh_comp(const struct groups_member_test *e, size_t n,
+		    const double *fam, double fdr, uint8_t *pass)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i, keep = 0;
+		double m = fam[e[i].comp] > 1 ? fam[e[i].comp] : 1;
+
+		while (j < n && e[j].comp == e[i].comp)
+			j++;
+		for (size_t k = i; k < j; k++)
+			if (e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+				keep = k - i + 1;
+		for (size_t k = i; k < j; k++)
+			pass[k] = k - i < keep;
+		i = j;
+	}
+}
+
+/* Most pruning rounds (each one pass over the index). */
+#define GROUPS_PRUNE_ROUNDS 6
+
+static int test_passes(const struct groups_member_test *t)
+{
+	return t->log10p < 0;
+}
+
+/* A weighted pair of the candidate graph. */
+struct kw {
+	uint64_t key; /* a << 32 | b, a < b */
+	float w;
+};
+
+#define KEY_KW(x) ((x).key)
+DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
+
+/* The candidate graph of discovery, on the objects of half 0 only (the
+ * tests use half 1): accounts in no cluster, tied by
+ *
+ * - sharing: every pair of accounts on an object of at most
+ *   GROUPS_RARE_ACTORS accounts, within its window, weighs
+ *   1 / log2(1 + d) (d its accounts): two co-shares of an object nobody
+ *   else shared weigh 1.26, of an object of 100 accounts 0.15 each, and
+ *   the pairs of a popular object are never enumerated;
+ * - synchrony: a pair within the synchrony window weighs
+ *   min(10, -log10 f_o) more, the surprisal of being that close under the
+ *   object's own smoothed profile (at most 8 m + 2048 such pairs an object
+ *   of m actions, the graph's budget, so the work stays linear).
+ *
+ * Pairs weighing at least 1 in all are kept. */
+static enum cib_err candidate_graph(const struct groups_index *ix,
+				    const int32_t *mem,
+				    struct cluster_wedge **out, size_t *n_out)
+{
+	struct {
+		struct kw *v;
+		size_t n, cap;
+	} kv = { 0 };
+	struct cluster_wedge *e = NULL;
+	size_t ne = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	for (size_t o = 0; o < ix->n_obj; o++) {
+		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
+		int t = ix->obj_type[o];
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D;
+		int rare = ix->obj_d[o] <= GROUPS_RARE_ACTORS;
+		int64_t W = rare ? D : w;
+		float wr = (float)(1.0 / log2(1.0 + ix->obj_d[o]));
+		double f = ix->obj_f[o];
+		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;
+		size_t np = 0;
+		uint64_t budget = 8 * (en - s) + 2048;
+
+		if (ix->obj_half[o] != 0)
+			continue;
+		for (uint64_t i = s; i < en && np < budget; i++) {
+			uint64_t a = ix->ev_acc[i];
+
+			if (mem[a] >= 0)
+				continue;
+			for (uint64_t j = i + 1; j < en && np < budget; j++) {
+				uint64_t b = ix->ev_acc[j];
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+				struct kw k;
+
+				if (dt > W)
+					break;
+				if (b == a || mem[b] >= 0)
+					continue;
+				k.w = 0;
+				if (rare && dt <= D)
+					k.w += wr;
+				if (dt <= w)
+					k.w += ws;
+				if (k.w <= 0)
+					continue;
+				k.key = a < b ? a << 32 | b : b << 32 | a;
+				VEC_PUSH(kv, k);
+				np++;
+			}
+		}
+	}
+	if (sort_kw(kv.v, kv.n))
+		goto out;
+	e = malloc((kv.n + 1) * sizeof(*e));
+	if (!e)
+		goto out;
+	for (size_t i = 0; i < kv.n;) {
+		size_t j = i;
+		double w = 0;
+
+		for (; j < kv.n && kv.v[j].key == kv.v[i].key; j++)
+			w += kv.v[j].w;
+		if (w >= 1) {
+			e[ne].a = (uint32_t)(kv.v[i].key >> 32);
+			e[ne].b = (uint32_t)kv.v[i].key;
+			e[ne++].w = w > 50 ? 50 : w;
+		}
+		i = j;
+	}
+	*out = e;
+	*n_out = ne;
+	e = NULL;
+	err = CIB_OK;
+out:
+	free(kv.v);
+	free(e);
+	return err;
+}
+
+/* Validates candidate groups cand[] (ids 0..nc-1, -1 none; consumed) on
+ * the objects of `half` (-1: all): members pruned leave-one-out until
+ * stable, then the group test, BH over the component's candidates. Passing
+ * groups become clusters of cl; *found is increased by their number. */
+static enum cib_err validate_candidates(const struct groups_index *ix,
+					const struct coord_graph *g,
+					int32_t *cand, size_t nc,
+					size_t min_size, double fdr, int half,
+					const uint8_t *pre_ok,
+					const double *pre_p,
+					struct cluster_result *cl,
+					size_t *found)
+{
+	size_t na = g->n_accounts, nmt = 0, nfound = 0;
+	int32_t *newid = NULL;
+	uint32_t *gsize = NULL, *gcomp = NULL;
+	double *fam = NULL, *gfam = NULL;
+	uint8_t *pass = NULL, *ok = NULL, *seen = NULL;
+	struct groups_member_test *mt = NULL, *gt = NULL;
+	struct groups_result gr;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&gr, 0, sizeof(gr));
+	fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
+	gsize = calloc(nc + 1, sizeof(*gsize));
+	newid = malloc((nc + 1) * sizeof(*newid));
+	seen = calloc(nc + 1, 1);
+	if (!fam || !gfam || !gsize || !newid || !seen)
+		goto out;
+	/* the group family: the component's candidate groups */
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] >= 0 && !seen[cand[a]]) {
+			seen[cand[a]] = 1;
+			gfam[ix->comp[a]] += 1;
+		}
+	}
+	/* prune: every member against the rest of its group, until stable */
+	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
+		size_t removed = 0, ns = 0;
+
+		memset(fam, 0, (ix->n_comp + 1) * sizeof(*fam));
+		memset(gsize, 0, (nc + 1) * sizeof(*gsize));
+		for (size_t a = 0; a < na; a++) {
+			if (cand[a] >= 0) {
+				fam[ix->comp[a]] += 1;
+				gsize[cand[a]]++;
+			}
+		}
+		free(mt);
+		mt = NULL;
+		err = groups_member_tests(ix, g, cand, nc, 1, half, &mt, &nmt);
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
+		free(pass);
+		free(ok);
+		pass = malloc(nmt + 1);
+		ok = calloc(na + 1, 1);
+		if (!pass || !ok)
+			goto out;
+		for (size_t i = 0; i < nmt; i++)
+			if (test_passes(&mt[i]))
+				mt[ns++] = mt[i];
+		qsort(mt, ns, sizeof(*mt), cmp_test_comp_p);
+		bh_comp(mt, ns, fam, fdr, pass);
+		for (size_t i = 0; i < ns; i++)
+			if (pass[i])
+				ok[mt[i].acc] = 1;
+		for (size_t a = 0; a < na; a++) {
+			if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a])) {
+				gsize[cand[a]]--;
+				cand[a] = -1;
+				removed++;
+			}
+		}
+		/* a group below min_size is no group */
+		for (size_t a = 0; a < na; a++) {
+			if (cand[a] >= 0 && gsize[cand[a]] < min_size) {
+				cand[a] = -1;
+				removed++;
+			}
+		}
+		if (!removed)
+			break;
+	}
+	memset(gsize, 0, (nc + 1) * sizeof(*gsize));
+	for (size_t a = 0; a < na; a++)
+		if (cand[a] >= 0)
+			gsize[cand[a]]++;
+	/* the survivors tested as groups, BH over the component's candidate
+	 * groups */
+	err = groups_evidence_build(ix, g, cand, nc, NULL, half, &gr);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	gcomp = calloc(nc + 1, sizeof(*gcomp));
+	gt = malloc((nc + 1) * sizeof(*gt));
+	free(pass);
+	pass = malloc(nc + 1);
+	if (!gcomp || !gt || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		if (cand[a] >= 0)
+			gcomp[cand[a]] = ix->comp[a];
+	{
+		size_t ng = 0;
+
+		for (size_t c = 0; c < nc; c++) {
+			struct groups_member_test t;
+
+			newid[c] = -1;
+			if (gsize[c] < min_size)
+				continue;
+			memset(&t, 0, sizeof(t));
+			t.group = (int32_t)c;
+			t.log10p = gr.ev[c].log10p;
+			if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
+				t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
+			else if (pre_p)
+				t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
+			t.comp = gcomp[c];
+			if (!test_passes(&t))
+				continue;
+			gt[ng++] = t;
+		}
+		qsort(gt, ng, sizeof(*gt), cmp_test_comp_p);
+		bh_comp(gt, ng, gfam, fdr, pass);
+		for (size_t i = 0; i < ng; i++)
+			if (pass[i])
+				newid[gt[i].group] = 0;
+	}
+	/* new clusters after the existing ones, in candidate order */
+	for (size_t c = 0; c < nc; c++)
+		if (newid[c] == 0)
+			newid[c] = (int32_t)(cl->n_clusters + nfound++);
+	if (nfound) {
+		uint32_t *sz = realloc(cl->size, (cl->n_clusters + nfound + 1) *
+							 sizeof(*sz));
+
+		if (!sz)
+			goto out;
+		cl->size = sz;
+		for (size_t c = cl->n_clusters; c < cl->n_clusters + nfound; c++)
+			cl->size[c] = 0;
+		for (size_t a = 0; a < na; a++) {
+			if (cand[a] >= 0 && newid[cand[a]] >= 0) {
+				cl->membership[a] = newid[cand[a]];
+				cl->size[newid[cand[a]]]++;
+			}
+		}
+		cl->n_clusters += nfound;
+	}
+	*found += nfound;
+	err = CIB_OK;
+out:
+	groups_result_release(&gr);
+	free(newid);
+	free(gsize);
+	free(gcomp);
+	free(fam);
+	free(gfam);
+	free(pass);
+	free(ok);
+	free(seen);
+	free(mt);
+	free(gt);
+	return err;
+}
+
+/* Candidates from dense objects: the audiences of objects too dense to
+ * enumerate (coord_build's dense objects), accounts in no cluster, joined
+ * when they share a dense object (a union-find over the audiences), each
+ * joined audience of at least min_size one candidate. ids in cand[] from
+ * 0; *nc their number. */
+static enum cib_err dense_candidates(const struct groups_index *ix,
+				     const int32_t *mem, size_t na,
+				     size_t min_size, int32_t *cand,
+				     size_t *nc)
+{
+	uint32_t *up = malloc((na + 1) * sizeof(*up));
+	uint32_t *cnt = calloc(na + 1, sizeof(*cnt));
+	int32_t *id = malloc((na + 1) * sizeof(*id));
+	enum cib_err err = CIB_ENOMEM;
+
+	*nc = 0;
+	if (!up || !cnt || !id)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		up[a] = (uint32_t)a;
+		cand[a] = -1;
+		id[a] = -1;
+	}
+	/* an account in one burst only is no candidate: one burst is never
+	 * evidence, and its other objects were open to discovery already */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			cnt[ix->dense_acc[k]]++;
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		uint32_t first = UINT32_MAX;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1];
+		     k++) {
+			uint32_t a = ix->dense_acc[k], r, s;
+
+			if (mem[a] >= 0 || cnt[a] < 2)
+				continue;
+			if (first == UINT32_MAX) {
+				first = a;
+				continue;
+			}
+			r = first;
+			while (up[r] != r)
+				r = up[r] = up[up[r]];
+			s = a;
+			while (up[s] != s)
+				s = up[s] = up[up[s]];
+			if (r < s)
+				up[s] = r;
+			else if (s < r)
+				up[r] = s;
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		if (cnt[a] < 2)
+			up[a] = UINT32_MAX; /* out */
+		else
+			cnt[a] = 0;
+	}
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = (uint32_t)a;
+
+		if (up[a] == UINT32_MAX)
+			continue;
+		while (up[r] != r)
+			r = up[r];
+		up[a] = r;
+		cnt[r]++;
+	}
+	/* numbered by smallest account: the order is the accounts' own */
+	for (size_t a = 0; a < na; a++) {
+		uint32_t r = up[a];
+
+		if (r == UINT32_MAX || cnt[r] < min_size || cnt[r] < 2 ||
+		    mem[a] >= 0)
+			continue;
+		if (id[r] < 0)
+			id[r] = (int32_t)(*nc)++;
+		cand[a] = id[r];
+	}
+	err = CIB_OK;
+out:
+	free(up);
+	free(cnt);
+	free(id);
+	return err;
+}
+
+/* The dense objects' own test, for the candidates of dense_candidates:
+ * an account of a candidate was in the audiences of X of the candidate's
+ * dense objects; under the configuration null it is in the audience of an
+ * object of d accounts with probability 1 - (1 - k_a / M_comp)^d (each of
+ * the d actions an account in proportion to its activity), so
+ * lambda = the sum over the candidate's dense objects, p the Poisson tail
+ * (conservative for X >= lambda + 1, as in groups_member_tests). BH over
+ * the component's candidate accounts gives *pre_ok (per account); the
+ * group's test pools its accounts (sum of X against sum of lambda) into
+ * *pre_p (per candidate, log10). Guards as everywhere: X >= 2 objects,
+ * X >= GROUPS_MIN_RATIO lambda and lambda + 1. One dense burst is never
+ * evidence; the same accounts in the bursts of several is. */
+static enum cib_err dense_tests(const struct groups_index *ix,
+				const struct coord_graph *g,
+				const int32_t *cand, size_t nc, double fdr,
+				uint8_t **pre_ok, double **pre_p)
+{
+	size_t na = g->n_accounts, nt = 0;
+	double *lam = calloc(na + 1, sizeof(*lam)), *fam = NULL;
+	uint32_t *x = calloc(na + 1, sizeof(*x));
+	double *gx = calloc(nc + 1, sizeof(*gx)), *gl = calloc(nc + 1, sizeof(*gl));
+	double *ka = malloc((na + 1) * sizeof(*ka));
+	struct groups_member_test *t = NULL;
+	uint8_t *pass = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*pre_ok = calloc(na + 1, 1);
+	*pre_p = calloc(nc + 1, sizeof(**pre_p));
+	fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	if (!lam || !x || !gx || !gl || !ka || !*pre_ok || !*pre_p || !fam)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		ka[a] = 0;
+		for (int ty = 0; ty < COORD__COUNT; ty++)
+			if (ty != COORD_AMPLIFY && g->k[ty])
+				ka[a] += g->k[ty][a];
+	}
+	/* X per account: the dense objects it is in */
+	for (size_t d = 0; d < ix->n_dense; d++)
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
+			x[ix->dense_acc[k]]++;
+	/* lambda per account: over its candidate's dense objects; an
+	 * object's candidate is that of its audience (one union-find class,
+	 * unless none of its accounts is a candidate) */
+	{
+		double *dlist = NULL;
+		size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
+		size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
+		size_t nd = 0;
+
+		if (!dcnt || !doff2) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0) {
+				dcnt[c]++;
+				nd++;
+			}
+		}
+		for (size_t c = 0; c < nc; c++)
+			doff2[c + 1] = doff2[c] + dcnt[c];
+		dlist = malloc((nd + 1) * sizeof(*dlist));
+		if (!dlist) {
+			free(dcnt);
+			free(doff2);
+			goto out;
+		}
+		memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
+		for (size_t d = 0; d < ix->n_dense; d++) {
+			int32_t c = -1;
+
+			for (uint64_t k = ix->dense_off[d];
+			     k < ix->dense_off[d + 1] && c < 0; k++)
+				c = cand[ix->dense_acc[k]];
+			if (c >= 0)
+				dlist[doff2[c] + dcnt[c]++] =
+					(double)(ix->dense_off[d + 1] -
+						 ix->dense_off[d]);
+		}
+		for (size_t a = 0; a < na; a++) {
+			int32_t c = cand[a];
+			double M;
+
+			if (c < 0)
+				continue;
+			M = 0;
+			for (int ty = 0; ty < COORD__COUNT; ty++)
+				if (ty != COORD_AMPLIFY)
+					M += ix->M[(size_t)ix->comp[a] * COORD__COUNT +
+						   ty];
+			for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+				lam[a] += M > 0 ? -expm1(dlist[q] *
+							 log1p(-fmin(ka[a] / M,
+								     1 - 1e-12)))
+						: 1;
+		}
+		free(dlist);
+		free(dcnt);
+		free(doff2);
+	}
+	t = malloc((na + 1) * sizeof(*t));
+	pass = malloc(na + 1);
+	if (!t || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		double xa = x[a];
+
+		if (cand[a] < 0)
+			continue;
+		fam[ix->comp[a]] += 1;
+		gx[cand[a]] += xa;
+		gl[cand[a]] += lam[a];
+		if (x[a] < 2 || xa < GROUPS_MIN_RATIO * lam[a] || xa < lam[a] + 1)
+			continue;
+		memset(&t[nt], 0, sizeof(t[nt]));
+		t[nt].acc = (uint32_t)a;
+		t[nt].group = cand[a];
+		t[nt].comp = ix->comp[a];
+		t[nt].log10p = lam[a] > 0 ? coord_log10_poisson_tail(x[a], lam[a])
+					  : -400;
+		nt++;
+	}
+	qsort(t, nt, sizeof(*t), cmp_test_comp_p);
+	bh_comp(t, nt, fam, fdr, pass);
+	for (size_t i = 0; i < nt; i++)
+		if (pass[i])
+			(*pre_ok)[t[i].acc] = 1;
+	for (size_t c = 0; c < nc; c++) {
+		uint32_t X = gx[c] > 4e9 ? 4000000000u : (uint32_t)gx[c];
+
+		(*pre_p)[c] = X >= 2 && gx[c] >= GROUPS_MIN_RATIO * gl[c] &&
+				      gx[c] >= gl[c] + 1
+			      ? (gl[c] > 0 ? coord_log10_poisson_tail(X, gl[c])
+					   : -400)
+			      : 0;
+	}
+	err = CIB_OK;
+out:
+	free(lam);
+	free(x);
+	free(gx);
+	free(gl);
+	free(ka);
+	free(fam);
+	free(t);
+	free(pass);
+	return err;
+}
+
+enum cib_err groups_discover(const struct groups_index *ix,
+			     const struct coord_graph *g, uint64_t seed,
+			     size_t min_size, double fdr,
+			     struct cluster_result *cl, size_t *n_found,
+			     char *errmsg, size_t errlen)
+{
+	size_t na = g->n_accounts, ne = 0, nc = 0, found = 0;
+	struct cluster_wedge *e = NULL;
+	int32_t *cand = NULL;
+	uint8_t *pre_ok = NULL;
+	double *pre_p = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*n_found = 0;
+	cand = malloc((na + 1) * sizeof(*cand));
+	if (!cand)
+		goto out;
+	err = candidate_graph(ix, cl->membership, &e, &ne);
+	if (!err)
+		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
+				     errmsg, errlen);
+	if (!err && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr, 1,
+					  NULL, NULL, cl, &found);
+	/* a dense object's audience, tested on the other objects (the dense
+	 * object chose it and is in none of the tests: one object, however
+	 * dense, is not coordination) */
+	if (!err && ix->n_dense)
+		err = dense_candidates(ix, cl->membership, na, min_size, cand,
+				       &nc);
+	if (!err && ix->n_dense && nc)
+		err = dense_tests(ix, g, cand, nc, fdr, &pre_ok, &pre_p);
+	if (!err && ix->n_dense && nc)
+		err = validate_candidates(ix, g, cand, nc, min_size, fdr,
+					  GROUPS_NO_BURSTS, pre_ok, pre_p, cl,
+					  &found);
+	*n_found = found;
+out:
+	free(e);
+	free(cand);
+	free(pre_ok);
+	free(pre_p);
+	return err;
+}

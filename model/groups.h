@@ -1,0 +1,311 @@
+/* groups.h - group-level coordination: the co-action index, accounts
+ * tested against whole groups by the distinct objects they co-acted on,
+ * groups tested collectively, groups discovered where no single pair of
+ * members is significant, and the evidence handed to scoring
+ * (docs/model.md, section 5).
+ *
+ * Every statistic here lives inside one *component* of the account-object
+ * graph (coord_graph.comp): a group, its members' co-actors, its null and
+ * its multiple-testing family never reach outside it, so adding disjoint
+ * data to a run leaves every test of the original component exactly as it
+ * was.
+ *
+ * Two nulls, both degree- and popularity-preserving:
+ * - sharing: the configuration model of the account-object graph,
+ *   conditioned on each object's co-actors: given that account a had d
+ *   co-actors on object o (distinct accounts within the object's window),
+ *   each is a member of group G with probability
+ *       pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
+ *   (k: actions of type t, K_G the members' sum, M_comp the component's),
+ *   so P(some member among them) = 1 - (1 - pi)^d. A popular object (d
+ *   large) gives probability near 1 and contributes nothing: an account
+ *   is never tied to a group through one popular object.
+ * - synchrony: who acted on what is kept; times are drawn from each
+ *   object's own smoothed time profile, read from the ring of delays just
+ *   outside the synchrony window (a scan statistic's background rate).
+ */
+#ifndef CIB_GROUPS_H
+#define CIB_GROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "coord.h"
+
+struct cluster_result;
+
+/* One entry of an account's co-actor histogram: n of its objects of type t
+ * had exactly d co-actors within the window. */
+struct groups_hist {
+	uint32_t d;
+	uint32_t n;
+	uint8_t t;
+	uint8_t half; /* groups_object_half of those objects */
+};
+
+/* One entry of a component's within-window pair histogram: n objects of
+ * type t had exactly pairs within-window pairs of distinct accounts in
+ * this component. */
+struct groups_thist {
+	uint32_t pairs;
+	uint32_t n;
+	uint8_t t;
+	uint8_t half;
+};
+
+#define GROUPS_NO_BURSTS (-2)
+
+/* Which half of the objects (0 or 1) an object is in: a hash of its type,
+ * first and last action times, actions m and distinct accounts d, so the
+ * halves are a fixed random split that depends on the object's own
+ * actions only (not on ids, which unrelated data in the same run would
+ * change). groups_discover finds candidates on half 0 and tests them on
+ * half 1. */
+int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
+		       uint64_t d);
+
+/* The synchrony null's ring: an object's time profile is read from its
+ * pairs between w and W = min(its window, GROUPS_SMOOTH * w) apart, for a
+ * synchrony window w. */
+#define GROUPS_SMOOTH 10.0
+
+/* The synchrony window's clamps, seconds: seconds to an hour (at least
+ * 60 s for a type with minute-precision times). The ring that estimates
+ * the background reaches GROUPS_SMOOTH times further, so a wider window
+ * would test the day's rhythm (people post in daytime), not
+ * coordination. */
+#define GROUPS_SYNC_MIN 10
+#define GROUPS_SYNC_MAX 3600
+
+/* Built once from the sorted event lists coord_build() leaves behind; owns
+ * copies of what it keeps (the kept events of shared, non-viral objects).
+ * An object's window is the one coord_build gives it: its whole span when
+ * all its pairs fit the pair budget (a rare object is co-shared whenever
+ * two accounts share it), else the largest window whose pairs fit (a
+ * popular object's co-actors are those closest in time). Dense objects
+ * (even simultaneous actions exceed the budget) are left out. */
+struct groups_index {
+	size_t n_accounts;
+	uint32_t *comp;        /* per account: component id */
+	size_t n_comp;
+	double *M;             /* per component x COORD__COUNT: sum of k */
+	uint32_t *n_active;    /* per component: accounts that acted */
+	/* objects with at least one within-window pair, all types; their
+	 * kept events (an account's burst collapsed as coord does) lie at
+	 * ev_*[obj_off[o] .. obj_off[o+1]) in time order */
+	size_t n_obj;
+	uint64_t *obj_off;
+	uint64_t *obj_key;     /* the event list's object key */
+	uint32_t *obj_d;       /* distinct accounts that acted on it */
+	uint8_t *obj_type;
+	int64_t *obj_win;      /* its window (coord_build's rule), seconds */
+	double *obj_f;         /* the synchrony null: P(two of its actions
+				  within tight[type]) from its own smoothed
+				  time profile */
+	uint8_t *obj_half;     /* groups_object_half */
+	uint8_t *obj_burst;    /* 1: its window is shorter than the
+				  synchrony window (its pairs in sync exceed
+				  the budget): a burst, its audience listed
+				  with the dense objects' */
+	int64_t tight[COORD__COUNT]; /* synchrony window per type: the
+				  median delay to a second account, clamped
+				  to GROUPS_SYNC_MIN .. GROUPS_SYNC_MAX */
+	uint32_t *ev_acc;
+	int64_t *ev_time;      /* floored to the minute when imprecise */
+	/* objects too dense to enumerate (even their simultaneous actions
+	 * exceed the pair budget) and bursts (obj_burst): each one's
+	 * distinct accounts at dense_acc[dense_off[d] .. dense_off[d+1]) */
+	size_t n_dense;
+	uint64_t *dense_off;
+	uint32_t *dense_acc;
+	/* per account (CSR): its co-actor histogram */
+	uint64_t *h_off;
+	struct groups_hist *h;
+	/* per component (CSR): its within-window pair histogram */
+	uint64_t *th_off;
+	struct groups_thist *th;
+};
+
+void groups_index_init(struct groups_index *ix);
+/* ev[] as coord_build() left them (sorted by object, time, account) with
+ * the options it was given; objects with more than o->max_actors accounts
+ * are left out, as in the graph. Reads g's components and k. */
+enum cib_err groups_index_build(struct groups_index *ix,
+				const struct coord_events *ev,
+				const struct coord_graph *g,
+				const struct coord_opts *o);
+void groups_index_release(struct groups_index *ix);
+
+/* One account tested against one group, on its objects of every type
+ * (pooled over types as the pair test pools them: a shared URL is also a
+ * shared domain, so coarse types count only what they add). Two tests:
+ *
+ * Sharing (the configuration null, given each object's co-actors):
+ * - x: its co-actions with members: summed over its objects, the distinct
+ *   members (other than itself) among its co-actors in the object's
+ *   window; lambda: the null's expectation, sum over its objects of d pi
+ *   (each of the d co-actors a member with probability pi);
+ *   log10p_share = log10 P(Poisson(lambda) >= x). x is a sum of
+ *   binomials, and the Poisson tail with the same mean bounds its tail
+ *   from above when x >= lambda + 1 (Anderson & Samuels 1967; Hoeffding
+ *   1956): the test is conservative where it is used.
+ * - objects: the DISTINCT objects on which it co-acted with at least one
+ *   member; objects_expected: sum of 1 - (1 - pi)^d. The test needs
+ *   objects >= 2: one object, however popular with the group, is not
+ *   coordination.
+ *
+ * Synchrony (who shared what is fixed; times drawn from each object's own
+ * smoothed time profile):
+ * - sync: the distinct objects on which a member acted within the
+ *   synchrony window (tight[type]) of its action; sync_expected: sum over
+ *   its objects that members acted on of 1 - (1 - f_o)^(n e), f_o the
+ *   object's chance of two actions within the window, n the members
+ *   acting there, e its own actions; log10p_sync its Poisson tail.
+ *
+ * log10p: the smaller of the two whose guards hold (at least two, at
+ * least GROUPS_MIN_RATIO times and one more than expected), times two
+ * (Bonferroni); 0 when neither holds. */
+struct groups_member_test {
+	uint32_t acc;
+	int32_t group;
+	uint32_t comp;
+	uint32_t x;
+	double lambda;
+	uint32_t objects;
+	double objects_expected;
+	uint32_t sync;
+	double sync_expected;
+	double log10p_share;
+	double log10p_sync;
+	double log10p;
+};
+
+/* Tests against groups given by mem[] (group id or negative, ng groups).
+ * inside = 0: every account in no group against each group whose members
+ * acted on its objects; inside = 1: every member against its own group,
+ * itself left out (leave one out). half = 0 or 1: only objects of that
+ * half (groups_object_half), -1: all, GROUPS_NO_BURSTS: all but bursts
+ * (their share of lambda is kept: conservative). *out (caller frees) gets one test
+ * per (account, group) met, sorted by (acc, group). */
+enum cib_err groups_member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, struct groups_member_test **out,
+				 size_t *n_out);
+
+/* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
+ * exposed for the tests. */
+double groups_p_any(double pi, uint32_t d);
+
+/* Number of objects kept in evidence as the group's top shared objects. */
+#define GROUPS_TOP 5
+
+/* The group-level coordination evidence of one cluster, for scoring,
+ * reasons and reports. Whether the group is *inauthentic* (rhythm,
+ * creation batches, persona switches, location mismatch, inside
+ * engagement) is judged by the pipeline's cluster evidence; this says how
+ * strongly its members acted *together*:
+ *
+ * - sharing: objects, distinct objects on which at least two members
+ *   co-acted within the object's window; objects_expected, the
+ *   configuration null's expectation of that count, sum over the
+ *   component's objects of min(1, T_o q_t^2) (T_o the object's pairs in
+ *   its window, q_t = K_G,t / M_comp,t the chance that one action is a
+ *   member's; the union bound, so conservative); log10p_share =
+ *   log10 P(Poisson(objects_expected) >= objects);
+ * - synchrony: sync, distinct objects on which two members acted within
+ *   the synchrony window; sync_expected, sum over the objects members
+ *   acted on of min(1, C(n_o, 2) f_o) (n_o members there, f_o the
+ *   object's smoothed chance of two actions that close); log10p_sync;
+ * - log10p: the smaller of the two (each only when it is at least two,
+ *   GROUPS_MIN_RATIO times and one more than expected), Bonferroni x2;
+ * - coactions / coactions_expected: within-group co-action pairs (the
+ *   pair test's pooled counts summed over member pairs) and the pair
+ *   null summed the same way;
+ * - top[]: the objects most members acted on (type, the event list's
+ *   object key: (platform << 32 | string id) for posts, URLs, domains and
+ *   replied accounts, the text group for co_post, a hash for hashtag
+ *   sequences), with how many members acted on each;
+ * - n_platforms: distinct platforms among the members;
+ * - mean_strength: the members' mean share of co-acted objects shared
+ *   with the group (groups_result.strength). */
+struct groups_evidence {
+	uint32_t size;
+	uint32_t objects;
+	double objects_expected;
+	double log10p_share;
+	uint32_t sync;
+	double sync_expected;
+	double log10p_sync;
+	double log10p;      /* the smaller of the two tests' that meet the
+			       guards, times two; 0 (p = 1) when neither */
+	uint64_t coactions;
+	double coactions_expected;
+	uint32_t n_top;
+	struct {
+		uint8_t type;
+		uint64_t key;
+		uint32_t members;
+	} top[GROUPS_TOP];
+	uint32_t n_platforms;
+	double mean_strength;
+	int discovered; /* 1: no pair of its members is a significant edge:
+			   only the group-level tests hold it together */
+};
+
+/* Per-cluster evidence and per-account membership strength. */
+struct groups_result {
+	size_t n_groups;
+	struct groups_evidence *ev;  /* per cluster */
+	size_t n_accounts;
+	double *strength;   /* per account: share of its co-acted objects
+			       (within the window) that it shared with its
+			       own cluster; NAN outside clusters */
+	double *member_log10p; /* per account: its leave-one-out test
+				  against its own cluster; 0 outside */
+};
+
+void groups_result_release(struct groups_result *r);
+
+/* Evidence for the ng groups of mem[]; platform[] (per account, may be
+ * NULL) counts platforms; half as in groups_member_tests (-1: all
+ * objects). */
+enum cib_err groups_evidence_build(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, size_t ng,
+				   const uint8_t *platform, int half,
+				   struct groups_result *r);
+
+/* Group discovery where no pair is significant. Candidates: Leiden on
+ * each component (its own resolution) of a rarity- and synchrony-weighted
+ * graph of the accounts in no cluster, built from the objects of half 0
+ * (groups_object_half; see candidate_graph in groups.c for the weights).
+ * Validation, on the objects of half 1 only, so that it is independent of
+ * how the candidates were chosen: each member tested leave-one-out
+ * against the rest (groups_member_tests, BH at fdr over the component's
+ * candidate members), pruned until stable; the survivors' group test
+ * (groups_evidence.log10p) passes BH at fdr over the component's
+ * candidate groups. Then the audiences of dense objects (joined when they
+ * share one) are candidates too, validated the same way on all the other
+ * objects (the dense object chose them and is in none of the tests).
+ * Passing groups of at least min_size become new clusters of cl (ids after the existing ones, not
+ * renumbered; sizes updated); *n_found counts them. On CIB_ELIB errmsg
+ * holds igraph's message. */
+enum cib_err groups_discover(const struct groups_index *ix,
+			     const struct coord_graph *g, uint64_t seed,
+			     size_t min_size, double fdr,
+			     struct cluster_result *cl, size_t *n_found,
+			     char *errmsg, size_t errlen);
+
+/* Discovery's candidate graph enumerates the sharing pairs of objects of
+ * at most this many accounts only (a popular object ties only the pairs
+ * it saw act in sync). */
+#define GROUPS_RARE_ACTORS 16
+
+/* Effect-size floor of the member and group tests: the Poisson null is
+ * overdispersed, and with many co-actions a misfit of 1.2 times chance is
+ * "significant". */
+#define GROUPS_MIN_RATIO 2.0
+
+#endif

@@ -1,0 +1,526 @@
+/* test_groups.c - the group-level tests (model/groups.c) against values
+ * computed by hand from the events: member tests (sharing and synchrony),
+ * a group's evidence, discovery of a planted group no pair of which is
+ * significant, and the invariance of all of it to a disjoint copy of the
+ * data. Events go through coord_build, as in the pipeline. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_errno.h>
+#include <igraph.h>
+
+#include "model/cluster.h"
+#include "model/groups.h"
+
+struct world {
+	struct coord_events ev[COORD__COUNT];
+	struct coord_graph g;
+	struct groups_index ix;
+	size_t n_accounts;
+};
+
+static void world_init(struct world *w, size_t n_accounts)
+{
+	memset(w, 0, sizeof(*w));
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&w->ev[t]);
+	w->n_accounts = n_accounts;
+}
+
+/* account a reposted object obj at time t */
+static void act(struct world *w, uint64_t obj, int64_t t, uint32_t a)
+{
+	assert_int_equal(coord_events_add(&w->ev[COORD_REPOST], obj, t, a, 0),
+			 CIB_OK);
+}
+
+static void world_build(struct world *w)
+{
+	struct coord_opts o;
+
+	coord_opts_init(&o);
+	assert_int_equal(coord_build(w->ev, w->n_accounts, &o, &w->g), CIB_OK);
+	assert_int_equal(groups_index_build(&w->ix, w->ev, &w->g, &o), CIB_OK);
+}
+
+static void world_release(struct world *w)
+{
+	groups_index_release(&w->ix);
+	coord_graph_release(&w->g);
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&w->ev[t]);
+}
+
+/* log10 P(X >= x), X ~ Poisson(lam): the upper terms summed directly
+ * (lam < 1 here, so 200 terms are far past double precision) */
+static double log10_tail(unsigned x, double lam)
+{
+	double term = exp(-lam), s = 0;
+
+	for (unsigned k = 1; k <= x; k++)
+		term *= lam / k;
+	for (unsigned k = x; k < x + 200; k++) {
+		s += term;
+		term *= lam / (k + 1);
+	}
+	return log10(s);
+}
+
+static const struct groups_member_test *
+find_test(const struct groups_member_test *t, size_t n, uint32_t acc,
+	  int32_t grp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].acc == acc && t[i].group == grp)
+			return &t[i];
+	return NULL;
+}
+
+static void test_p_any(void **state)
+{
+	(void)state;
+	assert_true(fabs(groups_p_any(0.1, 3) - 0.271) < 1e-12);
+	/* no cancellation for tiny pi: 1 - (1 - 1e-12)^2 = 2e-12 - 1e-24 */
+	assert_true(fabs(groups_p_any(1e-12, 2) / 2e-12 - 1) < 1e-9);
+	assert_true(groups_p_any(0, 5) == 0);
+	assert_true(groups_p_any(1, 5) == 1);
+	assert_true(groups_p_any(0.5, 0) == 0);
+}
+
+/* Members 0, 1, 2 (group 0); account 3 reposts four objects that a
+ * member also reposts (ten seconds apart), plus one with account 4;
+ * account 5 reposts one object together with all three members; fillers
+ * 6..NW-1 each repost two objects of a chain (i, i+1) far apart in time,
+ * so that everybody is in one component and M is known.
+ *
+ * k (actions on non-viral objects) and M are counted below from the
+ * design, independently of the code.
+ *
+ * Every object has at most four actions, so its window is its whole span
+ * (all pairs fit the pair budget) and a co-actor is anyone who reposted it
+ * at all. The synchrony window is the median delay to a second account,
+ * clamped to at least 60 s. */
+#define NW 206 /* accounts of the attach world */
+
+static void build_attach_world(struct world *w)
+{
+	world_init(w, NW);
+	/* account 3 with one member each on objects 1..4 */
+	act(w, 1, 0, 0);
+	act(w, 1, 10, 3);
+	act(w, 2, 100000, 1);
+	act(w, 2, 100010, 3);
+	act(w, 3, 200000, 2);
+	act(w, 3, 200010, 3);
+	act(w, 4, 300000, 0);
+	act(w, 4, 300010, 3);
+	/* account 3 with account 4 */
+	act(w, 5, 400000, 3);
+	act(w, 5, 400010, 4);
+	/* account 5 with all three members at once, on one object */
+	act(w, 6, 500000, 0);
+	act(w, 6, 500005, 1);
+	act(w, 6, 500010, 2);
+	act(w, 6, 500015, 5);
+	/* fillers: a chain 4 - 6 - 7 - ... - NW-1, one object per link,
+	 * each link's two reposts a day apart */
+	act(w, 100, 600000, 4);
+	act(w, 100, 686400, 6);
+	for (uint32_t i = 6; i < NW - 1; i++) {
+		act(w, 101 + i, 700000 + 1000 * i, i);
+		act(w, 101 + i, 786400 + 1000 * i, i + 1);
+	}
+	world_build(w);
+}
+
+static void test_member_sharing(void **state)
+{
+	struct world w;
+	int32_t mem[NW];
+	struct groups_member_test *t = NULL;
+	const struct groups_member_test *r;
+	size_t n = 0;
+	/* k by design: 0: objects 1, 4, 6 -> 3; 1: 2, 6 -> 2; 2: 3, 6 -> 2;
+	 * 3: 1..5 -> 5; 4: 5, 100 -> 2; 5: 6 -> 1; 6: 100, 107 -> 2;
+	 * 7..NW-2: two links each -> 2; NW-1: one link -> 1 */
+	double K = 3 + 2 + 2,
+	       M = 3 + 2 + 2 + 5 + 2 + 1 + 2 + (NW - 8) * 2.0 + 1;
+	double pi3 = K / (M - 5), pi5 = K / (M - 1);
+	double lam3 = 4 * pi3 + pi3; /* five objects with one co-actor each */
+
+	(void)state;
+	build_attach_world(&w);
+	for (int a = 0; a < NW; a++)
+		mem[a] = a < 3 ? 0 : -1;
+	assert_int_equal(w.g.n_comps, 1);
+	assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 1, 0, -1, &t, &n),
+			 CIB_OK);
+	r = find_test(t, n, 3, 0);
+	assert_non_null(r);
+	/* four distinct objects with a member among its co-actors; one
+	 * member each */
+	assert_int_equal(r->objects, 4);
+	assert_int_equal(r->x, 4);
+	assert_true(fabs(r->objects_expected - lam3) < 1e-9);
+	assert_true(fabs(r->lambda - lam3) < 1e-9);
+	assert_true(fabs(r->log10p_share - log10_tail(4, lam3)) < 1e-6);
+	/* synchrony: the synchrony window is the median delay to a second
+	 * account over the objects (the chain's day-long links are most
+	 * of them), clamped to 3600 s; a two-action object 10 s long has
+	 * f = 1 (its only pair is within the window): 4 expected for 4
+	 * observed, no evidence */
+	assert_int_equal(w.ix.tight[COORD_REPOST], 3600);
+	assert_int_equal(r->sync, 4);
+	assert_true(fabs(r->sync_expected - 4) < 1e-9);
+	/* the sharing test holds its guards: p = 2 P(X >= 4) */
+	assert_true(fabs(r->log10p - (log10_tail(4, lam3) + log10(2))) < 1e-6);
+	/* account 5: three members, but on one object only; the co-action
+	 * count is 3 (a single object, however popular with the group) and
+	 * the test does not count */
+	r = find_test(t, n, 5, 0);
+	assert_non_null(r);
+	assert_int_equal(r->objects, 1);
+	assert_int_equal(r->x, 3);
+	assert_true(fabs(r->objects_expected - groups_p_any(pi5, 3)) < 1e-9);
+	assert_true(r->log10p == 0);
+	free(t);
+	world_release(&w);
+}
+
+/* cluster_attach on the same world: account 3 passes (p = 2 P(X >= 4 |
+ * 5 pi) against the BH cutoff fdr / (NW active accounts x 1 cluster));
+ * account 5 (one object) never does. */
+static void test_attach(void **state)
+{
+	struct world w;
+	struct cluster_result r;
+	size_t added = 0;
+	double K = 7, M = 2.0 * NW + 2, lam3 = 5 * K / (M - 5);
+	double lp = log10_tail(4, lam3) + log10(2);
+
+	(void)state;
+	build_attach_world(&w);
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = NW;
+	r.n_clusters = 1;
+	r.membership = malloc(NW * sizeof(*r.membership));
+	r.size = malloc(sizeof(*r.size));
+	assert_non_null(r.membership);
+	assert_non_null(r.size);
+	for (int a = 0; a < NW; a++)
+		r.membership[a] = a < 3 ? 0 : -1;
+	r.size[0] = 3;
+	assert_int_equal(w.ix.n_active[0], NW);
+	/* the closed form is below the cutoff at fdr 0.01 and above it at
+	 * fdr 1e-5: both decisions are checked */
+	assert_true(lp < log10(0.01 / NW));
+	assert_true(lp > log10(1e-5 / NW));
+	assert_int_equal(cluster_attach(&r, &w.g, &w.ix, 0.01, &added), CIB_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(r.membership[3], 0);
+	assert_int_equal(r.membership[5], -1);
+	assert_int_equal(r.size[0], 4);
+	r.membership[3] = -1;
+	r.size[0] = 3;
+	assert_int_equal(cluster_attach(&r, &w.g, &w.ix, 1e-5, &added), CIB_OK);
+	assert_int_equal(added, 0);
+	cluster_result_release(&r);
+	world_release(&w);
+}
+
+/* Synchrony: member 0 and account 1 repost three objects 30 s apart, and
+ * each object is reposted again by three other accounts a day apart
+ * (100000 s, 200000 s, 300000 s after). Per object m = 5 actions over a
+ * span of 300000 s, all C(5,2) = 10 pairs fit the budget, so its window
+ * is the span; the synchrony window is the median delay to a second
+ * account, 30 s (within the clamps); the background is read from the
+ * ring of delays (30, W = 10 * 30 = 300], where no pair lies, plus one
+ * pseudo-pair: f = 30 / 270 * (0 + 1) / 10 = 1/90. Account 1 has a
+ * member within 30 s on all three: sync = 3 against 3 * (1 - (1 -
+ * 1/90)^1). */
+static void test_member_sync(void **state)
+{
+	struct world w;
+	int32_t mem[12];
+	struct groups_member_test *t = NULL;
+	const struct groups_member_test *r;
+	size_t n = 0;
+	double f = 1.0 / 90, lam = 3 * f;
+
+	(void)state;
+	world_init(&w, 12);
+	for (uint32_t o = 0; o < 3; o++) {
+		int64_t t0 = 1000000 * (int64_t)o;
+
+		act(&w, o + 1, t0, 0);
+		act(&w, o + 1, t0 + 30, 1);
+		act(&w, o + 1, t0 + 100000, 2 + 3 * o);
+		act(&w, o + 1, t0 + 200000, 3 + 3 * o);
+		act(&w, o + 1, t0 + 300000, 4 + 3 * o);
+	}
+	world_build(&w);
+	for (int a = 0; a < 12; a++)
+		mem[a] = a == 0 ? 0 : -1;
+	assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 1, 0, -1, &t, &n),
+			 CIB_OK);
+	r = find_test(t, n, 1, 0);
+	assert_non_null(r);
+	assert_int_equal(w.ix.tight[COORD_REPOST], 30);
+	assert_int_equal(r->sync, 3);
+	assert_true(fabs(r->sync_expected - lam) < 1e-12);
+	assert_true(fabs(r->log10p_sync - log10_tail(3, lam)) < 1e-6);
+	/* account 2 reposted object 1 a day after the member: a co-actor in
+	 * the object's window (sharing) but not synchronous */
+	r = find_test(t, n, 2, 0);
+	assert_non_null(r);
+	assert_int_equal(r->sync, 0);
+	assert_int_equal(r->objects, 1);
+	assert_true(r->log10p == 0);
+	free(t);
+	world_release(&w);
+}
+
+/* A group's evidence: members 0..3 repost objects 1..6 within 5 s of
+ * each other (two members an object), organic accounts 4..9 repost them
+ * again hours later. Objects with two members in the window: 6; top
+ * object members 2; platforms 1 (all accounts on one platform). */
+static void test_evidence(void **state)
+{
+	struct world w;
+	int32_t mem[10];
+	uint8_t plat[10] = { 1, 1, 1, 2, 1, 1, 1, 1, 1, 1 };
+	struct groups_result gr;
+
+	(void)state;
+	world_init(&w, 10);
+	for (uint32_t o = 0; o < 6; o++) {
+		int64_t t0 = 100000 * (int64_t)o;
+
+		act(&w, o + 1, t0, o % 4);
+		act(&w, o + 1, t0 + 5, (o + 1) % 4);
+		act(&w, o + 1, t0 + 20000, 4 + o);
+	}
+	world_build(&w);
+	for (int a = 0; a < 10; a++)
+		mem[a] = a < 4 ? 0 : -1;
+	assert_int_equal(groups_evidence_build(&w.ix, &w.g, mem, 1, plat, -1,
+					       &gr),
+			 CIB_OK);
+	assert_int_equal(gr.ev[0].size, 4);
+	assert_int_equal(gr.ev[0].objects, 6);
+	assert_int_equal(gr.ev[0].sync, 6);
+	assert_int_equal(gr.ev[0].n_top, GROUPS_TOP);
+	assert_int_equal(gr.ev[0].top[0].members, 2);
+	assert_int_equal(gr.ev[0].n_platforms, 2);
+	/* synchrony null: the synchrony window is the median delay 5 s
+	 * raised to the 10 s clamp; per object m = 3 over 20000 s, the ring
+	 * (10, 100] holds no pair: f = 10 / 90 * (0 + 1) / 3 = 1/27; two
+	 * members there: min(1, 1 * f) each, six objects */
+	assert_int_equal(w.ix.tight[COORD_REPOST], GROUPS_SYNC_MIN);
+	assert_true(fabs(gr.ev[0].sync_expected - 6.0 / 27) < 1e-12);
+	assert_true(fabs(gr.ev[0].log10p_sync - log10_tail(6, 6.0 / 27)) <
+		    1e-6);
+	assert_true(gr.ev[0].log10p < -5);
+	/* no pair edge: held together by the group tests only */
+	assert_int_equal(gr.ev[0].discovered, w.g.n_edges == 0);
+	for (int a = 0; a < 4; a++)
+		assert_true(gr.strength[a] > 0 && gr.strength[a] <= 1);
+	assert_true(isnan(gr.strength[5]));
+	groups_result_release(&gr);
+	world_release(&w);
+}
+
+/* A planted group of 12 among 80 accounts: every pair of members reposts
+ * two objects within 5 s of each other (never the same two), each object
+ * also reposted by background accounts at random times over four days;
+ * background accounts repost random objects. No member pair is
+ * significant alone; discovery must return the 12, and nothing else.
+ * A disjoint copy of the data (accounts 80..159, other objects) must not
+ * change the originals' group. */
+static void plant(struct world *w, uint32_t base, uint64_t obase,
+		  uint64_t seed)
+{
+	uint64_t s = seed, o = obase;
+
+	for (uint32_t a = 0; a < 12; a++) {
+		for (uint32_t b = a + 1; b < 12; b++) {
+			for (int k = 0; k < 2; k++) {
+				int64_t t0;
+
+				s = s * 6364136223846793005u + 1442695040888963407u;
+				t0 = (int64_t)(s >> 33) % 345600;
+				act(w, o, t0, base + a);
+				act(w, o, t0 + 1 + (int64_t)((s >> 20) % 5),
+				    base + b);
+				for (int j = 0; j < 3; j++) {
+					s = s * 6364136223846793005u +
+					    1442695040888963407u;
+					act(w, o, (int64_t)(s >> 33) % 345600,
+					    base + 12 + (uint32_t)((s >> 12) % 68));
+				}
+				o++;
+			}
+		}
+	}
+	for (uint32_t a = 12; a < 80; a++) {
+		for (int k = 0; k < 6; k++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(w, obase + (s >> 40) % (o - obase),
+			    (int64_t)(s >> 33) % 345600, base + a);
+		}
+	}
+}
+
+static void discover_in(size_t n, int copy, int32_t *out)
+{
+	struct world w;
+	struct cluster_result cl;
+	size_t found = 0;
+	char err[256];
+
+	world_init(&w, n);
+	plant(&w, 0, 1, 7);
+	if (copy)
+		plant(&w, 80, 100000, 7);
+	world_build(&w);
+	assert_int_equal(cluster_detect(&w.g, 1, 3, &cl), CIB_OK);
+	assert_int_equal(cl.n_clusters, 0);
+	assert_int_equal(groups_discover(&w.ix, &w.g, 1, 3, 0.01, &cl, &found,
+					 err, sizeof(err)),
+			 CIB_OK);
+	assert_int_equal(cluster_grow(&cl, &w.g, &w.ix, 0.01, NULL, NULL),
+			 CIB_OK);
+	memcpy(out, cl.membership, n * sizeof(*out));
+	cluster_result_release(&cl);
+	world_release(&w);
+}
+
+static void test_discover(void **state)
+{
+	int32_t one[80], two[160];
+
+	(void)state;
+	discover_in(80, 0, one);
+	for (int a = 0; a < 12; a++)
+		assert_int_equal(one[a], one[0]);
+	assert_true(one[0] >= 0);
+	for (int a = 12; a < 80; a++)
+		assert_int_equal(one[a], -1);
+	discover_in(160, 1, two);
+	for (int a = 0; a < 80; a++) {
+		/* same partition of the originals and of the copy */
+		assert_int_equal(two[a] >= 0, one[a] >= 0);
+		assert_int_equal(two[80 + a] >= 0, one[a] >= 0);
+		if (one[a] >= 0) {
+			assert_int_equal(two[a], two[0]);
+			assert_int_equal(two[80 + a], two[80]);
+		}
+	}
+	assert_true(two[0] != two[80]);
+}
+
+/* Dense objects: accounts 0..199 all repost object D1 in the same second
+ * and 200..399 object D2 (C(200, 2) simultaneous pairs exceed the pair
+ * budget 8 * 200 + 2048: neither is enumerated). Accounts 0..11 are also
+ * the planted group of test_discover, 12..79 its background. A dense
+ * object alone makes no group: only the planted 12 are clustered, none of
+ * the other 388 accounts of the two audiences. */
+static void test_dense(void **state)
+{
+	struct world w;
+	struct cluster_result cl;
+	size_t found = 0;
+	char err[256];
+
+	(void)state;
+	world_init(&w, 400);
+	plant(&w, 0, 1, 7);
+	for (uint32_t a = 0; a < 200; a++) {
+		act(&w, 900000, 500000, a);
+		act(&w, 900001, 600000, 200 + a);
+	}
+	world_build(&w);
+	assert_int_equal(w.ix.n_dense, 2);
+	assert_int_equal(w.ix.dense_off[1], 200);
+	assert_int_equal(w.ix.dense_off[2], 400);
+	assert_int_equal(cluster_detect(&w.g, 1, 3, &cl), CIB_OK);
+	assert_int_equal(groups_discover(&w.ix, &w.g, 1, 3, 0.01, &cl, &found,
+					 err, sizeof(err)),
+			 CIB_OK);
+	assert_int_equal(cluster_grow(&cl, &w.g, &w.ix, 0.01, NULL, NULL),
+			 CIB_OK);
+	for (int a = 0; a < 12; a++)
+		assert_int_equal(cl.membership[a], cl.membership[0]);
+	assert_true(cl.membership[0] >= 0);
+	for (int a = 12; a < 400; a++)
+		assert_int_equal(cl.membership[a], -1);
+	cluster_result_release(&cl);
+	world_release(&w);
+}
+
+/* cluster_leiden: the same partition of a component alone and beside a
+ * disjoint copy (its vertices after the original's), ids by decreasing
+ * size, ties by the smallest member. */
+static void test_leiden_components(void **state)
+{
+	struct cluster_wedge e[64];
+	int32_t m1[40], m2[40];
+	size_t n = 0, nc1 = 0, nc2 = 0;
+
+	(void)state;
+	/* a 5-clique and a 4-clique joined by one weak edge, accounts 0..8 */
+	for (uint32_t a = 0; a < 5; a++)
+		for (uint32_t b = a + 1; b < 5; b++)
+			e[n++] = (struct cluster_wedge){ a, b, 10 };
+	for (uint32_t a = 5; a < 9; a++)
+		for (uint32_t b = a + 1; b < 9; b++)
+			e[n++] = (struct cluster_wedge){ a, b, 10 };
+	e[n++] = (struct cluster_wedge){ 4, 5, 0.5 };
+	assert_int_equal(cluster_leiden(20, e, n, 3, 3, m1, &nc1, NULL, NULL, 0),
+			 CIB_OK);
+	assert_int_equal(nc1, 2);
+	for (int a = 0; a < 5; a++)
+		assert_int_equal(m1[a], 0);
+	for (int a = 5; a < 9; a++)
+		assert_int_equal(m1[a], 1);
+	/* the copy on accounts 20..28 */
+	for (size_t i = 0, k = n; i < k; i++)
+		e[n++] = (struct cluster_wedge){ e[i].a + 20, e[i].b + 20,
+						 e[i].w };
+	assert_int_equal(cluster_leiden(40, e, n, 3, 3, m2, &nc2, NULL, NULL, 0),
+			 CIB_OK);
+	assert_int_equal(nc2, 4);
+	for (int a = 0; a < 9; a++) {
+		assert_int_equal(m2[a] == m2[0], m1[a] == m1[0]);
+		assert_int_equal(m2[20 + a] == m2[20], m1[a] == m1[0]);
+	}
+	/* sizes 5, 5, 4, 4: ties by smallest member */
+	assert_int_equal(m2[0], 0);
+	assert_int_equal(m2[20], 1);
+	assert_int_equal(m2[5], 2);
+	assert_int_equal(m2[25], 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_p_any),
+		cmocka_unit_test(test_member_sharing),
+		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_member_sync),
+		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_discover),
+		cmocka_unit_test(test_dense),
+		cmocka_unit_test(test_leiden_components),
+	};
+
+	igraph_set_error_handler(igraph_error_handler_printignore);
+	gsl_set_error_handler_off();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
