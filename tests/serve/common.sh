@@ -36,6 +36,9 @@ command -v curl >/dev/null 2>&1 || { echo "SKIP: curl is not installed"; exit 77
 serve_start() {
 	db=$1
 	shift
+	# a second server in one test: never read the first one's URL (the
+	# shell truncates serve.out in the child, after this one may look)
+	rm -f "$T/serve.out" "$T/serve.err"
 	"$CIBSCAN" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
 	SERVER_PID=$!
 	i=0
