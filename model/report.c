@@ -91,14 +91,29 @@ static void put_num(FILE *f, double v, int dec)
 		fputs("&ndash;", f);
 }
 
+/* A p-value. Below 1e-300 (the double's range ends near 1e-308, and
+ * anything there has underflowed) it is "< 1e-300", never "0.0e+00". */
 static void put_p(FILE *f, double pval)
 {
 	if (!isfinite(pval))
 		fputs("&ndash;", f);
+	else if (pval < 1e-300)
+		fputs("&lt; 1e-300", f);
 	else if (pval < 1e-3)
 		fprintf(f, "%.1e", pval);
 	else
 		fprintf(f, "%.3f", pval);
+}
+
+/* "p = 3.1e-12", "p &le; 0.004", or "p &lt; 1e-300". */
+static void put_p_rel(FILE *f, const char *rel, double pval)
+{
+	if (isfinite(pval) && pval < 1e-300) {
+		fputs("p &lt; 1e-300", f);
+		return;
+	}
+	fprintf(f, "p %s ", rel);
+	put_p(f, pval);
 }
 
 static void put_time(FILE *f, int64_t t)
@@ -585,10 +600,13 @@ int report_shift_overlay(const double *tot, const struct timing_fit *tf,
 	return 1;
 }
 
+/* The day's rhythm; with_breaks = 0 draws no fitted break bands and no
+ * office-shift model (an unflagged cluster has no breaks to show). */
 static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 			 const struct timing_fit *tf, const char *title,
-			 int width)
+			 int width, int with_breaks)
 {
+	char xl[96];
 	double w[TIMING_SLOTS], o[TIMING_SLOTS], tot[TIMING_SLOTS],
 	       model[TIMING_SLOTS];
 	struct svg_band bands[2];
@@ -600,12 +618,14 @@ static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 		o[s] = pr->offday[s];
 		tot[s] = w[s] + o[s];
 	}
-	if (isfinite(tf->lunch_start_h) && isfinite(tf->lunch_end_h)) {
+	if (with_breaks && isfinite(tf->lunch_start_h) &&
+	    isfinite(tf->lunch_end_h)) {
 		bands[nb].from = tf->lunch_start_h;
 		bands[nb].to = tf->lunch_end_h;
 		bands[nb++].label = "lunch break";
 	}
-	if (isfinite(tf->supper_start_h) && isfinite(tf->supper_end_h)) {
+	if (with_breaks && isfinite(tf->supper_start_h) &&
+	    isfinite(tf->supper_end_h)) {
 		bands[nb].from = tf->supper_start_h;
 		bands[nb].to = tf->supper_end_h;
 		bands[nb++].label = "supper break";
@@ -618,7 +638,13 @@ static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 	b.x0 = 0;
 	b.dx = 0.5;
 	b.tick = 3;
-	b.overlay = report_shift_overlay(tot, tf, model) ? model : NULL;
+	b.overlay = with_breaks && report_shift_overlay(tot, tf, model)
+			    ? model
+			    : NULL;
+	snprintf(xl, sizeof(xl), "hour of day (%s time)",
+		 features_tz_label(c->fs));
+	b.xlabel = xl;
+	b.ylabel = "posts per half hour";
 	b.bands = bands;
 	b.n_bands = nb;
 	b.series[0] = "working days";
@@ -1200,8 +1226,13 @@ static enum cib_err timeline(struct ctx *c, size_t k)
 	if (pr->last_day - pr->first_day + 1 > TIMELINE_MAX_DAYS)
 		fprintf(c->f, "<p class=\"note\">The last %d days are shown.</p>",
 			TIMELINE_MAX_DAYS);
-	svg_timeline_draw(c->f, title, d0, cnt, mk, n,
-			  "Chinese public holiday", 900);
+	{
+		char xl[96];
+
+		snprintf(xl, sizeof(xl), "date (%s)", features_tz_label(c->fs));
+		svg_timeline_draw(c->f, title, d0, cnt, mk, n,
+				  "Chinese public holiday", xl, 900);
+	}
 	free(cnt);
 	free(mk);
 	return CIB_OK;
@@ -1215,24 +1246,24 @@ static void timing_dl(struct ctx *c, const struct timing_fit *tf)
 		   "day</dt><dd>log-likelihood ratio ",
 		tf->n);
 	put_num(f, tf->shift_llr, 1);
-	fputs(" (p &le; ", f);
-	put_p(f, tf->shift_p);
+	fputs(" (", f);
+	put_p_rel(f, "&le;", tf->shift_p);
 	fputs("), best offset ", f);
 	put_offset(f, tf->shift_offset_min);
 	fputs("</dd><dt>Lunch break</dt><dd>", f);
 	put_hm(f, tf->lunch_start_h);
 	fputs("&ndash;", f);
 	put_hm(f, tf->lunch_end_h);
-	fputs("; dip 12:00&ndash;13:30 p = ", f);
-	put_p(f, tf->lunch_dip_p);
+	fputs("; dip 12:00&ndash;13:30 ", f);
+	put_p_rel(f, "=", tf->lunch_dip_p);
 	fputs(", rate ratio ", f);
 	put_num(f, tf->lunch_ratio, 2);
 	fputs("</dd><dt>Supper break</dt><dd>", f);
 	put_hm(f, tf->supper_start_h);
 	fputs("&ndash;", f);
 	put_hm(f, tf->supper_end_h);
-	fputs("; dip 17:30&ndash;19:00 p = ", f);
-	put_p(f, tf->supper_dip_p);
+	fputs("; dip 17:30&ndash;19:00 ", f);
+	put_p_rel(f, "=", tf->supper_dip_p);
 	fputs(", rate ratio ", f);
 	put_num(f, tf->supper_ratio, 2);
 	fputs("</dd><dt>Weekend / workday rate</dt><dd>", f);
@@ -1272,9 +1303,9 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 	}
 	fprintf(f,
 		"<dl class=\"kv\"><dt>Posts</dt><dd>%llu</dd>"
-		"<dt>Significant edges inside</dt><dd>%u (strongest p = ",
+		"<dt>Significant edges inside</dt><dd>%u (strongest ",
 		(unsigned long long)ce->n_posts, ce->n_edges);
-	put_p(f, pow(10, ce->best_log10p));
+	put_p_rel(f, "=", pow(10, ce->best_log10p));
 	fputs(")</dd>", f);
 	timing_dl(c, &ce->timing);
 	fputs("<dt>Copied-text share</dt><dd>", f);
@@ -1300,7 +1331,8 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		 "cluster %s: posts by half hour, %s time (working days and "
 		 "off days stacked)",
 		 id, features_tz_label(c->fs));
-	rhythm_chart(c, &ce->profile, &ce->timing, title, 760);
+	rhythm_chart(c, &ce->profile, &ce->timing, title, 760,
+		     ce->n_flagged > 0);
 	claimed_zone_chart(c, k);
 	snprintf(title, sizeof(title),
 		 "cluster %s: weekday by half hour, %s time", id,
@@ -1420,9 +1452,9 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	svg_escape(f, ds_str(ds, ds->acc.description[a]), 500);
 	fputs("</dd><dt>Created</dt><dd>", f);
 	put_date(f, ds->acc.created[a]);
-	fprintf(f, " (accounts created that day: %u; p = ",
+	fprintf(f, " (accounts created that day: %u; ",
 		features_created_same_day(fs, a));
-	put_p(f, features_creation_p(fs, a));
+	put_p_rel(f, "=", features_creation_p(fs, a));
 	fprintf(f, ")</dd><dt>Followers / following</dt><dd>%lld / %lld</dd>",
 		(long long)ds->acc.followers[a],
 		(long long)ds->acc.following[a]);
@@ -1447,13 +1479,13 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 			es->shared[t]);
 		any = 1;
 	}
-	fprintf(f, " (%u partners in all, strongest p = ", es->n_partners);
-	put_p(f, pow(10, es->best_log10p));
+	fprintf(f, " (%u partners in all, strongest ", es->n_partners);
+	put_p_rel(f, "=", pow(10, es->best_log10p));
 	fputs(")</dd></dl>", f);
 	snprintf(title, sizeof(title),
 		 "account posts by half hour, %s time",
 		 features_tz_label(fs));
-	rhythm_chart(c, &pr, &fs->timing[a], title, 480);
+	rhythm_chart(c, &pr, &fs->timing[a], title, 480, c->p->flagged[a]);
 	fputs("</section>\n", f);
 	return CIB_OK;
 }
