@@ -148,8 +148,15 @@ static int upgrade(struct review *r, char **msg)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		old = !strcmp(col_text(s, 0), "1");
 	sqlite3_finalize(s);
-	return old ? sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)
-		   : SQLITE_OK;
+	if (old && (rc = sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)))
+		return rc;
+	/* the claim's indexes (added after schema 2 was first written) */
+	return sqlite3_exec(r->db,
+			    "CREATE INDEX IF NOT EXISTS items_next ON"
+			    " items(status, kind, score DESC, key);"
+			    "CREATE INDEX IF NOT EXISTS items_claim ON"
+			    " items(claimed_by) WHERE claimed_by IS NOT NULL;",
+			    NULL, NULL, msg);
 }
 
 enum cib_err review_open(struct review *r, const char *path)
@@ -2195,6 +2202,17 @@ static enum cib_err take(struct review *r, struct review_ref *t,
 	return item_version(r, t);
 }
 
+/* The filters of review_filter, parameters ?3..?7. */
+#define FILTERS                                                          \
+	" AND (kind = 'account' OR scope = (SELECT max(run_id) FROM runs))" \
+	" AND (?3 IS NULL OR platform = ?3 OR kind = 'cluster')"            \
+	" AND (?4 IS NULL OR (kind = 'account' AND cluster_id = ?4 AND"     \
+	" run_id = (SELECT max(run_id) FROM runs)) OR (kind = 'cluster'"    \
+	" AND key = ?4))"                                                   \
+	" AND (?5 IS NULL OR instr(reasons, ?5) > 0)"                      \
+	" AND coalesce(score, 0) >= ?6"                                     \
+	" AND (?7 = 0 OR (?7 = 1) = (kind = 'account'))"
+
 enum cib_err review_claim(struct review *r, const char *reviewer, int lease_s,
 			  const struct review_filter *flt,
 			  struct review_ref *out, int *found)
@@ -2217,45 +2235,59 @@ enum cib_err review_claim(struct review *r, const char *reviewer, int lease_s,
 		return err;
 	now_utc(now);
 	later_iso(until, lease_s);
-	/* the reviewer's own live claim first, then what nobody holds;
-	 * clusters only of the latest run (older ids name other groupings) */
-	if (sqlite3_prepare_v2(
-		    r->db,
-		    "SELECT kind, scope, platform, key FROM items WHERE status ="
-		    " 'queued' AND (kind = 'account' OR scope = (SELECT"
-		    " max(run_id) FROM runs)) AND (claimed_by IS NULL OR"
-		    " claim_until <= ?2 OR claimed_by = ?1)"
-		    " AND (?3 IS NULL OR platform = ?3 OR kind = 'cluster')"
-		    " AND (?4 IS NULL OR (kind = 'account' AND cluster_id = ?4 AND"
-		    " run_id = (SELECT max(run_id) FROM runs)) OR (kind ="
-		    " 'cluster' AND key = ?4))"
-		    " AND (?5 IS NULL OR instr(reasons, ?5) > 0)"
-		    " AND coalesce(score, 0) >= ?6"
-		    " AND (?7 = 0 OR (?7 = 1) = (kind = 'account'))"
-		    " ORDER BY (claimed_by = ?1 AND claim_until > ?2) DESC,"
-		    " (kind = ?8) DESC, score DESC, key LIMIT 1",
-		    -1, &s, NULL) != SQLITE_OK) {
-		err = db_err(r, "next");
-		goto fail;
+	/* the reviewer's own live claim first, then what nobody holds, the
+	 * preferred kind before the other; clusters only of the latest run
+	 * (older ids name other groupings). The last two passes walk the
+	 * items_next index in score order, so a claim costs no scan of the
+	 * whole queue. */
+	for (int pass = 0; pass < 3 && !err; pass++) {
+		const char *kind = (pass == 1) == !flt->clusters_first
+					   ? "account"
+					   : "cluster";
+
+		if (pass && flt->kind && (flt->kind == 1) != !strcmp(kind, "account"))
+			continue;
+		if (sqlite3_prepare_v2(
+			    r->db,
+			    pass == 0
+				    ? "SELECT kind, scope, platform, key FROM items"
+				      " WHERE claimed_by = ?1 AND claim_until > ?2"
+				      " AND status = 'queued' AND ?9 IS NOT NULL"
+				      FILTERS " ORDER BY score DESC, key LIMIT 1"
+				    : "SELECT kind, scope, platform, key FROM items"
+				      " WHERE status = 'queued' AND kind = ?9 AND"
+				      " (claimed_by IS NULL OR claim_until <= ?2 OR"
+				      " claimed_by = ?1)" FILTERS
+				      " ORDER BY score DESC, key LIMIT 1",
+			    -1, &s, NULL) != SQLITE_OK) {
+			err = db_err(r, "next");
+			goto fail;
+		}
+		sqlite3_bind_text(s, 1, reviewer, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+		bind_text(s, 3, flt->platform);
+		bind_text(s, 4, flt->cluster);
+		bind_text(s, 5, flt->reason);
+		sqlite3_bind_double(s, 6, flt->min_score);
+		sqlite3_bind_int(s, 7, flt->kind);
+		sqlite3_bind_text(s, 9, kind, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			out->is_cluster = !strcmp(col_text(s, 0), "cluster");
+			out->scope = sqlite3_column_int64(s, 1);
+			snprintf(out->platform, sizeof(out->platform), "%s",
+				 col_text(s, 2));
+			snprintf(out->key, sizeof(out->key), "%s",
+				 col_text(s, 3));
+		}
+		sqlite3_finalize(s);
+		if (rc == SQLITE_ROW)
+			break;
+		if (rc != SQLITE_DONE) {
+			err = db_err(r, "next");
+			goto fail;
+		}
 	}
-	sqlite3_bind_text(s, 1, reviewer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	bind_text(s, 3, flt->platform);
-	bind_text(s, 4, flt->cluster);
-	bind_text(s, 5, flt->reason);
-	sqlite3_bind_double(s, 6, flt->min_score);
-	sqlite3_bind_int(s, 7, flt->kind);
-	sqlite3_bind_text(s, 8, flt->clusters_first ? "cluster" : "account",
-			  -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->is_cluster = !strcmp(col_text(s, 0), "cluster");
-		out->scope = sqlite3_column_int64(s, 1);
-		snprintf(out->platform, sizeof(out->platform), "%s",
-			 col_text(s, 2));
-		snprintf(out->key, sizeof(out->key), "%s", col_text(s, 3));
-	}
-	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW) {
 		err = take(r, out, reviewer, until);
 		if (err)
