@@ -6,7 +6,7 @@
 #   make fuzz [FUZZ_SECONDS=20]
 #   make bench
 #
-# Every .c under core/ collectors/ features/ model/ goes into one static
+# Every .c under core/ collectors/ features/ model/ review/ goes into one static
 # library; cli/ holds main(); tests/test_*.c are cmocka programs; fuzz/fuzz_*.c
 # are libFuzzer targets; data/*.csv are embedded as C arrays.
 
@@ -18,7 +18,8 @@ comma := ,
 # never links objects compiled for the other
 BUILD ?= build$(if $(filter clang%,$(notdir $(CC))),-clang)$(if $(SAN),-san-$(subst $(comma),-,$(SAN)))
 
-PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3 gumbo
+PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3 \
+	gumbo libmicrohttpd nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lexttextcat-2.0
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -41,7 +42,7 @@ LDFLAGS_ALL += -fsanitize=$(SAN)
 endif
 LIBS := $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c synth/*.c))
+LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c synth/*.c review/*.c))
 DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt data/*.json))
 GEN_SRC := $(patsubst data/%,$(BUILD)/gen/data_%.c,$(DATA_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN_SRC:.c=.o)

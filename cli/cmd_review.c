@@ -1,7 +1,10 @@
 /* cmd_review.c - 'cibscan review': the shared batch-review store
- * (model/review.h): import a run, take the next item, show one, decide,
- * export the confirmed list, print the queue's state. */
+ * (model/review.h): import a run, claim the next item with a lease, show
+ * one, decide on several (refused when someone else decided since, unless
+ * --supersede), undo a decision, export every decided account, print the
+ * queue's state. Every subcommand has its own --help. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,59 +14,139 @@
 #include "core/textsafe.h"
 #include "model/review.h"
 
+/* One help page per subcommand, and the overview. */
+struct sub_help {
+	const char *name, *text;
+};
+
 static const char usage_text[] =
-	"usage: cibscan review init --db STORE\n"
-	"       cibscan review import accounts.csv [--clusters clusters.csv]\n"
-	"                      [--settings TEXT] [--input FILE]... --db STORE\n"
-	"       cibscan review next [--clusters-first] --db STORE\n"
-	"       cibscan review show ACCOUNT|CLUSTER --db STORE\n"
-	"       cibscan review decide ACCOUNT|CLUSTER --decision D --reviewer NAME\n"
-	"                      [--note TEXT] [--members] --db STORE\n"
-	"       cibscan review export -o final.csv --db STORE\n"
-	"       cibscan review status --db STORE\n\n"
+	"usage: cibscan review SUBCOMMAND [options] --db STORE\n\n"
 	"A SQLite store (WAL mode) a team shares. 'import' queues the flagged\n"
 	"accounts and clusters of a 'cibscan score' run; decisions are kept\n"
-	"across runs: dismissed accounts stay dismissed unless their evidence\n"
-	"grew (score up by the margin, a new kind of reason, a bigger cluster),\n"
-	"confirmed ones are not re-queued. Every decision is in an append-only\n"
-	"audit log.\n\n"
-	"ACCOUNT is an account id (PLATFORM:ID when ambiguous); CLUSTER is C3\n"
-	"(the latest run's cluster) or cluster:R2:C3 (run 2's).\n\n"
-	"options:\n"
-	"  --db FILE            the review store; only 'init' and 'import'\n"
-	"                       create one (import says so on stderr); the\n"
-	"                       other commands need an existing store\n"
-	"  --clusters FILE      import: the run's clusters table\n"
-	"  --settings TEXT      import: the run's settings, kept with the run\n"
-	"  --input FILE         import: an input of the run, checksummed\n"
-	"                       (repeatable)\n"
-	"  --margin X           import: score rise that re-queues a dismissed\n"
-	"                       account (default 0.10)\n"
-	"  --strict             import: stop at the first malformed row\n"
-	"  --decision D         confirm, dismiss, escalate, or queued (reopen)\n"
-	"  --reviewer NAME      who decides (required)\n"
-	"  --note TEXT          why\n"
-	"  --members            a cluster decision applies to its members too\n"
-	"  --clusters-first     next: clusters before accounts\n"
-	"  -o, --output FILE    export: the final list (CSV; '-' for stdout)\n"
-	"  --csv-raw            export: text cells exactly as stored (no\n"
-	"                       spreadsheet-formula guard); import: the\n"
-	"                       accounts file was written with --csv-raw\n"
-	"  -h, --help           this help\n";
+	"across runs (dismissed accounts stay dismissed unless their evidence\n"
+	"grew; clusters keep their identity by member overlap). Every change\n"
+	"is in an append-only audit log.\n\n"
+	"subcommands ('cibscan review SUB --help' for each):\n"
+	"  init     create a store\n"
+	"  import   queue a scored run (the same content twice: no-op)\n"
+	"  next     claim the next item with a lease and show it\n"
+	"  claim    claim one named item\n"
+	"  show     an item, its evidence and history\n"
+	"  decide   confirm, dismiss, escalate or reopen items\n"
+	"  undo     reverse a decision (a new decision pointing at it)\n"
+	"  export   every decided account, CSV or JSON\n"
+	"  status   the queue's counts and the runs\n"
+	"Web review: 'cibscan serve --db STORE' (docs/review.md).\n";
+
+static const struct sub_help helps[] = {
+	{ "init",
+	  "usage: cibscan review init --db STORE\n\n"
+	  "Creates the review store STORE; says so when it exists already.\n"
+	  "Only 'init' and 'import' create a store: every other subcommand\n"
+	  "needs an existing one, so a mistyped --db is an error.\n" },
+	{ "import",
+	  "usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
+	  "           [--edges edges.csv] [--settings TEXT] [--input FILE]...\n"
+	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n\n"
+	  "Queues a 'cibscan score' run's flagged accounts and clusters. A run\n"
+	  "is identified by a hash of its files' content: importing the same\n"
+	  "content again changes nothing. A cluster whose members overlap a\n"
+	  "cluster of the previous run by Jaccard >= 0.5 is that cluster and\n"
+	  "keeps its decision.\n\n"
+	  "  --clusters FILE   the run's clusters table ('score --clusters')\n"
+	  "  --edges FILE      its significant edges ('score --edges'): the\n"
+	  "                    partners and graph of 'cibscan serve'\n"
+	  "  --settings TEXT   the run's settings, kept with the run\n"
+	  "  --input FILE      an input of the run, checksummed (repeatable)\n"
+	  "  --margin X        score rise that re-queues a dismissed account\n"
+	  "                    (default 0.10)\n"
+	  "  --strict          stop at the first malformed row\n"
+	  "  --csv-raw         the files were written with 'score --csv-raw'\n" },
+	{ "next",
+	  "usage: cibscan review next --reviewer NAME [--lease MINUTES]\n"
+	  "           [--clusters-first] --db STORE\n\n"
+	  "Claims the next queued item for NAME and shows it: NAME's own live\n"
+	  "claim first, else the highest-scoring item nobody else holds a\n"
+	  "live lease on. Two reviewers never get the same item while a lease\n"
+	  "is live. The item's version is shown; 'decide' checks it.\n\n"
+	  "  --reviewer NAME   who claims (or CIBSCAN_REVIEWER)\n"
+	  "  --lease MINUTES   how long the claim holds (default 15, max 1440)\n"
+	  "  --clusters-first  clusters before accounts\n" },
+	{ "claim",
+	  "usage: cibscan review claim ITEM --reviewer NAME [--lease MINUTES]\n"
+	  "           [--supersede] --db STORE\n\n"
+	  "Claims one item. Refused (exit 1) while another reviewer's lease is\n"
+	  "live, unless --supersede.\n" },
+	{ "show",
+	  "usage: cibscan review show ITEM --db STORE\n\n"
+	  "The item, its evidence, version, claim and audit history.\n"
+	  "ITEM: an account id, PLATFORM:ID, @handle, a cluster C3 (the\n"
+	  "latest run's) or cluster:R2:C3 (run 2's).\n" },
+	{ "decide",
+	  "usage: cibscan review decide ITEM... [--cluster C]... --decision D\n"
+	  "           --reviewer NAME [--note TEXT] [--members] [--version N]\n"
+	  "           [--supersede] --db STORE\n\n"
+	  "Records one decision on every ITEM (ids, PLATFORM:ID, @handles,\n"
+	  "clusters), all or nothing. An item someone else decided since you\n"
+	  "saw it (or holds a live lease on) is a conflict: nothing is\n"
+	  "recorded, who/what/when is printed, exit 1; --supersede replaces it\n"
+	  "on purpose. What you saw is your claim's version ('next'), or\n"
+	  "--version N (one ITEM); without either, another reviewer's standing\n"
+	  "decision is a conflict.\n\n"
+	  "  --decision D      confirm, dismiss, escalate, or queued (reopen)\n"
+	  "  --reviewer NAME   who decides (or CIBSCAN_REVIEWER)\n"
+	  "  --note TEXT       why\n"
+	  "  --cluster C       the cluster C and its member accounts\n"
+	  "  --members         every cluster ITEM decides its members too\n"
+	  "  --version N       the version you saw (one ITEM)\n"
+	  "  --supersede       replace what changed since, on purpose\n" },
+	{ "undo",
+	  "usage: cibscan review undo DECISION --reviewer NAME [--note TEXT]\n"
+	  "           [--supersede] --db STORE\n\n"
+	  "Reverses decision number DECISION (as 'decide' and 'show' print it)\n"
+	  "with a new decision that points at it; the log keeps both. Refused\n"
+	  "when an item changed after it, unless --supersede.\n" },
+	{ "export",
+	  "usage: cibscan review export [--csv|--json] [--decision D]\n"
+	  "           [--csv-raw] -o FILE --db STORE\n\n"
+	  "Every decided account (confirm, dismiss, escalate; or only D) with\n"
+	  "platform, handle, decision, reviewer, time, note, decision number,\n"
+	  "score, cluster, reasons and run, highest score first.\n\n"
+	  "  --csv, --json     the format (default CSV)\n"
+	  "  --decision D      only this decision\n"
+	  "  --csv-raw         text cells exactly as stored (no spreadsheet-\n"
+	  "                    formula guard)\n"
+	  "  -o, --output FILE where ('-' for stdout)\n" },
+	{ "status",
+	  "usage: cibscan review status --db STORE\n\n"
+	  "Items by kind and status, then one line per imported run.\n" },
+};
+
+static const struct sub_help *find_help(const char *sub)
+{
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (!strcmp(helps[i].name, sub))
+			return &helps[i];
+	return NULL;
+}
 
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
-       OPT_CFIRST, OPT_CSVRAW };
+       OPT_CFIRST, OPT_CSVRAW, OPT_EDGES, OPT_LEASE, OPT_CLUSTER,
+       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV };
 
 #define MAX_INPUTS 256
 
 struct review_opts {
-	const char *db, *clusters, *settings, *decision, *reviewer, *note;
-	const char *output;
+	const char *db, *clusters, *edges, *settings, *decision, *reviewer;
+	const char *note, *output;
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
+	const char **targets; /* decide: ITEMs then --cluster values */
+	size_t n_targets, n_cluster_targets;
 	double margin;
-	int strict, members, clusters_first, csv_raw;
+	long lease_min, version;
+	int strict, members, clusters_first, csv_raw, supersede, json, csv;
 };
 
 static int fail(struct review *rv, enum cib_err err)
@@ -73,7 +156,7 @@ static int fail(struct review *rv, enum cib_err err)
 	if (err == CIB_EUSAGE)
 		return CLI_EXIT_USAGE;
 	if (err == CIB_ENOTFOUND || err == CIB_EPARSE || err == CIB_ETOOBIG ||
-	    err == CIB_EFORMAT)
+	    err == CIB_EFORMAT || err == CIB_ECONFLICT)
 		return CLI_EXIT_DATA;
 	return CLI_EXIT_SYSTEM;
 }
@@ -88,6 +171,11 @@ static int finish_stdout(void)
 	return CLI_EXIT_OK;
 }
 
+static void put(FILE *f, const char *s)
+{
+	textsafe_fputs(f, s, TEXTSAFE_TERM);
+}
+
 static int do_import(struct review *rv, const struct review_opts *o,
 		     const char *accounts)
 {
@@ -98,6 +186,7 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	review_import_opts_init(&io);
 	io.accounts = accounts;
 	io.clusters = o->clusters;
+	io.edges = o->edges;
 	io.settings = o->settings;
 	io.inputs = o->inputs;
 	io.n_inputs = o->n_inputs;
@@ -110,12 +199,19 @@ static int do_import(struct review *rv, const struct review_opts *o,
 		cli_warn("skipped malformed row: %s", st.warnings[i]);
 	if (err)
 		return fail(rv, err);
+	if (st.duplicate_of > 0) {
+		printf("already imported as run %lld (%s): nothing changed\n",
+		       (long long)st.duplicate_of, st.duplicate_at);
+		review_close(rv);
+		return finish_stdout();
+	}
 	if (st.bad)
 		cli_warn("%llu malformed rows skipped",
 			 (unsigned long long)st.bad);
 	printf("run %lld: %llu rows, %llu flagged: %llu new queued, %llu "
 	       "re-queued (evidence grew), %llu kept dismissed, %llu kept "
-	       "confirmed, %llu already open; %llu clusters queued\n",
+	       "confirmed, %llu already open; %llu clusters queued, %llu "
+	       "carried from the previous run; %llu edges\n",
 	       (long long)st.run_id, (unsigned long long)st.rows,
 	       (unsigned long long)st.flagged,
 	       (unsigned long long)st.queued_new,
@@ -123,21 +219,25 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	       (unsigned long long)st.kept_dismissed,
 	       (unsigned long long)st.kept_confirmed,
 	       (unsigned long long)st.still_open,
-	       (unsigned long long)st.clusters);
+	       (unsigned long long)st.clusters,
+	       (unsigned long long)st.clusters_carried,
+	       (unsigned long long)st.edges);
 	review_close(rv);
 	return finish_stdout();
 }
 
 struct export_write {
 	struct review *rv;
-	int csv_raw;
+	const struct review_opts *o;
 	size_t n;
 };
 
 static enum cib_err w_export(FILE *f, void *ctx, char *msg, size_t len)
 {
 	struct export_write *w = ctx;
-	enum cib_err err = review_export(w->rv, f, w->csv_raw, &w->n);
+	enum cib_err err = review_export(
+		w->rv, f, w->o->json ? REVIEW_JSON : REVIEW_CSV,
+		w->o->decision, w->o->csv_raw, &w->n);
 
 	if (err && w->rv->errmsg[0])
 		snprintf(msg, len, "%s", w->rv->errmsg);
@@ -146,25 +246,186 @@ static enum cib_err w_export(FILE *f, void *ctx, char *msg, size_t len)
 
 static int do_export(struct review *rv, const struct review_opts *o)
 {
-	struct export_write w = { rv, o->csv_raw, 0 };
-	size_t n;
+	struct export_write w = { rv, o, 0 };
 	int rc;
 
-	if (!o->output) {
-		review_close(rv);
-		return cli_usage_error("review",
-				       "export needs -o FILE (or -o -)");
-	}
 	rc = cli_write_file(o->output, w_export, &w);
 	review_close(rv);
 	if (rc)
 		return rc;
-	n = w.n;
 	if (strcmp(o->output, "-"))
-		fprintf(stderr, "cibscan: %zu confirmed accounts written to "
+		fprintf(stderr, "cibscan: %zu decided accounts written to "
 				"'%s'\n",
-			n, o->output);
+			w.n, o->output);
 	return CLI_EXIT_OK;
+}
+
+/* A refused decision: who did what when, per item, on stderr. */
+static int conflicts(struct review *rv, const struct review_outcome *out,
+		     const char *verb)
+{
+	for (size_t i = 0; i < out->n_conflicts; i++) {
+		const struct review_conflict *c = &out->conflicts[i];
+
+		fputs("cibscan: conflict: ", stderr);
+		put(stderr, c->item);
+		if (!strcmp(c->what, "claimed")) {
+			fputs(" is claimed by ", stderr);
+			put(stderr, c->by);
+			fprintf(stderr, " until %s", c->at);
+		} else {
+			fprintf(stderr, " was set to %s by ", c->what);
+			put(stderr, *c->by ? c->by : "?");
+			fprintf(stderr, " at %s", c->at);
+			if (c->decision)
+				fprintf(stderr, " (decision %lld)",
+					(long long)c->decision);
+		}
+		fprintf(stderr, ", now version %lld\n", (long long)c->version);
+	}
+	fprintf(stderr, "cibscan: nothing was %s; look again ('review show') "
+			"or use --supersede to replace it on purpose\n",
+		verb);
+	review_close(rv);
+	return CLI_EXIT_DATA;
+}
+
+static int do_decide(struct review *rv, const struct review_opts *o)
+{
+	struct review_decide_req q;
+	struct review_outcome out;
+	int64_t seen = o->version;
+	enum cib_err err;
+	int rc = CLI_EXIT_OK;
+
+	memset(&q, 0, sizeof(q));
+	q.targets = o->targets;
+	q.n = o->n_targets;
+	q.seen = o->version >= 0 ? &seen : NULL;
+	q.decision = o->decision;
+	q.reviewer = o->reviewer;
+	q.note = o->note;
+	q.members = o->members;
+	q.supersede = o->supersede;
+	err = review_decide_many(rv, &q, &out);
+	if (err == CIB_ECONFLICT) {
+		rc = conflicts(rv, &out, "recorded");
+		review_outcome_release(&out);
+		return rc;
+	}
+	if (err) {
+		review_outcome_release(&out);
+		return fail(rv, err);
+	}
+	printf("decision %lld: %s by ", (long long)out.decision, o->decision);
+	put(stdout, o->reviewer);
+	printf(" (%zu item%s)\n", out.n_changed,
+	       out.n_changed == 1 ? "" : "s");
+	review_outcome_release(&out);
+	review_close(rv);
+	return finish_stdout();
+}
+
+static int do_undo(struct review *rv, const struct review_opts *o,
+		   const char *arg)
+{
+	struct review_outcome out;
+	long id;
+	enum cib_err err;
+	int rc;
+
+	if (arg[0] == '#')
+		arg++;
+	if (cli_parse_long(arg, &id) || id < 1) {
+		review_close(rv);
+		return cli_usage_error("review", "undo takes a decision number, "
+						 "not '%s'", arg);
+	}
+	err = review_undo(rv, id, o->reviewer, o->note, o->supersede, &out);
+	if (err == CIB_ECONFLICT) {
+		rc = conflicts(rv, &out, "undone");
+		review_outcome_release(&out);
+		return rc;
+	}
+	if (err) {
+		review_outcome_release(&out);
+		return fail(rv, err);
+	}
+	printf("decision %lld: undid decision %ld by ", (long long)out.decision,
+	       id);
+	put(stdout, o->reviewer);
+	printf(" (%zu item%s)\n", out.n_changed,
+	       out.n_changed == 1 ? "" : "s");
+	review_outcome_release(&out);
+	review_close(rv);
+	return finish_stdout();
+}
+
+static void print_claim(const struct review_ref *t, const char *reviewer)
+{
+	printf("claimed by ");
+	put(stdout, reviewer);
+	printf(" until %s (version %lld)\n", t->until, (long long)t->version);
+}
+
+static int do_next(struct review *rv, const struct review_opts *o)
+{
+	struct review_filter flt;
+	struct review_ref t;
+	int found = 0;
+	enum cib_err err;
+
+	memset(&flt, 0, sizeof(flt));
+	flt.clusters_first = o->clusters_first;
+	err = review_claim(rv, o->reviewer, (int)(o->lease_min * 60), &flt,
+			   &t, &found);
+	if (err)
+		return fail(rv, err);
+	if (!found) {
+		printf("the queue is empty (or every queued item is claimed by "
+		       "another reviewer)\n");
+	} else {
+		print_claim(&t, o->reviewer);
+		err = review_show_ref(rv, &t, stdout);
+		if (err)
+			return fail(rv, err);
+	}
+	review_close(rv);
+	return finish_stdout();
+}
+
+static int do_claim(struct review *rv, const struct review_opts *o,
+		    const char *arg)
+{
+	struct review_ref t;
+	enum cib_err err;
+
+	err = review_claim_item(rv, arg, o->reviewer, (int)(o->lease_min * 60),
+				o->supersede, &t);
+	if (err)
+		return fail(rv, err);
+	print_claim(&t, o->reviewer);
+	review_close(rv);
+	return finish_stdout();
+}
+
+static int sub_usage(const char *sub, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static int sub_usage(const char *sub, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_error("%s", msg);
+	fprintf(stderr, "try 'cibscan review %s --help'\n", sub);
+	return CLI_EXIT_USAGE;
 }
 
 int cmd_review(int argc, char **argv)
@@ -172,6 +433,7 @@ int cmd_review(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "clusters", required_argument, NULL, OPT_CLUSTERS },
+		{ "edges", required_argument, NULL, OPT_EDGES },
 		{ "settings", required_argument, NULL, OPT_SETTINGS },
 		{ "input", required_argument, NULL, OPT_INPUT },
 		{ "margin", required_argument, NULL, OPT_MARGIN },
@@ -180,33 +442,58 @@ int cmd_review(int argc, char **argv)
 		{ "reviewer", required_argument, NULL, OPT_REVIEWER },
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "members", no_argument, NULL, OPT_MEMBERS },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "supersede", no_argument, NULL, OPT_SUPERSEDE },
+		{ "lease", required_argument, NULL, OPT_LEASE },
 		{ "clusters-first", no_argument, NULL, OPT_CFIRST },
 		{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	static const char *const subs[] = { "init",   "import", "next",
+					    "claim",  "show",   "decide",
+					    "undo",   "export", "status" };
 	struct review_opts o;
 	struct review rv;
+	const struct sub_help *help;
 	const char *sub, *arg = NULL;
+	const char **clusters = NULL;
+	size_t n_clusters = 0;
 	enum cib_err err;
-	int c;
+	int c, known = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.margin = -1;
+	o.version = -1;
+	o.lease_min = REVIEW_LEASE_SECONDS / 60;
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(usage_text, stdout);
-		return CLI_EXIT_OK;
+		return finish_stdout();
 	}
 	if (argc < 2)
 		return cli_usage_error("review", "no subcommand (init, import, "
-						 "next, show, decide, export, "
-						 "status)");
+						 "next, claim, show, decide, "
+						 "undo, export, status)");
 	sub = argv[1];
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		known |= !strcmp(sub, subs[i]);
+	if (!known)
+		return cli_usage_error("review", "unknown subcommand '%s'", sub);
+	help = find_help(sub);
 	argc--;
 	argv++;
 	optind = 1;
+	clusters = calloc((size_t)argc + 1, sizeof(*clusters));
+	if (!clusters) {
+		cli_error("out of memory");
+		return CLI_EXIT_SYSTEM;
+	}
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		rc = -1;
 		switch (c) {
 		case OPT_DB:
 			o.db = optarg;
@@ -214,22 +501,36 @@ int cmd_review(int argc, char **argv)
 		case OPT_CLUSTERS:
 			o.clusters = optarg;
 			break;
+		case OPT_EDGES:
+			o.edges = optarg;
+			break;
 		case OPT_SETTINGS:
 			o.settings = optarg;
 			break;
 		case OPT_INPUT:
 			if (o.n_inputs >= MAX_INPUTS)
-				return cli_usage_error("review",
-						       "more than %d --input",
-						       MAX_INPUTS);
-			o.inputs[o.n_inputs++] = optarg;
+				rc = sub_usage(sub, "more than 256 --input%s",
+					       "");
+			else
+				o.inputs[o.n_inputs++] = optarg;
 			break;
 		case OPT_MARGIN:
 			if (cli_parse_double(optarg, &o.margin) ||
 			    !(o.margin >= 0))
-				return cli_usage_error("review",
-						       "bad --margin '%s'",
-						       optarg);
+				rc = sub_usage(sub, "bad --margin '%s'", optarg);
+			break;
+		case OPT_LEASE:
+			if (cli_parse_long(optarg, &o.lease_min) ||
+			    o.lease_min < 1 ||
+			    o.lease_min > REVIEW_MAX_LEASE_SECONDS / 60)
+				rc = sub_usage(sub, "bad --lease '%s' (minutes, "
+						    "1 to 1440)",
+					       optarg);
+			break;
+		case OPT_VERSION:
+			if (cli_parse_long(optarg, &o.version) || o.version < 0)
+				rc = sub_usage(sub, "bad --version '%s'",
+					       optarg);
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
@@ -246,45 +547,118 @@ int cmd_review(int argc, char **argv)
 		case OPT_MEMBERS:
 			o.members = 1;
 			break;
+		case OPT_CLUSTER:
+			clusters[n_clusters++] = optarg;
+			break;
+		case OPT_SUPERSEDE:
+			o.supersede = 1;
+			break;
 		case OPT_CFIRST:
 			o.clusters_first = 1;
 			break;
 		case OPT_CSVRAW:
 			o.csv_raw = 1;
 			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_CSV:
+			o.csv = 1;
+			break;
 		case 'o':
 			o.output = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
+			fputs(help ? help->text : usage_text, stdout);
+			free(clusters);
+			return finish_stdout();
 		default:
-			fprintf(stderr, "try 'cibscan review --help'\n");
-			return CLI_EXIT_USAGE;
+			fprintf(stderr, "try 'cibscan review %s --help'\n", sub);
+			rc = CLI_EXIT_USAGE;
+		}
+		if (rc >= 0) {
+			free(clusters);
+			return rc;
 		}
 	}
-	if (strcmp(sub, "init") && strcmp(sub, "import") &&
-	    strcmp(sub, "next") &&
-	    strcmp(sub, "show") && strcmp(sub, "decide") &&
-	    strcmp(sub, "export") && strcmp(sub, "status"))
-		return cli_usage_error("review", "unknown subcommand '%s'", sub);
+	rc = -1;
+	if (!o.reviewer)
+		o.reviewer = getenv("CIBSCAN_REVIEWER");
 	if (!o.db)
-		return cli_usage_error("review", "no store: use --db FILE");
+		rc = sub_usage(sub, "no store: use --db FILE%s", "");
+	else if (!strcmp(sub, "decide")) {
+		/* ITEMs, then each --cluster C as "cluster:C" with members */
+		size_t n = (size_t)(argc - optind) + n_clusters;
+		char **own = calloc(n_clusters + 1, sizeof(*own));
+		const char **t = calloc(n + 1, sizeof(*t));
+
+		if (!own || !t) {
+			free(own);
+			free(t);
+			free(clusters);
+			cli_error("out of memory");
+			return CLI_EXIT_SYSTEM;
+		}
+		for (int i = optind; i < argc; i++)
+			t[o.n_targets++] = argv[i];
+		for (size_t i = 0; i < n_clusters; i++) {
+			size_t len = strlen(clusters[i]) + 9;
+
+			own[i] = malloc(len);
+			if (own[i]) {
+				snprintf(own[i], len, "cluster:%s", clusters[i]);
+				t[o.n_targets++] = own[i];
+			}
+		}
+		if (n_clusters)
+			o.members = 1;
+		o.targets = t;
+		if (!o.n_targets)
+			rc = sub_usage(sub, "decide needs ITEM... or --cluster "
+					    "C%s", "");
+		else if (!o.decision || !o.reviewer)
+			rc = sub_usage(sub, "decide needs --decision and "
+					    "--reviewer%s", "");
+		else if (o.version >= 0 && o.n_targets != 1)
+			rc = sub_usage(sub, "--version goes with one ITEM%s",
+				       "");
+		if (rc < 0) {
+			err = review_open_existing(&rv, o.db);
+			rc = err ? fail(&rv, err) : do_decide(&rv, &o);
+		}
+		for (size_t i = 0; i < n_clusters; i++)
+			free(own[i]);
+		free(own);
+		free(t);
+		free(clusters);
+		return rc;
+	}
+	free(clusters);
+	if (rc >= 0)
+		return rc;
+	if (n_clusters)
+		return sub_usage(sub, "--cluster is for 'decide'%s", "");
 	if (!strcmp(sub, "import") || !strcmp(sub, "show") ||
-	    !strcmp(sub, "decide")) {
+	    !strcmp(sub, "claim") || !strcmp(sub, "undo")) {
 		if (optind != argc - 1)
-			return cli_usage_error("review", "%s takes one %s", sub,
-					       strcmp(sub, "import")
-						       ? "ACCOUNT or CLUSTER"
-						       : "accounts file");
+			return sub_usage(sub, "%s takes one argument", sub);
 		arg = argv[optind];
 	} else if (optind != argc) {
-		return cli_usage_error("review", "unexpected argument '%s'",
-				       argv[optind]);
+		return sub_usage(sub, "unexpected argument '%s'", argv[optind]);
 	}
-	if (!strcmp(sub, "decide") && (!o.decision || !o.reviewer))
-		return cli_usage_error("review",
-				       "decide needs --decision and --reviewer");
+	if ((!strcmp(sub, "next") || !strcmp(sub, "claim") ||
+	     !strcmp(sub, "undo")) &&
+	    !o.reviewer)
+		return sub_usage(sub, "%s needs --reviewer NAME (or "
+				      "CIBSCAN_REVIEWER)",
+				 sub);
+	if (!strcmp(sub, "export")) {
+		if (o.json && o.csv)
+			return sub_usage(sub, "--csv or --json, not both%s", "");
+		if (!o.output)
+			return sub_usage(sub, "export needs -o FILE (or -o -)%s",
+					 "");
+	}
 	/* only init and import make a store: a mistyped --db elsewhere is an
 	 * error, not a new empty store */
 	if (!strcmp(sub, "init") || !strcmp(sub, "import")) {
@@ -296,7 +670,7 @@ int cmd_review(int argc, char **argv)
 		if (!strcmp(sub, "init")) {
 			printf("%s review store '", created ? "created the"
 							    : "already a");
-			textsafe_fputs(stdout, o.db, TEXTSAFE_TERM);
+			put(stdout, o.db);
 			printf("'\n");
 			review_close(&rv);
 			return finish_stdout();
@@ -310,34 +684,18 @@ int cmd_review(int argc, char **argv)
 		return fail(&rv, err);
 	if (!strcmp(sub, "export"))
 		return do_export(&rv, &o);
-	if (!strcmp(sub, "decide")) {
-		size_t n = 0;
-
-		err = review_decide(&rv, arg, o.decision, o.reviewer, o.note,
-				    o.members, &n);
-		if (err)
-			return fail(&rv, err);
-		textsafe_fputs(stdout, arg, TEXTSAFE_TERM);
-		printf(": %s by ", o.decision);
-		textsafe_fputs(stdout, o.reviewer, TEXTSAFE_TERM);
-		printf(" (%zu item%s)\n", n, n == 1 ? "" : "s");
-	} else if (!strcmp(sub, "show")) {
+	if (!strcmp(sub, "next"))
+		return do_next(&rv, &o);
+	if (!strcmp(sub, "claim"))
+		return do_claim(&rv, &o, arg);
+	if (!strcmp(sub, "undo"))
+		return do_undo(&rv, &o, arg);
+	if (!strcmp(sub, "show"))
 		err = review_show(&rv, arg, stdout);
-		if (err)
-			return fail(&rv, err);
-	} else if (!strcmp(sub, "next")) {
-		int found = 0;
-
-		err = review_next(&rv, o.clusters_first, stdout, &found);
-		if (err)
-			return fail(&rv, err);
-		if (!found)
-			printf("the queue is empty\n");
-	} else {
+	else
 		err = review_status(&rv, stdout);
-		if (err)
-			return fail(&rv, err);
-	}
+	if (err)
+		return fail(&rv, err);
 	review_close(&rv);
 	return finish_stdout();
 }

@@ -14,6 +14,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_sites(int argc, char **argv);

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "features", cmd_features, "write the per-account evidence table" },
 	{ "report", cmd_report, "write a self-contained HTML evidence report" },
 	{ "review", cmd_review, "batch review of flagged accounts in a shared SQLite store" },
+	{ "serve", cmd_serve, "web review app over the review store (queue, panels, JSON API)" },
 	{ "train", cmd_train, "fit the scoring model on labelled accounts" },
 	{ "inspect", cmd_inspect, "summarise what was read from input files" },
 	{ "convert", cmd_convert, "convert any supported input to normalised JSONL" },

@@ -16,7 +16,8 @@
 	X(LIB, "library error")                                    \
 	X(NET, "network error")                                    \
 	X(RANGE, "value out of range")                             \
-	X(INTERNAL, "internal error")
+	X(INTERNAL, "internal error")                              \
+	X(CONFLICT, "changed since it was seen")
 
 enum cib_err {
 #define CIB_ERR_ENUM(name, msg) CIB_E##name,

@@ -1,7 +1,7 @@
 /* fuzz_review_import.c - the review store's CSV import (model/review.c) on
  * arbitrary bytes: written to a temporary file (the importer reads files)
- * and imported into an in-memory store, once as an accounts table and once
- * as a clusters table. Must never crash, leak or overrun; malformed rows
+ * and imported into an in-memory store, once as an accounts table, once
+ * as a clusters table and once as an edges table. Must never crash, leak or overrun; malformed rows
  * are counted or rejected with a message. */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.accounts = path;
 	(void)review_import(&r, &o, &st);
 	o.clusters = path; /* the same bytes as a clusters table */
+	(void)review_import(&r, &o, &st);
+	o.clusters = NULL; /* and as an edges table */
+	o.edges = path;
 	(void)review_import(&r, &o, &st);
 	review_close(&r);
 	unlink(path);

@@ -91,14 +91,29 @@ static void put_num(FILE *f, double v, int dec)
 		fputs("&ndash;", f);
 }
 
+/* A p-value. Below 1e-300 (the double's range ends near 1e-308, and
+ * anything there has underflowed) it is "< 1e-300", never "0.0e+00". */
 static void put_p(FILE *f, double pval)
 {
 	if (!isfinite(pval))
 		fputs("&ndash;", f);
+	else if (pval < 1e-300)
+		fputs("&lt; 1e-300", f);
 	else if (pval < 1e-3)
 		fprintf(f, "%.1e", pval);
 	else
 		fprintf(f, "%.3f", pval);
+}
+
+/* "p = 3.1e-12", "p &le; 0.004", or "p &lt; 1e-300". */
+static void put_p_rel(FILE *f, const char *rel, double pval)
+{
+	if (isfinite(pval) && pval < 1e-300) {
+		fputs("p &lt; 1e-300", f);
+		return;
+	}
+	fprintf(f, "p %s ", rel);
+	put_p(f, pval);
 }
 
 static void put_time(FILE *f, int64_t t)
@@ -299,10 +314,247 @@ static enum cib_err build_index(struct ctx *c)
 	return CIB_OK;
 }
 
+/* ---- the first screen -------------------------------------------------- */
+
+/* Clusters for the reader: flagged ones (a flagged member) first, then by
+ * mean score, highest first; ties by id. */
+static const struct pipeline *sort_p;
+
+static int cmp_cluster_rank(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	const struct cluster_evidence *ca = &sort_p->ce[a], *cb = &sort_p->ce[b];
+
+	if ((ca->n_flagged > 0) != (cb->n_flagged > 0))
+		return ca->n_flagged > 0 ? -1 : 1;
+	if (ca->score != cb->score)
+		return ca->score > cb->score ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static size_t *cluster_rank(const struct pipeline *p)
+{
+	size_t *v = malloc((p->cl.n_clusters + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t k = 0; k < p->cl.n_clusters; k++)
+		v[k] = k;
+	sort_p = p;
+	if (p->cl.n_clusters)
+		qsort(v, p->cl.n_clusters, sizeof(*v), cmp_cluster_rank);
+	return v;
+}
+
+/* What makes a flagged cluster stand out, in words. */
+static void cluster_facts(FILE *f, const struct cluster_evidence *ce)
+{
+	int any = 0;
+
+	if (isfinite(ce->reuse_share) && ce->reuse_share >= 0.05) {
+		fprintf(f, "%.0f%% of its texts copied", 100 * ce->reuse_share);
+		any = 1;
+	}
+	if (ce->p_office < 0.05 && isfinite(ce->timing.shift_llr)) {
+		fprintf(f, "%sposts follow office shifts (log-likelihood "
+			   "ratio %.0f)",
+			any ? "; " : "", ce->timing.shift_llr);
+		any = 1;
+	}
+	if (ce->p_batch < 0.05 && isfinite(ce->batch_share)) {
+		fprintf(f, "%s%.0f%% created in batches", any ? "; " : "",
+			100 * ce->batch_share);
+		any = 1;
+	}
+	if (isfinite(ce->inside_engagement) && ce->inside_engagement >= 0.5) {
+		fprintf(f, "%s%.0f%% of the engagement it received came from "
+			   "inside",
+			any ? "; " : "", 100 * ce->inside_engagement);
+		any = 1;
+	}
+	if (!any)
+		fprintf(f, "%u significant co-action edges inside",
+			ce->n_edges);
+}
+
+static void platform_mix(FILE *f, const struct cluster_evidence *ce)
+{
+	int n = 0;
+
+	for (int k = 0; k < 32; k++)
+		if (ce->platforms & (1u << k))
+			fprintf(f, "%s%s", n++ ? ", " : "",
+				platform_name((enum platform)k));
+}
+
+static void glance(struct ctx *c, const size_t *rank)
+{
+	const struct pipeline *p = c->p;
+	const struct dataset *ds = c->ds;
+	FILE *f = c->f;
+	size_t nc = p->cl.n_clusters, nfc = 0, nflag_in_cl = 0, shown = 0;
+	int64_t tmin = INT64_MAX, tmax = INT64_MIN;
+
+	for (size_t j = 0; j < ds->post.n; j++) {
+		if (ds->post.time[j] == TIME_NONE)
+			continue;
+		if (ds->post.time[j] < tmin)
+			tmin = ds->post.time[j];
+		if (ds->post.time[j] > tmax)
+			tmax = ds->post.time[j];
+	}
+	for (size_t k = 0; k < nc; k++)
+		nfc += p->ce[k].n_flagged > 0;
+	for (size_t a = 0; a < ds->acc.n; a++)
+		if (p->flagged[a] && p->cl.membership[a] >= 0)
+			nflag_in_cl++;
+	fputs("<section id=\"glance\"><h2>At a glance</h2><p id=\"glance-read\">"
+	      "Read ",
+	      f);
+	fprintf(f, "%zu accounts and %zu posts", ds->acc.n, ds->post.n);
+	if (c->o->n_inputs) {
+		fputs(" from ", f);
+		for (size_t i = 0; i < c->o->n_inputs && i < 5; i++) {
+			if (i)
+				fputs(", ", f);
+			esc(c, c->o->inputs[i]);
+		}
+		if (c->o->n_inputs > 5)
+			fprintf(f, " and %zu more", c->o->n_inputs - 5);
+	}
+	if (tmin <= tmax) {
+		fputs(", posted ", f);
+		put_time(f, tmin);
+		fputs(" &ndash; ", f);
+		put_time(f, tmax);
+		fputs(" UTC", f);
+	}
+	fprintf(f, ".</p><p id=\"glance-flagged\"><strong>%zu account%s flagged</strong>"
+		   ", %zu of them in %zu flagged cluster%s (of %zu clusters "
+		   "found)%s</p>",
+		p->n_flagged, p->n_flagged == 1 ? "" : "s", nflag_in_cl, nfc,
+		nfc == 1 ? "" : "s", nc,
+		p->n_flagged > nflag_in_cl ? "; the others act alone" : "");
+	if (nfc) {
+		fputs("<ol id=\"glance-verdicts\">", f);
+		for (size_t i = 0; i < nc; i++) {
+			const struct cluster_evidence *ce = &p->ce[rank[i]];
+
+			if (!ce->n_flagged)
+				break; /* flagged ones come first */
+			fprintf(f,
+				"<li class=\"flagged\"><a href=\"#cluster-C%zu\">"
+				"C%zu</a>: <strong>%s</strong> &mdash; %u accounts (%u "
+				"flagged), mean score %.3f, on ",
+				rank[i] + 1, rank[i] + 1,
+				pipeline_cluster_verdict(ce), ce->size,
+				ce->n_flagged, ce->score);
+			platform_mix(f, ce);
+			fputs(": ", f);
+			cluster_facts(f, ce);
+			fputs(".</li>", f);
+		}
+		fputs("</ol>", f);
+	}
+	/* the overview map: every cluster by score (x) and size (y, log) */
+	if (nc) {
+		const int w = 640, h = 240;
+		const double ml = 52, mr = 12, mt = 12, mb = 44;
+		double pw = w - ml - mr, ph = h - mt - mb, lmax = 1;
+
+		for (size_t k = 0; k < nc; k++)
+			if (p->ce[k].size > 0 && log10(p->ce[k].size) > lmax)
+				lmax = log10(p->ce[k].size);
+		lmax = ceil(lmax);
+		fprintf(f, "<svg class=\"chart\" id=\"overview-map\" width=\"%d\" "
+			   "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+			   "<title>every cluster by mean score and size; "
+			   "flagged clusters in red</title>",
+			w, h, w, h);
+		fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+			   "stroke=\"#333\"/><line x1=\"%.0f\" y1=\"%.0f\" "
+			   "x2=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>",
+			ml, mt + ph, ml + pw, mt + ph, ml, mt, ml, mt + ph);
+		for (int t = 0; t <= 4; t++)
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+				   "text-anchor=\"middle\">%.2f</text>",
+				ml + pw * t / 4.0, mt + ph + 11, t / 4.0);
+		for (int t = 0; t <= (int)lmax; t++)
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+				   "text-anchor=\"end\">%.0f</text>",
+				ml - 4, mt + ph - ph * t / lmax + 3, pow(10, t));
+		fprintf(f, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			   "font-size=\"10\" text-anchor=\"middle\">mean member "
+			   "score (0&ndash;1)</text><text class=\"axis-title\" "
+			   "transform=\"rotate(-90)\" x=\"%.1f\" y=\"12\" "
+			   "font-size=\"10\" text-anchor=\"middle\">accounts "
+			   "(log scale)</text>",
+			ml + pw / 2, mt + ph + 24, -(mt + ph / 2));
+		for (size_t k = 0; k < nc; k++) {
+			const struct cluster_evidence *ce = &p->ce[k];
+			double x = ml + pw * (isfinite(ce->score) ? ce->score : 0);
+			double y = mt + ph -
+				   ph * (ce->size ? log10(ce->size) : 0) / lmax;
+
+			fprintf(f, "<a href=\"#cluster-C%zu\"><circle cx=\"%.1f\" "
+				   "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
+				   "fill-opacity=\"0.6\" stroke=\"#333\"><title>C%zu: "
+				   "%u accounts, %u flagged, score %.3f; ",
+				k + 1, x, y, 3 + 2 * sqrt(log10(1 + ce->size)),
+				ce->n_flagged ? "#c0392b" : "#9aa",
+				k + 1, ce->size, ce->n_flagged, ce->score);
+			platform_mix(f, ce);
+			fputs("</title></circle></a>", f);
+		}
+		fprintf(f, "<rect x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
+			   "fill=\"#c0392b\"/><text x=\"%.0f\" y=\"%d\" "
+			   "font-size=\"10\">flagged cluster</text><rect "
+			   "x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
+			   "fill=\"#9aa\"/><text x=\"%.0f\" y=\"%d\" "
+			   "font-size=\"10\">not flagged</text></svg>",
+			ml, h - 10, ml + 11, h - 2, ml + 120, h - 10, ml + 131,
+			h - 2);
+	}
+	/* every unflagged cluster says why not */
+	if (nc > nfc) {
+		fprintf(f, "<details id=\"glance-unflagged\"><summary>%zu "
+			   "cluster%s not flagged, and why</summary><ul>",
+			nc - nfc, nc - nfc == 1 ? "" : "s");
+		for (size_t i = nfc; i < nc && shown < 200; i++, shown++) {
+			const struct cluster_evidence *ce = &p->ce[rank[i]];
+			double best = 0;
+
+			for (size_t m = c->m_off[rank[i]];
+			     m < c->m_off[rank[i] + 1]; m++)
+				if (p->score[c->m_acc[m]] > best)
+					best = p->score[c->m_acc[m]];
+			fprintf(f,
+				"<li class=\"unflagged\"><a href=\"#cluster-C%zu\">"
+				"C%zu</a> (%u accounts): not flagged &mdash; no "
+				"member reached the flagging threshold %.3f (its "
+				"highest member score is %.3f); %s.</li>",
+				rank[i] + 1, rank[i] + 1, ce->size,
+				p->threshold_used, best,
+				pipeline_cluster_verdict(ce));
+		}
+		if (nc - nfc > shown)
+			fprintf(f, "<li>and %zu more (see the clusters table)"
+				   "</li>",
+				nc - nfc - shown);
+		fputs("</ul></details>", f);
+	}
+	fputs("</section>\n", f);
+}
+
 /* ---- page frame and summary ------------------------------------------- */
 
 static const char css[] =
-	"body{font:13px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222}"
+	"body{font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,"
+	"'Noto Sans','Noto Sans CJK SC','Noto Sans CJK JP','PingFang SC',"
+	"'Hiragino Sans','Microsoft YaHei','Malgun Gothic',sans-serif;"
+	"margin:16px 24px;color:#222}"
+	"tr.flagged td:first-child{border-left:4px solid #c0392b}"
+	"li.flagged{margin:3px 0}#glance{font-size:14px}"
 	"h1{font-size:20px}h2{font-size:17px;border-bottom:1px solid #ccc;"
 	"margin-top:28px}h3{font-size:14px;margin:14px 0 4px}"
 	"table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid "
@@ -360,7 +612,7 @@ static void summary(struct ctx *c)
 	for (size_t a = 0; a < ds->acc.n; a++)
 		if (p->flagged[a] && p->cl.membership[a] >= 0)
 			nflag_in_cl++;
-	fputs("<section id=\"summary\"><h2>Summary</h2><dl class=\"kv\">", f);
+	fputs("<section id=\"summary\"><h2>Run details</h2><dl class=\"kv\">", f);
 	fputs("<dt>Input</dt><dd>", f);
 	for (size_t i = 0; i < c->o->n_inputs; i++) {
 		if (i)
@@ -421,7 +673,7 @@ static void summary(struct ctx *c)
 	fputs("</dd></dl></section>\n", f);
 }
 
-static void clusters_table(struct ctx *c)
+static void clusters_table(struct ctx *c, const size_t *rank)
 {
 	const struct pipeline *p = c->p;
 	FILE *f = c->f;
@@ -438,17 +690,20 @@ static void clusters_table(struct ctx *c)
 	if (c->o->store)
 		fputs("<th>decision</th>", f);
 	fputs("</tr></thead><tbody>", f);
-	for (size_t k = 0; k < p->cl.n_clusters; k++) {
+	/* flagged clusters first, highest score first */
+	for (size_t i = 0; i < p->cl.n_clusters; i++) {
+		size_t k = rank[i];
 		const struct cluster_evidence *ce = &p->ce[k];
 		char id[24];
 
 		snprintf(id, sizeof(id), "C%zu", k + 1);
 		fprintf(f,
-			"<tr><td><a href=\"#cluster-%s\">%s</a></td>"
+			"<tr%s><td><a href=\"#cluster-%s\">%s</a></td>"
 			"<td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			"<td class=\"n\">%.3f</td><td class=\"n\">%llu</td>"
 			"<td class=\"n\">",
-			id, id, ce->size, ce->n_flagged, ce->score,
+			ce->n_flagged ? " class=\"flagged\"" : "", id, id,
+			ce->size, ce->n_flagged, ce->score,
 			(unsigned long long)ce->n_posts);
 		put_num(f, ce->timing.shift_llr, 1);
 		fputs("</td><td class=\"n\">", f);
@@ -585,10 +840,13 @@ int report_shift_overlay(const double *tot, const struct timing_fit *tf,
 	return 1;
 }
 
+/* The day's rhythm; with_breaks = 0 draws no fitted break bands and no
+ * office-shift model (an unflagged cluster has no breaks to show). */
 static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 			 const struct timing_fit *tf, const char *title,
-			 int width)
+			 int width, int with_breaks)
 {
+	char xl[96];
 	double w[TIMING_SLOTS], o[TIMING_SLOTS], tot[TIMING_SLOTS],
 	       model[TIMING_SLOTS];
 	struct svg_band bands[2];
@@ -600,12 +858,14 @@ static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 		o[s] = pr->offday[s];
 		tot[s] = w[s] + o[s];
 	}
-	if (isfinite(tf->lunch_start_h) && isfinite(tf->lunch_end_h)) {
+	if (with_breaks && isfinite(tf->lunch_start_h) &&
+	    isfinite(tf->lunch_end_h)) {
 		bands[nb].from = tf->lunch_start_h;
 		bands[nb].to = tf->lunch_end_h;
 		bands[nb++].label = "lunch break";
 	}
-	if (isfinite(tf->supper_start_h) && isfinite(tf->supper_end_h)) {
+	if (with_breaks && isfinite(tf->supper_start_h) &&
+	    isfinite(tf->supper_end_h)) {
 		bands[nb].from = tf->supper_start_h;
 		bands[nb].to = tf->supper_end_h;
 		bands[nb++].label = "supper break";
@@ -618,7 +878,13 @@ static void rhythm_chart(struct ctx *c, const struct timing_profile *pr,
 	b.x0 = 0;
 	b.dx = 0.5;
 	b.tick = 3;
-	b.overlay = report_shift_overlay(tot, tf, model) ? model : NULL;
+	b.overlay = with_breaks && report_shift_overlay(tot, tf, model)
+			    ? model
+			    : NULL;
+	snprintf(xl, sizeof(xl), "hour of day (%s time)",
+		 features_tz_label(c->fs));
+	b.xlabel = xl;
+	b.ylabel = "posts per half hour";
 	b.bands = bands;
 	b.n_bands = nb;
 	b.series[0] = "working days";
@@ -1200,8 +1466,13 @@ static enum cib_err timeline(struct ctx *c, size_t k)
 	if (pr->last_day - pr->first_day + 1 > TIMELINE_MAX_DAYS)
 		fprintf(c->f, "<p class=\"note\">The last %d days are shown.</p>",
 			TIMELINE_MAX_DAYS);
-	svg_timeline_draw(c->f, title, d0, cnt, mk, n,
-			  "Chinese public holiday", 900);
+	{
+		char xl[96];
+
+		snprintf(xl, sizeof(xl), "date (%s)", features_tz_label(c->fs));
+		svg_timeline_draw(c->f, title, d0, cnt, mk, n,
+				  "Chinese public holiday", xl, 900);
+	}
 	free(cnt);
 	free(mk);
 	return CIB_OK;
@@ -1215,24 +1486,24 @@ static void timing_dl(struct ctx *c, const struct timing_fit *tf)
 		   "day</dt><dd>log-likelihood ratio ",
 		tf->n);
 	put_num(f, tf->shift_llr, 1);
-	fputs(" (p &le; ", f);
-	put_p(f, tf->shift_p);
+	fputs(" (", f);
+	put_p_rel(f, "&le;", tf->shift_p);
 	fputs("), best offset ", f);
 	put_offset(f, tf->shift_offset_min);
 	fputs("</dd><dt>Lunch break</dt><dd>", f);
 	put_hm(f, tf->lunch_start_h);
 	fputs("&ndash;", f);
 	put_hm(f, tf->lunch_end_h);
-	fputs("; dip 12:00&ndash;13:30 p = ", f);
-	put_p(f, tf->lunch_dip_p);
+	fputs("; dip 12:00&ndash;13:30 ", f);
+	put_p_rel(f, "=", tf->lunch_dip_p);
 	fputs(", rate ratio ", f);
 	put_num(f, tf->lunch_ratio, 2);
 	fputs("</dd><dt>Supper break</dt><dd>", f);
 	put_hm(f, tf->supper_start_h);
 	fputs("&ndash;", f);
 	put_hm(f, tf->supper_end_h);
-	fputs("; dip 17:30&ndash;19:00 p = ", f);
-	put_p(f, tf->supper_dip_p);
+	fputs("; dip 17:30&ndash;19:00 ", f);
+	put_p_rel(f, "=", tf->supper_dip_p);
 	fputs(", rate ratio ", f);
 	put_num(f, tf->supper_ratio, 2);
 	fputs("</dd><dt>Weekend / workday rate</dt><dd>", f);
@@ -1272,9 +1543,9 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 	}
 	fprintf(f,
 		"<dl class=\"kv\"><dt>Posts</dt><dd>%llu</dd>"
-		"<dt>Significant edges inside</dt><dd>%u (strongest p = ",
+		"<dt>Significant edges inside</dt><dd>%u (strongest ",
 		(unsigned long long)ce->n_posts, ce->n_edges);
-	put_p(f, pow(10, ce->best_log10p));
+	put_p_rel(f, "=", pow(10, ce->best_log10p));
 	fputs(")</dd>", f);
 	timing_dl(c, &ce->timing);
 	fputs("<dt>Copied-text share</dt><dd>", f);
@@ -1300,7 +1571,8 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		 "cluster %s: posts by half hour, %s time (working days and "
 		 "off days stacked)",
 		 id, features_tz_label(c->fs));
-	rhythm_chart(c, &ce->profile, &ce->timing, title, 760);
+	rhythm_chart(c, &ce->profile, &ce->timing, title, 760,
+		     ce->n_flagged > 0);
 	claimed_zone_chart(c, k);
 	snprintf(title, sizeof(title),
 		 "cluster %s: weekday by half hour, %s time", id,
@@ -1420,9 +1692,9 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	svg_escape(f, ds_str(ds, ds->acc.description[a]), 500);
 	fputs("</dd><dt>Created</dt><dd>", f);
 	put_date(f, ds->acc.created[a]);
-	fprintf(f, " (accounts created that day: %u; p = ",
+	fprintf(f, " (accounts created that day: %u; ",
 		features_created_same_day(fs, a));
-	put_p(f, features_creation_p(fs, a));
+	put_p_rel(f, "=", features_creation_p(fs, a));
 	fprintf(f, ")</dd><dt>Followers / following</dt><dd>%lld / %lld</dd>",
 		(long long)ds->acc.followers[a],
 		(long long)ds->acc.following[a]);
@@ -1447,13 +1719,13 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 			es->shared[t]);
 		any = 1;
 	}
-	fprintf(f, " (%u partners in all, strongest p = ", es->n_partners);
-	put_p(f, pow(10, es->best_log10p));
+	fprintf(f, " (%u partners in all, strongest ", es->n_partners);
+	put_p_rel(f, "=", pow(10, es->best_log10p));
 	fputs(")</dd></dl>", f);
 	snprintf(title, sizeof(title),
 		 "account posts by half hour, %s time",
 		 features_tz_label(fs));
-	rhythm_chart(c, &pr, &fs->timing[a], title, 480);
+	rhythm_chart(c, &pr, &fs->timing[a], title, 480, c->p->flagged[a]);
 	fputs("</section>\n", f);
 	return CIB_OK;
 }
@@ -1464,6 +1736,7 @@ enum cib_err report_write(const struct pipeline *p,
 {
 	struct ctx c;
 	uint32_t *local = NULL;
+	size_t *rank = NULL;
 	enum cib_err err = CIB_ENOMEM;
 	char dummy[8];
 
@@ -1494,15 +1767,21 @@ enum cib_err report_write(const struct pipeline *p,
 	err = build_index(&c);
 	if (err)
 		goto out;
+	rank = cluster_rank(p);
+	if (!rank) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
 	page_head(&c);
-	summary(&c);
-	clusters_table(&c);
+	glance(&c, rank);
+	clusters_table(&c, rank);
 	accounts_table(&c);
-	for (size_t k = 0; k < p->cl.n_clusters; k++) {
-		err = cluster_section(&c, k, local);
+	for (size_t i = 0; i < p->cl.n_clusters; i++) {
+		err = cluster_section(&c, rank[i], local);
 		if (err)
 			goto out;
 	}
+	summary(&c); /* the run's settings last: readers want results first */
 	for (size_t i = 0; i < c.ds->acc.n; i++) {
 		uint32_t a = c.order[i];
 
@@ -1516,6 +1795,7 @@ enum cib_err report_write(const struct pipeline *p,
 	err = ferror(f) ? CIB_EIO : CIB_OK;
 out:
 	free(local);
+	free(rank);
 	free(c.dec);
 	free(c.order);
 	free(c.rank);

@@ -25,12 +25,11 @@
 #include "core/csvout.h"
 #include "core/textsafe.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);"
-	"INSERT OR IGNORE INTO meta VALUES('schema_version', '" SCHEMA_VERSION
-	"');"
+	"INSERT OR IGNORE INTO meta VALUES('schema_version', '1');"
 	"CREATE TABLE IF NOT EXISTS runs("
 	" run_id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" imported_at TEXT NOT NULL, settings TEXT, accounts_file TEXT,"
@@ -60,6 +59,40 @@ static const char schema[] =
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+/* Schema 1 -> 2: versions and leases on items, decision numbers, undo and
+ * supersede links on audit rows, a content hash per run, cluster members
+ * and edges per run, a stable identity per cluster. Run inside the
+ * caller's IMMEDIATE transaction; ALTER TABLE ADD COLUMN leaves existing
+ * rows (and the audit triggers) as they are. */
+static const char upgrade_v2[] =
+	"ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN claimed_by TEXT;"
+	"ALTER TABLE items ADD COLUMN claim_until TEXT;"
+	"ALTER TABLE items ADD COLUMN claim_version INTEGER;"
+	"ALTER TABLE items ADD COLUMN uid TEXT;"
+	"ALTER TABLE audit ADD COLUMN batch INTEGER;"
+	"ALTER TABLE audit ADD COLUMN reverses INTEGER;"
+	"ALTER TABLE audit ADD COLUMN supersedes INTEGER;"
+	"ALTER TABLE audit ADD COLUMN version INTEGER;"
+	"ALTER TABLE audit ADD COLUMN via TEXT;"
+	"ALTER TABLE runs ADD COLUMN content_hash TEXT;"
+	"ALTER TABLE runs ADD COLUMN edges_file TEXT;"
+	"CREATE UNIQUE INDEX runs_content ON runs(content_hash);"
+	"CREATE INDEX audit_batch ON audit(batch);"
+	"CREATE INDEX audit_item2 ON audit(kind, scope, platform, key, seq);"
+	"CREATE INDEX items_handle ON items(handle COLLATE NOCASE);"
+	"CREATE TABLE members(run_id INTEGER NOT NULL, cluster_id TEXT NOT"
+	" NULL, platform TEXT NOT NULL, account TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, cluster_id, platform, account)) WITHOUT ROWID;"
+	"CREATE INDEX members_acc ON members(platform, account, run_id);"
+	"CREATE TABLE edges(run_id INTEGER NOT NULL, a TEXT NOT NULL,"
+	" b TEXT NOT NULL, log10p REAL, observed INTEGER, kinds TEXT);"
+	"CREATE INDEX edges_a ON edges(run_id, a);"
+	"CREATE INDEX edges_b ON edges(run_id, b);"
+	"UPDATE items SET uid = 'R' || scope || ':' || key WHERE kind ="
+	" 'cluster';"
+	"UPDATE meta SET v = '2' WHERE k = 'schema_version';";
 
 static void set_err(struct review *r, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -101,6 +134,31 @@ static void now_utc(char buf[32])
 		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
+/* Brings a schema-1 store to schema 2; inside an IMMEDIATE transaction. */
+static int upgrade(struct review *r, char **msg)
+{
+	sqlite3_stmt *s = NULL;
+	int old = 0, rc;
+
+	rc = sqlite3_prepare_v2(r->db,
+				"SELECT v FROM meta WHERE k = 'schema_version'",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		old = !strcmp(col_text(s, 0), "1");
+	sqlite3_finalize(s);
+	if (old && (rc = sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)))
+		return rc;
+	/* the claim's indexes (added after schema 2 was first written) */
+	return sqlite3_exec(r->db,
+			    "CREATE INDEX IF NOT EXISTS items_next ON"
+			    " items(status, kind, score DESC, key);"
+			    "CREATE INDEX IF NOT EXISTS items_claim ON"
+			    " items(claimed_by) WHERE claimed_by IS NOT NULL;",
+			    NULL, NULL, msg);
+}
+
 enum cib_err review_open(struct review *r, const char *path)
 {
 	char *msg = NULL;
@@ -125,6 +183,8 @@ enum cib_err review_open(struct review *r, const char *path)
 				  "BEGIN IMMEDIATE;", NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(r->db, schema, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = upgrade(r, &msg);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(r->db, "COMMIT;", NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -179,9 +239,10 @@ enum cib_err review_open_existing(struct review *r, const char *path)
 		review_close(r);
 		return CIB_EFORMAT;
 	}
-	if (strcmp(col_text(s, 0), SCHEMA_VERSION)) {
+	if (strcmp(col_text(s, 0), SCHEMA_VERSION) &&
+	    strcmp(col_text(s, 0), "1")) {
 		set_err(r, "'%s' is a review store of schema '%s'; this cibscan "
-			   "reads schema " SCHEMA_VERSION,
+			   "reads schemas 1 and " SCHEMA_VERSION,
 			path, col_text(s, 0));
 		sqlite3_finalize(s);
 		review_close(r);
@@ -192,6 +253,17 @@ enum cib_err review_open_existing(struct review *r, const char *path)
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			  "PRAGMA foreign_keys=ON;",
 			  NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(r->db, "BEGIN IMMEDIATE;", NULL, NULL, &msg);
+	if (rc == SQLITE_OK) {
+		rc = upgrade(r, &msg);
+		rc = sqlite3_exec(r->db, rc == SQLITE_OK ? "COMMIT;"
+							 : "ROLLBACK;",
+				  NULL, NULL, rc == SQLITE_OK ? &msg : NULL) ==
+				     SQLITE_OK && rc == SQLITE_OK
+			     ? SQLITE_OK
+			     : SQLITE_ERROR;
+	}
 	if (rc != SQLITE_OK) {
 		set_err(r, "'%s': %s", path, msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
@@ -373,7 +445,12 @@ static int checksum_file(const char *path, char out[17])
 #define MAX_COLS 64
 
 enum col { C_ID, C_PLATFORM, C_HANDLE, C_SCORE, C_FLAGGED, C_CLUSTER,
-	   C_CSIZE, C_CSCORE, C_REASONS, C_SIZE, C__COUNT };
+	   C_CSIZE, C_CSCORE, C_REASONS, C_SIZE, C_SOURCE, C_TARGET, C_LOG10P,
+	   C_OBSERVED, C_K0, C_K1, C_K2, C_K3, C_K4, C_K5, C_K6, C_K7,
+	   C__COUNT };
+
+/* what a file is: the accounts table, the clusters table, the edges */
+enum { F_ACCOUNTS, F_CLUSTERS, F_EDGES };
 
 struct importer {
 	struct review *r;
@@ -392,12 +469,14 @@ struct importer {
 	enum cib_err err;
 	uint64_t abort_after, done_rows;
 	char now[32];
-	sqlite3_stmt *sel, *ins, *upd, *rq, *aud, *cl;
+	sqlite3_stmt *sel, *ins, *upd, *rq, *aud, *cl, *mem, *edg;
 };
 
 static const char *const col_names[C__COUNT] = {
 	"account_id", "platform", "handle", "score", "flagged", "cluster_id",
-	"cluster_size", "cluster_score", "reasons", "size"
+	"cluster_size", "cluster_score", "reasons", "size", "source", "target",
+	"log10p", "observed", "co_repost", "co_post", "co_link", "co_domain",
+	"co_hashtags", "co_reply", "co_reply_account", "amplify"
 };
 
 static void free_row(struct importer *im)
@@ -444,6 +523,8 @@ static const char *fld(const struct importer *im, enum col k)
 	case C_HANDLE:
 	case C_CLUSTER:
 	case C_REASONS:
+	case C_SOURCE:
+	case C_TARGET:
 		return im->o->csv_raw ? v : csvout_unguard(v);
 	default:
 		return v;
@@ -562,13 +643,7 @@ static void cluster_item(struct importer *im, const char *cid, double score,
 	else
 		sqlite3_bind_null(s, 4);
 	bind_text(s, 5, summary);
-	if (step_done(im, s, "queue cluster"))
-		return;
-	if (sqlite3_changes(im->r->db) > 0) {
-		im->st->clusters++;
-		audit(im, "cluster", im->st->run_id, "", cid, "queued", NULL,
-		      "queued", NULL);
-	}
+	step_done(im, s, "queue cluster");
 }
 
 static void account_row(struct importer *im)
@@ -612,6 +687,14 @@ static void account_row(struct importer *im)
 		return;
 	}
 	im->st->rows++;
+	if (*cid) { /* every member, for matching clusters across runs */
+		sqlite3_bind_int64(im->mem, 1, im->st->run_id);
+		sqlite3_bind_text(im->mem, 2, cid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 3, plat, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 4, id, -1, SQLITE_TRANSIENT);
+		if (step_done(im, im->mem, "store member"))
+			return;
+	}
 	if (!flagged)
 		return;
 	im->st->flagged++;
@@ -753,6 +836,59 @@ static void cluster_row(struct importer *im)
 	}
 }
 
+static void edge_row(struct importer *im)
+{
+	const char *a = fld(im, C_SOURCE), *b = fld(im, C_TARGET);
+	double lp = NAN, obs = NAN;
+	char kinds[512];
+	size_t kl = 0;
+
+	if (!*a) {
+		bad_row(im, C_SOURCE, "empty");
+		return;
+	}
+	if (!*b) {
+		bad_row(im, C_TARGET, "empty");
+		return;
+	}
+	if (parse_num(fld(im, C_LOG10P), &lp) < 0 || (isfinite(lp) && lp > 0)) {
+		bad_row(im, C_LOG10P, "not a number <= 0");
+		return;
+	}
+	if (parse_num(fld(im, C_OBSERVED), &obs) < 0 ||
+	    (isfinite(obs) && (obs < 0 || obs > (double)REVIEW_MAX_COUNT))) {
+		bad_row(im, C_OBSERVED, "not a count");
+		return;
+	}
+	kinds[0] = '\0';
+	for (int k = C_K0; k <= C_K7; k++) {
+		double v = 0;
+
+		if (im->col[k] < 0 || parse_num(fld(im, (enum col)k), &v) != 1 ||
+		    !(v > 0) || v > (double)REVIEW_MAX_COUNT)
+			continue;
+		if (kl < sizeof(kinds))
+			kl += (size_t)snprintf(kinds + kl, sizeof(kinds) - kl,
+					       "%s%s %.0f", kl ? ", " : "",
+					       col_names[k], v);
+	}
+	im->st->rows++;
+	im->st->edges++;
+	sqlite3_bind_int64(im->edg, 1, im->st->run_id);
+	sqlite3_bind_text(im->edg, 2, a, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->edg, 3, b, -1, SQLITE_TRANSIENT);
+	if (isfinite(lp))
+		sqlite3_bind_double(im->edg, 4, lp);
+	else
+		sqlite3_bind_null(im->edg, 4);
+	if (isfinite(obs))
+		sqlite3_bind_int64(im->edg, 5, (sqlite3_int64)obs);
+	else
+		sqlite3_bind_null(im->edg, 5);
+	bind_text(im->edg, 6, kinds);
+	step_done(im, im->edg, "store edge");
+}
+
 static void on_row(int term, void *data)
 {
 	struct importer *im = data;
@@ -790,7 +926,11 @@ static void on_row(int term, void *data)
 						     C_FLAGGED };
 		static const enum col need_cl[] = { C_CLUSTER, C_SIZE, C_SCORE,
 						    C_FLAGGED };
-		const enum col *need = im->is_clusters ? need_cl : need_acc;
+		static const enum col need_ed[] = { C_SOURCE, C_TARGET };
+		const enum col *need = im->is_clusters == F_CLUSTERS ? need_cl
+				       : im->is_clusters == F_EDGES  ? need_ed
+								     : need_acc;
+		int n_need = im->is_clusters == F_EDGES ? 2 : 4;
 
 		for (int k = 0; k < C__COUNT; k++) {
 			im->col[k] = -1;
@@ -798,14 +938,16 @@ static void on_row(int term, void *data)
 				if (!strcmp(im->field[i], col_names[k]))
 					im->col[k] = (int)i;
 		}
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < n_need; k++)
 			if (im->col[need[k]] < 0) {
 				set_err(im->r,
 					"%s:%llu: no '%s' column (is this %s?)",
 					im->path, (unsigned long long)im->line,
 					col_names[need[k]],
-					im->is_clusters
+					im->is_clusters == F_CLUSTERS
 						? "a 'score --clusters' file"
+					: im->is_clusters == F_EDGES
+						? "a 'score --edges' file"
 						: "a 'cibscan score' accounts "
 						  "file");
 				im->err = CIB_EPARSE;
@@ -814,8 +956,10 @@ static void on_row(int term, void *data)
 		im->have_header = 1;
 		goto done;
 	}
-	if (im->is_clusters)
+	if (im->is_clusters == F_CLUSTERS)
 		cluster_row(im);
+	else if (im->is_clusters == F_EDGES)
+		edge_row(im);
 	else
 		account_row(im);
 	im->done_rows++;
@@ -889,15 +1033,291 @@ static int prep(struct review *r, sqlite3_stmt **s, const char *sql)
 	return 0;
 }
 
+/* The run's identity: XXH3-128 over the bytes of its accounts, clusters
+ * and edges files, each prefixed by its length and role, so the same
+ * content is the same run whatever the files are called. */
+static int hash_run(const struct review_import_opts *o, char out[33])
+{
+	XXH3_state_t *st = XXH3_createState();
+	const char *files[3] = { o->accounts, o->clusters, o->edges };
+	char buf[65536];
+	int ok = st && XXH3_128bits_reset(st) != XXH_ERROR;
+
+	for (int i = 0; ok && i < 3; i++) {
+		FILE *f;
+		size_t n;
+		unsigned char role = (unsigned char)('A' + i);
+
+		if (!files[i])
+			continue;
+		f = fopen(files[i], "rb");
+		if (!f) {
+			ok = 0;
+			break;
+		}
+		XXH3_128bits_update(st, &role, 1);
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			XXH3_128bits_update(st, buf, n);
+		ok = !ferror(f);
+		fclose(f);
+		XXH3_128bits_update(st, &role, 1);
+	}
+	if (ok) {
+		XXH128_hash_t h = XXH3_128bits_digest(st);
+
+		snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+			 (unsigned long long)h.low64);
+	}
+	XXH3_freeState(st);
+	return ok;
+}
+
+struct cand {
+	char *nc, *oc;   /* the new run's cluster, the previous run's */
+	double j;
+	long long inter;
+};
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	int c;
+
+	if (a->j != b->j)
+		return a->j > b->j ? -1 : 1;
+	c = strcmp(a->nc, b->nc);
+	return c ? c : strcmp(a->oc, b->oc);
+}
+
+static int in_list(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* After a run's rows are in: gives each of its cluster items an identity.
+ * A cluster whose members overlap a cluster item of the previous run
+ * with clusters by Jaccard >= REVIEW_CLUSTER_JACCARD (best pairs first,
+ * each cluster matched once) is that cluster: it takes its identity and
+ * its decision (a dismissed cluster that grew is re-queued instead);
+ * any other is a new identity, queued. */
+static enum cib_err match_clusters(struct importer *im)
+{
+	struct review *r = im->r;
+	int64_t run = im->st->run_id, prev = 0;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	struct cand *c = NULL;
+	size_t n = 0, cap = 0;
+	char **used_n = NULL, **used_o = NULL;
+	size_t n_used = 0;
+	enum cib_err err = CIB_ELIB;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT max(scope) FROM items WHERE kind ="
+			       " 'cluster' AND scope < ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "previous run");
+	sqlite3_bind_int64(s, 1, run);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		prev = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (prev > 0) {
+		/* overlap counts by a join on the member index, not pairwise */
+		if (sqlite3_prepare_v2(
+			    r->db,
+			    "WITH nk AS (SELECT cluster_id c, count(*) k FROM"
+			    " members WHERE run_id = ?1 GROUP BY cluster_id),"
+			    " ok AS (SELECT cluster_id c, count(*) k FROM members"
+			    " WHERE run_id = ?2 GROUP BY cluster_id),"
+			    " x AS (SELECT a.cluster_id nc, b.cluster_id oc,"
+			    " count(*) i FROM members a JOIN members b ON"
+			    " b.platform = a.platform AND b.account = a.account"
+			    " AND b.run_id = ?2 WHERE a.run_id = ?1 GROUP BY"
+			    " a.cluster_id, b.cluster_id)"
+			    " SELECT x.nc, x.oc, x.i, nk.k, ok.k FROM x JOIN nk"
+			    " ON nk.c = x.nc JOIN ok ON ok.c = x.oc WHERE x.nc IN"
+			    " (SELECT key FROM items WHERE kind = 'cluster' AND"
+			    " scope = ?1) AND x.oc IN (SELECT key FROM items"
+			    " WHERE kind = 'cluster' AND scope = ?2)",
+			    -1, &s, NULL) != SQLITE_OK)
+			return db_err(r, "match clusters");
+		sqlite3_bind_int64(s, 1, run);
+		sqlite3_bind_int64(s, 2, prev);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			long long i = sqlite3_column_int64(s, 2);
+			long long un = sqlite3_column_int64(s, 3) +
+				       sqlite3_column_int64(s, 4) - i;
+			double j = un > 0 ? (double)i / (double)un : 0;
+
+			if (j < REVIEW_CLUSTER_JACCARD)
+				continue;
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct cand *nv = realloc(c, nc * sizeof(*nv));
+
+				if (!nv)
+					goto nomem;
+				c = nv;
+				cap = nc;
+			}
+			c[n].nc = strdup(col_text(s, 0));
+			c[n].oc = strdup(col_text(s, 1));
+			c[n].j = j;
+			c[n].inter = i;
+			n++;
+			if (!c[n - 1].nc || !c[n - 1].oc)
+				goto nomem;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+		if (n)
+			qsort(c, n, sizeof(*c), cmp_cand);
+		used_n = calloc(n + 1, sizeof(*used_n));
+		used_o = calloc(n + 1, sizeof(*used_o));
+		if (!used_n || !used_o)
+			goto nomem;
+	}
+	/* matched pairs: carry the identity and the decision */
+	for (size_t k = 0; k < n; k++) {
+		char status[16], note[256], why[128] = "";
+		long long dsize = -1, size = -1;
+		const char *carry;
+
+		if (in_list(used_n, n_used, c[k].nc) ||
+		    in_list(used_o, n_used, c[k].oc))
+			continue;
+		used_n[n_used] = c[k].nc;
+		used_o[n_used++] = c[k].oc;
+		if (sqlite3_prepare_v2(
+			    r->db,
+			    "SELECT o.status, o.d_cluster_size, n.cluster_size"
+			    " FROM items o, items n WHERE o.kind = 'cluster' AND"
+			    " o.scope = ?2 AND o.key = ?4 AND n.kind ="
+			    " 'cluster' AND n.scope = ?1 AND n.key = ?3",
+			    -1, &s, NULL) != SQLITE_OK)
+			goto dberr;
+		sqlite3_bind_int64(s, 1, run);
+		sqlite3_bind_int64(s, 2, prev);
+		sqlite3_bind_text(s, 3, c[k].nc, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, c[k].oc, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_ROW)
+			goto dberr;
+		snprintf(status, sizeof(status), "%s", col_text(s, 0));
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			dsize = sqlite3_column_int64(s, 1);
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+			size = sqlite3_column_int64(s, 2);
+		sqlite3_finalize(s);
+		s = NULL;
+		carry = status;
+		if (!strcmp(status, "dismiss") && dsize > 0 && size > dsize) {
+			snprintf(why, sizeof(why),
+				 "cluster grew from %lld to %lld accounts",
+				 dsize, size);
+			carry = "queued";
+		}
+		snprintf(note, sizeof(note),
+			 "run %lld's %s (Jaccard %.2f, %lld shared members)%s%s",
+			 (long long)prev, c[k].oc, c[k].j, c[k].inter,
+			 *why ? "; re-queued: " : "", why);
+		if (sqlite3_prepare_v2(
+			    r->db,
+			    "UPDATE items SET (uid, status, reviewer, note,"
+			    " decided_at, d_score, d_reasons, d_cluster_size,"
+			    " requeue_reason) = (SELECT o.uid, ?5, CASE WHEN ?5"
+			    " = 'queued' THEN NULL ELSE o.reviewer END, CASE"
+			    " WHEN ?5 = 'queued' THEN NULL ELSE o.note END,"
+			    " CASE WHEN ?5 = 'queued' THEN NULL ELSE"
+			    " o.decided_at END, o.d_score, o.d_reasons,"
+			    " o.d_cluster_size, ?6 FROM items o WHERE o.kind ="
+			    " 'cluster' AND o.scope = ?2 AND o.key = ?4)"
+			    " WHERE kind = 'cluster' AND scope = ?1 AND key = ?3",
+			    -1, &u, NULL) != SQLITE_OK)
+			goto dberr;
+		sqlite3_bind_int64(u, 1, run);
+		sqlite3_bind_int64(u, 2, prev);
+		sqlite3_bind_text(u, 3, c[k].nc, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(u, 4, c[k].oc, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(u, 5, carry, -1, SQLITE_TRANSIENT);
+		bind_text(u, 6, why);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			goto dberr;
+		sqlite3_finalize(u);
+		u = NULL;
+		if (audit(im, "cluster", run, "", c[k].nc, "carried", NULL,
+			  carry, note))
+			goto out;
+		im->st->clusters_carried++;
+	}
+	/* the rest: new identities, queued */
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT key FROM items WHERE kind = 'cluster' AND"
+			       " scope = ?1 AND uid IS NULL ORDER BY key",
+			       -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db,
+			       "UPDATE items SET uid = 'R' || scope || ':' ||"
+			       " key WHERE kind = 'cluster' AND scope = ?1 AND"
+			       " key = ?2",
+			       -1, &u, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(s, 1, run);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		sqlite3_bind_int64(u, 1, run);
+		sqlite3_bind_text(u, 2, col_text(s, 0), -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			goto dberr;
+		sqlite3_reset(u);
+		if (audit(im, "cluster", run, "", col_text(s, 0), "queued",
+			  NULL, "queued", NULL))
+			goto out;
+		im->st->clusters++;
+	}
+	err = CIB_OK;
+	goto out;
+nomem:
+	err = CIB_ENOMEM;
+	goto out;
+dberr:
+	db_err(r, "match clusters");
+	err = CIB_ELIB;
+out:
+	if (im->err && !err)
+		err = im->err;
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	for (size_t k = 0; k < n; k++) {
+		free(c[k].nc);
+		free(c[k].oc);
+	}
+	free(c);
+	free(used_n);
+	free(used_o);
+	return err;
+}
+
+static void finalize_all(struct importer *im)
+{
+	sqlite3_stmt **v[] = { &im->sel, &im->ins, &im->upd, &im->rq,
+			       &im->aud, &im->cl,  &im->mem, &im->edg };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sqlite3_finalize(*v[i]);
+		*v[i] = NULL;
+	}
+}
+
 enum cib_err review_import(struct review *r,
 			   const struct review_import_opts *o,
 			   struct review_import_stats *st)
 {
 	struct importer im;
-	char *checks = NULL;
+	char *checks = NULL, content[33];
 	size_t clen = 0, ccap = 0;
 	const char *ab = getenv(REVIEW_ABORT_ENV);
-	sqlite3_stmt *run = NULL, *fin = NULL;
+	sqlite3_stmt *run = NULL, *fin = NULL, *dup = NULL;
 	enum cib_err err;
 
 	memset(st, 0, sizeof(*st));
@@ -914,10 +1334,11 @@ enum cib_err review_import(struct review *r,
 	}
 	now_utc(im.now);
 	/* checksums first: they read files, outside the transaction */
-	for (size_t i = 0; i < o->n_inputs + 2; i++) {
+	for (size_t i = 0; i < o->n_inputs + 3; i++) {
 		const char *p = i == 0 ? o->accounts
 				: i == 1 ? o->clusters
-					 : o->inputs[i - 2];
+				: i == 2 ? o->edges
+					 : o->inputs[i - 3];
 		char hex[17];
 		size_t need;
 
@@ -943,15 +1364,37 @@ enum cib_err review_import(struct review *r,
 					 "%s%s xxh3:%s", clen ? "; " : "", p,
 					 hex);
 	}
+	if (!hash_run(o, content)) {
+		set_err(r, "cannot read the run's files: %s", strerror(errno));
+		free(checks);
+		return CIB_EIO;
+	}
 	err = exec(r, "BEGIN IMMEDIATE;");
 	if (err) {
 		free(checks);
 		return err;
 	}
 	err = CIB_ELIB;
+	/* the same content again is the same run: nothing to do */
+	if (prep(r, &dup,
+		 "SELECT run_id, imported_at FROM runs WHERE content_hash = ?1"))
+		goto fail;
+	sqlite3_bind_text(dup, 1, content, -1, SQLITE_STATIC);
+	if (sqlite3_step(dup) == SQLITE_ROW) {
+		st->duplicate_of = sqlite3_column_int64(dup, 0);
+		snprintf(st->duplicate_at, sizeof(st->duplicate_at), "%s",
+			 col_text(dup, 1));
+		sqlite3_finalize(dup);
+		free(checks);
+		rollback(r);
+		return CIB_OK;
+	}
+	sqlite3_finalize(dup);
+	dup = NULL;
 	if (prep(r, &run,
 		 "INSERT INTO runs(imported_at, settings, accounts_file,"
-		 " clusters_file, checksums) VALUES(?1, ?2, ?3, ?4, ?5)") ||
+		 " clusters_file, checksums, content_hash, edges_file)"
+		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
 	    prep(r, &im.sel,
 		 "SELECT status, d_score, d_reasons, d_cluster_size FROM items"
 		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
@@ -969,17 +1412,26 @@ enum cib_err review_import(struct review *r,
 	    prep(r, &im.rq,
 		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
 		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9, status = 'queued', requeue_reason = ?10"
+		 " run_id = ?9, status = 'queued', requeue_reason = ?10,"
+		 " version = version + 1"
 		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
 		 " key = ?2") ||
 	    prep(r, &im.aud,
 		 "INSERT INTO audit(at, reviewer, kind, scope, platform, key,"
-		 " action, previous, value, note, run_id) VALUES(?1, ?2, ?3,"
-		 " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") ||
+		 " action, previous, value, note, run_id, version) VALUES(?1,"
+		 " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT version"
+		 " FROM items WHERE kind = ?3 AND scope = ?4 AND platform = ?5"
+		 " AND key = ?6))") ||
 	    prep(r, &im.cl,
 		 "INSERT INTO items(kind, scope, platform, key, score,"
 		 " cluster_size, run_id, status, reasons) VALUES('cluster', ?1,"
 		 " '', ?2, ?3, ?4, ?1, 'queued', ?5) ON CONFLICT DO NOTHING") ||
+	    prep(r, &im.mem,
+		 "INSERT OR IGNORE INTO members(run_id, cluster_id, platform,"
+		 " account) VALUES(?1, ?2, ?3, ?4)") ||
+	    prep(r, &im.edg,
+		 "INSERT INTO edges(run_id, a, b, log10p, observed, kinds)"
+		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)") ||
 	    prep(r, &fin,
 		 "UPDATE runs SET n_rows = ?2, n_flagged = ?3, n_bad = ?4"
 		 " WHERE run_id = ?1"))
@@ -989,17 +1441,30 @@ enum cib_err review_import(struct review *r,
 	bind_text(run, 3, o->accounts);
 	bind_text(run, 4, o->clusters);
 	bind_text(run, 5, checks);
+	sqlite3_bind_text(run, 6, content, -1, SQLITE_STATIC);
+	bind_text(run, 7, o->edges);
 	if (sqlite3_step(run) != SQLITE_DONE) {
 		db_err(r, "record run");
 		goto fail;
 	}
 	st->run_id = sqlite3_last_insert_rowid(r->db);
 	if (o->clusters) {
-		err = read_csv(&im, o->clusters, 1);
+		err = read_csv(&im, o->clusters, F_CLUSTERS);
 		if (err)
 			goto fail;
 	}
-	err = read_csv(&im, o->accounts, 0);
+	err = read_csv(&im, o->accounts, F_ACCOUNTS);
+	if (err)
+		goto fail;
+	if (o->edges) {
+		uint64_t rows = st->rows;
+
+		err = read_csv(&im, o->edges, F_EDGES);
+		st->rows = rows; /* rows count accounts and clusters */
+		if (err)
+			goto fail;
+	}
+	err = match_clusters(&im);
 	if (err)
 		goto fail;
 	err = CIB_ELIB;
@@ -1013,23 +1478,13 @@ enum cib_err review_import(struct review *r,
 	}
 	sqlite3_finalize(run);
 	sqlite3_finalize(fin);
-	sqlite3_finalize(im.sel);
-	sqlite3_finalize(im.ins);
-	sqlite3_finalize(im.upd);
-	sqlite3_finalize(im.rq);
-	sqlite3_finalize(im.aud);
-	sqlite3_finalize(im.cl);
+	finalize_all(&im);
 	free(checks);
 	return exec(r, "COMMIT;");
 fail:
 	sqlite3_finalize(run);
 	sqlite3_finalize(fin);
-	sqlite3_finalize(im.sel);
-	sqlite3_finalize(im.ins);
-	sqlite3_finalize(im.upd);
-	sqlite3_finalize(im.rq);
-	sqlite3_finalize(im.aud);
-	sqlite3_finalize(im.cl);
+	finalize_all(&im);
 	free(checks);
 	rollback(r);
 	return err;
@@ -1037,12 +1492,927 @@ fail:
 
 /* ---- targets and decisions -------------------------------------------- */
 
-struct target {
-	int is_cluster;
-	int64_t scope;
-	char platform[64];
-	char key[512];
+static int64_t latest_run(struct review *r);
+static enum cib_err resolve(struct review *r, const char *t,
+			    struct review_ref *out);
+
+static const char *kind_of(const struct review_ref *t)
+{
+	return t->is_cluster ? "cluster" : "account";
+}
+
+/* Binds kind, scope, platform, key of t to parameters i..i+3. */
+static void bind_ref(sqlite3_stmt *s, int i, const struct review_ref *t)
+{
+	sqlite3_bind_text(s, i, kind_of(t), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, i + 1, t->scope);
+	sqlite3_bind_text(s, i + 2, t->platform, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, i + 3, t->key, -1, SQLITE_TRANSIENT);
+}
+
+#define WHERE_REF " kind = ?1 AND scope = ?2 AND platform = ?3 AND key = ?4"
+
+static enum cib_err item_version(struct review *r, struct review_ref *t)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT version FROM items WHERE" WHERE_REF, -1,
+			       &s, NULL) != SQLITE_OK)
+		return db_err(r, "read item");
+	bind_ref(s, 1, t);
+	rc = sqlite3_step(s);
+	t->version = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		set_err(r, "no %s '%s' in the store", kind_of(t), t->key);
+		return CIB_ENOTFOUND;
+	}
+	return CIB_OK;
+}
+
+/* "account x:123" / "cluster C3" (run 2's: "cluster R2:C3") */
+static void ref_name(const struct review_ref *t, int64_t latest, char *buf,
+		     size_t cap)
+{
+	if (!t->is_cluster)
+		snprintf(buf, cap, "account %s:%s", t->platform, t->key);
+	else if (t->scope == latest)
+		snprintf(buf, cap, "cluster %s", t->key);
+	else
+		snprintf(buf, cap, "cluster R%lld:%s", (long long)t->scope,
+			 t->key);
+}
+
+static void later_iso(char buf[32], int seconds)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += seconds;
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+static const char *const decisions[] = { "confirm", "dismiss", "escalate",
+					 "queued" };
+
+void review_outcome_release(struct review_outcome *o)
+{
+	if (!o)
+		return;
+	free(o->conflicts);
+	memset(o, 0, sizeof(*o));
+}
+
+static enum cib_err add_conflict(struct review_outcome *o,
+				 const struct review_conflict *c)
+{
+	struct review_conflict *nv;
+
+	if (o->n_conflicts >= 1000) /* enough to show; the count is kept */
+		return CIB_OK;
+	nv = realloc(o->conflicts, (o->n_conflicts + 1) * sizeof(*nv));
+	if (!nv)
+		return CIB_ENOMEM;
+	o->conflicts = nv;
+	o->conflicts[o->n_conflicts++] = *c;
+	return CIB_OK;
+}
+
+/* One item of a decision being made. */
+struct pending {
+	struct review_ref ref;
+	int64_t seen;     /* -1: not known */
+	char via[512];    /* the cluster it is decided through, or "" */
 };
+
+static int cmp_pending(const void *x, const void *y)
+{
+	const struct pending *a = x, *b = y;
+	int c;
+
+	if (a->ref.is_cluster != b->ref.is_cluster)
+		return a->ref.is_cluster - b->ref.is_cluster;
+	if (a->ref.scope != b->ref.scope)
+		return a->ref.scope < b->ref.scope ? -1 : 1;
+	c = strcmp(a->ref.platform, b->ref.platform);
+	if (c)
+		return c;
+	c = strcmp(a->ref.key, b->ref.key);
+	if (c)
+		return c;
+	/* a named target (seen known, not via a cluster) wins a duplicate */
+	if (!a->via[0] != !b->via[0])
+		return a->via[0] ? 1 : -1;
+	return (a->seen < 0) - (b->seen < 0);
+}
+
+struct plist {
+	struct pending *v;
+	size_t n, cap;
+};
+
+static struct pending *plist_add(struct plist *l)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		struct pending *nv = realloc(l->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		l->v = nv;
+		l->cap = nc;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+/* The last change to an item (audit row): who, what, when, its decision
+ * number. */
+static void last_change(struct review *r, const struct review_ref *t,
+			struct review_conflict *c, int64_t *seq)
+{
+	sqlite3_stmt *s;
+
+	*seq = 0;
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT reviewer, value, at, coalesce(batch, 0),"
+			       " seq FROM audit WHERE" WHERE_REF
+			       " ORDER BY seq DESC LIMIT 1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	bind_ref(s, 1, t);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(c->by, sizeof(c->by), "%s", col_text(s, 0));
+		snprintf(c->what, sizeof(c->what), "%s", col_text(s, 1));
+		snprintf(c->at, sizeof(c->at), "%s", col_text(s, 2));
+		c->decision = sqlite3_column_int64(s, 3);
+		*seq = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+}
+
+/* Whether deciding p now would replace something the reviewer did not
+ * see (docs/review.md, "Conflicts"): fills c and returns 1 if so.
+ * *last_seq gets the item's latest audit row (what a supersede
+ * replaces). */
+static int check_conflict(struct review *r, const struct pending *p,
+			  const char *reviewer, const char *now,
+			  int64_t latest, struct review_conflict *c,
+			  int64_t *last_seq, enum cib_err *err)
+{
+	sqlite3_stmt *s;
+	int conflict = 0;
+	int64_t version, claim_version = -1;
+	char status[16], by[128], holder[128], until[32];
+
+	memset(c, 0, sizeof(*c));
+	*err = CIB_OK;
+	*last_seq = 0;
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT status, version, coalesce(reviewer, ''),"
+			       " coalesce(claimed_by, ''), coalesce(claim_until,"
+			       " ''), claim_version FROM items WHERE" WHERE_REF,
+			       -1, &s, NULL) != SQLITE_OK) {
+		*err = db_err(r, "read item");
+		return 0;
+	}
+	bind_ref(s, 1, &p->ref);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		set_err(r, "no %s '%s' in the store", kind_of(&p->ref),
+			p->ref.key);
+		*err = CIB_ENOTFOUND;
+		return 0;
+	}
+	snprintf(status, sizeof(status), "%s", col_text(s, 0));
+	version = sqlite3_column_int64(s, 1);
+	snprintf(by, sizeof(by), "%s", col_text(s, 2));
+	snprintf(holder, sizeof(holder), "%s", col_text(s, 3));
+	snprintf(until, sizeof(until), "%s", col_text(s, 4));
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+		claim_version = sqlite3_column_int64(s, 5);
+	sqlite3_finalize(s);
+	ref_name(&p->ref, latest, c->item, sizeof(c->item));
+	c->version = version;
+	last_change(r, &p->ref, c, last_seq);
+	if (*holder && strcmp(holder, reviewer) && strcmp(until, now) > 0) {
+		/* another reviewer holds it */
+		snprintf(c->by, sizeof(c->by), "%s", holder);
+		snprintf(c->what, sizeof(c->what), "claimed");
+		snprintf(c->at, sizeof(c->at), "%s", until);
+		c->decision = 0;
+		return 1;
+	}
+	if (p->seen >= 0)
+		conflict = version != p->seen;
+	else if (*holder && !strcmp(holder, reviewer) && claim_version >= 0)
+		conflict = version != claim_version;
+	else /* not known what was seen: another's decision stands */
+		conflict = strcmp(status, "queued") && *by &&
+			   strcmp(by, reviewer);
+	return conflict;
+}
+
+/* Writes one item's new state and its audit row (inside the caller's
+ * transaction). restore != NULL: an undo, reviewer/note/time restored
+ * from that audit row's values. */
+static enum cib_err write_item(struct review *r, const struct pending *p,
+			       const char *decision, const char *reviewer,
+			       const char *note, const char *now,
+			       int64_t batch, const char *action,
+			       int64_t supersedes, int64_t reverses,
+			       const char *r_reviewer, const char *r_note,
+			       const char *r_at)
+{
+	sqlite3_stmt *s = NULL;
+	char prev[16] = "";
+	int64_t run = 0, version = 0;
+	int is_undo = reverses > 0;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT status, run_id, version FROM items WHERE"
+			       WHERE_REF,
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "read item");
+	bind_ref(s, 1, &p->ref);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		set_err(r, "no %s '%s' in the store", kind_of(&p->ref),
+			p->ref.key);
+		return CIB_ENOTFOUND;
+	}
+	snprintf(prev, sizeof(prev), "%s", col_text(s, 0));
+	run = sqlite3_column_int64(s, 1);
+	version = sqlite3_column_int64(s, 2) + 1;
+	sqlite3_finalize(s);
+	/* a decision: the evidence the reviewer saw becomes the baseline for
+	 * later runs; an undo restores the earlier decision's who/why/when */
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    is_undo ? "UPDATE items SET status = ?5, reviewer = ?6,"
+			      " note = ?7, decided_at = ?8, version = ?9,"
+			      " claimed_by = NULL, claim_until = NULL,"
+			      " claim_version = NULL WHERE" WHERE_REF
+			    : "UPDATE items SET status = ?5, reviewer = ?6,"
+			      " note = ?7, decided_at = ?8, version = ?9,"
+			      " d_score = score, d_reasons = reasons,"
+			      " d_cluster_size = cluster_size,"
+			      " requeue_reason = NULL, claimed_by = NULL,"
+			      " claim_until = NULL, claim_version = NULL"
+			      " WHERE" WHERE_REF,
+		    -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "update item");
+	bind_ref(s, 1, &p->ref);
+	sqlite3_bind_text(s, 5, decision, -1, SQLITE_TRANSIENT);
+	if (is_undo) {
+		bind_text(s, 6, r_reviewer);
+		bind_text(s, 7, r_note);
+		bind_text(s, 8, r_at);
+	} else {
+		sqlite3_bind_text(s, 6, reviewer, -1, SQLITE_TRANSIENT);
+		bind_text(s, 7, note);
+		sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(s, 9, version);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return db_err(r, "record decision");
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(r->db,
+			       "INSERT INTO audit(at, reviewer, kind, scope,"
+			       " platform, key, action, previous, value, note,"
+			       " run_id, batch, version, supersedes, reverses,"
+			       " via) VALUES(?5, ?6, ?1, ?2, ?3, ?4, ?7, ?8, ?9,"
+			       " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "audit");
+	bind_ref(s, 1, &p->ref);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, reviewer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, prev, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, decision, -1, SQLITE_TRANSIENT);
+	bind_text(s, 10, note);
+	bind_text(s, 16, p->via);
+	sqlite3_bind_int64(s, 11, run);
+	sqlite3_bind_int64(s, 12, batch);
+	sqlite3_bind_int64(s, 13, version);
+	if (supersedes > 0)
+		sqlite3_bind_int64(s, 14, supersedes);
+	else
+		sqlite3_bind_null(s, 14);
+	if (reverses > 0)
+		sqlite3_bind_int64(s, 15, reverses);
+	else
+		sqlite3_bind_null(s, 15);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return db_err(r, "record decision");
+	}
+	sqlite3_finalize(s);
+	return CIB_OK;
+}
+
+static int64_t next_batch(struct review *r)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT coalesce(max(batch), 0) + 1 FROM audit",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Adds a cluster's member accounts of its run to l. */
+static enum cib_err add_members(struct review *r, const struct review_ref *c,
+				struct plist *l)
+{
+	sqlite3_stmt *s;
+	enum cib_err err = CIB_OK;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT platform, key FROM items WHERE"
+			       " kind = 'account' AND run_id = ?1 AND"
+			       " cluster_id = ?2 ORDER BY key",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "cluster members");
+	sqlite3_bind_int64(s, 1, c->scope);
+	sqlite3_bind_text(s, 2, c->key, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct pending *m = plist_add(l);
+
+		if (!m) {
+			err = CIB_ENOMEM;
+			break;
+		}
+		snprintf(m->ref.platform, sizeof(m->ref.platform), "%s",
+			 col_text(s, 0));
+		snprintf(m->ref.key, sizeof(m->ref.key), "%s", col_text(s, 1));
+		m->seen = -1;
+		snprintf(m->via, sizeof(m->via), "%s", c->key);
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+enum cib_err review_decide_many(struct review *r,
+				const struct review_decide_req *q,
+				struct review_outcome *out)
+{
+	struct plist l = { 0 };
+	char now[32];
+	enum cib_err err;
+	size_t k, w;
+	int64_t batch, latest;
+	const char *decision;
+	int64_t *sup = NULL;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
+		if (q->decision && !strcmp(q->decision, decisions[k]))
+			break;
+	if (k == sizeof(decisions) / sizeof(decisions[0])) {
+		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
+			   "queued", q->decision ? q->decision : "");
+		return CIB_EUSAGE;
+	}
+	decision = decisions[k]; /* static storage */
+	if (!q->reviewer || !*q->reviewer) {
+		set_err(r, "a decision needs a reviewer name");
+		return CIB_EUSAGE;
+	}
+	if (!strcmp(q->reviewer, "import")) {
+		set_err(r, "'import' is the tool's name in the audit log, not "
+			   "a reviewer's");
+		return CIB_EUSAGE;
+	}
+	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
+		set_err(r, "a decision names 1 to %d items, not %zu",
+			REVIEW_MAX_TARGETS, q->n);
+		return CIB_EUSAGE;
+	}
+	err = exec(r, "BEGIN IMMEDIATE;");
+	if (err)
+		return err;
+	now_utc(now);
+	latest = latest_run(r);
+	for (size_t i = 0; i < q->n; i++) {
+		struct pending *p = plist_add(&l);
+
+		if (!p) {
+			err = CIB_ENOMEM;
+			goto fail;
+		}
+		err = resolve(r, q->targets[i], &p->ref);
+		if (err)
+			goto fail;
+		p->seen = q->seen ? q->seen[i] : -1;
+		if (p->ref.is_cluster && q->members) {
+			struct review_ref c = p->ref;
+
+			err = add_members(r, &c, &l);
+			if (err)
+				goto fail;
+		}
+	}
+	/* one write per item: a member named twice, or named and reached
+	 * through its cluster, is decided once */
+	qsort(l.v, l.n, sizeof(*l.v), cmp_pending);
+	for (k = w = 0; k < l.n; k++) {
+		if (w && !cmp_pending(&l.v[w - 1], &l.v[k]))
+			continue;
+		if (w && l.v[w - 1].ref.is_cluster == l.v[k].ref.is_cluster &&
+		    l.v[w - 1].ref.scope == l.v[k].ref.scope &&
+		    !strcmp(l.v[w - 1].ref.platform, l.v[k].ref.platform) &&
+		    !strcmp(l.v[w - 1].ref.key, l.v[k].ref.key))
+			continue;
+		l.v[w++] = l.v[k];
+	}
+	l.n = w;
+	sup = calloc(l.n ? l.n : 1, sizeof(*sup));
+	if (!sup) {
+		err = CIB_ENOMEM;
+		goto fail;
+	}
+	for (k = 0; k < l.n; k++) {
+		struct review_conflict c;
+		int64_t last = 0;
+
+		if (check_conflict(r, &l.v[k], q->reviewer, now, latest, &c,
+				   &last, &err)) {
+			if (!q->supersede && (err = add_conflict(out, &c)))
+				goto fail;
+			sup[k] = last;
+		}
+		if (err)
+			goto fail;
+	}
+	if (out->n_conflicts) {
+		err = CIB_ECONFLICT;
+		set_err(r, "%s was %s by %s at %s since it was seen; nothing "
+			   "was recorded",
+			out->conflicts[0].item, out->conflicts[0].what,
+			out->conflicts[0].by, out->conflicts[0].at);
+		goto fail;
+	}
+	batch = next_batch(r);
+	if (batch < 0) {
+		err = db_err(r, "decision number");
+		goto fail;
+	}
+	for (k = 0; k < l.n; k++) {
+		err = write_item(r, &l.v[k], decision, q->reviewer, q->note,
+				 now, batch,
+				 sup[k] ? "supersede" : "decide", sup[k], 0,
+				 NULL, NULL, NULL);
+		if (err)
+			goto fail;
+	}
+	err = exec(r, "COMMIT;");
+	if (err)
+		goto fail;
+	out->decision = batch;
+	out->n_changed = l.n;
+	free(l.v);
+	free(sup);
+	return CIB_OK;
+fail:
+	rollback(r);
+	free(l.v);
+	free(sup);
+	return err;
+}
+
+enum cib_err review_decide(struct review *r, const char *target,
+			   const char *decision, const char *reviewer,
+			   const char *note, int apply_members,
+			   size_t *n_changed)
+{
+	struct review_decide_req q;
+	struct review_outcome o;
+	enum cib_err err;
+
+	memset(&q, 0, sizeof(q));
+	q.targets = &target;
+	q.n = 1;
+	q.decision = decision;
+	q.reviewer = reviewer;
+	q.note = note;
+	q.members = apply_members;
+	err = review_decide_many(r, &q, &o);
+	if (n_changed)
+		*n_changed = o.n_changed;
+	review_outcome_release(&o);
+	return err;
+}
+
+enum cib_err review_undo(struct review *r, int64_t decision,
+			 const char *reviewer, const char *note, int supersede,
+			 struct review_outcome *out)
+{
+	sqlite3_stmt *s = NULL, *pr = NULL;
+	struct plist l = { 0 };
+	struct rowinfo {
+		int64_t seq, version, sup;
+		char prev[16];
+		char rrev[128], rat[32];
+		char *rnote;
+	} *ri = NULL;
+	char now[32];
+	int64_t batch, latest;
+	enum cib_err err;
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	if (!reviewer || !*reviewer || !strcmp(reviewer, "import")) {
+		set_err(r, "an undo needs a reviewer name (not 'import')");
+		return CIB_EUSAGE;
+	}
+	err = exec(r, "BEGIN IMMEDIATE;");
+	if (err)
+		return err;
+	now_utc(now);
+	latest = latest_run(r);
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT kind, scope, platform, key,"
+			       " coalesce(previous, 'queued'), version, seq"
+			       " FROM audit WHERE batch = ?1 ORDER BY seq",
+			       -1, &s, NULL) != SQLITE_OK) {
+		err = db_err(r, "undo");
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, decision);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct pending *p = plist_add(&l);
+		struct rowinfo *nr = realloc(ri, l.n * sizeof(*nr));
+
+		if (!p || !nr) {
+			free(nr ? nr : ri);
+			ri = NULL;
+			err = CIB_ENOMEM;
+			goto fail;
+		}
+		ri = nr;
+		memset(&ri[l.n - 1], 0, sizeof(*ri));
+		p->ref.is_cluster = !strcmp(col_text(s, 0), "cluster");
+		p->ref.scope = sqlite3_column_int64(s, 1);
+		snprintf(p->ref.platform, sizeof(p->ref.platform), "%s",
+			 col_text(s, 2));
+		snprintf(p->ref.key, sizeof(p->ref.key), "%s", col_text(s, 3));
+		snprintf(ri[l.n - 1].prev, sizeof(ri[0].prev), "%s",
+			 col_text(s, 4));
+		p->seen = ri[l.n - 1].version = sqlite3_column_int64(s, 5);
+		ri[l.n - 1].seq = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (!l.n) {
+		set_err(r, "no decision %lld in the store",
+			(long long)decision);
+		err = CIB_ENOTFOUND;
+		goto fail;
+	}
+	/* each item must still be as that decision left it */
+	for (k = 0; k < l.n; k++) {
+		struct review_conflict c;
+		int64_t last = 0;
+
+		if (check_conflict(r, &l.v[k], reviewer, now, latest, &c,
+				   &last, &err)) {
+			if (!supersede && (err = add_conflict(out, &c)))
+				goto fail;
+			ri[k].sup = last;
+		}
+		if (err)
+			goto fail;
+	}
+	if (out->n_conflicts) {
+		err = CIB_ECONFLICT;
+		set_err(r, "%s was %s by %s at %s after decision %lld; nothing "
+			   "was undone",
+			out->conflicts[0].item, out->conflicts[0].what,
+			out->conflicts[0].by, out->conflicts[0].at,
+			(long long)decision);
+		goto fail;
+	}
+	/* what each item was before: the audit row before the reversed one */
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT reviewer, note, at FROM audit WHERE"
+			       WHERE_REF " AND seq < ?5 ORDER BY seq DESC"
+			       " LIMIT 1",
+			       -1, &pr, NULL) != SQLITE_OK) {
+		err = db_err(r, "undo");
+		goto fail;
+	}
+	batch = next_batch(r);
+	for (k = 0; k < l.n; k++) {
+		const char *rv = NULL, *rn = NULL, *ra = NULL;
+		char *keep_note = NULL;
+
+		bind_ref(pr, 1, &l.v[k].ref);
+		sqlite3_bind_int64(pr, 5, ri[k].seq);
+		if (sqlite3_step(pr) == SQLITE_ROW &&
+		    strcmp(ri[k].prev, "queued") &&
+		    strcmp(col_text(pr, 0), "import")) {
+			snprintf(ri[k].rrev, sizeof(ri[k].rrev), "%s",
+				 col_text(pr, 0));
+			snprintf(ri[k].rat, sizeof(ri[k].rat), "%s",
+				 col_text(pr, 2));
+			keep_note = strdup(col_text(pr, 1));
+			rv = ri[k].rrev;
+			ra = ri[k].rat;
+			rn = keep_note;
+		}
+		sqlite3_reset(pr);
+		l.v[k].via[0] = '\0';
+		err = write_item(r, &l.v[k], ri[k].prev, reviewer, note, now,
+				 batch, "undo", ri[k].sup, ri[k].seq, rv, rn,
+				 ra);
+		free(keep_note);
+		if (err)
+			goto fail;
+	}
+	sqlite3_finalize(pr);
+	pr = NULL;
+	err = exec(r, "COMMIT;");
+	if (err)
+		goto fail;
+	out->decision = batch;
+	out->n_changed = l.n;
+	free(l.v);
+	free(ri);
+	return CIB_OK;
+fail:
+	sqlite3_finalize(s);
+	sqlite3_finalize(pr);
+	rollback(r);
+	free(l.v);
+	free(ri);
+	return err;
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+static enum cib_err lease_check(const char *reviewer, int lease_s,
+				struct review *r)
+{
+	if (!reviewer || !*reviewer || !strcmp(reviewer, "import")) {
+		set_err(r, "a claim needs a reviewer name (not 'import')");
+		return CIB_EUSAGE;
+	}
+	if (lease_s < 1 || lease_s > REVIEW_MAX_LEASE_SECONDS) {
+		set_err(r, "a lease is 1 s to %d s, not %d",
+			REVIEW_MAX_LEASE_SECONDS, lease_s);
+		return CIB_EUSAGE;
+	}
+	return CIB_OK;
+}
+
+static enum cib_err take(struct review *r, struct review_ref *t,
+			 const char *reviewer, const char *until)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "UPDATE items SET claimed_by = ?5, claim_until ="
+			       " ?6, claim_version = version WHERE" WHERE_REF,
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "claim");
+	bind_ref(s, 1, t);
+	sqlite3_bind_text(s, 5, reviewer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, until, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_err(r, "claim");
+	snprintf(t->until, sizeof(t->until), "%s", until);
+	return item_version(r, t);
+}
+
+/* The filters of review_filter, parameters ?3..?7. */
+#define FILTERS                                                          \
+	" AND (kind = 'account' OR scope = (SELECT max(run_id) FROM runs))" \
+	" AND (?3 IS NULL OR platform = ?3 OR kind = 'cluster')"            \
+	" AND (?4 IS NULL OR (kind = 'account' AND cluster_id = ?4 AND"     \
+	" run_id = (SELECT max(run_id) FROM runs)) OR (kind = 'cluster'"    \
+	" AND key = ?4))"                                                   \
+	" AND (?5 IS NULL OR instr(reasons, ?5) > 0)"                      \
+	" AND coalesce(score, 0) >= ?6"                                     \
+	" AND (?7 = 0 OR (?7 = 1) = (kind = 'account'))"
+
+enum cib_err review_claim(struct review *r, const char *reviewer, int lease_s,
+			  const struct review_filter *flt,
+			  struct review_ref *out, int *found)
+{
+	static const struct review_filter none;
+	sqlite3_stmt *s = NULL;
+	char now[32], until[32];
+	enum cib_err err;
+	int rc;
+
+	*found = 0;
+	memset(out, 0, sizeof(*out));
+	if (!flt)
+		flt = &none;
+	err = lease_check(reviewer, lease_s, r);
+	if (err)
+		return err;
+	err = exec(r, "BEGIN IMMEDIATE;");
+	if (err)
+		return err;
+	now_utc(now);
+	later_iso(until, lease_s);
+	/* the reviewer's own live claim first, then what nobody holds, the
+	 * preferred kind before the other; clusters only of the latest run
+	 * (older ids name other groupings). The last two passes walk the
+	 * items_next index in score order, so a claim costs no scan of the
+	 * whole queue. */
+	for (int pass = 0; pass < 3 && !err; pass++) {
+		const char *kind = (pass == 1) == !flt->clusters_first
+					   ? "account"
+					   : "cluster";
+
+		if (pass && flt->kind && (flt->kind == 1) != !strcmp(kind, "account"))
+			continue;
+		if (sqlite3_prepare_v2(
+			    r->db,
+			    pass == 0
+				    ? "SELECT kind, scope, platform, key FROM items"
+				      " WHERE claimed_by = ?1 AND claim_until > ?2"
+				      " AND status = 'queued' AND ?9 IS NOT NULL"
+				      FILTERS " ORDER BY score DESC, key LIMIT 1"
+				    : "SELECT kind, scope, platform, key FROM items"
+				      " WHERE status = 'queued' AND kind = ?9 AND"
+				      " (claimed_by IS NULL OR claim_until <= ?2 OR"
+				      " claimed_by = ?1)" FILTERS
+				      " ORDER BY score DESC, key LIMIT 1",
+			    -1, &s, NULL) != SQLITE_OK) {
+			err = db_err(r, "next");
+			goto fail;
+		}
+		sqlite3_bind_text(s, 1, reviewer, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+		bind_text(s, 3, flt->platform);
+		bind_text(s, 4, flt->cluster);
+		bind_text(s, 5, flt->reason);
+		sqlite3_bind_double(s, 6, flt->min_score);
+		sqlite3_bind_int(s, 7, flt->kind);
+		sqlite3_bind_text(s, 9, kind, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			out->is_cluster = !strcmp(col_text(s, 0), "cluster");
+			out->scope = sqlite3_column_int64(s, 1);
+			snprintf(out->platform, sizeof(out->platform), "%s",
+				 col_text(s, 2));
+			snprintf(out->key, sizeof(out->key), "%s",
+				 col_text(s, 3));
+		}
+		sqlite3_finalize(s);
+		if (rc == SQLITE_ROW)
+			break;
+		if (rc != SQLITE_DONE) {
+			err = db_err(r, "next");
+			goto fail;
+		}
+	}
+	if (rc == SQLITE_ROW) {
+		err = take(r, out, reviewer, until);
+		if (err)
+			goto fail;
+		*found = 1;
+	} else if (rc != SQLITE_DONE) {
+		err = db_err(r, "next");
+		goto fail;
+	}
+	return exec(r, "COMMIT;");
+fail:
+	rollback(r);
+	return err;
+}
+
+enum cib_err review_claim_item(struct review *r, const char *target,
+			       const char *reviewer, int lease_s,
+			       int supersede, struct review_ref *out)
+{
+	sqlite3_stmt *s = NULL;
+	char now[32], until[32], holder[128] = "", hold_until[32] = "";
+	enum cib_err err;
+
+	memset(out, 0, sizeof(*out));
+	err = lease_check(reviewer, lease_s, r);
+	if (err)
+		return err;
+	err = exec(r, "BEGIN IMMEDIATE;");
+	if (err)
+		return err;
+	now_utc(now);
+	later_iso(until, lease_s);
+	err = resolve(r, target, out);
+	if (err)
+		goto fail;
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT coalesce(claimed_by, ''),"
+			       " coalesce(claim_until, '') FROM items WHERE"
+			       WHERE_REF,
+			       -1, &s, NULL) != SQLITE_OK) {
+		err = db_err(r, "claim");
+		goto fail;
+	}
+	bind_ref(s, 1, out);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(holder, sizeof(holder), "%s", col_text(s, 0));
+		snprintf(hold_until, sizeof(hold_until), "%s", col_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (*holder && strcmp(holder, reviewer) &&
+	    strcmp(hold_until, now) > 0 && !supersede) {
+		set_err(r, "%s is claimed by %s until %s", target, holder,
+			hold_until);
+		err = CIB_ECONFLICT;
+		goto fail;
+	}
+	err = take(r, out, reviewer, until);
+	if (err)
+		goto fail;
+	return exec(r, "COMMIT;");
+fail:
+	rollback(r);
+	return err;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0; /* overlong, surrogate */
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (s[3] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void review_json_str(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	fputc('"', f);
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			s++;
+			continue;
+		}
+		if (n == 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+		    (s[2] == 0xA8 || s[2] == 0xA9)) {
+			fprintf(f, "\\u%04x", s[2] == 0xA8 ? 0x2028 : 0x2029);
+		} else if (n > 1) {
+			fwrite(s, 1, n, f);
+		} else if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s, f);
+		} else if (*s < 0x20 || *s == 0x7F || *s == '<' || *s == '>' ||
+			   *s == '&' || *s == '\'') {
+			fprintf(f, "\\u%04x", *s);
+		} else {
+			fputc(*s, f);
+		}
+		s += n;
+	}
+	fputc('"', f);
+}
 
 static int64_t latest_run(struct review *r)
 {
@@ -1069,7 +2439,8 @@ static int is_cluster_id(const char *s)
 }
 
 /* Resolves `t` to one item. CIB_ENOTFOUND / CIB_EUSAGE with errmsg. */
-static enum cib_err resolve(struct review *r, const char *t, struct target *out)
+static enum cib_err resolve(struct review *r, const char *t,
+			    struct review_ref *out)
 {
 	sqlite3_stmt *s = NULL;
 	const char *colon = strchr(t, ':');
@@ -1084,8 +2455,34 @@ static enum cib_err resolve(struct review *r, const char *t, struct target *out)
 		t += 8;
 	}
 	if (strlen(t) >= sizeof(out->key)) {
-		set_err(r, "'%s' is too long for an id", t);
+		set_err(r, "'%.64s...' is too long for an id", t);
 		return CIB_EUSAGE;
+	}
+	if (t[0] == '@' && want_cluster != 1) {
+		/* a handle: handles are case-insensitive on the platforms */
+		if (sqlite3_prepare_v2(r->db,
+				       "SELECT platform, key FROM items WHERE"
+				       " kind = 'account' AND handle = ?1"
+				       " COLLATE NOCASE LIMIT 3",
+				       -1, &s, NULL) != SQLITE_OK)
+			return db_err(r, "find handle");
+		sqlite3_bind_text(s, 1, t + 1, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			n++;
+			snprintf(out->platform, sizeof(out->platform), "%s",
+				 col_text(s, 0));
+			snprintf(out->key, sizeof(out->key), "%s",
+				 col_text(s, 1));
+		}
+		sqlite3_finalize(s);
+		if (n == 1)
+			return item_version(r, out);
+		if (n > 1) {
+			set_err(r, "handle '%s' names several accounts: use "
+				   "their ids", t);
+			return CIB_EUSAGE;
+		}
+		/* no such handle: perhaps an id that starts with '@' */
 	}
 	if (want_cluster != 0) {
 		const char *c = t;
@@ -1097,7 +2494,7 @@ static enum cib_err resolve(struct review *r, const char *t, struct target *out)
 			scope = strtoll(t + 1, &end, 10);
 			c = end == colon ? colon + 1 : "";
 		}
-		if (is_cluster_id(c)) {
+		if (is_cluster_id(c) || (want_cluster == 1 && *c)) {
 			if (sqlite3_prepare_v2(r->db,
 					       "SELECT 1 FROM items WHERE kind ="
 					       " 'cluster' AND scope = ?1 AND"
@@ -1112,7 +2509,7 @@ static enum cib_err resolve(struct review *r, const char *t, struct target *out)
 				out->is_cluster = 1;
 				out->scope = scope;
 				snprintf(out->key, sizeof(out->key), "%s", c);
-				return CIB_OK;
+				return item_version(r, out);
 			}
 		}
 		if (want_cluster == 1) {
@@ -1138,7 +2535,8 @@ static enum cib_err resolve(struct review *r, const char *t, struct target *out)
 	}
 	sqlite3_finalize(s);
 	if (n == 0) {
-		set_err(r, "no account or cluster '%s' in the store", t);
+		set_err(r, "no account or cluster '%s' in the store",
+			t);
 		return CIB_ENOTFOUND;
 	}
 	if (n > 1) {
@@ -1146,169 +2544,13 @@ static enum cib_err resolve(struct review *r, const char *t, struct target *out)
 			t, t);
 		return CIB_EUSAGE;
 	}
-	return CIB_OK;
+	return item_version(r, out);
 }
 
-static const char *const decisions[] = { "confirm", "dismiss", "escalate",
-					 "queued" };
-
-/* Sets one item's status inside the caller's transaction and audits it. */
-static enum cib_err set_status(struct review *r, const struct target *t,
-			       const char *decision, const char *reviewer,
-			       const char *note, const char *now,
-			       const char *via)
+enum cib_err review_resolve(struct review *r, const char *target,
+			    struct review_ref *out)
 {
-	sqlite3_stmt *s = NULL;
-	char prev[16] = "";
-	int64_t run = 0;
-	enum cib_err err = CIB_ELIB;
-	const char *kind = t->is_cluster ? "cluster" : "account";
-	char fullnote[1200];
-
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT status, run_id FROM items WHERE kind = ?1"
-			       " AND scope = ?2 AND platform = ?3 AND key = ?4",
-			       -1, &s, NULL) != SQLITE_OK)
-		return db_err(r, "read item");
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, t->scope);
-	sqlite3_bind_text(s, 3, t->platform, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		set_err(r, "no %s '%s' in the store", kind, t->key);
-		return CIB_ENOTFOUND;
-	}
-	snprintf(prev, sizeof(prev), "%s",
-		 (const char *)sqlite3_column_text(s, 0));
-	run = sqlite3_column_int64(s, 1);
-	sqlite3_finalize(s);
-	/* the evidence the reviewer saw becomes the baseline for later runs */
-	if (sqlite3_prepare_v2(r->db,
-			       "UPDATE items SET status = ?5, reviewer = ?6,"
-			       " note = ?7, decided_at = ?8, d_score = score,"
-			       " d_reasons = reasons, d_cluster_size ="
-			       " cluster_size, requeue_reason = NULL"
-			       " WHERE kind = ?1 AND scope = ?2 AND"
-			       " platform = ?3 AND key = ?4",
-			       -1, &s, NULL) != SQLITE_OK)
-		return db_err(r, "update item");
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, t->scope);
-	sqlite3_bind_text(s, 3, t->platform, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, decision, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, reviewer, -1, SQLITE_TRANSIENT);
-	bind_text(s, 7, note);
-	sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(s);
-	s = NULL;
-	if (via)
-		snprintf(fullnote, sizeof(fullnote), "%s (via cluster %s)",
-			 note ? note : "", via);
-	if (sqlite3_prepare_v2(r->db,
-			       "INSERT INTO audit(at, reviewer, kind, scope,"
-			       " platform, key, action, previous, value, note,"
-			       " run_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-			       " 'decide', ?7, ?8, ?9, ?10)",
-			       -1, &s, NULL) != SQLITE_OK)
-		return db_err(r, "audit");
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, reviewer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, t->scope);
-	sqlite3_bind_text(s, 5, t->platform, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, t->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, prev, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 8, decision, -1, SQLITE_STATIC);
-	bind_text(s, 9, via ? fullnote : note);
-	sqlite3_bind_int64(s, 10, run);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto out;
-	err = CIB_OK;
-out:
-	if (err)
-		db_err(r, "record decision");
-	sqlite3_finalize(s);
-	return err;
-}
-
-enum cib_err review_decide(struct review *r, const char *target,
-			   const char *decision, const char *reviewer,
-			   const char *note, int apply_members,
-			   size_t *n_changed)
-{
-	struct target t;
-	char now[32];
-	enum cib_err err;
-	size_t n = 0, k;
-
-	if (n_changed)
-		*n_changed = 0;
-	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
-		if (!strcmp(decision, decisions[k]))
-			break;
-	if (k == sizeof(decisions) / sizeof(decisions[0])) {
-		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
-			   "queued", decision);
-		return CIB_EUSAGE;
-	}
-	decision = decisions[k]; /* static storage */
-	if (!reviewer || !*reviewer) {
-		set_err(r, "a decision needs a reviewer name");
-		return CIB_EUSAGE;
-	}
-	err = exec(r, "BEGIN IMMEDIATE;");
-	if (err)
-		return err;
-	err = resolve(r, target, &t);
-	if (err)
-		goto fail;
-	now_utc(now);
-	err = set_status(r, &t, decision, reviewer, note, now, NULL);
-	if (err)
-		goto fail;
-	n++;
-	if (t.is_cluster && apply_members) {
-		sqlite3_stmt *s;
-		struct target m;
-
-		if (sqlite3_prepare_v2(r->db,
-				       "SELECT platform, key FROM items WHERE"
-				       " kind = 'account' AND run_id = ?1 AND"
-				       " cluster_id = ?2 ORDER BY key",
-				       -1, &s, NULL) != SQLITE_OK) {
-			err = db_err(r, "cluster members");
-			goto fail;
-		}
-		sqlite3_bind_int64(s, 1, t.scope);
-		sqlite3_bind_text(s, 2, t.key, -1, SQLITE_TRANSIENT);
-		while (!err && sqlite3_step(s) == SQLITE_ROW) {
-			memset(&m, 0, sizeof(m));
-			snprintf(m.platform, sizeof(m.platform), "%s",
-				 (const char *)sqlite3_column_text(s, 0));
-			snprintf(m.key, sizeof(m.key), "%s",
-				 (const char *)sqlite3_column_text(s, 1));
-			err = set_status(r, &m, decision, reviewer, note, now,
-					 t.key);
-			if (!err)
-				n++;
-		}
-		sqlite3_finalize(s);
-		if (err)
-			goto fail;
-	}
-	err = exec(r, "COMMIT;");
-	if (err)
-		goto fail;
-	if (n_changed)
-		*n_changed = n;
-	return CIB_OK;
-fail:
-	rollback(r);
-	return err;
+	return resolve(r, target, out);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -1319,29 +2561,27 @@ static void put(FILE *f, const char *v)
 	textsafe_fputs(f, v, TEXTSAFE_TERM);
 }
 
-static enum cib_err show_target(struct review *r, const struct target *t,
+static enum cib_err show_target(struct review *r, const struct review_ref *t,
 				FILE *f)
 {
 	sqlite3_stmt *s = NULL;
-	const char *kind = t->is_cluster ? "cluster" : "account";
+	const char *kind = kind_of(t);
 	static const char *const names[] = {
 		"platform", "id", "handle", "score", "cluster", "cluster size",
 		"cluster score", "reasons", "run", "status", "reviewer", "note",
-		"decided at", "requeued because"
+		"decided at", "requeued because", "version", "claimed by",
+		"claimed until", "identity"
 	};
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT platform, key, handle, score, cluster_id,"
 			       " cluster_size, cluster_score, reasons, run_id,"
 			       " status, reviewer, note, decided_at,"
-			       " requeue_reason FROM items WHERE kind = ?1 AND"
-			       " scope = ?2 AND platform = ?3 AND key = ?4",
+			       " requeue_reason, version, claimed_by,"
+			       " claim_until, uid FROM items WHERE" WHERE_REF,
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "show");
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, t->scope);
-	sqlite3_bind_text(s, 3, t->platform, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
+	bind_ref(s, 1, t);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		set_err(r, "no %s '%s' in the store", kind, t->key);
@@ -1355,7 +2595,7 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 	}
 	put(f, t->key);
 	fputc('\n', f);
-	for (int i = 0; i < 14; i++) {
+	for (int i = 0; i < 18; i++) {
 		const char *v = col_text(s, i);
 
 		if (*v) {
@@ -1367,22 +2607,32 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT seq, at, reviewer, action, previous,"
-			       " value, note, run_id FROM audit WHERE kind = ?1"
-			       " AND scope = ?2 AND platform = ?3 AND key = ?4"
+			       " value, note, run_id, coalesce(batch, ''),"
+			       " coalesce(reverses, ''), coalesce(supersedes,"
+			       " ''), coalesce(via, '') FROM audit WHERE"
+			       WHERE_REF
 			       " ORDER BY seq",
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "history");
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, t->scope);
-	sqlite3_bind_text(s, 3, t->platform, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, t->key, -1, SQLITE_TRANSIENT);
+	bind_ref(s, 1, t);
 	fputs("  history:\n", f);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		fprintf(f, "    #%s %s ", col_text(s, 0), col_text(s, 1));
 		put(f, col_text(s, 2));
-		fprintf(f, " %s %s -> %s (run %s)", col_text(s, 3),
+		fprintf(f, " %s %s -> %s (run %s", col_text(s, 3),
 			*col_text(s, 4) ? col_text(s, 4) : "-", col_text(s, 5),
 			col_text(s, 7));
+		if (*col_text(s, 8))
+			fprintf(f, ", decision %s", col_text(s, 8));
+		if (*col_text(s, 9))
+			fprintf(f, ", reverses #%s", col_text(s, 9));
+		if (*col_text(s, 10))
+			fprintf(f, ", supersedes #%s", col_text(s, 10));
+		if (*col_text(s, 11)) {
+			fputs(", via cluster ", f);
+			put(f, col_text(s, 11));
+		}
+		fputc(')', f);
 		if (*col_text(s, 6)) {
 			fputs(": ", f);
 			put(f, col_text(s, 6));
@@ -1395,83 +2645,84 @@ static enum cib_err show_target(struct review *r, const struct target *t,
 
 enum cib_err review_show(struct review *r, const char *target, FILE *f)
 {
-	struct target t;
+	struct review_ref t;
 	enum cib_err err = resolve(r, target, &t);
 
 	return err ? err : show_target(r, &t, f);
 }
 
-enum cib_err review_next(struct review *r, int clusters_first, FILE *f,
-			 int *found)
+enum cib_err review_show_ref(struct review *r, const struct review_ref *t,
+			     FILE *f)
 {
-	sqlite3_stmt *s;
-	struct target t;
-
-	*found = 0;
-	/* clusters only from the latest run: older cluster ids name other
-	 * groupings */
-	if (sqlite3_prepare_v2(
-		    r->db,
-		    "SELECT kind, scope, platform, key FROM items WHERE status ="
-		    " 'queued' AND (kind = 'account' OR scope = (SELECT"
-		    " max(run_id) FROM runs)) ORDER BY (kind = ?1) DESC,"
-		    " score DESC, key LIMIT 1",
-		    -1, &s, NULL) != SQLITE_OK)
-		return db_err(r, "next");
-	sqlite3_bind_text(s, 1, clusters_first ? "cluster" : "account", -1,
-			  SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return CIB_OK;
-	}
-	memset(&t, 0, sizeof(t));
-	t.is_cluster = !strcmp(col_text(s, 0), "cluster");
-	t.scope = sqlite3_column_int64(s, 1);
-	snprintf(t.platform, sizeof(t.platform), "%s", col_text(s, 2));
-	snprintf(t.key, sizeof(t.key), "%s", col_text(s, 3));
-	sqlite3_finalize(s);
-	*found = 1;
-	return show_target(r, &t, f);
+	return show_target(r, t, f);
 }
 
-enum cib_err review_export(struct review *r, FILE *f, int csv_raw, size_t *n)
+enum cib_err review_export(struct review *r, FILE *f, enum review_format fmt,
+			   const char *decision, int csv_raw, size_t *n)
 {
-	static const char *const hdr[] = { "account_id", "platform", "handle",
-					   "score", "cluster_id", "reasons",
-					   "reviewer", "note", "decided_at",
-					   "run_id" };
+	static const char *const hdr[] = {
+		"account_id", "platform",    "handle", "decision",
+		"reviewer",   "decided_at",  "note",   "decision_id",
+		"score",      "cluster_id",  "reasons", "run_id"
+	};
+	enum { NCOL = 12 };
 	sqlite3_stmt *s;
 	size_t rows = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT key, platform, handle, score, cluster_id,"
-			       " reasons, reviewer, note, decided_at, run_id"
-			       " FROM items WHERE kind = 'account' AND status ="
-			       " 'confirm' ORDER BY score DESC, platform, key",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "SELECT i.key, i.platform, i.handle, i.status, i.reviewer,"
+		    " i.decided_at, i.note, (SELECT batch FROM audit a WHERE"
+		    " a.kind = 'account' AND a.scope = 0 AND a.platform ="
+		    " i.platform AND a.key = i.key ORDER BY a.seq DESC LIMIT 1),"
+		    " i.score, i.cluster_id, i.reasons, i.run_id FROM items i"
+		    " WHERE i.kind = 'account' AND i.status != 'queued' AND"
+		    " (?1 IS NULL OR i.status = ?1) ORDER BY i.score DESC,"
+		    " i.platform, i.key",
+		    -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "export");
-	csvout_header(f, hdr, 10);
+	bind_text(s, 1, decision);
+	if (fmt == REVIEW_CSV)
+		csvout_header(f, hdr, NCOL);
+	else
+		fputs("{\"decisions\":[", f);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char sc[32];
+		if (fmt == REVIEW_JSON)
+			fputs(rows ? ",\n{" : "\n{", f);
+		for (int i = 0; i < NCOL; i++) {
+			int num = i == 7 || i == 8 || i == 11;
+			int null = sqlite3_column_type(s, i) == SQLITE_NULL;
 
-		for (int i = 0; i < 10; i++) {
-			if (i)
+			if (fmt == REVIEW_JSON)
+				fprintf(f, "%s\"%s\":", i ? "," : "", hdr[i]);
+			else if (i)
 				fputc(',', f);
-			if (i == 3) {
-				snprintf(sc, sizeof(sc), "%.6f",
-					 sqlite3_column_double(s, 3));
-				fputs(sc, f);
+			if (num && null) {
+				if (fmt == REVIEW_JSON)
+					fputs("null", f);
+			} else if (i == 8) {
+				fprintf(f, "%.6f", sqlite3_column_double(s, i));
+			} else if (num) {
+				fprintf(f, "%lld",
+					(long long)sqlite3_column_int64(s, i));
+			} else if (fmt == REVIEW_JSON) {
+				if (null)
+					fputs("null", f);
+				else
+					review_json_str(f, col_text(s, i));
 			} else {
 				csvout_text(f, col_text(s, i), csv_raw);
 			}
 		}
-		fputc('\n', f);
+		fputs(fmt == REVIEW_JSON ? "}" : "\n", f);
 		rows++;
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return db_err(r, "export");
+	if (fmt == REVIEW_JSON)
+		fprintf(f, "\n],\"count\":%zu}\n", rows);
 	if (n)
 		*n = rows;
 	return ferror(f) ? CIB_EIO : CIB_OK;

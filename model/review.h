@@ -70,6 +70,7 @@ void review_close(struct review *r);
 struct review_import_opts {
 	const char *accounts;        /* `cibscan score` accounts.csv */
 	const char *clusters;        /* its --clusters file, or NULL */
+	const char *edges;           /* its --edges file, or NULL */
 	const char *settings;        /* the run's settings in words, or NULL */
 	const char *const *inputs;   /* the run's input files, checksummed */
 	size_t n_inputs;
@@ -93,6 +94,11 @@ struct review_import_stats {
 	uint64_t kept_confirmed; /* confirmed: not re-queued */
 	uint64_t still_open;     /* already queued or escalated */
 	uint64_t clusters;       /* cluster items queued */
+	uint64_t clusters_carried; /* matched a previous run's cluster */
+	uint64_t edges;
+	int64_t duplicate_of;    /* > 0: this content was imported as that
+				  * run already; nothing was written */
+	char duplicate_at[32];
 	char warnings[REVIEW_KEEP_WARNINGS][256]; /* first malformed rows */
 	size_t n_warnings;
 };
@@ -105,33 +111,131 @@ enum cib_err review_import(struct review *r,
 			   const struct review_import_opts *o,
 			   struct review_import_stats *st);
 
-/* Records a decision on `target`: "C3" or "cluster:C3" (the latest run's
- * cluster; "cluster:R2:C3" for run 2), an account id, or "PLATFORM:ID"
- * when an id exists on several platforms. decision is confirm, dismiss,
- * escalate or queued (reopen). With apply_members a cluster decision is
- * also recorded on each member account of that run. *n_changed (may be
- * NULL) counts the items written. CIB_ENOTFOUND for an unknown target,
- * CIB_EUSAGE for a bad decision, ambiguous target or empty reviewer. */
+/* Records a decision on `target` (see review_decide_many; no version
+ * seen, no supersede). Kept for callers deciding one item. */
 enum cib_err review_decide(struct review *r, const char *target,
 			   const char *decision, const char *reviewer,
 			   const char *note, int apply_members,
 			   size_t *n_changed);
 
-/* Writes the next item to review (queued, highest score first; accounts
- * before clusters unless clusters_first) like review_show. *found = 0 when
- * the queue is empty. */
-enum cib_err review_next(struct review *r, int clusters_first, FILE *f,
-			 int *found);
+/* How long `next` holds an item for its reviewer by default. */
+#define REVIEW_LEASE_SECONDS (15 * 60)
+#define REVIEW_MAX_LEASE_SECONDS (24 * 3600)
+
+/* Most items one decision may name (ids, handles, clusters); a cluster's
+ * members are added on top. */
+#define REVIEW_MAX_TARGETS 10000
+
+/* Clusters of two runs are the same cluster when the Jaccard index of
+ * their member sets is at least this (docs/review.md). */
+#define REVIEW_CLUSTER_JACCARD 0.5
+
+/* One item: an account (scope 0) or a run's cluster (scope = run). */
+struct review_ref {
+	int is_cluster;
+	int64_t scope;
+	char platform[64];
+	char key[512];
+	int64_t version;   /* bumped by every decision, undo, re-queue */
+	char until[32];    /* review_claim: the lease's end (UTC) */
+};
+
+/* Which queued items `next` may claim; zero/NULL fields do not filter. */
+struct review_filter {
+	const char *platform;
+	const char *cluster;   /* the latest run's cluster id, "C3" */
+	const char *reason;    /* a substring of the reasons */
+	double min_score;      /* 0 = any */
+	int kind;              /* 0 any, 1 accounts only, 2 clusters only */
+	int clusters_first;
+};
+
+/* Claims the next queued item for `reviewer` with a lease of lease_s
+ * seconds: the reviewer's own live claim first (renewed), else the
+ * highest-scoring queued item nobody else holds a live lease on. Two
+ * reviewers never hold the same item while a lease is live. *found = 0
+ * when nothing is left. f (may be NULL) gets the item as review_show
+ * writes it. */
+enum cib_err review_claim(struct review *r, const char *reviewer, int lease_s,
+			  const struct review_filter *flt,
+			  struct review_ref *out, int *found);
+
+/* Claims one named item; CIB_ECONFLICT (errmsg says who holds it until
+ * when) when another reviewer's lease is live, unless supersede. */
+enum cib_err review_claim_item(struct review *r, const char *target,
+			       const char *reviewer, int lease_s,
+			       int supersede, struct review_ref *out);
+
+/* Resolves "ID", "PLATFORM:ID", "@handle", "C3", "cluster:R2:C3". */
+enum cib_err review_resolve(struct review *r, const char *target,
+			    struct review_ref *out);
+
+/* Why a decision was refused for one item: what happened since. */
+struct review_conflict {
+	char item[600];     /* "account x:123" or "cluster C3" */
+	char by[128];       /* who changed it (or holds its lease) */
+	char what[32];      /* confirm, dismiss, ..., or "claimed" */
+	char at[32];        /* when (UTC), or the lease's end */
+	int64_t decision;   /* the decision that changed it, 0 if none */
+	int64_t version;    /* the item's version now */
+};
+
+struct review_decide_req {
+	const char *const *targets; /* see review_resolve */
+	const int64_t *seen;        /* version each target was seen at; NULL
+				     * or -1: not known (see docs) */
+	size_t n;
+	const char *decision, *reviewer, *note;
+	int members;   /* a cluster target also decides its members */
+	int supersede; /* replace what changed since, on purpose */
+};
+
+struct review_outcome {
+	int64_t decision;  /* the new decision's number */
+	size_t n_changed;  /* items written */
+	struct review_conflict *conflicts; /* refused items, owned */
+	size_t n_conflicts;
+};
+
+void review_outcome_release(struct review_outcome *o);
+
+/* Records one decision on every target (and a cluster target's members
+ * with q->members) in one transaction. An item someone else decided (or
+ * holds a live lease on) since the reviewer saw it is a conflict: then
+ * nothing is written, every conflict is listed in out and the result is
+ * CIB_ECONFLICT, unless q->supersede. CIB_ENOTFOUND for an unknown
+ * target, CIB_EUSAGE for a bad decision, ambiguous target or empty
+ * reviewer. */
+enum cib_err review_decide_many(struct review *r,
+				const struct review_decide_req *q,
+				struct review_outcome *out);
+
+/* Undoes decision `decision`: a new decision that restores each of its
+ * items to what it was before and points at the rows it reverses.
+ * CIB_ECONFLICT when an item changed since, unless supersede. */
+enum cib_err review_undo(struct review *r, int64_t decision,
+			 const char *reviewer, const char *note, int supersede,
+			 struct review_outcome *out);
+
+/* Writes a JSON string (quotes included) for s: control characters, '<',
+ * '>', '&', U+2028/9 as \u escapes, invalid UTF-8 bytes as U+FFFD. */
+void review_json_str(FILE *f, const char *s);
+
 
 /* Writes the item, its evidence and its audit history to f. */
 enum cib_err review_show(struct review *r, const char *target, FILE *f);
+enum cib_err review_show_ref(struct review *r, const struct review_ref *t,
+			     FILE *f);
 
-/* The final list: confirmed accounts with the run's reasons and the
- * reviewer's note, as CSV (account_id,platform,handle,score,cluster_id,
- * reasons,reviewer,note,decided_at,run_id), text cells guarded against
- * spreadsheet formulas unless csv_raw. *n (may be NULL) = rows. */
-enum cib_err review_export(struct review *r, FILE *f, int csv_raw,
-			   size_t *n);
+enum review_format { REVIEW_CSV, REVIEW_JSON };
+
+/* Every decided account (confirm, dismiss, escalate; or only `decision`
+ * when not NULL), highest score first: account_id, platform, handle,
+ * decision, reviewer, decided_at, note, decision_id, score, cluster_id,
+ * reasons, run_id. CSV text cells are guarded against spreadsheet
+ * formulas unless csv_raw. *n (may be NULL) = rows. */
+enum cib_err review_export(struct review *r, FILE *f, enum review_format fmt,
+			   const char *decision, int csv_raw, size_t *n);
 
 /* Queue counts by status, one "status count" line each, then runs. */
 enum cib_err review_status(struct review *r, FILE *f);

@@ -93,7 +93,9 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 {
 	int w = b->width > 0 ? b->width : 640, h = b->height > 0 ? b->height
 								    : 200;
-	double ml = 36, mr = 8, mt = 18, mb = 30;
+	/* room for the axis titles when there are any */
+	double ml = b->ylabel ? 48 : 36, mr = 8, mt = 18,
+	       mb = b->xlabel ? 44 : 30;
 	double pw = w - ml - mr, ph = h - mt - mb, ymax = 0, bw;
 	static const char *const colors[3] = { "#4878a8", "#e0a040",
 					       "#c0392b" };
@@ -201,9 +203,26 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 		}
 	}
 	fprintf(f,
-		"<text x=\"2\" y=\"%.1f\" font-size=\"9\">%.0f</text>"
-		"<text x=\"2\" y=\"%.1f\" font-size=\"9\">0</text>",
-		mt + 8, ymax, mt + ph);
+		"<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">%.0f</text>"
+		"<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">0</text>",
+		ml - 34, mt + 8, ymax, ml - 34, mt + ph);
+	if (b->xlabel) {
+		fprintf(f,
+			"<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			"font-size=\"10\" text-anchor=\"middle\">",
+			ml + pw / 2, mt + ph + 24);
+		svg_escape(f, b->xlabel, 0);
+		fputs("</text>", f);
+	}
+	if (b->ylabel) {
+		fprintf(f,
+			"<text class=\"axis-title\" transform=\"rotate(-90)\" "
+			"x=\"%.1f\" y=\"10\" font-size=\"10\" "
+			"text-anchor=\"middle\">",
+			-(mt + ph / 2));
+		svg_escape(f, b->ylabel, 0);
+		fputs("</text>", f);
+	}
 	{
 		double lx = ml;
 
@@ -284,10 +303,10 @@ static void day_label(int64_t day, char buf[16])
 
 void svg_timeline_draw(FILE *f, const char *title, int64_t day0,
 		       const uint32_t *count, const uint8_t *marked, size_t n,
-		       const char *mark_label, int width)
+		       const char *mark_label, const char *xlabel, int width)
 {
-	int w = width > 0 ? width : 900, h = 140;
-	double ml = 36, mr = 8, mt = 10, mb = 34, pw = w - ml - mr,
+	int w = width > 0 ? width : 900, h = 156;
+	double ml = 48, mr = 8, mt = 10, mb = 50, pw = w - ml - mr,
 	       ph = h - mt - mb, bw;
 	uint32_t mx = 0;
 	size_t tick;
@@ -330,8 +349,18 @@ void svg_timeline_draw(FILE *f, const char *title, int64_t day0,
 			"<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\">%s</text>",
 			ml + bw * (double)i, mt + ph + 11, lab);
 	}
-	fprintf(f, "<text x=\"2\" y=\"%.1f\" font-size=\"9\">%u</text>",
+	fprintf(f, "<text x=\"14\" y=\"%.1f\" font-size=\"9\">%u</text>",
 		mt + 8, mx);
+	fprintf(f,
+		"<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+		"font-size=\"10\" text-anchor=\"middle\">",
+		ml + pw / 2, mt + ph + 24);
+	svg_escape(f, xlabel ? xlabel : "day", 0);
+	fprintf(f,
+		"</text><text class=\"axis-title\" transform=\"rotate(-90)\" "
+		"x=\"%.1f\" y=\"10\" font-size=\"10\" "
+		"text-anchor=\"middle\">posts per day</text>",
+		-(mt + ph / 2));
 	if (mark_label) {
 		fprintf(f,
 			"<rect x=\"%.1f\" y=\"%d\" width=\"8\" height=\"8\" "

@@ -38,6 +38,8 @@ struct svg_bars {
 	const struct svg_band *bands;
 	size_t n_bands;
 	const char *series[3]; /* legend names of v, v2, overlay; NULL = none */
+	const char *xlabel;    /* axis titles (with units); NULL = none */
+	const char *ylabel;
 	int width, height;
 };
 
@@ -56,10 +58,12 @@ void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 
 /* Daily counts for days day0 .. day0 + n - 1 (days since 1970-01-01);
  * marked[i] != 0 draws day i in the marked colour with a dot above the axis
- * (e.g. Chinese public holidays); mark_label names them in the legend. */
+ * (e.g. Chinese public holidays); mark_label names them in the legend.
+ * The y axis is titled "posts per day", the x axis xlabel (e.g. the
+ * days' time zone; NULL: "day"). */
 void svg_timeline_draw(FILE *f, const char *title, int64_t day0,
 		       const uint32_t *count, const uint8_t *marked, size_t n,
-		       const char *mark_label, int width);
+		       const char *mark_label, const char *xlabel, int width);
 
 /* A node-link drawing. xy holds 2 n coordinates in any units (rescaled to
  * fit); node_label[i] is the tooltip of node i, node_value[i] in [0, 1]

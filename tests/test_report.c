@@ -139,7 +139,7 @@ static void test_heatmap_and_timeline(void **state)
 	assert_null(strstr(buf, "<b>"));
 	f = mem_open();
 	/* day 17897 = 2019-01-01 */
-	svg_timeline_draw(f, "t", 17897, cnt, mk, 4, "holiday", 400);
+	svg_timeline_draw(f, "t", 17897, cnt, mk, 4, "holiday", NULL, 400);
 	fclose(f);
 	assert_int_equal(count(buf, "class=\"day\""), 3);
 	assert_int_equal(count(buf, "class=\"mark\""), 2);

@@ -235,9 +235,24 @@ static void test_audit_append_only(void **state)
 	assert_int_equal(review_decide(&r, "C1", "confirm", "cy", "net", 1, &n),
 			 CIB_OK);
 	assert_int_equal(n, 4);
+	/* dee did not see cy's decision: refused, then replaced on purpose */
 	assert_int_equal(review_decide(&r, "q3", "dismiss", "dee", "real", 0,
 				       NULL),
-			 CIB_OK);
+			 CIB_ECONFLICT);
+	{
+		const char *t = "q3";
+		struct review_decide_req q = { .targets = &t, .n = 1,
+					       .decision = "dismiss",
+					       .reviewer = "dee",
+					       .note = "real",
+					       .supersede = 1 };
+		struct review_outcome o;
+
+		assert_int_equal(review_decide_many(&r, &q, &o), CIB_OK);
+		assert_int_equal(o.n_changed, 1);
+		assert_int_equal(o.decision, 2);
+		review_outcome_release(&o);
+	}
 	/* the log: 3 account + 1 cluster queued, 4 decisions, 1 more */
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM audit"), 9);
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM audit WHERE"
@@ -255,16 +270,23 @@ static void test_audit_append_only(void **state)
 	 * reasons with a comma quoted */
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	assert_int_equal(review_export(&r, f, 0, &n), CIB_OK);
+	assert_int_equal(review_export(&r, f, REVIEW_CSV, NULL, 0, &n), CIB_OK);
 	fclose(f);
-	assert_int_equal(n, 2);
-	assert_int_equal(strncmp(buf, "account_id,platform,handle,score,"
-				 "cluster_id,reasons,reviewer,note,"
-				 "decided_at,run_id\n", 84), 0);
+	assert_int_equal(n, 3); /* every decided account, q3 too */
+	{
+		static const char hdr[] =
+			"account_id,platform,handle,decision,reviewer,"
+			"decided_at,note,decision_id,score,cluster_id,reasons,"
+			"run_id\n";
+
+		assert_int_equal(strncmp(buf, hdr, sizeof(hdr) - 1), 0);
+	}
 	/* the handle "=cmd" is guarded against spreadsheet formulas */
-	assert_non_null(strstr(buf, ",'=cmd,0.900000,C1,\"r, with comma\",cy,net,"));
-	assert_non_null(strstr(buf, "q2,x,h2,0.800000,C1,r2,cy,net,"));
-	assert_null(strstr(buf, "q3,"));
+	assert_non_null(strstr(buf, "q1,x,'=cmd,confirm,cy,"));
+	assert_non_null(strstr(buf, ",net,1,0.900000,C1,\"r, with comma\",1\n"));
+	assert_non_null(strstr(buf, "q2,x,h2,confirm,cy,"));
+	assert_non_null(strstr(buf, "q3,x,h3,dismiss,dee,"));
+	assert_non_null(strstr(buf, ",real,2,0.700000,C1,r3,1\n"));
 	free(buf);
 	review_close(&r);
 }
@@ -298,10 +320,17 @@ static void test_bad_rows(void **state)
 	assert_non_null(strstr(st.warnings[1], "bad.csv:4: field 'flagged'"));
 	assert_non_null(
 		strstr(st.warnings[2], "bad.csv:5: field 'account_id'"));
-	/* strict: the first bad row fails the import, which leaves nothing */
+	/* strict: the first bad row fails the import, which leaves nothing
+	 * (another file: the same content again would be a no-op) */
+	write_file("bad2.csv", "account_id,platform,handle,score,flagged,"
+			       "cluster_id,cluster_size,cluster_score,reasons\n"
+			       "k1,x,h,0.9,1,,,,r\n"
+			       "k2,x,h,high,1,,,,r\n");
+	path_in(p, sizeof(p), "bad2.csv");
+	o.accounts = p;
 	o.strict = 1;
 	assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
-	assert_non_null(strstr(r.errmsg, "bad.csv:3: field 'score'"));
+	assert_non_null(strstr(r.errmsg, "bad2.csv:3: field 'score'"));
 	assert_int_equal(q_int(&r, "SELECT count(*) FROM runs"), 1);
 	path_in(p, sizeof(p), "nohdr.csv");
 	o.accounts = p;
@@ -417,6 +446,122 @@ static void test_import_ranges(void **state)
 	review_close(&r);
 }
 
+
+/* Writes one run: clusters given as "C1=a,b,c;C2=d,e" (every member
+ * flagged, score 0.9). */
+static void write_run(const char *name, const char *spec)
+{
+	char buf[8192];
+	size_t w = 0;
+	const char *s = spec;
+
+	w += (size_t)snprintf(buf + w, sizeof(buf) - w,
+			      "account_id,platform,handle,score,flagged,"
+			      "cluster_id,cluster_size,cluster_score,"
+			      "reasons\n");
+	while (*s) {
+		char cid[16];
+		const char *eq = strchr(s, '='), *end = strchr(s, ';');
+		size_t size = 1;
+
+		if (!end)
+			end = s + strlen(s);
+		snprintf(cid, sizeof(cid), "%.*s", (int)(eq - s), s);
+		for (const char *q = eq + 1; q < end; q++)
+			size += *q == ',';
+		for (const char *q = eq + 1; q < end;) {
+			const char *c = memchr(q, ',', (size_t)(end - q));
+
+			if (!c)
+				c = end;
+			w += (size_t)snprintf(buf + w, sizeof(buf) - w,
+					      "%.*s,x,h,0.9,1,%s,%zu,0.9,r\n",
+					      (int)(c - q), q, cid, size);
+			q = c + 1;
+		}
+		s = *end ? end + 1 : end;
+	}
+	write_file(name, buf);
+}
+
+static void cluster_state(struct review *r, int64_t run, const char *key,
+			  char *uid, char *status)
+{
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_prepare_v2(r->db,
+					    "SELECT uid, status FROM items"
+					    " WHERE kind='cluster' AND scope=?1"
+					    " AND key=?2",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(uid, 32, "%s", (const char *)sqlite3_column_text(s, 0));
+	snprintf(status, 16, "%s", (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+}
+
+/* Cluster identity across runs at the Jaccard threshold's edges, with
+ * the index computed by hand: |A∩B| / |A∪B|. */
+static void test_cluster_identity(void **state)
+{
+	struct review r;
+	struct review_import_stats st;
+	char db[512], uid[32], status[16];
+
+	(void)state;
+	path_in(db, sizeof(db), "ident.sqlite");
+	unlink(db);
+	/* run 1: C1 = {a1..a4}, C2 = {b1..b5}, C3 = {c1..c3} */
+	write_run("id1.csv", "C1=a1,a2,a3,a4;C2=b1,b2,b3,b4,b5;"
+			     "C3=c1,c2,c3");
+	assert_int_equal(review_open(&r, db), CIB_OK);
+	import(&r, "id1.csv", &st);
+	assert_int_equal(st.clusters, 3);
+	assert_int_equal(review_decide(&r, "C1", "confirm", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	assert_int_equal(review_decide(&r, "C2", "confirm", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	assert_int_equal(review_decide(&r, "C3", "dismiss", "ann", NULL, 0,
+				       NULL),
+			 CIB_OK);
+	/* run 2, renumbered:
+	 * C9 = {a1..a4, n1..n4}: 4 / 8 = 0.5 exactly -> run 1's C1
+	 * C8 = {b1..b4, m1..m6}: 4 / 11 = 0.36 -> new
+	 * C7 = {c1, c2, c3}: 3 / 3 = 1 -> run 1's C3 (dismissed, same size:
+	 * stays dismissed) */
+	write_run("id2.csv", "C9=a1,a2,a3,a4,n1,n2,n3,n4;"
+			     "C8=b1,b2,b3,b4,m1,m2,m3,m4,m5,m6;C7=c1,c2,c3");
+	import(&r, "id2.csv", &st);
+	assert_int_equal(st.clusters_carried, 2);
+	assert_int_equal(st.clusters, 1);
+	cluster_state(&r, 2, "C9", uid, status);
+	assert_string_equal(uid, "R1:C1");
+	assert_string_equal(status, "confirm");
+	cluster_state(&r, 2, "C8", uid, status);
+	assert_string_equal(uid, "R2:C8");
+	assert_string_equal(status, "queued");
+	cluster_state(&r, 2, "C7", uid, status);
+	assert_string_equal(uid, "R1:C3");
+	assert_string_equal(status, "dismiss");
+	/* run 3: C5 = {c1..c4}: 3 / 4 = 0.75 with run 2's C7 (identity
+	 * R1:C3), grew from 3 to 4 -> re-queued; C4 = {a1, a2, a3, n1, x1,
+	 * x2, x3, x4, x5}: with C9 4 / 13 = 0.31 -> new */
+	write_run("id3.csv", "C5=c1,c2,c3,c4;C4=a1,a2,a3,n1,x1,x2,x3,x4,x5");
+	import(&r, "id3.csv", &st);
+	cluster_state(&r, 3, "C5", uid, status);
+	assert_string_equal(uid, "R1:C3");
+	assert_string_equal(status, "queued");
+	cluster_state(&r, 3, "C4", uid, status);
+	assert_string_equal(uid, "R3:C4");
+	assert_string_equal(status, "queued");
+	review_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_import_ranges),
+		cmocka_unit_test(test_cluster_identity),
 	};
 	char tmpl[] = "/tmp/test_review.XXXXXX";
 	int rc;

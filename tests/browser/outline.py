@@ -100,10 +100,19 @@ def main():
     for a in acc:
         if a["account_id"].startswith("'"):
             a["account_id"] = a["account_id"][1:]
+    # every cluster has a section; flagged clusters first, then by mean
+    # score, highest first (the order the first screen promises)
     want = ["cluster-" + r["cluster_id"] for r in cl]
     got = [i for c, i in p.sections if c == "cluster"]
-    if got != want:
+    if sorted(got) != sorted(want):
         fail.append("cluster sections %s, clusters.csv has %s" % (got, want))
+    else:
+        byid = {"cluster-" + r["cluster_id"]: r for r in cl}
+        keys = [(int(byid[i]["flagged"]) == 0, -float(byid[i]["score"])) for i in got]
+        for a, b in zip(keys, keys[1:]):
+            if a[0] > b[0] or (a[0] == b[0] and a[1] > b[1] + 1e-6):
+                fail.append("cluster sections not flagged-first by score: %s" % got)
+                break
     flagged = sorted(r["account_id"] for r in acc if r["flagged"] == "1")
     rows = sorted(p.rows.get("t-accounts", []))
     if rows != flagged:

@@ -93,6 +93,6 @@ PY
 "$CIBSCAN" review decide C1 --decision confirm --reviewer "=cmd" --note "@note" --members --db "$db" >/dev/null
 "$CIBSCAN" review export -o "$T/x.csv" --db "$db" 2>/dev/null
 "$CIBSCAN" review export --csv-raw -o "$T/xraw.csv" --db "$db" 2>/dev/null
-grep -q ",'=cmd,'@note," "$T/x.csv" || fail "export not guarded"
-grep -q ",=cmd,@note," "$T/xraw.csv" || fail "raw export changed"
+grep -q ",confirm,'=cmd,[^,]*,'@note," "$T/x.csv" || fail "export not guarded"
+grep -q ",confirm,=cmd,[^,]*,@note," "$T/xraw.csv" || fail "raw export changed"
 echo ok

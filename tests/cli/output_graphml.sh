@@ -44,6 +44,29 @@ for h in handles:
     assert not any(ord(c) < 32 for c in h), repr(h)
 print(len(handles), "handles")
 PY
+# ready for Gephi: every node has a label (its handle) and x, y from a
+# layout; the same input gives the same file
+python3 - "$T/g.graphml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+ns = "{http://graphml.graphdrawing.org/xmlns}"
+root = ET.parse(sys.argv[1]).getroot()
+keys = {k.get("id"): (k.get("attr.name"), k.get("attr.type"), k.get("for"))
+        for k in root.iter(ns + "key")}
+names = {v[0]: v for v in keys.values() if v[2] == "node"}
+for want, typ in (("label", "string"), ("x", "double"), ("y", "double")):
+    assert want in names and names[want][1] == typ, (want, names.get(want))
+nodes = list(root.iter(ns + "node"))
+xs = set()
+for n in nodes:
+    d = {keys[e.get("key")][0]: e.text for e in n.iter(ns + "data")}
+    assert d.get("label") and d["label"] == d.get("handle"), d
+    xs.add((float(d["x"]), float(d["y"])))
+assert len(xs) > len(nodes) * 0.9, "nodes piled on one spot"
+print(len(nodes), "nodes with label and position")
+PY
+"$CIBSCAN" score "$T/bad.csv" --quiet -o "$T/a3.csv" --graphml "$T/g3.graphml" 2>/dev/null
+cmp -s "$T/g.graphml" "$T/g3.graphml" || fail "the same input gave another GraphML"
 if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout "$T/g.graphml" || fail "xmllint rejects the GraphML"
 fi

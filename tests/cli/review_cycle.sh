@@ -23,7 +23,7 @@ PY
 # (the id cell may carry the spreadsheet-formula guard: a leading quote)
 topcell=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv")
 top=$(printf '%s\n' "$topcell" | sed "s/^'//")
-"$CIBSCAN" review next --db "$db" >"$TMPDIR/next"
+"$CIBSCAN" review next --reviewer ann --db "$db" >"$TMPDIR/next"
 grep -q "id  *$top\$" "$TMPDIR/next"
 grep -q "status  *queued" "$TMPDIR/next"
 # decide C1 for its members (those queued: its flagged members)
@@ -31,23 +31,32 @@ size=$(awk -F, '$6 == "C1" && $5 == 1' "$TMPDIR/acc.csv" | wc -l)
 "$CIBSCAN" review decide C1 --decision confirm --reviewer ann \
 	--note "shared texts, office shift" --members --db "$db" >"$TMPDIR/dec"
 grep -q "($((size + 1)) items)" "$TMPDIR/dec"
+# bob did not see ann's decisions (and ann holds top's lease): refused
+rc=0
 "$CIBSCAN" review decide "$top" --decision dismiss --reviewer bob \
+	--note "checked: a real person" --db "$db" >/dev/null 2>"$TMPDIR/conf" || rc=$?
+[ "$rc" -eq 1 ]
+grep -q "conflict: account x:$top " "$TMPDIR/conf"
+"$CIBSCAN" review decide "$top" --decision dismiss --reviewer bob --supersede \
 	--note "checked: a real person" --db "$db" >/dev/null
 "$CIBSCAN" review show "$top" --db "$db" >"$TMPDIR/show"
 grep -q "status  *dismiss" "$TMPDIR/show"
-grep -q "bob decide confirm -> dismiss" "$TMPDIR/show" ||
-	grep -q "bob decide queued -> dismiss" "$TMPDIR/show"
+grep -q "bob supersede confirm -> dismiss" "$TMPDIR/show" ||
+	grep -q "bob supersede queued -> dismiss" "$TMPDIR/show"
 # export: C1's members, minus the dismissed one if it was a member
-"$CIBSCAN" review export -o "$TMPDIR/final.csv" --db "$db" 2>/dev/null
+"$CIBSCAN" review export --decision confirm -o "$TMPDIR/final.csv" --db "$db" 2>/dev/null
 want=$(awk -F, -v t="$topcell" '$6 == "C1" && $5 == 1 && $1 != t' "$TMPDIR/acc.csv" | wc -l)
 got=$(($(wc -l <"$TMPDIR/final.csv") - 1))
 [ "$got" -eq "$want" ]
-head -1 "$TMPDIR/final.csv" | grep -q "^account_id,platform,handle,score,cluster_id,reasons,reviewer,note,decided_at,run_id$"
+head -1 "$TMPDIR/final.csv" | grep -q "^account_id,platform,handle,decision,reviewer,decided_at,note,decision_id,score,cluster_id,reasons,run_id$"
+# every decided account: the confirmed ones and bob's dismissal
+"$CIBSCAN" review export -o "$TMPDIR/all.csv" --db "$db" 2>/dev/null
+[ "$(($(wc -l <"$TMPDIR/all.csv") - 1))" -eq "$((want + 1))" ]
+grep -q ",dismiss,bob," "$TMPDIR/all.csv"
 grep -q "shared texts, office shift" "$TMPDIR/final.csv"
-# the same run again: nothing new, confirmed kept, the dismissed one stays
-"$CIBSCAN" review import "$TMPDIR/acc.csv" --db "$db" >"$TMPDIR/imp2"
-grep -q " 0 new queued, 0 re-queued" "$TMPDIR/imp2"
-grep -q "$want kept confirmed" "$TMPDIR/imp2"
+# the same run again: a no-op
+"$CIBSCAN" review import "$TMPDIR/acc.csv" --clusters "$TMPDIR/cl.csv" --db "$db" >"$TMPDIR/imp2"
+grep -q "already imported as run 1 .*nothing changed" "$TMPDIR/imp2"
 # the report from the store shows the decisions
 "$CIBSCAN" report "$in" --db "$db" -o "$TMPDIR/r.html" --quiet
 [ "$(grep -o '<span class="dec confirm">' "$TMPDIR/r.html" | wc -l)" -ge "$want" ]

@@ -20,7 +20,7 @@ expect_missing() {
 	rm -f "$typo-wal" "$typo-shm"
 }
 expect_missing "$CIBSCAN" review status --db "$typo"
-expect_missing "$CIBSCAN" review next --db "$typo"
+expect_missing "$CIBSCAN" review next --reviewer ann --db "$typo"
 expect_missing "$CIBSCAN" review show a1 --db "$typo"
 expect_missing "$CIBSCAN" review decide a1 --decision confirm --reviewer ann --db "$typo"
 expect_missing "$CIBSCAN" review export -o "$T/x.csv" --db "$typo"

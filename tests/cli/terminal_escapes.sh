@@ -65,8 +65,8 @@ clean "$T/dec.out"
 clean "$T/show.out"
 grep -qF 'ok\x1b]0;x\x07 fine' "$T/show.out" || fail "show: note not escaped"
 grep -qF 'ann\x1b[5m' "$T/show.out" || fail "show: reviewer not escaped"
-"$CIBSCAN" review decide "$id" --decision queued --reviewer ann --db "$db" >/dev/null
-"$CIBSCAN" review next --db "$db" >"$T/next.out"
+"$CIBSCAN" review decide "$id" --decision queued --reviewer ann --supersede --db "$db" >/dev/null
+"$CIBSCAN" review next --reviewer ann --db "$db" >"$T/next.out"
 clean "$T/next.out"
 "$CIBSCAN" review status --db "$db" >"$T/status.out"
 clean "$T/status.out"

@@ -1,0 +1,2755 @@
+/* serve.c - 'cibscan serve': the web review app over the review store.
+ *
+ * One libmicrohttpd daemon with one internal polling thread: every request
+ * is handled on that thread, with the server's own SQLite connection, so
+ * no state here needs a lock; SQLite's write lock serialises the server
+ * with CLI reviewers on the same store. Writes go through model/review.c
+ * (claims, decisions with conflict checks, undo); pages read the store.
+ *
+ * Invariants (serve.h): strict CSP and no external resources on every
+ * response; every value shown is HTML-escaped (review_html()), every value in a
+ * URL percent-encoded (urlenc()), every JSON string escaped
+ * (review_json_str); every POST checks the CSRF token of its session (or
+ * is authenticated by a bearer token); the Host header must name this
+ * server; with a token file nothing but the login page and its POST is
+ * served unauthenticated. Request bodies are capped (MAX_BODY), sessions
+ * too (MAX_SESSIONS, oldest dropped).
+ */
+#include "review/serve.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <nettle/sha2.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/review.h"
+#include "review/assets.h"
+
+#define MAX_BODY ((size_t)1 << 20)
+#define MAX_SESSIONS 1024
+#define MAX_TOKENS 1024
+#define MAX_FORM 4096
+#define SESSION_SECONDS (12 * 3600)
+#define PAGE_ROWS 200
+#define GRAPH_MAX_NODES 300
+
+static const char csp[] =
+	"default-src 'none'; script-src 'self'; style-src 'self'; "
+	"img-src 'self'; connect-src 'self'; form-action 'self'; "
+	"frame-ancestors 'none'; base-uri 'none'";
+
+struct session {
+	char sid[33], csrf[33];
+	char reviewer[128];
+	time_t expires;
+};
+
+struct token {
+	char name[128];
+	uint8_t hash[SHA256_DIGEST_SIZE];
+};
+
+struct review_server {
+	struct MHD_Daemon *d;
+	struct review rv;
+	int lease_s;
+	int loopback;
+	char host[128];  /* as the Host header must name it */
+	unsigned port;
+	struct token *tokens;
+	size_t n_tokens;
+	struct session sessions[MAX_SESSIONS];
+	size_t n_sessions;
+};
+
+struct kv {
+	char *k, *v;
+};
+
+/* One request in flight. */
+struct req {
+	char *body;
+	size_t len, cap;
+	int too_big;
+	struct kv *form;
+	size_t nform;
+	/* the authenticated caller */
+	struct session *sess;
+	int bearer;
+	char reviewer[128];
+};
+
+/* ---- output helpers ---------------------------------------------------- */
+
+/* HTML text and attribute values: & < > " ' escaped; control characters
+ * shown as \xNN; invalid UTF-8 bytes as U+FFFD. */
+void review_html(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	while (*s) {
+		unsigned c = *s;
+
+		switch (c) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7F) {
+				fprintf(f, "\\x%02X", c);
+			} else if (c < 0x80) {
+				fputc((int)c, f);
+			} else {
+				/* copy a valid UTF-8 sequence, else U+FFFD */
+				size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3
+					  : c >= 0xC2 ? 2 : 0;
+				size_t i;
+
+				for (i = 1; i < n && (s[i] & 0xC0) == 0x80; i++)
+					;
+				if (n == 0 || n > 4 || i < n || c > 0xF4 ||
+				    (c == 0xE0 && s[1] < 0xA0) ||
+				    (c == 0xED && s[1] > 0x9F) ||
+				    (c == 0xF0 && s[1] < 0x90) ||
+				    (c == 0xF4 && s[1] > 0x8F)) {
+					fputs("\xEF\xBF\xBD", f);
+					break;
+				}
+				if (n == 2 && c == 0xC2 && s[1] < 0xA0) {
+					/* C1 controls: shown, not obeyed */
+					fprintf(f, "\\x%02X", s[1]);
+					s += 2;
+					continue;
+				}
+				fwrite(s, 1, n, f);
+				s += n;
+				continue;
+			}
+		}
+		s++;
+	}
+}
+
+static void urlenc(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	for (; *s; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		    *s == '.' || *s == '~' || *s == ':')
+			fputc(*s, f);
+		else
+			fprintf(f, "%%%02X", *s);
+	}
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[b[i] >> 4];
+		out[2 * i + 1] = d[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int random_hex(char out[33])
+{
+	uint8_t b[16];
+	size_t got = 0;
+
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	hex(b, sizeof(b), out);
+	return 0;
+}
+
+/* Equal in time independent of where they differ. */
+static int same(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	uint8_t d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		d |= (uint8_t)(x[i] ^ y[i]);
+	return d == 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return n == strlen(b) && same(a, b, n);
+}
+
+/* ---- tokens ------------------------------------------------------------ */
+
+static void sha256_hex_of(const char *secret, uint8_t out[SHA256_DIGEST_SIZE])
+{
+	struct sha256_ctx c;
+
+	sha256_init(&c);
+	sha256_update(&c, strlen(secret), (const uint8_t *)secret);
+	sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+}
+
+static int valid_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len == 0 || len > 64)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+		if (*p < 0x21 || *p == 0x7F)
+			return 0; /* no space, no control characters */
+	return 1;
+}
+
+static int unhex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = s[2 * i + (size_t)k];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else
+				return -1;
+		}
+		out[i] = (uint8_t)v;
+	}
+	return s[2 * n] == '\0' ? 0 : -1;
+}
+
+static enum cib_err load_tokens(struct review_server *s, const char *path,
+				char *errmsg, size_t errcap)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	unsigned long ln = 0;
+
+	if (!f) {
+		snprintf(errmsg, errcap, "cannot open token file '%s': %s", path,
+			 strerror(errno));
+		return CIB_EIO;
+	}
+	s->tokens = calloc(MAX_TOKENS, sizeof(*s->tokens));
+	if (!s->tokens) {
+		fclose(f);
+		return CIB_ENOMEM;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *sp, *nl;
+
+		ln++;
+		nl = strchr(line, '\n');
+		if (!nl && !feof(f)) {
+			snprintf(errmsg, errcap, "%s:%lu: line too long", path,
+				 ln);
+			fclose(f);
+			return CIB_EPARSE;
+		}
+		if (nl)
+			*nl = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		sp = strchr(line, ' ');
+		if (!sp) {
+			snprintf(errmsg, errcap,
+				 "%s:%lu: not 'NAME SHA256HEX' (make entries "
+				 "with 'cibscan serve --add-token NAME')",
+				 path, ln);
+			fclose(f);
+			return CIB_EPARSE;
+		}
+		*sp = '\0';
+		if (!valid_name(line) || s->n_tokens >= MAX_TOKENS ||
+		    unhex(sp + 1, s->tokens[s->n_tokens].hash,
+			  SHA256_DIGEST_SIZE)) {
+			snprintf(errmsg, errcap,
+				 "%s:%lu: not 'NAME SHA256HEX' (64 lower-case "
+				 "hex digits; at most %d entries)",
+				 path, ln, MAX_TOKENS);
+			fclose(f);
+			return CIB_EPARSE;
+		}
+		snprintf(s->tokens[s->n_tokens].name,
+			 sizeof(s->tokens[0].name), "%s", line);
+		s->n_tokens++;
+	}
+	fclose(f);
+	if (!s->n_tokens) {
+		snprintf(errmsg, errcap, "token file '%s' has no entries", path);
+		return CIB_EPARSE;
+	}
+	return CIB_OK;
+}
+
+/* The reviewer a secret belongs to, or NULL. */
+static const char *token_owner(const struct review_server *s,
+			       const char *secret)
+{
+	uint8_t h[SHA256_DIGEST_SIZE];
+	const char *who = NULL;
+
+	if (!secret || !*secret)
+		return NULL;
+	sha256_hex_of(secret, h);
+	for (size_t i = 0; i < s->n_tokens; i++)
+		if (same(h, s->tokens[i].hash, sizeof(h)))
+			who = s->tokens[i].name;
+	return who;
+}
+
+enum cib_err review_token_add(const char *path, const char *name,
+			      char secret_out[65], char *errmsg,
+			      size_t errcap)
+{
+	uint8_t h[SHA256_DIGEST_SIZE];
+	char a[33], b[33], hx[65];
+	int fd;
+	FILE *f;
+
+	if (!valid_name(name)) {
+		snprintf(errmsg, errcap, "a reviewer name is 1 to 64 printable "
+					 "characters without spaces");
+		return CIB_EUSAGE;
+	}
+	if (random_hex(a) || random_hex(b)) {
+		snprintf(errmsg, errcap, "no randomness: %s", strerror(errno));
+		return CIB_EIO;
+	}
+	snprintf(secret_out, 65, "%s%s", a, b);
+	sha256_hex_of(secret_out, h);
+	hex(h, sizeof(h), hx);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "a"))) {
+		snprintf(errmsg, errcap, "cannot write '%s': %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return CIB_EIO;
+	}
+	fprintf(f, "%s %s\n", name, hx);
+	if (fclose(f)) {
+		snprintf(errmsg, errcap, "cannot write '%s': %s", path,
+			 strerror(errno));
+		return CIB_EIO;
+	}
+	return CIB_OK;
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+static struct session *session_new(struct review_server *s,
+				   const char *reviewer)
+{
+	struct session *se;
+	time_t now = time(NULL);
+	size_t w = 0;
+
+	/* drop expired ones; when full, the oldest */
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (s->sessions[i].expires > now)
+			s->sessions[w++] = s->sessions[i];
+	s->n_sessions = w;
+	if (s->n_sessions == MAX_SESSIONS) {
+		memmove(s->sessions, s->sessions + 1,
+			(MAX_SESSIONS - 1) * sizeof(s->sessions[0]));
+		s->n_sessions--;
+	}
+	se = &s->sessions[s->n_sessions];
+	if (random_hex(se->sid) || random_hex(se->csrf))
+		return NULL;
+	snprintf(se->reviewer, sizeof(se->reviewer), "%s", reviewer);
+	se->expires = now + SESSION_SECONDS;
+	s->n_sessions++;
+	return se;
+}
+
+static struct session *session_find(struct review_server *s, const char *sid)
+{
+	time_t now = time(NULL);
+
+	if (!sid || strlen(sid) != 32)
+		return NULL;
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (s->sessions[i].expires > now &&
+		    same(s->sessions[i].sid, sid, 32))
+			return &s->sessions[i];
+	return NULL;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *form_decode(const char *s, size_t n)
+{
+	char *o = malloc(n + 1);
+	size_t w = 0;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			o[w++] = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+			   hexval(s[i + 2]) >= 0) {
+			o[w++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			o[w++] = s[i];
+		}
+	}
+	o[w] = '\0';
+	return o;
+}
+
+/* Parses an application/x-www-form-urlencoded body. -1 on too many
+ * fields or no memory. */
+static int form_parse(struct req *q)
+{
+	const char *s = q->body ? q->body : "";
+	size_t n = q->len;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t e = i, eq = (size_t)-1;
+
+		while (e < n && s[e] != '&') {
+			if (s[e] == '=' && eq == (size_t)-1)
+				eq = e;
+			e++;
+		}
+		if (e > i) {
+			struct kv *nv;
+
+			if (q->nform >= MAX_FORM)
+				return -1;
+			nv = realloc(q->form, (q->nform + 1) * sizeof(*nv));
+			if (!nv)
+				return -1;
+			q->form = nv;
+			if (eq == (size_t)-1)
+				eq = e;
+			q->form[q->nform].k = form_decode(s + i, eq - i);
+			q->form[q->nform].v =
+				form_decode(s + eq + (eq < e), e - eq - (eq < e));
+			q->nform++;
+			if (!q->form[q->nform - 1].k || !q->form[q->nform - 1].v)
+				return -1;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+static const char *fget(const struct req *q, const char *k)
+{
+	for (size_t i = 0; i < q->nform; i++)
+		if (!strcmp(q->form[i].k, k))
+			return q->form[i].v;
+	return NULL;
+}
+
+static void req_free(struct req *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->nform; i++) {
+		free(q->form[i].k);
+		free(q->form[i].v);
+	}
+	free(q->form);
+	free(q->body);
+	free(q);
+}
+
+size_t review_form_fields(const char *body, size_t len, size_t *bytes)
+{
+	struct req *q = calloc(1, sizeof(*q));
+	size_t n = 0, b = 0;
+
+	if (!q)
+		return 0;
+	q->body = malloc(len + 1);
+	if (q->body) {
+		memcpy(q->body, body, len);
+		q->body[len] = '\0';
+		q->len = len;
+		if (!form_parse(q)) {
+			n = q->nform;
+			for (size_t i = 0; i < n; i++)
+				b += strlen(q->form[i].k) + strlen(q->form[i].v);
+		}
+	}
+	req_free(q);
+	if (bytes)
+		*bytes = b;
+	return n;
+}
+
+static const char *arg(struct MHD_Connection *c, const char *k)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+
+	return v && *v ? v : NULL;
+}
+
+static const char *header(struct MHD_Connection *c, const char *k)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, k);
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+struct page {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int page_open(struct page *p)
+{
+	p->buf = NULL;
+	p->len = 0;
+	p->f = open_memstream(&p->buf, &p->len);
+	return p->f ? 0 : -1;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
+			       const char *ctype, struct page *p,
+			       const char *cookie, const char *location,
+			       const char *disposition)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (p->f) {
+		fclose(p->f);
+		p->f = NULL;
+	}
+	r = MHD_create_response_from_buffer(p->len, p->buf,
+					    MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(p->buf);
+		return MHD_NO;
+	}
+	p->buf = NULL;
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy",
+				"same-origin");
+	if (cookie)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (location)
+		MHD_add_response_header(r, "Location", location);
+	if (disposition)
+		MHD_add_response_header(r, "Content-Disposition", disposition);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result text_reply(struct MHD_Connection *c, unsigned status,
+				  const char *msg)
+{
+	struct page p;
+
+	if (page_open(&p))
+		return MHD_NO;
+	fputs(msg, p.f);
+	fputc('\n', p.f);
+	return respond(c, status, "text/plain; charset=utf-8", &p, NULL, NULL,
+		       NULL);
+}
+
+static enum MHD_Result json_error(struct MHD_Connection *c, unsigned status,
+				  const char *msg)
+{
+	struct page p;
+
+	if (page_open(&p))
+		return MHD_NO;
+	fputs("{\"error\":", p.f);
+	review_json_str(p.f, msg);
+	fputs("}\n", p.f);
+	return respond(c, status, "application/json", &p, NULL, NULL, NULL);
+}
+
+static enum MHD_Result redirect(struct MHD_Connection *c, const char *to,
+				const char *cookie)
+{
+	struct page p;
+
+	if (page_open(&p))
+		return MHD_NO;
+	return respond(c, 303, "text/plain; charset=utf-8", &p, cookie, to,
+		       NULL);
+}
+
+static void head(FILE *f, const char *title, const struct req *q)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta name=\"viewport\" content=\"width=device-width\">"
+	      "<title>",
+	      f);
+	review_html(f, title);
+	fputs(" - cibscan review</title>"
+	      "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+	      "<header><a href=\"/\">Queue</a>"
+	      "<a href=\"/export.csv\">Export CSV</a>"
+	      "<a href=\"/export.json\">Export JSON</a>",
+	      f);
+	if (q && q->sess) {
+		fputs("<span id=\"who\">signed in as <b>", f);
+		review_html(f, q->sess->reviewer);
+		fputs("</b></span> <form method=\"post\" action=\"/logout\">"
+		      "<input type=\"hidden\" name=\"csrf\" value=\"",
+		      f);
+		review_html(f, q->sess->csrf);
+		fputs("\"><button>Sign out</button></form>", f);
+	}
+	fputs("</header><main>\n", f);
+}
+
+static void foot(FILE *f)
+{
+	fputs("\n</main></body></html>\n", f);
+}
+
+static void csrf_field(FILE *f, const struct req *q)
+{
+	fputs("<input type=\"hidden\" name=\"csrf\" value=\"", f);
+	review_html(f, q->sess ? q->sess->csrf : "");
+	fputs("\">", f);
+}
+
+static void status_span(FILE *f, const char *st)
+{
+	fputs("<span class=\"status-", f);
+	review_html(f, st);
+	fputs("\">", f);
+	review_html(f, st);
+	fputs("</span>", f);
+}
+
+/* The web's name for an item: "account:PLATFORM:ID" / "cluster:R2:C3". */
+static void target_of(FILE *f, int is_cluster, const char *scope,
+		      const char *platform, const char *key)
+{
+	if (is_cluster) {
+		fputs("cluster:R", f);
+		fputs(scope, f);
+		fputc(':', f);
+		fputs(key, f);
+	} else {
+		fputs("account:", f);
+		fputs(platform, f);
+		fputc(':', f);
+		fputs(key, f);
+	}
+}
+
+static void item_link(FILE *f, int is_cluster, const char *scope,
+		      const char *platform, const char *key, const char *label)
+{
+	fputs(is_cluster ? "<a href=\"/cluster?id=R" : "<a href=\"/account?id=",
+	      f);
+	if (is_cluster) {
+		urlenc(f, scope);
+		fputs("%3A", f);
+		urlenc(f, key);
+	} else {
+		urlenc(f, platform);
+		fputs("%3A", f);
+		urlenc(f, key);
+	}
+	fputs("\">", f);
+	review_html(f, label);
+	fputs("</a>", f);
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+static const char *const reason_kinds[][2] = {
+	{ "near-duplicated", "copied texts" },
+	{ "acted together", "acted together" },
+	{ "office shifts", "office shifts" },
+	{ "created in batches", "creation batches" },
+	{ "came from inside the cluster", "inward engagement" },
+	{ "default-looking handle", "default-looking handle" },
+	{ "switched from", "persona switch" },
+};
+
+static enum MHD_Result page_queue(struct review_server *s,
+				  struct MHD_Connection *c, struct req *q)
+{
+	const char *status = arg(c, "status"), *platform = arg(c, "platform");
+	const char *cluster = arg(c, "cluster"), *reason = arg(c, "reason");
+	const char *smin = arg(c, "min_score"), *soff = arg(c, "offset");
+	double min_score = smin ? strtod(smin, NULL) : 0;
+	long off = soff ? strtol(soff, NULL, 10) : 0;
+	sqlite3_stmt *st;
+	struct page p;
+	int n = 0;
+
+	if (!status)
+		status = "queued";
+	if (!isfinite(min_score))
+		min_score = 0;
+	if (off < 0 || off > 100000000)
+		off = 0;
+	if (page_open(&p))
+		return MHD_NO;
+	head(p.f, "Queue", q);
+	fputs("<h1>Review queue</h1>\n<form method=\"get\" action=\"/\" "
+	      "id=\"filters\"><fieldset><legend>Filters</legend>"
+	      "<label>Status <select name=\"status\">",
+	      p.f);
+	{
+		static const char *const sts[] = { "queued", "confirm",
+						   "dismiss", "escalate",
+						   "any" };
+
+		for (size_t i = 0; i < 5; i++)
+			fprintf(p.f, "<option%s>%s</option>",
+				!strcmp(status, sts[i]) ? " selected" : "",
+				sts[i]);
+	}
+	fputs("</select></label> <label>Cluster <input name=\"cluster\" "
+	      "size=\"6\" value=\"",
+	      p.f);
+	review_html(p.f, cluster);
+	fputs("\"></label> <label>Platform <input name=\"platform\" size=\"8\" "
+	      "value=\"",
+	      p.f);
+	review_html(p.f, platform);
+	fprintf(p.f, "\"></label> <label>Score at least <input "
+		     "name=\"min_score\" size=\"5\" value=\"%g\"></label> "
+		     "<label>Reason <select name=\"reason\"><option value=\"\">"
+		     "any</option>",
+		min_score);
+	for (size_t i = 0; i < sizeof(reason_kinds) / sizeof(reason_kinds[0]);
+	     i++) {
+		fputs("<option value=\"", p.f);
+		review_html(p.f, reason_kinds[i][0]);
+		fprintf(p.f, "\"%s>", reason && !strcmp(reason, reason_kinds[i][0])
+					      ? " selected"
+					      : "");
+		review_html(p.f, reason_kinds[i][1]);
+		fputs("</option>", p.f);
+	}
+	fputs("</select></label> <button>Filter</button></fieldset></form>\n",
+	      p.f);
+	/* claim the next item matching these filters */
+	fputs("<form method=\"post\" action=\"/claim\" id=\"take-next\">", p.f);
+	csrf_field(p.f, q);
+	fputs("<input type=\"hidden\" name=\"cluster\" value=\"", p.f);
+	review_html(p.f, cluster);
+	fputs("\"><input type=\"hidden\" name=\"platform\" value=\"", p.f);
+	review_html(p.f, platform);
+	fputs("\"><input type=\"hidden\" name=\"reason\" value=\"", p.f);
+	review_html(p.f, reason);
+	fprintf(p.f, "\"><input type=\"hidden\" name=\"min_score\" "
+		     "value=\"%g\"><button id=\"next\">Take the next item "
+		     "(claim it for %d min)</button></form>\n",
+		min_score, s->lease_s / 60);
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT kind, scope, platform, key, handle, score,"
+		    " cluster_id, status, reviewer, version, claimed_by,"
+		    " claim_until, cluster_size FROM items WHERE"
+		    " (kind = 'account' OR scope = (SELECT max(run_id) FROM"
+		    " runs)) AND (?1 IS NULL OR status = ?1)"
+		    " AND (?2 IS NULL OR platform = ?2 OR kind = 'cluster')"
+		    " AND (?3 IS NULL OR (kind = 'account' AND cluster_id = ?3"
+		    " AND run_id = (SELECT max(run_id) FROM runs)) OR (kind ="
+		    " 'cluster' AND key = ?3))"
+		    " AND (?4 IS NULL OR instr(reasons, ?4) > 0)"
+		    " AND coalesce(score, 0) >= ?5"
+		    " ORDER BY kind = 'cluster', score DESC, key LIMIT ?6"
+		    " OFFSET ?7",
+		    -1, &st, NULL) != SQLITE_OK) {
+		fclose(p.f);
+		free(p.buf);
+		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
+	}
+	if (strcmp(status, "any"))
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	if (platform)
+		sqlite3_bind_text(st, 2, platform, -1, SQLITE_TRANSIENT);
+	if (cluster)
+		sqlite3_bind_text(st, 3, cluster, -1, SQLITE_TRANSIENT);
+	if (reason)
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5, min_score);
+	sqlite3_bind_int(st, 6, PAGE_ROWS);
+	sqlite3_bind_int64(st, 7, off);
+	fputs("<form method=\"post\" action=\"/decide\" id=\"queue\">", p.f);
+	csrf_field(p.f, q);
+	fputs("<input type=\"hidden\" name=\"back\" value=\"/\">"
+	      "<table><thead><tr><th>select</th><th>item</th><th>handle</th>"
+	      "<th class=\"num\">score</th><th>cluster</th><th>status</th>"
+	      "<th>claimed</th><th class=\"num\">version</th><th></th></tr>"
+	      "</thead><tbody>\n",
+	      p.f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int is_cl = !strcmp(col(st, 0), "cluster");
+		char label[700];
+
+		n++;
+		fputs("<tr><td><input type=\"checkbox\" name=\"item\" value=\"",
+		      p.f);
+		{
+			/* the version seen travels with the item */
+			char *t = NULL;
+			size_t tl = 0;
+			FILE *tf = open_memstream(&t, &tl);
+
+			if (tf) {
+				fprintf(tf, "%s|", col(st, 9));
+				target_of(tf, is_cl, col(st, 1), col(st, 2),
+					  col(st, 3));
+				fclose(tf);
+				review_html(p.f, t);
+			}
+			free(t);
+		}
+		fputs("\"></td><td>", p.f);
+		snprintf(label, sizeof(label), "%s %s%s%s",
+			 is_cl ? "cluster" : "account",
+			 is_cl ? "" : col(st, 2), is_cl ? "" : ":",
+			 col(st, 3));
+		item_link(p.f, is_cl, col(st, 1), col(st, 2), col(st, 3), label);
+		fputs("</td><td>", p.f);
+		review_html(p.f, is_cl ? "" : col(st, 4));
+		fprintf(p.f, "</td><td class=\"num\">%.3f</td><td>",
+			sqlite3_column_double(st, 5));
+		review_html(p.f, is_cl ? col(st, 12) : col(st, 6));
+		if (is_cl)
+			fputs(" accounts", p.f);
+		fputs("</td><td>", p.f);
+		status_span(p.f, col(st, 7));
+		if (*col(st, 8)) {
+			fputs(" by ", p.f);
+			review_html(p.f, col(st, 8));
+		}
+		fputs("</td><td>", p.f);
+		if (*col(st, 10)) {
+			review_html(p.f, col(st, 10));
+			fputs(" until ", p.f);
+			review_html(p.f, col(st, 11));
+		}
+		fprintf(p.f, "</td><td class=\"num\">%s</td><td>", col(st, 9));
+		fputs("<button formaction=\"/claim\" name=\"target\" value=\"",
+		      p.f);
+		{
+			char *t = NULL;
+			size_t tl = 0;
+			FILE *tf = open_memstream(&t, &tl);
+
+			if (tf) {
+				target_of(tf, is_cl, col(st, 1), col(st, 2),
+					  col(st, 3));
+				fclose(tf);
+				review_html(p.f, t);
+			}
+			free(t);
+		}
+		fputs("\">claim</button></td></tr>\n", p.f);
+	}
+	sqlite3_finalize(st);
+	fputs("</tbody></table>\n", p.f);
+	if (!n)
+		fputs("<p id=\"empty\">Nothing matches.</p>", p.f);
+	fputs("<fieldset><legend>Decide on the selection</legend>"
+	      "<select name=\"decision\"><option>confirm</option>"
+	      "<option>dismiss</option><option>escalate</option>"
+	      "<option value=\"queued\">queued (reopen)</option></select> "
+	      "<label>note <input name=\"note\" size=\"40\"></label> "
+	      "<label><input type=\"checkbox\" name=\"members\" value=\"1\">"
+	      " clusters decide their members too</label> "
+	      "<button id=\"decide-selected\">Decide selected</button>"
+	      "</fieldset></form>\n<nav class=\"pages\">",
+	      p.f);
+	/* the status came from the query string: encoded, then escaped */
+	if (off > 0 || n == PAGE_ROWS) {
+		char *st_enc = NULL;
+		size_t sl = 0;
+		FILE *sf = open_memstream(&st_enc, &sl);
+
+		if (sf) {
+			urlenc(sf, status);
+			fclose(sf);
+			if (off > 0) {
+				fputs("<a href=\"/?status=", p.f);
+				review_html(p.f, st_enc);
+				fprintf(p.f, "&amp;offset=%ld\">previous</a>",
+					off >= PAGE_ROWS ? off - PAGE_ROWS : 0);
+			}
+			if (n == PAGE_ROWS) {
+				fputs("<a href=\"/?status=", p.f);
+				review_html(p.f, st_enc);
+				fprintf(p.f, "&amp;offset=%ld\">next page</a>",
+					off + PAGE_ROWS);
+			}
+		}
+		free(st_enc);
+	}
+	fputs("</nav>", p.f);
+	foot(p.f);
+	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,
+		       NULL);
+}
+
+/* The decision form for one item (and, for a cluster, its members). */
+static void decide_form(FILE *f, const struct req *q, const char *target,
+			const char *version, const char *back, int is_cluster)
+{
+	fputs("<form method=\"post\" action=\"/decide\" id=\"decide\">"
+	      "<fieldset><legend>Decide</legend>",
+	      f);
+	csrf_field(f, q);
+	fputs("<input type=\"hidden\" name=\"item\" value=\"", f);
+	review_html(f, version);
+	fputc('|', f);
+	review_html(f, target);
+	fputs("\"><input type=\"hidden\" name=\"back\" value=\"", f);
+	review_html(f, back);
+	fputs("\"><select name=\"decision\" id=\"decision\">"
+	      "<option>confirm</option><option>dismiss</option>"
+	      "<option>escalate</option><option value=\"queued\">queued "
+	      "(reopen)</option></select> <label>note <input name=\"note\" "
+	      "id=\"note\" size=\"50\"></label> ",
+	      f);
+	if (is_cluster)
+		fputs("<label><input type=\"checkbox\" name=\"members\" "
+		      "value=\"1\" checked> and all its members</label> ",
+		      f);
+	fputs("<button id=\"decide-one\">Decide</button></fieldset></form>\n",
+	      f);
+	fputs("<form method=\"post\" action=\"/claim\">", f);
+	csrf_field(f, q);
+	fputs("<input type=\"hidden\" name=\"target\" value=\"", f);
+	review_html(f, target);
+	fputs("\"><button id=\"claim\">Claim</button></form>\n", f);
+}
+
+static void history(FILE *f, struct review_server *s, const struct req *q,
+		    const char *kind, const char *scope, const char *platform,
+		    const char *key, const char *back)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT seq, at, reviewer, action,"
+			       " coalesce(previous, ''), value, coalesce(note,"
+			       " ''), coalesce(batch, ''), coalesce(reverses,"
+			       " ''), coalesce(supersedes, ''), coalesce(via,"
+			       " ''), run_id FROM audit WHERE kind = ?1 AND"
+			       " scope = ?2 AND platform = ?3 AND key = ?4"
+			       " ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, platform, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, key, -1, SQLITE_TRANSIENT);
+	fputs("<h2>History</h2><table id=\"history\"><thead><tr><th>#</th>"
+	      "<th>when (UTC)</th><th>who</th><th>what</th><th>change</th>"
+	      "<th>note</th><th>decision</th></tr></thead><tbody>\n",
+	      f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fprintf(f, "<tr><td>%s</td><td>", col(st, 0));
+		review_html(f, col(st, 1));
+		fputs("</td><td>", f);
+		review_html(f, col(st, 2));
+		fputs("</td><td>", f);
+		review_html(f, col(st, 3));
+		if (*col(st, 8))
+			fprintf(f, " (reverses #%s)", col(st, 8));
+		if (*col(st, 9))
+			fprintf(f, " (supersedes #%s)", col(st, 9));
+		fputs("</td><td>", f);
+		review_html(f, *col(st, 4) ? col(st, 4) : "-");
+		fputs(" &rarr; ", f);
+		review_html(f, col(st, 5));
+		fprintf(f, " (run %s)</td><td>", col(st, 11));
+		review_html(f, col(st, 6));
+		if (*col(st, 10)) {
+			fputs(" <i>(via cluster ", f);
+			review_html(f, col(st, 10));
+			fputs(")</i>", f);
+		}
+		fputs("</td><td>", f);
+		if (*col(st, 7)) {
+			fprintf(f, "%s <form method=\"post\" action=\"/undo\" "
+				   "class=\"undo\">",
+				col(st, 7));
+			csrf_field(f, q);
+			fprintf(f, "<input type=\"hidden\" name=\"decision\" "
+				   "value=\"%s\"><input type=\"hidden\" "
+				   "name=\"back\" value=\"",
+				col(st, 7));
+			review_html(f, back);
+			fprintf(f, "\"><button class=\"undo-btn\" "
+				   "data-decision=\"%s\">undo</button></form>",
+				col(st, 7));
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+	sqlite3_finalize(st);
+}
+
+/* Reasons as a list, split at the "; " between them. */
+static void reasons_list(FILE *f, const char *r)
+{
+	const char *s = r;
+
+	fputs("<ul class=\"reasons\">", f);
+	while (s && *s) {
+		const char *e = strstr(s, "; ");
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		char *one = strndup(s, n);
+
+		fputs("<li>", f);
+		review_html(f, one);
+		fputs("</li>", f);
+		free(one);
+		s = e ? e + 2 : NULL;
+	}
+	fputs("</ul>", f);
+}
+
+static enum MHD_Result not_found(struct MHD_Connection *c, struct req *q,
+				 const char *what)
+{
+	struct page p;
+
+	if (page_open(&p))
+		return MHD_NO;
+	head(p.f, "Not found", q);
+	fputs("<h1>Not found</h1><p>", p.f);
+	review_html(p.f, what);
+	fputs("</p>", p.f);
+	foot(p.f);
+	return respond(c, 404, "text/html; charset=utf-8", &p, NULL, NULL,
+		       NULL);
+}
+
+static enum MHD_Result page_account(struct review_server *s,
+				    struct MHD_Connection *c, struct req *q)
+{
+	const char *id = arg(c, "id");
+	struct review_ref t;
+	sqlite3_stmt *st;
+	struct page p;
+	char target[700], back[800], run[32];
+	char *tmp = NULL;
+	size_t tl = 0;
+	FILE *tf;
+
+	if (!id)
+		return not_found(c, q, "no account id");
+	snprintf(target, sizeof(target), "account:%s", id);
+	if (review_resolve(&s->rv, target, &t) || t.is_cluster)
+		return not_found(c, q, "no such account in the store");
+	tf = open_memstream(&tmp, &tl);
+	if (!tf)
+		return MHD_NO;
+	fputs("/account?id=", tf);
+	urlenc(tf, t.platform);
+	fputs("%3A", tf);
+	urlenc(tf, t.key);
+	fclose(tf);
+	snprintf(back, sizeof(back), "%s", tmp);
+	free(tmp);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT handle, score, cluster_id, cluster_size,"
+			       " cluster_score, reasons, run_id, status,"
+			       " coalesce(reviewer, ''), coalesce(note, ''),"
+			       " coalesce(decided_at, ''), version,"
+			       " coalesce(claimed_by, ''), coalesce(claim_until,"
+			       " ''), coalesce(requeue_reason, '') FROM items"
+			       " WHERE kind = 'account' AND scope = 0 AND"
+			       " platform = ?1 AND key = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
+	sqlite3_bind_text(st, 1, t.platform, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return not_found(c, q, "no such account");
+	}
+	if (page_open(&p)) {
+		sqlite3_finalize(st);
+		return MHD_NO;
+	}
+	head(p.f, "Account", q);
+	fputs("<h1>Account <span id=\"handle\">", p.f);
+	review_html(p.f, *col(st, 0) ? col(st, 0) : t.key);
+	fputs("</span></h1>\n<p id=\"headline\">", p.f);
+	review_html(p.f, t.platform);
+	fputs(" account ", p.f);
+	review_html(p.f, t.key);
+	fprintf(p.f, " scores <b>%.3f</b>", sqlite3_column_double(st, 1));
+	if (*col(st, 2)) {
+		fputs(" and is in cluster ", p.f);
+		item_link(p.f, 1, col(st, 6), "", col(st, 2), col(st, 2));
+		fprintf(p.f, " (%s accounts, cluster score %.3f)", col(st, 3),
+			sqlite3_column_double(st, 4));
+	}
+	fputs(". Status: ", p.f);
+	status_span(p.f, col(st, 7));
+	if (*col(st, 8)) {
+		fputs(" by ", p.f);
+		review_html(p.f, col(st, 8));
+		fputs(" at ", p.f);
+		review_html(p.f, col(st, 10));
+	}
+	if (*col(st, 9)) {
+		fputs(" &mdash; &ldquo;", p.f);
+		review_html(p.f, col(st, 9));
+		fputs("&rdquo;", p.f);
+	}
+	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
+		col(st, 11));
+	if (*col(st, 12)) {
+		fputs(" <span id=\"claim-info\">Claimed by ", p.f);
+		review_html(p.f, col(st, 12));
+		fputs(" until ", p.f);
+		review_html(p.f, col(st, 13));
+		fputs("</span>", p.f);
+	}
+	if (*col(st, 14)) {
+		fputs("<br>Re-queued because ", p.f);
+		review_html(p.f, col(st, 14));
+	}
+	fputs("</p>\n<h2>Evidence</h2>\n<table id=\"numbers\"><tr><th>score"
+	      "</th><th>cluster</th><th>cluster size</th><th>cluster score"
+	      "</th><th>run</th></tr><tr>",
+	      p.f);
+	fprintf(p.f, "<td class=\"num\">%.6f</td><td>",
+		sqlite3_column_double(st, 1));
+	review_html(p.f, col(st, 2));
+	fputs("</td><td class=\"num\">", p.f);
+	review_html(p.f, col(st, 3));
+	fputs("</td><td class=\"num\">", p.f);
+	review_html(p.f, col(st, 4));
+	fprintf(p.f, "</td><td class=\"num\">%s</td></tr></table>\n",
+		col(st, 6));
+	reasons_list(p.f, col(st, 5));
+	snprintf(run, sizeof(run), "%s", col(st, 6));
+	{
+		char ver[32];
+
+		snprintf(ver, sizeof(ver), "%s", col(st, 11));
+		sqlite3_finalize(st);
+		decide_form(p.f, q, target, ver, back, 0);
+	}
+	/* partners: its significant edges in its latest run */
+	fputs("<h2>Partners</h2>\n", p.f);
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT CASE WHEN e.a = ?1 THEN e.b ELSE e.a END AS pt,"
+		    " e.log10p, e.observed, coalesce(e.kinds, ''),"
+		    " coalesce(i.handle, ''), coalesce(i.status, ''),"
+		    " coalesce(i.platform, '') FROM edges e LEFT JOIN items i"
+		    " ON i.kind = 'account' AND i.scope = 0 AND i.key = (CASE"
+		    " WHEN e.a = ?1 THEN e.b ELSE e.a END) WHERE e.run_id = ?2"
+		    " AND (e.a = ?1 OR e.b = ?1) ORDER BY e.log10p LIMIT 200",
+		    -1, &st, NULL) == SQLITE_OK) {
+		int n = 0;
+
+		sqlite3_bind_text(st, 1, t.key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
+		fputs("<table id=\"partners\"><thead><tr><th>partner</th>"
+		      "<th>handle</th><th>status</th><th class=\"num\">"
+		      "log10 p</th><th class=\"num\">co-actions</th>"
+		      "<th>kinds</th></tr></thead><tbody>\n",
+		      p.f);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			n++;
+			fputs("<tr><td>", p.f);
+			if (*col(st, 6))
+				item_link(p.f, 0, "", col(st, 6), col(st, 0),
+					  col(st, 0));
+			else
+				review_html(p.f, col(st, 0));
+			fputs("</td><td>", p.f);
+			review_html(p.f, col(st, 4));
+			fputs("</td><td>", p.f);
+			if (*col(st, 5))
+				status_span(p.f, col(st, 5));
+			fprintf(p.f, "</td><td class=\"num\">%.2f</td><td "
+				     "class=\"num\">%s</td><td>",
+				sqlite3_column_double(st, 1), col(st, 2));
+			review_html(p.f, col(st, 3));
+			fputs("</td></tr>\n", p.f);
+		}
+		fputs("</tbody></table>\n", p.f);
+		if (!n)
+			fputs("<p>No significant edges stored for this run "
+			      "(import with --edges).</p>\n",
+			      p.f);
+		sqlite3_finalize(st);
+	}
+	fputs("<p>Posts are not kept in the store; see the run's input.</p>\n",
+	      p.f);
+	history(p.f, s, q, "account", "0", t.platform, t.key, back);
+	foot(p.f);
+	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,
+		       NULL);
+}
+
+static enum MHD_Result page_cluster(struct review_server *s,
+				    struct MHD_Connection *c, struct req *q)
+{
+	const char *id = arg(c, "id");
+	struct review_ref t;
+	sqlite3_stmt *st;
+	struct page p;
+	char target[700], back[800], scope[32], ver[32];
+	char **ids = NULL;
+	double *xs = NULL, *ys = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!id)
+		return not_found(c, q, "no cluster id");
+	snprintf(target, sizeof(target), "cluster:%s", id);
+	if (review_resolve(&s->rv, target, &t) || !t.is_cluster)
+		return not_found(c, q, "no such cluster in the store");
+	snprintf(scope, sizeof(scope), "%lld", (long long)t.scope);
+	snprintf(target, sizeof(target), "cluster:R%s:%s", scope, t.key);
+	{
+		char *tmp = NULL;
+		size_t tl = 0;
+		FILE *tf = open_memstream(&tmp, &tl);
+
+		if (!tf)
+			return MHD_NO;
+		fprintf(tf, "/cluster?id=R%s%%3A", scope);
+		urlenc(tf, t.key);
+		fclose(tf);
+		snprintf(back, sizeof(back), "%s", tmp);
+		free(tmp);
+	}
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT score, cluster_size, coalesce(uid, ''),"
+			       " status, coalesce(reviewer, ''), coalesce(note,"
+			       " ''), coalesce(decided_at, ''), version,"
+			       " coalesce(claimed_by, ''), coalesce(claim_until,"
+			       " ''), coalesce(reasons, ''),"
+			       " coalesce(requeue_reason, '') FROM items WHERE"
+			       " kind = 'cluster' AND scope = ?1 AND key = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
+	sqlite3_bind_int64(st, 1, t.scope);
+	sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return not_found(c, q, "no such cluster");
+	}
+	if (page_open(&p)) {
+		sqlite3_finalize(st);
+		return MHD_NO;
+	}
+	head(p.f, "Cluster", q);
+	fputs("<h1>Cluster ", p.f);
+	review_html(p.f, t.key);
+	fprintf(p.f, " of run %s</h1>\n<p id=\"verdict\">", scope);
+	fputs("Cluster ", p.f);
+	review_html(p.f, t.key);
+	fprintf(p.f, " (identity ");
+	review_html(p.f, col(st, 2));
+	fprintf(p.f, ") has %s accounts and scores <b>%.3f</b>",
+		*col(st, 1) ? col(st, 1) : "?", sqlite3_column_double(st, 0));
+	if (*col(st, 10)) {
+		fputs(" (", p.f);
+		review_html(p.f, col(st, 10));
+		fputs(")", p.f);
+	}
+	fputs("; it is ", p.f);
+	status_span(p.f, col(st, 3));
+	if (*col(st, 4)) {
+		fputs(" by ", p.f);
+		review_html(p.f, col(st, 4));
+		fputs(" at ", p.f);
+		review_html(p.f, col(st, 6));
+	}
+	if (*col(st, 5)) {
+		fputs(" &mdash; &ldquo;", p.f);
+		review_html(p.f, col(st, 5));
+		fputs("&rdquo;", p.f);
+	}
+	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
+		col(st, 7));
+	if (*col(st, 8)) {
+		fputs(" Claimed by ", p.f);
+		review_html(p.f, col(st, 8));
+		fputs(" until ", p.f);
+		review_html(p.f, col(st, 9));
+		fputs(".", p.f);
+	}
+	if (*col(st, 11)) {
+		fputs(" Re-queued because ", p.f);
+		review_html(p.f, col(st, 11));
+		fputs(".", p.f);
+	}
+	fputs("</p>\n", p.f);
+	snprintf(ver, sizeof(ver), "%s", col(st, 7));
+	sqlite3_finalize(st);
+	decide_form(p.f, q, target, ver, back, 1);
+	/* the evidence of its top member: the cluster-level reasons */
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT reasons FROM items WHERE kind ="
+			       " 'account' AND run_id = ?1 AND cluster_id = ?2"
+			       " ORDER BY score DESC LIMIT 1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, t.scope);
+		sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			fputs("<h2>Evidence (its top member's reasons)</h2>",
+			      p.f);
+			reasons_list(p.f, col(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+	/* members: all of the run's members, flagged ones with their state */
+	fputs("<h2>Members</h2>\n", p.f);
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT m.platform, m.account, coalesce(i.handle, ''),"
+		    " i.score, coalesce(i.status, 'not flagged'),"
+		    " coalesce(i.reviewer, ''), coalesce(i.version, '')"
+		    " FROM members m LEFT JOIN items i ON i.kind = 'account'"
+		    " AND i.scope = 0 AND i.platform = m.platform AND i.key ="
+		    " m.account WHERE m.run_id = ?1 AND m.cluster_id = ?2"
+		    " ORDER BY i.score DESC, m.account",
+		    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, t.scope);
+		sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+		fputs("<form method=\"post\" action=\"/decide\" "
+		      "id=\"members-form\">",
+		      p.f);
+		csrf_field(p.f, q);
+		fputs("<input type=\"hidden\" name=\"back\" value=\"", p.f);
+		review_html(p.f, back);
+		fputs("\"><table id=\"members\"><thead><tr><th>select</th>"
+		      "<th>account</th><th>handle</th><th class=\"num\">score"
+		      "</th><th>status</th></tr></thead><tbody>\n",
+		      p.f);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char label[700];
+
+			fputs("<tr><td>", p.f);
+			if (*col(st, 6)) {
+				fputs("<input type=\"checkbox\" name=\"item\" "
+				      "value=\"",
+				      p.f);
+				review_html(p.f, col(st, 6));
+				fputs("|account:", p.f);
+				review_html(p.f, col(st, 0));
+				fputc(':', p.f);
+				review_html(p.f, col(st, 1));
+				fputs("\">", p.f);
+			}
+			fputs("</td><td>", p.f);
+			snprintf(label, sizeof(label), "%s:%s", col(st, 0),
+				 col(st, 1));
+			item_link(p.f, 0, "", col(st, 0), col(st, 1), label);
+			fputs("</td><td>", p.f);
+			review_html(p.f, col(st, 2));
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				fprintf(p.f, "</td><td class=\"num\">%.3f",
+					sqlite3_column_double(st, 3));
+			else
+				fputs("</td><td class=\"num\">", p.f);
+			fputs("</td><td>", p.f);
+			status_span(p.f, col(st, 4));
+			if (*col(st, 5)) {
+				fputs(" by ", p.f);
+				review_html(p.f, col(st, 5));
+			}
+			fputs("</td></tr>\n", p.f);
+			if (n < GRAPH_MAX_NODES) {
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					char **ni = realloc(ids, nc * sizeof(*ni));
+
+					if (!ni)
+						break;
+					ids = ni;
+					cap = nc;
+				}
+				ids[n] = malloc(strlen(col(st, 0)) +
+						strlen(col(st, 1)) +
+						strlen(col(st, 4)) + 3);
+				if (!ids[n])
+					break;
+				/* "account\0platform\0status" */
+				{
+					size_t a = strlen(col(st, 1)) + 1;
+					size_t b = strlen(col(st, 0)) + 1;
+
+					memcpy(ids[n], col(st, 1), a);
+					memcpy(ids[n] + a, col(st, 0), b);
+					memcpy(ids[n] + a + b, col(st, 4),
+					       strlen(col(st, 4)) + 1);
+				}
+				n++;
+			}
+		}
+		sqlite3_finalize(st);
+		fputs("</tbody></table><fieldset><legend>Decide on the "
+		      "selected members</legend><select name=\"decision\">"
+		      "<option>confirm</option><option>dismiss</option>"
+		      "<option>escalate</option><option value=\"queued\">"
+		      "queued (reopen)</option></select> <label>note <input "
+		      "name=\"note\" size=\"40\"></label> <button "
+		      "id=\"decide-members\">Decide selected</button>"
+		      "</fieldset></form>\n",
+		      p.f);
+	}
+	/* the graph: members on a circle, significant edges between them;
+	 * nodes link to their account pages; graph.js adds zoom and pan */
+	xs = calloc(n + 1, sizeof(*xs));
+	ys = calloc(n + 1, sizeof(*ys));
+	if (xs && ys && n) {
+		const double R = 260, C = 300;
+
+		for (size_t i = 0; i < n; i++) {
+			double a = 2 * M_PI * (double)i / (double)n;
+
+			xs[i] = C + R * cos(a);
+			ys[i] = C + R * sin(a);
+		}
+		fputs("<h2>Graph</h2><p class=\"legend\"><span><i class=\"sw "
+		      "confirm\"></i>confirmed</span><span><i class=\"sw "
+		      "dismiss\"></i>dismissed</span><span><i class=\"sw "
+		      "escalate\"></i>escalated</span><span><i class=\"sw "
+		      "queued\"></i>queued / not flagged</span> Lines: "
+		      "significant co-action edges of this run. Wheel or "
+		      "buttons zoom, drag pans, a node opens its account."
+		      "</p><p><button type=\"button\" id=\"zoom-in\">+"
+		      "</button> <button type=\"button\" id=\"zoom-out\">"
+		      "&minus;</button> <button type=\"button\" "
+		      "id=\"zoom-reset\">reset</button></p>\n"
+		      "<svg class=\"graph\" id=\"graph\" viewBox=\"0 0 600 600\" "
+		      "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+		      "aria-label=\"cluster graph\">",
+		      p.f);
+		if (sqlite3_prepare_v2(
+			    s->rv.db,
+			    "SELECT a, b, log10p FROM edges WHERE run_id = ?1 AND"
+			    " a IN (SELECT account FROM members WHERE run_id ="
+			    " ?1 AND cluster_id = ?2) AND b IN (SELECT account"
+			    " FROM members WHERE run_id = ?1 AND cluster_id ="
+			    " ?2) LIMIT 20000",
+			    -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, t.scope);
+			sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				size_t ia = n, ib = n;
+
+				for (size_t i = 0; i < n; i++) {
+					if (!strcmp(ids[i], col(st, 0)))
+						ia = i;
+					if (!strcmp(ids[i], col(st, 1)))
+						ib = i;
+				}
+				if (ia < n && ib < n)
+					fprintf(p.f,
+						"<line x1=\"%.1f\" y1=\"%.1f\" "
+						"x2=\"%.1f\" y2=\"%.1f\" "
+						"stroke-opacity=\"%.2f\"/>",
+						xs[ia], ys[ia], xs[ib], ys[ib],
+						fmin(1, 0.2 - sqlite3_column_double(st, 2) / 20));
+			}
+			sqlite3_finalize(st);
+		}
+		for (size_t i = 0; i < n; i++) {
+			const char *acc = ids[i];
+			const char *plat = acc + strlen(acc) + 1;
+			const char *stt = plat + strlen(plat) + 1;
+
+			fputs("<a class=\"node n-", p.f);
+			review_html(p.f, strchr(stt, ' ') ? "" : stt);
+			fputs("\" href=\"/account?id=", p.f);
+			urlenc(p.f, plat);
+			fputs("%3A", p.f);
+			urlenc(p.f, acc);
+			fprintf(p.f, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
+				     "<text x=\"%.1f\" y=\"%.1f\">",
+				xs[i], ys[i], xs[i] + 9, ys[i] + 3);
+			review_html(p.f, acc);
+			fputs("</text><title>", p.f);
+			review_html(p.f, acc);
+			fputs("</title></a>", p.f);
+		}
+		fputs("</svg>\n<script src=\"/static/graph.js\"></script>\n",
+		      p.f);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(xs);
+	free(ys);
+	history(p.f, s, q, "cluster", scope, "", t.key, back);
+	foot(p.f);
+	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,
+		       NULL);
+}
+
+/* ---- writes ------------------------------------------------------------ */
+
+/* A local path to go back to (never another site). */
+static const char *safe_back(const char *b)
+{
+	if (!b || b[0] != '/' || b[1] == '/' || b[1] == '\\' ||
+	    strpbrk(b, "\r\n"))
+		return "/";
+	return b;
+}
+
+static void conflicts_html(FILE *f, const struct review_outcome *o)
+{
+	fputs("<div class=\"conflict\" id=\"conflict\"><h2>Conflict: changed "
+	      "since you saw it</h2><p>Nothing was recorded.</p><ul>",
+	      f);
+	for (size_t i = 0; i < o->n_conflicts; i++) {
+		const struct review_conflict *k = &o->conflicts[i];
+
+		fputs("<li>", f);
+		review_html(f, k->item);
+		if (!strcmp(k->what, "claimed")) {
+			fputs(" is claimed by <b>", f);
+			review_html(f, k->by);
+			fputs("</b> until ", f);
+			review_html(f, k->at);
+		} else {
+			fputs(" was set to <b>", f);
+			review_html(f, k->what);
+			fputs("</b> by <b>", f);
+			review_html(f, *k->by ? k->by : "?");
+			fputs("</b> at ", f);
+			review_html(f, k->at);
+			if (k->decision)
+				fprintf(f, " (decision %lld)",
+					(long long)k->decision);
+		}
+		fprintf(f, "; now version %lld</li>", (long long)k->version);
+	}
+	fputs("</ul></div>\n", f);
+}
+
+static void json_conflicts(FILE *f, const struct review_outcome *o)
+{
+	fputs("{\"error\":\"conflict\",\"conflicts\":[", f);
+	for (size_t i = 0; i < o->n_conflicts; i++) {
+		const struct review_conflict *k = &o->conflicts[i];
+
+		fputs(i ? ",{\"item\":" : "{\"item\":", f);
+		review_json_str(f, k->item);
+		fputs(",\"by\":", f);
+		review_json_str(f, k->by);
+		fputs(",\"what\":", f);
+		review_json_str(f, k->what);
+		fputs(",\"at\":", f);
+		review_json_str(f, k->at);
+		fprintf(f, ",\"decision\":%lld,\"version\":%lld}",
+			(long long)k->decision, (long long)k->version);
+	}
+	fputs("]}\n", f);
+}
+
+static enum MHD_Result form_decide(struct review_server *s,
+				   struct MHD_Connection *c, struct req *q)
+{
+	const char *decision = fget(q, "decision"), *note = fget(q, "note");
+	const char *back = safe_back(fget(q, "back"));
+	int supersede = fget(q, "supersede") != NULL;
+	struct review_decide_req rq;
+	struct review_outcome o;
+	const char **targets;
+	int64_t *seen;
+	size_t n = 0;
+	enum cib_err err;
+	struct page p;
+
+	targets = calloc(q->nform + 1, sizeof(*targets));
+	seen = calloc(q->nform + 1, sizeof(*seen));
+	if (!targets || !seen) {
+		free(targets);
+		free(seen);
+		return MHD_NO;
+	}
+	for (size_t i = 0; i < q->nform; i++) {
+		char *bar;
+
+		if (strcmp(q->form[i].k, "item"))
+			continue;
+		bar = strchr(q->form[i].v, '|');
+		if (bar) {
+			char *end;
+			long long v = strtoll(q->form[i].v, &end, 10);
+
+			seen[n] = end == bar && v >= 0 ? v : -1;
+			targets[n++] = bar + 1;
+		} else {
+			seen[n] = -1;
+			targets[n++] = q->form[i].v;
+		}
+	}
+	if (!n) {
+		free(targets);
+		free(seen);
+		return text_reply(c, 400, "nothing selected");
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.targets = targets;
+	rq.seen = seen;
+	rq.n = n;
+	rq.decision = decision;
+	rq.reviewer = q->reviewer;
+	rq.note = note && *note ? note : NULL;
+	rq.members = fget(q, "members") != NULL;
+	rq.supersede = supersede;
+	err = review_decide_many(&s->rv, &rq, &o);
+	if (err == CIB_OK) {
+		review_outcome_release(&o);
+		free(targets);
+		free(seen);
+		return redirect(c, back, NULL);
+	}
+	if (page_open(&p)) {
+		review_outcome_release(&o);
+		free(targets);
+		free(seen);
+		return MHD_NO;
+	}
+	head(p.f, err == CIB_ECONFLICT ? "Conflict" : "Refused", q);
+	if (err == CIB_ECONFLICT) {
+		conflicts_html(p.f, &o);
+		/* the same decision again, replacing on purpose */
+		fputs("<form method=\"post\" action=\"/decide\" "
+		      "id=\"supersede-form\">",
+		      p.f);
+		csrf_field(p.f, q);
+		for (size_t i = 0; i < n; i++) {
+			fputs("<input type=\"hidden\" name=\"item\" value=\"",
+			      p.f);
+			review_html(p.f, targets[i]);
+			fputs("\">", p.f);
+		}
+		fputs("<input type=\"hidden\" name=\"decision\" value=\"", p.f);
+		review_html(p.f, decision);
+		fputs("\"><input type=\"hidden\" name=\"note\" value=\"", p.f);
+		review_html(p.f, note);
+		fputs("\"><input type=\"hidden\" name=\"back\" value=\"", p.f);
+		review_html(p.f, back);
+		fputs("\">", p.f);
+		if (rq.members)
+			fputs("<input type=\"hidden\" name=\"members\" "
+			      "value=\"1\">",
+			      p.f);
+		fputs("<input type=\"hidden\" name=\"supersede\" value=\"1\">"
+		      "<p>Your decision: <b>",
+		      p.f);
+		review_html(p.f, decision);
+		fputs("</b>. <button id=\"supersede\">Supersede: record my "
+		      "decision anyway</button> or <a href=\"",
+		      p.f);
+		review_html(p.f, back);
+		fputs("\">look again</a>.</p></form>", p.f);
+	} else {
+		fputs("<p class=\"conflict\">", p.f);
+		review_html(p.f, s->rv.errmsg);
+		fputs("</p>", p.f);
+	}
+	foot(p.f);
+	review_outcome_release(&o);
+	free(targets);
+	free(seen);
+	return respond(c, err == CIB_ECONFLICT ? 409
+			  : err == CIB_ENOTFOUND ? 404
+			  : err == CIB_EUSAGE    ? 400
+						 : 500,
+		       "text/html; charset=utf-8", &p, NULL, NULL, NULL);
+}
+
+static enum MHD_Result form_undo(struct review_server *s,
+				 struct MHD_Connection *c, struct req *q)
+{
+	const char *d = fget(q, "decision");
+	const char *back = safe_back(fget(q, "back"));
+	long long id = d ? strtoll(d, NULL, 10) : 0;
+	struct review_outcome o;
+	enum cib_err err;
+	struct page p;
+
+	if (id < 1)
+		return text_reply(c, 400, "no decision number");
+	err = review_undo(&s->rv, id, q->reviewer, fget(q, "note"),
+			  fget(q, "supersede") != NULL, &o);
+	if (!err) {
+		review_outcome_release(&o);
+		return redirect(c, back, NULL);
+	}
+	if (page_open(&p)) {
+		review_outcome_release(&o);
+		return MHD_NO;
+	}
+	head(p.f, "Undo refused", q);
+	if (err == CIB_ECONFLICT) {
+		conflicts_html(p.f, &o);
+		fputs("<form method=\"post\" action=\"/undo\">", p.f);
+		csrf_field(p.f, q);
+		fprintf(p.f, "<input type=\"hidden\" name=\"decision\" "
+			     "value=\"%lld\"><input type=\"hidden\" "
+			     "name=\"supersede\" value=\"1\"><input "
+			     "type=\"hidden\" name=\"back\" value=\"",
+			id);
+		review_html(p.f, back);
+		fputs("\"><button id=\"supersede\">Undo anyway</button>"
+		      "</form>",
+		      p.f);
+	} else {
+		fputs("<p class=\"conflict\">", p.f);
+		review_html(p.f, s->rv.errmsg);
+		fputs("</p>", p.f);
+	}
+	foot(p.f);
+	review_outcome_release(&o);
+	return respond(c, err == CIB_ECONFLICT ? 409
+			  : err == CIB_ENOTFOUND ? 404
+						 : 500,
+		       "text/html; charset=utf-8", &p, NULL, NULL, NULL);
+}
+
+static void ref_url(FILE *f, const struct review_ref *t)
+{
+	if (t->is_cluster) {
+		fprintf(f, "/cluster?id=R%lld%%3A", (long long)t->scope);
+		urlenc(f, t->key);
+	} else {
+		fputs("/account?id=", f);
+		urlenc(f, t->platform);
+		fputs("%3A", f);
+		urlenc(f, t->key);
+	}
+}
+
+static enum MHD_Result form_claim(struct review_server *s,
+				  struct MHD_Connection *c, struct req *q)
+{
+	const char *target = fget(q, "target");
+	struct review_ref t;
+	enum cib_err err;
+	int found = 1;
+	char *to = NULL;
+	size_t tl = 0;
+	FILE *tf;
+	enum MHD_Result ret;
+
+	if (target && *target) {
+		err = review_claim_item(&s->rv, target, q->reviewer, s->lease_s,
+					fget(q, "supersede") != NULL, &t);
+	} else {
+		struct review_filter flt;
+		const char *ms = fget(q, "min_score");
+
+		memset(&flt, 0, sizeof(flt));
+		flt.platform = fget(q, "platform");
+		flt.cluster = fget(q, "cluster");
+		flt.reason = fget(q, "reason");
+		if (flt.platform && !*flt.platform)
+			flt.platform = NULL;
+		if (flt.cluster && !*flt.cluster)
+			flt.cluster = NULL;
+		if (flt.reason && !*flt.reason)
+			flt.reason = NULL;
+		flt.min_score = ms ? strtod(ms, NULL) : 0;
+		if (!isfinite(flt.min_score))
+			flt.min_score = 0;
+		err = review_claim(&s->rv, q->reviewer, s->lease_s, &flt, &t,
+				   &found);
+	}
+	if (err) {
+		struct page p;
+
+		if (page_open(&p))
+			return MHD_NO;
+		head(p.f, "Claim refused", q);
+		fputs("<p class=\"conflict\" id=\"conflict\">", p.f);
+		review_html(p.f, s->rv.errmsg);
+		fputs("</p><p><a href=\"/\">back to the queue</a></p>", p.f);
+		foot(p.f);
+		return respond(c, err == CIB_ECONFLICT ? 409 : 400,
+			       "text/html; charset=utf-8", &p, NULL, NULL,
+			       NULL);
+	}
+	if (!found)
+		return redirect(c, "/?empty=1", NULL);
+	tf = open_memstream(&to, &tl);
+	if (!tf)
+		return MHD_NO;
+	ref_url(tf, &t);
+	fclose(tf);
+	ret = redirect(c, to, NULL);
+	free(to);
+	return ret;
+}
+
+/* ---- the JSON API ------------------------------------------------------ */
+
+static void json_ref(FILE *f, const struct review_ref *t)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *tf = open_memstream(&s, &n);
+
+	if (tf) {
+		char scope[32];
+
+		snprintf(scope, sizeof(scope), "%lld", (long long)t->scope);
+		target_of(tf, t->is_cluster, scope, t->platform, t->key);
+		fclose(tf);
+	}
+	fputs("\"target\":", f);
+	review_json_str(f, s ? s : "");
+	free(s);
+	fprintf(f, ",\"version\":%lld", (long long)t->version);
+}
+
+static enum MHD_Result api_queue(struct review_server *s,
+				 struct MHD_Connection *c)
+{
+	const char *status = arg(c, "status");
+	const char *lim = arg(c, "limit");
+	long limit = lim ? strtol(lim, NULL, 10) : 1000;
+	sqlite3_stmt *st;
+	struct page p;
+	int n = 0;
+
+	if (limit < 1 || limit > 100000)
+		limit = 1000;
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT kind, scope, platform, key, coalesce(handle, ''),"
+		    " score, coalesce(cluster_id, ''), status,"
+		    " coalesce(reviewer, ''), version, coalesce(claimed_by,"
+		    " ''), coalesce(claim_until, '') FROM items WHERE"
+		    " (kind = 'account' OR scope = (SELECT max(run_id) FROM"
+		    " runs)) AND (?1 IS NULL OR status = ?1)"
+		    " AND (?2 IS NULL OR platform = ?2 OR kind = 'cluster')"
+		    " AND (?3 IS NULL OR (kind = 'account' AND cluster_id = ?3"
+		    " AND run_id = (SELECT max(run_id) FROM runs)) OR (kind ="
+		    " 'cluster' AND key = ?3)) AND (?4 IS NULL OR"
+		    " instr(reasons, ?4) > 0) AND coalesce(score, 0) >= ?5"
+		    " ORDER BY kind = 'cluster', score DESC, key LIMIT ?6",
+		    -1, &st, NULL) != SQLITE_OK)
+		return json_error(c, 500, sqlite3_errmsg(s->rv.db));
+	if (status && strcmp(status, "any"))
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	else if (!status)
+		sqlite3_bind_text(st, 1, "queued", -1, SQLITE_STATIC);
+	if (arg(c, "platform"))
+		sqlite3_bind_text(st, 2, arg(c, "platform"), -1,
+				  SQLITE_TRANSIENT);
+	if (arg(c, "cluster"))
+		sqlite3_bind_text(st, 3, arg(c, "cluster"), -1,
+				  SQLITE_TRANSIENT);
+	if (arg(c, "reason"))
+		sqlite3_bind_text(st, 4, arg(c, "reason"), -1,
+				  SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5,
+			    arg(c, "min_score") ? strtod(arg(c, "min_score"),
+							 NULL)
+						: 0);
+	sqlite3_bind_int64(st, 6, limit);
+	if (page_open(&p)) {
+		sqlite3_finalize(st);
+		return MHD_NO;
+	}
+	fputs("{\"items\":[", p.f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct review_ref t;
+
+		memset(&t, 0, sizeof(t));
+		t.is_cluster = !strcmp(col(st, 0), "cluster");
+		t.scope = sqlite3_column_int64(st, 1);
+		snprintf(t.platform, sizeof(t.platform), "%s", col(st, 2));
+		snprintf(t.key, sizeof(t.key), "%s", col(st, 3));
+		t.version = sqlite3_column_int64(st, 9);
+		fputs(n++ ? ",\n{" : "\n{", p.f);
+		json_ref(p.f, &t);
+		fputs(",\"kind\":", p.f);
+		review_json_str(p.f, col(st, 0));
+		fputs(",\"platform\":", p.f);
+		review_json_str(p.f, col(st, 2));
+		fputs(",\"id\":", p.f);
+		review_json_str(p.f, col(st, 3));
+		fputs(",\"handle\":", p.f);
+		review_json_str(p.f, col(st, 4));
+		fprintf(p.f, ",\"score\":%.6f,\"cluster\":",
+			sqlite3_column_double(st, 5));
+		review_json_str(p.f, col(st, 6));
+		fputs(",\"status\":", p.f);
+		review_json_str(p.f, col(st, 7));
+		fputs(",\"reviewer\":", p.f);
+		review_json_str(p.f, col(st, 8));
+		fputs(",\"claimed_by\":", p.f);
+		review_json_str(p.f, col(st, 10));
+		fputs(",\"claim_until\":", p.f);
+		review_json_str(p.f, col(st, 11));
+		fputc('}', p.f);
+	}
+	sqlite3_finalize(st);
+	fprintf(p.f, "\n],\"count\":%d}\n", n);
+	return respond(c, 200, "application/json", &p, NULL, NULL, NULL);
+}
+
+static enum MHD_Result api_item(struct review_server *s,
+				struct MHD_Connection *c)
+{
+	const char *target = arg(c, "target");
+	struct review_ref t;
+	sqlite3_stmt *st;
+	struct page p;
+	int n = 0;
+
+	if (!target)
+		return json_error(c, 400, "target= is required");
+	if (review_resolve(&s->rv, target, &t))
+		return json_error(c, 404, s->rv.errmsg);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT coalesce(handle, ''), score,"
+			       " coalesce(cluster_id, ''), status,"
+			       " coalesce(reviewer, ''), coalesce(note, ''),"
+			       " coalesce(decided_at, ''), coalesce(reasons,"
+			       " ''), coalesce(claimed_by, ''),"
+			       " coalesce(claim_until, ''), coalesce(uid, '')"
+			       " FROM items WHERE kind = ?1 AND scope = ?2 AND"
+			       " platform = ?3 AND key = ?4",
+			       -1, &st, NULL) != SQLITE_OK)
+		return json_error(c, 500, sqlite3_errmsg(s->rv.db));
+	sqlite3_bind_text(st, 1, t.is_cluster ? "cluster" : "account", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t.scope);
+	sqlite3_bind_text(st, 3, t.platform, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, t.key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return json_error(c, 404, "no such item");
+	}
+	if (page_open(&p)) {
+		sqlite3_finalize(st);
+		return MHD_NO;
+	}
+	fputc('{', p.f);
+	json_ref(p.f, &t);
+	{
+		static const char *const k[] = {
+			"handle", NULL, "cluster", "status", "reviewer",
+			"note", "decided_at", "reasons", "claimed_by",
+			"claim_until", "identity"
+		};
+
+		for (int i = 0; i < 11; i++) {
+			if (!k[i]) {
+				fprintf(p.f, ",\"score\":%.6f",
+					sqlite3_column_double(st, i));
+				continue;
+			}
+			fprintf(p.f, ",\"%s\":", k[i]);
+			review_json_str(p.f, col(st, i));
+		}
+	}
+	sqlite3_finalize(st);
+	fputs(",\"history\":[", p.f);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT seq, at, reviewer, action,"
+			       " coalesce(previous, ''), value, coalesce(note,"
+			       " ''), coalesce(batch, 0), coalesce(reverses, 0),"
+			       " coalesce(supersedes, 0), coalesce(via, '')"
+			       " FROM audit WHERE kind = ?1 AND scope = ?2 AND"
+			       " platform = ?3 AND key = ?4 ORDER BY seq",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, t.is_cluster ? "cluster" : "account",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, t.scope);
+		sqlite3_bind_text(st, 3, t.platform, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, t.key, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			fprintf(p.f, "%s{\"seq\":%s,\"at\":", n++ ? "," : "",
+				col(st, 0));
+			review_json_str(p.f, col(st, 1));
+			fputs(",\"reviewer\":", p.f);
+			review_json_str(p.f, col(st, 2));
+			fputs(",\"action\":", p.f);
+			review_json_str(p.f, col(st, 3));
+			fputs(",\"previous\":", p.f);
+			review_json_str(p.f, col(st, 4));
+			fputs(",\"value\":", p.f);
+			review_json_str(p.f, col(st, 5));
+			fputs(",\"note\":", p.f);
+			review_json_str(p.f, col(st, 6));
+			fprintf(p.f, ",\"decision\":%s,\"reverses\":%s,"
+				     "\"supersedes\":%s,\"via\":",
+				col(st, 7), col(st, 8), col(st, 9));
+			review_json_str(p.f, col(st, 10));
+			fputc('}', p.f);
+		}
+		sqlite3_finalize(st);
+	}
+	fputs("]}\n", p.f);
+	return respond(c, 200, "application/json", &p, NULL, NULL, NULL);
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int jtrue(const cJSON *o, const char *k)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static enum MHD_Result api_outcome(struct review_server *s,
+				   struct MHD_Connection *c, enum cib_err err,
+				   struct review_outcome *o)
+{
+	struct page p;
+	unsigned status;
+
+	if (page_open(&p)) {
+		review_outcome_release(o);
+		return MHD_NO;
+	}
+	if (!err) {
+		fprintf(p.f, "{\"decision\":%lld,\"changed\":%zu}\n",
+			(long long)o->decision, o->n_changed);
+		status = 200;
+	} else if (err == CIB_ECONFLICT) {
+		json_conflicts(p.f, o);
+		status = 409;
+	} else {
+		fputs("{\"error\":", p.f);
+		review_json_str(p.f, s->rv.errmsg);
+		fputs("}\n", p.f);
+		status = err == CIB_ENOTFOUND ? 404
+			 : err == CIB_EUSAGE  ? 400
+					      : 500;
+	}
+	review_outcome_release(o);
+	return respond(c, status, "application/json", &p, NULL, NULL, NULL);
+}
+
+static enum MHD_Result api_decide(struct review_server *s,
+				  struct MHD_Connection *c, struct req *q,
+				  const cJSON *b)
+{
+	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(b, "targets");
+	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(b, "versions");
+	const cJSON *one = cJSON_GetObjectItemCaseSensitive(b, "target");
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(b, "version");
+	struct review_decide_req rq;
+	struct review_outcome o;
+	const char **targets;
+	int64_t *seen;
+	size_t n = 0, cap;
+	enum cib_err err;
+
+	cap = (size_t)(cJSON_IsArray(ts) ? cJSON_GetArraySize(ts) : 0) + 1;
+	if (cap > REVIEW_MAX_TARGETS + 1)
+		return json_error(c, 400, "too many targets");
+	targets = calloc(cap, sizeof(*targets));
+	seen = calloc(cap, sizeof(*seen));
+	if (!targets || !seen) {
+		free(targets);
+		free(seen);
+		return MHD_NO;
+	}
+	if (cJSON_IsString(one)) {
+		targets[n] = one->valuestring;
+		seen[n++] = cJSON_IsNumber(ver) ? (int64_t)ver->valuedouble
+						: -1;
+	}
+	if (cJSON_IsArray(ts)) {
+		int i = 0;
+		const cJSON *e;
+
+		cJSON_ArrayForEach(e, ts)
+		{
+			const cJSON *v = cJSON_IsArray(vs)
+						 ? cJSON_GetArrayItem(vs, i)
+						 : NULL;
+
+			i++;
+			if (!cJSON_IsString(e) || n >= cap)
+				continue;
+			targets[n] = e->valuestring;
+			seen[n++] = cJSON_IsNumber(v) ? (int64_t)v->valuedouble
+						      : -1;
+		}
+	}
+	if (!n) {
+		free(targets);
+		free(seen);
+		return json_error(c, 400, "no target");
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.targets = targets;
+	rq.seen = seen;
+	rq.n = n;
+	rq.decision = jstr(b, "decision");
+	rq.reviewer = q->reviewer;
+	rq.note = jstr(b, "note");
+	rq.members = jtrue(b, "members");
+	rq.supersede = jtrue(b, "supersede");
+	err = review_decide_many(&s->rv, &rq, &o);
+	free(targets);
+	free(seen);
+	return api_outcome(s, c, err, &o);
+}
+
+static enum MHD_Result api_claim(struct review_server *s,
+				 struct MHD_Connection *c, struct req *q,
+				 const cJSON *b)
+{
+	const char *target = jstr(b, "target");
+	const cJSON *ls = cJSON_GetObjectItemCaseSensitive(b, "lease_seconds");
+	int lease = cJSON_IsNumber(ls) ? (int)ls->valuedouble : s->lease_s;
+	struct review_ref t;
+	enum cib_err err;
+	int found = 1;
+	struct page p;
+
+	if (target) {
+		err = review_claim_item(&s->rv, target, q->reviewer, lease,
+					jtrue(b, "supersede"), &t);
+	} else {
+		struct review_filter flt;
+		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(b,
+								   "min_score");
+
+		memset(&flt, 0, sizeof(flt));
+		flt.platform = jstr(b, "platform");
+		flt.cluster = jstr(b, "cluster");
+		flt.reason = jstr(b, "reason");
+		flt.min_score = cJSON_IsNumber(ms) ? ms->valuedouble : 0;
+		flt.clusters_first = jtrue(b, "clusters_first");
+		err = review_claim(&s->rv, q->reviewer, lease, &flt, &t,
+				   &found);
+	}
+	if (err)
+		return json_error(c, err == CIB_ECONFLICT ? 409
+				     : err == CIB_ENOTFOUND ? 404
+				     : err == CIB_EUSAGE    ? 400
+							    : 500,
+				  s->rv.errmsg);
+	if (page_open(&p))
+		return MHD_NO;
+	if (!found) {
+		fputs("{\"empty\":true}\n", p.f);
+	} else {
+		fputc('{', p.f);
+		json_ref(p.f, &t);
+		fputs(",\"until\":", p.f);
+		review_json_str(p.f, t.until);
+		fputs(",\"reviewer\":", p.f);
+		review_json_str(p.f, q->reviewer);
+		fputs("}\n", p.f);
+	}
+	return respond(c, 200, "application/json", &p, NULL, NULL, NULL);
+}
+
+static enum MHD_Result export(struct review_server *s, struct MHD_Connection *c,
+			      int json)
+{
+	const char *d = arg(c, "decision");
+	struct page p;
+	enum cib_err err;
+
+	if (page_open(&p))
+		return MHD_NO;
+	err = review_export(&s->rv, p.f, json ? REVIEW_JSON : REVIEW_CSV, d, 0,
+			    NULL);
+	if (err) {
+		fclose(p.f);
+		free(p.buf);
+		return json_error(c, 500, s->rv.errmsg);
+	}
+	return respond(c, 200,
+		       json ? "application/json" : "text/csv; charset=utf-8",
+		       &p, NULL, NULL,
+		       json ? "attachment; filename=\"decisions.json\""
+			    : "attachment; filename=\"decisions.csv\"");
+}
+
+/* ---- login ------------------------------------------------------------- */
+
+static const char *cookie(struct MHD_Connection *c, const char *k)
+{
+	return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, k);
+}
+
+static enum MHD_Result page_login(struct review_server *s,
+				  struct MHD_Connection *c, const char *msg,
+				  unsigned status)
+{
+	const char *have = cookie(c, "cib_pre");
+	char pre[33], ck[128];
+	struct page p;
+	int ok = have && strlen(have) == 32;
+
+	/* keep the pair a parallel request (a favicon) may have set */
+	for (int i = 0; ok && i < 32; i++)
+		ok = hexval(have[i]) >= 0;
+	if (ok)
+		snprintf(pre, sizeof(pre), "%s", have);
+	else if (random_hex(pre))
+		return MHD_NO;
+	snprintf(ck, sizeof(ck),
+		 "cib_pre=%s; Path=/; HttpOnly; SameSite=Strict", pre);
+	if (page_open(&p))
+		return MHD_NO;
+	head(p.f, "Sign in", NULL);
+	fputs("<h1>Sign in</h1>", p.f);
+	if (msg) {
+		fputs("<p class=\"conflict\">", p.f);
+		review_html(p.f, msg);
+		fputs("</p>", p.f);
+	}
+	fprintf(p.f, "<form method=\"post\" action=\"/login\" id=\"login\">"
+		     "<input type=\"hidden\" name=\"pre\" value=\"%s\">",
+		pre);
+	if (s->n_tokens)
+		fputs("<label>Your reviewer token <input type=\"password\" "
+		      "name=\"token\" id=\"token\" autocomplete=\"off\">"
+		      "</label>",
+		      p.f);
+	else
+		fputs("<label>Your name (it goes into every decision you make) "
+		      "<input name=\"reviewer\" id=\"reviewer\" maxlength=\"64\">"
+		      "</label>",
+		      p.f);
+	fputs(" <button id=\"sign-in\">Sign in</button></form>", p.f);
+	foot(p.f);
+	return respond(c, status, "text/html; charset=utf-8", &p, ck, NULL,
+		       NULL);
+}
+
+static enum MHD_Result do_login(struct review_server *s,
+				struct MHD_Connection *c, struct req *q)
+{
+	const char *pre = fget(q, "pre"), *ck = cookie(c, "cib_pre");
+	const char *who;
+	struct session *se;
+	char set[160];
+
+	/* login CSRF: the form's value must match the cookie set with it */
+	if (!pre || !ck || strlen(pre) != 32 || !same_str(pre, ck))
+		return page_login(s, c, "the sign-in form expired; try again",
+				  403);
+	if (s->n_tokens) {
+		who = token_owner(s, fget(q, "token"));
+		if (!who)
+			return page_login(s, c, "unknown token", 403);
+	} else {
+		who = fget(q, "reviewer");
+		if (!who || !valid_name(who))
+			return page_login(s, c, "a name is 1 to 64 printable "
+						"characters without spaces",
+					  400);
+	}
+	se = session_new(s, who);
+	if (!se)
+		return MHD_NO;
+	snprintf(set, sizeof(set),
+		 "cib_session=%s; Path=/; HttpOnly; SameSite=Strict", se->sid);
+	return redirect(c, "/", set);
+}
+
+static enum MHD_Result api_session(struct review_server *s,
+				   struct MHD_Connection *c, const cJSON *b)
+{
+	const char *who;
+	struct session *se;
+	char set[160];
+	struct page p;
+
+	if (s->n_tokens) {
+		who = token_owner(s, jstr(b, "token"));
+		if (!who)
+			return json_error(c, 403, "unknown token");
+	} else {
+		who = jstr(b, "reviewer");
+		if (!who || !valid_name(who))
+			return json_error(c, 400, "reviewer: 1 to 64 printable "
+						  "characters without spaces");
+	}
+	se = session_new(s, who);
+	if (!se || page_open(&p))
+		return MHD_NO;
+	snprintf(set, sizeof(set),
+		 "cib_session=%s; Path=/; HttpOnly; SameSite=Strict", se->sid);
+	fputs("{\"reviewer\":", p.f);
+	review_json_str(p.f, se->reviewer);
+	fprintf(p.f, ",\"csrf\":\"%s\"}\n", se->csrf);
+	return respond(c, 200, "application/json", &p, set, NULL, NULL);
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+/* The Host header must name this server: a page on another site that
+ * resolves its own name to 127.0.0.1 (DNS rebinding) is refused. */
+static int host_ok(const struct review_server *s, struct MHD_Connection *c)
+{
+	const char *h = header(c, "Host");
+	char want[160];
+
+	if (!h)
+		return 0;
+	if (!s->loopback && s->n_tokens)
+		return 1; /* every request is authenticated anyway */
+	snprintf(want, sizeof(want), "%s:%u", s->host, s->port);
+	if (!strcmp(h, want))
+		return 1;
+	snprintf(want, sizeof(want), "localhost:%u", s->port);
+	return s->loopback && !strcmp(h, want);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct review_server *s = cls;
+	struct req *q = *con_cls;
+	int post = !strcmp(method, "POST");
+	int api = !strncmp(url, "/api/", 5);
+	const char *auth;
+
+	(void)version;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		*con_cls = q;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (q->len + *upload_size > MAX_BODY) {
+			q->too_big = 1;
+		} else if (!q->too_big) {
+			if (q->len + *upload_size + 1 > q->cap) {
+				size_t nc = (q->len + *upload_size + 1) * 2;
+				char *nb = realloc(q->body,
+						   nc > MAX_BODY + 1 ? MAX_BODY + 1
+								     : nc);
+
+				if (!nb)
+					return MHD_NO;
+				q->body = nb;
+				q->cap = nc > MAX_BODY + 1 ? MAX_BODY + 1 : nc;
+			}
+			memcpy(q->body + q->len, upload, *upload_size);
+			q->len += *upload_size;
+			q->body[q->len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!host_ok(s, c))
+		return text_reply(c, 421, "wrong Host header");
+	if (q->too_big)
+		return text_reply(c, 413, "request body too large");
+	if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return text_reply(c, 405, "method not allowed");
+	/* static files need no session when there are no tokens */
+	if (!strcmp(url, "/static/app.css") && (!s->n_tokens ||
+						session_find(s, cookie(c, "cib_session")))) {
+		struct page p;
+
+		if (page_open(&p))
+			return MHD_NO;
+		fputs(review_app_css, p.f);
+		return respond(c, 200, "text/css; charset=utf-8", &p, NULL,
+			       NULL, NULL);
+	}
+	if (!strcmp(url, "/static/graph.js") && (!s->n_tokens ||
+						 session_find(s, cookie(c, "cib_session")))) {
+		struct page p;
+
+		if (page_open(&p))
+			return MHD_NO;
+		fputs(review_graph_js, p.f);
+		return respond(c, 200, "text/javascript; charset=utf-8", &p,
+			       NULL, NULL, NULL);
+	}
+	if (!strcmp(url, "/favicon.ico")) {
+		struct page p;
+
+		if (page_open(&p))
+			return MHD_NO;
+		return respond(c, 204, "text/plain", &p, NULL, NULL, NULL);
+	}
+	/* who is asking */
+	auth = header(c, "Authorization");
+	if (auth && !strncmp(auth, "Bearer ", 7)) {
+		const char *who = token_owner(s, auth + 7);
+
+		if (!who)
+			return api ? json_error(c, 401, "unknown token")
+				   : text_reply(c, 401, "unknown token");
+		q->bearer = 1;
+		snprintf(q->reviewer, sizeof(q->reviewer), "%s", who);
+	} else {
+		q->sess = session_find(s, cookie(c, "cib_session"));
+		if (q->sess)
+			snprintf(q->reviewer, sizeof(q->reviewer), "%s",
+				 q->sess->reviewer);
+	}
+	if (!strcmp(url, "/login")) {
+		if (!post)
+			return page_login(s, c, NULL, 200);
+		if (form_parse(q))
+			return text_reply(c, 400, "bad form");
+		return do_login(s, c, q);
+	}
+	if (api && !strcmp(url, "/api/session") && post) {
+		cJSON *b;
+		const char *ct = header(c, "Content-Type");
+		enum MHD_Result r;
+
+		/* a JSON body cannot come from a plain cross-site form */
+		if (!ct || strncmp(ct, "application/json", 16))
+			return json_error(c, 415, "Content-Type must be "
+						  "application/json");
+		b = cJSON_ParseWithLength(q->body ? q->body : "", q->len);
+		if (!b)
+			return json_error(c, 400, "malformed JSON");
+		r = api_session(s, c, b);
+		cJSON_Delete(b);
+		return r;
+	}
+	if (!q->reviewer[0]) {
+		/* without tokens, reading the API needs no sign-in (the
+		 * server is on loopback); anything else does */
+		if (api && !post && !s->n_tokens)
+			goto routed;
+		if (api)
+			return json_error(c, 401, "sign in: POST /api/session, "
+						  "or Authorization: Bearer");
+		return redirect(c, "/login", NULL);
+	}
+	if (post && !q->bearer) {
+		/* CSRF: the session's token, in the form or a header */
+		const char *tok = header(c, "X-CSRF-Token");
+
+		if (!api) {
+			if (form_parse(q))
+				return text_reply(c, 400, "bad form");
+			tok = fget(q, "csrf");
+		}
+		if (!tok || !q->sess || !same_str(tok, q->sess->csrf))
+			return api ? json_error(c, 403, "missing or wrong CSRF "
+							"token (X-CSRF-Token)")
+				   : text_reply(c, 403, "missing or wrong CSRF "
+							"token; reload the page");
+	} else if (post && !api && form_parse(q)) {
+		return text_reply(c, 400, "bad form");
+	}
+routed:
+	if (api) {
+		if (!post) {
+			if (!strcmp(url, "/api/queue"))
+				return api_queue(s, c);
+			if (!strcmp(url, "/api/item"))
+				return api_item(s, c);
+			if (!strcmp(url, "/api/export"))
+				return export(s, c,
+					      !arg(c, "format") ||
+						      strcmp(arg(c, "format"),
+							     "csv"));
+			return json_error(c, 404, "no such API");
+		} else {
+			cJSON *b;
+			enum MHD_Result r;
+			const char *ct = header(c, "Content-Type");
+
+			if (!ct || strncmp(ct, "application/json", 16))
+				return json_error(c, 415, "Content-Type must "
+							  "be application/json");
+			b = cJSON_ParseWithLength(q->body ? q->body : "",
+						  q->len);
+			if (!cJSON_IsObject(b)) {
+				cJSON_Delete(b);
+				return json_error(c, 400, "malformed JSON");
+			}
+			if (!strcmp(url, "/api/claim")) {
+				r = api_claim(s, c, q, b);
+			} else if (!strcmp(url, "/api/decide")) {
+				r = api_decide(s, c, q, b);
+			} else if (!strcmp(url, "/api/undo")) {
+				const cJSON *d =
+					cJSON_GetObjectItemCaseSensitive(
+						b, "decision");
+				struct review_outcome o;
+				enum cib_err err;
+
+				if (!cJSON_IsNumber(d) || d->valuedouble < 1) {
+					r = json_error(c, 400,
+						       "decision: a number");
+				} else {
+					err = review_undo(
+						&s->rv, (int64_t)d->valuedouble,
+						q->reviewer, jstr(b, "note"),
+						jtrue(b, "supersede"), &o);
+					r = api_outcome(s, c, err, &o);
+				}
+			} else {
+				r = json_error(c, 404, "no such API");
+			}
+			cJSON_Delete(b);
+			return r;
+		}
+	}
+	if (!post) {
+		if (!strcmp(url, "/"))
+			return page_queue(s, c, q);
+		if (!strcmp(url, "/account"))
+			return page_account(s, c, q);
+		if (!strcmp(url, "/cluster"))
+			return page_cluster(s, c, q);
+		if (!strcmp(url, "/export.csv"))
+			return export(s, c, 0);
+		if (!strcmp(url, "/export.json"))
+			return export(s, c, 1);
+		return not_found(c, q, url);
+	}
+	if (!strcmp(url, "/decide"))
+		return form_decide(s, c, q);
+	if (!strcmp(url, "/undo"))
+		return form_undo(s, c, q);
+	if (!strcmp(url, "/claim"))
+		return form_claim(s, c, q);
+	if (!strcmp(url, "/logout")) {
+		if (q->sess)
+			q->sess->expires = 0;
+		return redirect(c, "/login",
+				"cib_session=; Path=/; Max-Age=0; HttpOnly; "
+				"SameSite=Strict");
+	}
+	return text_reply(c, 404, "not found");
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode code)
+{
+	(void)cls;
+	(void)c;
+	(void)code;
+	req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ---------------------------------------------------- */
+
+enum cib_err review_server_start(const struct review_serve_opts *o,
+				 struct review_server **out, char *url,
+				 size_t url_cap, char *errmsg, size_t errcap)
+{
+	struct review_server *s;
+	struct sockaddr_in a4;
+	struct sockaddr_in6 a6;
+	struct sockaddr *sa;
+	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
+	const char *colon;
+	char host[128];
+	long port;
+	int v6 = 0;
+	enum cib_err err;
+	const union MHD_DaemonInfo *di;
+
+	*out = NULL;
+	memset(&a4, 0, sizeof(a4));
+	memset(&a6, 0, sizeof(a6));
+	if (listen[0] == '[') {
+		const char *e = strchr(listen, ']');
+
+		if (!e || e[1] != ':' || (size_t)(e - listen - 1) >= sizeof(host))
+			goto bad_listen;
+		memcpy(host, listen + 1, (size_t)(e - listen - 1));
+		host[e - listen - 1] = '\0';
+		colon = e + 1;
+		v6 = 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon || (size_t)(colon - listen) >= sizeof(host))
+			goto bad_listen;
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = '\0';
+	}
+	{
+		char *end;
+
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (!colon[1] || *end || errno || port < 0 || port > 65535)
+			goto bad_listen;
+	}
+	if (v6 ? inet_pton(AF_INET6, host, &a6.sin6_addr) != 1
+	       : inet_pton(AF_INET, host, &a4.sin_addr) != 1)
+		goto bad_listen;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return CIB_ENOMEM;
+	s->loopback = v6 ? IN6_IS_ADDR_LOOPBACK(&a6.sin6_addr)
+			 : (ntohl(a4.sin_addr.s_addr) >> 24) == 127;
+	s->lease_s = o->lease_s > 0 ? o->lease_s : REVIEW_LEASE_SECONDS;
+	if (v6)
+		snprintf(s->host, sizeof(s->host), "[%s]", host);
+	else
+		snprintf(s->host, sizeof(s->host), "%s", host);
+	if (!s->loopback && !o->token_file) {
+		snprintf(errmsg, errcap,
+			 "%s is not a loopback address: serving it needs "
+			 "--token-file (every request is then authenticated)",
+			 host);
+		free(s);
+		return CIB_EUSAGE;
+	}
+	if (o->token_file) {
+		err = load_tokens(s, o->token_file, errmsg, errcap);
+		if (err) {
+			free(s->tokens);
+			free(s);
+			return err;
+		}
+	}
+	err = review_open_existing(&s->rv, o->db);
+	if (err) {
+		snprintf(errmsg, errcap, "%s", s->rv.errmsg);
+		free(s->tokens);
+		free(s);
+		return err;
+	}
+	if (v6) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)port);
+		sa = (struct sockaddr *)&a6;
+	} else {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)port);
+		sa = (struct sockaddr *)&a4;
+	}
+	s->d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+			(v6 ? MHD_USE_IPv6 : 0),
+		0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, sa,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(errmsg, errcap, "cannot listen on %s: %s", listen,
+			 strerror(errno));
+		review_close(&s->rv);
+		free(s->tokens);
+		free(s);
+		return CIB_EIO;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : (unsigned)port;
+	snprintf(url, url_cap, "http://%s:%u/", s->host, s->port);
+	*out = s;
+	return CIB_OK;
+bad_listen:
+	snprintf(errmsg, errcap,
+		 "--listen '%s' is not ADDRESS:PORT (127.0.0.1:8080, "
+		 "[::1]:8080; port 0 picks a free one)",
+		 listen);
+	return CIB_EUSAGE;
+}
+
+void review_server_stop(struct review_server *s)
+{
+	if (!s)
+		return;
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	review_close(&s->rv);
+	free(s->tokens);
+	free(s);
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# The report's first screen tells the story: a section "At a glance"
+# first (what was read, how many flagged, in which clusters, one verdict
+# sentence per flagged cluster in score order, an overview map of every
+# cluster with axis titles, every unflagged cluster saying why not), the
+# clusters table and sections flagged-first by score, the run's settings
+# last; charts carry axis titles with units and the time zone; unflagged
+# clusters show no fitted break bands; no p-value is written 0.0e+00.
+set -eu
+"$CIBSCAN" synth -o "$TMPDIR/syn" --accounts 600 --posts 24000 --seed 5 >/dev/null
+in="$TMPDIR/syn/tweets.csv"
+"$CIBSCAN" score "$in" -o "$TMPDIR/acc.csv" --clusters "$TMPDIR/cl.csv" --quiet
+"$CIBSCAN" report "$in" -o "$TMPDIR/r.html" --quiet
+python3 - "$TMPDIR/r.html" "$TMPDIR/cl.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+cl = list(csv.DictReader(open(sys.argv[2], newline="")))
+fail = []
+sec = [m.group(1) for m in re.finditer(r'<section[^>]* id="([^"]+)"', html)]
+if not sec or sec[0] != "glance":
+    fail.append("first section is %s, not the glance" % sec[:1])
+if sec.index("summary") < sec.index("clusters"):
+    fail.append("the settings come before the results")
+g = html[html.index('id="glance"'):html.index('id="clusters"')]
+flagged = [r for r in cl if int(r["flagged"]) > 0]
+unflagged = [r for r in cl if int(r["flagged"]) == 0]
+m = re.search(r'<strong>(\d+) accounts? flagged</strong>', g)
+if not m:
+    fail.append("no flagged count on the first screen")
+items = re.findall(r'<li class="flagged"><a href="#cluster-(C\d+)">', g)
+if sorted(items) != sorted(r["cluster_id"] for r in flagged):
+    fail.append("verdicts for %s, flagged clusters %s" % (items, [r["cluster_id"] for r in flagged]))
+sc = {r["cluster_id"]: float(r["score"]) for r in cl}
+if any(sc[a] < sc[b] - 1e-6 for a, b in zip(items, items[1:])):
+    fail.append("verdicts not by score: %s" % items)
+if not all(re.search(r'#cluster-%s">%s</a>: <strong>(coordinated[^<]*)</strong>' % (i, i), g) for i in items):
+    fail.append("a flagged cluster without its verdict sentence")
+why = re.findall(r'<li class="unflagged"><a href="#cluster-(C\d+)">[^<]*</a> \(\d+ accounts\): not flagged &mdash; no member reached the flagging threshold', g)
+if sorted(why) != sorted(r["cluster_id"] for r in unflagged):
+    fail.append("unflagged clusters saying why: %s of %s" % (why, [r["cluster_id"] for r in unflagged]))
+om = g[g.index('id="overview-map"'):]
+om = om[:om.index("</svg>")]
+if om.count("<circle") != len(cl):
+    fail.append("overview map: %d circles, %d clusters" % (om.count("<circle"), len(cl)))
+if "mean member score" not in om or "accounts (log scale)" not in om:
+    fail.append("overview map without axis titles")
+# cluster table rows: flagged first by score
+rows = re.findall(r'<tr( class="flagged")?><td><a href="#cluster-(C\d+)">', html)
+if [r[1] for r in rows[:len(flagged)]] != items or any(r[0] for r in rows[len(flagged):]):
+    fail.append("clusters table order: %s" % [r[1] for r in rows])
+# charts: axis titles with units and zone
+bars = html.count('class="chart bars"') or len(re.findall(r'<svg[^>]*class="[^"]*bars', html))
+titles = len(re.findall(r'class="axis-title"', html))
+if titles < 2 * bars or "posts per half hour" not in html or "hour of day (" not in html:
+    fail.append("%d axis titles for %d bar charts" % (titles, bars))
+if "posts per day" not in html or "date (" not in html:
+    fail.append("timelines without axis titles")
+# unflagged clusters: no break bands, no shift model
+for r in unflagged:
+    s = html[html.index('id="cluster-%s"' % r["cluster_id"]):]
+    s = s[:s.index("</section>")]
+    if "lunch break" in s or "supper break" in s or "office-shift model" in s:
+        fail.append("unflagged %s draws break bands" % r["cluster_id"])
+if "e+00" in html:
+    fail.append("a p-value written as 0.0e+00")
+if "Noto Sans CJK" not in html:
+    fail.append("no CJK font fallback")
+if fail:
+    print("\n".join(fail)); sys.exit(1)
+print("glance ok: %d flagged and %d unflagged clusters" % (len(flagged), len(unflagged)))
+PY
