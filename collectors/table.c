@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvread.h"
 #include "timefmt.h"
@@ -1079,6 +1080,52 @@ static enum cib_err on_header(void *ctx, struct csvread *r)
 	return CIB_OK;
 }
 
+/* The input's size in bytes when known before reading it (a plain file,
+ * a zip member), else 0. */
+static uint64_t input_size(const struct source *src)
+{
+	struct stat st;
+
+	if (src->kind == SOURCE_PLAIN && src->regular &&
+	    fstat(src->fd, &st) == 0 && st.st_size > 0)
+		return (uint64_t)st.st_size;
+	if (src->kind == SOURCE_MEMBER)
+		return src->member_size;
+	return 0;
+}
+
+/* Sizes the dataset for the rows the input will hold, estimated from its
+ * size and the mean length of the rows in its first bytes (head, n): one
+ * post and at least its id string a row. The post columns are filled in
+ * order, so room past the real count is never touched; the string table
+ * is probed all over, so it is sized for the post ids alone, a lower
+ * bound of the strings (accounts and targets add to it, and it grows
+ * from there as ever). A hint: on failure the dataset grows as it goes. */
+static void reserve_for(struct ingest *in, const struct source *src,
+			const char *head, size_t n)
+{
+	uint64_t size = input_size(src), rows;
+	size_t lines = 0, first = SIZE_MAX, last = 0;
+
+	if (size <= n) /* the whole input is in sight: small, no need */
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (head[i] == '\n') {
+			if (first == SIZE_MAX)
+				first = i;
+			last = i;
+			lines++;
+		}
+	/* rows after the header line within the head */
+	if (lines < 2 || last <= first)
+		return;
+	rows = (size - first) / ((last - first) / (lines - 1)) + 1;
+	if (rows > UINT32_MAX / 2)
+		rows = UINT32_MAX / 2;
+	(void)dataset_reserve(in->ds, in->ds->post.n + (size_t)rows,
+			      in->ds->strings.n + (size_t)rows);
+}
+
 enum cib_err table_read(struct ingest *in, struct source *src)
 {
 	struct table *t = calloc(1, sizeof(*t));
@@ -1126,6 +1173,7 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 		free(t);
 		return CIB_EFORMAT;
 	}
+	reserve_for(in, src, head, nhead);
 	err = csvread_run(&r, on_header, on_row, t);
 	if (!err) /* while the header's names are there for reports */
 		err = store_batch(t);

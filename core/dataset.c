@@ -181,7 +181,14 @@ static enum cib_err grow_accounts(struct dataset *ds)
 	return CIB_OK;
 }
 
+static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap);
+
 static enum cib_err grow_posts(struct dataset *ds)
+{
+	return grow_posts_to(ds, next_cap(ds->post.cap));
+}
+
+static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap)
 {
 	void **const cols[] = {
 		(void **)&ds->post.id,	    (void **)&ds->post.account,
@@ -193,7 +200,6 @@ static enum cib_err grow_posts(struct dataset *ds)
 		(void **)&ds->post.replies, (void **)&ds->post.quotes,
 	};
 	const size_t sizes[] = { 4, 4, 8, 4, 4, 4, 1, 1, 4, 4, 4, 4, 4, 4 };
-	size_t ncap = next_cap(ds->post.cap);
 	uint64_t *off;
 
 	if (ncap > UINT32_MAX - 1)
@@ -400,6 +406,21 @@ static uint32_t post_lookup(const struct dataset *ds, enum platform p,
 		return UINT32_MAX;
 	v = ds->post_slots[post_probe(ds, p, id)];
 	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
+}
+
+enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
+			     size_t strings)
+{
+	enum cib_err err;
+
+	if (posts > UINT32_MAX - 2)
+		posts = UINT32_MAX - 2;
+	if (posts > ds->post.cap) {
+		err = grow_posts_to(ds, posts);
+		if (err)
+			return err;
+	}
+	return strpool_reserve(&ds->strings, strings);
 }
 
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,

@@ -206,6 +206,16 @@ enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 				    const uint32_t *post, const uint32_t *str,
 				    const uint8_t *type, size_t *added);
 
+/* Makes room for `posts` posts and `strings` interned strings in all, for
+ * a reader that can estimate its input's size: the columns and the string
+ * table are then sized once instead of grown step by step (each step of
+ * the string table rehashes it and touches fresh pages). Only a hint:
+ * adding past it grows as ever. Column room never written costs no
+ * memory (the kernel backs pages on first touch); the string table is
+ * probed all over, so `strings` should not be much above the real count. */
+enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
+			     size_t strings);
+
 /* Post index of (platform, id string id), or UINT32_MAX. */
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id);

@@ -211,6 +211,23 @@ void strpool_prefetch_bytes(const struct strpool *p, uint64_t h)
 #endif
 }
 
+enum cib_err strpool_reserve(struct strpool *p, size_t n)
+{
+	size_t ns = p->nslots ? p->nslots : 1024;
+	enum cib_err err;
+
+	if (n > UINT32_MAX - 1)
+		n = UINT32_MAX - 1;
+	while (n * 4 > ns * 3)
+		ns *= 2;
+	if (ns > p->nslots) {
+		err = resize_table(p, ns);
+		if (err)
+			return err;
+	}
+	return grow_ids(p, n);
+}
+
 enum cib_err strpool_intern(struct strpool *p, const char *s, size_t len,
 			    uint32_t *id)
 {

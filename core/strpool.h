@@ -71,6 +71,13 @@ uint32_t strpool_candidate(const struct strpool *p, uint64_t h);
 enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 				   size_t len, uint64_t h, uint32_t *id);
 
+/* Makes room for n strings in all (the table and the id array), so a
+ * reader that can estimate its input's strings does not grow them by
+ * doubling (each doubling rehashes the table and touches fresh pages).
+ * Only a hint: interning past n still grows; CIB_ENOMEM when the room
+ * cannot be had (nothing is lost then). */
+enum cib_err strpool_reserve(struct strpool *p, size_t n);
+
 /* Like strpool_intern but only looks up; *id is STR_NONE when absent. */
 void strpool_find(const struct strpool *p, const char *s, size_t len,
 		  uint32_t *id);
