@@ -55,16 +55,18 @@ uint64_t strpool_hash(const char *s, size_t len);
 void strpool_prefetch(const struct strpool *p, uint64_t h);
 /* Deeper hints for a reader that batches records and walks the batch
  * several times: once strpool_prefetch(h) has landed,
- * strpool_prefetch_candidate(h) prefetches where the string in h's first
- * slot lives (its pointer) when the slot's hash bits match h; once that has
- * landed, strpool_prefetch_bytes(h) the string's bytes. A hit then costs
- * no wait on memory. Hints only: nothing changes, and a wrong guess costs
+ * strpool_prefetch_candidate(h) prefetches where the candidate string
+ * lives (its pointer): the string of the first slot from h's own on whose
+ * hash bits match h (a few slots at most, in the lines just read, up to an
+ * empty one: linear probing often puts a string a slot or two past its
+ * own); once that has landed, strpool_prefetch_bytes(h) the string's
+ * bytes. A hit then costs no wait on memory. Hints only: nothing changes, and a wrong guess costs
  * a wasted prefetch. */
 void strpool_prefetch_candidate(const struct strpool *p, uint64_t h);
 void strpool_prefetch_bytes(const struct strpool *p, uint64_t h);
-/* The id in h's first slot when its hash bits match h (most likely the
- * string's id, for prefetching what the id leads to), else STR_NONE. A
- * guess, never a lookup. */
+/* The candidate's id as above (most likely the string's id, for
+ * prefetching what the id leads to), else STR_NONE. A guess, never a
+ * lookup. */
 uint32_t strpool_candidate(const struct strpool *p, uint64_t h);
 
 /* strpool_intern with h = strpool_hash(s, len) already computed. */
