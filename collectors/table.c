@@ -1095,17 +1095,19 @@ static uint64_t input_size(const struct source *src)
 }
 
 /* Sizes the dataset for the rows the input will hold, estimated from its
- * size and the mean length of the rows in its first bytes (head, n): one
- * post and at least its id string a row. The post columns are filled in
- * order, so room past the real count is never touched; the string table
- * is probed all over, so it is sized for the post ids alone, a lower
- * bound of the strings (accounts and targets add to it, and it grows
- * from there as ever). A hint: on failure the dataset grows as it goes. */
+ * size and the rows in its first bytes (head, n): one post and at least
+ * its id string a row. The post columns are filled in order, so room past
+ * the real count is never touched: they get the input's size over the
+ * head's mean row length. The string table is probed all over, so it gets
+ * a lower bound: the post ids of the input's size over the head's longest
+ * row (accounts and targets add strings, and the table grows from there
+ * as ever); a head of rows shorter than the rest then costs no memory.
+ * A hint: on failure the dataset grows as it goes. */
 static void reserve_for(struct ingest *in, const struct source *src,
 			const char *head, size_t n)
 {
-	uint64_t size = input_size(src), rows;
-	size_t lines = 0, first = SIZE_MAX, last = 0;
+	uint64_t size = input_size(src), rows, ids;
+	size_t lines = 0, first = SIZE_MAX, prev = 0, longest = 0;
 
 	if (size <= n) /* the whole input is in sight: small, no need */
 		return;
@@ -1113,17 +1115,22 @@ static void reserve_for(struct ingest *in, const struct source *src,
 		if (head[i] == '\n') {
 			if (first == SIZE_MAX)
 				first = i;
-			last = i;
+			else if (i - prev > longest)
+				longest = i - prev;
+			prev = i;
 			lines++;
 		}
 	/* rows after the header line within the head */
-	if (lines < 2 || last <= first)
+	if (lines < 2 || longest == 0)
 		return;
-	rows = (size - first) / ((last - first) / (lines - 1)) + 1;
+	rows = (size - first) / ((prev - first) / (lines - 1)) + 1;
+	ids = (size - first) / longest;
 	if (rows > UINT32_MAX / 2)
 		rows = UINT32_MAX / 2;
+	if (ids > rows)
+		ids = rows;
 	(void)dataset_reserve(in->ds, in->ds->post.n + (size_t)rows,
-			      in->ds->strings.n + (size_t)rows);
+			      in->ds->strings.n + (size_t)ids);
 }
 
 enum cib_err table_read(struct ingest *in, struct source *src)

@@ -73,6 +73,100 @@ static void test_strpool_hashed(void **state)
 	strpool_release(&q);
 }
 
+/* strpool_reserve sizes the table and ids once (no growth up to n), and
+ * strpool_candidate finds a string a few slots past its own: checked
+ * against a brute-force walk of the table for every string interned. */
+static void test_strpool_reserve_candidate(void **state)
+{
+	struct strpool p;
+	char buf[32];
+	uint32_t id;
+	size_t nslots, mask, displaced = 0, checked = 0;
+
+	(void)state;
+	strpool_init(&p);
+	assert_int_equal(strpool_reserve(&p, 100000), CIB_OK);
+	nslots = p.nslots;
+	assert_true(nslots * 3 >= (size_t)100000 * 4);
+	assert_int_equal(nslots & (nslots - 1), 0);
+	assert_true(p.cap >= 100000);
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(buf, sizeof(buf), "s%d", i);
+
+		assert_int_equal(strpool_intern(&p, buf, (size_t)n, &id), CIB_OK);
+		assert_int_equal(id, (uint32_t)i);
+	}
+	assert_int_equal(p.nslots, nslots); /* never grown */
+	mask = nslots - 1;
+	for (size_t j = 0; j < nslots; j++) {
+		uint64_t v = p.slots[j], h;
+		uint32_t h32 = (uint32_t)(v >> 32), sid = (uint32_t)v - 1;
+		size_t home = h32 & mask, dist = (j - home) & mask;
+		int clash = 0;
+
+		if (v == 0 || dist >= 8)
+			continue;
+		for (size_t k = home; k != j; k = (k + 1) & mask)
+			clash |= (uint32_t)(p.slots[k] >> 32) == h32;
+		if (clash)
+			continue;
+		h = strpool_hash(strpool_get(&p, sid), strpool_len(&p, sid));
+		assert_int_equal((uint32_t)h, h32);
+		assert_int_equal(strpool_candidate(&p, h), sid);
+		checked++;
+		displaced += dist > 0;
+	}
+	assert_true(checked > 90000);
+	assert_true(displaced > 1000);
+	/* an absent string is not found */
+	strpool_find(&p, "absent", 6, &id);
+	assert_int_equal(id, STR_NONE);
+	/* reserving less than held changes nothing */
+	assert_int_equal(strpool_reserve(&p, 10), CIB_OK);
+	assert_int_equal(p.nslots, nslots);
+	strpool_release(&p);
+}
+
+/* dataset_reserve gives the post columns their room at once; adding past
+ * it grows as ever, and every post stays found. */
+static void test_dataset_reserve(void **state)
+{
+	struct dataset ds;
+	struct post_rec r;
+	char id[32];
+	int added;
+	uint32_t sid;
+
+	(void)state;
+	dataset_init(&ds);
+	assert_int_equal(dataset_reserve(&ds, 3000, 3000), CIB_OK);
+	assert_true(ds.post.cap >= 3000);
+	assert_true(ds.strings.cap >= 3000);
+	for (int i = 0; i < 7000; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "p%d", i);
+		r.id = id;
+		r.account_id = i % 3 ? "a" : "b";
+		r.time = 5 + i;
+		assert_int_equal(dataset_add_post(&ds, &r, &added), CIB_OK);
+		assert_int_equal(added, 1);
+	}
+	assert_int_equal(ds.post.n, 7000);
+	assert_true(ds.post.cap >= 7000);
+	for (int i = 0; i < 7000; i += 7) {
+		int n = snprintf(id, sizeof(id), "p%d", i);
+
+		strpool_find(&ds.strings, id, (size_t)n, &sid);
+		assert_int_equal(dataset_find_post(&ds, PLATFORM_X, sid),
+				 (uint32_t)i);
+		assert_int_equal(ds.post.time[i], 5 + i);
+		assert_int_equal(ds.post.text[i], STR_NONE);
+		assert_int_equal(ds.post.likes[i], COUNT_NONE);
+	}
+	dataset_release(&ds);
+}
+
 /* bigmem blocks behave as malloc'd memory: calloc zeroes, realloc keeps
  * the contents, free() releases; the huge-page hint changes nothing. */
 static void test_bigmem(void **state)
@@ -319,6 +413,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strpool_interns),
 		cmocka_unit_test(test_strpool_hashed),
+		cmocka_unit_test(test_strpool_reserve_candidate),
+		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_dataset_accounts_merge),
 		cmocka_unit_test(test_dataset_posts),
