@@ -22,6 +22,10 @@
  * the same: its id becomes ACCOUNT@SECONDS, stable across exports, so rows
  * of one account at one second without ids merge. ids_derived counts them.
  *
+ * Before the first row the dataset is sized from the input's size
+ * (reserve_for: the post columns for the estimated rows, the string table
+ * for a lower bound of the post ids), so neither grows step by step.
+ *
  * Rows are parsed in the csvread callback and stored a batch at a time
  * (store_batch: the string-table reads of a batch are prefetched before
  * any row of it is stored), in input order; a malformed row first stores
