@@ -1601,15 +1601,23 @@ static int pair_test(const struct build *bd, uint32_t (*xl)[COORD_LEVELS],
 			continue;
 		lb[j] = log10_pmf(bd, xj[j], lam[j]);
 	}
-	for (int j = 0; j < COORD_LEVELS; j++) {
+	/* levels by increasing point mass (a lower bound of the tail): once
+	 * the next bound is at least the best tail found, no level left can
+	 * beat it; a bound above `need` cannot give a passing minimum */
+	for (;;) {
+		int nj = -1;
 		double lp;
 
-		if (lb[j] > need)
-			continue; /* cannot be the passing minimum */
-		lp = coord_log10_poisson_tail(xj[j], lam[j]);
-		if (bj < 0 || lp < best) {
+		for (int j = 0; j < COORD_LEVELS; j++)
+			if (lb[j] <= need && (nj < 0 || lb[j] < lb[nj]))
+				nj = j;
+		if (nj < 0 || (bj >= 0 && lb[nj] >= best))
+			break;
+		lp = coord_log10_poisson_tail(xj[nj], lam[nj]);
+		lb[nj] = 2.0; /* visited */
+		if (bj < 0 || lp < best || (lp == best && nj < bj)) {
 			best = lp;
-			bj = j;
+			bj = nj;
 		}
 	}
 	e->observed = xj[COORD_LEVELS - 1];
