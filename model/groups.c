@@ -44,6 +44,7 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->obj_burst);
 	free(ix->dense_off);
 	free(ix->dense_acc);
+	free(ix->dense_time);
 	free(ix->obj_f);
 	free(ix->obj_half);
 	free(ix->h_off);
@@ -312,6 +313,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		uint64_t *v;
 		size_t n, cap;
 	} doff = { 0 };
+	struct {
+		int64_t *v;
+		size_t n, cap;
+	} dtime = { 0 };
 	int64_t *te = NULL;
 	size_t cap_te = 0;
 	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
@@ -400,29 +405,22 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			for (size_t j = i; j < end; j++)
 				te[j - i] = ev_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
-			if (win >= 0 && win < ix->tight[t]) {
-				/* a burst: its pairs inside the synchrony window
-				 * exceed the budget; its audience is a candidate
-				 * as a dense object's is */
+			if (win < ix->tight[t]) {
+				/* a burst (its pairs inside the synchrony window
+				 * exceed the budget) or dense (even its
+				 * simultaneous ones do): its audience is a
+				 * candidate, each account with its first time */
 				stamp++;
 				for (size_t j = i; j < end; j++) {
 					if (seen[e->acc[j]] != stamp) {
 						seen[e->acc[j]] = stamp;
 						VEC_PUSH(dacc, e->acc[j]);
+						VEC_PUSH(dtime, te[j - i]);
 					}
 				}
 				VEC_PUSH(doff, dacc.n);
 			}
 			if (win < 0) {
-				/* dense: its audience is a candidate group */
-				stamp++;
-				for (size_t j = i; j < end; j++) {
-					if (seen[e->acc[j]] != stamp) {
-						seen[e->acc[j]] = stamp;
-						VEC_PUSH(dacc, e->acc[j]);
-					}
-				}
-				VEC_PUSH(doff, dacc.n);
 				i = end;
 				continue;
 			}
@@ -593,6 +591,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	ix->n_dense = doff.n;
 	ix->dense_acc = dacc.v;
 	dacc.v = NULL;
+	ix->dense_time = dtime.v;
+	dtime.v = NULL;
 	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
 	if (!ix->dense_off)
 		goto out;
@@ -658,6 +658,7 @@ out:
 	free(kept);
 	free(te);
 	free(dacc.v);
+	free(dtime.v);
 	free(doff.v);
 	free(loc.v);
 	free(hc.v);
@@ -981,6 +982,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 {
 	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
 	struct u64v grp = { 0 };
+	struct {
+		uint8_t *v;
+		size_t n, cap;
+	} fl = { 0 };
 	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
 	uint64_t *plats = NULL;
 	struct groups_member_test *mt = NULL;
@@ -1026,9 +1031,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			plats[c] |= (uint64_t)1 << (platform[a] & 63);
 	}
 	/* objects on which two members co-acted in the object's window
-	 * (sharing) and within the synchrony window (synchrony), with how
-	 * many members acted on each; the synchrony null's expectation,
-	 * min(1, C(n, 2) f_o) for the n members acting on the object */
+	 * (sharing), with how many members acted on each; member actions
+	 * with another member's action within the synchrony window
+	 * (synchrony), against e (1 - (1 - f_o)^(e - 1)) for the e member
+	 * actions on the object */
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
@@ -1041,12 +1047,15 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			continue;
 		hits.n = 0;
 		grp.n = 0;
+		fl.n = 0;
+		for (uint64_t i = s; i < e; i++)
+			VEC_PUSH(fl, 0);
 		for (uint64_t i = s; i < e; i++) {
 			int32_t ca = mem[ix->ev_acc[i]];
 
 			if (ca < 0)
 				continue;
-			VEC_PUSH(grp, (uint64_t)ca << 32 | ix->ev_acc[i]);
+			VEC_PUSH(grp, (uint64_t)ca << 32 | (i - s));
 			for (uint64_t j = i + 1; j < e; j++) {
 				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
 
@@ -1056,32 +1065,31 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				    ix->ev_acc[j] == ix->ev_acc[i])
 					continue;
 				if (dt <= D)
-					VEC_PUSH(hits, (uint64_t)ca << 1);
+					VEC_PUSH(hits, (uint64_t)ca);
 				if (dt <= w)
-					VEC_PUSH(hits, (uint64_t)ca << 1 | 1);
+					fl.v[i - s] = fl.v[j - s] = 1;
 			}
 		}
 		if (sort_u64(hits.v, hits.n) || sort_u64(grp.v, grp.n))
 			goto out;
 		hits.n = unique_u64(hits.v, hits.n);
-		grp.n = unique_u64(grp.v, grp.n);
 		for (size_t gi = 0; gi < grp.n;) {
 			uint64_t c = grp.v[gi] >> 32;
-			double n = 0;
+			double n = 0, h = 0;
 
-			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+			for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++) {
 				n++;
+				h += fl.v[grp.v[gi] & 0xffffffffu];
+			}
+			SZ[c * COORD__COUNT + t] += h;
 			SE[c * COORD__COUNT + t] +=
-				fmin(1.0, n * (n - 1) / 2 * ix->obj_f[o]);
+				n * -expm1((n - 1) *
+					   log1p(-fmin(ix->obj_f[o], 1 - 1e-12)));
 		}
 		for (size_t h = 0; h < hits.n; h++) {
-			int32_t c = (int32_t)(hits.v[h] >> 1);
+			int32_t c = (int32_t)hits.v[h];
 			uint32_t m = 0;
 
-			if (hits.v[h] & 1) {
-				SZ[(size_t)c * COORD__COUNT + t] += 1;
-				continue;
-			}
 			stamp++;
 			for (uint64_t i = s; i < e; i++) {
 				uint32_t a = ix->ev_acc[i];
@@ -1124,8 +1132,11 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 					   : coord_log10_poisson_tail(
 						     ge->objects,
 						     ge->objects_expected);
-		ge->sync = (uint32_t)lround(pool_d(SZ + c * COORD__COUNT));
-		ge->sync_expected = pool_d(SE + c * COORD__COUNT);
+		/* halved: a synchronous pair makes two hits, so the hits are
+		 * overdispersed by up to 2; Poisson at half the count and half
+		 * the mean is the quasi-Poisson tail with dispersion 2 */
+		ge->sync = (uint32_t)ceil(pool_d(SZ + c * COORD__COUNT) / 2);
+		ge->sync_expected = pool_d(SE + c * COORD__COUNT) / 2;
 		ge->log10p_sync = ge->sync == 0 ? 0
 				  : ge->sync_expected <= 0
 					  ? -400
@@ -1198,6 +1209,7 @@ out:
 	free(mt);
 	free(hits.v);
 	free(grp.v);
+	free(fl.v);
 	free(SZ);
 	free(SE);
 	if (err)
@@ -1525,6 +1537,43 @@ out:
 	return err;
 }
 
+/* An account and a time, for counting distinct burst times. */
+struct kt {
+	uint32_t a;
+	int64_t t;
+};
+
+static int cmp_kt(const void *x, const void *y)
+{
+	const struct kt *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->t < q->t ? -1 : p->t > q->t;
+}
+
+/* Per account, the bursts it is in, counted by distinct times of its
+ * actions: one post with a link, its domain and a hashtag is in three
+ * bursts at one time, and is one act. x[] zeroed by the caller. */
+static int burst_acts(const struct groups_index *ix, uint32_t *x)
+{
+	size_t n = ix->dense_off ? ix->dense_off[ix->n_dense] : 0;
+	struct kt *at = malloc((n + 1) * sizeof(*at));
+
+	if (!at)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		at[k].a = ix->dense_acc[k];
+		at[k].t = ix->dense_time[k];
+	}
+	qsort(at, n, sizeof(*at), cmp_kt);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || at[i].a != at[i - 1].a || at[i].t != at[i - 1].t)
+			x[at[i].a]++;
+	free(at);
+	return 0;
+}
+
 /* Candidates from dense objects: the audiences of objects too dense to
  * enumerate (coord_build's dense objects), accounts in no cluster, joined
  * when they share a dense object (a union-find over the audiences), each
@@ -1548,11 +1597,11 @@ static enum cib_err dense_candidates(const struct groups_index *ix,
 		cand[a] = -1;
 		id[a] = -1;
 	}
-	/* an account in one burst only is no candidate: one burst is never
-	 * evidence, and its other objects were open to discovery already */
-	for (size_t d = 0; d < ix->n_dense; d++)
-		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
-			cnt[ix->dense_acc[k]]++;
+	/* an account in one burst only (by distinct times) is no candidate:
+	 * one burst is never evidence, and its other objects were open to
+	 * discovery already */
+	if (burst_acts(ix, cnt))
+		goto out;
 	for (size_t d = 0; d < ix->n_dense; d++) {
 		uint32_t first = UINT32_MAX;
 
@@ -1613,6 +1662,15 @@ out:
 	return err;
 }
 
+/* A candidate's account keyed by (candidate, activity). */
+struct ck {
+	uint64_t key;
+	uint32_t a;
+};
+
+#define KEY_CK(x) ((x).key)
+DEFINE_RADIX(sort_ck, struct ck, KEY_CK)
+
 /* The dense objects' own test, for the candidates of dense_candidates:
  * an account of a candidate was in the audiences of X of the candidate's
  * dense objects; under the configuration null it is in the audience of an
@@ -1650,10 +1708,9 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 			if (ty != COORD_AMPLIFY && g->k[ty])
 				ka[a] += g->k[ty][a];
 	}
-	/* X per account: the dense objects it is in */
-	for (size_t d = 0; d < ix->n_dense; d++)
-		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1]; k++)
-			x[ix->dense_acc[k]]++;
+	/* X per account: the bursts it is in, by distinct times */
+	if (burst_acts(ix, x))
+		goto out;
 	/* lambda per account: over its candidate's dense objects; an
 	 * object's candidate is that of its audience (one union-find class,
 	 * unless none of its accounts is a candidate) */
@@ -1699,22 +1756,55 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 					(double)(ix->dense_off[d + 1] -
 						 ix->dense_off[d]);
 		}
-		for (size_t a = 0; a < na; a++) {
-			int32_t c = cand[a];
-			double M;
+		/* lambda depends on an account only through (candidate, k):
+		 * accounts sorted by both, one sum per distinct pair (so the
+		 * work is bursts x distinct activities, not bursts x
+		 * accounts) */
+		{
+			struct ck *ord = malloc((na + 1) * sizeof(*ord));
+			size_t no = 0;
 
-			if (c < 0)
-				continue;
-			M = 0;
-			for (int ty = 0; ty < COORD__COUNT; ty++)
-				if (ty != COORD_AMPLIFY)
-					M += ix->M[(size_t)ix->comp[a] * COORD__COUNT +
-						   ty];
-			for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
-				lam[a] += M > 0 ? -expm1(dlist[q] *
-							 log1p(-fmin(ka[a] / M,
-								     1 - 1e-12)))
-						: 1;
+			if (!ord) {
+				free(dlist);
+				free(dcnt);
+				free(doff2);
+				goto out;
+			}
+			for (size_t a = 0; a < na; a++) {
+				if (cand[a] < 0)
+					continue;
+				ord[no].key = (uint64_t)cand[a] << 32 |
+					      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
+				ord[no++].a = (uint32_t)a;
+			}
+			if (sort_ck(ord, no)) {
+				free(ord);
+				free(dlist);
+				free(dcnt);
+				free(doff2);
+				goto out;
+			}
+			for (size_t i = 0; i < no;) {
+				size_t j = i;
+				uint32_t a = ord[i].a;
+				int32_t c = cand[a];
+				double M = 0, l = 0;
+
+				for (int ty = 0; ty < COORD__COUNT; ty++)
+					if (ty != COORD_AMPLIFY)
+						M += ix->M[(size_t)ix->comp[a] *
+								   COORD__COUNT +
+							   ty];
+				for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+					l += M > 0 ? -expm1(dlist[q] *
+							    log1p(-fmin(ka[a] / M,
+									1 - 1e-12)))
+						   : 1;
+				for (; j < no && ord[j].key == ord[i].key; j++)
+					lam[ord[j].a] = l;
+				i = j;
+			}
+			free(ord);
 		}
 		free(dlist);
 		free(dcnt);

@@ -119,6 +119,7 @@ struct groups_index {
 	size_t n_dense;
 	uint64_t *dense_off;
 	uint32_t *dense_acc;
+	int64_t *dense_time;   /* the account's first action on it */
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -214,10 +215,12 @@ double groups_p_any(double pi, uint32_t d);
  *   its window, q_t = K_G,t / M_comp,t the chance that one action is a
  *   member's; the union bound, so conservative); log10p_share =
  *   log10 P(Poisson(objects_expected) >= objects);
- * - synchrony: sync, distinct objects on which two members acted within
- *   the synchrony window; sync_expected, sum over the objects members
- *   acted on of min(1, C(n_o, 2) f_o) (n_o members there, f_o the
- *   object's smoothed chance of two actions that close); log10p_sync;
+ * - synchrony: sync, the members' actions with another member's action
+ *   within the synchrony window; sync_expected, sum over the objects
+ *   members acted on of e_o (1 - (1 - f_o)^(e_o - 1)) (e_o member actions
+ *   there, f_o the object's smoothed chance of two actions that close);
+ *   both halved (a close pair makes two hits: quasi-Poisson with
+ *   dispersion 2); log10p_sync;
  * - log10p: the smaller of the two (each only when it is at least two,
  *   GROUPS_MIN_RATIO times and one more than expected), Bonferroni x2;
  * - coactions / coactions_expected: within-group co-action pairs (the

@@ -166,7 +166,10 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"inside_engagement", "engagement_received", "tz_spread",
 		"modal_offset_min", "internal_edges", "best_edge_log10p",
 		"office_p", "batch_p", "persona_switch_p", "location_p",
-		"echo_p", "inauthenticity_p", "verdict", "platforms", "members"
+		"echo_p", "inauthenticity_p", "coordination_log10p",
+		"shared_objects", "shared_expected", "sync_objects",
+		"sync_expected", "group_only", "verdict", "platforms",
+		"members"
 	};
 	const struct dataset *ds = p->ds;
 	size_t nc = p->cl.n_clusters;
@@ -211,6 +214,19 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		put_num(f, ce->p_location);
 		put_num(f, ce->p_echo);
 		put_num(f, ce->p_inauth);
+		/* group-level coordination (model/groups.h) */
+		if (p->gr.ev && c < p->gr.n_groups) {
+			const struct groups_evidence *ge = &p->gr.ev[c];
+
+			put_num(f, ge->log10p);
+			fprintf(f, ",%u", ge->objects);
+			put_num(f, ge->objects_expected);
+			fprintf(f, ",%u", ge->sync);
+			put_num(f, ge->sync_expected);
+			fprintf(f, ",%d", ge->discovered);
+		} else {
+			fputs(",,,,,,", f);
+		}
 		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
 		for (unsigned b = 0, first = 1; b < 32; b++)
 			if ((ce->platforms >> b) & 1) {
@@ -477,6 +493,19 @@ enum cib_err output_json(const struct pipeline *p, FILE *f,
 		cJSON_AddItemToObject(o, "location_p", num_or_null(ce->p_location));
 		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
 		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
+		if (p->gr.ev && c < p->gr.n_groups) {
+			const struct groups_evidence *ge = &p->gr.ev[c];
+
+			cJSON_AddNumberToObject(o, "coordination_log10p",
+						ge->log10p);
+			cJSON_AddNumberToObject(o, "shared_objects", ge->objects);
+			cJSON_AddItemToObject(o, "shared_expected",
+					      num_or_null(ge->objects_expected));
+			cJSON_AddNumberToObject(o, "sync_objects", ge->sync);
+			cJSON_AddItemToObject(o, "sync_expected",
+					      num_or_null(ge->sync_expected));
+			cJSON_AddBoolToObject(o, "group_only", ge->discovered);
+		}
 		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
 		{
 			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");

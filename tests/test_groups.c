@@ -464,6 +464,79 @@ static void test_dense(void **state)
 	world_release(&w);
 }
 
+/* Co-presence across bursts, by closed form. Members 0..99 repost each
+ * of nd objects at one second (C(100, 2) simultaneous pairs exceed the
+ * budget 8 * 100 + 2048: dense); member i also reposts a personal object
+ * that 20 background accounts repost on other days (so all 2100 accounts
+ * are one component and the null has room). k = nd + 1 for a member, 1
+ * for the background: M = 100 (nd + 1) + 2000, and a member is in the
+ * audience of a dense object of 100 accounts with probability
+ * P = 1 - (1 - (nd + 1) / M)^100; lambda = nd P, X = nd (distinct times).
+ * nd = 5: M = 2600, P = 0.2063, lambda = 1.031, p = P(X >= 5) = 0.00416,
+ * every member's the same, under the BH cutoff 0.01 for the 100
+ * candidates: one cluster of 100. nd = 3: M = 2400, lambda = 0.461,
+ * p = 0.0116 > 0.01: nobody passes, no cluster. (Values from the closed
+ * form in Python, independently of the code.) */
+static void burst_world(int nd, int32_t *mem_out, size_t *nc_out)
+{
+	struct world w;
+	struct cluster_result cl;
+	size_t found = 0;
+	char err[256];
+
+	world_init(&w, 2100);
+	for (int o = 0; o < nd; o++)
+		for (uint32_t a = 0; a < 100; a++)
+			act(&w, 500000 + (uint64_t)o, 1000000 + 86400 * o, a);
+	for (uint32_t a = 0; a < 100; a++) {
+		act(&w, 600000 + a, 5000000 + 1000 * (int64_t)a, a);
+		for (uint32_t b = 0; b < 20; b++)
+			act(&w, 600000 + a, 5000000 + 1000 * (int64_t)a +
+						     86400 * (b + 1),
+			    100 + 20 * a + b);
+	}
+	world_build(&w);
+	assert_int_equal(w.g.n_comps, 1);
+	assert_int_equal(w.ix.n_dense, (size_t)nd);
+	assert_int_equal(cluster_detect(&w.g, 1, 3, &cl), CIB_OK);
+	assert_int_equal(groups_discover(&w.ix, &w.g, 1, 3, 0.01, &cl, &found,
+					 err, sizeof(err)),
+			 CIB_OK);
+	memcpy(mem_out, cl.membership, 2100 * sizeof(*mem_out));
+	*nc_out = cl.n_clusters;
+	cluster_result_release(&cl);
+	world_release(&w);
+}
+
+static double burst_log10p(int nd)
+{
+	double M = 100.0 * (nd + 1) + 2000;
+	double P = 1 - pow(1 - (nd + 1) / M, 100);
+
+	return log10_tail((unsigned)nd, nd * P);
+}
+
+static void test_bursts(void **state)
+{
+	static int32_t mem[2100];
+	size_t nc = 0;
+
+	(void)state;
+	/* the closed forms on either side of the cutoff */
+	assert_true(burst_log10p(5) < log10(0.01));
+	assert_true(fabs(pow(10, burst_log10p(5)) - 0.00416) < 0.00001);
+	assert_true(fabs(pow(10, burst_log10p(3)) - 0.01160) < 0.00001);
+	assert_true(burst_log10p(3) > log10(0.01));
+	burst_world(5, mem, &nc);
+	assert_int_equal(nc, 1);
+	for (int a = 0; a < 100; a++)
+		assert_int_equal(mem[a], 0);
+	for (int a = 100; a < 2100; a++)
+		assert_int_equal(mem[a], -1);
+	burst_world(3, mem, &nc);
+	assert_int_equal(nc, 0);
+}
+
 /* cluster_leiden: the same partition of a component alone and beside a
  * disjoint copy (its vertices after the original's), ids by decreasing
  * size, ties by the smallest member. */
@@ -517,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_discover),
 		cmocka_unit_test(test_dense),
+		cmocka_unit_test(test_bursts),
 		cmocka_unit_test(test_leiden_components),
 	};
 
