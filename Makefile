@@ -18,7 +18,7 @@ comma := ,
 # never links objects compiled for the other
 BUILD ?= build$(if $(filter clang%,$(notdir $(CC))),-clang)$(if $(SAN),-san-$(subst $(comma),-,$(SAN)))
 
-PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3
+PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3 gumbo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lexttextcat-2.0
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -90,7 +90,8 @@ check: $(BIN) $(TEST_BIN)
 # (instrumented, fuzzer-no-link) and every target links against it.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g $(filter-out -Wno-format-truncation,$(WARN)) \
 	-I. -Ibuild-fuzz/gen $(PKG_CFLAGS)
-FUZZ_SAN := -fsanitize=address,undefined
+# any sanitizer finding aborts the target, so fuzz/run.sh counts it failed
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC)) \
 	$(patsubst data/%,build-fuzz/obj/gen/data_%.o,$(DATA_SRC))
 FUZZ_SECONDS ?= 15

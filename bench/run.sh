@@ -15,3 +15,5 @@ if [ -f bench/table.sh ]; then
 fi
 echo "== score"
 sh bench/score.sh "$bin"
+echo "== sites"
+sh bench/sites.sh "$bin"

@@ -195,6 +195,17 @@ int cli_input_option(struct cli_input *ci, const char *cmd, int c,
 		ci->opts.threads = (int)n;
 		return 1;
 	}
+	case CLI_INPUT_OPT_MAXRATIO: {
+		long n;
+
+		if (cli_parse_long(arg, &n) || n < 0 || n > 1000000) {
+			cli_usage_error(cmd, "bad --max-inflate-ratio '%s'",
+					arg);
+			return -1;
+		}
+		ci->opts.max_ratio = (unsigned)n;
+		return 1;
+	}
 	case CLI_INPUT_OPT_MAP: {
 		char msg[160];
 
@@ -283,8 +294,17 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	}
 	if (cli_progress() && !quiet)
 		fprintf(stderr, "%*s\r", 60, "");
-	if (!quiet)
+	if (!quiet) {
+		size_t skipped = 0;
+
+		for (size_t i = 0; i < d->in.n_files; i++)
+			skipped += d->in.files[i].skipped != NULL;
+		if (skipped)
+			cli_warn("%zu archive members skipped (not data; "
+				 "'cibscan inspect' lists them)",
+				 skipped);
 		cli_diag_summary(&d->diag);
+	}
 	return CLI_EXIT_OK;
 }
 

@@ -46,7 +46,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	;
 
 /* Common input options: --format NAME, --strict, --max-record BYTES,
- * --max-document BYTES, --read-threads N. */
+ * --max-document BYTES, --max-inflate-ratio N, --read-threads N. */
 struct cli_input {
 	enum cib_format format;
 	struct ingest_opts opts;
@@ -57,8 +57,9 @@ struct cli_input {
 #define CLI_INPUT_OPT_MAXREC 0x1003
 #define CLI_INPUT_OPT_MAXDOC 0x1004
 #define CLI_INPUT_OPT_RTHREADS 0x1005
-#define CLI_INPUT_OPT_MAP 0x1006
-#define CLI_INPUT_OPT_OBJKIND 0x1007
+#define CLI_INPUT_OPT_MAXRATIO 0x1006
+#define CLI_INPUT_OPT_MAP 0x1007
+#define CLI_INPUT_OPT_OBJKIND 0x1008
 
 /* Entries to put in a command's struct option table. */
 #define CLI_INPUT_OPTIONS                                                  \
@@ -67,6 +68,7 @@ struct cli_input {
 	{ "max-record", required_argument, NULL, CLI_INPUT_OPT_MAXREC },   \
 	{ "max-document", required_argument, NULL, CLI_INPUT_OPT_MAXDOC }, \
 	{ "read-threads", required_argument, NULL, CLI_INPUT_OPT_RTHREADS }, \
+	{ "max-inflate-ratio", required_argument, NULL, CLI_INPUT_OPT_MAXRATIO }, \
 	{ "map", required_argument, NULL, CLI_INPUT_OPT_MAP },             \
 	{ "object-kind", required_argument, NULL, CLI_INPUT_OPT_OBJKIND }
 
@@ -76,6 +78,8 @@ struct cli_input {
 	"  --strict             stop at the first malformed record\n"           \
 	"  --max-record BYTES   longest accepted line or row (default 64M)\n"  \
 	"  --max-document BYTES largest accepted JSON document (default 2G)\n"  \
+	"  --max-inflate-ratio N a compressed JSON document may inflate at\n"  \
+	"                       most N times past 64 MiB (default 100, 0: any)\n" \
 	"  --read-threads N     1: parse CSV on one thread; 2 (default): parse\n" \
 	"                       large CSV inputs on a second thread\n"      \
 	"  --map F=COL,...      read CSV/TSV share tables with these columns\n" \

@@ -186,6 +186,7 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 {
 	const struct dataset *ds = &d->ds;
 	char a[32], b[32], buf[DIAG_MSG * 2 + 200];
+	size_t n_skipped = 0;
 
 	printf("inputs:\n");
 	for (size_t i = 0; i < d->in.n_files; i++) {
@@ -193,6 +194,11 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 
 		fputs("  ", stdout);
 		textsafe_fputs(stdout, f->name, TEXTSAFE_TERM);
+		if (f->skipped) {
+			printf("  skipped: %s\n", f->skipped);
+			n_skipped++;
+			continue;
+		}
 		printf("  format=%s records=%llu posts=%llu accounts=%llu "
 		       "skipped=%llu\n",
 		       format_name(f->format),
@@ -208,6 +214,8 @@ static void print_text(const struct cli_data *d, const struct plat_summary *ps)
 			       (unsigned long long)f->values_unkept,
 			       (unsigned long long)f->ids_derived);
 	}
+	if (n_skipped)
+		printf("archive members skipped: %zu\n", n_skipped);
 	printf("totals: accounts=%zu posts=%zu duplicate_posts=%zu "
 	       "account_field_changes=%zu strings=%u\n",
 	       ds->acc.n, ds->post.n, ds->n_duplicate_posts, ds->change.n,
@@ -290,6 +298,10 @@ static int print_json(const struct cli_data *d, const struct plat_summary *ps)
 		o = cJSON_CreateObject();
 		cJSON_AddItemToArray(arr, o);
 		cJSON_AddStringToObject(o, "name", f->name);
+		if (f->skipped) {
+			cJSON_AddStringToObject(o, "skipped_member", f->skipped);
+			continue;
+		}
 		cJSON_AddStringToObject(o, "format", format_name(f->format));
 		cJSON_AddNumberToObject(o, "records", (double)f->records);
 		cJSON_AddNumberToObject(o, "posts", (double)f->posts);

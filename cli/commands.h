@@ -16,5 +16,7 @@ int cmd_report(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
+int cmd_sites(int argc, char **argv);
+int cmd_synth_sites(int argc, char **argv);
 
 #endif

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "convert", cmd_convert, "convert any supported input to normalised JSONL" },
 	{ "collect", cmd_collect, "fetch account and post data from platform APIs" },
 	{ "synth", cmd_synth, "generate a synthetic IO-archive export with ground truth" },
+	{ "sites", cmd_sites, "find networks of websites in web crawls (WARC)" },
+	{ "synth-sites", cmd_synth_sites, "generate a synthetic web crawl with site networks and ground truth" },
 	{ "formats", cmd_formats, "list the supported input formats" },
 };
 

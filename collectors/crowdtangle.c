@@ -121,7 +121,13 @@ static enum cib_err bad_value(struct ct *c, const struct csvrec *rec,
 	size_t n;
 	const char *s = fld(c, rec, k, &n);
 	const char *name = colname(c, k);
+	int64_t t;
 
+	if ((k == K_CREATED || k == K_CREATED_DATE || k == K_PAGE_CREATED) &&
+	    timefmt_parse_any(s, n, &t, NULL) == TIMEFMT_OUT_OF_RANGE)
+		return ingest_bad(c->in, rec->line, name, "%s: %s '%.*s'",
+				  TIMEFMT_RANGE_MSG, name,
+				  n > 40 ? 40 : (int)n, s);
 	return ingest_bad(c->in, rec->line, name, "bad %s: '%.*s%s'", name,
 			  n > 40 ? 40 : (int)n, s, n > 40 ? "..." : "");
 }

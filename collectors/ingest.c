@@ -1,8 +1,11 @@
 /* ingest.c - format detection and dispatch to the collectors.
  *
  * Each collector scores the first bytes of an input; the highest score wins
- * (ties go to the earlier table row). Zip archives are opened member by
- * member, each detected on its own. Per-input statistics are kept for
+ * (ties go to the earlier table row). A zip archive is opened once and
+ * its members read in one pass, each detected on its own; members that are
+ * not data (a README, a nested archive) are noted and passed over. An
+ * error raised by the source itself (cut gzip, damaged zip, a size guard)
+ * is reported with the source's message. Per-input statistics are kept for
  * `inspect`.
  */
 #include "ingest.h"
@@ -78,6 +81,7 @@ void ingest_opts_init(struct ingest_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->max_record = INGEST_MAX_RECORD_DEFAULT;
 	o->max_document = INGEST_MAX_DOCUMENT_DEFAULT;
+	o->max_ratio = INGEST_MAX_RATIO_DEFAULT;
 }
 
 void ingest_init(struct ingest *in, struct dataset *ds, struct diag *diag,
@@ -201,6 +205,7 @@ enum cib_err ingest_slurp(struct ingest *in, struct source *src, char **buf,
 	*len = 0;
 	if (!b)
 		return CIB_ENOMEM;
+	source_guard(src, in->opts.max_document, in->opts.max_ratio);
 	for (;;) {
 		size_t got;
 
@@ -228,7 +233,15 @@ enum cib_err ingest_slurp(struct ingest *in, struct source *src, char **buf,
 		err = source_read(src, b + n, cap - n, &got);
 		if (err) {
 			free(b);
-			ingest_fail(in, "%s", src->errmsg);
+			if (err == CIB_ETOOBIG &&
+			    src->bytes_read > in->opts.max_document)
+				ingest_fail(in, "document larger than %zu bytes "
+						"(--max-document)",
+					    in->opts.max_document);
+			else
+				ingest_fail(in, "%s", src->errmsg[0]
+							      ? src->errmsg
+							      : cib_strerror(err));
 			return err;
 		}
 		if (got == 0)
@@ -273,32 +286,55 @@ static enum cib_err push_file(struct ingest *in, const char *name)
 	return CIB_OK;
 }
 
+/* Why a zip member with these first bytes is not read, or NULL. */
+static const char *member_skip(const struct ingest *in, const char *head,
+			       size_t n, enum cib_format fmt)
+{
+	if (n == 0)
+		return "empty member";
+	if (source_archive_magic(head, n))
+		return "nested archive or compressed member (unpack it and "
+		       "give its files)";
+	if (fmt == FORMAT_AUTO && ingest_detect(head, n) == FORMAT_AUTO &&
+	    !(in->opts.table_map &&
+	      table_map_matches(in->opts.table_map, head, n)))
+		return "not a recognised format (a README or other "
+		       "document?)";
+	return NULL;
+}
+
 static enum cib_err read_source(struct ingest *in, struct source *src,
-				enum cib_format fmt)
+				enum cib_format fmt, int member)
 {
 	const struct format_entry *e;
 	enum cib_err err = push_file(in, src->name);
 
 	if (err)
 		return err;
-	if (fmt == FORMAT_AUTO) {
+	if (fmt == FORMAT_AUTO || member) {
 		const char *head;
 		size_t n;
 
 		err = source_peek(src, &head, &n);
 		if (err) {
-			ingest_fail(in, "%s", src->errmsg);
+			ingest_fail(in, "%s", src->errmsg[0] ? src->errmsg
+							     : cib_strerror(err));
 			return err;
 		}
+		if (member && (in->cur->skipped = member_skip(in, head, n, fmt)))
+			return CIB_OK;
 		if (n == 0) {
 			ingest_fail(in, "%s", "empty input");
 			return CIB_EFORMAT;
 		}
-		fmt = ingest_detect(head, n);
-		/* --map: a table whose header has every mapped column */
-		if (in->opts.table_map &&
-		    table_map_matches(in->opts.table_map, head, n))
-			fmt = FORMAT_TABLE;
+		if (fmt == FORMAT_AUTO) {
+			fmt = ingest_detect(head, n);
+			/* --map: a table whose header has every mapped
+			 * column */
+			if (in->opts.table_map &&
+			    table_map_matches(in->opts.table_map, head, n))
+				fmt = FORMAT_TABLE;
+		}
 		if (fmt == FORMAT_AUTO) {
 			ingest_fail(in, "%s",
 				    "unrecognised format (try --format)");
@@ -313,7 +349,11 @@ static enum cib_err read_source(struct ingest *in, struct source *src,
 	}
 	err = e->read(in, src);
 	in->cur->bytes = src->bytes_read;
-	if (err && !in->errmsg[0])
+	/* the source's own failure (cut gzip, damaged zip member) is the
+	 * cause, whatever the reader made of the short read */
+	if (err && src->failed && !(err == CIB_ETOOBIG && in->errmsg[0]))
+		ingest_fail(in, "%s", src->errmsg);
+	else if (err && !in->errmsg[0])
 		ingest_fail(in, "%s", cib_strerror(err));
 	return err;
 }
@@ -322,7 +362,42 @@ enum cib_err ingest_source(struct ingest *in, struct source *src,
 			   enum cib_format fmt)
 {
 	in->errmsg[0] = '\0';
-	return read_source(in, src, fmt);
+	return read_source(in, src, fmt, 0);
+}
+
+/* Every member of the archive behind `arch`, in one pass. */
+static enum cib_err read_zip(struct ingest *in, struct source *arch,
+			     enum cib_format fmt)
+{
+	struct source_zip z;
+	struct source m;
+	enum cib_err err = source_zip_open(&z, arch, in->opts.max_document);
+
+	if (err) {
+		snprintf(in->errmsg, sizeof(in->errmsg), "%s: %s", arch->name,
+			 z.errmsg);
+		source_zip_close(&z);
+		return err;
+	}
+	for (;;) {
+		err = source_zip_next(&z, &m);
+		if (err == CIB_ENOTFOUND) {
+			err = CIB_OK;
+			break;
+		}
+		if (err) {
+			snprintf(in->errmsg, sizeof(in->errmsg), "%s: %s",
+				 m.name ? m.name : arch->name, m.errmsg);
+			break;
+		}
+		err = read_source(in, &m, fmt, 1);
+		source_close(&m);
+		if (err)
+			break;
+	}
+	source_close(&m);
+	source_zip_close(&z);
+	return err;
 }
 
 enum cib_err ingest_file(struct ingest *in, const char *path,
@@ -332,39 +407,17 @@ enum cib_err ingest_file(struct ingest *in, const char *path,
 	enum cib_err err;
 
 	in->errmsg[0] = '\0';
-	if (strcmp(path, "-") != 0 && source_is_zip(path)) {
-		size_t n = 0;
-		char msg[256] = "";
-
-		err = source_zip_count(path, &n, msg, sizeof(msg));
-		if (err) {
-			snprintf(in->errmsg, sizeof(in->errmsg), "%s: %s", path,
-				 msg);
-			return err;
-		}
-		for (size_t i = 0; i < n; i++) {
-			err = source_open_zip(&src, path, i);
-			if (err) {
-				snprintf(in->errmsg, sizeof(in->errmsg),
-					 "%s: %s", path, src.errmsg);
-				source_close(&src);
-				return err;
-			}
-			err = read_source(in, &src, fmt);
-			source_close(&src);
-			if (err)
-				return err;
-		}
-		return CIB_OK;
-	}
 	err = source_open(&src, path);
 	if (err) {
 		snprintf(in->errmsg, sizeof(in->errmsg), "%s: %s", path,
-			 src.errmsg);
+			 src.errmsg[0] ? src.errmsg : cib_strerror(err));
 		source_close(&src);
 		return err;
 	}
-	err = read_source(in, &src, fmt);
+	if (src.kind == SOURCE_ZIP)
+		err = read_zip(in, &src, fmt);
+	else
+		err = read_source(in, &src, fmt, 0);
 	source_close(&src);
 	return err;
 }

@@ -43,6 +43,8 @@ struct ingest_opts {
 	int strict;
 	size_t max_record;   /* longest CSV row / JSONL line (bytes) */
 	size_t max_document; /* largest whole JSON document (bytes) */
+	unsigned max_ratio;  /* a whole document from compressed data may
+				inflate at most this many times (0: any) */
 	int threads;         /* 1: read on the caller's thread only; other
 				values let a large CSV input be parsed on a
 				second thread while records are stored */
@@ -54,6 +56,9 @@ struct ingest_opts {
 
 #define INGEST_MAX_RECORD_DEFAULT ((size_t)64 << 20)
 #define INGEST_MAX_DOCUMENT_DEFAULT ((size_t)2 << 30)
+/* Real exports compress 2-20 times with gzip (docs/formats.md); deflate
+ * reaches ~1032 on a run of one byte, which only a bomb is. */
+#define INGEST_MAX_RATIO_DEFAULT 100u
 
 /* What one input (file or zip member) gave. */
 struct ingest_file_stats {
@@ -66,6 +71,8 @@ struct ingest_file_stats {
 	uint64_t bytes;
 	unsigned threads;  /* 2 when a large CSV was parsed on a second
 			      thread, else 1 */
+	const char *skipped; /* a zip member passed over: why (static);
+				NULL for an input that was read */
 	/* share tables: rows added to a post an earlier row of the input
 	 * began, and values a post could not hold (a second repost target
 	 * or text, entities past the per-post cap) */
@@ -92,6 +99,9 @@ void ingest_init(struct ingest *in, struct dataset *ds, struct diag *diag,
 void ingest_release(struct ingest *in);
 
 /* Reads `path` (plain, .gz, or every member of a .zip) into the dataset.
+ * The file is opened once (pipes and FIFOs read like files). A zip member
+ * that is empty, itself an archive or compressed, or (with format
+ * detection) of no known format is passed over with a note in its stats.
  * On a fatal error in->errmsg says what and where. */
 enum cib_err ingest_file(struct ingest *in, const char *path,
 			 enum cib_format fmt);
@@ -125,7 +135,8 @@ void ingest_fail(struct ingest *in, const char *fmt, ...)
 	;
 
 /* Reads the whole source into a NUL-terminated buffer (caller frees),
- * failing with CIB_ETOOBIG past in->opts.max_document. */
+ * failing with CIB_ETOOBIG past in->opts.max_document, or as soon as
+ * compressed input inflates past in->opts.max_ratio (source_guard). */
 enum cib_err ingest_slurp(struct ingest *in, struct source *src, char **buf,
 			  size_t *len);
 

@@ -153,7 +153,13 @@ static enum cib_err bad_value(struct ioa *a, const struct csvrec *rec,
 {
 	size_t n;
 	const char *s = fld(a, rec, c, &n);
+	int64_t t;
 
+	if ((c == C_TIME || c == C_CREATED) &&
+	    timefmt_parse_iso(s, n, &t, NULL) == TIMEFMT_OUT_OF_RANGE)
+		return ingest_bad(a->in, rec->line, col_names[c],
+				  "%s: %s '%.*s'", TIMEFMT_RANGE_MSG,
+				  col_names[c], clip(n), s);
 	return ingest_bad(a->in, rec->line, col_names[c], "bad %s: '%.*s%s'",
 			  col_names[c], clip(n), s, n > 40 ? "..." : "");
 }

@@ -3,8 +3,8 @@
  * Invariants: no buffer grows past the caps in in->opts (a JSONL line past
  * max_record is skipped by scanning to the next newline, so reading
  * resynchronises; a document past max_document is fatal); every parse goes
- * through cJSON_ParseWithLength on a buffer checked for NUL bytes and
- * invalid UTF-8 first, so cJSON never sees input it would silently cut or
+ * through cJSON_ParseWithLength on a buffer checked for NUL bytes, \u0000
+ * escapes and invalid UTF-8 first, so cJSON never sees input it would silently cut or
  * pass through unchecked; cJSON's nesting limit bounds recursion.
  */
 #include "jsonread.h"
@@ -83,18 +83,43 @@ static void line_col(const char *buf, size_t off, uint64_t *line,
 	*col = off - last + 1;
 }
 
+/* The offset of the first \u0000 escape in buf[0..len), or -1. Backslashes
+ * only occur inside strings in JSON, and each escape is skipped whole, so
+ * an escaped backslash followed by "u0000" is not taken for one. */
+static ptrdiff_t escaped_nul(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+			return p - buf;
+		p += 2; /* the backslash and the character it escapes */
+		if (p >= end)
+			break;
+	}
+	return -1;
+}
+
 /* Checks and parses buf[0..len). On failure *why says what and *off where
- * (byte offset). */
+ * (byte offset). A NUL, raw or escaped as \u0000, is refused: cJSON would
+ * cut the string at it ("7\u0000evil" would read as "7"). */
 static cJSON *parse_checked(const char *buf, size_t len, const char **why,
 			    size_t *off)
 {
 	const char *nul = memchr(buf, '\0', len);
 	const char *end;
 	cJSON *v;
+	ptrdiff_t enul;
 
 	if (nul) {
 		*why = "NUL byte";
 		*off = (size_t)(nul - buf);
+		return NULL;
+	}
+	enul = escaped_nul(buf, len);
+	if (enul >= 0) {
+		*why = "NUL character (\\u0000) in a string";
+		*off = (size_t)enul;
 		return NULL;
 	}
 	if (!jsonread_utf8_valid(buf, len, off)) {
@@ -708,10 +733,10 @@ int64_t jr_time(struct jr_ctx *c, const cJSON *o, const char *key,
 	if (form == JR_TIME_UNIX && cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 
-		/* years 0..9999 */
-		if (isfinite(d) && d > -62167219200.0 && d < 253402300800.0)
+		if (d >= (double)CIVIL_TIME_MIN &&
+		    d < (double)CIVIL_TIME_MAX + 1)
 			return (int64_t)floor(d);
-		jr_fail(c, key, "time out of range");
+		jr_fail(c, key, "%s: %.17g", TIMEFMT_RANGE_MSG, d);
 		return TIME_NONE;
 	}
 	if (!cJSON_IsString(v) || !v->valuestring) {
@@ -725,12 +750,16 @@ int64_t jr_time(struct jr_ctx *c, const cJSON *o, const char *key,
 		break;
 	case JR_TIME_TWITTER:
 		r = timefmt_parse_twitter(s, strlen(s), &t);
-		if (r)
+		if (r == -1)
 			r = timefmt_parse_iso(s, strlen(s), &t, minutes_only);
 		break;
 	case JR_TIME_UNIX:
 		r = timefmt_parse_unix(s, strlen(s), &t);
 		break;
+	}
+	if (r == TIMEFMT_OUT_OF_RANGE) {
+		jr_fail(c, key, "%s: '%.40s'", TIMEFMT_RANGE_MSG, s);
+		return TIME_NONE;
 	}
 	if (r) {
 		jr_fail(c, key, "unparsable time: '%.40s'", s);

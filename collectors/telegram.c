@@ -87,7 +87,8 @@ static enum cib_err index_chat(struct tg_state *t, const cJSON *msgs)
 		t->msgs[t->n].from = from->valuestring;
 		t->n++;
 	}
-	qsort(t->msgs, t->n, sizeof(*t->msgs), cmp_msg);
+	if (t->n > 1) /* msgs is NULL when there are none */
+		qsort(t->msgs, t->n, sizeof(*t->msgs), cmp_msg);
 	return CIB_OK;
 }
 

@@ -1,5 +1,9 @@
 /* timefmt.c - bounded, locale-free timestamp parsing into UTC seconds.
  * Calendar arithmetic is core/civil.c's.
+ *
+ * Invariant: every parser checks the range (CIVIL_TIME_MIN..CIVIL_TIME_MAX)
+ * once, on the final UTC instant after any zone offset, never on the year
+ * as written, so all forms and all readers agree on what is in range.
  */
 #include "timefmt.h"
 
@@ -47,9 +51,17 @@ static int days_in_month(int64_t y, unsigned m)
 	return m == 2 ? 28 + leap : dm[m - 1];
 }
 
+/* The range check every parser ends with. */
+static int in_range(int64_t t)
+{
+	return t >= CIVIL_TIME_MIN && t <= CIVIL_TIME_MAX ? 0
+							  : TIMEFMT_OUT_OF_RANGE;
+}
+
+/* y is 0..9999 (four digits); the instant's range is checked later */
 static int valid_ymdhms(int y, int mo, int d, int h, int mi, int se)
 {
-	if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1)
+	if (y < 0 || mo < 1 || mo > 12 || d < 1)
 		return 0;
 	if (d > days_in_month(y, (unsigned)mo))
 		return 0;
@@ -106,7 +118,10 @@ static size_t trim_end(const char *s, size_t n)
 	return n;
 }
 
-int timefmt_parse_iso(const char *s, size_t n, int64_t *t, int *minutes_only)
+/* timefmt_parse_iso without the range check (zoned times move the instant
+ * after parsing). */
+static int parse_iso_raw(const char *s, size_t n, int64_t *t,
+			 int *minutes_only)
 {
 	size_t i = 0;
 	int y, mo, d, h = 0, mi = 0, se = 0, off = 0, have_sec = 0;
@@ -149,6 +164,18 @@ int timefmt_parse_iso(const char *s, size_t n, int64_t *t, int *minutes_only)
 	return 0;
 }
 
+int timefmt_parse_iso(const char *s, size_t n, int64_t *t, int *minutes_only)
+{
+	int64_t v;
+
+	if (parse_iso_raw(s, n, &v, minutes_only))
+		return -1;
+	if (in_range(v))
+		return TIMEFMT_OUT_OF_RANGE;
+	*t = v;
+	return 0;
+}
+
 static int month_from_abbr(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -184,6 +211,8 @@ int timefmt_parse_twitter(const char *s, size_t n, int64_t *t)
 		return -1;
 	if (!valid_ymdhms(y, mo, d, h, mi, se))
 		return -1;
+	if (in_range(to_unix(y, mo, d, h, mi, se) - off))
+		return TIMEFMT_OUT_OF_RANGE;
 	*t = to_unix(y, mo, d, h, mi, se) - off;
 	return 0;
 }
@@ -213,18 +242,22 @@ int timefmt_parse_unix(const char *s, size_t n, int64_t *t)
 	if (strspn(buf, "0123456789") == n) {
 		long long ll = 0;
 
-		if (n > 12) /* past year 33000 */
-			return -1;
+		if (n > 12) /* a number, far past the range */
+			return TIMEFMT_OUT_OF_RANGE;
 		for (size_t k = 0; k < n; k++)
 			ll = ll * 10 + (buf[k] - '0');
+		if (in_range(ll))
+			return TIMEFMT_OUT_OF_RANGE;
 		*t = ll;
 		return 0;
 	}
 	/* strtod is locale-dependent only in the decimal point; cibscan never
 	 * calls setlocale(LC_NUMERIC), so "." is the point. */
 	v = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(v) || v < -1e12 || v > 1e12)
+	if (*end != '\0' || end == buf || isnan(v))
 		return -1;
+	if (!(v >= (double)CIVIL_TIME_MIN && v < (double)CIVIL_TIME_MAX + 1))
+		return TIMEFMT_OUT_OF_RANGE;
 	*t = (int64_t)floor(v);
 	return 0;
 }
@@ -273,23 +306,30 @@ int timefmt_parse_zoned(const char *s, size_t n, int64_t *t)
 		return -1;
 	if (timefmt_zone_offset(s + sp, n - sp, &off))
 		return -1;
-	if (timefmt_parse_iso(s, sp - 1, &base, NULL))
+	if (parse_iso_raw(s, sp - 1, &base, NULL))
 		return -1;
+	if (in_range(base - off))
+		return TIMEFMT_OUT_OF_RANGE;
 	*t = base - off;
 	return 0;
 }
 
 int timefmt_parse_any(const char *s, size_t n, int64_t *t, int *minutes_only)
 {
+	int r[4] = { -1, -1, -1, -1 };
+
 	if (minutes_only)
 		*minutes_only = 0;
-	if (timefmt_parse_iso(s, n, t, minutes_only) == 0)
+	if ((r[0] = timefmt_parse_iso(s, n, t, minutes_only)) == 0 ||
+	    (r[1] = timefmt_parse_zoned(s, n, t)) == 0 ||
+	    (r[2] = timefmt_parse_twitter(s, n, t)) == 0 ||
+	    (r[3] = timefmt_parse_unix(s, n, t)) == 0)
 		return 0;
-	if (timefmt_parse_zoned(s, n, t) == 0)
-		return 0;
-	if (timefmt_parse_twitter(s, n, t) == 0)
-		return 0;
-	return timefmt_parse_unix(s, n, t);
+	/* a time of some form, out of range, says so */
+	for (int k = 0; k < 4; k++)
+		if (r[k] == TIMEFMT_OUT_OF_RANGE)
+			return TIMEFMT_OUT_OF_RANGE;
+	return -1;
 }
 
 void timefmt_format_utc(int64_t t, char buf[32])

@@ -2,14 +2,23 @@
  * seconds. Every collector uses these; none carries its own parser.
  *
  * All functions take a byte range (need not be NUL-terminated), return 0 on
- * success and -1 when the text is not a valid time of that form, and never
- * read past s[n-1].
+ * success, -1 when the text is not a valid time of that form and
+ * TIMEFMT_OUT_OF_RANGE when it is one but the instant lies outside
+ * CIVIL_TIME_MIN..CIVIL_TIME_MAX (core/civil.h), and never read past
+ * s[n-1].
  */
 #ifndef CIB_TIMEFMT_H
 #define CIB_TIMEFMT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../core/civil.h"
+
+#define TIMEFMT_OUT_OF_RANGE (-2)
+/* The message every reader gives for a time outside the range (no ':' in
+ * it: diag groups reasons by the text before the first one). */
+#define TIMEFMT_RANGE_MSG "time outside 1900-01-01 to 2200-12-31 UTC"
 
 /* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
 int64_t timefmt_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -366,6 +366,22 @@ void logit_calibrate_threshold(struct logit_model *m, const double *scores,
 	free(neg);
 }
 
+/* cJSON prints a double with 15 digits whenever that reads back within an
+ * epsilon, which can lose the last bit; a saved model must load back to
+ * exactly the numbers it was fitted with, so write 17 significant digits
+ * (always enough for a double). Not-finite values cannot be JSON: null. */
+static void add_exact(cJSON *o, const char *key, double v)
+{
+	char b[40];
+
+	if (!isfinite(v)) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	snprintf(b, sizeof(b), "%.17g", v);
+	cJSON_AddRawToObject(o, key, b);
+}
+
 enum cib_err logit_save(const struct logit_model *m, FILE *f)
 {
 	cJSON *root = cJSON_CreateObject(), *feats;
@@ -377,26 +393,26 @@ enum cib_err logit_save(const struct logit_model *m, FILE *f)
 	cJSON_AddNumberToObject(root, "version", 1);
 	cJSON_AddStringToObject(root, "source", m->source);
 	cJSON_AddNumberToObject(root, "n_train", (double)m->n_train);
-	cJSON_AddNumberToObject(root, "prior", m->prior);
+	add_exact(root, "prior", m->prior);
 	if (isfinite(m->prior_e) && isfinite(m->prior_n)) {
-		cJSON_AddNumberToObject(root, "prior_evidence", m->prior_e);
-		cJSON_AddNumberToObject(root, "prior_no_evidence", m->prior_n);
+		add_exact(root, "prior_evidence", m->prior_e);
+		add_exact(root, "prior_no_evidence", m->prior_n);
 		cJSON_AddNumberToObject(root, "n_train_evidence",
 					(double)m->n_train_e);
 	}
-	cJSON_AddNumberToObject(root, "ridge", m->ridge);
-	cJSON_AddNumberToObject(root, "intercept", m->intercept);
-	cJSON_AddNumberToObject(root, "threshold", m->threshold);
-	cJSON_AddNumberToObject(root, "target_fpr", m->target_fpr);
+	add_exact(root, "ridge", m->ridge);
+	add_exact(root, "intercept", m->intercept);
+	add_exact(root, "threshold", m->threshold);
+	add_exact(root, "target_fpr", m->target_fpr);
 	feats = cJSON_AddArrayToObject(root, "features");
 	for (size_t j = 0; feats && j < m->p; j++) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddItemToArray(feats, o);
 		cJSON_AddStringToObject(o, "name", m->names[j]);
-		cJSON_AddNumberToObject(o, "mean", m->mean[j]);
-		cJSON_AddNumberToObject(o, "sd", m->sd[j]);
-		cJSON_AddNumberToObject(o, "coef", m->coef[j]);
+		add_exact(o, "mean", m->mean[j]);
+		add_exact(o, "sd", m->sd[j]);
+		add_exact(o, "coef", m->coef[j]);
 		cJSON_AddNumberToObject(o, "sign", m->sign[j]);
 	}
 	s = cJSON_Print(root);

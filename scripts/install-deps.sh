@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libigraph-dev libgsl-dev libcjson-dev libcurl4-openssl-dev libcmocka-dev
 libcsv-dev libutf8proc-dev libxxhash-dev libexttextcat-dev libzip-dev
-zlib1g-dev libsqlite3-dev sqlite3 tzdata python3 zip gzip time bc
+zlib1g-dev libsqlite3-dev sqlite3 tzdata python3 zip gzip time bc libgumbo-dev
 chromium"
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,317 @@
+/* cmd_sites.c - 'cibscan sites': website networks from web crawls (WARC).
+ *
+ * Reads every record of every file (collectors/warc), parses the HTML of
+ * successful response and resource records (features/htmlpage), folds the
+ * pages into per-site summaries and runs the network test (model/sites).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "collectors/warc.h"
+#include "commands.h"
+#include "features/htmlpage.h"
+#include "features/langdetect.h"
+#include "model/sites.h"
+
+static const char usage_text[] =
+	"usage: cibscan sites [options] FILE... -o sites.csv\n\n"
+	"Finds networks of websites in web crawls (.warc, .warc.gz): sites\n"
+	"that share traits of several independent kinds (analytics and ad\n"
+	"ids, template, hosting block, near-identical articles, links to each\n"
+	"other) more than their frequency in the crawl explains. One row per\n"
+	"site; docs/sites.md describes the test and every column.\n\n"
+	"options:\n"
+	"  -o, --output FILE    per-site table (default '-', stdout)\n"
+	"  --json               write the sites and clusters as one JSON\n"
+	"                       document instead of CSV\n"
+	"  --clusters FILE      one row per flagged network\n"
+	"  --alpha A            family-wise error level of the flags (Holm over\n"
+	"                       the sites; default 0.05)\n"
+	"  --min-kinds K        independent kinds of shared trait a network\n"
+	"                       needs (default 3, of 5)\n"
+	"  --require-content    flag only sites whose shared articles are among\n"
+	"                       their kinds (shared infrastructure alone can be\n"
+	"                       open common ownership); fewer networks found\n"
+	"  --df-max N           traits held by more sites are too common to\n"
+	"                       link sites (default 256)\n"
+	"  --max-pages N        pages read per site (default 50)\n"
+	"  --max-record BYTES   largest WARC record kept (default 64M)\n"
+	"  --strict             stop at the first malformed record\n"
+	"  --read-only          read and decode every record, parse no HTML,\n"
+	"                       detect nothing: checks a crawl, measures reading\n"
+	"  -q, --quiet          no summary on stderr\n"
+	"  -h, --help           this help\n";
+
+struct sites_write {
+	const struct sites *s;
+	int what; /* 0 csv, 1 json, 2 clusters */
+};
+
+static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
+{
+	const struct sites_write *w = ctx;
+
+	(void)msg;
+	(void)len;
+	if (w->what == 1)
+		return sites_write_json(w->s, f);
+	if (w->what == 2)
+		return sites_write_clusters(w->s, f);
+	return sites_write_csv(w->s, f);
+}
+
+static int is_html(const struct warc_record *rec)
+{
+	struct warc_str ct = rec->type == WARC_T_RESOURCE
+				     ? rec->content_type
+				     : rec->http_content_type;
+	size_t i = 0;
+
+	if (ct.n) {
+		for (size_t k = 0; k + 4 <= ct.n; k++)
+			if (strncasecmp(ct.p + k, "html", 4) == 0)
+				return 1;
+		return 0;
+	}
+	while (i < rec->body.n && (rec->body.p[i] == ' ' ||
+				   rec->body.p[i] == '\n' ||
+				   rec->body.p[i] == '\r' || rec->body.p[i] == '\t'))
+		i++;
+	return i < rec->body.n && rec->body.p[i] == '<';
+}
+
+struct read_stats {
+	uint64_t records, pages, bytes_in, body_bytes;
+	int read_only;
+};
+
+static int read_file(const char *path, const struct warc_opts *wo,
+		     struct diag *dg, struct sites *s, struct htmlpage *pg,
+		     struct langdetect *ld, struct read_stats *rs)
+{
+	struct warc_reader r;
+	struct warc_record rec;
+	enum cib_err err;
+	int got;
+
+	err = warc_open(&r, path, wo, dg);
+	if (err) {
+		cli_error("cannot open '%s': %s", path,
+			  err == CIB_EIO ? strerror(errno) : cib_strerror(err));
+		warc_close(&r);
+		return cli_exit_for(err);
+	}
+	for (;;) {
+		err = warc_next(&r, &rec, &got);
+		if (err || !got)
+			break;
+		rs->records++;
+		rs->body_bytes += rec.body.n;
+		if (rs->read_only)
+			continue;
+		if (rec.type != WARC_T_RESPONSE && rec.type != WARC_T_RESOURCE)
+			continue;
+		if (rec.type == WARC_T_RESPONSE &&
+		    (rec.http_status < 200 || rec.http_status > 299))
+			continue;
+		if (!rec.body.n || !is_html(&rec))
+			continue;
+		err = htmlpage_parse(pg, rec.body.p, rec.body.n,
+				     rec.target_uri.p, rec.target_uri.n);
+		if (err)
+			break;
+		err = sites_add_page(s, pg, rec.ip.p, rec.ip.n,
+				     rec.http_server.p, rec.http_server.n,
+				     warc_parse_date(rec.date.p, rec.date.n), ld);
+		if (err)
+			break;
+		rs->pages++;
+	}
+	rs->bytes_in += warc_bytes_in(&r);
+	warc_close(&r);
+	if (err == CIB_EPARSE) {
+		char line[600];
+
+		diag_format(&dg->kept[dg->n_kept ? dg->n_kept - 1 : 0], line,
+			    sizeof(line));
+		cli_error("%s", line);
+		return CLI_EXIT_DATA;
+	}
+	if (err) {
+		cli_error("'%s': %s", path, cib_strerror(err));
+		return cli_exit_for(err);
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_sites(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "clusters", required_argument, NULL, 'c' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ "min-kinds", required_argument, NULL, 'k' },
+		{ "df-max", required_argument, NULL, 'd' },
+		{ "max-pages", required_argument, NULL, 'p' },
+		{ "max-record", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "read-only", no_argument, NULL, 'R' },
+		{ "require-content", no_argument, NULL, 'I' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *out = "-", *clusters = NULL;
+	int json = 0, strict = 0, quiet = 0, read_only = 0, c;
+	int rc = CLI_EXIT_OK;
+	struct sites_opts so;
+	struct warc_opts wo;
+	struct sites s;
+	struct htmlpage pg;
+	struct langdetect ld;
+	struct diag *dg;
+	struct read_stats rs = { 0, 0, 0, 0, 0 };
+	struct sites_write w;
+	enum cib_err err;
+	long v;
+	double d;
+	int have_ld;
+
+	sites_opts_init(&so);
+	warc_opts_init(&wo);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			clusters = optarg;
+			break;
+		case 'a':
+			if (cli_parse_double(optarg, &d) || !(d > 0 && d < 1))
+				return cli_usage_error("sites", "bad --alpha '%s'",
+						       optarg);
+			so.alpha = d;
+			break;
+		case 'k':
+			if (cli_parse_long(optarg, &v) || v < 1 || v > SK__COUNT)
+				return cli_usage_error(
+					"sites", "--min-kinds must be 1 to %d",
+					SK__COUNT);
+			so.min_kinds = (int)v;
+			break;
+		case 'd':
+			if (cli_parse_long(optarg, &v) || v < 2 || v > 100000)
+				return cli_usage_error("sites", "bad --df-max '%s'",
+						       optarg);
+			so.df_max = (size_t)v;
+			break;
+		case 'p':
+			if (cli_parse_long(optarg, &v) || v < 1 || v > 1000000)
+				return cli_usage_error("sites",
+						       "bad --max-pages '%s'",
+						       optarg);
+			so.max_pages = (size_t)v;
+			break;
+		case 'r': {
+			size_t sz;
+
+			if (cli_parse_size(optarg, &sz) || sz < 1024)
+				return cli_usage_error("sites",
+						       "bad --max-record '%s'",
+						       optarg);
+			wo.max_record = sz;
+			break;
+		}
+		case 'S':
+			strict = 1;
+			break;
+		case 'R':
+			read_only = 1;
+			break;
+		case 'I':
+			so.require_content = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fprintf(stderr, "try 'cibscan sites --help'\n");
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("sites", "no input files");
+	dg = malloc(sizeof(*dg));
+	if (!dg) {
+		cli_error("%s", cib_strerror(CIB_ENOMEM));
+		return CLI_EXIT_SYSTEM;
+	}
+	diag_init(dg, strict);
+	rs.read_only = read_only;
+	sites_init(&s, &so);
+	htmlpage_init(&pg);
+	have_ld = langdetect_init(&ld) == CIB_OK;
+	if (!have_ld && !quiet)
+		cli_warn("language detection unavailable: %s", ld.errmsg);
+	for (int i = optind; i < argc && rc == CLI_EXIT_OK; i++)
+		rc = read_file(argv[i], &wo, dg, &s, &pg, have_ld ? &ld : NULL,
+			       &rs);
+	if (rc)
+		goto out;
+	if (read_only) {
+		printf("records=%llu input_bytes=%llu body_bytes=%llu "
+		       "malformed=%llu\n",
+		       (unsigned long long)rs.records,
+		       (unsigned long long)rs.bytes_in,
+		       (unsigned long long)rs.body_bytes,
+		       (unsigned long long)dg->n_bad);
+		if (!quiet)
+			cli_diag_summary(dg);
+		goto out;
+	}
+	err = sites_detect(&s);
+	if (err) {
+		cli_error("%s", cib_strerror(err));
+		rc = cli_exit_for(err);
+		goto out;
+	}
+	w.s = &s;
+	w.what = json ? 1 : 0;
+	rc = cli_write_file(out, w_sites, &w);
+	if (!rc && clusters) {
+		w.what = 2;
+		rc = cli_write_file(clusters, w_sites, &w);
+	}
+	if (!quiet) {
+		size_t nf = 0;
+
+		for (size_t i = 0; i < s.n_sites; i++)
+			nf += s.site[i].flagged;
+		fprintf(stderr,
+			"cibscan: %llu records, %llu HTML pages, %zu sites; "
+			"%llu candidate pairs, %zu networks, %zu sites flagged\n",
+			(unsigned long long)rs.records,
+			(unsigned long long)rs.pages, s.n_sites,
+			(unsigned long long)s.n_candidate_pairs, s.n_groups, nf);
+		cli_diag_summary(dg);
+	}
+out:
+	langdetect_release(&ld);
+	htmlpage_release(&pg);
+	sites_release(&s);
+	free(dg);
+	return rc;
+}
