@@ -831,23 +831,54 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		grp.n = unique_u64(grp.v, grp.n);
 		if (sort_mt_code(loc.v, loc.n))
 			goto out;
+		/* the object's distinct groups with their distinct members,
+		 * in place: (group << 32 | count), ascending by group */
+		{
+			size_t ng_o = 0;
+
+			for (size_t gi = 0; gi < grp.n;) {
+				uint64_t c = grp.v[gi] >> 32, cnt = 0;
+
+				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+					cnt++;
+				grp.v[ng_o++] = c << 32 | cnt;
+			}
+			grp.n = ng_o;
+		}
+		/* accounts ascending, and each one's groups ascending: the
+		 * keys only grow, so q walks loc once per object */
 		for (size_t i = 0; i < accs.n;) {
 			uint64_t a = accs.v[i];
-			size_t na_ev = 0;
+			size_t na_ev = 0, g0 = 0, g1 = grp.n;
 
 			while (i < accs.n && accs.v[i] == a) {
 				na_ev++;
 				i++;
 			}
-			for (size_t gi = 0; gi < grp.n;) {
+			if (inside) {
+				/* only its own group, where it is one of the
+				 * members counted */
+				uint64_t ca = (uint64_t)mem[a];
+
+				while (g0 < g1) {
+					size_t mid = g0 + (g1 - g0) / 2;
+
+					if (grp.v[mid] >> 32 < ca)
+						g0 = mid + 1;
+					else
+						g1 = mid;
+				}
+				g1 = g0 < grp.n && grp.v[g0] >> 32 == ca ? g0 + 1
+									 : g0;
+			}
+			for (size_t gi = g0; gi < g1; gi++) {
 				uint64_t c = grp.v[gi] >> 32;
-				double nm = 0;
+				/* a tested account outside is in no group; one
+				 * inside is one of its own group's members */
+				double nm = (double)(grp.v[gi] & 0xffffffffu) -
+					    (inside ? 1 : 0);
 				struct mt_rec r;
 
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					nm += (grp.v[gi] & 0xffffffffu) != a;
-				if (inside && (int64_t)c != mem[a])
-					continue;
 				if (nm == 0)
 					continue;
 				r.key = a << 32 | c << 4 | (uint64_t)t;
@@ -867,7 +898,6 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 				}
 				VEC_PUSH(all, r);
 			}
-			q = 0;
 		}
 	}
 	if (sort_mt_rec(all.v, all.n))
