@@ -751,10 +751,15 @@ static double member_log10p(const struct groups_member_test *r)
 	return best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
 }
 
-enum cib_err groups_member_tests(const struct groups_index *ix,
+/* groups_member_tests and groups_member_tests_passable: keep_all = 0
+ * leaves out the tests below both count guards (fewer than two objects
+ * and fewer than two synchronous ones: p = 1 whatever the null), before
+ * their nulls are summed over the account's histogram, the costly part. */
+static enum cib_err member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,
-				 int half, struct groups_member_test **out,
+				 int half, int keep_all,
+				 struct groups_member_test **out,
 				 size_t *n_out)
 {
 	struct {
@@ -924,6 +929,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 			st[t] += all.v[i].tight;
 			sp[t] += all.v[i].pb;
 		}
+		if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
+			continue;
 		for (int t = 0; t < COORD__COUNT; t++) {
 			double ka = g->k[t] ? g->k[t][a] : 0;
 			double Kc = K[(size_t)c * COORD__COUNT + t] -
@@ -976,6 +983,25 @@ out:
 	free(accs.v);
 	free(res);
 	return err;
+}
+
+enum cib_err groups_member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, struct groups_member_test **out,
+				 size_t *n_out)
+{
+	return member_tests(ix, g, mem, ng, inside, half, 1, out, n_out);
+}
+
+enum cib_err groups_member_tests_passable(const struct groups_index *ix,
+					  const struct coord_graph *g,
+					  const int32_t *mem, size_t ng,
+					  int inside, int half,
+					  struct groups_member_test **out,
+					  size_t *n_out)
+{
+	return member_tests(ix, g, mem, ng, inside, half, 0, out, n_out);
 }
 
 /* ---- group evidence --------------------------------------------------- */
@@ -1448,7 +1474,8 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 		}
 		free(mt);
 		mt = NULL;
-		err = groups_member_tests(ix, g, cand, nc, 1, half, &mt, &nmt);
+		err = groups_member_tests_passable(ix, g, cand, nc, 1, half,
+						   &mt, &nmt);
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;
