@@ -18,6 +18,7 @@
 #include "cluster.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -755,35 +756,34 @@ static double member_log10p(const struct groups_member_test *r)
  * leaves out the tests below both count guards (fewer than two objects
  * and fewer than two synchronous ones: p = 1 whatever the null), before
  * their nulls are summed over the account's histogram, the costly part. */
-static enum cib_err member_tests(const struct groups_index *ix,
-				 const struct coord_graph *g,
-				 const int32_t *mem, size_t ng, int inside,
-				 int half, int keep_all,
-				 struct groups_member_test **out,
-				 size_t *n_out)
+/* The records of objects [o0, o1) (one worker's share of
+ * member_tests; the shares are concatenated in object order, so the
+ * result does not depend on how the objects were split). */
+struct mt_job {
+	const struct groups_index *ix;
+	const int32_t *mem;
+	int inside, half;
+	size_t o0, o1;
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all;
+	enum cib_err err;
+};
+
+static enum cib_err mt_objects(struct mt_job *job)
 {
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside, half = job->half;
 	struct {
 		struct mt_code *v;
 		size_t n, cap;
 	} loc = { 0 };
-	struct {
-		struct mt_rec *v;
-		size_t n, cap;
-	} all = { 0 };
 	struct u64v grp = { 0 }, accs = { 0 };
-	struct groups_member_test *res = NULL;
-	double *K = NULL;
-	size_t nr = 0;
 	enum cib_err err = CIB_ENOMEM;
 
-	*out = NULL;
-	*n_out = 0;
-	if (ng == 0 || ng >= ((size_t)1 << 27))
-		return ng == 0 ? CIB_OK : CIB_ERANGE;
-	K = group_sums(g, mem, ng);
-	if (!K)
-		goto out;
-	for (size_t o = 0; o < ix->n_obj; o++) {
+	for (size_t o = job->o0; o < job->o1; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
 		int64_t D = ix->obj_win[o];
@@ -901,9 +901,114 @@ static enum cib_err member_tests(const struct groups_index *ix,
 						r.m++;
 					r.tight |= loc.v[k].tight;
 				}
-				VEC_PUSH(all, r);
+				VEC_PUSH(job->all, r);
 			}
 		}
+	}
+	err = CIB_OK;
+out:
+	free(loc.v);
+	free(grp.v);
+	free(accs.v);
+	return err;
+}
+
+static void *mt_thread(void *arg)
+{
+	struct mt_job *j = arg;
+
+	j->err = mt_objects(j);
+	return NULL;
+}
+
+/* Objects split at about half the events of the objects between workers
+ * (2: the machine this is sized for; more would only add merging). */
+#define MT_WORKERS 2
+
+static enum cib_err member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, int keep_all,
+				 struct groups_member_test **out,
+				 size_t *n_out)
+{
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all = { 0 };
+	struct groups_member_test *res = NULL;
+	double *K = NULL;
+	size_t nr = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	if (ng == 0 || ng >= ((size_t)1 << 27))
+		return ng == 0 ? CIB_OK : CIB_ERANGE;
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	{
+		struct mt_job jobs[MT_WORKERS];
+		pthread_t th[MT_WORKERS];
+		int started[MT_WORKERS] = { 0 };
+		uint64_t total = ix->obj_off[ix->n_obj];
+		size_t o = 0;
+
+		memset(jobs, 0, sizeof(jobs));
+		for (int k = 0; k < MT_WORKERS; k++) {
+			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+			jobs[k].ix = ix;
+			jobs[k].mem = mem;
+			jobs[k].inside = inside;
+			jobs[k].half = half;
+			jobs[k].o0 = o;
+			if (k == MT_WORKERS - 1)
+				o = ix->n_obj;
+			else
+				while (o < ix->n_obj && ix->obj_off[o] < stop)
+					o++;
+			jobs[k].o1 = o;
+		}
+		for (int k = 1; k < MT_WORKERS; k++)
+			started[k] = total >= 65536 &&
+				     pthread_create(&th[k], NULL, mt_thread,
+						    &jobs[k]) == 0;
+		jobs[0].err = mt_objects(&jobs[0]);
+		for (int k = 1; k < MT_WORKERS; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+			else
+				jobs[k].err = mt_objects(&jobs[k]);
+		}
+		err = CIB_OK;
+		for (int k = 0; k < MT_WORKERS; k++) {
+			if (jobs[k].err && !err)
+				err = jobs[k].err;
+			if (!err && jobs[k].all.n) {
+				if (all.n + jobs[k].all.n > all.cap) {
+					size_t nc = all.n + jobs[k].all.n;
+					void *v = realloc(all.v, nc * sizeof(*all.v));
+
+					if (!v)
+						err = CIB_ENOMEM;
+					else {
+						all.v = v;
+						all.cap = nc;
+					}
+				}
+				if (!err) {
+					memcpy(all.v + all.n, jobs[k].all.v,
+					       jobs[k].all.n * sizeof(*all.v));
+					all.n += jobs[k].all.n;
+				}
+			}
+			free(jobs[k].all.v);
+		}
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
 	}
 	if (sort_mt_rec(all.v, all.n))
 		goto out;
@@ -977,10 +1082,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	err = CIB_OK;
 out:
 	free(K);
-	free(loc.v);
 	free(all.v);
-	free(grp.v);
-	free(accs.v);
 	free(res);
 	return err;
 }
