@@ -1144,10 +1144,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		uint8_t *v;
 		size_t n, cap;
 	} fl = { 0 };
-	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
+	uint32_t *gcomp = NULL;
 	uint64_t *plats = NULL;
 	struct groups_member_test *mt = NULL;
-	struct u64v hits = { 0 };
+	struct u64v hits = { 0 }, gacc = { 0 };
 	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1163,10 +1163,9 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 	S = calloc(ng + 1, sizeof(*S));
 	gcomp = calloc(ng + 1, sizeof(*gcomp));
 	plats = calloc(ng + 1, sizeof(*plats));
-	seen = calloc(g->n_accounts + 1, sizeof(*seen));
 	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
 	    !SE ||
-	    !gcomp || !plats || !seen)
+	    !gcomp || !plats)
 		goto out;
 	for (size_t a = 0; a < g->n_accounts; a++)
 		r->strength[a] = NAN;
@@ -1244,19 +1243,28 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				n * -expm1((n - 1) *
 					   log1p(-fmin(ix->obj_f[o], 1 - 1e-12)));
 		}
-		for (size_t h = 0; h < hits.n; h++) {
-			int32_t c = (int32_t)hits.v[h];
-			uint32_t m = 0;
-
-			stamp++;
+		/* each hit group's distinct members on the object, from its
+		 * (group, account) list: one pass, not one per hit group */
+		if (hits.n) {
+			gacc.n = 0;
 			for (uint64_t i = s; i < e; i++) {
 				uint32_t a = ix->ev_acc[i];
 
-				if (mem[a] == c && seen[a] != stamp) {
-					seen[a] = stamp;
-					m++;
-				}
+				if (mem[a] >= 0)
+					VEC_PUSH(gacc, (uint64_t)mem[a] << 32 | a);
 			}
+			if (sort_u64(gacc.v, gacc.n))
+				goto out;
+			gacc.n = unique_u64(gacc.v, gacc.n);
+		}
+		for (size_t h = 0, gq = 0; h < hits.n; h++) {
+			int32_t c = (int32_t)hits.v[h];
+			uint32_t m = 0;
+
+			while (gq < gacc.n && gacc.v[gq] >> 32 < (uint64_t)c)
+				gq++;
+			for (; gq < gacc.n && gacc.v[gq] >> 32 == (uint64_t)c; gq++)
+				m++;
 			Z[(size_t)c * COORD__COUNT + t] += 1;
 			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
 		}
@@ -1363,9 +1371,9 @@ out:
 	free(S);
 	free(gcomp);
 	free(plats);
-	free(seen);
 	free(mt);
 	free(hits.v);
+	free(gacc.v);
 	free(grp.v);
 	free(fl.v);
 	free(SZ);
