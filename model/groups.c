@@ -1449,21 +1449,28 @@ DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
  *   of m actions, the graph's budget, so the work stays linear).
  *
  * Pairs weighing at least 1 in all are kept. */
-static enum cib_err candidate_graph(const struct groups_index *ix,
-				    const int32_t *mem,
-				    struct cluster_wedge **out, size_t *n_out)
-{
+/* One worker's share of the candidate graph: the pairs of objects
+ * [o0, o1), concatenated in object order afterwards (so the graph does not
+ * depend on the split). */
+struct cg_job {
+	const struct groups_index *ix;
+	const int32_t *mem;
+	size_t o0, o1;
 	struct {
 		struct kw *v;
 		size_t n, cap;
-	} kv = { 0 };
-	struct cluster_wedge *e = NULL;
-	size_t ne = 0;
-	enum cib_err err = CIB_ENOMEM;
+	} kv;
+	enum cib_err err;
+};
 
-	*out = NULL;
-	*n_out = 0;
-	for (size_t o = 0; o < ix->n_obj; o++) {
+static void *cg_objects(void *arg)
+{
+	struct cg_job *job = arg;
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+
+	job->err = CIB_ENOMEM;
+	for (size_t o = job->o0; o < job->o1; o++) {
 		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
 		int64_t D = ix->obj_win[o];
@@ -1500,10 +1507,89 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 				if (k.w <= 0)
 					continue;
 				k.key = a < b ? a << 32 | b : b << 32 | a;
-				VEC_PUSH(kv, k);
+				VEC_PUSH(job->kv, k);
 				np++;
 			}
 		}
+	}
+	job->err = CIB_OK;
+out:
+	return NULL;
+}
+
+static enum cib_err candidate_graph(const struct groups_index *ix,
+				    const int32_t *mem,
+				    struct cluster_wedge **out, size_t *n_out)
+{
+	struct {
+		struct kw *v;
+		size_t n, cap;
+	} kv = { 0 };
+	struct cluster_wedge *e = NULL;
+	size_t ne = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	{
+		struct cg_job jobs[MT_WORKERS];
+		pthread_t th[MT_WORKERS];
+		int started[MT_WORKERS] = { 0 };
+		uint64_t total = ix->obj_off[ix->n_obj];
+		size_t o = 0;
+
+		memset(jobs, 0, sizeof(jobs));
+		for (int k = 0; k < MT_WORKERS; k++) {
+			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+			jobs[k].ix = ix;
+			jobs[k].mem = mem;
+			jobs[k].o0 = o;
+			if (k == MT_WORKERS - 1)
+				o = ix->n_obj;
+			else
+				while (o < ix->n_obj && ix->obj_off[o] < stop)
+					o++;
+			jobs[k].o1 = o;
+		}
+		for (int k = 1; k < MT_WORKERS; k++)
+			started[k] = total >= 65536 &&
+				     pthread_create(&th[k], NULL, cg_objects,
+						    &jobs[k]) == 0;
+		cg_objects(&jobs[0]);
+		for (int k = 1; k < MT_WORKERS; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+			else
+				cg_objects(&jobs[k]);
+		}
+		err = CIB_OK;
+		for (int k = 0; k < MT_WORKERS; k++) {
+			if (jobs[k].err && !err)
+				err = jobs[k].err;
+			if (!err && jobs[k].kv.n) {
+				if (kv.n + jobs[k].kv.n > kv.cap) {
+					size_t nc = kv.n + jobs[k].kv.n;
+					void *v = realloc(kv.v, nc * sizeof(*kv.v));
+
+					if (!v)
+						err = CIB_ENOMEM;
+					else {
+						kv.v = v;
+						kv.cap = nc;
+					}
+				}
+				if (!err) {
+					memcpy(kv.v + kv.n, jobs[k].kv.v,
+					       jobs[k].kv.n * sizeof(*kv.v));
+					kv.n += jobs[k].kv.n;
+				}
+			}
+			free(jobs[k].kv.v);
+		}
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
 	}
 	if (sort_kw(kv.v, kv.n))
 		goto out;
