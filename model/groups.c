@@ -10,8 +10,13 @@
  * of a popular object's audience; sorts are radix sorts on flat keys.
  * Nothing depends on ids that unrelated data would change (object halves
  * hash an object's own actions; candidates and groups are numbered by
- * their smallest account), and there is one thread: the same input gives
- * the same groups, and a disjoint copy of the data the same groups again.
+ * their smallest account), and the per-object scans of the member tests
+ * and of the candidate graph, split between two threads, are joined in
+ * object order (nothing depends on the split or on scheduling): the same
+ * input gives the same groups, and a disjoint copy of the data the same
+ * groups again. Per object, the member tests cost the object's pairs in
+ * window plus its tested accounts times the groups present, never tested
+ * accounts times members.
  */
 #include "groups.h"
 
