@@ -422,8 +422,8 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		*n_attached = 0;
 	if (r->n_clusters == 0)
 		return CIB_OK;
-	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 0, -1, &e,
-				  &ne);
+	err = groups_member_tests_passable(ix, g, r->membership,
+					   r->n_clusters, 0, -1, &e, &ne);
 	if (err)
 		return err;
 	err = CIB_ENOMEM;

@@ -10,14 +10,20 @@
  * of a popular object's audience; sorts are radix sorts on flat keys.
  * Nothing depends on ids that unrelated data would change (object halves
  * hash an object's own actions; candidates and groups are numbered by
- * their smallest account), and there is one thread: the same input gives
- * the same groups, and a disjoint copy of the data the same groups again.
+ * their smallest account), and the per-object scans of the member tests
+ * and of the candidate graph, split between two threads, are joined in
+ * object order (nothing depends on the split or on scheduling): the same
+ * input gives the same groups, and a disjoint copy of the data the same
+ * groups again. Per object, the member tests cost the object's pairs in
+ * window plus its tested accounts times the groups present, never tested
+ * accounts times members.
  */
 #include "groups.h"
 
 #include "cluster.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -751,34 +757,38 @@ static double member_log10p(const struct groups_member_test *r)
 	return best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
 }
 
-enum cib_err groups_member_tests(const struct groups_index *ix,
-				 const struct coord_graph *g,
-				 const int32_t *mem, size_t ng, int inside,
-				 int half, struct groups_member_test **out,
-				 size_t *n_out)
+/* groups_member_tests and groups_member_tests_passable: keep_all = 0
+ * leaves out the tests below both count guards (fewer than two objects
+ * and fewer than two synchronous ones: p = 1 whatever the null), before
+ * their nulls are summed over the account's histogram, the costly part. */
+/* The records of objects [o0, o1) (one worker's share of
+ * member_tests; the shares are concatenated in object order, so the
+ * result does not depend on how the objects were split). */
+struct mt_job {
+	const struct groups_index *ix;
+	const int32_t *mem;
+	int inside, half;
+	size_t o0, o1;
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all;
+	enum cib_err err;
+};
+
+static enum cib_err mt_objects(struct mt_job *job)
 {
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside, half = job->half;
 	struct {
 		struct mt_code *v;
 		size_t n, cap;
 	} loc = { 0 };
-	struct {
-		struct mt_rec *v;
-		size_t n, cap;
-	} all = { 0 };
 	struct u64v grp = { 0 }, accs = { 0 };
-	struct groups_member_test *res = NULL;
-	double *K = NULL;
-	size_t nr = 0;
 	enum cib_err err = CIB_ENOMEM;
 
-	*out = NULL;
-	*n_out = 0;
-	if (ng == 0 || ng >= ((size_t)1 << 27))
-		return ng == 0 ? CIB_OK : CIB_ERANGE;
-	K = group_sums(g, mem, ng);
-	if (!K)
-		goto out;
-	for (size_t o = 0; o < ix->n_obj; o++) {
+	for (size_t o = job->o0; o < job->o1; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
 		int64_t D = ix->obj_win[o];
@@ -831,23 +841,54 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 		grp.n = unique_u64(grp.v, grp.n);
 		if (sort_mt_code(loc.v, loc.n))
 			goto out;
+		/* the object's distinct groups with their distinct members,
+		 * in place: (group << 32 | count), ascending by group */
+		{
+			size_t ng_o = 0;
+
+			for (size_t gi = 0; gi < grp.n;) {
+				uint64_t c = grp.v[gi] >> 32, cnt = 0;
+
+				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+					cnt++;
+				grp.v[ng_o++] = c << 32 | cnt;
+			}
+			grp.n = ng_o;
+		}
+		/* accounts ascending, and each one's groups ascending: the
+		 * keys only grow, so q walks loc once per object */
 		for (size_t i = 0; i < accs.n;) {
 			uint64_t a = accs.v[i];
-			size_t na_ev = 0;
+			size_t na_ev = 0, g0 = 0, g1 = grp.n;
 
 			while (i < accs.n && accs.v[i] == a) {
 				na_ev++;
 				i++;
 			}
-			for (size_t gi = 0; gi < grp.n;) {
+			if (inside) {
+				/* only its own group, where it is one of the
+				 * members counted */
+				uint64_t ca = (uint64_t)mem[a];
+
+				while (g0 < g1) {
+					size_t mid = g0 + (g1 - g0) / 2;
+
+					if (grp.v[mid] >> 32 < ca)
+						g0 = mid + 1;
+					else
+						g1 = mid;
+				}
+				g1 = g0 < grp.n && grp.v[g0] >> 32 == ca ? g0 + 1
+									 : g0;
+			}
+			for (size_t gi = g0; gi < g1; gi++) {
 				uint64_t c = grp.v[gi] >> 32;
-				double nm = 0;
+				/* a tested account outside is in no group; one
+				 * inside is one of its own group's members */
+				double nm = (double)(grp.v[gi] & 0xffffffffu) -
+					    (inside ? 1 : 0);
 				struct mt_rec r;
 
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					nm += (grp.v[gi] & 0xffffffffu) != a;
-				if (inside && (int64_t)c != mem[a])
-					continue;
 				if (nm == 0)
 					continue;
 				r.key = a << 32 | c << 4 | (uint64_t)t;
@@ -865,10 +906,114 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 						r.m++;
 					r.tight |= loc.v[k].tight;
 				}
-				VEC_PUSH(all, r);
+				VEC_PUSH(job->all, r);
 			}
-			q = 0;
 		}
+	}
+	err = CIB_OK;
+out:
+	free(loc.v);
+	free(grp.v);
+	free(accs.v);
+	return err;
+}
+
+static void *mt_thread(void *arg)
+{
+	struct mt_job *j = arg;
+
+	j->err = mt_objects(j);
+	return NULL;
+}
+
+/* Objects split at about half the events of the objects between workers
+ * (2: the machine this is sized for; more would only add merging). */
+#define MT_WORKERS 2
+
+static enum cib_err member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, int keep_all,
+				 struct groups_member_test **out,
+				 size_t *n_out)
+{
+	struct {
+		struct mt_rec *v;
+		size_t n, cap;
+	} all = { 0 };
+	struct groups_member_test *res = NULL;
+	double *K = NULL;
+	size_t nr = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	if (ng == 0 || ng >= ((size_t)1 << 27))
+		return ng == 0 ? CIB_OK : CIB_ERANGE;
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	{
+		struct mt_job jobs[MT_WORKERS];
+		pthread_t th[MT_WORKERS];
+		int started[MT_WORKERS] = { 0 };
+		uint64_t total = ix->obj_off[ix->n_obj];
+		size_t o = 0;
+
+		memset(jobs, 0, sizeof(jobs));
+		for (int k = 0; k < MT_WORKERS; k++) {
+			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+			jobs[k].ix = ix;
+			jobs[k].mem = mem;
+			jobs[k].inside = inside;
+			jobs[k].half = half;
+			jobs[k].o0 = o;
+			if (k == MT_WORKERS - 1)
+				o = ix->n_obj;
+			else
+				while (o < ix->n_obj && ix->obj_off[o] < stop)
+					o++;
+			jobs[k].o1 = o;
+		}
+		for (int k = 1; k < MT_WORKERS; k++)
+			started[k] = total >= 65536 &&
+				     pthread_create(&th[k], NULL, mt_thread,
+						    &jobs[k]) == 0;
+		jobs[0].err = mt_objects(&jobs[0]);
+		for (int k = 1; k < MT_WORKERS; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+			else
+				jobs[k].err = mt_objects(&jobs[k]);
+		}
+		err = CIB_OK;
+		for (int k = 0; k < MT_WORKERS; k++) {
+			if (jobs[k].err && !err)
+				err = jobs[k].err;
+			if (!err && jobs[k].all.n) {
+				if (all.n + jobs[k].all.n > all.cap) {
+					size_t nc = all.n + jobs[k].all.n;
+					void *v = realloc(all.v, nc * sizeof(*all.v));
+
+					if (!v)
+						err = CIB_ENOMEM;
+					else {
+						all.v = v;
+						all.cap = nc;
+					}
+				}
+				if (!err) {
+					memcpy(all.v + all.n, jobs[k].all.v,
+					       jobs[k].all.n * sizeof(*all.v));
+					all.n += jobs[k].all.n;
+				}
+			}
+			free(jobs[k].all.v);
+		}
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
 	}
 	if (sort_mt_rec(all.v, all.n))
 		goto out;
@@ -894,6 +1039,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 			st[t] += all.v[i].tight;
 			sp[t] += all.v[i].pb;
 		}
+		if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
+			continue;
 		for (int t = 0; t < COORD__COUNT; t++) {
 			double ka = g->k[t] ? g->k[t][a] : 0;
 			double Kc = K[(size_t)c * COORD__COUNT + t] -
@@ -940,12 +1087,28 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 	err = CIB_OK;
 out:
 	free(K);
-	free(loc.v);
 	free(all.v);
-	free(grp.v);
-	free(accs.v);
 	free(res);
 	return err;
+}
+
+enum cib_err groups_member_tests(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const int32_t *mem, size_t ng, int inside,
+				 int half, struct groups_member_test **out,
+				 size_t *n_out)
+{
+	return member_tests(ix, g, mem, ng, inside, half, 1, out, n_out);
+}
+
+enum cib_err groups_member_tests_passable(const struct groups_index *ix,
+					  const struct coord_graph *g,
+					  const int32_t *mem, size_t ng,
+					  int inside, int half,
+					  struct groups_member_test **out,
+					  size_t *n_out)
+{
+	return member_tests(ix, g, mem, ng, inside, half, 0, out, n_out);
 }
 
 /* ---- group evidence --------------------------------------------------- */
@@ -986,10 +1149,10 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		uint8_t *v;
 		size_t n, cap;
 	} fl = { 0 };
-	uint32_t *gcomp = NULL, *seen = NULL, stamp = 0;
+	uint32_t *gcomp = NULL;
 	uint64_t *plats = NULL;
 	struct groups_member_test *mt = NULL;
-	struct u64v hits = { 0 };
+	struct u64v hits = { 0 }, gacc = { 0 };
 	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1005,10 +1168,9 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 	S = calloc(ng + 1, sizeof(*S));
 	gcomp = calloc(ng + 1, sizeof(*gcomp));
 	plats = calloc(ng + 1, sizeof(*plats));
-	seen = calloc(g->n_accounts + 1, sizeof(*seen));
 	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
 	    !SE ||
-	    !gcomp || !plats || !seen)
+	    !gcomp || !plats)
 		goto out;
 	for (size_t a = 0; a < g->n_accounts; a++)
 		r->strength[a] = NAN;
@@ -1086,19 +1248,28 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 				n * -expm1((n - 1) *
 					   log1p(-fmin(ix->obj_f[o], 1 - 1e-12)));
 		}
-		for (size_t h = 0; h < hits.n; h++) {
-			int32_t c = (int32_t)hits.v[h];
-			uint32_t m = 0;
-
-			stamp++;
+		/* each hit group's distinct members on the object, from its
+		 * (group, account) list: one pass, not one per hit group */
+		if (hits.n) {
+			gacc.n = 0;
 			for (uint64_t i = s; i < e; i++) {
 				uint32_t a = ix->ev_acc[i];
 
-				if (mem[a] == c && seen[a] != stamp) {
-					seen[a] = stamp;
-					m++;
-				}
+				if (mem[a] >= 0)
+					VEC_PUSH(gacc, (uint64_t)mem[a] << 32 | a);
 			}
+			if (sort_u64(gacc.v, gacc.n))
+				goto out;
+			gacc.n = unique_u64(gacc.v, gacc.n);
+		}
+		for (size_t h = 0, gq = 0; h < hits.n; h++) {
+			int32_t c = (int32_t)hits.v[h];
+			uint32_t m = 0;
+
+			while (gq < gacc.n && gacc.v[gq] >> 32 < (uint64_t)c)
+				gq++;
+			for (; gq < gacc.n && gacc.v[gq] >> 32 == (uint64_t)c; gq++)
+				m++;
 			Z[(size_t)c * COORD__COUNT + t] += 1;
 			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
 		}
@@ -1205,9 +1376,9 @@ out:
 	free(S);
 	free(gcomp);
 	free(plats);
-	free(seen);
 	free(mt);
 	free(hits.v);
+	free(gacc.v);
 	free(grp.v);
 	free(fl.v);
 	free(SZ);
@@ -1283,21 +1454,28 @@ DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
  *   of m actions, the graph's budget, so the work stays linear).
  *
  * Pairs weighing at least 1 in all are kept. */
-static enum cib_err candidate_graph(const struct groups_index *ix,
-				    const int32_t *mem,
-				    struct cluster_wedge **out, size_t *n_out)
-{
+/* One worker's share of the candidate graph: the pairs of objects
+ * [o0, o1), concatenated in object order afterwards (so the graph does not
+ * depend on the split). */
+struct cg_job {
+	const struct groups_index *ix;
+	const int32_t *mem;
+	size_t o0, o1;
 	struct {
 		struct kw *v;
 		size_t n, cap;
-	} kv = { 0 };
-	struct cluster_wedge *e = NULL;
-	size_t ne = 0;
-	enum cib_err err = CIB_ENOMEM;
+	} kv;
+	enum cib_err err;
+};
 
-	*out = NULL;
-	*n_out = 0;
-	for (size_t o = 0; o < ix->n_obj; o++) {
+static void *cg_objects(void *arg)
+{
+	struct cg_job *job = arg;
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+
+	job->err = CIB_ENOMEM;
+	for (size_t o = job->o0; o < job->o1; o++) {
 		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
 		int64_t D = ix->obj_win[o];
@@ -1334,10 +1512,89 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 				if (k.w <= 0)
 					continue;
 				k.key = a < b ? a << 32 | b : b << 32 | a;
-				VEC_PUSH(kv, k);
+				VEC_PUSH(job->kv, k);
 				np++;
 			}
 		}
+	}
+	job->err = CIB_OK;
+out:
+	return NULL;
+}
+
+static enum cib_err candidate_graph(const struct groups_index *ix,
+				    const int32_t *mem,
+				    struct cluster_wedge **out, size_t *n_out)
+{
+	struct {
+		struct kw *v;
+		size_t n, cap;
+	} kv = { 0 };
+	struct cluster_wedge *e = NULL;
+	size_t ne = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	*n_out = 0;
+	{
+		struct cg_job jobs[MT_WORKERS];
+		pthread_t th[MT_WORKERS];
+		int started[MT_WORKERS] = { 0 };
+		uint64_t total = ix->obj_off[ix->n_obj];
+		size_t o = 0;
+
+		memset(jobs, 0, sizeof(jobs));
+		for (int k = 0; k < MT_WORKERS; k++) {
+			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+			jobs[k].ix = ix;
+			jobs[k].mem = mem;
+			jobs[k].o0 = o;
+			if (k == MT_WORKERS - 1)
+				o = ix->n_obj;
+			else
+				while (o < ix->n_obj && ix->obj_off[o] < stop)
+					o++;
+			jobs[k].o1 = o;
+		}
+		for (int k = 1; k < MT_WORKERS; k++)
+			started[k] = total >= 65536 &&
+				     pthread_create(&th[k], NULL, cg_objects,
+						    &jobs[k]) == 0;
+		cg_objects(&jobs[0]);
+		for (int k = 1; k < MT_WORKERS; k++) {
+			if (started[k])
+				pthread_join(th[k], NULL);
+			else
+				cg_objects(&jobs[k]);
+		}
+		err = CIB_OK;
+		for (int k = 0; k < MT_WORKERS; k++) {
+			if (jobs[k].err && !err)
+				err = jobs[k].err;
+			if (!err && jobs[k].kv.n) {
+				if (kv.n + jobs[k].kv.n > kv.cap) {
+					size_t nc = kv.n + jobs[k].kv.n;
+					void *v = realloc(kv.v, nc * sizeof(*kv.v));
+
+					if (!v)
+						err = CIB_ENOMEM;
+					else {
+						kv.v = v;
+						kv.cap = nc;
+					}
+				}
+				if (!err) {
+					memcpy(kv.v + kv.n, jobs[k].kv.v,
+					       jobs[k].kv.n * sizeof(*kv.v));
+					kv.n += jobs[k].kv.n;
+				}
+			}
+			free(jobs[k].kv.v);
+		}
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
 	}
 	if (sort_kw(kv.v, kv.n))
 		goto out;
@@ -1418,7 +1675,8 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 		}
 		free(mt);
 		mt = NULL;
-		err = groups_member_tests(ix, g, cand, nc, 1, half, &mt, &nmt);
+		err = groups_member_tests_passable(ix, g, cand, nc, 1, half,
+						   &mt, &nmt);
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;

@@ -195,6 +195,17 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 				 int half, struct groups_member_test **out,
 				 size_t *n_out);
 
+/* The same, keeping only the tests that can pass: at least two objects
+ * or two synchronous objects (the count guards of both tests); every test
+ * left out has log10p = 0. What cluster_attach and discovery's pruning
+ * use: the others' nulls are never summed. */
+enum cib_err groups_member_tests_passable(const struct groups_index *ix,
+					  const struct coord_graph *g,
+					  const int32_t *mem, size_t ng,
+					  int inside, int half,
+					  struct groups_member_test **out,
+					  size_t *n_out);
+
 /* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
  * exposed for the tests. */
 double groups_p_any(double pi, uint32_t d);

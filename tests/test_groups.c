@@ -139,6 +139,64 @@ static void build_attach_world(struct world *w)
 	world_build(w);
 }
 
+/* groups_member_tests_passable keeps exactly the tests that meet a count
+ * guard (two objects or two synchronous ones), field for field as
+ * groups_member_tests computes them, and drops only tests with p = 1:
+ * account 5 shares one object with all three members (dropped), account 3
+ * four objects (kept). Outside and inside (leave one out). */
+static void test_passable(void **state)
+{
+	struct world w;
+	int32_t mem[NW];
+
+	(void)state;
+	build_attach_world(&w);
+	for (int a = 0; a < NW; a++)
+		mem[a] = a < 3 ? 0 : a == 4 || a == 6 || a == 7 ? 1 : -1;
+	for (int inside = 0; inside < 2; inside++) {
+		struct groups_member_test *t = NULL, *q = NULL;
+		size_t n = 0, nq = 0, k = 0, dropped = 0;
+
+		assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 2, inside,
+						     -1, &t, &n),
+				 CIB_OK);
+		assert_int_equal(groups_member_tests_passable(&w.ix, &w.g, mem, 2,
+							      inside, -1, &q,
+							      &nq),
+				 CIB_OK);
+		for (size_t i = 0; i < n; i++) {
+			if (t[i].objects >= 2 || t[i].sync >= 2) {
+				assert_true(k < nq);
+				assert_int_equal(t[i].acc, q[k].acc);
+				assert_int_equal(t[i].group, q[k].group);
+				assert_int_equal(t[i].comp, q[k].comp);
+				assert_int_equal(t[i].x, q[k].x);
+				assert_int_equal(t[i].objects, q[k].objects);
+				assert_int_equal(t[i].sync, q[k].sync);
+				assert_true(t[i].lambda == q[k].lambda);
+				assert_true(t[i].objects_expected ==
+					    q[k].objects_expected);
+				assert_true(t[i].sync_expected == q[k].sync_expected);
+				assert_true(t[i].log10p == q[k].log10p);
+				k++;
+			} else {
+				assert_true(t[i].log10p == 0);
+				dropped++;
+			}
+		}
+		assert_int_equal(k, nq);
+		if (!inside) {
+			assert_non_null(find_test(q, nq, 3, 0));
+			assert_null(find_test(q, nq, 5, 0));
+			assert_non_null(find_test(t, n, 5, 0));
+			assert_true(dropped > 0);
+		}
+		free(t);
+		free(q);
+	}
+	world_release(&w);
+}
+
 static void test_member_sharing(void **state)
 {
 	struct world w;
@@ -585,6 +643,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_p_any),
 		cmocka_unit_test(test_member_sharing),
+		cmocka_unit_test(test_passable),
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
