@@ -1455,13 +1455,35 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 	    p->gr.ev[c].objects) {
 		const struct groups_evidence *ge = &p->gr.ev[c];
 
+		/* name the test that carried the group: a count that
+		 * chance explains is no evidence, so it is never shown */
+		int sync_counts = ge->sync >= 2 &&
+				  ge->sync >= GROUPS_MIN_RATIO *
+						      ge->sync_expected &&
+				  ge->sync >= ge->sync_expected + 1;
+		int share_counts = ge->objects >= 2 &&
+				   ge->objects >= GROUPS_MIN_RATIO *
+							  ge->objects_expected &&
+				   ge->objects >= ge->objects_expected + 1;
+
 		fmt_p(ge->log10p, pb, sizeof(pb));
-		radd(r,
-		     "one of %u accounts%s that acted together on %u %s, "
-		     "%.0f expected by chance (%s)%s",
-		     ce->size, plats, ge->objects,
-		     pl(ge->objects, "object", "objects"),
-		     ge->objects_expected, pb, top);
+		if (sync_counts &&
+		    (!share_counts || ge->log10p_sync <= ge->log10p_share))
+			radd(r,
+			     "one of %u accounts%s whose actions on shared "
+			     "objects came within seconds or minutes of "
+			     "another member's %u %s, %.0f expected by "
+			     "chance (%s)%s",
+			     ce->size, plats, ge->sync,
+			     pl(ge->sync, "time", "times"),
+			     ge->sync_expected, pb, top);
+		else
+			radd(r,
+			     "one of %u accounts%s that acted together on "
+			     "%u %s, %.0f expected by chance (%s)%s",
+			     ce->size, plats, ge->objects,
+			     pl(ge->objects, "object", "objects"),
+			     ge->objects_expected, pb, top);
 	} else if (ce->n_edges) {
 		fmt_p(ce->best_log10p, pb, sizeof(pb));
 		radd(r,
