@@ -143,18 +143,23 @@ void groups_index_release(struct groups_index *ix);
  * shared domain, so coarse types count only what they add). Two tests:
  *
  * Sharing (the configuration null, given each object's co-actors):
- * - x: its co-actions with members: summed over its objects, the distinct
- *   members (other than itself) among its co-actors in the object's
- *   window; lambda: the null's expectation, sum over its objects of d pi
- *   (each of the d co-actors a member with probability pi);
- *   log10p_share = log10 P(Poisson(lambda) >= x). x is a sum of
- *   binomials, and the Poisson tail with the same mean bounds its tail
- *   from above when x >= lambda + 1 (Anderson & Samuels 1967; Hoeffding
- *   1956): the test is conservative where it is used.
  * - objects: the DISTINCT objects on which it co-acted with at least one
- *   member; objects_expected: sum of 1 - (1 - pi)^d. The test needs
- *   objects >= 2: one object, however popular with the group, is not
- *   coordination.
+ *   member; objects_expected: sum of 1 - (1 - pi)^d (each of the d
+ *   co-actors a member with probability pi); log10p_share =
+ *   log10 P(Poisson(objects_expected) >= objects). objects is a sum of
+ *   independent Bernoullis, and the Poisson tail with the same mean
+ *   bounds its tail from above when objects >= objects_expected + 1
+ *   (Anderson & Samuels 1967; Hoeffding 1956): the test is conservative
+ *   where it is used. It needs objects >= 2: one object, however popular
+ *   with the group, is not coordination.
+ * - x: its co-actions with members (summed over its objects, the
+ *   distinct members other than itself among its co-actors) and lambda,
+ *   the null's expectation of x (sum of d pi): reported, not tested.
+ *   Tested instead of objects, x recovers the sparse members of a
+ *   network that dominates its component's copied texts (where
+ *   objects_expected saturates at objects), but it also attached organic
+ *   accounts to networks through shared popular posts (the null is
+ *   overdispersed there), so it is left as description.
  *
  * Synchrony (who shared what is fixed; times drawn from each object's own
  * smoothed time profile):
