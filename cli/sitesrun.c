@@ -133,6 +133,7 @@ int cli_crawl_run(struct cli_data *d, struct pipeline *p, int quiet)
 	}
 	diag_init(dg, d->diag.strict);
 	sites_opts_init(&so);
+	so.keep_articles = 1; /* the report shows them */
 	warc_opts_init(&wo);
 	sites_init(&c->s, &so);
 	siteacc_init(&c->sa);
