@@ -60,6 +60,13 @@ static int article_pair(const struct sites *s, const struct sites_group *g,
 	return 0;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
 static enum cib_err link_graph(FILE *f, const struct sites *s,
 			       const struct sites_group *g)
 {
@@ -120,6 +127,25 @@ static enum cib_err link_graph(FILE *f, const struct sites *s,
 		eb[ne] = local[tgt];
 		et[ne] = 0;
 		ne++;
+	}
+	/* one line per linked pair of sites, however many pages link */
+	if (ne) {
+		uint64_t *pk = malloc(ne * sizeof(*pk));
+		size_t k = 0;
+
+		if (!pk)
+			goto out;
+		for (size_t i = 0; i < ne; i++)
+			pk[i] = (uint64_t)ea[i] << 32 | eb[i];
+		qsort(pk, ne, sizeof(*pk), cmp_u64);
+		for (size_t i = 0; i < ne; i++)
+			if (!i || pk[i] != pk[i - 1]) {
+				ea[k] = (uint32_t)(pk[i] >> 32);
+				eb[k] = (uint32_t)pk[i];
+				k++;
+			}
+		ne = k;
+		free(pk);
 	}
 	{
 		struct svg_graph sg;
