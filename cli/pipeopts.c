@@ -190,7 +190,7 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 	}
 	/* a crawl given with the export: its sites and the accounts linking
 	 * them (docs/sites.md) */
-	rc = cli_crawl_run(d, p, 0);
+	rc = cli_crawl_run(d, p, pc->progress == 0);
 	if (rc)
 		pipeline_release(p);
 	return rc;
