@@ -1385,8 +1385,8 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 {
 	const struct cluster_evidence *ce = &p->ce[c];
 	const struct timing_fit *t = &ce->timing;
-	char pb[32], pb2[32], plats[96];
-	size_t np = 0, lp = 0;
+	char pb[32], pb2[32], plats[96], top[512];
+	size_t np = 0, lp = 0, lt = 0;
 	int k = 0;
 
 	/* the platforms it spans, when more than one */
@@ -1410,14 +1410,11 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 			lp += (size_t)w;
 		}
 	}
-	if ((size_t)c < p->gr.n_groups && p->gr.ev[c].log10p < -2 &&
-	    p->gr.ev[c].objects) {
+	/* the objects most members acted on, as description */
+	top[0] = '\0';
+	if ((size_t)c < p->gr.n_groups) {
 		const struct groups_evidence *ge = &p->gr.ev[c];
-		char top[512];
-		size_t lt = 0;
 
-		fmt_p(ge->log10p, pb, sizeof(pb));
-		top[0] = '\0';
 		for (uint32_t i = 0; i < ge->n_top && i < 3; i++) {
 			const char *what = NULL, *name = "";
 			uint32_t sid = (uint32_t)ge->top[i].key;
@@ -1446,13 +1443,20 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 				continue;
 			if (sid < p->ds->strings.n)
 				name = ds_str(p->ds, sid);
-			w = snprintf(top + lt, sizeof(top) - lt, "%s%s %.80s (%u of them)",
-				     lt ? ", " : "; most of all: ", what, name,
+			w = snprintf(top + lt, sizeof(top) - lt,
+				     "%s%s %.80s (%u of them)",
+				     lt ? ", " : ", most of all ", what, name,
 				     ge->top[i].members);
 			if (w < 0 || (size_t)w >= sizeof(top) - lt)
 				break;
 			lt += (size_t)w;
 		}
+	}
+	if ((size_t)c < p->gr.n_groups && p->gr.ev[c].log10p < -2 &&
+	    p->gr.ev[c].objects) {
+		const struct groups_evidence *ge = &p->gr.ev[c];
+
+		fmt_p(ge->log10p, pb, sizeof(pb));
 		radd(r,
 		     "one of %u accounts%s that acted together on %u %s, "
 		     "%.0f expected by chance (%s)%s",
@@ -1464,14 +1468,14 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 		radd(r,
 		     "one of %u accounts%s that act together more often than "
 		     "chance allows (%u significant %s among them, strongest "
-		     "%s)",
+		     "%s)%s",
 		     ce->size, plats, ce->n_edges,
-		     pl(ce->n_edges, "link", "links"), pb);
+		     pl(ce->n_edges, "link", "links"), pb, top);
 	} else {
 		radd(r,
 		     "one of %u accounts%s that act together more often than "
-		     "chance allows as a group",
-		     ce->size, plats);
+		     "chance allows as a group%s",
+		     ce->size, plats, top);
 	}
 	if (test_rejects(ce, ce->p_batch) && ce->batch_members) {
 		char years[24];
