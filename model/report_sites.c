@@ -32,6 +32,139 @@ static void put_pv(FILE *f, double p)
 		fprintf(f, "%.2g", p);
 }
 
+/* (group, label, site) of a trait held by a member of a flagged network */
+struct gls {
+	uint32_t g, label, site;
+};
+
+static int cmp_gls(const void *x, const void *y)
+{
+	const struct gls *a = x, *b = y;
+
+	if (a->g != b->g)
+		return a->g < b->g ? -1 : 1;
+	if (a->label != b->label)
+		return a->label < b->label ? -1 : 1;
+	return a->site < b->site ? -1 : a->site > b->site;
+}
+
+struct lc {
+	uint32_t label, count;
+};
+
+static int cmp_lc(const void *x, const void *y)
+{
+	const struct lc *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->label < b->label ? -1 : a->label > b->label;
+}
+
+/* The id and template traits of the members of every flagged network,
+ * sorted by network then label, one entry per (label, site). */
+static enum cib_err network_traits(const struct sites *s, struct gls **out,
+				   size_t *n_out)
+{
+	struct gls *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < s->n_ent; i++) {
+		uint32_t si = s->ent[i].site, lab = s->ent[i].label;
+		int kd;
+
+		if (si >= s->n_sites || !s->site[si].flagged ||
+		    s->site[si].cluster <= 0 || lab >= s->label_kind_cap)
+			continue;
+		kd = s->label_kind[lab];
+		if (kd != SK_IDS && kd != SK_TEMPLATE)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct gls *nv = realloc(v, nc * sizeof(*nv));
+
+			if (!nv) {
+				free(v);
+				return CIB_ENOMEM;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[n].g = (uint32_t)s->site[si].cluster;
+		v[n].label = lab;
+		v[n].site = si;
+		n++;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_gls);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!k || cmp_gls(&v[i], &v[k - 1]))
+				v[k++] = v[i];
+		n = k;
+	}
+	*out = v;
+	*n_out = n;
+	return CIB_OK;
+}
+
+/* A skeleton band label: a band digit and 16 hex digits. */
+static int is_band(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n != 17 || v[0] < '0' || v[0] > '9')
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* The traits of one kind most members share (held by 2 or more), at most
+ * 8, with how many members hold each. */
+static enum cib_err shared_list(FILE *f, const struct sites *s,
+				const struct gls *v, size_t n, int kind)
+{
+	struct lc *l = malloc((n ? n : 1) * sizeof(*l));
+	size_t nl = 0, shown = 0, bands = 0;
+
+	if (!l)
+		return CIB_ENOMEM;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && v[j].label == v[i].label; j++)
+			;
+		if (s->label_kind[v[i].label] != kind || j - i < 2)
+			continue;
+		l[nl].label = v[i].label;
+		l[nl].count = (uint32_t)(j - i);
+		nl++;
+	}
+	qsort(l, nl, sizeof(*l), cmp_lc);
+	for (size_t i = 0; i < nl; i++) {
+		const char *val = sites_label(s, l[i].label);
+
+		if (kind == SK_TEMPLATE && is_band(val)) {
+			bands++;
+			continue;
+		}
+		if (shown == 8)
+			continue;
+		fputs(shown ? ", <code>" : "<br>shared: <code>", f);
+		svg_escape(f, val, 200);
+		fprintf(f, "</code> on %u", l[i].count);
+		shown++;
+	}
+	if (bands)
+		fprintf(f, "<br>%zu DOM-skeleton bands shared by 2 or more of "
+			   "its sites",
+			bands);
+	free(l);
+	return CIB_OK;
+}
+
 /* Two members holding a near-identical article (a shared band), or 0. */
 static int article_pair(const struct sites *s, const struct sites_group *g,
 			uint32_t *a, uint32_t *ka, uint32_t *b, uint32_t *kb)
@@ -198,10 +331,12 @@ static void article_cell(FILE *f, const struct sites *s, uint32_t si,
 
 static enum cib_err network_section(FILE *f, const struct sites *s,
 				    const struct siteacc *sa,
-				    const struct sites_group *g)
+				    const struct sites_group *g,
+				    const struct gls *tv, size_t tn)
 {
 	uint32_t a, ka, b, kb, n;
 	const struct siteacc_site *pr = NULL;
+	size_t t0 = 0, t1;
 
 	fprintf(f,
 		"<section class=\"sitenet\" id=\"sites-%d\"><h3>Site network "
@@ -214,10 +349,23 @@ static enum cib_err network_section(FILE *f, const struct sites *s,
 		put_pv(f, g->p_kind[k]);
 		if (k == SK_LINKS)
 			fprintf(f, ", %u links inside", g->links);
-		else if (g->best_label[k] != STR_NONE) {
+		else if (g->best_label[k] != STR_NONE && k != SK_IDS &&
+			 k != SK_TEMPLATE) {
 			fputs(", shared: <code>", f);
 			svg_escape(f, sites_label(s, g->best_label[k]), 200);
 			fprintf(f, "</code> on %u sites", g->best_cover[k]);
+		}
+		if (k == SK_IDS || k == SK_TEMPLATE) {
+			enum cib_err err;
+
+			while (t0 < tn && tv[t0].g < (uint32_t)g->id)
+				t0++;
+			for (t1 = t0; t1 < tn && tv[t1].g == (uint32_t)g->id;
+			     t1++)
+				;
+			err = shared_list(f, s, tv + t0, t1 - t0, k);
+			if (err)
+				return err;
 		}
 		fputs("</dd>", f);
 	}
@@ -303,9 +451,14 @@ enum cib_err report_sites_write(FILE *f, const struct siteacc *sa)
 		"sites are promoted by a flagged account cluster.</p>\n",
 		s->n_sites, s->n_groups, nflag, sa->n_evidence, sa->n_raised,
 		sa->n_sites_promoted);
-	for (size_t i = 0; i < s->n_groups; i++) {
-		enum cib_err err = network_section(f, s, sa, &s->group[i]);
+	{
+		struct gls *tv = NULL;
+		size_t tn = 0;
+		enum cib_err err = network_traits(s, &tv, &tn);
 
+		for (size_t i = 0; !err && i < s->n_groups; i++)
+			err = network_section(f, s, sa, &s->group[i], tv, tn);
+		free(tv);
 		if (err)
 			return err;
 	}

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Hostile data in what the report shows of a crawl's site networks (page
-# titles, the HTTP Server header, article text, next to hostile account
+# titles, the HTTP Server header, a shared HTML comment, article text, next to hostile account
 # fields) renders as text: no element or attribute comes from the data and
 # the page keeps exactly one script (ours).
 set -eu
@@ -34,6 +34,9 @@ for want in ("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;",
              "&quot;&gt;&lt;img src=x onerror=&quot;document.title="):
     if want not in sites:
         fail.append("escaped %r missing from the sites section" % want)
+m = re.search(r"<dt>template</dt><dd>(.*?)</dd>", sites, re.S)
+if not m or "&quot;&gt;&lt;img src=x onerror=&quot;document.title=" not in m.group(1):
+    fail.append("the shared comment is not shown escaped among the template traits")
 if "Near-identical articles" not in sites:
     fail.append("no articles side by side")
 class P(HTMLParser):

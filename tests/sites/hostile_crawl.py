@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """hostile_crawl.py CRAWL_DIR OUT_WARC - rewrites a `cibscan synth-sites`
 crawl so that the network sites carry script-injection payloads in what the
-report shows of them: the page title, the HTTP Server header and the
-opening of every article (the same payload on every page, so the articles
+report shows of them: the page title, the HTTP Server header, an HTML
+comment (a template trait) and the opening of every article (the same payload on every page, so the articles
 stay near-identical). HTTP bodies are decoded (chunked, gzip) and written
 plain, with their lengths recomputed; the output is an uncompressed .warc.
 Used by tests/cli/sites_report_xss.sh."""
@@ -56,6 +56,8 @@ def main():
             html = re.sub(r"(<main[^>]*>.*?<p>)",
                           lambda mm: mm.group(1) + PAYLOADS[1].replace("<", "&lt;").replace(">", "&gt;") + " ",
                           html, count=1, flags=re.S)
+            # an HTML comment every network page shares: a template trait
+            html = html.replace("<body>", "<body><!-- " + PAYLOADS[1] + " -->", 1)
             body = html.encode("utf-8")
             hh = "\r\n".join([hl[0], "Server: " + PAYLOADS[1]] + keep +
                              ["Content-Length: %d" % len(body)]).encode()
