@@ -371,15 +371,38 @@ enum cib_err siteacc_compute(struct siteacc *sa, struct sites *s,
 	return err;
 }
 
+int siteacc_edge_nonlink(const uint32_t *x, uint32_t observed)
+{
+	uint64_t other = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		if (t != COORD_LINK && t != COORD_DOMAIN)
+			other += x[t];
+	return other > 0 && 2 * other >= observed;
+}
+
 size_t siteacc_apply(struct siteacc *sa, struct pipeline *p)
 {
 	size_t raised = 0;
+	uint8_t *own = calloc(sa->n_acc ? sa->n_acc : 1, 1);
 
+	if (!own)
+		return 0;
+	/* coordination evidence that is not about links: a significant edge
+	 * carried mostly by co-actions other than shared URLs and domains
+	 * (those are what the site evidence measures) */
+	for (size_t e = 0; e < p->g.n_edges; e++) {
+		const struct coord_edge *ed = &p->g.edges[e];
+
+		if (ed->a < sa->n_acc && ed->b < sa->n_acc &&
+		    siteacc_edge_nonlink(ed->x, ed->observed))
+			own[ed->a] = own[ed->b] = 1;
+	}
 	for (size_t a = 0; a < sa->n_acc; a++) {
 		struct siteacc_account *ac = &sa->acc[a];
 		int32_t c = p->cl.membership[a];
 
-		if (!ac->evidence || p->flagged[a] ||
+		if (!ac->evidence || p->flagged[a] || !own[a] ||
 		    !pipeline_row_has_evidence(&p->x[a * SF__COUNT]))
 			continue;
 		p->flagged[a] = 1;
@@ -390,6 +413,7 @@ size_t siteacc_apply(struct siteacc *sa, struct pipeline *p)
 		raised++;
 	}
 	sa->n_raised = raised;
+	free(own);
 	return raised;
 }
 
@@ -419,8 +443,8 @@ size_t siteacc_account_reason(const struct siteacc *sa, uint32_t acc,
 		     "accounts' links (p=%.2g)%s",
 		     ac->network, first, g ? g->n : 0, ac->k, ac->n_links,
 		     100 * ac->rate, ac->p,
-		     ac->raised ? "; flagged by the site rule (its own "
-				  "coordination evidence and this)"
+		     ac->raised ? "; flagged by the site rule (this and its "
+				  "own coordination evidence beyond links)"
 				: "");
 	if (k < 0)
 		return 0;

@@ -76,8 +76,9 @@ enum cib_err siteacc_compute(struct siteacc *sa, struct sites *s,
 			     const struct pipeline *p);
 
 /* The flag rule: accounts with site evidence and their own coordination
- * evidence (pipeline_row_has_evidence) are flagged. Returns how many were
- * raised. */
+ * evidence beyond links (a significant edge siteacc_edge_nonlink accepts)
+ * are flagged. Returns how many were raised (0 also when out of memory:
+ * the rule then raises nothing). */
 size_t siteacc_apply(struct siteacc *sa, struct pipeline *p);
 
 /* The account's site reason ("" when none) into buf; returns its length. */
@@ -90,5 +91,9 @@ size_t siteacc_account_reason(const struct siteacc *sa, uint32_t acc,
 double siteacc_rate(uint64_t K, uint64_t N, uint64_t k, uint64_t n);
 /* min(1, m * P(Bin(n, q) >= k)). */
 double siteacc_p(uint64_t k, uint64_t n, double q, uint64_t m);
+/* Whether a significant edge with co-actions x[COORD__COUNT] (pooled count
+ * `observed`) is coordination beyond links: co-actions other than shared
+ * URLs and domains are at least half of the count tested. */
+int siteacc_edge_nonlink(const uint32_t *x, uint32_t observed);
 
 #endif

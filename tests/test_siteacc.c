@@ -1,12 +1,14 @@
 /* test_siteacc.c - the statistics linking accounts to site networks
  * (model/siteacc): the other accounts' rate with add-one and the
  * Bonferroni-adjusted binomial tail, against closed forms and a brute-force
- * sum of the binomial probabilities. */
+ * sum of the binomial probabilities; the site rule's test of coordination
+ * beyond links on hand-made edges. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -65,11 +67,36 @@ static void test_p(void **state)
 		}
 }
 
+static void test_nonlink(void **state)
+{
+	uint32_t x[COORD__COUNT] = { 0 };
+
+	(void)state;
+	/* only shared domains and URLs: not coordination beyond links */
+	x[COORD_DOMAIN] = 30;
+	x[COORD_LINK] = 2;
+	assert_false(siteacc_edge_nonlink(x, 32));
+	/* reposts are a minority of the tested count: still not */
+	x[COORD_REPOST] = 15;
+	assert_false(siteacc_edge_nonlink(x, 47));
+	/* exactly half: yes; more than half: yes */
+	x[COORD_REPOST] = 32;
+	assert_true(siteacc_edge_nonlink(x, 64));
+	x[COORD_DOMAIN] = 0;
+	x[COORD_LINK] = 0;
+	x[COORD_TEXT] = 1;
+	assert_true(siteacc_edge_nonlink(x, 33));
+	/* nothing at all */
+	memset(x, 0, sizeof(x));
+	assert_false(siteacc_edge_nonlink(x, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_p),
+		cmocka_unit_test(test_nonlink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,8 +41,10 @@ for k, r in a.items():
         n_raised += 1
         if not (site and "flagged by the site rule" in r["reasons"]):
             fail.append("raised without the site rule: %s" % k)
-        if r["cluster_id"] == "" and "acted together" not in r["reasons"]:
+        if "acted together" not in r["reasons"]:
             fail.append("raised without coordination evidence: %s" % k)
+        if role[k] not in ("cib", "news"):
+            fail.append("%s account raised: %s" % (role[k], k))
     if role[k] == "cib" and site:
         n_cib += 1
     if role[k] not in ("cib", "news") and k != lone and site:
