@@ -4,6 +4,7 @@
 #include "collectors/table.h"
 #include "core/outfile.h"
 #include "core/textsafe.h"
+#include "sitesrun.h"
 
 #define CLI_MSG_MAX ((size_t)1 << 16) /* longest message printed */
 
@@ -268,6 +269,7 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	     char *const *files, int nfiles, int quiet)
 {
 	dataset_init(&d->ds);
+	d->crawl = NULL;
 	diag_init(&d->diag, ci->opts.strict);
 	ingest_init(&d->in, &d->ds, &d->diag, &ci->opts);
 	for (int i = 0; i < nfiles; i++) {
@@ -314,6 +316,8 @@ void cli_data_release(struct cli_data *d)
 		return;
 	ingest_release(&d->in);
 	dataset_release(&d->ds);
+	cli_crawl_release(d->crawl);
+	d->crawl = NULL;
 }
 
 /* "cannot write 'path': why" for an outfile error with errno e */

@@ -103,10 +103,14 @@ int cli_parse_long(const char *s, long *out);
 int cli_parse_double(const char *s, double *out);
 
 /* A loaded dataset with its ingest state. */
+struct cli_crawl;
+
 struct cli_data {
 	struct dataset ds;
 	struct diag diag;
 	struct ingest in;
+	struct cli_crawl *crawl; /* crawls given with the export, read by
+				    cli_crawl_run (cli/sitesrun.h); NULL */
 };
 
 /* Reads every file into d (initialised here). Prints errors itself.

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "core/clock.h"
 #include "model/output.h"
+#include "model/siteacc.h"
 #include "pipeopts.h"
 
 static const char usage_text[] =
@@ -27,6 +28,10 @@ static const char usage_text[] =
 	"  --clusters FILE      clusters table (CSV)\n"
 	"  --edges FILE         significant edges (CSV)\n"
 	"  --graphml FILE       the coordination graph for Gephi (GraphML)\n"
+	"  --sites FILE         with a crawl (.warc, .warc.gz) among the\n"
+	"                       inputs: the per-site table of 'cibscan sites',\n"
+	"                       whose reasons add the account clusters that\n"
+	"                       promote each site (docs/sites.md)\n"
 	"  --csv-raw            write text cells exactly as read: no quote in\n"
 	"                       front of a value starting with = + - @ (the\n"
 	"                       spreadsheet-formula guard, docs/outputs.md)\n"
@@ -34,7 +39,7 @@ static const char usage_text[] =
 	"  -h, --help           this help\n";
 
 struct score_out {
-	const char *accounts, *clusters, *edges, *graphml;
+	const char *accounts, *clusters, *edges, *graphml, *sites;
 	int json, csv_raw;
 };
 
@@ -73,6 +78,15 @@ static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
 	return output_edges_csv(w->p, f, w->so->csv_raw);
 }
 
+static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
+{
+	const struct score_write *w = ctx;
+
+	(void)msg;
+	(void)len;
+	return sites_write_csv(w->p->sa->s, f);
+}
+
 static enum cib_err w_graphml(FILE *f, void *ctx, char *msg, size_t len)
 {
 	return output_graphml(((const struct score_write *)ctx)->p, f, msg, len);
@@ -87,6 +101,7 @@ int cmd_score(int argc, char **argv)
 		{ "edges", required_argument, NULL, 'e' },
 		{ "graphml", required_argument, NULL, 'g' },
 		{ "csv-raw", no_argument, NULL, 'r' },
+		{ "sites", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
@@ -130,6 +145,9 @@ int cmd_score(int argc, char **argv)
 		case 'r':
 			so.csv_raw = 1;
 			break;
+		case 's':
+			so.sites = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
@@ -159,6 +177,12 @@ int cmd_score(int argc, char **argv)
 	}
 	sw.p = &p;
 	sw.so = &so;
+	if (so.sites && !p.sa) {
+		cli_error("--sites: no crawl (.warc, .warc.gz) among the inputs");
+		pipeline_release(&p);
+		cli_data_release(&d);
+		return CLI_EXIT_USAGE;
+	}
 	{
 		/* all or none: no output replaced unless every one was
 		 * written */
@@ -167,6 +191,7 @@ int cmd_score(int argc, char **argv)
 			{ so.clusters, w_clusters, &sw },
 			{ so.edges, w_edges, &sw },
 			{ so.graphml, w_graphml, &sw },
+			{ so.sites, w_sites, &sw },
 		};
 
 		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));

@@ -16,6 +16,7 @@
 #include "features/htmlpage.h"
 #include "features/langdetect.h"
 #include "model/sites.h"
+#include "sitesrun.h"
 
 static const char usage_text[] =
 	"usage: cibscan sites [options] FILE... -o sites.csv\n\n"
@@ -64,90 +65,6 @@ static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
 	return sites_write_csv(w->s, f);
 }
 
-static int is_html(const struct warc_record *rec)
-{
-	struct warc_str ct = rec->type == WARC_T_RESOURCE
-				     ? rec->content_type
-				     : rec->http_content_type;
-	size_t i = 0;
-
-	if (ct.n) {
-		for (size_t k = 0; k + 4 <= ct.n; k++)
-			if (strncasecmp(ct.p + k, "html", 4) == 0)
-				return 1;
-		return 0;
-	}
-	while (i < rec->body.n && (rec->body.p[i] == ' ' ||
-				   rec->body.p[i] == '\n' ||
-				   rec->body.p[i] == '\r' || rec->body.p[i] == '\t'))
-		i++;
-	return i < rec->body.n && rec->body.p[i] == '<';
-}
-
-struct read_stats {
-	uint64_t records, pages, bytes_in, body_bytes;
-	int read_only;
-};
-
-static int read_file(const char *path, const struct warc_opts *wo,
-		     struct diag *dg, struct sites *s, struct htmlpage *pg,
-		     struct langdetect *ld, struct read_stats *rs)
-{
-	struct warc_reader r;
-	struct warc_record rec;
-	enum cib_err err;
-	int got;
-
-	err = warc_open(&r, path, wo, dg);
-	if (err) {
-		cli_error("cannot open '%s': %s", path,
-			  err == CIB_EIO ? strerror(errno) : cib_strerror(err));
-		warc_close(&r);
-		return cli_exit_for(err);
-	}
-	for (;;) {
-		err = warc_next(&r, &rec, &got);
-		if (err || !got)
-			break;
-		rs->records++;
-		rs->body_bytes += rec.body.n;
-		if (rs->read_only)
-			continue;
-		if (rec.type != WARC_T_RESPONSE && rec.type != WARC_T_RESOURCE)
-			continue;
-		if (rec.type == WARC_T_RESPONSE &&
-		    (rec.http_status < 200 || rec.http_status > 299))
-			continue;
-		if (!rec.body.n || !is_html(&rec))
-			continue;
-		err = htmlpage_parse(pg, rec.body.p, rec.body.n,
-				     rec.target_uri.p, rec.target_uri.n);
-		if (err)
-			break;
-		err = sites_add_page(s, pg, rec.ip.p, rec.ip.n,
-				     rec.http_server.p, rec.http_server.n,
-				     warc_parse_date(rec.date.p, rec.date.n), ld);
-		if (err)
-			break;
-		rs->pages++;
-	}
-	rs->bytes_in += warc_bytes_in(&r);
-	warc_close(&r);
-	if (err == CIB_EPARSE) {
-		char line[600];
-
-		diag_format(&dg->kept[dg->n_kept ? dg->n_kept - 1 : 0], line,
-			    sizeof(line));
-		cli_error("%s", line);
-		return CLI_EXIT_DATA;
-	}
-	if (err) {
-		cli_error("'%s': %s", path, cib_strerror(err));
-		return cli_exit_for(err);
-	}
-	return CLI_EXIT_OK;
-}
-
 int cmd_sites(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -175,7 +92,7 @@ int cmd_sites(int argc, char **argv)
 	struct htmlpage pg;
 	struct langdetect ld;
 	struct diag *dg;
-	struct read_stats rs = { 0, 0, 0, 0, 0 };
+	struct warc_read_stats rs = { 0, 0, 0, 0, 0 };
 	struct sites_write w;
 	enum cib_err err;
 	long v;
@@ -267,7 +184,7 @@ int cmd_sites(int argc, char **argv)
 	if (!have_ld && !quiet)
 		cli_warn("language detection unavailable: %s", ld.errmsg);
 	for (int i = optind; i < argc && rc == CLI_EXIT_OK; i++)
-		rc = read_file(argv[i], &wo, dg, &s, &pg, have_ld ? &ld : NULL,
+		rc = cli_warc_read(argv[i], &wo, dg, &s, &pg, have_ld ? &ld : NULL,
 			       &rs);
 	if (rc)
 		goto out;

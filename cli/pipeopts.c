@@ -1,5 +1,6 @@
 /* pipeopts.c - parsing the shared scoring options. */
 #include "pipeopts.h"
+#include "sitesrun.h"
 
 #include <errno.h>
 #include <math.h>
@@ -174,6 +175,7 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 		 struct pipeline *p, int require_posts)
 {
 	enum cib_err err;
+	int rc;
 
 	if (require_posts && d->ds.post.n == 0) {
 		cli_error("no posts were read from the input");
@@ -186,5 +188,10 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 		pipeline_release(p);
 		return cli_exit_for(err);
 	}
-	return CLI_EXIT_OK;
+	/* a crawl given with the export: its sites and the accounts linking
+	 * them (docs/sites.md) */
+	rc = cli_crawl_run(d, p, pc->progress == 0);
+	if (rc)
+		pipeline_release(p);
+	return rc;
 }

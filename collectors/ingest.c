@@ -23,7 +23,25 @@
 #include "reddit.h"
 #include "table.h"
 #include "telegram.h"
+#include "warc.h"
 #include "xapi.h"
+
+/* A web crawl holds no posts or accounts: it is recognised so that a run
+ * given an export and a crawl together does not fail, and its records are
+ * left to the sites analysis, which reads the file itself (cli/pipeopts.c,
+ * docs/sites.md). The source has decompressed a .warc.gz already, so the
+ * head starts "WARC/1.". */
+static int warc_head_sniff(const char *head, size_t n)
+{
+	return warc_sniff(head, n) ? 100 : 0;
+}
+
+static enum cib_err warc_pass(struct ingest *in, struct source *src)
+{
+	(void)in;
+	(void)src;
+	return CIB_OK;
+}
 
 struct format_entry {
 	enum cib_format format;
@@ -42,6 +60,7 @@ static const struct format_entry table[] = {
 	{ FORMAT_REDDIT, reddit_sniff, reddit_read },
 	{ FORMAT_TELEGRAM, telegram_sniff, telegram_read },
 	{ FORMAT_TABLE, table_sniff, table_read },
+	{ FORMAT_WARC, warc_head_sniff, warc_pass },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -295,6 +314,10 @@ static const char *member_skip(const struct ingest *in, const char *head,
 	if (source_archive_magic(head, n))
 		return "nested archive or compressed member (unpack it and "
 		       "give its files)";
+	if ((fmt == FORMAT_AUTO || fmt == FORMAT_WARC) &&
+	    warc_head_sniff(head, n))
+		return "web crawl inside an archive (give the .warc or "
+		       ".warc.gz file itself to the sites analysis)";
 	if (fmt == FORMAT_AUTO && ingest_detect(head, n) == FORMAT_AUTO &&
 	    !(in->opts.table_map &&
 	      table_map_matches(in->opts.table_map, head, n)))

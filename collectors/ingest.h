@@ -25,7 +25,8 @@
 	X(TELEGRAM, "telegram", "Telegram Desktop result.json")            \
 	X(CROWDTANGLE, "crowdtangle", "Meta CrowdTangle CSV")              \
 	X(TABLE, "table", "share table CSV/TSV: CooRTweet, CooRnet, --map") \
-	X(JSONL, "jsonl", "cibscan normalised JSONL")
+	X(JSONL, "jsonl", "cibscan normalised JSONL")                      \
+	X(WARC, "warc", "web crawl (.warc, .warc.gz): no posts; read by the sites analysis")
 
 enum cib_format {
 #define CIB_FMT_ENUM(e, name, desc) FORMAT_##e,

@@ -22,6 +22,7 @@
 #include "collectors/timefmt.h"
 #include "core/civil.h"
 #include "core/clock.h"
+#include "siteacc.h"
 
 const char *const score_feature_names[SF__COUNT] = {
 #define SF_NAME(e, name, sign) name,
@@ -1642,5 +1643,11 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 	if (features_default_handle(fs, acc) > 0 && r.n)
 		radd(&r, "default-looking handle '%s'",
 		     ds_str(ds, ds->acc.handle[acc]));
+	if (p->sa) {
+		char sr[640];
+
+		if (siteacc_account_reason(p->sa, acc, sr, sizeof(sr)))
+			radd(&r, "%s", sr);
+	}
 	return r.n;
 }

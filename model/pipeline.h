@@ -148,8 +148,13 @@ struct edge_summary {
 	double best_log10p;
 };
 
+struct siteacc;
+
 struct pipeline {
 	struct dataset *ds; /* borrowed */
+	const struct siteacc *sa; /* borrowed; set by the caller when a crawl
+				     was read too (model/siteacc.h), else
+				     NULL */
 	struct postindex pi;
 	struct feature_set fs;
 	struct coord_graph g;

@@ -18,6 +18,7 @@
 #include "features/holidays.h"
 #include "features/tzconv.h"
 #include "model/output.h"
+#include "model/report_sites.h"
 #include "model/svg.h"
 
 /* The script's SHA-256 (base64), recomputed by tests/cli/report_xss.sh. */
@@ -1781,6 +1782,9 @@ enum cib_err report_write(const struct pipeline *p,
 		if (err)
 			goto out;
 	}
+	err = report_sites_write(f, p->sa); /* a crawl given with the export */
+	if (err)
+		goto out;
 	summary(&c); /* the run's settings last: readers want results first */
 	for (size_t i = 0; i < c.ds->acc.n; i++) {
 		uint32_t a = c.order[i];

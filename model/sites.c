@@ -74,8 +74,11 @@ void sites_release(struct sites *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_sites; i++)
+	for (size_t i = 0; i < s->n_sites; i++) {
 		free(s->site[i].reasons);
+		for (uint32_t k = 0; k < s->site[i].n_samples; k++)
+			free(s->site[i].sample_text[k]);
+	}
 	for (size_t i = 0; i < s->n_groups; i++)
 		free(s->group[i].members);
 	free(s->group);
@@ -315,14 +318,18 @@ static void minhash(const uint64_t *x, size_t n, uint64_t *out)
 		}
 }
 
+static uint64_t band_hash(const uint64_t *sig, int b)
+{
+	return XXH3_64bits_withSeed(sig + b * ROWS, ROWS * sizeof(*sig),
+				    (uint64_t)b);
+}
+
 static enum cib_err band_traits(struct sites *s, uint32_t site, int kind,
 				const uint64_t *sig)
 {
 	for (int b = 0; b < BANDS; b++) {
 		char buf[32];
-		uint64_t h = XXH3_64bits_withSeed(sig + b * ROWS,
-						  ROWS * sizeof(*sig),
-						  (uint64_t)b);
+		uint64_t h = band_hash(sig, b);
 		int k = snprintf(buf, sizeof(buf), "%d%016llx", b,
 				 (unsigned long long)h);
 		enum cib_err err = trait(s, site, kind, buf, (size_t)k);
@@ -330,6 +337,26 @@ static enum cib_err band_traits(struct sites *s, uint32_t site, int kind,
 		if (err)
 			return err;
 	}
+	return CIB_OK;
+}
+
+/* The opening of an article (cut at a UTF-8 boundary) and its bands. */
+static enum cib_err keep_sample(struct site *st, const uint64_t *sig,
+				const char *t, size_t n)
+{
+	size_t k = n < SITES_SAMPLE_BYTES ? n : SITES_SAMPLE_BYTES;
+	char *c;
+
+	while (k < n && k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80)
+		k--;
+	c = malloc(k + 1);
+	if (!c)
+		return CIB_ENOMEM;
+	memcpy(c, t, k);
+	c[k] = '\0';
+	for (int b = 0; b < BANDS && b < 4; b++)
+		st->sample_band[st->n_samples][b] = band_hash(sig, b);
+	st->sample_text[st->n_samples++] = c;
 	return CIB_OK;
 }
 
@@ -550,6 +577,12 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 				minhash(sh, k, sig);
 				if ((err = band_traits(s, si, SK_ARTICLES,
 						       sig)))
+					return err;
+				if (s->o.keep_articles &&
+				    st->n_samples < SITES_SAMPLES &&
+				    (err = keep_sample(st, sig,
+						       pg->str + pg->article_off,
+						       pg->article_len)))
 					return err;
 			}
 		}
@@ -1167,6 +1200,16 @@ static const char *site_name(const struct sites *s, const struct site *st)
 {
 	return st->name == STR_NONE ? strpool_get(&s->hosts, st->host)
 				    : label_value(s, st->name);
+}
+
+const char *sites_name(const struct sites *s, const struct site *st)
+{
+	return site_name(s, st);
+}
+
+const char *sites_label(const struct sites *s, uint32_t id)
+{
+	return id == STR_NONE ? "" : label_value(s, id);
 }
 
 enum cib_err sites_write_csv(const struct sites *s, FILE *f)

@@ -49,7 +49,15 @@ struct sites_opts {
 	size_t max_pages; /* pages folded in per site */
 	size_t min_article; /* normalised article bytes to count (200) */
 	int require_content; /* the articles kind must be among them (0) */
+	int keep_articles;   /* keep SITES_SAMPLES article openings per site
+				for the report (0: none, as `cibscan sites`) */
 };
+
+/* Article samples kept per site with keep_articles, and their length:
+ * enough for the report to show a network's identical articles side by
+ * side. */
+#define SITES_SAMPLES 3
+#define SITES_SAMPLE_BYTES 480
 
 struct site {
 	uint32_t host; /* id in sites.hosts (no www.) */
@@ -65,6 +73,11 @@ struct site {
 	char lang_declared[16], lang_detected[16];
 	uint32_t lang_votes_d[4], lang_votes_t[4]; /* small top-k tallies */
 	char lang_d_codes[4][8], lang_t_codes[4][8];
+	/* article samples (keep_articles): the opening of the article and
+	 * its 4 MinHash band hashes (equal bands: near-identical articles) */
+	uint32_t n_samples;
+	uint64_t sample_band[SITES_SAMPLES][4];
+	char *sample_text[SITES_SAMPLES]; /* owned, NUL-terminated */
 	/* results */
 	double p_kind[SK__COUNT]; /* per kind, on the group the others form */
 	double score, p, q;
@@ -133,6 +146,11 @@ enum cib_err sites_detect(struct sites *s);
 enum cib_err sites_write_csv(const struct sites *s, FILE *f);
 enum cib_err sites_write_clusters(const struct sites *s, FILE *f);
 enum cib_err sites_write_json(const struct sites *s, FILE *f);
+
+/* The label value of a trait or title id ("" for STR_NONE), and a site's
+ * name as the crawl first wrote it. */
+const char *sites_label(const struct sites *s, uint32_t id);
+const char *sites_name(const struct sites *s, const struct site *st);
 
 /* Pure helpers (tests). */
 /* P(X >= k) for X ~ Binomial(n, p). */
