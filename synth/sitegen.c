@@ -238,15 +238,18 @@ static void id_ga(gsl_rng *r, char *out)
 		rand_alnum(r, a, 10, 1);
 		snprintf(out, 64, "G-%s", a);
 	} else {
+		unsigned prop = 1 + uni(r, 3);
+
 		snprintf(out, 64, "UA-%u-%u", 1000000 + uni(r, 89999999),
-			 1 + uni(r, 3));
+			 prop);
 	}
 }
 
 static void id_pub(gsl_rng *r, char *out)
 {
-	snprintf(out, 64, "ca-pub-%08u%08u", 10000000 + uni(r, 89999999),
-		 10000000 + uni(r, 89999999));
+	unsigned lo = 10000000 + uni(r, 89999999);
+
+	snprintf(out, 64, "ca-pub-%08u%08u", 10000000 + uni(r, 89999999), lo);
 }
 
 static void id_baidu(gsl_rng *r, char *out)
@@ -277,9 +280,16 @@ static int new_tpl(struct gen *G, int zh)
 	}
 	t = &G->t[G->nt];
 	rand_alnum(G->r, tag, 3, 0);
-	for (int i = 0; i < NCLS; i++)
+	/* draws in separate statements: the order of evaluation of a call's
+	 * arguments is unspecified, and gcc and clang differ (the crawl must
+	 * not depend on the compiler); the order kept is gcc's, last first */
+	for (int i = 0; i < NCLS; i++) {
+		unsigned serial = uni(G->r, 100);
+		unsigned word = uni(G->r, 32);
+
 		snprintf(t->cls[i], sizeof(t->cls[i]), "%s-%s%u",
-			 class_vocab[uni(G->r, 32)], tag, uni(G->r, 100));
+			 class_vocab[word], tag, serial);
+	}
 	for (int i = 0; i < 2; i++)
 		snprintf(t->comment[i], sizeof(t->comment[i]), "%s %s",
 			 zh ? zh_comments[uni(G->r, 8)] : en_comments[uni(G->r, 8)],
@@ -316,22 +326,31 @@ static struct gsite *new_site(struct gen *G, int role, int group, int lang)
 	s->lang = lang;
 	s->npages = G->o->pages ? (int)G->o->pages : range(G->r, 3, 8);
 	/* unique outlet name: city + outlet word + serial */
-	snprintf(s->name, sizeof(s->name), "%s %s",
-		 cities[lang][uni(G->r, 8)], outlet_words[uni(G->r, 12)]);
-	snprintf(s->host, sizeof(s->host), "%.40s-%.20s%d.example",
-		 cities[lang][uni(G->r, 8)], outlet_words[uni(G->r, 12)],
-		 G->ns);
+	{
+		unsigned w = uni(G->r, 12), c = uni(G->r, 8);
+
+		snprintf(s->name, sizeof(s->name), "%s %s", cities[lang][c],
+			 outlet_words[w]);
+		w = uni(G->r, 12);
+		c = uni(G->r, 8);
+		snprintf(s->host, sizeof(s->host), "%.40s-%.20s%d.example",
+			 cities[lang][c], outlet_words[w], G->ns);
+	}
 	return s;
 }
 
 /* organic addresses: 40 hosting-provider /24s with Zipf-like popularity */
 static void organic_ip(struct gen *G, char *out)
 {
-	unsigned b = (unsigned)(40.0 * unif(G->r) * unif(G->r));
+	double u1 = unif(G->r), u2 = unif(G->r);
+	unsigned b = (unsigned)(40.0 * u1 * u2);
 
-	if (unif(G->r) < 0.08)
-		snprintf(out, 48, "2a01:4f8:%x:%x::%x", 0x100 + b, uni(G->r, 4096),
-			 1 + uni(G->r, 4000));
+	if (unif(G->r) < 0.08) {
+		unsigned host = 1 + uni(G->r, 4000);
+
+		snprintf(out, 48, "2a01:4f8:%x:%x::%x", 0x100 + b,
+			 uni(G->r, 4096), host);
+	}
 	else
 		snprintf(out, 48, "%u.%u.%u.%u", 5 + b * 3, 10 + b, 20 + b,
 			 2 + uni(G->r, 250));
@@ -364,8 +383,10 @@ static void plan(struct gen *G)
 			s->tpl = new_tpl(G, 0);
 		}
 		if (unif(r) < p_cdn) {
+			unsigned host = 1 + uni(r, 250), net = uni(r, 4);
+
 			snprintf(s->ip, sizeof(s->ip), "104.%d.%u.%u", cdn_a,
-				 uni(r, 4), 1 + uni(r, 250));
+				 net, host);
 			if (s->role == R_ORGANIC)
 				s->role = R_CDN;
 		} else {
