@@ -1027,7 +1027,7 @@ static enum cib_err scan_amplify(struct worker *w, const struct scan_chunk *c)
 /* An event's time for delays: a minute-precision time floored to its
  * minute (an archive that floors times cannot tell 10 s from 50 s, so two
  * actions it put in one minute are 0 apart, adjacent minutes 60). */
-static int64_t ev_time(const struct coord_events *ev, size_t i)
+int64_t coord_event_time(const struct coord_events *ev, size_t i)
 {
 	int64_t t = ev->time[i];
 
@@ -1036,8 +1036,7 @@ static int64_t ev_time(const struct coord_events *ev, size_t i)
 	return t;
 }
 
-/* Pairs of events (of any accounts) at most D apart, te sorted. */
-static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
+uint64_t coord_pairs_within(const int64_t *te, size_t m, int64_t D)
 {
 	uint64_t c = 0;
 	size_t l = 0;
@@ -1356,11 +1355,11 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		maxc = w->cnt[w->accs[q]] > maxc ? w->cnt[w->accs[q]] : maxc;
 	}
 	for (size_t q = 0; q < m; q++)
-		w->te[q] = ev_time(ev, i + q);
+		w->te[q] = coord_event_time(ev, i + q);
 	span = w->te[m - 1] - w->te[0];
 	Dmax = o->window[t] > 0 && o->window[t] < span ? o->window[t] : span;
 	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
-			   : pairs_within(w->te, m, Dmax);
+			   : coord_pairs_within(w->te, m, Dmax);
 	/* distinct-account pairs within the cap: exact without a cap, else
 	 * an upper bound (the null stays conservative) */
 	Pcap = Dmax == span ? P : (all < P ? all : P);
@@ -1373,7 +1372,7 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		while (hi - lo > 1) {
 			int64_t mid = lo + (hi - lo) / 2;
 
-			if (pairs_within(w->te, m, mid) <= budget)
+			if (coord_pairs_within(w->te, m, mid) <= budget)
 				lo = mid;
 			else
 				hi = mid;

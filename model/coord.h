@@ -229,6 +229,15 @@ double coord_lambda_sets(const struct coord_graph *g, uint32_t comp,
  * (where the plain upper tail underflows a double). */
 double coord_log10_poisson_tail(uint32_t x, double lambda);
 
+/* Event i's time as the build compares it: a minute-precision time floored
+ * to its minute (an archive that floors times cannot tell 10 s from 50 s,
+ * so two actions it put in one minute are 0 apart, adjacent minutes 60). */
+int64_t coord_event_time(const struct coord_events *ev, size_t i);
+
+/* Pairs of events (of any accounts) at most D apart among m times te,
+ * sorted ascending: the count the per-object pair budget is held to. */
+uint64_t coord_pairs_within(const int64_t *te, size_t m, int64_t D);
+
 /* Estimates a window from objects' first-to-second-actor delays: the
  * median, clamped to [lo, hi]. ev must be sorted by (obj, time). */
 int64_t coord_estimate_window(const struct coord_events *ev, int64_t lo,

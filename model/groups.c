@@ -178,31 +178,6 @@ static size_t unique_u64(uint64_t *v, size_t n)
 	return k + 1;
 }
 
-/* An event's time as coord_build compares it: floored to the minute when
- * it has minute precision only. */
-static int64_t ev_time(const struct coord_events *ev, size_t i)
-{
-	int64_t t = ev->time[i];
-
-	if (ev->minutes[i] & COORD_EV_MINUTES)
-		return t >= 0 ? t / 60 * 60 : -((-t + 59) / 60) * 60;
-	return t;
-}
-
-/* Pairs of events at most D apart, te sorted (coord_build's count). */
-static uint64_t pairs_within(const int64_t *te, size_t m, int64_t D)
-{
-	uint64_t c = 0;
-	size_t l = 0;
-
-	for (size_t j = 0; j < m; j++) {
-		while (te[j] - te[l] > D)
-			l++;
-		c += j - l;
-	}
-	return c;
-}
-
 /* The object's window as coord_build sets it: the whole span (capped by
  * the option) when its pairs fit the budget, else the largest window
  * whose pairs do; -1 when even simultaneous actions are too many (a dense
@@ -215,7 +190,7 @@ static int64_t object_window(const int64_t *te, size_t m, int64_t cap,
 
 	Dmax = cap > 0 && cap < span ? cap : span;
 	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
-			   : pairs_within(te, m, Dmax);
+			   : coord_pairs_within(te, m, Dmax);
 	budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
 	if (all <= budget)
 		return Dmax;
@@ -223,7 +198,7 @@ static int64_t object_window(const int64_t *te, size_t m, int64_t cap,
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
 
-		if (pairs_within(te, m, mid) <= budget)
+		if (coord_pairs_within(te, m, mid) <= budget)
 			lo = mid;
 		else
 			hi = mid;
@@ -294,11 +269,11 @@ static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
 	W = (double)D < GROUPS_SMOOTH * (double)w ? (double)D
 						   : GROUPS_SMOOTH * (double)w;
 	if (w <= 0 || W < 2.0 * (double)w)
-		f = (double)pairs_within(te, m, w) / all;
+		f = (double)coord_pairs_within(te, m, w) / all;
 	else
 		f = (double)w / (W - (double)w) *
-		    ((double)(pairs_within(te, m, (int64_t)W) -
-			      pairs_within(te, m, w)) +
+		    ((double)(coord_pairs_within(te, m, (int64_t)W) -
+			      coord_pairs_within(te, m, w)) +
 		     1) /
 		    all;
 	return f > 1 ? 1 : f;
@@ -409,7 +384,7 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				cap_te = end - i;
 			}
 			for (size_t j = i; j < end; j++)
-				te[j - i] = ev_time(e, j);
+				te[j - i] = coord_event_time(e, j);
 			win = object_window(te, end - i, o->window[t], o);
 			if (win < ix->tight[t]) {
 				/* a burst (its pairs inside the synchrony window
