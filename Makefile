@@ -6,7 +6,7 @@
 #   make fuzz [FUZZ_SECONDS=20]
 #   make bench
 #
-# Every .c under core/ collectors/ features/ model/ review/ goes into one static
+# Every .c under core/ collectors/ fetch/ features/ model/ report/ review/ synth/ goes into one static
 # library; cli/ holds main(); tests/test_*.c are cmocka programs; fuzz/fuzz_*.c
 # are libFuzzer targets; data/*.csv are embedded as C arrays.
 
@@ -42,8 +42,8 @@ LDFLAGS_ALL += -fsanitize=$(SAN)
 endif
 LIBS := $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c features/*.c model/*.c synth/*.c review/*.c))
-DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt data/*.json))
+LIB_SRC := $(sort $(wildcard core/*.c collectors/*.c fetch/*.c features/*.c model/*.c report/*.c review/*.c synth/*.c))
+DATA_SRC := $(sort $(wildcard data/*.csv data/*.txt data/*.json data/*.js))
 GEN_SRC := $(patsubst data/%,$(BUILD)/gen/data_%.c,$(DATA_SRC))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(GEN_SRC:.c=.o)
 CLI_SRC := $(sort $(wildcard cli/*.c))

@@ -1,7 +1,7 @@
 /* cmd_collect.c - 'cibscan collect': fetch account histories, hashtags or
  * searches from platform APIs into JSONL the file readers take back.
  *
- * The library (collectors/fetch, http, checkpoint) does the work and never
+ * The library (fetch/fetch, http, checkpoint) does the work and never
  * prints; this file parses argv, reads tokens from the environment (never
  * from argv, so they stay out of `ps` and shell history), installs the
  * SIGINT/SIGTERM handler that lets a run stop at a safe point, and shows
@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "collectors/fetch.h"
-#include "collectors/http.h"
-#include "collectors/timefmt.h"
+#include "fetch/fetch.h"
+#include "fetch/http.h"
+#include "core/timefmt.h"
 #include "commands.h"
 #include "core/textsafe.h"
 

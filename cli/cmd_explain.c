@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "commands.h"
 #include "core/textsafe.h"
 #include "pipeopts.h"

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model/output.h"
+#include "report/output.h"
 #include "pipeopts.h"
 
 static const char usage_text[] =

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "core/textsafe.h"
 
 static const char usage_text[] =

@@ -8,8 +8,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model/report.h"
-#include "model/review.h"
+#include "report/report.h"
+#include "review/store.h"
 #include "pipeopts.h"
 
 static const char usage_text[] =

@@ -1,5 +1,5 @@
 /* cmd_review.c - 'cibscan review': the shared batch-review store
- * (model/review.h): import a run, claim the next item with a lease, show
+ * (review/store.h): import a run, claim the next item with a lease, show
  * one, decide on several (refused when someone else decided since, unless
  * --supersede), undo a decision, export every decided account, print the
  * queue's state. Every subcommand has its own --help. */
@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/textsafe.h"
-#include "model/review.h"
+#include "review/store.h"
 
 /* One help page per subcommand, and the overview. */
 struct sub_help {

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/clock.h"
-#include "model/output.h"
+#include "report/output.h"
 #include "model/siteacc.h"
 #include "pipeopts.h"
 

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model/review.h"
+#include "review/store.h"
 #include "review/serve.h"
 
 static const char usage_text[] =

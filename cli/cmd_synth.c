@@ -1,5 +1,5 @@
 /* cmd_synth.c - 'cibscan synth': writes a synthetic IO-archive export with
- * ground truth (collectors/synth.h does the work). */
+ * ground truth (synth/generate.h does the work). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,8 +9,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "collectors/synth.h"
-#include "collectors/timefmt.h"
+#include "synth/generate.h"
+#include "core/timefmt.h"
 #include "synth_modes.h"
 
 static const char usage_text[] =

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "synth/cosim.h"
 #include "synth/modes.h"
 #include "synth_modes.h"

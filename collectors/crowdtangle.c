@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "csvread.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 enum ct_col {
 	K_NAME,

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/dataset.h"
-#include "../core/diag.h"
+#include "core/dataset.h"
+#include "core/diag.h"
 #include "source.h"
 
 #define CIB_FORMAT_MAP(X)                                                    \

@@ -20,7 +20,7 @@
 #include <xxhash.h>
 
 #include "csvread.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 #define IOA_COLUMNS(X)                                   \
 	X(TWEETID, "tweetid")                            \

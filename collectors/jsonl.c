@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "jsonread.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 #define JSONL_VERSION 1
 

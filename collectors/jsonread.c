@@ -16,7 +16,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 /* ---- UTF-8 ---- */
 

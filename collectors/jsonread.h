@@ -133,7 +133,7 @@ int jr_bool(struct jr_ctx *c, const cJSON *o, const char *key);
 
 /* Time forms for jr_time. */
 enum jr_timefmt { JR_TIME_ISO, JR_TIME_TWITTER, JR_TIME_UNIX };
-/* Parses a time member with collectors/timefmt.h; JR_TIME_UNIX also takes
+/* Parses a time member with core/timefmt.h; JR_TIME_UNIX also takes
  * a JSON number; JR_TIME_TWITTER falls back to ISO 8601 (some archivers
  * rewrite v1.1 dates). TIME_NONE when absent; unparsable marks bad. */
 int64_t jr_time(struct jr_ctx *c, const cJSON *o, const char *key,

@@ -46,7 +46,7 @@
 #include <sys/stat.h>
 
 #include "csvread.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 enum tfield {
 	TF_ACCOUNT,

@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 #define IN_CHUNK ((size_t)256 << 10)
 #define RESYNC_STEP ((size_t)64 << 10)

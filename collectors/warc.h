@@ -28,8 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/diag.h"
-#include "../core/error.h"
+#include "core/diag.h"
+#include "core/error.h"
 
 #define WARC_MAX_HEADER_DEFAULT ((size_t)64 << 10)
 #define WARC_MAX_RECORD_DEFAULT ((size_t)64 << 20)

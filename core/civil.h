@@ -9,7 +9,7 @@
 /* The one range of instants cibscan accepts from any input, in UTC
  * seconds: 1900-01-01T00:00:00Z to 2200-12-31T23:59:59Z, both included.
  * Every reader refuses a time outside it as a malformed record with
- * TIMEFMT_RANGE_MSG (collectors/timefmt.h), whatever the form it was
+ * TIMEFMT_RANGE_MSG (core/timefmt.h), whatever the form it was
  * written in, and every instant inside it is written by convert as a
  * four-digit-year ISO time that the JSONL reader takes back, so a round
  * trip never loses a post. Why these bounds: docs/formats.md. */

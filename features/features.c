@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "core/clock.h"
 #include "core/csvout.h"
 #include "core/textsafe.h"

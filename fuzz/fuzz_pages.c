@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collectors/checkpoint.h"
-#include "collectors/fetch.h"
-#include "collectors/http.h"
+#include "fetch/checkpoint.h"
+#include "fetch/fetch.h"
+#include "fetch/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-/* fuzz_review_import.c - the review store's CSV import (model/review.c) on
+/* fuzz_review_import.c - the review store's CSV import (review/store.c) on
  * arbitrary bytes: written to a temporary file (the importer reads files)
  * and imported into an in-memory store, once as an accounts table, once
  * as a clusters table and once as an edges table. Must never crash, leak or overrun; malformed rows
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/review.h"
+#include "review/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,7 +19,7 @@
 #include <gsl/gsl_cdf.h>
 #include <xxhash.h>
 
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "core/civil.h"
 #include "core/clock.h"
 #include "siteacc.h"

@@ -3,7 +3,7 @@
  * One libmicrohttpd daemon with one internal polling thread: every request
  * is handled on that thread, with the server's own SQLite connection, so
  * no state here needs a lock; SQLite's write lock serialises the server
- * with CLI reviewers on the same store. Writes go through model/review.c
+ * with CLI reviewers on the same store. Writes go through review/store.c
  * (claims, decisions with conflict checks, undo); pages read the store.
  *
  * Invariants (serve.h): strict CSP and no external resources on every
@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/review.h"
+#include "review/store.h"
 #include "review/assets.h"
 
 #define MAX_BODY ((size_t)1 << 20)

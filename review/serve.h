@@ -1,4 +1,4 @@
-/* serve.h - the web review app over the review store (model/review.h):
+/* serve.h - the web review app over the review store (review/store.h):
  * an HTTP server (libmicrohttpd, one internal polling thread, so every
  * request runs on that thread with its own SQLite connection) with HTML
  * pages for reviewers and a small JSON API under /api/ (docs/review.md).

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "sout.h"
 #include "srng.h"
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
+#include "core/error.h"
 
 #define COSIM_MAX_ACCOUNTS 2000000
 #define COSIM_MAX_GROUP 1000

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "lookalike.h"
 #include "scene.h"
 #include "sparse.h"

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
+#include "core/error.h"
 #include "world.h"
 
 enum smode { SM_STEALTH, SM_SPARSE, SM_PLATFORMS, SM_MIX };

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "world.h"
 
 #define SPAN(s) ((s)->t1 - (s)->t0)

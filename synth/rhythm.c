@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collectors/timefmt.h"
+#include "core/timefmt.h"
 
 extern const char data_holidays_cn_csv[];
 extern const size_t data_holidays_cn_csv_len;

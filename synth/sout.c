@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../collectors/timefmt.h"
+#include "core/timefmt.h"
 
 enum cib_err sout_open(struct sout *w, const char *dir, const char *name,
 		       char *errmsg, size_t errlen)

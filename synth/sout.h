@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
-#include "../core/outfile.h"
+#include "core/error.h"
+#include "core/outfile.h"
 
 struct sout {
 	struct outfile of;

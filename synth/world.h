@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
+#include "core/error.h"
 
 enum splat { SP_X, SP_MASTODON, SP_BLUESKY, SP__COUNT };
 

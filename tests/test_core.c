@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "core/dataset.h"
 #include "core/bigmem.h"
 #include "core/diag.h"

@@ -15,9 +15,9 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "collectors/checkpoint.h"
-#include "collectors/fetch.h"
-#include "collectors/http.h"
+#include "fetch/checkpoint.h"
+#include "fetch/fetch.h"
+#include "fetch/http.h"
 
 static void test_link_next(void **state)
 {

@@ -19,7 +19,7 @@
 #include "collectors/jsonl.h"
 #include "collectors/jsonread.h"
 #include "collectors/source.h"
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "core/civil.h"
 #include "core/dataset.h"
 #include "core/diag.h"

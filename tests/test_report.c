@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "model/output.h"
+#include "report/output.h"
 #include "model/pipeline.h"
-#include "model/report.h"
-#include "model/svg.h"
+#include "report/report.h"
+#include "report/svg.h"
 
 static char *buf;
 static size_t buflen;
@@ -241,7 +241,7 @@ static void test_report_escapes_everything(void **state)
 	struct pipeline p;
 	struct pipeline_opts po;
 	struct report_opts ro;
-	struct report_decision dec = { 0, "x", "a0", "confirm", evil, evil2,
+	struct review_decision dec = { 0, "x", "a0", "confirm", evil, evil2,
 				       "2020" };
 	const char *inputs[1] = { evil2 };
 	char err[256];

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "model/review.h"
+#include "review/store.h"
 
 static char dir[256];
 

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <csv.h>
 
-#include "collectors/synth.h"
+#include "synth/generate.h"
 
 /* ------------------------------------------------------------ helpers */
 

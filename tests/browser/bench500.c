@@ -17,7 +17,7 @@
 
 #include "collectors/ingest.h"
 #include "model/pipeline.h"
-#include "model/report.h"
+#include "report/report.h"
 
 static double now(void)
 {

@@ -5,7 +5,7 @@
  * printed with one decimal so output is deterministic and compact (a
  * 500-account report stays within its size budget, docs/report.md).
  */
-#include "svg.h"
+#include "report/svg.h"
 
 #include <math.h>
 #include <string.h>

@@ -7,34 +7,47 @@
  * edges are bucketed by cluster once, never scanned per cluster); every
  * list grown from the data is capped (docs/report.md gives the caps).
  */
-#include "model/report.h"
+#include "report/report.h"
+
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
 
 #include <igraph.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "collectors/timefmt.h"
+#include "core/timefmt.h"
 #include "features/holidays.h"
 #include "features/tzconv.h"
-#include "model/output.h"
-#include "model/report_sites.h"
-#include "model/svg.h"
+#include "report/output.h"
+#include "report/report_sites.h"
+#include "report/svg.h"
 
-/* The script's SHA-256 (base64), recomputed by tests/cli/report_xss.sh. */
-#define REPORT_SCRIPT_SHA256 "RQv3Uo4pfZXnzuCVWp+BJTcDzj9NxjkrmXDAD0ag/mM="
+/* The page's script is data/report.js, embedded at build time; the
+ * Content-Security-Policy pins it by its SHA-256 (base64), computed here
+ * from the embedded bytes so the two can never disagree
+ * (tests/cli/report_xss.sh recomputes it from the page). */
+extern const char data_report_js[];
+extern const size_t data_report_js_len;
 
-const char report_script[] =
-	"(function(){window.onerror=function(m){var e=document.createElement('div');e.id='js-error';e.textContent='script error: '+m;document.body.insertBefore(e,document.body.firstChild);};\n"
-	"var each=function(l,f){Array.prototype.forEach.call(l,f);};\n"
-	"function key(td){var v=td.getAttribute('data-v');if(v===null)v=td.textContent.trim();return /^-?[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?$/.test(v)?parseFloat(v):v.toLowerCase();}\n"
-	"function sortBy(t,i,th){var b=t.tBodies[0],r=Array.prototype.slice.call(b.rows),d=th.getAttribute('data-dir')==='d'?1:-1;th.setAttribute('data-dir',d<0?'d':'a');r.sort(function(x,y){var p=key(x.cells[i]),q=key(y.cells[i]);if(typeof p!==typeof q){p=String(p);q=String(q);}return p<q?-d:p>q?d:0;});each(r,function(x){b.appendChild(x);});}\n"
-	"each(document.querySelectorAll('table.sortable'),function(t){each(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){sortBy(t,i,th);});});});\n"
-	"function filt(inp){var t=document.getElementById(inp.getAttribute('data-table')),q=inp.value.toLowerCase(),n=0;each(t.tBodies[0].rows,function(r){var hide=r.textContent.toLowerCase().indexOf(q)<0;r.style.display=hide?'none':'';if(!hide)n++;});return n;}\n"
-	"each(document.querySelectorAll('input.filter'),function(inp){inp.addEventListener('input',function(){filt(inp);});});\n"
-	"var s=document.getElementById('js-status');\n"
-	"if(location.hash==='#selftest'){var t=document.getElementById('t-accounts'),th=t.tHead.rows[0].cells,ok=true;th[3].click();var rows=t.tBodies[0].rows;for(var i=1;i<rows.length;i++)if(key(rows[i-1].cells[3])<key(rows[i].cells[3]))ok=false;var inp=document.querySelector('input.filter[data-table=t-accounts]');inp.value='zzqqxx-no-such-row';var n=filt(inp);inp.value='';filt(inp);s.setAttribute('data-selftest',ok&&n===0?'pass':'fail');}\n"
-	"var t0=performance.timing.domLoading;s.setAttribute('data-parse-ms',String(Date.now()-t0));window.addEventListener('load',function(){void document.body.offsetHeight;s.setAttribute('data-ready-ms',String(Date.now()-t0));});s.textContent='interactive';s.setAttribute('data-state','ok');})();";
+const char *report_script(void)
+{
+	return data_report_js;
+}
+
+static void script_sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1])
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&h);
+	sha256_update(&h, data_report_js_len, (const uint8_t *)data_report_js);
+	sha256_digest(&h, sizeof d, d);
+	base64_encode_raw((char *)out, sizeof d, d);
+	out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+}
+
 
 #define TIMELINE_MAX_DAYS 3660 /* ten years of daily bars at most */
 #define TOP_TEXTS 25
@@ -64,7 +77,7 @@ struct ctx {
 	const struct feature_set *fs;
 	const struct report_opts *o;
 	FILE *f;
-	const struct report_decision **dec; /* sorted */
+	const struct review_decision **dec; /* sorted */
 	size_t n_dec;
 	uint32_t *order;     /* accounts by score desc */
 	uint32_t *rank;      /* account -> position in order */
@@ -164,8 +177,8 @@ static void put_offset(FILE *f, int32_t off)
 		abs(off) % 60);
 }
 
-static int cmp_dec(const struct report_decision *a,
-		   const struct report_decision *b)
+static int cmp_dec(const struct review_decision *a,
+		   const struct review_decision *b)
 {
 	int r;
 
@@ -180,16 +193,16 @@ static int cmp_dec(const struct report_decision *a,
 
 static int cmp_decp(const void *x, const void *y)
 {
-	return cmp_dec(*(const struct report_decision *const *)x,
-		       *(const struct report_decision *const *)y);
+	return cmp_dec(*(const struct review_decision *const *)x,
+		       *(const struct review_decision *const *)y);
 }
 
-static const struct report_decision *find_dec(const struct ctx *c,
+static const struct review_decision *find_dec(const struct ctx *c,
 					      int is_cluster,
 					      const char *platform,
 					      const char *key)
 {
-	struct report_decision k = { is_cluster, platform, key, NULL, NULL,
+	struct review_decision k = { is_cluster, platform, key, NULL, NULL,
 				     NULL, NULL };
 	size_t lo = 0, hi = c->n_dec;
 
@@ -207,7 +220,7 @@ static const struct report_decision *find_dec(const struct ctx *c,
 	return NULL;
 }
 
-static void put_decision(struct ctx *c, const struct report_decision *d)
+static void put_decision(struct ctx *c, const struct review_decision *d)
 {
 	if (!d) {
 		fputs("<span class=\"dec none\">not in store</span>", c->f);
@@ -234,7 +247,7 @@ static void put_decision(struct ctx *c, const struct report_decision *d)
 	}
 }
 
-static const struct report_decision *acc_dec(const struct ctx *c, uint32_t a)
+static const struct review_decision *acc_dec(const struct ctx *c, uint32_t a)
 {
 	if (!c->n_dec)
 		return NULL;
@@ -579,13 +592,15 @@ static const char css[] =
 static void page_head(struct ctx *c)
 {
 	FILE *f = c->f;
+	char sha[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\""
-	      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-	      "script-src 'sha256-" REPORT_SCRIPT_SHA256 "'\">"
-	      "<meta name=\"generator\" content=\"cibscan report\"><title>",
-	      f);
+	script_sha256_b64(sha);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\""
+		"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+		"script-src 'sha256-%s'\">"
+		"<meta name=\"generator\" content=\"cibscan report\"><title>",
+		sha);
 	esc(c, c->o->title ? c->o->title : "cibscan evidence report");
 	fprintf(f, "</title><style>%s</style></head>\n<body>\n<h1>", css);
 	esc(c, c->o->title ? c->o->title : "cibscan evidence report");
@@ -1795,7 +1810,7 @@ enum cib_err report_write(const struct pipeline *p,
 				goto out;
 		}
 	}
-	fprintf(f, "<script>%s</script>\n</body></html>\n", report_script);
+	fprintf(f, "<script>%s</script>\n</body></html>\n", report_script());
 	err = ferror(f) ? CIB_EIO : CIB_OK;
 out:
 	free(local);

@@ -1,4 +1,4 @@
-/* synth.c - the synthetic IO-archive generator behind 'cibscan synth'.
+/* generate.c - the synthetic IO-archive generator behind 'cibscan synth'.
  *
  * Two phases. The plan, in memory and O(accounts): every account's role,
  * group, zone, language, post count, creation date and follower counts,
@@ -20,7 +20,7 @@
  * an account's profile or a post's text anywhere gives the same bytes and
  * reseeding costs nothing. docs/synth.md gives every parameter's reason.
  */
-#include "synth.h"
+#include "synth/generate.h"
 
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -32,8 +32,8 @@
 #include <xxhash.h>
 #include <zlib.h>
 
-#include "../core/outfile.h"
-#include "timefmt.h"
+#include "core/outfile.h"
+#include "core/timefmt.h"
 
 
 /* ---------------------------------------------------------------- random */

@@ -8,7 +8,7 @@
  * rate-limit wait cap, and every target a page cap, so no server can keep
  * the loop running forever.
  */
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 #include <cjson/cJSON.h>
 #include <csv.h>
@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 #define FETCH_MAX_TARGETS 1000000
 #define FETCH_MAX_TARGET_LEN 1024

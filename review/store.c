@@ -1,4 +1,4 @@
-/* review.c - the SQLite batch-review store.
+/* store.c - the SQLite batch-review store.
  *
  * Invariants: every change is one BEGIN IMMEDIATE ... COMMIT (a failure or
  * a kill before COMMIT leaves nothing behind); every status change writes
@@ -8,7 +8,7 @@
  * so a later run is compared with what the reviewer saw, not with the
  * previous run (evidence cannot creep up unnoticed in small steps).
  */
-#include "model/review.h"
+#include "review/store.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -2798,11 +2798,11 @@ enum cib_err review_list_load(struct review *r, struct review_list *l)
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "load decisions");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct report_decision *d;
+		struct review_decision *d;
 
 		if (l->n == cap) {
 			size_t nc = cap ? cap * 2 : 256;
-			struct report_decision *nd =
+			struct review_decision *nd =
 				realloc(l->d, nc * sizeof(*nd));
 
 			if (!nd)

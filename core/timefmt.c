@@ -5,9 +5,9 @@
  * once, on the final UTC instant after any zone offset, never on the year
  * as written, so all forms and all readers agree on what is in range.
  */
-#include "timefmt.h"
+#include "core/timefmt.h"
 
-#include "../core/civil.h"
+#include "core/civil.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -21,10 +21,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/dataset.h"
-#include "../core/error.h"
-#include "checkpoint.h"
-#include "http.h"
+#include "core/dataset.h"
+#include "core/error.h"
+#include "fetch/checkpoint.h"
+#include "fetch/http.h"
 
 enum fetch_mode {
 	FETCH_ACCOUNT,   /* mastodon --account, bluesky --actor, x --user,

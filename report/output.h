@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
-#include "pipeline.h"
+#include "model/pipeline.h"
 
 /* Row order: account indices sorted by score desc, then id. Caller frees. */
 uint32_t *output_order(const struct pipeline *p);

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "../core/error.h"
-#include "siteacc.h"
+#include "core/error.h"
+#include "model/siteacc.h"
 
 /* One section per flagged site network of sa->s (nothing when sa is NULL).
  * Every input string is HTML-escaped. */

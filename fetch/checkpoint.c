@@ -3,7 +3,7 @@
  * Counts are written as decimal strings, not JSON numbers: cJSON keeps
  * numbers as doubles, which would silently round byte offsets past 2^53.
  */
-#include "checkpoint.h"
+#include "fetch/checkpoint.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

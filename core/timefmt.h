@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/civil.h"
+#include "core/civil.h"
 
 #define TIMEFMT_OUT_OF_RANGE (-2)
 /* The message every reader gives for a time outside the range (no ':' in

@@ -1,5 +1,5 @@
 /* output.c - CSV, JSON and GraphML writers for a scored pipeline. */
-#include "output.h"
+#include "report/output.h"
 
 #include <cjson/cJSON.h>
 #include <igraph.h>

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
+#include "core/error.h"
 
 #define CHECKPOINT_MAX_FILE ((size_t)64 << 10)
 #define CHECKPOINT_MAX_CURSOR ((size_t)16 << 10)

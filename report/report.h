@@ -17,16 +17,7 @@
 
 #include "core/error.h"
 #include "model/pipeline.h"
-
-/* One decision of the review store, as the report shows it. Strings are
- * borrowed from the caller. */
-struct report_decision {
-	int is_cluster;        /* 0: an account, 1: a cluster ("C3") */
-	const char *platform;  /* account's platform name; "" for clusters */
-	const char *key;       /* account id, or cluster id "C3" */
-	const char *status;    /* queued, confirm, dismiss, escalate */
-	const char *reviewer, *note, *at; /* may be NULL */
-};
+#include "review/store.h"
 
 struct report_opts {
 	const char *title;          /* NULL: "cibscan evidence report" */
@@ -40,7 +31,7 @@ struct report_opts {
 	size_t max_graph_edges;     /* edges drawn per cluster, strongest
 				       first (default 3000) */
 	size_t max_members_listed;  /* member rows per cluster (default 1000) */
-	const struct report_decision *decisions; /* may be NULL */
+	const struct review_decision *decisions; /* may be NULL */
 	size_t n_decisions;
 	const char *store;          /* review store path shown; may be NULL */
 };
@@ -63,8 +54,9 @@ enum cib_err report_write(const struct pipeline *p,
 int report_shift_overlay(const double *tot, const struct timing_fit *tf,
 			 double *out);
 
-/* The inline script, exactly as embedded (its SHA-256 is in the page's
- * Content-Security-Policy; tests recompute it). */
-extern const char report_script[];
+/* The inline script (data/report.js, embedded at build time), exactly as
+ * the page carries it; its SHA-256 is in the page's
+ * Content-Security-Policy. */
+const char *report_script(void);
 
 #endif

@@ -6,7 +6,7 @@
  * redirect chain; the bearer token only goes to c->auth_host and never
  * appears in errmsg.
  */
-#include "http.h"
+#include "fetch/http.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* review.h - the batch-review store: a SQLite database (WAL mode) a team
+/* store.h - the batch-review store: a SQLite database (WAL mode) a team
  * shares to queue a run's flagged accounts and clusters, record decisions
  * with an append-only audit log, carry decisions across runs, and export
  * the confirmed list. Schema, rules and their reasons: docs/review.md.
@@ -20,7 +20,16 @@
 #include <stdio.h>
 
 #include "core/error.h"
-#include "report.h"
+
+/* One decision of the review store, as the report shows it. Strings are
+ * borrowed from the caller. */
+struct review_decision {
+	int is_cluster;        /* 0: an account, 1: a cluster ("C3") */
+	const char *platform;  /* account's platform name; "" for clusters */
+	const char *key;       /* account id, or cluster id "C3" */
+	const char *status;    /* queued, confirm, dismiss, escalate */
+	const char *reviewer, *note, *at; /* may be NULL */
+};
 
 struct sqlite3;
 
@@ -242,7 +251,7 @@ enum cib_err review_status(struct review *r, FILE *f);
 
 /* Every item's current state, for the report. */
 struct review_list {
-	struct report_decision *d;
+	struct review_decision *d;
 	size_t n;
 	char **strings; /* owned copies the entries point into */
 	size_t n_strings;

@@ -1,4 +1,4 @@
-/* synth.h - a synthetic X/Twitter information-operations archive with
+/* generate.h - a synthetic X/Twitter information-operations archive with
  * ground truth, for testing every later stage of cibscan.
  *
  * synth_write() plans a population (organic people, CIB networks working
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/error.h"
+#include "core/error.h"
 
 #define SYNTH_ROLE_MAP(X)          \
 	X(ORGANIC, "organic")      \

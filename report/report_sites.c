@@ -9,13 +9,13 @@
  * nothing from the input is written raw. Sizes are capped (members listed,
  * nodes drawn) so a huge network stays a readable page.
  */
-#include "report_sites.h"
+#include "report/report_sites.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "svg.h"
+#include "report/svg.h"
 
 #define RS_MAX_MEMBERS 200 /* rows of the members table and nodes drawn */
 

@@ -1,0 +1,10 @@
+(function(){window.onerror=function(m){var e=document.createElement('div');e.id='js-error';e.textContent='script error: '+m;document.body.insertBefore(e,document.body.firstChild);};
+var each=function(l,f){Array.prototype.forEach.call(l,f);};
+function key(td){var v=td.getAttribute('data-v');if(v===null)v=td.textContent.trim();return /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/.test(v)?parseFloat(v):v.toLowerCase();}
+function sortBy(t,i,th){var b=t.tBodies[0],r=Array.prototype.slice.call(b.rows),d=th.getAttribute('data-dir')==='d'?1:-1;th.setAttribute('data-dir',d<0?'d':'a');r.sort(function(x,y){var p=key(x.cells[i]),q=key(y.cells[i]);if(typeof p!==typeof q){p=String(p);q=String(q);}return p<q?-d:p>q?d:0;});each(r,function(x){b.appendChild(x);});}
+each(document.querySelectorAll('table.sortable'),function(t){each(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){sortBy(t,i,th);});});});
+function filt(inp){var t=document.getElementById(inp.getAttribute('data-table')),q=inp.value.toLowerCase(),n=0;each(t.tBodies[0].rows,function(r){var hide=r.textContent.toLowerCase().indexOf(q)<0;r.style.display=hide?'none':'';if(!hide)n++;});return n;}
+each(document.querySelectorAll('input.filter'),function(inp){inp.addEventListener('input',function(){filt(inp);});});
+var s=document.getElementById('js-status');
+if(location.hash==='#selftest'){var t=document.getElementById('t-accounts'),th=t.tHead.rows[0].cells,ok=true;th[3].click();var rows=t.tBodies[0].rows;for(var i=1;i<rows.length;i++)if(key(rows[i-1].cells[3])<key(rows[i].cells[3]))ok=false;var inp=document.querySelector('input.filter[data-table=t-accounts]');inp.value='zzqqxx-no-such-row';var n=filt(inp);inp.value='';filt(inp);s.setAttribute('data-selftest',ok&&n===0?'pass':'fail');}
+var t0=performance.timing.domLoading;s.setAttribute('data-parse-ms',String(Date.now()-t0));window.addEventListener('load',function(){void document.body.offsetHeight;s.setAttribute('data-ready-ms',String(Date.now()-t0));});s.textContent='interactive';s.setAttribute('data-state','ok');})();
