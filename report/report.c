@@ -8,6 +8,7 @@
  * list grown from the data is capped (docs/report.md gives the caps).
  */
 #include "report/report.h"
+#include "report/reasons.h"
 
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
@@ -275,7 +276,15 @@ static enum cib_err build_index(struct ctx *c)
 	size_t na = c->ds->acc.n, nc = p->cl.n_clusters, nsec = 0;
 	size_t *cur = NULL;
 
-	c->order = output_order(p);
+	/* the run's rank (one order for every output) */
+	c->order = malloc((na + 1) * sizeof(*c->order));
+	if (c->order && c->o->run && c->o->run->ds_index &&
+	    c->o->run->n_accounts == na)
+		memcpy(c->order, c->o->run->ds_index, na * sizeof(*c->order));
+	else {
+		free(c->order);
+		c->order = NULL;
+	}
 	c->rank = malloc((na + 1) * sizeof(*c->rank));
 	c->m_off = calloc(nc + 2, sizeof(*c->m_off));
 	c->e_off = calloc(nc + 2, sizeof(*c->e_off));
@@ -772,7 +781,8 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	} else {
 		fprintf(f, "<td>%s</td>", p->flagged[a] ? "yes" : "no");
 	}
-	pipeline_reasons(p, a, reasons, sizeof(reasons));
+	reasons_account_details(c->o->run, c->rank[a], reasons,
+				sizeof(reasons));
 	fputs("<td class=\"txt\">", f);
 	/* the full list is in the account's own section: the tables keep a
 	 * prefix, which keeps a page of thousands of flagged accounts light */
@@ -1682,7 +1692,8 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 		put_decision(c, acc_dec(c, a));
 		fputs("</p>", f);
 	}
-	pipeline_reasons(p, a, reasons, sizeof(reasons));
+	reasons_account_details(c->o->run, c->rank[a], reasons,
+				sizeof(reasons));
 	fputs("<h3>Reasons</h3><ul class=\"reasons\">", f);
 	for (r = reasons; *r;) {
 		const char *e = reason_end(r);
@@ -1756,6 +1767,11 @@ enum cib_err report_write(const struct pipeline *p,
 	enum cib_err err = CIB_ENOMEM;
 	char dummy[8];
 
+	if (!o->run || !o->run->ds_index || o->run->n_accounts != p->ds->acc.n) {
+		snprintf(errmsg, errlen, "the report needs the run built from "
+					 "this pipeline");
+		return CIB_EINTERNAL;
+	}
 	memset(&c, 0, sizeof(c));
 	c.p = p;
 	c.ds = p->ds;
