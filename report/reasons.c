@@ -186,21 +186,23 @@ static void words(struct sb *s, const struct scored_run *r,
 		       v[0], v[1], pl(v[1], "account", "accounts"));
 		break;
 	case REASON_GROUP_TIE:
-		fmt_log10p(v[1], pb, sizeof(pb));
+		/* the leave-one-out test is quoted only when it rejects on its
+		 * own; a member found with its group (discovery) may not */
+		sb_add(s,
+		       "joined C%.0f as part of the group, with no significant "
+		       "pairwise link inside it",
+		       v[0]);
+		if (v[1] <= -2) {
+			fmt_log10p(v[1], pb, sizeof(pb));
+			sb_add(s,
+			       ": it acted on the same objects as the members "
+			       "more often than chance allows (%s)",
+			       pb);
+		}
 		if (isfinite(v[2]))
-			sb_add(s,
-			       "joined C%.0f by the group test, with no strong "
-			       "pairwise link inside it: it acted on the same "
-			       "objects as the members more than chance allows "
-			       "(%s), %.0f%% of the objects it acted on",
-			       v[0], pb, 100 * v[2]);
-		else
-			sb_add(s,
-			       "joined C%.0f by the group test, with no strong "
-			       "pairwise link inside it: it acted on the same "
-			       "objects as the members more than chance allows "
-			       "(%s)",
-			       v[0], pb);
+			sb_add(s, "; %.0f%% of the objects it acted on were "
+				  "the group's",
+			       100 * v[2]);
 		break;
 	case REASON_OWN_RHYTHM:
 		fmt_pv(v[0], pb, sizeof(pb));
