@@ -86,3 +86,7 @@ $CIBSCAN flag --run "$T/run.cib" "$s/tweets.csv.gz" 2>/dev/null; rc=$?
 test "$rc" -eq 2 || exit 1
 set -e
 test ! -e "$T/z.csv"
+# review import --run queues the same flagged accounts as the CSV import
+$CIBSCAN review import --run "$T/run.cib" --db "$T/r.db" >"$T/imp.txt" 2>/dev/null
+grep -q "$(awk -F, 'NR > 1 && $5 == 1' "$T/a.csv" | wc -l) flagged" "$T/imp.txt"
+$CIBSCAN review import --run "$T/run.cib" --db "$T/r.db" | grep -q 'already imported'
