@@ -93,6 +93,14 @@ struct ctx {
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* the words of reasons_cluster_verdict, for the pipeline's cluster (the
+ * run numbers clusters as the pipeline does) */
+static const char *cluster_verdict(const struct cluster_evidence *ce)
+{
+	return ce->inauthentic ? "coordinated and inauthentic"
+			       : "coordinated; no evidence of inauthenticity";
+}
+
 static void esc(struct ctx *c, const char *s)
 {
 	svg_escape(c->f, s, 0);
@@ -470,7 +478,7 @@ static void glance(struct ctx *c, const size_t *rank)
 				"C%zu</a>: <strong>%s</strong> &mdash; %u accounts (%u "
 				"flagged), mean score %.3f, on ",
 				rank[i] + 1, rank[i] + 1,
-				pipeline_cluster_verdict(ce), ce->size,
+				cluster_verdict(ce), ce->size,
 				ce->n_flagged, ce->score);
 			platform_mix(f, ce);
 			fputs(": ", f);
@@ -558,7 +566,7 @@ static void glance(struct ctx *c, const size_t *rank)
 				"highest member score is %.3f); %s.</li>",
 				rank[i] + 1, rank[i] + 1, ce->size,
 				p->threshold_used, best,
-				pipeline_cluster_verdict(ce));
+				cluster_verdict(ce));
 		}
 		if (nc - nfc > shown)
 			fprintf(f, "<li>and %zu more (see the clusters table)"
@@ -1561,7 +1569,7 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"%u accounts, %u flagged, mean score %.3f</h2>"
 		"<p class=\"verdict\">Verdict: %s</p>",
 		id, id, ce->size, ce->n_flagged, ce->score,
-		pipeline_cluster_verdict(ce));
+		cluster_verdict(ce));
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
 		put_decision(c, find_dec(c, 1, "", id));
