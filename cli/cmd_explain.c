@@ -132,8 +132,9 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 		double c = contrib(r, a, k);
 
 		z += c;
+		/* + 0.0: a zero coefficient times a negative z prints as 0 */
 		printf("  %-28s %10.4f  %+9.3f\n", score_feature_names[k],
-		       r->x[a * SF__COUNT + k], c);
+		       r->x[a * SF__COUNT + k], c + 0.0);
 	}
 	printf("  %-28s %10s  %+9.3f\n", "sum (the model's log-odds)", "", z);
 	if (A->score > 0 && A->score < 1) {

@@ -190,6 +190,7 @@ static void test_round_trip(void **state)
 	assert_memory_equal(a, b, na);
 	assert_string_equal(text(reasons_account_details, &back, 1),
 			    text(reasons_account_details, &r, 1));
+	run_release(&back);
 	/* truncated, extended, another magic, a flipped bit */
 	assert_int_equal(run_load(&back, (unsigned char *)a, na - 1, err,
 				  sizeof(err)),
