@@ -116,6 +116,9 @@ enum cib_err output_flagged_ids(const struct scored_run *r, FILE *f)
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
+/* members listed per cluster in clusters.csv */
+#define CL_MEMBERS_SHOWN 50
+
 static void put_num(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -143,38 +146,25 @@ enum cib_err output_clusters_csv(const struct scored_run *r, FILE *f,
 	};
 	size_t nc = r->n_clusters;
 	int mix = run_platforms_mix(r);
-	size_t *shown = calloc(nc + 1, sizeof(*shown));
-	size_t *len = calloc(nc + 1, sizeof(*len));
-	char *members = malloc((nc + 1) * 2048);
+	/* each cluster's first CL_MEMBERS_SHOWN members by rank, in one
+	 * pass: nc x CL_MEMBERS_SHOWN indices, whatever the input's size */
+	uint32_t *shown = calloc(nc + 1, sizeof(*shown));
+	uint32_t *top = malloc((nc + 1) * CL_MEMBERS_SHOWN * sizeof(*top));
 	char *reasons = malloc(REASONS_CAP);
-	char head[REASONS_HEADLINE_MAX + 8], id[1024];
+	char head[REASONS_HEADLINE_MAX + 8], id[1024], members[2048];
 
-	if (!shown || !len || !members || !reasons) {
+	if (!shown || !top || !reasons) {
 		free(shown);
-		free(len);
-		free(members);
+		free(top);
 		free(reasons);
 		return CIB_ENOMEM;
 	}
-	/* members by rank, space separated (first 50 of each) */
-	for (size_t c = 0; c < nc; c++)
-		members[c * 2048] = '\0';
 	for (size_t a = 0; a < r->n_accounts; a++) {
 		int32_t c = r->acc[a].cluster;
-		int k;
 
-		if (c < 0 || shown[c] >= 50 || len[c] >= 2048)
-			continue;
-		k = snprintf(members + (size_t)c * 2048 + len[c], 2048 - len[c],
-			     "%s%s", shown[c] ? " " : "",
-			     qualified_id(r, a, mix, id, sizeof(id)));
-		if (k < 0 || (size_t)k >= 2048 - len[c]) {
-			members[(size_t)c * 2048 + len[c]] = '\0';
-			len[c] = 2048; /* full: no more */
-			continue;
-		}
-		len[c] += (size_t)k;
-		shown[c]++;
+		if (c >= 0 && shown[c] < CL_MEMBERS_SHOWN)
+			top[(size_t)c * CL_MEMBERS_SHOWN + shown[c]++] =
+				(uint32_t)a;
 	}
 	csvout_header(f, hdr, (int)(sizeof(hdr) / sizeof(hdr[0])));
 	for (size_t c = 0; c < nc; c++) {
@@ -235,12 +225,26 @@ enum cib_err output_clusters_csv(const struct scored_run *r, FILE *f,
 		reasons_cluster_details(r, c, reasons, REASONS_CAP);
 		csvout_text(f, reasons, csv_raw);
 		fputc(',', f);
-		csvout_text(f, members + c * 2048, csv_raw);
+		/* space separated, cut before the id that would pass 2 KiB */
+		members[0] = '\0';
+		for (size_t i = 0, len = 0; i < shown[c]; i++) {
+			const char *q = qualified_id(
+				r, top[c * CL_MEMBERS_SHOWN + i], mix, id,
+				sizeof(id));
+			int k = snprintf(members + len, sizeof(members) - len,
+					 "%s%s", i ? " " : "", q);
+
+			if (k < 0 || (size_t)k >= sizeof(members) - len) {
+				members[len] = '\0';
+				break;
+			}
+			len += (size_t)k;
+		}
+		csvout_text(f, members, csv_raw);
 		fputc('\n', f);
 	}
 	free(shown);
-	free(len);
-	free(members);
+	free(top);
 	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
