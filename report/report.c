@@ -1780,6 +1780,15 @@ enum cib_err report_write(const struct pipeline *p,
 					 "this pipeline");
 		return CIB_EINTERNAL;
 	}
+	/* the report labels the pipeline's clusters; the run numbers them
+	 * the same way (run.h), and a difference would mislabel them */
+	for (size_t i = 0; i < o->run->n_accounts; i++)
+		if (o->run->acc[i].cluster !=
+		    p->cl.membership[o->run->ds_index[i]]) {
+			snprintf(errmsg, errlen, "the run's cluster numbers "
+						 "differ from the pipeline's");
+			return CIB_EINTERNAL;
+		}
 	memset(&c, 0, sizeof(c));
 	c.p = p;
 	c.ds = p->ds;
