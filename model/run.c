@@ -39,10 +39,27 @@ _Static_assert(sizeof(struct run_meta) ==
 	       "run_meta has no padding");
 
 static const char *const reason_names[REASON__COUNT] = {
-#define RC_NAME(e, name, doc) name,
+#define RC_NAME(e, name, nv, doc) name,
 	REASON_LIST(RC_NAME)
 #undef RC_NAME
 };
+
+static const int reason_nv[REASON__COUNT] = {
+#define RC_NV(e, name, nv, doc) nv,
+	REASON_LIST(RC_NV)
+#undef RC_NV
+};
+
+#define RC_CHECK(e, name, nv, doc)                                      \
+	_Static_assert((nv) >= 0 && (nv) <= RUN_REASON_NV,              \
+		       "reason " name " fits run_reason.v");
+REASON_LIST(RC_CHECK)
+#undef RC_CHECK
+
+int reason_code_nv(enum reason_code c)
+{
+	return (unsigned)c < REASON__COUNT ? reason_nv[c] : 0;
+}
 
 const char *reason_code_name(enum reason_code c)
 {

@@ -40,65 +40,65 @@
 #define RUN_REASON_NV (2 + 2 * COORD__COUNT)
 
 /* The reasons, in the order a row lists them. Each: code, its stable
- * name (JSON, the saved file), and the meaning of v[] and s[] in order
- * (documentation; docs/run.md lists them). Account reasons first, then
+ * name (JSON), how many of v[] it uses, and the meaning of v[] and s[] in
+ * order (documentation). Account reasons first, then
  * the cluster's own. NOT_FLAGGED says why an account was not flagged:
  * v[0] a run_notflag value. */
 #define REASON_LIST(X)                                                        \
-	X(COPIED_TEXTS, "copied_texts",                                      \
-	  "v: copied posts, posts, other accounts posting them")             \
-	X(COACTED, "coacted",                                                \
-	  "v: partners, strongest log10 p, then partners per edge type, "    \
-	  "then co-actions per edge type (coord type order)")                \
-	X(CLUSTER_MEMBER, "cluster_member",                                  \
-	  "v: cluster number (1-based), its size, edges inside it, "         \
-	  "inauthentic (0/1)")                                               \
-	X(GROUP_TIE, "group_tie",                                            \
-	  "v: cluster number, leave-one-out membership log10 p, share of "   \
-	  "its co-acted objects shared with the group")                      \
-	X(OWN_RHYTHM, "own_rhythm",                                          \
-	  "v: office-shift p, supper-dip p (NaN: not shown), posts; "        \
-	  "s: zone label")                                                   \
-	X(CREATED_BATCH, "created_batch",                                    \
-	  "v: creation time (Unix s), other accounts that day, p")           \
-	X(PERSONA_SWITCH, "persona_switch",                                  \
-	  "v: change time, days silent before it (0 none), change-point "    \
-	  "p, vocabulary shift, language changed (0/1); s: language "        \
-	  "before, after")                                                   \
-	X(LOCATION_MISMATCH, "location_mismatch",                            \
-	  "v: claimed offset min, inferred offset min; s: location")         \
-	X(DEFAULT_HANDLE, "default_handle", "s: handle")                     \
-	X(SITE_NETWORK, "site_network",                                      \
-	  "v: site network, its sites, links to it, links, others' rate, "   \
-	  "p, flagged by the site rule (0/1); s: its first host")            \
-	X(NOT_FLAGGED, "not_flagged",                                        \
-	  "v: why (enum run_notflag), score, the bar (lowest flagged "      \
-	  "score or threshold), cluster number (0 none)")                    \
-	X(CL_SYNC, "cluster_sync",                                           \
-	  "v: size, synchronised actions, expected, log10 p, platform mask") \
-	X(CL_SHARED, "cluster_shared",                                       \
-	  "v: size, shared objects, expected, log10 p, platform mask")       \
-	X(CL_EDGES, "cluster_edges",                                         \
-	  "v: size, significant edges inside, strongest log10 p, platform "  \
-	  "mask")                                                            \
-	X(CL_GROUP, "cluster_group", "v: size, platform mask")               \
-	X(CL_TOP_OBJECT, "cluster_top_object",                               \
-	  "v: edge type, members acting on it; s: the object")               \
-	X(CL_COPIED, "cluster_copied",                                       \
-	  "v: share of the members' texts copied, members")                  \
-	X(CL_BATCH, "cluster_batch",                                         \
-	  "v: members, days, first year, last year, p")                      \
-	X(CL_OFFICE, "cluster_office",                                       \
-	  "v: office p, supper-dip p (NaN: not shown), posts; s: zone")      \
-	X(CL_SWITCH, "cluster_switch", "v: members who switched, p")         \
-	X(CL_LOCATION, "cluster_location",                                   \
-	  "v: mismatched, checkable, p")                                     \
-	X(CL_ECHO, "cluster_echo",                                           \
-	  "v: share from members, engagement received, chance share, p")     \
-	X(CL_NO_INAUTH, "cluster_no_inauthenticity", "")
+	X(COPIED_TEXTS, "copied_texts", 3,                                    \
+	  "v: copied posts, posts, other accounts posting them")              \
+	X(COACTED, "coacted", RUN_REASON_NV,                                  \
+	  "v: partners, strongest log10 p, then partners per edge type, "     \
+	  "then co-actions per edge type (coord type order)")                 \
+	X(CLUSTER_MEMBER, "cluster_member", 4,                                \
+	  "v: cluster number (1-based), its size, edges inside it, "          \
+	  "inauthentic (0/1)")                                                \
+	X(GROUP_TIE, "group_tie", 3,                                          \
+	  "v: cluster number, leave-one-out membership log10 p, share of "    \
+	  "its co-acted objects shared with the group")                       \
+	X(OWN_RHYTHM, "own_rhythm", 3,                                        \
+	  "v: office-shift p, supper-dip p (NaN: not shown), posts; "         \
+	  "s: zone label")                                                    \
+	X(CREATED_BATCH, "created_batch", 3,                                  \
+	  "v: creation time (Unix s), other accounts that day, p")            \
+	X(PERSONA_SWITCH, "persona_switch", 5,                                \
+	  "v: change time, days silent before it (0 none), change-point "     \
+	  "p, vocabulary shift, language changed (0/1); s: language "         \
+	  "before, after")                                                    \
+	X(LOCATION_MISMATCH, "location_mismatch", 2,                          \
+	  "v: claimed offset min, inferred offset min; s: location")          \
+	X(DEFAULT_HANDLE, "default_handle", 0, "s: handle")                   \
+	X(SITE_NETWORK, "site_network", 7,                                    \
+	  "v: site network, its sites, links to it, links, others' rate, "    \
+	  "p, flagged by the site rule (0/1); s: its first host")             \
+	X(NOT_FLAGGED, "not_flagged", 4,                                      \
+	  "v: why (enum run_notflag), score, the bar (lowest flagged "        \
+	  "score or threshold), cluster number (0 none)")                     \
+	X(CL_SYNC, "cluster_sync", 5,                                         \
+	  "v: size, synchronised actions, expected, log10 p, platform mask")  \
+	X(CL_SHARED, "cluster_shared", 5,                                     \
+	  "v: size, shared objects, expected, log10 p, platform mask")        \
+	X(CL_EDGES, "cluster_edges", 4,                                       \
+	  "v: size, significant edges inside, strongest log10 p, platform "   \
+	  "mask")                                                             \
+	X(CL_GROUP, "cluster_group", 2, "v: size, platform mask")             \
+	X(CL_TOP_OBJECT, "cluster_top_object", 2,                             \
+	  "v: edge type, members acting on it; s: the object")                \
+	X(CL_COPIED, "cluster_copied", 2,                                     \
+	  "v: share of the members' texts copied, members")                   \
+	X(CL_BATCH, "cluster_batch", 5,                                       \
+	  "v: members, days, first year, last year, p")                       \
+	X(CL_OFFICE, "cluster_office", 3,                                     \
+	  "v: office p, supper-dip p (NaN: not shown), posts; s: zone")       \
+	X(CL_SWITCH, "cluster_switch", 2, "v: members who switched, p")       \
+	X(CL_LOCATION, "cluster_location", 3,                                 \
+	  "v: mismatched, checkable, p")                                      \
+	X(CL_ECHO, "cluster_echo", 4,                                         \
+	  "v: share from members, engagement received, chance share, p")      \
+	X(CL_NO_INAUTH, "cluster_no_inauthenticity", 0, "")
 
 enum reason_code {
-#define RC_ENUM(e, name, doc) REASON_##e,
+#define RC_ENUM(e, name, nv, doc) REASON_##e,
 	REASON_LIST(RC_ENUM)
 #undef RC_ENUM
 	REASON__COUNT
@@ -117,6 +117,8 @@ enum run_notflag {
 #define RUN_REASON_BELOW_BAR 1u /* on an account that was not flagged */
 
 const char *reason_code_name(enum reason_code c);
+/* How many of a reason's numbers the code uses (v[0..n)). */
+int reason_code_nv(enum reason_code c);
 
 /* One reason: a code and its numbers. Fixed size, no padding (the saved
  * file stores these records as they are). */

@@ -526,7 +526,8 @@ void output_json_reasons(const struct scored_run *r,
 		fputs(x[i].flags & RUN_REASON_BELOW_BAR ? "true" : "false", f);
 		jkey(f, &first, "values");
 		fputc('[', f);
-		for (int k = 0; k < RUN_REASON_NV; k++) {
+		for (int k = 0;
+		     k < reason_code_nv((enum reason_code)x[i].code); k++) {
 			if (k)
 				fputc(',', f);
 			output_json_number(f, x[i].v[k]);
