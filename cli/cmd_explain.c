@@ -418,6 +418,9 @@ int cmd_explain(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	if (run_path && pc.n_scoring)
+		return cli_usage_error("explain", "scoring options do not apply "
+						  "to a saved run (--run)");
 	if (run_path) {
 		if (argc - optind != 1)
 			return cli_usage_error("explain", "with --run: one ACCOUNT "

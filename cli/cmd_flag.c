@@ -119,6 +119,9 @@ int cmd_flag(int argc, char **argv)
 		return cli_usage_error("flag", "--ids and --json exclude each other");
 	fw.r = &run;
 	fw.csv_raw = csv_raw;
+	if (run_path && pc.n_scoring)
+		return cli_usage_error("flag", "scoring options do not apply to "
+					       "a saved run (--run)");
 	if (run_path) {
 		if (optind < argc)
 			return cli_usage_error("flag", "--run takes no input files");

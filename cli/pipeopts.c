@@ -70,6 +70,11 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 	long l;
 	double d;
 
+	/* every option but the progress switches changes the scoring */
+	if (c > PIPE_OPT_BASE && c <= PIPE_OPT_BASE + 13 &&
+	    c != PIPE_OPT_BASE + 10 && c != PIPE_OPT_BASE + 11)
+		pc->n_scoring++;
+
 	switch (c) {
 	case PIPE_OPT_BASE + 1:
 		pc->po.tz = arg;

@@ -58,6 +58,8 @@ struct pipe_cli {
 	const char *model_path;
 	struct logit_model model;
 	int progress; /* -1 auto */
+	int n_scoring; /* scoring options given (they do not apply to a
+			  saved run: --run refuses them) */
 };
 
 void pipe_cli_init(struct pipe_cli *pc);

@@ -81,8 +81,10 @@ grep -q "checksum" "$T/err" || exit 1
 $CIBSCAN flag --run "$T/a.csv" -o "$T/z.csv" 2>"$T/err"; rc=$?
 test "$rc" -eq 1 || exit 1
 grep -q "not a cibscan run file" "$T/err" || exit 1
-# --run takes no input files
+# --run takes no input files, nor options that would change the scoring
 $CIBSCAN flag --run "$T/run.cib" "$s/tweets.csv.gz" 2>/dev/null; rc=$?
+test "$rc" -eq 2 || exit 1
+$CIBSCAN explain --run "$T/run.cib" --fdr 0.2 "$id" 2>/dev/null; rc=$?
 test "$rc" -eq 2 || exit 1
 set -e
 test ! -e "$T/z.csv"
