@@ -84,6 +84,7 @@ static double contrib(const struct scored_run *r, size_t a, int k)
 	return m->sd[k] != 0 ? m->coef[k] * (v - m->mean[k]) / m->sd[k] : 0;
 }
 
+/* The listing, one block per section in print order. */
 static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 {
 	const struct run_account *A = &r->acc[a];

@@ -285,6 +285,9 @@ static int test_rejects(const struct cluster_evidence *ce, double pv)
 	return ce->inauthentic && pv * INAUTH_TESTS <= ce->inauth_cut;
 }
 
+/* A cluster's reasons. One block per reason a cluster can carry, in the
+ * order its row lists them: the length is that list, kept in one place so
+ * the order reads top to bottom. */
 static enum cib_err cluster_reasons(struct scored_run *r, struct rlist *l,
 				    const struct pipeline *p, int32_t c,
 				    uint32_t tzs)
@@ -423,6 +426,8 @@ static int loc_mismatch(const struct feature_set *fs, uint32_t a)
 	       tf->n >= 20 && abs(loc - tf->inferred_offset_min) >= 180;
 }
 
+/* An account's reasons, one block per code in the order its row lists
+ * them (long for the same reason as cluster_reasons). */
 static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 				    const struct pipeline *p, uint32_t a,
 				    const int32_t *newc, uint32_t tzs)
@@ -700,6 +705,8 @@ static enum cib_err meta_fill(struct scored_run *r, const struct pipeline *p,
 
 /* ---- the build ---------------------------------------------------------- */
 
+/* The steps share the rank and the cluster renumbering, so they stay in
+ * one function: order, clusters, edges and their index, accounts. */
 enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 		       const struct pipeline_opts *o, const char *settings)
 {

@@ -270,6 +270,8 @@ static enum cib_err take(const unsigned char *buf, uint64_t off,
 	return CIB_OK;
 }
 
+/* Header, section table, cross-section counts, copies, then run_check:
+ * one pass in file order, every refusal naming its place. */
 enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 		      size_t len, char *errmsg, size_t errlen)
 {

@@ -149,6 +149,8 @@ static const char *top_verb(int type)
 	}
 }
 
+/* One case per reason code: this switch is the table of words, so it is
+ * as long as REASON_LIST. */
 static void words(struct sb *s, const struct scored_run *r,
 		  const struct run_reason *x)
 {
