@@ -96,9 +96,13 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 	print_value("platform", platform_name((enum platform)A->platform));
 	print_value("handle", run_str(r, A->handle));
 	printf("%-22s %u\n", "posts", A->n_posts);
-	printf("%-22s %.4f (%s; lowest flagged score %.4f)\n", "score",
-	       A->score, A->flagged ? "FLAGGED" : "not flagged",
-	       m->threshold_used);
+	if (m->n_flagged)
+		printf("%-22s %.4f (%s; lowest flagged score %.4f)\n", "score",
+		       A->score, A->flagged ? "FLAGGED" : "not flagged",
+		       m->threshold_used);
+	else
+		printf("%-22s %.4f (not flagged; no account was flagged)\n",
+		       "score", A->score);
 	reasons_account_headline(r, a, buf, sizeof(buf));
 	print_value("headline", buf[0] ? buf : "(none)");
 	if (!A->flagged) {
@@ -239,7 +243,7 @@ static void explain_json(const struct scored_run *r, size_t a, long max_edges)
 	jfield("flagged", &first);
 	fputs(A->flagged ? "true" : "false", stdout);
 	jfield("lowest_flagged_score", &first);
-	output_json_number(stdout, m->threshold_used);
+	output_json_number(stdout, m->n_flagged ? m->threshold_used : NAN);
 	reasons_account_headline(r, a, buf, sizeof(buf));
 	jfield("headline", &first);
 	output_json_string(stdout, buf);
