@@ -1,0 +1,54 @@
+#!/bin/sh
+# mpi_score.sh - `score --mpi` on 1, 2 and 4 ranks gives byte for byte the
+# single-process accounts, clusters and edges tables: on the sample (IO
+# archive CSV, cut into byte ranges re-synchronised at record boundaries,
+# quoted newlines included; and the gzip files read whole), on its
+# normalised JSONL cut into ranges, and on a small synth --mix export (every
+# operation type; X API, Mastodon and Bluesky files read whole). Skipped
+# (77) without mpirun or build/cibscan-mpi (`make mpi`).
+set -eu
+MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
+command -v mpirun >/dev/null 2>&1 || { echo "no mpirun"; exit 77; }
+[ -x "$MPIBIN" ] || { echo "no $MPIBIN (make mpi)"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+d="$TMPDIR"
+zcat "$FIXTURES/sample/tweets.csv.gz" >"$d/tweets.csv"
+zcat "$FIXTURES/sample/users.csv.gz" >"$d/users.csv"
+# quoted newlines must exist for the CSV re-synchronisation to be tested
+python3 - "$d/tweets.csv" <<'PY'
+import csv, sys
+n = sum(1 for r in csv.reader(open(sys.argv[1], newline="")) if any("\n" in c for c in r))
+assert n > 0, "no quoted newline in the sample"
+PY
+"$CIBSCAN" convert "$d/tweets.csv" "$d/users.csv" -o "$d/sample.jsonl" 2>/dev/null
+"$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
+
+compare() { # name split files...
+	name=$1
+	split=$2
+	shift 2
+	"$CIBSCAN" score "$@" -o "$d/$name.a.csv" --clusters "$d/$name.c.csv" \
+		--edges "$d/$name.e.csv" --quiet
+	[ "$(wc -l <"$d/$name.c.csv")" -gt 2 ] || { echo "$name: no clusters"; exit 1; }
+	for n in 1 2 4; do
+		mpirun -np "$n" "$MPIBIN" score --mpi --mpi-split "$split" "$@" \
+			-o "$d/$name.$n.a.csv" --clusters "$d/$name.$n.c.csv" \
+			--edges "$d/$name.$n.e.csv" --progress 2>"$d/$name.$n.log" ||
+			{ cat "$d/$name.$n.log"; exit 1; }
+		for t in a c e; do
+			cmp "$d/$name.$t.csv" "$d/$name.$n.$t.csv" ||
+				{ echo "$name: $t differs at $n ranks"; exit 1; }
+		done
+		# the work was shared: every rank parsed something
+		[ "$(grep -c 'MB parsed' "$d/$name.$n.log")" -eq "$n" ]
+		if [ "$n" -gt 1 ]; then
+			! grep -q "rank $((n - 1)): 0 pieces" "$d/$name.$n.log"
+		fi
+		echo "$name: identical at $n ranks"
+	done
+}
+compare sample 256k "$d/tweets.csv" "$d/users.csv"
+compare samplegz 64M "$FIXTURES/sample/tweets.csv.gz" "$FIXTURES/sample/users.csv.gz" "$d/users.csv"
+compare samplejsonl 512k "$d/sample.jsonl"
+compare mix 64M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
