@@ -15,11 +15,17 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 d="$TMPDIR"
 zcat "$FIXTURES/sample/tweets.csv.gz" >"$d/tweets.csv"
 zcat "$FIXTURES/sample/users.csv.gz" >"$d/users.csv"
-# quoted newlines must exist for the CSV re-synchronisation to be tested
-python3 - "$d/tweets.csv" <<'PY'
+# the CSV re-synchronisation must meet quoted newlines and doubled quotes
+# at its cuts: every text gets both (the single-process run of the same
+# file is the reference)
+python3 - "$d/tweets.csv" "$d/tweets_nl.csv" <<'PY'
 import csv, sys
-n = sum(1 for r in csv.reader(open(sys.argv[1], newline="")) if any("\n" in c for c in r))
-assert n > 0, "no quoted newline in the sample"
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+i = rows[0].index("tweet_text")
+for r in rows[1:]:
+    r[i] = r[i].replace(" ", "\n", 4) + ' "so" \n\n "said"\n'
+with open(sys.argv[2], "w", newline="") as f:
+    csv.writer(f).writerows(rows)
 PY
 "$CIBSCAN" convert "$d/tweets.csv" "$d/users.csv" -o "$d/sample.jsonl" 2>/dev/null
 "$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
@@ -49,6 +55,7 @@ compare() { # name split files...
 	done
 }
 compare sample 256k "$d/tweets.csv" "$d/users.csv"
+compare samplenl 32k "$d/tweets_nl.csv" "$d/users.csv"
 compare samplegz 64M "$FIXTURES/sample/tweets.csv.gz" "$FIXTURES/sample/users.csv.gz" "$d/users.csv"
 compare samplejsonl 512k "$d/sample.jsonl"
 compare mix 64M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
