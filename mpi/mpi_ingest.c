@@ -934,11 +934,9 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	}
 	in->sink = NULL;
 	in->sink_ctx = NULL;
-	m->st.records = sc.records;
-	if (m->rank == 0) /* stored directly: the readers' own counts */
-		for (size_t i = 0; i < in->n_files; i++)
-			m->st.records += in->files[i].posts +
-					 in->files[i].accounts;
+	/* the readers' own counts (rank 0 stores, the others log) */
+	for (size_t i = 0; i < in->n_files; i++)
+		m->st.records += in->files[i].records;
 	m->st.parse_seconds = cib_seconds() - t0;
 	m->st.skipped = skipped_members(in, 0);
 	if (m->die_rank == m->rank)
