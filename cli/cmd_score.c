@@ -53,14 +53,17 @@ static const char mpi_help_text[] =
 	"  --mpi-split BYTES    with --mpi: JSONL and IO archive CSV files of\n"
 	"                       at least BYTES are read in byte ranges of about\n"
 	"                       BYTES on several ranks (default 64M; 0: whole\n"
-	"                       files only)\n";
+	"                       files only)\n"
+	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
+	"                       0 holds before it waits for rank 0 to take\n"
+	"                       it (default 256M)\n";
 #endif
 
 struct score_out {
 	const char *accounts, *clusters, *edges, *graphml, *sites;
 	int json, csv_raw;
 	int mpi;             /* --mpi (cibscan-mpi only) */
-	size_t mpi_split;
+	size_t mpi_split, mpi_buffer;
 };
 
 /* what each writer needs: the pipeline, and for the accounts file the
@@ -203,6 +206,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 
 	mpi_ingest_init(&m, MPI_COMM_WORLD);
 	m.split_bytes = sop->mpi_split;
+	m.log_cap = sop->mpi_buffer;
 	/* test hook: that rank dies of SIGKILL once it has parsed */
 	if (die && *die) {
 		long r;
@@ -238,13 +242,16 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				fprintf(stderr,
 					"cibscan: mpi rank %d: %llu pieces, "
 					"%.1f MB parsed in %.2f s, %llu "
-					"records, %.1f MB of log sent, %s "
-					"%.2f s\n",
+					"records, %.1f MB of log sent (%.1f MB "
+					"while parsing, %.1f MB held at most), "
+					"%s %.2f s\n",
 					r, (unsigned long long)m.all[r].pieces,
 					(double)m.all[r].bytes_parsed / 1e6,
 					m.all[r].parse_seconds,
 					(unsigned long long)m.all[r].records,
 					(double)m.all[r].log_bytes / 1e6,
+					(double)m.all[r].log_early / 1e6,
+					(double)m.all[r].log_peak / 1e6,
 					r ? "sending" : "receiving and storing",
 					m.all[r].serve_seconds);
 		}
@@ -271,6 +278,7 @@ int cmd_score(int argc, char **argv)
 #ifdef CIB_MPI
 		{ "mpi", no_argument, NULL, 'M' },
 		{ "mpi-split", required_argument, NULL, 'S' },
+		{ "mpi-buffer", required_argument, NULL, 'B' },
 #endif
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
@@ -326,6 +334,13 @@ int cmd_score(int argc, char **argv)
 						       optarg);
 			if (so.mpi_split == 0)
 				so.mpi_split = SIZE_MAX; /* never cut */
+			break;
+		case 'B':
+			if (cli_parse_size(optarg, &so.mpi_buffer) < 0 ||
+			    so.mpi_buffer == 0)
+				return cli_usage_error("score",
+						       "bad --mpi-buffer '%s'",
+						       optarg);
 			break;
 #endif
 		case 'h':

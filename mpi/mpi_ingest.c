@@ -46,6 +46,10 @@ struct block {
 struct plog {
 	struct block *b;
 	size_t n, cap;
+	size_t sent;  /* blocks sent to rank 0 (and freed) */
+	size_t bytes; /* bytes appended in all */
+	size_t bsize; /* size of a new block */
+	int done;     /* parsing ended (err says how) */
 	int err;
 	char msg[512];
 };
@@ -88,7 +92,7 @@ static void plog_free(struct plog *l)
 		free(l->b[i].buf);
 	free(l->b);
 	l->b = NULL;
-	l->n = l->cap = 0;
+	l->n = l->cap = l->sent = 0;
 }
 
 /* room for `need` more bytes in the last block */
@@ -97,7 +101,8 @@ static char *plog_room(struct plog *l, size_t need)
 	struct block *b = l->n ? &l->b[l->n - 1] : NULL;
 
 	if (!b || b->cap - b->len < need) {
-		size_t cap = need > MPI_INGEST_BLOCK ? need : MPI_INGEST_BLOCK;
+		size_t bs = l->bsize ? l->bsize : MPI_INGEST_BLOCK;
+		size_t cap = need > bs ? need : bs;
 
 		if (l->n == l->cap) {
 			size_t nc = l->cap ? l->cap * 2 : 8;
@@ -149,10 +154,12 @@ static char *put_str(char *p, const char *s)
 	return p + n + 1;
 }
 
+struct server;
 struct sink_ctx {
 	struct plog *log;
-	uint64_t records;
+	struct server *sv;
 };
+static enum cib_err pump_added(struct server *sv, size_t added);
 
 static enum cib_err log_post(struct plog *l, const struct post_rec *r)
 {
@@ -189,6 +196,7 @@ static enum cib_err log_post(struct plog *l, const struct post_rec *r)
 		p = put_str(p, r->ent_str[k]);
 	}
 	l->b[l->n - 1].len += (size_t)(p - e);
+	l->bytes += (size_t)(p - e);
 	return CIB_OK;
 }
 
@@ -217,15 +225,20 @@ static enum cib_err log_account(struct plog *l, const struct account_rec *r)
 	for (int i = 0; i < 6; i++)
 		p = put_str(p, strs[i]);
 	l->b[l->n - 1].len += (size_t)(p - e);
+	l->bytes += (size_t)(p - e);
 	return CIB_OK;
 }
 
 static enum cib_err sink_fn(void *ctx, int kind, const void *rec)
 {
 	struct sink_ctx *c = ctx;
+	size_t before = c->log->bytes;
+	enum cib_err err = kind == 0 ? log_post(c->log, rec)
+				     : log_account(c->log, rec);
 
-	c->records++;
-	return kind == 0 ? log_post(c->log, rec) : log_account(c->log, rec);
+	if (err)
+		return err;
+	return pump_added(c->sv, c->log->bytes - before);
 }
 
 /* ---- replay --------------------------------------------------------- */
@@ -714,48 +727,140 @@ static enum cib_err agree(struct mpi_ingest *m, enum cib_err err)
 	return (enum cib_err)v;
 }
 
-/* rank > 0: serve each asked-for piece's log, then the final report */
-static enum cib_err serve(struct mpi_ingest *m, struct plog *logs,
-			  const struct piece *pc, size_t np,
-			  const struct ingest *in)
+/* rank > 0: the logs of its pieces, sent as rank 0 asks for them. While
+ * parsing, a rank that holds more than cap bytes of log waits for rank 0
+ * to ask and sends what it has (whole blocks), so its memory stays bounded
+ * whatever its share. Messages for one piece: a header {err, len, last},
+ * then len bytes of block (or, with err, of message); last ends it. */
+struct server {
+	struct mpi_ingest *m;
+	struct plog *logs;
+	const struct piece *pc;
+	size_t np;
+	size_t next;   /* earliest own piece not yet sent whole (np: none) */
+	int serving;   /* rank 0 asked for `next` and takes its blocks */
+	int stopped;   /* rank 0 said stop */
+	int failed;    /* communication failed */
+	int parsing;   /* still parsing its pieces */
+	size_t held, cap;
+};
+
+static size_t next_own(const struct server *sv, size_t from)
 {
-	double t0 = cib_seconds();
+	while (from < sv->np && (sv->pc[from].owner != sv->m->rank ||
+				 sv->pc[from].kind == PIECE_DIRECT))
+		from++;
+	return from;
+}
 
-	for (;;) {
-		int64_t ctl, hdr[3];
-		MPI_Request rq;
-		struct plog *l;
+static void wait_ctl(struct server *sv)
+{
+	int64_t ctl;
+	MPI_Request rq;
 
-		if (MPI_Irecv(&ctl, 1, MPI_INT64_T, 0, TAG_CTL, m->comm, &rq) !=
-			    MPI_SUCCESS ||
-		    mpi_ingest_wait(&rq) != MPI_SUCCESS)
-			return CIB_EIO;
-		if (ctl < 0 || (uint64_t)ctl >= np ||
-		    pc[ctl].owner != m->rank || pc[ctl].kind == PIECE_DIRECT)
-			break;
-		l = &logs[ctl];
-		hdr[0] = l->err;
-		hdr[1] = (int64_t)l->n;
-		hdr[2] = (int64_t)strlen(l->msg);
-		if (MPI_Send(hdr, 3, MPI_INT64_T, 0, TAG_HDR, m->comm) !=
-		    MPI_SUCCESS)
-			return CIB_EIO;
-		if (l->err) {
-			if (MPI_Send(l->msg, (int)hdr[2], MPI_CHAR, 0, TAG_MSG,
-				     m->comm) != MPI_SUCCESS)
-				return CIB_EIO;
+	if (MPI_Irecv(&ctl, 1, MPI_INT64_T, 0, TAG_CTL, sv->m->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS) {
+		sv->failed = 1;
+		return;
+	}
+	if (ctl < 0 || (uint64_t)ctl != sv->next)
+		sv->stopped = 1;
+	else
+		sv->serving = 1;
+}
+
+static int send_hdr(struct server *sv, int64_t err, int64_t len, int64_t last)
+{
+	int64_t hdr[3] = { err, len, last };
+
+	return MPI_Send(hdr, 3, MPI_INT64_T, 0, TAG_HDR, sv->m->comm) ==
+	       MPI_SUCCESS;
+}
+
+/* Sends the blocks of piece `next` from the first unsent one, all of them
+ * or all but the last (still being filled); then, for a piece parsed to
+ * its end, the closing header. */
+static void send_blocks(struct server *sv, int whole)
+{
+	struct plog *l = &sv->logs[sv->next];
+	size_t end = whole ? l->n : (l->n ? l->n - 1 : 0);
+
+	for (; l->sent < end && !sv->failed; l->sent++) {
+		struct block *b = &l->b[l->sent];
+
+		if (!send_hdr(sv, 0, (int64_t)b->len, 0) ||
+		    MPI_Send(b->buf, (int)b->len, MPI_BYTE, 0, TAG_BLOCK,
+			     sv->m->comm) != MPI_SUCCESS) {
+			sv->failed = 1;
+			return;
+		}
+		sv->m->st.log_bytes += b->len;
+		if (sv->parsing)
+			sv->m->st.log_early += b->len;
+		sv->held -= b->len;
+		free(b->buf);
+		b->buf = NULL;
+	}
+	if (!whole || sv->failed)
+		return;
+	if (l->err) {
+		int len = (int)strlen(l->msg);
+
+		if (!send_hdr(sv, l->err, len, 1) ||
+		    MPI_Send(l->msg, len, MPI_CHAR, 0, TAG_MSG, sv->m->comm) !=
+			    MPI_SUCCESS)
+			sv->failed = 1;
+	} else if (!send_hdr(sv, 0, 0, 1)) {
+		sv->failed = 1;
+	}
+	plog_free(l);
+	sv->serving = 0;
+	sv->next = next_own(sv, sv->next + 1);
+}
+
+static enum cib_err pump_added(struct server *sv, size_t added)
+{
+	sv->held += added;
+	if (sv->held > sv->m->st.log_peak)
+		sv->m->st.log_peak = sv->held;
+	while (sv->held > sv->cap && !sv->stopped && !sv->failed &&
+	       sv->next < sv->np) {
+		struct plog *l = &sv->logs[sv->next];
+		size_t sent = l->sent;
+
+		if (!sv->serving) {
+			wait_ctl(sv);
 			continue;
 		}
-		for (size_t i = 0; i < l->n; i++) {
-			if (MPI_Send(l->b[i].buf, (int)l->b[i].len, MPI_BYTE, 0,
-				     TAG_BLOCK, m->comm) != MPI_SUCCESS)
-				return CIB_EIO;
-			m->st.log_bytes += l->b[i].len;
-			free(l->b[i].buf);
-			l->b[i].buf = NULL;
-		}
-		plog_free(l);
+		send_blocks(sv, l->done);
+		if (!l->done && l->sent == sent)
+			break; /* only the block being filled is left */
 	}
+	if (sv->failed)
+		return CIB_EIO;
+	/* rank 0 stopped at an earlier failure: stop reading */
+	return sv->stopped ? CIB_EINTERNAL : CIB_OK;
+}
+
+/* after parsing: the rest, piece by piece as asked, then the report */
+static enum cib_err serve_rest(struct server *sv, const struct ingest *in)
+{
+	struct mpi_ingest *m = sv->m;
+	double t0 = cib_seconds();
+
+	while (!sv->stopped && !sv->failed) {
+		if (sv->next < sv->np && sv->logs[sv->next].done &&
+		    sv->serving) {
+			send_blocks(sv, 1);
+			continue;
+		}
+		wait_ctl(sv); /* past the last piece: the stop */
+		if (sv->serving && !sv->logs[sv->next].done)
+			sv->stopped = 1; /* never parsed: cannot happen */
+	}
+	if (sv->failed)
+		return CIB_EIO;
 	m->st.serve_seconds = cib_seconds() - t0;
 	if (MPI_Send(&m->st, (int)sizeof(m->st), MPI_BYTE, 0, TAG_FINAL,
 		     m->comm) != MPI_SUCCESS ||
@@ -765,57 +870,59 @@ static enum cib_err serve(struct mpi_ingest *m, struct plog *logs,
 	return CIB_OK;
 }
 
-/* rank 0: a remote piece's log, replayed */
+/* rank 0: a remote piece's log, replayed; after a failure of its own the
+ * rest of the piece's messages are still taken, so that the owner is never
+ * left blocked in a send */
 static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
 			  size_t i, int owner, struct replay *rp, char **buf,
 			  size_t *cap)
 {
 	int64_t ctl = (int64_t)i, hdr[3];
+	enum cib_err err = CIB_OK;
 
 	if (MPI_Send(&ctl, 1, MPI_INT64_T, owner, TAG_CTL, m->comm) !=
-		    MPI_SUCCESS ||
-	    MPI_Recv(hdr, 3, MPI_INT64_T, owner, TAG_HDR, m->comm,
-		     MPI_STATUS_IGNORE) != MPI_SUCCESS)
+	    MPI_SUCCESS)
 		return CIB_EIO;
-	if (hdr[0]) {
-		int len = (int)hdr[2];
+	for (;;) {
+		int len;
 
-		if (len < 0 || (size_t)len >= sizeof(m->errmsg))
-			len = (int)sizeof(m->errmsg) - 1;
-		if (MPI_Recv(m->errmsg, len, MPI_CHAR, owner, TAG_MSG, m->comm,
+		if (MPI_Recv(hdr, 3, MPI_INT64_T, owner, TAG_HDR, m->comm,
 			     MPI_STATUS_IGNORE) != MPI_SUCCESS)
 			return CIB_EIO;
-		m->errmsg[len] = '\0';
-		return (enum cib_err)hdr[0];
-	}
-	for (int64_t b = 0; b < hdr[1]; b++) {
-		MPI_Status st;
-		int cnt;
-		enum cib_err err;
-
-		if (MPI_Probe(owner, TAG_BLOCK, m->comm, &st) != MPI_SUCCESS ||
-		    MPI_Get_count(&st, MPI_BYTE, &cnt) != MPI_SUCCESS)
-			return CIB_EIO;
-		if ((size_t)cnt > *cap) {
-			char *nb = realloc(*buf, (size_t)cnt);
-
-			if (!nb)
-				return CIB_ENOMEM;
-			*buf = nb;
-			*cap = (size_t)cnt;
+		if (hdr[0]) {
+			len = (int)hdr[1];
+			if (len < 0 || (size_t)len >= sizeof(m->errmsg))
+				len = (int)sizeof(m->errmsg) - 1;
+			if (MPI_Recv(m->errmsg, len, MPI_CHAR, owner, TAG_MSG,
+				     m->comm, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+				return CIB_EIO;
+			m->errmsg[len] = '\0';
+			return err ? err : (enum cib_err)hdr[0];
 		}
-		if (MPI_Recv(*buf, cnt, MPI_BYTE, owner, TAG_BLOCK, m->comm,
-			     MPI_STATUS_IGNORE) != MPI_SUCCESS)
-			return CIB_EIO;
-		err = replay_block(rp, in, *buf, (size_t)cnt);
-		if (err) {
-			snprintf(m->errmsg, sizeof(m->errmsg),
-				 "storing records read by rank %d: %s", owner,
-				 cib_strerror(err));
+		if (hdr[1] > 0) {
+			if ((size_t)hdr[1] > *cap) {
+				char *nb = realloc(*buf, (size_t)hdr[1]);
+
+				if (!nb)
+					return CIB_ENOMEM; /* owner blocked:
+							      the job ends */
+				*buf = nb;
+				*cap = (size_t)hdr[1];
+			}
+			if (MPI_Recv(*buf, (int)hdr[1], MPI_BYTE, owner,
+				     TAG_BLOCK, m->comm, MPI_STATUS_IGNORE) !=
+			    MPI_SUCCESS)
+				return CIB_EIO;
+			if (!err)
+				err = replay_block(rp, in, *buf, (size_t)hdr[1]);
+			if (err && !m->errmsg[0])
+				snprintf(m->errmsg, sizeof(m->errmsg),
+					 "storing records read by rank %d: %s",
+					 owner, cib_strerror(err));
+		}
+		if (hdr[2])
 			return err;
-		}
 	}
-	return CIB_OK;
 }
 
 enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
@@ -826,7 +933,8 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	size_t np = 0, first_remote;
 	uint64_t *cnt = NULL, nsplit = 0;
 	struct plog *logs = NULL;
-	struct sink_ctx sc = { NULL, 0 };
+	struct server sv;
+	struct sink_ctx sc = { NULL, &sv };
 	char *buf = NULL;
 	enum cib_err err = CIB_OK;
 	int64_t npl = 0;
@@ -897,6 +1005,14 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 		if (pc[first_remote].kind != PIECE_DIRECT &&
 		    pc[first_remote].owner != 0)
 			break;
+	memset(&sv, 0, sizeof(sv));
+	sv.m = m;
+	sv.logs = logs;
+	sv.pc = pc;
+	sv.np = np;
+	sv.cap = m->log_cap ? m->log_cap : MPI_INGEST_LOG_CAP;
+	sv.next = next_own(&sv, 0);
+	sv.parsing = 1;
 	if (m->rank != 0) {
 		in->sink = sink_fn;
 		in->sink_ctx = &sc;
@@ -912,6 +1028,12 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 				    p->kind == PIECE_DIRECT))
 			continue;
 		sc.log = &logs[i];
+		/* blocks of a quarter of the cap (at most MPI_INGEST_BLOCK),
+		 * so that a rank at its cap always has whole blocks to send */
+		logs[i].bsize = sv.cap / 4 < MPI_INGEST_BLOCK ? sv.cap / 4
+							       : MPI_INGEST_BLOCK;
+		if (logs[i].bsize < 4096)
+			logs[i].bsize = 4096;
 		m->st.pieces++;
 		if (p->kind != PIECE_SPLIT) {
 			e = parse_whole(in, path, p, fmt, &logs[i],
@@ -926,6 +1048,7 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 			e = parse_split(in, path, p, qb, qt, nb, buf, &logs[i],
 					&m->st.bytes_parsed);
 		}
+		logs[i].done = 1;
 		if (e) {
 			if (!logs[i].err)
 				piece_fail(&logs[i], in, path, e);
@@ -934,6 +1057,7 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	}
 	in->sink = NULL;
 	in->sink_ctx = NULL;
+	sv.parsing = 0;
 	/* the readers' own counts (rank 0 stores, the others log) */
 	for (size_t i = 0; i < in->n_files; i++)
 		m->st.records += in->files[i].records;
@@ -943,7 +1067,7 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 		raise(SIGKILL);
 
 	if (m->rank != 0) {
-		err = serve(m, logs, pc, np, in);
+		err = serve_rest(&sv, in);
 		if (err)
 			goto out;
 		err = agree(m, CIB_OK);

@@ -17,8 +17,10 @@
  * Every rank parses its pieces at once, in parallel. Rank 0 stores its own
  * (the first in the order) into the dataset as it reads them; every other
  * rank records each post and account its readers give, in order, into a
- * log of blocks of at most MPI_INGEST_BLOCK bytes. Rank 0 then asks for
- * the pieces in order and replays each log through the same
+ * log of blocks of at most MPI_INGEST_BLOCK bytes, holding at most
+ * log_cap bytes of it: past that it waits for rank 0 to take whole blocks
+ * before it parses on. Rank 0 asks for the pieces in order and replays
+ * each log through the same
  * ingest_add_post / ingest_add_account calls the reader would have made:
  * the same records in the same order, so the dataset (account and post
  * indices, string ids, field changes, duplicates) is byte for byte the
@@ -42,6 +44,9 @@
 /* Largest log block sent in one message: what a rank holds in flight per
  * transfer, and what rank 0 holds while replaying one. */
 #define MPI_INGEST_BLOCK ((size_t)32 << 20)
+/* Default cap on the log a rank other than 0 holds: past it, the rank
+ * waits for rank 0 to take its blocks before it parses on. */
+#define MPI_INGEST_LOG_CAP ((size_t)256 << 20)
 /* Default size of a byte-range piece (and the smallest file cut). */
 #define MPI_INGEST_SPLIT_DEFAULT ((size_t)64 << 20)
 
@@ -50,6 +55,9 @@ struct mpi_ingest_stats {
 	uint64_t bytes_parsed; /* input bytes they held */
 	uint64_t records;      /* posts and accounts they gave */
 	uint64_t log_bytes;    /* bytes of log this rank sent to rank 0 */
+	uint64_t log_early;    /* of those, sent while it was still parsing
+				  (its log had reached the cap) */
+	uint64_t log_peak;     /* most log bytes it held at once */
 	uint64_t skipped;      /* zip members passed over */
 	double parse_seconds;  /* parsing its pieces */
 	double serve_seconds;  /* rank 0: receiving and replaying logs;
@@ -60,6 +68,7 @@ struct mpi_ingest {
 	MPI_Comm comm;
 	int rank, size;
 	size_t split_bytes;    /* 0: MPI_INGEST_SPLIT_DEFAULT */
+	size_t log_cap;        /* 0: MPI_INGEST_LOG_CAP */
 	int die_rank;          /* test hook: this rank kills itself after
 				  parsing (-1: none); set by cli/ only */
 	struct mpi_ingest_stats st;

@@ -30,15 +30,17 @@ PY
 "$CIBSCAN" convert "$d/tweets.csv" "$d/users.csv" -o "$d/sample.jsonl" 2>/dev/null
 "$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
 
-compare() { # name split files...
+compare() { # name split buffer files...
 	name=$1
 	split=$2
-	shift 2
+	buffer=$3
+	shift 3
 	"$CIBSCAN" score "$@" -o "$d/$name.a.csv" --clusters "$d/$name.c.csv" \
 		--edges "$d/$name.e.csv" --quiet
 	[ "$(wc -l <"$d/$name.c.csv")" -gt 2 ] || { echo "$name: no clusters"; exit 1; }
 	for n in 1 2 4; do
-		mpirun -np "$n" "$MPIBIN" score --mpi --mpi-split "$split" "$@" \
+		mpirun -np "$n" "$MPIBIN" score --mpi --mpi-split "$split" \
+			--mpi-buffer "$buffer" "$@" \
 			-o "$d/$name.$n.a.csv" --clusters "$d/$name.$n.c.csv" \
 			--edges "$d/$name.$n.e.csv" --progress 2>"$d/$name.$n.log" ||
 			{ cat "$d/$name.$n.log"; exit 1; }
@@ -54,8 +56,9 @@ compare() { # name split files...
 		echo "$name: identical at $n ranks"
 	done
 }
-compare sample 256k "$d/tweets.csv" "$d/users.csv"
-compare samplenl 32k "$d/tweets_nl.csv" "$d/users.csv"
-compare samplegz 64M "$FIXTURES/sample/tweets.csv.gz" "$FIXTURES/sample/users.csv.gz" "$d/users.csv"
-compare samplejsonl 512k "$d/sample.jsonl"
-compare mix 64M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
+compare sample 256k 256M "$d/tweets.csv" "$d/users.csv"
+# a 64 KiB log cap: ranks send blocks while they parse
+compare samplenl 32k 64k "$d/tweets_nl.csv" "$d/users.csv"
+compare samplegz 64M 256M "$FIXTURES/sample/tweets.csv.gz" "$FIXTURES/sample/users.csv.gz" "$d/users.csv"
+compare samplejsonl 512k 100k "$d/sample.jsonl"
+compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
