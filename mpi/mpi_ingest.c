@@ -770,12 +770,23 @@ static void wait_ctl(struct server *sv)
 		sv->serving = 1;
 }
 
+/* A send to rank 0 that sleeps while rank 0 is busy storing the previous
+ * block (a blocking MPI_Send of a large message polls a core the whole
+ * time). */
+static int send0(struct server *sv, const void *buf, int n, MPI_Datatype t,
+		 int tag)
+{
+	MPI_Request rq;
+
+	return MPI_Isend(buf, n, t, 0, tag, sv->m->comm, &rq) == MPI_SUCCESS &&
+	       mpi_ingest_wait(&rq) == MPI_SUCCESS;
+}
+
 static int send_hdr(struct server *sv, int64_t err, int64_t len, int64_t last)
 {
 	int64_t hdr[3] = { err, len, last };
 
-	return MPI_Send(hdr, 3, MPI_INT64_T, 0, TAG_HDR, sv->m->comm) ==
-	       MPI_SUCCESS;
+	return send0(sv, hdr, 3, MPI_INT64_T, TAG_HDR);
 }
 
 /* Sends the blocks of piece `next` from the first unsent one, all of them
@@ -790,8 +801,7 @@ static void send_blocks(struct server *sv, int whole)
 		struct block *b = &l->b[l->sent];
 
 		if (!send_hdr(sv, 0, (int64_t)b->len, 0) ||
-		    MPI_Send(b->buf, (int)b->len, MPI_BYTE, 0, TAG_BLOCK,
-			     sv->m->comm) != MPI_SUCCESS) {
+		    !send0(sv, b->buf, (int)b->len, MPI_BYTE, TAG_BLOCK)) {
 			sv->failed = 1;
 			return;
 		}
@@ -808,8 +818,7 @@ static void send_blocks(struct server *sv, int whole)
 		int len = (int)strlen(l->msg);
 
 		if (!send_hdr(sv, l->err, len, 1) ||
-		    MPI_Send(l->msg, len, MPI_CHAR, 0, TAG_MSG, sv->m->comm) !=
-			    MPI_SUCCESS)
+		    !send0(sv, l->msg, len, MPI_CHAR, TAG_MSG))
 			sv->failed = 1;
 	} else if (!send_hdr(sv, 0, 0, 1)) {
 		sv->failed = 1;
@@ -862,10 +871,9 @@ static enum cib_err serve_rest(struct server *sv, const struct ingest *in)
 	if (sv->failed)
 		return CIB_EIO;
 	m->st.serve_seconds = cib_seconds() - t0;
-	if (MPI_Send(&m->st, (int)sizeof(m->st), MPI_BYTE, 0, TAG_FINAL,
-		     m->comm) != MPI_SUCCESS ||
-	    MPI_Send(in->diag, in->diag ? (int)sizeof(*in->diag) : 0, MPI_BYTE,
-		     0, TAG_FINAL, m->comm) != MPI_SUCCESS)
+	if (!send0(sv, &m->st, (int)sizeof(m->st), MPI_BYTE, TAG_FINAL) ||
+	    !send0(sv, in->diag, in->diag ? (int)sizeof(*in->diag) : 0,
+		   MPI_BYTE, TAG_FINAL))
 		return CIB_EIO;
 	return CIB_OK;
 }
@@ -885,9 +893,12 @@ static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
 		return CIB_EIO;
 	for (;;) {
 		int len;
+		MPI_Request rq;
 
-		if (MPI_Recv(hdr, 3, MPI_INT64_T, owner, TAG_HDR, m->comm,
-			     MPI_STATUS_IGNORE) != MPI_SUCCESS)
+		/* the owner may still be parsing: wait without polling */
+		if (MPI_Irecv(hdr, 3, MPI_INT64_T, owner, TAG_HDR, m->comm,
+			      &rq) != MPI_SUCCESS ||
+		    mpi_ingest_wait(&rq) != MPI_SUCCESS)
 			return CIB_EIO;
 		if (hdr[0]) {
 			len = (int)hdr[1];
