@@ -489,7 +489,10 @@ static enum cib_err plan_build(const struct mpi_ingest *m,
 		if (pc[i].kind != PIECE_DIRECT)
 			total += pc[i].hi - pc[i].lo + 1;
 	/* contiguous runs balanced by bytes: a piece goes to the rank its
-	 * midpoint falls in */
+	 * midpoint falls in. With several ranks, rank 0 parses nothing: it
+	 * stores every record (the one step that cannot be shared) while the
+	 * others parse, so the parse runs beside the store as the two
+	 * threads of a single-process read do */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t w;
 		double mid;
@@ -501,7 +504,7 @@ static enum cib_err plan_build(const struct mpi_ingest *m,
 		}
 		w = pc[i].hi - pc[i].lo + 1;
 		mid = ((double)cum + (double)w / 2) / (double)total;
-		o = (int)(mid * m->size);
+		o = m->size > 1 ? 1 + (int)(mid * (m->size - 1)) : 0;
 		pc[i].owner = o < 0 ? 0 : o >= m->size ? m->size - 1 : o;
 		cum += w;
 	}
