@@ -3,8 +3,10 @@
  *
  * Invariants: every rank computes nothing from the plan but what rank 0
  * broadcast; pieces are numbered in input order and owners are
- * non-decreasing along that order, so rank 0's own pieces come first and
- * every other rank's pieces are asked for in its own order; a log replays
+ * non-decreasing along that order, so rank 0's own pieces (all of them
+ * with one rank, none with several) come first and every other rank's
+ * pieces are asked for in its own order; a rank waits only for rank 0, and
+ * rank 0 only for the owner of the piece it is taking, so no wait cycles; a log replays
  * exactly the ingest_add_post / ingest_add_account calls its reader made
  * (the sink in collectors/ingest.h sees each record after the dataset's
  * checks of required fields, so what the sink takes the dataset would have

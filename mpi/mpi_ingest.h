@@ -14,17 +14,18 @@
  * a share table's reader merges rows into posts already stored, which a
  * rank holding only its own piece cannot do.
  *
- * Every rank parses its pieces at once, in parallel. Rank 0 stores its own
- * (the first in the order) into the dataset as it reads them; every other
- * rank records each post and account its readers give, in order, into a
- * log of blocks of at most MPI_INGEST_BLOCK bytes, holding at most
- * log_cap bytes of it: past that it waits for rank 0 to take whole blocks
- * before it parses on. Rank 0 asks for the pieces in order and replays
- * each log through the same
- * ingest_add_post / ingest_add_account calls the reader would have made:
- * the same records in the same order, so the dataset (account and post
- * indices, string ids, field changes, duplicates) is byte for byte the
- * single-process one, and so is every result computed from it.
+ * Every rank parses its pieces at once, in parallel. With one rank, rank 0
+ * reads everything into the dataset as a single process does; with
+ * several, rank 0 parses nothing (pieces go to ranks 1..N-1) and stores:
+ * every other rank records each post and account its readers give, in
+ * order, into a log of blocks of at most MPI_INGEST_BLOCK bytes, holding
+ * at most log_cap bytes of it (past that it waits for rank 0 to take whole
+ * blocks before it parses on). Rank 0 asks for the pieces in order and
+ * replays each log through the same ingest_add_post / ingest_add_account
+ * calls the reader would have made: the same records in the same order,
+ * so the dataset (account and post indices, string ids, field changes,
+ * duplicates) is byte for byte the single-process one, and so is every
+ * result computed from it.
  *
  * Errors: a piece that fails is reported when rank 0 reaches it in the
  * order (the error a single process would have stopped at); rank 0 then
