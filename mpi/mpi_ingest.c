@@ -919,9 +919,11 @@ static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
 			if ((size_t)hdr[1] > *cap) {
 				char *nb = realloc(*buf, (size_t)hdr[1]);
 
+				/* the owner waits to hand over this block,
+				 * and nothing else can make it stop: end
+				 * the job rather than hang it */
 				if (!nb)
-					return CIB_ENOMEM; /* owner blocked:
-							      the job ends */
+					MPI_Abort(m->comm, CIB_ENOMEM);
 				*buf = nb;
 				*cap = (size_t)hdr[1];
 			}
@@ -1083,10 +1085,11 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 		raise(SIGKILL);
 
 	if (m->rank != 0) {
+		enum cib_err e2;
+
 		err = serve_rest(&sv, in);
-		if (err)
-			goto out;
-		err = agree(m, CIB_OK);
+		e2 = agree(m, CIB_OK); /* every rank takes part */
+		err = err ? err : e2;
 		goto out;
 	}
 

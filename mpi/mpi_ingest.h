@@ -29,7 +29,10 @@
  *
  * Errors: a piece that fails is reported when rank 0 reaches it in the
  * order (the error a single process would have stopped at); rank 0 then
- * tells every rank to stop. Nothing here prints or exits.
+ * tells every rank to stop. Nothing here prints or exits, with one
+ * exception: rank 0 out of memory for a block an owner is waiting to hand
+ * over calls MPI_Abort (no message can reach that owner, so the job would
+ * hang instead).
  */
 #ifndef CIB_MPI_INGEST_H
 #define CIB_MPI_INGEST_H
