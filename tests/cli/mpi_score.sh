@@ -2,8 +2,9 @@
 # mpi_score.sh - `score --mpi` on 1, 2 and 4 ranks gives byte for byte the
 # single-process accounts, clusters and edges tables: on the sample (IO
 # archive CSV, cut into byte ranges re-synchronised at record boundaries,
-# quoted newlines included; and the gzip files read whole), on its
-# normalised JSONL cut into ranges, and on a small synth --mix export (every
+# quoted newlines included), on its
+# normalised JSONL cut into ranges, on the sample beside a share table
+# (read by rank 0 in its place), and on a small synth --mix export (every
 # operation type; X API, Mastodon and Bluesky files read whole). Skipped
 # (77) without mpirun or build/cibscan-mpi (`make mpi`).
 set -eu
@@ -32,6 +33,7 @@ with open(sys.argv[2], "w", newline="") as f:
 PY
 "$CIBSCAN" convert "$d/tweets.csv" "$d/users.csv" -o "$d/sample.jsonl" 2>/dev/null
 "$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
+"$CIBSCAN" synth --cosharing -o "$d/co" --seed 11 >/dev/null
 
 compare() { # name split buffer files...
 	name=$1
@@ -62,6 +64,8 @@ compare() { # name split buffer files...
 compare sample 256k 256M "$d/tweets.csv" "$d/users.csv"
 # a 64 KiB log cap: ranks send blocks while they parse
 compare samplenl 32k 64k "$d/tweets_nl.csv" "$d/users.csv"
-compare samplegz 64M 256M "$FIXTURES/sample/tweets.csv.gz" "$FIXTURES/sample/users.csv.gz" "$d/users.csv"
 compare samplejsonl 512k 100k "$d/sample.jsonl"
+# a share table after ranges of other ranks: rank 0 reads it itself, in
+# its place
+compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
 compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
