@@ -6,6 +6,8 @@
 #   make regolden             refresh tests/golden/ (the sample's outputs)
 #   make fuzz [FUZZ_SECONDS=20]
 #   make bench
+#   make mpi                  build build/cibscan-mpi (Open MPI; docs/scale.md)
+#   make bench-mpi            1, 2, 4 ranks on a synth export
 #
 # Every .c under core/ collectors/ fetch/ features/ model/ report/ review/ synth/ goes into one static
 # library; cli/ holds main(); tests/test_*.c are cmocka programs; fuzz/fuzz_*.c
@@ -56,7 +58,17 @@ FUZZ_BIN := $(patsubst fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 LIBA := $(BUILD)/libcibscan.a
 BIN := $(BUILD)/cibscan
 
-.PHONY: all check unit golden regolden fuzz bench clean deps
+# cibscan-mpi: the cli compiled with -DCIB_MPI by mpicc (the same
+# compiler underneath, OMPI_CC) plus mpi/*.c, linked with the same library.
+# The library and build/cibscan never see MPI: a build without Open MPI
+# works, and the ordinary binary needs no MPI runtime (docs/scale.md).
+MPICC ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo 1)
+MPI_SRC := $(sort $(wildcard mpi/*.c))
+MPI_OBJ := $(patsubst %.c,$(BUILD)/mpi-obj/%.o,$(CLI_SRC) $(MPI_SRC))
+MPI_BIN := $(BUILD)/cibscan-mpi
+
+.PHONY: all check unit golden regolden fuzz bench clean deps mpi bench-mpi
 all: $(BIN)
 	@ln -sf $(BIN) cibscan
 
@@ -80,11 +92,26 @@ $(LIBA): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBA) $(LIBS)
 
+$(BUILD)/mpi-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  MPICC $<"
+	@OMPI_CC=$(CC) $(MPICC) -DCIB_MPI $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(MPI_BIN): $(MPI_OBJ) $(LIBA)
+	OMPI_CC=$(CC) $(MPICC) $(LDFLAGS_ALL) -o $@ $(MPI_OBJ) $(LIBA) $(LIBS)
+
+mpi: $(MPI_BIN)
+
+bench-mpi: $(BIN) $(MPI_BIN)
+	sh bench/mpi.sh $(BIN) $(MPI_BIN)
+
 $(BUILD)/tests/%: tests/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS) $(CMOCKA_LIBS)
 
-check: $(BIN) $(TEST_BIN)
+# the MPI tests (tests/cli/mpi_*.sh) need cibscan-mpi; they skip without
+# mpirun
+check: $(BIN) $(TEST_BIN) $(if $(HAVE_MPI),$(MPI_BIN))
 	@ln -sf $(BIN) cibscan
 	sh tests/run.sh $(BUILD)
 
@@ -136,7 +163,7 @@ deps:
 clean:
 	rm -rf build build-clang build-san-* build-clang-san-* build-fuzz cibscan
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 # The README's two commands. Both install what is missing first, then
 # re-enter make so pkg-config sees the freshly installed libraries.

@@ -13,6 +13,12 @@
 #include "model/siteacc.h"
 #include "pipeopts.h"
 
+#ifdef CIB_MPI
+#include <sys/resource.h>
+
+#include "mpi/mpi_ingest.h"
+#endif
+
 static const char usage_text[] =
 	"usage: cibscan score [options] FILE... -o accounts.csv\n\n"
 	"Scores every account for coordinated inauthentic behaviour: builds a\n"
@@ -42,9 +48,26 @@ static const char usage_text[] =
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
+#ifdef CIB_MPI
+static const char mpi_help_text[] =
+	"  --mpi                run on every rank of 'mpirun -np N' (this is\n"
+	"                       cibscan-mpi): inputs read in parallel, rank 0\n"
+	"                       scores and writes every output; the result is\n"
+	"                       the single-process one (docs/scale.md)\n"
+	"  --mpi-split BYTES    with --mpi: JSONL and IO archive CSV files of\n"
+	"                       at least BYTES are read in byte ranges of about\n"
+	"                       BYTES on several ranks (default 64M; 0: whole\n"
+	"                       files only)\n"
+	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
+	"                       0 holds before it waits for rank 0 to take\n"
+	"                       it (default 256M)\n";
+#endif
+
 struct score_out {
 	const char *accounts, *clusters, *edges, *graphml, *sites, *save;
 	int json, csv_raw;
+	int mpi;             /* --mpi (cibscan-mpi only) */
+	size_t mpi_split, mpi_buffer;
 };
 
 /* what each writer needs: the scored run (the site table: the pipeline's
@@ -105,6 +128,161 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
 	return run_save(((const struct score_write *)ctx)->run, f);
 }
 
+/* Scores loaded data and writes every output (all or none). files are
+ * the inputs the run file names and hashes. */
+static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
+			struct cli_data *dp, char *const *files, int nfiles)
+{
+	struct pipeline p;
+	struct scored_run run;
+	struct score_write sw;
+	int rc;
+
+	rc = pipe_cli_score(pcp, dp, files, nfiles, &p, &run, 1);
+	if (rc)
+		return rc;
+	sw.p = &p;
+	sw.run = &run;
+	sw.so = sop;
+	if (sop->sites && !p.sa) {
+		cli_error("--sites: no crawl (.warc, .warc.gz) among the inputs");
+		run_release(&run);
+		pipeline_release(&p);
+		return CLI_EXIT_USAGE;
+	}
+	{
+		/* all or none: no output replaced unless every one was
+		 * written */
+		const struct cli_output outs[] = {
+			{ sop->accounts, w_accounts, &sw },
+			{ sop->clusters, w_clusters, &sw },
+			{ sop->edges, w_edges, &sw },
+			{ sop->graphml, w_graphml, &sw },
+			{ sop->sites, w_sites, &sw },
+			{ sop->save, w_save, &sw },
+		};
+
+		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+	}
+	if (!rc && pcp->po.progress)
+		fprintf(stderr,
+			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "
+			"clusters (%zu with inauthenticity evidence), %zu "
+			"flagged; estimated coordinated share %.4g (%.4g among "
+			"accounts with coordination evidence)\n",
+			dp->ds.acc.n, dp->ds.post.n, p.g.n_edges, p.cl.n_clusters,
+			p.n_inauthentic, p.n_flagged, p.prior_used, p.prior_e);
+	run_release(&run);
+	pipeline_release(&p);
+	return rc;
+}
+
+#ifdef CIB_MPI
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* Waits for rank 0's exit code without spinning, then reports this rank's
+ * peak memory to it. */
+static int mpi_finish(int rc, const struct pipe_cli *pcp,
+		      const struct mpi_ingest *m)
+{
+	MPI_Request rq;
+	long rss = peak_rss_kb(), *all = NULL;
+
+	if (MPI_Ibcast(&rc, 1, MPI_INT, 0, m->comm, &rq) != MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
+		return CLI_EXIT_SYSTEM;
+	if (m->rank == 0)
+		all = calloc((size_t)m->size, sizeof(*all));
+	if (MPI_Gather(&rss, 1, MPI_LONG, all, 1, MPI_LONG, 0, m->comm) !=
+	    MPI_SUCCESS) {
+		free(all);
+		return CLI_EXIT_SYSTEM;
+	}
+	if (m->rank == 0 && all && pcp->po.progress)
+		for (int r = 0; r < m->size; r++)
+			fprintf(stderr, "cibscan: mpi rank %d peak RSS %.1f MB\n",
+				r, (double)all[r] / 1024.0);
+	free(all);
+	return rc;
+}
+
+/* score --mpi: every rank reads its share of the inputs (mpi/), rank 0
+ * ends with the single-process dataset, scores it and writes. */
+static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
+		     const struct cli_input *ci, char *const *files, int nfiles)
+{
+	struct mpi_ingest m;
+	struct cli_data d;
+	const char *die = getenv("CIBSCAN_MPI_TEST_DIE_RANK");
+	double t0 = cib_seconds();
+	enum cib_err err;
+	int rc = CLI_EXIT_OK;
+
+	mpi_ingest_init(&m, MPI_COMM_WORLD);
+	m.split_bytes = sop->mpi_split;
+	m.log_cap = sop->mpi_buffer;
+	/* test hook: that rank dies of SIGKILL once it has parsed */
+	if (die && *die) {
+		long r;
+
+		if (cli_parse_long(die, &r) == 0)
+			m.die_rank = (int)r;
+	}
+	dataset_init(&d.ds);
+	d.crawl = NULL;
+	diag_init(&d.diag, ci->opts.strict);
+	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
+	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
+	if (m.rank != 0) {
+		cli_data_release(&d);
+		mpi_ingest_release(&m);
+		return mpi_finish(cli_exit_for(err), pcp, &m);
+	}
+	if (err) {
+		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
+		rc = cli_exit_for(err);
+	} else {
+		if (m.st.skipped)
+			cli_warn("%llu archive members skipped (not data; "
+				 "'cibscan inspect' lists them)",
+				 (unsigned long long)m.st.skipped);
+		cli_diag_summary(&d.diag);
+		if (pcp->po.progress) {
+			fprintf(stderr, "cibscan: %-10s %7.2f s (%d ranks, "
+					"%llu pieces)\n",
+				"read", cib_seconds() - t0, m.size,
+				(unsigned long long)m.n_pieces);
+			for (int r = 0; m.all && r < m.size; r++)
+				fprintf(stderr,
+					"cibscan: mpi rank %d: %llu pieces, "
+					"%.1f MB parsed in %.2f s, %llu "
+					"records, %.1f MB of log sent (%.1f MB "
+					"while parsing, %.1f MB held at most), "
+					"%s %.2f s\n",
+					r, (unsigned long long)m.all[r].pieces,
+					(double)m.all[r].bytes_parsed / 1e6,
+					m.all[r].parse_seconds,
+					(unsigned long long)m.all[r].records,
+					(double)m.all[r].log_bytes / 1e6,
+					(double)m.all[r].log_early / 1e6,
+					(double)m.all[r].log_peak / 1e6,
+					r ? "sending" : "receiving and storing",
+					m.all[r].serve_seconds);
+		}
+		rc = score_finish(sop, pcp, &d, files, nfiles);
+	}
+	cli_data_release(&d);
+	rc = mpi_finish(rc, pcp, &m);
+	mpi_ingest_release(&m);
+	return rc;
+}
+#endif
+
 int cmd_score(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -117,6 +295,11 @@ int cmd_score(int argc, char **argv)
 		{ "sites", required_argument, NULL, 's' },
 		{ "save", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+#ifdef CIB_MPI
+		{ "mpi", no_argument, NULL, 'M' },
+		{ "mpi-split", required_argument, NULL, 'P' },
+		{ "mpi-buffer", required_argument, NULL, 'B' },
+#endif
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
@@ -125,9 +308,6 @@ int cmd_score(int argc, char **argv)
 	struct cli_input ci;
 	struct pipe_cli pc;
 	struct cli_data d;
-	struct pipeline p;
-	struct score_write sw;
-	struct scored_run run;
 	double t0;
 	int c, rc;
 
@@ -166,8 +346,31 @@ int cmd_score(int argc, char **argv)
 		case 'S':
 			so.save = optarg;
 			break;
+#ifdef CIB_MPI
+		case 'M':
+			so.mpi = 1;
+			break;
+		case 'P':
+			if (cli_parse_size(optarg, &so.mpi_split) < 0)
+				return cli_usage_error("score",
+						       "bad --mpi-split '%s'",
+						       optarg);
+			if (so.mpi_split == 0)
+				so.mpi_split = SIZE_MAX; /* never cut */
+			break;
+		case 'B':
+			if (cli_parse_size(optarg, &so.mpi_buffer) < 0 ||
+			    so.mpi_buffer == 0)
+				return cli_usage_error("score",
+						       "bad --mpi-buffer '%s'",
+						       optarg);
+			break;
+#endif
 		case 'h':
 			fputs(usage_text, stdout);
+#ifdef CIB_MPI
+			fputs(mpi_help_text, stdout);
+#endif
 			return CLI_EXIT_OK;
 		default:
 			fprintf(stderr, "try 'cibscan score --help'\n");
@@ -181,6 +384,10 @@ int cmd_score(int argc, char **argv)
 	rc = pipe_cli_finish(&pc);
 	if (rc)
 		return rc;
+#ifdef CIB_MPI
+	if (so.mpi)
+		return score_mpi(&so, &pc, &ci, argv + optind, argc - optind);
+#endif
 	t0 = cib_seconds();
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
@@ -188,46 +395,7 @@ int cmd_score(int argc, char **argv)
 	if (pc.po.progress)
 		fprintf(stderr, "cibscan: %-10s %7.2f s\n", "read",
 			cib_seconds() - t0);
-	rc = pipe_cli_score(&pc, &d, argv + optind, argc - optind, &p, &run,
-			    1);
-	if (rc) {
-		cli_data_release(&d);
-		return rc;
-	}
-	sw.p = &p;
-	sw.run = &run;
-	sw.so = &so;
-	if (so.sites && !p.sa) {
-		cli_error("--sites: no crawl (.warc, .warc.gz) among the inputs");
-		run_release(&run);
-		pipeline_release(&p);
-		cli_data_release(&d);
-		return CLI_EXIT_USAGE;
-	}
-	{
-		/* all or none: no output replaced unless every one was
-		 * written */
-		const struct cli_output outs[] = {
-			{ so.accounts, w_accounts, &sw },
-			{ so.clusters, w_clusters, &sw },
-			{ so.edges, w_edges, &sw },
-			{ so.graphml, w_graphml, &sw },
-			{ so.sites, w_sites, &sw },
-			{ so.save, w_save, &sw },
-		};
-
-		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
-	}
-	if (!rc && pc.po.progress)
-		fprintf(stderr,
-			"cibscan: %zu accounts, %zu posts, %zu edges, %zu "
-			"clusters (%zu with inauthenticity evidence), %zu "
-			"flagged; estimated coordinated share %.4g (%.4g among "
-			"accounts with coordination evidence)\n",
-			d.ds.acc.n, d.ds.post.n, p.g.n_edges, p.cl.n_clusters,
-			p.n_inauthentic, p.n_flagged, p.prior_used, p.prior_e);
-	run_release(&run);
-	pipeline_release(&p);
+	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind);
 	cli_data_release(&d);
 	return rc;
 }

@@ -13,6 +13,10 @@
 #include "cli.h"
 #include "commands.h"
 
+#ifdef CIB_MPI
+#include <mpi.h>
+#endif
+
 #define CIBSCAN_VERSION "0.1.0"
 
 struct command {
@@ -67,7 +71,43 @@ static int finish(int code)
 	return code;
 }
 
+#ifdef CIB_MPI
+/* cibscan-mpi (`make mpi`): MPI is set up around the command, and only
+ * `score --mpi` runs on several ranks (any other command would run once
+ * per rank and race on its outputs). Communication errors return to the
+ * caller, which reports them, instead of aborting unexplained. */
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	int size = 1, rank = 0, rc, mpi = 0;
+
+	if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+		fprintf(stderr, "cibscan: MPI could not start\n");
+		return CLI_EXIT_SYSTEM;
+	}
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	for (int i = 2; argc > 1 && !strcmp(argv[1], "score") && i < argc; i++)
+		mpi |= !strcmp(argv[i], "--mpi");
+	if (size > 1 && !mpi) {
+		if (rank == 0)
+			cli_error("%d ranks: only 'score --mpi' runs on several "
+				  "ranks",
+				  size);
+		rc = CLI_EXIT_USAGE;
+	} else {
+		rc = run(argc, argv);
+	}
+	MPI_Finalize();
+	return rc;
+}
+
+static int run(int argc, char **argv)
+#else
+int main(int argc, char **argv)
+#endif
 {
 	igraph_set_error_handler(igraph_error_handler_printignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);

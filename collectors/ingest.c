@@ -195,7 +195,19 @@ enum cib_err ingest_bad(struct ingest *in, uint64_t line, const char *where,
 enum cib_err ingest_add_post(struct ingest *in, const struct post_rec *r)
 {
 	int added = 0;
-	enum cib_err err = dataset_add_post(in->ds, r, &added);
+	enum cib_err err;
+
+	if (in->sink) {
+		/* the checks dataset_add_post makes before storing */
+		if (!r->id || !*r->id || !r->account_id || !*r->account_id ||
+		    r->time == TIME_NONE)
+			return CIB_EPARSE;
+		err = in->sink(in->sink_ctx, 0, r);
+		if (!err && in->cur)
+			in->cur->records++;
+		return err;
+	}
+	err = dataset_add_post(in->ds, r, &added);
 
 	if (!err && in->cur) {
 		in->cur->records++;
@@ -206,7 +218,17 @@ enum cib_err ingest_add_post(struct ingest *in, const struct post_rec *r)
 
 enum cib_err ingest_add_account(struct ingest *in, const struct account_rec *r)
 {
-	enum cib_err err = dataset_add_account(in->ds, r, NULL);
+	enum cib_err err;
+
+	if (in->sink) {
+		if (!r->id || !*r->id)
+			return CIB_EPARSE;
+		err = in->sink(in->sink_ctx, 1, r);
+		if (!err && in->cur)
+			in->cur->accounts++;
+		return err;
+	}
+	err = dataset_add_account(in->ds, r, NULL);
 
 	if (!err && in->cur)
 		in->cur->accounts++;

@@ -92,6 +92,13 @@ struct ingest {
 	size_t n_files, cap_files;
 	struct ingest_file_stats *cur; /* stats of the input being read */
 	char errmsg[512]; /* detail of the last fatal error */
+	/* When set, ingest_add_post and ingest_add_account hand each record
+	 * to sink (kind 0: struct post_rec, 1: struct account_rec) instead of
+	 * the dataset, after the dataset's own checks of required fields: a
+	 * reader on one rank of a distributed run records what it read, in
+	 * order, for the rank that builds the dataset (mpi/). NULL: store. */
+	enum cib_err (*sink)(void *ctx, int kind, const void *rec);
+	void *sink_ctx;
 };
 
 void ingest_opts_init(struct ingest_opts *o);

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libigraph-dev libgsl-dev libcjson-dev libcurl4-openssl-dev libcmocka-dev
 libcsv-dev libutf8proc-dev libxxhash-dev libexttextcat-dev libzip-dev
 zlib1g-dev libsqlite3-dev sqlite3 tzdata python3 zip gzip time bc libgumbo-dev
-chromium libmicrohttpd-dev nettle-dev curl"
+chromium libmicrohttpd-dev nettle-dev curl openmpi-bin libopenmpi-dev"
 # Node.js and npm drive the browser tests. Where a Node.js is already there
 # (NodeSource's package bundles npm and conflicts with Debian's npm), it is
 # used as it is; Debian's packages only where there is no npm at all.

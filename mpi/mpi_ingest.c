@@ -1,0 +1,1172 @@
+/* mpi_ingest.c - parallel reading of a run's inputs over MPI ranks, with
+ * rank 0 ending on the single-process dataset (mpi_ingest.h).
+ *
+ * Invariants: every rank computes nothing from the plan but what rank 0
+ * broadcast; pieces are numbered in input order and owners are
+ * non-decreasing along that order, so rank 0's own pieces (all of them
+ * with one rank, none with several) come first and every other rank's
+ * pieces are asked for in its own order; a rank waits only for rank 0, and
+ * rank 0 only for the owner of the piece it is taking, so no wait cycles; a log replays
+ * exactly the ingest_add_post / ingest_add_account calls its reader made
+ * (the sink in collectors/ingest.h sees each record after the dataset's
+ * checks of required fields, so what the sink takes the dataset would have
+ * taken); a log block holds whole records and is at most MPI_INGEST_BLOCK
+ * bytes unless one record is larger.
+ */
+#include "mpi_ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collectors/source.h"
+#include "collectors/table.h"
+#include "core/clock.h"
+
+enum piece_kind { PIECE_WHOLE = 0, PIECE_SPLIT = 1, PIECE_DIRECT = 2 };
+
+/* Plain integers only: the plan is broadcast as bytes. */
+struct piece {
+	int32_t file, kind, fmt, csv, owner, pad;
+	uint64_t lo, hi, fsize;
+};
+
+enum { TAG_CTL = 11, TAG_HDR, TAG_BLOCK, TAG_MSG, TAG_FINAL };
+
+struct block {
+	char *buf;
+	size_t len, cap;
+};
+
+/* the log of one piece, and how its parse ended */
+struct plog {
+	struct block *b;
+	size_t n, cap;
+	size_t sent;  /* blocks sent to rank 0 (and freed) */
+	size_t bytes; /* bytes appended in all */
+	size_t bsize; /* size of a new block */
+	int done;     /* parsing ended (err says how) */
+	int err;
+	char msg[512];
+};
+
+int mpi_ingest_wait(MPI_Request *req)
+{
+	struct timespec ts = { 0, 1000000 };
+	int done = 0, rc;
+
+	for (;;) {
+		rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
+		if (rc != MPI_SUCCESS || done)
+			return rc;
+		nanosleep(&ts, NULL);
+	}
+}
+
+void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm)
+{
+	memset(m, 0, sizeof(*m));
+	m->comm = comm;
+	m->die_rank = -1;
+	MPI_Comm_rank(comm, &m->rank);
+	MPI_Comm_size(comm, &m->size);
+}
+
+void mpi_ingest_release(struct mpi_ingest *m)
+{
+	if (!m)
+		return;
+	free(m->all);
+	m->all = NULL;
+}
+
+/* ---- the log -------------------------------------------------------- */
+
+static void plog_free(struct plog *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->b[i].buf);
+	free(l->b);
+	l->b = NULL;
+	l->n = l->cap = l->sent = 0;
+}
+
+/* room for `need` more bytes in the last block */
+static char *plog_room(struct plog *l, size_t need)
+{
+	struct block *b = l->n ? &l->b[l->n - 1] : NULL;
+
+	if (!b || b->cap - b->len < need) {
+		size_t bs = l->bsize ? l->bsize : MPI_INGEST_BLOCK;
+		size_t cap = need > bs ? need : bs;
+
+		if (l->n == l->cap) {
+			size_t nc = l->cap ? l->cap * 2 : 8;
+			struct block *nb = realloc(l->b, nc * sizeof(*nb));
+
+			if (!nb)
+				return NULL;
+			l->b = nb;
+			l->cap = nc;
+		}
+		b = &l->b[l->n];
+		b->buf = malloc(cap);
+		if (!b->buf)
+			return NULL;
+		b->len = 0;
+		b->cap = cap;
+		l->n++;
+	}
+	return b->buf + b->len;
+}
+
+static size_t str_size(const char *s)
+{
+	return 4 + (s ? strlen(s) + 1 : 0);
+}
+
+static char *put_u32(char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+	return p + 4;
+}
+
+static char *put_i64(char *p, int64_t v)
+{
+	memcpy(p, &v, 8);
+	return p + 8;
+}
+
+/* length (UINT32_MAX for NULL), bytes, NUL */
+static char *put_str(char *p, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return put_u32(p, UINT32_MAX);
+	n = strlen(s);
+	p = put_u32(p, (uint32_t)n);
+	memcpy(p, s, n + 1);
+	return p + n + 1;
+}
+
+struct server;
+struct sink_ctx {
+	struct plog *log;
+	struct server *sv;
+};
+static enum cib_err pump_added(struct server *sv, size_t added);
+
+static enum cib_err log_post(struct plog *l, const struct post_rec *r)
+{
+	size_t need = 1 + 2 + 4 + 8 * 5 + 4;
+	const char *strs[7] = { r->id, r->account_id, r->text, r->lang,
+				r->client, r->ref_post, r->ref_account };
+	char *p, *e;
+
+	for (int i = 0; i < 7; i++)
+		need += str_size(strs[i]);
+	for (size_t k = 0; k < r->n_ent; k++)
+		need += 1 + str_size(r->ent_str[k]);
+	if (need > UINT32_MAX - 8)
+		return CIB_ETOOBIG;
+	p = plog_room(l, need + 4);
+	if (!p)
+		return CIB_ENOMEM;
+	e = p;
+	p = put_u32(p, (uint32_t)need);
+	*p++ = 0;
+	*p++ = (char)r->platform;
+	*p++ = (char)r->kind;
+	p = put_u32(p, r->flags);
+	p = put_i64(p, r->time);
+	p = put_i64(p, r->likes);
+	p = put_i64(p, r->reposts);
+	p = put_i64(p, r->replies);
+	p = put_i64(p, r->quotes);
+	for (int i = 0; i < 7; i++)
+		p = put_str(p, strs[i]);
+	p = put_u32(p, (uint32_t)r->n_ent);
+	for (size_t k = 0; k < r->n_ent; k++) {
+		*p++ = (char)r->ent_type[k];
+		p = put_str(p, r->ent_str[k]);
+	}
+	l->b[l->n - 1].len += (size_t)(p - e);
+	l->bytes += (size_t)(p - e);
+	return CIB_OK;
+}
+
+static enum cib_err log_account(struct plog *l, const struct account_rec *r)
+{
+	size_t need = 1 + 1 + 8 * 4;
+	const char *strs[6] = { r->id, r->handle, r->name, r->description,
+				r->location, r->lang };
+	char *p, *e;
+
+	for (int i = 0; i < 6; i++)
+		need += str_size(strs[i]);
+	if (need > UINT32_MAX - 8)
+		return CIB_ETOOBIG;
+	p = plog_room(l, need + 4);
+	if (!p)
+		return CIB_ENOMEM;
+	e = p;
+	p = put_u32(p, (uint32_t)need);
+	*p++ = 1;
+	*p++ = (char)r->platform;
+	p = put_i64(p, r->created);
+	p = put_i64(p, r->followers);
+	p = put_i64(p, r->following);
+	p = put_i64(p, r->seen_at);
+	for (int i = 0; i < 6; i++)
+		p = put_str(p, strs[i]);
+	l->b[l->n - 1].len += (size_t)(p - e);
+	l->bytes += (size_t)(p - e);
+	return CIB_OK;
+}
+
+static enum cib_err sink_fn(void *ctx, int kind, const void *rec)
+{
+	struct sink_ctx *c = ctx;
+	size_t before = c->log->bytes;
+	enum cib_err err = kind == 0 ? log_post(c->log, rec)
+				     : log_account(c->log, rec);
+
+	if (err)
+		return err;
+	return pump_added(c->sv, c->log->bytes - before);
+}
+
+/* ---- replay --------------------------------------------------------- */
+
+struct rd {
+	const char *p, *end;
+	int bad;
+};
+
+static uint32_t get_u32(struct rd *r)
+{
+	uint32_t v = 0;
+
+	if (r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return v;
+}
+
+static int64_t get_i64(struct rd *r)
+{
+	int64_t v = 0;
+
+	if (r->end - r->p < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, 8);
+	r->p += 8;
+	return v;
+}
+
+static unsigned get_u8(struct rd *r)
+{
+	if (r->p >= r->end) {
+		r->bad = 1;
+		return 0;
+	}
+	return (unsigned char)*r->p++;
+}
+
+static const char *get_str(struct rd *r)
+{
+	uint32_t n = get_u32(r);
+	const char *s;
+
+	if (r->bad || n == UINT32_MAX)
+		return NULL;
+	if ((size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != '\0') {
+		r->bad = 1;
+		return NULL;
+	}
+	s = r->p;
+	r->p += n + 1;
+	return s;
+}
+
+struct replay {
+	const char **ent_str;
+	enum entity_type *ent_type;
+	size_t ent_cap;
+};
+
+static enum cib_err replay_block(struct replay *rp, struct ingest *in,
+				 const char *buf, size_t len)
+{
+	struct rd r = { buf, buf + len, 0 };
+	enum cib_err err = CIB_OK;
+
+	while (!err && r.p < r.end) {
+		uint32_t n = get_u32(&r);
+		struct rd q;
+		unsigned kind;
+
+		if (r.bad || (size_t)(r.end - r.p) < n)
+			return CIB_EINTERNAL;
+		q.p = r.p;
+		q.end = r.p + n;
+		q.bad = 0;
+		r.p += n;
+		kind = get_u8(&q);
+		if (kind == 0) {
+			struct post_rec pr;
+			uint32_t ne;
+
+			post_rec_init(&pr);
+			pr.platform = (enum platform)get_u8(&q);
+			pr.kind = (enum post_kind)get_u8(&q);
+			pr.flags = get_u32(&q);
+			pr.time = get_i64(&q);
+			pr.likes = get_i64(&q);
+			pr.reposts = get_i64(&q);
+			pr.replies = get_i64(&q);
+			pr.quotes = get_i64(&q);
+			pr.id = get_str(&q);
+			pr.account_id = get_str(&q);
+			pr.text = get_str(&q);
+			pr.lang = get_str(&q);
+			pr.client = get_str(&q);
+			pr.ref_post = get_str(&q);
+			pr.ref_account = get_str(&q);
+			ne = get_u32(&q);
+			if (q.bad || ne > n)
+				return CIB_EINTERNAL;
+			if (ne > rp->ent_cap) {
+				size_t nc = ne * 2u;
+				const char **s = realloc(
+					rp->ent_str, nc * sizeof(*s));
+				enum entity_type *t;
+
+				if (!s)
+					return CIB_ENOMEM;
+				rp->ent_str = s;
+				t = realloc(rp->ent_type, nc * sizeof(*t));
+				if (!t)
+					return CIB_ENOMEM;
+				rp->ent_type = t;
+				rp->ent_cap = nc;
+			}
+			for (uint32_t k = 0; k < ne; k++) {
+				rp->ent_type[k] = (enum entity_type)get_u8(&q);
+				rp->ent_str[k] = get_str(&q);
+			}
+			if (q.bad)
+				return CIB_EINTERNAL;
+			pr.ent_str = rp->ent_str;
+			pr.ent_type = rp->ent_type;
+			pr.n_ent = ne;
+			err = ingest_add_post(in, &pr);
+		} else if (kind == 1) {
+			struct account_rec ar;
+
+			account_rec_init(&ar);
+			ar.platform = (enum platform)get_u8(&q);
+			ar.created = get_i64(&q);
+			ar.followers = get_i64(&q);
+			ar.following = get_i64(&q);
+			ar.seen_at = get_i64(&q);
+			ar.id = get_str(&q);
+			ar.handle = get_str(&q);
+			ar.name = get_str(&q);
+			ar.description = get_str(&q);
+			ar.location = get_str(&q);
+			ar.lang = get_str(&q);
+			if (q.bad)
+				return CIB_EINTERNAL;
+			err = ingest_add_account(in, &ar);
+		} else {
+			return CIB_EINTERNAL;
+		}
+	}
+	return err;
+}
+
+/* ---- the plan ------------------------------------------------------- */
+
+static int splittable(int fmt)
+{
+	return fmt == FORMAT_JSONL || fmt == FORMAT_IOARCHIVE_TWEETS ||
+	       fmt == FORMAT_IOARCHIVE_USERS;
+}
+
+/* The format read_source (collectors/ingest.c) would pick for this head. */
+static int detect(const struct ingest *in, enum cib_format fmt,
+		  const char *head, size_t n)
+{
+	if (fmt != FORMAT_AUTO)
+		return fmt;
+	if (in->opts.table_map && table_map_matches(in->opts.table_map, head, n))
+		return FORMAT_TABLE;
+	return ingest_detect(head, n);
+}
+
+static enum cib_err plan_build(const struct mpi_ingest *m,
+			       const struct ingest *in, char *const *files,
+			       int nfiles, enum cib_format fmt,
+			       struct piece **out, size_t *nout)
+{
+	size_t split = m->split_bytes ? m->split_bytes
+				      : MPI_INGEST_SPLIT_DEFAULT;
+	struct piece *pc = NULL;
+	size_t n = 0, cap = 0;
+	char *head = malloc(SOURCE_PEEK);
+	uint64_t total = 0, cum = 0;
+
+	if (!head)
+		return CIB_ENOMEM;
+	for (int i = 0; i < nfiles; i++) {
+		struct stat st;
+		struct piece p;
+		uint64_t k = 1;
+
+		memset(&p, 0, sizeof(p));
+		p.file = i;
+		p.kind = PIECE_DIRECT;
+		p.fmt = FORMAT_AUTO;
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			int fd = open(files[i], O_RDONLY);
+			ssize_t got = fd >= 0 ? pread(fd, head, SOURCE_PEEK, 0)
+					      : -1;
+			int f;
+
+			if (fd >= 0)
+				close(fd);
+			p.kind = PIECE_WHOLE;
+			p.fsize = (uint64_t)st.st_size;
+			p.hi = p.fsize;
+			if (got > 0 && !source_archive_magic(head, (size_t)got)) {
+				f = detect(in, fmt, head, (size_t)got);
+				p.fmt = f;
+				if (f == FORMAT_TABLE || f == FORMAT_WARC)
+					p.kind = PIECE_DIRECT;
+				else if (splittable(f) && split > 0 &&
+					 p.fsize >= split) {
+					p.kind = PIECE_SPLIT;
+					p.csv = f != FORMAT_JSONL;
+					k = (p.fsize + split - 1) / split;
+				}
+			}
+		}
+		if (n + k > cap) {
+			size_t nc = (n + k) * 2;
+			struct piece *np = realloc(pc, nc * sizeof(*np));
+
+			if (!np) {
+				free(pc);
+				free(head);
+				return CIB_ENOMEM;
+			}
+			pc = np;
+			cap = nc;
+		}
+		for (uint64_t j = 0; j < k; j++) {
+			pc[n] = p;
+			if (p.kind == PIECE_SPLIT) {
+				pc[n].lo = p.fsize * j / k;
+				pc[n].hi = p.fsize * (j + 1) / k;
+			}
+			n++;
+		}
+	}
+	free(head);
+	for (size_t i = 0; i < n; i++)
+		if (pc[i].kind != PIECE_DIRECT)
+			total += pc[i].hi - pc[i].lo + 1;
+	/* contiguous runs balanced by bytes: a piece goes to the rank its
+	 * midpoint falls in. With several ranks, rank 0 parses nothing: it
+	 * stores every record (the one step that cannot be shared) while the
+	 * others parse, so the parse runs beside the store as the two
+	 * threads of a single-process read do */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w;
+		double mid;
+		int o;
+
+		if (pc[i].kind == PIECE_DIRECT) {
+			pc[i].owner = 0;
+			continue;
+		}
+		w = pc[i].hi - pc[i].lo + 1;
+		mid = ((double)cum + (double)w / 2) / (double)total;
+		o = m->size > 1 ? 1 + (int)(mid * (m->size - 1)) : 0;
+		pc[i].owner = o < 0 ? 0 : o >= m->size ? m->size - 1 : o;
+		cum += w;
+	}
+	*out = pc;
+	*nout = n;
+	return CIB_OK;
+}
+
+/* ---- byte ranges ---------------------------------------------------- */
+
+#define SCAN_BUF ((size_t)1 << 20)
+
+/* Quotes and newlines in [lo, hi) of the file. */
+static enum cib_err count_range(int fd, uint64_t lo, uint64_t hi, char *buf,
+				uint64_t *quotes, uint64_t *lines)
+{
+	*quotes = *lines = 0;
+	while (lo < hi) {
+		size_t want = hi - lo < SCAN_BUF ? (size_t)(hi - lo) : SCAN_BUF;
+		ssize_t got = pread(fd, buf, want, (off_t)lo);
+
+		if (got <= 0)
+			return CIB_EIO;
+		for (ssize_t i = 0; i < got; i++) {
+			*quotes += buf[i] == '"';
+			*lines += buf[i] == '\n';
+		}
+		lo += (uint64_t)got;
+	}
+	return CIB_OK;
+}
+
+/* The first record boundary at or after pos: just past a newline met
+ * outside quotes (CSV: quote state `inq` at pos, toggled by every '"';
+ * JSONL: any newline). *lines counts the newlines in [pos, boundary). */
+static enum cib_err resync(int fd, uint64_t pos, uint64_t fsize, int csv,
+			   int inq, char *buf, uint64_t *at, uint64_t *lines)
+{
+	*lines = 0;
+	while (pos < fsize) {
+		size_t want = fsize - pos < SCAN_BUF ? (size_t)(fsize - pos)
+						     : SCAN_BUF;
+		ssize_t got = pread(fd, buf, want, (off_t)pos);
+
+		if (got <= 0)
+			return CIB_EIO;
+		for (ssize_t i = 0; i < got; i++) {
+			if (csv && buf[i] == '"')
+				inq = !inq;
+			else if (buf[i] == '\n') {
+				++*lines;
+				if (!inq) {
+					*at = pos + (uint64_t)i + 1;
+					return CIB_OK;
+				}
+			}
+		}
+		pos += (uint64_t)got;
+	}
+	*at = fsize;
+	return CIB_OK;
+}
+
+/* ---- parsing one piece ---------------------------------------------- */
+
+static void piece_fail(struct plog *l, const struct ingest *in,
+		       const char *path, enum cib_err err)
+{
+	l->err = err;
+	if (in->errmsg[0])
+		snprintf(l->msg, sizeof(l->msg), "%s", in->errmsg);
+	else if (err == CIB_EIO && errno)
+		snprintf(l->msg, sizeof(l->msg), "cannot read '%s': %s", path,
+			 strerror(errno));
+	else
+		snprintf(l->msg, sizeof(l->msg), "'%s': %s", path,
+			 cib_strerror(err));
+}
+
+/* A byte range of a plain file: its records from the first boundary at or
+ * after lo to the first at or after hi, behind the file's header record
+ * (CSV). Diag lines are moved to the file's own numbering. */
+static enum cib_err parse_split(struct ingest *in, const char *path,
+				const struct piece *pc, uint64_t q_before,
+				uint64_t q_to, uint64_t nl_before, char *buf,
+				struct plog *l, uint64_t *bytes)
+{
+	int fd = open(path, O_RDONLY);
+	uint64_t s = 0, e = pc->fsize, h = 0, hl = 0, skip = 0, x;
+	uint64_t base = 0;
+	struct source src;
+	enum cib_err err = CIB_OK;
+	char *mem = NULL;
+	size_t n0 = in->diag ? in->diag->n_kept : 0, len;
+
+	if (fd < 0) {
+		in->errmsg[0] = '\0';
+		piece_fail(l, in, path, CIB_EIO);
+		return CIB_EIO;
+	}
+	if (pc->lo > 0) {
+		err = resync(fd, pc->lo, pc->fsize, pc->csv, (int)(q_before & 1),
+			     buf, &s, &skip);
+		base = nl_before + skip;
+		if (!err && pc->csv)
+			err = resync(fd, 0, pc->fsize, 1, 0, buf, &h, &hl);
+		if (s < h)
+			s = h;
+	}
+	if (!err && pc->hi < pc->fsize)
+		err = resync(fd, pc->hi, pc->fsize, pc->csv, (int)(q_to & 1), buf,
+			     &e, &x);
+	if (err || e <= s) {
+		close(fd);
+		if (err) {
+			in->errmsg[0] = '\0';
+			piece_fail(l, in, path, err);
+		}
+		return err;
+	}
+	len = (size_t)(h + (e - s));
+	mem = malloc(len + 1);
+	if (!mem) {
+		close(fd);
+		return CIB_ENOMEM;
+	}
+	for (uint64_t off = 0; !err && off < h;) {
+		ssize_t got = pread(fd, mem + off, (size_t)(h - off), (off_t)off);
+
+		if (got <= 0)
+			err = CIB_EIO;
+		else
+			off += (uint64_t)got;
+	}
+	for (uint64_t off = 0; !err && off < e - s;) {
+		ssize_t got = pread(fd, mem + h + off, (size_t)(e - s - off),
+				    (off_t)(s + off));
+
+		if (got <= 0)
+			err = CIB_EIO;
+		else
+			off += (uint64_t)got;
+	}
+	close(fd);
+	mem[len] = '\0';
+	*bytes += e - s;
+	if (!err)
+		err = source_open_mem(&src, path, mem, len);
+	if (!err) {
+		err = ingest_source(in, &src, (enum cib_format)pc->fmt);
+		source_close(&src);
+		if (err)
+			piece_fail(l, in, path, err);
+	} else {
+		in->errmsg[0] = '\0';
+		piece_fail(l, in, path, err);
+	}
+	free(mem);
+	/* the reader numbered lines from the piece's start, header first */
+	if (in->diag && pc->lo > 0)
+		for (size_t i = n0; i < in->diag->n_kept; i++) {
+			struct diag_entry *de = &in->diag->kept[i];
+
+			if (de->line > hl)
+				de->line = de->line - hl + base;
+		}
+	return err;
+}
+
+static enum cib_err parse_whole(struct ingest *in, const char *path,
+				const struct piece *pc, enum cib_format fmt,
+				struct plog *l, uint64_t *bytes)
+{
+	enum cib_err err = ingest_file(in, path, fmt);
+
+	*bytes += pc->fsize;
+	if (err)
+		piece_fail(l, in, path, err);
+	return err;
+}
+
+/* ---- the run -------------------------------------------------------- */
+
+static void diag_merge(struct diag *d, const struct diag *o)
+{
+	d->n_bad += o->n_bad;
+	d->other_reasons += o->other_reasons;
+	for (size_t i = 0; i < o->n_kept && d->n_kept < DIAG_KEEP; i++)
+		d->kept[d->n_kept++] = o->kept[i];
+	for (size_t i = 0; i < o->n_reasons; i++) {
+		size_t j;
+
+		for (j = 0; j < d->n_reasons; j++)
+			if (!strcmp(d->reasons[j].reason, o->reasons[i].reason))
+				break;
+		if (j < d->n_reasons)
+			d->reasons[j].count += o->reasons[i].count;
+		else if (d->n_reasons < DIAG_REASONS)
+			d->reasons[d->n_reasons++] = o->reasons[i];
+		else
+			d->other_reasons += o->reasons[i].count;
+	}
+}
+
+static uint64_t skipped_members(const struct ingest *in, size_t from)
+{
+	uint64_t k = 0;
+
+	for (size_t i = from; i < in->n_files; i++)
+		k += in->files[i].skipped != NULL;
+	return k;
+}
+
+/* Agreement on the outcome: rank 0's err and message to everyone. */
+static enum cib_err agree(struct mpi_ingest *m, enum cib_err err)
+{
+	int v = (int)err;
+	MPI_Request rq;
+
+	if (MPI_Ibcast(&v, 1, MPI_INT, 0, m->comm, &rq) != MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
+		return CIB_EIO;
+	return (enum cib_err)v;
+}
+
+/* rank > 0: the logs of its pieces, sent as rank 0 asks for them. While
+ * parsing, a rank that holds more than cap bytes of log waits for rank 0
+ * to ask and sends what it has (whole blocks), so its memory stays bounded
+ * whatever its share. Messages for one piece: a header {err, len, last},
+ * then len bytes of block (or, with err, of message); last ends it. */
+struct server {
+	struct mpi_ingest *m;
+	struct plog *logs;
+	const struct piece *pc;
+	size_t np;
+	size_t next;   /* earliest own piece not yet sent whole (np: none) */
+	int serving;   /* rank 0 asked for `next` and takes its blocks */
+	int stopped;   /* rank 0 said stop */
+	int failed;    /* communication failed */
+	int parsing;   /* still parsing its pieces */
+	size_t held, cap;
+};
+
+static size_t next_own(const struct server *sv, size_t from)
+{
+	while (from < sv->np && (sv->pc[from].owner != sv->m->rank ||
+				 sv->pc[from].kind == PIECE_DIRECT))
+		from++;
+	return from;
+}
+
+static void wait_ctl(struct server *sv)
+{
+	int64_t ctl;
+	MPI_Request rq;
+
+	if (MPI_Irecv(&ctl, 1, MPI_INT64_T, 0, TAG_CTL, sv->m->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS) {
+		sv->failed = 1;
+		return;
+	}
+	if (ctl < 0 || (uint64_t)ctl != sv->next)
+		sv->stopped = 1;
+	else
+		sv->serving = 1;
+}
+
+/* A send to rank 0 that sleeps while rank 0 is busy storing the previous
+ * block (a blocking MPI_Send of a large message polls a core the whole
+ * time). */
+static int send0(struct server *sv, const void *buf, int n, MPI_Datatype t,
+		 int tag)
+{
+	MPI_Request rq;
+
+	return MPI_Isend(buf, n, t, 0, tag, sv->m->comm, &rq) == MPI_SUCCESS &&
+	       mpi_ingest_wait(&rq) == MPI_SUCCESS;
+}
+
+static int send_hdr(struct server *sv, int64_t err, int64_t len, int64_t last)
+{
+	int64_t hdr[3] = { err, len, last };
+
+	return send0(sv, hdr, 3, MPI_INT64_T, TAG_HDR);
+}
+
+/* Sends the blocks of piece `next` from the first unsent one, all of them
+ * or all but the last (still being filled); then, for a piece parsed to
+ * its end, the closing header. */
+static void send_blocks(struct server *sv, int whole)
+{
+	struct plog *l = &sv->logs[sv->next];
+	size_t end = whole ? l->n : (l->n ? l->n - 1 : 0);
+
+	for (; l->sent < end && !sv->failed; l->sent++) {
+		struct block *b = &l->b[l->sent];
+
+		if (!send_hdr(sv, 0, (int64_t)b->len, 0) ||
+		    !send0(sv, b->buf, (int)b->len, MPI_BYTE, TAG_BLOCK)) {
+			sv->failed = 1;
+			return;
+		}
+		sv->m->st.log_bytes += b->len;
+		if (sv->parsing)
+			sv->m->st.log_early += b->len;
+		sv->held -= b->len;
+		free(b->buf);
+		b->buf = NULL;
+	}
+	if (!whole || sv->failed)
+		return;
+	if (l->err) {
+		int len = (int)strlen(l->msg);
+
+		if (!send_hdr(sv, l->err, len, 1) ||
+		    !send0(sv, l->msg, len, MPI_CHAR, TAG_MSG))
+			sv->failed = 1;
+	} else if (!send_hdr(sv, 0, 0, 1)) {
+		sv->failed = 1;
+	}
+	plog_free(l);
+	sv->serving = 0;
+	sv->next = next_own(sv, sv->next + 1);
+}
+
+static enum cib_err pump_added(struct server *sv, size_t added)
+{
+	sv->held += added;
+	if (sv->held > sv->m->st.log_peak)
+		sv->m->st.log_peak = sv->held;
+	while (sv->held > sv->cap && !sv->stopped && !sv->failed &&
+	       sv->next < sv->np) {
+		struct plog *l = &sv->logs[sv->next];
+		size_t sent = l->sent;
+
+		if (!sv->serving) {
+			wait_ctl(sv);
+			continue;
+		}
+		send_blocks(sv, l->done);
+		if (!l->done && l->sent == sent)
+			break; /* only the block being filled is left */
+	}
+	if (sv->failed)
+		return CIB_EIO;
+	/* rank 0 stopped at an earlier failure: stop reading */
+	return sv->stopped ? CIB_EINTERNAL : CIB_OK;
+}
+
+/* after parsing: the rest, piece by piece as asked, then the report */
+static enum cib_err serve_rest(struct server *sv, const struct ingest *in)
+{
+	struct mpi_ingest *m = sv->m;
+	double t0 = cib_seconds();
+
+	while (!sv->stopped && !sv->failed) {
+		if (sv->next < sv->np && sv->logs[sv->next].done &&
+		    sv->serving) {
+			send_blocks(sv, 1);
+			continue;
+		}
+		wait_ctl(sv); /* past the last piece: the stop */
+		if (sv->serving && !sv->logs[sv->next].done)
+			sv->stopped = 1; /* never parsed: cannot happen */
+	}
+	if (sv->failed)
+		return CIB_EIO;
+	m->st.serve_seconds = cib_seconds() - t0;
+	if (!send0(sv, &m->st, (int)sizeof(m->st), MPI_BYTE, TAG_FINAL) ||
+	    !send0(sv, in->diag, in->diag ? (int)sizeof(*in->diag) : 0,
+		   MPI_BYTE, TAG_FINAL))
+		return CIB_EIO;
+	return CIB_OK;
+}
+
+/* rank 0: a remote piece's log, replayed; after a failure of its own the
+ * rest of the piece's messages are still taken, so that the owner is never
+ * left blocked in a send */
+static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
+			  size_t i, int owner, struct replay *rp, char **buf,
+			  size_t *cap)
+{
+	int64_t ctl = (int64_t)i, hdr[3];
+	enum cib_err err = CIB_OK;
+
+	if (MPI_Send(&ctl, 1, MPI_INT64_T, owner, TAG_CTL, m->comm) !=
+	    MPI_SUCCESS)
+		return CIB_EIO;
+	for (;;) {
+		int len;
+		MPI_Request rq;
+
+		/* the owner may still be parsing: wait without polling */
+		if (MPI_Irecv(hdr, 3, MPI_INT64_T, owner, TAG_HDR, m->comm,
+			      &rq) != MPI_SUCCESS ||
+		    mpi_ingest_wait(&rq) != MPI_SUCCESS)
+			return CIB_EIO;
+		if (hdr[0]) {
+			len = (int)hdr[1];
+			if (len < 0 || (size_t)len >= sizeof(m->errmsg))
+				len = (int)sizeof(m->errmsg) - 1;
+			if (MPI_Recv(m->errmsg, len, MPI_CHAR, owner, TAG_MSG,
+				     m->comm, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+				return CIB_EIO;
+			m->errmsg[len] = '\0';
+			return err ? err : (enum cib_err)hdr[0];
+		}
+		if (hdr[1] > 0) {
+			if ((size_t)hdr[1] > *cap) {
+				char *nb = realloc(*buf, (size_t)hdr[1]);
+
+				/* the owner waits to hand over this block,
+				 * and nothing else can make it stop: end
+				 * the job rather than hang it */
+				if (!nb)
+					MPI_Abort(m->comm, CIB_ENOMEM);
+				*buf = nb;
+				*cap = (size_t)hdr[1];
+			}
+			if (MPI_Recv(*buf, (int)hdr[1], MPI_BYTE, owner,
+				     TAG_BLOCK, m->comm, MPI_STATUS_IGNORE) !=
+			    MPI_SUCCESS)
+				return CIB_EIO;
+			if (!err)
+				err = replay_block(rp, in, *buf, (size_t)hdr[1]);
+			if (err && !m->errmsg[0])
+				snprintf(m->errmsg, sizeof(m->errmsg),
+					 "storing records read by rank %d: %s",
+					 owner, cib_strerror(err));
+		}
+		if (hdr[2])
+			return err;
+	}
+}
+
+enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
+			    char *const *files, int nfiles,
+			    enum cib_format fmt)
+{
+	struct piece *pc = NULL;
+	size_t np = 0, first_remote;
+	uint64_t *cnt = NULL, nsplit = 0;
+	struct plog *logs = NULL;
+	struct server sv;
+	struct sink_ctx sc = { NULL, &sv };
+	char *buf = NULL;
+	enum cib_err err = CIB_OK;
+	int64_t npl = 0;
+	double t0;
+
+	m->errmsg[0] = '\0';
+	/* the plan, from rank 0 */
+	if (m->rank == 0) {
+		err = plan_build(m, in, files, nfiles, fmt, &pc, &np);
+		npl = err ? -1 : (int64_t)np;
+	}
+	if (MPI_Bcast(&npl, 1, MPI_INT64_T, 0, m->comm) != MPI_SUCCESS)
+		return CIB_EIO;
+	if (npl < 0) {
+		free(pc);
+		return CIB_ENOMEM;
+	}
+	np = (size_t)npl;
+	m->n_pieces = np;
+	if (m->rank != 0)
+		pc = calloc(np + 1, sizeof(*pc));
+	logs = calloc(np + 1, sizeof(*logs));
+	cnt = calloc(2 * np + 2, sizeof(*cnt));
+	buf = malloc(SCAN_BUF);
+	if (!pc || !logs || !cnt || !buf)
+		err = CIB_ENOMEM;
+	/* out of memory on any rank stops all: agreed before going on */
+	{
+		int bad = err != CIB_OK, any = 0;
+
+		if (MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, m->comm) !=
+		    MPI_SUCCESS)
+			any = 1;
+		if (any) {
+			err = err ? err : CIB_ENOMEM;
+			goto out;
+		}
+	}
+	if (np && MPI_Bcast(pc, (int)(np * sizeof(*pc)), MPI_BYTE, 0,
+			    m->comm) != MPI_SUCCESS) {
+		err = CIB_EIO;
+		goto out;
+	}
+	/* quote parity and line counts of every byte range, all-reduced:
+	 * each rank scans its own ranges */
+	t0 = cib_seconds();
+	for (size_t i = 0; i < np; i++) {
+		nsplit += pc[i].kind == PIECE_SPLIT;
+		if (pc[i].kind == PIECE_SPLIT && pc[i].owner == m->rank) {
+			int fd = open(files[pc[i].file], O_RDONLY);
+
+			if (fd < 0 || count_range(fd, pc[i].lo, pc[i].hi, buf,
+						  &cnt[2 * i], &cnt[2 * i + 1]))
+				cnt[2 * i] = cnt[2 * i + 1] = 0;
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	if (nsplit && MPI_Allreduce(MPI_IN_PLACE, cnt, (int)(2 * np),
+				    MPI_UINT64_T, MPI_SUM, m->comm) !=
+			      MPI_SUCCESS) {
+		err = CIB_EIO;
+		goto out;
+	}
+	/* parse every piece this rank owns; rank 0 stores its own (the
+	 * first ones) directly, the others log */
+	for (first_remote = 0; first_remote < np; first_remote++)
+		if (pc[first_remote].kind != PIECE_DIRECT &&
+		    pc[first_remote].owner != 0)
+			break;
+	memset(&sv, 0, sizeof(sv));
+	sv.m = m;
+	sv.logs = logs;
+	sv.pc = pc;
+	sv.np = np;
+	sv.cap = m->log_cap ? m->log_cap : MPI_INGEST_LOG_CAP;
+	sv.next = next_own(&sv, 0);
+	sv.parsing = 1;
+	if (m->rank != 0) {
+		in->sink = sink_fn;
+		in->sink_ctx = &sc;
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct piece *p = &pc[i];
+		const char *path = files[p->file];
+		uint64_t qb = 0, qt, nb = 0;
+		enum cib_err e;
+
+		if (m->rank == 0 ? i >= first_remote
+				 : (p->owner != m->rank ||
+				    p->kind == PIECE_DIRECT))
+			continue;
+		sc.log = &logs[i];
+		/* blocks of a quarter of the cap (at most MPI_INGEST_BLOCK),
+		 * so that a rank at its cap always has whole blocks to send */
+		logs[i].bsize = sv.cap / 4 < MPI_INGEST_BLOCK ? sv.cap / 4
+							       : MPI_INGEST_BLOCK;
+		if (logs[i].bsize < 4096)
+			logs[i].bsize = 4096;
+		m->st.pieces++;
+		if (p->kind != PIECE_SPLIT) {
+			e = parse_whole(in, path, p, fmt, &logs[i],
+					&m->st.bytes_parsed);
+		} else {
+			for (size_t j = 0; j < i; j++)
+				if (pc[j].file == p->file) {
+					qb += cnt[2 * j];
+					nb += cnt[2 * j + 1];
+				}
+			qt = qb + cnt[2 * i];
+			e = parse_split(in, path, p, qb, qt, nb, buf, &logs[i],
+					&m->st.bytes_parsed);
+		}
+		logs[i].done = 1;
+		if (e) {
+			if (!logs[i].err)
+				piece_fail(&logs[i], in, path, e);
+			break; /* rank 0 stops at this piece */
+		}
+	}
+	in->sink = NULL;
+	in->sink_ctx = NULL;
+	sv.parsing = 0;
+	/* the readers' own counts (rank 0 stores, the others log) */
+	for (size_t i = 0; i < in->n_files; i++)
+		m->st.records += in->files[i].records;
+	m->st.parse_seconds = cib_seconds() - t0;
+	m->st.skipped = skipped_members(in, 0);
+	if (m->die_rank == m->rank)
+		raise(SIGKILL);
+
+	if (m->rank != 0) {
+		enum cib_err e2;
+
+		err = serve_rest(&sv, in);
+		e2 = agree(m, CIB_OK); /* every rank takes part */
+		err = err ? err : e2;
+		goto out;
+	}
+
+	/* rank 0: its own pieces' outcome, then the rest in order */
+	t0 = cib_seconds();
+	for (size_t i = 0; i < first_remote && !err; i++)
+		if (logs[i].err) {
+			err = (enum cib_err)logs[i].err;
+			snprintf(m->errmsg, sizeof(m->errmsg), "%s", logs[i].msg);
+		}
+	{
+		struct replay rp = { NULL, NULL, 0 };
+		char *rbuf = NULL;
+		size_t rcap = 0;
+
+		for (size_t i = first_remote; i < np && !err; i++) {
+			if (pc[i].kind == PIECE_DIRECT) {
+				size_t f0 = in->n_files;
+
+				err = ingest_file(in, files[pc[i].file], fmt);
+				if (err) {
+					piece_fail(&logs[i], in,
+						   files[pc[i].file], err);
+					snprintf(m->errmsg, sizeof(m->errmsg),
+						 "%s", logs[i].msg);
+				}
+				m->st.skipped += skipped_members(in, f0);
+				continue;
+			}
+			err = fetch(m, in, i, pc[i].owner, &rp, &rbuf, &rcap);
+		}
+		free(rp.ent_str);
+		free(rp.ent_type);
+		free(rbuf);
+	}
+	/* stop every rank, take its report */
+	free(m->all);
+	m->all = calloc((size_t)m->size, sizeof(*m->all));
+	for (int r = 1; r < m->size; r++) {
+		int64_t stop = -1;
+		struct diag *dg = malloc(sizeof(*dg));
+
+		if (!dg || MPI_Send(&stop, 1, MPI_INT64_T, r, TAG_CTL, m->comm) !=
+				   MPI_SUCCESS) {
+			free(dg);
+			err = err ? err : CIB_EIO;
+			continue;
+		}
+		if (MPI_Recv(m->all ? &m->all[r] : &m->st,
+			     (int)sizeof(m->st), MPI_BYTE, r, TAG_FINAL,
+			     m->comm, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
+		    MPI_Recv(dg, in->diag ? (int)sizeof(*dg) : 0, MPI_BYTE, r,
+			     TAG_FINAL, m->comm, MPI_STATUS_IGNORE) !=
+			    MPI_SUCCESS) {
+			free(dg);
+			err = err ? err : CIB_EIO;
+			continue;
+		}
+		if (in->diag)
+			diag_merge(in->diag, dg);
+		if (m->all)
+			m->st.skipped += m->all[r].skipped;
+		free(dg);
+	}
+	m->st.serve_seconds = cib_seconds() - t0;
+	if (m->all)
+		m->all[0] = m->st;
+	if (err == CIB_EIO && !m->errmsg[0])
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "lost contact with another rank while reading");
+	err = agree(m, err);
+out:
+	for (size_t i = 0; logs && i < np; i++)
+		plog_free(&logs[i]);
+	free(logs);
+	free(cnt);
+	free(buf);
+	free(pc);
+	return err;
+}

@@ -1,0 +1,104 @@
+/* mpi_ingest.h - reading the inputs of one run on several MPI ranks, so
+ * that rank 0 ends with the dataset a single process would have built.
+ *
+ * Compiled only into build/cibscan-mpi (`make mpi`); the library and the
+ * ordinary binary never link MPI (docs/scale.md says why).
+ *
+ * The inputs are cut into pieces in input order: a plain JSONL or IO
+ * archive CSV file of at least split_bytes is cut into byte ranges of
+ * about split_bytes, re-synchronised at a record boundary (a newline; for
+ * CSV one outside quotes, found from the all-reduced quote parity of the
+ * bytes before); any other input is one piece. Pieces go to ranks in
+ * contiguous runs balanced by bytes. Share tables, crawls and streams
+ * (stdin, pipes) are read by rank 0 itself at their place in the order:
+ * a share table's reader merges rows into posts already stored, which a
+ * rank holding only its own piece cannot do.
+ *
+ * Every rank parses its pieces at once, in parallel. With one rank, rank 0
+ * reads everything into the dataset as a single process does; with
+ * several, rank 0 parses nothing (pieces go to ranks 1..N-1) and stores:
+ * every other rank records each post and account its readers give, in
+ * order, into a log of blocks of at most MPI_INGEST_BLOCK bytes, holding
+ * at most log_cap bytes of it (past that it waits for rank 0 to take whole
+ * blocks before it parses on). Rank 0 asks for the pieces in order and
+ * replays each log through the same ingest_add_post / ingest_add_account
+ * calls the reader would have made: the same records in the same order,
+ * so the dataset (account and post indices, string ids, field changes,
+ * duplicates) is byte for byte the single-process one, and so is every
+ * result computed from it.
+ *
+ * Errors: a piece that fails is reported when rank 0 reaches it in the
+ * order (the error a single process would have stopped at); rank 0 then
+ * tells every rank to stop. Nothing here prints or exits, with one
+ * exception: rank 0 out of memory for a block an owner is waiting to hand
+ * over calls MPI_Abort (no message can reach that owner, so the job would
+ * hang instead).
+ */
+#ifndef CIB_MPI_INGEST_H
+#define CIB_MPI_INGEST_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collectors/ingest.h"
+#include "core/dataset.h"
+#include "core/diag.h"
+
+/* Largest log block sent in one message: what a rank holds in flight per
+ * transfer, and what rank 0 holds while replaying one. */
+#define MPI_INGEST_BLOCK ((size_t)32 << 20)
+/* Default cap on the log a rank other than 0 holds: past it, the rank
+ * waits for rank 0 to take its blocks before it parses on. */
+#define MPI_INGEST_LOG_CAP ((size_t)256 << 20)
+/* Default size of a byte-range piece (and the smallest file cut). */
+#define MPI_INGEST_SPLIT_DEFAULT ((size_t)64 << 20)
+
+struct mpi_ingest_stats {
+	uint64_t pieces;       /* pieces this rank parsed */
+	uint64_t bytes_parsed; /* input bytes they held */
+	uint64_t records;      /* posts and accounts they gave */
+	uint64_t log_bytes;    /* bytes of log this rank sent to rank 0 */
+	uint64_t log_early;    /* of those, sent while it was still parsing
+				  (its log had reached the cap) */
+	uint64_t log_peak;     /* most log bytes it held at once */
+	uint64_t skipped;      /* zip members passed over */
+	double parse_seconds;  /* parsing its pieces */
+	double serve_seconds;  /* rank 0: receiving and replaying logs;
+				  others: sending them */
+};
+
+struct mpi_ingest {
+	MPI_Comm comm;
+	int rank, size;
+	size_t split_bytes;    /* 0: MPI_INGEST_SPLIT_DEFAULT */
+	size_t log_cap;        /* 0: MPI_INGEST_LOG_CAP */
+	int die_rank;          /* test hook: this rank kills itself after
+				  parsing (-1: none); set by cli/ only */
+	struct mpi_ingest_stats st;
+	/* rank 0: every rank's stats, filled by mpi_ingest_run */
+	struct mpi_ingest_stats *all;
+	uint64_t n_pieces;
+	char errmsg[768];
+};
+
+void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm);
+void mpi_ingest_release(struct mpi_ingest *m);
+
+/* Reads files[0..nfiles) (format fmt, FORMAT_AUTO to detect) on every
+ * rank of m->comm: on rank 0 into in's dataset and diag, which end as a
+ * single process's ingest of the same files would have left them (malformed
+ * records of every rank merged into rank 0's diag); on the other ranks
+ * `in` is only used to parse. Collective: every rank calls it with the
+ * same files and options and gets the same return value. On error
+ * m->errmsg says what and where (the file, and for a CSV or JSONL the
+ * line). */
+enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
+			    char *const *files, int nfiles,
+			    enum cib_format fmt);
+
+/* Waits for a request without spinning a core (Open MPI's blocking calls
+ * poll): tests it, sleeping a millisecond between tests. */
+int mpi_ingest_wait(MPI_Request *req);
+
+#endif

@@ -1,0 +1,52 @@
+#!/bin/sh
+# mpi_fail.sh - a distributed score that cannot finish writes nothing:
+# a rank killed (SIGKILL) mid-run, and a malformed input met by a rank other
+# than 0, each fail the run with a clear error and leave no output file,
+# temporary or final; several ranks without --mpi are refused. Skipped (77)
+# without mpirun or build/cibscan-mpi.
+set -u
+MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
+command -v mpirun >/dev/null 2>&1 || { echo "no mpirun"; exit 77; }
+[ -x "$MPIBIN" ] || { echo "no $MPIBIN (make mpi)"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+# a sanitizer build: Open MPI's runtime keeps its allocations to exit, which
+# LeakSanitizer would report as leaks of every rank
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+d="$TMPDIR"
+zcat "$FIXTURES/sample/tweets.csv.gz" >"$d/tweets.csv"
+zcat "$FIXTURES/sample/users.csv.gz" >"$d/users.csv"
+mkdir "$d/out"
+fail=0
+
+# rank 1 dies of SIGKILL once it has parsed its share (test hook read by
+# cli/cmd_score.c only)
+CIBSCAN_MPI_TEST_DIE_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
+	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
+	>"$d/kill.out" 2>"$d/kill.err"
+rc=$?
+[ "$rc" -ne 0 ] || { echo "killed rank: exit 0"; fail=1; }
+grep -qi "signal 9\|killed" "$d/kill.err" || { echo "killed rank: no clear error"; cat "$d/kill.err"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "killed rank left files:"; ls -A "$d/out"; fail=1; }
+
+# a bad input read by the last rank: its error, named, from rank 0
+printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"
+mpirun -np 2 "$MPIBIN" score --mpi "$d/tweets.csv" "$d/bad.csv" \
+	-o "$d/out/a.csv" >"$d/bad.out" 2>"$d/bad.err"
+rc=$?
+[ "$rc" -eq 1 ] || { echo "bad input: exit $rc, not 1"; fail=1; }
+grep -q "cibscan: .*bad.csv: unrecognised format" "$d/bad.err" ||
+	{ echo "bad input: no clear error"; cat "$d/bad.err"; fail=1; }
+[ "$(grep -c 'unrecognised format' "$d/bad.err")" -eq 1 ] ||
+	{ echo "bad input: reported more than once"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "bad input left files"; fail=1; }
+
+# the same run without --mpi on two ranks is refused, nothing written
+mpirun -np 2 "$MPIBIN" score "$d/tweets.csv" -o "$d/out/a.csv" \
+	>"$d/nompi.out" 2>"$d/nompi.err"
+rc=$?
+[ "$rc" -eq 2 ] || { echo "no --mpi: exit $rc, not 2"; fail=1; }
+grep -q "only 'score --mpi' runs on several ranks" "$d/nompi.err" ||
+	{ echo "no --mpi: no clear error"; cat "$d/nompi.err"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "no --mpi left files"; fail=1; }
+exit $fail

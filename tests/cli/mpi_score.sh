@@ -1,0 +1,71 @@
+#!/bin/sh
+# mpi_score.sh - `score --mpi` on 1, 2 and 4 ranks gives byte for byte the
+# single-process accounts, clusters and edges tables: on the sample (IO
+# archive CSV, cut into byte ranges re-synchronised at record boundaries,
+# quoted newlines included), on its
+# normalised JSONL cut into ranges, on the sample beside a share table
+# (read by rank 0 in its place), and on a small synth --mix export (every
+# operation type; X API, Mastodon and Bluesky files read whole). Skipped
+# (77) without mpirun or build/cibscan-mpi (`make mpi`).
+set -eu
+MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
+command -v mpirun >/dev/null 2>&1 || { echo "no mpirun"; exit 77; }
+[ -x "$MPIBIN" ] || { echo "no $MPIBIN (make mpi)"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+# a sanitizer build: Open MPI's runtime keeps its allocations to exit, which
+# LeakSanitizer would report as leaks of every rank
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+d="$TMPDIR"
+zcat "$FIXTURES/sample/tweets.csv.gz" >"$d/tweets.csv"
+zcat "$FIXTURES/sample/users.csv.gz" >"$d/users.csv"
+# the CSV re-synchronisation must meet quoted newlines and doubled quotes
+# at its cuts: every text gets both (the single-process run of the same
+# file is the reference)
+python3 - "$d/tweets.csv" "$d/tweets_nl.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+i = rows[0].index("tweet_text")
+for r in rows[1:]:
+    r[i] = r[i].replace(" ", "\n", 4) + ' "so" \n\n "said"\n'
+with open(sys.argv[2], "w", newline="") as f:
+    csv.writer(f).writerows(rows)
+PY
+"$CIBSCAN" convert "$d/tweets.csv" "$d/users.csv" -o "$d/sample.jsonl" 2>/dev/null
+"$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
+"$CIBSCAN" synth --cosharing -o "$d/co" --seed 11 >/dev/null
+
+compare() { # name split buffer files...
+	name=$1
+	split=$2
+	buffer=$3
+	shift 3
+	"$CIBSCAN" score "$@" -o "$d/$name.a.csv" --clusters "$d/$name.c.csv" \
+		--edges "$d/$name.e.csv" --quiet
+	[ "$(wc -l <"$d/$name.c.csv")" -gt 2 ] || { echo "$name: no clusters"; exit 1; }
+	for n in 1 2 4; do
+		mpirun -np "$n" "$MPIBIN" score --mpi --mpi-split "$split" \
+			--mpi-buffer "$buffer" "$@" \
+			-o "$d/$name.$n.a.csv" --clusters "$d/$name.$n.c.csv" \
+			--edges "$d/$name.$n.e.csv" --progress 2>"$d/$name.$n.log" ||
+			{ cat "$d/$name.$n.log"; exit 1; }
+		for t in a c e; do
+			cmp "$d/$name.$t.csv" "$d/$name.$n.$t.csv" ||
+				{ echo "$name: $t differs at $n ranks"; exit 1; }
+		done
+		# the work was shared: every rank parsed something
+		[ "$(grep -c 'MB parsed' "$d/$name.$n.log")" -eq "$n" ]
+		if [ "$n" -gt 1 ]; then
+			! grep -q "rank $((n - 1)): 0 pieces" "$d/$name.$n.log"
+		fi
+		echo "$name: identical at $n ranks"
+	done
+}
+compare sample 256k 256M "$d/tweets.csv" "$d/users.csv"
+# a 64 KiB log cap: ranks send blocks while they parse
+compare samplenl 32k 64k "$d/tweets_nl.csv" "$d/users.csv"
+compare samplejsonl 512k 100k "$d/sample.jsonl"
+# a share table after ranges of other ranks: rank 0 reads it itself, in
+# its place
+compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
+compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
