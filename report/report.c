@@ -1471,8 +1471,10 @@ static void claimed_zone_chart(struct ctx *c, size_t k)
 	b.dx = 0.5;
 	b.tick = 3;
 	b.series[0] = "posts, claimed local time";
+	b.xlabel = "hour of day (each member's claimed local time)";
+	b.ylabel = "posts per half hour";
 	b.width = 760;
-	b.height = 170;
+	b.height = 184;
 	svg_bars_draw(c->f, &b);
 }
 
@@ -1594,6 +1596,17 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"<p class=\"verdict\">Verdict: %s</p>",
 		id, id, ce->size, ce->n_flagged, ce->score,
 		pipeline_cluster_verdict(ce));
+	if (!ce->n_flagged) {
+		double best = 0;
+
+		for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
+			if (p->score[c->m_acc[m]] > best)
+				best = p->score[c->m_acc[m]];
+		fprintf(f, "<p class=\"why-not\">Not flagged: no member reached "
+			   "the flagging threshold %.3f (its highest member "
+			   "score is %.3f); its charts show no fitted breaks.</p>",
+			p->threshold_used, best);
+	}
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
 		put_decision(c, find_dec(c, 1, "", id));
