@@ -3,8 +3,9 @@
 // with a 1400x900 viewport, and prints one JSON line per load with the
 // page's own timings in ms from navigation start: fcp (first contentful
 // paint), lcp (largest contentful paint: the first screen's biggest
-// element drawn), dcl (DOMContentLoaded), load, and glance (the "At a
-// glance" section's bottom edge inside the first screen once laid out).
+// element drawn), dcl (DOMContentLoaded: the whole page parsed), load,
+// glance (the top of the "At a glance" section, which must be inside the
+// first screen) and bytes (the page's size).
 // Exit 1 on a script error, a CSP violation or a missing glance section.
 'use strict';
 const puppeteer = require('puppeteer-core');
