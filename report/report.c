@@ -57,10 +57,15 @@ static void script_sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SI
 #define TEXT_CAP 600 /* bytes of a shared text shown */
 #define TABLE_REASONS_CAP 280 /* bytes of reasons in a table row */
 
-static const char *const type_colors[COORD__COUNT] = {
+/* one colour per co-action type; the build fails if a type is added
+ * without one */
+static const char *const type_colors[] = {
 	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-	"#e377c2"
+	"#e377c2", "#17becf"
 };
+
+_Static_assert(sizeof(type_colors) / sizeof(type_colors[0]) == COORD__COUNT,
+	       "a colour per co-action type");
 
 void report_opts_init(struct report_opts *o)
 {
@@ -1389,6 +1394,7 @@ static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
 		sg.n_types = COORD__COUNT;
 		sg.type_name = tnames;
 		sg.type_color = type_colors;
+		sg.value_name = "account score:";
 		sg.width = 760;
 		sg.height = nm > 100 ? 640 : 460;
 		fprintf(c->f,

@@ -493,8 +493,9 @@ void svg_graph_draw(FILE *f, const struct svg_graph *g)
 				continue;
 			if (!any)
 				fprintf(f, "<path class=\"edge\" stroke=\"%s\" d=\"",
-					t < g->n_types ? g->type_color[t]
-						       : "#999");
+					t < g->n_types && g->type_color[t]
+						? g->type_color[t]
+						: "#999");
 			any = 1;
 			fprintf(f, "M%.1f %.1fL%.1f %.1f", GX(a), GY(a), GX(b),
 				GY(b));
@@ -525,35 +526,43 @@ void svg_graph_draw(FILE *f, const struct svg_graph *g)
 	fputs("</g>", f);
 	{
 		double lx = 4;
+		/* two legend rows: edge colours, then node colours */
+		int y1 = g->value_name ? h - 20 : h - 8;
 
 		for (size_t t = 0; t < g->n_types; t++) {
 			fprintf(f,
 				"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 				"stroke=\"%s\" stroke-width=\"3\"/>"
 				"<text x=\"%.1f\" y=\"%d\" font-size=\"10\">",
-				lx, h - 8, lx + 14, h - 8, g->type_color[t],
-				lx + 17, h - 4);
+				lx, y1, lx + 14, y1,
+				g->type_color[t] ? g->type_color[t] : "#999",
+				lx + 17, y1 + 4);
 			svg_escape(f, g->type_name[t], 0);
 			fputs("</text>", f);
 			lx += 26 + 6.0 * (double)strlen(g->type_name[t]);
 		}
-		/* the node colours: score 0, 0.5 and 1 */
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">"
-			   "account score:</text>",
-			lx, h - 4);
-		lx += 76;
-		for (int q = 0; q <= 2; q++) {
-			double v = q / 2.0;
+		/* the node colours: value 0, 0.5 and 1 */
+		if (g->value_name) {
+			lx = 4;
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">",
+				lx, h - 2);
+			svg_escape(f, g->value_name, 0);
+			fputs("</text>", f);
+			lx += 12 + 6.0 * (double)strlen(g->value_name);
+			for (int q = 0; q <= 2; q++) {
+				double v = q / 2.0;
 
-			fprintf(f,
-				"<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" "
-				"fill=\"#%02x%02x%02x\" stroke=\"#333\" "
-				"stroke-width=\"0.5\"/><text x=\"%.1f\" "
-				"y=\"%d\" font-size=\"10\">%s</text>",
-				lx + 4, h - 8, 240, (int)lround(230 - 190 * v),
-				(int)lround(160 - 130 * v), lx + 10, h - 4,
-				q == 0 ? "0" : q == 1 ? "0.5" : "1");
-			lx += 30;
+				fprintf(f,
+					"<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" "
+					"fill=\"#%02x%02x%02x\" stroke=\"#333\" "
+					"stroke-width=\"0.5\"/><text x=\"%.1f\" "
+					"y=\"%d\" font-size=\"10\">%s</text>",
+					lx + 4, h - 6, 240,
+					(int)lround(230 - 190 * v),
+					(int)lround(160 - 130 * v), lx + 10, h - 2,
+					q == 0 ? "0" : q == 1 ? "0.5" : "1");
+				lx += 30;
+			}
 		}
 	}
 	fputs("</svg>", f);

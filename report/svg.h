@@ -82,6 +82,8 @@ struct svg_graph {
 	size_t n_types;
 	const char *const *type_name;
 	const char *const *type_color;
+	const char *value_name; /* legend title of the node colours (pale
+				   yellow 0 to red 1); NULL = no such legend */
 	int width, height;
 };
 

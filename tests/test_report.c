@@ -188,6 +188,7 @@ static void test_graph(void **state)
 	g.n_types = 2;
 	g.type_name = tn;
 	g.type_color = tc;
+	g.value_name = "account score:";
 	g.width = 224;
 	g.height = 254;
 	svg_graph_draw(f, &g);

@@ -92,6 +92,8 @@ for r in flagged + unflagged:
     if not days or days[0] < d0 - datetime.timedelta(1) or days[-1] > d1 + datetime.timedelta(1):
         fail.append("%s: timeline ticks %s outside the data's span %s..%s"
                     % (r["cluster_id"], ticks[:1] + ticks[-1:], d0, d1))
+if "(null)" in html:
+    fail.append("a NULL string printed into the page")
 if "e+00" in html:
     fail.append("a p-value written as 0.0e+00")
 if "Noto Sans CJK" not in html:
