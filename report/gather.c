@@ -162,9 +162,14 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* pushes o unless objects [from, *n) (the same post's) already hold it:
+ * a link given both as an entity and in the text counts once a post */
 static int push_obj(struct obj **v, size_t *n, size_t *cap,
-		    const struct obj *o)
+		    const struct obj *o, size_t from)
 {
+	for (size_t i = from; i < *n; i++)
+		if ((*v)[i].kind == o->kind && (*v)[i].h == o->h)
+			return 0;
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 1024;
 		struct obj *nv = realloc(*v, nc * sizeof(*nv));
@@ -186,7 +191,7 @@ static int post_links(const struct dataset *ds, uint32_t j, uint32_t cl,
 {
 	char canon[URLNORM_MAX + 1], dom[512];
 	const char *t = ds_str(ds, ds->post.text[j]);
-	size_t tl = strlen(t), off = 0, len;
+	size_t tl = strlen(t), off = 0, len, from = *n;
 	uint64_t e0 = ds->post.ent_off ? ds->post.ent_off[j] : 0,
 		 e1 = ds->post.ent_off ? ds->post.ent_off[j + 1] : 0;
 
@@ -234,14 +239,14 @@ static int post_links(const struct dataset *ds, uint32_t j, uint32_t cl,
 			o.kind = 1;
 			o.h = XXH3_64bits(canon, cn);
 			if ((o.val = arena_add(g, canon, cn)) == SIZE_MAX ||
-			    push_obj(v, n, cap, &o))
+			    push_obj(v, n, cap, &o, from))
 				return -1;
 		}
 		if (dn) {
 			o.kind = 2;
 			o.h = XXH3_64bits(dom, dn);
 			if ((o.val = arena_add(g, dom, dn)) == SIZE_MAX ||
-			    push_obj(v, n, cap, &o))
+			    push_obj(v, n, cap, &o, from))
 				return -1;
 		}
 	}
@@ -475,7 +480,7 @@ enum cib_err gather_evidence(const struct dataset *ds,
 				o.kind = 0;
 				o.h = ph[j];
 				o.val = j;
-				if (push_obj(&objs, &nobj, &capobj, &o))
+				if (push_obj(&objs, &nobj, &capobj, &o, nobj))
 					goto out;
 			}
 			if (post_links(ds, j, a2cl[a], (uint32_t)a, g, &objs,

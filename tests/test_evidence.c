@@ -55,6 +55,28 @@ static void add_post(struct dataset *ds, const char *id, const char *acc,
 	assert_int_equal(added, 1);
 }
 
+/* a post whose link is also given as a URL entity: counted once */
+static void add_post_links(struct dataset *ds, const char *id, const char *acc,
+			   int64_t t, const char *text, const char *url)
+{
+	struct post_rec r;
+	const char *es[1] = { url };
+	const enum entity_type et[1] = { ENT_URL };
+	int added;
+
+	post_rec_init(&r);
+	r.platform = PLATFORM_X;
+	r.id = id;
+	r.account_id = acc;
+	r.time = t;
+	r.text = text;
+	r.ent_str = es;
+	r.ent_type = et;
+	r.n_ent = 1;
+	assert_int_equal(dataset_add_post(ds, &r, &added), CIB_OK);
+	assert_int_equal(added, 1);
+}
+
 static const struct review_ev_account *find(const struct gather *g,
 					    const char *id)
 {
@@ -85,8 +107,8 @@ static void test_gather(void **state)
 	add_post(&ds, "3", "a", MON + 6 * D + 300,
 		 "see https://Example.com/x?utm_source=a");
 	add_post(&ds, "4", "b", MON + 10 * H, "hello world");
-	add_post(&ds, "5", "b", MON + 2 * D + 4 * H,
-		 "look https://example.com/x");
+	add_post_links(&ds, "5", "b", MON + 2 * D + 4 * H,
+		       "look https://example.com/x", "https://example.com/x");
 	add_post(&ds, "6", "c", MON + 3 * H, "hello world.");
 	add_post(&ds, "7", "d", MON + 3 * H, "Hello World");
 	add_post(&ds, "8", "c", MON + 4 * H, "only mine");
@@ -122,8 +144,9 @@ static void test_gather(void **state)
 	assert_int_equal(c->posts[0].copies, 3);
 	assert_int_equal(c->posts[1].copies, 0);
 	/* C1's shared objects: the text (a twice, b once: 2 members, 3
-	 * posts), the canonical URL (utm_ dropped) and its domain; c is not
-	 * in C1, so nothing else */
+	 * posts), the canonical URL (utm_ dropped; b's post gives it both as
+	 * an entity and in its text, one post) and its domain; c is not in
+	 * C1, so nothing else */
 	for (size_t i = 0; i < g.ev.n_shared; i++) {
 		const struct review_ev_shared *h = &g.ev.shared[i];
 
