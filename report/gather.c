@@ -70,7 +70,8 @@ static uint64_t text_id(const struct dataset *ds, uint32_t j, char *buf)
 	return n ? XXH3_64bits(buf, n) | 1 : 0;
 }
 
-/* appends s[0..n) and a NUL to the arena; its offset, or SIZE_MAX */
+/* appends s[0..n) and a NUL to the arena (s NULL: n bytes left for the
+ * caller to fill); its offset, or SIZE_MAX */
 static size_t arena_add(struct gather *g, const char *s, size_t n)
 {
 	size_t off = g->arena_len;
@@ -87,7 +88,8 @@ static size_t arena_add(struct gather *g, const char *s, size_t n)
 		g->arena = na;
 		g->arena_cap = nc;
 	}
-	memcpy(g->arena + off, s, n);
+	if (s)
+		memcpy(g->arena + off, s, n);
 	g->arena[off + n] = '\0';
 	g->arena_len += n + 1;
 	return off;
@@ -441,9 +443,11 @@ enum cib_err gather_evidence(const struct dataset *ds,
 				pl = platform_name((enum platform)ds->acc.platform[b]);
 				l1 = strlen(pl);
 				l2 = strlen(ds_str(ds, ds->acc.id[b]));
-				off = arena_add(g, pl, l1 + l2 + 1);
+				/* "platform:id" */
+				off = arena_add(g, NULL, l1 + l2 + 1);
 				if (off == SIZE_MAX)
 					goto out;
+				memcpy(g->arena + off, pl, l1);
 				g->arena[off + l1] = ':';
 				memcpy(g->arena + off + l1 + 1,
 				       ds_str(ds, ds->acc.id[b]), l2);
