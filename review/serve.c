@@ -1151,8 +1151,8 @@ static void rhythm_panel(FILE *f, const char *id, const char *what,
 	}
 	for (int h = 0; h < 24; h++)
 		mh = hour[h] > mh ? hour[h] : mh;
-	fprintf(f, "<svg class=\"rhythm\" id=\"%s\" viewBox=\"0 0 640 330\" "
-		   "width=\"640\" height=\"330\" xmlns=\"http://www.w3.org/2000/"
+	fprintf(f, "<svg class=\"rhythm\" id=\"%s\" viewBox=\"0 0 640 340\" "
+		   "width=\"640\" height=\"340\" xmlns=\"http://www.w3.org/2000/"
 		   "svg\" role=\"img\"><title>",
 		id);
 	review_html(f, what);
@@ -1169,11 +1169,11 @@ static void rhythm_panel(FILE *f, const char *id, const char *what,
 			(unsigned long long)hour[h]);
 	}
 	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
-		   "stroke=\"#333\"/><text x=\"2\" y=\"18\" font-size=\"10\">"
-		   "%llu</text><text x=\"2\" y=\"%.0f\" font-size=\"10\">0"
-		   "</text>",
-		ml, 10 + bh, ml + pw, 10 + bh, (unsigned long long)mh,
-		10 + bh);
+		   "stroke=\"#333\"/><text x=\"%.0f\" y=\"18\" font-size=\"10\" "
+		   "text-anchor=\"end\">%llu</text><text x=\"%.0f\" y=\"%.0f\" "
+		   "font-size=\"10\" text-anchor=\"end\">0</text>",
+		ml, 10 + bh, ml + pw, 10 + bh, ml - 3, (unsigned long long)mh,
+		ml - 3, 10 + bh);
 	for (int h = 0; h <= 24; h += 3)
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" "
 			   "text-anchor=\"middle\">%d</text>",
@@ -1201,18 +1201,22 @@ static void rhythm_panel(FILE *f, const char *id, const char *what,
 				(unsigned long long)v);
 		}
 	}
-	fprintf(f, "<text class=\"axis-title\" x=\"%.0f\" y=\"290\" "
+	for (int h = 0; h <= 24; h += 3)
+		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" "
+			   "text-anchor=\"middle\">%d</text>",
+			ml + cw * h, 178 + ch * 7 + 10, h);
+	fprintf(f, "<text class=\"axis-title\" x=\"%.0f\" y=\"302\" "
 		   "font-size=\"11\" text-anchor=\"middle\">weekday by hour of "
-		   "day (UTC)</text><text x=\"%.0f\" y=\"316\" font-size=\"10\">"
+		   "day (UTC)</text><text x=\"%.0f\" y=\"328\" font-size=\"10\">"
 		   "posts per hour of the week:</text>",
 		ml + pw / 2, ml);
 	for (int k = 0; k <= 4; k++) {
 		char col[8];
 
 		svg_colour(k / 4.0, col);
-		fprintf(f, "<rect x=\"%.0f\" y=\"307\" width=\"10\" height=\"10\" "
+		fprintf(f, "<rect x=\"%.0f\" y=\"319\" width=\"10\" height=\"10\" "
 			   "fill=\"%s\" stroke=\"#999\"/><text x=\"%.0f\" "
-			   "y=\"316\" font-size=\"10\">%.0f</text>",
+			   "y=\"328\" font-size=\"10\">%.0f</text>",
 			ml + 160 + 60 * k, col, ml + 174 + 60 * k,
 			(double)mc * k / 4.0);
 	}
