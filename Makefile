@@ -3,6 +3,7 @@
 #   make                      build ./cibscan
 #   make check                unit tests, golden CLI tests
 #   make check SAN=address,undefined
+#   make regolden             refresh tests/golden/ (the sample's outputs)
 #   make fuzz [FUZZ_SECONDS=20]
 #   make bench
 #
@@ -55,7 +56,7 @@ FUZZ_BIN := $(patsubst fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 LIBA := $(BUILD)/libcibscan.a
 BIN := $(BUILD)/cibscan
 
-.PHONY: all check unit golden fuzz bench clean deps
+.PHONY: all check unit golden regolden fuzz bench clean deps
 all: $(BIN)
 	@ln -sf $(BIN) cibscan
 
@@ -86,6 +87,11 @@ $(BUILD)/tests/%: tests/%.c $(LIBA)
 check: $(BIN) $(TEST_BIN)
 	@ln -sf $(BIN) cibscan
 	sh tests/run.sh $(BUILD)
+
+# the sample's accounts.csv and clusters.csv that tests/cli/golden_sample.sh
+# compares exactly; run on purpose when a change to them is meant
+regolden: $(BIN)
+	sh scripts/golden.sh $(BIN) tests/golden
 
 # libFuzzer needs clang; the library is compiled once for fuzzing
 # (instrumented, fuzzer-no-link) and every target links against it.

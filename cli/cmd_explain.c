@@ -1,40 +1,36 @@
-/* cmd_explain.c - 'cibscan explain': every feature, edge and reason for one
- * account. */
+/* cmd_explain.c - 'cibscan explain': one account's score taken apart (the
+ * intercept and each input's contribution, adding up to the score), its
+ * reasons, why it was or was not flagged, its partners by handle, its
+ * copied texts and its cluster's tests; from the inputs (scored here) or
+ * from a saved run (--run, no scoring). Text, or one JSON document. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "core/timefmt.h"
 #include "commands.h"
 #include "core/textsafe.h"
+#include "core/timefmt.h"
 #include "pipeopts.h"
+#include "report/output.h"
+#include "report/reasons.h"
 
 static const char usage_text[] =
-	"usage: cibscan explain [options] ACCOUNT FILE...\n\n"
-	"Scores the input like 'cibscan score' and prints, for one account\n"
-	"(its platform id, or @handle), its profile, every model input, the\n"
-	"evidence behind each feature, its significant coordination edges,\n"
-	"its cluster's tests, and its reasons.\n\n"
+	"usage: cibscan explain [options] ACCOUNT FILE...\n"
+	"       cibscan explain --run run.FILE [options] ACCOUNT\n\n"
+	"Prints, for one account (its platform id, platform:id, or @handle),\n"
+	"its score taken apart (the intercept and every model input's\n"
+	"contribution, which add up to the score), its reasons, why it was or\n"
+	"was not flagged, its significant coordination edges with partners by\n"
+	"handle, its copied texts and its cluster's tests. With the inputs it\n"
+	"scores them like 'cibscan score' and adds the account's profile and\n"
+	"feature evidence; with --run it reads a saved run and scores nothing.\n\n"
 	"options:\n"
 	"  --max-edges N        edges to list (default 50)\n"
-	PIPE_HELP CLI_INPUT_HELP
+	"  --json               one JSON document instead of text\n"
+	PIPE_RUN_HELP PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
-
-static long find_account(const struct dataset *ds, const char *who)
-{
-	int by_handle = who[0] == '@';
-	const char *key = by_handle ? who + 1 : who;
-
-	for (size_t a = 0; a < ds->acc.n; a++)
-		if (!by_handle && strcmp(ds_str(ds, ds->acc.id[a]), key) == 0)
-			return (long)a;
-	for (size_t a = 0; a < ds->acc.n; a++)
-		if (strcasecmp(ds_str(ds, ds->acc.handle[a]), key) == 0)
-			return (long)a;
-	return -1;
-}
 
 /* A value from the data: control characters shown as \xNN. */
 static void print_value(const char *label, const char *v)
@@ -56,134 +52,345 @@ static void print_time(const char *label, int64_t t)
 	printf("%-22s %s\n", label, b);
 }
 
-static int cmp_edge_strength(const void *x, const void *y)
+/* "@handle (platform:id)", escaped for the terminal */
+static void print_who(const struct scored_run *r, size_t a)
 {
-	const struct coord_edge *a = *(const struct coord_edge *const *)x;
-	const struct coord_edge *b = *(const struct coord_edge *const *)y;
+	const char *h = run_str(r, r->acc[a].handle);
 
-	return a->log10p < b->log10p ? -1 : a->log10p > b->log10p;
+	if (*h) {
+		fputc('@', stdout);
+		textsafe_fputs(stdout, h, TEXTSAFE_TERM);
+		fputs(" (", stdout);
+	}
+	printf("%s:", platform_name((enum platform)r->acc[a].platform));
+	textsafe_fputs(stdout, run_str(r, r->acc[a].id), TEXTSAFE_TERM);
+	if (*h)
+		fputc(')', stdout);
 }
 
-static void explain(const struct pipeline *p, uint32_t a, long max_edges)
+static double logit_of(double s)
 {
-	const struct dataset *ds = p->ds;
-	int32_t c = p->cl.membership[a];
-	char reasons[4096];
-	const struct coord_edge **mine;
-	size_t n = 0;
+	return log(s / (1 - s));
+}
 
-	print_value("account", ds_str(ds, ds->acc.id[a]));
-	print_value("platform",
-		    platform_name((enum platform)ds->acc.platform[a]));
-	print_value("handle", ds_str(ds, ds->acc.handle[a]));
-	print_value("name", ds_str(ds, ds->acc.name[a]));
-	print_value("location", ds_str(ds, ds->acc.location[a]));
-	print_time("created", ds->acc.created[a]);
-	printf("followers/following    %lld/%lld\n",
-	       (long long)ds->acc.followers[a], (long long)ds->acc.following[a]);
-	printf("posts                  %zu\n", postindex_count(&p->pi, a));
-	printf("score                  %.4f (%s; threshold %.4f)\n",
-	       p->score[a], p->flagged[a] ? "FLAGGED" : "not flagged",
-	       p->threshold_used);
-	if (c >= 0)
-		printf("cluster                C%d (%u accounts, score %.4f): "
-		       "%s\n",
-		       c + 1, p->ce[c].size, p->ce[c].score,
-		       pipeline_cluster_verdict(&p->ce[c]));
+/* contribution of input k: coefficient x standardised value */
+static double contrib(const struct scored_run *r, size_t a, int k)
+{
+	const struct run_meta *m = &r->meta;
+	double v = r->x[a * SF__COUNT + k];
+
+	if (!isfinite(v))
+		v = m->mean[k];
+	return m->sd[k] != 0 ? m->coef[k] * (v - m->mean[k]) / m->sd[k] : 0;
+}
+
+/* The listing, one block per section in print order. */
+static void explain_text(const struct scored_run *r, size_t a, long max_edges)
+{
+	const struct run_account *A = &r->acc[a];
+	const struct run_meta *m = &r->meta;
+	char buf[REASONS_CAP], cl[32];
+	double z = m->intercept;
+
+	print_value("account", run_str(r, A->id));
+	print_value("platform", platform_name((enum platform)A->platform));
+	print_value("handle", run_str(r, A->handle));
+	printf("%-22s %u\n", "posts", A->n_posts);
+	if (m->n_flagged)
+		printf("%-22s %.4f (%s; lowest flagged score %.4f)\n", "score",
+		       A->score, A->flagged ? "FLAGGED" : "not flagged",
+		       m->threshold_used);
 	else
-		printf("cluster                none\n");
-	pipeline_reasons(p, a, reasons, sizeof(reasons));
-	print_value("reasons", reasons[0] ? reasons : "(none)");
-	printf("\nmodel inputs (value x coefficient on the standardised scale):\n");
-	for (int k = 0; k < SF__COUNT; k++) {
-		double v = p->x[a * SF__COUNT + k];
-		double z = (v - p->model.mean[k]) / p->model.sd[k];
-
-		printf("  %-28s %10.4f  contrib %+8.3f\n", score_feature_names[k],
-		       v, p->model.coef[k] * z);
+		printf("%-22s %.4f (not flagged; no account was flagged)\n",
+		       "score", A->score);
+	reasons_account_headline(r, a, buf, sizeof(buf));
+	print_value("headline", buf[0] ? buf : "(none)");
+	if (!A->flagged) {
+		reasons_why_not(r, a, buf, sizeof(buf));
+		print_value("why not flagged", buf);
 	}
-	printf("\nevidence:\n");
-	features_describe(&p->fs, ds, &p->pi, a, stdout);
-	if (c >= 0) {
-		const struct cluster_evidence *ce = &p->ce[c];
+	if (A->cluster >= 0) {
+		const struct run_cluster *C = &r->cl[A->cluster];
 
-		printf("\ncluster C%d tests:\n", c + 1);
+		run_cluster_label(r, a, cl, sizeof(cl));
+		printf("%-22s %s (%u accounts, mean score %.4f): %s\n", "cluster",
+		       cl, C->size, C->score,
+		       reasons_cluster_verdict(r, (size_t)A->cluster));
+		reasons_cluster_headline(r, (size_t)A->cluster, buf, sizeof(buf));
+		print_value("cluster headline", buf);
+	} else {
+		printf("%-22s none\n", "cluster");
+	}
+	printf("\nreasons%s:\n", A->flagged ? "" : " (signals below the bar)");
+	if (!A->n_reasons)
+		printf("  (none)\n");
+	for (uint32_t i = 0; i < A->n_reasons; i++) {
+		reasons_one(r, &r->reasons[A->reason_off + i], buf, sizeof(buf));
+		fputs("  - ", stdout);
+		textsafe_fputs(stdout, buf, TEXTSAFE_TERM);
+		fputc('\n', stdout);
+	}
+	printf("\nscore taken apart (log-odds; coefficient x standardised "
+	       "input):\n");
+	printf("  %-28s %10s  %+9.3f\n", "intercept", "", m->intercept);
+	for (int k = 0; k < SF__COUNT; k++) {
+		double c = contrib(r, a, k);
+
+		z += c;
+		/* + 0.0: a zero coefficient times a negative z prints as 0 */
+		printf("  %-28s %10.4f  %+9.3f\n", score_feature_names[k],
+		       r->x[a * SF__COUNT + k], c + 0.0);
+	}
+	printf("  %-28s %10s  %+9.3f\n", "sum (the model's log-odds)", "", z);
+	if (A->score > 0 && A->score < 1) {
+		double l = logit_of(A->score);
+
+		printf("  %-28s %10s  %+9.3f\n", "prior shift (this input)", "",
+		       l - z);
+		printf("  %-28s %10s  %+9.3f = score %.4f\n", "total", "", l,
+		       A->score);
+	} else {
+		printf("  %-28s score %.4f (at the edge of the scale)\n", "total",
+		       A->score);
+	}
+	if (A->n_texts) {
+		printf("\ncopied texts (also posted by other accounts):\n");
+		for (uint32_t i = 0; i < A->n_texts; i++) {
+			const struct run_text *t = &r->texts[A->text_off + i];
+
+			printf("  [%u accounts] ", t->accounts);
+			textsafe_fputs(stdout, run_str(r, t->text), TEXTSAFE_TERM);
+			fputc('\n', stdout);
+		}
+	}
+	if (A->cluster >= 0) {
+		const struct run_cluster *C = &r->cl[A->cluster];
+
+		printf("\ncluster %s tests:\n", cl);
 		printf("  posts                 %llu\n",
-		       (unsigned long long)ce->n_posts);
+		       (unsigned long long)C->n_posts);
 		printf("  shift LLR             %.2f (offset %+d min)\n",
-		       ce->timing.shift_llr, ce->timing.shift_offset_min);
+		       C->shift_llr, C->shift_offset_min);
 		printf("  breaks                lunch %.2f-%.2f h (p=%.3g), "
 		       "supper %.2f-%.2f h (p=%.3g)\n",
-		       ce->timing.lunch_start_h, ce->timing.lunch_end_h,
-		       ce->timing.lunch_dip_p, ce->timing.supper_start_h,
-		       ce->timing.supper_end_h, ce->timing.supper_dip_p);
+		       C->lunch_start_h, C->lunch_end_h, C->lunch_dip_p,
+		       C->supper_start_h, C->supper_end_h, C->supper_dip_p);
 		printf("  weekend ratio         %.3f, holiday ratio %.3f\n",
-		       ce->timing.weekend_ratio, ce->timing.holiday_ratio);
-		printf("  reuse share           %.3f\n", ce->reuse_share);
-		printf("  creation batch share  %.3f\n", ce->batch_share);
-		printf("  persona switch share  %.3f\n", ce->switch_share);
+		       C->weekend_ratio, C->holiday_ratio);
+		printf("  reuse share           %.3f\n", C->reuse_share);
+		printf("  creation batch share  %.3f\n", C->batch_share);
+		printf("  persona switch share  %.3f\n", C->switch_share);
 		printf("  inside engagement     %.3f of %llu\n",
-		       ce->inside_engagement,
-		       (unsigned long long)ce->engagement_received);
+		       C->inside_engagement,
+		       (unsigned long long)C->engagement_received);
 		printf("  time-zone spread      %.3f (modal offset %d min)\n",
-		       ce->tz_spread, ce->modal_offset_min);
+		       C->tz_spread, C->modal_offset_min);
 		printf("  collective tests      office p=%.3g, creation batch "
 		       "p=%.3g (%u of %u dated members on %u days), persona "
 		       "switch p=%.3g (%u), location mismatch p=%.3g (%u of "
 		       "%u), echo chamber p=%.3g\n",
-		       ce->p_office, ce->p_batch, ce->batch_members,
-		       ce->n_dated, ce->batch_days, ce->p_switch, ce->n_switch,
-		       ce->p_location, ce->n_loc_mismatch, ce->n_loc_known,
-		       ce->p_echo);
+		       C->p_office, C->p_batch, C->batch_members, C->n_dated,
+		       C->batch_days, C->p_switch, C->n_switch, C->p_location,
+		       C->n_loc_mismatch, C->n_loc_known, C->p_echo);
 		printf("  inauthenticity        p=%.3g (Bonferroni over 3), "
 		       "BH critical value %.3g: %s\n",
-		       ce->p_inauth, ce->inauth_cut,
-		       pipeline_cluster_verdict(ce));
+		       C->p_inauth, C->inauth_cut,
+		       reasons_cluster_verdict(r, (size_t)A->cluster));
 	}
-	mine = malloc((p->g.n_edges + 1) * sizeof(*mine));
-	if (!mine)
-		return;
-	for (size_t i = 0; i < p->g.n_edges; i++)
-		if (p->g.edges[i].a == a || p->g.edges[i].b == a)
-			mine[n++] = &p->g.edges[i];
-	qsort(mine, n, sizeof(*mine), cmp_edge_strength);
-	printf("\nsignificant coordination edges: %zu\n", n);
-	for (size_t i = 0; i < n && (long)i < max_edges; i++) {
-		const struct coord_edge *e = mine[i];
-		uint32_t other = e->a == a ? e->b : e->a;
+	printf("\nsignificant coordination edges: %u\n", A->n_edges);
+	for (uint32_t i = 0; i < A->n_edges && (long)i < max_edges; i++) {
+		const struct run_edge *e = &r->edges[r->edge_idx[A->edge_off + i]];
+		size_t other = e->a == a ? e->b : e->a;
 
-		char id[256];
-
-		printf("  %-24s log10 p %8.2f  expected %.3g  ",
-		       textsafe_escape(id, sizeof(id),
-				       ds_str(ds, ds->acc.id[other]),
-				       TEXTSAFE_TERM),
-		       e->log10p, e->lambda);
+		printf("  log10 p %8.2f  expected %-8.3g ", e->log10p, e->lambda);
+		print_who(r, other);
 		for (int t = 0; t < COORD__COUNT; t++)
 			if (e->x[t])
 				printf(" %s=%u", coord_type_name((enum coord_type)t),
 				       e->x[t]);
 		printf("\n");
 	}
-	free(mine);
+}
+
+static void jfield(const char *k, int *first)
+{
+	if (!*first)
+		fputc(',', stdout);
+	*first = 0;
+	output_json_string(stdout, k);
+	fputc(':', stdout);
+}
+
+static void explain_json(const struct scored_run *r, size_t a, long max_edges)
+{
+	const struct run_account *A = &r->acc[a];
+	const struct run_meta *m = &r->meta;
+	char buf[REASONS_CAP], cl[32];
+	double z = m->intercept;
+	int first = 1;
+
+	fputc('{', stdout);
+	jfield("account_id", &first);
+	output_json_string(stdout, run_str(r, A->id));
+	jfield("platform", &first);
+	output_json_string(stdout, platform_name((enum platform)A->platform));
+	jfield("handle", &first);
+	output_json_string(stdout, run_str(r, A->handle));
+	jfield("posts", &first);
+	printf("%u", A->n_posts);
+	jfield("score", &first);
+	output_json_number(stdout, A->score);
+	jfield("flagged", &first);
+	fputs(A->flagged ? "true" : "false", stdout);
+	jfield("lowest_flagged_score", &first);
+	output_json_number(stdout, m->n_flagged ? m->threshold_used : NAN);
+	reasons_account_headline(r, a, buf, sizeof(buf));
+	jfield("headline", &first);
+	output_json_string(stdout, buf);
+	reasons_why_not(r, a, buf, sizeof(buf));
+	jfield("why_not_flagged", &first);
+	if (A->flagged)
+		fputs("null", stdout);
+	else
+		output_json_string(stdout, buf);
+	jfield("cluster_id", &first);
+	run_cluster_label(r, a, cl, sizeof(cl));
+	if (A->cluster >= 0)
+		output_json_string(stdout, cl);
+	else
+		fputs("null", stdout);
+	reasons_account_details(r, a, buf, sizeof(buf));
+	jfield("reasons", &first);
+	output_json_string(stdout, buf);
+	jfield("reason_codes", &first);
+	output_json_reasons(r, r->reasons + A->reason_off, A->n_reasons, stdout);
+	jfield("intercept", &first);
+	output_json_number(stdout, m->intercept);
+	jfield("contributions", &first);
+	fputc('[', stdout);
+	for (int k = 0; k < SF__COUNT; k++) {
+		double c = contrib(r, a, k);
+
+		z += c;
+		printf("%s{\"input\":", k ? "," : "");
+		output_json_string(stdout, score_feature_names[k]);
+		fputs(",\"value\":", stdout);
+		output_json_number(stdout, r->x[a * SF__COUNT + k]);
+		fputs(",\"contribution\":", stdout);
+		output_json_number(stdout, c);
+		fputc('}', stdout);
+	}
+	fputc(']', stdout);
+	jfield("log_odds_model", &first);
+	output_json_number(stdout, z);
+	jfield("prior_shift", &first);
+	output_json_number(stdout, A->score > 0 && A->score < 1
+					   ? logit_of(A->score) - z
+					   : NAN);
+	jfield("copied_texts", &first);
+	fputc('[', stdout);
+	for (uint32_t i = 0; i < A->n_texts; i++) {
+		const struct run_text *t = &r->texts[A->text_off + i];
+
+		printf("%s{\"accounts\":%u,\"text\":", i ? "," : "", t->accounts);
+		output_json_string(stdout, run_str(r, t->text));
+		fputc('}', stdout);
+	}
+	fputc(']', stdout);
+	jfield("edges", &first);
+	printf("{\"total\":%u,\"listed\":[", A->n_edges);
+	for (uint32_t i = 0; i < A->n_edges && (long)i < max_edges; i++) {
+		const struct run_edge *e = &r->edges[r->edge_idx[A->edge_off + i]];
+		size_t other = e->a == a ? e->b : e->a;
+
+		printf("%s{\"account_id\":", i ? "," : "");
+		output_json_string(stdout, run_str(r, r->acc[other].id));
+		fputs(",\"platform\":", stdout);
+		output_json_string(stdout, platform_name(
+						   (enum platform)r->acc[other].platform));
+		fputs(",\"handle\":", stdout);
+		output_json_string(stdout, run_str(r, r->acc[other].handle));
+		fputs(",\"log10p\":", stdout);
+		output_json_number(stdout, e->log10p);
+		fputs(",\"expected\":", stdout);
+		output_json_number(stdout, e->lambda);
+		fputs(",\"types\":{", stdout);
+		for (int t = 0, n = 0; t < COORD__COUNT; t++)
+			if (e->x[t])
+				printf("%s\"%s\":%u", n++ ? "," : "",
+				       coord_type_name((enum coord_type)t), e->x[t]);
+		fputs("}}", stdout);
+	}
+	fputs("]}", stdout);
+	if (A->cluster >= 0) {
+		reasons_cluster_details(r, (size_t)A->cluster, buf, sizeof(buf));
+		jfield("cluster_reasons", &first);
+		output_json_string(stdout, buf);
+	}
+	fputs("}\n", stdout);
+}
+
+/* The profile and feature evidence, which only the dataset holds. */
+static void explain_dataset(const struct pipeline *p, uint32_t a)
+{
+	const struct dataset *ds = p->ds;
+
+	printf("\nprofile:\n");
+	print_value("name", ds_str(ds, ds->acc.name[a]));
+	print_value("location", ds_str(ds, ds->acc.location[a]));
+	print_time("created", ds->acc.created[a]);
+	printf("followers/following    %lld/%lld\n",
+	       (long long)ds->acc.followers[a], (long long)ds->acc.following[a]);
+	printf("\nevidence:\n");
+	features_describe(&p->fs, ds, &p->pi, a, stdout);
+}
+
+/* a full disk or a closed pipe must not look like success */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write to standard output");
+		return CLI_EXIT_SYSTEM;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int find(const struct scored_run *r, const char *who, long *acc)
+{
+	*acc = run_find_account(r, who);
+	if (*acc == -2) {
+		cli_error("'%s' is an id on several platforms: give it as "
+			  "platform:id",
+			  who);
+		return CLI_EXIT_USAGE;
+	}
+	if (*acc < 0) {
+		cli_error("no account '%s' in the input", who);
+		return CLI_EXIT_DATA;
+	}
+	return CLI_EXIT_OK;
 }
 
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "max-edges", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "run", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
 	long max_edges = 50, acc;
+	const char *run_path = NULL;
+	struct scored_run run;
 	struct cli_input ci;
 	struct pipe_cli pc;
 	struct cli_data d;
 	struct pipeline p;
 	const char *who;
-	int c, rc;
+	int c, rc, json = 0;
 
 	cli_input_init(&ci);
 	pipe_cli_init(&pc);
@@ -202,6 +409,12 @@ int cmd_explain(int argc, char **argv)
 						       "bad --max-edges '%s'",
 						       optarg);
 			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'R':
+			run_path = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
@@ -209,6 +422,27 @@ int cmd_explain(int argc, char **argv)
 			fprintf(stderr, "try 'cibscan explain --help'\n");
 			return CLI_EXIT_USAGE;
 		}
+	}
+	if (run_path && pc.n_scoring)
+		return cli_usage_error("explain", "scoring options do not apply "
+						  "to a saved run (--run)");
+	if (run_path) {
+		if (argc - optind != 1)
+			return cli_usage_error("explain", "with --run: one ACCOUNT "
+							  "and no input files");
+		rc = pipe_cli_load_run(run_path, &run);
+		if (rc)
+			return rc;
+		rc = find(&run, argv[optind], &acc);
+		if (!rc) {
+			if (json)
+				explain_json(&run, (size_t)acc, max_edges);
+			else
+				explain_text(&run, (size_t)acc, max_edges);
+			rc = flush_stdout();
+		}
+		run_release(&run);
+		return rc;
 	}
 	if (argc - optind < 2)
 		return cli_usage_error("explain", "need an ACCOUNT and input files");
@@ -219,19 +453,24 @@ int cmd_explain(int argc, char **argv)
 	rc = cli_load(&d, &ci, argv + optind + 1, argc - optind - 1, 0);
 	if (rc)
 		return rc;
-	acc = find_account(&d.ds, who);
-	if (acc < 0) {
-		cli_error("no account '%s' in the input", who);
-		cli_data_release(&d);
-		return CLI_EXIT_DATA;
-	}
-	rc = pipe_cli_run(&pc, &d, &p, 0);
+	rc = pipe_cli_score(&pc, &d, argv + optind + 1, argc - optind - 1, &p,
+			    &run, 0);
 	if (rc) {
 		cli_data_release(&d);
 		return rc;
 	}
-	explain(&p, (uint32_t)acc, max_edges);
+	rc = find(&run, who, &acc);
+	if (!rc) {
+		if (json) {
+			explain_json(&run, (size_t)acc, max_edges);
+		} else {
+			explain_text(&run, (size_t)acc, max_edges);
+			explain_dataset(&p, run.ds_index[acc]);
+		}
+		rc = flush_stdout();
+	}
+	run_release(&run);
 	pipeline_release(&p);
 	cli_data_release(&d);
-	return CLI_EXIT_OK;
+	return rc;
 }

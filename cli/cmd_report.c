@@ -101,6 +101,7 @@ int cmd_report(int argc, char **argv)
 	struct pipe_cli pc;
 	struct cli_data d;
 	struct pipeline p;
+	struct scored_run run;
 	struct report_opts ro;
 	struct review rv;
 	struct review_list rl;
@@ -186,11 +187,13 @@ int cmd_report(int argc, char **argv)
 		review_list_release(&rl);
 		return rc;
 	}
-	rc = pipe_cli_run(&pc, &d, &p, 1);
+	rc = pipe_cli_score(&pc, &d, argv + optind, argc - optind, &p, &run,
+			    1);
 	if (rc)
 		goto out;
 	settings_text(&pc, settings, sizeof(settings));
 	report_opts_init(&ro);
+	ro.run = &run;
 	ro.title = rc_opts.title;
 	ro.settings = settings;
 	ro.inputs = (const char *const *)(argv + optind);
@@ -222,6 +225,7 @@ int cmd_report(int argc, char **argv)
 			p.cl.n_clusters, p.n_flagged, rc_opts.output);
 	rc = CLI_EXIT_OK;
 out:
+	run_release(&run);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	review_list_release(&rl);

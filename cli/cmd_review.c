@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "core/textsafe.h"
+#include "pipeopts.h"
 #include "report/gather.h"
+#include "report/output.h"
 #include "review/evidence.h"
 #include "review/store.h"
 
@@ -49,7 +52,11 @@ static const struct sub_help helps[] = {
 	{ "import",
 	  "usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
 	  "           [--edges edges.csv] [--settings TEXT] [--input FILE]...\n"
-	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n\n"
+	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n"
+	  "       cibscan review import --run run.cib [--margin X] --db STORE\n\n"
+	  "With --run, the accounts, clusters and edges come from a run saved by\n"
+	  "'cibscan score --save' (docs/run.md), as score would have written\n"
+	  "them, and its settings with them.\n\n"
 	  "Queues a 'cibscan score' run's flagged accounts and clusters. A run\n"
 	  "is identified by a hash of its files' content: importing the same\n"
 	  "content again changes nothing. A cluster whose members overlap a\n"
@@ -138,13 +145,13 @@ static const struct sub_help *find_help(const char *sub)
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
        OPT_CFIRST, OPT_CSVRAW, OPT_EDGES, OPT_LEASE, OPT_CLUSTER,
-       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV };
+       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV, OPT_RUN };
 
 #define MAX_INPUTS 256
 
 struct review_opts {
 	const char *db, *clusters, *edges, *settings, *decision, *reviewer;
-	const char *note, *output;
+	const char *note, *output, *run;
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	const char **targets; /* decide: ITEMs then --cluster values */
@@ -231,6 +238,82 @@ static int add_evidence(struct review *rv, const struct review_opts *o,
 	if (err)
 		return fail(rv, err);
 	return CLI_EXIT_OK;
+}
+
+static int do_import(struct review *rv, const struct review_opts *o,
+		     const char *accounts);
+
+static enum cib_err w_accounts(FILE *f, void *ctx, char *m, size_t n)
+{
+	(void)m;
+	(void)n;
+	return output_accounts_csv(ctx, f, 0);
+}
+
+static enum cib_err w_clusters(FILE *f, void *ctx, char *m, size_t n)
+{
+	(void)m;
+	(void)n;
+	return output_clusters_csv(ctx, f, 0);
+}
+
+static enum cib_err w_edges(FILE *f, void *ctx, char *m, size_t n)
+{
+	(void)m;
+	(void)n;
+	return output_edges_csv(ctx, f, 0);
+}
+
+/* import --run: the run's tables, written as 'score' writes them into a
+ * private temporary folder, imported, and removed. */
+static int do_import_run(struct review *rv, struct review_opts *o)
+{
+	struct scored_run run;
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], pa[4200], pc[4200], pe[4200];
+	int rc;
+
+	rc = pipe_cli_load_run(o->run, &run);
+	if (rc) {
+		review_close(rv);
+		return rc;
+	}
+	snprintf(dir, sizeof(dir), "%s/cibscan-import.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		cli_error("cannot make a temporary folder in '%s': %s",
+			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		run_release(&run);
+		review_close(rv);
+		return CLI_EXIT_SYSTEM;
+	}
+	snprintf(pa, sizeof(pa), "%s/accounts.csv", dir);
+	snprintf(pc, sizeof(pc), "%s/clusters.csv", dir);
+	snprintf(pe, sizeof(pe), "%s/edges.csv", dir);
+	{
+		const struct cli_output outs[] = {
+			{ pa, w_accounts, &run },
+			{ pc, w_clusters, &run },
+			{ pe, w_edges, &run },
+		};
+
+		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+	}
+	if (!rc) {
+		o->clusters = pc;
+		o->edges = pe;
+		if (!o->settings)
+			o->settings = run_str(&run, run.meta.settings);
+		rc = do_import(rv, o, pa);
+	} else {
+		review_close(rv);
+	}
+	unlink(pa);
+	unlink(pc);
+	unlink(pe);
+	rmdir(dir);
+	run_release(&run);
+	return rc;
 }
 
 static int do_import(struct review *rv, const struct review_opts *o,
@@ -519,6 +602,7 @@ int cmd_review(int argc, char **argv)
 		{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "run", required_argument, NULL, OPT_RUN },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -631,6 +715,9 @@ int cmd_review(int argc, char **argv)
 		case OPT_JSON:
 			o.json = 1;
 			break;
+		case OPT_RUN:
+			o.run = optarg;
+			break;
 		case OPT_CSV:
 			o.csv = 1;
 			break;
@@ -707,7 +794,15 @@ int cmd_review(int argc, char **argv)
 		return rc;
 	if (n_clusters)
 		return sub_usage(sub, "--cluster is for 'decide'%s", "");
-	if (!strcmp(sub, "import") || !strcmp(sub, "show") ||
+	if (o.run && strcmp(sub, "import") != 0)
+		return sub_usage(sub, "--run is for 'import'%s", "");
+	if (o.run && (o.clusters || o.edges || o.csv_raw))
+		return sub_usage(sub, "--run brings its own clusters and edges%s",
+				 "");
+	if (o.run) {
+		if (optind != argc)
+			return sub_usage(sub, "with --run, no accounts file%s", "");
+	} else if (!strcmp(sub, "import") || !strcmp(sub, "show") ||
 	    !strcmp(sub, "claim") || !strcmp(sub, "undo")) {
 		if (optind != argc - 1)
 			return sub_usage(sub, "%s takes one argument", sub);
@@ -746,6 +841,8 @@ int cmd_review(int argc, char **argv)
 		}
 		if (created)
 			cli_warn("created a new review store '%s'", o.db);
+		if (o.run)
+			return do_import_run(&rv, &o);
 		return do_import(&rv, &o, arg);
 	}
 	err = review_open_existing(&rv, o.db);

@@ -21,13 +21,17 @@ static const char usage_text[] =
 	"clusters it, tests each cluster's rhythm, reuse and batching, and\n"
 	"writes one row per account, highest score first:\n"
 	"  account_id,platform,handle,score,flagged,cluster_id,cluster_size,\n"
-	"  cluster_score,reasons\n\n"
+	"  cluster_score,headline,reasons\n\n"
 	"options:\n"
 	"  -o, --output FILE    accounts table (CSV; '-' for stdout)\n"
 	"  --json               write the accounts table as JSON instead\n"
 	"  --clusters FILE      clusters table (CSV)\n"
 	"  --edges FILE         significant edges (CSV)\n"
 	"  --graphml FILE       the coordination graph for Gephi (GraphML)\n"
+	"  --save FILE          the scored run, for 'explain', 'flag',\n"
+	"                       'report', 'features' and 'review import'\n"
+	"                       --run FILE without scoring again\n"
+	"                       (docs/run.md)\n"
 	"  --sites FILE         with a crawl (.warc, .warc.gz) among the\n"
 	"                       inputs: the per-site table of 'cibscan sites',\n"
 	"                       whose reasons add the account clusters that\n"
@@ -39,14 +43,15 @@ static const char usage_text[] =
 	"  -h, --help           this help\n";
 
 struct score_out {
-	const char *accounts, *clusters, *edges, *graphml, *sites;
+	const char *accounts, *clusters, *edges, *graphml, *sites, *save;
 	int json, csv_raw;
 };
 
-/* what each writer needs: the pipeline, and for the accounts file the
- * output options */
+/* what each writer needs: the scored run (the site table: the pipeline's
+ * crawl), and for the accounts file the output options */
 struct score_write {
 	const struct pipeline *p;
+	const struct scored_run *run;
 	const struct score_out *so;
 };
 
@@ -56,8 +61,8 @@ static enum cib_err w_accounts(FILE *f, void *ctx, char *msg, size_t len)
 
 	(void)msg;
 	(void)len;
-	return w->so->json ? output_json(w->p, f, NULL)
-			   : output_accounts_csv(w->p, f, w->so->csv_raw);
+	return w->so->json ? output_json(w->run, f, NULL)
+			   : output_accounts_csv(w->run, f, w->so->csv_raw);
 }
 
 static enum cib_err w_clusters(FILE *f, void *ctx, char *msg, size_t len)
@@ -66,7 +71,7 @@ static enum cib_err w_clusters(FILE *f, void *ctx, char *msg, size_t len)
 
 	(void)msg;
 	(void)len;
-	return output_clusters_csv(w->p, f, w->so->csv_raw);
+	return output_clusters_csv(w->run, f, w->so->csv_raw);
 }
 
 static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
@@ -75,7 +80,7 @@ static enum cib_err w_edges(FILE *f, void *ctx, char *msg, size_t len)
 
 	(void)msg;
 	(void)len;
-	return output_edges_csv(w->p, f, w->so->csv_raw);
+	return output_edges_csv(w->run, f, w->so->csv_raw);
 }
 
 static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
@@ -89,7 +94,15 @@ static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
 
 static enum cib_err w_graphml(FILE *f, void *ctx, char *msg, size_t len)
 {
-	return output_graphml(((const struct score_write *)ctx)->p, f, msg, len);
+	return output_graphml(((const struct score_write *)ctx)->run, f, msg,
+			      len);
+}
+
+static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	return run_save(((const struct score_write *)ctx)->run, f);
 }
 
 int cmd_score(int argc, char **argv)
@@ -102,6 +115,7 @@ int cmd_score(int argc, char **argv)
 		{ "graphml", required_argument, NULL, 'g' },
 		{ "csv-raw", no_argument, NULL, 'r' },
 		{ "sites", required_argument, NULL, 's' },
+		{ "save", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
@@ -113,6 +127,7 @@ int cmd_score(int argc, char **argv)
 	struct cli_data d;
 	struct pipeline p;
 	struct score_write sw;
+	struct scored_run run;
 	double t0;
 	int c, rc;
 
@@ -148,6 +163,9 @@ int cmd_score(int argc, char **argv)
 		case 's':
 			so.sites = optarg;
 			break;
+		case 'S':
+			so.save = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return CLI_EXIT_OK;
@@ -170,15 +188,18 @@ int cmd_score(int argc, char **argv)
 	if (pc.po.progress)
 		fprintf(stderr, "cibscan: %-10s %7.2f s\n", "read",
 			cib_seconds() - t0);
-	rc = pipe_cli_run(&pc, &d, &p, 1);
+	rc = pipe_cli_score(&pc, &d, argv + optind, argc - optind, &p, &run,
+			    1);
 	if (rc) {
 		cli_data_release(&d);
 		return rc;
 	}
 	sw.p = &p;
+	sw.run = &run;
 	sw.so = &so;
 	if (so.sites && !p.sa) {
 		cli_error("--sites: no crawl (.warc, .warc.gz) among the inputs");
+		run_release(&run);
 		pipeline_release(&p);
 		cli_data_release(&d);
 		return CLI_EXIT_USAGE;
@@ -192,6 +213,7 @@ int cmd_score(int argc, char **argv)
 			{ so.edges, w_edges, &sw },
 			{ so.graphml, w_graphml, &sw },
 			{ so.sites, w_sites, &sw },
+			{ so.save, w_save, &sw },
 		};
 
 		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
@@ -204,6 +226,7 @@ int cmd_score(int argc, char **argv)
 			"accounts with coordination evidence)\n",
 			d.ds.acc.n, d.ds.post.n, p.g.n_edges, p.cl.n_clusters,
 			p.n_inauthentic, p.n_flagged, p.prior_used, p.prior_e);
+	run_release(&run);
 	pipeline_release(&p);
 	cli_data_release(&d);
 	return rc;

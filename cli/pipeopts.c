@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
+
+#include "core/clock.h"
 
 void pipe_cli_init(struct pipe_cli *pc)
 {
@@ -66,6 +69,11 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 {
 	long l;
 	double d;
+
+	/* every option but the progress switches changes the scoring */
+	if (c > PIPE_OPT_BASE && c <= PIPE_OPT_BASE + 13 &&
+	    c != PIPE_OPT_BASE + 10 && c != PIPE_OPT_BASE + 11)
+		pc->n_scoring++;
 
 	switch (c) {
 	case PIPE_OPT_BASE + 1:
@@ -194,4 +202,149 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 	if (rc)
 		pipeline_release(p);
 	return rc;
+}
+
+void pipe_cli_settings(const struct pipe_cli *pc, char *buf, size_t cap)
+{
+	const struct pipeline_opts *o = &pc->po;
+	char thr[48];
+
+	if (isnan(o->threshold))
+		snprintf(thr, sizeof(thr), "flag at FDR %.3g", o->fdr);
+	else
+		snprintf(thr, sizeof(thr), "flag at score >= %.3g",
+			 o->threshold);
+	snprintf(buf, cap,
+		 "reference zone %s; seed %llu; %s; edge FDR %.3g; minimum "
+		 "cluster %zu; max actors %u; model %s%s",
+		 o->tz ? o->tz : "Asia/Shanghai", (unsigned long long)o->seed,
+		 thr, o->coord.fdr, o->min_cluster, o->coord.max_actors,
+		 pc->model_path ? pc->model_path : "built-in",
+		 o->prior_shift ? "" : "; no prior shift");
+}
+
+/* Size and XXH3-64 of a file's bytes, streamed; "-" (standard input,
+ * already consumed) and unreadable paths record size 0 and hash 0. */
+static void hash_file(const char *path, uint64_t *size, uint64_t *h)
+{
+	XXH3_state_t *st;
+	FILE *f;
+	char *buf;
+	size_t n;
+
+	*size = 0;
+	*h = 0;
+	if (strcmp(path, "-") == 0 || !(f = fopen(path, "rb")))
+		return;
+	st = XXH3_createState();
+	buf = malloc(1 << 20);
+	if (st && buf) {
+		XXH3_64bits_reset(st);
+		while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+			XXH3_64bits_update(st, buf, n);
+			*size += n;
+		}
+		*h = XXH3_64bits_digest(st);
+	}
+	free(buf);
+	XXH3_freeState(st);
+	fclose(f);
+}
+
+int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
+		   char *const *files, int nfiles, struct pipeline *p,
+		   struct scored_run *run, int require_posts)
+{
+	char settings[512];
+	enum cib_err err;
+	int rc = pipe_cli_run(pc, d, p, require_posts);
+
+	run_init(run);
+	if (rc)
+		return rc;
+	pipe_cli_settings(pc, settings, sizeof(settings));
+	err = run_build(run, p, &pc->po, settings);
+	for (int i = 0; i < nfiles && !err; i++) {
+		uint64_t size, h;
+
+		hash_file(files[i], &size, &h);
+		err = run_add_input(run, files[i], size, h);
+	}
+	if (err) {
+		cli_error("scored run: %s", cib_strerror(err));
+		run_release(run);
+		pipeline_release(p);
+		return cli_exit_for(err);
+	}
+	return CLI_EXIT_OK;
+}
+
+int pipe_cli_load_run(const char *path, struct scored_run *run)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+	char msg[256];
+	enum cib_err err;
+
+	run_init(run);
+	if (!f) {
+		cli_error("cannot open '%s': %s", path, strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	/* the whole file, capped at RUN_MAX_BYTES */
+	for (;;) {
+		if (len == cap) {
+			size_t nc = cap ? 2 * cap : (size_t)1 << 20;
+			unsigned char *q;
+
+			if (cap >= RUN_MAX_BYTES) {
+				fclose(f);
+				free(buf);
+				cli_error("'%s': larger than %llu bytes: not a run "
+					  "file",
+					  path, (unsigned long long)RUN_MAX_BYTES);
+				return CLI_EXIT_DATA;
+			}
+			q = realloc(buf, nc);
+			if (!q) {
+				fclose(f);
+				free(buf);
+				cli_error("'%s': out of memory", path);
+				return CLI_EXIT_SYSTEM;
+			}
+			buf = q;
+			cap = nc;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	if (ferror(f)) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return CLI_EXIT_SYSTEM;
+	}
+	fclose(f);
+	err = run_load(run, buf, len, msg, sizeof(msg));
+	free(buf);
+	if (err) {
+		cli_error("'%s': %s", path, msg[0] ? msg : cib_strerror(err));
+		return err == CIB_ENOMEM ? CLI_EXIT_SYSTEM : CLI_EXIT_DATA;
+	}
+	return CLI_EXIT_OK;
+}
+
+static enum cib_err w_run(FILE *f, void *ctx, char *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	return run_save(ctx, f);
+}
+
+int pipe_cli_save_run(const char *path, const struct scored_run *run)
+{
+	return cli_write_file(path, w_run, (void *)run);
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "model/pipeline.h"
+#include "model/run.h"
 
 #define PIPE_OPT_BASE 0x2000
 
@@ -57,6 +58,8 @@ struct pipe_cli {
 	const char *model_path;
 	struct logit_model model;
 	int progress; /* -1 auto */
+	int n_scoring; /* scoring options given (they do not apply to a
+			  saved run: --run refuses them) */
 };
 
 void pipe_cli_init(struct pipe_cli *pc);
@@ -76,5 +79,26 @@ int pipe_cli_finish(struct pipe_cli *pc);
  * (not d) and returns an exit code. */
 int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 		 struct pipeline *p, int require_posts);
+
+/* The options as one line of text, for a run's record and the report. */
+void pipe_cli_settings(const struct pipe_cli *pc, char *buf, size_t cap);
+
+/* pipe_cli_run, then the scored run from it (model/run.h) with the input
+ * files' names, sizes and XXH3 hashes. On failure prints the error,
+ * releases p and run (not d) and returns an exit code. */
+int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
+		   char *const *files, int nfiles, struct pipeline *p,
+		   struct scored_run *run, int require_posts);
+
+/* Reads a run file saved by 'score --save' into run. Prints the error
+ * (naming the file) and returns an exit code. */
+int pipe_cli_load_run(const char *path, struct scored_run *run);
+
+/* Writes run to path atomically ('score --save'). */
+int pipe_cli_save_run(const char *path, const struct scored_run *run);
+
+#define PIPE_RUN_HELP                                                          \
+	"  --run FILE           answer from a run saved by 'cibscan score\n"   \
+	"                       --save' instead of scoring the inputs again\n"
 
 #endif

@@ -1,5 +1,6 @@
 /* pipeline.h - the main job: features, coordination graph, clusters,
- * cluster-level tests, account scores, flags and reasons.
+ * cluster-level tests, account scores and flags (run.h turns the result
+ * into the scored run every output reads).
  *
  * Ownership: pipeline_run() fills a caller-owned struct pipeline that
  * borrows the dataset (it interns a few strings into it: canonical URLs,
@@ -195,11 +196,6 @@ void pipeline_release(struct pipeline *p);
 enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			      const struct pipeline_opts *o);
 
-/* The account's reasons in words, "; "-separated, into buf. Returns the
- * number of reasons written. */
-size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
-			size_t cap);
-
 /* P(X >= k) for X ~ Binomial(n, r) (GSL); 1 when k == 0. */
 double pipeline_binom_upper(uint64_t k, double r, uint64_t n);
 
@@ -236,10 +232,6 @@ double pipeline_bh_critical(const double *pv, size_t n, double alpha);
  * 2 min(max(shift_p, lunch_dip_p), max(lunch_dip_p, supper_dip_p)), the
  * second route only when the shift model is preferred (shift_llr > 0). */
 double pipeline_office_p(const struct timing_fit *t, int32_t ref);
-
-/* "coordinated and inauthentic" or "coordinated; no evidence of
- * inauthenticity" (docs/model.md, section 8). */
-const char *pipeline_cluster_verdict(const struct cluster_evidence *ce);
 
 /* The built-in model (fitted on `cibscan synth` output; docs/model.md). */
 enum cib_err pipeline_default_model(struct logit_model *m, char *errmsg,

@@ -416,37 +416,3 @@ size_t siteacc_apply(struct siteacc *sa, struct pipeline *p)
 	free(own);
 	return raised;
 }
-
-size_t siteacc_account_reason(const struct siteacc *sa, uint32_t acc,
-			      char *buf, size_t cap)
-{
-	const struct siteacc_account *ac;
-	const struct sites_group *g = NULL;
-	const char *first = "";
-	int k;
-
-	if (!cap)
-		return 0;
-	buf[0] = '\0';
-	if (!sa || acc >= sa->n_acc || !sa->acc[acc].evidence)
-		return 0;
-	ac = &sa->acc[acc];
-	for (size_t i = 0; i < sa->s->n_groups; i++)
-		if (sa->s->group[i].id == ac->network)
-			g = &sa->s->group[i];
-	if (g && g->n)
-		first = strpool_get(&sa->s->hosts,
-				    sa->s->site[g->members[0]].host);
-	k = snprintf(buf, cap,
-		     "keeps linking to flagged site network %d (%s, %u sites): "
-		     "%u of its %u links against %.2g%% of the other "
-		     "accounts' links (p=%.2g)%s",
-		     ac->network, first, g ? g->n : 0, ac->k, ac->n_links,
-		     100 * ac->rate, ac->p,
-		     ac->raised ? "; flagged by the site rule (this and its "
-				  "own coordination evidence beyond links)"
-				: "");
-	if (k < 0)
-		return 0;
-	return (size_t)k < cap ? (size_t)k : cap - 1;
-}

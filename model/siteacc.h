@@ -81,10 +81,6 @@ enum cib_err siteacc_compute(struct siteacc *sa, struct sites *s,
  * the rule then raises nothing). */
 size_t siteacc_apply(struct siteacc *sa, struct pipeline *p);
 
-/* The account's site reason ("" when none) into buf; returns its length. */
-size_t siteacc_account_reason(const struct siteacc *sa, uint32_t acc,
-			      char *buf, size_t cap);
-
 /* Pure helpers (tests). The other accounts' rate with add-one:
  * (K - k + 1) / (N - n + 1), capped at 1 (K of N links overall, k of n
  * the account's own). */

@@ -1,7 +1,11 @@
-/* output.c - CSV, JSON and GraphML writers for a scored pipeline. */
+/* output.c - CSV, JSON and GraphML writers for a scored run.
+ *
+ * Rows follow the run's rank; clusters its C1.. numbering. Reasons come
+ * in words from report/reasons.c, never recomputed here. JSON is written
+ * as it goes (one account at a time), so its memory is that of one row.
+ */
 #include "report/output.h"
 
-#include <cjson/cJSON.h>
 #include <igraph.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,142 +13,111 @@
 
 #include "core/csvout.h"
 #include "core/textsafe.h"
+#include "report/reasons.h"
 
-#define REASONS_CAP 4096
-
-static int cmp_order(const void *a, const void *b, void *ctx)
+/* "platform:id" when platforms mix (an id alone is ambiguous there) */
+static const char *qualified_id(const struct scored_run *r, size_t a, int mix,
+				char *buf, size_t cap)
 {
-	const struct pipeline *p = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c;
-
-	if (p->score[x] != p->score[y])
-		return p->score[x] > p->score[y] ? -1 : 1;
-	c = strcmp(ds_str(p->ds, p->ds->acc.id[x]),
-		   ds_str(p->ds, p->ds->acc.id[y]));
-	if (c)
-		return c;
-	return p->ds->acc.platform[x] < p->ds->acc.platform[y] ? -1 : 1;
+	if (!mix)
+		return run_str(r, r->acc[a].id);
+	snprintf(buf, cap, "%s:%s",
+		 platform_name((enum platform)r->acc[a].platform),
+		 run_str(r, r->acc[a].id));
+	return buf;
 }
 
-uint32_t *output_order(const struct pipeline *p)
-{
-	size_t n = p->ds->acc.n;
-	uint32_t *o = malloc((n + 1) * sizeof(*o));
-
-	if (!o)
-		return NULL;
-	for (size_t a = 0; a < n; a++)
-		o[a] = (uint32_t)a;
-	qsort_r(o, n, sizeof(*o), cmp_order, (void *)p);
-	return o;
-}
-
-static void cluster_label(const struct pipeline *p, uint32_t a, char *buf,
-			  size_t n)
-{
-	int32_t c = p->cl.membership[a];
-
-	if (c < 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, n, "C%d", c + 1);
-}
-
-enum cib_err output_accounts_csv(const struct pipeline *p, FILE *f,
+enum cib_err output_accounts_csv(const struct scored_run *r, FILE *f,
 				 int csv_raw)
 {
-	static const char *const hdr[] = { "account_id", "platform", "handle",
-					   "score",	 "flagged",  "cluster_id",
-					   "cluster_size", "cluster_score",
-					   "reasons" };
-	const struct dataset *ds = p->ds;
-	uint32_t *o = output_order(p);
+	static const char *const hdr[] = {
+		"account_id",	"platform",	 "handle",   "score",
+		"flagged",	"cluster_id",	 "cluster_size", "cluster_score",
+		"headline",	"reasons"
+	};
 	char *reasons = malloc(REASONS_CAP);
-	char cl[32];
+	char head[REASONS_HEADLINE_MAX + 8], cl[32];
 
-	if (!o || !reasons) {
-		free(o);
-		free(reasons);
+	if (!reasons)
 		return CIB_ENOMEM;
-	}
-	csvout_header(f, hdr, 9);
-	for (size_t i = 0; i < ds->acc.n; i++) {
-		uint32_t a = o[i];
-		int32_t c = p->cl.membership[a];
+	csvout_header(f, hdr, (int)(sizeof(hdr) / sizeof(hdr[0])));
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		const struct run_account *A = &r->acc[a];
 
-		csvout_text(f, ds_str(ds, ds->acc.id[a]), csv_raw);
+		csvout_text(f, run_str(r, A->id), csv_raw);
 		fputc(',', f);
-		csvout_field(f, platform_name((enum platform)ds->acc.platform[a]));
+		csvout_field(f, platform_name((enum platform)A->platform));
 		fputc(',', f);
-		csvout_text(f, ds_str(ds, ds->acc.handle[a]), csv_raw);
-		fprintf(f, ",%.6f,%d,", p->score[a], p->flagged[a] ? 1 : 0);
-		cluster_label(p, a, cl, sizeof(cl));
+		csvout_text(f, run_str(r, A->handle), csv_raw);
+		fprintf(f, ",%.6f,%d,", A->score, A->flagged ? 1 : 0);
+		run_cluster_label(r, a, cl, sizeof(cl));
 		fputs(cl, f);
-		if (c >= 0)
-			fprintf(f, ",%u,%.6f,", p->ce[c].size, p->ce[c].score);
+		if (A->cluster >= 0)
+			fprintf(f, ",%u,%.6f,", r->cl[A->cluster].size,
+				r->cl[A->cluster].score);
 		else
 			fputs(",,,", f);
-		pipeline_reasons(p, a, reasons, REASONS_CAP);
+		reasons_account_headline(r, a, head, sizeof(head));
+		csvout_text(f, head, csv_raw);
+		fputc(',', f);
+		reasons_account_details(r, a, reasons, REASONS_CAP);
 		csvout_text(f, reasons, csv_raw);
 		fputc('\n', f);
 	}
-	free(o);
 	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
-enum cib_err output_flagged_csv(const struct pipeline *p, FILE *f,
+enum cib_err output_flagged_csv(const struct scored_run *r, FILE *f,
 				int csv_raw)
 {
 	static const char *const hdr[] = { "account_id", "platform", "handle",
-					   "score",	 "cluster_id", "reasons" };
-	const struct dataset *ds = p->ds;
-	uint32_t *o = output_order(p);
+					   "score",	 "cluster_id", "headline",
+					   "reasons" };
 	char *reasons = malloc(REASONS_CAP);
-	char cl[32];
+	char head[REASONS_HEADLINE_MAX + 8], cl[32];
 
-	if (!o || !reasons) {
-		free(o);
-		free(reasons);
+	if (!reasons)
 		return CIB_ENOMEM;
-	}
-	csvout_header(f, hdr, 6);
-	for (size_t i = 0; i < ds->acc.n; i++) {
-		uint32_t a = o[i];
+	csvout_header(f, hdr, (int)(sizeof(hdr) / sizeof(hdr[0])));
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		const struct run_account *A = &r->acc[a];
 
-		if (!p->flagged[a])
+		if (!A->flagged)
 			continue;
-		csvout_text(f, ds_str(ds, ds->acc.id[a]), csv_raw);
+		csvout_text(f, run_str(r, A->id), csv_raw);
 		fputc(',', f);
-		csvout_field(f, platform_name((enum platform)ds->acc.platform[a]));
+		csvout_field(f, platform_name((enum platform)A->platform));
 		fputc(',', f);
-		csvout_text(f, ds_str(ds, ds->acc.handle[a]), csv_raw);
-		fprintf(f, ",%.6f,", p->score[a]);
-		cluster_label(p, a, cl, sizeof(cl));
+		csvout_text(f, run_str(r, A->handle), csv_raw);
+		fprintf(f, ",%.6f,", A->score);
+		run_cluster_label(r, a, cl, sizeof(cl));
 		fputs(cl, f);
 		fputc(',', f);
-		pipeline_reasons(p, a, reasons, REASONS_CAP);
+		reasons_account_headline(r, a, head, sizeof(head));
+		csvout_text(f, head, csv_raw);
+		fputc(',', f);
+		reasons_account_details(r, a, reasons, REASONS_CAP);
 		csvout_text(f, reasons, csv_raw);
 		fputc('\n', f);
 	}
-	free(o);
 	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
-enum cib_err output_flagged_ids(const struct pipeline *p, FILE *f)
+enum cib_err output_flagged_ids(const struct scored_run *r, FILE *f)
 {
-	uint32_t *o = output_order(p);
+	int mix = run_platforms_mix(r);
+	char id[1024];
 
-	if (!o)
-		return CIB_ENOMEM;
-	for (size_t i = 0; i < p->ds->acc.n; i++)
-		if (p->flagged[o[i]])
-			fprintf(f, "%s\n", ds_str(p->ds, p->ds->acc.id[o[i]]));
-	free(o);
+	for (size_t a = 0; a < r->n_accounts; a++)
+		if (r->acc[a].flagged)
+			fprintf(f, "%s\n", qualified_id(r, a, mix, id, sizeof(id)));
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
+
+/* members listed per cluster in clusters.csv */
+#define CL_MEMBERS_SHOWN 50
 
 static void put_num(FILE *f, double v)
 {
@@ -154,7 +127,7 @@ static void put_num(FILE *f, double v)
 		fputs(",", f);
 }
 
-enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
+enum cib_err output_clusters_csv(const struct scored_run *r, FILE *f,
 				 int csv_raw)
 {
 	static const char *const hdr[] = {
@@ -169,117 +142,138 @@ enum cib_err output_clusters_csv(const struct pipeline *p, FILE *f,
 		"echo_p", "inauthenticity_p", "coordination_log10p",
 		"shared_objects", "shared_expected", "sync_objects",
 		"sync_expected", "group_only", "verdict", "platforms",
-		"members"
+		"headline", "reasons", "members"
 	};
-	const struct dataset *ds = p->ds;
-	size_t nc = p->cl.n_clusters;
-	uint32_t *o = output_order(p);
+	size_t nc = r->n_clusters;
+	int mix = run_platforms_mix(r);
+	/* each cluster's first CL_MEMBERS_SHOWN members by rank, in one
+	 * pass: nc x CL_MEMBERS_SHOWN indices, whatever the input's size */
+	uint32_t *shown = calloc(nc + 1, sizeof(*shown));
+	uint32_t *top = malloc((nc + 1) * CL_MEMBERS_SHOWN * sizeof(*top));
+	char *reasons = malloc(REASONS_CAP);
+	char head[REASONS_HEADLINE_MAX + 8], id[1024], members[2048];
 
-	if (!o)
+	if (!shown || !top || !reasons) {
+		free(shown);
+		free(top);
+		free(reasons);
 		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->acc[a].cluster;
+
+		if (c >= 0 && shown[c] < CL_MEMBERS_SHOWN)
+			top[(size_t)c * CL_MEMBERS_SHOWN + shown[c]++] =
+				(uint32_t)a;
+	}
 	csvout_header(f, hdr, (int)(sizeof(hdr) / sizeof(hdr[0])));
 	for (size_t c = 0; c < nc; c++) {
-		const struct cluster_evidence *ce = &p->ce[c];
-		const struct timing_fit *t = &ce->timing;
-		size_t shown = 0, len = 0;
-		char members[2048];
+		const struct run_cluster *C = &r->cl[c];
 
-		fprintf(f, "C%zu,%u,%.6f,%u,%llu", c + 1, ce->size, ce->score,
-			ce->n_flagged, (unsigned long long)ce->n_posts);
-		put_num(f, t->shift_llr);
-		fprintf(f, ",%d", t->shift_offset_min);
-		put_num(f, t->lunch_start_h);
-		put_num(f, t->lunch_end_h);
-		put_num(f, t->supper_start_h);
-		put_num(f, t->supper_end_h);
-		put_num(f, t->lunch_dip_p);
-		put_num(f, t->supper_dip_p);
-		put_num(f, t->weekend_ratio);
-		put_num(f, t->holiday_ratio);
-		put_num(f, ce->reuse_share);
-		put_num(f, ce->batch_share);
-		put_num(f, ce->switch_share);
-		put_num(f, ce->inside_engagement);
-		fprintf(f, ",%llu", (unsigned long long)ce->engagement_received);
-		put_num(f, ce->tz_spread);
-		if (ce->modal_offset_min == INT32_MIN)
+		fprintf(f, "C%zu,%u,%.6f,%u,%llu", c + 1, C->size, C->score,
+			C->n_flagged, (unsigned long long)C->n_posts);
+		put_num(f, C->shift_llr);
+		fprintf(f, ",%d", C->shift_offset_min);
+		put_num(f, C->lunch_start_h);
+		put_num(f, C->lunch_end_h);
+		put_num(f, C->supper_start_h);
+		put_num(f, C->supper_end_h);
+		put_num(f, C->lunch_dip_p);
+		put_num(f, C->supper_dip_p);
+		put_num(f, C->weekend_ratio);
+		put_num(f, C->holiday_ratio);
+		put_num(f, C->reuse_share);
+		put_num(f, C->batch_share);
+		put_num(f, C->switch_share);
+		put_num(f, C->inside_engagement);
+		fprintf(f, ",%llu", (unsigned long long)C->engagement_received);
+		put_num(f, C->tz_spread);
+		if (C->modal_offset_min == INT32_MIN)
 			fputs(",", f);
 		else
-			fprintf(f, ",%d", ce->modal_offset_min);
-		fprintf(f, ",%u", ce->n_edges);
-		put_num(f, ce->best_log10p);
-		put_num(f, ce->p_office);
-		put_num(f, ce->p_batch);
-		put_num(f, ce->p_switch);
-		put_num(f, ce->p_location);
-		put_num(f, ce->p_echo);
-		put_num(f, ce->p_inauth);
+			fprintf(f, ",%d", C->modal_offset_min);
+		fprintf(f, ",%u", C->n_edges);
+		put_num(f, C->best_log10p);
+		put_num(f, C->p_office);
+		put_num(f, C->p_batch);
+		put_num(f, C->p_switch);
+		put_num(f, C->p_location);
+		put_num(f, C->p_echo);
+		put_num(f, C->p_inauth);
 		/* group-level coordination (model/groups.h) */
-		if (p->gr.ev && c < p->gr.n_groups) {
-			const struct groups_evidence *ge = &p->gr.ev[c];
-
-			put_num(f, ge->log10p);
-			fprintf(f, ",%u", ge->objects);
-			put_num(f, ge->objects_expected);
-			fprintf(f, ",%u", ge->sync);
-			put_num(f, ge->sync_expected);
-			fprintf(f, ",%d", ge->discovered);
+		if (C->has_group) {
+			put_num(f, C->coord_log10p);
+			fprintf(f, ",%u", C->objects);
+			put_num(f, C->objects_expected);
+			fprintf(f, ",%u", C->sync);
+			put_num(f, C->sync_expected);
+			fprintf(f, ",%u", C->discovered);
 		} else {
 			fputs(",,,,,,", f);
 		}
-		fprintf(f, ",%s,", pipeline_cluster_verdict(ce));
+		fprintf(f, ",%s,", reasons_cluster_verdict(r, c));
 		for (unsigned b = 0, first = 1; b < 32; b++)
-			if ((ce->platforms >> b) & 1) {
+			if ((C->platforms >> b) & 1) {
 				fprintf(f, "%s%s", first ? "" : " ",
 					platform_name((enum platform)b));
 				first = 0;
 			}
 		fputc(',', f);
-		/* members by score, space separated (first 50) */
+		reasons_cluster_headline(r, c, head, sizeof(head));
+		csvout_text(f, head, csv_raw);
+		fputc(',', f);
+		reasons_cluster_details(r, c, reasons, REASONS_CAP);
+		csvout_text(f, reasons, csv_raw);
+		fputc(',', f);
+		/* space separated, cut before the id that would pass 2 KiB */
 		members[0] = '\0';
-		for (size_t i = 0; i < ds->acc.n && shown < 50; i++) {
-			uint32_t a = o[i];
-			int k;
+		for (size_t i = 0, len = 0; i < shown[c]; i++) {
+			const char *q = qualified_id(
+				r, top[c * CL_MEMBERS_SHOWN + i], mix, id,
+				sizeof(id));
+			int k = snprintf(members + len, sizeof(members) - len,
+					 "%s%s", i ? " " : "", q);
 
-			if (p->cl.membership[a] != (int32_t)c)
-				continue;
-			k = snprintf(members + len, sizeof(members) - len, "%s%s",
-				     shown ? " " : "", ds_str(ds, ds->acc.id[a]));
-			if (k < 0 || (size_t)k >= sizeof(members) - len)
+			if (k < 0 || (size_t)k >= sizeof(members) - len) {
+				members[len] = '\0';
 				break;
+			}
 			len += (size_t)k;
-			shown++;
 		}
 		csvout_text(f, members, csv_raw);
 		fputc('\n', f);
 	}
-	free(o);
+	free(shown);
+	free(top);
+	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
-enum cib_err output_edges_csv(const struct pipeline *p, FILE *f,
+enum cib_err output_edges_csv(const struct scored_run *r, FILE *f,
 			      int csv_raw)
 {
-	const struct dataset *ds = p->ds;
+	int mix = run_platforms_mix(r);
+	char id[1024];
 
 	fputs("source,target,log10p,expected,observed", f);
 	for (int t = 0; t < COORD__COUNT; t++)
 		fprintf(f, ",%s", coord_type_name((enum coord_type)t));
 	fputs(",source_cluster,target_cluster\n", f);
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		const struct coord_edge *e = &p->g.edges[i];
-		/* the pooled count that was tested, not the raw type sum */
-		uint32_t tot = e->observed;
+	for (size_t i = 0; i < r->n_edges; i++) {
+		const struct run_edge *e = &r->edges[i];
 		char ca[32], cb[32];
 
-		csvout_text(f, ds_str(ds, ds->acc.id[e->a]), csv_raw);
+		csvout_text(f, qualified_id(r, e->a, mix, id, sizeof(id)),
+			    csv_raw);
 		fputc(',', f);
-		csvout_text(f, ds_str(ds, ds->acc.id[e->b]), csv_raw);
-		fprintf(f, ",%.4f,%.6g,%u", e->log10p, e->lambda, tot);
+		csvout_text(f, qualified_id(r, e->b, mix, id, sizeof(id)),
+			    csv_raw);
+		/* the pooled count that was tested, not the raw type sum */
+		fprintf(f, ",%.4f,%.6g,%u", e->log10p, e->lambda, e->observed);
 		for (int t = 0; t < COORD__COUNT; t++)
 			fprintf(f, ",%u", e->x[t]);
-		cluster_label(p, e->a, ca, sizeof(ca));
-		cluster_label(p, e->b, cb, sizeof(cb));
+		run_cluster_label(r, e->a, ca, sizeof(ca));
+		run_cluster_label(r, e->b, cb, sizeof(cb));
 		fprintf(f, ",%s,%s\n", ca, cb);
 	}
 	return ferror(f) ? CIB_EIO : CIB_OK;
@@ -305,10 +299,17 @@ static igraph_error_t set_xml_string(igraph_t *g, const char *name, size_t v,
 	return rc;
 }
 
-enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
+/* the clustering's weight (cluster_edge_weight): -log10 p in [0.1, 50] */
+static double edge_weight(const struct run_edge *e)
+{
+	double w = -e->log10p;
+
+	return w > 50 ? 50 : w < 0.1 ? 0.1 : w;
+}
+
+enum cib_err output_graphml(const struct scored_run *r, FILE *f, char *errmsg,
 			    size_t errlen)
 {
-	const struct dataset *ds = p->ds;
 	igraph_t g;
 	igraph_vector_int_t edges;
 	int32_t *vid = NULL;
@@ -318,17 +319,17 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 	igraph_attribute_table_t *prev_table;
 	enum cib_err err = CIB_OK;
 
-	vid = malloc((ds->acc.n + 1) * sizeof(*vid));
-	vacc = malloc((ds->acc.n + 1) * sizeof(*vacc));
+	vid = malloc((r->n_accounts + 1) * sizeof(*vid));
+	vacc = malloc((r->n_accounts + 1) * sizeof(*vacc));
 	if (!vid || !vacc) {
 		free(vid);
 		free(vacc);
 		return CIB_ENOMEM;
 	}
-	for (size_t a = 0; a < ds->acc.n; a++)
+	for (size_t a = 0; a < r->n_accounts; a++)
 		vid[a] = -1;
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		uint32_t ab[2] = { p->g.edges[i].a, p->g.edges[i].b };
+	for (size_t i = 0; i < r->n_edges; i++) {
+		uint32_t ab[2] = { r->edges[i].a, r->edges[i].b };
 
 		for (int k = 0; k < 2; k++)
 			if (vid[ab[k]] < 0) {
@@ -336,14 +337,14 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 				vacc[nv++] = ab[k];
 			}
 	}
-	if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * p->g.n_edges))) {
+	if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * r->n_edges))) {
 		free(vid);
 		free(vacc);
 		return CIB_ENOMEM;
 	}
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		VECTOR(edges)[2 * i] = vid[p->g.edges[i].a];
-		VECTOR(edges)[2 * i + 1] = vid[p->g.edges[i].b];
+	for (size_t i = 0; i < r->n_edges; i++) {
+		VECTOR(edges)[2 * i] = vid[r->edges[i].a];
+		VECTOR(edges)[2 * i + 1] = vid[r->edges[i].b];
 	}
 	/* attributes need igraph's C attribute handler while this graph
 	 * lives; the previous handler is restored below */
@@ -386,36 +387,39 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 	for (size_t v = 0; v < nv && !rc; v++) {
 		uint32_t a = vacc[v];
 		char cl[32];
-		const char *h = ds_str(ds, ds->acc.handle[a]);
+		const char *h = run_str(r, r->acc[a].handle);
+		const char *id = run_str(r, r->acc[a].id);
 
-		cluster_label(p, a, cl, sizeof(cl));
+		run_cluster_label(r, a, cl, sizeof(cl));
 		/* Gephi shows the attribute "label": the handle, else the id */
 		rc = set_xml_string(&g, "label", v,
-				    *h ? h : ds_str(ds, ds->acc.id[a]));
+				    *h ? h : id);
 		if (rc)
 			break;
-		rc = set_xml_string(&g, "account_id", v,
-				    ds_str(ds, ds->acc.id[a]));
+		rc = set_xml_string(&g, "account_id", v, id);
 		if (!rc)
-			rc = set_xml_string(&g, "handle", v,
-					    ds_str(ds, ds->acc.handle[a]));
+			rc = set_xml_string(&g, "handle", v, h);
+		if (!rc)
+			rc = igraph_cattribute_VAS_set(
+				&g, "platform", (igraph_integer_t)v,
+				platform_name((enum platform)r->acc[a].platform));
 		if (!rc)
 			rc = igraph_cattribute_VAS_set(&g, "cluster",
 						       (igraph_integer_t)v, cl);
 		if (!rc)
 			rc = igraph_cattribute_VAN_set(&g, "score",
 						       (igraph_integer_t)v,
-						       p->score ? p->score[a] : 0);
+						       r->acc[a].score);
 		if (!rc)
 			rc = igraph_cattribute_VAN_set(&g, "flagged",
 						       (igraph_integer_t)v,
-						       p->flagged ? p->flagged[a] : 0);
+						       r->acc[a].flagged);
 	}
-	for (size_t i = 0; i < p->g.n_edges && !rc; i++) {
-		const struct coord_edge *e = &p->g.edges[i];
+	for (size_t i = 0; i < r->n_edges && !rc; i++) {
+		const struct run_edge *e = &r->edges[i];
 
 		rc = igraph_cattribute_EAN_set(&g, "weight", (igraph_integer_t)i,
-					       cluster_edge_weight(e));
+					       edge_weight(e));
 		for (int t = 0; t < COORD__COUNT && !rc; t++)
 			rc = igraph_cattribute_EAN_set(
 				&g, coord_type_name((enum coord_type)t),
@@ -434,155 +438,308 @@ enum cib_err output_graphml(const struct pipeline *p, FILE *f, char *errmsg,
 	return err;
 }
 
-static cJSON *num_or_null(double v)
+/* ---- JSON, streamed ----------------------------------------------------- */
+
+void output_json_string(FILE *f, const char *s)
 {
-	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		switch (ch) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (ch < 0x20)
+				fprintf(f, "\\u%04x", ch);
+			else
+				fputc(ch, f);
+		}
+	}
+	fputc('"', f);
 }
 
-enum cib_err output_json(const struct pipeline *p, FILE *f,
+void output_json_number(FILE *f, double v)
+{
+	char b[64];
+
+	if (!isfinite(v)) {
+		fputs("null", f);
+		return;
+	}
+	/* the shortest of 15 or 17 digits that reads back the same value */
+	snprintf(b, sizeof(b), "%.15g", v);
+	if (strtod(b, NULL) != v)
+		snprintf(b, sizeof(b), "%.17g", v);
+	fputs(b, f);
+}
+
+static void jkey(FILE *f, int *first, const char *k)
+{
+	if (!*first)
+		fputc(',', f);
+	*first = 0;
+	output_json_string(f, k);
+	fputc(':', f);
+}
+
+static void jnum(FILE *f, int *first, const char *k, double v)
+{
+	jkey(f, first, k);
+	output_json_number(f, v);
+}
+
+static void jstr(FILE *f, int *first, const char *k, const char *v)
+{
+	jkey(f, first, k);
+	output_json_string(f, v);
+}
+
+void output_json_reasons(const struct scored_run *r,
+			 const struct run_reason *x, size_t n, FILE *f)
+{
+	char *text = malloc(REASONS_CAP);
+
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		int first = 1;
+
+		if (i)
+			fputc(',', f);
+		fputc('{', f);
+		jstr(f, &first, "code",
+		     reason_code_name((enum reason_code)x[i].code));
+		jkey(f, &first, "below_bar");
+		fputs(x[i].flags & RUN_REASON_BELOW_BAR ? "true" : "false", f);
+		jkey(f, &first, "values");
+		fputc('[', f);
+		for (int k = 0;
+		     k < reason_code_nv((enum reason_code)x[i].code); k++) {
+			if (k)
+				fputc(',', f);
+			output_json_number(f, x[i].v[k]);
+		}
+		fputs("]", f);
+		jkey(f, &first, "strings");
+		fputc('[', f);
+		for (int k = 0; k < 2; k++) {
+			if (k)
+				fputc(',', f);
+			if (x[i].s[k] == RUN_NOSTR)
+				fputs("null", f);
+			else
+				output_json_string(f, run_str(r, x[i].s[k]));
+		}
+		fputc(']', f);
+		if (text) {
+			reasons_one(r, &x[i], text, REASONS_CAP);
+			jstr(f, &first, "text", text);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+	free(text);
+}
+
+static void json_cluster(const struct scored_run *r, size_t c, FILE *f,
+			 char *text)
+{
+	const struct run_cluster *C = &r->cl[c];
+	char cl[32];
+	int first = 1;
+
+	fputc('{', f);
+	snprintf(cl, sizeof(cl), "C%zu", c + 1);
+	jstr(f, &first, "cluster_id", cl);
+	jnum(f, &first, "size", C->size);
+	jnum(f, &first, "score", C->score);
+	jnum(f, &first, "flagged", C->n_flagged);
+	jnum(f, &first, "posts", (double)C->n_posts);
+	jnum(f, &first, "shift_llr", C->shift_llr);
+	jnum(f, &first, "lunch_dip_p", C->lunch_dip_p);
+	jnum(f, &first, "supper_dip_p", C->supper_dip_p);
+	jnum(f, &first, "reuse_share", C->reuse_share);
+	jnum(f, &first, "inside_engagement", C->inside_engagement);
+	jnum(f, &first, "tz_spread", C->tz_spread);
+	jnum(f, &first, "creation_batch_share", C->batch_share);
+	jnum(f, &first, "persona_switch_share", C->switch_share);
+	jnum(f, &first, "office_p", C->p_office);
+	jnum(f, &first, "batch_p", C->p_batch);
+	jnum(f, &first, "persona_switch_p", C->p_switch);
+	jnum(f, &first, "location_p", C->p_location);
+	jnum(f, &first, "echo_p", C->p_echo);
+	jnum(f, &first, "inauthenticity_p", C->p_inauth);
+	if (C->has_group) {
+		jnum(f, &first, "coordination_log10p", C->coord_log10p);
+		jnum(f, &first, "shared_objects", C->objects);
+		jnum(f, &first, "shared_expected", C->objects_expected);
+		jnum(f, &first, "sync_objects", C->sync);
+		jnum(f, &first, "sync_expected", C->sync_expected);
+		jkey(f, &first, "group_only");
+		fputs(C->discovered ? "true" : "false", f);
+	}
+	jstr(f, &first, "verdict", reasons_cluster_verdict(r, c));
+	jkey(f, &first, "platforms");
+	fputc('[', f);
+	for (unsigned b = 0, n = 0; b < 32; b++)
+		if ((C->platforms >> b) & 1) {
+			if (n++)
+				fputc(',', f);
+			output_json_string(f, platform_name((enum platform)b));
+		}
+	fputc(']', f);
+	reasons_cluster_headline(r, c, text, REASONS_CAP);
+	jstr(f, &first, "headline", text);
+	reasons_cluster_details(r, c, text, REASONS_CAP);
+	jstr(f, &first, "reasons", text);
+	jkey(f, &first, "reason_codes");
+	output_json_reasons(r, r->reasons + C->reason_off, C->n_reasons, f);
+	fputc('}', f);
+}
+
+static void json_account(const struct scored_run *r, size_t a, FILE *f,
+			 char *text, int features)
+{
+	const struct run_account *A = &r->acc[a];
+	char cl[32];
+	int first = 1;
+
+	fputc('{', f);
+	jstr(f, &first, "account_id", run_str(r, A->id));
+	jstr(f, &first, "platform", platform_name((enum platform)A->platform));
+	jstr(f, &first, "handle", run_str(r, A->handle));
+	jnum(f, &first, "score", A->score);
+	jkey(f, &first, "flagged");
+	fputs(A->flagged ? "true" : "false", f);
+	jkey(f, &first, "cluster_id");
+	if (A->cluster >= 0) {
+		snprintf(cl, sizeof(cl), "C%d", A->cluster + 1);
+		output_json_string(f, cl);
+	} else {
+		fputs("null", f);
+	}
+	reasons_account_headline(r, a, text, REASONS_CAP);
+	jstr(f, &first, "headline", text);
+	reasons_account_details(r, a, text, REASONS_CAP);
+	jstr(f, &first, "reasons", text);
+	jkey(f, &first, "reason_codes");
+	output_json_reasons(r, r->reasons + A->reason_off, A->n_reasons, f);
+	if (features) {
+		int ff = 1;
+
+		jkey(f, &first, "features");
+		fputc('{', f);
+		for (int k = 0; k < SF__COUNT; k++)
+			jnum(f, &ff, score_feature_names[k],
+			     r->x[a * SF__COUNT + k]);
+		fputc('}', f);
+	}
+	fputc('}', f);
+}
+
+enum cib_err output_json(const struct scored_run *r, FILE *f,
 			 const char *settings)
 {
-	const struct dataset *ds = p->ds;
-	cJSON *root = cJSON_CreateObject(), *arr, *o, *x;
-	uint32_t *ord = output_order(p);
-	char *reasons = malloc(REASONS_CAP);
-	char *s;
-	char cl[32];
+	const struct run_meta *m = &r->meta;
+	char *text = malloc(REASONS_CAP);
+	int first = 1, g = 1;
 
-	if (!root || !ord || !reasons) {
-		cJSON_Delete(root);
-		free(ord);
-		free(reasons);
+	if (!text)
 		return CIB_ENOMEM;
-	}
-	cJSON_AddStringToObject(root, "tool", "cibscan");
+	fputc('{', f);
+	jstr(f, &first, "tool", "cibscan");
 	if (settings)
-		cJSON_AddStringToObject(root, "settings", settings);
-	cJSON_AddNumberToObject(root, "accounts_read", (double)ds->acc.n);
-	cJSON_AddNumberToObject(root, "posts_read", (double)ds->post.n);
-	cJSON_AddNumberToObject(root, "flagged", (double)p->n_flagged);
-	cJSON_AddNumberToObject(root, "threshold", p->threshold_used);
-	cJSON_AddNumberToObject(root, "prior", p->prior_used);
-	x = cJSON_AddObjectToObject(root, "graph");
-	if (x) {
-		cJSON_AddNumberToObject(x, "edges", (double)p->g.n_edges);
-		cJSON_AddNumberToObject(x, "candidate_pairs",
-					(double)p->g.n_candidates);
-		cJSON_AddNumberToObject(x, "tests", p->g.n_tests);
-		cJSON_AddNumberToObject(x, "log10_cutoff", p->g.log10_cutoff);
-		cJSON_AddNumberToObject(x, "components", (double)p->g.n_comps);
-		cJSON_AddNumberToObject(x, "dense_objects", (double)p->g.n_dense);
-		o = cJSON_AddObjectToObject(x, "types");
-		for (int t = 0; o && t < COORD__COUNT; t++) {
-			const struct coord_type_stats *st = &p->g.stats[t];
-			cJSON *y = cJSON_AddObjectToObject(
-				o, coord_type_name((enum coord_type)t));
+		jstr(f, &first, "settings", settings);
+	jnum(f, &first, "accounts_read", (double)r->n_accounts);
+	jnum(f, &first, "posts_read", (double)m->n_posts_read);
+	jnum(f, &first, "flagged", m->n_flagged);
+	jnum(f, &first, "threshold", m->threshold_used);
+	jnum(f, &first, "prior", m->prior_used);
+	jkey(f, &first, "graph");
+	fputc('{', f);
+	jnum(f, &g, "edges", (double)r->n_edges);
+	jnum(f, &g, "candidate_pairs", (double)m->n_candidates);
+	jnum(f, &g, "tests", m->n_tests);
+	jnum(f, &g, "log10_cutoff", m->log10_cutoff);
+	jnum(f, &g, "components", (double)m->n_components);
+	jnum(f, &g, "dense_objects", (double)m->n_dense);
+	jkey(f, &g, "types");
+	fputc('{', f);
+	for (int t = 0, tf = 1; t < COORD__COUNT; t++) {
+		const struct run_type_stats *st = &m->types[t];
+		int y = 1;
 
-			if (!y)
-				break;
-			cJSON_AddNumberToObject(y, "window_seconds",
-						(double)st->window);
-			cJSON_AddBoolToObject(y, "window_estimated",
-					      st->window_estimated);
-			cJSON_AddNumberToObject(y, "events", (double)st->events);
-			cJSON_AddNumberToObject(y, "objects", (double)st->objects);
-			cJSON_AddNumberToObject(y, "shared_objects",
-						(double)st->shared_objects);
-			cJSON_AddNumberToObject(y, "viral_objects",
-						(double)st->viral_objects);
-			cJSON_AddNumberToObject(y, "dense_objects",
-						(double)st->dense_objects);
-			cJSON_AddNumberToObject(y, "actions", st->actions);
-			cJSON_AddNumberToObject(y, "pairs_in_window",
-						st->pairs_total);
-			cJSON_AddNumberToObject(y, "candidate_pairs",
-						(double)st->candidate_pairs);
-		}
+		jkey(f, &tf, coord_type_name((enum coord_type)t));
+		fputc('{', f);
+		jnum(f, &y, "window_seconds", (double)st->window);
+		jkey(f, &y, "window_estimated");
+		fputs(st->window_estimated ? "true" : "false", f);
+		jnum(f, &y, "events", (double)st->events);
+		jnum(f, &y, "objects", (double)st->objects);
+		jnum(f, &y, "shared_objects", (double)st->shared_objects);
+		jnum(f, &y, "viral_objects", (double)st->viral_objects);
+		jnum(f, &y, "dense_objects", (double)st->dense_objects);
+		jnum(f, &y, "actions", st->actions);
+		jnum(f, &y, "pairs_in_window", st->pairs_total);
+		jnum(f, &y, "candidate_pairs", (double)st->candidate_pairs);
+		fputc('}', f);
 	}
-	arr = cJSON_AddArrayToObject(root, "clusters");
-	for (size_t c = 0; arr && c < p->cl.n_clusters; c++) {
-		const struct cluster_evidence *ce = &p->ce[c];
-
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		snprintf(cl, sizeof(cl), "C%zu", c + 1);
-		cJSON_AddStringToObject(o, "cluster_id", cl);
-		cJSON_AddNumberToObject(o, "size", ce->size);
-		cJSON_AddNumberToObject(o, "score", ce->score);
-		cJSON_AddNumberToObject(o, "flagged", ce->n_flagged);
-		cJSON_AddNumberToObject(o, "posts", (double)ce->n_posts);
-		cJSON_AddItemToObject(o, "shift_llr", num_or_null(ce->timing.shift_llr));
-		cJSON_AddItemToObject(o, "lunch_dip_p", num_or_null(ce->timing.lunch_dip_p));
-		cJSON_AddItemToObject(o, "supper_dip_p", num_or_null(ce->timing.supper_dip_p));
-		cJSON_AddItemToObject(o, "reuse_share", num_or_null(ce->reuse_share));
-		cJSON_AddItemToObject(o, "inside_engagement", num_or_null(ce->inside_engagement));
-		cJSON_AddItemToObject(o, "tz_spread", num_or_null(ce->tz_spread));
-		cJSON_AddItemToObject(o, "creation_batch_share", num_or_null(ce->batch_share));
-		cJSON_AddItemToObject(o, "persona_switch_share", num_or_null(ce->switch_share));
-		cJSON_AddItemToObject(o, "office_p", num_or_null(ce->p_office));
-		cJSON_AddItemToObject(o, "batch_p", num_or_null(ce->p_batch));
-		cJSON_AddItemToObject(o, "persona_switch_p", num_or_null(ce->p_switch));
-		cJSON_AddItemToObject(o, "location_p", num_or_null(ce->p_location));
-		cJSON_AddItemToObject(o, "echo_p", num_or_null(ce->p_echo));
-		cJSON_AddItemToObject(o, "inauthenticity_p", num_or_null(ce->p_inauth));
-		if (p->gr.ev && c < p->gr.n_groups) {
-			const struct groups_evidence *ge = &p->gr.ev[c];
-
-			cJSON_AddNumberToObject(o, "coordination_log10p",
-						ge->log10p);
-			cJSON_AddNumberToObject(o, "shared_objects", ge->objects);
-			cJSON_AddItemToObject(o, "shared_expected",
-					      num_or_null(ge->objects_expected));
-			cJSON_AddNumberToObject(o, "sync_objects", ge->sync);
-			cJSON_AddItemToObject(o, "sync_expected",
-					      num_or_null(ge->sync_expected));
-			cJSON_AddBoolToObject(o, "group_only", ge->discovered);
-		}
-		cJSON_AddStringToObject(o, "verdict", pipeline_cluster_verdict(ce));
-		{
-			cJSON *pls = cJSON_AddArrayToObject(o, "platforms");
-
-			for (unsigned b = 0; pls && b < 32; b++)
-				if ((ce->platforms >> b) & 1)
-					cJSON_AddItemToArray(
-						pls, cJSON_CreateString(platform_name(
-							     (enum platform)b)));
-		}
+	fputs("}}", f);
+	jkey(f, &first, "clusters");
+	fputc('[', f);
+	for (size_t c = 0; c < r->n_clusters; c++) {
+		if (c)
+			fputc(',', f);
+		json_cluster(r, c, f, text);
 	}
-	arr = cJSON_AddArrayToObject(root, "accounts");
-	for (size_t i = 0; arr && i < ds->acc.n; i++) {
-		uint32_t a = ord[i];
-		int32_t c = p->cl.membership[a];
-
-		o = cJSON_CreateObject();
-		cJSON_AddItemToArray(arr, o);
-		cJSON_AddStringToObject(o, "account_id", ds_str(ds, ds->acc.id[a]));
-		cJSON_AddStringToObject(o, "platform",
-					platform_name((enum platform)ds->acc.platform[a]));
-		cJSON_AddStringToObject(o, "handle", ds_str(ds, ds->acc.handle[a]));
-		cJSON_AddNumberToObject(o, "score", p->score[a]);
-		cJSON_AddBoolToObject(o, "flagged", p->flagged[a]);
-		if (c >= 0) {
-			snprintf(cl, sizeof(cl), "C%d", c + 1);
-			cJSON_AddStringToObject(o, "cluster_id", cl);
-		} else {
-			cJSON_AddNullToObject(o, "cluster_id");
-		}
-		pipeline_reasons(p, a, reasons, REASONS_CAP);
-		cJSON_AddStringToObject(o, "reasons", reasons);
-		x = cJSON_AddObjectToObject(o, "features");
-		for (int k = 0; x && k < SF__COUNT; k++)
-			cJSON_AddItemToObject(x, score_feature_names[k],
-					      num_or_null(p->x[a * SF__COUNT + k]));
+	fputc(']', f);
+	jkey(f, &first, "accounts");
+	fputc('[', f);
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (a)
+			fputc(',', f);
+		json_account(r, a, f, text, 1);
 	}
-	free(ord);
-	free(reasons);
-	s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s)
+	fputs("]}\n", f);
+	free(text);
+	return ferror(f) ? CIB_EIO : CIB_OK;
+}
+
+enum cib_err output_flagged_json(const struct scored_run *r, FILE *f)
+{
+	char *text = malloc(REASONS_CAP);
+	size_t n = 0;
+	int first = 1;
+
+	if (!text)
 		return CIB_ENOMEM;
-	fputs(s, f);
-	fputc('\n', f);
-	free(s);
+	fputc('{', f);
+	jstr(f, &first, "tool", "cibscan");
+	jnum(f, &first, "flagged", r->meta.n_flagged);
+	jnum(f, &first, "threshold", r->meta.threshold_used);
+	jkey(f, &first, "accounts");
+	fputc('[', f);
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (!r->acc[a].flagged)
+			continue;
+		if (n++)
+			fputc(',', f);
+		json_account(r, a, f, text, 0);
+	}
+	fputs("]}\n", f);
+	free(text);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }

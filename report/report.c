@@ -8,6 +8,7 @@
  * list grown from the data is capped (docs/report.md gives the caps).
  */
 #include "report/report.h"
+#include "report/reasons.h"
 
 #include <nettle/base64.h>
 #include <nettle/sha2.h>
@@ -102,6 +103,14 @@ struct ctx {
 };
 
 /* ---- small helpers ---------------------------------------------------- */
+
+/* the words of reasons_cluster_verdict, for the pipeline's cluster (the
+ * run numbers clusters as the pipeline does) */
+static const char *cluster_verdict(const struct cluster_evidence *ce)
+{
+	return ce->inauthentic ? "coordinated and inauthentic"
+			       : "coordinated; no evidence of inauthenticity";
+}
 
 static void esc(struct ctx *c, const char *s)
 {
@@ -296,7 +305,15 @@ static enum cib_err build_index(struct ctx *c)
 	size_t na = c->ds->acc.n, nc = p->cl.n_clusters, nsec = 0;
 	size_t *cur = NULL;
 
-	c->order = output_order(p);
+	/* the run's rank (one order for every output) */
+	c->order = malloc((na + 1) * sizeof(*c->order));
+	if (c->order && c->o->run && c->o->run->ds_index &&
+	    c->o->run->n_accounts == na)
+		memcpy(c->order, c->o->run->ds_index, na * sizeof(*c->order));
+	else {
+		free(c->order);
+		c->order = NULL;
+	}
 	c->rank = malloc((na + 1) * sizeof(*c->rank));
 	c->m_off = calloc(nc + 2, sizeof(*c->m_off));
 	c->e_off = calloc(nc + 2, sizeof(*c->e_off));
@@ -481,7 +498,7 @@ static void glance(struct ctx *c, const size_t *rank)
 			cl_link(c, rank[i]);
 			fprintf(f, ": <strong>%s</strong> &mdash; %u accounts (%u "
 				"flagged), mean score %.3f, on ",
-				pipeline_cluster_verdict(ce), ce->size,
+				cluster_verdict(ce), ce->size,
 				ce->n_flagged, ce->score);
 			platform_mix(f, ce);
 			fputs(": ", f);
@@ -573,7 +590,7 @@ static void glance(struct ctx *c, const size_t *rank)
 				"highest member score is %.3f); %s.</li>",
 				ce->size,
 				p->threshold_used, best,
-				pipeline_cluster_verdict(ce));
+				cluster_verdict(ce));
 		}
 		if (nc - nfc > shown)
 			fprintf(f, "<li>and %zu more (see the clusters table)"
@@ -806,7 +823,8 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	} else {
 		fprintf(f, "<td>%s</td>", p->flagged[a] ? "yes" : "no");
 	}
-	pipeline_reasons(p, a, reasons, sizeof(reasons));
+	reasons_account_details(c->o->run, c->rank[a], reasons,
+				sizeof(reasons));
 	fputs("<td class=\"txt\">", f);
 	/* the full list is in the account's own section (and in the
 	 * accounts file): the tables keep a prefix, which keeps a page of
@@ -1601,7 +1619,7 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"%u accounts, %u flagged, mean score %.3f</h2>"
 		"<p class=\"verdict\">Verdict: %s</p>",
 		id, id, ce->size, ce->n_flagged, ce->score,
-		pipeline_cluster_verdict(ce));
+		cluster_verdict(ce));
 	if (!ce->n_flagged) {
 		double best = 0;
 
@@ -1759,7 +1777,8 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 		put_decision(c, acc_dec(c, a));
 		fputs("</p>", f);
 	}
-	pipeline_reasons(p, a, reasons, sizeof(reasons));
+	reasons_account_details(c->o->run, c->rank[a], reasons,
+				sizeof(reasons));
 	fputs("<h3>Reasons</h3><ul class=\"reasons\">", f);
 	for (r = reasons; *r;) {
 		const char *e = reason_end(r);
@@ -1833,6 +1852,20 @@ enum cib_err report_write(const struct pipeline *p,
 	enum cib_err err = CIB_ENOMEM;
 	char dummy[8];
 
+	if (!o->run || !o->run->ds_index || o->run->n_accounts != p->ds->acc.n) {
+		snprintf(errmsg, errlen, "the report needs the run built from "
+					 "this pipeline");
+		return CIB_EINTERNAL;
+	}
+	/* the report labels the pipeline's clusters; the run numbers them
+	 * the same way (run.h), and a difference would mislabel them */
+	for (size_t i = 0; i < o->run->n_accounts; i++)
+		if (o->run->acc[i].cluster !=
+		    p->cl.membership[o->run->ds_index[i]]) {
+			snprintf(errmsg, errlen, "the run's cluster numbers "
+						 "differ from the pipeline's");
+			return CIB_EINTERNAL;
+		}
 	memset(&c, 0, sizeof(c));
 	c.p = p;
 	c.ds = p->ds;

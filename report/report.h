@@ -17,9 +17,13 @@
 
 #include "core/error.h"
 #include "model/pipeline.h"
+#include "model/run.h"
 #include "review/store.h"
 
 struct report_opts {
+	const struct scored_run *run; /* built from the pipeline given to
+					 report_write (its ranks and reasons;
+					 required) */
 	const char *title;          /* NULL: "cibscan evidence report" */
 	const char *settings;       /* the run's options in words; may be NULL */
 	const char *const *inputs;  /* input file names shown in the summary */

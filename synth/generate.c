@@ -980,12 +980,17 @@ static uint64_t user_id(gsl_rng *r, int64_t day)
 	int64_t last = timefmt_days_from_civil(pts[n - 1].y,
 					       (unsigned)pts[n - 1].m, 1);
 
-	if (day >= last)
-		return (uint64_t)(day * 86400000LL +
-				  (int64_t)rint_(r, 86400000) -
+	if (day >= last) {
+		/* every draw in its own statement: the order of operands'
+		 * evaluation is unspecified, and compilers differ */
+		uint64_t ms = rint_(r, 86400000);
+		uint64_t seq = rint_(r, 1u << 22);
+
+		return (uint64_t)(day * 86400000LL + (int64_t)ms -
 				  SNOWFLAKE_EPOCH_MS)
 			       << 22 |
-		       rint_(r, 1u << 22);
+		       seq;
+	}
 	for (size_t i = n - 1; i > 0; i--) {
 		int64_t a = timefmt_days_from_civil(pts[i - 1].y,
 						    (unsigned)pts[i - 1].m, 1);
@@ -1300,8 +1305,9 @@ static enum cib_err plan_population(struct synth *s, char *err, size_t errlen)
 				a->followers = clamp_i32(lnorm(r, 60, 1.2), 0, 1e5);
 				w[at] = lnorm(r, 2.0, 0.7);
 			} else {
-				a->created = nt->batch[rint_(r, (uint64_t)nt->n_batch)] +
-					     (int32_t)rint_(r, 3);
+				uint64_t b = rint_(r, (uint64_t)nt->n_batch);
+
+				a->created = nt->batch[b] + (int32_t)rint_(r, 3);
 				a->followers = clamp_i32(lnorm(r, 12, 1.0), 0, 1e5);
 				if (coin(r, 0.2)) {
 					a->flags |= SA_SEEDER;
@@ -1729,7 +1735,9 @@ static void doc_free(struct synth *s, struct doc *d, gsl_rng *r, int lang,
 		     int politics)
 {
 	const struct vocab *v = &s->v;
-	int ns = 1 + coin(r, 0.35) + coin(r, 0.1);
+	int ns = 1 + coin(r, 0.35);
+
+	ns += coin(r, 0.1);
 
 	doc_init(d, lang);
 	doc_sentences(d, r, v, politics ? V_POLITICS : V_GENERAL,
@@ -1790,9 +1798,11 @@ static void doc_edit(struct synth *s, struct doc *d, gsl_rng *r, int cat,
 		case 1: { /* swap a word */
 			int i = (int)rint_(r, (uint64_t)d->nsent);
 
-			if (d->nw[i])
-				d->w[i][rint_(r, (uint64_t)d->nw[i])] =
-					zipf(r, vl(v, cat, d->lang));
+			if (d->nw[i]) {
+				uint64_t j = rint_(r, (uint64_t)d->nw[i]);
+
+				d->w[i][j] = zipf(r, vl(v, cat, d->lang));
+			}
 			break;
 		}
 		case 2:
@@ -2986,9 +2996,11 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 								 : "UPDATE: ";
 				if (coin(re, 0.3))
 					d.suffix = " - report";
-				if (coin(re, 0.4))
-					d.w[0][rint_(re, (uint64_t)d.nw[0])] =
-						zipf(re, vl(&s->v, V_NEWS, L_EN));
+				if (coin(re, 0.4)) {
+					uint64_t j = rint_(re, (uint64_t)d.nw[0]);
+
+					d.w[0][j] = zipf(re, vl(&s->v, V_NEWS, L_EN));
+				}
 			}
 			d.url[0] = 0;
 			doc_url(&d, re, &s->v, pf->domain);
@@ -3018,9 +3030,11 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 
 			doc_init(&d, L_ZH);
 			doc_sentences(&d, r, &s->v, V_SPAM, 0.8, 2, 4, 9);
-			snprintf(wx, sizeof(wx), " 微信: %c%c%u",
-				 'a' + (int)rint_(r, 26), 'a' + (int)rint_(r, 26),
-				 (unsigned)rint_(r, 1000000));
+			unsigned wn = (unsigned)rint_(r, 1000000);
+			int w2 = 'a' + (int)rint_(r, 26);
+			int w1 = 'a' + (int)rint_(r, 26);
+
+			snprintf(wx, sizeof(wx), " 微信: %c%c%u", w1, w2, wn);
 			d.suffix = NULL;
 			if (coin(r, 0.6)) {
 				char dom[80];

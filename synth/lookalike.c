@@ -539,8 +539,12 @@ static void aggregators(struct scene *s, int idx, double scale)
 		p = scene_platform(s, &q, 0.7, 0.15, 0.15);
 		pool = &s->pool[p][POOL_NEWS];
 		scene_person(s, &q, &a, p, TL_EN, 1262304000, s->t0 - 86400 * 90, NULL);
+		/* the draw before the state is read: argument order is
+		 * unspecified and compilers differ */
+		unsigned hn = (unsigned)srng_below(&q, 1000);
+
 		snprintf(a.handle, sizeof(a.handle), "%snews%u",
-			 q.s[0] & 1 ? "auto" : "feed", (unsigned)srng_below(&q, 1000));
+			 q.s[0] & 1 ? "auto" : "feed", hn);
 		snprintf(a.name, sizeof(a.name), "%s News Feed",
 			 srng_coin(&q, 0.5) ? "Headlines" : "Breaking");
 		snprintf(a.desc, sizeof(a.desc), "Automated account. Headlines from %s sources, posted as they are published.",

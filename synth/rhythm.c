@@ -128,8 +128,8 @@ int64_t rhythm_office(struct srng *r, const struct shift *s, int64_t t0,
 
 		if (!rhythm_cn_workday(day) && !(s->saturday && w == 6))
 			continue;
-		t = day * 86400 + (int64_t)shift_minute(r, s) * 60 +
-		    (int64_t)srng_below(r, 60) - off;
+		t = day * 86400 + (int64_t)shift_minute(r, s) * 60;
+		t += (int64_t)srng_below(r, 60) - off;
 		if (t >= t0 && t < t1)
 			return t;
 	}

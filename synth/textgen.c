@@ -756,9 +756,10 @@ void textgen_person(struct srng *r, enum tlang lang, char *name, size_t nn,
 	/* handle: ASCII letters of the name (or a romanised syllable pair),
 	 * then digits, as people's handles mostly are */
 	if (lang == TL_ZH || lang == TL_JA) {
-		k = (size_t)snprintf(low, sizeof(low), "%s%s",
-				     pick(r, latin_for_handle, N(latin_for_handle)),
-				     pick(r, latin_for_handle, N(latin_for_handle)));
+		const char *s2 = pick(r, latin_for_handle, N(latin_for_handle));
+		const char *s1 = pick(r, latin_for_handle, N(latin_for_handle));
+
+		k = (size_t)snprintf(low, sizeof(low), "%s%s", s1, s2);
 	} else {
 		for (const char *p = name; *p && k + 1 < sizeof(low); p++)
 			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
@@ -828,9 +829,14 @@ static const char *const tlds[] = { ".com", ".net", ".org", ".info", ".news", ".
 
 void textgen_domain(struct srng *r, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s%s%s%s", pick(r, dom_a, N(dom_a)),
-		 pick(r, dom_b, N(dom_b)), pick(r, dom_c, N(dom_c)),
-		 pick(r, tlds, N(tlds)));
+	const char *d, *c, *b, *a;
+
+	/* one draw per statement (argument order is unspecified) */
+	d = pick(r, tlds, N(tlds));
+	c = pick(r, dom_c, N(dom_c));
+	b = pick(r, dom_b, N(dom_b));
+	a = pick(r, dom_a, N(dom_a));
+	snprintf(buf, cap, "%s%s%s%s", a, b, c, d);
 }
 
 static const char *const slug_w[] = {

@@ -261,6 +261,7 @@ static void test_report_escapes_everything(void **state)
 	struct pipeline p;
 	struct pipeline_opts po;
 	struct report_opts ro;
+	struct scored_run run;
 	struct review_decision dec = { 0, "x", "a0", "confirm", evil, evil2,
 				       "2020" };
 	const char *inputs[1] = { evil2 };
@@ -309,6 +310,8 @@ static void test_report_escapes_everything(void **state)
 	/* every account gets a section, whatever the model flags */
 	for (size_t a = 0; a < ds.acc.n; a++)
 		p.flagged[a] = 1;
+	assert_int_equal(run_build(&run, &p, &po, evil2), CIB_OK);
+	ro.run = &run;
 	f = mem_open();
 	assert_int_equal(report_write(&p, &ro, f, err, sizeof(err)), CIB_OK);
 	fclose(f);
@@ -333,6 +336,7 @@ static void test_report_escapes_everything(void **state)
 			 1 + count(buf, "xmlns=\"http://www.w3.org/2000/svg\""));
 	assert_int_equal(count(buf, "http-equiv"), 1);
 	assert_null(strstr(buf, "<link"));
+	run_release(&run);
 	pipeline_release(&p);
 	dataset_release(&ds);
 }

@@ -10,7 +10,7 @@ T="$TMPDIR"
 "$CIBSCAN" synth -o "$T/syn" --accounts 400 --posts 16000 --seed 11 >/dev/null
 in="$T/syn/tweets.csv"
 score() { "$CIBSCAN" score "$in" --quiet "$@"; }
-hdr="account_id,platform,handle,score,flagged,cluster_id,cluster_size,cluster_score,reasons"
+hdr="account_id,platform,handle,score,flagged,cluster_id,cluster_size,cluster_score,headline,reasons"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 no_temps() {
 	left=$(find "$T" -name '*.tmp.*' ! -name 'planted*' | head -n 5)

@@ -112,7 +112,10 @@ rows = list(csv.DictReader(open(d + "/pa.csv")))
 assert not any(r["flagged"] == "1" for r in rows)
 net = [r for r in rows if r["account_id"].startswith("n")]
 assert sum(1 for r in net if r["cluster_id"]) >= 180
-assert all("coordinated; no evidence of inauthenticity" in r["reasons"]
+# each member says why it was not flagged (the cluster's sentence is on
+# the cluster, once)
+assert all(r["reasons"].startswith("not flagged: its network C")
+           and "no evidence of inauthenticity" in r["reasons"]
            for r in net if r["cluster_id"])
 for c in csv.DictReader(open(d + "/pc.csv")):
     assert c["verdict"] == "coordinated; no evidence of inauthenticity"

@@ -24,8 +24,27 @@ for name in ("a", "de"):
         assert not re.search(r"\b([02-9]|\d\d+) (account|post|time|day|link)\b[^-]", r["reasons"]), r["reasons"]
         if r["flagged"] == "1":
             assert "no evidence of inauthenticity" not in r["reasons"]
+        # the headline: short, plain words (no p-values); a flag's says
+        # what was found, an unflagged account's only why it was not
+        # flagged, and its signals sit after the below-the-bar label
+        assert len(r["headline"]) <= 120, r["headline"]
+        assert "p =" not in r["headline"] and "p <" not in r["headline"]
+        if r["flagged"] == "1":
+            assert r["headline"] and not r["headline"].startswith("Not flagged"), r
+        else:
+            assert r["headline"].startswith("Not flagged"), r
+            assert r["reasons"].startswith("not flagged: "), r
+            rest = r["reasons"].split("; ", 1)[1] if "; " in r["reasons"] else ""
+            assert rest == "" or rest.startswith("signals below the bar: "), r
+        # a cluster's own sentence is on the cluster, never on its members
+        assert "came from each other" not in r["reasons"], r
+        assert "their pooled posting" not in r["reasons"], r
     assert shown > 0
     for c in csv.DictReader(open(f"{d}/{'c' if name == 'a' else 'dec'}.csv")):
+        for m in re.finditer(r"p = ([0-9.e+-]+)", c["reasons"]):
+            assert float(m.group(1)) <= 0.01, (c["cluster_id"], c["reasons"])
+        assert not re.search(r"\b1 (accounts|posts|times|days|links)\b", c["reasons"]), c["reasons"]
+        assert len(c["headline"]) <= 120 and c["headline"], c["headline"]
         assert c["verdict"] in ("coordinated and inauthentic",
                                 "coordinated; no evidence of inauthenticity"), c["verdict"]
         if c["verdict"] != "coordinated and inauthentic":

@@ -5,7 +5,7 @@ s=$FIXTURES/sample
 $CIBSCAN score "$s/tweets.csv.gz" "$s/users.csv.gz" -o "$TMPDIR/a.csv" \
 	--clusters "$TMPDIR/c.csv" --edges "$TMPDIR/e.csv" \
 	--graphml "$TMPDIR/g.graphml" --quiet
-head -n 1 "$TMPDIR/a.csv" | grep -qx 'account_id,platform,handle,score,flagged,cluster_id,cluster_size,cluster_score,reasons'
+head -n 1 "$TMPDIR/a.csv" | grep -qx 'account_id,platform,handle,score,flagged,cluster_id,cluster_size,cluster_score,headline,reasons'
 # one row per account (800) plus the header
 test "$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1]))))' "$TMPDIR/a.csv")" -eq 801
 # same input, same output
