@@ -27,8 +27,13 @@ static const char usage_text[] =
 	"  --db FILE            review store: show decisions beside the evidence\n"
 	"  --title TEXT         page title\n"
 	"  --max-accounts N     flagged accounts given a detail section\n"
-	"                       (highest scores first; default 2000)\n"
+	"                       (highest scores first; default 250)\n"
 	"  --max-edges N        edges drawn per cluster graph (default 3000)\n"
+	"  --max-clusters N     clusters given a section, flagged first\n"
+	"                       (default 100)\n"
+	"  --max-members N      member rows listed per cluster (default 200)\n"
+	"  --max-rows N         rows of the flagged-accounts and clusters\n"
+	"                       tables (default 2000)\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
@@ -36,10 +41,13 @@ static const char usage_text[] =
 #define OPT_TITLE 0x3002
 #define OPT_MAXACC 0x3003
 #define OPT_MAXEDGES 0x3004
+#define OPT_MAXCL 0x3005
+#define OPT_MAXMEM 0x3006
+#define OPT_MAXROWS 0x3007
 
 struct report_cli {
 	const char *output, *db, *title;
-	long max_accounts, max_edges;
+	long max_accounts, max_edges, max_clusters, max_members, max_rows;
 };
 
 static void settings_text(const struct pipe_cli *pc, char *buf, size_t cap)
@@ -80,12 +88,15 @@ int cmd_report(int argc, char **argv)
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "max-accounts", required_argument, NULL, OPT_MAXACC },
 		{ "max-edges", required_argument, NULL, OPT_MAXEDGES },
+		{ "max-clusters", required_argument, NULL, OPT_MAXCL },
+		{ "max-members", required_argument, NULL, OPT_MAXMEM },
+		{ "max-rows", required_argument, NULL, OPT_MAXROWS },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
-	struct report_cli rc_opts = { NULL, NULL, NULL, -1, -1 };
+	struct report_cli rc_opts = { NULL, NULL, NULL, -1, -1, -1, -1, -1 };
 	struct cli_input ci;
 	struct pipe_cli pc;
 	struct cli_data d;
@@ -122,19 +133,25 @@ int cmd_report(int argc, char **argv)
 			rc_opts.title = optarg;
 			break;
 		case OPT_MAXACC:
-		case OPT_MAXEDGES: {
+		case OPT_MAXEDGES:
+		case OPT_MAXCL:
+		case OPT_MAXMEM:
+		case OPT_MAXROWS: {
+			static const char *const nm[] = {
+				"max-accounts", "max-edges", "max-clusters",
+				"max-members", "max-rows"
+			};
+			long *dst[] = { &rc_opts.max_accounts,
+					&rc_opts.max_edges,
+					&rc_opts.max_clusters,
+					&rc_opts.max_members, &rc_opts.max_rows };
 			long v;
 
 			if (cli_parse_long(optarg, &v) || v < 0)
-				return cli_usage_error(
-					"report", "bad --%s '%s'",
-					c == OPT_MAXACC ? "max-accounts"
-							: "max-edges",
-					optarg);
-			if (c == OPT_MAXACC)
-				rc_opts.max_accounts = v;
-			else
-				rc_opts.max_edges = v;
+				return cli_usage_error("report", "bad --%s '%s'",
+						       nm[c - OPT_MAXACC],
+						       optarg);
+			*dst[c - OPT_MAXACC] = v;
 			break;
 		}
 		case 'h':
@@ -187,6 +204,12 @@ int cmd_report(int argc, char **argv)
 		ro.max_account_sections = (size_t)rc_opts.max_accounts;
 	if (rc_opts.max_edges >= 0)
 		ro.max_graph_edges = (size_t)rc_opts.max_edges;
+	if (rc_opts.max_clusters >= 0)
+		ro.max_cluster_sections = (size_t)rc_opts.max_clusters;
+	if (rc_opts.max_members >= 0)
+		ro.max_members_listed = (size_t)rc_opts.max_members;
+	if (rc_opts.max_rows >= 0)
+		ro.max_table_rows = (size_t)rc_opts.max_rows;
 	ro.decisions = rl.d;
 	ro.n_decisions = rl.n;
 	ro.store = rc_opts.db;

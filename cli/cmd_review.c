@@ -14,7 +14,9 @@
 #include "commands.h"
 #include "core/textsafe.h"
 #include "pipeopts.h"
+#include "report/gather.h"
 #include "report/output.h"
+#include "review/evidence.h"
 #include "review/store.h"
 
 /* One help page per subcommand, and the overview. */
@@ -64,7 +66,10 @@ static const struct sub_help helps[] = {
 	  "  --edges FILE      its significant edges ('score --edges'): the\n"
 	  "                    partners and graph of 'cibscan serve'\n"
 	  "  --settings TEXT   the run's settings, kept with the run\n"
-	  "  --input FILE      an input of the run, checksummed (repeatable)\n"
+	  "  --input FILE      an input of the run (repeatable): checksummed,\n"
+	  "                    and read for the evidence 'cibscan serve' shows\n"
+	  "                    (rhythm, sampled posts and their copies, shared\n"
+	  "                    texts and links)\n"
 	  "  --margin X        score rise that re-queues a dismissed account\n"
 	  "                    (default 0.10)\n"
 	  "  --strict          stop at the first malformed row\n"
@@ -183,6 +188,58 @@ static void put(FILE *f, const char *s)
 	textsafe_fputs(f, s, TEXTSAFE_TERM);
 }
 
+/* With --input: the run's evidence for the review app (rhythm, sampled
+ * posts and their copies, the clusters' shared texts and links), read
+ * from the inputs and stored beside the run. A run that has it already is
+ * left alone, so importing the same run again adds what an earlier import
+ * without inputs (or an interrupted one) did not. */
+static int add_evidence(struct review *rv, const struct review_opts *o,
+			int64_t run)
+{
+	struct cli_input ci;
+	struct cli_data d;
+	struct review_ev_want w;
+	struct gather g;
+	enum cib_err err;
+	size_t kept = 0;
+	int rc, has = review_evidence_has(rv, run);
+
+	if (has < 0) {
+		snprintf(rv->errmsg, sizeof(rv->errmsg),
+			 "evidence: cannot read the store");
+		return fail(rv, CIB_ELIB);
+	}
+	if (has)
+		return CLI_EXIT_OK;
+	cli_input_init(&ci);
+	rc = cli_load(&d, &ci, (char *const *)o->inputs, (int)o->n_inputs, 1);
+	if (rc) {
+		review_close(rv);
+		return rc;
+	}
+	err = review_evidence_wanted(rv, run, &w);
+	if (!err) {
+		err = gather_evidence(&d.ds, &w, run, &g);
+		if (!err) {
+			for (size_t i = 0; i < g.ev.n_acc; i++)
+				kept += g.ev.acc[i].n_sample;
+			err = review_evidence_store(rv, &g.ev);
+			if (!err)
+				printf("run %lld evidence: %zu of %zu accounts "
+				       "found in the inputs, %zu posts kept, "
+				       "%zu shared texts/URLs/domains\n",
+				       (long long)run, g.ev.n_acc, w.n, kept,
+				       g.ev.n_shared);
+			gather_release(&g);
+		}
+		review_ev_want_release(&w);
+	}
+	cli_data_release(&d);
+	if (err)
+		return fail(rv, err);
+	return CLI_EXIT_OK;
+}
+
 static int do_import(struct review *rv, const struct review_opts *o,
 		     const char *accounts);
 
@@ -285,6 +342,12 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	if (st.duplicate_of > 0) {
 		printf("already imported as run %lld (%s): nothing changed\n",
 		       (long long)st.duplicate_of, st.duplicate_at);
+		if (o->n_inputs) {
+			int rc = add_evidence(rv, o, st.duplicate_of);
+
+			if (rc)
+				return rc;
+		}
 		review_close(rv);
 		return finish_stdout();
 	}
@@ -305,6 +368,12 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	       (unsigned long long)st.clusters,
 	       (unsigned long long)st.clusters_carried,
 	       (unsigned long long)st.edges);
+	if (o->n_inputs) {
+		int rc = add_evidence(rv, o, st.run_id);
+
+		if (rc)
+			return rc;
+	}
 	review_close(rv);
 	return finish_stdout();
 }

@@ -58,18 +58,28 @@ static void script_sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SI
 #define TEXT_CAP 600 /* bytes of a shared text shown */
 #define TABLE_REASONS_CAP 280 /* bytes of reasons in a table row */
 
-static const char *const type_colors[COORD__COUNT] = {
+/* one colour per co-action type; the build fails if a type is added
+ * without one */
+static const char *const type_colors[] = {
 	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-	"#e377c2"
+	"#e377c2", "#17becf"
 };
+
+_Static_assert(sizeof(type_colors) / sizeof(type_colors[0]) == COORD__COUNT,
+	       "a colour per co-action type");
 
 void report_opts_init(struct report_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
-	o->max_account_sections = 2000;
+	/* the page's size budget (docs/report.md "Caps"): every list that
+	 * grows with the data is capped, so the page is bounded by a constant
+	 * plus these caps times a bounded size per item */
+	o->max_account_sections = 250;
 	o->max_graph_edges = 3000;
-	o->max_members_listed = 1000;
+	o->max_members_listed = 200;
+	o->max_cluster_sections = 100;
+	o->max_table_rows = 2000;
 }
 
 struct ctx {
@@ -87,6 +97,7 @@ struct ctx {
 	size_t *e_off;       /* cluster -> internal edges CSR */
 	uint32_t *e_idx;
 	uint8_t *has_section; /* account has a detail section */
+	uint8_t *has_csec;    /* cluster has a section */
 	char *errmsg;
 	size_t errlen;
 };
@@ -274,6 +285,16 @@ static void acc_link(struct ctx *c, uint32_t a)
 	esc(c, h[0] ? h : ds_str(c->ds, c->ds->acc.id[a]));
 	if (c->has_section[a])
 		fputs("</a>", c->f);
+}
+
+/* "C3", a link to its section when it has one (the page caps sections) */
+static void cl_link(struct ctx *c, size_t k)
+{
+	if (c->has_csec[k])
+		fprintf(c->f, "<a href=\"#cluster-C%zu\">C%zu</a>", k + 1,
+			k + 1);
+	else
+		fprintf(c->f, "C%zu", k + 1);
 }
 
 /* ---- indexes ---------------------------------------------------------- */
@@ -473,11 +494,10 @@ static void glance(struct ctx *c, const size_t *rank)
 
 			if (!ce->n_flagged)
 				break; /* flagged ones come first */
-			fprintf(f,
-				"<li class=\"flagged\"><a href=\"#cluster-C%zu\">"
-				"C%zu</a>: <strong>%s</strong> &mdash; %u accounts (%u "
+			fputs("<li class=\"flagged\">", f);
+			cl_link(c, rank[i]);
+			fprintf(f, ": <strong>%s</strong> &mdash; %u accounts (%u "
 				"flagged), mean score %.3f, on ",
-				rank[i] + 1, rank[i] + 1,
 				cluster_verdict(ce), ce->size,
 				ce->n_flagged, ce->score);
 			platform_mix(f, ce);
@@ -527,15 +547,19 @@ static void glance(struct ctx *c, const size_t *rank)
 			double y = mt + ph -
 				   ph * (ce->size ? log10(ce->size) : 0) / lmax;
 
-			fprintf(f, "<a href=\"#cluster-C%zu\"><circle cx=\"%.1f\" "
+			if (c->has_csec[k])
+				fprintf(f, "<a href=\"#cluster-C%zu\">", k + 1);
+			fprintf(f, "<circle cx=\"%.1f\" "
 				   "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
 				   "fill-opacity=\"0.6\" stroke=\"#333\"><title>C%zu: "
 				   "%u accounts, %u flagged, score %.3f; ",
-				k + 1, x, y, 3 + 2 * sqrt(log10(1 + ce->size)),
+				x, y, 3 + 2 * sqrt(log10(1 + ce->size)),
 				ce->n_flagged ? "#c0392b" : "#9aa",
 				k + 1, ce->size, ce->n_flagged, ce->score);
 			platform_mix(f, ce);
-			fputs("</title></circle></a>", f);
+			fputs("</title></circle>", f);
+			if (c->has_csec[k])
+				fputs("</a>", f);
 		}
 		fprintf(f, "<rect x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
 			   "fill=\"#c0392b\"/><text x=\"%.0f\" y=\"%d\" "
@@ -559,12 +583,12 @@ static void glance(struct ctx *c, const size_t *rank)
 			     m < c->m_off[rank[i] + 1]; m++)
 				if (p->score[c->m_acc[m]] > best)
 					best = p->score[c->m_acc[m]];
-			fprintf(f,
-				"<li class=\"unflagged\"><a href=\"#cluster-C%zu\">"
-				"C%zu</a> (%u accounts): not flagged &mdash; no "
+			fputs("<li class=\"unflagged\">", f);
+			cl_link(c, rank[i]);
+			fprintf(f, " (%u accounts): not flagged &mdash; no "
 				"member reached the flagging threshold %.3f (its "
 				"highest member score is %.3f); %s.</li>",
-				rank[i] + 1, rank[i] + 1, ce->size,
+				ce->size,
 				p->threshold_used, best,
 				cluster_verdict(ce));
 		}
@@ -604,7 +628,8 @@ static const char css[] =
 	".dec.escalate{background:#ffe0a0}.dec.queued{background:#e0e0f0}"
 	".note{color:#666;font-size:12px}svg.chart{display:block;margin:4px 0}"
 	"#js-status{color:#999;font-size:11px}#js-error{background:#c00;"
-	"color:#fff;padding:4px}input.filter{margin:4px 0;width:300px}";
+	"color:#fff;padding:4px}input.filter{margin:4px 0;width:300px}"
+	".pager button{margin:0 4px}.pager span{margin:0 6px}";
 
 static void page_head(struct ctx *c)
 {
@@ -714,7 +739,7 @@ static void clusters_table(struct ctx *c, const size_t *rank)
 	fputs("<section id=\"clusters\"><h2>Clusters</h2>"
 	      "<input class=\"filter\" data-table=\"t-clusters\" "
 	      "placeholder=\"filter clusters\" aria-label=\"filter clusters\">"
-	      "<table id=\"t-clusters\" class=\"sortable\"><thead><tr>"
+	      "<table id=\"t-clusters\" class=\"sortable paged\"><thead><tr>"
 	      "<th>cluster</th><th>size</th><th>flagged</th><th>score</th>"
 	      "<th>posts</th><th>shift LLR</th><th>lunch dip p</th>"
 	      "<th>reuse share</th><th>batch share</th><th>persona switches</th>"
@@ -730,12 +755,16 @@ static void clusters_table(struct ctx *c, const size_t *rank)
 		char id[24];
 
 		snprintf(id, sizeof(id), "C%zu", k + 1);
+		if (i >= c->o->max_table_rows)
+			break;
+		fprintf(f, "<tr%s><td>",
+			ce->n_flagged ? " class=\"flagged\"" : "");
+		cl_link(c, k);
 		fprintf(f,
-			"<tr%s><td><a href=\"#cluster-%s\">%s</a></td>"
+			"</td>"
 			"<td class=\"n\">%u</td><td class=\"n\">%u</td>"
 			"<td class=\"n\">%.3f</td><td class=\"n\">%llu</td>"
 			"<td class=\"n\">",
-			ce->n_flagged ? " class=\"flagged\"" : "", id, id,
 			ce->size, ce->n_flagged, ce->score,
 			(unsigned long long)ce->n_posts);
 		put_num(f, ce->timing.shift_llr, 1);
@@ -757,7 +786,13 @@ static void clusters_table(struct ctx *c, const size_t *rank)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table>", f);
+	fputs("</tbody>", f);
+	if (p->cl.n_clusters > c->o->max_table_rows)
+		fprintf(f, "<tfoot><tr><td colspan=\"12\" class=\"note\">%zu "
+			   "more clusters not listed (cibscan score --clusters "
+			   "FILE lists them all)</td></tr></tfoot>",
+			p->cl.n_clusters - c->o->max_table_rows);
+	fputs("</table>", f);
 	if (!p->cl.n_clusters)
 		fputs("<p>No cluster of coordinated accounts was found.</p>", f);
 	fputs("</section>\n", f);
@@ -779,12 +814,11 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	fprintf(f, "</td><td class=\"n\" data-v=\"%.6f\">%.3f</td>",
 		p->score[a], p->score[a]);
 	if (with_cluster) {
-		if (p->cl.membership[a] >= 0)
-			fprintf(f,
-				"<td><a href=\"#cluster-C%d\">C%d</a></td>",
-				p->cl.membership[a] + 1,
-				p->cl.membership[a] + 1);
-		else
+		if (p->cl.membership[a] >= 0) {
+			fputs("<td>", f);
+			cl_link(c, (size_t)p->cl.membership[a]);
+			fputs("</td>", f);
+		} else
 			fputs("<td></td>", f);
 	} else {
 		fprintf(f, "<td>%s</td>", p->flagged[a] ? "yes" : "no");
@@ -792,9 +826,10 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	reasons_account_details(c->o->run, c->rank[a], reasons,
 				sizeof(reasons));
 	fputs("<td class=\"txt\">", f);
-	/* the full list is in the account's own section: the tables keep a
-	 * prefix, which keeps a page of thousands of flagged accounts light */
-	svg_escape(f, reasons, c->has_section[a] ? TABLE_REASONS_CAP : 0);
+	/* the full list is in the account's own section (and in the
+	 * accounts file): the tables keep a prefix, which keeps a page of
+	 * thousands of flagged accounts light */
+	svg_escape(f, reasons, TABLE_REASONS_CAP);
 	fputs("</td>", f);
 	if (c->o->store) {
 		fputs("<td>", f);
@@ -812,17 +847,29 @@ static void accounts_table(struct ctx *c)
 	fputs("<section id=\"accounts\"><h2>Flagged accounts</h2>"
 	      "<input class=\"filter\" data-table=\"t-accounts\" "
 	      "placeholder=\"filter accounts\" aria-label=\"filter accounts\">"
-	      "<table id=\"t-accounts\" class=\"sortable\"><thead><tr>"
+	      "<table id=\"t-accounts\" class=\"sortable paged\"><thead><tr>"
 	      "<th>account id</th><th>handle</th><th>platform</th>"
 	      "<th>score</th><th>cluster</th><th>reasons</th>",
 	      f);
 	if (c->o->store)
 		fputs("<th>decision</th>", f);
 	fputs("</tr></thead><tbody>", f);
-	for (size_t i = 0; i < c->ds->acc.n; i++)
-		if (p->flagged[c->order[i]])
-			account_row(c, c->order[i], 1);
-	fputs("</tbody></table></section>\n", f);
+	for (size_t i = 0, rows = 0; i < c->ds->acc.n; i++) {
+		if (!p->flagged[c->order[i]])
+			continue;
+		if (rows++ == c->o->max_table_rows)
+			break;
+		account_row(c, c->order[i], 1);
+	}
+	fputs("</tbody>", f);
+	/* in the footer, so sorting and paging leave it last */
+	if (p->n_flagged > c->o->max_table_rows)
+		fprintf(f, "<tfoot><tr><td colspan=\"7\" class=\"note\">%zu "
+			   "more flagged accounts not listed (the accounts "
+			   "file of cibscan score lists them all)</td></tr>"
+			   "</tfoot>",
+			p->n_flagged - c->o->max_table_rows);
+	fputs("</table></section>\n", f);
 }
 
 /* ---- charts ------------------------------------------------------------ */
@@ -1365,6 +1412,7 @@ static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
 		sg.n_types = COORD__COUNT;
 		sg.type_name = tnames;
 		sg.type_color = type_colors;
+		sg.value_name = "account score:";
 		sg.width = 760;
 		sg.height = nm > 100 ? 640 : 460;
 		fprintf(c->f,
@@ -1447,8 +1495,10 @@ static void claimed_zone_chart(struct ctx *c, size_t k)
 	b.dx = 0.5;
 	b.tick = 3;
 	b.series[0] = "posts, claimed local time";
+	b.xlabel = "hour of day (each member's claimed local time)";
+	b.ylabel = "posts per half hour";
 	b.width = 760;
-	b.height = 170;
+	b.height = 184;
 	svg_bars_draw(c->f, &b);
 }
 
@@ -1570,6 +1620,17 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"<p class=\"verdict\">Verdict: %s</p>",
 		id, id, ce->size, ce->n_flagged, ce->score,
 		cluster_verdict(ce));
+	if (!ce->n_flagged) {
+		double best = 0;
+
+		for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
+			if (p->score[c->m_acc[m]] > best)
+				best = p->score[c->m_acc[m]];
+		fprintf(f, "<p class=\"why-not\">Not flagged: no member reached "
+			   "the flagging threshold %.3f (its highest member "
+			   "score is %.3f); its charts show no fitted breaks.</p>",
+			p->threshold_used, best);
+	}
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
 		put_decision(c, find_dec(c, 1, "", id));
@@ -1611,8 +1672,14 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 	snprintf(title, sizeof(title),
 		 "cluster %s: weekday by half hour, %s time", id,
 		 features_tz_label(c->fs));
-	svg_heatmap_draw(f, title, &ce->profile.local[0][0], 7, TIMING_SLOTS,
-			 day_names, 6, 0.5, 760);
+	{
+		char xl[96];
+
+		snprintf(xl, sizeof(xl), "hour of day (%s time)",
+			 features_tz_label(c->fs));
+		svg_heatmap_draw(f, title, &ce->profile.local[0][0], 7,
+				 TIMING_SLOTS, day_names, 6, 0.5, xl, 760);
+	}
 	err = timeline(c, k);
 	if (!err)
 		err = shared_texts(c, k);
@@ -1628,8 +1695,15 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		if (err)
 			return err;
 	}
+	/* a long member list starts folded: its rows are not laid out until
+	 * opened, which keeps the first screen of a big report fast */
+	fprintf(f, "<h3>Members</h3><details class=\"members\"%s><summary>%zu "
+		   "members%s</summary>",
+		nm <= 20 ? " open" : "", nm,
+		nm > c->o->max_members_listed ? ", the highest-scoring listed"
+					      : "");
 	fprintf(f,
-		"<h3>Members</h3><input class=\"filter\" data-table=\"t-%s\" "
+		"<input class=\"filter\" data-table=\"t-%s\" "
 		"placeholder=\"filter members\" aria-label=\"filter members\">"
 		"<table id=\"t-%s\" class=\"sortable members\"><thead><tr>"
 		"<th>account id</th><th>handle</th><th>platform</th>"
@@ -1640,9 +1714,11 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		account_row(c, c->m_acc[c->m_off[k] + i], 0);
 	fputs("</tbody></table>", f);
 	if (nm > c->o->max_members_listed)
-		fprintf(f, "<p class=\"note\">%zu more members not listed.</p>",
+		fprintf(f, "<p class=\"note\">%zu more members not listed "
+			   "(the accounts file of cibscan score lists them "
+			   "all).</p>",
 			nm - c->o->max_members_listed);
-	fputs("</section>\n", f);
+	fputs("</details></section>\n", f);
 	return CIB_OK;
 }
 
@@ -1691,9 +1767,10 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	fputs(" id ", f);
 	esc(c, ds_str(ds, ds->acc.id[a]));
 	fprintf(f, "</span> score %.3f", p->score[a]);
-	if (p->cl.membership[a] >= 0)
-		fprintf(f, ", cluster <a href=\"#cluster-C%d\">C%d</a>",
-			p->cl.membership[a] + 1, p->cl.membership[a] + 1);
+	if (p->cl.membership[a] >= 0) {
+		fputs(", cluster ", f);
+		cl_link(c, (size_t)p->cl.membership[a]);
+	}
 	fputs("</h2>", f);
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
@@ -1821,15 +1898,31 @@ enum cib_err report_write(const struct pipeline *p,
 		err = CIB_ENOMEM;
 		goto out;
 	}
+	c.has_csec = calloc(p->cl.n_clusters + 1, 1);
+	if (!c.has_csec) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p->cl.n_clusters && i < o->max_cluster_sections;
+	     i++)
+		c.has_csec[rank[i]] = 1;
 	page_head(&c);
 	glance(&c, rank);
 	clusters_table(&c, rank);
 	accounts_table(&c);
 	for (size_t i = 0; i < p->cl.n_clusters; i++) {
+		if (!c.has_csec[rank[i]])
+			continue;
 		err = cluster_section(&c, rank[i], local);
 		if (err)
 			goto out;
 	}
+	if (p->cl.n_clusters > o->max_cluster_sections)
+		fprintf(f, "<p class=\"note\" id=\"clusters-not-drawn\">%zu "
+			   "more clusters (the lowest-scoring unflagged ones) "
+			   "have no section of their own; the clusters table "
+			   "lists them.</p>\n",
+			p->cl.n_clusters - o->max_cluster_sections);
 	err = report_sites_write(f, p->sa); /* a crawl given with the export */
 	if (err)
 		goto out;
@@ -1856,5 +1949,6 @@ out:
 	free(c.e_off);
 	free(c.e_idx);
 	free(c.has_section);
+	free(c.has_csec);
 	return err;
 }

@@ -31,10 +31,14 @@ struct report_opts {
 	uint64_t n_bad;             /* malformed records skipped on input */
 	uint64_t seed;              /* seeds igraph's RNG for graph layouts */
 	size_t max_account_sections; /* flagged accounts given a section
-					(highest scores first; default 2000) */
+					(highest scores first; default 250) */
 	size_t max_graph_edges;     /* edges drawn per cluster, strongest
 				       first (default 3000) */
-	size_t max_members_listed;  /* member rows per cluster (default 1000) */
+	size_t max_members_listed;  /* member rows per cluster (default 200) */
+	size_t max_cluster_sections; /* clusters given a section, flagged
+					first by score (default 100) */
+	size_t max_table_rows;      /* rows of the flagged-accounts and
+				       clusters tables (default 2000) */
 	const struct review_decision *decisions; /* may be NULL */
 	size_t n_decisions;
 	const char *store;          /* review store path shown; may be NULL */

@@ -242,13 +242,27 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 	fputs("</svg>", f);
 }
 
+/* The heat map's colour levels: a cell's count v of the largest mx is
+ * drawn at level ceil(v / mx * HEAT_LEVELS) (0 only for v = 0), each level
+ * one <path> with the ramp's colour at level / HEAT_LEVELS. Eight levels
+ * keep the picture (and the legend) readable and the SVG small: 336 cells
+ * are at most nine elements, not 336 titled rects. */
+#define HEAT_LEVELS 8
+
+static unsigned heat_level(uint32_t v, uint32_t mx)
+{
+	if (!v || !mx)
+		return 0;
+	return (unsigned)ceil((double)v / mx * HEAT_LEVELS);
+}
+
 void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 		      size_t rows, size_t cols,
 		      const char *const *row_labels, size_t col_tick,
-		      double col_units, int width)
+		      double col_units, const char *xlabel, int width)
 {
 	int w = width > 0 ? width : 640;
-	double ml = 36, mt = 6, mb = 16, cw, chh = 14;
+	double ml = 36, mt = 6, mb = xlabel ? 46 : 32, cw, chh = 14;
 	uint32_t mx = 0;
 	int h;
 
@@ -258,7 +272,7 @@ void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 	cw = cols ? (w - ml - 4) / (double)cols : 1;
 	h = (int)(mt + chh * (double)rows + mb);
 	open_svg(f, "heatmap", w, h, title);
-	for (size_t r = 0; r < rows; r++) {
+	for (size_t r = 0; r < rows; r++)
 		if (row_labels && row_labels[r]) {
 			fprintf(f,
 				"<text x=\"2\" y=\"%.1f\" font-size=\"9\">",
@@ -266,18 +280,35 @@ void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 			svg_escape(f, row_labels[r], 0);
 			fputs("</text>", f);
 		}
-		for (size_t c = 0; c < cols; c++) {
-			uint32_t v = cells[r * cols + c];
-			char col[8];
+	for (unsigned lv = 0; lv <= HEAT_LEVELS; lv++) {
+		int any = 0;
+		char col[8];
 
-			svg_ramp(mx ? (double)v / mx : 0, col);
-			fprintf(f,
-				"<rect class=\"cell\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-				"<title>%u</title></rect>",
-				ml + cw * (double)c, mt + chh * (double)r, cw,
-				chh - 1, col, v);
-		}
+		svg_ramp((double)lv / HEAT_LEVELS, col);
+		for (size_t r = 0; r < rows; r++)
+			for (size_t c = 0, e; c < cols; c = e) {
+				/* a run of cells of this level is one rect */
+				for (e = c + 1; e < cols &&
+						heat_level(cells[r * cols + e], mx) ==
+							heat_level(cells[r * cols + c], mx);
+				     e++)
+					;
+				if (heat_level(cells[r * cols + c], mx) != lv)
+					continue;
+				if (!any)
+					fprintf(f, "<path class=\"cell\" "
+						   "data-level=\"%u\" fill=\"%s\" "
+						   "d=\"",
+						lv, col);
+				any = 1;
+				fprintf(f, "M%.1f %.1fh%.1fv%.1fh-%.1fz",
+					ml + cw * (double)c,
+					mt + chh * (double)r,
+					cw * (double)(e - c), chh - 1,
+					cw * (double)(e - c));
+			}
+		if (any)
+			fputs("\"/>", f);
 	}
 	if (col_tick)
 		for (size_t c = 0; c <= cols; c += col_tick) {
@@ -287,8 +318,55 @@ void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 			fprintf(f,
 				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
 				"text-anchor=\"middle\">%s</text>",
-				ml + cw * (double)c, (double)h - 4, lab);
+				ml + cw * (double)c,
+				mt + chh * (double)rows + 10, lab);
 		}
+	if (xlabel) {
+		fprintf(f,
+			"<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+			"font-size=\"10\" text-anchor=\"middle\">",
+			ml + (w - ml) / 2, mt + chh * (double)rows + 23);
+		svg_escape(f, xlabel, 0);
+		fputs("</text>", f);
+	}
+	/* the colour legend: each level's swatch and its count range */
+	{
+		double lx = ml;
+
+		fprintf(f, "<g class=\"legend\"><text x=\"%.1f\" y=\"%d\" "
+			   "font-size=\"10\">posts per cell:</text>",
+			lx, h - 2);
+		lx += 84;
+		for (unsigned lv = 0; lv <= HEAT_LEVELS; lv++) {
+			char col[8], lab[48];
+			uint32_t lo, hi;
+
+			if (lv == 0) {
+				snprintf(lab, sizeof(lab), "0");
+			} else {
+				/* counts v with ceil(v / mx * L) = lv */
+				lo = (uint32_t)floor((double)(lv - 1) * mx /
+						     HEAT_LEVELS) + 1;
+				hi = (uint32_t)floor((double)lv * mx /
+						     HEAT_LEVELS);
+				if (lo > hi)
+					continue; /* no count falls here */
+				if (lo == hi)
+					snprintf(lab, sizeof(lab), "%u", lo);
+				else
+					snprintf(lab, sizeof(lab), "%u-%u", lo,
+						 hi);
+			}
+			svg_ramp((double)lv / HEAT_LEVELS, col);
+			fprintf(f,
+				"<rect x=\"%.1f\" y=\"%d\" width=\"8\" height=\"8\" "
+				"fill=\"%s\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+				"<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>",
+				lx, h - 10, col, lx + 10, h - 2, lab);
+			lx += 18 + 6.0 * (double)strlen(lab);
+		}
+		fputs("</g>", f);
+	}
 	fputs("</svg>", f);
 }
 
@@ -317,26 +395,35 @@ void svg_timeline_draw(FILE *f, const char *title, int64_t day0,
 			mx = count[i];
 	bw = n ? pw / (double)n : pw;
 	open_svg(f, "timeline", w, h, title);
-	for (size_t i = 0; i < n; i++) {
-		double x = ml + bw * (double)i;
+	/* one path for the marked days, one for the bars (a subpath per day):
+	 * ten years of days are two elements, not 3660 titled rects */
+	for (int series = 0; series < 2; series++) {
+		int any = 0;
 
-		if (marked && marked[i])
-			fprintf(f,
-				"<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" "
-				"fill=\"#f4c7c3\"/>",
-				x, mt, bw > 1 ? bw : 1, ph);
-		if (count[i]) {
-			double hh = mx ? (double)count[i] / mx * ph : 0;
+		for (size_t i = 0; i < n; i++) {
+			double x = ml + bw * (double)i, y, hh;
 
-			day_label(day0 + (int64_t)i, lab);
-			fprintf(f,
-				"<rect class=\"day\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" fill=\"#4878a8\">"
-				"<title>%s: %u</title></rect>",
-				x, mt + ph - hh, bw > 1 ? bw : 1, hh, lab,
-				count[i]);
+			if (series == 0) {
+				if (!marked || !marked[i])
+					continue;
+				y = mt;
+				hh = ph;
+			} else {
+				if (!count[i])
+					continue;
+				hh = mx ? (double)count[i] / mx * ph : 0;
+				y = mt + ph - hh;
+			}
+			if (!any)
+				fprintf(f, "<path class=\"%s\" fill=\"%s\" d=\"",
+					series ? "day" : "mark",
+					series ? "#4878a8" : "#f4c7c3");
+			any = 1;
+			fprintf(f, "M%.1f %.1fh%.1fv%.1fh-%.1fz", x, y,
+				bw > 1 ? bw : 1, hh, bw > 1 ? bw : 1);
 		}
+		if (any)
+			fputs("\"/>", f);
 	}
 	fprintf(f,
 		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -392,19 +479,29 @@ void svg_graph_draw(FILE *f, const struct svg_graph *g)
 	open_svg(f, "graph", w, h, g->title);
 #define GX(i) (sx ? m + (g->xy[2 * (i)] - xmin) * sx : w / 2.0)
 #define GY(i) (sy ? m + (g->xy[2 * (i) + 1] - ymin) * sy : (h - 30) / 2.0)
-	fputs("<g class=\"edges\" stroke-opacity=\"0.5\">", f);
-	for (size_t k = 0; k < g->n_edges; k++) {
-		uint32_t a = g->ea[k], b = g->eb[k];
-		const char *col = g->etype[k] < g->n_types
-					  ? g->type_color[g->etype[k]]
-					  : "#999";
+	/* one path per edge type (a subpath per edge) */
+	fputs("<g class=\"edges\" stroke-opacity=\"0.5\" fill=\"none\">", f);
+	for (size_t t = 0; t <= g->n_types; t++) {
+		int any = 0;
 
-		if (a >= g->n_nodes || b >= g->n_nodes)
-			continue;
-		fprintf(f,
-			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"%s\"/>",
-			GX(a), GY(a), GX(b), GY(b), col);
+		for (size_t k = 0; k < g->n_edges; k++) {
+			uint32_t a = g->ea[k], b = g->eb[k];
+			size_t et = g->etype[k] < g->n_types ? g->etype[k]
+							     : g->n_types;
+
+			if (et != t || a >= g->n_nodes || b >= g->n_nodes)
+				continue;
+			if (!any)
+				fprintf(f, "<path class=\"edge\" stroke=\"%s\" d=\"",
+					t < g->n_types && g->type_color[t]
+						? g->type_color[t]
+						: "#999");
+			any = 1;
+			fprintf(f, "M%.1f %.1fL%.1f %.1f", GX(a), GY(a), GX(b),
+				GY(b));
+		}
+		if (any)
+			fputs("\"/>", f);
 	}
 	fputs("</g><g class=\"nodes\" stroke=\"#333\" stroke-width=\"0.5\">",
 	      f);
@@ -429,17 +526,43 @@ void svg_graph_draw(FILE *f, const struct svg_graph *g)
 	fputs("</g>", f);
 	{
 		double lx = 4;
+		/* two legend rows: edge colours, then node colours */
+		int y1 = g->value_name ? h - 20 : h - 8;
 
 		for (size_t t = 0; t < g->n_types; t++) {
 			fprintf(f,
 				"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 				"stroke=\"%s\" stroke-width=\"3\"/>"
 				"<text x=\"%.1f\" y=\"%d\" font-size=\"10\">",
-				lx, h - 8, lx + 14, h - 8, g->type_color[t],
-				lx + 17, h - 4);
+				lx, y1, lx + 14, y1,
+				g->type_color[t] ? g->type_color[t] : "#999",
+				lx + 17, y1 + 4);
 			svg_escape(f, g->type_name[t], 0);
 			fputs("</text>", f);
 			lx += 26 + 6.0 * (double)strlen(g->type_name[t]);
+		}
+		/* the node colours: value 0, 0.5 and 1 */
+		if (g->value_name) {
+			lx = 4;
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">",
+				lx, h - 2);
+			svg_escape(f, g->value_name, 0);
+			fputs("</text>", f);
+			lx += 12 + 6.0 * (double)strlen(g->value_name);
+			for (int q = 0; q <= 2; q++) {
+				double v = q / 2.0;
+
+				fprintf(f,
+					"<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" "
+					"fill=\"#%02x%02x%02x\" stroke=\"#333\" "
+					"stroke-width=\"0.5\"/><text x=\"%.1f\" "
+					"y=\"%d\" font-size=\"10\">%s</text>",
+					lx + 4, h - 6, 240,
+					(int)lround(230 - 190 * v),
+					(int)lround(160 - 130 * v), lx + 10, h - 2,
+					q == 0 ? "0" : q == 1 ? "0.5" : "1");
+				lx += 30;
+			}
 		}
 	}
 	fputs("</svg>", f);

@@ -48,13 +48,14 @@ struct svg_bars {
 void svg_bars_draw(FILE *f, const struct svg_bars *b);
 
 /* rows x cols counts (row-major) as a grid of cells whose colour goes
- * from white (0) to dark (the largest count), each cell titled with its
- * row, column and count. col_tick labels every col_tick-th column with
- * col_tick_label(i) (i = column) via a small formatter. */
+ * from white (0) to dark (the largest count) in 8 levels (one <path> per
+ * level), with a legend giving each level's count range. Every
+ * col_tick-th column boundary is labelled with column * col_units;
+ * xlabel (may be NULL) is the column axis's title. */
 void svg_heatmap_draw(FILE *f, const char *title, const uint32_t *cells,
 		      size_t rows, size_t cols,
 		      const char *const *row_labels, size_t col_tick,
-		      double col_units, int width);
+		      double col_units, const char *xlabel, int width);
 
 /* Daily counts for days day0 .. day0 + n - 1 (days since 1970-01-01);
  * marked[i] != 0 draws day i in the marked colour with a dot above the axis
@@ -81,6 +82,8 @@ struct svg_graph {
 	size_t n_types;
 	const char *const *type_name;
 	const char *const *type_color;
+	const char *value_name; /* legend title of the node colours (pale
+				   yellow 0 to red 1); NULL = no such legend */
 	int width, height;
 };
 

@@ -43,7 +43,10 @@ const char review_app_css[] =
 	".sw.confirm{background:#d33}.sw.dismiss{background:#3a3}"
 	".sw.escalate{background:#e90}.sw.queued{background:#69c}"
 	"ul.reasons li{margin:.2em 0}"
-	"nav.pages a{margin-right:1em}";
+	"nav.pages a{margin-right:1em}"
+	"svg.rhythm{display:block;background:#fff;border:1px solid #ddd;"
+	"max-width:100%;height:auto}"
+	"td.post{white-space:pre-wrap;word-break:break-word;max-width:40em}";
 
 const char review_graph_js[] =
 	"'use strict';\n"

@@ -16,6 +16,7 @@
  * too (MAX_SESSIONS, oldest dropped).
  */
 #include "review/serve.h"
+#include "review/evidence.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -1102,6 +1103,343 @@ static enum MHD_Result not_found(struct MHD_Connection *c, struct req *q,
 		       NULL);
 }
 
+/* ---- evidence panels (schema 3 tables; review/evidence.h) --------------- */
+
+/* "n,n,...": the REVIEW_RHYTHM_SLOTS counts of a stored rhythm, added to
+ * sum; the number of fields read */
+static size_t rhythm_add(const char *txt, uint64_t sum[REVIEW_RHYTHM_SLOTS])
+{
+	size_t i = 0;
+
+	while (*txt && i < REVIEW_RHYTHM_SLOTS) {
+		char *end;
+		unsigned long long v = strtoull(txt, &end, 10);
+
+		if (end == txt)
+			break;
+		sum[i++] += v;
+		txt = *end == ',' ? end + 1 : end;
+	}
+	return i;
+}
+
+static void svg_colour(double v, char buf[8])
+{
+	/* white (0) to dark blue (the largest count), as in the report */
+	if (!(v > 0))
+		v = 0;
+	if (v > 1)
+		v = 1;
+	snprintf(buf, 8, "#%02x%02x%02x", (int)lround(255 - v * 247),
+		 (int)lround(255 - v * 207), (int)lround(255 - v * 148));
+}
+
+/* The rhythm chart: posts by hour of day (bars, all days summed) and by
+ * weekday x hour (heat map), UTC, with axis titles, units and a legend. */
+static void rhythm_panel(FILE *f, const char *id, const char *what,
+			 const uint64_t r[REVIEW_RHYTHM_SLOTS])
+{
+	static const char *const days[7] = { "Mon", "Tue", "Wed", "Thu",
+					      "Fri", "Sat", "Sun" };
+	uint64_t hour[24] = { 0 }, mh = 0, mc = 0, tot = 0;
+	const double ml = 44, pw = 576, cw = 24, bh = 120, ch = 14;
+
+	for (int i = 0; i < REVIEW_RHYTHM_SLOTS; i++) {
+		hour[i % 24] += r[i];
+		mc = r[i] > mc ? r[i] : mc;
+		tot += r[i];
+	}
+	for (int h = 0; h < 24; h++)
+		mh = hour[h] > mh ? hour[h] : mh;
+	fprintf(f, "<svg class=\"rhythm\" id=\"%s\" viewBox=\"0 0 640 340\" "
+		   "width=\"640\" height=\"340\" xmlns=\"http://www.w3.org/2000/"
+		   "svg\" role=\"img\"><title>",
+		id);
+	review_html(f, what);
+	fprintf(f, ": %llu posts by hour of day and by weekday and hour, "
+		   "UTC</title>",
+		(unsigned long long)tot);
+	for (int h = 0; h < 24; h++) {
+		double hh = mh ? (double)hour[h] / (double)mh * bh : 0;
+
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			   "height=\"%.1f\" fill=\"#4878a8\"><title>%02d:00-"
+			   "%02d:59 UTC: %llu posts</title></rect>",
+			ml + cw * h + 1, 10 + bh - hh, cw - 2, hh, h, h,
+			(unsigned long long)hour[h]);
+	}
+	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+		   "stroke=\"#333\"/><text x=\"%.0f\" y=\"18\" font-size=\"10\" "
+		   "text-anchor=\"end\">%llu</text><text x=\"%.0f\" y=\"%.0f\" "
+		   "font-size=\"10\" text-anchor=\"end\">0</text>",
+		ml, 10 + bh, ml + pw, 10 + bh, ml - 3, (unsigned long long)mh,
+		ml - 3, 10 + bh);
+	for (int h = 0; h <= 24; h += 3)
+		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" "
+			   "text-anchor=\"middle\">%d</text>",
+			ml + cw * h, 10 + bh + 12, h);
+	fprintf(f, "<text class=\"axis-title\" x=\"%.0f\" y=\"%.0f\" "
+		   "font-size=\"11\" text-anchor=\"middle\">hour of day (UTC)"
+		   "</text><text class=\"axis-title\" transform=\"rotate(-90)\" "
+		   "x=\"-70\" y=\"12\" font-size=\"11\" text-anchor=\"middle\">"
+		   "posts per hour</text>",
+		ml + pw / 2, 10 + bh + 26);
+	for (int d = 0; d < 7; d++) {
+		double y = 178 + ch * d;
+
+		fprintf(f, "<text x=\"2\" y=\"%.0f\" font-size=\"10\">%s</text>",
+			y + 10, days[d]);
+		for (int h = 0; h < 24; h++) {
+			char col[8];
+			uint64_t v = r[d * 24 + h];
+
+			svg_colour(mc ? (double)v / (double)mc : 0, col);
+			fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
+				   "height=\"%.0f\" fill=\"%s\"><title>%s "
+				   "%02d:00 UTC: %llu</title></rect>",
+				ml + cw * h, y, cw - 1, ch - 1, col, days[d], h,
+				(unsigned long long)v);
+		}
+	}
+	for (int h = 0; h <= 24; h += 3)
+		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" "
+			   "text-anchor=\"middle\">%d</text>",
+			ml + cw * h, 178 + ch * 7 + 10, h);
+	fprintf(f, "<text class=\"axis-title\" x=\"%.0f\" y=\"302\" "
+		   "font-size=\"11\" text-anchor=\"middle\">weekday by hour of "
+		   "day (UTC)</text><text x=\"%.0f\" y=\"328\" font-size=\"10\">"
+		   "posts per hour of the week:</text>",
+		ml + pw / 2, ml);
+	for (int k = 0; k <= 4; k++) {
+		char col[8];
+
+		svg_colour(k / 4.0, col);
+		fprintf(f, "<rect x=\"%.0f\" y=\"319\" width=\"10\" height=\"10\" "
+			   "fill=\"%s\" stroke=\"#999\"/><text x=\"%.0f\" "
+			   "y=\"328\" font-size=\"10\">%.0f</text>",
+			ml + 160 + 60 * k, col, ml + 174 + 60 * k,
+			(double)mc * k / 4.0);
+	}
+	fputs("</svg>\n", f);
+}
+
+/* an "also posted by" id: a link when the store has that account */
+static void copy_id(FILE *f, sqlite3_stmt *known, const char *pid)
+{
+	const char *colon = strchr(pid, ':');
+	int in = 0;
+
+	if (colon && known) {
+		sqlite3_reset(known);
+		sqlite3_bind_text(known, 1, pid, (int)(colon - pid),
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(known, 2, colon + 1, -1, SQLITE_TRANSIENT);
+		in = sqlite3_step(known) == SQLITE_ROW;
+	}
+	if (in) {
+		fputs("<a href=\"/account?id=", f);
+		urlenc(f, pid);
+		fputs("\">", f);
+	}
+	review_html(f, pid);
+	if (in)
+		fputs("</a>", f);
+}
+
+/* The account's rhythm and its sampled posts with their copies. */
+static void account_evidence(FILE *f, struct review_server *s,
+			     const char *run, const char *platform,
+			     const char *key)
+{
+	sqlite3_stmt *st, *known = NULL;
+	uint64_t r[REVIEW_RHYTHM_SLOTS] = { 0 };
+	int have = 0, n = 0;
+
+	fputs("<h2>Rhythm</h2>\n", f);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT rhythm, n_posts, coalesce(created, '')"
+			       " FROM acc_evidence WHERE run_id = ?1 AND"
+			       " platform = ?2 AND account = ?3",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, run, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, platform, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			have = 1;
+			rhythm_add(col(st, 0), r);
+			fprintf(f, "<p id=\"account-posts\">%s posts in the run's "
+				   "input; created ",
+				col(st, 1));
+			review_html(f, *col(st, 2) ? col(st, 2) : "(unknown)");
+			fputs(".</p>\n", f);
+		}
+		sqlite3_finalize(st);
+	}
+	if (!have) {
+		fputs("<p id=\"no-evidence\">No rhythm or posts stored for this "
+		      "run (import it with --input FILE, the run's input, to "
+		      "see them).</p>\n",
+		      f);
+		return;
+	}
+	rhythm_panel(f, "rhythm", "this account", r);
+	fputs("<h2>Posts and their copies</h2>\n<p>The account's most-copied "
+	      "posts first (at most 50 kept); copies: other accounts in the "
+	      "input that posted the same text, after normalisation.</p>\n",
+	      f);
+	sqlite3_prepare_v2(s->rv.db,
+			   "SELECT 1 FROM items WHERE kind = 'account' AND"
+			   " scope = 0 AND platform = ?1 AND key = ?2",
+			   -1, &known, NULL);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT coalesce(at, ''), text, copies, copy_ids"
+			       " FROM acc_posts WHERE run_id = ?1 AND platform"
+			       " = ?2 AND account = ?3 ORDER BY n",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, run, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, platform, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+		fputs("<table id=\"posts\"><thead><tr><th>posted (UTC)</th>"
+		      "<th>text</th><th class=\"num\">copies</th><th>also "
+		      "posted by</th></tr></thead><tbody>\n",
+		      f);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *ids = col(st, 3);
+
+			n++;
+			fputs("<tr><td>", f);
+			review_html(f, col(st, 0));
+			fputs("</td><td class=\"post\">", f);
+			review_html(f, col(st, 1));
+			fprintf(f, "</td><td class=\"num\">%s</td><td>",
+				col(st, 2));
+			while (*ids) {
+				const char *e = strchr(ids, '\n');
+				size_t l = e ? (size_t)(e - ids) : strlen(ids);
+				char one[1100];
+
+				snprintf(one, sizeof(one), "%.*s", (int)l, ids);
+				copy_id(f, known, one);
+				fputs(" ", f);
+				ids += l + (e ? 1 : 0);
+			}
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</tbody></table>\n", f);
+		sqlite3_finalize(st);
+	}
+	sqlite3_finalize(known);
+	if (!n)
+		fputs("<p>No posts of this account in the input.</p>\n", f);
+}
+
+/* The cluster's pooled rhythm, shared texts/URLs/domains and creation
+ * batches. */
+static void cluster_evidence(FILE *f, struct review_server *s, int64_t run,
+			     const char *key)
+{
+	static const char *const kinds[3][3] = {
+		{ "text", "Shared texts", "shared-texts" },
+		{ "url", "Shared links", "shared-urls" },
+		{ "domain", "Shared domains", "shared-domains" },
+	};
+	sqlite3_stmt *st;
+	uint64_t r[REVIEW_RHYTHM_SLOTS] = { 0 };
+	int have = 0;
+
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT e.rhythm FROM acc_evidence e JOIN members"
+			       " m ON m.run_id = e.run_id AND m.platform ="
+			       " e.platform AND m.account = e.account WHERE"
+			       " m.run_id = ?1 AND m.cluster_id = ?2",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			have++;
+			rhythm_add(col(st, 0), r);
+		}
+		sqlite3_finalize(st);
+	}
+	fputs("<h2>Pooled rhythm</h2>\n", f);
+	if (!have) {
+		fputs("<p id=\"no-evidence\">No rhythm, shared texts or creation "
+		      "dates stored for this run (import it with --input FILE, "
+		      "the run's input, to see them).</p>\n",
+		      f);
+		return;
+	}
+	fprintf(f, "<p>All posts of the %d members found in the input.</p>\n",
+		have);
+	rhythm_panel(f, "pooled-rhythm", "the cluster's members", r);
+	for (int k = 0; k < 3; k++) {
+		int n = 0;
+
+		fprintf(f, "<h2>%s</h2>\n", kinds[k][1]);
+		if (sqlite3_prepare_v2(s->rv.db,
+				       "SELECT value, members, posts FROM"
+				       " cl_shared WHERE run_id = ?1 AND"
+				       " cluster_id = ?2 AND kind = ?3 ORDER"
+				       " BY n",
+				       -1, &st, NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, kinds[k][0], -1, SQLITE_STATIC);
+		fprintf(f, "<table id=\"%s\"><thead><tr><th>%s</th><th "
+			   "class=\"num\">members</th><th class=\"num\">posts"
+			   "</th></tr></thead><tbody>\n",
+			kinds[k][2], kinds[k][0]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			n++;
+			fputs("<tr><td class=\"post\">", f);
+			review_html(f, col(st, 0));
+			fprintf(f, "</td><td class=\"num\">%s</td><td "
+				   "class=\"num\">%s</td></tr>\n",
+				col(st, 1), col(st, 2));
+		}
+		fputs("</tbody></table>\n", f);
+		if (!n)
+			fprintf(f, "<p>No %s posted by two or more members.</p>\n",
+				kinds[k][0]);
+		sqlite3_finalize(st);
+	}
+	/* creation batches: the days on which most members were created;
+	 * three or more on one day is a batch (the report's rule) */
+	fputs("<h2>Creation batches</h2>\n", f);
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT substr(e.created, 1, 10) AS d, count(*)"
+			       " AS c FROM acc_evidence e JOIN members m ON"
+			       " m.run_id = e.run_id AND m.platform ="
+			       " e.platform AND m.account = e.account WHERE"
+			       " m.run_id = ?1 AND m.cluster_id = ?2 AND"
+			       " e.created IS NOT NULL GROUP BY d ORDER BY c"
+			       " DESC, d LIMIT 10",
+			       -1, &st, NULL) == SQLITE_OK) {
+		int n = 0;
+
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		fputs("<table id=\"creation\"><thead><tr><th>created (UTC "
+		      "day)</th><th class=\"num\">members</th><th>batch</th>"
+		      "</tr></thead><tbody>\n",
+		      f);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			n++;
+			fputs("<tr><td>", f);
+			review_html(f, col(st, 0));
+			fprintf(f, "</td><td class=\"num\">%s</td><td>%s</td>"
+				   "</tr>\n",
+				col(st, 1),
+				sqlite3_column_int64(st, 1) >= 3 ? "batch" : "");
+		}
+		fputs("</tbody></table>\n", f);
+		if (!n)
+			fputs("<p>No creation dates in the input.</p>\n", f);
+		sqlite3_finalize(st);
+	}
+}
+
 static enum MHD_Result page_account(struct review_server *s,
 				    struct MHD_Connection *c, struct req *q)
 {
@@ -1259,8 +1597,7 @@ static enum MHD_Result page_account(struct review_server *s,
 			      p.f);
 		sqlite3_finalize(st);
 	}
-	fputs("<p>Posts are not kept in the store; see the run's input.</p>\n",
-	      p.f);
+	account_evidence(p.f, s, run, t.platform, t.key);
 	history(p.f, s, q, "account", "0", t.platform, t.key, back);
 	foot(p.f);
 	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,
@@ -1560,6 +1897,7 @@ static enum MHD_Result page_cluster(struct review_server *s,
 	free(ids);
 	free(xs);
 	free(ys);
+	cluster_evidence(p.f, s, t.scope, t.key);
 	history(p.f, s, q, "cluster", scope, "", t.key, back);
 	foot(p.f);
 	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,

@@ -25,7 +25,7 @@
 #include "core/csvout.h"
 #include "core/textsafe.h"
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "3"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);"
@@ -94,6 +94,30 @@ static const char upgrade_v2[] =
 	" 'cluster';"
 	"UPDATE meta SET v = '2' WHERE k = 'schema_version';";
 
+/* Schema 2 -> 3: the evidence the review app shows beside a run's items,
+ * stored when the run is imported with its inputs (review_store_evidence):
+ * per account its hour-of-week rhythm, creation time and post count; a
+ * bounded sample of its posts, each with how many other accounts posted the
+ * same normalised text and some of their ids; per cluster the texts, URLs
+ * and domains most shared by its members. New tables only: nothing existing
+ * changes. */
+static const char upgrade_v3[] =
+	"CREATE TABLE IF NOT EXISTS acc_evidence(run_id INTEGER NOT NULL,"
+	" platform TEXT NOT NULL, account TEXT NOT NULL, created TEXT,"
+	" n_posts INTEGER NOT NULL, rhythm TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, platform, account)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS acc_posts(run_id INTEGER NOT NULL,"
+	" platform TEXT NOT NULL, account TEXT NOT NULL, n INTEGER NOT NULL,"
+	" at TEXT, text TEXT NOT NULL, copies INTEGER NOT NULL,"
+	" copy_ids TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, platform, account, n)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS cl_shared(run_id INTEGER NOT NULL,"
+	" cluster_id TEXT NOT NULL, kind TEXT NOT NULL CHECK(kind IN"
+	" ('text','url','domain')), n INTEGER NOT NULL, value TEXT NOT NULL,"
+	" members INTEGER NOT NULL, posts INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, cluster_id, kind, n)) WITHOUT ROWID;"
+	"UPDATE meta SET v = '3' WHERE k = 'schema_version';";
+
 static void set_err(struct review *r, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
@@ -134,11 +158,12 @@ static void now_utc(char buf[32])
 		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
-/* Brings a schema-1 store to schema 2; inside an IMMEDIATE transaction. */
+/* Brings a schema-1 or -2 store to schema 3; inside an IMMEDIATE
+ * transaction. */
 static int upgrade(struct review *r, char **msg)
 {
 	sqlite3_stmt *s = NULL;
-	int old = 0, rc;
+	int v = 3, rc;
 
 	rc = sqlite3_prepare_v2(r->db,
 				"SELECT v FROM meta WHERE k = 'schema_version'",
@@ -146,9 +171,12 @@ static int upgrade(struct review *r, char **msg)
 	if (rc != SQLITE_OK)
 		return rc;
 	if (sqlite3_step(s) == SQLITE_ROW)
-		old = !strcmp(col_text(s, 0), "1");
+		v = !strcmp(col_text(s, 0), "1") ? 1
+		    : !strcmp(col_text(s, 0), "2") ? 2 : 3;
 	sqlite3_finalize(s);
-	if (old && (rc = sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)))
+	if (v < 2 && (rc = sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)))
+		return rc;
+	if (v < 3 && (rc = sqlite3_exec(r->db, upgrade_v3, NULL, NULL, msg)))
 		return rc;
 	/* the claim's indexes (added after schema 2 was first written) */
 	return sqlite3_exec(r->db,
@@ -240,9 +268,9 @@ enum cib_err review_open_existing(struct review *r, const char *path)
 		return CIB_EFORMAT;
 	}
 	if (strcmp(col_text(s, 0), SCHEMA_VERSION) &&
-	    strcmp(col_text(s, 0), "1")) {
+	    strcmp(col_text(s, 0), "1") && strcmp(col_text(s, 0), "2")) {
 		set_err(r, "'%s' is a review store of schema '%s'; this cibscan "
-			   "reads schemas 1 and " SCHEMA_VERSION,
+			   "reads schemas 1 to " SCHEMA_VERSION,
 			path, col_text(s, 0));
 		sqlite3_finalize(s);
 		review_close(r);

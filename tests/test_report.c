@@ -129,22 +129,38 @@ static void test_heatmap_and_timeline(void **state)
 	FILE *f = mem_open();
 
 	(void)state;
-	svg_heatmap_draw(f, "h", cells, 2, 3, rows, 1, 0.5, 300);
+	svg_heatmap_draw(f, "h", cells, 2, 3, rows, 1, 0.5, "hour (UTC)", 300);
 	fclose(f);
-	assert_int_equal(count(buf, "class=\"cell\""), 6);
+	/* max 4, 8 levels: 1 -> level 2, 2 -> 4, 3 -> 6, 4 -> 8, 0 -> 0; one
+	 * path per level present */
+	assert_int_equal(count(buf, "class=\"cell\""), 5);
 	/* the largest count is the darkest colour, zero is white */
-	assert_non_null(strstr(buf, "fill=\"#08306b\"><title>4</title>"));
-	assert_int_equal(count(buf, "fill=\"#ffffff\">"), 2);
+	assert_non_null(strstr(buf, "data-level=\"8\" fill=\"#08306b\""));
+	assert_non_null(strstr(buf, "data-level=\"0\" fill=\"#ffffff\""));
+	/* cw = (300 - 36 - 4) / 3 = 86.67; row 0 col 0 (0) and row 1 col 2
+	 * (0) are the zero level's two cells */
+	assert_non_null(strstr(buf, "d=\"M36.0 6.0h86.7v13.0h-86.7z"
+				    "M209.3 20.0h86.7v13.0h-86.7z\""));
+	/* legend ranges: level 2 is the count 1, level 8 the count 4 */
+	assert_non_null(strstr(buf, ">posts per cell:</text>"));
+	assert_non_null(strstr(buf, ">4</text>"));
+	assert_non_null(strstr(buf, "class=\"axis-title\""));
 	assert_non_null(strstr(buf, "&lt;b&gt;"));
 	assert_null(strstr(buf, "<b>"));
 	f = mem_open();
 	/* day 17897 = 2019-01-01 */
 	svg_timeline_draw(f, "t", 17897, cnt, mk, 4, "holiday", NULL, 400);
 	fclose(f);
-	assert_int_equal(count(buf, "class=\"day\""), 3);
-	assert_int_equal(count(buf, "class=\"mark\""), 2);
-	assert_non_null(strstr(buf, "<title>2019-01-01: 5</title>"));
-	assert_non_null(strstr(buf, "<title>2019-01-04: 1</title>"));
+	/* one path of bars and one of marked days; pw = 400 - 56 = 344,
+	 * 86 per day, ph = 96, tallest 5 */
+	assert_int_equal(count(buf, "class=\"day\""), 1);
+	assert_int_equal(count(buf, "class=\"mark\""), 1);
+	assert_non_null(strstr(buf, "d=\"M134.0 10.0h86.0v96.0h-86.0z"
+				    "M220.0 10.0h86.0v96.0h-86.0z\""));
+	assert_non_null(strstr(buf, "d=\"M48.0 10.0h86.0v96.0h-86.0z"
+				    "M220.0 67.6h86.0v38.4h-86.0z"
+				    "M306.0 86.8h86.0v19.2h-86.0z\""));
+	assert_non_null(strstr(buf, ">2019-01-01</text>"));
 }
 
 static void test_graph(void **state)
@@ -172,6 +188,7 @@ static void test_graph(void **state)
 	g.n_types = 2;
 	g.type_name = tn;
 	g.type_color = tc;
+	g.value_name = "account score:";
 	g.width = 224;
 	g.height = 254;
 	svg_graph_draw(f, &g);
@@ -180,10 +197,13 @@ static void test_graph(void **state)
 	assert_non_null(strstr(buf, "cx=\"12.0\" cy=\"12.0\""));
 	assert_non_null(strstr(buf, "cx=\"212.0\" cy=\"12.0\""));
 	assert_non_null(strstr(buf, "cx=\"12.0\" cy=\"212.0\""));
-	assert_non_null(strstr(buf, "x1=\"12.0\" y1=\"12.0\" x2=\"212.0\" "
-				    "y2=\"12.0\" stroke=\"#111111\""));
-	assert_non_null(strstr(buf, "x1=\"212.0\" y1=\"12.0\" x2=\"12.0\" "
-				    "y2=\"212.0\" stroke=\"#222222\""));
+	assert_non_null(strstr(buf, "stroke=\"#111111\" d=\"M12.0 12.0L212.0 "
+				    "12.0\""));
+	assert_non_null(strstr(buf, "stroke=\"#222222\" d=\"M212.0 12.0L12.0 "
+				    "212.0\""));
+	assert_int_equal(count(buf, "class=\"edge\""), 2);
+	/* the node colour legend */
+	assert_non_null(strstr(buf, ">account score:</text>"));
 	assert_int_equal(count(buf, "class=\"node\""), 3);
 	assert_non_null(strstr(buf, "<title>&lt;b&gt;</title>"));
 	/* score 0: (240, 230, 160); score 1: (240, 40, 30) */

@@ -85,9 +85,12 @@ fail = []
 if not p.status or p.status.get("data-state") != "ok":
     fail.append("the page's script did not run (js-status %r)" % p.status)
 elif p.status.get("data-selftest") != "pass":
-    fail.append("sort/filter self test: %r" % p.status.get("data-selftest"))
+    fail.append("sort/filter/page self test: %r" % p.status.get("data-selftest"))
 if p.error:
     fail.append("window.onerror caught a script error")
+# the flagged table has more rows than a page: the script added its pager
+if '<div class="pager">' not in open(dom, encoding="utf-8").read():
+    fail.append("no pager on the flagged-accounts table")
 for c in ("bars", "heatmap", "timeline", "graph"):
     if p.svg.get(c, 0) < 1:
         fail.append("no %s chart in the rendered page" % c)

@@ -58,6 +58,14 @@ async function submit(page, sel) {
           'the panel says alice holds the claim');
     check((await alice.$$('#partners tbody tr')).length > 0, 'partners listed');
     check((await alice.$$('.reasons li')).length > 0, 'evidence in words listed');
+    // the evidence the import stored from the run's input: the rhythm
+    // chart (24 hour bars and a 7 x 24 heat map, axis titles in UTC) and
+    // the posts with their copies
+    check((await alice.$$('svg#rhythm rect')).length >= 24 + 168, 'the account rhythm chart is drawn');
+    check((await alice.$eval('svg#rhythm', (e) => e.textContent)).includes('hour of day (UTC)'),
+          'the rhythm chart names its axis and time zone');
+    check((await alice.$$('#posts tbody tr')).length > 0, 'the account\'s posts are listed');
+    await alice.screenshot({ path: outdir + '/account.png', fullPage: true });
 
     // bob opens the same panel before alice decides: he sees version 0
     await bob.goto(acct);
@@ -103,6 +111,10 @@ async function submit(page, sel) {
     check(clusterLink.length > 0, 'the queue lists clusters');
     await bob.goto(clusterLink[0]);
     check((await bob.$eval('#verdict', (e) => e.textContent)).includes('accounts'), 'verdict sentence');
+    check((await bob.$$('svg#pooled-rhythm rect')).length >= 24 + 168, 'the pooled rhythm is drawn');
+    check((await bob.$$('#shared-texts tbody tr')).length > 0, 'the cluster\'s shared texts are listed');
+    check((await bob.$$('#shared-domains tbody tr')).length > 0, 'the cluster\'s shared domains are listed');
+    check((await bob.$$('#creation tbody tr')).length > 0, 'creation days are listed');
     await bob.waitForSelector('svg.graph[data-ready="1"]', { timeout: 5000 });
     check(true, 'the graph script ran (served from self under the CSP)');
     const vb0 = await bob.$eval('svg.graph', (s) => s.getAttribute('viewBox'));

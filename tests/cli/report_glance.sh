@@ -55,12 +55,45 @@ if titles < 2 * bars or "posts per half hour" not in html or "hour of day (" not
     fail.append("%d axis titles for %d bar charts" % (titles, bars))
 if "posts per day" not in html or "date (" not in html:
     fail.append("timelines without axis titles")
-# unflagged clusters: no break bands, no shift model
+# every chart: axis titles (with the time zone named where time is the
+# axis) and a legend for what its colours mean
+for m in re.finditer(r'<svg class="chart (\w+)".*?</svg>', html, re.S):
+    kind, svg = m.group(1), m.group(0)
+    t = re.findall(r'class="axis-title"[^>]*>([^<]*)<', svg)
+    if kind == "bars" and (len(t) < 2 or not re.search(r"\(.+ time\)", t[0])):
+        fail.append("a bar chart's axis titles: %s" % t)
+    if kind == "heatmap" and (not t or not re.search(r"\(.+ time\)", t[0])
+                              or "posts per cell:" not in svg):
+        fail.append("a heat map without axis title or colour legend: %s" % t)
+    if kind == "timeline" and (len(t) < 2 or not t[0].startswith("date (")):
+        fail.append("a timeline's axis titles: %s" % t)
+    if kind == "graph" and ("account score:" not in svg or "co_" not in svg):
+        fail.append("a graph without its colour legends")
+# unflagged clusters: say why not, no break bands, no shift model
 for r in unflagged:
     s = html[html.index('id="cluster-%s"' % r["cluster_id"]):]
     s = s[:s.index("</section>")]
     if "lunch break" in s or "supper break" in s or "office-shift model" in s:
         fail.append("unflagged %s draws break bands" % r["cluster_id"])
+    if '<p class="why-not">Not flagged: no member reached the flagging threshold' not in s:
+        fail.append("unflagged %s does not say why not in its section" % r["cluster_id"])
+# timelines follow the data's span: every cluster's timeline starts and
+# ends within the input's posting span (a day of slack for the reference
+# zone), not on a fixed window
+import datetime
+span = re.search(r'posted (\d{4}-\d\d-\d\d) [^&]*&ndash; (\d{4}-\d\d-\d\d)', g)
+d0, d1 = (datetime.date.fromisoformat(x) for x in span.groups())
+for r in flagged + unflagged:
+    s = html[html.index('id="cluster-%s"' % r["cluster_id"]):]
+    s = s[:s.index("</section>")]
+    tl = re.search(r'<svg class="chart timeline".*?</svg>', s, re.S)
+    ticks = re.findall(r'>(\d{4}-\d\d-\d\d)</text>', tl.group(0)) if tl else []
+    days = [datetime.date.fromisoformat(x) for x in ticks]
+    if not days or days[0] < d0 - datetime.timedelta(1) or days[-1] > d1 + datetime.timedelta(1):
+        fail.append("%s: timeline ticks %s outside the data's span %s..%s"
+                    % (r["cluster_id"], ticks[:1] + ticks[-1:], d0, d1))
+if "(null)" in html:
+    fail.append("a NULL string printed into the page")
 if "e+00" in html:
     fail.append("a p-value written as 0.0e+00")
 if "Noto Sans CJK" not in html:

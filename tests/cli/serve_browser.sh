@@ -2,6 +2,8 @@
 # 'cibscan serve' in a real browser: headless Chromium driven by
 # puppeteer-core (tests/browser/serve_flow.js) through sign-in -> claim ->
 # decide -> conflict (409) -> supersede -> undo -> cluster graph -> export,
+# with the evidence panels (rhythm, posts and copies, pooled rhythm,
+# shared texts and domains, creation days) of an import with --input,
 # with no console error or CSP violation. puppeteer-core comes from npm
 # (tests/browser/package.json): scripts/install-deps.sh installs it into
 # tests/browser/node_modules; without that the test installs it into its
@@ -30,7 +32,8 @@ fi
 "$CIBSCAN" score "$T/syn/tweets.csv" -o "$T/acc.csv" --clusters "$T/cl.csv" --edges "$T/ed.csv" --quiet
 db="$T/s.sqlite"
 "$CIBSCAN" review init --db "$db" >/dev/null
-"$CIBSCAN" review import "$T/acc.csv" --clusters "$T/cl.csv" --edges "$T/ed.csv" --db "$db" >/dev/null
+"$CIBSCAN" review import "$T/acc.csv" --clusters "$T/cl.csv" --edges "$T/ed.csv" \
+	--input "$T/syn/tweets.csv" --db "$db" >/dev/null
 serve_start "$db"
 mkdir -p "$T/shots"
 NODE_PATH="$mods" timeout 300 node "$TOP/tests/browser/serve_flow.js" "$URL" "$chrome" "$T/shots"

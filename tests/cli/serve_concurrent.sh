@@ -1,5 +1,5 @@
 #!/bin/sh
-# 8 reviewers against one 'cibscan serve' for SERVE_SECONDS (default 10):
+# 8 reviewers against one 'cibscan serve' for SERVE_SECONDS (default 30):
 # each loops claim -> decide (with the version claimed), and also tries to
 # decide one shared item with version 0 (exactly one of them can win; the
 # rest get 409). Afterwards every decision a client was told about is in
@@ -10,7 +10,7 @@ set -eu
 T=$TMPDIR
 . "$TOP/tests/serve/common.sh"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-secs=${SERVE_SECONDS:-10}
+secs=${SERVE_SECONDS:-30}
 db="$T/s.sqlite"
 python3 - "$T/acc.csv" <<'PY'
 import sys

@@ -3,7 +3,9 @@
 # payloads (those of the report tests, tests/browser/hostile.py and
 # report_xss.sh) in account ids, handles, cluster ids, reasons, partners,
 # a reviewer's name and note, shown on the queue, the account and cluster
-# panels, a 409 conflict page, an undo page and the login page: every one
+# panels (with the evidence an import with --input stores: posts, their
+# copies, shared texts and links, creation days), a 409 conflict page, an
+# undo page and the login page: every one
 # must come back escaped - no element or attribute from the data, no
 # script but /static/graph.js - and the JSON API must stay valid JSON.
 set -eu
@@ -29,6 +31,36 @@ with open(t + "/acc.csv", "w", newline="", encoding="utf-8", errors="surrogatees
         # ids stay valid UTF-8 (the JSON API addresses items by them);
         # handles and reasons carry the invalid byte too
         w.writerow([ident(i), "x<i>", p, "0.9", "1", "C1" + P[0], "6", "0.9", p + "; " + P[(i + 1) % len(P)]])
+    # accounts of the run's input (platform x), whose posts, copies,
+    # shared texts, links and creation days reach the evidence panels
+    for i in range(4):
+        # (the input's reader takes plain ids only: the payloads are in
+        # the handles, texts and links)
+        w.writerow(["evil%d" % i, "x", "e" + P[i], "0.8", "1", "C1" + P[0], "6", "0.9", P[i]])
+# the run's input: the four x accounts post the payloads (each text by all
+# of them, so every post has copies and every text is shared) with links
+cols = ["tweetid", "userid", "user_display_name", "user_screen_name",
+        "user_reported_location", "user_profile_description", "user_profile_url",
+        "follower_count", "following_count", "account_creation_date",
+        "account_language", "tweet_language", "tweet_text", "tweet_time",
+        "tweet_client_name", "in_reply_to_userid", "in_reply_to_tweetid",
+        "quoted_tweet_tweetid", "is_retweet", "retweet_userid", "retweet_tweetid",
+        "latitude", "longitude", "quote_count", "reply_count", "like_count",
+        "retweet_count", "hashtags", "urls", "user_mentions", "poll_choices"]
+with open(t + "/tw.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.DictWriter(f, fieldnames=cols, quoting=csv.QUOTE_ALL)
+    w.writeheader()
+    n = 0
+    for i in range(4):
+        for k in range(4):
+            n += 1
+            row = dict.fromkeys(cols, "")
+            row.update(tweetid=str(1000 + n), userid="evil%d" % i,
+                       user_screen_name="e" + P[i], account_creation_date="2019-01-0%d" % (1 + i % 2),
+                       tweet_text=P[k] + " shared words https://evil.example/" + P[k].replace(" ", "") ,
+                       tweet_time="2019-05-0%d 0%d:1%d" % (1 + k, i, k), is_retweet="False",
+                       urls="['https://evil.example/%s']" % P[(k + 1) % 4].replace("'", ""))
+            w.writerow(row)
 with open(t + "/ed.csv", "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
     w = csv.writer(f)
     w.writerow(["source", "target", "log10p", "observed", "co_post"])
@@ -36,7 +68,10 @@ with open(t + "/ed.csv", "w", newline="", encoding="utf-8", errors="surrogateesc
         w.writerow([ident(i), ident(i + 1), "-5", "3", "3"])
 PY
 "$CIBSCAN" review init --db "$db" >/dev/null
-"$CIBSCAN" review import "$T/acc.csv" --edges "$T/ed.csv" --csv-raw --db "$db" >/dev/null
+"$CIBSCAN" review import "$T/acc.csv" --edges "$T/ed.csv" --csv-raw --input "$T/tw.csv" \
+	--db "$db" >"$T/import.out"
+grep -q "evidence: 4 of 10 accounts found in the inputs, 16 posts kept" "$T/import.out" ||
+	fail "import --input: $(cat "$T/import.out")"
 serve_start "$db"
 # a hostile reviewer name (no spaces: names have none) and note
 bad='"><img/src=x/onerror=alert(1)><script>alert(1)</script>'
@@ -51,7 +86,7 @@ python3 - "$T/q.json" "$T" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 ts = [i["target"] for i in d["items"]]
-assert len(ts) == 7, ts   # 6 accounts and the cluster
+assert len(ts) == 11, ts   # 10 accounts and the cluster
 acc = [t for t in ts if t.startswith("account:")]
 cl = [t for t in ts if t.startswith("cluster:")][0]
 open(sys.argv[2] + "/targets", "w").write("\n".join(acc) + "\n")
@@ -78,6 +113,38 @@ while read -r t; do
 	get "account$i" "/account?id=$(enc "${t#account:}")"
 done <"$T/targets"
 get cluster "/cluster?id=$(enc "$(sed 's/^cluster://' "$T/cluster")")"
+# the evidence panels: rhythm, posts and their copies (x accounts); the
+# cluster's pooled rhythm, shared texts/links/domains, creation batches
+python3 - "$T/pages" <<'PY'
+import glob, sys
+pages = {p: open(p, encoding="utf-8").read() for p in glob.glob(sys.argv[1] + "/account*.html")}
+ev = [h for h in pages.values() if 'id="rhythm"' in h]
+if len(ev) != 4:
+    sys.exit("FAIL: %d account pages with a rhythm chart, not 4" % len(ev))
+for h in ev:
+    posts = h[h.index('id="posts"'):]
+    posts = posts[:posts.index("</table>")]
+    # 4 posts, each copied by the 3 other x accounts, listed by id
+    if posts.count("<tr><td>2019-05-0") != 4 or posts.count('<td class="num">3</td>') != 4:
+        sys.exit("FAIL: the posts table: %s" % posts[:400])
+    if "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" not in posts:
+        sys.exit("FAIL: the payload post is not shown escaped")
+    if posts.count('<a href="/account?id=x:evil') != 12:
+        sys.exit("FAIL: copies do not link to the copying accounts")
+c = open(sys.argv[1] + "/cluster.html", encoding="utf-8").read()
+for id_ in ("pooled-rhythm", "shared-texts", "shared-urls", "shared-domains", "creation"):
+    if 'id="%s"' % id_ not in c:
+        sys.exit("FAIL: the cluster page has no #%s" % id_)
+st = c[c.index('id="shared-texts"'):]
+st = st[:st.index("</table>")]
+if st.count("<tr><td") != 4 or "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;b id=injected&gt;" not in st:
+    sys.exit("FAIL: shared texts: %s" % st[:600])
+if "evil.example" not in c[c.index('id="shared-domains"'):]:
+    sys.exit("FAIL: shared domains")
+cr = c[c.index('id="creation"'):]
+if "2019-01-01" not in cr[:cr.index("</table>")]:
+    sys.exit("FAIL: creation days")
+PY
 # a conflict page (409) naming the hostile reviewer and note
 first=$(head -1 "$T/targets")
 code=$(curl -s -b "$T/eve.jar" -o "$T/pages/conflict.html" -w '%{http_code}' \
@@ -108,7 +175,8 @@ class P(HTMLParser):
         super().__init__(); self.bad = []; self.text = []
     def handle_starttag(self, tag, attrs):
         if tag in ("img", "b", "iframe", "object", "embed", "svg") and not (
-                tag == "b" and not attrs) and not (tag == "svg" and ("class", "graph") in attrs):
+                tag == "b" and not attrs) and not (tag == "svg" and (("class", "graph") in attrs or
+                                          ("class", "rhythm") in attrs)):
             self.bad.append(tag)
         if tag == "script" and attrs != [("src", "/static/graph.js")]:
             self.bad.append("script %r" % attrs)
