@@ -140,7 +140,10 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 
 int pipe_cli_finish(struct pipe_cli *pc)
 {
-	pc->po.progress = pc->progress < 0 ? cli_progress() : pc->progress;
+	if (pc->progress < 0 ? cli_progress() : pc->progress)
+		pc->po.progress = cli_progress_line;
+	pc->po.features.zonedir = cli_tzdir();
+	pc->po.features.tmpdir = cli_tmpdir();
 	if (pc->model_path) {
 		FILE *f = fopen(pc->model_path, "rb");
 		char *buf;

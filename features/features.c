@@ -64,10 +64,12 @@ static int cmp_loc_key(const void *a, const void *b)
 
 static enum cib_err locate_accounts(struct feature_set *fs,
 				    const struct dataset *ds,
-				    const struct postindex *pi)
+				    const struct postindex *pi,
+				    const char *zonedir)
 {
 	struct loc_key *k;
 	size_t n = 0;
+	enum cib_err err;
 
 	fs->loc_offset = malloc((ds->acc.n + 1) * sizeof(*fs->loc_offset));
 	k = malloc((ds->acc.n + 1) * sizeof(*k));
@@ -80,6 +82,11 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 		if (ds->acc.location[a] != STR_NONE && postindex_count(pi, a))
 			k[n++] = (struct loc_key){ ds->acc.location[a],
 						   (uint32_t)a };
+	}
+	err = location_set_zonedir(zonedir);
+	if (err) {
+		free(k);
+		return err;
 	}
 	if (location_init() != CIB_OK) {
 		free(k);
@@ -117,7 +124,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	memset(fs, 0, sizeof(*fs));
 	fs->n_accounts = ds->acc.n;
 	snprintf(fs->tz, sizeof(fs->tz), "%s", tz);
-	err = timing_ctx_init(&fs->tctx, ds, tz);
+	err = timing_ctx_init(&fs->tctx, ds, o->zonedir, tz);
 	if (err) {
 		snprintf(errmsg, errlen, "time zone '%s': %s", tz,
 			 err == CIB_ENOTFOUND ? "unknown zone name"
@@ -145,7 +152,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	}
 	fs->seconds[1] = cib_seconds() - t0;
 	t0 = cib_seconds();
-	err = langdetect_init(&fs->ld);
+	err = langdetect_init_in(&fs->ld, LANGDETECT_FP_DIR, o->tmpdir);
 	fs->have_ld = 1;
 	if (err) {
 		/* fingerprints missing: scripts still work */
@@ -168,7 +175,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	t0 = cib_seconds();
 	err = profile_compute(ds, pi, &fs->profile);
 	if (!err)
-		err = locate_accounts(fs, ds, pi);
+		err = locate_accounts(fs, ds, pi, o->zonedir);
 	if (err) {
 		snprintf(errmsg, errlen, "profile features: %s",
 			 cib_strerror(err));

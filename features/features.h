@@ -23,6 +23,8 @@
 
 struct feature_opts {
 	const char *tz;  /* reference zone; NULL = Asia/Shanghai */
+	const char *zonedir; /* tz database; NULL = the system's (tzconv.h) */
+	const char *tmpdir;  /* scratch files; NULL = /tmp (langdetect.h) */
 	uint64_t seed;
 	struct reuse_opts reuse;
 	struct persona_opts persona;

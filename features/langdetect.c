@@ -405,16 +405,16 @@ size_t langdetect_text(struct langdetect *ld, const char *s, size_t n,
 
 enum cib_err langdetect_init(struct langdetect *ld)
 {
-	return langdetect_init_dir(ld, LANGDETECT_FP_DIR);
+	return langdetect_init_in(ld, LANGDETECT_FP_DIR, NULL);
 }
 
 /* textcat reads its list from a file: we write the entries of fp_table
- * for one script to a private temporary file, load it, remove it. */
+ * for one script to a private temporary file in `tmp`, load it, remove
+ * it. */
 static enum cib_err load_script(struct langdetect *ld, const char *dir,
-				int ti)
+				const char *tmp, int ti)
 {
 	char path[512];
-	const char *tmp = getenv("TMPDIR");
 	FILE *f;
 	int fd, ok = 1;
 
@@ -450,6 +450,12 @@ static enum cib_err load_script(struct langdetect *ld, const char *dir,
 
 enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir)
 {
+	return langdetect_init_in(ld, dir, NULL);
+}
+
+enum cib_err langdetect_init_in(struct langdetect *ld, const char *dir,
+				const char *tmpdir)
+{
 	memset(ld, 0, sizeof(*ld));
 	if (!dir)
 		return CIB_OK;
@@ -464,7 +470,7 @@ enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir)
 		}
 	}
 	for (int ti = 0; ti < LANGDETECT_TC_SCRIPTS; ti++) {
-		enum cib_err err = load_script(ld, dir, ti);
+		enum cib_err err = load_script(ld, dir, tmpdir, ti);
 
 		if (err)
 			return err;

@@ -94,6 +94,10 @@ enum cib_err langdetect_init(struct langdetect *ld);
  * script-only mode: Latin, Cyrillic, Arabic and Devanagari text is then
  * always unknown. */
 enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir);
+/* Same, writing textcat's short-lived list files into `tmpdir` (NULL or
+ * "": /tmp; the command line passes $TMPDIR). */
+enum cib_err langdetect_init_in(struct langdetect *ld, const char *dir,
+				const char *tmpdir);
 void langdetect_release(struct langdetect *ld);
 /* Forgets the caches (keeps the fingerprints). Call it before using ld
  * with another dataset: the caches hold string ids of the last one, and

@@ -72,8 +72,8 @@ static inline double lg(uint64_t i)
 
 /* ---- context ---- */
 
-enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
-				  int64_t t_min, int64_t t_max)
+enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *zonedir,
+				  const char *tz, int64_t t_min, int64_t t_max)
 {
 	enum cib_err err;
 
@@ -88,7 +88,8 @@ enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
 	t_max = t_max < SPAN_FLOOR ? SPAN_FLOOR : t_max > SPAN_CEIL ? SPAN_CEIL : t_max;
 	if (t_min > t_max)
 		t_min = t_max = 0;
-	err = tzconv_init(&c->tz, tz ? tz : TIMING_DEFAULT_TZ, t_min, t_max);
+	err = tzconv_init(&c->tz, zonedir, tz ? tz : TIMING_DEFAULT_TZ, t_min,
+			  t_max);
 	if (err)
 		return err;
 	c->std_offset_min = c->tz.min_off;
@@ -98,7 +99,7 @@ enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
 }
 
 enum cib_err timing_ctx_init(struct timing_ctx *c, const struct dataset *ds,
-			     const char *tz)
+			     const char *zonedir, const char *tz)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 
@@ -112,7 +113,7 @@ enum cib_err timing_ctx_init(struct timing_ctx *c, const struct dataset *ds,
 	}
 	if (lo > hi)
 		lo = hi = 0;
-	return timing_ctx_init_span(c, tz, lo, hi);
+	return timing_ctx_init_span(c, zonedir, tz, lo, hi);
 }
 
 void timing_ctx_release(struct timing_ctx *c)

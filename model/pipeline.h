@@ -93,7 +93,11 @@ struct pipeline_opts {
 	const struct logit_model *model; /* NULL: the built-in default */
 	int prior_shift;         /* re-estimate the positive share of this
 				    input (logit_adjust_prior); default 1 */
-	int progress;            /* stage messages on stderr */
+	/* Stage timings: called on the caller's thread with one line of
+	 * text (no newline, no program name) after each stage and for each
+	 * stage's breakdown; NULL for none. The library never prints. */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);

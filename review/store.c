@@ -13,7 +13,6 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -467,7 +466,7 @@ struct importer {
 	int col[C__COUNT];
 	int have_header;
 	enum cib_err err;
-	uint64_t abort_after, done_rows;
+	uint64_t done_rows;
 	char now[32];
 	sqlite3_stmt *sel, *ins, *upd, *rq, *aud, *cl, *mem, *edg;
 };
@@ -963,8 +962,8 @@ static void on_row(int term, void *data)
 	else
 		account_row(im);
 	im->done_rows++;
-	if (im->abort_after && im->done_rows >= im->abort_after)
-		raise(SIGKILL); /* test hook: a crash mid-import */
+	if (im->o->row_done)
+		im->o->row_done(im->o->row_done_ctx, im->done_rows);
 done:
 	free_row(im);
 }
@@ -1316,7 +1315,6 @@ enum cib_err review_import(struct review *r,
 	struct importer im;
 	char *checks = NULL, content[33];
 	size_t clen = 0, ccap = 0;
-	const char *ab = getenv(REVIEW_ABORT_ENV);
 	sqlite3_stmt *run = NULL, *fin = NULL, *dup = NULL;
 	enum cib_err err;
 
@@ -1325,13 +1323,6 @@ enum cib_err review_import(struct review *r,
 	im.r = r;
 	im.o = o;
 	im.st = st;
-	if (ab && *ab) {
-		char *end;
-		unsigned long long v = strtoull(ab, &end, 10);
-
-		if (*end == '\0')
-			im.abort_after = v;
-	}
 	now_utc(im.now);
 	/* checksums first: they read files, outside the transaction */
 	for (size_t i = 0; i < o->n_inputs + 3; i++) {
