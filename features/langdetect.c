@@ -489,6 +489,7 @@ void langdetect_release(struct langdetect *ld)
 			textcat_ReleaseClassifyFullOutput(ld->tc[ti], ld->cand[ti]);
 		textcat_Done(ld->tc[ti]);
 	}
+	strlayer_release(&ld->strs);
 	free(ld->text_cache);
 	free(ld->code_key);
 	free(ld->code_val);
@@ -499,6 +500,8 @@ void langdetect_release(struct langdetect *ld)
 
 static void cache_reset(struct langdetect *ld, const struct dataset *ds)
 {
+	strlayer_release(&ld->strs);
+	strlayer_init(&ld->strs, ds ? &ds->strings : NULL);
 	free(ld->text_cache);
 	free(ld->code_key);
 	free(ld->code_val);
@@ -530,11 +533,11 @@ static int text_cache_cover(struct langdetect *ld, const struct dataset *ds,
 	return 0;
 }
 
-static uint32_t intern_code(struct dataset *ds, const char *code, size_t n)
+static uint32_t intern_code(struct langdetect *ld, const char *code, size_t n)
 {
 	uint32_t id;
 
-	if (!n || strpool_intern(&ds->strings, code, n, &id))
+	if (!n || strlayer_intern(&ld->strs, code, n, &id))
 		return STR_NONE;
 	return id;
 }
@@ -562,7 +565,7 @@ static void cache_check(struct langdetect *ld, const struct dataset *ds)
 	ld->nstrings = ds->strings.n;
 }
 
-uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
+uint32_t langdetect_code(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t code)
 {
 	char out[LANGDETECT_CODE_MAX + 1];
@@ -581,7 +584,7 @@ uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
 	}
 	len = langdetect_normalize(ds_str(ds, code), strpool_len(&ds->strings, code),
 				   out, sizeof(out));
-	val = intern_code(ds, out, len);
+	val = intern_code(ld, out, len);
 	/* keep the table at most half full; on allocation failure just do
 	 * not cache */
 	if ((ld->code_n + 1) * 2 > ld->code_nslots) {
@@ -621,7 +624,7 @@ uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
 	return val;
 }
 
-uint32_t langdetect_post(struct langdetect *ld, struct dataset *ds,
+uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t post)
 {
 	char out[LANGDETECT_CODE_MAX + 1];
@@ -651,7 +654,7 @@ uint32_t langdetect_post(struct langdetect *ld, struct dataset *ds,
 	}
 	len = langdetect_text(ld, ds_str(ds, text), strpool_len(&ds->strings, text),
 			      out, sizeof(out));
-	val = intern_code(ds, out, len);
+	val = intern_code(ld, out, len);
 	if (val == STR_NONE)
 		ld->n_unknown++;
 	if (text < ld->text_cache_n)

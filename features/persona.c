@@ -1012,7 +1012,7 @@ static void *persona_worker(void *arg)
 	return NULL;
 }
 
-enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
+enum cib_err persona_compute(const struct dataset *ds, const struct postindex *pi,
 			     struct langdetect *ld, struct persona_result *r)
 {
 	struct persona_opts o;
@@ -1021,7 +1021,7 @@ enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
 	return persona_compute_opts(ds, pi, ld, &o, r);
 }
 
-enum cib_err persona_compute_opts(struct dataset *ds,
+enum cib_err persona_compute_opts(const struct dataset *ds,
 				  const struct postindex *pi,
 				  struct langdetect *ld,
 				  const struct persona_opts *o,

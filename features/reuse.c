@@ -1243,7 +1243,7 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 	u->err = err;
 }
 
-static enum cib_err urls(struct dataset *ds, struct reuse_result *r,
+static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 			 unsigned nt)
 {
 	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0;
@@ -1285,12 +1285,12 @@ static enum cib_err urls(struct dataset *ds, struct reuse_result *r,
 
 				while (j <= uk->post)
 					r->url_off[j++] = k;
-				err = strpool_intern(&ds->strings, c, uk->cl,
-						     &cid);
+				err = strlayer_intern(&r->strs, c, uk->cl,
+						      &cid);
 				if (!err && uk->dl > 0)
-					err = strpool_intern(&ds->strings,
-							     c + uk->cl, uk->dl,
-							     &did);
+					err = strlayer_intern(&r->strs,
+							      c + uk->cl, uk->dl,
+							      &did);
 				r->url_str[k] = cid;
 				r->url_domain[k++] = did;
 			}
@@ -1339,6 +1339,7 @@ void reuse_result_release(struct reuse_result *r)
 {
 	if (!r)
 		return;
+	strlayer_release(&r->strs);
 	free(r->post_group);
 	free(r->group_posts);
 	free(r->group_accounts);
@@ -1510,7 +1511,8 @@ out:
 	return err;
 }
 
-enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
+enum cib_err reuse_compute(const struct dataset *ds,
+			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r)
 {
 	struct work w;
@@ -1527,6 +1529,7 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 		return CIB_EUSAGE;
 	if (pi && pi->n_accounts != ds->acc.n)
 		return CIB_EUSAGE;
+	strlayer_init(&r->strs, &ds->strings);
 	n = ds->post.n;
 	na = ds->acc.n;
 	r->n_posts = n;

@@ -1035,7 +1035,7 @@ static void fill_features(struct pipeline *p)
 	}
 }
 
-enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
 	struct coord_events ev[COORD__COUNT];
@@ -1212,7 +1212,7 @@ static int cmp_desc_idx(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_run(struct pipeline *p, const struct dataset *ds,
 			  const struct pipeline_opts *o)
 {
 	size_t na = ds->acc.n;
@@ -1455,8 +1455,10 @@ static void cluster_reasons(struct rbuf *r, const struct pipeline *p,
 			}
 			if (!what || ge->top[i].members < 2)
 				continue;
-			if (sid < p->ds->strings.n)
-				name = ds_str(p->ds, sid);
+			/* the dataset's strings and the canonical URLs and
+			 * domains the features made */
+			if (sid < strlayer_n(&p->fs.reuse.strs))
+				name = reuse_str(&p->fs.reuse, sid);
 			w = snprintf(top + lt, sizeof(top) - lt,
 				     "%s%s %.80s (%u of them)",
 				     lt ? ", " : ", most of all ", what, name,
@@ -1645,7 +1647,7 @@ size_t pipeline_reasons(const struct pipeline *p, uint32_t acc, char *buf,
 	if (features_switch_significant(fs, acc)) {
 		char sw[256];
 
-		features_switch_describe(fs, ds, acc, sw, sizeof(sw));
+		features_switch_describe(fs, acc, sw, sizeof(sw));
 		radd(&r, "%s", sw);
 	}
 	if (loc_mismatch(fs, acc, &known))

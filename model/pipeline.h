@@ -2,8 +2,10 @@
  * cluster-level tests, account scores, flags and reasons.
  *
  * Ownership: pipeline_run() fills a caller-owned struct pipeline that
- * borrows the dataset (it interns a few strings into it: canonical URLs,
- * detected languages) and owns everything else; pipeline_release() frees.
+ * borrows the dataset, read only (the strings the features make, canonical
+ * URLs and detected languages, live in their own layers over its pool:
+ * reuse_str(), langdetect_str()), and owns everything else;
+ * pipeline_release() frees.
  */
 #ifndef CIB_PIPELINE_H
 #define CIB_PIPELINE_H
@@ -155,7 +157,7 @@ struct edge_summary {
 struct siteacc;
 
 struct pipeline {
-	struct dataset *ds; /* borrowed */
+	const struct dataset *ds; /* borrowed */
 	const struct siteacc *sa; /* borrowed; set by the caller when a crawl
 				     was read too (model/siteacc.h), else
 				     NULL */
@@ -190,13 +192,13 @@ struct pipeline {
 };
 
 /* Runs everything. On error p->errmsg says what failed. */
-enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_run(struct pipeline *p, const struct dataset *ds,
 			  const struct pipeline_opts *o);
 void pipeline_release(struct pipeline *p);
 
 /* Fills the feature matrix only (features, graph, clusters, evidence): what
  * `train` needs before a model exists. */
-enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o);
 
 /* The account's reasons in words, "; "-separated, into buf. Returns the

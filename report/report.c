@@ -1096,7 +1096,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		      f);
 		for (size_t i = 0; i < nu && i < TOP_URLS; i++) {
 			fputs("<tr><td class=\"txt\">", f);
-			svg_escape(f, ds_str(c->ds, ru_r[i].key), 300);
+			svg_escape(f, reuse_str(ru, ru_r[i].key), 300);
 			fprintf(f,
 				"</td><td class=\"n\">%u</td><td class=\"n\">"
 				"%u</td></tr>",
@@ -1108,7 +1108,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		      f);
 		for (size_t i = 0; i < nd && i < TOP_DOMAINS; i++) {
 			fputs("<tr><td>", f);
-			svg_escape(f, ds_str(c->ds, rd[i].key), 300);
+			svg_escape(f, reuse_str(ru, rd[i].key), 300);
 			fprintf(f,
 				"</td><td class=\"n\">%u</td><td class=\"n\">"
 				"%u</td></tr>",
@@ -1212,9 +1212,9 @@ static void persona_switches(struct ctx *c, size_t k)
 		fputs("<tr><td>", f);
 		acc_link(c, a);
 		fputs("</td><td>", f);
-		esc(c, ds_str(c->ds, pr->lang_before[a]));
+		esc(c, langdetect_str(&c->fs->ld, pr->lang_before[a]));
 		fputs("</td><td>", f);
-		esc(c, ds_str(c->ds, pr->lang_after[a]));
+		esc(c, langdetect_str(&c->fs->ld, pr->lang_after[a]));
 		fputs("</td><td class=\"n\">", f);
 		put_num(f, pr->topic_shift[a], 2);
 		fputs("</td><td>", f);
@@ -1724,7 +1724,7 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	fputs(" other accounts</dd><dt>Engagement per post</dt><dd>", f);
 	put_num(f, features_engagement_per_post(fs, a), 2);
 	fputs("</dd><dt>Persona</dt><dd>", f);
-	features_switch_describe(fs, ds, a, sw, sizeof(sw));
+	features_switch_describe(fs, a, sw, sizeof(sw));
 	esc(c, sw[0] ? sw : "no switch");
 	fputs("</dd><dt>Coordination</dt><dd>", f);
 	for (int t = 0, any = 0; t < COORD__COUNT; t++) {

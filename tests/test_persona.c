@@ -70,14 +70,6 @@ static void done(struct fx *f)
 	dataset_release(&f->ds);
 }
 
-static uint32_t sid(struct dataset *ds, const char *s)
-{
-	uint32_t id;
-
-	strpool_find(&ds->strings, s, strlen(s), &id);
-	return id;
-}
-
 /* The direct formula on tiny sequences, by hand:
  * A A B B B B split after 2: both segments pure, so the two-segment
  *   log-likelihood is 0; one segment: 2 ln(2/6) + 4 ln(4/6) =
@@ -119,9 +111,9 @@ static void test_zh_then_en(void **state)
 	assert_int_equal(persona_at_floor(&f.r, 0), f.r.cp_p[0] < 1.5 / 200);
 	assert_int_equal(persona_at_floor(&f.r, 1), 0); /* out of range */
 	assert_int_equal(f.r.cp_time[0], 1000 + 60 * 10);
-	assert_int_equal(f.r.lang_before[0], sid(&f.ds, "zh"));
-	assert_int_equal(f.r.lang_after[0], sid(&f.ds, "en"));
-	assert_int_equal(f.r.main_lang[0], sid(&f.ds, "zh")); /* tie: first */
+	assert_string_equal(langdetect_str(&f.ld, f.r.lang_before[0]), "zh");
+	assert_string_equal(langdetect_str(&f.ld, f.r.lang_after[0]), "en");
+	assert_string_equal(langdetect_str(&f.ld, f.r.main_lang[0]), "zh"); /* tie: first */
 	assert_int_equal(f.r.n_posts_lang[0], 20);
 	assert_true(isnan(f.r.topic_shift[0])); /* no text, no tokens */
 	/* a work budget of 200 steps for 20 steps per scan allows 10 scans,
@@ -154,7 +146,7 @@ static void test_homogeneous(void **state)
 	NEAR(f.r.cp_p[0], 1.0, 0);
 	assert_int_equal(f.r.cp_time[0], TIME_NONE);
 	assert_int_equal(f.r.lang_before[0], STR_NONE);
-	assert_int_equal(f.r.main_lang[0], sid(&f.ds, "en"));
+	assert_string_equal(langdetect_str(&f.ld, f.r.main_lang[0]), "en");
 	assert_int_equal(f.r.n_perm[0], 0);
 	NEAR((double)f.r.longest_gap[0], 3600, 0);
 	done(&f);

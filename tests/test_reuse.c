@@ -289,11 +289,11 @@ static void test_groups_hand_made(void **state)
 	assert_int_equal(r.n_domains[D], 1);
 	/* the CSR covers reposts too */
 	assert_int_equal(r.url_off[5 + 1] - r.url_off[5], 1);
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[5]]), "t.co/x");
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[4]]), "t.co/x");
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[3]]),
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[5]]), "t.co/x");
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[4]]), "t.co/x");
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[3]]),
 			    "example.com/a");
-	assert_string_equal(ds_str(&ds, r.url_domain[r.url_off[1]]),
+	assert_string_equal(reuse_str(&r, r.url_domain[r.url_off[1]]),
 			    "example.com");
 	/* p1, p3, p4 (from its text), p5, p9 */
 	assert_int_equal(r.url_off[10], 5);
@@ -455,7 +455,7 @@ static void test_url_cap(void **state)
 	assert_int_equal(r.url_off[1] - r.url_off[0], REUSE_MAX_URLS);
 	assert_int_equal(r.stats.n_urls_dropped, 100 - REUSE_MAX_URLS);
 	assert_int_equal(r.n_urls[0], REUSE_MAX_URLS);
-	assert_string_equal(ds_str(&ds, r.url_str[0]), "s0.com");
+	assert_string_equal(reuse_str(&r, r.url_str[0]), "s0.com");
 	reuse_result_release(&r);
 	dataset_release(&ds);
 }
