@@ -31,6 +31,7 @@
 #include <xxhash.h>
 
 #include "langdetect.h"
+#include "core/sortu64.h"
 
 /* ---- arena for gumbo --------------------------------------------------- */
 
@@ -602,13 +603,6 @@ static int cmp_p(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int walk(struct htmlpage *pg, struct scratch *sc, const GumboNode *root)
 {
 	struct id_ctx ic = { pg, 0 };
@@ -969,7 +963,7 @@ enum cib_err htmlpage_parse(struct htmlpage *pg, const char *html, size_t n,
 			pg->shingles[m++] =
 				XXH3_64bits(sc->tok + i, w * sizeof(*sc->tok));
 		}
-		qsort(pg->shingles, m, sizeof(*pg->shingles), cmp_u64);
+		sortu64(pg->shingles, m);
 		k = 0;
 		for (size_t i = 0; i < m; i++)
 			if (!k || pg->shingles[k - 1] != pg->shingles[i])

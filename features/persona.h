@@ -88,10 +88,6 @@ int persona_at_floor(const struct persona_result *r, size_t acc);
 double persona_llr_split(const uint32_t *seq, size_t n, uint32_t k,
 			 size_t tau);
 
-/* Sorts a[0..n) ascending; tmp has room for n values (radix scratch).
- * Exposed for tests. */
-void persona_sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
-
 /* Jensen-Shannon divergence in bits of two count vectors of length k;
  * NAN when either sums to 0. */
 double persona_js_divergence(const double *a, const double *b, size_t k);

@@ -25,14 +25,15 @@
 #include "reuse.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
 #include "../core/bigmem.h"
+#include "../core/forkjoin.h"
 #include "../core/sortu64.h"
+#include "../core/splitmix.h"
 #include "textnorm.h"
 #include "urlnorm.h"
 
@@ -52,23 +53,6 @@ void reuse_opts_init(struct reuse_opts *o)
 	o->threads = 0;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* A bijection of 64-bit values (splitmix64's finaliser): distinct inputs
- * never collide, which keeps small bottom-k sketches exact. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 struct hashfam {
 	uint32_t a[REUSE_K], b[REUSE_K], c[REUSE_K];
@@ -79,9 +63,9 @@ static void hashfam_init(struct hashfam *h, uint64_t seed)
 	uint64_t s = seed;
 
 	for (int i = 0; i < REUSE_K; i++) {
-		h->a[i] = (uint32_t)splitmix64(&s) | 1;
-		h->b[i] = (uint32_t)splitmix64(&s) | 1;
-		h->c[i] = (uint32_t)splitmix64(&s);
+		h->a[i] = (uint32_t)splitmix_next(&s) | 1;
+		h->b[i] = (uint32_t)splitmix_next(&s) | 1;
+		h->c[i] = (uint32_t)splitmix_next(&s);
 	}
 }
 
@@ -274,69 +258,6 @@ size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 
 #define RADIX 65536
 
-/* Sorts v[0..n) ascending on the low `bits` bits (LSD, 16-bit digits,
- * constant digits skipped); tmp has n entries, cnt RADIX. Stable. */
-static void rsort_u64(uint64_t *v, uint64_t *tmp, size_t *cnt, size_t n,
-		      unsigned bits)
-{
-	uint64_t *src = v, *dst = tmp;
-
-	if (n < 2)
-		return;
-	for (unsigned shift = 0; shift < bits; shift += 16) {
-		size_t sum = 0;
-		uint64_t first = (src[0] >> shift) & 0xffff;
-		int constant = 1;
-
-		memset(cnt, 0, RADIX * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++) {
-			uint64_t d = (src[i] >> shift) & 0xffff;
-
-			cnt[d]++;
-			constant &= d == first;
-		}
-		if (constant)
-			continue;
-		for (size_t d = 0; d < RADIX; d++) {
-			size_t c = cnt[d];
-
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
-		{
-			uint64_t *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-}
-
-/* rsort_u64 with its own buffers. */
-static enum cib_err sort_u64(uint64_t *v, size_t n)
-{
-	uint64_t *tmp;
-	size_t *cnt;
-
-	if (n < 2)
-		return CIB_OK;
-	tmp = malloc(n * sizeof(*tmp));
-	cnt = malloc(RADIX * sizeof(*cnt));
-	if (!tmp || !cnt) {
-		free(tmp);
-		free(cnt);
-		return CIB_ENOMEM;
-	}
-	rsort_u64(v, tmp, cnt, n, 64);
-	free(tmp);
-	free(cnt);
-	return CIB_OK;
-}
-
 struct kv {
 	uint64_t k;
 	uint32_t v;
@@ -396,57 +317,31 @@ static enum cib_err sort_kv(struct kv *a, size_t n)
 
 /* ---- threads -------------------------------------------------------- */
 
-struct job {
+struct pfor {
 	void (*fn)(void *ctx, size_t lo, size_t hi, unsigned t);
 	void *ctx;
-	size_t lo, hi;
-	unsigned t;
+	size_t n;
+	unsigned nt;
 };
 
-static void *job_run(void *p)
+static void pfor_share(void *p, unsigned t)
 {
-	struct job *j = p;
+	const struct pfor *f = p;
 
-	j->fn(j->ctx, j->lo, j->hi, j->t);
-	return NULL;
+	f->fn(f->ctx, forkjoin_share(f->n, f->nt, t),
+	      forkjoin_share(f->n, f->nt, t + 1), t);
 }
 
-/* Start of thread t's range when [0, n) is split among nt (t == nt: n). */
-static size_t range_lo(size_t n, unsigned nt, unsigned t)
-{
-	return t >= nt ? n : n / nt * t;
-}
-
-/* Runs fn over [0, n) split into nt contiguous ranges, one per thread;
- * a thread that cannot be created runs in the caller. */
+/* Runs fn over [0, n) split into nt (1 to 16) contiguous ranges, one per
+ * thread (core/forkjoin.h); a thread that cannot be created runs in the
+ * caller. */
 static void parallel_for(unsigned nt, size_t n,
 			 void (*fn)(void *, size_t, size_t, unsigned),
 			 void *ctx)
 {
-	pthread_t th[16];
-	struct job jobs[16];
-	int started[16] = { 0 };
+	struct pfor f = { fn, ctx, n, nt > 16 ? 16 : nt < 1 ? 1 : nt };
 
-	if (nt > 16)
-		nt = 16;
-	if (nt < 1)
-		nt = 1;
-	for (unsigned t = 0; t < nt; t++) {
-		jobs[t].fn = fn;
-		jobs[t].ctx = ctx;
-		jobs[t].lo = range_lo(n, nt, t);
-		jobs[t].hi = range_lo(n, nt, t + 1);
-		jobs[t].t = t;
-	}
-	for (unsigned t = 1; t < nt; t++)
-		started[t] = pthread_create(&th[t], NULL, job_run, &jobs[t]) == 0;
-	job_run(&jobs[0]);
-	for (unsigned t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			job_run(&jobs[t]);
-	}
+	forkjoin_run(f.nt, pfor_share, &f);
 }
 
 /* ---- steps 1-3: text hashes and signatures -------------------------- */
@@ -621,7 +516,6 @@ struct bands {
 	unsigned first; /* band of slot 0 */
 	unsigned nb;    /* bands in this round */
 	uint64_t *ent[16], *tmp[16];
-	size_t *cnt[16];
 	struct bandscan sc[16];
 };
 
@@ -639,7 +533,7 @@ static uint64_t band_key(const struct bands *b, const uint16_t *s,
 	for (unsigned r = 0; r < b->o->rows; r++) {
 		acc = acc << 16 | s[r];
 		if ((r & 3) == 3 || r + 1 == b->o->rows) {
-			key = mix64(key ^ acc);
+			key = splitmix_mix(key ^ acc);
 			acc = 0;
 		}
 	}
@@ -758,13 +652,6 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 	return CIB_OK;
 }
 
-static int cmp_u64_asc(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Scans the sorted entries e[0..n) of `band` for buckets of equal keys.
  * A bucket of at most bucket_cap + 1 texts is checked all-pairs. A larger
  * one (usually texts whose minima fall on common words) is split by the
@@ -817,7 +704,7 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 			for (size_t k = i; k < end; k++)
 				sub[k - i] = band_entry(b, (size_t)(e[k] & idmask),
 							nb);
-			qsort(sub, end - i, sizeof(*sub), cmp_u64_asc);
+			sortu64(sub, end - i);
 			err = band_scan(b, sc, sub, end - i, nb, depth + 1);
 			free(sub);
 			if (err)
@@ -858,7 +745,7 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 			e[k++] = b->idbits >= 64 ? i
 				 : (key >> b->idbits << b->idbits) | i;
 		}
-		rsort_u64(e, b->tmp[slot], b->cnt[slot], b->n, 64);
+		sortu64_radix(e, b->tmp[slot], b->n);
 		b->sc[slot].err = band_scan(b, &b->sc[slot], e, b->n, band, 0);
 	}
 }
@@ -914,8 +801,7 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	for (unsigned s = 0; s < slots; s++) {
 		b.ent[s] = bigmem_malloc(n * sizeof(uint64_t));
 		b.tmp[s] = bigmem_malloc(n * sizeof(uint64_t));
-		b.cnt[s] = malloc(RADIX * sizeof(size_t));
-		if (!b.ent[s] || !b.tmp[s] || !b.cnt[s])
+		if (!b.ent[s] || !b.tmp[s])
 			goto out;
 	}
 	err = CIB_OK;
@@ -943,7 +829,6 @@ out:
 	for (unsigned s = 0; s < 16; s++) {
 		free(b.ent[s]);
 		free(b.tmp[s]);
-		free(b.cnt[s]);
 		free(b.sc[s].pairs);
 		free(b.sc[s].lp);
 	}
@@ -952,13 +837,6 @@ out:
 	return err;
 }
 /* ---- step 5: groups and per-account text shares ---------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Merges sorted a[0..na) and b[0..nb) into out without duplicates, keeping
  * at most REUSE_KMV values; returns how many. */
@@ -1031,8 +909,10 @@ static enum cib_err co_accounts(struct reuse_result *r, const uint64_t *u,
 		size_t c = (size_t)(goff[g + 1] - goff[g]);
 
 		for (size_t i = 0; i < c; i++)
-			scratch[i] = mix64(members[goff[g] + i] ^ salt);
-		qsort(scratch, c, sizeof(*scratch), cmp_u64);
+			/* a bijection: distinct members never collide,
+			 * which keeps small bottom-k sketches exact */
+			scratch[i] = splitmix_mix(members[goff[g] + i] ^ salt);
+		sortu64(scratch, c);
 		memcpy(sk + skoff[g], scratch,
 		       (size_t)(skoff[g + 1] - skoff[g]) * sizeof(*sk));
 	}
@@ -1095,10 +975,7 @@ static enum cib_err shared_share(uint64_t *v, size_t n, size_t na,
 {
 	uint32_t *shared;
 	size_t u = 0;
-	enum cib_err err = sort_u64(v, n);
-
-	if (err)
-		return err;
+	sortu64(v, n);
 	shared = calloc(na ? na : 1, sizeof(*shared));
 	if (!shared)
 		return CIB_ENOMEM;
@@ -1476,8 +1353,7 @@ static enum cib_err groups(const struct dataset *ds, struct reuse_result *r,
 		if (r->post_group[j] != NONE32)
 			v[m++] = (uint64_t)ds->post.account[j] << 32 |
 				 r->post_group[j];
-	if ((err = sort_u64(v, m)))
-		goto out;
+	sortu64(v, m);
 	for (size_t i = 0; i < m; i++)
 		if (i == 0 || v[i] != v[i - 1])
 			r->group_accounts[(uint32_t)v[i]]++;
@@ -1572,7 +1448,8 @@ enum cib_err reuse_compute(const struct dataset *ds,
 	w.sig[0] = NULL;
 	off = w.nsig[0];
 	for (unsigned t = 1; t < nt; t++) {
-		size_t lo = range_lo(n, nt, t), hi = range_lo(n, nt, t + 1);
+		size_t lo = forkjoin_share(n, nt, t),
+		       hi = forkjoin_share(n, nt, t + 1);
 
 		if (w.nsig[t])
 			memcpy(sig + off * REUSE_K, w.sig[t],
@@ -1635,7 +1512,7 @@ enum cib_err reuse_compute(const struct dataset *ds,
 	sig = NULL;
 
 	/* 5-6 */
-	if ((err = groups(ds, r, w.tid, parent, nd, mix64(o->seed),
+	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
 		goto out;
 	err = urls(ds, r, nt);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/forkjoin.h"
 #include "features/holidays.h"
 
 #define S TIMING_SLOTS
@@ -805,9 +806,10 @@ struct job {
 	enum cib_err err;
 };
 
-static void *run_job(void *arg)
+/* Share t (core/forkjoin.h): the fits of job t's accounts. */
+static void run_job(void *arg, unsigned t)
 {
-	struct job *jb = arg;
+	struct job *jb = (struct job *)arg + t;
 	struct timing_profile p;
 
 	for (size_t a = jb->a0; a < jb->a1 && !jb->err; a++) {
@@ -820,7 +822,6 @@ static void *run_job(void *arg)
 		}
 		jb->err = timing_fit_profile(&p, &jb->out[a]);
 	}
-	return NULL;
 }
 
 enum cib_err timing_compute(const struct dataset *ds,
@@ -828,10 +829,8 @@ enum cib_err timing_compute(const struct dataset *ds,
 			    const struct timing_ctx *c, struct timing_fit *out)
 {
 	struct job jb[2];
-	pthread_t th;
 	size_t na, lo, hi;
 	uint64_t half;
-	int threaded;
 
 	if (!ds || !pi || !c || !out || pi->n_accounts != ds->acc.n)
 		return CIB_EUSAGE;
@@ -856,11 +855,6 @@ enum cib_err timing_compute(const struct dataset *ds,
 	for (int t = 0; t < 2; t++)
 		jb[t] = (struct job){ ds, pi, c, out, t ? lo : 0, t ? na : lo,
 				      CIB_OK };
-	threaded = pthread_create(&th, NULL, run_job, &jb[1]) == 0;
-	run_job(&jb[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		run_job(&jb[1]);
+	forkjoin_run(2, run_job, jb);
 	return jb[0].err ? jb[0].err : jb[1].err;
 }

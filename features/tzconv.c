@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "core/slurp.h"
 
 #define SCAN_STEP ((int64_t)6 * 3600)
 #define COARSE_STEP ((int64_t)7 * 86400)
@@ -52,17 +53,23 @@ static int name_ok(const char *s)
 	return 1;
 }
 
+/* The zone's file name into path; 0 when the name is refused. */
+static int zone_path(const char *dir, const char *iana, char *path,
+		     size_t cap)
+{
+	if (!iana || !name_ok(iana))
+		return 0;
+	if (!dir || !*dir)
+		dir = TZCONV_DEFAULT_DIR;
+	return snprintf(path, cap, "%s/%s", dir, iana) < (int)cap;
+}
+
 static FILE *zone_open(const char *dir, const char *iana)
 {
 	char path[512];
 
-	if (!iana || !name_ok(iana))
-		return NULL;
-	if (!dir || !*dir)
-		dir = TZCONV_DEFAULT_DIR;
-	if (snprintf(path, sizeof(path), "%s/%s", dir, iana) >= (int)sizeof(path))
-		return NULL;
-	return fopen(path, "rb");
+	return zone_path(dir, iana, path, sizeof(path)) ? fopen(path, "rb")
+							: NULL;
 }
 
 int tzconv_zone_exists(const char *dir, const char *iana)
@@ -294,28 +301,27 @@ static int32_t tz_rule_offset(const struct tzrule *r, int64_t t)
 static enum cib_err tzfile_read(struct tzfile *tf, const char *dir,
 				const char *iana)
 {
-	FILE *f = zone_open(dir, iana);
-	unsigned char *b = NULL;
+	char path[512], *raw;
+	const unsigned char *b;
 	size_t n = 0, pos, tsz = 4;
 	uint32_t cnt[6], typecnt, timecnt;
-	enum cib_err err = CIB_EPARSE;
+	enum cib_err err;
 	int version;
 
 	memset(tf, 0, sizeof(*tf));
-	if (!f)
+	if (!zone_path(dir, iana, path, sizeof(path)))
 		return CIB_ENOTFOUND;
-	b = malloc(TZIF_MAX_BYTES + 1);
-	if (!b) {
-		fclose(f);
-		return CIB_ENOMEM;
-	}
-	n = fread(b, 1, TZIF_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n < 44 || memcmp(b, "TZif", 4) || n > TZIF_MAX_BYTES) {
-		free(b);
-		return n >= 4 && !memcmp(b, "TZif", 4) ? CIB_EPARSE
-							: CIB_ENOTFOUND;
-	}
+	err = slurp_file(path, TZIF_MAX_BYTES, &raw, &n);
+	if (err == CIB_ENOMEM)
+		return err;
+	if (err == CIB_ETOOBIG)
+		return CIB_EPARSE;
+	if (err)
+		return CIB_ENOTFOUND;
+	b = (const unsigned char *)raw;
+	err = CIB_EPARSE;
+	if (n < 44 || memcmp(b, "TZif", 4))
+		goto out;
 	version = b[4];
 	pos = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -391,7 +397,7 @@ static enum cib_err tzfile_read(struct tzfile *tf, const char *dir,
 	}
 	err = CIB_OK;
 out:
-	free(b);
+	free(raw);
 	if (err)
 		tzfile_release(tf);
 	return err;

@@ -26,6 +26,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/splitmix.h"
+#include "core/strbuf.h"
+
 #include "core/timefmt.h"
 
 #define FETCH_MAX_TARGETS 1000000
@@ -78,85 +81,30 @@ void fetch_page_release(struct fetch_page *pg)
 
 /* ---- URLs ---------------------------------------------------------- */
 
-/* A growable string with a hard cap (URLs stay under 16 KiB). */
-struct sbuf {
-	char *s;
-	size_t n, cap;
-	int bad;
-};
+/* Longest URL built (core/strbuf.h): servers refuse longer ones, and a
+ * cursor from a hostile server must not grow it without bound. */
+#define FETCH_MAX_URL ((size_t)16383)
 
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->bad)
-		return;
-	if (b->n + n + 1 > 16384) {
-		b->bad = 1;
-		return;
-	}
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		char *p;
-
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->bad = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_esc(struct sbuf *b, const char *s)
+static void sb_esc(struct strbuf *b, const char *s)
 {
 	char *e = http_escape(s);
 
 	if (!e) {
-		b->bad = 1;
+		if (!b->err)
+			b->err = CIB_ENOMEM;
 		return;
 	}
-	sb_str(b, e);
+	strbuf_puts(b, e);
 	free(e);
 }
 
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->bad = 1;
-	else
-		sb_add(b, tmp, (size_t)n);
-}
-
 /* "&name=<ISO time>" */
-static void sb_time(struct sbuf *b, const char *name, int64_t t)
+static void sb_time(struct strbuf *b, const char *name, int64_t t)
 {
 	char iso[32];
 
 	timefmt_format_utc(t, iso);
-	sb_fmt(b, "&%s=%s", name, iso);
+	strbuf_addf(b, "&%s=%s", name, iso);
 }
 
 static size_t clamp(size_t v, size_t lo, size_t hi)
@@ -165,13 +113,13 @@ static size_t clamp(size_t v, size_t lo, size_t hi)
 }
 
 /* The base URL without trailing slashes. */
-static void sb_base(struct sbuf *b, const char *base)
+static void sb_base(struct strbuf *b, const char *base)
 {
 	size_t n = strlen(base);
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	sb_add(b, base, n);
+	strbuf_add(b, base, n);
 }
 
 static const char x_fields[] =
@@ -187,41 +135,42 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 			     const char *cursor, size_t page_size,
 			     char **url)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b;
 
+	strbuf_init(&b, FETCH_MAX_URL);
 	*url = NULL;
 	if (page_size == 0)
 		page_size = 100;
 	if (o->platform == PLATFORM_MASTODON && cursor) {
 		/* the server's own next link, checked against the base by
 		 * the caller */
-		sb_str(&b, cursor);
+		strbuf_puts(&b, cursor);
 		goto done;
 	}
 	sb_base(&b, o->base_url);
 	switch (o->platform) {
 	case PLATFORM_MASTODON:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/api/v1/accounts/");
+			strbuf_puts(&b, "/api/v1/accounts/");
 			sb_esc(&b, target);
-			sb_str(&b, "/statuses?");
+			strbuf_puts(&b, "/statuses?");
 		} else if (o->mode == FETCH_TAG) {
-			sb_str(&b, "/api/v1/timelines/tag/");
+			strbuf_puts(&b, "/api/v1/timelines/tag/");
 			sb_esc(&b, target);
-			sb_str(&b, "?");
+			strbuf_puts(&b, "?");
 		} else if (o->mode == FETCH_PUBLIC) {
-			sb_str(&b, "/api/v1/timelines/public?");
+			strbuf_puts(&b, "/api/v1/timelines/public?");
 		} else {
 			goto usage;
 		}
-		sb_fmt(&b, "limit=%zu", clamp(page_size, 1, 40));
+		strbuf_addf(&b, "limit=%zu", clamp(page_size, 1, 40));
 		break;
 	case PLATFORM_BLUESKY:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/xrpc/app.bsky.feed.getAuthorFeed?actor=");
+			strbuf_puts(&b, "/xrpc/app.bsky.feed.getAuthorFeed?actor=");
 			sb_esc(&b, target);
 		} else if (o->mode == FETCH_QUERY) {
-			sb_str(&b, "/xrpc/app.bsky.feed.searchPosts?sort=latest&q=");
+			strbuf_puts(&b, "/xrpc/app.bsky.feed.searchPosts?sort=latest&q=");
 			sb_esc(&b, target);
 			if (o->since != TIME_NONE)
 				sb_time(&b, "since", o->since);
@@ -230,26 +179,26 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		} else {
 			goto usage;
 		}
-		sb_fmt(&b, "&limit=%zu", clamp(page_size, 1, 100));
+		strbuf_addf(&b, "&limit=%zu", clamp(page_size, 1, 100));
 		if (cursor) {
-			sb_str(&b, "&cursor=");
+			strbuf_puts(&b, "&cursor=");
 			sb_esc(&b, cursor);
 		}
 		break;
 	case PLATFORM_X:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/2/users/");
+			strbuf_puts(&b, "/2/users/");
 			sb_esc(&b, target);
-			sb_fmt(&b, "/tweets?max_results=%zu",
+			strbuf_addf(&b, "/tweets?max_results=%zu",
 			       clamp(page_size, 5, 100));
 		} else if (o->mode == FETCH_QUERY) {
-			sb_str(&b, "/2/tweets/search/recent?query=");
+			strbuf_puts(&b, "/2/tweets/search/recent?query=");
 			sb_esc(&b, target);
-			sb_fmt(&b, "&max_results=%zu", clamp(page_size, 10, 100));
+			strbuf_addf(&b, "&max_results=%zu", clamp(page_size, 10, 100));
 		} else {
 			goto usage;
 		}
-		sb_str(&b, x_fields);
+		strbuf_puts(&b, x_fields);
 		if (o->since != TIME_NONE)
 			sb_time(&b, "start_time", o->since);
 		if (o->until != TIME_NONE)
@@ -257,27 +206,27 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		if (cursor) {
 			/* the timeline and search endpoints name the same
 			 * meta.next_token differently */
-			sb_str(&b, o->mode == FETCH_ACCOUNT ? "&pagination_token="
+			strbuf_puts(&b, o->mode == FETCH_ACCOUNT ? "&pagination_token="
 							    : "&next_token=");
 			sb_esc(&b, cursor);
 		}
 		break;
 	case PLATFORM_REDDIT:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/user/");
+			strbuf_puts(&b, "/user/");
 			sb_esc(&b, target);
-			sb_str(&b, "/overview?sort=new&");
+			strbuf_puts(&b, "/overview?sort=new&");
 		} else if (o->mode == FETCH_SUBREDDIT) {
-			sb_str(&b, "/r/");
+			strbuf_puts(&b, "/r/");
 			sb_esc(&b, target);
-			sb_str(&b, "/new?");
+			strbuf_puts(&b, "/new?");
 		} else {
 			goto usage;
 		}
 		/* raw_json=1: text as written, not HTML-escaped */
-		sb_fmt(&b, "limit=%zu&raw_json=1", clamp(page_size, 1, 100));
+		strbuf_addf(&b, "limit=%zu&raw_json=1", clamp(page_size, 1, 100));
 		if (cursor) {
-			sb_str(&b, "&after=");
+			strbuf_puts(&b, "&after=");
 			sb_esc(&b, cursor);
 		}
 		break;
@@ -285,14 +234,16 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		goto usage;
 	}
 done:
-	if (b.bad) {
-		free(b.s);
-		return CIB_ETOOBIG;
+	if (strbuf_err(&b)) {
+		enum cib_err err = strbuf_err(&b);
+
+		strbuf_release(&b);
+		return err;
 	}
-	*url = b.s;
-	return CIB_OK;
+	*url = strbuf_detach(&b, NULL);
+	return *url ? CIB_OK : CIB_ENOMEM;
 usage:
-	free(b.s);
+	strbuf_release(&b);
 	return CIB_EUSAGE;
 }
 
@@ -1108,12 +1059,7 @@ double fetch_backoff(double base, double max, int attempt, double u)
 /* splitmix64: a small, seedable generator for jitter */
 static double rng_uniform(struct fetch_run *r)
 {
-	uint64_t z = (r->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double)(z >> 11) / 9007199254740992.0;
+	return splitmix_unit(splitmix_next(&r->rng));
 }
 
 static int cancelled(const struct fetch_run *r)

@@ -23,6 +23,7 @@
 #include "report/output.h"
 #include "report/report_sites.h"
 #include "report/svg.h"
+#include "core/sortu64.h"
 
 /* The page's script is data/report.js, embedded at build time; the
  * Content-Security-Policy pins it by its SHA-256 (base64), computed here
@@ -919,13 +920,6 @@ static int64_t local_day(const struct ctx *c, int64_t t)
 	return l >= 0 ? l / 86400 : -((-l + 86399) / 86400);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 struct runk {
 	uint32_t key, nacc, nposts;
 };
@@ -949,7 +943,7 @@ static size_t pair_runs(uint64_t *v, size_t n, struct runk **out)
 	struct runk *r;
 	size_t nr = 0;
 
-	qsort(v, n, sizeof(*v), cmp_u64);
+	sortu64(v, n);
 	r = malloc((n + 1) * sizeof(*r));
 	if (!r)
 		return SIZE_MAX;

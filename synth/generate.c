@@ -33,7 +33,9 @@
 #include <zlib.h>
 
 #include "core/outfile.h"
+#include "synth/srng.h"
 #include "core/timefmt.h"
+#include "core/sortu64.h"
 
 
 /* ---------------------------------------------------------------- random */
@@ -42,13 +44,6 @@ struct xo {
 	uint64_t s[4];
 };
 
-static uint64_t mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void xo_set(void *v, unsigned long seed)
 {
@@ -56,7 +51,7 @@ static void xo_set(void *v, unsigned long seed)
 	uint64_t z = (uint64_t)seed;
 
 	for (int i = 0; i < 4; i++) {
-		z = mix64(z);
+		z = srng_mix(z);
 		x->s[i] = z;
 	}
 }
@@ -130,8 +125,8 @@ enum { TAG_PROFILE = 1, TAG_TIMELINE, TAG_RHYTHM, TAG_TEXT, TAG_NARR,
 
 static void reseed(gsl_rng *r, uint64_t key, uint64_t tag, uint64_t a)
 {
-	gsl_rng_set(r, (unsigned long)mix64(key ^ mix64(tag * 0x100000001b3ULL ^
-							 mix64(a))));
+	gsl_rng_set(r, (unsigned long)srng_mix(
+			       key ^ srng_mix(tag * 0x100000001b3ULL ^ srng_mix(a))));
 }
 
 /* ----------------------------------------------------------- vocabulary */
@@ -559,7 +554,7 @@ static void gen_domain(uint64_t key, uint64_t which, char *out, size_t cap)
 	};
 	static const char *const tld[] = { "com", "net", "org", "info",
 					   "co", "news", "blog", "xyz" };
-	uint64_t h = mix64(key ^ mix64(which + 0x5151));
+	uint64_t h = srng_mix(key ^ srng_mix(which + 0x5151));
 	int ns = 2 + (int)(h % 3);
 	size_t len = 0;
 
@@ -567,7 +562,7 @@ static void gen_domain(uint64_t key, uint64_t which, char *out, size_t cap)
 	for (int i = 0; i < ns && len + 8 < cap; i++) {
 		const char *s = syl[h % (sizeof(syl) / sizeof(syl[0]))];
 
-		h = mix64(h);
+		h = srng_mix(h);
 		scopy(out + len, cap - len, s);
 		len += strlen(out + len);
 	}
@@ -1159,13 +1154,6 @@ static int cmp_pool(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 #define ACC_POST_CAP(days) ((uint32_t)(40 * (days) + 2000))
 
 /* Splits opts->posts over the accounts: heavy-tailed weights, exact sum. */
@@ -1479,7 +1467,7 @@ static enum cib_err plan_pool(struct synth *s)
 	}
 	for (size_t j = 0; j < s->n_pool; j++)
 		keys[j] = (uint64_t)s->pool[j].author << 32 | j;
-	qsort(keys, s->n_pool, sizeof(*keys), cmp_u64);
+	sortu64(keys, s->n_pool);
 	for (size_t j = 0; j < s->n_pool; j++) {
 		struct sacc *a = &s->acc[keys[j] >> 32];
 
@@ -3049,7 +3037,7 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 			{
 				/* the campaign tag: the artist and the ask */
 				char ct[96];
-				uint64_t h = mix64(g->seed);
+				uint64_t h = srng_mix(g->seed);
 
 				snprintf(ct, sizeof(ct), "Stream%s%s",
 					 s->v.l[V_FIRST][L__COUNT].w[h % s->v.l[V_FIRST][L__COUNT].n],

@@ -15,6 +15,7 @@
 #include "core/dataset.h"
 #include "core/postindex.h"
 #include "features/langdetect.h"
+#include "core/splitmix.h"
 #include "features/persona.h"
 
 #define NEAR(a, b, tol)                                                      \
@@ -296,56 +297,9 @@ static void test_account_signals(void **state)
 	done(&f);
 }
 
-/* persona_sort_u64 against qsort, on sizes around the insertion-sort
- * cut-off and on keys that share bytes (the radix skips those passes). */
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static uint64_t test_rng(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void test_sort_u64(void **state)
-{
-	static const size_t sizes[] = { 0, 1, 2, 3, 47, 48, 49, 64, 255, 256,
-					1000, 4097, 100000 };
-	static const uint64_t masks[] = { UINT64_MAX, 0xFF, 0xFF00FF0000000000ULL,
-					  7 };
-	uint64_t seed = 42;
-
-	(void)state;
-	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
-		for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
-			size_t n = sizes[si];
-			uint64_t *a = malloc((n + 1) * sizeof(*a));
-			uint64_t *b = malloc((n + 1) * sizeof(*b));
-			uint64_t *tmp = malloc((n + 1) * sizeof(*tmp));
-
-			assert_non_null(a);
-			assert_non_null(b);
-			assert_non_null(tmp);
-			for (size_t i = 0; i < n; i++)
-				a[i] = b[i] = test_rng(&seed) & masks[mi];
-			persona_sort_u64(a, n, tmp);
-			qsort(b, n, sizeof(*b), cmp_u64);
-			for (size_t i = 0; i < n; i++)
-				if (a[i] != b[i])
-					fail_msg("n %zu mask %zu: [%zu] %llu != %llu",
-						 n, mi, i, (unsigned long long)a[i],
-						 (unsigned long long)b[i]);
-			free(a);
-			free(b);
-			free(tmp);
-		}
+	return splitmix_next(s);
 }
 
 /* The tokenizer reads ASCII without utf8proc: letters and digits are
@@ -494,7 +448,6 @@ int main(void)
 		cmocka_unit_test(test_dormancy),
 		cmocka_unit_test(test_js),
 		cmocka_unit_test(test_account_signals),
-		cmocka_unit_test(test_sort_u64),
 		cmocka_unit_test(test_ascii_categories),
 		cmocka_unit_test(test_pvalue_reference),
 	};
