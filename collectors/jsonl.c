@@ -177,9 +177,11 @@ static void write_account(struct strbuf *w, const struct dataset *ds, size_t i,
 
 static void write_post(struct strbuf *w, const struct dataset *ds, size_t j)
 {
-	static const char *const ent_keys[ENT__COUNT] = {
+	static const char *const ent_keys[] = {
 		"urls", "hashtags", "mentions", "domains", "images"
 	};
+	_Static_assert(sizeof(ent_keys) / sizeof(ent_keys[0]) == ENT__COUNT,
+		       "one key per entity type");
 	uint32_t acc = ds->post.account[j];
 	unsigned kind = ds->post.kind[j];
 

@@ -25,10 +25,12 @@
 #define IN_CHUNK ((size_t)256 << 10)
 #define RESYNC_STEP ((size_t)64 << 10)
 
-static const char *const type_names[WARC_T__COUNT] = {
+static const char *const type_names[] = {
 	"other",    "warcinfo",   "response",   "resource",    "request",
 	"metadata", "revisit",    "conversion", "continuation"
 };
+_Static_assert(sizeof(type_names) / sizeof(type_names[0]) == WARC_T__COUNT,
+	       "one name per record type");
 
 const char *warc_type_name(enum warc_type t)
 {

@@ -45,10 +45,16 @@
 #define MIN_COMMENT 10
 #define SITES_LANG_PAGES 3
 
-static const char kind_char[SK__COUNT] = { 'i', 't', 'h', 'r', 'l' };
-static const char *const kind_names[SK__COUNT] = { "ids", "template",
-						   "hosting", "articles",
-						   "links" };
+static const char kind_char[] = {
+#define SK_TAG(e, tag, name, words) tag,
+	SITES_KIND_MAP(SK_TAG)
+#undef SK_TAG
+};
+static const char *const kind_names[] = {
+#define SK_NAME(e, tag, name, words) name,
+	SITES_KIND_MAP(SK_NAME)
+#undef SK_NAME
+};
 
 void sites_opts_init(struct sites_opts *o)
 {

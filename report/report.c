@@ -58,10 +58,23 @@ static void script_sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SI
 #define TEXT_CAP 600 /* bytes of a shared text shown */
 #define TABLE_REASONS_CAP 280 /* bytes of reasons in a table row */
 
-static const char *const type_colors[COORD__COUNT] = {
-	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-	"#e377c2"
-};
+/* One colour per edge type (the tab10 palette), the table built from the
+ * types' own X-macro: a type added to COORD_TYPE_MAP without a
+ * TYPE_COLOR_<type> here does not compile (the amplification edges once
+ * drew stroke="(null)" from a table one entry short). */
+#define TYPE_COLOR_REPOST "#1f77b4"
+#define TYPE_COLOR_TEXT "#d62728"
+#define TYPE_COLOR_LINK "#2ca02c"
+#define TYPE_COLOR_DOMAIN "#9467bd"
+#define TYPE_COLOR_HASHTAGS "#ff7f0e"
+#define TYPE_COLOR_REPLY_POST "#8c564b"
+#define TYPE_COLOR_REPLY_ACCOUNT "#e377c2"
+#define TYPE_COLOR_AMPLIFY "#17becf"
+#define TYPE_COLOR(e, name, desc) [COORD_##e] = TYPE_COLOR_##e,
+static const char *const type_colors[] = { COORD_TYPE_MAP(TYPE_COLOR) };
+#undef TYPE_COLOR
+_Static_assert(sizeof(type_colors) / sizeof(type_colors[0]) == COORD__COUNT,
+	       "one colour per coordination edge type");
 
 void report_opts_init(struct report_opts *o)
 {

@@ -20,9 +20,10 @@
 
 #define RS_MAX_MEMBERS 200 /* rows of the members table and nodes drawn */
 
-static const char *const kind_name[SK__COUNT] = {
-	"analytics and ad ids", "template", "hosting block",
-	"near-identical articles", "links to each other"
+static const char *const kind_name[] = {
+#define SK_WORDS(e, tag, name, words) words,
+	SITES_KIND_MAP(SK_WORDS)
+#undef SK_WORDS
 };
 
 static void put_pv(FILE *f, double p)

@@ -471,12 +471,14 @@ struct importer {
 	sqlite3_stmt *sel, *ins, *upd, *rq, *aud, *cl, *mem, *edg;
 };
 
-static const char *const col_names[C__COUNT] = {
+static const char *const col_names[] = {
 	"account_id", "platform", "handle", "score", "flagged", "cluster_id",
 	"cluster_size", "cluster_score", "reasons", "size", "source", "target",
 	"log10p", "observed", "co_repost", "co_post", "co_link", "co_domain",
 	"co_hashtags", "co_reply", "co_reply_account", "amplify"
 };
+_Static_assert(sizeof(col_names) / sizeof(col_names[0]) == C__COUNT,
+	       "one header name per column");
 
 static void free_row(struct importer *im)
 {

@@ -134,9 +134,11 @@ static void reseed(gsl_rng *r, uint64_t key, uint64_t tag, uint64_t a)
 enum lang { L_EN, L_ES, L_PT, L_FR, L_DE, L_AR, L_ID, L_ZH, L_JA, L_KO,
 	    L_HI, L__COUNT };
 
-static const char *const lang_code[L__COUNT] = { "en", "es", "pt", "fr",
-						 "de", "ar", "id", "zh",
-						 "ja", "ko", "hi" };
+static const char *const lang_code[] = { "en", "es", "pt", "fr",
+					 "de", "ar", "id", "zh",
+					 "ja", "ko", "hi" };
+_Static_assert(sizeof(lang_code) / sizeof(lang_code[0]) == L__COUNT,
+	       "one code per language");
 
 enum vcat { V_GENERAL, V_POLITICS, V_SPAM, V_NEWS, V_MARKET, V_FAN,
 	    V_INSULT, V_HASHTAG, V_HASHTAG_POL, V_EMOJI, V_FIRST, V_LAST,
