@@ -2918,211 +2918,239 @@ static void engage(gsl_rng *r, const struct sacc *a, double boost,
 	c[3] = gsl_ran_poisson(r, c[0] * 0.01);
 }
 
-static void write_post(struct synth *s, struct writer *wr, size_t i,
-		       const struct slot *sl, struct synth_stats *st)
-{
-	const struct sacc *a = &s->acc[i];
-	const struct profile *pf = &wr->pf;
-	struct tw *t = &wr->tw;
-	struct sink *w = &wr->tweets;
-	gsl_rng *r = s->rt, *re = s->re;
-	struct doc d;
-	char tm[24], pre[128], reply_uid[48] = "", rt_uid[48] = "";
-	uint64_t reply_tid = 0, rt_tid = 0, quote_tid = 0;
-	int64_t c[4] = { 0, 0, 0, 0 };
-	const char *client = coin(s->r, 0.85) ? wr->client
-					      : pick_client(s->r, a->role);
+/* What a post row refers to: the replied-to and retweeted accounts and
+ * posts, and the quoted post (0 or "" when none). */
+struct post_refs {
+	char reply_uid[48], rt_uid[48];
+	uint64_t reply_tid, rt_tid, quote_tid;
+};
 
-	reseed(re, s->key, TAG_TEXT, sl->tseed ^ 0x5eed);
-	if (sl->kind == K_RT) {
+/* A headline copied from the pool's news post, lightly edited (re). */
+static void text_headcopy(struct synth *s, gsl_rng *r, gsl_rng *re,
+			  const struct slot *sl, const struct profile *pf,
+			  struct tw *t)
+{
+	struct doc d;
+
+	reseed(r, s->key, TAG_TEXT, s->pool[sl->ref].tseed);
+	doc_headline(s, &d, r);
+	if (!coin(re, 0.5)) {
+		if (coin(re, 0.3))
+			d.prefix = coin(re, 0.5) ? "BREAKING: " : "UPDATE: ";
+		if (coin(re, 0.3))
+			d.suffix = " - report";
+		if (coin(re, 0.4))
+			d.w[0][rint_(re, (uint64_t)d.nw[0])] =
+				zipf(re, vl(&s->v, V_NEWS, L_EN));
+	}
+	d.url[0] = 0;
+	doc_url(&d, re, &s->v, pf->domain);
+	doc_render(&d, t, 1);
+}
+
+/* Chinese spam with a WeChat id and, often, a link. */
+static void text_spam(struct synth *s, gsl_rng *r, struct tw *t)
+{
+	struct doc d;
+	char wx[40];
+
+	doc_init(&d, L_ZH);
+	doc_sentences(&d, r, &s->v, V_SPAM, 0.8, 2, 4, 9);
+	snprintf(wx, sizeof(wx), " 微信: %c%c%u", 'a' + (int)rint_(r, 26),
+		 'a' + (int)rint_(r, 26), (unsigned)rint_(r, 1000000));
+	d.suffix = NULL;
+	if (coin(r, 0.6)) {
+		char dom[80];
+
+		gen_domain(s->key, rint_(r, 20000), dom, sizeof(dom));
+		doc_url(&d, r, &s->v, dom);
+	}
+	doc_render(&d, t, 0);
+	tw_put(t, wx);
+}
+
+/* A fan campaign's message (the group's stream), lightly edited (re),
+ * with the campaign's tag. */
+static void text_fanmsg(struct synth *s, gsl_rng *r, gsl_rng *re,
+			const struct group *g, struct tw *t)
+{
+	struct doc d;
+	/* the campaign tag: the artist and the ask */
+	char ct[96];
+	uint64_t h;
+
+	reseed(r, s->key, TAG_TEXT, g->seed);
+	doc_init(&d, L_EN);
+	doc_sentences(&d, r, &s->v, V_FAN, 0.7, 1 + coin(r, 0.5), 4, 10);
+	doc_tag(&d, pick(r, vl(&s->v, V_HASHTAG, L__COUNT)));
+	d.emoji[d.nemoji++] = "💜";
+	if (!coin(re, 0.6))
+		doc_edit(s, &d, re, V_FAN, V_HASHTAG);
+	doc_render(&d, t, 0);
+	h = srng_mix(g->seed);
+	snprintf(ct, sizeof(ct), "Stream%s%s",
+		 s->v.l[V_FIRST][L__COUNT].w[h % s->v.l[V_FIRST][L__COUNT].n],
+		 (h >> 20) % 2 ? "Day" : "Now");
+	tw_put(t, " #");
+	tw_put(t, ct);
+	if (t->ntags < TW_ENT)
+		scopy(t->tags[t->ntags++], sizeof(t->tags[0]), ct);
+}
+
+/* "@handle " in front of t: a reply to the pool post p's author, whose
+ * profile is wr->other. */
+static void reply_to(struct writer *wr, const struct ppost *p, struct tw *t,
+		     struct post_refs *rf)
+{
+	char pre[128];
+
+	snprintf(pre, sizeof(pre), "@%s ", wr->other.handle);
+	tw_prefix(t, pre);
+	add_mention(t, wr->other.uid);
+	scopy(rf->reply_uid, sizeof(rf->reply_uid), wr->other.uid);
+	rf->reply_tid = p->id;
+}
+
+/* A free post (S_FREE, S_FANFREE, S_POLITICS): own words, sometimes a
+ * network's link; as a reply or a quote when the slot is one. */
+static void text_free(struct synth *s, struct writer *wr,
+		      const struct sacc *a, const struct slot *sl, gsl_rng *r,
+		      struct post_refs *rf, struct synth_stats *st)
+{
+	struct tw *t = &wr->tw;
+	struct doc d;
+
+	if (sl->src == S_FANFREE && coin(r, 0.4)) {
+		doc_init(&d, sl->lang);
+		doc_sentences(&d, r, &s->v, V_FAN, 0.5, 1, 3, 10);
+	} else {
+		int pol = sl->src == S_POLITICS ||
+			  ((sl->lang == L_EN || sl->lang == L_ZH) &&
+			   coin(r, 0.06));
+
+		doc_free(s, &d, r, sl->lang, pol);
+	}
+	if (sl->src == S_POLITICS && coin(r, 0.35)) {
+		char dom[80];
+
+		net_domain(s, r, a->group - 1, dom, sizeof(dom));
+		doc_url(&d, r, &s->v, dom);
+	}
+	doc_render(&d, t, 0);
+	if (sl->kind == K_REPLY || sl->kind == K_QUOTE) {
 		const struct ppost *p = &s->pool[sl->ref];
 
 		profile_make(s, p->author, &wr->other, 1);
-		text_pool(s, sl->ref, &wr->other, t);
-		snprintf(pre, sizeof(pre), "RT @%s: ", wr->other.handle);
-		tw_prefix(t, pre);
-		add_mention(t, wr->other.uid);
-		scopy(rt_uid, sizeof(rt_uid), wr->other.uid);
-		rt_tid = p->id;
-		st->retweets++;
-	} else {
-		reseed(r, s->key, TAG_TEXT, sl->tseed);
-		tw_reset(t, sl->lang);
-		switch (sl->src) {
-		case S_POOL:
-			text_pool(s, sl->ref, pf, t);
-			engage(s->r, a,
-			       s->pool[sl->ref].type == P_VIRAL ? 200 : 1, c);
-			if (s->pool[sl->ref].type == P_SEED)
-				c[1] += gsl_ran_poisson(s->r, 3);
-			break;
-		case S_COPY: {
-			const struct net *nt = &s->nets[a->group - 1];
+		if (sl->kind == K_REPLY) {
+			reply_to(wr, p, t, rf);
+		} else {
+			char u[200];
 
-			doc_narrative(s, &d, a->group - 1,
-				      nt->waves[sl->ref].narr);
-			if (!coin(re, 0.4))
-				doc_edit(s, &d, re, V_POLITICS, V_HASHTAG_POL);
-			doc_render(&d, t, 0);
-			engage(s->r, a, 1, c);
-			break;
+			rf->quote_tid = p->id;
+			snprintf(u, sizeof(u),
+				 "https://twitter.com/%s/status/%llu",
+				 wr->other.handle, (unsigned long long)p->id);
+			if (t->nurls < TW_ENT)
+				scopy(t->urls[t->nurls++], sizeof(t->urls[0]),
+				      u);
 		}
-		case S_HEADCOPY:
-			reseed(r, s->key, TAG_TEXT, s->pool[sl->ref].tseed);
-			doc_headline(s, &d, r);
-			if (!coin(re, 0.5)) {
-				if (coin(re, 0.3))
-					d.prefix = coin(re, 0.5) ? "BREAKING: "
-								 : "UPDATE: ";
-				if (coin(re, 0.3))
-					d.suffix = " - report";
-				if (coin(re, 0.4))
-					d.w[0][rint_(re, (uint64_t)d.nw[0])] =
-						zipf(re, vl(&s->v, V_NEWS, L_EN));
-			}
-			d.url[0] = 0;
-			doc_url(&d, re, &s->v, pf->domain);
-			doc_render(&d, t, 1);
-			engage(s->r, a, 1, c);
-			break;
-		case S_NEWSOWN:
-			doc_headline(s, &d, r);
-			doc_url(&d, r, &s->v, pf->domain);
-			doc_render(&d, t, 1);
-			engage(s->r, a, 0.5, c);
-			break;
-		case S_MARKET:
-			doc_init(&d, sl->lang);
-			doc_sentences(&d, r, &s->v, V_MARKET, 0.5,
-				      1 + coin(r, 0.5), 4, 12);
-			if (coin(r, 0.6))
-				doc_url(&d, r, &s->v, pf->domain);
-			if (coin(r, 0.3))
-				d.emoji[d.nemoji++] =
-					pick(r, vl(&s->v, V_EMOJI, L__COUNT));
-			doc_render(&d, t, 0);
-			engage(s->r, a, 0.3, c);
-			break;
-		case S_SPAM: {
-			char wx[40];
-
-			doc_init(&d, L_ZH);
-			doc_sentences(&d, r, &s->v, V_SPAM, 0.8, 2, 4, 9);
-			snprintf(wx, sizeof(wx), " 微信: %c%c%u",
-				 'a' + (int)rint_(r, 26), 'a' + (int)rint_(r, 26),
-				 (unsigned)rint_(r, 1000000));
-			d.suffix = NULL;
-			if (coin(r, 0.6)) {
-				char dom[80];
-
-				gen_domain(s->key, rint_(r, 20000), dom,
-					   sizeof(dom));
-				doc_url(&d, r, &s->v, dom);
-			}
-			doc_render(&d, t, 0);
-			tw_put(t, wx);
-			c[0] = gsl_ran_poisson(s->r, 0.2);
-			break;
-		}
-		case S_FANMSG: {
-			const struct group *g = &s->fans[sl->ref];
-
-			reseed(r, s->key, TAG_TEXT, g->seed);
-			doc_init(&d, L_EN);
-			doc_sentences(&d, r, &s->v, V_FAN, 0.7, 1 + coin(r, 0.5),
-				      4, 10);
-			doc_tag(&d, pick(r, vl(&s->v, V_HASHTAG, L__COUNT)));
-			d.emoji[d.nemoji++] = "💜";
-			if (!coin(re, 0.6))
-				doc_edit(s, &d, re, V_FAN, V_HASHTAG);
-			doc_render(&d, t, 0);
-			{
-				/* the campaign tag: the artist and the ask */
-				char ct[96];
-				uint64_t h = srng_mix(g->seed);
-
-				snprintf(ct, sizeof(ct), "Stream%s%s",
-					 s->v.l[V_FIRST][L__COUNT].w[h % s->v.l[V_FIRST][L__COUNT].n],
-					 (h >> 20) % 2 ? "Day" : "Now");
-				tw_put(t, " #");
-				tw_put(t, ct);
-				if (t->ntags < TW_ENT)
-					scopy(t->tags[t->ntags++],
-						 sizeof(t->tags[0]), ct);
-			}
-			engage(s->r, a, 1, c);
-			break;
-		}
-		case S_INSULT: {
-			const struct ppost *p = &s->pool[sl->ref];
-
-			profile_make(s, p->author, &wr->other, 1);
-			doc_init(&d, sl->lang == L_ZH ? L_ZH : L_EN);
-			doc_sentences(&d, r, &s->v, V_INSULT, 0.6, 1, 3, 9);
-			if (coin(r, 0.3))
-				doc_tag(&d, zipf(r, vl(&s->v, V_HASHTAG_POL,
-						       L__COUNT)));
-			doc_render(&d, t, 0);
-			snprintf(pre, sizeof(pre), "@%s ", wr->other.handle);
-			tw_prefix(t, pre);
-			add_mention(t, wr->other.uid);
-			scopy(reply_uid, sizeof(reply_uid), wr->other.uid);
-			reply_tid = p->id;
-			engage(s->r, a, 0.5, c);
-			break;
-		}
-		default: /* S_FREE, S_FANFREE, S_POLITICS */
-			if (sl->src == S_FANFREE && coin(r, 0.4)) {
-				doc_init(&d, sl->lang);
-				doc_sentences(&d, r, &s->v, V_FAN, 0.5, 1, 3, 10);
-			} else {
-				int pol = sl->src == S_POLITICS ||
-					  ((sl->lang == L_EN || sl->lang == L_ZH) &&
-					   coin(r, 0.06));
-
-				doc_free(s, &d, r, sl->lang, pol);
-			}
-			if (sl->src == S_POLITICS && coin(r, 0.35)) {
-				char dom[80];
-
-				net_domain(s, r, a->group - 1, dom, sizeof(dom));
-				doc_url(&d, r, &s->v, dom);
-			}
-			doc_render(&d, t, 0);
-			if (sl->kind == K_REPLY || sl->kind == K_QUOTE) {
-				const struct ppost *p = &s->pool[sl->ref];
-
-				profile_make(s, p->author, &wr->other, 1);
-				if (sl->kind == K_REPLY) {
-					snprintf(pre, sizeof(pre), "@%s ",
-						 wr->other.handle);
-					tw_prefix(t, pre);
-					add_mention(t, wr->other.uid);
-					scopy(reply_uid, sizeof(reply_uid), wr->other.uid);
-					reply_tid = p->id;
-				} else {
-					char u[200];
-
-					quote_tid = p->id;
-					snprintf(u, sizeof(u),
-						 "https://twitter.com/%s/status/%llu",
-						 wr->other.handle,
-						 (unsigned long long)p->id);
-					if (t->nurls < TW_ENT)
-						scopy(t->urls[t->nurls++],
-							 sizeof(t->urls[0]), u);
-				}
-			}
-			if (sl->kind == K_REPLY)
-				st->replies++;
-			if (sl->kind == K_QUOTE)
-				st->quotes++;
-			engage(s->r, a, 0.6, c);
-			break;
-		}
-		if (sl->src == S_INSULT)
-			st->replies++;
 	}
+	if (sl->kind == K_REPLY)
+		st->replies++;
+	if (sl->kind == K_QUOTE)
+		st->quotes++;
+}
+
+/* The text of a post that is not a retweet, from its source sl->src (r:
+ * the text's own stream, re: its edits, s->r: engagement), with its
+ * engagement counts into c and what it replies to or quotes into rf. */
+static void post_text(struct synth *s, struct writer *wr, const struct sacc *a,
+		      const struct slot *sl, struct post_refs *rf,
+		      struct synth_stats *st, int64_t c[4])
+{
+	const struct profile *pf = &wr->pf;
+	struct tw *t = &wr->tw;
+	gsl_rng *r = s->rt, *re = s->re;
+	struct doc d;
+
+	reseed(r, s->key, TAG_TEXT, sl->tseed);
+	tw_reset(t, sl->lang);
+	switch (sl->src) {
+	case S_POOL:
+		text_pool(s, sl->ref, pf, t);
+		engage(s->r, a, s->pool[sl->ref].type == P_VIRAL ? 200 : 1, c);
+		if (s->pool[sl->ref].type == P_SEED)
+			c[1] += gsl_ran_poisson(s->r, 3);
+		break;
+	case S_COPY: {
+		const struct net *nt = &s->nets[a->group - 1];
+
+		doc_narrative(s, &d, a->group - 1, nt->waves[sl->ref].narr);
+		if (!coin(re, 0.4))
+			doc_edit(s, &d, re, V_POLITICS, V_HASHTAG_POL);
+		doc_render(&d, t, 0);
+		engage(s->r, a, 1, c);
+		break;
+	}
+	case S_HEADCOPY:
+		text_headcopy(s, r, re, sl, pf, t);
+		engage(s->r, a, 1, c);
+		break;
+	case S_NEWSOWN:
+		doc_headline(s, &d, r);
+		doc_url(&d, r, &s->v, pf->domain);
+		doc_render(&d, t, 1);
+		engage(s->r, a, 0.5, c);
+		break;
+	case S_MARKET:
+		doc_init(&d, sl->lang);
+		doc_sentences(&d, r, &s->v, V_MARKET, 0.5, 1 + coin(r, 0.5), 4,
+			      12);
+		if (coin(r, 0.6))
+			doc_url(&d, r, &s->v, pf->domain);
+		if (coin(r, 0.3))
+			d.emoji[d.nemoji++] =
+				pick(r, vl(&s->v, V_EMOJI, L__COUNT));
+		doc_render(&d, t, 0);
+		engage(s->r, a, 0.3, c);
+		break;
+	case S_SPAM:
+		text_spam(s, r, t);
+		c[0] = gsl_ran_poisson(s->r, 0.2);
+		break;
+	case S_FANMSG:
+		text_fanmsg(s, r, re, &s->fans[sl->ref], t);
+		engage(s->r, a, 1, c);
+		break;
+	case S_INSULT: {
+		const struct ppost *p = &s->pool[sl->ref];
+
+		profile_make(s, p->author, &wr->other, 1);
+		doc_init(&d, sl->lang == L_ZH ? L_ZH : L_EN);
+		doc_sentences(&d, r, &s->v, V_INSULT, 0.6, 1, 3, 9);
+		if (coin(r, 0.3))
+			doc_tag(&d, zipf(r, vl(&s->v, V_HASHTAG_POL, L__COUNT)));
+		doc_render(&d, t, 0);
+		reply_to(wr, p, t, rf);
+		engage(s->r, a, 0.5, c);
+		st->replies++;
+		break;
+	}
+	default: /* S_FREE, S_FANFREE, S_POLITICS */
+		text_free(s, wr, a, sl, r, rf, st);
+		engage(s->r, a, 0.6, c);
+		break;
+	}
+}
+
+/* One row of tweets.csv (the archive's 31 columns). */
+static void post_row(struct sink *w, const struct sacc *a,
+		     const struct profile *pf, const struct tw *t,
+		     const struct slot *sl, const char *client,
+		     const struct post_refs *rf, const int64_t c[4])
+{
+	char tm[24];
+
 	fmt_time(sl->t, tm);
 	csv_u64(w, sl->id, 0);
 	csv_str(w, pf->uid, 0);
@@ -3139,19 +3167,19 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 	csv_str(w, t->text, 0);
 	csv_str(w, tm, 0);
 	csv_str(w, client, 0);
-	csv_str(w, reply_uid, 0);
-	if (reply_tid)
-		csv_u64(w, reply_tid, 0);
+	csv_str(w, rf->reply_uid, 0);
+	if (rf->reply_tid)
+		csv_u64(w, rf->reply_tid, 0);
 	else
 		csv_str(w, "", 0);
-	if (quote_tid)
-		csv_u64(w, quote_tid, 0);
+	if (rf->quote_tid)
+		csv_u64(w, rf->quote_tid, 0);
 	else
 		csv_str(w, "", 0);
 	csv_str(w, sl->kind == K_RT ? "True" : "False", 0);
-	csv_str(w, rt_uid, 0);
-	if (rt_tid)
-		csv_u64(w, rt_tid, 0);
+	csv_str(w, rf->rt_uid, 0);
+	if (rf->rt_tid)
+		csv_u64(w, rf->rt_tid, 0);
 	else
 		csv_str(w, "", 0);
 	csv_str(w, "", 0); /* latitude */
@@ -3164,6 +3192,36 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 	csv_list(w, t->urls[0], t->nurls, sizeof(t->urls[0]));
 	csv_list(w, t->ment[0], t->nment, sizeof(t->ment[0]));
 	csv_str(w, "", 1); /* poll_choices */
+}
+
+static void write_post(struct synth *s, struct writer *wr, size_t i,
+		       const struct slot *sl, struct synth_stats *st)
+{
+	const struct sacc *a = &s->acc[i];
+	struct tw *t = &wr->tw;
+	struct post_refs rf;
+	int64_t c[4] = { 0, 0, 0, 0 };
+	const char *client = coin(s->r, 0.85) ? wr->client
+					      : pick_client(s->r, a->role);
+
+	memset(&rf, 0, sizeof(rf));
+	reseed(s->re, s->key, TAG_TEXT, sl->tseed ^ 0x5eed);
+	if (sl->kind == K_RT) {
+		const struct ppost *p = &s->pool[sl->ref];
+		char pre[128];
+
+		profile_make(s, p->author, &wr->other, 1);
+		text_pool(s, sl->ref, &wr->other, t);
+		snprintf(pre, sizeof(pre), "RT @%s: ", wr->other.handle);
+		tw_prefix(t, pre);
+		add_mention(t, wr->other.uid);
+		scopy(rf.rt_uid, sizeof(rf.rt_uid), wr->other.uid);
+		rf.rt_tid = p->id;
+		st->retweets++;
+	} else {
+		post_text(s, wr, a, sl, &rf, st, c);
+	}
+	post_row(&wr->tweets, a, &wr->pf, t, sl, client, &rf, c);
 	st->posts++;
 }
 
