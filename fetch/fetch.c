@@ -1165,6 +1165,89 @@ static const char *short_url(const char *url, char *buf, size_t cap)
 
 enum one_result { ONE_PAGE, ONE_SKIP, ONE_INTERRUPTED };
 
+/* Backs off before retry *attempt + 1 after `what` went wrong: says so,
+ * counts it, sleeps. 1 when interrupted during the sleep. */
+static int retry_nap(struct fetch_run *r, int *attempt, const char *what)
+{
+	const struct fetch_opts *o = r->opts;
+	double d = fetch_backoff(o->backoff_base, o->backoff_max, *attempt,
+				 rng_uniform(r));
+
+	emit(r, FETCH_EV_RETRY, "%s; retry %d/%d in %.1f s", what, *attempt + 1,
+	     o->retries, d);
+	(*attempt)++;
+	r->retries++;
+	return nap(r, d);
+}
+
+/* Whether an X error answer is its rate-limit error (v1.1-style code 88
+ * in a small error body). */
+static int x_limited_body(const struct fetch_opts *o,
+			  const struct http_response *resp)
+{
+	cJSON *j;
+	int limited;
+
+	if (o->platform != PLATFORM_X || resp->status < 400 ||
+	    resp->len >= 65536)
+		return 0;
+	j = cJSON_ParseWithLength(resp->body, resp->len);
+	limited = j && x_rate_limited(j);
+	cJSON_Delete(j);
+	return limited;
+}
+
+/* Seconds to wait after the waits-th rate-limited answer: as the server's
+ * Retry-After asks, else until the window's reset, else a backoff. */
+static int64_t limited_wait(struct fetch_run *r,
+			    const struct http_response *resp, int waits)
+{
+	const struct fetch_opts *o = r->opts;
+	int64_t wait = -1;
+	const char *v;
+	size_t vn;
+
+	if (http_header_find(resp->headers, resp->hlen, "retry-after", &v,
+			     &vn) &&
+	    fetch_retry_after(v, vn, (int64_t)time(NULL), &wait) == 0)
+		return wait;
+	if (fetch_rate_wait(o->platform, resp->headers, resp->hlen,
+			    (int64_t)time(NULL), 1, &wait))
+		return wait;
+	return (int64_t)ceil(fetch_backoff(o->backoff_base, o->backoff_max,
+					   waits, rng_uniform(r)));
+}
+
+/* An answer neither retried nor a page: a missing account is skipped
+ * (suspended, deleted or private accounts are common in exactly the lists
+ * this tool is pointed at; Bluesky says 400 "Profile not found" or
+ * "AccountTakedown"), anything else fails the run. */
+static enum cib_err refused(struct fetch_run *r,
+			    const struct http_response *resp,
+			    const char *target, enum one_result *res)
+{
+	const struct fetch_opts *o = r->opts;
+	long st = resp->status;
+	char ex[200], su[300];
+
+	if ((st == 404 || st == 403 || st == 410 ||
+	     (st == 400 && o->platform == PLATFORM_BLUESKY)) &&
+	    o->mode == FETCH_ACCOUNT) {
+		emit(r, FETCH_EV_SKIP, "'%s': HTTP %ld; skipped", target, st);
+		r->skipped++;
+		*res = ONE_SKIP;
+		return CIB_OK;
+	}
+	excerpt(resp->body, resp->len, ex, sizeof(ex));
+	if (st == 401)
+		return fail(r, CIB_ENET,
+			    "%s: HTTP 401, the token was refused or is "
+			    "missing: %s",
+			    short_url(resp->url, su, sizeof(su)), ex);
+	return fail(r, CIB_ENET, "%s: HTTP %ld: %s",
+		    short_url(resp->url, su, sizeof(su)), st, ex);
+}
+
 /* Gets and parses one page with retries and rate-limit waits. */
 static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			      const char *target, struct fetch_page *pg,
@@ -1182,8 +1265,6 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 		long st;
 		int64_t wait = -1;
 		int limited;
-		const char *v;
-		size_t vn;
 
 		fetch_page_release(pg);
 		if (cancelled(r))
@@ -1193,14 +1274,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			goto interrupted;
 		if (rc == CIB_ENET && r->http->transient &&
 		    attempt < o->retries) {
-			double d = fetch_backoff(o->backoff_base, o->backoff_max,
-						 attempt, rng_uniform(r));
-
-			emit(r, FETCH_EV_RETRY, "%s; retry %d/%d in %.1f s",
-			     r->http->errmsg, attempt + 1, o->retries, d);
-			attempt++;
-			r->retries++;
-			if (nap(r, d))
+			if (retry_nap(r, &attempt, r->http->errmsg))
 				goto interrupted;
 			continue;
 		}
@@ -1214,15 +1288,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			goto out;
 		}
 		st = resp.status;
-		limited = st == 429;
-		if (!limited && o->platform == PLATFORM_X && st >= 400 &&
-		    resp.len < 65536) {
-			/* X API v1.1-style error body: code 88 */
-			cJSON *j = cJSON_ParseWithLength(resp.body, resp.len);
-
-			limited = j && x_rate_limited(j);
-			cJSON_Delete(j);
-		}
+		limited = st == 429 || x_limited_body(o, &resp);
 		rc = CIB_OK;
 		if (!limited && st >= 200 && st < 300) {
 			rc = fetch_parse_page(o, resp.body, resp.len,
@@ -1261,20 +1327,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 					  short_url(resp.url, su, sizeof(su)), waits);
 				goto out;
 			}
-			if (http_header_find(resp.headers, resp.hlen,
-					     "retry-after", &v, &vn) &&
-			    fetch_retry_after(v, vn, (int64_t)time(NULL),
-					      &wait) == 0) {
-				/* as the server asked */
-			} else if (fetch_rate_wait(o->platform, resp.headers,
-						   resp.hlen, (int64_t)time(NULL),
-						   1, &wait)) {
-				/* the window's reset */
-			} else {
-				wait = (int64_t)ceil(fetch_backoff(
-					o->backoff_base, o->backoff_max, waits,
-					rng_uniform(r)));
-			}
+			wait = limited_wait(r, &resp, waits);
 			waits++;
 			r->rate_waits++;
 			emit(r, FETCH_EV_WAIT,
@@ -1288,22 +1341,17 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 		}
 		if (rc == CIB_EPARSE || st >= 500 || st == 408) {
 			if (attempt < o->retries) {
-				double d = fetch_backoff(o->backoff_base,
-							 o->backoff_max, attempt,
-							 rng_uniform(r));
+				char what[sizeof(su) + sizeof(err) + 2];
 
 				if (rc)
-					emit(r, FETCH_EV_RETRY,
-					     "%s: %s; retry %d/%d in %.1f s",
-					     short_url(resp.url, su, sizeof(su)), err, attempt + 1,
-					     o->retries, d);
+					snprintf(what, sizeof(what), "%s: %s",
+						 short_url(resp.url, su,
+							   sizeof(su)),
+						 err);
 				else
-					emit(r, FETCH_EV_RETRY,
-					     "HTTP %ld; retry %d/%d in %.1f s", st,
-					     attempt + 1, o->retries, d);
-				attempt++;
-				r->retries++;
-				if (nap(r, d))
+					snprintf(what, sizeof(what), "HTTP %ld",
+						 st);
+				if (retry_nap(r, &attempt, what))
 					goto interrupted;
 				continue;
 			}
@@ -1322,28 +1370,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			rc = fail(r, rc, "%s: %s", short_url(resp.url, su, sizeof(su)), err);
 			goto out;
 		}
-		if ((st == 404 || st == 403 || st == 410 ||
-		     (st == 400 && o->platform == PLATFORM_BLUESKY)) &&
-		    o->mode == FETCH_ACCOUNT) {
-			/* suspended, deleted or private accounts are common
-			 * in exactly the lists this tool is pointed at
-			 * (Bluesky says 400 "Profile not found" or
-			 * "AccountTakedown") */
-			emit(r, FETCH_EV_SKIP, "'%s': HTTP %ld; skipped", target,
-			     st);
-			r->skipped++;
-			*res = ONE_SKIP;
-			goto out;
-		}
-		excerpt(resp.body, resp.len, ex, sizeof(ex));
-		if (st == 401)
-			rc = fail(r, CIB_ENET,
-				  "%s: HTTP 401, the token was refused or is "
-				  "missing: %s",
-				  short_url(resp.url, su, sizeof(su)), ex);
-		else
-			rc = fail(r, CIB_ENET, "%s: HTTP %ld: %s", short_url(resp.url, su, sizeof(su)), st,
-				  ex);
+		rc = refused(r, &resp, target, res);
 		goto out;
 	}
 interrupted:
