@@ -544,106 +544,99 @@ static int x_api_error(const cJSON *root, struct fetch_page *pg)
 	return 1;
 }
 
-enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
-			      size_t len, const char *headers, size_t hlen,
-			      struct fetch_page *pg, char *err, size_t errlen)
+static enum cib_err cursor_too_long(char *err, size_t errlen)
 {
-	cJSON *root, *items = NULL, *it, *nx;
-	const char *items_name = NULL;
-	enum cib_err rc = CIB_EPARSE;
-	int dropped = 0;
+	snprintf(err, errlen, "next-page cursor longer than %zu bytes",
+		 CHECKPOINT_MAX_CURSOR);
+	return CIB_ETOOBIG;
+}
 
-	fetch_page_init(pg);
-	root = cJSON_ParseWithLength(body, len);
-	if (!root) {
-		const char *e = cJSON_GetErrorPtr();
-		size_t off = e && e >= body && e <= body + len
-				     ? (size_t)(e - body)
-				     : len;
+/* The page's array of items (*items; NULL for an X page without data) and
+ * its next cursor, by platform. *done is set when the answer is complete
+ * without items: X's rate-limit or API error bodies. */
+static enum cib_err page_items(const struct fetch_opts *o, cJSON *root,
+			       struct fetch_page *pg, cJSON **items,
+			       int *done, char *err, size_t errlen)
+{
+	const char *items_name;
+	cJSON *nx;
 
-		snprintf(err, errlen, "malformed JSON at byte %zu of %zu", off,
-			 len);
-		return CIB_EPARSE;
-	}
+	*items = NULL;
+	*done = 0;
 	switch (o->platform) {
 	case PLATFORM_MASTODON:
 		if (!cJSON_IsArray(root)) {
 			snprintf(err, errlen, "expected a JSON array of statuses");
-			goto out;
+			return CIB_EPARSE;
 		}
-		items = root;
-		break;
+		*items = root;
+		return CIB_OK;
 	case PLATFORM_BLUESKY:
 		items_name = o->mode == FETCH_ACCOUNT ? "feed" : "posts";
-		items = cJSON_GetObjectItemCaseSensitive(root, items_name);
-		if (!cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(root, items_name);
+		if (!cJSON_IsArray(*items)) {
 			snprintf(err, errlen, "field '%s': expected an array",
 				 items_name);
-			goto out;
+			return CIB_EPARSE;
 		}
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(root,
 								  "cursor")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	case PLATFORM_X:
 		if (!cJSON_IsObject(root)) {
 			snprintf(err, errlen, "expected a JSON object");
-			goto out;
+			return CIB_EPARSE;
 		}
-		items_name = "data";
-		items = cJSON_GetObjectItemCaseSensitive(root, "data");
-		if (items && !cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(root, "data");
+		if (*items && !cJSON_IsArray(*items)) {
 			snprintf(err, errlen, "field 'data': expected an array");
-			goto out;
+			return CIB_EPARSE;
 		}
-		if (!items && x_rate_limited(root)) {
+		if (!*items && x_rate_limited(root)) {
 			pg->rate_limited = 1;
-			rc = CIB_OK;
-			goto out;
+			*done = 1;
+			return CIB_OK;
 		}
-		if (!items && !cJSON_GetObjectItemCaseSensitive(root, "meta")) {
+		if (!*items && !cJSON_GetObjectItemCaseSensitive(root, "meta")) {
 			if (x_api_error(root, pg)) {
-				rc = pg->api_error ? CIB_OK : CIB_ENOMEM;
-				goto out;
+				*done = 1;
+				return pg->api_error ? CIB_OK : CIB_ENOMEM;
 			}
 			snprintf(err, errlen, "neither 'data' nor 'meta' present");
-			goto out;
+			return CIB_EPARSE;
 		}
 		nx = cJSON_GetObjectItemCaseSensitive(root, "meta");
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx,
 								  "next_token")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	case PLATFORM_REDDIT:
 		nx = cJSON_GetObjectItemCaseSensitive(root, "data");
-		items = cJSON_GetObjectItemCaseSensitive(nx, "children");
-		if (!cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(nx, "children");
+		if (!cJSON_IsArray(*items)) {
 			snprintf(err, errlen,
 				 "field 'data.children': expected an array");
-			goto out;
+			return CIB_EPARSE;
 		}
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx, "after")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	default:
 		snprintf(err, errlen, "unsupported platform");
-		rc = CIB_EUSAGE;
-		goto out;
+		return CIB_EUSAGE;
 	}
-	if (o->platform == PLATFORM_MASTODON && hlen) {
-		const char *v;
-		size_t vn;
+}
 
-		if (http_header_find(headers, hlen, "link", &v, &vn) &&
-		    fetch_link_next(v, vn, &pg->next) < 0) {
-			rc = CIB_ENOMEM;
-			goto out;
-		}
-		if (pg->next && strlen(pg->next) > CHECKPOINT_MAX_CURSOR)
-			goto toolong;
-	}
-	/* classify items by time; drop the ones outside [since, until) */
-	it = items ? items->child : NULL;
+/* Classifies the items by time and drops those outside [since, until)
+ * (*dropped set when any was); Mastodon's kept items are written out one
+ * by one. */
+static enum cib_err filter_items(const struct fetch_opts *o, cJSON *items,
+				 struct fetch_page *pg, int *dropped)
+{
+	cJSON *it = items ? items->child : NULL;
+
+	*dropped = 0;
 	while (it) {
 		cJSON *following = it->next;
 		int64_t t = item_time(o->platform, o->mode, it);
@@ -662,7 +655,7 @@ enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
 		}
 		if (!keep) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
-			dropped = 1;
+			*dropped = 1;
 		} else {
 			pg->n_kept++;
 			if (o->platform == PLATFORM_MASTODON) {
@@ -670,37 +663,68 @@ enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
 
 				if (!s || out_add(pg, s, strlen(s), 0)) {
 					free(s);
-					rc = CIB_ENOMEM;
-					goto out;
+					return CIB_ENOMEM;
 				}
 				free(s);
 			}
 		}
 		it = following;
 	}
+	return CIB_OK;
+}
+
+enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
+			      size_t len, const char *headers, size_t hlen,
+			      struct fetch_page *pg, char *err, size_t errlen)
+{
+	cJSON *root, *items;
+	enum cib_err rc;
+	int dropped = 0, done;
+
+	fetch_page_init(pg);
+	root = cJSON_ParseWithLength(body, len);
+	if (!root) {
+		const char *e = cJSON_GetErrorPtr();
+		size_t off = e && e >= body && e <= body + len
+				     ? (size_t)(e - body)
+				     : len;
+
+		snprintf(err, errlen, "malformed JSON at byte %zu of %zu", off,
+			 len);
+		return CIB_EPARSE;
+	}
+	rc = page_items(o, root, pg, &items, &done, err, errlen);
+	if (rc || done)
+		goto out;
+	if (o->platform == PLATFORM_MASTODON && hlen) {
+		const char *v;
+		size_t vn;
+
+		if (http_header_find(headers, hlen, "link", &v, &vn) &&
+		    fetch_link_next(v, vn, &pg->next) < 0) {
+			rc = CIB_ENOMEM;
+			goto out;
+		}
+		if (pg->next && strlen(pg->next) > CHECKPOINT_MAX_CURSOR) {
+			rc = cursor_too_long(err, errlen);
+			goto out;
+		}
+	}
+	rc = filter_items(o, items, pg, &dropped);
+	if (rc)
+		goto out;
 	if (o->platform != PLATFORM_MASTODON && pg->n_kept > 0) {
 		if (!dropped) {
-			if (out_add(pg, body, len, 1)) {
+			if (out_add(pg, body, len, 1))
 				rc = CIB_ENOMEM;
-				goto out;
-			}
 		} else {
 			char *s = cJSON_PrintUnformatted(root);
 
-			if (!s || out_add(pg, s, strlen(s), 0)) {
-				free(s);
+			if (!s || out_add(pg, s, strlen(s), 0))
 				rc = CIB_ENOMEM;
-				goto out;
-			}
 			free(s);
 		}
 	}
-	rc = CIB_OK;
-	goto out;
-toolong:
-	snprintf(err, errlen, "next-page cursor longer than %zu bytes",
-		 CHECKPOINT_MAX_CURSOR);
-	rc = CIB_ETOOBIG;
 out:
 	cJSON_Delete(root);
 	if (rc)
