@@ -1507,6 +1507,39 @@ static int same_origin(const char *base, const char *url)
 	       (url[n] == '/' || url[n] == '?' || url[n] == '\0');
 }
 
+/* Appends the page's kept items to the output and makes them durable
+ * before the checkpoint that points past them is saved. */
+static enum cib_err store_page(struct fetch_run *r,
+			       const struct fetch_page *pg)
+{
+	if (pg->out_len && (write_all(r->fd, pg->out, pg->out_len) ||
+			    fsync(r->fd) != 0))
+		return fail(r, CIB_EIO, "cannot write '%s': %s", r->out_path,
+			    strerror(errno));
+	r->ck.bytes += pg->out_len;
+	r->ck.items += pg->n_kept;
+	r->ck.pages++;
+	return CIB_OK;
+}
+
+/* Waits for an exhausted rate-limit window to reset (r->pending_wait, -1
+ * for none). 1 when interrupted during the wait. */
+static int window_wait(struct fetch_run *r)
+{
+	int64_t wait = r->pending_wait;
+
+	if (wait < 0)
+		return 0;
+	r->pending_wait = -1;
+	r->rate_waits++;
+	emit(r, FETCH_EV_WAIT,
+	     "rate limit exhausted; waiting %" PRId64
+	     " s for the window to reset%s",
+	     wait,
+	     (double)wait > r->opts->max_wait ? " (capped by --max-wait)" : "");
+	return nap(r, (double)wait);
+}
+
 enum cib_err fetch_run_exec(struct fetch_run *r)
 {
 	const struct fetch_opts *o = r->opts;
@@ -1530,7 +1563,6 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			char *url = NULL;
 			size_t page_size = 100;
 			enum one_result res;
-			int64_t wait;
 
 			if (o->max_items && r->ck.items >= o->max_items)
 				goto finished;
@@ -1568,21 +1600,9 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			}
 			if (res == ONE_SKIP)
 				break;
-			if (pg.out_len && write_all(r->fd, pg.out, pg.out_len)) {
-				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
-					  r->out_path, strerror(errno));
+			rc = store_page(r, &pg);
+			if (rc)
 				goto out;
-			}
-			/* the page must be durable before the checkpoint
-			 * that points past it */
-			if (pg.out_len && fsync(r->fd) != 0) {
-				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
-					  r->out_path, strerror(errno));
-				goto out;
-			}
-			r->ck.bytes += pg.out_len;
-			r->ck.items += pg.n_kept;
-			r->ck.pages++;
 			pages_here++;
 			end = !pg.next || pg.n_items == 0 || pg.past_since;
 			if (!end && r->ck.cursor &&
@@ -1614,21 +1634,9 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			if (r->ck.target >= r->n_targets ||
 			    (o->max_items && r->ck.items >= o->max_items))
 				r->pending_wait = -1;
-			if (r->pending_wait >= 0) {
-				wait = r->pending_wait;
-				r->pending_wait = -1;
-				r->rate_waits++;
-				emit(r, FETCH_EV_WAIT,
-				     "rate limit exhausted; waiting %" PRId64
-				     " s for the window to reset%s",
-				     wait,
-				     (double)wait > o->max_wait
-					     ? " (capped by --max-wait)"
-					     : "");
-				if (nap(r, (double)wait)) {
-					r->interrupted = 1;
-					goto out;
-				}
+			if (window_wait(r)) {
+				r->interrupted = 1;
+				goto out;
 			}
 		}
 		if (!end) {
