@@ -1213,6 +1213,165 @@ static int64_t day_of(int y, int m, int d)
 	return timefmt_days_from_civil(y, (unsigned)m, (unsigned)d);
 }
 
+/* The planners below fill the accounts of one kind from *at on (advancing
+ * it), with their posting weights w[] (and fixed[] post counts), drawing
+ * from s->mt in a fixed order. */
+
+/* CIB network k: n members created in a few batches (or bought older
+ * accounts), seeders, and members who post little. */
+static void plan_network(struct synth *s, int k, uint32_t n, uint32_t *at_,
+			 double *w, uint32_t *fixed)
+{
+	gsl_rng *r = s->mt;
+	struct net *nt = &s->nets[k];
+	uint32_t at = *at_;
+
+	nt->first = at;
+	nt->n = n;
+	nt->p_en = 0.4 + 0.4 * unif(r);
+	nt->n_batch = 2 + (int)rint_(r, 3);
+	for (int b = 0; b < nt->n_batch; b++)
+		nt->batch[b] = (int32_t)(s->d0 - 20 - rint_(r, 220));
+	for (uint32_t j = 0; j < nt->n; j++, at++) {
+		struct sacc *a = &s->acc[at];
+
+		plan_account(s, at, SYNTH_CIB, (uint16_t)(k + 1));
+		a->region = REGION_CHINA;
+		a->tz = 480;
+		a->lang = coin(r, nt->p_en) ? L_EN : L_ZH;
+		a->following = clamp_i32(lnorm(r, 60, 0.9), 0, 5000);
+		if (coin(r, 0.3)) {
+			int64_t lo = day_of(2011, 6, 1);
+
+			a->flags |= SA_BOUGHT;
+			a->lang = L_ZH; /* the seller's language */
+			a->created = (int32_t)(lo +
+				rint_(r, (uint64_t)(day_of(2016, 12, 31) - lo)));
+			a->followers = clamp_i32(lnorm(r, 60, 1.2), 0, 1e5);
+			w[at] = lnorm(r, 2.0, 0.7);
+		} else {
+			a->created = nt->batch[rint_(r, (uint64_t)nt->n_batch)] +
+				     (int32_t)rint_(r, 3);
+			a->followers = clamp_i32(lnorm(r, 12, 1.0), 0, 1e5);
+			if (coin(r, 0.2)) {
+				a->flags |= SA_SEEDER;
+				w[at] = lnorm(r, 2.5, 0.6);
+			} else if (coin(r, 0.3)) {
+				/* members who post little */
+				fixed[at] = 3 + rint_(r, 8);
+			} else {
+				w[at] = lnorm(r, 2.0, 0.7);
+			}
+		}
+	}
+	*at_ = at;
+}
+
+/* News syndication groups: a wire account and the outlets copying it. */
+static void plan_news(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_news; g++) {
+		struct group *gr = &s->news[g];
+
+		gr->first = at;
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			struct sacc *a = &s->acc[at];
+
+			plan_account(s, at, SYNTH_NEWS, (uint16_t)(g + 1));
+			a->lang = L_EN;
+			a->created = (int32_t)(day_of(2008, 1, 1) + rint_(r, 2000));
+			a->following = clamp_i32(lnorm(r, 800, 1.0), 0, 1e5);
+			if (j == 0) {
+				a->flags |= SA_WIRE;
+				a->followers = clamp_i32(lnorm(r, 2e6, 0.6), 1e4, 5e7);
+				w[at] = 5;
+			} else {
+				a->followers = clamp_i32(lnorm(r, 6e4, 1.2), 5e3, 5e7);
+				w[at] = lnorm(r, 3, 0.5);
+			}
+		}
+	}
+	*at_ = at;
+}
+
+/* Fan campaigns: each with its own text stream and campaign day. */
+static void plan_fans(struct synth *s, uint32_t *at_, double *w)
+{
+	const struct synth_opts *o = s->o;
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_fans; g++) {
+		struct group *gr = &s->fans[g];
+
+		gr->first = at;
+		gr->seed = r64(r);
+		gr->day = (int32_t)(o->days > 20 ? s->d0 + 7 + rint_(r, (uint64_t)o->days - 14)
+						 : s->d0 + o->days / 2);
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			plan_account(s, at, SYNTH_FAN, (uint16_t)(g + 1));
+			s->acc[at].followers = clamp_i32(lnorm(r, 400, 1.3), 0, 1e6);
+			w[at] = lnorm(r, 1.2, 1.2);
+		}
+	}
+	*at_ = at;
+}
+
+/* Office accounts of companies in China: Beijing hours, not a network. */
+static void plan_office(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	s->first_office = at;
+	{
+		static const int office_regions[] = { 21, 22, 23, 20, 19 };
+		uint16_t company = 0;
+
+		for (uint32_t j = 0; j < s->n_office; j++, at++) {
+			struct sacc *a = &s->acc[at];
+
+			/* one account per company, sometimes two */
+			if (j == 0 || !coin(r, 0.25))
+				company++;
+			plan_account(s, at, SYNTH_OFFICE, company);
+			a->region = (uint8_t)office_regions[rint_(r, 5)];
+			a->tz = 480;
+			a->lang = coin(r, 0.6) ? L_ZH : L_EN;
+			a->created = (int32_t)(day_of(2011, 1, 1) + rint_(r, 2900));
+			a->followers = clamp_i32(lnorm(r, 3000, 1.2), 10, 1e7);
+			w[at] = lnorm(r, 1.5, 0.6);
+		}
+	}
+	*at_ = at;
+}
+
+/* Viral cascades: an author and the accounts resharing it. */
+static void plan_cascades(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_casc; g++) {
+		struct group *gr = &s->casc[g];
+
+		gr->first = at;
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			plan_account(s, at, SYNTH_VIRAL, (uint16_t)(g + 1));
+			w[at] = lnorm(r, 1, 1.4);
+			if (j == 0) {
+				s->acc[at].flags |= SA_AUTHOR;
+				s->acc[at].followers =
+					clamp_i32(lnorm(r, 2e5, 0.8), 5e3, 5e7);
+			}
+		}
+	}
+	*at_ = at;
+}
+
 static enum cib_err plan_population(struct synth *s, char *err, size_t errlen)
 {
 	const struct synth_opts *o = s->o;
@@ -1263,116 +1422,12 @@ static enum cib_err plan_population(struct synth *s, char *err, size_t errlen)
 	}
 	at = n_org;
 	s->n_nets = K;
-	for (int k = 0; k < K; k++) {
-		struct net *nt = &s->nets[k];
-
-		nt->first = at;
-		nt->n = net_n[k];
-		nt->p_en = 0.4 + 0.4 * unif(r);
-		nt->n_batch = 2 + (int)rint_(r, 3);
-		for (int b = 0; b < nt->n_batch; b++)
-			nt->batch[b] = (int32_t)(s->d0 - 20 - rint_(r, 220));
-		for (uint32_t j = 0; j < nt->n; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			plan_account(s, at, SYNTH_CIB, (uint16_t)(k + 1));
-			a->region = REGION_CHINA;
-			a->tz = 480;
-			a->lang = coin(r, nt->p_en) ? L_EN : L_ZH;
-			a->following = clamp_i32(lnorm(r, 60, 0.9), 0, 5000);
-			if (coin(r, 0.3)) {
-				int64_t lo = day_of(2011, 6, 1);
-
-				a->flags |= SA_BOUGHT;
-				a->lang = L_ZH; /* the seller's language */
-				a->created = (int32_t)(lo +
-					rint_(r, (uint64_t)(day_of(2016, 12, 31) - lo)));
-				a->followers = clamp_i32(lnorm(r, 60, 1.2), 0, 1e5);
-				w[at] = lnorm(r, 2.0, 0.7);
-			} else {
-				a->created = nt->batch[rint_(r, (uint64_t)nt->n_batch)] +
-					     (int32_t)rint_(r, 3);
-				a->followers = clamp_i32(lnorm(r, 12, 1.0), 0, 1e5);
-				if (coin(r, 0.2)) {
-					a->flags |= SA_SEEDER;
-					w[at] = lnorm(r, 2.5, 0.6);
-				} else if (coin(r, 0.3)) {
-					/* members who post little */
-					fixed[at] = 3 + rint_(r, 8);
-				} else {
-					w[at] = lnorm(r, 2.0, 0.7);
-				}
-			}
-		}
-	}
-	for (int g = 0; g < s->n_news; g++) {
-		struct group *gr = &s->news[g];
-
-		gr->first = at;
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			plan_account(s, at, SYNTH_NEWS, (uint16_t)(g + 1));
-			a->lang = L_EN;
-			a->created = (int32_t)(day_of(2008, 1, 1) + rint_(r, 2000));
-			a->following = clamp_i32(lnorm(r, 800, 1.0), 0, 1e5);
-			if (j == 0) {
-				a->flags |= SA_WIRE;
-				a->followers = clamp_i32(lnorm(r, 2e6, 0.6), 1e4, 5e7);
-				w[at] = 5;
-			} else {
-				a->followers = clamp_i32(lnorm(r, 6e4, 1.2), 5e3, 5e7);
-				w[at] = lnorm(r, 3, 0.5);
-			}
-		}
-	}
-	for (int g = 0; g < s->n_fans; g++) {
-		struct group *gr = &s->fans[g];
-
-		gr->first = at;
-		gr->seed = r64(r);
-		gr->day = (int32_t)(o->days > 20 ? s->d0 + 7 + rint_(r, (uint64_t)o->days - 14)
-						 : s->d0 + o->days / 2);
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			plan_account(s, at, SYNTH_FAN, (uint16_t)(g + 1));
-			s->acc[at].followers = clamp_i32(lnorm(r, 400, 1.3), 0, 1e6);
-			w[at] = lnorm(r, 1.2, 1.2);
-		}
-	}
-	s->first_office = at;
-	{
-		static const int office_regions[] = { 21, 22, 23, 20, 19 };
-		uint16_t company = 0;
-
-		for (uint32_t j = 0; j < s->n_office; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			/* one account per company, sometimes two */
-			if (j == 0 || !coin(r, 0.25))
-				company++;
-			plan_account(s, at, SYNTH_OFFICE, company);
-			a->region = (uint8_t)office_regions[rint_(r, 5)];
-			a->tz = 480;
-			a->lang = coin(r, 0.6) ? L_ZH : L_EN;
-			a->created = (int32_t)(day_of(2011, 1, 1) + rint_(r, 2900));
-			a->followers = clamp_i32(lnorm(r, 3000, 1.2), 10, 1e7);
-			w[at] = lnorm(r, 1.5, 0.6);
-		}
-	}
-	for (int g = 0; g < s->n_casc; g++) {
-		struct group *gr = &s->casc[g];
-
-		gr->first = at;
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			plan_account(s, at, SYNTH_VIRAL, (uint16_t)(g + 1));
-			w[at] = lnorm(r, 1, 1.4);
-			if (j == 0) {
-				s->acc[at].flags |= SA_AUTHOR;
-				s->acc[at].followers =
-					clamp_i32(lnorm(r, 2e5, 0.8), 5e3, 5e7);
-			}
-		}
-	}
+	for (int k = 0; k < K; k++)
+		plan_network(s, k, net_n[k], &at, w, fixed);
+	plan_news(s, &at, w);
+	plan_fans(s, &at, w);
+	plan_office(s, &at, w);
+	plan_cascades(s, &at, w);
 	if (at != s->n_acc) {
 		e = CIB_EINTERNAL;
 		goto out;
