@@ -2032,98 +2032,66 @@ static void outlet_name(uint64_t seed, char *out, size_t cap)
 	snprintf(out, cap, "%s %s", a[seed % 12], b[(seed / 12) % 12]);
 }
 
-/* Account i's profile, from its own stream (s->rp). With `light` only the
- * id, names and domain are made (what a retweet or reply of the account
- * needs); they are the same as in the full profile. */
-static void profile_make(struct synth *s, size_t i, struct profile *pf,
-			 int light)
+/* A person's display name and handle (sign-up defaults for most CIB
+ * accounts and some people, made-up ones for the rest); base is scratch. */
+static void profile_person(struct synth *s, const struct sacc *a, gsl_rng *r,
+			   const char *first, const char *last,
+			   struct profile *pf, char *base, size_t cap)
 {
-	const struct sacc *a = &s->acc[i];
-	gsl_rng *r = s->rp;
 	const struct vocab *v = &s->v;
-	char first[64], last[64], base[96];
-	int64_t y;
-	unsigned m, d;
 	double p_default;
 
-	reseed(r, s->key, TAG_PROFILE, i);
-	pf->acc_lang = acc_lang_code(a);
-	pf->domain[0] = 0;
-	timefmt_civil_from_days(a->created, &y, &m, &d);
-	snprintf(pf->created, sizeof(pf->created), "%04d-%02u-%02u", (int)y,
-		 m, d);
-	scopy(first, sizeof(first), pick(r, vl(v, V_FIRST, L__COUNT)));
-	scopy(last, sizeof(last), pick(r, vl(v, V_LAST, L__COUNT)));
-	if (a->role == SYNTH_NEWS) {
-		outlet_name(r64(r), pf->name, sizeof(pf->name));
-		if (a->flags & SA_WIRE)
-			snprintf(pf->name, sizeof(pf->name), "%s Wire",
-				 coin(r, 0.5) ? "World" : "Press");
-		lower_alnum(pf->name, base, sizeof(base));
-		snprintf(pf->domain, sizeof(pf->domain), "%s.com", base);
-		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
-	} else if (a->role == SYNTH_OFFICE) {
-		const char *w1 = pick(r, vl(v, V_MARKET, L_EN));
-		const char *w2 = pick(r, vl(v, V_LAST, L__COUNT));
-
-		snprintf(pf->name, sizeof(pf->name), "%s %s%s", w2, w1,
-			 a->lang == L_ZH ? " 官方" : " Official");
-		snprintf(base, sizeof(base), "%s%s", w2, w1);
-		lower_alnum(base, pf->handle, 16);
-		lower_alnum(base, base, sizeof(base));
-		snprintf(pf->domain, sizeof(pf->domain), "%s.com.cn", base);
+	if (a->lang == L_ZH && coin(r, 0.7))
+		scopy(pf->name, sizeof(pf->name), pick(r, vl(v, V_ZHNAME, L__COUNT)));
+	else if (coin(r, 0.6))
+		snprintf(pf->name, sizeof(pf->name), "%s %s", first, last);
+	else
+		scopy(pf->name, sizeof(pf->name), first);
+	if (coin(r, 0.08))
+		snprintf(pf->name + strlen(pf->name),
+			 sizeof(pf->name) - strlen(pf->name), " %s",
+			 pick(r, vl(v, V_EMOJI, L__COUNT)));
+	/* X suggests name + digits at sign-up; operators keep it,
+	 * some people do too */
+	p_default = a->role == SYNTH_CIB ? 0.7 : 0.12;
+	if (coin(r, p_default)) {
+		lower_alnum(first, base, cap);
+		base[0] = (char)(base[0] >= 'a' && base[0] <= 'z'
+					 ? base[0] - 32
+					 : base[0]);
+		snprintf(pf->handle, sizeof(pf->handle), "%.7s%08u", base,
+			 (unsigned)rint_(r, 100000000));
 	} else {
-		if (a->lang == L_ZH && coin(r, 0.7))
-			scopy(pf->name, sizeof(pf->name), pick(r, vl(v, V_ZHNAME, L__COUNT)));
-		else if (coin(r, 0.6))
-			snprintf(pf->name, sizeof(pf->name), "%s %s", first, last);
-		else
-			scopy(pf->name, sizeof(pf->name), first);
-		if (coin(r, 0.08))
-			snprintf(pf->name + strlen(pf->name),
-				 sizeof(pf->name) - strlen(pf->name), " %s",
-				 pick(r, vl(v, V_EMOJI, L__COUNT)));
-		/* X suggests name + digits at sign-up; operators keep it,
-		 * some people do too */
-		p_default = a->role == SYNTH_CIB ? 0.7 : 0.12;
-		if (coin(r, p_default)) {
-			lower_alnum(first, base, sizeof(base));
-			base[0] = (char)(base[0] >= 'a' && base[0] <= 'z'
-						 ? base[0] - 32
-						 : base[0]);
-			snprintf(pf->handle, sizeof(pf->handle), "%.7s%08u", base,
-				 (unsigned)rint_(r, 100000000));
-		} else {
-			char x[64], y2[64];
+		char x[64], y2[64];
 
-			lower_alnum(first, x, sizeof(x));
-			lower_alnum(coin(r, 0.5) ? last
-						 : zipf(r, vl(v, V_GENERAL, L_EN)),
-				    y2, sizeof(y2));
-			switch (rint_(r, 4)) {
-			case 0:
-				snprintf(base, sizeof(base), "%s%s", x, y2);
-				break;
-			case 1:
-				snprintf(base, sizeof(base), "%s_%s", x, y2);
-				break;
-			case 2:
-				snprintf(base, sizeof(base), "%s%u", x,
-					 (unsigned)rint_(r, 100));
-				break;
-			default:
-				snprintf(base, sizeof(base), "the%s%s", y2, x);
-				break;
-			}
-			snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
+		lower_alnum(first, x, sizeof(x));
+		lower_alnum(coin(r, 0.5) ? last
+					 : zipf(r, vl(v, V_GENERAL, L_EN)),
+			    y2, sizeof(y2));
+		switch (rint_(r, 4)) {
+		case 0:
+			snprintf(base, cap, "%s%s", x, y2);
+			break;
+		case 1:
+			snprintf(base, cap, "%s_%s", x, y2);
+			break;
+		case 2:
+			snprintf(base, cap, "%s%u", x,
+				 (unsigned)rint_(r, 100));
+			break;
+		default:
+			snprintf(base, cap, "the%s%s", y2, x);
+			break;
 		}
+		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
 	}
-	pf->loc[0] = 0;
-	pf->desc[0] = 0;
-	pf->url[0] = 0;
-	if (light)
-		goto ids;
-	/* claimed location */
+}
+
+/* The claimed location: sometimes a place in China for CIB accounts,
+ * mostly the account's own region for everyone else. */
+static void profile_location(const struct sacc *a, gsl_rng *r,
+			     struct profile *pf)
+{
 	if (a->role == SYNTH_CIB) {
 		double u = unif(r);
 
@@ -2154,33 +2122,41 @@ static void profile_make(struct synth *s, size_t i, struct profile *pf,
 			scopy(pf->loc, sizeof(pf->loc), o->locs[0]);
 		}
 	}
-	/* description */
-	pf->desc[0] = 0;
-	{
-		double p_desc = a->role == SYNTH_CIB ? 0.35 : 0.65;
-		struct doc dd;
-		struct tw *t = malloc(sizeof(*t));
+}
 
-		if (a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE)
-			p_desc = 1;
-		if (t && coin(r, p_desc)) {
-			tw_reset(t, a->lang);
-			doc_init(&dd, a->lang);
-			doc_sentences(&dd, r, v,
-				      a->role == SYNTH_NEWS     ? V_NEWS
-				      : a->role == SYNTH_OFFICE ? V_MARKET
-				      : a->role == SYNTH_FAN    ? V_FAN
-								: V_GENERAL,
-				      0.5, 1 + coin(r, 0.3), 3, 9);
-			if (coin(r, 0.2))
-				dd.emoji[dd.nemoji++] =
-					pick(r, vl(v, V_EMOJI, L__COUNT));
-			doc_render(&dd, t, 0);
-			scopy(pf->desc, sizeof(pf->desc), t->text);
-		}
-		free(t);
+/* A description in the account's language and register, for some. */
+static void profile_description(struct synth *s, const struct sacc *a,
+				gsl_rng *r, struct profile *pf)
+{
+	const struct vocab *v = &s->v;
+	double p_desc = a->role == SYNTH_CIB ? 0.35 : 0.65;
+	struct doc dd;
+	struct tw *t = malloc(sizeof(*t));
+
+	if (a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE)
+		p_desc = 1;
+	if (t && coin(r, p_desc)) {
+		tw_reset(t, a->lang);
+		doc_init(&dd, a->lang);
+		doc_sentences(&dd, r, v,
+			      a->role == SYNTH_NEWS     ? V_NEWS
+			      : a->role == SYNTH_OFFICE ? V_MARKET
+			      : a->role == SYNTH_FAN    ? V_FAN
+							: V_GENERAL,
+			      0.5, 1 + coin(r, 0.3), 3, 9);
+		if (coin(r, 0.2))
+			dd.emoji[dd.nemoji++] =
+				pick(r, vl(v, V_EMOJI, L__COUNT));
+		doc_render(&dd, t, 0);
+		scopy(pf->desc, sizeof(pf->desc), t->text);
 	}
-	pf->url[0] = 0;
+	free(t);
+}
+
+/* A t.co profile link, for most news and office accounts and a few
+ * others. */
+static void profile_url(const struct sacc *a, gsl_rng *r, struct profile *pf)
+{
 	if (coin(r, a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE ? 0.9
 								      : 0.12)) {
 		static const char b62[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
@@ -2192,7 +2168,58 @@ static void profile_make(struct synth *s, size_t i, struct profile *pf,
 		c[10] = 0;
 		snprintf(pf->url, sizeof(pf->url), "https://t.co/%s", c);
 	}
-ids:
+}
+
+/* Account i's profile, from its own stream (s->rp). With `light` only the
+ * id, names and domain are made (what a retweet or reply of the account
+ * needs); they are the same as in the full profile. */
+static void profile_make(struct synth *s, size_t i, struct profile *pf,
+			 int light)
+{
+	const struct sacc *a = &s->acc[i];
+	gsl_rng *r = s->rp;
+	const struct vocab *v = &s->v;
+	char first[64], last[64], base[96];
+	int64_t y;
+	unsigned m, d;
+
+	reseed(r, s->key, TAG_PROFILE, i);
+	pf->acc_lang = acc_lang_code(a);
+	pf->domain[0] = 0;
+	timefmt_civil_from_days(a->created, &y, &m, &d);
+	snprintf(pf->created, sizeof(pf->created), "%04d-%02u-%02u", (int)y,
+		 m, d);
+	scopy(first, sizeof(first), pick(r, vl(v, V_FIRST, L__COUNT)));
+	scopy(last, sizeof(last), pick(r, vl(v, V_LAST, L__COUNT)));
+	if (a->role == SYNTH_NEWS) {
+		outlet_name(r64(r), pf->name, sizeof(pf->name));
+		if (a->flags & SA_WIRE)
+			snprintf(pf->name, sizeof(pf->name), "%s Wire",
+				 coin(r, 0.5) ? "World" : "Press");
+		lower_alnum(pf->name, base, sizeof(base));
+		snprintf(pf->domain, sizeof(pf->domain), "%s.com", base);
+		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
+	} else if (a->role == SYNTH_OFFICE) {
+		const char *w1 = pick(r, vl(v, V_MARKET, L_EN));
+		const char *w2 = pick(r, vl(v, V_LAST, L__COUNT));
+
+		snprintf(pf->name, sizeof(pf->name), "%s %s%s", w2, w1,
+			 a->lang == L_ZH ? " 官方" : " Official");
+		snprintf(base, sizeof(base), "%s%s", w2, w1);
+		lower_alnum(base, pf->handle, 16);
+		lower_alnum(base, base, sizeof(base));
+		snprintf(pf->domain, sizeof(pf->domain), "%s.com.cn", base);
+	} else {
+		profile_person(s, a, r, first, last, pf, base, sizeof(base));
+	}
+	pf->loc[0] = 0;
+	pf->desc[0] = 0;
+	pf->url[0] = 0;
+	if (!light) {
+		profile_location(a, r, pf);
+		profile_description(s, a, r, pf);
+		profile_url(a, r, pf);
+	}
 	if (a->flags & SA_HASHED) {
 		hashed_id(s->key, i, pf->uid);
 		scopy(pf->name, sizeof(pf->name), pf->uid);
