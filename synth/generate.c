@@ -1456,13 +1456,12 @@ static int64_t window_sample(struct synth *s, const struct rhythm *rh,
 	return rh_sample(s, rh, r, s->d0, s->d1);
 }
 
-/* Reference posts, their indexes, the networks' critics and waves. */
-static enum cib_err plan_pool(struct synth *s)
+/* The reference posts of every account that has some: popular organic
+ * accounts, wire services, seeders and cascade authors. */
+static enum cib_err pool_posts(struct synth *s)
 {
 	gsl_rng *r = s->mt, *rr = s->r;
 	struct rhythm rh;
-	uint64_t *keys = NULL;
-	size_t npop = 0;
 	enum cib_err e;
 
 	for (size_t i = 0; i < s->n_acc; i++) {
@@ -1512,6 +1511,16 @@ static enum cib_err plan_pool(struct synth *s)
 				return e;
 		}
 	}
+	return CIB_OK;
+}
+
+/* The pool in time order, each author's posts (pool_auth), and what
+ * organic accounts retweet and reply to (pop, followers-weighted). */
+static enum cib_err pool_index(struct synth *s)
+{
+	uint64_t *keys;
+	size_t npop = 0;
+
 	qsort(s->pool, s->n_pool, sizeof(*s->pool), cmp_pool);
 	s->pool_auth = malloc((s->n_pool + 1) * sizeof(*s->pool_auth));
 	keys = malloc((s->n_pool + 1) * sizeof(*keys));
@@ -1534,7 +1543,6 @@ static enum cib_err plan_pool(struct synth *s)
 		a->pool_n++;
 	}
 	free(keys);
-	/* what organic accounts retweet and reply to: followers-weighted */
 	for (size_t j = 0; j < s->n_pool; j++) {
 		const struct ppost *p = &s->pool[j];
 		double wt;
@@ -1550,60 +1558,81 @@ static enum cib_err plan_pool(struct synth *s)
 		npop++;
 	}
 	s->n_pop = npop;
-	for (int k = 0; k < s->n_nets; k++) {
-		struct net *nt = &s->nets[k];
-		uint64_t copy_slots = 0;
-		double share = s->o->reposts == SYNTH_REPOSTS_MIXED  ? 0.35
-			       : s->o->reposts == SYNTH_REPOSTS_NONE ? 0.5
-								     : 0;
+	return CIB_OK;
+}
 
-		nt->seeds = malloc((s->n_pool + 1) * sizeof(*nt->seeds));
-		nt->cposts = malloc((s->n_pool + 1) * sizeof(*nt->cposts));
-		if (!nt->seeds || !nt->cposts)
-			return CIB_ENOMEM;
-		for (size_t j = 0; j < s->n_pool; j++)
-			if (s->pool[j].type == P_SEED && s->pool[j].net == k)
-				nt->seeds[nt->n_seeds++] = (uint32_t)j;
-		/* critics: popular organic accounts writing en or zh */
-		for (int tries = 0; tries < 4000 && nt->n_critics < (uint32_t)(2 + k % 3);
-		     tries++) {
-			uint32_t c = rint_(r, s->n_acc);
-			const struct sacc *a = &s->acc[c];
-			int dup = 0;
+/* Network k's seed posts, its critics (popular organic accounts writing en
+ * or zh) and their posts, and its copy waves on a Beijing office shift. */
+static enum cib_err pool_network(struct synth *s, int k)
+{
+	gsl_rng *r = s->mt, *rr = s->r;
+	struct rhythm rh;
+	struct net *nt = &s->nets[k];
+	uint64_t copy_slots = 0;
+	double share = s->o->reposts == SYNTH_REPOSTS_MIXED  ? 0.35
+		       : s->o->reposts == SYNTH_REPOSTS_NONE ? 0.5
+							     : 0;
 
-			if (!(a->flags & SA_POPULAR) || !a->pool_n ||
-			    (tries < 3000 && a->lang != L_EN && a->lang != L_ZH))
-				continue;
-			for (uint32_t q = 0; q < nt->n_critics; q++)
-				dup |= nt->critics[q] == c;
-			if (!dup)
-				nt->critics[nt->n_critics++] = c;
-		}
-		for (size_t j = 0; j < s->n_pool; j++)
-			for (uint32_t q = 0; q < nt->n_critics; q++)
-				if (s->pool[j].author == nt->critics[q])
-					nt->cposts[nt->n_cposts++] = (uint32_t)j;
-		for (uint32_t j = 0; j < nt->n; j++) {
-			const struct sacc *a = &s->acc[nt->first + j];
+	nt->seeds = malloc((s->n_pool + 1) * sizeof(*nt->seeds));
+	nt->cposts = malloc((s->n_pool + 1) * sizeof(*nt->cposts));
+	if (!nt->seeds || !nt->cposts)
+		return CIB_ENOMEM;
+	for (size_t j = 0; j < s->n_pool; j++)
+		if (s->pool[j].type == P_SEED && s->pool[j].net == k)
+			nt->seeds[nt->n_seeds++] = (uint32_t)j;
+	/* critics: popular organic accounts writing en or zh */
+	for (int tries = 0; tries < 4000 && nt->n_critics < (uint32_t)(2 + k % 3);
+	     tries++) {
+		uint32_t c = rint_(r, s->n_acc);
+		const struct sacc *a = &s->acc[c];
+		int dup = 0;
 
-			if (!(a->flags & SA_SEEDER))
-				copy_slots += a->n_posts;
-		}
-		/* about eight copies per wave; a narrative comes back in
-		 * about three waves */
-		nt->n_waves = (uint32_t)fmax(4, (double)copy_slots * share / 8);
-		nt->n_narr = nt->n_waves / 3 > 3 ? nt->n_waves / 3 : 3;
-		nt->waves = malloc(nt->n_waves * sizeof(*nt->waves));
-		if (!nt->waves)
-			return CIB_ENOMEM;
-		reseed(rr, s->key, TAG_RHYTHM, 0xC1B00000ULL + (uint64_t)k);
-		rhythm_make(&rh, rr, RK_SHIFT, 480);
-		for (uint32_t j = 0; j < nt->n_waves; j++) {
-			nt->waves[j].t = window_sample(s, &rh, r);
-			nt->waves[j].seed = r64(r);
-			nt->waves[j].narr = rint_(r, nt->n_narr);
-		}
+		if (!(a->flags & SA_POPULAR) || !a->pool_n ||
+		    (tries < 3000 && a->lang != L_EN && a->lang != L_ZH))
+			continue;
+		for (uint32_t q = 0; q < nt->n_critics; q++)
+			dup |= nt->critics[q] == c;
+		if (!dup)
+			nt->critics[nt->n_critics++] = c;
 	}
+	for (size_t j = 0; j < s->n_pool; j++)
+		for (uint32_t q = 0; q < nt->n_critics; q++)
+			if (s->pool[j].author == nt->critics[q])
+				nt->cposts[nt->n_cposts++] = (uint32_t)j;
+	for (uint32_t j = 0; j < nt->n; j++) {
+		const struct sacc *a = &s->acc[nt->first + j];
+
+		if (!(a->flags & SA_SEEDER))
+			copy_slots += a->n_posts;
+	}
+	/* about eight copies per wave; a narrative comes back in
+	 * about three waves */
+	nt->n_waves = (uint32_t)fmax(4, (double)copy_slots * share / 8);
+	nt->n_narr = nt->n_waves / 3 > 3 ? nt->n_waves / 3 : 3;
+	nt->waves = malloc(nt->n_waves * sizeof(*nt->waves));
+	if (!nt->waves)
+		return CIB_ENOMEM;
+	reseed(rr, s->key, TAG_RHYTHM, 0xC1B00000ULL + (uint64_t)k);
+	rhythm_make(&rh, rr, RK_SHIFT, 480);
+	for (uint32_t j = 0; j < nt->n_waves; j++) {
+		nt->waves[j].t = window_sample(s, &rh, r);
+		nt->waves[j].seed = r64(r);
+		nt->waves[j].narr = rint_(r, nt->n_narr);
+	}
+	return CIB_OK;
+}
+
+/* Reference posts, their indexes, the networks' critics and waves. */
+static enum cib_err plan_pool(struct synth *s)
+{
+	enum cib_err e = pool_posts(s);
+
+	if (!e)
+		e = pool_index(s);
+	for (int k = 0; !e && k < s->n_nets; k++)
+		e = pool_network(s, k);
+	if (e)
+		return e;
 	for (int g = 0; g < s->n_news; g++) {
 		struct group *gr = &s->news[g];
 		const struct sacc *wa = &s->acc[gr->first];
