@@ -1387,14 +1387,120 @@ out:
 	return err;
 }
 
+/* Steps 1 and 3: normalised text hashes, and a signature per distinct
+ * text of each thread's range; then one signature array (*sig, nsig
+ * signatures), indices made global (thread t's start at the sum of the
+ * earlier counts). */
+static enum cib_err sign_texts(struct work *w, size_t n, unsigned nt,
+			       uint16_t **sig_out, size_t *nsig_out)
+{
+	size_t nsig = 0, off;
+	uint16_t *sig;
+	enum cib_err err = CIB_OK;
+
+	parallel_for(nt, n, step_text, w);
+	for (unsigned t = 0; t < nt; t++) {
+		if (w->err[t] && !err)
+			err = w->err[t];
+		nsig += w->nsig[t];
+	}
+	if (err)
+		return err;
+	sig = bigmem_realloc(w->sig[0], (nsig ? nsig : 1) * REUSE_K *
+						sizeof(*sig));
+	if (!sig)
+		return CIB_ENOMEM;
+	w->sig[0] = NULL;
+	off = w->nsig[0];
+	for (unsigned t = 1; t < nt; t++) {
+		size_t lo = forkjoin_share(n, nt, t),
+		       hi = forkjoin_share(n, nt, t + 1);
+
+		if (w->nsig[t])
+			memcpy(sig + off * REUSE_K, w->sig[t],
+			       w->nsig[t] * REUSE_K * sizeof(*sig));
+		free(w->sig[t]);
+		w->sig[t] = NULL;
+		for (size_t j = lo; j < hi; j++)
+			if (w->tid[j] < SIG_SHORT)
+				w->tid[j] += (uint32_t)off;
+		off += w->nsig[t];
+	}
+	*sig_out = sig;
+	*nsig_out = nsig;
+	return CIB_OK;
+}
+
+/* Step 2: the distinct texts in hash order, each with its lowest post's
+ * signature (the sort is stable): *dslot (signature of each, NONE32 when
+ * too short to sign) and *parent (union-find, each its own), *nd of them;
+ * w->tid becomes each post's distinct text. Frees w->hash. */
+static enum cib_err distinct_texts(struct work *w, struct reuse_result *r,
+				   size_t n, uint32_t **dslot_out,
+				   uint32_t **parent_out, size_t *nd_out)
+{
+	size_t nt_texts = 0, nd = 0;
+	struct kv *kv;
+	uint32_t *dslot, *parent;
+	enum cib_err err;
+
+	for (size_t j = 0; j < n; j++)
+		nt_texts += w->tid[j] != NONE32;
+	r->stats.n_texts = nt_texts;
+	kv = bigmem_malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
+	if (!kv)
+		return CIB_ENOMEM;
+	nt_texts = 0;
+	for (size_t j = 0; j < n; j++)
+		if (w->tid[j] != NONE32) {
+			kv[nt_texts].k = w->hash[j];
+			kv[nt_texts++].v = (uint32_t)j;
+		}
+	free(w->hash);
+	w->hash = NULL;
+	if ((err = sort_kv(kv, nt_texts))) {
+		free(kv);
+		return err;
+	}
+	for (size_t i = 0; i < nt_texts; i++)
+		nd += i == 0 || kv[i].k != kv[i - 1].k;
+	dslot = malloc((nd ? nd : 1) * sizeof(*dslot));
+	parent = bigmem_malloc((nd ? nd : 1) * sizeof(*parent));
+	if (!dslot || !parent) {
+		free(kv);
+		free(dslot);
+		free(parent);
+		return CIB_ENOMEM;
+	}
+	nd = 0;
+	for (size_t i = 0; i < nt_texts; i++) {
+		uint32_t j = kv[i].v;
+
+		if (i == 0 || kv[i].k != kv[i - 1].k) {
+			uint32_t v = w->tid[j]; /* j is the lowest post */
+
+			parent[nd] = (uint32_t)nd;
+			dslot[nd++] = v == SIG_SHORT ? NONE32 : v;
+			r->stats.n_signed += v != SIG_SHORT;
+		}
+		w->tid[j] = (uint32_t)(nd - 1);
+	}
+	free(kv);
+	r->stats.n_distinct = nd;
+	r->stats.n_short = nd - r->stats.n_signed;
+	*dslot_out = dslot;
+	*parent_out = parent;
+	*nd_out = nd;
+	return CIB_OK;
+}
+
 enum cib_err reuse_compute(const struct dataset *ds,
 			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r)
 {
 	struct work w;
-	size_t n, na, nt_texts = 0, nd = 0, nsig = 0, off;
+	size_t n, na, nd = 0, nsig = 0;
 	unsigned nt;
-	struct kv *kv = NULL;
 	uint32_t *dslot = NULL, *parent = NULL;
 	uint16_t *sig = NULL;
 	enum cib_err err = CIB_ENOMEM;
@@ -1428,89 +1534,15 @@ enum cib_err reuse_compute(const struct dataset *ds,
 		goto out;
 	if ((err = alloc_accounts(r, na)))
 		goto out;
-
-	/* 1 and 3: normalised text hashes, and a signature per distinct text
-	 * of each thread's range; then one signature array, indices made
-	 * global (thread t's start at the sum of the earlier counts) */
-	parallel_for(nt, n, step_text, &w);
-	for (unsigned t = 0; t < nt; t++) {
-		if (w.err[t] && !err)
-			err = w.err[t];
-		nsig += w.nsig[t];
-	}
-	if (err)
+	if ((err = sign_texts(&w, n, nt, &sig, &nsig)))
 		goto out;
-	err = CIB_ENOMEM;
-	sig = bigmem_realloc(w.sig[0], (nsig ? nsig : 1) * REUSE_K *
-					       sizeof(*sig));
-	if (!sig)
+	if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
 		goto out;
-	w.sig[0] = NULL;
-	off = w.nsig[0];
-	for (unsigned t = 1; t < nt; t++) {
-		size_t lo = forkjoin_share(n, nt, t),
-		       hi = forkjoin_share(n, nt, t + 1);
-
-		if (w.nsig[t])
-			memcpy(sig + off * REUSE_K, w.sig[t],
-			       w.nsig[t] * REUSE_K * sizeof(*sig));
-		free(w.sig[t]);
-		w.sig[t] = NULL;
-		for (size_t j = lo; j < hi; j++)
-			if (w.tid[j] < SIG_SHORT)
-				w.tid[j] += (uint32_t)off;
-		off += w.nsig[t];
-	}
-
-	/* 2: distinct texts in hash order, each with its lowest post's
-	 * signature (the sort is stable) */
-	for (size_t j = 0; j < n; j++)
-		nt_texts += w.tid[j] != NONE32;
-	r->stats.n_texts = nt_texts;
-	kv = bigmem_malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
-	if (!kv)
-		goto out;
-	nt_texts = 0;
-	for (size_t j = 0; j < n; j++)
-		if (w.tid[j] != NONE32) {
-			kv[nt_texts].k = w.hash[j];
-			kv[nt_texts++].v = (uint32_t)j;
-		}
-	free(w.hash);
-	w.hash = NULL;
-	if ((err = sort_kv(kv, nt_texts)))
-		goto out;
-	err = CIB_ENOMEM;
-	for (size_t i = 0; i < nt_texts; i++)
-		nd += i == 0 || kv[i].k != kv[i - 1].k;
-	dslot = malloc((nd ? nd : 1) * sizeof(*dslot));
-	parent = bigmem_malloc((nd ? nd : 1) * sizeof(*parent));
-	if (!dslot || !parent)
-		goto out;
-	nd = 0;
-	for (size_t i = 0; i < nt_texts; i++) {
-		uint32_t j = kv[i].v;
-
-		if (i == 0 || kv[i].k != kv[i - 1].k) {
-			uint32_t v = w.tid[j]; /* j is the lowest post */
-
-			parent[nd] = (uint32_t)nd;
-			dslot[nd++] = v == SIG_SHORT ? NONE32 : v;
-			r->stats.n_signed += v != SIG_SHORT;
-		}
-		w.tid[j] = (uint32_t)(nd - 1);
-	}
-	free(kv);
-	kv = NULL;
-	r->stats.n_distinct = nd;
-	r->stats.n_short = nd - r->stats.n_signed;
-
 	/* 4: near duplicates */
 	if ((err = lsh(r, o, sig, nsig, dslot, nd, parent, nt)))
 		goto out;
 	free(sig);
 	sig = NULL;
-
 	/* 5-6 */
 	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
@@ -1525,7 +1557,6 @@ out:
 	}
 	free(w.hash);
 	free(w.tid);
-	free(kv);
 	free(sig);
 	free(dslot);
 	free(parent);
