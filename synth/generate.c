@@ -3466,6 +3466,35 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+/* Every account in output order: its profile row, its timeline's posts,
+ * its truth row; stops at the first write error (the sinks keep it). */
+static void write_accounts(struct synth *s, struct writer *wr, struct tl *tl,
+			   struct synth_stats *st)
+{
+	const struct synth_opts *o = s->o;
+	struct rhythm rh;
+
+	for (size_t n = 0; n < s->n_acc; n++) {
+		size_t i = s->order[n];
+		const struct sacc *a = &s->acc[i];
+
+		profile_make(s, i, &wr->pf, 0);
+		rhythm_for(s, i, &rh, s->r);
+		timeline(s, i, &rh, tl);
+		reseed(s->r, s->key, TAG_TIMELINE, i ^ 0xc11e47ULL << 32);
+		wr->client = pick_client(s->r, a->role);
+		for (size_t k = 0; k < tl->n; k++)
+			write_post(s, wr, i, &tl->v[k], st);
+		write_user(s, wr, i);
+		st->accounts++;
+		st->by_role[a->role]++;
+		if (wr->tweets.err || wr->users.err || wr->truth.err)
+			break;
+		if (o->progress && (n & 1023) == 0)
+			o->progress(o->progress_ctx, n, s->n_acc);
+	}
+}
+
 enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 			 struct synth_stats *st_out, char *errmsg,
 			 size_t errlen)
@@ -3474,7 +3503,6 @@ enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 	struct writer *wr = NULL;
 	struct synth_stats st;
 	struct tl tl = { NULL, 0, 0 };
-	struct rhythm rh;
 	char *paths[3] = { NULL, NULL, NULL };
 	static const char *const names[2][3] = {
 		{ "tweets.csv", "users.csv", "truth.csv" },
@@ -3538,25 +3566,7 @@ enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 	write_header(&wr->users, user_cols,
 		     sizeof(user_cols) / sizeof(user_cols[0]));
 	sink_put(&wr->truth, "account_id,role,group_id\n", 25);
-	for (size_t n = 0; n < s.n_acc; n++) {
-		size_t i = s.order[n];
-		const struct sacc *a = &s.acc[i];
-
-		profile_make(&s, i, &wr->pf, 0);
-		rhythm_for(&s, i, &rh, s.r);
-		timeline(&s, i, &rh, &tl);
-		reseed(s.r, s.key, TAG_TIMELINE, i ^ 0xc11e47ULL << 32);
-		wr->client = pick_client(s.r, a->role);
-		for (size_t k = 0; k < tl.n; k++)
-			write_post(&s, wr, i, &tl.v[k], &st);
-		write_user(&s, wr, i);
-		st.accounts++;
-		st.by_role[a->role]++;
-		if (wr->tweets.err || wr->users.err || wr->truth.err)
-			break;
-		if (o->progress && (n & 1023) == 0)
-			o->progress(o->progress_ctx, n, s.n_acc);
-	}
+	write_accounts(&s, wr, &tl, &st);
 	for (int k = 0; k < 3; k++) {
 		struct sink *w = k == 0 ? &wr->tweets : k == 1 ? &wr->users
 							       : &wr->truth;
