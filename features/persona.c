@@ -593,27 +593,16 @@ static uint32_t lang_id(const struct work *w, int32_t d)
 	return d < 0 ? STR_NONE : w->lang_ids[d];
 }
 
-/* Loads account a's posts into w: languages and dense tokens. */
-static enum cib_err load_account(struct work *w, const struct dataset *ds,
-				 const struct postindex *pi,
-				 const uint32_t *post_lang, size_t a,
-				 int use_vocab)
+/* The languages (w->lang, distinct ones in w->lang_ids) and, with
+ * use_vocab, the token hashes (w->tok_hash, w->tok_off) of the n posts
+ * idx[]; *nt_out tokens in all. */
+static enum cib_err load_posts(struct work *w, const struct dataset *ds,
+			       const uint32_t *idx, size_t n,
+			       const uint32_t *post_lang, int use_vocab,
+			       size_t *nt_out)
 {
-	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
-	const uint32_t *idx = pi->idx + pi->off[a];
+	size_t nt = 0;
 
-	if (grow((void **)&w->lang, &w->cap_posts, n + 1, sizeof(*w->lang)))
-		return CIB_ENOMEM;
-	/* the other per-post arrays follow cap_posts */
-	{
-		size_t c = w->cap_posts;
-
-		if (resize((void **)&w->tok_off, (c + 1) * sizeof(*w->tok_off)) ||
-		    resize((void **)&w->stok_off, (c + 1) * sizeof(*w->stok_off)) ||
-		    resize((void **)&w->ntok, c * sizeof(*w->ntok)) ||
-		    resize((void **)&w->perm, c * sizeof(*w->perm)))
-			return CIB_ENOMEM;
-	}
 	w->k = 0;
 	w->tok_off[0] = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -660,6 +649,33 @@ static enum cib_err load_account(struct work *w, const struct dataset *ds,
 		}
 		w->tok_off[i + 1] = nt;
 	}
+	*nt_out = nt;
+	return CIB_OK;
+}
+
+/* Loads account a's posts into w: languages and dense tokens. */
+static enum cib_err load_account(struct work *w, const struct dataset *ds,
+				 const struct postindex *pi,
+				 const uint32_t *post_lang, size_t a,
+				 int use_vocab)
+{
+	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
+	const uint32_t *idx = pi->idx + pi->off[a];
+
+	if (grow((void **)&w->lang, &w->cap_posts, n + 1, sizeof(*w->lang)))
+		return CIB_ENOMEM;
+	/* the other per-post arrays follow cap_posts */
+	{
+		size_t c = w->cap_posts;
+
+		if (resize((void **)&w->tok_off, (c + 1) * sizeof(*w->tok_off)) ||
+		    resize((void **)&w->stok_off, (c + 1) * sizeof(*w->stok_off)) ||
+		    resize((void **)&w->ntok, c * sizeof(*w->ntok)) ||
+		    resize((void **)&w->perm, c * sizeof(*w->perm)))
+			return CIB_ENOMEM;
+	}
+	if (load_posts(w, ds, idx, n, post_lang, use_vocab, &nt))
+		return CIB_ENOMEM;
 	/* dense token ids: sort a copy, unique, binary search */
 	{
 		size_t c = w->cap_tok;
