@@ -1272,7 +1272,9 @@ static enum cib_err refused(struct fetch_run *r,
 		    short_url(resp->url, su, sizeof(su)), st, ex);
 }
 
-/* Gets and parses one page with retries and rate-limit waits. */
+/* Gets and parses one page with retries and rate-limit waits. (Kept as
+ * one loop: attempt, waits and the response are shared by every branch;
+ * the branches' work is in the helpers above.) */
 static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			      const char *target, struct fetch_page *pg,
 			      enum one_result *res)
