@@ -15,17 +15,14 @@
 #include <xxhash.h>
 
 #include "core/dataset.h"
+#include "core/splitmix.h"
 #include "features/reuse.h"
 
 #define NONE UINT32_MAX
 
 static uint64_t rng_next(uint64_t *s)
 {
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return splitmix_next(s);
 }
 
 /* A and B share `common` elements and have `only` elements each of their
