@@ -21,11 +21,24 @@ comma := ,
 # never links objects compiled for the other
 BUILD ?= build$(if $(filter clang%,$(notdir $(CC))),-clang)$(if $(SAN),-san-$(subst $(comma),-,$(SAN)))
 
+# Every library that ships a pkg-config file is found through it. libcsv
+# is the one exception: Debian's libcsv-dev installs no .pc file, so it is
+# named directly (-lcsv; its header is in /usr/include).
 PKGS := igraph gsl libcjson libcurl libutf8proc libxxhash libzip zlib sqlite3 \
-	gumbo libmicrohttpd nettle
+	gumbo libmicrohttpd nettle libexttextcat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lexttextcat-2.0
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# a missing library is named now, not as a missing header later; the goals
+# that install them (deps, and demo and test, which run install-deps.sh
+# and re-enter make) and clean are let through
+ifeq ($(filter deps demo test clean,$(MAKECMDGOALS)),)
+PKG_MISSING := $(shell pkg-config --print-errors --exists $(PKGS) cmocka 2>&1 | head -n 3)
+ifneq ($(PKG_MISSING),)
+$(error $(PKG_MISSING) (sh scripts/install-deps.sh installs them))
+endif
+endif
 
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
@@ -107,7 +120,7 @@ bench-mpi: $(BIN) $(MPI_BIN)
 
 $(BUILD)/tests/%: tests/%.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) -MMD -MP $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS) $(CMOCKA_LIBS)
 
 # the MPI tests (tests/cli/mpi_*.sh) need cibscan-mpi; they skip without
 # mpirun

@@ -101,6 +101,26 @@ int cli_progress(void)
 	return isatty(STDERR_FILENO);
 }
 
+const char *cli_tzdir(void)
+{
+	const char *s = getenv("TZDIR");
+
+	return s && *s ? s : NULL;
+}
+
+const char *cli_tmpdir(void)
+{
+	const char *s = getenv("TMPDIR");
+
+	return s && *s ? s : NULL;
+}
+
+void cli_progress_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "cibscan: %s\n", line);
+}
+
 void cli_input_init(struct cli_input *ci)
 {
 	ci->format = FORMAT_AUTO;

@@ -38,6 +38,16 @@ int cli_exit_for(enum cib_err err);
 /* Whether progress should be shown (stderr is a terminal). */
 int cli_progress(void);
 
+/* The environment the library is told about (it reads none itself):
+ * $TZDIR, the tz database the C library would use (NULL when unset), and
+ * $TMPDIR for scratch files (NULL when unset). */
+const char *cli_tzdir(void);
+const char *cli_tmpdir(void);
+
+/* A library progress callback (pipeline_opts.progress): prints
+ * "cibscan: LINE" on stderr. */
+void cli_progress_line(void *ctx, const char *line);
+
 /* Prints a usage error and "try 'cibscan CMD --help'"; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

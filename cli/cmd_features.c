@@ -65,6 +65,8 @@ int cmd_features(int argc, char **argv)
 	memset(&pi, 0, sizeof(pi));
 	cli_input_init(&ci);
 	feature_opts_init(&fo);
+	fo.zonedir = cli_tzdir();
+	fo.tmpdir = cli_tmpdir();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		int r = cli_input_option(&ci, "features", c, optarg);

@@ -4,7 +4,9 @@
  * --supersede), undo a decision, export every decided account, print the
  * queue's state. Every subcommand has its own --help. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,14 +318,37 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	return rc;
 }
 
+/* Test hook: with CIBSCAN_REVIEW_ABORT_AFTER=N (N > 0) in the
+ * environment, an import kills its own process (SIGKILL) after N rows,
+ * inside the transaction (tests/cli/review_crash.sh). */
+#define REVIEW_ABORT_ENV "CIBSCAN_REVIEW_ABORT_AFTER"
+
+static void abort_after(void *ctx, uint64_t rows)
+{
+	if (rows >= *(const uint64_t *)ctx)
+		raise(SIGKILL);
+}
+
 static int do_import(struct review *rv, const struct review_opts *o,
 		     const char *accounts)
 {
 	struct review_import_opts io;
 	struct review_import_stats st;
 	enum cib_err err;
+	const char *ab = getenv(REVIEW_ABORT_ENV);
+	uint64_t abort_rows = 0;
 
 	review_import_opts_init(&io);
+	if (ab && *ab) {
+		char *end;
+		unsigned long long v = strtoull(ab, &end, 10);
+
+		if (*end == '\0' && v > 0) {
+			abort_rows = v;
+			io.row_done = abort_after;
+			io.row_done_ctx = &abort_rows;
+		}
+	}
 	io.accounts = accounts;
 	io.clusters = o->clusters;
 	io.edges = o->edges;

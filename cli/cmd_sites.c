@@ -180,7 +180,8 @@ int cmd_sites(int argc, char **argv)
 	rs.read_only = read_only;
 	sites_init(&s, &so);
 	htmlpage_init(&pg);
-	have_ld = langdetect_init(&ld) == CIB_OK;
+	have_ld = langdetect_init_in(&ld, LANGDETECT_FP_DIR, cli_tmpdir()) ==
+		  CIB_OK;
 	if (!have_ld && !quiet)
 		cli_warn("language detection unavailable: %s", ld.errmsg);
 	for (int i = optind; i < argc && rc == CLI_EXIT_OK; i++)

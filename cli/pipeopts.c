@@ -1,6 +1,7 @@
 /* pipeopts.c - parsing the shared scoring options. */
 #include "pipeopts.h"
 #include "sitesrun.h"
+#include "core/slurp.h"
 
 #include <errno.h>
 #include <math.h>
@@ -146,27 +147,35 @@ int pipe_cli_option(struct pipe_cli *pc, const char *cmd, int c,
 	}
 }
 
+/* Largest model file read: a model is a few KB of JSON (one coefficient
+ * per input); anything this size is another file. */
+#define PIPE_MODEL_MAX ((size_t)1 << 20)
+
 int pipe_cli_finish(struct pipe_cli *pc)
 {
-	pc->po.progress = pc->progress < 0 ? cli_progress() : pc->progress;
+	if (pc->progress < 0 ? cli_progress() : pc->progress)
+		pc->po.progress = cli_progress_line;
+	pc->po.features.zonedir = cli_tzdir();
+	pc->po.features.tmpdir = cli_tmpdir();
 	if (pc->model_path) {
-		FILE *f = fopen(pc->model_path, "rb");
 		char *buf;
 		size_t n;
 		char err[256];
+		enum cib_err e = slurp_file(pc->model_path, PIPE_MODEL_MAX, &buf,
+					    &n);
 
-		if (!f) {
+		if (e == CIB_ETOOBIG) {
+			cli_error("'%s': larger than %zu bytes: not a model "
+				  "file",
+				  pc->model_path, PIPE_MODEL_MAX);
+			return CLI_EXIT_DATA;
+		}
+		if (e) {
 			cli_error("cannot open '%s': %s", pc->model_path,
-				  strerror(errno));
+				  e == CIB_ENOMEM ? cib_strerror(e)
+						  : strerror(errno));
 			return CLI_EXIT_SYSTEM;
 		}
-		buf = malloc(1 << 20);
-		if (!buf) {
-			fclose(f);
-			return CLI_EXIT_SYSTEM;
-		}
-		n = fread(buf, 1, (1 << 20) - 1, f);
-		fclose(f);
 		if (logit_load(&pc->model, buf, n, score_feature_names,
 			       SF__COUNT, err, sizeof(err))) {
 			cli_error("'%s': %s", pc->model_path, err);

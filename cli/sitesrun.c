@@ -138,7 +138,8 @@ int cli_crawl_run(struct cli_data *d, struct pipeline *p, int quiet)
 	sites_init(&c->s, &so);
 	siteacc_init(&c->sa);
 	htmlpage_init(&pg);
-	have_ld = langdetect_init(&ld) == CIB_OK;
+	have_ld = langdetect_init_in(&ld, LANGDETECT_FP_DIR, cli_tmpdir()) ==
+		  CIB_OK;
 	for (size_t i = 0; i < d->in.n_files && rc == CLI_EXIT_OK; i++) {
 		if (d->in.files[i].format != FORMAT_WARC ||
 		    d->in.files[i].skipped)

@@ -53,7 +53,7 @@ enum ct_col {
 };
 
 /* Accepted header names per column, first match wins; NULL ends a row. */
-static const char *const col_names[K__COUNT][4] = {
+static const char *const col_names[][4] = {
 	[K_NAME] = { "Page Name", "Group Name", "Account", "Name" },
 	[K_USER] = { "User Name", NULL },
 	[K_FBID] = { "Facebook Id", NULL },
@@ -75,6 +75,8 @@ static const char *const col_names[K__COUNT][4] = {
 	[K_FINAL_LINK] = { "Final Link", NULL },
 	[K_CAPTION] = { "Description", NULL },
 };
+_Static_assert(sizeof(col_names) / sizeof(col_names[0]) == K__COUNT,
+	       "header names for every column");
 
 /* Longest account id / post id accepted. */
 #define CT_MAX_ID 512

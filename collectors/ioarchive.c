@@ -407,6 +407,108 @@ static void profile_added(const struct profile_key *k)
 	}
 }
 
+/* The retweet, reply and quote columns: the post's kind and what it
+ * refers to. -1, or the column that holds a bad value. */
+static int tweet_refs(struct ioa *a, const struct csvrec *rec,
+		      struct post_rec *post)
+{
+	const char *s, *reply_tw, *reply_us, *quoted, *rt_tw, *rt_us;
+	size_t n;
+	int is_rt = 0;
+
+	s = fld(a, rec, C_IS_RETWEET, &n);
+	if (parse_bool(s, n, &is_rt))
+		return C_IS_RETWEET;
+	if (opt_id(a, rec, C_REPLY_TWEET, &reply_tw))
+		return C_REPLY_TWEET;
+	if (opt_id(a, rec, C_REPLY_USER, &reply_us))
+		return C_REPLY_USER;
+	if (opt_id(a, rec, C_QUOTED_TWEET, &quoted))
+		return C_QUOTED_TWEET;
+	if (opt_id(a, rec, C_RT_TWEET, &rt_tw))
+		return C_RT_TWEET;
+	if (opt_id(a, rec, C_RT_USER, &rt_us))
+		return C_RT_USER;
+	if (is_rt) {
+		post->kind = POST_REPOST;
+		post->ref_post = rt_tw;
+		post->ref_account = rt_us;
+	} else if (reply_tw) {
+		post->kind = POST_REPLY;
+		post->ref_post = reply_tw;
+		post->ref_account = reply_us;
+	} else if (quoted) {
+		post->kind = POST_QUOTE;
+		post->ref_post = quoted;
+	} else {
+		post->kind = POST_ORIGINAL;
+	}
+	return -1;
+}
+
+/* The engagement counts. -1, or the column that holds a bad value. */
+static int tweet_counts(struct ioa *a, const struct csvrec *rec,
+			struct post_rec *post)
+{
+	static const enum ioa_col cols[4] = { C_LIKES, C_RETWEETS, C_REPLIES,
+					      C_QUOTES };
+	int64_t *dst[4] = { &post->likes, &post->reposts, &post->replies,
+			    &post->quotes };
+
+	for (int k = 0; k < 4; k++) {
+		size_t n;
+		const char *s = fld(a, rec, cols[k], &n);
+
+		if (csvread_parse_count(s, n, dst[k]))
+			return cols[k];
+	}
+	return -1;
+}
+
+/* The hashtag, URL and mention lists into the post's entities (a->ebuf
+ * sized once for all three). */
+static enum cib_err tweet_entities(struct ioa *a, const struct csvrec *rec,
+				   struct post_rec *post)
+{
+	static const enum entity_type types[3] = { ENT_HASHTAG, ENT_URL,
+						   ENT_MENTION };
+	static const enum ioa_col cols[3] = { C_HASHTAGS, C_URLS, C_MENTIONS };
+	size_t n, need = 0;
+
+	for (int c = C_HASHTAGS; c <= C_MENTIONS; c++) {
+		fld(a, rec, (enum ioa_col)c, &n);
+		need += 2 * n + 2;
+	}
+	if (need > a->ebuf_cap) {
+		char *nb = realloc(a->ebuf, need);
+
+		if (!nb)
+			return CIB_ENOMEM;
+		a->ebuf = nb;
+		a->ebuf_cap = need;
+	}
+	a->ebuf_len = 0;
+	a->n_ent = 0;
+	for (int k = 0; k < 3; k++) {
+		const char *s = fld(a, rec, cols[k], &n);
+		char *tmp;
+
+		if (!n)
+			continue;
+		/* the unescaped item is built at the end of ebuf's free part
+		 * and copied down by push_entity */
+		tmp = a->ebuf + a->ebuf_cap - (n + 1);
+		if (parse_list(a, s, n, types[k], tmp))
+			return CIB_ENOMEM;
+	}
+	for (size_t k = 0; k < a->n_ent; k++)
+		a->estr[k] = a->ebuf + a->eoff[k];
+	post->ent_str = a->estr;
+	post->ent_type = a->etype;
+	post->n_ent = a->n_ent;
+	return CIB_OK;
+}
+
 static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 {
 	struct ioa *a = ctx;
@@ -414,11 +516,10 @@ static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 	struct post_rec post;
 	struct profile_key pk;
 	char lbuf[IOA_MAX_LANG], plang[IOA_MAX_LANG];
-	const char *s, *reply_tw, *reply_us, *quoted, *rt_tw, *rt_us;
-	size_t n, need;
-	int minutes = 0, is_rt = 0, bad, seen;
+	const char *s;
+	size_t n;
+	int minutes = 0, bad, seen;
 	enum cib_err err;
-	char *tmp;
 
 	s = fld(a, rec, C_TWEETID, &n);
 	if (n == 0)
@@ -460,86 +561,14 @@ static enum cib_err on_tweet(void *ctx, const struct csvrec *rec)
 		return bad_value(a, rec, C_LANG);
 	post.text = opt(a, rec, C_TEXT);
 	post.client = opt(a, rec, C_CLIENT);
-	s = fld(a, rec, C_IS_RETWEET, &n);
-	if (parse_bool(s, n, &is_rt))
-		return bad_value(a, rec, C_IS_RETWEET);
-	if (opt_id(a, rec, C_REPLY_TWEET, &reply_tw))
-		return bad_value(a, rec, C_REPLY_TWEET);
-	if (opt_id(a, rec, C_REPLY_USER, &reply_us))
-		return bad_value(a, rec, C_REPLY_USER);
-	if (opt_id(a, rec, C_QUOTED_TWEET, &quoted))
-		return bad_value(a, rec, C_QUOTED_TWEET);
-	if (opt_id(a, rec, C_RT_TWEET, &rt_tw))
-		return bad_value(a, rec, C_RT_TWEET);
-	if (opt_id(a, rec, C_RT_USER, &rt_us))
-		return bad_value(a, rec, C_RT_USER);
-	if (is_rt) {
-		post.kind = POST_REPOST;
-		post.ref_post = rt_tw;
-		post.ref_account = rt_us;
-	} else if (reply_tw) {
-		post.kind = POST_REPLY;
-		post.ref_post = reply_tw;
-		post.ref_account = reply_us;
-	} else if (quoted) {
-		post.kind = POST_QUOTE;
-		post.ref_post = quoted;
-	} else {
-		post.kind = POST_ORIGINAL;
-	}
-
-	s = fld(a, rec, C_LIKES, &n);
-	if (csvread_parse_count(s, n, &post.likes))
-		return bad_value(a, rec, C_LIKES);
-	s = fld(a, rec, C_RETWEETS, &n);
-	if (csvread_parse_count(s, n, &post.reposts))
-		return bad_value(a, rec, C_RETWEETS);
-	s = fld(a, rec, C_REPLIES, &n);
-	if (csvread_parse_count(s, n, &post.replies))
-		return bad_value(a, rec, C_REPLIES);
-	s = fld(a, rec, C_QUOTES, &n);
-	if (csvread_parse_count(s, n, &post.quotes))
-		return bad_value(a, rec, C_QUOTES);
-
-	/* entities: size the scratch once for all three cells */
-	need = 0;
-	for (int c = C_HASHTAGS; c <= C_MENTIONS; c++) {
-		fld(a, rec, (enum ioa_col)c, &n);
-		need += 2 * n + 2;
-	}
-	if (need > a->ebuf_cap) {
-		char *nb = realloc(a->ebuf, need);
-
-		if (!nb)
-			return fatal(a, rec, CIB_ENOMEM);
-		a->ebuf = nb;
-		a->ebuf_cap = need;
-	}
-	a->ebuf_len = 0;
-	a->n_ent = 0;
-	{
-		static const enum entity_type types[3] = {
-			ENT_HASHTAG, ENT_URL, ENT_MENTION
-		};
-		static const enum ioa_col cols[3] = { C_HASHTAGS, C_URLS,
-						      C_MENTIONS };
-
-		for (int k = 0; k < 3; k++) {
-			s = fld(a, rec, cols[k], &n);
-			if (!n)
-				continue;
-			/* the unescaped item is built at the end of ebuf's
-			 * free part and copied down by push_entity */
-			tmp = a->ebuf + a->ebuf_cap - (n + 1);
-			if (parse_list(a, s, n, types[k], tmp))
-				return fatal(a, rec, CIB_ENOMEM);
-		}
-	}
-	for (size_t k = 0; k < a->n_ent; k++)
-		a->estr[k] = a->ebuf + a->eoff[k];
-	post.ent_str = a->estr;
-	post.ent_type = a->etype;
-	post.n_ent = a->n_ent;
+	bad = tweet_refs(a, rec, &post);
+	if (bad < 0)
+		bad = tweet_counts(a, rec, &post);
+	if (bad >= 0)
+		return bad_value(a, rec, (enum ioa_col)bad);
+	err = tweet_entities(a, rec, &post);
+	if (err)
+		return fatal(a, rec, err);
 
 	if (seen) {
 		if (a->in->cur)

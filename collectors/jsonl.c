@@ -17,6 +17,7 @@
 
 #include "jsonread.h"
 #include "core/timefmt.h"
+#include "core/strbuf.h"
 
 #define JSONL_VERSION 1
 
@@ -43,38 +44,10 @@ int jsonl_sniff(const char *head, size_t n)
 
 /* ---- writing ---- */
 
-struct wbuf {
-	char *b;
-	size_t n, cap;
-	int oom;
-};
-
-static void wb_put(struct wbuf *w, const char *s, size_t n)
-{
-	if (w->oom)
-		return;
-	if (w->n + n + 1 > w->cap) {
-		size_t nc = w->cap ? w->cap : 4096;
-		char *nb;
-
-		while (nc < w->n + n + 1)
-			nc *= 2;
-		nb = realloc(w->b, nc);
-		if (!nb) {
-			w->oom = 1;
-			return;
-		}
-		w->b = nb;
-		w->cap = nc;
-	}
-	memcpy(w->b + w->n, s, n);
-	w->n += n;
-}
-
-static void wb_puts(struct wbuf *w, const char *s)
-{
-	wb_put(w, s, strlen(s));
-}
+/* Longest line written (core/strbuf.h): above any record the readers
+ * accept (strings of at most STRPOOL_MAX_LEN bytes, escaped at most six
+ * times over), so it only stops a runaway, never a real record. */
+#define JSONL_MAX_LINE ((size_t)1 << 31)
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
@@ -86,12 +59,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return jsonread_utf8_valid((const char *)s, len, NULL) ? len : 0;
 }
 
-static void wb_json_str(struct wbuf *w, const char *s, size_t n)
+static void wb_json_str(struct strbuf *w, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	wb_put(w, "\"", 1);
+	strbuf_add(w, "\"", 1);
 	while (i < n) {
 		unsigned c = u[i];
 		char esc[8];
@@ -102,66 +75,66 @@ static void wb_json_str(struct wbuf *w, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		wb_put(w, s + i - run, run);
+		strbuf_add(w, s + i - run, run);
 		run = 0;
 		if (c >= 0x80) {
 			l = utf8_len(u + i, n - i);
 			if (l) {
-				wb_put(w, s + i, l);
+				strbuf_add(w, s + i, l);
 				i += l;
 			} else {
-				wb_put(w, "\xef\xbf\xbd", 3);
+				strbuf_add(w, "\xef\xbf\xbd", 3);
 				i++;
 			}
 			continue;
 		}
 		switch (c) {
-		case '"': wb_put(w, "\\\"", 2); break;
-		case '\\': wb_put(w, "\\\\", 2); break;
-		case '\n': wb_put(w, "\\n", 2); break;
-		case '\r': wb_put(w, "\\r", 2); break;
-		case '\t': wb_put(w, "\\t", 2); break;
+		case '"': strbuf_add(w, "\\\"", 2); break;
+		case '\\': strbuf_add(w, "\\\\", 2); break;
+		case '\n': strbuf_add(w, "\\n", 2); break;
+		case '\r': strbuf_add(w, "\\r", 2); break;
+		case '\t': strbuf_add(w, "\\t", 2); break;
 		default:
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			wb_put(w, esc, 6);
+			strbuf_add(w, esc, 6);
 		}
 		i++;
 	}
-	wb_put(w, s + i - run, run);
-	wb_put(w, "\"", 1);
+	strbuf_add(w, s + i - run, run);
+	strbuf_add(w, "\"", 1);
 }
 
 /* ,"key":"value" for a pooled string; nothing for STR_NONE. */
-static void wb_field(struct wbuf *w, const struct dataset *ds, const char *key,
+static void wb_field(struct strbuf *w, const struct dataset *ds, const char *key,
 		     uint32_t id)
 {
 	if (id == STR_NONE)
 		return;
-	wb_put(w, ",\"", 2);
-	wb_puts(w, key);
-	wb_put(w, "\":", 2);
+	strbuf_add(w, ",\"", 2);
+	strbuf_puts(w, key);
+	strbuf_add(w, "\":", 2);
 	wb_json_str(w, ds_str(ds, id), strpool_len(&ds->strings, id));
 }
 
-static void wb_cstr_field(struct wbuf *w, const char *key, const char *v)
+static void wb_cstr_field(struct strbuf *w, const char *key, const char *v)
 {
-	wb_put(w, ",\"", 2);
-	wb_puts(w, key);
-	wb_put(w, "\":", 2);
+	strbuf_add(w, ",\"", 2);
+	strbuf_puts(w, key);
+	strbuf_add(w, "\":", 2);
 	wb_json_str(w, v, strlen(v));
 }
 
-static void wb_int(struct wbuf *w, const char *key, int64_t v)
+static void wb_int(struct strbuf *w, const char *key, int64_t v)
 {
 	char num[32];
 
 	if (v < 0)
 		return; /* COUNT_NONE */
 	snprintf(num, sizeof(num), ",\"%s\":%lld", key, (long long)v);
-	wb_puts(w, num);
+	strbuf_puts(w, num);
 }
 
-static void wb_time(struct wbuf *w, const char *key, int64_t t)
+static void wb_time(struct strbuf *w, const char *key, int64_t t)
 {
 	char buf[32];
 
@@ -171,25 +144,23 @@ static void wb_time(struct wbuf *w, const char *key, int64_t t)
 	wb_cstr_field(w, key, buf);
 }
 
-static enum cib_err wb_flush(struct wbuf *w, FILE *f)
+static enum cib_err wb_flush(struct strbuf *w, FILE *f)
 {
-	if (w->oom)
-		return CIB_ENOMEM;
-	wb_put(w, "\n", 1);
-	if (w->oom)
-		return CIB_ENOMEM;
-	if (fwrite(w->b, 1, w->n, f) != w->n)
+	strbuf_add(w, "\n", 1);
+	if (strbuf_err(w))
+		return strbuf_err(w);
+	if (fwrite(strbuf_str(w), 1, w->n, f) != w->n)
 		return CIB_EIO;
-	w->n = 0;
+	strbuf_reset(w);
 	return CIB_OK;
 }
 
-static void write_account(struct wbuf *w, const struct dataset *ds, size_t i,
+static void write_account(struct strbuf *w, const struct dataset *ds, size_t i,
 			  const uint32_t *initial)
 {
 	const uint32_t *v = initial ? initial + i * N_FIELDS : NULL;
 
-	wb_puts(w, "{\"type\":\"account\"");
+	strbuf_puts(w, "{\"type\":\"account\"");
 	wb_cstr_field(w, "platform",
 		      platform_name((enum platform)ds->acc.platform[i]));
 	wb_field(w, ds, "id", ds->acc.id[i]);
@@ -201,18 +172,20 @@ static void write_account(struct wbuf *w, const struct dataset *ds, size_t i,
 	wb_time(w, "created_at", ds->acc.created[i]);
 	wb_int(w, "followers", ds->acc.followers[i]);
 	wb_int(w, "following", ds->acc.following[i]);
-	wb_put(w, "}", 1);
+	strbuf_add(w, "}", 1);
 }
 
-static void write_post(struct wbuf *w, const struct dataset *ds, size_t j)
+static void write_post(struct strbuf *w, const struct dataset *ds, size_t j)
 {
-	static const char *const ent_keys[ENT__COUNT] = {
+	static const char *const ent_keys[] = {
 		"urls", "hashtags", "mentions", "domains", "images"
 	};
+	_Static_assert(sizeof(ent_keys) / sizeof(ent_keys[0]) == ENT__COUNT,
+		       "one key per entity type");
 	uint32_t acc = ds->post.account[j];
 	unsigned kind = ds->post.kind[j];
 
-	wb_puts(w, "{\"type\":\"post\"");
+	strbuf_puts(w, "{\"type\":\"post\"");
 	wb_cstr_field(w, "platform",
 		      platform_name((enum platform)ds->acc.platform[acc]));
 	wb_field(w, ds, "id", ds->post.id[j]);
@@ -241,28 +214,28 @@ static void write_post(struct wbuf *w, const struct dataset *ds, size_t j)
 			if (ds->ent.type[k] != t)
 				continue;
 			if (!any) {
-				wb_put(w, ",\"", 2);
-				wb_puts(w, ent_keys[t]);
-				wb_put(w, "\":[", 3);
+				strbuf_add(w, ",\"", 2);
+				strbuf_puts(w, ent_keys[t]);
+				strbuf_add(w, "\":[", 3);
 			} else {
-				wb_put(w, ",", 1);
+				strbuf_add(w, ",", 1);
 			}
 			any = 1;
 			wb_json_str(w, ds_str(ds, ds->ent.str[k]),
 				    strpool_len(&ds->strings, ds->ent.str[k]));
 		}
 		if (any)
-			wb_put(w, "]", 1);
+			strbuf_add(w, "]", 1);
 	}
-	wb_put(w, "}", 1);
+	strbuf_add(w, "}", 1);
 }
 
-static void write_change(struct wbuf *w, const struct dataset *ds, size_t k)
+static void write_change(struct strbuf *w, const struct dataset *ds, size_t k)
 {
 	uint32_t acc = ds->change.account[k];
 	unsigned field = ds->change.field[k];
 
-	wb_puts(w, "{\"type\":\"change\"");
+	strbuf_puts(w, "{\"type\":\"change\"");
 	wb_cstr_field(w, "platform",
 		      platform_name((enum platform)ds->acc.platform[acc]));
 	wb_field(w, ds, "account_id", ds->acc.id[acc]);
@@ -270,7 +243,7 @@ static void write_change(struct wbuf *w, const struct dataset *ds, size_t k)
 	wb_field(w, ds, "old", ds->change.old_value[k]);
 	wb_field(w, ds, "new", ds->change.new_value[k]);
 	wb_time(w, "time", ds->change.time[k]);
-	wb_put(w, "}", 1);
+	strbuf_add(w, "}", 1);
 }
 
 /* Each account's field values before its first recorded change: start
@@ -300,16 +273,17 @@ static uint32_t *initial_values(const struct dataset *ds)
 
 enum cib_err jsonl_write(const struct dataset *ds, FILE *f)
 {
-	struct wbuf w = { 0 };
+	struct strbuf w;
 	uint32_t *initial = NULL;
 	enum cib_err err = CIB_OK;
 
+	strbuf_init(&w, JSONL_MAX_LINE);
 	if (ds->change.n) {
 		initial = initial_values(ds);
 		if (!initial)
 			return CIB_ENOMEM;
 	}
-	wb_puts(&w, "{\"type\":\"cibscan\",\"version\":1}");
+	strbuf_puts(&w, "{\"type\":\"cibscan\",\"version\":1}");
 	if ((err = wb_flush(&w, f)))
 		goto out;
 	for (size_t i = 0; i < ds->acc.n; i++) {
@@ -328,7 +302,7 @@ enum cib_err jsonl_write(const struct dataset *ds, FILE *f)
 			goto out;
 	}
 out:
-	free(w.b);
+	strbuf_release(&w);
 	free(initial);
 	return err;
 }

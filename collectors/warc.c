@@ -25,10 +25,12 @@
 #define IN_CHUNK ((size_t)256 << 10)
 #define RESYNC_STEP ((size_t)64 << 10)
 
-static const char *const type_names[WARC_T__COUNT] = {
+static const char *const type_names[] = {
 	"other",    "warcinfo",   "response",   "resource",    "request",
 	"metadata", "revisit",    "conversion", "continuation"
 };
+_Static_assert(sizeof(type_names) / sizeof(type_names[0]) == WARC_T__COUNT,
+	       "one name per record type");
 
 const char *warc_type_name(enum warc_type t)
 {
@@ -802,6 +804,99 @@ static uint64_t member_offset(struct warc_reader *r, uint64_t dec)
 	return r->mb_comp[0];
 }
 
+/* A malformed record: reported (data_error), then the reader moves on to
+ * the next "WARC/" line. */
+static enum cib_err bad_record(struct warc_reader *r, uint64_t off,
+			       const char *what, const char *detail)
+{
+	enum cib_err err = data_error(r, off, what, detail);
+
+	return err ? err : resync(r);
+}
+
+/* Skips the blank lines between records; *more is 0 at the end. */
+static enum cib_err skip_blank_lines(struct warc_reader *r, int *more)
+{
+	*more = 0;
+	for (;;) {
+		enum cib_err err = fill(r, 1);
+		const char *s;
+
+		if (err)
+			return err;
+		if (!avail(r))
+			return CIB_OK;
+		s = r->win + r->pos;
+		if (*s != '\r' && *s != '\n')
+			break;
+		r->pos++;
+	}
+	*more = 1;
+	return CIB_OK;
+}
+
+/* Buffers the header block at r->pos (doubling up to max_header) and
+ * gives its length in *hl, 0 when no end was found. */
+static enum cib_err header_block(struct warc_reader *r, size_t *hl)
+{
+	*hl = 0;
+	for (size_t want = 4096;; want *= 2) {
+		enum cib_err err;
+
+		if (want > r->o.max_header)
+			want = r->o.max_header;
+		err = fill(r, want);
+		if (err)
+			return err;
+		*hl = header_end(r->win + r->pos, avail(r) < r->o.max_header
+							  ? avail(r)
+							  : r->o.max_header);
+		if (*hl || want == r->o.max_header || avail(r) < want)
+			return CIB_OK;
+	}
+}
+
+/* Whether the block of rec (header hl bytes at s) ends at the record
+ * boundary: CRLF CRLF, then the next record or the end. */
+static int ends_at_boundary(const struct warc_reader *r, const char *s,
+			    size_t hl, const struct warc_record *rec)
+{
+	const char *t = s + hl + rec->content_length;
+	size_t left = avail(r) - hl - rec->content_length, i = 0;
+
+	while (i < left && i < 4 && (t[i] == '\r' || t[i] == '\n'))
+		i++;
+	return i >= 4 || (i == left && r->out_eof) ||
+	       (left - i >= 5 && memcmp(t + i, "WARC/", 5) == 0);
+}
+
+/* Hands out the record whose header (hl bytes) starts at s: its block,
+ * and for a response, revisit or resource its HTTP body. */
+static enum cib_err record_done(struct warc_reader *r,
+				struct warc_record *rec, const char *s,
+				size_t hl)
+{
+	rec->block.p = s + hl;
+	rec->block.n = (size_t)rec->content_length;
+	r->pos += hl + (size_t)rec->content_length;
+	if (rec->type == WARC_T_RESPONSE || rec->type == WARC_T_REVISIT) {
+		enum cib_err err = parse_http(r, rec);
+
+		if (err)
+			return err;
+	} else if (rec->type == WARC_T_RESOURCE) {
+		rec->body = rec->block;
+		if (rec->body.n > r->o.max_body) {
+			rec->body.n = r->o.max_body;
+			rec->flags |= WARC_F_BODY_CAPPED;
+			r->n_capped++;
+		}
+	}
+	r->n_records++;
+	r->n_by_type[rec->type]++;
+	return CIB_OK;
+}
+
 enum cib_err warc_next(struct warc_reader *r, struct warc_record *rec,
 		       int *got)
 {
@@ -819,46 +914,22 @@ enum cib_err warc_next(struct warc_reader *r, struct warc_record *rec,
 	for (;;) {
 		const char *s;
 		uint64_t off;
+		int more;
 
 		memset(rec, 0, sizeof(*rec));
-		/* blank lines between records */
-		for (;;) {
-			err = fill(r, 1);
-			if (err)
-				return err;
-			if (!avail(r))
-				return CIB_OK;
-			s = r->win + r->pos;
-			if (*s != '\r' && *s != '\n')
-				break;
-			r->pos++;
-		}
+		err = skip_blank_lines(r, &more);
+		if (err || !more)
+			return err;
 		rec->doffset = r->base + r->pos;
 		off = rec->offset = member_offset(r, rec->doffset);
-		/* the header block */
-		hl = 0;
-		for (size_t want = 4096;; want *= 2) {
-			if (want > r->o.max_header)
-				want = r->o.max_header;
-			err = fill(r, want);
-			if (err)
-				return err;
-			hl = header_end(r->win + r->pos,
-					avail(r) < r->o.max_header
-						? avail(r)
-						: r->o.max_header);
-			if (hl || want == r->o.max_header ||
-			    avail(r) < want)
-				break;
-		}
+		err = header_block(r, &hl);
+		if (err)
+			return err;
 		s = r->win + r->pos;
 		if (avail(r) < 8 || memcmp(s, "WARC/1.", 7) != 0 ||
 		    (s[7] != '0' && s[7] != '1')) {
-			err = data_error(r, off, "not a WARC record",
+			err = bad_record(r, off, "not a WARC record",
 					 "no WARC/1.0 or WARC/1.1 line");
-			if (err)
-				return err;
-			err = resync(r);
 			if (err)
 				return err;
 			continue;
@@ -867,29 +938,25 @@ enum cib_err warc_next(struct warc_reader *r, struct warc_record *rec,
 			if (avail(r) >= r->o.max_header) {
 				snprintf(detail, sizeof(detail),
 					 "over %zu bytes", r->o.max_header);
-				err = data_error(r, off,
+				err = bad_record(r, off,
 						 "WARC header block too long",
 						 detail);
 			} else if (!r->fatal) {
 				/* (a cut gzip member was reported already) */
-				err = data_error(r, off,
+				err = bad_record(r, off,
 						 "truncated WARC header block",
 						 NULL);
+			} else {
+				err = resync(r);
 			}
-			if (err)
-				return err;
-			err = resync(r);
 			if (err)
 				return err;
 			continue;
 		}
 		rec->version = s[7] == '1' ? 11 : 10;
 		if (parse_fields(rec, s, hl) != 0) {
-			err = data_error(r, off, "missing or bad Content-Length",
+			err = bad_record(r, off, "missing or bad Content-Length",
 					 NULL);
-			if (err)
-				return err;
-			err = resync(r);
 			if (err)
 				return err;
 			continue;
@@ -925,48 +992,19 @@ enum cib_err warc_next(struct warc_reader *r, struct warc_record *rec,
 			r->pos = r->len;
 			continue;
 		}
-		/* the block must end at the record boundary: CRLF CRLF, then
-		 * the next record or the end */
-		{
-			const char *t = s + hl + rec->content_length;
-			size_t left = avail(r) - hl - rec->content_length, i = 0;
-
-			while (i < left && i < 4 && (t[i] == '\r' || t[i] == '\n'))
-				i++;
-			if (i < 4 && !(i == left && r->out_eof) &&
-			    !(left - i >= 5 && memcmp(t + i, "WARC/", 5) == 0)) {
-				snprintf(detail, sizeof(detail),
-					 "Content-Length %llu does not end at "
-					 "a record boundary",
-					 (unsigned long long)
-						 rec->content_length);
-				err = data_error(r, off, "wrong record length",
-						 detail);
-				if (err)
-					return err;
-				err = resync(r);
-				if (err)
-					return err;
-				continue;
-			}
-		}
-		rec->block.p = s + hl;
-		rec->block.n = (size_t)rec->content_length;
-		r->pos += hl + (size_t)rec->content_length;
-		if (rec->type == WARC_T_RESPONSE || rec->type == WARC_T_REVISIT) {
-			err = parse_http(r, rec);
+		if (!ends_at_boundary(r, s, hl, rec)) {
+			snprintf(detail, sizeof(detail),
+				 "Content-Length %llu does not end at "
+				 "a record boundary",
+				 (unsigned long long)rec->content_length);
+			err = bad_record(r, off, "wrong record length", detail);
 			if (err)
 				return err;
-		} else if (rec->type == WARC_T_RESOURCE) {
-			rec->body = rec->block;
-			if (rec->body.n > r->o.max_body) {
-				rec->body.n = r->o.max_body;
-				rec->flags |= WARC_F_BODY_CAPPED;
-				r->n_capped++;
-			}
+			continue;
 		}
-		r->n_records++;
-		r->n_by_type[rec->type]++;
+		err = record_done(r, rec, s, hl);
+		if (err)
+			return err;
 		*got = 1;
 		return CIB_OK;
 	}

@@ -28,6 +28,8 @@ static const char *const platform_names[] = {
 
 static const char *const kind_names[] = { "original", "repost", "reply",
 					  "quote" };
+_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == POST_KIND__COUNT,
+	       "one name per post kind");
 
 const char *platform_name(enum platform p)
 {
@@ -50,9 +52,10 @@ enum platform platform_from_name(const char *name)
 
 const char *entity_type_name(enum entity_type t)
 {
-	static const char *const names[ENT__COUNT] = { "url", "hashtag",
-						       "mention", "domain",
-						       "image" };
+	static const char *const names[] = { "url", "hashtag", "mention",
+					     "domain", "image" };
+	_Static_assert(sizeof(names) / sizeof(names[0]) == ENT__COUNT,
+		       "one name per entity type");
 
 	return (unsigned)t < ENT__COUNT ? names[t] : "";
 }

@@ -1,5 +1,13 @@
-/* sortu64.h - the small-array sort the radix sorts of reuse, persona and
- * coord fall back to. */
+/* sortu64.h - sorting unsigned 64-bit keys, once for the whole tree.
+ *
+ * Plain keys have no identity beyond their value, so every correct sort
+ * gives the same array: callers pick by cost only. sortu64_insertion for a
+ * handful of keys, sortu64_heap where nothing may be allocated (a post's
+ * shingles), sortu64_radix with a caller's scratch (the hot loops that keep
+ * one), sortu64() for the rest (the qsort calls this replaced). Records
+ * with a key inside (model/groups.c's DEFINE_RADIX, coord's pair codes)
+ * keep their own stable sorts.
+ */
 #ifndef CIB_SORTU64_H
 #define CIB_SORTU64_H
 
@@ -19,5 +27,18 @@ static inline void sortu64_insertion(uint64_t *a, size_t n)
 		a[j] = x;
 	}
 }
+
+/* Sorts a[0..n) ascending in place, allocating nothing: insertion up to
+ * 32 keys, heapsort beyond (O(n log n) whatever the input). */
+void sortu64_heap(uint64_t *a, size_t n);
+
+/* Sorts a[0..n) ascending; tmp has room for n keys (its contents are
+ * lost). LSD radix on bytes, every histogram in one read, digits all keys
+ * share skipped; insertion below 48 keys. */
+void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n);
+
+/* Sorts a[0..n) ascending: sortu64_radix with scratch of its own, or
+ * sortu64_heap when none can be had. Never fails. */
+void sortu64(uint64_t *a, size_t n);
 
 #endif

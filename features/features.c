@@ -64,10 +64,12 @@ static int cmp_loc_key(const void *a, const void *b)
 
 static enum cib_err locate_accounts(struct feature_set *fs,
 				    const struct dataset *ds,
-				    const struct postindex *pi)
+				    const struct postindex *pi,
+				    const char *zonedir)
 {
 	struct loc_key *k;
 	size_t n = 0;
+	enum cib_err err;
 
 	fs->loc_offset = malloc((ds->acc.n + 1) * sizeof(*fs->loc_offset));
 	k = malloc((ds->acc.n + 1) * sizeof(*k));
@@ -80,6 +82,11 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 		if (ds->acc.location[a] != STR_NONE && postindex_count(pi, a))
 			k[n++] = (struct loc_key){ ds->acc.location[a],
 						   (uint32_t)a };
+	}
+	err = location_set_zonedir(zonedir);
+	if (err) {
+		free(k);
+		return err;
 	}
 	if (location_init() != CIB_OK) {
 		free(k);
@@ -103,7 +110,7 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 	return CIB_OK;
 }
 
-enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
+enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 			      const struct postindex *pi,
 			      const struct feature_opts *o, char *errmsg,
 			      size_t errlen)
@@ -117,7 +124,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	memset(fs, 0, sizeof(*fs));
 	fs->n_accounts = ds->acc.n;
 	snprintf(fs->tz, sizeof(fs->tz), "%s", tz);
-	err = timing_ctx_init(&fs->tctx, ds, tz);
+	err = timing_ctx_init(&fs->tctx, ds, o->zonedir, tz);
 	if (err) {
 		snprintf(errmsg, errlen, "time zone '%s': %s", tz,
 			 err == CIB_ENOTFOUND ? "unknown zone name"
@@ -145,7 +152,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	}
 	fs->seconds[1] = cib_seconds() - t0;
 	t0 = cib_seconds();
-	err = langdetect_init(&fs->ld);
+	err = langdetect_init_in(&fs->ld, LANGDETECT_FP_DIR, o->tmpdir);
 	fs->have_ld = 1;
 	if (err) {
 		/* fingerprints missing: scripts still work */
@@ -168,7 +175,7 @@ enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
 	t0 = cib_seconds();
 	err = profile_compute(ds, pi, &fs->profile);
 	if (!err)
-		err = locate_accounts(fs, ds, pi);
+		err = locate_accounts(fs, ds, pi, o->zonedir);
 	if (err) {
 		snprintf(errmsg, errlen, "profile features: %s",
 			 cib_strerror(err));
@@ -252,13 +259,13 @@ const char *features_tz_label(const struct feature_set *fs)
 	return fs->tz;
 }
 
-static const char *lang_or(const struct dataset *ds, uint32_t id)
+static const char *lang_or(const struct feature_set *fs, uint32_t id)
 {
-	return id == STR_NONE ? "an unknown language" : ds_str(ds, id);
+	return id == STR_NONE ? "an unknown language"
+			      : langdetect_str(&fs->ld, id);
 }
 
-void features_switch_describe(const struct feature_set *fs,
-			      const struct dataset *ds, uint32_t acc,
+void features_switch_describe(const struct feature_set *fs, uint32_t acc,
 			      char *buf, size_t cap)
 {
 	const struct persona_result *r = &fs->persona;
@@ -282,8 +289,8 @@ void features_switch_describe(const struct feature_set *fs,
 		snprintf(buf, cap,
 			 "switched from %s to %s on %s%s (change-point p = %.2g, "
 			 "vocabulary shift %.2f)",
-			 lang_or(ds, r->lang_before[acc]),
-			 lang_or(ds, r->lang_after[acc]), date, gap,
+			 lang_or(fs, r->lang_before[acc]),
+			 lang_or(fs, r->lang_after[acc]), date, gap,
 			 r->cp_p[acc],
 			 isfinite(r->topic_shift[acc]) ? r->topic_shift[acc] : 0);
 	else
@@ -407,12 +414,12 @@ static void row_cells(const struct feature_set *fs, const struct dataset *ds,
 	c[k++].i = ru->n_urls[a];
 	c[k++].num = ru->url_shared_share[a];
 	c[k++].num = ru->domain_shared_share[a];
-	c[k++].s = pe->main_lang[a] == STR_NONE ? "" : ds_str(ds, pe->main_lang[a]);
+	c[k++].s = langdetect_str(&fs->ld, pe->main_lang[a]);
 	c[k++].num = pe->cp_llr[a];
 	c[k++].num = pe->cp_p[a];
 	c[k++].t = pe->cp_time[a];
-	c[k++].s = pe->lang_before[a] == STR_NONE ? "" : ds_str(ds, pe->lang_before[a]);
-	c[k++].s = pe->lang_after[a] == STR_NONE ? "" : ds_str(ds, pe->lang_after[a]);
+	c[k++].s = langdetect_str(&fs->ld, pe->lang_before[a]);
+	c[k++].s = langdetect_str(&fs->ld, pe->lang_after[a]);
 	c[k++].num = pe->topic_shift[a];
 	c[k++].num = (double)pe->longest_gap[a] / 86400.0;
 	c[k++].t = pe->gap_end[a];

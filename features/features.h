@@ -23,6 +23,8 @@
 
 struct feature_opts {
 	const char *tz;  /* reference zone; NULL = Asia/Shanghai */
+	const char *zonedir; /* tz database; NULL = the system's (tzconv.h) */
+	const char *tmpdir;  /* scratch files; NULL = /tmp (langdetect.h) */
 	uint64_t seed;
 	struct reuse_opts reuse;
 	struct persona_opts persona;
@@ -46,7 +48,7 @@ struct feature_set {
 	double seconds[4];   /* timing, reuse, persona, profile */
 };
 
-enum cib_err features_compute(struct feature_set *fs, struct dataset *ds,
+enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 			      const struct postindex *pi,
 			      const struct feature_opts *o, char *errmsg,
 			      size_t errlen);
@@ -72,8 +74,7 @@ uint32_t features_created_same_day(const struct feature_set *fs,
 const char *features_tz_label(const struct feature_set *fs);
 
 /* "switched from zh to en after 212 days silent (p = 0.001)" */
-void features_switch_describe(const struct feature_set *fs,
-			      const struct dataset *ds, uint32_t acc,
+void features_switch_describe(const struct feature_set *fs, uint32_t acc,
 			      char *buf, size_t cap);
 
 /* Every feature of one account, one per line, for `explain`. */

@@ -3,7 +3,10 @@
  * gumbo builds the tree with an arena allocator of ours: nodes are never
  * freed one by one (gumbo's own destructor recurses once per nesting level,
  * which hostile markup can make deep); the arena is emptied before the
- * next page instead. The tree is walked with an explicit stack of
+ * next page instead. gumbo never checks its allocator's result, so an
+ * allocation that fails unwinds with longjmp() to parse_guarded(), which
+ * returns NULL: every byte gumbo holds comes from the arena and gumbo
+ * keeps no other state, so emptying the arena then leaks nothing. The tree is walked with an explicit stack of
  * (node, entering/leaving) entries, so depth costs heap, not C stack.
  *
  * The article body is the element whose <p> children carry the most text
@@ -20,6 +23,7 @@
 #include "htmlpage.h"
 
 #include <gumbo.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,7 @@
 #include <xxhash.h>
 
 #include "langdetect.h"
+#include "core/sortu64.h"
 
 /* ---- arena for gumbo --------------------------------------------------- */
 
@@ -40,7 +45,7 @@ struct arena_chunk {
 
 struct arena {
 	struct arena_chunk *head;
-	int failed;
+	jmp_buf on_fail; /* set by parse_guarded(), the only caller of gumbo */
 };
 
 static void *arena_alloc(void *ud, size_t size)
@@ -53,12 +58,8 @@ static void *arena_alloc(void *ud, size_t size)
 		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
 
 		c = malloc(sizeof(*c) + cap);
-		if (!c) {
-			/* gumbo does not check for NULL: end the process the
-			 * way malloc failure in gumbo itself would */
-			a->failed = 1;
-			abort();
-		}
+		if (!c) /* gumbo would dereference NULL: unwind instead */
+			longjmp(a->on_fail, 1);
 		c->cap = cap;
 		c->used = 0;
 		c->next = a->head;
@@ -93,6 +94,18 @@ static void arena_reset(struct arena *a)
 	if (keep)
 		keep->next = NULL;
 	a->head = keep;
+}
+
+/* gumbo_parse_with_options(), or NULL when an allocation failed (the
+ * arena then still holds what gumbo had allocated: reset it). */
+static GumboOutput *parse_guarded(struct arena *a, const GumboOptions *opt,
+				  const char *html, size_t n)
+{
+	GumboOutput *volatile out = NULL;
+
+	if (setjmp(a->on_fail) == 0)
+		out = gumbo_parse_with_options(opt, html, n);
+	return out;
 }
 
 /* ---- output helpers ---------------------------------------------------- */
@@ -590,13 +603,6 @@ static int cmp_p(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int walk(struct htmlpage *pg, struct scratch *sc, const GumboNode *root)
 {
 	struct id_ctx ic = { pg, 0 };
@@ -927,8 +933,8 @@ enum cib_err htmlpage_parse(struct htmlpage *pg, const char *html, size_t n,
 	opt.deallocator = arena_free;
 	opt.userdata = pg->arena;
 	opt.max_errors = 0;
-	out = gumbo_parse_with_options(&opt, html ? html : "", n);
-	if (walk(pg, sc, out->document) || pick_article(pg, sc)) {
+	out = parse_guarded(pg->arena, &opt, html ? html : "", n);
+	if (!out || walk(pg, sc, out->document) || pick_article(pg, sc)) {
 		arena_reset(pg->arena);
 		return CIB_ENOMEM;
 	}
@@ -957,7 +963,7 @@ enum cib_err htmlpage_parse(struct htmlpage *pg, const char *html, size_t n,
 			pg->shingles[m++] =
 				XXH3_64bits(sc->tok + i, w * sizeof(*sc->tok));
 		}
-		qsort(pg->shingles, m, sizeof(*pg->shingles), cmp_u64);
+		sortu64(pg->shingles, m);
 		k = 0;
 		for (size_t i = 0; i < m; i++)
 			if (!k || pg->shingles[k - 1] != pg->shingles[i])

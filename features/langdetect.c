@@ -405,16 +405,16 @@ size_t langdetect_text(struct langdetect *ld, const char *s, size_t n,
 
 enum cib_err langdetect_init(struct langdetect *ld)
 {
-	return langdetect_init_dir(ld, LANGDETECT_FP_DIR);
+	return langdetect_init_in(ld, LANGDETECT_FP_DIR, NULL);
 }
 
 /* textcat reads its list from a file: we write the entries of fp_table
- * for one script to a private temporary file, load it, remove it. */
+ * for one script to a private temporary file in `tmp`, load it, remove
+ * it. */
 static enum cib_err load_script(struct langdetect *ld, const char *dir,
-				int ti)
+				const char *tmp, int ti)
 {
 	char path[512];
-	const char *tmp = getenv("TMPDIR");
 	FILE *f;
 	int fd, ok = 1;
 
@@ -450,6 +450,12 @@ static enum cib_err load_script(struct langdetect *ld, const char *dir,
 
 enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir)
 {
+	return langdetect_init_in(ld, dir, NULL);
+}
+
+enum cib_err langdetect_init_in(struct langdetect *ld, const char *dir,
+				const char *tmpdir)
+{
 	memset(ld, 0, sizeof(*ld));
 	if (!dir)
 		return CIB_OK;
@@ -464,7 +470,7 @@ enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir)
 		}
 	}
 	for (int ti = 0; ti < LANGDETECT_TC_SCRIPTS; ti++) {
-		enum cib_err err = load_script(ld, dir, ti);
+		enum cib_err err = load_script(ld, dir, tmpdir, ti);
 
 		if (err)
 			return err;
@@ -483,6 +489,7 @@ void langdetect_release(struct langdetect *ld)
 			textcat_ReleaseClassifyFullOutput(ld->tc[ti], ld->cand[ti]);
 		textcat_Done(ld->tc[ti]);
 	}
+	strlayer_release(&ld->strs);
 	free(ld->text_cache);
 	free(ld->code_key);
 	free(ld->code_val);
@@ -493,6 +500,8 @@ void langdetect_release(struct langdetect *ld)
 
 static void cache_reset(struct langdetect *ld, const struct dataset *ds)
 {
+	strlayer_release(&ld->strs);
+	strlayer_init(&ld->strs, ds ? &ds->strings : NULL);
 	free(ld->text_cache);
 	free(ld->code_key);
 	free(ld->code_val);
@@ -524,11 +533,11 @@ static int text_cache_cover(struct langdetect *ld, const struct dataset *ds,
 	return 0;
 }
 
-static uint32_t intern_code(struct dataset *ds, const char *code, size_t n)
+static uint32_t intern_code(struct langdetect *ld, const char *code, size_t n)
 {
 	uint32_t id;
 
-	if (!n || strpool_intern(&ds->strings, code, n, &id))
+	if (!n || strlayer_intern(&ld->strs, code, n, &id))
 		return STR_NONE;
 	return id;
 }
@@ -556,7 +565,7 @@ static void cache_check(struct langdetect *ld, const struct dataset *ds)
 	ld->nstrings = ds->strings.n;
 }
 
-uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
+uint32_t langdetect_code(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t code)
 {
 	char out[LANGDETECT_CODE_MAX + 1];
@@ -575,7 +584,7 @@ uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
 	}
 	len = langdetect_normalize(ds_str(ds, code), strpool_len(&ds->strings, code),
 				   out, sizeof(out));
-	val = intern_code(ds, out, len);
+	val = intern_code(ld, out, len);
 	/* keep the table at most half full; on allocation failure just do
 	 * not cache */
 	if ((ld->code_n + 1) * 2 > ld->code_nslots) {
@@ -615,7 +624,7 @@ uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
 	return val;
 }
 
-uint32_t langdetect_post(struct langdetect *ld, struct dataset *ds,
+uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t post)
 {
 	char out[LANGDETECT_CODE_MAX + 1];
@@ -645,7 +654,7 @@ uint32_t langdetect_post(struct langdetect *ld, struct dataset *ds,
 	}
 	len = langdetect_text(ld, ds_str(ds, text), strpool_len(&ds->strings, text),
 			      out, sizeof(out));
-	val = intern_code(ds, out, len);
+	val = intern_code(ld, out, len);
 	if (val == STR_NONE)
 		ld->n_unknown++;
 	if (text < ld->text_cache_n)

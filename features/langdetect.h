@@ -23,6 +23,7 @@
 
 #include "../core/dataset.h"
 #include "../core/error.h"
+#include "../core/strlayer.h"
 
 /* Latin/Cyrillic/Arabic/Devanagari text needs this many letters (URLs,
  * mentions and hashtags removed) before textcat is asked. */
@@ -79,6 +80,10 @@ struct langdetect {
 	uint32_t *text_cache; /* text id -> lang id; LANGDETECT_UNSET */
 	size_t text_cache_n;
 	uint32_t *code_key, *code_val; /* open addressing, STR_NONE empty */
+	/* the codes it answers with: a layer over the dataset's strings
+	 * (core/strlayer.h), so "en" is the dataset's own id when it holds
+	 * "en"; read them with langdetect_str() */
+	struct strlayer strs;
 	size_t code_nslots, code_n;
 	/* counters, for reporting throughput and coverage */
 	uint64_t n_platform, n_script, n_textcat, n_ambiguous, n_short,
@@ -94,22 +99,34 @@ enum cib_err langdetect_init(struct langdetect *ld);
  * script-only mode: Latin, Cyrillic, Arabic and Devanagari text is then
  * always unknown. */
 enum cib_err langdetect_init_dir(struct langdetect *ld, const char *dir);
+/* Same, writing textcat's short-lived list files into `tmpdir` (NULL or
+ * "": /tmp; the command line passes $TMPDIR). */
+enum cib_err langdetect_init_in(struct langdetect *ld, const char *dir,
+				const char *tmpdir);
 void langdetect_release(struct langdetect *ld);
 /* Forgets the caches (keeps the fingerprints). Call it before using ld
  * with another dataset: the caches hold string ids of the last one, and
  * a new dataset may live at the same address. */
 void langdetect_reset(struct langdetect *ld);
 
-/* A post's language as a string id interned in ds ("en", "zh", ...), or
- * STR_NONE when unknown. Interning may fail only on memory exhaustion; the
- * post is then reported unknown. */
-uint32_t langdetect_post(struct langdetect *ld, struct dataset *ds,
+/* A post's language as a string id of ld->strs ("en", "zh", ...), or
+ * STR_NONE when unknown. ds is only read. Interning may fail only on
+ * memory exhaustion; the post is then reported unknown. */
+uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t post);
 
 /* Normalises a platform or UI language code string id (ds->post.lang,
- * ds->acc.lang) to an interned short code, or STR_NONE. */
-uint32_t langdetect_code(struct langdetect *ld, struct dataset *ds,
+ * ds->acc.lang) to a short code's id in ld->strs, or STR_NONE. */
+uint32_t langdetect_code(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t code);
+
+/* The text of an id langdetect_post() or langdetect_code() returned ("" for
+ * STR_NONE); valid until the next call with another dataset. */
+static inline const char *langdetect_str(const struct langdetect *ld,
+					 uint32_t id)
+{
+	return strlayer_get(&ld->strs, id);
+}
 
 /* Pure helpers, exposed for tests and other modules. */
 

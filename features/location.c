@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -39,6 +40,7 @@ static char zone_name[MAX_ZONES][TZCONV_NAME_MAX];
 static size_t nzones;
 static struct tzconv zone_tz[MAX_ZONES];
 static uint8_t zone_ready[MAX_ZONES]; /* 1 built, 2 failed */
+static char zone_dir[512]; /* "" = TZCONV_DEFAULT_DIR; under zone_lock */
 static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static enum cib_err init_err;
@@ -324,11 +326,32 @@ int location_zone(const char *location, const char **iana)
 static int zone_build(size_t z)
 {
 	if (!zone_ready[z])
-		zone_ready[z] = tzconv_init_coarse(&zone_tz[z], zone_name[z],
+		zone_ready[z] = tzconv_init_coarse(&zone_tz[z], zone_dir,
+						   zone_name[z],
 						   SPAN_T0, SPAN_T1) == CIB_OK
 					? 1
 					: 2;
 	return zone_ready[z] == 1;
+}
+
+enum cib_err location_set_zonedir(const char *dir)
+{
+	enum cib_err err = CIB_OK;
+
+	if (!dir)
+		dir = "";
+	if (strlen(dir) >= sizeof(zone_dir))
+		return CIB_ERANGE;
+	pthread_mutex_lock(&zone_lock);
+	if (strcmp(dir, zone_dir) != 0) {
+		for (size_t z = 0; z < MAX_ZONES && !err; z++)
+			if (zone_ready[z])
+				err = CIB_EUSAGE;
+		if (!err)
+			snprintf(zone_dir, sizeof(zone_dir), "%s", dir);
+	}
+	pthread_mutex_unlock(&zone_lock);
+	return err;
 }
 
 enum cib_err location_init_all(void)

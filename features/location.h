@@ -12,8 +12,8 @@
  * docs/features-timing.md.
  *
  * Thread-safe: the table is parsed once; each zone's offset table is built
- * on first use under a lock (that build briefly sets TZ, see tzconv.h; call
- * location_init_all() first if other threads use localtime()).
+ * on first use under a lock, from the tz database directory set by
+ * location_set_zonedir() (default: the system's, tzconv.h).
  */
 #ifndef CIB_LOCATION_H
 #define CIB_LOCATION_H
@@ -29,8 +29,14 @@
 /* Parses the gazetteer (once). CIB_EPARSE if the embedded table is bad. */
 enum cib_err location_init(void);
 
+/* The tz database directory zone tables are built from (NULL or "": the
+ * system's). CIB_EUSAGE when another directory was set and tables were
+ * already built from it (they are shared by the whole process), CIB_ERANGE
+ * when the path is too long. */
+enum cib_err location_set_zonedir(const char *dir);
+
 /* Also builds every zone's offset table now (about a second), so that later
- * calls never touch TZ. */
+ * calls never wait for a build. */
 enum cib_err location_init_all(void);
 
 /* Zone named by `location`: 0 and *iana (static storage) when found, -1

@@ -30,7 +30,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "../core/forkjoin.h"
 #include "../core/sortu64.h"
+#include "../core/splitmix.h"
 
 /* An LLR at most this is "no change": floating sums of x ln x carry
  * rounding of this order for accounts of millions of tokens. */
@@ -301,42 +303,6 @@ static size_t tokenize(const char *s, size_t n, uint64_t *out)
 	return k;
 }
 
-void persona_sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
-{
-	size_t cnt[8][256];
-	uint64_t *src = a, *dst = tmp;
-
-	if (n < 48) {
-		sortu64_insertion(a, n);
-		return;
-	}
-	/* LSD radix, a byte a pass; all eight histograms in one read */
-	memset(cnt, 0, sizeof(cnt));
-	for (size_t i = 0; i < n; i++)
-		for (int d = 0; d < 8; d++)
-			cnt[d][(a[i] >> (8 * d)) & 0xFF]++;
-	for (int d = 0; d < 8; d++) {
-		size_t sum = 0;
-		uint64_t *t;
-
-		if (cnt[d][(src[0] >> (8 * d)) & 0xFF] == n)
-			continue; /* every key has this byte: nothing moves */
-		for (int b = 0; b < 256; b++) {
-			size_t c = cnt[d][b];
-
-			cnt[d][b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[d][(src[i] >> (8 * d)) & 0xFF]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-}
-
 /* Slot of hash h in the open-addressing table (mask + 1 slots). Token
  * hashes are FNV or multiplicative already; the multiply spreads the
  * high bits we index with. */
@@ -382,7 +348,7 @@ static size_t dense_ids(struct work *w, size_t nt)
 		}
 		w->tok_id[i] = (uint32_t)j;
 	}
-	persona_sort_u64(w->sorted, nu, w->sort_tmp);
+	sortu64_radix(w->sorted, w->sort_tmp, nu);
 	for (size_t r = 0; r < nu; r++)
 		w->slot_val[slot_of(w, w->sorted[r], shift, mask)] = (uint32_t)r;
 	for (size_t i = 0; i < nt; i++)
@@ -536,15 +502,6 @@ static double scan_splits(struct work *w, size_t n, const uint32_t *ord,
 	return best;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* High 64 bits of x * y. */
 static uint64_t mulhi64(uint64_t x, uint64_t y)
 {
@@ -595,7 +552,7 @@ static uint64_t rand_below(const struct work *w, uint64_t *s, uint64_t bound)
 	uint64_t thr = w->rb_thr[bound], r, m;
 
 	do
-		r = splitmix64(s);
+		r = splitmix_next(s);
 	while (r < thr);
 	m = r - mulhi64(r, w->rb_inv[bound]) * bound;
 	return m >= bound ? m - bound : m;
@@ -636,27 +593,16 @@ static uint32_t lang_id(const struct work *w, int32_t d)
 	return d < 0 ? STR_NONE : w->lang_ids[d];
 }
 
-/* Loads account a's posts into w: languages and dense tokens. */
-static enum cib_err load_account(struct work *w, const struct dataset *ds,
-				 const struct postindex *pi,
-				 const uint32_t *post_lang, size_t a,
-				 int use_vocab)
+/* The languages (w->lang, distinct ones in w->lang_ids) and, with
+ * use_vocab, the token hashes (w->tok_hash, w->tok_off) of the n posts
+ * idx[]; *nt_out tokens in all. */
+static enum cib_err load_posts(struct work *w, const struct dataset *ds,
+			       const uint32_t *idx, size_t n,
+			       const uint32_t *post_lang, int use_vocab,
+			       size_t *nt_out)
 {
-	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
-	const uint32_t *idx = pi->idx + pi->off[a];
+	size_t nt = 0;
 
-	if (grow((void **)&w->lang, &w->cap_posts, n + 1, sizeof(*w->lang)))
-		return CIB_ENOMEM;
-	/* the other per-post arrays follow cap_posts */
-	{
-		size_t c = w->cap_posts;
-
-		if (resize((void **)&w->tok_off, (c + 1) * sizeof(*w->tok_off)) ||
-		    resize((void **)&w->stok_off, (c + 1) * sizeof(*w->stok_off)) ||
-		    resize((void **)&w->ntok, c * sizeof(*w->ntok)) ||
-		    resize((void **)&w->perm, c * sizeof(*w->perm)))
-			return CIB_ENOMEM;
-	}
 	w->k = 0;
 	w->tok_off[0] = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -703,6 +649,33 @@ static enum cib_err load_account(struct work *w, const struct dataset *ds,
 		}
 		w->tok_off[i + 1] = nt;
 	}
+	*nt_out = nt;
+	return CIB_OK;
+}
+
+/* Loads account a's posts into w: languages and dense tokens. */
+static enum cib_err load_account(struct work *w, const struct dataset *ds,
+				 const struct postindex *pi,
+				 const uint32_t *post_lang, size_t a,
+				 int use_vocab)
+{
+	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
+	const uint32_t *idx = pi->idx + pi->off[a];
+
+	if (grow((void **)&w->lang, &w->cap_posts, n + 1, sizeof(*w->lang)))
+		return CIB_ENOMEM;
+	/* the other per-post arrays follow cap_posts */
+	{
+		size_t c = w->cap_posts;
+
+		if (resize((void **)&w->tok_off, (c + 1) * sizeof(*w->tok_off)) ||
+		    resize((void **)&w->stok_off, (c + 1) * sizeof(*w->stok_off)) ||
+		    resize((void **)&w->ntok, c * sizeof(*w->ntok)) ||
+		    resize((void **)&w->perm, c * sizeof(*w->perm)))
+			return CIB_ENOMEM;
+	}
+	if (load_posts(w, ds, idx, n, post_lang, use_vocab, &nt))
+		return CIB_ENOMEM;
 	/* dense token ids: sort a copy, unique, binary search */
 	{
 		size_t c = w->cap_tok;
@@ -985,9 +958,11 @@ static enum cib_err persona_chunk(struct work *w, const struct persona_job *job,
 	return CIB_OK;
 }
 
-static void *persona_worker(void *arg)
+/* Share t of the change points (core/forkjoin.h): job t pulls chunks of
+ * accounts from the shared counter until none are left. */
+static void persona_worker(void *arg, unsigned t)
 {
-	struct persona_job *job = arg;
+	struct persona_job *job = (struct persona_job *)arg + t;
 	struct work w;
 	enum cib_err err = CIB_OK;
 
@@ -1009,10 +984,9 @@ static void *persona_worker(void *arg)
 	}
 	work_release(&w);
 	job->err = err;
-	return NULL;
 }
 
-enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
+enum cib_err persona_compute(const struct dataset *ds, const struct postindex *pi,
 			     struct langdetect *ld, struct persona_result *r)
 {
 	struct persona_opts o;
@@ -1021,7 +995,7 @@ enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
 	return persona_compute_opts(ds, pi, ld, &o, r);
 }
 
-enum cib_err persona_compute_opts(struct dataset *ds,
+enum cib_err persona_compute_opts(const struct dataset *ds,
 				  const struct postindex *pi,
 				  struct langdetect *ld,
 				  const struct persona_opts *o,
@@ -1054,9 +1028,6 @@ enum cib_err persona_compute_opts(struct dataset *ds,
 	{
 		struct persona_job job[2];
 		atomic_size_t next;
-		pthread_t th;
-		int started;
-
 		atomic_init(&next, 0);
 		for (int k = 0; k < 2; k++) {
 			job[k].ds = ds;
@@ -1069,11 +1040,8 @@ enum cib_err persona_compute_opts(struct dataset *ds,
 			job[k].na = na;
 			job[k].err = CIB_OK;
 		}
-		started = pthread_create(&th, NULL, persona_worker, &job[1]) == 0;
-		persona_worker(&job[0]);
-		if (started)
-			pthread_join(th, NULL);
-		err = job[0].err ? job[0].err : started ? job[1].err : CIB_OK;
+		forkjoin_run(2, persona_worker, job);
+		err = job[0].err ? job[0].err : job[1].err;
 		if (err)
 			goto fail;
 	}

@@ -64,10 +64,11 @@ struct persona_result {		/* arrays of ds->acc.n entries */
 void persona_opts_init(struct persona_opts *o);
 
 /* Fills r (arrays allocated here) for every account of ds. ld supplies
- * post languages and may intern codes into ds. Uses default options. */
-enum cib_err persona_compute(struct dataset *ds, const struct postindex *pi,
+ * post languages: the language ids in r are ids of ld->strs (read them
+ * with langdetect_str()). Uses default options. */
+enum cib_err persona_compute(const struct dataset *ds, const struct postindex *pi,
 			     struct langdetect *ld, struct persona_result *r);
-enum cib_err persona_compute_opts(struct dataset *ds,
+enum cib_err persona_compute_opts(const struct dataset *ds,
 				  const struct postindex *pi,
 				  struct langdetect *ld,
 				  const struct persona_opts *o,
@@ -86,10 +87,6 @@ int persona_at_floor(const struct persona_result *r, size_t acc);
  * the first segment). Returns NAN for bad arguments. */
 double persona_llr_split(const uint32_t *seq, size_t n, uint32_t k,
 			 size_t tau);
-
-/* Sorts a[0..n) ascending; tmp has room for n values (radix scratch).
- * Exposed for tests. */
-void persona_sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
 
 /* Jensen-Shannon divergence in bits of two count vectors of length k;
  * NAN when either sums to 0. */

@@ -25,14 +25,15 @@
 #include "reuse.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
 #include "../core/bigmem.h"
+#include "../core/forkjoin.h"
 #include "../core/sortu64.h"
+#include "../core/splitmix.h"
 #include "textnorm.h"
 #include "urlnorm.h"
 
@@ -52,23 +53,6 @@ void reuse_opts_init(struct reuse_opts *o)
 	o->threads = 0;
 }
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* A bijection of 64-bit values (splitmix64's finaliser): distinct inputs
- * never collide, which keeps small bottom-k sketches exact. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 struct hashfam {
 	uint32_t a[REUSE_K], b[REUSE_K], c[REUSE_K];
@@ -79,9 +63,9 @@ static void hashfam_init(struct hashfam *h, uint64_t seed)
 	uint64_t s = seed;
 
 	for (int i = 0; i < REUSE_K; i++) {
-		h->a[i] = (uint32_t)splitmix64(&s) | 1;
-		h->b[i] = (uint32_t)splitmix64(&s) | 1;
-		h->c[i] = (uint32_t)splitmix64(&s);
+		h->a[i] = (uint32_t)splitmix_next(&s) | 1;
+		h->b[i] = (uint32_t)splitmix_next(&s) | 1;
+		h->c[i] = (uint32_t)splitmix_next(&s);
 	}
 }
 
@@ -274,69 +258,6 @@ size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 
 #define RADIX 65536
 
-/* Sorts v[0..n) ascending on the low `bits` bits (LSD, 16-bit digits,
- * constant digits skipped); tmp has n entries, cnt RADIX. Stable. */
-static void rsort_u64(uint64_t *v, uint64_t *tmp, size_t *cnt, size_t n,
-		      unsigned bits)
-{
-	uint64_t *src = v, *dst = tmp;
-
-	if (n < 2)
-		return;
-	for (unsigned shift = 0; shift < bits; shift += 16) {
-		size_t sum = 0;
-		uint64_t first = (src[0] >> shift) & 0xffff;
-		int constant = 1;
-
-		memset(cnt, 0, RADIX * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++) {
-			uint64_t d = (src[i] >> shift) & 0xffff;
-
-			cnt[d]++;
-			constant &= d == first;
-		}
-		if (constant)
-			continue;
-		for (size_t d = 0; d < RADIX; d++) {
-			size_t c = cnt[d];
-
-			cnt[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
-		{
-			uint64_t *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-}
-
-/* rsort_u64 with its own buffers. */
-static enum cib_err sort_u64(uint64_t *v, size_t n)
-{
-	uint64_t *tmp;
-	size_t *cnt;
-
-	if (n < 2)
-		return CIB_OK;
-	tmp = malloc(n * sizeof(*tmp));
-	cnt = malloc(RADIX * sizeof(*cnt));
-	if (!tmp || !cnt) {
-		free(tmp);
-		free(cnt);
-		return CIB_ENOMEM;
-	}
-	rsort_u64(v, tmp, cnt, n, 64);
-	free(tmp);
-	free(cnt);
-	return CIB_OK;
-}
-
 struct kv {
 	uint64_t k;
 	uint32_t v;
@@ -396,57 +317,31 @@ static enum cib_err sort_kv(struct kv *a, size_t n)
 
 /* ---- threads -------------------------------------------------------- */
 
-struct job {
+struct pfor {
 	void (*fn)(void *ctx, size_t lo, size_t hi, unsigned t);
 	void *ctx;
-	size_t lo, hi;
-	unsigned t;
+	size_t n;
+	unsigned nt;
 };
 
-static void *job_run(void *p)
+static void pfor_share(void *p, unsigned t)
 {
-	struct job *j = p;
+	const struct pfor *f = p;
 
-	j->fn(j->ctx, j->lo, j->hi, j->t);
-	return NULL;
+	f->fn(f->ctx, forkjoin_share(f->n, f->nt, t),
+	      forkjoin_share(f->n, f->nt, t + 1), t);
 }
 
-/* Start of thread t's range when [0, n) is split among nt (t == nt: n). */
-static size_t range_lo(size_t n, unsigned nt, unsigned t)
-{
-	return t >= nt ? n : n / nt * t;
-}
-
-/* Runs fn over [0, n) split into nt contiguous ranges, one per thread;
- * a thread that cannot be created runs in the caller. */
+/* Runs fn over [0, n) split into nt (1 to 16) contiguous ranges, one per
+ * thread (core/forkjoin.h); a thread that cannot be created runs in the
+ * caller. */
 static void parallel_for(unsigned nt, size_t n,
 			 void (*fn)(void *, size_t, size_t, unsigned),
 			 void *ctx)
 {
-	pthread_t th[16];
-	struct job jobs[16];
-	int started[16] = { 0 };
+	struct pfor f = { fn, ctx, n, nt > 16 ? 16 : nt < 1 ? 1 : nt };
 
-	if (nt > 16)
-		nt = 16;
-	if (nt < 1)
-		nt = 1;
-	for (unsigned t = 0; t < nt; t++) {
-		jobs[t].fn = fn;
-		jobs[t].ctx = ctx;
-		jobs[t].lo = range_lo(n, nt, t);
-		jobs[t].hi = range_lo(n, nt, t + 1);
-		jobs[t].t = t;
-	}
-	for (unsigned t = 1; t < nt; t++)
-		started[t] = pthread_create(&th[t], NULL, job_run, &jobs[t]) == 0;
-	job_run(&jobs[0]);
-	for (unsigned t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			job_run(&jobs[t]);
-	}
+	forkjoin_run(f.nt, pfor_share, &f);
 }
 
 /* ---- steps 1-3: text hashes and signatures -------------------------- */
@@ -621,7 +516,6 @@ struct bands {
 	unsigned first; /* band of slot 0 */
 	unsigned nb;    /* bands in this round */
 	uint64_t *ent[16], *tmp[16];
-	size_t *cnt[16];
 	struct bandscan sc[16];
 };
 
@@ -639,7 +533,7 @@ static uint64_t band_key(const struct bands *b, const uint16_t *s,
 	for (unsigned r = 0; r < b->o->rows; r++) {
 		acc = acc << 16 | s[r];
 		if ((r & 3) == 3 || r + 1 == b->o->rows) {
-			key = mix64(key ^ acc);
+			key = splitmix_mix(key ^ acc);
 			acc = 0;
 		}
 	}
@@ -758,13 +652,6 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 	return CIB_OK;
 }
 
-static int cmp_u64_asc(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Scans the sorted entries e[0..n) of `band` for buckets of equal keys.
  * A bucket of at most bucket_cap + 1 texts is checked all-pairs. A larger
  * one (usually texts whose minima fall on common words) is split by the
@@ -817,7 +704,7 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 			for (size_t k = i; k < end; k++)
 				sub[k - i] = band_entry(b, (size_t)(e[k] & idmask),
 							nb);
-			qsort(sub, end - i, sizeof(*sub), cmp_u64_asc);
+			sortu64(sub, end - i);
 			err = band_scan(b, sc, sub, end - i, nb, depth + 1);
 			free(sub);
 			if (err)
@@ -858,7 +745,7 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 			e[k++] = b->idbits >= 64 ? i
 				 : (key >> b->idbits << b->idbits) | i;
 		}
-		rsort_u64(e, b->tmp[slot], b->cnt[slot], b->n, 64);
+		sortu64_radix(e, b->tmp[slot], b->n);
 		b->sc[slot].err = band_scan(b, &b->sc[slot], e, b->n, band, 0);
 	}
 }
@@ -914,8 +801,7 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	for (unsigned s = 0; s < slots; s++) {
 		b.ent[s] = bigmem_malloc(n * sizeof(uint64_t));
 		b.tmp[s] = bigmem_malloc(n * sizeof(uint64_t));
-		b.cnt[s] = malloc(RADIX * sizeof(size_t));
-		if (!b.ent[s] || !b.tmp[s] || !b.cnt[s])
+		if (!b.ent[s] || !b.tmp[s])
 			goto out;
 	}
 	err = CIB_OK;
@@ -943,7 +829,6 @@ out:
 	for (unsigned s = 0; s < 16; s++) {
 		free(b.ent[s]);
 		free(b.tmp[s]);
-		free(b.cnt[s]);
 		free(b.sc[s].pairs);
 		free(b.sc[s].lp);
 	}
@@ -952,13 +837,6 @@ out:
 	return err;
 }
 /* ---- step 5: groups and per-account text shares ---------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Merges sorted a[0..na) and b[0..nb) into out without duplicates, keeping
  * at most REUSE_KMV values; returns how many. */
@@ -1031,8 +909,10 @@ static enum cib_err co_accounts(struct reuse_result *r, const uint64_t *u,
 		size_t c = (size_t)(goff[g + 1] - goff[g]);
 
 		for (size_t i = 0; i < c; i++)
-			scratch[i] = mix64(members[goff[g] + i] ^ salt);
-		qsort(scratch, c, sizeof(*scratch), cmp_u64);
+			/* a bijection: distinct members never collide,
+			 * which keeps small bottom-k sketches exact */
+			scratch[i] = splitmix_mix(members[goff[g] + i] ^ salt);
+		sortu64(scratch, c);
 		memcpy(sk + skoff[g], scratch,
 		       (size_t)(skoff[g + 1] - skoff[g]) * sizeof(*sk));
 	}
@@ -1095,10 +975,7 @@ static enum cib_err shared_share(uint64_t *v, size_t n, size_t na,
 {
 	uint32_t *shared;
 	size_t u = 0;
-	enum cib_err err = sort_u64(v, n);
-
-	if (err)
-		return err;
+	sortu64(v, n);
 	shared = calloc(na ? na : 1, sizeof(*shared));
 	if (!shared)
 		return CIB_ENOMEM;
@@ -1243,7 +1120,7 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 	u->err = err;
 }
 
-static enum cib_err urls(struct dataset *ds, struct reuse_result *r,
+static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 			 unsigned nt)
 {
 	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0;
@@ -1285,12 +1162,12 @@ static enum cib_err urls(struct dataset *ds, struct reuse_result *r,
 
 				while (j <= uk->post)
 					r->url_off[j++] = k;
-				err = strpool_intern(&ds->strings, c, uk->cl,
-						     &cid);
+				err = strlayer_intern(&r->strs, c, uk->cl,
+						      &cid);
 				if (!err && uk->dl > 0)
-					err = strpool_intern(&ds->strings,
-							     c + uk->cl, uk->dl,
-							     &did);
+					err = strlayer_intern(&r->strs,
+							      c + uk->cl, uk->dl,
+							      &did);
 				r->url_str[k] = cid;
 				r->url_domain[k++] = did;
 			}
@@ -1339,6 +1216,7 @@ void reuse_result_release(struct reuse_result *r)
 {
 	if (!r)
 		return;
+	strlayer_release(&r->strs);
 	free(r->post_group);
 	free(r->group_posts);
 	free(r->group_accounts);
@@ -1475,8 +1353,7 @@ static enum cib_err groups(const struct dataset *ds, struct reuse_result *r,
 		if (r->post_group[j] != NONE32)
 			v[m++] = (uint64_t)ds->post.account[j] << 32 |
 				 r->post_group[j];
-	if ((err = sort_u64(v, m)))
-		goto out;
+	sortu64(v, m);
 	for (size_t i = 0; i < m; i++)
 		if (i == 0 || v[i] != v[i - 1])
 			r->group_accounts[(uint32_t)v[i]]++;
@@ -1510,13 +1387,120 @@ out:
 	return err;
 }
 
-enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
+/* Steps 1 and 3: normalised text hashes, and a signature per distinct
+ * text of each thread's range; then one signature array (*sig, nsig
+ * signatures), indices made global (thread t's start at the sum of the
+ * earlier counts). */
+static enum cib_err sign_texts(struct work *w, size_t n, unsigned nt,
+			       uint16_t **sig_out, size_t *nsig_out)
+{
+	size_t nsig = 0, off;
+	uint16_t *sig;
+	enum cib_err err = CIB_OK;
+
+	parallel_for(nt, n, step_text, w);
+	for (unsigned t = 0; t < nt; t++) {
+		if (w->err[t] && !err)
+			err = w->err[t];
+		nsig += w->nsig[t];
+	}
+	if (err)
+		return err;
+	sig = bigmem_realloc(w->sig[0], (nsig ? nsig : 1) * REUSE_K *
+						sizeof(*sig));
+	if (!sig)
+		return CIB_ENOMEM;
+	w->sig[0] = NULL;
+	off = w->nsig[0];
+	for (unsigned t = 1; t < nt; t++) {
+		size_t lo = forkjoin_share(n, nt, t),
+		       hi = forkjoin_share(n, nt, t + 1);
+
+		if (w->nsig[t])
+			memcpy(sig + off * REUSE_K, w->sig[t],
+			       w->nsig[t] * REUSE_K * sizeof(*sig));
+		free(w->sig[t]);
+		w->sig[t] = NULL;
+		for (size_t j = lo; j < hi; j++)
+			if (w->tid[j] < SIG_SHORT)
+				w->tid[j] += (uint32_t)off;
+		off += w->nsig[t];
+	}
+	*sig_out = sig;
+	*nsig_out = nsig;
+	return CIB_OK;
+}
+
+/* Step 2: the distinct texts in hash order, each with its lowest post's
+ * signature (the sort is stable): *dslot (signature of each, NONE32 when
+ * too short to sign) and *parent (union-find, each its own), *nd of them;
+ * w->tid becomes each post's distinct text. Frees w->hash. */
+static enum cib_err distinct_texts(struct work *w, struct reuse_result *r,
+				   size_t n, uint32_t **dslot_out,
+				   uint32_t **parent_out, size_t *nd_out)
+{
+	size_t nt_texts = 0, nd = 0;
+	struct kv *kv;
+	uint32_t *dslot, *parent;
+	enum cib_err err;
+
+	for (size_t j = 0; j < n; j++)
+		nt_texts += w->tid[j] != NONE32;
+	r->stats.n_texts = nt_texts;
+	kv = bigmem_malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
+	if (!kv)
+		return CIB_ENOMEM;
+	nt_texts = 0;
+	for (size_t j = 0; j < n; j++)
+		if (w->tid[j] != NONE32) {
+			kv[nt_texts].k = w->hash[j];
+			kv[nt_texts++].v = (uint32_t)j;
+		}
+	free(w->hash);
+	w->hash = NULL;
+	if ((err = sort_kv(kv, nt_texts))) {
+		free(kv);
+		return err;
+	}
+	for (size_t i = 0; i < nt_texts; i++)
+		nd += i == 0 || kv[i].k != kv[i - 1].k;
+	dslot = malloc((nd ? nd : 1) * sizeof(*dslot));
+	parent = bigmem_malloc((nd ? nd : 1) * sizeof(*parent));
+	if (!dslot || !parent) {
+		free(kv);
+		free(dslot);
+		free(parent);
+		return CIB_ENOMEM;
+	}
+	nd = 0;
+	for (size_t i = 0; i < nt_texts; i++) {
+		uint32_t j = kv[i].v;
+
+		if (i == 0 || kv[i].k != kv[i - 1].k) {
+			uint32_t v = w->tid[j]; /* j is the lowest post */
+
+			parent[nd] = (uint32_t)nd;
+			dslot[nd++] = v == SIG_SHORT ? NONE32 : v;
+			r->stats.n_signed += v != SIG_SHORT;
+		}
+		w->tid[j] = (uint32_t)(nd - 1);
+	}
+	free(kv);
+	r->stats.n_distinct = nd;
+	r->stats.n_short = nd - r->stats.n_signed;
+	*dslot_out = dslot;
+	*parent_out = parent;
+	*nd_out = nd;
+	return CIB_OK;
+}
+
+enum cib_err reuse_compute(const struct dataset *ds,
+			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r)
 {
 	struct work w;
-	size_t n, na, nt_texts = 0, nd = 0, nsig = 0, off;
+	size_t n, na, nd = 0, nsig = 0;
 	unsigned nt;
-	struct kv *kv = NULL;
 	uint32_t *dslot = NULL, *parent = NULL;
 	uint16_t *sig = NULL;
 	enum cib_err err = CIB_ENOMEM;
@@ -1527,6 +1511,7 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 		return CIB_EUSAGE;
 	if (pi && pi->n_accounts != ds->acc.n)
 		return CIB_EUSAGE;
+	strlayer_init(&r->strs, &ds->strings);
 	n = ds->post.n;
 	na = ds->acc.n;
 	r->n_posts = n;
@@ -1549,90 +1534,17 @@ enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
 		goto out;
 	if ((err = alloc_accounts(r, na)))
 		goto out;
-
-	/* 1 and 3: normalised text hashes, and a signature per distinct text
-	 * of each thread's range; then one signature array, indices made
-	 * global (thread t's start at the sum of the earlier counts) */
-	parallel_for(nt, n, step_text, &w);
-	for (unsigned t = 0; t < nt; t++) {
-		if (w.err[t] && !err)
-			err = w.err[t];
-		nsig += w.nsig[t];
-	}
-	if (err)
+	if ((err = sign_texts(&w, n, nt, &sig, &nsig)))
 		goto out;
-	err = CIB_ENOMEM;
-	sig = bigmem_realloc(w.sig[0], (nsig ? nsig : 1) * REUSE_K *
-					       sizeof(*sig));
-	if (!sig)
+	if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
 		goto out;
-	w.sig[0] = NULL;
-	off = w.nsig[0];
-	for (unsigned t = 1; t < nt; t++) {
-		size_t lo = range_lo(n, nt, t), hi = range_lo(n, nt, t + 1);
-
-		if (w.nsig[t])
-			memcpy(sig + off * REUSE_K, w.sig[t],
-			       w.nsig[t] * REUSE_K * sizeof(*sig));
-		free(w.sig[t]);
-		w.sig[t] = NULL;
-		for (size_t j = lo; j < hi; j++)
-			if (w.tid[j] < SIG_SHORT)
-				w.tid[j] += (uint32_t)off;
-		off += w.nsig[t];
-	}
-
-	/* 2: distinct texts in hash order, each with its lowest post's
-	 * signature (the sort is stable) */
-	for (size_t j = 0; j < n; j++)
-		nt_texts += w.tid[j] != NONE32;
-	r->stats.n_texts = nt_texts;
-	kv = bigmem_malloc((nt_texts ? nt_texts : 1) * sizeof(*kv));
-	if (!kv)
-		goto out;
-	nt_texts = 0;
-	for (size_t j = 0; j < n; j++)
-		if (w.tid[j] != NONE32) {
-			kv[nt_texts].k = w.hash[j];
-			kv[nt_texts++].v = (uint32_t)j;
-		}
-	free(w.hash);
-	w.hash = NULL;
-	if ((err = sort_kv(kv, nt_texts)))
-		goto out;
-	err = CIB_ENOMEM;
-	for (size_t i = 0; i < nt_texts; i++)
-		nd += i == 0 || kv[i].k != kv[i - 1].k;
-	dslot = malloc((nd ? nd : 1) * sizeof(*dslot));
-	parent = bigmem_malloc((nd ? nd : 1) * sizeof(*parent));
-	if (!dslot || !parent)
-		goto out;
-	nd = 0;
-	for (size_t i = 0; i < nt_texts; i++) {
-		uint32_t j = kv[i].v;
-
-		if (i == 0 || kv[i].k != kv[i - 1].k) {
-			uint32_t v = w.tid[j]; /* j is the lowest post */
-
-			parent[nd] = (uint32_t)nd;
-			dslot[nd++] = v == SIG_SHORT ? NONE32 : v;
-			r->stats.n_signed += v != SIG_SHORT;
-		}
-		w.tid[j] = (uint32_t)(nd - 1);
-	}
-	free(kv);
-	kv = NULL;
-	r->stats.n_distinct = nd;
-	r->stats.n_short = nd - r->stats.n_signed;
-
 	/* 4: near duplicates */
 	if ((err = lsh(r, o, sig, nsig, dslot, nd, parent, nt)))
 		goto out;
 	free(sig);
 	sig = NULL;
-
 	/* 5-6 */
-	if ((err = groups(ds, r, w.tid, parent, nd, mix64(o->seed),
+	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
 		goto out;
 	err = urls(ds, r, nt);
@@ -1645,7 +1557,6 @@ out:
 	}
 	free(w.hash);
 	free(w.tid);
-	free(kv);
 	free(sig);
 	free(dslot);
 	free(parent);

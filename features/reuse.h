@@ -11,8 +11,9 @@
  *
  * Ownership: the caller owns `struct reuse_result`; reuse_compute() fills
  * it with arrays the result owns, freed by reuse_result_release(). The
- * dataset is not const: canonical URLs and domains are interned into
- * ds->strings (append-only, so existing ids and pointers stay valid).
+ * dataset is read only: canonical URLs and domains are interned into the
+ * result's own layer over ds->strings (r->strs, core/strlayer.h), so their
+ * ids compare with the dataset's; read them with reuse_str().
  */
 #ifndef CIB_REUSE_H
 #define CIB_REUSE_H
@@ -23,6 +24,7 @@
 #include "../core/dataset.h"
 #include "../core/error.h"
 #include "../core/postindex.h"
+#include "../core/strlayer.h"
 
 /* MinHash values per text (each stored as its low 16 bits). */
 #define REUSE_K 64
@@ -101,15 +103,25 @@ struct reuse_result {
 
 	/* per post URLs (CSR, every post including reposts): post j's URLs
 	 * are url_str[k], url_domain[k] for k in [url_off[j], url_off[j+1]),
-	 * string ids in ds->strings, each canonical URL once per post;
+	 * string ids in strs (the dataset's ids where it holds the string),
+	 * each canonical URL once per post;
 	 * url_domain[k] is STR_NONE only when no domain could be derived
 	 * (not expected: a canonical URL always has a valid host) */
 	uint64_t *url_off; /* n_posts + 1 */
 	uint32_t *url_str;
 	uint32_t *url_domain;
+	/* the dataset's strings and the canonical URLs and domains made
+	 * here (a layer over ds->strings; reuse_str() reads it) */
+	struct strlayer strs;
 
 	struct reuse_stats stats;
 };
+
+/* A string id of r (a URL, a domain, or any id of the dataset) as text. */
+static inline const char *reuse_str(const struct reuse_result *r, uint32_t id)
+{
+	return strlayer_get(&r->strs, id);
+}
 
 void reuse_opts_init(struct reuse_opts *o);
 
@@ -117,7 +129,8 @@ void reuse_opts_init(struct reuse_opts *o);
  * have been built for ds (its account count is checked). Returns
  * CIB_EUSAGE for invalid options, CIB_ENOMEM, CIB_ETOOBIG when the pool is
  * full. On error r is left released. */
-enum cib_err reuse_compute(struct dataset *ds, const struct postindex *pi,
+enum cib_err reuse_compute(const struct dataset *ds,
+			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r);
 
 /* Frees what reuse_compute() allocated; accepts NULL and a zeroed result. */

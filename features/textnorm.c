@@ -14,6 +14,8 @@
 #include "textnorm.h"
 #include "urlnorm.h"
 
+#include "../core/sortu64.h"
+
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
@@ -322,67 +324,6 @@ int textnorm_is_unspaced(int32_t c)
 	       (c >= 0x1780 && c <= 0x17FF);     /* Khmer */
 }
 
-/* In-place sort without allocation (glibc's qsort may allocate): insertion
- * sort for the short sets of a post, heapsort beyond. */
-static void sort_u64(uint64_t *v, size_t n)
-{
-	if (n <= 32) {
-		for (size_t i = 1; i < n; i++) {
-			uint64_t x = v[i];
-			size_t j = i;
-
-			while (j > 0 && v[j - 1] > x) {
-				v[j] = v[j - 1];
-				j--;
-			}
-			v[j] = x;
-		}
-		return;
-	}
-	for (size_t k = n; k-- > 0;) { /* heapify then pop */
-		size_t i = k;
-
-		for (;;) {
-			size_t c = 2 * i + 1, m = i;
-
-			if (c < n && v[c] > v[m])
-				m = c;
-			if (c + 1 < n && v[c + 1] > v[m])
-				m = c + 1;
-			if (m == i)
-				break;
-			{
-				uint64_t t = v[i];
-
-				v[i] = v[m];
-				v[m] = t;
-			}
-			i = m;
-		}
-	}
-	for (size_t end = n; end-- > 1;) {
-		uint64_t t = v[0];
-		size_t i = 0;
-
-		v[0] = v[end];
-		v[end] = t;
-		for (;;) {
-			size_t c = 2 * i + 1, m = i;
-
-			if (c < end && v[c] > v[m])
-				m = c;
-			if (c + 1 < end && v[c + 1] > v[m])
-				m = c + 1;
-			if (m == i)
-				break;
-			t = v[i];
-			v[i] = v[m];
-			v[m] = t;
-			i = m;
-		}
-	}
-}
-
 static int is_mark(int32_t cp)
 {
 	utf8proc_category_t k = utf8proc_category(cp);
@@ -481,7 +422,7 @@ size_t textnorm_shingles(const char *norm, size_t n, uint64_t seed,
 	if (k > 1) {
 		size_t u = 1;
 
-		sort_u64(out, k);
+		sortu64_heap(out, k); /* no allocation: glibc's qsort may */
 		for (size_t j = 1; j < k; j++)
 			if (out[j] != out[u - 1])
 				out[u++] = out[j];

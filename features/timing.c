@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/forkjoin.h"
 #include "features/holidays.h"
 
 #define S TIMING_SLOTS
@@ -72,8 +73,8 @@ static inline double lg(uint64_t i)
 
 /* ---- context ---- */
 
-enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
-				  int64_t t_min, int64_t t_max)
+enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *zonedir,
+				  const char *tz, int64_t t_min, int64_t t_max)
 {
 	enum cib_err err;
 
@@ -88,7 +89,8 @@ enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
 	t_max = t_max < SPAN_FLOOR ? SPAN_FLOOR : t_max > SPAN_CEIL ? SPAN_CEIL : t_max;
 	if (t_min > t_max)
 		t_min = t_max = 0;
-	err = tzconv_init(&c->tz, tz ? tz : TIMING_DEFAULT_TZ, t_min, t_max);
+	err = tzconv_init(&c->tz, zonedir, tz ? tz : TIMING_DEFAULT_TZ, t_min,
+			  t_max);
 	if (err)
 		return err;
 	c->std_offset_min = c->tz.min_off;
@@ -98,7 +100,7 @@ enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
 }
 
 enum cib_err timing_ctx_init(struct timing_ctx *c, const struct dataset *ds,
-			     const char *tz)
+			     const char *zonedir, const char *tz)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 
@@ -112,7 +114,7 @@ enum cib_err timing_ctx_init(struct timing_ctx *c, const struct dataset *ds,
 	}
 	if (lo > hi)
 		lo = hi = 0;
-	return timing_ctx_init_span(c, tz, lo, hi);
+	return timing_ctx_init_span(c, zonedir, tz, lo, hi);
 }
 
 void timing_ctx_release(struct timing_ctx *c)
@@ -804,9 +806,10 @@ struct job {
 	enum cib_err err;
 };
 
-static void *run_job(void *arg)
+/* Share t (core/forkjoin.h): the fits of job t's accounts. */
+static void run_job(void *arg, unsigned t)
 {
-	struct job *jb = arg;
+	struct job *jb = (struct job *)arg + t;
 	struct timing_profile p;
 
 	for (size_t a = jb->a0; a < jb->a1 && !jb->err; a++) {
@@ -819,7 +822,6 @@ static void *run_job(void *arg)
 		}
 		jb->err = timing_fit_profile(&p, &jb->out[a]);
 	}
-	return NULL;
 }
 
 enum cib_err timing_compute(const struct dataset *ds,
@@ -827,10 +829,8 @@ enum cib_err timing_compute(const struct dataset *ds,
 			    const struct timing_ctx *c, struct timing_fit *out)
 {
 	struct job jb[2];
-	pthread_t th;
 	size_t na, lo, hi;
 	uint64_t half;
-	int threaded;
 
 	if (!ds || !pi || !c || !out || pi->n_accounts != ds->acc.n)
 		return CIB_EUSAGE;
@@ -855,11 +855,6 @@ enum cib_err timing_compute(const struct dataset *ds,
 	for (int t = 0; t < 2; t++)
 		jb[t] = (struct job){ ds, pi, c, out, t ? lo : 0, t ? na : lo,
 				      CIB_OK };
-	threaded = pthread_create(&th, NULL, run_job, &jb[1]) == 0;
-	run_job(&jb[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		run_job(&jb[1]);
+	forkjoin_run(2, run_job, jb);
 	return jb[0].err ? jb[0].err : jb[1].err;
 }

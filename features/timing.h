@@ -73,13 +73,14 @@ struct timing_fit {
 };
 
 /* Builds the reference zone's table over ds's post times (clamped to
- * 1900-2100). tz NULL means TIMING_DEFAULT_TZ. CIB_ENOTFOUND for an unknown zone, CIB_EPARSE when the
- * embedded holiday table is bad. */
+ * 1900-2100), from tz database directory zonedir (NULL: the system's,
+ * tzconv.h). tz NULL means TIMING_DEFAULT_TZ. CIB_ENOTFOUND for an
+ * unknown zone, CIB_EPARSE when the embedded holiday table is bad. */
 enum cib_err timing_ctx_init(struct timing_ctx *c, const struct dataset *ds,
-			     const char *tz);
+			     const char *zonedir, const char *tz);
 /* Same, for an explicit span (tests, streaming use). */
-enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *tz,
-				  int64_t t_min, int64_t t_max);
+enum cib_err timing_ctx_init_span(struct timing_ctx *c, const char *zonedir,
+				  const char *tz, int64_t t_min, int64_t t_max);
 void timing_ctx_release(struct timing_ctx *c);
 
 void timing_profile_init(struct timing_profile *p);

@@ -135,6 +135,70 @@ static int host_ok(const char *h, size_t n)
 	return dot && h[0] != '.';
 }
 
+/* The canonical host of url[hs..he) into host (256 bytes; *hn its length):
+ * lower case, no trailing dots, no www., m. or mobile. in front,
+ * twitter.com as x.com. 0 when it is not a host name. */
+static int canon_host(const char *url, size_t hs, size_t he, char *host,
+		      size_t *hn_out)
+{
+	size_t hn = he, skip = 0;
+
+	while (hn > hs && url[hn - 1] == '.')
+		hn--;
+	if (hn - hs >= 256)
+		return 0;
+	for (size_t k = hs, m = hn; k < m; k++)
+		host[k - hs] = (char)lc((unsigned char)url[k]);
+	hn -= hs;
+	host[hn] = '\0';
+	if (hn > 4 && memcmp(host, "www.", 4) == 0)
+		skip = 4;
+	else if (hn > 2 && memcmp(host, "m.", 2) == 0)
+		skip = 2;
+	else if (hn > 7 && memcmp(host, "mobile.", 7) == 0)
+		skip = 7;
+	if (skip) {
+		memmove(host, host + skip, hn - skip + 1);
+		hn -= skip;
+	}
+	if (!host_ok(host, hn))
+		return 0;
+	if (strcmp(host, "twitter.com") == 0) {
+		memcpy(host, "x.com", 6);
+		hn = 5;
+	}
+	*hn_out = hn;
+	return 1;
+}
+
+/* The query url[qs..qe) without its tracking parameters, the rest in
+ * order; `first`: nothing has opened the query yet. */
+static void put_query(struct obuf *o, const char *url, size_t qs, size_t qe,
+		      int first, int twitter)
+{
+	size_t k = qs;
+
+	while (k < qe) {
+		size_t a = k, b, kend;
+
+		while (k < qe && url[k] != '&')
+			k++;
+		b = k;
+		if (k < qe)
+			k++;
+		if (b == a)
+			continue;
+		kend = a;
+		while (kend < b && url[kend] != '=')
+			kend++;
+		if (param_is_tracking(url + a, kend - a, twitter))
+			continue;
+		put(o, first ? "?" : "&", 1);
+		put(o, url + a, b - a);
+		first = 0;
+	}
+}
+
 size_t urlnorm_canonical(const char *url, size_t n, char *out, size_t cap)
 {
 	struct obuf o = { out, 0, cap, 0 };
@@ -177,35 +241,8 @@ size_t urlnorm_canonical(const char *url, size_t n, char *out, size_t cap)
 			if (url[k] < '0' || url[k] > '9')
 				return 0;
 	}
-	hn = he;
-	while (hn > hs && url[hn - 1] == '.')
-		hn--;
-	if (hn - hs >= sizeof(host))
+	if (!canon_host(url, hs, he, host, &hn))
 		return 0;
-	for (size_t k = hs, m = hn; k < m; k++)
-		host[k - hs] = (char)lc((unsigned char)url[k]);
-	hn -= hs;
-	host[hn] = '\0';
-	{
-		size_t skip = 0;
-
-		if (hn > 4 && memcmp(host, "www.", 4) == 0)
-			skip = 4;
-		else if (hn > 2 && memcmp(host, "m.", 2) == 0)
-			skip = 2;
-		else if (hn > 7 && memcmp(host, "mobile.", 7) == 0)
-			skip = 7;
-		if (skip) {
-			memmove(host, host + skip, hn - skip + 1);
-			hn -= skip;
-		}
-	}
-	if (!host_ok(host, hn))
-		return 0;
-	if (strcmp(host, "twitter.com") == 0) {
-		memcpy(host, "x.com", 6);
-		hn = 5;
-	}
 	twitter = strcmp(host, "x.com") == 0;
 	youtu_be = strcmp(host, "youtu.be") == 0;
 	/* no control bytes, spaces or NUL anywhere in what is kept */
@@ -237,31 +274,7 @@ size_t urlnorm_canonical(const char *url, size_t n, char *out, size_t cap)
 			put(&o, url + he, e - he);
 		put(&o, url + ps, pe - ps);
 	}
-	/* query: drop tracking parameters, keep the rest in order */
-	{
-		int first = !youtu_be || pe <= ps + 1;
-		size_t k = qs;
-
-		while (k < qe) {
-			size_t a = k, b, kend;
-
-			while (k < qe && url[k] != '&')
-				k++;
-			b = k;
-			if (k < qe)
-				k++;
-			if (b == a)
-				continue;
-			kend = a;
-			while (kend < b && url[kend] != '=')
-				kend++;
-			if (param_is_tracking(url + a, kend - a, twitter))
-				continue;
-			put(&o, first ? "?" : "&", 1);
-			put(&o, url + a, b - a);
-			first = 0;
-		}
-	}
+	put_query(&o, url, qs, qe, !youtu_be || pe <= ps + 1, twitter);
 	if (o.over) {
 		out[0] = '\0';
 		return 0;

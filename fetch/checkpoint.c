@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/slurp.h"
+
 void checkpoint_init(struct checkpoint *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -253,36 +255,27 @@ bad:
 enum cib_err checkpoint_load(struct checkpoint *c, const char *path,
 			     char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
+	char e2[200] = "";
 	enum cib_err rc;
 
 	checkpoint_init(c);
-	if (!f) {
-		if (errno == ENOENT)
-			return CIB_ENOTFOUND;
-		snprintf(err, errlen, "cannot open '%s': %s", path,
+	rc = slurp_file(path, CHECKPOINT_MAX_FILE, &buf, &n);
+	if (rc == CIB_ENOTFOUND || rc == CIB_ENOMEM)
+		return rc;
+	if (rc == CIB_EIO) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
 			 strerror(errno));
 		return CIB_EIO;
 	}
-	buf = malloc(CHECKPOINT_MAX_FILE + 1);
-	if (!buf) {
-		fclose(f);
-		return CIB_ENOMEM;
-	}
-	n = fread(buf, 1, CHECKPOINT_MAX_FILE + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read '%s'", path);
-		rc = CIB_EIO;
-	} else {
-		char e2[200] = "";
-
+	if (rc == CIB_ETOOBIG)
+		snprintf(e2, sizeof(e2), "checkpoint larger than %zu bytes",
+			 CHECKPOINT_MAX_FILE);
+	else
 		rc = checkpoint_parse(c, buf, n, e2, sizeof(e2));
-		if (rc)
-			snprintf(err, errlen, "'%s': %s", path, e2);
-	}
-	fclose(f);
+	if (rc)
+		snprintf(err, errlen, "'%s': %s", path, e2);
 	free(buf);
 	return rc;
 }

@@ -26,6 +26,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/splitmix.h"
+#include "core/strbuf.h"
+
 #include "core/timefmt.h"
 
 #define FETCH_MAX_TARGETS 1000000
@@ -78,85 +81,30 @@ void fetch_page_release(struct fetch_page *pg)
 
 /* ---- URLs ---------------------------------------------------------- */
 
-/* A growable string with a hard cap (URLs stay under 16 KiB). */
-struct sbuf {
-	char *s;
-	size_t n, cap;
-	int bad;
-};
+/* Longest URL built (core/strbuf.h): servers refuse longer ones, and a
+ * cursor from a hostile server must not grow it without bound. */
+#define FETCH_MAX_URL ((size_t)16383)
 
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->bad)
-		return;
-	if (b->n + n + 1 > 16384) {
-		b->bad = 1;
-		return;
-	}
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		char *p;
-
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->bad = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_esc(struct sbuf *b, const char *s)
+static void sb_esc(struct strbuf *b, const char *s)
 {
 	char *e = http_escape(s);
 
 	if (!e) {
-		b->bad = 1;
+		if (!b->err)
+			b->err = CIB_ENOMEM;
 		return;
 	}
-	sb_str(b, e);
+	strbuf_puts(b, e);
 	free(e);
 }
 
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void sb_fmt(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->bad = 1;
-	else
-		sb_add(b, tmp, (size_t)n);
-}
-
 /* "&name=<ISO time>" */
-static void sb_time(struct sbuf *b, const char *name, int64_t t)
+static void sb_time(struct strbuf *b, const char *name, int64_t t)
 {
 	char iso[32];
 
 	timefmt_format_utc(t, iso);
-	sb_fmt(b, "&%s=%s", name, iso);
+	strbuf_addf(b, "&%s=%s", name, iso);
 }
 
 static size_t clamp(size_t v, size_t lo, size_t hi)
@@ -165,13 +113,13 @@ static size_t clamp(size_t v, size_t lo, size_t hi)
 }
 
 /* The base URL without trailing slashes. */
-static void sb_base(struct sbuf *b, const char *base)
+static void sb_base(struct strbuf *b, const char *base)
 {
 	size_t n = strlen(base);
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	sb_add(b, base, n);
+	strbuf_add(b, base, n);
 }
 
 static const char x_fields[] =
@@ -187,41 +135,42 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 			     const char *cursor, size_t page_size,
 			     char **url)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b;
 
+	strbuf_init(&b, FETCH_MAX_URL);
 	*url = NULL;
 	if (page_size == 0)
 		page_size = 100;
 	if (o->platform == PLATFORM_MASTODON && cursor) {
 		/* the server's own next link, checked against the base by
 		 * the caller */
-		sb_str(&b, cursor);
+		strbuf_puts(&b, cursor);
 		goto done;
 	}
 	sb_base(&b, o->base_url);
 	switch (o->platform) {
 	case PLATFORM_MASTODON:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/api/v1/accounts/");
+			strbuf_puts(&b, "/api/v1/accounts/");
 			sb_esc(&b, target);
-			sb_str(&b, "/statuses?");
+			strbuf_puts(&b, "/statuses?");
 		} else if (o->mode == FETCH_TAG) {
-			sb_str(&b, "/api/v1/timelines/tag/");
+			strbuf_puts(&b, "/api/v1/timelines/tag/");
 			sb_esc(&b, target);
-			sb_str(&b, "?");
+			strbuf_puts(&b, "?");
 		} else if (o->mode == FETCH_PUBLIC) {
-			sb_str(&b, "/api/v1/timelines/public?");
+			strbuf_puts(&b, "/api/v1/timelines/public?");
 		} else {
 			goto usage;
 		}
-		sb_fmt(&b, "limit=%zu", clamp(page_size, 1, 40));
+		strbuf_addf(&b, "limit=%zu", clamp(page_size, 1, 40));
 		break;
 	case PLATFORM_BLUESKY:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/xrpc/app.bsky.feed.getAuthorFeed?actor=");
+			strbuf_puts(&b, "/xrpc/app.bsky.feed.getAuthorFeed?actor=");
 			sb_esc(&b, target);
 		} else if (o->mode == FETCH_QUERY) {
-			sb_str(&b, "/xrpc/app.bsky.feed.searchPosts?sort=latest&q=");
+			strbuf_puts(&b, "/xrpc/app.bsky.feed.searchPosts?sort=latest&q=");
 			sb_esc(&b, target);
 			if (o->since != TIME_NONE)
 				sb_time(&b, "since", o->since);
@@ -230,26 +179,26 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		} else {
 			goto usage;
 		}
-		sb_fmt(&b, "&limit=%zu", clamp(page_size, 1, 100));
+		strbuf_addf(&b, "&limit=%zu", clamp(page_size, 1, 100));
 		if (cursor) {
-			sb_str(&b, "&cursor=");
+			strbuf_puts(&b, "&cursor=");
 			sb_esc(&b, cursor);
 		}
 		break;
 	case PLATFORM_X:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/2/users/");
+			strbuf_puts(&b, "/2/users/");
 			sb_esc(&b, target);
-			sb_fmt(&b, "/tweets?max_results=%zu",
+			strbuf_addf(&b, "/tweets?max_results=%zu",
 			       clamp(page_size, 5, 100));
 		} else if (o->mode == FETCH_QUERY) {
-			sb_str(&b, "/2/tweets/search/recent?query=");
+			strbuf_puts(&b, "/2/tweets/search/recent?query=");
 			sb_esc(&b, target);
-			sb_fmt(&b, "&max_results=%zu", clamp(page_size, 10, 100));
+			strbuf_addf(&b, "&max_results=%zu", clamp(page_size, 10, 100));
 		} else {
 			goto usage;
 		}
-		sb_str(&b, x_fields);
+		strbuf_puts(&b, x_fields);
 		if (o->since != TIME_NONE)
 			sb_time(&b, "start_time", o->since);
 		if (o->until != TIME_NONE)
@@ -257,27 +206,27 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		if (cursor) {
 			/* the timeline and search endpoints name the same
 			 * meta.next_token differently */
-			sb_str(&b, o->mode == FETCH_ACCOUNT ? "&pagination_token="
+			strbuf_puts(&b, o->mode == FETCH_ACCOUNT ? "&pagination_token="
 							    : "&next_token=");
 			sb_esc(&b, cursor);
 		}
 		break;
 	case PLATFORM_REDDIT:
 		if (o->mode == FETCH_ACCOUNT) {
-			sb_str(&b, "/user/");
+			strbuf_puts(&b, "/user/");
 			sb_esc(&b, target);
-			sb_str(&b, "/overview?sort=new&");
+			strbuf_puts(&b, "/overview?sort=new&");
 		} else if (o->mode == FETCH_SUBREDDIT) {
-			sb_str(&b, "/r/");
+			strbuf_puts(&b, "/r/");
 			sb_esc(&b, target);
-			sb_str(&b, "/new?");
+			strbuf_puts(&b, "/new?");
 		} else {
 			goto usage;
 		}
 		/* raw_json=1: text as written, not HTML-escaped */
-		sb_fmt(&b, "limit=%zu&raw_json=1", clamp(page_size, 1, 100));
+		strbuf_addf(&b, "limit=%zu&raw_json=1", clamp(page_size, 1, 100));
 		if (cursor) {
-			sb_str(&b, "&after=");
+			strbuf_puts(&b, "&after=");
 			sb_esc(&b, cursor);
 		}
 		break;
@@ -285,14 +234,16 @@ enum cib_err fetch_build_url(const struct fetch_opts *o, const char *target,
 		goto usage;
 	}
 done:
-	if (b.bad) {
-		free(b.s);
-		return CIB_ETOOBIG;
+	if (strbuf_err(&b)) {
+		enum cib_err err = strbuf_err(&b);
+
+		strbuf_release(&b);
+		return err;
 	}
-	*url = b.s;
-	return CIB_OK;
+	*url = strbuf_detach(&b, NULL);
+	return *url ? CIB_OK : CIB_ENOMEM;
 usage:
-	free(b.s);
+	strbuf_release(&b);
 	return CIB_EUSAGE;
 }
 
@@ -593,106 +544,99 @@ static int x_api_error(const cJSON *root, struct fetch_page *pg)
 	return 1;
 }
 
-enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
-			      size_t len, const char *headers, size_t hlen,
-			      struct fetch_page *pg, char *err, size_t errlen)
+static enum cib_err cursor_too_long(char *err, size_t errlen)
 {
-	cJSON *root, *items = NULL, *it, *nx;
-	const char *items_name = NULL;
-	enum cib_err rc = CIB_EPARSE;
-	int dropped = 0;
+	snprintf(err, errlen, "next-page cursor longer than %zu bytes",
+		 CHECKPOINT_MAX_CURSOR);
+	return CIB_ETOOBIG;
+}
 
-	fetch_page_init(pg);
-	root = cJSON_ParseWithLength(body, len);
-	if (!root) {
-		const char *e = cJSON_GetErrorPtr();
-		size_t off = e && e >= body && e <= body + len
-				     ? (size_t)(e - body)
-				     : len;
+/* The page's array of items (*items; NULL for an X page without data) and
+ * its next cursor, by platform. *done is set when the answer is complete
+ * without items: X's rate-limit or API error bodies. */
+static enum cib_err page_items(const struct fetch_opts *o, cJSON *root,
+			       struct fetch_page *pg, cJSON **items,
+			       int *done, char *err, size_t errlen)
+{
+	const char *items_name;
+	cJSON *nx;
 
-		snprintf(err, errlen, "malformed JSON at byte %zu of %zu", off,
-			 len);
-		return CIB_EPARSE;
-	}
+	*items = NULL;
+	*done = 0;
 	switch (o->platform) {
 	case PLATFORM_MASTODON:
 		if (!cJSON_IsArray(root)) {
 			snprintf(err, errlen, "expected a JSON array of statuses");
-			goto out;
+			return CIB_EPARSE;
 		}
-		items = root;
-		break;
+		*items = root;
+		return CIB_OK;
 	case PLATFORM_BLUESKY:
 		items_name = o->mode == FETCH_ACCOUNT ? "feed" : "posts";
-		items = cJSON_GetObjectItemCaseSensitive(root, items_name);
-		if (!cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(root, items_name);
+		if (!cJSON_IsArray(*items)) {
 			snprintf(err, errlen, "field '%s': expected an array",
 				 items_name);
-			goto out;
+			return CIB_EPARSE;
 		}
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(root,
 								  "cursor")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	case PLATFORM_X:
 		if (!cJSON_IsObject(root)) {
 			snprintf(err, errlen, "expected a JSON object");
-			goto out;
+			return CIB_EPARSE;
 		}
-		items_name = "data";
-		items = cJSON_GetObjectItemCaseSensitive(root, "data");
-		if (items && !cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(root, "data");
+		if (*items && !cJSON_IsArray(*items)) {
 			snprintf(err, errlen, "field 'data': expected an array");
-			goto out;
+			return CIB_EPARSE;
 		}
-		if (!items && x_rate_limited(root)) {
+		if (!*items && x_rate_limited(root)) {
 			pg->rate_limited = 1;
-			rc = CIB_OK;
-			goto out;
+			*done = 1;
+			return CIB_OK;
 		}
-		if (!items && !cJSON_GetObjectItemCaseSensitive(root, "meta")) {
+		if (!*items && !cJSON_GetObjectItemCaseSensitive(root, "meta")) {
 			if (x_api_error(root, pg)) {
-				rc = pg->api_error ? CIB_OK : CIB_ENOMEM;
-				goto out;
+				*done = 1;
+				return pg->api_error ? CIB_OK : CIB_ENOMEM;
 			}
 			snprintf(err, errlen, "neither 'data' nor 'meta' present");
-			goto out;
+			return CIB_EPARSE;
 		}
 		nx = cJSON_GetObjectItemCaseSensitive(root, "meta");
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx,
 								  "next_token")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	case PLATFORM_REDDIT:
 		nx = cJSON_GetObjectItemCaseSensitive(root, "data");
-		items = cJSON_GetObjectItemCaseSensitive(nx, "children");
-		if (!cJSON_IsArray(items)) {
+		*items = cJSON_GetObjectItemCaseSensitive(nx, "children");
+		if (!cJSON_IsArray(*items)) {
 			snprintf(err, errlen,
 				 "field 'data.children': expected an array");
-			goto out;
+			return CIB_EPARSE;
 		}
 		if (set_next(pg, cJSON_GetObjectItemCaseSensitive(nx, "after")))
-			goto toolong;
-		break;
+			return cursor_too_long(err, errlen);
+		return CIB_OK;
 	default:
 		snprintf(err, errlen, "unsupported platform");
-		rc = CIB_EUSAGE;
-		goto out;
+		return CIB_EUSAGE;
 	}
-	if (o->platform == PLATFORM_MASTODON && hlen) {
-		const char *v;
-		size_t vn;
+}
 
-		if (http_header_find(headers, hlen, "link", &v, &vn) &&
-		    fetch_link_next(v, vn, &pg->next) < 0) {
-			rc = CIB_ENOMEM;
-			goto out;
-		}
-		if (pg->next && strlen(pg->next) > CHECKPOINT_MAX_CURSOR)
-			goto toolong;
-	}
-	/* classify items by time; drop the ones outside [since, until) */
-	it = items ? items->child : NULL;
+/* Classifies the items by time and drops those outside [since, until)
+ * (*dropped set when any was); Mastodon's kept items are written out one
+ * by one. */
+static enum cib_err filter_items(const struct fetch_opts *o, cJSON *items,
+				 struct fetch_page *pg, int *dropped)
+{
+	cJSON *it = items ? items->child : NULL;
+
+	*dropped = 0;
 	while (it) {
 		cJSON *following = it->next;
 		int64_t t = item_time(o->platform, o->mode, it);
@@ -711,7 +655,7 @@ enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
 		}
 		if (!keep) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
-			dropped = 1;
+			*dropped = 1;
 		} else {
 			pg->n_kept++;
 			if (o->platform == PLATFORM_MASTODON) {
@@ -719,37 +663,68 @@ enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
 
 				if (!s || out_add(pg, s, strlen(s), 0)) {
 					free(s);
-					rc = CIB_ENOMEM;
-					goto out;
+					return CIB_ENOMEM;
 				}
 				free(s);
 			}
 		}
 		it = following;
 	}
+	return CIB_OK;
+}
+
+enum cib_err fetch_parse_page(const struct fetch_opts *o, const char *body,
+			      size_t len, const char *headers, size_t hlen,
+			      struct fetch_page *pg, char *err, size_t errlen)
+{
+	cJSON *root, *items;
+	enum cib_err rc;
+	int dropped = 0, done;
+
+	fetch_page_init(pg);
+	root = cJSON_ParseWithLength(body, len);
+	if (!root) {
+		const char *e = cJSON_GetErrorPtr();
+		size_t off = e && e >= body && e <= body + len
+				     ? (size_t)(e - body)
+				     : len;
+
+		snprintf(err, errlen, "malformed JSON at byte %zu of %zu", off,
+			 len);
+		return CIB_EPARSE;
+	}
+	rc = page_items(o, root, pg, &items, &done, err, errlen);
+	if (rc || done)
+		goto out;
+	if (o->platform == PLATFORM_MASTODON && hlen) {
+		const char *v;
+		size_t vn;
+
+		if (http_header_find(headers, hlen, "link", &v, &vn) &&
+		    fetch_link_next(v, vn, &pg->next) < 0) {
+			rc = CIB_ENOMEM;
+			goto out;
+		}
+		if (pg->next && strlen(pg->next) > CHECKPOINT_MAX_CURSOR) {
+			rc = cursor_too_long(err, errlen);
+			goto out;
+		}
+	}
+	rc = filter_items(o, items, pg, &dropped);
+	if (rc)
+		goto out;
 	if (o->platform != PLATFORM_MASTODON && pg->n_kept > 0) {
 		if (!dropped) {
-			if (out_add(pg, body, len, 1)) {
+			if (out_add(pg, body, len, 1))
 				rc = CIB_ENOMEM;
-				goto out;
-			}
 		} else {
 			char *s = cJSON_PrintUnformatted(root);
 
-			if (!s || out_add(pg, s, strlen(s), 0)) {
-				free(s);
+			if (!s || out_add(pg, s, strlen(s), 0))
 				rc = CIB_ENOMEM;
-				goto out;
-			}
 			free(s);
 		}
 	}
-	rc = CIB_OK;
-	goto out;
-toolong:
-	snprintf(err, errlen, "next-page cursor longer than %zu bytes",
-		 CHECKPOINT_MAX_CURSOR);
-	rc = CIB_ETOOBIG;
 out:
 	cJSON_Delete(root);
 	if (rc)
@@ -1108,12 +1083,7 @@ double fetch_backoff(double base, double max, int attempt, double u)
 /* splitmix64: a small, seedable generator for jitter */
 static double rng_uniform(struct fetch_run *r)
 {
-	uint64_t z = (r->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double)(z >> 11) / 9007199254740992.0;
+	return splitmix_unit(splitmix_next(&r->rng));
 }
 
 static int cancelled(const struct fetch_run *r)
@@ -1219,7 +1189,92 @@ static const char *short_url(const char *url, char *buf, size_t cap)
 
 enum one_result { ONE_PAGE, ONE_SKIP, ONE_INTERRUPTED };
 
-/* Gets and parses one page with retries and rate-limit waits. */
+/* Backs off before retry *attempt + 1 after `what` went wrong: says so,
+ * counts it, sleeps. 1 when interrupted during the sleep. */
+static int retry_nap(struct fetch_run *r, int *attempt, const char *what)
+{
+	const struct fetch_opts *o = r->opts;
+	double d = fetch_backoff(o->backoff_base, o->backoff_max, *attempt,
+				 rng_uniform(r));
+
+	emit(r, FETCH_EV_RETRY, "%s; retry %d/%d in %.1f s", what, *attempt + 1,
+	     o->retries, d);
+	(*attempt)++;
+	r->retries++;
+	return nap(r, d);
+}
+
+/* Whether an X error answer is its rate-limit error (v1.1-style code 88
+ * in a small error body). */
+static int x_limited_body(const struct fetch_opts *o,
+			  const struct http_response *resp)
+{
+	cJSON *j;
+	int limited;
+
+	if (o->platform != PLATFORM_X || resp->status < 400 ||
+	    resp->len >= 65536)
+		return 0;
+	j = cJSON_ParseWithLength(resp->body, resp->len);
+	limited = j && x_rate_limited(j);
+	cJSON_Delete(j);
+	return limited;
+}
+
+/* Seconds to wait after the waits-th rate-limited answer: as the server's
+ * Retry-After asks, else until the window's reset, else a backoff. */
+static int64_t limited_wait(struct fetch_run *r,
+			    const struct http_response *resp, int waits)
+{
+	const struct fetch_opts *o = r->opts;
+	int64_t wait = -1;
+	const char *v;
+	size_t vn;
+
+	if (http_header_find(resp->headers, resp->hlen, "retry-after", &v,
+			     &vn) &&
+	    fetch_retry_after(v, vn, (int64_t)time(NULL), &wait) == 0)
+		return wait;
+	if (fetch_rate_wait(o->platform, resp->headers, resp->hlen,
+			    (int64_t)time(NULL), 1, &wait))
+		return wait;
+	return (int64_t)ceil(fetch_backoff(o->backoff_base, o->backoff_max,
+					   waits, rng_uniform(r)));
+}
+
+/* An answer neither retried nor a page: a missing account is skipped
+ * (suspended, deleted or private accounts are common in exactly the lists
+ * this tool is pointed at; Bluesky says 400 "Profile not found" or
+ * "AccountTakedown"), anything else fails the run. */
+static enum cib_err refused(struct fetch_run *r,
+			    const struct http_response *resp,
+			    const char *target, enum one_result *res)
+{
+	const struct fetch_opts *o = r->opts;
+	long st = resp->status;
+	char ex[200], su[300];
+
+	if ((st == 404 || st == 403 || st == 410 ||
+	     (st == 400 && o->platform == PLATFORM_BLUESKY)) &&
+	    o->mode == FETCH_ACCOUNT) {
+		emit(r, FETCH_EV_SKIP, "'%s': HTTP %ld; skipped", target, st);
+		r->skipped++;
+		*res = ONE_SKIP;
+		return CIB_OK;
+	}
+	excerpt(resp->body, resp->len, ex, sizeof(ex));
+	if (st == 401)
+		return fail(r, CIB_ENET,
+			    "%s: HTTP 401, the token was refused or is "
+			    "missing: %s",
+			    short_url(resp->url, su, sizeof(su)), ex);
+	return fail(r, CIB_ENET, "%s: HTTP %ld: %s",
+		    short_url(resp->url, su, sizeof(su)), st, ex);
+}
+
+/* Gets and parses one page with retries and rate-limit waits. (Kept as
+ * one loop: attempt, waits and the response are shared by every branch;
+ * the branches' work is in the helpers above.) */
 static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			      const char *target, struct fetch_page *pg,
 			      enum one_result *res)
@@ -1236,8 +1291,6 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 		long st;
 		int64_t wait = -1;
 		int limited;
-		const char *v;
-		size_t vn;
 
 		fetch_page_release(pg);
 		if (cancelled(r))
@@ -1247,14 +1300,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			goto interrupted;
 		if (rc == CIB_ENET && r->http->transient &&
 		    attempt < o->retries) {
-			double d = fetch_backoff(o->backoff_base, o->backoff_max,
-						 attempt, rng_uniform(r));
-
-			emit(r, FETCH_EV_RETRY, "%s; retry %d/%d in %.1f s",
-			     r->http->errmsg, attempt + 1, o->retries, d);
-			attempt++;
-			r->retries++;
-			if (nap(r, d))
+			if (retry_nap(r, &attempt, r->http->errmsg))
 				goto interrupted;
 			continue;
 		}
@@ -1268,15 +1314,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			goto out;
 		}
 		st = resp.status;
-		limited = st == 429;
-		if (!limited && o->platform == PLATFORM_X && st >= 400 &&
-		    resp.len < 65536) {
-			/* X API v1.1-style error body: code 88 */
-			cJSON *j = cJSON_ParseWithLength(resp.body, resp.len);
-
-			limited = j && x_rate_limited(j);
-			cJSON_Delete(j);
-		}
+		limited = st == 429 || x_limited_body(o, &resp);
 		rc = CIB_OK;
 		if (!limited && st >= 200 && st < 300) {
 			rc = fetch_parse_page(o, resp.body, resp.len,
@@ -1315,20 +1353,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 					  short_url(resp.url, su, sizeof(su)), waits);
 				goto out;
 			}
-			if (http_header_find(resp.headers, resp.hlen,
-					     "retry-after", &v, &vn) &&
-			    fetch_retry_after(v, vn, (int64_t)time(NULL),
-					      &wait) == 0) {
-				/* as the server asked */
-			} else if (fetch_rate_wait(o->platform, resp.headers,
-						   resp.hlen, (int64_t)time(NULL),
-						   1, &wait)) {
-				/* the window's reset */
-			} else {
-				wait = (int64_t)ceil(fetch_backoff(
-					o->backoff_base, o->backoff_max, waits,
-					rng_uniform(r)));
-			}
+			wait = limited_wait(r, &resp, waits);
 			waits++;
 			r->rate_waits++;
 			emit(r, FETCH_EV_WAIT,
@@ -1342,22 +1367,17 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 		}
 		if (rc == CIB_EPARSE || st >= 500 || st == 408) {
 			if (attempt < o->retries) {
-				double d = fetch_backoff(o->backoff_base,
-							 o->backoff_max, attempt,
-							 rng_uniform(r));
+				char what[sizeof(su) + sizeof(err) + 2];
 
 				if (rc)
-					emit(r, FETCH_EV_RETRY,
-					     "%s: %s; retry %d/%d in %.1f s",
-					     short_url(resp.url, su, sizeof(su)), err, attempt + 1,
-					     o->retries, d);
+					snprintf(what, sizeof(what), "%s: %s",
+						 short_url(resp.url, su,
+							   sizeof(su)),
+						 err);
 				else
-					emit(r, FETCH_EV_RETRY,
-					     "HTTP %ld; retry %d/%d in %.1f s", st,
-					     attempt + 1, o->retries, d);
-				attempt++;
-				r->retries++;
-				if (nap(r, d))
+					snprintf(what, sizeof(what), "HTTP %ld",
+						 st);
+				if (retry_nap(r, &attempt, what))
 					goto interrupted;
 				continue;
 			}
@@ -1376,28 +1396,7 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			rc = fail(r, rc, "%s: %s", short_url(resp.url, su, sizeof(su)), err);
 			goto out;
 		}
-		if ((st == 404 || st == 403 || st == 410 ||
-		     (st == 400 && o->platform == PLATFORM_BLUESKY)) &&
-		    o->mode == FETCH_ACCOUNT) {
-			/* suspended, deleted or private accounts are common
-			 * in exactly the lists this tool is pointed at
-			 * (Bluesky says 400 "Profile not found" or
-			 * "AccountTakedown") */
-			emit(r, FETCH_EV_SKIP, "'%s': HTTP %ld; skipped", target,
-			     st);
-			r->skipped++;
-			*res = ONE_SKIP;
-			goto out;
-		}
-		excerpt(resp.body, resp.len, ex, sizeof(ex));
-		if (st == 401)
-			rc = fail(r, CIB_ENET,
-				  "%s: HTTP 401, the token was refused or is "
-				  "missing: %s",
-				  short_url(resp.url, su, sizeof(su)), ex);
-		else
-			rc = fail(r, CIB_ENET, "%s: HTTP %ld: %s", short_url(resp.url, su, sizeof(su)), st,
-				  ex);
+		rc = refused(r, &resp, target, res);
 		goto out;
 	}
 interrupted:
@@ -1510,6 +1509,39 @@ static int same_origin(const char *base, const char *url)
 	       (url[n] == '/' || url[n] == '?' || url[n] == '\0');
 }
 
+/* Appends the page's kept items to the output and makes them durable
+ * before the checkpoint that points past them is saved. */
+static enum cib_err store_page(struct fetch_run *r,
+			       const struct fetch_page *pg)
+{
+	if (pg->out_len && (write_all(r->fd, pg->out, pg->out_len) ||
+			    fsync(r->fd) != 0))
+		return fail(r, CIB_EIO, "cannot write '%s': %s", r->out_path,
+			    strerror(errno));
+	r->ck.bytes += pg->out_len;
+	r->ck.items += pg->n_kept;
+	r->ck.pages++;
+	return CIB_OK;
+}
+
+/* Waits for an exhausted rate-limit window to reset (r->pending_wait, -1
+ * for none). 1 when interrupted during the wait. */
+static int window_wait(struct fetch_run *r)
+{
+	int64_t wait = r->pending_wait;
+
+	if (wait < 0)
+		return 0;
+	r->pending_wait = -1;
+	r->rate_waits++;
+	emit(r, FETCH_EV_WAIT,
+	     "rate limit exhausted; waiting %" PRId64
+	     " s for the window to reset%s",
+	     wait,
+	     (double)wait > r->opts->max_wait ? " (capped by --max-wait)" : "");
+	return nap(r, (double)wait);
+}
+
 enum cib_err fetch_run_exec(struct fetch_run *r)
 {
 	const struct fetch_opts *o = r->opts;
@@ -1533,7 +1565,6 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			char *url = NULL;
 			size_t page_size = 100;
 			enum one_result res;
-			int64_t wait;
 
 			if (o->max_items && r->ck.items >= o->max_items)
 				goto finished;
@@ -1571,21 +1602,9 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			}
 			if (res == ONE_SKIP)
 				break;
-			if (pg.out_len && write_all(r->fd, pg.out, pg.out_len)) {
-				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
-					  r->out_path, strerror(errno));
+			rc = store_page(r, &pg);
+			if (rc)
 				goto out;
-			}
-			/* the page must be durable before the checkpoint
-			 * that points past it */
-			if (pg.out_len && fsync(r->fd) != 0) {
-				rc = fail(r, CIB_EIO, "cannot write '%s': %s",
-					  r->out_path, strerror(errno));
-				goto out;
-			}
-			r->ck.bytes += pg.out_len;
-			r->ck.items += pg.n_kept;
-			r->ck.pages++;
 			pages_here++;
 			end = !pg.next || pg.n_items == 0 || pg.past_since;
 			if (!end && r->ck.cursor &&
@@ -1617,21 +1636,9 @@ enum cib_err fetch_run_exec(struct fetch_run *r)
 			if (r->ck.target >= r->n_targets ||
 			    (o->max_items && r->ck.items >= o->max_items))
 				r->pending_wait = -1;
-			if (r->pending_wait >= 0) {
-				wait = r->pending_wait;
-				r->pending_wait = -1;
-				r->rate_waits++;
-				emit(r, FETCH_EV_WAIT,
-				     "rate limit exhausted; waiting %" PRId64
-				     " s for the window to reset%s",
-				     wait,
-				     (double)wait > o->max_wait
-					     ? " (capped by --max-wait)"
-					     : "");
-				if (nap(r, (double)wait)) {
-					r->interrupted = 1;
-					goto out;
-				}
+			if (window_wait(r)) {
+				r->interrupted = 1;
+				goto out;
 			}
 		}
 		if (!end) {

@@ -123,8 +123,8 @@ void http_response_release(struct http_response *r)
 {
 	if (!r)
 		return;
-	free(r->body);
-	free(r->headers);
+	strbuf_release(&r->bbuf);
+	strbuf_release(&r->hbuf);
 	free(r->url);
 	memset(r, 0, sizeof(*r));
 }
@@ -195,59 +195,28 @@ out:
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct http_response *r = ud;
-	size_t n = size * nmemb, max = r->client->lim.max_body;
+	size_t n = size * nmemb;
 
-	if (n > max || r->len > max - n) {
-		r->over_body = 1;
-		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
-	}
-	if (r->len + n + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 16384;
-		char *p;
-
-		while (cap < r->len + n + 1)
-			cap *= 2;
-		p = realloc(r->body, cap);
-		if (!p)
-			return 0;
-		r->body = p;
-		r->cap = cap;
-	}
-	memcpy(r->body + r->len, data, n);
-	r->len += n;
-	r->body[r->len] = '\0';
-	return n;
+	strbuf_add(&r->bbuf, data, n);
+	r->body = r->bbuf.s;
+	r->len = r->bbuf.n;
+	/* 0 aborts the transfer with CURLE_WRITE_ERROR */
+	return strbuf_err(&r->bbuf) ? 0 : n;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct http_response *r = ud;
-	size_t n = size * nmemb, max = r->client->lim.max_headers;
+	size_t n = size * nmemb;
 
 	/* a status line starts a new response (redirect hop, 100 Continue):
 	 * keep only the last one's headers */
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
-		r->hlen = 0;
-	if (n > max || r->hlen > max - n) {
-		r->over_headers = 1;
-		return 0;
-	}
-	if (r->hlen + n + 1 > r->hcap) {
-		size_t cap = r->hcap ? r->hcap : 2048;
-		char *p;
-
-		while (cap < r->hlen + n + 1)
-			cap *= 2;
-		p = realloc(r->headers, cap);
-		if (!p)
-			return 0;
-		r->headers = p;
-		r->hcap = cap;
-	}
-	memcpy(r->headers + r->hlen, data, n);
-	r->hlen += n;
-	r->headers[r->hlen] = '\0';
-	return n;
+		strbuf_reset(&r->hbuf);
+	strbuf_add(&r->hbuf, data, n);
+	r->headers = r->hbuf.s;
+	r->hlen = r->hbuf.n;
+	return strbuf_err(&r->hbuf) ? 0 : n;
 }
 
 static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut,
@@ -293,13 +262,11 @@ static enum cib_err get_once(struct http_client *c, const char *url,
 	enum cib_err rc = CIB_OK;
 
 	curl_easy_reset(h);
-	r->len = 0;
-	r->hlen = 0;
-	if (r->body)
-		r->body[0] = '\0';
-	if (r->headers)
-		r->headers[0] = '\0';
-	r->over_body = r->over_headers = 0;
+	strbuf_reset(&r->bbuf);
+	strbuf_reset(&r->hbuf);
+	r->bbuf.max = c->lim.max_body;
+	r->hbuf.max = c->lim.max_headers;
+	r->len = r->hlen = 0;
 	r->status = 0;
 	c->errbuf[0] = '\0';
 	hdrs = curl_slist_append(NULL, "Accept: application/json");
@@ -343,12 +310,13 @@ static enum cib_err get_once(struct http_client *c, const char *url,
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	if (e != CURLE_OK) {
 		c->transient = curl_transient(e);
-		if (r->over_body || e == CURLE_FILESIZE_EXCEEDED) {
+		if (strbuf_err(&r->bbuf) == CIB_ETOOBIG ||
+		    e == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(c->errmsg, sizeof(c->errmsg),
 				 "%s: response body larger than %zu bytes",
 				 host, c->lim.max_body);
 			rc = CIB_ETOOBIG;
-		} else if (r->over_headers) {
+		} else if (strbuf_err(&r->hbuf) == CIB_ETOOBIG) {
 			snprintf(c->errmsg, sizeof(c->errmsg),
 				 "%s: response headers larger than %zu bytes",
 				 host, c->lim.max_headers);
@@ -416,8 +384,9 @@ enum cib_err http_get(struct http_client *c, const char *url,
 	}
 	if (!r->body) {
 		/* callers may rely on a NUL-terminated, possibly empty body */
-		r->body = calloc(1, 1);
-		r->cap = r->body ? 1 : 0;
+		strbuf_reset(&r->bbuf);
+		strbuf_add(&r->bbuf, "", 0);
+		r->body = r->bbuf.s;
 		if (!r->body) {
 			free(cur);
 			return CIB_ENOMEM;

@@ -22,6 +22,8 @@
 
 #include "core/error.h"
 
+#include "core/strbuf.h"
+
 #define HTTP_ERRMSG 512
 
 struct http_limits {
@@ -56,9 +58,9 @@ struct http_response {
 	size_t hlen;
 	char *url;        /* URL of the final response after redirects; owned */
 	int redirects;    /* hops followed */
-	/* private: growth state */
-	size_t cap, hcap;
-	int over_body, over_headers;
+	/* private: the buffers body and headers view (core/strbuf.h), capped
+	 * at the client's limits */
+	struct strbuf bbuf, hbuf;
 	const struct http_client *client;
 };
 

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,28 @@ void pipeline_opts_init(struct pipeline_opts *o)
 	o->prior_shift = 1;
 }
 
+static void say(const struct pipeline_opts *o, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* One progress line through the caller's callback (pipeline_opts). */
+static void say(const struct pipeline_opts *o, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!o->progress)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->progress(o->progress_ctx, line);
+}
+
 static void stage_done(struct pipeline *p, const char *name, double *t0,
-		       int progress)
+		       const struct pipeline_opts *o)
 {
 	double t = cib_seconds();
 
@@ -66,8 +87,7 @@ static void stage_done(struct pipeline *p, const char *name, double *t0,
 		p->stage_seconds[p->n_stages] = t - *t0;
 		p->n_stages++;
 	}
-	if (progress)
-		fprintf(stderr, "cibscan: %-10s %7.2f s\n", name, t - *t0);
+	say(o, "%-10s %7.2f s", name, t - *t0);
 	*t0 = t;
 }
 
@@ -1009,7 +1029,7 @@ static void fill_features(struct pipeline *p)
 	}
 }
 
-enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
 	struct coord_events ev[COORD__COUNT];
@@ -1033,7 +1053,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 			 cib_strerror(err));
 		return err;
 	}
-	stage_done(p, "index", &t0, o->progress);
+	stage_done(p, "index", &t0, o);
 	fo.tz = o->tz;
 	fo.seed = o->seed;
 	/* a text group past the graph's viral cap is not evidence there;
@@ -1054,13 +1074,10 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		events_release(ev);
 		return err;
 	}
-	stage_done(p, "features", &t0, o->progress);
-	if (o->progress)
-		fprintf(stderr,
-			"cibscan:   timing %.2f s, reuse %.2f s, persona %.2f s, "
-			"profile %.2f s\n",
-			p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
-			p->fs.seconds[3]);
+	stage_done(p, "features", &t0, o);
+	say(o, "  timing %.2f s, reuse %.2f s, persona %.2f s, profile %.2f s",
+	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
+	    p->fs.seconds[3]);
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
@@ -1068,14 +1085,14 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		double tg = cib_seconds();
 
 		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
-		if (!err && o->progress)
-			fprintf(stderr,
-				"cibscan:   coordination graph %.2f s (%llu "
-				"co-actions, %llu pairs, %zu components)\n",
-				cib_seconds() - tg,
-				(unsigned long long)(p->g.code_bytes / 8),
-				(unsigned long long)p->g.n_candidates,
-				p->g.n_comps);
+		if (!err)
+			say(o,
+			    "  coordination graph %.2f s (%llu co-actions, "
+			    "%llu pairs, %zu components)",
+			    cib_seconds() - tg,
+			    (unsigned long long)(p->g.code_bytes / 8),
+			    (unsigned long long)p->g.n_candidates,
+			    p->g.n_comps);
 	}
 	ts[0] = cib_seconds();
 	if (!err)
@@ -1095,10 +1112,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 				 "coordination graph: %s", cib_strerror(err));
 		return err;
 	}
-	if (o->progress)
-		fprintf(stderr, "cibscan:   pair graph %.2f s, group index %.2f s\n",
-			ts[0] - t0, ts[1] - ts[0]);
-	stage_done(p, "graph", &t0, o->progress);
+	say(o, "  pair graph %.2f s, group index %.2f s", ts[0] - t0,
+	    ts[1] - ts[0]);
+	stage_done(p, "graph", &t0, o);
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
 	ts[2] = cib_seconds();
 	if (!err)
@@ -1117,15 +1133,14 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 	ts[5] = cib_seconds();
 	/* the index is large (the kept events): only the evidence stays */
 	groups_index_release(&gi);
-	if (!err && o->progress)
-		fprintf(stderr,
-			"cibscan:   %zu clusters: %zu found as groups, %zu "
-			"accounts attached, %zu merges (Leiden %.2f s, "
-			"discovery %.2f s, attach and merge %.2f s, group "
-			"evidence %.2f s)\n",
-			p->cl.n_clusters, p->n_discovered, p->n_attached,
-			p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
-			ts[5] - ts[4]);
+	if (!err)
+		say(o,
+		    "  %zu clusters: %zu found as groups, %zu accounts "
+		    "attached, %zu merges (Leiden %.2f s, discovery %.2f s, "
+		    "attach and merge %.2f s, group evidence %.2f s)",
+		    p->cl.n_clusters, p->n_discovered, p->n_attached,
+		    p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
+		    ts[5] - ts[4]);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
 			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
@@ -1143,7 +1158,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
 		return err;
 	}
 	fill_features(p);
-	stage_done(p, "clusters", &t0, o->progress);
+	stage_done(p, "clusters", &t0, o);
 	return CIB_OK;
 }
 
@@ -1191,7 +1206,7 @@ static int cmp_desc_idx(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_run(struct pipeline *p, const struct dataset *ds,
 			  const struct pipeline_opts *o)
 {
 	size_t na = ds->acc.n;
@@ -1274,6 +1289,6 @@ enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
 		if (p->ce[c].size)
 			p->ce[c].score /= p->ce[c].size;
 	free(ord);
-	stage_done(p, "score", &t0, o->progress);
+	stage_done(p, "score", &t0, o);
 	return CIB_OK;
 }

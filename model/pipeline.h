@@ -3,8 +3,10 @@
  * into the scored run every output reads).
  *
  * Ownership: pipeline_run() fills a caller-owned struct pipeline that
- * borrows the dataset (it interns a few strings into it: canonical URLs,
- * detected languages) and owns everything else; pipeline_release() frees.
+ * borrows the dataset, read only (the strings the features make, canonical
+ * URLs and detected languages, live in their own layers over its pool:
+ * reuse_str(), langdetect_str()), and owns everything else;
+ * pipeline_release() frees.
  */
 #ifndef CIB_PIPELINE_H
 #define CIB_PIPELINE_H
@@ -94,7 +96,11 @@ struct pipeline_opts {
 	const struct logit_model *model; /* NULL: the built-in default */
 	int prior_shift;         /* re-estimate the positive share of this
 				    input (logit_adjust_prior); default 1 */
-	int progress;            /* stage messages on stderr */
+	/* Stage timings: called on the caller's thread with one line of
+	 * text (no newline, no program name) after each stage and for each
+	 * stage's breakdown; NULL for none. The library never prints. */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);
@@ -152,7 +158,7 @@ struct edge_summary {
 struct siteacc;
 
 struct pipeline {
-	struct dataset *ds; /* borrowed */
+	const struct dataset *ds; /* borrowed */
 	const struct siteacc *sa; /* borrowed; set by the caller when a crawl
 				     was read too (model/siteacc.h), else
 				     NULL */
@@ -187,13 +193,13 @@ struct pipeline {
 };
 
 /* Runs everything. On error p->errmsg says what failed. */
-enum cib_err pipeline_run(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_run(struct pipeline *p, const struct dataset *ds,
 			  const struct pipeline_opts *o);
 void pipeline_release(struct pipeline *p);
 
 /* Fills the feature matrix only (features, graph, clusters, evidence): what
  * `train` needs before a model exists. */
-enum cib_err pipeline_prepare(struct pipeline *p, struct dataset *ds,
+enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o);
 
 /* P(X >= k) for X ~ Binomial(n, r) (GSL); 1 when k == 0. */

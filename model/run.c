@@ -351,8 +351,10 @@ static enum cib_err cluster_reasons(struct scored_run *r, struct rlist *l,
 				return CIB_ENOMEM;
 			x->v[0] = ty;
 			x->v[1] = ge->top[i].members;
-			if (sid < p->ds->strings.n) {
-				const char *s = ds_str(p->ds, sid);
+			/* the dataset's strings and the canonical URLs
+			 * and domains the features made */
+			if (sid < strlayer_n(&p->fs.reuse.strs)) {
+				const char *s = reuse_str(&p->fs.reuse, sid);
 
 				err = str_add_n(r, s, utf8_cut(s, strlen(s), 80),
 						&x->s[0]);
@@ -536,9 +538,11 @@ static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 		x->v[2] = pr->cp_p[a];
 		x->v[3] = isfinite(pr->topic_shift[a]) ? pr->topic_shift[a] : 0;
 		x->v[4] = lb != la;
-		if ((err = str_add(r, lb == STR_NONE ? NULL : ds_str(ds, lb),
+		if ((err = str_add(r, lb == STR_NONE ? NULL
+						     : langdetect_str(&fs->ld, lb),
 				   &x->s[0])) ||
-		    (err = str_add(r, la == STR_NONE ? NULL : ds_str(ds, la),
+		    (err = str_add(r, la == STR_NONE ? NULL
+						     : langdetect_str(&fs->ld, la),
 				   &x->s[1])))
 			return err;
 	}

@@ -35,6 +35,7 @@
 
 #include "../core/csvout.h"
 #include "../features/textnorm.h"
+#include "core/sortu64.h"
 
 #define MINHASH 16
 #define BANDS 4
@@ -44,10 +45,16 @@
 #define MIN_COMMENT 10
 #define SITES_LANG_PAGES 3
 
-static const char kind_char[SK__COUNT] = { 'i', 't', 'h', 'r', 'l' };
-static const char *const kind_names[SK__COUNT] = { "ids", "template",
-						   "hosting", "articles",
-						   "links" };
+static const char kind_char[] = {
+#define SK_TAG(e, tag, name, words) tag,
+	SITES_KIND_MAP(SK_TAG)
+#undef SK_TAG
+};
+static const char *const kind_names[] = {
+#define SK_NAME(e, tag, name, words) name,
+	SITES_KIND_MAP(SK_NAME)
+#undef SK_NAME
+};
 
 void sites_opts_init(struct sites_opts *o)
 {
@@ -606,13 +613,6 @@ static int cmp_pk(const void *a, const void *b)
 	return x->kind < y->kind ? -1 : x->kind > y->kind;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_ent_site(const void *a, const void *b)
 {
 	const struct sites_entry *x = a, *y = b;
@@ -771,7 +771,7 @@ static enum cib_err kind_test(struct sites *s, struct detect_ctx *c, int k,
 		}
 	}
 	if (n_sig) {
-		qsort(sigs, n_sig, sizeof(*sigs), cmp_u64);
+		sortu64(sigs, n_sig);
 		for (size_t x = 0; x < n_sig; x++)
 			M += !x || sigs[x] != sigs[x - 1];
 	}
@@ -1039,14 +1039,14 @@ enum cib_err sites_detect(struct sites *s)
 		if (tgt != UINT32_MAX && tgt != src)
 			c.edges[c.n_edges++] = (uint64_t)src << 32 | tgt;
 	}
-	qsort(c.edges, c.n_edges, sizeof(*c.edges), cmp_u64);
+	sortu64(c.edges, c.n_edges);
 	for (i = j = 0; i < c.n_edges; i++)
 		if (!j || c.edges[j - 1] != c.edges[i])
 			c.edges[j++] = c.edges[i];
 	c.n_edges = j;
 	for (i = 0; i < c.n_edges; i++)
 		c.redges[i] = c.edges[i] << 32 | c.edges[i] >> 32;
-	qsort(c.redges, c.n_edges, sizeof(*c.redges), cmp_u64);
+	sortu64(c.redges, c.n_edges);
 	/* site pairs: one (pair, kind) per shared label or link */
 	for (i = 0; i < s->n_ent; i = j) {
 		int kind = s->label_kind[s->ent[i].label];

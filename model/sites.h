@@ -33,12 +33,19 @@
 #include "../features/htmlpage.h"
 #include "../features/langdetect.h"
 
+/* The kinds of shared trait: enum name, the one-letter tag of a trait's
+ * label, the short name (CSV and JSON), the words the report uses. */
+#define SITES_KIND_MAP(M)                                                   \
+	M(IDS, 'i', "ids", "analytics and ad ids")                          \
+	M(TEMPLATE, 't', "template", "template")                            \
+	M(HOSTING, 'h', "hosting", "hosting block")                         \
+	M(ARTICLES, 'r', "articles", "near-identical articles")             \
+	M(LINKS, 'l', "links", "links to each other")
+
 enum sites_kind {
-	SK_IDS = 0,
-	SK_TEMPLATE,
-	SK_HOSTING,
-	SK_ARTICLES,
-	SK_LINKS,
+#define SK_ENUM(e, tag, name, words) SK_##e,
+	SITES_KIND_MAP(SK_ENUM)
+#undef SK_ENUM
 	SK__COUNT
 };
 

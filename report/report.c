@@ -24,6 +24,7 @@
 #include "report/output.h"
 #include "report/report_sites.h"
 #include "report/svg.h"
+#include "core/sortu64.h"
 
 /* The page's script is data/report.js, embedded at build time; the
  * Content-Security-Policy pins it by its SHA-256 (base64), computed here
@@ -58,12 +59,23 @@ static void script_sha256_b64(char out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SI
 #define TEXT_CAP 600 /* bytes of a shared text shown */
 #define TABLE_REASONS_CAP 280 /* bytes of reasons in a table row */
 
-/* one colour per co-action type; the build fails if a type is added
- * without one */
-static const char *const type_colors[] = {
-	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-	"#e377c2", "#17becf"
-};
+/* One colour per edge type (the tab10 palette), the table built from the
+ * types' own X-macro: a type added to COORD_TYPE_MAP without a
+ * TYPE_COLOR_<type> here does not compile (the amplification edges once
+ * drew stroke="(null)" from a table one entry short). */
+#define TYPE_COLOR_REPOST "#1f77b4"
+#define TYPE_COLOR_TEXT "#d62728"
+#define TYPE_COLOR_LINK "#2ca02c"
+#define TYPE_COLOR_DOMAIN "#9467bd"
+#define TYPE_COLOR_HASHTAGS "#ff7f0e"
+#define TYPE_COLOR_REPLY_POST "#8c564b"
+#define TYPE_COLOR_REPLY_ACCOUNT "#e377c2"
+#define TYPE_COLOR_AMPLIFY "#17becf"
+#define TYPE_COLOR(e, name, desc) [COORD_##e] = TYPE_COLOR_##e,
+static const char *const type_colors[] = { COORD_TYPE_MAP(TYPE_COLOR) };
+#undef TYPE_COLOR
+_Static_assert(sizeof(type_colors) / sizeof(type_colors[0]) == COORD__COUNT,
+	       "one colour per coordination edge type");
 
 _Static_assert(sizeof(type_colors) / sizeof(type_colors[0]) == COORD__COUNT,
 	       "a colour per co-action type");
@@ -984,13 +996,6 @@ static int64_t local_day(const struct ctx *c, int64_t t)
 	return l >= 0 ? l / 86400 : -((-l + 86399) / 86400);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 struct runk {
 	uint32_t key, nacc, nposts;
 };
@@ -1014,7 +1019,7 @@ static size_t pair_runs(uint64_t *v, size_t n, struct runk **out)
 	struct runk *r;
 	size_t nr = 0;
 
-	qsort(v, n, sizeof(*v), cmp_u64);
+	sortu64(v, n);
 	r = malloc((n + 1) * sizeof(*r));
 	if (!r)
 		return SIZE_MAX;
@@ -1161,7 +1166,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		      f);
 		for (size_t i = 0; i < nu && i < TOP_URLS; i++) {
 			fputs("<tr><td class=\"txt\">", f);
-			svg_escape(f, ds_str(c->ds, ru_r[i].key), 300);
+			svg_escape(f, reuse_str(ru, ru_r[i].key), 300);
 			fprintf(f,
 				"</td><td class=\"n\">%u</td><td class=\"n\">"
 				"%u</td></tr>",
@@ -1173,7 +1178,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		      f);
 		for (size_t i = 0; i < nd && i < TOP_DOMAINS; i++) {
 			fputs("<tr><td>", f);
-			svg_escape(f, ds_str(c->ds, rd[i].key), 300);
+			svg_escape(f, reuse_str(ru, rd[i].key), 300);
 			fprintf(f,
 				"</td><td class=\"n\">%u</td><td class=\"n\">"
 				"%u</td></tr>",
@@ -1277,9 +1282,9 @@ static void persona_switches(struct ctx *c, size_t k)
 		fputs("<tr><td>", f);
 		acc_link(c, a);
 		fputs("</td><td>", f);
-		esc(c, ds_str(c->ds, pr->lang_before[a]));
+		esc(c, langdetect_str(&c->fs->ld, pr->lang_before[a]));
 		fputs("</td><td>", f);
-		esc(c, ds_str(c->ds, pr->lang_after[a]));
+		esc(c, langdetect_str(&c->fs->ld, pr->lang_after[a]));
 		fputs("</td><td class=\"n\">", f);
 		put_num(f, pr->topic_shift[a], 2);
 		fputs("</td><td>", f);
@@ -1820,7 +1825,7 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	fputs(" other accounts</dd><dt>Engagement per post</dt><dd>", f);
 	put_num(f, features_engagement_per_post(fs, a), 2);
 	fputs("</dd><dt>Persona</dt><dd>", f);
-	features_switch_describe(fs, ds, a, sw, sizeof(sw));
+	features_switch_describe(fs, a, sw, sizeof(sw));
 	esc(c, sw[0] ? sw : "no switch");
 	fputs("</dd><dt>Coordination</dt><dd>", f);
 	for (int t = 0, any = 0; t < COORD__COUNT; t++) {

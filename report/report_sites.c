@@ -16,12 +16,14 @@
 #include <string.h>
 
 #include "report/svg.h"
+#include "core/sortu64.h"
 
 #define RS_MAX_MEMBERS 200 /* rows of the members table and nodes drawn */
 
-static const char *const kind_name[SK__COUNT] = {
-	"analytics and ad ids", "template", "hosting block",
-	"near-identical articles", "links to each other"
+static const char *const kind_name[] = {
+#define SK_WORDS(e, tag, name, words) words,
+	SITES_KIND_MAP(SK_WORDS)
+#undef SK_WORDS
 };
 
 static void put_pv(FILE *f, double p)
@@ -193,13 +195,6 @@ static int article_pair(const struct sites *s, const struct sites_group *g,
 	return 0;
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 static enum cib_err link_graph(FILE *f, const struct sites *s,
 			       const struct sites_group *g)
 {
@@ -270,7 +265,7 @@ static enum cib_err link_graph(FILE *f, const struct sites *s,
 			goto out;
 		for (size_t i = 0; i < ne; i++)
 			pk[i] = (uint64_t)ea[i] << 32 | eb[i];
-		qsort(pk, ne, sizeof(*pk), cmp_u64);
+		sortu64(pk, ne);
 		for (size_t i = 0; i < ne; i++)
 			if (!i || pk[i] != pk[i - 1]) {
 				ea[k] = (uint32_t)(pk[i] >> 32);

@@ -39,6 +39,7 @@
 
 #include "review/store.h"
 #include "review/assets.h"
+#include "core/strbuf.h"
 
 #define MAX_BODY ((size_t)1 << 20)
 #define MAX_SESSIONS 1024
@@ -83,9 +84,7 @@ struct kv {
 
 /* One request in flight. */
 struct req {
-	char *body;
-	size_t len, cap;
-	int too_big;
+	struct strbuf body; /* capped at MAX_BODY (413 past it) */
 	struct kv *form;
 	size_t nform;
 	/* the authenticated caller */
@@ -468,8 +467,8 @@ static char *form_decode(const char *s, size_t n)
  * fields or no memory. */
 static int form_parse(struct req *q)
 {
-	const char *s = q->body ? q->body : "";
-	size_t n = q->len;
+	const char *s = strbuf_str(&q->body);
+	size_t n = q->body.n;
 	size_t i = 0;
 
 	while (i < n) {
@@ -520,7 +519,7 @@ static void req_free(struct req *q)
 		free(q->form[i].v);
 	}
 	free(q->form);
-	free(q->body);
+	strbuf_release(&q->body);
 	free(q);
 }
 
@@ -531,11 +530,9 @@ size_t review_form_fields(const char *body, size_t len, size_t *bytes)
 
 	if (!q)
 		return 0;
-	q->body = malloc(len + 1);
-	if (q->body) {
-		memcpy(q->body, body, len);
-		q->body[len] = '\0';
-		q->len = len;
+	strbuf_init(&q->body, len);
+	strbuf_add(&q->body, body, len);
+	if (!strbuf_err(&q->body)) {
 		if (!form_parse(q)) {
 			n = q->nform;
 			for (size_t i = 0; i < n; i++)
@@ -2743,34 +2740,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		q = calloc(1, sizeof(*q));
 		if (!q)
 			return MHD_NO;
+		strbuf_init(&q->body, MAX_BODY);
 		*con_cls = q;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (q->len + *upload_size > MAX_BODY) {
-			q->too_big = 1;
-		} else if (!q->too_big) {
-			if (q->len + *upload_size + 1 > q->cap) {
-				size_t nc = (q->len + *upload_size + 1) * 2;
-				char *nb = realloc(q->body,
-						   nc > MAX_BODY + 1 ? MAX_BODY + 1
-								     : nc);
-
-				if (!nb)
-					return MHD_NO;
-				q->body = nb;
-				q->cap = nc > MAX_BODY + 1 ? MAX_BODY + 1 : nc;
-			}
-			memcpy(q->body + q->len, upload, *upload_size);
-			q->len += *upload_size;
-			q->body[q->len] = '\0';
-		}
+		/* past the cap the rest is dropped and answered with 413 */
+		strbuf_add(&q->body, upload, *upload_size);
+		if (strbuf_err(&q->body) == CIB_ENOMEM)
+			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (!host_ok(s, c))
 		return text_reply(c, 421, "wrong Host header");
-	if (q->too_big)
+	if (strbuf_err(&q->body) == CIB_ETOOBIG)
 		return text_reply(c, 413, "request body too large");
 	if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return text_reply(c, 405, "method not allowed");
@@ -2834,7 +2818,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		if (!ct || strncmp(ct, "application/json", 16))
 			return json_error(c, 415, "Content-Type must be "
 						  "application/json");
-		b = cJSON_ParseWithLength(q->body ? q->body : "", q->len);
+		b = cJSON_ParseWithLength(strbuf_str(&q->body), q->body.n);
 		if (!b)
 			return json_error(c, 400, "malformed JSON");
 		r = api_session(s, c, b);
@@ -2889,8 +2873,8 @@ routed:
 			if (!ct || strncmp(ct, "application/json", 16))
 				return json_error(c, 415, "Content-Type must "
 							  "be application/json");
-			b = cJSON_ParseWithLength(q->body ? q->body : "",
-						  q->len);
+			b = cJSON_ParseWithLength(strbuf_str(&q->body),
+						  q->body.n);
 			if (!cJSON_IsObject(b)) {
 				cJSON_Delete(b);
 				return json_error(c, 400, "malformed JSON");

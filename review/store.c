@@ -13,7 +13,6 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -495,17 +494,19 @@ struct importer {
 	int col[C__COUNT];
 	int have_header;
 	enum cib_err err;
-	uint64_t abort_after, done_rows;
+	uint64_t done_rows;
 	char now[32];
 	sqlite3_stmt *sel, *ins, *upd, *rq, *aud, *cl, *mem, *edg;
 };
 
-static const char *const col_names[C__COUNT] = {
+static const char *const col_names[] = {
 	"account_id", "platform", "handle", "score", "flagged", "cluster_id",
 	"cluster_size", "cluster_score", "reasons", "size", "source", "target",
 	"log10p", "observed", "co_repost", "co_post", "co_link", "co_domain",
 	"co_hashtags", "co_reply", "co_reply_account", "amplify"
 };
+_Static_assert(sizeof(col_names) / sizeof(col_names[0]) == C__COUNT,
+	       "one header name per column");
 
 static void free_row(struct importer *im)
 {
@@ -991,8 +992,8 @@ static void on_row(int term, void *data)
 	else
 		account_row(im);
 	im->done_rows++;
-	if (im->abort_after && im->done_rows >= im->abort_after)
-		raise(SIGKILL); /* test hook: a crash mid-import */
+	if (im->o->row_done)
+		im->o->row_done(im->o->row_done_ctx, im->done_rows);
 done:
 	free_row(im);
 }
@@ -1344,7 +1345,6 @@ enum cib_err review_import(struct review *r,
 	struct importer im;
 	char *checks = NULL, content[33];
 	size_t clen = 0, ccap = 0;
-	const char *ab = getenv(REVIEW_ABORT_ENV);
 	sqlite3_stmt *run = NULL, *fin = NULL, *dup = NULL;
 	enum cib_err err;
 
@@ -1353,13 +1353,6 @@ enum cib_err review_import(struct review *r,
 	im.r = r;
 	im.o = o;
 	im.st = st;
-	if (ab && *ab) {
-		char *end;
-		unsigned long long v = strtoull(ab, &end, 10);
-
-		if (*end == '\0')
-			im.abort_after = v;
-	}
 	now_utc(im.now);
 	/* checksums first: they read files, outside the transaction */
 	for (size_t i = 0; i < o->n_inputs + 3; i++) {

@@ -48,10 +48,6 @@ struct sqlite3;
 /* Longest CSV line accepted on import. */
 #define REVIEW_MAX_LINE ((size_t)16 << 20)
 
-/* Test hook: when set to N > 0, an import kills its own process (SIGKILL)
- * after N rows, inside the transaction. */
-#define REVIEW_ABORT_ENV "CIBSCAN_REVIEW_ABORT_AFTER"
-
 struct review {
 	struct sqlite3 *db;
 	char errmsg[1024];
@@ -88,6 +84,12 @@ struct review_import_opts {
 	int csv_raw;                 /* the files were written --csv-raw:
 				      * text fields are taken as they are,
 				      * not unguarded (core/csvout.h) */
+	/* Test hook, NULL outside tests: called after each imported row,
+	 * inside the transaction, with the rows done so far. The crash test
+	 * kills its process from here to show an interrupted import leaves
+	 * the store as it was. */
+	void (*row_done)(void *ctx, uint64_t rows);
+	void *row_done_ctx;
 };
 
 void review_import_opts_init(struct review_import_opts *o);

@@ -33,7 +33,9 @@
 #include <zlib.h>
 
 #include "core/outfile.h"
+#include "synth/srng.h"
 #include "core/timefmt.h"
+#include "core/sortu64.h"
 
 
 /* ---------------------------------------------------------------- random */
@@ -42,13 +44,6 @@ struct xo {
 	uint64_t s[4];
 };
 
-static uint64_t mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void xo_set(void *v, unsigned long seed)
 {
@@ -56,7 +51,7 @@ static void xo_set(void *v, unsigned long seed)
 	uint64_t z = (uint64_t)seed;
 
 	for (int i = 0; i < 4; i++) {
-		z = mix64(z);
+		z = srng_mix(z);
 		x->s[i] = z;
 	}
 }
@@ -130,8 +125,8 @@ enum { TAG_PROFILE = 1, TAG_TIMELINE, TAG_RHYTHM, TAG_TEXT, TAG_NARR,
 
 static void reseed(gsl_rng *r, uint64_t key, uint64_t tag, uint64_t a)
 {
-	gsl_rng_set(r, (unsigned long)mix64(key ^ mix64(tag * 0x100000001b3ULL ^
-							 mix64(a))));
+	gsl_rng_set(r, (unsigned long)srng_mix(
+			       key ^ srng_mix(tag * 0x100000001b3ULL ^ srng_mix(a))));
 }
 
 /* ----------------------------------------------------------- vocabulary */
@@ -139,9 +134,11 @@ static void reseed(gsl_rng *r, uint64_t key, uint64_t tag, uint64_t a)
 enum lang { L_EN, L_ES, L_PT, L_FR, L_DE, L_AR, L_ID, L_ZH, L_JA, L_KO,
 	    L_HI, L__COUNT };
 
-static const char *const lang_code[L__COUNT] = { "en", "es", "pt", "fr",
-						 "de", "ar", "id", "zh",
-						 "ja", "ko", "hi" };
+static const char *const lang_code[] = { "en", "es", "pt", "fr",
+					 "de", "ar", "id", "zh",
+					 "ja", "ko", "hi" };
+_Static_assert(sizeof(lang_code) / sizeof(lang_code[0]) == L__COUNT,
+	       "one code per language");
 
 enum vcat { V_GENERAL, V_POLITICS, V_SPAM, V_NEWS, V_MARKET, V_FAN,
 	    V_INSULT, V_HASHTAG, V_HASHTAG_POL, V_EMOJI, V_FIRST, V_LAST,
@@ -559,7 +556,7 @@ static void gen_domain(uint64_t key, uint64_t which, char *out, size_t cap)
 	};
 	static const char *const tld[] = { "com", "net", "org", "info",
 					   "co", "news", "blog", "xyz" };
-	uint64_t h = mix64(key ^ mix64(which + 0x5151));
+	uint64_t h = srng_mix(key ^ srng_mix(which + 0x5151));
 	int ns = 2 + (int)(h % 3);
 	size_t len = 0;
 
@@ -567,7 +564,7 @@ static void gen_domain(uint64_t key, uint64_t which, char *out, size_t cap)
 	for (int i = 0; i < ns && len + 8 < cap; i++) {
 		const char *s = syl[h % (sizeof(syl) / sizeof(syl[0]))];
 
-		h = mix64(h);
+		h = srng_mix(h);
 		scopy(out + len, cap - len, s);
 		len += strlen(out + len);
 	}
@@ -1164,13 +1161,6 @@ static int cmp_pool(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 #define ACC_POST_CAP(days) ((uint32_t)(40 * (days) + 2000))
 
 /* Splits opts->posts over the accounts: heavy-tailed weights, exact sum. */
@@ -1228,6 +1218,166 @@ static int64_t day_of(int y, int m, int d)
 	return timefmt_days_from_civil(y, (unsigned)m, (unsigned)d);
 }
 
+/* The planners below fill the accounts of one kind from *at on (advancing
+ * it), with their posting weights w[] (and fixed[] post counts), drawing
+ * from s->mt in a fixed order. */
+
+/* CIB network k: n members created in a few batches (or bought older
+ * accounts), seeders, and members who post little. */
+static void plan_network(struct synth *s, int k, uint32_t n, uint32_t *at_,
+			 double *w, uint32_t *fixed)
+{
+	gsl_rng *r = s->mt;
+	struct net *nt = &s->nets[k];
+	uint32_t at = *at_;
+
+	nt->first = at;
+	nt->n = n;
+	nt->p_en = 0.4 + 0.4 * unif(r);
+	nt->n_batch = 2 + (int)rint_(r, 3);
+	for (int b = 0; b < nt->n_batch; b++)
+		nt->batch[b] = (int32_t)(s->d0 - 20 - rint_(r, 220));
+	for (uint32_t j = 0; j < nt->n; j++, at++) {
+		struct sacc *a = &s->acc[at];
+
+		plan_account(s, at, SYNTH_CIB, (uint16_t)(k + 1));
+		a->region = REGION_CHINA;
+		a->tz = 480;
+		a->lang = coin(r, nt->p_en) ? L_EN : L_ZH;
+		a->following = clamp_i32(lnorm(r, 60, 0.9), 0, 5000);
+		if (coin(r, 0.3)) {
+			int64_t lo = day_of(2011, 6, 1);
+
+			a->flags |= SA_BOUGHT;
+			a->lang = L_ZH; /* the seller's language */
+			a->created = (int32_t)(lo +
+				rint_(r, (uint64_t)(day_of(2016, 12, 31) - lo)));
+			a->followers = clamp_i32(lnorm(r, 60, 1.2), 0, 1e5);
+			w[at] = lnorm(r, 2.0, 0.7);
+		} else {
+			uint64_t b = rint_(r, (uint64_t)nt->n_batch);
+
+			a->created = nt->batch[b] + (int32_t)rint_(r, 3);
+			a->followers = clamp_i32(lnorm(r, 12, 1.0), 0, 1e5);
+			if (coin(r, 0.2)) {
+				a->flags |= SA_SEEDER;
+				w[at] = lnorm(r, 2.5, 0.6);
+			} else if (coin(r, 0.3)) {
+				/* members who post little */
+				fixed[at] = 3 + rint_(r, 8);
+			} else {
+				w[at] = lnorm(r, 2.0, 0.7);
+			}
+		}
+	}
+	*at_ = at;
+}
+
+/* News syndication groups: a wire account and the outlets copying it. */
+static void plan_news(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_news; g++) {
+		struct group *gr = &s->news[g];
+
+		gr->first = at;
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			struct sacc *a = &s->acc[at];
+
+			plan_account(s, at, SYNTH_NEWS, (uint16_t)(g + 1));
+			a->lang = L_EN;
+			a->created = (int32_t)(day_of(2008, 1, 1) + rint_(r, 2000));
+			a->following = clamp_i32(lnorm(r, 800, 1.0), 0, 1e5);
+			if (j == 0) {
+				a->flags |= SA_WIRE;
+				a->followers = clamp_i32(lnorm(r, 2e6, 0.6), 1e4, 5e7);
+				w[at] = 5;
+			} else {
+				a->followers = clamp_i32(lnorm(r, 6e4, 1.2), 5e3, 5e7);
+				w[at] = lnorm(r, 3, 0.5);
+			}
+		}
+	}
+	*at_ = at;
+}
+
+/* Fan campaigns: each with its own text stream and campaign day. */
+static void plan_fans(struct synth *s, uint32_t *at_, double *w)
+{
+	const struct synth_opts *o = s->o;
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_fans; g++) {
+		struct group *gr = &s->fans[g];
+
+		gr->first = at;
+		gr->seed = r64(r);
+		gr->day = (int32_t)(o->days > 20 ? s->d0 + 7 + rint_(r, (uint64_t)o->days - 14)
+						 : s->d0 + o->days / 2);
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			plan_account(s, at, SYNTH_FAN, (uint16_t)(g + 1));
+			s->acc[at].followers = clamp_i32(lnorm(r, 400, 1.3), 0, 1e6);
+			w[at] = lnorm(r, 1.2, 1.2);
+		}
+	}
+	*at_ = at;
+}
+
+/* Office accounts of companies in China: Beijing hours, not a network. */
+static void plan_office(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	s->first_office = at;
+	{
+		static const int office_regions[] = { 21, 22, 23, 20, 19 };
+		uint16_t company = 0;
+
+		for (uint32_t j = 0; j < s->n_office; j++, at++) {
+			struct sacc *a = &s->acc[at];
+
+			/* one account per company, sometimes two */
+			if (j == 0 || !coin(r, 0.25))
+				company++;
+			plan_account(s, at, SYNTH_OFFICE, company);
+			a->region = (uint8_t)office_regions[rint_(r, 5)];
+			a->tz = 480;
+			a->lang = coin(r, 0.6) ? L_ZH : L_EN;
+			a->created = (int32_t)(day_of(2011, 1, 1) + rint_(r, 2900));
+			a->followers = clamp_i32(lnorm(r, 3000, 1.2), 10, 1e7);
+			w[at] = lnorm(r, 1.5, 0.6);
+		}
+	}
+	*at_ = at;
+}
+
+/* Viral cascades: an author and the accounts resharing it. */
+static void plan_cascades(struct synth *s, uint32_t *at_, double *w)
+{
+	gsl_rng *r = s->mt;
+	uint32_t at = *at_;
+
+	for (int g = 0; g < s->n_casc; g++) {
+		struct group *gr = &s->casc[g];
+
+		gr->first = at;
+		for (uint32_t j = 0; j < gr->n; j++, at++) {
+			plan_account(s, at, SYNTH_VIRAL, (uint16_t)(g + 1));
+			w[at] = lnorm(r, 1, 1.4);
+			if (j == 0) {
+				s->acc[at].flags |= SA_AUTHOR;
+				s->acc[at].followers =
+					clamp_i32(lnorm(r, 2e5, 0.8), 5e3, 5e7);
+			}
+		}
+	}
+	*at_ = at;
+}
+
 static enum cib_err plan_population(struct synth *s, char *err, size_t errlen)
 {
 	const struct synth_opts *o = s->o;
@@ -1278,117 +1428,12 @@ static enum cib_err plan_population(struct synth *s, char *err, size_t errlen)
 	}
 	at = n_org;
 	s->n_nets = K;
-	for (int k = 0; k < K; k++) {
-		struct net *nt = &s->nets[k];
-
-		nt->first = at;
-		nt->n = net_n[k];
-		nt->p_en = 0.4 + 0.4 * unif(r);
-		nt->n_batch = 2 + (int)rint_(r, 3);
-		for (int b = 0; b < nt->n_batch; b++)
-			nt->batch[b] = (int32_t)(s->d0 - 20 - rint_(r, 220));
-		for (uint32_t j = 0; j < nt->n; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			plan_account(s, at, SYNTH_CIB, (uint16_t)(k + 1));
-			a->region = REGION_CHINA;
-			a->tz = 480;
-			a->lang = coin(r, nt->p_en) ? L_EN : L_ZH;
-			a->following = clamp_i32(lnorm(r, 60, 0.9), 0, 5000);
-			if (coin(r, 0.3)) {
-				int64_t lo = day_of(2011, 6, 1);
-
-				a->flags |= SA_BOUGHT;
-				a->lang = L_ZH; /* the seller's language */
-				a->created = (int32_t)(lo +
-					rint_(r, (uint64_t)(day_of(2016, 12, 31) - lo)));
-				a->followers = clamp_i32(lnorm(r, 60, 1.2), 0, 1e5);
-				w[at] = lnorm(r, 2.0, 0.7);
-			} else {
-				uint64_t b = rint_(r, (uint64_t)nt->n_batch);
-
-				a->created = nt->batch[b] + (int32_t)rint_(r, 3);
-				a->followers = clamp_i32(lnorm(r, 12, 1.0), 0, 1e5);
-				if (coin(r, 0.2)) {
-					a->flags |= SA_SEEDER;
-					w[at] = lnorm(r, 2.5, 0.6);
-				} else if (coin(r, 0.3)) {
-					/* members who post little */
-					fixed[at] = 3 + rint_(r, 8);
-				} else {
-					w[at] = lnorm(r, 2.0, 0.7);
-				}
-			}
-		}
-	}
-	for (int g = 0; g < s->n_news; g++) {
-		struct group *gr = &s->news[g];
-
-		gr->first = at;
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			plan_account(s, at, SYNTH_NEWS, (uint16_t)(g + 1));
-			a->lang = L_EN;
-			a->created = (int32_t)(day_of(2008, 1, 1) + rint_(r, 2000));
-			a->following = clamp_i32(lnorm(r, 800, 1.0), 0, 1e5);
-			if (j == 0) {
-				a->flags |= SA_WIRE;
-				a->followers = clamp_i32(lnorm(r, 2e6, 0.6), 1e4, 5e7);
-				w[at] = 5;
-			} else {
-				a->followers = clamp_i32(lnorm(r, 6e4, 1.2), 5e3, 5e7);
-				w[at] = lnorm(r, 3, 0.5);
-			}
-		}
-	}
-	for (int g = 0; g < s->n_fans; g++) {
-		struct group *gr = &s->fans[g];
-
-		gr->first = at;
-		gr->seed = r64(r);
-		gr->day = (int32_t)(o->days > 20 ? s->d0 + 7 + rint_(r, (uint64_t)o->days - 14)
-						 : s->d0 + o->days / 2);
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			plan_account(s, at, SYNTH_FAN, (uint16_t)(g + 1));
-			s->acc[at].followers = clamp_i32(lnorm(r, 400, 1.3), 0, 1e6);
-			w[at] = lnorm(r, 1.2, 1.2);
-		}
-	}
-	s->first_office = at;
-	{
-		static const int office_regions[] = { 21, 22, 23, 20, 19 };
-		uint16_t company = 0;
-
-		for (uint32_t j = 0; j < s->n_office; j++, at++) {
-			struct sacc *a = &s->acc[at];
-
-			/* one account per company, sometimes two */
-			if (j == 0 || !coin(r, 0.25))
-				company++;
-			plan_account(s, at, SYNTH_OFFICE, company);
-			a->region = (uint8_t)office_regions[rint_(r, 5)];
-			a->tz = 480;
-			a->lang = coin(r, 0.6) ? L_ZH : L_EN;
-			a->created = (int32_t)(day_of(2011, 1, 1) + rint_(r, 2900));
-			a->followers = clamp_i32(lnorm(r, 3000, 1.2), 10, 1e7);
-			w[at] = lnorm(r, 1.5, 0.6);
-		}
-	}
-	for (int g = 0; g < s->n_casc; g++) {
-		struct group *gr = &s->casc[g];
-
-		gr->first = at;
-		for (uint32_t j = 0; j < gr->n; j++, at++) {
-			plan_account(s, at, SYNTH_VIRAL, (uint16_t)(g + 1));
-			w[at] = lnorm(r, 1, 1.4);
-			if (j == 0) {
-				s->acc[at].flags |= SA_AUTHOR;
-				s->acc[at].followers =
-					clamp_i32(lnorm(r, 2e5, 0.8), 5e3, 5e7);
-			}
-		}
-	}
+	for (int k = 0; k < K; k++)
+		plan_network(s, k, net_n[k], &at, w, fixed);
+	plan_news(s, &at, w);
+	plan_fans(s, &at, w);
+	plan_office(s, &at, w);
+	plan_cascades(s, &at, w);
 	if (at != s->n_acc) {
 		e = CIB_EINTERNAL;
 		goto out;
@@ -1417,13 +1462,12 @@ static int64_t window_sample(struct synth *s, const struct rhythm *rh,
 	return rh_sample(s, rh, r, s->d0, s->d1);
 }
 
-/* Reference posts, their indexes, the networks' critics and waves. */
-static enum cib_err plan_pool(struct synth *s)
+/* The reference posts of every account that has some: popular organic
+ * accounts, wire services, seeders and cascade authors. */
+static enum cib_err pool_posts(struct synth *s)
 {
 	gsl_rng *r = s->mt, *rr = s->r;
 	struct rhythm rh;
-	uint64_t *keys = NULL;
-	size_t npop = 0;
 	enum cib_err e;
 
 	for (size_t i = 0; i < s->n_acc; i++) {
@@ -1473,6 +1517,16 @@ static enum cib_err plan_pool(struct synth *s)
 				return e;
 		}
 	}
+	return CIB_OK;
+}
+
+/* The pool in time order, each author's posts (pool_auth), and what
+ * organic accounts retweet and reply to (pop, followers-weighted). */
+static enum cib_err pool_index(struct synth *s)
+{
+	uint64_t *keys;
+	size_t npop = 0;
+
 	qsort(s->pool, s->n_pool, sizeof(*s->pool), cmp_pool);
 	s->pool_auth = malloc((s->n_pool + 1) * sizeof(*s->pool_auth));
 	keys = malloc((s->n_pool + 1) * sizeof(*keys));
@@ -1485,7 +1539,7 @@ static enum cib_err plan_pool(struct synth *s)
 	}
 	for (size_t j = 0; j < s->n_pool; j++)
 		keys[j] = (uint64_t)s->pool[j].author << 32 | j;
-	qsort(keys, s->n_pool, sizeof(*keys), cmp_u64);
+	sortu64(keys, s->n_pool);
 	for (size_t j = 0; j < s->n_pool; j++) {
 		struct sacc *a = &s->acc[keys[j] >> 32];
 
@@ -1495,7 +1549,6 @@ static enum cib_err plan_pool(struct synth *s)
 		a->pool_n++;
 	}
 	free(keys);
-	/* what organic accounts retweet and reply to: followers-weighted */
 	for (size_t j = 0; j < s->n_pool; j++) {
 		const struct ppost *p = &s->pool[j];
 		double wt;
@@ -1511,60 +1564,81 @@ static enum cib_err plan_pool(struct synth *s)
 		npop++;
 	}
 	s->n_pop = npop;
-	for (int k = 0; k < s->n_nets; k++) {
-		struct net *nt = &s->nets[k];
-		uint64_t copy_slots = 0;
-		double share = s->o->reposts == SYNTH_REPOSTS_MIXED  ? 0.35
-			       : s->o->reposts == SYNTH_REPOSTS_NONE ? 0.5
-								     : 0;
+	return CIB_OK;
+}
 
-		nt->seeds = malloc((s->n_pool + 1) * sizeof(*nt->seeds));
-		nt->cposts = malloc((s->n_pool + 1) * sizeof(*nt->cposts));
-		if (!nt->seeds || !nt->cposts)
-			return CIB_ENOMEM;
-		for (size_t j = 0; j < s->n_pool; j++)
-			if (s->pool[j].type == P_SEED && s->pool[j].net == k)
-				nt->seeds[nt->n_seeds++] = (uint32_t)j;
-		/* critics: popular organic accounts writing en or zh */
-		for (int tries = 0; tries < 4000 && nt->n_critics < (uint32_t)(2 + k % 3);
-		     tries++) {
-			uint32_t c = rint_(r, s->n_acc);
-			const struct sacc *a = &s->acc[c];
-			int dup = 0;
+/* Network k's seed posts, its critics (popular organic accounts writing en
+ * or zh) and their posts, and its copy waves on a Beijing office shift. */
+static enum cib_err pool_network(struct synth *s, int k)
+{
+	gsl_rng *r = s->mt, *rr = s->r;
+	struct rhythm rh;
+	struct net *nt = &s->nets[k];
+	uint64_t copy_slots = 0;
+	double share = s->o->reposts == SYNTH_REPOSTS_MIXED  ? 0.35
+		       : s->o->reposts == SYNTH_REPOSTS_NONE ? 0.5
+							     : 0;
 
-			if (!(a->flags & SA_POPULAR) || !a->pool_n ||
-			    (tries < 3000 && a->lang != L_EN && a->lang != L_ZH))
-				continue;
-			for (uint32_t q = 0; q < nt->n_critics; q++)
-				dup |= nt->critics[q] == c;
-			if (!dup)
-				nt->critics[nt->n_critics++] = c;
-		}
-		for (size_t j = 0; j < s->n_pool; j++)
-			for (uint32_t q = 0; q < nt->n_critics; q++)
-				if (s->pool[j].author == nt->critics[q])
-					nt->cposts[nt->n_cposts++] = (uint32_t)j;
-		for (uint32_t j = 0; j < nt->n; j++) {
-			const struct sacc *a = &s->acc[nt->first + j];
+	nt->seeds = malloc((s->n_pool + 1) * sizeof(*nt->seeds));
+	nt->cposts = malloc((s->n_pool + 1) * sizeof(*nt->cposts));
+	if (!nt->seeds || !nt->cposts)
+		return CIB_ENOMEM;
+	for (size_t j = 0; j < s->n_pool; j++)
+		if (s->pool[j].type == P_SEED && s->pool[j].net == k)
+			nt->seeds[nt->n_seeds++] = (uint32_t)j;
+	/* critics: popular organic accounts writing en or zh */
+	for (int tries = 0; tries < 4000 && nt->n_critics < (uint32_t)(2 + k % 3);
+	     tries++) {
+		uint32_t c = rint_(r, s->n_acc);
+		const struct sacc *a = &s->acc[c];
+		int dup = 0;
 
-			if (!(a->flags & SA_SEEDER))
-				copy_slots += a->n_posts;
-		}
-		/* about eight copies per wave; a narrative comes back in
-		 * about three waves */
-		nt->n_waves = (uint32_t)fmax(4, (double)copy_slots * share / 8);
-		nt->n_narr = nt->n_waves / 3 > 3 ? nt->n_waves / 3 : 3;
-		nt->waves = malloc(nt->n_waves * sizeof(*nt->waves));
-		if (!nt->waves)
-			return CIB_ENOMEM;
-		reseed(rr, s->key, TAG_RHYTHM, 0xC1B00000ULL + (uint64_t)k);
-		rhythm_make(&rh, rr, RK_SHIFT, 480);
-		for (uint32_t j = 0; j < nt->n_waves; j++) {
-			nt->waves[j].t = window_sample(s, &rh, r);
-			nt->waves[j].seed = r64(r);
-			nt->waves[j].narr = rint_(r, nt->n_narr);
-		}
+		if (!(a->flags & SA_POPULAR) || !a->pool_n ||
+		    (tries < 3000 && a->lang != L_EN && a->lang != L_ZH))
+			continue;
+		for (uint32_t q = 0; q < nt->n_critics; q++)
+			dup |= nt->critics[q] == c;
+		if (!dup)
+			nt->critics[nt->n_critics++] = c;
 	}
+	for (size_t j = 0; j < s->n_pool; j++)
+		for (uint32_t q = 0; q < nt->n_critics; q++)
+			if (s->pool[j].author == nt->critics[q])
+				nt->cposts[nt->n_cposts++] = (uint32_t)j;
+	for (uint32_t j = 0; j < nt->n; j++) {
+		const struct sacc *a = &s->acc[nt->first + j];
+
+		if (!(a->flags & SA_SEEDER))
+			copy_slots += a->n_posts;
+	}
+	/* about eight copies per wave; a narrative comes back in
+	 * about three waves */
+	nt->n_waves = (uint32_t)fmax(4, (double)copy_slots * share / 8);
+	nt->n_narr = nt->n_waves / 3 > 3 ? nt->n_waves / 3 : 3;
+	nt->waves = malloc(nt->n_waves * sizeof(*nt->waves));
+	if (!nt->waves)
+		return CIB_ENOMEM;
+	reseed(rr, s->key, TAG_RHYTHM, 0xC1B00000ULL + (uint64_t)k);
+	rhythm_make(&rh, rr, RK_SHIFT, 480);
+	for (uint32_t j = 0; j < nt->n_waves; j++) {
+		nt->waves[j].t = window_sample(s, &rh, r);
+		nt->waves[j].seed = r64(r);
+		nt->waves[j].narr = rint_(r, nt->n_narr);
+	}
+	return CIB_OK;
+}
+
+/* Reference posts, their indexes, the networks' critics and waves. */
+static enum cib_err plan_pool(struct synth *s)
+{
+	enum cib_err e = pool_posts(s);
+
+	if (!e)
+		e = pool_index(s);
+	for (int k = 0; !e && k < s->n_nets; k++)
+		e = pool_network(s, k);
+	if (e)
+		return e;
 	for (int g = 0; g < s->n_news; g++) {
 		struct group *gr = &s->news[g];
 		const struct sacc *wa = &s->acc[gr->first];
@@ -1997,98 +2071,66 @@ static void outlet_name(uint64_t seed, char *out, size_t cap)
 	snprintf(out, cap, "%s %s", a[seed % 12], b[(seed / 12) % 12]);
 }
 
-/* Account i's profile, from its own stream (s->rp). With `light` only the
- * id, names and domain are made (what a retweet or reply of the account
- * needs); they are the same as in the full profile. */
-static void profile_make(struct synth *s, size_t i, struct profile *pf,
-			 int light)
+/* A person's display name and handle (sign-up defaults for most CIB
+ * accounts and some people, made-up ones for the rest); base is scratch. */
+static void profile_person(struct synth *s, const struct sacc *a, gsl_rng *r,
+			   const char *first, const char *last,
+			   struct profile *pf, char *base, size_t cap)
 {
-	const struct sacc *a = &s->acc[i];
-	gsl_rng *r = s->rp;
 	const struct vocab *v = &s->v;
-	char first[64], last[64], base[96];
-	int64_t y;
-	unsigned m, d;
 	double p_default;
 
-	reseed(r, s->key, TAG_PROFILE, i);
-	pf->acc_lang = acc_lang_code(a);
-	pf->domain[0] = 0;
-	timefmt_civil_from_days(a->created, &y, &m, &d);
-	snprintf(pf->created, sizeof(pf->created), "%04d-%02u-%02u", (int)y,
-		 m, d);
-	scopy(first, sizeof(first), pick(r, vl(v, V_FIRST, L__COUNT)));
-	scopy(last, sizeof(last), pick(r, vl(v, V_LAST, L__COUNT)));
-	if (a->role == SYNTH_NEWS) {
-		outlet_name(r64(r), pf->name, sizeof(pf->name));
-		if (a->flags & SA_WIRE)
-			snprintf(pf->name, sizeof(pf->name), "%s Wire",
-				 coin(r, 0.5) ? "World" : "Press");
-		lower_alnum(pf->name, base, sizeof(base));
-		snprintf(pf->domain, sizeof(pf->domain), "%s.com", base);
-		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
-	} else if (a->role == SYNTH_OFFICE) {
-		const char *w1 = pick(r, vl(v, V_MARKET, L_EN));
-		const char *w2 = pick(r, vl(v, V_LAST, L__COUNT));
-
-		snprintf(pf->name, sizeof(pf->name), "%s %s%s", w2, w1,
-			 a->lang == L_ZH ? " 官方" : " Official");
-		snprintf(base, sizeof(base), "%s%s", w2, w1);
-		lower_alnum(base, pf->handle, 16);
-		lower_alnum(base, base, sizeof(base));
-		snprintf(pf->domain, sizeof(pf->domain), "%s.com.cn", base);
+	if (a->lang == L_ZH && coin(r, 0.7))
+		scopy(pf->name, sizeof(pf->name), pick(r, vl(v, V_ZHNAME, L__COUNT)));
+	else if (coin(r, 0.6))
+		snprintf(pf->name, sizeof(pf->name), "%s %s", first, last);
+	else
+		scopy(pf->name, sizeof(pf->name), first);
+	if (coin(r, 0.08))
+		snprintf(pf->name + strlen(pf->name),
+			 sizeof(pf->name) - strlen(pf->name), " %s",
+			 pick(r, vl(v, V_EMOJI, L__COUNT)));
+	/* X suggests name + digits at sign-up; operators keep it,
+	 * some people do too */
+	p_default = a->role == SYNTH_CIB ? 0.7 : 0.12;
+	if (coin(r, p_default)) {
+		lower_alnum(first, base, cap);
+		base[0] = (char)(base[0] >= 'a' && base[0] <= 'z'
+					 ? base[0] - 32
+					 : base[0]);
+		snprintf(pf->handle, sizeof(pf->handle), "%.7s%08u", base,
+			 (unsigned)rint_(r, 100000000));
 	} else {
-		if (a->lang == L_ZH && coin(r, 0.7))
-			scopy(pf->name, sizeof(pf->name), pick(r, vl(v, V_ZHNAME, L__COUNT)));
-		else if (coin(r, 0.6))
-			snprintf(pf->name, sizeof(pf->name), "%s %s", first, last);
-		else
-			scopy(pf->name, sizeof(pf->name), first);
-		if (coin(r, 0.08))
-			snprintf(pf->name + strlen(pf->name),
-				 sizeof(pf->name) - strlen(pf->name), " %s",
-				 pick(r, vl(v, V_EMOJI, L__COUNT)));
-		/* X suggests name + digits at sign-up; operators keep it,
-		 * some people do too */
-		p_default = a->role == SYNTH_CIB ? 0.7 : 0.12;
-		if (coin(r, p_default)) {
-			lower_alnum(first, base, sizeof(base));
-			base[0] = (char)(base[0] >= 'a' && base[0] <= 'z'
-						 ? base[0] - 32
-						 : base[0]);
-			snprintf(pf->handle, sizeof(pf->handle), "%.7s%08u", base,
-				 (unsigned)rint_(r, 100000000));
-		} else {
-			char x[64], y2[64];
+		char x[64], y2[64];
 
-			lower_alnum(first, x, sizeof(x));
-			lower_alnum(coin(r, 0.5) ? last
-						 : zipf(r, vl(v, V_GENERAL, L_EN)),
-				    y2, sizeof(y2));
-			switch (rint_(r, 4)) {
-			case 0:
-				snprintf(base, sizeof(base), "%s%s", x, y2);
-				break;
-			case 1:
-				snprintf(base, sizeof(base), "%s_%s", x, y2);
-				break;
-			case 2:
-				snprintf(base, sizeof(base), "%s%u", x,
-					 (unsigned)rint_(r, 100));
-				break;
-			default:
-				snprintf(base, sizeof(base), "the%s%s", y2, x);
-				break;
-			}
-			snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
+		lower_alnum(first, x, sizeof(x));
+		lower_alnum(coin(r, 0.5) ? last
+					 : zipf(r, vl(v, V_GENERAL, L_EN)),
+			    y2, sizeof(y2));
+		switch (rint_(r, 4)) {
+		case 0:
+			snprintf(base, cap, "%s%s", x, y2);
+			break;
+		case 1:
+			snprintf(base, cap, "%s_%s", x, y2);
+			break;
+		case 2:
+			snprintf(base, cap, "%s%u", x,
+				 (unsigned)rint_(r, 100));
+			break;
+		default:
+			snprintf(base, cap, "the%s%s", y2, x);
+			break;
 		}
+		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
 	}
-	pf->loc[0] = 0;
-	pf->desc[0] = 0;
-	pf->url[0] = 0;
-	if (light)
-		goto ids;
-	/* claimed location */
+}
+
+/* The claimed location: sometimes a place in China for CIB accounts,
+ * mostly the account's own region for everyone else. */
+static void profile_location(const struct sacc *a, gsl_rng *r,
+			     struct profile *pf)
+{
 	if (a->role == SYNTH_CIB) {
 		double u = unif(r);
 
@@ -2119,33 +2161,41 @@ static void profile_make(struct synth *s, size_t i, struct profile *pf,
 			scopy(pf->loc, sizeof(pf->loc), o->locs[0]);
 		}
 	}
-	/* description */
-	pf->desc[0] = 0;
-	{
-		double p_desc = a->role == SYNTH_CIB ? 0.35 : 0.65;
-		struct doc dd;
-		struct tw *t = malloc(sizeof(*t));
+}
 
-		if (a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE)
-			p_desc = 1;
-		if (t && coin(r, p_desc)) {
-			tw_reset(t, a->lang);
-			doc_init(&dd, a->lang);
-			doc_sentences(&dd, r, v,
-				      a->role == SYNTH_NEWS     ? V_NEWS
-				      : a->role == SYNTH_OFFICE ? V_MARKET
-				      : a->role == SYNTH_FAN    ? V_FAN
-								: V_GENERAL,
-				      0.5, 1 + coin(r, 0.3), 3, 9);
-			if (coin(r, 0.2))
-				dd.emoji[dd.nemoji++] =
-					pick(r, vl(v, V_EMOJI, L__COUNT));
-			doc_render(&dd, t, 0);
-			scopy(pf->desc, sizeof(pf->desc), t->text);
-		}
-		free(t);
+/* A description in the account's language and register, for some. */
+static void profile_description(struct synth *s, const struct sacc *a,
+				gsl_rng *r, struct profile *pf)
+{
+	const struct vocab *v = &s->v;
+	double p_desc = a->role == SYNTH_CIB ? 0.35 : 0.65;
+	struct doc dd;
+	struct tw *t = malloc(sizeof(*t));
+
+	if (a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE)
+		p_desc = 1;
+	if (t && coin(r, p_desc)) {
+		tw_reset(t, a->lang);
+		doc_init(&dd, a->lang);
+		doc_sentences(&dd, r, v,
+			      a->role == SYNTH_NEWS     ? V_NEWS
+			      : a->role == SYNTH_OFFICE ? V_MARKET
+			      : a->role == SYNTH_FAN    ? V_FAN
+							: V_GENERAL,
+			      0.5, 1 + coin(r, 0.3), 3, 9);
+		if (coin(r, 0.2))
+			dd.emoji[dd.nemoji++] =
+				pick(r, vl(v, V_EMOJI, L__COUNT));
+		doc_render(&dd, t, 0);
+		scopy(pf->desc, sizeof(pf->desc), t->text);
 	}
-	pf->url[0] = 0;
+	free(t);
+}
+
+/* A t.co profile link, for most news and office accounts and a few
+ * others. */
+static void profile_url(const struct sacc *a, gsl_rng *r, struct profile *pf)
+{
 	if (coin(r, a->role == SYNTH_NEWS || a->role == SYNTH_OFFICE ? 0.9
 								      : 0.12)) {
 		static const char b62[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
@@ -2157,7 +2207,58 @@ static void profile_make(struct synth *s, size_t i, struct profile *pf,
 		c[10] = 0;
 		snprintf(pf->url, sizeof(pf->url), "https://t.co/%s", c);
 	}
-ids:
+}
+
+/* Account i's profile, from its own stream (s->rp). With `light` only the
+ * id, names and domain are made (what a retweet or reply of the account
+ * needs); they are the same as in the full profile. */
+static void profile_make(struct synth *s, size_t i, struct profile *pf,
+			 int light)
+{
+	const struct sacc *a = &s->acc[i];
+	gsl_rng *r = s->rp;
+	const struct vocab *v = &s->v;
+	char first[64], last[64], base[96];
+	int64_t y;
+	unsigned m, d;
+
+	reseed(r, s->key, TAG_PROFILE, i);
+	pf->acc_lang = acc_lang_code(a);
+	pf->domain[0] = 0;
+	timefmt_civil_from_days(a->created, &y, &m, &d);
+	snprintf(pf->created, sizeof(pf->created), "%04d-%02u-%02u", (int)y,
+		 m, d);
+	scopy(first, sizeof(first), pick(r, vl(v, V_FIRST, L__COUNT)));
+	scopy(last, sizeof(last), pick(r, vl(v, V_LAST, L__COUNT)));
+	if (a->role == SYNTH_NEWS) {
+		outlet_name(r64(r), pf->name, sizeof(pf->name));
+		if (a->flags & SA_WIRE)
+			snprintf(pf->name, sizeof(pf->name), "%s Wire",
+				 coin(r, 0.5) ? "World" : "Press");
+		lower_alnum(pf->name, base, sizeof(base));
+		snprintf(pf->domain, sizeof(pf->domain), "%s.com", base);
+		snprintf(pf->handle, sizeof(pf->handle), "%.15s", base);
+	} else if (a->role == SYNTH_OFFICE) {
+		const char *w1 = pick(r, vl(v, V_MARKET, L_EN));
+		const char *w2 = pick(r, vl(v, V_LAST, L__COUNT));
+
+		snprintf(pf->name, sizeof(pf->name), "%s %s%s", w2, w1,
+			 a->lang == L_ZH ? " 官方" : " Official");
+		snprintf(base, sizeof(base), "%s%s", w2, w1);
+		lower_alnum(base, pf->handle, 16);
+		lower_alnum(base, base, sizeof(base));
+		snprintf(pf->domain, sizeof(pf->domain), "%s.com.cn", base);
+	} else {
+		profile_person(s, a, r, first, last, pf, base, sizeof(base));
+	}
+	pf->loc[0] = 0;
+	pf->desc[0] = 0;
+	pf->url[0] = 0;
+	if (!light) {
+		profile_location(a, r, pf);
+		profile_description(s, a, r, pf);
+		profile_url(a, r, pf);
+	}
 	if (a->flags & SA_HASHED) {
 		hashed_id(s->key, i, pf->uid);
 		scopy(pf->name, sizeof(pf->name), pf->uid);
@@ -2938,215 +3039,245 @@ static void engage(gsl_rng *r, const struct sacc *a, double boost,
 	c[3] = gsl_ran_poisson(r, c[0] * 0.01);
 }
 
-static void write_post(struct synth *s, struct writer *wr, size_t i,
-		       const struct slot *sl, struct synth_stats *st)
-{
-	const struct sacc *a = &s->acc[i];
-	const struct profile *pf = &wr->pf;
-	struct tw *t = &wr->tw;
-	struct sink *w = &wr->tweets;
-	gsl_rng *r = s->rt, *re = s->re;
-	struct doc d;
-	char tm[24], pre[128], reply_uid[48] = "", rt_uid[48] = "";
-	uint64_t reply_tid = 0, rt_tid = 0, quote_tid = 0;
-	int64_t c[4] = { 0, 0, 0, 0 };
-	const char *client = coin(s->r, 0.85) ? wr->client
-					      : pick_client(s->r, a->role);
+/* What a post row refers to: the replied-to and retweeted accounts and
+ * posts, and the quoted post (0 or "" when none). */
+struct post_refs {
+	char reply_uid[48], rt_uid[48];
+	uint64_t reply_tid, rt_tid, quote_tid;
+};
 
-	reseed(re, s->key, TAG_TEXT, sl->tseed ^ 0x5eed);
-	if (sl->kind == K_RT) {
+/* A headline copied from the pool's news post, lightly edited (re). */
+static void text_headcopy(struct synth *s, gsl_rng *r, gsl_rng *re,
+			  const struct slot *sl, const struct profile *pf,
+			  struct tw *t)
+{
+	struct doc d;
+
+	reseed(r, s->key, TAG_TEXT, s->pool[sl->ref].tseed);
+	doc_headline(s, &d, r);
+	if (!coin(re, 0.5)) {
+		if (coin(re, 0.3))
+			d.prefix = coin(re, 0.5) ? "BREAKING: " : "UPDATE: ";
+		if (coin(re, 0.3))
+			d.suffix = " - report";
+		if (coin(re, 0.4)) {
+			uint64_t j = rint_(re, (uint64_t)d.nw[0]);
+
+			d.w[0][j] = zipf(re, vl(&s->v, V_NEWS, L_EN));
+		}
+	}
+	d.url[0] = 0;
+	doc_url(&d, re, &s->v, pf->domain);
+	doc_render(&d, t, 1);
+}
+
+/* Chinese spam with a WeChat id and, often, a link. */
+static void text_spam(struct synth *s, gsl_rng *r, struct tw *t)
+{
+	struct doc d;
+	char wx[40];
+
+	doc_init(&d, L_ZH);
+	doc_sentences(&d, r, &s->v, V_SPAM, 0.8, 2, 4, 9);
+	/* one draw per statement (argument order is unspecified) */
+	unsigned wn = (unsigned)rint_(r, 1000000);
+	int w2 = 'a' + (int)rint_(r, 26);
+	int w1 = 'a' + (int)rint_(r, 26);
+
+	snprintf(wx, sizeof(wx), " 微信: %c%c%u", w1, w2, wn);
+	d.suffix = NULL;
+	if (coin(r, 0.6)) {
+		char dom[80];
+
+		gen_domain(s->key, rint_(r, 20000), dom, sizeof(dom));
+		doc_url(&d, r, &s->v, dom);
+	}
+	doc_render(&d, t, 0);
+	tw_put(t, wx);
+}
+
+/* A fan campaign's message (the group's stream), lightly edited (re),
+ * with the campaign's tag. */
+static void text_fanmsg(struct synth *s, gsl_rng *r, gsl_rng *re,
+			const struct group *g, struct tw *t)
+{
+	struct doc d;
+	/* the campaign tag: the artist and the ask */
+	char ct[96];
+	uint64_t h;
+
+	reseed(r, s->key, TAG_TEXT, g->seed);
+	doc_init(&d, L_EN);
+	doc_sentences(&d, r, &s->v, V_FAN, 0.7, 1 + coin(r, 0.5), 4, 10);
+	doc_tag(&d, pick(r, vl(&s->v, V_HASHTAG, L__COUNT)));
+	d.emoji[d.nemoji++] = "💜";
+	if (!coin(re, 0.6))
+		doc_edit(s, &d, re, V_FAN, V_HASHTAG);
+	doc_render(&d, t, 0);
+	h = srng_mix(g->seed);
+	snprintf(ct, sizeof(ct), "Stream%s%s",
+		 s->v.l[V_FIRST][L__COUNT].w[h % s->v.l[V_FIRST][L__COUNT].n],
+		 (h >> 20) % 2 ? "Day" : "Now");
+	tw_put(t, " #");
+	tw_put(t, ct);
+	if (t->ntags < TW_ENT)
+		scopy(t->tags[t->ntags++], sizeof(t->tags[0]), ct);
+}
+
+/* "@handle " in front of t: a reply to the pool post p's author, whose
+ * profile is wr->other. */
+static void reply_to(struct writer *wr, const struct ppost *p, struct tw *t,
+		     struct post_refs *rf)
+{
+	char pre[128];
+
+	snprintf(pre, sizeof(pre), "@%s ", wr->other.handle);
+	tw_prefix(t, pre);
+	add_mention(t, wr->other.uid);
+	scopy(rf->reply_uid, sizeof(rf->reply_uid), wr->other.uid);
+	rf->reply_tid = p->id;
+}
+
+/* A free post (S_FREE, S_FANFREE, S_POLITICS): own words, sometimes a
+ * network's link; as a reply or a quote when the slot is one. */
+static void text_free(struct synth *s, struct writer *wr,
+		      const struct sacc *a, const struct slot *sl, gsl_rng *r,
+		      struct post_refs *rf, struct synth_stats *st)
+{
+	struct tw *t = &wr->tw;
+	struct doc d;
+
+	if (sl->src == S_FANFREE && coin(r, 0.4)) {
+		doc_init(&d, sl->lang);
+		doc_sentences(&d, r, &s->v, V_FAN, 0.5, 1, 3, 10);
+	} else {
+		int pol = sl->src == S_POLITICS ||
+			  ((sl->lang == L_EN || sl->lang == L_ZH) &&
+			   coin(r, 0.06));
+
+		doc_free(s, &d, r, sl->lang, pol);
+	}
+	if (sl->src == S_POLITICS && coin(r, 0.35)) {
+		char dom[80];
+
+		net_domain(s, r, a->group - 1, dom, sizeof(dom));
+		doc_url(&d, r, &s->v, dom);
+	}
+	doc_render(&d, t, 0);
+	if (sl->kind == K_REPLY || sl->kind == K_QUOTE) {
 		const struct ppost *p = &s->pool[sl->ref];
 
 		profile_make(s, p->author, &wr->other, 1);
-		text_pool(s, sl->ref, &wr->other, t);
-		snprintf(pre, sizeof(pre), "RT @%s: ", wr->other.handle);
-		tw_prefix(t, pre);
-		add_mention(t, wr->other.uid);
-		scopy(rt_uid, sizeof(rt_uid), wr->other.uid);
-		rt_tid = p->id;
-		st->retweets++;
-	} else {
-		reseed(r, s->key, TAG_TEXT, sl->tseed);
-		tw_reset(t, sl->lang);
-		switch (sl->src) {
-		case S_POOL:
-			text_pool(s, sl->ref, pf, t);
-			engage(s->r, a,
-			       s->pool[sl->ref].type == P_VIRAL ? 200 : 1, c);
-			if (s->pool[sl->ref].type == P_SEED)
-				c[1] += gsl_ran_poisson(s->r, 3);
-			break;
-		case S_COPY: {
-			const struct net *nt = &s->nets[a->group - 1];
+		if (sl->kind == K_REPLY) {
+			reply_to(wr, p, t, rf);
+		} else {
+			char u[200];
 
-			doc_narrative(s, &d, a->group - 1,
-				      nt->waves[sl->ref].narr);
-			if (!coin(re, 0.4))
-				doc_edit(s, &d, re, V_POLITICS, V_HASHTAG_POL);
-			doc_render(&d, t, 0);
-			engage(s->r, a, 1, c);
-			break;
+			rf->quote_tid = p->id;
+			snprintf(u, sizeof(u),
+				 "https://twitter.com/%s/status/%llu",
+				 wr->other.handle, (unsigned long long)p->id);
+			if (t->nurls < TW_ENT)
+				scopy(t->urls[t->nurls++], sizeof(t->urls[0]),
+				      u);
 		}
-		case S_HEADCOPY:
-			reseed(r, s->key, TAG_TEXT, s->pool[sl->ref].tseed);
-			doc_headline(s, &d, r);
-			if (!coin(re, 0.5)) {
-				if (coin(re, 0.3))
-					d.prefix = coin(re, 0.5) ? "BREAKING: "
-								 : "UPDATE: ";
-				if (coin(re, 0.3))
-					d.suffix = " - report";
-				if (coin(re, 0.4)) {
-					uint64_t j = rint_(re, (uint64_t)d.nw[0]);
-
-					d.w[0][j] = zipf(re, vl(&s->v, V_NEWS, L_EN));
-				}
-			}
-			d.url[0] = 0;
-			doc_url(&d, re, &s->v, pf->domain);
-			doc_render(&d, t, 1);
-			engage(s->r, a, 1, c);
-			break;
-		case S_NEWSOWN:
-			doc_headline(s, &d, r);
-			doc_url(&d, r, &s->v, pf->domain);
-			doc_render(&d, t, 1);
-			engage(s->r, a, 0.5, c);
-			break;
-		case S_MARKET:
-			doc_init(&d, sl->lang);
-			doc_sentences(&d, r, &s->v, V_MARKET, 0.5,
-				      1 + coin(r, 0.5), 4, 12);
-			if (coin(r, 0.6))
-				doc_url(&d, r, &s->v, pf->domain);
-			if (coin(r, 0.3))
-				d.emoji[d.nemoji++] =
-					pick(r, vl(&s->v, V_EMOJI, L__COUNT));
-			doc_render(&d, t, 0);
-			engage(s->r, a, 0.3, c);
-			break;
-		case S_SPAM: {
-			char wx[40];
-
-			doc_init(&d, L_ZH);
-			doc_sentences(&d, r, &s->v, V_SPAM, 0.8, 2, 4, 9);
-			unsigned wn = (unsigned)rint_(r, 1000000);
-			int w2 = 'a' + (int)rint_(r, 26);
-			int w1 = 'a' + (int)rint_(r, 26);
-
-			snprintf(wx, sizeof(wx), " 微信: %c%c%u", w1, w2, wn);
-			d.suffix = NULL;
-			if (coin(r, 0.6)) {
-				char dom[80];
-
-				gen_domain(s->key, rint_(r, 20000), dom,
-					   sizeof(dom));
-				doc_url(&d, r, &s->v, dom);
-			}
-			doc_render(&d, t, 0);
-			tw_put(t, wx);
-			c[0] = gsl_ran_poisson(s->r, 0.2);
-			break;
-		}
-		case S_FANMSG: {
-			const struct group *g = &s->fans[sl->ref];
-
-			reseed(r, s->key, TAG_TEXT, g->seed);
-			doc_init(&d, L_EN);
-			doc_sentences(&d, r, &s->v, V_FAN, 0.7, 1 + coin(r, 0.5),
-				      4, 10);
-			doc_tag(&d, pick(r, vl(&s->v, V_HASHTAG, L__COUNT)));
-			d.emoji[d.nemoji++] = "💜";
-			if (!coin(re, 0.6))
-				doc_edit(s, &d, re, V_FAN, V_HASHTAG);
-			doc_render(&d, t, 0);
-			{
-				/* the campaign tag: the artist and the ask */
-				char ct[96];
-				uint64_t h = mix64(g->seed);
-
-				snprintf(ct, sizeof(ct), "Stream%s%s",
-					 s->v.l[V_FIRST][L__COUNT].w[h % s->v.l[V_FIRST][L__COUNT].n],
-					 (h >> 20) % 2 ? "Day" : "Now");
-				tw_put(t, " #");
-				tw_put(t, ct);
-				if (t->ntags < TW_ENT)
-					scopy(t->tags[t->ntags++],
-						 sizeof(t->tags[0]), ct);
-			}
-			engage(s->r, a, 1, c);
-			break;
-		}
-		case S_INSULT: {
-			const struct ppost *p = &s->pool[sl->ref];
-
-			profile_make(s, p->author, &wr->other, 1);
-			doc_init(&d, sl->lang == L_ZH ? L_ZH : L_EN);
-			doc_sentences(&d, r, &s->v, V_INSULT, 0.6, 1, 3, 9);
-			if (coin(r, 0.3))
-				doc_tag(&d, zipf(r, vl(&s->v, V_HASHTAG_POL,
-						       L__COUNT)));
-			doc_render(&d, t, 0);
-			snprintf(pre, sizeof(pre), "@%s ", wr->other.handle);
-			tw_prefix(t, pre);
-			add_mention(t, wr->other.uid);
-			scopy(reply_uid, sizeof(reply_uid), wr->other.uid);
-			reply_tid = p->id;
-			engage(s->r, a, 0.5, c);
-			break;
-		}
-		default: /* S_FREE, S_FANFREE, S_POLITICS */
-			if (sl->src == S_FANFREE && coin(r, 0.4)) {
-				doc_init(&d, sl->lang);
-				doc_sentences(&d, r, &s->v, V_FAN, 0.5, 1, 3, 10);
-			} else {
-				int pol = sl->src == S_POLITICS ||
-					  ((sl->lang == L_EN || sl->lang == L_ZH) &&
-					   coin(r, 0.06));
-
-				doc_free(s, &d, r, sl->lang, pol);
-			}
-			if (sl->src == S_POLITICS && coin(r, 0.35)) {
-				char dom[80];
-
-				net_domain(s, r, a->group - 1, dom, sizeof(dom));
-				doc_url(&d, r, &s->v, dom);
-			}
-			doc_render(&d, t, 0);
-			if (sl->kind == K_REPLY || sl->kind == K_QUOTE) {
-				const struct ppost *p = &s->pool[sl->ref];
-
-				profile_make(s, p->author, &wr->other, 1);
-				if (sl->kind == K_REPLY) {
-					snprintf(pre, sizeof(pre), "@%s ",
-						 wr->other.handle);
-					tw_prefix(t, pre);
-					add_mention(t, wr->other.uid);
-					scopy(reply_uid, sizeof(reply_uid), wr->other.uid);
-					reply_tid = p->id;
-				} else {
-					char u[200];
-
-					quote_tid = p->id;
-					snprintf(u, sizeof(u),
-						 "https://twitter.com/%s/status/%llu",
-						 wr->other.handle,
-						 (unsigned long long)p->id);
-					if (t->nurls < TW_ENT)
-						scopy(t->urls[t->nurls++],
-							 sizeof(t->urls[0]), u);
-				}
-			}
-			if (sl->kind == K_REPLY)
-				st->replies++;
-			if (sl->kind == K_QUOTE)
-				st->quotes++;
-			engage(s->r, a, 0.6, c);
-			break;
-		}
-		if (sl->src == S_INSULT)
-			st->replies++;
 	}
+	if (sl->kind == K_REPLY)
+		st->replies++;
+	if (sl->kind == K_QUOTE)
+		st->quotes++;
+}
+
+/* The text of a post that is not a retweet, from its source sl->src (r:
+ * the text's own stream, re: its edits, s->r: engagement), with its
+ * engagement counts into c and what it replies to or quotes into rf. */
+static void post_text(struct synth *s, struct writer *wr, const struct sacc *a,
+		      const struct slot *sl, struct post_refs *rf,
+		      struct synth_stats *st, int64_t c[4])
+{
+	const struct profile *pf = &wr->pf;
+	struct tw *t = &wr->tw;
+	gsl_rng *r = s->rt, *re = s->re;
+	struct doc d;
+
+	reseed(r, s->key, TAG_TEXT, sl->tseed);
+	tw_reset(t, sl->lang);
+	switch (sl->src) {
+	case S_POOL:
+		text_pool(s, sl->ref, pf, t);
+		engage(s->r, a, s->pool[sl->ref].type == P_VIRAL ? 200 : 1, c);
+		if (s->pool[sl->ref].type == P_SEED)
+			c[1] += gsl_ran_poisson(s->r, 3);
+		break;
+	case S_COPY: {
+		const struct net *nt = &s->nets[a->group - 1];
+
+		doc_narrative(s, &d, a->group - 1, nt->waves[sl->ref].narr);
+		if (!coin(re, 0.4))
+			doc_edit(s, &d, re, V_POLITICS, V_HASHTAG_POL);
+		doc_render(&d, t, 0);
+		engage(s->r, a, 1, c);
+		break;
+	}
+	case S_HEADCOPY:
+		text_headcopy(s, r, re, sl, pf, t);
+		engage(s->r, a, 1, c);
+		break;
+	case S_NEWSOWN:
+		doc_headline(s, &d, r);
+		doc_url(&d, r, &s->v, pf->domain);
+		doc_render(&d, t, 1);
+		engage(s->r, a, 0.5, c);
+		break;
+	case S_MARKET:
+		doc_init(&d, sl->lang);
+		doc_sentences(&d, r, &s->v, V_MARKET, 0.5, 1 + coin(r, 0.5), 4,
+			      12);
+		if (coin(r, 0.6))
+			doc_url(&d, r, &s->v, pf->domain);
+		if (coin(r, 0.3))
+			d.emoji[d.nemoji++] =
+				pick(r, vl(&s->v, V_EMOJI, L__COUNT));
+		doc_render(&d, t, 0);
+		engage(s->r, a, 0.3, c);
+		break;
+	case S_SPAM:
+		text_spam(s, r, t);
+		c[0] = gsl_ran_poisson(s->r, 0.2);
+		break;
+	case S_FANMSG:
+		text_fanmsg(s, r, re, &s->fans[sl->ref], t);
+		engage(s->r, a, 1, c);
+		break;
+	case S_INSULT: {
+		const struct ppost *p = &s->pool[sl->ref];
+
+		profile_make(s, p->author, &wr->other, 1);
+		doc_init(&d, sl->lang == L_ZH ? L_ZH : L_EN);
+		doc_sentences(&d, r, &s->v, V_INSULT, 0.6, 1, 3, 9);
+		if (coin(r, 0.3))
+			doc_tag(&d, zipf(r, vl(&s->v, V_HASHTAG_POL, L__COUNT)));
+		doc_render(&d, t, 0);
+		reply_to(wr, p, t, rf);
+		engage(s->r, a, 0.5, c);
+		st->replies++;
+		break;
+	}
+	default: /* S_FREE, S_FANFREE, S_POLITICS */
+		text_free(s, wr, a, sl, r, rf, st);
+		engage(s->r, a, 0.6, c);
+		break;
+	}
+}
+
+/* One row of tweets.csv (the archive's 31 columns). */
+static void post_row(struct sink *w, const struct sacc *a,
+		     const struct profile *pf, const struct tw *t,
+		     const struct slot *sl, const char *client,
+		     const struct post_refs *rf, const int64_t c[4])
+{
+	char tm[24];
+
 	fmt_time(sl->t, tm);
 	csv_u64(w, sl->id, 0);
 	csv_str(w, pf->uid, 0);
@@ -3163,19 +3294,19 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 	csv_str(w, t->text, 0);
 	csv_str(w, tm, 0);
 	csv_str(w, client, 0);
-	csv_str(w, reply_uid, 0);
-	if (reply_tid)
-		csv_u64(w, reply_tid, 0);
+	csv_str(w, rf->reply_uid, 0);
+	if (rf->reply_tid)
+		csv_u64(w, rf->reply_tid, 0);
 	else
 		csv_str(w, "", 0);
-	if (quote_tid)
-		csv_u64(w, quote_tid, 0);
+	if (rf->quote_tid)
+		csv_u64(w, rf->quote_tid, 0);
 	else
 		csv_str(w, "", 0);
 	csv_str(w, sl->kind == K_RT ? "True" : "False", 0);
-	csv_str(w, rt_uid, 0);
-	if (rt_tid)
-		csv_u64(w, rt_tid, 0);
+	csv_str(w, rf->rt_uid, 0);
+	if (rf->rt_tid)
+		csv_u64(w, rf->rt_tid, 0);
 	else
 		csv_str(w, "", 0);
 	csv_str(w, "", 0); /* latitude */
@@ -3188,6 +3319,36 @@ static void write_post(struct synth *s, struct writer *wr, size_t i,
 	csv_list(w, t->urls[0], t->nurls, sizeof(t->urls[0]));
 	csv_list(w, t->ment[0], t->nment, sizeof(t->ment[0]));
 	csv_str(w, "", 1); /* poll_choices */
+}
+
+static void write_post(struct synth *s, struct writer *wr, size_t i,
+		       const struct slot *sl, struct synth_stats *st)
+{
+	const struct sacc *a = &s->acc[i];
+	struct tw *t = &wr->tw;
+	struct post_refs rf;
+	int64_t c[4] = { 0, 0, 0, 0 };
+	const char *client = coin(s->r, 0.85) ? wr->client
+					      : pick_client(s->r, a->role);
+
+	memset(&rf, 0, sizeof(rf));
+	reseed(s->re, s->key, TAG_TEXT, sl->tseed ^ 0x5eed);
+	if (sl->kind == K_RT) {
+		const struct ppost *p = &s->pool[sl->ref];
+		char pre[128];
+
+		profile_make(s, p->author, &wr->other, 1);
+		text_pool(s, sl->ref, &wr->other, t);
+		snprintf(pre, sizeof(pre), "RT @%s: ", wr->other.handle);
+		tw_prefix(t, pre);
+		add_mention(t, wr->other.uid);
+		scopy(rf.rt_uid, sizeof(rf.rt_uid), wr->other.uid);
+		rf.rt_tid = p->id;
+		st->retweets++;
+	} else {
+		post_text(s, wr, a, sl, &rf, st, c);
+	}
+	post_row(&wr->tweets, a, &wr->pf, t, sl, client, &rf, c);
 	st->posts++;
 }
 
@@ -3321,6 +3482,35 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+/* Every account in output order: its profile row, its timeline's posts,
+ * its truth row; stops at the first write error (the sinks keep it). */
+static void write_accounts(struct synth *s, struct writer *wr, struct tl *tl,
+			   struct synth_stats *st)
+{
+	const struct synth_opts *o = s->o;
+	struct rhythm rh;
+
+	for (size_t n = 0; n < s->n_acc; n++) {
+		size_t i = s->order[n];
+		const struct sacc *a = &s->acc[i];
+
+		profile_make(s, i, &wr->pf, 0);
+		rhythm_for(s, i, &rh, s->r);
+		timeline(s, i, &rh, tl);
+		reseed(s->r, s->key, TAG_TIMELINE, i ^ 0xc11e47ULL << 32);
+		wr->client = pick_client(s->r, a->role);
+		for (size_t k = 0; k < tl->n; k++)
+			write_post(s, wr, i, &tl->v[k], st);
+		write_user(s, wr, i);
+		st->accounts++;
+		st->by_role[a->role]++;
+		if (wr->tweets.err || wr->users.err || wr->truth.err)
+			break;
+		if (o->progress && (n & 1023) == 0)
+			o->progress(o->progress_ctx, n, s->n_acc);
+	}
+}
+
 enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 			 struct synth_stats *st_out, char *errmsg,
 			 size_t errlen)
@@ -3329,7 +3519,6 @@ enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 	struct writer *wr = NULL;
 	struct synth_stats st;
 	struct tl tl = { NULL, 0, 0 };
-	struct rhythm rh;
 	char *paths[3] = { NULL, NULL, NULL };
 	static const char *const names[2][3] = {
 		{ "tweets.csv", "users.csv", "truth.csv" },
@@ -3393,25 +3582,7 @@ enum cib_err synth_write(const struct synth_opts *o, const char *dir,
 	write_header(&wr->users, user_cols,
 		     sizeof(user_cols) / sizeof(user_cols[0]));
 	sink_put(&wr->truth, "account_id,role,group_id\n", 25);
-	for (size_t n = 0; n < s.n_acc; n++) {
-		size_t i = s.order[n];
-		const struct sacc *a = &s.acc[i];
-
-		profile_make(&s, i, &wr->pf, 0);
-		rhythm_for(&s, i, &rh, s.r);
-		timeline(&s, i, &rh, &tl);
-		reseed(s.r, s.key, TAG_TIMELINE, i ^ 0xc11e47ULL << 32);
-		wr->client = pick_client(s.r, a->role);
-		for (size_t k = 0; k < tl.n; k++)
-			write_post(&s, wr, i, &tl.v[k], &st);
-		write_user(&s, wr, i);
-		st.accounts++;
-		st.by_role[a->role]++;
-		if (wr->tweets.err || wr->users.err || wr->truth.err)
-			break;
-		if (o->progress && (n & 1023) == 0)
-			o->progress(o->progress_ctx, n, s.n_acc);
-	}
+	write_accounts(&s, wr, &tl, &st);
 	for (int k = 0; k < 3; k++) {
 		struct sink *w = k == 0 ? &wr->tweets : k == 1 ? &wr->users
 							       : &wr->truth;

@@ -65,8 +65,10 @@ static int repost_ok(struct reposted *d, const struct sref *ref)
 
 static enum tlang organic_lang(struct srng *r)
 {
-	static const double w[TL__COUNT] = { 0.55, 0.10, 0.07, 0.10, 0.05,
-					     0.05, 0.08 };
+	static const double w[] = { 0.55, 0.10, 0.07, 0.10,
+				    0.05, 0.05, 0.08 };
+	_Static_assert(sizeof(w) / sizeof(w[0]) == TL__COUNT,
+		       "one weight per language");
 	double u = srng_unif(r);
 
 	for (int l = 0; l < TL__COUNT; l++) {

@@ -533,11 +533,132 @@ static void cid_of(const char *uri, char out[64])
 	out[k] = 0;
 }
 
+/* A repost in an author feed: the reposted post, and who reposted it. */
+static void b_repost(struct sout *w, const struct sacct *a,
+		     const struct spost *p)
+{
+	char cid[64];
+	const struct sref *r = p->ref;
+
+	cid_of(r->id, cid);
+	sout_puts(w, "{\"post\":{");
+	sout_jkv(w, 0, "uri", r->id);
+	sout_jkv(w, 1, "cid", cid);
+	sout_puts(w, ",\"author\":");
+	b_author(w, r->acct_id, r->handle, r->name,
+		 r->acct_created);
+	sout_puts(w, ",\"record\":{\"$type\":\"app.bsky.feed.post\"");
+	sout_jkv(w, 1, "text", r->text);
+	jtime(w, 1, "createdAt", r->t, 1);
+	if (*r->lang)
+		sout_printf(w, ",\"langs\":[\"%s\"]", r->lang);
+	sout_puts(w, "}");
+	jtime(w, 1, "indexedAt", r->t, 1);
+	sout_puts(w, "},\"reason\":{\"$type\":"
+		     "\"app.bsky.feed.defs#reasonRepost\","
+		     "\"by\":");
+	b_author(w, a->id, a->handle, a->name, a->created);
+	jtime(w, 1, "indexedAt", p->t, 1);
+	sout_puts(w, "}}");
+}
+
+/* A post of a's own in an author feed: its text with the mentions, links
+ * and tags appended, their facets, and what it replies to. */
+static void b_post(struct sout *w, const struct sacct *a,
+		   const struct spost *p)
+{
+	char cid[64];
+	struct txt t;
+	size_t at[8], len[8];
+	int nf = 0;
+
+	t.n = 0;
+	t.b[0] = 0;
+	for (int k = 0; k < p->nment && nf < 8; k++) {
+		at[nf] = t.n;
+		tx_add(&t, "@");
+		tx_add(&t, p->ments[k].handle);
+		len[nf] = t.n - at[nf];
+		nf++;
+		tx_add(&t, " ");
+	}
+	tx_add(&t, p->text ? p->text : "");
+	for (int k = 0; k < p->nurl && nf < 8; k++) {
+		tx_add(&t, " ");
+		at[nf] = t.n;
+		tx_add(&t, p->urls[k]);
+		len[nf] = t.n - at[nf];
+		nf++;
+	}
+	for (int k = 0; k < p->ntag && nf < 8; k++) {
+		tx_add(&t, " ");
+		at[nf] = t.n;
+		tx_add(&t, "#");
+		tx_add(&t, p->tags[k]);
+		len[nf] = t.n - at[nf];
+		nf++;
+	}
+	cid_of(p->id, cid);
+	sout_puts(w, "{\"post\":{");
+	sout_jkv(w, 0, "uri", p->id);
+	sout_jkv(w, 1, "cid", cid);
+	sout_puts(w, ",\"author\":");
+	b_author(w, a->id, a->handle, a->name, a->created);
+	sout_puts(w, ",\"record\":{\"$type\":\"app.bsky.feed.post\"");
+	sout_jkv(w, 1, "text", t.b);
+	jtime(w, 1, "createdAt", p->t, 1);
+	if (p->lang && *p->lang)
+		sout_printf(w, ",\"langs\":[\"%s\"]", p->lang);
+	if (nf) {
+		int f = 0;
+
+		sout_puts(w, ",\"facets\":[");
+		for (int k = 0; k < p->nment && f < nf; k++, f++) {
+			sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
+				       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#mention\",",
+				    f ? "," : "", at[f], at[f] + len[f]);
+			sout_jkv(w, 0, "did", p->ments[k].id);
+			sout_puts(w, "}]}");
+		}
+		for (int k = 0; k < p->nurl && f < nf; k++, f++) {
+			sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
+				       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#link\",",
+				    f ? "," : "", at[f], at[f] + len[f]);
+			sout_jkv(w, 0, "uri", p->urls[k]);
+			sout_puts(w, "}]}");
+		}
+		for (int k = 0; k < p->ntag && f < nf; k++, f++) {
+			sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
+				       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#tag\",",
+				    f ? "," : "", at[f], at[f] + len[f]);
+			sout_jkv(w, 0, "tag", p->tags[k]);
+			sout_puts(w, "}]}");
+		}
+		sout_put(w, "]", 1);
+	}
+	if (p->kind == SPK_REPLY && p->ref) {
+		char pc[64];
+
+		cid_of(p->ref->id, pc);
+		sout_puts(w, ",\"reply\":{\"root\":{");
+		sout_jkv(w, 0, "uri", p->ref->id);
+		sout_jkv(w, 1, "cid", pc);
+		sout_puts(w, "},\"parent\":{");
+		sout_jkv(w, 0, "uri", p->ref->id);
+		sout_jkv(w, 1, "cid", pc);
+		sout_puts(w, "}}");
+	}
+	sout_printf(w, "},\"replyCount\":%u,\"repostCount\":%u,"
+		       "\"likeCount\":%u,\"quoteCount\":0",
+		    p->replies, p->reposts, p->likes);
+	jtime(w, 1, "indexedAt", p->t, 1);
+	sout_puts(w, "}}");
+}
+
 void platforms_bluesky(struct sout *w, const struct sacct *a,
 		       const struct spost *const *posts, size_t n)
 {
 	size_t end = n;
-	char cid[64];
 
 	do {
 		size_t beg = end > 100 ? end - 100 : 0;
@@ -548,118 +669,10 @@ void platforms_bluesky(struct sout *w, const struct sacct *a,
 
 			if (i != end)
 				sout_put(w, ",", 1);
-			if (p->kind == SPK_REPOST && p->ref) {
-				const struct sref *r = p->ref;
-
-				cid_of(r->id, cid);
-				sout_puts(w, "{\"post\":{");
-				sout_jkv(w, 0, "uri", r->id);
-				sout_jkv(w, 1, "cid", cid);
-				sout_puts(w, ",\"author\":");
-				b_author(w, r->acct_id, r->handle, r->name,
-					 r->acct_created);
-				sout_puts(w, ",\"record\":{\"$type\":\"app.bsky.feed.post\"");
-				sout_jkv(w, 1, "text", r->text);
-				jtime(w, 1, "createdAt", r->t, 1);
-				if (*r->lang)
-					sout_printf(w, ",\"langs\":[\"%s\"]", r->lang);
-				sout_puts(w, "}");
-				jtime(w, 1, "indexedAt", r->t, 1);
-				sout_puts(w, "},\"reason\":{\"$type\":"
-					     "\"app.bsky.feed.defs#reasonRepost\","
-					     "\"by\":");
-				b_author(w, a->id, a->handle, a->name, a->created);
-				jtime(w, 1, "indexedAt", p->t, 1);
-				sout_puts(w, "}}");
-				continue;
-			}
-			{
-				struct txt t;
-				size_t at[8], len[8];
-				int nf = 0;
-
-				t.n = 0;
-				t.b[0] = 0;
-				for (int k = 0; k < p->nment && nf < 8; k++) {
-					at[nf] = t.n;
-					tx_add(&t, "@");
-					tx_add(&t, p->ments[k].handle);
-					len[nf] = t.n - at[nf];
-					nf++;
-					tx_add(&t, " ");
-				}
-				tx_add(&t, p->text ? p->text : "");
-				for (int k = 0; k < p->nurl && nf < 8; k++) {
-					tx_add(&t, " ");
-					at[nf] = t.n;
-					tx_add(&t, p->urls[k]);
-					len[nf] = t.n - at[nf];
-					nf++;
-				}
-				for (int k = 0; k < p->ntag && nf < 8; k++) {
-					tx_add(&t, " ");
-					at[nf] = t.n;
-					tx_add(&t, "#");
-					tx_add(&t, p->tags[k]);
-					len[nf] = t.n - at[nf];
-					nf++;
-				}
-				cid_of(p->id, cid);
-				sout_puts(w, "{\"post\":{");
-				sout_jkv(w, 0, "uri", p->id);
-				sout_jkv(w, 1, "cid", cid);
-				sout_puts(w, ",\"author\":");
-				b_author(w, a->id, a->handle, a->name, a->created);
-				sout_puts(w, ",\"record\":{\"$type\":\"app.bsky.feed.post\"");
-				sout_jkv(w, 1, "text", t.b);
-				jtime(w, 1, "createdAt", p->t, 1);
-				if (p->lang && *p->lang)
-					sout_printf(w, ",\"langs\":[\"%s\"]", p->lang);
-				if (nf) {
-					int f = 0;
-
-					sout_puts(w, ",\"facets\":[");
-					for (int k = 0; k < p->nment && f < nf; k++, f++) {
-						sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
-							       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#mention\",",
-							    f ? "," : "", at[f], at[f] + len[f]);
-						sout_jkv(w, 0, "did", p->ments[k].id);
-						sout_puts(w, "}]}");
-					}
-					for (int k = 0; k < p->nurl && f < nf; k++, f++) {
-						sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
-							       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#link\",",
-							    f ? "," : "", at[f], at[f] + len[f]);
-						sout_jkv(w, 0, "uri", p->urls[k]);
-						sout_puts(w, "}]}");
-					}
-					for (int k = 0; k < p->ntag && f < nf; k++, f++) {
-						sout_printf(w, "%s{\"index\":{\"byteStart\":%zu,\"byteEnd\":%zu},"
-							       "\"features\":[{\"$type\":\"app.bsky.richtext.facet#tag\",",
-							    f ? "," : "", at[f], at[f] + len[f]);
-						sout_jkv(w, 0, "tag", p->tags[k]);
-						sout_puts(w, "}]}");
-					}
-					sout_put(w, "]", 1);
-				}
-				if (p->kind == SPK_REPLY && p->ref) {
-					char pc[64];
-
-					cid_of(p->ref->id, pc);
-					sout_puts(w, ",\"reply\":{\"root\":{");
-					sout_jkv(w, 0, "uri", p->ref->id);
-					sout_jkv(w, 1, "cid", pc);
-					sout_puts(w, "},\"parent\":{");
-					sout_jkv(w, 0, "uri", p->ref->id);
-					sout_jkv(w, 1, "cid", pc);
-					sout_puts(w, "}}");
-				}
-				sout_printf(w, "},\"replyCount\":%u,\"repostCount\":%u,"
-					       "\"likeCount\":%u,\"quoteCount\":0",
-					    p->replies, p->reposts, p->likes);
-				jtime(w, 1, "indexedAt", p->t, 1);
-				sout_puts(w, "}}");
-			}
+			if (p->kind == SPK_REPOST && p->ref)
+				b_repost(w, a, p);
+			else
+				b_post(w, a, p);
 		}
 		sout_puts(w, "]");
 		if (beg > 0) {

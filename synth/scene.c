@@ -60,7 +60,7 @@ struct place {
 	int tz;
 };
 
-static const struct place places[TL__COUNT][5] = {
+static const struct place places[][5] = {
 	[TL_EN] = { { "New York, NY", -300 }, { "Chicago, IL", -360 },
 		    { "Los Angeles, CA", -480 }, { "London", 0 },
 		    { "Sydney", 600 } },
@@ -77,6 +77,8 @@ static const struct place places[TL__COUNT][5] = {
 	[TL_PT] = { { "São Paulo", -180 }, { "Rio de Janeiro", -180 },
 		    { "Lisboa", 0 }, { "", -180 }, { "Porto", 0 } },
 };
+_Static_assert(sizeof(places) / sizeof(places[0]) == TL__COUNT,
+	       "places for every language");
 
 static const char *const m_hosts[] = { "mastodon.social", "mastodon.online",
 				       "fosstodon.org", "mstdn.jp",

@@ -356,26 +356,20 @@ static void organic_ip(struct gen *G, char *out)
 			 2 + uni(G->r, 250));
 }
 
-static void plan(struct gen *G)
+/* The planners below add sites and groups to G, drawing from G->r in a
+ * fixed order; each returns 0 when the site table is full. */
+
+/* Organic sites, some on the popular theme, some behind the CDN. */
+static int plan_organic(struct gen *G, int n_org, int cdn_a, double p_theme,
+			double p_cdn)
 {
 	gsl_rng *r = G->r;
-	int n_org = G->o->organic ? (int)G->o->organic : range(r, 180, 320);
-	int nhx = G->o->haixun >= 0 ? G->o->haixun : range(r, 1, 2);
-	int nhm = G->o->haimai >= 0 ? G->o->haimai : range(r, 1, 2);
-	int cdn_a = range(r, 100, 200), first;
-	double p_theme = 0.15 + 0.2 * unif(r), p_cdn = 0.1 + 0.15 * unif(r);
 
-	G->theme_tpl = new_tpl(G, 0);
-	snprintf(G->t[G->theme_tpl].gen, sizeof(G->t[0].gen), "WordPress 6.%d",
-		 range(r, 1, 5));
-	snprintf(G->t[G->theme_tpl].css[0], sizeof(G->t[0].css[0]),
-		 "/wp-content/themes/newsup/style.css");
-	/* organic sites, some on the popular theme, some behind the CDN */
 	for (int i = 0; i < n_org; i++) {
 		struct gsite *s = new_site(G, R_ORGANIC, -1, (int)uni(r, NLANG));
 
 		if (!s)
-			return;
+			return 0;
 		if (unif(r) < p_theme) {
 			s->tpl = G->theme_tpl;
 			s->role = R_THEME;
@@ -399,7 +393,14 @@ static void plan(struct gen *G)
 		for (int k = range(r, 0, 3); k > 0; k--)
 			s->links[s->nlinks++] = (int)uni(r, (unsigned)n_org);
 	}
-	/* wire outlets: organic sites that republish one agency's articles */
+	return 1;
+}
+
+/* Wire outlets: organic sites that republish one agency's articles. */
+static void plan_wires(struct gen *G, int n_org)
+{
+	gsl_rng *r = G->r;
+
 	for (int w = range(r, 1, 2); w > 0 && G->ng < 60; w--) {
 		struct ggroup *g = &G->g[G->ng];
 		int n = range(r, 5, 12);
@@ -421,118 +422,158 @@ static void plan(struct gen *G)
 		}
 		G->ng++;
 	}
-	/* media group: sister papers, one owner's analytics id, interlinked */
-	{
-		struct ggroup *g = &G->g[G->ng];
-		char owner[64];
-		int lang = (int)uni(r, NLANG);
+}
 
-		g->role = R_MEDIA;
-		snprintf(g->name, sizeof(g->name), "media%d", G->ng);
-		g->first = G->ns;
-		g->n = range(r, 4, 8);
-		snprintf(owner, sizeof(owner), "UA-%u-1", 1000000 + uni(r, 8999999));
-		for (int k = 0; k < g->n; k++) {
-			struct gsite *s = new_site(G, R_MEDIA, G->ng, lang);
+/* A media group: sister papers, one owner's analytics id, interlinked. */
+static int plan_media(struct gen *G)
+{
+	gsl_rng *r = G->r;
+	struct ggroup *g = &G->g[G->ng];
+	char owner[64];
+	int lang = (int)uni(r, NLANG);
 
-			if (!s)
-				return;
-			s->tpl = new_tpl(G, 0);
-			organic_ip(G, s->ip);
-			snprintf(s->ids[s->n_ids++], 64, "%s", owner);
-		}
-		for (int k = 0; k < g->n; k++) {
-			struct gsite *s = &G->s[g->first + k];
+	g->role = R_MEDIA;
+	snprintf(g->name, sizeof(g->name), "media%d", G->ng);
+	g->first = G->ns;
+	g->n = range(r, 4, 8);
+	snprintf(owner, sizeof(owner), "UA-%u-1", 1000000 + uni(r, 8999999));
+	for (int k = 0; k < g->n; k++) {
+		struct gsite *s = new_site(G, R_MEDIA, G->ng, lang);
 
-			for (int m = 0; m < g->n && s->nlinks < 8; m++)
-				if (m != k)
-					s->links[s->nlinks++] = g->first + m;
-		}
-		G->ng++;
+		if (!s)
+			return 0;
+		s->tpl = new_tpl(G, 0);
+		organic_ip(G, s->ip);
+		snprintf(s->ids[s->n_ids++], 64, "%s", owner);
 	}
-	/* haixun networks */
-	for (int h = 0; h < nhx; h++) {
-		struct ggroup *g = &G->g[G->ng];
-		int tpl = new_tpl(G, 1), zh = unif(r) < 0.5;
-		char ga[64], bd[64], pub[64];
-		int b1 = range(r, 1, 250), b2 = range(r, 1, 250);
+	for (int k = 0; k < g->n; k++) {
+		struct gsite *s = &G->s[g->first + k];
 
-		id_ga(r, ga);
-		id_baidu(r, bd);
-		id_pub(r, pub);
-		g->role = R_HAIXUN;
-		snprintf(g->name, sizeof(g->name), "haixun%d", h + 1);
-		g->first = G->ns;
-		g->n = range(r, 8, 40);
-		g->n_shared = range(r, 5, 15);
-		g->share = 0.5 + 0.4 * unif(r);
-		g->text_key = gsl_rng_get(r);
-		for (int k = 0; k < g->n; k++) {
-			struct gsite *s = new_site(G, R_HAIXUN, G->ng,
-						   (int)uni(r, NLANG));
-
-			if (!s)
-				return;
-			s->tpl = tpl;
-			s->zh_lang = zh;
-			snprintf(s->ip, sizeof(s->ip), "47.%d.%d.%u", b1, b2,
-				 1 + uni(r, 250));
-			snprintf(s->ids[s->n_ids++], 64, "%s", ga);
-			snprintf(s->ids[s->n_ids++], 64, "%s", bd);
-			if (unif(r) < 0.5)
-				snprintf(s->ids[s->n_ids++], 64, "%s", pub);
-		}
-		for (int k = 0; k < g->n; k++) {
-			struct gsite *s = &G->s[g->first + k];
-
-			for (int m = range(r, 2, 6); m > 0 && s->nlinks < 8; m--) {
-				int t = g->first + (int)uni(r, (unsigned)g->n);
-
-				if (t != g->first + k)
-					s->links[s->nlinks++] = t;
-			}
-		}
-		G->ng++;
+		for (int m = 0; m < g->n && s->nlinks < 8; m++)
+			if (m != k)
+				s->links[s->nlinks++] = g->first + m;
 	}
-	/* haimai networks */
-	first = G->ng;
-	for (int h = 0; h < nhm; h++) {
-		struct ggroup *g = &G->g[G->ng];
-		int tpl = new_tpl(G, 0), nb = range(r, 2, 3);
-		int ba[3], bb[3];
-		char cnzz[64];
-		double p_cnzz = 0.6 + 0.4 * unif(r);
+	G->ng++;
+	return 1;
+}
 
-		for (int b = 0; b < nb; b++) {
-			ba[b] = range(r, 1, 250);
-			bb[b] = range(r, 1, 250);
-		}
-		snprintf(cnzz, sizeof(cnzz), "cnzz:%u", 1270000000u + uni(r, 9999999));
-		g->role = R_HAIMAI;
-		snprintf(g->name, sizeof(g->name), "haimai%d", G->ng - first + 1);
-		g->first = G->ns;
-		g->n = range(r, 10, 40);
-		g->n_shared = range(r, 5, 12);
-		g->share = 0.6 + 0.3 * unif(r);
-		g->text_key = gsl_rng_get(r);
-		for (int k = 0; k < g->n; k++) {
-			struct gsite *s = new_site(G, R_HAIMAI, G->ng,
-						   (int)uni(r, NLANG));
-			int b = (int)uni(r, (unsigned)nb);
+/* Haixun-like network h (0-based): one template, shared ids, one hosting
+ * block, interlinked. */
+static int plan_haixun(struct gen *G, int h)
+{
+	gsl_rng *r = G->r;
+	struct ggroup *g = &G->g[G->ng];
+	int tpl = new_tpl(G, 1), zh = unif(r) < 0.5;
+	char ga[64], bd[64], pub[64];
+	int b1 = range(r, 1, 250), b2 = range(r, 1, 250);
 
-			if (!s)
-				return;
-			s->tpl = tpl;
-			s->var = (unsigned)gsl_rng_get(r);
-			snprintf(s->ip, sizeof(s->ip), "103.%d.%d.%u", ba[b],
-				 bb[b], 1 + uni(r, 250));
-			if (unif(r) < 0.5)
-				id_ga(r, s->ids[s->n_ids++]);
-			if (unif(r) < p_cnzz)
-				snprintf(s->ids[s->n_ids++], 64, "%s", cnzz);
-		}
-		G->ng++;
+	id_ga(r, ga);
+	id_baidu(r, bd);
+	id_pub(r, pub);
+	g->role = R_HAIXUN;
+	snprintf(g->name, sizeof(g->name), "haixun%d", h + 1);
+	g->first = G->ns;
+	g->n = range(r, 8, 40);
+	g->n_shared = range(r, 5, 15);
+	g->share = 0.5 + 0.4 * unif(r);
+	g->text_key = gsl_rng_get(r);
+	for (int k = 0; k < g->n; k++) {
+		struct gsite *s = new_site(G, R_HAIXUN, G->ng,
+					   (int)uni(r, NLANG));
+
+		if (!s)
+			return 0;
+		s->tpl = tpl;
+		s->zh_lang = zh;
+		snprintf(s->ip, sizeof(s->ip), "47.%d.%d.%u", b1, b2,
+			 1 + uni(r, 250));
+		snprintf(s->ids[s->n_ids++], 64, "%s", ga);
+		snprintf(s->ids[s->n_ids++], 64, "%s", bd);
+		if (unif(r) < 0.5)
+			snprintf(s->ids[s->n_ids++], 64, "%s", pub);
 	}
+	for (int k = 0; k < g->n; k++) {
+		struct gsite *s = &G->s[g->first + k];
+
+		for (int m = range(r, 2, 6); m > 0 && s->nlinks < 8; m--) {
+			int t = g->first + (int)uni(r, (unsigned)g->n);
+
+			if (t != g->first + k)
+				s->links[s->nlinks++] = t;
+		}
+	}
+	G->ng++;
+	return 1;
+}
+
+/* Haimai-like network h (0-based): a template with variants, a few
+ * hosting blocks, a shared cnzz id on most sites. */
+static int plan_haimai(struct gen *G, int h)
+{
+	gsl_rng *r = G->r;
+	struct ggroup *g = &G->g[G->ng];
+	int tpl = new_tpl(G, 0), nb = range(r, 2, 3);
+	int ba[3], bb[3];
+	char cnzz[64];
+	double p_cnzz = 0.6 + 0.4 * unif(r);
+
+	for (int b = 0; b < nb; b++) {
+		ba[b] = range(r, 1, 250);
+		bb[b] = range(r, 1, 250);
+	}
+	snprintf(cnzz, sizeof(cnzz), "cnzz:%u", 1270000000u + uni(r, 9999999));
+	g->role = R_HAIMAI;
+	snprintf(g->name, sizeof(g->name), "haimai%d", h + 1);
+	g->first = G->ns;
+	g->n = range(r, 10, 40);
+	g->n_shared = range(r, 5, 12);
+	g->share = 0.6 + 0.3 * unif(r);
+	g->text_key = gsl_rng_get(r);
+	for (int k = 0; k < g->n; k++) {
+		struct gsite *s = new_site(G, R_HAIMAI, G->ng,
+					   (int)uni(r, NLANG));
+		int b = (int)uni(r, (unsigned)nb);
+
+		if (!s)
+			return 0;
+		s->tpl = tpl;
+		s->var = (unsigned)gsl_rng_get(r);
+		snprintf(s->ip, sizeof(s->ip), "103.%d.%d.%u", ba[b], bb[b],
+			 1 + uni(r, 250));
+		if (unif(r) < 0.5)
+			id_ga(r, s->ids[s->n_ids++]);
+		if (unif(r) < p_cnzz)
+			snprintf(s->ids[s->n_ids++], 64, "%s", cnzz);
+	}
+	G->ng++;
+	return 1;
+}
+
+static void plan(struct gen *G)
+{
+	gsl_rng *r = G->r;
+	int n_org = G->o->organic ? (int)G->o->organic : range(r, 180, 320);
+	int nhx = G->o->haixun >= 0 ? G->o->haixun : range(r, 1, 2);
+	int nhm = G->o->haimai >= 0 ? G->o->haimai : range(r, 1, 2);
+	int cdn_a = range(r, 100, 200);
+	double p_theme = 0.15 + 0.2 * unif(r), p_cdn = 0.1 + 0.15 * unif(r);
+
+	G->theme_tpl = new_tpl(G, 0);
+	snprintf(G->t[G->theme_tpl].gen, sizeof(G->t[0].gen), "WordPress 6.%d",
+		 range(r, 1, 5));
+	snprintf(G->t[G->theme_tpl].css[0], sizeof(G->t[0].css[0]),
+		 "/wp-content/themes/newsup/style.css");
+	if (!plan_organic(G, n_org, cdn_a, p_theme, p_cdn))
+		return;
+	plan_wires(G, n_org);
+	if (!plan_media(G))
+		return;
+	for (int h = 0; h < nhx; h++)
+		if (!plan_haixun(G, h))
+			return;
+	for (int h = 0; h < nhm; h++)
+		if (!plan_haimai(G, h))
+			return;
 }
 
 /* ---- text ------------------------------------------------------------- */

@@ -8,12 +8,11 @@
 
 #include <math.h>
 
+#include "core/splitmix.h"
+
 uint64_t srng_mix(uint64_t z)
 {
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return splitmix_mix(z + SPLITMIX_GAMMA);
 }
 
 void srng_seed(struct srng *r, uint64_t key, uint64_t tag, uint64_t index)

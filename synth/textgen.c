@@ -239,8 +239,10 @@ static const char *const emoji[] = { "🤔", "😡", "👀", "🙏", "💔", "�
 
 const char *textgen_lang_code(enum tlang l)
 {
-	static const char *const c[TL__COUNT] = { "en", "zh", "ja", "es",
-						  "fr", "de", "pt" };
+	static const char *const c[] = { "en", "zh", "ja", "es",
+					 "fr", "de", "pt" };
+	_Static_assert(sizeof(c) / sizeof(c[0]) == TL__COUNT,
+		       "one code per language");
 
 	return (unsigned)l < TL__COUNT ? c[l] : "und";
 }

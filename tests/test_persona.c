@@ -15,6 +15,7 @@
 #include "core/dataset.h"
 #include "core/postindex.h"
 #include "features/langdetect.h"
+#include "core/splitmix.h"
 #include "features/persona.h"
 
 #define NEAR(a, b, tol)                                                      \
@@ -70,14 +71,6 @@ static void done(struct fx *f)
 	dataset_release(&f->ds);
 }
 
-static uint32_t sid(struct dataset *ds, const char *s)
-{
-	uint32_t id;
-
-	strpool_find(&ds->strings, s, strlen(s), &id);
-	return id;
-}
-
 /* The direct formula on tiny sequences, by hand:
  * A A B B B B split after 2: both segments pure, so the two-segment
  *   log-likelihood is 0; one segment: 2 ln(2/6) + 4 ln(4/6) =
@@ -119,9 +112,9 @@ static void test_zh_then_en(void **state)
 	assert_int_equal(persona_at_floor(&f.r, 0), f.r.cp_p[0] < 1.5 / 200);
 	assert_int_equal(persona_at_floor(&f.r, 1), 0); /* out of range */
 	assert_int_equal(f.r.cp_time[0], 1000 + 60 * 10);
-	assert_int_equal(f.r.lang_before[0], sid(&f.ds, "zh"));
-	assert_int_equal(f.r.lang_after[0], sid(&f.ds, "en"));
-	assert_int_equal(f.r.main_lang[0], sid(&f.ds, "zh")); /* tie: first */
+	assert_string_equal(langdetect_str(&f.ld, f.r.lang_before[0]), "zh");
+	assert_string_equal(langdetect_str(&f.ld, f.r.lang_after[0]), "en");
+	assert_string_equal(langdetect_str(&f.ld, f.r.main_lang[0]), "zh"); /* tie: first */
 	assert_int_equal(f.r.n_posts_lang[0], 20);
 	assert_true(isnan(f.r.topic_shift[0])); /* no text, no tokens */
 	/* a work budget of 200 steps for 20 steps per scan allows 10 scans,
@@ -154,7 +147,7 @@ static void test_homogeneous(void **state)
 	NEAR(f.r.cp_p[0], 1.0, 0);
 	assert_int_equal(f.r.cp_time[0], TIME_NONE);
 	assert_int_equal(f.r.lang_before[0], STR_NONE);
-	assert_int_equal(f.r.main_lang[0], sid(&f.ds, "en"));
+	assert_string_equal(langdetect_str(&f.ld, f.r.main_lang[0]), "en");
 	assert_int_equal(f.r.n_perm[0], 0);
 	NEAR((double)f.r.longest_gap[0], 3600, 0);
 	done(&f);
@@ -304,56 +297,9 @@ static void test_account_signals(void **state)
 	done(&f);
 }
 
-/* persona_sort_u64 against qsort, on sizes around the insertion-sort
- * cut-off and on keys that share bytes (the radix skips those passes). */
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static uint64_t test_rng(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void test_sort_u64(void **state)
-{
-	static const size_t sizes[] = { 0, 1, 2, 3, 47, 48, 49, 64, 255, 256,
-					1000, 4097, 100000 };
-	static const uint64_t masks[] = { UINT64_MAX, 0xFF, 0xFF00FF0000000000ULL,
-					  7 };
-	uint64_t seed = 42;
-
-	(void)state;
-	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
-		for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
-			size_t n = sizes[si];
-			uint64_t *a = malloc((n + 1) * sizeof(*a));
-			uint64_t *b = malloc((n + 1) * sizeof(*b));
-			uint64_t *tmp = malloc((n + 1) * sizeof(*tmp));
-
-			assert_non_null(a);
-			assert_non_null(b);
-			assert_non_null(tmp);
-			for (size_t i = 0; i < n; i++)
-				a[i] = b[i] = test_rng(&seed) & masks[mi];
-			persona_sort_u64(a, n, tmp);
-			qsort(b, n, sizeof(*b), cmp_u64);
-			for (size_t i = 0; i < n; i++)
-				if (a[i] != b[i])
-					fail_msg("n %zu mask %zu: [%zu] %llu != %llu",
-						 n, mi, i, (unsigned long long)a[i],
-						 (unsigned long long)b[i]);
-			free(a);
-			free(b);
-			free(tmp);
-		}
+	return splitmix_next(s);
 }
 
 /* The tokenizer reads ASCII without utf8proc: letters and digits are
@@ -502,7 +448,6 @@ int main(void)
 		cmocka_unit_test(test_dormancy),
 		cmocka_unit_test(test_js),
 		cmocka_unit_test(test_account_signals),
-		cmocka_unit_test(test_sort_u64),
 		cmocka_unit_test(test_ascii_categories),
 		cmocka_unit_test(test_pvalue_reference),
 	};

@@ -15,17 +15,14 @@
 #include <xxhash.h>
 
 #include "core/dataset.h"
+#include "core/splitmix.h"
 #include "features/reuse.h"
 
 #define NONE UINT32_MAX
 
 static uint64_t rng_next(uint64_t *s)
 {
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return splitmix_next(s);
 }
 
 /* A and B share `common` elements and have `only` elements each of their
@@ -289,11 +286,11 @@ static void test_groups_hand_made(void **state)
 	assert_int_equal(r.n_domains[D], 1);
 	/* the CSR covers reposts too */
 	assert_int_equal(r.url_off[5 + 1] - r.url_off[5], 1);
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[5]]), "t.co/x");
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[4]]), "t.co/x");
-	assert_string_equal(ds_str(&ds, r.url_str[r.url_off[3]]),
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[5]]), "t.co/x");
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[4]]), "t.co/x");
+	assert_string_equal(reuse_str(&r, r.url_str[r.url_off[3]]),
 			    "example.com/a");
-	assert_string_equal(ds_str(&ds, r.url_domain[r.url_off[1]]),
+	assert_string_equal(reuse_str(&r, r.url_domain[r.url_off[1]]),
 			    "example.com");
 	/* p1, p3, p4 (from its text), p5, p9 */
 	assert_int_equal(r.url_off[10], 5);
@@ -455,7 +452,7 @@ static void test_url_cap(void **state)
 	assert_int_equal(r.url_off[1] - r.url_off[0], REUSE_MAX_URLS);
 	assert_int_equal(r.stats.n_urls_dropped, 100 - REUSE_MAX_URLS);
 	assert_int_equal(r.n_urls[0], REUSE_MAX_URLS);
-	assert_string_equal(ds_str(&ds, r.url_str[0]), "s0.com");
+	assert_string_equal(reuse_str(&r, r.url_str[0]), "s0.com");
 	reuse_result_release(&r);
 	dataset_release(&ds);
 }

@@ -46,7 +46,7 @@ static void test_profile_counts(void **state)
 	struct timing_profile p, a, b;
 
 	(void)state;
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, T1), CIB_OK);
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, T1), CIB_OK);
 	assert_int_equal(c.std_offset_min, 480);
 	timing_profile_init(&p);
 	/* 2019-10-01 02:15:30 UTC = Tue 10:15:30 Beijing, National Day */
@@ -95,7 +95,7 @@ static void test_reference_zone_dst(void **state)
 	struct timing_profile p;
 
 	(void)state;
-	assert_int_equal(timing_ctx_init_span(&c, "America/New_York", T0, T1),
+	assert_int_equal(timing_ctx_init_span(&c, NULL, "America/New_York", T0, T1),
 			 CIB_OK);
 	assert_int_equal(c.std_offset_min, -300);
 	timing_profile_init(&p);
@@ -105,10 +105,10 @@ static void test_reference_zone_dst(void **state)
 	assert_int_equal(p.offday[3], 1);
 	assert_int_equal(p.offday[6], 1);
 	timing_ctx_release(&c);
-	assert_int_equal(timing_ctx_init_span(&c, "Nowhere/City", T0, T1),
+	assert_int_equal(timing_ctx_init_span(&c, NULL, "Nowhere/City", T0, T1),
 			 CIB_ENOTFOUND);
 	/* a stray timestamp far in the future does not fail the run */
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, INT64_MAX / 2),
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, INT64_MAX / 2),
 			 CIB_OK);
 	timing_ctx_release(&c);
 }
@@ -276,7 +276,7 @@ static void test_weekend_holiday_ratio(void **state)
 	int64_t d0 = holidays_days_from_civil(2019, 9, 28);
 
 	(void)state;
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, T1), CIB_OK);
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, T1), CIB_OK);
 	timing_profile_init(&p);
 	for (int64_t d = d0; d < d0 + 16; d++) {
 		enum day_kind k = holidays_day_kind(d);
@@ -368,7 +368,7 @@ static void test_small_account_not_confident(void **state)
 				      { 14, 30 }, { 16, 0 } };
 
 	(void)state;
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, T1), CIB_OK);
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, T1), CIB_OK);
 	timing_profile_init(&p);
 	for (int i = 0; i < 5; i++)
 		timing_profile_add_post(&p, &c,
@@ -395,7 +395,7 @@ static void test_simulated_ordering(void **state)
 	(void)state;
 	assert_non_null(r);
 	gsl_rng_set(r, 20190801);
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, T1), CIB_OK);
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, T1), CIB_OK);
 	for (int rep = 0; rep < 8; rep++) {
 		/* office shift in Beijing, 150 posts */
 		timing_profile_init(&p);
@@ -492,7 +492,7 @@ static void test_compute_matches_profiles(void **state)
 					 CIB_OK);
 	}
 	assert_int_equal(postindex_build(&pi, &ds), CIB_OK);
-	assert_int_equal(timing_ctx_init(&c, &ds, NULL), CIB_OK);
+	assert_int_equal(timing_ctx_init(&c, &ds, NULL, NULL), CIB_OK);
 	out = calloc(ds.acc.n, sizeof(*out));
 	assert_non_null(out);
 	assert_int_equal(timing_compute(&ds, &pi, &c, out), CIB_OK);
@@ -569,7 +569,7 @@ static void test_bench(void **state)
 			pi.idx[pos[ds.post.account[i]]++] = (uint32_t)i;
 		free(pos);
 	}
-	assert_int_equal(timing_ctx_init_span(&c, NULL, T0, T0 + 90000000), CIB_OK);
+	assert_int_equal(timing_ctx_init_span(&c, NULL, NULL, T0, T0 + 90000000), CIB_OK);
 	out = malloc(nacc * sizeof(*out));
 	assert_non_null(out);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -58,7 +60,7 @@ static void test_offsets_match_date(void **state)
 		const struct off_case *c = &off_cases[i];
 		struct tzconv z;
 
-		assert_int_equal(tzconv_init(&z, c->zone, c->t - 86400 * 400,
+		assert_int_equal(tzconv_init(&z, NULL, c->zone, c->t - 86400 * 400,
 					     c->t + 86400 * 400),
 				 CIB_OK);
 		if (tzconv_offset(&z, c->t) != c->off)
@@ -75,7 +77,7 @@ static void test_transitions_exact(void **state)
 
 	(void)state;
 	/* one year of New York has exactly two transitions */
-	assert_int_equal(tzconv_init(&z, "America/New_York", 1546300800,
+	assert_int_equal(tzconv_init(&z, NULL, "America/New_York", 1546300800,
 				     1577836799),
 			 CIB_OK);
 	assert_int_equal(z.n, 3);
@@ -87,13 +89,104 @@ static void test_transitions_exact(void **state)
 	assert_int_equal(tzconv_offset(&z, 0), -300);
 	tzconv_release(&z);
 	tzconv_release(NULL);
-	/* TZ is restored */
+	/* the process's TZ is neither read nor changed */
 	assert_int_equal(setenv("TZ", "Europe/Paris", 1), 0);
-	assert_int_equal(tzconv_init(&z, "Asia/Tokyo", 0, 1000), CIB_OK);
+	assert_int_equal(tzconv_init(&z, NULL, "Asia/Tokyo", 0, 1000), CIB_OK);
 	assert_string_equal(getenv("TZ"), "Europe/Paris");
 	assert_int_equal(tzconv_offset(&z, 500), 540);
 	tzconv_release(&z);
 	unsetenv("TZ");
+}
+
+/* glibc's offset at t for the zone TZ is set to */
+static int32_t glibc_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return INT32_MIN;
+	return (int32_t)(tm.tm_gmtoff / 60);
+}
+
+/* One zone's table against glibc's localtime_r() with TZ set to the zone
+ * (what the tables were built from before the TZif file was read
+ * directly): one second either side of every transition, and every 5 days
+ * plus a few hours from 1900 to 2100, which crosses every DST period. */
+static void check_zone_against_glibc(const char *zone)
+{
+	const int64_t lo = -2208988800LL, hi = 4102444800LL; /* 1900, 2100 */
+	struct tzconv z;
+
+	if (tzconv_init(&z, NULL, zone, lo, hi) != CIB_OK)
+		fail_msg("zone %s: cannot build", zone);
+	assert_int_equal(setenv("TZ", zone, 1), 0);
+	tzset();
+	for (size_t i = 1; i < z.n; i++)
+		for (int64_t d = -1; d <= 0; d++) {
+			int64_t t = z.start[i] + d;
+
+			if (tzconv_offset(&z, t) != glibc_offset(t))
+				fail_msg("%s at %lld: %d, glibc %d", zone,
+					 (long long)t, tzconv_offset(&z, t),
+					 glibc_offset(t));
+		}
+	for (int64_t t = lo; t <= hi; t += 5 * 86400 + 3 * 3600 + 17)
+		if (tzconv_offset(&z, t) != glibc_offset(t))
+			fail_msg("%s at %lld: %d, glibc %d", zone, (long long)t,
+				 tzconv_offset(&z, t), glibc_offset(t));
+	tzconv_release(&z);
+}
+
+/* Every zone of the tz database (the Z lines of tzdata.zi), and the
+ * POSIX-rule names, agree with glibc. */
+static void test_all_zones_match_glibc(void **state)
+{
+	static const char *extra[] = { "UTC", "EST5EDT", "Etc/GMT+5",
+				       "Asia/Shanghai", "America/Sao_Paulo" };
+	FILE *f = fopen(TZCONV_DEFAULT_DIR "/tzdata.zi", "r");
+	char line[256];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		check_zone_against_glibc(extra[i]);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *e;
+
+		if (line[0] != 'Z' || line[1] != ' ')
+			continue;
+		e = strchr(line + 2, ' ');
+		if (!e)
+			continue;
+		*e = '\0';
+		check_zone_against_glibc(line + 2);
+		n++;
+	}
+	if (f)
+		fclose(f);
+	unsetenv("TZ");
+	tzset();
+	/* Debian's tzdata ships tzdata.zi: without it only the few above */
+	if (f && n < 300)
+		fail_msg("only %zu zones in tzdata.zi", n);
+}
+
+/* A zone directory other than the system's is honoured. */
+static void test_zone_dir(void **state)
+{
+	struct tzconv z;
+
+	(void)state;
+	assert_int_equal(tzconv_init(&z, "/nonexistent", "UTC", 0, 1),
+			 CIB_ENOTFOUND);
+	assert_int_equal(tzconv_zone_exists("/nonexistent", "UTC"), 0);
+	assert_int_equal(tzconv_zone_exists(NULL, "UTC"), 1);
+	assert_int_equal(tzconv_init(&z, TZCONV_DEFAULT_DIR "/Europe", "Paris",
+				     0, 1),
+			 CIB_OK);
+	assert_int_equal(tzconv_offset(&z, 0), 60);
+	tzconv_release(&z);
 }
 
 /* the weekly scan finds the same transitions as the 6-hourly one */
@@ -107,9 +200,9 @@ static void test_coarse_equals_fine(void **state)
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
 		struct tzconv a, b;
 
-		assert_int_equal(tzconv_init(&a, zones[i], 1262304000, 1609459200),
+		assert_int_equal(tzconv_init(&a, NULL, zones[i], 1262304000, 1609459200),
 				 CIB_OK);
-		assert_int_equal(tzconv_init_coarse(&b, zones[i], 1262304000,
+		assert_int_equal(tzconv_init_coarse(&b, NULL, zones[i], 1262304000,
 						    1609459200),
 				 CIB_OK);
 		assert_int_equal(a.n, b.n);
@@ -129,10 +222,10 @@ static void test_bad_zones(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(tzconv_init(&z, bad[i], 0, 1), CIB_ENOTFOUND);
-	assert_int_equal(tzconv_init(&z, NULL, 0, 1), CIB_ENOTFOUND);
-	assert_int_equal(tzconv_init(&z, "UTC", 10, 1), CIB_EUSAGE);
-	assert_int_equal(tzconv_init(&z, "UTC", 0, TZCONV_MAX_SPAN + 1),
+		assert_int_equal(tzconv_init(&z, NULL, bad[i], 0, 1), CIB_ENOTFOUND);
+	assert_int_equal(tzconv_init(&z, NULL, NULL, 0, 1), CIB_ENOTFOUND);
+	assert_int_equal(tzconv_init(&z, NULL, "UTC", 10, 1), CIB_EUSAGE);
+	assert_int_equal(tzconv_init(&z, NULL, "UTC", 0, TZCONV_MAX_SPAN + 1),
 			 CIB_ERANGE);
 }
 
@@ -218,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_offsets_match_date),
 		cmocka_unit_test(test_transitions_exact),
 		cmocka_unit_test(test_coarse_equals_fine),
+		cmocka_unit_test(test_all_zones_match_glibc),
+		cmocka_unit_test(test_zone_dir),
 		cmocka_unit_test(test_bad_zones),
 		cmocka_unit_test(test_locations),
 		cmocka_unit_test(test_location_offsets),
