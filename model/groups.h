@@ -120,6 +120,21 @@ struct groups_index {
 	uint64_t *dense_off;
 	uint32_t *dense_acc;
 	int64_t *dense_time;   /* the account's first action on it */
+	/* the outsider null of the sharing test (groups_member_test):
+	 * per account x COORD__COUNT, the distinct non-viral objects of
+	 * the type it acted on (shared or not); per component x
+	 * COORD__COUNT, their sum over its accounts */
+	uint32_t *n_objs;
+	double *U;
+	/* shared non-viral objects that are not in the object list (dense,
+	 * or without a pair of distinct accounts in their window): each
+	 * one's type, half and distinct accounts at
+	 * rest_acc[rest_off[r] .. rest_off[r+1]), for the null only */
+	size_t n_rest;
+	uint64_t *rest_off;
+	uint32_t *rest_acc;
+	uint8_t *rest_type;
+	uint8_t *rest_half;
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -210,6 +225,17 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  int inside, int half,
 					  struct groups_member_test **out,
 					  size_t *n_out);
+
+/* The outsider null's expectation of an account's distinct objects on
+ * a group's objects: n draws, each on one of the group's objects with
+ * probability min(1, S / U) (S the outsider actors of the group's
+ * objects, U all outsider actors of the type in the component, the tested
+ * account among them); 0 when n or S is 0. Exposed for the tests. */
+double groups_outsider_expected(double n, double S, double U);
+
+/* log10 of Fisher's combination of two independent p-values given as
+ * log10: P(chi-square(4) >= -2 ln(p1 p2)) = p1 p2 (1 - ln(p1 p2)). */
+double groups_fisher2_log10(double la, double lb);
 
 /* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
  * exposed for the tests. */
