@@ -815,6 +815,41 @@ double groups_fisher2_log10(double la, double lb)
 	return fmin(0, (-h + log1p(h)) * M_LOG10E);
 }
 
+/* Does a count meet the guards of a test: at least two, GROUPS_MIN_RATIO
+ * times and one more than expected? */
+static int guards_hold(double x, double e)
+{
+	return x >= 2 && x >= GROUPS_MIN_RATIO * e && x >= e + 1;
+}
+
+static double tail_log10(double x, double e)
+{
+	if (x <= 0)
+		return 0;
+	return e <= 0 ? -400 : coord_log10_poisson_tail((uint64_t)llround(x), e);
+}
+
+double groups_share_log10p(const double *x, const double *e)
+{
+	double pooled = 0, single = 0, n = 0;
+	double px = round(pool_d(x)), pe = pool_d(e);
+
+	if (guards_hold(px, pe))
+		pooled = tail_log10(px, pe);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		if (t == COORD_AMPLIFY || e[t] <= 0)
+			continue;
+		n++;
+		if (guards_hold(x[t], e[t]))
+			single = fmin(single, tail_log10(x[t], e[t]));
+	}
+	/* weighted Bonferroni: half the level to the pooled test, half
+	 * shared by the types */
+	pooled = pooled < 0 ? pooled + log10(2) : 0;
+	single = single < 0 ? single + log10(2 * n) : 0;
+	return fmin(0, fmin(pooled, single));
+}
+
 /* A test's p-value. Each test counts only when it meets its guards (p = 1
  * otherwise); the two are combined twice, by Bonferroni (2 min(p1, p2):
  * one strong test) and by Fisher (groups_fisher2_log10: two moderate
@@ -826,13 +861,8 @@ double groups_fisher2_log10(double la, double lb)
  * neither test meets its guards. */
 static double member_log10p(const struct groups_member_test *r)
 {
-	int ok_a = r->objects >= 2 &&
-		   r->objects >= GROUPS_MIN_RATIO * r->objects_expected &&
-		   r->objects >= r->objects_expected + 1;
-	int ok_b = r->sync >= 2 &&
-		   r->sync >= GROUPS_MIN_RATIO * r->sync_expected &&
-		   r->sync >= r->sync_expected + 1;
-	double la = ok_a ? r->log10p_share : 0, lb = ok_b ? r->log10p_sync : 0;
+	int ok_b = guards_hold(r->sync, r->sync_expected);
+	double la = r->log10p_share, lb = ok_b ? r->log10p_sync : 0;
 	double bon = fmin(la, lb) + M_LOG10E * M_LN2;
 	double fis = groups_fisher2_log10(la, lb);
 
@@ -1286,12 +1316,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		r->objects_expected = pool_d(et);
 		r->sync = (uint32_t)lround(pool_d(st));
 		r->sync_expected = pool_d(sp);
-		r->log10p_share = r->objects == 0 ? 0
-				  : r->objects_expected <= 0
-					  ? -400
-					  : coord_log10_poisson_tail(
-						    r->objects,
-						    r->objects_expected);
+		r->log10p_share = groups_share_log10p(ot, et);
 		r->log10p_sync = r->sync == 0		 ? 0
 				 : r->sync_expected <= 0 ? -400
 							 : coord_log10_poisson_tail(

@@ -233,6 +233,16 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
  * account among them); 0 when n or S is 0. Exposed for the tests. */
 double groups_outsider_expected(double n, double S, double U);
 
+/* The sharing test's log10 p from per-type counts x[t] (distinct objects
+ * of type t shared with the group) and their null expectations e[t]: the
+ * smallest Poisson tail among the pooled count (coarse types counting
+ * only what they add, as the pair test pools) and each type with e > 0,
+ * each only where its guards hold (at least two, GROUPS_MIN_RATIO times
+ * and one more than expected); weighted Bonferroni: the pooled test's p
+ * times 2, a type's times 2 n (n types with e > 0), the smaller; 0
+ * (p = 1) when no guard holds. */
+double groups_share_log10p(const double *x, const double *e);
+
 /* log10 of Fisher's combination of two independent p-values given as
  * log10: P(chi-square(4) >= -2 ln(p1 p2)) = p1 p2 (1 - ln(p1 p2)). */
 double groups_fisher2_log10(double la, double lb);
