@@ -234,7 +234,10 @@ static void test_member_sharing(void **state)
 	assert_true(fabs(r->lambda - lam3) < 1e-9);
 	/* five draws, each on the group's objects with probability S / U */
 	assert_true(fabs(r->objects_expected - e3) < 1e-9);
-	assert_true(fabs(r->log10p_share - log10_tail(4, e3)) < 1e-6);
+	/* one type: the pooled test and the type's are the same count,
+	 * each p times 2 (weighted Bonferroni, groups_share_log10p) */
+	assert_true(fabs(r->log10p_share - (log10_tail(4, e3) + log10(2))) <
+		    1e-6);
 	/* synchrony: the synchrony window is the median delay to a second
 	 * account over the objects (the chain's day-long links are most
 	 * of them), clamped to 3600 s; a two-action object 10 s long has
@@ -245,8 +248,8 @@ static void test_member_sharing(void **state)
 	assert_true(fabs(r->sync_expected - 4) < 1e-9);
 	/* only the sharing test holds its guards: Bonferroni's 2 p beats
 	 * Fisher's p (1 - ln p) with the other p = 1, and the smaller of the
-	 * two combinations counts twice: p = 4 P(X >= 4) */
-	assert_true(fabs(r->log10p - (log10_tail(4, e3) + log10(4))) < 1e-6);
+	 * two combinations counts twice: p = 8 P(X >= 4) */
+	assert_true(fabs(r->log10p - (log10_tail(4, e3) + log10(8))) < 1e-6);
 	/* account 5: three members, but on one object only; the co-action
 	 * count is 3 (a single object, however popular with the group) and
 	 * the test does not count */
@@ -283,6 +286,35 @@ static void test_outsider_expected(void **state)
 	assert_true(groups_outsider_expected(3, 0, 40) == 0);
 }
 
+/* The sharing test over types, by hand: 3 copied texts against 0.1
+ * expected and 5 hashtags against 3 (under GROUPS_MIN_RATIO times: that
+ * type's test does not count); pooled 8 against 3.1. Two types with a
+ * null: the pooled p times 2, the text test's times 2 x 2; the smaller.
+ * A count under every guard gives p = 1. */
+static void test_share_types(void **state)
+{
+	double x[COORD__COUNT] = { 0 }, e[COORD__COUNT] = { 0 };
+	double pooled = log10_tail(8, 3.1) + log10(2);
+	double text = log10_tail(3, 0.1) + log10(4);
+
+	(void)state;
+	x[COORD_TEXT] = 3;
+	e[COORD_TEXT] = 0.1;
+	x[COORD_HASHTAGS] = 5;
+	e[COORD_HASHTAGS] = 3;
+	assert_true(text < pooled);
+	assert_true(fabs(groups_share_log10p(x, e) - text) < 1e-6);
+	/* the rare type alone at its chance rate: only the pooled count */
+	e[COORD_TEXT] = 1.6;
+	x[COORD_HASHTAGS] = 9;
+	assert_true(fabs(groups_share_log10p(x, e) -
+			 fmin(log10_tail(12, 4.6) + log10(2),
+			      log10_tail(9, 3) + log10(4))) < 1e-6);
+	x[COORD_TEXT] = 1;
+	x[COORD_HASHTAGS] = 1;
+	assert_true(groups_share_log10p(x, e) == 0);
+}
+
 /* Fisher's combination of two p-values against a brute force: the
  * probability, over a fine grid of independent uniforms (u1, u2), that
  * u1 u2 <= p1 p2, which is the chi-square(4) tail of -2 ln(p1 p2). */
@@ -309,7 +341,7 @@ static void test_fisher2(void **state)
 	assert_true(groups_fisher2_log10(0, 0) == 0);
 }
 
-/* cluster_attach on the same world: account 3 passes (p = 4 P(X >= 4 |
+/* cluster_attach on the same world: account 3 passes (p = 8 P(X >= 4 |
  * 5 S / U), test_member_sharing) against the BH cutoff fdr / (NW active accounts x 1 cluster));
  * account 5 (one object) never does. */
 static void test_attach(void **state)
@@ -318,7 +350,7 @@ static void test_attach(void **state)
 	struct cluster_result r;
 	size_t added = 0;
 	double M = 2.0 * NW + 2, e3 = 5 * 5 / (M - 7);
-	double lp = log10_tail(4, e3) + log10(4);
+	double lp = log10_tail(4, e3) + log10(8);
 
 	(void)state;
 	build_attach_world(&w);
@@ -703,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_member_sharing),
 		cmocka_unit_test(test_outsider_expected),
 		cmocka_unit_test(test_fisher2),
+		cmocka_unit_test(test_share_types),
 		cmocka_unit_test(test_passable),
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),
