@@ -1,9 +1,12 @@
 /* groups.c - the co-action index, member tests against whole groups,
  * group-level evidence and group discovery (see groups.h for the nulls).
  *
- * Invariants: the index holds only objects with at least one pair of
- * distinct accounts inside the object's window and at most max_actors
- * actors; windows and burst collapsing follow coord_build's rules, so
+ * Invariants: the index's object list holds only objects with at least
+ * one pair of distinct accounts inside the object's window and at most
+ * max_actors actors (the other shared non-viral objects are kept as their
+ * distinct accounts only, for the sharing test's outsider null, whose
+ * per-account and per-component draw counts cover every non-viral object
+ * of a used type); windows and burst collapsing follow coord_build's rules, so
  * both accounts of every pair seen here are in one component. Work is
  * proportional to the pairs inside objects' windows (bounded per object
  * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
