@@ -560,6 +560,11 @@ static enum cib_err renumber(struct cluster_result *r)
 	return CIB_OK;
 }
 
+enum cib_err cluster_renumber(struct cluster_result *r)
+{
+	return renumber(r);
+}
+
 enum cib_err cluster_merge(struct cluster_result *r,
 			   const struct coord_graph *g,
 			   const struct groups_index *ix, double fdr,

@@ -87,6 +87,10 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			   const struct groups_index *ix, double fdr,
 			   size_t *n_merged);
 
+/* Drops empty clusters and numbers the rest by decreasing size, ties by
+ * the smallest member (as cluster_detect numbers them). */
+enum cib_err cluster_renumber(struct cluster_result *r);
+
 /* Most attach rounds in a row (each scans every candidate pair once). */
 #define CLUSTER_GROW_ROUNDS 4
 

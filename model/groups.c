@@ -1,9 +1,12 @@
 /* groups.c - the co-action index, member tests against whole groups,
  * group-level evidence and group discovery (see groups.h for the nulls).
  *
- * Invariants: the index holds only objects with at least one pair of
- * distinct accounts inside the object's window and at most max_actors
- * actors; windows and burst collapsing follow coord_build's rules, so
+ * Invariants: the index's object list holds only objects with at least
+ * one pair of distinct accounts inside the object's window and at most
+ * max_actors actors (the other shared non-viral objects are kept as their
+ * distinct accounts only, for the sharing test's outsider null, whose
+ * per-account and per-component draw counts cover every non-viral object
+ * of a used type); windows and burst collapsing follow coord_build's rules, so
  * both accounts of every pair seen here are in one component. Work is
  * proportional to the pairs inside objects' windows (bounded per object
  * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
@@ -57,6 +60,12 @@ void groups_index_release(struct groups_index *ix)
 	free(ix->h);
 	free(ix->th_off);
 	free(ix->th);
+	free(ix->n_objs);
+	free(ix->U);
+	free(ix->rest_off);
+	free(ix->rest_acc);
+	free(ix->rest_type);
+	free(ix->rest_half);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -279,6 +288,43 @@ static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
 	return f > 1 ? 1 : f;
 }
 
+/* A shared object left out of the object list (dense, or no pair of
+ * distinct accounts in its window): its type, half and distinct accounts
+ * for the sharing test's outsider null. */
+struct rest_u32 {
+	uint32_t *v;
+	size_t n, cap;
+};
+struct rest_u8 {
+	uint8_t *v;
+	size_t n, cap;
+};
+
+static int rest_push(const struct coord_events *e, size_t i, size_t end,
+		     int t, const int64_t *te, size_t nd, uint32_t *seen,
+		     uint32_t *stamp, struct u64v *roff, struct rest_u32 *racc,
+		     struct rest_u8 *rtype, struct rest_u8 *rhalf)
+{
+	int h = groups_object_half(t, te[0], te[end - i - 1], end - i, nd);
+
+	(*stamp)++;
+	for (size_t j = i; j < end; j++) {
+		uint32_t a = e->acc[j];
+
+		if (seen[a] == *stamp)
+			continue;
+		seen[a] = *stamp;
+		VEC_PUSH(*racc, a);
+	}
+	VEC_PUSH(*rtype, (uint8_t)t);
+	VEC_PUSH(*rhalf, (uint8_t)h);
+	if (u64v_push(roff, racc->n))
+		return -1;
+	return 0;
+out:
+	return -1;
+}
+
 enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_events *ev,
 				const struct coord_graph *g,
@@ -304,6 +350,9 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
 	int64_t *last = NULL;
 	struct u64v loc = { 0 }, hc = { 0 }, tc = { 0 }, cc = { 0 };
+	struct u64v roff = { 0 };
+	struct rest_u32 racc = { 0 };
+	struct rest_u8 rtype = { 0 }, rhalf = { 0 };
 	enum cib_err err = CIB_ENOMEM;
 
 	groups_index_init(ix);
@@ -327,7 +376,9 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				      : (uint32_t)g->n_comps;
 	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
 	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
-	if (!ix->M || !ix->n_active)
+	ix->U = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->U));
+	ix->n_objs = calloc(na * COORD__COUNT + 1, sizeof(*ix->n_objs));
+	if (!ix->M || !ix->n_active || !ix->U || !ix->n_objs)
 		goto out;
 	for (size_t a = 0; a < na; a++) {
 		uint32_t c = ix->comp[a];
@@ -371,6 +422,23 @@ enum cib_err groups_index_build(struct groups_index *ix,
 					nd++;
 				}
 			}
+			if (nd <= max_actors) {
+				/* the outsider null's object draws: every
+				 * non-viral object, shared or not */
+				stamp++;
+				for (size_t j = i; j < end; j++) {
+					uint32_t a = e->acc[j];
+
+					if (seen[a] != stamp) {
+						seen[a] = stamp;
+						ix->n_objs[(size_t)a * COORD__COUNT +
+							   t]++;
+						ix->U[(size_t)ix->comp[a] *
+							      COORD__COUNT +
+						      t] += 1;
+					}
+				}
+			}
 			if (nd < 2 || nd > max_actors) {
 				i = end;
 				continue;
@@ -402,6 +470,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				VEC_PUSH(doff, dacc.n);
 			}
 			if (win < 0) {
+				if (rest_push(e, i, end, t, te, nd, seen,
+					      &stamp, &roff, &racc, &rtype,
+					      &rhalf))
+					goto out;
 				i = end;
 				continue;
 			}
@@ -446,6 +518,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				}
 			}
 			if (loc.n == 0) {
+				if (rest_push(e, i, end, t, te, nd, seen,
+					      &stamp, &roff, &racc, &rtype,
+					      &rhalf))
+					goto out;
 				i = end;
 				continue;
 			}
@@ -569,6 +645,19 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		}
 	}
 	ix->n_obj = nobj;
+	ix->n_rest = roff.n;
+	ix->rest_acc = racc.v;
+	racc.v = NULL;
+	ix->rest_type = rtype.v;
+	rtype.v = NULL;
+	ix->rest_half = rhalf.v;
+	rhalf.v = NULL;
+	ix->rest_off = malloc((roff.n + 1) * sizeof(*ix->rest_off));
+	if (!ix->rest_off)
+		goto out;
+	ix->rest_off[0] = 0;
+	for (size_t r = 0; r < roff.n; r++)
+		ix->rest_off[r + 1] = roff.v[r];
 	ix->n_dense = doff.n;
 	ix->dense_acc = dacc.v;
 	dacc.v = NULL;
@@ -645,6 +734,10 @@ out:
 	free(hc.v);
 	free(tc.v);
 	free(cc.v);
+	free(roff.v);
+	free(racc.v);
+	free(rtype.v);
+	free(rhalf.v);
 	if (err)
 		groups_index_release(ix);
 	return err;
@@ -707,29 +800,78 @@ struct mt_rec {
 	uint32_t m;
 	uint8_t tight;
 	double pb;
+	double sadj; /* inside: the change to the group's outsider actors
+			here when the tested member counts as an outsider */
 };
 
 #define KEY_REC(x) ((x).key)
 DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
 
 
-/* A test's p-value: the smaller of the two tests' that meet their guards
- * (Bonferroni over the two), 0 (p = 1) when neither does. */
+double groups_fisher2_log10(double la, double lb)
+{
+	/* -2 ln(p1 p2) ~ chi-square with 4 df: tail e^(-x/2) (1 + x/2) */
+	double h = -(la + lb) * M_LN10; /* x / 2 */
+
+	if (h <= 0)
+		return 0;
+	return fmin(0, (-h + log1p(h)) * M_LOG10E);
+}
+
+/* Does a count meet the guards of a test: at least two, GROUPS_MIN_RATIO
+ * times and one more than expected? */
+static int guards_hold(double x, double e)
+{
+	return x >= 2 && x >= GROUPS_MIN_RATIO * e && x >= e + 1;
+}
+
+static double tail_log10(double x, double e)
+{
+	if (x <= 0)
+		return 0;
+	return e <= 0 ? -400 : coord_log10_poisson_tail((uint64_t)llround(x), e);
+}
+
+double groups_share_log10p(const double *x, const double *e)
+{
+	double pooled = 0, single = 0, n = 0;
+	double px = round(pool_d(x)), pe = pool_d(e);
+
+	if (guards_hold(px, pe))
+		pooled = tail_log10(px, pe);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		if (t == COORD_AMPLIFY || e[t] <= 0)
+			continue;
+		n++;
+		if (guards_hold(x[t], e[t]))
+			single = fmin(single, tail_log10(x[t], e[t]));
+	}
+	/* weighted Bonferroni: half the level to the pooled test, half
+	 * shared by the types */
+	pooled = pooled < 0 ? pooled + log10(2) : 0;
+	single = single < 0 ? single + log10(2 * n) : 0;
+	return fmin(0, fmin(pooled, single));
+}
+
+/* A test's p-value. Each test counts only when it meets its guards (p = 1
+ * otherwise); the two are combined twice, by Bonferroni (2 min(p1, p2):
+ * one strong test) and by Fisher (groups_fisher2_log10: two moderate
+ * ones), and the smaller of the two combinations is taken times two
+ * (Bonferroni over the combinations). Fisher's combination is valid
+ * because the sync null draws times given who acted on what, which is
+ * all the sharing null randomises: p_sync is uniform given the
+ * placement, p_share is a function of it (groups.h). 0 (p = 1) when
+ * neither test meets its guards. */
 static double member_log10p(const struct groups_member_test *r)
 {
-	double best = 0;
-	int ok_a = r->objects >= 2 &&
-		   r->objects >= GROUPS_MIN_RATIO * r->objects_expected &&
-		   r->objects >= r->objects_expected + 1;
-	int ok_b = r->sync >= 2 &&
-		   r->sync >= GROUPS_MIN_RATIO * r->sync_expected &&
-		   r->sync >= r->sync_expected + 1;
+	int ok_b = guards_hold(r->sync, r->sync_expected);
+	double la = r->log10p_share, lb = ok_b ? r->log10p_sync : 0;
+	double bon = fmin(la, lb) + M_LOG10E * M_LN2;
+	double fis = groups_fisher2_log10(la, lb);
 
-	if (ok_a)
-		best = r->log10p_share;
-	if (ok_b && r->log10p_sync < best)
-		best = r->log10p_sync;
-	return best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
+	if (la >= 0 && lb >= 0)
+		return 0;
+	return fmin(0, fmin(bon, fis) + M_LOG10E * M_LN2);
 }
 
 /* groups_member_tests and groups_member_tests_passable: keep_all = 0
@@ -748,6 +890,8 @@ struct mt_job {
 		struct mt_rec *v;
 		size_t n, cap;
 	} all;
+	double *S; /* per group x type: outsider actors on the group's
+		      objects (sum over the objects of d - members) */
 	enum cib_err err;
 };
 
@@ -773,9 +917,29 @@ static enum cib_err mt_objects(struct mt_job *job)
 		uint64_t lo;
 
 		if ((half >= 0 && ix->obj_half[o] != half) ||
-		    (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) ||
 		    !obj_has_member(ix, o, mem))
 			continue;
+		if (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
+			/* out of the counts, in the null (conservative) */
+			grp.n = 0;
+			for (uint64_t i = s; i < e; i++)
+				if (mem[ix->ev_acc[i]] >= 0)
+					VEC_PUSH(grp, (uint64_t)mem[ix->ev_acc[i]]
+							      << 32 |
+						      ix->ev_acc[i]);
+			if (sort_u64(grp.v, grp.n))
+				goto out;
+			grp.n = unique_u64(grp.v, grp.n);
+			for (size_t gi = 0; gi < grp.n;) {
+				uint64_t c = grp.v[gi] >> 32, cnt = 0;
+
+				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
+					cnt++;
+				job->S[c * COORD__COUNT + (size_t)t] +=
+					(double)ix->obj_d[o] - (double)cnt;
+			}
+			continue;
+		}
 		loc.n = 0;
 		grp.n = 0;
 		accs.n = 0;
@@ -827,6 +991,8 @@ static enum cib_err mt_objects(struct mt_job *job)
 				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
 					cnt++;
 				grp.v[ng_o++] = c << 32 | cnt;
+				job->S[c * COORD__COUNT + (size_t)t] +=
+					(double)ix->obj_d[o] - (double)cnt;
 			}
 			grp.n = ng_o;
 		}
@@ -864,14 +1030,23 @@ static enum cib_err mt_objects(struct mt_job *job)
 					    (inside ? 1 : 0);
 				struct mt_rec r;
 
-				if (nm == 0)
+				if (nm == 0 && !inside)
 					continue;
 				r.key = a << 32 | c << 4 | (uint64_t)t;
 				r.m = 0;
 				r.tight = 0;
+				/* left out of its group, the tested member is an
+				 * outsider here (one more outsider actor), or,
+				 * alone of its group here, the object is not the
+				 * rest's (its outsiders leave the sum) */
+				r.sadj = !inside ? 0
+					 : nm > 0 ? 1
+						  : -((double)ix->obj_d[o] - 1);
 				/* P(some of its actions within w of some member
 				 * action) under the smoothed profile */
-				r.pb = -expm1(nm * (double)na_ev * log1p(-fmin(f, 1 - 1e-12)));
+				r.pb = nm == 0 ? 0
+					       : -expm1(nm * (double)na_ev *
+							log1p(-fmin(f, 1 - 1e-12)));
 				while (q < loc.n && loc.v[q].key < r.key)
 					q++;
 				for (size_t k = q; k < loc.n && loc.v[k].key == r.key;
@@ -891,6 +1066,76 @@ out:
 	free(grp.v);
 	free(accs.v);
 	return err;
+}
+
+double groups_outsider_expected(double n, double S, double U)
+{
+	double R;
+
+	if (n <= 0 || S <= 0)
+		return 0;
+	R = U > 0 ? S / U : 1;
+	return n * (R > 1 ? 1 : R);
+}
+
+/* Each group's summed distinct objects per type (N[c * COORD__COUNT + t]). */
+static double *group_objs(const struct groups_index *ix, const int32_t *mem,
+			  size_t ng)
+{
+	double *N = calloc(ng * COORD__COUNT + 1, sizeof(*N));
+
+	if (!N)
+		return NULL;
+	for (size_t a = 0; a < ix->n_accounts; a++) {
+		if (mem[a] < 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			N[(size_t)mem[a] * COORD__COUNT + (size_t)t] +=
+				ix->n_objs[a * COORD__COUNT + (size_t)t];
+	}
+	return N;
+}
+
+/* The outsider actors of the objects outside the object list (dense or
+ * pairless) on each group's objects, added to S. For a member tested
+ * against its own group (inside) each counts one more, the tested member
+ * as an outsider: exact where it acted with others of its group, more
+ * than exact (conservative) elsewhere. */
+static int rest_outsiders(const struct groups_index *ix, const int32_t *mem,
+			  int inside, int half, double *S)
+{
+	struct u64v grp = { 0 };
+
+	for (size_t r = 0; r < ix->n_rest; r++) {
+		uint64_t s0 = ix->rest_off[r], s1 = ix->rest_off[r + 1];
+		double d = (double)(s1 - s0);
+		size_t t = ix->rest_type[r];
+
+		if (half >= 0 && ix->rest_half[r] != half)
+			continue;
+		grp.n = 0;
+		for (uint64_t j = s0; j < s1; j++)
+			if (mem[ix->rest_acc[j]] >= 0 &&
+			    u64v_push(&grp, (uint64_t)mem[ix->rest_acc[j]]))
+				goto fail;
+		if (grp.n == 0)
+			continue;
+		if (sort_u64(grp.v, grp.n))
+			goto fail;
+		for (size_t gi = 0; gi < grp.n;) {
+			uint64_t c = grp.v[gi];
+			double cnt = 0;
+
+			for (; gi < grp.n && grp.v[gi] == c; gi++)
+				cnt++;
+			S[c * COORD__COUNT + t] += d - cnt + (inside ? 1 : 0);
+		}
+	}
+	free(grp.v);
+	return 0;
+fail:
+	free(grp.v);
+	return -1;
 }
 
 static void *mt_thread(void *arg)
@@ -917,7 +1162,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		size_t n, cap;
 	} all = { 0 };
 	struct groups_member_test *res = NULL;
-	double *K = NULL;
+	double *K = NULL, *N = NULL, *S = NULL;
 	size_t nr = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -926,7 +1171,9 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	if (ng == 0 || ng >= ((size_t)1 << 27))
 		return ng == 0 ? CIB_OK : CIB_ERANGE;
 	K = group_sums(g, mem, ng);
-	if (!K)
+	N = group_objs(ix, mem, ng);
+	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
+	if (!K || !N || !S)
 		goto out;
 	{
 		struct mt_job jobs[MT_WORKERS];
@@ -936,6 +1183,15 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		size_t o = 0;
 
 		memset(jobs, 0, sizeof(jobs));
+		for (int k = 0; k < MT_WORKERS; k++) {
+			jobs[k].S = calloc(ng * COORD__COUNT + 1,
+					   sizeof(*jobs[k].S));
+			if (!jobs[k].S) {
+				for (int j = 0; j < k; j++)
+					free(jobs[j].S);
+				goto out;
+			}
+		}
 		for (int k = 0; k < MT_WORKERS; k++) {
 			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
 
@@ -985,11 +1241,17 @@ static enum cib_err member_tests(const struct groups_index *ix,
 				}
 			}
 			free(jobs[k].all.v);
+			/* summed in worker order: the same on every run */
+			for (size_t x = 0; x < ng * COORD__COUNT; x++)
+				S[x] += jobs[k].S[x];
+			free(jobs[k].S);
 		}
 		if (err)
 			goto out;
 		err = CIB_ENOMEM;
 	}
+	if (rest_outsiders(ix, mem, inside, half, S))
+		goto out;
 	if (sort_mt_rec(all.v, all.n))
 		goto out;
 	res = malloc((all.n + 1) * sizeof(*res));
@@ -1002,6 +1264,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
 		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
 		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
+		double sa[COORD__COUNT] = { 0 };
 		double pi[COORD__COUNT];
 		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
 		struct groups_member_test *r = &res[nr];
@@ -1013,6 +1276,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 			ot[t] += all.v[i].m > 0;
 			st[t] += all.v[i].tight;
 			sp[t] += all.v[i].pb;
+			sa[t] += all.v[i].sadj;
 		}
 		if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
 			continue;
@@ -1031,7 +1295,20 @@ static enum cib_err member_tests(const struct groups_index *ix,
 			if (half >= 0 && h->half != half)
 				continue;
 			lt[h->t] += (double)h->n * h->d * pi[h->t];
-			et[h->t] += h->n * groups_p_any(pi[h->t], h->d);
+		}
+		/* the outsider null: each of its distinct objects of type t
+		 * drawn as the outsiders' are, so on one of the group's
+		 * objects with probability S / U (the group's objects'
+		 * outsider actors over all outsider actors, itself among
+		 * them) */
+		for (int t = 0; t < COORD__COUNT; t++) {
+			double na = ix->n_objs[(size_t)a * COORD__COUNT + t];
+			double Sg = S[(size_t)c * COORD__COUNT + (size_t)t] + sa[t];
+			double Uo = ix->U[(size_t)ix->comp[a] * COORD__COUNT + t] -
+				    N[(size_t)c * COORD__COUNT + (size_t)t] +
+				    (inside ? na : 0);
+
+			et[t] = groups_outsider_expected(na, Sg, Uo);
 		}
 		r->acc = a;
 		r->group = c;
@@ -1042,12 +1319,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		r->objects_expected = pool_d(et);
 		r->sync = (uint32_t)lround(pool_d(st));
 		r->sync_expected = pool_d(sp);
-		r->log10p_share = r->objects == 0 ? 0
-				  : r->objects_expected <= 0
-					  ? -400
-					  : coord_log10_poisson_tail(
-						    r->objects,
-						    r->objects_expected);
+		r->log10p_share = groups_share_log10p(ot, et);
 		r->log10p_sync = r->sync == 0		 ? 0
 				 : r->sync_expected <= 0 ? -400
 							 : coord_log10_poisson_tail(
@@ -1062,6 +1334,8 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	err = CIB_OK;
 out:
 	free(K);
+	free(N);
+	free(S);
 	free(all.v);
 	free(res);
 	return err;

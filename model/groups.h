@@ -11,15 +11,17 @@
  * was.
  *
  * Two nulls, both degree- and popularity-preserving:
- * - sharing: the configuration model of the account-object graph,
- *   conditioned on each object's co-actors: given that account a had d
- *   co-actors on object o (distinct accounts within the object's window),
- *   each is a member of group G with probability
- *       pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
- *   (k: actions of type t, K_G the members' sum, M_comp the component's),
- *   so P(some member among them) = 1 - (1 - pi)^d. A popular object (d
- *   large) gives probability near 1 and contributes nothing: an account
- *   is never tied to a group through one popular object.
+ * - sharing (the outsider null): the group's actions are held where they
+ *   are and the tested account's distinct objects of type t are drawn as
+ *   the group's outsiders draw theirs, each on one of the group's objects
+ *   with probability S_G,t / U_t: S the outsider actors (distinct
+ *   accounts not in G, the tested one included) of the objects G acted
+ *   on, U all outsider actors of type t in the component (the
+ *   account-object configuration model with G's edges fixed and the
+ *   others rewired). The objects' popularity is their popularity among
+ *   outsiders: a network that fills its own copied texts does not make
+ *   them look popular, and an object the crowd shares (a viral post, a
+ *   campaign hashtag) is as likely as the crowd makes it.
  * - synchrony: who acted on what is kept; times are drawn from each
  *   object's own smoothed time profile, read from the ring of delays just
  *   outside the synchrony window (a scan statistic's background rate).
@@ -120,6 +122,21 @@ struct groups_index {
 	uint64_t *dense_off;
 	uint32_t *dense_acc;
 	int64_t *dense_time;   /* the account's first action on it */
+	/* the outsider null of the sharing test (groups_member_test):
+	 * per account x COORD__COUNT, the distinct non-viral objects of
+	 * the type it acted on (shared or not); per component x
+	 * COORD__COUNT, their sum over its accounts */
+	uint32_t *n_objs;
+	double *U;
+	/* shared non-viral objects that are not in the object list (dense,
+	 * or without a pair of distinct accounts in their window): each
+	 * one's type, half and distinct accounts at
+	 * rest_acc[rest_off[r] .. rest_off[r+1]), for the null only */
+	size_t n_rest;
+	uint64_t *rest_off;
+	uint32_t *rest_acc;
+	uint8_t *rest_type;
+	uint8_t *rest_half;
 	/* per account (CSR): its co-actor histogram */
 	uint64_t *h_off;
 	struct groups_hist *h;
@@ -142,24 +159,34 @@ void groups_index_release(struct groups_index *ix);
  * (pooled over types as the pair test pools them: a shared URL is also a
  * shared domain, so coarse types count only what they add). Two tests:
  *
- * Sharing (the configuration null, given each object's co-actors):
+ * Sharing (the outsider null above):
  * - objects: the DISTINCT objects on which it co-acted with at least one
- *   member; objects_expected: sum of 1 - (1 - pi)^d (each of the d
- *   co-actors a member with probability pi); log10p_share =
- *   log10 P(Poisson(objects_expected) >= objects). objects is a sum of
- *   independent Bernoullis, and the Poisson tail with the same mean
- *   bounds its tail from above when objects >= objects_expected + 1
- *   (Anderson & Samuels 1967; Hoeffding 1956): the test is conservative
- *   where it is used. It needs objects >= 2: one object, however popular
- *   with the group, is not coordination.
+ *   member within the object's window; objects_expected: sum over types
+ *   of n_t S_G,t / U_t (n_t its distinct objects of type t, shared or
+ *   not; groups_outsider_expected), pooled over types as the pair test
+ *   pools them. objects is at most its draws that land on the group's
+ *   objects, a sum of Bernoullis whose Poisson tail with the same mean
+ *   bounds its own from above where objects >= objects_expected + 1
+ *   (Anderson & Samuels 1967; Hoeffding 1956): conservative where used.
+ * - log10p_share (groups_share_log10p): the pooled count's Poisson tail
+ *   and each type's, each only where its guards hold (at least two
+ *   objects, GROUPS_MIN_RATIO times and one more than expected: one
+ *   object, however popular with the group, is not coordination),
+ *   weighted Bonferroni (pooled x 2, a type x 2 n_types), the smaller.
+ *   Per type, because a rare type's evidence (6 copied texts against
+ *   0.26 expected) drowns in a popular one's (7 campaign hashtags
+ *   against 4.2) when pooled.
  * - x: its co-actions with members (summed over its objects, the
- *   distinct members other than itself among its co-actors) and lambda,
- *   the null's expectation of x (sum of d pi): reported, not tested.
- *   Tested instead of objects, x recovers the sparse members of a
- *   network that dominates its component's copied texts (where
- *   objects_expected saturates at objects), but it also attached organic
- *   accounts to networks through shared popular posts (the null is
- *   overdispersed there), so it is left as description.
+ *   distinct members other than itself among its co-actors) and lambda
+ *   = sum of d pi, pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
+ *   (the co-actor null: each of the d co-actors a member in proportion
+ *   to activity): reported, not tested. Tested, x recovered the sparse
+ *   members of a network but attached organic accounts through shared
+ *   popular posts (the null is overdispersed there). The co-actor null
+ *   also used to give objects_expected (sum of 1 - (1 - pi)^d); it
+ *   saturates where a network fills its own copied texts (pi near 1,
+ *   objects_expected near objects), which is why the outsider null
+ *   replaced it.
  *
  * Synchrony (who shared what is fixed; times drawn from each object's own
  * smoothed time profile):
@@ -169,9 +196,12 @@ void groups_index_release(struct groups_index *ix);
  *   object's chance of two actions within the window, n the members
  *   acting there, e its own actions; log10p_sync its Poisson tail.
  *
- * log10p: the smaller of the two whose guards hold (at least two, at
- * least GROUPS_MIN_RATIO times and one more than expected), times two
- * (Bonferroni); 0 when neither holds. */
+ * log10p: the two tests (each p = 1 unless its guards hold) combined by
+ * Bonferroni (2 min) and by Fisher (groups_fisher2_log10), the smaller
+ * times two; 0 when neither holds. Fisher's combination is valid because
+ * the synchrony null draws times given who acted on what, all that the
+ * sharing null randomises: p_sync is (nearly) uniform given the placement
+ * (only popular objects' windows depend on times). */
 struct groups_member_test {
 	uint32_t acc;
 	int32_t group;
@@ -210,6 +240,27 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  int inside, int half,
 					  struct groups_member_test **out,
 					  size_t *n_out);
+
+/* The outsider null's expectation of an account's distinct objects on
+ * a group's objects: n draws, each on one of the group's objects with
+ * probability min(1, S / U) (S the outsider actors of the group's
+ * objects, U all outsider actors of the type in the component, the tested
+ * account among them); 0 when n or S is 0. Exposed for the tests. */
+double groups_outsider_expected(double n, double S, double U);
+
+/* The sharing test's log10 p from per-type counts x[t] (distinct objects
+ * of type t shared with the group) and their null expectations e[t]: the
+ * smallest Poisson tail among the pooled count (coarse types counting
+ * only what they add, as the pair test pools) and each type with e > 0,
+ * each only where its guards hold (at least two, GROUPS_MIN_RATIO times
+ * and one more than expected); weighted Bonferroni: the pooled test's p
+ * times 2, a type's times 2 n (n types with e > 0), the smaller; 0
+ * (p = 1) when no guard holds. */
+double groups_share_log10p(const double *x, const double *e);
+
+/* log10 of Fisher's combination of two independent p-values given as
+ * log10: P(chi-square(4) >= -2 ln(p1 p2)) = p1 p2 (1 - ln(p1 p2)). */
+double groups_fisher2_log10(double la, double lb);
 
 /* log10 of P(some member of a group among d co-actors) = 1-(1-pi)^d,
  * exposed for the tests. */

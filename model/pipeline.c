@@ -933,6 +933,180 @@ out:
 	return err;
 }
 
+/* Clusters without collective inauthenticity evidence, looked at again at
+ * their own scale (docs/model.md, section 6, "A network inside a
+ * crowd"): Leiden partitions each one's own edges at its own resolution;
+ * every part of at least min_cluster accounts is tested as a cluster of
+ * its own, beside every cluster as it stands, with Benjamini-Hochberg
+ * over all of them (originals and parts: every test tried is in the
+ * family). A part that passes becomes a cluster; the other parts stay
+ * with their cluster. Clusters with evidence are never split. Leaves
+ * p->ce NULL (cluster_evidence_build runs again on the result). */
+static enum cib_err split_crowds(struct pipeline *p,
+				 const struct groups_index *ix, uint64_t seed,
+				 size_t min_size)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t nc = cl->n_clusters, na = cl->n_accounts;
+	size_t ne = 0, ns = 0, acc = 0;
+	struct cluster_wedge *e = NULL;
+	int32_t *sub = NULL, *orig = NULL, *remap = NULL;
+	uint8_t *fail = NULL;
+	double q = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (nc == 0)
+		return CIB_OK;
+	p->es = calloc(na + 1, sizeof(*p->es));
+	if (!p->es)
+		return CIB_ENOMEM;
+	p->n_inauthentic = 0;
+	err = cluster_evidence_build(p);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	fail = calloc(nc + 1, 1);
+	e = malloc((p->g.n_edges + 1) * sizeof(*e));
+	sub = malloc((na + 1) * sizeof(*sub));
+	orig = malloc((na + 1) * sizeof(*orig));
+	if (!fail || !e || !sub || !orig)
+		goto out;
+	for (size_t c = 0; c < nc; c++)
+		fail[c] = !p->ce[c].inauthentic && cl->size[c] >= 2 * min_size;
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		int32_t c = cl->membership[p->g.edges[i].a];
+
+		if (c < 0 || c != cl->membership[p->g.edges[i].b] || !fail[c])
+			continue;
+		e[ne].a = p->g.edges[i].a;
+		e[ne].b = p->g.edges[i].b;
+		e[ne].w = cluster_edge_weight(&p->g.edges[i]);
+		ne++;
+	}
+	err = cluster_leiden(na, e, ne, seed, min_size, sub, &ns, &q,
+			     cl->errmsg, sizeof(cl->errmsg));
+	if (err || ns == 0)
+		goto out;
+	err = CIB_ENOMEM;
+	/* one part that is its whole cluster is no split */
+	{
+		size_t *psize = calloc(ns + 1, sizeof(*psize));
+
+		if (!psize)
+			goto out;
+		for (size_t a = 0; a < na; a++)
+			if (sub[a] >= 0)
+				psize[sub[a]]++;
+		for (size_t a = 0; a < na; a++)
+			if (sub[a] >= 0 &&
+			    psize[sub[a]] == cl->size[cl->membership[a]])
+				sub[a] = CLUSTER_NONE;
+		free(psize);
+	}
+	/* the trial: every part a cluster of its own (ids nc + part) */
+	memcpy(orig, cl->membership, na * sizeof(*orig));
+	{
+		uint32_t *sz = realloc(cl->size, (nc + ns + 1) * sizeof(*sz));
+
+		if (!sz)
+			goto out;
+		cl->size = sz;
+	}
+	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
+	for (size_t a = 0; a < na; a++) {
+		if (sub[a] >= 0)
+			cl->membership[a] = (int32_t)(nc + (size_t)sub[a]);
+		if (cl->membership[a] >= 0)
+			cl->size[cl->membership[a]]++;
+	}
+	cl->n_clusters = nc + ns;
+	free(p->ce);
+	p->ce = NULL;
+	memset(p->es, 0, (na + 1) * sizeof(*p->es));
+	p->n_inauthentic = 0;
+	err = cluster_evidence_build(p);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	/* parts that passed stay; the others go back to their cluster */
+	remap = malloc((nc + ns + 1) * sizeof(*remap));
+	if (!remap)
+		goto out;
+	for (size_t c = 0; c < nc + ns; c++)
+		remap[c] = c < nc || p->ce[c].inauthentic ? (int32_t)c
+							   : CLUSTER_NONE;
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		if (c >= (int32_t)nc && remap[c] == CLUSTER_NONE)
+			cl->membership[a] = orig[a];
+		else if (c >= (int32_t)nc)
+			acc++;
+	}
+	/* a part keeps only the members that show no tie to the rest of
+	 * their crowd: a member whose test against the crowd it came from
+	 * (groups_member_tests, the part left out of the groups) meets its
+	 * guards goes back. A network is separable from the crowd beside
+	 * it; accounts that act with both (partisans copying a network's
+	 * talking points, who also act with each other) stay in the crowd */
+	if (acc) {
+		struct groups_member_test *t = NULL;
+		size_t nt = 0;
+		int32_t *mout = malloc((na + 1) * sizeof(*mout));
+
+		if (!mout)
+			goto out;
+		for (size_t a = 0; a < na; a++)
+			mout[a] = cl->membership[a] >= (int32_t)nc
+					  ? CLUSTER_NONE
+					  : cl->membership[a];
+		err = groups_member_tests(ix, &p->g, mout, nc, 0, -1, &t, &nt);
+		for (size_t i = 0; !err && i < nt; i++) {
+			uint32_t a = t[i].acc;
+
+			if (cl->membership[a] >= (int32_t)nc &&
+			    t[i].group == orig[a] && t[i].log10p < 0) {
+				cl->membership[a] = orig[a];
+				acc--;
+			}
+		}
+		free(t);
+		free(mout);
+		if (err)
+			goto out;
+		err = CIB_ENOMEM;
+	}
+	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
+	for (size_t a = 0; a < na; a++)
+		if (cl->membership[a] >= 0)
+			cl->size[cl->membership[a]]++;
+	/* a cluster left under min_cluster by its parts dissolves */
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		if (c >= 0 && cl->size[c] < min_size)
+			cl->membership[a] = CLUSTER_NONE;
+	}
+	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
+	for (size_t a = 0; a < na; a++)
+		if (cl->membership[a] >= 0)
+			cl->size[cl->membership[a]]++;
+	p->n_split = acc;
+	err = cluster_renumber(cl);
+out:
+	free(p->ce);
+	p->ce = NULL;
+	free(p->es);
+	p->es = NULL;
+	p->n_inauthentic = 0;
+	free(e);
+	free(sub);
+	free(orig);
+	free(remap);
+	free(fail);
+	return err;
+}
+
 static int popcount32(uint32_t v)
 {
 	int n = 0;
@@ -1125,6 +1299,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	if (!err)
 		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
 				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = split_crowds(p, &gi, o->seed, o->min_cluster);
 	ts[4] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(&gi, &p->g, p->cl.membership,

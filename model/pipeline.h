@@ -169,6 +169,8 @@ struct pipeline {
 	size_t n_attached;           /* accounts joined by cluster_attach */
 	size_t n_merged;             /* merges of clusters (cluster_merge) */
 	size_t n_discovered;         /* groups found by groups_discover */
+	size_t n_split;              /* accounts in clusters split off a crowd
+					without evidence (split_crowds) */
 	struct groups_result gr;     /* per cluster: group-level coordination
 					evidence (groups.h); per account:
 					membership strength */

@@ -197,6 +197,11 @@ static void test_passable(void **state)
 	world_release(&w);
 }
 
+/* The sharing test's outsider null on the attach world, by hand. Every
+ * account acts once per object here, so its distinct objects are its
+ * actions: the component's outsider draws are U = M - 7 (the members'
+ * 3 + 2 + 2 left out); the group's objects are 1, 2, 3, 4 and 6, with one
+ * outsider actor each (3 on objects 1-4, 5 on object 6): S = 5. */
 static void test_member_sharing(void **state)
 {
 	struct world w;
@@ -209,8 +214,9 @@ static void test_member_sharing(void **state)
 	 * 7..NW-2: two links each -> 2; NW-1: one link -> 1 */
 	double K = 3 + 2 + 2,
 	       M = 3 + 2 + 2 + 5 + 2 + 1 + 2 + (NW - 8) * 2.0 + 1;
-	double pi3 = K / (M - 5), pi5 = K / (M - 1);
+	double pi3 = K / (M - 5);
 	double lam3 = 4 * pi3 + pi3; /* five objects with one co-actor each */
+	double e3 = 5 * 5 / (M - 7), e5 = 1 * 5 / (M - 7);
 
 	(void)state;
 	build_attach_world(&w);
@@ -222,12 +228,16 @@ static void test_member_sharing(void **state)
 	r = find_test(t, n, 3, 0);
 	assert_non_null(r);
 	/* four distinct objects with a member among its co-actors; one
-	 * member each */
+	 * member each; x against the co-actor null (description) */
 	assert_int_equal(r->objects, 4);
 	assert_int_equal(r->x, 4);
-	assert_true(fabs(r->objects_expected - lam3) < 1e-9);
 	assert_true(fabs(r->lambda - lam3) < 1e-9);
-	assert_true(fabs(r->log10p_share - log10_tail(4, lam3)) < 1e-6);
+	/* five draws, each on the group's objects with probability S / U */
+	assert_true(fabs(r->objects_expected - e3) < 1e-9);
+	/* one type: the pooled test and the type's are the same count,
+	 * each p times 2 (weighted Bonferroni, groups_share_log10p) */
+	assert_true(fabs(r->log10p_share - (log10_tail(4, e3) + log10(2))) <
+		    1e-6);
 	/* synchrony: the synchrony window is the median delay to a second
 	 * account over the objects (the chain's day-long links are most
 	 * of them), clamped to 3600 s; a two-action object 10 s long has
@@ -236,8 +246,10 @@ static void test_member_sharing(void **state)
 	assert_int_equal(w.ix.tight[COORD_REPOST], 3600);
 	assert_int_equal(r->sync, 4);
 	assert_true(fabs(r->sync_expected - 4) < 1e-9);
-	/* the sharing test holds its guards: p = 2 P(X >= 4) */
-	assert_true(fabs(r->log10p - (log10_tail(4, lam3) + log10(2))) < 1e-6);
+	/* only the sharing test holds its guards: Bonferroni's 2 p beats
+	 * Fisher's p (1 - ln p) with the other p = 1, and the smaller of the
+	 * two combinations counts twice: p = 8 P(X >= 4) */
+	assert_true(fabs(r->log10p - (log10_tail(4, e3) + log10(8))) < 1e-6);
 	/* account 5: three members, but on one object only; the co-action
 	 * count is 3 (a single object, however popular with the group) and
 	 * the test does not count */
@@ -245,22 +257,100 @@ static void test_member_sharing(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->objects, 1);
 	assert_int_equal(r->x, 3);
-	assert_true(fabs(r->objects_expected - groups_p_any(pi5, 3)) < 1e-9);
+	assert_true(fabs(r->objects_expected - e5) < 1e-9);
 	assert_true(r->log10p == 0);
+	free(t);
+	/* leave one out: member 0 against the rest {1, 2}. Their objects
+	 * are 2, 3 and 6; outsiders there, 0 itself among them: 3, 3 and
+	 * {0, 5}: S = 4; U = M - (7 - 3) (0's three draws back among the
+	 * outsiders'); its three draws give 3 S / U. It co-acted with the
+	 * rest on object 6 only. */
+	assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 1, 1, -1, &t, &n),
+			 CIB_OK);
+	r = find_test(t, n, 0, 0);
+	assert_non_null(r);
+	assert_int_equal(r->objects, 1);
+	assert_true(fabs(r->objects_expected - 3 * 4 / (M - 4)) < 1e-9);
 	free(t);
 	world_release(&w);
 }
 
-/* cluster_attach on the same world: account 3 passes (p = 2 P(X >= 4 |
- * 5 pi) against the BH cutoff fdr / (NW active accounts x 1 cluster));
+/* groups_outsider_expected: n draws at S / U, capped at probability 1,
+ * nothing without draws or outsider actors on the group's objects. */
+static void test_outsider_expected(void **state)
+{
+	(void)state;
+	assert_true(fabs(groups_outsider_expected(5, 5, 400) - 0.0625) < 1e-15);
+	assert_true(groups_outsider_expected(3, 10, 4) == 3);
+	assert_true(groups_outsider_expected(0, 10, 40) == 0);
+	assert_true(groups_outsider_expected(3, 0, 40) == 0);
+}
+
+/* The sharing test over types, by hand: 3 copied texts against 0.1
+ * expected and 5 hashtags against 3 (under GROUPS_MIN_RATIO times: that
+ * type's test does not count); pooled 8 against 3.1. Two types with a
+ * null: the pooled p times 2, the text test's times 2 x 2; the smaller.
+ * A count under every guard gives p = 1. */
+static void test_share_types(void **state)
+{
+	double x[COORD__COUNT] = { 0 }, e[COORD__COUNT] = { 0 };
+	double pooled = log10_tail(8, 3.1) + log10(2);
+	double text = log10_tail(3, 0.1) + log10(4);
+
+	(void)state;
+	x[COORD_TEXT] = 3;
+	e[COORD_TEXT] = 0.1;
+	x[COORD_HASHTAGS] = 5;
+	e[COORD_HASHTAGS] = 3;
+	assert_true(text < pooled);
+	assert_true(fabs(groups_share_log10p(x, e) - text) < 1e-6);
+	/* the rare type alone at its chance rate: only the pooled count */
+	e[COORD_TEXT] = 1.6;
+	x[COORD_HASHTAGS] = 9;
+	assert_true(fabs(groups_share_log10p(x, e) -
+			 fmin(log10_tail(12, 4.6) + log10(2),
+			      log10_tail(9, 3) + log10(4))) < 1e-6);
+	x[COORD_TEXT] = 1;
+	x[COORD_HASHTAGS] = 1;
+	assert_true(groups_share_log10p(x, e) == 0);
+}
+
+/* Fisher's combination of two p-values against a brute force: the
+ * probability, over a fine grid of independent uniforms (u1, u2), that
+ * u1 u2 <= p1 p2, which is the chi-square(4) tail of -2 ln(p1 p2). */
+static void test_fisher2(void **state)
+{
+	const double ps[][2] = { { 0.01, 0.02 }, { 0.3, 0.5 }, { 1e-3, 1 },
+				 { 0.05, 0.05 } };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(ps) / sizeof(ps[0]); k++) {
+		double prod = ps[k][0] * ps[k][1], sum = 0;
+		int G = 20000;
+
+		/* P(U1 U2 <= c) = integral over u1 of min(1, c / u1) */
+		for (int i = 0; i < G; i++) {
+			double u = (i + 0.5) / G;
+
+			sum += fmin(1, prod / u) / G;
+		}
+		assert_true(fabs(pow(10, groups_fisher2_log10(log10(ps[k][0]),
+								 log10(ps[k][1]))) -
+				 sum) < 2e-3 * sum + 1e-6);
+	}
+	assert_true(groups_fisher2_log10(0, 0) == 0);
+}
+
+/* cluster_attach on the same world: account 3 passes (p = 8 P(X >= 4 |
+ * 5 S / U), test_member_sharing) against the BH cutoff fdr / (NW active accounts x 1 cluster));
  * account 5 (one object) never does. */
 static void test_attach(void **state)
 {
 	struct world w;
 	struct cluster_result r;
 	size_t added = 0;
-	double K = 7, M = 2.0 * NW + 2, lam3 = 5 * K / (M - 5);
-	double lp = log10_tail(4, lam3) + log10(2);
+	double M = 2.0 * NW + 2, e3 = 5 * 5 / (M - 7);
+	double lp = log10_tail(4, e3) + log10(8);
 
 	(void)state;
 	build_attach_world(&w);
@@ -643,6 +733,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_p_any),
 		cmocka_unit_test(test_member_sharing),
+		cmocka_unit_test(test_outsider_expected),
+		cmocka_unit_test(test_fisher2),
+		cmocka_unit_test(test_share_types),
 		cmocka_unit_test(test_passable),
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),

@@ -19,9 +19,18 @@ assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 s = c.execute("SELECT checksums, settings FROM runs").fetchone()
 assert sys.argv[2] + " xxh3:" in s[0] and s[1] == "defaults, seed 1", s
 PY
-# next: the highest-scoring queued account
-# (the id cell may carry the spreadsheet-formula guard: a leading quote)
-topcell=$(awk -F, 'NR == 2 { print $1 }' "$TMPDIR/acc.csv")
+# next: the highest-scoring queued account, ties (scores equal as written)
+# by key, platform:id (the id cell may carry the spreadsheet-formula
+# guard: a leading quote)
+topcell=$(python3 - "$TMPDIR/acc.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["flagged"] == "1"]
+best = max(float(r["score"]) for r in rows)
+top = [r for r in rows if float(r["score"]) == best]
+key = lambda r: r["platform"] + ":" + r["account_id"].lstrip("'")
+print(min(top, key=key)["account_id"])
+PY
+)
 top=$(printf '%s\n' "$topcell" | sed "s/^'//")
 "$CIBSCAN" review next --reviewer ann --db "$db" >"$TMPDIR/next"
 grep -q "id  *$top\$" "$TMPDIR/next"
