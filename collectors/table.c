@@ -726,6 +726,7 @@ static enum cib_err store_batch(struct table *t)
 	const struct dataset *ds = t->in->ds;
 	const struct strpool *sp = &ds->strings;
 	enum cib_err err = CIB_OK;
+	uint32_t next;
 
 	for (size_t i = 0; i < t->b_n; i++) {
 		struct brow *b = &t->b_row[i];
@@ -759,15 +760,29 @@ static enum cib_err store_batch(struct table *t)
 		for (int k = 0; k < 3; k++)
 			if (t->b_row[i].h[k])
 				strpool_prefetch_candidate(sp, t->b_row[i].h[k]);
+	/* the id the next new string will get, counting the batch's new
+	 * strings in the order they will be interned (post id, author, text,
+	 * target): a new author's account slot is prefetched by it */
+	next = sp->n;
 	for (size_t i = 0; i < t->b_n; i++) {
 		struct brow *b = &t->b_row[i];
+		int new_post = b->h[0] && strpool_candidate(sp, b->h[0]) ==
+						  STR_NONE;
 
 		for (int k = 0; k < 3; k++)
 			if (b->h[k])
 				strpool_prefetch_bytes(sp, b->h[k]);
+		next += (uint32_t)new_post;
 		/* the author's account slot, by the likely id of its string */
 		b->acc_guess = strpool_candidate(sp, b->h[1]);
+		if (b->acc_guess == STR_NONE && b->h[1])
+			b->acc_guess = next++;
 		dataset_prefetch_account(ds, b->p.platform, b->acc_guess, 0);
+		if (new_post && b->off[BS_TEXT] != SIZE_MAX)
+			next++;
+		if (new_post && b->h[2] &&
+		    strpool_candidate(sp, b->h[2]) == STR_NONE)
+			next++;
 	}
 	for (size_t i = 0; i < t->b_n && !err; i++)
 		err = store_row(t, &t->b_row[i]);
