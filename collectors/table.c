@@ -23,13 +23,18 @@
  * of one account at one second without ids merge. ids_derived counts them.
  *
  * Before the first row the dataset is sized from the input's size
- * (reserve_for: the post columns for the estimated rows, the string table
- * for a lower bound of the post ids), so neither grows step by step.
+ * (reserve_for: the post columns for the estimated rows), and the string
+ * table once 1/32 of the rows are stored, from the strings they added
+ * (size_strings; an input of under ~1M rows gets a lower bound of its
+ * post ids up front instead), so neither grows step by step and no
+ * outgrown table is cleared and rehashed for nothing.
  *
  * Rows are parsed in the csvread callback and stored a batch at a time
- * (store_batch: the string-table reads of a batch are prefetched before
- * any row of it is stored), in input order; a malformed row first stores
- * the batch before it, so reports and stores keep that order too.
+ * (store_batch: the string-table reads of a batch, and the account-table
+ * slot of each author, are prefetched before any row of it is stored;
+ * the hashes computed for that are handed to dataset_add_post_hashed), in
+ * input order; a malformed row first stores the batch before it, so
+ * reports and stores keep that order too.
  *
  * Invariants: a parsed row's strings are NUL-terminated copies in the
  * batch buffer until stored; the merge list only names posts of this
