@@ -13,9 +13,12 @@
 # content ids repeated on a later row (a tweet referencing two tweets). It
 # then runs `BIN inspect --read-threads T FILE` $RUNS times (default 5) for
 # each T in $THREADS (default "1": one core) and prints the median wall
-# and CPU (user + sys) time, MB/s for each, and the peak RSS, next to
-# `wc -l` on the same file as the floor. The file is deleted afterwards
-# unless KEEP=1; REUSE=1 uses an existing one.
+# and CPU (user + sys) time, MB/s for each, the medians of user and sys
+# time apart (sys is mostly the kernel clearing the pages the dataset
+# touches first, and varies with the machine's state more than user
+# does), the peak RSS and its ratio to the input, next to `wc -l` on the
+# same file as the floor. The file is deleted afterwards unless KEEP=1;
+# REUSE=1 uses an existing one.
 #
 #   sh bench/table.sh build/cibscan 1000000 10000000
 set -eu
@@ -75,14 +78,15 @@ PY
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-# one timed run: prints "wall_s cpu_s maxrss_kb"
+# one timed run: prints "wall_s cpu_s maxrss_kb user_s sys_s"
 timed() {
 	/usr/bin/time -f '%e %U %S %M' -o "$dir/.table_time" "$@" >/dev/null
-	awk '{print $1, $2 + $3, $4}' "$dir/.table_time"
+	awk '{print $1, $2 + $3, $4, $2, $3}' "$dir/.table_time"
 }
 
-printf '%-9s %3s %8s %7s %8s %8s %8s %8s %8s %10s\n' rows thr MB wc_s \
-	wc_MB/s wall_s MB/s cpu_s cpuMB/s peakRSS_MB
+printf '%-9s %3s %8s %7s %8s %8s %8s %8s %8s %7s %7s %10s %7s\n' rows thr \
+	MB wc_s wc_MB/s wall_s MB/s cpu_s cpuMB/s user_s sys_s peakRSS_MB \
+	RSS/in
 for rows in "$@"; do
 	f="$dir/cibscan_table_$rows.csv"
 	[ "${REUSE:-0}" = 1 ] && [ -s "$f" ] || gen "$rows" "$f"
@@ -98,14 +102,16 @@ for rows in "$@"; do
 		done
 		s=$(awk '{print $1}' "$dir/.table_runs" | median)
 		c=$(awk '{print $2}' "$dir/.table_runs" | median)
+		u=$(awk '{print $4}' "$dir/.table_runs" | median)
+		k=$(awk '{print $5}' "$dir/.table_runs" | median)
 		rss=$(awk '{print $3}' "$dir/.table_runs" | sort -n | tail -n 1)
 		awk -v r="$rows" -v t="$thr" -v mb="$mb" -v w="$wc_s" -v s="$s" \
-			-v c="$c" -v rss="$rss" 'BEGIN {
-			printf "%-9s %3s %8s %7.2f %8.0f %8.2f %8.0f %8.2f %8.0f %10.0f\n",
+			-v c="$c" -v u="$u" -v k="$k" -v rss="$rss" 'BEGIN {
+			printf "%-9s %3s %8s %7.2f %8.0f %8.2f %8.0f %8.2f %8.0f %7.2f %7.2f %10.0f %7.2f\n",
 				r, t, mb, w, (w > 0 ? mb / w : 0), s,
 				(s > 0 ? mb / s : 0), c, (c > 0 ? mb / c : 0),
-				rss / 1024 }'
-		echo "  runs (wall cpu rss_kb): $(tr '\n' ';' <"$dir/.table_runs")"
+				u, k, rss / 1024, rss * 1.024e-3 / mb }'
+		echo "  runs (wall cpu rss_kb user sys): $(tr '\n' ';' <"$dir/.table_runs")"
 	done
 	[ "${KEEP:-0}" = 1 ] || rm -f "$f"
 done

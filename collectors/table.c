@@ -23,13 +23,18 @@
  * of one account at one second without ids merge. ids_derived counts them.
  *
  * Before the first row the dataset is sized from the input's size
- * (reserve_for: the post columns for the estimated rows, the string table
- * for a lower bound of the post ids), so neither grows step by step.
+ * (reserve_for: the post columns for the estimated rows), and the string
+ * table once 1/32 of the rows are stored, from the strings they added
+ * (size_strings; an input of under ~1M rows gets a lower bound of its
+ * post ids up front instead), so neither grows step by step and no
+ * outgrown table is cleared and rehashed for nothing.
  *
  * Rows are parsed in the csvread callback and stored a batch at a time
- * (store_batch: the string-table reads of a batch are prefetched before
- * any row of it is stored), in input order; a malformed row first stores
- * the batch before it, so reports and stores keep that order too.
+ * (store_batch: the string-table reads of a batch, and the account-table
+ * slot of each author, are prefetched before any row of it is stored;
+ * the hashes computed for that are handed to dataset_add_post_hashed), in
+ * input order; a malformed row first stores the batch before it, so
+ * reports and stores keep that order too.
  *
  * Invariants: a parsed row's strings are NUL-terminated copies in the
  * batch buffer until stored; the merge list only names posts of this
@@ -335,6 +340,12 @@ struct table {
 	int plat_prefix;      /* fb_ / tw_ account prefixes (German) */
 	size_t first_post;    /* posts of this input are rows >= this */
 	uint32_t last_row;    /* the post the previous stored row went to */
+	/* sizing the string table (reserve_for, size_strings): the rows the
+	 * input's size suggests, its post ids' lower bound, the strings
+	 * before it, and the rows stored after which the table is sized
+	 * (0: it was sized up front, or the size is unknown) */
+	uint64_t est_rows, est_ids, size_at, n_stored;
+	size_t str0;
 	/* entities merged from later rows */
 	uint32_t *m_post, *m_str;
 	uint8_t *m_type;
@@ -444,6 +455,7 @@ static const char *colname(const struct table *t, int i)
 }
 
 static enum cib_err store_batch(struct table *t);
+static void size_strings(struct table *t);
 
 static enum cib_err bad_value(struct table *t, const struct csvrec *rec,
 			      int col, const char *what)
@@ -671,7 +683,7 @@ static enum cib_err store_row(struct table *t, struct brow *b)
 	int added;
 	enum cib_err err;
 
-	err = dataset_add_post_at(ds, p, &added, &row);
+	err = dataset_add_post_hashed(ds, p, b->h, &added, &row);
 	if (err)
 		return fatal_at(t, line, err);
 	if (!added) {
@@ -711,13 +723,15 @@ static enum cib_err store_row(struct table *t, struct brow *b)
 /* Stores the batch in input order. Before that, three passes over it
  * start the memory reads the string table will make for each row's post
  * id, author and target: the table slot, then the candidate string's
- * pointer, then its bytes and the author's account slot, then the account
- * row; each pass gives the previous one's reads a batch's time to land. */
+ * pointer, then its bytes and the author's account slot (which holds the
+ * account's whole key); each pass gives the previous one's reads a
+ * batch's time to land. The hashes are handed on to the dataset. */
 static enum cib_err store_batch(struct table *t)
 {
 	const struct dataset *ds = t->in->ds;
 	const struct strpool *sp = &ds->strings;
 	enum cib_err err = CIB_OK;
+	uint32_t next;
 
 	for (size_t i = 0; i < t->b_n; i++) {
 		struct brow *b = &t->b_row[i];
@@ -751,21 +765,35 @@ static enum cib_err store_batch(struct table *t)
 		for (int k = 0; k < 3; k++)
 			if (t->b_row[i].h[k])
 				strpool_prefetch_candidate(sp, t->b_row[i].h[k]);
+	/* the id the next new string will get, counting the batch's new
+	 * strings in the order they will be interned (post id, author, text,
+	 * target): a new author's account slot is prefetched by it */
+	next = sp->n;
 	for (size_t i = 0; i < t->b_n; i++) {
 		struct brow *b = &t->b_row[i];
+		int new_post = b->h[0] && strpool_candidate(sp, b->h[0]) ==
+						  STR_NONE;
 
 		for (int k = 0; k < 3; k++)
 			if (b->h[k])
 				strpool_prefetch_bytes(sp, b->h[k]);
+		next += (uint32_t)new_post;
 		/* the author's account slot, by the likely id of its string */
 		b->acc_guess = strpool_candidate(sp, b->h[1]);
+		if (b->acc_guess == STR_NONE && b->h[1])
+			b->acc_guess = next++;
 		dataset_prefetch_account(ds, b->p.platform, b->acc_guess, 0);
+		if (new_post && b->off[BS_TEXT] != SIZE_MAX)
+			next++;
+		if (new_post && b->h[2] &&
+		    strpool_candidate(sp, b->h[2]) == STR_NONE)
+			next++;
 	}
-	for (size_t i = 0; i < t->b_n; i++)
-		dataset_prefetch_account(ds, t->b_row[i].p.platform,
-					 t->b_row[i].acc_guess, 1);
 	for (size_t i = 0; i < t->b_n && !err; i++)
 		err = store_row(t, &t->b_row[i]);
+	t->n_stored += t->b_n;
+	if (t->size_at && t->n_stored >= t->size_at)
+		size_strings(t);
 	t->b_n = 0;
 	t->b_len = 0;
 	t->b_ne = 0;
@@ -1102,15 +1130,22 @@ static uint64_t input_size(const struct source *src)
  * size and the rows in its first bytes (head, n): one post and at least
  * its id string a row. The post columns are filled in order, so room past
  * the real count is never touched: they get the input's size over the
- * head's mean row length. The string table is probed all over, so it gets
- * a lower bound: the post ids of the input's size over the head's longest
- * row (accounts and targets add strings, and the table grows from there
- * as ever); a head of rows shorter than the rest then costs no memory.
- * A hint: on failure the dataset grows as it goes. */
-static void reserve_for(struct ingest *in, const struct source *src,
+ * head's mean row length. The string table is probed all over, so every
+ * page of it is touched, and a table outgrown is memory cleared for
+ * nothing: it is sized once TABLE_SIZE_SHARE of the rows are stored
+ * (size_strings), from the strings those rows added, and until then gets
+ * room for what they can add. A short input (under TABLE_SIZE_MIN rows
+ * by then) gets the lower bound of the post ids at once: the input's
+ * size over the head's longest row (a head of rows shorter than the rest
+ * then costs no memory). Hints: on failure the dataset grows as it goes.
+ */
+#define TABLE_SIZE_SHARE 32
+#define TABLE_SIZE_MIN 32768
+static void reserve_for(struct table *t, const struct source *src,
 			const char *head, size_t n)
 {
-	uint64_t size = input_size(src), rows, ids;
+	struct ingest *in = t->in;
+	uint64_t size = input_size(src), rows, ids, early;
 	size_t lines = 0, first = SIZE_MAX, prev = 0, longest = 0;
 
 	if (size <= n) /* the whole input is in sight: small, no need */
@@ -1133,8 +1168,40 @@ static void reserve_for(struct ingest *in, const struct source *src,
 		rows = UINT32_MAX / 2;
 	if (ids > rows)
 		ids = rows;
+	t->str0 = in->ds->strings.n;
+	t->est_rows = rows;
+	t->est_ids = ids;
+	early = 0;
+	if (rows / TABLE_SIZE_SHARE >= TABLE_SIZE_MIN) {
+		t->size_at = rows / TABLE_SIZE_SHARE;
+		/* a post id, an author and a target a row */
+		early = 3 * t->size_at;
+	}
 	(void)dataset_reserve(in->ds, in->ds->post.n + (size_t)rows,
-			      in->ds->strings.n + (size_t)ids);
+			      t->str0 + (size_t)(early && early < ids ? early
+								       : ids));
+}
+
+/* Sizes the string table for the whole input from its first size_at rows:
+ * the strings they added, per row, times the rows estimated, and at least
+ * the post ids' lower bound. Strings new to a table thin out as it goes
+ * (authors and targets repeat), so this errs high, by less than the
+ * table's doubling in the shapes tried (docs/formats.md). */
+static void size_strings(struct table *t)
+{
+	struct dataset *ds = t->in->ds;
+	uint64_t added = ds->strings.n - t->str0, want;
+
+	t->size_at = 0;
+	if (!t->n_stored || t->n_stored >= t->est_rows)
+		return;
+	want = added + (uint64_t)((double)added / (double)t->n_stored *
+				  (double)(t->est_rows - t->n_stored));
+	if (want < t->est_ids)
+		want = t->est_ids;
+	if (want > UINT32_MAX / 2)
+		want = UINT32_MAX / 2;
+	(void)dataset_reserve(ds, 0, t->str0 + (size_t)want);
 }
 
 enum cib_err table_read(struct ingest *in, struct source *src)
@@ -1184,7 +1251,7 @@ enum cib_err table_read(struct ingest *in, struct source *src)
 		free(t);
 		return CIB_EFORMAT;
 	}
-	reserve_for(in, src, head, nhead);
+	reserve_for(t, src, head, nhead);
 	err = csvread_run(&r, on_header, on_row, t);
 	if (!err) /* while the header's names are there for reports */
 		err = store_batch(t);

@@ -142,14 +142,16 @@ void dataset_release(struct dataset *ds)
 }
 
 /* Reallocates each column in `cols` (pointers to the column pointers) to
- * `ncap` elements of the matching size. On failure the columns that did
+ * `ncap` elements of the matching size, as bigmem blocks when `huge` (see
+ * grow_posts_to for why not always). On failure the columns that did
  * grow keep their larger size, which is harmless: cap is only raised when
  * all succeed. */
 static int grow_columns(void **const *cols, const size_t *sizes, size_t ncols,
-			size_t ncap)
+			size_t ncap, int huge)
 {
 	for (size_t i = 0; i < ncols; i++) {
-		void *p = bigmem_realloc(*cols[i], ncap * sizes[i]);
+		void *p = huge ? bigmem_realloc(*cols[i], ncap * sizes[i])
+			       : realloc(*cols[i], ncap * sizes[i]);
 
 		if (!p)
 			return -1;
@@ -162,6 +164,28 @@ static size_t next_cap(size_t cap)
 {
 	return cap ? cap + cap / 2 + 1024 : 1024;
 }
+
+/* An account table slot holds the whole key and the row: the id string
+ * in the high 32 bits, the platform in the next 4, row + 1 in the low 28
+ * (0 = empty). A probe so compares slots alone and never reads the
+ * account columns; the price is at most ASLOT_MAX_ACCOUNTS accounts. */
+#define ASLOT_ROW_BITS 28
+#define ASLOT_MAX_ACCOUNTS (((size_t)1 << ASLOT_ROW_BITS) - 2)
+_Static_assert(PLATFORM__COUNT <= 16, "a platform fits the slot's 4 bits");
+
+static uint64_t aslot_key(enum platform p, uint32_t id)
+{
+	return (uint64_t)id << 4 | ((uint64_t)p & 0xF);
+}
+
+static uint64_t aslot(enum platform p, uint32_t id, uint32_t row)
+{
+	return aslot_key(p, id) << ASLOT_ROW_BITS | ((uint64_t)row + 1);
+}
+
+#define ASLOT_ROW(v) \
+	((uint32_t)((v) & (((uint64_t)1 << ASLOT_ROW_BITS) - 1)) - 1)
+#define ASLOT_KEY(v) ((v) >> ASLOT_ROW_BITS)
 
 static enum cib_err grow_accounts(struct dataset *ds)
 {
@@ -176,9 +200,12 @@ static enum cib_err grow_accounts(struct dataset *ds)
 	const size_t sizes[] = { 1, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4 };
 	size_t ncap = next_cap(ds->acc.cap);
 
-	if (ncap > UINT32_MAX - 1)
+	if (ds->acc.cap >= ASLOT_MAX_ACCOUNTS)
 		return CIB_ETOOBIG;
-	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap))
+	if (ncap > ASLOT_MAX_ACCOUNTS)
+		ncap = ASLOT_MAX_ACCOUNTS;
+	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap,
+			 1))
 		return CIB_ENOMEM;
 	ds->acc.cap = ncap;
 	return CIB_OK;
@@ -207,9 +234,15 @@ static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap)
 
 	if (ncap > UINT32_MAX - 1)
 		return CIB_ETOOBIG;
-	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap))
+	/* Post columns are written once, in order, as posts are added: no
+	 * huge-page hint. Faulting huge pages in cost several times what 4 KiB
+	 * ones did on the VMs measured (docs/bench.md, "Share tables"), the
+	 * TLB gains nothing on a column filled in order, and the stages after
+	 * reading took the same user time either way at 10M posts. */
+	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap,
+			 0))
 		return CIB_ENOMEM;
-	off = bigmem_realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
+	off = realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
 	if (!off)
 		return CIB_ENOMEM;
 	if (ds->post.cap == 0)
@@ -263,22 +296,18 @@ static uint64_t kslot(uint64_t h, uint32_t row)
 	return (h >> 32) << 32 | ((uint64_t)row + 1);
 }
 
-/* Finds the slot of account (p, id): empty or matching. The hash bits kept
- * in each slot let a probe skip other keys without touching the columns. */
+/* Finds the slot of account (p, id): empty or matching. The key kept in
+ * each slot (aslot) decides without touching the columns. */
 static size_t acc_probe(const struct dataset *ds, enum platform p, uint32_t id)
 {
 	size_t mask = ds->acc_nslots - 1;
-	uint64_t h = key_hash(p, id);
-	size_t j = h & mask;
+	uint64_t key = aslot_key(p, id);
+	size_t j = key_hash(p, id) & mask;
 
 	for (;;) {
 		uint64_t v = ds->acc_slots[j];
-		uint32_t row = KSLOT_ROW(v);
 
-		if (v == KSLOT_EMPTY)
-			return j;
-		if (KSLOT_CHECK(v) == (uint32_t)(h >> 32) &&
-		    ds->acc.id[row] == id && ds->acc.platform[row] == (uint8_t)p)
+		if (v == KSLOT_EMPTY || ASLOT_KEY(v) == key)
 			return j;
 		j = (j + 1) & mask;
 	}
@@ -293,12 +322,9 @@ void dataset_prefetch_account(const struct dataset *ds, enum platform p,
 	if (!ds->acc_nslots || id == STR_NONE)
 		return;
 	slot = &ds->acc_slots[key_hash(p, id) & (ds->acc_nslots - 1)];
-	if (step == 0) {
+	/* the slot decides a lookup alone (aslot): step 1 has nothing to do */
+	if (step == 0)
 		__builtin_prefetch(slot);
-	} else if (*slot != KSLOT_EMPTY && KSLOT_ROW(*slot) < ds->acc.n) {
-		__builtin_prefetch(&ds->acc.id[KSLOT_ROW(*slot)]);
-		__builtin_prefetch(&ds->acc.platform[KSLOT_ROW(*slot)]);
-	}
 #else
 	(void)ds;
 	(void)p;
@@ -330,8 +356,7 @@ static size_t post_probe(const struct dataset *ds, enum platform p, uint32_t id)
 }
 
 /* Doubles the account table (or creates it with 4096 slots), rehashing
- * every account; the stored hash bits come back from key_hash, so rows
- * are placed without reading any string. */
+ * every account from its key columns, without reading any string. */
 static enum cib_err acc_table_grow(struct dataset *ds)
 {
 	size_t n = ds->acc_nslots ? ds->acc_nslots * 2 : 4096;
@@ -346,7 +371,8 @@ static enum cib_err acc_table_grow(struct dataset *ds)
 
 		while (s[j] != KSLOT_EMPTY)
 			j = (j + 1) & (n - 1);
-		s[j] = kslot(h, (uint32_t)r);
+		s[j] = aslot((enum platform)ds->acc.platform[r], ds->acc.id[r],
+			     (uint32_t)r);
 	}
 	free(ds->acc_slots);
 	ds->acc_slots = s;
@@ -362,7 +388,7 @@ uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 	if (ds->acc_nslots == 0 || id == STR_NONE)
 		return UINT32_MAX;
 	v = ds->acc_slots[acc_probe(ds, p, id)];
-	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
+	return v == KSLOT_EMPTY ? UINT32_MAX : ASLOT_ROW(v);
 }
 
 /* Rebuilds the overflow table at twice its size from its own slots. */
@@ -454,7 +480,7 @@ static enum cib_err record_change(struct dataset *ds, uint32_t acc,
 		};
 		const size_t sizes[] = { 4, 1, 4, 4, 8 };
 
-		if (grow_columns(cols, sizes, 5, ncap))
+		if (grow_columns(cols, sizes, 5, ncap, 1))
 			return CIB_ENOMEM;
 		ds->change.cap = ncap;
 	}
@@ -497,6 +523,8 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 	enum cib_err err;
 
 	*fresh = 0;
+	if ((unsigned)p >= PLATFORM__COUNT)
+		return CIB_ERANGE;
 	if ((ds->acc.n + 1) * 4 > ds->acc_nslots * 3) {
 		err = acc_table_grow(ds);
 		if (err)
@@ -504,7 +532,7 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 	}
 	j = acc_probe(ds, p, id);
 	if (ds->acc_slots[j] != KSLOT_EMPTY) {
-		*idx = KSLOT_ROW(ds->acc_slots[j]);
+		*idx = ASLOT_ROW(ds->acc_slots[j]);
 		return CIB_OK;
 	}
 	if (ds->acc.n == ds->acc.cap) {
@@ -521,7 +549,7 @@ static enum cib_err account_lookup_or_add(struct dataset *ds, enum platform p,
 	ds->acc.created[row] = TIME_NONE;
 	ds->acc.followers[row] = ds->acc.following[row] = COUNT_NONE;
 	ds->acc.n_changes[row] = 0;
-	ds->acc_slots[j] = kslot(key_hash(p, id), row);
+	ds->acc_slots[j] = aslot(p, id, row);
 	*idx = row;
 	*fresh = 1;
 	return CIB_OK;
@@ -596,6 +624,20 @@ static void pf_set(const struct strpool *sp, struct pfstr *f, const char *s)
 	}
 }
 
+/* pf_set with the hash given (h == strpool_hash(s), the caller's
+ * prefetching done), or computed when hs is NULL. */
+static void pf_set_h(const struct strpool *sp, struct pfstr *f, const char *s,
+		     const uint64_t *hs, int k)
+{
+	if (!hs) {
+		pf_set(sp, f, s);
+		return;
+	}
+	f->s = s;
+	f->len = s ? strlen(s) : 0;
+	f->h = f->len ? hs[k] : 0;
+}
+
 /* dataset_intern for a prefetched string. */
 static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 			      uint32_t *id)
@@ -607,15 +649,33 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 	return strpool_intern_hashed(&ds->strings, f->s, f->len, f->h, id);
 }
 
+static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
+			     const uint64_t *hs, int *added, uint32_t *at);
+
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
-	return dataset_add_post_at(ds, rec, added, NULL);
+	return add_post(ds, rec, NULL, added, NULL);
 }
 
 enum cib_err dataset_add_post_at(struct dataset *ds,
 				 const struct post_rec *rec, int *added,
 				 uint32_t *at)
+{
+	return add_post(ds, rec, NULL, added, at);
+}
+
+enum cib_err dataset_add_post_hashed(struct dataset *ds,
+				     const struct post_rec *rec,
+				     const uint64_t hash[3], int *added,
+				     uint32_t *at)
+{
+	return add_post(ds, rec, hash, added, at);
+}
+
+/* hs: NULL, or the pool hashes of rec's id, account_id and ref_post */
+static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
+			     const uint64_t *hs, int *added, uint32_t *at)
 {
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
 	uint32_t id, acc_id, acc, row;
@@ -630,12 +690,12 @@ enum cib_err dataset_add_post_at(struct dataset *ds,
 	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
 	    rec->time == TIME_NONE)
 		return CIB_EPARSE;
-	pf_set(&ds->strings, &f[PF_ID], rec->id);
-	pf_set(&ds->strings, &f[PF_ACC], rec->account_id);
+	pf_set_h(&ds->strings, &f[PF_ID], rec->id, hs, 0);
+	pf_set_h(&ds->strings, &f[PF_ACC], rec->account_id, hs, 1);
 	pf_set(&ds->strings, &f[PF_TEXT], rec->text);
 	pf_set(&ds->strings, &f[PF_LANG], rec->lang);
 	pf_set(&ds->strings, &f[PF_CLIENT], rec->client);
-	pf_set(&ds->strings, &f[PF_REF_POST], rec->ref_post);
+	pf_set_h(&ds->strings, &f[PF_REF_POST], rec->ref_post, hs, 2);
 	pf_set(&ds->strings, &f[PF_REF_ACC], rec->ref_account);
 	for (size_t k = 0; k < nfe; k++)
 		pf_set(&ds->strings, &fe[k], rec->ent_str[k]);

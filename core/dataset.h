@@ -147,8 +147,9 @@ struct dataset {
 
 	size_t n_duplicate_posts; /* posts skipped because their key existed */
 
-	/* private: (platform, id) -> account index hash table; a slot is (32
-	 * high bits of the key's hash << 32 | row + 1), 0 when empty */
+	/* private: (platform, id) -> account index hash table; a slot is
+	 * (id << 32 | platform << 28 | row + 1), 0 when empty (dataset.c,
+	 * aslot) */
 	uint64_t *acc_slots;
 	size_t acc_nslots;
 	/* private: posts by id string, post_row[s] = row + 1 of the post
@@ -187,9 +188,19 @@ enum cib_err dataset_add_post_at(struct dataset *ds,
 				 const struct post_rec *rec, int *added,
 				 uint32_t *at);
 
+/* dataset_add_post_at for a reader that computed the pool hashes
+ * (strpool_hash) of rec->id, rec->account_id and rec->ref_post already
+ * (hash[0..2]; any value for an absent string), to prefetch their slots:
+ * they are not computed again. */
+enum cib_err dataset_add_post_hashed(struct dataset *ds,
+				     const struct post_rec *rec,
+				     const uint64_t hash[3], int *added,
+				     uint32_t *at);
+
 /* Hints for a reader that batches records (collectors/table.c): start
- * reading what looking up account (p, id string id) will touch. Step 0
- * its table slot; step 1, once that has landed, the row the slot names.
+ * reading what looking up account (p, id string id) will touch: step 0
+ * its table slot, which holds the whole key, so step 1 (kept for callers
+ * written when the slot led on to the account's row) does nothing.
  * Nothing changes. */
 void dataset_prefetch_account(const struct dataset *ds, enum platform p,
 			      uint32_t id, int step);

@@ -167,6 +167,106 @@ static void test_dataset_reserve(void **state)
 	dataset_release(&ds);
 }
 
+/* The account table keys on (platform, id string) alone: one id string
+ * under three platforms is three accounts, every account is found again
+ * across the table's growth (4096 slots, doubled past 3/4), and a key
+ * never added is not found. Checked against the columns, row by row. */
+static void test_dataset_account_keys(void **state)
+{
+	static const enum platform plat[3] = { PLATFORM_X, PLATFORM_MASTODON,
+					       PLATFORM_OTHER };
+	struct dataset ds;
+	struct account_rec r;
+	char id[32];
+	uint32_t idx, sid;
+
+	(void)state;
+	dataset_init(&ds);
+	for (int i = 0; i < 30000; i++) {
+		account_rec_init(&r);
+		r.platform = plat[i % 3];
+		snprintf(id, sizeof(id), "u%d", i / 3);
+		r.id = id;
+		assert_int_equal(dataset_add_account(&ds, &r, &idx), CIB_OK);
+		assert_int_equal(idx, (uint32_t)i);
+	}
+	assert_int_equal(ds.acc.n, 30000);
+	assert_true(ds.acc_nslots > 4096);
+	for (uint32_t row = 0; row < ds.acc.n; row++)
+		assert_int_equal(dataset_find_account(
+					 &ds, (enum platform)ds.acc.platform[row],
+					 ds.acc.id[row]),
+				 row);
+	strpool_find(&ds.strings, "u7", 2, &sid);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_X, sid), 21);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_MASTODON, sid), 22);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_BLUESKY, sid),
+			 UINT32_MAX);
+	/* adding an account again finds its row */
+	account_rec_init(&r);
+	r.platform = PLATFORM_OTHER;
+	r.id = "u7";
+	assert_int_equal(dataset_add_account(&ds, &r, &idx), CIB_OK);
+	assert_int_equal(idx, 23);
+	assert_int_equal(ds.acc.n, 30000);
+	dataset_release(&ds);
+}
+
+/* dataset_add_post_hashed with the pool hashes given stores exactly what
+ * dataset_add_post does: new posts, repeated ids (duplicates), targets. */
+static void test_dataset_add_hashed(void **state)
+{
+	struct dataset a, b;
+	struct post_rec r;
+	char id[32], acc[32], ref[32];
+	int added_a, added_b;
+	uint32_t at;
+
+	(void)state;
+	dataset_init(&a);
+	dataset_init(&b);
+	for (int i = 0; i < 5000; i++) {
+		uint64_t h[3] = { 0, 0, 0 };
+
+		post_rec_init(&r);
+		r.platform = i % 5 ? PLATFORM_X : PLATFORM_MASTODON;
+		snprintf(id, sizeof(id), "p%d", i % 4000); /* 1000 repeats */
+		snprintf(acc, sizeof(acc), "a%d", i % 37);
+		snprintf(ref, sizeof(ref), "p%d", i / 2);
+		r.id = id;
+		r.account_id = acc;
+		r.time = 100 + i;
+		if (i % 3) {
+			r.ref_post = ref;
+			r.kind = POST_REPOST;
+			h[2] = strpool_hash(ref, strlen(ref));
+		}
+		h[0] = strpool_hash(id, strlen(id));
+		h[1] = strpool_hash(acc, strlen(acc));
+		assert_int_equal(dataset_add_post(&a, &r, &added_a), CIB_OK);
+		assert_int_equal(dataset_add_post_hashed(&b, &r, h, &added_b,
+							 &at),
+				 CIB_OK);
+		assert_int_equal(added_a, added_b);
+	}
+	assert_int_equal(a.post.n, b.post.n);
+	assert_int_equal(a.acc.n, b.acc.n);
+	assert_int_equal(a.strings.n, b.strings.n);
+	assert_int_equal(a.n_duplicate_posts, b.n_duplicate_posts);
+	assert_true(a.n_duplicate_posts > 0);
+	assert_memory_equal(a.post.id, b.post.id, a.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.post.account, b.post.account,
+			    a.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.post.ref_post, b.post.ref_post,
+			    a.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.post.time, b.post.time,
+			    a.post.n * sizeof(int64_t));
+	for (uint32_t s = 0; s < a.strings.n; s++)
+		assert_string_equal(ds_str(&a, s), ds_str(&b, s));
+	dataset_release(&a);
+	dataset_release(&b);
+}
+
 /* bigmem blocks behave as malloc'd memory: calloc zeroes, realloc keeps
  * the contents, free() releases; the huge-page hint changes nothing. */
 static void test_bigmem(void **state)
@@ -415,6 +515,8 @@ int main(void)
 		cmocka_unit_test(test_strpool_hashed),
 		cmocka_unit_test(test_strpool_reserve_candidate),
 		cmocka_unit_test(test_dataset_reserve),
+		cmocka_unit_test(test_dataset_account_keys),
+		cmocka_unit_test(test_dataset_add_hashed),
 		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_dataset_accounts_merge),
 		cmocka_unit_test(test_dataset_posts),

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -354,6 +355,83 @@ static void test_across_inputs(void **state)
 	fx_close(&f);
 }
 
+/* A table read from a file is sized from the file's size before its
+ * first row, and its string table once 1/32 of its rows are stored
+ * (table.c, reserve_for and size_strings: only past ~1M rows); read from
+ * memory, the same bytes are not sized at all. Both must give the same
+ * dataset: every string, post and account, in the same order, and the
+ * same merged rows. */
+static void test_sized_read(void **state)
+{
+	const int rows = 1200000;
+	size_t cap = (size_t)rows * 48 + 64, len = 0;
+	char *text = malloc(cap);
+	char dir[] = "/tmp/test_table_XXXXXX", path[64];
+	struct fx a, b;
+	struct ingest_opts o;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(text);
+	len += (size_t)snprintf(text, cap, "%s", CT);
+	for (int i = 0; i < rows; i++) {
+		/* every 997th row is a second row of the post before it */
+		int c = i % 997 == 996 ? i - 1 : i;
+
+		len += (size_t)snprintf(text + len, cap - len,
+					"o%u,a%u,c%d,%d\n",
+					(unsigned)i * 7919u % 50000u,
+					(unsigned)c * 31u % 300000u, c,
+					1610870193 + c);
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.csv", dir);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+
+	ingest_opts_init(&o);
+	dataset_init(&a.ds);
+	diag_init(&a.dg, 0);
+	ingest_init(&a.in, &a.ds, &a.dg, &o);
+	assert_int_equal(ingest_file(&a.in, path, FORMAT_AUTO), CIB_OK);
+	/* the file's post columns were sized before its first row */
+	assert_true(a.ds.post.cap >= (size_t)rows * 9 / 10);
+	fx_read(&b, text, NULL, 0, 0, FORMAT_AUTO);
+	assert_int_equal(b.err, CIB_OK);
+
+	assert_int_equal(a.ds.post.n, rows - rows / 997);
+	assert_int_equal(a.ds.post.n, b.ds.post.n);
+	assert_int_equal(a.ds.acc.n, b.ds.acc.n);
+	assert_int_equal(a.ds.strings.n, b.ds.strings.n);
+	assert_int_equal(a.in.files[0].rows_merged, rows / 997);
+	assert_int_equal(a.in.files[0].rows_merged, b.in.files[0].rows_merged);
+	assert_int_equal(a.in.files[0].values_unkept,
+			 b.in.files[0].values_unkept);
+	for (uint32_t s = 0; s < a.ds.strings.n; s++)
+		assert_string_equal(ds_str(&a.ds, s), ds_str(&b.ds, s));
+	assert_memory_equal(a.ds.post.id, b.ds.post.id,
+			    a.ds.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.ds.post.account, b.ds.post.account,
+			    a.ds.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.ds.post.ref_post, b.ds.post.ref_post,
+			    a.ds.post.n * sizeof(uint32_t));
+	assert_memory_equal(a.ds.post.time, b.ds.post.time,
+			    a.ds.post.n * sizeof(int64_t));
+	assert_memory_equal(a.ds.acc.id, b.ds.acc.id,
+			    a.ds.acc.n * sizeof(uint32_t));
+	for (uint32_t r = 0; r < a.ds.acc.n; r++)
+		assert_int_equal(dataset_find_account(&a.ds, PLATFORM_OTHER,
+						      a.ds.acc.id[r]),
+				 r);
+	fx_close(&a);
+	fx_close(&b);
+	remove(path);
+	remove(dir);
+	free(text);
+}
+
 /* dataset_merge_entities: order kept, duplicates of the post's own or of
  * each other dropped, other posts untouched, posts can still be added. */
 static void test_merge_entities(void **state)
@@ -466,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_map_check),
 		cmocka_unit_test(test_across_inputs),
+		cmocka_unit_test(test_sized_read),
 		cmocka_unit_test(test_merge_entities),
 		cmocka_unit_test(test_model_events),
 	};
