@@ -179,6 +179,205 @@ static int run_modes(struct modes_opts *mo, int mode, unsigned plat,
 	return CLI_EXIT_OK;
 }
 
+/* The command line's parts: one mode, and the options of the two
+ * generators it may go to. */
+struct sm_args {
+	struct cosim_opts co;
+	struct modes_opts mo;
+	int mode, nmodes, cos_only, modes_only;
+	unsigned plat;
+	const char *dir;
+};
+
+/* Applies option c (optarg its value): -1 to go on, else the exit code.
+ * One case per option, so it stays one switch. */
+static int sm_option(struct sm_args *a, int c)
+{
+	long v;
+
+	switch (c) {
+	case 'o':
+		a->dir = optarg;
+		return -1;
+	case OPT_COSHARING:
+		a->mode = 100;
+		a->nmodes++;
+		return -1;
+	case OPT_STEALTH:
+		a->mode = SM_STEALTH;
+		a->nmodes++;
+		return -1;
+	case OPT_SPARSE:
+		a->mode = SM_SPARSE;
+		a->nmodes++;
+		return -1;
+	case OPT_MIX:
+		a->mode = SM_MIX;
+		a->nmodes++;
+		return -1;
+	case OPT_PLATFORMS:
+		a->plat = modes_parse_platforms(optarg);
+		if (!a->plat)
+			return cli_usage_error(
+				"synth", "--platforms: '%s' is not a "
+					 "list of x, mastodon, bluesky",
+				optarg);
+		a->modes_only = 1;
+		return -1;
+	case OPT_NETWORKS:
+		if (num("--networks", optarg, 0, 20, &v))
+			return CLI_EXIT_USAGE;
+		a->mo.networks = (int)v;
+		a->modes_only = 1;
+		return -1;
+	case OPT_ORGPEOPLE:
+		if (num("--organic", optarg, 0, 5000000, &v))
+			return CLI_EXIT_USAGE;
+		a->mo.organic = v;
+		a->modes_only = 1;
+		return -1;
+	case OPT_SCALE: {
+		char *end;
+		double d;
+
+		errno = 0;
+		d = strtod(optarg, &end);
+		if (errno || end == optarg || *end || d < 0.05 || d > 20)
+			return cli_usage_error(
+				"synth", "--scale: '%s' is not a number "
+					 "in 0.05..20", optarg);
+		a->mo.scale = d;
+		a->modes_only = 1;
+		return -1;
+	}
+	case OPT_FORMAT:
+		if (strcmp(optarg, "jsonl") == 0)
+			a->mo.xfmt = SF_JSONL;
+		else if (strcmp(optarg, "xapi") == 0)
+			a->mo.xfmt = SF_XAPI;
+		else
+			return cli_usage_error(
+				"synth", "--format: '%s' is not jsonl "
+					 "or xapi", optarg);
+		a->modes_only = 1;
+		return -1;
+	case OPT_LA:
+		a->co.lookalikes = 1;
+		a->cos_only = 1;
+		return -1;
+	case OPT_NOLA:
+		a->mo.lookalikes = 0;
+		a->modes_only = 1;
+		return -1;
+	case OPT_ACCOUNTS:
+		a->cos_only = 1;
+		if (num("--accounts", optarg, 1, 0x7fffffffL, &v))
+			return CLI_EXIT_USAGE;
+		a->co.accounts = (uint64_t)v;
+		return -1;
+	case OPT_COORD:
+		a->cos_only = 1;
+		if (num("--coordinated", optarg, 0, 0x7fffffffL, &v))
+			return CLI_EXIT_USAGE;
+		a->co.coordinated = (uint64_t)v;
+		return -1;
+	case OPT_GROUPS:
+		a->cos_only = 1;
+		if (num("--groups", optarg, 1, 1000, &v))
+			return CLI_EXIT_USAGE;
+		a->co.groups = (int)v;
+		return -1;
+	case OPT_OBJECTS:
+		a->cos_only = 1;
+		if (num("--objects", optarg, 1, 0x7fffffffL, &v))
+			return CLI_EXIT_USAGE;
+		a->co.objects = (uint64_t)v;
+		return -1;
+	case OPT_WINDOW:
+		a->cos_only = 1;
+		if (num("--window", optarg, 1, 86400, &v))
+			return CLI_EXIT_USAGE;
+		a->co.window = (int)v;
+		return -1;
+	case OPT_PAIRS:
+		a->cos_only = 1;
+		if (parse_range("--pair-shares", optarg, &a->co.pair_min,
+				&a->co.pair_max))
+			return CLI_EXIT_USAGE;
+		return -1;
+	case OPT_ORGANIC:
+		a->cos_only = 1;
+		if (num("--organic-shares", optarg, 1, 1000, &v))
+			return CLI_EXIT_USAGE;
+		a->co.organic_median = (double)v;
+		return -1;
+	case OPT_DAYS:
+		if (num("--days", optarg, 1, 3650, &v))
+			return CLI_EXIT_USAGE;
+		a->co.days = (int)v;
+		a->mo.days = (int)v;
+		return -1;
+	case OPT_SEED:
+		if (num("--seed", optarg, 0, 0x7fffffffL, &v))
+			return CLI_EXIT_USAGE;
+		a->co.seed = (unsigned long)v;
+		a->mo.seed = (unsigned long)v;
+		return -1;
+	case OPT_START: {
+		int64_t t;
+		int minutes = 0;
+
+		if (strlen(optarg) != 10 ||
+		    timefmt_parse_iso(optarg, 10, &t, &minutes) ||
+		    t % 86400)
+			return cli_usage_error(
+				"synth", "--start: '%s' is not a date "
+					 "YYYY-MM-DD", optarg);
+		a->co.start_day = t / 86400;
+		a->mo.start_day = t / 86400;
+		return -1;
+	}
+	case 'h':
+		fputs(usage_text, stdout);
+		return CLI_EXIT_OK;
+	default:
+		fprintf(stderr, "try 'cibscan synth --help'\n");
+		return CLI_EXIT_USAGE;
+	}
+}
+
+/* --cosharing: the co-sharing benchmark (synth/cosim.c). */
+static int run_cosharing(struct cosim_opts *cop, const char *dir)
+{
+	struct cosim_stats cs;
+	char err[512];
+	enum cib_err e;
+
+	if (cosim_check(cop, err, sizeof(err)))
+		return cli_usage_error("synth", "%s", err);
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_error("cannot create '%s': %s", dir, strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	e = cosim_write(cop, dir, &cs, err, sizeof(err));
+	if (e) {
+		cli_error("%s", err);
+		return cli_exit_for(e);
+	}
+	printf("wrote %llu accounts and %llu shares to %s (coordinated %llu "
+	       "in %d groups, %llu planted pairs, %llu planted co-shares",
+	       (unsigned long long)cs.accounts, (unsigned long long)cs.shares,
+	       dir, (unsigned long long)cs.coordinated, cs.groups,
+	       (unsigned long long)cs.planted_pairs,
+	       (unsigned long long)cs.planted_coshares);
+	if (cop->lookalikes)
+		printf("; contest %llu, advocacy %llu",
+		       (unsigned long long)cs.contest,
+		       (unsigned long long)cs.advocacy);
+	printf(")\n");
+	return CLI_EXIT_OK;
+}
+
 int synth_modes_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -207,215 +406,39 @@ int synth_modes_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cosim_opts co;
-	struct cosim_stats cs;
-	struct modes_opts mo;
-	int mode = -1, nmodes = 0, cos_only = 0, modes_only = 0;
-	unsigned plat = 0;
-	const char *dir = NULL;
-	char err[512];
-	int c;
-	long v;
-	enum cib_err e;
+	struct sm_args a;
+	int c, rc;
 
-	cosim_opts_init(&co);
-	modes_opts_init(&mo, SM_STEALTH);
-	mo.start_day = -1;
+	memset(&a, 0, sizeof(a));
+	cosim_opts_init(&a.co);
+	modes_opts_init(&a.mo, SM_STEALTH);
+	a.mo.start_day = -1;
+	a.mode = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			dir = optarg;
-			break;
-		case OPT_COSHARING:
-			mode = 100;
-			nmodes++;
-			break;
-		case OPT_STEALTH:
-			mode = SM_STEALTH;
-			nmodes++;
-			break;
-		case OPT_SPARSE:
-			mode = SM_SPARSE;
-			nmodes++;
-			break;
-		case OPT_MIX:
-			mode = SM_MIX;
-			nmodes++;
-			break;
-		case OPT_PLATFORMS:
-			plat = modes_parse_platforms(optarg);
-			if (!plat)
-				return cli_usage_error(
-					"synth", "--platforms: '%s' is not a "
-						 "list of x, mastodon, bluesky",
-					optarg);
-			modes_only = 1;
-			break;
-		case OPT_NETWORKS:
-			if (num("--networks", optarg, 0, 20, &v))
-				return CLI_EXIT_USAGE;
-			mo.networks = (int)v;
-			modes_only = 1;
-			break;
-		case OPT_ORGPEOPLE:
-			if (num("--organic", optarg, 0, 5000000, &v))
-				return CLI_EXIT_USAGE;
-			mo.organic = v;
-			modes_only = 1;
-			break;
-		case OPT_SCALE: {
-			char *end;
-			double d;
-
-			errno = 0;
-			d = strtod(optarg, &end);
-			if (errno || end == optarg || *end || d < 0.05 || d > 20)
-				return cli_usage_error(
-					"synth", "--scale: '%s' is not a number "
-						 "in 0.05..20", optarg);
-			mo.scale = d;
-			modes_only = 1;
-			break;
-		}
-		case OPT_FORMAT:
-			if (strcmp(optarg, "jsonl") == 0)
-				mo.xfmt = SF_JSONL;
-			else if (strcmp(optarg, "xapi") == 0)
-				mo.xfmt = SF_XAPI;
-			else
-				return cli_usage_error(
-					"synth", "--format: '%s' is not jsonl "
-						 "or xapi", optarg);
-			modes_only = 1;
-			break;
-		case OPT_LA:
-			co.lookalikes = 1;
-			cos_only = 1;
-			break;
-		case OPT_NOLA:
-			mo.lookalikes = 0;
-			modes_only = 1;
-			break;
-		case OPT_ACCOUNTS:
-			cos_only = 1;
-			if (num("--accounts", optarg, 1, 0x7fffffffL, &v))
-				return CLI_EXIT_USAGE;
-			co.accounts = (uint64_t)v;
-			break;
-		case OPT_COORD:
-			cos_only = 1;
-			if (num("--coordinated", optarg, 0, 0x7fffffffL, &v))
-				return CLI_EXIT_USAGE;
-			co.coordinated = (uint64_t)v;
-			break;
-		case OPT_GROUPS:
-			cos_only = 1;
-			if (num("--groups", optarg, 1, 1000, &v))
-				return CLI_EXIT_USAGE;
-			co.groups = (int)v;
-			break;
-		case OPT_OBJECTS:
-			cos_only = 1;
-			if (num("--objects", optarg, 1, 0x7fffffffL, &v))
-				return CLI_EXIT_USAGE;
-			co.objects = (uint64_t)v;
-			break;
-		case OPT_WINDOW:
-			cos_only = 1;
-			if (num("--window", optarg, 1, 86400, &v))
-				return CLI_EXIT_USAGE;
-			co.window = (int)v;
-			break;
-		case OPT_PAIRS:
-			cos_only = 1;
-			if (parse_range("--pair-shares", optarg, &co.pair_min,
-					&co.pair_max))
-				return CLI_EXIT_USAGE;
-			break;
-		case OPT_ORGANIC:
-			cos_only = 1;
-			if (num("--organic-shares", optarg, 1, 1000, &v))
-				return CLI_EXIT_USAGE;
-			co.organic_median = (double)v;
-			break;
-		case OPT_DAYS:
-			if (num("--days", optarg, 1, 3650, &v))
-				return CLI_EXIT_USAGE;
-			co.days = (int)v;
-			mo.days = (int)v;
-			break;
-		case OPT_SEED:
-			if (num("--seed", optarg, 0, 0x7fffffffL, &v))
-				return CLI_EXIT_USAGE;
-			co.seed = (unsigned long)v;
-			mo.seed = (unsigned long)v;
-			break;
-		case OPT_START: {
-			int64_t t;
-			int minutes = 0;
-
-			if (strlen(optarg) != 10 ||
-			    timefmt_parse_iso(optarg, 10, &t, &minutes) ||
-			    t % 86400)
-				return cli_usage_error(
-					"synth", "--start: '%s' is not a date "
-						 "YYYY-MM-DD", optarg);
-			co.start_day = t / 86400;
-			mo.start_day = t / 86400;
-			break;
-		}
-		case 'h':
-			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fprintf(stderr, "try 'cibscan synth --help'\n");
-			return CLI_EXIT_USAGE;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1)
+		if ((rc = sm_option(&a, c)) >= 0)
+			return rc;
 	if (optind < argc)
 		return cli_usage_error("synth", "unexpected argument '%s'",
 				       argv[optind]);
-	if (!dir)
+	if (!a.dir)
 		return cli_usage_error("synth", "no output directory (-o DIR)");
-	if (nmodes == 0 && plat) {
-		mode = SM_PLATFORMS;
-		nmodes = 1;
+	if (a.nmodes == 0 && a.plat) {
+		a.mode = SM_PLATFORMS;
+		a.nmodes = 1;
 	}
-	if (nmodes != 1)
+	if (a.nmodes != 1)
 		return cli_usage_error("synth", "--cosharing, --stealth, --sparse,"
 						" and --mix exclude each other; "
 						"--platforms alone is a mode, "
 						"with another it picks its "
 						"platforms");
-	if (mode != 100)
-		return run_modes(&mo, mode, plat, cos_only, dir);
-	if (modes_only)
+	if (a.mode != 100)
+		return run_modes(&a.mo, a.mode, a.plat, a.cos_only, a.dir);
+	if (a.modes_only)
 		return cli_usage_error("synth", "--platforms, --networks, "
 						"--organic, --scale, --format and "
 						"--no-lookalikes do not apply to "
 						"--cosharing");
-	if (cosim_check(&co, err, sizeof(err)))
-		return cli_usage_error("synth", "%s", err);
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		cli_error("cannot create '%s': %s", dir, strerror(errno));
-		return CLI_EXIT_SYSTEM;
-	}
-	e = cosim_write(&co, dir, &cs, err, sizeof(err));
-	if (e) {
-		cli_error("%s", err);
-		return cli_exit_for(e);
-	}
-	printf("wrote %llu accounts and %llu shares to %s (coordinated %llu "
-	       "in %d groups, %llu planted pairs, %llu planted co-shares",
-	       (unsigned long long)cs.accounts, (unsigned long long)cs.shares,
-	       dir, (unsigned long long)cs.coordinated, cs.groups,
-	       (unsigned long long)cs.planted_pairs,
-	       (unsigned long long)cs.planted_coshares);
-	if (co.lookalikes)
-		printf("; contest %llu, advocacy %llu",
-		       (unsigned long long)cs.contest,
-		       (unsigned long long)cs.advocacy);
-	printf(")\n");
-	return CLI_EXIT_OK;
+	return run_cosharing(&a.co, a.dir);
 }
