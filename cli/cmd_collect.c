@@ -208,6 +208,8 @@ static int parse_pos_double(const char *s, double *v, double lo, double hi)
 	return cli_parse_double(s, v) || *v < lo || *v > hi ? -1 : 0;
 }
 
+/* The command line into co. Long: one case per option (26 of them),
+ * each a few lines, so it stays one switch. */
 static int parse_args(int argc, char **argv, struct collect_opts *co)
 {
 	static const struct option longopts[] = {
@@ -451,6 +453,78 @@ static int prepare_output(const struct collect_opts *co)
 	return 0;
 }
 
+/* The HTTP client for the run: user agent, token (sent to host only),
+ * CA bundle. 0, or an exit code with nothing left to release. */
+static int client_setup(struct http_client *http, const struct collect_opts *co,
+			const char *tok, const char *tok_name, const char *host)
+{
+	const char *ua;
+	enum cib_err e = CIB_OK;
+
+	ua = co->user_agent ? co->user_agent
+	     : co->platform == PLATFORM_REDDIT
+		     ? "cli:cibscan:v0.1.0 (coordinated-behaviour research)"
+		     : "cibscan/0.1.0 (coordinated-behaviour research)";
+	if (http_client_init(http, &co->lim, ua)) {
+		cli_error("cannot initialise libcurl");
+		return CLI_EXIT_SYSTEM;
+	}
+	if (tok)
+		e = http_client_set_token(http, tok, host);
+	if (!e && co->cacert)
+		e = http_client_set_cacert(http, co->cacert);
+	if (e) {
+		cli_error(e == CIB_EUSAGE ? "%s holds an invalid token"
+					  : "out of memory%s",
+			  e == CIB_EUSAGE ? tok_name : "");
+		http_client_release(http);
+		return cli_exit_for(e);
+	}
+	return 0;
+}
+
+/* What the finished, failed or interrupted run tells the user, and its
+ * exit code. */
+static int run_outcome(enum cib_err e, const struct fetch_run *run,
+		       const struct collect_opts *co,
+		       const struct progress *prog)
+{
+	int rc;
+
+	if (e) {
+		cli_error("%s", run->errmsg);
+		if (run->ck.pages)
+			fprintf(stderr, "cibscan: %llu pages saved in '%s'; fix "
+				"the cause and continue with --resume\n",
+				(unsigned long long)run->ck.pages, co->output);
+		rc = cli_exit_for(e);
+		/* --resume with nothing to resume is a usage mistake */
+		if (e == CIB_ENOTFOUND && co->resume)
+			rc = CLI_EXIT_USAGE;
+	} else if (run->already_done) {
+		cli_warn("'%s' is already complete (%llu items); nothing to do",
+			 co->output, (unsigned long long)run->ck.items);
+		rc = CLI_EXIT_OK;
+	} else if (run->interrupted) {
+		cli_error("interrupted; %llu pages saved in '%s'; continue with "
+			  "--resume",
+			  (unsigned long long)run->ck.pages, co->output);
+		rc = CLI_EXIT_SYSTEM;
+	} else {
+		if (prog->tty)
+			fprintf(stderr,
+				"done: %llu pages, %llu items, %llu rate-limit "
+				"waits, %llu retries, %llu skipped\n",
+				(unsigned long long)run->ck.pages,
+				(unsigned long long)run->ck.items,
+				(unsigned long long)run->rate_waits,
+				(unsigned long long)run->retries,
+				(unsigned long long)run->skipped);
+		rc = CLI_EXIT_OK;
+	}
+	return rc;
+}
+
 int cmd_collect(int argc, char **argv)
 {
 	struct collect_opts co;
@@ -462,7 +536,7 @@ int cmd_collect(int argc, char **argv)
 	const char *single[1];
 	size_t n_list = 0;
 	char host[256], err[512];
-	const char *tok, *tok_name, *ua;
+	const char *tok, *tok_name;
 	char *ckpt = NULL;
 	enum cib_err e;
 	int rc;
@@ -528,27 +602,9 @@ int cmd_collect(int argc, char **argv)
 		rc = CLI_EXIT_SYSTEM;
 		goto out_list;
 	}
-	ua = co.user_agent ? co.user_agent
-	     : co.platform == PLATFORM_REDDIT
-		     ? "cli:cibscan:v0.1.0 (coordinated-behaviour research)"
-		     : "cibscan/0.1.0 (coordinated-behaviour research)";
-	if (http_client_init(&http, &co.lim, ua)) {
-		cli_error("cannot initialise libcurl");
-		rc = CLI_EXIT_SYSTEM;
+	rc = client_setup(&http, &co, tok, tok_name, host);
+	if (rc)
 		goto out_global;
-	}
-	e = CIB_OK;
-	if (tok)
-		e = http_client_set_token(&http, tok, host);
-	if (!e && co.cacert)
-		e = http_client_set_cacert(&http, co.cacert);
-	if (e) {
-		cli_error(e == CIB_EUSAGE ? "%s holds an invalid token"
-					  : "out of memory%s",
-			  e == CIB_EUSAGE ? tok_name : "");
-		rc = cli_exit_for(e);
-		goto out_http;
-	}
 	stop_flag = 0;
 	http.cancel = &stop_flag;
 	memset(&sa, 0, sizeof(sa));
@@ -578,39 +634,8 @@ int cmd_collect(int argc, char **argv)
 	sigaction(SIGTERM, &old_term, NULL);
 	if (prog.tty)
 		fputc('\n', stderr);
-	if (e) {
-		cli_error("%s", run.errmsg);
-		if (run.ck.pages)
-			fprintf(stderr, "cibscan: %llu pages saved in '%s'; fix "
-				"the cause and continue with --resume\n",
-				(unsigned long long)run.ck.pages, co.output);
-		rc = cli_exit_for(e);
-		/* --resume with nothing to resume is a usage mistake */
-		if (e == CIB_ENOTFOUND && co.resume)
-			rc = CLI_EXIT_USAGE;
-	} else if (run.already_done) {
-		cli_warn("'%s' is already complete (%llu items); nothing to do",
-			 co.output, (unsigned long long)run.ck.items);
-		rc = CLI_EXIT_OK;
-	} else if (run.interrupted) {
-		cli_error("interrupted; %llu pages saved in '%s'; continue with "
-			  "--resume",
-			  (unsigned long long)run.ck.pages, co.output);
-		rc = CLI_EXIT_SYSTEM;
-	} else {
-		if (prog.tty)
-			fprintf(stderr,
-				"done: %llu pages, %llu items, %llu rate-limit "
-				"waits, %llu retries, %llu skipped\n",
-				(unsigned long long)run.ck.pages,
-				(unsigned long long)run.ck.items,
-				(unsigned long long)run.rate_waits,
-				(unsigned long long)run.retries,
-				(unsigned long long)run.skipped);
-		rc = CLI_EXIT_OK;
-	}
+	rc = run_outcome(e, &run, &co, &prog);
 	fetch_run_release(&run);
-out_http:
 	http_client_release(&http);
 out_global:
 	http_global_release();

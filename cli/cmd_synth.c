@@ -67,6 +67,7 @@ static int parse_count(const char *opt, const char *arg, long lo, long hi,
 	return 0;
 }
 
+/* Long: the option switch (11 cases), then one generator call. */
 int cmd_synth(int argc, char **argv)
 {
 	static const struct option longopts[] = {

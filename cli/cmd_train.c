@@ -326,6 +326,87 @@ out:
 	return rc;
 }
 
+/* Writes the model atomically to out. 0 or an exit code. */
+static int save_model(const struct logit_model *m, const char *out)
+{
+	struct outfile of;
+
+	if (outfile_open(&of, out)) {
+		cli_error("cannot write '%s': %s", out,
+			  of.why ? of.why : strerror(errno));
+		return CLI_EXIT_SYSTEM;
+	}
+	if (logit_save(m, of.f) || outfile_commit(&of)) {
+		outfile_abort(&of);
+		cli_error("cannot write '%s'", out);
+		return CLI_EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+/* Out-of-fold scores (5 folds) for an honest threshold: oof[i] is the
+ * score of a model fitted without account i's fold. 0 or an exit code. */
+static int out_of_fold(const struct logit_model *m, const double *X,
+		       const int *y, const int *fold, size_t n, double ridge,
+		       double *oof)
+{
+	char msg[256] = "";
+	enum cib_err err;
+
+	for (int f = 0; f < 5; f++) {
+		double *Xf = malloc((n + 1) * SF__COUNT * sizeof(*Xf));
+		int *yf = malloc((n + 1) * sizeof(*yf));
+		size_t nf = 0;
+		struct logit_model mf = *m;
+
+		if (!Xf || !yf) {
+			free(Xf);
+			free(yf);
+			return CLI_EXIT_SYSTEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (fold[i] != f) {
+				memcpy(Xf + nf * SF__COUNT, X + i * SF__COUNT,
+				       SF__COUNT * sizeof(*Xf));
+				yf[nf++] = y[i];
+			}
+		err = logit_fit(&mf, Xf, yf, NULL, nf, ridge, msg, sizeof(msg));
+		free(Xf);
+		free(yf);
+		if (err) {
+			cli_error("fold %d: %s", f, msg);
+			return cli_exit_for(err);
+		}
+		for (size_t i = 0; i < n; i++)
+			if (fold[i] == f)
+				oof[i] = logit_predict(&mf, X + i * SF__COUNT);
+	}
+	return 0;
+}
+
+/* The positive shares of the prior-shift strata (logit.h): accounts with
+ * coordination evidence and without. Add-one smoothing keeps both inside
+ * (0, 1) when a stratum is all of one class. */
+static void prior_strata(struct logit_model *m, const double *X,
+			 const int *y, size_t n)
+{
+	size_t ne = 0, pe = 0, pn = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (pipeline_row_has_evidence(X + i * SF__COUNT)) {
+			ne++;
+			pe += y[i] != 0;
+		} else {
+			pn += y[i] != 0;
+		}
+	}
+	m->prior_e = ((double)pe + 0.5) / ((double)ne + 1);
+	m->prior_n = ((double)pn + 0.5) / ((double)(n - ne) + 1);
+	m->n_train_e = ne;
+}
+
+/* Long: the option switch, the training sets between '+' separators,
+ * then fit, calibrate and save in sequence with one cleanup path. */
 int cmd_train(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -343,7 +424,6 @@ int cmd_train(int argc, char **argv)
 	struct pipe_cli pc;
 	struct labels L;
 	struct logit_model m;
-	struct outfile of;
 	struct trainset ts = { 0 };
 	double *X, *oof = NULL;
 	int *y, *fold;
@@ -432,37 +512,9 @@ int cmd_train(int argc, char **argv)
 			 score_feature_names[k]);
 		m.sign[k] = score_feature_signs[k];
 	}
-	/* out-of-fold scores for an honest threshold */
-	for (int f = 0; f < 5; f++) {
-		double *Xf = malloc((n + 1) * SF__COUNT * sizeof(*Xf));
-		int *yf = malloc((n + 1) * sizeof(*yf));
-		size_t nf = 0;
-		struct logit_model mf = m;
-
-		if (!Xf || !yf) {
-			free(Xf);
-			free(yf);
-			rc = CLI_EXIT_SYSTEM;
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (fold[i] != f) {
-				memcpy(Xf + nf * SF__COUNT, X + i * SF__COUNT,
-				       SF__COUNT * sizeof(*Xf));
-				yf[nf++] = y[i];
-			}
-		err = logit_fit(&mf, Xf, yf, NULL, nf, ridge, msg, sizeof(msg));
-		free(Xf);
-		free(yf);
-		if (err) {
-			cli_error("fold %d: %s", f, msg);
-			rc = cli_exit_for(err);
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (fold[i] == f)
-				oof[i] = logit_predict(&mf, X + i * SF__COUNT);
-	}
+	rc = out_of_fold(&m, X, y, fold, n, ridge, oof);
+	if (rc)
+		goto out;
 	err = logit_fit(&m, X, y, NULL, n, ridge, msg, sizeof(msg));
 	if (err) {
 		cli_error("%s", msg);
@@ -470,41 +522,15 @@ int cmd_train(int argc, char **argv)
 		goto out;
 	}
 	logit_calibrate_threshold(&m, oof, y, n, fpr);
-	/* the positive shares of the prior-shift strata (logit.h) */
-	{
-		size_t ne = 0, pe = 0, pn = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (pipeline_row_has_evidence(X + i * SF__COUNT)) {
-				ne++;
-				pe += y[i] != 0;
-			} else {
-				pn += y[i] != 0;
-			}
-		}
-		/* add-one smoothing keeps both inside (0, 1) when a stratum
-		 * is all of one class */
-		m.prior_e = ((double)pe + 0.5) / ((double)ne + 1);
-		m.prior_n = ((double)pn + 0.5) / ((double)(n - ne) + 1);
-		m.n_train_e = ne;
-	}
+	prior_strata(&m, X, y, n);
 	snprintf(m.source, sizeof(m.source),
 		 "cibscan train on %s: %zu accounts, %zu positive, %d data "
 		 "set%s; ridge %g; threshold at %.3g out-of-fold FPR",
 		 argv[optind], n, npos, nsets, nsets == 1 ? "" : "s", ridge,
 		 fpr);
-	if (outfile_open(&of, out)) {
-		cli_error("cannot write '%s': %s", out,
-			  of.why ? of.why : strerror(errno));
-		rc = CLI_EXIT_SYSTEM;
+	rc = save_model(&m, out);
+	if (rc)
 		goto out;
-	}
-	if (logit_save(&m, of.f) || outfile_commit(&of)) {
-		outfile_abort(&of);
-		cli_error("cannot write '%s'", out);
-		rc = CLI_EXIT_SYSTEM;
-		goto out;
-	}
 	fprintf(stderr, "cibscan: trained on %zu accounts (%zu positive); "
 			"threshold %.4f\n",
 		n, npos, m.threshold);
