@@ -53,10 +53,12 @@ static const struct sub_help helps[] = {
 	  "usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
 	  "           [--edges edges.csv] [--settings TEXT] [--input FILE]...\n"
 	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n"
-	  "       cibscan review import --run run.cib [--margin X] --db STORE\n\n"
+	  "       cibscan review import --run run.cib [--input FILE]...\n"
+	  "           [--margin X] --db STORE\n\n"
 	  "With --run, the accounts, clusters and edges come from a run saved by\n"
 	  "'cibscan score --save' (docs/run.md), as score would have written\n"
-	  "them, and its settings with them.\n\n"
+	  "them, and its settings with them; the evidence is read from the\n"
+	  "inputs the run names when they are unchanged (--input: others).\n\n"
 	  "Queues a 'cibscan score' run's flagged accounts and clusters. A run\n"
 	  "is identified by a hash of its files' content: importing the same\n"
 	  "content again changes nothing. A cluster whose members overlap a\n"
@@ -152,6 +154,7 @@ enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
 struct review_opts {
 	const char *db, *clusters, *edges, *settings, *decision, *reviewer;
 	const char *note, *output, *run;
+	const char *record_source, *record_checksums; /* import --run */
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	const char **targets; /* decide: ITEMs then --cluster values */
@@ -264,13 +267,40 @@ static enum cib_err w_edges(FILE *f, void *ctx, char *m, size_t n)
 	return output_edges_csv(ctx, f, 0);
 }
 
+/* The run's inputs as the store records them: "NAME xxh3:HEX; ...", with
+ * the hashes the run recorded when it was scored. NULL when out of
+ * memory. */
+static char *run_checksums(const struct scored_run *run)
+{
+	size_t cap = 1, len = 0;
+	char *s;
+
+	for (size_t i = 0; i < run->n_inputs; i++)
+		cap += strlen(run_str(run, run->inputs[i].name)) + 32;
+	s = malloc(cap);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0; i < run->n_inputs; i++)
+		len += (size_t)snprintf(
+			s + len, cap - len, "%s%s xxh3:%016llx", i ? "; " : "",
+			run_str(run, run->inputs[i].name),
+			(unsigned long long)run->inputs[i].xxh3);
+	return s;
+}
+
 /* import --run: the run's tables, written as 'score' writes them into a
- * private temporary folder, imported, and removed. */
+ * private temporary folder, imported, and removed. The store records the
+ * run file and the run's inputs, not the temporary tables. Without
+ * --input, the evidence is read from the inputs the run names when each
+ * still has the size and hash the run recorded (else a warning says why
+ * the evidence is left out). */
 static int do_import_run(struct review *rv, struct review_opts *o)
 {
 	struct scored_run run;
 	const char *tmp = getenv("TMPDIR");
-	char dir[4096], pa[4200], pc[4200], pe[4200];
+	char dir[4096], pa[4200], pc[4200], pe[4200], msg[1024];
+	char *checks;
 	int rc;
 
 	rc = pipe_cli_load_run(o->run, &run);
@@ -278,12 +308,37 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 		review_close(rv);
 		return rc;
 	}
+	checks = run_checksums(&run);
+	if (!checks) {
+		cli_error("out of memory");
+		run_release(&run);
+		review_close(rv);
+		return CLI_EXIT_SYSTEM;
+	}
+	o->record_source = o->run;
+	o->record_checksums = checks;
+	if (!o->n_inputs) {
+		if (run.n_inputs > MAX_INPUTS)
+			cli_warn("'%s' names %zu inputs, more than %d: the "
+				 "evidence is left out",
+				 o->run, run.n_inputs, MAX_INPUTS);
+		else if (pipe_cli_check_run_inputs(&run, o->run, msg,
+						   sizeof(msg)))
+			cli_warn("%s; the evidence is left out (give "
+				 "--input)",
+				 msg);
+		else
+			for (size_t i = 0; i < run.n_inputs; i++)
+				o->inputs[o->n_inputs++] =
+					run_str(&run, run.inputs[i].name);
+	}
 	snprintf(dir, sizeof(dir), "%s/cibscan-import.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		cli_error("cannot make a temporary folder in '%s': %s",
 			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		run_release(&run);
+		free(checks);
 		review_close(rv);
 		return CLI_EXIT_SYSTEM;
 	}
@@ -313,6 +368,7 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	unlink(pe);
 	rmdir(dir);
 	run_release(&run);
+	free(checks);
 	return rc;
 }
 
@@ -330,6 +386,8 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	io.settings = o->settings;
 	io.inputs = o->inputs;
 	io.n_inputs = o->n_inputs;
+	io.record_source = o->record_source;
+	io.record_checksums = o->record_checksums;
 	if (o->margin >= 0)
 		io.score_margin = o->margin;
 	io.strict = o->strict;

@@ -102,6 +102,10 @@ int pipe_cli_load_run(const char *path, struct scored_run *run);
 int pipe_cli_load_run_inputs(const struct scored_run *run,
 			     const char *run_path, const struct cli_input *ci,
 			     struct cli_data *d, int quiet);
+/* The check alone: CLI_EXIT_OK, or an exit code with msg saying which
+ * input cannot be read again and why (nothing printed). */
+int pipe_cli_check_run_inputs(const struct scored_run *run,
+			      const char *run_path, char *msg, size_t len);
 
 /* Writes run to path atomically ('score --save'). */
 int pipe_cli_save_run(const char *path, const struct scored_run *run);

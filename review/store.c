@@ -1362,7 +1362,12 @@ enum cib_err review_import(struct review *r,
 	}
 	now_utc(im.now);
 	/* checksums first: they read files, outside the transaction */
-	for (size_t i = 0; i < o->n_inputs + 3; i++) {
+	if (o->record_checksums) {
+		checks = strdup(o->record_checksums);
+		if (!checks)
+			return CIB_ENOMEM;
+	}
+	for (size_t i = 0; !o->record_checksums && i < o->n_inputs + 3; i++) {
 		const char *p = i == 0 ? o->accounts
 				: i == 1 ? o->clusters
 				: i == 2 ? o->edges
@@ -1466,11 +1471,11 @@ enum cib_err review_import(struct review *r,
 		goto fail;
 	sqlite3_bind_text(run, 1, im.now, -1, SQLITE_TRANSIENT);
 	bind_text(run, 2, o->settings);
-	bind_text(run, 3, o->accounts);
-	bind_text(run, 4, o->clusters);
+	bind_text(run, 3, o->record_source ? o->record_source : o->accounts);
+	bind_text(run, 4, o->record_source ? NULL : o->clusters);
 	bind_text(run, 5, checks);
 	sqlite3_bind_text(run, 6, content, -1, SQLITE_STATIC);
-	bind_text(run, 7, o->edges);
+	bind_text(run, 7, o->record_source ? NULL : o->edges);
 	if (sqlite3_step(run) != SQLITE_DONE) {
 		db_err(r, "record run");
 		goto fail;

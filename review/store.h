@@ -88,6 +88,14 @@ struct review_import_opts {
 	int csv_raw;                 /* the files were written --csv-raw:
 				      * text fields are taken as they are,
 				      * not unguarded (core/csvout.h) */
+	const char *record_source;   /* recorded as the run's file instead
+					of accounts/clusters/edges (a saved
+					run whose tables were written to
+					temporary files), or NULL */
+	const char *record_checksums; /* recorded as the run's inputs and
+					 their checksums instead of the
+					 files' (then inputs[] is not
+					 read), or NULL */
 };
 
 void review_import_opts_init(struct review_import_opts *o);
