@@ -17,6 +17,7 @@
 #include "report/gather.h"
 #include "report/output.h"
 #include "review/evidence.h"
+#include "reviewrun.h"
 #include "review/store.h"
 
 /* One help page per subcommand, and the overview. */
@@ -370,6 +371,23 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	run_release(&run);
 	free(checks);
 	return rc;
+}
+
+int review_cli_import_run(const char *db, const char *run_path)
+{
+	struct review rv;
+	struct review_opts o;
+	enum cib_err err;
+
+	memset(&o, 0, sizeof(o));
+	memset(&rv, 0, sizeof(rv));
+	o.margin = -1;
+	o.db = db;
+	o.run = run_path;
+	err = review_open_existing(&rv, db);
+	if (err)
+		return fail(&rv, err);
+	return do_import_run(&rv, &o);
 }
 
 static int do_import(struct review *rv, const struct review_opts *o,
