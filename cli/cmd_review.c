@@ -156,6 +156,8 @@ struct review_opts {
 	const char *db, *clusters, *edges, *settings, *decision, *reviewer;
 	const char *note, *output, *run;
 	const char *record_source, *record_checksums; /* import --run */
+	const struct review_code *codes;             /* import --run */
+	size_t n_codes;
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	const char **targets; /* decide: ITEMs then --cluster values */
@@ -290,6 +292,92 @@ static char *run_checksums(const struct scored_run *run)
 	return s;
 }
 
+/* Per flagged account of the run its reason codes (review/store.h's
+ * struct review_code), sorted by key; the strings in *mem. */
+static int cmp_rcode(const void *a, const void *b)
+{
+	return strcmp(((const struct review_code *)a)->key,
+		      ((const struct review_code *)b)->key);
+}
+
+static struct review_code *run_codes(const struct scored_run *run,
+				     size_t *n_out, char **mem)
+{
+	size_t n = 0, cap = 1, used = 0;
+	struct review_code *c;
+	char *m;
+
+	for (size_t i = 0; i < run->n_accounts; i++) {
+		const struct run_account *a = &run->acc[i];
+
+		if (!a->flagged)
+			continue;
+		n++;
+		cap += strlen(run_str(run, a->id)) + 24 +
+		       (size_t)a->n_reasons * (32 + 24 * COORD__COUNT);
+	}
+	c = calloc(n + 1, sizeof(*c));
+	m = malloc(cap);
+	if (!c || !m) {
+		free(c);
+		free(m);
+		return NULL;
+	}
+	n = 0;
+	for (size_t i = 0; i < run->n_accounts; i++) {
+		const struct run_account *a = &run->acc[i];
+		size_t start;
+
+		if (!a->flagged)
+			continue;
+		c[n].key = m + used;
+		used += (size_t)snprintf(m + used, cap - used, "%s\t%s",
+					 platform_name((enum platform)a->platform),
+					 run_str(run, a->id)) + 1;
+		c[n].codes = m + used;
+		start = used;
+		m[used] = '\0';
+		for (uint32_t k = 0; k < a->n_reasons; k++) {
+			const struct run_reason *x =
+				&run->reasons[a->reason_off + k];
+			enum reason_code rc = (enum reason_code)x->code;
+			char one[64];
+
+			if (rc == REASON_NOT_FLAGGED)
+				continue;
+			if (rc == REASON_COACTED) {
+				for (int t = 0; t < COORD__COUNT; t++) {
+					if (!(x->v[2 + t] > 0))
+						continue;
+					snprintf(one, sizeof(one), "%s:%s",
+						 reason_code_name(rc),
+						 coord_type_name(
+							 (enum coord_type)t));
+					if (review_new_reason_codes(m + start,
+								    one))
+						used += (size_t)snprintf(
+							m + used, cap - used,
+							"%s%s",
+							used > start ? " " : "",
+							one);
+				}
+				continue;
+			}
+			snprintf(one, sizeof(one), "%s", reason_code_name(rc));
+			if (!review_new_reason_codes(m + start, one))
+				continue;
+			used += (size_t)snprintf(m + used, cap - used, "%s%s",
+						 used > start ? " " : "", one);
+		}
+		used++;
+		n++;
+	}
+	qsort(c, n, sizeof(*c), cmp_rcode);
+	*n_out = n;
+	*mem = m;
+	return c;
+}
+
 /* import --run: the run's tables, written as 'score' writes them into a
  * private temporary folder, imported, and removed. The store records the
  * run file and the run's inputs, not the temporary tables. Without
@@ -301,7 +389,8 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	struct scored_run run;
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096], pa[4200], pc[4200], pe[4200], msg[1024];
-	char *checks;
+	char *checks, *codes_mem = NULL;
+	struct review_code *codes;
 	int rc;
 
 	rc = pipe_cli_load_run(o->run, &run);
@@ -316,6 +405,15 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 		review_close(rv);
 		return CLI_EXIT_SYSTEM;
 	}
+	codes = run_codes(&run, &o->n_codes, &codes_mem);
+	if (!codes) {
+		cli_error("out of memory");
+		free(checks);
+		run_release(&run);
+		review_close(rv);
+		return CLI_EXIT_SYSTEM;
+	}
+	o->codes = codes;
 	o->record_source = o->run;
 	o->record_checksums = checks;
 	if (!o->n_inputs) {
@@ -340,6 +438,8 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		run_release(&run);
 		free(checks);
+		free(codes);
+		free(codes_mem);
 		review_close(rv);
 		return CLI_EXIT_SYSTEM;
 	}
@@ -370,6 +470,8 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	rmdir(dir);
 	run_release(&run);
 	free(checks);
+	free(codes);
+	free(codes_mem);
 	return rc;
 }
 
@@ -405,6 +507,8 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	io.inputs = o->inputs;
 	io.n_inputs = o->n_inputs;
 	io.record_source = o->record_source;
+	io.codes = o->codes;
+	io.n_codes = o->n_codes;
 	io.record_checksums = o->record_checksums;
 	if (o->margin >= 0)
 		io.score_margin = o->margin;

@@ -76,6 +76,16 @@ enum cib_err review_create(struct review *r, const char *path, int *created);
 /* Closes; accepts a never-opened or already-closed store. */
 void review_close(struct review *r);
 
+/* An account's reason codes, from a saved run: key "PLATFORM\tID" (the
+ * platform's name and the account id as the accounts file writes them),
+ * codes the distinct reason code names of its reasons separated by
+ * spaces, a coordination reason with its edge types
+ * ("copied_texts coacted:co_post coacted:co_link cluster_member"). */
+struct review_code {
+	const char *key;
+	const char *codes;
+};
+
 struct review_import_opts {
 	const char *accounts;        /* `cibscan score` accounts.csv */
 	const char *clusters;        /* its --clusters file, or NULL */
@@ -88,6 +98,10 @@ struct review_import_opts {
 	int csv_raw;                 /* the files were written --csv-raw:
 				      * text fields are taken as they are,
 				      * not unguarded (core/csvout.h) */
+	const struct review_code *codes; /* per account its reason codes
+					    (an import from a saved run),
+					    sorted by key; NULL: none */
+	size_t n_codes;
 	const char *record_source;   /* recorded as the run's file instead
 					of accounts/clusters/edges (a saved
 					run whose tables were written to
@@ -277,5 +291,8 @@ void review_reason_kind(const char *reason, size_t len, char *out,
 /* Number of "; "-separated reason kinds in `now` that are not among the
  * kinds in `before`. Public for tests. */
 size_t review_new_reason_kinds(const char *before, const char *now);
+/* The same on reason codes (struct review_code's form): how many distinct
+ * codes of now are not in before. */
+size_t review_new_reason_codes(const char *before, const char *now);
 
 #endif
