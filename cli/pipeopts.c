@@ -377,6 +377,14 @@ int pipe_cli_check_run_inputs(const struct scored_run *run,
 				 run_path, i + 1, name);
 			return CLI_EXIT_DATA;
 		}
+		if (access(name, R_OK) != 0) {
+			snprintf(msg, len,
+				 "cannot read input '%s' of the run '%s': %s "
+				 "(the run names its inputs as they were given "
+				 "to score; run from that folder)",
+				 name, run_path, strerror(errno));
+			return CLI_EXIT_DATA;
+		}
 		hash_file(name, &size, &h);
 		if (size != in->size || h != in->xxh3) {
 			snprintf(msg, len,

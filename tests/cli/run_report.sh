@@ -30,7 +30,16 @@ cmp "$T/f1.csv" "$T/f2.csv"
 $CIBSCAN features $F --json -o "$T/f1.json"
 $CIBSCAN features --run "$T/run.cib" --json -o "$T/f2.json"
 cmp "$T/f1.json" "$T/f2.json"
+# a run whose inputs were named relative to a folder: read from there,
+# refused elsewhere with the input named
+(cd "$T/s" && $CIBSCAN score tweets.csv users.csv -o ../rel.csv \
+	--save ../rel.cib --quiet &&
+	$CIBSCAN features --run ../rel.cib -o ../f3.csv)
+cmp "$T/f1.csv" "$T/f3.csv"
 set +e
+(cd "$T" && $CIBSCAN features --run rel.cib -o z.csv) 2>"$T/err"; rc=$?
+test "$rc" -eq 1 || exit 1
+grep -q "cannot read input 'tweets.csv'" "$T/err" || exit 1
 # a changed input: refused, exit 1, the input named, no output
 printf '\n' >>"$T/s/users.csv"
 $CIBSCAN report --run "$T/run.cib" -o "$T/z.html" 2>"$T/err"; rc=$?
