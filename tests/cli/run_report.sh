@@ -21,6 +21,15 @@ grep -q 'id="cl' "$T/r2.html"
 $CIBSCAN report $F -o "$T/r3.html" --max-accounts 3 --max-clusters 1 --quiet
 $CIBSCAN report --run "$T/run.cib" -o "$T/r4.html" --max-accounts 3 --max-clusters 1
 cmp "$T/r3.html" "$T/r4.html"
+# other scoring options travel with the run (zone, reuse cap, flag rule)
+O="--tz UTC --max-actors 50 --threshold 0.6 --no-prior-shift --seed 9"
+# shellcheck disable=SC2086
+$CIBSCAN score $F $O -o "$T/o.csv" --save "$T/o.cib" --quiet
+# shellcheck disable=SC2086
+$CIBSCAN report $F $O -o "$T/r5.html" --quiet
+$CIBSCAN report --run "$T/o.cib" -o "$T/r6.html"
+cmp "$T/r5.html" "$T/r6.html"
+grep -q 'no prior shift' "$T/r6.html"
 # features: the same table from the run's inputs
 # shellcheck disable=SC2086
 $CIBSCAN features $F -o "$T/f1.csv"
