@@ -55,11 +55,12 @@ static const struct sub_help helps[] = {
 	  "           [--edges edges.csv] [--settings TEXT] [--input FILE]...\n"
 	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n"
 	  "       cibscan review import --run run.cib [--input FILE]...\n"
-	  "           [--margin X] --db STORE\n\n"
+	  "           [--no-evidence] [--margin X] --db STORE\n\n"
 	  "With --run, the accounts, clusters and edges come from a run saved by\n"
 	  "'cibscan score --save' (docs/run.md), as score would have written\n"
 	  "them, and its settings with them; the evidence is read from the\n"
-	  "inputs the run names when they are unchanged (--input: others).\n\n"
+	  "inputs the run names when they are unchanged (--input: others;\n"
+	  "--no-evidence: none, the fast import).\n\n"
 	  "Queues a 'cibscan score' run's flagged accounts and clusters. A run\n"
 	  "is identified by a hash of its files' content: importing the same\n"
 	  "content again changes nothing. A cluster whose members overlap a\n"
@@ -148,7 +149,8 @@ static const struct sub_help *find_help(const char *sub)
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
        OPT_CFIRST, OPT_CSVRAW, OPT_EDGES, OPT_LEASE, OPT_CLUSTER,
-       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV, OPT_RUN };
+       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV, OPT_RUN,
+       OPT_NOEV };
 
 #define MAX_INPUTS 256
 
@@ -165,6 +167,7 @@ struct review_opts {
 	double margin;
 	long lease_min, version;
 	int strict, members, clusters_first, csv_raw, supersede, json, csv;
+	int no_evidence; /* import --run: do not read the run's inputs */
 };
 
 static int fail(struct review *rv, enum cib_err err)
@@ -416,7 +419,7 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	o->codes = codes;
 	o->record_source = o->run;
 	o->record_checksums = checks;
-	if (!o->n_inputs) {
+	if (!o->n_inputs && !o->no_evidence) {
 		if (run.n_inputs > MAX_INPUTS)
 			cli_warn("'%s' names %zu inputs, more than %d: the "
 				 "evidence is left out",
@@ -783,6 +786,7 @@ int cmd_review(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "run", required_argument, NULL, OPT_RUN },
+		{ "no-evidence", no_argument, NULL, OPT_NOEV },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -898,6 +902,9 @@ int cmd_review(int argc, char **argv)
 		case OPT_RUN:
 			o.run = optarg;
 			break;
+		case OPT_NOEV:
+			o.no_evidence = 1;
+			break;
 		case OPT_CSV:
 			o.csv = 1;
 			break;
@@ -976,6 +983,9 @@ int cmd_review(int argc, char **argv)
 		return sub_usage(sub, "--cluster is for 'decide'%s", "");
 	if (o.run && strcmp(sub, "import") != 0)
 		return sub_usage(sub, "--run is for 'import'%s", "");
+	if (o.no_evidence && (!o.run || o.n_inputs))
+		return sub_usage(sub, "--no-evidence goes with --run and no "
+				      "--input%s", "");
 	if (o.run && (o.clusters || o.edges || o.csv_raw))
 		return sub_usage(sub, "--run brings its own clusters and edges%s",
 				 "");

@@ -48,6 +48,10 @@ grep -q "users.csv.gz' changed" "$T/err" || fail "no warning: $(cat "$T/err")"
 grep -q 'evidence is left out' "$T/err" || fail "warning: $(cat "$T/err")"
 grep -q 'evidence:' "$T/imp.txt" && fail "evidence from a changed input"
 grep -q '^run 1: ' "$T/imp.txt" || fail "not imported"
+# --no-evidence: the fast import, inputs not read
+"$CIBSCAN" review import --run "$T/run.cib" --no-evidence --db "$T/u.sqlite" >"$T/imp2.txt" 2>"$T/err"
+grep -q '^run 1: ' "$T/imp2.txt" || fail "not imported"
+grep -q 'evidence' "$T/imp2.txt" "$T/err" && fail "--no-evidence read the inputs"
 # serve --run needs an existing store
 set +e
 "$CIBSCAN" serve --db "$T/none.sqlite" --run "$T/run.cib" --listen 127.0.0.1:0 \
