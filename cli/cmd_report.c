@@ -200,13 +200,19 @@ int cmd_report(int argc, char **argv)
 			review_list_release(&rl);
 			return rc;
 		}
-		if (d.crawl) {
-			cli_error("report --run does not draw a crawl's site "
-				  "evidence yet: run 'cibscan report' on the "
-				  "inputs");
-			rc = CLI_EXIT_USAGE;
-			goto out;
-		}
+		/* a crawl among the inputs (cli_crawl_run's test): its site
+		 * section is not drawn from a run */
+		for (size_t i = 0; i < d.in.n_files; i++)
+			if (d.in.files[i].format == FORMAT_WARC &&
+			    !d.in.files[i].skipped) {
+				cli_error("'%s' was scored with a crawl ('%s'); "
+					  "report --run does not draw a "
+					  "crawl's site evidence yet: run "
+					  "'cibscan report' on the inputs",
+					  rc_opts.run, d.in.files[i].name);
+				rc = CLI_EXIT_USAGE;
+				goto out;
+			}
 		err = report_view_from_run(&p, &d.ds, &run, msg, sizeof(msg));
 		if (err) {
 			cli_error("'%s': %s", rc_opts.run,

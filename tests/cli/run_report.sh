@@ -69,6 +69,14 @@ $CIBSCAN report --run "$T/run.cib" --fdr 0.2 -o "$T/z.html" 2>/dev/null; rc=$?
 test "$rc" -eq 2 || exit 1
 $CIBSCAN features --run "$T/run.cib" --tz UTC -o "$T/z.csv" 2>/dev/null; rc=$?
 test "$rc" -eq 2 || exit 1
+# a run scored with a crawl: its site section is not drawn from a run
+$CIBSCAN synth-sites -o "$T/cr" --seed 5 --organic 10 --haixun 1 --haimai 0 \
+	--pages 2 2>/dev/null
+tw="$T/s/tweets.csv"
+$CIBSCAN score "$tw" "$T/cr/crawl.warc.gz" -o "$T/w.csv" --save "$T/w.cib" --quiet
+$CIBSCAN report --run "$T/w.cib" -o "$T/z.html" 2>"$T/err"; rc=$?
+test "$rc" -eq 2 || exit 1
+grep -q "scored with a crawl ('$T/cr/crawl.warc.gz')" "$T/err" || exit 1
 set -e
 test ! -e "$T/z.html"
 test ! -e "$T/z.csv"
