@@ -2699,15 +2699,17 @@ static enum cib_err show_target(struct review *r, const struct review_ref *t,
 		"platform", "id", "handle", "score", "cluster", "cluster size",
 		"cluster score", "reasons", "run", "status", "reviewer", "note",
 		"decided at", "requeued because", "version", "claimed by",
-		"claimed until", "identity"
+		"claimed until", "identity", "reason codes"
 	};
+	enum { N_SHOWN = sizeof(names) / sizeof(names[0]) };
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT platform, key, handle, score, cluster_id,"
 			       " cluster_size, cluster_score, reasons, run_id,"
 			       " status, reviewer, note, decided_at,"
 			       " requeue_reason, version, claimed_by,"
-			       " claim_until, uid FROM items WHERE" WHERE_REF,
+			       " claim_until, uid, reason_codes FROM items"
+			       " WHERE" WHERE_REF,
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "show");
 	bind_ref(s, 1, t);
@@ -2724,7 +2726,7 @@ static enum cib_err show_target(struct review *r, const struct review_ref *t,
 	}
 	put(f, t->key);
 	fputc('\n', f);
-	for (int i = 0; i < 18; i++) {
+	for (int i = 0; i < N_SHOWN; i++) {
 		const char *v = col_text(s, i);
 
 		if (*v) {

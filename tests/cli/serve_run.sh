@@ -41,6 +41,9 @@ r = sqlite3.connect(sys.argv[1]).execute(
     "SELECT accounts_file, clusters_file, edges_file FROM runs").fetchall()
 assert r == [(sys.argv[2], None, None)], r
 PY
+# the account's reason codes came with the run
+"$CIBSCAN" review show "x:$id" --db "$db" | grep -q '^  reason codes  *[a-z_]' ||
+	fail "no reason codes"
 # import --run with a changed input: queued, evidence left out, warned
 printf 'x' >>"$T/users.csv.gz"
 "$CIBSCAN" review import --run "$T/run.cib" --db "$T/t.sqlite" >"$T/imp.txt" 2>"$T/err"
