@@ -1,4 +1,6 @@
-/* cmd_features.c - 'cibscan features': the per-account evidence table. */
+/* cmd_features.c - 'cibscan features': the per-account evidence table;
+ * with --run, of the inputs a saved run names (checked against its
+ * hashes) with the zone, seed and reuse cap the run was scored with. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,9 +8,12 @@
 #include "commands.h"
 #include "core/postindex.h"
 #include "features/features.h"
+#include "pipeopts.h"
+#include "report/fromrun.h"
 
 static const char usage_text[] =
-	"usage: cibscan features [options] FILE... -o features.csv\n\n"
+	"usage: cibscan features [options] FILE... -o features.csv\n"
+	"       cibscan features --run run.FILE [-o features.csv] [--json]\n\n"
 	"Computes one row of evidence per account: timing and shift pattern\n"
 	"(in the reference zone), content reuse, persona switches, profile\n"
 	"signals. docs/features.md defines every column.\n\n"
@@ -18,6 +23,9 @@ static const char usage_text[] =
 	"                       half-hour bins in the reference zone and UTC\n"
 	"  --tz ZONE            reference zone (IANA; default Asia/Shanghai)\n"
 	"  --seed N             seed for randomised tests (default 1)\n"
+	"  --run FILE           the inputs of a run saved by 'cibscan score\n"
+	"                       --save' (each checked against the size and\n"
+	"                       hash it recorded), with its zone and seed\n"
 	CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
@@ -45,12 +53,14 @@ int cmd_features(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "run", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
-	const char *out = "-";
-	int json = 0, c, rc;
+	const char *out = "-", *run_path = NULL;
+	int json = 0, zone_or_seed = 0, c, rc;
+	struct scored_run run;
 	long seed;
 	struct feature_opts fo;
 	struct cli_input ci;
@@ -84,11 +94,16 @@ int cmd_features(int argc, char **argv)
 			break;
 		case 'z':
 			fo.tz = optarg;
+			zone_or_seed = 1;
+			break;
+		case 'R':
+			run_path = optarg;
 			break;
 		case 's':
 			if (cli_parse_long(optarg, &seed) || seed < 0)
 				return cli_usage_error("features", "bad --seed");
 			fo.seed = (uint64_t)seed;
+			zone_or_seed = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -98,11 +113,33 @@ int cmd_features(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("features", "no input files");
-	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
-	if (rc)
-		return rc;
+	run_init(&run);
+	if (run_path) {
+		if (optind < argc)
+			return cli_usage_error("features",
+					       "--run takes no input files (it "
+					       "reads the ones the run names)");
+		if (zone_or_seed)
+			return cli_usage_error("features",
+					       "--tz and --seed come from the "
+					       "run with --run");
+		rc = pipe_cli_load_run(run_path, &run);
+		if (rc)
+			return rc;
+		rc = pipe_cli_load_run_inputs(&run, run_path, &ci, &d, 0);
+		if (rc) {
+			run_release(&run);
+			return rc;
+		}
+		/* the run's options, as the pipeline set them */
+		report_run_feature_opts(&run, &fo);
+	} else {
+		if (optind >= argc)
+			return cli_usage_error("features", "no input files");
+		rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
+		if (rc)
+			return rc;
+	}
 	err = postindex_build(&pi, &d.ds);
 	if (!err)
 		err = features_compute(&fs, &d.ds, &pi, &fo, msg, sizeof(msg));
@@ -117,6 +154,7 @@ int cmd_features(int argc, char **argv)
 	fw.json = json;
 	rc = cli_write_file(out, w_features, &fw);
 out:
+	run_release(&run);
 	features_release(&fs);
 	postindex_release(&pi);
 	cli_data_release(&d);

@@ -1,6 +1,8 @@
 /* cmd_report.c - 'cibscan report': reads exports, runs the pipeline and
  * writes one self-contained HTML evidence report; with --db, shows the
- * review store's decisions beside the evidence. */
+ * review store's decisions beside the evidence. With --run, the model's
+ * answer comes from a saved run and only the dataset-level views are
+ * recomputed from the inputs it names (report/fromrun.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +10,14 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "report/fromrun.h"
 #include "report/report.h"
 #include "review/store.h"
 #include "pipeopts.h"
 
 static const char usage_text[] =
-	"usage: cibscan report [options] FILE... -o report.html\n\n"
+	"usage: cibscan report [options] FILE... -o report.html\n"
+	"       cibscan report --run run.FILE -o report.html\n\n"
 	"Scores the input like 'cibscan score' and writes one self-contained\n"
 	"HTML file (no external scripts, fonts or requests): a summary, sortable\n"
 	"and filterable tables of clusters and flagged accounts, and per cluster\n"
@@ -34,6 +38,8 @@ static const char usage_text[] =
 	"  --max-members N      member rows listed per cluster (default 200)\n"
 	"  --max-rows N         rows of the flagged-accounts and clusters\n"
 	"                       tables (default 2000)\n"
+	"  --run FILE           draw a saved run (score --save); its inputs\n"
+	"                       are read again, checked against its hashes\n"
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
@@ -44,29 +50,12 @@ static const char usage_text[] =
 #define OPT_MAXCL 0x3005
 #define OPT_MAXMEM 0x3006
 #define OPT_MAXROWS 0x3007
+#define OPT_RUN 0x3008
 
 struct report_cli {
-	const char *output, *db, *title;
+	const char *output, *db, *title, *run;
 	long max_accounts, max_edges, max_clusters, max_members, max_rows;
 };
-
-static void settings_text(const struct pipe_cli *pc, char *buf, size_t cap)
-{
-	const struct pipeline_opts *o = &pc->po;
-	char thr[48];
-
-	if (isnan(o->threshold))
-		snprintf(thr, sizeof(thr), "flag at FDR %.3g", o->fdr);
-	else
-		snprintf(thr, sizeof(thr), "flag at score >= %.3g",
-			 o->threshold);
-	snprintf(buf, cap,
-		 "reference zone %s; seed %llu; %s; edge FDR %.3g; minimum "
-		 "cluster %zu; max actors %u; model %s",
-		 o->tz ? o->tz : "Asia/Shanghai", (unsigned long long)o->seed,
-		 thr, o->coord.fdr, o->min_cluster, o->coord.max_actors,
-		 pc->model_path ? pc->model_path : "built-in");
-}
 
 struct report_write {
 	const struct pipeline *p;
@@ -91,12 +80,14 @@ int cmd_report(int argc, char **argv)
 		{ "max-clusters", required_argument, NULL, OPT_MAXCL },
 		{ "max-members", required_argument, NULL, OPT_MAXMEM },
 		{ "max-rows", required_argument, NULL, OPT_MAXROWS },
+		{ "run", required_argument, NULL, OPT_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
-	struct report_cli rc_opts = { NULL, NULL, NULL, -1, -1, -1, -1, -1 };
+	struct report_cli rc_opts = { NULL, NULL, NULL, NULL,
+				      -1,   -1,   -1,   -1,   -1 };
 	struct cli_input ci;
 	struct pipe_cli pc;
 	struct cli_data d;
@@ -106,7 +97,10 @@ int cmd_report(int argc, char **argv)
 	struct review rv;
 	struct review_list rl;
 	struct report_write rw;
-	char settings[512];
+	char msg[512] = "";
+	const char *const *inputs;
+	const char **names = NULL;
+	size_t n_inputs;
 	enum cib_err err;
 	int c, rc;
 
@@ -131,6 +125,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case OPT_TITLE:
 			rc_opts.title = optarg;
+			break;
+		case OPT_RUN:
+			rc_opts.run = optarg;
 			break;
 		case OPT_MAXACC:
 		case OPT_MAXEDGES:
@@ -162,7 +159,14 @@ int cmd_report(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
+	if (rc_opts.run && optind < argc)
+		return cli_usage_error("report", "--run takes no input files "
+						 "(it reads the ones the run "
+						 "names)");
+	if (rc_opts.run && pc.n_scoring)
+		return cli_usage_error("report", "scoring options do not apply "
+						 "to a saved run (--run)");
+	if (!rc_opts.run && optind >= argc)
 		return cli_usage_error("report", "no input files");
 	if (!rc_opts.output)
 		return cli_usage_error("report",
@@ -182,24 +186,74 @@ int cmd_report(int argc, char **argv)
 		}
 		review_close(&rv);
 	}
-	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
-	if (rc) {
-		review_list_release(&rl);
-		return rc;
+	memset(&p, 0, sizeof(p));
+	run_init(&run);
+	if (rc_opts.run) {
+		rc = pipe_cli_load_run(rc_opts.run, &run);
+		if (rc) {
+			review_list_release(&rl);
+			return rc;
+		}
+		rc = pipe_cli_load_run_inputs(&run, rc_opts.run, &ci, &d, 0);
+		if (rc) {
+			run_release(&run);
+			review_list_release(&rl);
+			return rc;
+		}
+		/* a crawl among the inputs (cli_crawl_run's test): its site
+		 * section is not drawn from a run */
+		for (size_t i = 0; i < d.in.n_files; i++)
+			if (d.in.files[i].format == FORMAT_WARC &&
+			    !d.in.files[i].skipped) {
+				cli_error("'%s' was scored with a crawl ('%s'); "
+					  "report --run does not draw a "
+					  "crawl's site evidence yet: run "
+					  "'cibscan report' on the inputs",
+					  rc_opts.run, d.in.files[i].name);
+				rc = CLI_EXIT_USAGE;
+				goto out;
+			}
+		err = report_view_from_run(&p, &d.ds, &run, msg, sizeof(msg));
+		if (err) {
+			cli_error("'%s': %s", rc_opts.run,
+				  msg[0] ? msg : cib_strerror(err));
+			rc = cli_exit_for(err);
+			goto out;
+		}
+		inputs = NULL;
+		n_inputs = run.n_inputs;
+	} else {
+		rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
+		if (rc) {
+			review_list_release(&rl);
+			return rc;
+		}
+		rc = pipe_cli_score(&pc, &d, argv + optind, argc - optind, &p,
+				    &run, 1);
+		if (rc)
+			goto out;
+		inputs = (const char *const *)(argv + optind);
+		n_inputs = (size_t)(argc - optind);
 	}
-	rc = pipe_cli_score(&pc, &d, argv + optind, argc - optind, &p, &run,
-			    1);
-	if (rc)
+	/* the input names as the run recorded them, so a report drawn from
+	 * a saved run reads as the one drawn when scoring */
+	names = calloc(n_inputs + 1, sizeof(*names));
+	if (!names) {
+		cli_error("out of memory");
+		rc = CLI_EXIT_SYSTEM;
 		goto out;
-	settings_text(&pc, settings, sizeof(settings));
+	}
+	for (size_t i = 0; i < n_inputs; i++)
+		names[i] = inputs ? inputs[i]
+				  : run_str(&run, run.inputs[i].name);
 	report_opts_init(&ro);
 	ro.run = &run;
 	ro.title = rc_opts.title;
-	ro.settings = settings;
-	ro.inputs = (const char *const *)(argv + optind);
-	ro.n_inputs = (size_t)(argc - optind);
+	ro.settings = run_str(&run, run.meta.settings);
+	ro.inputs = names;
+	ro.n_inputs = n_inputs;
 	ro.n_bad = d.diag.n_bad;
-	ro.seed = pc.po.seed;
+	ro.seed = run.meta.seed;
 	if (rc_opts.max_accounts >= 0)
 		ro.max_account_sections = (size_t)rc_opts.max_accounts;
 	if (rc_opts.max_edges >= 0)
@@ -218,13 +272,14 @@ int cmd_report(int argc, char **argv)
 	rc = cli_write_file(rc_opts.output, w_report, &rw);
 	if (rc)
 		goto out;
-	if (pc.po.progress)
+	if (pc.po.progress && !rc_opts.run)
 		fprintf(stderr,
 			"cibscan: report of %zu clusters and %zu flagged "
 			"accounts written to '%s'\n",
 			p.cl.n_clusters, p.n_flagged, rc_opts.output);
 	rc = CLI_EXIT_OK;
 out:
+	free(names);
 	run_release(&run);
 	pipeline_release(&p);
 	cli_data_release(&d);

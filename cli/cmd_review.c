@@ -19,6 +19,7 @@
 #include "report/gather.h"
 #include "report/output.h"
 #include "review/evidence.h"
+#include "reviewrun.h"
 #include "review/store.h"
 
 /* One help page per subcommand, and the overview. */
@@ -55,10 +56,13 @@ static const struct sub_help helps[] = {
 	  "usage: cibscan review import accounts.csv [--clusters clusters.csv]\n"
 	  "           [--edges edges.csv] [--settings TEXT] [--input FILE]...\n"
 	  "           [--margin X] [--strict] [--csv-raw] --db STORE\n"
-	  "       cibscan review import --run run.cib [--margin X] --db STORE\n\n"
+	  "       cibscan review import --run run.cib [--input FILE]...\n"
+	  "           [--no-evidence] [--margin X] --db STORE\n\n"
 	  "With --run, the accounts, clusters and edges come from a run saved by\n"
 	  "'cibscan score --save' (docs/run.md), as score would have written\n"
-	  "them, and its settings with them.\n\n"
+	  "them, and its settings with them; the evidence is read from the\n"
+	  "inputs the run names when they are unchanged (--input: others;\n"
+	  "--no-evidence: none, the fast import).\n\n"
 	  "Queues a 'cibscan score' run's flagged accounts and clusters. A run\n"
 	  "is identified by a hash of its files' content: importing the same\n"
 	  "content again changes nothing. A cluster whose members overlap a\n"
@@ -147,13 +151,17 @@ static const struct sub_help *find_help(const char *sub)
 enum { OPT_DB = 0x3101, OPT_CLUSTERS, OPT_SETTINGS, OPT_INPUT, OPT_MARGIN,
        OPT_STRICT, OPT_DECISION, OPT_REVIEWER, OPT_NOTE, OPT_MEMBERS,
        OPT_CFIRST, OPT_CSVRAW, OPT_EDGES, OPT_LEASE, OPT_CLUSTER,
-       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV, OPT_RUN };
+       OPT_VERSION, OPT_SUPERSEDE, OPT_JSON, OPT_CSV, OPT_RUN,
+       OPT_NOEV };
 
 #define MAX_INPUTS 256
 
 struct review_opts {
 	const char *db, *clusters, *edges, *settings, *decision, *reviewer;
 	const char *note, *output, *run;
+	const char *record_source, *record_checksums; /* import --run */
+	const struct review_code *codes;             /* import --run */
+	size_t n_codes;
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	const char **targets; /* decide: ITEMs then --cluster values */
@@ -161,6 +169,7 @@ struct review_opts {
 	double margin;
 	long lease_min, version;
 	int strict, members, clusters_first, csv_raw, supersede, json, csv;
+	int no_evidence; /* import --run: do not read the run's inputs */
 };
 
 static int fail(struct review *rv, enum cib_err err)
@@ -266,13 +275,127 @@ static enum cib_err w_edges(FILE *f, void *ctx, char *m, size_t n)
 	return output_edges_csv(ctx, f, 0);
 }
 
+/* The run's inputs as the store records them: "NAME xxh3:HEX; ...", with
+ * the hashes the run recorded when it was scored. NULL when out of
+ * memory. */
+static char *run_checksums(const struct scored_run *run)
+{
+	size_t cap = 1, len = 0;
+	char *s;
+
+	for (size_t i = 0; i < run->n_inputs; i++)
+		cap += strlen(run_str(run, run->inputs[i].name)) + 32;
+	s = malloc(cap);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0; i < run->n_inputs; i++)
+		len += (size_t)snprintf(
+			s + len, cap - len, "%s%s xxh3:%016llx", i ? "; " : "",
+			run_str(run, run->inputs[i].name),
+			(unsigned long long)run->inputs[i].xxh3);
+	return s;
+}
+
+/* Per flagged account of the run its reason codes (review/store.h's
+ * struct review_code), sorted by key; the strings in *mem. */
+static int cmp_rcode(const void *a, const void *b)
+{
+	return strcmp(((const struct review_code *)a)->key,
+		      ((const struct review_code *)b)->key);
+}
+
+static struct review_code *run_codes(const struct scored_run *run,
+				     size_t *n_out, char **mem)
+{
+	size_t n = 0, cap = 1, used = 0;
+	struct review_code *c;
+	char *m;
+
+	for (size_t i = 0; i < run->n_accounts; i++) {
+		const struct run_account *a = &run->acc[i];
+
+		if (!a->flagged)
+			continue;
+		n++;
+		cap += strlen(run_str(run, a->id)) + 24 +
+		       (size_t)a->n_reasons * (32 + 24 * COORD__COUNT);
+	}
+	c = calloc(n + 1, sizeof(*c));
+	m = malloc(cap);
+	if (!c || !m) {
+		free(c);
+		free(m);
+		return NULL;
+	}
+	n = 0;
+	for (size_t i = 0; i < run->n_accounts; i++) {
+		const struct run_account *a = &run->acc[i];
+		size_t start;
+
+		if (!a->flagged)
+			continue;
+		c[n].key = m + used;
+		used += (size_t)snprintf(m + used, cap - used, "%s\t%s",
+					 platform_name((enum platform)a->platform),
+					 run_str(run, a->id)) + 1;
+		c[n].codes = m + used;
+		start = used;
+		m[used] = '\0';
+		for (uint32_t k = 0; k < a->n_reasons; k++) {
+			const struct run_reason *x =
+				&run->reasons[a->reason_off + k];
+			enum reason_code rc = (enum reason_code)x->code;
+			char one[64];
+
+			if (rc == REASON_NOT_FLAGGED)
+				continue;
+			if (rc == REASON_COACTED) {
+				for (int t = 0; t < COORD__COUNT; t++) {
+					if (!(x->v[2 + t] > 0))
+						continue;
+					snprintf(one, sizeof(one), "%s:%s",
+						 reason_code_name(rc),
+						 coord_type_name(
+							 (enum coord_type)t));
+					if (review_new_reason_codes(m + start,
+								    one))
+						used += (size_t)snprintf(
+							m + used, cap - used,
+							"%s%s",
+							used > start ? " " : "",
+							one);
+				}
+				continue;
+			}
+			snprintf(one, sizeof(one), "%s", reason_code_name(rc));
+			if (!review_new_reason_codes(m + start, one))
+				continue;
+			used += (size_t)snprintf(m + used, cap - used, "%s%s",
+						 used > start ? " " : "", one);
+		}
+		used++;
+		n++;
+	}
+	qsort(c, n, sizeof(*c), cmp_rcode);
+	*n_out = n;
+	*mem = m;
+	return c;
+}
+
 /* import --run: the run's tables, written as 'score' writes them into a
- * private temporary folder, imported, and removed. */
+ * private temporary folder, imported, and removed. The store records the
+ * run file and the run's inputs, not the temporary tables. Without
+ * --input, the evidence is read from the inputs the run names when each
+ * still has the size and hash the run recorded (else a warning says why
+ * the evidence is left out). */
 static int do_import_run(struct review *rv, struct review_opts *o)
 {
 	struct scored_run run;
 	const char *tmp = getenv("TMPDIR");
-	char dir[4096], pa[4200], pc[4200], pe[4200];
+	char dir[4096], pa[4200], pc[4200], pe[4200], msg[1024];
+	char *checks, *codes_mem = NULL;
+	struct review_code *codes;
 	int rc;
 
 	rc = pipe_cli_load_run(o->run, &run);
@@ -280,12 +403,48 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 		review_close(rv);
 		return rc;
 	}
+	checks = run_checksums(&run);
+	if (!checks) {
+		cli_error("out of memory");
+		run_release(&run);
+		review_close(rv);
+		return CLI_EXIT_SYSTEM;
+	}
+	codes = run_codes(&run, &o->n_codes, &codes_mem);
+	if (!codes) {
+		cli_error("out of memory");
+		free(checks);
+		run_release(&run);
+		review_close(rv);
+		return CLI_EXIT_SYSTEM;
+	}
+	o->codes = codes;
+	o->record_source = o->run;
+	o->record_checksums = checks;
+	if (!o->n_inputs && !o->no_evidence) {
+		if (run.n_inputs > MAX_INPUTS)
+			cli_warn("'%s' names %zu inputs, more than %d: the "
+				 "evidence is left out",
+				 o->run, run.n_inputs, MAX_INPUTS);
+		else if (pipe_cli_check_run_inputs(&run, o->run, msg,
+						   sizeof(msg)))
+			cli_warn("%s; the evidence is left out (give "
+				 "--input)",
+				 msg);
+		else
+			for (size_t i = 0; i < run.n_inputs; i++)
+				o->inputs[o->n_inputs++] =
+					run_str(&run, run.inputs[i].name);
+	}
 	snprintf(dir, sizeof(dir), "%s/cibscan-import.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		cli_error("cannot make a temporary folder in '%s': %s",
 			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		run_release(&run);
+		free(checks);
+		free(codes);
+		free(codes_mem);
 		review_close(rv);
 		return CLI_EXIT_SYSTEM;
 	}
@@ -315,6 +474,9 @@ static int do_import_run(struct review *rv, struct review_opts *o)
 	unlink(pe);
 	rmdir(dir);
 	run_release(&run);
+	free(checks);
+	free(codes);
+	free(codes_mem);
 	return rc;
 }
 
@@ -327,6 +489,23 @@ static void abort_after(void *ctx, uint64_t rows)
 {
 	if (rows >= *(const uint64_t *)ctx)
 		raise(SIGKILL);
+}
+
+int review_cli_import_run(const char *db, const char *run_path)
+{
+	struct review rv;
+	struct review_opts o;
+	enum cib_err err;
+
+	memset(&o, 0, sizeof(o));
+	memset(&rv, 0, sizeof(rv));
+	o.margin = -1;
+	o.db = db;
+	o.run = run_path;
+	err = review_open_existing(&rv, db);
+	if (err)
+		return fail(&rv, err);
+	return do_import_run(&rv, &o);
 }
 
 static int do_import(struct review *rv, const struct review_opts *o,
@@ -355,6 +534,10 @@ static int do_import(struct review *rv, const struct review_opts *o,
 	io.settings = o->settings;
 	io.inputs = o->inputs;
 	io.n_inputs = o->n_inputs;
+	io.record_source = o->record_source;
+	io.codes = o->codes;
+	io.n_codes = o->n_codes;
+	io.record_checksums = o->record_checksums;
 	if (o->margin >= 0)
 		io.score_margin = o->margin;
 	io.strict = o->strict;
@@ -628,6 +811,7 @@ int cmd_review(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "run", required_argument, NULL, OPT_RUN },
+		{ "no-evidence", no_argument, NULL, OPT_NOEV },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -743,6 +927,9 @@ int cmd_review(int argc, char **argv)
 		case OPT_RUN:
 			o.run = optarg;
 			break;
+		case OPT_NOEV:
+			o.no_evidence = 1;
+			break;
 		case OPT_CSV:
 			o.csv = 1;
 			break;
@@ -821,6 +1008,9 @@ int cmd_review(int argc, char **argv)
 		return sub_usage(sub, "--cluster is for 'decide'%s", "");
 	if (o.run && strcmp(sub, "import") != 0)
 		return sub_usage(sub, "--run is for 'import'%s", "");
+	if (o.no_evidence && (!o.run || o.n_inputs))
+		return sub_usage(sub, "--no-evidence goes with --run and no "
+				      "--input%s", "");
 	if (o.run && (o.clusters || o.edges || o.csv_raw))
 		return sub_usage(sub, "--run brings its own clusters and edges%s",
 				 "");

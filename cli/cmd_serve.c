@@ -1,6 +1,7 @@
 /* cmd_serve.c - 'cibscan serve': runs the web review app (review/serve.h)
  * over an existing review store until SIGINT or SIGTERM, printing the URL
- * it listens on; '--add-token NAME' appends a reviewer's hashed secret to
+ * it listens on (each --run file imported first, as 'review import --run'
+ * does, so the panels show its accounts, clusters and evidence); '--add-token NAME' appends a reviewer's hashed secret to
  * a token file and prints the secret once. */
 #include <errno.h>
 #include <getopt.h>
@@ -13,9 +14,10 @@
 #include "commands.h"
 #include "review/store.h"
 #include "review/serve.h"
+#include "reviewrun.h"
 
 static const char usage_text[] =
-	"usage: cibscan serve --db STORE [--listen ADDRESS:PORT]\n"
+	"usage: cibscan serve --db STORE [--run run.FILE]... [--listen ADDR:PORT]\n"
 	"                     [--token-file FILE] [--lease MINUTES]\n"
 	"       cibscan serve --add-token NAME --token-file FILE\n\n"
 	"Serves the review store to reviewers' browsers: the queue (filters,\n"
@@ -25,6 +27,9 @@ static const char usage_text[] =
 	"the URL it listens on; stops on Ctrl-C.\n\n"
 	"options:\n"
 	"  --db FILE            an existing review store ('review init')\n"
+	"  --run FILE           a run saved by 'cibscan score --save', imported\n"
+	"                       first as 'review import --run' does (again:\n"
+	"                       no-op); repeatable\n"
 	"  --listen ADDR:PORT   default 127.0.0.1:8080; [::1]:PORT for IPv6;\n"
 	"                       port 0 picks a free port. An address that is\n"
 	"                       not loopback needs --token-file\n"
@@ -36,7 +41,10 @@ static const char usage_text[] =
 	"  --lease MINUTES      how long a claim holds (default 15)\n"
 	"  -h, --help           this help\n";
 
-enum { OPT_DB = 0x3201, OPT_LISTEN, OPT_TOKENS, OPT_ADD, OPT_LEASE };
+enum { OPT_DB = 0x3201, OPT_LISTEN, OPT_TOKENS, OPT_ADD, OPT_LEASE,
+       OPT_RUN };
+
+#define SERVE_MAX_RUNS 64
 
 int cmd_serve(int argc, char **argv)
 {
@@ -46,12 +54,14 @@ int cmd_serve(int argc, char **argv)
 		{ "token-file", required_argument, NULL, OPT_TOKENS },
 		{ "add-token", required_argument, NULL, OPT_ADD },
 		{ "lease", required_argument, NULL, OPT_LEASE },
+		{ "run", required_argument, NULL, OPT_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct review_serve_opts o;
 	struct review_server *srv = NULL;
-	const char *add = NULL;
+	const char *add = NULL, *runs[SERVE_MAX_RUNS];
+	size_t n_runs = 0;
 	char url[256], err[1024];
 	long lease = REVIEW_LEASE_SECONDS / 60;
 	sigset_t set;
@@ -73,6 +83,13 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case OPT_ADD:
 			add = optarg;
+			break;
+		case OPT_RUN:
+			if (n_runs >= SERVE_MAX_RUNS)
+				return cli_usage_error("serve", "more than %d "
+								"--run",
+						       SERVE_MAX_RUNS);
+			runs[n_runs++] = optarg;
 			break;
 		case OPT_LEASE:
 			if (cli_parse_long(optarg, &lease) || lease < 1 ||
@@ -114,6 +131,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!o.db)
 		return cli_usage_error("serve", "no store: use --db FILE");
+	for (size_t i = 0; i < n_runs; i++) {
+		int rc = review_cli_import_run(o.db, runs[i]);
+
+		if (rc)
+			return rc;
+	}
 	o.lease_s = (int)(lease * 60);
 	/* the server's thread inherits this mask: the signals come here */
 	sigemptyset(&set);

@@ -357,3 +357,78 @@ int pipe_cli_save_run(const char *path, const struct scored_run *run)
 {
 	return cli_write_file(path, w_run, (void *)run);
 }
+
+int pipe_cli_check_run_inputs(const struct scored_run *run,
+			      const char *run_path, char *msg, size_t len)
+{
+	if (!run->n_inputs) {
+		snprintf(msg, len, "'%s' names no inputs to read again",
+			 run_path);
+		return CLI_EXIT_DATA;
+	}
+	if (run->n_inputs > 65536) {
+		snprintf(msg, len, "'%s' names %zu inputs: too many to read "
+				   "again",
+			 run_path, run->n_inputs);
+		return CLI_EXIT_DATA;
+	}
+	for (size_t i = 0; i < run->n_inputs; i++) {
+		const struct run_input *in = &run->inputs[i];
+		const char *name = run_str(run, in->name);
+		uint64_t size = 0, h = 0;
+
+		if (!name[0] || !strcmp(name, "-") ||
+		    (in->size == 0 && in->xxh3 == 0)) {
+			snprintf(msg, len,
+				 "'%s': input %zu ('%s') was standard input or "
+				 "unreadable when scored; it cannot be read "
+				 "again (score again with a file)",
+				 run_path, i + 1, name);
+			return CLI_EXIT_DATA;
+		}
+		if (access(name, R_OK) != 0) {
+			snprintf(msg, len,
+				 "cannot read input '%s' of the run '%s': %s "
+				 "(the run names its inputs as they were given "
+				 "to score; run from that folder)",
+				 name, run_path, strerror(errno));
+			return CLI_EXIT_DATA;
+		}
+		hash_file(name, &size, &h);
+		if (size != in->size || h != in->xxh3) {
+			snprintf(msg, len,
+				 "input '%s' changed since the run '%s' was "
+				 "scored (%llu bytes, XXH3 %016llx; the run "
+				 "says %llu bytes, %016llx): score again",
+				 name, run_path, (unsigned long long)size,
+				 (unsigned long long)h,
+				 (unsigned long long)in->size,
+				 (unsigned long long)in->xxh3);
+			return CLI_EXIT_DATA;
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
+int pipe_cli_load_run_inputs(const struct scored_run *run,
+			     const char *run_path, const struct cli_input *ci,
+			     struct cli_data *d, int quiet)
+{
+	char **files, msg[1024];
+	int rc = pipe_cli_check_run_inputs(run, run_path, msg, sizeof(msg));
+
+	if (rc) {
+		cli_error("%s", msg);
+		return rc;
+	}
+	files = calloc(run->n_inputs + 1, sizeof(*files));
+	if (!files) {
+		cli_error("out of memory");
+		return CLI_EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < run->n_inputs; i++)
+		files[i] = (char *)run_str(run, run->inputs[i].name);
+	rc = cli_load(d, ci, files, (int)run->n_inputs, quiet);
+	free(files);
+	return rc;
+}

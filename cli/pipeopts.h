@@ -94,6 +94,19 @@ int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
  * (naming the file) and returns an exit code. */
 int pipe_cli_load_run(const char *path, struct scored_run *run);
 
+/* Reads again the inputs a saved run names (for the views a run does not
+ * hold: `report --run`, `features --run`), after checking each file's
+ * size and XXH3-64 against the run; a changed, missing or unhashed input
+ * (standard input) is an error naming it. run_path names the run in
+ * messages. Returns an exit code; on failure d is released. */
+int pipe_cli_load_run_inputs(const struct scored_run *run,
+			     const char *run_path, const struct cli_input *ci,
+			     struct cli_data *d, int quiet);
+/* The check alone: CLI_EXIT_OK, or an exit code with msg saying which
+ * input cannot be read again and why (nothing printed). */
+int pipe_cli_check_run_inputs(const struct scored_run *run,
+			      const char *run_path, char *msg, size_t len);
+
 /* Writes run to path atomically ('score --save'). */
 int pipe_cli_save_run(const char *path, const struct scored_run *run);
 

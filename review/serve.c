@@ -1274,8 +1274,9 @@ static void account_evidence(FILE *f, struct review_server *s,
 	}
 	if (!have) {
 		fputs("<p id=\"no-evidence\">No rhythm or posts stored for this "
-		      "run (import it with --input FILE, the run's input, to "
-		      "see them).</p>\n",
+		      "run (import it with --input FILE, the run's input, or "
+		      "a saved run with --run while its inputs are "
+		      "unchanged, to see them).</p>\n",
 		      f);
 		return;
 	}
@@ -1362,7 +1363,8 @@ static void cluster_evidence(FILE *f, struct review_server *s, int64_t run,
 	if (!have) {
 		fputs("<p id=\"no-evidence\">No rhythm, shared texts or creation "
 		      "dates stored for this run (import it with --input FILE, "
-		      "the run's input, to see them).</p>\n",
+		      "the run's input, or a saved run with --run while its "
+		      "inputs are unchanged, to see them).</p>\n",
 		      f);
 		return;
 	}

@@ -24,7 +24,7 @@
 #include "core/csvout.h"
 #include "core/textsafe.h"
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT);"
@@ -117,6 +117,16 @@ static const char upgrade_v3[] =
 	" PRIMARY KEY(run_id, cluster_id, kind, n)) WITHOUT ROWID;"
 	"UPDATE meta SET v = '3' WHERE k = 'schema_version';";
 
+/* Schema 3 -> 4: per account item the reason codes of the run it came from
+ * (a run imported with --run: "copied_texts coacted:co_post ...") and
+ * those at its last decision, so "the evidence grew" is decided on codes
+ * rather than on the reasons' English; NULL for rows from CSV files, which
+ * keep the text comparison. */
+static const char upgrade_v4[] =
+	"ALTER TABLE items ADD COLUMN reason_codes TEXT;"
+	"ALTER TABLE items ADD COLUMN d_reason_codes TEXT;"
+	"UPDATE meta SET v = '4' WHERE k = 'schema_version';";
+
 static void set_err(struct review *r, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
@@ -157,12 +167,12 @@ static void now_utc(char buf[32])
 		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
-/* Brings a schema-1 or -2 store to schema 3; inside an IMMEDIATE
+/* Brings a schema-1, -2 or -3 store to schema 4; inside an IMMEDIATE
  * transaction. */
 static int upgrade(struct review *r, char **msg)
 {
 	sqlite3_stmt *s = NULL;
-	int v = 3, rc;
+	int v = 4, rc;
 
 	rc = sqlite3_prepare_v2(r->db,
 				"SELECT v FROM meta WHERE k = 'schema_version'",
@@ -170,12 +180,16 @@ static int upgrade(struct review *r, char **msg)
 	if (rc != SQLITE_OK)
 		return rc;
 	if (sqlite3_step(s) == SQLITE_ROW)
-		v = !strcmp(col_text(s, 0), "1") ? 1
-		    : !strcmp(col_text(s, 0), "2") ? 2 : 3;
+		v = !strcmp(col_text(s, 0), "1")   ? 1
+		    : !strcmp(col_text(s, 0), "2") ? 2
+		    : !strcmp(col_text(s, 0), "3") ? 3
+						   : 4;
 	sqlite3_finalize(s);
 	if (v < 2 && (rc = sqlite3_exec(r->db, upgrade_v2, NULL, NULL, msg)))
 		return rc;
 	if (v < 3 && (rc = sqlite3_exec(r->db, upgrade_v3, NULL, NULL, msg)))
+		return rc;
+	if (v < 4 && (rc = sqlite3_exec(r->db, upgrade_v4, NULL, NULL, msg)))
 		return rc;
 	/* the claim's indexes (added after schema 2 was first written) */
 	return sqlite3_exec(r->db,
@@ -267,7 +281,8 @@ enum cib_err review_open_existing(struct review *r, const char *path)
 		return CIB_EFORMAT;
 	}
 	if (strcmp(col_text(s, 0), SCHEMA_VERSION) &&
-	    strcmp(col_text(s, 0), "1") && strcmp(col_text(s, 0), "2")) {
+	    strcmp(col_text(s, 0), "1") && strcmp(col_text(s, 0), "2") &&
+	    strcmp(col_text(s, 0), "3")) {
 		set_err(r, "'%s' is a review store of schema '%s'; this cibscan "
 			   "reads schemas 1 to " SCHEMA_VERSION,
 			path, col_text(s, 0));
@@ -442,6 +457,71 @@ size_t review_new_reason_kinds(const char *before, const char *now)
 	free(b1);
 	free(b2);
 	return fresh;
+}
+
+/* one space-separated code of s at *i, its length in *n; 0 at the end */
+static int next_code(const char *s, size_t *i, size_t *n)
+{
+	while (s[*i] == ' ')
+		(*i)++;
+	if (!s[*i])
+		return 0;
+	*n = 0;
+	while (s[*i + *n] && s[*i + *n] != ' ')
+		(*n)++;
+	return 1;
+}
+
+static int has_code(const char *s, size_t end, const char *c, size_t n)
+{
+	size_t i = 0, m;
+
+	while (i < end && next_code(s, &i, &m) && i < end) {
+		if (m == n && !memcmp(s + i, c, n))
+			return 1;
+		i += m;
+	}
+	return 0;
+}
+
+size_t review_new_reason_codes(const char *before, const char *now)
+{
+	size_t i = 0, n, fresh = 0;
+
+	if (!before)
+		before = "";
+	if (!now)
+		return 0;
+	while (next_code(now, &i, &n)) {
+		/* counted once: not in before, nor earlier in now */
+		if (!has_code(before, strlen(before), now + i, n) &&
+		    !has_code(now, i, now + i, n))
+			fresh++;
+		i += n;
+	}
+	return fresh;
+}
+
+static int cmp_code_key(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct review_code *)e)->key);
+}
+
+/* The codes of account (plat, id) in o->codes, or NULL. */
+static const char *codes_of(const struct review_import_opts *o,
+			    const char *plat, const char *id)
+{
+	char key[1200];
+	const struct review_code *c;
+
+	if (!o->codes || !o->n_codes)
+		return NULL;
+	if ((size_t)snprintf(key, sizeof(key), "%s\t%s", plat, id) >=
+	    sizeof(key))
+		return NULL;
+	c = bsearch(key, o->codes, o->n_codes, sizeof(*o->codes),
+		    cmp_code_key);
+	return c ? c->codes : NULL;
 }
 
 /* ---- import ------------------------------------------------------------ */
@@ -679,6 +759,7 @@ static void account_row(struct importer *im)
 {
 	const char *id = fld(im, C_ID), *plat = fld(im, C_PLATFORM);
 	const char *reasons = fld(im, C_REASONS), *cid = fld(im, C_CLUSTER);
+	const char *codes;
 	double score, cscore = NAN;
 	long long csize = 0;
 	int have_csize, rc, flagged;
@@ -727,6 +808,7 @@ static void account_row(struct importer *im)
 	if (!flagged)
 		return;
 	im->st->flagged++;
+	codes = codes_of(im->o, plat, id);
 	if (*cid && !im->o->clusters)
 		cluster_item(im, cid, cscore, csize, have_csize == 1, NULL);
 	if (im->err)
@@ -741,7 +823,7 @@ static void account_row(struct importer *im)
 		sqlite3_reset(s);
 		s = im->ins;
 	} else if (rc == SQLITE_ROW) {
-		char status[16], why[512] = "", *dreasons;
+		char status[16], why[512] = "", *dreasons, *dcodes;
 		double dscore = sqlite3_column_type(s, 1) == SQLITE_NULL
 					? NAN
 					: sqlite3_column_double(s, 1);
@@ -752,9 +834,14 @@ static void account_row(struct importer *im)
 
 		snprintf(status, sizeof(status), "%s",
 			 (const char *)sqlite3_column_text(s, 0));
+		const unsigned char *dc = sqlite3_column_text(s, 4);
+
 		dreasons = strdup(dr ? (const char *)dr : "");
+		dcodes = dc ? strdup((const char *)dc) : NULL;
 		sqlite3_reset(s);
-		if (!dreasons) {
+		if (!dreasons || (dc && !dcodes)) {
+			free(dreasons);
+			free(dcodes);
 			im->err = CIB_ENOMEM;
 			return;
 		}
@@ -770,7 +857,12 @@ static void account_row(struct importer *im)
 					"(margin %.2f)",
 					wl ? "; " : "", dscore, score,
 					im->o->score_margin);
-			nnew = review_new_reason_kinds(dreasons, reasons);
+			/* codes when both decisions have them (runs
+			 * imported with --run), else the reasons' words */
+			nnew = codes && dcodes
+				       ? review_new_reason_codes(dcodes, codes)
+				       : review_new_reason_kinds(dreasons,
+								 reasons);
 			if (nnew && wl < sizeof(why))
 				wl += (size_t)snprintf(
 					why + wl, sizeof(why) - wl,
@@ -793,6 +885,7 @@ static void account_row(struct importer *im)
 			im->st->still_open++;
 		}
 		free(dreasons);
+		free(dcodes);
 		if (s == im->rq) {
 			sqlite3_bind_text(s, 10, why, -1, SQLITE_TRANSIENT);
 			if (audit(im, "account", 0, plat, id, "requeued",
@@ -820,6 +913,7 @@ static void account_row(struct importer *im)
 		sqlite3_bind_null(s, 7);
 	bind_text(s, 8, reasons);
 	sqlite3_bind_int64(s, 9, im->st->run_id);
+	bind_text(s, 11, codes);
 	if (step_done(im, s, "store account"))
 		return;
 	if (s == im->ins) {
@@ -1355,7 +1449,12 @@ enum cib_err review_import(struct review *r,
 	im.st = st;
 	now_utc(im.now);
 	/* checksums first: they read files, outside the transaction */
-	for (size_t i = 0; i < o->n_inputs + 3; i++) {
+	if (o->record_checksums) {
+		checks = strdup(o->record_checksums);
+		if (!checks)
+			return CIB_ENOMEM;
+	}
+	for (size_t i = 0; !o->record_checksums && i < o->n_inputs + 3; i++) {
 		const char *p = i == 0 ? o->accounts
 				: i == 1 ? o->clusters
 				: i == 2 ? o->edges
@@ -1417,24 +1516,25 @@ enum cib_err review_import(struct review *r,
 		 " clusters_file, checksums, content_hash, edges_file)"
 		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
 	    prep(r, &im.sel,
-		 "SELECT status, d_score, d_reasons, d_cluster_size FROM items"
+		 "SELECT status, d_score, d_reasons, d_cluster_size,"
+		 " d_reason_codes FROM items"
 		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
 		 " key = ?2") ||
 	    prep(r, &im.ins,
 		 "INSERT INTO items(kind, scope, platform, key, handle, score,"
 		 " cluster_id, cluster_size, cluster_score, reasons, run_id,"
-		 " status) VALUES('account', 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		 " ?9, 'queued')") ||
+		 " status, reason_codes) VALUES('account', 0, ?1, ?2, ?3, ?4,"
+		 " ?5, ?6, ?7, ?8, ?9, 'queued', ?11)") ||
 	    prep(r, &im.upd,
 		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
 		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9 WHERE kind = 'account' AND scope = 0 AND"
-		 " platform = ?1 AND key = ?2") ||
+		 " run_id = ?9, reason_codes = ?11 WHERE kind = 'account' AND"
+		 " scope = 0 AND platform = ?1 AND key = ?2") ||
 	    prep(r, &im.rq,
 		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
 		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
 		 " run_id = ?9, status = 'queued', requeue_reason = ?10,"
-		 " version = version + 1"
+		 " reason_codes = ?11, version = version + 1"
 		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
 		 " key = ?2") ||
 	    prep(r, &im.aud,
@@ -1459,11 +1559,11 @@ enum cib_err review_import(struct review *r,
 		goto fail;
 	sqlite3_bind_text(run, 1, im.now, -1, SQLITE_TRANSIENT);
 	bind_text(run, 2, o->settings);
-	bind_text(run, 3, o->accounts);
-	bind_text(run, 4, o->clusters);
+	bind_text(run, 3, o->record_source ? o->record_source : o->accounts);
+	bind_text(run, 4, o->record_source ? NULL : o->clusters);
 	bind_text(run, 5, checks);
 	sqlite3_bind_text(run, 6, content, -1, SQLITE_STATIC);
-	bind_text(run, 7, o->edges);
+	bind_text(run, 7, o->record_source ? NULL : o->edges);
 	if (sqlite3_step(run) != SQLITE_DONE) {
 		db_err(r, "record run");
 		goto fail;
@@ -1783,6 +1883,7 @@ static enum cib_err write_item(struct review *r, const struct pending *p,
 			    : "UPDATE items SET status = ?5, reviewer = ?6,"
 			      " note = ?7, decided_at = ?8, version = ?9,"
 			      " d_score = score, d_reasons = reasons,"
+			      " d_reason_codes = reason_codes,"
 			      " d_cluster_size = cluster_size,"
 			      " requeue_reason = NULL, claimed_by = NULL,"
 			      " claim_until = NULL, claim_version = NULL"
@@ -2591,15 +2692,17 @@ static enum cib_err show_target(struct review *r, const struct review_ref *t,
 		"platform", "id", "handle", "score", "cluster", "cluster size",
 		"cluster score", "reasons", "run", "status", "reviewer", "note",
 		"decided at", "requeued because", "version", "claimed by",
-		"claimed until", "identity"
+		"claimed until", "identity", "reason codes"
 	};
+	enum { N_SHOWN = sizeof(names) / sizeof(names[0]) };
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT platform, key, handle, score, cluster_id,"
 			       " cluster_size, cluster_score, reasons, run_id,"
 			       " status, reviewer, note, decided_at,"
 			       " requeue_reason, version, claimed_by,"
-			       " claim_until, uid FROM items WHERE" WHERE_REF,
+			       " claim_until, uid, reason_codes FROM items"
+			       " WHERE" WHERE_REF,
 			       -1, &s, NULL) != SQLITE_OK)
 		return db_err(r, "show");
 	bind_ref(s, 1, t);
@@ -2616,7 +2719,7 @@ static enum cib_err show_target(struct review *r, const struct review_ref *t,
 	}
 	put(f, t->key);
 	fputc('\n', f);
-	for (int i = 0; i < 18; i++) {
+	for (int i = 0; i < N_SHOWN; i++) {
 		const char *v = col_text(s, i);
 
 		if (*v) {

@@ -72,6 +72,16 @@ enum cib_err review_create(struct review *r, const char *path, int *created);
 /* Closes; accepts a never-opened or already-closed store. */
 void review_close(struct review *r);
 
+/* An account's reason codes, from a saved run: key "PLATFORM\tID" (the
+ * platform's name and the account id as the accounts file writes them),
+ * codes the distinct reason code names of its reasons separated by
+ * spaces, a coordination reason with its edge types
+ * ("copied_texts coacted:co_post coacted:co_link cluster_member"). */
+struct review_code {
+	const char *key;
+	const char *codes;
+};
+
 struct review_import_opts {
 	const char *accounts;        /* `cibscan score` accounts.csv */
 	const char *clusters;        /* its --clusters file, or NULL */
@@ -90,6 +100,18 @@ struct review_import_opts {
 	 * the store as it was. */
 	void (*row_done)(void *ctx, uint64_t rows);
 	void *row_done_ctx;
+	const struct review_code *codes; /* per account its reason codes
+					    (an import from a saved run),
+					    sorted by key; NULL: none */
+	size_t n_codes;
+	const char *record_source;   /* recorded as the run's file instead
+					of accounts/clusters/edges (a saved
+					run whose tables were written to
+					temporary files), or NULL */
+	const char *record_checksums; /* recorded as the run's inputs and
+					 their checksums instead of the
+					 files' (then inputs[] is not
+					 read), or NULL */
 };
 
 void review_import_opts_init(struct review_import_opts *o);
@@ -271,5 +293,8 @@ void review_reason_kind(const char *reason, size_t len, char *out,
 /* Number of "; "-separated reason kinds in `now` that are not among the
  * kinds in `before`. Public for tests. */
 size_t review_new_reason_kinds(const char *before, const char *now);
+/* The same on reason codes (struct review_code's form): how many distinct
+ * codes of now are not in before. */
+size_t review_new_reason_codes(const char *before, const char *now);
 
 #endif

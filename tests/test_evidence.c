@@ -1,7 +1,7 @@
 /* test_evidence.c - the review app's evidence: gathered from a small
  * dataset whose rhythm, copies and shared objects are counted by hand
  * (report/gather.c), stored with its caps (review/evidence.c), and the
- * schema 2 -> 3 upgrade of an existing store. */
+ * schema 2 -> 4 upgrade of an existing store. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +317,9 @@ static void test_upgrade_v2(void **state)
 	assert_int_equal(sqlite3_exec(r.db,
 				      "DROP TABLE acc_evidence; DROP TABLE"
 				      " acc_posts; DROP TABLE cl_shared;"
+				      " ALTER TABLE items DROP COLUMN"
+				      " reason_codes; ALTER TABLE items DROP"
+				      " COLUMN d_reason_codes;"
 				      " UPDATE meta SET v = '2' WHERE k ="
 				      " 'schema_version';",
 				      NULL, NULL, NULL),
@@ -325,7 +328,11 @@ static void test_upgrade_v2(void **state)
 	assert_int_equal(review_open_existing(&r, db), CIB_OK);
 	assert_int_equal(count(&r, "SELECT v FROM meta WHERE k ="
 				   " 'schema_version'"),
-			 3);
+			 4);
+	/* schema 4's columns, empty on the rows from before */
+	assert_int_equal(count(&r, "SELECT count(reason_codes) +"
+				   " count(d_reason_codes) FROM items"),
+			 0);
 	assert_int_equal(count(&r, "SELECT count(*) FROM items WHERE kind ="
 				   " 'account'"),
 			 2);

@@ -212,6 +212,97 @@ static void test_runs_keep_decisions(void **state)
 	review_close(&r);
 }
 
+static void test_new_reason_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(review_new_reason_codes("a b", "b a"), 0);
+	assert_int_equal(review_new_reason_codes("a", "a c c"), 1);
+	assert_int_equal(review_new_reason_codes(NULL, " x  y "), 2);
+	assert_int_equal(review_new_reason_codes("x y", NULL), 0);
+	/* a code is whole: a prefix of another is not it */
+	assert_int_equal(review_new_reason_codes("coacted:co_reply_account",
+						 "coacted:co_reply"),
+			 1);
+	assert_int_equal(review_new_reason_codes("coacted:co_reply",
+						 "coacted:co_reply_account"),
+			 1);
+}
+
+/* Accounts imported with reason codes (from a saved run) are compared on
+ * codes: reworded reasons (a plural, a new number) are no new evidence,
+ * a new code is; rows without codes keep the text comparison. */
+static void test_codes_decide_requeue(void **state)
+{
+	static const char hdr[] = "account_id,platform,handle,score,flagged,"
+				  "cluster_id,cluster_size,cluster_score,"
+				  "reasons\n";
+	struct review r;
+	struct review_import_stats st;
+	struct review_import_opts o;
+	char db[512], p[512], b[16];
+	struct review_code c1[] = { { "x\ta", "copied_texts coacted:co_post" },
+				    { "x\tb", "copied_texts" } };
+	struct review_code c2[] = { { "x\ta", "coacted:co_post copied_texts" },
+				    { "x\tb", "copied_texts created_batch" } };
+	char text[1024];
+
+	(void)state;
+	path_in(db, sizeof(db), "codes.sqlite");
+	unlink(db);
+	snprintf(text, sizeof(text),
+		 "%sa,x,ha,0.50,1,,,,\"posted near-duplicate texts as 1 of "
+		 "them (1 time)\"\nb,x,hb,0.50,1,,,,\"copied\"\n"
+		 "c,x,hc,0.50,1,,,,\"copied\"\n",
+		 hdr);
+	write_file("codes1.csv", text);
+	assert_int_equal(review_open(&r, db), CIB_OK);
+	path_in(p, sizeof(p), "codes1.csv");
+	review_import_opts_init(&o);
+	o.accounts = p;
+	o.codes = c1;
+	o.n_codes = 2;
+	assert_int_equal(review_import(&r, &o, &st), CIB_OK);
+	assert_int_equal(st.queued_new, 3);
+	assert_int_equal(q_int(&r, "SELECT count(reason_codes) FROM items"
+				   " WHERE kind='account'"),
+			 2);
+	for (const char *k = "abc"; *k; k++) {
+		char key[2] = { *k, 0 };
+
+		assert_int_equal(review_decide(&r, key, "dismiss", "ann", NULL,
+					       0, NULL),
+				 CIB_OK);
+	}
+	assert_int_equal(q_int(&r, "SELECT count(d_reason_codes) FROM items"
+				   " WHERE kind='account'"),
+			 2);
+	/* a: reworded ("2 of them (3 times)": a new kind to the text rule),
+	 * the same codes: stays dismissed; b: a new code: re-queued; c: no
+	 * codes, a new kind of reason in words: re-queued by the text rule */
+	snprintf(text, sizeof(text),
+		 "%sa,x,ha,0.50,1,,,,\"posted near-duplicate texts as 2 of "
+		 "them (3 times)\"\nb,x,hb,0.50,1,,,,\"copied\"\n"
+		 "c,x,hc,0.50,1,,,,\"copied; created in a batch\"\n",
+		 hdr);
+	assert_int_equal(review_new_reason_kinds(
+				 "posted near-duplicate texts as 1 of them (1 "
+				 "time)",
+				 "posted near-duplicate texts as 2 of them (3 "
+				 "times)"),
+			 1);
+	write_file("codes2.csv", text);
+	path_in(p, sizeof(p), "codes2.csv");
+	o.accounts = p;
+	o.codes = c2;
+	assert_int_equal(review_import(&r, &o, &st), CIB_OK);
+	assert_int_equal(st.requeued, 2);
+	assert_int_equal(st.kept_dismissed, 1);
+	assert_string_equal(status_of(&r, "a", b), "dismiss");
+	assert_string_equal(status_of(&r, "b", b), "queued");
+	assert_string_equal(status_of(&r, "c", b), "queued");
+	review_close(&r);
+}
+
 static void test_audit_append_only(void **state)
 {
 	struct review r;
@@ -569,6 +660,8 @@ int main(void)
 		cmocka_unit_test(test_new_reason_kinds),
 		cmocka_unit_test(test_runs_keep_decisions),
 		cmocka_unit_test(test_audit_append_only),
+		cmocka_unit_test(test_new_reason_codes),
+		cmocka_unit_test(test_codes_decide_requeue),
 		cmocka_unit_test(test_bad_rows),
 		cmocka_unit_test(test_import_ranges),
 		cmocka_unit_test(test_cluster_identity),
