@@ -488,9 +488,12 @@ double coord_lambda_with(const struct coord_graph *g, uint32_t a,
  * co-action, code = ((a << bits | b) << 3 | type) << 3 | level; (3) spread
  * the codes into buckets by their top bits; (4) sort each bucket and count
  * its distinct pairs; (5) test each pair; then Benjamini-Hochberg within
- * each component. A job's result never depends on which worker ran it or
- * when: the components' sums are sums of whole numbers (exact in any
- * order), codes are sorted by their whole value before anything reads
+ * each component. With coord_opts.shard, phase (2) for every type but
+ * amplification runs elsewhere (coord_scan_part on parts of the objects,
+ * the same scan_chunk jobs) and its parts are added in before phase (3),
+ * as one more worker's output. A job's result never depends on which
+ * worker ran it or when: the components' sums are sums of whole numbers
+ * (exact in any order), codes are sorted by their whole value before anything reads
  * their order, and buckets hand on their pairs and candidate edges in
  * bucket order, so the graph is the same for every schedule. */
 
