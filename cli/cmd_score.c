@@ -225,6 +225,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	struct pipe_cli pc;
 	struct cli_data d;
 	const char *die = getenv("CIBSCAN_MPI_TEST_DIE_RANK");
+	const char *die_scan = getenv("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
 	double t0 = cib_seconds();
 	enum cib_err err;
 	int rc = CLI_EXIT_OK;
@@ -245,6 +246,14 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
+	/* test hook: that rank dies of SIGKILL once it has its events of
+	 * the co-action scan */
+	if (die_scan && *die_scan) {
+		long r;
+
+		if (cli_parse_long(die_scan, &r) == 0)
+			mc.die_rank = (int)r;
+	}
 	/* the co-action transfers' rounds: within the log cap too */
 	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
 		mc.round = sop->mpi_buffer;

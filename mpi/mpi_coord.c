@@ -20,6 +20,7 @@
 #include "mpi/mpi_coord.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -62,6 +63,7 @@ void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm)
 	c->comm = comm;
 	MPI_Comm_rank(comm, &c->rank);
 	MPI_Comm_size(comm, &c->size);
+	c->die_rank = -1;
 }
 
 void mpi_coord_release(struct mpi_coord *c)
@@ -335,6 +337,8 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 				 &mine[t]))
 			MPI_Abort(c->comm, 1);
 	c->st.scatter_seconds = cib_seconds() - t0;
+	if (c->die_rank == c->rank)
+		raise(SIGKILL);
 	t0 = cib_seconds();
 	c0 = cpu_now();
 	err = coord_scan_part(mine, h->n_accounts, &h->o, comp, h->n_comps,

@@ -46,6 +46,8 @@ struct mpi_coord {
 	struct mpi_coord_stats st;
 	struct mpi_coord_stats *all; /* rank 0: every rank's, last scan */
 	int scans;             /* scans run */
+	int die_rank;          /* test hook: this rank kills itself once it
+				  has its events (-1: none); set by cli/ only */
 };
 
 void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm);
