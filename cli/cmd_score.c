@@ -307,16 +307,18 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 			fprintf(stderr,
 				"cibscan: mpi rank %d co-action scan: %llu "
 				"events of %llu objects, %.1f MB received "
-				"in %.2f s; scan %.2f s (CPU %.2f s), %llu "
-				"codes; %.1f MB sent back in %.2f s\n",
+				"in %.2f s (CPU %.2f s); scan %.2f s (CPU "
+				"%.2f s), %llu codes; %.1f MB sent back in "
+				"%.2f s (CPU %.2f s)\n",
 				r, (unsigned long long)mc.all[r].events,
 				(unsigned long long)mc.all[r].objects,
 				(double)mc.all[r].bytes_in / 1e6,
 				mc.all[r].scatter_seconds,
-				mc.all[r].scan_seconds, mc.all[r].scan_cpu,
+				mc.all[r].scatter_cpu, mc.all[r].scan_seconds,
+				mc.all[r].scan_cpu,
 				(unsigned long long)mc.all[r].codes,
 				(double)mc.all[r].bytes_out / 1e6,
-				mc.all[r].gather_seconds);
+				mc.all[r].gather_seconds, mc.all[r].gather_cpu);
 	}
 	if (mpi_coord_done(&mc) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;

@@ -313,7 +313,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	size_t n_st = 0;
 	struct coord_type_stats *sts = NULL;
 	int err = CIB_OK, any = CIB_OK;
-	double t0 = cib_seconds(), c0;
+	double t0 = cib_seconds(), c0 = cpu_now();
 	MPI_Request rq;
 
 	memset(&part, 0, sizeof(part));
@@ -337,6 +337,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 				 &mine[t]))
 			MPI_Abort(c->comm, 1);
 	c->st.scatter_seconds = cib_seconds() - t0;
+	c->st.scatter_cpu = cpu_now() - c0;
 	if (c->die_rank == c->rank)
 		raise(SIGKILL);
 	t0 = cib_seconds();
@@ -353,6 +354,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	c->st.codes = part.n_codes;
 	free(comp);
 	t0 = cib_seconds();
+	c0 = cpu_now();
 	/* a rank that failed (out of memory) fails the scan on all */
 	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
 		    MPI_SUCCESS ||
@@ -386,6 +388,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 		       MPI_UINT64_T, sizeof(uint64_t)))
 		MPI_Abort(c->comm, 1);
 	c->st.gather_seconds = cib_seconds() - t0;
+	c->st.gather_cpu = cpu_now() - c0;
 	if (c->rank == 0) {
 		for (size_t q = 0; q < n_st; q++)
 			for (int t = 0; t < COORD__COUNT; t++) {

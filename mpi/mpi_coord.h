@@ -36,6 +36,7 @@ struct mpi_coord_stats {
 	double scan_cpu;        /* coord_scan_part, CPU of all its threads */
 	double gather_seconds;  /* sending the part (rank 0: receiving and
 				   summing) */
+	double scatter_cpu, gather_cpu; /* CPU of the two, all threads */
 };
 
 struct mpi_coord {
