@@ -16,6 +16,7 @@
 #ifdef CIB_MPI
 #include <sys/resource.h>
 
+#include "mpi/mpi_coord.h"
 #include "mpi/mpi_ingest.h"
 #endif
 
@@ -51,16 +52,19 @@ static const char usage_text[] =
 #ifdef CIB_MPI
 static const char mpi_help_text[] =
 	"  --mpi                run on every rank of 'mpirun -np N' (this is\n"
-	"                       cibscan-mpi): inputs read in parallel, rank 0\n"
-	"                       scores and writes every output; the result is\n"
-	"                       the single-process one (docs/scale.md)\n"
+	"                       cibscan-mpi): inputs read in parallel, the\n"
+	"                       co-action scan of the coordination graph on\n"
+	"                       every rank, rank 0 scores and writes every\n"
+	"                       output; the result is the single-process one\n"
+	"                       (docs/scale.md)\n"
 	"  --mpi-split BYTES    with --mpi: JSONL and IO archive CSV files of\n"
 	"                       at least BYTES are read in byte ranges of about\n"
 	"                       BYTES on several ranks (default 64M; 0: whole\n"
 	"                       files only)\n"
 	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
 	"                       0 holds before it waits for rank 0 to take\n"
-	"                       it (default 256M)\n";
+	"                       it (default 256M); also caps the co-action\n"
+	"                       scan's transfer rounds (at most 32M a rank)\n";
 #endif
 
 struct score_out {
@@ -217,8 +221,11 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		     const struct cli_input *ci, char *const *files, int nfiles)
 {
 	struct mpi_ingest m;
+	struct mpi_coord mc;
+	struct pipe_cli pc;
 	struct cli_data d;
 	const char *die = getenv("CIBSCAN_MPI_TEST_DIE_RANK");
+	const char *die_scan = getenv("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
 	double t0 = cib_seconds();
 	enum cib_err err;
 	int rc = CLI_EXIT_OK;
@@ -238,10 +245,29 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
+	mpi_coord_init(&mc, MPI_COMM_WORLD);
+	/* test hook: that rank dies of SIGKILL once it has its events of
+	 * the co-action scan */
+	if (die_scan && *die_scan) {
+		long r;
+
+		if (cli_parse_long(die_scan, &r) == 0)
+			mc.die_rank = (int)r;
+	}
+	/* the co-action transfers' rounds: within the log cap too */
+	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
+		mc.round = sop->mpi_buffer;
 	if (m.rank != 0) {
+		/* the co-action scan of rank 0's coordination graph, on
+		 * this rank's objects, until rank 0 is done */
 		cli_data_release(&d);
+		if (mpi_coord_serve(&mc) != CIB_OK)
+			rc = CLI_EXIT_SYSTEM;
+		mpi_coord_release(&mc);
 		mpi_ingest_release(&m);
-		return mpi_finish(cli_exit_for(err), pcp, &m);
+		rc = mpi_finish(rc != CLI_EXIT_OK ? rc : cli_exit_for(err), pcp,
+				&m);
+		return rc;
 	}
 	if (err) {
 		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
@@ -274,8 +300,29 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 					r ? "sending" : "receiving and storing",
 					m.all[r].serve_seconds);
 		}
-		rc = score_finish(sop, pcp, &d, files, nfiles);
+		pc = *pcp;
+		mpi_coord_hook(&mc, &pc.po.coord);
+		rc = score_finish(sop, &pc, &d, files, nfiles);
+		for (int r = 0; pcp->po.progress && mc.all && r < m.size; r++)
+			fprintf(stderr,
+				"cibscan: mpi rank %d co-action scan: %llu "
+				"events of %llu objects, %.1f MB received "
+				"in %.2f s (CPU %.2f s); scan %.2f s (CPU "
+				"%.2f s), %llu codes; %.1f MB sent back in "
+				"%.2f s (CPU %.2f s)\n",
+				r, (unsigned long long)mc.all[r].events,
+				(unsigned long long)mc.all[r].objects,
+				(double)mc.all[r].bytes_in / 1e6,
+				mc.all[r].scatter_seconds,
+				mc.all[r].scatter_cpu, mc.all[r].scan_seconds,
+				mc.all[r].scan_cpu,
+				(unsigned long long)mc.all[r].codes,
+				(double)mc.all[r].bytes_out / 1e6,
+				mc.all[r].gather_seconds, mc.all[r].gather_cpu);
 	}
+	if (mpi_coord_done(&mc) != CIB_OK && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_SYSTEM;
+	mpi_coord_release(&mc);
 	cli_data_release(&d);
 	rc = mpi_finish(rc, pcp, &m);
 	mpi_ingest_release(&m);

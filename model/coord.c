@@ -488,9 +488,12 @@ double coord_lambda_with(const struct coord_graph *g, uint32_t a,
  * co-action, code = ((a << bits | b) << 3 | type) << 3 | level; (3) spread
  * the codes into buckets by their top bits; (4) sort each bucket and count
  * its distinct pairs; (5) test each pair; then Benjamini-Hochberg within
- * each component. A job's result never depends on which worker ran it or
- * when: the components' sums are sums of whole numbers (exact in any
- * order), codes are sorted by their whole value before anything reads
+ * each component. With coord_opts.shard, phase (2) for every type but
+ * amplification runs elsewhere (coord_scan_part on parts of the objects,
+ * the same scan_chunk jobs) and its parts are added in before phase (3),
+ * as one more worker's output. A job's result never depends on which
+ * worker ran it or when: the components' sums are sums of whole numbers
+ * (exact in any order), codes are sorted by their whole value before anything reads
  * their order, and buckets hand on their pairs and candidate edges in
  * bucket order, so the graph is the same for every schedule. */
 
@@ -653,6 +656,7 @@ struct build {
 	double lnfact[256];  /* ln x! */
 	double *bound;       /* per component: log10 of the best BH cutoff */
 	struct edgevec *cand; /* per bucket */
+	int no_amp;           /* coord_scan_part: COORD_AMPLIFY not scanned */
 	struct worker w[COORD_WORKERS];
 };
 
@@ -1879,37 +1883,22 @@ static enum cib_err build_side(struct build *bd)
 	return CIB_OK;
 }
 
-/* Phases 1 and 2: sorted events, components, k, the types' statistics,
- * and every worker's codes. */
-static enum cib_err build_scan(struct build *bd)
+/* The scan jobs: runs of whole objects of each of the n_types types in
+ * bd->types (COORD_AMPLIFY one job); with amp_only, that job alone (the
+ * other types are scanned elsewhere, coord_opts.shard); with bd->no_amp,
+ * every type but it. */
+static enum cib_err build_chunks(struct build *bd, size_t n_types,
+				 int amp_only, size_t *n_out)
 {
-	struct coord_graph *g = bd->g;
-	size_t n_types = 0, n_chunks = 0, cap = 0;
-	enum cib_err err;
+	size_t n_chunks = 0, cap = 0;
 
-	for (int t = 0; t < COORD__COUNT; t++)
-		if (bd->o->use_type[t])
-			bd->types[n_types++] = t;
-	/* biggest first, so the last job to start is a small one */
-	for (size_t i = 1; i < n_types; i++)
-		for (size_t j = i; j > 0 && bd->ev[bd->types[j]].n >
-						    bd->ev[bd->types[j - 1]].n;
-		     j--) {
-			int x = bd->types[j];
-
-			bd->types[j] = bd->types[j - 1];
-			bd->types[j - 1] = x;
-		}
-	err = run_phase(bd, PH_SORT, n_types);
-	if (err)
-		return err;
-	err = build_components(bd);
-	if (err)
-		return err;
 	for (size_t i = 0; i < n_types; i++) {
 		int t = bd->types[i];
 		const struct coord_events *ev = &bd->ev[t];
 
+		if (amp_only ? t != COORD_AMPLIFY
+			     : t == COORD_AMPLIFY && bd->no_amp)
+			continue;
 		for (size_t lo = 0; lo < ev->n;) {
 			size_t hi = ev->n;
 
@@ -1936,9 +1925,103 @@ static enum cib_err build_scan(struct build *bd)
 			lo = hi;
 		}
 	}
+	*n_out = n_chunks;
+	return CIB_OK;
+}
+
+/* The other types' objects scanned through coord_opts.shard, their part
+ * added to worker 0's results as if its jobs had scanned them. */
+static enum cib_err build_shard(struct build *bd)
+{
+	const struct coord_shard *sh = bd->o->shard;
+	struct coord_graph *g = bd->g;
+	struct worker *w = &bd->w[0];
+	struct coord_part part;
+	enum cib_err err;
+
+	memset(&part, 0, sizeof(part));
+	err = sh->scan(sh->ctx, bd->ev, bd->n_accounts, bd->o, g->comp,
+		       g->n_comps, &part);
+	for (size_t i = 0; !err && i < part.n_codes; i++) {
+		int r = codes_push(bd, &w->out, part.codes[i]);
+
+		if (r)
+			err = push_err(r);
+	}
+	for (size_t i = 0; !err && i < part.n_side; i++)
+		if (push_side(w, part.side[i].code, part.side[i].pa,
+			      part.side[i].pb))
+			err = CIB_ENOMEM;
+	for (size_t i = 0; !err && i < part.n_dense; i++)
+		if (push_dense(w, part.dense[i].type, part.dense[i].obj,
+			       part.dense[i].comp, part.dense[i].actors))
+			err = CIB_ENOMEM;
+	for (int t = 0; !err && t < COORD__COUNT; t++) {
+		struct coord_type_stats *st = &w->st[t];
+
+		for (size_t i = 0; !err && i < part.n_wins[t]; i++)
+			if (i64_push(&w->wins[t], part.wins[t][i]))
+				err = CIB_ENOMEM;
+		st->objects += part.st[t].objects;
+		st->shared_objects += part.st[t].shared_objects;
+		st->viral_objects += part.st[t].viral_objects;
+		st->dense_objects += part.st[t].dense_objects;
+		st->pairs_total += part.st[t].pairs_total;
+		st->candidate_pairs += part.st[t].candidate_pairs;
+		if (part.k[t])
+			for (size_t a = 0; a < bd->n_accounts; a++)
+				g->k[t][a] += part.k[t][a];
+	}
+	if (!err && part.R)
+		for (size_t c = 0; c < g->n_comps; c++)
+			for (int t = 0; t < COORD__COUNT; t++)
+				for (int j = 0; j < COORD_LEVELS; j++)
+					g->comps[c].R[t][j] += part.R
+						[(c * COORD__COUNT + (size_t)t) *
+							 COORD_LEVELS +
+						 (size_t)j];
+	coord_part_release(&part);
+	return err;
+}
+
+/* Phases 1 and 2: sorted events, components, k, the types' statistics,
+ * and every worker's codes. */
+static enum cib_err build_scan(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	size_t n_types = 0, n_chunks = 0;
+	enum cib_err err;
+
+	for (int t = 0; t < COORD__COUNT; t++)
+		if (bd->o->use_type[t])
+			bd->types[n_types++] = t;
+	/* biggest first, so the last job to start is a small one */
+	for (size_t i = 1; i < n_types; i++)
+		for (size_t j = i; j > 0 && bd->ev[bd->types[j]].n >
+						    bd->ev[bd->types[j - 1]].n;
+		     j--) {
+			int x = bd->types[j];
+
+			bd->types[j] = bd->types[j - 1];
+			bd->types[j - 1] = x;
+		}
+	err = run_phase(bd, PH_SORT, n_types);
+	if (err)
+		return err;
+	err = build_components(bd);
+	if (err)
+		return err;
+	err = build_chunks(bd, n_types, bd->o->shard != NULL, &n_chunks);
+	if (err)
+		return err;
 	err = run_phase(bd, PH_SCAN, n_chunks);
 	if (err)
 		return err;
+	if (bd->o->shard) {
+		err = build_shard(bd);
+		if (err)
+			return err;
+	}
 	err = build_side(bd);
 	if (err)
 		return err;
@@ -2111,6 +2194,60 @@ static void comp_rates(struct coord_graph *g)
 	}
 }
 
+/* The build's state over n_accounts accounts, the graph's s_amp and k,
+ * every worker's per-account arrays. */
+static enum cib_err build_init(struct build *bd, struct coord_events *ev,
+			       size_t n_accounts, const struct coord_opts *o,
+			       struct coord_graph *g)
+{
+	memset(bd, 0, sizeof(*bd));
+	bd->ev = ev;
+	bd->o = o;
+	bd->g = g;
+	bd->n_accounts = n_accounts;
+	atomic_init(&bd->next, 0);
+	atomic_init(&bd->failed, 0);
+	atomic_init(&bd->n_blocks, 0);
+	/* the codes live twice at their peak (blocks, then the sorted copy) */
+	bd->max_blocks = o->max_memory
+				? (size_t)(o->max_memory /
+					   (2 * BLOCK_LEN * sizeof(uint64_t)))
+				: 0;
+	if (o->max_memory && bd->max_blocks == 0)
+		bd->max_blocks = 1;
+	bd->bits = 1;
+	while (bd->bits < 32 && ((size_t)1 << bd->bits) < n_accounts)
+		bd->bits++;
+	if (2 * bd->bits + TL_BITS > 64)
+		return CIB_ETOOBIG; /* over 2^29 accounts */
+	for (uint32_t x = 0; x < 256; x++)
+		bd->lnfact[x] = gsl_sf_lngamma(x + 1.0);
+	g->n_accounts = n_accounts;
+	g->s_amp = calloc(n_accounts + 1, sizeof(*g->s_amp));
+	if (!g->s_amp)
+		return CIB_ENOMEM;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		g->k[t] = calloc(n_accounts + 1, sizeof(*g->k[t]));
+		if (!g->k[t])
+			return CIB_ENOMEM;
+	}
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		struct worker *w = &bd->w[i];
+
+		w->bd = bd;
+		w->own_k = i > 0;
+		if (i == 0)
+			for (int t = 0; t < COORD__COUNT; t++)
+				w->k[t] = g->k[t];
+		w->seen = calloc(n_accounts + 1, sizeof(*w->seen));
+		w->cnt = calloc(n_accounts + 1, sizeof(*w->cnt));
+		w->loc = calloc(n_accounts + 1, sizeof(*w->loc));
+		if (!w->seen || !w->cnt || !w->loc)
+			return CIB_ENOMEM;
+	}
+	return CIB_OK;
+}
+
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g)
 {
@@ -2121,57 +2258,9 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	enum cib_err err = CIB_OK;
 
 	memset(g, 0, sizeof(*g));
-	memset(&bd, 0, sizeof(bd));
-	bd.ev = ev;
-	bd.o = o;
-	bd.g = g;
-	bd.n_accounts = n_accounts;
-	atomic_init(&bd.next, 0);
-	atomic_init(&bd.failed, 0);
-	atomic_init(&bd.n_blocks, 0);
-	/* the codes live twice at their peak (blocks, then the sorted copy) */
-	bd.max_blocks = o->max_memory
-				? (size_t)(o->max_memory /
-					   (2 * BLOCK_LEN * sizeof(uint64_t)))
-				: 0;
-	if (o->max_memory && bd.max_blocks == 0)
-		bd.max_blocks = 1;
-	bd.bits = 1;
-	while (bd.bits < 32 && ((size_t)1 << bd.bits) < n_accounts)
-		bd.bits++;
-	if (2 * bd.bits + TL_BITS > 64)
-		return CIB_ETOOBIG; /* over 2^29 accounts */
-	for (uint32_t x = 0; x < 256; x++)
-		bd.lnfact[x] = gsl_sf_lngamma(x + 1.0);
-	g->n_accounts = n_accounts;
-	g->s_amp = calloc(n_accounts + 1, sizeof(*g->s_amp));
-	if (!g->s_amp) {
-		err = CIB_ENOMEM;
+	err = build_init(&bd, ev, n_accounts, o, g);
+	if (err)
 		goto fail;
-	}
-	for (int t = 0; t < COORD__COUNT; t++) {
-		g->k[t] = calloc(n_accounts + 1, sizeof(*g->k[t]));
-		if (!g->k[t]) {
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-	}
-	for (int i = 0; i < COORD_WORKERS; i++) {
-		struct worker *w = &bd.w[i];
-
-		w->bd = &bd;
-		w->own_k = i > 0;
-		if (i == 0)
-			for (int t = 0; t < COORD__COUNT; t++)
-				w->k[t] = g->k[t];
-		w->seen = calloc(n_accounts + 1, sizeof(*w->seen));
-		w->cnt = calloc(n_accounts + 1, sizeof(*w->cnt));
-		w->loc = calloc(n_accounts + 1, sizeof(*w->loc));
-		if (!w->seen || !w->cnt || !w->loc) {
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-	}
 	err = build_scan(&bd);
 	if (err)
 		goto fail;
@@ -2284,5 +2373,146 @@ fail:
 	build_release(&bd);
 	free(cand);
 	coord_graph_release(g);
+	return err;
+}
+
+void coord_part_release(struct coord_part *p)
+{
+	if (!p)
+		return;
+	free(p->codes);
+	free(p->side);
+	free(p->dense);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		free(p->wins[t]);
+		free(p->k[t]);
+	}
+	free(p->R);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The part's results gathered from the workers of bd (after PH_SCAN). */
+static enum cib_err part_collect(struct build *bd, struct coord_part *out)
+{
+	struct coord_graph *g = bd->g;
+	size_t nc = 0, ns = 0, nd = 0;
+
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		const struct worker *w = &bd->w[i];
+
+		for (size_t j = 0; j < w->out.n_blk; j++)
+			nc += j + 1 < w->out.n_blk ? BLOCK_LEN : w->out.fill;
+		ns += w->n_side;
+		nd += w->n_dense;
+	}
+	out->codes = malloc((nc + 1) * sizeof(*out->codes));
+	out->side = malloc((ns + 1) * sizeof(*out->side));
+	out->dense = malloc((nd + 1) * sizeof(*out->dense));
+	out->R = calloc(g->n_comps * COORD__COUNT * COORD_LEVELS + 1,
+			sizeof(*out->R));
+	if (!out->codes || !out->side || !out->dense || !out->R)
+		return CIB_ENOMEM;
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		const struct worker *w = &bd->w[i];
+
+		for (size_t j = 0; j < w->out.n_blk; j++) {
+			size_t len = j + 1 < w->out.n_blk ? BLOCK_LEN
+							  : w->out.fill;
+
+			memcpy(out->codes + out->n_codes, w->out.blk[j],
+			       len * sizeof(*out->codes));
+			out->n_codes += len;
+		}
+		for (size_t j = 0; j < w->n_side; j++) {
+			out->side[out->n_side].code = w->side[j].code;
+			out->side[out->n_side].pa = w->side[j].pa;
+			out->side[out->n_side].pb = w->side[j].pb;
+			out->n_side++;
+		}
+		if (w->n_dense)
+			memcpy(out->dense + out->n_dense, w->dense,
+			       w->n_dense * sizeof(*out->dense));
+		out->n_dense += w->n_dense;
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		size_t nw = 0;
+
+		if (t == COORD_AMPLIFY || !bd->o->use_type[t])
+			continue;
+		for (int i = 0; i < COORD_WORKERS; i++) {
+			const struct worker *w = &bd->w[i];
+
+			nw += w->wins[t].n;
+			out->st[t].objects += w->st[t].objects;
+			out->st[t].shared_objects += w->st[t].shared_objects;
+			out->st[t].viral_objects += w->st[t].viral_objects;
+			out->st[t].dense_objects += w->st[t].dense_objects;
+			out->st[t].pairs_total += w->st[t].pairs_total;
+			out->st[t].candidate_pairs += w->st[t].candidate_pairs;
+			if (i > 0 && w->k[t])
+				for (size_t a = 0; a < bd->n_accounts; a++)
+					g->k[t][a] += w->k[t][a];
+		}
+		out->wins[t] = malloc((nw + 1) * sizeof(*out->wins[t]));
+		if (!out->wins[t])
+			return CIB_ENOMEM;
+		for (int i = 0; i < COORD_WORKERS; i++) {
+			const struct worker *w = &bd->w[i];
+
+			if (w->wins[t].n)
+				memcpy(out->wins[t] + out->n_wins[t],
+				       w->wins[t].v,
+				       w->wins[t].n * sizeof(*out->wins[t]));
+			out->n_wins[t] += w->wins[t].n;
+		}
+		out->k[t] = g->k[t]; /* worker 0's, the others added in */
+		g->k[t] = NULL;
+	}
+	for (size_t c = 0; c < g->n_comps; c++)
+		for (int t = 0; t < COORD__COUNT; t++)
+			for (int j = 0; j < COORD_LEVELS; j++)
+				out->R[(c * COORD__COUNT + (size_t)t) *
+					       COORD_LEVELS +
+				       (size_t)j] = g->comps[c].R[t][j];
+	return CIB_OK;
+}
+
+enum cib_err coord_scan_part(struct coord_events *ev, size_t n_accounts,
+			     const struct coord_opts *o, const uint32_t *comp,
+			     size_t n_comps, struct coord_part *out)
+{
+	struct build bd;
+	struct coord_graph g;
+	size_t n_types = 0, n_chunks = 0;
+	enum cib_err err;
+
+	memset(out, 0, sizeof(*out));
+	memset(&g, 0, sizeof(g));
+	err = build_init(&bd, ev, n_accounts, o, &g);
+	if (err)
+		goto out;
+	bd.no_amp = 1;
+	g.n_comps = n_comps;
+	g.comp = malloc((n_accounts + 1) * sizeof(*g.comp));
+	g.comps = calloc(n_comps + 1, sizeof(*g.comps));
+	if (!g.comp || !g.comps) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	if (n_accounts)
+		memcpy(g.comp, comp, n_accounts * sizeof(*g.comp));
+	for (int t = 0; t < COORD__COUNT; t++)
+		if (o->use_type[t] && t != COORD_AMPLIFY)
+			bd.types[n_types++] = t;
+	err = build_chunks(&bd, n_types, 0, &n_chunks);
+	if (!err)
+		err = run_phase(&bd, PH_SCAN, n_chunks);
+	if (!err)
+		err = part_collect(&bd, out);
+out:
+	build_release(&bd);
+	coord_graph_release(&g);
+	if (err)
+		coord_part_release(out);
 	return err;
 }

@@ -28,6 +28,8 @@
 
 #include "core/error.h"
 
+struct coord_shard;
+
 #define COORD_TYPE_MAP(M)                                                  \
 	M(REPOST, "co_repost", "reposted the same posts as")                   \
 	M(TEXT, "co_post", "posted near-duplicate texts as")                   \
@@ -100,6 +102,10 @@ struct coord_opts {
 	 * stops with CIB_ETOOBIG instead of exhausting the machine */
 	uint64_t max_memory;
 	int use_type[COORD__COUNT];
+	/* NULL (default): the build scans every object itself. Otherwise
+	 * the objects of every type but COORD_AMPLIFY are scanned through
+	 * shard->scan (score --mpi: on the objects' owner ranks) */
+	const struct coord_shard *shard;
 };
 
 void coord_opts_init(struct coord_opts *o);
@@ -206,6 +212,57 @@ struct coord_graph {
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g);
 void coord_graph_release(struct coord_graph *g);
+
+/* A co-action between two posts that each gave several events of the
+ * type (COORD_EV_MULTI): counted once per pair of posts by the build. */
+struct coord_side {
+	uint64_t code;
+	uint32_t pa, pb;
+};
+
+/* What the per-object scan found on a subset of whole objects: the pair
+ * codes of its co-actions, side co-actions, dense objects, the objects'
+ * windows, the types' counts (events and window unset), per account k
+ * (n_accounts each, NULL for a type not scanned) and per component R
+ * (n_comps x COORD__COUNT x COORD_LEVELS). Everything but the windows'
+ * order and the codes' order is a sum, so parts of disjoint object sets
+ * add up to the scan of their union; the build sorts codes and windows
+ * by value before reading them. */
+struct coord_part {
+	uint64_t *codes;
+	size_t n_codes;
+	struct coord_side *side;
+	size_t n_side;
+	struct coord_dense *dense;
+	size_t n_dense;
+	int64_t *wins[COORD__COUNT];
+	size_t n_wins[COORD__COUNT];
+	struct coord_type_stats st[COORD__COUNT];
+	uint32_t *k[COORD__COUNT];
+	uint64_t *R;
+};
+
+void coord_part_release(struct coord_part *p);
+
+/* Scans the objects of ev (every used type but COORD_AMPLIFY; each list
+ * sorted as coord_build sorts it and holding whole objects) with the
+ * per-object code of coord_build, against the components comp[n_accounts]
+ * (n_comps of them) the build found on all events. ev is not changed. */
+enum cib_err coord_scan_part(struct coord_events *ev,
+			     size_t n_accounts, const struct coord_opts *o,
+			     const uint32_t *comp, size_t n_comps,
+			     struct coord_part *out);
+
+/* The scan of every type but COORD_AMPLIFY done elsewhere: called by
+ * coord_build once the events are sorted and the components known; fills
+ * out with the sum of the parts (as coord_scan_part over all objects). */
+struct coord_shard {
+	void *ctx;
+	enum cib_err (*scan)(void *ctx, struct coord_events *ev,
+			     size_t n_accounts, const struct coord_opts *o,
+			     const uint32_t *comp, size_t n_comps,
+			     struct coord_part *out);
+};
 
 /* The pooled co-action count of per-type counts x[COORD__COUNT]: fine
  * types plus what the coarse ones (domain, replied-to account) add. */

@@ -1,0 +1,68 @@
+/* mpi_coord.h - the co-action scan of the coordination graph sharded over
+ * MPI ranks (score --mpi; docs/scale.md section 5).
+ *
+ * Rank 0 holds the dataset and runs coord_build; with
+ * coord_opts.shard = &c->shard the build hands the per-object scan (every
+ * type but amplification) to mpi_coord_scan: rank 0 sends each object's
+ * events to the object's owner rank (hash(type, object) mod N) in bounded
+ * rounds, every rank scans its objects with coord_scan_part, and the parts
+ * come back to rank 0 (codes, side co-actions, dense objects and windows
+ * gathered; k and R summed): whole numbers, so the sum is the scan of all
+ * objects whatever N. The other ranks wait in mpi_coord_serve until rank 0
+ * calls mpi_coord_done.
+ */
+#ifndef CIB_MPI_COORD_H
+#define CIB_MPI_COORD_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "model/coord.h"
+
+/* Bytes one rank sends or receives per round of a transfer, at most. */
+#define MPI_COORD_ROUND ((size_t)32 << 20)
+
+struct mpi_coord_stats {
+	uint64_t events;       /* events this rank scanned */
+	uint64_t objects;      /* objects among them */
+	uint64_t bytes_in;     /* event bytes it received from rank 0 */
+	uint64_t codes;        /* co-action codes it found */
+	uint64_t bytes_out;    /* bytes it sent back (codes, sides, dense,
+				  windows, k and R) */
+	double scatter_seconds; /* receiving its events (rank 0: sending) */
+	double scan_seconds;    /* coord_scan_part, wall */
+	double scan_cpu;        /* coord_scan_part, CPU of all its threads */
+	double gather_seconds;  /* sending the part (rank 0: receiving and
+				   summing) */
+	double scatter_cpu, gather_cpu; /* CPU of the two, all threads */
+};
+
+struct mpi_coord {
+	MPI_Comm comm;
+	int rank, size;
+	size_t round;          /* 0: MPI_COORD_ROUND */
+	struct coord_shard shard; /* for coord_opts.shard on rank 0 */
+	struct mpi_coord_stats st;
+	struct mpi_coord_stats *all; /* rank 0: every rank's, last scan */
+	int scans;             /* scans run */
+	int die_rank;          /* test hook: this rank kills itself once it
+				  has its events (-1: none); set by cli/ only */
+};
+
+void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm);
+void mpi_coord_release(struct mpi_coord *c);
+
+/* Rank 0: sets o->shard so that coord_build scans through the ranks of
+ * c (every rank must then be in mpi_coord_serve). */
+void mpi_coord_hook(struct mpi_coord *c, struct coord_opts *o);
+
+/* Ranks other than 0: takes part in every scan rank 0 starts, until rank
+ * 0 calls mpi_coord_done. Waits without spinning a core. */
+enum cib_err mpi_coord_serve(struct mpi_coord *c);
+
+/* Rank 0: releases the others from mpi_coord_serve. */
+enum cib_err mpi_coord_done(struct mpi_coord *c);
+
+#endif

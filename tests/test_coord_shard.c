@@ -1,0 +1,275 @@
+/* test_coord_shard.c - the coordination graph built with its per-object
+ * scan split over shards (coord_opts.shard, coord_scan_part; what score
+ * --mpi does over ranks) equals the graph built in one piece, bit for bit,
+ * on random events of every type: multi-event posts whose objects fall on
+ * different shards, minute-precision times, viral and dense objects,
+ * amplification. The shards here are object sets chosen by obj mod S,
+ * scanned one after the other and summed as mpi/mpi_coord.c sums ranks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/coord.h"
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+enum { NA = 400 };
+
+static void fill(struct coord_events *ev, uint64_t seed)
+{
+	rng_state = seed;
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&ev[t]);
+	for (uint32_t post = 0; post < 6000; post++) {
+		uint32_t a = (uint32_t)(rng() % NA);
+		/* a few groups act together, the rest at random */
+		int64_t tm = (int64_t)(rng() % 200000);
+		int mins = rng() % 5 == 0;
+		int t = (int)(rng() % COORD__COUNT);
+		int nobj = t == COORD_LINK || t == COORD_HASHTAGS
+				   ? 1 + (int)(rng() % 3)
+				   : 1;
+
+		if (t == COORD_AMPLIFY) {
+			assert_int_equal(
+				coord_events_add_post(&ev[t], rng() % NA,
+						      (int64_t)(rng() % 7200),
+						      a, mins, post, 0),
+				CIB_OK);
+			continue;
+		}
+		for (int k = 0; k < nobj; k++) {
+			uint64_t obj = a < 12 ? rng() % 10 : 100 + rng() % 3000;
+
+			if (a < 12) /* a crew: objects 0..9, seconds apart */
+				tm = (int64_t)obj * 3000 + (int64_t)(rng() % 20);
+
+			if (rng() % 8 == 0)
+				obj = 7777; /* popular: viral at max_actors */
+			if (rng() % 80 == 0)
+				obj = 8888; /* burst: dense at a small budget */
+			if (obj == 8888)
+				tm = 5000;
+			assert_int_equal(coord_events_add_post(&ev[t], obj, tm,
+							       a, mins, post,
+							       nobj > 1),
+					 CIB_OK);
+		}
+	}
+}
+
+struct split {
+	int shards;
+	int calls;
+};
+
+/* Sums coord_scan_part over the shards' object sets, as ranks do. */
+static enum cib_err split_scan(void *ctx, struct coord_events *ev,
+			       size_t n_accounts, const struct coord_opts *o,
+			       const uint32_t *comp, size_t n_comps,
+			       struct coord_part *out)
+{
+	struct split *sp = ctx;
+	size_t nr = n_comps * COORD__COUNT * COORD_LEVELS;
+
+	sp->calls++;
+	memset(out, 0, sizeof(*out));
+	out->R = calloc(nr + 1, sizeof(*out->R));
+	assert_non_null(out->R);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		out->k[t] = calloc(n_accounts + 1, sizeof(*out->k[t]));
+		assert_non_null(out->k[t]);
+	}
+	for (int s = 0; s < sp->shards; s++) {
+		struct coord_events sub[COORD__COUNT];
+		struct coord_part p;
+
+		for (int t = 0; t < COORD__COUNT; t++) {
+			coord_events_init(&sub[t]);
+			if (t == COORD_AMPLIFY)
+				continue;
+			for (size_t i = 0; i < ev[t].n; i++) {
+				uint8_t fl = ev[t].minutes[i];
+
+				if (ev[t].obj[i] % (uint64_t)sp->shards !=
+				    (uint64_t)s)
+					continue;
+				assert_int_equal(
+					coord_events_add_post(
+						&sub[t], ev[t].obj[i],
+						ev[t].time[i], ev[t].acc[i],
+						fl & COORD_EV_MINUTES,
+						ev[t].post[i],
+						(fl & COORD_EV_MULTI) != 0),
+					CIB_OK);
+			}
+		}
+		assert_int_equal(coord_scan_part(sub, n_accounts, o, comp,
+						 n_comps, &p),
+				 CIB_OK);
+		/* the shards' lists in reverse: order must not matter */
+		out->codes = realloc(out->codes, (out->n_codes + p.n_codes + 1) *
+							 sizeof(*out->codes));
+		assert_non_null(out->codes);
+		for (size_t i = 0; i < p.n_codes; i++)
+			out->codes[out->n_codes++] = p.codes[p.n_codes - 1 - i];
+		out->side = realloc(out->side, (out->n_side + p.n_side + 1) *
+						       sizeof(*out->side));
+		assert_non_null(out->side);
+		for (size_t i = 0; i < p.n_side; i++)
+			out->side[out->n_side++] = p.side[p.n_side - 1 - i];
+		out->dense = realloc(out->dense, (out->n_dense + p.n_dense + 1) *
+							 sizeof(*out->dense));
+		assert_non_null(out->dense);
+		for (size_t i = 0; i < p.n_dense; i++)
+			out->dense[out->n_dense++] = p.dense[i];
+		for (int t = 0; t < COORD__COUNT; t++) {
+			out->wins[t] = realloc(out->wins[t],
+					       (out->n_wins[t] + p.n_wins[t] + 1) *
+						       sizeof(*out->wins[t]));
+			assert_non_null(out->wins[t]);
+			for (size_t i = 0; i < p.n_wins[t]; i++)
+				out->wins[t][out->n_wins[t]++] = p.wins[t][i];
+			out->st[t].objects += p.st[t].objects;
+			out->st[t].shared_objects += p.st[t].shared_objects;
+			out->st[t].viral_objects += p.st[t].viral_objects;
+			out->st[t].dense_objects += p.st[t].dense_objects;
+			out->st[t].pairs_total += p.st[t].pairs_total;
+			out->st[t].candidate_pairs += p.st[t].candidate_pairs;
+			if (p.k[t])
+				for (size_t a = 0; a < n_accounts; a++)
+					out->k[t][a] += p.k[t][a];
+		}
+		for (size_t i = 0; i < nr; i++)
+			out->R[i] += p.R[i];
+		coord_part_release(&p);
+		for (int t = 0; t < COORD__COUNT; t++)
+			coord_events_release(&sub[t]);
+	}
+	return CIB_OK;
+}
+
+static void copy_events(struct coord_events *dst,
+			const struct coord_events *src)
+{
+	for (int t = 0; t < COORD__COUNT; t++) {
+		coord_events_init(&dst[t]);
+		for (size_t i = 0; i < src[t].n; i++) {
+			uint8_t fl = src[t].minutes[i];
+
+			assert_int_equal(
+				coord_events_add_post(
+					&dst[t], src[t].obj[i], src[t].time[i],
+					src[t].acc[i], fl & COORD_EV_MINUTES,
+					src[t].post[i],
+					(fl & COORD_EV_MULTI) != 0),
+				CIB_OK);
+		}
+	}
+}
+
+static void assert_same_graph(const struct coord_graph *a,
+			      const struct coord_graph *b)
+{
+	assert_int_equal(a->n_pairs, b->n_pairs);
+	assert_int_equal(a->n_edges, b->n_edges);
+	assert_int_equal(a->n_comps, b->n_comps);
+	assert_int_equal(a->n_dense, b->n_dense);
+	assert_int_equal(a->n_candidates, b->n_candidates);
+	assert_memory_equal(a->pairs, b->pairs, a->n_pairs * sizeof(*a->pairs));
+	for (size_t i = 0; i < a->n_edges; i++) {
+		const struct coord_edge *x = &a->edges[i], *y = &b->edges[i];
+
+		assert_int_equal(x->a, y->a);
+		assert_int_equal(x->b, y->b);
+		assert_memory_equal(x->x, y->x, sizeof(x->x));
+		assert_int_equal(x->observed, y->observed);
+		assert_int_equal(x->level, y->level);
+		assert_memory_equal(&x->lambda, &y->lambda, sizeof(double));
+		assert_memory_equal(&x->log10p, &y->log10p, sizeof(double));
+	}
+	for (size_t c = 0; c < a->n_comps; c++) {
+		assert_memory_equal(a->comps[c].M, b->comps[c].M,
+				    sizeof(a->comps[c].M));
+		assert_memory_equal(a->comps[c].R, b->comps[c].R,
+				    sizeof(a->comps[c].R));
+		assert_memory_equal(a->comps[c].rate, b->comps[c].rate,
+				    sizeof(a->comps[c].rate));
+		assert_int_equal(a->comps[c].n_candidates,
+				 b->comps[c].n_candidates);
+	}
+	assert_memory_equal(a->stats, b->stats, sizeof(a->stats));
+	for (int t = 0; t < COORD__COUNT; t++)
+		assert_memory_equal(a->k[t], b->k[t],
+				    a->n_accounts * sizeof(*a->k[t]));
+	assert_memory_equal(a->s_amp, b->s_amp,
+			    a->n_accounts * sizeof(*a->s_amp));
+	assert_memory_equal(a->comp, b->comp, a->n_accounts * sizeof(*a->comp));
+	for (size_t i = 0; i < a->n_dense; i++) {
+		assert_int_equal(a->dense[i].obj, b->dense[i].obj);
+		assert_int_equal(a->dense[i].comp, b->dense[i].comp);
+		assert_int_equal(a->dense[i].actors, b->dense[i].actors);
+		assert_int_equal(a->dense[i].type, b->dense[i].type);
+	}
+}
+
+static void test_sharded_scan_equals_whole(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 3; seed++)
+		for (int shards = 1; shards <= 4; shards++) {
+			struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
+			struct coord_opts o, os;
+			struct coord_graph g, gs;
+			struct split sp = { shards, 0 };
+			struct coord_shard sh = { &sp, split_scan };
+
+			fill(ev, seed);
+			copy_events(ev2, ev);
+			coord_opts_init(&o);
+			o.max_actors = 30;
+			o.pairs_per_event = 2;
+			o.pairs_base = 40;
+			o.min_coactions = 1 + (int)(seed % 2);
+			os = o;
+			os.shard = &sh;
+			assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
+			assert_int_equal(coord_build(ev2, NA, &os, &gs),
+					 CIB_OK);
+			assert_int_equal(sp.calls, 1);
+			/* the case is not empty: every kind of result */
+			assert_true(g.n_edges > 0);
+			assert_true(g.n_dense > 0);
+			assert_true(g.stats[COORD_LINK].viral_objects > 0);
+			assert_same_graph(&g, &gs);
+			coord_graph_release(&g);
+			coord_graph_release(&gs);
+			for (int t = 0; t < COORD__COUNT; t++) {
+				coord_events_release(&ev[t]);
+				coord_events_release(&ev2[t]);
+			}
+		}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sharded_scan_equals_whole),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
