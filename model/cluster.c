@@ -480,12 +480,41 @@ out:
  * it met; docs/model.md 5.3). */
 #define MERGE_DENSITY 0.5
 
+/* The effect-size floor of the mutual-partner rule (cluster_merge): two
+ * clusters that are each other's densest significant partner merge when
+ * tied at least this many times as often as chance gives, whatever
+ * their inside density (the floor of the member tests, groups.h). */
+#define MERGE_MIN_RATIO GROUPS_MIN_RATIO
+
 struct merge_entry {
 	uint32_t comp;   /* the clusters' component */
 	uint32_t c1, c2; /* c1 < c2 */
 	uint32_t x;
 	double log10p;
+	double ratio;    /* x / lambda */
+	int dense;       /* as dense across as MERGE_DENSITY of inside */
 };
+
+/* Whether entry e is a better partner than the one at best (-1: none)
+ * for a cluster: the higher ratio over chance, then more co-actions,
+ * then the smaller other cluster id (so the choice is order-free). */
+static int merge_better(const struct merge_entry *v, size_t e, int64_t best,
+			uint32_t self)
+{
+	const struct merge_entry *a = &v[e], *b;
+	uint32_t oa, ob;
+
+	if (best < 0)
+		return 1;
+	b = &v[best];
+	if (a->ratio != b->ratio)
+		return a->ratio > b->ratio;
+	if (a->x != b->x)
+		return a->x > b->x;
+	oa = a->c1 == self ? a->c2 : a->c1;
+	ob = b->c1 == self ? b->c2 : b->c1;
+	return oa < ob;
+}
 
 static int cmp_merge(const void *a, const void *b)
 {
@@ -576,7 +605,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	struct merge_entry *e = NULL;
 	uint64_t *off = NULL;
 	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
-	uint8_t *in = NULL;
+	uint8_t *in = NULL, *pass = NULL;
+	int64_t *best = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (n_merged)
@@ -624,7 +654,9 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	nx = malloc((ne + 1) * sizeof(*nx));
 	e = malloc((ne + 1) * sizeof(*e));
 	seen = malloc((nc + 1) * sizeof(*seen));
-	if (!nb || !nx || !e || !seen)
+	pass = malloc(ne + 1);
+	best = malloc((nc + 1) * sizeof(*best));
+	if (!nb || !nx || !e || !seen || !pass || !best)
 		goto out;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
@@ -662,7 +694,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
 				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0 };
+								c2, 0, 0, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -678,14 +710,19 @@ enum cib_err cluster_merge(struct cluster_result *r,
 					       S[c2]);
 		double inside = sqrt(xin[c1] * xin[c2]);
 
-		/* significant, and at least MERGE_DENSITY as dense (over
-		 * chance) as the two clusters are inside (the geometric mean
-		 * of their densities): with
-		 * thousands of co-actions a Poisson test finds the null's
-		 * small misfit between any two busy groups significant, but
-		 * only one network split in two is tied that closely */
+		/* significant, and either at least MERGE_DENSITY as dense
+		 * (over chance) as the two clusters are inside (the
+		 * geometric mean of their densities): with thousands of
+		 * co-actions a Poisson test finds the null's small misfit
+		 * between any two busy groups significant, but only one
+		 * network split in two is tied that closely; or at least
+		 * MERGE_MIN_RATIO times chance, for the mutual-partner rule
+		 * below */
+		e[i].ratio = lam > 0 ? (double)x / lam : 0;
+		e[i].dense = e[i].ratio >= MERGE_DENSITY * inside;
 		e[i].log10p = x < 2 || lam <= 0 ||
-					      (double)x / lam < MERGE_DENSITY * inside
+					      (!e[i].dense &&
+					       e[i].ratio < MERGE_MIN_RATIO)
 				      ? 0.0
 				      : coord_log10_poisson_tail(x, lam);
 	}
@@ -699,10 +736,12 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	for (size_t i = 0; i < nu; i++)
 		e[i].comp = ccomp[e[i].c1];
 	qsort(e, nu, sizeof(*e), cmp_merge_p);
-	for (size_t c = 0; c < nc; c++)
+	for (size_t c = 0; c < nc; c++) {
 		up[c] = (uint32_t)c;
+		best[c] = -1;
+	}
+	/* which pairs pass Benjamini-Hochberg, per component */
 	for (size_t i = 0, k0 = 0; i < nu; i++) {
-		uint32_t a, b;
 		size_t keep = 0;
 		double m;
 
@@ -711,23 +750,41 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		/* a new component's run starts at k0 = i */
 		k0 = i;
 		m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
-		for (size_t k = i; k < nu && e[k].comp == e[i].comp; k++)
-			if (e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+		for (size_t k = i; k < nu && e[k].comp == e[i].comp; k++) {
+			pass[k] = 0;
+			if (e[k].log10p < 0 &&
+			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
 				keep = k - i + 1;
-		for (size_t k = i; k < i + keep; k++) {
-			a = uf_find(up, e[k].c1);
-			b = uf_find(up, e[k].c2);
-
-			if (a == b)
-				continue;
-			/* the smaller id survives, so the result is
-			 * order-free */
-			if (a < b)
-				up[b] = a;
-			else
-				up[a] = b;
-			merged++;
 		}
+		for (size_t k = i; k < i + keep; k++)
+			pass[k] = e[k].log10p < 0;
+	}
+	/* each cluster's densest significant partner (ratio over chance) */
+	for (size_t k = 0; k < nu; k++) {
+		if (!pass[k])
+			continue;
+		if (merge_better(e, k, best[e[k].c1], e[k].c1))
+			best[e[k].c1] = (int64_t)k;
+		if (merge_better(e, k, best[e[k].c2], e[k].c2))
+			best[e[k].c2] = (int64_t)k;
+	}
+	for (size_t k = 0; k < nu; k++) {
+		uint32_t a, b;
+
+		/* dense enough, or each the other's densest partner */
+		if (!pass[k] || !(e[k].dense || (best[e[k].c1] == (int64_t)k &&
+						  best[e[k].c2] == (int64_t)k)))
+			continue;
+		a = uf_find(up, e[k].c1);
+		b = uf_find(up, e[k].c2);
+		if (a == b)
+			continue;
+		/* the smaller id survives, so the result is order-free */
+		if (a < b)
+			up[b] = a;
+		else
+			up[a] = b;
+		merged++;
 	}
 	err = CIB_OK;
 	if (merged) {
@@ -753,6 +810,8 @@ out:
 	free(up);
 	free(in);
 	free(cc);
+	free(pass);
+	free(best);
 	return err;
 }
 
@@ -784,8 +843,16 @@ enum cib_err cluster_grow(struct cluster_result *r,
 	enum cib_err err;
 
 	err = attach_rounds(r, g, ix, fdr, &att);
-	if (!err)
-		err = cluster_merge(r, g, ix, fdr, &mer);
+	/* merges repeat: a merged cluster has new densest partners (the
+	 * fragments of one network join pair by pair) */
+	for (int round = 0; !err && round < CLUSTER_MERGE_ROUNDS; round++) {
+		size_t m = 0;
+
+		err = cluster_merge(r, g, ix, fdr, &m);
+		mer += m;
+		if (m == 0)
+			break;
+	}
 	/* a merged cluster is a larger yardstick: another few rounds */
 	if (!err && mer)
 		err = attach_rounds(r, g, ix, fdr, &att);

@@ -94,6 +94,9 @@ enum cib_err cluster_renumber(struct cluster_result *r);
 /* Most attach rounds in a row (each scans every candidate pair once). */
 #define CLUSTER_GROW_ROUNDS 4
 
+/* Most merge rounds in a row (each a scan of the significant pairs). */
+#define CLUSTER_MERGE_ROUNDS 16
+
 /* Grows the clusters: cluster_attach repeated until a round attaches
  * nobody (at most CLUSTER_GROW_ROUNDS), since each attached member makes
  * its cluster's K larger and a member too sparse to pass against the seed
