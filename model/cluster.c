@@ -465,7 +465,6 @@ enum cib_err cluster_attach(struct cluster_result *r,
 out:
 	free(e);
 	free(fam);
-	free(pass);
 	free(best);
 	return err;
 }
@@ -490,9 +489,12 @@ struct merge_entry {
 	uint32_t comp;   /* the clusters' component */
 	uint32_t c1, c2; /* c1 < c2 */
 	uint32_t x;
-	double log10p;
+	double log10p;   /* the p of the family being tested (merge_bh) */
+	double tail;     /* log10 P(Poisson(lambda) >= x); 0 when x < 2 */
 	double ratio;    /* x / lambda */
 	int dense;       /* as dense across as MERGE_DENSITY of inside */
+	int pass;        /* bit 1: passes in the dense family; bit 2: in the
+			    mutual-partner family */
 };
 
 /* Whether entry e is a better partner than the one at best (-1: none)
@@ -534,6 +536,37 @@ static int cmp_merge_p(const void *a, const void *b)
 	if (x->log10p != y->log10p)
 		return x->log10p < y->log10p ? -1 : 1;
 	return cmp_merge(a, b);
+}
+
+/* Benjamini-Hochberg at fdr inside each component (fam[comp] pairs of
+ * clusters) over one family: fam_bit 1, the dense pairs; 2, the pairs
+ * that are not dense but at least MERGE_MIN_RATIO times chance. The
+ * others count p = 1. Sets fam_bit in pass of the kept entries; leaves
+ * e sorted by (component, that family's p). */
+static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
+		     double fdr, int fam_bit)
+{
+	for (size_t i = 0; i < nu; i++) {
+		int in = fam_bit == 1 ? e[i].dense
+				      : !e[i].dense &&
+						e[i].ratio >= MERGE_MIN_RATIO;
+
+		e[i].log10p = in ? e[i].tail : 0;
+	}
+	qsort(e, nu, sizeof(*e), cmp_merge_p);
+	for (size_t i = 0; i < nu;) {
+		size_t keep = 0, k;
+		double m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
+
+		for (k = i; k < nu && e[k].comp == e[i].comp; k++)
+			if (e[k].log10p < 0 &&
+			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+				keep = k - i + 1;
+		for (size_t j = i; j < i + keep; j++)
+			if (e[j].log10p < 0)
+				e[j].pass |= fam_bit;
+		i = k;
+	}
 }
 
 static uint32_t uf_find(uint32_t *up, uint32_t c)
@@ -605,7 +638,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	struct merge_entry *e = NULL;
 	uint64_t *off = NULL;
 	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
-	uint8_t *in = NULL, *pass = NULL;
+	uint8_t *in = NULL;
 	int64_t *best = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -654,9 +687,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	nx = malloc((ne + 1) * sizeof(*nx));
 	e = malloc((ne + 1) * sizeof(*e));
 	seen = malloc((nc + 1) * sizeof(*seen));
-	pass = malloc(ne + 1);
 	best = malloc((nc + 1) * sizeof(*best));
-	if (!nb || !nx || !e || !seen || !pass || !best)
+	if (!nb || !nx || !e || !seen || !best)
 		goto out;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
@@ -694,7 +726,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
 				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0, 0, 0 };
+								c2, 0, 0, 0, 0, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -720,11 +752,9 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		 * below */
 		e[i].ratio = lam > 0 ? (double)x / lam : 0;
 		e[i].dense = e[i].ratio >= MERGE_DENSITY * inside;
-		e[i].log10p = x < 2 || lam <= 0 ||
-					      (!e[i].dense &&
-					       e[i].ratio < MERGE_MIN_RATIO)
-				      ? 0.0
-				      : coord_log10_poisson_tail(x, lam);
+		e[i].tail = x < 2 || lam <= 0 ? 0.0
+					      : coord_log10_poisson_tail(x, lam);
+		e[i].pass = 0;
 	}
 	/* the family is every pair of clusters of the component, not only
 	 * those that met (two clusters of different components never do) */
@@ -735,33 +765,20 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		fam[c] = fam[c] * (fam[c] - 1) / 2;
 	for (size_t i = 0; i < nu; i++)
 		e[i].comp = ccomp[e[i].c1];
-	qsort(e, nu, sizeof(*e), cmp_merge_p);
+	/* two families, each Benjamini-Hochberg at fdr over the component's
+	 * pairs of clusters: the dense pairs (the rule as it always was,
+	 * its family unchanged by the other) and the pairs at least
+	 * MERGE_MIN_RATIO times chance that are not dense (candidates of the
+	 * mutual-partner rule) */
+	merge_bh(e, nu, fam, fdr, 1);
+	merge_bh(e, nu, fam, fdr, 2);
 	for (size_t c = 0; c < nc; c++) {
 		up[c] = (uint32_t)c;
 		best[c] = -1;
 	}
-	/* which pairs pass Benjamini-Hochberg, per component */
-	for (size_t i = 0, k0 = 0; i < nu; i++) {
-		size_t keep = 0;
-		double m;
-
-		if (i > k0 && e[i].comp == e[k0].comp)
-			continue;
-		/* a new component's run starts at k0 = i */
-		k0 = i;
-		m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
-		for (size_t k = i; k < nu && e[k].comp == e[i].comp; k++) {
-			pass[k] = 0;
-			if (e[k].log10p < 0 &&
-			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
-				keep = k - i + 1;
-		}
-		for (size_t k = i; k < i + keep; k++)
-			pass[k] = e[k].log10p < 0;
-	}
 	/* each cluster's densest significant partner (ratio over chance) */
 	for (size_t k = 0; k < nu; k++) {
-		if (!pass[k])
+		if (!e[k].pass)
 			continue;
 		if (merge_better(e, k, best[e[k].c1], e[k].c1))
 			best[e[k].c1] = (int64_t)k;
@@ -772,8 +789,9 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		uint32_t a, b;
 
 		/* dense enough, or each the other's densest partner */
-		if (!pass[k] || !(e[k].dense || (best[e[k].c1] == (int64_t)k &&
-						  best[e[k].c2] == (int64_t)k)))
+		if (!(e[k].pass & 1) &&
+		    !((e[k].pass & 2) && best[e[k].c1] == (int64_t)k &&
+		      best[e[k].c2] == (int64_t)k))
 			continue;
 		a = uf_find(up, e[k].c1);
 		b = uf_find(up, e[k].c2);
@@ -810,7 +828,6 @@ out:
 	free(up);
 	free(in);
 	free(cc);
-	free(pass);
 	free(best);
 	return err;
 }
