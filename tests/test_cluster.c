@@ -117,11 +117,13 @@ static void test_two_cliques(void **state)
  * 0.9. With 20 co-actions across (22.2 times chance, above half of 33.3)
  * and P(X >= 20 | 0.9) ~ 1e-21 under the BH cutoff 0.01 (one pair of
  * clusters), they merge. With 6 across, P(X >= 6 | 0.9) = 3.435e-4
- * passes the test and 6 / 0.9 = 6.7 times chance is under half the
- * clusters' own density, but above MERGE_MIN_RATIO (2) and each is the
- * other's only (so densest) significant partner: they merge too (the
- * mutual-partner rule; test_merge_mutual has the case where they do
- * not). */
+ * passes the test but 6 / 0.9 = 6.7 times chance is under half the
+ * clusters' own density; each is the other's only partner, but the lower
+ * 0.01 confidence bound of the ratio (the mean 1.7853 whose tail at 6 is
+ * 0.01, over 0.9: 1.98) is under MERGE_MIN_RATIO (2): two busy groups,
+ * not one network; no merge (test_merge_mutual has the merges). */
+static double pois_tail(unsigned x, double lambda);
+
 static void test_merge(void **state)
 {
 	struct coord_graph g;
@@ -148,21 +150,22 @@ static void test_merge(void **state)
 	for (int a = 0; a < 6; a++)
 		assert_int_equal(r.membership[a], 0);
 	assert_int_equal(r.membership[6], CLUSTER_NONE);
-	/* 6 co-actions across: significant, not dense enough, but each
-	 * the other's densest partner at 6.7 times chance */
+	/* 6 co-actions across: significant, not dense enough, and the
+	 * ratio's lower bound 1.98 under 2 */
 	pairs[6].x = 3;
 	pairs[7].x = 3;
 	r.n_clusters = 2;
 	memcpy(r.membership, mem, sizeof(mem));
 	memcpy(r.size, size, sizeof(size));
 	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
-	assert_int_equal(merged, 1);
-	assert_int_equal(r.n_clusters, 1);
+	assert_int_equal(merged, 0);
+	assert_int_equal(r.n_clusters, 2);
+	assert_int_equal(r.membership[0], 1);
 	cluster_result_release(&r);
 }
 
 /* P(Poisson(lambda) >= x) summed directly (independent of coord's
- * tail). */
+ * tail and of the chi-square quantile cluster_merge bounds with). */
 static double pois_tail(unsigned x, double lambda)
 {
 	double term = exp(-lambda), cdf = 0;
@@ -177,15 +180,15 @@ static double pois_tail(unsigned x, double lambda)
 /* The mutual-partner rule. Three clusters A = {0, 1, 2}, B = {3, 4, 5},
  * C = {6, 7, 8}, every account k_repost = 10, rate 0.001: inside each,
  * 15 co-actions against 0.45 (33.3 times chance); between two clusters
- * lambda = 0.9. A-B: 6 co-actions (6.67 times chance, p = 3.435e-4),
- * A-C: 8 (8.89 times, p = P(X >= 8 | 0.9) = 4.8e-6), B-C: none. Both
- * pass Benjamini-Hochberg at 0.01 over the 3 pairs of clusters (4.8e-6 <=
- * 0.01 / 3, 3.4e-4 <= 0.02 / 3) and neither is half as dense as inside.
- * A's densest partner is C and C's is A: they merge; B's is A, but A's is
- * not B: B stays. Then the floor: two clusters of accounts with k = 100
- * (lambda across 90, inside 45 with 1500 co-actions, 33.3 times), 170
- * across is significant (P(X >= 170 | 90) ~ 1e-13) but 1.89 times
- * chance, under MERGE_MIN_RATIO = 2: no merge. */
+ * lambda = 0.9. A-C: 8 co-actions (8.89 times chance, p = P(X >= 8 |
+ * 0.9) = 4.8e-6 <= 0.01 / 3, BH over the 3 pairs of clusters; the ratio's
+ * lower 0.01 bound: the mean 2.906 whose tail at 8 is 0.01, over 0.9,
+ * 3.23), A-B: 6 (bound 1.98, under 2), B-C: none; none is half as
+ * dense as inside. A and C are each other's densest partner: they merge;
+ * B stays. Then the floor: two clusters of accounts with k = 100 (lambda
+ * across 90, inside 45 with 1500 co-actions, 33.3 times), 170 across is
+ * significant (P(X >= 170 | 90) ~ 1e-13) but its bound is 1.57 times
+ * chance: no merge; 240 across (bound 2.28) merges. */
 static void test_merge_mutual(void **state)
 {
 	struct coord_graph g;
@@ -206,7 +209,9 @@ static void test_merge_mutual(void **state)
 	(void)state;
 	assert_true(fabs(pois_tail(6, 0.9) - 3.435e-4) < 1e-6);
 	assert_true(pois_tail(8, 0.9) < 0.01 / 3);
-	assert_true(pois_tail(6, 0.9) < 0.02 / 3);
+	/* the bounds: tails of 0.01 at the bound's mean */
+	assert_true(fabs(pois_tail(8, 3.2290 * 0.9) - 0.01) < 1e-4);
+	assert_true(fabs(pois_tail(6, 1.98365 * 0.9) - 0.01) < 1e-4);
 	repost_graph(&g, &ix, pairs, 13, krep, zero, 9);
 	clusters_of(&r, mem, 9, size, 3);
 	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
@@ -218,7 +223,7 @@ static void test_merge_mutual(void **state)
 	assert_int_equal(r.size[r.membership[0]], 6);
 	cluster_result_release(&r);
 
-	/* the floor: significant, 1.89 times chance */
+	/* the floor: significant, bound 1.57 times chance */
 	for (int a = 0; a < 6; a++)
 		krep[a] = 100;
 	for (int i = 0; i < 6; i++)
@@ -231,9 +236,10 @@ static void test_merge_mutual(void **state)
 	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
 	assert_int_equal(merged, 0);
 	assert_int_equal(r.n_clusters, 2);
-	/* at 2.2 times chance they merge */
-	pairs[6].x = 100;
-	pairs[7].x = 100;
+	/* 240 across, bound 2.28: they merge */
+	assert_true(fabs(pois_tail(240, 2.2826 * 90) - 0.01) < 1e-3);
+	pairs[6].x = 120;
+	pairs[7].x = 120;
 	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
 	assert_int_equal(merged, 1);
 	cluster_result_release(&r);
