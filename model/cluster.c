@@ -493,9 +493,10 @@ struct merge_entry {
 	double log10p;   /* the p of the family being tested (merge_bh) */
 	double tail;     /* log10 P(Poisson(lambda) >= x); 0 when x < 2 */
 	double ratio;    /* x / lambda */
-	double low;      /* the lower confidence bound of the ratio: the
-			    Poisson mean whose upper tail at x is fdr,
-			    over lambda (merge_low) */
+	double lam;      /* the null's expected co-actions */
+	double low;      /* the lower confidence bound of the ratio (the
+			    mutual-partner family's selected pairs only,
+			    merge_bh) */
 	int dense;       /* as dense across as MERGE_DENSITY of inside */
 	int pass;        /* bit 1: passes in the dense family; bit 2: in the
 			    mutual-partner family */
@@ -504,9 +505,10 @@ struct merge_entry {
 /* The lower confidence bound of x / lambda at level q: the mean mu with
  * P(Poisson(mu) >= x) = q, mu = chi-square(2x) quantile q, halved (the
  * exact Poisson bound, Garwood 1936), over lambda. What the mutual-partner
- * rule ranks and floors: a small cluster's few co-actions against a tiny
+ * rule ranks and floors, at the level that holds for the pairs BH
+ * selected (merge_bh): a small cluster's few co-actions against a tiny
  * lambda give a large but noisy ratio (a friend group of 14 tied to a
- * network by 10 co-actions at 4.8 times chance, bound 1.8). */
+ * network by 10 co-actions against 2.06, 4.8 times chance). */
 static double merge_low(uint32_t x, double lambda, double q)
 {
 	if (x == 0 || lambda <= 0)
@@ -558,17 +560,16 @@ static int cmp_merge_p(const void *a, const void *b)
 
 /* Benjamini-Hochberg at fdr inside each component (fam[comp] pairs of
  * clusters) over one family: fam_bit 1, the dense pairs; 2, the pairs
- * that are not dense but at least MERGE_MIN_RATIO times chance by the
- * lower bound of the ratio (merge_low). The
+ * that are not dense, of which a selected one is kept only when the
+ * lower confidence bound of its ratio at the false-coverage-adjusted
+ * level (merge_low at fdr R / m) is at least MERGE_MIN_RATIO. The
  * others count p = 1. Sets fam_bit in pass of the kept entries; leaves
  * e sorted by (component, that family's p). */
 static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
 		     double fdr, int fam_bit)
 {
 	for (size_t i = 0; i < nu; i++) {
-		int in = fam_bit == 1 ? e[i].dense
-				      : !e[i].dense &&
-						e[i].low >= MERGE_MIN_RATIO;
+		int in = fam_bit == 1 ? e[i].dense : !e[i].dense;
 
 		e[i].log10p = in ? e[i].tail : 0;
 	}
@@ -581,9 +582,21 @@ static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
 			if (e[k].log10p < 0 &&
 			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
 				keep = k - i + 1;
-		for (size_t j = i; j < i + keep; j++)
-			if (e[j].log10p < 0)
+		for (size_t j = i; j < i + keep; j++) {
+			if (e[j].log10p >= 0)
+				continue;
+			if (fam_bit == 1) {
 				e[j].pass |= fam_bit;
+				continue;
+			}
+			/* the selected pairs' ratios, bounded at the
+			 * false-coverage-adjusted level fdr R / m (R pairs
+			 * selected of m; Benjamini & Yekutieli 2005) */
+			e[j].low = merge_low(e[j].x, e[j].lam,
+					     fdr * (double)keep / m);
+			if (e[j].low >= MERGE_MIN_RATIO)
+				e[j].pass |= fam_bit;
+		}
 		i = k;
 	}
 }
@@ -745,7 +758,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
 				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0, 0, 0, 0, 0, 0 };
+								c2, 0, 0, 0, 0, 0, 0, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -767,11 +780,12 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		 * co-actions a Poisson test finds the null's small misfit
 		 * between any two busy groups significant, but only one
 		 * network split in two is tied that closely; or at least
-		 * MERGE_MIN_RATIO times chance by its lower confidence bound,
-		 * for the mutual-partner rule
+		 * MERGE_MIN_RATIO times chance by its lower confidence bound
+		 * (merge_bh), for the mutual-partner rule
 		 * below */
 		e[i].ratio = lam > 0 ? (double)x / lam : 0;
-		e[i].low = merge_low(x, lam, fdr);
+		e[i].lam = lam;
+		e[i].low = 0;
 		e[i].dense = e[i].ratio >= MERGE_DENSITY * inside;
 		e[i].tail = x < 2 || lam <= 0 ? 0.0
 					      : coord_log10_poisson_tail(x, lam);
@@ -788,9 +802,9 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		e[i].comp = ccomp[e[i].c1];
 	/* two families, each Benjamini-Hochberg at fdr over the component's
 	 * pairs of clusters: the dense pairs (the rule as it always was,
-	 * its family unchanged by the other) and the pairs at least
-	 * MERGE_MIN_RATIO times chance (lower bound) that are not dense
-	 * (candidates of the mutual-partner rule) */
+	 * its family unchanged by the other) and the pairs that are not
+	 * dense, kept when at least MERGE_MIN_RATIO times chance by the
+	 * lower bound (candidates of the mutual-partner rule) */
 	merge_bh(e, nu, fam, fdr, 1);
 	merge_bh(e, nu, fam, fdr, 2);
 	for (size_t c = 0; c < nc; c++) {

@@ -181,14 +181,16 @@ static double pois_tail(unsigned x, double lambda)
  * C = {6, 7, 8}, every account k_repost = 10, rate 0.001: inside each,
  * 15 co-actions against 0.45 (33.3 times chance); between two clusters
  * lambda = 0.9. A-C: 8 co-actions (8.89 times chance, p = P(X >= 8 |
- * 0.9) = 4.8e-6 <= 0.01 / 3, BH over the 3 pairs of clusters; the ratio's
- * lower 0.01 bound: the mean 2.906 whose tail at 8 is 0.01, over 0.9,
- * 3.23), A-B: 6 (bound 1.98, under 2), B-C: none; none is half as
- * dense as inside. A and C are each other's densest partner: they merge;
+ * 0.9) = 4.8e-6), A-B: 6 (p = 3.4e-4), B-C: none; none is half as dense
+ * as inside. Both pass BH at 0.01 over the 3 pairs of clusters (R = 2),
+ * so the ratios are bounded at the false-coverage level 0.01 * 2 / 3:
+ * A-C, the mean 2.7033 whose tail at 8 is 0.00667, over 0.9: 3.00; A-B:
+ * 1.82, under 2. A and C are each other's densest partner: they merge;
  * B stays. Then the floor: two clusters of accounts with k = 100 (lambda
  * across 90, inside 45 with 1500 co-actions, 33.3 times), 170 across is
- * significant (P(X >= 170 | 90) ~ 1e-13) but its bound is 1.57 times
- * chance: no merge; 240 across (bound 2.28) merges. */
+ * significant (P(X >= 170 | 90) ~ 1e-13) but its bound (R = m = 1, level
+ * 0.01) is 1.57 times chance: no merge; 240 across (bound 2.28)
+ * merges. */
 static void test_merge_mutual(void **state)
 {
 	struct coord_graph g;
@@ -209,9 +211,10 @@ static void test_merge_mutual(void **state)
 	(void)state;
 	assert_true(fabs(pois_tail(6, 0.9) - 3.435e-4) < 1e-6);
 	assert_true(pois_tail(8, 0.9) < 0.01 / 3);
-	/* the bounds: tails of 0.01 at the bound's mean */
-	assert_true(fabs(pois_tail(8, 3.2290 * 0.9) - 0.01) < 1e-4);
-	assert_true(fabs(pois_tail(6, 1.98365 * 0.9) - 0.01) < 1e-4);
+	/* the bounds: tails of 0.01 (two clusters) and 0.00667 (A-C) at
+	 * the bound's mean */
+	assert_true(fabs(pois_tail(8, 2.70325) - 0.01 * 2 / 3) < 1e-5);
+	assert_true(fabs(pois_tail(6, 1.98365 * 0.9) - 0.01) < 1e-5);
 	repost_graph(&g, &ix, pairs, 13, krep, zero, 9);
 	clusters_of(&r, mem, 9, size, 3);
 	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
