@@ -494,6 +494,7 @@ struct merge_entry {
 	double tail;     /* log10 P(Poisson(lambda) >= x); 0 when x < 2 */
 	double ratio;    /* x / lambda */
 	double lam;      /* the null's expected co-actions */
+	uint32_t nmin;   /* the smaller cluster's size */
 	double low;      /* the lower confidence bound of the ratio (the
 			    mutual-partner family's selected pairs only,
 			    merge_bh) */
@@ -583,7 +584,11 @@ static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
 			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
 				keep = k - i + 1;
 		for (size_t j = i; j < i + keep; j++) {
-			if (e[j].log10p >= 0)
+			/* the member tests' count guard (two objects an
+			 * account), summed over the smaller cluster: merging
+			 * it is attaching each of its members */
+			if (e[j].log10p >= 0 ||
+			    e[j].x < 2 * (uint64_t)e[j].nmin)
 				continue;
 			if (fam_bit == 1) {
 				e[j].pass |= fam_bit;
@@ -758,7 +763,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
 				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0, 0, 0, 0, 0, 0, 0 };
+								c2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -785,6 +790,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		 * below */
 		e[i].ratio = lam > 0 ? (double)x / lam : 0;
 		e[i].lam = lam;
+		e[i].nmin = r->size[c1] < r->size[c2] ? r->size[c1]
+						      : r->size[c2];
 		e[i].low = 0;
 		e[i].dense = e[i].ratio >= MERGE_DENSITY * inside;
 		e[i].tail = x < 2 || lam <= 0 ? 0.0
