@@ -86,7 +86,9 @@ enum cib_err cluster_attach(struct cluster_result *r,
  * is the other's densest passing partner (highest X / lambda; the inside
  * density of a small Leiden community is inflated by its selection, so
  * the fragments of a sparse network are never as dense across as
- * inside; docs/model.md 5.3). Passing pairs are merged (transitively)
+ * inside; docs/model.md 5.3). Either way the pair needs at least two
+ * co-actions per member of the smaller cluster (the member tests' count
+ * guard, summed). Passing pairs are merged (transitively)
  * and clusters renumbered as cluster_detect numbers them. *n_merged
  * (may be NULL) counts the merges. */
 enum cib_err cluster_merge(struct cluster_result *r,

@@ -248,12 +248,47 @@ static void test_merge_mutual(void **state)
 	cluster_result_release(&r);
 }
 
+/* The count guard: two clusters of 3 (k_repost = 10, rate 0.001), each
+ * with three pairs of 1 co-action inside (3 against 0.45: 6.67 times
+ * chance). 5 across against 0.9 is 5.56 times chance, over half the
+ * inside density (dense), P(X >= 5 | 0.9) = 0.00234 passes BH at 0.01
+ * (one pair of clusters), but 5 co-actions are under two per member of
+ * the smaller cluster (6): no merge. 6 across (p = 3.4e-4) merge. */
+static void test_merge_guard(void **state)
+{
+	struct coord_graph g;
+	struct groups_index ix;
+	struct cluster_result r;
+	struct coord_pair pairs[8] = { { 0, 1, 1 }, { 0, 2, 1 }, { 1, 2, 1 },
+				       { 3, 4, 1 }, { 3, 5, 1 }, { 4, 5, 1 },
+				       { 0, 3, 3 }, { 1, 4, 2 } };
+	uint32_t krep[6] = { 10, 10, 10, 10, 10, 10 };
+	uint32_t zero[6] = { 0 };
+	int32_t mem[6] = { 0, 0, 0, 1, 1, 1 };
+	uint32_t size[2] = { 3, 3 };
+	size_t merged;
+
+	(void)state;
+	assert_true(fabs(pois_tail(5, 0.9) - 0.00234) < 1e-5);
+	repost_graph(&g, &ix, pairs, 8, krep, zero, 6);
+	clusters_of(&r, mem, 6, size, 2);
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 0);
+	assert_int_equal(r.n_clusters, 2);
+	pairs[7].x = 3;
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 1);
+	assert_int_equal(r.n_clusters, 1);
+	cluster_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_cliques),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_mutual),
+		cmocka_unit_test(test_merge_guard),
 	};
 
 	igraph_set_error_handler(igraph_error_handler_printignore);
