@@ -466,6 +466,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 out:
 	free(e);
 	free(fam);
+	free(pass);
 	free(best);
 	return err;
 }
@@ -786,8 +787,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		 * between any two busy groups significant, but only one
 		 * network split in two is tied that closely; or at least
 		 * MERGE_MIN_RATIO times chance by its lower confidence bound
-		 * (merge_bh), for the mutual-partner rule
-		 * below */
+		 * (merge_bh), for the mutual-partner rule below */
 		e[i].ratio = lam > 0 ? (double)x / lam : 0;
 		e[i].lam = lam;
 		e[i].nmin = r->size[c1] < r->size[c2] ? r->size[c1]
@@ -818,7 +818,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		up[c] = (uint32_t)c;
 		best[c] = -1;
 	}
-	/* each cluster's densest significant partner (ratio over chance) */
+	/* each cluster's densest significant partner (merge_better) */
 	for (size_t k = 0; k < nu; k++) {
 		if (!e[k].pass)
 			continue;
