@@ -6,6 +6,7 @@
  */
 #include "cluster.h"
 
+#include <gsl/gsl_cdf.h>
 #include <igraph.h>
 #include <math.h>
 #include <stdio.h>
@@ -480,12 +481,64 @@ out:
  * it met; docs/model.md 5.3). */
 #define MERGE_DENSITY 0.5
 
+/* The effect-size floor of the mutual-partner rule (cluster_merge): two
+ * clusters that are each other's densest significant partner merge when
+ * tied at least this many times as often as chance gives, whatever
+ * their inside density (the floor of the member tests, groups.h). */
+#define MERGE_MIN_RATIO GROUPS_MIN_RATIO
+
 struct merge_entry {
 	uint32_t comp;   /* the clusters' component */
 	uint32_t c1, c2; /* c1 < c2 */
 	uint32_t x;
-	double log10p;
+	double log10p;   /* the p of the family being tested (merge_bh) */
+	double tail;     /* log10 P(Poisson(lambda) >= x); 0 when x < 2 */
+	double ratio;    /* x / lambda */
+	double lam;      /* the null's expected co-actions */
+	uint32_t nmin;   /* the smaller cluster's size */
+	double low;      /* the lower confidence bound of the ratio (the
+			    mutual-partner family's selected pairs only,
+			    merge_bh) */
+	int dense;       /* as dense across as MERGE_DENSITY of inside */
+	int pass;        /* bit 1: passes in the dense family; bit 2: in the
+			    mutual-partner family */
 };
+
+/* The lower confidence bound of x / lambda at level q: the mean mu with
+ * P(Poisson(mu) >= x) = q, mu = chi-square(2x) quantile q, halved (the
+ * exact Poisson bound, Garwood 1936), over lambda. What the mutual-partner
+ * rule ranks and floors, at the level that holds for the pairs BH
+ * selected (merge_bh): a small cluster's few co-actions against a tiny
+ * lambda give a large but noisy ratio (a friend group of 14 tied to a
+ * network by 10 co-actions against 2.06, 4.8 times chance). */
+static double merge_low(uint32_t x, double lambda, double q)
+{
+	if (x == 0 || lambda <= 0)
+		return 0;
+	return gsl_cdf_chisq_Pinv(q, 2.0 * x) / 2.0 / lambda;
+}
+
+/* Whether entry e is a better partner than the one at best (-1: none)
+ * for a cluster: the higher lower bound of the ratio over chance, then
+ * more co-actions, then the smaller other cluster id (so the choice is
+ * order-free). */
+static int merge_better(const struct merge_entry *v, size_t e, int64_t best,
+			uint32_t self)
+{
+	const struct merge_entry *a = &v[e], *b;
+	uint32_t oa, ob;
+
+	if (best < 0)
+		return 1;
+	b = &v[best];
+	if (a->low != b->low)
+		return a->low > b->low;
+	if (a->x != b->x)
+		return a->x > b->x;
+	oa = a->c1 == self ? a->c2 : a->c1;
+	ob = b->c1 == self ? b->c2 : b->c1;
+	return oa < ob;
+}
 
 static int cmp_merge(const void *a, const void *b)
 {
@@ -505,6 +558,53 @@ static int cmp_merge_p(const void *a, const void *b)
 	if (x->log10p != y->log10p)
 		return x->log10p < y->log10p ? -1 : 1;
 	return cmp_merge(a, b);
+}
+
+/* Benjamini-Hochberg at fdr inside each component (fam[comp] pairs of
+ * clusters) over one family: fam_bit 1, the dense pairs; 2, the pairs
+ * that are not dense, of which a selected one is kept only when the
+ * lower confidence bound of its ratio at the false-coverage-adjusted
+ * level (merge_low at fdr R / m) is at least MERGE_MIN_RATIO. The
+ * others count p = 1. Sets fam_bit in pass of the kept entries; leaves
+ * e sorted by (component, that family's p). */
+static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
+		     double fdr, int fam_bit)
+{
+	for (size_t i = 0; i < nu; i++) {
+		int in = fam_bit == 1 ? e[i].dense : !e[i].dense;
+
+		e[i].log10p = in ? e[i].tail : 0;
+	}
+	qsort(e, nu, sizeof(*e), cmp_merge_p);
+	for (size_t i = 0; i < nu;) {
+		size_t keep = 0, k;
+		double m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
+
+		for (k = i; k < nu && e[k].comp == e[i].comp; k++)
+			if (e[k].log10p < 0 &&
+			    e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
+				keep = k - i + 1;
+		for (size_t j = i; j < i + keep; j++) {
+			/* the member tests' count guard (two objects an
+			 * account), summed over the smaller cluster: merging
+			 * it is attaching each of its members */
+			if (e[j].log10p >= 0 ||
+			    e[j].x < 2 * (uint64_t)e[j].nmin)
+				continue;
+			if (fam_bit == 1) {
+				e[j].pass |= fam_bit;
+				continue;
+			}
+			/* the selected pairs' ratios, bounded at the
+			 * false-coverage-adjusted level fdr R / m (R pairs
+			 * selected of m; Benjamini & Yekutieli 2005) */
+			e[j].low = merge_low(e[j].x, e[j].lam,
+					     fdr * (double)keep / m);
+			if (e[j].low >= MERGE_MIN_RATIO)
+				e[j].pass |= fam_bit;
+		}
+		i = k;
+	}
 }
 
 static uint32_t uf_find(uint32_t *up, uint32_t c)
@@ -577,6 +677,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	uint64_t *off = NULL;
 	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
 	uint8_t *in = NULL;
+	int64_t *best = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (n_merged)
@@ -624,7 +725,8 @@ enum cib_err cluster_merge(struct cluster_result *r,
 	nx = malloc((ne + 1) * sizeof(*nx));
 	e = malloc((ne + 1) * sizeof(*e));
 	seen = malloc((nc + 1) * sizeof(*seen));
-	if (!nb || !nx || !e || !seen)
+	best = malloc((nc + 1) * sizeof(*best));
+	if (!nb || !nx || !e || !seen || !best)
 		goto out;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
@@ -662,7 +764,7 @@ enum cib_err cluster_merge(struct cluster_result *r,
 			if (seen[c2] == UINT32_MAX) {
 				seen[c2] = (uint32_t)nu;
 				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0 };
+								c2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 			}
 			e[seen[c2]].x += nx[k];
 		}
@@ -678,16 +780,23 @@ enum cib_err cluster_merge(struct cluster_result *r,
 					       S[c2]);
 		double inside = sqrt(xin[c1] * xin[c2]);
 
-		/* significant, and at least MERGE_DENSITY as dense (over
-		 * chance) as the two clusters are inside (the geometric mean
-		 * of their densities): with
-		 * thousands of co-actions a Poisson test finds the null's
-		 * small misfit between any two busy groups significant, but
-		 * only one network split in two is tied that closely */
-		e[i].log10p = x < 2 || lam <= 0 ||
-					      (double)x / lam < MERGE_DENSITY * inside
-				      ? 0.0
-				      : coord_log10_poisson_tail(x, lam);
+		/* significant, and either at least MERGE_DENSITY as dense
+		 * (over chance) as the two clusters are inside (the
+		 * geometric mean of their densities): with thousands of
+		 * co-actions a Poisson test finds the null's small misfit
+		 * between any two busy groups significant, but only one
+		 * network split in two is tied that closely; or at least
+		 * MERGE_MIN_RATIO times chance by its lower confidence bound
+		 * (merge_bh), for the mutual-partner rule below */
+		e[i].ratio = lam > 0 ? (double)x / lam : 0;
+		e[i].lam = lam;
+		e[i].nmin = r->size[c1] < r->size[c2] ? r->size[c1]
+						      : r->size[c2];
+		e[i].low = 0;
+		e[i].dense = e[i].ratio >= MERGE_DENSITY * inside;
+		e[i].tail = x < 2 || lam <= 0 ? 0.0
+					      : coord_log10_poisson_tail(x, lam);
+		e[i].pass = 0;
 	}
 	/* the family is every pair of clusters of the component, not only
 	 * those that met (two clusters of different components never do) */
@@ -698,36 +807,44 @@ enum cib_err cluster_merge(struct cluster_result *r,
 		fam[c] = fam[c] * (fam[c] - 1) / 2;
 	for (size_t i = 0; i < nu; i++)
 		e[i].comp = ccomp[e[i].c1];
-	qsort(e, nu, sizeof(*e), cmp_merge_p);
-	for (size_t c = 0; c < nc; c++)
+	/* two families, each Benjamini-Hochberg at fdr over the component's
+	 * pairs of clusters: the dense pairs (the rule as it always was,
+	 * its family unchanged by the other) and the pairs that are not
+	 * dense, kept when at least MERGE_MIN_RATIO times chance by the
+	 * lower bound (candidates of the mutual-partner rule) */
+	merge_bh(e, nu, fam, fdr, 1);
+	merge_bh(e, nu, fam, fdr, 2);
+	for (size_t c = 0; c < nc; c++) {
 		up[c] = (uint32_t)c;
-	for (size_t i = 0, k0 = 0; i < nu; i++) {
-		uint32_t a, b;
-		size_t keep = 0;
-		double m;
-
-		if (i > k0 && e[i].comp == e[k0].comp)
+		best[c] = -1;
+	}
+	/* each cluster's densest significant partner (merge_better) */
+	for (size_t k = 0; k < nu; k++) {
+		if (!e[k].pass)
 			continue;
-		/* a new component's run starts at k0 = i */
-		k0 = i;
-		m = fam[e[i].comp] > 0 ? fam[e[i].comp] : 1;
-		for (size_t k = i; k < nu && e[k].comp == e[i].comp; k++)
-			if (e[k].log10p <= log10(fdr * (double)(k - i + 1) / m))
-				keep = k - i + 1;
-		for (size_t k = i; k < i + keep; k++) {
-			a = uf_find(up, e[k].c1);
-			b = uf_find(up, e[k].c2);
+		if (merge_better(e, k, best[e[k].c1], e[k].c1))
+			best[e[k].c1] = (int64_t)k;
+		if (merge_better(e, k, best[e[k].c2], e[k].c2))
+			best[e[k].c2] = (int64_t)k;
+	}
+	for (size_t k = 0; k < nu; k++) {
+		uint32_t a, b;
 
-			if (a == b)
-				continue;
-			/* the smaller id survives, so the result is
-			 * order-free */
-			if (a < b)
-				up[b] = a;
-			else
-				up[a] = b;
-			merged++;
-		}
+		/* dense enough, or each the other's densest partner */
+		if (!(e[k].pass & 1) &&
+		    !((e[k].pass & 2) && best[e[k].c1] == (int64_t)k &&
+		      best[e[k].c2] == (int64_t)k))
+			continue;
+		a = uf_find(up, e[k].c1);
+		b = uf_find(up, e[k].c2);
+		if (a == b)
+			continue;
+		/* the smaller id survives, so the result is order-free */
+		if (a < b)
+			up[b] = a;
+		else
+			up[a] = b;
+		merged++;
 	}
 	err = CIB_OK;
 	if (merged) {
@@ -753,6 +870,7 @@ out:
 	free(up);
 	free(in);
 	free(cc);
+	free(best);
 	return err;
 }
 
@@ -784,8 +902,16 @@ enum cib_err cluster_grow(struct cluster_result *r,
 	enum cib_err err;
 
 	err = attach_rounds(r, g, ix, fdr, &att);
-	if (!err)
-		err = cluster_merge(r, g, ix, fdr, &mer);
+	/* merges repeat: a merged cluster has new densest partners (the
+	 * fragments of one network join pair by pair) */
+	for (int round = 0; !err && round < CLUSTER_MERGE_ROUNDS; round++) {
+		size_t m = 0;
+
+		err = cluster_merge(r, g, ix, fdr, &m);
+		mer += m;
+		if (m == 0)
+			break;
+	}
 	/* a merged cluster is a larger yardstick: another few rounds */
 	if (!err && mer)
 		err = attach_rounds(r, g, ix, fdr, &att);

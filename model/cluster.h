@@ -77,11 +77,20 @@ enum cib_err cluster_attach(struct cluster_result *r,
  * chance allows are one network that Leiden split (its communities are
  * chosen to have few ties between them, so this test is if anything
  * conservative). X = co-actions between the clusters' members, lambda =
- * sum_t K_c1,t K_c2,t rate_t (+ amplification), Poisson upper tail,
- * Benjamini-Hochberg at `fdr` over the pairs of clusters of each
- * component; passing pairs are merged (transitively) and clusters
- * renumbered as cluster_detect numbers them. *n_merged (may be NULL)
- * counts the merges. */
+ * sum_t K_c1,t K_c2,t rate_t (+ amplification), Poisson upper tail. A
+ * pair merges when it passes Benjamini-Hochberg at `fdr` over the pairs
+ * of clusters of its component in one of two families: the dense pairs
+ * (X / lambda at least MERGE_DENSITY times the geometric mean of the two
+ * clusters' inside densities), or the pairs at least MERGE_MIN_RATIO
+ * times chance that are not dense, where it merges only if each cluster
+ * is the other's densest passing partner (highest X / lambda; the inside
+ * density of a small Leiden community is inflated by its selection, so
+ * the fragments of a sparse network are never as dense across as
+ * inside; docs/model.md 5.3). Either way the pair needs at least two
+ * co-actions per member of the smaller cluster (the member tests' count
+ * guard, summed). Passing pairs are merged (transitively)
+ * and clusters renumbered as cluster_detect numbers them. *n_merged
+ * (may be NULL) counts the merges. */
 enum cib_err cluster_merge(struct cluster_result *r,
 			   const struct coord_graph *g,
 			   const struct groups_index *ix, double fdr,
@@ -94,11 +103,16 @@ enum cib_err cluster_renumber(struct cluster_result *r);
 /* Most attach rounds in a row (each scans every candidate pair once). */
 #define CLUSTER_GROW_ROUNDS 4
 
+/* Most merge rounds in a row (each a scan of the significant pairs). */
+#define CLUSTER_MERGE_ROUNDS 16
+
 /* Grows the clusters: cluster_attach repeated until a round attaches
  * nobody (at most CLUSTER_GROW_ROUNDS), since each attached member makes
  * its cluster's K larger and a member too sparse to pass against the seed
- * cluster can pass against the grown one; then cluster_merge, and when it
- * merged anything another run of attach rounds. Each round's tests are
+ * cluster can pass against the grown one; then cluster_merge until a
+ * round merges nothing (at most CLUSTER_MERGE_ROUNDS: a merged cluster
+ * has new densest partners), and when it merged anything another run of
+ * attach rounds. Each round's tests are
  * exact given the clusters of that round. Ids are renumbered by size at
  * the end. */
 enum cib_err cluster_grow(struct cluster_result *r,

@@ -122,6 +122,16 @@ static uint64_t obj_key(enum platform pl, uint32_t id)
 	return (uint64_t)pl << 32 | id;
 }
 
+/* A canonical URL or a domain is one object on every platform (a post
+ * id or an account is not): the same article linked from X, Mastodon and
+ * Bluesky is one shared object, as a copied text is. Keyed by platform,
+ * a cross-platform operation's shared links were three unrelated objects
+ * and no link tied its members across platforms (docs/model.md, 1). */
+static uint64_t web_key(uint32_t id)
+{
+	return id;
+}
+
 /* Hash of a post's hashtags in order, case-folded ASCII (each cut at 256
  * bytes and followed by 0x1f); 0 when fewer than two (the single hashtags
  * are objects of their own, see hashtag_single). The bytes are hashed in
@@ -333,7 +343,7 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 				seen = ru->url_domain[u] == sid;
 			if (!seen)
 				err = coord_events_add_post(
-					&ev[COORD_DOMAIN], obj_key(pl, sid), t,
+					&ev[COORD_DOMAIN], web_key(sid), t,
 					a, mins, post, multi_dom);
 			break;
 		case ENT_IMAGE:
@@ -345,7 +355,7 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
 			if (opaque_url(ds_str(ds, sid),
 				       strpool_len(&ds->strings, sid)))
 				err = coord_events_add_post(
-					&ev[COORD_LINK], obj_key(pl, sid), t,
+					&ev[COORD_LINK], web_key(sid), t,
 					a, mins, post, multi_link);
 			break;
 		default:
@@ -410,13 +420,13 @@ static enum cib_err events_from_features(const struct pipeline *p,
 
 			if (url != STR_NONE)
 				err = coord_events_add_post(
-					&ev[COORD_LINK], obj_key(pl, url), t, a,
+					&ev[COORD_LINK], web_key(url), t, a,
 					mins, (uint32_t)j, n_url > 1);
 			for (uint64_t q = u0; q < k && dom != STR_NONE; q++)
 				dup |= fs->reuse.url_domain[q] == dom;
 			if (!err && dom != STR_NONE && !dup)
 				err = coord_events_add_post(
-					&ev[COORD_DOMAIN], obj_key(pl, dom), t,
+					&ev[COORD_DOMAIN], web_key(dom), t,
 					a, mins, (uint32_t)j, n_dom > 1);
 		}
 		if (!err)

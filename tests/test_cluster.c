@@ -116,9 +116,14 @@ static void test_two_cliques(void **state)
  * density of 33.3 times chance. Between them lambda = 30 * 30 * 0.001 =
  * 0.9. With 20 co-actions across (22.2 times chance, above half of 33.3)
  * and P(X >= 20 | 0.9) ~ 1e-21 under the BH cutoff 0.01 (one pair of
- * clusters), they merge. With 6 across, P(X >= 6 | 0.9) = 3.435e-4 would
- * pass the test, but 6 / 0.9 = 6.7 times chance is under half the
- * clusters' own density: two busy groups, not one network; no merge. */
+ * clusters), they merge. With 6 across, P(X >= 6 | 0.9) = 3.435e-4
+ * passes the test but 6 / 0.9 = 6.7 times chance is under half the
+ * clusters' own density; each is the other's only partner, but the lower
+ * 0.01 confidence bound of the ratio (the mean 1.7853 whose tail at 6 is
+ * 0.01, over 0.9: 1.98) is under MERGE_MIN_RATIO (2): two busy groups,
+ * not one network; no merge (test_merge_mutual has the merges). */
+static double pois_tail(unsigned x, double lambda);
+
 static void test_merge(void **state)
 {
 	struct coord_graph g;
@@ -145,7 +150,8 @@ static void test_merge(void **state)
 	for (int a = 0; a < 6; a++)
 		assert_int_equal(r.membership[a], 0);
 	assert_int_equal(r.membership[6], CLUSTER_NONE);
-	/* 6 co-actions across: significant, but not dense enough */
+	/* 6 co-actions across: significant, not dense enough, and the
+	 * ratio's lower bound 1.98 under 2 */
 	pairs[6].x = 3;
 	pairs[7].x = 3;
 	r.n_clusters = 2;
@@ -158,11 +164,131 @@ static void test_merge(void **state)
 	cluster_result_release(&r);
 }
 
+/* P(Poisson(lambda) >= x) summed directly (independent of coord's
+ * tail and of the chi-square quantile cluster_merge bounds with). */
+static double pois_tail(unsigned x, double lambda)
+{
+	double term = exp(-lambda), cdf = 0;
+
+	for (unsigned k = 0; k < x; k++) {
+		cdf += term;
+		term *= lambda / (k + 1);
+	}
+	return 1 - cdf;
+}
+
+/* The mutual-partner rule. Three clusters A = {0, 1, 2}, B = {3, 4, 5},
+ * C = {6, 7, 8}, every account k_repost = 10, rate 0.001: inside each,
+ * 15 co-actions against 0.45 (33.3 times chance); between two clusters
+ * lambda = 0.9. A-C: 8 co-actions (8.89 times chance, p = P(X >= 8 |
+ * 0.9) = 4.8e-6), A-B: 6 (p = 3.4e-4), B-C: none; none is half as dense
+ * as inside. Both pass BH at 0.01 over the 3 pairs of clusters (R = 2),
+ * so the ratios are bounded at the false-coverage level 0.01 * 2 / 3:
+ * A-C, the mean 2.7033 whose tail at 8 is 0.00667, over 0.9: 3.00; A-B:
+ * 1.82, under 2. A and C are each other's densest partner: they merge;
+ * B stays. Then the floor: two clusters of accounts with k = 100 (lambda
+ * across 90, inside 45 with 1500 co-actions, 33.3 times), 170 across is
+ * significant (P(X >= 170 | 90) ~ 1e-13) but its bound (R = m = 1, level
+ * 0.01) is 1.57 times chance: no merge; 240 across (bound 2.28)
+ * merges. */
+static void test_merge_mutual(void **state)
+{
+	struct coord_graph g;
+	struct groups_index ix;
+	struct cluster_result r;
+	struct coord_pair pairs[13] = {
+		{ 0, 1, 5 }, { 0, 2, 5 }, { 1, 2, 5 }, { 3, 4, 5 },
+		{ 3, 5, 5 }, { 4, 5, 5 }, { 6, 7, 5 }, { 6, 8, 5 },
+		{ 7, 8, 5 }, { 0, 3, 3 }, { 1, 4, 3 }, { 0, 6, 4 },
+		{ 1, 7, 4 }
+	};
+	uint32_t krep[9] = { 10, 10, 10, 10, 10, 10, 10, 10, 10 };
+	uint32_t zero[9] = { 0 };
+	int32_t mem[9] = { 0, 0, 0, 1, 1, 1, 2, 2, 2 };
+	uint32_t size[3] = { 3, 3, 3 };
+	size_t merged;
+
+	(void)state;
+	assert_true(fabs(pois_tail(6, 0.9) - 3.435e-4) < 1e-6);
+	assert_true(pois_tail(8, 0.9) < 0.01 / 3);
+	/* the bounds: tails of 0.01 (two clusters) and 0.00667 (A-C) at
+	 * the bound's mean */
+	assert_true(fabs(pois_tail(8, 2.70325) - 0.01 * 2 / 3) < 1e-5);
+	assert_true(fabs(pois_tail(6, 1.98365 * 0.9) - 0.01) < 1e-5);
+	repost_graph(&g, &ix, pairs, 13, krep, zero, 9);
+	clusters_of(&r, mem, 9, size, 3);
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 1);
+	assert_int_equal(r.n_clusters, 2);
+	for (int a = 0; a < 9; a++)
+		assert_int_equal(r.membership[a] == r.membership[0],
+				 a < 3 || a >= 6);
+	assert_int_equal(r.size[r.membership[0]], 6);
+	cluster_result_release(&r);
+
+	/* the floor: significant, bound 1.57 times chance */
+	for (int a = 0; a < 6; a++)
+		krep[a] = 100;
+	for (int i = 0; i < 6; i++)
+		pairs[i].x = 500;
+	pairs[6] = (struct coord_pair){ 0, 3, 85 };
+	pairs[7] = (struct coord_pair){ 1, 4, 85 };
+	assert_true(pois_tail(170, 90) < 1e-9);
+	repost_graph(&g, &ix, pairs, 8, krep, zero, 6);
+	clusters_of(&r, mem, 6, size, 2);
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 0);
+	assert_int_equal(r.n_clusters, 2);
+	/* 240 across, bound 2.28: they merge */
+	assert_true(fabs(pois_tail(240, 2.2826 * 90) - 0.01) < 1e-3);
+	pairs[6].x = 120;
+	pairs[7].x = 120;
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 1);
+	cluster_result_release(&r);
+}
+
+/* The count guard: two clusters of 3 (k_repost = 10, rate 0.001), each
+ * with three pairs of 1 co-action inside (3 against 0.45: 6.67 times
+ * chance). 5 across against 0.9 is 5.56 times chance, over half the
+ * inside density (dense), P(X >= 5 | 0.9) = 0.00234 passes BH at 0.01
+ * (one pair of clusters), but 5 co-actions are under two per member of
+ * the smaller cluster (6): no merge. 6 across (p = 3.4e-4) merge. */
+static void test_merge_guard(void **state)
+{
+	struct coord_graph g;
+	struct groups_index ix;
+	struct cluster_result r;
+	struct coord_pair pairs[8] = { { 0, 1, 1 }, { 0, 2, 1 }, { 1, 2, 1 },
+				       { 3, 4, 1 }, { 3, 5, 1 }, { 4, 5, 1 },
+				       { 0, 3, 3 }, { 1, 4, 2 } };
+	uint32_t krep[6] = { 10, 10, 10, 10, 10, 10 };
+	uint32_t zero[6] = { 0 };
+	int32_t mem[6] = { 0, 0, 0, 1, 1, 1 };
+	uint32_t size[2] = { 3, 3 };
+	size_t merged;
+
+	(void)state;
+	assert_true(fabs(pois_tail(5, 0.9) - 0.00234) < 1e-5);
+	repost_graph(&g, &ix, pairs, 8, krep, zero, 6);
+	clusters_of(&r, mem, 6, size, 2);
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 0);
+	assert_int_equal(r.n_clusters, 2);
+	pairs[7].x = 3;
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 1);
+	assert_int_equal(r.n_clusters, 1);
+	cluster_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_cliques),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_mutual),
+		cmocka_unit_test(test_merge_guard),
 	};
 
 	igraph_set_error_handler(igraph_error_handler_printignore);
