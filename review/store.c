@@ -1220,22 +1220,16 @@ static int in_list(char **v, size_t n, const char *s)
 	return 0;
 }
 
-/* After a run's rows are in: gives each of its cluster items an identity.
- * A cluster whose members overlap a cluster item of the previous run
- * with clusters by Jaccard >= REVIEW_CLUSTER_JACCARD (best pairs first,
- * each cluster matched once) is that cluster: it takes its identity and
- * its decision (a dismissed cluster that grew is re-queued instead);
- * any other is a new identity, queued. */
-static enum cib_err match_clusters(struct importer *im)
+/* candidate pairs of a run's clusters with the previous run's */
+struct cands {
+	struct cand *c;
+	size_t n, cap;
+};
+
+/* the latest run before run with cluster items into *prev (0: none) */
+static enum cib_err previous_run(struct review *r, int64_t run, int64_t *prev)
 {
-	struct review *r = im->r;
-	int64_t run = im->st->run_id, prev = 0;
-	sqlite3_stmt *s = NULL, *u = NULL;
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0;
-	char **used_n = NULL, **used_o = NULL;
-	size_t n_used = 0;
-	enum cib_err err = CIB_ELIB;
+	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT max(scope) FROM items WHERE kind ="
@@ -1244,138 +1238,158 @@ static enum cib_err match_clusters(struct importer *im)
 		return db_err(r, "previous run");
 	sqlite3_bind_int64(s, 1, run);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		prev = sqlite3_column_int64(s, 0);
+		*prev = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	s = NULL;
-	if (prev > 0) {
-		/* overlap counts by a join on the member index, not pairwise */
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "WITH nk AS (SELECT cluster_id c, count(*) k FROM"
-			    " members WHERE run_id = ?1 GROUP BY cluster_id),"
-			    " ok AS (SELECT cluster_id c, count(*) k FROM members"
-			    " WHERE run_id = ?2 GROUP BY cluster_id),"
-			    " x AS (SELECT a.cluster_id nc, b.cluster_id oc,"
-			    " count(*) i FROM members a JOIN members b ON"
-			    " b.platform = a.platform AND b.account = a.account"
-			    " AND b.run_id = ?2 WHERE a.run_id = ?1 GROUP BY"
-			    " a.cluster_id, b.cluster_id)"
-			    " SELECT x.nc, x.oc, x.i, nk.k, ok.k FROM x JOIN nk"
-			    " ON nk.c = x.nc JOIN ok ON ok.c = x.oc WHERE x.nc IN"
-			    " (SELECT key FROM items WHERE kind = 'cluster' AND"
-			    " scope = ?1) AND x.oc IN (SELECT key FROM items"
-			    " WHERE kind = 'cluster' AND scope = ?2)",
-			    -1, &s, NULL) != SQLITE_OK)
-			return db_err(r, "match clusters");
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_int64(s, 2, prev);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			long long i = sqlite3_column_int64(s, 2);
-			long long un = sqlite3_column_int64(s, 3) +
-				       sqlite3_column_int64(s, 4) - i;
-			double j = un > 0 ? (double)i / (double)un : 0;
+	return CIB_OK;
+}
 
-			if (j < REVIEW_CLUSTER_JACCARD)
-				continue;
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct cand *nv = realloc(c, nc * sizeof(*nv));
+/* the pairs (cluster of run, cluster of prev) overlapping by Jaccard >=
+ * REVIEW_CLUSTER_JACCARD into cs, best first; overlap counts by a join on
+ * the member index, not pairwise */
+static enum cib_err match_candidates(struct review *r, int64_t run,
+				     int64_t prev, struct cands *cs)
+{
+	sqlite3_stmt *s;
 
-				if (!nv)
-					goto nomem;
-				c = nv;
-				cap = nc;
-			}
-			c[n].nc = strdup(col_text(s, 0));
-			c[n].oc = strdup(col_text(s, 1));
-			c[n].j = j;
-			c[n].inter = i;
-			n++;
-			if (!c[n - 1].nc || !c[n - 1].oc)
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "WITH nk AS (SELECT cluster_id c, count(*) k FROM"
+		    " members WHERE run_id = ?1 GROUP BY cluster_id),"
+		    " ok AS (SELECT cluster_id c, count(*) k FROM members"
+		    " WHERE run_id = ?2 GROUP BY cluster_id),"
+		    " x AS (SELECT a.cluster_id nc, b.cluster_id oc,"
+		    " count(*) i FROM members a JOIN members b ON"
+		    " b.platform = a.platform AND b.account = a.account"
+		    " AND b.run_id = ?2 WHERE a.run_id = ?1 GROUP BY"
+		    " a.cluster_id, b.cluster_id)"
+		    " SELECT x.nc, x.oc, x.i, nk.k, ok.k FROM x JOIN nk"
+		    " ON nk.c = x.nc JOIN ok ON ok.c = x.oc WHERE x.nc IN"
+		    " (SELECT key FROM items WHERE kind = 'cluster' AND"
+		    " scope = ?1) AND x.oc IN (SELECT key FROM items"
+		    " WHERE kind = 'cluster' AND scope = ?2)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "match clusters");
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, prev);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		long long i = sqlite3_column_int64(s, 2);
+		long long un = sqlite3_column_int64(s, 3) +
+			       sqlite3_column_int64(s, 4) - i;
+		double j = un > 0 ? (double)i / (double)un : 0;
+		struct cand *c;
+
+		if (j < REVIEW_CLUSTER_JACCARD)
+			continue;
+		if (cs->n == cs->cap) {
+			size_t nc = cs->cap ? cs->cap * 2 : 64;
+			struct cand *nv = realloc(cs->c, nc * sizeof(*nv));
+
+			if (!nv)
 				goto nomem;
+			cs->c = nv;
+			cs->cap = nc;
 		}
-		sqlite3_finalize(s);
-		s = NULL;
-		if (n)
-			qsort(c, n, sizeof(*c), cmp_cand);
-		used_n = calloc(n + 1, sizeof(*used_n));
-		used_o = calloc(n + 1, sizeof(*used_o));
-		if (!used_n || !used_o)
+		c = &cs->c[cs->n++];
+		c->nc = strdup(col_text(s, 0));
+		c->oc = strdup(col_text(s, 1));
+		c->j = j;
+		c->inter = i;
+		if (!c->nc || !c->oc)
 			goto nomem;
 	}
-	/* matched pairs: carry the identity and the decision */
-	for (size_t k = 0; k < n; k++) {
-		char status[16], note[256], why[128] = "";
-		long long dsize = -1, size = -1;
-		const char *carry;
+	sqlite3_finalize(s);
+	if (cs->n)
+		qsort(cs->c, cs->n, sizeof(*cs->c), cmp_cand);
+	return CIB_OK;
+nomem:
+	sqlite3_finalize(s);
+	return CIB_ENOMEM;
+}
 
-		if (in_list(used_n, n_used, c[k].nc) ||
-		    in_list(used_o, n_used, c[k].oc))
-			continue;
-		used_n[n_used] = c[k].nc;
-		used_o[n_used++] = c[k].oc;
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "SELECT o.status, o.d_cluster_size, n.cluster_size"
-			    " FROM items o, items n WHERE o.kind = 'cluster' AND"
-			    " o.scope = ?2 AND o.key = ?4 AND n.kind ="
-			    " 'cluster' AND n.scope = ?1 AND n.key = ?3",
-			    -1, &s, NULL) != SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_int64(s, 2, prev);
-		sqlite3_bind_text(s, 3, c[k].nc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 4, c[k].oc, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_ROW)
-			goto dberr;
-		snprintf(status, sizeof(status), "%s", col_text(s, 0));
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			dsize = sqlite3_column_int64(s, 1);
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-			size = sqlite3_column_int64(s, 2);
-		sqlite3_finalize(s);
-		s = NULL;
-		carry = status;
-		if (!strcmp(status, "dismiss") && dsize > 0 && size > dsize) {
-			snprintf(why, sizeof(why),
-				 "cluster grew from %lld to %lld accounts",
-				 dsize, size);
-			carry = "queued";
-		}
-		snprintf(note, sizeof(note),
-			 "run %lld's %s (Jaccard %.2f, %lld shared members)%s%s",
-			 (long long)prev, c[k].oc, c[k].j, c[k].inter,
-			 *why ? "; re-queued: " : "", why);
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "UPDATE items SET (uid, status, reviewer, note,"
-			    " decided_at, d_score, d_reasons, d_cluster_size,"
-			    " requeue_reason) = (SELECT o.uid, ?5, CASE WHEN ?5"
-			    " = 'queued' THEN NULL ELSE o.reviewer END, CASE"
-			    " WHEN ?5 = 'queued' THEN NULL ELSE o.note END,"
-			    " CASE WHEN ?5 = 'queued' THEN NULL ELSE"
-			    " o.decided_at END, o.d_score, o.d_reasons,"
-			    " o.d_cluster_size, ?6 FROM items o WHERE o.kind ="
-			    " 'cluster' AND o.scope = ?2 AND o.key = ?4)"
-			    " WHERE kind = 'cluster' AND scope = ?1 AND key = ?3",
-			    -1, &u, NULL) != SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_int64(u, 1, run);
-		sqlite3_bind_int64(u, 2, prev);
-		sqlite3_bind_text(u, 3, c[k].nc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(u, 4, c[k].oc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(u, 5, carry, -1, SQLITE_TRANSIENT);
-		bind_text(u, 6, why);
-		if (sqlite3_step(u) != SQLITE_DONE)
-			goto dberr;
-		sqlite3_finalize(u);
-		u = NULL;
-		if (audit(im, "cluster", run, "", c[k].nc, "carried", NULL,
-			  carry, note))
-			goto out;
-		im->st->clusters_carried++;
+/* matched pair c: the new cluster takes the old one's identity and
+ * decision (a dismissed cluster that grew is re-queued instead) */
+static enum cib_err carry_match(struct importer *im, int64_t run, int64_t prev,
+				const struct cand *c)
+{
+	struct review *r = im->r;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	char status[16], note[256], why[128] = "";
+	long long dsize = -1, size = -1;
+	const char *carry;
+
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "SELECT o.status, o.d_cluster_size, n.cluster_size"
+		    " FROM items o, items n WHERE o.kind = 'cluster' AND"
+		    " o.scope = ?2 AND o.key = ?4 AND n.kind ="
+		    " 'cluster' AND n.scope = ?1 AND n.key = ?3",
+		    -1, &s, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, prev);
+	sqlite3_bind_text(s, 3, c->nc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, c->oc, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto dberr;
+	snprintf(status, sizeof(status), "%s", col_text(s, 0));
+	if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+		dsize = sqlite3_column_int64(s, 1);
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		size = sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	s = NULL;
+	carry = status;
+	if (!strcmp(status, "dismiss") && dsize > 0 && size > dsize) {
+		snprintf(why, sizeof(why),
+			 "cluster grew from %lld to %lld accounts", dsize,
+			 size);
+		carry = "queued";
 	}
-	/* the rest: new identities, queued */
+	snprintf(note, sizeof(note),
+		 "run %lld's %s (Jaccard %.2f, %lld shared members)%s%s",
+		 (long long)prev, c->oc, c->j, c->inter,
+		 *why ? "; re-queued: " : "", why);
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "UPDATE items SET (uid, status, reviewer, note,"
+		    " decided_at, d_score, d_reasons, d_cluster_size,"
+		    " requeue_reason) = (SELECT o.uid, ?5, CASE WHEN ?5"
+		    " = 'queued' THEN NULL ELSE o.reviewer END, CASE"
+		    " WHEN ?5 = 'queued' THEN NULL ELSE o.note END,"
+		    " CASE WHEN ?5 = 'queued' THEN NULL ELSE"
+		    " o.decided_at END, o.d_score, o.d_reasons,"
+		    " o.d_cluster_size, ?6 FROM items o WHERE o.kind ="
+		    " 'cluster' AND o.scope = ?2 AND o.key = ?4)"
+		    " WHERE kind = 'cluster' AND scope = ?1 AND key = ?3",
+		    -1, &u, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(u, 1, run);
+	sqlite3_bind_int64(u, 2, prev);
+	sqlite3_bind_text(u, 3, c->nc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 4, c->oc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 5, carry, -1, SQLITE_TRANSIENT);
+	bind_text(u, 6, why);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(u);
+	if (audit(im, "cluster", run, "", c->nc, "carried", NULL, carry, note))
+		return CIB_ELIB;
+	im->st->clusters_carried++;
+	return CIB_OK;
+dberr:
+	db_err(r, "match clusters");
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	return CIB_ELIB;
+}
+
+/* the run's clusters left without an identity: new identities, queued */
+static enum cib_err queue_new_clusters(struct importer *im, int64_t run)
+{
+	struct review *r = im->r;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	enum cib_err err = CIB_ELIB;
+
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT key FROM items WHERE kind = 'cluster' AND"
 			       " scope = ?1 AND uid IS NULL ORDER BY key",
@@ -1400,22 +1414,62 @@ static enum cib_err match_clusters(struct importer *im)
 	}
 	err = CIB_OK;
 	goto out;
-nomem:
-	err = CIB_ENOMEM;
-	goto out;
 dberr:
 	db_err(r, "match clusters");
-	err = CIB_ELIB;
 out:
-	if (im->err && !err)
-		err = im->err;
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
-	for (size_t k = 0; k < n; k++) {
-		free(c[k].nc);
-		free(c[k].oc);
+	return err;
+}
+
+/* After a run's rows are in: gives each of its cluster items an identity.
+ * A cluster whose members overlap a cluster item of the previous run
+ * with clusters by Jaccard >= REVIEW_CLUSTER_JACCARD (best pairs first,
+ * each cluster matched once) is that cluster: it takes its identity and
+ * its decision (a dismissed cluster that grew is re-queued instead);
+ * any other is a new identity, queued. */
+static enum cib_err match_clusters(struct importer *im)
+{
+	struct review *r = im->r;
+	int64_t run = im->st->run_id, prev = 0;
+	struct cands cs = { 0 };
+	char **used_n = NULL, **used_o = NULL;
+	size_t n_used = 0;
+	enum cib_err err;
+
+	err = previous_run(r, run, &prev);
+	if (err)
+		return err;
+	if (prev > 0) {
+		err = match_candidates(r, run, prev, &cs);
+		if (err == CIB_OK) {
+			used_n = calloc(cs.n + 1, sizeof(*used_n));
+			used_o = calloc(cs.n + 1, sizeof(*used_o));
+			if (!used_n || !used_o)
+				err = CIB_ENOMEM;
+		}
 	}
-	free(c);
+	/* matched pairs, each cluster once: carry the identity and the
+	 * decision */
+	for (size_t k = 0; k < cs.n && !err; k++) {
+		const struct cand *c = &cs.c[k];
+
+		if (in_list(used_n, n_used, c->nc) ||
+		    in_list(used_o, n_used, c->oc))
+			continue;
+		used_n[n_used] = c->nc;
+		used_o[n_used++] = c->oc;
+		err = carry_match(im, run, prev, c);
+	}
+	if (!err)
+		err = queue_new_clusters(im, run);
+	if (im->err && !err)
+		err = im->err;
+	for (size_t k = 0; k < cs.n; k++) {
+		free(cs.c[k].nc);
+		free(cs.c[k].oc);
+	}
+	free(cs.c);
 	free(used_n);
 	free(used_o);
 	return err;
@@ -1432,29 +1486,22 @@ static void finalize_all(struct importer *im)
 	}
 }
 
-enum cib_err review_import(struct review *r,
-			   const struct review_import_opts *o,
-			   struct review_import_stats *st)
+/* the checksums recorded with a run into *out (malloc'd, NULL when
+ * there are no inputs): o->record_checksums when given, else
+ * "FILE xxh3:HEX; ..." over the accounts, clusters, edges and inputs */
+static enum cib_err input_checksums(struct review *r,
+				    const struct review_import_opts *o,
+				    char **out)
 {
-	struct importer im;
-	char *checks = NULL, content[33];
+	char *checks = NULL;
 	size_t clen = 0, ccap = 0;
-	sqlite3_stmt *run = NULL, *fin = NULL, *dup = NULL;
-	enum cib_err err;
 
-	memset(st, 0, sizeof(*st));
-	memset(&im, 0, sizeof(im));
-	im.r = r;
-	im.o = o;
-	im.st = st;
-	now_utc(im.now);
-	/* checksums first: they read files, outside the transaction */
+	*out = NULL;
 	if (o->record_checksums) {
-		checks = strdup(o->record_checksums);
-		if (!checks)
-			return CIB_ENOMEM;
+		*out = strdup(o->record_checksums);
+		return *out ? CIB_OK : CIB_ENOMEM;
 	}
-	for (size_t i = 0; !o->record_checksums && i < o->n_inputs + 3; i++) {
+	for (size_t i = 0; i < o->n_inputs + 3; i++) {
 		const char *p = i == 0 ? o->accounts
 				: i == 1 ? o->clusters
 				: i == 2 ? o->edges
@@ -1484,6 +1531,122 @@ enum cib_err review_import(struct review *r,
 					 "%s%s xxh3:%s", clen ? "; " : "", p,
 					 hex);
 	}
+	*out = checks;
+	return CIB_OK;
+}
+
+/* the same content again is the same run: 1 (with st->duplicate_of and
+ * duplicate_at set) when a run of this content hash is in the store, 0
+ * when not, -1 on a database error */
+static int find_duplicate(struct review *r, const char *content,
+			  struct review_import_stats *st)
+{
+	sqlite3_stmt *dup = NULL;
+	int found;
+
+	if (prep(r, &dup,
+		 "SELECT run_id, imported_at FROM runs WHERE content_hash = ?1"))
+		return -1;
+	sqlite3_bind_text(dup, 1, content, -1, SQLITE_STATIC);
+	found = sqlite3_step(dup) == SQLITE_ROW;
+	if (found) {
+		st->duplicate_of = sqlite3_column_int64(dup, 0);
+		snprintf(st->duplicate_at, sizeof(st->duplicate_at), "%s",
+			 col_text(dup, 1));
+	}
+	sqlite3_finalize(dup);
+	return found;
+}
+
+/* the importer's statements (items, audit, clusters, members, edges) */
+static int importer_prepare(struct review *r, struct importer *im)
+{
+	return prep(r, &im->sel,
+		    "SELECT status, d_score, d_reasons, d_cluster_size,"
+		    " d_reason_codes FROM items"
+		    " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
+		    " key = ?2") ||
+	       prep(r, &im->ins,
+		    "INSERT INTO items(kind, scope, platform, key, handle, score,"
+		    " cluster_id, cluster_size, cluster_score, reasons, run_id,"
+		    " status, reason_codes) VALUES('account', 0, ?1, ?2, ?3, ?4,"
+		    " ?5, ?6, ?7, ?8, ?9, 'queued', ?11)") ||
+	       prep(r, &im->upd,
+		    "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
+		    " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
+		    " run_id = ?9, reason_codes = ?11 WHERE kind = 'account' AND"
+		    " scope = 0 AND platform = ?1 AND key = ?2") ||
+	       prep(r, &im->rq,
+		    "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
+		    " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
+		    " run_id = ?9, status = 'queued', requeue_reason = ?10,"
+		    " reason_codes = ?11, version = version + 1"
+		    " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
+		    " key = ?2") ||
+	       prep(r, &im->aud,
+		    "INSERT INTO audit(at, reviewer, kind, scope, platform, key,"
+		    " action, previous, value, note, run_id, version) VALUES(?1,"
+		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT version"
+		    " FROM items WHERE kind = ?3 AND scope = ?4 AND platform = ?5"
+		    " AND key = ?6))") ||
+	       prep(r, &im->cl,
+		    "INSERT INTO items(kind, scope, platform, key, score,"
+		    " cluster_size, run_id, status, reasons) VALUES('cluster', ?1,"
+		    " '', ?2, ?3, ?4, ?1, 'queued', ?5) ON CONFLICT DO NOTHING") ||
+	       prep(r, &im->mem,
+		    "INSERT OR IGNORE INTO members(run_id, cluster_id, platform,"
+		    " account) VALUES(?1, ?2, ?3, ?4)") ||
+	       prep(r, &im->edg,
+		    "INSERT INTO edges(run_id, a, b, log10p, observed, kinds)"
+		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+}
+
+/* the run's rows: clusters, accounts, edges, then the clusters'
+ * identities */
+static enum cib_err import_rows(struct importer *im)
+{
+	const struct review_import_opts *o = im->o;
+	enum cib_err err;
+
+	if (o->clusters) {
+		err = read_csv(im, o->clusters, F_CLUSTERS);
+		if (err)
+			return err;
+	}
+	err = read_csv(im, o->accounts, F_ACCOUNTS);
+	if (err)
+		return err;
+	if (o->edges) {
+		uint64_t rows = im->st->rows;
+
+		err = read_csv(im, o->edges, F_EDGES);
+		im->st->rows = rows; /* rows count accounts and clusters */
+		if (err)
+			return err;
+	}
+	return match_clusters(im);
+}
+
+enum cib_err review_import(struct review *r,
+			   const struct review_import_opts *o,
+			   struct review_import_stats *st)
+{
+	struct importer im;
+	char *checks = NULL, content[33];
+	sqlite3_stmt *run = NULL, *fin = NULL;
+	enum cib_err err;
+	int dup;
+
+	memset(st, 0, sizeof(*st));
+	memset(&im, 0, sizeof(im));
+	im.r = r;
+	im.o = o;
+	im.st = st;
+	now_utc(im.now);
+	/* checksums first: they read files, outside the transaction */
+	err = input_checksums(r, o, &checks);
+	if (err)
+		return err;
 	if (!hash_run(o, content)) {
 		set_err(r, "cannot read the run's files: %s", strerror(errno));
 		free(checks);
@@ -1495,64 +1658,19 @@ enum cib_err review_import(struct review *r,
 		return err;
 	}
 	err = CIB_ELIB;
-	/* the same content again is the same run: nothing to do */
-	if (prep(r, &dup,
-		 "SELECT run_id, imported_at FROM runs WHERE content_hash = ?1"))
+	dup = find_duplicate(r, content, st);
+	if (dup < 0)
 		goto fail;
-	sqlite3_bind_text(dup, 1, content, -1, SQLITE_STATIC);
-	if (sqlite3_step(dup) == SQLITE_ROW) {
-		st->duplicate_of = sqlite3_column_int64(dup, 0);
-		snprintf(st->duplicate_at, sizeof(st->duplicate_at), "%s",
-			 col_text(dup, 1));
-		sqlite3_finalize(dup);
+	if (dup) {
 		free(checks);
 		rollback(r);
 		return CIB_OK;
 	}
-	sqlite3_finalize(dup);
-	dup = NULL;
 	if (prep(r, &run,
 		 "INSERT INTO runs(imported_at, settings, accounts_file,"
 		 " clusters_file, checksums, content_hash, edges_file)"
 		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
-	    prep(r, &im.sel,
-		 "SELECT status, d_score, d_reasons, d_cluster_size,"
-		 " d_reason_codes FROM items"
-		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
-		 " key = ?2") ||
-	    prep(r, &im.ins,
-		 "INSERT INTO items(kind, scope, platform, key, handle, score,"
-		 " cluster_id, cluster_size, cluster_score, reasons, run_id,"
-		 " status, reason_codes) VALUES('account', 0, ?1, ?2, ?3, ?4,"
-		 " ?5, ?6, ?7, ?8, ?9, 'queued', ?11)") ||
-	    prep(r, &im.upd,
-		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
-		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9, reason_codes = ?11 WHERE kind = 'account' AND"
-		 " scope = 0 AND platform = ?1 AND key = ?2") ||
-	    prep(r, &im.rq,
-		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
-		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9, status = 'queued', requeue_reason = ?10,"
-		 " reason_codes = ?11, version = version + 1"
-		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
-		 " key = ?2") ||
-	    prep(r, &im.aud,
-		 "INSERT INTO audit(at, reviewer, kind, scope, platform, key,"
-		 " action, previous, value, note, run_id, version) VALUES(?1,"
-		 " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT version"
-		 " FROM items WHERE kind = ?3 AND scope = ?4 AND platform = ?5"
-		 " AND key = ?6))") ||
-	    prep(r, &im.cl,
-		 "INSERT INTO items(kind, scope, platform, key, score,"
-		 " cluster_size, run_id, status, reasons) VALUES('cluster', ?1,"
-		 " '', ?2, ?3, ?4, ?1, 'queued', ?5) ON CONFLICT DO NOTHING") ||
-	    prep(r, &im.mem,
-		 "INSERT OR IGNORE INTO members(run_id, cluster_id, platform,"
-		 " account) VALUES(?1, ?2, ?3, ?4)") ||
-	    prep(r, &im.edg,
-		 "INSERT INTO edges(run_id, a, b, log10p, observed, kinds)"
-		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)") ||
+	    importer_prepare(r, &im) ||
 	    prep(r, &fin,
 		 "UPDATE runs SET n_rows = ?2, n_flagged = ?3, n_bad = ?4"
 		 " WHERE run_id = ?1"))
@@ -1569,23 +1687,7 @@ enum cib_err review_import(struct review *r,
 		goto fail;
 	}
 	st->run_id = sqlite3_last_insert_rowid(r->db);
-	if (o->clusters) {
-		err = read_csv(&im, o->clusters, F_CLUSTERS);
-		if (err)
-			goto fail;
-	}
-	err = read_csv(&im, o->accounts, F_ACCOUNTS);
-	if (err)
-		goto fail;
-	if (o->edges) {
-		uint64_t rows = st->rows;
-
-		err = read_csv(&im, o->edges, F_EDGES);
-		st->rows = rows; /* rows count accounts and clusters */
-		if (err)
-			goto fail;
-	}
-	err = match_clusters(&im);
+	err = import_rows(&im);
 	if (err)
 		goto fail;
 	err = CIB_ELIB;
