@@ -755,170 +755,215 @@ static void cluster_item(struct importer *im, const char *cid, double score,
 	step_done(im, s, "queue cluster");
 }
 
-static void account_row(struct importer *im)
-{
-	const char *id = fld(im, C_ID), *plat = fld(im, C_PLATFORM);
-	const char *reasons = fld(im, C_REASONS), *cid = fld(im, C_CLUSTER);
-	const char *codes;
-	double score, cscore = NAN;
-	long long csize = 0;
-	int have_csize, rc, flagged;
-	const char *fl = fld(im, C_FLAGGED);
-	sqlite3_stmt *s;
+/* an account row's fields, checked */
+struct acc_row {
+	const char *id, *plat, *reasons, *cid, *codes;
+	double score, cscore;
+	long long csize;
+	int have_csize, flagged;
+};
 
-	if (!*id) {
+/* checks and parses an account row's fields into a; counts a bad row and
+ * returns -1 on the first bad field */
+static int account_fields(struct importer *im, struct acc_row *a)
+{
+	const char *fl = fld(im, C_FLAGGED);
+
+	a->id = fld(im, C_ID);
+	a->plat = fld(im, C_PLATFORM);
+	a->reasons = fld(im, C_REASONS);
+	a->cid = fld(im, C_CLUSTER);
+	a->codes = NULL;
+	a->cscore = NAN;
+	a->csize = 0;
+	if (!*a->id) {
 		bad_row(im, C_ID, "empty");
-		return;
+		return -1;
 	}
-	if (!*plat) {
+	if (!*a->plat) {
 		bad_row(im, C_PLATFORM, "empty");
-		return;
+		return -1;
 	}
-	if (parse_unit(fld(im, C_SCORE), &score) != 1) {
+	if (parse_unit(fld(im, C_SCORE), &a->score) != 1) {
 		bad_row(im, C_SCORE, "not a number in [0, 1]");
-		return;
+		return -1;
 	}
 	if (!strcmp(fl, "1") || !strcmp(fl, "true"))
-		flagged = 1;
+		a->flagged = 1;
 	else if (!strcmp(fl, "0") || !strcmp(fl, "false"))
-		flagged = 0;
+		a->flagged = 0;
 	else {
 		bad_row(im, C_FLAGGED, "not 0 or 1");
-		return;
+		return -1;
 	}
-	have_csize = parse_int(fld(im, C_CSIZE), &csize);
-	if (have_csize < 0 || (have_csize == 1 && csize < 1)) {
+	a->have_csize = parse_int(fld(im, C_CSIZE), &a->csize);
+	if (a->have_csize < 0 || (a->have_csize == 1 && a->csize < 1)) {
 		bad_row(im, C_CSIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
 				     "]");
-		return;
+		return -1;
 	}
-	if (parse_unit(fld(im, C_CSCORE), &cscore) < 0) {
+	if (parse_unit(fld(im, C_CSCORE), &a->cscore) < 0) {
 		bad_row(im, C_CSCORE, "not a number in [0, 1]");
-		return;
+		return -1;
 	}
-	im->st->rows++;
-	if (*cid) { /* every member, for matching clusters across runs */
-		sqlite3_bind_int64(im->mem, 1, im->st->run_id);
-		sqlite3_bind_text(im->mem, 2, cid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(im->mem, 3, plat, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(im->mem, 4, id, -1, SQLITE_TRANSIENT);
-		if (step_done(im, im->mem, "store member"))
-			return;
-	}
-	if (!flagged)
-		return;
-	im->st->flagged++;
-	codes = codes_of(im->o, plat, id);
-	if (*cid && !im->o->clusters)
-		cluster_item(im, cid, cscore, csize, have_csize == 1, NULL);
-	if (im->err)
-		return;
+	return 0;
+}
 
-	/* the item as it stands */
-	s = im->sel;
-	sqlite3_bind_text(s, 1, plat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+/* why a dismissed account is re-queued into why (empty: it stays
+ * dismissed): its score rose by the margin, new kinds of reason, or its
+ * cluster grew. Returns the length written */
+static size_t requeue_why(const struct importer *im, const struct acc_row *a,
+			  double dscore, const char *dreasons,
+			  const char *dcodes, int have_dsize, long long dsize,
+			  char *why, size_t size)
+{
+	size_t nnew, wl = 0;
+
+	if (isfinite(dscore) && a->score >= dscore + im->o->score_margin - 1e-12)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%sscore rose from %.3f to %.3f "
+				       "(margin %.2f)",
+				       wl ? "; " : "", dscore, a->score,
+				       im->o->score_margin);
+	/* codes when both decisions have them (runs imported with --run),
+	 * else the reasons' words */
+	nnew = a->codes && dcodes
+		       ? review_new_reason_codes(dcodes, a->codes)
+		       : review_new_reason_kinds(dreasons, a->reasons);
+	if (nnew && wl < size)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%s%zu new kind%s of reason",
+				       wl ? "; " : "", nnew,
+				       nnew == 1 ? "" : "s");
+	if (have_dsize && a->have_csize == 1 && a->csize > dsize && wl < size)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%scluster grew from %lld to %lld "
+				       "accounts",
+				       wl ? "; " : "", dsize, a->csize);
+	return wl;
+}
+
+/* the statement storing a flagged account, by the item as it stands:
+ * insert when new, re-queue (audited) a dismissed one with new evidence,
+ * else update; NULL on an error (in im->err) */
+static sqlite3_stmt *account_stmt(struct importer *im, const struct acc_row *a)
+{
+	sqlite3_stmt *s = im->sel;
+	char status[16], why[512] = "", *dreasons, *dcodes;
+	double dscore;
+	int have_dsize, rc;
+	long long dsize;
+	const unsigned char *dr, *dc;
+
+	sqlite3_bind_text(s, 1, a->plat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a->id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(s);
-		s = im->ins;
-	} else if (rc == SQLITE_ROW) {
-		char status[16], why[512] = "", *dreasons, *dcodes;
-		double dscore = sqlite3_column_type(s, 1) == SQLITE_NULL
-					? NAN
-					: sqlite3_column_double(s, 1);
-		int have_dsize = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		long long dsize = sqlite3_column_int64(s, 3);
-		size_t nnew, wl = 0;
-		const unsigned char *dr = sqlite3_column_text(s, 2);
-
-		snprintf(status, sizeof(status), "%s",
-			 (const char *)sqlite3_column_text(s, 0));
-		const unsigned char *dc = sqlite3_column_text(s, 4);
-
-		dreasons = strdup(dr ? (const char *)dr : "");
-		dcodes = dc ? strdup((const char *)dc) : NULL;
-		sqlite3_reset(s);
-		if (!dreasons || (dc && !dcodes)) {
-			free(dreasons);
-			free(dcodes);
-			im->err = CIB_ENOMEM;
-			return;
-		}
-		s = im->upd;
-		if (!strcmp(status, "confirm")) {
-			im->st->kept_confirmed++;
-		} else if (!strcmp(status, "dismiss")) {
-			if (isfinite(dscore) &&
-			    score >= dscore + im->o->score_margin - 1e-12)
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%sscore rose from %.3f to %.3f "
-					"(margin %.2f)",
-					wl ? "; " : "", dscore, score,
-					im->o->score_margin);
-			/* codes when both decisions have them (runs
-			 * imported with --run), else the reasons' words */
-			nnew = codes && dcodes
-				       ? review_new_reason_codes(dcodes, codes)
-				       : review_new_reason_kinds(dreasons,
-								 reasons);
-			if (nnew && wl < sizeof(why))
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%s%zu new kind%s of reason", wl ? "; " : "",
-					nnew, nnew == 1 ? "" : "s");
-			if (have_dsize && have_csize == 1 && csize > dsize &&
-			    wl < sizeof(why))
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%scluster grew from %lld to %lld "
-					"accounts",
-					wl ? "; " : "", dsize, csize);
-			if (wl) {
-				s = im->rq;
-				im->st->requeued++;
-			} else {
-				im->st->kept_dismissed++;
-			}
-		} else {
-			im->st->still_open++;
-		}
-		free(dreasons);
-		free(dcodes);
-		if (s == im->rq) {
-			sqlite3_bind_text(s, 10, why, -1, SQLITE_TRANSIENT);
-			if (audit(im, "account", 0, plat, id, "requeued",
-				  "dismiss", "queued", why))
-				return;
-		}
-	} else {
+		return im->ins;
+	}
+	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		db_err(im->r, "read item");
 		im->err = CIB_ELIB;
-		return;
+		return NULL;
 	}
-	sqlite3_bind_text(s, 1, plat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+	dscore = sqlite3_column_type(s, 1) == SQLITE_NULL
+			 ? NAN
+			 : sqlite3_column_double(s, 1);
+	have_dsize = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	dsize = sqlite3_column_int64(s, 3);
+	dr = sqlite3_column_text(s, 2);
+	snprintf(status, sizeof(status), "%s",
+		 (const char *)sqlite3_column_text(s, 0));
+	dc = sqlite3_column_text(s, 4);
+	dreasons = strdup(dr ? (const char *)dr : "");
+	dcodes = dc ? strdup((const char *)dc) : NULL;
+	sqlite3_reset(s);
+	if (!dreasons || (dc && !dcodes)) {
+		free(dreasons);
+		free(dcodes);
+		im->err = CIB_ENOMEM;
+		return NULL;
+	}
+	s = im->upd;
+	if (!strcmp(status, "confirm")) {
+		im->st->kept_confirmed++;
+	} else if (!strcmp(status, "dismiss")) {
+		if (requeue_why(im, a, dscore, dreasons, dcodes, have_dsize,
+				dsize, why, sizeof(why))) {
+			s = im->rq;
+			im->st->requeued++;
+		} else {
+			im->st->kept_dismissed++;
+		}
+	} else {
+		im->st->still_open++;
+	}
+	free(dreasons);
+	free(dcodes);
+	if (s == im->rq) {
+		sqlite3_bind_text(s, 10, why, -1, SQLITE_TRANSIENT);
+		if (audit(im, "account", 0, a->plat, a->id, "requeued",
+			  "dismiss", "queued", why))
+			return NULL;
+	}
+	return s;
+}
+
+/* one row of the accounts file: every member recorded for matching
+ * clusters across runs; a flagged account inserted, updated or
+ * re-queued, its cluster's item made when there is no clusters file */
+static void account_row(struct importer *im)
+{
+	struct acc_row a;
+	sqlite3_stmt *s;
+
+	if (account_fields(im, &a))
+		return;
+	im->st->rows++;
+	if (*a.cid) { /* every member, for matching clusters across runs */
+		sqlite3_bind_int64(im->mem, 1, im->st->run_id);
+		sqlite3_bind_text(im->mem, 2, a.cid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 3, a.plat, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 4, a.id, -1, SQLITE_TRANSIENT);
+		if (step_done(im, im->mem, "store member"))
+			return;
+	}
+	if (!a.flagged)
+		return;
+	im->st->flagged++;
+	a.codes = codes_of(im->o, a.plat, a.id);
+	if (*a.cid && !im->o->clusters)
+		cluster_item(im, a.cid, a.cscore, a.csize, a.have_csize == 1,
+			     NULL);
+	if (im->err)
+		return;
+	/* the item as it stands */
+	s = account_stmt(im, &a);
+	if (!s)
+		return;
+	sqlite3_bind_text(s, 1, a.plat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a.id, -1, SQLITE_TRANSIENT);
 	bind_text(s, 3, fld(im, C_HANDLE));
-	sqlite3_bind_double(s, 4, score);
-	bind_text(s, 5, cid);
-	if (have_csize == 1)
-		sqlite3_bind_int64(s, 6, csize);
+	sqlite3_bind_double(s, 4, a.score);
+	bind_text(s, 5, a.cid);
+	if (a.have_csize == 1)
+		sqlite3_bind_int64(s, 6, a.csize);
 	else
 		sqlite3_bind_null(s, 6);
-	if (isfinite(cscore))
-		sqlite3_bind_double(s, 7, cscore);
+	if (isfinite(a.cscore))
+		sqlite3_bind_double(s, 7, a.cscore);
 	else
 		sqlite3_bind_null(s, 7);
-	bind_text(s, 8, reasons);
+	bind_text(s, 8, a.reasons);
 	sqlite3_bind_int64(s, 9, im->st->run_id);
-	bind_text(s, 11, codes);
+	bind_text(s, 11, a.codes);
 	if (step_done(im, s, "store account"))
 		return;
 	if (s == im->ins) {
 		im->st->queued_new++;
-		audit(im, "account", 0, plat, id, "queued", NULL, "queued",
+		audit(im, "account", 0, a.plat, a.id, "queued", NULL, "queued",
 		      NULL);
 	}
 }
@@ -2091,6 +2136,86 @@ static enum cib_err add_members(struct review *r, const struct review_ref *c,
 	return err;
 }
 
+/* the request's decision, checked (static storage), or NULL with the
+ * error set when the decision, reviewer or number of items is wrong */
+static const char *decide_check(struct review *r,
+				const struct review_decide_req *q)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
+		if (q->decision && !strcmp(q->decision, decisions[k]))
+			break;
+	if (k == sizeof(decisions) / sizeof(decisions[0])) {
+		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
+			   "queued", q->decision ? q->decision : "");
+		return NULL;
+	}
+	if (!q->reviewer || !*q->reviewer) {
+		set_err(r, "a decision needs a reviewer name");
+		return NULL;
+	}
+	if (!strcmp(q->reviewer, "import")) {
+		set_err(r, "'import' is the tool's name in the audit log, not "
+			   "a reviewer's");
+		return NULL;
+	}
+	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
+		set_err(r, "a decision names 1 to %d items, not %zu",
+			REVIEW_MAX_TARGETS, q->n);
+		return NULL;
+	}
+	return decisions[k];
+}
+
+/* the request's targets resolved into l, with a cluster's members when
+ * the request asks for them */
+static enum cib_err decide_targets(struct review *r,
+				   const struct review_decide_req *q,
+				   struct plist *l)
+{
+	enum cib_err err;
+
+	for (size_t i = 0; i < q->n; i++) {
+		struct pending *p = plist_add(l);
+
+		if (!p)
+			return CIB_ENOMEM;
+		err = resolve(r, q->targets[i], &p->ref);
+		if (err)
+			return err;
+		p->seen = q->seen ? q->seen[i] : -1;
+		if (p->ref.is_cluster && q->members) {
+			struct review_ref c = p->ref;
+
+			err = add_members(r, &c, l);
+			if (err)
+				return err;
+		}
+	}
+	return CIB_OK;
+}
+
+/* one write per item: a member named twice, or named and reached
+ * through its cluster, is decided once */
+static void pending_unique(struct plist *l)
+{
+	size_t k, w;
+
+	qsort(l->v, l->n, sizeof(*l->v), cmp_pending);
+	for (k = w = 0; k < l->n; k++) {
+		if (w && !cmp_pending(&l->v[w - 1], &l->v[k]))
+			continue;
+		if (w && l->v[w - 1].ref.is_cluster == l->v[k].ref.is_cluster &&
+		    l->v[w - 1].ref.scope == l->v[k].ref.scope &&
+		    !strcmp(l->v[w - 1].ref.platform, l->v[k].ref.platform) &&
+		    !strcmp(l->v[w - 1].ref.key, l->v[k].ref.key))
+			continue;
+		l->v[w++] = l->v[k];
+	}
+	l->n = w;
+}
+
 enum cib_err review_decide_many(struct review *r,
 				const struct review_decide_req *q,
 				struct review_outcome *out)
@@ -2098,73 +2223,24 @@ enum cib_err review_decide_many(struct review *r,
 	struct plist l = { 0 };
 	char now[32];
 	enum cib_err err;
-	size_t k, w;
+	size_t k;
 	int64_t batch, latest;
 	const char *decision;
 	int64_t *sup = NULL;
 
 	memset(out, 0, sizeof(*out));
-	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
-		if (q->decision && !strcmp(q->decision, decisions[k]))
-			break;
-	if (k == sizeof(decisions) / sizeof(decisions[0])) {
-		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
-			   "queued", q->decision ? q->decision : "");
+	decision = decide_check(r, q);
+	if (!decision)
 		return CIB_EUSAGE;
-	}
-	decision = decisions[k]; /* static storage */
-	if (!q->reviewer || !*q->reviewer) {
-		set_err(r, "a decision needs a reviewer name");
-		return CIB_EUSAGE;
-	}
-	if (!strcmp(q->reviewer, "import")) {
-		set_err(r, "'import' is the tool's name in the audit log, not "
-			   "a reviewer's");
-		return CIB_EUSAGE;
-	}
-	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
-		set_err(r, "a decision names 1 to %d items, not %zu",
-			REVIEW_MAX_TARGETS, q->n);
-		return CIB_EUSAGE;
-	}
 	err = exec(r, "BEGIN IMMEDIATE;");
 	if (err)
 		return err;
 	now_utc(now);
 	latest = latest_run(r);
-	for (size_t i = 0; i < q->n; i++) {
-		struct pending *p = plist_add(&l);
-
-		if (!p) {
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-		err = resolve(r, q->targets[i], &p->ref);
-		if (err)
-			goto fail;
-		p->seen = q->seen ? q->seen[i] : -1;
-		if (p->ref.is_cluster && q->members) {
-			struct review_ref c = p->ref;
-
-			err = add_members(r, &c, &l);
-			if (err)
-				goto fail;
-		}
-	}
-	/* one write per item: a member named twice, or named and reached
-	 * through its cluster, is decided once */
-	qsort(l.v, l.n, sizeof(*l.v), cmp_pending);
-	for (k = w = 0; k < l.n; k++) {
-		if (w && !cmp_pending(&l.v[w - 1], &l.v[k]))
-			continue;
-		if (w && l.v[w - 1].ref.is_cluster == l.v[k].ref.is_cluster &&
-		    l.v[w - 1].ref.scope == l.v[k].ref.scope &&
-		    !strcmp(l.v[w - 1].ref.platform, l.v[k].ref.platform) &&
-		    !strcmp(l.v[w - 1].ref.key, l.v[k].ref.key))
-			continue;
-		l.v[w++] = l.v[k];
-	}
-	l.n = w;
+	err = decide_targets(r, q, &l);
+	if (err)
+		goto fail;
+	pending_unique(&l);
 	sup = calloc(l.n ? l.n : 1, sizeof(*sup));
 	if (!sup) {
 		err = CIB_ENOMEM;
@@ -2242,18 +2318,103 @@ enum cib_err review_decide(struct review *r, const char *target,
 	return err;
 }
 
+/* one item of a decision being undone: its audit row and what it goes
+ * back to */
+struct undo_row {
+	int64_t seq, version, sup;
+	char prev[16];
+	char rrev[128], rat[32];
+	char *rnote;
+};
+
+/* the items decision changed, from the audit log, into l and *rows */
+static enum cib_err undo_read(struct review *r, int64_t decision,
+			      struct plist *l, struct undo_row **rows)
+{
+	sqlite3_stmt *s = NULL;
+	struct undo_row *ri = NULL;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT kind, scope, platform, key,"
+			       " coalesce(previous, 'queued'), version, seq"
+			       " FROM audit WHERE batch = ?1 ORDER BY seq",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "undo");
+	sqlite3_bind_int64(s, 1, decision);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct pending *p = plist_add(l);
+		struct undo_row *nr = realloc(ri, l->n * sizeof(*nr));
+
+		if (!p || !nr) {
+			free(nr ? nr : ri);
+			*rows = NULL;
+			sqlite3_finalize(s);
+			return CIB_ENOMEM;
+		}
+		ri = nr;
+		memset(&ri[l->n - 1], 0, sizeof(*ri));
+		p->ref.is_cluster = !strcmp(col_text(s, 0), "cluster");
+		p->ref.scope = sqlite3_column_int64(s, 1);
+		snprintf(p->ref.platform, sizeof(p->ref.platform), "%s",
+			 col_text(s, 2));
+		snprintf(p->ref.key, sizeof(p->ref.key), "%s", col_text(s, 3));
+		snprintf(ri[l->n - 1].prev, sizeof(ri[0].prev), "%s",
+			 col_text(s, 4));
+		p->seen = ri[l->n - 1].version = sqlite3_column_int64(s, 5);
+		ri[l->n - 1].seq = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_finalize(s);
+	*rows = ri;
+	return CIB_OK;
+}
+
+/* puts each item back as it was before the reversed audit row (with
+ * that row's reviewer, note and time unless it was queued or imported),
+ * as decision batch */
+static enum cib_err undo_restore(struct review *r, struct plist *l,
+				 struct undo_row *ri, const char *reviewer,
+				 const char *note, const char *now,
+				 int64_t batch, sqlite3_stmt *pr)
+{
+	enum cib_err err;
+
+	for (size_t k = 0; k < l->n; k++) {
+		const char *rv = NULL, *rn = NULL, *ra = NULL;
+		char *keep_note = NULL;
+
+		bind_ref(pr, 1, &l->v[k].ref);
+		sqlite3_bind_int64(pr, 5, ri[k].seq);
+		if (sqlite3_step(pr) == SQLITE_ROW &&
+		    strcmp(ri[k].prev, "queued") &&
+		    strcmp(col_text(pr, 0), "import")) {
+			snprintf(ri[k].rrev, sizeof(ri[k].rrev), "%s",
+				 col_text(pr, 0));
+			snprintf(ri[k].rat, sizeof(ri[k].rat), "%s",
+				 col_text(pr, 2));
+			keep_note = strdup(col_text(pr, 1));
+			rv = ri[k].rrev;
+			ra = ri[k].rat;
+			rn = keep_note;
+		}
+		sqlite3_reset(pr);
+		l->v[k].via[0] = '\0';
+		err = write_item(r, &l->v[k], ri[k].prev, reviewer, note, now,
+				 batch, "undo", ri[k].sup, ri[k].seq, rv, rn,
+				 ra);
+		free(keep_note);
+		if (err)
+			return err;
+	}
+	return CIB_OK;
+}
+
 enum cib_err review_undo(struct review *r, int64_t decision,
 			 const char *reviewer, const char *note, int supersede,
 			 struct review_outcome *out)
 {
-	sqlite3_stmt *s = NULL, *pr = NULL;
+	sqlite3_stmt *pr = NULL;
 	struct plist l = { 0 };
-	struct rowinfo {
-		int64_t seq, version, sup;
-		char prev[16];
-		char rrev[128], rat[32];
-		char *rnote;
-	} *ri = NULL;
+	struct undo_row *ri = NULL;
 	char now[32];
 	int64_t batch, latest;
 	enum cib_err err;
@@ -2269,39 +2430,9 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 		return err;
 	now_utc(now);
 	latest = latest_run(r);
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT kind, scope, platform, key,"
-			       " coalesce(previous, 'queued'), version, seq"
-			       " FROM audit WHERE batch = ?1 ORDER BY seq",
-			       -1, &s, NULL) != SQLITE_OK) {
-		err = db_err(r, "undo");
+	err = undo_read(r, decision, &l, &ri);
+	if (err)
 		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, decision);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct pending *p = plist_add(&l);
-		struct rowinfo *nr = realloc(ri, l.n * sizeof(*nr));
-
-		if (!p || !nr) {
-			free(nr ? nr : ri);
-			ri = NULL;
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-		ri = nr;
-		memset(&ri[l.n - 1], 0, sizeof(*ri));
-		p->ref.is_cluster = !strcmp(col_text(s, 0), "cluster");
-		p->ref.scope = sqlite3_column_int64(s, 1);
-		snprintf(p->ref.platform, sizeof(p->ref.platform), "%s",
-			 col_text(s, 2));
-		snprintf(p->ref.key, sizeof(p->ref.key), "%s", col_text(s, 3));
-		snprintf(ri[l.n - 1].prev, sizeof(ri[0].prev), "%s",
-			 col_text(s, 4));
-		p->seen = ri[l.n - 1].version = sqlite3_column_int64(s, 5);
-		ri[l.n - 1].seq = sqlite3_column_int64(s, 6);
-	}
-	sqlite3_finalize(s);
-	s = NULL;
 	if (!l.n) {
 		set_err(r, "no decision %lld in the store",
 			(long long)decision);
@@ -2341,33 +2472,9 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 		goto fail;
 	}
 	batch = next_batch(r);
-	for (k = 0; k < l.n; k++) {
-		const char *rv = NULL, *rn = NULL, *ra = NULL;
-		char *keep_note = NULL;
-
-		bind_ref(pr, 1, &l.v[k].ref);
-		sqlite3_bind_int64(pr, 5, ri[k].seq);
-		if (sqlite3_step(pr) == SQLITE_ROW &&
-		    strcmp(ri[k].prev, "queued") &&
-		    strcmp(col_text(pr, 0), "import")) {
-			snprintf(ri[k].rrev, sizeof(ri[k].rrev), "%s",
-				 col_text(pr, 0));
-			snprintf(ri[k].rat, sizeof(ri[k].rat), "%s",
-				 col_text(pr, 2));
-			keep_note = strdup(col_text(pr, 1));
-			rv = ri[k].rrev;
-			ra = ri[k].rat;
-			rn = keep_note;
-		}
-		sqlite3_reset(pr);
-		l.v[k].via[0] = '\0';
-		err = write_item(r, &l.v[k], ri[k].prev, reviewer, note, now,
-				 batch, "undo", ri[k].sup, ri[k].seq, rv, rn,
-				 ra);
-		free(keep_note);
-		if (err)
-			goto fail;
-	}
+	err = undo_restore(r, &l, ri, reviewer, note, now, batch, pr);
+	if (err)
+		goto fail;
 	sqlite3_finalize(pr);
 	pr = NULL;
 	err = exec(r, "COMMIT;");
@@ -2379,7 +2486,6 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 	free(ri);
 	return CIB_OK;
 fail:
-	sqlite3_finalize(s);
 	sqlite3_finalize(pr);
 	rollback(r);
 	free(l.v);
