@@ -84,13 +84,12 @@ static double contrib(const struct scored_run *r, size_t a, int k)
 	return m->sd[k] != 0 ? m->coef[k] * (v - m->mean[k]) / m->sd[k] : 0;
 }
 
-/* The listing, one block per section in print order. */
-static void explain_text(const struct scored_run *r, size_t a, long max_edges)
+/* the account's identity, score, headline and cluster lines */
+static void explain_head(const struct scored_run *r, size_t a)
 {
 	const struct run_account *A = &r->acc[a];
 	const struct run_meta *m = &r->meta;
 	char buf[REASONS_CAP], cl[32];
-	double z = m->intercept;
 
 	print_value("account", run_str(r, A->id));
 	print_value("platform", platform_name((enum platform)A->platform));
@@ -121,6 +120,14 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 	} else {
 		printf("%-22s none\n", "cluster");
 	}
+}
+
+/* the account's reasons, one line each */
+static void explain_reasons(const struct scored_run *r, size_t a)
+{
+	const struct run_account *A = &r->acc[a];
+	char buf[REASONS_CAP];
+
 	printf("\nreasons%s:\n", A->flagged ? "" : " (signals below the bar)");
 	if (!A->n_reasons)
 		printf("  (none)\n");
@@ -130,6 +137,16 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 		textsafe_fputs(stdout, buf, TEXTSAFE_TERM);
 		fputc('\n', stdout);
 	}
+}
+
+/* the score taken apart: intercept, each feature's contribution, the
+ * input's prior shift and the total */
+static void explain_score(const struct scored_run *r, size_t a)
+{
+	const struct run_account *A = &r->acc[a];
+	const struct run_meta *m = &r->meta;
+	double z = m->intercept;
+
 	printf("\nscore taken apart (log-odds; coefficient x standardised "
 	       "input):\n");
 	printf("  %-28s %10s  %+9.3f\n", "intercept", "", m->intercept);
@@ -153,50 +170,74 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 		printf("  %-28s score %.4f (at the edge of the scale)\n", "total",
 		       A->score);
 	}
-	if (A->n_texts) {
-		printf("\ncopied texts (also posted by other accounts):\n");
-		for (uint32_t i = 0; i < A->n_texts; i++) {
-			const struct run_text *t = &r->texts[A->text_off + i];
+}
 
-			printf("  [%u accounts] ", t->accounts);
-			textsafe_fputs(stdout, run_str(r, t->text), TEXTSAFE_TERM);
-			fputc('\n', stdout);
-		}
-	}
-	if (A->cluster >= 0) {
-		const struct run_cluster *C = &r->cl[A->cluster];
+/* the account's texts also posted by other accounts */
+static void explain_texts(const struct scored_run *r, size_t a)
+{
+	const struct run_account *A = &r->acc[a];
 
-		printf("\ncluster %s tests:\n", cl);
-		printf("  posts                 %llu\n",
-		       (unsigned long long)C->n_posts);
-		printf("  shift LLR             %.2f (offset %+d min)\n",
-		       C->shift_llr, C->shift_offset_min);
-		printf("  breaks                lunch %.2f-%.2f h (p=%.3g), "
-		       "supper %.2f-%.2f h (p=%.3g)\n",
-		       C->lunch_start_h, C->lunch_end_h, C->lunch_dip_p,
-		       C->supper_start_h, C->supper_end_h, C->supper_dip_p);
-		printf("  weekend ratio         %.3f, holiday ratio %.3f\n",
-		       C->weekend_ratio, C->holiday_ratio);
-		printf("  reuse share           %.3f\n", C->reuse_share);
-		printf("  creation batch share  %.3f\n", C->batch_share);
-		printf("  persona switch share  %.3f\n", C->switch_share);
-		printf("  inside engagement     %.3f of %llu\n",
-		       C->inside_engagement,
-		       (unsigned long long)C->engagement_received);
-		printf("  time-zone spread      %.3f (modal offset %d min)\n",
-		       C->tz_spread, C->modal_offset_min);
-		printf("  collective tests      office p=%.3g, creation batch "
-		       "p=%.3g (%u of %u dated members on %u days), persona "
-		       "switch p=%.3g (%u), location mismatch p=%.3g (%u of "
-		       "%u), echo chamber p=%.3g\n",
-		       C->p_office, C->p_batch, C->batch_members, C->n_dated,
-		       C->batch_days, C->p_switch, C->n_switch, C->p_location,
-		       C->n_loc_mismatch, C->n_loc_known, C->p_echo);
-		printf("  inauthenticity        p=%.3g (Bonferroni over 3), "
-		       "BH critical value %.3g: %s\n",
-		       C->p_inauth, C->inauth_cut,
-		       reasons_cluster_verdict(r, (size_t)A->cluster));
+	if (!A->n_texts)
+		return;
+	printf("\ncopied texts (also posted by other accounts):\n");
+	for (uint32_t i = 0; i < A->n_texts; i++) {
+		const struct run_text *t = &r->texts[A->text_off + i];
+
+		printf("  [%u accounts] ", t->accounts);
+		textsafe_fputs(stdout, run_str(r, t->text), TEXTSAFE_TERM);
+		fputc('\n', stdout);
 	}
+}
+
+/* the tests of the account's cluster, when it is in one */
+static void explain_cluster_tests(const struct scored_run *r, size_t a)
+{
+	const struct run_account *A = &r->acc[a];
+	const struct run_cluster *C;
+	char cl[32];
+
+	if (A->cluster < 0)
+		return;
+	C = &r->cl[A->cluster];
+	run_cluster_label(r, a, cl, sizeof(cl));
+	printf("\ncluster %s tests:\n", cl);
+	printf("  posts                 %llu\n",
+	       (unsigned long long)C->n_posts);
+	printf("  shift LLR             %.2f (offset %+d min)\n",
+	       C->shift_llr, C->shift_offset_min);
+	printf("  breaks                lunch %.2f-%.2f h (p=%.3g), "
+	       "supper %.2f-%.2f h (p=%.3g)\n",
+	       C->lunch_start_h, C->lunch_end_h, C->lunch_dip_p,
+	       C->supper_start_h, C->supper_end_h, C->supper_dip_p);
+	printf("  weekend ratio         %.3f, holiday ratio %.3f\n",
+	       C->weekend_ratio, C->holiday_ratio);
+	printf("  reuse share           %.3f\n", C->reuse_share);
+	printf("  creation batch share  %.3f\n", C->batch_share);
+	printf("  persona switch share  %.3f\n", C->switch_share);
+	printf("  inside engagement     %.3f of %llu\n",
+	       C->inside_engagement,
+	       (unsigned long long)C->engagement_received);
+	printf("  time-zone spread      %.3f (modal offset %d min)\n",
+	       C->tz_spread, C->modal_offset_min);
+	printf("  collective tests      office p=%.3g, creation batch "
+	       "p=%.3g (%u of %u dated members on %u days), persona "
+	       "switch p=%.3g (%u), location mismatch p=%.3g (%u of "
+	       "%u), echo chamber p=%.3g\n",
+	       C->p_office, C->p_batch, C->batch_members, C->n_dated,
+	       C->batch_days, C->p_switch, C->n_switch, C->p_location,
+	       C->n_loc_mismatch, C->n_loc_known, C->p_echo);
+	printf("  inauthenticity        p=%.3g (Bonferroni over 3), "
+	       "BH critical value %.3g: %s\n",
+	       C->p_inauth, C->inauth_cut,
+	       reasons_cluster_verdict(r, (size_t)A->cluster));
+}
+
+/* the account's significant coordination edges, up to max_edges */
+static void explain_edges(const struct scored_run *r, size_t a,
+			  long max_edges)
+{
+	const struct run_account *A = &r->acc[a];
+
 	printf("\nsignificant coordination edges: %u\n", A->n_edges);
 	for (uint32_t i = 0; i < A->n_edges && (long)i < max_edges; i++) {
 		const struct run_edge *e = &r->edges[r->edge_idx[A->edge_off + i]];
@@ -210,6 +251,17 @@ static void explain_text(const struct scored_run *r, size_t a, long max_edges)
 				       e->x[t]);
 		printf("\n");
 	}
+}
+
+/* The listing, one block per section in print order. */
+static void explain_text(const struct scored_run *r, size_t a, long max_edges)
+{
+	explain_head(r, a);
+	explain_reasons(r, a);
+	explain_score(r, a);
+	explain_texts(r, a);
+	explain_cluster_tests(r, a);
+	explain_edges(r, a, max_edges);
 }
 
 static void jfield(const char *k, int *first)

@@ -69,48 +69,33 @@ static enum cib_err w_report(FILE *f, void *ctx, char *msg, size_t len)
 	return report_write(w->p, w->ro, f, msg, len);
 }
 
-int cmd_report(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "max-accounts", required_argument, NULL, OPT_MAXACC },
-		{ "max-edges", required_argument, NULL, OPT_MAXEDGES },
-		{ "max-clusters", required_argument, NULL, OPT_MAXCL },
-		{ "max-members", required_argument, NULL, OPT_MAXMEM },
-		{ "max-rows", required_argument, NULL, OPT_MAXROWS },
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "help", no_argument, NULL, 'h' },
-		PIPE_OPTIONS,
-		CLI_INPUT_OPTIONS,
-		{ 0 },
-	};
-	struct report_cli rc_opts = { NULL, NULL, NULL, NULL,
-				      -1,   -1,   -1,   -1,   -1 };
-	struct cli_input ci;
-	struct pipe_cli pc;
-	struct cli_data d;
-	struct pipeline p;
-	struct scored_run run;
-	struct report_opts ro;
-	struct review rv;
-	struct review_list rl;
-	struct report_write rw;
-	char msg[512] = "";
-	const char *const *inputs;
-	const char **names = NULL;
-	size_t n_inputs;
-	enum cib_err err;
-	int c, rc;
+static const struct option report_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "max-accounts", required_argument, NULL, OPT_MAXACC },
+	{ "max-edges", required_argument, NULL, OPT_MAXEDGES },
+	{ "max-clusters", required_argument, NULL, OPT_MAXCL },
+	{ "max-members", required_argument, NULL, OPT_MAXMEM },
+	{ "max-rows", required_argument, NULL, OPT_MAXROWS },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "help", no_argument, NULL, 'h' },
+	PIPE_OPTIONS,
+	CLI_INPUT_OPTIONS,
+	{ 0 },
+};
 
-	memset(&rl, 0, sizeof(rl));
-	memset(&rv, 0, sizeof(rv));
-	cli_input_init(&ci);
-	pipe_cli_init(&pc);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		int r = pipe_cli_options(&pc, &ci, "report", c, optarg);
+/* One case per option: this switch is the table of report's own options
+ * (the pipeline's and the inputs' go to pipe_cli_options), so it stays
+ * whole. Returns -1 to go on, else the exit code */
+static int report_parse(int argc, char **argv, struct report_cli *o,
+			struct pipe_cli *pc, struct cli_input *ci)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "ho:", report_longopts, NULL)) !=
+	       -1) {
+		int r = pipe_cli_options(pc, ci, "report", c, optarg);
 
 		if (r < 0)
 			return CLI_EXIT_USAGE;
@@ -118,16 +103,16 @@ int cmd_report(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'o':
-			rc_opts.output = optarg;
+			o->output = optarg;
 			break;
 		case OPT_DB:
-			rc_opts.db = optarg;
+			o->db = optarg;
 			break;
 		case OPT_TITLE:
-			rc_opts.title = optarg;
+			o->title = optarg;
 			break;
 		case OPT_RUN:
-			rc_opts.run = optarg;
+			o->run = optarg;
 			break;
 		case OPT_MAXACC:
 		case OPT_MAXEDGES:
@@ -138,10 +123,9 @@ int cmd_report(int argc, char **argv)
 				"max-accounts", "max-edges", "max-clusters",
 				"max-members", "max-rows"
 			};
-			long *dst[] = { &rc_opts.max_accounts,
-					&rc_opts.max_edges,
-					&rc_opts.max_clusters,
-					&rc_opts.max_members, &rc_opts.max_rows };
+			long *dst[] = { &o->max_accounts, &o->max_edges,
+					&o->max_clusters, &o->max_members,
+					&o->max_rows };
 			long v;
 
 			if (cli_parse_long(optarg, &v) || v < 0)
@@ -159,6 +143,111 @@ int cmd_report(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+/* the review store's decisions into rl (when --db is given); 0 or the
+ * exit code */
+static int report_decisions(const char *db, struct review_list *rl)
+{
+	struct review rv;
+	enum cib_err err;
+
+	memset(&rv, 0, sizeof(rv));
+	if (!db)
+		return 0;
+	err = review_open_existing(&rv, db);
+	if (!err)
+		err = review_list_load(&rv, rl);
+	if (err) {
+		cli_error("%s", rv.errmsg);
+		review_close(&rv);
+		return cli_exit_for(err) ? cli_exit_for(err) : CLI_EXIT_SYSTEM;
+	}
+	review_close(&rv);
+	return 0;
+}
+
+/* the report's view p of saved run file name (its inputs loaded in d);
+ * a crawl among the inputs (cli_crawl_run's test) is refused: its site
+ * section is not drawn from a run. 0 or the exit code */
+static int report_view_run(struct pipeline *p, struct cli_data *d,
+			   struct scored_run *run, const char *name)
+{
+	char msg[512] = "";
+	enum cib_err err;
+
+	for (size_t i = 0; i < d->in.n_files; i++)
+		if (d->in.files[i].format == FORMAT_WARC &&
+		    !d->in.files[i].skipped) {
+			cli_error("'%s' was scored with a crawl ('%s'); "
+				  "report --run does not draw a "
+				  "crawl's site evidence yet: run "
+				  "'cibscan report' on the inputs",
+				  name, d->in.files[i].name);
+			return CLI_EXIT_USAGE;
+		}
+	err = report_view_from_run(p, &d->ds, run, msg, sizeof(msg));
+	if (err) {
+		cli_error("'%s': %s", name, msg[0] ? msg : cib_strerror(err));
+		return cli_exit_for(err);
+	}
+	return 0;
+}
+
+/* the report's options from the command line's and the run's */
+static void report_fill(struct report_opts *ro, const struct report_cli *o,
+			const struct scored_run *run, const char **names,
+			size_t n_inputs, const struct cli_data *d,
+			const struct review_list *rl)
+{
+	report_opts_init(ro);
+	ro->run = run;
+	ro->title = o->title;
+	ro->settings = run_str(run, run->meta.settings);
+	ro->inputs = names;
+	ro->n_inputs = n_inputs;
+	ro->n_bad = d->diag.n_bad;
+	ro->seed = run->meta.seed;
+	if (o->max_accounts >= 0)
+		ro->max_account_sections = (size_t)o->max_accounts;
+	if (o->max_edges >= 0)
+		ro->max_graph_edges = (size_t)o->max_edges;
+	if (o->max_clusters >= 0)
+		ro->max_cluster_sections = (size_t)o->max_clusters;
+	if (o->max_members >= 0)
+		ro->max_members_listed = (size_t)o->max_members;
+	if (o->max_rows >= 0)
+		ro->max_table_rows = (size_t)o->max_rows;
+	ro->decisions = rl->d;
+	ro->n_decisions = rl->n;
+	ro->store = o->db;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_cli rc_opts = { NULL, NULL, NULL, NULL,
+				      -1,   -1,   -1,   -1,   -1 };
+	struct cli_input ci;
+	struct pipe_cli pc;
+	struct cli_data d;
+	struct pipeline p;
+	struct scored_run run;
+	struct report_opts ro;
+	struct review_list rl;
+	struct report_write rw;
+	const char *const *inputs;
+	const char **names = NULL;
+	size_t n_inputs;
+	int rc;
+
+	memset(&rl, 0, sizeof(rl));
+	cli_input_init(&ci);
+	pipe_cli_init(&pc);
+	optind = 1;
+	rc = report_parse(argc, argv, &rc_opts, &pc, &ci);
+	if (rc >= 0)
+		return rc;
 	if (rc_opts.run && optind < argc)
 		return cli_usage_error("report", "--run takes no input files "
 						 "(it reads the ones the run "
@@ -174,18 +263,9 @@ int cmd_report(int argc, char **argv)
 	rc = pipe_cli_finish(&pc);
 	if (rc)
 		return rc;
-	if (rc_opts.db) {
-		err = review_open_existing(&rv, rc_opts.db);
-		if (!err)
-			err = review_list_load(&rv, &rl);
-		if (err) {
-			cli_error("%s", rv.errmsg);
-			review_close(&rv);
-			return cli_exit_for(err) ? cli_exit_for(err)
-						 : CLI_EXIT_SYSTEM;
-		}
-		review_close(&rv);
-	}
+	rc = report_decisions(rc_opts.db, &rl);
+	if (rc)
+		return rc;
 	memset(&p, 0, sizeof(p));
 	run_init(&run);
 	if (rc_opts.run) {
@@ -200,26 +280,9 @@ int cmd_report(int argc, char **argv)
 			review_list_release(&rl);
 			return rc;
 		}
-		/* a crawl among the inputs (cli_crawl_run's test): its site
-		 * section is not drawn from a run */
-		for (size_t i = 0; i < d.in.n_files; i++)
-			if (d.in.files[i].format == FORMAT_WARC &&
-			    !d.in.files[i].skipped) {
-				cli_error("'%s' was scored with a crawl ('%s'); "
-					  "report --run does not draw a "
-					  "crawl's site evidence yet: run "
-					  "'cibscan report' on the inputs",
-					  rc_opts.run, d.in.files[i].name);
-				rc = CLI_EXIT_USAGE;
-				goto out;
-			}
-		err = report_view_from_run(&p, &d.ds, &run, msg, sizeof(msg));
-		if (err) {
-			cli_error("'%s': %s", rc_opts.run,
-				  msg[0] ? msg : cib_strerror(err));
-			rc = cli_exit_for(err);
+		rc = report_view_run(&p, &d, &run, rc_opts.run);
+		if (rc)
 			goto out;
-		}
 		inputs = NULL;
 		n_inputs = run.n_inputs;
 	} else {
@@ -246,27 +309,7 @@ int cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < n_inputs; i++)
 		names[i] = inputs ? inputs[i]
 				  : run_str(&run, run.inputs[i].name);
-	report_opts_init(&ro);
-	ro.run = &run;
-	ro.title = rc_opts.title;
-	ro.settings = run_str(&run, run.meta.settings);
-	ro.inputs = names;
-	ro.n_inputs = n_inputs;
-	ro.n_bad = d.diag.n_bad;
-	ro.seed = run.meta.seed;
-	if (rc_opts.max_accounts >= 0)
-		ro.max_account_sections = (size_t)rc_opts.max_accounts;
-	if (rc_opts.max_edges >= 0)
-		ro.max_graph_edges = (size_t)rc_opts.max_edges;
-	if (rc_opts.max_clusters >= 0)
-		ro.max_cluster_sections = (size_t)rc_opts.max_clusters;
-	if (rc_opts.max_members >= 0)
-		ro.max_members_listed = (size_t)rc_opts.max_members;
-	if (rc_opts.max_rows >= 0)
-		ro.max_table_rows = (size_t)rc_opts.max_rows;
-	ro.decisions = rl.d;
-	ro.n_decisions = rl.n;
-	ro.store = rc_opts.db;
+	report_fill(&ro, &rc_opts, &run, names, n_inputs, &d, &rl);
 	rw.p = &p;
 	rw.ro = &ro;
 	rc = cli_write_file(rc_opts.output, w_report, &rw);

@@ -788,45 +788,295 @@ static int sub_usage(const char *sub, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+static const struct option review_longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "clusters", required_argument, NULL, OPT_CLUSTERS },
+	{ "edges", required_argument, NULL, OPT_EDGES },
+	{ "settings", required_argument, NULL, OPT_SETTINGS },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "margin", required_argument, NULL, OPT_MARGIN },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "decision", required_argument, NULL, OPT_DECISION },
+	{ "reviewer", required_argument, NULL, OPT_REVIEWER },
+	{ "note", required_argument, NULL, OPT_NOTE },
+	{ "members", no_argument, NULL, OPT_MEMBERS },
+	{ "cluster", required_argument, NULL, OPT_CLUSTER },
+	{ "version", required_argument, NULL, OPT_VERSION },
+	{ "supersede", no_argument, NULL, OPT_SUPERSEDE },
+	{ "lease", required_argument, NULL, OPT_LEASE },
+	{ "clusters-first", no_argument, NULL, OPT_CFIRST },
+	{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "no-evidence", no_argument, NULL, OPT_NOEV },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* One case per option: this switch is the table of review's options, so
+ * it stays whole. Parses the subcommand's options into o (each --cluster
+ * into clusters); returns -1 to go on, else the exit code (after --help,
+ * or on a bad option) */
+static int review_parse(int argc, char **argv, const char *sub,
+			const struct sub_help *help, struct review_opts *o,
+			const char **clusters, size_t *n_clusters)
+{
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "ho:", review_longopts, NULL)) !=
+	       -1) {
+		rc = -1;
+		switch (c) {
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_CLUSTERS:
+			o->clusters = optarg;
+			break;
+		case OPT_EDGES:
+			o->edges = optarg;
+			break;
+		case OPT_SETTINGS:
+			o->settings = optarg;
+			break;
+		case OPT_INPUT:
+			if (o->n_inputs >= MAX_INPUTS)
+				rc = sub_usage(sub, "more than 256 --input%s",
+					       "");
+			else
+				o->inputs[o->n_inputs++] = optarg;
+			break;
+		case OPT_MARGIN:
+			if (cli_parse_double(optarg, &o->margin) ||
+			    !(o->margin >= 0))
+				rc = sub_usage(sub, "bad --margin '%s'", optarg);
+			break;
+		case OPT_LEASE:
+			if (cli_parse_long(optarg, &o->lease_min) ||
+			    o->lease_min < 1 ||
+			    o->lease_min > REVIEW_MAX_LEASE_SECONDS / 60)
+				rc = sub_usage(sub, "bad --lease '%s' (minutes, "
+						    "1 to 1440)",
+					       optarg);
+			break;
+		case OPT_VERSION:
+			if (cli_parse_long(optarg, &o->version) || o->version < 0)
+				rc = sub_usage(sub, "bad --version '%s'",
+					       optarg);
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
+			break;
+		case OPT_DECISION:
+			o->decision = optarg;
+			break;
+		case OPT_REVIEWER:
+			o->reviewer = optarg;
+			break;
+		case OPT_NOTE:
+			o->note = optarg;
+			break;
+		case OPT_MEMBERS:
+			o->members = 1;
+			break;
+		case OPT_CLUSTER:
+			clusters[(*n_clusters)++] = optarg;
+			break;
+		case OPT_SUPERSEDE:
+			o->supersede = 1;
+			break;
+		case OPT_CFIRST:
+			o->clusters_first = 1;
+			break;
+		case OPT_CSVRAW:
+			o->csv_raw = 1;
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_RUN:
+			o->run = optarg;
+			break;
+		case OPT_NOEV:
+			o->no_evidence = 1;
+			break;
+		case OPT_CSV:
+			o->csv = 1;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			fputs(help ? help->text : usage_text, stdout);
+			return finish_stdout();
+		default:
+			fprintf(stderr, "try 'cibscan review %s --help'\n", sub);
+			rc = CLI_EXIT_USAGE;
+		}
+		if (rc >= 0)
+			return rc;
+	}
+	return -1;
+}
+
+/* review decide: the ITEMs, then each --cluster C as "cluster:C" with
+ * its members; checks the decision's options and records it */
+static int review_decide_cmd(int argc, char **argv, const char *sub,
+			     struct review_opts *o, const char **clusters,
+			     size_t n_clusters)
+{
+	struct review rv;
+	enum cib_err err;
+	int rc = -1;
+	size_t n = (size_t)(argc - optind) + n_clusters;
+	char **own = calloc(n_clusters + 1, sizeof(*own));
+	const char **t = calloc(n + 1, sizeof(*t));
+
+	if (!own || !t) {
+		free(own);
+		free(t);
+		cli_error("out of memory");
+		return CLI_EXIT_SYSTEM;
+	}
+	for (int i = optind; i < argc; i++)
+		t[o->n_targets++] = argv[i];
+	for (size_t i = 0; i < n_clusters; i++) {
+		size_t len = strlen(clusters[i]) + 9;
+
+		own[i] = malloc(len);
+		if (own[i]) {
+			snprintf(own[i], len, "cluster:%s", clusters[i]);
+			t[o->n_targets++] = own[i];
+		}
+	}
+	if (n_clusters)
+		o->members = 1;
+	o->targets = t;
+	if (!o->n_targets)
+		rc = sub_usage(sub, "decide needs ITEM... or --cluster "
+				    "C%s", "");
+	else if (!o->decision || !o->reviewer)
+		rc = sub_usage(sub, "decide needs --decision and "
+				    "--reviewer%s", "");
+	else if (o->version >= 0 && o->n_targets != 1)
+		rc = sub_usage(sub, "--version goes with one ITEM%s", "");
+	if (rc < 0) {
+		err = review_open_existing(&rv, o->db);
+		rc = err ? fail(&rv, err) : do_decide(&rv, o);
+	}
+	for (size_t i = 0; i < n_clusters; i++)
+		free(own[i]);
+	free(own);
+	free(t);
+	return rc;
+}
+
+/* checks the options and arguments of a subcommand other than decide;
+ * its one argument (import without --run, show, claim, undo) into *arg.
+ * Returns -1 when they fit, else the exit code */
+static int review_check(int argc, char **argv, const char *sub,
+			const struct review_opts *o, size_t n_clusters,
+			const char **arg)
+{
+	if (n_clusters)
+		return sub_usage(sub, "--cluster is for 'decide'%s", "");
+	if (o->run && strcmp(sub, "import") != 0)
+		return sub_usage(sub, "--run is for 'import'%s", "");
+	if (o->no_evidence && (!o->run || o->n_inputs))
+		return sub_usage(sub, "--no-evidence goes with --run and no "
+				      "--input%s", "");
+	if (o->run && (o->clusters || o->edges || o->csv_raw))
+		return sub_usage(sub, "--run brings its own clusters and edges%s",
+				 "");
+	if (o->run) {
+		if (optind != argc)
+			return sub_usage(sub, "with --run, no accounts file%s", "");
+	} else if (!strcmp(sub, "import") || !strcmp(sub, "show") ||
+	    !strcmp(sub, "claim") || !strcmp(sub, "undo")) {
+		if (optind != argc - 1)
+			return sub_usage(sub, "%s takes one argument", sub);
+		*arg = argv[optind];
+	} else if (optind != argc) {
+		return sub_usage(sub, "unexpected argument '%s'", argv[optind]);
+	}
+	if ((!strcmp(sub, "next") || !strcmp(sub, "claim") ||
+	     !strcmp(sub, "undo")) &&
+	    !o->reviewer)
+		return sub_usage(sub, "%s needs --reviewer NAME (or "
+				      "CIBSCAN_REVIEWER)",
+				 sub);
+	if (!strcmp(sub, "export")) {
+		if (o->json && o->csv)
+			return sub_usage(sub, "--csv or --json, not both%s", "");
+		if (!o->output)
+			return sub_usage(sub, "export needs -o FILE (or -o -)%s",
+					 "");
+	}
+	return -1;
+}
+
+/* runs a checked subcommand other than decide. Only init and import make
+ * a store: a mistyped --db elsewhere is an error, not a new empty store */
+static int review_dispatch(const char *sub, struct review_opts *o,
+			   const char *arg)
+{
+	struct review rv;
+	enum cib_err err;
+
+	if (!strcmp(sub, "init") || !strcmp(sub, "import")) {
+		int created = 0;
+
+		err = review_create(&rv, o->db, &created);
+		if (err)
+			return fail(&rv, err);
+		if (!strcmp(sub, "init")) {
+			printf("%s review store '", created ? "created the"
+							    : "already a");
+			put(stdout, o->db);
+			printf("'\n");
+			review_close(&rv);
+			return finish_stdout();
+		}
+		if (created)
+			cli_warn("created a new review store '%s'", o->db);
+		if (o->run)
+			return do_import_run(&rv, o);
+		return do_import(&rv, o, arg);
+	}
+	err = review_open_existing(&rv, o->db);
+	if (err)
+		return fail(&rv, err);
+	if (!strcmp(sub, "export"))
+		return do_export(&rv, o);
+	if (!strcmp(sub, "next"))
+		return do_next(&rv, o);
+	if (!strcmp(sub, "claim"))
+		return do_claim(&rv, o, arg);
+	if (!strcmp(sub, "undo"))
+		return do_undo(&rv, o, arg);
+	if (!strcmp(sub, "show"))
+		err = review_show(&rv, arg, stdout);
+	else
+		err = review_status(&rv, stdout);
+	if (err)
+		return fail(&rv, err);
+	review_close(&rv);
+	return finish_stdout();
+}
+
 int cmd_review(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "clusters", required_argument, NULL, OPT_CLUSTERS },
-		{ "edges", required_argument, NULL, OPT_EDGES },
-		{ "settings", required_argument, NULL, OPT_SETTINGS },
-		{ "input", required_argument, NULL, OPT_INPUT },
-		{ "margin", required_argument, NULL, OPT_MARGIN },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "decision", required_argument, NULL, OPT_DECISION },
-		{ "reviewer", required_argument, NULL, OPT_REVIEWER },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ "members", no_argument, NULL, OPT_MEMBERS },
-		{ "cluster", required_argument, NULL, OPT_CLUSTER },
-		{ "version", required_argument, NULL, OPT_VERSION },
-		{ "supersede", no_argument, NULL, OPT_SUPERSEDE },
-		{ "lease", required_argument, NULL, OPT_LEASE },
-		{ "clusters-first", no_argument, NULL, OPT_CFIRST },
-		{ "csv-raw", no_argument, NULL, OPT_CSVRAW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "no-evidence", no_argument, NULL, OPT_NOEV },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char *const subs[] = { "init",   "import", "next",
 					    "claim",  "show",   "decide",
 					    "undo",   "export", "status" };
 	struct review_opts o;
-	struct review rv;
 	const struct sub_help *help;
 	const char *sub, *arg = NULL;
 	const char **clusters = NULL;
 	size_t n_clusters = 0;
-	enum cib_err err;
-	int c, known = 0, rc;
+	int known = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.margin = -1;
@@ -854,229 +1104,26 @@ int cmd_review(int argc, char **argv)
 		cli_error("out of memory");
 		return CLI_EXIT_SYSTEM;
 	}
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		rc = -1;
-		switch (c) {
-		case OPT_DB:
-			o.db = optarg;
-			break;
-		case OPT_CLUSTERS:
-			o.clusters = optarg;
-			break;
-		case OPT_EDGES:
-			o.edges = optarg;
-			break;
-		case OPT_SETTINGS:
-			o.settings = optarg;
-			break;
-		case OPT_INPUT:
-			if (o.n_inputs >= MAX_INPUTS)
-				rc = sub_usage(sub, "more than 256 --input%s",
-					       "");
-			else
-				o.inputs[o.n_inputs++] = optarg;
-			break;
-		case OPT_MARGIN:
-			if (cli_parse_double(optarg, &o.margin) ||
-			    !(o.margin >= 0))
-				rc = sub_usage(sub, "bad --margin '%s'", optarg);
-			break;
-		case OPT_LEASE:
-			if (cli_parse_long(optarg, &o.lease_min) ||
-			    o.lease_min < 1 ||
-			    o.lease_min > REVIEW_MAX_LEASE_SECONDS / 60)
-				rc = sub_usage(sub, "bad --lease '%s' (minutes, "
-						    "1 to 1440)",
-					       optarg);
-			break;
-		case OPT_VERSION:
-			if (cli_parse_long(optarg, &o.version) || o.version < 0)
-				rc = sub_usage(sub, "bad --version '%s'",
-					       optarg);
-			break;
-		case OPT_STRICT:
-			o.strict = 1;
-			break;
-		case OPT_DECISION:
-			o.decision = optarg;
-			break;
-		case OPT_REVIEWER:
-			o.reviewer = optarg;
-			break;
-		case OPT_NOTE:
-			o.note = optarg;
-			break;
-		case OPT_MEMBERS:
-			o.members = 1;
-			break;
-		case OPT_CLUSTER:
-			clusters[n_clusters++] = optarg;
-			break;
-		case OPT_SUPERSEDE:
-			o.supersede = 1;
-			break;
-		case OPT_CFIRST:
-			o.clusters_first = 1;
-			break;
-		case OPT_CSVRAW:
-			o.csv_raw = 1;
-			break;
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case OPT_RUN:
-			o.run = optarg;
-			break;
-		case OPT_NOEV:
-			o.no_evidence = 1;
-			break;
-		case OPT_CSV:
-			o.csv = 1;
-			break;
-		case 'o':
-			o.output = optarg;
-			break;
-		case 'h':
-			fputs(help ? help->text : usage_text, stdout);
-			free(clusters);
-			return finish_stdout();
-		default:
-			fprintf(stderr, "try 'cibscan review %s --help'\n", sub);
-			rc = CLI_EXIT_USAGE;
-		}
-		if (rc >= 0) {
-			free(clusters);
-			return rc;
-		}
+	rc = review_parse(argc, argv, sub, help, &o, clusters, &n_clusters);
+	if (rc >= 0) {
+		free(clusters);
+		return rc;
 	}
-	rc = -1;
 	if (!o.reviewer)
 		o.reviewer = getenv("CIBSCAN_REVIEWER");
 	if (!o.db)
 		rc = sub_usage(sub, "no store: use --db FILE%s", "");
 	else if (!strcmp(sub, "decide")) {
-		/* ITEMs, then each --cluster C as "cluster:C" with members */
-		size_t n = (size_t)(argc - optind) + n_clusters;
-		char **own = calloc(n_clusters + 1, sizeof(*own));
-		const char **t = calloc(n + 1, sizeof(*t));
-
-		if (!own || !t) {
-			free(own);
-			free(t);
-			free(clusters);
-			cli_error("out of memory");
-			return CLI_EXIT_SYSTEM;
-		}
-		for (int i = optind; i < argc; i++)
-			t[o.n_targets++] = argv[i];
-		for (size_t i = 0; i < n_clusters; i++) {
-			size_t len = strlen(clusters[i]) + 9;
-
-			own[i] = malloc(len);
-			if (own[i]) {
-				snprintf(own[i], len, "cluster:%s", clusters[i]);
-				t[o.n_targets++] = own[i];
-			}
-		}
-		if (n_clusters)
-			o.members = 1;
-		o.targets = t;
-		if (!o.n_targets)
-			rc = sub_usage(sub, "decide needs ITEM... or --cluster "
-					    "C%s", "");
-		else if (!o.decision || !o.reviewer)
-			rc = sub_usage(sub, "decide needs --decision and "
-					    "--reviewer%s", "");
-		else if (o.version >= 0 && o.n_targets != 1)
-			rc = sub_usage(sub, "--version goes with one ITEM%s",
-				       "");
-		if (rc < 0) {
-			err = review_open_existing(&rv, o.db);
-			rc = err ? fail(&rv, err) : do_decide(&rv, &o);
-		}
-		for (size_t i = 0; i < n_clusters; i++)
-			free(own[i]);
-		free(own);
-		free(t);
+		rc = review_decide_cmd(argc, argv, sub, &o, clusters,
+				       n_clusters);
 		free(clusters);
 		return rc;
 	}
 	free(clusters);
 	if (rc >= 0)
 		return rc;
-	if (n_clusters)
-		return sub_usage(sub, "--cluster is for 'decide'%s", "");
-	if (o.run && strcmp(sub, "import") != 0)
-		return sub_usage(sub, "--run is for 'import'%s", "");
-	if (o.no_evidence && (!o.run || o.n_inputs))
-		return sub_usage(sub, "--no-evidence goes with --run and no "
-				      "--input%s", "");
-	if (o.run && (o.clusters || o.edges || o.csv_raw))
-		return sub_usage(sub, "--run brings its own clusters and edges%s",
-				 "");
-	if (o.run) {
-		if (optind != argc)
-			return sub_usage(sub, "with --run, no accounts file%s", "");
-	} else if (!strcmp(sub, "import") || !strcmp(sub, "show") ||
-	    !strcmp(sub, "claim") || !strcmp(sub, "undo")) {
-		if (optind != argc - 1)
-			return sub_usage(sub, "%s takes one argument", sub);
-		arg = argv[optind];
-	} else if (optind != argc) {
-		return sub_usage(sub, "unexpected argument '%s'", argv[optind]);
-	}
-	if ((!strcmp(sub, "next") || !strcmp(sub, "claim") ||
-	     !strcmp(sub, "undo")) &&
-	    !o.reviewer)
-		return sub_usage(sub, "%s needs --reviewer NAME (or "
-				      "CIBSCAN_REVIEWER)",
-				 sub);
-	if (!strcmp(sub, "export")) {
-		if (o.json && o.csv)
-			return sub_usage(sub, "--csv or --json, not both%s", "");
-		if (!o.output)
-			return sub_usage(sub, "export needs -o FILE (or -o -)%s",
-					 "");
-	}
-	/* only init and import make a store: a mistyped --db elsewhere is an
-	 * error, not a new empty store */
-	if (!strcmp(sub, "init") || !strcmp(sub, "import")) {
-		int created = 0;
-
-		err = review_create(&rv, o.db, &created);
-		if (err)
-			return fail(&rv, err);
-		if (!strcmp(sub, "init")) {
-			printf("%s review store '", created ? "created the"
-							    : "already a");
-			put(stdout, o.db);
-			printf("'\n");
-			review_close(&rv);
-			return finish_stdout();
-		}
-		if (created)
-			cli_warn("created a new review store '%s'", o.db);
-		if (o.run)
-			return do_import_run(&rv, &o);
-		return do_import(&rv, &o, arg);
-	}
-	err = review_open_existing(&rv, o.db);
-	if (err)
-		return fail(&rv, err);
-	if (!strcmp(sub, "export"))
-		return do_export(&rv, &o);
-	if (!strcmp(sub, "next"))
-		return do_next(&rv, &o);
-	if (!strcmp(sub, "claim"))
-		return do_claim(&rv, &o, arg);
-	if (!strcmp(sub, "undo"))
-		return do_undo(&rv, &o, arg);
-	if (!strcmp(sub, "show"))
-		err = review_show(&rv, arg, stdout);
-	else
-		err = review_status(&rv, stdout);
-	if (err)
-		return fail(&rv, err);
-	review_close(&rv);
-	return finish_stdout();
+	rc = review_check(argc, argv, sub, &o, n_clusters, &arg);
+	if (rc >= 0)
+		return rc;
+	return review_dispatch(sub, &o, arg);
 }

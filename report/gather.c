@@ -268,237 +268,290 @@ void gather_release(struct gather *g)
 	memset(g, 0, sizeof(*g));
 }
 
-enum cib_err gather_evidence(const struct dataset *ds,
-			     const struct review_ev_want *w, int64_t run_id,
-			     struct gather *g)
+/* the working arrays of one gather_evidence call */
+struct gwork {
+	const struct dataset *ds;
+	const struct review_ev_want *w;
+	struct gather *g;
+	size_t na, np, nk, npairs, nobj, capobj, nids, capids, nsamp;
+	struct want_key *keys;
+	int64_t *a2w;     /* dataset account -> want index, or -1 */
+	uint64_t *poff;   /* CSR of wanted accounts' posts */
+	uint32_t *pidx, *a2cl;
+	struct pair *pairs;
+	struct sample *sm;
+	struct obj *objs;
+	struct cand *cands;
+	const char **cls;
+	char *buf;
+	size_t *s0;       /* account k's first sample in g->posts */
+	size_t *i0;       /* sampled post k's first id in g->ids */
+	size_t *voff;     /* shared value i's arena offset */
+	uint64_t *ph;     /* text identity per post */
+	size_t ncl, ncand;
+};
+
+/* the run's clusters, sorted and unique; each dataset account's want
+ * index and cluster (by search) */
+static void gw_index(struct gwork *k)
 {
-	size_t na = ds->acc.n, np = ds->post.n, nk = 0, npairs = 0;
-	size_t nobj = 0, capobj = 0, nids = 0, capids = 0, nsamp = 0;
-	struct want_key *keys = NULL;
-	int64_t *a2w = NULL;     /* dataset account -> want index, or -1 */
-	uint64_t *poff = NULL;   /* CSR of wanted accounts' posts */
-	uint32_t *pidx = NULL, *a2cl = NULL;
-	struct pair *pairs = NULL;
-	struct sample *sm = NULL;
-	struct obj *objs = NULL;
-	struct cand *cands = NULL;
-	const char **cls = NULL;
-	char *buf = NULL;
-	size_t *s0 = NULL;       /* account k's first sample in g->posts */
-	size_t *i0 = NULL;       /* sampled post k's first id in g->ids */
-	size_t *voff = NULL;     /* shared value i's arena offset */
-	uint64_t *ph = NULL;     /* text identity per post */
-	size_t ncl = 0, ncand = 0;
-	enum cib_err err = CIB_ENOMEM;
+	const struct review_ev_want *w = k->w;
+	size_t u = 0;
 
-	memset(g, 0, sizeof(*g));
-	g->ev.run_id = run_id;
-	keys = malloc((w->n + 1) * sizeof(*keys));
-	a2w = malloc((na + 1) * sizeof(*a2w));
-	a2cl = malloc((na + 1) * sizeof(*a2cl));
-	poff = calloc(na + 2, sizeof(*poff));
-	ph = malloc((np + 1) * sizeof(*ph));
-	pairs = malloc((np + 1) * sizeof(*pairs));
-	buf = malloc(NORM_CAP);
-	cls = malloc((w->n + 1) * sizeof(*cls));
-	g->acc = calloc(w->n + 1, sizeof(*g->acc));
-	if (!keys || !a2w || !a2cl || !poff || !ph || !pairs || !buf || !cls ||
-	    !g->acc)
-		goto out;
-	/* the run's clusters, sorted; an account's cluster by search */
 	for (size_t i = 0; i < w->n; i++) {
-		keys[i].platform = w->platform[i];
-		keys[i].account = w->account[i];
-		keys[i].i = i;
+		k->keys[i].platform = w->platform[i];
+		k->keys[i].account = w->account[i];
+		k->keys[i].i = i;
 		if (w->cluster[i][0])
-			cls[ncl++] = w->cluster[i];
+			k->cls[k->ncl++] = w->cluster[i];
 	}
-	qsort(keys, w->n, sizeof(*keys), cmp_want);
-	qsort(cls, ncl, sizeof(*cls), cmp_str);
-	{
-		size_t u = 0;
+	qsort(k->keys, w->n, sizeof(*k->keys), cmp_want);
+	qsort(k->cls, k->ncl, sizeof(*k->cls), cmp_str);
+	for (size_t i = 0; i < k->ncl; i++)
+		if (!u || strcmp(k->cls[u - 1], k->cls[i]))
+			k->cls[u++] = k->cls[i];
+	k->ncl = u;
+	for (size_t a = 0; a < k->na; a++) {
+		struct want_key key, *f;
 
-		for (size_t i = 0; i < ncl; i++)
-			if (!u || strcmp(cls[u - 1], cls[i]))
-				cls[u++] = cls[i];
-		ncl = u;
-	}
-	for (size_t a = 0; a < na; a++) {
-		struct want_key k, *f;
-
-		k.platform = platform_name((enum platform)ds->acc.platform[a]);
-		k.account = ds_str(ds, ds->acc.id[a]);
-		f = w->n ? bsearch(&k, keys, w->n, sizeof(*keys), cmp_want)
+		key.platform =
+			platform_name((enum platform)k->ds->acc.platform[a]);
+		key.account = ds_str(k->ds, k->ds->acc.id[a]);
+		f = w->n ? bsearch(&key, k->keys, w->n, sizeof(*k->keys),
+				   cmp_want)
 			 : NULL;
-		a2w[a] = f ? (int64_t)f->i : -1;
-		a2cl[a] = UINT32_MAX;
+		k->a2w[a] = f ? (int64_t)f->i : -1;
+		k->a2cl[a] = UINT32_MAX;
 		if (f && w->cluster[f->i][0]) {
 			const char *c = w->cluster[f->i];
-			const char **hit = bsearch(&c, cls, ncl, sizeof(*cls),
-						   cmp_str);
+			const char **hit = bsearch(&c, k->cls, k->ncl,
+						   sizeof(*k->cls), cmp_str);
 
-			a2cl[a] = (uint32_t)(hit - cls);
+			k->a2cl[a] = (uint32_t)(hit - k->cls);
 		}
 	}
-	/* text identities and the (identity, account) pairs of all posts */
-	for (size_t j = 0; j < np; j++) {
-		ph[j] = text_id(ds, (uint32_t)j, buf);
-		if (ph[j]) {
-			pairs[npairs].h = ph[j];
-			pairs[npairs].acc = ds->post.account[j];
-			npairs++;
-		}
-		if (a2w[ds->post.account[j]] >= 0)
-			poff[ds->post.account[j] + 1]++;
-	}
-	qsort(pairs, npairs, sizeof(*pairs), cmp_pair);
-	{
-		size_t u = 0;
+}
 
-		for (size_t i = 0; i < npairs; i++)
-			if (!u || pairs[u - 1].h != pairs[i].h ||
-			    pairs[u - 1].acc != pairs[i].acc)
-				pairs[u++] = pairs[i];
-		npairs = u;
+/* text identities and the unique (identity, account) pairs of all posts;
+ * the counts of the wanted accounts' posts into poff (not yet summed) */
+static void gw_texts(struct gwork *k)
+{
+	const struct dataset *ds = k->ds;
+	size_t u = 0;
+
+	for (size_t j = 0; j < k->np; j++) {
+		k->ph[j] = text_id(ds, (uint32_t)j, k->buf);
+		if (k->ph[j]) {
+			k->pairs[k->npairs].h = k->ph[j];
+			k->pairs[k->npairs].acc = ds->post.account[j];
+			k->npairs++;
+		}
+		if (k->a2w[ds->post.account[j]] >= 0)
+			k->poff[ds->post.account[j] + 1]++;
 	}
+	qsort(k->pairs, k->npairs, sizeof(*k->pairs), cmp_pair);
+	for (size_t i = 0; i < k->npairs; i++)
+		if (!u || k->pairs[u - 1].h != k->pairs[i].h ||
+		    k->pairs[u - 1].acc != k->pairs[i].acc)
+			k->pairs[u++] = k->pairs[i];
+	k->npairs = u;
+}
+
+/* the wanted accounts' posts by account (CSR: poff, pidx) */
+static int gw_posts(struct gwork *k)
+{
+	const struct dataset *ds = k->ds;
+	size_t na = k->na;
+	uint64_t *cur;
+
 	for (size_t a = 0; a < na; a++)
-		poff[a + 1] += poff[a];
-	pidx = malloc((poff[na] + 1) * sizeof(*pidx));
-	sm = malloc((poff[na] + 1) * sizeof(*sm));
-	g->posts = calloc(w->n * REVIEW_MAX_SAMPLE + 1, sizeof(*g->posts));
-	s0 = malloc((w->n + 1) * sizeof(*s0));
-	i0 = malloc((w->n * REVIEW_MAX_SAMPLE + 1) * sizeof(*i0));
-	if (!pidx || !sm || !g->posts || !s0 || !i0)
-		goto out;
-	{
-		uint64_t *cur = malloc((na + 1) * sizeof(*cur));
+		k->poff[a + 1] += k->poff[a];
+	k->pidx = malloc((k->poff[na] + 1) * sizeof(*k->pidx));
+	k->sm = malloc((k->poff[na] + 1) * sizeof(*k->sm));
+	k->g->posts = calloc(k->w->n * REVIEW_MAX_SAMPLE + 1,
+			     sizeof(*k->g->posts));
+	k->s0 = malloc((k->w->n + 1) * sizeof(*k->s0));
+	k->i0 = malloc((k->w->n * REVIEW_MAX_SAMPLE + 1) * sizeof(*k->i0));
+	if (!k->pidx || !k->sm || !k->g->posts || !k->s0 || !k->i0)
+		return -1;
+	cur = malloc((na + 1) * sizeof(*cur));
+	if (!cur)
+		return -1;
+	memcpy(cur, k->poff, na * sizeof(*cur));
+	for (size_t j = 0; j < k->np; j++)
+		if (k->a2w[ds->post.account[j]] >= 0)
+			k->pidx[cur[ds->post.account[j]]++] = (uint32_t)j;
+	free(cur);
+	return 0;
+}
 
-		if (!cur)
-			goto out;
-		memcpy(cur, poff, na * sizeof(*cur));
-		for (size_t j = 0; j < np; j++)
-			if (a2w[ds->post.account[j]] >= 0)
-				pidx[cur[ds->post.account[j]]++] = (uint32_t)j;
-		free(cur);
+/* account a's posts as samples (time, copies) in k->sm, its hour-of-week
+ * rhythm into ea; returns the number of samples */
+static size_t gw_samples(struct gwork *k, size_t a,
+			 struct review_ev_account *ea)
+{
+	const struct dataset *ds = k->ds;
+	size_t ns = 0;
+
+	for (uint64_t q = k->poff[a]; q < k->poff[a + 1]; q++) {
+		uint32_t j = k->pidx[q];
+		int64_t t = ds->post.time[j];
+		uint32_t copies = 0;
+
+		if (t != TIME_NONE) {
+			int64_t d = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+			int64_t wd = ((d + 3) % 7 + 7) % 7;
+			int64_t hr = (t - d * 86400) / 3600;
+
+			ea->rhythm[wd * 24 + hr]++;
+		}
+		if (k->ph[j]) {
+			size_t lo = lower(k->pairs, k->npairs, k->ph[j]), hi = lo;
+
+			while (hi < k->npairs && k->pairs[hi].h == k->ph[j])
+				hi++;
+			copies = (uint32_t)(hi - lo - 1);
+		}
+		k->sm[ns].j = j;
+		k->sm[ns].copies = copies;
+		k->sm[ns].t = t;
+		ns++;
 	}
-	for (size_t a = 0; a < na; a++) {
+	return ns;
+}
+
+/* the ids ("platform:id", in the arena) of the other accounts with a
+ * post of sampled post p's identity h, up to REVIEW_MAX_COPY_IDS */
+static int gw_copy_ids(struct gwork *k, size_t a, uint64_t h,
+		       struct review_ev_post *p)
+{
+	const struct dataset *ds = k->ds;
+	struct gather *g = k->g;
+
+	for (size_t x = lower(k->pairs, k->npairs, h);
+	     x < k->npairs && k->pairs[x].h == h &&
+	     p->n_copy_ids < REVIEW_MAX_COPY_IDS;
+	     x++) {
+		uint32_t b = k->pairs[x].acc;
+		const char *pl;
+		size_t off, l1, l2;
+
+		if (b == a)
+			continue;
+		pl = platform_name((enum platform)ds->acc.platform[b]);
+		l1 = strlen(pl);
+		l2 = strlen(ds_str(ds, ds->acc.id[b]));
+		/* "platform:id" */
+		off = arena_add(g, NULL, l1 + l2 + 1);
+		if (off == SIZE_MAX)
+			return -1;
+		memcpy(g->arena + off, pl, l1);
+		g->arena[off + l1] = ':';
+		memcpy(g->arena + off + l1 + 1, ds_str(ds, ds->acc.id[b]), l2);
+		if (k->nids == k->capids) {
+			size_t nc = k->capids ? k->capids * 2 : 1024;
+			size_t *no = realloc(g->id_off, nc * sizeof(*no));
+
+			if (!no)
+				return -1;
+			g->id_off = no;
+			k->capids = nc;
+		}
+		g->id_off[k->nids++] = off;
+		p->n_copy_ids++;
+	}
+	return 0;
+}
+
+/* each wanted account: its numbers, rhythm and sample of posts (with
+ * the ids of their copies) */
+static int gw_accounts(struct gwork *k)
+{
+	const struct dataset *ds = k->ds;
+	struct gather *g = k->g;
+
+	for (size_t a = 0; a < k->na; a++) {
 		struct review_ev_account *ea;
-		size_t ns = 0;
+		size_t ns;
 
-		if (a2w[a] < 0)
+		if (k->a2w[a] < 0)
 			continue;
-		ea = &g->acc[nk++];
-		ea->platform = w->platform[a2w[a]];
-		ea->account = w->account[a2w[a]];
+		ea = &g->acc[k->nk++];
+		ea->platform = k->w->platform[k->a2w[a]];
+		ea->account = k->w->account[k->a2w[a]];
 		ea->created = ds->acc.created[a];
-		ea->n_posts = poff[a + 1] - poff[a];
-		for (uint64_t q = poff[a]; q < poff[a + 1]; q++) {
-			uint32_t j = pidx[q];
-			int64_t t = ds->post.time[j];
-			uint32_t copies = 0;
-
-			if (t != TIME_NONE) {
-				int64_t d = t >= 0 ? t / 86400
-						   : (t - 86399) / 86400;
-				int64_t wd = ((d + 3) % 7 + 7) % 7;
-				int64_t hr = (t - d * 86400) / 3600;
-
-				ea->rhythm[wd * 24 + hr]++;
-			}
-			if (ph[j]) {
-				size_t lo = lower(pairs, npairs, ph[j]), hi = lo;
-
-				while (hi < npairs && pairs[hi].h == ph[j])
-					hi++;
-				copies = (uint32_t)(hi - lo - 1);
-			}
-			sm[ns].j = j;
-			sm[ns].copies = copies;
-			sm[ns].t = t;
-			ns++;
-		}
-		qsort(sm, ns, sizeof(*sm), cmp_sample);
+		ea->n_posts = k->poff[a + 1] - k->poff[a];
+		ns = gw_samples(k, a, ea);
+		qsort(k->sm, ns, sizeof(*k->sm), cmp_sample);
 		ea->n_sample = ns < REVIEW_MAX_SAMPLE ? ns : REVIEW_MAX_SAMPLE;
-		for (size_t k = 0; k < ea->n_sample; k++) {
-			struct review_ev_post *p = &g->posts[nsamp + k];
-			uint32_t j = sm[k].j;
+		for (size_t s = 0; s < ea->n_sample; s++) {
+			struct review_ev_post *p = &g->posts[k->nsamp + s];
+			uint32_t j = k->sm[s].j;
 
-			p->at = sm[k].t == TIME_NONE ? INT64_MIN : sm[k].t;
+			p->at = k->sm[s].t == TIME_NONE ? INT64_MIN : k->sm[s].t;
 			p->text = ds_str(ds, ds->post.text[j]);
-			p->copies = sm[k].copies;
+			p->copies = k->sm[s].copies;
 			p->n_copy_ids = 0;
-			i0[nsamp + k] = nids; /* its ids, once resolved */
-			if (!ph[j] || !sm[k].copies)
+			k->i0[k->nsamp + s] = k->nids; /* its ids, once resolved */
+			if (!k->ph[j] || !k->sm[s].copies)
 				continue;
-			for (size_t x = lower(pairs, npairs, ph[j]);
-			     x < npairs && pairs[x].h == ph[j] &&
-			     p->n_copy_ids < REVIEW_MAX_COPY_IDS;
-			     x++) {
-				uint32_t b = pairs[x].acc;
-				const char *pl;
-				size_t off, l1, l2;
-
-				if (b == a)
-					continue;
-				pl = platform_name((enum platform)ds->acc.platform[b]);
-				l1 = strlen(pl);
-				l2 = strlen(ds_str(ds, ds->acc.id[b]));
-				/* "platform:id" */
-				off = arena_add(g, NULL, l1 + l2 + 1);
-				if (off == SIZE_MAX)
-					goto out;
-				memcpy(g->arena + off, pl, l1);
-				g->arena[off + l1] = ':';
-				memcpy(g->arena + off + l1 + 1,
-				       ds_str(ds, ds->acc.id[b]), l2);
-				if (nids == capids) {
-					size_t nc = capids ? capids * 2 : 1024;
-					size_t *no = realloc(g->id_off,
-							     nc * sizeof(*no));
-
-					if (!no)
-						goto out;
-					g->id_off = no;
-					capids = nc;
-				}
-				g->id_off[nids++] = off;
-				p->n_copy_ids++;
-			}
+			if (gw_copy_ids(k, a, k->ph[j], p))
+				return -1;
 		}
-		s0[nk - 1] = nsamp;
-		nsamp += ea->n_sample;
+		k->s0[k->nk - 1] = k->nsamp;
+		k->nsamp += ea->n_sample;
 	}
-	/* the clusters' shared objects */
-	for (size_t a = 0; a < na; a++) {
-		if (a2cl[a] == UINT32_MAX)
+	return 0;
+}
+
+/* the clusters' objects (texts, links, domains) of their members' posts,
+ * sorted */
+static int gw_objects(struct gwork *k)
+{
+	const struct dataset *ds = k->ds;
+
+	for (size_t a = 0; a < k->na; a++) {
+		if (k->a2cl[a] == UINT32_MAX)
 			continue;
-		for (uint64_t q = poff[a]; q < poff[a + 1]; q++) {
-			uint32_t j = pidx[q];
+		for (uint64_t q = k->poff[a]; q < k->poff[a + 1]; q++) {
+			uint32_t j = k->pidx[q];
 			struct obj o;
 
 			memset(&o, 0, sizeof(o));
-			o.cl = a2cl[a];
+			o.cl = k->a2cl[a];
 			o.acc = (uint32_t)a;
 			o.t = ds->post.time[j];
-			if (ph[j]) {
+			if (k->ph[j]) {
 				o.kind = 0;
-				o.h = ph[j];
+				o.h = k->ph[j];
 				o.val = j;
-				if (push_obj(&objs, &nobj, &capobj, &o, nobj))
-					goto out;
+				if (push_obj(&k->objs, &k->nobj, &k->capobj, &o,
+					     k->nobj))
+					return -1;
 			}
-			if (post_links(ds, j, a2cl[a], (uint32_t)a, g, &objs,
-				       &nobj, &capobj))
-				goto out;
+			if (post_links(ds, j, k->a2cl[a], (uint32_t)a, k->g,
+				       &k->objs, &k->nobj, &k->capobj))
+				return -1;
 		}
 	}
-	qsort(objs, nobj, sizeof(*objs), cmp_obj);
-	cands = malloc((nobj + 1) * sizeof(*cands));
-	if (!cands)
-		goto out;
+	qsort(k->objs, k->nobj, sizeof(*k->objs), cmp_obj);
+	return 0;
+}
+
+/* the objects shared by two or more members of a cluster, as candidates
+ * (represented by their earliest post), sorted */
+static int gw_candidates(struct gwork *k)
+{
+	const struct obj *objs = k->objs;
+	size_t nobj = k->nobj;
+
+	k->cands = malloc((nobj + 1) * sizeof(*k->cands));
+	if (!k->cands)
+		return -1;
 	for (size_t i = 0, e; i < nobj; i = e) {
 		uint32_t members = 0;
 		size_t rep = i;
+		struct cand *c;
 
 		for (e = i; e < nobj && objs[e].cl == objs[i].cl &&
 			    objs[e].kind == objs[i].kind &&
@@ -511,80 +564,136 @@ enum cib_err gather_evidence(const struct dataset *ds,
 		}
 		if (members < 2)
 			continue;
-		cands[ncand].cl = objs[i].cl;
-		cands[ncand].kind = objs[i].kind;
-		cands[ncand].members = members;
-		cands[ncand].posts = e - i;
-		cands[ncand].val = objs[rep].val;
-		cands[ncand].is_post = objs[i].kind == 0;
-		ncand++;
+		c = &k->cands[k->ncand++];
+		c->cl = objs[i].cl;
+		c->kind = objs[i].kind;
+		c->members = members;
+		c->posts = e - i;
+		c->val = objs[rep].val;
+		c->is_post = objs[i].kind == 0;
 	}
-	qsort(cands, ncand, sizeof(*cands), cmp_cand);
-	g->shared = calloc(ncand + 1, sizeof(*g->shared));
-	voff = malloc((ncand + 1) * sizeof(*voff));
-	if (!g->shared || !voff)
-		goto out;
-	{
-		static const char *const kinds[3] = { "text", "url", "domain" };
-		size_t n = 0, run = 0;
+	qsort(k->cands, k->ncand, sizeof(*k->cands), cmp_cand);
+	return 0;
+}
 
-		for (size_t i = 0; i < ncand; i++) {
-			struct review_ev_shared *h;
+/* the first REVIEW_MAX_SHARED candidates of each cluster and kind into
+ * g->shared */
+static int gw_shared(struct gwork *k)
+{
+	static const char *const kinds[3] = { "text", "url", "domain" };
+	struct gather *g = k->g;
+	const struct cand *cands = k->cands;
+	size_t n = 0, run = 0;
 
-			if (i && cands[i].cl == cands[i - 1].cl &&
-			    cands[i].kind == cands[i - 1].kind)
-				run++;
-			else
-				run = 0;
-			if (run >= REVIEW_MAX_SHARED)
-				continue;
-			h = &g->shared[n++];
-			h->cluster_id = cls[cands[i].cl];
-			h->kind = kinds[cands[i].kind];
-			h->members = cands[i].members;
-			h->posts = cands[i].posts;
-			/* a text: the earliest post's own words; else the
-			 * arena string, resolved below */
-			h->value = cands[i].is_post
-					   ? ds_str(ds, ds->post.text[cands[i].val])
-					   : NULL;
-			voff[n - 1] = cands[i].val;
-		}
-		g->ev.n_shared = n;
+	g->shared = calloc(k->ncand + 1, sizeof(*g->shared));
+	k->voff = malloc((k->ncand + 1) * sizeof(*k->voff));
+	if (!g->shared || !k->voff)
+		return -1;
+	for (size_t i = 0; i < k->ncand; i++) {
+		struct review_ev_shared *h;
+
+		if (i && cands[i].cl == cands[i - 1].cl &&
+		    cands[i].kind == cands[i - 1].kind)
+			run++;
+		else
+			run = 0;
+		if (run >= REVIEW_MAX_SHARED)
+			continue;
+		h = &g->shared[n++];
+		h->cluster_id = k->cls[cands[i].cl];
+		h->kind = kinds[cands[i].kind];
+		h->members = cands[i].members;
+		h->posts = cands[i].posts;
+		/* a text: the earliest post's own words; else the arena
+		 * string, resolved below */
+		h->value = cands[i].is_post
+				   ? ds_str(k->ds, k->ds->post.text[cands[i].val])
+				   : NULL;
+		k->voff[n - 1] = cands[i].val;
 	}
-	/* resolve the offsets now that the arena is final */
-	g->ids = malloc((nids + 1) * sizeof(*g->ids));
+	g->ev.n_shared = n;
+	return 0;
+}
+
+/* resolve the offsets now that the arena is final */
+static int gw_resolve(struct gwork *k)
+{
+	struct gather *g = k->g;
+
+	g->ids = malloc((k->nids + 1) * sizeof(*g->ids));
 	if (!g->ids)
-		goto out;
-	for (size_t i = 0; i < nids; i++)
+		return -1;
+	for (size_t i = 0; i < k->nids; i++)
 		g->ids[i] = g->arena + g->id_off[i];
-	for (size_t k = 0; k < nk; k++)
-		g->acc[k].posts = g->posts + s0[k];
-	for (size_t k = 0; k < nsamp; k++)
-		g->posts[k].copy_ids = g->ids + i0[k];
+	for (size_t i = 0; i < k->nk; i++)
+		g->acc[i].posts = g->posts + k->s0[i];
+	for (size_t i = 0; i < k->nsamp; i++)
+		g->posts[i].copy_ids = g->ids + k->i0[i];
 	for (size_t i = 0; i < g->ev.n_shared; i++)
 		if (!g->shared[i].value)
-			g->shared[i].value = g->arena + voff[i];
+			g->shared[i].value = g->arena + k->voff[i];
 	g->ev.acc = g->acc;
-	g->ev.n_acc = nk;
+	g->ev.n_acc = k->nk;
 	g->ev.shared = g->shared;
+	return 0;
+}
+
+/* frees the working arrays (not what g holds) */
+static void gw_free(struct gwork *k)
+{
+	free(k->keys);
+	free(k->a2w);
+	free(k->a2cl);
+	free(k->poff);
+	free(k->pidx);
+	free(k->ph);
+	free(k->pairs);
+	free(k->sm);
+	free(k->objs);
+	free(k->cands);
+	free(k->cls);
+	free(k->buf);
+	free(k->s0);
+	free(k->i0);
+	free(k->voff);
+}
+
+enum cib_err gather_evidence(const struct dataset *ds,
+			     const struct review_ev_want *w, int64_t run_id,
+			     struct gather *g)
+{
+	struct gwork k;
+	size_t na = ds->acc.n, np = ds->post.n;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&k, 0, sizeof(k));
+	k.ds = ds;
+	k.w = w;
+	k.g = g;
+	k.na = na;
+	k.np = np;
+	memset(g, 0, sizeof(*g));
+	g->ev.run_id = run_id;
+	k.keys = malloc((w->n + 1) * sizeof(*k.keys));
+	k.a2w = malloc((na + 1) * sizeof(*k.a2w));
+	k.a2cl = malloc((na + 1) * sizeof(*k.a2cl));
+	k.poff = calloc(na + 2, sizeof(*k.poff));
+	k.ph = malloc((np + 1) * sizeof(*k.ph));
+	k.pairs = malloc((np + 1) * sizeof(*k.pairs));
+	k.buf = malloc(NORM_CAP);
+	k.cls = malloc((w->n + 1) * sizeof(*k.cls));
+	g->acc = calloc(w->n + 1, sizeof(*g->acc));
+	if (!k.keys || !k.a2w || !k.a2cl || !k.poff || !k.ph || !k.pairs ||
+	    !k.buf || !k.cls || !g->acc)
+		goto out;
+	gw_index(&k);
+	gw_texts(&k);
+	if (gw_posts(&k) || gw_accounts(&k) || gw_objects(&k) ||
+	    gw_candidates(&k) || gw_shared(&k) || gw_resolve(&k))
+		goto out;
 	err = CIB_OK;
 out:
-	free(keys);
-	free(a2w);
-	free(a2cl);
-	free(poff);
-	free(pidx);
-	free(ph);
-	free(pairs);
-	free(sm);
-	free(objs);
-	free(cands);
-	free(cls);
-	free(buf);
-	free(s0);
-	free(i0);
-	free(voff);
+	gw_free(&k);
 	if (err)
 		gather_release(g);
 	return err;

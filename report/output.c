@@ -307,6 +307,89 @@ static double edge_weight(const struct run_edge *e)
 	return w > 50 ? 50 : w < 0.1 ? 0.1 : w;
 }
 
+/* a layout, so Gephi opens the file ready to read: Fruchterman-
+ * Reingold (grid-accelerated above 1000 nodes; fewer iterations on
+ * large graphs), a fixed seed so the same input gives the same file;
+ * written as the node attributes x and y Gephi's importer reads */
+static igraph_error_t graphml_layout(igraph_t *g, size_t nv)
+{
+	igraph_matrix_t xy;
+	igraph_error_t rc = igraph_matrix_init(&xy, 0, 0);
+
+	if (rc)
+		return rc;
+	igraph_rng_seed(igraph_rng_default(), 1);
+	rc = igraph_layout_fruchterman_reingold(
+		g, &xy, 0, nv > 20000 ? 60 : nv > 2000 ? 150 : 300,
+		sqrt((double)nv) / 2 + 1, IGRAPH_LAYOUT_AUTOGRID, NULL, NULL,
+		NULL, NULL, NULL);
+	for (size_t v = 0; v < nv && !rc; v++) {
+		rc = igraph_cattribute_VAN_set(g, "x", (igraph_integer_t)v,
+					       round(MATRIX(xy, v, 0) * 1000) /
+						       100);
+		if (!rc)
+			rc = igraph_cattribute_VAN_set(
+				g, "y", (igraph_integer_t)v,
+				round(MATRIX(xy, v, 1) * 1000) / 100);
+	}
+	igraph_matrix_destroy(&xy);
+	return rc;
+}
+
+/* node v's attributes (account a): label, id, handle, platform,
+ * cluster, score, flagged */
+static igraph_error_t graphml_node(const struct scored_run *r, igraph_t *g,
+				   size_t v, uint32_t a)
+{
+	char cl[32];
+	const char *h = run_str(r, r->acc[a].handle);
+	const char *id = run_str(r, r->acc[a].id);
+	igraph_error_t rc;
+
+	run_cluster_label(r, a, cl, sizeof(cl));
+	/* Gephi shows the attribute "label": the handle, else the id */
+	rc = set_xml_string(g, "label", v, *h ? h : id);
+	if (rc)
+		return rc;
+	rc = set_xml_string(g, "account_id", v, id);
+	if (!rc)
+		rc = set_xml_string(g, "handle", v, h);
+	if (!rc)
+		rc = igraph_cattribute_VAS_set(
+			g, "platform", (igraph_integer_t)v,
+			platform_name((enum platform)r->acc[a].platform));
+	if (!rc)
+		rc = igraph_cattribute_VAS_set(g, "cluster",
+					       (igraph_integer_t)v, cl);
+	if (!rc)
+		rc = igraph_cattribute_VAN_set(g, "score", (igraph_integer_t)v,
+					       r->acc[a].score);
+	if (!rc)
+		rc = igraph_cattribute_VAN_set(g, "flagged",
+					       (igraph_integer_t)v,
+					       r->acc[a].flagged);
+	return rc;
+}
+
+/* the run's edges' attributes: the clustering's weight and the count of
+ * each co-action type */
+static igraph_error_t graphml_edges(const struct scored_run *r, igraph_t *g)
+{
+	igraph_error_t rc = IGRAPH_SUCCESS;
+
+	for (size_t i = 0; i < r->n_edges && !rc; i++) {
+		const struct run_edge *e = &r->edges[i];
+
+		rc = igraph_cattribute_EAN_set(g, "weight", (igraph_integer_t)i,
+					       edge_weight(e));
+		for (int t = 0; t < COORD__COUNT && !rc; t++)
+			rc = igraph_cattribute_EAN_set(
+				g, coord_type_name((enum coord_type)t),
+				(igraph_integer_t)i, e->x[t]);
+	}
+	return rc;
+}
+
 enum cib_err output_graphml(const struct scored_run *r, FILE *f, char *errmsg,
 			    size_t errlen)
 {
@@ -326,6 +409,7 @@ enum cib_err output_graphml(const struct scored_run *r, FILE *f, char *errmsg,
 		free(vacc);
 		return CIB_ENOMEM;
 	}
+	/* the nodes: the accounts with an edge, in order of first edge */
 	for (size_t a = 0; a < r->n_accounts; a++)
 		vid[a] = -1;
 	for (size_t i = 0; i < r->n_edges; i++) {
@@ -358,73 +442,12 @@ enum cib_err output_graphml(const struct scored_run *r, FILE *f, char *errmsg,
 		free(vacc);
 		return CIB_ELIB;
 	}
-	/* a layout, so Gephi opens the file ready to read: Fruchterman-
-	 * Reingold (grid-accelerated above 1000 nodes; fewer iterations on
-	 * large graphs), a fixed seed so the same input gives the same file;
-	 * written as the node attributes x and y Gephi's importer reads */
-	if (!rc && nv) {
-		igraph_matrix_t xy;
-
-		rc = igraph_matrix_init(&xy, 0, 0);
-		if (!rc) {
-			igraph_rng_seed(igraph_rng_default(), 1);
-			rc = igraph_layout_fruchterman_reingold(
-				&g, &xy, 0, nv > 20000 ? 60 : nv > 2000 ? 150 : 300,
-				sqrt((double)nv) / 2 + 1, IGRAPH_LAYOUT_AUTOGRID,
-				NULL, NULL, NULL, NULL, NULL);
-			for (size_t v = 0; v < nv && !rc; v++) {
-				rc = igraph_cattribute_VAN_set(
-					&g, "x", (igraph_integer_t)v,
-					round(MATRIX(xy, v, 0) * 1000) / 100);
-				if (!rc)
-					rc = igraph_cattribute_VAN_set(
-						&g, "y", (igraph_integer_t)v,
-						round(MATRIX(xy, v, 1) * 1000) / 100);
-			}
-			igraph_matrix_destroy(&xy);
-		}
-	}
-	for (size_t v = 0; v < nv && !rc; v++) {
-		uint32_t a = vacc[v];
-		char cl[32];
-		const char *h = run_str(r, r->acc[a].handle);
-		const char *id = run_str(r, r->acc[a].id);
-
-		run_cluster_label(r, a, cl, sizeof(cl));
-		/* Gephi shows the attribute "label": the handle, else the id */
-		rc = set_xml_string(&g, "label", v,
-				    *h ? h : id);
-		if (rc)
-			break;
-		rc = set_xml_string(&g, "account_id", v, id);
-		if (!rc)
-			rc = set_xml_string(&g, "handle", v, h);
-		if (!rc)
-			rc = igraph_cattribute_VAS_set(
-				&g, "platform", (igraph_integer_t)v,
-				platform_name((enum platform)r->acc[a].platform));
-		if (!rc)
-			rc = igraph_cattribute_VAS_set(&g, "cluster",
-						       (igraph_integer_t)v, cl);
-		if (!rc)
-			rc = igraph_cattribute_VAN_set(&g, "score",
-						       (igraph_integer_t)v,
-						       r->acc[a].score);
-		if (!rc)
-			rc = igraph_cattribute_VAN_set(&g, "flagged",
-						       (igraph_integer_t)v,
-						       r->acc[a].flagged);
-	}
-	for (size_t i = 0; i < r->n_edges && !rc; i++) {
-		const struct run_edge *e = &r->edges[i];
-
-		rc = igraph_cattribute_EAN_set(&g, "weight", (igraph_integer_t)i,
-					       edge_weight(e));
-		for (int t = 0; t < COORD__COUNT && !rc; t++)
-			rc = igraph_cattribute_EAN_set(
-				&g, coord_type_name((enum coord_type)t),
-				(igraph_integer_t)i, e->x[t]);
-	}
+	if (nv)
+		rc = graphml_layout(&g, nv);
+	for (size_t v = 0; v < nv && !rc; v++)
+		rc = graphml_node(r, &g, v, vacc[v]);
+	if (!rc)
+		rc = graphml_edges(r, &g);
 	if (!rc)
 		rc = igraph_write_graph_graphml(&g, f, 1);
 	if (rc) {

@@ -451,12 +451,11 @@ static void platform_mix(FILE *f, const struct cluster_evidence *ce)
 				platform_name((enum platform)k));
 }
 
-static void glance(struct ctx *c, const size_t *rank)
+/* "Read N accounts and M posts from ..., posted FROM - TO UTC." */
+static void glance_read(struct ctx *c)
 {
-	const struct pipeline *p = c->p;
 	const struct dataset *ds = c->ds;
 	FILE *f = c->f;
-	size_t nc = p->cl.n_clusters, nfc = 0, nflag_in_cl = 0, shown = 0;
 	int64_t tmin = INT64_MAX, tmax = INT64_MIN;
 
 	for (size_t j = 0; j < ds->post.n; j++) {
@@ -467,11 +466,6 @@ static void glance(struct ctx *c, const size_t *rank)
 		if (ds->post.time[j] > tmax)
 			tmax = ds->post.time[j];
 	}
-	for (size_t k = 0; k < nc; k++)
-		nfc += p->ce[k].n_flagged > 0;
-	for (size_t a = 0; a < ds->acc.n; a++)
-		if (p->flagged[a] && p->cl.membership[a] >= 0)
-			nflag_in_cl++;
 	fputs("<section id=\"glance\"><h2>At a glance</h2><p id=\"glance-read\">"
 	      "Read ",
 	      f);
@@ -493,123 +487,163 @@ static void glance(struct ctx *c, const size_t *rank)
 		put_time(f, tmax);
 		fputs(" UTC", f);
 	}
+}
+
+/* the flagged clusters (ranked first), one verdict line each */
+static void glance_verdicts(struct ctx *c, const size_t *rank)
+{
+	const struct pipeline *p = c->p;
+	FILE *f = c->f;
+
+	fputs("<ol id=\"glance-verdicts\">", f);
+	for (size_t i = 0; i < p->cl.n_clusters; i++) {
+		const struct cluster_evidence *ce = &p->ce[rank[i]];
+
+		if (!ce->n_flagged)
+			break; /* flagged ones come first */
+		fputs("<li class=\"flagged\">", f);
+		cl_link(c, rank[i]);
+		fprintf(f, ": <strong>%s</strong> &mdash; %u accounts (%u "
+			"flagged), mean score %.3f, on ",
+			cluster_verdict(ce), ce->size,
+			ce->n_flagged, ce->score);
+		platform_mix(f, ce);
+		fputs(": ", f);
+		cluster_facts(f, ce);
+		fputs(".</li>", f);
+	}
+	fputs("</ol>", f);
+}
+
+/* the overview map: every cluster by score (x) and size (y, log) */
+static void overview_map(struct ctx *c)
+{
+	const struct pipeline *p = c->p;
+	FILE *f = c->f;
+	size_t nc = p->cl.n_clusters;
+	const int w = 640, h = 240;
+	const double ml = 52, mr = 12, mt = 12, mb = 44;
+	double pw = w - ml - mr, ph = h - mt - mb, lmax = 1;
+
+	for (size_t k = 0; k < nc; k++)
+		if (p->ce[k].size > 0 && log10(p->ce[k].size) > lmax)
+			lmax = log10(p->ce[k].size);
+	lmax = ceil(lmax);
+	fprintf(f, "<svg class=\"chart\" id=\"overview-map\" width=\"%d\" "
+		   "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+		   "<title>every cluster by mean score and size; "
+		   "flagged clusters in red</title>",
+		w, h, w, h);
+	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+		   "stroke=\"#333\"/><line x1=\"%.0f\" y1=\"%.0f\" "
+		   "x2=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>",
+		ml, mt + ph, ml + pw, mt + ph, ml, mt, ml, mt + ph);
+	for (int t = 0; t <= 4; t++)
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+			   "text-anchor=\"middle\">%.2f</text>",
+			ml + pw * t / 4.0, mt + ph + 11, t / 4.0);
+	for (int t = 0; t <= (int)lmax; t++)
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
+			   "text-anchor=\"end\">%.0f</text>",
+			ml - 4, mt + ph - ph * t / lmax + 3, pow(10, t));
+	fprintf(f, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
+		   "font-size=\"10\" text-anchor=\"middle\">mean member "
+		   "score (0&ndash;1)</text><text class=\"axis-title\" "
+		   "transform=\"rotate(-90)\" x=\"%.1f\" y=\"12\" "
+		   "font-size=\"10\" text-anchor=\"middle\">accounts "
+		   "(log scale)</text>",
+		ml + pw / 2, mt + ph + 24, -(mt + ph / 2));
+	for (size_t k = 0; k < nc; k++) {
+		const struct cluster_evidence *ce = &p->ce[k];
+		double x = ml + pw * (isfinite(ce->score) ? ce->score : 0);
+		double y = mt + ph - ph * (ce->size ? log10(ce->size) : 0) / lmax;
+
+		if (c->has_csec[k])
+			fprintf(f, "<a href=\"#cluster-C%zu\">", k + 1);
+		fprintf(f, "<circle cx=\"%.1f\" "
+			   "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
+			   "fill-opacity=\"0.6\" stroke=\"#333\"><title>C%zu: "
+			   "%u accounts, %u flagged, score %.3f; ",
+			x, y, 3 + 2 * sqrt(log10(1 + ce->size)),
+			ce->n_flagged ? "#c0392b" : "#9aa",
+			k + 1, ce->size, ce->n_flagged, ce->score);
+		platform_mix(f, ce);
+		fputs("</title></circle>", f);
+		if (c->has_csec[k])
+			fputs("</a>", f);
+	}
+	fprintf(f, "<rect x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
+		   "fill=\"#c0392b\"/><text x=\"%.0f\" y=\"%d\" "
+		   "font-size=\"10\">flagged cluster</text><rect "
+		   "x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
+		   "fill=\"#9aa\"/><text x=\"%.0f\" y=\"%d\" "
+		   "font-size=\"10\">not flagged</text></svg>",
+		ml, h - 10, ml + 11, h - 2, ml + 120, h - 10, ml + 131,
+		h - 2);
+}
+
+/* every unflagged cluster (ranked after the nfc flagged ones, up to 200)
+ * says why not */
+static void glance_unflagged(struct ctx *c, const size_t *rank, size_t nfc)
+{
+	const struct pipeline *p = c->p;
+	FILE *f = c->f;
+	size_t nc = p->cl.n_clusters, shown = 0;
+
+	fprintf(f, "<details id=\"glance-unflagged\"><summary>%zu "
+		   "cluster%s not flagged, and why</summary><ul>",
+		nc - nfc, nc - nfc == 1 ? "" : "s");
+	for (size_t i = nfc; i < nc && shown < 200; i++, shown++) {
+		const struct cluster_evidence *ce = &p->ce[rank[i]];
+		double best = 0;
+
+		for (size_t m = c->m_off[rank[i]]; m < c->m_off[rank[i] + 1];
+		     m++)
+			if (p->score[c->m_acc[m]] > best)
+				best = p->score[c->m_acc[m]];
+		fputs("<li class=\"unflagged\">", f);
+		cl_link(c, rank[i]);
+		fprintf(f, " (%u accounts): not flagged &mdash; no "
+			"member reached the flagging threshold %.3f (its "
+			"highest member score is %.3f); %s.</li>",
+			ce->size,
+			p->threshold_used, best,
+			cluster_verdict(ce));
+	}
+	if (nc - nfc > shown)
+		fprintf(f, "<li>and %zu more (see the clusters table)"
+			   "</li>",
+			nc - nfc - shown);
+	fputs("</ul></details>", f);
+}
+
+/* the "At a glance" section: what was read, what was flagged, the
+ * overview map and why the other clusters were not flagged */
+static void glance(struct ctx *c, const size_t *rank)
+{
+	const struct pipeline *p = c->p;
+	const struct dataset *ds = c->ds;
+	FILE *f = c->f;
+	size_t nc = p->cl.n_clusters, nfc = 0, nflag_in_cl = 0;
+
+	for (size_t k = 0; k < nc; k++)
+		nfc += p->ce[k].n_flagged > 0;
+	for (size_t a = 0; a < ds->acc.n; a++)
+		if (p->flagged[a] && p->cl.membership[a] >= 0)
+			nflag_in_cl++;
+	glance_read(c);
 	fprintf(f, ".</p><p id=\"glance-flagged\"><strong>%zu account%s flagged</strong>"
 		   ", %zu of them in %zu flagged cluster%s (of %zu clusters "
 		   "found)%s</p>",
 		p->n_flagged, p->n_flagged == 1 ? "" : "s", nflag_in_cl, nfc,
 		nfc == 1 ? "" : "s", nc,
 		p->n_flagged > nflag_in_cl ? "; the others act alone" : "");
-	if (nfc) {
-		fputs("<ol id=\"glance-verdicts\">", f);
-		for (size_t i = 0; i < nc; i++) {
-			const struct cluster_evidence *ce = &p->ce[rank[i]];
-
-			if (!ce->n_flagged)
-				break; /* flagged ones come first */
-			fputs("<li class=\"flagged\">", f);
-			cl_link(c, rank[i]);
-			fprintf(f, ": <strong>%s</strong> &mdash; %u accounts (%u "
-				"flagged), mean score %.3f, on ",
-				cluster_verdict(ce), ce->size,
-				ce->n_flagged, ce->score);
-			platform_mix(f, ce);
-			fputs(": ", f);
-			cluster_facts(f, ce);
-			fputs(".</li>", f);
-		}
-		fputs("</ol>", f);
-	}
-	/* the overview map: every cluster by score (x) and size (y, log) */
-	if (nc) {
-		const int w = 640, h = 240;
-		const double ml = 52, mr = 12, mt = 12, mb = 44;
-		double pw = w - ml - mr, ph = h - mt - mb, lmax = 1;
-
-		for (size_t k = 0; k < nc; k++)
-			if (p->ce[k].size > 0 && log10(p->ce[k].size) > lmax)
-				lmax = log10(p->ce[k].size);
-		lmax = ceil(lmax);
-		fprintf(f, "<svg class=\"chart\" id=\"overview-map\" width=\"%d\" "
-			   "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
-			   "<title>every cluster by mean score and size; "
-			   "flagged clusters in red</title>",
-			w, h, w, h);
-		fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
-			   "stroke=\"#333\"/><line x1=\"%.0f\" y1=\"%.0f\" "
-			   "x2=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>",
-			ml, mt + ph, ml + pw, mt + ph, ml, mt, ml, mt + ph);
-		for (int t = 0; t <= 4; t++)
-			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
-				   "text-anchor=\"middle\">%.2f</text>",
-				ml + pw * t / 4.0, mt + ph + 11, t / 4.0);
-		for (int t = 0; t <= (int)lmax; t++)
-			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" "
-				   "text-anchor=\"end\">%.0f</text>",
-				ml - 4, mt + ph - ph * t / lmax + 3, pow(10, t));
-		fprintf(f, "<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
-			   "font-size=\"10\" text-anchor=\"middle\">mean member "
-			   "score (0&ndash;1)</text><text class=\"axis-title\" "
-			   "transform=\"rotate(-90)\" x=\"%.1f\" y=\"12\" "
-			   "font-size=\"10\" text-anchor=\"middle\">accounts "
-			   "(log scale)</text>",
-			ml + pw / 2, mt + ph + 24, -(mt + ph / 2));
-		for (size_t k = 0; k < nc; k++) {
-			const struct cluster_evidence *ce = &p->ce[k];
-			double x = ml + pw * (isfinite(ce->score) ? ce->score : 0);
-			double y = mt + ph -
-				   ph * (ce->size ? log10(ce->size) : 0) / lmax;
-
-			if (c->has_csec[k])
-				fprintf(f, "<a href=\"#cluster-C%zu\">", k + 1);
-			fprintf(f, "<circle cx=\"%.1f\" "
-				   "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
-				   "fill-opacity=\"0.6\" stroke=\"#333\"><title>C%zu: "
-				   "%u accounts, %u flagged, score %.3f; ",
-				x, y, 3 + 2 * sqrt(log10(1 + ce->size)),
-				ce->n_flagged ? "#c0392b" : "#9aa",
-				k + 1, ce->size, ce->n_flagged, ce->score);
-			platform_mix(f, ce);
-			fputs("</title></circle>", f);
-			if (c->has_csec[k])
-				fputs("</a>", f);
-		}
-		fprintf(f, "<rect x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
-			   "fill=\"#c0392b\"/><text x=\"%.0f\" y=\"%d\" "
-			   "font-size=\"10\">flagged cluster</text><rect "
-			   "x=\"%.0f\" y=\"%d\" width=\"8\" height=\"8\" "
-			   "fill=\"#9aa\"/><text x=\"%.0f\" y=\"%d\" "
-			   "font-size=\"10\">not flagged</text></svg>",
-			ml, h - 10, ml + 11, h - 2, ml + 120, h - 10, ml + 131,
-			h - 2);
-	}
-	/* every unflagged cluster says why not */
-	if (nc > nfc) {
-		fprintf(f, "<details id=\"glance-unflagged\"><summary>%zu "
-			   "cluster%s not flagged, and why</summary><ul>",
-			nc - nfc, nc - nfc == 1 ? "" : "s");
-		for (size_t i = nfc; i < nc && shown < 200; i++, shown++) {
-			const struct cluster_evidence *ce = &p->ce[rank[i]];
-			double best = 0;
-
-			for (size_t m = c->m_off[rank[i]];
-			     m < c->m_off[rank[i] + 1]; m++)
-				if (p->score[c->m_acc[m]] > best)
-					best = p->score[c->m_acc[m]];
-			fputs("<li class=\"unflagged\">", f);
-			cl_link(c, rank[i]);
-			fprintf(f, " (%u accounts): not flagged &mdash; no "
-				"member reached the flagging threshold %.3f (its "
-				"highest member score is %.3f); %s.</li>",
-				ce->size,
-				p->threshold_used, best,
-				cluster_verdict(ce));
-		}
-		if (nc - nfc > shown)
-			fprintf(f, "<li>and %zu more (see the clusters table)"
-				   "</li>",
-				nc - nfc - shown);
-		fputs("</ul></details>", f);
-	}
+	if (nfc)
+		glance_verdicts(c, rank);
+	if (nc)
+		overview_map(c);
+	if (nc > nfc)
+		glance_unflagged(c, rank, nfc);
 	fputs("</section>\n", f);
 }
 
@@ -1310,44 +1344,22 @@ static int cmp_edge_strength(const void *a, const void *b, void *ctx)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
+/* the drawing's edges of cluster k: the strongest nd of its ne (all
+ * when they fit), as local node numbers ea-eb with their most frequent
+ * co-action type et; numbers the members in local */
+static void graph_edges(struct ctx *c, size_t k, uint32_t *local,
+			uint32_t *eidx, size_t ne, size_t nd, uint32_t *ea,
+			uint32_t *eb, uint8_t *et)
 {
 	const struct pipeline *p = c->p;
 	size_t nm = c->m_off[k + 1] - c->m_off[k];
-	size_t ne = c->e_off[k + 1] - c->e_off[k];
-	size_t nd = ne < c->o->max_graph_edges ? ne : c->o->max_graph_edges;
-	uint32_t *eidx = NULL, *ea = NULL, *eb = NULL;
-	uint8_t *et = NULL;
-	double *xy = NULL, *val = NULL;
-	const char **lab = NULL;
-	char **labbuf = NULL;
-	const char *tnames[COORD__COUNT];
-	igraph_vector_int_t ev;
-	igraph_matrix_t res;
-	igraph_t g;
-	enum cib_err err = CIB_ENOMEM;
-	int have_v = 0, have_g = 0, have_m = 0;
-	igraph_error_t ie;
 
-	eidx = malloc((ne + 1) * sizeof(*eidx));
-	ea = malloc((nd + 1) * sizeof(*ea));
-	eb = malloc((nd + 1) * sizeof(*eb));
-	et = malloc(nd + 1);
-	xy = malloc((2 * nm + 2) * sizeof(*xy));
-	val = malloc((nm + 1) * sizeof(*val));
-	lab = malloc((nm + 1) * sizeof(*lab));
-	labbuf = calloc(nm + 1, sizeof(*labbuf));
-	if (!eidx || !ea || !eb || !et || !xy || !val || !lab || !labbuf)
-		goto out;
 	memcpy(eidx, c->e_idx + c->e_off[k], ne * sizeof(*eidx));
 	if (nd < ne)
 		qsort_r(eidx, ne, sizeof(*eidx), cmp_edge_strength,
 			(void *)p->g.edges);
 	for (size_t i = 0; i < nm; i++)
 		local[c->m_acc[c->m_off[k] + i]] = (uint32_t)i;
-	if (igraph_vector_int_init(&ev, (igraph_integer_t)(2 * nd)))
-		goto out;
-	have_v = 1;
 	for (size_t i = 0; i < nd; i++) {
 		const struct coord_edge *e = &p->g.edges[eidx[i]];
 		int best = 0;
@@ -1358,6 +1370,25 @@ static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
 			if (e->x[t] > e->x[best])
 				best = t;
 		et[i] = (uint8_t)best;
+	}
+}
+
+/* Fruchterman-Reingold layout (seeded by the run's seed and k) of nm
+ * nodes and nd edges ea-eb into xy (x, y per node) */
+static enum cib_err graph_layout(struct ctx *c, size_t k, size_t nm,
+				 size_t nd, const uint32_t *ea,
+				 const uint32_t *eb, double *xy)
+{
+	igraph_vector_int_t ev;
+	igraph_matrix_t res;
+	igraph_t g;
+	enum cib_err err = CIB_ENOMEM;
+	int have_g = 0, have_m = 0;
+	igraph_error_t ie;
+
+	if (igraph_vector_int_init(&ev, (igraph_integer_t)(2 * nd)))
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < nd; i++) {
 		VECTOR(ev)[2 * i] = ea[i];
 		VECTOR(ev)[2 * i + 1] = eb[i];
 	}
@@ -1378,57 +1409,8 @@ static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
 	if (ie)
 		goto lib;
 	for (size_t i = 0; i < nm; i++) {
-		uint32_t a = c->m_acc[c->m_off[k] + i];
-		const char *h = ds_str(c->ds, c->ds->acc.handle[a]);
-		size_t len = strlen(h) + 64;
-
 		xy[2 * i] = MATRIX(res, i, 0);
 		xy[2 * i + 1] = MATRIX(res, i, 1);
-		val[i] = p->score[a];
-		labbuf[i] = malloc(len);
-		if (!labbuf[i]) {
-			err = CIB_ENOMEM;
-			goto out;
-		}
-		snprintf(labbuf[i], len, "%s score %.3f%s", h[0] ? h : "(no handle)",
-			 p->score[a], p->flagged[a] ? " flagged" : "");
-		lab[i] = labbuf[i];
-	}
-	for (int t = 0; t < COORD__COUNT; t++)
-		tnames[t] = coord_type_name((enum coord_type)t);
-	{
-		struct svg_graph sg;
-		char title[128];
-
-		snprintf(title, sizeof(title),
-			 "coordination graph of cluster C%zu: %zu accounts, %zu "
-			 "of %zu edges drawn",
-			 k + 1, nm, nd, ne);
-		memset(&sg, 0, sizeof(sg));
-		sg.title = title;
-		sg.n_nodes = nm;
-		sg.xy = xy;
-		sg.node_label = lab;
-		sg.node_value = val;
-		sg.n_edges = nd;
-		sg.ea = ea;
-		sg.eb = eb;
-		sg.etype = et;
-		sg.n_types = COORD__COUNT;
-		sg.type_name = tnames;
-		sg.type_color = type_colors;
-		sg.value_name = "account score:";
-		sg.width = 760;
-		sg.height = nm > 100 ? 640 : 460;
-		fprintf(c->f,
-			"<h3>Coordination graph</h3><p class=\"note\">%zu "
-			"significant edges inside the cluster%s; edge colour is "
-			"the edge's most frequent co-action type, node colour "
-			"the account's score (pale low, red high); layout "
-			"Fruchterman-Reingold, seed %llu.</p>",
-			ne, nd < ne ? " (the strongest drawn)" : "",
-			(unsigned long long)(c->o->seed + k));
-		svg_graph_draw(c->f, &sg);
 	}
 	err = CIB_OK;
 	goto out;
@@ -1439,8 +1421,100 @@ out:
 		igraph_matrix_destroy(&res);
 	if (have_g)
 		igraph_destroy(&g);
-	if (have_v)
-		igraph_vector_int_destroy(&ev);
+	igraph_vector_int_destroy(&ev);
+	return err;
+}
+
+/* cluster k's members' scores (val) and labels ("handle score S
+ * [flagged]", malloc'd into labbuf, pointed to by lab) */
+static enum cib_err graph_labels(struct ctx *c, size_t k, double *val,
+				 const char **lab, char **labbuf)
+{
+	const struct pipeline *p = c->p;
+	size_t nm = c->m_off[k + 1] - c->m_off[k];
+
+	for (size_t i = 0; i < nm; i++) {
+		uint32_t a = c->m_acc[c->m_off[k] + i];
+		const char *h = ds_str(c->ds, c->ds->acc.handle[a]);
+		size_t len = strlen(h) + 64;
+
+		val[i] = p->score[a];
+		labbuf[i] = malloc(len);
+		if (!labbuf[i])
+			return CIB_ENOMEM;
+		snprintf(labbuf[i], len, "%s score %.3f%s", h[0] ? h : "(no handle)",
+			 p->score[a], p->flagged[a] ? " flagged" : "");
+		lab[i] = labbuf[i];
+	}
+	return CIB_OK;
+}
+
+/* cluster k's coordination graph: the strongest edges (up to
+ * max_graph_edges), laid out and drawn as SVG with a note */
+static enum cib_err graph_drawing(struct ctx *c, size_t k, uint32_t *local)
+{
+	size_t nm = c->m_off[k + 1] - c->m_off[k];
+	size_t ne = c->e_off[k + 1] - c->e_off[k];
+	size_t nd = ne < c->o->max_graph_edges ? ne : c->o->max_graph_edges;
+	uint32_t *eidx = NULL, *ea = NULL, *eb = NULL;
+	uint8_t *et = NULL;
+	double *xy = NULL, *val = NULL;
+	const char **lab = NULL;
+	char **labbuf = NULL;
+	const char *tnames[COORD__COUNT];
+	struct svg_graph sg;
+	char title[128];
+	enum cib_err err = CIB_ENOMEM;
+
+	eidx = malloc((ne + 1) * sizeof(*eidx));
+	ea = malloc((nd + 1) * sizeof(*ea));
+	eb = malloc((nd + 1) * sizeof(*eb));
+	et = malloc(nd + 1);
+	xy = malloc((2 * nm + 2) * sizeof(*xy));
+	val = malloc((nm + 1) * sizeof(*val));
+	lab = malloc((nm + 1) * sizeof(*lab));
+	labbuf = calloc(nm + 1, sizeof(*labbuf));
+	if (!eidx || !ea || !eb || !et || !xy || !val || !lab || !labbuf)
+		goto out;
+	graph_edges(c, k, local, eidx, ne, nd, ea, eb, et);
+	err = graph_layout(c, k, nm, nd, ea, eb, xy);
+	if (!err)
+		err = graph_labels(c, k, val, lab, labbuf);
+	if (err)
+		goto out;
+	for (int t = 0; t < COORD__COUNT; t++)
+		tnames[t] = coord_type_name((enum coord_type)t);
+	snprintf(title, sizeof(title),
+		 "coordination graph of cluster C%zu: %zu accounts, %zu "
+		 "of %zu edges drawn",
+		 k + 1, nm, nd, ne);
+	memset(&sg, 0, sizeof(sg));
+	sg.title = title;
+	sg.n_nodes = nm;
+	sg.xy = xy;
+	sg.node_label = lab;
+	sg.node_value = val;
+	sg.n_edges = nd;
+	sg.ea = ea;
+	sg.eb = eb;
+	sg.etype = et;
+	sg.n_types = COORD__COUNT;
+	sg.type_name = tnames;
+	sg.type_color = type_colors;
+	sg.value_name = "account score:";
+	sg.width = 760;
+	sg.height = nm > 100 ? 640 : 460;
+	fprintf(c->f,
+		"<h3>Coordination graph</h3><p class=\"note\">%zu "
+		"significant edges inside the cluster%s; edge colour is "
+		"the edge's most frequent co-action type, node colour "
+		"the account's score (pale low, red high); layout "
+		"Fruchterman-Reingold, seed %llu.</p>",
+		ne, nd < ne ? " (the strongest drawn)" : "",
+		(unsigned long long)(c->o->seed + k));
+	svg_graph_draw(c->f, &sg);
+	err = CIB_OK;
+out:
 	if (labbuf)
 		for (size_t i = 0; i < nm; i++)
 			free(labbuf[i]);

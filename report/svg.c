@@ -89,30 +89,21 @@ static void fmt_x(double x, char *buf, size_t n)
 		snprintf(buf, n, "%.1f", x);
 }
 
-void svg_bars_draw(FILE *f, const struct svg_bars *b)
+static const char *const bar_colors[3] = { "#4878a8", "#e0a040", "#c0392b" };
+
+/* a bar chart's plot area: margins left and top, plot width and height,
+ * bar width, the y axis' top and the chart's height */
+struct bars_frame {
+	double ml, mt, pw, ph, bw, ymax;
+	int h;
+};
+
+/* bands under the bars (a band past the end of the axis wraps) */
+static void bars_bands(FILE *f, const struct svg_bars *b,
+		       const struct bars_frame *fr)
 {
-	int w = b->width > 0 ? b->width : 640, h = b->height > 0 ? b->height
-								    : 200;
-	/* room for the axis titles when there are any */
-	double ml = b->ylabel ? 48 : 36, mr = 8, mt = 18,
-	       mb = b->xlabel ? 44 : 30;
-	double pw = w - ml - mr, ph = h - mt - mb, ymax = 0, bw;
-	static const char *const colors[3] = { "#4878a8", "#e0a040",
-					       "#c0392b" };
+	double ml = fr->ml, mt = fr->mt, pw = fr->pw, ph = fr->ph, bw = fr->bw;
 
-	for (size_t i = 0; i < b->n; i++) {
-		double t = b->v[i] + (b->v2 ? b->v2[i] : 0);
-
-		if (t > ymax)
-			ymax = t;
-		if (b->overlay && b->overlay[i] > ymax)
-			ymax = b->overlay[i];
-	}
-	if (!(ymax > 0))
-		ymax = 1;
-	bw = b->n ? pw / (double)b->n : pw;
-	open_svg(f, "bars", w, h, b->title);
-	/* bands under the bars */
 	for (size_t k = 0; k < b->n_bands; k++) {
 		const struct svg_band *bd = &b->bands[k];
 		double x1, x2;
@@ -141,8 +132,16 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 			fputs("</text>", f);
 		}
 	}
-	/* one path per series (a subpath per bar): a 48-bar chart is two
-	 * elements, not a hundred, which keeps large reports light to render */
+}
+
+/* one path per series (a subpath per bar): a 48-bar chart is two
+ * elements, not a hundred, which keeps large reports light to render;
+ * the second series stacks on the first */
+static void bars_series(FILE *f, const struct svg_bars *b,
+			const struct bars_frame *fr)
+{
+	double ml = fr->ml, mt = fr->mt, ph = fr->ph, bw = fr->bw;
+
 	for (int series = 0; series < 2; series++) {
 		int any = 0;
 
@@ -150,17 +149,18 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 			break;
 		for (size_t i = 0; i < b->n; i++) {
 			double x = ml + (double)i * bw, y0 = mt + ph;
-			double h1 = b->v[i] / ymax * ph, hh = h1;
+			double h1 = b->v[i] / fr->ymax * ph, hh = h1;
 
 			if (series == 1) {
-				hh = b->v2[i] / ymax * ph;
+				hh = b->v2[i] / fr->ymax * ph;
 				y0 -= h1;
 			}
 			if (!(hh > 0))
 				continue;
 			if (!any)
 				fprintf(f, "<path class=\"%s\" fill=\"%s\" d=\"",
-					series ? "bar2" : "bar", colors[series]);
+					series ? "bar2" : "bar",
+					bar_colors[series]);
 			any = 1;
 			fprintf(f, "M%.1f %.1fh%.1fv%.1fh-%.1fz", x + 0.5, y0 - hh,
 				bw > 1.5 ? bw - 1 : bw, hh, bw > 1.5 ? bw - 1 : bw);
@@ -168,22 +168,33 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 		if (any)
 			fputs("\"/>", f);
 	}
-	if (b->overlay && b->n) {
-		fprintf(f, "<path class=\"model\" fill=\"none\" stroke=\"%s\" "
-			   "stroke-width=\"1.5\" stroke-dasharray=\"4 2\" d=\"",
-			colors[2]);
-		for (size_t i = 0; i < b->n; i++) {
-			double y = mt + ph - b->overlay[i] / ymax * ph;
+}
 
-			if (i == 0)
-				fprintf(f, "M%.1f %.1f", ml, y);
-			else
-				fprintf(f, "V%.1f", y);
-			fprintf(f, "H%.1f", ml + (double)(i + 1) * bw);
-		}
-		fputs("\"/>", f);
+/* the overlay (a model's expectation) as a dashed step line */
+static void bars_overlay(FILE *f, const struct svg_bars *b,
+			 const struct bars_frame *fr)
+{
+	fprintf(f, "<path class=\"model\" fill=\"none\" stroke=\"%s\" "
+		   "stroke-width=\"1.5\" stroke-dasharray=\"4 2\" d=\"",
+		bar_colors[2]);
+	for (size_t i = 0; i < b->n; i++) {
+		double y = fr->mt + fr->ph - b->overlay[i] / fr->ymax * fr->ph;
+
+		if (i == 0)
+			fprintf(f, "M%.1f %.1f", fr->ml, y);
+		else
+			fprintf(f, "V%.1f", y);
+		fprintf(f, "H%.1f", fr->ml + (double)(i + 1) * fr->bw);
 	}
-	/* axes and ticks */
+	fputs("\"/>", f);
+}
+
+/* the x axis with its ticks, the y axis' range and the axis titles */
+static void bars_axes(FILE *f, const struct svg_bars *b,
+		      const struct bars_frame *fr)
+{
+	double ml = fr->ml, mt = fr->mt, pw = fr->pw, ph = fr->ph;
+
 	fprintf(f,
 		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		"stroke=\"#333\"/>",
@@ -193,7 +204,7 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 
 		for (double t = 0; t <= span + 1e-9; t += b->tick) {
 			char lab[32];
-			double x = ml + t / b->dx * bw;
+			double x = ml + t / b->dx * fr->bw;
 
 			fmt_x(b->x0 + t, lab, sizeof(lab));
 			fprintf(f,
@@ -205,7 +216,7 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 	fprintf(f,
 		"<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">%.0f</text>"
 		"<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">0</text>",
-		ml - 34, mt + 8, ymax, ml - 34, mt + ph);
+		ml - 34, mt + 8, fr->ymax, ml - 34, mt + ph);
 	if (b->xlabel) {
 		fprintf(f,
 			"<text class=\"axis-title\" x=\"%.1f\" y=\"%.1f\" "
@@ -223,22 +234,61 @@ void svg_bars_draw(FILE *f, const struct svg_bars *b)
 		svg_escape(f, b->ylabel, 0);
 		fputs("</text>", f);
 	}
-	{
-		double lx = ml;
+}
 
-		for (int s = 0; s < 3; s++) {
-			if (!b->series[s])
-				continue;
-			fprintf(f,
-				"<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" "
-				"height=\"8\" fill=\"%s\"/><text x=\"%.1f\" "
-				"y=\"%.1f\" font-size=\"10\">",
-				lx, h - 10.0, colors[s], lx + 11, h - 2.0);
-			svg_escape(f, b->series[s], 0);
-			fputs("</text>", f);
-			lx += 20 + 6.0 * (double)strlen(b->series[s]);
-		}
+/* the legend: a swatch and name per named series, along the bottom */
+static void bars_legend(FILE *f, const struct svg_bars *b,
+			const struct bars_frame *fr)
+{
+	double lx = fr->ml;
+
+	for (int s = 0; s < 3; s++) {
+		if (!b->series[s])
+			continue;
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" "
+			"height=\"8\" fill=\"%s\"/><text x=\"%.1f\" "
+			"y=\"%.1f\" font-size=\"10\">",
+			lx, fr->h - 10.0, bar_colors[s], lx + 11, fr->h - 2.0);
+		svg_escape(f, b->series[s], 0);
+		fputs("</text>", f);
+		lx += 20 + 6.0 * (double)strlen(b->series[s]);
 	}
+}
+
+void svg_bars_draw(FILE *f, const struct svg_bars *b)
+{
+	int w = b->width > 0 ? b->width : 640, h = b->height > 0 ? b->height
+								    : 200;
+	/* room for the axis titles when there are any */
+	double ml = b->ylabel ? 48 : 36, mr = 8, mt = 18,
+	       mb = b->xlabel ? 44 : 30;
+	struct bars_frame fr;
+
+	fr.ml = ml;
+	fr.mt = mt;
+	fr.pw = w - ml - mr;
+	fr.ph = h - mt - mb;
+	fr.h = h;
+	fr.ymax = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		double t = b->v[i] + (b->v2 ? b->v2[i] : 0);
+
+		if (t > fr.ymax)
+			fr.ymax = t;
+		if (b->overlay && b->overlay[i] > fr.ymax)
+			fr.ymax = b->overlay[i];
+	}
+	if (!(fr.ymax > 0))
+		fr.ymax = 1;
+	fr.bw = b->n ? fr.pw / (double)b->n : fr.pw;
+	open_svg(f, "bars", w, h, b->title);
+	bars_bands(f, b, &fr);
+	bars_series(f, b, &fr);
+	if (b->overlay && b->n)
+		bars_overlay(f, b, &fr);
+	bars_axes(f, b, &fr);
+	bars_legend(f, b, &fr);
 	fputs("</svg>", f);
 }
 

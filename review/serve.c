@@ -743,79 +743,185 @@ static const char *const reason_kinds[][2] = {
 	{ "switched from", "persona switch" },
 };
 
+/* the queue page's filters, from its query string */
+struct queue_filter {
+	const char *status, *platform, *cluster, *reason;
+	double min_score;
+	long off;
+};
+
+/* the filters form and the "take the next item" form for filter fl */
+static void queue_filters(FILE *f, struct review_server *s, struct req *q,
+			  const struct queue_filter *fl)
+{
+	static const char *const sts[] = { "queued", "confirm", "dismiss",
+					   "escalate", "any" };
+
+	fputs("<h1>Review queue</h1>\n<form method=\"get\" action=\"/\" "
+	      "id=\"filters\"><fieldset><legend>Filters</legend>"
+	      "<label>Status <select name=\"status\">",
+	      f);
+	for (size_t i = 0; i < 5; i++)
+		fprintf(f, "<option%s>%s</option>",
+			!strcmp(fl->status, sts[i]) ? " selected" : "", sts[i]);
+	fputs("</select></label> <label>Cluster <input name=\"cluster\" "
+	      "size=\"6\" value=\"",
+	      f);
+	review_html(f, fl->cluster);
+	fputs("\"></label> <label>Platform <input name=\"platform\" size=\"8\" "
+	      "value=\"",
+	      f);
+	review_html(f, fl->platform);
+	fprintf(f, "\"></label> <label>Score at least <input "
+		   "name=\"min_score\" size=\"5\" value=\"%g\"></label> "
+		   "<label>Reason <select name=\"reason\"><option value=\"\">"
+		   "any</option>",
+		fl->min_score);
+	for (size_t i = 0; i < sizeof(reason_kinds) / sizeof(reason_kinds[0]);
+	     i++) {
+		fputs("<option value=\"", f);
+		review_html(f, reason_kinds[i][0]);
+		fprintf(f, "\"%s>",
+			fl->reason && !strcmp(fl->reason, reason_kinds[i][0])
+				? " selected"
+				: "");
+		review_html(f, reason_kinds[i][1]);
+		fputs("</option>", f);
+	}
+	fputs("</select></label> <button>Filter</button></fieldset></form>\n",
+	      f);
+	/* claim the next item matching these filters */
+	fputs("<form method=\"post\" action=\"/claim\" id=\"take-next\">", f);
+	csrf_field(f, q);
+	fputs("<input type=\"hidden\" name=\"cluster\" value=\"", f);
+	review_html(f, fl->cluster);
+	fputs("\"><input type=\"hidden\" name=\"platform\" value=\"", f);
+	review_html(f, fl->platform);
+	fputs("\"><input type=\"hidden\" name=\"reason\" value=\"", f);
+	review_html(f, fl->reason);
+	fprintf(f, "\"><input type=\"hidden\" name=\"min_score\" "
+		   "value=\"%g\"><button id=\"next\">Take the next item "
+		   "(claim it for %d min)</button></form>\n",
+		fl->min_score, s->lease_s / 60);
+}
+
+/* the target of row st ("account:P:K" or "cluster:RS:K"), escaped, after
+ * "VERSION|" when with_version */
+static void queue_target(FILE *f, sqlite3_stmt *st, int is_cl,
+			 int with_version)
+{
+	char *t = NULL;
+	size_t tl = 0;
+	FILE *tf = open_memstream(&t, &tl);
+
+	if (tf) {
+		if (with_version)
+			fprintf(tf, "%s|", col(st, 9));
+		target_of(tf, is_cl, col(st, 1), col(st, 2), col(st, 3));
+		fclose(tf);
+		review_html(f, t);
+	}
+	free(t);
+}
+
+/* one row of the queue table: checkbox, link, handle, score, cluster,
+ * state, claim, version and a claim button */
+static void queue_row(FILE *f, sqlite3_stmt *st)
+{
+	int is_cl = !strcmp(col(st, 0), "cluster");
+	char label[700];
+
+	fputs("<tr><td><input type=\"checkbox\" name=\"item\" value=\"", f);
+	/* the version seen travels with the item */
+	queue_target(f, st, is_cl, 1);
+	fputs("\"></td><td>", f);
+	snprintf(label, sizeof(label), "%s %s%s%s",
+		 is_cl ? "cluster" : "account", is_cl ? "" : col(st, 2),
+		 is_cl ? "" : ":", col(st, 3));
+	item_link(f, is_cl, col(st, 1), col(st, 2), col(st, 3), label);
+	fputs("</td><td>", f);
+	review_html(f, is_cl ? "" : col(st, 4));
+	fprintf(f, "</td><td class=\"num\">%.3f</td><td>",
+		sqlite3_column_double(st, 5));
+	review_html(f, is_cl ? col(st, 12) : col(st, 6));
+	if (is_cl)
+		fputs(" accounts", f);
+	fputs("</td><td>", f);
+	status_span(f, col(st, 7));
+	if (*col(st, 8)) {
+		fputs(" by ", f);
+		review_html(f, col(st, 8));
+	}
+	fputs("</td><td>", f);
+	if (*col(st, 10)) {
+		review_html(f, col(st, 10));
+		fputs(" until ", f);
+		review_html(f, col(st, 11));
+	}
+	fprintf(f, "</td><td class=\"num\">%s</td><td>", col(st, 9));
+	fputs("<button formaction=\"/claim\" name=\"target\" value=\"", f);
+	queue_target(f, st, is_cl, 0);
+	fputs("\">claim</button></td></tr>\n", f);
+}
+
+/* previous / next page links; the status came from the query string:
+ * encoded, then escaped */
+static void queue_pages(FILE *f, const char *status, long off, int n)
+{
+	char *st_enc = NULL;
+	size_t sl = 0;
+	FILE *sf;
+
+	if (!(off > 0 || n == PAGE_ROWS))
+		return;
+	sf = open_memstream(&st_enc, &sl);
+	if (sf) {
+		urlenc(sf, status);
+		fclose(sf);
+		if (off > 0) {
+			fputs("<a href=\"/?status=", f);
+			review_html(f, st_enc);
+			fprintf(f, "&amp;offset=%ld\">previous</a>",
+				off >= PAGE_ROWS ? off - PAGE_ROWS : 0);
+		}
+		if (n == PAGE_ROWS) {
+			fputs("<a href=\"/?status=", f);
+			review_html(f, st_enc);
+			fprintf(f, "&amp;offset=%ld\">next page</a>",
+				off + PAGE_ROWS);
+		}
+	}
+	free(st_enc);
+}
+
+/* GET /: the review queue, filtered and paged, with a form deciding on
+ * the selected items */
 static enum MHD_Result page_queue(struct review_server *s,
 				  struct MHD_Connection *c, struct req *q)
 {
-	const char *status = arg(c, "status"), *platform = arg(c, "platform");
-	const char *cluster = arg(c, "cluster"), *reason = arg(c, "reason");
 	const char *smin = arg(c, "min_score"), *soff = arg(c, "offset");
-	double min_score = smin ? strtod(smin, NULL) : 0;
-	long off = soff ? strtol(soff, NULL, 10) : 0;
+	struct queue_filter fl = {
+		.status = arg(c, "status"),
+		.platform = arg(c, "platform"),
+		.cluster = arg(c, "cluster"),
+		.reason = arg(c, "reason"),
+		.min_score = smin ? strtod(smin, NULL) : 0,
+		.off = soff ? strtol(soff, NULL, 10) : 0,
+	};
 	sqlite3_stmt *st;
 	struct page p;
 	int n = 0;
 
-	if (!status)
-		status = "queued";
-	if (!isfinite(min_score))
-		min_score = 0;
-	if (off < 0 || off > 100000000)
-		off = 0;
+	if (!fl.status)
+		fl.status = "queued";
+	if (!isfinite(fl.min_score))
+		fl.min_score = 0;
+	if (fl.off < 0 || fl.off > 100000000)
+		fl.off = 0;
 	if (page_open(&p))
 		return MHD_NO;
 	head(p.f, "Queue", q);
-	fputs("<h1>Review queue</h1>\n<form method=\"get\" action=\"/\" "
-	      "id=\"filters\"><fieldset><legend>Filters</legend>"
-	      "<label>Status <select name=\"status\">",
-	      p.f);
-	{
-		static const char *const sts[] = { "queued", "confirm",
-						   "dismiss", "escalate",
-						   "any" };
-
-		for (size_t i = 0; i < 5; i++)
-			fprintf(p.f, "<option%s>%s</option>",
-				!strcmp(status, sts[i]) ? " selected" : "",
-				sts[i]);
-	}
-	fputs("</select></label> <label>Cluster <input name=\"cluster\" "
-	      "size=\"6\" value=\"",
-	      p.f);
-	review_html(p.f, cluster);
-	fputs("\"></label> <label>Platform <input name=\"platform\" size=\"8\" "
-	      "value=\"",
-	      p.f);
-	review_html(p.f, platform);
-	fprintf(p.f, "\"></label> <label>Score at least <input "
-		     "name=\"min_score\" size=\"5\" value=\"%g\"></label> "
-		     "<label>Reason <select name=\"reason\"><option value=\"\">"
-		     "any</option>",
-		min_score);
-	for (size_t i = 0; i < sizeof(reason_kinds) / sizeof(reason_kinds[0]);
-	     i++) {
-		fputs("<option value=\"", p.f);
-		review_html(p.f, reason_kinds[i][0]);
-		fprintf(p.f, "\"%s>", reason && !strcmp(reason, reason_kinds[i][0])
-					      ? " selected"
-					      : "");
-		review_html(p.f, reason_kinds[i][1]);
-		fputs("</option>", p.f);
-	}
-	fputs("</select></label> <button>Filter</button></fieldset></form>\n",
-	      p.f);
-	/* claim the next item matching these filters */
-	fputs("<form method=\"post\" action=\"/claim\" id=\"take-next\">", p.f);
-	csrf_field(p.f, q);
-	fputs("<input type=\"hidden\" name=\"cluster\" value=\"", p.f);
-	review_html(p.f, cluster);
-	fputs("\"><input type=\"hidden\" name=\"platform\" value=\"", p.f);
-	review_html(p.f, platform);
-	fputs("\"><input type=\"hidden\" name=\"reason\" value=\"", p.f);
-	review_html(p.f, reason);
-	fprintf(p.f, "\"><input type=\"hidden\" name=\"min_score\" "
-		     "value=\"%g\"><button id=\"next\">Take the next item "
-		     "(claim it for %d min)</button></form>\n",
-		min_score, s->lease_s / 60);
+	queue_filters(p.f, s, q, &fl);
 	if (sqlite3_prepare_v2(
 		    s->rv.db,
 		    "SELECT kind, scope, platform, key, handle, score,"
@@ -836,17 +942,17 @@ static enum MHD_Result page_queue(struct review_server *s,
 		free(p.buf);
 		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
 	}
-	if (strcmp(status, "any"))
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-	if (platform)
-		sqlite3_bind_text(st, 2, platform, -1, SQLITE_TRANSIENT);
-	if (cluster)
-		sqlite3_bind_text(st, 3, cluster, -1, SQLITE_TRANSIENT);
-	if (reason)
-		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(st, 5, min_score);
+	if (strcmp(fl.status, "any"))
+		sqlite3_bind_text(st, 1, fl.status, -1, SQLITE_TRANSIENT);
+	if (fl.platform)
+		sqlite3_bind_text(st, 2, fl.platform, -1, SQLITE_TRANSIENT);
+	if (fl.cluster)
+		sqlite3_bind_text(st, 3, fl.cluster, -1, SQLITE_TRANSIENT);
+	if (fl.reason)
+		sqlite3_bind_text(st, 4, fl.reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5, fl.min_score);
 	sqlite3_bind_int(st, 6, PAGE_ROWS);
-	sqlite3_bind_int64(st, 7, off);
+	sqlite3_bind_int64(st, 7, fl.off);
 	fputs("<form method=\"post\" action=\"/decide\" id=\"queue\">", p.f);
 	csrf_field(p.f, q);
 	fputs("<input type=\"hidden\" name=\"back\" value=\"/\">"
@@ -856,69 +962,8 @@ static enum MHD_Result page_queue(struct review_server *s,
 	      "</thead><tbody>\n",
 	      p.f);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int is_cl = !strcmp(col(st, 0), "cluster");
-		char label[700];
-
 		n++;
-		fputs("<tr><td><input type=\"checkbox\" name=\"item\" value=\"",
-		      p.f);
-		{
-			/* the version seen travels with the item */
-			char *t = NULL;
-			size_t tl = 0;
-			FILE *tf = open_memstream(&t, &tl);
-
-			if (tf) {
-				fprintf(tf, "%s|", col(st, 9));
-				target_of(tf, is_cl, col(st, 1), col(st, 2),
-					  col(st, 3));
-				fclose(tf);
-				review_html(p.f, t);
-			}
-			free(t);
-		}
-		fputs("\"></td><td>", p.f);
-		snprintf(label, sizeof(label), "%s %s%s%s",
-			 is_cl ? "cluster" : "account",
-			 is_cl ? "" : col(st, 2), is_cl ? "" : ":",
-			 col(st, 3));
-		item_link(p.f, is_cl, col(st, 1), col(st, 2), col(st, 3), label);
-		fputs("</td><td>", p.f);
-		review_html(p.f, is_cl ? "" : col(st, 4));
-		fprintf(p.f, "</td><td class=\"num\">%.3f</td><td>",
-			sqlite3_column_double(st, 5));
-		review_html(p.f, is_cl ? col(st, 12) : col(st, 6));
-		if (is_cl)
-			fputs(" accounts", p.f);
-		fputs("</td><td>", p.f);
-		status_span(p.f, col(st, 7));
-		if (*col(st, 8)) {
-			fputs(" by ", p.f);
-			review_html(p.f, col(st, 8));
-		}
-		fputs("</td><td>", p.f);
-		if (*col(st, 10)) {
-			review_html(p.f, col(st, 10));
-			fputs(" until ", p.f);
-			review_html(p.f, col(st, 11));
-		}
-		fprintf(p.f, "</td><td class=\"num\">%s</td><td>", col(st, 9));
-		fputs("<button formaction=\"/claim\" name=\"target\" value=\"",
-		      p.f);
-		{
-			char *t = NULL;
-			size_t tl = 0;
-			FILE *tf = open_memstream(&t, &tl);
-
-			if (tf) {
-				target_of(tf, is_cl, col(st, 1), col(st, 2),
-					  col(st, 3));
-				fclose(tf);
-				review_html(p.f, t);
-			}
-			free(t);
-		}
-		fputs("\">claim</button></td></tr>\n", p.f);
+		queue_row(p.f, st);
 	}
 	sqlite3_finalize(st);
 	fputs("</tbody></table>\n", p.f);
@@ -934,30 +979,7 @@ static enum MHD_Result page_queue(struct review_server *s,
 	      "<button id=\"decide-selected\">Decide selected</button>"
 	      "</fieldset></form>\n<nav class=\"pages\">",
 	      p.f);
-	/* the status came from the query string: encoded, then escaped */
-	if (off > 0 || n == PAGE_ROWS) {
-		char *st_enc = NULL;
-		size_t sl = 0;
-		FILE *sf = open_memstream(&st_enc, &sl);
-
-		if (sf) {
-			urlenc(sf, status);
-			fclose(sf);
-			if (off > 0) {
-				fputs("<a href=\"/?status=", p.f);
-				review_html(p.f, st_enc);
-				fprintf(p.f, "&amp;offset=%ld\">previous</a>",
-					off >= PAGE_ROWS ? off - PAGE_ROWS : 0);
-			}
-			if (n == PAGE_ROWS) {
-				fputs("<a href=\"/?status=", p.f);
-				review_html(p.f, st_enc);
-				fprintf(p.f, "&amp;offset=%ld\">next page</a>",
-					off + PAGE_ROWS);
-			}
-		}
-		free(st_enc);
-	}
+	queue_pages(p.f, fl.status, fl.off, n);
 	fputs("</nav>", p.f);
 	foot(p.f);
 	return respond(c, 200, "text/html; charset=utf-8", &p, NULL, NULL,
@@ -1439,6 +1461,124 @@ static void cluster_evidence(FILE *f, struct review_server *s, int64_t run,
 	}
 }
 
+/* the account page's heading and headline paragraph from its items row */
+static void account_headline(FILE *f, sqlite3_stmt *st,
+			     const struct review_ref *t)
+{
+	fputs("<h1>Account <span id=\"handle\">", f);
+	review_html(f, *col(st, 0) ? col(st, 0) : t->key);
+	fputs("</span></h1>\n<p id=\"headline\">", f);
+	review_html(f, t->platform);
+	fputs(" account ", f);
+	review_html(f, t->key);
+	fprintf(f, " scores <b>%.3f</b>", sqlite3_column_double(st, 1));
+	if (*col(st, 2)) {
+		fputs(" and is in cluster ", f);
+		item_link(f, 1, col(st, 6), "", col(st, 2), col(st, 2));
+		fprintf(f, " (%s accounts, cluster score %.3f)", col(st, 3),
+			sqlite3_column_double(st, 4));
+	}
+	fputs(". Status: ", f);
+	status_span(f, col(st, 7));
+	if (*col(st, 8)) {
+		fputs(" by ", f);
+		review_html(f, col(st, 8));
+		fputs(" at ", f);
+		review_html(f, col(st, 10));
+	}
+	if (*col(st, 9)) {
+		fputs(" &mdash; &ldquo;", f);
+		review_html(f, col(st, 9));
+		fputs("&rdquo;", f);
+	}
+	fprintf(f, ". <span id=\"version\">Version %s</span>.", col(st, 11));
+	if (*col(st, 12)) {
+		fputs(" <span id=\"claim-info\">Claimed by ", f);
+		review_html(f, col(st, 12));
+		fputs(" until ", f);
+		review_html(f, col(st, 13));
+		fputs("</span>", f);
+	}
+	if (*col(st, 14)) {
+		fputs("<br>Re-queued because ", f);
+		review_html(f, col(st, 14));
+	}
+	fputs("</p>\n", f);
+}
+
+/* the account's numbers table and its reasons from its items row */
+static void account_numbers(FILE *f, sqlite3_stmt *st)
+{
+	fputs("<h2>Evidence</h2>\n<table id=\"numbers\"><tr><th>score"
+	      "</th><th>cluster</th><th>cluster size</th><th>cluster score"
+	      "</th><th>run</th></tr><tr>",
+	      f);
+	fprintf(f, "<td class=\"num\">%.6f</td><td>",
+		sqlite3_column_double(st, 1));
+	review_html(f, col(st, 2));
+	fputs("</td><td class=\"num\">", f);
+	review_html(f, col(st, 3));
+	fputs("</td><td class=\"num\">", f);
+	review_html(f, col(st, 4));
+	fprintf(f, "</td><td class=\"num\">%s</td></tr></table>\n",
+		col(st, 6));
+	reasons_list(f, col(st, 5));
+}
+
+/* partners: the account's significant edges in its latest run */
+static void account_partners(FILE *f, struct review_server *s,
+			     const char *key, const char *run)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	fputs("<h2>Partners</h2>\n", f);
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT CASE WHEN e.a = ?1 THEN e.b ELSE e.a END AS pt,"
+		    " e.log10p, e.observed, coalesce(e.kinds, ''),"
+		    " coalesce(i.handle, ''), coalesce(i.status, ''),"
+		    " coalesce(i.platform, '') FROM edges e LEFT JOIN items i"
+		    " ON i.kind = 'account' AND i.scope = 0 AND i.key = (CASE"
+		    " WHEN e.a = ?1 THEN e.b ELSE e.a END) WHERE e.run_id = ?2"
+		    " AND (e.a = ?1 OR e.b = ?1) ORDER BY e.log10p LIMIT 200",
+		    -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
+	fputs("<table id=\"partners\"><thead><tr><th>partner</th>"
+	      "<th>handle</th><th>status</th><th class=\"num\">"
+	      "log10 p</th><th class=\"num\">co-actions</th>"
+	      "<th>kinds</th></tr></thead><tbody>\n",
+	      f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		fputs("<tr><td>", f);
+		if (*col(st, 6))
+			item_link(f, 0, "", col(st, 6), col(st, 0), col(st, 0));
+		else
+			review_html(f, col(st, 0));
+		fputs("</td><td>", f);
+		review_html(f, col(st, 4));
+		fputs("</td><td>", f);
+		if (*col(st, 5))
+			status_span(f, col(st, 5));
+		fprintf(f, "</td><td class=\"num\">%.2f</td><td "
+			   "class=\"num\">%s</td><td>",
+			sqlite3_column_double(st, 1), col(st, 2));
+		review_html(f, col(st, 3));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+	if (!n)
+		fputs("<p>No significant edges stored for this run "
+		      "(import with --edges).</p>\n",
+		      f);
+	sqlite3_finalize(st);
+}
+
+/* GET /account?id=: one account's headline, evidence, decision form,
+ * partners and history */
 static enum MHD_Result page_account(struct review_server *s,
 				    struct MHD_Connection *c, struct req *q)
 {
@@ -1446,7 +1586,7 @@ static enum MHD_Result page_account(struct review_server *s,
 	struct review_ref t;
 	sqlite3_stmt *st;
 	struct page p;
-	char target[700], back[800], run[32];
+	char target[700], back[800], run[32], ver[32];
 	char *tmp = NULL;
 	size_t tl = 0;
 	FILE *tf;
@@ -1488,114 +1628,13 @@ static enum MHD_Result page_account(struct review_server *s,
 		return MHD_NO;
 	}
 	head(p.f, "Account", q);
-	fputs("<h1>Account <span id=\"handle\">", p.f);
-	review_html(p.f, *col(st, 0) ? col(st, 0) : t.key);
-	fputs("</span></h1>\n<p id=\"headline\">", p.f);
-	review_html(p.f, t.platform);
-	fputs(" account ", p.f);
-	review_html(p.f, t.key);
-	fprintf(p.f, " scores <b>%.3f</b>", sqlite3_column_double(st, 1));
-	if (*col(st, 2)) {
-		fputs(" and is in cluster ", p.f);
-		item_link(p.f, 1, col(st, 6), "", col(st, 2), col(st, 2));
-		fprintf(p.f, " (%s accounts, cluster score %.3f)", col(st, 3),
-			sqlite3_column_double(st, 4));
-	}
-	fputs(". Status: ", p.f);
-	status_span(p.f, col(st, 7));
-	if (*col(st, 8)) {
-		fputs(" by ", p.f);
-		review_html(p.f, col(st, 8));
-		fputs(" at ", p.f);
-		review_html(p.f, col(st, 10));
-	}
-	if (*col(st, 9)) {
-		fputs(" &mdash; &ldquo;", p.f);
-		review_html(p.f, col(st, 9));
-		fputs("&rdquo;", p.f);
-	}
-	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
-		col(st, 11));
-	if (*col(st, 12)) {
-		fputs(" <span id=\"claim-info\">Claimed by ", p.f);
-		review_html(p.f, col(st, 12));
-		fputs(" until ", p.f);
-		review_html(p.f, col(st, 13));
-		fputs("</span>", p.f);
-	}
-	if (*col(st, 14)) {
-		fputs("<br>Re-queued because ", p.f);
-		review_html(p.f, col(st, 14));
-	}
-	fputs("</p>\n<h2>Evidence</h2>\n<table id=\"numbers\"><tr><th>score"
-	      "</th><th>cluster</th><th>cluster size</th><th>cluster score"
-	      "</th><th>run</th></tr><tr>",
-	      p.f);
-	fprintf(p.f, "<td class=\"num\">%.6f</td><td>",
-		sqlite3_column_double(st, 1));
-	review_html(p.f, col(st, 2));
-	fputs("</td><td class=\"num\">", p.f);
-	review_html(p.f, col(st, 3));
-	fputs("</td><td class=\"num\">", p.f);
-	review_html(p.f, col(st, 4));
-	fprintf(p.f, "</td><td class=\"num\">%s</td></tr></table>\n",
-		col(st, 6));
-	reasons_list(p.f, col(st, 5));
+	account_headline(p.f, st, &t);
+	account_numbers(p.f, st);
 	snprintf(run, sizeof(run), "%s", col(st, 6));
-	{
-		char ver[32];
-
-		snprintf(ver, sizeof(ver), "%s", col(st, 11));
-		sqlite3_finalize(st);
-		decide_form(p.f, q, target, ver, back, 0);
-	}
-	/* partners: its significant edges in its latest run */
-	fputs("<h2>Partners</h2>\n", p.f);
-	if (sqlite3_prepare_v2(
-		    s->rv.db,
-		    "SELECT CASE WHEN e.a = ?1 THEN e.b ELSE e.a END AS pt,"
-		    " e.log10p, e.observed, coalesce(e.kinds, ''),"
-		    " coalesce(i.handle, ''), coalesce(i.status, ''),"
-		    " coalesce(i.platform, '') FROM edges e LEFT JOIN items i"
-		    " ON i.kind = 'account' AND i.scope = 0 AND i.key = (CASE"
-		    " WHEN e.a = ?1 THEN e.b ELSE e.a END) WHERE e.run_id = ?2"
-		    " AND (e.a = ?1 OR e.b = ?1) ORDER BY e.log10p LIMIT 200",
-		    -1, &st, NULL) == SQLITE_OK) {
-		int n = 0;
-
-		sqlite3_bind_text(st, 1, t.key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, run, -1, SQLITE_TRANSIENT);
-		fputs("<table id=\"partners\"><thead><tr><th>partner</th>"
-		      "<th>handle</th><th>status</th><th class=\"num\">"
-		      "log10 p</th><th class=\"num\">co-actions</th>"
-		      "<th>kinds</th></tr></thead><tbody>\n",
-		      p.f);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			n++;
-			fputs("<tr><td>", p.f);
-			if (*col(st, 6))
-				item_link(p.f, 0, "", col(st, 6), col(st, 0),
-					  col(st, 0));
-			else
-				review_html(p.f, col(st, 0));
-			fputs("</td><td>", p.f);
-			review_html(p.f, col(st, 4));
-			fputs("</td><td>", p.f);
-			if (*col(st, 5))
-				status_span(p.f, col(st, 5));
-			fprintf(p.f, "</td><td class=\"num\">%.2f</td><td "
-				     "class=\"num\">%s</td><td>",
-				sqlite3_column_double(st, 1), col(st, 2));
-			review_html(p.f, col(st, 3));
-			fputs("</td></tr>\n", p.f);
-		}
-		fputs("</tbody></table>\n", p.f);
-		if (!n)
-			fputs("<p>No significant edges stored for this run "
-			      "(import with --edges).</p>\n",
-			      p.f);
-		sqlite3_finalize(st);
-	}
+	snprintf(ver, sizeof(ver), "%s", col(st, 11));
+	sqlite3_finalize(st);
+	decide_form(p.f, q, target, ver, back, 0);
+	account_partners(p.f, s, t.key, run);
 	account_evidence(p.f, s, run, t.platform, t.key);
 	history(p.f, s, q, "account", "0", t.platform, t.key, back);
 	foot(p.f);
@@ -1603,121 +1642,174 @@ static enum MHD_Result page_account(struct review_server *s,
 		       NULL);
 }
 
-static enum MHD_Result page_cluster(struct review_server *s,
-				    struct MHD_Connection *c, struct req *q)
+/* member nodes collected for the cluster graph: each id is
+ * "account\0platform\0status" */
+struct graph_nodes {
+	char **ids;
+	size_t n, cap;
+};
+
+/* "/cluster?id=R<scope>%3A<key>" into back: the page's own address */
+static int cluster_back(char *back, size_t size, const char *scope,
+			const char *key)
 {
-	const char *id = arg(c, "id");
-	struct review_ref t;
-	sqlite3_stmt *st;
-	struct page p;
-	char target[700], back[800], scope[32], ver[32];
-	char **ids = NULL;
-	double *xs = NULL, *ys = NULL;
-	size_t n = 0, cap = 0;
+	char *tmp = NULL;
+	size_t tl = 0;
+	FILE *tf = open_memstream(&tmp, &tl);
 
-	if (!id)
-		return not_found(c, q, "no cluster id");
-	snprintf(target, sizeof(target), "cluster:%s", id);
-	if (review_resolve(&s->rv, target, &t) || !t.is_cluster)
-		return not_found(c, q, "no such cluster in the store");
-	snprintf(scope, sizeof(scope), "%lld", (long long)t.scope);
-	snprintf(target, sizeof(target), "cluster:R%s:%s", scope, t.key);
-	{
-		char *tmp = NULL;
-		size_t tl = 0;
-		FILE *tf = open_memstream(&tmp, &tl);
+	if (!tf)
+		return -1;
+	fprintf(tf, "/cluster?id=R%s%%3A", scope);
+	urlenc(tf, key);
+	fclose(tf);
+	snprintf(back, size, "%s", tmp);
+	free(tmp);
+	return 0;
+}
 
-		if (!tf)
-			return MHD_NO;
-		fprintf(tf, "/cluster?id=R%s%%3A", scope);
-		urlenc(tf, t.key);
-		fclose(tf);
-		snprintf(back, sizeof(back), "%s", tmp);
-		free(tmp);
-	}
-	if (sqlite3_prepare_v2(s->rv.db,
-			       "SELECT score, cluster_size, coalesce(uid, ''),"
-			       " status, coalesce(reviewer, ''), coalesce(note,"
-			       " ''), coalesce(decided_at, ''), version,"
-			       " coalesce(claimed_by, ''), coalesce(claim_until,"
-			       " ''), coalesce(reasons, ''),"
-			       " coalesce(requeue_reason, '') FROM items WHERE"
-			       " kind = 'cluster' AND scope = ?1 AND key = ?2",
-			       -1, &st, NULL) != SQLITE_OK)
-		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
-	sqlite3_bind_int64(st, 1, t.scope);
-	sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return not_found(c, q, "no such cluster");
-	}
-	if (page_open(&p)) {
-		sqlite3_finalize(st);
-		return MHD_NO;
-	}
-	head(p.f, "Cluster", q);
-	fputs("<h1>Cluster ", p.f);
-	review_html(p.f, t.key);
-	fprintf(p.f, " of run %s</h1>\n<p id=\"verdict\">", scope);
-	fputs("Cluster ", p.f);
-	review_html(p.f, t.key);
-	fprintf(p.f, " (identity ");
-	review_html(p.f, col(st, 2));
-	fprintf(p.f, ") has %s accounts and scores <b>%.3f</b>",
+/* the cluster page's heading and verdict paragraph from its items row */
+static void cluster_verdict(FILE *f, sqlite3_stmt *st, const char *key,
+			    const char *scope)
+{
+	fputs("<h1>Cluster ", f);
+	review_html(f, key);
+	fprintf(f, " of run %s</h1>\n<p id=\"verdict\">", scope);
+	fputs("Cluster ", f);
+	review_html(f, key);
+	fprintf(f, " (identity ");
+	review_html(f, col(st, 2));
+	fprintf(f, ") has %s accounts and scores <b>%.3f</b>",
 		*col(st, 1) ? col(st, 1) : "?", sqlite3_column_double(st, 0));
 	if (*col(st, 10)) {
-		fputs(" (", p.f);
-		review_html(p.f, col(st, 10));
-		fputs(")", p.f);
+		fputs(" (", f);
+		review_html(f, col(st, 10));
+		fputs(")", f);
 	}
-	fputs("; it is ", p.f);
-	status_span(p.f, col(st, 3));
+	fputs("; it is ", f);
+	status_span(f, col(st, 3));
 	if (*col(st, 4)) {
-		fputs(" by ", p.f);
-		review_html(p.f, col(st, 4));
-		fputs(" at ", p.f);
-		review_html(p.f, col(st, 6));
+		fputs(" by ", f);
+		review_html(f, col(st, 4));
+		fputs(" at ", f);
+		review_html(f, col(st, 6));
 	}
 	if (*col(st, 5)) {
-		fputs(" &mdash; &ldquo;", p.f);
-		review_html(p.f, col(st, 5));
-		fputs("&rdquo;", p.f);
+		fputs(" &mdash; &ldquo;", f);
+		review_html(f, col(st, 5));
+		fputs("&rdquo;", f);
 	}
-	fprintf(p.f, ". <span id=\"version\">Version %s</span>.",
-		col(st, 7));
+	fprintf(f, ". <span id=\"version\">Version %s</span>.", col(st, 7));
 	if (*col(st, 8)) {
-		fputs(" Claimed by ", p.f);
-		review_html(p.f, col(st, 8));
-		fputs(" until ", p.f);
-		review_html(p.f, col(st, 9));
-		fputs(".", p.f);
+		fputs(" Claimed by ", f);
+		review_html(f, col(st, 8));
+		fputs(" until ", f);
+		review_html(f, col(st, 9));
+		fputs(".", f);
 	}
 	if (*col(st, 11)) {
-		fputs(" Re-queued because ", p.f);
-		review_html(p.f, col(st, 11));
-		fputs(".", p.f);
+		fputs(" Re-queued because ", f);
+		review_html(f, col(st, 11));
+		fputs(".", f);
 	}
-	fputs("</p>\n", p.f);
-	snprintf(ver, sizeof(ver), "%s", col(st, 7));
-	sqlite3_finalize(st);
-	decide_form(p.f, q, target, ver, back, 1);
-	/* the evidence of its top member: the cluster-level reasons */
+	fputs("</p>\n", f);
+}
+
+/* the evidence of the cluster's top member: the cluster-level reasons */
+static void cluster_top_reasons(FILE *f, struct review_server *s,
+				const struct review_ref *t)
+{
+	sqlite3_stmt *st;
+
 	if (sqlite3_prepare_v2(s->rv.db,
 			       "SELECT reasons FROM items WHERE kind ="
 			       " 'account' AND run_id = ?1 AND cluster_id = ?2"
 			       " ORDER BY score DESC LIMIT 1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, t.scope);
-		sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			fputs("<h2>Evidence (its top member's reasons)</h2>",
-			      p.f);
-			reasons_list(p.f, col(st, 0));
-		}
-		sqlite3_finalize(st);
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, t->scope);
+	sqlite3_bind_text(st, 2, t->key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fputs("<h2>Evidence (its top member's reasons)</h2>", f);
+		reasons_list(f, col(st, 0));
 	}
-	/* members: all of the run's members, flagged ones with their state */
-	fputs("<h2>Members</h2>\n", p.f);
+	sqlite3_finalize(st);
+}
+
+/* one row of the members table: checkbox (when flagged), link, handle,
+ * score and state */
+static void member_row(FILE *f, sqlite3_stmt *st)
+{
+	char label[700];
+
+	fputs("<tr><td>", f);
+	if (*col(st, 6)) {
+		fputs("<input type=\"checkbox\" name=\"item\" value=\"", f);
+		review_html(f, col(st, 6));
+		fputs("|account:", f);
+		review_html(f, col(st, 0));
+		fputc(':', f);
+		review_html(f, col(st, 1));
+		fputs("\">", f);
+	}
+	fputs("</td><td>", f);
+	snprintf(label, sizeof(label), "%s:%s", col(st, 0), col(st, 1));
+	item_link(f, 0, "", col(st, 0), col(st, 1), label);
+	fputs("</td><td>", f);
+	review_html(f, col(st, 2));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		fprintf(f, "</td><td class=\"num\">%.3f",
+			sqlite3_column_double(st, 3));
+	else
+		fputs("</td><td class=\"num\">", f);
+	fputs("</td><td>", f);
+	status_span(f, col(st, 4));
+	if (*col(st, 5)) {
+		fputs(" by ", f);
+		review_html(f, col(st, 5));
+	}
+	fputs("</td></tr>\n", f);
+}
+
+/* keep the member of row st as a graph node (up to GRAPH_MAX_NODES);
+ * -1 when out of memory */
+static int member_node(struct graph_nodes *g, sqlite3_stmt *st)
+{
+	size_t a, b;
+
+	if (g->n >= GRAPH_MAX_NODES)
+		return 0;
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 64;
+		char **ni = realloc(g->ids, nc * sizeof(*ni));
+
+		if (!ni)
+			return -1;
+		g->ids = ni;
+		g->cap = nc;
+	}
+	g->ids[g->n] = malloc(strlen(col(st, 0)) + strlen(col(st, 1)) +
+			      strlen(col(st, 4)) + 3);
+	if (!g->ids[g->n])
+		return -1;
+	/* "account\0platform\0status" */
+	a = strlen(col(st, 1)) + 1;
+	b = strlen(col(st, 0)) + 1;
+	memcpy(g->ids[g->n], col(st, 1), a);
+	memcpy(g->ids[g->n] + a, col(st, 0), b);
+	memcpy(g->ids[g->n] + a + b, col(st, 4), strlen(col(st, 4)) + 1);
+	g->n++;
+	return 0;
+}
+
+/* members: all of the run's members, flagged ones with their state, in a
+ * form deciding on the selected ones; collects the graph's nodes */
+static void cluster_members(FILE *f, struct review_server *s, struct req *q,
+			    const struct review_ref *t, const char *back,
+			    struct graph_nodes *g)
+{
+	sqlite3_stmt *st;
+
+	fputs("<h2>Members</h2>\n", f);
 	if (sqlite3_prepare_v2(
 		    s->rv.db,
 		    "SELECT m.platform, m.account, coalesce(i.handle, ''),"
@@ -1727,95 +1819,87 @@ static enum MHD_Result page_cluster(struct review_server *s,
 		    " AND i.scope = 0 AND i.platform = m.platform AND i.key ="
 		    " m.account WHERE m.run_id = ?1 AND m.cluster_id = ?2"
 		    " ORDER BY i.score DESC, m.account",
-		    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, t.scope);
-		sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
-		fputs("<form method=\"post\" action=\"/decide\" "
-		      "id=\"members-form\">",
-		      p.f);
-		csrf_field(p.f, q);
-		fputs("<input type=\"hidden\" name=\"back\" value=\"", p.f);
-		review_html(p.f, back);
-		fputs("\"><table id=\"members\"><thead><tr><th>select</th>"
-		      "<th>account</th><th>handle</th><th class=\"num\">score"
-		      "</th><th>status</th></tr></thead><tbody>\n",
-		      p.f);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char label[700];
-
-			fputs("<tr><td>", p.f);
-			if (*col(st, 6)) {
-				fputs("<input type=\"checkbox\" name=\"item\" "
-				      "value=\"",
-				      p.f);
-				review_html(p.f, col(st, 6));
-				fputs("|account:", p.f);
-				review_html(p.f, col(st, 0));
-				fputc(':', p.f);
-				review_html(p.f, col(st, 1));
-				fputs("\">", p.f);
-			}
-			fputs("</td><td>", p.f);
-			snprintf(label, sizeof(label), "%s:%s", col(st, 0),
-				 col(st, 1));
-			item_link(p.f, 0, "", col(st, 0), col(st, 1), label);
-			fputs("</td><td>", p.f);
-			review_html(p.f, col(st, 2));
-			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-				fprintf(p.f, "</td><td class=\"num\">%.3f",
-					sqlite3_column_double(st, 3));
-			else
-				fputs("</td><td class=\"num\">", p.f);
-			fputs("</td><td>", p.f);
-			status_span(p.f, col(st, 4));
-			if (*col(st, 5)) {
-				fputs(" by ", p.f);
-				review_html(p.f, col(st, 5));
-			}
-			fputs("</td></tr>\n", p.f);
-			if (n < GRAPH_MAX_NODES) {
-				if (n == cap) {
-					size_t nc = cap ? cap * 2 : 64;
-					char **ni = realloc(ids, nc * sizeof(*ni));
-
-					if (!ni)
-						break;
-					ids = ni;
-					cap = nc;
-				}
-				ids[n] = malloc(strlen(col(st, 0)) +
-						strlen(col(st, 1)) +
-						strlen(col(st, 4)) + 3);
-				if (!ids[n])
-					break;
-				/* "account\0platform\0status" */
-				{
-					size_t a = strlen(col(st, 1)) + 1;
-					size_t b = strlen(col(st, 0)) + 1;
-
-					memcpy(ids[n], col(st, 1), a);
-					memcpy(ids[n] + a, col(st, 0), b);
-					memcpy(ids[n] + a + b, col(st, 4),
-					       strlen(col(st, 4)) + 1);
-				}
-				n++;
-			}
-		}
-		sqlite3_finalize(st);
-		fputs("</tbody></table><fieldset><legend>Decide on the "
-		      "selected members</legend><select name=\"decision\">"
-		      "<option>confirm</option><option>dismiss</option>"
-		      "<option>escalate</option><option value=\"queued\">"
-		      "queued (reopen)</option></select> <label>note <input "
-		      "name=\"note\" size=\"40\"></label> <button "
-		      "id=\"decide-members\">Decide selected</button>"
-		      "</fieldset></form>\n",
-		      p.f);
+		    -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, t->scope);
+	sqlite3_bind_text(st, 2, t->key, -1, SQLITE_TRANSIENT);
+	fputs("<form method=\"post\" action=\"/decide\" "
+	      "id=\"members-form\">",
+	      f);
+	csrf_field(f, q);
+	fputs("<input type=\"hidden\" name=\"back\" value=\"", f);
+	review_html(f, back);
+	fputs("\"><table id=\"members\"><thead><tr><th>select</th>"
+	      "<th>account</th><th>handle</th><th class=\"num\">score"
+	      "</th><th>status</th></tr></thead><tbody>\n",
+	      f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		member_row(f, st);
+		if (member_node(g, st))
+			break;
 	}
-	/* the graph: members on a circle, significant edges between them;
-	 * nodes link to their account pages; graph.js adds zoom and pan */
-	xs = calloc(n + 1, sizeof(*xs));
-	ys = calloc(n + 1, sizeof(*ys));
+	sqlite3_finalize(st);
+	fputs("</tbody></table><fieldset><legend>Decide on the "
+	      "selected members</legend><select name=\"decision\">"
+	      "<option>confirm</option><option>dismiss</option>"
+	      "<option>escalate</option><option value=\"queued\">"
+	      "queued (reopen)</option></select> <label>note <input "
+	      "name=\"note\" size=\"40\"></label> <button "
+	      "id=\"decide-members\">Decide selected</button>"
+	      "</fieldset></form>\n",
+	      f);
+}
+
+/* the significant edges between the graph's nodes, as lines */
+static void graph_edges(FILE *f, struct review_server *s,
+			const struct review_ref *t,
+			const struct graph_nodes *g, const double *xs,
+			const double *ys)
+{
+	sqlite3_stmt *st;
+	size_t n = g->n;
+
+	if (sqlite3_prepare_v2(
+		    s->rv.db,
+		    "SELECT a, b, log10p FROM edges WHERE run_id = ?1 AND"
+		    " a IN (SELECT account FROM members WHERE run_id ="
+		    " ?1 AND cluster_id = ?2) AND b IN (SELECT account"
+		    " FROM members WHERE run_id = ?1 AND cluster_id ="
+		    " ?2) LIMIT 20000",
+		    -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, t->scope);
+	sqlite3_bind_text(st, 2, t->key, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		size_t ia = n, ib = n;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(g->ids[i], col(st, 0)))
+				ia = i;
+			if (!strcmp(g->ids[i], col(st, 1)))
+				ib = i;
+		}
+		if (ia < n && ib < n)
+			fprintf(f,
+				"<line x1=\"%.1f\" y1=\"%.1f\" "
+				"x2=\"%.1f\" y2=\"%.1f\" "
+				"stroke-opacity=\"%.2f\"/>",
+				xs[ia], ys[ia], xs[ib], ys[ib],
+				fmin(1, 0.2 - sqlite3_column_double(st, 2) / 20));
+	}
+	sqlite3_finalize(st);
+}
+
+/* the graph: members on a circle, significant edges between them;
+ * nodes link to their account pages; graph.js adds zoom and pan */
+static void cluster_graph(FILE *f, struct review_server *s,
+			  const struct review_ref *t,
+			  const struct graph_nodes *g)
+{
+	size_t n = g->n;
+	double *xs = calloc(n + 1, sizeof(*xs));
+	double *ys = calloc(n + 1, sizeof(*ys));
+
 	if (xs && ys && n) {
 		const double R = 260, C = 300;
 
@@ -1839,63 +1923,85 @@ static enum MHD_Result page_cluster(struct review_server *s,
 		      "<svg class=\"graph\" id=\"graph\" viewBox=\"0 0 600 600\" "
 		      "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 		      "aria-label=\"cluster graph\">",
-		      p.f);
-		if (sqlite3_prepare_v2(
-			    s->rv.db,
-			    "SELECT a, b, log10p FROM edges WHERE run_id = ?1 AND"
-			    " a IN (SELECT account FROM members WHERE run_id ="
-			    " ?1 AND cluster_id = ?2) AND b IN (SELECT account"
-			    " FROM members WHERE run_id = ?1 AND cluster_id ="
-			    " ?2) LIMIT 20000",
-			    -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, t.scope);
-			sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				size_t ia = n, ib = n;
-
-				for (size_t i = 0; i < n; i++) {
-					if (!strcmp(ids[i], col(st, 0)))
-						ia = i;
-					if (!strcmp(ids[i], col(st, 1)))
-						ib = i;
-				}
-				if (ia < n && ib < n)
-					fprintf(p.f,
-						"<line x1=\"%.1f\" y1=\"%.1f\" "
-						"x2=\"%.1f\" y2=\"%.1f\" "
-						"stroke-opacity=\"%.2f\"/>",
-						xs[ia], ys[ia], xs[ib], ys[ib],
-						fmin(1, 0.2 - sqlite3_column_double(st, 2) / 20));
-			}
-			sqlite3_finalize(st);
-		}
+		      f);
+		graph_edges(f, s, t, g, xs, ys);
 		for (size_t i = 0; i < n; i++) {
-			const char *acc = ids[i];
+			const char *acc = g->ids[i];
 			const char *plat = acc + strlen(acc) + 1;
 			const char *stt = plat + strlen(plat) + 1;
 
-			fputs("<a class=\"node n-", p.f);
-			review_html(p.f, strchr(stt, ' ') ? "" : stt);
-			fputs("\" href=\"/account?id=", p.f);
-			urlenc(p.f, plat);
-			fputs("%3A", p.f);
-			urlenc(p.f, acc);
-			fprintf(p.f, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
-				     "<text x=\"%.1f\" y=\"%.1f\">",
+			fputs("<a class=\"node n-", f);
+			review_html(f, strchr(stt, ' ') ? "" : stt);
+			fputs("\" href=\"/account?id=", f);
+			urlenc(f, plat);
+			fputs("%3A", f);
+			urlenc(f, acc);
+			fprintf(f, "\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
+				   "<text x=\"%.1f\" y=\"%.1f\">",
 				xs[i], ys[i], xs[i] + 9, ys[i] + 3);
-			review_html(p.f, acc);
-			fputs("</text><title>", p.f);
-			review_html(p.f, acc);
-			fputs("</title></a>", p.f);
+			review_html(f, acc);
+			fputs("</text><title>", f);
+			review_html(f, acc);
+			fputs("</title></a>", f);
 		}
-		fputs("</svg>\n<script src=\"/static/graph.js\"></script>\n",
-		      p.f);
+		fputs("</svg>\n<script src=\"/static/graph.js\"></script>\n", f);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
 	free(xs);
 	free(ys);
+}
+
+/* GET /cluster?id=: one cluster's verdict, decision form, evidence,
+ * members, graph and history */
+static enum MHD_Result page_cluster(struct review_server *s,
+				    struct MHD_Connection *c, struct req *q)
+{
+	const char *id = arg(c, "id");
+	struct review_ref t;
+	sqlite3_stmt *st;
+	struct page p;
+	char target[700], back[800], scope[32], ver[32];
+	struct graph_nodes g = {0};
+
+	if (!id)
+		return not_found(c, q, "no cluster id");
+	snprintf(target, sizeof(target), "cluster:%s", id);
+	if (review_resolve(&s->rv, target, &t) || !t.is_cluster)
+		return not_found(c, q, "no such cluster in the store");
+	snprintf(scope, sizeof(scope), "%lld", (long long)t.scope);
+	snprintf(target, sizeof(target), "cluster:R%s:%s", scope, t.key);
+	if (cluster_back(back, sizeof(back), scope, t.key))
+		return MHD_NO;
+	if (sqlite3_prepare_v2(s->rv.db,
+			       "SELECT score, cluster_size, coalesce(uid, ''),"
+			       " status, coalesce(reviewer, ''), coalesce(note,"
+			       " ''), coalesce(decided_at, ''), version,"
+			       " coalesce(claimed_by, ''), coalesce(claim_until,"
+			       " ''), coalesce(reasons, ''),"
+			       " coalesce(requeue_reason, '') FROM items WHERE"
+			       " kind = 'cluster' AND scope = ?1 AND key = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return text_reply(c, 500, sqlite3_errmsg(s->rv.db));
+	sqlite3_bind_int64(st, 1, t.scope);
+	sqlite3_bind_text(st, 2, t.key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return not_found(c, q, "no such cluster");
+	}
+	if (page_open(&p)) {
+		sqlite3_finalize(st);
+		return MHD_NO;
+	}
+	head(p.f, "Cluster", q);
+	cluster_verdict(p.f, st, t.key, scope);
+	snprintf(ver, sizeof(ver), "%s", col(st, 7));
+	sqlite3_finalize(st);
+	decide_form(p.f, q, target, ver, back, 1);
+	cluster_top_reasons(p.f, s, &t);
+	cluster_members(p.f, s, q, &t, back, &g);
+	cluster_graph(p.f, s, &t, &g);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.ids[i]);
+	free(g.ids);
 	cluster_evidence(p.f, s, t.scope, t.key);
 	history(p.f, s, q, "cluster", scope, "", t.key, back);
 	foot(p.f);
@@ -2726,76 +2832,60 @@ static int host_ok(const struct review_server *s, struct MHD_Connection *c)
 	return s->loopback && !strcmp(h, want);
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
-			      const char *url, const char *method,
-			      const char *version, const char *upload,
-			      size_t *upload_size, void **con_cls)
+/* the static files (style sheet, graph script, favicon); static files
+ * need no session when there are no tokens. Sets *r and returns 1 when
+ * url is one of them */
+static int serve_static(struct review_server *s, struct MHD_Connection *c,
+			const char *url, enum MHD_Result *r)
 {
-	struct review_server *s = cls;
-	struct req *q = *con_cls;
-	int post = !strcmp(method, "POST");
-	int api = !strncmp(url, "/api/", 5);
-	const char *auth;
+	struct page p;
 
-	(void)version;
-	if (!q) {
-		q = calloc(1, sizeof(*q));
-		if (!q)
-			return MHD_NO;
-		strbuf_init(&q->body, MAX_BODY);
-		*con_cls = q;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		/* past the cap the rest is dropped and answered with 413 */
-		strbuf_add(&q->body, upload, *upload_size);
-		if (strbuf_err(&q->body) == CIB_ENOMEM)
-			return MHD_NO;
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (!host_ok(s, c))
-		return text_reply(c, 421, "wrong Host header");
-	if (strbuf_err(&q->body) == CIB_ETOOBIG)
-		return text_reply(c, 413, "request body too large");
-	if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return text_reply(c, 405, "method not allowed");
-	/* static files need no session when there are no tokens */
-	if (!strcmp(url, "/static/app.css") && (!s->n_tokens ||
-						session_find(s, cookie(c, "cib_session")))) {
-		struct page p;
-
-		if (page_open(&p))
-			return MHD_NO;
+	if (!strcmp(url, "/static/app.css") &&
+	    (!s->n_tokens || session_find(s, cookie(c, "cib_session")))) {
+		if (page_open(&p)) {
+			*r = MHD_NO;
+			return 1;
+		}
 		fputs(review_app_css, p.f);
-		return respond(c, 200, "text/css; charset=utf-8", &p, NULL,
-			       NULL, NULL);
+		*r = respond(c, 200, "text/css; charset=utf-8", &p, NULL, NULL,
+			     NULL);
+		return 1;
 	}
-	if (!strcmp(url, "/static/graph.js") && (!s->n_tokens ||
-						 session_find(s, cookie(c, "cib_session")))) {
-		struct page p;
-
-		if (page_open(&p))
-			return MHD_NO;
+	if (!strcmp(url, "/static/graph.js") &&
+	    (!s->n_tokens || session_find(s, cookie(c, "cib_session")))) {
+		if (page_open(&p)) {
+			*r = MHD_NO;
+			return 1;
+		}
 		fputs(review_graph_js, p.f);
-		return respond(c, 200, "text/javascript; charset=utf-8", &p,
-			       NULL, NULL, NULL);
+		*r = respond(c, 200, "text/javascript; charset=utf-8", &p,
+			     NULL, NULL, NULL);
+		return 1;
 	}
 	if (!strcmp(url, "/favicon.ico")) {
-		struct page p;
-
-		if (page_open(&p))
-			return MHD_NO;
-		return respond(c, 204, "text/plain", &p, NULL, NULL, NULL);
+		*r = page_open(&p) ? MHD_NO
+				   : respond(c, 204, "text/plain", &p, NULL,
+					     NULL, NULL);
+		return 1;
 	}
-	/* who is asking */
-	auth = header(c, "Authorization");
+	return 0;
+}
+
+/* who is asking: a bearer token's owner or the session's reviewer into
+ * q->reviewer. Sets *r and returns 1 when the token is unknown */
+static int who_asks(struct review_server *s, struct MHD_Connection *c,
+		    struct req *q, int api, enum MHD_Result *r)
+{
+	const char *auth = header(c, "Authorization");
+
 	if (auth && !strncmp(auth, "Bearer ", 7)) {
 		const char *who = token_owner(s, auth + 7);
 
-		if (!who)
-			return api ? json_error(c, 401, "unknown token")
-				   : text_reply(c, 401, "unknown token");
+		if (!who) {
+			*r = api ? json_error(c, 401, "unknown token")
+				 : text_reply(c, 401, "unknown token");
+			return 1;
+		}
 		q->bearer = 1;
 		snprintf(q->reviewer, sizeof(q->reviewer), "%s", who);
 	} else {
@@ -2804,111 +2894,131 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			snprintf(q->reviewer, sizeof(q->reviewer), "%s",
 				 q->sess->reviewer);
 	}
-	if (!strcmp(url, "/login")) {
-		if (!post)
-			return page_login(s, c, NULL, 200);
-		if (form_parse(q))
-			return text_reply(c, 400, "bad form");
-		return do_login(s, c, q);
-	}
-	if (api && !strcmp(url, "/api/session") && post) {
-		cJSON *b;
-		const char *ct = header(c, "Content-Type");
-		enum MHD_Result r;
+	return 0;
+}
 
-		/* a JSON body cannot come from a plain cross-site form */
-		if (!ct || strncmp(ct, "application/json", 16))
-			return json_error(c, 415, "Content-Type must be "
-						  "application/json");
-		b = cJSON_ParseWithLength(strbuf_str(&q->body), q->body.n);
-		if (!b)
-			return json_error(c, 400, "malformed JSON");
-		r = api_session(s, c, b);
-		cJSON_Delete(b);
-		return r;
-	}
+/* POST /api/session: sign in with a JSON body (a JSON body cannot come
+ * from a plain cross-site form) */
+static enum MHD_Result route_api_session(struct review_server *s,
+					 struct MHD_Connection *c,
+					 struct req *q)
+{
+	cJSON *b;
+	const char *ct = header(c, "Content-Type");
+	enum MHD_Result r;
+
+	if (!ct || strncmp(ct, "application/json", 16))
+		return json_error(c, 415, "Content-Type must be "
+					  "application/json");
+	b = cJSON_ParseWithLength(strbuf_str(&q->body), q->body.n);
+	if (!b)
+		return json_error(c, 400, "malformed JSON");
+	r = api_session(s, c, b);
+	cJSON_Delete(b);
+	return r;
+}
+
+/* a signed-in request may go on; a POST needs the session's CSRF token
+ * in the form or a header. Without tokens, reading the API needs no
+ * sign-in (the server is on loopback); anything else does. Sets *r and
+ * returns 1 when the request is refused */
+static int gate(struct review_server *s, struct MHD_Connection *c,
+		struct req *q, int post, int api, enum MHD_Result *r)
+{
 	if (!q->reviewer[0]) {
-		/* without tokens, reading the API needs no sign-in (the
-		 * server is on loopback); anything else does */
 		if (api && !post && !s->n_tokens)
-			goto routed;
-		if (api)
-			return json_error(c, 401, "sign in: POST /api/session, "
-						  "or Authorization: Bearer");
-		return redirect(c, "/login", NULL);
+			return 0;
+		*r = api ? json_error(c, 401, "sign in: POST /api/session, "
+					      "or Authorization: Bearer")
+			 : redirect(c, "/login", NULL);
+		return 1;
 	}
 	if (post && !q->bearer) {
-		/* CSRF: the session's token, in the form or a header */
 		const char *tok = header(c, "X-CSRF-Token");
 
 		if (!api) {
-			if (form_parse(q))
-				return text_reply(c, 400, "bad form");
+			if (form_parse(q)) {
+				*r = text_reply(c, 400, "bad form");
+				return 1;
+			}
 			tok = fget(q, "csrf");
 		}
-		if (!tok || !q->sess || !same_str(tok, q->sess->csrf))
-			return api ? json_error(c, 403, "missing or wrong CSRF "
-							"token (X-CSRF-Token)")
-				   : text_reply(c, 403, "missing or wrong CSRF "
-							"token; reload the page");
-	} else if (post && !api && form_parse(q)) {
-		return text_reply(c, 400, "bad form");
-	}
-routed:
-	if (api) {
-		if (!post) {
-			if (!strcmp(url, "/api/queue"))
-				return api_queue(s, c);
-			if (!strcmp(url, "/api/item"))
-				return api_item(s, c);
-			if (!strcmp(url, "/api/export"))
-				return export(s, c,
-					      !arg(c, "format") ||
-						      strcmp(arg(c, "format"),
-							     "csv"));
-			return json_error(c, 404, "no such API");
-		} else {
-			cJSON *b;
-			enum MHD_Result r;
-			const char *ct = header(c, "Content-Type");
-
-			if (!ct || strncmp(ct, "application/json", 16))
-				return json_error(c, 415, "Content-Type must "
-							  "be application/json");
-			b = cJSON_ParseWithLength(strbuf_str(&q->body),
-						  q->body.n);
-			if (!cJSON_IsObject(b)) {
-				cJSON_Delete(b);
-				return json_error(c, 400, "malformed JSON");
-			}
-			if (!strcmp(url, "/api/claim")) {
-				r = api_claim(s, c, q, b);
-			} else if (!strcmp(url, "/api/decide")) {
-				r = api_decide(s, c, q, b);
-			} else if (!strcmp(url, "/api/undo")) {
-				const cJSON *d =
-					cJSON_GetObjectItemCaseSensitive(
-						b, "decision");
-				struct review_outcome o;
-				enum cib_err err;
-
-				if (!cJSON_IsNumber(d) || d->valuedouble < 1) {
-					r = json_error(c, 400,
-						       "decision: a number");
-				} else {
-					err = review_undo(
-						&s->rv, (int64_t)d->valuedouble,
-						q->reviewer, jstr(b, "note"),
-						jtrue(b, "supersede"), &o);
-					r = api_outcome(s, c, err, &o);
-				}
-			} else {
-				r = json_error(c, 404, "no such API");
-			}
-			cJSON_Delete(b);
-			return r;
+		if (!tok || !q->sess || !same_str(tok, q->sess->csrf)) {
+			*r = api ? json_error(c, 403, "missing or wrong CSRF "
+						      "token (X-CSRF-Token)")
+				 : text_reply(c, 403, "missing or wrong CSRF "
+						      "token; reload the page");
+			return 1;
 		}
+	} else if (post && !api && form_parse(q)) {
+		*r = text_reply(c, 400, "bad form");
+		return 1;
 	}
+	return 0;
+}
+
+/* POST /api/undo with body b */
+static enum MHD_Result route_api_undo(struct review_server *s,
+				      struct MHD_Connection *c, struct req *q,
+				      const cJSON *b)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(b, "decision");
+	struct review_outcome o;
+	enum cib_err err;
+
+	if (!cJSON_IsNumber(d) || d->valuedouble < 1)
+		return json_error(c, 400, "decision: a number");
+	err = review_undo(&s->rv, (int64_t)d->valuedouble, q->reviewer,
+			  jstr(b, "note"), jtrue(b, "supersede"), &o);
+	return api_outcome(s, c, err, &o);
+}
+
+/* the JSON API under /api/ (past the sign-in) */
+static enum MHD_Result route_api(struct review_server *s,
+				 struct MHD_Connection *c, struct req *q,
+				 const char *url, int post)
+{
+	cJSON *b;
+	enum MHD_Result r;
+	const char *ct;
+
+	if (!post) {
+		if (!strcmp(url, "/api/queue"))
+			return api_queue(s, c);
+		if (!strcmp(url, "/api/item"))
+			return api_item(s, c);
+		if (!strcmp(url, "/api/export"))
+			return export(s, c,
+				      !arg(c, "format") ||
+					      strcmp(arg(c, "format"), "csv"));
+		return json_error(c, 404, "no such API");
+	}
+	ct = header(c, "Content-Type");
+	if (!ct || strncmp(ct, "application/json", 16))
+		return json_error(c, 415, "Content-Type must "
+					  "be application/json");
+	b = cJSON_ParseWithLength(strbuf_str(&q->body), q->body.n);
+	if (!cJSON_IsObject(b)) {
+		cJSON_Delete(b);
+		return json_error(c, 400, "malformed JSON");
+	}
+	if (!strcmp(url, "/api/claim"))
+		r = api_claim(s, c, q, b);
+	else if (!strcmp(url, "/api/decide"))
+		r = api_decide(s, c, q, b);
+	else if (!strcmp(url, "/api/undo"))
+		r = route_api_undo(s, c, q, b);
+	else
+		r = json_error(c, 404, "no such API");
+	cJSON_Delete(b);
+	return r;
+}
+
+/* the HTML pages and their forms (past the sign-in) */
+static enum MHD_Result route_pages(struct review_server *s,
+				   struct MHD_Connection *c, struct req *q,
+				   const char *url, int post)
+{
 	if (!post) {
 		if (!strcmp(url, "/"))
 			return page_queue(s, c, q);
@@ -2936,6 +3046,62 @@ routed:
 				"SameSite=Strict");
 	}
 	return text_reply(c, 404, "not found");
+}
+
+/* libmicrohttpd's request handler: gathers the body, checks Host and
+ * method, serves static files, signs in, checks CSRF, then routes */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+			      const char *url, const char *method,
+			      const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct review_server *s = cls;
+	struct req *q = *con_cls;
+	int post = !strcmp(method, "POST");
+	int api = !strncmp(url, "/api/", 5);
+	enum MHD_Result r;
+
+	(void)version;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			return MHD_NO;
+		strbuf_init(&q->body, MAX_BODY);
+		*con_cls = q;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* past the cap the rest is dropped and answered with 413 */
+		strbuf_add(&q->body, upload, *upload_size);
+		if (strbuf_err(&q->body) == CIB_ENOMEM)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!host_ok(s, c))
+		return text_reply(c, 421, "wrong Host header");
+	if (strbuf_err(&q->body) == CIB_ETOOBIG)
+		return text_reply(c, 413, "request body too large");
+	if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return text_reply(c, 405, "method not allowed");
+	if (serve_static(s, c, url, &r))
+		return r;
+	if (who_asks(s, c, q, api, &r))
+		return r;
+	if (!strcmp(url, "/login")) {
+		if (!post)
+			return page_login(s, c, NULL, 200);
+		if (form_parse(q))
+			return text_reply(c, 400, "bad form");
+		return do_login(s, c, q);
+	}
+	if (api && !strcmp(url, "/api/session") && post)
+		return route_api_session(s, c, q);
+	if (gate(s, c, q, post, api, &r))
+		return r;
+	if (api)
+		return route_api(s, c, q, url, post);
+	return route_pages(s, c, q, url, post);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,

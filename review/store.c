@@ -755,170 +755,215 @@ static void cluster_item(struct importer *im, const char *cid, double score,
 	step_done(im, s, "queue cluster");
 }
 
-static void account_row(struct importer *im)
-{
-	const char *id = fld(im, C_ID), *plat = fld(im, C_PLATFORM);
-	const char *reasons = fld(im, C_REASONS), *cid = fld(im, C_CLUSTER);
-	const char *codes;
-	double score, cscore = NAN;
-	long long csize = 0;
-	int have_csize, rc, flagged;
-	const char *fl = fld(im, C_FLAGGED);
-	sqlite3_stmt *s;
+/* an account row's fields, checked */
+struct acc_row {
+	const char *id, *plat, *reasons, *cid, *codes;
+	double score, cscore;
+	long long csize;
+	int have_csize, flagged;
+};
 
-	if (!*id) {
+/* checks and parses an account row's fields into a; counts a bad row and
+ * returns -1 on the first bad field */
+static int account_fields(struct importer *im, struct acc_row *a)
+{
+	const char *fl = fld(im, C_FLAGGED);
+
+	a->id = fld(im, C_ID);
+	a->plat = fld(im, C_PLATFORM);
+	a->reasons = fld(im, C_REASONS);
+	a->cid = fld(im, C_CLUSTER);
+	a->codes = NULL;
+	a->cscore = NAN;
+	a->csize = 0;
+	if (!*a->id) {
 		bad_row(im, C_ID, "empty");
-		return;
+		return -1;
 	}
-	if (!*plat) {
+	if (!*a->plat) {
 		bad_row(im, C_PLATFORM, "empty");
-		return;
+		return -1;
 	}
-	if (parse_unit(fld(im, C_SCORE), &score) != 1) {
+	if (parse_unit(fld(im, C_SCORE), &a->score) != 1) {
 		bad_row(im, C_SCORE, "not a number in [0, 1]");
-		return;
+		return -1;
 	}
 	if (!strcmp(fl, "1") || !strcmp(fl, "true"))
-		flagged = 1;
+		a->flagged = 1;
 	else if (!strcmp(fl, "0") || !strcmp(fl, "false"))
-		flagged = 0;
+		a->flagged = 0;
 	else {
 		bad_row(im, C_FLAGGED, "not 0 or 1");
-		return;
+		return -1;
 	}
-	have_csize = parse_int(fld(im, C_CSIZE), &csize);
-	if (have_csize < 0 || (have_csize == 1 && csize < 1)) {
+	a->have_csize = parse_int(fld(im, C_CSIZE), &a->csize);
+	if (a->have_csize < 0 || (a->have_csize == 1 && a->csize < 1)) {
 		bad_row(im, C_CSIZE, "not a count in [1, " REVIEW_MAX_COUNT_S
 				     "]");
-		return;
+		return -1;
 	}
-	if (parse_unit(fld(im, C_CSCORE), &cscore) < 0) {
+	if (parse_unit(fld(im, C_CSCORE), &a->cscore) < 0) {
 		bad_row(im, C_CSCORE, "not a number in [0, 1]");
-		return;
+		return -1;
 	}
-	im->st->rows++;
-	if (*cid) { /* every member, for matching clusters across runs */
-		sqlite3_bind_int64(im->mem, 1, im->st->run_id);
-		sqlite3_bind_text(im->mem, 2, cid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(im->mem, 3, plat, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(im->mem, 4, id, -1, SQLITE_TRANSIENT);
-		if (step_done(im, im->mem, "store member"))
-			return;
-	}
-	if (!flagged)
-		return;
-	im->st->flagged++;
-	codes = codes_of(im->o, plat, id);
-	if (*cid && !im->o->clusters)
-		cluster_item(im, cid, cscore, csize, have_csize == 1, NULL);
-	if (im->err)
-		return;
+	return 0;
+}
 
-	/* the item as it stands */
-	s = im->sel;
-	sqlite3_bind_text(s, 1, plat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+/* why a dismissed account is re-queued into why (empty: it stays
+ * dismissed): its score rose by the margin, new kinds of reason, or its
+ * cluster grew. Returns the length written */
+static size_t requeue_why(const struct importer *im, const struct acc_row *a,
+			  double dscore, const char *dreasons,
+			  const char *dcodes, int have_dsize, long long dsize,
+			  char *why, size_t size)
+{
+	size_t nnew, wl = 0;
+
+	if (isfinite(dscore) && a->score >= dscore + im->o->score_margin - 1e-12)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%sscore rose from %.3f to %.3f "
+				       "(margin %.2f)",
+				       wl ? "; " : "", dscore, a->score,
+				       im->o->score_margin);
+	/* codes when both decisions have them (runs imported with --run),
+	 * else the reasons' words */
+	nnew = a->codes && dcodes
+		       ? review_new_reason_codes(dcodes, a->codes)
+		       : review_new_reason_kinds(dreasons, a->reasons);
+	if (nnew && wl < size)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%s%zu new kind%s of reason",
+				       wl ? "; " : "", nnew,
+				       nnew == 1 ? "" : "s");
+	if (have_dsize && a->have_csize == 1 && a->csize > dsize && wl < size)
+		wl += (size_t)snprintf(why + wl, size - wl,
+				       "%scluster grew from %lld to %lld "
+				       "accounts",
+				       wl ? "; " : "", dsize, a->csize);
+	return wl;
+}
+
+/* the statement storing a flagged account, by the item as it stands:
+ * insert when new, re-queue (audited) a dismissed one with new evidence,
+ * else update; NULL on an error (in im->err) */
+static sqlite3_stmt *account_stmt(struct importer *im, const struct acc_row *a)
+{
+	sqlite3_stmt *s = im->sel;
+	char status[16], why[512] = "", *dreasons, *dcodes;
+	double dscore;
+	int have_dsize, rc;
+	long long dsize;
+	const unsigned char *dr, *dc;
+
+	sqlite3_bind_text(s, 1, a->plat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a->id, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(s);
-		s = im->ins;
-	} else if (rc == SQLITE_ROW) {
-		char status[16], why[512] = "", *dreasons, *dcodes;
-		double dscore = sqlite3_column_type(s, 1) == SQLITE_NULL
-					? NAN
-					: sqlite3_column_double(s, 1);
-		int have_dsize = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		long long dsize = sqlite3_column_int64(s, 3);
-		size_t nnew, wl = 0;
-		const unsigned char *dr = sqlite3_column_text(s, 2);
-
-		snprintf(status, sizeof(status), "%s",
-			 (const char *)sqlite3_column_text(s, 0));
-		const unsigned char *dc = sqlite3_column_text(s, 4);
-
-		dreasons = strdup(dr ? (const char *)dr : "");
-		dcodes = dc ? strdup((const char *)dc) : NULL;
-		sqlite3_reset(s);
-		if (!dreasons || (dc && !dcodes)) {
-			free(dreasons);
-			free(dcodes);
-			im->err = CIB_ENOMEM;
-			return;
-		}
-		s = im->upd;
-		if (!strcmp(status, "confirm")) {
-			im->st->kept_confirmed++;
-		} else if (!strcmp(status, "dismiss")) {
-			if (isfinite(dscore) &&
-			    score >= dscore + im->o->score_margin - 1e-12)
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%sscore rose from %.3f to %.3f "
-					"(margin %.2f)",
-					wl ? "; " : "", dscore, score,
-					im->o->score_margin);
-			/* codes when both decisions have them (runs
-			 * imported with --run), else the reasons' words */
-			nnew = codes && dcodes
-				       ? review_new_reason_codes(dcodes, codes)
-				       : review_new_reason_kinds(dreasons,
-								 reasons);
-			if (nnew && wl < sizeof(why))
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%s%zu new kind%s of reason", wl ? "; " : "",
-					nnew, nnew == 1 ? "" : "s");
-			if (have_dsize && have_csize == 1 && csize > dsize &&
-			    wl < sizeof(why))
-				wl += (size_t)snprintf(
-					why + wl, sizeof(why) - wl,
-					"%scluster grew from %lld to %lld "
-					"accounts",
-					wl ? "; " : "", dsize, csize);
-			if (wl) {
-				s = im->rq;
-				im->st->requeued++;
-			} else {
-				im->st->kept_dismissed++;
-			}
-		} else {
-			im->st->still_open++;
-		}
-		free(dreasons);
-		free(dcodes);
-		if (s == im->rq) {
-			sqlite3_bind_text(s, 10, why, -1, SQLITE_TRANSIENT);
-			if (audit(im, "account", 0, plat, id, "requeued",
-				  "dismiss", "queued", why))
-				return;
-		}
-	} else {
+		return im->ins;
+	}
+	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		db_err(im->r, "read item");
 		im->err = CIB_ELIB;
-		return;
+		return NULL;
 	}
-	sqlite3_bind_text(s, 1, plat, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+	dscore = sqlite3_column_type(s, 1) == SQLITE_NULL
+			 ? NAN
+			 : sqlite3_column_double(s, 1);
+	have_dsize = sqlite3_column_type(s, 3) != SQLITE_NULL;
+	dsize = sqlite3_column_int64(s, 3);
+	dr = sqlite3_column_text(s, 2);
+	snprintf(status, sizeof(status), "%s",
+		 (const char *)sqlite3_column_text(s, 0));
+	dc = sqlite3_column_text(s, 4);
+	dreasons = strdup(dr ? (const char *)dr : "");
+	dcodes = dc ? strdup((const char *)dc) : NULL;
+	sqlite3_reset(s);
+	if (!dreasons || (dc && !dcodes)) {
+		free(dreasons);
+		free(dcodes);
+		im->err = CIB_ENOMEM;
+		return NULL;
+	}
+	s = im->upd;
+	if (!strcmp(status, "confirm")) {
+		im->st->kept_confirmed++;
+	} else if (!strcmp(status, "dismiss")) {
+		if (requeue_why(im, a, dscore, dreasons, dcodes, have_dsize,
+				dsize, why, sizeof(why))) {
+			s = im->rq;
+			im->st->requeued++;
+		} else {
+			im->st->kept_dismissed++;
+		}
+	} else {
+		im->st->still_open++;
+	}
+	free(dreasons);
+	free(dcodes);
+	if (s == im->rq) {
+		sqlite3_bind_text(s, 10, why, -1, SQLITE_TRANSIENT);
+		if (audit(im, "account", 0, a->plat, a->id, "requeued",
+			  "dismiss", "queued", why))
+			return NULL;
+	}
+	return s;
+}
+
+/* one row of the accounts file: every member recorded for matching
+ * clusters across runs; a flagged account inserted, updated or
+ * re-queued, its cluster's item made when there is no clusters file */
+static void account_row(struct importer *im)
+{
+	struct acc_row a;
+	sqlite3_stmt *s;
+
+	if (account_fields(im, &a))
+		return;
+	im->st->rows++;
+	if (*a.cid) { /* every member, for matching clusters across runs */
+		sqlite3_bind_int64(im->mem, 1, im->st->run_id);
+		sqlite3_bind_text(im->mem, 2, a.cid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 3, a.plat, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->mem, 4, a.id, -1, SQLITE_TRANSIENT);
+		if (step_done(im, im->mem, "store member"))
+			return;
+	}
+	if (!a.flagged)
+		return;
+	im->st->flagged++;
+	a.codes = codes_of(im->o, a.plat, a.id);
+	if (*a.cid && !im->o->clusters)
+		cluster_item(im, a.cid, a.cscore, a.csize, a.have_csize == 1,
+			     NULL);
+	if (im->err)
+		return;
+	/* the item as it stands */
+	s = account_stmt(im, &a);
+	if (!s)
+		return;
+	sqlite3_bind_text(s, 1, a.plat, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a.id, -1, SQLITE_TRANSIENT);
 	bind_text(s, 3, fld(im, C_HANDLE));
-	sqlite3_bind_double(s, 4, score);
-	bind_text(s, 5, cid);
-	if (have_csize == 1)
-		sqlite3_bind_int64(s, 6, csize);
+	sqlite3_bind_double(s, 4, a.score);
+	bind_text(s, 5, a.cid);
+	if (a.have_csize == 1)
+		sqlite3_bind_int64(s, 6, a.csize);
 	else
 		sqlite3_bind_null(s, 6);
-	if (isfinite(cscore))
-		sqlite3_bind_double(s, 7, cscore);
+	if (isfinite(a.cscore))
+		sqlite3_bind_double(s, 7, a.cscore);
 	else
 		sqlite3_bind_null(s, 7);
-	bind_text(s, 8, reasons);
+	bind_text(s, 8, a.reasons);
 	sqlite3_bind_int64(s, 9, im->st->run_id);
-	bind_text(s, 11, codes);
+	bind_text(s, 11, a.codes);
 	if (step_done(im, s, "store account"))
 		return;
 	if (s == im->ins) {
 		im->st->queued_new++;
-		audit(im, "account", 0, plat, id, "queued", NULL, "queued",
+		audit(im, "account", 0, a.plat, a.id, "queued", NULL, "queued",
 		      NULL);
 	}
 }
@@ -1220,22 +1265,16 @@ static int in_list(char **v, size_t n, const char *s)
 	return 0;
 }
 
-/* After a run's rows are in: gives each of its cluster items an identity.
- * A cluster whose members overlap a cluster item of the previous run
- * with clusters by Jaccard >= REVIEW_CLUSTER_JACCARD (best pairs first,
- * each cluster matched once) is that cluster: it takes its identity and
- * its decision (a dismissed cluster that grew is re-queued instead);
- * any other is a new identity, queued. */
-static enum cib_err match_clusters(struct importer *im)
+/* candidate pairs of a run's clusters with the previous run's */
+struct cands {
+	struct cand *c;
+	size_t n, cap;
+};
+
+/* the latest run before run with cluster items into *prev (0: none) */
+static enum cib_err previous_run(struct review *r, int64_t run, int64_t *prev)
 {
-	struct review *r = im->r;
-	int64_t run = im->st->run_id, prev = 0;
-	sqlite3_stmt *s = NULL, *u = NULL;
-	struct cand *c = NULL;
-	size_t n = 0, cap = 0;
-	char **used_n = NULL, **used_o = NULL;
-	size_t n_used = 0;
-	enum cib_err err = CIB_ELIB;
+	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT max(scope) FROM items WHERE kind ="
@@ -1244,138 +1283,158 @@ static enum cib_err match_clusters(struct importer *im)
 		return db_err(r, "previous run");
 	sqlite3_bind_int64(s, 1, run);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		prev = sqlite3_column_int64(s, 0);
+		*prev = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	s = NULL;
-	if (prev > 0) {
-		/* overlap counts by a join on the member index, not pairwise */
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "WITH nk AS (SELECT cluster_id c, count(*) k FROM"
-			    " members WHERE run_id = ?1 GROUP BY cluster_id),"
-			    " ok AS (SELECT cluster_id c, count(*) k FROM members"
-			    " WHERE run_id = ?2 GROUP BY cluster_id),"
-			    " x AS (SELECT a.cluster_id nc, b.cluster_id oc,"
-			    " count(*) i FROM members a JOIN members b ON"
-			    " b.platform = a.platform AND b.account = a.account"
-			    " AND b.run_id = ?2 WHERE a.run_id = ?1 GROUP BY"
-			    " a.cluster_id, b.cluster_id)"
-			    " SELECT x.nc, x.oc, x.i, nk.k, ok.k FROM x JOIN nk"
-			    " ON nk.c = x.nc JOIN ok ON ok.c = x.oc WHERE x.nc IN"
-			    " (SELECT key FROM items WHERE kind = 'cluster' AND"
-			    " scope = ?1) AND x.oc IN (SELECT key FROM items"
-			    " WHERE kind = 'cluster' AND scope = ?2)",
-			    -1, &s, NULL) != SQLITE_OK)
-			return db_err(r, "match clusters");
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_int64(s, 2, prev);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			long long i = sqlite3_column_int64(s, 2);
-			long long un = sqlite3_column_int64(s, 3) +
-				       sqlite3_column_int64(s, 4) - i;
-			double j = un > 0 ? (double)i / (double)un : 0;
+	return CIB_OK;
+}
 
-			if (j < REVIEW_CLUSTER_JACCARD)
-				continue;
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct cand *nv = realloc(c, nc * sizeof(*nv));
+/* the pairs (cluster of run, cluster of prev) overlapping by Jaccard >=
+ * REVIEW_CLUSTER_JACCARD into cs, best first; overlap counts by a join on
+ * the member index, not pairwise */
+static enum cib_err match_candidates(struct review *r, int64_t run,
+				     int64_t prev, struct cands *cs)
+{
+	sqlite3_stmt *s;
 
-				if (!nv)
-					goto nomem;
-				c = nv;
-				cap = nc;
-			}
-			c[n].nc = strdup(col_text(s, 0));
-			c[n].oc = strdup(col_text(s, 1));
-			c[n].j = j;
-			c[n].inter = i;
-			n++;
-			if (!c[n - 1].nc || !c[n - 1].oc)
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "WITH nk AS (SELECT cluster_id c, count(*) k FROM"
+		    " members WHERE run_id = ?1 GROUP BY cluster_id),"
+		    " ok AS (SELECT cluster_id c, count(*) k FROM members"
+		    " WHERE run_id = ?2 GROUP BY cluster_id),"
+		    " x AS (SELECT a.cluster_id nc, b.cluster_id oc,"
+		    " count(*) i FROM members a JOIN members b ON"
+		    " b.platform = a.platform AND b.account = a.account"
+		    " AND b.run_id = ?2 WHERE a.run_id = ?1 GROUP BY"
+		    " a.cluster_id, b.cluster_id)"
+		    " SELECT x.nc, x.oc, x.i, nk.k, ok.k FROM x JOIN nk"
+		    " ON nk.c = x.nc JOIN ok ON ok.c = x.oc WHERE x.nc IN"
+		    " (SELECT key FROM items WHERE kind = 'cluster' AND"
+		    " scope = ?1) AND x.oc IN (SELECT key FROM items"
+		    " WHERE kind = 'cluster' AND scope = ?2)",
+		    -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "match clusters");
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, prev);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		long long i = sqlite3_column_int64(s, 2);
+		long long un = sqlite3_column_int64(s, 3) +
+			       sqlite3_column_int64(s, 4) - i;
+		double j = un > 0 ? (double)i / (double)un : 0;
+		struct cand *c;
+
+		if (j < REVIEW_CLUSTER_JACCARD)
+			continue;
+		if (cs->n == cs->cap) {
+			size_t nc = cs->cap ? cs->cap * 2 : 64;
+			struct cand *nv = realloc(cs->c, nc * sizeof(*nv));
+
+			if (!nv)
 				goto nomem;
+			cs->c = nv;
+			cs->cap = nc;
 		}
-		sqlite3_finalize(s);
-		s = NULL;
-		if (n)
-			qsort(c, n, sizeof(*c), cmp_cand);
-		used_n = calloc(n + 1, sizeof(*used_n));
-		used_o = calloc(n + 1, sizeof(*used_o));
-		if (!used_n || !used_o)
+		c = &cs->c[cs->n++];
+		c->nc = strdup(col_text(s, 0));
+		c->oc = strdup(col_text(s, 1));
+		c->j = j;
+		c->inter = i;
+		if (!c->nc || !c->oc)
 			goto nomem;
 	}
-	/* matched pairs: carry the identity and the decision */
-	for (size_t k = 0; k < n; k++) {
-		char status[16], note[256], why[128] = "";
-		long long dsize = -1, size = -1;
-		const char *carry;
+	sqlite3_finalize(s);
+	if (cs->n)
+		qsort(cs->c, cs->n, sizeof(*cs->c), cmp_cand);
+	return CIB_OK;
+nomem:
+	sqlite3_finalize(s);
+	return CIB_ENOMEM;
+}
 
-		if (in_list(used_n, n_used, c[k].nc) ||
-		    in_list(used_o, n_used, c[k].oc))
-			continue;
-		used_n[n_used] = c[k].nc;
-		used_o[n_used++] = c[k].oc;
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "SELECT o.status, o.d_cluster_size, n.cluster_size"
-			    " FROM items o, items n WHERE o.kind = 'cluster' AND"
-			    " o.scope = ?2 AND o.key = ?4 AND n.kind ="
-			    " 'cluster' AND n.scope = ?1 AND n.key = ?3",
-			    -1, &s, NULL) != SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_int64(s, 2, prev);
-		sqlite3_bind_text(s, 3, c[k].nc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 4, c[k].oc, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_ROW)
-			goto dberr;
-		snprintf(status, sizeof(status), "%s", col_text(s, 0));
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			dsize = sqlite3_column_int64(s, 1);
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-			size = sqlite3_column_int64(s, 2);
-		sqlite3_finalize(s);
-		s = NULL;
-		carry = status;
-		if (!strcmp(status, "dismiss") && dsize > 0 && size > dsize) {
-			snprintf(why, sizeof(why),
-				 "cluster grew from %lld to %lld accounts",
-				 dsize, size);
-			carry = "queued";
-		}
-		snprintf(note, sizeof(note),
-			 "run %lld's %s (Jaccard %.2f, %lld shared members)%s%s",
-			 (long long)prev, c[k].oc, c[k].j, c[k].inter,
-			 *why ? "; re-queued: " : "", why);
-		if (sqlite3_prepare_v2(
-			    r->db,
-			    "UPDATE items SET (uid, status, reviewer, note,"
-			    " decided_at, d_score, d_reasons, d_cluster_size,"
-			    " requeue_reason) = (SELECT o.uid, ?5, CASE WHEN ?5"
-			    " = 'queued' THEN NULL ELSE o.reviewer END, CASE"
-			    " WHEN ?5 = 'queued' THEN NULL ELSE o.note END,"
-			    " CASE WHEN ?5 = 'queued' THEN NULL ELSE"
-			    " o.decided_at END, o.d_score, o.d_reasons,"
-			    " o.d_cluster_size, ?6 FROM items o WHERE o.kind ="
-			    " 'cluster' AND o.scope = ?2 AND o.key = ?4)"
-			    " WHERE kind = 'cluster' AND scope = ?1 AND key = ?3",
-			    -1, &u, NULL) != SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_int64(u, 1, run);
-		sqlite3_bind_int64(u, 2, prev);
-		sqlite3_bind_text(u, 3, c[k].nc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(u, 4, c[k].oc, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(u, 5, carry, -1, SQLITE_TRANSIENT);
-		bind_text(u, 6, why);
-		if (sqlite3_step(u) != SQLITE_DONE)
-			goto dberr;
-		sqlite3_finalize(u);
-		u = NULL;
-		if (audit(im, "cluster", run, "", c[k].nc, "carried", NULL,
-			  carry, note))
-			goto out;
-		im->st->clusters_carried++;
+/* matched pair c: the new cluster takes the old one's identity and
+ * decision (a dismissed cluster that grew is re-queued instead) */
+static enum cib_err carry_match(struct importer *im, int64_t run, int64_t prev,
+				const struct cand *c)
+{
+	struct review *r = im->r;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	char status[16], note[256], why[128] = "";
+	long long dsize = -1, size = -1;
+	const char *carry;
+
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "SELECT o.status, o.d_cluster_size, n.cluster_size"
+		    " FROM items o, items n WHERE o.kind = 'cluster' AND"
+		    " o.scope = ?2 AND o.key = ?4 AND n.kind ="
+		    " 'cluster' AND n.scope = ?1 AND n.key = ?3",
+		    -1, &s, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, prev);
+	sqlite3_bind_text(s, 3, c->nc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, c->oc, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto dberr;
+	snprintf(status, sizeof(status), "%s", col_text(s, 0));
+	if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+		dsize = sqlite3_column_int64(s, 1);
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		size = sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	s = NULL;
+	carry = status;
+	if (!strcmp(status, "dismiss") && dsize > 0 && size > dsize) {
+		snprintf(why, sizeof(why),
+			 "cluster grew from %lld to %lld accounts", dsize,
+			 size);
+		carry = "queued";
 	}
-	/* the rest: new identities, queued */
+	snprintf(note, sizeof(note),
+		 "run %lld's %s (Jaccard %.2f, %lld shared members)%s%s",
+		 (long long)prev, c->oc, c->j, c->inter,
+		 *why ? "; re-queued: " : "", why);
+	if (sqlite3_prepare_v2(
+		    r->db,
+		    "UPDATE items SET (uid, status, reviewer, note,"
+		    " decided_at, d_score, d_reasons, d_cluster_size,"
+		    " requeue_reason) = (SELECT o.uid, ?5, CASE WHEN ?5"
+		    " = 'queued' THEN NULL ELSE o.reviewer END, CASE"
+		    " WHEN ?5 = 'queued' THEN NULL ELSE o.note END,"
+		    " CASE WHEN ?5 = 'queued' THEN NULL ELSE"
+		    " o.decided_at END, o.d_score, o.d_reasons,"
+		    " o.d_cluster_size, ?6 FROM items o WHERE o.kind ="
+		    " 'cluster' AND o.scope = ?2 AND o.key = ?4)"
+		    " WHERE kind = 'cluster' AND scope = ?1 AND key = ?3",
+		    -1, &u, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(u, 1, run);
+	sqlite3_bind_int64(u, 2, prev);
+	sqlite3_bind_text(u, 3, c->nc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 4, c->oc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 5, carry, -1, SQLITE_TRANSIENT);
+	bind_text(u, 6, why);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(u);
+	if (audit(im, "cluster", run, "", c->nc, "carried", NULL, carry, note))
+		return CIB_ELIB;
+	im->st->clusters_carried++;
+	return CIB_OK;
+dberr:
+	db_err(r, "match clusters");
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	return CIB_ELIB;
+}
+
+/* the run's clusters left without an identity: new identities, queued */
+static enum cib_err queue_new_clusters(struct importer *im, int64_t run)
+{
+	struct review *r = im->r;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	enum cib_err err = CIB_ELIB;
+
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT key FROM items WHERE kind = 'cluster' AND"
 			       " scope = ?1 AND uid IS NULL ORDER BY key",
@@ -1400,22 +1459,62 @@ static enum cib_err match_clusters(struct importer *im)
 	}
 	err = CIB_OK;
 	goto out;
-nomem:
-	err = CIB_ENOMEM;
-	goto out;
 dberr:
 	db_err(r, "match clusters");
-	err = CIB_ELIB;
 out:
-	if (im->err && !err)
-		err = im->err;
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
-	for (size_t k = 0; k < n; k++) {
-		free(c[k].nc);
-		free(c[k].oc);
+	return err;
+}
+
+/* After a run's rows are in: gives each of its cluster items an identity.
+ * A cluster whose members overlap a cluster item of the previous run
+ * with clusters by Jaccard >= REVIEW_CLUSTER_JACCARD (best pairs first,
+ * each cluster matched once) is that cluster: it takes its identity and
+ * its decision (a dismissed cluster that grew is re-queued instead);
+ * any other is a new identity, queued. */
+static enum cib_err match_clusters(struct importer *im)
+{
+	struct review *r = im->r;
+	int64_t run = im->st->run_id, prev = 0;
+	struct cands cs = { 0 };
+	char **used_n = NULL, **used_o = NULL;
+	size_t n_used = 0;
+	enum cib_err err;
+
+	err = previous_run(r, run, &prev);
+	if (err)
+		return err;
+	if (prev > 0) {
+		err = match_candidates(r, run, prev, &cs);
+		if (err == CIB_OK) {
+			used_n = calloc(cs.n + 1, sizeof(*used_n));
+			used_o = calloc(cs.n + 1, sizeof(*used_o));
+			if (!used_n || !used_o)
+				err = CIB_ENOMEM;
+		}
 	}
-	free(c);
+	/* matched pairs, each cluster once: carry the identity and the
+	 * decision */
+	for (size_t k = 0; k < cs.n && !err; k++) {
+		const struct cand *c = &cs.c[k];
+
+		if (in_list(used_n, n_used, c->nc) ||
+		    in_list(used_o, n_used, c->oc))
+			continue;
+		used_n[n_used] = c->nc;
+		used_o[n_used++] = c->oc;
+		err = carry_match(im, run, prev, c);
+	}
+	if (!err)
+		err = queue_new_clusters(im, run);
+	if (im->err && !err)
+		err = im->err;
+	for (size_t k = 0; k < cs.n; k++) {
+		free(cs.c[k].nc);
+		free(cs.c[k].oc);
+	}
+	free(cs.c);
 	free(used_n);
 	free(used_o);
 	return err;
@@ -1432,29 +1531,22 @@ static void finalize_all(struct importer *im)
 	}
 }
 
-enum cib_err review_import(struct review *r,
-			   const struct review_import_opts *o,
-			   struct review_import_stats *st)
+/* the checksums recorded with a run into *out (malloc'd, NULL when
+ * there are no inputs): o->record_checksums when given, else
+ * "FILE xxh3:HEX; ..." over the accounts, clusters, edges and inputs */
+static enum cib_err input_checksums(struct review *r,
+				    const struct review_import_opts *o,
+				    char **out)
 {
-	struct importer im;
-	char *checks = NULL, content[33];
+	char *checks = NULL;
 	size_t clen = 0, ccap = 0;
-	sqlite3_stmt *run = NULL, *fin = NULL, *dup = NULL;
-	enum cib_err err;
 
-	memset(st, 0, sizeof(*st));
-	memset(&im, 0, sizeof(im));
-	im.r = r;
-	im.o = o;
-	im.st = st;
-	now_utc(im.now);
-	/* checksums first: they read files, outside the transaction */
+	*out = NULL;
 	if (o->record_checksums) {
-		checks = strdup(o->record_checksums);
-		if (!checks)
-			return CIB_ENOMEM;
+		*out = strdup(o->record_checksums);
+		return *out ? CIB_OK : CIB_ENOMEM;
 	}
-	for (size_t i = 0; !o->record_checksums && i < o->n_inputs + 3; i++) {
+	for (size_t i = 0; i < o->n_inputs + 3; i++) {
 		const char *p = i == 0 ? o->accounts
 				: i == 1 ? o->clusters
 				: i == 2 ? o->edges
@@ -1484,6 +1576,122 @@ enum cib_err review_import(struct review *r,
 					 "%s%s xxh3:%s", clen ? "; " : "", p,
 					 hex);
 	}
+	*out = checks;
+	return CIB_OK;
+}
+
+/* the same content again is the same run: 1 (with st->duplicate_of and
+ * duplicate_at set) when a run of this content hash is in the store, 0
+ * when not, -1 on a database error */
+static int find_duplicate(struct review *r, const char *content,
+			  struct review_import_stats *st)
+{
+	sqlite3_stmt *dup = NULL;
+	int found;
+
+	if (prep(r, &dup,
+		 "SELECT run_id, imported_at FROM runs WHERE content_hash = ?1"))
+		return -1;
+	sqlite3_bind_text(dup, 1, content, -1, SQLITE_STATIC);
+	found = sqlite3_step(dup) == SQLITE_ROW;
+	if (found) {
+		st->duplicate_of = sqlite3_column_int64(dup, 0);
+		snprintf(st->duplicate_at, sizeof(st->duplicate_at), "%s",
+			 col_text(dup, 1));
+	}
+	sqlite3_finalize(dup);
+	return found;
+}
+
+/* the importer's statements (items, audit, clusters, members, edges) */
+static int importer_prepare(struct review *r, struct importer *im)
+{
+	return prep(r, &im->sel,
+		    "SELECT status, d_score, d_reasons, d_cluster_size,"
+		    " d_reason_codes FROM items"
+		    " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
+		    " key = ?2") ||
+	       prep(r, &im->ins,
+		    "INSERT INTO items(kind, scope, platform, key, handle, score,"
+		    " cluster_id, cluster_size, cluster_score, reasons, run_id,"
+		    " status, reason_codes) VALUES('account', 0, ?1, ?2, ?3, ?4,"
+		    " ?5, ?6, ?7, ?8, ?9, 'queued', ?11)") ||
+	       prep(r, &im->upd,
+		    "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
+		    " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
+		    " run_id = ?9, reason_codes = ?11 WHERE kind = 'account' AND"
+		    " scope = 0 AND platform = ?1 AND key = ?2") ||
+	       prep(r, &im->rq,
+		    "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
+		    " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
+		    " run_id = ?9, status = 'queued', requeue_reason = ?10,"
+		    " reason_codes = ?11, version = version + 1"
+		    " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
+		    " key = ?2") ||
+	       prep(r, &im->aud,
+		    "INSERT INTO audit(at, reviewer, kind, scope, platform, key,"
+		    " action, previous, value, note, run_id, version) VALUES(?1,"
+		    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT version"
+		    " FROM items WHERE kind = ?3 AND scope = ?4 AND platform = ?5"
+		    " AND key = ?6))") ||
+	       prep(r, &im->cl,
+		    "INSERT INTO items(kind, scope, platform, key, score,"
+		    " cluster_size, run_id, status, reasons) VALUES('cluster', ?1,"
+		    " '', ?2, ?3, ?4, ?1, 'queued', ?5) ON CONFLICT DO NOTHING") ||
+	       prep(r, &im->mem,
+		    "INSERT OR IGNORE INTO members(run_id, cluster_id, platform,"
+		    " account) VALUES(?1, ?2, ?3, ?4)") ||
+	       prep(r, &im->edg,
+		    "INSERT INTO edges(run_id, a, b, log10p, observed, kinds)"
+		    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+}
+
+/* the run's rows: clusters, accounts, edges, then the clusters'
+ * identities */
+static enum cib_err import_rows(struct importer *im)
+{
+	const struct review_import_opts *o = im->o;
+	enum cib_err err;
+
+	if (o->clusters) {
+		err = read_csv(im, o->clusters, F_CLUSTERS);
+		if (err)
+			return err;
+	}
+	err = read_csv(im, o->accounts, F_ACCOUNTS);
+	if (err)
+		return err;
+	if (o->edges) {
+		uint64_t rows = im->st->rows;
+
+		err = read_csv(im, o->edges, F_EDGES);
+		im->st->rows = rows; /* rows count accounts and clusters */
+		if (err)
+			return err;
+	}
+	return match_clusters(im);
+}
+
+enum cib_err review_import(struct review *r,
+			   const struct review_import_opts *o,
+			   struct review_import_stats *st)
+{
+	struct importer im;
+	char *checks = NULL, content[33];
+	sqlite3_stmt *run = NULL, *fin = NULL;
+	enum cib_err err;
+	int dup;
+
+	memset(st, 0, sizeof(*st));
+	memset(&im, 0, sizeof(im));
+	im.r = r;
+	im.o = o;
+	im.st = st;
+	now_utc(im.now);
+	/* checksums first: they read files, outside the transaction */
+	err = input_checksums(r, o, &checks);
+	if (err)
+		return err;
 	if (!hash_run(o, content)) {
 		set_err(r, "cannot read the run's files: %s", strerror(errno));
 		free(checks);
@@ -1495,64 +1703,19 @@ enum cib_err review_import(struct review *r,
 		return err;
 	}
 	err = CIB_ELIB;
-	/* the same content again is the same run: nothing to do */
-	if (prep(r, &dup,
-		 "SELECT run_id, imported_at FROM runs WHERE content_hash = ?1"))
+	dup = find_duplicate(r, content, st);
+	if (dup < 0)
 		goto fail;
-	sqlite3_bind_text(dup, 1, content, -1, SQLITE_STATIC);
-	if (sqlite3_step(dup) == SQLITE_ROW) {
-		st->duplicate_of = sqlite3_column_int64(dup, 0);
-		snprintf(st->duplicate_at, sizeof(st->duplicate_at), "%s",
-			 col_text(dup, 1));
-		sqlite3_finalize(dup);
+	if (dup) {
 		free(checks);
 		rollback(r);
 		return CIB_OK;
 	}
-	sqlite3_finalize(dup);
-	dup = NULL;
 	if (prep(r, &run,
 		 "INSERT INTO runs(imported_at, settings, accounts_file,"
 		 " clusters_file, checksums, content_hash, edges_file)"
 		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
-	    prep(r, &im.sel,
-		 "SELECT status, d_score, d_reasons, d_cluster_size,"
-		 " d_reason_codes FROM items"
-		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
-		 " key = ?2") ||
-	    prep(r, &im.ins,
-		 "INSERT INTO items(kind, scope, platform, key, handle, score,"
-		 " cluster_id, cluster_size, cluster_score, reasons, run_id,"
-		 " status, reason_codes) VALUES('account', 0, ?1, ?2, ?3, ?4,"
-		 " ?5, ?6, ?7, ?8, ?9, 'queued', ?11)") ||
-	    prep(r, &im.upd,
-		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
-		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9, reason_codes = ?11 WHERE kind = 'account' AND"
-		 " scope = 0 AND platform = ?1 AND key = ?2") ||
-	    prep(r, &im.rq,
-		 "UPDATE items SET handle = ?3, score = ?4, cluster_id = ?5,"
-		 " cluster_size = ?6, cluster_score = ?7, reasons = ?8,"
-		 " run_id = ?9, status = 'queued', requeue_reason = ?10,"
-		 " reason_codes = ?11, version = version + 1"
-		 " WHERE kind = 'account' AND scope = 0 AND platform = ?1 AND"
-		 " key = ?2") ||
-	    prep(r, &im.aud,
-		 "INSERT INTO audit(at, reviewer, kind, scope, platform, key,"
-		 " action, previous, value, note, run_id, version) VALUES(?1,"
-		 " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT version"
-		 " FROM items WHERE kind = ?3 AND scope = ?4 AND platform = ?5"
-		 " AND key = ?6))") ||
-	    prep(r, &im.cl,
-		 "INSERT INTO items(kind, scope, platform, key, score,"
-		 " cluster_size, run_id, status, reasons) VALUES('cluster', ?1,"
-		 " '', ?2, ?3, ?4, ?1, 'queued', ?5) ON CONFLICT DO NOTHING") ||
-	    prep(r, &im.mem,
-		 "INSERT OR IGNORE INTO members(run_id, cluster_id, platform,"
-		 " account) VALUES(?1, ?2, ?3, ?4)") ||
-	    prep(r, &im.edg,
-		 "INSERT INTO edges(run_id, a, b, log10p, observed, kinds)"
-		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)") ||
+	    importer_prepare(r, &im) ||
 	    prep(r, &fin,
 		 "UPDATE runs SET n_rows = ?2, n_flagged = ?3, n_bad = ?4"
 		 " WHERE run_id = ?1"))
@@ -1569,23 +1732,7 @@ enum cib_err review_import(struct review *r,
 		goto fail;
 	}
 	st->run_id = sqlite3_last_insert_rowid(r->db);
-	if (o->clusters) {
-		err = read_csv(&im, o->clusters, F_CLUSTERS);
-		if (err)
-			goto fail;
-	}
-	err = read_csv(&im, o->accounts, F_ACCOUNTS);
-	if (err)
-		goto fail;
-	if (o->edges) {
-		uint64_t rows = st->rows;
-
-		err = read_csv(&im, o->edges, F_EDGES);
-		st->rows = rows; /* rows count accounts and clusters */
-		if (err)
-			goto fail;
-	}
-	err = match_clusters(&im);
+	err = import_rows(&im);
 	if (err)
 		goto fail;
 	err = CIB_ELIB;
@@ -1989,6 +2136,86 @@ static enum cib_err add_members(struct review *r, const struct review_ref *c,
 	return err;
 }
 
+/* the request's decision, checked (static storage), or NULL with the
+ * error set when the decision, reviewer or number of items is wrong */
+static const char *decide_check(struct review *r,
+				const struct review_decide_req *q)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
+		if (q->decision && !strcmp(q->decision, decisions[k]))
+			break;
+	if (k == sizeof(decisions) / sizeof(decisions[0])) {
+		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
+			   "queued", q->decision ? q->decision : "");
+		return NULL;
+	}
+	if (!q->reviewer || !*q->reviewer) {
+		set_err(r, "a decision needs a reviewer name");
+		return NULL;
+	}
+	if (!strcmp(q->reviewer, "import")) {
+		set_err(r, "'import' is the tool's name in the audit log, not "
+			   "a reviewer's");
+		return NULL;
+	}
+	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
+		set_err(r, "a decision names 1 to %d items, not %zu",
+			REVIEW_MAX_TARGETS, q->n);
+		return NULL;
+	}
+	return decisions[k];
+}
+
+/* the request's targets resolved into l, with a cluster's members when
+ * the request asks for them */
+static enum cib_err decide_targets(struct review *r,
+				   const struct review_decide_req *q,
+				   struct plist *l)
+{
+	enum cib_err err;
+
+	for (size_t i = 0; i < q->n; i++) {
+		struct pending *p = plist_add(l);
+
+		if (!p)
+			return CIB_ENOMEM;
+		err = resolve(r, q->targets[i], &p->ref);
+		if (err)
+			return err;
+		p->seen = q->seen ? q->seen[i] : -1;
+		if (p->ref.is_cluster && q->members) {
+			struct review_ref c = p->ref;
+
+			err = add_members(r, &c, l);
+			if (err)
+				return err;
+		}
+	}
+	return CIB_OK;
+}
+
+/* one write per item: a member named twice, or named and reached
+ * through its cluster, is decided once */
+static void pending_unique(struct plist *l)
+{
+	size_t k, w;
+
+	qsort(l->v, l->n, sizeof(*l->v), cmp_pending);
+	for (k = w = 0; k < l->n; k++) {
+		if (w && !cmp_pending(&l->v[w - 1], &l->v[k]))
+			continue;
+		if (w && l->v[w - 1].ref.is_cluster == l->v[k].ref.is_cluster &&
+		    l->v[w - 1].ref.scope == l->v[k].ref.scope &&
+		    !strcmp(l->v[w - 1].ref.platform, l->v[k].ref.platform) &&
+		    !strcmp(l->v[w - 1].ref.key, l->v[k].ref.key))
+			continue;
+		l->v[w++] = l->v[k];
+	}
+	l->n = w;
+}
+
 enum cib_err review_decide_many(struct review *r,
 				const struct review_decide_req *q,
 				struct review_outcome *out)
@@ -1996,73 +2223,24 @@ enum cib_err review_decide_many(struct review *r,
 	struct plist l = { 0 };
 	char now[32];
 	enum cib_err err;
-	size_t k, w;
+	size_t k;
 	int64_t batch, latest;
 	const char *decision;
 	int64_t *sup = NULL;
 
 	memset(out, 0, sizeof(*out));
-	for (k = 0; k < sizeof(decisions) / sizeof(decisions[0]); k++)
-		if (q->decision && !strcmp(q->decision, decisions[k]))
-			break;
-	if (k == sizeof(decisions) / sizeof(decisions[0])) {
-		set_err(r, "decision '%s' is not confirm, dismiss, escalate or "
-			   "queued", q->decision ? q->decision : "");
+	decision = decide_check(r, q);
+	if (!decision)
 		return CIB_EUSAGE;
-	}
-	decision = decisions[k]; /* static storage */
-	if (!q->reviewer || !*q->reviewer) {
-		set_err(r, "a decision needs a reviewer name");
-		return CIB_EUSAGE;
-	}
-	if (!strcmp(q->reviewer, "import")) {
-		set_err(r, "'import' is the tool's name in the audit log, not "
-			   "a reviewer's");
-		return CIB_EUSAGE;
-	}
-	if (!q->n || q->n > REVIEW_MAX_TARGETS) {
-		set_err(r, "a decision names 1 to %d items, not %zu",
-			REVIEW_MAX_TARGETS, q->n);
-		return CIB_EUSAGE;
-	}
 	err = exec(r, "BEGIN IMMEDIATE;");
 	if (err)
 		return err;
 	now_utc(now);
 	latest = latest_run(r);
-	for (size_t i = 0; i < q->n; i++) {
-		struct pending *p = plist_add(&l);
-
-		if (!p) {
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-		err = resolve(r, q->targets[i], &p->ref);
-		if (err)
-			goto fail;
-		p->seen = q->seen ? q->seen[i] : -1;
-		if (p->ref.is_cluster && q->members) {
-			struct review_ref c = p->ref;
-
-			err = add_members(r, &c, &l);
-			if (err)
-				goto fail;
-		}
-	}
-	/* one write per item: a member named twice, or named and reached
-	 * through its cluster, is decided once */
-	qsort(l.v, l.n, sizeof(*l.v), cmp_pending);
-	for (k = w = 0; k < l.n; k++) {
-		if (w && !cmp_pending(&l.v[w - 1], &l.v[k]))
-			continue;
-		if (w && l.v[w - 1].ref.is_cluster == l.v[k].ref.is_cluster &&
-		    l.v[w - 1].ref.scope == l.v[k].ref.scope &&
-		    !strcmp(l.v[w - 1].ref.platform, l.v[k].ref.platform) &&
-		    !strcmp(l.v[w - 1].ref.key, l.v[k].ref.key))
-			continue;
-		l.v[w++] = l.v[k];
-	}
-	l.n = w;
+	err = decide_targets(r, q, &l);
+	if (err)
+		goto fail;
+	pending_unique(&l);
 	sup = calloc(l.n ? l.n : 1, sizeof(*sup));
 	if (!sup) {
 		err = CIB_ENOMEM;
@@ -2140,18 +2318,103 @@ enum cib_err review_decide(struct review *r, const char *target,
 	return err;
 }
 
+/* one item of a decision being undone: its audit row and what it goes
+ * back to */
+struct undo_row {
+	int64_t seq, version, sup;
+	char prev[16];
+	char rrev[128], rat[32];
+	char *rnote;
+};
+
+/* the items decision changed, from the audit log, into l and *rows */
+static enum cib_err undo_read(struct review *r, int64_t decision,
+			      struct plist *l, struct undo_row **rows)
+{
+	sqlite3_stmt *s = NULL;
+	struct undo_row *ri = NULL;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT kind, scope, platform, key,"
+			       " coalesce(previous, 'queued'), version, seq"
+			       " FROM audit WHERE batch = ?1 ORDER BY seq",
+			       -1, &s, NULL) != SQLITE_OK)
+		return db_err(r, "undo");
+	sqlite3_bind_int64(s, 1, decision);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct pending *p = plist_add(l);
+		struct undo_row *nr = realloc(ri, l->n * sizeof(*nr));
+
+		if (!p || !nr) {
+			free(nr ? nr : ri);
+			*rows = NULL;
+			sqlite3_finalize(s);
+			return CIB_ENOMEM;
+		}
+		ri = nr;
+		memset(&ri[l->n - 1], 0, sizeof(*ri));
+		p->ref.is_cluster = !strcmp(col_text(s, 0), "cluster");
+		p->ref.scope = sqlite3_column_int64(s, 1);
+		snprintf(p->ref.platform, sizeof(p->ref.platform), "%s",
+			 col_text(s, 2));
+		snprintf(p->ref.key, sizeof(p->ref.key), "%s", col_text(s, 3));
+		snprintf(ri[l->n - 1].prev, sizeof(ri[0].prev), "%s",
+			 col_text(s, 4));
+		p->seen = ri[l->n - 1].version = sqlite3_column_int64(s, 5);
+		ri[l->n - 1].seq = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_finalize(s);
+	*rows = ri;
+	return CIB_OK;
+}
+
+/* puts each item back as it was before the reversed audit row (with
+ * that row's reviewer, note and time unless it was queued or imported),
+ * as decision batch */
+static enum cib_err undo_restore(struct review *r, struct plist *l,
+				 struct undo_row *ri, const char *reviewer,
+				 const char *note, const char *now,
+				 int64_t batch, sqlite3_stmt *pr)
+{
+	enum cib_err err;
+
+	for (size_t k = 0; k < l->n; k++) {
+		const char *rv = NULL, *rn = NULL, *ra = NULL;
+		char *keep_note = NULL;
+
+		bind_ref(pr, 1, &l->v[k].ref);
+		sqlite3_bind_int64(pr, 5, ri[k].seq);
+		if (sqlite3_step(pr) == SQLITE_ROW &&
+		    strcmp(ri[k].prev, "queued") &&
+		    strcmp(col_text(pr, 0), "import")) {
+			snprintf(ri[k].rrev, sizeof(ri[k].rrev), "%s",
+				 col_text(pr, 0));
+			snprintf(ri[k].rat, sizeof(ri[k].rat), "%s",
+				 col_text(pr, 2));
+			keep_note = strdup(col_text(pr, 1));
+			rv = ri[k].rrev;
+			ra = ri[k].rat;
+			rn = keep_note;
+		}
+		sqlite3_reset(pr);
+		l->v[k].via[0] = '\0';
+		err = write_item(r, &l->v[k], ri[k].prev, reviewer, note, now,
+				 batch, "undo", ri[k].sup, ri[k].seq, rv, rn,
+				 ra);
+		free(keep_note);
+		if (err)
+			return err;
+	}
+	return CIB_OK;
+}
+
 enum cib_err review_undo(struct review *r, int64_t decision,
 			 const char *reviewer, const char *note, int supersede,
 			 struct review_outcome *out)
 {
-	sqlite3_stmt *s = NULL, *pr = NULL;
+	sqlite3_stmt *pr = NULL;
 	struct plist l = { 0 };
-	struct rowinfo {
-		int64_t seq, version, sup;
-		char prev[16];
-		char rrev[128], rat[32];
-		char *rnote;
-	} *ri = NULL;
+	struct undo_row *ri = NULL;
 	char now[32];
 	int64_t batch, latest;
 	enum cib_err err;
@@ -2167,39 +2430,9 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 		return err;
 	now_utc(now);
 	latest = latest_run(r);
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT kind, scope, platform, key,"
-			       " coalesce(previous, 'queued'), version, seq"
-			       " FROM audit WHERE batch = ?1 ORDER BY seq",
-			       -1, &s, NULL) != SQLITE_OK) {
-		err = db_err(r, "undo");
+	err = undo_read(r, decision, &l, &ri);
+	if (err)
 		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, decision);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct pending *p = plist_add(&l);
-		struct rowinfo *nr = realloc(ri, l.n * sizeof(*nr));
-
-		if (!p || !nr) {
-			free(nr ? nr : ri);
-			ri = NULL;
-			err = CIB_ENOMEM;
-			goto fail;
-		}
-		ri = nr;
-		memset(&ri[l.n - 1], 0, sizeof(*ri));
-		p->ref.is_cluster = !strcmp(col_text(s, 0), "cluster");
-		p->ref.scope = sqlite3_column_int64(s, 1);
-		snprintf(p->ref.platform, sizeof(p->ref.platform), "%s",
-			 col_text(s, 2));
-		snprintf(p->ref.key, sizeof(p->ref.key), "%s", col_text(s, 3));
-		snprintf(ri[l.n - 1].prev, sizeof(ri[0].prev), "%s",
-			 col_text(s, 4));
-		p->seen = ri[l.n - 1].version = sqlite3_column_int64(s, 5);
-		ri[l.n - 1].seq = sqlite3_column_int64(s, 6);
-	}
-	sqlite3_finalize(s);
-	s = NULL;
 	if (!l.n) {
 		set_err(r, "no decision %lld in the store",
 			(long long)decision);
@@ -2239,33 +2472,9 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 		goto fail;
 	}
 	batch = next_batch(r);
-	for (k = 0; k < l.n; k++) {
-		const char *rv = NULL, *rn = NULL, *ra = NULL;
-		char *keep_note = NULL;
-
-		bind_ref(pr, 1, &l.v[k].ref);
-		sqlite3_bind_int64(pr, 5, ri[k].seq);
-		if (sqlite3_step(pr) == SQLITE_ROW &&
-		    strcmp(ri[k].prev, "queued") &&
-		    strcmp(col_text(pr, 0), "import")) {
-			snprintf(ri[k].rrev, sizeof(ri[k].rrev), "%s",
-				 col_text(pr, 0));
-			snprintf(ri[k].rat, sizeof(ri[k].rat), "%s",
-				 col_text(pr, 2));
-			keep_note = strdup(col_text(pr, 1));
-			rv = ri[k].rrev;
-			ra = ri[k].rat;
-			rn = keep_note;
-		}
-		sqlite3_reset(pr);
-		l.v[k].via[0] = '\0';
-		err = write_item(r, &l.v[k], ri[k].prev, reviewer, note, now,
-				 batch, "undo", ri[k].sup, ri[k].seq, rv, rn,
-				 ra);
-		free(keep_note);
-		if (err)
-			goto fail;
-	}
+	err = undo_restore(r, &l, ri, reviewer, note, now, batch, pr);
+	if (err)
+		goto fail;
 	sqlite3_finalize(pr);
 	pr = NULL;
 	err = exec(r, "COMMIT;");
@@ -2277,7 +2486,6 @@ enum cib_err review_undo(struct review *r, int64_t decision,
 	free(ri);
 	return CIB_OK;
 fail:
-	sqlite3_finalize(s);
 	sqlite3_finalize(pr);
 	rollback(r);
 	free(l.v);
