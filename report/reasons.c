@@ -517,9 +517,10 @@ size_t reasons_account_headline(const struct scored_run *r, size_t a,
 	cm = find(r, A->reason_off, A->n_reasons, REASON_CLUSTER_MEMBER);
 	x = find(r, A->reason_off, A->n_reasons, REASON_COPIED_TEXTS);
 	if (x && x->v[0] > 0 && x->v[2] > 0) {
-		snprintf(c, sizeof(c), "Posts copied by %.0f %s%s", x->v[2],
-			 pl(x->v[2], "account", "accounts"),
-			 cm ? " of one network" : "");
+		/* the copiers are counted over all accounts, not only the
+		 * network's, so the clause names no network */
+		snprintf(c, sizeof(c), "Posts copied by %.0f other %s", x->v[2],
+			 pl(x->v[2], "account", "accounts"));
 		clause(&s, c, max);
 	} else if ((x = find(r, A->reason_off, A->n_reasons,
 			     REASON_COACTED))) {
@@ -530,10 +531,10 @@ size_t reasons_account_headline(const struct scored_run *r, size_t a,
 			    (best < 0 || x->v[2 + t] > x->v[2 + best]))
 				best = t;
 		if (best >= 0) {
-			snprintf(c, sizeof(c), "%s %.0f %s%s",
+			/* partners may lie outside the network too */
+			snprintf(c, sizeof(c), "%s %.0f %s",
 				 type_headline[best], x->v[2 + best],
-				 pl(x->v[2 + best], "account", "accounts"),
-				 cm ? " of one network" : "");
+				 pl(x->v[2 + best], "account", "accounts"));
 			clause(&s, c, max);
 		}
 	} else if ((x = find(r, A->reason_off, A->n_reasons,
