@@ -27,6 +27,21 @@ static const char *qualified_id(const struct scored_run *r, size_t a, int mix,
 	return buf;
 }
 
+/* The last two columns of an account row, headline and reasons, and the
+ * row's end; reasons is a REASONS_CAP scratch buffer. */
+static void put_words(const struct scored_run *r, size_t a, FILE *f,
+		      char *reasons, int csv_raw)
+{
+	char head[REASONS_HEADLINE_MAX + 8];
+
+	reasons_account_headline(r, a, head, sizeof(head));
+	csvout_text(f, head, csv_raw);
+	fputc(',', f);
+	reasons_account_details(r, a, reasons, REASONS_CAP);
+	csvout_text(f, reasons, csv_raw);
+	fputc('\n', f);
+}
+
 enum cib_err output_accounts_csv(const struct scored_run *r, FILE *f,
 				 int csv_raw)
 {
@@ -36,7 +51,7 @@ enum cib_err output_accounts_csv(const struct scored_run *r, FILE *f,
 		"headline",	"reasons"
 	};
 	char *reasons = malloc(REASONS_CAP);
-	char head[REASONS_HEADLINE_MAX + 8], cl[32];
+	char cl[32];
 
 	if (!reasons)
 		return CIB_ENOMEM;
@@ -57,12 +72,7 @@ enum cib_err output_accounts_csv(const struct scored_run *r, FILE *f,
 				r->cl[A->cluster].score);
 		else
 			fputs(",,,", f);
-		reasons_account_headline(r, a, head, sizeof(head));
-		csvout_text(f, head, csv_raw);
-		fputc(',', f);
-		reasons_account_details(r, a, reasons, REASONS_CAP);
-		csvout_text(f, reasons, csv_raw);
-		fputc('\n', f);
+		put_words(r, a, f, reasons, csv_raw);
 	}
 	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
@@ -75,7 +85,7 @@ enum cib_err output_flagged_csv(const struct scored_run *r, FILE *f,
 					   "score",	 "cluster_id", "headline",
 					   "reasons" };
 	char *reasons = malloc(REASONS_CAP);
-	char head[REASONS_HEADLINE_MAX + 8], cl[32];
+	char cl[32];
 
 	if (!reasons)
 		return CIB_ENOMEM;
@@ -94,12 +104,7 @@ enum cib_err output_flagged_csv(const struct scored_run *r, FILE *f,
 		run_cluster_label(r, a, cl, sizeof(cl));
 		fputs(cl, f);
 		fputc(',', f);
-		reasons_account_headline(r, a, head, sizeof(head));
-		csvout_text(f, head, csv_raw);
-		fputc(',', f);
-		reasons_account_details(r, a, reasons, REASONS_CAP);
-		csvout_text(f, reasons, csv_raw);
-		fputc('\n', f);
+		put_words(r, a, f, reasons, csv_raw);
 	}
 	free(reasons);
 	return ferror(f) ? CIB_EIO : CIB_OK;
