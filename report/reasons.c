@@ -149,151 +149,152 @@ static const char *top_verb(int type)
 	}
 }
 
-/* One case per reason code: this switch is the table of words, so it is
- * as long as REASON_LIST. */
-static void words(struct sb *s, const struct scored_run *r,
-		  const struct run_reason *x)
+/* the coordination reason: how many partners, then each kind of shared
+ * action with its partner and action counts */
+static void words_coacted(struct sb *s, const double *v)
 {
-	const double *v = x->v;
-	char pb[32], pb2[32], db[16], plats[128];
+	char pb[32];
+	int first = 1;
 
-	switch ((enum reason_code)x->code) {
-	case REASON_COPIED_TEXTS:
-		sb_add(s, "%.0f of its %.0f %s near-duplicated by %.0f other %s",
-		       v[0], v[1], pl(v[1], "post", "posts"), v[2],
-		       pl(v[2], "account", "accounts"));
-		break;
-	case REASON_COACTED: {
-		int first = 1;
+	fmt_log10p(v[1], pb, sizeof(pb));
+	sb_add(s,
+	       "acted together with %.0f %s more often than chance "
+	       "allows (strongest link %s): ",
+	       v[0], pl(v[0], "account", "accounts"), pb);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double np = v[2 + t], nx = v[2 + COORD__COUNT + t];
 
+		if (!(np > 0))
+			continue;
+		sb_add(s, "%s%s %.0f of them (%.0f %s)", first ? "" : ", ",
+		       type_words[t], np, nx, pl(nx, "time", "times"));
+		first = 0;
+	}
+}
+
+/* a member joined with its group: the leave-one-out test is quoted only
+ * when it rejects on its own; a member found with its group (discovery)
+ * may not */
+static void words_group_tie(struct sb *s, const double *v)
+{
+	char pb[32];
+
+	sb_add(s,
+	       "joined C%.0f as part of the group, with no significant "
+	       "pairwise link inside it",
+	       v[0]);
+	if (v[1] <= -2) {
 		fmt_log10p(v[1], pb, sizeof(pb));
 		sb_add(s,
-		       "acted together with %.0f %s more often than chance "
-		       "allows (strongest link %s): ",
-		       v[0], pl(v[0], "account", "accounts"), pb);
-		for (int t = 0; t < COORD__COUNT; t++) {
-			double np = v[2 + t], nx = v[2 + COORD__COUNT + t];
+		       ": it acted on the same objects as the members "
+		       "more often than chance allows (%s)",
+		       pb);
+	}
+	if (isfinite(v[2]))
+		sb_add(s, "; %.0f%% of the objects it acted on were "
+			  "the group's",
+		       100 * v[2]);
+}
 
-			if (!(np > 0))
-				continue;
-			sb_add(s, "%s%s %.0f of them (%.0f %s)", first ? "" : ", ",
-			       type_words[t], np, nx, pl(nx, "time", "times"));
-			first = 0;
-		}
+/* office shifts with a lunch break (v[0]) and, when tested, a supper
+ * break (v[1]) over v[2] posts; who is "its workday posts follow" or
+ * "their pooled posting follows" */
+static void words_office(struct sb *s, const struct scored_run *r,
+			 const struct run_reason *x, const char *who,
+			 const char *stop)
+{
+	const double *v = x->v;
+	char pb[32], pb2[32];
+
+	fmt_pv(v[0], pb, sizeof(pb));
+	if (isfinite(v[1])) {
+		fmt_pv(v[1], pb2, sizeof(pb2));
+		sb_add(s,
+		       "%s office shifts on %s "
+		       "time and %s for lunch at 12:00-13:30 (%s) and "
+		       "for supper at 17:30-19:00 (%s), %.0f %s",
+		       who, run_str(r, x->s[0]), stop, pb, pb2, v[2],
+		       pl(v[2], "post", "posts"));
+	} else {
+		sb_add(s,
+		       "%s office shifts on %s "
+		       "time and %s for lunch at 12:00-13:30 (%s), "
+		       "%.0f %s",
+		       who, run_str(r, x->s[0]), stop, pb, v[2],
+		       pl(v[2], "post", "posts"));
+	}
+}
+
+static void words_persona_switch(struct sb *s, const struct scored_run *r,
+				 const struct run_reason *x)
+{
+	const double *v = x->v;
+	char gap[64] = "", db[16];
+
+	fmt_date(v[0], db, sizeof(db));
+	if (v[1] > 0)
+		snprintf(gap, sizeof(gap), " after %.0f days silent", v[1]);
+	if (v[4] > 0)
+		sb_add(s,
+		       "switched from %s to %s on %s%s (change-point "
+		       "p = %.2g, vocabulary shift %.2f)",
+		       x->s[0] == RUN_NOSTR ? "an unknown language"
+					    : run_str(r, x->s[0]),
+		       x->s[1] == RUN_NOSTR ? "an unknown language"
+					    : run_str(r, x->s[1]),
+		       db, gap, v[2], v[3]);
+	else
+		sb_add(s,
+		       "changed vocabulary on %s%s (change-point p = "
+		       "%.2g, shift %.2f)",
+		       db, gap, v[2], v[3]);
+}
+
+static void words_not_flagged(struct sb *s, const double *v)
+{
+	switch (as_u32(v[0])) {
+	case RUN_NF_NO_COORDINATION:
+		sb_add(s, "not flagged: no coordination with other "
+			  "accounts was found");
+		break;
+	case RUN_NF_NO_CLUSTER:
+		sb_add(s, "not flagged: its links to other accounts form "
+			  "no cluster large enough to test");
+		break;
+	case RUN_NF_CLUSTER_ORGANIC:
+		sb_add(s, "not flagged: its network C%.0f acts together "
+			  "but shows no evidence of inauthenticity",
+		       v[3]);
+		break;
+	default:
+		sb_add(s, "not flagged: its score %.3f is below the bar "
+			  "of %.3f",
+		       v[1], v[2]);
 		break;
 	}
-	case REASON_CLUSTER_MEMBER:
-		sb_add(s, "member of network C%.0f (%.0f %s; its evidence is "
-			  "on the cluster)",
-		       v[0], v[1], pl(v[1], "account", "accounts"));
-		break;
-	case REASON_GROUP_TIE:
-		/* the leave-one-out test is quoted only when it rejects on its
-		 * own; a member found with its group (discovery) may not */
-		sb_add(s,
-		       "joined C%.0f as part of the group, with no significant "
-		       "pairwise link inside it",
-		       v[0]);
-		if (v[1] <= -2) {
-			fmt_log10p(v[1], pb, sizeof(pb));
-			sb_add(s,
-			       ": it acted on the same objects as the members "
-			       "more often than chance allows (%s)",
-			       pb);
-		}
-		if (isfinite(v[2]))
-			sb_add(s, "; %.0f%% of the objects it acted on were "
-				  "the group's",
-			       100 * v[2]);
-		break;
-	case REASON_OWN_RHYTHM:
-		fmt_pv(v[0], pb, sizeof(pb));
-		if (isfinite(v[1])) {
-			fmt_pv(v[1], pb2, sizeof(pb2));
-			sb_add(s,
-			       "its workday posts follow office shifts on %s "
-			       "time and stop for lunch at 12:00-13:30 (%s) and "
-			       "for supper at 17:30-19:00 (%s), %.0f %s",
-			       run_str(r, x->s[0]), pb, pb2, v[2],
-			       pl(v[2], "post", "posts"));
-		} else {
-			sb_add(s,
-			       "its workday posts follow office shifts on %s "
-			       "time and stop for lunch at 12:00-13:30 (%s), "
-			       "%.0f %s",
-			       run_str(r, x->s[0]), pb, v[2],
-			       pl(v[2], "post", "posts"));
-		}
-		break;
-	case REASON_CREATED_BATCH:
-		fmt_date(v[0], db, sizeof(db));
-		fmt_pv(v[2], pb, sizeof(pb));
-		sb_add(s, "created on %s with %.0f other %s (%s)", db, v[1],
-		       pl(v[1], "account", "accounts"), pb);
-		break;
-	case REASON_PERSONA_SWITCH: {
-		char gap[64] = "";
+}
 
-		fmt_date(v[0], db, sizeof(db));
-		if (v[1] > 0)
-			snprintf(gap, sizeof(gap), " after %.0f days silent",
-				 v[1]);
-		if (v[4] > 0)
-			sb_add(s,
-			       "switched from %s to %s on %s%s (change-point "
-			       "p = %.2g, vocabulary shift %.2f)",
-			       x->s[0] == RUN_NOSTR ? "an unknown language"
-						    : run_str(r, x->s[0]),
-			       x->s[1] == RUN_NOSTR ? "an unknown language"
-						    : run_str(r, x->s[1]),
-			       db, gap, v[2], v[3]);
-		else
-			sb_add(s,
-			       "changed vocabulary on %s%s (change-point p = "
-			       "%.2g, shift %.2f)",
-			       db, gap, v[2], v[3]);
-		break;
-	}
-	case REASON_LOCATION_MISMATCH:
-		sb_add(s, "claims '%s' (UTC%+.1f) but its day follows UTC%+.1f",
-		       run_str(r, x->s[0]), v[0] / 60.0, v[1] / 60.0);
-		break;
-	case REASON_DEFAULT_HANDLE:
-		sb_add(s, "default-looking handle '%s'", run_str(r, x->s[0]));
-		break;
-	case REASON_SITE_NETWORK:
-		sb_add(s,
-		       "keeps linking to flagged site network %.0f (%s, %.0f "
-		       "%s): %.0f of its %.0f %s against %.2g%% of the other "
-		       "accounts' links (p=%.2g)%s",
-		       v[0], run_str(r, x->s[0]), v[1], pl(v[1], "site", "sites"),
-		       v[2], v[3], pl(v[3], "link", "links"), 100 * v[4], v[5],
-		       v[6] > 0 ? "; flagged by the site rule (this and its own "
-				  "coordination evidence beyond links)"
-				: "");
-		break;
-	case REASON_NOT_FLAGGED:
-		switch (as_u32(v[0])) {
-		case RUN_NF_NO_COORDINATION:
-			sb_add(s, "not flagged: no coordination with other "
-				  "accounts was found");
-			break;
-		case RUN_NF_NO_CLUSTER:
-			sb_add(s, "not flagged: its links to other accounts form "
-				  "no cluster large enough to test");
-			break;
-		case RUN_NF_CLUSTER_ORGANIC:
-			sb_add(s, "not flagged: its network C%.0f acts together "
-				  "but shows no evidence of inauthenticity",
-			       v[3]);
-			break;
-		default:
-			sb_add(s, "not flagged: its score %.3f is below the bar "
-				  "of %.3f",
-			       v[1], v[2]);
-			break;
-		}
-		break;
+static void words_cl_batch(struct sb *s, const double *v)
+{
+	char years[32], pb[32];
+
+	if (v[2] == v[3])
+		snprintf(years, sizeof(years), "%.0f", v[2]);
+	else
+		snprintf(years, sizeof(years), "%.0f-%.0f", v[2], v[3]);
+	fmt_pv(v[4], pb, sizeof(pb));
+	sb_add(s, "%.0f of them created on %.0f %s in %s (%s)", v[0], v[1],
+	       pl(v[1], "day", "days"), years, pb);
+}
+
+/* how a cluster's members acted together: the test that found it and
+ * the platforms it spans */
+static void words_cl_together(struct sb *s, const struct run_reason *x)
+{
+	const double *v = x->v;
+	char pb[32], plats[128];
+
+	switch ((enum reason_code)x->code) {
 	case REASON_CL_SYNC:
 		fmt_log10p(v[3], pb, sizeof(pb));
 		platforms_words(as_u32(v[4]), plats, sizeof(plats));
@@ -327,6 +328,75 @@ static void words(struct sb *s, const struct scored_run *r,
 		       "chance allows as a group",
 		       v[0], plats);
 		break;
+	default:
+		break;
+	}
+}
+
+/* One case per reason code: this switch is the table of words; the
+ * cases with more than one sentence have a words_ helper above. */
+static void words(struct sb *s, const struct scored_run *r,
+		  const struct run_reason *x)
+{
+	const double *v = x->v;
+	char pb[32], db[16];
+
+	switch ((enum reason_code)x->code) {
+	case REASON_COPIED_TEXTS:
+		sb_add(s, "%.0f of its %.0f %s near-duplicated by %.0f other %s",
+		       v[0], v[1], pl(v[1], "post", "posts"), v[2],
+		       pl(v[2], "account", "accounts"));
+		break;
+	case REASON_COACTED:
+		words_coacted(s, v);
+		break;
+	case REASON_CLUSTER_MEMBER:
+		sb_add(s, "member of network C%.0f (%.0f %s; its evidence is "
+			  "on the cluster)",
+		       v[0], v[1], pl(v[1], "account", "accounts"));
+		break;
+	case REASON_GROUP_TIE:
+		words_group_tie(s, v);
+		break;
+	case REASON_OWN_RHYTHM:
+		words_office(s, r, x, "its workday posts follow", "stop");
+		break;
+	case REASON_CREATED_BATCH:
+		fmt_date(v[0], db, sizeof(db));
+		fmt_pv(v[2], pb, sizeof(pb));
+		sb_add(s, "created on %s with %.0f other %s (%s)", db, v[1],
+		       pl(v[1], "account", "accounts"), pb);
+		break;
+	case REASON_PERSONA_SWITCH:
+		words_persona_switch(s, r, x);
+		break;
+	case REASON_LOCATION_MISMATCH:
+		sb_add(s, "claims '%s' (UTC%+.1f) but its day follows UTC%+.1f",
+		       run_str(r, x->s[0]), v[0] / 60.0, v[1] / 60.0);
+		break;
+	case REASON_DEFAULT_HANDLE:
+		sb_add(s, "default-looking handle '%s'", run_str(r, x->s[0]));
+		break;
+	case REASON_SITE_NETWORK:
+		sb_add(s,
+		       "keeps linking to flagged site network %.0f (%s, %.0f "
+		       "%s): %.0f of its %.0f %s against %.2g%% of the other "
+		       "accounts' links (p=%.2g)%s",
+		       v[0], run_str(r, x->s[0]), v[1], pl(v[1], "site", "sites"),
+		       v[2], v[3], pl(v[3], "link", "links"), 100 * v[4], v[5],
+		       v[6] > 0 ? "; flagged by the site rule (this and its own "
+				  "coordination evidence beyond links)"
+				: "");
+		break;
+	case REASON_NOT_FLAGGED:
+		words_not_flagged(s, v);
+		break;
+	case REASON_CL_SYNC:
+	case REASON_CL_SHARED:
+	case REASON_CL_EDGES:
+	case REASON_CL_GROUP:
+		words_cl_together(s, x);
+		break;
 	case REASON_CL_TOP_OBJECT:
 		sb_add(s, "%s %s (%.0f of them)", top_verb((int)as_u32(v[0])),
 		       run_str(r, x->s[0]), v[1]);
@@ -334,36 +404,11 @@ static void words(struct sb *s, const struct scored_run *r,
 	case REASON_CL_COPIED:
 		sb_add(s, "%.0f%% of their texts copied", 100 * v[0]);
 		break;
-	case REASON_CL_BATCH: {
-		char years[32];
-
-		if (v[2] == v[3])
-			snprintf(years, sizeof(years), "%.0f", v[2]);
-		else
-			snprintf(years, sizeof(years), "%.0f-%.0f", v[2], v[3]);
-		fmt_pv(v[4], pb, sizeof(pb));
-		sb_add(s, "%.0f of them created on %.0f %s in %s (%s)", v[0],
-		       v[1], pl(v[1], "day", "days"), years, pb);
+	case REASON_CL_BATCH:
+		words_cl_batch(s, v);
 		break;
-	}
 	case REASON_CL_OFFICE:
-		fmt_pv(v[0], pb, sizeof(pb));
-		if (isfinite(v[1])) {
-			fmt_pv(v[1], pb2, sizeof(pb2));
-			sb_add(s,
-			       "their pooled posting follows office shifts on %s "
-			       "time and stops for lunch at 12:00-13:30 (%s) and "
-			       "for supper at 17:30-19:00 (%s), %.0f %s",
-			       run_str(r, x->s[0]), pb, pb2, v[2],
-			       pl(v[2], "post", "posts"));
-		} else {
-			sb_add(s,
-			       "their pooled posting follows office shifts on %s "
-			       "time and stops for lunch at 12:00-13:30 (%s), "
-			       "%.0f %s",
-			       run_str(r, x->s[0]), pb, v[2],
-			       pl(v[2], "post", "posts"));
-		}
+		words_office(s, r, x, "their pooled posting follows", "stops");
 		break;
 	case REASON_CL_SWITCH:
 		fmt_pv(v[1], pb, sizeof(pb));
