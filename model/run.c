@@ -285,17 +285,14 @@ static int test_rejects(const struct cluster_evidence *ce, double pv)
 	return ce->inauthentic && pv * INAUTH_TESTS <= ce->inauth_cut;
 }
 
-/* A cluster's reasons. One block per reason a cluster can carry, in the
- * order its row lists them: the length is that list, kept in one place so
- * the order reads top to bottom. */
-static enum cib_err cluster_reasons(struct scored_run *r, struct rlist *l,
-				    const struct pipeline *p, int32_t c,
-				    uint32_t tzs)
+/* The cluster's first reason: the test that found it (the group test's
+ * synchrony or shared-object count, else its significant edges, else the
+ * group as a whole). */
+static enum cib_err cluster_reason_test(struct rlist *l,
+					const struct pipeline *p, int32_t c)
 {
 	const struct cluster_evidence *ce = &p->ce[c];
-	const struct timing_fit *t = &ce->timing;
 	struct run_reason *x;
-	int k = 0;
 
 	if ((size_t)c < p->gr.n_groups && p->gr.ev[c].log10p < -2 &&
 	    p->gr.ev[c].objects) {
@@ -333,37 +330,67 @@ static enum cib_err cluster_reasons(struct scored_run *r, struct rlist *l,
 		x->v[0] = ce->size;
 		x->v[1] = ce->platforms;
 	}
-	/* the objects most members acted on, as description */
-	if ((size_t)c < p->gr.n_groups) {
-		const struct groups_evidence *ge = &p->gr.ev[c];
+	return CIB_OK;
+}
 
-		for (uint32_t i = 0, shown = 0; i < ge->n_top && shown < 3; i++) {
-			uint32_t sid = (uint32_t)ge->top[i].key;
-			int ty = ge->top[i].type;
-			enum cib_err err;
+/* The objects most members acted on, as description: up to three
+ * reposted posts, links, domains or reply targets. */
+static enum cib_err cluster_reason_top_objects(struct scored_run *r,
+					       struct rlist *l,
+					       const struct pipeline *p,
+					       int32_t c)
+{
+	const struct groups_evidence *ge;
+	struct run_reason *x;
 
-			if (ge->top[i].members < 2 ||
-			    !(ty == COORD_REPOST || ty == COORD_LINK ||
-			      ty == COORD_DOMAIN || ty == COORD_REPLY_POST ||
-			      ty == COORD_REPLY_ACCOUNT))
-				continue;
-			if (!(x = radd(l, REASON_CL_TOP_OBJECT, 0)))
-				return CIB_ENOMEM;
-			x->v[0] = ty;
-			x->v[1] = ge->top[i].members;
-			/* the dataset's strings and the canonical URLs
-			 * and domains the features made */
-			if (sid < strlayer_n(&p->fs.reuse.strs)) {
-				const char *s = reuse_str(&p->fs.reuse, sid);
+	if ((size_t)c >= p->gr.n_groups)
+		return CIB_OK;
+	ge = &p->gr.ev[c];
 
-				err = str_add_n(r, s, utf8_cut(s, strlen(s), 80),
-						&x->s[0]);
-				if (err)
-					return err;
-			}
-			shown++;
+	for (uint32_t i = 0, shown = 0; i < ge->n_top && shown < 3; i++) {
+		uint32_t sid = (uint32_t)ge->top[i].key;
+		int ty = ge->top[i].type;
+		enum cib_err err;
+
+		if (ge->top[i].members < 2 ||
+		    !(ty == COORD_REPOST || ty == COORD_LINK ||
+		      ty == COORD_DOMAIN || ty == COORD_REPLY_POST ||
+		      ty == COORD_REPLY_ACCOUNT))
+			continue;
+		if (!(x = radd(l, REASON_CL_TOP_OBJECT, 0)))
+			return CIB_ENOMEM;
+		x->v[0] = ty;
+		x->v[1] = ge->top[i].members;
+		/* the dataset's strings and the canonical URLs
+		 * and domains the features made */
+		if (sid < strlayer_n(&p->fs.reuse.strs)) {
+			const char *s = reuse_str(&p->fs.reuse, sid);
+
+			err = str_add_n(r, s, utf8_cut(s, strlen(s), 80),
+					&x->s[0]);
+			if (err)
+				return err;
 		}
+		shown++;
 	}
+	return CIB_OK;
+}
+
+/* A cluster's reasons in the order its row lists them: the test that
+ * found it and its top objects, then one block per collective test. */
+static enum cib_err cluster_reasons(struct scored_run *r, struct rlist *l,
+				    const struct pipeline *p, int32_t c,
+				    uint32_t tzs)
+{
+	const struct cluster_evidence *ce = &p->ce[c];
+	const struct timing_fit *t = &ce->timing;
+	struct run_reason *x;
+	enum cib_err err;
+	int k = 0;
+
+	if ((err = cluster_reason_test(l, p, c)) ||
+	    (err = cluster_reason_top_objects(r, l, p, c)))
+		return err;
 	if (ce->reuse_share > 0 && ce->size) {
 		if (!(x = radd(l, REASON_CL_COPIED, 0)))
 			return CIB_ENOMEM;
@@ -428,8 +455,129 @@ static int loc_mismatch(const struct feature_set *fs, uint32_t a)
 	       tf->n >= 20 && abs(loc - tf->inferred_offset_min) >= 180;
 }
 
-/* An account's reasons, one block per code in the order its row lists
- * them (long for the same reason as cluster_reasons). */
+/* Why an account is not flagged: the first rule of section 8 it fails.
+ * NULL when out of memory. */
+static struct run_reason *account_reason_why_not(struct rlist *l,
+						 const struct pipeline *p,
+						 uint32_t a, const int32_t *newc)
+{
+	const struct edge_summary *es = &p->es[a];
+	int32_t c = p->cl.membership[a];
+	struct run_reason *x;
+
+	if (!(x = radd(l, REASON_NOT_FLAGGED, 0)))
+		return NULL;
+	x->v[0] = c < 0 ? (es->n_partners ? RUN_NF_NO_CLUSTER
+					  : RUN_NF_NO_COORDINATION)
+		  : !p->ce[c].inauthentic ? RUN_NF_CLUSTER_ORGANIC
+					  : RUN_NF_BELOW_BAR;
+	x->v[1] = p->score[a];
+	x->v[2] = p->threshold_used;
+	x->v[3] = c >= 0 ? newc[c] + 1 : 0;
+	return x;
+}
+
+/* Its cluster, and for a member the group tests joined (no significant
+ * edge inside the cluster: attach, discovery) the leave-one-out
+ * membership test (groups.h) that ties it. */
+static enum cib_err account_reason_member(struct rlist *l,
+					  const struct pipeline *p, uint32_t a,
+					  const int32_t *newc, uint32_t fl)
+{
+	int32_t c = p->cl.membership[a];
+	const struct edge_summary *es = &p->es[a];
+	const struct cluster_evidence *ce = &p->ce[c];
+	struct run_reason *x;
+
+	if (!(x = radd(l, REASON_CLUSTER_MEMBER, fl)))
+		return CIB_ENOMEM;
+	x->v[0] = newc[c] + 1;
+	x->v[1] = ce->size;
+	x->v[2] = ce->n_edges;
+	x->v[3] = ce->inauthentic != 0;
+	if (es->strength_in <= 0) {
+		if (!(x = radd(l, REASON_GROUP_TIE, fl)))
+			return CIB_ENOMEM;
+		x->v[0] = newc[c] + 1;
+		x->v[1] = p->gr.member_log10p && a < p->gr.n_accounts
+				  ? p->gr.member_log10p[a]
+				  : 0;
+		x->v[2] = p->gr.strength && a < p->gr.n_accounts
+				  ? fin(p->gr.strength[a])
+				  : NAN;
+	}
+	return CIB_OK;
+}
+
+/* A significant persona switch: when, after how long a silence, the
+ * languages before and after. */
+static enum cib_err account_reason_switch(struct scored_run *r,
+					  struct rlist *l,
+					  const struct feature_set *fs,
+					  uint32_t a, uint32_t fl)
+{
+	const struct persona_result *pr = &fs->persona;
+	uint32_t lb = pr->lang_before[a], la = pr->lang_after[a];
+	struct run_reason *x;
+	enum cib_err err;
+
+	if (!(x = radd(l, REASON_PERSONA_SWITCH, fl)))
+		return CIB_ENOMEM;
+	x->v[0] = pr->cp_time[a] != TIME_NONE ? (double)pr->cp_time[a]
+					      : NAN;
+	x->v[1] = pr->longest_gap[a] >= 30 * 86400 &&
+				  pr->gap_end[a] != TIME_NONE &&
+				  pr->cp_time[a] != TIME_NONE &&
+				  llabs(pr->gap_end[a] - pr->cp_time[a]) <=
+					  86400
+			  ? (double)(pr->longest_gap[a] / 86400)
+			  : 0;
+	x->v[2] = pr->cp_p[a];
+	x->v[3] = isfinite(pr->topic_shift[a]) ? pr->topic_shift[a] : 0;
+	x->v[4] = lb != la;
+	if ((err = str_add(r, lb == STR_NONE ? NULL
+					     : langdetect_str(&fs->ld, lb),
+			   &x->s[0])) ||
+	    (err = str_add(r, la == STR_NONE ? NULL
+					     : langdetect_str(&fs->ld, la),
+			   &x->s[1])))
+		return err;
+	return CIB_OK;
+}
+
+/* Links that keep pointing at a flagged site network (siteacc.h). */
+static enum cib_err account_reason_site(struct scored_run *r, struct rlist *l,
+					const struct siteacc *sa, uint32_t a,
+					uint32_t fl)
+{
+	const struct siteacc_account *ac = &sa->acc[a];
+	const struct sites_group *g = NULL;
+	struct run_reason *x;
+	enum cib_err err;
+
+	for (size_t i = 0; i < sa->s->n_groups; i++)
+		if (sa->s->group[i].id == ac->network)
+			g = &sa->s->group[i];
+	if (!(x = radd(l, REASON_SITE_NETWORK, fl)))
+		return CIB_ENOMEM;
+	x->v[0] = ac->network;
+	x->v[1] = g ? g->n : 0;
+	x->v[2] = ac->k;
+	x->v[3] = ac->n_links;
+	x->v[4] = ac->rate;
+	x->v[5] = ac->p;
+	x->v[6] = ac->raised;
+	if (g && g->n &&
+	    (err = str_add(r,
+			   strpool_get(&sa->s->hosts,
+				       sa->s->site[g->members[0]].host),
+			   &x->s[0])))
+		return err;
+	return CIB_OK;
+}
+
+/* An account's reasons, one block (or account_reason_ helper) per code
+ * in the order its row lists them. */
 static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 				    const struct pipeline *p, uint32_t a,
 				    const int32_t *newc, uint32_t tzs)
@@ -445,18 +593,8 @@ static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 	enum cib_err err;
 	size_t first;
 
-	if (!p->flagged[a]) {
-		/* why not: the first rule of section 8 it fails */
-		if (!(x = radd(l, REASON_NOT_FLAGGED, 0)))
-			return CIB_ENOMEM;
-		x->v[0] = c < 0 ? (es->n_partners ? RUN_NF_NO_CLUSTER
-						  : RUN_NF_NO_COORDINATION)
-			  : !p->ce[c].inauthentic ? RUN_NF_CLUSTER_ORGANIC
-						  : RUN_NF_BELOW_BAR;
-		x->v[1] = p->score[a];
-		x->v[2] = p->threshold_used;
-		x->v[3] = c >= 0 ? newc[c] + 1 : 0;
-	}
+	if (!p->flagged[a] && !account_reason_why_not(l, p, a, newc))
+		return CIB_ENOMEM;
 	first = l->n;
 	if (nt >= 1 && sc > 0) {
 		if (!(x = radd(l, REASON_COPIED_TEXTS, fl)))
@@ -476,28 +614,8 @@ static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 		}
 	}
 	if (c >= 0) {
-		const struct cluster_evidence *ce = &p->ce[c];
-
-		if (!(x = radd(l, REASON_CLUSTER_MEMBER, fl)))
-			return CIB_ENOMEM;
-		x->v[0] = newc[c] + 1;
-		x->v[1] = ce->size;
-		x->v[2] = ce->n_edges;
-		x->v[3] = ce->inauthentic != 0;
-		/* a member with no significant edge inside its cluster was
-		 * joined by the group tests (attach, discovery): its tie is
-		 * the leave-one-out membership test (groups.h) */
-		if (es->strength_in <= 0) {
-			if (!(x = radd(l, REASON_GROUP_TIE, fl)))
-				return CIB_ENOMEM;
-			x->v[0] = newc[c] + 1;
-			x->v[1] = p->gr.member_log10p && a < p->gr.n_accounts
-					  ? p->gr.member_log10p[a]
-					  : 0;
-			x->v[2] = p->gr.strength && a < p->gr.n_accounts
-					  ? fin(p->gr.strength[a])
-					  : NAN;
-		}
+		if ((err = account_reason_member(l, p, a, newc, fl)))
+			return err;
 	} else if (tf->n && abs(tf->shift_offset_min - fs->tctx.std_offset_min) <=
 				     60 &&
 		   tf->shift_p <= 1e-3 && tf->lunch_dip_p <= 1e-3) {
@@ -520,32 +638,9 @@ static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 		x->v[1] = same > 0 ? same - 1 : 0;
 		x->v[2] = fmax(features_creation_p(fs, a), 1e-300);
 	}
-	if (features_switch_significant(fs, a) && fs->persona.cp_p) {
-		const struct persona_result *pr = &fs->persona;
-		uint32_t lb = pr->lang_before[a], la = pr->lang_after[a];
-
-		if (!(x = radd(l, REASON_PERSONA_SWITCH, fl)))
-			return CIB_ENOMEM;
-		x->v[0] = pr->cp_time[a] != TIME_NONE ? (double)pr->cp_time[a]
-						      : NAN;
-		x->v[1] = pr->longest_gap[a] >= 30 * 86400 &&
-					  pr->gap_end[a] != TIME_NONE &&
-					  pr->cp_time[a] != TIME_NONE &&
-					  llabs(pr->gap_end[a] - pr->cp_time[a]) <=
-						  86400
-				  ? (double)(pr->longest_gap[a] / 86400)
-				  : 0;
-		x->v[2] = pr->cp_p[a];
-		x->v[3] = isfinite(pr->topic_shift[a]) ? pr->topic_shift[a] : 0;
-		x->v[4] = lb != la;
-		if ((err = str_add(r, lb == STR_NONE ? NULL
-						     : langdetect_str(&fs->ld, lb),
-				   &x->s[0])) ||
-		    (err = str_add(r, la == STR_NONE ? NULL
-						     : langdetect_str(&fs->ld, la),
-				   &x->s[1])))
-			return err;
-	}
+	if (features_switch_significant(fs, a) && fs->persona.cp_p &&
+	    (err = account_reason_switch(r, l, fs, a, fl)))
+		return err;
 	if (loc_mismatch(fs, a)) {
 		if (!(x = radd(l, REASON_LOCATION_MISMATCH, fl)))
 			return CIB_ENOMEM;
@@ -560,30 +655,8 @@ static enum cib_err account_reasons(struct scored_run *r, struct rlist *l,
 		if ((err = str_add(r, ds_str(ds, ds->acc.handle[a]), &x->s[0])))
 			return err;
 	}
-	if (p->sa && a < p->sa->n_acc && p->sa->acc[a].evidence) {
-		const struct siteacc *sa = p->sa;
-		const struct siteacc_account *ac = &sa->acc[a];
-		const struct sites_group *g = NULL;
-
-		for (size_t i = 0; i < sa->s->n_groups; i++)
-			if (sa->s->group[i].id == ac->network)
-				g = &sa->s->group[i];
-		if (!(x = radd(l, REASON_SITE_NETWORK, fl)))
-			return CIB_ENOMEM;
-		x->v[0] = ac->network;
-		x->v[1] = g ? g->n : 0;
-		x->v[2] = ac->k;
-		x->v[3] = ac->n_links;
-		x->v[4] = ac->rate;
-		x->v[5] = ac->p;
-		x->v[6] = ac->raised;
-		if (g && g->n &&
-		    (err = str_add(r,
-				   strpool_get(&sa->s->hosts,
-					       sa->s->site[g->members[0]].host),
-				   &x->s[0])))
-			return err;
-	}
+	if (p->sa && a < p->sa->n_acc && p->sa->acc[a].evidence)
+		return account_reason_site(r, l, p->sa, a, fl);
 	return CIB_OK;
 }
 
@@ -709,8 +782,120 @@ static enum cib_err meta_fill(struct scored_run *r, const struct pipeline *p,
 
 /* ---- the build ---------------------------------------------------------- */
 
-/* The steps share the rank and the cluster renumbering, so they stay in
- * one function: order, clusters, edges and their index, accounts. */
+/* One rank, one tie-break: ord[i] is the dataset account at rank i,
+ * rank[a] the rank of dataset account a. */
+static void run_rank(struct scored_run *r, const struct pipeline *p,
+		     uint32_t *ord, uint32_t *rank)
+{
+	size_t na = p->ds->acc.n;
+
+	for (size_t a = 0; a < na; a++)
+		ord[a] = (uint32_t)a;
+	qsort_r(ord, na, sizeof(*ord), cmp_rank, (void *)p);
+	for (size_t i = 0; i < na; i++) {
+		rank[ord[i]] = (uint32_t)i;
+		r->ds_index[i] = ord[i];
+	}
+}
+
+/* Cluster numbers by decreasing size, ties by their smallest member:
+ * ck in that order, newc[c] the new number of pipeline cluster c. */
+static void run_number_clusters(const struct pipeline *p, struct cl_key *ck,
+				int32_t *newc)
+{
+	size_t na = p->ds->acc.n, nc = p->cl.n_clusters;
+
+	for (size_t c = 0; c < nc; c++) {
+		ck[c].size = p->ce[c].size;
+		ck[c].best = UINT32_MAX;
+		ck[c].c = (uint32_t)c;
+	}
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = p->cl.membership[a];
+
+		if (c >= 0 && a < ck[c].best)
+			ck[c].best = (uint32_t)a;
+	}
+	qsort(ck, nc, sizeof(*ck), cmp_cl);
+	for (size_t k = 0; k < nc; k++)
+		newc[ck[k].c] = (int32_t)k;
+}
+
+/* The edges, strongest first, endpoints as ranks, and each account's
+ * slice of edge_idx (deg: na + 2 zeroed counters). */
+static void run_copy_edges(struct scored_run *r, const struct pipeline *p,
+			   const uint32_t *rank, uint32_t *deg)
+{
+	size_t na = p->ds->acc.n, ne = p->g.n_edges;
+
+	for (size_t i = 0; i < ne; i++) {
+		const struct coord_edge *e = &p->g.edges[i];
+		struct run_edge *d = &r->edges[i];
+
+		d->log10p = e->log10p;
+		d->lambda = e->lambda;
+		d->a = rank[e->a];
+		d->b = rank[e->b];
+		d->observed = e->observed;
+		for (int t = 0; t < COORD__COUNT; t++)
+			d->x[t] = e->x[t];
+	}
+	qsort(r->edges, ne, sizeof(*r->edges), cmp_edge);
+	r->n_edges = ne;
+	for (size_t i = 0; i < ne; i++) {
+		deg[r->edges[i].a + 1]++;
+		deg[r->edges[i].b + 1]++;
+	}
+	for (size_t i = 0; i < na; i++)
+		deg[i + 1] += deg[i];
+	for (size_t i = 0; i < na; i++) {
+		r->acc[i].edge_off = deg[i];
+		r->acc[i].n_edges = 0;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		struct run_account *A = &r->acc[r->edges[i].a];
+		struct run_account *B = &r->acc[r->edges[i].b];
+
+		r->edge_idx[A->edge_off + A->n_edges++] = (uint32_t)i;
+		r->edge_idx[B->edge_off + B->n_edges++] = (uint32_t)i;
+	}
+}
+
+/* Dataset account a as the run's account at rank i: its numbers, id,
+ * handle, reasons and copied texts. */
+static enum cib_err run_copy_account(struct scored_run *r, struct rlist *rl,
+				     size_t *tcap, const struct pipeline *p,
+				     uint32_t a, size_t i, const int32_t *newc)
+{
+	const struct dataset *ds = p->ds;
+	struct run_account *A = &r->acc[i];
+	int32_t c = p->cl.membership[a];
+	enum cib_err err;
+
+	A->score = p->score[a];
+	A->platform = ds->acc.platform[a];
+	A->cluster = c >= 0 ? newc[c] : RUN_NOCLUSTER;
+	A->flagged = p->flagged[a] != 0;
+	r->meta.n_flagged += A->flagged;
+	A->n_posts = p->pi.off ? (uint32_t)postindex_count(&p->pi, a) : 0;
+	memcpy(r->x + i * SF__COUNT, p->x + (size_t)a * SF__COUNT,
+	       SF__COUNT * sizeof(*r->x));
+	err = str_add(r, ds_str(ds, ds->acc.id[a]), &A->id);
+	if (!err)
+		err = str_add(r, ds_str(ds, ds->acc.handle[a]), &A->handle);
+	A->reason_off = (uint32_t)rl->n;
+	if (!err)
+		err = account_reasons(r, rl, p, a, newc, r->meta.tz_label);
+	A->n_reasons = (uint32_t)(rl->n - A->reason_off);
+	A->text_off = (uint32_t)r->n_texts;
+	if (!err)
+		err = account_texts(r, &r->texts, tcap, p, a);
+	A->n_texts = (uint32_t)(r->n_texts - A->text_off);
+	return err;
+}
+
+/* The steps in order, sharing the rank and the cluster renumbering:
+ * rank, clusters, edges and their index, accounts. */
 enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 		       const struct pipeline_opts *o, const char *settings)
 {
@@ -743,29 +928,8 @@ enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 	err = meta_fill(r, p, o, settings);
 	if (err)
 		goto fail;
-	/* one rank, one tie-break */
-	for (size_t a = 0; a < na; a++)
-		ord[a] = (uint32_t)a;
-	qsort_r(ord, na, sizeof(*ord), cmp_rank, (void *)p);
-	for (size_t i = 0; i < na; i++) {
-		rank[ord[i]] = (uint32_t)i;
-		r->ds_index[i] = ord[i];
-	}
-	/* clusters by decreasing size, ties by their smallest member */
-	for (size_t c = 0; c < nc; c++) {
-		ck[c].size = p->ce[c].size;
-		ck[c].best = UINT32_MAX;
-		ck[c].c = (uint32_t)c;
-	}
-	for (size_t a = 0; a < na; a++) {
-		int32_t c = p->cl.membership[a];
-
-		if (c >= 0 && a < ck[c].best)
-			ck[c].best = (uint32_t)a;
-	}
-	qsort(ck, nc, sizeof(*ck), cmp_cl);
-	for (size_t k = 0; k < nc; k++)
-		newc[ck[k].c] = (int32_t)k;
+	run_rank(r, p, ord, rank);
+	run_number_clusters(p, ck, newc);
 	r->n_clusters = nc;
 	r->n_accounts = na;
 	for (size_t k = 0; k < nc && !err; k++) {
@@ -778,64 +942,9 @@ enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 	}
 	if (err)
 		goto fail;
-	/* edges, strongest first, endpoints as ranks */
-	for (size_t i = 0; i < ne; i++) {
-		const struct coord_edge *e = &p->g.edges[i];
-		struct run_edge *d = &r->edges[i];
-
-		d->log10p = e->log10p;
-		d->lambda = e->lambda;
-		d->a = rank[e->a];
-		d->b = rank[e->b];
-		d->observed = e->observed;
-		for (int t = 0; t < COORD__COUNT; t++)
-			d->x[t] = e->x[t];
-	}
-	qsort(r->edges, ne, sizeof(*r->edges), cmp_edge);
-	r->n_edges = ne;
-	for (size_t i = 0; i < ne; i++) {
-		deg[r->edges[i].a + 1]++;
-		deg[r->edges[i].b + 1]++;
-	}
-	for (size_t i = 0; i < na; i++)
-		deg[i + 1] += deg[i];
-	for (size_t i = 0; i < na; i++) {
-		r->acc[i].edge_off = deg[i];
-		r->acc[i].n_edges = 0;
-	}
-	for (size_t i = 0; i < ne; i++) {
-		struct run_account *A = &r->acc[r->edges[i].a];
-		struct run_account *B = &r->acc[r->edges[i].b];
-
-		r->edge_idx[A->edge_off + A->n_edges++] = (uint32_t)i;
-		r->edge_idx[B->edge_off + B->n_edges++] = (uint32_t)i;
-	}
-	/* accounts in rank order */
-	for (size_t i = 0; i < na && !err; i++) {
-		uint32_t a = ord[i];
-		struct run_account *A = &r->acc[i];
-		int32_t c = p->cl.membership[a];
-
-		A->score = p->score[a];
-		A->platform = ds->acc.platform[a];
-		A->cluster = c >= 0 ? newc[c] : RUN_NOCLUSTER;
-		A->flagged = p->flagged[a] != 0;
-		r->meta.n_flagged += A->flagged;
-		A->n_posts = p->pi.off ? (uint32_t)postindex_count(&p->pi, a) : 0;
-		memcpy(r->x + i * SF__COUNT, p->x + (size_t)a * SF__COUNT,
-		       SF__COUNT * sizeof(*r->x));
-		err = str_add(r, ds_str(ds, ds->acc.id[a]), &A->id);
-		if (!err)
-			err = str_add(r, ds_str(ds, ds->acc.handle[a]), &A->handle);
-		A->reason_off = (uint32_t)rl.n;
-		if (!err)
-			err = account_reasons(r, &rl, p, a, newc, r->meta.tz_label);
-		A->n_reasons = (uint32_t)(rl.n - A->reason_off);
-		A->text_off = (uint32_t)r->n_texts;
-		if (!err)
-			err = account_texts(r, &r->texts, &tcap, p, a);
-		A->n_texts = (uint32_t)(r->n_texts - A->text_off);
-	}
+	run_copy_edges(r, p, rank, deg);
+	for (size_t i = 0; i < na && !err; i++)
+		err = run_copy_account(r, &rl, &tcap, p, ord[i], i, newc);
 	if (err)
 		goto fail;
 	if (rl.n >= UINT32_MAX) {
