@@ -270,32 +270,28 @@ static enum cib_err take(const unsigned char *buf, uint64_t off,
 	return CIB_OK;
 }
 
-/* Header, section table, cross-section counts, copies, then run_check:
- * one pass in file order, every refusal naming its place. */
-enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
-		      size_t len, char *errmsg, size_t errlen)
-{
-	const size_t want[RS__END] = {
-		[RS_META] = sizeof(struct run_meta),
-		[RS_ACCOUNTS] = sizeof(struct run_account),
-		[RS_X] = SF__COUNT * sizeof(double),
-		[RS_CLUSTERS] = sizeof(struct run_cluster),
-		[RS_EDGES] = sizeof(struct run_edge),
-		[RS_EDGE_IDX] = sizeof(uint32_t),
-		[RS_REASONS] = sizeof(struct run_reason),
-		[RS_TEXTS] = sizeof(struct run_text),
-		[RS_INPUTS] = sizeof(struct run_input),
-		[RS_STRINGS] = 1,
-	};
-	uint64_t cnt[RS__END] = { 0 }, offs[RS__END] = { 0 };
-	int seen[RS__END] = { 0 };
-	uint32_t ns;
-	enum cib_err err = CIB_OK;
-	void *meta = NULL;
+/* each section's record size in this build */
+static const size_t record_size[RS__END] = {
+	[RS_META] = sizeof(struct run_meta),
+	[RS_ACCOUNTS] = sizeof(struct run_account),
+	[RS_X] = SF__COUNT * sizeof(double),
+	[RS_CLUSTERS] = sizeof(struct run_cluster),
+	[RS_EDGES] = sizeof(struct run_edge),
+	[RS_EDGE_IDX] = sizeof(uint32_t),
+	[RS_REASONS] = sizeof(struct run_reason),
+	[RS_TEXTS] = sizeof(struct run_text),
+	[RS_INPUTS] = sizeof(struct run_input),
+	[RS_STRINGS] = 1,
+};
 
-	run_init(r);
-	if (errlen)
-		errmsg[0] = '\0';
+/* The header: magic, version, byte order, size and the section table's
+ * checksum; *nsp is the number of sections. */
+static enum cib_err runfile_check_header(const unsigned char *buf, size_t len,
+					 uint32_t *nsp, char *errmsg,
+					 size_t errlen)
+{
+	uint32_t ns;
+
 	if (len < HEADER_SIZE || memcmp(buf, RUN_MAGIC, 8) != 0)
 		FAIL("not a cibscan run file (no 'CIBSRUN' header)");
 	if (get32(buf + 8) != RUN_VERSION)
@@ -306,6 +302,7 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 	ns = get32(buf + 16);
 	if (ns == 0 || ns > 64)
 		FAIL("header: %u sections (1 to 64 expected)", ns);
+	*nsp = ns;
 	if (get64(buf + 24) != len)
 		FAIL("header: the file should be %llu bytes, it is %zu "
 		     "(truncated or extended)",
@@ -318,6 +315,18 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 	if (XXH3_64bits(buf + HEADER_SIZE, (size_t)ns * ENTRY_SIZE) !=
 	    get64(buf + 32))
 		FAIL("header: section table checksum mismatch");
+	return CIB_OK;
+}
+
+/* The section table: every section once, of this build's record size,
+ * inside the file and matching its checksum; cnt and offs by section. */
+static enum cib_err runfile_read_table(const unsigned char *buf, size_t len,
+				       uint32_t ns, uint64_t *cnt,
+				       uint64_t *offs, char *errmsg,
+				       size_t errlen)
+{
+	int seen[RS__END] = { 0 };
+
 	for (uint32_t i = 0; i < ns; i++) {
 		const unsigned char *e = buf + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
 		uint32_t id = get32(e), size = get32(e + 4);
@@ -328,9 +337,9 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 		if (seen[id])
 			FAIL("%s: section appears twice", section_names[id]);
 		seen[id] = 1;
-		if (size != want[id])
+		if (size != record_size[id])
 			FAIL("%s: records of %u bytes, this build's are %zu",
-			     section_names[id], size, want[id]);
+			     section_names[id], size, record_size[id]);
 		if (count > len / size)
 			FAIL("%s: %llu records cannot fit in the file",
 			     section_names[id], (unsigned long long)count);
@@ -349,6 +358,13 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 	for (int id = 1; id < RS__END; id++)
 		if (!seen[id])
 			FAIL("%s: section missing", section_names[id]);
+	return CIB_OK;
+}
+
+/* Counts that must agree across sections, and fit a run's indexes. */
+static enum cib_err runfile_check_counts(const uint64_t *cnt, char *errmsg,
+					 size_t errlen)
+{
 	if (cnt[RS_META] != 1)
 		FAIL("meta: %llu records, 1 expected",
 		     (unsigned long long)cnt[RS_META]);
@@ -364,6 +380,29 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 	    cnt[RS_TEXTS] >= UINT32_MAX || cnt[RS_EDGES] >= UINT32_MAX / 2 ||
 	    cnt[RS_STRINGS] >= UINT32_MAX || cnt[RS_CLUSTERS] >= INT32_MAX)
 		FAIL("a section holds more records than a run can index");
+	return CIB_OK;
+}
+
+/* Header, section table, cross-section counts, copies, then run_check:
+ * one pass in file order, every refusal naming its place. */
+enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
+		      size_t len, char *errmsg, size_t errlen)
+{
+	uint64_t cnt[RS__END] = { 0 }, offs[RS__END] = { 0 };
+	uint32_t ns;
+	enum cib_err err = CIB_OK;
+	void *meta = NULL;
+
+	run_init(r);
+	if (errlen)
+		errmsg[0] = '\0';
+	err = runfile_check_header(buf, len, &ns, errmsg, errlen);
+	if (!err)
+		err = runfile_read_table(buf, len, ns, cnt, offs, errmsg, errlen);
+	if (!err)
+		err = runfile_check_counts(cnt, errmsg, errlen);
+	if (err)
+		return err;
 	r->n_accounts = (size_t)cnt[RS_ACCOUNTS];
 	r->n_clusters = (size_t)cnt[RS_CLUSTERS];
 	r->n_edges = (size_t)cnt[RS_EDGES];
@@ -373,7 +412,7 @@ enum cib_err run_load(struct scored_run *r, const unsigned char *buf,
 	r->str_len = r->str_cap = (size_t)cnt[RS_STRINGS];
 #define TAKE(id, field)                                                    \
 	if (!err)                                                          \
-		err = take(buf, offs[id], cnt[id] * want[id], (void **)&(field))
+		err = take(buf, offs[id], cnt[id] * record_size[id], (void **)&(field))
 	TAKE(RS_META, meta);
 	TAKE(RS_ACCOUNTS, r->acc);
 	TAKE(RS_X, r->x);
