@@ -173,25 +173,12 @@ static double penalised_ll(const struct logit_model *m, const double *X,
 	return ll;
 }
 
-enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
-		       const double *w, size_t n, double ridge, char *errmsg,
-		       size_t errlen)
+/* Each feature's mean and standard deviation over its finite values
+ * (sd 1 when it does not vary). */
+static void logit_standardise(struct logit_model *m, const double *X, size_t n)
 {
-	size_t p = m->p, q = p + 1, npos = 0;
-	gsl_matrix *H = NULL;
-	gsl_vector *g = NULL, *d = NULL;
-	double *beta = NULL, *trial = NULL;
-	enum cib_err err = CIB_OK;
+	size_t p = m->p;
 
-	if (p == 0 || p > LOGIT_MAX_FEATURES || n == 0)
-		return CIB_ERANGE;
-	for (size_t i = 0; i < n; i++)
-		npos += y[i] != 0;
-	if (npos == 0 || npos == n) {
-		snprintf(errmsg, errlen, "training data needs both classes");
-		return CIB_ERANGE;
-	}
-	/* standardise */
 	for (size_t j = 0; j < p; j++) {
 		double s = 0, s2 = 0, c = 0;
 
@@ -210,6 +197,124 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 		if (!(m->sd[j] > 1e-9))
 			m->sd[j] = 1;
 	}
+}
+
+/* The penalised log-likelihood's gradient g and negative Hessian H at
+ * beta (the weighted IRLS normal equations, ridge on the coefficients,
+ * not the intercept). */
+static void logit_newton_system(const struct logit_model *m, const double *X,
+				const int *y, const double *w, size_t n,
+				const double *beta, double ridge,
+				gsl_matrix *H, gsl_vector *g)
+{
+	size_t p = m->p, q = p + 1;
+
+	gsl_matrix_set_zero(H);
+	gsl_vector_set_zero(g);
+	for (size_t i = 0; i < n; i++) {
+		const double *row = X + i * p;
+		double xs[LOGIT_MAX_FEATURES + 1];
+		double z = beta[p], mu, wt, wi = w ? w[i] : 1.0;
+
+		for (size_t j = 0; j < p; j++) {
+			xs[j] = std_value(m, row, j);
+			z += beta[j] * xs[j];
+		}
+		xs[p] = 1.0;
+		mu = sigmoid(z);
+		wt = wi * mu * (1 - mu);
+		if (wt < 1e-12)
+			wt = 1e-12;
+		for (size_t a = 0; a < q; a++) {
+			double *ga = gsl_vector_ptr(g, a);
+
+			*ga += wi * xs[a] * ((y[i] ? 1.0 : 0.0) - mu);
+			for (size_t b = 0; b <= a; b++)
+				*gsl_matrix_ptr(H, a, b) +=
+					wt * xs[a] * xs[b];
+		}
+	}
+	for (size_t a = 0; a < q; a++) {
+		for (size_t b = a + 1; b < q; b++)
+			gsl_matrix_set(H, a, b, gsl_matrix_get(H, b, a));
+		if (a < p) {
+			*gsl_matrix_ptr(H, a, a) += ridge;
+			*gsl_vector_ptr(g, a) -= ridge * beta[a];
+		}
+	}
+}
+
+/* Coefficients at their sign bound whose gradient points across it are
+ * held for this step: their rows and columns become the identity and
+ * their gradient 0, so d = 0 there. */
+static void logit_hold_bounds(const struct logit_model *m, const double *beta,
+			      gsl_matrix *H, gsl_vector *g,
+			      unsigned char *held)
+{
+	size_t p = m->p, q = p + 1;
+
+	for (size_t a = 0; a < p; a++) {
+		int sg = m->sign[a];
+
+		if (sg && beta[a] * sg <= 0 &&
+		    gsl_vector_get(g, a) * sg <= 0) {
+			held[a] = 1;
+			for (size_t b = 0; b < q; b++) {
+				gsl_matrix_set(H, a, b, 0);
+				gsl_matrix_set(H, b, a, 0);
+			}
+			gsl_matrix_set(H, a, a, 1);
+			gsl_vector_set(g, a, 0);
+		}
+	}
+}
+
+/* Backtracking along d from beta, coefficients held or clipped at their
+ * sign bound: 1 with the first step into trial that does not lower the
+ * penalised log-likelihood, 0 when 40 halvings find none. */
+static int logit_line_search(const struct logit_model *m, const double *X,
+			     const int *y, const double *w, size_t n,
+			     const double *beta, const gsl_vector *d,
+			     const unsigned char *held, double ridge,
+			     double *trial)
+{
+	size_t p = m->p, q = p + 1;
+	double ll0 = penalised_ll(m, X, y, w, n, beta, ridge), ll, step = 1.0;
+
+	for (int half = 0; half < 40; half++) {
+		for (size_t a = 0; a < q; a++) {
+			trial[a] = held[a] ? beta[a]
+					   : beta[a] + step * gsl_vector_get(d, a);
+			if (a < p && m->sign[a] && trial[a] * m->sign[a] < 0)
+				trial[a] = 0;
+		}
+		ll = penalised_ll(m, X, y, w, n, trial, ridge);
+		if (ll >= ll0 - 1e-12)
+			return 1;
+		step /= 2;
+	}
+	return 0;
+}
+
+enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
+		       const double *w, size_t n, double ridge, char *errmsg,
+		       size_t errlen)
+{
+	size_t p = m->p, q = p + 1, npos = 0;
+	gsl_matrix *H = NULL;
+	gsl_vector *g = NULL, *d = NULL;
+	double *beta = NULL, *trial = NULL;
+	enum cib_err err = CIB_OK;
+
+	if (p == 0 || p > LOGIT_MAX_FEATURES || n == 0)
+		return CIB_ERANGE;
+	for (size_t i = 0; i < n; i++)
+		npos += y[i] != 0;
+	if (npos == 0 || npos == n) {
+		snprintf(errmsg, errlen, "training data needs both classes");
+		return CIB_ERANGE;
+	}
+	logit_standardise(m, X, n);
 	H = gsl_matrix_alloc(q, q);
 	g = gsl_vector_alloc(q);
 	d = gsl_vector_alloc(q);
@@ -221,60 +326,12 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 	}
 	beta[p] = log((double)npos / (double)(n - npos));
 	for (int it = 0; it < 200; it++) {
-		double maxstep = 0, ll0, ll = -INFINITY, step = 1.0;
+		double maxstep = 0;
 		unsigned char held[LOGIT_MAX_FEATURES + 1] = { 0 };
-		int rc, improved = 0;
+		int rc;
 
-		gsl_matrix_set_zero(H);
-		gsl_vector_set_zero(g);
-		for (size_t i = 0; i < n; i++) {
-			const double *row = X + i * p;
-			double xs[LOGIT_MAX_FEATURES + 1];
-			double z = beta[p], mu, wt, wi = w ? w[i] : 1.0;
-
-			for (size_t j = 0; j < p; j++) {
-				xs[j] = std_value(m, row, j);
-				z += beta[j] * xs[j];
-			}
-			xs[p] = 1.0;
-			mu = sigmoid(z);
-			wt = wi * mu * (1 - mu);
-			if (wt < 1e-12)
-				wt = 1e-12;
-			for (size_t a = 0; a < q; a++) {
-				double *ga = gsl_vector_ptr(g, a);
-
-				*ga += wi * xs[a] * ((y[i] ? 1.0 : 0.0) - mu);
-				for (size_t b = 0; b <= a; b++)
-					*gsl_matrix_ptr(H, a, b) +=
-						wt * xs[a] * xs[b];
-			}
-		}
-		for (size_t a = 0; a < q; a++) {
-			for (size_t b = a + 1; b < q; b++)
-				gsl_matrix_set(H, a, b, gsl_matrix_get(H, b, a));
-			if (a < p) {
-				*gsl_matrix_ptr(H, a, a) += ridge;
-				*gsl_vector_ptr(g, a) -= ridge * beta[a];
-			}
-		}
-		/* coefficients at their bound whose gradient points across it
-		 * are held for this step: their rows and columns become the
-		 * identity and their gradient 0, so d = 0 there */
-		for (size_t a = 0; a < p; a++) {
-			int sg = m->sign[a];
-
-			if (sg && beta[a] * sg <= 0 &&
-			    gsl_vector_get(g, a) * sg <= 0) {
-				held[a] = 1;
-				for (size_t b = 0; b < q; b++) {
-					gsl_matrix_set(H, a, b, 0);
-					gsl_matrix_set(H, b, a, 0);
-				}
-				gsl_matrix_set(H, a, a, 1);
-				gsl_vector_set(g, a, 0);
-			}
-		}
+		logit_newton_system(m, X, y, w, n, beta, ridge, H, g);
+		logit_hold_bounds(m, beta, H, g, held);
 		/* a tiny jitter keeps the intercept row positive definite when a
 		 * class is perfectly separated and the weights vanish */
 		*gsl_matrix_ptr(H, p, p) += 1e-9;
@@ -289,22 +346,8 @@ enum cib_err logit_fit(struct logit_model *m, const double *X, const int *y,
 		/* projected Newton step with backtracking: never accept a step
 		 * that lowers the penalised log-likelihood (separable data
 		 * otherwise send plain IRLS to infinity) */
-		ll0 = penalised_ll(m, X, y, w, n, beta, ridge);
-		for (int half = 0; half < 40; half++) {
-			for (size_t a = 0; a < q; a++) {
-				trial[a] = held[a] ? beta[a]
-						   : beta[a] + step * gsl_vector_get(d, a);
-				if (a < p && m->sign[a] && trial[a] * m->sign[a] < 0)
-					trial[a] = 0;
-			}
-			ll = penalised_ll(m, X, y, w, n, trial, ridge);
-			if (ll >= ll0 - 1e-12) {
-				improved = 1;
-				break;
-			}
-			step /= 2;
-		}
-		if (!improved)
+		if (!logit_line_search(m, X, y, w, n, beta, d, held, ridge,
+				       trial))
 			break; /* no feasible ascent along the step: optimal */
 		for (size_t a = 0; a < q; a++) {
 			double s = trial[a] - beta[a];
