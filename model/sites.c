@@ -421,24 +421,16 @@ static size_t article_shingles(const char *t, size_t n, uint64_t *out,
 	return k;
 }
 
-enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
-			    const char *ip, size_t ip_n, const char *server,
-			    size_t server_n, int64_t crawl_time,
-			    struct langdetect *ld)
+/* The site of a host, created (first seen at crawl_time) on its first
+ * page: *sip is its index. */
+static enum cib_err sites_site_of(struct sites *s, const char *host,
+				  int64_t crawl_time, uint32_t *sip)
 {
 	uint32_t hid, si;
 	struct site *st;
 	enum cib_err err;
-	uint64_t sig[MINHASH];
-	char block[64];
-	size_t bl;
 
-	s->n_pages_seen++;
-	if (!pg->host[0]) {
-		s->n_pages_skipped++;
-		return CIB_OK;
-	}
-	err = strpool_intern(&s->hosts, pg->host, strlen(pg->host), &hid);
+	err = strpool_intern(&s->hosts, host, strlen(host), &hid);
 	if (err)
 		return err;
 	if (hid >= s->host_site_cap) {
@@ -465,15 +457,19 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		st->cluster = -1;
 		s->host_site[hid] = si;
 	}
-	st = &s->site[si];
-	st->n_pages++;
-	if (st->n_used >= s->o.max_pages) {
-		s->n_pages_skipped++;
-		return CIB_OK;
-	}
-	st->n_used++;
-	if (crawl_time > 0 && (st->first_seen <= 0 || crawl_time < st->first_seen))
-		st->first_seen = crawl_time;
+	*sip = si;
+	return CIB_OK;
+}
+
+/* The site's labels from its first page that has them: name, title,
+ * server and address. */
+static enum cib_err sites_site_labels(struct sites *s, struct site *st,
+				      const struct htmlpage *pg, const char *ip,
+				      size_t ip_n, const char *server,
+				      size_t server_n)
+{
+	enum cib_err err;
+
 	if (st->name == STR_NONE && pg->host_full[0]) {
 		err = label_add(s, -1, pg->host_full, strlen(pg->host_full),
 				&st->name);
@@ -495,11 +491,16 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		memcpy(st->ip, ip, ip_n);
 		st->ip[ip_n] = '\0';
 	}
-	if (ip && (bl = sites_block(ip, ip_n, block, sizeof(block)))) {
-		err = trait(s, si, SK_HOSTING, block, bl);
-		if (err)
-			return err;
-	}
+	return CIB_OK;
+}
+
+/* The page's items as traits (ids, template) and its links to other
+ * hosts. */
+static enum cib_err sites_page_items(struct sites *s, uint32_t si,
+				     const struct htmlpage *pg)
+{
+	enum cib_err err;
+
 	for (size_t i = 0; i < pg->n_items; i++) {
 		const struct htmlpage_item *it = &pg->items[i];
 		const char *v = htmlpage_item_str(pg, i);
@@ -543,6 +544,99 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		if (kind >= 0 && (err = trait(s, si, kind, v, it->len)))
 			return err;
 	}
+	return CIB_OK;
+}
+
+/* The page's article: its language (from the first few) and its
+ * shingles' MinHash bands as the articles trait, with a sample kept
+ * when asked. */
+static enum cib_err sites_page_article(struct sites *s, uint32_t si,
+				       const struct htmlpage *pg,
+				       struct langdetect *ld)
+{
+	struct site *st = &s->site[si];
+	char *norm, code[LANGDETECT_CODE_MAX + 1];
+	uint64_t *sh, sig[MINHASH];
+	size_t nn;
+	enum cib_err err;
+
+	if (!s->norm && !(s->norm = malloc(ARTICLE_NORM_MAX)))
+		return CIB_ENOMEM;
+	if (!s->sh &&
+	    !(s->sh = malloc(ARTICLE_SHINGLES * sizeof(*s->sh))))
+		return CIB_ENOMEM;
+	norm = s->norm;
+	sh = s->sh;
+	nn = textnorm_normalise(pg->str + pg->article_off,
+				pg->article_len, norm, ARTICLE_NORM_MAX);
+
+	/* a site's language is settled by a few articles; textcat
+	 * is the costliest step per page */
+	if (ld && st->n_lang_detected++ < SITES_LANG_PAGES &&
+	    langdetect_text(ld, pg->str + pg->article_off,
+				  pg->article_len, code, sizeof(code)))
+		vote(st->lang_votes_t, st->lang_t_codes, code);
+	if (nn >= s->o.min_article) {
+		size_t k = article_shingles(norm, nn, sh,
+					    ARTICLE_SHINGLES);
+
+		if (k) {
+			st->n_articles++;
+			minhash(sh, k, sig);
+			if ((err = band_traits(s, si, SK_ARTICLES,
+					       sig)))
+				return err;
+			if (s->o.keep_articles &&
+			    st->n_samples < SITES_SAMPLES &&
+			    (err = keep_sample(st, sig,
+					       pg->str + pg->article_off,
+					       pg->article_len)))
+				return err;
+		}
+	}
+	return CIB_OK;
+}
+
+enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
+			    const char *ip, size_t ip_n, const char *server,
+			    size_t server_n, int64_t crawl_time,
+			    struct langdetect *ld)
+{
+	uint32_t si;
+	struct site *st;
+	enum cib_err err;
+	uint64_t sig[MINHASH];
+	char block[64];
+	size_t bl;
+
+	s->n_pages_seen++;
+	if (!pg->host[0]) {
+		s->n_pages_skipped++;
+		return CIB_OK;
+	}
+	err = sites_site_of(s, pg->host, crawl_time, &si);
+	if (err)
+		return err;
+	st = &s->site[si];
+	st->n_pages++;
+	if (st->n_used >= s->o.max_pages) {
+		s->n_pages_skipped++;
+		return CIB_OK;
+	}
+	st->n_used++;
+	if (crawl_time > 0 && (st->first_seen <= 0 || crawl_time < st->first_seen))
+		st->first_seen = crawl_time;
+	err = sites_site_labels(s, st, pg, ip, ip_n, server, server_n);
+	if (err)
+		return err;
+	if (ip && (bl = sites_block(ip, ip_n, block, sizeof(block)))) {
+		err = trait(s, si, SK_HOSTING, block, bl);
+		if (err)
+			return err;
+	}
+	err = sites_page_items(s, si, pg);
+	if (err)
+		return err;
 	if (pg->n_shingles) {
 		minhash(pg->shingles, pg->n_shingles, sig);
 		if ((err = band_traits(s, si, SK_TEMPLATE, sig)))
@@ -554,46 +648,8 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 		st->n_zh_declared_pages++;
 	if (pg->n_han_comments)
 		st->n_han_comment_pages++;
-	if (pg->article_len) {
-		char *norm, code[LANGDETECT_CODE_MAX + 1];
-		uint64_t *sh;
-		size_t nn;
-
-		if (!s->norm && !(s->norm = malloc(ARTICLE_NORM_MAX)))
-			return CIB_ENOMEM;
-		if (!s->sh &&
-		    !(s->sh = malloc(ARTICLE_SHINGLES * sizeof(*s->sh))))
-			return CIB_ENOMEM;
-		norm = s->norm;
-		sh = s->sh;
-		nn = textnorm_normalise(pg->str + pg->article_off,
-					pg->article_len, norm, ARTICLE_NORM_MAX);
-
-		/* a site's language is settled by a few articles; textcat
-		 * is the costliest step per page */
-		if (ld && st->n_lang_detected++ < SITES_LANG_PAGES &&
-		    langdetect_text(ld, pg->str + pg->article_off,
-					  pg->article_len, code, sizeof(code)))
-			vote(st->lang_votes_t, st->lang_t_codes, code);
-		if (nn >= s->o.min_article) {
-			size_t k = article_shingles(norm, nn, sh,
-						    ARTICLE_SHINGLES);
-
-			if (k) {
-				st->n_articles++;
-				minhash(sh, k, sig);
-				if ((err = band_traits(s, si, SK_ARTICLES,
-						       sig)))
-					return err;
-				if (s->o.keep_articles &&
-				    st->n_samples < SITES_SAMPLES &&
-				    (err = keep_sample(st, sig,
-						       pg->str + pg->article_off,
-						       pg->article_len)))
-					return err;
-			}
-		}
-	}
+	if (pg->article_len)
+		return sites_page_article(s, si, pg, ld);
 	return CIB_OK;
 }
 
@@ -978,11 +1034,212 @@ static enum cib_err on_cluster(struct sites *s, struct detect_ctx *c, int k,
 	return CIB_OK;
 }
 
+/* Each label's sites (s->ent is sorted by label) and each site's labels
+ * (c->by_site), with their document frequencies. */
+static void sites_index_labels(const struct sites *s, struct detect_ctx *c)
+{
+	size_t i, N = s->n_sites, nl = s->labels.n;
+
+	for (i = 0; i < s->n_ent; i++) {
+		c->df[s->ent[i].label]++;
+		c->lab_start[s->ent[i].label + 1]++;
+	}
+	for (i = 0; i < nl; i++)
+		c->lab_start[i + 1] += c->lab_start[i];
+	if (s->n_ent)
+		memcpy(c->by_site, s->ent, s->n_ent * sizeof(*c->by_site));
+	qsort(c->by_site, s->n_ent, sizeof(*c->by_site), cmp_ent_site);
+	for (i = 0; i < s->n_ent; i++)
+		c->site_start[c->by_site[i].site + 1]++;
+	for (i = 0; i < N; i++)
+		c->site_start[i + 1] += c->site_start[i];
+}
+
+/* Directed links between sites of the crawl, distinct, and reversed
+ * (c->redges) for lookups by target. */
+static enum cib_err sites_link_edges(const struct sites *s,
+				     struct detect_ctx *c)
+{
+	size_t i, j;
+
+	c->edges = malloc((s->n_links + 1) * sizeof(*c->edges));
+	c->redges = malloc((s->n_links + 1) * sizeof(*c->redges));
+	if (!c->edges || !c->redges)
+		return CIB_ENOMEM;
+	for (i = 0; i < s->n_links; i++) {
+		uint32_t th = s->links[i].label, src = s->links[i].site;
+		uint32_t tgt = th < s->host_site_cap ? s->host_site[th]
+						     : UINT32_MAX;
+
+		if (tgt != UINT32_MAX && tgt != src)
+			c->edges[c->n_edges++] = (uint64_t)src << 32 | tgt;
+	}
+	sortu64(c->edges, c->n_edges);
+	for (i = j = 0; i < c->n_edges; i++)
+		if (!j || c->edges[j - 1] != c->edges[i])
+			c->edges[j++] = c->edges[i];
+	c->n_edges = j;
+	for (i = 0; i < c->n_edges; i++)
+		c->redges[i] = c->edges[i] << 32 | c->edges[i] >> 32;
+	sortu64(c->redges, c->n_edges);
+	return CIB_OK;
+}
+
+/* Site pairs: one (pair, kind) per shared label or link; the pairs
+ * sharing at least need kinds are the candidates (c->cp), and each
+ * site's most kinds shared with one other site is kept. */
+static enum cib_err sites_candidate_pairs(struct sites *s,
+					  struct detect_ctx *c, int need)
+{
+	struct pair_kind *pk = NULL;
+	size_t n_pk = 0, pk_cap = 0, i, j;
+
+	for (i = 0; i < s->n_ent; i = j) {
+		int kind = s->label_kind[s->ent[i].label];
+
+		for (j = i; j < s->n_ent && s->ent[j].label == s->ent[i].label;
+		     j++)
+			;
+		if (kind >= SK__COUNT || j - i < 2 || j - i > s->o.df_max)
+			continue;
+		if (grow((void **)&pk, &pk_cap, n_pk + (j - i) * (j - i - 1) / 2,
+			 sizeof(*pk)))
+			goto nomem;
+		for (size_t a = i; a < j; a++)
+			for (size_t b = a + 1; b < j; b++) {
+				pk[n_pk].pair = (uint64_t)s->ent[a].site << 32 |
+						s->ent[b].site;
+				pk[n_pk++].kind = (uint32_t)kind;
+			}
+	}
+	if (grow((void **)&pk, &pk_cap, n_pk + c->n_edges + 1, sizeof(*pk)))
+		goto nomem;
+	for (i = 0; i < c->n_edges; i++) {
+		uint32_t a = (uint32_t)(c->edges[i] >> 32), b = (uint32_t)c->edges[i];
+
+		pk[n_pk].pair = a < b ? (uint64_t)a << 32 | b
+				      : (uint64_t)b << 32 | a;
+		pk[n_pk++].kind = SK_LINKS;
+	}
+	qsort(pk, n_pk, sizeof(*pk), cmp_pk);
+	c->cp = malloc((n_pk + 1) * sizeof(*c->cp));
+	if (!c->cp)
+		goto nomem;
+	s->n_candidate_pairs = 0;
+	for (i = 0; i < n_pk; i = j) {
+		unsigned bits = 0;
+		int nk;
+		uint32_t a = (uint32_t)(pk[i].pair >> 32), b = (uint32_t)pk[i].pair;
+
+		for (j = i; j < n_pk && pk[j].pair == pk[i].pair; j++)
+			bits |= 1u << pk[j].kind;
+		nk = __builtin_popcount(bits);
+		if (nk > c->max_kinds[a])
+			c->max_kinds[a] = (uint8_t)nk;
+		if (nk > c->max_kinds[b])
+			c->max_kinds[b] = (uint8_t)nk;
+		if (nk < need)
+			continue;
+		c->cp[c->n_cp].a = a;
+		c->cp[c->n_cp].b = b;
+		c->cp[c->n_cp].bits = bits;
+		c->n_cp++;
+	}
+	s->n_candidate_pairs = c->n_cp;
+	free(pk);
+	return CIB_OK;
+nomem:
+	free(pk);
+	return CIB_ENOMEM;
+}
+
+/* Scores and reasons: below 0.5 for every site by its evidence, from
+ * 0.5 for the members of a flagged network by their Holm level. */
+static enum cib_err sites_score(struct sites *s, const struct detect_ctx *c)
+{
+	size_t i, j, N = s->n_sites;
+	enum cib_err err;
+
+	for (i = 0; i < N; i++) {
+		struct site *st = &s->site[i];
+		double lp = -log10(st->p > 1e-300 ? st->p : 1e-300);
+
+		st->score = 0.4 * (lp > 10 ? 1 : lp / 10) +
+			    0.02 * c->max_kinds[i];
+		if (st->score > 0.49)
+			st->score = 0.49;
+		if ((err = set_reasons(s, st, NULL)))
+			return err;
+	}
+	for (i = 0; i < s->n_groups; i++) {
+		struct sites_group *g = &s->group[i];
+
+		g->id = (int)i + 1;
+		for (j = 0; j < g->n; j++) {
+			struct site *st = &s->site[g->members[j]];
+			double lq = -log10(st->q > 1e-300 ? st->q : 1e-300);
+
+			st->flagged = 1;
+			st->cluster = g->id;
+			st->cluster_size = g->n;
+			st->score = 0.5 + 0.5 * (lq > 30 ? 1 : lq / 30);
+			if ((err = set_reasons(s, st, g)))
+				return err;
+		}
+	}
+	return CIB_OK;
+}
+
+/* Each site's p-value: each kind tested on the groups the other kinds
+ * form, combined by partial conjunction, Holm-adjusted into q; flag[i]
+ * marks the sites at or below alpha. */
+static enum cib_err sites_test(struct sites *s, struct detect_ctx *c,
+			       int need, double *ps, double *qs, uint8_t *flag)
+{
+	size_t i, N = s->n_sites;
+	enum cib_err err;
+
+	/* each kind tested on the groups the other kinds form */
+	for (i = 0; i < N; i++)
+		for (int k = 0; k < SK__COUNT; k++)
+			s->site[i].p_kind[k] = 1.0;
+	for (int k = 0; k < SK__COUNT && c->n_cp; k++)
+		if ((err = components(s, c, k, need, NULL, on_kind_component,
+				      k)))
+			return err;
+	for (i = 0; i < N; i++) {
+		struct site *st = &s->site[i];
+
+		st->p = sites_partial_conjunction(st->p_kind, SK__COUNT,
+						  s->o.min_kinds);
+		/* intersection-union: the content kind must be non-null
+		 * too (shared infrastructure alone is common ownership) */
+		if (s->o.require_content && st->p_kind[SK_ARTICLES] > st->p)
+			st->p = st->p_kind[SK_ARTICLES];
+		ps[i] = st->p;
+	}
+	if ((err = sites_holm(ps, N, qs)))
+		return err;
+	for (i = 0; i < N; i++) {
+		struct site *st = &s->site[i];
+
+		snprintf(st->lang_declared, sizeof(st->lang_declared), "%s",
+			 top_vote(st->lang_votes_d, st->lang_d_codes));
+		snprintf(st->lang_detected, sizeof(st->lang_detected), "%s",
+			 top_vote(st->lang_votes_t, st->lang_t_codes));
+		st->q = qs[i];
+		flag[i] = st->q <= s->o.alpha;
+		st->flagged = 0;
+		st->cluster = -1;
+		st->cluster_size = 0;
+	}
+	return CIB_OK;
+}
+
 enum cib_err sites_detect(struct sites *s)
 {
 	struct detect_ctx c;
-	struct pair_kind *pk = NULL;
-	size_t n_pk = 0, pk_cap = 0, i, j;
+	size_t i;
 	double *ps = NULL, *qs = NULL;
 	uint8_t *flag = NULL;
 	enum cib_err err = CIB_ENOMEM;
@@ -1013,167 +1270,29 @@ enum cib_err sites_detect(struct sites *s)
 	    !c.max_kinds || !c.stamp || !c.cmark || !c.par || !c.members ||
 	    !flag || !ps || !qs)
 		goto out;
-	for (i = 0; i < s->n_ent; i++) {
-		c.df[s->ent[i].label]++;
-		c.lab_start[s->ent[i].label + 1]++;
-	}
-	for (i = 0; i < nl; i++)
-		c.lab_start[i + 1] += c.lab_start[i];
-	if (s->n_ent)
-		memcpy(c.by_site, s->ent, s->n_ent * sizeof(*c.by_site));
-	qsort(c.by_site, s->n_ent, sizeof(*c.by_site), cmp_ent_site);
-	for (i = 0; i < s->n_ent; i++)
-		c.site_start[c.by_site[i].site + 1]++;
-	for (i = 0; i < N; i++)
-		c.site_start[i + 1] += c.site_start[i];
-	/* directed site links, distinct, and reversed */
-	c.edges = malloc((s->n_links + 1) * sizeof(*c.edges));
-	c.redges = malloc((s->n_links + 1) * sizeof(*c.redges));
-	if (!c.edges || !c.redges)
+	sites_index_labels(s, &c);
+	if ((err = sites_link_edges(s, &c)))
 		goto out;
-	for (i = 0; i < s->n_links; i++) {
-		uint32_t th = s->links[i].label, src = s->links[i].site;
-		uint32_t tgt = th < s->host_site_cap ? s->host_site[th]
-						     : UINT32_MAX;
-
-		if (tgt != UINT32_MAX && tgt != src)
-			c.edges[c.n_edges++] = (uint64_t)src << 32 | tgt;
-	}
-	sortu64(c.edges, c.n_edges);
-	for (i = j = 0; i < c.n_edges; i++)
-		if (!j || c.edges[j - 1] != c.edges[i])
-			c.edges[j++] = c.edges[i];
-	c.n_edges = j;
-	for (i = 0; i < c.n_edges; i++)
-		c.redges[i] = c.edges[i] << 32 | c.edges[i] >> 32;
-	sortu64(c.redges, c.n_edges);
-	/* site pairs: one (pair, kind) per shared label or link */
-	for (i = 0; i < s->n_ent; i = j) {
-		int kind = s->label_kind[s->ent[i].label];
-
-		for (j = i; j < s->n_ent && s->ent[j].label == s->ent[i].label;
-		     j++)
-			;
-		if (kind >= SK__COUNT || j - i < 2 || j - i > s->o.df_max)
-			continue;
-		if (grow((void **)&pk, &pk_cap, n_pk + (j - i) * (j - i - 1) / 2,
-			 sizeof(*pk)))
-			goto out;
-		for (size_t a = i; a < j; a++)
-			for (size_t b = a + 1; b < j; b++) {
-				pk[n_pk].pair = (uint64_t)s->ent[a].site << 32 |
-						s->ent[b].site;
-				pk[n_pk++].kind = (uint32_t)kind;
-			}
-	}
-	if (grow((void **)&pk, &pk_cap, n_pk + c.n_edges + 1, sizeof(*pk)))
+	if ((err = sites_candidate_pairs(s, &c, need)))
 		goto out;
-	for (i = 0; i < c.n_edges; i++) {
-		uint32_t a = (uint32_t)(c.edges[i] >> 32), b = (uint32_t)c.edges[i];
-
-		pk[n_pk].pair = a < b ? (uint64_t)a << 32 | b
-				      : (uint64_t)b << 32 | a;
-		pk[n_pk++].kind = SK_LINKS;
-	}
-	qsort(pk, n_pk, sizeof(*pk), cmp_pk);
-	c.cp = malloc((n_pk + 1) * sizeof(*c.cp));
-	if (!c.cp)
+	if ((err = sites_test(s, &c, need, ps, qs, flag)))
 		goto out;
-	s->n_candidate_pairs = 0;
-	for (i = 0; i < n_pk; i = j) {
-		unsigned bits = 0;
-		int nk;
-		uint32_t a = (uint32_t)(pk[i].pair >> 32), b = (uint32_t)pk[i].pair;
-
-		for (j = i; j < n_pk && pk[j].pair == pk[i].pair; j++)
-			bits |= 1u << pk[j].kind;
-		nk = __builtin_popcount(bits);
-		if (nk > c.max_kinds[a])
-			c.max_kinds[a] = (uint8_t)nk;
-		if (nk > c.max_kinds[b])
-			c.max_kinds[b] = (uint8_t)nk;
-		if (nk < need)
-			continue;
-		c.cp[c.n_cp].a = a;
-		c.cp[c.n_cp].b = b;
-		c.cp[c.n_cp].bits = bits;
-		c.n_cp++;
-	}
-	s->n_candidate_pairs = c.n_cp;
-	/* each kind tested on the groups the other kinds form */
-	for (i = 0; i < N; i++)
-		for (int k = 0; k < SK__COUNT; k++)
-			s->site[i].p_kind[k] = 1.0;
-	for (int k = 0; k < SK__COUNT && c.n_cp; k++)
-		if ((err = components(s, &c, k, need, NULL, on_kind_component,
-				      k)))
-			goto out;
-	for (i = 0; i < N; i++) {
-		struct site *st = &s->site[i];
-
-		st->p = sites_partial_conjunction(st->p_kind, SK__COUNT,
-						  s->o.min_kinds);
-		/* intersection-union: the content kind must be non-null
-		 * too (shared infrastructure alone is common ownership) */
-		if (s->o.require_content && st->p_kind[SK_ARTICLES] > st->p)
-			st->p = st->p_kind[SK_ARTICLES];
-		ps[i] = st->p;
-	}
-	if ((err = sites_holm(ps, N, qs)))
-		goto out;
-	for (i = 0; i < N; i++) {
-		struct site *st = &s->site[i];
-
-		snprintf(st->lang_declared, sizeof(st->lang_declared), "%s",
-			 top_vote(st->lang_votes_d, st->lang_d_codes));
-		snprintf(st->lang_detected, sizeof(st->lang_detected), "%s",
-			 top_vote(st->lang_votes_t, st->lang_t_codes));
-		st->q = qs[i];
-		flag[i] = st->q <= s->o.alpha;
-		st->flagged = 0;
-		st->cluster = -1;
-		st->cluster_size = 0;
-	}
 	/* clusters: flagged sites joined by candidate pairs */
 	s->group = calloc(N / 2 + 2, sizeof(*s->group));
-	if (!s->group)
+	if (!s->group) {
+		err = CIB_ENOMEM;
 		goto out;
+	}
 	err = CIB_OK;
 	if (c.n_cp)
 		err = components(s, &c, -1, need, flag, on_cluster, 0);
 	if (err)
 		goto out;
 	qsort(s->group, s->n_groups, sizeof(*s->group), cmp_group_size);
-	for (i = 0; i < N; i++) {
-		struct site *st = &s->site[i];
-		double lp = -log10(st->p > 1e-300 ? st->p : 1e-300);
-
-		st->score = 0.4 * (lp > 10 ? 1 : lp / 10) +
-			    0.02 * c.max_kinds[i];
-		if (st->score > 0.49)
-			st->score = 0.49;
-		if ((err = set_reasons(s, st, NULL)))
-			goto out;
-	}
-	for (i = 0; i < s->n_groups; i++) {
-		struct sites_group *g = &s->group[i];
-
-		g->id = (int)i + 1;
-		for (j = 0; j < g->n; j++) {
-			struct site *st = &s->site[g->members[j]];
-			double lq = -log10(st->q > 1e-300 ? st->q : 1e-300);
-
-			st->flagged = 1;
-			st->cluster = g->id;
-			st->cluster_size = g->n;
-			st->score = 0.5 + 0.5 * (lq > 30 ? 1 : lq / 30);
-			if ((err = set_reasons(s, st, g)))
-				goto out;
-		}
-	}
+	if ((err = sites_score(s, &c)))
+		goto out;
 	err = CIB_OK;
 out:
-	free(pk);
 	free(c.cp);
 	free(ps);
 	free(qs);
