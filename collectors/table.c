@@ -866,69 +866,82 @@ static enum cib_err batch_add(struct table *t, uint64_t line,
 	return CIB_OK;
 }
 
-static enum cib_err on_row(void *ctx, const struct csvrec *rec)
+/* A row the helpers below turn down: *errp is what on_row returns for
+ * it (CIB_OK when a lenient read counts and skips it). Always 1. */
+static int reject(enum cib_err *errp, enum cib_err err)
 {
-	struct table *t = ctx;
-	struct post_rec post;
-	const char *s, *obj = NULL;
-	size_t n;
-	int minutes, ref_col = -1;
+	*errp = err;
+	return 1;
+}
 
-	post_rec_init(&post);
-	t->n_ents = 0;
-	t->scratch_used = 0;
-	t->scratch_ready = 0;
-	t->sc_gen++;
+/* The row's author, time, post id (derived when the table has none)
+ * and platform; 1 when the row is rejected. */
+static int table_row_ident(struct table *t, const struct csvrec *rec,
+				    struct post_rec *post, enum cib_err *errp)
+{
+	const char *s;
+	size_t n;
+	int minutes;
 
 	/* author */
-	post.account_id = cell_str(t, rec, t->col[TF_ACCOUNT], 0);
-	if (!post.account_id)
-		return missing(t, rec, t->col[TF_ACCOUNT], "account");
+	post->account_id = cell_str(t, rec, t->col[TF_ACCOUNT], 0);
+	if (!post->account_id)
+		return reject(errp, missing(t, rec, t->col[TF_ACCOUNT],
+					    "account"));
 	if (!id_ok(rec->len[t->col[TF_ACCOUNT]]))
-		return bad_value(t, rec, t->col[TF_ACCOUNT], "account");
+		return reject(errp, bad_value(t, rec, t->col[TF_ACCOUNT],
+					      "account"));
 	/* time */
 	s = cell(rec, t->col[TF_TIME], &n);
 	if (!s)
-		return missing(t, rec, t->col[TF_TIME], "time");
-	if (parse_time(s, n, &post.time, &minutes))
-		return bad_value(t, rec, t->col[TF_TIME], "time");
+		return reject(errp, missing(t, rec, t->col[TF_TIME], "time"));
+	if (parse_time(s, n, &post->time, &minutes))
+		return reject(errp, bad_value(t, rec, t->col[TF_TIME], "time"));
 	if (minutes)
-		post.flags |= POST_TIME_MINUTES;
+		post->flags |= POST_TIME_MINUTES;
 	/* post id; without one, ACCOUNT@SECONDS (see the file comment) */
-	post.id = cell_str(t, rec, t->col[TF_POST], 0);
-	if (!post.id) {
+	post->id = cell_str(t, rec, t->col[TF_POST], 0);
+	if (!post->id) {
 		snprintf(t->idbuf, sizeof(t->idbuf), "%s@%lld",
-			 post.account_id, (long long)post.time);
-		post.id = t->idbuf;
+			 post->account_id, (long long)post->time);
+		post->id = t->idbuf;
 		t->in->cur->ids_derived++;
 	} else if (!id_ok(rec->len[t->col[TF_POST]])) {
-		return bad_value(t, rec, t->col[TF_POST], "post id");
+		return reject(errp, bad_value(t, rec, t->col[TF_POST],
+					      "post id"));
 	}
 	/* platform: a column, the map's @NAME, an account prefix, or the
 	 * default */
-	post.platform = t->plat;
+	post->platform = t->plat;
 	if (t->col[TF_PLATFORM] >= 0) {
 		s = cell(rec, t->col[TF_PLATFORM], &n);
-		if (s && parse_platform(s, n, &post.platform))
-			return bad_value(t, rec, t->col[TF_PLATFORM],
-					 "platform");
+		if (s && parse_platform(s, n, &post->platform))
+			return reject(errp,
+				      bad_value(t, rec, t->col[TF_PLATFORM],
+						"platform"));
 	} else if (t->plat_prefix) {
-		if (strncmp(post.account_id, "fb_", 3) == 0)
-			post.platform = PLATFORM_FACEBOOK;
-		else if (strncmp(post.account_id, "tw_", 3) == 0)
-			post.platform = PLATFORM_X;
-		else if (strncmp(post.account_id, "ig_", 3) == 0)
-			post.platform = PLATFORM_INSTAGRAM;
+		if (strncmp(post->account_id, "fb_", 3) == 0)
+			post->platform = PLATFORM_FACEBOOK;
+		else if (strncmp(post->account_id, "tw_", 3) == 0)
+			post->platform = PLATFORM_X;
+		else if (strncmp(post->account_id, "ig_", 3) == 0)
+			post->platform = PLATFORM_INSTAGRAM;
 	}
+	return 0;
+}
 
-	post.text = cell_str(t, rec, t->col[TF_TEXT], 1);
-	post.lang = cell_str(t, rec, t->col[TF_LANG], 0);
-	post.ref_account = cell_str(t, rec, t->col[TF_REF_ACCOUNT], 0);
+/* The row's kind and target: the kind column when given, else the
+ * first of repost / reply / quote target columns holding a value, else
+ * the object read as a repost target; the object otherwise gives the
+ * text or an entity. 1 when the row is rejected. */
+static int table_row_target(struct table *t, const struct csvrec *rec,
+				     struct post_rec *post, enum cib_err *errp)
+{
+	const char *s, *obj;
+	size_t n;
+	int ref_col = -1;
 
-	/* kind and target: the kind column when given, else the first of
-	 * repost / reply / quote target columns holding a value, else the
-	 * object read as a repost target */
-	post.kind = POST_ORIGINAL;
+	post->kind = POST_ORIGINAL;
 	obj = cell_str(t, rec, t->col[TF_OBJECT], t->object == TABLE_OBJECT_TEXT);
 	{
 		static const enum tfield refs[3] = { TF_REPOST, TF_REPLY,
@@ -937,10 +950,10 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 							 POST_REPLY,
 							 POST_QUOTE };
 
-		for (int k = 0; k < 3 && !post.ref_post; k++) {
-			post.ref_post = cell_str(t, rec, t->col[refs[k]], 0);
-			if (post.ref_post) {
-				post.kind = rkind[k];
+		for (int k = 0; k < 3 && !post->ref_post; k++) {
+			post->ref_post = cell_str(t, rec, t->col[refs[k]], 0);
+			if (post->ref_post) {
+				post->kind = rkind[k];
 				ref_col = t->col[refs[k]];
 			}
 		}
@@ -948,15 +961,15 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 	if (obj) {
 		switch (t->object) {
 		case TABLE_OBJECT_REPOST:
-			if (!post.ref_post) {
-				post.ref_post = obj;
-				post.kind = POST_REPOST;
+			if (!post->ref_post) {
+				post->ref_post = obj;
+				post->kind = POST_REPOST;
 				ref_col = t->col[TF_OBJECT];
 			}
 			break;
 		case TABLE_OBJECT_TEXT:
-			if (!post.text)
-				post.text = obj;
+			if (!post->text)
+				post->text = obj;
 			break;
 		case TABLE_OBJECT_URL:
 			add_ent(t, ENT_URL, obj);
@@ -974,12 +987,36 @@ static enum cib_err on_row(void *ctx, const struct csvrec *rec)
 			break;
 		}
 	}
-	if (post.ref_post && !id_ok(strlen(post.ref_post)))
-		return bad_value(t, rec, ref_col, "target");
+	if (post->ref_post && !id_ok(strlen(post->ref_post)))
+		return reject(errp, bad_value(t, rec, ref_col, "target"));
 	s = cell(rec, t->col[TF_KIND], &n);
-	if (s && parse_kind(s, n, &post.kind))
-		return bad_value(t, rec, t->col[TF_KIND], "kind");
+	if (s && parse_kind(s, n, &post->kind))
+		return reject(errp, bad_value(t, rec, t->col[TF_KIND], "kind"));
+	return 0;
+}
 
+/* One row as a post: its identity, text, target and entities, added to
+ * the batch with the account's handle and name. */
+static enum cib_err on_row(void *ctx, const struct csvrec *rec)
+{
+	struct table *t = ctx;
+	struct post_rec post;
+	enum cib_err err;
+
+	post_rec_init(&post);
+	t->n_ents = 0;
+	t->scratch_used = 0;
+	t->scratch_ready = 0;
+	t->sc_gen++;
+
+	if (table_row_ident(t, rec, &post, &err))
+		return err;
+	post.text = cell_str(t, rec, t->col[TF_TEXT], 1);
+	post.lang = cell_str(t, rec, t->col[TF_LANG], 0);
+	post.ref_account = cell_str(t, rec, t->col[TF_REF_ACCOUNT], 0);
+
+	if (table_row_target(t, rec, &post, &err))
+		return err;
 	for (int f = TF_FIRST_ENT; f < TF__COUNT; f++) {
 		int fi = f - TF_FIRST_ENT;
 
