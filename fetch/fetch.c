@@ -1272,9 +1272,100 @@ static enum cib_err refused(struct fetch_run *r,
 		    short_url(resp->url, su, sizeof(su)), st, ex);
 }
 
-/* Gets and parses one page with retries and rate-limit waits. (Kept as
- * one loop: attempt, waits and the response are shared by every branch;
- * the branches' work is in the helpers above.) */
+/* What fetch_one does after a step: ask again, stop with its result, or
+ * stop because the run was cancelled. */
+enum one_step { STEP_AGAIN, STEP_DONE, STEP_INTERRUPTED };
+
+/* A 2xx page that parsed: an API error skips the account (account mode)
+ * or fails; otherwise an exhausted rate-limit window is obeyed before
+ * the next request, after this page is saved. */
+static enum cib_err one_page_done(struct fetch_run *r,
+				  const struct http_response *resp,
+				  const char *target,
+				  const struct fetch_page *pg,
+				  enum one_result *res)
+{
+	const struct fetch_opts *o = r->opts;
+	int64_t wait = -1;
+	char su[300];
+
+	if (pg->api_error) {
+		if (o->mode == FETCH_ACCOUNT) {
+			emit(r, FETCH_EV_SKIP, "'%s': %s; skipped", target,
+			     pg->api_error);
+			r->skipped++;
+			*res = ONE_SKIP;
+			return CIB_OK;
+		}
+		return fail(r, CIB_EPARSE, "%s: %s",
+			    short_url(resp->url, su, sizeof(su)),
+			    pg->api_error);
+	}
+	if (fetch_rate_wait(o->platform, resp->headers, resp->hlen,
+			    (int64_t)time(NULL), 0, &wait))
+		r->pending_wait = wait;
+	return CIB_OK;
+}
+
+/* Rate limited: wait (up to --max-rate-waits times) and ask again. */
+static enum one_step one_rate_wait(struct fetch_run *r,
+				   const struct http_response *resp,
+				   int *waits, enum cib_err *rc)
+{
+	const struct fetch_opts *o = r->opts;
+	int64_t wait;
+	char su[300];
+
+	if (*waits >= o->max_rate_waits) {
+		*rc = fail(r, CIB_ENET, "%s: still rate limited after %d waits",
+			   short_url(resp->url, su, sizeof(su)), *waits);
+		return STEP_DONE;
+	}
+	wait = limited_wait(r, resp, *waits);
+	(*waits)++;
+	r->rate_waits++;
+	emit(r, FETCH_EV_WAIT, "rate limited (HTTP %ld); waiting %" PRId64 " s%s",
+	     resp->status, wait,
+	     (double)wait > o->max_wait ? " (capped by --max-wait)" : "");
+	return nap(r, (double)wait) ? STEP_INTERRUPTED : STEP_AGAIN;
+}
+
+/* A page that did not parse (prc, its message err) or a 5xx or 408:
+ * retried while attempts remain, then a failure naming the last one. */
+static enum one_step one_retry(struct fetch_run *r,
+			       const struct http_response *resp, int *attempt,
+			       enum cib_err prc, const char *err,
+			       enum cib_err *rc)
+{
+	char ex[200], su[300];
+
+	if (*attempt < r->opts->retries) {
+		char what[sizeof(su) + 512 + 2];
+
+		if (prc)
+			snprintf(what, sizeof(what), "%s: %s",
+				 short_url(resp->url, su, sizeof(su)), err);
+		else
+			snprintf(what, sizeof(what), "HTTP %ld", resp->status);
+		return retry_nap(r, attempt, what) ? STEP_INTERRUPTED
+						   : STEP_AGAIN;
+	}
+	if (prc) {
+		*rc = fail(r, prc, "%s: %s (after %d attempts)",
+			   short_url(resp->url, su, sizeof(su)), err,
+			   *attempt + 1);
+	} else {
+		excerpt(resp->body, resp->len, ex, sizeof(ex));
+		*rc = fail(r, CIB_ENET, "%s: HTTP %ld after %d attempts: %s",
+			   short_url(resp->url, su, sizeof(su)), resp->status,
+			   *attempt + 1, ex);
+	}
+	return STEP_DONE;
+}
+
+/* Gets and parses one page with retries and rate-limit waits: one loop
+ * whose attempt and wait counts every branch shares; the branches' work
+ * is in the one_ helpers above. */
 static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 			      const char *target, struct fetch_page *pg,
 			      enum one_result *res)
@@ -1283,13 +1374,13 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 	struct http_response resp;
 	int attempt = 0, waits = 0;
 	enum cib_err rc;
-	char err[512], ex[200], su[300];
+	enum one_step step;
+	char err[512], su[300];
 
 	http_response_init(&resp);
 	*res = ONE_PAGE;
 	for (;;) {
 		long st;
-		int64_t wait = -1;
 		int limited;
 
 		fetch_page_release(pg);
@@ -1322,82 +1413,27 @@ static enum cib_err fetch_one(struct fetch_run *r, const char *url,
 					      sizeof(err));
 			if (rc == CIB_OK && pg->rate_limited) {
 				limited = 1;
-			} else if (rc == CIB_OK && pg->api_error) {
-				if (o->mode == FETCH_ACCOUNT) {
-					emit(r, FETCH_EV_SKIP, "'%s': %s; skipped",
-					     target, pg->api_error);
-					r->skipped++;
-					*res = ONE_SKIP;
-				} else {
-					rc = fail(r, CIB_EPARSE, "%s: %s",
-						  short_url(resp.url, su,
-							    sizeof(su)),
-						  pg->api_error);
-				}
-				goto out;
 			} else if (rc == CIB_OK) {
-				/* obey an exhausted window before the next
-				 * request, after this page is saved */
-				if (fetch_rate_wait(o->platform, resp.headers,
-						    resp.hlen, (int64_t)time(NULL),
-						    0, &wait))
-					r->pending_wait = wait;
+				rc = one_page_done(r, &resp, target, pg, res);
 				goto out;
 			}
 		}
-		if (limited) {
-			if (waits >= o->max_rate_waits) {
-				rc = fail(r, CIB_ENET,
-					  "%s: still rate limited after %d "
-					  "waits",
-					  short_url(resp.url, su, sizeof(su)), waits);
-				goto out;
-			}
-			wait = limited_wait(r, &resp, waits);
-			waits++;
-			r->rate_waits++;
-			emit(r, FETCH_EV_WAIT,
-			     "rate limited (HTTP %ld); waiting %" PRId64 " s%s",
-			     st, wait,
-			     (double)wait > o->max_wait ? " (capped by --max-wait)"
-							 : "");
-			if (nap(r, (double)wait))
-				goto interrupted;
-			continue;
-		}
-		if (rc == CIB_EPARSE || st >= 500 || st == 408) {
-			if (attempt < o->retries) {
-				char what[sizeof(su) + sizeof(err) + 2];
-
-				if (rc)
-					snprintf(what, sizeof(what), "%s: %s",
-						 short_url(resp.url, su,
-							   sizeof(su)),
-						 err);
-				else
-					snprintf(what, sizeof(what), "HTTP %ld",
-						 st);
-				if (retry_nap(r, &attempt, what))
-					goto interrupted;
-				continue;
-			}
-			if (rc) {
-				rc = fail(r, rc, "%s: %s (after %d attempts)",
-					  short_url(resp.url, su, sizeof(su)), err, attempt + 1);
-			} else {
-				excerpt(resp.body, resp.len, ex, sizeof(ex));
-				rc = fail(r, CIB_ENET,
-					  "%s: HTTP %ld after %d attempts: %s",
-					  short_url(resp.url, su, sizeof(su)), st, attempt + 1, ex);
-			}
+		if (limited)
+			step = one_rate_wait(r, &resp, &waits, &rc);
+		else if (rc == CIB_EPARSE || st >= 500 || st == 408)
+			step = one_retry(r, &resp, &attempt, rc, err, &rc);
+		else if (rc) { /* TOOBIG, NOMEM */
+			rc = fail(r, rc, "%s: %s",
+				  short_url(resp.url, su, sizeof(su)), err);
+			goto out;
+		} else {
+			rc = refused(r, &resp, target, res);
 			goto out;
 		}
-		if (rc) { /* TOOBIG, NOMEM */
-			rc = fail(r, rc, "%s: %s", short_url(resp.url, su, sizeof(su)), err);
+		if (step == STEP_INTERRUPTED)
+			goto interrupted;
+		if (step == STEP_DONE)
 			goto out;
-		}
-		rc = refused(r, &resp, target, res);
-		goto out;
 	}
 interrupted:
 	*res = ONE_INTERRUPTED;
