@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bigmem.h"
+#include "splitmix.h"
 
 static const char *const platform_names[] = {
 #define CIB_PLAT_NAME(name, str) str,
@@ -274,15 +275,8 @@ static enum cib_err grow_entities(struct dataset *ds, size_t need)
 
 static uint64_t key_hash(enum platform p, uint32_t id)
 {
-	uint64_t x = ((uint64_t)p << 32) | id;
-
-	/* splitmix64 finaliser: cheap and well mixed */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
+	/* the splitmix64 finaliser: cheap and well mixed */
+	return splitmix_mix(((uint64_t)p << 32) | id);
 }
 
 /* row + 1 in the low half, so a zero slot is empty and a new table needs

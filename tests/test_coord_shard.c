@@ -14,17 +14,14 @@
 
 #include <cmocka.h>
 
+#include "core/splitmix.h"
 #include "model/coord.h"
 
 static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return splitmix_next(&rng_state);
 }
 
 enum { NA = 400 };
