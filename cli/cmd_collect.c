@@ -208,8 +208,98 @@ static int parse_pos_double(const char *s, double *v, double lo, double hi)
 	return cli_parse_double(s, v) || *v < lo || *v > hi ? -1 : 0;
 }
 
-/* The command line into co. Long: one case per option (26 of them),
- * each a few lines, so it stays one switch. */
+/* One option that limits the requests (window, counts, retries, waits,
+ * sizes, user agent, seed) into co: 0, or the exit code of a bad value. */
+static int collect_parse_limit(struct collect_opts *co, int c,
+			       const char *arg)
+{
+	long l;
+	double d;
+
+	switch (c) {
+	case OPT_SINCE:
+		if (parse_time(arg, &co->fo.since))
+			return cli_usage_error("collect",
+					       "bad --since '%s'", arg);
+		break;
+	case OPT_UNTIL:
+		if (parse_time(arg, &co->fo.until))
+			return cli_usage_error("collect",
+					       "bad --until '%s'", arg);
+		break;
+	case OPT_MAXITEMS:
+		if (cli_parse_long(arg, &l) || l < 1)
+			return cli_usage_error("collect",
+					       "bad --max-items '%s'",
+					       arg);
+		co->fo.max_items = (uint64_t)l;
+		break;
+	case OPT_MAXPAGES:
+		if (cli_parse_long(arg, &l) || l < 1)
+			return cli_usage_error("collect",
+					       "bad --max-pages '%s'",
+					       arg);
+		co->fo.max_pages = (uint64_t)l;
+		break;
+	case OPT_RETRIES:
+		if (cli_parse_long(arg, &l) || l < 0 || l > 100)
+			return cli_usage_error("collect",
+					       "bad --retries '%s' "
+					       "(0 to 100)",
+					       arg);
+		co->fo.retries = (int)l;
+		break;
+	case OPT_MAXWAIT:
+		if (parse_pos_double(arg, &co->fo.max_wait, 0, 86400))
+			return cli_usage_error("collect",
+					       "bad --max-wait '%s'",
+					       arg);
+		break;
+	case OPT_BACKOFF:
+		if (parse_pos_double(arg, &co->fo.backoff_base, 0,
+				     3600))
+			return cli_usage_error("collect",
+					       "bad --backoff '%s'",
+					       arg);
+		break;
+	case OPT_TIMEOUT:
+		if (parse_pos_double(arg, &d, 1, 86400))
+			return cli_usage_error("collect",
+					       "bad --timeout '%s'",
+					       arg);
+		co->lim.timeout_s = (long)d;
+		if (co->lim.low_speed_time_s > co->lim.timeout_s)
+			co->lim.low_speed_time_s = co->lim.timeout_s;
+		if (co->lim.connect_timeout_s > co->lim.timeout_s)
+			co->lim.connect_timeout_s = co->lim.timeout_s;
+		break;
+	case OPT_MAXBODY:
+		if (cli_parse_size(arg, &co->lim.max_body) ||
+		    co->lim.max_body < 1024)
+			return cli_usage_error("collect",
+					       "bad --max-body '%s'",
+					       arg);
+		break;
+	case OPT_UA:
+		if (strpbrk(arg, "\r\n") || strlen(arg) > 512)
+			return cli_usage_error("collect",
+					       "bad --user-agent");
+		co->user_agent = arg;
+		break;
+	case OPT_SEED:
+		if (cli_parse_long(arg, &l) || l < 0)
+			return cli_usage_error("collect",
+					       "bad --seed '%s'", arg);
+		co->fo.seed = (uint64_t)l;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The command line into co: the target options here, the limits in
+ * collect_parse_limit(). */
 static int parse_args(int argc, char **argv, struct collect_opts *co)
 {
 	static const struct option longopts[] = {
@@ -241,9 +331,7 @@ static int parse_args(int argc, char **argv, struct collect_opts *co)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
-	long l;
-	double d;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -293,86 +381,18 @@ static int parse_args(int argc, char **argv, struct collect_opts *co)
 		case OPT_FORCE:
 			co->force = 1;
 			break;
-		case OPT_SINCE:
-			if (parse_time(optarg, &co->fo.since))
-				return cli_usage_error("collect",
-						       "bad --since '%s'", optarg);
-			break;
-		case OPT_UNTIL:
-			if (parse_time(optarg, &co->fo.until))
-				return cli_usage_error("collect",
-						       "bad --until '%s'", optarg);
-			break;
-		case OPT_MAXITEMS:
-			if (cli_parse_long(optarg, &l) || l < 1)
-				return cli_usage_error("collect",
-						       "bad --max-items '%s'",
-						       optarg);
-			co->fo.max_items = (uint64_t)l;
-			break;
-		case OPT_MAXPAGES:
-			if (cli_parse_long(optarg, &l) || l < 1)
-				return cli_usage_error("collect",
-						       "bad --max-pages '%s'",
-						       optarg);
-			co->fo.max_pages = (uint64_t)l;
-			break;
-		case OPT_RETRIES:
-			if (cli_parse_long(optarg, &l) || l < 0 || l > 100)
-				return cli_usage_error("collect",
-						       "bad --retries '%s' "
-						       "(0 to 100)",
-						       optarg);
-			co->fo.retries = (int)l;
-			break;
-		case OPT_MAXWAIT:
-			if (parse_pos_double(optarg, &co->fo.max_wait, 0, 86400))
-				return cli_usage_error("collect",
-						       "bad --max-wait '%s'",
-						       optarg);
-			break;
-		case OPT_BACKOFF:
-			if (parse_pos_double(optarg, &co->fo.backoff_base, 0,
-					     3600))
-				return cli_usage_error("collect",
-						       "bad --backoff '%s'",
-						       optarg);
-			break;
-		case OPT_TIMEOUT:
-			if (parse_pos_double(optarg, &d, 1, 86400))
-				return cli_usage_error("collect",
-						       "bad --timeout '%s'",
-						       optarg);
-			co->lim.timeout_s = (long)d;
-			if (co->lim.low_speed_time_s > co->lim.timeout_s)
-				co->lim.low_speed_time_s = co->lim.timeout_s;
-			if (co->lim.connect_timeout_s > co->lim.timeout_s)
-				co->lim.connect_timeout_s = co->lim.timeout_s;
-			break;
-		case OPT_MAXBODY:
-			if (cli_parse_size(optarg, &co->lim.max_body) ||
-			    co->lim.max_body < 1024)
-				return cli_usage_error("collect",
-						       "bad --max-body '%s'",
-						       optarg);
-			break;
 		case OPT_CACERT:
 			co->cacert = optarg;
-			break;
-		case OPT_UA:
-			if (strpbrk(optarg, "\r\n") || strlen(optarg) > 512)
-				return cli_usage_error("collect",
-						       "bad --user-agent");
-			co->user_agent = optarg;
 			break;
 		case OPT_BASE:
 			co->base_url = optarg;
 			break;
-		case OPT_SEED:
-			if (cli_parse_long(optarg, &l) || l < 0)
-				return cli_usage_error("collect",
-						       "bad --seed '%s'", optarg);
-			co->fo.seed = (uint64_t)l;
+		case OPT_SINCE: case OPT_UNTIL: case OPT_MAXITEMS:
+		case OPT_MAXPAGES: case OPT_RETRIES: case OPT_MAXWAIT:
+		case OPT_BACKOFF: case OPT_TIMEOUT: case OPT_MAXBODY:
+		case OPT_UA: case OPT_SEED:
+			if ((rc = collect_parse_limit(co, c, optarg)))
+				return rc;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
