@@ -65,10 +65,16 @@ static enum cib_err w_sites(FILE *f, void *ctx, char *msg, size_t len)
 	return sites_write_csv(w->s, f);
 }
 
-/* Long: the option switch (13 cases), then read, detect and write in
- * sequence with one cleanup path; splitting would only pass its dozen
- * locals around. */
-int cmd_sites(int argc, char **argv)
+/* The command line of 'cibscan sites'. */
+struct sites_args {
+	const char *out, *clusters;
+	int json, strict, quiet, read_only;
+	struct sites_opts so;
+	struct warc_opts wo;
+};
+
+/* argv into a: 0, -1 after --help, or the exit code of a usage error. */
+static int sites_parse_args(int argc, char **argv, struct sites_args *a)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -86,61 +92,51 @@ int cmd_sites(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *out = "-", *clusters = NULL;
-	int json = 0, strict = 0, quiet = 0, read_only = 0, c;
-	int rc = CLI_EXIT_OK;
-	struct sites_opts so;
-	struct warc_opts wo;
-	struct sites s;
-	struct htmlpage pg;
-	struct langdetect ld;
-	struct diag *dg;
-	struct warc_read_stats rs = { 0, 0, 0, 0, 0 };
-	struct sites_write w;
-	enum cib_err err;
 	long v;
 	double d;
-	int have_ld;
+	int c;
 
-	sites_opts_init(&so);
-	warc_opts_init(&wo);
+	memset(a, 0, sizeof(*a));
+	a->out = "-";
+	sites_opts_init(&a->so);
+	warc_opts_init(&a->wo);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'j':
-			json = 1;
+			a->json = 1;
 			break;
 		case 'c':
-			clusters = optarg;
+			a->clusters = optarg;
 			break;
 		case 'a':
 			if (cli_parse_double(optarg, &d) || !(d > 0 && d < 1))
 				return cli_usage_error("sites", "bad --alpha '%s'",
 						       optarg);
-			so.alpha = d;
+			a->so.alpha = d;
 			break;
 		case 'k':
 			if (cli_parse_long(optarg, &v) || v < 1 || v > SK__COUNT)
 				return cli_usage_error(
 					"sites", "--min-kinds must be 1 to %d",
 					SK__COUNT);
-			so.min_kinds = (int)v;
+			a->so.min_kinds = (int)v;
 			break;
 		case 'd':
 			if (cli_parse_long(optarg, &v) || v < 2 || v > 100000)
 				return cli_usage_error("sites", "bad --df-max '%s'",
 						       optarg);
-			so.df_max = (size_t)v;
+			a->so.df_max = (size_t)v;
 			break;
 		case 'p':
 			if (cli_parse_long(optarg, &v) || v < 1 || v > 1000000)
 				return cli_usage_error("sites",
 						       "bad --max-pages '%s'",
 						       optarg);
-			so.max_pages = (size_t)v;
+			a->so.max_pages = (size_t)v;
 			break;
 		case 'r': {
 			size_t sz;
@@ -149,24 +145,24 @@ int cmd_sites(int argc, char **argv)
 				return cli_usage_error("sites",
 						       "bad --max-record '%s'",
 						       optarg);
-			wo.max_record = sz;
+			a->wo.max_record = sz;
 			break;
 		}
 		case 'S':
-			strict = 1;
+			a->strict = 1;
 			break;
 		case 'R':
-			read_only = 1;
+			a->read_only = 1;
 			break;
 		case 'I':
-			so.require_content = 1;
+			a->so.require_content = 1;
 			break;
 		case 'q':
-			quiet = 1;
+			a->quiet = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
+			return -1;
 		default:
 			fprintf(stderr, "try 'cibscan sites --help'\n");
 			return CLI_EXIT_USAGE;
@@ -174,32 +170,82 @@ int cmd_sites(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("sites", "no input files");
+	return 0;
+}
+
+/* The tables, then (unless quiet) the summary line and the diagnostics. */
+static int sites_write_results(const struct sites_args *a,
+			       const struct sites *s,
+			       const struct warc_read_stats *rs,
+			       struct diag *dg)
+{
+	struct sites_write w;
+	int rc;
+
+	w.s = s;
+	w.what = a->json ? 1 : 0;
+	rc = cli_write_file(a->out, w_sites, &w);
+	if (!rc && a->clusters) {
+		w.what = 2;
+		rc = cli_write_file(a->clusters, w_sites, &w);
+	}
+	if (!a->quiet) {
+		size_t nf = 0;
+
+		for (size_t i = 0; i < s->n_sites; i++)
+			nf += s->site[i].flagged;
+		fprintf(stderr,
+			"cibscan: %llu records, %llu HTML pages, %zu sites; "
+			"%llu candidate pairs, %zu networks, %zu sites flagged\n",
+			(unsigned long long)rs->records,
+			(unsigned long long)rs->pages, s->n_sites,
+			(unsigned long long)s->n_candidate_pairs, s->n_groups, nf);
+		cli_diag_summary(dg);
+	}
+	return rc;
+}
+
+/* Reads every crawl, detects and writes, with one cleanup path. */
+int cmd_sites(int argc, char **argv)
+{
+	struct sites_args a;
+	int rc = sites_parse_args(argc, argv, &a);
+	struct sites s;
+	struct htmlpage pg;
+	struct langdetect ld;
+	struct diag *dg;
+	struct warc_read_stats rs = { 0, 0, 0, 0, 0 };
+	enum cib_err err;
+	int have_ld;
+
+	if (rc)
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	dg = malloc(sizeof(*dg));
 	if (!dg) {
 		cli_error("%s", cib_strerror(CIB_ENOMEM));
 		return CLI_EXIT_SYSTEM;
 	}
-	diag_init(dg, strict);
-	rs.read_only = read_only;
-	sites_init(&s, &so);
+	diag_init(dg, a.strict);
+	rs.read_only = a.read_only;
+	sites_init(&s, &a.so);
 	htmlpage_init(&pg);
 	have_ld = langdetect_init_in(&ld, LANGDETECT_FP_DIR, cli_tmpdir()) ==
 		  CIB_OK;
-	if (!have_ld && !quiet)
+	if (!have_ld && !a.quiet)
 		cli_warn("language detection unavailable: %s", ld.errmsg);
 	for (int i = optind; i < argc && rc == CLI_EXIT_OK; i++)
-		rc = cli_warc_read(argv[i], &wo, dg, &s, &pg, have_ld ? &ld : NULL,
-			       &rs);
+		rc = cli_warc_read(argv[i], &a.wo, dg, &s, &pg,
+				   have_ld ? &ld : NULL, &rs);
 	if (rc)
 		goto out;
-	if (read_only) {
+	if (a.read_only) {
 		printf("records=%llu input_bytes=%llu body_bytes=%llu "
 		       "malformed=%llu\n",
 		       (unsigned long long)rs.records,
 		       (unsigned long long)rs.bytes_in,
 		       (unsigned long long)rs.body_bytes,
 		       (unsigned long long)dg->n_bad);
-		if (!quiet)
+		if (!a.quiet)
 			cli_diag_summary(dg);
 		goto out;
 	}
@@ -209,26 +255,7 @@ int cmd_sites(int argc, char **argv)
 		rc = cli_exit_for(err);
 		goto out;
 	}
-	w.s = &s;
-	w.what = json ? 1 : 0;
-	rc = cli_write_file(out, w_sites, &w);
-	if (!rc && clusters) {
-		w.what = 2;
-		rc = cli_write_file(clusters, w_sites, &w);
-	}
-	if (!quiet) {
-		size_t nf = 0;
-
-		for (size_t i = 0; i < s.n_sites; i++)
-			nf += s.site[i].flagged;
-		fprintf(stderr,
-			"cibscan: %llu records, %llu HTML pages, %zu sites; "
-			"%llu candidate pairs, %zu networks, %zu sites flagged\n",
-			(unsigned long long)rs.records,
-			(unsigned long long)rs.pages, s.n_sites,
-			(unsigned long long)s.n_candidate_pairs, s.n_groups, nf);
-		cli_diag_summary(dg);
-	}
+	rc = sites_write_results(&a, &s, &rs, dg);
 out:
 	langdetect_release(&ld);
 	htmlpage_release(&pg);
