@@ -189,32 +189,12 @@ struct sm_args {
 	const char *dir;
 };
 
-/* Applies option c (optarg its value): -1 to go on, else the exit code.
- * One case per option, so it stays one switch. */
-static int sm_option(struct sm_args *a, int c)
+/* An option of the harder modes (synth/modes.c). */
+static int sm_option_modes(struct sm_args *a, int c)
 {
 	long v;
 
 	switch (c) {
-	case 'o':
-		a->dir = optarg;
-		return -1;
-	case OPT_COSHARING:
-		a->mode = 100;
-		a->nmodes++;
-		return -1;
-	case OPT_STEALTH:
-		a->mode = SM_STEALTH;
-		a->nmodes++;
-		return -1;
-	case OPT_SPARSE:
-		a->mode = SM_SPARSE;
-		a->nmodes++;
-		return -1;
-	case OPT_MIX:
-		a->mode = SM_MIX;
-		a->nmodes++;
-		return -1;
 	case OPT_PLATFORMS:
 		a->plat = modes_parse_platforms(optarg);
 		if (!a->plat)
@@ -261,13 +241,24 @@ static int sm_option(struct sm_args *a, int c)
 					 "or xapi", optarg);
 		a->modes_only = 1;
 		return -1;
-	case OPT_LA:
-		a->co.lookalikes = 1;
-		a->cos_only = 1;
-		return -1;
 	case OPT_NOLA:
 		a->mo.lookalikes = 0;
 		a->modes_only = 1;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* An option of the co-sharing benchmark (synth/cosim.c). */
+static int sm_option_cosim(struct sm_args *a, int c)
+{
+	long v;
+
+	switch (c) {
+	case OPT_LA:
+		a->co.lookalikes = 1;
+		a->cos_only = 1;
 		return -1;
 	case OPT_ACCOUNTS:
 		a->cos_only = 1;
@@ -311,6 +302,44 @@ static int sm_option(struct sm_args *a, int c)
 			return CLI_EXIT_USAGE;
 		a->co.organic_median = (double)v;
 		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* Applies option c (optarg its value): -1 to go on, else the exit code.
+ * The mode, the shared options and --help here; the options of one
+ * generator in sm_option_modes() and sm_option_cosim(). */
+static int sm_option(struct sm_args *a, int c)
+{
+	long v;
+
+	switch (c) {
+	case 'o':
+		a->dir = optarg;
+		return -1;
+	case OPT_COSHARING:
+		a->mode = 100;
+		a->nmodes++;
+		return -1;
+	case OPT_STEALTH:
+		a->mode = SM_STEALTH;
+		a->nmodes++;
+		return -1;
+	case OPT_SPARSE:
+		a->mode = SM_SPARSE;
+		a->nmodes++;
+		return -1;
+	case OPT_MIX:
+		a->mode = SM_MIX;
+		a->nmodes++;
+		return -1;
+	case OPT_PLATFORMS: case OPT_NETWORKS: case OPT_ORGPEOPLE:
+	case OPT_SCALE: case OPT_FORMAT: case OPT_NOLA:
+		return sm_option_modes(a, c);
+	case OPT_LA: case OPT_ACCOUNTS: case OPT_COORD: case OPT_GROUPS:
+	case OPT_OBJECTS: case OPT_WINDOW: case OPT_PAIRS: case OPT_ORGANIC:
+		return sm_option_cosim(a, c);
 	case OPT_DAYS:
 		if (num("--days", optarg, 1, 3650, &v))
 			return CLI_EXIT_USAGE;
