@@ -67,8 +67,10 @@ static int parse_count(const char *opt, const char *arg, long lo, long hi,
 	return 0;
 }
 
-/* Long: the option switch (11 cases), then one generator call. */
-int cmd_synth(int argc, char **argv)
+/* argv into o and *dir: 0, -1 after --help, or the exit code of a
+ * usage error. */
+static int synth_parse_args(int argc, char **argv, struct synth_opts *o,
+			    const char **dir)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -84,50 +86,44 @@ int cmd_synth(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct synth_opts o;
-	struct synth_stats st;
-	const char *dir = NULL;
-	char err[512];
 	int c, no_rp = 0, rp_only = 0;
 	long v;
-	enum cib_err e;
 
-	if (synth_modes_wanted(argc, argv))
-		return synth_modes_main(argc, argv);
-	synth_opts_init(&o);
+	synth_opts_init(o);
+	*dir = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			dir = optarg;
+			*dir = optarg;
 			break;
 		case OPT_ACCOUNTS:
 			if (parse_count("--accounts", optarg, SYNTH_MIN_ACCOUNTS,
 					SYNTH_MAX_ACCOUNTS, &v))
 				return CLI_EXIT_USAGE;
-			o.accounts = (uint64_t)v;
+			o->accounts = (uint64_t)v;
 			break;
 		case OPT_POSTS:
 			if (parse_count("--posts", optarg, 1,
 					(long)SYNTH_MAX_POSTS, &v))
 				return CLI_EXIT_USAGE;
-			o.posts = (uint64_t)v;
+			o->posts = (uint64_t)v;
 			break;
 		case OPT_NETWORKS:
 			if (parse_count("--networks", optarg, 0,
 					SYNTH_MAX_NETWORKS, &v))
 				return CLI_EXIT_USAGE;
-			o.networks = (int)v;
+			o->networks = (int)v;
 			break;
 		case OPT_SEED:
 			if (parse_count("--seed", optarg, 0, 0x7fffffffL, &v))
 				return CLI_EXIT_USAGE;
-			o.seed = (unsigned long)v;
+			o->seed = (unsigned long)v;
 			break;
 		case OPT_DAYS:
 			if (parse_count("--days", optarg, 7, SYNTH_MAX_DAYS, &v))
 				return CLI_EXIT_USAGE;
-			o.days = (int)v;
+			o->days = (int)v;
 			break;
 		case OPT_START: {
 			int64_t t;
@@ -138,7 +134,7 @@ int cmd_synth(int argc, char **argv)
 				return cli_usage_error(
 					"synth", "--start: '%s' is not a date "
 						 "YYYY-MM-DD", optarg);
-			o.start_day = t / 86400;
+			o->start_day = t / 86400;
 			break;
 		}
 		case OPT_NO_REPOSTS:
@@ -148,11 +144,11 @@ int cmd_synth(int argc, char **argv)
 			rp_only = 1;
 			break;
 		case OPT_GZIP:
-			o.gzip = 1;
+			o->gzip = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
+			return -1;
 		default:
 			fprintf(stderr, "try 'cibscan synth --help'\n");
 			return CLI_EXIT_USAGE;
@@ -161,15 +157,34 @@ int cmd_synth(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("synth", "unexpected argument '%s'",
 				       argv[optind]);
-	if (!dir)
+	if (!*dir)
 		return cli_usage_error("synth", "no output directory (-o DIR)");
 	if (no_rp && rp_only)
 		return cli_usage_error("synth", "--no-network-reposts and "
 						"--network-reposts-only "
 						"exclude each other");
-	o.reposts = no_rp     ? SYNTH_REPOSTS_NONE
+	o->reposts = no_rp     ? SYNTH_REPOSTS_NONE
 		    : rp_only ? SYNTH_REPOSTS_ONLY
 			      : SYNTH_REPOSTS_MIXED;
+	return 0;
+}
+
+/* Parses, checks, then one generator call (the harder modes go to
+ * synth_modes_main). */
+int cmd_synth(int argc, char **argv)
+{
+	struct synth_opts o;
+	struct synth_stats st;
+	const char *dir = NULL;
+	char err[512];
+	int rc;
+	enum cib_err e;
+
+	if (synth_modes_wanted(argc, argv))
+		return synth_modes_main(argc, argv);
+	rc = synth_parse_args(argc, argv, &o, &dir);
+	if (rc)
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	if (synth_check(&o, err, sizeof(err)))
 		return cli_usage_error("synth", "%s", err);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
