@@ -2,7 +2,6 @@
  * accounts and writes it as JSON for 'score --model'. The flag threshold
  * is calibrated on 5-fold out-of-fold scores, so it is not the optimistic
  * in-sample one. */
-#include <csv.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +10,8 @@
 #include <xxhash.h>
 
 #include "cli.h"
+#include "collectors/csvread.h"
+#include "collectors/source.h"
 #include "commands.h"
 #include "core/outfile.h"
 #include "pipeopts.h"
@@ -45,13 +46,10 @@ struct labels {
 	int *set;  /* data set (1-based '+' group) the label is for; 0 any */
 	int *plat; /* platform of the account; -1 any */
 	size_t n, cap;
-	/* parser state */
-	int col_id, col_label, col_role, col_set, col_plat, col;
-	size_t row;
-	char *cur_id;
-	int cur_y, have_y, cur_set, cur_plat;
-	const char *path;
-	int bad;
+	/* columns, -1 when absent */
+	int col_id, col_label, col_role, col_set, col_plat;
+	uint64_t rows; /* data rows handed to labels_row */
+	int bad;       /* rows skipped; -1 out of memory */
 };
 
 static int parse_label(const char *s, size_t n, int is_role, int *y)
@@ -76,153 +74,149 @@ static int parse_label(const char *s, size_t n, int is_role, int *y)
 	return 0;
 }
 
-static void on_field(void *s, size_t n, void *ctx)
+/* The data set a label is for: 0 (any) when empty or too long to read,
+ * -1 (row skipped) when unreadable. */
+static int parse_set(const char *s, size_t n)
 {
-	struct labels *L = ctx;
-	const char *str = s;
+	char b[16], *end;
+	long v;
 
-	if (L->row == 0) {
-		if (n == 10 && !memcmp(str, "account_id", 10))
-			L->col_id = L->col;
-		else if (n == 6 && !memcmp(str, "userid", 6) && L->col_id < 0)
-			L->col_id = L->col;
-		else if (n == 5 && !memcmp(str, "label", 5))
-			L->col_label = L->col;
-		else if (n == 4 && !memcmp(str, "role", 4))
-			L->col_role = L->col;
-		else if (n == 7 && !memcmp(str, "dataset", 7))
-			L->col_set = L->col;
-		else if (n == 8 && !memcmp(str, "platform", 8))
-			L->col_plat = L->col;
-	} else if (L->col == L->col_id) {
-		L->cur_id = strndup(str, n);
-	} else if (L->col == L->col_label || (L->col_label < 0 &&
-					       L->col == L->col_role)) {
-		L->have_y = parse_label(str, n, L->col_label < 0, &L->cur_y) == 0;
-	} else if (L->col == L->col_set) {
-		char b[16];
-		long v;
-		char *end;
-
-		if (n && n < sizeof(b)) {
-			memcpy(b, str, n);
-			b[n] = '\0';
-			v = strtol(b, &end, 10);
-			if (*end || v < 0 || v > 1000000)
-				L->cur_set = -1; /* unreadable: row skipped */
-			else
-				L->cur_set = (int)v;
-		}
-	} else if (L->col == L->col_plat && n) {
-		char b[32];
-
-		if (n >= sizeof(b))
-			n = sizeof(b) - 1;
-		memcpy(b, str, n);
-		b[n] = '\0';
-		L->cur_plat = (int)platform_from_name(b);
-	}
-	L->col++;
+	if (!n || n >= sizeof(b))
+		return 0;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	v = strtol(b, &end, 10);
+	return *end || v < 0 || v > 1000000 ? -1 : (int)v;
 }
 
-static void on_row(int c, void *ctx)
+static int parse_plat(const char *s, size_t n)
+{
+	char b[32];
+
+	if (!n)
+		return -1;
+	if (n >= sizeof(b))
+		n = sizeof(b) - 1;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	return (int)platform_from_name(b);
+}
+
+static enum cib_err labels_header(void *ctx, struct csvread *r)
 {
 	struct labels *L = ctx;
 
-	(void)c;
-	if (L->row > 0) {
-		if (L->cur_id && L->have_y && L->cur_set >= 0) {
-			if (L->n == L->cap) {
-				size_t nc = L->cap ? L->cap * 2 : 1024;
-				char **ni = realloc(L->id, nc * sizeof(*ni));
-				int *ny;
-
-				if (!ni) {
-					L->bad = -1;
-					return;
-				}
-				L->id = ni;
-				ny = realloc(L->y, nc * sizeof(*ny));
-				if (!ny) {
-					L->bad = -1;
-					return;
-				}
-				L->y = ny;
-				ny = realloc(L->set, nc * sizeof(*ny));
-				if (!ny) {
-					L->bad = -1;
-					return;
-				}
-				L->set = ny;
-				ny = realloc(L->plat, nc * sizeof(*ny));
-				if (!ny) {
-					L->bad = -1;
-					return;
-				}
-				L->plat = ny;
-				L->cap = nc;
-			}
-			L->id[L->n] = L->cur_id;
-			L->y[L->n] = L->cur_y;
-			L->set[L->n] = L->cur_set;
-			L->plat[L->n] = L->cur_plat;
-			L->n++;
-			L->cur_id = NULL;
-		} else {
-			L->bad++;
-		}
-	}
-	free(L->cur_id);
-	L->cur_id = NULL;
-	L->have_y = 0;
-	L->cur_set = 0;
-	L->cur_plat = -1;
-	L->col = 0;
-	L->row++;
+	L->col_id = csvread_col(r, "account_id");
+	if (L->col_id < 0)
+		L->col_id = csvread_col(r, "userid");
+	L->col_label = csvread_col(r, "label");
+	L->col_role = csvread_col(r, "role");
+	L->col_set = csvread_col(r, "dataset");
+	L->col_plat = csvread_col(r, "platform");
+	return L->col_id < 0 ? CIB_EFORMAT : CIB_OK;
 }
 
+static int labels_grow(struct labels *L)
+{
+	size_t nc = L->cap ? L->cap * 2 : 1024;
+	char **ni = realloc(L->id, nc * sizeof(*ni));
+	int *ny;
+
+	if (!ni)
+		return -1;
+	L->id = ni;
+	if (!(ny = realloc(L->y, nc * sizeof(*ny))))
+		return -1;
+	L->y = ny;
+	if (!(ny = realloc(L->set, nc * sizeof(*ny))))
+		return -1;
+	L->set = ny;
+	if (!(ny = realloc(L->plat, nc * sizeof(*ny))))
+		return -1;
+	L->plat = ny;
+	L->cap = nc;
+	return 0;
+}
+
+/* One labelled account; a row without a readable label or data set is
+ * counted in L->bad. */
+static enum cib_err labels_row(void *ctx, const struct csvrec *rec)
+{
+	struct labels *L = ctx;
+	int lc = L->col_label >= 0 ? L->col_label : L->col_role;
+	int y = 0, set, plat;
+
+	L->rows++;
+	set = L->col_set >= 0 ? parse_set(rec->f[L->col_set],
+					    rec->len[L->col_set])
+			      : 0;
+	plat = L->col_plat >= 0 ? parse_plat(rec->f[L->col_plat],
+					     rec->len[L->col_plat])
+				: -1;
+	if (lc < 0 || parse_label(rec->f[lc], rec->len[lc], L->col_label < 0,
+				  &y) ||
+	    set < 0) {
+		L->bad++;
+		return CIB_OK;
+	}
+	if (L->n == L->cap && labels_grow(L))
+		return CIB_ENOMEM;
+	L->id[L->n] = strndup(rec->f[L->col_id], rec->len[L->col_id]);
+	if (!L->id[L->n])
+		return CIB_ENOMEM;
+	L->y[L->n] = y;
+	L->set[L->n] = set;
+	L->plat[L->n] = plat;
+	L->n++;
+	return CIB_OK;
+}
+
+/* Reads the labels file (CSV, plain or compressed) through the CSV
+ * reader; malformed rows are skipped and counted with the unlabelled
+ * ones. 0 or an exit code. */
 static int read_labels(struct labels *L, const char *path)
 {
-	struct csv_parser cp;
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
+	struct ingest in;
+	struct source src;
+	struct csvread r;
+	enum cib_err err;
+	char msg[sizeof(in.errmsg)];
 
 	memset(L, 0, sizeof(*L));
 	L->col_id = L->col_label = L->col_role = L->col_set = -1;
 	L->col_plat = -1;
-	L->cur_plat = -1;
-	L->path = path;
-	if (!f) {
-		cli_error("cannot open '%s': %s", path, strerror(errno));
+	err = source_open(&src, path);
+	if (err) {
+		const char *why = src.errmsg;
+
+		if (!strncmp(why, "cannot open: ", 13))
+			why += 13;
+		cli_error("cannot open '%s': %s", path, why);
 		return CLI_EXIT_SYSTEM;
 	}
-	csv_init(&cp, CSV_APPEND_NULL);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (csv_parse(&cp, buf, n, on_field, on_row, L) != n) {
-			cli_error("'%s': %s", path, csv_strerror(csv_error(&cp)));
-			csv_free(&cp);
-			fclose(f);
-			return CLI_EXIT_DATA;
-		}
-		if (L->row == 1 && L->col_id < 0) {
-			cli_error("'%s': no account_id column", path);
-			csv_free(&cp);
-			fclose(f);
-			return CLI_EXIT_DATA;
-		}
+	ingest_init(&in, NULL, NULL, NULL);
+	csvread_init(&r, &in, &src);
+	err = csvread_run(&r, labels_header, labels_row, L);
+	if (!err && L->rows < r.n_records)
+		L->bad += (int)(r.n_records - L->rows);
+	snprintf(msg, sizeof(msg), "%s",
+		 in.errmsg[0] ? in.errmsg : cib_strerror(err));
+	csvread_release(&r);
+	ingest_release(&in);
+	source_close(&src);
+	if (err == CIB_ENOMEM) {
+		cli_error("%s", cib_strerror(err));
+		return CLI_EXIT_SYSTEM;
 	}
-	csv_fini(&cp, on_field, on_row, L);
-	csv_free(&cp);
-	fclose(f);
-	free(L->cur_id);
+	if (err && err != CIB_EFORMAT) {
+		cli_error("'%s': %s", path, msg);
+		return cli_exit_for(err);
+	}
 	if (L->col_id < 0 || (L->col_label < 0 && L->col_role < 0)) {
 		cli_error("'%s': need account_id and label (or role) columns",
 			  path);
 		return CLI_EXIT_DATA;
 	}
-	if (L->bad < 0)
-		return CLI_EXIT_SYSTEM;
 	if (L->bad)
 		cli_warn("'%s': %d rows without an id or a readable label "
 			 "skipped",
@@ -405,9 +399,17 @@ static void prior_strata(struct logit_model *m, const double *X,
 	m->n_train_e = ne;
 }
 
-/* Long: the option switch, the training sets between '+' separators,
- * then fit, calibrate and save in sequence with one cleanup path. */
-int cmd_train(int argc, char **argv)
+/* The command line of 'cibscan train'. */
+struct train_args {
+	const char *out;
+	double ridge, fpr;
+	struct cli_input ci;
+	struct pipe_cli pc;
+};
+
+/* argv into a (optind at the labels file after it): 0, -1 after --help,
+ * or the exit code of a usage error. */
+static int train_parse_args(int argc, char **argv, struct train_args *a)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -418,25 +420,16 @@ int cmd_train(int argc, char **argv)
 		CLI_INPUT_OPTIONS,
 		{ 0 },
 	};
-	const char *out = NULL;
-	double ridge = 1.0, fpr = 0.005;
-	struct cli_input ci;
-	struct pipe_cli pc;
-	struct labels L;
-	struct logit_model m;
-	struct trainset ts = { 0 };
-	double *X, *oof = NULL;
-	int *y, *fold;
-	size_t n, npos;
-	char msg[256] = "";
-	enum cib_err err;
-	int c, rc, nsets = 0;
+	int c;
 
-	cli_input_init(&ci);
-	pipe_cli_init(&pc);
+	a->out = NULL;
+	a->ridge = 1.0;
+	a->fpr = 0.005;
+	cli_input_init(&a->ci);
+	pipe_cli_init(&a->pc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		int r = pipe_cli_options(&pc, &ci, "train", c, optarg);
+		int r = pipe_cli_options(&a->pc, &a->ci, "train", c, optarg);
 
 		if (r < 0)
 			return CLI_EXIT_USAGE;
@@ -444,19 +437,20 @@ int cmd_train(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'r':
-			if (cli_parse_double(optarg, &ridge) || ridge < 0)
+			if (cli_parse_double(optarg, &a->ridge) || a->ridge < 0)
 				return cli_usage_error("train", "bad --ridge");
 			break;
 		case 'f':
-			if (cli_parse_double(optarg, &fpr) || fpr < 0 || fpr >= 1)
+			if (cli_parse_double(optarg, &a->fpr) || a->fpr < 0 ||
+			    a->fpr >= 1)
 				return cli_usage_error("train", "bad --target-fpr");
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
+			return -1;
 		default:
 			fprintf(stderr, "try 'cibscan train --help'\n");
 			return CLI_EXIT_USAGE;
@@ -464,79 +458,110 @@ int cmd_train(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cli_usage_error("train", "need LABELS.csv and input files");
-	if (!out)
+	if (!a->out)
 		return cli_usage_error("train", "no output: use -o model.json");
-	rc = pipe_cli_finish(&pc);
+	return pipe_cli_finish(&a->pc);
+}
+
+/* The data sets of files[0..n) (groups between '+' arguments), each run
+ * through the pipeline, pooled into ts; *nsets counts them. */
+static int train_load_sets(struct trainset *ts, const struct labels *L,
+			   const struct train_args *a, char **files, int n,
+			   int *nsets)
+{
+	int rc = 0;
+
+	for (int i = 0; i < n && !rc;) {
+		int j = i;
+
+		while (j < n && strcmp(files[j], "+") != 0)
+			j++;
+		if (j == i)
+			return cli_usage_error("train", "no input files between "
+							"'+' separators");
+		(*nsets)++;
+		rc = trainset_add(ts, L, &a->ci, &a->pc, files + i, j - i,
+				  *nsets);
+		i = j + 1;
+	}
+	return rc;
+}
+
+/* Fits the model on ts, calibrates its threshold on out-of-fold scores
+ * and sets its strata priors and source line. 0 or an exit code. */
+static int train_fit(struct logit_model *m, const struct trainset *ts,
+		     const struct train_args *a, const char *labels, int nsets)
+{
+	double *oof;
+	char msg[256] = "";
+	enum cib_err err;
+	int rc;
+
+	if (ts->n == 0 || ts->npos == 0 || ts->npos == ts->n) {
+		cli_error("need labelled accounts of both classes in the input "
+			  "(matched %zu, positive %zu)",
+			  ts->n, ts->npos);
+		return CLI_EXIT_DATA;
+	}
+	oof = malloc((ts->n + 1) * sizeof(*oof));
+	if (!oof)
+		return CLI_EXIT_SYSTEM;
+	memset(m, 0, sizeof(*m));
+	m->p = SF__COUNT;
+	for (int k = 0; k < SF__COUNT; k++) {
+		snprintf(m->names[k], sizeof(m->names[k]), "%s",
+			 score_feature_names[k]);
+		m->sign[k] = score_feature_signs[k];
+	}
+	rc = out_of_fold(m, ts->X, ts->y, ts->fold, ts->n, a->ridge, oof);
+	if (!rc) {
+		err = logit_fit(m, ts->X, ts->y, NULL, ts->n, a->ridge, msg,
+				sizeof(msg));
+		if (err) {
+			cli_error("%s", msg);
+			rc = cli_exit_for(err);
+		}
+	}
+	if (!rc) {
+		logit_calibrate_threshold(m, oof, ts->y, ts->n, a->fpr);
+		prior_strata(m, ts->X, ts->y, ts->n);
+		snprintf(m->source, sizeof(m->source),
+			 "cibscan train on %s: %zu accounts, %zu positive, %d "
+			 "data set%s; ridge %g; threshold at %.3g out-of-fold "
+			 "FPR",
+			 labels, ts->n, ts->npos, nsets, nsets == 1 ? "" : "s",
+			 a->ridge, a->fpr);
+	}
+	free(oof);
+	return rc;
+}
+
+/* Labels, data sets, fit, save. */
+int cmd_train(int argc, char **argv)
+{
+	struct train_args a;
+	struct labels L;
+	struct logit_model m;
+	struct trainset ts = { 0 };
+	int rc, nsets = 0;
+
+	rc = train_parse_args(argc, argv, &a);
 	if (rc)
-		return rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	rc = read_labels(&L, argv[optind]);
 	if (rc)
 		return rc;
-	for (int i = optind + 1; i < argc && !rc;) {
-		int j = i;
-
-		while (j < argc && strcmp(argv[j], "+") != 0)
-			j++;
-		if (j == i) {
-			rc = cli_usage_error("train", "no input files between "
-						      "'+' separators");
-			break;
-		}
-		nsets++;
-		rc = trainset_add(&ts, &L, &ci, &pc, argv + i, j - i, nsets);
-		i = j + 1;
-	}
-	if (rc)
-		goto out;
-	X = ts.X;
-	y = ts.y;
-	fold = ts.fold;
-	n = ts.n;
-	npos = ts.npos;
-	oof = malloc((n + 1) * sizeof(*oof));
-	if (!oof) {
-		rc = CLI_EXIT_SYSTEM;
-		goto out;
-	}
-	if (n == 0 || npos == 0 || npos == n) {
-		cli_error("need labelled accounts of both classes in the input "
-			  "(matched %zu, positive %zu)",
-			  n, npos);
-		rc = CLI_EXIT_DATA;
-		goto out;
-	}
-	memset(&m, 0, sizeof(m));
-	m.p = SF__COUNT;
-	for (int k = 0; k < SF__COUNT; k++) {
-		snprintf(m.names[k], sizeof(m.names[k]), "%s",
-			 score_feature_names[k]);
-		m.sign[k] = score_feature_signs[k];
-	}
-	rc = out_of_fold(&m, X, y, fold, n, ridge, oof);
-	if (rc)
-		goto out;
-	err = logit_fit(&m, X, y, NULL, n, ridge, msg, sizeof(msg));
-	if (err) {
-		cli_error("%s", msg);
-		rc = cli_exit_for(err);
-		goto out;
-	}
-	logit_calibrate_threshold(&m, oof, y, n, fpr);
-	prior_strata(&m, X, y, n);
-	snprintf(m.source, sizeof(m.source),
-		 "cibscan train on %s: %zu accounts, %zu positive, %d data "
-		 "set%s; ridge %g; threshold at %.3g out-of-fold FPR",
-		 argv[optind], n, npos, nsets, nsets == 1 ? "" : "s", ridge,
-		 fpr);
-	rc = save_model(&m, out);
-	if (rc)
-		goto out;
-	fprintf(stderr, "cibscan: trained on %zu accounts (%zu positive); "
-			"threshold %.4f\n",
-		n, npos, m.threshold);
-out:
+	rc = train_load_sets(&ts, &L, &a, argv + optind + 1,
+			     argc - optind - 1, &nsets);
+	if (!rc)
+		rc = train_fit(&m, &ts, &a, argv[optind], nsets);
+	if (!rc)
+		rc = save_model(&m, a.out);
+	if (!rc)
+		fprintf(stderr, "cibscan: trained on %zu accounts (%zu positive); "
+				"threshold %.4f\n",
+			ts.n, ts.npos, m.threshold);
 	trainset_free(&ts);
-	free(oof);
 	labels_free(&L);
 	return rc;
 }
