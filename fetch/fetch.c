@@ -777,6 +777,11 @@ struct tload {
 	size_t row_bytes; /* bytes fed since the last row ended (a bound) */
 	int err; /* 0 ok, 1 nomem, 2 too long, 3 too many, 4 bad header,
 		    5 row too long */
+	/* plain list state: the line being read, its number */
+	char list_line[FETCH_MAX_TARGET_LEN + 2];
+	size_t ll;
+	int overlong;
+	uint64_t lineno;
 };
 
 /* libcsv grows a field's buffer without limit: rows longer than this are
@@ -939,128 +944,138 @@ static int dedupe(struct tload *tl)
 	return 0;
 }
 
+/* Bytes of a plain list, one target a line ('#' lines are comments). */
+static void tl_feed_list(struct tload *tl, const char *buf, size_t got)
+{
+	for (size_t i = 0; i < got && !tl->err; i++) {
+		if (buf[i] != '\n') {
+			if (tl->ll > FETCH_MAX_TARGET_LEN)
+				tl->overlong = 1;
+			else
+				tl->list_line[tl->ll++] = buf[i];
+			continue;
+		}
+		if (tl->overlong) {
+			tl->err = 2;
+			tl->line = tl->lineno;
+			break;
+		}
+		if (!(tl->ll && tl->list_line[0] == '#'))
+			tl_add(tl, tl->list_line, tl->ll);
+		tl->ll = 0;
+		tl->lineno++;
+	}
+}
+
+/* The message and code of a loader error tl->err. */
+static enum cib_err tl_error(const struct tload *tl, const char *path,
+			     char *err, size_t errlen)
+{
+	if (!tl->is_flag_csv && tl->err == 2)
+		snprintf(err, errlen, "'%s' line %" PRIu64
+			 ": target longer than %d bytes", path,
+			 tl->lineno, FETCH_MAX_TARGET_LEN);
+	else if (tl->err == 5)
+		snprintf(err, errlen, "'%s' row %" PRIu64
+			 ": longer than %zu bytes", path, tl->line + 1,
+			 FETCH_MAX_CSV_ROW);
+	else if (tl->err == 2)
+		snprintf(err, errlen, "'%s' row %" PRIu64
+			 ": field longer than %d bytes", path,
+			 tl->line + 1, FETCH_MAX_TARGET_LEN);
+	else if (tl->err == 3)
+		snprintf(err, errlen, "'%s': more than %d targets", path,
+			 FETCH_MAX_TARGETS);
+	else if (tl->err == 4)
+		snprintf(err, errlen, "'%s' line 1: a flag CSV needs "
+			 "account_id and platform columns", path);
+	return tl->err == 1 ? CIB_ENOMEM
+	       : tl->err == 4 ? CIB_EPARSE : CIB_ETOOBIG;
+}
+
 enum cib_err fetch_targets_load(const char *path, enum platform p,
 				char ***targets, size_t *n, char *err,
 				size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	struct tload tl;
+	struct tload *tl;
 	struct csv_parser cp;
 	char buf[65536];
 	size_t got;
 	enum cib_err rc = CIB_OK;
-	/* plain list state */
-	char line[FETCH_MAX_TARGET_LEN + 2];
-	size_t ll = 0;
-	int first = 1, overlong = 0;
-	uint64_t lineno = 1;
+	int first = 1;
 
 	*targets = NULL;
 	*n = 0;
-	memset(&tl, 0, sizeof(tl));
-	tl.p = p;
-	tl.col_id = tl.col_plat = tl.col_handle = -1;
 	if (!f) {
 		snprintf(err, errlen, "cannot open '%s': %s", path,
 			 strerror(errno));
 		return errno == ENOENT ? CIB_ENOTFOUND : CIB_EIO;
 	}
-	if (csv_init(&cp, CSV_APPEND_NULL) != 0) {
+	tl = calloc(1, sizeof(*tl));
+	if (!tl || csv_init(&cp, CSV_APPEND_NULL) != 0) {
+		free(tl);
 		fclose(f);
 		return CIB_ENOMEM;
 	}
+	tl->p = p;
+	tl->col_id = tl->col_plat = tl->col_handle = -1;
+	tl->lineno = 1;
 	csv_set_blk_size(&cp, 4096);
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && !tl.err) {
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && !tl->err) {
 		if (first) {
 			first = 0;
-			tl.is_flag_csv = got >= 10 &&
-					 memcmp(buf, "account_id", 10) == 0;
+			tl->is_flag_csv = got >= 10 &&
+					  memcmp(buf, "account_id", 10) == 0;
 		}
-		if (tl.is_flag_csv) {
-			if (csv_parse(&cp, buf, got, csv_field, csv_row, &tl) !=
-			    got) {
-				snprintf(err, errlen, "'%s': %s", path,
-					 csv_strerror(csv_error(&cp)));
-				rc = CIB_EPARSE;
-				break;
-			}
-			tl.row_bytes += got;
-			if (tl.row_bytes > FETCH_MAX_CSV_ROW + sizeof(buf))
-				tl.err = 5;
+		if (!tl->is_flag_csv) {
+			tl_feed_list(tl, buf, got);
 			continue;
 		}
-		for (size_t i = 0; i < got && !tl.err; i++) {
-			if (buf[i] != '\n') {
-				if (ll > FETCH_MAX_TARGET_LEN)
-					overlong = 1;
-				else
-					line[ll++] = buf[i];
-				continue;
-			}
-			if (overlong) {
-				tl.err = 2;
-				tl.line = lineno;
-				break;
-			}
-			if (!(ll && line[0] == '#'))
-				tl_add(&tl, line, ll);
-			ll = 0;
-			lineno++;
+		if (csv_parse(&cp, buf, got, csv_field, csv_row, tl) != got) {
+			snprintf(err, errlen, "'%s': %s", path,
+				 csv_strerror(csv_error(&cp)));
+			rc = CIB_EPARSE;
+			break;
 		}
+		tl->row_bytes += got;
+		if (tl->row_bytes > FETCH_MAX_CSV_ROW + sizeof(buf))
+			tl->err = 5;
 	}
 	if (ferror(f) && !rc) {
 		snprintf(err, errlen, "cannot read '%s'", path);
 		rc = CIB_EIO;
 	}
-	if (!rc && !tl.err) {
-		if (tl.is_flag_csv)
-			csv_fini(&cp, csv_field, csv_row, &tl);
-		else if (overlong)
-			tl.err = 2, tl.line = lineno;
-		else if (ll && line[0] != '#')
-			tl_add(&tl, line, ll);
+	if (!rc && !tl->err) {
+		if (tl->is_flag_csv)
+			csv_fini(&cp, csv_field, csv_row, tl);
+		else if (tl->overlong)
+			tl->err = 2, tl->line = tl->lineno;
+		else if (tl->ll && tl->list_line[0] != '#')
+			tl_add(tl, tl->list_line, tl->ll);
 	}
-	if (!rc && tl.err) {
-		if (!tl.is_flag_csv && tl.err == 2)
-			snprintf(err, errlen, "'%s' line %" PRIu64
-				 ": target longer than %d bytes", path,
-				 lineno, FETCH_MAX_TARGET_LEN);
-		else if (tl.err == 5)
-			snprintf(err, errlen, "'%s' row %" PRIu64
-				 ": longer than %zu bytes", path, tl.line + 1,
-				 FETCH_MAX_CSV_ROW);
-		else if (tl.err == 2)
-			snprintf(err, errlen, "'%s' row %" PRIu64
-				 ": field longer than %d bytes", path,
-				 tl.line + 1, FETCH_MAX_TARGET_LEN);
-		else if (tl.err == 3)
-			snprintf(err, errlen, "'%s': more than %d targets", path,
-				 FETCH_MAX_TARGETS);
-		else if (tl.err == 4)
-			snprintf(err, errlen, "'%s' line 1: a flag CSV needs "
-				 "account_id and platform columns", path);
-		rc = tl.err == 1 ? CIB_ENOMEM
-		     : tl.err == 4 ? CIB_EPARSE : CIB_ETOOBIG;
-	}
+	if (!rc && tl->err)
+		rc = tl_error(tl, path, err, errlen);
 	csv_free(&cp);
 	fclose(f);
-	free(tl.id);
-	free(tl.plat);
-	free(tl.handle);
-	if (!rc && dedupe(&tl))
+	free(tl->id);
+	free(tl->plat);
+	free(tl->handle);
+	if (!rc && dedupe(tl))
 		rc = CIB_ENOMEM;
-	if (!rc && tl.n == 0) {
+	if (!rc && tl->n == 0) {
 		snprintf(err, errlen, "'%s': no targets for %s", path,
 			 platform_name(p));
 		rc = CIB_ENOTFOUND;
 	}
 	if (rc) {
-		fetch_targets_free(tl.t, tl.n);
-		return rc;
+		fetch_targets_free(tl->t, tl->n);
+	} else {
+		*targets = tl->t;
+		*n = tl->n;
 	}
-	*targets = tl.t;
-	*n = tl.n;
-	return CIB_OK;
+	free(tl);
+	return rc;
 }
 
 /* ---- the run ------------------------------------------------------- */
