@@ -410,9 +410,11 @@ static size_t *cluster_rank(const struct pipeline *p)
 	return v;
 }
 
-/* What makes a flagged cluster stand out, in words. */
-static void cluster_facts(FILE *f, const struct cluster_evidence *ce)
+/* What makes a flagged cluster stand out, in plain words (the numbers
+ * behind each are in the cluster's section). */
+static void cluster_facts(struct ctx *c, const struct cluster_evidence *ce)
 {
+	FILE *f = c->f;
 	int any = 0;
 
 	if (isfinite(ce->reuse_share) && ce->reuse_share >= 0.05) {
@@ -420,9 +422,17 @@ static void cluster_facts(FILE *f, const struct cluster_evidence *ce)
 		any = 1;
 	}
 	if (ce->p_office < 0.05 && isfinite(ce->timing.shift_llr)) {
-		fprintf(f, "%sposts follow office shifts (log-likelihood "
-			   "ratio %.0f)",
-			any ? "; " : "", ce->timing.shift_llr);
+		/* the breaks named are those whose own dip test rejects, as
+		 * in the cluster's reasons */
+		int lunch = ce->timing.lunch_dip_p <= 1e-3;
+		int supper = ce->timing.supper_dip_p <= 1e-3;
+
+		fprintf(f, "%sits posts follow office hours on ", any ? "; " : "");
+		esc(c, features_tz_label(c->fs));
+		fprintf(f, " time%s%s%s", lunch || supper ? ", with a " : "",
+			lunch ? "lunch break" : "",
+			supper ? (lunch ? " and a supper break" : "supper break")
+			       : "");
 		any = 1;
 	}
 	if (ce->p_batch < 0.05 && isfinite(ce->batch_share)) {
@@ -509,7 +519,7 @@ static void glance_verdicts(struct ctx *c, const size_t *rank)
 			ce->n_flagged, ce->score);
 		platform_mix(f, ce);
 		fputs(": ", f);
-		cluster_facts(f, ce);
+		cluster_facts(c, ce);
 		fputs(".</li>", f);
 	}
 	fputs("</ol>", f);
@@ -692,8 +702,11 @@ static void page_head(struct ctx *c)
 	esc(c, c->o->title ? c->o->title : "cibscan evidence report");
 	fprintf(f, "</title><style>%s</style></head>\n<body>\n<h1>", css);
 	esc(c, c->o->title ? c->o->title : "cibscan evidence report");
-	fputs("</h1><div id=\"js-status\" data-state=\"none\">static (script "
-	      "not run)</div>\n",
+	/* how to use the tables; the script replaces it (and sets
+	 * data-state="ok", which the browser tests check) */
+	fputs("</h1><div id=\"js-status\" data-state=\"none\">Tables: "
+	      "static (sorting and filtering need the page's script, which "
+	      "did not run).</div>\n",
 	      f);
 }
 
@@ -849,7 +862,7 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	const struct dataset *ds = c->ds;
 	const struct pipeline *p = c->p;
 	FILE *f = c->f;
-	char reasons[4096];
+	char reasons[4096], headline[REASONS_HEADLINE_MAX + 1];
 
 	fputs("<tr><td class=\"id\">", f);
 	esc(c, ds_str(ds, ds->acc.id[a]));
@@ -869,14 +882,27 @@ static void account_row(struct ctx *c, uint32_t a, int with_cluster)
 	} else {
 		fprintf(f, "<td>%s</td>", p->flagged[a] ? "yes" : "no");
 	}
+	/* the headline in the cell, linked to the account's own section
+	 * (its reasons in full) when it has one, else with a prefix of the
+	 * reasons on hover (the accounts file has them all): a page of
+	 * thousands of flagged accounts stays light */
 	reasons_account_details(c->o->run, c->rank[a], reasons,
 				sizeof(reasons));
-	fputs("<td class=\"txt\">", f);
-	/* the full list is in the account's own section (and in the
-	 * accounts file): the tables keep a prefix, which keeps a page of
-	 * thousands of flagged accounts light */
-	svg_escape(f, reasons, TABLE_REASONS_CAP);
-	fputs("</td>", f);
+	reasons_account_headline(c->o->run, c->rank[a], headline,
+				 sizeof(headline));
+	if (c->has_section[a]) {
+		fprintf(f, "<td class=\"txt\"><a href=\"#acc-%u\">", a);
+		svg_escape(f, headline[0] ? headline : reasons,
+			   TABLE_REASONS_CAP);
+		fputs("</a></td>", f);
+	} else {
+		fputs("<td class=\"txt\" title=\"", f);
+		svg_escape(f, reasons, TABLE_REASONS_CAP);
+		fputs("\">", f);
+		svg_escape(f, headline[0] ? headline : reasons,
+			   TABLE_REASONS_CAP);
+		fputs("</td>", f);
+	}
 	if (c->o->store) {
 		fputs("<td>", f);
 		put_decision(c, acc_dec(c, a));
@@ -895,7 +921,7 @@ static void accounts_table(struct ctx *c)
 	      "placeholder=\"filter accounts\" aria-label=\"filter accounts\">"
 	      "<table id=\"t-accounts\" class=\"sortable paged\"><thead><tr>"
 	      "<th>account id</th><th>handle</th><th>platform</th>"
-	      "<th>score</th><th>cluster</th><th>reasons</th>",
+	      "<th>score</th><th>cluster</th><th>headline</th>",
 	      f);
 	if (c->o->store)
 		fputs("<th>decision</th>", f);
@@ -1645,11 +1671,16 @@ static void timing_dl(struct ctx *c, const struct timing_fit *tf)
 {
 	FILE *f = c->f;
 
-	fprintf(f, "<dt>Posts timed</dt><dd>%u</dd><dt>Office-shift vs organic "
-		   "day</dt><dd>log-likelihood ratio ",
-		tf->n);
+	/* the comparison in words first, then its statistic: the log of how
+	 * many times likelier the posting times are under an office-shift
+	 * day than under an organic one */
+	fprintf(f, "<dt>Posts timed</dt><dd>%u</dd><dt>Office-shift day</dt>"
+		   "<dd>%s than an organic day (log-likelihood ratio ",
+		tf->n,
+		tf->shift_llr > 0 ? "fits the posting times better"
+				  : "fits the posting times no better");
 	put_num(f, tf->shift_llr, 1);
-	fputs(" (", f);
+	fputs(", ", f);
 	put_p_rel(f, "&le;", tf->shift_p);
 	fputs("), best offset ", f);
 	put_offset(f, tf->shift_offset_min);
@@ -1786,7 +1817,7 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"placeholder=\"filter members\" aria-label=\"filter members\">"
 		"<table id=\"t-%s\" class=\"sortable members\"><thead><tr>"
 		"<th>account id</th><th>handle</th><th>platform</th>"
-		"<th>score</th><th>flagged</th><th>reasons</th>%s</tr></thead>"
+		"<th>score</th><th>flagged</th><th>headline</th>%s</tr></thead>"
 		"<tbody>",
 		id, id, c->o->store ? "<th>decision</th>" : "");
 	for (size_t i = 0; i < nm && i < c->o->max_members_listed; i++)

@@ -51,14 +51,14 @@ const puppeteer = require('puppeteer-core');
 						load: Math.round(nav.loadEventEnd),
 						glance: g ? Math.round(g.getBoundingClientRect().top) : -1,
 						bytes: document.documentElement.outerHTML.length,
-						status: (document.getElementById('js-status') || {}).textContent,
+						status: (document.getElementById('js-status') || { dataset: {} }).dataset.state,
 					});
 				}, 0));
 			}));
 			t.errors = errors;
 			console.log(JSON.stringify(t));
 			if (errors.length || t.glance < 0 || t.glance > 900 ||
-			    t.status !== 'interactive')
+			    t.status !== 'ok')
 				bad = 1;
 			await ctx.close();
 		}

@@ -11,7 +11,7 @@ set -eu
 in="$TMPDIR/syn/tweets.csv"
 "$CIBSCAN" score "$in" -o "$TMPDIR/acc.csv" --clusters "$TMPDIR/cl.csv" --quiet
 "$CIBSCAN" report "$in" -o "$TMPDIR/r.html" --quiet
-python3 - "$TMPDIR/r.html" "$TMPDIR/cl.csv" <<'PY'
+python3 - "$TMPDIR/r.html" "$TMPDIR/cl.csv" "$TMPDIR/acc.csv" <<'PY'
 import csv, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
 cl = list(csv.DictReader(open(sys.argv[2], newline="")))
@@ -92,6 +92,36 @@ for r in flagged + unflagged:
     if not days or days[0] < d0 - datetime.timedelta(1) or days[-1] > d1 + datetime.timedelta(1):
         fail.append("%s: timeline ticks %s outside the data's span %s..%s"
                     % (r["cluster_id"], ticks[:1] + ticks[-1:], d0, d1))
+# plain words first: no statistic's name in the verdicts (the numbers are
+# in the cluster sections), and a cluster passing the office test says so
+# as "office hours on <zone> time"
+if "log-likelihood" in g or "likelihood ratio" in g:
+    fail.append("a statistic's name in the glance's verdicts")
+for r in flagged:
+    v = re.search(r'#cluster-%s">[^\n]*?</li>' % r["cluster_id"], g).group(0)
+    if r["office_p"] and float(r["office_p"]) < 0.05 and "office hours on " not in v:
+        fail.append("%s passes the office test, its verdict does not say so: %s"
+                    % (r["cluster_id"], v))
+if not re.search(r'<dt>Office-shift day</dt><dd>fits the posting times (better|no better) '
+                 r'than an organic day \(log-likelihood ratio ', html):
+    fail.append("the cluster sections do not compare the office day in words")
+# the flagged table shows each account's headline (accounts.csv's), not the
+# long reasons; under the title, a line on how to use the tables, not a
+# stray status word
+acc = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[3], newline=""))}
+ta = html[html.index('<table id="t-accounts"'):]
+ta = ta[:ta.index("</table>")]
+if "<th>headline</th>" not in ta or "<th>reasons</th>" in ta:
+    fail.append("the flagged table's column is not the headline")
+rows = re.findall(r'<tr><td class="id">([^<]*)</td>.*?<td class="txt"[^>]*>(?:<a [^>]*>)?([^<]*)<', ta)
+import html as H
+bad = [i for i, h in rows if H.unescape(h) != acc[H.unescape(i)]["headline"]]
+if not rows or bad:
+    fail.append("flagged table: %d rows, %d whose cell is not the headline (%s)"
+                % (len(rows), len(bad), bad[:2]))
+st = re.search(r'<div id="js-status"[^>]*>([^<]*)</div>', html)
+if not st or "interactive" in st.group(1) or not st.group(1).startswith("Tables: "):
+    fail.append("the line under the title: %r" % (st and st.group(1)))
 if "(null)" in html:
     fail.append("a NULL string printed into the page")
 if "e+00" in html:
