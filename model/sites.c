@@ -557,43 +557,35 @@ static enum cib_err sites_page_article(struct sites *s, uint32_t si,
 	struct site *st = &s->site[si];
 	char *norm, code[LANGDETECT_CODE_MAX + 1];
 	uint64_t *sh, sig[MINHASH];
-	size_t nn;
+	size_t nn, k;
 	enum cib_err err;
 
 	if (!s->norm && !(s->norm = malloc(ARTICLE_NORM_MAX)))
 		return CIB_ENOMEM;
-	if (!s->sh &&
-	    !(s->sh = malloc(ARTICLE_SHINGLES * sizeof(*s->sh))))
+	if (!s->sh && !(s->sh = malloc(ARTICLE_SHINGLES * sizeof(*s->sh))))
 		return CIB_ENOMEM;
 	norm = s->norm;
 	sh = s->sh;
-	nn = textnorm_normalise(pg->str + pg->article_off,
-				pg->article_len, norm, ARTICLE_NORM_MAX);
-
-	/* a site's language is settled by a few articles; textcat
-	 * is the costliest step per page */
+	nn = textnorm_normalise(pg->str + pg->article_off, pg->article_len,
+				norm, ARTICLE_NORM_MAX);
+	/* a site's language is settled by a few articles; textcat is the
+	 * costliest step per page */
 	if (ld && st->n_lang_detected++ < SITES_LANG_PAGES &&
-	    langdetect_text(ld, pg->str + pg->article_off,
-				  pg->article_len, code, sizeof(code)))
+	    langdetect_text(ld, pg->str + pg->article_off, pg->article_len,
+			    code, sizeof(code)))
 		vote(st->lang_votes_t, st->lang_t_codes, code);
-	if (nn >= s->o.min_article) {
-		size_t k = article_shingles(norm, nn, sh,
-					    ARTICLE_SHINGLES);
-
-		if (k) {
-			st->n_articles++;
-			minhash(sh, k, sig);
-			if ((err = band_traits(s, si, SK_ARTICLES,
-					       sig)))
-				return err;
-			if (s->o.keep_articles &&
-			    st->n_samples < SITES_SAMPLES &&
-			    (err = keep_sample(st, sig,
-					       pg->str + pg->article_off,
-					       pg->article_len)))
-				return err;
-		}
-	}
+	if (nn < s->o.min_article)
+		return CIB_OK;
+	k = article_shingles(norm, nn, sh, ARTICLE_SHINGLES);
+	if (!k)
+		return CIB_OK;
+	st->n_articles++;
+	minhash(sh, k, sig);
+	if ((err = band_traits(s, si, SK_ARTICLES, sig)))
+		return err;
+	if (s->o.keep_articles && st->n_samples < SITES_SAMPLES)
+		return keep_sample(st, sig, pg->str + pg->article_off,
+				   pg->article_len);
 	return CIB_OK;
 }
 
