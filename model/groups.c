@@ -832,25 +832,201 @@ static double tail_log10(double x, double e)
 	return e <= 0 ? -400 : coord_log10_poisson_tail((uint64_t)llround(x), e);
 }
 
-double groups_share_log10p(const double *x, const double *e)
+/* log(1 - pi + pi e^s) for 0 < pi < 1, s >= 0, without overflow: the
+ * log moment generating function of one Bernoulli(pi) draw weighted s. */
+static double log_mgf1(double pi, double s)
 {
-	double pooled = 0, single = 0, n = 0;
+	if (s < 30)
+		return log1p(pi * expm1(s));
+	return s + log(pi) + log1p((1 - pi) / pi * exp(-s));
+}
+
+/* The terms of the rarity-weighted statistic: per type its draws n, the
+ * chance pi that one lands on the group's objects, its weight
+ * w = log((1 - pi) / pi) and its hits (coarse types: only what they add
+ * to their fine type, as pool_d counts). Types with pi >= 1/2 weigh 0
+ * (a hit there is no more likely under membership at rate 1/2 than by
+ * chance) and are left out. Returns the number of terms. */
+static int weighted_terms(const double *x, const double *e, const double *n,
+			  double *tn, double *tpi, double *tw, double *tx)
+{
+	int k = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double xt = x[t], pi;
+
+		if (t == COORD_AMPLIFY || n[t] <= 0 || e[t] <= 0)
+			continue;
+		if (t == COORD_DOMAIN)
+			xt = fmax(0, x[t] - x[COORD_LINK]);
+		else if (t == COORD_REPLY_ACCOUNT)
+			xt = fmax(0, x[t] - x[COORD_REPLY_POST]);
+		pi = e[t] / n[t];
+		if (!(pi > 0 && pi < 0.5))
+			continue;
+		tn[k] = n[t];
+		tpi[k] = pi;
+		tw[k] = log((1 - pi) / pi);
+		tx[k] = fmin(round(xt), n[t]);
+		k++;
+	}
+	return k;
+}
+
+/* f'(th) = K'(th) - T for the Chernoff exponent of groups_chernoff_log10:
+ * the weighted statistic's mean under the tilted law, less T. */
+static double chernoff_slope(int k, const double *n, const double *pi,
+			     const double *w, double th, double T)
+{
+	double d = -T;
+
+	for (int i = 0; i < k; i++) {
+		double s = th * w[i];
+		/* the tilted chance of a hit, pi e^s / (1 - pi + pi e^s) */
+		double q = s < 30 ? pi[i] * exp(s) / (1 - pi[i] + pi[i] * exp(s))
+				  : 1 / (1 + (1 - pi[i]) / pi[i] * exp(-s));
+
+		d += n[i] * w[i] * q;
+	}
+	return d;
+}
+
+double groups_chernoff_log10(int k, const double *n, const double *pi,
+			     const double *w, double T)
+{
+	double lo = 0, hi = 1, mean = 0, f = 0;
+
+	for (int i = 0; i < k; i++)
+		mean += n[i] * pi[i] * w[i];
+	if (k == 0 || T <= mean)
+		return 0;
+	/* f(th) = K(th) - th T is convex with f'(0) = mean - T < 0: bisect
+	 * f' for its root (or stop at a large th, where the bound has come
+	 * down to P(every draw a hit) for T at its maximum) */
+	while (hi < 1024 && chernoff_slope(k, n, pi, w, hi, T) < 0) {
+		lo = hi;
+		hi *= 2;
+	}
+	for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (chernoff_slope(k, n, pi, w, mid, T) < 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (int i = 0; i < k; i++)
+		f += n[i] * log_mgf1(pi[i], hi * w[i]);
+	f -= hi * T;
+	return fmin(0, f * M_LOG10E);
+}
+
+/* log Binomial(n, pi) pmf at x. */
+static double log_binom_pmf(double n, double pi, double x)
+{
+	return lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
+	       x * log(pi) + (n - x) * log1p(-pi);
+}
+
+/* P(X >= x), X ~ Binomial(n, pi), summed from the pmf (n is an account's
+ * distinct objects of one type: small wherever this is used). */
+static double binom_upper(double n, double pi, double x)
+{
+	double p = 0;
+
+	if (x <= 0)
+		return 1;
+	for (double j = x; j <= n; j++)
+		p += exp(log_binom_pmf(n, pi, j));
+	return fmin(1, p);
+}
+
+/* P(sum_{i >= j} w_i X_i >= T) by enumerating X_j .. X_{k-2} and taking
+ * the last term's binomial tail in closed form. */
+static double weighted_exact(int j, int k, const double *n, const double *pi,
+			     const double *w, double T, const double *rest)
+{
+	double p = 0;
+
+	if (T <= 0)
+		return 1;
+	if (j == k || rest[j] < T)
+		return 0;
+	if (j == k - 1)
+		return binom_upper(n[j], pi[j], ceil(T / w[j] - 1e-9));
+	for (double x = 0; x <= n[j]; x++)
+		p += exp(log_binom_pmf(n[j], pi[j], x)) *
+		     weighted_exact(j + 1, k, n, pi, w, T - x * w[j], rest);
+	return fmin(1, p);
+}
+
+/* Enumerated exactly when the draws of every term but the largest take at
+ * most this many joint values; the Chernoff bound above it. */
+#define WEIGHTED_EXACT_MAX 4096
+
+double groups_weighted_log10p(const double *x, const double *e,
+			      const double *n)
+{
+	double tn[COORD__COUNT], tpi[COORD__COUNT], tw[COORD__COUNT];
+	double tx[COORD__COUNT], rest[COORD__COUNT + 1], T = 0, mean = 0;
+	double joint = 1;
+	int k = weighted_terms(x, e, n, tn, tpi, tw, tx), big = 0;
+
+	for (int i = 0; i < k; i++) {
+		T += tw[i] * tx[i];
+		mean += tn[i] * tpi[i] * tw[i];
+		if (tn[i] > tn[big])
+			big = i;
+	}
+	if (k == 0 || T <= mean)
+		return 0;
+	/* the term with the most draws last: its tail is closed-form */
+	if (big != k - 1) {
+		double v;
+
+		v = tn[big], tn[big] = tn[k - 1], tn[k - 1] = v;
+		v = tpi[big], tpi[big] = tpi[k - 1], tpi[k - 1] = v;
+		v = tw[big], tw[big] = tw[k - 1], tw[k - 1] = v;
+	}
+	for (int i = 0; i < k - 1; i++)
+		joint *= tn[i] + 1;
+	if (joint <= WEIGHTED_EXACT_MAX) {
+		double p;
+
+		rest[k] = 0;
+		for (int i = k - 1; i >= 0; i--)
+			rest[i] = rest[i + 1] + tn[i] * tw[i];
+		/* the observed T itself is in the tail: a relative tolerance
+		 * for the rounding of its sum */
+		p = weighted_exact(0, k, tn, tpi, tw, T * (1 - 1e-12), rest);
+		return p > 0 ? fmin(0, log10(p)) : -400;
+	}
+	return groups_chernoff_log10(k, tn, tpi, tw, T);
+}
+
+double groups_share_log10p(const double *x, const double *e, const double *n)
+{
+	double pooled = 0, weighted = 0, single = 0, nt = 0;
 	double px = round(pool_d(x)), pe = pool_d(e);
 
-	if (guards_hold(px, pe))
+	if (guards_hold(px, pe)) {
 		pooled = tail_log10(px, pe);
+		weighted = groups_weighted_log10p(x, e, n);
+	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		if (t == COORD_AMPLIFY || e[t] <= 0)
 			continue;
-		n++;
+		nt++;
 		if (guards_hold(x[t], e[t]))
 			single = fmin(single, tail_log10(x[t], e[t]));
 	}
-	/* weighted Bonferroni: half the level to the pooled test, half
-	 * shared by the types */
-	pooled = pooled < 0 ? pooled + log10(2) : 0;
-	single = single < 0 ? single + log10(2 * n) : 0;
-	return fmin(0, fmin(pooled, single));
+	/* weighted Bonferroni: a third of the level to the pooled count, a
+	 * third to the rarity-weighted statistic, a third shared by the
+	 * types */
+	pooled = pooled < 0 ? pooled + log10(3) : 0;
+	weighted = weighted < 0 ? weighted + log10(3) : 0;
+	single = single < 0 ? single + log10(3 * nt) : 0;
+	return fmin(0, fmin(fmin(pooled, weighted), single));
 }
 
 /* A test's p-value. Each test counts only when it meets its guards (p = 1
@@ -1264,7 +1440,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
 		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
 		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
-		double sa[COORD__COUNT] = { 0 };
+		double sa[COORD__COUNT] = { 0 }, nt[COORD__COUNT] = { 0 };
 		double pi[COORD__COUNT];
 		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
 		struct groups_member_test *r = &res[nr];
@@ -1309,6 +1485,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 				    (inside ? na : 0);
 
 			et[t] = groups_outsider_expected(na, Sg, Uo);
+			nt[t] = na;
 		}
 		r->acc = a;
 		r->group = c;
@@ -1319,7 +1496,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 		r->objects_expected = pool_d(et);
 		r->sync = (uint32_t)lround(pool_d(st));
 		r->sync_expected = pool_d(sp);
-		r->log10p_share = groups_share_log10p(ot, et);
+		r->log10p_share = groups_share_log10p(ot, et, nt);
 		r->log10p_sync = r->sync == 0		 ? 0
 				 : r->sync_expected <= 0 ? -400
 							 : coord_log10_poisson_tail(
