@@ -1326,6 +1326,169 @@ static void *mt_thread(void *arg)
  * (2: the machine this is sized for; more would only add merging). */
 #define MT_WORKERS 2
 
+/* The records of every object (mt_objects) on MT_WORKERS threads, the
+ * objects split at about equal events; concatenated in object order and
+ * S summed in worker order, so the result does not depend on the split. */
+static enum cib_err mt_run_jobs(const struct groups_index *ix,
+				const int32_t *mem, size_t ng, int inside,
+				int half, struct mt_job *out, double *S)
+{
+	struct mt_job jobs[MT_WORKERS];
+	pthread_t th[MT_WORKERS];
+	int started[MT_WORKERS] = { 0 };
+	uint64_t total = ix->obj_off[ix->n_obj];
+	size_t o = 0;
+	enum cib_err err;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (int k = 0; k < MT_WORKERS; k++) {
+		jobs[k].S = calloc(ng * COORD__COUNT + 1, sizeof(*jobs[k].S));
+		if (!jobs[k].S) {
+			for (int j = 0; j < k; j++)
+				free(jobs[j].S);
+			return CIB_ENOMEM;
+		}
+	}
+	for (int k = 0; k < MT_WORKERS; k++) {
+		uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+		jobs[k].ix = ix;
+		jobs[k].mem = mem;
+		jobs[k].inside = inside;
+		jobs[k].half = half;
+		jobs[k].o0 = o;
+		if (k == MT_WORKERS - 1)
+			o = ix->n_obj;
+		else
+			while (o < ix->n_obj && ix->obj_off[o] < stop)
+				o++;
+		jobs[k].o1 = o;
+	}
+	for (int k = 1; k < MT_WORKERS; k++)
+		started[k] = total >= 65536 &&
+			     pthread_create(&th[k], NULL, mt_thread, &jobs[k]) == 0;
+	jobs[0].err = mt_objects(&jobs[0]);
+	for (int k = 1; k < MT_WORKERS; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			jobs[k].err = mt_objects(&jobs[k]);
+	}
+	err = CIB_OK;
+	for (int k = 0; k < MT_WORKERS; k++) {
+		if (jobs[k].err && !err)
+			err = jobs[k].err;
+		if (!err && jobs[k].all.n) {
+			if (out->all.n + jobs[k].all.n > out->all.cap) {
+				size_t nc = out->all.n + jobs[k].all.n;
+				void *v = realloc(out->all.v, nc * sizeof(*out->all.v));
+
+				if (!v)
+					err = CIB_ENOMEM;
+				else {
+					out->all.v = v;
+					out->all.cap = nc;
+				}
+			}
+			if (!err) {
+				memcpy(out->all.v + out->all.n, jobs[k].all.v,
+				       jobs[k].all.n * sizeof(*out->all.v));
+				out->all.n += jobs[k].all.n;
+			}
+		}
+		free(jobs[k].all.v);
+		/* summed in worker order: the same on every run */
+		for (size_t x = 0; x < ng * COORD__COUNT; x++)
+			S[x] += jobs[k].S[x];
+		free(jobs[k].S);
+	}
+	return err;
+}
+
+/* What member_tests sums per group: K (members' actions), N (members'
+ * distinct objects) and S (outsider actors on the group's objects), per
+ * group x type. */
+struct mt_sums {
+	const double *K, *N, *S;
+};
+
+/* One test from the records rec[0 .. nrec) of one (account, group): the
+ * sharing test under the outsider null, the co-actor description and the
+ * synchrony test. Returns 0 (and fills nothing) when keep_all is 0 and
+ * both count guards fail. */
+static int mt_test(const struct groups_index *ix, const struct coord_graph *g,
+		   const struct mt_sums *sm, int inside,
+		   int half, int keep_all, const struct mt_rec *rec,
+		   size_t nrec, struct groups_member_test *r)
+{
+	uint64_t key = rec[0].key >> 4;
+	uint32_t a = (uint32_t)(rec[0].key >> 32);
+	int32_t c = (int32_t)(key & 0x0fffffff);
+	double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
+	double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
+	double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
+	double sa[COORD__COUNT] = { 0 }, nt[COORD__COUNT] = { 0 };
+	double pi[COORD__COUNT];
+	const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
+
+	for (size_t i = 0; i < nrec; i++) {
+		int t = (int)(rec[i].key & 0xf);
+
+		xt[t] += rec[i].m;
+		ot[t] += rec[i].m > 0;
+		st[t] += rec[i].tight;
+		sp[t] += rec[i].pb;
+		sa[t] += rec[i].sadj;
+	}
+	if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
+		return 0;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double ka = g->k[t] ? g->k[t][a] : 0;
+		double Kc = sm->K[(size_t)c * COORD__COUNT + t] - (inside ? ka : 0);
+		double den = Mc[t] - ka;
+
+		pi[t] = den > 0 ? Kc / den : 0;
+		pi[t] = pi[t] < 0 ? 0 : pi[t] > 1 ? 1 : pi[t];
+	}
+	for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
+		const struct groups_hist *h = &ix->h[k];
+
+		if (half >= 0 && h->half != half)
+			continue;
+		lt[h->t] += (double)h->n * h->d * pi[h->t];
+	}
+	/* the outsider null: each of its distinct objects of type t drawn as
+	 * the outsiders' are, so on one of the group's objects with
+	 * probability S / U (the group's objects' outsider actors over all
+	 * outsider actors, itself among them) */
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double na = ix->n_objs[(size_t)a * COORD__COUNT + t];
+		double Sg = sm->S[(size_t)c * COORD__COUNT + (size_t)t] + sa[t];
+		double Uo = ix->U[(size_t)ix->comp[a] * COORD__COUNT + t] -
+			    sm->N[(size_t)c * COORD__COUNT + (size_t)t] +
+			    (inside ? na : 0);
+
+		et[t] = groups_outsider_expected(na, Sg, Uo);
+		nt[t] = na;
+	}
+	r->acc = a;
+	r->group = c;
+	r->comp = ix->comp[a];
+	r->x = (uint32_t)lround(pool_d(xt));
+	r->lambda = pool_d(lt);
+	r->objects = (uint32_t)lround(pool_d(ot));
+	r->objects_expected = pool_d(et);
+	r->sync = (uint32_t)lround(pool_d(st));
+	r->sync_expected = pool_d(sp);
+	r->log10p_share = groups_share_log10p(ot, et, nt);
+	r->log10p_sync = r->sync == 0		 ? 0
+			 : r->sync_expected <= 0 ? -400
+						 : coord_log10_poisson_tail(
+							   r->sync, r->sync_expected);
+	r->log10p = member_log10p(r);
+	return 1;
+}
+
 static enum cib_err member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,
@@ -1333,12 +1496,10 @@ static enum cib_err member_tests(const struct groups_index *ix,
 				 struct groups_member_test **out,
 				 size_t *n_out)
 {
-	struct {
-		struct mt_rec *v;
-		size_t n, cap;
-	} all = { 0 };
+	struct mt_job all = { 0 };
 	struct groups_member_test *res = NULL;
 	double *K = NULL, *N = NULL, *S = NULL;
+	struct mt_sums sm;
 	size_t nr = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1351,159 +1512,29 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
 	if (!K || !N || !S)
 		goto out;
-	{
-		struct mt_job jobs[MT_WORKERS];
-		pthread_t th[MT_WORKERS];
-		int started[MT_WORKERS] = { 0 };
-		uint64_t total = ix->obj_off[ix->n_obj];
-		size_t o = 0;
-
-		memset(jobs, 0, sizeof(jobs));
-		for (int k = 0; k < MT_WORKERS; k++) {
-			jobs[k].S = calloc(ng * COORD__COUNT + 1,
-					   sizeof(*jobs[k].S));
-			if (!jobs[k].S) {
-				for (int j = 0; j < k; j++)
-					free(jobs[j].S);
-				goto out;
-			}
-		}
-		for (int k = 0; k < MT_WORKERS; k++) {
-			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
-
-			jobs[k].ix = ix;
-			jobs[k].mem = mem;
-			jobs[k].inside = inside;
-			jobs[k].half = half;
-			jobs[k].o0 = o;
-			if (k == MT_WORKERS - 1)
-				o = ix->n_obj;
-			else
-				while (o < ix->n_obj && ix->obj_off[o] < stop)
-					o++;
-			jobs[k].o1 = o;
-		}
-		for (int k = 1; k < MT_WORKERS; k++)
-			started[k] = total >= 65536 &&
-				     pthread_create(&th[k], NULL, mt_thread,
-						    &jobs[k]) == 0;
-		jobs[0].err = mt_objects(&jobs[0]);
-		for (int k = 1; k < MT_WORKERS; k++) {
-			if (started[k])
-				pthread_join(th[k], NULL);
-			else
-				jobs[k].err = mt_objects(&jobs[k]);
-		}
-		err = CIB_OK;
-		for (int k = 0; k < MT_WORKERS; k++) {
-			if (jobs[k].err && !err)
-				err = jobs[k].err;
-			if (!err && jobs[k].all.n) {
-				if (all.n + jobs[k].all.n > all.cap) {
-					size_t nc = all.n + jobs[k].all.n;
-					void *v = realloc(all.v, nc * sizeof(*all.v));
-
-					if (!v)
-						err = CIB_ENOMEM;
-					else {
-						all.v = v;
-						all.cap = nc;
-					}
-				}
-				if (!err) {
-					memcpy(all.v + all.n, jobs[k].all.v,
-					       jobs[k].all.n * sizeof(*all.v));
-					all.n += jobs[k].all.n;
-				}
-			}
-			free(jobs[k].all.v);
-			/* summed in worker order: the same on every run */
-			for (size_t x = 0; x < ng * COORD__COUNT; x++)
-				S[x] += jobs[k].S[x];
-			free(jobs[k].S);
-		}
-		if (err)
-			goto out;
-		err = CIB_ENOMEM;
-	}
+	err = mt_run_jobs(ix, mem, ng, inside, half, &all, S);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
 	if (rest_outsiders(ix, mem, inside, half, S))
 		goto out;
-	if (sort_mt_rec(all.v, all.n))
+	if (sort_mt_rec(all.all.v, all.all.n))
 		goto out;
-	res = malloc((all.n + 1) * sizeof(*res));
+	res = malloc((all.all.n + 1) * sizeof(*res));
 	if (!res)
 		goto out;
-	for (size_t i = 0; i < all.n;) {
-		uint64_t key = all.v[i].key >> 4;
-		uint32_t a = (uint32_t)(all.v[i].key >> 32);
-		int32_t c = (int32_t)(key & 0x0fffffff);
-		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
-		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
-		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
-		double sa[COORD__COUNT] = { 0 }, nt[COORD__COUNT] = { 0 };
-		double pi[COORD__COUNT];
-		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
-		struct groups_member_test *r = &res[nr];
+	sm.K = K;
+	sm.N = N;
+	sm.S = S;
+	for (size_t i = 0; i < all.all.n;) {
+		uint64_t key = all.all.v[i].key >> 4;
+		size_t j = i;
 
-		for (; i < all.n && all.v[i].key >> 4 == key; i++) {
-			int t = (int)(all.v[i].key & 0xf);
-
-			xt[t] += all.v[i].m;
-			ot[t] += all.v[i].m > 0;
-			st[t] += all.v[i].tight;
-			sp[t] += all.v[i].pb;
-			sa[t] += all.v[i].sadj;
-		}
-		if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
-			continue;
-		for (int t = 0; t < COORD__COUNT; t++) {
-			double ka = g->k[t] ? g->k[t][a] : 0;
-			double Kc = K[(size_t)c * COORD__COUNT + t] -
-				    (inside ? ka : 0);
-			double den = Mc[t] - ka;
-
-			pi[t] = den > 0 ? Kc / den : 0;
-			pi[t] = pi[t] < 0 ? 0 : pi[t] > 1 ? 1 : pi[t];
-		}
-		for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
-			const struct groups_hist *h = &ix->h[k];
-
-			if (half >= 0 && h->half != half)
-				continue;
-			lt[h->t] += (double)h->n * h->d * pi[h->t];
-		}
-		/* the outsider null: each of its distinct objects of type t
-		 * drawn as the outsiders' are, so on one of the group's
-		 * objects with probability S / U (the group's objects'
-		 * outsider actors over all outsider actors, itself among
-		 * them) */
-		for (int t = 0; t < COORD__COUNT; t++) {
-			double na = ix->n_objs[(size_t)a * COORD__COUNT + t];
-			double Sg = S[(size_t)c * COORD__COUNT + (size_t)t] + sa[t];
-			double Uo = ix->U[(size_t)ix->comp[a] * COORD__COUNT + t] -
-				    N[(size_t)c * COORD__COUNT + (size_t)t] +
-				    (inside ? na : 0);
-
-			et[t] = groups_outsider_expected(na, Sg, Uo);
-			nt[t] = na;
-		}
-		r->acc = a;
-		r->group = c;
-		r->comp = ix->comp[a];
-		r->x = (uint32_t)lround(pool_d(xt));
-		r->lambda = pool_d(lt);
-		r->objects = (uint32_t)lround(pool_d(ot));
-		r->objects_expected = pool_d(et);
-		r->sync = (uint32_t)lround(pool_d(st));
-		r->sync_expected = pool_d(sp);
-		r->log10p_share = groups_share_log10p(ot, et, nt);
-		r->log10p_sync = r->sync == 0		 ? 0
-				 : r->sync_expected <= 0 ? -400
-							 : coord_log10_poisson_tail(
-								   r->sync,
-								   r->sync_expected);
-		r->log10p = member_log10p(r);
-		nr++;
+		while (j < all.all.n && all.all.v[j].key >> 4 == key)
+			j++;
+		nr += (size_t)mt_test(ix, g, &sm, inside, half, keep_all,
+				      all.all.v + i, j - i, &res[nr]);
+		i = j;
 	}
 	*out = res;
 	*n_out = nr;
@@ -1513,7 +1544,7 @@ out:
 	free(K);
 	free(N);
 	free(S);
-	free(all.v);
+	free(all.all.v);
 	free(res);
 	return err;
 }
