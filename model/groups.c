@@ -1549,6 +1549,27 @@ out:
 	return err;
 }
 
+enum cib_err groups_outside_active(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, double **out)
+{
+	double *n = calloc(ix->n_comp + 1, sizeof(*n));
+
+	*out = n;
+	if (!n)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < ix->n_accounts; a++) {
+		int act = 0;
+
+		if (mem[a] >= 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			act |= g->k[t] && g->k[t][a] > 0;
+		n[ix->comp[a]] += act;
+	}
+	return CIB_OK;
+}
+
 enum cib_err groups_member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,

@@ -241,6 +241,13 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  struct groups_member_test **out,
 					  size_t *n_out);
 
+/* Per component (*out, n_comp entries, caller frees): the accounts that
+ * acted (some k > 0) and are in no group of mem[], the accounts an attach
+ * round tests; times the component's groups, its BH family. */
+enum cib_err groups_outside_active(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, double **out);
+
 /* The outsider null's expectation of an account's distinct objects on
  * a group's objects: n draws, each on one of the group's objects with
  * probability min(1, S / U) (S the outsider actors of the group's
