@@ -1071,176 +1071,222 @@ struct mt_job {
 	enum cib_err err;
 };
 
-static enum cib_err mt_objects(struct mt_job *job)
-{
-	const struct groups_index *ix = job->ix;
-	const int32_t *mem = job->mem;
-	int inside = job->inside, half = job->half;
+/* A worker's scratch vectors, reused object after object. */
+struct mt_scratch {
 	struct {
 		struct mt_code *v;
 		size_t n, cap;
-	} loc = { 0 };
-	struct u64v grp = { 0 }, accs = { 0 };
-	enum cib_err err = CIB_ENOMEM;
+	} loc;              /* the co-actors seen by the tested accounts */
+	struct u64v grp;    /* (group << 32 | member), then (group << 32 |
+			       count) */
+	struct u64v accs;   /* the tested accounts, one per kept action */
+};
 
-	for (size_t o = job->o0; o < job->o1; o++) {
-		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
-		int t = ix->obj_type[o];
-		int64_t D = ix->obj_win[o];
-		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
-		double f = ix->obj_f[o];
-		size_t q = 0;
-		uint64_t lo;
+/* A burst left out of the counts (GROUPS_NO_BURSTS): only its outsider
+ * actors go into S, so it stays in the null (conservative). */
+static enum cib_err mt_burst_null(struct mt_job *job, struct mt_scratch *sc,
+				  size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int t = ix->obj_type[o];
 
-		if ((half >= 0 && ix->obj_half[o] != half) ||
-		    !obj_has_member(ix, o, mem))
+	sc->grp.n = 0;
+	for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++)
+		if (mem[ix->ev_acc[i]] >= 0)
+			VEC_PUSH(sc->grp,
+				 (uint64_t)mem[ix->ev_acc[i]] << 32 | ix->ev_acc[i]);
+	if (sort_u64(sc->grp.v, sc->grp.n))
+		goto out;
+	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	for (size_t gi = 0; gi < sc->grp.n;) {
+		uint64_t c = sc->grp.v[gi] >> 32, cnt = 0;
+
+		for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
+			cnt++;
+		job->S[c * COORD__COUNT + (size_t)t] +=
+			(double)ix->obj_d[o] - (double)cnt;
+	}
+	return CIB_OK;
+out:
+	return CIB_ENOMEM;
+}
+
+/* Object o's actions: its members by group (sc->grp), the tested accounts
+ * (sc->accs, once per kept action) and, for each, the members within the
+ * object's window (sc->loc; c.b = UINT32_MAX when only within the ring
+ * W, c.tight when within the synchrony window). */
+static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
+			       size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside;
+	uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1], lo = s;
+	int t = ix->obj_type[o];
+	int64_t D = ix->obj_win[o];
+	int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
+
+	sc->loc.n = 0;
+	sc->grp.n = 0;
+	sc->accs.n = 0;
+	for (uint64_t i = s; i < e; i++) {
+		uint64_t a = ix->ev_acc[i];
+		int32_t ca = mem[a];
+
+		if (ca >= 0)
+			VEC_PUSH(sc->grp, (uint64_t)ca << 32 | a);
+		if (inside ? ca < 0 : ca >= 0)
 			continue;
-		if (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
-			/* out of the counts, in the null (conservative) */
-			grp.n = 0;
-			for (uint64_t i = s; i < e; i++)
-				if (mem[ix->ev_acc[i]] >= 0)
-					VEC_PUSH(grp, (uint64_t)mem[ix->ev_acc[i]]
-							      << 32 |
-						      ix->ev_acc[i]);
-			if (sort_u64(grp.v, grp.n))
-				goto out;
-			grp.n = unique_u64(grp.v, grp.n);
-			for (size_t gi = 0; gi < grp.n;) {
-				uint64_t c = grp.v[gi] >> 32, cnt = 0;
+		VEC_PUSH(sc->accs, a);
+		while (ix->ev_time[i] - ix->ev_time[lo] > W)
+			lo++;
+		for (uint64_t j = lo; j < e; j++) {
+			uint32_t b = ix->ev_acc[j];
+			int32_t cb = mem[b];
+			int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+			struct mt_code c;
 
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					cnt++;
-				job->S[c * COORD__COUNT + (size_t)t] +=
-					(double)ix->obj_d[o] - (double)cnt;
-			}
-			continue;
-		}
-		loc.n = 0;
-		grp.n = 0;
-		accs.n = 0;
-		lo = s;
-		for (uint64_t i = s; i < e; i++) {
-			uint64_t a = ix->ev_acc[i];
-			int32_t ca = mem[a];
-
-			if (ca >= 0)
-				VEC_PUSH(grp, (uint64_t)ca << 32 | a);
-			if (inside ? ca < 0 : ca >= 0)
+			if (dt > W)
+				break;
+			if (dt < 0)
+				dt = -dt;
+			if (b == a || cb < 0 || (inside && cb != ca))
 				continue;
-			VEC_PUSH(accs, a);
-			while (ix->ev_time[i] - ix->ev_time[lo] > W)
-				lo++;
-			for (uint64_t j = lo; j < e; j++) {
-				uint32_t b = ix->ev_acc[j];
-				int32_t cb = mem[b];
-				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
-				struct mt_code c;
-
-				if (dt > W)
-					break;
-				if (dt < 0)
-					dt = -dt;
-				if (b == a || cb < 0 || (inside && cb != ca))
-					continue;
-				c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
-				c.b = dt <= D ? b : UINT32_MAX;
-				c.tight = dt <= w;
-				VEC_PUSH(loc, c);
-			}
-		}
-		/* the object's groups with their distinct members, and the
-		 * tested accounts with their kept actions */
-		if (sort_u64(grp.v, grp.n) || sort_u64(accs.v, accs.n))
-			goto out;
-		grp.n = unique_u64(grp.v, grp.n);
-		if (sort_mt_code(loc.v, loc.n))
-			goto out;
-		/* the object's distinct groups with their distinct members,
-		 * in place: (group << 32 | count), ascending by group */
-		{
-			size_t ng_o = 0;
-
-			for (size_t gi = 0; gi < grp.n;) {
-				uint64_t c = grp.v[gi] >> 32, cnt = 0;
-
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					cnt++;
-				grp.v[ng_o++] = c << 32 | cnt;
-				job->S[c * COORD__COUNT + (size_t)t] +=
-					(double)ix->obj_d[o] - (double)cnt;
-			}
-			grp.n = ng_o;
-		}
-		/* accounts ascending, and each one's groups ascending: the
-		 * keys only grow, so q walks loc once per object */
-		for (size_t i = 0; i < accs.n;) {
-			uint64_t a = accs.v[i];
-			size_t na_ev = 0, g0 = 0, g1 = grp.n;
-
-			while (i < accs.n && accs.v[i] == a) {
-				na_ev++;
-				i++;
-			}
-			if (inside) {
-				/* only its own group, where it is one of the
-				 * members counted */
-				uint64_t ca = (uint64_t)mem[a];
-
-				while (g0 < g1) {
-					size_t mid = g0 + (g1 - g0) / 2;
-
-					if (grp.v[mid] >> 32 < ca)
-						g0 = mid + 1;
-					else
-						g1 = mid;
-				}
-				g1 = g0 < grp.n && grp.v[g0] >> 32 == ca ? g0 + 1
-									 : g0;
-			}
-			for (size_t gi = g0; gi < g1; gi++) {
-				uint64_t c = grp.v[gi] >> 32;
-				/* a tested account outside is in no group; one
-				 * inside is one of its own group's members */
-				double nm = (double)(grp.v[gi] & 0xffffffffu) -
-					    (inside ? 1 : 0);
-				struct mt_rec r;
-
-				if (nm == 0 && !inside)
-					continue;
-				r.key = a << 32 | c << 4 | (uint64_t)t;
-				r.m = 0;
-				r.tight = 0;
-				/* left out of its group, the tested member is an
-				 * outsider here (one more outsider actor), or,
-				 * alone of its group here, the object is not the
-				 * rest's (its outsiders leave the sum) */
-				r.sadj = !inside ? 0
-					 : nm > 0 ? 1
-						  : -((double)ix->obj_d[o] - 1);
-				/* P(some of its actions within w of some member
-				 * action) under the smoothed profile */
-				r.pb = nm == 0 ? 0
-					       : -expm1(nm * (double)na_ev *
-							log1p(-fmin(f, 1 - 1e-12)));
-				while (q < loc.n && loc.v[q].key < r.key)
-					q++;
-				for (size_t k = q; k < loc.n && loc.v[k].key == r.key;
-				     k++) {
-					if (loc.v[k].b != UINT32_MAX &&
-					    (k == q || loc.v[k].b != loc.v[k - 1].b))
-						r.m++;
-					r.tight |= loc.v[k].tight;
-				}
-				VEC_PUSH(job->all, r);
-			}
+			c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
+			c.b = dt <= D ? b : UINT32_MAX;
+			c.tight = dt <= w;
+			VEC_PUSH(sc->loc, c);
 		}
 	}
-	err = CIB_OK;
+	/* the object's groups with their distinct members, and the tested
+	 * accounts with their kept actions */
+	if (sort_u64(sc->grp.v, sc->grp.n) || sort_u64(sc->accs.v, sc->accs.n))
+		goto out;
+	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	if (sort_mt_code(sc->loc.v, sc->loc.n))
+		goto out;
+	/* the object's distinct groups with their distinct members, in
+	 * place: (group << 32 | count), ascending by group */
+	{
+		size_t ng_o = 0;
+
+		for (size_t gi = 0; gi < sc->grp.n;) {
+			uint64_t c = sc->grp.v[gi] >> 32, cnt = 0;
+
+			for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
+				cnt++;
+			sc->grp.v[ng_o++] = c << 32 | cnt;
+			job->S[c * COORD__COUNT + (size_t)t] +=
+				(double)ix->obj_d[o] - (double)cnt;
+		}
+		sc->grp.n = ng_o;
+	}
+	return CIB_OK;
 out:
-	free(loc.v);
-	free(grp.v);
-	free(accs.v);
+	return CIB_ENOMEM;
+}
+
+/* One record per (tested account, group) on object o, from what
+ * mt_collect gathered. Accounts ascending, and each one's groups
+ * ascending: the keys only grow, so q walks sc->loc once per object. */
+static enum cib_err mt_emit(struct mt_job *job, struct mt_scratch *sc,
+			    size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside;
+	int t = ix->obj_type[o];
+	double f = ix->obj_f[o];
+	size_t q = 0;
+
+	for (size_t i = 0; i < sc->accs.n;) {
+		uint64_t a = sc->accs.v[i];
+		size_t na_ev = 0, g0 = 0, g1 = sc->grp.n;
+
+		while (i < sc->accs.n && sc->accs.v[i] == a) {
+			na_ev++;
+			i++;
+		}
+		if (inside) {
+			/* only its own group, where it is one of the members
+			 * counted */
+			uint64_t ca = (uint64_t)mem[a];
+
+			while (g0 < g1) {
+				size_t mid = g0 + (g1 - g0) / 2;
+
+				if (sc->grp.v[mid] >> 32 < ca)
+					g0 = mid + 1;
+				else
+					g1 = mid;
+			}
+			g1 = g0 < sc->grp.n && sc->grp.v[g0] >> 32 == ca ? g0 + 1
+									 : g0;
+		}
+		for (size_t gi = g0; gi < g1; gi++) {
+			uint64_t c = sc->grp.v[gi] >> 32;
+			/* a tested account outside is in no group; one inside
+			 * is one of its own group's members */
+			double nm = (double)(sc->grp.v[gi] & 0xffffffffu) -
+				    (inside ? 1 : 0);
+			struct mt_rec r;
+
+			if (nm == 0 && !inside)
+				continue;
+			r.key = a << 32 | c << 4 | (uint64_t)t;
+			r.m = 0;
+			r.tight = 0;
+			/* left out of its group, the tested member is an
+			 * outsider here (one more outsider actor), or, alone of
+			 * its group here, the object is not the rest's (its
+			 * outsiders leave the sum) */
+			r.sadj = !inside ? 0
+				 : nm > 0 ? 1
+					  : -((double)ix->obj_d[o] - 1);
+			/* P(some of its actions within w of some member action)
+			 * under the smoothed profile */
+			r.pb = nm == 0 ? 0
+				       : -expm1(nm * (double)na_ev *
+						log1p(-fmin(f, 1 - 1e-12)));
+			while (q < sc->loc.n && sc->loc.v[q].key < r.key)
+				q++;
+			for (size_t k = q; k < sc->loc.n && sc->loc.v[k].key == r.key;
+			     k++) {
+				if (sc->loc.v[k].b != UINT32_MAX &&
+				    (k == q || sc->loc.v[k].b != sc->loc.v[k - 1].b))
+					r.m++;
+				r.tight |= sc->loc.v[k].tight;
+			}
+			VEC_PUSH(job->all, r);
+		}
+	}
+	return CIB_OK;
+out:
+	return CIB_ENOMEM;
+}
+
+static enum cib_err mt_objects(struct mt_job *job)
+{
+	const struct groups_index *ix = job->ix;
+	struct mt_scratch sc = { 0 };
+	enum cib_err err = CIB_OK;
+
+	for (size_t o = job->o0; !err && o < job->o1; o++) {
+		if ((job->half >= 0 && ix->obj_half[o] != job->half) ||
+		    !obj_has_member(ix, o, job->mem))
+			continue;
+		if (job->half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
+			err = mt_burst_null(job, &sc, o);
+			continue;
+		}
+		err = mt_collect(job, &sc, o);
+		if (!err)
+			err = mt_emit(job, &sc, o);
+	}
+	free(sc.loc.v);
+	free(sc.grp.v);
+	free(sc.accs.v);
 	return err;
 }
 
