@@ -928,23 +928,19 @@ static double log_binom_pmf(double n, double pi, double x)
 	       x * log(pi) + (n - x) * log1p(-pi);
 }
 
-/* P(X >= x), X ~ Binomial(n, pi), summed from the pmf (n is an account's
- * distinct objects of one type: small wherever this is used). */
-static double binom_upper(double n, double pi, double x)
-{
-	double p = 0;
+/* The exact law's tables: the pmf of every enumerated term (pmf[i] has
+ * n_i + 1 entries) and the upper tail of the last one (tail[x] =
+ * P(X_{k-1} >= x), n_{k-1} + 2 entries). */
+struct wexact {
+	double *pmf[COORD__COUNT];
+	double *tail;
+};
 
-	if (x <= 0)
-		return 1;
-	for (double j = x; j <= n; j++)
-		p += exp(log_binom_pmf(n, pi, j));
-	return fmin(1, p);
-}
-
-/* P(sum_{i >= j} w_i X_i >= T) by enumerating X_j .. X_{k-2} and taking
- * the last term's binomial tail in closed form. */
-static double weighted_exact(int j, int k, const double *n, const double *pi,
-			     const double *w, double T, const double *rest)
+/* P(sum_{i >= j} w_i X_i >= T) by enumerating X_j .. X_{k-2} and reading
+ * the last term's tail from its table. */
+static double weighted_exact(int j, int k, const double *n, const double *w,
+			     double T, const double *rest,
+			     const struct wexact *tb)
 {
 	double p = 0;
 
@@ -952,11 +948,15 @@ static double weighted_exact(int j, int k, const double *n, const double *pi,
 		return 1;
 	if (j == k || rest[j] < T)
 		return 0;
-	if (j == k - 1)
-		return binom_upper(n[j], pi[j], ceil(T / w[j] - 1e-9));
-	for (double x = 0; x <= n[j]; x++)
-		p += exp(log_binom_pmf(n[j], pi[j], x)) *
-		     weighted_exact(j + 1, k, n, pi, w, T - x * w[j], rest);
+	if (j == k - 1) {
+		double x = ceil(T / w[j] - 1e-9);
+
+		return x <= 0 ? 1 : x > n[j] ? 0 : tb->tail[(size_t)x];
+	}
+	for (size_t x = 0; x <= (size_t)n[j]; x++)
+		p += tb->pmf[j][x] * weighted_exact(j + 1, k, n, w,
+						    T - (double)x * w[j], rest,
+						    tb);
 	return fmin(1, p);
 }
 
@@ -964,12 +964,48 @@ static double weighted_exact(int j, int k, const double *n, const double *pi,
  * most this many joint values; the Chernoff bound above it. */
 #define WEIGHTED_EXACT_MAX 4096
 
+/* The exact tail of the k terms (the last one the largest), or 1 (log 0)
+ * when a table cannot be allocated (the caller then bounds it). */
+static double weighted_exact_log10(int k, const double *n, const double *pi,
+				   const double *w, double T)
+{
+	struct wexact tb = { 0 };
+	double rest[COORD__COUNT + 1], p = 0, lp = 1;
+	size_t nl = (size_t)n[k - 1];
+	int ok = 1;
+
+	for (int i = 0; i < k - 1 && ok; i++) {
+		tb.pmf[i] = malloc(((size_t)n[i] + 1) * sizeof(double));
+		ok = tb.pmf[i] != NULL;
+		for (size_t x = 0; ok && x <= (size_t)n[i]; x++)
+			tb.pmf[i][x] = exp(log_binom_pmf(n[i], pi[i], (double)x));
+	}
+	tb.tail = ok ? malloc((nl + 2) * sizeof(double)) : NULL;
+	if (tb.tail) {
+		tb.tail[nl + 1] = 0;
+		for (size_t x = nl + 1; x-- > 0;)
+			tb.tail[x] = fmin(1, tb.tail[x + 1] +
+					     exp(log_binom_pmf(n[k - 1], pi[k - 1],
+							       (double)x)));
+		rest[k] = 0;
+		for (int i = k - 1; i >= 0; i--)
+			rest[i] = rest[i + 1] + n[i] * w[i];
+		/* the observed T itself is in the tail: a relative tolerance
+		 * for the rounding of its sum */
+		p = weighted_exact(0, k, n, w, T * (1 - 1e-12), rest, &tb);
+		lp = p > 0 ? fmin(0, log10(p)) : -400;
+	}
+	for (int i = 0; i < k - 1; i++)
+		free(tb.pmf[i]);
+	free(tb.tail);
+	return lp;
+}
+
 double groups_weighted_log10p(const double *x, const double *e,
 			      const double *n)
 {
 	double tn[COORD__COUNT], tpi[COORD__COUNT], tw[COORD__COUNT];
-	double tx[COORD__COUNT], rest[COORD__COUNT + 1], T = 0, mean = 0;
-	double joint = 1;
+	double tx[COORD__COUNT], T = 0, mean = 0, joint = 1;
 	int k = weighted_terms(x, e, n, tn, tpi, tw, tx), big = 0;
 
 	for (int i = 0; i < k; i++) {
@@ -980,7 +1016,7 @@ double groups_weighted_log10p(const double *x, const double *e,
 	}
 	if (k == 0 || T <= mean)
 		return 0;
-	/* the term with the most draws last: its tail is closed-form */
+	/* the term with the most draws last: its tail is a table */
 	if (big != k - 1) {
 		double v;
 
@@ -991,15 +1027,10 @@ double groups_weighted_log10p(const double *x, const double *e,
 	for (int i = 0; i < k - 1; i++)
 		joint *= tn[i] + 1;
 	if (joint <= WEIGHTED_EXACT_MAX) {
-		double p;
+		double lp = weighted_exact_log10(k, tn, tpi, tw, T);
 
-		rest[k] = 0;
-		for (int i = k - 1; i >= 0; i--)
-			rest[i] = rest[i + 1] + tn[i] * tw[i];
-		/* the observed T itself is in the tail: a relative tolerance
-		 * for the rounding of its sum */
-		p = weighted_exact(0, k, tn, tpi, tw, T * (1 - 1e-12), rest);
-		return p > 0 ? fmin(0, log10(p)) : -400;
+		if (lp <= 0)
+			return lp;
 	}
 	return groups_chernoff_log10(k, tn, tpi, tw, T);
 }
