@@ -2183,40 +2183,24 @@ out:
  * the objects of `half` (-1: all): members pruned leave-one-out until
  * stable, then the group test, BH over the component's candidates. Passing
  * groups become clusters of cl; *found is increased by their number. */
-static enum cib_err validate_candidates(const struct groups_index *ix,
-					const struct coord_graph *g,
-					int32_t *cand, size_t nc,
-					size_t min_size, double fdr, int half,
-					const uint8_t *pre_ok,
-					const double *pre_p,
-					struct cluster_result *cl,
-					size_t *found)
+/* Discovery's pruning: every candidate member tested leave-one-out
+ * against the rest of its group (BH at fdr over the component's candidate
+ * members); failing members leave (unless pre_ok), groups under min_size
+ * dissolve, until nothing changes (at most GROUPS_PRUNE_ROUNDS). */
+static enum cib_err prune_candidates(const struct groups_index *ix,
+				     const struct coord_graph *g, int32_t *cand,
+				     size_t nc, size_t min_size, double fdr,
+				     int half, const uint8_t *pre_ok)
 {
-	size_t na = g->n_accounts, nmt = 0, nfound = 0;
-	int32_t *newid = NULL;
-	uint32_t *gsize = NULL, *gcomp = NULL;
-	double *fam = NULL, *gfam = NULL;
-	uint8_t *pass = NULL, *ok = NULL, *seen = NULL;
-	struct groups_member_test *mt = NULL, *gt = NULL;
-	struct groups_result gr;
+	size_t na = g->n_accounts, nmt = 0;
+	uint32_t *gsize = calloc(nc + 1, sizeof(*gsize));
+	double *fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	uint8_t *pass = NULL, *ok = NULL;
+	struct groups_member_test *mt = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
-	memset(&gr, 0, sizeof(gr));
-	fam = calloc(ix->n_comp + 1, sizeof(*fam));
-	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
-	gsize = calloc(nc + 1, sizeof(*gsize));
-	newid = malloc((nc + 1) * sizeof(*newid));
-	seen = calloc(nc + 1, 1);
-	if (!fam || !gfam || !gsize || !newid || !seen)
+	if (!gsize || !fam)
 		goto out;
-	/* the group family: the component's candidate groups */
-	for (size_t a = 0; a < na; a++) {
-		if (cand[a] >= 0 && !seen[cand[a]]) {
-			seen[cand[a]] = 1;
-			gfam[ix->comp[a]] += 1;
-		}
-	}
-	/* prune: every member against the rest of its group, until stable */
 	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
 		size_t removed = 0, ns = 0;
 
@@ -2266,52 +2250,114 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 		if (!removed)
 			break;
 	}
-	memset(gsize, 0, (nc + 1) * sizeof(*gsize));
+	err = CIB_OK;
+out:
+	free(gsize);
+	free(fam);
+	free(pass);
+	free(ok);
+	free(mt);
+	return err;
+}
+
+/* The surviving candidates' group tests (gr, with pre_p the tests that
+ * chose them, if any), BH at fdr over the component's candidate groups
+ * (gfam): newid[c] = 0 for the groups that pass, -1 for the others. */
+static enum cib_err pass_groups(const struct groups_index *ix,
+				const int32_t *cand, size_t na, size_t nc,
+				const uint32_t *gsize, size_t min_size,
+				double fdr, const double *pre_p,
+				const struct groups_result *gr,
+				const double *gfam, int32_t *newid)
+{
+	uint32_t *gcomp = calloc(nc + 1, sizeof(*gcomp));
+	struct groups_member_test *gt = malloc((nc + 1) * sizeof(*gt));
+	uint8_t *pass = malloc(nc + 1);
+	size_t ng = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!gcomp || !gt || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		if (cand[a] >= 0)
+			gcomp[cand[a]] = ix->comp[a];
+	for (size_t c = 0; c < nc; c++) {
+		struct groups_member_test t;
+
+		newid[c] = -1;
+		if (gsize[c] < min_size)
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.group = (int32_t)c;
+		t.log10p = gr->ev[c].log10p;
+		if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
+			t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
+		else if (pre_p)
+			t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
+		t.comp = gcomp[c];
+		if (!test_passes(&t))
+			continue;
+		gt[ng++] = t;
+	}
+	qsort(gt, ng, sizeof(*gt), cmp_test_comp_p);
+	bh_comp(gt, ng, gfam, fdr, pass);
+	for (size_t i = 0; i < ng; i++)
+		if (pass[i])
+			newid[gt[i].group] = 0;
+	err = CIB_OK;
+out:
+	free(gcomp);
+	free(gt);
+	free(pass);
+	return err;
+}
+
+static enum cib_err validate_candidates(const struct groups_index *ix,
+					const struct coord_graph *g,
+					int32_t *cand, size_t nc,
+					size_t min_size, double fdr, int half,
+					const uint8_t *pre_ok,
+					const double *pre_p,
+					struct cluster_result *cl,
+					size_t *found)
+{
+	size_t na = g->n_accounts, nfound = 0;
+	int32_t *newid = NULL;
+	uint32_t *gsize = NULL;
+	double *gfam = NULL;
+	uint8_t *seen = NULL;
+	struct groups_result gr;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&gr, 0, sizeof(gr));
+	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
+	gsize = calloc(nc + 1, sizeof(*gsize));
+	newid = malloc((nc + 1) * sizeof(*newid));
+	seen = calloc(nc + 1, 1);
+	if (!gfam || !gsize || !newid || !seen)
+		goto out;
+	/* the group family: the component's candidate groups */
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] >= 0 && !seen[cand[a]]) {
+			seen[cand[a]] = 1;
+			gfam[ix->comp[a]] += 1;
+		}
+	}
+	err = prune_candidates(ix, g, cand, nc, min_size, fdr, half, pre_ok);
+	if (err)
+		goto out;
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gsize[cand[a]]++;
 	/* the survivors tested as groups, BH over the component's candidate
 	 * groups */
 	err = groups_evidence_build(ix, g, cand, nc, NULL, half, &gr);
+	if (!err)
+		err = pass_groups(ix, cand, na, nc, gsize, min_size, fdr, pre_p,
+				  &gr, gfam, newid);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
-	gcomp = calloc(nc + 1, sizeof(*gcomp));
-	gt = malloc((nc + 1) * sizeof(*gt));
-	free(pass);
-	pass = malloc(nc + 1);
-	if (!gcomp || !gt || !pass)
-		goto out;
-	for (size_t a = 0; a < na; a++)
-		if (cand[a] >= 0)
-			gcomp[cand[a]] = ix->comp[a];
-	{
-		size_t ng = 0;
-
-		for (size_t c = 0; c < nc; c++) {
-			struct groups_member_test t;
-
-			newid[c] = -1;
-			if (gsize[c] < min_size)
-				continue;
-			memset(&t, 0, sizeof(t));
-			t.group = (int32_t)c;
-			t.log10p = gr.ev[c].log10p;
-			if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
-				t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
-			else if (pre_p)
-				t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
-			t.comp = gcomp[c];
-			if (!test_passes(&t))
-				continue;
-			gt[ng++] = t;
-		}
-		qsort(gt, ng, sizeof(*gt), cmp_test_comp_p);
-		bh_comp(gt, ng, gfam, fdr, pass);
-		for (size_t i = 0; i < ng; i++)
-			if (pass[i])
-				newid[gt[i].group] = 0;
-	}
 	/* new clusters after the existing ones, in candidate order */
 	for (size_t c = 0; c < nc; c++)
 		if (newid[c] == 0)
@@ -2339,14 +2385,8 @@ out:
 	groups_result_release(&gr);
 	free(newid);
 	free(gsize);
-	free(gcomp);
-	free(fam);
 	free(gfam);
-	free(pass);
-	free(ok);
 	free(seen);
-	free(mt);
-	free(gt);
 	return err;
 }
 
