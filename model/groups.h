@@ -168,14 +168,16 @@ void groups_index_release(struct groups_index *ix);
  *   objects, a sum of Bernoullis whose Poisson tail with the same mean
  *   bounds its own from above where objects >= objects_expected + 1
  *   (Anderson & Samuels 1967; Hoeffding 1956): conservative where used.
- * - log10p_share (groups_share_log10p): the pooled count's Poisson tail
- *   and each type's, each only where its guards hold (at least two
+ * - log10p_share (groups_share_log10p): the rarity-weighted statistic
+ *   (each hit weighed by how rarely its type lands on the group's
+ *   objects; with equal chances the pooled count) and each type's
+ *   Poisson tail, each only where its guards hold (at least two
  *   objects, GROUPS_MIN_RATIO times and one more than expected: one
  *   object, however popular with the group, is not coordination),
- *   weighted Bonferroni (pooled x 2, a type x 2 n_types), the smaller.
- *   Per type, because a rare type's evidence (6 copied texts against
- *   0.26 expected) drowns in a popular one's (7 campaign hashtags
- *   against 4.2) when pooled.
+ *   weighted Bonferroni (weighted x 2, a type x 2 n_types), the
+ *   smaller. Weighted, because a rare type's evidence (6 copied texts
+ *   against 0.26 expected, one URL where 0.0004 was expected) drowns in
+ *   a popular one's (7 campaign hashtags against 4.2) when counted.
  * - x: its co-actions with members (summed over its objects, the
  *   distinct members other than itself among its co-actors) and lambda
  *   = sum of d pi, pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
