@@ -1689,66 +1689,24 @@ static void top_insert(struct groups_evidence *ge, uint8_t type, uint64_t key,
 	ge->n_top = (uint32_t)(n + 1);
 }
 
-enum cib_err groups_evidence_build(const struct groups_index *ix,
-				   const struct coord_graph *g,
-				   const int32_t *mem, size_t ng,
-				   const uint8_t *platform, int half,
-				   struct groups_result *r)
+/* The evidence's scan of the objects: per group x type, Z the objects on
+ * which two members co-acted in the object's window (sharing; each one
+ * also offered to the group's top objects with how many members acted on
+ * it), SZ the member actions with another member's action within the
+ * synchrony window and SE their null, e (1 - (1 - f_o)^(e - 1)) for the e
+ * member actions on the object (synchrony). */
+static enum cib_err ev_objects(const struct groups_index *ix,
+			       const int32_t *mem, int half,
+			       struct groups_result *r, double *Z, double *SZ,
+			       double *SE)
 {
-	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
-	struct u64v grp = { 0 };
+	struct u64v grp = { 0 }, hits = { 0 }, gacc = { 0 };
 	struct {
 		uint8_t *v;
 		size_t n, cap;
 	} fl = { 0 };
-	uint32_t *gcomp = NULL;
-	uint64_t *plats = NULL;
-	struct groups_member_test *mt = NULL;
-	struct u64v hits = { 0 }, gacc = { 0 };
-	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
-	memset(r, 0, sizeof(*r));
-	r->n_groups = ng;
-	r->n_accounts = g->n_accounts;
-	r->ev = calloc(ng + 1, sizeof(*r->ev));
-	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
-	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
-	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
-	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
-	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
-	S = calloc(ng + 1, sizeof(*S));
-	gcomp = calloc(ng + 1, sizeof(*gcomp));
-	plats = calloc(ng + 1, sizeof(*plats));
-	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
-	    !SE ||
-	    !gcomp || !plats)
-		goto out;
-	for (size_t a = 0; a < g->n_accounts; a++)
-		r->strength[a] = NAN;
-	if (ng == 0) {
-		err = CIB_OK;
-		goto out;
-	}
-	K = group_sums(g, mem, ng);
-	if (!K)
-		goto out;
-	for (size_t a = 0; a < g->n_accounts; a++) {
-		int32_t c = mem[a];
-
-		if (c < 0)
-			continue;
-		r->ev[c].size++;
-		gcomp[c] = ix->comp[a];
-		S[c] += g->s_amp ? g->s_amp[a] : 0;
-		if (platform)
-			plats[c] |= (uint64_t)1 << (platform[a] & 63);
-	}
-	/* objects on which two members co-acted in the object's window
-	 * (sharing), with how many members acted on each; member actions
-	 * with another member's action within the synchrony window
-	 * (synchrony), against e (1 - (1 - f_o)^(e - 1)) for the e member
-	 * actions on the object */
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
@@ -1826,72 +1784,88 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
 		}
 	}
-	/* the sharing null's expectation of that count, per group: the union
-	 * bound min(1, T_o q^2) over the component's objects */
-	for (size_t c = 0; c < ng; c++) {
-		struct groups_evidence *ge = &r->ev[c];
-		const double *Mc = ix->M + (size_t)gcomp[c] * COORD__COUNT;
-		double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
-		double lin, best = 0;
+	err = CIB_OK;
+out:
+	free(hits.v);
+	free(gacc.v);
+	free(grp.v);
+	free(fl.v);
+	return err;
+}
 
-		if (!ge->size)
+/* One group's sharing and synchrony tests from the scan's sums (Z, SZ,
+ * SE at its row), its summed actions K and amplification S, against the
+ * null of its component comp. */
+static void ev_group_tests(const struct groups_index *ix,
+			   const struct coord_graph *g, int half, uint32_t comp,
+			   const double *K, double S, const double *Z,
+			   const double *SZ, const double *SE,
+			   struct groups_evidence *ge)
+{
+	const double *Mc = ix->M + (size_t)comp * COORD__COUNT;
+	double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
+	double best = 0;
+
+	/* the sharing null's expectation of the count: the union bound
+	 * min(1, T_o q^2) over the component's objects */
+	for (int t = 0; t < COORD__COUNT; t++)
+		q[t] = Mc[t] > 0 ? K[t] / Mc[t] : 0;
+	for (uint64_t k = ix->th_off[comp]; k < ix->th_off[comp + 1]; k++) {
+		const struct groups_thist *h = &ix->th[k];
+
+		if (half >= 0 && h->half != half)
 			continue;
-		for (int t = 0; t < COORD__COUNT; t++)
-			q[t] = Mc[t] > 0 ? K[c * COORD__COUNT + t] / Mc[t] : 0;
-		for (uint64_t k = ix->th_off[gcomp[c]]; k < ix->th_off[gcomp[c] + 1];
-		     k++) {
-			const struct groups_thist *h = &ix->th[k];
-
-			if (half >= 0 && h->half != half)
-				continue;
-			lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] *
-							     q[h->t]);
-		}
-		ge->objects = (uint32_t)lround(pool_d(Z + c * COORD__COUNT));
-		ge->objects_expected = pool_d(lt);
-		ge->log10p_share = ge->objects == 0 ? 0
-				   : ge->objects_expected <= 0
-					   ? -400
-					   : coord_log10_poisson_tail(
-						     ge->objects,
-						     ge->objects_expected);
-		/* halved: a synchronous pair makes two hits, so the hits are
-		 * overdispersed by up to 2; Poisson at half the count and half
-		 * the mean is the quasi-Poisson tail with dispersion 2 */
-		ge->sync = (uint32_t)ceil(pool_d(SZ + c * COORD__COUNT) / 2);
-		ge->sync_expected = pool_d(SE + c * COORD__COUNT) / 2;
-		ge->log10p_sync = ge->sync == 0 ? 0
-				  : ge->sync_expected <= 0
-					  ? -400
-					  : coord_log10_poisson_tail(
-						    ge->sync, ge->sync_expected);
-		if (ge->objects >= 2 &&
-		    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
-		    ge->objects >= ge->objects_expected + 1)
-			best = ge->log10p_share;
-		if (ge->sync >= 2 &&
-		    ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
-		    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
-			best = ge->log10p_sync;
-		ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
-		lin = coord_lambda_sets(g, gcomp[c], K + c * COORD__COUNT, S[c],
-					K + c * COORD__COUNT, S[c]) /
-		      2;
-		ge->coactions_expected = lin;
-		ge->n_platforms = (uint32_t)__builtin_popcountll(plats[c]);
+		lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] * q[h->t]);
 	}
+	ge->objects = (uint32_t)lround(pool_d(Z));
+	ge->objects_expected = pool_d(lt);
+	ge->log10p_share = ge->objects == 0 ? 0
+			   : ge->objects_expected <= 0
+				   ? -400
+				   : coord_log10_poisson_tail(ge->objects,
+							      ge->objects_expected);
+	/* halved: a synchronous pair makes two hits, so the hits are
+	 * overdispersed by up to 2; Poisson at half the count and half the
+	 * mean is the quasi-Poisson tail with dispersion 2 */
+	ge->sync = (uint32_t)ceil(pool_d(SZ) / 2);
+	ge->sync_expected = pool_d(SE) / 2;
+	ge->log10p_sync = ge->sync == 0 ? 0
+			  : ge->sync_expected <= 0
+				  ? -400
+				  : coord_log10_poisson_tail(ge->sync,
+							     ge->sync_expected);
+	if (ge->objects >= 2 &&
+	    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
+	    ge->objects >= ge->objects_expected + 1)
+		best = ge->log10p_share;
+	if (ge->sync >= 2 && ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
+	    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
+		best = ge->log10p_sync;
+	ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
+	ge->coactions_expected = coord_lambda_sets(g, comp, K, S, K, S) / 2;
+}
+
+/* Per member: its strength (the share of its co-acted objects shared
+ * with its own group) and its leave-one-out test; per group the mean
+ * strength, the co-actions inside and whether it was found by the group
+ * tests alone (no significant pair inside). */
+static enum cib_err ev_members(const struct groups_index *ix,
+			       const struct coord_graph *g, const int32_t *mem,
+			       size_t ng, int half, struct groups_result *r)
+{
+	struct groups_member_test *mt = NULL;
+	size_t nmt = 0;
+	enum cib_err err;
+
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
 
 		if (mem[p->a] >= 0 && mem[p->a] == mem[p->b])
 			r->ev[mem[p->a]].coactions += p->x;
 	}
-	/* member strength: the share of its co-acted objects shared with its
-	 * own group, and its leave-one-out test */
 	err = groups_member_tests(ix, g, mem, ng, 1, half, &mt, &nmt);
 	if (err)
-		goto out;
-	err = CIB_ENOMEM;
+		return err;
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
 			r->strength[a] = 0;
@@ -1905,6 +1879,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		r->member_log10p[a] = mt[i].log10p;
 		r->strength[a] = d > 0 ? fmin(1.0, mt[i].objects / d) : 0;
 	}
+	free(mt);
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
 			r->ev[mem[a]].mean_strength += r->strength[a];
@@ -1921,18 +1896,73 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		if (c >= 0 && mem[g->edges[i].b] == c)
 			r->ev[c].discovered = 0;
 	}
-	err = CIB_OK;
+	return CIB_OK;
+}
+
+enum cib_err groups_evidence_build(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, size_t ng,
+				   const uint8_t *platform, int half,
+				   struct groups_result *r)
+{
+	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
+	uint32_t *gcomp = NULL;
+	uint64_t *plats = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(r, 0, sizeof(*r));
+	r->n_groups = ng;
+	r->n_accounts = g->n_accounts;
+	r->ev = calloc(ng + 1, sizeof(*r->ev));
+	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
+	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
+	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
+	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
+	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
+	S = calloc(ng + 1, sizeof(*S));
+	gcomp = calloc(ng + 1, sizeof(*gcomp));
+	plats = calloc(ng + 1, sizeof(*plats));
+	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
+	    !SE || !gcomp || !plats)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++)
+		r->strength[a] = NAN;
+	if (ng == 0) {
+		err = CIB_OK;
+		goto out;
+	}
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++) {
+		int32_t c = mem[a];
+
+		if (c < 0)
+			continue;
+		r->ev[c].size++;
+		gcomp[c] = ix->comp[a];
+		S[c] += g->s_amp ? g->s_amp[a] : 0;
+		if (platform)
+			plats[c] |= (uint64_t)1 << (platform[a] & 63);
+	}
+	err = ev_objects(ix, mem, half, r, Z, SZ, SE);
+	if (err)
+		goto out;
+	for (size_t c = 0; c < ng; c++) {
+		if (!r->ev[c].size)
+			continue;
+		ev_group_tests(ix, g, half, gcomp[c], K + c * COORD__COUNT, S[c],
+			       Z + c * COORD__COUNT, SZ + c * COORD__COUNT,
+			       SE + c * COORD__COUNT, &r->ev[c]);
+		r->ev[c].n_platforms = (uint32_t)__builtin_popcountll(plats[c]);
+	}
+	err = ev_members(ix, g, mem, ng, half, r);
 out:
 	free(K);
 	free(Z);
 	free(S);
 	free(gcomp);
 	free(plats);
-	free(mt);
-	free(hits.v);
-	free(gacc.v);
-	free(grp.v);
-	free(fl.v);
 	free(SZ);
 	free(SE);
 	if (err)
