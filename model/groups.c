@@ -2551,6 +2551,87 @@ struct ck {
 #define KEY_CK(x) ((x).key)
 DEFINE_RADIX(sort_ck, struct ck, KEY_CK)
 
+/* dense_tests' lambda per candidate account: the sum over its
+ * candidate's dense objects of 1 - (1 - k_a / M_comp)^d. An object's
+ * candidate is that of its audience (one union-find class, unless none of
+ * its accounts is a candidate). lambda depends on an account only through
+ * (candidate, k): accounts sorted by both, one sum per distinct pair (so
+ * the work is bursts x distinct activities, not bursts x accounts).
+ * Returns -1 when out of memory. */
+static int dense_lambda(const struct groups_index *ix, const int32_t *cand,
+			size_t nc, size_t na, const double *ka, double *lam)
+{
+	double *dlist = NULL;
+	size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
+	size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
+	struct ck *ord = malloc((na + 1) * sizeof(*ord));
+	size_t nd = 0, no = 0;
+	int rc = -1;
+
+	if (!dcnt || !doff2 || !ord)
+		goto out;
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		int32_t c = -1;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1] && c < 0;
+		     k++)
+			c = cand[ix->dense_acc[k]];
+		if (c >= 0) {
+			dcnt[c]++;
+			nd++;
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
+		doff2[c + 1] = doff2[c] + dcnt[c];
+	dlist = malloc((nd + 1) * sizeof(*dlist));
+	if (!dlist)
+		goto out;
+	memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		int32_t c = -1;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1] && c < 0;
+		     k++)
+			c = cand[ix->dense_acc[k]];
+		if (c >= 0)
+			dlist[doff2[c] + dcnt[c]++] =
+				(double)(ix->dense_off[d + 1] - ix->dense_off[d]);
+	}
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] < 0)
+			continue;
+		ord[no].key = (uint64_t)cand[a] << 32 |
+			      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
+		ord[no++].a = (uint32_t)a;
+	}
+	if (sort_ck(ord, no))
+		goto out;
+	for (size_t i = 0; i < no;) {
+		size_t j = i;
+		uint32_t a = ord[i].a;
+		int32_t c = cand[a];
+		double M = 0, l = 0;
+
+		for (int ty = 0; ty < COORD__COUNT; ty++)
+			if (ty != COORD_AMPLIFY)
+				M += ix->M[(size_t)ix->comp[a] * COORD__COUNT + ty];
+		for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+			l += M > 0 ? -expm1(dlist[q] *
+					    log1p(-fmin(ka[a] / M, 1 - 1e-12)))
+				   : 1;
+		for (; j < no && ord[j].key == ord[i].key; j++)
+			lam[ord[j].a] = l;
+		i = j;
+	}
+	rc = 0;
+out:
+	free(ord);
+	free(dlist);
+	free(dcnt);
+	free(doff2);
+	return rc;
+}
+
 /* The dense objects' own test, for the candidates of dense_candidates:
  * an account of a candidate was in the audiences of X of the candidate's
  * dense objects; under the configuration null it is in the audience of an
@@ -2591,105 +2672,9 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 	/* X per account: the bursts it is in, by distinct times */
 	if (burst_acts(ix, x))
 		goto out;
-	/* lambda per account: over its candidate's dense objects; an
-	 * object's candidate is that of its audience (one union-find class,
-	 * unless none of its accounts is a candidate) */
-	{
-		double *dlist = NULL;
-		size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
-		size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
-		size_t nd = 0;
-
-		if (!dcnt || !doff2) {
-			free(dcnt);
-			free(doff2);
-			goto out;
-		}
-		for (size_t d = 0; d < ix->n_dense; d++) {
-			int32_t c = -1;
-
-			for (uint64_t k = ix->dense_off[d];
-			     k < ix->dense_off[d + 1] && c < 0; k++)
-				c = cand[ix->dense_acc[k]];
-			if (c >= 0) {
-				dcnt[c]++;
-				nd++;
-			}
-		}
-		for (size_t c = 0; c < nc; c++)
-			doff2[c + 1] = doff2[c] + dcnt[c];
-		dlist = malloc((nd + 1) * sizeof(*dlist));
-		if (!dlist) {
-			free(dcnt);
-			free(doff2);
-			goto out;
-		}
-		memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
-		for (size_t d = 0; d < ix->n_dense; d++) {
-			int32_t c = -1;
-
-			for (uint64_t k = ix->dense_off[d];
-			     k < ix->dense_off[d + 1] && c < 0; k++)
-				c = cand[ix->dense_acc[k]];
-			if (c >= 0)
-				dlist[doff2[c] + dcnt[c]++] =
-					(double)(ix->dense_off[d + 1] -
-						 ix->dense_off[d]);
-		}
-		/* lambda depends on an account only through (candidate, k):
-		 * accounts sorted by both, one sum per distinct pair (so the
-		 * work is bursts x distinct activities, not bursts x
-		 * accounts) */
-		{
-			struct ck *ord = malloc((na + 1) * sizeof(*ord));
-			size_t no = 0;
-
-			if (!ord) {
-				free(dlist);
-				free(dcnt);
-				free(doff2);
-				goto out;
-			}
-			for (size_t a = 0; a < na; a++) {
-				if (cand[a] < 0)
-					continue;
-				ord[no].key = (uint64_t)cand[a] << 32 |
-					      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
-				ord[no++].a = (uint32_t)a;
-			}
-			if (sort_ck(ord, no)) {
-				free(ord);
-				free(dlist);
-				free(dcnt);
-				free(doff2);
-				goto out;
-			}
-			for (size_t i = 0; i < no;) {
-				size_t j = i;
-				uint32_t a = ord[i].a;
-				int32_t c = cand[a];
-				double M = 0, l = 0;
-
-				for (int ty = 0; ty < COORD__COUNT; ty++)
-					if (ty != COORD_AMPLIFY)
-						M += ix->M[(size_t)ix->comp[a] *
-								   COORD__COUNT +
-							   ty];
-				for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
-					l += M > 0 ? -expm1(dlist[q] *
-							    log1p(-fmin(ka[a] / M,
-									1 - 1e-12)))
-						   : 1;
-				for (; j < no && ord[j].key == ord[i].key; j++)
-					lam[ord[j].a] = l;
-				i = j;
-			}
-			free(ord);
-		}
-		free(dlist);
-		free(dcnt);
-		free(doff2);
-	}
+	/* lambda per account: over its candidate's dense objects */
+	if (dense_lambda(ix, cand, nc, na, ka, lam))
+		goto out;
 	t = malloc((na + 1) * sizeof(*t));
 	pass = malloc(na + 1);
 	if (!t || !pass)
