@@ -325,6 +325,13 @@ out:
 	return -1;
 }
 
+/* Long on purpose: one pass per type over coord_build's sorted events
+ * fills every output of the index at once (objects and their kept events,
+ * windows and synchrony profiles, dense audiences, the rest, both
+ * histograms), all of them read from the same per-object state (the
+ * account stamps, last times, the object's window); split into steps,
+ * that state would be passed around or the events (every one of the
+ * input's) scanned once per output. */
 enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_events *ev,
 				const struct coord_graph *g,
