@@ -1044,11 +1044,13 @@ double groups_weighted_log10p(const double *x, const double *e,
 
 double groups_share_log10p(const double *x, const double *e, const double *n)
 {
-	double weighted = 0, single = 0, nt = 0;
+	double pooled = 0, weighted = 0, single = 0, nt = 0;
 	double px = round(pool_d(x)), pe = pool_d(e);
 
-	if (guards_hold(px, pe))
+	if (guards_hold(px, pe)) {
+		pooled = tail_log10(px, pe);
 		weighted = groups_weighted_log10p(x, e, n);
+	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		if (t == COORD_AMPLIFY || e[t] <= 0)
 			continue;
@@ -1056,12 +1058,13 @@ double groups_share_log10p(const double *x, const double *e, const double *n)
 		if (guards_hold(x[t], e[t]))
 			single = fmin(single, tail_log10(x[t], e[t]));
 	}
-	/* weighted Bonferroni: half the level to the rarity-weighted
-	 * statistic (with equal chances it is the pooled count, with the
-	 * binomial's exact law), half shared by the types */
-	weighted = weighted < 0 ? weighted + log10(2) : 0;
-	single = single < 0 ? single + log10(2 * nt) : 0;
-	return fmin(0, fmin(weighted, single));
+	/* weighted Bonferroni: a third of the level to the pooled count, a
+	 * third to the rarity-weighted statistic, a third shared by the
+	 * types */
+	pooled = pooled < 0 ? pooled + log10(3) : 0;
+	weighted = weighted < 0 ? weighted + log10(3) : 0;
+	single = single < 0 ? single + log10(3 * nt) : 0;
+	return fmin(0, fmin(fmin(pooled, weighted), single));
 }
 
 /* A test's p-value. Each test counts only when it meets its guards (p = 1

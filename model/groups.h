@@ -260,13 +260,14 @@ double groups_outsider_expected(double n, double S, double U);
 /* The sharing test's log10 p from per-type counts x[t] (distinct objects
  * of type t shared with the group), their null expectations e[t] and the
  * tested account's draws n[t] (its distinct objects of the type; e[t] =
- * n[t] pi_t). Two statistics, each only where its guards hold (at least
- * two, GROUPS_MIN_RATIO times and one more than expected; the first on
- * the pooled count, coarse types counting only what they add, as the pair
- * test pools): the rarity-weighted statistic (groups_weighted_log10p;
- * with equal chances it is the pooled count) and each type's Poisson tail
- * (types with e > 0); weighted Bonferroni: the weighted p times 2, a
- * type's times 2 n_types, the smaller; 0 (p = 1) when no guard holds. */
+ * n[t] pi_t). Three statistics, each only where its guards hold (at least
+ * two, GROUPS_MIN_RATIO times and one more than expected; the first two
+ * on the pooled count, coarse types counting only what they add, as the
+ * pair test pools): the pooled count's Poisson tail, the rarity-weighted
+ * statistic (groups_weighted_log10p) and each type's Poisson tail (types
+ * with e > 0); weighted Bonferroni: the pooled p times 3, the weighted
+ * one times 3, a type's times 3 n_types, the smallest; 0 (p = 1) when no
+ * guard holds. */
 double groups_share_log10p(const double *x, const double *e,
 			   const double *n);
 
