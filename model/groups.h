@@ -168,14 +168,14 @@ void groups_index_release(struct groups_index *ix);
  *   objects, a sum of Bernoullis whose Poisson tail with the same mean
  *   bounds its own from above where objects >= objects_expected + 1
  *   (Anderson & Samuels 1967; Hoeffding 1956): conservative where used.
- * - log10p_share (groups_share_log10p): the rarity-weighted statistic
- *   (each hit weighed by how rarely its type lands on the group's
- *   objects; with equal chances the pooled count) and each type's
- *   Poisson tail, each only where its guards hold (at least two
- *   objects, GROUPS_MIN_RATIO times and one more than expected: one
- *   object, however popular with the group, is not coordination),
- *   weighted Bonferroni (weighted x 2, a type x 2 n_types), the
- *   smaller. Weighted, because a rare type's evidence (6 copied texts
+ * - log10p_share (groups_share_log10p): the pooled count's Poisson
+ *   tail, the rarity-weighted statistic (each hit weighed by how rarely
+ *   its type lands on the group's objects) and each type's Poisson
+ *   tail, each only where its guards hold (at least two objects,
+ *   GROUPS_MIN_RATIO times and one more than expected: one object,
+ *   however popular with the group, is not coordination), weighted
+ *   Bonferroni (pooled x 3, weighted x 3, a type x 3 n_types), the
+ *   smallest. Weighted, because a rare type's evidence (6 copied texts
  *   against 0.26 expected, one URL where 0.0004 was expected) drowns in
  *   a popular one's (7 campaign hashtags against 4.2) when counted.
  * - x: its co-actions with members (summed over its objects, the
