@@ -414,7 +414,7 @@ enum cib_err cluster_attach(struct cluster_result *r,
 {
 	struct groups_member_test *e = NULL;
 	size_t ne = 0, ns = 0, added = 0;
-	double *fam = NULL;
+	double *fam = NULL, *out_act = NULL;
 	uint8_t *pass = NULL;
 	int32_t *best = NULL;
 	enum cib_err err;
@@ -428,14 +428,20 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	if (err)
 		return err;
 	err = CIB_ENOMEM;
-	/* the family: the component's active accounts x its clusters */
+	/* the family: the component's active accounts in no cluster x its
+	 * clusters */
 	fam = clusters_per_comp(r, ix);
 	pass = malloc(ne + 1);
 	best = malloc((r->n_accounts + 1) * sizeof(*best));
 	if (!fam || !pass || !best)
 		goto out;
+	/* the accounts tested: active and in no cluster */
+	err = groups_outside_active(ix, g, r->membership, &out_act);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
 	for (size_t c = 0; c < ix->n_comp; c++)
-		fam[c] *= (double)ix->n_active[c];
+		fam[c] *= out_act[c];
 	/* only tests that meet their guards have p < 1 (groups.h): at least
 	 * two distinct objects and ATTACH_MIN_RATIO times chance as well as
 	 * significant: one object, however popular with the cluster, is not
@@ -467,6 +473,7 @@ out:
 	free(e);
 	free(fam);
 	free(pass);
+	free(out_act);
 	free(best);
 	return err;
 }

@@ -325,6 +325,13 @@ out:
 	return -1;
 }
 
+/* Long on purpose: one pass per type over coord_build's sorted events
+ * fills every output of the index at once (objects and their kept events,
+ * windows and synchrony profiles, dense audiences, the rest, both
+ * histograms), all of them read from the same per-object state (the
+ * account stamps, last times, the object's window); split into steps,
+ * that state would be passed around or the events (every one of the
+ * input's) scanned once per output. */
 enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_events *ev,
 				const struct coord_graph *g,
@@ -832,25 +839,232 @@ static double tail_log10(double x, double e)
 	return e <= 0 ? -400 : coord_log10_poisson_tail((uint64_t)llround(x), e);
 }
 
-double groups_share_log10p(const double *x, const double *e)
+/* log(1 - pi + pi e^s) for 0 < pi < 1, s >= 0, without overflow: the
+ * log moment generating function of one Bernoulli(pi) draw weighted s. */
+static double log_mgf1(double pi, double s)
 {
-	double pooled = 0, single = 0, n = 0;
+	if (s < 30)
+		return log1p(pi * expm1(s));
+	return s + log(pi) + log1p((1 - pi) / pi * exp(-s));
+}
+
+/* The terms of the rarity-weighted statistic: per type its draws n, the
+ * chance pi that one lands on the group's objects, its weight
+ * w = log((1 - pi) / pi) and its hits (coarse types: only what they add
+ * to their fine type, as pool_d counts). Types with pi >= 1/2 weigh 0
+ * (a hit there is no more likely under membership at rate 1/2 than by
+ * chance) and are left out. Returns the number of terms. */
+static int weighted_terms(const double *x, const double *e, const double *n,
+			  double *tn, double *tpi, double *tw, double *tx)
+{
+	int k = 0;
+
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double xt = x[t], pi;
+
+		if (t == COORD_AMPLIFY || n[t] <= 0 || e[t] <= 0)
+			continue;
+		if (t == COORD_DOMAIN)
+			xt = fmax(0, x[t] - x[COORD_LINK]);
+		else if (t == COORD_REPLY_ACCOUNT)
+			xt = fmax(0, x[t] - x[COORD_REPLY_POST]);
+		pi = e[t] / n[t];
+		if (!(pi > 0 && pi < 0.5))
+			continue;
+		tn[k] = n[t];
+		tpi[k] = pi;
+		tw[k] = log((1 - pi) / pi);
+		tx[k] = fmin(round(xt), n[t]);
+		k++;
+	}
+	return k;
+}
+
+/* f'(th) = K'(th) - T for the Chernoff exponent of groups_chernoff_log10:
+ * the weighted statistic's mean under the tilted law, less T. */
+static double chernoff_slope(int k, const double *n, const double *pi,
+			     const double *w, double th, double T)
+{
+	double d = -T;
+
+	for (int i = 0; i < k; i++) {
+		double s = th * w[i];
+		/* the tilted chance of a hit, pi e^s / (1 - pi + pi e^s) */
+		double q = s < 30 ? pi[i] * exp(s) / (1 - pi[i] + pi[i] * exp(s))
+				  : 1 / (1 + (1 - pi[i]) / pi[i] * exp(-s));
+
+		d += n[i] * w[i] * q;
+	}
+	return d;
+}
+
+double groups_chernoff_log10(int k, const double *n, const double *pi,
+			     const double *w, double T)
+{
+	double lo = 0, hi = 1, mean = 0, f = 0;
+
+	for (int i = 0; i < k; i++)
+		mean += n[i] * pi[i] * w[i];
+	if (k == 0 || T <= mean)
+		return 0;
+	/* f(th) = K(th) - th T is convex with f'(0) = mean - T < 0: bisect
+	 * f' for its root (or stop at a large th, where the bound has come
+	 * down to P(every draw a hit) for T at its maximum) */
+	while (hi < 1024 && chernoff_slope(k, n, pi, w, hi, T) < 0) {
+		lo = hi;
+		hi *= 2;
+	}
+	for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (chernoff_slope(k, n, pi, w, mid, T) < 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (int i = 0; i < k; i++)
+		f += n[i] * log_mgf1(pi[i], hi * w[i]);
+	f -= hi * T;
+	return fmin(0, f * M_LOG10E);
+}
+
+/* log Binomial(n, pi) pmf at x. */
+static double log_binom_pmf(double n, double pi, double x)
+{
+	return lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1) +
+	       x * log(pi) + (n - x) * log1p(-pi);
+}
+
+/* The exact law's tables: the pmf of every enumerated term (pmf[i] has
+ * n_i + 1 entries) and the upper tail of the last one (tail[x] =
+ * P(X_{k-1} >= x), n_{k-1} + 2 entries). */
+struct wexact {
+	double *pmf[COORD__COUNT];
+	double *tail;
+};
+
+/* P(sum_{i >= j} w_i X_i >= T) by enumerating X_j .. X_{k-2} and reading
+ * the last term's tail from its table. */
+static double weighted_exact(int j, int k, const double *n, const double *w,
+			     double T, const double *rest,
+			     const struct wexact *tb)
+{
+	double p = 0;
+
+	if (T <= 0)
+		return 1;
+	if (j == k || rest[j] < T)
+		return 0;
+	if (j == k - 1) {
+		double x = ceil(T / w[j] - 1e-9);
+
+		return x <= 0 ? 1 : x > n[j] ? 0 : tb->tail[(size_t)x];
+	}
+	for (size_t x = 0; x <= (size_t)n[j]; x++)
+		p += tb->pmf[j][x] * weighted_exact(j + 1, k, n, w,
+						    T - (double)x * w[j], rest,
+						    tb);
+	return fmin(1, p);
+}
+
+/* Enumerated exactly when the draws of every term but the largest take at
+ * most this many joint values; the Chernoff bound above it. */
+#define WEIGHTED_EXACT_MAX 4096
+
+/* The exact tail of the k terms (the last one the largest), or 1 (log 0)
+ * when a table cannot be allocated (the caller then bounds it). */
+static double weighted_exact_log10(int k, const double *n, const double *pi,
+				   const double *w, double T)
+{
+	struct wexact tb = { 0 };
+	double rest[COORD__COUNT + 1], p = 0, lp = 1;
+	size_t nl = (size_t)n[k - 1];
+	int ok = 1;
+
+	for (int i = 0; i < k - 1 && ok; i++) {
+		tb.pmf[i] = malloc(((size_t)n[i] + 1) * sizeof(double));
+		ok = tb.pmf[i] != NULL;
+		for (size_t x = 0; ok && x <= (size_t)n[i]; x++)
+			tb.pmf[i][x] = exp(log_binom_pmf(n[i], pi[i], (double)x));
+	}
+	tb.tail = ok ? malloc((nl + 2) * sizeof(double)) : NULL;
+	if (tb.tail) {
+		tb.tail[nl + 1] = 0;
+		for (size_t x = nl + 1; x-- > 0;)
+			tb.tail[x] = fmin(1, tb.tail[x + 1] +
+					     exp(log_binom_pmf(n[k - 1], pi[k - 1],
+							       (double)x)));
+		rest[k] = 0;
+		for (int i = k - 1; i >= 0; i--)
+			rest[i] = rest[i + 1] + n[i] * w[i];
+		/* the observed T itself is in the tail: a relative tolerance
+		 * for the rounding of its sum */
+		p = weighted_exact(0, k, n, w, T * (1 - 1e-12), rest, &tb);
+		lp = p > 0 ? fmin(0, log10(p)) : -400;
+	}
+	for (int i = 0; i < k - 1; i++)
+		free(tb.pmf[i]);
+	free(tb.tail);
+	return lp;
+}
+
+double groups_weighted_log10p(const double *x, const double *e,
+			      const double *n)
+{
+	double tn[COORD__COUNT], tpi[COORD__COUNT], tw[COORD__COUNT];
+	double tx[COORD__COUNT], T = 0, mean = 0, joint = 1;
+	int k = weighted_terms(x, e, n, tn, tpi, tw, tx), big = 0;
+
+	for (int i = 0; i < k; i++) {
+		T += tw[i] * tx[i];
+		mean += tn[i] * tpi[i] * tw[i];
+		if (tn[i] > tn[big])
+			big = i;
+	}
+	if (k == 0 || T <= mean)
+		return 0;
+	/* the term with the most draws last: its tail is a table */
+	if (big != k - 1) {
+		double v;
+
+		v = tn[big], tn[big] = tn[k - 1], tn[k - 1] = v;
+		v = tpi[big], tpi[big] = tpi[k - 1], tpi[k - 1] = v;
+		v = tw[big], tw[big] = tw[k - 1], tw[k - 1] = v;
+	}
+	for (int i = 0; i < k - 1; i++)
+		joint *= tn[i] + 1;
+	if (joint <= WEIGHTED_EXACT_MAX) {
+		double lp = weighted_exact_log10(k, tn, tpi, tw, T);
+
+		if (lp <= 0)
+			return lp;
+	}
+	return groups_chernoff_log10(k, tn, tpi, tw, T);
+}
+
+double groups_share_log10p(const double *x, const double *e, const double *n)
+{
+	double pooled = 0, weighted = 0, single = 0, nt = 0;
 	double px = round(pool_d(x)), pe = pool_d(e);
 
-	if (guards_hold(px, pe))
+	if (guards_hold(px, pe)) {
 		pooled = tail_log10(px, pe);
+		weighted = groups_weighted_log10p(x, e, n);
+	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		if (t == COORD_AMPLIFY || e[t] <= 0)
 			continue;
-		n++;
+		nt++;
 		if (guards_hold(x[t], e[t]))
 			single = fmin(single, tail_log10(x[t], e[t]));
 	}
-	/* weighted Bonferroni: half the level to the pooled test, half
-	 * shared by the types */
-	pooled = pooled < 0 ? pooled + log10(2) : 0;
-	single = single < 0 ? single + log10(2 * n) : 0;
-	return fmin(0, fmin(pooled, single));
+	/* weighted Bonferroni: a third of the level to the pooled count, a
+	 * third to the rarity-weighted statistic, a third shared by the
+	 * types */
+	pooled = pooled < 0 ? pooled + log10(3) : 0;
+	weighted = weighted < 0 ? weighted + log10(3) : 0;
+	single = single < 0 ? single + log10(3 * nt) : 0;
+	return fmin(0, fmin(fmin(pooled, weighted), single));
 }
 
 /* A test's p-value. Each test counts only when it meets its guards (p = 1
@@ -895,176 +1109,222 @@ struct mt_job {
 	enum cib_err err;
 };
 
-static enum cib_err mt_objects(struct mt_job *job)
-{
-	const struct groups_index *ix = job->ix;
-	const int32_t *mem = job->mem;
-	int inside = job->inside, half = job->half;
+/* A worker's scratch vectors, reused object after object. */
+struct mt_scratch {
 	struct {
 		struct mt_code *v;
 		size_t n, cap;
-	} loc = { 0 };
-	struct u64v grp = { 0 }, accs = { 0 };
-	enum cib_err err = CIB_ENOMEM;
+	} loc;              /* the co-actors seen by the tested accounts */
+	struct u64v grp;    /* (group << 32 | member), then (group << 32 |
+			       count) */
+	struct u64v accs;   /* the tested accounts, one per kept action */
+};
 
-	for (size_t o = job->o0; o < job->o1; o++) {
-		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
-		int t = ix->obj_type[o];
-		int64_t D = ix->obj_win[o];
-		int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
-		double f = ix->obj_f[o];
-		size_t q = 0;
-		uint64_t lo;
+/* A burst left out of the counts (GROUPS_NO_BURSTS): only its outsider
+ * actors go into S, so it stays in the null (conservative). */
+static enum cib_err mt_burst_null(struct mt_job *job, struct mt_scratch *sc,
+				  size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int t = ix->obj_type[o];
 
-		if ((half >= 0 && ix->obj_half[o] != half) ||
-		    !obj_has_member(ix, o, mem))
+	sc->grp.n = 0;
+	for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++)
+		if (mem[ix->ev_acc[i]] >= 0)
+			VEC_PUSH(sc->grp,
+				 (uint64_t)mem[ix->ev_acc[i]] << 32 | ix->ev_acc[i]);
+	if (sort_u64(sc->grp.v, sc->grp.n))
+		goto out;
+	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	for (size_t gi = 0; gi < sc->grp.n;) {
+		uint64_t c = sc->grp.v[gi] >> 32, cnt = 0;
+
+		for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
+			cnt++;
+		job->S[c * COORD__COUNT + (size_t)t] +=
+			(double)ix->obj_d[o] - (double)cnt;
+	}
+	return CIB_OK;
+out:
+	return CIB_ENOMEM;
+}
+
+/* Object o's actions: its members by group (sc->grp), the tested accounts
+ * (sc->accs, once per kept action) and, for each, the members within the
+ * object's window (sc->loc; c.b = UINT32_MAX when only within the ring
+ * W, c.tight when within the synchrony window). */
+static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
+			       size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside;
+	uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1], lo = s;
+	int t = ix->obj_type[o];
+	int64_t D = ix->obj_win[o];
+	int64_t w = ix->tight[t] < D ? ix->tight[t] : D, W = D;
+
+	sc->loc.n = 0;
+	sc->grp.n = 0;
+	sc->accs.n = 0;
+	for (uint64_t i = s; i < e; i++) {
+		uint64_t a = ix->ev_acc[i];
+		int32_t ca = mem[a];
+
+		if (ca >= 0)
+			VEC_PUSH(sc->grp, (uint64_t)ca << 32 | a);
+		if (inside ? ca < 0 : ca >= 0)
 			continue;
-		if (half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
-			/* out of the counts, in the null (conservative) */
-			grp.n = 0;
-			for (uint64_t i = s; i < e; i++)
-				if (mem[ix->ev_acc[i]] >= 0)
-					VEC_PUSH(grp, (uint64_t)mem[ix->ev_acc[i]]
-							      << 32 |
-						      ix->ev_acc[i]);
-			if (sort_u64(grp.v, grp.n))
-				goto out;
-			grp.n = unique_u64(grp.v, grp.n);
-			for (size_t gi = 0; gi < grp.n;) {
-				uint64_t c = grp.v[gi] >> 32, cnt = 0;
+		VEC_PUSH(sc->accs, a);
+		while (ix->ev_time[i] - ix->ev_time[lo] > W)
+			lo++;
+		for (uint64_t j = lo; j < e; j++) {
+			uint32_t b = ix->ev_acc[j];
+			int32_t cb = mem[b];
+			int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+			struct mt_code c;
 
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					cnt++;
-				job->S[c * COORD__COUNT + (size_t)t] +=
-					(double)ix->obj_d[o] - (double)cnt;
-			}
-			continue;
-		}
-		loc.n = 0;
-		grp.n = 0;
-		accs.n = 0;
-		lo = s;
-		for (uint64_t i = s; i < e; i++) {
-			uint64_t a = ix->ev_acc[i];
-			int32_t ca = mem[a];
-
-			if (ca >= 0)
-				VEC_PUSH(grp, (uint64_t)ca << 32 | a);
-			if (inside ? ca < 0 : ca >= 0)
+			if (dt > W)
+				break;
+			if (dt < 0)
+				dt = -dt;
+			if (b == a || cb < 0 || (inside && cb != ca))
 				continue;
-			VEC_PUSH(accs, a);
-			while (ix->ev_time[i] - ix->ev_time[lo] > W)
-				lo++;
-			for (uint64_t j = lo; j < e; j++) {
-				uint32_t b = ix->ev_acc[j];
-				int32_t cb = mem[b];
-				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
-				struct mt_code c;
-
-				if (dt > W)
-					break;
-				if (dt < 0)
-					dt = -dt;
-				if (b == a || cb < 0 || (inside && cb != ca))
-					continue;
-				c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
-				c.b = dt <= D ? b : UINT32_MAX;
-				c.tight = dt <= w;
-				VEC_PUSH(loc, c);
-			}
-		}
-		/* the object's groups with their distinct members, and the
-		 * tested accounts with their kept actions */
-		if (sort_u64(grp.v, grp.n) || sort_u64(accs.v, accs.n))
-			goto out;
-		grp.n = unique_u64(grp.v, grp.n);
-		if (sort_mt_code(loc.v, loc.n))
-			goto out;
-		/* the object's distinct groups with their distinct members,
-		 * in place: (group << 32 | count), ascending by group */
-		{
-			size_t ng_o = 0;
-
-			for (size_t gi = 0; gi < grp.n;) {
-				uint64_t c = grp.v[gi] >> 32, cnt = 0;
-
-				for (; gi < grp.n && grp.v[gi] >> 32 == c; gi++)
-					cnt++;
-				grp.v[ng_o++] = c << 32 | cnt;
-				job->S[c * COORD__COUNT + (size_t)t] +=
-					(double)ix->obj_d[o] - (double)cnt;
-			}
-			grp.n = ng_o;
-		}
-		/* accounts ascending, and each one's groups ascending: the
-		 * keys only grow, so q walks loc once per object */
-		for (size_t i = 0; i < accs.n;) {
-			uint64_t a = accs.v[i];
-			size_t na_ev = 0, g0 = 0, g1 = grp.n;
-
-			while (i < accs.n && accs.v[i] == a) {
-				na_ev++;
-				i++;
-			}
-			if (inside) {
-				/* only its own group, where it is one of the
-				 * members counted */
-				uint64_t ca = (uint64_t)mem[a];
-
-				while (g0 < g1) {
-					size_t mid = g0 + (g1 - g0) / 2;
-
-					if (grp.v[mid] >> 32 < ca)
-						g0 = mid + 1;
-					else
-						g1 = mid;
-				}
-				g1 = g0 < grp.n && grp.v[g0] >> 32 == ca ? g0 + 1
-									 : g0;
-			}
-			for (size_t gi = g0; gi < g1; gi++) {
-				uint64_t c = grp.v[gi] >> 32;
-				/* a tested account outside is in no group; one
-				 * inside is one of its own group's members */
-				double nm = (double)(grp.v[gi] & 0xffffffffu) -
-					    (inside ? 1 : 0);
-				struct mt_rec r;
-
-				if (nm == 0 && !inside)
-					continue;
-				r.key = a << 32 | c << 4 | (uint64_t)t;
-				r.m = 0;
-				r.tight = 0;
-				/* left out of its group, the tested member is an
-				 * outsider here (one more outsider actor), or,
-				 * alone of its group here, the object is not the
-				 * rest's (its outsiders leave the sum) */
-				r.sadj = !inside ? 0
-					 : nm > 0 ? 1
-						  : -((double)ix->obj_d[o] - 1);
-				/* P(some of its actions within w of some member
-				 * action) under the smoothed profile */
-				r.pb = nm == 0 ? 0
-					       : -expm1(nm * (double)na_ev *
-							log1p(-fmin(f, 1 - 1e-12)));
-				while (q < loc.n && loc.v[q].key < r.key)
-					q++;
-				for (size_t k = q; k < loc.n && loc.v[k].key == r.key;
-				     k++) {
-					if (loc.v[k].b != UINT32_MAX &&
-					    (k == q || loc.v[k].b != loc.v[k - 1].b))
-						r.m++;
-					r.tight |= loc.v[k].tight;
-				}
-				VEC_PUSH(job->all, r);
-			}
+			c.key = a << 32 | (uint64_t)cb << 4 | (uint64_t)t;
+			c.b = dt <= D ? b : UINT32_MAX;
+			c.tight = dt <= w;
+			VEC_PUSH(sc->loc, c);
 		}
 	}
-	err = CIB_OK;
+	/* the object's groups with their distinct members, and the tested
+	 * accounts with their kept actions */
+	if (sort_u64(sc->grp.v, sc->grp.n) || sort_u64(sc->accs.v, sc->accs.n))
+		goto out;
+	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	if (sort_mt_code(sc->loc.v, sc->loc.n))
+		goto out;
+	/* the object's distinct groups with their distinct members, in
+	 * place: (group << 32 | count), ascending by group */
+	{
+		size_t ng_o = 0;
+
+		for (size_t gi = 0; gi < sc->grp.n;) {
+			uint64_t c = sc->grp.v[gi] >> 32, cnt = 0;
+
+			for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
+				cnt++;
+			sc->grp.v[ng_o++] = c << 32 | cnt;
+			job->S[c * COORD__COUNT + (size_t)t] +=
+				(double)ix->obj_d[o] - (double)cnt;
+		}
+		sc->grp.n = ng_o;
+	}
+	return CIB_OK;
 out:
-	free(loc.v);
-	free(grp.v);
-	free(accs.v);
+	return CIB_ENOMEM;
+}
+
+/* One record per (tested account, group) on object o, from what
+ * mt_collect gathered. Accounts ascending, and each one's groups
+ * ascending: the keys only grow, so q walks sc->loc once per object. */
+static enum cib_err mt_emit(struct mt_job *job, struct mt_scratch *sc,
+			    size_t o)
+{
+	const struct groups_index *ix = job->ix;
+	const int32_t *mem = job->mem;
+	int inside = job->inside;
+	int t = ix->obj_type[o];
+	double f = ix->obj_f[o];
+	size_t q = 0;
+
+	for (size_t i = 0; i < sc->accs.n;) {
+		uint64_t a = sc->accs.v[i];
+		size_t na_ev = 0, g0 = 0, g1 = sc->grp.n;
+
+		while (i < sc->accs.n && sc->accs.v[i] == a) {
+			na_ev++;
+			i++;
+		}
+		if (inside) {
+			/* only its own group, where it is one of the members
+			 * counted */
+			uint64_t ca = (uint64_t)mem[a];
+
+			while (g0 < g1) {
+				size_t mid = g0 + (g1 - g0) / 2;
+
+				if (sc->grp.v[mid] >> 32 < ca)
+					g0 = mid + 1;
+				else
+					g1 = mid;
+			}
+			g1 = g0 < sc->grp.n && sc->grp.v[g0] >> 32 == ca ? g0 + 1
+									 : g0;
+		}
+		for (size_t gi = g0; gi < g1; gi++) {
+			uint64_t c = sc->grp.v[gi] >> 32;
+			/* a tested account outside is in no group; one inside
+			 * is one of its own group's members */
+			double nm = (double)(sc->grp.v[gi] & 0xffffffffu) -
+				    (inside ? 1 : 0);
+			struct mt_rec r;
+
+			if (nm == 0 && !inside)
+				continue;
+			r.key = a << 32 | c << 4 | (uint64_t)t;
+			r.m = 0;
+			r.tight = 0;
+			/* left out of its group, the tested member is an
+			 * outsider here (one more outsider actor), or, alone of
+			 * its group here, the object is not the rest's (its
+			 * outsiders leave the sum) */
+			r.sadj = !inside ? 0
+				 : nm > 0 ? 1
+					  : -((double)ix->obj_d[o] - 1);
+			/* P(some of its actions within w of some member action)
+			 * under the smoothed profile */
+			r.pb = nm == 0 ? 0
+				       : -expm1(nm * (double)na_ev *
+						log1p(-fmin(f, 1 - 1e-12)));
+			while (q < sc->loc.n && sc->loc.v[q].key < r.key)
+				q++;
+			for (size_t k = q; k < sc->loc.n && sc->loc.v[k].key == r.key;
+			     k++) {
+				if (sc->loc.v[k].b != UINT32_MAX &&
+				    (k == q || sc->loc.v[k].b != sc->loc.v[k - 1].b))
+					r.m++;
+				r.tight |= sc->loc.v[k].tight;
+			}
+			VEC_PUSH(job->all, r);
+		}
+	}
+	return CIB_OK;
+out:
+	return CIB_ENOMEM;
+}
+
+static enum cib_err mt_objects(struct mt_job *job)
+{
+	const struct groups_index *ix = job->ix;
+	struct mt_scratch sc = { 0 };
+	enum cib_err err = CIB_OK;
+
+	for (size_t o = job->o0; !err && o < job->o1; o++) {
+		if ((job->half >= 0 && ix->obj_half[o] != job->half) ||
+		    !obj_has_member(ix, o, job->mem))
+			continue;
+		if (job->half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
+			err = mt_burst_null(job, &sc, o);
+			continue;
+		}
+		err = mt_collect(job, &sc, o);
+		if (!err)
+			err = mt_emit(job, &sc, o);
+	}
+	free(sc.loc.v);
+	free(sc.grp.v);
+	free(sc.accs.v);
 	return err;
 }
 
@@ -1150,6 +1410,169 @@ static void *mt_thread(void *arg)
  * (2: the machine this is sized for; more would only add merging). */
 #define MT_WORKERS 2
 
+/* The records of every object (mt_objects) on MT_WORKERS threads, the
+ * objects split at about equal events; concatenated in object order and
+ * S summed in worker order, so the result does not depend on the split. */
+static enum cib_err mt_run_jobs(const struct groups_index *ix,
+				const int32_t *mem, size_t ng, int inside,
+				int half, struct mt_job *out, double *S)
+{
+	struct mt_job jobs[MT_WORKERS];
+	pthread_t th[MT_WORKERS];
+	int started[MT_WORKERS] = { 0 };
+	uint64_t total = ix->obj_off[ix->n_obj];
+	size_t o = 0;
+	enum cib_err err;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (int k = 0; k < MT_WORKERS; k++) {
+		jobs[k].S = calloc(ng * COORD__COUNT + 1, sizeof(*jobs[k].S));
+		if (!jobs[k].S) {
+			for (int j = 0; j < k; j++)
+				free(jobs[j].S);
+			return CIB_ENOMEM;
+		}
+	}
+	for (int k = 0; k < MT_WORKERS; k++) {
+		uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
+
+		jobs[k].ix = ix;
+		jobs[k].mem = mem;
+		jobs[k].inside = inside;
+		jobs[k].half = half;
+		jobs[k].o0 = o;
+		if (k == MT_WORKERS - 1)
+			o = ix->n_obj;
+		else
+			while (o < ix->n_obj && ix->obj_off[o] < stop)
+				o++;
+		jobs[k].o1 = o;
+	}
+	for (int k = 1; k < MT_WORKERS; k++)
+		started[k] = total >= 65536 &&
+			     pthread_create(&th[k], NULL, mt_thread, &jobs[k]) == 0;
+	jobs[0].err = mt_objects(&jobs[0]);
+	for (int k = 1; k < MT_WORKERS; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			jobs[k].err = mt_objects(&jobs[k]);
+	}
+	err = CIB_OK;
+	for (int k = 0; k < MT_WORKERS; k++) {
+		if (jobs[k].err && !err)
+			err = jobs[k].err;
+		if (!err && jobs[k].all.n) {
+			if (out->all.n + jobs[k].all.n > out->all.cap) {
+				size_t nc = out->all.n + jobs[k].all.n;
+				void *v = realloc(out->all.v, nc * sizeof(*out->all.v));
+
+				if (!v)
+					err = CIB_ENOMEM;
+				else {
+					out->all.v = v;
+					out->all.cap = nc;
+				}
+			}
+			if (!err) {
+				memcpy(out->all.v + out->all.n, jobs[k].all.v,
+				       jobs[k].all.n * sizeof(*out->all.v));
+				out->all.n += jobs[k].all.n;
+			}
+		}
+		free(jobs[k].all.v);
+		/* summed in worker order: the same on every run */
+		for (size_t x = 0; x < ng * COORD__COUNT; x++)
+			S[x] += jobs[k].S[x];
+		free(jobs[k].S);
+	}
+	return err;
+}
+
+/* What member_tests sums per group: K (members' actions), N (members'
+ * distinct objects) and S (outsider actors on the group's objects), per
+ * group x type. */
+struct mt_sums {
+	const double *K, *N, *S;
+};
+
+/* One test from the records rec[0 .. nrec) of one (account, group): the
+ * sharing test under the outsider null, the co-actor description and the
+ * synchrony test. Returns 0 (and fills nothing) when keep_all is 0 and
+ * both count guards fail. */
+static int mt_test(const struct groups_index *ix, const struct coord_graph *g,
+		   const struct mt_sums *sm, int inside,
+		   int half, int keep_all, const struct mt_rec *rec,
+		   size_t nrec, struct groups_member_test *r)
+{
+	uint64_t key = rec[0].key >> 4;
+	uint32_t a = (uint32_t)(rec[0].key >> 32);
+	int32_t c = (int32_t)(key & 0x0fffffff);
+	double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
+	double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
+	double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
+	double sa[COORD__COUNT] = { 0 }, nt[COORD__COUNT] = { 0 };
+	double pi[COORD__COUNT];
+	const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
+
+	for (size_t i = 0; i < nrec; i++) {
+		int t = (int)(rec[i].key & 0xf);
+
+		xt[t] += rec[i].m;
+		ot[t] += rec[i].m > 0;
+		st[t] += rec[i].tight;
+		sp[t] += rec[i].pb;
+		sa[t] += rec[i].sadj;
+	}
+	if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
+		return 0;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double ka = g->k[t] ? g->k[t][a] : 0;
+		double Kc = sm->K[(size_t)c * COORD__COUNT + t] - (inside ? ka : 0);
+		double den = Mc[t] - ka;
+
+		pi[t] = den > 0 ? Kc / den : 0;
+		pi[t] = pi[t] < 0 ? 0 : pi[t] > 1 ? 1 : pi[t];
+	}
+	for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
+		const struct groups_hist *h = &ix->h[k];
+
+		if (half >= 0 && h->half != half)
+			continue;
+		lt[h->t] += (double)h->n * h->d * pi[h->t];
+	}
+	/* the outsider null: each of its distinct objects of type t drawn as
+	 * the outsiders' are, so on one of the group's objects with
+	 * probability S / U (the group's objects' outsider actors over all
+	 * outsider actors, itself among them) */
+	for (int t = 0; t < COORD__COUNT; t++) {
+		double na = ix->n_objs[(size_t)a * COORD__COUNT + t];
+		double Sg = sm->S[(size_t)c * COORD__COUNT + (size_t)t] + sa[t];
+		double Uo = ix->U[(size_t)ix->comp[a] * COORD__COUNT + t] -
+			    sm->N[(size_t)c * COORD__COUNT + (size_t)t] +
+			    (inside ? na : 0);
+
+		et[t] = groups_outsider_expected(na, Sg, Uo);
+		nt[t] = na;
+	}
+	r->acc = a;
+	r->group = c;
+	r->comp = ix->comp[a];
+	r->x = (uint32_t)lround(pool_d(xt));
+	r->lambda = pool_d(lt);
+	r->objects = (uint32_t)lround(pool_d(ot));
+	r->objects_expected = pool_d(et);
+	r->sync = (uint32_t)lround(pool_d(st));
+	r->sync_expected = pool_d(sp);
+	r->log10p_share = groups_share_log10p(ot, et, nt);
+	r->log10p_sync = r->sync == 0		 ? 0
+			 : r->sync_expected <= 0 ? -400
+						 : coord_log10_poisson_tail(
+							   r->sync, r->sync_expected);
+	r->log10p = member_log10p(r);
+	return 1;
+}
+
 static enum cib_err member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
 				 const int32_t *mem, size_t ng, int inside,
@@ -1157,12 +1580,10 @@ static enum cib_err member_tests(const struct groups_index *ix,
 				 struct groups_member_test **out,
 				 size_t *n_out)
 {
-	struct {
-		struct mt_rec *v;
-		size_t n, cap;
-	} all = { 0 };
+	struct mt_job all = { 0 };
 	struct groups_member_test *res = NULL;
 	double *K = NULL, *N = NULL, *S = NULL;
+	struct mt_sums sm;
 	size_t nr = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1175,158 +1596,29 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
 	if (!K || !N || !S)
 		goto out;
-	{
-		struct mt_job jobs[MT_WORKERS];
-		pthread_t th[MT_WORKERS];
-		int started[MT_WORKERS] = { 0 };
-		uint64_t total = ix->obj_off[ix->n_obj];
-		size_t o = 0;
-
-		memset(jobs, 0, sizeof(jobs));
-		for (int k = 0; k < MT_WORKERS; k++) {
-			jobs[k].S = calloc(ng * COORD__COUNT + 1,
-					   sizeof(*jobs[k].S));
-			if (!jobs[k].S) {
-				for (int j = 0; j < k; j++)
-					free(jobs[j].S);
-				goto out;
-			}
-		}
-		for (int k = 0; k < MT_WORKERS; k++) {
-			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
-
-			jobs[k].ix = ix;
-			jobs[k].mem = mem;
-			jobs[k].inside = inside;
-			jobs[k].half = half;
-			jobs[k].o0 = o;
-			if (k == MT_WORKERS - 1)
-				o = ix->n_obj;
-			else
-				while (o < ix->n_obj && ix->obj_off[o] < stop)
-					o++;
-			jobs[k].o1 = o;
-		}
-		for (int k = 1; k < MT_WORKERS; k++)
-			started[k] = total >= 65536 &&
-				     pthread_create(&th[k], NULL, mt_thread,
-						    &jobs[k]) == 0;
-		jobs[0].err = mt_objects(&jobs[0]);
-		for (int k = 1; k < MT_WORKERS; k++) {
-			if (started[k])
-				pthread_join(th[k], NULL);
-			else
-				jobs[k].err = mt_objects(&jobs[k]);
-		}
-		err = CIB_OK;
-		for (int k = 0; k < MT_WORKERS; k++) {
-			if (jobs[k].err && !err)
-				err = jobs[k].err;
-			if (!err && jobs[k].all.n) {
-				if (all.n + jobs[k].all.n > all.cap) {
-					size_t nc = all.n + jobs[k].all.n;
-					void *v = realloc(all.v, nc * sizeof(*all.v));
-
-					if (!v)
-						err = CIB_ENOMEM;
-					else {
-						all.v = v;
-						all.cap = nc;
-					}
-				}
-				if (!err) {
-					memcpy(all.v + all.n, jobs[k].all.v,
-					       jobs[k].all.n * sizeof(*all.v));
-					all.n += jobs[k].all.n;
-				}
-			}
-			free(jobs[k].all.v);
-			/* summed in worker order: the same on every run */
-			for (size_t x = 0; x < ng * COORD__COUNT; x++)
-				S[x] += jobs[k].S[x];
-			free(jobs[k].S);
-		}
-		if (err)
-			goto out;
-		err = CIB_ENOMEM;
-	}
+	err = mt_run_jobs(ix, mem, ng, inside, half, &all, S);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
 	if (rest_outsiders(ix, mem, inside, half, S))
 		goto out;
-	if (sort_mt_rec(all.v, all.n))
+	if (sort_mt_rec(all.all.v, all.all.n))
 		goto out;
-	res = malloc((all.n + 1) * sizeof(*res));
+	res = malloc((all.all.n + 1) * sizeof(*res));
 	if (!res)
 		goto out;
-	for (size_t i = 0; i < all.n;) {
-		uint64_t key = all.v[i].key >> 4;
-		uint32_t a = (uint32_t)(all.v[i].key >> 32);
-		int32_t c = (int32_t)(key & 0x0fffffff);
-		double xt[COORD__COUNT] = { 0 }, ot[COORD__COUNT] = { 0 };
-		double lt[COORD__COUNT] = { 0 }, et[COORD__COUNT] = { 0 };
-		double st[COORD__COUNT] = { 0 }, sp[COORD__COUNT] = { 0 };
-		double sa[COORD__COUNT] = { 0 };
-		double pi[COORD__COUNT];
-		const double *Mc = ix->M + (size_t)ix->comp[a] * COORD__COUNT;
-		struct groups_member_test *r = &res[nr];
+	sm.K = K;
+	sm.N = N;
+	sm.S = S;
+	for (size_t i = 0; i < all.all.n;) {
+		uint64_t key = all.all.v[i].key >> 4;
+		size_t j = i;
 
-		for (; i < all.n && all.v[i].key >> 4 == key; i++) {
-			int t = (int)(all.v[i].key & 0xf);
-
-			xt[t] += all.v[i].m;
-			ot[t] += all.v[i].m > 0;
-			st[t] += all.v[i].tight;
-			sp[t] += all.v[i].pb;
-			sa[t] += all.v[i].sadj;
-		}
-		if (!keep_all && lround(pool_d(ot)) < 2 && lround(pool_d(st)) < 2)
-			continue;
-		for (int t = 0; t < COORD__COUNT; t++) {
-			double ka = g->k[t] ? g->k[t][a] : 0;
-			double Kc = K[(size_t)c * COORD__COUNT + t] -
-				    (inside ? ka : 0);
-			double den = Mc[t] - ka;
-
-			pi[t] = den > 0 ? Kc / den : 0;
-			pi[t] = pi[t] < 0 ? 0 : pi[t] > 1 ? 1 : pi[t];
-		}
-		for (uint64_t k = ix->h_off[a]; k < ix->h_off[a + 1]; k++) {
-			const struct groups_hist *h = &ix->h[k];
-
-			if (half >= 0 && h->half != half)
-				continue;
-			lt[h->t] += (double)h->n * h->d * pi[h->t];
-		}
-		/* the outsider null: each of its distinct objects of type t
-		 * drawn as the outsiders' are, so on one of the group's
-		 * objects with probability S / U (the group's objects'
-		 * outsider actors over all outsider actors, itself among
-		 * them) */
-		for (int t = 0; t < COORD__COUNT; t++) {
-			double na = ix->n_objs[(size_t)a * COORD__COUNT + t];
-			double Sg = S[(size_t)c * COORD__COUNT + (size_t)t] + sa[t];
-			double Uo = ix->U[(size_t)ix->comp[a] * COORD__COUNT + t] -
-				    N[(size_t)c * COORD__COUNT + (size_t)t] +
-				    (inside ? na : 0);
-
-			et[t] = groups_outsider_expected(na, Sg, Uo);
-		}
-		r->acc = a;
-		r->group = c;
-		r->comp = ix->comp[a];
-		r->x = (uint32_t)lround(pool_d(xt));
-		r->lambda = pool_d(lt);
-		r->objects = (uint32_t)lround(pool_d(ot));
-		r->objects_expected = pool_d(et);
-		r->sync = (uint32_t)lround(pool_d(st));
-		r->sync_expected = pool_d(sp);
-		r->log10p_share = groups_share_log10p(ot, et);
-		r->log10p_sync = r->sync == 0		 ? 0
-				 : r->sync_expected <= 0 ? -400
-							 : coord_log10_poisson_tail(
-								   r->sync,
-								   r->sync_expected);
-		r->log10p = member_log10p(r);
-		nr++;
+		while (j < all.all.n && all.all.v[j].key >> 4 == key)
+			j++;
+		nr += (size_t)mt_test(ix, g, &sm, inside, half, keep_all,
+				      all.all.v + i, j - i, &res[nr]);
+		i = j;
 	}
 	*out = res;
 	*n_out = nr;
@@ -1336,9 +1628,30 @@ out:
 	free(K);
 	free(N);
 	free(S);
-	free(all.v);
+	free(all.all.v);
 	free(res);
 	return err;
+}
+
+enum cib_err groups_outside_active(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, double **out)
+{
+	double *n = calloc(ix->n_comp + 1, sizeof(*n));
+
+	*out = n;
+	if (!n)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < ix->n_accounts; a++) {
+		int act = 0;
+
+		if (mem[a] >= 0)
+			continue;
+		for (int t = 0; t < COORD__COUNT; t++)
+			act |= g->k[t] && g->k[t][a] > 0;
+		n[ix->comp[a]] += act;
+	}
+	return CIB_OK;
 }
 
 enum cib_err groups_member_tests(const struct groups_index *ix,
@@ -1386,66 +1699,24 @@ static void top_insert(struct groups_evidence *ge, uint8_t type, uint64_t key,
 	ge->n_top = (uint32_t)(n + 1);
 }
 
-enum cib_err groups_evidence_build(const struct groups_index *ix,
-				   const struct coord_graph *g,
-				   const int32_t *mem, size_t ng,
-				   const uint8_t *platform, int half,
-				   struct groups_result *r)
+/* The evidence's scan of the objects: per group x type, Z the objects on
+ * which two members co-acted in the object's window (sharing; each one
+ * also offered to the group's top objects with how many members acted on
+ * it), SZ the member actions with another member's action within the
+ * synchrony window and SE their null, e (1 - (1 - f_o)^(e - 1)) for the e
+ * member actions on the object (synchrony). */
+static enum cib_err ev_objects(const struct groups_index *ix,
+			       const int32_t *mem, int half,
+			       struct groups_result *r, double *Z, double *SZ,
+			       double *SE)
 {
-	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
-	struct u64v grp = { 0 };
+	struct u64v grp = { 0 }, hits = { 0 }, gacc = { 0 };
 	struct {
 		uint8_t *v;
 		size_t n, cap;
 	} fl = { 0 };
-	uint32_t *gcomp = NULL;
-	uint64_t *plats = NULL;
-	struct groups_member_test *mt = NULL;
-	struct u64v hits = { 0 }, gacc = { 0 };
-	size_t nmt = 0;
 	enum cib_err err = CIB_ENOMEM;
 
-	memset(r, 0, sizeof(*r));
-	r->n_groups = ng;
-	r->n_accounts = g->n_accounts;
-	r->ev = calloc(ng + 1, sizeof(*r->ev));
-	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
-	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
-	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
-	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
-	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
-	S = calloc(ng + 1, sizeof(*S));
-	gcomp = calloc(ng + 1, sizeof(*gcomp));
-	plats = calloc(ng + 1, sizeof(*plats));
-	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
-	    !SE ||
-	    !gcomp || !plats)
-		goto out;
-	for (size_t a = 0; a < g->n_accounts; a++)
-		r->strength[a] = NAN;
-	if (ng == 0) {
-		err = CIB_OK;
-		goto out;
-	}
-	K = group_sums(g, mem, ng);
-	if (!K)
-		goto out;
-	for (size_t a = 0; a < g->n_accounts; a++) {
-		int32_t c = mem[a];
-
-		if (c < 0)
-			continue;
-		r->ev[c].size++;
-		gcomp[c] = ix->comp[a];
-		S[c] += g->s_amp ? g->s_amp[a] : 0;
-		if (platform)
-			plats[c] |= (uint64_t)1 << (platform[a] & 63);
-	}
-	/* objects on which two members co-acted in the object's window
-	 * (sharing), with how many members acted on each; member actions
-	 * with another member's action within the synchrony window
-	 * (synchrony), against e (1 - (1 - f_o)^(e - 1)) for the e member
-	 * actions on the object */
 	for (size_t o = 0; o < ix->n_obj; o++) {
 		uint64_t s = ix->obj_off[o], e = ix->obj_off[o + 1];
 		int t = ix->obj_type[o];
@@ -1523,72 +1794,88 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 			top_insert(&r->ev[c], (uint8_t)t, ix->obj_key[o], m);
 		}
 	}
-	/* the sharing null's expectation of that count, per group: the union
-	 * bound min(1, T_o q^2) over the component's objects */
-	for (size_t c = 0; c < ng; c++) {
-		struct groups_evidence *ge = &r->ev[c];
-		const double *Mc = ix->M + (size_t)gcomp[c] * COORD__COUNT;
-		double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
-		double lin, best = 0;
+	err = CIB_OK;
+out:
+	free(hits.v);
+	free(gacc.v);
+	free(grp.v);
+	free(fl.v);
+	return err;
+}
 
-		if (!ge->size)
+/* One group's sharing and synchrony tests from the scan's sums (Z, SZ,
+ * SE at its row), its summed actions K and amplification S, against the
+ * null of its component comp. */
+static void ev_group_tests(const struct groups_index *ix,
+			   const struct coord_graph *g, int half, uint32_t comp,
+			   const double *K, double S, const double *Z,
+			   const double *SZ, const double *SE,
+			   struct groups_evidence *ge)
+{
+	const double *Mc = ix->M + (size_t)comp * COORD__COUNT;
+	double lt[COORD__COUNT] = { 0 }, q[COORD__COUNT];
+	double best = 0;
+
+	/* the sharing null's expectation of the count: the union bound
+	 * min(1, T_o q^2) over the component's objects */
+	for (int t = 0; t < COORD__COUNT; t++)
+		q[t] = Mc[t] > 0 ? K[t] / Mc[t] : 0;
+	for (uint64_t k = ix->th_off[comp]; k < ix->th_off[comp + 1]; k++) {
+		const struct groups_thist *h = &ix->th[k];
+
+		if (half >= 0 && h->half != half)
 			continue;
-		for (int t = 0; t < COORD__COUNT; t++)
-			q[t] = Mc[t] > 0 ? K[c * COORD__COUNT + t] / Mc[t] : 0;
-		for (uint64_t k = ix->th_off[gcomp[c]]; k < ix->th_off[gcomp[c] + 1];
-		     k++) {
-			const struct groups_thist *h = &ix->th[k];
-
-			if (half >= 0 && h->half != half)
-				continue;
-			lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] *
-							     q[h->t]);
-		}
-		ge->objects = (uint32_t)lround(pool_d(Z + c * COORD__COUNT));
-		ge->objects_expected = pool_d(lt);
-		ge->log10p_share = ge->objects == 0 ? 0
-				   : ge->objects_expected <= 0
-					   ? -400
-					   : coord_log10_poisson_tail(
-						     ge->objects,
-						     ge->objects_expected);
-		/* halved: a synchronous pair makes two hits, so the hits are
-		 * overdispersed by up to 2; Poisson at half the count and half
-		 * the mean is the quasi-Poisson tail with dispersion 2 */
-		ge->sync = (uint32_t)ceil(pool_d(SZ + c * COORD__COUNT) / 2);
-		ge->sync_expected = pool_d(SE + c * COORD__COUNT) / 2;
-		ge->log10p_sync = ge->sync == 0 ? 0
-				  : ge->sync_expected <= 0
-					  ? -400
-					  : coord_log10_poisson_tail(
-						    ge->sync, ge->sync_expected);
-		if (ge->objects >= 2 &&
-		    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
-		    ge->objects >= ge->objects_expected + 1)
-			best = ge->log10p_share;
-		if (ge->sync >= 2 &&
-		    ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
-		    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
-			best = ge->log10p_sync;
-		ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
-		lin = coord_lambda_sets(g, gcomp[c], K + c * COORD__COUNT, S[c],
-					K + c * COORD__COUNT, S[c]) /
-		      2;
-		ge->coactions_expected = lin;
-		ge->n_platforms = (uint32_t)__builtin_popcountll(plats[c]);
+		lt[h->t] += h->n * fmin(1.0, (double)h->pairs * q[h->t] * q[h->t]);
 	}
+	ge->objects = (uint32_t)lround(pool_d(Z));
+	ge->objects_expected = pool_d(lt);
+	ge->log10p_share = ge->objects == 0 ? 0
+			   : ge->objects_expected <= 0
+				   ? -400
+				   : coord_log10_poisson_tail(ge->objects,
+							      ge->objects_expected);
+	/* halved: a synchronous pair makes two hits, so the hits are
+	 * overdispersed by up to 2; Poisson at half the count and half the
+	 * mean is the quasi-Poisson tail with dispersion 2 */
+	ge->sync = (uint32_t)ceil(pool_d(SZ) / 2);
+	ge->sync_expected = pool_d(SE) / 2;
+	ge->log10p_sync = ge->sync == 0 ? 0
+			  : ge->sync_expected <= 0
+				  ? -400
+				  : coord_log10_poisson_tail(ge->sync,
+							     ge->sync_expected);
+	if (ge->objects >= 2 &&
+	    ge->objects >= GROUPS_MIN_RATIO * ge->objects_expected &&
+	    ge->objects >= ge->objects_expected + 1)
+		best = ge->log10p_share;
+	if (ge->sync >= 2 && ge->sync >= GROUPS_MIN_RATIO * ge->sync_expected &&
+	    ge->sync >= ge->sync_expected + 1 && ge->log10p_sync < best)
+		best = ge->log10p_sync;
+	ge->log10p = best < 0 ? fmin(0, best + M_LOG10E * M_LN2) : 0;
+	ge->coactions_expected = coord_lambda_sets(g, comp, K, S, K, S) / 2;
+}
+
+/* Per member: its strength (the share of its co-acted objects shared
+ * with its own group) and its leave-one-out test; per group the mean
+ * strength, the co-actions inside and whether it was found by the group
+ * tests alone (no significant pair inside). */
+static enum cib_err ev_members(const struct groups_index *ix,
+			       const struct coord_graph *g, const int32_t *mem,
+			       size_t ng, int half, struct groups_result *r)
+{
+	struct groups_member_test *mt = NULL;
+	size_t nmt = 0;
+	enum cib_err err;
+
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
 
 		if (mem[p->a] >= 0 && mem[p->a] == mem[p->b])
 			r->ev[mem[p->a]].coactions += p->x;
 	}
-	/* member strength: the share of its co-acted objects shared with its
-	 * own group, and its leave-one-out test */
 	err = groups_member_tests(ix, g, mem, ng, 1, half, &mt, &nmt);
 	if (err)
-		goto out;
-	err = CIB_ENOMEM;
+		return err;
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
 			r->strength[a] = 0;
@@ -1602,6 +1889,7 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		r->member_log10p[a] = mt[i].log10p;
 		r->strength[a] = d > 0 ? fmin(1.0, mt[i].objects / d) : 0;
 	}
+	free(mt);
 	for (size_t a = 0; a < g->n_accounts; a++)
 		if (mem[a] >= 0)
 			r->ev[mem[a]].mean_strength += r->strength[a];
@@ -1618,18 +1906,73 @@ enum cib_err groups_evidence_build(const struct groups_index *ix,
 		if (c >= 0 && mem[g->edges[i].b] == c)
 			r->ev[c].discovered = 0;
 	}
-	err = CIB_OK;
+	return CIB_OK;
+}
+
+enum cib_err groups_evidence_build(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, size_t ng,
+				   const uint8_t *platform, int half,
+				   struct groups_result *r)
+{
+	double *K = NULL, *Z = NULL, *S = NULL, *SZ = NULL, *SE = NULL;
+	uint32_t *gcomp = NULL;
+	uint64_t *plats = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(r, 0, sizeof(*r));
+	r->n_groups = ng;
+	r->n_accounts = g->n_accounts;
+	r->ev = calloc(ng + 1, sizeof(*r->ev));
+	r->strength = malloc((g->n_accounts + 1) * sizeof(*r->strength));
+	r->member_log10p = calloc(g->n_accounts + 1, sizeof(*r->member_log10p));
+	Z = calloc(ng * COORD__COUNT + 1, sizeof(*Z));
+	SZ = calloc(ng * COORD__COUNT + 1, sizeof(*SZ));
+	SE = calloc(ng * COORD__COUNT + 1, sizeof(*SE));
+	S = calloc(ng + 1, sizeof(*S));
+	gcomp = calloc(ng + 1, sizeof(*gcomp));
+	plats = calloc(ng + 1, sizeof(*plats));
+	if (!r->ev || !r->strength || !r->member_log10p || !Z || !S || !SZ ||
+	    !SE || !gcomp || !plats)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++)
+		r->strength[a] = NAN;
+	if (ng == 0) {
+		err = CIB_OK;
+		goto out;
+	}
+	K = group_sums(g, mem, ng);
+	if (!K)
+		goto out;
+	for (size_t a = 0; a < g->n_accounts; a++) {
+		int32_t c = mem[a];
+
+		if (c < 0)
+			continue;
+		r->ev[c].size++;
+		gcomp[c] = ix->comp[a];
+		S[c] += g->s_amp ? g->s_amp[a] : 0;
+		if (platform)
+			plats[c] |= (uint64_t)1 << (platform[a] & 63);
+	}
+	err = ev_objects(ix, mem, half, r, Z, SZ, SE);
+	if (err)
+		goto out;
+	for (size_t c = 0; c < ng; c++) {
+		if (!r->ev[c].size)
+			continue;
+		ev_group_tests(ix, g, half, gcomp[c], K + c * COORD__COUNT, S[c],
+			       Z + c * COORD__COUNT, SZ + c * COORD__COUNT,
+			       SE + c * COORD__COUNT, &r->ev[c]);
+		r->ev[c].n_platforms = (uint32_t)__builtin_popcountll(plats[c]);
+	}
+	err = ev_members(ix, g, mem, ng, half, r);
 out:
 	free(K);
 	free(Z);
 	free(S);
 	free(gcomp);
 	free(plats);
-	free(mt);
-	free(hits.v);
-	free(gacc.v);
-	free(grp.v);
-	free(fl.v);
 	free(SZ);
 	free(SE);
 	if (err)
@@ -1877,40 +2220,24 @@ out:
  * the objects of `half` (-1: all): members pruned leave-one-out until
  * stable, then the group test, BH over the component's candidates. Passing
  * groups become clusters of cl; *found is increased by their number. */
-static enum cib_err validate_candidates(const struct groups_index *ix,
-					const struct coord_graph *g,
-					int32_t *cand, size_t nc,
-					size_t min_size, double fdr, int half,
-					const uint8_t *pre_ok,
-					const double *pre_p,
-					struct cluster_result *cl,
-					size_t *found)
+/* Discovery's pruning: every candidate member tested leave-one-out
+ * against the rest of its group (BH at fdr over the component's candidate
+ * members); failing members leave (unless pre_ok), groups under min_size
+ * dissolve, until nothing changes (at most GROUPS_PRUNE_ROUNDS). */
+static enum cib_err prune_candidates(const struct groups_index *ix,
+				     const struct coord_graph *g, int32_t *cand,
+				     size_t nc, size_t min_size, double fdr,
+				     int half, const uint8_t *pre_ok)
 {
-	size_t na = g->n_accounts, nmt = 0, nfound = 0;
-	int32_t *newid = NULL;
-	uint32_t *gsize = NULL, *gcomp = NULL;
-	double *fam = NULL, *gfam = NULL;
-	uint8_t *pass = NULL, *ok = NULL, *seen = NULL;
-	struct groups_member_test *mt = NULL, *gt = NULL;
-	struct groups_result gr;
+	size_t na = g->n_accounts, nmt = 0;
+	uint32_t *gsize = calloc(nc + 1, sizeof(*gsize));
+	double *fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	uint8_t *pass = NULL, *ok = NULL;
+	struct groups_member_test *mt = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
-	memset(&gr, 0, sizeof(gr));
-	fam = calloc(ix->n_comp + 1, sizeof(*fam));
-	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
-	gsize = calloc(nc + 1, sizeof(*gsize));
-	newid = malloc((nc + 1) * sizeof(*newid));
-	seen = calloc(nc + 1, 1);
-	if (!fam || !gfam || !gsize || !newid || !seen)
+	if (!gsize || !fam)
 		goto out;
-	/* the group family: the component's candidate groups */
-	for (size_t a = 0; a < na; a++) {
-		if (cand[a] >= 0 && !seen[cand[a]]) {
-			seen[cand[a]] = 1;
-			gfam[ix->comp[a]] += 1;
-		}
-	}
-	/* prune: every member against the rest of its group, until stable */
 	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
 		size_t removed = 0, ns = 0;
 
@@ -1960,52 +2287,114 @@ static enum cib_err validate_candidates(const struct groups_index *ix,
 		if (!removed)
 			break;
 	}
-	memset(gsize, 0, (nc + 1) * sizeof(*gsize));
+	err = CIB_OK;
+out:
+	free(gsize);
+	free(fam);
+	free(pass);
+	free(ok);
+	free(mt);
+	return err;
+}
+
+/* The surviving candidates' group tests (gr, with pre_p the tests that
+ * chose them, if any), BH at fdr over the component's candidate groups
+ * (gfam): newid[c] = 0 for the groups that pass, -1 for the others. */
+static enum cib_err pass_groups(const struct groups_index *ix,
+				const int32_t *cand, size_t na, size_t nc,
+				const uint32_t *gsize, size_t min_size,
+				double fdr, const double *pre_p,
+				const struct groups_result *gr,
+				const double *gfam, int32_t *newid)
+{
+	uint32_t *gcomp = calloc(nc + 1, sizeof(*gcomp));
+	struct groups_member_test *gt = malloc((nc + 1) * sizeof(*gt));
+	uint8_t *pass = malloc(nc + 1);
+	size_t ng = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!gcomp || !gt || !pass)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		if (cand[a] >= 0)
+			gcomp[cand[a]] = ix->comp[a];
+	for (size_t c = 0; c < nc; c++) {
+		struct groups_member_test t;
+
+		newid[c] = -1;
+		if (gsize[c] < min_size)
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.group = (int32_t)c;
+		t.log10p = gr->ev[c].log10p;
+		if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
+			t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
+		else if (pre_p)
+			t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
+		t.comp = gcomp[c];
+		if (!test_passes(&t))
+			continue;
+		gt[ng++] = t;
+	}
+	qsort(gt, ng, sizeof(*gt), cmp_test_comp_p);
+	bh_comp(gt, ng, gfam, fdr, pass);
+	for (size_t i = 0; i < ng; i++)
+		if (pass[i])
+			newid[gt[i].group] = 0;
+	err = CIB_OK;
+out:
+	free(gcomp);
+	free(gt);
+	free(pass);
+	return err;
+}
+
+static enum cib_err validate_candidates(const struct groups_index *ix,
+					const struct coord_graph *g,
+					int32_t *cand, size_t nc,
+					size_t min_size, double fdr, int half,
+					const uint8_t *pre_ok,
+					const double *pre_p,
+					struct cluster_result *cl,
+					size_t *found)
+{
+	size_t na = g->n_accounts, nfound = 0;
+	int32_t *newid = NULL;
+	uint32_t *gsize = NULL;
+	double *gfam = NULL;
+	uint8_t *seen = NULL;
+	struct groups_result gr;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&gr, 0, sizeof(gr));
+	gfam = calloc(ix->n_comp + 1, sizeof(*gfam));
+	gsize = calloc(nc + 1, sizeof(*gsize));
+	newid = malloc((nc + 1) * sizeof(*newid));
+	seen = calloc(nc + 1, 1);
+	if (!gfam || !gsize || !newid || !seen)
+		goto out;
+	/* the group family: the component's candidate groups */
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] >= 0 && !seen[cand[a]]) {
+			seen[cand[a]] = 1;
+			gfam[ix->comp[a]] += 1;
+		}
+	}
+	err = prune_candidates(ix, g, cand, nc, min_size, fdr, half, pre_ok);
+	if (err)
+		goto out;
 	for (size_t a = 0; a < na; a++)
 		if (cand[a] >= 0)
 			gsize[cand[a]]++;
 	/* the survivors tested as groups, BH over the component's candidate
 	 * groups */
 	err = groups_evidence_build(ix, g, cand, nc, NULL, half, &gr);
+	if (!err)
+		err = pass_groups(ix, cand, na, nc, gsize, min_size, fdr, pre_p,
+				  &gr, gfam, newid);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
-	gcomp = calloc(nc + 1, sizeof(*gcomp));
-	gt = malloc((nc + 1) * sizeof(*gt));
-	free(pass);
-	pass = malloc(nc + 1);
-	if (!gcomp || !gt || !pass)
-		goto out;
-	for (size_t a = 0; a < na; a++)
-		if (cand[a] >= 0)
-			gcomp[cand[a]] = ix->comp[a];
-	{
-		size_t ng = 0;
-
-		for (size_t c = 0; c < nc; c++) {
-			struct groups_member_test t;
-
-			newid[c] = -1;
-			if (gsize[c] < min_size)
-				continue;
-			memset(&t, 0, sizeof(t));
-			t.group = (int32_t)c;
-			t.log10p = gr.ev[c].log10p;
-			if (pre_p && pre_p[c] + M_LOG10E * M_LN2 < t.log10p)
-				t.log10p = fmin(0, pre_p[c] + M_LOG10E * M_LN2);
-			else if (pre_p)
-				t.log10p = fmin(0, t.log10p + M_LOG10E * M_LN2);
-			t.comp = gcomp[c];
-			if (!test_passes(&t))
-				continue;
-			gt[ng++] = t;
-		}
-		qsort(gt, ng, sizeof(*gt), cmp_test_comp_p);
-		bh_comp(gt, ng, gfam, fdr, pass);
-		for (size_t i = 0; i < ng; i++)
-			if (pass[i])
-				newid[gt[i].group] = 0;
-	}
 	/* new clusters after the existing ones, in candidate order */
 	for (size_t c = 0; c < nc; c++)
 		if (newid[c] == 0)
@@ -2033,14 +2422,8 @@ out:
 	groups_result_release(&gr);
 	free(newid);
 	free(gsize);
-	free(gcomp);
-	free(fam);
 	free(gfam);
-	free(pass);
-	free(ok);
 	free(seen);
-	free(mt);
-	free(gt);
 	return err;
 }
 
@@ -2178,6 +2561,87 @@ struct ck {
 #define KEY_CK(x) ((x).key)
 DEFINE_RADIX(sort_ck, struct ck, KEY_CK)
 
+/* dense_tests' lambda per candidate account: the sum over its
+ * candidate's dense objects of 1 - (1 - k_a / M_comp)^d. An object's
+ * candidate is that of its audience (one union-find class, unless none of
+ * its accounts is a candidate). lambda depends on an account only through
+ * (candidate, k): accounts sorted by both, one sum per distinct pair (so
+ * the work is bursts x distinct activities, not bursts x accounts).
+ * Returns -1 when out of memory. */
+static int dense_lambda(const struct groups_index *ix, const int32_t *cand,
+			size_t nc, size_t na, const double *ka, double *lam)
+{
+	double *dlist = NULL;
+	size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
+	size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
+	struct ck *ord = malloc((na + 1) * sizeof(*ord));
+	size_t nd = 0, no = 0;
+	int rc = -1;
+
+	if (!dcnt || !doff2 || !ord)
+		goto out;
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		int32_t c = -1;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1] && c < 0;
+		     k++)
+			c = cand[ix->dense_acc[k]];
+		if (c >= 0) {
+			dcnt[c]++;
+			nd++;
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
+		doff2[c + 1] = doff2[c] + dcnt[c];
+	dlist = malloc((nd + 1) * sizeof(*dlist));
+	if (!dlist)
+		goto out;
+	memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
+	for (size_t d = 0; d < ix->n_dense; d++) {
+		int32_t c = -1;
+
+		for (uint64_t k = ix->dense_off[d]; k < ix->dense_off[d + 1] && c < 0;
+		     k++)
+			c = cand[ix->dense_acc[k]];
+		if (c >= 0)
+			dlist[doff2[c] + dcnt[c]++] =
+				(double)(ix->dense_off[d + 1] - ix->dense_off[d]);
+	}
+	for (size_t a = 0; a < na; a++) {
+		if (cand[a] < 0)
+			continue;
+		ord[no].key = (uint64_t)cand[a] << 32 |
+			      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
+		ord[no++].a = (uint32_t)a;
+	}
+	if (sort_ck(ord, no))
+		goto out;
+	for (size_t i = 0; i < no;) {
+		size_t j = i;
+		uint32_t a = ord[i].a;
+		int32_t c = cand[a];
+		double M = 0, l = 0;
+
+		for (int ty = 0; ty < COORD__COUNT; ty++)
+			if (ty != COORD_AMPLIFY)
+				M += ix->M[(size_t)ix->comp[a] * COORD__COUNT + ty];
+		for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
+			l += M > 0 ? -expm1(dlist[q] *
+					    log1p(-fmin(ka[a] / M, 1 - 1e-12)))
+				   : 1;
+		for (; j < no && ord[j].key == ord[i].key; j++)
+			lam[ord[j].a] = l;
+		i = j;
+	}
+	rc = 0;
+out:
+	free(ord);
+	free(dlist);
+	free(dcnt);
+	free(doff2);
+	return rc;
+}
+
 /* The dense objects' own test, for the candidates of dense_candidates:
  * an account of a candidate was in the audiences of X of the candidate's
  * dense objects; under the configuration null it is in the audience of an
@@ -2218,105 +2682,9 @@ static enum cib_err dense_tests(const struct groups_index *ix,
 	/* X per account: the bursts it is in, by distinct times */
 	if (burst_acts(ix, x))
 		goto out;
-	/* lambda per account: over its candidate's dense objects; an
-	 * object's candidate is that of its audience (one union-find class,
-	 * unless none of its accounts is a candidate) */
-	{
-		double *dlist = NULL;
-		size_t *dcnt = calloc(nc + 1, sizeof(*dcnt));
-		size_t *doff2 = calloc(nc + 2, sizeof(*doff2));
-		size_t nd = 0;
-
-		if (!dcnt || !doff2) {
-			free(dcnt);
-			free(doff2);
-			goto out;
-		}
-		for (size_t d = 0; d < ix->n_dense; d++) {
-			int32_t c = -1;
-
-			for (uint64_t k = ix->dense_off[d];
-			     k < ix->dense_off[d + 1] && c < 0; k++)
-				c = cand[ix->dense_acc[k]];
-			if (c >= 0) {
-				dcnt[c]++;
-				nd++;
-			}
-		}
-		for (size_t c = 0; c < nc; c++)
-			doff2[c + 1] = doff2[c] + dcnt[c];
-		dlist = malloc((nd + 1) * sizeof(*dlist));
-		if (!dlist) {
-			free(dcnt);
-			free(doff2);
-			goto out;
-		}
-		memset(dcnt, 0, (nc + 1) * sizeof(*dcnt));
-		for (size_t d = 0; d < ix->n_dense; d++) {
-			int32_t c = -1;
-
-			for (uint64_t k = ix->dense_off[d];
-			     k < ix->dense_off[d + 1] && c < 0; k++)
-				c = cand[ix->dense_acc[k]];
-			if (c >= 0)
-				dlist[doff2[c] + dcnt[c]++] =
-					(double)(ix->dense_off[d + 1] -
-						 ix->dense_off[d]);
-		}
-		/* lambda depends on an account only through (candidate, k):
-		 * accounts sorted by both, one sum per distinct pair (so the
-		 * work is bursts x distinct activities, not bursts x
-		 * accounts) */
-		{
-			struct ck *ord = malloc((na + 1) * sizeof(*ord));
-			size_t no = 0;
-
-			if (!ord) {
-				free(dlist);
-				free(dcnt);
-				free(doff2);
-				goto out;
-			}
-			for (size_t a = 0; a < na; a++) {
-				if (cand[a] < 0)
-					continue;
-				ord[no].key = (uint64_t)cand[a] << 32 |
-					      (uint64_t)(ka[a] > 4e9 ? 4e9 : ka[a]);
-				ord[no++].a = (uint32_t)a;
-			}
-			if (sort_ck(ord, no)) {
-				free(ord);
-				free(dlist);
-				free(dcnt);
-				free(doff2);
-				goto out;
-			}
-			for (size_t i = 0; i < no;) {
-				size_t j = i;
-				uint32_t a = ord[i].a;
-				int32_t c = cand[a];
-				double M = 0, l = 0;
-
-				for (int ty = 0; ty < COORD__COUNT; ty++)
-					if (ty != COORD_AMPLIFY)
-						M += ix->M[(size_t)ix->comp[a] *
-								   COORD__COUNT +
-							   ty];
-				for (size_t q = doff2[c]; q < doff2[c + 1]; q++)
-					l += M > 0 ? -expm1(dlist[q] *
-							    log1p(-fmin(ka[a] / M,
-									1 - 1e-12)))
-						   : 1;
-				for (; j < no && ord[j].key == ord[i].key; j++)
-					lam[ord[j].a] = l;
-				i = j;
-			}
-			free(ord);
-		}
-		free(dlist);
-		free(dcnt);
-		free(doff2);
-	}
+	/* lambda per account: over its candidate's dense objects */
+	if (dense_lambda(ix, cand, nc, na, ka, lam))
+		goto out;
 	t = malloc((na + 1) * sizeof(*t));
 	pass = malloc(na + 1);
 	if (!t || !pass)

@@ -168,14 +168,16 @@ void groups_index_release(struct groups_index *ix);
  *   objects, a sum of Bernoullis whose Poisson tail with the same mean
  *   bounds its own from above where objects >= objects_expected + 1
  *   (Anderson & Samuels 1967; Hoeffding 1956): conservative where used.
- * - log10p_share (groups_share_log10p): the pooled count's Poisson tail
- *   and each type's, each only where its guards hold (at least two
- *   objects, GROUPS_MIN_RATIO times and one more than expected: one
- *   object, however popular with the group, is not coordination),
- *   weighted Bonferroni (pooled x 2, a type x 2 n_types), the smaller.
- *   Per type, because a rare type's evidence (6 copied texts against
- *   0.26 expected) drowns in a popular one's (7 campaign hashtags
- *   against 4.2) when pooled.
+ * - log10p_share (groups_share_log10p): the pooled count's Poisson
+ *   tail, the rarity-weighted statistic (each hit weighed by how rarely
+ *   its type lands on the group's objects) and each type's Poisson
+ *   tail, each only where its guards hold (at least two objects,
+ *   GROUPS_MIN_RATIO times and one more than expected: one object,
+ *   however popular with the group, is not coordination), weighted
+ *   Bonferroni (pooled x 3, weighted x 3, a type x 3 n_types), the
+ *   smallest. Weighted, because a rare type's evidence (6 copied texts
+ *   against 0.26 expected, one URL where 0.0004 was expected) drowns in
+ *   a popular one's (7 campaign hashtags against 4.2) when counted.
  * - x: its co-actions with members (summed over its objects, the
  *   distinct members other than itself among its co-actors) and lambda
  *   = sum of d pi, pi = (K_G,t - k_a,t [a in G]) / (M_comp,t - k_a,t)
@@ -241,6 +243,13 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  struct groups_member_test **out,
 					  size_t *n_out);
 
+/* Per component (*out, n_comp entries, caller frees): the accounts that
+ * acted (some k > 0) and are in no group of mem[], the accounts an attach
+ * round tests; times the component's groups, its BH family. */
+enum cib_err groups_outside_active(const struct groups_index *ix,
+				   const struct coord_graph *g,
+				   const int32_t *mem, double **out);
+
 /* The outsider null's expectation of an account's distinct objects on
  * a group's objects: n draws, each on one of the group's objects with
  * probability min(1, S / U) (S the outsider actors of the group's
@@ -249,14 +258,40 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 double groups_outsider_expected(double n, double S, double U);
 
 /* The sharing test's log10 p from per-type counts x[t] (distinct objects
- * of type t shared with the group) and their null expectations e[t]: the
- * smallest Poisson tail among the pooled count (coarse types counting
- * only what they add, as the pair test pools) and each type with e > 0,
- * each only where its guards hold (at least two, GROUPS_MIN_RATIO times
- * and one more than expected); weighted Bonferroni: the pooled test's p
- * times 2, a type's times 2 n (n types with e > 0), the smaller; 0
- * (p = 1) when no guard holds. */
-double groups_share_log10p(const double *x, const double *e);
+ * of type t shared with the group), their null expectations e[t] and the
+ * tested account's draws n[t] (its distinct objects of the type; e[t] =
+ * n[t] pi_t). Three statistics, each only where its guards hold (at least
+ * two, GROUPS_MIN_RATIO times and one more than expected; the first two
+ * on the pooled count, coarse types counting only what they add, as the
+ * pair test pools): the pooled count's Poisson tail, the rarity-weighted
+ * statistic (groups_weighted_log10p) and each type's Poisson tail (types
+ * with e > 0); weighted Bonferroni: the pooled p times 3, the weighted
+ * one times 3, a type's times 3 n_types, the smallest; 0 (p = 1) when no
+ * guard holds. */
+double groups_share_log10p(const double *x, const double *e,
+			   const double *n);
+
+/* The rarity-weighted sharing statistic: T = sum over types of x_t w_t,
+ * w_t = log((1 - pi_t) / pi_t), pi_t = e_t / n_t the chance that one of
+ * the account's n_t draws of the type lands on the group's objects
+ * (types with pi_t >= 1/2 left out; coarse types count the hits they add
+ * to their fine type). T is the Neyman-Pearson statistic of "a member,
+ * whose draws land on the group's objects at rate 1/2" against the
+ * outsider null: a hit on a type the group's outsiders rarely touch (its
+ * URLs, its copied texts) weighs more than one on its popular hashtags.
+ * log10 p is the Chernoff bound inf_th exp(K(th) - th T), K the log
+ * moment generating function of T under independent Binomial(n_t, pi_t)
+ * counts, so a valid upper bound of P(T >= t); 0 when T is at most its
+ * mean. */
+double groups_weighted_log10p(const double *x, const double *e,
+			      const double *n);
+
+/* log10 of the Chernoff bound inf_{th >= 0} exp(sum_i n_i log(1 - pi_i +
+ * pi_i e^(th w_i)) - th T) of P(sum_i w_i X_i >= T), X_i independent
+ * Binomial(n_i, pi_i), k terms (0 < pi_i < 1, w_i > 0); 0 when T is at
+ * most the mean. Exposed for the tests. */
+double groups_chernoff_log10(int k, const double *n, const double *pi,
+			     const double *w, double T);
 
 /* log10 of Fisher's combination of two independent p-values given as
  * log10: P(chi-square(4) >= -2 ln(p1 p2)) = p1 p2 (1 - ln(p1 p2)). */

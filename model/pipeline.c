@@ -1311,6 +1311,18 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 				   &p->n_attached, &p->n_merged);
 	if (!err)
 		err = split_crowds(p, &gi, o->seed, o->min_cluster);
+	/* a part split from a crowd is a new cluster: the accounts outside
+	 * every cluster are tested against it too (docs/model.md, 6) */
+	for (int r = 0; !err && p->n_split && r < CLUSTER_GROW_ROUNDS; r++) {
+		size_t na = 0;
+
+		err = cluster_attach(&p->cl, &p->g, &gi, o->coord.fdr, &na);
+		p->n_attached += na;
+		if (na == 0)
+			break;
+	}
+	if (!err && p->n_split)
+		err = cluster_renumber(&p->cl);
 	ts[4] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(&gi, &p->g, p->cl.membership,

@@ -72,6 +72,22 @@ static double log10_tail(unsigned x, double lam)
 	return log10(s);
 }
 
+/* P(Binomial(n, p) >= x), summed term by term from the binomial
+ * coefficients (independent of the library's lgamma route). */
+static double binom_tail(unsigned n, double p, unsigned x)
+{
+	double s = 0;
+
+	for (unsigned j = x; j <= n; j++) {
+		double c = 1;
+
+		for (unsigned i = 0; i < j; i++)
+			c = c * (double)(n - i) / (double)(i + 1);
+		s += c * pow(p, j) * pow(1 - p, n - j);
+	}
+	return s;
+}
+
 static const struct groups_member_test *
 find_test(const struct groups_member_test *t, size_t n, uint32_t acc,
 	  int32_t grp)
@@ -234,10 +250,14 @@ static void test_member_sharing(void **state)
 	assert_true(fabs(r->lambda - lam3) < 1e-9);
 	/* five draws, each on the group's objects with probability S / U */
 	assert_true(fabs(r->objects_expected - e3) < 1e-9);
-	/* one type: the pooled test and the type's are the same count,
-	 * each p times 2 (weighted Bonferroni, groups_share_log10p) */
-	assert_true(fabs(r->log10p_share - (log10_tail(4, e3) + log10(2))) <
-		    1e-6);
+	/* one type: the pooled count and the type's are the same Poisson
+	 * tail; the rarity-weighted statistic is 4 w, four hits of one
+	 * weight, whose exact law is the binomial's: P(Bin(5, e3 / 5) >= 4),
+	 * below the Poisson tail; each p times 3 (weighted Bonferroni,
+	 * groups_share_log10p) */
+	assert_true(log10(binom_tail(5, e3 / 5, 4)) < log10_tail(4, e3));
+	assert_true(fabs(r->log10p_share -
+			 (log10(binom_tail(5, e3 / 5, 4)) + log10(3))) < 1e-6);
 	/* synchrony: the synchrony window is the median delay to a second
 	 * account over the objects (the chain's day-long links are most
 	 * of them), clamped to 3600 s; a two-action object 10 s long has
@@ -248,8 +268,9 @@ static void test_member_sharing(void **state)
 	assert_true(fabs(r->sync_expected - 4) < 1e-9);
 	/* only the sharing test holds its guards: Bonferroni's 2 p beats
 	 * Fisher's p (1 - ln p) with the other p = 1, and the smaller of the
-	 * two combinations counts twice: p = 8 P(X >= 4) */
-	assert_true(fabs(r->log10p - (log10_tail(4, e3) + log10(8))) < 1e-6);
+	 * two combinations counts twice: p = 12 P(Bin(5, e3 / 5) >= 4) */
+	assert_true(fabs(r->log10p -
+			 (log10(binom_tail(5, e3 / 5, 4)) + log10(12))) < 1e-6);
 	/* account 5: three members, but on one object only; the co-action
 	 * count is 3 (a single object, however popular with the group) and
 	 * the test does not count */
@@ -289,30 +310,151 @@ static void test_outsider_expected(void **state)
 /* The sharing test over types, by hand: 3 copied texts against 0.1
  * expected and 5 hashtags against 3 (under GROUPS_MIN_RATIO times: that
  * type's test does not count); pooled 8 against 3.1. Two types with a
- * null: the pooled p times 2, the text test's times 2 x 2; the smaller.
- * A count under every guard gives p = 1. */
+ * null: the pooled p times 3, the weighted statistic's times 3, the text
+ * test's times 3 x 2; the smallest. With many draws (the chances tiny)
+ * the weighted statistic is no stronger than the text test here. A
+ * count under every guard gives p = 1. */
 static void test_share_types(void **state)
 {
 	double x[COORD__COUNT] = { 0 }, e[COORD__COUNT] = { 0 };
-	double pooled = log10_tail(8, 3.1) + log10(2);
-	double text = log10_tail(3, 0.1) + log10(4);
+	double n[COORD__COUNT] = { 0 };
+	double pooled = log10_tail(8, 3.1) + log10(3);
+	double text = log10_tail(3, 0.1) + log10(6);
 
 	(void)state;
 	x[COORD_TEXT] = 3;
 	e[COORD_TEXT] = 0.1;
+	n[COORD_TEXT] = 1000;
 	x[COORD_HASHTAGS] = 5;
 	e[COORD_HASHTAGS] = 3;
+	n[COORD_HASHTAGS] = 1000;
 	assert_true(text < pooled);
-	assert_true(fabs(groups_share_log10p(x, e) - text) < 1e-6);
-	/* the rare type alone at its chance rate: only the pooled count */
+	assert_true(groups_weighted_log10p(x, e, n) + log10(3) > text);
+	assert_true(fabs(groups_share_log10p(x, e, n) - text) < 1e-6);
+	/* the rare type alone at its chance rate: the pooled count or the
+	 * hashtags' */
 	e[COORD_TEXT] = 1.6;
 	x[COORD_HASHTAGS] = 9;
-	assert_true(fabs(groups_share_log10p(x, e) -
-			 fmin(log10_tail(12, 4.6) + log10(2),
-			      log10_tail(9, 3) + log10(4))) < 1e-6);
+	assert_true(fabs(groups_share_log10p(x, e, n) -
+			 fmin(fmin(log10_tail(12, 4.6) + log10(3),
+				   log10_tail(9, 3) + log10(6)),
+			      groups_weighted_log10p(x, e, n) + log10(3))) <
+		    1e-6);
 	x[COORD_TEXT] = 1;
 	x[COORD_HASHTAGS] = 1;
-	assert_true(groups_share_log10p(x, e) == 0);
+	assert_true(groups_share_log10p(x, e, n) == 0);
+}
+
+/* P(sum_t w_t X_t >= T), X_t ~ Binomial(n_t, pi_t) independent, by
+ * enumerating every joint value (three terms). */
+static double weighted_brute(const unsigned *n, const double *pi,
+			     const double *w, double T)
+{
+	double s = 0;
+
+	for (unsigned a = 0; a <= n[0]; a++)
+		for (unsigned b = 0; b <= n[1]; b++)
+			for (unsigned c = 0; c <= n[2]; c++) {
+				double p = (binom_tail(n[0], pi[0], a) -
+					    (a < n[0] ? binom_tail(n[0], pi[0], a + 1) : 0)) *
+					   (binom_tail(n[1], pi[1], b) -
+					    (b < n[1] ? binom_tail(n[1], pi[1], b + 1) : 0)) *
+					   (binom_tail(n[2], pi[2], c) -
+					    (c < n[2] ? binom_tail(n[2], pi[2], c + 1) : 0));
+
+				if (a * w[0] + b * w[1] + c * w[2] >= T * (1 - 1e-12))
+					s += p;
+			}
+	return s;
+}
+
+/* The rarity-weighted sharing statistic (groups_weighted_log10p): a
+ * sparse member's one copied text, one URL and one hashtag sequence, all
+ * of them the group's, against chances 0.04, 0.0005 and 0.1 per draw,
+ * with 1, 1 and 2 draws. T = sum of the weights log((1 - pi) / pi) of the
+ * hits; its p is the brute-force sum over every joint value of the three
+ * binomial counts. The pooled count (3 against 0.2405) is far weaker:
+ * the hit on a URL the group's outsiders hardly touch is what counts.
+ * The Chernoff bound holds above the exact tail, and on one term equals
+ * the closed form exp(-n KL(x / n || pi)). */
+static void test_weighted(void **state)
+{
+	double x[COORD__COUNT] = { 0 }, e[COORD__COUNT] = { 0 };
+	double n[COORD__COUNT] = { 0 };
+	unsigned bn[3] = { 1, 1, 2 };
+	double pi[3] = { 0.04, 0.0005, 0.1 }, w[3], T = 0, exact, bnd;
+	double cn[3] = { 1, 1, 2 };
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		w[i] = log((1 - pi[i]) / pi[i]);
+	x[COORD_TEXT] = 1;
+	e[COORD_TEXT] = 0.04;
+	n[COORD_TEXT] = 1;
+	x[COORD_LINK] = 1;
+	e[COORD_LINK] = 0.0005;
+	n[COORD_LINK] = 1;
+	/* the URL's domain is a hit too, but adds nothing to the link's; its
+	 * chance 0.6 is over 1/2: no weight either way */
+	x[COORD_DOMAIN] = 1;
+	e[COORD_DOMAIN] = 0.6;
+	n[COORD_DOMAIN] = 1;
+	x[COORD_HASHTAGS] = 1;
+	e[COORD_HASHTAGS] = 0.2;
+	n[COORD_HASHTAGS] = 2;
+	T = w[0] + w[1] + w[2];
+	exact = weighted_brute(bn, pi, w, T);
+	assert_true(fabs(groups_weighted_log10p(x, e, n) - log10(exact)) < 1e-9);
+	assert_true(log10(exact) < log10_tail(3, 0.2405) - 2);
+	bnd = groups_chernoff_log10(3, cn, pi, w, T);
+	assert_true(bnd >= log10(exact));
+	assert_true(bnd < log10_tail(3, 0.2405));
+	/* the share test: the weighted p times 3 */
+	assert_true(fabs(groups_share_log10p(x, e, n) -
+			 (log10(exact) + log10(3))) < 1e-9);
+	/* at or below its mean, no evidence */
+	assert_true(groups_chernoff_log10(3, cn, pi, w,
+					  0.04 * w[0] + 0.0005 * w[1] +
+						  0.2 * w[2]) == 0);
+	/* one term: inf_th (1 - p + p e^(th w))^n e^(-th k w) =
+	 * exp(-n KL(k / n || p)) */
+	{
+		double nn = 20, p = 0.05, ww = log((1 - p) / p), k = 6;
+		double q = k / nn;
+		double kl = q * log(q / p) + (1 - q) * log((1 - q) / (1 - p));
+
+		assert_true(fabs(groups_chernoff_log10(1, &nn, &p, &ww, k * ww) -
+				 (-nn * kl * M_LOG10E)) < 1e-9);
+		assert_true(groups_chernoff_log10(1, &nn, &p, &ww, k * ww) >
+			    log10(binom_tail(20, 0.05, 6)));
+	}
+	/* every draw a hit: the bound comes down to P(all hit) = p^n */
+	{
+		double nn = 3, p = 0.01, ww = log(99);
+
+		assert_true(fabs(groups_chernoff_log10(1, &nn, &p, &ww, 3 * ww) -
+				 3 * log10(0.01)) < 1e-6);
+	}
+	/* many draws: the Chernoff route (no enumeration) still bounds the
+	 * exact tail of one binomial from above */
+	memset(x, 0, sizeof(x));
+	memset(e, 0, sizeof(e));
+	memset(n, 0, sizeof(n));
+	x[COORD_TEXT] = 9;
+	n[COORD_TEXT] = 60;
+	e[COORD_TEXT] = 60 * 0.05;
+	x[COORD_REPOST] = 9;
+	n[COORD_REPOST] = 80;
+	e[COORD_REPOST] = 80 * 0.05;
+	x[COORD_HASHTAGS] = 2;
+	n[COORD_HASHTAGS] = 90;
+	e[COORD_HASHTAGS] = 90 * 0.05;
+	/* equal weights: T / w is the pooled binomial count, Bin(230, 0.05)
+	 * at 20 */
+	assert_true(groups_weighted_log10p(x, e, n) >=
+		    log10(binom_tail(230, 0.05, 20)));
+	assert_true(groups_weighted_log10p(x, e, n) <
+		    log10(binom_tail(230, 0.05, 20)) + 1.5);
 }
 
 /* Fisher's combination of two p-values against a brute force: the
@@ -736,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_outsider_expected),
 		cmocka_unit_test(test_fisher2),
 		cmocka_unit_test(test_share_types),
+		cmocka_unit_test(test_weighted),
 		cmocka_unit_test(test_passable),
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),
