@@ -44,20 +44,53 @@ void sortu64_heap(uint64_t *a, size_t n)
 	}
 }
 
-void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n)
+/* Keys from which the first byte is split off (MSD) before the rest is
+ * sorted bucket by bucket: past this, the LSD passes over the whole array
+ * run from memory; a bucket of n / 256 keys stays in the cache for all of
+ * its passes. */
+#define MSD_MIN ((size_t)1 << 16)
+
+/* Sorts a[0..n) by bytes [0, top) (the bytes above are equal in every
+ * key), leaving the result in a; tmp has room for n keys. LSD below
+ * MSD_MIN keys or with one byte left; otherwise one MSD pass on the
+ * highest byte that differs, into tmp, then each bucket the same way with
+ * a as its scratch, and the whole copied back. */
+static void radix_low(uint64_t *a, uint64_t *tmp, size_t n, int top)
 {
 	size_t cnt[8][256];
 	uint64_t *src = a, *dst = tmp;
+	int hi = -1;
 
 	if (n < 48) {
 		sortu64_insertion(a, n);
 		return;
 	}
-	memset(cnt, 0, sizeof(cnt));
+	memset(cnt, 0, sizeof(cnt[0]) * (size_t)top);
 	for (size_t i = 0; i < n; i++)
-		for (int d = 0; d < 8; d++)
+		for (int d = 0; d < top; d++)
 			cnt[d][(a[i] >> (8 * d)) & 0xFF]++;
-	for (int d = 0; d < 8; d++) {
+	for (int d = top - 1; d >= 0 && hi < 0; d--)
+		if (cnt[d][(a[0] >> (8 * d)) & 0xFF] != n)
+			hi = d;
+	if (hi < 0)
+		return; /* all keys equal */
+	if (n >= MSD_MIN && hi >= 1) {
+		size_t off[257];
+
+		off[0] = 0;
+		for (int b = 0; b < 256; b++)
+			off[b + 1] = off[b] + cnt[hi][b];
+		memcpy(cnt[hi], off, sizeof(cnt[hi]));
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[hi][(a[i] >> (8 * hi)) & 0xFF]++] = a[i];
+		for (int b = 0; b < 256; b++)
+			if (off[b + 1] - off[b] > 1)
+				radix_low(tmp + off[b], a + off[b],
+					  off[b + 1] - off[b], hi);
+		memcpy(a, tmp, n * sizeof(*a));
+		return;
+	}
+	for (int d = 0; d <= hi; d++) {
 		size_t sum = 0;
 		uint64_t *t;
 
@@ -77,6 +110,11 @@ void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n)
 	}
 	if (src != a)
 		memcpy(a, src, n * sizeof(*a));
+}
+
+void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	radix_low(a, tmp, n, 8);
 }
 
 void sortu64(uint64_t *a, size_t n)

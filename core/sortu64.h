@@ -33,8 +33,10 @@ static inline void sortu64_insertion(uint64_t *a, size_t n)
 void sortu64_heap(uint64_t *a, size_t n);
 
 /* Sorts a[0..n) ascending; tmp has room for n keys (its contents are
- * lost). LSD radix on bytes, every histogram in one read, digits all keys
- * share skipped; insertion below 48 keys. */
+ * lost). Radix on bytes, every histogram in one read, digits all keys
+ * share skipped; insertion below 48 keys. Large arrays are first split on
+ * their highest differing byte, so each bucket's LSD passes run in the
+ * cache rather than over the whole array in memory. */
 void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n);
 
 /* Sorts a[0..n) ascending: sortu64_radix with scratch of its own, or

@@ -611,8 +611,11 @@ static enum cib_err load_posts(struct work *w, const struct dataset *ds,
 
 		/* the texts are scattered over the pool: ask for the ones a
 		 * few posts ahead while tokenizing this one */
-		if (use_vocab && i + 8 < n)
-			__builtin_prefetch(&ds->post.text[idx[i + 8]]);
+		if (i + 8 < n) {
+			__builtin_prefetch(&post_lang[idx[i + 8]]);
+			if (use_vocab)
+				__builtin_prefetch(&ds->post.text[idx[i + 8]]);
+		}
 		if (use_vocab && i + 4 < n) {
 			uint32_t t4 = ds->post.text[idx[i + 4]];
 

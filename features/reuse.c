@@ -501,14 +501,16 @@ struct bandscan {
 	enum cib_err err;
 };
 
+/* Everything a band's scan reads is indexed by the entry's id i (the
+ * signed text's index into ref), so a bucket's checks make no dependent
+ * load: the signatures are copied into ref order and each round starts
+ * with a snapshot of the texts' roots in ref order. */
 struct bands {
 	const struct reuse_opts *o;
-	const uint16_t *sig;    /* REUSE_K values per signature index */
+	const uint16_t *sig;    /* REUSE_K values per signed text, ref order */
 	const struct sref *ref; /* signed texts, d ascending */
-	const uint32_t *inv;    /* per signature index: index into ref or
-				   NONE32 (a copy a thread made for itself) */
-	size_t nslots;
-	const uint32_t *parent; /* flat union-find, read-only in a round */
+	const uint32_t *root;   /* per signed text: its root (flat union-find
+				   as the round started), read-only in it */
 	unsigned min_equal;     /* equal values needed: the estimate is at
 				   least o->jaccard iff m >= min_equal */
 	size_t n;
@@ -544,7 +546,7 @@ static uint64_t band_key(const struct bands *b, const uint16_t *s,
  * into ref); sorting groups equal keys with i ascending. */
 static uint64_t band_entry(const struct bands *b, size_t i, unsigned band)
 {
-	uint64_t key = band_key(b, b->sig + (size_t)b->ref[i].slot * REUSE_K,
+	uint64_t key = band_key(b, b->sig + i * REUSE_K,
 				band);
 
 	return b->idbits >= 64 ? i : (key >> b->idbits << b->idbits) | i;
@@ -615,18 +617,18 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 	for (size_t k = 0; k < m; k++)
 		lp[k] = (uint32_t)k;
 	for (size_t x = 0; x < m; x++) {
-		struct sref rx = b->ref[e[x] & idmask];
-		uint32_t px = b->parent[rx.d];
-		const uint16_t *sx = b->sig + (size_t)rx.slot * REUSE_K;
+		size_t ix = (size_t)(e[x] & idmask);
+		uint32_t px = b->root[ix];
+		const uint16_t *sx = b->sig + ix * REUSE_K;
 
 		for (size_t y = x + 1; y < m && y <= x + cap; y++) {
-			struct sref ry = b->ref[e[y] & idmask];
+			size_t iy = (size_t)(e[y] & idmask);
 			const uint16_t *sy;
 			uint32_t lx, ly;
 			unsigned eq;
 			enum cib_err err;
 
-			if (b->parent[ry.d] == px)
+			if (b->root[iy] == px)
 				continue;
 			lx = uf_find(lp, (uint32_t)x);
 			ly = uf_find(lp, (uint32_t)y);
@@ -635,7 +637,7 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 			sc->n_candidates++;
 			/* most candidates fail: decide on the first half
 			 * (one cache line) when the second cannot help */
-			sy = b->sig + (size_t)ry.slot * REUSE_K;
+			sy = b->sig + iy * REUSE_K;
 			eq = sig_equal(sx, sy, REUSE_K / 2);
 			if (eq + REUSE_K / 2 < b->min_equal)
 				continue;
@@ -645,7 +647,7 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 				continue;
 			sc->n_verified++;
 			lp[ly > lx ? ly : lx] = lx < ly ? lx : ly;
-			if ((err = scan_push(sc, rx.d, ry.d)))
+			if ((err = scan_push(sc, b->ref[ix].d, b->ref[iy].d)))
 				return err;
 		}
 	}
@@ -673,7 +675,7 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 	uint64_t idmask = b->idbits >= 64 ? ~UINT64_C(0)
 					   : (UINT64_C(1) << b->idbits) - 1;
 	size_t cap = b->o->bucket_cap;
-	size_t i = 0, pf1 = 0, pf2 = 0;
+	size_t i = 0, pf = 0;
 
 	while (i < n) {
 		size_t end = i + 1;
@@ -681,19 +683,18 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 
 		while (end < n && (e[end] & ~idmask) == (e[i] & ~idmask))
 			end++;
-		/* the texts a bucket checks are scattered: fetch the refs of
-		 * entries PF_AHEAD ahead, and their parents and signatures
-		 * half as far ahead (a hint only: no effect on results) */
-		for (; pf1 < n && pf1 < end + PF_AHEAD; pf1++)
-			if (pf1 + 1 < n && (e[pf1] ^ e[pf1 + 1]) <= idmask)
-				PREFETCH(&b->ref[e[pf1] & idmask]);
-		for (; pf2 < n && pf2 < end + PF_AHEAD / 2; pf2++) {
-			if (pf2 > 0 && (e[pf2] ^ e[pf2 - 1]) > idmask &&
-			    (pf2 + 1 >= n || (e[pf2] ^ e[pf2 + 1]) > idmask))
+		/* the texts a bucket checks are scattered: fetch the roots
+		 * and signatures of entries PF_AHEAD ahead (a hint only: no
+		 * effect on results) */
+		for (; pf < n && pf < end + PF_AHEAD; pf++) {
+			size_t f;
+
+			if ((pf == 0 || (e[pf] ^ e[pf - 1]) > idmask) &&
+			    (pf + 1 >= n || (e[pf] ^ e[pf + 1]) > idmask))
 				continue; /* alone in its bucket */
-			struct sref rf = b->ref[e[pf2] & idmask];
-			PREFETCH(&b->parent[rf.d]);
-			PREFETCH(b->sig + (size_t)rf.slot * REUSE_K);
+			f = (size_t)(e[pf] & idmask);
+			PREFETCH(&b->root[f]);
+			PREFETCH(b->sig + f * REUSE_K);
 		}
 		if (end - i > cap + 1 && depth < SPLIT_DEPTH && b->o->bands > 1) {
 			unsigned nb = (band + 1) % b->o->bands;
@@ -723,8 +724,7 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 }
 
 /* One round: each slot builds, sorts and scans one band. Entries are made
- * in signature order (sequential reads of the signatures); the sort over
- * all 64 bits gives the same order as building them in ref order. */
+ * in ref order (sequential reads of the signatures). */
 static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 {
 	struct bands *b = ctx;
@@ -735,13 +735,9 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 		uint64_t *e = b->ent[slot];
 		size_t k = 0;
 
-		for (size_t s = 0; s < b->nslots; s++) {
-			uint32_t i = b->inv[s];
-			uint64_t key;
+		for (size_t i = 0; i < b->n; i++) {
+			uint64_t key = band_key(b, b->sig + i * REUSE_K, band);
 
-			if (i == NONE32)
-				continue;
-			key = band_key(b, b->sig + s * REUSE_K, band);
 			e[k++] = b->idbits >= 64 ? i
 				 : (key >> b->idbits << b->idbits) | i;
 		}
@@ -750,18 +746,39 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 	}
 }
 
+/* The signatures of the n signed texts ref[0..n) in ref order, then the
+ * threads' own arrays freed (*sig, nslots indices, becomes NULL). */
+static uint16_t *sig_in_ref_order(uint16_t **sig, const struct sref *ref,
+				  size_t n)
+{
+	uint16_t *rs = bigmem_malloc(n * REUSE_K * sizeof(*rs));
+
+	if (!rs)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 < n)
+			PREFETCH(*sig + (size_t)ref[i + 8].slot * REUSE_K);
+		memcpy(rs + i * REUSE_K, *sig + (size_t)ref[i].slot * REUSE_K,
+		       REUSE_K * sizeof(*rs));
+	}
+	free(*sig);
+	*sig = NULL;
+	return rs;
+}
+
 /* Bands are built and scanned nt at a time in parallel against the
  * components as they stood before the round; the verified pairs are then
  * united on one thread. Components do not depend on the order of unions,
- * so the groups do not depend on scheduling. */
+ * so the groups do not depend on scheduling. Takes *sig (freed, NULL on
+ * return). */
 static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
-			const uint16_t *sig, size_t nslots,
-			const uint32_t *dslot, size_t nd, uint32_t *parent,
-			unsigned nt)
+			uint16_t **sig, const uint32_t *dslot, size_t nd,
+			uint32_t *parent, unsigned nt)
 {
 	struct bands b;
 	struct sref *ref = NULL;
-	uint32_t *inv = NULL;
+	uint16_t *rsig = NULL;
+	uint32_t *root = NULL;
 	size_t n = 0;
 	enum cib_err err = CIB_ENOMEM;
 	unsigned slots = nt < o->bands ? nt : o->bands;
@@ -772,24 +789,22 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	if (n < 2)
 		return CIB_OK;
 	ref = bigmem_malloc(n * sizeof(*ref));
-	inv = bigmem_malloc((nslots ? nslots : 1) * sizeof(*inv));
-	if (!ref || !inv)
+	root = bigmem_malloc(n * sizeof(*root));
+	if (!ref || !root)
 		goto out;
-	for (size_t s = 0; s < nslots; s++)
-		inv[s] = NONE32;
 	n = 0;
 	for (size_t d = 0; d < nd; d++)
 		if (dslot[d] != NONE32) {
 			ref[n].d = (uint32_t)d;
-			ref[n].slot = dslot[d];
-			inv[dslot[d]] = (uint32_t)n++;
+			ref[n++].slot = dslot[d];
 		}
+	rsig = sig_in_ref_order(sig, ref, n);
+	if (!rsig)
+		goto out;
 	b.o = o;
-	b.sig = sig;
+	b.sig = rsig;
 	b.ref = ref;
-	b.inv = inv;
-	b.nslots = nslots;
-	b.parent = parent;
+	b.root = root;
 	b.min_equal = 0;
 	while (b.min_equal <= REUSE_K &&
 	       jaccard_of_equal(b.min_equal) < o->jaccard)
@@ -806,6 +821,9 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	}
 	err = CIB_OK;
 	for (unsigned first = 0; first < o->bands && !err; first += slots) {
+		/* parent is flat here (fresh, or flattened below) */
+		for (size_t i = 0; i < n; i++)
+			root[i] = parent[ref[i].d];
 		b.first = first;
 		b.nb = o->bands - first < slots ? o->bands - first : slots;
 		parallel_for(b.nb, b.nb, band_round, &b);
@@ -833,7 +851,8 @@ out:
 		free(b.sc[s].lp);
 	}
 	free(ref);
-	free(inv);
+	free(root);
+	free(rsig);
 	return err;
 }
 /* ---- step 5: groups and per-account text shares ---------------------- */
@@ -1539,7 +1558,8 @@ enum cib_err reuse_compute(const struct dataset *ds,
 	if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
 		goto out;
 	/* 4: near duplicates */
-	if ((err = lsh(r, o, sig, nsig, dslot, nd, parent, nt)))
+	(void)nsig;
+	if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
 		goto out;
 	free(sig);
 	sig = NULL;

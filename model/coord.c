@@ -860,26 +860,14 @@ static int cmp_cdelay(const void *a, const void *b)
 	return x->d < y->d ? -1 : x->d > y->d;
 }
 
-/* The components of the graph of accounts joined by every non-viral
- * object of a used type and by every repost of one another, numbered by
- * their smallest account; accounts alone get COORD_NO_COMP. Then each
- * component's amplification window: its own median repost delay. */
-static enum cib_err build_components(struct build *bd)
+/* Unites, in parent, the accounts of every non-viral object of a used
+ * type and every account with the one it reposted. */
+static void comp_unite(struct build *bd, uint32_t *parent)
 {
-	struct coord_graph *g = bd->g;
 	const struct coord_opts *o = bd->o;
 	size_t n = bd->n_accounts;
-	uint32_t *parent = malloc((n + 1) * sizeof(*parent));
-	uint32_t *size = calloc(n + 1, sizeof(*size));
-	uint32_t *label = malloc((n + 1) * sizeof(*label));
 	struct worker *w = &bd->w[0];
-	enum cib_err err = CIB_ENOMEM;
 
-	g->comp = malloc((n + 1) * sizeof(*g->comp));
-	if (!parent || !size || !label || !g->comp)
-		goto out;
-	for (size_t a = 0; a < n; a++)
-		parent[a] = (uint32_t)a;
 	for (int t = 0; t < COORD__COUNT; t++) {
 		const struct coord_events *ev = &bd->ev[t];
 
@@ -910,6 +898,15 @@ static enum cib_err build_components(struct build *bd)
 			i = e;
 		}
 	}
+}
+
+/* g->comp and g->comps from the union-find parent[0..n): components of
+ * two or more accounts numbered by their smallest account; size and
+ * label are n + 1 entries of scratch (size zeroed). */
+static enum cib_err comp_label(struct coord_graph *g, const struct coord_opts *o,
+			       uint32_t *parent, uint32_t *size,
+			       uint32_t *label, size_t n)
+{
 	for (size_t a = 0; a < n; a++)
 		size[uf_find(parent, (uint32_t)a)]++;
 	g->n_comps = 0;
@@ -926,7 +923,7 @@ static enum cib_err build_components(struct build *bd)
 	}
 	g->comps = calloc(g->n_comps + 1, sizeof(*g->comps));
 	if (!g->comps)
-		goto out;
+		return CIB_ENOMEM;
 	for (size_t a = 0; a < n; a++) {
 		uint32_t c = g->comp[a];
 
@@ -944,41 +941,76 @@ static enum cib_err build_components(struct build *bd)
 						 ? o->window[COORD_AMPLIFY]
 						 : o->window_max[COORD_AMPLIFY];
 	}
-	if (o->use_type[COORD_AMPLIFY] && o->window[COORD_AMPLIFY] <= 0) {
-		const struct coord_events *ev = &bd->ev[COORD_AMPLIFY];
-		struct cdelay *cd = malloc((ev->n + 1) * sizeof(*cd));
-		int64_t *d = malloc((ev->n + 1) * sizeof(*d));
-		size_t nd = 0;
+	return CIB_OK;
+}
 
-		if (!cd || !d) {
-			free(cd);
-			free(d);
-			goto out;
-		}
-		for (size_t i = 0; i < ev->n; i++)
-			if (ev->time[i] >= 0 && ev->obj[i] < n &&
-			    ev->acc[i] != ev->obj[i]) {
-				cd[nd].comp = g->comp[ev->acc[i]];
-				cd[nd++].d = ev->time[i];
-			}
-		qsort(cd, nd, sizeof(*cd), cmp_cdelay);
-		for (size_t i = 0; i < nd;) {
-			size_t e = i;
+/* Each component's amplification window, when it is estimated: the
+ * median repost delay of its own quick reposts, clamped. */
+static enum cib_err comp_amp_windows(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	const struct coord_opts *o = bd->o;
+	const struct coord_events *ev = &bd->ev[COORD_AMPLIFY];
+	size_t n = bd->n_accounts, nd = 0;
+	struct cdelay *cd;
+	int64_t *d;
 
-			while (e < nd && cd[e].comp == cd[i].comp) {
-				d[e - i] = cd[e].d;
-				e++;
-			}
-			g->comps[cd[i].comp].amp_window = clamp_median(
-				d, e - i, o->window_min[COORD_AMPLIFY],
-				o->window_max[COORD_AMPLIFY]);
-			i = e;
-		}
+	if (!o->use_type[COORD_AMPLIFY] || o->window[COORD_AMPLIFY] > 0)
+		return CIB_OK;
+	cd = malloc((ev->n + 1) * sizeof(*cd));
+	d = malloc((ev->n + 1) * sizeof(*d));
+	if (!cd || !d) {
 		free(cd);
 		free(d);
-		g->stats[COORD_AMPLIFY].window_estimated = 1;
+		return CIB_ENOMEM;
 	}
-	err = CIB_OK;
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->time[i] >= 0 && ev->obj[i] < n &&
+		    ev->acc[i] != ev->obj[i]) {
+			cd[nd].comp = g->comp[ev->acc[i]];
+			cd[nd++].d = ev->time[i];
+		}
+	qsort(cd, nd, sizeof(*cd), cmp_cdelay);
+	for (size_t i = 0; i < nd;) {
+		size_t e = i;
+
+		while (e < nd && cd[e].comp == cd[i].comp) {
+			d[e - i] = cd[e].d;
+			e++;
+		}
+		g->comps[cd[i].comp].amp_window = clamp_median(
+			d, e - i, o->window_min[COORD_AMPLIFY],
+			o->window_max[COORD_AMPLIFY]);
+		i = e;
+	}
+	free(cd);
+	free(d);
+	g->stats[COORD_AMPLIFY].window_estimated = 1;
+	return CIB_OK;
+}
+
+/* The components of the graph of accounts joined by every non-viral
+ * object of a used type and by every repost of one another, numbered by
+ * their smallest account; accounts alone get COORD_NO_COMP. Then each
+ * component's amplification window: its own median repost delay. */
+static enum cib_err build_components(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	size_t n = bd->n_accounts;
+	uint32_t *parent = malloc((n + 1) * sizeof(*parent));
+	uint32_t *size = calloc(n + 1, sizeof(*size));
+	uint32_t *label = malloc((n + 1) * sizeof(*label));
+	enum cib_err err = CIB_ENOMEM;
+
+	g->comp = malloc((n + 1) * sizeof(*g->comp));
+	if (!parent || !size || !label || !g->comp)
+		goto out;
+	for (size_t a = 0; a < n; a++)
+		parent[a] = (uint32_t)a;
+	comp_unite(bd, parent);
+	err = comp_label(g, bd->o, parent, size, label, n);
+	if (!err)
+		err = comp_amp_windows(bd);
 out:
 	free(parent);
 	free(size);
@@ -1306,26 +1338,14 @@ static enum cib_err scan_object_match(struct worker *w, int t, size_t i,
 	return CIB_OK;
 }
 
-/* One object's events ev[i, e) of type t: its window, its pairs ranked,
- * each account pair's co-actions matched, codes out, the component's R. */
-static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
+/* The distinct accounts of ev[i, e) into w->accs (w->cnt their action
+ * counts, w->loc their local index); returns how many. */
+static size_t object_actors(struct worker *w, const struct coord_events *ev,
+			    size_t i, size_t e)
 {
-	struct build *bd = w->bd;
-	struct coord_graph *g = bd->g;
-	const struct coord_opts *o = bd->o;
-	const struct coord_events *ev = &bd->ev[t];
-	struct coord_type_stats *st = &w->st[t];
-	uint32_t *k = w->k[t];
-	size_t m = e - i, nd = 0, np = 0;
-	uint32_t stamp, maxc = 0;
-	uint64_t P, all, budget, Pcap;
-	int64_t span, Dmax, D;
-	struct coord_comp *cc;
+	uint32_t stamp = worker_stamp(w);
+	size_t nd = 0;
 
-	st->objects++;
-	if (worker_reserve(w, m))
-		return CIB_ENOMEM;
-	stamp = worker_stamp(w);
 	for (size_t j = i; j < e; j++) {
 		uint32_t a = ev->acc[j];
 
@@ -1337,36 +1357,28 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		}
 		w->cnt[a]++;
 	}
-	if (nd > o->max_actors) {
-		/* viral: a pair can co-act on it at most a few times, while
-		 * the null would credit it with a share of its C(n, 2)
-		 * pairs; it is out of k, M and R, and joins no component */
-		st->viral_objects++;
-		return CIB_OK;
-	}
-	for (size_t j = i; j < e; j++)
-		k[ev->acc[j]]++;
-	if (nd < 2)
-		return CIB_OK;
-	w->nd = (uint32_t)nd;
-	st->shared_objects++;
-	cc = &g->comps[g->comp[ev->acc[i]]];
-	P = (uint64_t)m * (m - 1) / 2;
-	for (size_t q = 0; q < nd; q++) {
-		uint64_t ca = w->cnt[w->accs[q]];
+	return nd;
+}
 
-		P -= ca * (ca - 1) / 2;
-		maxc = w->cnt[w->accs[q]] > maxc ? w->cnt[w->accs[q]] : maxc;
-	}
-	for (size_t q = 0; q < m; q++)
-		w->te[q] = coord_event_time(ev, i + q);
-	span = w->te[m - 1] - w->te[0];
-	Dmax = o->window[t] > 0 && o->window[t] < span ? o->window[t] : span;
-	all = Dmax == span ? (uint64_t)m * (m - 1) / 2
-			   : coord_pairs_within(w->te, m, Dmax);
-	/* distinct-account pairs within the cap: exact without a cap, else
-	 * an upper bound (the null stays conservative) */
-	Pcap = Dmax == span ? P : (all < P ? all : P);
+/* The pair window of an object of type t whose m action times are w->te
+ * (ascending), distinct-account pairs P: the type's cap or the whole span
+ * (*span), narrowed to the largest window whose pairs fit the budget; -1
+ * when even its simultaneous actions do not fit. *Pcap gets the
+ * distinct-account pairs within the cap (exact without a cap, else an
+ * upper bound: the null stays conservative). */
+static int64_t object_window(const struct build *bd, const struct worker *w,
+			     int t, size_t m, uint64_t P, int64_t *span,
+			     uint64_t *Pcap)
+{
+	const struct coord_opts *o = bd->o;
+	int64_t Dmax, D;
+	uint64_t all, budget;
+
+	*span = w->te[m - 1] - w->te[0];
+	Dmax = o->window[t] > 0 && o->window[t] < *span ? o->window[t] : *span;
+	all = Dmax == *span ? (uint64_t)m * (m - 1) / 2
+			    : coord_pairs_within(w->te, m, Dmax);
+	*Pcap = Dmax == *span ? P : (all < P ? all : P);
 	budget = (uint64_t)o->pairs_per_event * m + o->pairs_base;
 	D = Dmax;
 	if (all > budget) {
@@ -1383,41 +1395,46 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		}
 		D = lo;
 	}
-	if (D < 0) {
-		/* even its simultaneous actions are too many pairs */
-		st->dense_objects++;
-		if (push_dense(w, t, ev->obj[i], g->comp[ev->acc[i]],
-			       (uint32_t)nd))
+	return D;
+}
+
+/* Every pair of actions of distinct accounts at most D apart among the m
+ * events from i, into w->pp; *np gets how many. */
+static enum cib_err object_pairs(struct worker *w, const struct coord_events *ev,
+				 size_t i, size_t m, int64_t D, size_t *np)
+{
+	size_t left = 0, n = 0;
+
+	for (size_t j = 0; j < m; j++) {
+		uint32_t cj = ev->acc[i + j];
+
+		while (w->te[j] - w->te[left] > D)
+			left++;
+		if (worker_reserve_pp(w, n + (j - left) + 1))
 			return CIB_ENOMEM;
-	} else {
-		size_t left = 0;
+		for (size_t l = left; l < j; l++) {
+			uint32_t cl = ev->acc[i + l];
+			struct opair *p;
 
-		if (i64_push(&w->wins[t], D))
-			return CIB_ENOMEM;
-		for (size_t j = 0; j < m; j++) {
-			uint32_t cj = ev->acc[i + j];
-
-			while (w->te[j] - w->te[left] > D)
-				left++;
-			if (worker_reserve_pp(w, np + (j - left) + 1))
-				return CIB_ENOMEM;
-			for (size_t l = left; l < j; l++) {
-				uint32_t cl = ev->acc[i + l];
-				struct opair *p;
-
-				if (cl == cj)
-					continue;
-				p = &w->pp[np++];
-				p->d = w->te[j] - w->te[l];
-				p->l = (uint32_t)l;
-				p->j = (uint32_t)j;
-				p->key = pair_key(cl, cj, 32);
-			}
+			if (cl == cj)
+				continue;
+			p = &w->pp[n++];
+			p->d = w->te[j] - w->te[l];
+			p->l = (uint32_t)l;
+			p->j = (uint32_t)j;
+			p->key = pair_key(cl, cj, 32);
 		}
 	}
-	/* upper ranks by delay: a pair's rank counts every pair of the
-	 * object at most as far apart (ties share the larger rank) */
-	rank_pairs(w, np, span);
+	*np = n;
+	return CIB_OK;
+}
+
+/* Adds to the component's R[t] the object's pairs at each rank level:
+ * the enumerated ones (ranked) up to the level, or what the level admits
+ * of the Pcap pairs when it reaches past them. */
+static void object_levels(struct worker *w, struct coord_comp *cc, int t,
+			  size_t np, uint64_t Pcap)
+{
 	for (int j = 0; j < COORD_LEVELS; j++) {
 		uint64_t th = coord_level_rank(j), nj;
 
@@ -1442,6 +1459,70 @@ static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
 		}
 		__atomic_fetch_add(&cc->R[t][j], nj, __ATOMIC_RELAXED);
 	}
+}
+
+/* One object's events ev[i, e) of type t: its window, its pairs ranked,
+ * each account pair's co-actions matched, codes out, the component's R. */
+static enum cib_err scan_object(struct worker *w, int t, size_t i, size_t e)
+{
+	struct build *bd = w->bd;
+	struct coord_graph *g = bd->g;
+	const struct coord_events *ev = &bd->ev[t];
+	struct coord_type_stats *st = &w->st[t];
+	uint32_t *k = w->k[t];
+	size_t m = e - i, nd, np = 0;
+	uint32_t maxc = 0;
+	uint64_t P, Pcap;
+	int64_t span, D;
+	struct coord_comp *cc;
+
+	st->objects++;
+	if (worker_reserve(w, m))
+		return CIB_ENOMEM;
+	nd = object_actors(w, ev, i, e);
+	if (nd > bd->o->max_actors) {
+		/* viral: a pair can co-act on it at most a few times, while
+		 * the null would credit it with a share of its C(n, 2)
+		 * pairs; it is out of k, M and R, and joins no component */
+		st->viral_objects++;
+		return CIB_OK;
+	}
+	for (size_t j = i; j < e; j++)
+		k[ev->acc[j]]++;
+	if (nd < 2)
+		return CIB_OK;
+	w->nd = (uint32_t)nd;
+	st->shared_objects++;
+	cc = &g->comps[g->comp[ev->acc[i]]];
+	P = (uint64_t)m * (m - 1) / 2;
+	for (size_t q = 0; q < nd; q++) {
+		uint64_t ca = w->cnt[w->accs[q]];
+
+		P -= ca * (ca - 1) / 2;
+		maxc = w->cnt[w->accs[q]] > maxc ? w->cnt[w->accs[q]] : maxc;
+	}
+	for (size_t q = 0; q < m; q++)
+		w->te[q] = coord_event_time(ev, i + q);
+	D = object_window(bd, w, t, m, P, &span, &Pcap);
+	if (D < 0) {
+		/* even its simultaneous actions are too many pairs */
+		st->dense_objects++;
+		if (push_dense(w, t, ev->obj[i], g->comp[ev->acc[i]],
+			       (uint32_t)nd))
+			return CIB_ENOMEM;
+	} else {
+		enum cib_err err;
+
+		if (i64_push(&w->wins[t], D))
+			return CIB_ENOMEM;
+		err = object_pairs(w, ev, i, m, D, &np);
+		if (err)
+			return err;
+	}
+	/* upper ranks by delay: a pair's rank counts every pair of the
+	 * object at most as far apart (ties share the larger rank) */
+	rank_pairs(w, np, span);
+	object_levels(w, cc, t, np, Pcap);
 	return scan_object_match(w, t, i, np, maxc);
 }
 
@@ -2248,13 +2329,104 @@ static enum cib_err build_init(struct build *bd, struct coord_events *ev,
 	return CIB_OK;
 }
 
+/* After the sort: the pairs' global offsets (bd->poff), g->pairs, the
+ * per-component bounds and the accounts' k and s_amp side by side, all
+ * the tests read. */
+static enum cib_err tests_prepare(struct build *bd)
+{
+	struct coord_graph *g = bd->g;
+	const struct coord_opts *o = bd->o;
+	size_t n_accounts = bd->n_accounts;
+	uint32_t *kk;
+
+	for (size_t d = 0; d < bd->n_buckets; d++) {
+		size_t c = bd->poff[d];
+
+		bd->poff[d] = g->n_candidates;
+		g->n_candidates += c;
+	}
+	/* per component, the BH cutoff at any rank is at most fdr *
+	 * candidates / tests: pairs above it can never pass */
+	bd->bound = malloc((g->n_comps + 1) * sizeof(*bd->bound));
+	g->pairs = bigmem_malloc((g->n_candidates + 1) * sizeof(*g->pairs));
+	/* per account, k of every type then s_amp: one cache line for the
+	 * lookups of a pair's far end */
+	kk = bigmem_malloc((n_accounts + 1) * (COORD__COUNT + 1) *
+			   sizeof(*kk));
+	bd->cand = calloc(bd->n_buckets, sizeof(*bd->cand));
+	if (!g->pairs || !kk || !bd->cand || !bd->bound) {
+		free(kk);
+		return CIB_ENOMEM;
+	}
+	for (size_t c = 0; c < g->n_comps; c++) {
+		const struct coord_comp *cc = &g->comps[c];
+
+		bd->bound[c] = log10(o->fdr *
+				     (double)(cc->n_candidates ? cc->n_candidates
+							       : 1) /
+				     (cc->n_tests > 0 ? cc->n_tests : 1));
+	}
+	for (size_t a = 0; a < n_accounts; a++) {
+		for (int t = 0; t < COORD__COUNT; t++)
+			kk[a * (COORD__COUNT + 1) + t] = g->k[t][a];
+		kk[a * (COORD__COUNT + 1) + COORD__COUNT] = g->s_amp[a];
+	}
+	bd->kk = kk;
+	g->n_pairs = g->n_candidates;
+	return CIB_OK;
+}
+
+/* Benjamini-Hochberg within each component over all its pairs (pairs
+ * never enumerated have p = 1 and only enlarge the family): keeps the
+ * passing ones of cand[0..n), sorted by (a, b), sets every component's
+ * cutoff and the graph's largest; returns how many are kept. */
+static size_t bh_keep(struct coord_graph *g, double fdr,
+		      struct coord_edge *cand, size_t n)
+{
+	size_t keep = 0;
+
+	if (n)
+		qsort_r(cand, n, sizeof(*cand), cmp_edge_cp, g->comp);
+	for (size_t c = 0; c < g->n_comps; c++)
+		g->comps[c].log10_cutoff =
+			log10(fdr / (g->comps[c].n_tests > 0
+					     ? g->comps[c].n_tests
+					     : 1));
+	g->log10_cutoff = -INFINITY;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = g->comp[cand[i].a];
+		double m = g->comps[c].n_tests;
+		size_t e = i, kc = 0;
+
+		while (e < n && g->comp[cand[e].a] == c)
+			e++;
+		for (size_t r = 0; r < e - i; r++)
+			if (cand[i + r].log10p <=
+			    log10(fdr * (double)(r + 1) / m))
+				kc = r + 1;
+		if (kc)
+			g->comps[c].log10_cutoff =
+				log10(fdr * (double)kc / m);
+		memmove(cand + keep, cand + i, kc * sizeof(*cand));
+		keep += kc;
+		i = e;
+	}
+	for (size_t c = 0; c < g->n_comps; c++)
+		if (g->comps[c].log10_cutoff > g->log10_cutoff)
+			g->log10_cutoff = g->comps[c].log10_cutoff;
+	if (g->n_comps == 0)
+		g->log10_cutoff = log10(fdr);
+	if (keep)
+		qsort(cand, keep, sizeof(*cand), cmp_edge_ab);
+	return keep;
+}
+
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g)
 {
 	struct build bd;
 	struct coord_edge *cand = NULL;
 	size_t n_all = 0, n_cand = 0;
-	uint32_t *kk = NULL;
 	enum cib_err err = CIB_OK;
 
 	memset(g, 0, sizeof(*g));
@@ -2273,41 +2445,9 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	err = build_sort(&bd, n_all);
 	if (err)
 		goto fail;
-	for (size_t d = 0; d < bd.n_buckets; d++) {
-		size_t c = bd.poff[d];
-
-		bd.poff[d] = g->n_candidates;
-		g->n_candidates += c;
-	}
-	/* per component, the BH cutoff at any rank is at most fdr *
-	 * candidates / tests: pairs above it can never pass */
-	bd.bound = malloc((g->n_comps + 1) * sizeof(*bd.bound));
-	g->pairs = bigmem_malloc((g->n_candidates + 1) * sizeof(*g->pairs));
-	/* per account, k of every type then s_amp: one cache line for the
-	 * lookups of a pair's far end */
-	kk = bigmem_malloc((n_accounts + 1) * (COORD__COUNT + 1) *
-			   sizeof(*kk));
-	bd.cand = calloc(bd.n_buckets, sizeof(*bd.cand));
-	if (!g->pairs || !kk || !bd.cand || !bd.bound) {
-		free(kk);
-		err = CIB_ENOMEM;
+	err = tests_prepare(&bd);
+	if (err)
 		goto fail;
-	}
-	for (size_t c = 0; c < g->n_comps; c++) {
-		const struct coord_comp *cc = &g->comps[c];
-
-		bd.bound[c] = log10(o->fdr *
-				    (double)(cc->n_candidates ? cc->n_candidates
-							      : 1) /
-				    (cc->n_tests > 0 ? cc->n_tests : 1));
-	}
-	for (size_t a = 0; a < n_accounts; a++) {
-		for (int t = 0; t < COORD__COUNT; t++)
-			kk[a * (COORD__COUNT + 1) + t] = g->k[t][a];
-		kk[a * (COORD__COUNT + 1) + COORD__COUNT] = g->s_amp[a];
-	}
-	bd.kk = kk;
-	g->n_pairs = g->n_candidates;
 	err = run_phase(&bd, PH_TESTS, bd.n_buckets);
 	if (err)
 		goto fail;
@@ -2326,48 +2466,8 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 		n_cand += bd.cand[d].n;
 	}
 	build_release(&bd);
-	/* Benjamini-Hochberg within each component over all its pairs:
-	 * pairs never enumerated have p = 1 and only enlarge the family */
-	if (n_cand)
-		qsort_r(cand, n_cand, sizeof(*cand), cmp_edge_cp, g->comp);
-	for (size_t c = 0; c < g->n_comps; c++)
-		g->comps[c].log10_cutoff =
-			log10(o->fdr / (g->comps[c].n_tests > 0
-						? g->comps[c].n_tests
-						: 1));
-	g->log10_cutoff = -INFINITY;
-	{
-		size_t keep = 0;
-
-		for (size_t i = 0; i < n_cand;) {
-			uint32_t c = g->comp[cand[i].a];
-			double m = g->comps[c].n_tests;
-			size_t e = i, kc = 0;
-
-			while (e < n_cand && g->comp[cand[e].a] == c)
-				e++;
-			for (size_t r = 0; r < e - i; r++)
-				if (cand[i + r].log10p <=
-				    log10(o->fdr * (double)(r + 1) / m))
-					kc = r + 1;
-			if (kc)
-				g->comps[c].log10_cutoff =
-					log10(o->fdr * (double)kc / m);
-			memmove(cand + keep, cand + i, kc * sizeof(*cand));
-			keep += kc;
-			i = e;
-		}
-		n_cand = keep;
-	}
-	for (size_t c = 0; c < g->n_comps; c++)
-		if (g->comps[c].log10_cutoff > g->log10_cutoff)
-			g->log10_cutoff = g->comps[c].log10_cutoff;
-	if (g->n_comps == 0)
-		g->log10_cutoff = log10(o->fdr);
-	if (n_cand)
-		qsort(cand, n_cand, sizeof(*cand), cmp_edge_ab);
 	g->edges = cand;
-	g->n_edges = n_cand;
+	g->n_edges = bh_keep(g, o->fdr, cand, n_cand);
 	return CIB_OK;
 fail:
 	build_release(&bd);
