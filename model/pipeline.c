@@ -952,17 +952,109 @@ out:
  * family). A part that passes becomes a cluster; the other parts stay
  * with their cluster. Clusters with evidence are never split. Leaves
  * p->ce NULL (cluster_evidence_build runs again on the result). */
+/* split_crowds' parts: Leiden on the edges inside the clusters marked in
+ * fail[] (each component its own resolution); sub[] gets each account's
+ * part (CLUSTER_NONE outside, or where its part is its whole cluster: no
+ * split), *ns the parts. */
+static enum cib_err crowd_parts(struct pipeline *p, const uint8_t *fail,
+				uint64_t seed, size_t min_size, int32_t *sub,
+				size_t *ns)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, ne = 0;
+	struct cluster_wedge *e = malloc((p->g.n_edges + 1) * sizeof(*e));
+	size_t *psize;
+	double q = 0;
+	enum cib_err err;
+
+	*ns = 0;
+	if (!e)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		int32_t c = cl->membership[p->g.edges[i].a];
+
+		if (c < 0 || c != cl->membership[p->g.edges[i].b] || !fail[c])
+			continue;
+		e[ne].a = p->g.edges[i].a;
+		e[ne].b = p->g.edges[i].b;
+		e[ne].w = cluster_edge_weight(&p->g.edges[i]);
+		ne++;
+	}
+	err = cluster_leiden(na, e, ne, seed, min_size, sub, ns, &q,
+			     cl->errmsg, sizeof(cl->errmsg));
+	free(e);
+	if (err || *ns == 0)
+		return err;
+	/* one part that is its whole cluster is no split */
+	psize = calloc(*ns + 1, sizeof(*psize));
+	if (!psize)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		if (sub[a] >= 0)
+			psize[sub[a]]++;
+	for (size_t a = 0; a < na; a++)
+		if (sub[a] >= 0 &&
+		    psize[sub[a]] == cl->size[cl->membership[a]])
+			sub[a] = CLUSTER_NONE;
+	free(psize);
+	return CIB_OK;
+}
+
+/* A part keeps only the members that show no tie to the rest of their
+ * crowd: a member whose test against the crowd it came from
+ * (groups_member_tests, the parts left out of the groups) meets its
+ * guards goes back to orig[]. A network is separable from the crowd
+ * beside it; accounts that act with both (partisans copying a network's
+ * talking points, who also act with each other) stay in the crowd.
+ * *acc counts the members still in parts (ids nc and up). */
+static enum cib_err crowd_pull_back(struct pipeline *p,
+				    const struct groups_index *ix, size_t nc,
+				    const int32_t *orig, size_t *acc)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, nt = 0;
+	struct groups_member_test *t = NULL;
+	int32_t *mout = malloc((na + 1) * sizeof(*mout));
+	enum cib_err err;
+
+	if (!mout)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		mout[a] = cl->membership[a] >= (int32_t)nc ? CLUSTER_NONE
+							    : cl->membership[a];
+	err = groups_member_tests(ix, &p->g, mout, nc, 0, -1, &t, &nt);
+	for (size_t i = 0; !err && i < nt; i++) {
+		uint32_t a = t[i].acc;
+
+		if (cl->membership[a] >= (int32_t)nc && t[i].group == orig[a] &&
+		    t[i].log10p < 0) {
+			cl->membership[a] = orig[a];
+			(*acc)--;
+		}
+	}
+	free(t);
+	free(mout);
+	return err;
+}
+
+/* Recounts cl->size over its first n ids. */
+static void recount_sizes(struct cluster_result *cl, size_t n)
+{
+	memset(cl->size, 0, n * sizeof(*cl->size));
+	for (size_t a = 0; a < cl->n_accounts; a++)
+		if (cl->membership[a] >= 0)
+			cl->size[cl->membership[a]]++;
+}
+
 static enum cib_err split_crowds(struct pipeline *p,
 				 const struct groups_index *ix, uint64_t seed,
 				 size_t min_size)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t nc = cl->n_clusters, na = cl->n_accounts;
-	size_t ne = 0, ns = 0, acc = 0;
-	struct cluster_wedge *e = NULL;
+	size_t ns = 0, acc = 0;
 	int32_t *sub = NULL, *orig = NULL, *remap = NULL;
 	uint8_t *fail = NULL;
-	double q = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (nc == 0)
@@ -976,43 +1068,16 @@ static enum cib_err split_crowds(struct pipeline *p,
 		goto out;
 	err = CIB_ENOMEM;
 	fail = calloc(nc + 1, 1);
-	e = malloc((p->g.n_edges + 1) * sizeof(*e));
 	sub = malloc((na + 1) * sizeof(*sub));
 	orig = malloc((na + 1) * sizeof(*orig));
-	if (!fail || !e || !sub || !orig)
+	if (!fail || !sub || !orig)
 		goto out;
 	for (size_t c = 0; c < nc; c++)
 		fail[c] = !p->ce[c].inauthentic && cl->size[c] >= 2 * min_size;
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		int32_t c = cl->membership[p->g.edges[i].a];
-
-		if (c < 0 || c != cl->membership[p->g.edges[i].b] || !fail[c])
-			continue;
-		e[ne].a = p->g.edges[i].a;
-		e[ne].b = p->g.edges[i].b;
-		e[ne].w = cluster_edge_weight(&p->g.edges[i]);
-		ne++;
-	}
-	err = cluster_leiden(na, e, ne, seed, min_size, sub, &ns, &q,
-			     cl->errmsg, sizeof(cl->errmsg));
+	err = crowd_parts(p, fail, seed, min_size, sub, &ns);
 	if (err || ns == 0)
 		goto out;
 	err = CIB_ENOMEM;
-	/* one part that is its whole cluster is no split */
-	{
-		size_t *psize = calloc(ns + 1, sizeof(*psize));
-
-		if (!psize)
-			goto out;
-		for (size_t a = 0; a < na; a++)
-			if (sub[a] >= 0)
-				psize[sub[a]]++;
-		for (size_t a = 0; a < na; a++)
-			if (sub[a] >= 0 &&
-			    psize[sub[a]] == cl->size[cl->membership[a]])
-				sub[a] = CLUSTER_NONE;
-		free(psize);
-	}
 	/* the trial: every part a cluster of its own (ids nc + part) */
 	memcpy(orig, cl->membership, na * sizeof(*orig));
 	{
@@ -1053,43 +1118,12 @@ static enum cib_err split_crowds(struct pipeline *p,
 		else if (c >= (int32_t)nc)
 			acc++;
 	}
-	/* a part keeps only the members that show no tie to the rest of
-	 * their crowd: a member whose test against the crowd it came from
-	 * (groups_member_tests, the part left out of the groups) meets its
-	 * guards goes back. A network is separable from the crowd beside
-	 * it; accounts that act with both (partisans copying a network's
-	 * talking points, who also act with each other) stay in the crowd */
 	if (acc) {
-		struct groups_member_test *t = NULL;
-		size_t nt = 0;
-		int32_t *mout = malloc((na + 1) * sizeof(*mout));
-
-		if (!mout)
-			goto out;
-		for (size_t a = 0; a < na; a++)
-			mout[a] = cl->membership[a] >= (int32_t)nc
-					  ? CLUSTER_NONE
-					  : cl->membership[a];
-		err = groups_member_tests(ix, &p->g, mout, nc, 0, -1, &t, &nt);
-		for (size_t i = 0; !err && i < nt; i++) {
-			uint32_t a = t[i].acc;
-
-			if (cl->membership[a] >= (int32_t)nc &&
-			    t[i].group == orig[a] && t[i].log10p < 0) {
-				cl->membership[a] = orig[a];
-				acc--;
-			}
-		}
-		free(t);
-		free(mout);
+		err = crowd_pull_back(p, ix, nc, orig, &acc);
 		if (err)
 			goto out;
-		err = CIB_ENOMEM;
 	}
-	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
-	for (size_t a = 0; a < na; a++)
-		if (cl->membership[a] >= 0)
-			cl->size[cl->membership[a]]++;
+	recount_sizes(cl, nc + ns + 1);
 	/* a cluster left under min_cluster by its parts dissolves */
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
@@ -1097,10 +1131,7 @@ static enum cib_err split_crowds(struct pipeline *p,
 		if (c >= 0 && cl->size[c] < min_size)
 			cl->membership[a] = CLUSTER_NONE;
 	}
-	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
-	for (size_t a = 0; a < na; a++)
-		if (cl->membership[a] >= 0)
-			cl->size[cl->membership[a]]++;
+	recount_sizes(cl, nc + ns + 1);
 	p->n_split = acc;
 	err = cluster_renumber(cl);
 out:
@@ -1109,7 +1140,6 @@ out:
 	free(p->es);
 	p->es = NULL;
 	p->n_inauthentic = 0;
-	free(e);
 	free(sub);
 	free(orig);
 	free(remap);
