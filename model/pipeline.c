@@ -705,39 +705,23 @@ static void inauth_decide(struct pipeline *p)
 	free(ps);
 }
 
-static enum cib_err cluster_evidence_build(struct pipeline *p)
+/* The data's background for the collective tests (cluster_evidence_build):
+ * creation-day counts of every account, largest first; the persona-switch
+ * and location-mismatch counts; replies and reposts between accounts. */
+struct evidence_bg {
+	uint64_t *top;     /* accounts per creation day, largest first */
+	size_t ntop, nall; /* days; accounts with a creation day */
+	size_t nswitch_all, nloc_mis, nloc_known;
+	uint64_t eng_total;
+};
+
+static void evidence_background(const struct pipeline *p, int64_t *bdays,
+				struct evidence_bg *bg)
 {
 	const struct dataset *ds = p->ds;
 	const struct feature_set *fs = &p->fs;
-	size_t nc = p->cl.n_clusters, na = ds->acc.n;
-	const int32_t *mem = p->cl.membership;
-	double *texts = NULL, *copied = NULL;
-	int64_t *days = NULL;
-	uint64_t *inside = NULL;
-	int32_t *offs = NULL;
-	size_t *cursor = NULL, *start = NULL;
-	uint32_t *order = NULL;
-	int64_t *bdays = NULL;
-	size_t nall = 0, ntop = 0, nswitch_all = 0, nloc_known = 0;
-	uint64_t *top = NULL;
-	size_t nloc_mis = 0;
-	uint64_t eng_total = 0;
-	enum cib_err err = CIB_ENOMEM;
+	size_t na = ds->acc.n;
 
-	p->ce = calloc(nc + 1, sizeof(*p->ce));
-	texts = calloc(nc + 1, sizeof(*texts));
-	copied = calloc(nc + 1, sizeof(*copied));
-	inside = calloc(nc + 1, sizeof(*inside));
-	start = calloc(nc + 2, sizeof(*start));
-	cursor = calloc(nc + 2, sizeof(*cursor));
-	order = malloc((na + 1) * sizeof(*order));
-	days = malloc((na + 1) * sizeof(*days));
-	offs = malloc((na + 1) * sizeof(*offs));
-	bdays = malloc((na + 1) * sizeof(*bdays));
-	top = malloc((na + 1) * sizeof(*top));
-	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
-	    !order || !days || !offs || !bdays || !top)
-		goto out;
 	/* the data's background for the collective tests: creation days of
 	 * every account, the rate of persona switches and of location
 	 * mismatches among accounts where each can be measured */
@@ -745,40 +729,35 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		int known;
 
 		if (ds->acc.created[a] != TIME_NONE)
-			bdays[nall++] = civil_day_of(ds->acc.created[a]);
-		nswitch_all += (size_t)(features_switch_significant(
-						fs, (uint32_t)a) != 0);
-		nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
-		nloc_known += (size_t)known;
+			bdays[bg->nall++] = civil_day_of(ds->acc.created[a]);
+		bg->nswitch_all += (size_t)(features_switch_significant(
+						    fs, (uint32_t)a) != 0);
+		bg->nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
+		bg->nloc_known += (size_t)known;
 	}
 	/* the data's creation-day counts, largest first */
-	qsort(bdays, nall, sizeof(*bdays), cmp_i64);
-	for (size_t i = 0; i < nall;) {
+	qsort(bdays, bg->nall, sizeof(*bdays), cmp_i64);
+	for (size_t i = 0; i < bg->nall;) {
 		size_t e = i;
 
-		while (e < nall && bdays[e] == bdays[i])
+		while (e < bg->nall && bdays[e] == bdays[i])
 			e++;
-		top[ntop++] = e - i;
+		bg->top[bg->ntop++] = e - i;
 		i = e;
 	}
-	qsort(top, ntop, sizeof(*top), cmp_u64_desc);
+	qsort(bg->top, bg->ntop, sizeof(*bg->top), cmp_u64_desc);
+}
 
-	for (size_t c = 0; c < nc; c++) {
-		timing_profile_init(&p->ce[c].profile);
-		p->ce[c].best_log10p = 0;
-		p->ce[c].inside_engagement = NAN;
-	}
-	/* members grouped by cluster (counting sort) */
-	for (size_t a = 0; a < na; a++)
-		if (mem[a] >= 0)
-			start[mem[a] + 1]++;
-	for (size_t c = 0; c < nc; c++)
-		start[c + 1] += start[c];
-	memcpy(cursor, start, (nc + 1) * sizeof(*cursor));
-	for (size_t a = 0; a < na; a++)
-		if (mem[a] >= 0)
-			order[cursor[mem[a]]++] = (uint32_t)a;
-	/* summed timing profiles and engagement */
+/* Summed timing profiles and engagement over every post: each cluster's
+ * profile, posts, engagement made and received, inside[c] the received
+ * from its own members; bg->eng_total all engagement between accounts. */
+static void evidence_posts(struct pipeline *p, uint64_t *inside,
+			   struct evidence_bg *bg)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	const int32_t *mem = p->cl.membership;
+
 	for (size_t j = 0; j < ds->post.n; j++) {
 		uint32_t a = ds->post.account[j];
 		int32_t c = mem[a];
@@ -796,7 +775,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 				ds->post.ref_account[j]);
 
 			if (tgt != UINT32_MAX && tgt != a) {
-				eng_total++;
+				bg->eng_total++;
 				if (c >= 0)
 					p->ce[c].engagement_made++;
 			}
@@ -807,13 +786,152 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 			}
 		}
 	}
+}
+
+/* Cluster c's collective inauthenticity tests from its members' sorted
+ * creation days days[0..nd), nswitch persona switches among n members
+ * and inside engagement. */
+static void evidence_tests(struct pipeline *p, size_t c, const int64_t *days,
+			   size_t nd, size_t nswitch, size_t n,
+			   uint64_t inside, const struct evidence_bg *bg)
+{
+	struct cluster_evidence *ce = &p->ce[c];
+	size_t na = p->ds->acc.n;
+	struct batch_test bt;
+	int ref = p->fs.tctx.std_offset_min;
+	const struct timing_fit *t = &ce->timing;
+
+	pipeline_batch_test(days, nd, bg->top, bg->ntop, bg->nall, &bt);
+	ce->n_dated = (uint32_t)nd;
+	ce->p_batch = bt.p;
+	ce->batch_members = bt.members;
+	ce->batch_days = bt.days;
+	ce->batch_year_lo = bt.year_lo;
+	ce->batch_year_hi = bt.year_hi;
+	ce->n_switch = (uint32_t)nswitch;
+	ce->p_switch = pipeline_binom_upper(
+		nswitch, (double)bg->nswitch_all / (double)na, n);
+	ce->p_location =
+		bg->nloc_known
+			? pipeline_binom_upper(ce->n_loc_mismatch,
+					       (double)bg->nloc_mis /
+						       (double)bg->nloc_known,
+					       ce->n_loc_known)
+			: 1;
+	ce->p_office = office_p(t, p->fs.have_tctx, ref);
+	if (!isfinite(ce->p_office))
+		ce->p_office = 1;
+	ce->echo_null_share = bg->eng_total ? (double)ce->engagement_made /
+						      (double)bg->eng_total
+					    : 0;
+	ce->p_echo = pipeline_binom_upper(inside, ce->echo_null_share,
+					  ce->engagement_received);
+	ce->p_inauth =
+		fmin(1, INAUTH_TESTS * fmin(ce->p_office,
+					    fmin(ce->p_batch, ce->p_switch)));
+}
+
+/* The modal inferred offset of offs[0..noff), by whole hours (the first
+ * 2,000 compared), and the share of members more than 90 min from it. */
+static void evidence_offsets(struct cluster_evidence *ce, const int32_t *offs,
+			     size_t noff)
+{
+	size_t best = 0, nspread = 0;
+	int32_t mode = 0;
+
+	for (size_t i = 0; i < noff; i++) {
+		size_t cnt = 0;
+
+		for (size_t k = 0; k < noff && k < 2000; k++)
+			if (abs(offs[k] - offs[i]) <= 60)
+				cnt++;
+		if (cnt > best) {
+			best = cnt;
+			mode = offs[i];
+		}
+		if (i >= 2000)
+			break;
+	}
+	for (size_t i = 0; i < noff; i++)
+		if (abs(offs[i] - mode) > 90)
+			nspread++;
+	ce->modal_offset_min = noff ? mode : INT32_MIN;
+	ce->tz_spread = noff ? (double)nspread / (double)noff : 0;
+}
+
+/* Each member's strength on its cluster's significant edges, and each
+ * cluster's edge count and strongest edge. */
+static void evidence_edges(struct pipeline *p)
+{
+	const int32_t *mem = p->cl.membership;
+
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		const struct coord_edge *e = &p->g.edges[i];
+		int32_t c = mem[e->a];
+
+		if (c >= 0 && mem[e->b] == c) {
+			p->es[e->a].strength_in += -e->log10p;
+			p->es[e->b].strength_in += -e->log10p;
+			p->ce[c].n_edges++;
+			if (e->log10p < p->ce[c].best_log10p)
+				p->ce[c].best_log10p = e->log10p;
+		}
+	}
+}
+
+static enum cib_err cluster_evidence_build(struct pipeline *p)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	size_t nc = p->cl.n_clusters, na = ds->acc.n;
+	const int32_t *mem = p->cl.membership;
+	double *texts = NULL, *copied = NULL;
+	int64_t *days = NULL;
+	uint64_t *inside = NULL;
+	int32_t *offs = NULL;
+	size_t *cursor = NULL, *start = NULL;
+	uint32_t *order = NULL;
+	int64_t *bdays = NULL;
+	struct evidence_bg bg;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&bg, 0, sizeof(bg));
+	p->ce = calloc(nc + 1, sizeof(*p->ce));
+	texts = calloc(nc + 1, sizeof(*texts));
+	copied = calloc(nc + 1, sizeof(*copied));
+	inside = calloc(nc + 1, sizeof(*inside));
+	start = calloc(nc + 2, sizeof(*start));
+	cursor = calloc(nc + 2, sizeof(*cursor));
+	order = malloc((na + 1) * sizeof(*order));
+	days = malloc((na + 1) * sizeof(*days));
+	offs = malloc((na + 1) * sizeof(*offs));
+	bdays = malloc((na + 1) * sizeof(*bdays));
+	bg.top = malloc((na + 1) * sizeof(*bg.top));
+	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
+	    !order || !days || !offs || !bdays || !bg.top)
+		goto out;
+	evidence_background(p, bdays, &bg);
+	for (size_t c = 0; c < nc; c++) {
+		timing_profile_init(&p->ce[c].profile);
+		p->ce[c].best_log10p = 0;
+		p->ce[c].inside_engagement = NAN;
+	}
+	/* members grouped by cluster (counting sort) */
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			start[mem[a] + 1]++;
+	for (size_t c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+	memcpy(cursor, start, (nc + 1) * sizeof(*cursor));
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			order[cursor[mem[a]]++] = (uint32_t)a;
+	evidence_posts(p, inside, &bg);
 	for (size_t c = 0; c < nc; c++) {
 		struct cluster_evidence *ce = &p->ce[c];
 		size_t n = start[c + 1] - start[c], nd = 0, nbatch = 0;
-		size_t nswitch = 0, noff = 0, nspread = 0;
+		size_t nswitch = 0, noff = 0;
 		double eng = 0;
-		int32_t mode = 0;
-		size_t best = 0;
 
 		ce->size = (uint32_t)n;
 		err = timing_fit_profile(&ce->profile, &ce->timing);
@@ -853,79 +971,14 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		ce->batch_share = n ? (double)nbatch / (double)n : 0;
 		ce->switch_share = n ? (double)nswitch / (double)n : 0;
 		/* collective inauthenticity tests */
-		{
-			struct batch_test bt;
-			int ref = p->fs.tctx.std_offset_min;
-			const struct timing_fit *t = &ce->timing;
-
-			pipeline_batch_test(days, nd, top, ntop, nall, &bt);
-			ce->n_dated = (uint32_t)nd;
-			ce->p_batch = bt.p;
-			ce->batch_members = bt.members;
-			ce->batch_days = bt.days;
-			ce->batch_year_lo = bt.year_lo;
-			ce->batch_year_hi = bt.year_hi;
-			ce->n_switch = (uint32_t)nswitch;
-			ce->p_switch = pipeline_binom_upper(
-				nswitch, (double)nswitch_all / (double)na, n);
-			ce->p_location =
-				nloc_known ? pipeline_binom_upper(
-						     ce->n_loc_mismatch,
-						     (double)nloc_mis /
-							     (double)nloc_known,
-						     ce->n_loc_known)
-					   : 1;
-			ce->p_office = office_p(t, p->fs.have_tctx, ref);
-			if (!isfinite(ce->p_office))
-				ce->p_office = 1;
-			ce->echo_null_share =
-				eng_total ? (double)ce->engagement_made /
-						    (double)eng_total
-					  : 0;
-			ce->p_echo = pipeline_binom_upper(
-				inside[c], ce->echo_null_share,
-				ce->engagement_received);
-			ce->p_inauth = fmin(
-				1, INAUTH_TESTS *
-					   fmin(ce->p_office,
-						fmin(ce->p_batch, ce->p_switch)));
-		}
+		evidence_tests(p, c, days, nd, nswitch, n, inside[c], &bg);
 		ce->engagement_log = n ? eng / (double)n : 0;
 		if (ce->engagement_received)
 			ce->inside_engagement = (double)inside[c] /
 						(double)ce->engagement_received;
-		/* modal inferred offset, by whole hours */
-		for (size_t i = 0; i < noff; i++) {
-			size_t cnt = 0;
-
-			for (size_t k = 0; k < noff && k < 2000; k++)
-				if (abs(offs[k] - offs[i]) <= 60)
-					cnt++;
-			if (cnt > best) {
-				best = cnt;
-				mode = offs[i];
-			}
-			if (i >= 2000)
-				break;
-		}
-		for (size_t i = 0; i < noff; i++)
-			if (abs(offs[i] - mode) > 90)
-				nspread++;
-		ce->modal_offset_min = noff ? mode : INT32_MIN;
-		ce->tz_spread = noff ? (double)nspread / (double)noff : 0;
+		evidence_offsets(ce, offs, noff);
 	}
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		const struct coord_edge *e = &p->g.edges[i];
-		int32_t c = mem[e->a];
-
-		if (c >= 0 && mem[e->b] == c) {
-			p->es[e->a].strength_in += -e->log10p;
-			p->es[e->b].strength_in += -e->log10p;
-			p->ce[c].n_edges++;
-			if (e->log10p < p->ce[c].best_log10p)
-				p->ce[c].best_log10p = e->log10p;
-		}
-	}
+	evidence_edges(p);
 	err = CIB_OK;
 out:
 	free(texts);
@@ -937,7 +990,7 @@ out:
 	free(days);
 	free(offs);
 	free(bdays);
-	free(top);
+	free(bg.top);
 	if (!err)
 		inauth_decide(p);
 	return err;
