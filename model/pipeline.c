@@ -1296,6 +1296,53 @@ static void fill_features(struct pipeline *p)
 	}
 }
 
+/* pipeline_prepare's clustering: Leiden, discovery, attach and merge, the
+ * split of crowds and the group evidence; releases the group index. t0 is
+ * the stage's start (for the timings said). */
+static enum cib_err prepare_clusters(struct pipeline *p,
+				     struct groups_index *gi,
+				     const struct pipeline_opts *o, double t0)
+{
+	const struct dataset *ds = p->ds;
+	double ts[4];
+	enum cib_err err;
+
+	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	ts[0] = cib_seconds();
+	if (!err)
+		err = groups_discover(gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	ts[1] = cib_seconds();
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = split_crowds(p, gi, o->seed, o->min_cluster);
+	ts[2] = cib_seconds();
+	if (!err)
+		err = groups_evidence_build(gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    -1, &p->gr);
+	ts[3] = cib_seconds();
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(gi);
+	if (!err)
+		say(o,
+		    "  %zu clusters: %zu found as groups, %zu accounts "
+		    "attached, %zu merges (Leiden %.2f s, discovery %.2f s, "
+		    "attach and merge %.2f s, group evidence %.2f s)",
+		    p->cl.n_clusters, p->n_discovered, p->n_attached,
+		    p->n_merged, ts[0] - t0, ts[1] - ts[0], ts[2] - ts[1],
+		    ts[3] - ts[2]);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
+			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
+		return err;
+	}
+	return CIB_OK;
+}
+
 enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
@@ -1305,7 +1352,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	struct feature_opts fo = o->features;
 	struct events_job job;
 	struct groups_index gi;
-	double ts[6];
+	double ts[2];
 	pthread_t job_th;
 	int job_started;
 
@@ -1382,39 +1429,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	say(o, "  pair graph %.2f s, group index %.2f s", ts[0] - t0,
 	    ts[1] - ts[0]);
 	stage_done(p, "graph", &t0, o);
-	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
-	ts[2] = cib_seconds();
-	if (!err)
-		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
-				      o->coord.fdr, &p->cl, &p->n_discovered,
-				      p->cl.errmsg, sizeof(p->cl.errmsg));
-	ts[3] = cib_seconds();
-	if (!err)
-		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
-				   &p->n_attached, &p->n_merged);
-	if (!err)
-		err = split_crowds(p, &gi, o->seed, o->min_cluster);
-	ts[4] = cib_seconds();
-	if (!err)
-		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
-					    p->cl.n_clusters, ds->acc.platform,
-					    -1, &p->gr);
-	ts[5] = cib_seconds();
-	/* the index is large (the kept events): only the evidence stays */
-	groups_index_release(&gi);
-	if (!err)
-		say(o,
-		    "  %zu clusters: %zu found as groups, %zu accounts "
-		    "attached, %zu merges (Leiden %.2f s, discovery %.2f s, "
-		    "attach and merge %.2f s, group evidence %.2f s)",
-		    p->cl.n_clusters, p->n_discovered, p->n_attached,
-		    p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
-		    ts[5] - ts[4]);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
+	err = prepare_clusters(p, &gi, o, t0);
+	if (err)
 		return err;
-	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
 	p->x = malloc((ds->acc.n + 1) * SF__COUNT * sizeof(*p->x));
 	if (!p->es || !p->x)
