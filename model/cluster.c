@@ -156,6 +156,41 @@ out:
 
 static enum cib_err renumber(struct cluster_result *r);
 
+/* The connected components of the edges e[0..ne): up[] the union-find
+ * forest, vid[a] 0 for an account with an edge and -1 otherwise,
+ * root_of[a] the component number of a root (numbered by their smallest
+ * account), UINT32_MAX elsewhere. Returns the number of components. */
+static size_t edge_components(size_t n_accounts, const struct cluster_wedge *e,
+			      size_t ne, uint32_t *up, int32_t *vid,
+			      uint32_t *root_of)
+{
+	size_t ncomp = 0;
+
+	for (size_t a = 0; a < n_accounts; a++) {
+		up[a] = (uint32_t)a;
+		vid[a] = -1;
+	}
+	for (size_t i = 0; i < ne; i++) {
+		uint32_t x = uf_root(up, e[i].a), y = uf_root(up, e[i].b);
+
+		vid[e[i].a] = vid[e[i].b] = 0;
+		if (x != y) {
+			if (x < y)
+				up[y] = x;
+			else
+				up[x] = y;
+		}
+	}
+	for (size_t a = 0; a < n_accounts; a++) {
+		root_of[a] = UINT32_MAX;
+		if (vid[a] < 0)
+			continue;
+		if (uf_root(up, (uint32_t)a) == (uint32_t)a)
+			root_of[a] = (uint32_t)ncomp++;
+	}
+	return ncomp;
+}
+
 enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
 			    size_t ne, uint64_t seed, size_t min_size,
 			    int32_t *mem, size_t *nc, double *quality,
@@ -181,30 +216,9 @@ enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
 	root_of = malloc((n_accounts + 1) * sizeof(*root_of));
 	if (!up || !vid || !root_of)
 		goto out;
-	for (size_t a = 0; a < n_accounts; a++) {
-		up[a] = (uint32_t)a;
-		vid[a] = -1;
-	}
-	for (size_t i = 0; i < ne; i++) {
-		uint32_t x = uf_root(up, e[i].a), y = uf_root(up, e[i].b);
-
-		vid[e[i].a] = vid[e[i].b] = 0;
-		if (x != y) {
-			if (x < y)
-				up[y] = x;
-			else
-				up[x] = y;
-		}
-	}
-	/* components numbered by their smallest account; vertices in account
-	 * order and edges in input order inside each (a counting sort) */
-	for (size_t a = 0; a < n_accounts; a++) {
-		root_of[a] = UINT32_MAX;
-		if (vid[a] < 0)
-			continue;
-		if (uf_root(up, (uint32_t)a) == (uint32_t)a)
-			root_of[a] = (uint32_t)ncomp++;
-	}
+	ncomp = edge_components(n_accounts, e, ne, up, vid, root_of);
+	/* vertices in account order and edges in input order inside each
+	 * component (a counting sort) */
 	cnt = calloc(ncomp + 2, sizeof(*cnt));
 	ecnt = calloc(ncomp + 2, sizeof(*ecnt));
 	vacc = malloc((n_accounts + 1) * sizeof(*vacc));
@@ -489,7 +503,7 @@ out:
 #define MERGE_DENSITY 0.5
 
 /* The effect-size floor of the mutual-partner rule (cluster_merge): two
- * clusters that are each other's densest significant partner merge when
+ * clusters that are each other's strongest passing partner merge when
  * tied at least this many times as often as chance gives, whatever
  * their inside density (the floor of the member tests, groups.h). */
 #define MERGE_MIN_RATIO GROUPS_MIN_RATIO
@@ -526,9 +540,17 @@ static double merge_low(uint32_t x, double lambda, double q)
 }
 
 /* Whether entry e is a better partner than the one at best (-1: none)
- * for a cluster: the higher lower bound of the ratio over chance, then
- * more co-actions, then the smaller other cluster id (so the choice is
- * order-free). */
+ * for a cluster, among the pairs that passed (each significant and at
+ * least MERGE_MIN_RATIO times chance by its bound, or dense): the
+ * stronger evidence (the smaller Poisson tail), then the higher lower
+ * bound of the ratio over chance, then more co-actions, then the smaller
+ * other cluster id (so the choice is order-free). Evidence, not the
+ * ratio: a network's seeders (who post, never repost) are tied to their
+ * own amplifiers by 1,514 quick reposts against 436 expected (3.5 times
+ * chance, p = 2e-352), to another network's seeders by 44 co-uses of
+ * the same campaign hashtags in the same office hours against 4.9 (9
+ * times, p = 1e-26); ranked by the ratio, the seeders of three networks
+ * became one cluster (docs/model.md 5.3). */
 static int merge_better(const struct merge_entry *v, size_t e, int64_t best,
 			uint32_t self)
 {
@@ -538,6 +560,8 @@ static int merge_better(const struct merge_entry *v, size_t e, int64_t best,
 	if (best < 0)
 		return 1;
 	b = &v[best];
+	if (a->tail != b->tail)
+		return a->tail < b->tail;
 	if (a->low != b->low)
 		return a->low > b->low;
 	if (a->x != b->x)
@@ -672,120 +696,148 @@ enum cib_err cluster_renumber(struct cluster_result *r)
 	return renumber(r);
 }
 
-enum cib_err cluster_merge(struct cluster_result *r,
-			   const struct coord_graph *g,
-			   const struct groups_index *ix, double fdr,
-			   size_t *n_merged)
-{
-	size_t nc = r->n_clusters, ne, nu = 0, merged = 0;
-	double *K = NULL, *S = NULL, *xin = NULL, *fam = NULL;
-	uint32_t *ccomp = NULL;
-	struct merge_entry *e = NULL;
-	uint64_t *off = NULL;
-	uint32_t *nb = NULL, *nx = NULL, *seen = NULL, *up = NULL, *cc = NULL;
-	uint8_t *in = NULL;
-	int64_t *best = NULL;
-	enum cib_err err = CIB_ENOMEM;
+/* cluster_merge's working arrays, one pass. */
+struct merge_work {
+	size_t nc;          /* clusters */
+	size_t ne;          /* candidate pairs that cross two clusters */
+	size_t nu;          /* distinct pairs of clusters met (entries) */
+	double *K, *S;      /* cluster_sums */
+	double *xin;        /* co-actions inside, then over their chance */
+	double *fam;        /* per component: its pairs of clusters */
+	uint32_t *ccomp;    /* per cluster: its component in ix */
+	uint32_t *cc;       /* per cluster: its component in g */
+	uint64_t *off;      /* ties by the lower cluster id (CSR) */
+	uint32_t *nb, *nx;  /* each tie's other cluster and co-actions */
+	uint32_t *seen, *up;
+	uint8_t *in;        /* per account: in a cluster */
+	int64_t *best;      /* per cluster: its strongest passing entry */
+	struct merge_entry *e;
+};
 
-	if (n_merged)
-		*n_merged = 0;
-	if (nc < 2 || g->n_pairs == 0)
-		return CIB_OK;
-	off = calloc(nc + 2, sizeof(*off));
-	xin = calloc(nc, sizeof(*xin));
-	up = malloc(nc * sizeof(*up));
-	in = malloc(r->n_accounts + 1);
-	ccomp = malloc(nc * sizeof(*ccomp));
-	fam = clusters_per_comp(r, ix);
-	cc = malloc((nc + 1) * sizeof(*cc));
-	if (!off || !xin || !up || !in || !ccomp || !fam || !cc ||
-	    cluster_sums(r, g, &K, &S))
-		goto out;
+static void merge_work_release(struct merge_work *w)
+{
+	free(w->K);
+	free(w->S);
+	free(w->ccomp);
+	free(w->fam);
+	free(w->xin);
+	free(w->off);
+	free(w->nb);
+	free(w->nx);
+	free(w->e);
+	free(w->seen);
+	free(w->up);
+	free(w->in);
+	free(w->cc);
+	free(w->best);
+}
+
+/* The ties between clusters, by the lower id (a counting sort into
+ * off/nb/nx), and each cluster's co-actions inside (xin); allocates the
+ * per-entry arrays. 0, or -1 out of memory. */
+static int merge_ties(struct merge_work *w, const struct cluster_result *r,
+		      const struct coord_graph *g)
+{
+	size_t nc = w->nc;
+
 	/* each cluster's component (its members share one: edges and
 	 * candidate pairs never cross components) */
 	for (size_t c = 0; c < nc; c++)
-		cc[c] = COORD_NO_COMP;
+		w->cc[c] = COORD_NO_COMP;
 	for (size_t a = r->n_accounts; a-- > 0;)
 		if (r->membership[a] >= 0)
-			cc[r->membership[a]] = g->comp[a];
-	/* ties between clusters, by the lower id (a counting sort), and
-	 * each cluster's ties inside */
+			w->cc[r->membership[a]] = g->comp[a];
 	for (size_t a = 0; a < r->n_accounts; a++)
-		in[a] = r->membership[a] >= 0;
+		w->in[a] = r->membership[a] >= 0;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
 		int32_t ca, cb;
 
-		if (!in[p->a] || !in[p->b])
+		if (!w->in[p->a] || !w->in[p->b])
 			continue;
 		ca = r->membership[p->a];
 		cb = r->membership[p->b];
 		if (ca == cb)
-			xin[ca] += p->x;
+			w->xin[ca] += p->x;
 		else
-			off[(ca < cb ? ca : cb) + 2]++;
+			w->off[(ca < cb ? ca : cb) + 2]++;
 	}
 	for (size_t c = 0; c < nc; c++)
-		off[c + 2] += off[c + 1];
-	ne = off[nc + 1];
-	nb = malloc((ne + 1) * sizeof(*nb));
-	nx = malloc((ne + 1) * sizeof(*nx));
-	e = malloc((ne + 1) * sizeof(*e));
-	seen = malloc((nc + 1) * sizeof(*seen));
-	best = malloc((nc + 1) * sizeof(*best));
-	if (!nb || !nx || !e || !seen || !best)
-		goto out;
+		w->off[c + 2] += w->off[c + 1];
+	w->ne = w->off[nc + 1];
+	w->nb = malloc((w->ne + 1) * sizeof(*w->nb));
+	w->nx = malloc((w->ne + 1) * sizeof(*w->nx));
+	w->e = malloc((w->ne + 1) * sizeof(*w->e));
+	w->seen = malloc((nc + 1) * sizeof(*w->seen));
+	w->best = malloc((nc + 1) * sizeof(*w->best));
+	if (!w->nb || !w->nx || !w->e || !w->seen || !w->best)
+		return -1;
 	for (size_t i = 0; i < g->n_pairs; i++) {
 		const struct coord_pair *p = &g->pairs[i];
 		int32_t ca, cb;
 		uint64_t k;
 
-		if (!in[p->a] || !in[p->b])
+		if (!w->in[p->a] || !w->in[p->b])
 			continue;
 		ca = r->membership[p->a];
 		cb = r->membership[p->b];
 		if (ca == cb)
 			continue;
-		k = off[(ca < cb ? ca : cb) + 1]++;
-		nb[k] = (uint32_t)(ca < cb ? cb : ca);
-		nx[k] = p->x;
+		k = w->off[(ca < cb ? ca : cb) + 1]++;
+		w->nb[k] = (uint32_t)(ca < cb ? cb : ca);
+		w->nx[k] = p->x;
 	}
+	return 0;
+}
+
+/* One entry per pair of clusters that met, with its co-actions, null,
+ * ratio, density test and tail; xin becomes each cluster's density over
+ * chance. */
+static void merge_entries(struct merge_work *w, const struct cluster_result *r,
+			  const struct coord_graph *g)
+{
+	size_t nc = w->nc;
+	struct merge_entry *e = w->e;
+
 	/* each cluster's internal co-actions over chance: the yardstick for
 	 * the ties between two clusters */
 	for (size_t c = 0; c < nc; c++) {
-		double lin = coord_lambda_sets(g, cc[c], K + c * COORD__COUNT,
-					       S[c],
-					       K + c * COORD__COUNT, S[c]) /
+		double lin = coord_lambda_sets(g, w->cc[c],
+					       w->K + c * COORD__COUNT, w->S[c],
+					       w->K + c * COORD__COUNT,
+					       w->S[c]) /
 			     2;
 
-		xin[c] = lin > 0 ? xin[c] / lin : 0;
+		w->xin[c] = lin > 0 ? w->xin[c] / lin : 0;
 	}
 	for (size_t c = 0; c < nc; c++)
-		seen[c] = UINT32_MAX;
+		w->seen[c] = UINT32_MAX;
+	w->nu = 0;
 	for (size_t c1 = 0; c1 < nc; c1++) {
-		size_t first = nu;
+		size_t first = w->nu;
 
-		for (uint64_t k = off[c1]; k < off[c1 + 1]; k++) {
-			uint32_t c2 = nb[k];
+		for (uint64_t k = w->off[c1]; k < w->off[c1 + 1]; k++) {
+			uint32_t c2 = w->nb[k];
 
-			if (seen[c2] == UINT32_MAX) {
-				seen[c2] = (uint32_t)nu;
-				e[nu++] = (struct merge_entry){ 0, (uint32_t)c1,
-								c2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+			if (w->seen[c2] == UINT32_MAX) {
+				w->seen[c2] = (uint32_t)w->nu;
+				e[w->nu++] = (struct merge_entry){
+					0, (uint32_t)c1, c2, 0, 0, 0,
+					0, 0, 0, 0, 0, 0 };
 			}
-			e[seen[c2]].x += nx[k];
+			e[w->seen[c2]].x += w->nx[k];
 		}
-		for (size_t i = first; i < nu; i++)
-			seen[e[i].c2] = UINT32_MAX;
+		for (size_t i = first; i < w->nu; i++)
+			w->seen[e[i].c2] = UINT32_MAX;
 	}
-	for (size_t i = 0; i < nu; i++) {
+	for (size_t i = 0; i < w->nu; i++) {
 		uint32_t c1 = e[i].c1, c2 = e[i].c2, x = e[i].x;
-		double lam = coord_lambda_sets(g, cc[c1],
-					       K + (size_t)c1 * COORD__COUNT,
-					       S[c1],
-					       K + (size_t)c2 * COORD__COUNT,
-					       S[c2]);
-		double inside = sqrt(xin[c1] * xin[c2]);
+		double lam = coord_lambda_sets(g, w->cc[c1],
+					       w->K + (size_t)c1 * COORD__COUNT,
+					       w->S[c1],
+					       w->K + (size_t)c2 * COORD__COUNT,
+					       w->S[c2]);
+		double inside = sqrt(w->xin[c1] * w->xin[c2]);
 
 		/* significant, and either at least MERGE_DENSITY as dense
 		 * (over chance) as the two clusters are inside (the
@@ -805,79 +857,118 @@ enum cib_err cluster_merge(struct cluster_result *r,
 					      : coord_log10_poisson_tail(x, lam);
 		e[i].pass = 0;
 	}
+}
+
+/* The two BH families over each component's pairs of clusters, then each
+ * cluster's strongest passing partner (best[]). */
+static void merge_select(struct merge_work *w, const struct cluster_result *r,
+			 const struct groups_index *ix, double fdr)
+{
+	struct merge_entry *e = w->e;
+
 	/* the family is every pair of clusters of the component, not only
 	 * those that met (two clusters of different components never do) */
 	for (size_t a = 0; a < r->n_accounts; a++)
 		if (r->membership[a] >= 0)
-			ccomp[r->membership[a]] = ix->comp[a];
+			w->ccomp[r->membership[a]] = ix->comp[a];
 	for (size_t c = 0; c < ix->n_comp; c++)
-		fam[c] = fam[c] * (fam[c] - 1) / 2;
-	for (size_t i = 0; i < nu; i++)
-		e[i].comp = ccomp[e[i].c1];
+		w->fam[c] = w->fam[c] * (w->fam[c] - 1) / 2;
+	for (size_t i = 0; i < w->nu; i++)
+		e[i].comp = w->ccomp[e[i].c1];
 	/* two families, each Benjamini-Hochberg at fdr over the component's
 	 * pairs of clusters: the dense pairs (the rule as it always was,
 	 * its family unchanged by the other) and the pairs that are not
 	 * dense, kept when at least MERGE_MIN_RATIO times chance by the
 	 * lower bound (candidates of the mutual-partner rule) */
-	merge_bh(e, nu, fam, fdr, 1);
-	merge_bh(e, nu, fam, fdr, 2);
-	for (size_t c = 0; c < nc; c++) {
-		up[c] = (uint32_t)c;
-		best[c] = -1;
+	merge_bh(e, w->nu, w->fam, fdr, 1);
+	merge_bh(e, w->nu, w->fam, fdr, 2);
+	for (size_t c = 0; c < w->nc; c++) {
+		w->up[c] = (uint32_t)c;
+		w->best[c] = -1;
 	}
-	/* each cluster's densest significant partner (merge_better) */
-	for (size_t k = 0; k < nu; k++) {
+	/* each cluster's strongest passing partner (merge_better) */
+	for (size_t k = 0; k < w->nu; k++) {
 		if (!e[k].pass)
 			continue;
-		if (merge_better(e, k, best[e[k].c1], e[k].c1))
-			best[e[k].c1] = (int64_t)k;
-		if (merge_better(e, k, best[e[k].c2], e[k].c2))
-			best[e[k].c2] = (int64_t)k;
+		if (merge_better(e, k, w->best[e[k].c1], e[k].c1))
+			w->best[e[k].c1] = (int64_t)k;
+		if (merge_better(e, k, w->best[e[k].c2], e[k].c2))
+			w->best[e[k].c2] = (int64_t)k;
 	}
-	for (size_t k = 0; k < nu; k++) {
-		uint32_t a, b;
+}
 
-		/* dense enough, or each the other's densest partner */
-		if (!(e[k].pass & 1) &&
-		    !((e[k].pass & 2) && best[e[k].c1] == (int64_t)k &&
-		      best[e[k].c2] == (int64_t)k))
+/* Joins the selected pairs (union-find, the smaller id surviving) and
+ * returns how many merges were made; memberships point at the survivors
+ * (not renumbered). */
+static size_t merge_apply(struct merge_work *w, struct cluster_result *r)
+{
+	const struct merge_entry *e = w->e;
+	size_t merged = 0;
+
+	for (size_t k = 0; k < w->nu; k++) {
+		uint32_t a, b;
+		int b1 = w->best[e[k].c1] == (int64_t)k;
+		int b2 = w->best[e[k].c2] == (int64_t)k;
+
+		/* dense enough and the strongest tie of one of the two, or
+		 * each the other's strongest: a dense pair that is neither
+		 * cluster's strongest tie waits for the next round, when
+		 * the stronger merges are made and it is tested again */
+		if (!((e[k].pass & 1) && (b1 || b2)) &&
+		    !((e[k].pass & 2) && b1 && b2))
 			continue;
-		a = uf_find(up, e[k].c1);
-		b = uf_find(up, e[k].c2);
+		a = uf_find(w->up, e[k].c1);
+		b = uf_find(w->up, e[k].c2);
 		if (a == b)
 			continue;
 		/* the smaller id survives, so the result is order-free */
 		if (a < b)
-			up[b] = a;
+			w->up[b] = a;
 		else
-			up[a] = b;
+			w->up[a] = b;
 		merged++;
 	}
-	err = CIB_OK;
-	if (merged) {
+	if (merged)
 		for (size_t a = 0; a < r->n_accounts; a++)
 			if (r->membership[a] >= 0)
 				r->membership[a] = (int32_t)uf_find(
-					up, (uint32_t)r->membership[a]);
-		err = renumber(r);
-	}
+					w->up, (uint32_t)r->membership[a]);
+	return merged;
+}
+
+enum cib_err cluster_merge(struct cluster_result *r,
+			   const struct coord_graph *g,
+			   const struct groups_index *ix, double fdr,
+			   size_t *n_merged)
+{
+	struct merge_work w;
+	size_t nc = r->n_clusters, merged;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (n_merged)
+		*n_merged = 0;
+	if (nc < 2 || g->n_pairs == 0)
+		return CIB_OK;
+	memset(&w, 0, sizeof(w));
+	w.nc = nc;
+	w.off = calloc(nc + 2, sizeof(*w.off));
+	w.xin = calloc(nc, sizeof(*w.xin));
+	w.up = malloc(nc * sizeof(*w.up));
+	w.in = malloc(r->n_accounts + 1);
+	w.ccomp = malloc(nc * sizeof(*w.ccomp));
+	w.fam = clusters_per_comp(r, ix);
+	w.cc = malloc((nc + 1) * sizeof(*w.cc));
+	if (!w.off || !w.xin || !w.up || !w.in || !w.ccomp || !w.fam ||
+	    !w.cc || cluster_sums(r, g, &w.K, &w.S) || merge_ties(&w, r, g))
+		goto out;
+	merge_entries(&w, r, g);
+	merge_select(&w, r, ix, fdr);
+	merged = merge_apply(&w, r);
+	err = merged ? renumber(r) : CIB_OK;
 	if (n_merged && !err)
 		*n_merged = merged;
 out:
-	free(K);
-	free(S);
-	free(ccomp);
-	free(fam);
-	free(xin);
-	free(off);
-	free(nb);
-	free(nx);
-	free(e);
-	free(seen);
-	free(up);
-	free(in);
-	free(cc);
-	free(best);
+	merge_work_release(&w);
 	return err;
 }
 
@@ -909,7 +1000,7 @@ enum cib_err cluster_grow(struct cluster_result *r,
 	enum cib_err err;
 
 	err = attach_rounds(r, g, ix, fdr, &att);
-	/* merges repeat: a merged cluster has new densest partners (the
+	/* merges repeat: a merged cluster has new strongest partners (the
 	 * fragments of one network join pair by pair) */
 	for (int round = 0; !err && round < CLUSTER_MERGE_ROUNDS; round++) {
 		size_t m = 0;

@@ -82,11 +82,15 @@ enum cib_err cluster_attach(struct cluster_result *r,
  * of clusters of its component in one of two families: the dense pairs
  * (X / lambda at least MERGE_DENSITY times the geometric mean of the two
  * clusters' inside densities), or the pairs at least MERGE_MIN_RATIO
- * times chance that are not dense, where it merges only if each cluster
- * is the other's densest passing partner (highest X / lambda; the inside
- * density of a small Leiden community is inflated by its selection, so
- * the fragments of a sparse network are never as dense across as
- * inside; docs/model.md 5.3). Either way the pair needs at least two
+ * times chance (by the ratio's lower confidence bound) that are not
+ * dense. A cluster's strongest partner is the passing pair with the
+ * smallest p (then the higher bound): a dense pair merges when it is the
+ * strongest partner of one of its two clusters, any other passing pair
+ * only when each cluster is the other's strongest (the inside density of
+ * a small Leiden community is inflated by its selection, so the
+ * fragments of a sparse network are never as dense across as inside;
+ * a pair that is neither's strongest tie is tested again next round;
+ * docs/model.md 5.3). Either way the pair needs at least two
  * co-actions per member of the smaller cluster (the member tests' count
  * guard, summed). Passing pairs are merged (transitively)
  * and clusters renumbered as cluster_detect numbers them. *n_merged
@@ -111,7 +115,7 @@ enum cib_err cluster_renumber(struct cluster_result *r);
  * its cluster's K larger and a member too sparse to pass against the seed
  * cluster can pass against the grown one; then cluster_merge until a
  * round merges nothing (at most CLUSTER_MERGE_ROUNDS: a merged cluster
- * has new densest partners), and when it merged anything another run of
+ * has new strongest partners), and when it merged anything another run of
  * attach rounds. Each round's tests are
  * exact given the clusters of that round. Ids are renumbered by size at
  * the end. */

@@ -705,39 +705,23 @@ static void inauth_decide(struct pipeline *p)
 	free(ps);
 }
 
-static enum cib_err cluster_evidence_build(struct pipeline *p)
+/* The data's background for the collective tests (cluster_evidence_build):
+ * creation-day counts of every account, largest first; the persona-switch
+ * and location-mismatch counts; replies and reposts between accounts. */
+struct evidence_bg {
+	uint64_t *top;     /* accounts per creation day, largest first */
+	size_t ntop, nall; /* days; accounts with a creation day */
+	size_t nswitch_all, nloc_mis, nloc_known;
+	uint64_t eng_total;
+};
+
+static void evidence_background(const struct pipeline *p, int64_t *bdays,
+				struct evidence_bg *bg)
 {
 	const struct dataset *ds = p->ds;
 	const struct feature_set *fs = &p->fs;
-	size_t nc = p->cl.n_clusters, na = ds->acc.n;
-	const int32_t *mem = p->cl.membership;
-	double *texts = NULL, *copied = NULL;
-	int64_t *days = NULL;
-	uint64_t *inside = NULL;
-	int32_t *offs = NULL;
-	size_t *cursor = NULL, *start = NULL;
-	uint32_t *order = NULL;
-	int64_t *bdays = NULL;
-	size_t nall = 0, ntop = 0, nswitch_all = 0, nloc_known = 0;
-	uint64_t *top = NULL;
-	size_t nloc_mis = 0;
-	uint64_t eng_total = 0;
-	enum cib_err err = CIB_ENOMEM;
+	size_t na = ds->acc.n;
 
-	p->ce = calloc(nc + 1, sizeof(*p->ce));
-	texts = calloc(nc + 1, sizeof(*texts));
-	copied = calloc(nc + 1, sizeof(*copied));
-	inside = calloc(nc + 1, sizeof(*inside));
-	start = calloc(nc + 2, sizeof(*start));
-	cursor = calloc(nc + 2, sizeof(*cursor));
-	order = malloc((na + 1) * sizeof(*order));
-	days = malloc((na + 1) * sizeof(*days));
-	offs = malloc((na + 1) * sizeof(*offs));
-	bdays = malloc((na + 1) * sizeof(*bdays));
-	top = malloc((na + 1) * sizeof(*top));
-	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
-	    !order || !days || !offs || !bdays || !top)
-		goto out;
 	/* the data's background for the collective tests: creation days of
 	 * every account, the rate of persona switches and of location
 	 * mismatches among accounts where each can be measured */
@@ -745,40 +729,35 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		int known;
 
 		if (ds->acc.created[a] != TIME_NONE)
-			bdays[nall++] = civil_day_of(ds->acc.created[a]);
-		nswitch_all += (size_t)(features_switch_significant(
-						fs, (uint32_t)a) != 0);
-		nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
-		nloc_known += (size_t)known;
+			bdays[bg->nall++] = civil_day_of(ds->acc.created[a]);
+		bg->nswitch_all += (size_t)(features_switch_significant(
+						    fs, (uint32_t)a) != 0);
+		bg->nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
+		bg->nloc_known += (size_t)known;
 	}
 	/* the data's creation-day counts, largest first */
-	qsort(bdays, nall, sizeof(*bdays), cmp_i64);
-	for (size_t i = 0; i < nall;) {
+	qsort(bdays, bg->nall, sizeof(*bdays), cmp_i64);
+	for (size_t i = 0; i < bg->nall;) {
 		size_t e = i;
 
-		while (e < nall && bdays[e] == bdays[i])
+		while (e < bg->nall && bdays[e] == bdays[i])
 			e++;
-		top[ntop++] = e - i;
+		bg->top[bg->ntop++] = e - i;
 		i = e;
 	}
-	qsort(top, ntop, sizeof(*top), cmp_u64_desc);
+	qsort(bg->top, bg->ntop, sizeof(*bg->top), cmp_u64_desc);
+}
 
-	for (size_t c = 0; c < nc; c++) {
-		timing_profile_init(&p->ce[c].profile);
-		p->ce[c].best_log10p = 0;
-		p->ce[c].inside_engagement = NAN;
-	}
-	/* members grouped by cluster (counting sort) */
-	for (size_t a = 0; a < na; a++)
-		if (mem[a] >= 0)
-			start[mem[a] + 1]++;
-	for (size_t c = 0; c < nc; c++)
-		start[c + 1] += start[c];
-	memcpy(cursor, start, (nc + 1) * sizeof(*cursor));
-	for (size_t a = 0; a < na; a++)
-		if (mem[a] >= 0)
-			order[cursor[mem[a]]++] = (uint32_t)a;
-	/* summed timing profiles and engagement */
+/* Summed timing profiles and engagement over every post: each cluster's
+ * profile, posts, engagement made and received, inside[c] the received
+ * from its own members; bg->eng_total all engagement between accounts. */
+static void evidence_posts(struct pipeline *p, uint64_t *inside,
+			   struct evidence_bg *bg)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	const int32_t *mem = p->cl.membership;
+
 	for (size_t j = 0; j < ds->post.n; j++) {
 		uint32_t a = ds->post.account[j];
 		int32_t c = mem[a];
@@ -796,7 +775,7 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 				ds->post.ref_account[j]);
 
 			if (tgt != UINT32_MAX && tgt != a) {
-				eng_total++;
+				bg->eng_total++;
 				if (c >= 0)
 					p->ce[c].engagement_made++;
 			}
@@ -807,13 +786,152 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 			}
 		}
 	}
+}
+
+/* Cluster c's collective inauthenticity tests from its members' sorted
+ * creation days days[0..nd), nswitch persona switches among n members
+ * and inside engagement. */
+static void evidence_tests(struct pipeline *p, size_t c, const int64_t *days,
+			   size_t nd, size_t nswitch, size_t n,
+			   uint64_t inside, const struct evidence_bg *bg)
+{
+	struct cluster_evidence *ce = &p->ce[c];
+	size_t na = p->ds->acc.n;
+	struct batch_test bt;
+	int ref = p->fs.tctx.std_offset_min;
+	const struct timing_fit *t = &ce->timing;
+
+	pipeline_batch_test(days, nd, bg->top, bg->ntop, bg->nall, &bt);
+	ce->n_dated = (uint32_t)nd;
+	ce->p_batch = bt.p;
+	ce->batch_members = bt.members;
+	ce->batch_days = bt.days;
+	ce->batch_year_lo = bt.year_lo;
+	ce->batch_year_hi = bt.year_hi;
+	ce->n_switch = (uint32_t)nswitch;
+	ce->p_switch = pipeline_binom_upper(
+		nswitch, (double)bg->nswitch_all / (double)na, n);
+	ce->p_location =
+		bg->nloc_known
+			? pipeline_binom_upper(ce->n_loc_mismatch,
+					       (double)bg->nloc_mis /
+						       (double)bg->nloc_known,
+					       ce->n_loc_known)
+			: 1;
+	ce->p_office = office_p(t, p->fs.have_tctx, ref);
+	if (!isfinite(ce->p_office))
+		ce->p_office = 1;
+	ce->echo_null_share = bg->eng_total ? (double)ce->engagement_made /
+						      (double)bg->eng_total
+					    : 0;
+	ce->p_echo = pipeline_binom_upper(inside, ce->echo_null_share,
+					  ce->engagement_received);
+	ce->p_inauth =
+		fmin(1, INAUTH_TESTS * fmin(ce->p_office,
+					    fmin(ce->p_batch, ce->p_switch)));
+}
+
+/* The modal inferred offset of offs[0..noff), by whole hours (the first
+ * 2,000 compared), and the share of members more than 90 min from it. */
+static void evidence_offsets(struct cluster_evidence *ce, const int32_t *offs,
+			     size_t noff)
+{
+	size_t best = 0, nspread = 0;
+	int32_t mode = 0;
+
+	for (size_t i = 0; i < noff; i++) {
+		size_t cnt = 0;
+
+		for (size_t k = 0; k < noff && k < 2000; k++)
+			if (abs(offs[k] - offs[i]) <= 60)
+				cnt++;
+		if (cnt > best) {
+			best = cnt;
+			mode = offs[i];
+		}
+		if (i >= 2000)
+			break;
+	}
+	for (size_t i = 0; i < noff; i++)
+		if (abs(offs[i] - mode) > 90)
+			nspread++;
+	ce->modal_offset_min = noff ? mode : INT32_MIN;
+	ce->tz_spread = noff ? (double)nspread / (double)noff : 0;
+}
+
+/* Each member's strength on its cluster's significant edges, and each
+ * cluster's edge count and strongest edge. */
+static void evidence_edges(struct pipeline *p)
+{
+	const int32_t *mem = p->cl.membership;
+
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		const struct coord_edge *e = &p->g.edges[i];
+		int32_t c = mem[e->a];
+
+		if (c >= 0 && mem[e->b] == c) {
+			p->es[e->a].strength_in += -e->log10p;
+			p->es[e->b].strength_in += -e->log10p;
+			p->ce[c].n_edges++;
+			if (e->log10p < p->ce[c].best_log10p)
+				p->ce[c].best_log10p = e->log10p;
+		}
+	}
+}
+
+static enum cib_err cluster_evidence_build(struct pipeline *p)
+{
+	const struct dataset *ds = p->ds;
+	const struct feature_set *fs = &p->fs;
+	size_t nc = p->cl.n_clusters, na = ds->acc.n;
+	const int32_t *mem = p->cl.membership;
+	double *texts = NULL, *copied = NULL;
+	int64_t *days = NULL;
+	uint64_t *inside = NULL;
+	int32_t *offs = NULL;
+	size_t *cursor = NULL, *start = NULL;
+	uint32_t *order = NULL;
+	int64_t *bdays = NULL;
+	struct evidence_bg bg;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(&bg, 0, sizeof(bg));
+	p->ce = calloc(nc + 1, sizeof(*p->ce));
+	texts = calloc(nc + 1, sizeof(*texts));
+	copied = calloc(nc + 1, sizeof(*copied));
+	inside = calloc(nc + 1, sizeof(*inside));
+	start = calloc(nc + 2, sizeof(*start));
+	cursor = calloc(nc + 2, sizeof(*cursor));
+	order = malloc((na + 1) * sizeof(*order));
+	days = malloc((na + 1) * sizeof(*days));
+	offs = malloc((na + 1) * sizeof(*offs));
+	bdays = malloc((na + 1) * sizeof(*bdays));
+	bg.top = malloc((na + 1) * sizeof(*bg.top));
+	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
+	    !order || !days || !offs || !bdays || !bg.top)
+		goto out;
+	evidence_background(p, bdays, &bg);
+	for (size_t c = 0; c < nc; c++) {
+		timing_profile_init(&p->ce[c].profile);
+		p->ce[c].best_log10p = 0;
+		p->ce[c].inside_engagement = NAN;
+	}
+	/* members grouped by cluster (counting sort) */
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			start[mem[a] + 1]++;
+	for (size_t c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+	memcpy(cursor, start, (nc + 1) * sizeof(*cursor));
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0)
+			order[cursor[mem[a]]++] = (uint32_t)a;
+	evidence_posts(p, inside, &bg);
 	for (size_t c = 0; c < nc; c++) {
 		struct cluster_evidence *ce = &p->ce[c];
 		size_t n = start[c + 1] - start[c], nd = 0, nbatch = 0;
-		size_t nswitch = 0, noff = 0, nspread = 0;
+		size_t nswitch = 0, noff = 0;
 		double eng = 0;
-		int32_t mode = 0;
-		size_t best = 0;
 
 		ce->size = (uint32_t)n;
 		err = timing_fit_profile(&ce->profile, &ce->timing);
@@ -853,79 +971,14 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 		ce->batch_share = n ? (double)nbatch / (double)n : 0;
 		ce->switch_share = n ? (double)nswitch / (double)n : 0;
 		/* collective inauthenticity tests */
-		{
-			struct batch_test bt;
-			int ref = p->fs.tctx.std_offset_min;
-			const struct timing_fit *t = &ce->timing;
-
-			pipeline_batch_test(days, nd, top, ntop, nall, &bt);
-			ce->n_dated = (uint32_t)nd;
-			ce->p_batch = bt.p;
-			ce->batch_members = bt.members;
-			ce->batch_days = bt.days;
-			ce->batch_year_lo = bt.year_lo;
-			ce->batch_year_hi = bt.year_hi;
-			ce->n_switch = (uint32_t)nswitch;
-			ce->p_switch = pipeline_binom_upper(
-				nswitch, (double)nswitch_all / (double)na, n);
-			ce->p_location =
-				nloc_known ? pipeline_binom_upper(
-						     ce->n_loc_mismatch,
-						     (double)nloc_mis /
-							     (double)nloc_known,
-						     ce->n_loc_known)
-					   : 1;
-			ce->p_office = office_p(t, p->fs.have_tctx, ref);
-			if (!isfinite(ce->p_office))
-				ce->p_office = 1;
-			ce->echo_null_share =
-				eng_total ? (double)ce->engagement_made /
-						    (double)eng_total
-					  : 0;
-			ce->p_echo = pipeline_binom_upper(
-				inside[c], ce->echo_null_share,
-				ce->engagement_received);
-			ce->p_inauth = fmin(
-				1, INAUTH_TESTS *
-					   fmin(ce->p_office,
-						fmin(ce->p_batch, ce->p_switch)));
-		}
+		evidence_tests(p, c, days, nd, nswitch, n, inside[c], &bg);
 		ce->engagement_log = n ? eng / (double)n : 0;
 		if (ce->engagement_received)
 			ce->inside_engagement = (double)inside[c] /
 						(double)ce->engagement_received;
-		/* modal inferred offset, by whole hours */
-		for (size_t i = 0; i < noff; i++) {
-			size_t cnt = 0;
-
-			for (size_t k = 0; k < noff && k < 2000; k++)
-				if (abs(offs[k] - offs[i]) <= 60)
-					cnt++;
-			if (cnt > best) {
-				best = cnt;
-				mode = offs[i];
-			}
-			if (i >= 2000)
-				break;
-		}
-		for (size_t i = 0; i < noff; i++)
-			if (abs(offs[i] - mode) > 90)
-				nspread++;
-		ce->modal_offset_min = noff ? mode : INT32_MIN;
-		ce->tz_spread = noff ? (double)nspread / (double)noff : 0;
+		evidence_offsets(ce, offs, noff);
 	}
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		const struct coord_edge *e = &p->g.edges[i];
-		int32_t c = mem[e->a];
-
-		if (c >= 0 && mem[e->b] == c) {
-			p->es[e->a].strength_in += -e->log10p;
-			p->es[e->b].strength_in += -e->log10p;
-			p->ce[c].n_edges++;
-			if (e->log10p < p->ce[c].best_log10p)
-				p->ce[c].best_log10p = e->log10p;
-		}
-	}
+	evidence_edges(p);
 	err = CIB_OK;
 out:
 	free(texts);
@@ -937,7 +990,7 @@ out:
 	free(days);
 	free(offs);
 	free(bdays);
-	free(top);
+	free(bg.top);
 	if (!err)
 		inauth_decide(p);
 	return err;
@@ -952,17 +1005,109 @@ out:
  * family). A part that passes becomes a cluster; the other parts stay
  * with their cluster. Clusters with evidence are never split. Leaves
  * p->ce NULL (cluster_evidence_build runs again on the result). */
+/* split_crowds' parts: Leiden on the edges inside the clusters marked in
+ * fail[] (each component its own resolution); sub[] gets each account's
+ * part (CLUSTER_NONE outside, or where its part is its whole cluster: no
+ * split), *ns the parts. */
+static enum cib_err crowd_parts(struct pipeline *p, const uint8_t *fail,
+				uint64_t seed, size_t min_size, int32_t *sub,
+				size_t *ns)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, ne = 0;
+	struct cluster_wedge *e = malloc((p->g.n_edges + 1) * sizeof(*e));
+	size_t *psize;
+	double q = 0;
+	enum cib_err err;
+
+	*ns = 0;
+	if (!e)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < p->g.n_edges; i++) {
+		int32_t c = cl->membership[p->g.edges[i].a];
+
+		if (c < 0 || c != cl->membership[p->g.edges[i].b] || !fail[c])
+			continue;
+		e[ne].a = p->g.edges[i].a;
+		e[ne].b = p->g.edges[i].b;
+		e[ne].w = cluster_edge_weight(&p->g.edges[i]);
+		ne++;
+	}
+	err = cluster_leiden(na, e, ne, seed, min_size, sub, ns, &q,
+			     cl->errmsg, sizeof(cl->errmsg));
+	free(e);
+	if (err || *ns == 0)
+		return err;
+	/* one part that is its whole cluster is no split */
+	psize = calloc(*ns + 1, sizeof(*psize));
+	if (!psize)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		if (sub[a] >= 0)
+			psize[sub[a]]++;
+	for (size_t a = 0; a < na; a++)
+		if (sub[a] >= 0 &&
+		    psize[sub[a]] == cl->size[cl->membership[a]])
+			sub[a] = CLUSTER_NONE;
+	free(psize);
+	return CIB_OK;
+}
+
+/* A part keeps only the members that show no tie to the rest of their
+ * crowd: a member whose test against the crowd it came from
+ * (groups_member_tests, the parts left out of the groups) meets its
+ * guards goes back to orig[]. A network is separable from the crowd
+ * beside it; accounts that act with both (partisans copying a network's
+ * talking points, who also act with each other) stay in the crowd.
+ * *acc counts the members still in parts (ids nc and up). */
+static enum cib_err crowd_pull_back(struct pipeline *p,
+				    const struct groups_index *ix, size_t nc,
+				    const int32_t *orig, size_t *acc)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, nt = 0;
+	struct groups_member_test *t = NULL;
+	int32_t *mout = malloc((na + 1) * sizeof(*mout));
+	enum cib_err err;
+
+	if (!mout)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		mout[a] = cl->membership[a] >= (int32_t)nc ? CLUSTER_NONE
+							    : cl->membership[a];
+	err = groups_member_tests(ix, &p->g, mout, nc, 0, -1, &t, &nt);
+	for (size_t i = 0; !err && i < nt; i++) {
+		uint32_t a = t[i].acc;
+
+		if (cl->membership[a] >= (int32_t)nc && t[i].group == orig[a] &&
+		    t[i].log10p < 0) {
+			cl->membership[a] = orig[a];
+			(*acc)--;
+		}
+	}
+	free(t);
+	free(mout);
+	return err;
+}
+
+/* Recounts cl->size over its first n ids. */
+static void recount_sizes(struct cluster_result *cl, size_t n)
+{
+	memset(cl->size, 0, n * sizeof(*cl->size));
+	for (size_t a = 0; a < cl->n_accounts; a++)
+		if (cl->membership[a] >= 0)
+			cl->size[cl->membership[a]]++;
+}
+
 static enum cib_err split_crowds(struct pipeline *p,
 				 const struct groups_index *ix, uint64_t seed,
 				 size_t min_size)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t nc = cl->n_clusters, na = cl->n_accounts;
-	size_t ne = 0, ns = 0, acc = 0;
-	struct cluster_wedge *e = NULL;
+	size_t ns = 0, acc = 0;
 	int32_t *sub = NULL, *orig = NULL, *remap = NULL;
 	uint8_t *fail = NULL;
-	double q = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (nc == 0)
@@ -976,43 +1121,16 @@ static enum cib_err split_crowds(struct pipeline *p,
 		goto out;
 	err = CIB_ENOMEM;
 	fail = calloc(nc + 1, 1);
-	e = malloc((p->g.n_edges + 1) * sizeof(*e));
 	sub = malloc((na + 1) * sizeof(*sub));
 	orig = malloc((na + 1) * sizeof(*orig));
-	if (!fail || !e || !sub || !orig)
+	if (!fail || !sub || !orig)
 		goto out;
 	for (size_t c = 0; c < nc; c++)
 		fail[c] = !p->ce[c].inauthentic && cl->size[c] >= 2 * min_size;
-	for (size_t i = 0; i < p->g.n_edges; i++) {
-		int32_t c = cl->membership[p->g.edges[i].a];
-
-		if (c < 0 || c != cl->membership[p->g.edges[i].b] || !fail[c])
-			continue;
-		e[ne].a = p->g.edges[i].a;
-		e[ne].b = p->g.edges[i].b;
-		e[ne].w = cluster_edge_weight(&p->g.edges[i]);
-		ne++;
-	}
-	err = cluster_leiden(na, e, ne, seed, min_size, sub, &ns, &q,
-			     cl->errmsg, sizeof(cl->errmsg));
+	err = crowd_parts(p, fail, seed, min_size, sub, &ns);
 	if (err || ns == 0)
 		goto out;
 	err = CIB_ENOMEM;
-	/* one part that is its whole cluster is no split */
-	{
-		size_t *psize = calloc(ns + 1, sizeof(*psize));
-
-		if (!psize)
-			goto out;
-		for (size_t a = 0; a < na; a++)
-			if (sub[a] >= 0)
-				psize[sub[a]]++;
-		for (size_t a = 0; a < na; a++)
-			if (sub[a] >= 0 &&
-			    psize[sub[a]] == cl->size[cl->membership[a]])
-				sub[a] = CLUSTER_NONE;
-		free(psize);
-	}
 	/* the trial: every part a cluster of its own (ids nc + part) */
 	memcpy(orig, cl->membership, na * sizeof(*orig));
 	{
@@ -1053,43 +1171,12 @@ static enum cib_err split_crowds(struct pipeline *p,
 		else if (c >= (int32_t)nc)
 			acc++;
 	}
-	/* a part keeps only the members that show no tie to the rest of
-	 * their crowd: a member whose test against the crowd it came from
-	 * (groups_member_tests, the part left out of the groups) meets its
-	 * guards goes back. A network is separable from the crowd beside
-	 * it; accounts that act with both (partisans copying a network's
-	 * talking points, who also act with each other) stay in the crowd */
 	if (acc) {
-		struct groups_member_test *t = NULL;
-		size_t nt = 0;
-		int32_t *mout = malloc((na + 1) * sizeof(*mout));
-
-		if (!mout)
-			goto out;
-		for (size_t a = 0; a < na; a++)
-			mout[a] = cl->membership[a] >= (int32_t)nc
-					  ? CLUSTER_NONE
-					  : cl->membership[a];
-		err = groups_member_tests(ix, &p->g, mout, nc, 0, -1, &t, &nt);
-		for (size_t i = 0; !err && i < nt; i++) {
-			uint32_t a = t[i].acc;
-
-			if (cl->membership[a] >= (int32_t)nc &&
-			    t[i].group == orig[a] && t[i].log10p < 0) {
-				cl->membership[a] = orig[a];
-				acc--;
-			}
-		}
-		free(t);
-		free(mout);
+		err = crowd_pull_back(p, ix, nc, orig, &acc);
 		if (err)
 			goto out;
-		err = CIB_ENOMEM;
 	}
-	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
-	for (size_t a = 0; a < na; a++)
-		if (cl->membership[a] >= 0)
-			cl->size[cl->membership[a]]++;
+	recount_sizes(cl, nc + ns + 1);
 	/* a cluster left under min_cluster by its parts dissolves */
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
@@ -1097,10 +1184,7 @@ static enum cib_err split_crowds(struct pipeline *p,
 		if (c >= 0 && cl->size[c] < min_size)
 			cl->membership[a] = CLUSTER_NONE;
 	}
-	memset(cl->size, 0, (nc + ns + 1) * sizeof(*cl->size));
-	for (size_t a = 0; a < na; a++)
-		if (cl->membership[a] >= 0)
-			cl->size[cl->membership[a]]++;
+	recount_sizes(cl, nc + ns + 1);
 	p->n_split = acc;
 	err = cluster_renumber(cl);
 out:
@@ -1109,7 +1193,6 @@ out:
 	free(p->es);
 	p->es = NULL;
 	p->n_inauthentic = 0;
-	free(e);
 	free(sub);
 	free(orig);
 	free(remap);
@@ -1213,6 +1296,65 @@ static void fill_features(struct pipeline *p)
 	}
 }
 
+/* pipeline_prepare's clustering: Leiden, discovery, attach and merge, the
+ * split of crowds and the group evidence; releases the group index. t0 is
+ * the stage's start (for the timings said). */
+static enum cib_err prepare_clusters(struct pipeline *p,
+				     struct groups_index *gi,
+				     const struct pipeline_opts *o, double t0)
+{
+	const struct dataset *ds = p->ds;
+	double ts[4];
+	enum cib_err err;
+
+	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
+	ts[0] = cib_seconds();
+	if (!err)
+		err = groups_discover(gi, &p->g, o->seed, o->min_cluster,
+				      o->coord.fdr, &p->cl, &p->n_discovered,
+				      p->cl.errmsg, sizeof(p->cl.errmsg));
+	ts[1] = cib_seconds();
+	if (!err)
+		err = cluster_grow(&p->cl, &p->g, gi, o->coord.fdr,
+				   &p->n_attached, &p->n_merged);
+	if (!err)
+		err = split_crowds(p, gi, o->seed, o->min_cluster);
+	/* a part split from a crowd is a new cluster: the accounts outside
+	 * every cluster are tested against it too (docs/model.md, 6) */
+	for (int r = 0; !err && p->n_split && r < CLUSTER_GROW_ROUNDS; r++) {
+		size_t na = 0;
+
+		err = cluster_attach(&p->cl, &p->g, gi, o->coord.fdr, &na);
+		p->n_attached += na;
+		if (na == 0)
+			break;
+	}
+	if (!err && p->n_split)
+		err = cluster_renumber(&p->cl);
+	ts[2] = cib_seconds();
+	if (!err)
+		err = groups_evidence_build(gi, &p->g, p->cl.membership,
+					    p->cl.n_clusters, ds->acc.platform,
+					    -1, &p->gr);
+	ts[3] = cib_seconds();
+	/* the index is large (the kept events): only the evidence stays */
+	groups_index_release(gi);
+	if (!err)
+		say(o,
+		    "  %zu clusters: %zu found as groups, %zu accounts "
+		    "attached, %zu merges (Leiden %.2f s, discovery %.2f s, "
+		    "attach and merge %.2f s, group evidence %.2f s)",
+		    p->cl.n_clusters, p->n_discovered, p->n_attached,
+		    p->n_merged, ts[0] - t0, ts[1] - ts[0], ts[2] - ts[1],
+		    ts[3] - ts[2]);
+	if (err) {
+		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
+			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
+		return err;
+	}
+	return CIB_OK;
+}
+
 enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
@@ -1222,7 +1364,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	struct feature_opts fo = o->features;
 	struct events_job job;
 	struct groups_index gi;
-	double ts[6];
+	double ts[2];
 	pthread_t job_th;
 	int job_started;
 
@@ -1299,51 +1441,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	say(o, "  pair graph %.2f s, group index %.2f s", ts[0] - t0,
 	    ts[1] - ts[0]);
 	stage_done(p, "graph", &t0, o);
-	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
-	ts[2] = cib_seconds();
-	if (!err)
-		err = groups_discover(&gi, &p->g, o->seed, o->min_cluster,
-				      o->coord.fdr, &p->cl, &p->n_discovered,
-				      p->cl.errmsg, sizeof(p->cl.errmsg));
-	ts[3] = cib_seconds();
-	if (!err)
-		err = cluster_grow(&p->cl, &p->g, &gi, o->coord.fdr,
-				   &p->n_attached, &p->n_merged);
-	if (!err)
-		err = split_crowds(p, &gi, o->seed, o->min_cluster);
-	/* a part split from a crowd is a new cluster: the accounts outside
-	 * every cluster are tested against it too (docs/model.md, 6) */
-	for (int r = 0; !err && p->n_split && r < CLUSTER_GROW_ROUNDS; r++) {
-		size_t na = 0;
-
-		err = cluster_attach(&p->cl, &p->g, &gi, o->coord.fdr, &na);
-		p->n_attached += na;
-		if (na == 0)
-			break;
-	}
-	if (!err && p->n_split)
-		err = cluster_renumber(&p->cl);
-	ts[4] = cib_seconds();
-	if (!err)
-		err = groups_evidence_build(&gi, &p->g, p->cl.membership,
-					    p->cl.n_clusters, ds->acc.platform,
-					    -1, &p->gr);
-	ts[5] = cib_seconds();
-	/* the index is large (the kept events): only the evidence stays */
-	groups_index_release(&gi);
-	if (!err)
-		say(o,
-		    "  %zu clusters: %zu found as groups, %zu accounts "
-		    "attached, %zu merges (Leiden %.2f s, discovery %.2f s, "
-		    "attach and merge %.2f s, group evidence %.2f s)",
-		    p->cl.n_clusters, p->n_discovered, p->n_attached,
-		    p->n_merged, ts[2] - t0, ts[3] - ts[2], ts[4] - ts[3],
-		    ts[5] - ts[4]);
-	if (err) {
-		snprintf(p->errmsg, sizeof(p->errmsg), "clustering: %s",
-			 p->cl.errmsg[0] ? p->cl.errmsg : cib_strerror(err));
+	err = prepare_clusters(p, &gi, o, t0);
+	if (err)
 		return err;
-	}
 	p->es = calloc(ds->acc.n + 1, sizeof(*p->es));
 	p->x = malloc((ds->acc.n + 1) * SF__COUNT * sizeof(*p->x));
 	if (!p->es || !p->x)

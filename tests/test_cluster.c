@@ -19,7 +19,7 @@
  * tests' level (zero: n zeros for the other per-account arrays), and the
  * matching minimal group index (components only). Borrows every array. */
 static struct coord_comp comp1;
-static uint32_t comp0[16];
+static uint32_t comp0[32];
 
 static void repost_graph(struct coord_graph *g, struct groups_index *ix,
 			 struct coord_pair *pairs, size_t n_pairs,
@@ -282,6 +282,86 @@ static void test_merge_guard(void **state)
 	cluster_result_release(&r);
 }
 
+/* log10 P(Poisson(lambda) >= x), the pmf summed term by term in log space
+ * (independent of coord's tail; for tails far below a double's range). */
+static double log10_tail_direct(unsigned x, double lambda)
+{
+	double lt0 = x * log(lambda) - lambda - lgamma(x + 1.0), s = 0;
+	double lt = lt0;
+
+	for (unsigned k = x; k < x + 5000; k++) {
+		s += exp(lt - lt0);
+		lt += log(lambda) - log(k + 1.0);
+	}
+	return (lt0 + log(s)) / log(10);
+}
+
+/* A cluster's strongest partner is the one with the strongest evidence,
+ * not the highest ratio, and a dense pair merges only as the strongest
+ * tie of one of its clusters. Four clusters of accounts with k_repost =
+ * 100 (rate 0.001): A = {0..5} and B = {12..17} (K = 600, 7,200
+ * co-actions inside against 180: 40 times chance), S = {6, 7, 8} and
+ * T = {9, 10, 11} (K = 300, 360 inside against 45: 8 times). A-S and
+ * B-T: 630 co-actions against 180 (3.5 times, not dense: half of
+ * sqrt(40 * 8) is 8.9), log10 p = -148.98; S-T: 400 against 90 (4.4 times,
+ * dense: at least half of 8), log10 p = -126.09. Ranked by the ratio's
+ * bound (S-T 3.9, A-S 3.2) S and T were each other's partner and merged
+ * as dense, and A and B stayed alone. Ranked by evidence, A-S and B-T are
+ * each other's strongest (mutual: merge), and S-T is neither's strongest:
+ * it waits. Two merges: {A, S}, {B, T}. */
+static void test_merge_strongest(void **state)
+{
+	struct coord_graph g;
+	struct groups_index ix;
+	struct cluster_result r;
+	struct coord_pair pairs[48];
+	uint32_t krep[18], zero[18] = { 0 };
+	int32_t mem[18];
+	uint32_t size[4] = { 6, 3, 3, 6 };
+	size_t n = 0, merged;
+
+	(void)state;
+	for (int a = 0; a < 18; a++) {
+		krep[a] = 100;
+		mem[a] = a < 6 ? 0 : a < 9 ? 1 : a < 12 ? 2 : 3;
+	}
+	for (uint32_t a = 0; a < 6; a++)
+		for (uint32_t b = a + 1; b < 6; b++) {
+			pairs[n++] = (struct coord_pair){ a, b, 480 };
+			pairs[n++] = (struct coord_pair){ a + 12, b + 12, 480 };
+		}
+	for (uint32_t a = 0; a < 3; a++)
+		for (uint32_t b = a + 1; b < 3; b++) {
+			pairs[n++] = (struct coord_pair){ a + 6, b + 6, 120 };
+			pairs[n++] = (struct coord_pair){ a + 9, b + 9, 120 };
+		}
+	for (uint32_t a = 0; a < 3; a++) {
+		pairs[n++] = (struct coord_pair){ a, a + 6, 210 };
+		pairs[n++] = (struct coord_pair){ a + 9, a + 12, 210 };
+	}
+	pairs[n++] = (struct coord_pair){ 6, 9, 200 };
+	pairs[n++] = (struct coord_pair){ 7, 10, 200 };
+	assert_true(n <= 48);
+	/* the tails, summed directly, and coord's */
+	assert_true(fabs(log10_tail_direct(630, 180) + 148.98) < 0.01);
+	assert_true(fabs(log10_tail_direct(400, 90) + 126.09) < 0.01);
+	assert_true(fabs(coord_log10_poisson_tail(630, 180) -
+			 log10_tail_direct(630, 180)) < 0.01);
+	assert_true(fabs(coord_log10_poisson_tail(400, 90) -
+			 log10_tail_direct(400, 90)) < 0.01);
+	repost_graph(&g, &ix, pairs, n, krep, zero, 18);
+	clusters_of(&r, mem, 18, size, 4);
+	assert_int_equal(cluster_merge(&r, &g, &ix, 0.01, &merged), CIB_OK);
+	assert_int_equal(merged, 2);
+	assert_int_equal(r.n_clusters, 2);
+	for (int a = 0; a < 18; a++)
+		assert_int_equal(r.membership[a] == r.membership[0],
+				 a < 9);
+	assert_int_equal(r.size[0], 9);
+	assert_int_equal(r.size[1], 9);
+	cluster_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_mutual),
 		cmocka_unit_test(test_merge_guard),
+		cmocka_unit_test(test_merge_strongest),
 	};
 
 	igraph_set_error_handler(igraph_error_handler_printignore);
