@@ -428,18 +428,11 @@ static void bf_object(struct bf *b, int h, const struct tev *v, size_t m,
 	free(used);
 }
 
-static void test_build_against_brute_force(void **state)
+/* The brute force's events: random objects of both types, one in four
+ * repost objects also carrying a planted group of 8 accounts within
+ * seconds of each other. */
+static void bf_plant(const int *types)
 {
-	const int types[BF_TYPES] = { COORD_REPOST, COORD_TEXT };
-	struct coord_opts o;
-	struct coord_graph g;
-	struct bf *b = calloc(1, sizeof(*b));
-	double M[BF_TYPES], *lp = malloc(BF_NA * BF_NA * sizeof(*lp)), *sorted;
-	size_t npairs = 0, nlp = 0, n_comp = 0, keep = 0;
-
-	(void)state;
-	assert_non_null(b);
-	assert_non_null(lp);
 	rng_state = 777;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&ev[t]);
@@ -460,11 +453,14 @@ static void test_build_against_brute_force(void **state)
 					    BF_NA - 10 + a);
 		}
 	}
-	coord_opts_init(&o);
-	o.max_actors = 60;
-	o.pairs_per_event = 3; /* small, so the budget binds often */
-	o.pairs_base = 40;
-	assert_int_equal(coord_build(ev, BF_NA, &o, &g), CIB_OK);
+}
+
+/* Each type's objects through bf_object; the degrees and pair totals
+ * checked against the graph's, M[h] the type's total degree. */
+static void bf_types(struct bf *b, const int *types,
+		     const struct coord_opts *o, const struct coord_graph *g,
+		     double *M)
+{
 	for (uint32_t a = 0; a < BF_NA; a++)
 		b->parent[a] = a;
 	for (int h = 0; h < BF_TYPES; h++) {
@@ -485,75 +481,72 @@ static void test_build_against_brute_force(void **state)
 
 			while (z < e->n && v[z].obj == v[i].obj)
 				z++;
-			bf_object(b, h, v + i, z - i, &o);
+			bf_object(b, h, v + i, z - i, o);
 			i = z;
 		}
 		free(v);
 		M[h] = 0;
 		for (size_t a = 0; a < BF_NA; a++) {
-			assert_int_equal(g.k[types[h]][a], b->k[h][a]);
+			assert_int_equal(g->k[types[h]][a], b->k[h][a]);
 			M[h] += b->k[h][a];
 		}
-		assert_true(g.stats[types[h]].pairs_total ==
+		assert_true(g->stats[types[h]].pairs_total ==
 			    (double)b->pairs_total[h]);
 	}
-	/* one component holds every account that shares a non-viral object */
-	for (uint32_t a = 0; a < BF_NA; a++)
-		if (bf_find(b, a) != a || a == 0)
-			n_comp += 1;
-	assert_int_equal(g.n_comps, 1);
-	assert_int_equal(g.comps[0].n_accounts, n_comp);
-	for (int h = 0; h < BF_TYPES; h++) {
-		assert_true((double)g.comps[0].M[types[h]] == M[h]);
-		for (int j = 0; j < COORD_LEVELS; j++)
-			assert_true(g.comps[0].R[types[h]][j] == b->R[h][j]);
-	}
-	for (uint32_t a = 0; a < BF_NA; a++)
-		for (uint32_t c = a + 1; c < BF_NA; c++) {
-			uint32_t xj[COORD_LEVELS] = { 0 }, any = 0, xp = 0;
-			double lam[COORD_LEVELS], srt[COORD_LEVELS], best = 0;
-			int distinct = 0, found = 0;
+}
 
-			for (int j = 0; j < COORD_LEVELS; j++) {
-				lam[j] = 0;
-				for (int h = 0; h < BF_TYPES; h++) {
-					for (int q = 0; q <= j; q++)
-						xj[j] += b->x[a][c][h][q];
-					lam[j] += (double)b->k[h][a] * b->k[h][c] *
-						  (2.0 * (double)b->R[h][j] /
-						   (M[h] * M[h]));
-				}
-				srt[j] = lam[j];
-			}
-			any = xj[COORD_LEVELS - 1];
-			xp = xj[COORD_PAIR_LEVEL];
-			if (!any)
-				continue;
-			assert_true(npairs < g.n_pairs);
-			assert_int_equal(g.pairs[npairs].a, a);
-			assert_int_equal(g.pairs[npairs].b, c);
-			assert_int_equal(g.pairs[npairs].x, xp);
-			npairs++;
-			qsort(srt, COORD_LEVELS, sizeof(*srt), cmp_dbl);
-			for (int j = 0; j < COORD_LEVELS; j++)
-				distinct += j == 0 || srt[j] != srt[j - 1];
-			for (int j = 0; j < COORD_LEVELS; j++) {
-				double p;
+/* The brute-force log10 p of pair (a, c) (0 when untested), its pair-level
+ * count checked against the graph's next pair (*npairs advances). */
+static double bf_pair_log10p(const struct bf *b, const struct coord_opts *o,
+			     const struct coord_graph *g, const double *M,
+			     uint32_t a, uint32_t c, size_t *npairs)
+{
+	uint32_t xj[COORD_LEVELS] = { 0 }, xp;
+	double lam[COORD_LEVELS], srt[COORD_LEVELS], best = 0;
+	int distinct = 0, found = 0;
 
-				if (xj[j] < o.min_coactions || !(lam[j] > 0))
-					continue;
-				p = coord_log10_poisson_tail(xj[j], lam[j]);
-				if (!found || p < best)
-					best = p;
-				found = 1;
-			}
-			best += log10((double)distinct);
-			lp[a * BF_NA + c] = found && best < 0 ? best : 0.0;
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		lam[j] = 0;
+		for (int h = 0; h < BF_TYPES; h++) {
+			for (int q = 0; q <= j; q++)
+				xj[j] += b->x[a][c][h][q];
+			lam[j] += (double)b->k[h][a] * b->k[h][c] *
+				  (2.0 * (double)b->R[h][j] / (M[h] * M[h]));
 		}
-	assert_int_equal(g.n_pairs, npairs);
-	/* Benjamini-Hochberg by hand over the component's pairs */
-	sorted = malloc((npairs + 1) * sizeof(*sorted));
-	assert_non_null(sorted);
+		srt[j] = lam[j];
+	}
+	if (!xj[COORD_LEVELS - 1])
+		return 0.0;
+	xp = xj[COORD_PAIR_LEVEL];
+	assert_true(*npairs < g->n_pairs);
+	assert_int_equal(g->pairs[*npairs].a, a);
+	assert_int_equal(g->pairs[*npairs].b, c);
+	assert_int_equal(g->pairs[*npairs].x, xp);
+	(*npairs)++;
+	qsort(srt, COORD_LEVELS, sizeof(*srt), cmp_dbl);
+	for (int j = 0; j < COORD_LEVELS; j++)
+		distinct += j == 0 || srt[j] != srt[j - 1];
+	for (int j = 0; j < COORD_LEVELS; j++) {
+		double p;
+
+		if (xj[j] < o->min_coactions || !(lam[j] > 0))
+			continue;
+		p = coord_log10_poisson_tail(xj[j], lam[j]);
+		if (!found || p < best)
+			best = p;
+		found = 1;
+	}
+	best += log10((double)distinct);
+	return found && best < 0 ? best : 0.0;
+}
+
+/* Benjamini-Hochberg by hand over the pairs that co-acted at all: the
+ * number kept; sorted[] gets their sorted log10 p. */
+static size_t bf_bh_keep(const struct bf *b, const double *lp, double fdr,
+			 double n_tests, double *sorted)
+{
+	size_t nlp = 0, keep = 0;
+
 	for (uint32_t a = 0; a < BF_NA; a++)
 		for (uint32_t c = a + 1; c < BF_NA; c++) {
 			uint32_t any = 0;
@@ -566,9 +559,49 @@ static void test_build_against_brute_force(void **state)
 		}
 	qsort(sorted, nlp, sizeof(*sorted), cmp_dbl);
 	for (size_t r = 0; r < nlp; r++)
-		if (sorted[r] <= log10(o.fdr * (double)(r + 1) /
-				       g.comps[0].n_tests))
+		if (sorted[r] <= log10(fdr * (double)(r + 1) / n_tests))
 			keep = r + 1;
+	return keep;
+}
+
+static void test_build_against_brute_force(void **state)
+{
+	const int types[BF_TYPES] = { COORD_REPOST, COORD_TEXT };
+	struct coord_opts o;
+	struct coord_graph g;
+	struct bf *b = calloc(1, sizeof(*b));
+	double M[BF_TYPES], *lp = malloc(BF_NA * BF_NA * sizeof(*lp)), *sorted;
+	size_t npairs = 0, n_comp = 0, keep;
+
+	(void)state;
+	assert_non_null(b);
+	assert_non_null(lp);
+	bf_plant(types);
+	coord_opts_init(&o);
+	o.max_actors = 60;
+	o.pairs_per_event = 3; /* small, so the budget binds often */
+	o.pairs_base = 40;
+	assert_int_equal(coord_build(ev, BF_NA, &o, &g), CIB_OK);
+	bf_types(b, types, &o, &g, M);
+	/* one component holds every account that shares a non-viral object */
+	for (uint32_t a = 0; a < BF_NA; a++)
+		if (bf_find(b, a) != a || a == 0)
+			n_comp += 1;
+	assert_int_equal(g.n_comps, 1);
+	assert_int_equal(g.comps[0].n_accounts, n_comp);
+	for (int h = 0; h < BF_TYPES; h++) {
+		assert_true((double)g.comps[0].M[types[h]] == M[h]);
+		for (int j = 0; j < COORD_LEVELS; j++)
+			assert_true(g.comps[0].R[types[h]][j] == b->R[h][j]);
+	}
+	for (uint32_t a = 0; a < BF_NA; a++)
+		for (uint32_t c = a + 1; c < BF_NA; c++)
+			lp[a * BF_NA + c] = bf_pair_log10p(b, &o, &g, M,
+							   a, c, &npairs);
+	assert_int_equal(g.n_pairs, npairs);
+	sorted = malloc((npairs + 1) * sizeof(*sorted));
+	assert_non_null(sorted);
+	keep = bf_bh_keep(b, lp, o.fdr, g.comps[0].n_tests, sorted);
 	assert_true(keep >= 20); /* most of the planted group's 28 pairs */
 	assert_int_equal(g.n_edges, keep);
 	for (size_t i = 0; i < g.n_edges; i++) {
