@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "mpi/mpi_coord.h"
+#include "mpi/mpi_feat.h"
 #include "mpi/mpi_ingest.h"
 #endif
 
@@ -222,10 +223,12 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 {
 	struct mpi_ingest m;
 	struct mpi_coord mc;
+	struct mpi_feat mf;
 	struct pipe_cli pc;
 	struct cli_data d;
 	const char *die = getenv("CIBSCAN_MPI_TEST_DIE_RANK");
 	const char *die_scan = getenv("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
+	const char *die_feat = getenv("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
 	double t0 = cib_seconds();
 	enum cib_err err;
 	int rc = CLI_EXIT_OK;
@@ -254,15 +257,28 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		if (cli_parse_long(die_scan, &r) == 0)
 			mc.die_rank = (int)r;
 	}
+	mpi_feat_init(&mf, MPI_COMM_WORLD);
+	/* test hook: that rank dies of SIGKILL once it has its accounts */
+	if (die_feat && *die_feat) {
+		long r;
+
+		if (cli_parse_long(die_feat, &r) == 0)
+			mf.die_rank = (int)r;
+	}
 	/* the co-action transfers' rounds: within the log cap too */
 	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
 		mc.round = sop->mpi_buffer;
+	if (sop->mpi_buffer && sop->mpi_buffer < MPI_FEAT_ROUND)
+		mf.round = sop->mpi_buffer;
 	if (m.rank != 0) {
-		/* the co-action scan of rank 0's coordination graph, on
-		 * this rank's objects, until rank 0 is done */
+		/* this rank's accounts' features, then the co-action scan
+		 * of rank 0's coordination graph on this rank's objects,
+		 * until rank 0 is done */
 		cli_data_release(&d);
-		if (mpi_coord_serve(&mc) != CIB_OK)
+		if (mpi_feat_serve(&mf) != CIB_OK ||
+		    mpi_coord_serve(&mc) != CIB_OK)
 			rc = CLI_EXIT_SYSTEM;
+		mpi_feat_release(&mf);
 		mpi_coord_release(&mc);
 		mpi_ingest_release(&m);
 		rc = mpi_finish(rc != CLI_EXIT_OK ? rc : cli_exit_for(err), pcp,
@@ -301,8 +317,25 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 					m.all[r].serve_seconds);
 		}
 		pc = *pcp;
+		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
 		rc = score_finish(sop, &pc, &d, files, nfiles);
+		for (int r = 0; pcp->po.progress && mf.all && r < m.size; r++)
+			fprintf(stderr,
+				"cibscan: mpi rank %d features: %llu "
+				"accounts, %llu posts, %.1f MB received in "
+				"%llu rounds (%.2f s); timing and persona "
+				"%.2f s (CPU %.2f s), shard strings %.1f MB; "
+				"%.1f MB %s\n",
+				r, (unsigned long long)mf.all[r].accounts,
+				(unsigned long long)mf.all[r].posts,
+				(double)mf.all[r].bytes_in / 1e6,
+				(unsigned long long)mf.all[r].rounds,
+				mf.all[r].shuffle_seconds,
+				mf.all[r].compute_seconds,
+				mf.all[r].compute_cpu, mf.all[r].shard_mb,
+				(double)mf.all[r].bytes_out / 1e6,
+				r ? "of rows sent back" : "sent to the owners");
 		for (int r = 0; pcp->po.progress && mc.all && r < m.size; r++)
 			fprintf(stderr,
 				"cibscan: mpi rank %d co-action scan: %llu "
@@ -320,8 +353,11 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				(double)mc.all[r].bytes_out / 1e6,
 				mc.all[r].gather_seconds, mc.all[r].gather_cpu);
 	}
+	if (mpi_feat_done(&mf) != CIB_OK && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_SYSTEM;
 	if (mpi_coord_done(&mc) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;
+	mpi_feat_release(&mf);
 	mpi_coord_release(&mc);
 	cli_data_release(&d);
 	rc = mpi_finish(rc, pcp, &m);
