@@ -175,7 +175,8 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	}
 	fs->seconds[2] = cib_seconds() - t0;
 	t0 = cib_seconds();
-	err = profile_compute(ds, pi, &fs->profile);
+	/* with a shard, finish filled the profile too */
+	err = o->shard ? CIB_OK : profile_compute(ds, pi, &fs->profile);
 	if (!err)
 		err = locate_accounts(fs, ds, pi, o->zonedir);
 	if (err) {

@@ -29,8 +29,8 @@ struct feature_opts;
  * features_compute calls start where it would run timing_compute (fs->tctx
  * is ready) and finish where it would run
  * persona_compute_opts (fs->ld is ready); finish must fill fs->timing
- * (allocated, ds->acc.n + 1 entries) and fs->persona exactly as those two
- * would have. Between them features_compute runs reuse, so the two can
+ * (allocated, ds->acc.n + 1 entries), fs->persona and fs->profile exactly
+ * as timing_compute, persona_compute_opts and profile_compute would have. Between them features_compute runs reuse, so the two can
  * overlap with it. NULL: computed here. */
 struct feature_shard {
 	void *ctx;

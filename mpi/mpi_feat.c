@@ -62,6 +62,11 @@ struct row {
 	double cp_llr, cp_p, topic_shift, gap_topic_shift;
 	int64_t cp_time, longest_gap, gap_end;
 	struct timing_fit timing;
+	/* profile */
+	double creation_z, creation_p, creation_lambda;
+	double follow_ratio, engagement_per_post, engagement_per_follower;
+	uint32_t created_same_day, n_original;
+	uint8_t default_handle;
 };
 
 /* This rank's part: its shard dataset while it is built, then its rows. */
@@ -155,11 +160,13 @@ static size_t round_bytes(const struct mpi_feat *f)
 
 /* ---- the wire ------------------------------------------------------- */
 
-/* An account: 'A', u32 index in rank 0's dataset, u32 UI language length,
- * the language. A post: 'P', i64 time, u8 flags, u32 text length, u32
- * language length, the text, the language. Lengths are the pool's. */
-#define ACC_FIXED (1 + 4 + 4)
-#define POST_FIXED (1 + 8 + 1 + 4 + 4)
+/* An account: 'A', u32 index in rank 0's dataset, i64 created, followers,
+ * following, u32 UI language length, u32 handle length, the language, the
+ * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
+ * replies, quotes, u32 text length, u32 language length, the text, the
+ * language. Lengths are the pool's. */
+#define ACC_FIXED (1 + 4 + 3 * 8 + 4 + 4)
+#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4)
 
 struct buf {
 	char *p;
@@ -215,7 +222,9 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			uint32_t a32 = (uint32_t)c->a;
 			uint32_t ll = strpool_len(&ds->strings,
 						  ds->acc.lang[c->a]);
-			size_t need = ACC_FIXED + ll;
+			uint32_t hl = strpool_len(&ds->strings,
+						  ds->acc.handle[c->a]);
+			size_t need = ACC_FIXED + (size_t)ll + hl;
 
 			if (b->n && b->n + need > round)
 				return 1;
@@ -223,8 +232,13 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 				return -1;
 			put(b, "A", 1);
 			put(b, &a32, 4);
+			put(b, &ds->acc.created[c->a], 8);
+			put(b, &ds->acc.followers[c->a], 8);
+			put(b, &ds->acc.following[c->a], 8);
 			put(b, &ll, 4);
+			put(b, &hl, 4);
 			put(b, ds_str(ds, ds->acc.lang[c->a]), ll);
+			put(b, ds_str(ds, ds->acc.handle[c->a]), hl);
 			c->hdr_sent = 1;
 			c->k = c->pi->off[c->a];
 		}
@@ -243,6 +257,11 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, "P", 1);
 			put(b, &ds->post.time[j], 8);
 			put(b, &fl, 1);
+			put(b, &ds->post.kind[j], 1);
+			put(b, &ds->post.likes[j], 4);
+			put(b, &ds->post.reposts[j], 4);
+			put(b, &ds->post.replies[j], 4);
+			put(b, &ds->post.quotes[j], 4);
 			put(b, &tl, 4);
 			put(b, &ll, 4);
 			put(b, ds_str(ds, ds->post.text[j]), tl);
@@ -269,6 +288,89 @@ static const char *cstr(const char *s, size_t n, struct buf *tmp)
 	return tmp->p;
 }
 
+/* One account record at p (n bytes left) into m's dataset: the bytes it
+ * took, or 0 when malformed or out of memory. */
+static size_t take_account(struct mine *m, const char *p, size_t n,
+			   struct buf *tmp, struct buf *tmp2)
+{
+	struct account_rec ar;
+	uint32_t a, loc, ll, hl;
+
+	if (n < ACC_FIXED)
+		return 0;
+	account_rec_init(&ar);
+	memcpy(&a, p + 1, 4);
+	memcpy(&ar.created, p + 5, 8);
+	memcpy(&ar.followers, p + 13, 8);
+	memcpy(&ar.following, p + 21, 8);
+	memcpy(&ll, p + 29, 4);
+	memcpy(&hl, p + 33, 4);
+	if (n - ACC_FIXED < (size_t)ll + hl)
+		return 0;
+	snprintf(m->cur_id, sizeof(m->cur_id), "%u", a);
+	ar.platform = PLATFORM_X;
+	ar.id = m->cur_id;
+	ar.lang = cstr(p + ACC_FIXED, ll, tmp);
+	ar.handle = cstr(p + ACC_FIXED + ll, hl, tmp2);
+	if ((ll && !ar.lang) || (hl && !ar.handle) ||
+	    dataset_add_account(&m->ds, &ar, &loc) != CIB_OK ||
+	    loc != m->n_gidx)
+		return 0;
+	if (m->n_gidx == m->cap_gidx) {
+		size_t c = m->cap_gidx ? m->cap_gidx * 2 : 1024;
+		uint32_t *g = realloc(m->gidx, c * sizeof(*g));
+
+		if (!g)
+			return 0;
+		m->gidx = g;
+		m->cap_gidx = c;
+	}
+	m->gidx[m->n_gidx++] = a;
+	m->cur_acc = loc;
+	return ACC_FIXED + (size_t)ll + hl;
+}
+
+/* One post record at p (n bytes left), of the last account taken. */
+static size_t take_post(struct mine *m, const char *p, size_t n,
+			struct buf *tmp, struct buf *tmp2)
+{
+	struct post_rec pr;
+	char id[24];
+	uint32_t tl, ll;
+	uint8_t fl, kind;
+	int32_t cnt[4];
+	int added = 0;
+
+	if (n < POST_FIXED || !m->n_gidx)
+		return 0;
+	post_rec_init(&pr);
+	memcpy(&pr.time, p + 1, 8);
+	memcpy(&fl, p + 9, 1);
+	memcpy(&kind, p + 10, 1);
+	memcpy(cnt, p + 11, 16);
+	memcpy(&tl, p + 27, 4);
+	memcpy(&ll, p + 31, 4);
+	if (n - POST_FIXED < (size_t)tl + ll || kind >= POST_KIND__COUNT)
+		return 0;
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
+	pr.platform = PLATFORM_X;
+	pr.id = id;
+	pr.account_id = m->cur_id;
+	pr.flags = fl;
+	pr.kind = (enum post_kind)kind;
+	pr.likes = cnt[0];
+	pr.reposts = cnt[1];
+	pr.replies = cnt[2];
+	pr.quotes = cnt[3];
+	pr.text = cstr(p + POST_FIXED, tl, tmp);
+	pr.lang = cstr(p + POST_FIXED + tl, ll, tmp2);
+	if ((tl && !pr.text) || (ll && !pr.lang) ||
+	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added)
+		return 0;
+	m->n_posts++;
+	return POST_FIXED + (size_t)tl + ll;
+}
+
 /* Stores one round's records (from any rank, in rank order) into m's
  * dataset. 0, or -1 on a malformed stream or no memory. */
 static int take_records(struct mine *m, const char *p, size_t n,
@@ -277,69 +379,15 @@ static int take_records(struct mine *m, const char *p, size_t n,
 	const char *end = p + n;
 
 	while (p < end) {
-		if (*p == 'A' && (size_t)(end - p) >= ACC_FIXED) {
-			struct account_rec ar;
-			uint32_t a, loc, ll;
+		size_t used = *p == 'A' ? take_account(m, p, (size_t)(end - p),
+							tmp, tmp2)
+			      : *p == 'P' ? take_post(m, p, (size_t)(end - p),
+						      tmp, tmp2)
+					  : 0;
 
-			memcpy(&a, p + 1, 4);
-			memcpy(&ll, p + 5, 4);
-			if ((size_t)(end - p) < ACC_FIXED + (size_t)ll)
-				return -1;
-			snprintf(m->cur_id, sizeof(m->cur_id), "%u", a);
-			account_rec_init(&ar);
-			ar.platform = PLATFORM_X;
-			ar.id = m->cur_id;
-			ar.lang = cstr(p + ACC_FIXED, ll, tmp);
-			if (ll && !ar.lang)
-				return -1;
-			if (dataset_add_account(&m->ds, &ar, &loc) != CIB_OK ||
-			    loc != m->n_gidx)
-				return -1;
-			if (m->n_gidx == m->cap_gidx) {
-				size_t c = m->cap_gidx ? m->cap_gidx * 2 : 1024;
-				uint32_t *g = realloc(m->gidx, c * sizeof(*g));
-
-				if (!g)
-					return -1;
-				m->gidx = g;
-				m->cap_gidx = c;
-			}
-			m->gidx[m->n_gidx++] = a;
-			m->cur_acc = loc;
-			p += ACC_FIXED + ll;
-		} else if (*p == 'P' && (size_t)(end - p) >= POST_FIXED &&
-			   m->n_gidx) {
-			struct post_rec pr;
-			char id[24];
-			uint32_t tl, ll;
-			uint8_t fl;
-			int added = 0;
-
-			post_rec_init(&pr);
-			memcpy(&pr.time, p + 1, 8);
-			memcpy(&fl, p + 9, 1);
-			memcpy(&tl, p + 10, 4);
-			memcpy(&ll, p + 14, 4);
-			if ((size_t)(end - p) - POST_FIXED < (size_t)tl + ll)
-				return -1;
-			snprintf(id, sizeof(id), "%llu",
-				 (unsigned long long)m->n_posts);
-			pr.platform = PLATFORM_X;
-			pr.id = id;
-			pr.account_id = m->cur_id;
-			pr.flags = fl;
-			pr.text = cstr(p + POST_FIXED, tl, tmp);
-			pr.lang = cstr(p + POST_FIXED + tl, ll, tmp2);
-			if ((tl && !pr.text) || (ll && !pr.lang))
-				return -1;
-			if (dataset_add_post(&m->ds, &pr, &added) != CIB_OK ||
-			    !added)
-				return -1;
-			m->n_posts++;
-			p += POST_FIXED + (size_t)tl + ll;
-		} else {
+		if (used == 0)
 			return -1;
-		}
+		p += used;
 	}
 	return 0;
 }
@@ -428,6 +476,90 @@ out:
 	return rc;
 }
 
+struct day_count {
+	int64_t day;
+	uint64_t cnt;
+};
+
+static int cmp_day(const void *a, const void *b)
+{
+	const struct day_count *x = a, *y = b;
+
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* The data's creation days: every rank's (day, count) list gathered to
+ * all (MPI_Allgatherv) and summed per day - whole numbers, so the merge
+ * is exact in any order. The lists are the distinct creation days, a few
+ * thousand per rank, not the accounts. Out is malloc'd (free day, cnt). */
+static int all_days(struct mpi_feat *f, const struct dataset *ds,
+		    struct profile_days *out)
+{
+	int64_t *day = NULL;
+	uint64_t *cnt = NULL;
+	size_t n = 0, tot = 0, u = 0;
+	struct day_count *mine = NULL, *all = NULL;
+	int *rc = calloc((size_t)f->size, sizeof(int));
+	int *rd = calloc((size_t)f->size, sizeof(int));
+	int my, ret = -1;
+	MPI_Request rq;
+
+	if (!rc || !rd || profile_days_of(ds, &day, &cnt, &n) ||
+	    n > (size_t)INT_MAX / sizeof(*mine))
+		goto out;
+	mine = malloc((n + 1) * sizeof(*mine));
+	if (!mine)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		mine[i] = (struct day_count){ day[i], cnt[i] };
+	my = (int)(n * sizeof(*mine));
+	if (MPI_Iallgather(&my, 1, MPI_INT, rc, 1, MPI_INT, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	for (int q = 0; q < f->size; q++) {
+		rd[q] = (int)tot;
+		tot += (size_t)rc[q];
+		if (tot > (size_t)INT_MAX)
+			goto out;
+	}
+	all = malloc(tot + sizeof(*all));
+	if (!all ||
+	    MPI_Iallgatherv(mine, my, MPI_BYTE, all, rc, rd, MPI_BYTE, f->comm,
+			    &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	tot /= sizeof(*all);
+	qsort(all, tot, sizeof(*all), cmp_day);
+	free(day);
+	free(cnt);
+	day = malloc((tot + 1) * sizeof(*day));
+	cnt = malloc((tot + 1) * sizeof(*cnt));
+	if (!day || !cnt)
+		goto out;
+	for (size_t i = 0; i < tot; i++) {
+		if (u == 0 || day[u - 1] != all[i].day) {
+			day[u] = all[i].day;
+			cnt[u++] = 0;
+		}
+		cnt[u - 1] += all[i].cnt;
+	}
+	out->n = u;
+	out->day = day;
+	out->cnt = cnt;
+	day = NULL;
+	cnt = NULL;
+	ret = 0;
+out:
+	free(day);
+	free(cnt);
+	free(mine);
+	free(all);
+	free(rc);
+	free(rd);
+	return ret;
+}
+
 static void code_copy(char *dst, const struct langdetect *ld, uint32_t id)
 {
 	const char *s = id == STR_NONE ? "" : langdetect_str(ld, id);
@@ -461,10 +593,27 @@ static int span(struct mpi_feat *f, const struct dataset *ds, int64_t *lo,
 	return 0;
 }
 
-/* Timing and persona of m's accounts into m->rows. */
-static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
-			    int64_t hi)
+/* The profile of account a into r. */
+static void row_profile(struct row *r, const struct profile_result *pf,
+			size_t a)
 {
+	r->creation_z = pf->creation_z[a];
+	r->creation_p = pf->creation_p[a];
+	r->creation_lambda = pf->creation_lambda[a];
+	r->follow_ratio = pf->follow_ratio[a];
+	r->engagement_per_post = pf->engagement_per_post[a];
+	r->engagement_per_follower = pf->engagement_per_follower[a];
+	r->created_same_day = pf->created_same_day[a];
+	r->n_original = pf->n_original[a];
+	r->default_handle = pf->default_handle[a];
+}
+
+/* Timing, persona and profile of m's accounts into m->rows; the creation
+ * test against the data's days (every rank's, summed). */
+static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
+			    int64_t hi, const struct profile_days *days)
+{
+	struct profile_result pf;
 	struct postindex pi;
 	struct timing_ctx tc;
 	struct timing_fit *tf = NULL;
@@ -477,6 +626,7 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 
 	memset(&pr, 0, sizeof(pr));
 	memset(&pi, 0, sizeof(pi));
+	memset(&pf, 0, sizeof(pf));
 	err = postindex_build(&pi, &m->ds);
 	if (err)
 		return err;
@@ -501,6 +651,8 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 		if (!err)
 			err = persona_compute_opts(&m->ds, &pi, &ld, &po, &pr);
 		if (!err)
+			err = profile_compute_days(&m->ds, &pi, days, &pf);
+		if (!err)
 			m->rows = calloc(na + 1, sizeof(*m->rows));
 		if (!err && !m->rows)
 			err = CIB_ENOMEM;
@@ -523,10 +675,12 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 			r->longest_gap = pr.longest_gap[a];
 			r->gap_end = pr.gap_end[a];
 			r->timing = tf[a];
+			row_profile(r, &pf, a);
 		}
 		if (!err)
 			m->n_rows = na;
 		persona_result_release(&pr);
+		profile_result_release(&pf);
 		langdetect_release(&ld);
 	}
 	free(tf);
@@ -543,6 +697,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	struct mine *m = calloc(1, sizeof(*m));
 	double t0 = cib_seconds(), c0;
 	int64_t lo = 0, hi = 0;
+	struct profile_days days = { 0, NULL, NULL };
 
 	if (!m)
 		MPI_Abort(f->comm, 1);
@@ -554,11 +709,13 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.posts = m->n_posts;
 	if (f->die_rank == f->rank)
 		raise(SIGKILL);
-	if (span(f, &m->ds, &lo, &hi))
+	if (span(f, &m->ds, &lo, &hi) || all_days(f, &m->ds, &days))
 		MPI_Abort(f->comm, 1);
 	t0 = cib_seconds();
 	c0 = cpu_now();
-	m->err = compute(h, m, lo, hi);
+	m->err = compute(h, m, lo, hi, &days);
+	free((void *)days.day);
+	free((void *)days.cnt);
 	f->st.compute_seconds = cib_seconds() - t0;
 	f->st.compute_cpu = cpu_now() - c0;
 	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
@@ -741,6 +898,16 @@ static void place_row(void *ctx, const struct row *r)
 	p->cp_time[a] = r->cp_time;
 	p->longest_gap[a] = r->longest_gap;
 	p->gap_end[a] = r->gap_end;
+	c->fs->profile.creation_z[a] = r->creation_z;
+	c->fs->profile.creation_p[a] = r->creation_p;
+	c->fs->profile.creation_lambda[a] = r->creation_lambda;
+	c->fs->profile.follow_ratio[a] = r->follow_ratio;
+	c->fs->profile.engagement_per_post[a] = r->engagement_per_post;
+	c->fs->profile.engagement_per_follower[a] =
+		r->engagement_per_follower;
+	c->fs->profile.created_same_day[a] = r->created_same_day;
+	c->fs->profile.n_original[a] = r->n_original;
+	c->fs->profile.default_handle[a] = r->default_handle;
 }
 
 static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
@@ -760,10 +927,13 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 
 		f->local = 0;
 		po.seed = f->o->seed;
-		return persona_compute_opts(ds, pi, &fs->ld, &po, p);
+		err = persona_compute_opts(ds, pi, &fs->ld, &po, p);
+		return err ? err : profile_compute(ds, pi, &fs->profile);
 	}
 	f->finished = 1;
 	err = persona_result_alloc(p, ds->acc.n);
+	if (!err)
+		err = profile_result_alloc(&fs->profile, ds->acc.n);
 	if (err && m)
 		m->err = err; /* told to every rank by gather_rows */
 	if (!m)
