@@ -54,9 +54,11 @@ static const char usage_text[] =
 #ifdef CIB_MPI
 static const char mpi_help_text[] =
 	"  --mpi                run on every rank of 'mpirun -np N' (this is\n"
-	"                       cibscan-mpi): inputs read in parallel, the\n"
-	"                       co-action scan of the coordination graph on\n"
-	"                       every rank, rank 0 scores and writes every\n"
+	"                       cibscan-mpi): inputs read in parallel; the\n"
+	"                       timing, persona and profile features of each\n"
+	"                       account on the rank owning it; the co-action\n"
+	"                       scan of the coordination graph on every\n"
+	"                       rank; rank 0 scores and writes every\n"
 	"                       output; the result is the single-process one\n"
 	"                       (docs/scale.md)\n"
 	"  --mpi-split BYTES    with --mpi: JSONL and IO archive CSV files of\n"
@@ -65,8 +67,9 @@ static const char mpi_help_text[] =
 	"                       files only)\n"
 	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
 	"                       0 holds before it waits for rank 0 to take\n"
-	"                       it (default 256M); also caps the co-action\n"
-	"                       scan's transfer rounds (at most 32M a rank)\n";
+	"                       it (default 256M); also caps the transfer\n"
+	"                       rounds of the features and the co-action\n"
+	"                       scan (at most 32M a rank)\n";
 #endif
 
 struct score_out {

@@ -1,5 +1,5 @@
-/* mpi_feat.c - timing and persona features on the accounts' owner ranks
- * (mpi_feat.h, docs/scale.md section 5.2).
+/* mpi_feat.c - timing, persona and profile features on the accounts'
+ * owner ranks (mpi_feat.h, docs/scale.md section 5.2).
  *
  * Invariants: every transfer is a collective all ranks enter in the same
  * order, decided by what rank 0 broadcast first (a header: the options,
@@ -7,11 +7,12 @@
  * index order, each followed by its posts in the post index's order (time,
  * then index), so the owner's dataset holds them in that order and its
  * post index puts every account's posts in rank 0's order; an account's
- * features read only its own posts, its UI language, the reference zone
- * over the data's span (the span is all-reduced: min and max of every
- * post's time, which is what timing_ctx_init computes on the whole
- * dataset) and the permutation seed, which is the account's index in rank
- * 0's dataset (persona_opts.seed_index). So every row equals what rank 0
+ * features read only its own posts and fields, the reference zone over
+ * the data's span (the span is all-reduced: min and max of every post's
+ * time, which is what timing_ctx_init computes on the whole dataset), the
+ * data's creation-day counts (summed over the ranks: whole numbers) and
+ * the permutation seed, which is the account's index in rank 0's dataset
+ * (persona_opts.seed_index). So every row equals what rank 0
  * would have computed, at any N. Languages come back as codes ("en") and
  * are interned into rank 0's langdetect; the model compares them only for
  * equality and prints their text. Rows travel as bytes: every rank runs

@@ -6,15 +6,19 @@
  * mod N - a function of the account's key alone, so the same on every
  * rank, in every run and at every position in the input. Rank 0 holds the
  * dataset; through feature_opts.shard (features/features.h) the feature
- * stage hands it the timing and persona features: rank 0 sends every
- * account, and its posts' time, flags, text and language, to the owner
- * (MPI_Alltoallv in bounded rounds), every rank builds a dataset of its
- * accounts in their order in rank 0's and computes timing_compute and
- * persona_compute_opts on it (the permutations seeded by the accounts'
- * indices in rank 0's dataset, the reference zone's span all-reduced from
- * the posts' times), and sends back one fixed-size row per account, which
- * rank 0 puts in place of its own computation while it runs the reuse
- * features. With one rank nothing is hooked (rank 0 computes as a single
+ * stage hands it the timing, persona and profile features: rank 0 sends
+ * every account (UI language, handle, creation time, follower counts) and
+ * its posts (time, flags, kind, engagement counts, text, language) to the
+ * owner (MPI_Alltoallv in bounded rounds), every rank builds a dataset of
+ * its accounts in their order in rank 0's and computes timing_compute,
+ * persona_compute_opts and profile_compute_days on it - the permutations
+ * seeded by the accounts' indices in rank 0's dataset, the reference
+ * zone's span all-reduced from the posts' times (min, max), the creation
+ * test against the data's creation days (every rank's (day, count) list
+ * all-gathered and summed) - and sends back one fixed-size row per
+ * account, which rank 0 puts in place of its own computation while it
+ * runs the reuse features (near-duplicate texts across accounts: not
+ * sharded) and looks up the accounts' claimed locations. With one rank nothing is hooked (rank 0 computes as a single
  * process). The other ranks wait in mpi_feat_serve.
  */
 #ifndef CIB_MPI_FEAT_H
