@@ -372,8 +372,10 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	return POST_FIXED + (size_t)tl + ll;
 }
 
-/* Stores one round's records (from any rank, in rank order) into m's
- * dataset. 0, or -1 on a malformed stream or no memory. */
+/* Stores one round's records into m's dataset. 0, or -1 on a malformed
+ * stream or no memory. A post belongs to the last account record before
+ * it, across rounds: one sender's stream (rank 0's, the only sender
+ * today; several senders would each need their own parser state). */
 static int take_records(struct mine *m, const char *p, size_t n,
 			struct buf *tmp, struct buf *tmp2)
 {
