@@ -261,14 +261,16 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 	for (int r = 0; mf->all && r < mf->size; r++)
 		fprintf(stderr,
 			"cibscan: mpi rank %d features: %llu accounts, %llu "
-			"posts, %.1f MB received in %llu rounds (%.2f s); "
+			"posts, %.1f MB received in %llu rounds (%.2f s, "
+			"CPU %.2f s); "
 			"timing and persona %.2f s (CPU %.2f s), shard "
 			"strings %.1f MB; %.1f MB %s\n",
 			r, (unsigned long long)mf->all[r].accounts,
 			(unsigned long long)mf->all[r].posts,
 			(double)mf->all[r].bytes_in / 1e6,
 			(unsigned long long)mf->all[r].rounds,
-			mf->all[r].shuffle_seconds, mf->all[r].compute_seconds,
+			mf->all[r].shuffle_seconds, mf->all[r].shuffle_cpu,
+			mf->all[r].compute_seconds,
 			mf->all[r].compute_cpu, mf->all[r].shard_mb,
 			(double)mf->all[r].bytes_out / 1e6,
 			r ? "of rows sent back" : "sent to the owners");

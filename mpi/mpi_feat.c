@@ -698,7 +698,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 			       struct cursor *cur)
 {
 	struct mine *m = calloc(1, sizeof(*m));
-	double t0 = cib_seconds(), c0;
+	double t0 = cib_seconds(), c0 = cpu_now();
 	int64_t lo = 0, hi = 0;
 	struct profile_days days = { 0, NULL, NULL };
 
@@ -708,6 +708,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
 	f->st.shuffle_seconds = cib_seconds() - t0;
+	f->st.shuffle_cpu = cpu_now() - c0;
 	f->st.accounts = m->n_gidx;
 	f->st.posts = m->n_posts;
 	if (f->die_rank == f->rank)

@@ -43,6 +43,8 @@ struct mpi_feat_stats {
 				  back (others) */
 	uint64_t rounds;       /* rounds of the shuffle */
 	double shuffle_seconds; /* the shuffle, wall */
+	double shuffle_cpu;     /* the same, CPU (packing, sending, storing
+				   into the shard) */
 	double compute_seconds; /* building the shard, timing and persona */
 	double compute_cpu;     /* the same, CPU of all its threads */
 	double shard_mb;        /* its shard dataset's string pool, MB */
