@@ -14,9 +14,11 @@
 #include "pipeopts.h"
 
 #ifdef CIB_MPI
+#include <limits.h>
 #include <sys/resource.h>
 
 #include "mpi/mpi_coord.h"
+#include "mpi/mpi_feat.h"
 #include "mpi/mpi_ingest.h"
 #endif
 
@@ -52,9 +54,11 @@ static const char usage_text[] =
 #ifdef CIB_MPI
 static const char mpi_help_text[] =
 	"  --mpi                run on every rank of 'mpirun -np N' (this is\n"
-	"                       cibscan-mpi): inputs read in parallel, the\n"
-	"                       co-action scan of the coordination graph on\n"
-	"                       every rank, rank 0 scores and writes every\n"
+	"                       cibscan-mpi): inputs read in parallel; the\n"
+	"                       timing, persona and profile features of each\n"
+	"                       account on the rank owning it; the co-action\n"
+	"                       scan of the coordination graph on every\n"
+	"                       rank; rank 0 scores and writes every\n"
 	"                       output; the result is the single-process one\n"
 	"                       (docs/scale.md)\n"
 	"  --mpi-split BYTES    with --mpi: JSONL and IO archive CSV files of\n"
@@ -63,8 +67,9 @@ static const char mpi_help_text[] =
 	"                       files only)\n"
 	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
 	"                       0 holds before it waits for rank 0 to take\n"
-	"                       it (default 256M); also caps the co-action\n"
-	"                       scan's transfer rounds (at most 32M a rank)\n";
+	"                       it (default 256M); also caps the transfer\n"
+	"                       rounds of the features and the co-action\n"
+	"                       scan (at most 32M a rank)\n";
 #endif
 
 struct score_out {
@@ -217,15 +222,82 @@ static int mpi_finish(int rc, const struct pipe_cli *pcp,
 
 /* score --mpi: every rank reads its share of the inputs (mpi/), rank 0
  * ends with the single-process dataset, scores it and writes. */
+/* The CIBSCAN_MPI_TEST_DIE_* test hooks: the rank named, or -1. */
+static int test_rank(const char *name)
+{
+	const char *v = getenv(name);
+	long r;
+
+	if (v && *v && cli_parse_long(v, &r) == 0 && r >= 0 && r < INT_MAX)
+		return (int)r;
+	return -1;
+}
+
+/* --progress: the read, per rank. */
+static void say_read(const struct mpi_ingest *m, double secs)
+{
+	fprintf(stderr, "cibscan: %-10s %7.2f s (%d ranks, %llu pieces)\n",
+		"read", secs, m->size, (unsigned long long)m->n_pieces);
+	for (int r = 0; m->all && r < m->size; r++)
+		fprintf(stderr,
+			"cibscan: mpi rank %d: %llu pieces, %.1f MB parsed in "
+			"%.2f s, %llu records, %.1f MB of log sent (%.1f MB "
+			"while parsing, %.1f MB held at most), %s %.2f s\n",
+			r, (unsigned long long)m->all[r].pieces,
+			(double)m->all[r].bytes_parsed / 1e6,
+			m->all[r].parse_seconds,
+			(unsigned long long)m->all[r].records,
+			(double)m->all[r].log_bytes / 1e6,
+			(double)m->all[r].log_early / 1e6,
+			(double)m->all[r].log_peak / 1e6,
+			r ? "sending" : "receiving and storing",
+			m->all[r].serve_seconds);
+}
+
+/* --progress: the features on the owner ranks and the co-action scan,
+ * per rank. */
+static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
+{
+	for (int r = 0; mf->all && r < mf->size; r++)
+		fprintf(stderr,
+			"cibscan: mpi rank %d features: %llu accounts, %llu "
+			"posts, %.1f MB received in %llu rounds (%.2f s, "
+			"CPU %.2f s); "
+			"timing and persona %.2f s (CPU %.2f s), shard "
+			"strings %.1f MB; %.1f MB %s\n",
+			r, (unsigned long long)mf->all[r].accounts,
+			(unsigned long long)mf->all[r].posts,
+			(double)mf->all[r].bytes_in / 1e6,
+			(unsigned long long)mf->all[r].rounds,
+			mf->all[r].shuffle_seconds, mf->all[r].shuffle_cpu,
+			mf->all[r].compute_seconds,
+			mf->all[r].compute_cpu, mf->all[r].shard_mb,
+			(double)mf->all[r].bytes_out / 1e6,
+			r ? "of rows sent back" : "sent to the owners");
+	for (int r = 0; mc->all && r < mc->size; r++)
+		fprintf(stderr,
+			"cibscan: mpi rank %d co-action scan: %llu events of "
+			"%llu objects, %.1f MB received in %.2f s (CPU %.2f "
+			"s); scan %.2f s (CPU %.2f s), %llu codes; %.1f MB "
+			"sent back in %.2f s (CPU %.2f s)\n",
+			r, (unsigned long long)mc->all[r].events,
+			(unsigned long long)mc->all[r].objects,
+			(double)mc->all[r].bytes_in / 1e6,
+			mc->all[r].scatter_seconds, mc->all[r].scatter_cpu,
+			mc->all[r].scan_seconds, mc->all[r].scan_cpu,
+			(unsigned long long)mc->all[r].codes,
+			(double)mc->all[r].bytes_out / 1e6,
+			mc->all[r].gather_seconds, mc->all[r].gather_cpu);
+}
+
 static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		     const struct cli_input *ci, char *const *files, int nfiles)
 {
 	struct mpi_ingest m;
 	struct mpi_coord mc;
+	struct mpi_feat mf;
 	struct pipe_cli pc;
 	struct cli_data d;
-	const char *die = getenv("CIBSCAN_MPI_TEST_DIE_RANK");
-	const char *die_scan = getenv("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
 	double t0 = cib_seconds();
 	enum cib_err err;
 	int rc = CLI_EXIT_OK;
@@ -234,12 +306,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	m.split_bytes = sop->mpi_split;
 	m.log_cap = sop->mpi_buffer;
 	/* test hook: that rank dies of SIGKILL once it has parsed */
-	if (die && *die) {
-		long r;
-
-		if (cli_parse_long(die, &r) == 0)
-			m.die_rank = (int)r;
-	}
+	m.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
@@ -248,21 +315,24 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	/* test hook: that rank dies of SIGKILL once it has its events of
 	 * the co-action scan */
-	if (die_scan && *die_scan) {
-		long r;
-
-		if (cli_parse_long(die_scan, &r) == 0)
-			mc.die_rank = (int)r;
-	}
+	mc.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
+	mpi_feat_init(&mf, MPI_COMM_WORLD);
+	/* test hook: that rank dies of SIGKILL once it has its accounts */
+	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
 	/* the co-action transfers' rounds: within the log cap too */
 	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
 		mc.round = sop->mpi_buffer;
+	if (sop->mpi_buffer && sop->mpi_buffer < MPI_FEAT_ROUND)
+		mf.round = sop->mpi_buffer;
 	if (m.rank != 0) {
-		/* the co-action scan of rank 0's coordination graph, on
-		 * this rank's objects, until rank 0 is done */
+		/* this rank's accounts' features, then the co-action scan
+		 * of rank 0's coordination graph on this rank's objects,
+		 * until rank 0 is done */
 		cli_data_release(&d);
-		if (mpi_coord_serve(&mc) != CIB_OK)
+		if (mpi_feat_serve(&mf) != CIB_OK ||
+		    mpi_coord_serve(&mc) != CIB_OK)
 			rc = CLI_EXIT_SYSTEM;
+		mpi_feat_release(&mf);
 		mpi_coord_release(&mc);
 		mpi_ingest_release(&m);
 		rc = mpi_finish(rc != CLI_EXIT_OK ? rc : cli_exit_for(err), pcp,
@@ -278,50 +348,20 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				 "'cibscan inspect' lists them)",
 				 (unsigned long long)m.st.skipped);
 		cli_diag_summary(&d.diag);
-		if (pcp->po.progress) {
-			fprintf(stderr, "cibscan: %-10s %7.2f s (%d ranks, "
-					"%llu pieces)\n",
-				"read", cib_seconds() - t0, m.size,
-				(unsigned long long)m.n_pieces);
-			for (int r = 0; m.all && r < m.size; r++)
-				fprintf(stderr,
-					"cibscan: mpi rank %d: %llu pieces, "
-					"%.1f MB parsed in %.2f s, %llu "
-					"records, %.1f MB of log sent (%.1f MB "
-					"while parsing, %.1f MB held at most), "
-					"%s %.2f s\n",
-					r, (unsigned long long)m.all[r].pieces,
-					(double)m.all[r].bytes_parsed / 1e6,
-					m.all[r].parse_seconds,
-					(unsigned long long)m.all[r].records,
-					(double)m.all[r].log_bytes / 1e6,
-					(double)m.all[r].log_early / 1e6,
-					(double)m.all[r].log_peak / 1e6,
-					r ? "sending" : "receiving and storing",
-					m.all[r].serve_seconds);
-		}
+		if (pcp->po.progress)
+			say_read(&m, cib_seconds() - t0);
 		pc = *pcp;
+		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
 		rc = score_finish(sop, &pc, &d, files, nfiles);
-		for (int r = 0; pcp->po.progress && mc.all && r < m.size; r++)
-			fprintf(stderr,
-				"cibscan: mpi rank %d co-action scan: %llu "
-				"events of %llu objects, %.1f MB received "
-				"in %.2f s (CPU %.2f s); scan %.2f s (CPU "
-				"%.2f s), %llu codes; %.1f MB sent back in "
-				"%.2f s (CPU %.2f s)\n",
-				r, (unsigned long long)mc.all[r].events,
-				(unsigned long long)mc.all[r].objects,
-				(double)mc.all[r].bytes_in / 1e6,
-				mc.all[r].scatter_seconds,
-				mc.all[r].scatter_cpu, mc.all[r].scan_seconds,
-				mc.all[r].scan_cpu,
-				(unsigned long long)mc.all[r].codes,
-				(double)mc.all[r].bytes_out / 1e6,
-				mc.all[r].gather_seconds, mc.all[r].gather_cpu);
+		if (pcp->po.progress)
+			say_stages(&mf, &mc);
 	}
+	if (mpi_feat_done(&mf) != CIB_OK && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_SYSTEM;
 	if (mpi_coord_done(&mc) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;
+	mpi_feat_release(&mf);
 	mpi_coord_release(&mc);
 	cli_data_release(&d);
 	rc = mpi_finish(rc, pcp, &m);

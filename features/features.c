@@ -135,7 +135,8 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	fs->timing = calloc(ds->acc.n + 1, sizeof(*fs->timing));
 	if (!fs->timing)
 		return CIB_ENOMEM;
-	err = timing_compute(ds, pi, &fs->tctx, fs->timing);
+	err = o->shard ? o->shard->start(o->shard->ctx, fs, ds, pi, o)
+		       : timing_compute(ds, pi, &fs->tctx, fs->timing);
 	if (err) {
 		snprintf(errmsg, errlen, "timing features: %s",
 			 cib_strerror(err));
@@ -165,7 +166,8 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 		}
 	}
 	po.seed = o->seed;
-	err = persona_compute_opts(ds, pi, &fs->ld, &po, &fs->persona);
+	err = o->shard ? o->shard->finish(o->shard->ctx, fs, ds, pi)
+		       : persona_compute_opts(ds, pi, &fs->ld, &po, &fs->persona);
 	if (err) {
 		snprintf(errmsg, errlen, "persona features: %s",
 			 cib_strerror(err));
@@ -173,7 +175,8 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	}
 	fs->seconds[2] = cib_seconds() - t0;
 	t0 = cib_seconds();
-	err = profile_compute(ds, pi, &fs->profile);
+	/* with a shard, finish filled the profile too */
+	err = o->shard ? CIB_OK : profile_compute(ds, pi, &fs->profile);
 	if (!err)
 		err = locate_accounts(fs, ds, pi, o->zonedir);
 	if (err) {

@@ -21,7 +21,30 @@
 #include "reuse.h"
 #include "timing.h"
 
+struct feature_set;
+struct feature_opts;
+
+/* The per-account features computed elsewhere (score --mpi: on the ranks
+ * owning the accounts, mpi/mpi_feat.c). When feature_opts.shard is set,
+ * features_compute calls start where it would run timing_compute (fs->tctx
+ * is ready) and finish where it would run
+ * persona_compute_opts (fs->ld is ready); finish must fill fs->timing
+ * (allocated, ds->acc.n + 1 entries), fs->persona and fs->profile exactly
+ * as timing_compute, persona_compute_opts and profile_compute would have. Between them features_compute runs reuse, so the two can
+ * overlap with it. NULL: computed here. */
+struct feature_shard {
+	void *ctx;
+	enum cib_err (*start)(void *ctx, struct feature_set *fs,
+			      const struct dataset *ds,
+			      const struct postindex *pi,
+			      const struct feature_opts *o);
+	enum cib_err (*finish)(void *ctx, struct feature_set *fs,
+			       const struct dataset *ds,
+			       const struct postindex *pi);
+};
+
 struct feature_opts {
+	const struct feature_shard *shard; /* NULL: every feature here */
 	const char *tz;  /* reference zone; NULL = Asia/Shanghai */
 	const char *zonedir; /* tz database; NULL = the system's (tzconv.h) */
 	const char *tmpdir;  /* scratch files; NULL = /tmp (langdetect.h) */

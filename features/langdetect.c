@@ -624,6 +624,13 @@ uint32_t langdetect_code(struct langdetect *ld, const struct dataset *ds,
 	return val;
 }
 
+uint32_t langdetect_intern(struct langdetect *ld, const struct dataset *ds,
+			   const char *code, size_t n)
+{
+	cache_check(ld, ds);
+	return intern_code(ld, code, n);
+}
+
 uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t post)
 {

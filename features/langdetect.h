@@ -120,6 +120,12 @@ uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 uint32_t langdetect_code(struct langdetect *ld, const struct dataset *ds,
 			 uint32_t code);
 
+/* The id in ld->strs of a short code (`n` bytes, as langdetect_str gave
+ * it from another langdetect: a shard's result), interned for ds like
+ * langdetect_post's answers; STR_NONE for "" or when out of memory. */
+uint32_t langdetect_intern(struct langdetect *ld, const struct dataset *ds,
+			   const char *code, size_t n);
+
 /* The text of an id langdetect_post() or langdetect_code() returned ("" for
  * STR_NONE); valid until the next call with another dataset. */
 static inline const char *langdetect_str(const struct langdetect *ld,

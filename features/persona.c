@@ -749,6 +749,7 @@ void persona_opts_init(struct persona_opts *o)
 	o->stop_exceed = PERSONA_DEFAULT_STOP;
 	o->use_vocab = 1;
 	o->perm_budget = PERSONA_PERM_BUDGET;
+	o->seed_index = NULL;
 }
 
 int persona_at_floor(const struct persona_result *r, size_t acc)
@@ -781,7 +782,7 @@ void persona_result_release(struct persona_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static enum cib_err result_alloc(struct persona_result *r, size_t n)
+enum cib_err persona_result_alloc(struct persona_result *r, size_t n)
 {
 	size_t m = n ? n : 1;
 
@@ -836,7 +837,8 @@ static void account_change_point(struct work *w, const struct dataset *ds,
 	double wt = 0, obs, thr;
 	size_t tau = 0;
 	unsigned exceed = 0, drawn = 0, max_perm = o->max_perm;
-	uint64_t rng = o->seed ^ (0xD1B54A32D192ED03ULL * (uint64_t)(a + 1));
+	uint64_t ai = o->seed_index ? o->seed_index[a] : a;
+	uint64_t rng = o->seed ^ (0xD1B54A32D192ED03ULL * (ai + 1));
 
 	/* vocabulary weight: one post's tokens count as one observation */
 	if (w->tok_off[n] > 0)
@@ -1011,7 +1013,7 @@ enum cib_err persona_compute_opts(const struct dataset *ds,
 	if (!ds || !pi || !ld || !o || !r || pi->n_accounts != ds->acc.n)
 		return CIB_EUSAGE;
 	na = ds->acc.n;
-	err = result_alloc(r, na);
+	err = persona_result_alloc(r, na);
 	if (err)
 		return err;
 	post_lang = malloc((ds->post.n + 1) * sizeof(*post_lang));

@@ -39,6 +39,11 @@ struct persona_opts {
 				 observed statistic (Besag-Clifford) */
 	int use_vocab;        /* 1: language + vocabulary; 0: language only */
 	uint64_t perm_budget; /* PERSONA_PERM_BUDGET; 0 for no cap */
+	/* the index account a's permutations are seeded with: seed_index[a],
+	 * or a itself when NULL (a dataset holding a shard of the accounts
+	 * passes their indices in the whole one, so p-values do not depend
+	 * on the shard) */
+	const uint32_t *seed_index;
 };
 
 struct persona_result {		/* arrays of ds->acc.n entries */
@@ -74,6 +79,10 @@ enum cib_err persona_compute_opts(const struct dataset *ds,
 				  const struct persona_opts *o,
 				  struct persona_result *r);
 void persona_result_release(struct persona_result *r);
+/* Allocates r's arrays for n accounts (n_handle_changes, n_name_changes
+ * zeroed, the rest unset), for a caller that fills them from results
+ * computed elsewhere (a shard's, mpi/mpi_feat.c). */
+enum cib_err persona_result_alloc(struct persona_result *r, size_t n);
 
 /* 1 when no permutation of account acc reached its observed statistic,
  * i.e. cp_p[acc] is the smallest value its n_perm draws can give

@@ -83,20 +83,6 @@ void profile_result_release(struct profile_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-struct dacc {
-	int64_t day;
-	uint32_t acc;
-};
-
-static int cmp_dacc(const void *a, const void *b)
-{
-	const struct dacc *x = a, *y = b;
-
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	return x->acc < y->acc ? -1 : x->acc > y->acc;
-}
-
 /* First index i in days[0..u) with days[i] >= v. */
 static size_t lower_bound(const int64_t *days, size_t u, int64_t v)
 {
@@ -113,17 +99,61 @@ static size_t lower_bound(const int64_t *days, size_t u, int64_t v)
 	return lo;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum cib_err profile_days_of(const struct dataset *ds, int64_t **day_out,
+			     uint64_t **cnt_out, size_t *u_out)
+{
+	size_t na = ds->acc.n, m = 0, u = 0;
+	int64_t *v = malloc((na ? na : 1) * sizeof(*v));
+	uint64_t *cnt = malloc((na ? na : 1) * sizeof(*cnt));
+
+	*day_out = NULL;
+	*cnt_out = NULL;
+	*u_out = 0;
+	if (!v || !cnt) {
+		free(v);
+		free(cnt);
+		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < na; a++)
+		if (ds->acc.created[a] != TIME_NONE)
+			v[m++] = floor_div(ds->acc.created[a], DAY);
+	qsort(v, m, sizeof(*v), cmp_i64);
+	for (size_t i = 0; i < m; i++) {
+		if (u == 0 || v[u - 1] != v[i]) {
+			v[u] = v[i];
+			cnt[u++] = 0;
+		}
+		cnt[u - 1] += 1;
+	}
+	*day_out = v;
+	*cnt_out = cnt;
+	*u_out = u;
+	return CIB_OK;
+}
+
 /* Creation-batch statistics. The null for one day: creations arrive as a
  * Poisson process whose rate is the local one, the mean over the other
  * days within PROFILE_WINDOW_DAYS (clipped to the dataset's span of
  * creation days), plus one pseudo-day at the dataset-wide mean so that a
- * day with empty neighbours does not get rate 0. */
-static enum cib_err creation(const struct dataset *ds, struct profile_result *r)
+ * day with empty neighbours does not get rate 0. The days are the data's
+ * (hist), or ds's own when hist is NULL; every account of ds with a known
+ * creation day must be counted in them. */
+static enum cib_err creation(const struct dataset *ds,
+			     const struct profile_days *hist,
+			     struct profile_result *r)
 {
-	size_t na = ds->acc.n, m = 0, u = 0;
-	struct dacc *v = malloc((na ? na : 1) * sizeof(*v));
-	int64_t *days = NULL;
-	uint64_t *cnt = NULL, *pre = NULL;
+	size_t na = ds->acc.n, u;
+	int64_t *own_day = NULL;
+	uint64_t *own_cnt = NULL, *pre = NULL;
+	const int64_t *days;
+	const uint64_t *cnt;
 	double g;
 
 	for (size_t a = 0; a < na; a++) {
@@ -131,47 +161,41 @@ static enum cib_err creation(const struct dataset *ds, struct profile_result *r)
 		r->creation_lambda[a] = NAN;
 		r->created_same_day[a] = 0;
 	}
-	if (!v)
-		return CIB_ENOMEM;
-	for (size_t a = 0; a < na; a++)
-		if (ds->acc.created[a] != TIME_NONE) {
-			v[m].day = floor_div(ds->acc.created[a], DAY);
-			v[m].acc = (uint32_t)a;
-			m++;
-		}
-	if (m == 0) {
-		free(v);
-		return CIB_OK;
+	if (!hist) {
+		if (profile_days_of(ds, &own_day, &own_cnt, &u))
+			return CIB_ENOMEM;
+		days = own_day;
+		cnt = own_cnt;
+	} else {
+		days = hist->day;
+		cnt = hist->cnt;
+		u = hist->n;
 	}
-	qsort(v, m, sizeof(*v), cmp_dacc);
-	days = malloc(m * sizeof(*days));
-	cnt = malloc(m * sizeof(*cnt));
-	pre = malloc((m + 1) * sizeof(*pre));
-	if (!days || !cnt || !pre) {
-		free(v);
-		free(days);
-		free(cnt);
-		free(pre);
+	pre = malloc((u + 1) * sizeof(*pre));
+	if (!pre) {
+		free(own_day);
+		free(own_cnt);
 		return CIB_ENOMEM;
-	}
-	for (size_t i = 0; i < m; i++) {
-		if (u == 0 || days[u - 1] != v[i].day) {
-			days[u] = v[i].day;
-			cnt[u++] = 0;
-		}
-		cnt[u - 1] += 1;
 	}
 	pre[0] = 0;
 	for (size_t i = 0; i < u; i++)
 		pre[i + 1] = pre[i] + cnt[i];
-	g = (double)m / (double)(days[u - 1] - days[0] + 1);
-	for (size_t i = 0, j = 0; i < u; i++) {
-		int64_t lo = days[i] - PROFILE_WINDOW_DAYS,
-			hi = days[i] + PROFILE_WINDOW_DAYS;
-		size_t a, b;
+	g = u ? (double)pre[u] / (double)(days[u - 1] - days[0] + 1) : 0;
+	for (size_t acc = 0; u && acc < na; acc++) {
+		int64_t d, lo, hi;
+		size_t i, a, b;
 		double others, span, lambda;
-		uint64_t c = cnt[i];
+		uint64_t c;
 
+		if (ds->acc.created[acc] == TIME_NONE)
+			continue;
+		d = floor_div(ds->acc.created[acc], DAY);
+		i = lower_bound(days, u, d);
+		if (i == u || days[i] != d)
+			continue; /* not in the days given: unknown */
+		c = cnt[i];
+		lo = d - PROFILE_WINDOW_DAYS;
+		hi = d + PROFILE_WINDOW_DAYS;
 		if (lo < days[0])
 			lo = days[0];
 		if (hi > days[u - 1])
@@ -181,38 +205,25 @@ static enum cib_err creation(const struct dataset *ds, struct profile_result *r)
 		others = (double)(pre[b] - pre[a] - c);
 		span = (double)(hi - lo); /* days in the window but this one */
 		lambda = (others + g) / (span + 1);
-		for (; j < m && v[j].day == days[i]; j++) {
-			uint32_t acc = v[j].acc;
-
-			r->created_same_day[acc] =
-				c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-			r->creation_lambda[acc] = lambda;
-			r->creation_p[acc] =
-				profile_poisson_upper((int64_t)c - 1, lambda);
-			r->creation_z[acc] =
-				((double)c - 1 - lambda) / sqrt(lambda);
-		}
+		r->created_same_day[acc] =
+			c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+		r->creation_lambda[acc] = lambda;
+		r->creation_p[acc] =
+			profile_poisson_upper((int64_t)c - 1, lambda);
+		r->creation_z[acc] = ((double)c - 1 - lambda) / sqrt(lambda);
 	}
-	free(v);
-	free(days);
-	free(cnt);
+	free(own_day);
+	free(own_cnt);
 	free(pre);
 	return CIB_OK;
 }
 
-enum cib_err profile_compute(const struct dataset *ds,
-			     const struct postindex *pi,
-			     struct profile_result *r)
+enum cib_err profile_result_alloc(struct profile_result *r, size_t n)
 {
-	size_t na, m;
-	enum cib_err err;
+	size_t m = n ? n : 1;
 
-	if (!ds || !pi || !r || pi->n_accounts != ds->acc.n)
-		return CIB_EUSAGE;
-	na = ds->acc.n;
-	m = na ? na : 1;
 	memset(r, 0, sizeof(*r));
-	r->n = na;
+	r->n = n;
 	r->creation_z = malloc(m * sizeof(double));
 	r->creation_p = malloc(m * sizeof(double));
 	r->creation_lambda = malloc(m * sizeof(double));
@@ -229,7 +240,31 @@ enum cib_err profile_compute(const struct dataset *ds,
 		profile_result_release(r);
 		return CIB_ENOMEM;
 	}
-	err = creation(ds, r);
+	return CIB_OK;
+}
+
+enum cib_err profile_compute(const struct dataset *ds,
+			     const struct postindex *pi,
+			     struct profile_result *r)
+{
+	return profile_compute_days(ds, pi, NULL, r);
+}
+
+enum cib_err profile_compute_days(const struct dataset *ds,
+				  const struct postindex *pi,
+				  const struct profile_days *days,
+				  struct profile_result *r)
+{
+	size_t na;
+	enum cib_err err;
+
+	if (!ds || !pi || !r || pi->n_accounts != ds->acc.n)
+		return CIB_EUSAGE;
+	na = ds->acc.n;
+	err = profile_result_alloc(r, na);
+	if (err)
+		return err;
+	err = creation(ds, days, r);
 	if (err) {
 		profile_result_release(r);
 		return err;

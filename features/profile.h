@@ -44,7 +44,31 @@ struct profile_result {		/* arrays of ds->acc.n entries */
 enum cib_err profile_compute(const struct dataset *ds,
 			     const struct postindex *pi,
 			     struct profile_result *r);
+
+/* The data's creation days: n distinct UTC days (ascending) and how many
+ * accounts were created on each. */
+struct profile_days {
+	size_t n;
+	const int64_t *day;
+	const uint64_t *cnt;
+};
+
+/* ds's own creation days (*day, *cnt: malloc'd arrays of *n; free them). */
+enum cib_err profile_days_of(const struct dataset *ds, int64_t **day,
+			     uint64_t **cnt, size_t *n);
+
+/* profile_compute with the creation test against `days` (NULL: ds's own),
+ * for a dataset holding a shard of the accounts (mpi/mpi_feat.c): days
+ * are then every shard's summed, and each account's statistics are what
+ * the whole dataset gives it. */
+enum cib_err profile_compute_days(const struct dataset *ds,
+				  const struct postindex *pi,
+				  const struct profile_days *days,
+				  struct profile_result *r);
 void profile_result_release(struct profile_result *r);
+/* Allocates r's arrays for n accounts (unset), for a caller that fills
+ * them from results computed elsewhere (a shard's, mpi/mpi_feat.c). */
+enum cib_err profile_result_alloc(struct profile_result *r, size_t n);
 
 /* 1 when `handle` (NUL-terminated, a leading '@' ignored) looks default or
  * generated: all digits (6 or more), a letter then a trailing run of

@@ -943,217 +943,279 @@ static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
 	}
 }
 
-enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
-			    char *const *files, int nfiles,
-			    enum cib_format fmt)
-{
-	struct piece *pc = NULL;
-	size_t np = 0, first_remote;
-	uint64_t *cnt = NULL, nsplit = 0;
-	struct plog *logs = NULL;
+/* One mpi_ingest_run: its inputs, the plan and what the stages share. */
+struct run {
+	struct mpi_ingest *m;
+	struct ingest *in;
+	char *const *files;
+	enum cib_format fmt;
+	struct piece *pc;
+	size_t np;
+	size_t first_remote; /* first piece rank 0 does not parse itself */
+	uint64_t *cnt;       /* per piece: quote count, newline count */
+	struct plog *logs;
+	char *buf;           /* SCAN_BUF bytes of scratch */
 	struct server sv;
-	struct sink_ctx sc = { NULL, &sv };
-	char *buf = NULL;
+	struct sink_ctx sc;
+};
+
+/* The plan from rank 0 to every rank, and every rank's buffers; out of
+ * memory on any rank stops all, agreed before going on. */
+static enum cib_err run_plan(struct run *r, int nfiles)
+{
+	struct mpi_ingest *m = r->m;
 	enum cib_err err = CIB_OK;
 	int64_t npl = 0;
-	double t0;
+	int bad, any = 0;
 
-	m->errmsg[0] = '\0';
-	/* the plan, from rank 0 */
 	if (m->rank == 0) {
-		err = plan_build(m, in, files, nfiles, fmt, &pc, &np);
-		npl = err ? -1 : (int64_t)np;
+		err = plan_build(m, r->in, r->files, nfiles, r->fmt, &r->pc,
+				 &r->np);
+		npl = err ? -1 : (int64_t)r->np;
 	}
 	if (MPI_Bcast(&npl, 1, MPI_INT64_T, 0, m->comm) != MPI_SUCCESS)
 		return CIB_EIO;
-	if (npl < 0) {
-		free(pc);
+	if (npl < 0)
 		return CIB_ENOMEM;
-	}
-	np = (size_t)npl;
-	m->n_pieces = np;
+	r->np = (size_t)npl;
+	m->n_pieces = r->np;
 	if (m->rank != 0)
-		pc = calloc(np + 1, sizeof(*pc));
-	logs = calloc(np + 1, sizeof(*logs));
-	cnt = calloc(2 * np + 2, sizeof(*cnt));
-	buf = malloc(SCAN_BUF);
-	if (!pc || !logs || !cnt || !buf)
+		r->pc = calloc(r->np + 1, sizeof(*r->pc));
+	r->logs = calloc(r->np + 1, sizeof(*r->logs));
+	r->cnt = calloc(2 * r->np + 2, sizeof(*r->cnt));
+	r->buf = malloc(SCAN_BUF);
+	if (!r->pc || !r->logs || !r->cnt || !r->buf)
 		err = CIB_ENOMEM;
-	/* out of memory on any rank stops all: agreed before going on */
-	{
-		int bad = err != CIB_OK, any = 0;
+	bad = err != CIB_OK;
+	if (MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, m->comm) !=
+	    MPI_SUCCESS)
+		any = 1;
+	if (any)
+		return err ? err : CIB_ENOMEM;
+	if (r->np && MPI_Bcast(r->pc, (int)(r->np * sizeof(*r->pc)), MPI_BYTE,
+			       0, m->comm) != MPI_SUCCESS)
+		return CIB_EIO;
+	return CIB_OK;
+}
 
-		if (MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, m->comm) !=
-		    MPI_SUCCESS)
-			any = 1;
-		if (any) {
-			err = err ? err : CIB_ENOMEM;
-			goto out;
-		}
-	}
-	if (np && MPI_Bcast(pc, (int)(np * sizeof(*pc)), MPI_BYTE, 0,
-			    m->comm) != MPI_SUCCESS) {
-		err = CIB_EIO;
-		goto out;
-	}
-	/* quote parity and line counts of every byte range, all-reduced:
-	 * each rank scans its own ranges */
-	t0 = cib_seconds();
-	for (size_t i = 0; i < np; i++) {
-		nsplit += pc[i].kind == PIECE_SPLIT;
-		if (pc[i].kind == PIECE_SPLIT && pc[i].owner == m->rank) {
-			int fd = open(files[pc[i].file], O_RDONLY);
+/* Quote parity and line counts of every byte range, all-reduced: each
+ * rank scans its own ranges. */
+static enum cib_err run_count(struct run *r)
+{
+	uint64_t nsplit = 0;
 
-			if (fd < 0 || count_range(fd, pc[i].lo, pc[i].hi, buf,
-						  &cnt[2 * i], &cnt[2 * i + 1]))
-				cnt[2 * i] = cnt[2 * i + 1] = 0;
-			if (fd >= 0)
-				close(fd);
-		}
+	for (size_t i = 0; i < r->np; i++) {
+		const struct piece *p = &r->pc[i];
+		int fd;
+
+		nsplit += p->kind == PIECE_SPLIT;
+		if (p->kind != PIECE_SPLIT || p->owner != r->m->rank)
+			continue;
+		fd = open(r->files[p->file], O_RDONLY);
+		if (fd < 0 || count_range(fd, p->lo, p->hi, r->buf,
+					  &r->cnt[2 * i], &r->cnt[2 * i + 1]))
+			r->cnt[2 * i] = r->cnt[2 * i + 1] = 0;
+		if (fd >= 0)
+			close(fd);
 	}
-	if (nsplit && MPI_Allreduce(MPI_IN_PLACE, cnt, (int)(2 * np),
-				    MPI_UINT64_T, MPI_SUM, m->comm) !=
-			      MPI_SUCCESS) {
-		err = CIB_EIO;
-		goto out;
+	if (nsplit && MPI_Allreduce(MPI_IN_PLACE, r->cnt, (int)(2 * r->np),
+				    MPI_UINT64_T, MPI_SUM, r->m->comm) !=
+			      MPI_SUCCESS)
+		return CIB_EIO;
+	return CIB_OK;
+}
+
+/* Piece i (this rank's) parsed: stored directly on rank 0, logged on the
+ * others. A piece that fails keeps its error in its log. */
+static enum cib_err run_parse_piece(struct run *r, size_t i)
+{
+	const struct piece *p = &r->pc[i];
+	const char *path = r->files[p->file];
+	struct plog *l = &r->logs[i];
+	uint64_t qb = 0, nb = 0;
+	enum cib_err e;
+
+	r->sc.log = l;
+	/* blocks of a quarter of the cap (at most MPI_INGEST_BLOCK), so that
+	 * a rank at its cap always has whole blocks to send */
+	l->bsize = r->sv.cap / 4 < MPI_INGEST_BLOCK ? r->sv.cap / 4
+						    : MPI_INGEST_BLOCK;
+	if (l->bsize < 4096)
+		l->bsize = 4096;
+	r->m->st.pieces++;
+	if (p->kind != PIECE_SPLIT) {
+		e = parse_whole(r->in, path, p, r->fmt, l,
+				&r->m->st.bytes_parsed);
+	} else {
+		for (size_t j = 0; j < i; j++)
+			if (r->pc[j].file == p->file) {
+				qb += r->cnt[2 * j];
+				nb += r->cnt[2 * j + 1];
+			}
+		e = parse_split(r->in, path, p, qb, qb + r->cnt[2 * i], nb,
+				r->buf, l, &r->m->st.bytes_parsed);
 	}
-	/* parse every piece this rank owns; rank 0 stores its own (the
-	 * first ones) directly, the others log */
-	for (first_remote = 0; first_remote < np; first_remote++)
-		if (pc[first_remote].kind != PIECE_DIRECT &&
-		    pc[first_remote].owner != 0)
+	l->done = 1;
+	if (e && !l->err)
+		piece_fail(l, r->in, path, e);
+	return e;
+}
+
+/* Every piece this rank parses: rank 0 its own (the first ones), the
+ * others theirs but the ones rank 0 reads itself; a failure stops the
+ * rank there (rank 0 reports it in the order). */
+static void run_parse(struct run *r)
+{
+	struct mpi_ingest *m = r->m;
+	double t0 = cib_seconds();
+
+	for (r->first_remote = 0; r->first_remote < r->np; r->first_remote++)
+		if (r->pc[r->first_remote].kind != PIECE_DIRECT &&
+		    r->pc[r->first_remote].owner != 0)
 			break;
-	memset(&sv, 0, sizeof(sv));
-	sv.m = m;
-	sv.logs = logs;
-	sv.pc = pc;
-	sv.np = np;
-	sv.cap = m->log_cap ? m->log_cap : MPI_INGEST_LOG_CAP;
-	sv.next = next_own(&sv, 0);
-	sv.parsing = 1;
+	memset(&r->sv, 0, sizeof(r->sv));
+	r->sv.m = m;
+	r->sv.logs = r->logs;
+	r->sv.pc = r->pc;
+	r->sv.np = r->np;
+	r->sv.cap = m->log_cap ? m->log_cap : MPI_INGEST_LOG_CAP;
+	r->sv.next = next_own(&r->sv, 0);
+	r->sv.parsing = 1;
+	r->sc.sv = &r->sv;
 	if (m->rank != 0) {
-		in->sink = sink_fn;
-		in->sink_ctx = &sc;
+		r->in->sink = sink_fn;
+		r->in->sink_ctx = &r->sc;
 	}
-	for (size_t i = 0; i < np; i++) {
-		const struct piece *p = &pc[i];
-		const char *path = files[p->file];
-		uint64_t qb = 0, qt, nb = 0;
-		enum cib_err e;
+	for (size_t i = 0; i < r->np; i++) {
+		const struct piece *p = &r->pc[i];
 
-		if (m->rank == 0 ? i >= first_remote
+		if (m->rank == 0 ? i >= r->first_remote
 				 : (p->owner != m->rank ||
 				    p->kind == PIECE_DIRECT))
 			continue;
-		sc.log = &logs[i];
-		/* blocks of a quarter of the cap (at most MPI_INGEST_BLOCK),
-		 * so that a rank at its cap always has whole blocks to send */
-		logs[i].bsize = sv.cap / 4 < MPI_INGEST_BLOCK ? sv.cap / 4
-							       : MPI_INGEST_BLOCK;
-		if (logs[i].bsize < 4096)
-			logs[i].bsize = 4096;
-		m->st.pieces++;
-		if (p->kind != PIECE_SPLIT) {
-			e = parse_whole(in, path, p, fmt, &logs[i],
-					&m->st.bytes_parsed);
-		} else {
-			for (size_t j = 0; j < i; j++)
-				if (pc[j].file == p->file) {
-					qb += cnt[2 * j];
-					nb += cnt[2 * j + 1];
-				}
-			qt = qb + cnt[2 * i];
-			e = parse_split(in, path, p, qb, qt, nb, buf, &logs[i],
-					&m->st.bytes_parsed);
-		}
-		logs[i].done = 1;
-		if (e) {
-			if (!logs[i].err)
-				piece_fail(&logs[i], in, path, e);
-			break; /* rank 0 stops at this piece */
-		}
+		if (run_parse_piece(r, i))
+			break;
 	}
-	in->sink = NULL;
-	in->sink_ctx = NULL;
-	sv.parsing = 0;
+	r->in->sink = NULL;
+	r->in->sink_ctx = NULL;
+	r->sv.parsing = 0;
 	/* the readers' own counts (rank 0 stores, the others log) */
-	for (size_t i = 0; i < in->n_files; i++)
-		m->st.records += in->files[i].records;
+	for (size_t i = 0; i < r->in->n_files; i++)
+		m->st.records += r->in->files[i].records;
 	m->st.parse_seconds = cib_seconds() - t0;
-	m->st.skipped = skipped_members(in, 0);
-	if (m->die_rank == m->rank)
-		raise(SIGKILL);
+	m->st.skipped = skipped_members(r->in, 0);
+}
 
-	if (m->rank != 0) {
-		enum cib_err e2;
+/* Rank 0: its own pieces' outcome, then every other piece in the order,
+ * read directly or replayed from its owner's log. */
+static enum cib_err run_replay(struct run *r)
+{
+	struct mpi_ingest *m = r->m;
+	struct replay rp = { NULL, NULL, 0 };
+	char *rbuf = NULL;
+	size_t rcap = 0;
+	enum cib_err err = CIB_OK;
 
-		err = serve_rest(&sv, in);
-		e2 = agree(m, CIB_OK); /* every rank takes part */
-		err = err ? err : e2;
-		goto out;
-	}
-
-	/* rank 0: its own pieces' outcome, then the rest in order */
-	t0 = cib_seconds();
-	for (size_t i = 0; i < first_remote && !err; i++)
-		if (logs[i].err) {
-			err = (enum cib_err)logs[i].err;
-			snprintf(m->errmsg, sizeof(m->errmsg), "%s", logs[i].msg);
+	for (size_t i = 0; i < r->first_remote && !err; i++)
+		if (r->logs[i].err) {
+			err = (enum cib_err)r->logs[i].err;
+			snprintf(m->errmsg, sizeof(m->errmsg), "%s",
+				 r->logs[i].msg);
 		}
-	{
-		struct replay rp = { NULL, NULL, 0 };
-		char *rbuf = NULL;
-		size_t rcap = 0;
+	for (size_t i = r->first_remote; i < r->np && !err; i++) {
+		const char *path = r->files[r->pc[i].file];
 
-		for (size_t i = first_remote; i < np && !err; i++) {
-			if (pc[i].kind == PIECE_DIRECT) {
-				size_t f0 = in->n_files;
+		if (r->pc[i].kind == PIECE_DIRECT) {
+			size_t f0 = r->in->n_files;
 
-				err = ingest_file(in, files[pc[i].file], fmt);
-				if (err) {
-					piece_fail(&logs[i], in,
-						   files[pc[i].file], err);
-					snprintf(m->errmsg, sizeof(m->errmsg),
-						 "%s", logs[i].msg);
-				}
-				m->st.skipped += skipped_members(in, f0);
-				continue;
+			err = ingest_file(r->in, path, r->fmt);
+			if (err) {
+				piece_fail(&r->logs[i], r->in, path, err);
+				snprintf(m->errmsg, sizeof(m->errmsg), "%s",
+					 r->logs[i].msg);
 			}
-			err = fetch(m, in, i, pc[i].owner, &rp, &rbuf, &rcap);
+			m->st.skipped += skipped_members(r->in, f0);
+			continue;
 		}
-		free(rp.ent_str);
-		free(rp.ent_type);
-		free(rbuf);
+		err = fetch(m, r->in, i, r->pc[i].owner, &rp, &rbuf, &rcap);
 	}
-	/* stop every rank, take its report */
+	free(rp.ent_str);
+	free(rp.ent_type);
+	free(rbuf);
+	return err;
+}
+
+/* Rank 0: stops every other rank and takes its report (stats and
+ * malformed records, merged into rank 0's). */
+static enum cib_err run_collect(struct run *r)
+{
+	struct mpi_ingest *m = r->m;
+	struct ingest *in = r->in;
+	enum cib_err err = CIB_OK;
+
 	free(m->all);
 	m->all = calloc((size_t)m->size, sizeof(*m->all));
-	for (int r = 1; r < m->size; r++) {
+	for (int q = 1; q < m->size; q++) {
 		int64_t stop = -1;
 		struct diag *dg = malloc(sizeof(*dg));
 
-		if (!dg || MPI_Send(&stop, 1, MPI_INT64_T, r, TAG_CTL, m->comm) !=
-				   MPI_SUCCESS) {
+		if (!dg || MPI_Send(&stop, 1, MPI_INT64_T, q, TAG_CTL,
+				    m->comm) != MPI_SUCCESS) {
 			free(dg);
-			err = err ? err : CIB_EIO;
+			err = CIB_EIO;
 			continue;
 		}
-		if (MPI_Recv(m->all ? &m->all[r] : &m->st,
-			     (int)sizeof(m->st), MPI_BYTE, r, TAG_FINAL,
-			     m->comm, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
-		    MPI_Recv(dg, in->diag ? (int)sizeof(*dg) : 0, MPI_BYTE, r,
+		if (MPI_Recv(m->all ? &m->all[q] : &m->st, (int)sizeof(m->st),
+			     MPI_BYTE, q, TAG_FINAL, m->comm,
+			     MPI_STATUS_IGNORE) != MPI_SUCCESS ||
+		    MPI_Recv(dg, in->diag ? (int)sizeof(*dg) : 0, MPI_BYTE, q,
 			     TAG_FINAL, m->comm, MPI_STATUS_IGNORE) !=
 			    MPI_SUCCESS) {
 			free(dg);
-			err = err ? err : CIB_EIO;
+			err = CIB_EIO;
 			continue;
 		}
 		if (in->diag)
 			diag_merge(in->diag, dg);
 		if (m->all)
-			m->st.skipped += m->all[r].skipped;
+			m->st.skipped += m->all[q].skipped;
 		free(dg);
 	}
+	return err;
+}
+
+enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
+			    char *const *files, int nfiles,
+			    enum cib_format fmt)
+{
+	struct run r;
+	enum cib_err err, e2;
+	double t0;
+
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.in = in;
+	r.files = files;
+	r.fmt = fmt;
+	m->errmsg[0] = '\0';
+	err = run_plan(&r, nfiles);
+	if (!err)
+		err = run_count(&r);
+	if (err)
+		goto out;
+	run_parse(&r);
+	if (m->die_rank == m->rank)
+		raise(SIGKILL);
+	if (m->rank != 0) {
+		err = serve_rest(&r.sv, in);
+		e2 = agree(m, CIB_OK); /* every rank takes part */
+		err = err ? err : e2;
+		goto out;
+	}
+	t0 = cib_seconds();
+	err = run_replay(&r);
+	e2 = run_collect(&r);
+	err = err ? err : e2;
 	m->st.serve_seconds = cib_seconds() - t0;
 	if (m->all)
 		m->all[0] = m->st;
@@ -1162,11 +1224,11 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 			 "lost contact with another rank while reading");
 	err = agree(m, err);
 out:
-	for (size_t i = 0; logs && i < np; i++)
-		plog_free(&logs[i]);
-	free(logs);
-	free(cnt);
-	free(buf);
-	free(pc);
+	for (size_t i = 0; r.logs && i < r.np; i++)
+		plog_free(&r.logs[i]);
+	free(r.logs);
+	free(r.cnt);
+	free(r.buf);
+	free(r.pc);
 	return err;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -207,6 +208,106 @@ static void test_follow_and_engagement(void **state)
 	dataset_release(&ds);
 }
 
+/* The creation test on shards: accounts dealt to 3 datasets, each
+ * shard's creation days summed (as score --mpi all-reduces them), and
+ * profile_compute_days on every shard gives each account the whole
+ * dataset's statistics, bit for bit. Random days with clumps, unknown
+ * dates, and days only one shard has. */
+static void test_creation_shards(void **state)
+{
+	struct dataset whole, part[3];
+	struct postindex pw, pp[3];
+	struct profile_result rw, rp[3];
+	int64_t *d[3];
+	uint64_t *c[3];
+	size_t n[3], nm = 0;
+	int64_t md[600];
+	uint64_t mc[600];
+	uint64_t x = 12345;
+	(void)state;
+
+	dataset_init(&whole);
+	for (int k = 0; k < 3; k++)
+		dataset_init(&part[k]);
+	for (int a = 0; a < 500; a++) {
+		char id[16];
+		int64_t created;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		snprintf(id, sizeof(id), "a%d", a);
+		/* a clump on day 200, a spread over 400 days, 1 in 10 unknown */
+		if ((x >> 33) % 10 == 0)
+			created = TIME_NONE;
+		else if ((x >> 40) % 4 == 0)
+			created = 200 * 86400 + (int64_t)((x >> 20) % 86400);
+		else
+			created = (int64_t)((x >> 24) % 400) * 86400 - 86400 * 30 +
+				  (int64_t)((x >> 13) % 86400);
+		add_acc(&whole, id, created, -1, -1, "h");
+		add_acc(&part[a % 3 == 0 ? 0 : (a % 7 == 1 ? 1 : 2)], id,
+			created, -1, -1, "h");
+	}
+	assert_int_equal(postindex_build(&pw, &whole), CIB_OK);
+	assert_int_equal(profile_compute(&whole, &pw, &rw), CIB_OK);
+	/* the shards' days, merged: sums of counts per day */
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(profile_days_of(&part[k], &d[k], &c[k], &n[k]),
+				 CIB_OK);
+	for (int64_t day = -40; day < 420; day++) {
+		uint64_t sum = 0;
+
+		for (int k = 0; k < 3; k++)
+			for (size_t i = 0; i < n[k]; i++)
+				sum += d[k][i] == day ? c[k][i] : 0;
+		if (sum) {
+			md[nm] = day;
+			mc[nm++] = sum;
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		struct profile_days pd = { nm, md, mc };
+
+		assert_int_equal(postindex_build(&pp[k], &part[k]), CIB_OK);
+		assert_int_equal(profile_compute_days(&part[k], &pp[k], &pd,
+						      &rp[k]),
+				 CIB_OK);
+		for (size_t a = 0; a < part[k].acc.n; a++) {
+			const char *ida = ds_str(&part[k], part[k].acc.id[a]);
+			uint32_t idw, w;
+
+			assert_int_equal(dataset_intern(&whole, ida, &idw),
+					 CIB_OK);
+			w = dataset_find_account(&whole, PLATFORM_X, idw);
+			assert_true(w != UINT32_MAX);
+			assert_memory_equal(&rp[k].creation_p[a],
+					    &rw.creation_p[w], sizeof(double));
+			assert_memory_equal(&rp[k].creation_z[a],
+					    &rw.creation_z[w], sizeof(double));
+			assert_memory_equal(&rp[k].creation_lambda[a],
+					    &rw.creation_lambda[w],
+					    sizeof(double));
+			assert_int_equal(rp[k].created_same_day[a],
+					 rw.created_same_day[w]);
+		}
+		profile_result_release(&rp[k]);
+		postindex_release(&pp[k]);
+		free(d[k]);
+		free(c[k]);
+		dataset_release(&part[k]);
+	}
+	/* the clump was found */
+	{
+		size_t big = 0;
+
+		for (size_t a = 0; a < whole.acc.n; a++)
+			big += rw.created_same_day[a] > 20;
+		assert_true(big > 20);
+	}
+	profile_result_release(&rw);
+	postindex_release(&pw);
+	dataset_release(&whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_poisson_upper),
 		cmocka_unit_test(test_creation_batch),
 		cmocka_unit_test(test_follow_and_engagement),
+		cmocka_unit_test(test_creation_shards),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,11 @@
 # co-action scan of the coordination graph runs sharded over the ranks
 # (every rank scans the objects it owns; rank 0 sums the parts), so the
 # comparison covers it too; the 64 KiB buffer case moves the events and
-# codes in many small rounds. Skipped
+# codes in many small rounds. The timing and persona features are
+# computed on the accounts' owner ranks (hash(platform, id) mod N, posts
+# shuffled there) and sent back to rank 0: the saved run (--save, every
+# feature of every account) is compared byte for byte too, and every rank
+# must have computed accounts of its own. Skipped
 # (77) without mpirun or build/cibscan-mpi (`make mpi`).
 set -eu
 MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
@@ -50,18 +54,21 @@ compare() { # name split buffer files...
 	buffer=$3
 	shift 3
 	"$CIBSCAN" score "$@" -o "$d/$name.a.csv" --clusters "$d/$name.c.csv" \
-		--edges "$d/$name.e.csv" --quiet
+		--edges "$d/$name.e.csv" --save "$d/$name.run" --quiet
 	[ "$(wc -l <"$d/$name.c.csv")" -gt 2 ] || { echo "$name: no clusters"; exit 1; }
 	for n in $ranks; do
 		mpirun -np "$n" "$MPIBIN" score --mpi --mpi-split "$split" \
 			--mpi-buffer "$buffer" "$@" \
 			-o "$d/$name.$n.a.csv" --clusters "$d/$name.$n.c.csv" \
-			--edges "$d/$name.$n.e.csv" --progress 2>"$d/$name.$n.log" ||
+			--edges "$d/$name.$n.e.csv" --save "$d/$name.$n.run" \
+			--progress 2>"$d/$name.$n.log" ||
 			{ cat "$d/$name.$n.log"; exit 1; }
 		for t in a c e; do
 			cmp "$d/$name.$t.csv" "$d/$name.$n.$t.csv" ||
 				{ echo "$name: $t differs at $n ranks"; exit 1; }
 		done
+		cmp "$d/$name.run" "$d/$name.$n.run" ||
+			{ echo "$name: the saved run differs at $n ranks"; exit 1; }
 		# the work was shared: every rank parsed something
 		[ "$(grep -c 'MB parsed' "$d/$name.$n.log")" -eq "$n" ]
 		if [ "$n" -gt 1 ]; then
@@ -70,6 +77,12 @@ compare() { # name split buffer files...
 		# and the co-action scan: every rank scanned objects of its own
 		[ "$(grep -c 'co-action scan: [1-9][0-9]* events' "$d/$name.$n.log")" -eq "$n" ] ||
 			{ echo "$name: co-action scan not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+		# and the features: on several ranks every rank computed
+		# accounts it owns
+		if [ "$n" -gt 1 ]; then
+			[ "$(grep -c 'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' "$d/$name.$n.log")" -eq "$n" ] ||
+				{ echo "$name: features not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+		fi
 		echo "$name: identical at $n ranks"
 	done
 }

@@ -1,0 +1,1067 @@
+/* mpi_feat.c - timing, persona and profile features on the accounts'
+ * owner ranks (mpi_feat.h, docs/scale.md section 5.2).
+ *
+ * Invariants: every transfer is a collective all ranks enter in the same
+ * order, decided by what rank 0 broadcast first (a header: the options,
+ * the account count); rank 0 sends each owner its accounts in rank 0's
+ * index order, each followed by its posts in the post index's order (time,
+ * then index), so the owner's dataset holds them in that order and its
+ * post index puts every account's posts in rank 0's order; an account's
+ * features read only its own posts and fields, the reference zone over
+ * the data's span (the span is all-reduced: min and max of every post's
+ * time, which is what timing_ctx_init computes on the whole dataset), the
+ * data's creation-day counts (summed over the ranks: whole numbers) and
+ * the permutation seed, which is the account's index in rank 0's dataset
+ * (persona_opts.seed_index). So every row equals what rank 0
+ * would have computed, at any N. Languages come back as codes ("en") and
+ * are interned into rank 0's langdetect; the model compares them only for
+ * equality and prints their text. Rows travel as bytes: every rank runs
+ * the same binary on the same architecture (a homogeneous cluster).
+ * Buffers: a round is at most the round size per destination (a single
+ * larger record goes alone); each rank holds its shard's dataset (its
+ * accounts' posts' texts) until its rows are sent.
+ */
+#include "mpi/mpi_feat.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "core/clock.h"
+#include "core/dataset.h"
+#include "core/postindex.h"
+#include "mpi/mpi_ingest.h"
+
+enum { CMD_SKIP = 0, CMD_RUN = 1 };
+
+#define PATH_CAP 1024
+
+/* What rank 0 broadcasts when the feature stage starts. */
+struct hdr {
+	int32_t cmd;
+	int32_t have_zonedir, have_tmpdir;
+	int32_t pad;
+	uint64_t n_accounts;
+	struct persona_opts po; /* seed_index cleared */
+	char tz[64];
+	char zonedir[PATH_CAP];
+	char tmpdir[PATH_CAP];
+};
+
+/* One account's features, as sent back to rank 0. */
+struct row {
+	uint32_t acc; /* index in rank 0's dataset */
+	uint32_t n_posts_lang, n_perm;
+	uint8_t gap_lang_change, ui_lang_mismatch;
+	char main_lang[LANGDETECT_CODE_MAX + 1];
+	char lang_before[LANGDETECT_CODE_MAX + 1];
+	char lang_after[LANGDETECT_CODE_MAX + 1];
+	double cp_llr, cp_p, topic_shift, gap_topic_shift;
+	int64_t cp_time, longest_gap, gap_end;
+	struct timing_fit timing;
+	/* profile */
+	double creation_z, creation_p, creation_lambda;
+	double follow_ratio, engagement_per_post, engagement_per_follower;
+	uint32_t created_same_day, n_original;
+	uint8_t default_handle;
+};
+
+/* This rank's part: its shard dataset while it is built, then its rows. */
+struct mine {
+	struct dataset ds;
+	uint32_t *gidx;   /* local account -> rank 0's index */
+	size_t n_gidx, cap_gidx;
+	struct row *rows;
+	size_t n_rows;
+	int fp;           /* 1: its langdetect has fingerprints */
+	enum cib_err err;
+	/* the receiving parser's state across rounds */
+	uint32_t cur_acc;   /* local index of the last account record */
+	char cur_id[16];    /* its id string */
+	uint64_t n_posts;
+};
+
+static int wait_rq(MPI_Request *rq)
+{
+	return mpi_ingest_wait(rq) == MPI_SUCCESS ? 0 : -1;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int mpi_feat_owner(unsigned platform, const char *id, size_t len, int size)
+{
+	uint64_t h;
+
+	if (size <= 1)
+		return 0;
+	/* the platform is the hash's seed: (platform, id) in one call */
+	h = XXH3_64bits_withSeed(id, len, (XXH64_hash_t)platform);
+	return (int)(h % (uint64_t)size);
+}
+
+void mpi_feat_init(struct mpi_feat *f, MPI_Comm comm)
+{
+	memset(f, 0, sizeof(*f));
+	f->comm = comm;
+	MPI_Comm_rank(comm, &f->rank);
+	MPI_Comm_size(comm, &f->size);
+	f->die_rank = -1;
+}
+
+static void mine_free(struct mine *m)
+{
+	if (!m)
+		return;
+	dataset_release(&m->ds);
+	free(m->gidx);
+	free(m->rows);
+	free(m);
+}
+
+void mpi_feat_release(struct mpi_feat *f)
+{
+	if (!f)
+		return;
+	mine_free(f->mine);
+	f->mine = NULL;
+	free(f->all);
+	f->all = NULL;
+}
+
+static int bcast_bytes(void *buf, size_t bytes, MPI_Comm comm)
+{
+	MPI_Request rq;
+
+	/* the header is far below 2^31 bytes */
+	if (MPI_Ibcast(buf, (int)bytes, MPI_BYTE, 0, comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		return -1;
+	return 0;
+}
+
+static size_t round_bytes(const struct mpi_feat *f)
+{
+	size_t r = f->round ? f->round : MPI_FEAT_ROUND;
+	size_t lim = (size_t)INT_MAX / (size_t)f->size / 2;
+
+	return r < lim ? r : lim;
+}
+
+/* ---- the wire ------------------------------------------------------- */
+
+/* An account: 'A', u32 index in rank 0's dataset, i64 created, followers,
+ * following, u32 UI language length, u32 handle length, the language, the
+ * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
+ * replies, quotes, u32 text length, u32 language length, the text, the
+ * language. Lengths are the pool's. */
+#define ACC_FIXED (1 + 4 + 3 * 8 + 4 + 4)
+#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4)
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static int buf_room(struct buf *b, size_t need)
+{
+	char *q;
+	size_t cap;
+
+	if (b->n + need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + need)
+		cap *= 2;
+	q = realloc(b->p, cap);
+	if (!q)
+		return -1;
+	b->p = q;
+	b->cap = cap;
+	return 0;
+}
+
+static void put(struct buf *b, const void *v, size_t n)
+{
+	memcpy(b->p + b->n, v, n);
+	b->n += n;
+}
+
+/* Rank 0's cursor over its accounts and their posts. */
+struct cursor {
+	const struct dataset *ds;
+	const struct postindex *pi;
+	size_t a;     /* account */
+	uint64_t k;   /* next post of it (pi->off[a] + ...) */
+	int hdr_sent; /* its account record went */
+	int *owner;   /* every account's owner */
+};
+
+/* Appends records to the destinations' buffers until one would pass the
+ * round size (a buffer takes at least one record). Returns 1 while
+ * records remain. */
+static int fill_round(struct cursor *c, struct buf *out, size_t round)
+{
+	const struct dataset *ds = c->ds;
+
+	while (c->a < ds->acc.n) {
+		int q = c->owner[c->a];
+		struct buf *b = &out[q];
+
+		if (!c->hdr_sent) {
+			uint32_t a32 = (uint32_t)c->a;
+			uint32_t ll = strpool_len(&ds->strings,
+						  ds->acc.lang[c->a]);
+			uint32_t hl = strpool_len(&ds->strings,
+						  ds->acc.handle[c->a]);
+			size_t need = ACC_FIXED + (size_t)ll + hl;
+
+			if (b->n && b->n + need > round)
+				return 1;
+			if (buf_room(b, need))
+				return -1;
+			put(b, "A", 1);
+			put(b, &a32, 4);
+			put(b, &ds->acc.created[c->a], 8);
+			put(b, &ds->acc.followers[c->a], 8);
+			put(b, &ds->acc.following[c->a], 8);
+			put(b, &ll, 4);
+			put(b, &hl, 4);
+			put(b, ds_str(ds, ds->acc.lang[c->a]), ll);
+			put(b, ds_str(ds, ds->acc.handle[c->a]), hl);
+			c->hdr_sent = 1;
+			c->k = c->pi->off[c->a];
+		}
+		while (c->k < c->pi->off[c->a + 1]) {
+			uint32_t j = c->pi->idx[c->k];
+			uint32_t tl = strpool_len(&ds->strings, ds->post.text[j]);
+			uint32_t ll = strpool_len(&ds->strings,
+						  ds->post.lang[j]);
+			size_t need = POST_FIXED + (size_t)tl + ll;
+			uint8_t fl = ds->post.flags[j];
+
+			if (b->n && b->n + need > round)
+				return 1;
+			if (buf_room(b, need))
+				return -1;
+			put(b, "P", 1);
+			put(b, &ds->post.time[j], 8);
+			put(b, &fl, 1);
+			put(b, &ds->post.kind[j], 1);
+			put(b, &ds->post.likes[j], 4);
+			put(b, &ds->post.reposts[j], 4);
+			put(b, &ds->post.replies[j], 4);
+			put(b, &ds->post.quotes[j], 4);
+			put(b, &tl, 4);
+			put(b, &ll, 4);
+			put(b, ds_str(ds, ds->post.text[j]), tl);
+			put(b, ds_str(ds, ds->post.lang[j]), ll);
+			c->k++;
+		}
+		c->a++;
+		c->hdr_sent = 0;
+	}
+	return 0;
+}
+
+/* A NUL-terminated copy of s[0..n) in tmp (cap bytes), or NULL when n is
+ * 0 (the pool's "" is STR_NONE, as the dataset stores it). */
+static const char *cstr(const char *s, size_t n, struct buf *tmp)
+{
+	if (n == 0)
+		return NULL;
+	tmp->n = 0;
+	if (buf_room(tmp, n + 1))
+		return NULL;
+	put(tmp, s, n);
+	tmp->p[n] = '\0';
+	return tmp->p;
+}
+
+/* One account record at p (n bytes left) into m's dataset: the bytes it
+ * took, or 0 when malformed or out of memory. */
+static size_t take_account(struct mine *m, const char *p, size_t n,
+			   struct buf *tmp, struct buf *tmp2)
+{
+	struct account_rec ar;
+	uint32_t a, loc, ll, hl;
+
+	if (n < ACC_FIXED)
+		return 0;
+	account_rec_init(&ar);
+	memcpy(&a, p + 1, 4);
+	memcpy(&ar.created, p + 5, 8);
+	memcpy(&ar.followers, p + 13, 8);
+	memcpy(&ar.following, p + 21, 8);
+	memcpy(&ll, p + 29, 4);
+	memcpy(&hl, p + 33, 4);
+	if (n - ACC_FIXED < (size_t)ll + hl)
+		return 0;
+	snprintf(m->cur_id, sizeof(m->cur_id), "%u", a);
+	ar.platform = PLATFORM_X;
+	ar.id = m->cur_id;
+	ar.lang = cstr(p + ACC_FIXED, ll, tmp);
+	ar.handle = cstr(p + ACC_FIXED + ll, hl, tmp2);
+	if ((ll && !ar.lang) || (hl && !ar.handle) ||
+	    dataset_add_account(&m->ds, &ar, &loc) != CIB_OK ||
+	    loc != m->n_gidx)
+		return 0;
+	if (m->n_gidx == m->cap_gidx) {
+		size_t c = m->cap_gidx ? m->cap_gidx * 2 : 1024;
+		uint32_t *g = realloc(m->gidx, c * sizeof(*g));
+
+		if (!g)
+			return 0;
+		m->gidx = g;
+		m->cap_gidx = c;
+	}
+	m->gidx[m->n_gidx++] = a;
+	m->cur_acc = loc;
+	return ACC_FIXED + (size_t)ll + hl;
+}
+
+/* One post record at p (n bytes left), of the last account taken. */
+static size_t take_post(struct mine *m, const char *p, size_t n,
+			struct buf *tmp, struct buf *tmp2)
+{
+	struct post_rec pr;
+	char id[24];
+	uint32_t tl, ll;
+	uint8_t fl, kind;
+	int32_t cnt[4];
+	int added = 0;
+
+	if (n < POST_FIXED || !m->n_gidx)
+		return 0;
+	post_rec_init(&pr);
+	memcpy(&pr.time, p + 1, 8);
+	memcpy(&fl, p + 9, 1);
+	memcpy(&kind, p + 10, 1);
+	memcpy(cnt, p + 11, 16);
+	memcpy(&tl, p + 27, 4);
+	memcpy(&ll, p + 31, 4);
+	if (n - POST_FIXED < (size_t)tl + ll || kind >= POST_KIND__COUNT)
+		return 0;
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
+	pr.platform = PLATFORM_X;
+	pr.id = id;
+	pr.account_id = m->cur_id;
+	pr.flags = fl;
+	pr.kind = (enum post_kind)kind;
+	pr.likes = cnt[0];
+	pr.reposts = cnt[1];
+	pr.replies = cnt[2];
+	pr.quotes = cnt[3];
+	pr.text = cstr(p + POST_FIXED, tl, tmp);
+	pr.lang = cstr(p + POST_FIXED + tl, ll, tmp2);
+	if ((tl && !pr.text) || (ll && !pr.lang) ||
+	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added)
+		return 0;
+	m->n_posts++;
+	return POST_FIXED + (size_t)tl + ll;
+}
+
+/* Stores one round's records into m's dataset. 0, or -1 on a malformed
+ * stream or no memory. A post belongs to the last account record before
+ * it, across rounds: one sender's stream (rank 0's, the only sender
+ * today; several senders would each need their own parser state). */
+static int take_records(struct mine *m, const char *p, size_t n,
+			struct buf *tmp, struct buf *tmp2)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		size_t used = *p == 'A' ? take_account(m, p, (size_t)(end - p),
+							tmp, tmp2)
+			      : *p == 'P' ? take_post(m, p, (size_t)(end - p),
+						      tmp, tmp2)
+					  : 0;
+
+		if (used == 0)
+			return -1;
+		p += used;
+	}
+	return 0;
+}
+
+/* The shuffle: rank 0's records (cur; NULL elsewhere) to their owners, in
+ * rounds, each an MPI_Alltoall of the byte counts and an MPI_Alltoallv
+ * of the bytes; every rank stores what it gets into m. */
+static int shuffle(struct mpi_feat *f, struct cursor *cur, struct mine *m)
+{
+	size_t round = round_bytes(f);
+	struct buf *out = calloc((size_t)f->size, sizeof(*out));
+	struct buf in = { 0 }, tmp = { 0 }, tmp2 = { 0 };
+	int *scnt = calloc((size_t)f->size, sizeof(int));
+	int *sdsp = calloc((size_t)f->size, sizeof(int));
+	int *rcnt = calloc((size_t)f->size, sizeof(int));
+	int *rdsp = calloc((size_t)f->size, sizeof(int));
+	char *send = NULL;
+	int rc = -1, more = 1;
+
+	if (!out || !scnt || !sdsp || !rcnt || !rdsp)
+		goto out;
+	while (more) {
+		int left = 0, any = 0;
+		size_t tot = 0, rtot = 0;
+		MPI_Request rq;
+
+		for (int q = 0; q < f->size; q++)
+			out[q].n = 0;
+		if (cur) {
+			left = fill_round(cur, out, round);
+			if (left < 0)
+				left = 2; /* no memory: every rank stops */
+		}
+		for (int q = 0; q < f->size; q++) {
+			sdsp[q] = (int)tot;
+			scnt[q] = (int)out[q].n;
+			tot += out[q].n;
+		}
+		free(send);
+		send = malloc(tot + 1);
+		if (!send)
+			left = 2;
+		for (int q = 0; send && q < f->size; q++)
+			if (out[q].n)
+				memcpy(send + sdsp[q], out[q].p, out[q].n);
+		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, f->comm,
+				   &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq) || any == 2)
+			goto out;
+		more = any;
+		if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, f->comm,
+				  &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			goto out;
+		for (int q = 0; q < f->size; q++) {
+			rdsp[q] = (int)rtot;
+			rtot += (size_t)rcnt[q];
+		}
+		in.n = 0;
+		if (buf_room(&in, rtot + 1))
+			goto out;
+		if (MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, in.p, rcnt, rdsp,
+				   MPI_BYTE, f->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			goto out;
+		f->st.rounds++;
+		f->st.bytes_in += rtot;
+		if (f->rank == 0)
+			f->st.bytes_out += tot;
+		if (take_records(m, in.p, rtot, &tmp, &tmp2))
+			goto out;
+	}
+	rc = 0;
+out:
+	for (int q = 0; out && q < f->size; q++)
+		free(out[q].p);
+	free(out);
+	free(in.p);
+	free(tmp.p);
+	free(tmp2.p);
+	free(scnt);
+	free(sdsp);
+	free(rcnt);
+	free(rdsp);
+	free(send);
+	return rc;
+}
+
+struct day_count {
+	int64_t day;
+	uint64_t cnt;
+};
+
+static int cmp_day(const void *a, const void *b)
+{
+	const struct day_count *x = a, *y = b;
+
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* The data's creation days: every rank's (day, count) list gathered to
+ * all (MPI_Allgatherv) and summed per day - whole numbers, so the merge
+ * is exact in any order. The lists are the distinct creation days, a few
+ * thousand per rank, not the accounts. Out is malloc'd (free day, cnt). */
+static int all_days(struct mpi_feat *f, const struct dataset *ds,
+		    struct profile_days *out)
+{
+	int64_t *day = NULL;
+	uint64_t *cnt = NULL;
+	size_t n = 0, tot = 0, u = 0;
+	struct day_count *mine = NULL, *all = NULL;
+	int *rc = calloc((size_t)f->size, sizeof(int));
+	int *rd = calloc((size_t)f->size, sizeof(int));
+	int my, ret = -1;
+	MPI_Request rq;
+
+	if (!rc || !rd || profile_days_of(ds, &day, &cnt, &n) ||
+	    n > (size_t)INT_MAX / sizeof(*mine))
+		goto out;
+	mine = malloc((n + 1) * sizeof(*mine));
+	if (!mine)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		mine[i] = (struct day_count){ day[i], cnt[i] };
+	my = (int)(n * sizeof(*mine));
+	if (MPI_Iallgather(&my, 1, MPI_INT, rc, 1, MPI_INT, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	for (int q = 0; q < f->size; q++) {
+		rd[q] = (int)tot;
+		tot += (size_t)rc[q];
+		if (tot > (size_t)INT_MAX)
+			goto out;
+	}
+	all = malloc(tot + sizeof(*all));
+	if (!all ||
+	    MPI_Iallgatherv(mine, my, MPI_BYTE, all, rc, rd, MPI_BYTE, f->comm,
+			    &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	tot /= sizeof(*all);
+	qsort(all, tot, sizeof(*all), cmp_day);
+	free(day);
+	free(cnt);
+	day = malloc((tot + 1) * sizeof(*day));
+	cnt = malloc((tot + 1) * sizeof(*cnt));
+	if (!day || !cnt)
+		goto out;
+	for (size_t i = 0; i < tot; i++) {
+		if (u == 0 || day[u - 1] != all[i].day) {
+			day[u] = all[i].day;
+			cnt[u++] = 0;
+		}
+		cnt[u - 1] += all[i].cnt;
+	}
+	out->n = u;
+	out->day = day;
+	out->cnt = cnt;
+	day = NULL;
+	cnt = NULL;
+	ret = 0;
+out:
+	free(day);
+	free(cnt);
+	free(mine);
+	free(all);
+	free(rc);
+	free(rd);
+	return ret;
+}
+
+static void code_copy(char *dst, const struct langdetect *ld, uint32_t id)
+{
+	const char *s = id == STR_NONE ? "" : langdetect_str(ld, id);
+
+	snprintf(dst, LANGDETECT_CODE_MAX + 1, "%s", s);
+}
+
+/* The span of the posts' times over every rank (timing_ctx_init's). */
+static int span(struct mpi_feat *f, const struct dataset *ds, int64_t *lo,
+		int64_t *hi)
+{
+	int64_t v[2] = { INT64_MAX, INT64_MAX }, r[2];
+	MPI_Request rq;
+
+	for (size_t i = 0; i < ds->post.n; i++) {
+		int64_t t = ds->post.time[i];
+
+		if (t == TIME_NONE)
+			continue;
+		v[0] = t < v[0] ? t : v[0];
+		v[1] = -t < v[1] ? -t : v[1];
+	}
+	if (MPI_Iallreduce(v, r, 2, MPI_INT64_T, MPI_MIN, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		return -1;
+	*lo = r[0];
+	*hi = r[1] == INT64_MAX ? INT64_MIN : -r[1];
+	if (*lo > *hi)
+		*lo = *hi = 0;
+	return 0;
+}
+
+/* The profile of account a into r. */
+static void row_profile(struct row *r, const struct profile_result *pf,
+			size_t a)
+{
+	r->creation_z = pf->creation_z[a];
+	r->creation_p = pf->creation_p[a];
+	r->creation_lambda = pf->creation_lambda[a];
+	r->follow_ratio = pf->follow_ratio[a];
+	r->engagement_per_post = pf->engagement_per_post[a];
+	r->engagement_per_follower = pf->engagement_per_follower[a];
+	r->created_same_day = pf->created_same_day[a];
+	r->n_original = pf->n_original[a];
+	r->default_handle = pf->default_handle[a];
+}
+
+/* Timing, persona and profile of m's accounts into m->rows; the creation
+ * test against the data's days (every rank's, summed). */
+static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
+			    int64_t hi, const struct profile_days *days)
+{
+	struct profile_result pf;
+	struct postindex pi;
+	struct timing_ctx tc;
+	struct timing_fit *tf = NULL;
+	struct langdetect ld;
+	struct persona_result pr;
+	struct persona_opts po = h->po;
+	const char *zd = h->have_zonedir ? h->zonedir : NULL;
+	size_t na = m->ds.acc.n;
+	enum cib_err err;
+
+	memset(&pr, 0, sizeof(pr));
+	memset(&pi, 0, sizeof(pi));
+	memset(&pf, 0, sizeof(pf));
+	err = postindex_build(&pi, &m->ds);
+	if (err)
+		return err;
+	err = timing_ctx_init_span(&tc, zd, h->tz, lo, hi);
+	if (err) {
+		postindex_release(&pi);
+		return err;
+	}
+	tf = calloc(na + 1, sizeof(*tf));
+	err = tf ? timing_compute(&m->ds, &pi, &tc, tf) : CIB_ENOMEM;
+	timing_ctx_release(&tc);
+	if (!err) {
+		/* as features_compute: fingerprints, else scripts only */
+		err = langdetect_init_in(&ld, LANGDETECT_FP_DIR,
+					 h->have_tmpdir ? h->tmpdir : NULL);
+		m->fp = !err;
+		if (err) {
+			langdetect_release(&ld);
+			err = langdetect_init_dir(&ld, NULL);
+		}
+		po.seed_index = m->gidx;
+		if (!err)
+			err = persona_compute_opts(&m->ds, &pi, &ld, &po, &pr);
+		if (!err)
+			err = profile_compute_days(&m->ds, &pi, days, &pf);
+		if (!err)
+			m->rows = calloc(na + 1, sizeof(*m->rows));
+		if (!err && !m->rows)
+			err = CIB_ENOMEM;
+		for (size_t a = 0; !err && a < na; a++) {
+			struct row *r = &m->rows[a];
+
+			r->acc = m->gidx[a];
+			r->n_posts_lang = pr.n_posts_lang[a];
+			r->n_perm = pr.n_perm[a];
+			r->gap_lang_change = pr.gap_lang_change[a];
+			r->ui_lang_mismatch = pr.ui_lang_mismatch[a];
+			code_copy(r->main_lang, &ld, pr.main_lang[a]);
+			code_copy(r->lang_before, &ld, pr.lang_before[a]);
+			code_copy(r->lang_after, &ld, pr.lang_after[a]);
+			r->cp_llr = pr.cp_llr[a];
+			r->cp_p = pr.cp_p[a];
+			r->topic_shift = pr.topic_shift[a];
+			r->gap_topic_shift = pr.gap_topic_shift[a];
+			r->cp_time = pr.cp_time[a];
+			r->longest_gap = pr.longest_gap[a];
+			r->gap_end = pr.gap_end[a];
+			r->timing = tf[a];
+			row_profile(r, &pf, a);
+		}
+		if (!err)
+			m->n_rows = na;
+		persona_result_release(&pr);
+		profile_result_release(&pf);
+		langdetect_release(&ld);
+	}
+	free(tf);
+	postindex_release(&pi);
+	return err;
+}
+
+/* Every rank after the header: the shuffle, then this rank's features.
+ * A transfer that fails ends the job (the others would wait forever); a
+ * computation that fails is kept in m->err and all-reduced in finish. */
+static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
+			       struct cursor *cur)
+{
+	struct mine *m = calloc(1, sizeof(*m));
+	double t0 = cib_seconds(), c0 = cpu_now();
+	int64_t lo = 0, hi = 0;
+	struct profile_days days = { 0, NULL, NULL };
+
+	if (!m)
+		MPI_Abort(f->comm, 1);
+	dataset_init(&m->ds);
+	if (shuffle(f, cur, m))
+		MPI_Abort(f->comm, 1);
+	f->st.shuffle_seconds = cib_seconds() - t0;
+	f->st.shuffle_cpu = cpu_now() - c0;
+	f->st.accounts = m->n_gidx;
+	f->st.posts = m->n_posts;
+	if (f->die_rank == f->rank)
+		raise(SIGKILL);
+	if (span(f, &m->ds, &lo, &hi) || all_days(f, &m->ds, &days))
+		MPI_Abort(f->comm, 1);
+	t0 = cib_seconds();
+	c0 = cpu_now();
+	m->err = compute(h, m, lo, hi, &days);
+	free((void *)days.day);
+	free((void *)days.cnt);
+	f->st.compute_seconds = cib_seconds() - t0;
+	f->st.compute_cpu = cpu_now() - c0;
+	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
+	/* the shard's posts are not needed past its rows */
+	dataset_release(&m->ds);
+	dataset_init(&m->ds);
+	return m;
+}
+
+/* The end of a run on every rank: the error all-reduced, then the rows
+ * gathered to rank 0 in rounds, where put() places each. */
+static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
+				void (*place)(void *, const struct row *),
+				void *ctx)
+{
+	size_t per = round_bytes(f) / sizeof(struct row);
+	uint64_t rounds, maxr = 0;
+	int err = m->err, any = 0, *cnt = NULL, *disp = NULL;
+	struct row *got = NULL;
+	MPI_Request rq;
+
+	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	if (any)
+		return err ? (enum cib_err)err : (enum cib_err)any;
+	if (per == 0)
+		per = 1;
+	rounds = (m->n_rows + per - 1) / per;
+	if (MPI_Iallreduce(&rounds, &maxr, 1, MPI_UINT64_T, MPI_MAX, f->comm,
+			   &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	if (f->rank == 0) {
+		cnt = calloc((size_t)f->size, sizeof(*cnt));
+		disp = calloc((size_t)f->size, sizeof(*disp));
+		got = malloc((size_t)f->size * per * sizeof(*got) + 1);
+		if (!cnt || !disp || !got)
+			MPI_Abort(f->comm, 1);
+	}
+	for (uint64_t r = 0; r < maxr; r++) {
+		size_t lo = (size_t)r * per;
+		size_t k = lo < m->n_rows ? (m->n_rows - lo < per
+						     ? m->n_rows - lo
+						     : per)
+					  : 0;
+		int bytes = (int)(k * sizeof(struct row));
+		size_t total = 0;
+
+		if (MPI_Igather(&bytes, 1, MPI_INT, cnt, 1, MPI_INT, 0,
+				f->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(f->comm, 1);
+		for (int q = 0; f->rank == 0 && q < f->size; q++) {
+			disp[q] = (int)total;
+			total += (size_t)cnt[q];
+		}
+		if (f->rank)
+			f->st.bytes_out += (uint64_t)bytes;
+		if (MPI_Igatherv(k ? (const void *)(m->rows + lo) : NULL,
+				 bytes, MPI_BYTE, got, cnt, disp, MPI_BYTE, 0,
+				 f->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(f->comm, 1);
+		for (size_t i = 0; f->rank == 0 && i < total / sizeof(*got);
+		     i++)
+			place(ctx, &got[i]);
+	}
+	free(cnt);
+	free(disp);
+	free(got);
+	return CIB_OK;
+}
+
+/* ---- rank 0: the hook ----------------------------------------------- */
+
+static enum cib_err hook_start(void *ctx, struct feature_set *fs,
+			       const struct dataset *ds,
+			       const struct postindex *pi,
+			       const struct feature_opts *o)
+{
+	struct mpi_feat *f = ctx;
+	struct cursor cur;
+	struct hdr *h;
+
+	f->o = o;
+	if (f->started) {
+		/* the other ranks served one stage and have moved on */
+		f->local = 1;
+		return timing_compute(ds, pi, &fs->tctx, fs->timing);
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return CIB_ENOMEM;
+	memset(&f->st, 0, sizeof(f->st));
+	memset(&cur, 0, sizeof(cur));
+	cur.ds = ds;
+	cur.pi = pi;
+	cur.owner = malloc((ds->acc.n + 1) * sizeof(*cur.owner));
+	if (!cur.owner) {
+		free(h);
+		return CIB_ENOMEM;
+	}
+	for (size_t a = 0; a < ds->acc.n; a++)
+		cur.owner[a] = mpi_feat_owner(
+			ds->acc.platform[a], ds_str(ds, ds->acc.id[a]),
+			strpool_len(&ds->strings, ds->acc.id[a]), f->size);
+	h->cmd = CMD_RUN;
+	h->n_accounts = ds->acc.n;
+	h->po = o->persona;
+	h->po.seed = o->seed; /* as features_compute */
+	h->po.seed_index = NULL;
+	snprintf(h->tz, sizeof(h->tz), "%s", o->tz ? o->tz : TIMING_DEFAULT_TZ);
+	h->have_zonedir = o->zonedir != NULL;
+	h->have_tmpdir = o->tmpdir != NULL;
+	if ((o->zonedir && strlen(o->zonedir) >= PATH_CAP) ||
+	    (o->tmpdir && strlen(o->tmpdir) >= PATH_CAP) ||
+	    strlen(h->tz) >= sizeof(h->tz) - 1) {
+		/* the header cannot carry it: every rank is told to skip */
+		h->cmd = CMD_SKIP;
+	}
+	if (o->zonedir)
+		snprintf(h->zonedir, PATH_CAP, "%s", o->zonedir);
+	if (o->tmpdir)
+		snprintf(h->tmpdir, PATH_CAP, "%s", o->tmpdir);
+	if (bcast_bytes(h, sizeof(*h), f->comm))
+		MPI_Abort(f->comm, 1);
+	f->started = 1;
+	if (h->cmd == CMD_SKIP) {
+		free(h);
+		free(cur.owner);
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "--mpi: a path or zone name is too long for the "
+			 "feature header (%d bytes at most)", PATH_CAP - 1);
+		return CIB_EUSAGE;
+	}
+	f->mine = run_common(f, h, &cur);
+	free(cur.owner);
+	free(h);
+	return CIB_OK;
+}
+
+struct place_ctx {
+	struct feature_set *fs;
+	const struct dataset *ds;
+	size_t n;
+	int bad;
+};
+
+static uint32_t code_id(struct place_ctx *c, const char *s)
+{
+	size_t n = strnlen(s, LANGDETECT_CODE_MAX + 1);
+
+	return n ? langdetect_intern(&c->fs->ld, c->ds, s, n) : STR_NONE;
+}
+
+static void place_row(void *ctx, const struct row *r)
+{
+	struct place_ctx *c = ctx;
+	struct persona_result *p = &c->fs->persona;
+	uint32_t a = r->acc;
+
+	if (a >= c->n) {
+		c->bad = 1;
+		return;
+	}
+	c->fs->timing[a] = r->timing;
+	p->n_posts_lang[a] = r->n_posts_lang;
+	p->n_perm[a] = r->n_perm;
+	p->gap_lang_change[a] = r->gap_lang_change;
+	p->ui_lang_mismatch[a] = r->ui_lang_mismatch;
+	p->main_lang[a] = code_id(c, r->main_lang);
+	p->lang_before[a] = code_id(c, r->lang_before);
+	p->lang_after[a] = code_id(c, r->lang_after);
+	p->cp_llr[a] = r->cp_llr;
+	p->cp_p[a] = r->cp_p;
+	p->topic_shift[a] = r->topic_shift;
+	p->gap_topic_shift[a] = r->gap_topic_shift;
+	p->cp_time[a] = r->cp_time;
+	p->longest_gap[a] = r->longest_gap;
+	p->gap_end[a] = r->gap_end;
+	c->fs->profile.creation_z[a] = r->creation_z;
+	c->fs->profile.creation_p[a] = r->creation_p;
+	c->fs->profile.creation_lambda[a] = r->creation_lambda;
+	c->fs->profile.follow_ratio[a] = r->follow_ratio;
+	c->fs->profile.engagement_per_post[a] = r->engagement_per_post;
+	c->fs->profile.engagement_per_follower[a] =
+		r->engagement_per_follower;
+	c->fs->profile.created_same_day[a] = r->created_same_day;
+	c->fs->profile.n_original[a] = r->n_original;
+	c->fs->profile.default_handle[a] = r->default_handle;
+}
+
+static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
+				const struct dataset *ds,
+				const struct postindex *pi)
+{
+	struct mpi_feat *f = ctx;
+	struct mine *m = f->mine;
+	struct place_ctx pc = { fs, ds, ds->acc.n, 0 };
+	struct persona_result *p = &fs->persona;
+	enum cib_err err;
+	int fp = fs->ld.tc[0] != NULL, fp_min = 0, fp_max = 0;
+	MPI_Request rq;
+
+	if (f->local) {
+		struct persona_opts po = f->o->persona;
+
+		f->local = 0;
+		po.seed = f->o->seed;
+		err = persona_compute_opts(ds, pi, &fs->ld, &po, p);
+		return err ? err : profile_compute(ds, pi, &fs->profile);
+	}
+	f->finished = 1;
+	err = persona_result_alloc(p, ds->acc.n);
+	if (!err)
+		err = profile_result_alloc(&fs->profile, ds->acc.n);
+	if (err && m)
+		m->err = err; /* told to every rank by gather_rows */
+	if (!m)
+		MPI_Abort(f->comm, 1);
+	err = gather_rows(f, m, place_row, &pc);
+	if (err) {
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "per-account features on the owner ranks: %s",
+			 cib_strerror(err));
+		return err;
+	}
+	/* every rank must have read the fingerprints rank 0 did */
+	fp = m->fp;
+	if (MPI_Iallreduce(&fp, &fp_min, 1, MPI_INT, MPI_MIN, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq) ||
+	    MPI_Iallreduce(&fp, &fp_max, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	if (pc.bad || fp_min != fp_max || fp_max != (fs->ld.tc[0] != NULL)) {
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "per-account features: %s",
+			 pc.bad ? "a rank sent an account out of range"
+				: "the ranks do not all have the language "
+				  "fingerprints");
+		return CIB_EIO;
+	}
+	for (size_t c = 0; c < ds->change.n; c++) {
+		uint32_t acc = ds->change.account[c];
+
+		if (acc >= ds->acc.n)
+			continue;
+		if (ds->change.field[c] == ACC_FIELD_HANDLE)
+			p->n_handle_changes[acc]++;
+		else if (ds->change.field[c] == ACC_FIELD_NAME)
+			p->n_name_changes[acc]++;
+	}
+	if (!f->all)
+		f->all = calloc((size_t)f->size, sizeof(*f->all));
+	if (MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE, f->all,
+			(int)sizeof(f->st), MPI_BYTE, 0, f->comm,
+			&rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	mine_free(m);
+	f->mine = NULL;
+	return CIB_OK;
+}
+
+void mpi_feat_hook(struct mpi_feat *f, struct feature_opts *o)
+{
+	if (f->size < 2)
+		return;
+	f->shard.ctx = f;
+	f->shard.start = hook_start;
+	f->shard.finish = hook_finish;
+	o->shard = &f->shard;
+}
+
+/* ---- the other ranks ------------------------------------------------ */
+
+enum cib_err mpi_feat_serve(struct mpi_feat *f)
+{
+	struct hdr *h = calloc(1, sizeof(*h));
+	struct mine *m;
+	int fp;
+	int dummy = 0;
+	MPI_Request rq;
+
+	if (!h)
+		MPI_Abort(f->comm, 1);
+	if (bcast_bytes(h, sizeof(*h), f->comm))
+		MPI_Abort(f->comm, 1);
+	if (h->cmd != CMD_RUN) {
+		free(h);
+		return CIB_OK;
+	}
+	h->po.seed_index = NULL;
+	m = run_common(f, h, NULL);
+	free(h);
+	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {
+		mine_free(m);
+		return CIB_OK; /* rank 0 reports it */
+	}
+	fp = m->fp;
+	if (MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MIN, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq) ||
+	    MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq) ||
+	    MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE, NULL,
+			(int)sizeof(f->st), MPI_BYTE, 0, f->comm,
+			&rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	mine_free(m);
+	return CIB_OK;
+}
+
+enum cib_err mpi_feat_done(struct mpi_feat *f)
+{
+	struct hdr *h;
+	int rc;
+
+	if (f->size < 2)
+		return CIB_OK;
+	if (f->started) {
+		if (!f->finished && f->mine) {
+			/* the stage failed between start and finish: the
+			 * others wait in gather_rows, told of the error */
+			((struct mine *)f->mine)->err = CIB_EIO;
+			(void)gather_rows(f, f->mine, NULL, NULL);
+			mine_free(f->mine);
+			f->mine = NULL;
+		}
+		return CIB_OK;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		MPI_Abort(f->comm, 1);
+	h->cmd = CMD_SKIP;
+	rc = bcast_bytes(h, sizeof(*h), f->comm);
+	free(h);
+	return rc ? CIB_EIO : CIB_OK;
+}
