@@ -622,7 +622,7 @@ static void test_targets(void **state)
 		assert_int_equal(fetch_targets_load(path, PLATFORM_X, &t, &n,
 						    err, sizeof(err)),
 				 CIB_ETOOBIG);
-		assert_non_null(strstr(err, "row 2"));
+		assert_non_null(strstr(err, "line 2"));
 	}
 
 	memset(big, 'a', sizeof(big) - 1);
