@@ -966,10 +966,17 @@ static int dedupe(struct tload *tl)
 	return 0;
 }
 
-/* Bytes of a plain list, one target a line ('#' lines are comments). */
+/* Bytes of a plain list, one target a line ('#' lines are comments); a
+ * NUL byte is an error. */
 static void tl_feed_list(struct tload *tl, const char *buf, size_t got)
 {
 	for (size_t i = 0; i < got && !tl->err; i++) {
+		if (buf[i] == '\0') {
+			/* would cut the target short */
+			tl->err = 6;
+			tl->line = tl->lineno;
+			break;
+		}
 		if (buf[i] != '\n') {
 			if (tl->ll > FETCH_MAX_TARGET_LEN)
 				tl->overlong = 1;
@@ -1005,10 +1012,13 @@ static enum cib_err tl_error(const struct tload *tl, const char *path,
 		snprintf(err, errlen, "'%s' line %" PRIu64
 			 ": field longer than %d bytes", path, tl->line,
 			 FETCH_MAX_TARGET_LEN);
-	else if (tl->err == 6)
+	else if (tl->err == 6 && tl->bad_col)
 		snprintf(err, errlen, "'%s' line %" PRIu64
 			 ": NUL byte in field %zu", path, tl->line,
 			 tl->bad_col);
+	else if (tl->err == 6)
+		snprintf(err, errlen, "'%s' line %" PRIu64 ": NUL byte", path,
+			 tl->line);
 	else if (tl->err == 7)
 		snprintf(err, errlen, "'%s' line %" PRIu64
 			 ": quote still open at the end of the file", path,
