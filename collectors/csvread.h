@@ -1,10 +1,10 @@
 /* csvread.h - streaming CSV (or TSV) records over a struct source, shared by
  * the CSV collectors (ioarchive, crowdtangle, table).
  *
- * libcsv does the quoting; this module adds what the collectors need on
- * top: the header row mapped by column NAME, the physical line each record
- * starts on, a cap on record size, and the structural checks every CSV
- * reader would otherwise repeat. Records that fail a structural check are
+ * core/csvrec splits the bytes into records (quoting, the physical line
+ * each record starts on, the header row mapped by column NAME, a cap on
+ * record size); this module feeds it from a source and adds the
+ * structural checks every CSV collector would otherwise repeat. Records that fail a structural check are
  * reported with ingest_bad() here and never reach the collector:
  *
  *   "record too large"            over in->opts.max_record bytes
@@ -25,20 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/csvrec.h"
 #include "ingest.h"
 
 struct csvread;
 
-/* One record handed to the collector. Field i is f[i][0..len[i]) and is
- * NUL-terminated; pointers stay valid only during the callback. */
-struct csvrec {
-	uint64_t line; /* physical line the record starts on (1-based) */
-	size_t n;      /* number of fields (== the header's) */
-	const char *const *f;
-	const size_t *len;
-};
-
-/* Called for every data record (not the header). Return CIB_OK to go on;
+/* Called for every data record (not the header), as a struct csvrec
+ * (core/csvrec.h) of exactly the header's count of fields. Return CIB_OK to go on;
  * any other value stops reading and is returned by csvread_run(). */
 typedef enum cib_err (*csvread_fn)(void *ctx, const struct csvrec *rec);
 
@@ -50,7 +43,8 @@ typedef enum cib_err (*csvread_header_fn)(void *ctx, struct csvread *r);
 struct csvread {
 	struct ingest *in;  /* not owned */
 	struct source *src; /* not owned */
-	/* header: column names, NUL-separated in hdr_buf */
+	/* header: column names, NUL-separated in hdr_buf (the splitter's,
+	 * valid until csvread_release) */
 	char *hdr_buf;
 	size_t *hdr_off;
 	size_t n_cols;
@@ -67,7 +61,10 @@ struct csvread {
 	/* the field separator, set before csvread_run: ',' (also when 0) or
 	 * '\t' for TSV; quoting rules are the same */
 	char delim;
-	void *priv; /* parser state; owned */
+	struct csvrec_reader rd; /* the splitter; owned */
+	csvread_header_fn on_header; /* during csvread_run */
+	csvread_fn on_record;
+	void *ctx;
 };
 
 /* Prepares to read src; nothing is read yet. */

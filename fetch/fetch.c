@@ -11,7 +11,6 @@
 #include "fetch/fetch.h"
 
 #include <cjson/cJSON.h>
-#include <csv.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/csvrec.h"
 #include "core/splitmix.h"
 #include "core/strbuf.h"
 
@@ -769,14 +769,17 @@ struct tload {
 	char **t;
 	size_t n, cap;
 	/* CSV state */
-	int is_flag_csv, header_done;
-	size_t col;
+	int is_flag_csv;
 	int col_id, col_plat, col_handle;
-	char *id, *plat, *handle;
-	uint64_t line;
-	size_t row_bytes; /* bytes fed since the last row ended (a bound) */
+	uint64_t line; /* where the offending CSV record starts */
+	size_t bad_col; /* 1 + the column holding a NUL byte */
 	int err; /* 0 ok, 1 nomem, 2 too long, 3 too many, 4 bad header,
-		    5 row too long */
+		    5 row too long, 6 NUL byte, 7 open quote at the end */
+	/* the first bytes, read to tell a flag CSV from a list */
+	const char *head;
+	size_t nhead;
+	FILE *f;
+	const struct csvrec_reader *rd;
 	/* plain list state: the line being read, its number */
 	char list_line[FETCH_MAX_TARGET_LEN + 2];
 	size_t ll;
@@ -784,8 +787,8 @@ struct tload {
 	uint64_t lineno;
 };
 
-/* libcsv grows a field's buffer without limit: rows longer than this are
- * refused (a flag CSV row is a few hundred bytes) */
+/* a flag CSV row is a few hundred bytes: rows longer than this are
+ * refused */
 #define FETCH_MAX_CSV_ROW ((size_t)1 << 20)
 
 static int tl_add(struct tload *tl, const char *s, size_t n)
@@ -830,76 +833,95 @@ static int tl_add(struct tload *tl, const char *s, size_t n)
 	return 0;
 }
 
-static char *dupn(const char *s, size_t n)
+/* The flag CSV's bytes for core/csvrec: the head already read, then the
+ * rest of the file. */
+static enum cib_err tl_read(void *ctx, char *buf, size_t cap, size_t *got,
+			    const char **errmsg)
 {
-	char *c = malloc(n + 1);
+	struct tload *tl = ctx;
 
-	if (c) {
-		memcpy(c, s, n);
-		c[n] = '\0';
+	if (tl->nhead) {
+		size_t k = tl->nhead < cap ? tl->nhead : cap;
+
+		memcpy(buf, tl->head, k);
+		tl->head += k;
+		tl->nhead -= k;
+		*got = k;
+		return CIB_OK;
 	}
-	return c;
+	*got = fread(buf, 1, cap, tl->f);
+	if (*got == 0 && ferror(tl->f)) {
+		*errmsg = "read error";
+		return CIB_EIO;
+	}
+	return CIB_OK;
 }
 
-static void csv_field(void *s, size_t n, void *ud)
+/* Field i of a flag CSV record, or NULL when the row is shorter. */
+static const char *tl_field(const struct csvrec *rec, int i, size_t *len)
 {
-	struct tload *tl = ud;
-	char **dst = NULL;
-
-	if (tl->err)
-		return;
-	if (!tl->header_done) {
-		if (s && n == 10 && memcmp(s, "account_id", 10) == 0)
-			tl->col_id = (int)tl->col;
-		else if (s && n == 8 && memcmp(s, "platform", 8) == 0)
-			tl->col_plat = (int)tl->col;
-		else if (s && n == 6 && memcmp(s, "handle", 6) == 0)
-			tl->col_handle = (int)tl->col;
-	} else {
-		if ((int)tl->col == tl->col_id)
-			dst = &tl->id;
-		else if ((int)tl->col == tl->col_plat)
-			dst = &tl->plat;
-		else if ((int)tl->col == tl->col_handle)
-			dst = &tl->handle;
-		if (dst) {
-			if (n > FETCH_MAX_TARGET_LEN) {
-				tl->err = 2;
-				return;
-			}
-			free(*dst);
-			*dst = dupn(s ? s : "", s ? n : 0);
-			if (!*dst)
-				tl->err = 1;
-		}
-	}
-	tl->col++;
+	if (i < 0 || (size_t)i >= rec->n)
+		return NULL;
+	*len = rec->len[i];
+	return rec->f[i];
 }
 
-static void csv_row(int c, void *ud)
+/* One record of a flag CSV: the header's columns, then each row's
+ * target (its handle on Reddit, its id elsewhere) when its platform is
+ * empty or the one fetched. Errors stop reading (tl->err). */
+static enum cib_err tl_record(void *ctx, const struct csvrec_event *ev)
 {
-	struct tload *tl = ud;
+	struct tload *tl = ctx;
+	const struct csvrec_reader *rd;
+	const char *id, *plat, *handle, *pick;
+	size_t lid = 0, lplat = 0, lhandle = 0;
 
-	(void)c;
-	tl->line++;
-	if (!tl->err && !tl->header_done) {
-		tl->header_done = 1;
+	tl->line = ev->line;
+	if (ev->kind == CSVREC_HEADER) {
+		rd = tl->rd;
+		tl->col_id = csvrec_col(rd, "account_id");
+		tl->col_plat = csvrec_col(rd, "platform");
+		tl->col_handle = csvrec_col(rd, "handle");
 		if (tl->col_id < 0 || tl->col_plat < 0)
 			tl->err = 4;
-	} else if (!tl->err) {
-		const char *pick = tl->p == PLATFORM_REDDIT ? tl->handle : tl->id;
-		int plat_ok = !tl->plat || !tl->plat[0] ||
-			      platform_from_name(tl->plat) == tl->p;
-
-		if (plat_ok && pick)
-			tl_add(tl, pick, strlen(pick));
+		return tl->err ? CIB_EPARSE : CIB_OK;
 	}
-	free(tl->id);
-	free(tl->plat);
-	free(tl->handle);
-	tl->id = tl->plat = tl->handle = NULL;
-	tl->col = 0;
-	tl->row_bytes = 0;
+	if (ev->kind == CSVREC_UNTERMINATED)
+		tl->err = 7;
+	else if (ev->too_big)
+		tl->err = 5;
+	else if (ev->nul_col)
+		tl->err = 6, tl->bad_col = ev->nul_col;
+	if (tl->err)
+		return CIB_EPARSE;
+	id = tl_field(&ev->rec, tl->col_id, &lid);
+	plat = tl_field(&ev->rec, tl->col_plat, &lplat);
+	handle = tl_field(&ev->rec, tl->col_handle, &lhandle);
+	if (lid > FETCH_MAX_TARGET_LEN || lplat > FETCH_MAX_TARGET_LEN ||
+	    lhandle > FETCH_MAX_TARGET_LEN) {
+		tl->err = 2;
+		return CIB_EPARSE;
+	}
+	if (plat) {
+		char name[FETCH_MAX_TARGET_LEN + 1];
+
+		/* blanks around the name do not count */
+		while (lplat && (*plat == ' ' || *plat == '\t')) {
+			plat++;
+			lplat--;
+		}
+		while (lplat &&
+		       (plat[lplat - 1] == ' ' || plat[lplat - 1] == '\t'))
+			lplat--;
+		memcpy(name, plat, lplat);
+		name[lplat] = '\0';
+		if (lplat && platform_from_name(name) != tl->p)
+			return CIB_OK;
+	}
+	pick = tl->p == PLATFORM_REDDIT ? handle : id;
+	if (pick && tl_add(tl, pick, tl->p == PLATFORM_REDDIT ? lhandle : lid))
+		return CIB_EPARSE;
+	return CIB_OK;
 }
 
 static int cmp_idx(const void *a, const void *b, void *arg)
@@ -944,10 +966,17 @@ static int dedupe(struct tload *tl)
 	return 0;
 }
 
-/* Bytes of a plain list, one target a line ('#' lines are comments). */
+/* Bytes of a plain list, one target a line ('#' lines are comments); a
+ * NUL byte is an error. */
 static void tl_feed_list(struct tload *tl, const char *buf, size_t got)
 {
 	for (size_t i = 0; i < got && !tl->err; i++) {
+		if (buf[i] == '\0') {
+			/* would cut the target short */
+			tl->err = 6;
+			tl->line = tl->lineno;
+			break;
+		}
 		if (buf[i] != '\n') {
 			if (tl->ll > FETCH_MAX_TARGET_LEN)
 				tl->overlong = 1;
@@ -976,21 +1005,60 @@ static enum cib_err tl_error(const struct tload *tl, const char *path,
 			 ": target longer than %d bytes", path,
 			 tl->lineno, FETCH_MAX_TARGET_LEN);
 	else if (tl->err == 5)
-		snprintf(err, errlen, "'%s' row %" PRIu64
-			 ": longer than %zu bytes", path, tl->line + 1,
+		snprintf(err, errlen, "'%s' line %" PRIu64
+			 ": row longer than %zu bytes", path, tl->line,
 			 FETCH_MAX_CSV_ROW);
 	else if (tl->err == 2)
-		snprintf(err, errlen, "'%s' row %" PRIu64
-			 ": field longer than %d bytes", path,
-			 tl->line + 1, FETCH_MAX_TARGET_LEN);
+		snprintf(err, errlen, "'%s' line %" PRIu64
+			 ": field longer than %d bytes", path, tl->line,
+			 FETCH_MAX_TARGET_LEN);
+	else if (tl->err == 6 && tl->bad_col)
+		snprintf(err, errlen, "'%s' line %" PRIu64
+			 ": NUL byte in field %zu", path, tl->line,
+			 tl->bad_col);
+	else if (tl->err == 6)
+		snprintf(err, errlen, "'%s' line %" PRIu64 ": NUL byte", path,
+			 tl->line);
+	else if (tl->err == 7)
+		snprintf(err, errlen, "'%s' line %" PRIu64
+			 ": quote still open at the end of the file", path,
+			 tl->line);
 	else if (tl->err == 3)
 		snprintf(err, errlen, "'%s': more than %d targets", path,
 			 FETCH_MAX_TARGETS);
 	else if (tl->err == 4)
 		snprintf(err, errlen, "'%s' line 1: a flag CSV needs "
 			 "account_id and platform columns", path);
-	return tl->err == 1 ? CIB_ENOMEM
-	       : tl->err == 4 ? CIB_EPARSE : CIB_ETOOBIG;
+	return tl->err == 1			    ? CIB_ENOMEM
+	       : tl->err >= 4 && tl->err != 5 ? CIB_EPARSE
+					    : CIB_ETOOBIG;
+}
+
+/* A flag CSV through core/csvrec, its first `got` bytes already in buf. */
+static enum cib_err tl_load_csv(struct tload *tl, const char *buf,
+				size_t got, const char *path, char *err,
+				size_t errlen)
+{
+	struct csvrec_reader rd;
+	enum cib_err rc;
+
+	csvrec_init(&rd);
+	rd.max_record = FETCH_MAX_CSV_ROW;
+	rd.threads = 1;
+	tl->rd = &rd;
+	tl->head = buf;
+	tl->nhead = got;
+	rc = csvrec_run(&rd, tl_read, tl, tl_record, tl);
+	if (rc && !tl->err) {
+		if (ferror(tl->f))
+			snprintf(err, errlen, "cannot read '%s'", path);
+		else
+			snprintf(err, errlen, "'%s': %s", path,
+				 rd.errmsg[0] ? rd.errmsg : cib_strerror(rc));
+	}
+	csvrec_release(&rd);
+	tl->rd = NULL;
+	return tl->err ? CIB_OK : rc; /* tl->err is worded by the caller */
 }
 
 enum cib_err fetch_targets_load(const char *path, enum platform p,
@@ -999,11 +1067,9 @@ enum cib_err fetch_targets_load(const char *path, enum platform p,
 {
 	FILE *f = fopen(path, "rb");
 	struct tload *tl;
-	struct csv_parser cp;
 	char buf[65536];
 	size_t got;
 	enum cib_err rc = CIB_OK;
-	int first = 1;
 
 	*targets = NULL;
 	*n = 0;
@@ -1013,54 +1079,37 @@ enum cib_err fetch_targets_load(const char *path, enum platform p,
 		return errno == ENOENT ? CIB_ENOTFOUND : CIB_EIO;
 	}
 	tl = calloc(1, sizeof(*tl));
-	if (!tl || csv_init(&cp, CSV_APPEND_NULL) != 0) {
-		free(tl);
+	if (!tl) {
 		fclose(f);
 		return CIB_ENOMEM;
 	}
 	tl->p = p;
+	tl->f = f;
 	tl->col_id = tl->col_plat = tl->col_handle = -1;
 	tl->lineno = 1;
-	csv_set_blk_size(&cp, 4096);
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 && !tl->err) {
-		if (first) {
-			first = 0;
-			tl->is_flag_csv = got >= 10 &&
-					  memcmp(buf, "account_id", 10) == 0;
-		}
-		if (!tl->is_flag_csv) {
+	got = fread(buf, 1, sizeof(buf), f);
+	tl->is_flag_csv = got >= 10 && memcmp(buf, "account_id", 10) == 0;
+	if (tl->is_flag_csv) {
+		rc = tl_load_csv(tl, buf, got, path, err, errlen);
+	} else {
+		while (got > 0 && !tl->err) {
 			tl_feed_list(tl, buf, got);
-			continue;
+			got = fread(buf, 1, sizeof(buf), f);
 		}
-		if (csv_parse(&cp, buf, got, csv_field, csv_row, tl) != got) {
-			snprintf(err, errlen, "'%s': %s", path,
-				 csv_strerror(csv_error(&cp)));
-			rc = CIB_EPARSE;
-			break;
+		if (ferror(f)) {
+			snprintf(err, errlen, "cannot read '%s'", path);
+			rc = CIB_EIO;
 		}
-		tl->row_bytes += got;
-		if (tl->row_bytes > FETCH_MAX_CSV_ROW + sizeof(buf))
-			tl->err = 5;
-	}
-	if (ferror(f) && !rc) {
-		snprintf(err, errlen, "cannot read '%s'", path);
-		rc = CIB_EIO;
-	}
-	if (!rc && !tl->err) {
-		if (tl->is_flag_csv)
-			csv_fini(&cp, csv_field, csv_row, tl);
-		else if (tl->overlong)
-			tl->err = 2, tl->line = tl->lineno;
-		else if (tl->ll && tl->list_line[0] != '#')
-			tl_add(tl, tl->list_line, tl->ll);
+		if (!rc && !tl->err) {
+			if (tl->overlong)
+				tl->err = 2, tl->line = tl->lineno;
+			else if (tl->ll && tl->list_line[0] != '#')
+				tl_add(tl, tl->list_line, tl->ll);
+		}
 	}
 	if (!rc && tl->err)
 		rc = tl_error(tl, path, err, errlen);
-	csv_free(&cp);
 	fclose(f);
-	free(tl->id);
-	free(tl->plat);
-	free(tl->handle);
 	if (!rc && dedupe(tl))
 		rc = CIB_ENOMEM;
 	if (!rc && tl->n == 0) {

@@ -10,7 +10,6 @@
  */
 #include "review/store.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -22,6 +21,7 @@
 #include <xxhash.h>
 
 #include "core/csvout.h"
+#include "core/csvrec.h"
 #include "core/textsafe.h"
 
 #define SCHEMA_VERSION "4"
@@ -569,7 +569,11 @@ struct importer {
 	/* the row being collected */
 	char *field[MAX_COLS];
 	size_t nfield;
-	int too_many, too_long;
+	const char *row_bad; /* why the row is malformed, or NULL */
+	char row_bad_buf[64];
+	FILE *f;             /* the file being read */
+	int read_failed;     /* errno of a read error, or 0 */
+	const struct csvrec_reader *rd;
 	/* header: column of each enum col, or -1 */
 	int col[C__COUNT];
 	int have_header;
@@ -593,30 +597,30 @@ static void free_row(struct importer *im)
 	for (size_t i = 0; i < im->nfield; i++)
 		free(im->field[i]);
 	im->nfield = 0;
-	im->too_many = im->too_long = 0;
+	im->row_bad = NULL;
 }
 
-static void on_field(void *s, size_t len, void *data)
+/* Keeps one field of the row, blanks around it trimmed (as the header's
+ * names are); 0 or -1 when out of memory. */
+static int keep_field(struct importer *im, const char *s, size_t len)
 {
-	struct importer *im = data;
 	char *c;
 
-	if (im->nfield >= MAX_COLS) {
-		im->too_many = 1;
-		return;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
 	}
-	if (len > REVIEW_MAX_FIELD) {
-		im->too_long = 1;
-		len = 0;
-	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
 	c = malloc(len + 1);
 	if (!c) {
 		im->err = CIB_ENOMEM;
-		return;
+		return -1;
 	}
 	memcpy(c, s, len);
 	c[len] = '\0';
 	im->field[im->nfield++] = c;
+	return 0;
 }
 
 /* Field k of the row; text fields lose the spreadsheet-formula guard
@@ -1057,27 +1061,22 @@ static void edge_row(struct importer *im)
 	step_done(im, im->edg, "store edge");
 }
 
-static void on_row(int term, void *data)
+/* One row collected in im->field (the header first): the header mapped
+ * to columns, a data row checked and stored. */
+static void row_end(struct importer *im)
 {
-	struct importer *im = data;
-
-	(void)term;
 	if (im->err)
 		goto done;
-	if (im->too_long || im->too_many) {
+	if (im->row_bad) {
 		if (!im->have_header) {
 			set_err(im->r, "%s:%llu: header has %s", im->path,
-				(unsigned long long)im->line,
-				im->too_many ? "too many columns"
-					     : "a field too long");
+				(unsigned long long)im->line, im->row_bad);
 			im->err = CIB_EPARSE;
 		} else {
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "%s:%llu: %s", im->path,
-				 (unsigned long long)im->line,
-				 im->too_many ? "more than 64 fields"
-					      : "a field longer than 1 MiB");
+				 (unsigned long long)im->line, im->row_bad);
 			im->st->bad++;
 			if (im->o->strict) {
 				set_err(im->r, "%s", msg);
@@ -1137,58 +1136,112 @@ done:
 	free_row(im);
 }
 
+static enum cib_err import_read(void *ctx, char *buf, size_t cap,
+				size_t *got, const char **errmsg)
+{
+	struct importer *im = ctx;
+
+	*got = fread(buf, 1, cap, im->f);
+	if (*got == 0 && ferror(im->f)) {
+		im->read_failed = errno ? errno : EIO;
+		*errmsg = strerror(im->read_failed);
+		return CIB_EIO;
+	}
+	return CIB_OK;
+}
+
+/* One record from core/csvrec: its fields into im->field, what is wrong
+ * with it into im->row_bad, then row_end. */
+static enum cib_err import_event(void *ctx, const struct csvrec_event *ev)
+{
+	struct importer *im = ctx;
+	const struct csvrec_reader *rd = im->rd;
+
+	im->line = ev->line;
+	if (ev->kind == CSVREC_HEADER) {
+		if (rd->n_cols > MAX_COLS)
+			im->row_bad = "too many columns";
+		for (size_t i = 0; i < rd->n_cols && !im->row_bad; i++) {
+			const char *name = csvrec_colname(rd, (int)i);
+			size_t len = strlen(name);
+
+			if (len > REVIEW_MAX_FIELD)
+				im->row_bad = "a field too long";
+			else if (keep_field(im, name, len))
+				return im->err;
+		}
+	} else if (ev->kind == CSVREC_UNTERMINATED) {
+		im->row_bad = "a quote still open at the end of the file";
+	} else if (ev->too_big) {
+		set_err(im->r, "%s:%llu: record longer than %zu bytes",
+			im->path, (unsigned long long)ev->line,
+			REVIEW_MAX_LINE);
+		im->err = CIB_ETOOBIG;
+		return im->err;
+	} else if (ev->nf > MAX_COLS) {
+		im->row_bad = "more than 64 fields";
+	} else if (ev->nul_col) {
+		snprintf(im->row_bad_buf, sizeof(im->row_bad_buf),
+			 "a NUL byte in field %zu", ev->nul_col);
+		im->row_bad = im->row_bad_buf;
+	} else {
+		for (size_t i = 0; i < ev->rec.n && !im->row_bad; i++) {
+			if (ev->rec.len[i] > REVIEW_MAX_FIELD)
+				im->row_bad = "a field longer than 1 MiB";
+			else if (keep_field(im, ev->rec.f[i], ev->rec.len[i]))
+				return im->err;
+		}
+	}
+	row_end(im);
+	return im->err;
+}
+
+/* Reads one CSV export through core/csvrec. Physical lines name the rows
+ * (where a record starts); a record over REVIEW_MAX_LINE stops the
+ * import, a malformed one is counted (an error with --strict). */
 static enum cib_err read_csv(struct importer *im, const char *path,
 			     int is_clusters)
 {
-	struct csv_parser cp;
-	FILE *f = fopen(path, "rb");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct csvrec_reader rd;
+	enum cib_err err;
 
-	if (!f) {
+	im->f = fopen(path, "rb");
+	if (!im->f) {
 		set_err(im->r, "cannot open '%s': %s", path, strerror(errno));
 		return CIB_EIO;
 	}
-	if (csv_init(&cp, CSV_APPEND_NULL) != 0) {
-		fclose(f);
-		return CIB_ENOMEM;
-	}
+	csvrec_init(&rd);
+	rd.max_record = REVIEW_MAX_LINE;
+	rd.threads = 1;
+	im->rd = &rd;
 	im->path = path;
 	im->is_clusters = is_clusters;
 	im->have_header = 0;
 	im->line = 0;
-	while (!im->err && (n = getline(&line, &cap, f)) > 0) {
-		im->line++;
-		if ((size_t)n > REVIEW_MAX_LINE) {
-			set_err(im->r, "%s:%llu: line longer than %zu bytes",
-				path, (unsigned long long)im->line,
-				REVIEW_MAX_LINE);
-			im->err = CIB_ETOOBIG;
-			break;
-		}
-		if (csv_parse(&cp, line, (size_t)n, on_field, on_row, im) !=
-		    (size_t)n) {
-			set_err(im->r, "%s:%llu: %s", path,
-				(unsigned long long)im->line,
-				csv_strerror(csv_error(&cp)));
-			im->err = CIB_EPARSE;
-		}
-	}
-	if (!im->err && ferror(f)) {
-		set_err(im->r, "cannot read '%s': %s", path, strerror(errno));
-		im->err = CIB_EIO;
-	}
-	if (!im->err)
-		csv_fini(&cp, on_field, on_row, im);
+	im->read_failed = 0;
+	err = csvrec_run(&rd, import_read, im, import_event, im);
 	free_row(im);
-	if (!im->err && !im->have_header) {
-		set_err(im->r, "%s: empty file (no header)", path);
-		im->err = CIB_EPARSE;
+	if (err && !im->err) {
+		if (im->read_failed) {
+			set_err(im->r, "cannot read '%s': %s", path,
+				strerror(im->read_failed));
+			im->err = CIB_EIO;
+		} else if (!im->have_header && rd.n_cols == 0 &&
+			   err == CIB_EFORMAT &&
+			   strcmp(rd.errmsg, "no header row") == 0) {
+			set_err(im->r, "%s: empty file (no header)", path);
+			im->err = CIB_EPARSE;
+		} else if (rd.errmsg[0]) {
+			set_err(im->r, "%s: %s", path, rd.errmsg);
+			im->err = err == CIB_ENOMEM ? err : CIB_EPARSE;
+		} else {
+			im->err = err;
+		}
 	}
-	csv_free(&cp);
-	free(line);
-	fclose(f);
+	csvrec_release(&rd);
+	im->rd = NULL;
+	fclose(im->f);
+	im->f = NULL;
 	return im->err;
 }
 

@@ -434,6 +434,64 @@ static void test_bad_rows(void **state)
 	review_close(&r); /* twice is fine */
 }
 
+/* The CSV's shape, as core/csvrec reads it: a byte-order mark and blanks
+ * around fields are not part of the values, a NUL byte or a quote still
+ * open at the end of the file is a malformed row (never a silently cut
+ * value), rows are named by the line they start on, a row with fewer
+ * fields than the header leaves the rest empty, and a file with no row at
+ * all has no header. */
+static void test_import_csv_shape(void **state)
+{
+	static const char csv[] =
+		"\xEF\xBB\xBF" "account_id,platform,score,flagged,reasons\n"
+		" k1 ,x, 0.9 ,1,\"two\nlines\"\n"
+		"k2,x\0y,0.9,1,r\n"
+		"k3,x,0.8,1\n"
+		"k4,x,0.7,1,\"open\n";
+	struct review r;
+	struct review_import_stats st;
+	struct review_import_opts o;
+	char db[512], p[512];
+	FILE *f;
+
+	(void)state;
+	path_in(db, sizeof(db), "shape.sqlite");
+	unlink(db);
+	path_in(p, sizeof(p), "shape.csv");
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(csv, 1, sizeof(csv) - 1, f), sizeof(csv) - 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(review_open(&r, db), CIB_OK);
+	review_import_opts_init(&o);
+	o.accounts = p;
+	assert_int_equal(review_import(&r, &o, &st), CIB_OK);
+	assert_int_equal(st.rows, 2);
+	assert_int_equal(st.bad, 2);
+	assert_int_equal(st.n_warnings, 2);
+	assert_non_null(strstr(st.warnings[0], "shape.csv:4: a NUL byte in "
+					       "field 2"));
+	assert_non_null(strstr(st.warnings[1], "shape.csv:6: a quote still "
+					       "open"));
+	assert_int_equal(q_int(&r, "SELECT count(*) FROM items WHERE "
+				   "key IN ('k1', 'k3') AND platform = 'x'"),
+			 2);
+	o.strict = 1;
+	path_in(p, sizeof(p), "shape2.csv");
+	write_file("shape2.csv", "account_id,platform,score,flagged\n"
+				 "k5,x,0.9,1\n"
+				 "k6,x,0.9,1,\"open\n");
+	o.accounts = p;
+	assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
+	assert_non_null(strstr(r.errmsg, "shape2.csv:3: a quote still open"));
+	write_file("empty.csv", "");
+	path_in(p, sizeof(p), "empty.csv");
+	o.accounts = p;
+	assert_int_equal(review_import(&r, &o, &st), CIB_EPARSE);
+	assert_non_null(strstr(r.errmsg, "empty.csv: empty file (no header)"));
+	review_close(&r);
+}
+
 /* Every imported number is range-checked: a score of 1e308 or -0.5, a
  * cluster size beyond REVIEW_MAX_COUNT, a cluster's flagged count above
  * its size are malformed rows naming the file, line and field. */
@@ -663,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_new_reason_codes),
 		cmocka_unit_test(test_codes_decide_requeue),
 		cmocka_unit_test(test_bad_rows),
+		cmocka_unit_test(test_import_csv_shape),
 		cmocka_unit_test(test_import_ranges),
 		cmocka_unit_test(test_cluster_identity),
 	};
