@@ -2,7 +2,7 @@
 # The long-function rule's checker (scripts/longfuncs.sh --check): a
 # function of 120 lines or more passes only with a comment right above it
 # saying why it stays long; split or short functions pass. The tree's own
-# long functions are listed in the log, not enforced.
+# functions are held to the rule too (the test fails on a new offender).
 set -eu
 gen() { # gen FILE COMMENT NAME LINES: a function of LINES lines
 	{
@@ -50,5 +50,5 @@ chk 0 "$d/short.c"
 rc=0
 sh "$TOP/scripts/longfuncs.sh" --check 100 "$d/short.c" >/dev/null || rc=$?
 [ "$rc" -eq 1 ]
-# the tree as it is (listed in the log, not enforced here)
-(cd "$TOP" && sh scripts/longfuncs.sh --check) || true
+# the tree itself: every function of 120 lines or more says why
+(cd "$TOP" && sh scripts/longfuncs.sh --check)
