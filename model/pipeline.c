@@ -643,6 +643,24 @@ double pipeline_office_p(const struct timing_fit *t, int32_t ref)
 	return fmin(1, 2 * fmin(a, b));
 }
 
+/* The cluster's inauthenticity p-value (docs/model.md, section 6): three
+ * routes, Bonferroni over them. Creation batches and persona switches are
+ * each evidence that accounts are not what they claim. An office rhythm
+ * is evidence of a workplace - an operation's, or a newsroom's or a
+ * company's staff - so it carries the decision only together with a sign
+ * that the accounts misrepresent themselves (claimed locations away from
+ * the zone their day follows, or an echo chamber): an intersection-union
+ * test, at the larger p of its two parts, the second a Bonferroni over
+ * its two tests. */
+double pipeline_inauth_p(double office, double batch, double sw,
+			 double location, double echo)
+{
+	double fake = fmin(1, 2 * fmin(location, echo));
+	double r = fmin(fmin(batch, sw), fmax(office, fake));
+
+	return isfinite(r) ? fmin(1, INAUTH_TESTS * r) : 1;
+}
+
 static double office_p(const struct timing_fit *t, int have_tctx, int32_t ref)
 {
 	return have_tctx ? pipeline_office_p(t, ref) : 1;
@@ -826,9 +844,9 @@ static void evidence_tests(struct pipeline *p, size_t c, const int64_t *days,
 					    : 0;
 	ce->p_echo = pipeline_binom_upper(inside, ce->echo_null_share,
 					  ce->engagement_received);
-	ce->p_inauth =
-		fmin(1, INAUTH_TESTS * fmin(ce->p_office,
-					    fmin(ce->p_batch, ce->p_switch)));
+	ce->p_inauth = pipeline_inauth_p(ce->p_office, ce->p_batch,
+					 ce->p_switch, ce->p_location,
+					 ce->p_echo);
 }
 
 /* The modal inferred offset of offs[0..noff), by whole hours (the first

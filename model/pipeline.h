@@ -81,8 +81,9 @@ double pipeline_flag_fdr(const double *score, const uint8_t *eligible,
 /* Level of the Benjamini-Hochberg rule over clusters for collective
  * inauthenticity evidence (docs/model.md, section 6). */
 #define INAUTH_FDR 0.01
-/* Number of primary inauthenticity tests per cluster (Bonferroni): office
- * rhythm, creation batches, persona switches. */
+/* Number of routes to collective inauthenticity per cluster (Bonferroni):
+ * creation batches, persona switches, office rhythm together with a
+ * claimed-location mismatch or an echo chamber (pipeline_inauth_p). */
 #define INAUTH_TESTS 3
 
 struct pipeline_opts {
@@ -128,7 +129,7 @@ struct cluster_evidence {
 	double p_switch;   /* persona switches against the data's rate */
 	double p_location; /* claimed-location mismatch against the data's */
 	double p_echo;     /* engagement from members against their share */
-	double p_inauth;   /* min(1, INAUTH_TESTS x min of the first three) */
+	double p_inauth;   /* pipeline_inauth_p of the five */
 	int inauthentic;   /* p_inauth passed BH over clusters */
 	double inauth_cut; /* the BH critical value INAUTH_FDR k / m (0 when
 			      no cluster passed) */
@@ -240,6 +241,12 @@ double pipeline_bh_critical(const double *pv, size_t n, double alpha);
  * 2 min(max(shift_p, lunch_dip_p), max(lunch_dip_p, supper_dip_p)), the
  * second route only when the shift model is preferred (shift_llr > 0). */
 double pipeline_office_p(const struct timing_fit *t, int32_t ref);
+
+/* A cluster's collective inauthenticity p-value from its tests' p-values:
+ * INAUTH_TESTS x min(batch, sw, max(office, 2 min(location, echo))),
+ * capped at 1 (1 when any is NaN). */
+double pipeline_inauth_p(double office, double batch, double sw,
+			 double location, double echo);
 
 /* The built-in model (fitted on `cibscan synth` output; docs/model.md). */
 enum cib_err pipeline_default_model(struct logit_model *m, char *errmsg,

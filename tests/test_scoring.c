@@ -249,6 +249,27 @@ static void test_bh(void **state)
 /* The office test's two routes, by hand: Bonferroni x2 over
  * max(shift_p, lunch) and (only with shift_llr > 0) max(lunch, supper);
  * 1 at another offset. */
+/* The three routes, by hand: an office rhythm alone (a newsroom's or a
+ * company's staff) never carries the decision; with a location mismatch
+ * or an echo chamber it does, at the larger p of the two parts. */
+static void test_inauth_p(void **state)
+{
+	(void)state;
+	assert_true(pipeline_inauth_p(1e-30, 1, 1, 1, 1) == 1);
+	assert_true(pipeline_inauth_p(1e-30, 1, 1, 0.6, 0.8) == 1);
+	assert_true(fabs(pipeline_inauth_p(1e-8, 1, 1, 1e-6, 1) - 6e-6) <
+		    1e-18);
+	assert_true(fabs(pipeline_inauth_p(1e-4, 1, 1, 1, 1e-9) - 3e-4) <
+		    1e-16);
+	assert_true(fabs(pipeline_inauth_p(1, 1e-5, 1, 1, 1) - 3e-5) < 1e-17);
+	assert_true(fabs(pipeline_inauth_p(1, 1, 2e-7, 1e-9, 1e-9) - 6e-7) <
+		    1e-19);
+	assert_true(pipeline_inauth_p(1e-8, 1, 1, 1e-12, 1) ==
+		    INAUTH_TESTS * 1e-8);
+	assert_true(pipeline_inauth_p(NAN, 1, 1, 1, 1) == 1);
+	assert_true(pipeline_inauth_p(1, 0.5, 1, 1, 1) == 1);
+}
+
 static void test_office_p(void **state)
 {
 	struct timing_fit t;
@@ -322,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_default_model_monotone),
 		cmocka_unit_test(test_bh),
 		cmocka_unit_test(test_office_p),
+		cmocka_unit_test(test_inauth_p),
 		cmocka_unit_test(test_flag_fdr),
 	};
 
