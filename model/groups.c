@@ -24,6 +24,7 @@
 #include "groups.h"
 
 #include "cluster.h"
+#include "core/splitmix.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -252,10 +253,7 @@ int groups_object_half(int type, int64_t first, int64_t last, uint64_t m,
 		     d * 0xd6e8feb86659fd93u ^ (uint64_t)(type + 1);
 
 	/* splitmix64's finaliser: every key bit moves the low bit */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	z ^= z >> 31;
-	return (int)(z & 1);
+	return (int)(splitmix_mix(z) & 1);
 }
 
 /* The chance that two of the object's actions fall within w of each
