@@ -323,6 +323,114 @@ out:
 	return -1;
 }
 
+/* The index's per-account part: the graph's components (of the
+ * account-object graph, numbered by their smallest account; accounts that
+ * share nothing get one extra id of their own: they have no co-actor, so
+ * no test), each component's activity M per type and its active
+ * accounts. 0, or -1 when out of memory. */
+static int index_accounts(struct groups_index *ix, const struct coord_graph *g)
+{
+	size_t na = g->n_accounts;
+
+	ix->n_comp = g->n_comps + 1;
+	for (size_t a = 0; a < na; a++)
+		ix->comp[a] = g->comp && g->comp[a] != COORD_NO_COMP
+				      ? g->comp[a]
+				      : (uint32_t)g->n_comps;
+	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
+	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
+	ix->U = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->U));
+	ix->n_objs = calloc(na * COORD__COUNT + 1, sizeof(*ix->n_objs));
+	if (!ix->M || !ix->n_active || !ix->U || !ix->n_objs)
+		return -1;
+	for (size_t a = 0; a < na; a++) {
+		uint32_t c = ix->comp[a];
+		int act = 0;
+
+		for (int t = 0; t < COORD__COUNT; t++) {
+			uint32_t k = g->k[t] ? g->k[t][a] : 0;
+
+			ix->M[(size_t)c * COORD__COUNT + t] += k;
+			act |= k > 0;
+		}
+		ix->n_active[c] += (uint32_t)act;
+	}
+	return 0;
+}
+
+/* Offsets 0, v[0], ..., v[n-1] (n + 1 of them; the caller frees). */
+static uint64_t *offsets_of(const uint64_t *v, size_t n)
+{
+	uint64_t *off = malloc((n + 1) * sizeof(*off));
+
+	if (!off)
+		return NULL;
+	off[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		off[i + 1] = v[i];
+	return off;
+}
+
+/* Per account: the (type, co-actors) histogram from the keys hc (account
+ * << 32 | type << 27 | half << D_BITS | co-actors; sorted here). */
+static int index_account_hist(struct groups_index *ix, struct u64v *hc)
+{
+	size_t na = ix->n_accounts, nh = 0;
+
+	if (sort_u64(hc->v, hc->n))
+		return -1;
+	ix->h_off = calloc(na + 2, sizeof(*ix->h_off));
+	ix->h = malloc((hc->n + 1) * sizeof(*ix->h));
+	if (!ix->h_off || !ix->h)
+		return -1;
+	for (size_t j = 0; j < hc->n;) {
+		size_t k = j;
+
+		while (k < hc->n && hc->v[k] == hc->v[j])
+			k++;
+		ix->h[nh].d = (uint32_t)(hc->v[j] & D_MAX);
+		ix->h[nh].half = (uint8_t)(hc->v[j] >> D_BITS & 1);
+		ix->h[nh].t = (uint8_t)(hc->v[j] >> 27 & 0xf);
+		ix->h[nh].n = (uint32_t)(k - j);
+		ix->h_off[(hc->v[j] >> 32) + 1]++;
+		nh++;
+		j = k;
+	}
+	for (size_t a = 0; a < na; a++)
+		ix->h_off[a + 1] += ix->h_off[a];
+	return 0;
+}
+
+/* Per component: the (type, pairs) histogram from the keys tc (component
+ * << 32 | type << 27 | half << D_BITS | pairs; sorted here). */
+static int index_comp_hist(struct groups_index *ix, struct u64v *tc)
+{
+	size_t nh = 0;
+
+	if (sort_u64(tc->v, tc->n))
+		return -1;
+	ix->th_off = calloc(ix->n_comp + 2, sizeof(*ix->th_off));
+	ix->th = malloc((tc->n + 1) * sizeof(*ix->th));
+	if (!ix->th_off || !ix->th)
+		return -1;
+	for (size_t j = 0; j < tc->n;) {
+		size_t k = j;
+
+		while (k < tc->n && tc->v[k] == tc->v[j])
+			k++;
+		ix->th[nh].pairs = (uint32_t)(tc->v[j] & D_MAX);
+		ix->th[nh].half = (uint8_t)(tc->v[j] >> D_BITS & 1);
+		ix->th[nh].t = (uint8_t)(tc->v[j] >> 27 & 0xf);
+		ix->th[nh].n = (uint32_t)(k - j);
+		ix->th_off[(tc->v[j] >> 32) + 1]++;
+		nh++;
+		j = k;
+	}
+	for (size_t c = 0; c < ix->n_comp; c++)
+		ix->th_off[c + 1] += ix->th_off[c];
+	return 0;
+}
+
 /* Long on purpose: one pass per type over coord_build's sorted events
  * fills every output of the index at once (objects and their kept events,
  * windows and synchrony profiles, dense audiences, the rest, both
@@ -369,34 +477,10 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	if (!ix->comp || !seen || !last || !ix->obj_off)
 		goto out;
 	ix->obj_off[0] = 0;
-	/* the graph's components (of the account-object graph, numbered by
-	 * their smallest account); accounts that share nothing get one
-	 * extra id of their own (they have no co-actor, so no test) */
 	for (size_t a = 0; a < na; a++)
 		last[a] = INT64_MIN;
-	ix->n_comp = g->n_comps + 1;
-	for (size_t a = 0; a < na; a++)
-		ix->comp[a] = g->comp && g->comp[a] != COORD_NO_COMP
-				      ? g->comp[a]
-				      : (uint32_t)g->n_comps;
-	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
-	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
-	ix->U = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->U));
-	ix->n_objs = calloc(na * COORD__COUNT + 1, sizeof(*ix->n_objs));
-	if (!ix->M || !ix->n_active || !ix->U || !ix->n_objs)
+	if (index_accounts(ix, g))
 		goto out;
-	for (size_t a = 0; a < na; a++) {
-		uint32_t c = ix->comp[a];
-		int act = 0;
-
-		for (int t = 0; t < COORD__COUNT; t++) {
-			uint32_t k = g->k[t] ? g->k[t][a] : 0;
-
-			ix->M[(size_t)c * COORD__COUNT + t] += k;
-			act |= k > 0;
-		}
-		ix->n_active[c] += (uint32_t)act;
-	}
 	for (int t = 0; t < COORD__COUNT; t++) {
 		const struct coord_events *e = &ev[t];
 		int64_t win;
@@ -657,75 +741,18 @@ enum cib_err groups_index_build(struct groups_index *ix,
 	rtype.v = NULL;
 	ix->rest_half = rhalf.v;
 	rhalf.v = NULL;
-	ix->rest_off = malloc((roff.n + 1) * sizeof(*ix->rest_off));
+	ix->rest_off = offsets_of(roff.v, roff.n);
 	if (!ix->rest_off)
 		goto out;
-	ix->rest_off[0] = 0;
-	for (size_t r = 0; r < roff.n; r++)
-		ix->rest_off[r + 1] = roff.v[r];
 	ix->n_dense = doff.n;
 	ix->dense_acc = dacc.v;
 	dacc.v = NULL;
 	ix->dense_time = dtime.v;
 	dtime.v = NULL;
-	ix->dense_off = malloc((doff.n + 1) * sizeof(*ix->dense_off));
-	if (!ix->dense_off)
+	ix->dense_off = offsets_of(doff.v, doff.n);
+	if (!ix->dense_off || index_account_hist(ix, &hc) ||
+	    index_comp_hist(ix, &tc))
 		goto out;
-	ix->dense_off[0] = 0;
-	for (size_t d = 0; d < doff.n; d++)
-		ix->dense_off[d + 1] = doff.v[d];
-	/* per account: (type, co-actors) histogram */
-	if (sort_u64(hc.v, hc.n))
-		goto out;
-	ix->h_off = calloc(na + 2, sizeof(*ix->h_off));
-	ix->h = malloc((hc.n + 1) * sizeof(*ix->h));
-	if (!ix->h_off || !ix->h)
-		goto out;
-	{
-		size_t nh = 0;
-
-		for (size_t j = 0; j < hc.n;) {
-			size_t k = j;
-
-			while (k < hc.n && hc.v[k] == hc.v[j])
-				k++;
-			ix->h[nh].d = (uint32_t)(hc.v[j] & D_MAX);
-			ix->h[nh].half = (uint8_t)(hc.v[j] >> D_BITS & 1);
-			ix->h[nh].t = (uint8_t)(hc.v[j] >> 27 & 0xf);
-			ix->h[nh].n = (uint32_t)(k - j);
-			ix->h_off[(hc.v[j] >> 32) + 1]++;
-			nh++;
-			j = k;
-		}
-		for (size_t a = 0; a < na; a++)
-			ix->h_off[a + 1] += ix->h_off[a];
-	}
-	/* per component: (type, pairs) histogram */
-	if (sort_u64(tc.v, tc.n))
-		goto out;
-	ix->th_off = calloc(ix->n_comp + 2, sizeof(*ix->th_off));
-	ix->th = malloc((tc.n + 1) * sizeof(*ix->th));
-	if (!ix->th_off || !ix->th)
-		goto out;
-	{
-		size_t nh = 0;
-
-		for (size_t j = 0; j < tc.n;) {
-			size_t k = j;
-
-			while (k < tc.n && tc.v[k] == tc.v[j])
-				k++;
-			ix->th[nh].pairs = (uint32_t)(tc.v[j] & D_MAX);
-			ix->th[nh].half = (uint8_t)(tc.v[j] >> D_BITS & 1);
-			ix->th[nh].t = (uint8_t)(tc.v[j] >> 27 & 0xf);
-			ix->th[nh].n = (uint32_t)(k - j);
-			ix->th_off[(tc.v[j] >> 32) + 1]++;
-			nh++;
-			j = k;
-		}
-		for (size_t c = 0; c < ix->n_comp; c++)
-			ix->th_off[c + 1] += ix->th_off[c];
-	}
 	err = CIB_OK;
 out:
 	free(seen);
