@@ -24,10 +24,10 @@
 #include "groups.h"
 
 #include "cluster.h"
+#include "core/forkjoin.h"
 #include "core/splitmix.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1423,12 +1423,11 @@ fail:
 	return -1;
 }
 
-static void *mt_thread(void *arg)
+static void mt_share(void *ctx, unsigned t)
 {
-	struct mt_job *j = arg;
+	struct mt_job *jobs = ctx;
 
-	j->err = mt_objects(j);
-	return NULL;
+	jobs[t].err = mt_objects(&jobs[t]);
 }
 
 /* Objects split at about half the events of the objects between workers
@@ -1443,8 +1442,6 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 				int half, struct mt_job *out, double *S)
 {
 	struct mt_job jobs[MT_WORKERS];
-	pthread_t th[MT_WORKERS];
-	int started[MT_WORKERS] = { 0 };
 	uint64_t total = ix->obj_off[ix->n_obj];
 	size_t o = 0;
 	enum cib_err err;
@@ -1473,16 +1470,12 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 				o++;
 		jobs[k].o1 = o;
 	}
-	for (int k = 1; k < MT_WORKERS; k++)
-		started[k] = total >= 65536 &&
-			     pthread_create(&th[k], NULL, mt_thread, &jobs[k]) == 0;
-	jobs[0].err = mt_objects(&jobs[0]);
-	for (int k = 1; k < MT_WORKERS; k++) {
-		if (started[k])
-			pthread_join(th[k], NULL);
-		else
-			jobs[k].err = mt_objects(&jobs[k]);
-	}
+	/* small inputs on the caller alone (a thread costs more) */
+	if (total >= 65536)
+		forkjoin_run(MT_WORKERS, mt_share, jobs);
+	else
+		for (unsigned k = 0; k < MT_WORKERS; k++)
+			mt_share(jobs, k);
 	err = CIB_OK;
 	for (int k = 0; k < MT_WORKERS; k++) {
 		if (jobs[k].err && !err)
@@ -2085,9 +2078,8 @@ struct cg_job {
 	enum cib_err err;
 };
 
-static void *cg_objects(void *arg)
+static void cg_objects(struct cg_job *job)
 {
-	struct cg_job *job = arg;
 	const struct groups_index *ix = job->ix;
 	const int32_t *mem = job->mem;
 
@@ -2136,7 +2128,12 @@ static void *cg_objects(void *arg)
 	}
 	job->err = CIB_OK;
 out:
-	return NULL;
+	return;
+}
+
+static void cg_share(void *ctx, unsigned t)
+{
+	cg_objects((struct cg_job *)ctx + t);
 }
 
 static enum cib_err candidate_graph(const struct groups_index *ix,
@@ -2155,8 +2152,6 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 	*n_out = 0;
 	{
 		struct cg_job jobs[MT_WORKERS];
-		pthread_t th[MT_WORKERS];
-		int started[MT_WORKERS] = { 0 };
 		uint64_t total = ix->obj_off[ix->n_obj];
 		size_t o = 0;
 
@@ -2174,17 +2169,11 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 					o++;
 			jobs[k].o1 = o;
 		}
-		for (int k = 1; k < MT_WORKERS; k++)
-			started[k] = total >= 65536 &&
-				     pthread_create(&th[k], NULL, cg_objects,
-						    &jobs[k]) == 0;
-		cg_objects(&jobs[0]);
-		for (int k = 1; k < MT_WORKERS; k++) {
-			if (started[k])
-				pthread_join(th[k], NULL);
-			else
-				cg_objects(&jobs[k]);
-		}
+		if (total >= 65536)
+			forkjoin_run(MT_WORKERS, cg_share, jobs);
+		else
+			for (unsigned k = 0; k < MT_WORKERS; k++)
+				cg_share(jobs, k);
 		err = CIB_OK;
 		for (int k = 0; k < MT_WORKERS; k++) {
 			if (jobs[k].err && !err)
