@@ -1434,6 +1434,60 @@ static void mt_share(void *ctx, unsigned t)
  * (2: the machine this is sized for; more would only add merging). */
 #define MT_WORKERS 2
 
+/* The first object of worker k's share (k = MT_WORKERS: n_obj): the
+ * first object whose events start at or after k / MT_WORKERS of all. */
+static size_t share_first_obj(const struct groups_index *ix, unsigned k)
+{
+	uint64_t total = ix->obj_off[ix->n_obj];
+	uint64_t stop = total / MT_WORKERS * (uint64_t)k;
+	size_t lo = 0, hi = ix->n_obj;
+
+	if (k == 0)
+		return 0;
+	if (k >= MT_WORKERS)
+		return ix->n_obj;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->obj_off[mid] < stop)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* fn(jobs, k) for every worker, on threads when the index is large
+ * enough to pay for them (the result is the same either way). */
+static void run_shares(const struct groups_index *ix,
+		       void (*fn)(void *ctx, unsigned t), void *jobs)
+{
+	if (ix->obj_off[ix->n_obj] >= 65536)
+		forkjoin_run(MT_WORKERS, fn, jobs);
+	else
+		for (unsigned k = 0; k < MT_WORKERS; k++)
+			fn(jobs, k);
+}
+
+/* Appends m >= 1 records of size bytes at src to the buffer v of *n
+ * records (capacity *cap): the buffer, moved if it grew, or NULL when out
+ * of memory (v is then unchanged and still the caller's). */
+static void *append_records(void *v, size_t *n, size_t *cap, const void *src,
+			    size_t m, size_t size)
+{
+	if (*n + m > *cap) {
+		void *nv = realloc(v, (*n + m) * size);
+
+		if (!nv)
+			return NULL;
+		v = nv;
+		*cap = *n + m;
+	}
+	memcpy((char *)v + *n * size, src, m * size);
+	*n += m;
+	return v;
+}
+
 /* The records of every object (mt_objects) on MT_WORKERS threads, the
  * objects split at about equal events; concatenated in object order and
  * S summed in worker order, so the result does not depend on the split. */
@@ -1442,8 +1496,6 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 				int half, struct mt_job *out, double *S)
 {
 	struct mt_job jobs[MT_WORKERS];
-	uint64_t total = ix->obj_off[ix->n_obj];
-	size_t o = 0;
 	enum cib_err err;
 
 	memset(jobs, 0, sizeof(jobs));
@@ -1455,48 +1507,29 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 			return CIB_ENOMEM;
 		}
 	}
-	for (int k = 0; k < MT_WORKERS; k++) {
-		uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
-
+	for (unsigned k = 0; k < MT_WORKERS; k++) {
 		jobs[k].ix = ix;
 		jobs[k].mem = mem;
 		jobs[k].inside = inside;
 		jobs[k].half = half;
-		jobs[k].o0 = o;
-		if (k == MT_WORKERS - 1)
-			o = ix->n_obj;
-		else
-			while (o < ix->n_obj && ix->obj_off[o] < stop)
-				o++;
-		jobs[k].o1 = o;
+		jobs[k].o0 = share_first_obj(ix, k);
+		jobs[k].o1 = share_first_obj(ix, k + 1);
 	}
-	/* small inputs on the caller alone (a thread costs more) */
-	if (total >= 65536)
-		forkjoin_run(MT_WORKERS, mt_share, jobs);
-	else
-		for (unsigned k = 0; k < MT_WORKERS; k++)
-			mt_share(jobs, k);
+	run_shares(ix, mt_share, jobs);
 	err = CIB_OK;
 	for (int k = 0; k < MT_WORKERS; k++) {
 		if (jobs[k].err && !err)
 			err = jobs[k].err;
 		if (!err && jobs[k].all.n) {
-			if (out->all.n + jobs[k].all.n > out->all.cap) {
-				size_t nc = out->all.n + jobs[k].all.n;
-				void *v = realloc(out->all.v, nc * sizeof(*out->all.v));
+			void *v = append_records(out->all.v, &out->all.n,
+						 &out->all.cap, jobs[k].all.v,
+						 jobs[k].all.n,
+						 sizeof(*out->all.v));
 
-				if (!v)
-					err = CIB_ENOMEM;
-				else {
-					out->all.v = v;
-					out->all.cap = nc;
-				}
-			}
-			if (!err) {
-				memcpy(out->all.v + out->all.n, jobs[k].all.v,
-				       jobs[k].all.n * sizeof(*out->all.v));
-				out->all.n += jobs[k].all.n;
-			}
+			if (v)
+				out->all.v = v;
+			else
+				err = CIB_ENOMEM;
 		}
 		free(jobs[k].all.v);
 		/* summed in worker order: the same on every run */
@@ -2152,49 +2185,29 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 	*n_out = 0;
 	{
 		struct cg_job jobs[MT_WORKERS];
-		uint64_t total = ix->obj_off[ix->n_obj];
-		size_t o = 0;
 
 		memset(jobs, 0, sizeof(jobs));
-		for (int k = 0; k < MT_WORKERS; k++) {
-			uint64_t stop = total / MT_WORKERS * (uint64_t)(k + 1);
-
+		for (unsigned k = 0; k < MT_WORKERS; k++) {
 			jobs[k].ix = ix;
 			jobs[k].mem = mem;
-			jobs[k].o0 = o;
-			if (k == MT_WORKERS - 1)
-				o = ix->n_obj;
-			else
-				while (o < ix->n_obj && ix->obj_off[o] < stop)
-					o++;
-			jobs[k].o1 = o;
+			jobs[k].o0 = share_first_obj(ix, k);
+			jobs[k].o1 = share_first_obj(ix, k + 1);
 		}
-		if (total >= 65536)
-			forkjoin_run(MT_WORKERS, cg_share, jobs);
-		else
-			for (unsigned k = 0; k < MT_WORKERS; k++)
-				cg_share(jobs, k);
+		run_shares(ix, cg_share, jobs);
 		err = CIB_OK;
 		for (int k = 0; k < MT_WORKERS; k++) {
 			if (jobs[k].err && !err)
 				err = jobs[k].err;
 			if (!err && jobs[k].kv.n) {
-				if (kv.n + jobs[k].kv.n > kv.cap) {
-					size_t nc = kv.n + jobs[k].kv.n;
-					void *v = realloc(kv.v, nc * sizeof(*kv.v));
+				void *v = append_records(kv.v, &kv.n, &kv.cap,
+							 jobs[k].kv.v,
+							 jobs[k].kv.n,
+							 sizeof(*kv.v));
 
-					if (!v)
-						err = CIB_ENOMEM;
-					else {
-						kv.v = v;
-						kv.cap = nc;
-					}
-				}
-				if (!err) {
-					memcpy(kv.v + kv.n, jobs[k].kv.v,
-					       jobs[k].kv.n * sizeof(*kv.v));
-					kv.n += jobs[k].kv.n;
-				}
+				if (v)
+					kv.v = v;
+				else
+					err = CIB_ENOMEM;
 			}
 			free(jobs[k].kv.v);
 		}
