@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#include <xxhash.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -749,7 +750,15 @@ void persona_opts_init(struct persona_opts *o)
 	o->stop_exceed = PERSONA_DEFAULT_STOP;
 	o->use_vocab = 1;
 	o->perm_budget = PERSONA_PERM_BUDGET;
-	o->seed_index = NULL;
+	o->seed_key = NULL;
+}
+
+uint64_t persona_account_key(const struct dataset *ds, size_t a)
+{
+	const char *id = ds_str(ds, ds->acc.id[a]);
+
+	return XXH3_64bits_withSeed(id, strlen(id),
+				    (uint64_t)ds->acc.platform[a] + 1);
 }
 
 int persona_at_floor(const struct persona_result *r, size_t acc)
@@ -837,8 +846,8 @@ static void account_change_point(struct work *w, const struct dataset *ds,
 	double wt = 0, obs, thr;
 	size_t tau = 0;
 	unsigned exceed = 0, drawn = 0, max_perm = o->max_perm;
-	uint64_t ai = o->seed_index ? o->seed_index[a] : a;
-	uint64_t rng = o->seed ^ (0xD1B54A32D192ED03ULL * (ai + 1));
+	uint64_t rng = o->seed ^ (o->seed_key ? o->seed_key[a]
+					       : persona_account_key(ds, a));
 
 	/* vocabulary weight: one post's tokens count as one observation */
 	if (w->tok_off[n] > 0)

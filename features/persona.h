@@ -39,11 +39,11 @@ struct persona_opts {
 				 observed statistic (Besag-Clifford) */
 	int use_vocab;        /* 1: language + vocabulary; 0: language only */
 	uint64_t perm_budget; /* PERSONA_PERM_BUDGET; 0 for no cap */
-	/* the index account a's permutations are seeded with: seed_index[a],
-	 * or a itself when NULL (a dataset holding a shard of the accounts
-	 * passes their indices in the whole one, so p-values do not depend
-	 * on the shard) */
-	const uint32_t *seed_index;
+	/* account a's permutations are seeded with seed_key[a], or with
+	 * persona_account_key(ds, a) when NULL (a dataset holding a shard of
+	 * the accounts under stand-in ids passes the real accounts' keys, so
+	 * p-values do not depend on the shard) */
+	const uint64_t *seed_key;
 };
 
 struct persona_result {		/* arrays of ds->acc.n entries */
@@ -67,6 +67,12 @@ struct persona_result {		/* arrays of ds->acc.n entries */
 };
 
 void persona_opts_init(struct persona_opts *o);
+
+/* The key account a's permutations are seeded with (with the options'
+ * seed): a hash of its platform and id, so an account's p-value is the
+ * same whatever else the dataset holds, in whichever order, on whichever
+ * MPI rank. */
+uint64_t persona_account_key(const struct dataset *ds, size_t a);
 
 /* Fills r (arrays allocated here) for every account of ds. ld supplies
  * post languages: the language ids in r are ids of ld->strs (read them

@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "core/civil.h"
+#include "core/sortu64.h"
 #include "core/clock.h"
 #include "siteacc.h"
 
@@ -1077,10 +1078,13 @@ static enum cib_err crowd_parts(struct pipeline *p, const uint8_t *fail,
  * guards goes back to orig[]. A network is separable from the crowd
  * beside it; accounts that act with both (partisans copying a network's
  * talking points, who also act with each other) stay in the crowd.
- * *acc counts the members still in parts (ids nc and up). */
+ * Parts shed by a network (shed[]) are not pulled back: their ties to it
+ * are what brought them in. *acc counts the members still in parts (ids
+ * nc and up). */
 static enum cib_err crowd_pull_back(struct pipeline *p,
 				    const struct groups_index *ix, size_t nc,
-				    const int32_t *orig, size_t *acc)
+				    const int32_t *orig, const uint8_t *shed,
+				    size_t *acc)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t na = cl->n_accounts, nt = 0;
@@ -1097,7 +1101,8 @@ static enum cib_err crowd_pull_back(struct pipeline *p,
 	for (size_t i = 0; !err && i < nt; i++) {
 		uint32_t a = t[i].acc;
 
-		if (cl->membership[a] >= (int32_t)nc && t[i].group == orig[a] &&
+		if (cl->membership[a] >= (int32_t)nc &&
+		    !shed[cl->membership[a]] && t[i].group == orig[a] &&
 		    t[i].log10p < 0) {
 			cl->membership[a] = orig[a];
 			(*acc)--;
@@ -1117,15 +1122,196 @@ static void recount_sizes(struct cluster_result *cl, size_t n)
 			cl->size[cl->membership[a]]++;
 }
 
-static enum cib_err split_crowds(struct pipeline *p,
-				 const struct groups_index *ix, uint64_t seed,
-				 size_t min_size)
+/* The route that carried cluster c's verdict (pipeline_inauth_p's
+ * smallest term): 0 creation batches, 1 persona switches, 2 the office
+ * rhythm with its supporting tests. */
+static int evidence_route(const struct cluster_evidence *ce)
+{
+	double fake = fmin(1, 2 * fmin(ce->p_location, ce->p_echo));
+	double office = fmax(ce->p_office, fake);
+
+	if (ce->p_batch <= ce->p_switch && ce->p_batch <= office)
+		return 0;
+	return ce->p_switch <= office ? 1 : 2;
+}
+
+/* Does account a carry its cluster's route? Batches: created on a day at
+ * least three members of its cluster (as it was before the trial) share,
+ * bday[] holding those (cluster, day) keys sorted; switches: a
+ * significant switch; office: its own day leans to the office shift. */
+static int carries(const struct pipeline *p, uint32_t a, int route,
+		   int32_t o, const uint64_t *bday, size_t nb)
+{
+	const struct dataset *ds = p->ds;
+
+	if (route == 1)
+		return features_switch_significant(&p->fs, a);
+	if (route == 2)
+		return p->fs.timing[a].shift_llr > 0;
+	if (ds->acc.created[a] == TIME_NONE)
+		return 0;
+	{
+		uint64_t key = ((uint64_t)(uint32_t)o << 32) |
+			       (uint32_t)(civil_day_of(ds->acc.created[a]) +
+					  (1 << 30));
+		size_t lo = 0, hi = nb;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (bday[mid] < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < nb && bday[lo] == key;
+	}
+}
+
+/* The (cluster, day) keys of the days at least three members of a
+ * cluster (orig[]) were created on, sorted, in *out (*nout keys). */
+static enum cib_err batch_days(const struct pipeline *p, const int32_t *orig,
+			       uint64_t **out, size_t *nout)
+{
+	const struct dataset *ds = p->ds;
+	size_t na = p->cl.n_accounts, n = 0, m = 0;
+	uint64_t *k = malloc((na + 1) * sizeof(*k));
+
+	*out = k;
+	*nout = 0;
+	if (!k)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		if (orig[a] >= 0 && ds->acc.created[a] != TIME_NONE)
+			k[n++] = ((uint64_t)(uint32_t)orig[a] << 32) |
+				 (uint32_t)(civil_day_of(ds->acc.created[a]) +
+					    (1 << 30));
+	sortu64(k, n);
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
+
+		while (e < n && k[e] == k[i])
+			e++;
+		if (e - i >= 3)
+			k[m++] = k[i];
+		i = e;
+	}
+	*nout = m;
+	return CIB_OK;
+}
+
+/* Is part k (accounts in cl->membership == id) poorer in its cluster's
+ * route than the rest of that cluster? One-sided Fisher exact test
+ * (hypergeometric lower tail) of its carriers against the rest's, at
+ * level alpha. */
+static int part_poorer(const struct pipeline *p, int32_t id, int32_t o,
+		       const int32_t *orig, int route, const uint64_t *bday,
+		       size_t nb, double alpha)
+{
+	const struct cluster_result *cl = &p->cl;
+	unsigned x = 0, n = 0, y = 0, m = 0;
+
+	for (size_t a = 0; a < cl->n_accounts; a++) {
+		int c;
+
+		if (orig[a] != o)
+			continue;
+		c = carries(p, (uint32_t)a, route, o, bday, nb);
+		if (cl->membership[a] == id) {
+			n++;
+			x += (unsigned)c;
+		} else {
+			m++;
+			y += (unsigned)c;
+		}
+	}
+	return pipeline_poorer_p(x, n, y, m) <= alpha;
+}
+
+double pipeline_poorer_p(unsigned x, unsigned n, unsigned y, unsigned m)
+{
+	if (n == 0 || m == 0 || x > n || y > m)
+		return 1;
+	return gsl_cdf_hypergeometric_P(x, x + y, n + m - x - y, n);
+}
+
+/* Which parts of the trial stay clusters of their own (remap[part] = the
+ * part's id) and which go back to the cluster they came from (remap =
+ * CLUSTER_NONE). A part of a cluster without evidence stays when it
+ * passes: a network carved out of a crowd. A part of a cluster with
+ * evidence (ce0[], before the trial) stays when it fails, another part of
+ * that cluster passes, and it is significantly poorer than the rest of
+ * its cluster in what carried the cluster's verdict (part_poorer,
+ * Bonferroni over those parts): a crowd shed by the network whose
+ * evidence it was borrowing (shed[part] = 1). A part of one network that
+ * merely fails at its size is as rich as the rest and stays; parts that
+ * pass go back, so a network is not cut up; a cluster whose evidence
+ * only shows pooled (no part passes) keeps every member. */
+static enum cib_err split_keep(const struct pipeline *p, size_t nc,
+			       size_t ns, const int32_t *orig,
+			       const struct cluster_evidence *ce0,
+			       int32_t *remap, uint8_t *shed)
+{
+	const struct cluster_result *cl = &p->cl;
+	uint8_t *any = calloc(nc + 1, 1);
+	int32_t *from = malloc((ns + 1) * sizeof(*from));
+	uint64_t *bday = NULL;
+	size_t nb = 0, ncand = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	for (size_t c = 0; c < nc + ns; c++)
+		remap[c] = c < nc ? (int32_t)c : CLUSTER_NONE;
+	if (!any || !from)
+		goto out;
+	for (size_t k = 0; k < ns; k++)
+		from[k] = CLUSTER_NONE;
+	for (size_t a = 0; a < cl->n_accounts; a++)
+		if (cl->membership[a] >= (int32_t)nc)
+			from[cl->membership[a] - (int32_t)nc] = orig[a];
+	for (size_t k = 0; k < ns; k++)
+		if (from[k] >= 0 && p->ce[nc + k].inauthentic)
+			any[from[k]] = 1;
+	for (size_t k = 0; k < ns; k++)
+		if (from[k] >= 0 && ce0[from[k]].inauthentic &&
+		    !p->ce[nc + k].inauthentic && any[from[k]])
+			ncand++;
+	if (ncand && (err = batch_days(p, orig, &bday, &nb)) != CIB_OK)
+		goto out;
+	for (size_t k = 0; k < ns; k++) {
+		int32_t o = from[k];
+		int passed;
+
+		if (o < 0)
+			continue;
+		passed = p->ce[nc + k].inauthentic;
+		if (!ce0[o].inauthentic && passed) {
+			remap[nc + k] = (int32_t)(nc + k);
+		} else if (ce0[o].inauthentic && !passed && any[o] &&
+			   part_poorer(p, (int32_t)(nc + k), o, orig,
+				       evidence_route(&ce0[o]), bday, nb,
+				       INAUTH_FDR / (double)ncand)) {
+			remap[nc + k] = (int32_t)(nc + k);
+			shed[nc + k] = 1;
+		}
+	}
+	err = CIB_OK;
+out:
+	free(any);
+	free(from);
+	free(bday);
+	return err;
+}
+
+static enum cib_err split_phase(struct pipeline *p,
+				const struct groups_index *ix, uint64_t seed,
+				size_t min_size, int networks)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t nc = cl->n_clusters, na = cl->n_accounts;
 	size_t ns = 0, acc = 0;
 	int32_t *sub = NULL, *orig = NULL, *remap = NULL;
-	uint8_t *fail = NULL;
+	uint8_t *fail = NULL, *shed = NULL;
+	struct cluster_evidence *ce0 = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (nc == 0)
@@ -1139,12 +1325,15 @@ static enum cib_err split_crowds(struct pipeline *p,
 		goto out;
 	err = CIB_ENOMEM;
 	fail = calloc(nc + 1, 1);
+	ce0 = malloc((nc + 1) * sizeof(*ce0));
 	sub = malloc((na + 1) * sizeof(*sub));
 	orig = malloc((na + 1) * sizeof(*orig));
-	if (!fail || !sub || !orig)
+	if (!fail || !ce0 || !sub || !orig)
 		goto out;
+	memcpy(ce0, p->ce, nc * sizeof(*ce0));
 	for (size_t c = 0; c < nc; c++)
-		fail[c] = !p->ce[c].inauthentic && cl->size[c] >= 2 * min_size;
+		fail[c] = ce0[c].inauthentic == networks &&
+			  cl->size[c] >= 2 * min_size;
 	err = crowd_parts(p, fail, seed, min_size, sub, &ns);
 	if (err || ns == 0)
 		goto out;
@@ -1174,13 +1363,14 @@ static enum cib_err split_crowds(struct pipeline *p,
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
-	/* parts that passed stay; the others go back to their cluster */
 	remap = malloc((nc + ns + 1) * sizeof(*remap));
-	if (!remap)
+	shed = calloc(nc + ns + 1, 1);
+	if (!remap || !shed)
 		goto out;
-	for (size_t c = 0; c < nc + ns; c++)
-		remap[c] = c < nc || p->ce[c].inauthentic ? (int32_t)c
-							   : CLUSTER_NONE;
+	err = split_keep(p, nc, ns, orig, ce0, remap, shed);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
 
@@ -1190,7 +1380,7 @@ static enum cib_err split_crowds(struct pipeline *p,
 			acc++;
 	}
 	if (acc) {
-		err = crowd_pull_back(p, ix, nc, orig, &acc);
+		err = crowd_pull_back(p, ix, nc, orig, shed, &acc);
 		if (err)
 			goto out;
 	}
@@ -1203,7 +1393,7 @@ static enum cib_err split_crowds(struct pipeline *p,
 			cl->membership[a] = CLUSTER_NONE;
 	}
 	recount_sizes(cl, nc + ns + 1);
-	p->n_split = acc;
+	p->n_split += acc;
 	err = cluster_renumber(cl);
 out:
 	free(p->ce);
@@ -1215,6 +1405,25 @@ out:
 	free(orig);
 	free(remap);
 	free(fail);
+	free(ce0);
+	free(shed);
+	return err;
+}
+
+/* Crowds first (a network carved out of a cluster without evidence),
+ * then networks (a crowd shed by a cluster with evidence), each its own
+ * trial and its own Benjamini-Hochberg family, so the parts of one kind
+ * do not make the other's family larger (docs/model.md, section 6). */
+static enum cib_err split_crowds(struct pipeline *p,
+				 const struct groups_index *ix, uint64_t seed,
+				 size_t min_size)
+{
+	enum cib_err err;
+
+	p->n_split = 0;
+	err = split_phase(p, ix, seed, min_size, 0);
+	if (!err)
+		err = split_phase(p, ix, seed, min_size, 1);
 	return err;
 }
 
@@ -1312,6 +1521,54 @@ static void fill_features(struct pipeline *p)
 			if (!isfinite(x[k]) || x[k] < 0)
 				x[k] = 0;
 	}
+}
+
+/* Drops the coordination events an account made before its persona
+ * switch (features_switch_significant: a change point at the permutation
+ * floor with another language after it). Those posts were written by the
+ * account's previous owner - the fan, the shop, the spam vendor it was
+ * bought from - and tie it to that owner's peers, not to the operation
+ * that runs it now; the switch itself is the evidence the persona route
+ * counts (docs/model.md, 1). Order is kept. */
+static void drop_previous_personas(const struct pipeline *p,
+				   struct coord_events *ev)
+{
+	const struct feature_set *fs = &p->fs;
+	const int64_t *cp = fs->persona.cp_time;
+	size_t na = p->ds->acc.n, nsw = 0;
+	uint8_t *sw;
+
+	if (!cp || na == 0)
+		return;
+	sw = calloc(na, 1);
+	if (!sw)
+		return;
+	for (size_t a = 0; a < na; a++) {
+		sw[a] = persona_at_floor(&fs->persona, a) &&
+			cp[a] != TIME_NONE;
+		nsw += sw[a];
+	}
+	for (int t = 0; t < COORD__COUNT && nsw; t++) {
+		struct coord_events *e = &ev[t];
+		size_t k = 0;
+
+		for (size_t i = 0; i < e->n; i++) {
+			uint32_t a = e->acc[i];
+
+			if (a < na && sw[a] && e->time[i] < cp[a])
+				continue;
+			if (k != i) {
+				e->obj[k] = e->obj[i];
+				e->time[k] = e->time[i];
+				e->acc[k] = e->acc[i];
+				e->post[k] = e->post[i];
+				e->minutes[k] = e->minutes[i];
+			}
+			k++;
+		}
+		e->n = k;
+	}
+	free(sw);
 }
 
 /* pipeline_prepare's clustering: Leiden, discovery, attach and merge, the
@@ -1425,6 +1682,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	err = job.err;
 	if (!err)
 		err = events_from_features(p, ev);
+	if (!err)
+		drop_previous_personas(p, ev);
 	if (!err) {
 		double tg = cib_seconds();
 

@@ -208,6 +208,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 /* P(X >= k) for X ~ Binomial(n, r) (GSL); 1 when k == 0. */
 double pipeline_binom_upper(uint64_t k, double r, uint64_t n);
 
+/* One-sided Fisher exact test that a part of a cluster is poorer in a
+ * trait than the rest: x carriers among its n members, y among the rest's
+ * m. P(X <= x) for X hypergeometric (n draws from n + m holding x + y
+ * carriers); 1 when either side is empty. */
+double pipeline_poorer_p(unsigned x, unsigned n, unsigned y, unsigned m);
+
 /* Creation-batch test (docs/model.md, section 6). A cluster's n members
  * with a known creation day; X = n - (distinct days among them), the
  * members created on a day an earlier member was. Null: members' days are

@@ -11,8 +11,8 @@
  * the data's span (the span is all-reduced: min and max of every post's
  * time, which is what timing_ctx_init computes on the whole dataset), the
  * data's creation-day counts (summed over the ranks: whole numbers) and
- * the permutation seed, which is the account's index in rank 0's dataset
- * (persona_opts.seed_index). So every row equals what rank 0
+ * the permutation seed, a hash of the account's platform and id
+ * (persona_account_key). So every row equals what rank 0
  * would have computed, at any N. Languages come back as codes ("en") and
  * are interned into rank 0's langdetect; the model compares them only for
  * equality and prints their text. Rows travel as bytes: every rank runs
@@ -46,7 +46,7 @@ struct hdr {
 	int32_t have_zonedir, have_tmpdir;
 	int32_t pad;
 	uint64_t n_accounts;
-	struct persona_opts po; /* seed_index cleared */
+	struct persona_opts po;
 	char tz[64];
 	char zonedir[PATH_CAP];
 	char tmpdir[PATH_CAP];
@@ -74,6 +74,7 @@ struct row {
 struct mine {
 	struct dataset ds;
 	uint32_t *gidx;   /* local account -> rank 0's index */
+	uint64_t *key;    /* local account -> its persona seed key */
 	size_t n_gidx, cap_gidx;
 	struct row *rows;
 	size_t n_rows;
@@ -125,6 +126,7 @@ static void mine_free(struct mine *m)
 		return;
 	dataset_release(&m->ds);
 	free(m->gidx);
+	free(m->key);
 	free(m->rows);
 	free(m);
 }
@@ -162,11 +164,12 @@ static size_t round_bytes(const struct mpi_feat *f)
 /* ---- the wire ------------------------------------------------------- */
 
 /* An account: 'A', u32 index in rank 0's dataset, i64 created, followers,
- * following, u32 UI language length, u32 handle length, the language, the
+ * following, u64 persona seed key (persona_account_key), u32 UI language
+ * length, u32 handle length, the language, the
  * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
  * replies, quotes, u32 text length, u32 language length, the text, the
  * language. Lengths are the pool's. */
-#define ACC_FIXED (1 + 4 + 3 * 8 + 4 + 4)
+#define ACC_FIXED (1 + 4 + 3 * 8 + 8 + 4 + 4)
 #define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4)
 
 struct buf {
@@ -221,6 +224,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 
 		if (!c->hdr_sent) {
 			uint32_t a32 = (uint32_t)c->a;
+			uint64_t key = persona_account_key(ds, c->a);
 			uint32_t ll = strpool_len(&ds->strings,
 						  ds->acc.lang[c->a]);
 			uint32_t hl = strpool_len(&ds->strings,
@@ -236,6 +240,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &ds->acc.created[c->a], 8);
 			put(b, &ds->acc.followers[c->a], 8);
 			put(b, &ds->acc.following[c->a], 8);
+			put(b, &key, 8);
 			put(b, &ll, 4);
 			put(b, &hl, 4);
 			put(b, ds_str(ds, ds->acc.lang[c->a]), ll);
@@ -296,6 +301,7 @@ static size_t take_account(struct mine *m, const char *p, size_t n,
 {
 	struct account_rec ar;
 	uint32_t a, loc, ll, hl;
+	uint64_t key;
 
 	if (n < ACC_FIXED)
 		return 0;
@@ -304,8 +310,9 @@ static size_t take_account(struct mine *m, const char *p, size_t n,
 	memcpy(&ar.created, p + 5, 8);
 	memcpy(&ar.followers, p + 13, 8);
 	memcpy(&ar.following, p + 21, 8);
-	memcpy(&ll, p + 29, 4);
-	memcpy(&hl, p + 33, 4);
+	memcpy(&key, p + 29, 8);
+	memcpy(&ll, p + 37, 4);
+	memcpy(&hl, p + 41, 4);
 	if (n - ACC_FIXED < (size_t)ll + hl)
 		return 0;
 	snprintf(m->cur_id, sizeof(m->cur_id), "%u", a);
@@ -320,12 +327,18 @@ static size_t take_account(struct mine *m, const char *p, size_t n,
 	if (m->n_gidx == m->cap_gidx) {
 		size_t c = m->cap_gidx ? m->cap_gidx * 2 : 1024;
 		uint32_t *g = realloc(m->gidx, c * sizeof(*g));
+		uint64_t *k;
 
 		if (!g)
 			return 0;
 		m->gidx = g;
+		k = realloc(m->key, c * sizeof(*k));
+		if (!k)
+			return 0;
+		m->key = k;
 		m->cap_gidx = c;
 	}
+	m->key[m->n_gidx] = key;
 	m->gidx[m->n_gidx++] = a;
 	m->cur_acc = loc;
 	return ACC_FIXED + (size_t)ll + hl;
@@ -650,7 +663,7 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 			langdetect_release(&ld);
 			err = langdetect_init_dir(&ld, NULL);
 		}
-		po.seed_index = m->gidx;
+		po.seed_key = m->key;
 		if (!err)
 			err = persona_compute_opts(&m->ds, &pi, &ld, &po, &pr);
 		if (!err)
@@ -832,7 +845,7 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	h->n_accounts = ds->acc.n;
 	h->po = o->persona;
 	h->po.seed = o->seed; /* as features_compute */
-	h->po.seed_index = NULL;
+	h->po.seed_key = NULL; /* each shard passes its own */
 	snprintf(h->tz, sizeof(h->tz), "%s", o->tz ? o->tz : TIMING_DEFAULT_TZ);
 	h->have_zonedir = o->zonedir != NULL;
 	h->have_tmpdir = o->tmpdir != NULL;
@@ -1012,11 +1025,11 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 		MPI_Abort(f->comm, 1);
 	if (bcast_bytes(h, sizeof(*h), f->comm))
 		MPI_Abort(f->comm, 1);
+	h->po.seed_key = NULL; /* rank 0's pointer: meaningless here */
 	if (h->cmd != CMD_RUN) {
 		free(h);
 		return CIB_OK;
 	}
-	h->po.seed_index = NULL;
 	m = run_common(f, h, NULL);
 	free(h);
 	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {

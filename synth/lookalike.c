@@ -16,7 +16,7 @@
 #include "rhythm.h"
 
 enum { TAG_PUB = 201, TAG_ORGP, TAG_ADV, TAG_CONTEST, TAG_AGG, TAG_FRIENDS,
-       TAG_PARTISAN, TAG_LA };
+       TAG_PARTISAN, TAG_LA, TAG_HOBBY };
 
 #define DAYS(s) ((double)((s)->t1 - (s)->t0) / 86400.0)
 
@@ -784,6 +784,77 @@ static void partisans(struct scene *s, int idx, double scale)
 	}
 }
 
+/* ---------------------------------------------------------- hobbyists */
+
+/* Real fans, small shops, crypto promoters and tipsters: the people whose
+ * stock phrases the repurposed accounts' previous personas used
+ * (textgen_oldpersona, same kinds in the same order). They post those
+ * phrases, word for word as often as not, at their own local hours all
+ * through the window, among everyday chatter. Without them a bought
+ * account's old phrases were rare in a run, so two operations that bought
+ * accounts of the same kind looked tied by copied texts. */
+static void hobbyists(struct scene *s, double scale)
+{
+	static const char *const kinds[4] = { "shop", "crypto", "fan",
+					      "tipster" };
+
+	for (int kind = 0; kind < 4; kind++) {
+		struct srng r, q;
+		int n;
+
+		srng_seed(&r, s->key, TAG_HOBBY, (uint64_t)kind);
+		n = (int)(srng_range(&r, 30, 150) * scale);
+		n = n < 5 ? 5 : n;
+		for (int i = 0; i < n; i++) {
+			struct sacct a;
+			char oldname[96];
+			enum splat p;
+			int tz;
+			long ai;
+			double x;
+			uint64_t np;
+			const char *client;
+
+			srng_seed(&q, s->key, TAG_HOBBY,
+				  (uint64_t)kind * 100000 + 1 + (uint64_t)i);
+			p = scene_platform(s, &q, 0.6, 0.2, 0.2);
+			scene_person(s, &q, &a, p, TL_EN, 1230768000,
+				     s->t0 - 86400 * 30, &tz);
+			if (srng_coin(&q, 0.5))
+				textgen_oldprofile(&q, kind, oldname,
+						   sizeof(oldname), a.desc,
+						   sizeof(a.desc));
+			a.role = "organic";
+			a.kind = kinds[kind];
+			ai = world_acct(s->w, &a);
+			if (ai < 0)
+				return;
+			client = client_for(&q, p);
+			x = srng_lnorm(&q, 30 * activity(s), 1.0) + 0.5;
+			np = x < 1 ? 1 : x > 2000 ? 2000 : (uint64_t)x;
+			for (uint64_t k = 0; k < np; k++) {
+				int64_t t = rhythm_local(&q, tz, s->t0, s->t1);
+				struct spost *pp = world_post(s->w, ai, t);
+				char txt[512];
+
+				if (!pp)
+					return;
+				pp->client = client;
+				pp->lang = "en";
+				pp->likes = (uint32_t)srng_lnorm(&q, 2, 1.2);
+				if (srng_coin(&q, 0.7))
+					textgen_oldpersona(&q, kind, txt,
+							   sizeof(txt));
+				else
+					textgen_chatter(&q, TL_EN, txt,
+							sizeof(txt));
+				pp->text = world_str(s->w, txt);
+			}
+			world_flush(s->w);
+		}
+	}
+}
+
 void lookalike_all(struct scene *s, double scale)
 {
 	struct srng r;
@@ -799,4 +870,5 @@ void lookalike_all(struct scene *s, double scale)
 	for (int i = 0; i < (nf < 2 ? 2 : nf); i++)
 		friends(s, i);
 	partisans(s, 0, scale);
+	hobbyists(s, scale);
 }

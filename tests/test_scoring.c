@@ -42,6 +42,48 @@ static void test_binom_upper(void **state)
 	assert_true(pipeline_binom_upper(3, 0, 10) == 0);
 }
 
+/* P(X <= x), X the carriers among n members drawn from n + m holding
+ * K = x + y: every draw counted by exact binomial coefficients. */
+static double poorer_brute(unsigned x, unsigned n, unsigned y, unsigned m)
+{
+	unsigned K = x + y, N = n + m;
+	double tot = 0, low = 0;
+
+	for (unsigned j = 0; j <= n && j <= K; j++) {
+		double w;
+
+		if (n - j > N - K)
+			continue;
+		w = exp(lgamma(K + 1.0) - lgamma(j + 1.0) - lgamma(K - j + 1.0) +
+			lgamma(N - K + 1.0) - lgamma(n - j + 1.0) -
+			lgamma(N - K - (n - j) + 1.0));
+		tot += w;
+		if (j <= x)
+			low += w;
+	}
+	return low / tot;
+}
+
+static void test_poorer_p(void **state)
+{
+	(void)state;
+	for (unsigned n = 1; n <= 30; n += 4)
+		for (unsigned m = 1; m <= 40; m += 6)
+			for (unsigned x = 0; x <= n; x++)
+				for (unsigned y = 0; y <= m; y += 3) {
+					double a = pipeline_poorer_p(x, n, y, m);
+					double b = poorer_brute(x, n, y, m);
+
+					assert_true(fabs(a - b) <= 1e-9 * b + 1e-12);
+				}
+	/* a crowd of 80 with no carrier beside a network of 146 with 90 */
+	assert_true(pipeline_poorer_p(0, 80, 90, 146) < 1e-15);
+	/* a part as rich as the rest is not poorer */
+	assert_true(pipeline_poorer_p(12, 20, 60, 100) > 0.3);
+	assert_true(pipeline_poorer_p(0, 0, 5, 10) == 1);
+	assert_true(pipeline_poorer_p(3, 5, 0, 0) == 1);
+}
+
 /* The data's day counts (largest first) and their sum. */
 static const uint64_t top[] = { 6, 4, 3, 2, 2, 1, 1, 1 };
 #define NTOP (sizeof(top) / sizeof(top[0]))
@@ -337,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binom_upper),
+		cmocka_unit_test(test_poorer_p),
 		cmocka_unit_test(test_batch_dp_and_validity),
 		cmocka_unit_test(test_batch_description),
 		cmocka_unit_test(test_batch_chernoff),

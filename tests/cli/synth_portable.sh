@@ -26,10 +26,10 @@ check() { # name expected-hash command args...
 	rm -rf "${TMPDIR:?}/$name"
 }
 check default 1fc8a7d6fead1736 synth --seed 7 --accounts 600 --posts 12000
-check stealth 359edfa8ac093ccc synth --seed 7 --stealth
-check sparse 3f8124f89e70def4 synth --seed 7 --sparse
-check mix 97b8882c50c2e3d4 synth --seed 7 --mix
-check platforms 42b094129b1efd8b synth --seed 7 --platforms x,mastodon,bluesky
+check stealth ca9567b5a759820d synth --seed 7 --stealth
+check sparse f724fa4a03151b11 synth --seed 7 --sparse
+check mix 800f69933ef0a91c synth --seed 7 --mix
+check platforms fb1796f03288e0ad synth --seed 7 --platforms x,mastodon,bluesky
 check cosharing 9061ce8936eb393b synth --seed 7 --cosharing
 check sites 9d7d926c39686ad5 synth-sites --seed 7
 exit $fail
