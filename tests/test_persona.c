@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 #include <utf8proc.h>
 
 #include "core/dataset.h"
@@ -131,6 +132,58 @@ static void test_zh_then_en(void **state)
 		NEAR(f.r.cp_p[0], 1.0 / 20, 1e-12);
 	}
 	done(&f);
+}
+
+/* An account's permutation p-value is a function of its own posts and the
+ * seed: the same when other accounts come before it, and the same when its
+ * stand-in dataset carries the key of its real (platform, id). */
+static void fill_mixed(struct dataset *ds, const char *acc)
+{
+	for (int i = 0; i < 24; i++)
+		add(ds, acc, i, 5000 + 90 * i, (i * 7) % 5 < 3 ? "en" : "zh",
+		    i % 3 ? "vote election today" : "coffee park dog");
+}
+
+static void test_seed_invariance(void **state)
+{
+	struct fx a, b, c;
+	struct persona_opts o;
+	uint64_t key;
+
+	(void)state;
+	dataset_init(&a.ds);
+	fill_mixed(&a.ds, "target");
+	run(&a, NULL);
+	dataset_init(&b.ds);
+	for (int k = 0; k < 5; k++) {
+		char other[16];
+
+		snprintf(other, sizeof(other), "other%d", k);
+		fill_mixed(&b.ds, other);
+	}
+	fill_mixed(&b.ds, "target");
+	run(&b, NULL);
+	assert_int_equal(b.ds.acc.n, 6);
+	/* same account, sixth in the second dataset */
+	assert_true(a.r.cp_p[0] == b.r.cp_p[5]);
+	assert_int_equal(a.r.n_perm[0], b.r.n_perm[5]);
+	/* the other accounts' draws differ from the target's (keys differ) */
+	assert_true(persona_account_key(&b.ds, 0) !=
+		    persona_account_key(&b.ds, 5));
+	/* a stand-in id with the real key passed gives the same p */
+	key = persona_account_key(&a.ds, 0);
+	dataset_init(&c.ds);
+	fill_mixed(&c.ds, "17");
+	assert_int_equal(postindex_build(&c.pi, &c.ds), CIB_OK);
+	assert_int_equal(langdetect_init(&c.ld), CIB_OK);
+	persona_opts_init(&o);
+	o.seed_key = &key;
+	assert_int_equal(persona_compute_opts(&c.ds, &c.pi, &c.ld, &o, &c.r),
+			 CIB_OK);
+	assert_true(c.r.cp_p[0] == a.r.cp_p[0]);
+	done(&a);
+	done(&b);
+	done(&c);
 }
 
 /* A homogeneous sequence has no change point at all. */
@@ -333,7 +386,10 @@ static double ref_pvalue(const uint32_t *seq, size_t n, uint32_t k,
 			 uint64_t seed, unsigned max_perm, unsigned stop,
 			 unsigned *drawn_out)
 {
-	uint64_t rng = seed ^ 0xD1B54A32D192ED03ULL; /* account 0 */
+	/* the account's key: XXH3 of its id "u", seeded with its platform
+	 * number + 1 (persona_account_key) */
+	uint64_t rng = seed ^ XXH3_64bits_withSeed("u", 1,
+						   (uint64_t)PLATFORM_X + 1);
 	uint32_t perm[64], pseq[64];
 	double obs = 0, thr;
 	unsigned drawn = 0, exceed = 0;
@@ -442,6 +498,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_llr_hand),
 		cmocka_unit_test(test_zh_then_en),
+		cmocka_unit_test(test_seed_invariance),
 		cmocka_unit_test(test_homogeneous),
 		cmocka_unit_test(test_small_not_confident),
 		cmocka_unit_test(test_vocabulary_switch),
