@@ -613,12 +613,15 @@ static void glance_unflagged(struct ctx *c, const size_t *rank, size_t nfc)
 				best = p->score[c->m_acc[m]];
 		fputs("<li class=\"unflagged\">", f);
 		cl_link(c, rank[i]);
-		fprintf(f, " (%u accounts): not flagged &mdash; no "
-			"member reached the flagging threshold %.3f (its "
-			"highest member score is %.3f); %s.</li>",
+		fprintf(f, " (%u accounts): not flagged &mdash; %s"
+			"no member reached the flagging threshold %.3f (its "
+			"highest member score is %.3f).</li>",
 			ce->size,
-			p->threshold_used, best,
-			cluster_verdict(ce));
+			ce->inauthentic
+				? "inauthentic as a group by its tests, but "
+				: "its members act together but show no "
+				  "evidence of inauthenticity, so ",
+			p->threshold_used, best);
 	}
 	if (nc - nfc > shown)
 		fprintf(f, "<li>and %zu more (see the clusters table)"
@@ -800,9 +803,22 @@ static void clusters_table(struct ctx *c, const size_t *rank)
 	      "placeholder=\"filter clusters\" aria-label=\"filter clusters\">"
 	      "<table id=\"t-clusters\" class=\"sortable paged\"><thead><tr>"
 	      "<th>cluster</th><th>size</th><th>flagged</th><th>score</th>"
-	      "<th>posts</th><th>shift LLR</th><th>lunch dip p</th>"
-	      "<th>reuse share</th><th>batch share</th><th>persona switches</th>"
-	      "<th>inside engagement</th><th>edges</th>",
+	      "<th>posts</th>"
+	      "<th title=\"log-likelihood ratio of office shifts on Beijing "
+	      "time against an ordinary day, members' posts pooled; above 0 "
+	      "leans to office hours\">office-hours fit</th>"
+	      "<th title=\"p-value of the dip in posting at lunch time; small: "
+	      "the members stop for lunch together\">lunch break (p)</th>"
+	      "<th title=\"share of the members' texts that other accounts "
+	      "posted too\">copied texts</th>"
+	      "<th title=\"share of members created on a day at least three "
+	      "members share\">created in batches</th>"
+	      "<th title=\"share of members whose language changed at a "
+	      "significant change point\">switched persona</th>"
+	      "<th title=\"share of the engagement the members received that "
+	      "came from other members\">engagement from inside</th>"
+	      "<th title=\"pairs of members linked more often than chance "
+	      "allows\">significant links</th>",
 	      f);
 	if (c->o->store)
 		fputs("<th>decision</th>", f);
@@ -1736,9 +1752,14 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
 			if (p->score[c->m_acc[m]] > best)
 				best = p->score[c->m_acc[m]];
-		fprintf(f, "<p class=\"why-not\">Not flagged: no member reached "
-			   "the flagging threshold %.3f (its highest member "
-			   "score is %.3f); its charts show no fitted breaks.</p>",
+		fprintf(f, "<p class=\"why-not\">Not flagged: %sno member "
+			   "reached the flagging threshold %.3f (its highest "
+			   "member score is %.3f); its charts show no fitted "
+			   "breaks.</p>",
+			ce->inauthentic
+				? "inauthentic as a group by its tests, but "
+				: "its members act together but show no "
+				  "evidence of inauthenticity, so ",
 			p->threshold_used, best);
 	}
 	if (c->o->store) {

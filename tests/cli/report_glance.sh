@@ -35,7 +35,13 @@ if any(sc[a] < sc[b] - 1e-6 for a, b in zip(items, items[1:])):
     fail.append("verdicts not by score: %s" % items)
 if not all(re.search(r'#cluster-%s">%s</a>: <strong>(coordinated[^<]*)</strong>' % (i, i), g) for i in items):
     fail.append("a flagged cluster without its verdict sentence")
-why = re.findall(r'<li class="unflagged"><a href="#cluster-(C\d+)">[^<]*</a> \(\d+ accounts\): not flagged &mdash; no member reached the flagging threshold', g)
+why = re.findall(r'<li class="unflagged"><a href="#cluster-(C\d+)">[^<]*</a> \(\d+ accounts\): not flagged &mdash; [^<]*no member reached the flagging threshold', g)
+# the reason comes first: a cluster without evidence says so before the
+# threshold it could not reach
+for r in unflagged:
+    if r.get("verdict", "").startswith("coordinated; no evidence") and not re.search(
+            r'#cluster-%s">[^<]*</a> \(\d+ accounts\): not flagged &mdash; its members act together but show no evidence of inauthenticity, so no member' % r["cluster_id"], g):
+        fail.append("unflagged %s does not lead with its missing evidence" % r["cluster_id"])
 if sorted(why) != sorted(r["cluster_id"] for r in unflagged):
     fail.append("unflagged clusters saying why: %s of %s" % (why, [r["cluster_id"] for r in unflagged]))
 om = g[g.index('id="overview-map"'):]
@@ -75,7 +81,7 @@ for r in unflagged:
     s = s[:s.index("</section>")]
     if "lunch break" in s or "supper break" in s or "office-shift model" in s:
         fail.append("unflagged %s draws break bands" % r["cluster_id"])
-    if '<p class="why-not">Not flagged: no member reached the flagging threshold' not in s:
+    if not re.search(r'<p class="why-not">Not flagged: [^<]*no member reached the flagging threshold', s):
         fail.append("unflagged %s does not say why not in its section" % r["cluster_id"])
 # timelines follow the data's span: every cluster's timeline starts and
 # ends within the input's posting span (a day of slack for the reference
