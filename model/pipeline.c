@@ -1242,7 +1242,7 @@ double pipeline_poorer_p(unsigned x, unsigned n, unsigned y, unsigned m)
  * evidence (ce0[], before the trial) stays when it fails, another part of
  * that cluster passes, and it is significantly poorer than the rest of
  * its cluster in what carried the cluster's verdict (part_poorer,
- * Bonferroni over those parts): a crowd shed by the network whose
+ * Bonferroni over that cluster's failing parts): a crowd shed by the network whose
  * evidence it was borrowing (shed[part] = 1). A part of one network that
  * merely fails at its size is as rich as the rest and stays; parts that
  * pass go back, so a network is not cut up; a cluster whose evidence
@@ -1256,6 +1256,7 @@ static enum cib_err split_keep(const struct pipeline *p, size_t nc,
 	uint8_t *any = calloc(nc + 1, 1);
 	int32_t *from = malloc((ns + 1) * sizeof(*from));
 	uint64_t *bday = NULL;
+	uint32_t *nfail = NULL;
 	size_t nb = 0, ncand = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1271,10 +1272,17 @@ static enum cib_err split_keep(const struct pipeline *p, size_t nc,
 	for (size_t k = 0; k < ns; k++)
 		if (from[k] >= 0 && p->ce[nc + k].inauthentic)
 			any[from[k]] = 1;
+	/* each cluster's failing parts: its own Bonferroni family (a
+	 * family over the whole run would move with unrelated data) */
+	nfail = calloc(nc + 1, sizeof(*nfail));
+	if (!nfail)
+		goto out;
 	for (size_t k = 0; k < ns; k++)
 		if (from[k] >= 0 && ce0[from[k]].inauthentic &&
-		    !p->ce[nc + k].inauthentic && any[from[k]])
+		    !p->ce[nc + k].inauthentic && any[from[k]]) {
+			nfail[from[k]]++;
 			ncand++;
+		}
 	if (ncand && (err = batch_days(p, orig, &bday, &nb)) != CIB_OK)
 		goto out;
 	for (size_t k = 0; k < ns; k++) {
@@ -1289,7 +1297,7 @@ static enum cib_err split_keep(const struct pipeline *p, size_t nc,
 		} else if (ce0[o].inauthentic && !passed && any[o] &&
 			   part_poorer(p, (int32_t)(nc + k), o, orig,
 				       evidence_route(&ce0[o]), bday, nb,
-				       INAUTH_FDR / (double)ncand)) {
+				       INAUTH_FDR / (double)nfail[o])) {
 			remap[nc + k] = (int32_t)(nc + k);
 			shed[nc + k] = 1;
 		}
@@ -1299,6 +1307,7 @@ out:
 	free(any);
 	free(from);
 	free(bday);
+	free(nfail);
 	return err;
 }
 

@@ -67,7 +67,9 @@ def copy_jsonl(src, dst, n):
                 if c.get("hashtags"):
                     c["hashtags"] = [shift(h, k) for h in c["hashtags"]]
                 if c.get("mentions"):
-                    c["mentions"] = [p + m for m in c["mentions"]]
+                    c["mentions"] = [p + m if isinstance(m, str) else
+                                     dict(m, **{f: p + m[f] for f in ("id", "handle") if m.get(f)})
+                                     for m in c["mentions"]]
                 f.write(json.dumps(c) + "\n")
 
 
