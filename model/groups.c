@@ -2067,7 +2067,7 @@ static void bh_comp(const struct groups_member_test *e, size_t n,
 }
 
 /* Most pruning rounds (each one pass over the index). */
-#define GROUPS_PRUNE_ROUNDS 6
+#define GROUPS_PRUNE_ROUNDS 24
 
 static int test_passes(const struct groups_member_test *t)
 {
@@ -2247,10 +2247,63 @@ out:
  * the objects of `half` (-1: all): members pruned leave-one-out until
  * stable, then the group test, BH over the component's candidates. Passing
  * groups become clusters of cl; *found is increased by their number. */
+struct peel {
+	int32_t g;
+	double lp;
+};
+
+static int cmp_peel(const void *x, const void *y)
+{
+	const struct peel *a = x, *b = y;
+
+	if (a->g != b->g)
+		return a->g < b->g ? -1 : 1;
+	if (a->lp != b->lp)
+		return a->lp < b->lp ? -1 : 1;
+	return 0;
+}
+
+/* Each candidate group's peeling cut: the median log10 p (lpa, INFINITY
+ * where no test could be made) of its failing members (not ok, not
+ * pre_ok), so the weaker half of them, at least one, leaves this round;
+ * INFINITY for a group with none failing. 0, or -1 out of memory. */
+static int peel_cut(const double *lpa, const int32_t *cand,
+		    const uint8_t *ok, const uint8_t *pre_ok, size_t na,
+		    size_t nc, double *cut)
+{
+	struct peel *v = malloc((na + 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return -1;
+	for (size_t c = 0; c < nc; c++)
+		cut[c] = INFINITY;
+	for (size_t a = 0; a < na; a++)
+		if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a]))
+			v[n++] = (struct peel){ cand[a], lpa[a] };
+	qsort(v, n, sizeof(*v), cmp_peel);
+	for (size_t i = 0; i < n;) {
+		size_t e = i;
+
+		while (e < n && v[e].g == v[i].g)
+			e++;
+		cut[v[i].g] = v[i + (e - i) / 2].lp;
+		i = e;
+	}
+	free(v);
+	return 0;
+}
+
 /* Discovery's pruning: every candidate member tested leave-one-out
  * against the rest of its group (BH at fdr over the component's candidate
- * members); failing members leave (unless pre_ok), groups under min_size
- * dissolve, until nothing changes (at most GROUPS_PRUNE_ROUNDS). */
+ * members); the weaker half of the failing members of each group leaves
+ * (peel_cut; pre_ok members stay), groups under min_size dissolve, until
+ * nothing changes (at most GROUPS_PRUNE_ROUNDS). Why half: a member's
+ * test depends on who else is in the group; in a candidate where a
+ * network's members are few among accounts Leiden tied to them by chance
+ * coincidences, every member fails at first, the network's as well;
+ * removing the weakest first lets the network's members be tested
+ * against each other. */
 static enum cib_err prune_candidates(const struct groups_index *ix,
 				     const struct coord_graph *g, int32_t *cand,
 				     size_t nc, size_t min_size, double fdr,
@@ -2259,11 +2312,13 @@ static enum cib_err prune_candidates(const struct groups_index *ix,
 	size_t na = g->n_accounts, nmt = 0;
 	uint32_t *gsize = calloc(nc + 1, sizeof(*gsize));
 	double *fam = calloc(ix->n_comp + 1, sizeof(*fam));
+	double *lpa = malloc((na + 1) * sizeof(*lpa));
+	double *cut = malloc((nc + 1) * sizeof(*cut));
 	uint8_t *pass = NULL, *ok = NULL;
 	struct groups_member_test *mt = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
-	if (!gsize || !fam)
+	if (!gsize || !fam || !lpa || !cut)
 		goto out;
 	for (int round = 0; round < GROUPS_PRUNE_ROUNDS; round++) {
 		size_t removed = 0, ns = 0;
@@ -2297,8 +2352,15 @@ static enum cib_err prune_candidates(const struct groups_index *ix,
 		for (size_t i = 0; i < ns; i++)
 			if (pass[i])
 				ok[mt[i].acc] = 1;
+		for (size_t a = 0; a < na; a++)
+			lpa[a] = INFINITY;
+		for (size_t i = 0; i < ns; i++)
+			lpa[mt[i].acc] = mt[i].log10p;
+		if (peel_cut(lpa, cand, ok, pre_ok, na, nc, cut))
+			goto out;
 		for (size_t a = 0; a < na; a++) {
-			if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a])) {
+			if (cand[a] >= 0 && !ok[a] && !(pre_ok && pre_ok[a]) &&
+			    lpa[a] >= cut[cand[a]]) {
 				gsize[cand[a]]--;
 				cand[a] = -1;
 				removed++;
@@ -2318,6 +2380,8 @@ static enum cib_err prune_candidates(const struct groups_index *ix,
 out:
 	free(gsize);
 	free(fam);
+	free(lpa);
+	free(cut);
 	free(pass);
 	free(ok);
 	free(mt);
