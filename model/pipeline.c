@@ -467,18 +467,17 @@ static void *events_thread(void *arg)
 	return NULL;
 }
 
-/* The coordination graph and the group index need of the features only
- * reuse's text groups and URLs: they are built on reuse's thread as soon
- * as reuse is done, while persona runs (features.h, after_reuse). */
+/* The coordination graph needs of the features only reuse's text groups
+ * and URLs: it is built on reuse's thread as soon as reuse is done, while
+ * persona runs (features.h, after_reuse). */
 struct graph_job {
 	struct pipeline *p;
 	const struct pipeline_opts *o;
 	struct coord_events *ev;
 	struct events_job *job;
 	pthread_t *job_th;
-	struct groups_index *gi;
-	int job_started, built;
-	double seconds, gi_seconds;
+	int job_started;
+	double seconds;
 	enum cib_err err;
 };
 
@@ -500,13 +499,7 @@ static void graph_after_reuse(void *ctx, const struct feature_set *fs)
 	if (!gj->err)
 		gj->err = coord_build(gj->ev, gj->p->ds->acc.n, &gj->o->coord,
 				      &gj->p->g);
-	gj->built = !gj->err;
 	gj->seconds = cib_seconds() - tg;
-	tg = cib_seconds();
-	if (!gj->err)
-		gj->err = groups_index_build(gj->gi, gj->ev, &gj->p->g,
-					     &gj->o->coord);
-	gj->gi_seconds = cib_seconds() - tg;
 }
 
 static void summarise_edges(struct pipeline *p)
@@ -1457,10 +1450,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	gj.job = &job;
 	gj.job_th = &job_th;
 	gj.job_started = job_started;
-	gj.gi = &gi;
-	gj.built = 0;
 	gj.seconds = 0;
-	gj.gi_seconds = 0;
 	gj.err = CIB_ENOTFOUND; /* until reuse has finished */
 	/* sharded over MPI ranks: every step on this thread, in order */
 	if (!fo.shard && !o->coord.shard) {
@@ -1473,7 +1463,6 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		if (gj.job_started)
 			pthread_join(job_th, NULL);
 		events_release(ev);
-		groups_index_release(&gi);
 		return err;
 	}
 	stage_done(p, "features", &t0, o);
@@ -1483,14 +1472,16 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	if (!fo.after_reuse)
 		graph_after_reuse(&gj, &p->fs);
 	err = gj.err;
-	if (gj.built)
+	if (!err)
 		say(o,
 		    "  coordination graph %.2f s (%llu co-actions, "
 		    "%llu pairs, %zu components)",
 		    gj.seconds, (unsigned long long)(p->g.code_bytes / 8),
 		    (unsigned long long)p->g.n_candidates, p->g.n_comps);
 	ts[0] = cib_seconds();
-	ts[1] = ts[0] + gj.gi_seconds;
+	if (!err)
+		err = groups_index_build(&gi, ev, &p->g, &o->coord);
+	ts[1] = cib_seconds();
 	events_release(ev);
 	if (err) {
 		groups_index_release(&gi);
