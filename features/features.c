@@ -117,9 +117,7 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 struct reuse_job {
 	const struct dataset *ds;
 	const struct postindex *pi;
-	const struct feature_opts *o;
 	const struct reuse_opts *ro;
-	const struct feature_set *fs;
 	struct reuse_result *r;
 	double seconds;
 	enum cib_err err;
@@ -132,8 +130,6 @@ static void *reuse_run(void *p)
 
 	j->err = reuse_compute(j->ds, j->pi, j->ro, j->r);
 	j->seconds = cib_seconds() - t0;
-	if (!j->err && j->o->after_reuse)
-		j->o->after_reuse(j->o->after_reuse_ctx, j->fs);
 	return NULL;
 }
 
@@ -176,9 +172,7 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	ro.seed = o->seed;
 	rj.ds = ds;
 	rj.pi = pi;
-	rj.o = o;
 	rj.ro = &ro;
-	rj.fs = fs;
 	rj.r = &fs->reuse;
 	rj.seconds = 0;
 	rj.err = CIB_OK;

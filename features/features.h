@@ -51,11 +51,6 @@ struct feature_opts {
 	uint64_t seed;
 	struct reuse_opts reuse;
 	struct persona_opts persona;
-	/* Called once, when reuse has finished without error, on reuse's
-	 * thread while languages and persona run on the caller's; it may
-	 * read fs->reuse and nothing else of fs. NULL: none. */
-	void (*after_reuse)(void *ctx, const struct feature_set *fs);
-	void *after_reuse_ctx;
 };
 
 void feature_opts_init(struct feature_opts *o);

@@ -467,41 +467,6 @@ static void *events_thread(void *arg)
 	return NULL;
 }
 
-/* The coordination graph needs of the features only reuse's text groups
- * and URLs: it is built on reuse's thread as soon as reuse is done, while
- * persona runs (features.h, after_reuse). */
-struct graph_job {
-	struct pipeline *p;
-	const struct pipeline_opts *o;
-	struct coord_events *ev;
-	struct events_job *job;
-	pthread_t *job_th;
-	int job_started;
-	double seconds;
-	enum cib_err err;
-};
-
-static void graph_after_reuse(void *ctx, const struct feature_set *fs)
-{
-	struct graph_job *gj = ctx;
-	double tg;
-
-	(void)fs;
-	if (gj->job_started)
-		pthread_join(*gj->job_th, NULL);
-	else
-		gj->job->err = events_from_posts(gj->p->ds, gj->ev);
-	gj->job_started = 0;
-	gj->err = gj->job->err;
-	if (!gj->err)
-		gj->err = events_from_features(gj->p, gj->ev);
-	tg = cib_seconds();
-	if (!gj->err)
-		gj->err = coord_build(gj->ev, gj->p->ds->acc.n, &gj->o->coord,
-				      &gj->p->g);
-	gj->seconds = cib_seconds() - tg;
-}
-
 static void summarise_edges(struct pipeline *p)
 {
 	for (size_t i = 0; i < p->g.n_edges; i++) {
@@ -1416,7 +1381,6 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	enum cib_err err;
 	struct feature_opts fo = o->features;
 	struct events_job job;
-	struct graph_job gj;
 	struct groups_index gi;
 	double ts[2];
 	pthread_t job_th;
@@ -1444,24 +1408,13 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	job.ev = ev;
 	job.err = CIB_OK;
 	job_started = pthread_create(&job_th, NULL, events_thread, &job) == 0;
-	gj.p = p;
-	gj.o = o;
-	gj.ev = ev;
-	gj.job = &job;
-	gj.job_th = &job_th;
-	gj.job_started = job_started;
-	gj.seconds = 0;
-	gj.err = CIB_ENOTFOUND; /* until reuse has finished */
-	/* sharded over MPI ranks: every step on this thread, in order */
-	if (!fo.shard && !o->coord.shard) {
-		fo.after_reuse = graph_after_reuse;
-		fo.after_reuse_ctx = &gj;
-	}
 	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
 			       sizeof(p->errmsg));
+	if (job_started)
+		pthread_join(job_th, NULL);
+	else if (!err)
+		job.err = events_from_posts(ds, ev);
 	if (err) {
-		if (gj.job_started)
-			pthread_join(job_th, NULL);
 		events_release(ev);
 		return err;
 	}
@@ -1469,15 +1422,22 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	say(o, "  timing %.2f s, reuse %.2f s, persona %.2f s, profile %.2f s",
 	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 	    p->fs.seconds[3]);
-	if (!fo.after_reuse)
-		graph_after_reuse(&gj, &p->fs);
-	err = gj.err;
+	err = job.err;
 	if (!err)
-		say(o,
-		    "  coordination graph %.2f s (%llu co-actions, "
-		    "%llu pairs, %zu components)",
-		    gj.seconds, (unsigned long long)(p->g.code_bytes / 8),
-		    (unsigned long long)p->g.n_candidates, p->g.n_comps);
+		err = events_from_features(p, ev);
+	if (!err) {
+		double tg = cib_seconds();
+
+		err = coord_build(ev, ds->acc.n, &o->coord, &p->g);
+		if (!err)
+			say(o,
+			    "  coordination graph %.2f s (%llu co-actions, "
+			    "%llu pairs, %zu components)",
+			    cib_seconds() - tg,
+			    (unsigned long long)(p->g.code_bytes / 8),
+			    (unsigned long long)p->g.n_candidates,
+			    p->g.n_comps);
+	}
 	ts[0] = cib_seconds();
 	if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord);
