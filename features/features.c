@@ -1,17 +1,14 @@
 /* features.c - runs the feature modules in order and presents their
  * results as one per-account evidence table.
  *
- * The dataset is read-only here: reuse keeps canonical URLs and persona
- * detected languages in string layers of their own (core/strlayer.h), so
- * reuse runs on a thread of its own while languages and persona run on
- * this one (each also splits its own work in two); neither reads the
- * other's results, so the outputs do not depend on which finishes first.
+ * Order matters: reuse interns canonical URLs and persona interns detected
+ * languages into the dataset's string pool, which is append-only, so ids
+ * taken earlier stay valid.
  */
 #include "features.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,26 +110,6 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 	return CIB_OK;
 }
 
-/* reuse_compute on a thread of its own, beside persona. */
-struct reuse_job {
-	const struct dataset *ds;
-	const struct postindex *pi;
-	const struct reuse_opts *ro;
-	struct reuse_result *r;
-	double seconds;
-	enum cib_err err;
-};
-
-static void *reuse_run(void *p)
-{
-	struct reuse_job *j = p;
-	double t0 = cib_seconds();
-
-	j->err = reuse_compute(j->ds, j->pi, j->ro, j->r);
-	j->seconds = cib_seconds() - t0;
-	return NULL;
-}
-
 enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 			      const struct postindex *pi,
 			      const struct feature_opts *o, char *errmsg,
@@ -143,9 +120,6 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	const char *tz = o->tz ? o->tz : TIMING_DEFAULT_TZ;
 	double t0 = cib_seconds();
 	enum cib_err err;
-	struct reuse_job rj;
-	pthread_t reuse_th;
-	int reuse_started;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->n_accounts = ds->acc.n;
@@ -169,24 +143,15 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 		return err;
 	}
 	fs->seconds[0] = cib_seconds() - t0;
+	t0 = cib_seconds();
 	ro.seed = o->seed;
-	rj.ds = ds;
-	rj.pi = pi;
-	rj.ro = &ro;
-	rj.r = &fs->reuse;
-	rj.seconds = 0;
-	rj.err = CIB_OK;
-	/* a shard's finish may read the reuse results: one after the other */
-	reuse_started = !o->shard &&
-			pthread_create(&reuse_th, NULL, reuse_run, &rj) == 0;
-	if (!reuse_started) {
-		reuse_run(&rj);
-		if (rj.err) {
-			snprintf(errmsg, errlen, "reuse features: %s",
-				 cib_strerror(rj.err));
-			return rj.err;
-		}
+	err = reuse_compute(ds, pi, &ro, &fs->reuse);
+	if (err) {
+		snprintf(errmsg, errlen, "reuse features: %s",
+			 cib_strerror(err));
+		return err;
 	}
+	fs->seconds[1] = cib_seconds() - t0;
 	t0 = cib_seconds();
 	err = langdetect_init_in(&fs->ld, LANGDETECT_FP_DIR, o->tmpdir);
 	fs->have_ld = 1;
@@ -194,32 +159,21 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 		/* fingerprints missing: scripts still work */
 		langdetect_release(&fs->ld);
 		err = langdetect_init_dir(&fs->ld, NULL);
-		if (err)
+		if (err) {
 			snprintf(errmsg, errlen, "language detection: %s",
 				 fs->ld.errmsg);
-	}
-	po.seed = o->seed;
-	if (!err) {
-		err = o->shard ? o->shard->finish(o->shard->ctx, fs, ds, pi)
-			       : persona_compute_opts(ds, pi, &fs->ld, &po,
-						      &fs->persona);
-		if (err)
-			snprintf(errmsg, errlen, "persona features: %s",
-				 cib_strerror(err));
-	}
-	fs->seconds[2] = cib_seconds() - t0;
-	if (reuse_started) {
-		pthread_join(reuse_th, NULL);
-		/* reuse's error first, as when the two ran in that order */
-		if (rj.err) {
-			snprintf(errmsg, errlen, "reuse features: %s",
-				 cib_strerror(rj.err));
-			return rj.err;
+			return err;
 		}
 	}
-	fs->seconds[1] = rj.seconds;
-	if (err)
+	po.seed = o->seed;
+	err = o->shard ? o->shard->finish(o->shard->ctx, fs, ds, pi)
+		       : persona_compute_opts(ds, pi, &fs->ld, &po, &fs->persona);
+	if (err) {
+		snprintf(errmsg, errlen, "persona features: %s",
+			 cib_strerror(err));
 		return err;
+	}
+	fs->seconds[2] = cib_seconds() - t0;
 	t0 = cib_seconds();
 	/* with a shard, finish filled the profile too */
 	err = o->shard ? CIB_OK : profile_compute(ds, pi, &fs->profile);
