@@ -412,7 +412,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
  * fewer than this many of the object's actions fall strictly between its
  * two times (each action's nearest successors in time, so at most about
  * this many pairs an action, not all those inside the window). */
-#define GROUPS_SYNC_NEAR 8
+#define GROUPS_SYNC_NEAR 16
 
 /* Effect-size floor of the member and group tests: the Poisson null is
  * overdispersed, and with many co-actions a misfit of 1.2 times chance is
