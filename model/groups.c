@@ -9,7 +9,8 @@
  * of a used type); windows and burst collapsing follow coord_build's rules, so
  * both accounts of every pair seen here are in one component. Work is
  * proportional to the pairs inside objects' windows (bounded per object
- * by coord's pair budget, 8 m + 2048), never to all pairs of accounts or
+ * by coord's pair budget, 8 m + 2048; the candidate graph's to about
+ * GROUPS_SYNC_NEAR per action), never to all pairs of accounts or
  * of a popular object's audience; sorts are radix sorts on flat keys.
  * Nothing depends on ids that unrelated data would change (object halves
  * hash an object's own actions; candidates and groups are numbered by
@@ -2093,8 +2094,13 @@ DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
  *   the pairs of a popular object are never enumerated;
  * - synchrony: a pair within the synchrony window weighs
  *   min(10, -log10 f_o) more, the surprisal of being that close under the
- *   object's own smoothed profile (at most 8 m + 2048 such pairs an object
- *   of m actions, the graph's budget, so the work stays linear).
+ *   object's own smoothed profile. On a popular object only pairs with
+ *   fewer than GROUPS_SYNC_NEAR actions strictly between their two times
+ *   are enumerated (counted by times, so ties and input order do not
+ *   matter): each action's nearest successors, at most ~GROUPS_SYNC_NEAR
+ *   pairs an action however dense the object grows (all pairs in the
+ *   window grow with the square of its density), and never more than
+ *   8 m + 2048 an object of m actions, the graph's budget.
  *
  * Pairs weighing at least 1 in all are kept. */
 /* One worker's share of the candidate graph: the pairs of objects
@@ -2129,12 +2135,18 @@ static void cg_objects(struct cg_job *job)
 		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;
 		size_t np = 0;
 		uint64_t budget = 8 * (en - s) + 2048;
+		uint64_t after = s; /* first event later than event i */
 
 		if (ix->obj_half[o] != 0)
 			continue;
 		for (uint64_t i = s; i < en && np < budget; i++) {
 			uint64_t a = ix->ev_acc[i];
+			uint64_t at = i + 1; /* first event at event j's time */
 
+			if (after <= i)
+				after = i + 1;
+			while (after < en && ix->ev_time[after] == ix->ev_time[i])
+				after++;
 			if (mem[a] >= 0)
 				continue;
 			for (uint64_t j = i + 1; j < en && np < budget; j++) {
@@ -2143,6 +2155,13 @@ static void cg_objects(struct cg_job *job)
 				struct kw k;
 
 				if (dt > W)
+					break;
+				if (ix->ev_time[j] != ix->ev_time[j - 1])
+					at = j;
+				/* a popular object's pair with GROUPS_SYNC_NEAR
+				 * or more actions strictly between its two times
+				 * is not enumerated */
+				if (!rare && dt > 0 && at - after >= GROUPS_SYNC_NEAR)
 					break;
 				if (b == a || mem[b] >= 0)
 					continue;

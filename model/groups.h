@@ -408,6 +408,12 @@ enum cib_err groups_discover(const struct groups_index *ix,
  * it saw act in sync). */
 #define GROUPS_RARE_ACTORS 16
 
+/* On a popular object the candidate graph ties a pair in sync only when
+ * fewer than this many of the object's actions fall strictly between its
+ * two times (each action's nearest successors in time, so at most about
+ * this many pairs an action, not all those inside the window). */
+#define GROUPS_SYNC_NEAR 16
+
 /* Effect-size floor of the member and group tests: the Poisson null is
  * overdispersed, and with many co-actions a misfit of 1.2 times chance is
  * "significant". */
