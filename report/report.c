@@ -1730,6 +1730,27 @@ static void timing_dl(struct ctx *c, const struct timing_fit *tf)
 static const char *const day_names[7] = { "Mon", "Tue", "Wed", "Thu",
 					  "Fri", "Sat", "Sun" };
 
+/* An unflagged cluster's section says why first: no evidence of
+ * inauthenticity, or evidence without a member over the bar. */
+static void why_not(struct ctx *c, size_t k)
+{
+	const struct pipeline *p = c->p;
+	const struct cluster_evidence *ce = &p->ce[k];
+	double best = 0;
+
+	for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
+		if (p->score[c->m_acc[m]] > best)
+			best = p->score[c->m_acc[m]];
+	fprintf(c->f, "<p class=\"why-not\">Not flagged: %sno member "
+		      "reached the flagging threshold %.3f (its highest "
+		      "member score is %.3f); its charts show no fitted "
+		      "breaks.</p>",
+		ce->inauthentic ? "inauthentic as a group by its tests, but "
+				: "its members act together but show no "
+				  "evidence of inauthenticity, so ",
+		p->threshold_used, best);
+}
+
 static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 {
 	const struct pipeline *p = c->p;
@@ -1746,22 +1767,8 @@ static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)
 		"<p class=\"verdict\">Verdict: %s</p>",
 		id, id, ce->size, ce->n_flagged, ce->score,
 		cluster_verdict(ce));
-	if (!ce->n_flagged) {
-		double best = 0;
-
-		for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
-			if (p->score[c->m_acc[m]] > best)
-				best = p->score[c->m_acc[m]];
-		fprintf(f, "<p class=\"why-not\">Not flagged: %sno member "
-			   "reached the flagging threshold %.3f (its highest "
-			   "member score is %.3f); its charts show no fitted "
-			   "breaks.</p>",
-			ce->inauthentic
-				? "inauthentic as a group by its tests, but "
-				: "its members act together but show no "
-				  "evidence of inauthenticity, so ",
-			p->threshold_used, best);
-	}
+	if (!ce->n_flagged)
+		why_not(c, k);
 	if (c->o->store) {
 		fputs("<p>Decision: ", f);
 		put_decision(c, find_dec(c, 1, "", id));
