@@ -43,4 +43,20 @@ void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n);
  * sortu64_heap when none can be had. Never fails. */
 void sortu64(uint64_t *a, size_t n);
 
+/* The first index i of sorted a[0..n) with a[i] >= v (n when none). */
+static inline size_t sortu64_lower(const uint64_t *a, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 #endif

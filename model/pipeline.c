@@ -1135,6 +1135,14 @@ static int evidence_route(const struct cluster_evidence *ce)
 	return ce->p_switch <= office ? 1 : 2;
 }
 
+/* A (cluster, creation day) key: the cluster in the high half, the day
+ * (offset to stay positive) in the low. */
+static uint64_t batch_key(int32_t c, int64_t created)
+{
+	return ((uint64_t)(uint32_t)c << 32) |
+	       (uint32_t)(civil_day_of(created) + (1 << 30));
+}
+
 /* Does account a carry its cluster's route? Batches: created on a day at
  * least three members of its cluster (as it was before the trial) share,
  * bday[] holding those (cluster, day) keys sorted; switches: a
@@ -1151,20 +1159,10 @@ static int carries(const struct pipeline *p, uint32_t a, int route,
 	if (ds->acc.created[a] == TIME_NONE)
 		return 0;
 	{
-		uint64_t key = ((uint64_t)(uint32_t)o << 32) |
-			       (uint32_t)(civil_day_of(ds->acc.created[a]) +
-					  (1 << 30));
-		size_t lo = 0, hi = nb;
+		uint64_t key = batch_key(o, ds->acc.created[a]);
+		size_t i = sortu64_lower(bday, nb, key);
 
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (bday[mid] < key)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo < nb && bday[lo] == key;
+		return i < nb && bday[i] == key;
 	}
 }
 
@@ -1183,9 +1181,7 @@ static enum cib_err batch_days(const struct pipeline *p, const int32_t *orig,
 		return CIB_ENOMEM;
 	for (size_t a = 0; a < na; a++)
 		if (orig[a] >= 0 && ds->acc.created[a] != TIME_NONE)
-			k[n++] = ((uint64_t)(uint32_t)orig[a] << 32) |
-				 (uint32_t)(civil_day_of(ds->acc.created[a]) +
-					    (1 << 30));
+			k[n++] = batch_key(orig[a], ds->acc.created[a]);
 	sortu64(k, n);
 	for (size_t i = 0; i < n;) {
 		size_t e = i;

@@ -705,17 +705,8 @@ struct detect_ctx {
 static size_t range_from(const uint64_t *e, size_t n, uint32_t src,
 			 size_t *end)
 {
-	uint64_t lo = (uint64_t)src << 32;
-	size_t a = 0, b = n;
+	size_t a = sortu64_lower(e, n, (uint64_t)src << 32);
 
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (e[m] < lo)
-			a = m + 1;
-		else
-			b = m;
-	}
 	*end = a;
 	while (*end < n && (e[*end] >> 32) == src)
 		(*end)++;

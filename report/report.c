@@ -124,6 +124,26 @@ static const char *cluster_verdict(const struct cluster_evidence *ce)
 			       : "coordinated; no evidence of inauthenticity";
 }
 
+/* The highest score among cluster k's members. */
+static double best_member(const struct ctx *c, size_t k)
+{
+	double best = 0;
+
+	for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
+		if (c->p->score[c->m_acc[m]] > best)
+			best = c->p->score[c->m_acc[m]];
+	return best;
+}
+
+/* Why an unflagged cluster is not flagged, before the threshold: no
+ * evidence of inauthenticity, or evidence without a member over the bar. */
+static const char *why_not_lead(const struct cluster_evidence *ce)
+{
+	return ce->inauthentic ? "inauthentic as a group by its tests, but "
+			       : "its members act together but show no "
+				 "evidence of inauthenticity, so ";
+}
+
 static void esc(struct ctx *c, const char *s)
 {
 	svg_escape(c->f, s, 0);
@@ -605,23 +625,14 @@ static void glance_unflagged(struct ctx *c, const size_t *rank, size_t nfc)
 		nc - nfc, nc - nfc == 1 ? "" : "s");
 	for (size_t i = nfc; i < nc && shown < 200; i++, shown++) {
 		const struct cluster_evidence *ce = &p->ce[rank[i]];
-		double best = 0;
 
-		for (size_t m = c->m_off[rank[i]]; m < c->m_off[rank[i] + 1];
-		     m++)
-			if (p->score[c->m_acc[m]] > best)
-				best = p->score[c->m_acc[m]];
 		fputs("<li class=\"unflagged\">", f);
 		cl_link(c, rank[i]);
 		fprintf(f, " (%u accounts): not flagged &mdash; %s"
 			"no member reached the flagging threshold %.3f (its "
 			"highest member score is %.3f).</li>",
-			ce->size,
-			ce->inauthentic
-				? "inauthentic as a group by its tests, but "
-				: "its members act together but show no "
-				  "evidence of inauthenticity, so ",
-			p->threshold_used, best);
+			ce->size, why_not_lead(ce), p->threshold_used,
+			best_member(c, rank[i]));
 	}
 	if (nc - nfc > shown)
 		fprintf(f, "<li>and %zu more (see the clusters table)"
@@ -1730,25 +1741,15 @@ static void timing_dl(struct ctx *c, const struct timing_fit *tf)
 static const char *const day_names[7] = { "Mon", "Tue", "Wed", "Thu",
 					  "Fri", "Sat", "Sun" };
 
-/* An unflagged cluster's section says why first: no evidence of
- * inauthenticity, or evidence without a member over the bar. */
+/* An unflagged cluster's section says why first (why_not_lead). */
 static void why_not(struct ctx *c, size_t k)
 {
-	const struct pipeline *p = c->p;
-	const struct cluster_evidence *ce = &p->ce[k];
-	double best = 0;
-
-	for (size_t m = c->m_off[k]; m < c->m_off[k + 1]; m++)
-		if (p->score[c->m_acc[m]] > best)
-			best = p->score[c->m_acc[m]];
 	fprintf(c->f, "<p class=\"why-not\">Not flagged: %sno member "
 		      "reached the flagging threshold %.3f (its highest "
 		      "member score is %.3f); its charts show no fitted "
 		      "breaks.</p>",
-		ce->inauthentic ? "inauthentic as a group by its tests, but "
-				: "its members act together but show no "
-				  "evidence of inauthenticity, so ",
-		p->threshold_used, best);
+		why_not_lead(&c->p->ce[k]), c->p->threshold_used,
+		best_member(c, k));
 }
 
 static enum cib_err cluster_section(struct ctx *c, size_t k, uint32_t *local)

@@ -105,6 +105,24 @@ static void test_small(void **state)
 	check_size(5000);
 }
 
+/* sortu64_lower against a linear scan, runs of equal keys included. */
+static void test_lower(void **state)
+{
+	uint64_t a[40];
+
+	(void)state;
+	for (size_t i = 0; i < 40; i++)
+		a[i] = (i / 3) * 2 + 5; /* 5 5 5 7 7 7 ... */
+	for (size_t n = 0; n <= 40; n++)
+		for (uint64_t v = 0; v < 40; v++) {
+			size_t want = 0;
+
+			while (want < n && a[want] < v)
+				want++;
+			assert_int_equal(sortu64_lower(a, n, v), want);
+		}
+}
+
 static void test_msd_split(void **state)
 {
 	(void)state;
@@ -122,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small),
 		cmocka_unit_test(test_msd_split),
+		cmocka_unit_test(test_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
