@@ -10,12 +10,22 @@
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
+/* 1 when CIBSCAN_HUGEPAGES=1 is in the environment (the hint is off by
+ * default: see bigmem.h). Read at each call, which is cheap next to a
+ * block of BIGMEM_HUGE_MIN bytes and shares no state between threads. */
+static int hint_wanted(void)
+{
+	const char *v = getenv("CIBSCAN_HUGEPAGES");
+
+	return v && v[0] == '1' && v[1] == 0;
+}
+
 void bigmem_hint(void *p, size_t n)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	uintptr_t lo, hi;
 
-	if (!p || n < BIGMEM_HUGE_MIN)
+	if (!p || n < BIGMEM_HUGE_MIN || !hint_wanted())
 		return;
 	lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);

@@ -4,11 +4,15 @@
  * At tens of millions of rows a column or table spans gigabytes; touched at
  * random (hash probes, scatter in radix sorts) every access then misses the
  * TLB with 4 KiB pages. bigmem_* behave exactly like malloc/calloc/realloc
- * (free() releases them) but, for blocks of BIGMEM_HUGE_MIN bytes or more,
- * ask the kernel to back the block with transparent huge pages
+ * (free() releases them) and, for blocks of BIGMEM_HUGE_MIN bytes or more,
+ * can ask the kernel to back the block with transparent huge pages
  * (madvise(MADV_HUGEPAGE) on Linux; a no-op elsewhere or when THP is off).
- * The hint never changes what the memory holds. docs/bench.md has the
- * measured effect.
+ *
+ * The hint is off unless CIBSCAN_HUGEPAGES=1 is set: on the virtual
+ * machines measured, faulting in and clearing a huge page costs far more
+ * system time than the TLB misses it saves (10M posts: 87-88 s without,
+ * 100-103 s with; docs/bench.md). The hint never changes what the memory
+ * holds.
  */
 #ifndef CIB_BIGMEM_H
 #define CIB_BIGMEM_H

@@ -691,6 +691,129 @@ static enum cib_err renumber(struct cluster_result *r)
 	return CIB_OK;
 }
 
+/* cluster_settle's tests of the new clusters' members against the older
+ * clusters: those members taken out (t), every passing
+ * test (BH over the component's older clusters x its new members) with
+ * p below the member's own leave-one-out p moves it. Returns the moves
+ * in to[] (CLUSTER_NONE: stays). */
+static enum cib_err settle_moves(const struct cluster_result *r,
+				 const struct coord_graph *g,
+				 const struct groups_index *ix, double fdr,
+				 const uint8_t *is_new, const double *own,
+				 int32_t *to)
+{
+	struct cluster_result t = *r;
+	struct groups_member_test *e = NULL;
+	size_t ne = 0, ns = 0;
+	double *fam = NULL, *nnew = calloc(ix->n_comp + 1, sizeof(*nnew));
+	uint8_t *pass = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	t.membership = malloc((r->n_accounts + 1) * sizeof(*t.membership));
+	if (!t.membership || !nnew)
+		goto out;
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->membership[a];
+
+		to[a] = CLUSTER_NONE;
+		t.membership[a] = c >= 0 && is_new[c] ? CLUSTER_NONE : c;
+		if (c >= 0 && is_new[c])
+			nnew[ix->comp[a]] += 1;
+	}
+	err = groups_member_tests_passable(ix, g, t.membership, r->n_clusters,
+					   0, -1, &e, &ne);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	fam = clusters_per_comp(&t, ix);
+	pass = malloc(ne + 1);
+	if (!fam || !pass)
+		goto out;
+	for (size_t c = 0; c < ix->n_comp; c++)
+		fam[c] *= nnew[c];
+	for (size_t i = 0; i < ne; i++)
+		if (e[i].log10p < 0 && r->membership[e[i].acc] >= 0 &&
+		    is_new[r->membership[e[i].acc]])
+			e[ns++] = e[i];
+	qsort(e, ns, sizeof(*e), cmp_test_p);
+	bh_by_comp(e, ns, fam, fdr, pass);
+	/* sorted by p within the component: a member's first passing test
+	 * is its best */
+	for (size_t i = 0; i < ns; i++)
+		if (pass[i] && to[e[i].acc] == CLUSTER_NONE &&
+		    e[i].log10p < own[e[i].acc])
+			to[e[i].acc] = e[i].group;
+	err = CIB_OK;
+out:
+	free(t.membership);
+	free(e);
+	free(fam);
+	free(nnew);
+	free(pass);
+	return err;
+}
+
+enum cib_err cluster_settle(struct cluster_result *r,
+			    const struct coord_graph *g,
+			    const struct groups_index *ix, double fdr,
+			    const uint8_t *is_new, size_t min_size,
+			    size_t *n_moved)
+{
+	struct groups_member_test *e = NULL;
+	size_t ne = 0, moved = 0;
+	double *own = NULL;
+	int32_t *to = NULL;
+	enum cib_err err = CIB_OK;
+
+	if (n_moved)
+		*n_moved = 0;
+	if (r->n_clusters < 2)
+		return CIB_OK;
+	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 1, -1,
+				  &e, &ne);
+	if (err)
+		return err;
+	err = CIB_ENOMEM;
+	own = malloc((r->n_accounts + 1) * sizeof(*own));
+	to = malloc((r->n_accounts + 1) * sizeof(*to));
+	if (!own || !to)
+		goto out;
+	for (size_t a = 0; a < r->n_accounts; a++)
+		own[a] = 0;
+	for (size_t i = 0; i < ne; i++)
+		own[e[i].acc] = e[i].log10p;
+	err = settle_moves(r, g, ix, fdr, is_new, own, to);
+	if (err)
+		goto out;
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		if (to[a] == CLUSTER_NONE)
+			continue;
+		r->size[r->membership[a]]--;
+		r->membership[a] = to[a];
+		r->size[to[a]]++;
+		moved++;
+	}
+	/* a new cluster left below min_size is no group: its rest is free
+	 * for the attach rounds that follow */
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->membership[a];
+
+		if (c >= 0 && is_new[c] && r->size[c] < min_size)
+			r->membership[a] = CLUSTER_NONE;
+	}
+	for (size_t c = 0; c < r->n_clusters; c++)
+		if (is_new[c] && r->size[c] < min_size)
+			r->size[c] = 0;
+	if (n_moved)
+		*n_moved = moved;
+	err = moved ? renumber(r) : CIB_OK;
+out:
+	free(e);
+	free(own);
+	free(to);
+	return err;
+}
+
 enum cib_err cluster_renumber(struct cluster_result *r)
 {
 	return renumber(r);
@@ -973,10 +1096,10 @@ out:
 }
 
 /* Attach rounds until one attaches nobody, at most CLUSTER_GROW_ROUNDS. */
-static enum cib_err attach_rounds(struct cluster_result *r,
-				  const struct coord_graph *g,
-				  const struct groups_index *ix, double fdr,
-				  size_t *n_attached)
+enum cib_err cluster_attach_rounds(struct cluster_result *r,
+				   const struct coord_graph *g,
+				   const struct groups_index *ix, double fdr,
+				   size_t *n_attached)
 {
 	for (int round = 0; round < CLUSTER_GROW_ROUNDS; round++) {
 		size_t a = 0;
@@ -999,7 +1122,7 @@ enum cib_err cluster_grow(struct cluster_result *r,
 	size_t att = 0, mer = 0;
 	enum cib_err err;
 
-	err = attach_rounds(r, g, ix, fdr, &att);
+	err = cluster_attach_rounds(r, g, ix, fdr, &att);
 	/* merges repeat: a merged cluster has new strongest partners (the
 	 * fragments of one network join pair by pair) */
 	for (int round = 0; !err && round < CLUSTER_MERGE_ROUNDS; round++) {
@@ -1012,7 +1135,7 @@ enum cib_err cluster_grow(struct cluster_result *r,
 	}
 	/* a merged cluster is a larger yardstick: another few rounds */
 	if (!err && mer)
-		err = attach_rounds(r, g, ix, fdr, &att);
+		err = cluster_attach_rounds(r, g, ix, fdr, &att);
 	/* attached members change sizes: ids by size again */
 	if (!err)
 		err = renumber(r);

@@ -107,6 +107,28 @@ enum cib_err cluster_renumber(struct cluster_result *r);
 /* Most attach rounds in a row (each scans every candidate pair once). */
 #define CLUSTER_GROW_ROUNDS 4
 
+/* cluster_attach repeated until a round attaches nobody, at most
+ * CLUSTER_GROW_ROUNDS times; *n_attached is increased by the accounts
+ * attached. */
+enum cib_err cluster_attach_rounds(struct cluster_result *r,
+				   const struct coord_graph *g,
+				   const struct groups_index *ix, double fdr,
+				   size_t *n_attached);
+
+/* Settles the members of the new clusters (is_new[c] != 0: those group
+ * discovery added that did not merge) with the older ones: each member is tested
+ * against the older clusters as cluster_attach tests an account in no
+ * cluster (BH at fdr over the component's older clusters x new members)
+ * and moves to its best passing one if that test's p is below its own
+ * leave-one-out test against its new cluster; a new cluster left under
+ * min_size dissolves. Ids are renumbered when anything moved.
+ * docs/model.md 5.4. */
+enum cib_err cluster_settle(struct cluster_result *r,
+			    const struct coord_graph *g,
+			    const struct groups_index *ix, double fdr,
+			    const uint8_t *is_new, size_t min_size,
+			    size_t *n_moved);
+
 /* Most merge rounds in a row (each a scan of the significant pairs). */
 #define CLUSTER_MERGE_ROUNDS 16
 

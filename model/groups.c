@@ -2079,6 +2079,7 @@ static int test_passes(const struct groups_member_test *t)
 struct kw {
 	uint64_t key; /* a << 32 | b, a < b */
 	float w;
+	uint8_t alone; /* this co-action may make the edge by itself */
 };
 
 #define KEY_KW(x) ((x).key)
@@ -2102,7 +2103,11 @@ DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
  *   window grow with the square of its density), and never more than
  *   8 m + 2048 an object of m actions, the graph's budget.
  *
- * Pairs weighing at least 1 in all are kept. */
+ * Pairs weighing at least 1 in all are kept if they co-acted twice or
+ * more; a pair tied by one co-action only if that co-action's object
+ * expects at most GROUPS_LONE_PARTNERS chance partners in sync for each
+ * of its actions ((m - 1) f, m its actions): one coincidence on a busy
+ * object is what every active account has. */
 /* One worker's share of the candidate graph: the pairs of objects
  * [o0, o1), concatenated in object order afterwards (so the graph does not
  * depend on the split). */
@@ -2133,6 +2138,9 @@ static void cg_objects(struct cg_job *job)
 		float wr = (float)(1.0 / log2(1.0 + ix->obj_d[o]));
 		double f = ix->obj_f[o];
 		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;
+		/* the chance partners an action of this object expects in
+		 * sync: a lone coincidence counts only where it is rare */
+		uint8_t alone = f * (double)(en - s - 1) <= GROUPS_LONE_PARTNERS;
 		size_t np = 0;
 		uint64_t budget = 8 * (en - s) + 2048;
 		uint64_t after = s; /* first event later than event i */
@@ -2173,6 +2181,7 @@ static void cg_objects(struct cg_job *job)
 				if (k.w <= 0)
 					continue;
 				k.key = a < b ? a << 32 | b : b << 32 | a;
+				k.alone = alone;
 				VEC_PUSH(job->kv, k);
 				np++;
 			}
@@ -2188,7 +2197,7 @@ static void cg_share(void *ctx, unsigned t)
 	cg_objects((struct cg_job *)ctx + t);
 }
 
-static enum cib_err candidate_graph(const struct groups_index *ix,
+enum cib_err groups_candidate_graph(const struct groups_index *ix,
 				    const int32_t *mem,
 				    struct cluster_wedge **out, size_t *n_out)
 {
@@ -2245,7 +2254,7 @@ static enum cib_err candidate_graph(const struct groups_index *ix,
 
 		for (; j < kv.n && kv.v[j].key == kv.v[i].key; j++)
 			w += kv.v[j].w;
-		if (w >= 1) {
+		if (w >= 1 && (j - i > 1 || kv.v[i].alone)) {
 			e[ne].a = (uint32_t)(kv.v[i].key >> 32);
 			e[ne].b = (uint32_t)kv.v[i].key;
 			e[ne++].w = w > 50 ? 50 : w;
@@ -2861,7 +2870,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	cand = malloc((na + 1) * sizeof(*cand));
 	if (!cand)
 		goto out;
-	err = candidate_graph(ix, cl->membership, &e, &ne);
+	err = groups_candidate_graph(ix, cl->membership, &e, &ne);
 	if (!err)
 		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
 				     errmsg, errlen);

@@ -36,6 +36,7 @@
 #include "coord.h"
 
 struct cluster_result;
+struct cluster_wedge;
 
 /* One entry of an account's co-actor histogram: n of its objects of type t
  * had exactly d co-actors within the window. */
@@ -413,6 +414,22 @@ enum cib_err groups_discover(const struct groups_index *ix,
  * two times (each action's nearest successors in time, so at most about
  * this many pairs an action, not all those inside the window). */
 #define GROUPS_SYNC_NEAR 16
+
+/* A pair tied by a single co-action gets a candidate edge only if the
+ * co-action's object expects at most this many chance partners in sync
+ * for each of its actions ((m - 1) f): the weight's own bar of a factor
+ * of ten (an edge weighs at least 1 = -log10 0.1), applied to the
+ * coincidence after counting the partners it could have met. Pairs that
+ * co-acted twice or more are weighed as before. docs/model.md 5.4. */
+#define GROUPS_LONE_PARTNERS 0.1
+
+/* Discovery's candidate graph (exposed for tests): the accounts with
+ * mem[a] < 0, tied as docs/model.md 5.4 says, on the objects of half 0;
+ * *out (malloc'd, n_out edges, a < b, sorted by (a, b)) weighs each pair
+ * by the sum of its co-actions' weights, capped at 50. */
+enum cib_err groups_candidate_graph(const struct groups_index *ix,
+				    const int32_t *mem,
+				    struct cluster_wedge **out, size_t *n_out);
 
 /* Effect-size floor of the member and group tests: the Poisson null is
  * overdispersed, and with many co-actions a misfit of 1.2 times chance is

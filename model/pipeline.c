@@ -1576,6 +1576,51 @@ static void drop_previous_personas(const struct pipeline *p,
 	free(sw);
 }
 
+/* The accounts in a cluster before discovery (*out, one byte each). */
+static enum cib_err mark_leiden(const struct cluster_result *cl,
+				uint8_t **out)
+{
+	uint8_t *m = malloc(cl->n_accounts + 1);
+
+	*out = m;
+	if (!m)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < cl->n_accounts; a++)
+		m[a] = cl->membership[a] >= 0;
+	return CIB_OK;
+}
+
+/* After attach and merge: the clusters with no account of the Leiden
+ * clusters (seeded[]) are discovery's groups that stayed apart; their
+ * members that fit another cluster better move there (cluster_settle),
+ * and the accounts a dissolved group leaves get the attach rounds. */
+static enum cib_err settle_discovered(struct pipeline *p,
+				      struct groups_index *gi,
+				      const struct pipeline_opts *o,
+				      const uint8_t *seeded)
+{
+	struct cluster_result *cl = &p->cl;
+	uint8_t *is_new = malloc(cl->n_clusters + 1);
+	size_t moved = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!is_new)
+		return err;
+	memset(is_new, 1, cl->n_clusters + 1);
+	for (size_t a = 0; a < cl->n_accounts; a++)
+		if (seeded[a] && cl->membership[a] >= 0)
+			is_new[cl->membership[a]] = 0;
+	err = cluster_settle(cl, &p->g, gi, o->coord.fdr, is_new,
+			     o->min_cluster, &moved);
+	if (!err && moved)
+		err = cluster_attach_rounds(cl, &p->g, gi, o->coord.fdr,
+					    &p->n_attached);
+	if (!err && moved)
+		err = cluster_renumber(cl);
+	free(is_new);
+	return err;
+}
+
 /* pipeline_prepare's clustering: Leiden, discovery, attach and merge, the
  * split of crowds and the group evidence; releases the group index. t0 is
  * the stage's start (for the timings said). */
@@ -1585,10 +1630,13 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 {
 	const struct dataset *ds = p->ds;
 	double ts[4];
+	uint8_t *seeded = NULL;
 	enum cib_err err;
 
 	err = cluster_detect(&p->g, o->seed, o->min_cluster, &p->cl);
 	ts[0] = cib_seconds();
+	if (!err)
+		err = mark_leiden(&p->cl, &seeded);
 	if (!err)
 		err = groups_discover(gi, &p->g, o->seed, o->min_cluster,
 				      o->coord.fdr, &p->cl, &p->n_discovered,
@@ -1597,18 +1645,15 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 	if (!err)
 		err = cluster_grow(&p->cl, &p->g, gi, o->coord.fdr,
 				   &p->n_attached, &p->n_merged);
+	if (!err && p->n_discovered)
+		err = settle_discovered(p, gi, o, seeded);
 	if (!err)
 		err = split_crowds(p, gi, o->seed, o->min_cluster);
 	/* a part split from a crowd is a new cluster: the accounts outside
 	 * every cluster are tested against it too (docs/model.md, 6) */
-	for (int r = 0; !err && p->n_split && r < CLUSTER_GROW_ROUNDS; r++) {
-		size_t na = 0;
-
-		err = cluster_attach(&p->cl, &p->g, gi, o->coord.fdr, &na);
-		p->n_attached += na;
-		if (na == 0)
-			break;
-	}
+	if (!err && p->n_split)
+		err = cluster_attach_rounds(&p->cl, &p->g, gi, o->coord.fdr,
+					    &p->n_attached);
 	if (!err && p->n_split)
 		err = cluster_renumber(&p->cl);
 	ts[2] = cib_seconds();
@@ -1619,6 +1664,7 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 	ts[3] = cib_seconds();
 	/* the index is large (the kept events): only the evidence stays */
 	groups_index_release(gi);
+	free(seeded);
 	if (!err)
 		say(o,
 		    "  %zu clusters: %zu found as groups, %zu accounts "

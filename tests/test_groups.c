@@ -626,6 +626,249 @@ static void test_evidence(void **state)
 	world_release(&w);
 }
 
+/* The candidate graph against a brute force over every pair of actions of
+ * every object of half 0 (docs/model.md 5.4): weights summed per pair,
+ * kept at >= 1, and a pair with one co-action kept only where that
+ * object expects at most GROUPS_LONE_PARTNERS chance partners in sync for
+ * an action. Busy objects (400 actions in a day) and quiet ones (3 to 6
+ * accounts over four days), with pairs placed in sync on both; the brute
+ * force must see all three cases (an edge of two co-actions or more, a
+ * lone co-action kept, a lone co-action of weight >= 1 dropped) or the
+ * test says nothing. */
+struct bf_pair {
+	uint64_t key;
+	float w;
+	unsigned n;
+	int alone;
+};
+
+static int cmp_bf(const void *x, const void *y)
+{
+	const struct bf_pair *a = x, *b = y;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static size_t brute_candidates(const struct groups_index *ix,
+			       const int32_t *mem, struct bf_pair *p,
+			       size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t o = 0; o < ix->n_obj; o++) {
+		uint64_t s = ix->obj_off[o], en = ix->obj_off[o + 1];
+		int t = ix->obj_type[o];
+		int64_t D = ix->obj_win[o];
+		int64_t w = ix->tight[t] < D ? ix->tight[t] : D;
+		int rare = ix->obj_d[o] <= GROUPS_RARE_ACTORS;
+		float wr = (float)(1.0 / log2(1.0 + ix->obj_d[o]));
+		double f = ix->obj_f[o];
+		float ws = f > 0 ? (float)fmin(10.0, -log10(f)) : 10.0f;
+		int alone = f * (double)(en - s - 1) <= GROUPS_LONE_PARTNERS;
+
+		if (ix->obj_half[o] != 0)
+			continue;
+		for (uint64_t i = s; i < en; i++) {
+			for (uint64_t j = i + 1; j < en; j++) {
+				uint32_t a = ix->ev_acc[i], b = ix->ev_acc[j];
+				int64_t dt = ix->ev_time[j] - ix->ev_time[i];
+				unsigned between = 0;
+				float x = 0;
+
+				if (a == b || mem[a] >= 0 || mem[b] >= 0 ||
+				    dt > (rare ? D : w))
+					continue;
+				for (uint64_t k = s; k < en; k++)
+					between += ix->ev_time[k] > ix->ev_time[i] &&
+						   ix->ev_time[k] < ix->ev_time[j];
+				if (!rare && dt > 0 && between >= GROUPS_SYNC_NEAR)
+					continue;
+				if (rare && dt <= D)
+					x += wr;
+				if (dt <= w)
+					x += ws;
+				if (x <= 0)
+					continue;
+				assert_true(n < cap);
+				p[n].key = a < b ? (uint64_t)a << 32 | b
+						 : (uint64_t)b << 32 | a;
+				p[n].w = x;
+				p[n].n = 1;
+				p[n++].alone = alone;
+			}
+		}
+	}
+	return n;
+}
+
+static void test_candidate_graph(void **state)
+{
+	enum { NA = 600, CAP = 400000 };
+	struct world w;
+	struct bf_pair *p = malloc(CAP * sizeof(*p));
+	struct cluster_wedge *e = NULL;
+	int32_t *mem = malloc(NA * sizeof(*mem));
+	size_t np, ne = 0, k = 0, multi = 0, lone = 0, dropped = 0;
+	uint64_t s = 99;
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(mem);
+	world_init(&w, NA);
+	for (uint64_t o = 1; o <= 8; o++) { /* busy */
+		for (int i = 0; i < 400; i++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(&w, o, (int64_t)(s >> 33) % 86400,
+			    200 + (uint32_t)((s >> 12) % 400));
+		}
+		for (int i = 0; i < 6; i++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(&w, o, (int64_t)(s >> 33) % 86400, (uint32_t)i);
+			act(&w, o, (int64_t)(s >> 33) % 86400 + 2,
+			    (uint32_t)i + 1);
+		}
+	}
+	for (uint64_t o = 100; o < 160; o++) { /* quiet */
+		int m = 3 + (int)(o % 4);
+
+		for (int i = 0; i < m; i++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(&w, o, (int64_t)(s >> 33) % 345600,
+			    200 + (uint32_t)((s >> 12) % 400));
+		}
+		act(&w, o, (int64_t)(o * 997) % 345600,
+		    20 + 2 * (uint32_t)(o - 100));
+		act(&w, o, (int64_t)(o * 997) % 345600 + 3,
+		    21 + 2 * (uint32_t)(o - 100));
+	}
+	world_build(&w);
+	for (int a = 0; a < NA; a++)
+		mem[a] = a == 3 ? 0 : -1; /* one clustered account */
+	np = brute_candidates(&w.ix, mem, p, CAP);
+	qsort(p, np, sizeof(*p), cmp_bf);
+	for (size_t i = 0; i < np;) {
+		size_t j = i;
+		double x = 0;
+
+		for (; j < np && p[j].key == p[i].key; j++)
+			x += p[j].w;
+		if (x >= 1 && j - i > 1)
+			multi++;
+		else if (x >= 1 && p[i].alone)
+			lone++;
+		else if (x >= 1)
+			dropped++;
+		if (x >= 1 && (j - i > 1 || p[i].alone))
+			p[k++] = (struct bf_pair){ p[i].key,
+						   (float)fmin(x, 50), 0, 0 };
+		i = j;
+	}
+	assert_true(multi > 0 && lone > 0 && dropped > 0);
+	assert_int_equal(groups_candidate_graph(&w.ix, mem, &e, &ne), CIB_OK);
+	assert_int_equal(ne, k);
+	for (size_t i = 0; i < ne; i++) {
+		assert_int_equal((uint64_t)e[i].a << 32 | e[i].b, p[i].key);
+		assert_true(fabs(e[i].w - p[i].w) < 1e-4);
+	}
+	free(e);
+	free(p);
+	free(mem);
+	world_release(&w);
+}
+
+/* cluster_settle: an older cluster A (accounts 0..5) and a cluster B
+ * (6..8) that discovery added. Account 6 reposts with A's members within
+ * 5 s on 30 objects and with 7 and 8 on one; 7 and 8 repost together on
+ * 10 objects; 3 of 80 background accounts repost every object at random
+ * times over four days. 6's test against A (30 objects) beats its
+ * leave-one-out test against B (one object, no test), so it moves, and
+ * B, left with 2 accounts under min_size 3, dissolves. With B marked as
+ * old nothing is tested and nothing moves. */
+static void settle_world(struct world *w)
+{
+	uint64_t s = 5, o = 1;
+
+	world_init(w, 80);
+	for (int k = 0; k < 30; k++, o++) {
+		int64_t t0;
+
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		t0 = (int64_t)(s >> 33) % 345600;
+		act(w, o, t0, 6);
+		for (uint32_t j = 0; j < 3; j++)
+			act(w, o, t0 + 1 + (int64_t)j,
+			    (uint32_t)((s >> (8 + 3 * j)) % 6));
+		for (int j = 0; j < 3; j++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(w, o, (int64_t)(s >> 33) % 345600,
+			    9 + (uint32_t)((s >> 12) % 71));
+		}
+	}
+	for (int k = 0; k < 10; k++, o++) {
+		int64_t t0;
+
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		t0 = (int64_t)(s >> 33) % 345600;
+		act(w, o, t0, 7);
+		act(w, o, t0 + 2, 8);
+		if (k == 0)
+			act(w, o, t0 + 3, 6);
+		for (int j = 0; j < 3; j++) {
+			s = s * 6364136223846793005u + 1442695040888963407u;
+			act(w, o, (int64_t)(s >> 33) % 345600,
+			    9 + (uint32_t)((s >> 12) % 71));
+		}
+	}
+	world_build(w);
+}
+
+static void settle_in(const uint8_t *is_new, int32_t *out, size_t *moved)
+{
+	struct world w;
+	struct cluster_result r;
+
+	settle_world(&w);
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = 80;
+	r.n_clusters = 2;
+	r.membership = malloc(80 * sizeof(*r.membership));
+	r.size = calloc(2, sizeof(*r.size));
+	assert_non_null(r.membership);
+	assert_non_null(r.size);
+	for (int a = 0; a < 80; a++) {
+		r.membership[a] = a < 6 ? 0 : a < 9 ? 1 : -1;
+		if (a < 9)
+			r.size[r.membership[a]]++;
+	}
+	assert_int_equal(cluster_settle(&r, &w.g, &w.ix, 0.01, is_new, 3,
+					moved),
+			 CIB_OK);
+	memcpy(out, r.membership, 80 * sizeof(*out));
+	cluster_result_release(&r);
+	world_release(&w);
+}
+
+static void test_settle(void **state)
+{
+	static const uint8_t b_new[2] = { 0, 1 }, none_new[2] = { 0, 0 };
+	int32_t m[80];
+	size_t moved = 0;
+
+	(void)state;
+	settle_in(b_new, m, &moved);
+	assert_int_equal(moved, 1);
+	for (int a = 0; a < 7; a++)
+		assert_int_equal(m[a], 0);
+	assert_int_equal(m[7], -1);
+	assert_int_equal(m[8], -1);
+	for (int a = 9; a < 80; a++)
+		assert_int_equal(m[a], -1);
+	settle_in(none_new, m, &moved);
+	assert_int_equal(moved, 0);
+	for (int a = 0; a < 9; a++)
+		assert_int_equal(m[a], a < 6 ? 0 : 1);
+}
+
 /* A planted group of 12 among 80 accounts: every pair of members reposts
  * two objects within 5 s of each other (never the same two), each object
  * also reposted by background accounts at random times over four days;
@@ -883,6 +1126,8 @@ int main(void)
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_candidate_graph),
+		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_discover),
 		cmocka_unit_test(test_dense),
 		cmocka_unit_test(test_bursts),
