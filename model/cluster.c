@@ -706,22 +706,23 @@ static enum cib_err settle_moves(const struct cluster_result *r,
 	struct groups_member_test *e = NULL;
 	size_t ne = 0, ns = 0;
 	double *fam = NULL, *nnew = calloc(ix->n_comp + 1, sizeof(*nnew));
-	uint8_t *pass = NULL;
+	uint8_t *pass = NULL, *only = calloc(r->n_accounts + 1, 1);
 	enum cib_err err = CIB_ENOMEM;
 
 	t.membership = malloc((r->n_accounts + 1) * sizeof(*t.membership));
-	if (!t.membership || !nnew)
+	if (!t.membership || !nnew || !only)
 		goto out;
 	for (size_t a = 0; a < r->n_accounts; a++) {
 		int32_t c = r->membership[a];
 
 		to[a] = CLUSTER_NONE;
-		t.membership[a] = c >= 0 && is_new[c] ? CLUSTER_NONE : c;
-		if (c >= 0 && is_new[c])
+		only[a] = c >= 0 && is_new[c];
+		t.membership[a] = only[a] ? CLUSTER_NONE : c;
+		if (only[a])
 			nnew[ix->comp[a]] += 1;
 	}
-	err = groups_member_tests_passable(ix, g, t.membership, r->n_clusters,
-					   0, -1, &e, &ne);
+	err = groups_member_tests_of(ix, g, t.membership, r->n_clusters, only,
+				     0, &e, &ne);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
@@ -750,6 +751,7 @@ out:
 	free(fam);
 	free(nnew);
 	free(pass);
+	free(only);
 	return err;
 }
 
@@ -769,14 +771,20 @@ enum cib_err cluster_settle(struct cluster_result *r,
 		*n_moved = 0;
 	if (r->n_clusters < 2)
 		return CIB_OK;
-	err = groups_member_tests(ix, g, r->membership, r->n_clusters, 1, -1,
-				  &e, &ne);
-	if (err)
-		return err;
 	err = CIB_ENOMEM;
 	own = malloc((r->n_accounts + 1) * sizeof(*own));
 	to = malloc((r->n_accounts + 1) * sizeof(*to));
 	if (!own || !to)
+		goto out;
+	/* the new members' leave-one-out tests: a test against one's own
+	 * group depends on that group alone, so the others are not made */
+	for (size_t a = 0; a < r->n_accounts; a++) {
+		int32_t c = r->membership[a];
+
+		to[a] = c >= 0 && is_new[c] ? c : CLUSTER_NONE;
+	}
+	err = groups_member_tests(ix, g, to, r->n_clusters, 1, -1, &e, &ne);
+	if (err)
 		goto out;
 	for (size_t a = 0; a < r->n_accounts; a++)
 		own[a] = 0;

@@ -1124,6 +1124,7 @@ static double member_log10p(const struct groups_member_test *r)
 struct mt_job {
 	const struct groups_index *ix;
 	const int32_t *mem;
+	const uint8_t *only; /* tested accounts (NULL: all) */
 	int inside, half;
 	size_t o0, o1;
 	struct {
@@ -1201,6 +1202,8 @@ static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
 		if (ca >= 0)
 			VEC_PUSH(sc->grp, (uint64_t)ca << 32 | a);
 		if (inside ? ca < 0 : ca >= 0)
+			continue;
+		if (job->only && !job->only[a])
 			continue;
 		VEC_PUSH(sc->accs, a);
 		while (ix->ev_time[i] - ix->ev_time[lo] > W)
@@ -1493,8 +1496,9 @@ static void *append_records(void *v, size_t *n, size_t *cap, const void *src,
  * objects split at about equal events; concatenated in object order and
  * S summed in worker order, so the result does not depend on the split. */
 static enum cib_err mt_run_jobs(const struct groups_index *ix,
-				const int32_t *mem, size_t ng, int inside,
-				int half, struct mt_job *out, double *S)
+				const int32_t *mem, const uint8_t *only,
+				size_t ng, int inside, int half,
+				struct mt_job *out, double *S)
 {
 	struct mt_job jobs[MT_WORKERS];
 	enum cib_err err;
@@ -1511,6 +1515,7 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 	for (unsigned k = 0; k < MT_WORKERS; k++) {
 		jobs[k].ix = ix;
 		jobs[k].mem = mem;
+		jobs[k].only = only;
 		jobs[k].inside = inside;
 		jobs[k].half = half;
 		jobs[k].o0 = share_first_obj(ix, k);
@@ -1627,8 +1632,8 @@ static int mt_test(const struct groups_index *ix, const struct coord_graph *g,
 
 static enum cib_err member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
-				 const int32_t *mem, size_t ng, int inside,
-				 int half, int keep_all,
+				 const int32_t *mem, const uint8_t *only,
+				 size_t ng, int inside, int half, int keep_all,
 				 struct groups_member_test **out,
 				 size_t *n_out)
 {
@@ -1648,7 +1653,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
 	if (!K || !N || !S)
 		goto out;
-	err = mt_run_jobs(ix, mem, ng, inside, half, &all, S);
+	err = mt_run_jobs(ix, mem, only, ng, inside, half, &all, S);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
@@ -1712,7 +1717,8 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 				 int half, struct groups_member_test **out,
 				 size_t *n_out)
 {
-	return member_tests(ix, g, mem, ng, inside, half, 1, out, n_out);
+	return member_tests(ix, g, mem, NULL, ng, inside, half, 1, out,
+			    n_out);
 }
 
 enum cib_err groups_member_tests_passable(const struct groups_index *ix,
@@ -1722,7 +1728,18 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  struct groups_member_test **out,
 					  size_t *n_out)
 {
-	return member_tests(ix, g, mem, ng, inside, half, 0, out, n_out);
+	return member_tests(ix, g, mem, NULL, ng, inside, half, 0, out,
+			    n_out);
+}
+
+enum cib_err groups_member_tests_of(const struct groups_index *ix,
+				    const struct coord_graph *g,
+				    const int32_t *mem, size_t ng,
+				    const uint8_t *only, int inside,
+				    struct groups_member_test **out,
+				    size_t *n_out)
+{
+	return member_tests(ix, g, mem, only, ng, inside, -1, 0, out, n_out);
 }
 
 /* ---- group evidence --------------------------------------------------- */

@@ -244,6 +244,16 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  struct groups_member_test **out,
 					  size_t *n_out);
 
+/* groups_member_tests_passable on all objects for the accounts with
+ * only[a] != 0 alone (the others are not tested; every test made is the
+ * one groups_member_tests_passable makes). What cluster_settle uses. */
+enum cib_err groups_member_tests_of(const struct groups_index *ix,
+				    const struct coord_graph *g,
+				    const int32_t *mem, size_t ng,
+				    const uint8_t *only, int inside,
+				    struct groups_member_test **out,
+				    size_t *n_out);
+
 /* Per component (*out, n_comp entries, caller frees): the accounts that
  * acted (some k > 0) and are in no group of mem[], the accounts an attach
  * round tests; times the component's groups, its BH family. */
