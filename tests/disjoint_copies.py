@@ -4,8 +4,9 @@ columns, any CSV with an account column) or a normalised JSONL file
 (docs/formats.md) followed by N disjoint copies of itself: every id
 (account, object, post, URL, hashtag, domain, image, mention) of copy k is
 prefixed with "copyK_" (a URL's host labels suffixed with "-copyK"), the letters (Latin, CJK,
-other scripts) of texts and hashtags are shifted by k places (so no copied text is a near-duplicate
-of the original's), times are kept. The copies share no
+other scripts) of texts and hashtags are shifted by k places and each is followed by a combining
+mark of copy k's own (so no copied text is a near-duplicate of the original's or of another
+copy's), times are kept. The copies share no
 account and no object with the original, so a detector whose null is
 defined right gives the original's accounts the same edges with or
 without them (docs/model.md, "Invariance")."""
@@ -29,6 +30,13 @@ def shift(text, k):
         elif ch.isalpha() and chr(ord(ch) + k).isalpha():  # other scripts
             ch = chr(ord(ch) + k)
         out.append(ch)
+        if ch.isalpha():
+            # copy k's own combining mark after every letter: a shift can
+            # map one stock text onto another ("Do do do." by 5 is "It it
+            # it.") or leave a letter as it is (the code point k places on
+            # is no letter), so the shift alone does not keep the copies'
+            # texts apart; the mark does
+            out.append(chr(0x0300 + (k - 1) % 0x70))
     return "".join(out)
 
 
