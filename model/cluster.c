@@ -732,9 +732,8 @@ static enum cib_err settle_moves(const struct cluster_result *r,
 		goto out;
 	for (size_t c = 0; c < ix->n_comp; c++)
 		fam[c] *= nnew[c];
-	for (size_t i = 0; i < ne; i++)
-		if (e[i].log10p < 0 && r->membership[e[i].acc] >= 0 &&
-		    is_new[r->membership[e[i].acc]])
+	for (size_t i = 0; i < ne; i++) /* only[] accounts were tested */
+		if (e[i].log10p < 0)
 			e[ns++] = e[i];
 	qsort(e, ns, sizeof(*e), cmp_test_p);
 	bh_by_comp(e, ns, fam, fdr, pass);
