@@ -274,6 +274,23 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			mf->all[r].compute_cpu, mf->all[r].shard_mb,
 			(double)mf->all[r].bytes_out / 1e6,
 			r ? "of rows sent back" : "sent to the owners");
+	for (int r = 0; mf->all && r < mf->size; r++) {
+		const struct mpi_reuse_stats *u = &mf->all[r].reuse;
+
+		fprintf(stderr,
+			"cibscan: mpi rank %d near-duplicate search: %llu "
+			"distinct texts hashed and signed (%.2f s, CPU %.2f "
+			"s), %llu owned, "
+			"%llu band entries, %llu signatures fetched, %llu "
+			"pairs; %.1f MB sent; %.2f s (CPU %.2f s)\n",
+			r, (unsigned long long)u->signed_texts, u->sign_seconds,
+			u->sign_cpu, (unsigned long long)u->owned_texts,
+			(unsigned long long)u->entries,
+			(unsigned long long)u->fetched,
+			(unsigned long long)u->pairs,
+			(double)u->bytes_out / 1e6, u->run_seconds,
+			u->run_cpu);
+	}
 	for (int r = 0; mc->all && r < mc->size; r++)
 		fprintf(stderr,
 			"cibscan: mpi rank %d co-action scan: %llu events of "
@@ -319,6 +336,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	/* test hook: that rank dies of SIGKILL once it has its accounts */
 	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
+	/* ... once it has its first band of the near-duplicate search */
+	mf.die_reuse_rank = test_rank("CIBSCAN_MPI_TEST_DIE_REUSE_RANK");
 	/* the co-action transfers' rounds: within the log cap too */
 	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
 		mc.round = sop->mpi_buffer;

@@ -145,7 +145,8 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	fs->seconds[0] = cib_seconds() - t0;
 	t0 = cib_seconds();
 	ro.seed = o->seed;
-	err = reuse_compute(ds, pi, &ro, &fs->reuse);
+	err = reuse_compute_near(ds, pi, &ro, o->shard ? o->shard->near : NULL,
+				 &fs->reuse);
 	if (err) {
 		snprintf(errmsg, errlen, "reuse features: %s",
 			 cib_strerror(err));

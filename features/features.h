@@ -31,7 +31,8 @@ struct feature_opts;
  * persona_compute_opts (fs->ld is ready); finish must fill fs->timing
  * (allocated, ds->acc.n + 1 entries), fs->persona and fs->profile exactly
  * as timing_compute, persona_compute_opts and profile_compute would have. Between them features_compute runs reuse, so the two can
- * overlap with it. NULL: computed here. */
+ * overlap with it; with `near` set, reuse's near-duplicate search is done
+ * by it (reuse_compute_near, features/reuse.h). NULL: computed here. */
 struct feature_shard {
 	void *ctx;
 	enum cib_err (*start)(void *ctx, struct feature_set *fs,
@@ -41,6 +42,7 @@ struct feature_shard {
 	enum cib_err (*finish)(void *ctx, struct feature_set *fs,
 			       const struct dataset *ds,
 			       const struct postindex *pi);
+	const struct reuse_near *near; /* read after start returns */
 };
 
 struct feature_opts {

@@ -373,12 +373,14 @@ struct work {
 				text's signature index in its thread's sig */
 	uint16_t *sig[16];   /* per thread: REUSE_K values per signed text */
 	size_t nsig[16], capsig[16];
+	int hash_only;       /* the search is elsewhere: hash, do not sign */
 	enum cib_err err[16];
 };
 
-static size_t post_norm(const struct work *w, size_t j, char *buf)
+/* Post j's normalised text into buf (REUSE_NORM_CAP bytes): its length,
+ * 0 for a repost or a post without text. */
+static size_t norm_post(const struct dataset *ds, size_t j, char *buf)
 {
-	const struct dataset *ds = w->ds;
 	uint32_t s = ds->post.text[j];
 
 	if (ds->post.kind[j] == POST_REPOST || s == STR_NONE)
@@ -386,6 +388,11 @@ static size_t post_norm(const struct work *w, size_t j, char *buf)
 	return textnorm_normalise(strpool_get(&ds->strings, s),
 				  strpool_len(&ds->strings, s), buf,
 				  REUSE_NORM_CAP);
+}
+
+static size_t post_norm(const struct work *w, size_t j, char *buf)
+{
+	return norm_post(w->ds, j, buf);
 }
 
 static size_t tslot_home(uint64_t key, size_t mask)
@@ -465,6 +472,10 @@ static void step_text(void *ctx, size_t lo, size_t hi, unsigned t)
 			continue;
 		key = XXH3_64bits_withSeed(w->norm[t], len, TEXT_SEED);
 		w->hash[j] = key;
+		if (w->hash_only) {
+			w->tid[j] = SIG_SHORT; /* a text, not signed here */
+			continue;
+		}
 		h = tslot_home(key, mask);
 		while (set[h].val != NONE32 && set[h].key != key)
 			h = (h + 1) & mask;
@@ -766,6 +777,26 @@ static uint16_t *sig_in_ref_order(uint16_t **sig, const struct sref *ref,
 	return rs;
 }
 
+/* Equal signature values needed: the estimate is at least o->jaccard iff
+ * the count is at least this. */
+static unsigned min_equal_of(const struct reuse_opts *o)
+{
+	unsigned m = 0;
+
+	while (m <= REUSE_K && jaccard_of_equal(m) < o->jaccard)
+		m++;
+	return m;
+}
+
+unsigned reuse_lsh_idbits(size_t n_signed)
+{
+	unsigned bits = 1;
+
+	while (bits < 64 && (UINT64_C(1) << bits) < n_signed)
+		bits++;
+	return bits;
+}
+
 /* Bands are built and scanned nt at a time in parallel against the
  * components as they stood before the round; the verified pairs are then
  * united on one thread. Components do not depend on the order of unions,
@@ -805,14 +836,9 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	b.sig = rsig;
 	b.ref = ref;
 	b.root = root;
-	b.min_equal = 0;
-	while (b.min_equal <= REUSE_K &&
-	       jaccard_of_equal(b.min_equal) < o->jaccard)
-		b.min_equal++;
+	b.min_equal = min_equal_of(o);
 	b.n = n;
-	b.idbits = 1;
-	while (b.idbits < 64 && (UINT64_C(1) << b.idbits) < n)
-		b.idbits++;
+	b.idbits = reuse_lsh_idbits(n);
 	for (unsigned s = 0; s < slots; s++) {
 		b.ent[s] = bigmem_malloc(n * sizeof(uint64_t));
 		b.tmp[s] = bigmem_malloc(n * sizeof(uint64_t));
@@ -1517,6 +1543,15 @@ enum cib_err reuse_compute(const struct dataset *ds,
 			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r)
 {
+	return reuse_compute_near(ds, pi, o, NULL, r);
+}
+
+enum cib_err reuse_compute_near(const struct dataset *ds,
+				const struct postindex *pi,
+				const struct reuse_opts *o,
+				const struct reuse_near *near,
+				struct reuse_result *r)
+{
 	struct work w;
 	size_t n, na, nd = 0, nsig = 0;
 	unsigned nt;
@@ -1538,6 +1573,7 @@ enum cib_err reuse_compute(const struct dataset *ds,
 	nt = o->threads ? o->threads : 2;
 	w.ds = ds;
 	w.o = o;
+	w.hash_only = near != NULL;
 	hashfam_init(&w.fam, o->seed);
 	for (unsigned t = 0; t < nt; t++) {
 		w.norm[t] = malloc(REUSE_NORM_CAP);
@@ -1559,7 +1595,12 @@ enum cib_err reuse_compute(const struct dataset *ds,
 		goto out;
 	/* 4: near duplicates */
 	(void)nsig;
-	if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
+	if (near) {
+		r->stats.n_signed = 0;
+		if ((err = near->unite(near->ctx, nd, parent, &r->stats)))
+			goto out;
+		r->stats.n_short = nd - r->stats.n_signed;
+	} else if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
 		goto out;
 	free(sig);
 	sig = NULL;
@@ -1582,5 +1623,121 @@ out:
 	free(parent);
 	if (err)
 		reuse_result_release(r);
+	return err;
+}
+
+/* ---- the search done elsewhere: building blocks ---------------------- */
+
+struct reuse_signer {
+	struct reuse_opts o;
+	struct hashfam fam;
+	char norm[REUSE_NORM_CAP];
+	uint64_t shbuf[REUSE_MAX_SHINGLES], shtmp[REUSE_MAX_SHINGLES];
+};
+
+enum cib_err reuse_signer_new(const struct reuse_opts *o,
+			      struct reuse_signer **out)
+{
+	struct reuse_signer *s;
+
+	*out = NULL;
+	if (!o || !opts_valid(o))
+		return CIB_EUSAGE;
+	s = malloc(sizeof(*s));
+	if (!s)
+		return CIB_ENOMEM;
+	s->o = *o;
+	hashfam_init(&s->fam, o->seed);
+	*out = s;
+	return CIB_OK;
+}
+
+void reuse_signer_free(struct reuse_signer *s)
+{
+	free(s);
+}
+
+/* step_text and text_sign for one post, with the same functions. */
+void reuse_signer_post(struct reuse_signer *s, const struct dataset *ds,
+		       size_t j, int *has_text, uint64_t *hash,
+		       int *is_signed, uint16_t sig[REUSE_K])
+{
+	size_t len = norm_post(ds, j, s->norm), k;
+
+	*has_text = len > 0;
+	*is_signed = 0;
+	*hash = 0;
+	if (!len)
+		return;
+	*hash = XXH3_64bits_withSeed(s->norm, len, TEXT_SEED);
+	if (!sig)
+		return; /* the hash alone */
+	k = sequence_shingles(s->norm, len, s->shbuf, s->shtmp,
+			      REUSE_MAX_SHINGLES);
+	if (k < s->o.min_tokens || k == 0)
+		return;
+	minhash_fam(&s->fam, s->shbuf, k, sig);
+	*is_signed = 1;
+}
+
+uint64_t reuse_lsh_entry(const struct reuse_opts *o, unsigned idbits,
+			 const uint16_t sig[REUSE_K], unsigned band,
+			 uint64_t i)
+{
+	struct bands b;
+	uint64_t key;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	key = band_key(&b, sig, band);
+	return idbits >= 64 ? i : (key >> idbits << idbits) | i;
+}
+
+enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
+			       const uint16_t *sig, const uint32_t *d,
+			       size_t n, const uint64_t *ent, size_t nent,
+			       unsigned band, uint64_t **pairs, size_t *npairs,
+			       size_t *cap, struct reuse_stats *st)
+{
+	struct bands b;
+	struct bandscan sc;
+	struct sref *ref = NULL;
+	uint32_t *root = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!o || !opts_valid(o) || band >= o->bands)
+		return CIB_EUSAGE;
+	memset(&b, 0, sizeof(b));
+	memset(&sc, 0, sizeof(sc));
+	ref = malloc((n ? n : 1) * sizeof(*ref));
+	root = malloc((n ? n : 1) * sizeof(*root));
+	if (!ref || !root)
+		goto out;
+	for (size_t x = 0; x < n; x++) {
+		ref[x].d = d[x];
+		ref[x].slot = (uint32_t)x;
+		root[x] = (uint32_t)x; /* no earlier band's unions: none skip */
+	}
+	b.o = o;
+	b.sig = sig;
+	b.ref = ref;
+	b.root = root;
+	b.min_equal = min_equal_of(o);
+	b.n = n;
+	b.idbits = idbits;
+	sc.pairs = *pairs;
+	sc.npairs = *npairs;
+	sc.cappairs = *cap;
+	err = band_scan(&b, &sc, ent, nent, band, 0);
+	*pairs = sc.pairs;
+	*npairs = sc.npairs;
+	*cap = sc.cappairs;
+	st->n_candidates += sc.n_candidates;
+	st->n_verified += sc.n_verified;
+	st->n_capped_buckets += sc.n_capped;
+out:
+	free(sc.lp);
+	free(ref);
+	free(root);
 	return err;
 }

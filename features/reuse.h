@@ -133,6 +133,70 @@ enum cib_err reuse_compute(const struct dataset *ds,
 			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r);
 
+/* The near-duplicate search done elsewhere (score --mpi: the signatures on
+ * the ranks owning the posts' accounts, the LSH bands on the ranks owning
+ * the band keys; mpi/mpi_reuse.c). reuse_compute_near() then hashes the
+ * posts' normalised texts and numbers the distinct texts as reuse_compute()
+ * does (d = 0..nd-1 in hash order), signs none of them, and calls unite()
+ * with every distinct text its own parent: unite() must join (parent, by
+ * union with the smaller index as root, or any union-find whose components
+ * are the same) exactly the texts the LSH search of reuse_compute() would
+ * join, and set st->n_signed, n_candidates, n_verified and
+ * n_capped_buckets. The building blocks below are what it needs to do so
+ * with the same arithmetic. */
+struct reuse_near {
+	void *ctx;
+	enum cib_err (*unite)(void *ctx, size_t nd, uint32_t *parent,
+			      struct reuse_stats *st);
+};
+
+/* reuse_compute() with the near-duplicate search given to `near` (NULL:
+ * reuse_compute() itself). */
+enum cib_err reuse_compute_near(const struct dataset *ds,
+				const struct postindex *pi,
+				const struct reuse_opts *o,
+				const struct reuse_near *near,
+				struct reuse_result *r);
+
+/* Signs posts as reuse_compute() does: reuse_signer_post() gives post j's
+ * normalised-text hash (*has_text 0 when the post has none: a repost, no
+ * text, or nothing left after normalising) and, when the text has enough
+ * shingles, its signature (*is_signed 1). Text equality is decided by the
+ * hash, and a distinct text takes its lowest post's signature. sig NULL:
+ * the hash only. */
+struct reuse_signer;
+enum cib_err reuse_signer_new(const struct reuse_opts *o,
+			      struct reuse_signer **out);
+void reuse_signer_free(struct reuse_signer *s);
+void reuse_signer_post(struct reuse_signer *s, const struct dataset *ds,
+		       size_t j, int *has_text, uint64_t *hash,
+		       int *is_signed, uint16_t sig[REUSE_K]);
+
+/* Bits of a band entry that hold the signed text's index, for n signed
+ * texts; the rest hold the band key's high bits. */
+unsigned reuse_lsh_idbits(size_t n_signed);
+
+/* The entry of the signed text of index i (its rank among the signed
+ * distinct texts, hash order) in `band`: the band key's high bits, then i.
+ * Entries sorted ascending list each bucket (equal high bits) by i. */
+uint64_t reuse_lsh_entry(const struct reuse_opts *o, unsigned idbits,
+			 const uint16_t sig[REUSE_K], unsigned band,
+			 uint64_t i);
+
+/* Scans whole buckets of one band as reuse_compute() does: ent[0..nent)
+ * are sorted entries whose low idbits bits are a local index x (any
+ * numbering increasing with the global index i) into sig (REUSE_K values
+ * each) and d (the distinct-text number); n texts. Verified pairs are
+ * appended to *pairs (d_x << 32 | d_y; *npairs, *cap: a growing array
+ * the caller frees) and counted in st. Every pair a bucket check of
+ * reuse_compute() verifies is found (texts joined in an earlier band are
+ * not skipped here, so the counts of candidates can be larger). */
+enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
+			       const uint16_t *sig, const uint32_t *d,
+			       size_t n, const uint64_t *ent, size_t nent,
+			       unsigned band, uint64_t **pairs, size_t *npairs,
+			       size_t *cap, struct reuse_stats *st);
+
 /* Frees what reuse_compute() allocated; accepts NULL and a zeroed result. */
 void reuse_result_release(struct reuse_result *r);
 

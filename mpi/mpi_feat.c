@@ -47,6 +47,7 @@ struct hdr {
 	int32_t pad;
 	uint64_t n_accounts;
 	struct persona_opts po;
+	struct reuse_opts ro; /* the stage's reuse options, seed included */
 	char tz[64];
 	char zonedir[PATH_CAP];
 	char tmpdir[PATH_CAP];
@@ -74,6 +75,9 @@ struct row {
 struct mine {
 	struct dataset ds;
 	uint32_t *gidx;   /* local account -> rank 0's index */
+	uint32_t *gpost;  /* local post -> rank 0's index */
+	size_t cap_gpost;
+	struct mpi_reuse near; /* its texts signed, for the search */
 	uint64_t *key;    /* local account -> its persona seed key */
 	size_t n_gidx, cap_gidx;
 	struct row *rows;
@@ -118,6 +122,7 @@ void mpi_feat_init(struct mpi_feat *f, MPI_Comm comm)
 	MPI_Comm_rank(comm, &f->rank);
 	MPI_Comm_size(comm, &f->size);
 	f->die_rank = -1;
+	f->die_reuse_rank = -1;
 }
 
 static void mine_free(struct mine *m)
@@ -125,6 +130,8 @@ static void mine_free(struct mine *m)
 	if (!m)
 		return;
 	dataset_release(&m->ds);
+	mpi_reuse_release(&m->near);
+	free(m->gpost);
 	free(m->gidx);
 	free(m->key);
 	free(m->rows);
@@ -167,10 +174,10 @@ static size_t round_bytes(const struct mpi_feat *f)
  * following, u64 persona seed key (persona_account_key), u32 UI language
  * length, u32 handle length, the language, the
  * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
- * replies, quotes, u32 text length, u32 language length, the text, the
- * language. Lengths are the pool's. */
+ * replies, quotes, u32 text length, u32 language length, u32 index in
+ * rank 0's dataset, the text, the language. Lengths are the pool's. */
 #define ACC_FIXED (1 + 4 + 3 * 8 + 8 + 4 + 4)
-#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4)
+#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4 + 4)
 
 struct buf {
 	char *p;
@@ -270,6 +277,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &ds->post.quotes[j], 4);
 			put(b, &tl, 4);
 			put(b, &ll, 4);
+			put(b, &j, 4);
 			put(b, ds_str(ds, ds->post.text[j]), tl);
 			put(b, ds_str(ds, ds->post.lang[j]), ll);
 			c->k++;
@@ -350,7 +358,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 {
 	struct post_rec pr;
 	char id[24];
-	uint32_t tl, ll;
+	uint32_t tl, ll, gj;
 	uint8_t fl, kind;
 	int32_t cnt[4];
 	int added = 0;
@@ -364,6 +372,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	memcpy(cnt, p + 11, 16);
 	memcpy(&tl, p + 27, 4);
 	memcpy(&ll, p + 31, 4);
+	memcpy(&gj, p + 35, 4);
 	if (n - POST_FIXED < (size_t)tl + ll || kind >= POST_KIND__COUNT)
 		return 0;
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
@@ -378,10 +387,20 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	pr.quotes = cnt[3];
 	pr.text = cstr(p + POST_FIXED, tl, tmp);
 	pr.lang = cstr(p + POST_FIXED + tl, ll, tmp2);
+	if (m->n_posts == m->cap_gpost) {
+		size_t c = m->cap_gpost ? m->cap_gpost * 2 : 4096;
+		uint32_t *g = realloc(m->gpost, c * sizeof(*g));
+
+		if (!g)
+			return 0;
+		m->gpost = g;
+		m->cap_gpost = c;
+	}
 	if ((tl && !pr.text) || (ll && !pr.lang) ||
-	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added)
+	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added ||
+	    m->ds.post.n != m->n_posts + 1)
 		return 0;
-	m->n_posts++;
+	m->gpost[m->n_posts++] = gj;
 	return POST_FIXED + (size_t)tl + ll;
 }
 
@@ -736,7 +755,13 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.compute_seconds = cib_seconds() - t0;
 	f->st.compute_cpu = cpu_now() - c0;
 	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
-	/* the shard's posts are not needed past its rows */
+	/* its distinct texts signed for the near-duplicate search, the one
+	 * use of its posts past its rows */
+	mpi_reuse_init(&m->near, f->comm, &h->ro);
+	m->near.die_rank = f->die_reuse_rank;
+	mpi_reuse_sign(&m->near, &m->ds, m->gpost);
+	free(m->gpost);
+	m->gpost = NULL;
 	dataset_release(&m->ds);
 	dataset_init(&m->ds);
 	return m;
@@ -823,6 +848,7 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	if (f->started) {
 		/* the other ranks served one stage and have moved on */
 		f->local = 1;
+		f->shard.near = NULL; /* reuse searches here too */
 		return timing_compute(ds, pi, &fs->tctx, fs->timing);
 	}
 	h = calloc(1, sizeof(*h));
@@ -846,6 +872,8 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	h->po = o->persona;
 	h->po.seed = o->seed; /* as features_compute */
 	h->po.seed_key = NULL; /* each shard passes its own */
+	h->ro = o->reuse;
+	h->ro.seed = o->seed; /* as features_compute */
 	snprintf(h->tz, sizeof(h->tz), "%s", o->tz ? o->tz : TIMING_DEFAULT_TZ);
 	h->have_zonedir = o->zonedir != NULL;
 	h->have_tmpdir = o->tmpdir != NULL;
@@ -927,6 +955,39 @@ static void place_row(void *ctx, const struct row *r)
 	c->fs->profile.default_handle[a] = r->default_handle;
 }
 
+/* Rank 0's part of the near-duplicate search, from reuse_compute_near. */
+static enum cib_err hook_unite(void *ctx, size_t nd, uint32_t *parent,
+			       struct reuse_stats *st)
+{
+	struct mpi_feat *f = ctx;
+	struct mine *m = f->mine;
+	char msg[200];
+	enum cib_err err;
+
+	if (!m)
+		MPI_Abort(f->comm, 1);
+	f->near_done = 1;
+	err = mpi_reuse_run(&m->near, 0, nd, parent, st, msg, sizeof(msg));
+	if (err) {
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "near-duplicate search on the ranks: %s",
+			 msg[0] ? msg : cib_strerror(err));
+		fprintf(stderr, "cibscan: %s\n", f->errmsg);
+	}
+	return err;
+}
+
+/* The others wait in the search: tell them the stage failed before it. */
+static void near_skip(struct mpi_feat *f, struct mine *m)
+{
+	char msg[200];
+
+	if (f->near_done)
+		return;
+	f->near_done = 1;
+	(void)mpi_reuse_run(&m->near, 1, 0, NULL, NULL, msg, sizeof(msg));
+}
+
 static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 				const struct dataset *ds,
 				const struct postindex *pi)
@@ -955,6 +1016,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 		m->err = err; /* told to every rank by gather_rows */
 	if (!m)
 		MPI_Abort(f->comm, 1);
+	near_skip(f, m);
 	err = gather_rows(f, m, place_row, &pc);
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
@@ -991,6 +1053,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	}
 	if (!f->all)
 		f->all = calloc((size_t)f->size, sizeof(*f->all));
+	f->st.reuse = m->near.st;
 	if (MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE, f->all,
 			(int)sizeof(f->st), MPI_BYTE, 0, f->comm,
 			&rq) != MPI_SUCCESS ||
@@ -1008,6 +1071,9 @@ void mpi_feat_hook(struct mpi_feat *f, struct feature_opts *o)
 	f->shard.ctx = f;
 	f->shard.start = hook_start;
 	f->shard.finish = hook_finish;
+	f->near.ctx = f;
+	f->near.unite = hook_unite;
+	f->shard.near = &f->near;
 	o->shard = &f->shard;
 }
 
@@ -1032,11 +1098,19 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 	}
 	m = run_common(f, h, NULL);
 	free(h);
+	{
+		char msg[200];
+
+		/* an error is rank 0's to report */
+		(void)mpi_reuse_run(&m->near, 0, 0, NULL, NULL, msg,
+				    sizeof(msg));
+	}
 	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {
 		mine_free(m);
 		return CIB_OK; /* rank 0 reports it */
 	}
 	fp = m->fp;
+	f->st.reuse = m->near.st;
 	if (MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MIN, f->comm, &rq) !=
 		    MPI_SUCCESS ||
 	    wait_rq(&rq) ||
@@ -1064,6 +1138,7 @@ enum cib_err mpi_feat_done(struct mpi_feat *f)
 			/* the stage failed between start and finish: the
 			 * others wait in gather_rows, told of the error */
 			((struct mine *)f->mine)->err = CIB_EIO;
+			near_skip(f, f->mine);
 			(void)gather_rows(f, f->mine, NULL, NULL);
 			mine_free(f->mine);
 			f->mine = NULL;

@@ -30,6 +30,7 @@
 
 #include "core/error.h"
 #include "features/features.h"
+#include "mpi/mpi_reuse.h"
 
 /* Bytes one rank sends to one rank in a round, at most (a record larger
  * than that goes alone). */
@@ -48,6 +49,8 @@ struct mpi_feat_stats {
 	double compute_seconds; /* building the shard, timing and persona */
 	double compute_cpu;     /* the same, CPU of all its threads */
 	double shard_mb;        /* its shard dataset's string pool, MB */
+	struct mpi_reuse_stats reuse; /* its part of the near-duplicate
+					 search */
 };
 
 struct mpi_feat {
@@ -55,12 +58,16 @@ struct mpi_feat {
 	int rank, size;
 	size_t round;          /* 0: MPI_FEAT_ROUND */
 	struct feature_shard shard; /* for feature_opts.shard on rank 0 */
+	struct reuse_near near;     /* shard.near: the search on the ranks */
 	int started, finished; /* rank 0: the hook's calls so far */
+	int near_done;         /* rank 0: the search ran (or was called off) */
 	int local;             /* rank 0: a second feature stage, computed
 				  here (the other ranks served one) */
 	const struct feature_opts *o; /* rank 0: the stage's options */
 	int die_rank;          /* test hook: this rank kills itself once it
 				  has its accounts (-1: none); set by cli/ */
+	int die_reuse_rank;    /* the same once it has its first band's
+				  entries of the near-duplicate search */
 	struct mpi_feat_stats st;
 	struct mpi_feat_stats *all; /* rank 0: every rank's, after finish */
 	void *mine;            /* private: this rank's shard and rows */

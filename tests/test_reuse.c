@@ -17,6 +17,7 @@
 #include "core/dataset.h"
 #include "core/splitmix.h"
 #include "features/reuse.h"
+#include "features/reuse_near.h"
 
 #define NONE UINT32_MAX
 
@@ -644,6 +645,277 @@ static void test_lsh_matches_brute_force(void **state)
 	dataset_release(&ds);
 }
 
+
+/* ---- the search in shards (reuse_near.h) ----------------------------- */
+
+struct sim {
+	const struct dataset *ds;
+	const struct reuse_opts *o;
+	int P;
+};
+
+static void sim_union(uint32_t *p, uint32_t a, uint32_t b)
+{
+	while (p[a] != a)
+		a = p[a];
+	while (p[b] != b)
+		b = p[b];
+	if (a < b)
+		p[b] = a;
+	else if (b < a)
+		p[a] = b;
+}
+
+/* Shard q's dataset: the posts of the accounts dealt to q (index mod P),
+ * in post order, and their global indices. */
+static void sim_shard(const struct dataset *ds, int P, int q,
+		      struct dataset *sh, uint32_t *gpost)
+{
+	size_t m = 0;
+
+	dataset_init(sh);
+	for (size_t j = 0; j < ds->post.n; j++) {
+		struct post_rec r;
+		int added = 0;
+
+		if ((int)(ds->post.account[j] % (uint32_t)P) != q)
+			continue;
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		r.id = ds_str(ds, ds->post.id[j]);
+		r.account_id = ds_str(ds, ds->acc.id[ds->post.account[j]]);
+		r.time = ds->post.time[j];
+		r.kind = ds->post.kind[j];
+		r.text = ds->post.text[j] == STR_NONE
+				 ? NULL
+				 : ds_str(ds, ds->post.text[j]);
+		assert_int_equal(dataset_add_post(sh, &r, &added), CIB_OK);
+		assert_true(added);
+		gpost[m++] = (uint32_t)j;
+	}
+	assert_int_equal(sh->post.n, m);
+}
+
+/* reuse_near.unite done as score --mpi does it, with arrays for ranks. */
+static enum cib_err sim_unite(void *ctx, size_t nd, uint32_t *parent,
+			      struct reuse_stats *st)
+{
+	const struct sim *S = ctx;
+	int P = S->P;
+	struct reuse_near_text *own[8] = { 0 };
+	size_t nown[8] = { 0 }, dbase[9] = { 0 }, sbase[9] = { 0 };
+	const uint16_t **sig_of;
+	uint32_t *d_of;
+	size_t ns = 0;
+	unsigned idbits;
+
+	for (int q = 0; q < P; q++) {
+		struct dataset sh;
+		uint32_t *gpost = malloc((S->ds->post.n + 1) * sizeof(*gpost));
+		struct reuse_near_text *t;
+		size_t n;
+
+		assert_non_null(gpost);
+		sim_shard(S->ds, P, q, &sh, gpost);
+		assert_int_equal(reuse_near_sign(&sh, gpost, S->o, &t, &n),
+				 CIB_OK);
+		for (size_t k = 0; k < n; k++) {
+			int h = reuse_near_owner(t[k].hash, P);
+
+			own[h] = realloc(own[h], (nown[h] + 1) * sizeof(*t));
+			assert_non_null(own[h]);
+			own[h][nown[h]++] = t[k];
+		}
+		free(t);
+		free(gpost);
+		dataset_release(&sh);
+	}
+	for (int h = 0; h < P; h++) {
+		size_t s = 0;
+
+		nown[h] = reuse_near_distinct(own[h], nown[h]);
+		for (size_t k = 0; k < nown[h]; k++)
+			s += own[h][k].is_signed;
+		dbase[h + 1] = dbase[h] + nown[h];
+		sbase[h + 1] = sbase[h] + s;
+	}
+	assert_int_equal(dbase[P], nd);
+	ns = sbase[P];
+	st->n_signed = ns;
+	idbits = reuse_lsh_idbits(ns);
+	sig_of = malloc((ns + 1) * sizeof(*sig_of));
+	d_of = malloc((ns + 1) * sizeof(*d_of));
+	assert_non_null(sig_of);
+	assert_non_null(d_of);
+	for (int h = 0; h < P; h++) {
+		size_t i = sbase[h];
+
+		for (size_t k = 0; k < nown[h]; k++)
+			if (own[h][k].is_signed) {
+				sig_of[i] = own[h][k].sig;
+				d_of[i++] = (uint32_t)(dbase[h] + k);
+			}
+	}
+	for (unsigned band = 0; band < S->o->bands; band++) {
+		uint64_t *ent[8] = { 0 };
+		size_t nent[8] = { 0 };
+
+		for (size_t i = 0; i < ns; i++) {
+			uint64_t e = reuse_lsh_entry(S->o, idbits, sig_of[i],
+						     band, i);
+			int k = reuse_near_owner(e, P);
+
+			ent[k] = realloc(ent[k], (nent[k] + 1) * sizeof(*ent[k]));
+			assert_non_null(ent[k]);
+			ent[k][nent[k]++] = e;
+		}
+		for (int k = 0; k < P; k++) {
+			uint64_t *ids, *pairs = NULL;
+			size_t nids, kept, np = 0, cap = 0;
+			uint16_t *sig;
+			uint32_t *d;
+
+			assert_int_equal(reuse_near_buckets(ent[k], nent[k],
+							    idbits, &ids, &nids,
+							    &kept),
+					 CIB_OK);
+			sig = malloc((nids + 1) * REUSE_K * sizeof(*sig));
+			d = malloc((nids + 1) * sizeof(*d));
+			assert_non_null(sig);
+			assert_non_null(d);
+			for (size_t x = 0; x < nids; x++) {
+				memcpy(sig + x * REUSE_K, sig_of[ids[x]],
+				       REUSE_K * sizeof(*sig));
+				d[x] = d_of[ids[x]];
+			}
+			assert_int_equal(reuse_lsh_buckets(S->o, idbits, sig, d,
+							   nids, ent[k], kept,
+							   band, &pairs, &np,
+							   &cap, st),
+					 CIB_OK);
+			for (size_t x = 0; x < np; x++)
+				sim_union(parent, (uint32_t)(pairs[x] >> 32),
+					  (uint32_t)pairs[x]);
+			free(pairs);
+			free(sig);
+			free(d);
+			free(ids);
+			free(ent[k]);
+		}
+	}
+	for (int h = 0; h < P; h++)
+		free(own[h]);
+	free(sig_of);
+	free(d_of);
+	return CIB_OK;
+}
+
+static void assert_same_reuse(const struct reuse_result *a,
+			      const struct reuse_result *b)
+{
+	size_t n = a->n_posts, na = a->n_accounts, ng = a->n_groups;
+
+	assert_int_equal(b->n_posts, n);
+	assert_int_equal(b->n_groups, ng);
+	assert_memory_equal(a->post_group, b->post_group, n * sizeof(uint32_t));
+	assert_memory_equal(a->group_posts, b->group_posts, ng * 4);
+	assert_memory_equal(a->group_accounts, b->group_accounts, ng * 4);
+	assert_memory_equal(a->group_variants, b->group_variants, ng * 4);
+	assert_memory_equal(a->group_rep, b->group_rep, ng * 4);
+	assert_memory_equal(a->n_co_accounts, b->n_co_accounts, na * 4);
+	assert_memory_equal(a->share_copied, b->share_copied, na * 8);
+	assert_memory_equal(a->self_repeat, b->self_repeat, na * 8);
+	assert_int_equal(a->stats.n_distinct, b->stats.n_distinct);
+	assert_int_equal(a->stats.n_signed, b->stats.n_signed);
+	assert_int_equal(a->stats.n_short, b->stats.n_short);
+	assert_int_equal(a->stats.n_capped_buckets, b->stats.n_capped_buckets);
+}
+
+/* A scene for the shards: a template with one word changed per variant
+ * (buckets past the cap: the split and the sliding window run), lightly
+ * edited copies, exact copies across accounts, short texts, reposts,
+ * empty texts and noise; accounts post several texts each. */
+static void near_scene(struct dataset *ds)
+{
+	char text[700], id[32], acc[32];
+	uint64_t s = 11;
+
+	dataset_init(ds);
+	for (int i = 0; i < 1400; i++) {
+		size_t len = 0;
+		int kind = i % 7;
+		enum post_kind pk = POST_ORIGINAL;
+
+		text[0] = '\0';
+		if (kind <= 2) {
+			for (int w = 0; w < 20; w++)
+				len += (size_t)snprintf(
+					text + len, sizeof(text) - len,
+					w == i % 20 ? "x%dy " : "tmpl%d ",
+					w == i % 20 ? i : w);
+		} else if (kind == 3) {
+			int t = (int)(rng_next(&s) % 12);
+
+			for (int w = 0; w < 14; w++)
+				len += (size_t)snprintf(
+					text + len, sizeof(text) - len, "%s%d ",
+					rng_next(&s) % 8 ? "ed" : "zz",
+					rng_next(&s) % 8 ? t * 100 + w
+							 : (int)(rng_next(&s) % 999));
+		} else if (kind == 4) {
+			snprintf(text, sizeof(text), "short %u",
+				 (unsigned)(rng_next(&s) % 5));
+		} else if (kind == 5) {
+			pk = i % 2 ? POST_REPOST : POST_ORIGINAL;
+			snprintf(text, sizeof(text),
+				 "exact copy number %u of a stock text here "
+				 "for everybody to post",
+				 (unsigned)(rng_next(&s) % 9));
+		} else {
+			for (int w = 0; w < 12; w++)
+				len += (size_t)snprintf(
+					text + len, sizeof(text) - len, "n%u ",
+					(unsigned)(rng_next(&s) % 20000));
+		}
+		snprintf(id, sizeof(id), "p%d", i);
+		snprintf(acc, sizeof(acc), "a%u",
+			 (unsigned)(rng_next(&s) % 211));
+		add(ds, id, acc, (int64_t)(rng_next(&s) % 100000),
+		    i % 97 == 5 ? "" : text, pk, NULL);
+	}
+}
+
+/* reuse_compute_near with the search cut into 1-5 shards gives
+ * reuse_compute's groups and shares bit for bit. */
+static void test_near_shards(void **state)
+{
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result ref;
+
+	(void)state;
+	near_scene(&ds);
+	reuse_opts_init(&o);
+	o.bucket_cap = 32;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &ref), CIB_OK);
+	/* the scene must exercise what the shards must get right */
+	assert_true(ref.stats.n_capped_buckets > 0);
+	assert_true(ref.n_groups > 10);
+	assert_true(ref.stats.n_short > 0);
+	for (int P = 1; P <= 5; P++) {
+		struct sim S = { &ds, &o, P };
+		struct reuse_near near = { &S, sim_unite };
+		struct reuse_result r;
+
+		assert_int_equal(reuse_compute_near(&ds, NULL, &o, &near, &r),
+				 CIB_OK);
+		assert_same_reuse(&ref, &r);
+		reuse_result_release(&r);
+	}
+	reuse_result_release(&ref);
+	dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_shingles_sorted_distinct),
 		cmocka_unit_test(test_lsh_matches_brute_force),
+		cmocka_unit_test(test_near_shards),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

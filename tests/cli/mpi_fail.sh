@@ -1,7 +1,7 @@
 #!/bin/sh
 # mpi_fail.sh - a distributed score that cannot finish writes nothing:
 # a rank killed (SIGKILL) mid-run (after parsing, in the per-account
-# features or in the co-action scan), and a malformed input met by a rank other
+# features, in the near-duplicate search or in the co-action scan), and a malformed input met by a rank other
 # than 0, each fail the run with a clear error and leave no output file,
 # temporary or final; several ranks without --mpi are refused. Skipped (77)
 # without mpirun or build/cibscan-mpi.
@@ -50,6 +50,17 @@ rc=$?
 [ "$rc" -ne 0 ] || { echo "rank killed in the features: exit 0"; fail=1; }
 grep -qi "signal 9\|killed" "$d/killf.err" || { echo "rank killed in the features: no clear error"; cat "$d/killf.err"; fail=1; }
 [ -z "$(ls -A "$d/out")" ] || { echo "rank killed in the features left files:"; ls -A "$d/out"; fail=1; }
+
+# rank 1 dies of SIGKILL in the near-duplicate search of the reuse
+# features, with its first band's entries and before it checks them (rank
+# 0 then waits for it in the search)
+CIBSCAN_MPI_TEST_DIE_REUSE_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
+	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
+	>"$d/killr.out" 2>"$d/killr.err"
+rc=$?
+[ "$rc" -ne 0 ] || { echo "rank killed in the search: exit 0"; fail=1; }
+grep -qi "signal 9\|killed" "$d/killr.err" || { echo "rank killed in the search: no clear error"; cat "$d/killr.err"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "rank killed in the search left files:"; ls -A "$d/out"; fail=1; }
 
 # a bad input read by the last rank: its error, named, from rank 0
 printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"

@@ -83,6 +83,13 @@ compare() { # name split buffer files...
 			[ "$(grep -c 'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' "$d/$name.$n.log")" -eq "$n" ] ||
 				{ echo "$name: features not on every rank"; cat "$d/$name.$n.log"; exit 1; }
 		fi
+		# and the near-duplicate search: on several ranks every rank
+		# owned texts and band entries (the outputs above are the
+		# single process's, so its groups are too)
+		if [ "$n" -gt 1 ]; then
+			[ "$(grep -c 'near-duplicate search: [1-9][0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$n" ] ||
+				{ echo "$name: near-duplicate search not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+		fi
 		echo "$name: identical at $n ranks"
 	done
 }
