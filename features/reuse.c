@@ -373,7 +373,6 @@ struct work {
 				text's signature index in its thread's sig */
 	uint16_t *sig[16];   /* per thread: REUSE_K values per signed text */
 	size_t nsig[16], capsig[16];
-	int hash_only;       /* the search is elsewhere: hash, do not sign */
 	enum cib_err err[16];
 };
 
@@ -472,10 +471,6 @@ static void step_text(void *ctx, size_t lo, size_t hi, unsigned t)
 			continue;
 		key = XXH3_64bits_withSeed(w->norm[t], len, TEXT_SEED);
 		w->hash[j] = key;
-		if (w->hash_only) {
-			w->tid[j] = SIG_SHORT; /* a text, not signed here */
-			continue;
-		}
 		h = tslot_home(key, mask);
 		while (set[h].val != NONE32 && set[h].key != key)
 			h = (h + 1) & mask;
@@ -1573,7 +1568,6 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 	nt = o->threads ? o->threads : 2;
 	w.ds = ds;
 	w.o = o;
-	w.hash_only = near != NULL;
 	hashfam_init(&w.fam, o->seed);
 	for (unsigned t = 0; t < nt; t++) {
 		w.norm[t] = malloc(REUSE_NORM_CAP);
@@ -1589,19 +1583,25 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 		goto out;
 	if ((err = alloc_accounts(r, na)))
 		goto out;
-	if ((err = sign_texts(&w, n, nt, &sig, &nsig)))
-		goto out;
-	if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
-		goto out;
-	/* 4: near duplicates */
-	(void)nsig;
 	if (near) {
-		r->stats.n_signed = 0;
-		if ((err = near->unite(near->ctx, nd, parent, &r->stats)))
+		/* 1-4 elsewhere */
+		if ((err = near->texts(near->ctx, w.tid, n, &nd, &parent,
+				       &r->stats)))
 			goto out;
+		for (size_t j = 0; j < n; j++)
+			r->stats.n_texts += w.tid[j] != NONE32;
+		r->stats.n_distinct = nd;
 		r->stats.n_short = nd - r->stats.n_signed;
-	} else if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
-		goto out;
+	} else {
+		if ((err = sign_texts(&w, n, nt, &sig, &nsig)))
+			goto out;
+		if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
+			goto out;
+		/* 4: near duplicates */
+		(void)nsig;
+		if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
+			goto out;
+	}
 	free(sig);
 	sig = NULL;
 	/* 5-6 */

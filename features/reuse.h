@@ -133,20 +133,23 @@ enum cib_err reuse_compute(const struct dataset *ds,
 			   const struct postindex *pi,
 			   const struct reuse_opts *o, struct reuse_result *r);
 
-/* The near-duplicate search done elsewhere (score --mpi: the signatures on
- * the ranks owning the posts' accounts, the LSH bands on the ranks owning
- * the band keys; mpi/mpi_reuse.c). reuse_compute_near() then hashes the
- * posts' normalised texts and numbers the distinct texts as reuse_compute()
- * does (d = 0..nd-1 in hash order), signs none of them, and calls unite()
- * with every distinct text its own parent: unite() must join (parent, by
- * union with the smaller index as root, or any union-find whose components
- * are the same) exactly the texts the LSH search of reuse_compute() would
- * join, and set st->n_signed, n_candidates, n_verified and
- * n_capped_buckets. The building blocks below are what it needs to do so
- * with the same arithmetic. */
+/* The distinct texts and the near-duplicate search done elsewhere (score
+ * --mpi: the texts hashed and signed on the ranks owning the posts'
+ * accounts, numbered on the ranks owning their hashes, the LSH bands
+ * checked on the ranks owning the band keys; mpi/mpi_reuse.c).
+ * reuse_compute_near() then calls texts() instead of hashing, signing and
+ * searching, and goes on with the groups and the URLs. texts() must give
+ * what reuse_compute() would have found: text[j] for every post j of the
+ * n (the number d of its normalised text among the distinct ones in hash
+ * order, 0..*nd-1; UINT32_MAX for a post without text), and *parent, nd
+ * entries it allocates with malloc: a union-find forest whose trees are
+ * the near-duplicate components of the search; and set st->n_signed,
+ * n_candidates, n_verified and n_capped_buckets. The building blocks below
+ * (and features/reuse_near.h) do it with the same arithmetic. */
 struct reuse_near {
 	void *ctx;
-	enum cib_err (*unite)(void *ctx, size_t nd, uint32_t *parent,
+	enum cib_err (*texts)(void *ctx, uint32_t *text, size_t n,
+			      size_t *nd, uint32_t **parent,
 			      struct reuse_stats *st);
 };
 

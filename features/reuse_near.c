@@ -31,27 +31,32 @@ static int cmp_text(const void *pa, const void *pb)
 
 enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     const struct reuse_opts *o,
-			     struct reuse_near_text **out, size_t *n_out)
+			     struct reuse_near_text **out, size_t *n_out,
+			     uint32_t **post_text)
 {
 	struct reuse_signer *sg = NULL;
 	struct hpost *hp = NULL;
 	struct reuse_near_text *t = NULL;
+	uint32_t *pt = NULL;
 	size_t n = ds->post.n, m = 0, nt = 0;
 	enum cib_err err;
 
 	*out = NULL;
 	*n_out = 0;
+	*post_text = NULL;
 	if ((err = reuse_signer_new(o, &sg)))
 		return err;
 	err = CIB_ENOMEM;
 	hp = malloc((n ? n : 1) * sizeof(*hp));
-	if (!hp)
+	pt = malloc((n ? n : 1) * sizeof(*pt));
+	if (!hp || !pt)
 		goto out;
 	for (size_t j = 0; j < n; j++) {
 		int has, sgn;
 		uint64_t h;
 
 		reuse_signer_post(sg, ds, j, &has, &h, &sgn, NULL);
+		pt[j] = UINT32_MAX;
 		if (!has)
 			continue;
 		hp[m].hash = h;
@@ -70,8 +75,11 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 		int has, sgn;
 		uint64_t h;
 
-		if (i && hp[i].hash == hp[i - 1].hash)
+		if (i && hp[i].hash == hp[i - 1].hash) {
+			pt[hp[i].j] = (uint32_t)(nt - 1);
 			continue;
+		}
+		pt[hp[i].j] = (uint32_t)nt;
 		x = &t[nt++];
 		reuse_signer_post(sg, ds, hp[i].j, &has, &h, &sgn, x->sig);
 		x->hash = hp[i].hash;
@@ -82,11 +90,14 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	}
 	*out = t;
 	*n_out = nt;
+	*post_text = pt;
 	t = NULL;
+	pt = NULL;
 	err = CIB_OK;
 out:
 	reuse_signer_free(sg);
 	free(hp);
+	free(pt);
 	free(t);
 	return err;
 }
@@ -143,4 +154,11 @@ enum cib_err reuse_near_buckets(uint64_t *ent, size_t n, unsigned idbits,
 	*nids = u;
 	*n_kept = k;
 	return CIB_OK;
+}
+
+size_t reuse_near_find(const uint64_t *hashes, size_t n, uint64_t h)
+{
+	size_t k = sortu64_lower(hashes, n, h);
+
+	return k < n && hashes[k] == h ? k : n;
 }

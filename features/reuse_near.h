@@ -16,7 +16,8 @@
  *      the text, and the ranks' sorted lists, concatenated in rank order,
  *      are the distinct texts in reuse_compute()'s order, so a text's
  *      number d and its signed index i are a rank's offset plus its
- *      position;
+ *      position; each sender learns the d of the texts it sent
+ *      (reuse_near_find), so every post's d is known where the post is;
  *   3. for each band, every signed text's entry (reuse_lsh_entry) goes to
  *      the rank owning the entry's key; that rank sorts its entries, keeps
  *      the buckets of two or more (reuse_near_buckets), fetches their
@@ -51,10 +52,17 @@ static inline int reuse_near_owner(uint64_t key, int n)
 
 /* Step 1: the locally distinct texts of the posts of ds, whose global
  * indices are gpost[0..ds->post.n): one record per hash (the lowest
- * global post's), sorted by hash, in *out (*n_out; caller frees). */
+ * global post's), sorted by hash, in *out (*n_out), and for each post of
+ * ds the index of its text's record in *post_text (UINT32_MAX: no text).
+ * The caller frees both. */
 enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     const struct reuse_opts *o,
-			     struct reuse_near_text **out, size_t *n_out);
+			     struct reuse_near_text **out, size_t *n_out,
+			     uint32_t **post_text);
+
+/* The number of the text of hash h among hashes[0..n) (sorted, distinct):
+ * its position, or n when absent. */
+size_t reuse_near_find(const uint64_t *hashes, size_t n, uint64_t h);
 
 /* Step 2: sorts t[0..n) by (hash, post) and keeps each hash's first
  * record at the front; returns how many. */

@@ -759,8 +759,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	 * use of its posts past its rows */
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
 	m->near.die_rank = f->die_reuse_rank;
-	mpi_reuse_sign(&m->near, &m->ds, m->gpost);
-	free(m->gpost);
+	mpi_reuse_sign(&m->near, &m->ds, m->gpost); /* takes gpost */
 	m->gpost = NULL;
 	dataset_release(&m->ds);
 	dataset_init(&m->ds);
@@ -955,8 +954,10 @@ static void place_row(void *ctx, const struct row *r)
 	c->fs->profile.default_handle[a] = r->default_handle;
 }
 
-/* Rank 0's part of the near-duplicate search, from reuse_compute_near. */
-static enum cib_err hook_unite(void *ctx, size_t nd, uint32_t *parent,
+/* Rank 0's part of the distinct texts and the near-duplicate search,
+ * from reuse_compute_near. */
+static enum cib_err hook_texts(void *ctx, uint32_t *text, size_t n,
+			       size_t *nd, uint32_t **parent,
 			       struct reuse_stats *st)
 {
 	struct mpi_feat *f = ctx;
@@ -967,7 +968,8 @@ static enum cib_err hook_unite(void *ctx, size_t nd, uint32_t *parent,
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	f->near_done = 1;
-	err = mpi_reuse_run(&m->near, 0, nd, parent, st, msg, sizeof(msg));
+	err = mpi_reuse_run(&m->near, 0, n, text, nd, parent, st, msg,
+			    sizeof(msg));
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
 			 "near-duplicate search on the ranks: %s",
@@ -985,7 +987,8 @@ static void near_skip(struct mpi_feat *f, struct mine *m)
 	if (f->near_done)
 		return;
 	f->near_done = 1;
-	(void)mpi_reuse_run(&m->near, 1, 0, NULL, NULL, msg, sizeof(msg));
+	(void)mpi_reuse_run(&m->near, 1, 0, NULL, NULL, NULL, NULL, msg,
+			    sizeof(msg));
 }
 
 static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
@@ -1072,7 +1075,7 @@ void mpi_feat_hook(struct mpi_feat *f, struct feature_opts *o)
 	f->shard.start = hook_start;
 	f->shard.finish = hook_finish;
 	f->near.ctx = f;
-	f->near.unite = hook_unite;
+	f->near.texts = hook_texts;
 	f->shard.near = &f->near;
 	o->shard = &f->shard;
 }
@@ -1102,8 +1105,8 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 		char msg[200];
 
 		/* an error is rank 0's to report */
-		(void)mpi_reuse_run(&m->near, 0, 0, NULL, NULL, msg,
-				    sizeof(msg));
+		(void)mpi_reuse_run(&m->near, 0, 0, NULL, NULL, NULL, NULL,
+				    msg, sizeof(msg));
 	}
 	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {
 		mine_free(m);

@@ -63,14 +63,22 @@ void mpi_reuse_release(struct mpi_reuse *r)
 	free(r->mine);
 	r->mine = NULL;
 	r->n_mine = 0;
+	free(r->post_text);
+	r->post_text = NULL;
+	free(r->gpost);
+	r->gpost = NULL;
+	r->n_posts = 0;
 }
 
 void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
-		    const uint32_t *gpost)
+		    uint32_t *gpost)
 {
 	double t0 = cib_seconds(), c0 = cpu_now();
 
-	r->err = reuse_near_sign(shard, gpost, &r->o, &r->mine, &r->n_mine);
+	r->gpost = gpost;
+	r->n_posts = shard->post.n;
+	r->err = reuse_near_sign(shard, gpost, &r->o, &r->mine, &r->n_mine,
+				 &r->post_text);
 	r->st.signed_texts = r->n_mine;
 	r->st.sign_seconds = cib_seconds() - t0;
 	r->st.sign_cpu = cpu_now() - c0;
@@ -179,69 +187,165 @@ struct own {
 	MPI_Datatype t_reply;
 };
 
-/* Step 1: the texts to their hash's rank, the distinct ones numbered. */
-static enum cib_err distinct(struct mpi_reuse *r, struct own *w, size_t nd,
-			     char *errmsg, size_t errlen)
+/* Step 1, last part: the number of each text this rank sent, from the
+ * texts' ranks (rh: the hashes received, in order, rcnt from each rank;
+ * oh: the distinct ones kept here, numbered from dbase), then each post's
+ * (rank 0's post index << 32 | number) to rank 0, which fills text[]. */
+static enum cib_err post_numbers(struct mpi_reuse *r, const uint64_t *rh,
+				 const size_t *rcnt, size_t n_rh,
+				 const uint64_t *oh, size_t n_own,
+				 uint64_t dbase, size_t n_posts, uint32_t *text,
+				 size_t nd)
+{
+	int P = r->size, n = 0, *cnt = NULL, *dsp = NULL, bad = 0;
+	uint32_t *dr = malloc((n_rh ? n_rh : 1) * sizeof(*dr)), *back;
+	uint64_t *pv, *all = NULL;
+	size_t nback, tot = 0;
+	MPI_Request rq;
+
+	need(r, dr != NULL, "out of memory");
+	for (size_t k = 0; k < n_rh; k++)
+		dr[k] = (uint32_t)(dbase + reuse_near_find(oh, n_own, rh[k]));
+	back = exchange(r, dr, rcnt, MPI_UINT32_T, sizeof(*dr), &nback, NULL);
+	free(dr);
+	need(r, nback == r->n_mine, "a text's number did not come back");
+	pv = malloc((r->n_posts ? r->n_posts : 1) * sizeof(*pv));
+	need(r, pv != NULL, "out of memory");
+	for (size_t l = 0; l < r->n_posts; l++)
+		if (r->post_text[l] != UINT32_MAX)
+			pv[n++] = (uint64_t)r->gpost[l] << 32 |
+				  back[r->post_text[l]];
+	free(back);
+	if (r->rank == 0) {
+		cnt = malloc(2 * (size_t)P * sizeof(int));
+		need(r, cnt != NULL, "out of memory");
+		dsp = cnt + P;
+	}
+	wait_ok(r, MPI_Igather(&n, 1, MPI_INT, cnt, 1, MPI_INT, 0, r->comm,
+			       &rq),
+		&rq);
+	if (r->rank == 0) {
+		for (int q = 0; q < P; q++) {
+			need(r, tot <= (size_t)INT_MAX,
+			     "more than 2^31 posts with text on rank 0");
+			dsp[q] = (int)tot;
+			tot += (size_t)cnt[q];
+		}
+		all = malloc((tot ? tot : 1) * sizeof(*all));
+		need(r, all != NULL, "out of memory");
+	} else {
+		r->st.bytes_out += (uint64_t)n * sizeof(*pv);
+	}
+	wait_ok(r, MPI_Igatherv(pv, n, MPI_UINT64_T, all, cnt, dsp,
+				MPI_UINT64_T, 0, r->comm, &rq),
+		&rq);
+	free(pv);
+	if (r->rank == 0) {
+		for (size_t j = 0; j < n_posts; j++)
+			text[j] = UINT32_MAX;
+		for (size_t k = 0; k < tot; k++) {
+			uint64_t j = all[k] >> 32;
+			uint32_t d = (uint32_t)all[k];
+
+			if (j >= n_posts || d >= nd || text[j] != UINT32_MAX)
+				bad = 1;
+			else
+				text[j] = d;
+		}
+	}
+	free(cnt);
+	free(all);
+	return (enum cib_err)any_err(r, bad ? CIB_EIO : CIB_OK);
+}
+
+/* Step 1: the texts to their hash's rank, the distinct ones numbered, the
+ * numbers back to every post; rank 0 gets text[] and its parent forest. */
+static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
+			     size_t n_posts, uint32_t *text, size_t *nd_out,
+			     uint32_t **parent_out, char *errmsg,
+			     size_t errlen)
 {
 	int P = r->size;
-	size_t *cnt = calloc((size_t)P, sizeof(*cnt)), n_in, n_own, s_own = 0;
-	uint64_t my[3], *all = malloc(3 * (size_t)P * sizeof(*all));
-	uint64_t nd_all = 0, dbase = 0;
+	size_t *cnt = calloc((size_t)P, sizeof(*cnt));
+	size_t *rcnt = calloc((size_t)P, sizeof(*rcnt)), n_in, n_own;
+	size_t s_own = 0;
+	uint64_t my[2], *all = malloc(2 * (size_t)P * sizeof(*all));
+	uint64_t nd_all = 0, dbase = 0, *rh, *oh;
 	struct reuse_near_text *in;
 	MPI_Datatype t_text;
 	MPI_Request rq;
 	int e;
 
-	need(r, cnt && all, "out of memory");
+	need(r, cnt && rcnt && all, "out of memory");
 	for (size_t k = 0; k < r->n_mine; k++)
 		cnt[reuse_near_owner(r->mine[k].hash, P)]++;
 	need(r, MPI_Type_contiguous((int)sizeof(*in), MPI_BYTE, &t_text) ==
 				MPI_SUCCESS &&
 			MPI_Type_commit(&t_text) == MPI_SUCCESS,
 	     "no datatype");
-	in = exchange(r, r->mine, cnt, t_text, sizeof(*in), &n_in, NULL);
+	in = exchange(r, r->mine, cnt, t_text, sizeof(*in), &n_in, rcnt);
 	MPI_Type_free(&t_text);
-	mpi_reuse_release(r);
+	free(r->mine); /* the numbers come back in its order */
+	r->mine = NULL;
+	rh = malloc((n_in ? n_in : 1) * sizeof(*rh));
+	need(r, rh != NULL, "out of memory");
+	for (size_t k = 0; k < n_in; k++)
+		rh[k] = in[k].hash;
 	n_own = reuse_near_distinct(in, n_in);
-	for (size_t k = 0; k < n_own; k++)
+	oh = malloc((n_own ? n_own : 1) * sizeof(*oh));
+	need(r, oh != NULL, "out of memory");
+	for (size_t k = 0; k < n_own; k++) {
+		oh[k] = in[k].hash;
 		s_own += in[k].is_signed != 0;
+	}
 	r->st.owned_texts = n_own;
 	my[0] = n_own;
 	my[1] = s_own;
-	my[2] = r->rank == 0 ? nd : 0;
-	wait_ok(r, MPI_Iallgather(my, 3, MPI_UINT64_T, all, 3, MPI_UINT64_T,
+	wait_ok(r, MPI_Iallgather(my, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T,
 				  r->comm, &rq),
 		&rq);
 	w->sbase = calloc((size_t)P + 1, sizeof(*w->sbase));
+	need(r, w->sbase != NULL, "out of memory");
+	for (int q = 0; q < P; q++) {
+		if (q < r->rank)
+			dbase += all[2 * q];
+		nd_all += all[2 * q];
+		w->sbase[q + 1] = w->sbase[q] + all[2 * q + 1];
+	}
+	e = nd_all >= UINT32_MAX ? CIB_ETOOBIG : CIB_OK;
+	if (!e && r->rank == 0) {
+		*parent_out = malloc((nd_all ? nd_all : 1) * sizeof(uint32_t));
+		if (!*parent_out)
+			e = CIB_ENOMEM;
+		for (size_t d = 0; !e && d < nd_all; d++)
+			(*parent_out)[d] = (uint32_t)d;
+		*nd_out = (size_t)nd_all;
+	}
+	if ((e = any_err(r, e))) {
+		snprintf(errmsg, errlen, "numbering %llu distinct texts: %s",
+			 (unsigned long long)nd_all,
+			 cib_strerror((enum cib_err)e));
+	} else if ((e = post_numbers(r, rh, rcnt, n_in, oh, n_own, dbase,
+				     n_posts, text, (size_t)nd_all))) {
+		snprintf(errmsg, errlen,
+			 "a rank sent a post out of range or twice");
+	}
+	free(rh);
+	free(oh);
 	w->sig = malloc((s_own ? s_own : 1) * REUSE_K * sizeof(*w->sig));
 	w->d = malloc((s_own ? s_own : 1) * sizeof(*w->d));
-	e = any_err(r, w->sbase && w->sig && w->d ? CIB_OK : CIB_ENOMEM);
-	if (!e) {
-		for (int q = 0; q < P; q++) {
-			if (q < r->rank)
-				dbase += all[3 * q];
-			nd_all += all[3 * q];
-			w->sbase[q + 1] = w->sbase[q] + all[3 * q + 1];
-		}
-		if (nd_all != all[2]) {
-			snprintf(errmsg, errlen,
-				 "the ranks found %llu distinct texts, rank 0 "
-				 "%llu",
-				 (unsigned long long)nd_all,
-				 (unsigned long long)all[2]);
-			e = CIB_EIO;
-		}
-	}
-	for (size_t k = 0; !e && k < n_own; k++)
+	need(r, w->sig && w->d, "out of memory");
+	for (size_t k = 0; k < n_own; k++)
 		if (in[k].is_signed) {
 			memcpy(w->sig + w->n * REUSE_K, in[k].sig,
 			       sizeof(in[k].sig));
 			w->d[w->n++] = (uint32_t)(dbase + k);
 		}
-	if (!e)
-		w->idbits = reuse_lsh_idbits(w->sbase[P]);
+	w->idbits = reuse_lsh_idbits(w->sbase[P]);
+	mpi_reuse_release(r); /* the posts are numbered */
 	free(in);
 	free(cnt);
+	free(rcnt);
 	free(all);
 	return (enum cib_err)e;
 }
@@ -429,9 +533,9 @@ static enum cib_err gather(struct mpi_reuse *r, struct own *w, size_t nd,
 	return CIB_OK;
 }
 
-enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t nd,
-			   uint32_t *parent, struct reuse_stats *st,
-			   char *errmsg, size_t errlen)
+enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
+			   uint32_t *text, size_t *nd, uint32_t **parent,
+			   struct reuse_stats *st, char *errmsg, size_t errlen)
 {
 	double t0 = cib_seconds(), c0 = cpu_now();
 	struct own w;
@@ -451,18 +555,23 @@ enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t nd,
 				    &w.t_reply) == MPI_SUCCESS &&
 			MPI_Type_commit(&w.t_reply) == MPI_SUCCESS,
 	     "no datatype");
-	e = distinct(r, &w, nd, errmsg, errlen);
+	e = distinct(r, &w, n_posts, text, nd, parent, errmsg, errlen);
 	for (unsigned b = 0; !e && b < r->o.bands; b++)
 		if ((e = band(r, &w, b)))
 			snprintf(errmsg, errlen, "band %u: %s", b,
 				 cib_strerror((enum cib_err)e));
 	if (!e)
-		e = gather(r, &w, nd, parent, st);
+		e = gather(r, &w, r->rank == 0 ? *nd : 0,
+			   r->rank == 0 ? *parent : NULL, st);
 	MPI_Type_free(&w.t_reply);
 	free(w.sig);
 	free(w.d);
 	free(w.sbase);
 	free(w.pairs);
+	if (e && r->rank == 0) {
+		free(*parent);
+		*parent = NULL;
+	}
 	r->st.run_seconds = cib_seconds() - t0;
 	r->st.run_cpu = cpu_now() - c0;
 	return (enum cib_err)e;

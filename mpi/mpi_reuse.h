@@ -9,8 +9,10 @@
  *
  *   1. the texts go to the rank owning their hash (MPI_Alltoallv, 144
  *      bytes a text), which keeps each hash's lowest post; an all-gather
- *      of the counts numbers them as reuse_compute() does, and rank 0
- *      checks that the ranks found its count of distinct texts;
+ *      of the counts numbers them as reuse_compute() does; each number
+ *      goes back to the ranks that sent the text (4 bytes), and each post
+ *      with text to rank 0 as (its index, its text's number) (8 bytes),
+ *      so rank 0 neither normalises nor hashes a text;
  *   2. for each band, every signed text's 8-byte entry goes to the rank
  *      owning the entry's key; that rank keeps the buckets of two or more,
  *      asks the texts' ranks for their signatures (132 bytes each, the
@@ -52,6 +54,9 @@ struct mpi_reuse {
 	struct reuse_opts o;          /* the feature stage's, from rank 0 */
 	struct reuse_near_text *mine; /* signed here, by hash */
 	size_t n_mine;
+	uint32_t *post_text;          /* per shard post: its record in mine */
+	uint32_t *gpost;              /* per shard post: rank 0's index */
+	size_t n_posts;
 	enum cib_err err;             /* mpi_reuse_sign's */
 	int die_rank;                 /* test hook: this rank dies once it
 					 has its first band's entries */
@@ -62,19 +67,20 @@ void mpi_reuse_init(struct mpi_reuse *r, MPI_Comm comm,
 		    const struct reuse_opts *o);
 void mpi_reuse_release(struct mpi_reuse *r);
 
-/* The distinct texts of the shard's posts; gpost gives each post's index
- * in rank 0's dataset. An error is kept for mpi_reuse_run. */
+/* The distinct texts of the shard's posts; gpost (taken: r frees it)
+ * gives each post's index in rank 0's dataset. An error is kept for
+ * mpi_reuse_run. */
 void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
-		    const uint32_t *gpost);
+		    uint32_t *gpost);
 
-/* Steps 1-3, on every rank at once. Rank 0 passes its distinct-text count
- * nd, the union-find parent and the reuse stats (filled as
- * reuse_near.unite must); the others 0, NULL, NULL. err_in nonzero (rank
- * 0: the stage failed before the search) makes every rank return at once.
- * Returns CIB_OK, or on every rank the error of the first rank that had
- * one; r->errmsg says which. */
-enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t nd,
-			   uint32_t *parent, struct reuse_stats *st,
-			   char *errmsg, size_t errlen);
+/* Steps 1-3, on every rank at once. Rank 0 passes what reuse_near.texts
+ * gets (n_posts, text, nd, parent, st) and gets them filled as texts must
+ * fill them; the others 0 and NULLs. err_in nonzero (rank 0: the stage
+ * failed before the search) makes every rank return at once. Returns
+ * CIB_OK, or on every rank the error of the first rank that had one, with
+ * errmsg saying what (may be empty). */
+enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
+			   uint32_t *text, size_t *nd, uint32_t **parent,
+			   struct reuse_stats *st, char *errmsg, size_t errlen);
 
 #endif

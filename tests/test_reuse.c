@@ -696,50 +696,91 @@ static void sim_shard(const struct dataset *ds, int P, int q,
 	assert_int_equal(sh->post.n, m);
 }
 
-/* reuse_near.unite done as score --mpi does it, with arrays for ranks. */
-static enum cib_err sim_unite(void *ctx, size_t nd, uint32_t *parent,
+/* One shard's signing: its records, and each of its posts' record. */
+struct sim_shard_out {
+	struct reuse_near_text *t;
+	size_t n;
+	uint32_t *post_text, *gpost;
+	size_t n_posts;
+};
+
+/* reuse_near.texts done as score --mpi does it, with arrays for ranks. */
+static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
+			      size_t *nd_out, uint32_t **parent_out,
 			      struct reuse_stats *st)
 {
 	const struct sim *S = ctx;
 	int P = S->P;
+	struct sim_shard_out so[8];
 	struct reuse_near_text *own[8] = { 0 };
+	uint64_t *hashes[8];
 	size_t nown[8] = { 0 }, dbase[9] = { 0 }, sbase[9] = { 0 };
 	const uint16_t **sig_of;
-	uint32_t *d_of;
-	size_t ns = 0;
+	uint32_t *d_of, *parent;
+	size_t ns = 0, nd;
 	unsigned idbits;
 
 	for (int q = 0; q < P; q++) {
 		struct dataset sh;
-		uint32_t *gpost = malloc((S->ds->post.n + 1) * sizeof(*gpost));
-		struct reuse_near_text *t;
-		size_t n;
 
-		assert_non_null(gpost);
-		sim_shard(S->ds, P, q, &sh, gpost);
-		assert_int_equal(reuse_near_sign(&sh, gpost, S->o, &t, &n),
+		so[q].gpost = malloc((S->ds->post.n + 1) * sizeof(uint32_t));
+		assert_non_null(so[q].gpost);
+		sim_shard(S->ds, P, q, &sh, so[q].gpost);
+		so[q].n_posts = sh.post.n;
+		assert_int_equal(reuse_near_sign(&sh, so[q].gpost, S->o,
+						 &so[q].t, &so[q].n,
+						 &so[q].post_text),
 				 CIB_OK);
-		for (size_t k = 0; k < n; k++) {
-			int h = reuse_near_owner(t[k].hash, P);
+		for (size_t k = 0; k < so[q].n; k++) {
+			int h = reuse_near_owner(so[q].t[k].hash, P);
 
-			own[h] = realloc(own[h], (nown[h] + 1) * sizeof(*t));
+			own[h] = realloc(own[h],
+					 (nown[h] + 1) * sizeof(*own[h]));
 			assert_non_null(own[h]);
-			own[h][nown[h]++] = t[k];
+			own[h][nown[h]++] = so[q].t[k];
 		}
-		free(t);
-		free(gpost);
 		dataset_release(&sh);
 	}
 	for (int h = 0; h < P; h++) {
 		size_t s = 0;
 
 		nown[h] = reuse_near_distinct(own[h], nown[h]);
-		for (size_t k = 0; k < nown[h]; k++)
+		hashes[h] = malloc((nown[h] + 1) * sizeof(uint64_t));
+		assert_non_null(hashes[h]);
+		for (size_t k = 0; k < nown[h]; k++) {
 			s += own[h][k].is_signed;
+			hashes[h][k] = own[h][k].hash;
+		}
 		dbase[h + 1] = dbase[h] + nown[h];
 		sbase[h + 1] = sbase[h] + s;
 	}
-	assert_int_equal(dbase[P], nd);
+	nd = dbase[P];
+	/* every post learns its text's number from the hash's rank */
+	for (size_t j = 0; j < n_posts; j++)
+		text[j] = UINT32_MAX;
+	for (int q = 0; q < P; q++) {
+		for (size_t l = 0; l < so[q].n_posts; l++) {
+			uint32_t k = so[q].post_text[l];
+			int h;
+			size_t x;
+
+			if (k == UINT32_MAX)
+				continue;
+			h = reuse_near_owner(so[q].t[k].hash, P);
+			x = reuse_near_find(hashes[h], nown[h], so[q].t[k].hash);
+			assert_true(x < nown[h]);
+			text[so[q].gpost[l]] = (uint32_t)(dbase[h] + x);
+		}
+		free(so[q].t);
+		free(so[q].post_text);
+		free(so[q].gpost);
+	}
+	for (int h = 0; h < P; h++)
+		free(hashes[h]);
+	parent = malloc((nd + 1) * sizeof(*parent));
+	assert_non_null(parent);
+	for (size_t d = 0; d < nd; d++)
+		parent[d] = (uint32_t)d;
 	ns = sbase[P];
 	st->n_signed = ns;
 	idbits = reuse_lsh_idbits(ns);
@@ -807,6 +848,8 @@ static enum cib_err sim_unite(void *ctx, size_t nd, uint32_t *parent,
 		free(own[h]);
 	free(sig_of);
 	free(d_of);
+	*nd_out = nd;
+	*parent_out = parent;
 	return CIB_OK;
 }
 
@@ -825,6 +868,7 @@ static void assert_same_reuse(const struct reuse_result *a,
 	assert_memory_equal(a->n_co_accounts, b->n_co_accounts, na * 4);
 	assert_memory_equal(a->share_copied, b->share_copied, na * 8);
 	assert_memory_equal(a->self_repeat, b->self_repeat, na * 8);
+	assert_int_equal(a->stats.n_texts, b->stats.n_texts);
 	assert_int_equal(a->stats.n_distinct, b->stats.n_distinct);
 	assert_int_equal(a->stats.n_signed, b->stats.n_signed);
 	assert_int_equal(a->stats.n_short, b->stats.n_short);
@@ -904,7 +948,7 @@ static void test_near_shards(void **state)
 	assert_true(ref.stats.n_short > 0);
 	for (int P = 1; P <= 5; P++) {
 		struct sim S = { &ds, &o, P };
-		struct reuse_near near = { &S, sim_unite };
+		struct reuse_near near = { &S, sim_texts };
 		struct reuse_result r;
 
 		assert_int_equal(reuse_compute_near(&ds, NULL, &o, &near, &r),
