@@ -17,9 +17,13 @@
  * test against the data's creation days (every rank's (day, count) list
  * all-gathered and summed) - and sends back one fixed-size row per
  * account, which rank 0 puts in place of its own computation while it
- * runs the reuse features (near-duplicate texts across accounts: not
- * sharded) and looks up the accounts' claimed locations. With one rank nothing is hooked (rank 0 computes as a single
- * process). The other ranks wait in mpi_feat_serve.
+ * runs the reuse features and looks up the accounts' claimed locations.
+ * Before freeing its shard, every rank also hashes and signs its posts'
+ * texts for the reuse features' distinct texts and near-duplicate search,
+ * which all ranks then run together from inside rank 0's reuse
+ * (feature_shard.near; mpi/mpi_reuse.h). With one rank nothing is hooked
+ * (rank 0 computes as a single process). The other ranks wait in
+ * mpi_feat_serve.
  */
 #ifndef CIB_MPI_FEAT_H
 #define CIB_MPI_FEAT_H
