@@ -1,43 +1,105 @@
 #!/bin/sh
 # mpi.sh BIN MPIBIN [POSTS] [ACCOUNTS] - `score --mpi` on 1, 2 and 4 ranks
 # of this host against the single-process run, on a synth IO-archive export
-# (default 10M posts, 500k accounts, 20 networks): wall time, per-stage
-# times, bytes of record log each rank sent to rank 0 and peak RSS per
-# rank (from --progress), the co-action scan of every rank (events and
-# bytes received, scan wall and CPU, bytes sent back), user+system CPU of
-# every run, and a byte comparison of accounts.csv and clusters.csv with
-# the single-process one. The per-account features (timing, persona) of
-# every rank: accounts and posts it owns, bytes received, wall and CPU.
-# The export goes under $TMPDIR (removed at the end). Takes many minutes
-# at 10M; not part of `make check`.
+# (default 10M posts, 500k accounts, 20 networks). Each configuration runs
+# RUNS times (default 3); the table gives per configuration the median
+# wall time, its ratio to the single process's, the median CPU of all
+# ranks (user + system), the median peak RSS of rank 0 and of the largest
+# other rank, the bytes each distributed step moved (from --progress:
+# the record log to rank 0, the shuffle by account with the rows back,
+# the reuse texts' search, the co-action scan's events out and parts
+# back), and whether accounts.csv and clusters.csv are byte for byte the
+# single process's in every run. The last run's --progress lines follow
+# the table (per-stage times, per-rank figures). The export goes under
+# $TMPDIR (removed at the end). Takes many minutes at 10M; not part of
+# `make check`.
 set -eu
 bin=$1
 mpibin=$2
 posts=${3:-10000000}
 accounts=${4:-500000}
+runs=${RUNS:-3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
 d=$(mktemp -d "${TMPDIR:-/tmp}/cibscan-bench-mpi.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 t0=$(date +%s.%N)
 "$bin" synth -o "$d/x" --posts "$posts" --accounts "$accounts" --networks 20 >/dev/null
-echo "synth: $(echo "$(date +%s.%N) - $t0" | bc) s; $(du -m "$d/x/tweets.csv" | cut -f1) MB tweets.csv"
-t0=$(date +%s.%N)
-/usr/bin/time -f "single: peak RSS %M KB, CPU %U s user %S s system" "$bin" score "$d/x/tweets.csv" "$d/x/users.csv" \
-	-o "$d/a.csv" --clusters "$d/c.csv" --progress 2>"$d/single.log"
-echo "single process: $(echo "$(date +%s.%N) - $t0" | bc) s wall"
-grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|peak RSS" "$d/single.log" | sed 's/^/  /'
-for n in 1 2 4; do
+echo "synth: $(echo "$(date +%s.%N) - $t0" | bc) s; $(du -m "$d/x/tweets.csv" | cut -f1) MB tweets.csv; $runs runs each"
+
+median() { # numbers on stdin -> their median
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
+		else if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# one run: wall, CPU, peak RSS of rank 0 and of the largest other (MB),
+# and the MB moved by each step, on one line of $d/rows.$cfg
+measure() { # cfg log timefile wall
+	awk -v wall="$4" -v cfg="$1" '
+	FNR == NR && /^cpu / { cpu = $2 + $3; next }
+	FNR == NR && /^rss / { rss0 = $2 / 1024; next }
+	/mpi rank [0-9]+ peak RSS/ {
+		r = $4; v = $7
+		if (r == 0) rss0 = v; else if (v > rssx) rssx = v
+	}
+	/MB of log sent/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && $(i+2) == "of" && $(i+3) == "log") lg += $i }
+	/ features: / { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "sent" || $(i+2) == "of")) ft += $i }
+	/near-duplicate search/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && $(i+2) == "sent;") nd += $i }
+	/co-action scan:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "received" || $(i+2) == "sent")) sc += $i }
+	END { printf "%s %.2f %.2f %.0f %.0f %.1f %.1f %.1f %.1f\n", cfg, wall, cpu, rss0, rssx, lg, ft, nd, sc }
+	' "$3" "$2" >>"$d/rows.$1"
+}
+
+timefmt="cpu %U %S
+rss %M"
+for k in $(seq "$runs"); do
 	t0=$(date +%s.%N)
-	/usr/bin/time -f "all ranks: CPU %U s user %S s system" -o "$d/time$n" \
-		mpirun -np "$n" "$mpibin" score --mpi "$d/x/tweets.csv" "$d/x/users.csv" \
-		-o "$d/a$n.csv" --clusters "$d/c$n.csv" --progress 2>"$d/mpi$n.log"
-	echo "$n ranks: $(echo "$(date +%s.%N) - $t0" | bc) s wall (mpirun)"
-	grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|mpi rank" "$d/mpi$n.log" | sed 's/^/  /'
-	sed 's/^/  /' "$d/time$n"
-	if cmp -s "$d/a.csv" "$d/a$n.csv" && cmp -s "$d/c.csv" "$d/c$n.csv"; then
-		echo "  accounts.csv and clusters.csv identical to the single-process run"
-	else
-		echo "  accounts.csv or clusters.csv DIFFERS from the single-process run"
+	/usr/bin/time -f "$timefmt" -o "$d/time.s" "$bin" score "$d/x/tweets.csv" "$d/x/users.csv" \
+		-o "$d/a.csv" --clusters "$d/c.csv" --progress 2>"$d/single.log"
+	measure single "$d/single.log" "$d/time.s" "$(echo "$(date +%s.%N) - $t0" | bc)"
+	if [ "$k" -eq 1 ]; then
+		cp "$d/a.csv" "$d/a.ref"
+		cp "$d/c.csv" "$d/c.ref"
+	elif ! cmp -s "$d/a.csv" "$d/a.ref" || ! cmp -s "$d/c.csv" "$d/c.ref"; then
+		echo "single process: outputs differ between runs" >>"$d/diff"
 	fi
+	for n in 1 2 4; do
+		t0=$(date +%s.%N)
+		/usr/bin/time -f "$timefmt" -o "$d/time$n" \
+			mpirun -np "$n" "$mpibin" score --mpi "$d/x/tweets.csv" "$d/x/users.csv" \
+			-o "$d/a$n.csv" --clusters "$d/c$n.csv" --progress 2>"$d/mpi$n.log"
+		measure "$n" "$d/mpi$n.log" "$d/time$n" "$(echo "$(date +%s.%N) - $t0" | bc)"
+		cmp -s "$d/a.ref" "$d/a$n.csv" && cmp -s "$d/c.ref" "$d/c$n.csv" ||
+			echo "$n ranks: accounts.csv or clusters.csv differs (run $k)" >>"$d/diff"
+	done
+done
+
+ref=$(cut -d' ' -f2 "$d/rows.single" | median)
+echo
+echo "| run | median wall | / single | median CPU (all ranks) | peak RSS rank 0 | largest other rank | log to rank 0 | by account (+ rows) | reuse search | co-action scan |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for cfg in single 1 2 4; do
+	f="$d/rows.$cfg"
+	w=$(cut -d' ' -f2 "$f" | median)
+	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s |\n" \
+		"$([ "$cfg" = single ] && echo "single process" || echo "$cfg ranks")" \
+		"$w" "$(echo "$w / $ref" | bc -l)" "$(cut -d' ' -f3 "$f" | median)" \
+		"$(cut -d' ' -f4 "$f" | median)" \
+		"$([ "$cfg" = single ] || [ "$cfg" = 1 ] && echo - || echo "$(cut -d' ' -f5 "$f" | median) MB")" \
+		"$(cut -d' ' -f6 "$f" | median) MB" "$(cut -d' ' -f7 "$f" | median) MB" \
+		"$(cut -d' ' -f8 "$f" | median) MB" "$(cut -d' ' -f9 "$f" | median) MB"
+done
+echo
+if [ -s "$d/diff" ]; then
+	cat "$d/diff"
+else
+	echo "accounts.csv and clusters.csv: identical to the single process's in every run"
+fi
+echo
+echo "single process, last run:"
+grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse" "$d/single.log" | sed 's/^/  /'
+for n in 1 2 4; do
+	echo "$n ranks, last run:"
+	grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|mpi rank" "$d/mpi$n.log" | sed 's/^/  /'
 done
