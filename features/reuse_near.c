@@ -20,15 +20,6 @@ static int cmp_hpost(const void *pa, const void *pb)
 	return (a->post > b->post) - (a->post < b->post);
 }
 
-static int cmp_text(const void *pa, const void *pb)
-{
-	const struct reuse_near_text *a = pa, *b = pb;
-
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return (a->post > b->post) - (a->post < b->post);
-}
-
 enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     const struct reuse_opts *o,
 			     struct reuse_near_text **out, size_t *n_out,
@@ -102,19 +93,39 @@ out:
 	return err;
 }
 
-size_t reuse_near_distinct(struct reuse_near_text *t, size_t n)
+enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
+				 size_t *n_kept)
 {
-	size_t k = 0;
+	struct hpost *k = malloc((n ? n : 1) * sizeof(*k));
+	struct reuse_near_text *out;
+	size_t m = 0;
 
-	qsort(t, n, sizeof(*t), cmp_text);
+	*n_kept = 0;
+	if (!k)
+		return CIB_ENOMEM;
+	/* sort 16-byte keys, not the 144-byte records */
 	for (size_t i = 0; i < n; i++) {
-		if (k && t[k - 1].hash == t[i].hash)
-			continue;
-		if (k != i)
-			t[k] = t[i];
-		k++;
+		k[i].hash = t[i].hash;
+		k[i].post = t[i].post;
+		k[i].j = (uint32_t)i;
 	}
-	return k;
+	qsort(k, n, sizeof(*k), cmp_hpost);
+	for (size_t i = 0; i < n; i++)
+		m += i == 0 || k[i].hash != k[i - 1].hash;
+	out = malloc((m ? m : 1) * sizeof(*out));
+	if (!out) {
+		free(k);
+		return CIB_ENOMEM;
+	}
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || k[i].hash != k[i - 1].hash)
+			out[m++] = t[k[i].j];
+	memcpy(t, out, m * sizeof(*t));
+	free(out);
+	free(k);
+	*n_kept = m;
+	return CIB_OK;
 }
 
 enum cib_err reuse_near_buckets(uint64_t *ent, size_t n, unsigned idbits,

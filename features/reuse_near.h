@@ -64,9 +64,11 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
  * its position, or n when absent. */
 size_t reuse_near_find(const uint64_t *hashes, size_t n, uint64_t h);
 
-/* Step 2: sorts t[0..n) by (hash, post) and keeps each hash's first
- * record at the front; returns how many. */
-size_t reuse_near_distinct(struct reuse_near_text *t, size_t n);
+/* Step 2: keeps of t[0..n), at its front in hash order, each hash's
+ * record of the lowest post (*n_kept of them). CIB_ENOMEM leaves t as it
+ * was. */
+enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
+				 size_t *n_kept);
 
 /* Step 3, on the rank owning the entries: sorts ent[0..n), drops the
  * entries alone in their bucket (high 64 - idbits bits), and returns how

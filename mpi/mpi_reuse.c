@@ -291,7 +291,8 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	need(r, rh != NULL, "out of memory");
 	for (size_t k = 0; k < n_in; k++)
 		rh[k] = in[k].hash;
-	n_own = reuse_near_distinct(in, n_in);
+	need(r, reuse_near_distinct(in, n_in, &n_own) == CIB_OK,
+	     "out of memory");
 	oh = malloc((n_own ? n_own : 1) * sizeof(*oh));
 	need(r, oh != NULL, "out of memory");
 	for (size_t k = 0; k < n_own; k++) {

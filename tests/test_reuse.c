@@ -744,7 +744,8 @@ static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
 	for (int h = 0; h < P; h++) {
 		size_t s = 0;
 
-		nown[h] = reuse_near_distinct(own[h], nown[h]);
+		assert_int_equal(reuse_near_distinct(own[h], nown[h], &nown[h]),
+				 CIB_OK);
 		hashes[h] = malloc((nown[h] + 1) * sizeof(uint64_t));
 		assert_non_null(hashes[h]);
 		for (size_t k = 0; k < nown[h]; k++) {
