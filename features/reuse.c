@@ -258,16 +258,11 @@ size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 
 #define RADIX 65536
 
-struct kv {
-	uint64_t k;
-	uint32_t v;
-};
-
 /* Sorts a[0..n) by k (stable). */
-static enum cib_err sort_kv(struct kv *a, size_t n)
+static enum cib_err sort_kv(struct reuse_kv *a, size_t n)
 {
 	size_t *cnt;
-	struct kv *src = a, *dst, *tmp;
+	struct reuse_kv *src = a, *dst, *tmp;
 
 	if (n < 2)
 		return CIB_OK;
@@ -302,7 +297,7 @@ static enum cib_err sort_kv(struct kv *a, size_t n)
 		for (size_t i = 0; i < n; i++)
 			dst[cnt[(src[i].k >> shift) & 0xffff]++] = src[i];
 		{
-			struct kv *t = src;
+			struct reuse_kv *t = src;
 
 			src = dst;
 			dst = t;
@@ -313,6 +308,11 @@ static enum cib_err sort_kv(struct kv *a, size_t n)
 	free(cnt);
 	free(tmp);
 	return CIB_OK;
+}
+
+enum cib_err reuse_sort_kv(struct reuse_kv *a, size_t n)
+{
+	return sort_kv(a, n);
 }
 
 /* ---- threads -------------------------------------------------------- */
@@ -1480,7 +1480,7 @@ static enum cib_err distinct_texts(struct work *w, struct reuse_result *r,
 				   uint32_t **parent_out, size_t *nd_out)
 {
 	size_t nt_texts = 0, nd = 0;
-	struct kv *kv;
+	struct reuse_kv *kv;
 	uint32_t *dslot, *parent;
 	enum cib_err err;
 

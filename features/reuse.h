@@ -161,6 +161,14 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 				const struct reuse_near *near,
 				struct reuse_result *r);
 
+/* A 64-bit key and a 32-bit value; reuse_sort_kv() sorts by key, stable
+ * (a radix sort: linear in n). CIB_ENOMEM leaves a as it was. */
+struct reuse_kv {
+	uint64_t k;
+	uint32_t v;
+};
+enum cib_err reuse_sort_kv(struct reuse_kv *a, size_t n);
+
 /* Signs posts as reuse_compute() does: reuse_signer_post() gives post j's
  * normalised-text hash (*has_text 0 when the post has none: a repost, no
  * text, or nothing left after normalising) and, when the text has enough

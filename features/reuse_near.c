@@ -1,24 +1,10 @@
-/* reuse_near.c - the near-duplicate search in shards: see reuse_near.h. */
+/* reuse_near.c - the near-duplicate search in shards: see reuse_near.h.
+ * Every sort here is reuse_sort_kv's radix sort of (key, index) pairs,
+ * linear in the records, never the records themselves. */
 #include "reuse_near.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "../core/sortu64.h"
-
-struct hpost {
-	uint64_t hash;
-	uint32_t post, j; /* global index, local index */
-};
-
-static int cmp_hpost(const void *pa, const void *pb)
-{
-	const struct hpost *a = pa, *b = pb;
-
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return (a->post > b->post) - (a->post < b->post);
-}
 
 enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     const struct reuse_opts *o,
@@ -26,7 +12,7 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     uint32_t **post_text)
 {
 	struct reuse_signer *sg = NULL;
-	struct hpost *hp = NULL;
+	struct reuse_kv *kv = NULL;
 	struct reuse_near_text *t = NULL;
 	uint32_t *pt = NULL;
 	size_t n = ds->post.n, m = 0, nt = 0;
@@ -38,9 +24,9 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	if ((err = reuse_signer_new(o, &sg)))
 		return err;
 	err = CIB_ENOMEM;
-	hp = malloc((n ? n : 1) * sizeof(*hp));
+	kv = malloc((n ? n : 1) * sizeof(*kv));
 	pt = malloc((n ? n : 1) * sizeof(*pt));
-	if (!hp || !pt)
+	if (!kv || !pt)
 		goto out;
 	for (size_t j = 0; j < n; j++) {
 		int has, sgn;
@@ -50,34 +36,38 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 		pt[j] = UINT32_MAX;
 		if (!has)
 			continue;
-		hp[m].hash = h;
-		hp[m].post = gpost[j];
-		hp[m++].j = (uint32_t)j;
+		kv[m].k = h;
+		kv[m++].v = (uint32_t)j;
 	}
-	qsort(hp, m, sizeof(*hp), cmp_hpost);
+	if ((err = reuse_sort_kv(kv, m)))
+		goto out;
+	err = CIB_ENOMEM;
 	for (size_t i = 0; i < m; i++)
-		nt += i == 0 || hp[i].hash != hp[i - 1].hash;
+		nt += i == 0 || kv[i].k != kv[i - 1].k;
 	t = calloc(nt ? nt : 1, sizeof(*t));
 	if (!t)
 		goto out;
 	nt = 0;
-	for (size_t i = 0; i < m; i++) {
-		struct reuse_near_text *x;
+	for (size_t i = 0; i < m;) {
+		struct reuse_near_text *x = &t[nt];
+		size_t e = i;
+		uint32_t low = kv[i].v; /* the run's lowest global post */
 		int has, sgn;
 		uint64_t h;
 
-		if (i && hp[i].hash == hp[i - 1].hash) {
-			pt[hp[i].j] = (uint32_t)(nt - 1);
-			continue;
+		for (; e < m && kv[e].k == kv[i].k; e++) {
+			pt[kv[e].v] = (uint32_t)nt;
+			if (gpost[kv[e].v] < gpost[low])
+				low = kv[e].v;
 		}
-		pt[hp[i].j] = (uint32_t)nt;
-		x = &t[nt++];
-		reuse_signer_post(sg, ds, hp[i].j, &has, &h, &sgn, x->sig);
-		x->hash = hp[i].hash;
-		x->post = hp[i].post;
+		reuse_signer_post(sg, ds, low, &has, &h, &sgn, x->sig);
+		x->hash = kv[i].k;
+		x->post = gpost[low];
 		x->is_signed = (uint32_t)sgn;
 		if (!sgn)
 			memset(x->sig, 0, sizeof(x->sig));
+		nt++;
+		i = e;
 	}
 	*out = t;
 	*n_out = nt;
@@ -87,7 +77,7 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	err = CIB_OK;
 out:
 	reuse_signer_free(sg);
-	free(hp);
+	free(kv);
 	free(pt);
 	free(t);
 	return err;
@@ -96,36 +86,43 @@ out:
 enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
 				 size_t *n_kept)
 {
-	struct hpost *k = malloc((n ? n : 1) * sizeof(*k));
-	struct reuse_near_text *out;
+	struct reuse_kv *kv = malloc((n ? n : 1) * sizeof(*kv));
+	struct reuse_near_text *out = NULL;
 	size_t m = 0;
+	enum cib_err err = CIB_ENOMEM;
 
 	*n_kept = 0;
-	if (!k)
+	if (!kv)
 		return CIB_ENOMEM;
-	/* sort 16-byte keys, not the 144-byte records */
 	for (size_t i = 0; i < n; i++) {
-		k[i].hash = t[i].hash;
-		k[i].post = t[i].post;
-		k[i].j = (uint32_t)i;
+		kv[i].k = t[i].hash;
+		kv[i].v = (uint32_t)i;
 	}
-	qsort(k, n, sizeof(*k), cmp_hpost);
+	if ((err = reuse_sort_kv(kv, n)))
+		goto out;
+	err = CIB_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		m += i == 0 || k[i].hash != k[i - 1].hash;
+		m += i == 0 || kv[i].k != kv[i - 1].k;
 	out = malloc((m ? m : 1) * sizeof(*out));
-	if (!out) {
-		free(k);
-		return CIB_ENOMEM;
-	}
+	if (!out)
+		goto out;
 	m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || k[i].hash != k[i - 1].hash)
-			out[m++] = t[k[i].j];
+	for (size_t i = 0; i < n;) {
+		size_t e = i, low = kv[i].v;
+
+		for (; e < n && kv[e].k == kv[i].k; e++)
+			if (t[kv[e].v].post < t[low].post)
+				low = kv[e].v;
+		out[m++] = t[low];
+		i = e;
+	}
 	memcpy(t, out, m * sizeof(*t));
-	free(out);
-	free(k);
 	*n_kept = m;
-	return CIB_OK;
+	err = CIB_OK;
+out:
+	free(out);
+	free(kv);
+	return err;
 }
 
 enum cib_err reuse_near_buckets(uint64_t *ent, size_t n, unsigned idbits,
@@ -133,8 +130,10 @@ enum cib_err reuse_near_buckets(uint64_t *ent, size_t n, unsigned idbits,
 {
 	uint64_t idmask = idbits >= 64 ? ~UINT64_C(0)
 				       : (UINT64_C(1) << idbits) - 1;
-	uint64_t *id;
+	struct reuse_kv *kv = NULL;
+	uint64_t *id = NULL;
 	size_t k = 0, u = 0;
+	enum cib_err err = CIB_ENOMEM;
 
 	*ids = NULL;
 	*nids = *n_kept = 0;
@@ -149,22 +148,31 @@ enum cib_err reuse_near_buckets(uint64_t *ent, size_t n, unsigned idbits,
 				ent[k++] = ent[x];
 		i = e;
 	}
+	/* each kept entry's index, numbered in index order */
+	kv = malloc((k ? k : 1) * sizeof(*kv));
 	id = malloc((k ? k : 1) * sizeof(*id));
-	if (!id)
-		return CIB_ENOMEM;
-	for (size_t x = 0; x < k; x++)
-		id[x] = ent[x] & idmask;
-	sortu64(id, k);
-	for (size_t x = 0; x < k; x++)
-		if (u == 0 || id[x] != id[u - 1])
-			id[u++] = id[x];
-	for (size_t x = 0; x < k; x++)
-		ent[x] = (ent[x] & ~idmask) |
-			 sortu64_lower(id, u, ent[x] & idmask);
+	if (!kv || !id)
+		goto out;
+	for (size_t x = 0; x < k; x++) {
+		kv[x].k = ent[x] & idmask;
+		kv[x].v = (uint32_t)x;
+	}
+	if ((err = reuse_sort_kv(kv, k)))
+		goto out;
+	for (size_t x = 0; x < k; x++) {
+		if (x == 0 || kv[x].k != kv[x - 1].k)
+			id[u++] = kv[x].k;
+		ent[kv[x].v] = (ent[kv[x].v] & ~idmask) | (u - 1);
+	}
 	*ids = id;
 	*nids = u;
 	*n_kept = k;
-	return CIB_OK;
+	id = NULL;
+	err = CIB_OK;
+out:
+	free(kv);
+	free(id);
+	return err;
 }
 
 size_t reuse_near_find(const uint64_t *hashes, size_t n, uint64_t h)

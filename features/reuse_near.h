@@ -34,6 +34,7 @@
 #include "../core/dataset.h"
 #include "../core/error.h"
 #include "reuse.h"
+#include "../core/sortu64.h"
 
 /* One distinct text as a signer sends it (144 bytes, no padding). */
 struct reuse_near_text {
