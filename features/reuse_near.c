@@ -6,37 +6,91 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/forkjoin.h"
+
+/* The threads of reuse_near_sign: each with its own signer, on its share
+ * of the posts (hashing) and then of the distinct texts (signing). */
+struct sign_job {
+	const struct dataset *ds;
+	struct reuse_signer *sg[FORKJOIN_MAX];
+	unsigned nt;
+	uint64_t *hash;      /* per post */
+	uint8_t *has;        /* per post: 1 when it has a text */
+	const uint32_t *low; /* per distinct text: the post to sign */
+	struct reuse_near_text *t;
+	size_t n_posts, n_texts;
+};
+
+static void sign_hash(void *ctx, unsigned th)
+{
+	struct sign_job *J = ctx;
+	size_t lo = forkjoin_share(J->n_posts, J->nt, th),
+	       hi = forkjoin_share(J->n_posts, J->nt, th + 1);
+
+	for (size_t j = lo; j < hi; j++) {
+		int has, sgn;
+
+		reuse_signer_post(J->sg[th], J->ds, j, &has, &J->hash[j], &sgn,
+				  NULL);
+		J->has[j] = (uint8_t)has;
+	}
+}
+
+static void sign_texts(void *ctx, unsigned th)
+{
+	struct sign_job *J = ctx;
+	size_t lo = forkjoin_share(J->n_texts, J->nt, th),
+	       hi = forkjoin_share(J->n_texts, J->nt, th + 1);
+
+	for (size_t k = lo; k < hi; k++) {
+		struct reuse_near_text *x = &J->t[k];
+		int has, sgn;
+		uint64_t h;
+
+		reuse_signer_post(J->sg[th], J->ds, J->low[k], &has, &h, &sgn,
+				  x->sig);
+		x->is_signed = (uint32_t)sgn;
+		if (!sgn)
+			memset(x->sig, 0, sizeof(x->sig));
+	}
+}
+
 enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 			     const struct reuse_opts *o,
 			     struct reuse_near_text **out, size_t *n_out,
 			     uint32_t **post_text)
 {
-	struct reuse_signer *sg = NULL;
+	struct sign_job J;
 	struct reuse_kv *kv = NULL;
-	struct reuse_near_text *t = NULL;
-	uint32_t *pt = NULL;
+	uint32_t *pt = NULL, *low = NULL;
 	size_t n = ds->post.n, m = 0, nt = 0;
-	enum cib_err err;
+	enum cib_err err = CIB_ENOMEM;
 
 	*out = NULL;
 	*n_out = 0;
 	*post_text = NULL;
-	if ((err = reuse_signer_new(o, &sg)))
-		return err;
+	memset(&J, 0, sizeof(J));
+	J.ds = ds;
+	J.nt = o->threads ? o->threads : 2;
+	if (J.nt > FORKJOIN_MAX)
+		J.nt = FORKJOIN_MAX;
+	for (unsigned th = 0; th < J.nt; th++)
+		if ((err = reuse_signer_new(o, &J.sg[th])))
+			goto out;
 	err = CIB_ENOMEM;
+	J.n_posts = n;
+	J.hash = malloc((n ? n : 1) * sizeof(*J.hash));
+	J.has = malloc(n ? n : 1);
 	kv = malloc((n ? n : 1) * sizeof(*kv));
 	pt = malloc((n ? n : 1) * sizeof(*pt));
-	if (!kv || !pt)
+	if (!J.hash || !J.has || !kv || !pt)
 		goto out;
+	forkjoin_run(J.nt, sign_hash, &J);
 	for (size_t j = 0; j < n; j++) {
-		int has, sgn;
-		uint64_t h;
-
-		reuse_signer_post(sg, ds, j, &has, &h, &sgn, NULL);
 		pt[j] = UINT32_MAX;
-		if (!has)
+		if (!J.has[j])
 			continue;
-		kv[m].k = h;
+		kv[m].k = J.hash[j];
 		kv[m++].v = (uint32_t)j;
 	}
 	if ((err = reuse_sort_kv(kv, m)))
@@ -44,42 +98,43 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	err = CIB_ENOMEM;
 	for (size_t i = 0; i < m; i++)
 		nt += i == 0 || kv[i].k != kv[i - 1].k;
-	t = calloc(nt ? nt : 1, sizeof(*t));
-	if (!t)
+	J.t = calloc(nt ? nt : 1, sizeof(*J.t));
+	low = malloc((nt ? nt : 1) * sizeof(*low));
+	if (!J.t || !low)
 		goto out;
 	nt = 0;
 	for (size_t i = 0; i < m;) {
-		struct reuse_near_text *x = &t[nt];
 		size_t e = i;
-		uint32_t low = kv[i].v; /* the run's lowest global post */
-		int has, sgn;
-		uint64_t h;
+		uint32_t lw = kv[i].v; /* the run's lowest global post */
 
 		for (; e < m && kv[e].k == kv[i].k; e++) {
 			pt[kv[e].v] = (uint32_t)nt;
-			if (gpost[kv[e].v] < gpost[low])
-				low = kv[e].v;
+			if (gpost[kv[e].v] < gpost[lw])
+				lw = kv[e].v;
 		}
-		reuse_signer_post(sg, ds, low, &has, &h, &sgn, x->sig);
-		x->hash = kv[i].k;
-		x->post = gpost[low];
-		x->is_signed = (uint32_t)sgn;
-		if (!sgn)
-			memset(x->sig, 0, sizeof(x->sig));
-		nt++;
+		J.t[nt].hash = kv[i].k;
+		J.t[nt].post = gpost[lw];
+		low[nt++] = lw;
 		i = e;
 	}
-	*out = t;
+	J.low = low;
+	J.n_texts = nt;
+	forkjoin_run(J.nt, sign_texts, &J);
+	*out = J.t;
 	*n_out = nt;
 	*post_text = pt;
-	t = NULL;
+	J.t = NULL;
 	pt = NULL;
 	err = CIB_OK;
 out:
-	reuse_signer_free(sg);
+	for (unsigned th = 0; th < J.nt; th++)
+		reuse_signer_free(J.sg[th]);
+	free(J.hash);
+	free(J.has);
+	free(J.t);
 	free(kv);
 	free(pt);
-	free(t);
+	free(low);
 	return err;
 }
 
