@@ -21,6 +21,9 @@ accounts=${4:-500000}
 runs=${RUNS:-3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
+# no binding: each rank's threads may use every core (Open MPI binds a
+# rank to one core when it starts two or fewer; BIND=core measures that)
+export OMPI_MCA_hwloc_base_binding_policy=${BIND:-none}
 d=$(mktemp -d "${TMPDIR:-/tmp}/cibscan-bench-mpi.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 t0=$(date +%s.%N)

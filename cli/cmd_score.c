@@ -15,7 +15,9 @@
 
 #ifdef CIB_MPI
 #include <limits.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "mpi/mpi_coord.h"
 #include "mpi/mpi_feat.h"
@@ -233,6 +235,29 @@ static int test_rank(const char *name)
 	return -1;
 }
 
+/* Open MPI binds each rank to one core when it starts two ranks or fewer
+ * (its default policy): every stage's threads then share that core, and a
+ * run on one rank takes 1.5-1.7 times the single process's wall time
+ * (docs/scale.md section 3). Said once, by rank 0, when any rank is bound
+ * to one core of several. */
+static void warn_binding(int rank)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int one = 0, any = 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		one = CPU_COUNT(&set) == 1 && online > 1;
+	if (MPI_Allreduce(&one, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD) !=
+	    MPI_SUCCESS)
+		return;
+	if (rank == 0 && any)
+		cli_warn("--mpi: a rank is bound to one core, so its threads "
+			 "share it; give mpirun --bind-to none (or several "
+			 "cores per rank)");
+}
+
 /* --progress: the read, per rank. */
 static void say_read(const struct mpi_ingest *m, double secs)
 {
@@ -320,6 +345,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	int rc = CLI_EXIT_OK;
 
 	mpi_ingest_init(&m, MPI_COMM_WORLD);
+	warn_binding(m.rank);
 	m.split_bytes = sop->mpi_split;
 	m.log_cap = sop->mpi_buffer;
 	/* test hook: that rank dies of SIGKILL once it has parsed */
