@@ -704,6 +704,58 @@ struct sim_shard_out {
 	size_t n_posts;
 };
 
+/* One band of the search: the entries to their ranks, each rank's
+ * buckets checked on the signatures it would fetch, the pairs united. */
+static void sim_band(const struct sim *S, unsigned band, unsigned idbits,
+		     size_t ns, const uint16_t *const *sig_of,
+		     const uint32_t *d_of, uint32_t *parent,
+		     struct reuse_stats *st)
+{
+	int P = S->P;
+	uint64_t *ent[8] = { 0 };
+	size_t nent[8] = { 0 };
+
+	for (size_t i = 0; i < ns; i++) {
+		uint64_t e = reuse_lsh_entry(S->o, idbits, sig_of[i], band, i);
+		int k = reuse_near_owner(e, P);
+
+		ent[k] = realloc(ent[k], (nent[k] + 1) * sizeof(*ent[k]));
+		assert_non_null(ent[k]);
+		ent[k][nent[k]++] = e;
+	}
+	for (int k = 0; k < P; k++) {
+		uint64_t *ids, *pairs = NULL;
+		size_t nids, kept, np = 0, cap = 0;
+		uint16_t *sig;
+		uint32_t *d;
+
+		assert_int_equal(reuse_near_buckets(ent[k], nent[k], idbits,
+						    &ids, &nids, &kept),
+				 CIB_OK);
+		sig = malloc((nids + 1) * REUSE_K * sizeof(*sig));
+		d = malloc((nids + 1) * sizeof(*d));
+		assert_non_null(sig);
+		assert_non_null(d);
+		for (size_t x = 0; x < nids; x++) {
+			memcpy(sig + x * REUSE_K, sig_of[ids[x]],
+			       REUSE_K * sizeof(*sig));
+			d[x] = d_of[ids[x]];
+		}
+		assert_int_equal(reuse_lsh_buckets(S->o, idbits, sig, d, nids,
+						   ent[k], kept, band, &pairs,
+						   &np, &cap, st),
+				 CIB_OK);
+		for (size_t x = 0; x < np; x++)
+			sim_union(parent, (uint32_t)(pairs[x] >> 32),
+				  (uint32_t)pairs[x]);
+		free(pairs);
+		free(sig);
+		free(d);
+		free(ids);
+		free(ent[k]);
+	}
+}
+
 /* reuse_near.texts done as score --mpi does it, with arrays for ranks. */
 static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
 			      size_t *nd_out, uint32_t **parent_out,
@@ -798,53 +850,8 @@ static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
 				d_of[i++] = (uint32_t)(dbase[h] + k);
 			}
 	}
-	for (unsigned band = 0; band < S->o->bands; band++) {
-		uint64_t *ent[8] = { 0 };
-		size_t nent[8] = { 0 };
-
-		for (size_t i = 0; i < ns; i++) {
-			uint64_t e = reuse_lsh_entry(S->o, idbits, sig_of[i],
-						     band, i);
-			int k = reuse_near_owner(e, P);
-
-			ent[k] = realloc(ent[k], (nent[k] + 1) * sizeof(*ent[k]));
-			assert_non_null(ent[k]);
-			ent[k][nent[k]++] = e;
-		}
-		for (int k = 0; k < P; k++) {
-			uint64_t *ids, *pairs = NULL;
-			size_t nids, kept, np = 0, cap = 0;
-			uint16_t *sig;
-			uint32_t *d;
-
-			assert_int_equal(reuse_near_buckets(ent[k], nent[k],
-							    idbits, &ids, &nids,
-							    &kept),
-					 CIB_OK);
-			sig = malloc((nids + 1) * REUSE_K * sizeof(*sig));
-			d = malloc((nids + 1) * sizeof(*d));
-			assert_non_null(sig);
-			assert_non_null(d);
-			for (size_t x = 0; x < nids; x++) {
-				memcpy(sig + x * REUSE_K, sig_of[ids[x]],
-				       REUSE_K * sizeof(*sig));
-				d[x] = d_of[ids[x]];
-			}
-			assert_int_equal(reuse_lsh_buckets(S->o, idbits, sig, d,
-							   nids, ent[k], kept,
-							   band, &pairs, &np,
-							   &cap, st),
-					 CIB_OK);
-			for (size_t x = 0; x < np; x++)
-				sim_union(parent, (uint32_t)(pairs[x] >> 32),
-					  (uint32_t)pairs[x]);
-			free(pairs);
-			free(sig);
-			free(d);
-			free(ids);
-			free(ent[k]);
-		}
-	}
+	for (unsigned band = 0; band < S->o->bands; band++)
+		sim_band(S, band, idbits, ns, sig_of, d_of, parent, st);
 	for (int h = 0; h < P; h++)
 		free(own[h]);
 	free(sig_of);
