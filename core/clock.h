@@ -5,4 +5,8 @@
 /* Seconds since an arbitrary fixed point; only differences mean anything. */
 double cib_seconds(void);
 
+/* CPU seconds of the whole process (every thread) so far; 0 when the
+ * clock is unavailable. */
+double cib_cpu_seconds(void);
+
 #endif

@@ -579,6 +579,19 @@ static void uf_union(uint32_t *p, uint32_t a, uint32_t b)
 		p[a] = b;
 }
 
+enum cib_err reuse_unite_pairs(uint32_t *parent, size_t nd,
+			       const uint64_t *pairs, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint32_t a = (uint32_t)(pairs[k] >> 32), b = (uint32_t)pairs[k];
+
+		if (a >= nd || b >= nd)
+			return CIB_EIO;
+		uf_union(parent, a, b);
+	}
+	return CIB_OK;
+}
+
 /* Points every element at its root in one ascending pass. */
 static void uf_flatten(uint32_t *p, size_t n)
 {
@@ -783,6 +796,21 @@ static unsigned min_equal_of(const struct reuse_opts *o)
 	return m;
 }
 
+/* What every band's scan reads: n signed texts (sig, ref, root in ref
+ * order) and the entries' id bits. */
+static void bands_init(struct bands *b, const struct reuse_opts *o,
+		       const uint16_t *sig, const struct sref *ref,
+		       const uint32_t *root, size_t n, unsigned idbits)
+{
+	b->o = o;
+	b->sig = sig;
+	b->ref = ref;
+	b->root = root;
+	b->min_equal = min_equal_of(o);
+	b->n = n;
+	b->idbits = idbits;
+}
+
 unsigned reuse_lsh_idbits(size_t n_signed)
 {
 	unsigned bits = 1;
@@ -827,13 +855,7 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 	rsig = sig_in_ref_order(sig, ref, n);
 	if (!rsig)
 		goto out;
-	b.o = o;
-	b.sig = rsig;
-	b.ref = ref;
-	b.root = root;
-	b.min_equal = min_equal_of(o);
-	b.n = n;
-	b.idbits = reuse_lsh_idbits(n);
+	bands_init(&b, o, rsig, ref, root, n, reuse_lsh_idbits(n));
 	for (unsigned s = 0; s < slots; s++) {
 		b.ent[s] = bigmem_malloc(n * sizeof(uint64_t));
 		b.tmp[s] = bigmem_malloc(n * sizeof(uint64_t));
@@ -1569,7 +1591,8 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 	w.ds = ds;
 	w.o = o;
 	hashfam_init(&w.fam, o->seed);
-	for (unsigned t = 0; t < nt; t++) {
+	/* with `near` the texts are hashed and signed elsewhere */
+	for (unsigned t = 0; !near && t < nt; t++) {
 		w.norm[t] = malloc(REUSE_NORM_CAP);
 		w.shbuf[t] = malloc(REUSE_MAX_SHINGLES * sizeof(uint64_t));
 		w.shtmp[t] = malloc(REUSE_MAX_SHINGLES * sizeof(uint64_t));
@@ -1577,9 +1600,9 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 			goto out;
 	}
 	r->post_group = malloc((n ? n : 1) * sizeof(*r->post_group));
-	w.hash = bigmem_malloc((n ? n : 1) * sizeof(*w.hash));
+	w.hash = near ? NULL : bigmem_malloc((n ? n : 1) * sizeof(*w.hash));
 	w.tid = bigmem_malloc((n ? n : 1) * sizeof(*w.tid));
-	if (!r->post_group || !w.hash || !w.tid)
+	if (!r->post_group || (!near && !w.hash) || !w.tid)
 		goto out;
 	if ((err = alloc_accounts(r, na)))
 		goto out;
@@ -1718,13 +1741,7 @@ enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
 		ref[x].slot = (uint32_t)x;
 		root[x] = (uint32_t)x; /* no earlier band's unions: none skip */
 	}
-	b.o = o;
-	b.sig = sig;
-	b.ref = ref;
-	b.root = root;
-	b.min_equal = min_equal_of(o);
-	b.n = n;
-	b.idbits = idbits;
+	bands_init(&b, o, sig, ref, root, n, idbits);
 	sc.pairs = *pairs;
 	sc.npairs = *npairs;
 	sc.cappairs = *cap;

@@ -183,6 +183,13 @@ void reuse_signer_post(struct reuse_signer *s, const struct dataset *ds,
 		       size_t j, int *has_text, uint64_t *hash,
 		       int *is_signed, uint16_t sig[REUSE_K]);
 
+/* Unites in parent[0..nd) (a union-find forest, the smaller index the
+ * root, as reuse_compute keeps it) the verified pairs pairs[0..n)
+ * (d_x << 32 | d_y). CIB_EIO when a pair is out of range (nothing after
+ * it is united). */
+enum cib_err reuse_unite_pairs(uint32_t *parent, size_t nd,
+			       const uint64_t *pairs, size_t n);
+
 /* Bits of a band entry that hold the signed text's index, for n signed
  * texts; the rest hold the band key's high bits. */
 unsigned reuse_lsh_idbits(size_t n_signed);

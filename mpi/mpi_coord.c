@@ -43,15 +43,6 @@ struct hdr {
 /* One event on the wire: obj, time, acc, post, flags. */
 #define REC_BYTES 25
 
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int wait_rq(MPI_Request *rq)
 {
 	return mpi_ingest_wait(rq) == MPI_SUCCESS ? 0 : -1;
@@ -313,7 +304,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	size_t n_st = 0;
 	struct coord_type_stats *sts = NULL;
 	int err = CIB_OK, any = CIB_OK;
-	double t0 = cib_seconds(), c0 = cpu_now();
+	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
 	MPI_Request rq;
 
 	memset(&part, 0, sizeof(part));
@@ -337,15 +328,15 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 				 &mine[t]))
 			MPI_Abort(c->comm, 1);
 	c->st.scatter_seconds = cib_seconds() - t0;
-	c->st.scatter_cpu = cpu_now() - c0;
+	c->st.scatter_cpu = cib_cpu_seconds() - c0;
 	if (c->die_rank == c->rank)
 		raise(SIGKILL);
 	t0 = cib_seconds();
-	c0 = cpu_now();
+	c0 = cib_cpu_seconds();
 	err = coord_scan_part(mine, h->n_accounts, &h->o, comp, h->n_comps,
 			      &part);
 	c->st.scan_seconds = cib_seconds() - t0;
-	c->st.scan_cpu = cpu_now() - c0;
+	c->st.scan_cpu = cib_cpu_seconds() - c0;
 	for (int t = 0; t < COORD__COUNT; t++) {
 		c->st.events += mine[t].n;
 		c->st.objects += part.st[t].objects;
@@ -354,7 +345,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	c->st.codes = part.n_codes;
 	free(comp);
 	t0 = cib_seconds();
-	c0 = cpu_now();
+	c0 = cib_cpu_seconds();
 	/* a rank that failed (out of memory) fails the scan on all */
 	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
 		    MPI_SUCCESS ||
@@ -388,7 +379,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 		       MPI_UINT64_T, sizeof(uint64_t)))
 		MPI_Abort(c->comm, 1);
 	c->st.gather_seconds = cib_seconds() - t0;
-	c->st.gather_cpu = cpu_now() - c0;
+	c->st.gather_cpu = cib_cpu_seconds() - c0;
 	if (c->rank == 0) {
 		for (size_t q = 0; q < n_st; q++)
 			for (int t = 0; t < COORD__COUNT; t++) {

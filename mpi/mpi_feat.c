@@ -95,15 +95,6 @@ static int wait_rq(MPI_Request *rq)
 	return mpi_ingest_wait(rq) == MPI_SUCCESS ? 0 : -1;
 }
 
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int mpi_feat_owner(unsigned platform, const char *id, size_t len, int size)
 {
 	uint64_t h;
@@ -730,7 +721,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 			       struct cursor *cur)
 {
 	struct mine *m = calloc(1, sizeof(*m));
-	double t0 = cib_seconds(), c0 = cpu_now();
+	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
 	int64_t lo = 0, hi = 0;
 	struct profile_days days = { 0, NULL, NULL };
 
@@ -740,7 +731,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
 	f->st.shuffle_seconds = cib_seconds() - t0;
-	f->st.shuffle_cpu = cpu_now() - c0;
+	f->st.shuffle_cpu = cib_cpu_seconds() - c0;
 	f->st.accounts = m->n_gidx;
 	f->st.posts = m->n_posts;
 	if (f->die_rank == f->rank)
@@ -748,12 +739,12 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (span(f, &m->ds, &lo, &hi) || all_days(f, &m->ds, &days))
 		MPI_Abort(f->comm, 1);
 	t0 = cib_seconds();
-	c0 = cpu_now();
+	c0 = cib_cpu_seconds();
 	m->err = compute(h, m, lo, hi, &days);
 	free((void *)days.day);
 	free((void *)days.cnt);
 	f->st.compute_seconds = cib_seconds() - t0;
-	f->st.compute_cpu = cpu_now() - c0;
+	f->st.compute_cpu = cib_cpu_seconds() - c0;
 	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
 	/* its distinct texts signed for the near-duplicate search, the one
 	 * use of its posts past its rows */

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/clock.h"
 #include "core/sortu64.h"
@@ -34,15 +33,6 @@ _Static_assert(sizeof(struct reuse_near_text) == 8 + 4 + 4 + 2 * REUSE_K,
 	       "reuse_near_text travels as bytes: no padding");
 _Static_assert(sizeof(struct reply) == 4 + 2 * REUSE_K,
 	       "reply travels as bytes: no padding");
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void mpi_reuse_init(struct mpi_reuse *r, MPI_Comm comm,
 		    const struct reuse_opts *o)
@@ -73,7 +63,7 @@ void mpi_reuse_release(struct mpi_reuse *r)
 void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
 		    uint32_t *gpost)
 {
-	double t0 = cib_seconds(), c0 = cpu_now();
+	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
 
 	r->gpost = gpost;
 	r->n_posts = shard->post.n;
@@ -81,7 +71,7 @@ void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
 				 &r->post_text);
 	r->st.signed_texts = r->n_mine;
 	r->st.sign_seconds = cib_seconds() - t0;
-	r->st.sign_cpu = cpu_now() - c0;
+	r->st.sign_cpu = cib_cpu_seconds() - c0;
 }
 
 /* A transfer that fails, or a buffer it needs that cannot be had, ends
@@ -187,6 +177,44 @@ struct own {
 	MPI_Datatype t_reply;
 };
 
+/* MPI_Gatherv of every rank's v[0..n) to rank 0: there *all (malloc'd,
+ * in rank order, *tot of them), elsewhere NULL and 0. `what` names the
+ * records in the error of a gather past 2^31 of them. */
+static void gather_to_root(struct mpi_reuse *r, const uint64_t *v, size_t n,
+			   const char *what, uint64_t **all, size_t *tot)
+{
+	int P = r->size, ni, *cnt = NULL, *dsp = NULL;
+	MPI_Request rq;
+
+	need(r, n <= (size_t)INT_MAX, what);
+	ni = (int)n;
+	*all = NULL;
+	*tot = 0;
+	if (r->rank == 0) {
+		cnt = malloc(2 * (size_t)P * sizeof(int));
+		need(r, cnt != NULL, "out of memory");
+		dsp = cnt + P;
+	}
+	wait_ok(r, MPI_Igather(&ni, 1, MPI_INT, cnt, 1, MPI_INT, 0, r->comm,
+			       &rq),
+		&rq);
+	if (r->rank == 0) {
+		for (int q = 0; q < P; q++) {
+			need(r, *tot <= (size_t)INT_MAX, what);
+			dsp[q] = (int)*tot;
+			*tot += (size_t)cnt[q];
+		}
+		*all = malloc((*tot ? *tot : 1) * sizeof(**all));
+		need(r, *all != NULL, "out of memory");
+	} else {
+		r->st.bytes_out += (uint64_t)n * sizeof(*v);
+	}
+	wait_ok(r, MPI_Igatherv(v, ni, MPI_UINT64_T, *all, cnt, dsp,
+				MPI_UINT64_T, 0, r->comm, &rq),
+		&rq);
+	free(cnt);
+}
+
 /* Step 1, last part: the number of each text this rank sent, from the
  * texts' ranks (rh: the hashes received, in order, rcnt from each rank;
  * oh: the distinct ones kept here, numbered from dbase), then each post's
@@ -197,11 +225,10 @@ static enum cib_err post_numbers(struct mpi_reuse *r, const uint64_t *rh,
 				 uint64_t dbase, size_t n_posts, uint32_t *text,
 				 size_t nd)
 {
-	int P = r->size, n = 0, *cnt = NULL, *dsp = NULL, bad = 0;
 	uint32_t *dr = malloc((n_rh ? n_rh : 1) * sizeof(*dr)), *back;
 	uint64_t *pv, *all = NULL;
-	size_t nback, tot = 0;
-	MPI_Request rq;
+	size_t n = 0, nback, tot = 0;
+	int bad = 0;
 
 	need(r, dr != NULL, "out of memory");
 	for (size_t k = 0; k < n_rh; k++)
@@ -216,29 +243,8 @@ static enum cib_err post_numbers(struct mpi_reuse *r, const uint64_t *rh,
 			pv[n++] = (uint64_t)r->gpost[l] << 32 |
 				  back[r->post_text[l]];
 	free(back);
-	if (r->rank == 0) {
-		cnt = malloc(2 * (size_t)P * sizeof(int));
-		need(r, cnt != NULL, "out of memory");
-		dsp = cnt + P;
-	}
-	wait_ok(r, MPI_Igather(&n, 1, MPI_INT, cnt, 1, MPI_INT, 0, r->comm,
-			       &rq),
-		&rq);
-	if (r->rank == 0) {
-		for (int q = 0; q < P; q++) {
-			need(r, tot <= (size_t)INT_MAX,
-			     "more than 2^31 posts with text on rank 0");
-			dsp[q] = (int)tot;
-			tot += (size_t)cnt[q];
-		}
-		all = malloc((tot ? tot : 1) * sizeof(*all));
-		need(r, all != NULL, "out of memory");
-	} else {
-		r->st.bytes_out += (uint64_t)n * sizeof(*pv);
-	}
-	wait_ok(r, MPI_Igatherv(pv, n, MPI_UINT64_T, all, cnt, dsp,
-				MPI_UINT64_T, 0, r->comm, &rq),
-		&rq);
+	gather_to_root(r, pv, n, "more than 2^31 posts with text on rank 0",
+		       &all, &tot);
 	free(pv);
 	if (r->rank == 0) {
 		for (size_t j = 0; j < n_posts; j++)
@@ -253,7 +259,6 @@ static enum cib_err post_numbers(struct mpi_reuse *r, const uint64_t *rh,
 				text[j] = d;
 		}
 	}
-	free(cnt);
 	free(all);
 	return (enum cib_err)any_err(r, bad ? CIB_EIO : CIB_OK);
 }
@@ -462,74 +467,30 @@ static enum cib_err band(struct mpi_reuse *r, struct own *w, unsigned b)
 	return (enum cib_err)any_err(r, err);
 }
 
-static uint32_t uf_root(uint32_t *p, uint32_t x)
-{
-	while (p[x] != x) {
-		p[x] = p[p[x]];
-		x = p[x];
-	}
-	return x;
-}
-
 /* Step 3: the pairs to rank 0, united there; the counts summed. */
 static enum cib_err gather(struct mpi_reuse *r, struct own *w, size_t nd,
 			   uint32_t *parent, struct reuse_stats *st)
 {
-	int P = r->size, n = (int)w->npairs, *cnt = NULL, *dsp = NULL;
 	uint64_t c[3] = { w->lst.n_candidates, w->lst.n_verified,
 			  w->lst.n_capped_buckets },
 		 sum[3] = { 0, 0, 0 }, *all = NULL;
 	size_t tot = 0;
 	MPI_Request rq;
 
-	need(r, w->npairs <= (size_t)INT_MAX, "more than 2^31 pairs");
 	r->st.pairs = w->npairs;
-	if (r->rank == 0) {
-		cnt = malloc(2 * (size_t)P * sizeof(int));
-		need(r, cnt != NULL, "out of memory");
-		dsp = cnt + P;
-	}
-	wait_ok(r, MPI_Igather(&n, 1, MPI_INT, cnt, 1, MPI_INT, 0, r->comm,
-			       &rq),
-		&rq);
-	if (r->rank == 0) {
-		for (int q = 0; q < P; q++) {
-			need(r, tot <= (size_t)INT_MAX,
-			     "more than 2^31 pairs on rank 0");
-			dsp[q] = (int)tot;
-			tot += (size_t)cnt[q];
-		}
-		all = malloc((tot ? tot : 1) * sizeof(*all));
-		need(r, all != NULL, "out of memory");
-	} else {
-		r->st.bytes_out += w->npairs * sizeof(uint64_t);
-	}
-	wait_ok(r, MPI_Igatherv(w->pairs, n, MPI_UINT64_T, all, cnt, dsp,
-				MPI_UINT64_T, 0, r->comm, &rq),
-		&rq);
+	gather_to_root(r, w->pairs, w->npairs, "more than 2^31 pairs",
+		       &all, &tot);
 	wait_ok(r, MPI_Ireduce(c, sum, 3, MPI_UINT64_T, MPI_SUM, 0, r->comm,
 			       &rq),
 		&rq);
 	if (r->rank == 0) {
-		for (size_t k = 0; k < tot; k++) {
-			uint32_t a = (uint32_t)(all[k] >> 32),
-				 b = (uint32_t)all[k];
-
-			need(r, a < nd && b < nd, "a pair out of range");
-			a = uf_root(parent, a);
-			b = uf_root(parent, b);
-			/* the smaller index is the root, as reuse_compute */
-			if (a < b)
-				parent[b] = a;
-			else if (b < a)
-				parent[a] = b;
-		}
-		st->n_signed = (size_t)w->sbase[P];
+		need(r, reuse_unite_pairs(parent, nd, all, tot) == CIB_OK,
+		     "a pair out of range");
+		st->n_signed = (size_t)w->sbase[r->size];
 		st->n_candidates += (size_t)sum[0];
 		st->n_verified += (size_t)sum[1];
 		st->n_capped_buckets += (size_t)sum[2];
 	}
-	free(cnt);
 	free(all);
 	return CIB_OK;
 }
@@ -538,7 +499,7 @@ enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
 			   uint32_t *text, size_t *nd, uint32_t **parent,
 			   struct reuse_stats *st, char *errmsg, size_t errlen)
 {
-	double t0 = cib_seconds(), c0 = cpu_now();
+	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
 	struct own w;
 	int e;
 
@@ -574,6 +535,6 @@ enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
 		*parent = NULL;
 	}
 	r->st.run_seconds = cib_seconds() - t0;
-	r->st.run_cpu = cpu_now() - c0;
+	r->st.run_cpu = cib_cpu_seconds() - c0;
 	return (enum cib_err)e;
 }

@@ -654,18 +654,6 @@ struct sim {
 	int P;
 };
 
-static void sim_union(uint32_t *p, uint32_t a, uint32_t b)
-{
-	while (p[a] != a)
-		a = p[a];
-	while (p[b] != b)
-		b = p[b];
-	if (a < b)
-		p[b] = a;
-	else if (b < a)
-		p[a] = b;
-}
-
 /* Shard q's dataset: the posts of the accounts dealt to q (index mod P),
  * in post order, and their global indices. */
 static void sim_shard(const struct dataset *ds, int P, int q,
@@ -708,7 +696,7 @@ struct sim_shard_out {
  * buckets checked on the signatures it would fetch, the pairs united. */
 static void sim_band(const struct sim *S, unsigned band, unsigned idbits,
 		     size_t ns, const uint16_t *const *sig_of,
-		     const uint32_t *d_of, uint32_t *parent,
+		     const uint32_t *d_of, uint32_t *parent, size_t nd,
 		     struct reuse_stats *st)
 {
 	int P = S->P;
@@ -745,9 +733,8 @@ static void sim_band(const struct sim *S, unsigned band, unsigned idbits,
 						   ent[k], kept, band, &pairs,
 						   &np, &cap, st),
 				 CIB_OK);
-		for (size_t x = 0; x < np; x++)
-			sim_union(parent, (uint32_t)(pairs[x] >> 32),
-				  (uint32_t)pairs[x]);
+		assert_int_equal(reuse_unite_pairs(parent, nd, pairs, np),
+				 CIB_OK);
 		free(pairs);
 		free(sig);
 		free(d);
@@ -851,7 +838,7 @@ static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
 			}
 	}
 	for (unsigned band = 0; band < S->o->bands; band++)
-		sim_band(S, band, idbits, ns, sig_of, d_of, parent, st);
+		sim_band(S, band, idbits, ns, sig_of, d_of, parent, nd, st);
 	for (int h = 0; h < P; h++)
 		free(own[h]);
 	free(sig_of);

@@ -23,47 +23,30 @@ zcat "$FIXTURES/sample/users.csv.gz" >"$d/users.csv"
 mkdir "$d/out"
 fail=0
 
-# rank 1 dies of SIGKILL once it has parsed its share (test hook read by
-# cli/cmd_score.c only)
-CIBSCAN_MPI_TEST_DIE_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
-	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
-	>"$d/kill.out" 2>"$d/kill.err"
-rc=$?
-[ "$rc" -ne 0 ] || { echo "killed rank: exit 0"; fail=1; }
-grep -qi "signal 9\|killed" "$d/kill.err" || { echo "killed rank: no clear error"; cat "$d/kill.err"; fail=1; }
-[ -z "$(ls -A "$d/out")" ] || { echo "killed rank left files:"; ls -A "$d/out"; fail=1; }
+# killed HOOK NAME: rank 1 dies of SIGKILL where the test hook HOOK (read
+# by cli/cmd_score.c only) says; the run must fail, say so, write nothing
+killed() {
+	env "$1=1" mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
+		"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
+		>"$d/$1.out" 2>"$d/$1.err"
+	rc=$?
+	[ "$rc" -ne 0 ] || { echo "$2: exit 0"; fail=1; }
+	grep -qi "signal 9\|killed" "$d/$1.err" || { echo "$2: no clear error"; cat "$d/$1.err"; fail=1; }
+	[ -z "$(ls -A "$d/out")" ] || { echo "$2 left files:"; ls -A "$d/out"; fail=1; }
+}
 
-# rank 1 dies of SIGKILL in the co-action scan, with its events and before
-# it sends anything back (rank 0 is then scanning or waiting for its part)
-CIBSCAN_MPI_TEST_DIE_SCAN_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
-	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
-	>"$d/kills.out" 2>"$d/kills.err"
-rc=$?
-[ "$rc" -ne 0 ] || { echo "rank killed in the scan: exit 0"; fail=1; }
-grep -qi "signal 9\|killed" "$d/kills.err" || { echo "rank killed in the scan: no clear error"; cat "$d/kills.err"; fail=1; }
-[ -z "$(ls -A "$d/out")" ] || { echo "rank killed in the scan left files:"; ls -A "$d/out"; fail=1; }
-
-# rank 1 dies of SIGKILL in the per-account features, with its accounts
-# and before it sends its rows (rank 0 is then computing its own share or
-# the reuse features)
-CIBSCAN_MPI_TEST_DIE_FEAT_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
-	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
-	>"$d/killf.out" 2>"$d/killf.err"
-rc=$?
-[ "$rc" -ne 0 ] || { echo "rank killed in the features: exit 0"; fail=1; }
-grep -qi "signal 9\|killed" "$d/killf.err" || { echo "rank killed in the features: no clear error"; cat "$d/killf.err"; fail=1; }
-[ -z "$(ls -A "$d/out")" ] || { echo "rank killed in the features left files:"; ls -A "$d/out"; fail=1; }
-
-# rank 1 dies of SIGKILL in the near-duplicate search of the reuse
-# features, with its first band's entries and before it checks them (rank
-# 0 then waits for it in the search)
-CIBSCAN_MPI_TEST_DIE_REUSE_RANK=1 mpirun -np 2 "$MPIBIN" score --mpi --mpi-split 1M \
-	"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" --clusters "$d/out/c.csv" \
-	>"$d/killr.out" 2>"$d/killr.err"
-rc=$?
-[ "$rc" -ne 0 ] || { echo "rank killed in the search: exit 0"; fail=1; }
-grep -qi "signal 9\|killed" "$d/killr.err" || { echo "rank killed in the search: no clear error"; cat "$d/killr.err"; fail=1; }
-[ -z "$(ls -A "$d/out")" ] || { echo "rank killed in the search left files:"; ls -A "$d/out"; fail=1; }
+# once it has parsed its share
+killed CIBSCAN_MPI_TEST_DIE_RANK "killed rank"
+# in the co-action scan, with its events and before it sends anything back
+# (rank 0 is then scanning or waiting for its part)
+killed CIBSCAN_MPI_TEST_DIE_SCAN_RANK "rank killed in the scan"
+# in the per-account features, with its accounts and before it sends its
+# rows (rank 0 is then computing its own share or the reuse features)
+killed CIBSCAN_MPI_TEST_DIE_FEAT_RANK "rank killed in the features"
+# in the near-duplicate search of the reuse features, with its first
+# band's entries and before it checks them (rank 0 then waits for it in
+# the search)
+killed CIBSCAN_MPI_TEST_DIE_REUSE_RANK "rank killed in the search"
 
 # a bad input read by the last rank: its error, named, from rank 0
 printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"
