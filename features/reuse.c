@@ -259,7 +259,7 @@ size_t reuse_text_shingles(const char *text, size_t n, uint64_t *out,
 #define RADIX 65536
 
 /* Sorts a[0..n) by k (stable). */
-static enum cib_err sort_kv(struct reuse_kv *a, size_t n)
+enum cib_err reuse_sort_kv(struct reuse_kv *a, size_t n)
 {
 	size_t *cnt;
 	struct reuse_kv *src = a, *dst, *tmp;
@@ -308,11 +308,6 @@ static enum cib_err sort_kv(struct reuse_kv *a, size_t n)
 	free(cnt);
 	free(tmp);
 	return CIB_OK;
-}
-
-enum cib_err reuse_sort_kv(struct reuse_kv *a, size_t n)
-{
-	return sort_kv(a, n);
 }
 
 /* ---- threads -------------------------------------------------------- */
@@ -389,11 +384,6 @@ static size_t norm_post(const struct dataset *ds, size_t j, char *buf)
 				  REUSE_NORM_CAP);
 }
 
-static size_t post_norm(const struct work *w, size_t j, char *buf)
-{
-	return norm_post(w->ds, j, buf);
-}
-
 static size_t tslot_home(uint64_t key, size_t mask)
 {
 	return (size_t)(key ^ key >> 32) & mask;
@@ -429,14 +419,24 @@ static enum cib_err tset_grow(struct tslot **set, size_t *mask, size_t want)
 }
 
 /* The signature value of a new text: its index in sig[t], or SIG_SHORT. */
+/* The shingles of a normalised text into sh (tmp: scratch, both
+ * REUSE_MAX_SHINGLES): how many, or 0 when too few to sign. */
+static size_t signable_shingles(const struct reuse_opts *o, const char *norm,
+				size_t len, uint64_t *sh, uint64_t *tmp)
+{
+	size_t k = sequence_shingles(norm, len, sh, tmp, REUSE_MAX_SHINGLES);
+
+	return k < o->min_tokens ? 0 : k;
+}
+
 static enum cib_err text_sign(struct work *w, unsigned t, size_t len,
 			      uint32_t *val)
 {
-	size_t k = sequence_shingles(w->norm[t], len, w->shbuf[t],
-				     w->shtmp[t], REUSE_MAX_SHINGLES);
+	size_t k = signable_shingles(w->o, w->norm[t], len, w->shbuf[t],
+				     w->shtmp[t]);
 
 	*val = SIG_SHORT;
-	if (k < w->o->min_tokens || k == 0)
+	if (k == 0)
 		return CIB_OK;
 	if (w->nsig[t] == w->capsig[t]) {
 		size_t nc = w->capsig[t] ? w->capsig[t] * 2 : 4096;
@@ -461,7 +461,7 @@ static void step_text(void *ctx, size_t lo, size_t hi, unsigned t)
 	enum cib_err err = tset_grow(&set, &mask, hi - lo);
 
 	for (size_t j = lo; j < hi && !err; j++) {
-		size_t len = post_norm(w, j, w->norm[t]), h;
+		size_t len = norm_post(w->ds, j, w->norm[t]), h;
 		uint64_t key;
 		uint32_t val;
 
@@ -1520,7 +1520,7 @@ static enum cib_err distinct_texts(struct work *w, struct reuse_result *r,
 		}
 	free(w->hash);
 	w->hash = NULL;
-	if ((err = sort_kv(kv, nt_texts))) {
+	if ((err = reuse_sort_kv(kv, nt_texts))) {
 		free(kv);
 		return err;
 	}
@@ -1695,9 +1695,8 @@ void reuse_signer_post(struct reuse_signer *s, const struct dataset *ds,
 	*hash = XXH3_64bits_withSeed(s->norm, len, TEXT_SEED);
 	if (!sig)
 		return; /* the hash alone */
-	k = sequence_shingles(s->norm, len, s->shbuf, s->shtmp,
-			      REUSE_MAX_SHINGLES);
-	if (k < s->o.min_tokens || k == 0)
+	k = signable_shingles(&s->o, s->norm, len, s->shbuf, s->shtmp);
+	if (k == 0)
 		return;
 	minhash_fam(&s->fam, s->shbuf, k, sig);
 	*is_signed = 1;
