@@ -16,7 +16,6 @@
 #ifdef CIB_MPI
 #include <limits.h>
 #include <sched.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "mpi/mpi_coord.h"
@@ -189,27 +188,20 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 }
 
 #ifdef CIB_MPI
-static long peak_rss_kb(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-}
-
 /* Waits for rank 0's exit code without spinning, then reports this rank's
  * peak memory to it. */
 static int mpi_finish(int rc, const struct pipe_cli *pcp,
 		      const struct mpi_ingest *m)
 {
 	MPI_Request rq;
-	long rss = peak_rss_kb(), *all = NULL;
+	double rss = cib_peak_rss_mb(), *all = NULL;
 
 	if (MPI_Ibcast(&rc, 1, MPI_INT, 0, m->comm, &rq) != MPI_SUCCESS ||
 	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
 		return CLI_EXIT_SYSTEM;
 	if (m->rank == 0)
 		all = calloc((size_t)m->size, sizeof(*all));
-	if (MPI_Gather(&rss, 1, MPI_LONG, all, 1, MPI_LONG, 0, m->comm) !=
+	if (MPI_Gather(&rss, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0, m->comm) !=
 	    MPI_SUCCESS) {
 		free(all);
 		return CLI_EXIT_SYSTEM;
@@ -217,7 +209,7 @@ static int mpi_finish(int rc, const struct pipe_cli *pcp,
 	if (m->rank == 0 && all && pcp->po.progress)
 		for (int r = 0; r < m->size; r++)
 			fprintf(stderr, "cibscan: mpi rank %d peak RSS %.1f MB\n",
-				r, (double)all[r] / 1024.0);
+				r, all[r]);
 	free(all);
 	return rc;
 }
@@ -525,8 +517,8 @@ int cmd_score(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (pc.po.progress)
-		fprintf(stderr, "cibscan: %-10s %7.2f s\n", "read",
-			cib_seconds() - t0);
+		fprintf(stderr, "cibscan: %-10s %7.2f s, peak RSS %.0f MB\n",
+			"read", cib_seconds() - t0, cib_peak_rss_mb());
 	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind);
 	cli_data_release(&d);
 	return rc;

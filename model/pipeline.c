@@ -88,7 +88,8 @@ static void stage_done(struct pipeline *p, const char *name, double *t0,
 		p->stage_seconds[p->n_stages] = t - *t0;
 		p->n_stages++;
 	}
-	say(o, "%-10s %7.2f s", name, t - *t0);
+	say(o, "%-10s %7.2f s, peak RSS %.0f MB", name, t - *t0,
+	    cib_peak_rss_mb());
 	*t0 = t;
 }
 
