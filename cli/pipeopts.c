@@ -195,7 +195,16 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 	int rc;
 
 	if (require_posts && d->ds.post.n == 0) {
-		cli_error("no posts were read from the input");
+		int crawl = 0;
+
+		for (size_t i = 0; i < d->in.n_files; i++)
+			crawl |= d->in.files[i].format == FORMAT_WARC;
+		if (crawl)
+			cli_error("no posts were read from the input, only a "
+				  "crawl: 'cibscan sites' scores a crawl's "
+				  "sites on their own");
+		else
+			cli_error("no posts were read from the input");
 		memset(p, 0, sizeof(*p));
 		return CLI_EXIT_DATA;
 	}

@@ -102,4 +102,5 @@ grep -q 'no crawl' "$TMPDIR/e2.txt"
 if "$CIBSCAN" score "$TMPDIR/cr/crawl.warc.gz" -o "$TMPDIR/x.csv" \
 	2>"$TMPDIR/e3.txt"; then exit 1; fi
 grep -q 'no posts' "$TMPDIR/e3.txt"
+grep -q "'cibscan sites'" "$TMPDIR/e3.txt"
 ! grep -q 'unrecognised' "$TMPDIR/e3.txt"
