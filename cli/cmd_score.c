@@ -296,11 +296,11 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 
 		fprintf(stderr,
 			"cibscan: mpi rank %d near-duplicate search: %llu "
-			"distinct texts hashed and signed (%.2f s, CPU %.2f "
-			"s), %llu owned, "
+			"distinct texts hashed, the long enough signed "
+			"(%.2f s, CPU %.2f s), %llu owned, "
 			"%llu band entries, %llu signatures fetched, %llu "
 			"pairs; %.1f MB sent; %.2f s (CPU %.2f s)\n",
-			r, (unsigned long long)u->signed_texts, u->sign_seconds,
+			r, (unsigned long long)u->local_texts, u->sign_seconds,
 			u->sign_cpu, (unsigned long long)u->owned_texts,
 			(unsigned long long)u->entries,
 			(unsigned long long)u->fetched,

@@ -69,7 +69,7 @@ void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
 	r->n_posts = shard->post.n;
 	r->err = reuse_near_sign(shard, gpost, &r->o, &r->mine, &r->n_mine,
 				 &r->post_text);
-	r->st.signed_texts = r->n_mine;
+	r->st.local_texts = r->n_mine;
 	r->st.sign_seconds = cib_seconds() - t0;
 	r->st.sign_cpu = cib_cpu_seconds() - c0;
 }

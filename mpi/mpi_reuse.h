@@ -38,7 +38,8 @@
 #include "features/reuse_near.h"
 
 struct mpi_reuse_stats {
-	uint64_t signed_texts;  /* distinct texts this rank signed */
+	uint64_t local_texts;   /* distinct texts of its posts (hashed; signed
+				   when long enough) */
 	uint64_t owned_texts;   /* distinct texts whose hash it owns */
 	uint64_t entries;       /* band entries it received (all bands) */
 	uint64_t fetched;       /* signatures it fetched for its buckets */
