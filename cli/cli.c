@@ -316,6 +316,12 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	}
 	if (cli_progress() && !quiet)
 		fprintf(stderr, "%*s\r", 60, "");
+	/* the same records give the same answer in any order */
+	if (dataset_canonical_order(&d->ds, NULL) != CIB_OK) {
+		cli_error("%s", cib_strerror(CIB_ENOMEM));
+		cli_data_release(d);
+		return CLI_EXIT_SYSTEM;
+	}
 	if (!quiet) {
 		size_t skipped = 0;
 

@@ -376,6 +376,9 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				&m);
 		return rc;
 	}
+	/* rank 0's dataset in the single process's order (cli_load) */
+	if (!err)
+		err = dataset_canonical_order(&d.ds, NULL);
 	if (err) {
 		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
 		rc = cli_exit_for(err);

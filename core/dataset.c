@@ -431,6 +431,53 @@ static uint32_t post_lookup(const struct dataset *ds, enum platform p,
 	return v == KSLOT_EMPTY ? UINT32_MAX : KSLOT_ROW(v);
 }
 
+enum cib_err dataset_rebuild_keys(struct dataset *ds)
+{
+	for (size_t i = 0; i < ds->acc_nslots; i++)
+		ds->acc_slots[i] = KSLOT_EMPTY;
+	for (size_t r = 0; r < ds->acc.n; r++) {
+		enum platform p = (enum platform)ds->acc.platform[r];
+
+		ds->acc_slots[acc_probe(ds, p, ds->acc.id[r])] =
+			aslot(p, ds->acc.id[r], (uint32_t)r);
+	}
+	if (ds->post.n && ds->post_row_cap < ds->strings.n) {
+		/* string ids may have been renumbered past the old cover */
+		uint32_t *pr = bigmem_realloc(ds->post_row, ds->strings.n *
+							    sizeof(*pr));
+
+		if (!pr)
+			return CIB_ENOMEM;
+		ds->post_row = pr;
+		ds->post_row_cap = ds->strings.n;
+	}
+	if (ds->post_row)
+		memset(ds->post_row, 0,
+		       ds->post_row_cap * sizeof(*ds->post_row));
+	for (size_t i = 0; i < ds->post_nslots; i++)
+		ds->post_slots[i] = KSLOT_EMPTY;
+	ds->post_over_n = 0;
+	for (size_t j = 0; j < ds->post.n; j++) {
+		uint32_t id = ds->post.id[j];
+		enum platform p =
+			(enum platform)ds->acc.platform[ds->post.account[j]];
+
+		if (!ds->post_row[id]) {
+			ds->post_row[id] = (uint32_t)j + 1;
+			continue;
+		}
+		/* as many posts share an id string as before, so the table
+		 * has room; grown anyway should that ever not hold */
+		if ((ds->post_over_n + 1) * 4 > ds->post_nslots * 3 &&
+		    overflow_grow(ds))
+			return CIB_ENOMEM;
+		ds->post_slots[post_probe(ds, p, id)] =
+			kslot(key_hash(p, id), (uint32_t)j);
+		ds->post_over_n++;
+	}
+	return CIB_OK;
+}
+
 enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
 			     size_t strings)
 {

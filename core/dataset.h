@@ -197,6 +197,19 @@ enum cib_err dataset_add_post_hashed(struct dataset *ds,
 				     const uint64_t hash[3], int *added,
 				     uint32_t *at);
 
+/* Puts the rows in an order that depends on the dataset's contents alone,
+ * not on the order its records were read in: accounts by (platform, id
+ * bytes), posts by (account, time, id bytes). Every column, the entities,
+ * the change log (each account's changes keep the order they were seen
+ * in) and the key tables follow; string ids are unchanged. *moved (may be
+ * NULL) is 1 when any row moved. Why: docs/model.md, "Input order". On
+ * CIB_ENOMEM the dataset may be half permuted and must be released. */
+enum cib_err dataset_canonical_order(struct dataset *ds, int *moved);
+
+/* Rebuilds the account and post key tables from the columns (for
+ * dataset_canonical_order, after it moved rows). */
+enum cib_err dataset_rebuild_keys(struct dataset *ds);
+
 /* Hints for a reader that batches records (collectors/table.c): start
  * reading what looking up account (p, id string id) will touch: step 0
  * its table slot, which holds the whole key, so step 1 (kept for callers

@@ -292,3 +292,26 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 	*id = p->n++;
 	return CIB_OK;
 }
+
+enum cib_err strpool_renumber(struct strpool *p, const uint32_t *newid)
+{
+	const char **np;
+
+	if (p->n == 0)
+		return CIB_OK;
+	np = malloc((size_t)p->n * sizeof(*np));
+	if (!np)
+		return CIB_ENOMEM;
+	for (uint32_t i = 0; i < p->n; i++)
+		np[newid[i]] = p->ptr[i];
+	memcpy((void *)p->ptr, np, (size_t)p->n * sizeof(*np));
+	free(np);
+	for (size_t i = 0; i < p->nslots; i++) {
+		uint64_t v = p->slots[i];
+
+		if (v != SLOT_EMPTY)
+			p->slots[i] = (v & ~UINT64_C(0xffffffff)) |
+				      ((uint64_t)newid[SLOT_ID(v)] + 1);
+	}
+	return CIB_OK;
+}

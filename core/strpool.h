@@ -84,6 +84,11 @@ enum cib_err strpool_reserve(struct strpool *p, size_t n);
 void strpool_find(const struct strpool *p, const char *s, size_t len,
 		  uint32_t *id);
 
+/* Gives string i the id newid[i] (a permutation of 0 .. n-1): the table
+ * and the id array follow; the bytes do not move. Columns holding ids are
+ * the caller's to map. CIB_ENOMEM leaves the pool as it was. */
+enum cib_err strpool_renumber(struct strpool *p, const uint32_t *newid);
+
 /* The string for `id` (owned by the pool), or "" for STR_NONE. */
 static inline const char *strpool_get(const struct strpool *p, uint32_t id)
 {

@@ -430,6 +430,124 @@ static void test_dataset_post_keys(void **state)
 	dataset_release(&ds);
 }
 
+/* One record of the canonical-order scene: post i of 120 on one of three
+ * platforms, ids that repeat across platforms (the overflow table), equal
+ * times within an account (ties broken by id bytes), entities, and a
+ * duplicate of post 7. */
+static void order_rec(int i, struct post_rec *r, char *id, char *acc,
+		      char *text, const char **ents, enum entity_type *ty)
+{
+	static const enum platform plats[] = { PLATFORM_X, PLATFORM_MASTODON,
+					       PLATFORM_REDDIT };
+	int k = i == 120 ? 7 : i;
+
+	post_rec_init(r);
+	r->platform = plats[k % 3];
+	snprintf(id, 16, "%d", k / 3);
+	snprintf(acc, 16, "u%d", k % 11);
+	snprintf(text, 32, "text %d", k % 17);
+	r->id = id;
+	r->account_id = acc;
+	r->time = 1000 + (k % 5) * 60;
+	r->text = text;
+	r->ref_post = k % 4 == 0 ? "9" : NULL;
+	r->kind = k % 4 == 0 ? POST_REPOST : POST_ORIGINAL;
+	ents[0] = k % 2 ? "#a" : "#b";
+	ents[1] = "https://x.example/1";
+	ty[0] = ENT_HASHTAG;
+	ty[1] = ENT_URL;
+	r->ent_str = ents;
+	r->ent_type = ty;
+	r->n_ent = (size_t)(k % 3);
+}
+
+/* The dataset of records taken in order[0..n). */
+static void order_build(struct dataset *ds, const int *order, int n)
+{
+	dataset_init(ds);
+	for (int x = 0; x < n; x++) {
+		struct post_rec r;
+		char id[16], acc[16], text[32];
+		const char *ents[2];
+		enum entity_type ty[2];
+
+		order_rec(order[x], &r, id, acc, text, ents, ty);
+		assert_int_equal(dataset_add_post(ds, &r, NULL), CIB_OK);
+	}
+}
+
+/* dataset_canonical_order: the same records read in two orders end as
+ * the same dataset, column for column and string id for string id, and
+ * every key still finds its row. */
+static void test_dataset_canonical_order(void **state)
+{
+	struct dataset a, b;
+	int fwd[121], rev[121], moved;
+
+	(void)state;
+	for (int i = 0; i < 121; i++) {
+		fwd[i] = i;
+		rev[i] = 120 - i;
+	}
+	order_build(&a, fwd, 121);
+	order_build(&b, rev, 121);
+	assert_int_equal(a.post.n, b.post.n);
+	assert_int_equal(a.n_duplicate_posts, 1);
+	assert_int_equal(b.n_duplicate_posts, 1);
+	assert_true(a.post_over_n > 0); /* ids shared across platforms */
+	assert_int_equal(dataset_canonical_order(&a, &moved), CIB_OK);
+	assert_int_equal(moved, 1);
+	assert_int_equal(dataset_canonical_order(&b, NULL), CIB_OK);
+	assert_int_equal(a.acc.n, b.acc.n);
+	assert_int_equal(a.ent.n, b.ent.n);
+	assert_int_equal(a.strings.n, b.strings.n);
+	for (uint32_t i = 0; i < a.strings.n; i++)
+		assert_string_equal(strpool_get(&a.strings, i),
+				    strpool_get(&b.strings, i));
+	assert_memory_equal(a.acc.platform, b.acc.platform, a.acc.n);
+	assert_memory_equal(a.acc.id, b.acc.id, a.acc.n * 4);
+	assert_memory_equal(a.post.id, b.post.id, a.post.n * 4);
+	assert_memory_equal(a.post.account, b.post.account, a.post.n * 4);
+	assert_memory_equal(a.post.time, b.post.time, a.post.n * 8);
+	assert_memory_equal(a.post.text, b.post.text, a.post.n * 4);
+	assert_memory_equal(a.post.ref_post, b.post.ref_post, a.post.n * 4);
+	assert_memory_equal(a.post.kind, b.post.kind, a.post.n);
+	assert_memory_equal(a.post.ent_off, b.post.ent_off,
+			    (a.post.n + 1) * 8);
+	assert_memory_equal(a.ent.str, b.ent.str, a.ent.n * 4);
+	assert_memory_equal(a.ent.type, b.ent.type, a.ent.n);
+	for (size_t j = 0; j < a.post.n; j++) {
+		uint32_t acc = a.post.account[j];
+		enum platform p = (enum platform)a.acc.platform[acc];
+
+		/* accounts by (platform, id bytes), posts by (account, time,
+		 * id bytes) */
+		if (j > 0) {
+			uint32_t pa = a.post.account[j - 1];
+
+			assert_true(pa <= acc);
+			if (pa == acc)
+				assert_true(a.post.time[j - 1] < a.post.time[j] ||
+					    (a.post.time[j - 1] == a.post.time[j] &&
+					     strcmp(ds_str(&a, a.post.id[j - 1]),
+						    ds_str(&a, a.post.id[j])) < 0));
+		}
+		assert_int_equal(dataset_find_post(&a, p, a.post.id[j]), j);
+		assert_int_equal(dataset_find_account(&a, p, a.acc.id[acc]),
+				 acc);
+	}
+	for (size_t x = 1; x < a.acc.n; x++)
+		assert_true(a.acc.platform[x - 1] < a.acc.platform[x] ||
+			    (a.acc.platform[x - 1] == a.acc.platform[x] &&
+			     strcmp(ds_str(&a, a.acc.id[x - 1]),
+				    ds_str(&a, a.acc.id[x])) < 0));
+	/* a second pass moves nothing */
+	assert_int_equal(dataset_canonical_order(&a, &moved), CIB_OK);
+	assert_int_equal(moved, 0);
+	dataset_release(&a);
+	dataset_release(&b);
+}
+
 struct time_case {
 	const char *s;
 	int ok;
@@ -515,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_hashed),
 		cmocka_unit_test(test_strpool_reserve_candidate),
 		cmocka_unit_test(test_dataset_reserve),
+		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
 		cmocka_unit_test(test_dataset_add_hashed),
 		cmocka_unit_test(test_bigmem),

@@ -1,0 +1,452 @@
+/* dsorder.c - dataset_canonical_order (dataset.h): the rows of a dataset
+ * in an order that depends on its contents alone, not on the order the
+ * records came in.
+ *
+ * Accounts go by (platform, id bytes); posts by (account's new row, time,
+ * id bytes): a counting sort by account, then each account's posts sorted
+ * on their own. Columns are permuted through one scratch buffer; the
+ * entities' CSR is laid out again; the change log keeps its order within
+ * each account (it is the order the values were seen in); the key tables
+ * are rebuilt. String ids are renumbered too, in the order the rows
+ * first use them (strings no row uses last, by their bytes): objects are
+ * keyed, sorted and tie-broken by string id downstream.
+ */
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigmem.h"
+#include "splitmix.h"
+
+struct akey {
+	uint8_t platform;
+	const char *s;
+	uint32_t len, row;
+};
+
+struct pkey {
+	int64_t time;
+	const char *s;
+	uint32_t len, row;
+};
+
+static int bytes_cmp(const char *a, uint32_t la, const char *b, uint32_t lb)
+{
+	int c = memcmp(a, b, la < lb ? la : lb);
+
+	if (c)
+		return c;
+	return la < lb ? -1 : la > lb;
+}
+
+static int akey_cmp(const void *x, const void *y)
+{
+	const struct akey *a = x, *b = y;
+
+	if (a->platform != b->platform)
+		return a->platform < b->platform ? -1 : 1;
+	return bytes_cmp(a->s, a->len, b->s, b->len);
+}
+
+static int pkey_cmp(const void *x, const void *y)
+{
+	const struct pkey *a = x, *b = y;
+	int c;
+
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	c = bytes_cmp(a->s, a->len, b->s, b->len);
+	if (c)
+		return c;
+	/* equal keys cannot be two posts of one account (a post's key is
+	 * its platform and id); kept total anyway */
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static int is_identity(const uint32_t *perm, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (perm[i] != i)
+			return 0;
+	return 1;
+}
+
+/* col[i] = old col[perm[i]] for i < n, elements of `size` bytes, through
+ * scratch (at least n * size bytes). */
+static void permute(void *col, size_t size, const uint32_t *perm, size_t n,
+		    void *scratch)
+{
+	char *c = col, *s = scratch;
+
+	switch (size) {
+	case 1:
+		for (size_t i = 0; i < n; i++)
+			s[i] = c[perm[i]];
+		break;
+	case 4:
+		for (size_t i = 0; i < n; i++)
+			((uint32_t *)scratch)[i] = ((const uint32_t *)col)[perm[i]];
+		break;
+	case 8:
+		for (size_t i = 0; i < n; i++)
+			((uint64_t *)scratch)[i] = ((const uint64_t *)col)[perm[i]];
+		break;
+	default:
+		for (size_t i = 0; i < n; i++)
+			memcpy(s + i * size, c + (size_t)perm[i] * size, size);
+	}
+	memcpy(col, scratch, n * size);
+}
+
+/* The accounts' new order: order[i] = the old row of new row i. */
+static uint32_t *account_order(const struct dataset *ds)
+{
+	size_t n = ds->acc.n;
+	struct akey *k = malloc((n + 1) * sizeof(*k));
+	uint32_t *order = malloc((n + 1) * sizeof(*order));
+
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		k[i].platform = ds->acc.platform[i];
+		k[i].s = strpool_get(&ds->strings, ds->acc.id[i]);
+		k[i].len = strpool_len(&ds->strings, ds->acc.id[i]);
+		k[i].row = (uint32_t)i;
+	}
+	qsort(k, n, sizeof(*k), akey_cmp);
+	for (size_t i = 0; i < n; i++)
+		order[i] = k[i].row;
+	free(k);
+	return order;
+}
+
+/* The posts' new order given the accounts' new rows (rank[old row]):
+ * by account, then time, then id bytes. */
+static uint32_t *post_order(const struct dataset *ds, const uint32_t *rank)
+{
+	size_t n = ds->post.n, na = ds->acc.n, most = 0;
+	size_t *start = calloc(na + 2, sizeof(*start));
+	uint32_t *order = malloc((n + 1) * sizeof(*order));
+	struct pkey *k = NULL;
+
+	if (!start || !order)
+		goto fail;
+	for (size_t j = 0; j < n; j++)
+		start[rank[ds->post.account[j]] + 2]++;
+	for (size_t a = 0; a < na; a++) {
+		if (start[a + 2] > most)
+			most = start[a + 2];
+		start[a + 2] += start[a + 1];
+	}
+	for (size_t j = 0; j < n; j++)
+		order[start[rank[ds->post.account[j]] + 1]++] = (uint32_t)j;
+	/* start[a] .. start[a + 1] is new account a's span, in old order */
+	k = malloc((most + 1) * sizeof(*k));
+	if (!k)
+		goto fail;
+	for (size_t a = 0; a < na; a++) {
+		size_t lo = start[a], m = start[a + 1] - lo;
+
+		if (m < 2)
+			continue;
+		for (size_t i = 0; i < m; i++) {
+			uint32_t j = order[lo + i];
+
+			k[i].time = ds->post.time[j];
+			k[i].s = strpool_get(&ds->strings, ds->post.id[j]);
+			k[i].len = strpool_len(&ds->strings, ds->post.id[j]);
+			k[i].row = j;
+		}
+		qsort(k, m, sizeof(*k), pkey_cmp);
+		for (size_t i = 0; i < m; i++)
+			order[lo + i] = k[i].row;
+	}
+	free(k);
+	free(start);
+	return order;
+fail:
+	free(k);
+	free(start);
+	free(order);
+	return NULL;
+}
+
+static void permute_accounts(struct dataset *ds, const uint32_t *order,
+			     void *scratch)
+{
+	size_t n = ds->acc.n;
+
+	permute(ds->acc.platform, 1, order, n, scratch);
+	permute(ds->acc.id, 4, order, n, scratch);
+	permute(ds->acc.handle, 4, order, n, scratch);
+	permute(ds->acc.name, 4, order, n, scratch);
+	permute(ds->acc.description, 4, order, n, scratch);
+	permute(ds->acc.location, 4, order, n, scratch);
+	permute(ds->acc.lang, 4, order, n, scratch);
+	permute(ds->acc.created, 8, order, n, scratch);
+	permute(ds->acc.followers, 8, order, n, scratch);
+	permute(ds->acc.following, 8, order, n, scratch);
+	permute(ds->acc.n_changes, 4, order, n, scratch);
+}
+
+static void permute_posts(struct dataset *ds, const uint32_t *order,
+			  void *scratch)
+{
+	size_t n = ds->post.n;
+
+	permute(ds->post.id, 4, order, n, scratch);
+	permute(ds->post.account, 4, order, n, scratch);
+	permute(ds->post.time, 8, order, n, scratch);
+	permute(ds->post.text, 4, order, n, scratch);
+	permute(ds->post.lang, 4, order, n, scratch);
+	permute(ds->post.client, 4, order, n, scratch);
+	permute(ds->post.kind, 1, order, n, scratch);
+	permute(ds->post.flags, 1, order, n, scratch);
+	permute(ds->post.ref_post, 4, order, n, scratch);
+	permute(ds->post.ref_account, 4, order, n, scratch);
+	permute(ds->post.likes, 4, order, n, scratch);
+	permute(ds->post.reposts, 4, order, n, scratch);
+	permute(ds->post.replies, 4, order, n, scratch);
+	permute(ds->post.quotes, 4, order, n, scratch);
+}
+
+/* The entities laid out again in the posts' new order (order[new] = old),
+ * each post's own entities in their order. */
+static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order)
+{
+	size_t n = ds->post.n, ne = ds->ent.n, at = 0;
+	uint64_t *off = malloc((n + 1) * sizeof(*off));
+	uint32_t *str = malloc((ne + 1) * sizeof(*str));
+	uint8_t *type = malloc(ne + 1);
+
+	if (!off || !str || !type) {
+		free(off);
+		free(str);
+		free(type);
+		return CIB_ENOMEM;
+	}
+	off[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = ds->post.ent_off[order[i]];
+		uint64_t hi = ds->post.ent_off[order[i] + 1];
+
+		memcpy(str + at, ds->ent.str + lo, (hi - lo) * sizeof(*str));
+		memcpy(type + at, ds->ent.type + lo, hi - lo);
+		at += hi - lo;
+		off[i + 1] = at;
+	}
+	memcpy(ds->post.ent_off, off, (n + 1) * sizeof(*off));
+	memcpy(ds->ent.str, str, ne * sizeof(*str));
+	memcpy(ds->ent.type, type, ne);
+	free(off);
+	free(str);
+	free(type);
+	return CIB_OK;
+}
+
+/* The change log grouped by the accounts' new rows, each account's
+ * changes in the order they were seen (a stable counting sort). */
+static enum cib_err regroup_changes(struct dataset *ds, const uint32_t *rank,
+				    void *scratch)
+{
+	size_t n = ds->change.n, na = ds->acc.n;
+	size_t *start;
+	uint32_t *order;
+
+	if (n == 0)
+		return CIB_OK;
+	start = calloc(na + 2, sizeof(*start));
+	order = malloc(n * sizeof(*order));
+	if (!start || !order) {
+		free(start);
+		free(order);
+		return CIB_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ds->change.account[i] = rank[ds->change.account[i]];
+		start[ds->change.account[i] + 2]++;
+	}
+	for (size_t a = 0; a < na; a++)
+		start[a + 2] += start[a + 1];
+	for (size_t i = 0; i < n; i++)
+		order[start[ds->change.account[i] + 1]++] = (uint32_t)i;
+	permute(ds->change.account, 4, order, n, scratch);
+	permute(ds->change.field, 1, order, n, scratch);
+	permute(ds->change.old_value, 4, order, n, scratch);
+	permute(ds->change.new_value, 4, order, n, scratch);
+	permute(ds->change.time, 8, order, n, scratch);
+	free(start);
+	free(order);
+	return CIB_OK;
+}
+
+struct skey {
+	const char *s;
+	uint32_t len, id;
+};
+
+static int skey_cmp(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+
+	return bytes_cmp(a->s, a->len, b->s, b->len);
+}
+
+#define VISIT(x)                                                    \
+	do {                                                        \
+		uint32_t v_ = (x);                                  \
+		if (v_ != STR_NONE && newid[v_] == UINT32_MAX)      \
+			newid[v_] = next++;                         \
+	} while (0)
+
+#define REMAP(x)                                                    \
+	do {                                                        \
+		if ((x) != STR_NONE)                                \
+			(x) = newid[(x)];                           \
+	} while (0)
+
+/* The ids the rows use, numbered in the rows' order; then the rest (no
+ * row holds them) by their bytes. */
+static uint32_t next_id_after_rows(const struct dataset *ds, uint32_t *newid)
+{
+	uint32_t next = 0;
+
+	for (size_t a = 0; a < ds->acc.n; a++) {
+		VISIT(ds->acc.id[a]);
+		VISIT(ds->acc.handle[a]);
+		VISIT(ds->acc.name[a]);
+		VISIT(ds->acc.description[a]);
+		VISIT(ds->acc.location[a]);
+		VISIT(ds->acc.lang[a]);
+	}
+	for (size_t j = 0; j < ds->post.n; j++) {
+		VISIT(ds->post.id[j]);
+		VISIT(ds->post.text[j]);
+		VISIT(ds->post.lang[j]);
+		VISIT(ds->post.client[j]);
+		VISIT(ds->post.ref_post[j]);
+		VISIT(ds->post.ref_account[j]);
+		for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1];
+		     k++)
+			VISIT(ds->ent.str[k]);
+	}
+	for (size_t i = 0; i < ds->change.n; i++) {
+		VISIT(ds->change.old_value[i]);
+		VISIT(ds->change.new_value[i]);
+	}
+	return next;
+}
+
+static enum cib_err renumber_strings(struct dataset *ds)
+{
+	size_t n = ds->strings.n, m = 0;
+	uint32_t *newid = malloc((n + 1) * sizeof(*newid)), next;
+	struct skey *rest = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!newid)
+		return CIB_ENOMEM;
+	memset(newid, 0xff, (n + 1) * sizeof(*newid));
+	next = next_id_after_rows(ds, newid);
+	rest = malloc((n - next + 1) * sizeof(*rest));
+	if (!rest)
+		goto out;
+	for (uint32_t i = 0; i < n; i++)
+		if (newid[i] == UINT32_MAX) {
+			rest[m].s = strpool_get(&ds->strings, i);
+			rest[m].len = strpool_len(&ds->strings, i);
+			rest[m++].id = i;
+		}
+	qsort(rest, m, sizeof(*rest), skey_cmp);
+	for (size_t i = 0; i < m; i++)
+		newid[rest[i].id] = next++;
+	err = strpool_renumber(&ds->strings, newid);
+	if (err)
+		goto out;
+	for (size_t a = 0; a < ds->acc.n; a++) {
+		REMAP(ds->acc.id[a]);
+		REMAP(ds->acc.handle[a]);
+		REMAP(ds->acc.name[a]);
+		REMAP(ds->acc.description[a]);
+		REMAP(ds->acc.location[a]);
+		REMAP(ds->acc.lang[a]);
+	}
+	for (size_t j = 0; j < ds->post.n; j++) {
+		REMAP(ds->post.id[j]);
+		REMAP(ds->post.text[j]);
+		REMAP(ds->post.lang[j]);
+		REMAP(ds->post.client[j]);
+		REMAP(ds->post.ref_post[j]);
+		REMAP(ds->post.ref_account[j]);
+	}
+	for (size_t k = 0; k < ds->ent.n; k++)
+		REMAP(ds->ent.str[k]);
+	for (size_t i = 0; i < ds->change.n; i++) {
+		REMAP(ds->change.old_value[i]);
+		REMAP(ds->change.new_value[i]);
+	}
+out:
+	free(newid);
+	free(rest);
+	return err;
+}
+
+enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
+{
+	size_t na = ds->acc.n, np = ds->post.n, big;
+	uint32_t *aorder = NULL, *rank = NULL, *porder = NULL;
+	void *scratch = NULL;
+	enum cib_err err = CIB_ENOMEM;
+	int acc_same, post_same;
+
+	if (moved)
+		*moved = 0;
+	aorder = account_order(ds);
+	rank = malloc((na + 1) * sizeof(*rank));
+	if (!aorder || !rank)
+		goto out;
+	for (size_t i = 0; i < na; i++)
+		rank[aorder[i]] = (uint32_t)i;
+	porder = post_order(ds, rank);
+	if (!porder)
+		goto out;
+	acc_same = is_identity(aorder, na);
+	post_same = is_identity(porder, np);
+	big = na > np ? na : np;
+	if (ds->change.n > big)
+		big = ds->change.n;
+	scratch = malloc((big + 1) * 8);
+	if (!scratch) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	if (!acc_same) {
+		permute_accounts(ds, aorder, scratch);
+		for (size_t j = 0; j < np; j++)
+			ds->post.account[j] = rank[ds->post.account[j]];
+		err = regroup_changes(ds, rank, scratch);
+		if (err)
+			goto out;
+	}
+	if (!post_same) {
+		err = permute_entities(ds, porder);
+		if (err)
+			goto out;
+		permute_posts(ds, porder, scratch);
+	}
+	err = renumber_strings(ds);
+	if (!err)
+		err = dataset_rebuild_keys(ds);
+	if (!err && moved)
+		*moved = !acc_same || !post_same;
+out:
+	free(aorder);
+	free(rank);
+	free(porder);
+	free(scratch);
+	return err;
+}
