@@ -79,6 +79,8 @@ static void permute(void *col, size_t size, const uint32_t *perm, size_t n,
 {
 	char *c = col, *s = scratch;
 
+	if (n == 0)
+		return;
 	switch (size) {
 	case 1:
 		for (size_t i = 0; i < n; i++)
@@ -234,14 +236,19 @@ static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order)
 		uint64_t lo = ds->post.ent_off[order[i]];
 		uint64_t hi = ds->post.ent_off[order[i] + 1];
 
-		memcpy(str + at, ds->ent.str + lo, (hi - lo) * sizeof(*str));
-		memcpy(type + at, ds->ent.type + lo, hi - lo);
-		at += hi - lo;
+		if (hi > lo) {
+			memcpy(str + at, ds->ent.str + lo,
+			       (hi - lo) * sizeof(*str));
+			memcpy(type + at, ds->ent.type + lo, hi - lo);
+			at += hi - lo;
+		}
 		off[i + 1] = at;
 	}
 	memcpy(ds->post.ent_off, off, (n + 1) * sizeof(*off));
-	memcpy(ds->ent.str, str, ne * sizeof(*str));
-	memcpy(ds->ent.type, type, ne);
+	if (ne) {
+		memcpy(ds->ent.str, str, ne * sizeof(*str));
+		memcpy(ds->ent.type, type, ne);
+	}
 	free(off);
 	free(str);
 	free(type);

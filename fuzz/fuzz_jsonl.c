@@ -1,7 +1,9 @@
 /* fuzz_jsonl.c - libFuzzer target for the normalised JSONL reader and
- * writer: reads any bytes as JSONL, writes what was read, reads that back
- * and aborts if the second reading differs in size or finds a malformed
- * record (the writer must only write what the reader accepts). */
+ * writer: reads any bytes as JSONL, puts the dataset in its canonical
+ * order (checking that every row and key survives), writes what was read,
+ * reads that back and aborts if the second reading differs in size or
+ * finds a malformed record (the writer must only write what the reader
+ * accepts). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +37,35 @@ static enum cib_err read_buf(struct dataset *ds, struct diag *dg,
 	return err;
 }
 
+/* dataset_canonical_order keeps every row and key: the counts stay,
+ * every post and account is found again at its new row, a second pass
+ * moves nothing. */
+static void check_canonical(struct dataset *ds)
+{
+	size_t na = ds->acc.n, np = ds->post.n, ne = ds->ent.n;
+	int moved;
+
+	if (dataset_canonical_order(ds, NULL) != CIB_OK)
+		return; /* out of memory: nothing to check */
+	if (ds->acc.n != na || ds->post.n != np || ds->ent.n != ne)
+		abort();
+	for (size_t j = 0; j < np; j++) {
+		enum platform p =
+			(enum platform)ds->acc.platform[ds->post.account[j]];
+
+		if (dataset_find_post(ds, p, ds->post.id[j]) != j)
+			abort();
+		if (j && ds->post.account[j - 1] > ds->post.account[j])
+			abort();
+	}
+	for (size_t a = 0; a < na; a++)
+		if (dataset_find_account(ds, (enum platform)ds->acc.platform[a],
+					 ds->acc.id[a]) != a)
+			abort();
+	if (dataset_canonical_order(ds, &moved) == CIB_OK && moved)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dataset a, b;
@@ -46,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dataset_init(&a);
 	dataset_init(&b);
 	if (read_buf(&a, &dg, (const char *)data, size) == CIB_OK) {
+		check_canonical(&a);
 		f = open_memstream(&out, &n);
 		if (f && jsonl_write(&a, f) == CIB_OK && fclose(f) == 0) {
 			/* a written line may exceed the reader's small cap
