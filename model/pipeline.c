@@ -499,13 +499,6 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u64_desc(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x > y ? -1 : x < y;
-}
-
 static double clip(double v, double lo, double hi)
 {
 	if (!isfinite(v))
@@ -537,15 +530,6 @@ static int64_t civil_day_of(int64_t t)
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-static int64_t civil_year_of_day(int64_t z)
-{
-	int64_t y;
-	unsigned m, d;
-
-	civil_date_from_days(z, &y, &m, &d);
-	return y;
-}
-
 double pipeline_binom_upper(uint64_t k, double r, uint64_t n)
 {
 	if (k == 0)
@@ -557,74 +541,6 @@ double pipeline_binom_upper(uint64_t k, double r, uint64_t n)
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	return gsl_cdf_binomial_Q((unsigned)(k - 1), r, (unsigned)n);
-}
-
-#define BATCH_DP_MAX 4096
-
-void pipeline_batch_test(const int64_t *mdays, size_t n,
-			 const uint64_t *top, size_t ntop, uint64_t nall,
-			 struct batch_test *out)
-{
-	size_t x = 0;
-	double mu = 0, cum = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->p = 1;
-	out->year_lo = INT32_MAX;
-	out->year_hi = INT32_MIN;
-	if (n == 0 || nall == 0)
-		return;
-	for (size_t i = 0; i < n;) {
-		size_t e = i;
-
-		while (e < n && mdays[e] == mdays[i])
-			e++;
-		x += e - i - 1;
-		if (e - i >= 3) {
-			int y = (int)civil_year_of_day(mdays[i]);
-
-			out->members += (uint32_t)(e - i);
-			out->days++;
-			if (y < out->year_lo)
-				out->year_lo = y;
-			if (y > out->year_hi)
-				out->year_hi = y;
-		}
-		i = e;
-	}
-	out->repeats = (uint32_t)x;
-	if (x == 0)
-		return;
-	if (n <= BATCH_DP_MAX) {
-		/* P(S >= x), S = sum of Bernoulli(pi_i), i = 2..n; dp[k] =
-		 * P(S = k) over the first terms, truncated at x (mass at or
-		 * above x collected in dp[x]) */
-		double *dp = calloc(x + 1, sizeof(*dp));
-
-		if (!dp)
-			return;
-		dp[0] = 1;
-		for (size_t i = 1; i < n; i++) {
-			double pi;
-
-			cum += i - 1 < ntop ? (double)top[i - 1] : 0;
-			pi = fmin(1, cum / (double)nall);
-			dp[x] += dp[x - 1] * pi;
-			for (size_t k = x - 1; k > 0; k--)
-				dp[k] = dp[k] * (1 - pi) + dp[k - 1] * pi;
-			dp[0] *= 1 - pi;
-		}
-		out->p = fmin(1, dp[x]);
-		free(dp);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		cum += i - 1 < ntop ? (double)top[i - 1] : 0;
-		mu += fmin(1, cum / (double)nall);
-	}
-	/* Chernoff: P(S >= x) <= exp(-mu) (e mu / x)^x for x > mu */
-	if ((double)x > mu)
-		out->p = fmin(1, exp(-mu + (double)x * (1 + log(mu / (double)x))));
 }
 
 double pipeline_office_p(const struct timing_fit *t, int32_t ref)
@@ -729,13 +645,14 @@ static void inauth_decide(struct pipeline *p)
  * creation-day counts of every account, largest first; the persona-switch
  * and location-mismatch counts; replies and reposts between accounts. */
 struct evidence_bg {
-	uint64_t *top;     /* accounts per creation day, largest first */
-	size_t ntop, nall; /* days; accounts with a creation day */
+	int64_t *day;      /* distinct creation days, ascending */
+	uint64_t *cnt;     /* accounts created on each */
+	size_t nday, nall; /* days; accounts with a creation day */
 	size_t nswitch_all, nloc_mis, nloc_known;
 	uint64_t eng_total;
 };
 
-static void evidence_background(const struct pipeline *p, int64_t *bdays,
+static void evidence_background(const struct pipeline *p,
 				struct evidence_bg *bg)
 {
 	const struct dataset *ds = p->ds;
@@ -749,23 +666,23 @@ static void evidence_background(const struct pipeline *p, int64_t *bdays,
 		int known;
 
 		if (ds->acc.created[a] != TIME_NONE)
-			bdays[bg->nall++] = civil_day_of(ds->acc.created[a]);
+			bg->day[bg->nall++] = civil_day_of(ds->acc.created[a]);
 		bg->nswitch_all += (size_t)(features_switch_significant(
 						    fs, (uint32_t)a) != 0);
 		bg->nloc_mis += (size_t)loc_mismatch(fs, (uint32_t)a, &known);
 		bg->nloc_known += (size_t)known;
 	}
-	/* the data's creation-day counts, largest first */
-	qsort(bdays, bg->nall, sizeof(*bdays), cmp_i64);
+	/* the data's creation days with their counts, in day order */
+	qsort(bg->day, bg->nall, sizeof(*bg->day), cmp_i64);
 	for (size_t i = 0; i < bg->nall;) {
 		size_t e = i;
 
-		while (e < bg->nall && bdays[e] == bdays[i])
+		while (e < bg->nall && bg->day[e] == bg->day[i])
 			e++;
-		bg->top[bg->ntop++] = e - i;
+		bg->day[bg->nday] = bg->day[i];
+		bg->cnt[bg->nday++] = e - i;
 		i = e;
 	}
-	qsort(bg->top, bg->ntop, sizeof(*bg->top), cmp_u64_desc);
 }
 
 /* Summed timing profiles and engagement over every post: each cluster's
@@ -820,8 +737,9 @@ static void evidence_tests(struct pipeline *p, size_t c, const int64_t *days,
 	struct batch_test bt;
 	int ref = p->fs.tctx.std_offset_min;
 	const struct timing_fit *t = &ce->timing;
+	struct batch_bg bb = { bg->day, bg->cnt, bg->nday };
 
-	pipeline_batch_test(days, nd, bg->top, bg->ntop, bg->nall, &bt);
+	pipeline_batch_test(days, nd, &bb, &bt);
 	ce->n_dated = (uint32_t)nd;
 	ce->p_batch = bt.p;
 	ce->batch_members = bt.members;
@@ -911,7 +829,6 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	int32_t *offs = NULL;
 	size_t *cursor = NULL, *start = NULL;
 	uint32_t *order = NULL;
-	int64_t *bdays = NULL;
 	struct evidence_bg bg;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -925,12 +842,12 @@ static enum cib_err cluster_evidence_build(struct pipeline *p)
 	order = malloc((na + 1) * sizeof(*order));
 	days = malloc((na + 1) * sizeof(*days));
 	offs = malloc((na + 1) * sizeof(*offs));
-	bdays = malloc((na + 1) * sizeof(*bdays));
-	bg.top = malloc((na + 1) * sizeof(*bg.top));
+	bg.day = malloc((na + 1) * sizeof(*bg.day));
+	bg.cnt = malloc((na + 1) * sizeof(*bg.cnt));
 	if (!p->ce || !texts || !copied || !inside || !start || !cursor ||
-	    !order || !days || !offs || !bdays || !bg.top)
+	    !order || !days || !offs || !bg.day || !bg.cnt)
 		goto out;
-	evidence_background(p, bdays, &bg);
+	evidence_background(p, &bg);
 	for (size_t c = 0; c < nc; c++) {
 		timing_profile_init(&p->ce[c].profile);
 		p->ce[c].best_log10p = 0;
@@ -1009,8 +926,8 @@ out:
 	free(order);
 	free(days);
 	free(offs);
-	free(bdays);
-	free(bg.top);
+	free(bg.day);
+	free(bg.cnt);
 	if (!err)
 		inauth_decide(p);
 	return err;

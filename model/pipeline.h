@@ -232,9 +232,23 @@ struct batch_test {
 	uint32_t members, days; /* members on days with >= 3; the days */
 	int year_lo, year_hi;   /* years of those days */
 };
+/* The data's dated accounts: their distinct creation days ascending and
+ * how many accounts were created on each. */
+struct batch_bg {
+	const int64_t *day;
+	const uint64_t *cnt;
+	size_t n;
+};
+/* The creation-batch test (model/batch.c) of members' days mdays[0..n),
+ * ascending, members included in bg. */
 void pipeline_batch_test(const int64_t *mdays, size_t n,
-			 const uint64_t *top, size_t ntop, uint64_t nall,
-			 struct batch_test *out);
+			 const struct batch_bg *bg, struct batch_test *out);
+/* P(sum over ns strata of the chain's repeats >= x): stratum s has m[s]
+ * members and S[s][k] (k = 0 .. nd[s]) the sum of its k largest day
+ * probabilities; model/batch.c says why this bounds the null. */
+double pipeline_batch_chain_tail(size_t ns, const size_t *m,
+				 const double *const *S, const size_t *nd,
+				 size_t x);
 
 /* Benjamini-Hochberg at level alpha over pv[0..n): the critical value
  * alpha k / n (k the largest i with p_(i) <= alpha i / n), so the rejected

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "core/civil.h"
 #include "model/pipeline.h"
 
 /* P(X >= k), X ~ Binomial(n, r), summed from the pmf in logs. */
@@ -84,91 +85,201 @@ static void test_poorer_p(void **state)
 	assert_true(pipeline_poorer_p(3, 5, 0, 0) == 1);
 }
 
-/* The data's day counts (largest first) and their sum. */
-static const uint64_t top[] = { 6, 4, 3, 2, 2, 1, 1, 1 };
-#define NTOP (sizeof(top) / sizeof(top[0]))
-
-/* P(sum of Bernoulli(pi_i) >= x) by enumerating every subset, pi_i as
- * pipeline_batch_test defines them. */
-static double poisson_binomial_brute(size_t n, size_t x)
+static int cmp_day(const void *a, const void *b)
 {
-	double pi[16], tot = 0, cum = 0, nall = 0;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	for (size_t d = 0; d < NTOP; d++)
-		nall += (double)top[d];
-	for (size_t i = 1; i < n; i++) {
-		cum += i - 1 < NTOP ? (double)top[i - 1] : 0;
-		pi[i - 1] = fmin(1, cum / nall);
-	}
-	for (unsigned mask = 0; mask < (1u << (n - 1)); mask++) {
-		double pr = 1;
-		size_t k = 0;
-
-		for (size_t i = 0; i + 1 < n; i++) {
-			int on = (mask >> i) & 1;
-
-			pr *= on ? pi[i] : 1 - pi[i];
-			k += (size_t)on;
-		}
-		if (k >= x)
-			tot += pr;
-	}
-	return tot;
+	return x < y ? -1 : x > y;
 }
 
-/* Exact null P(n - distinct days >= x) when n members draw their days
- * independently from the day distribution top[]/sum, by enumerating all
- * NTOP^n assignments. */
-static double repeats_null_brute(size_t n, size_t x)
+/* Two strata for the creation-batch tests: day probabilities, largest
+ * first, and their prefix sums S[k]. */
+static const double f0[] = { 0.5, 0.3, 0.2 };
+static const double f1[] = { 0.4, 0.3, 0.2, 0.1 };
+
+static void prefix(const double *f, size_t nd, double *S)
+{
+	S[0] = 0;
+	for (size_t k = 0; k < nd; k++)
+		S[k + 1] = S[k] + f[k];
+	S[nd] = 1;
+}
+
+/* The chain of model/batch.c by brute force: every path of repeat / new
+ * day of m members in a stratum, the path's chance the product of S at
+ * each step's distinct days; P(repeats = r) in law[r]. */
+static void chain_brute(size_t m, const double *S, size_t nd, double *law)
+{
+	for (size_t r = 0; r < m; r++)
+		law[r] = 0;
+	if (m < 2) {
+		law[0] = 1;
+		return;
+	}
+	for (unsigned mask = 0; mask < (1u << (m - 1)); mask++) {
+		double pr = 1;
+		size_t distinct = 1, r = 0;
+
+		for (size_t i = 0; i + 1 < m; i++) {
+			double p = S[distinct < nd ? distinct : nd];
+
+			if ((mask >> i) & 1) {
+				pr *= p;
+				r++;
+			} else {
+				pr *= 1 - p;
+				distinct++;
+			}
+		}
+		law[r] += pr;
+	}
+}
+
+/* The exact null: m members draw days independently from f[0..nd);
+ * P(repeats = r) by enumerating all nd^m assignments. */
+static void null_brute(size_t m, const double *f, size_t nd, double *law)
 {
 	size_t total = 1;
-	double nall = 0, tot = 0;
 
-	for (size_t d = 0; d < NTOP; d++)
-		nall += (double)top[d];
-	for (size_t i = 0; i < n; i++)
-		total *= NTOP;
+	for (size_t r = 0; r < m + 1; r++)
+		law[r] = 0;
+	for (size_t i = 0; i < m; i++)
+		total *= nd;
 	for (size_t code = 0; code < total; code++) {
 		size_t c = code, distinct = 0;
 		unsigned seen = 0;
 		double pr = 1;
 
-		for (size_t i = 0; i < n; i++) {
-			size_t d = c % NTOP;
+		for (size_t i = 0; i < m; i++) {
+			size_t d = c % nd;
 
-			c /= NTOP;
-			pr *= (double)top[d] / nall;
-			if (!((seen >> d) & 1))
-				distinct++;
+			c /= nd;
+			pr *= f[d];
+			distinct += !((seen >> d) & 1);
 			seen |= 1u << d;
 		}
-		if (n - distinct >= x)
-			tot += pr;
+		law[m ? m - distinct : 0] += pr;
 	}
-	return tot;
 }
 
-static void test_batch_dp_and_validity(void **state)
+/* pipeline_batch_chain_tail against brute force on two strata: equal to
+ * the chain's tail (paths enumerated, the strata convolved here), and a
+ * valid p-value: never below the exact null's tail (assignments
+ * enumerated); and for one stratum the exact null's tail is strictly
+ * below it somewhere (the bound is not the null itself). */
+static void test_batch_chain(void **state)
 {
-	(void)state;
-	for (size_t n = 2; n <= 6; n++)
-		for (size_t x = 1; x < n; x++) {
-			int64_t days[8];
-			struct batch_test bt;
-			double exact;
+	double S0[4], S1[5];
+	const double *S[2] = { S0, S1 };
+	size_t nd[2] = { 3, 4 };
+	int loose = 0;
 
-			/* x repeats: the first x + 1 members on one day, the
-			 * rest on distinct days */
-			for (size_t i = 0; i < n; i++)
-				days[i] = i <= x ? 18000 : 18000 + (int64_t)i;
-			pipeline_batch_test(days, n, top, NTOP, 20, &bt);
-			assert_int_equal(bt.repeats, x);
-			assert_true(fabs(bt.p - poisson_binomial_brute(n, x)) <
-				    1e-12);
-			/* a valid p-value: never below the exact null tail */
-			exact = repeats_null_brute(n, x);
-			assert_true(bt.p >= exact - 1e-12);
+	(void)state;
+	prefix(f0, 3, S0);
+	prefix(f1, 4, S1);
+	for (size_t m0 = 1; m0 <= 5; m0++)
+		for (size_t m1 = 0; m1 <= 5; m1++) {
+			double c0[8], c1[8], n0[8], n1[8];
+			size_t m[2] = { m0, m1 };
+
+			chain_brute(m0, S0, 3, c0);
+			chain_brute(m1 ? m1 : 1, S1, 4, c1);
+			null_brute(m0, f0, 3, n0);
+			null_brute(m1, f1, 4, n1);
+			for (size_t x = 1; x + 1 < m0 + m1 + 1; x++) {
+				double chain = 0, null = 0;
+				double t = pipeline_batch_chain_tail(2, m, S, nd, x);
+
+				for (size_t a = 0; a < m0; a++)
+					for (size_t b = 0; b < (m1 ? m1 : 1); b++)
+						if (a + b >= x)
+							chain += c0[a] * c1[b];
+				for (size_t a = 0; a <= m0; a++)
+					for (size_t b = 0; b <= m1; b++)
+						if (a + b >= x)
+							null += n0[a] * n1[b];
+				assert_true(fabs(t - chain) < 1e-12);
+				assert_true(t >= null - 1e-12);
+				loose |= t > null + 1e-6;
+			}
 		}
+	assert_true(loose);
+	assert_true(pipeline_batch_chain_tail(2, (size_t[]){ 3, 2 }, S, nd, 0) == 1);
+}
+
+/* One calendar month and nobody else created in it: the days are flat
+ * (1/30 each in April), and m members on one day repeat at every step
+ * with probability 1/30, so p = 30^-(m - 1) exactly. */
+static void test_batch_closed_form(void **state)
+{
+	/* 2021-04-01 is day 18718 */
+	int64_t days[6], bd[1] = { 0 };
+	uint64_t bc[1] = { 5 };
+	struct batch_bg bg = { bd, bc, 1 }; /* 1970: outside the month */
+	struct batch_test bt;
+
+	(void)state;
+	for (size_t m = 2; m <= 6; m++) {
+		for (size_t i = 0; i < m; i++)
+			days[i] = 18718 + 9;
+		pipeline_batch_test(days, m, &bg, &bt);
+		assert_int_equal(bt.repeats, m - 1);
+		assert_true(fabs(bt.p / pow(30, -(double)(m - 1)) - 1) < 1e-9);
+	}
+	/* the members themselves are left out of the background: the same
+	 * five counted in it change nothing */
+	bd[0] = 18718 + 9;
+	pipeline_batch_test(days, 5, &bg, &bt);
+	assert_true(fabs(bt.p / pow(30, -4.0) - 1) < 1e-9);
+	/* two members in different months never repeat: no stratum */
+	days[0] = 18718;
+	days[1] = 18718 + 30;
+	pipeline_batch_test(days, 2, &bg, &bt);
+	assert_int_equal(bt.repeats, 0);
+	assert_true(bt.p == 1);
+}
+
+/* Members spread over an era repeat a day now and then by chance; a batch
+ * on one day does not. 240 members, 5 a month over four years, two of
+ * them sharing a day in every other month (24 repeats; about 15.5
+ * expected on 30-day months), against a flat background: no evidence at
+ * 1 %; 20 members on two days of one month: overwhelming. */
+static void test_batch_era(void **state)
+{
+	static int64_t days[300], bd[4000];
+	static uint64_t bc[4000];
+	struct batch_bg bg = { bd, bc, 0 };
+	struct batch_test bt;
+	size_t n = 0;
+
+	(void)state;
+	for (int64_t d = 14000; d < 16000; d++) { /* 50 a day, 2008-2013 */
+		bd[bg.n] = d;
+		bc[bg.n++] = 50;
+	}
+	for (int k = 0; k < 48; k++) {
+		int64_t d0, first;
+		unsigned mo, dd;
+		int64_t y;
+
+		civil_date_from_days(14000 + 31 * k, &y, &mo, &dd);
+		first = civil_days_from_date(y, mo, 1);
+		for (int j = 0; j < 5; j++) {
+			d0 = first + 3 * j;
+			days[n++] = j == 1 && k % 2 ? first : d0;
+		}
+	}
+	qsort(days, n, sizeof(days[0]), cmp_day);
+	pipeline_batch_test(days, n, &bg, &bt);
+	assert_int_equal(bt.repeats, 24);
+	assert_true(bt.p > 0.01);
+	n = 0;
+	for (int k = 0; k < 20; k++)
+		days[n++] = 15000 + 3 + (k % 2); /* two days of one month */
+	qsort(days, n, sizeof(days[0]), cmp_day);
+	pipeline_batch_test(days, n, &bg, &bt);
+	assert_int_equal(bt.repeats, 18);
+	assert_true(bt.p < 1e-15);
 }
 
 static void test_batch_description(void **state)
@@ -176,58 +287,60 @@ static void test_batch_description(void **state)
 	/* 2019-02-28 is day 17955; 2020-01-01 is 18262 */
 	int64_t days[] = { 17955, 17955, 17955, 17955, 18000, 18262, 18262,
 			   18262, 18263 };
+	int64_t bd[] = { 17955, 18262 };
+	uint64_t bc[] = { 10, 10 };
+	struct batch_bg bg = { bd, bc, 2 };
 	struct batch_test bt;
 
 	(void)state;
-	pipeline_batch_test(days, 9, top, NTOP, 20, &bt);
+	pipeline_batch_test(days, 9, &bg, &bt);
 	assert_int_equal(bt.repeats, 9 - 4);
 	assert_int_equal(bt.members, 7);
 	assert_int_equal(bt.days, 2);
 	assert_int_equal(bt.year_lo, 2019);
 	assert_int_equal(bt.year_hi, 2020);
+	assert_true(bt.p < 0.01);
 	/* no repeat, no evidence */
-	pipeline_batch_test(days + 3, 3, top, NTOP, 20, &bt);
+	pipeline_batch_test(days + 3, 3, &bg, &bt);
 	assert_true(bt.p == 1);
 }
 
-/* Above 4096 members the Chernoff bound replaces the exact sum: it must
- * stay above it. The exact tail is computed here by the same recursion
- * without truncation. */
+/* Past the work cap the Chernoff bound replaces the chain's law: it must
+ * stay above it. 9000 members in one 30-day month, nobody else: the
+ * chain's law computed here by its distinct days (at most 30), the
+ * repeats being 9000 - distinct. */
 static void test_batch_chernoff(void **state)
 {
-	enum { N = 5000 };
+	enum { N = 9000, D = 30 };
 	static int64_t days[N];
-	static uint64_t big[100000];
-	static double dp[N + 1];
+	static double law[D + 1], nl[D + 1];
+	int64_t bd[1] = { 0 };
+	uint64_t bc[1] = { 1 };
+	struct batch_bg bg = { bd, bc, 1 };
 	struct batch_test bt;
-	double cum = 0, nall = 0, exact = 0;
-	size_t x;
+	double exact = 0;
 
 	(void)state;
-	for (size_t d = 0; d < 100000; d++) {
-		big[d] = 10; /* a flat history of 100000 days x 10 */
-		nall += 10;
-	}
-	/* members: 300 repeats (about 125 expected by the bound) */
-	for (size_t i = 0; i < N; i++)
-		days[i] = (int64_t)(i < 301 ? 0 : i);
-	pipeline_batch_test(days, N, big, 100000, (uint64_t)nall, &bt);
-	x = bt.repeats;
-	assert_int_equal(x, 300);
-	dp[0] = 1;
-	for (size_t i = 1; i < N; i++) {
-		double pi;
+	for (size_t i = 0; i < N; i++) /* April 2021, on 25 of its days */
+		days[i] = 18718 + (int64_t)(i * 25 / N);
+	pipeline_batch_test(days, N, &bg, &bt);
+	assert_int_equal(bt.repeats, N - 25);
+	law[1] = 1;
+	for (size_t i = 1; i < N; i++) { /* member i + 1 */
+		memset(nl, 0, sizeof(nl));
+		for (size_t k = 1; k <= D; k++) {
+			double p = (double)k / D; /* flat: S(k) = k / 30 */
 
-		cum += (double)big[i - 1];
-		pi = fmin(1, cum / nall);
-		for (size_t k = i; k > 0; k--)
-			dp[k] = dp[k] * (1 - pi) + dp[k - 1] * pi;
-		dp[0] *= 1 - pi;
+			nl[k] += law[k] * p;
+			if (k < D)
+				nl[k + 1] += law[k] * (1 - p);
+		}
+		memcpy(law, nl, sizeof(law));
 	}
-	for (size_t k = x; k <= N; k++)
-		exact += dp[k];
+	for (size_t k = 1; k <= 25; k++) /* repeats >= N - 25 */
+		exact += law[k];
 	assert_true(bt.p >= exact);
-	assert_true(bt.p < 1);
+	assert_true(bt.p <= 1);
 }
 
 /* The built-in model: every coefficient held >= 0, so raising any input
@@ -380,7 +493,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binom_upper),
 		cmocka_unit_test(test_poorer_p),
-		cmocka_unit_test(test_batch_dp_and_validity),
+		cmocka_unit_test(test_batch_chain),
+		cmocka_unit_test(test_batch_closed_form),
+		cmocka_unit_test(test_batch_era),
 		cmocka_unit_test(test_batch_description),
 		cmocka_unit_test(test_batch_chernoff),
 		cmocka_unit_test(test_default_model_monotone),
