@@ -461,33 +461,61 @@ static enum cib_err sites_site_of(struct sites *s, const char *host,
 	return CIB_OK;
 }
 
-/* The site's labels from its first page that has them: name, title,
- * server and address. */
+static const char *label_value(const struct sites *s, uint32_t id);
+
+/* Whether a value seen at time t (0 or less: unknown, the latest of all)
+ * takes the place of the one kept from time *kt: an earlier page wins, and
+ * at the same time the smaller value; *kt becomes t when it does. */
+static int label_wins(int64_t *kt, int64_t t, const char *cur, size_t cur_n,
+		      const char *v, size_t n)
+{
+	int c;
+
+	if (t <= 0)
+		t = INT64_MAX;
+	if (cur && t != *kt) {
+		if (t > *kt)
+			return 0;
+	} else if (cur) {
+		c = memcmp(v, cur, n < cur_n ? n : cur_n);
+		if (c > 0 || (c == 0 && n >= cur_n))
+			return 0;
+	}
+	*kt = t;
+	return 1;
+}
+
+/* One label of the site (name, title or server: id *field) from this
+ * page, when label_wins says so. */
+static enum cib_err site_label(struct sites *s, uint32_t *field, int64_t *kt,
+			       int64_t t, const char *v, size_t n)
+{
+	const char *cur = *field == STR_NONE ? NULL : label_value(s, *field);
+
+	if (!n || !label_wins(kt, t, cur, cur ? strlen(cur) : 0, v, n))
+		return CIB_OK;
+	return label_add(s, -1, v, n, field);
+}
+
+/* The site's labels - name, title, server and address - each from the
+ * earliest page that has it (label_wins). */
 static enum cib_err sites_site_labels(struct sites *s, struct site *st,
 				      const struct htmlpage *pg, const char *ip,
 				      size_t ip_n, const char *server,
-				      size_t server_n)
+				      size_t server_n, int64_t t)
 {
 	enum cib_err err;
 
-	if (st->name == STR_NONE && pg->host_full[0]) {
-		err = label_add(s, -1, pg->host_full, strlen(pg->host_full),
-				&st->name);
-		if (err)
-			return err;
-	}
-	if (st->title == STR_NONE && pg->title_len) {
-		err = label_add(s, -1, pg->str + pg->title_off, pg->title_len,
-				&st->title);
-		if (err)
-			return err;
-	}
-	if (st->server == STR_NONE && server && server_n) {
-		err = label_add(s, -1, server, server_n, &st->server);
-		if (err)
-			return err;
-	}
-	if (!st->ip[0] && ip && ip_n && ip_n < sizeof(st->ip)) {
+	if ((err = site_label(s, &st->name, &st->label_time[0], t,
+			      pg->host_full, strlen(pg->host_full))) ||
+	    (err = site_label(s, &st->title, &st->label_time[1], t,
+			      pg->str + pg->title_off, pg->title_len)) ||
+	    (err = site_label(s, &st->server, &st->label_time[2], t, server,
+			      server ? server_n : 0)))
+		return err;
+	if (ip && ip_n && ip_n < sizeof(st->ip) &&
+	    label_wins(&st->label_time[3], t, st->ip[0] ? st->ip : NULL,
+		       strlen(st->ip), ip, ip_n)) {
 		memcpy(st->ip, ip, ip_n);
 		st->ip[ip_n] = '\0';
 	}
@@ -618,7 +646,8 @@ enum cib_err sites_add_page(struct sites *s, const struct htmlpage *pg,
 	st->n_used++;
 	if (crawl_time > 0 && (st->first_seen <= 0 || crawl_time < st->first_seen))
 		st->first_seen = crawl_time;
-	err = sites_site_labels(s, st, pg, ip, ip_n, server, server_n);
+	err = sites_site_labels(s, st, pg, ip, ip_n, server, server_n,
+				crawl_time);
 	if (err)
 		return err;
 	if (ip && (bl = sites_block(ip, ip_n, block, sizeof(block)))) {
@@ -896,7 +925,82 @@ static int cmp_group_size(const void *a, const void *b)
 
 	if (x->n != y->n)
 		return x->n > y->n ? -1 : 1;
-	return x->members[0] < y->members[0] ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+struct name_key {
+	const char *name;
+	uint32_t site;
+};
+
+static int cmp_name_key(const void *a, const void *b)
+{
+	const struct name_key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->site < y->site ? -1 : x->site > y->site);
+}
+
+static const char *site_name(const struct sites *s, const struct site *st);
+
+/* The sites in name order: order[k] = the site k-th by name. */
+static uint32_t *order_by_name(const struct sites *s)
+{
+	struct name_key *k = malloc((s->n_sites + 1) * sizeof(*k));
+	uint32_t *order = malloc((s->n_sites + 1) * sizeof(*order));
+
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->n_sites; i++) {
+		k[i].name = site_name(s, &s->site[i]);
+		k[i].site = (uint32_t)i;
+	}
+	qsort(k, s->n_sites, sizeof(*k), cmp_name_key);
+	for (size_t i = 0; i < s->n_sites; i++)
+		order[i] = k[i].site;
+	free(k);
+	return order;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Each group's members in name order, and its first member's rank: the
+ * groups' order and ids then depend on the sites, not on the order the
+ * crawl met them. */
+static enum cib_err order_groups(struct sites *s)
+{
+	uint32_t *order = order_by_name(s), *rank;
+
+	if (!order)
+		return CIB_ENOMEM;
+	rank = malloc((s->n_sites + 1) * sizeof(*rank));
+	if (!rank) {
+		free(order);
+		return CIB_ENOMEM;
+	}
+	for (size_t k = 0; k < s->n_sites; k++)
+		rank[order[k]] = (uint32_t)k;
+	for (size_t i = 0; i < s->n_groups; i++) {
+		struct sites_group *g = &s->group[i];
+
+		for (uint32_t m = 0; m < g->n; m++)
+			g->members[m] = rank[g->members[m]];
+		qsort(g->members, g->n, sizeof(*g->members), cmp_u32);
+		g->first = g->n ? g->members[0] : UINT32_MAX;
+		for (uint32_t m = 0; m < g->n; m++)
+			g->members[m] = order[g->members[m]];
+	}
+	free(rank);
+	free(order);
+	return CIB_OK;
 }
 
 /* Union-find over the candidate pairs accepted by `keep`; then calls fn
@@ -1271,6 +1375,8 @@ enum cib_err sites_detect(struct sites *s)
 		err = components(s, &c, -1, need, flag, on_cluster, 0);
 	if (err)
 		goto out;
+	if ((err = order_groups(s)))
+		goto out;
 	qsort(s->group, s->n_groups, sizeof(*s->group), cmp_group_size);
 	if ((err = sites_score(s, &c)))
 		goto out;
@@ -1314,6 +1420,47 @@ const char *sites_label(const struct sites *s, uint32_t id)
 	return id == STR_NONE ? "" : label_value(s, id);
 }
 
+struct score_key {
+	double score;
+	const char *name;
+	uint32_t site;
+};
+
+static int cmp_score_key(const void *a, const void *b)
+{
+	const struct score_key *x = a, *y = b;
+	int c;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	return c ? c : (x->site < y->site ? -1 : x->site > y->site);
+}
+
+/* The rows' order of the sites table: highest score first, then by
+ * name, as the accounts table; NULL when out of memory. */
+static uint32_t *table_order(const struct sites *s)
+{
+	struct score_key *k = malloc((s->n_sites + 1) * sizeof(*k));
+	uint32_t *order = malloc((s->n_sites + 1) * sizeof(*order));
+
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->n_sites; i++) {
+		k[i].score = s->site[i].score;
+		k[i].name = site_name(s, &s->site[i]);
+		k[i].site = (uint32_t)i;
+	}
+	qsort(k, s->n_sites, sizeof(*k), cmp_score_key);
+	for (size_t i = 0; i < s->n_sites; i++)
+		order[i] = k[i].site;
+	free(k);
+	return order;
+}
+
 enum cib_err sites_write_csv(const struct sites *s, FILE *f)
 {
 	static const char *const h[] = { "site", "score", "flagged",
@@ -1321,9 +1468,13 @@ enum cib_err sites_write_csv(const struct sites *s, FILE *f)
 					 "ip", "server", "lang_declared",
 					 "lang_detected", "reasons" };
 
+	uint32_t *order = table_order(s);
+
+	if (!order)
+		return CIB_ENOMEM;
 	csvout_header(f, h, (int)(sizeof(h) / sizeof(h[0])));
 	for (size_t i = 0; i < s->n_sites; i++) {
-		const struct site *st = &s->site[i];
+		const struct site *st = &s->site[order[i]];
 
 		csvout_field(f, site_name(s, st));
 		fprintf(f, ",%.6f,%d,", st->score, st->flagged);
@@ -1343,6 +1494,7 @@ enum cib_err sites_write_csv(const struct sites *s, FILE *f)
 		csvout_field(f, st->reasons);
 		fputc('\n', f);
 	}
+	free(order);
 	return ferror(f) ? CIB_EIO : CIB_OK;
 }
 
@@ -1380,13 +1532,14 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f)
 {
 	cJSON *root = cJSON_CreateObject(), *arr, *carr;
 	char *txt;
-	int ok = root != NULL;
+	uint32_t *order = table_order(s);
+	int ok = root != NULL && order != NULL;
 
 	arr = cJSON_AddArrayToObject(root, "sites");
 	carr = cJSON_AddArrayToObject(root, "clusters");
 	ok = ok && arr && carr;
 	for (size_t i = 0; ok && i < s->n_sites; i++) {
-		const struct site *st = &s->site[i];
+		const struct site *st = &s->site[order[i]];
 		cJSON *o = cJSON_CreateObject();
 
 		ok = o && cJSON_AddItemToArray(arr, o) &&
@@ -1445,6 +1598,7 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f)
 	}
 	txt = ok ? cJSON_Print(root) : NULL;
 	cJSON_Delete(root);
+	free(order);
 	if (!txt)
 		return CIB_ENOMEM;
 	fputs(txt, f);

@@ -73,6 +73,10 @@ struct site {
 	uint32_t title;  /* id in sites.labels of the first title */
 	uint32_t server; /* id in sites.labels of the HTTP Server, STR_NONE */
 	char ip[48];
+	/* the crawl time of the page each of name, title, server and ip came
+	 * from: the earliest page that has one gives it (the smaller value
+	 * at equal times), whatever order the crawl holds its records in */
+	int64_t label_time[4];
 	int64_t first_seen;
 	uint32_t n_han_comment_pages, n_zh_declared_pages;
 	uint32_t n_articles;
@@ -104,6 +108,9 @@ struct sites_group {
 	double p, q;
 	int flagged;
 	int id;
+	uint32_t first; /* its first member's place in name order (members
+			   are listed in name order): ties between groups of
+			   one size go by it, not by the crawl's order */
 };
 
 struct sites_entry {
