@@ -627,25 +627,29 @@ static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
 	t->in->cur->rows_merged++;
 	if (t->last_row != row)
 		t->in->cur->rows_apart++;
+	/* a second target or text: one is kept, the smaller, so that the
+	 * rows' order does not choose (the other is counted unkept) */
 	if (p->ref_post &&
 	    strcmp(ds_str(ds, ds->post.ref_post[row]), p->ref_post) != 0) {
-		if (ds->post.ref_post[row] == STR_NONE) {
+		if (ds->post.ref_post[row] != STR_NONE)
+			t->in->cur->values_unkept++;
+		if (ds->post.ref_post[row] == STR_NONE ||
+		    strcmp(p->ref_post, ds_str(ds, ds->post.ref_post[row])) < 0) {
 			err = dataset_intern(ds, p->ref_post,
 					     &ds->post.ref_post[row]);
 			if (err)
 				return fatal_at(t, line, err);
 			ds->post.kind[row] = (uint8_t)p->kind;
-		} else {
-			t->in->cur->values_unkept++;
 		}
 	}
 	if (p->text && strcmp(ds_str(ds, ds->post.text[row]), p->text) != 0) {
-		if (ds->post.text[row] == STR_NONE) {
+		if (ds->post.text[row] != STR_NONE)
+			t->in->cur->values_unkept++;
+		if (ds->post.text[row] == STR_NONE ||
+		    strcmp(p->text, ds_str(ds, ds->post.text[row])) < 0) {
 			err = dataset_intern(ds, p->text, &ds->post.text[row]);
 			if (err)
 				return fatal_at(t, line, err);
-		} else {
-			t->in->cur->values_unkept++;
 		}
 	}
 	for (size_t k = 0; k < p->n_ent; k++) {

@@ -838,6 +838,30 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
  * input, not for everything read before it. The duplicate check scans the
  * post's span, so its cost is the square of one post's entity count:
  * readers cap that count. */
+/* A merged post's entities by (type, bytes): rows of one post may come
+ * in any order, so the order they brought their entities in means
+ * nothing (an insertion sort: readers cap a post's entities). */
+static void sort_entities(const struct dataset *ds, uint32_t *str,
+			  uint8_t *type, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t s = str[i];
+		uint8_t t = type[i];
+		size_t j = i;
+
+		while (j > 0 &&
+		       (type[j - 1] > t ||
+			(type[j - 1] == t &&
+			 strcmp(ds_str(ds, str[j - 1]), ds_str(ds, s)) > 0))) {
+			str[j] = str[j - 1];
+			type[j] = type[j - 1];
+			j--;
+		}
+		str[j] = s;
+		type[j] = t;
+	}
+}
+
 enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 				    const uint32_t *post, const uint32_t *str,
 				    const uint8_t *type, size_t *added)
@@ -887,7 +911,7 @@ enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 	for (size_t j = 0, o = 0; j < span; j++) {
 		uint64_t b = ds->post.ent_off[lo + j] - base;
 		uint64_t e = ds->post.ent_off[lo + j + 1] - base;
-		size_t start = out;
+		size_t start = out, o0 = o;
 
 		memcpy(ns + out, ds->ent.str + base + b, (e - b) * sizeof(*ns));
 		memcpy(nt + out, ds->ent.type + base + b, e - b);
@@ -908,6 +932,8 @@ enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 			nt[out] = type[k];
 			out++;
 		}
+		if (o > o0) /* rows merged: their order is the input's */
+			sort_entities(ds, ns + start, nt + start, out - start);
 	}
 	memcpy(ds->ent.str + base, ns, out * sizeof(*ns));
 	memcpy(ds->ent.type + base, nt, out);

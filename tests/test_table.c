@@ -156,6 +156,10 @@ static const struct tcase cases[] = {
 	  CT "o1,a1,c1,1623881100\no9,a2,c2,1623881100\no2,a1,c1,1623881100\n",
 	  NULL, 0, 0, CIB_OK, 2, 2, 0, 1, 1, PLATFORM_OTHER, "c1", 1623881100,
 	  POST_REPOST, "o1", NULL, "", 0, NULL },
+	{ "second target: the smaller kept, whichever row came first",
+	  CT "o5,a1,c1,1623881100\no2,a1,c1,1623881100\n",
+	  NULL, 0, 0, CIB_OK, 1, 1, 0, 1, 1, PLATFORM_OTHER, "c1", 1623881100,
+	  POST_REPOST, "o2", NULL, "", 0, NULL },
 	{ "same target twice: nothing unkept",
 	  CT "o1,a1,c1,1623881100\no1,a1,c1,1623881100\n", NULL, 0, 0, CIB_OK,
 	  1, 1, 0, 1, 0, PLATFORM_OTHER, "c1", 1623881100, POST_REPOST, "o1",
@@ -179,7 +183,8 @@ static const struct tcase cases[] = {
 	  TABLE_OBJECT_HASHTAG, 0, CIB_OK, 1, 1, 0, 0, 0, PLATFORM_OTHER, "c1",
 	  1623881100, POST_ORIGINAL, NULL, NULL, "hashtag:vote", 0, NULL },
 	/* German layout: platform from the prefix, rows of a post merged
-	 * even when another post's row lies between, duplicates dropped */
+	 * even when another post's row lies between, duplicates dropped,
+	 * the merged post's entities by kind, then bytes */
 	{ "german rows merged",
 	  GE "fb_1,10,u1,,d1,,1623881100\n"
 	     "tw_2,11,,h1,,,1623881101\n"
@@ -187,7 +192,7 @@ static const struct tcase cases[] = {
 	     "fb_1,10,,h3,,i7,1623881100\n",
 	  NULL, 0, 0, CIB_OK, 2, 2, 0, 2, 0, PLATFORM_FACEBOOK, "10",
 	  1623881100, POST_ORIGINAL, NULL, NULL,
-	  "url:u1 domain:d1 hashtag:h2 hashtag:h3 image:i7", 0, NULL },
+	  "url:u1 hashtag:h2 hashtag:h3 domain:d1 image:i7", 0, NULL },
 	{ "german twitter post", GE "tw_2,11,,h1,,,1623881101\n", NULL, 0, 0,
 	  CIB_OK, 1, 1, 0, 0, 0, PLATFORM_X, "11", 1623881101, POST_ORIGINAL,
 	  NULL, NULL, "hashtag:h1", 0, NULL },
