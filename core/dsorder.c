@@ -177,43 +177,44 @@ fail:
 	return NULL;
 }
 
+/* permute() on each of ncols columns of the given element sizes. */
+static void permute_columns(void *const *cols, const size_t *sizes,
+			    size_t ncols, const uint32_t *order, size_t n,
+			    void *scratch)
+{
+	for (size_t c = 0; c < ncols; c++)
+		permute(cols[c], sizes[c], order, n, scratch);
+}
+
 static void permute_accounts(struct dataset *ds, const uint32_t *order,
 			     void *scratch)
 {
-	size_t n = ds->acc.n;
+	void *const cols[] = {
+		ds->acc.platform, ds->acc.id, ds->acc.handle, ds->acc.name,
+		ds->acc.description, ds->acc.location, ds->acc.lang,
+		ds->acc.created, ds->acc.followers, ds->acc.following,
+		ds->acc.n_changes,
+	};
+	const size_t sizes[] = { 1, 4, 4, 4, 4, 4, 4, 8, 8, 8, 4 };
 
-	permute(ds->acc.platform, 1, order, n, scratch);
-	permute(ds->acc.id, 4, order, n, scratch);
-	permute(ds->acc.handle, 4, order, n, scratch);
-	permute(ds->acc.name, 4, order, n, scratch);
-	permute(ds->acc.description, 4, order, n, scratch);
-	permute(ds->acc.location, 4, order, n, scratch);
-	permute(ds->acc.lang, 4, order, n, scratch);
-	permute(ds->acc.created, 8, order, n, scratch);
-	permute(ds->acc.followers, 8, order, n, scratch);
-	permute(ds->acc.following, 8, order, n, scratch);
-	permute(ds->acc.n_changes, 4, order, n, scratch);
+	permute_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), order,
+			ds->acc.n, scratch);
 }
 
 static void permute_posts(struct dataset *ds, const uint32_t *order,
 			  void *scratch)
 {
-	size_t n = ds->post.n;
+	void *const cols[] = {
+		ds->post.id, ds->post.account, ds->post.time, ds->post.text,
+		ds->post.lang, ds->post.client, ds->post.kind,
+		ds->post.flags, ds->post.ref_post, ds->post.ref_account,
+		ds->post.likes, ds->post.reposts, ds->post.replies,
+		ds->post.quotes,
+	};
+	const size_t sizes[] = { 4, 4, 8, 4, 4, 4, 1, 1, 4, 4, 4, 4, 4, 4 };
 
-	permute(ds->post.id, 4, order, n, scratch);
-	permute(ds->post.account, 4, order, n, scratch);
-	permute(ds->post.time, 8, order, n, scratch);
-	permute(ds->post.text, 4, order, n, scratch);
-	permute(ds->post.lang, 4, order, n, scratch);
-	permute(ds->post.client, 4, order, n, scratch);
-	permute(ds->post.kind, 1, order, n, scratch);
-	permute(ds->post.flags, 1, order, n, scratch);
-	permute(ds->post.ref_post, 4, order, n, scratch);
-	permute(ds->post.ref_account, 4, order, n, scratch);
-	permute(ds->post.likes, 4, order, n, scratch);
-	permute(ds->post.reposts, 4, order, n, scratch);
-	permute(ds->post.replies, 4, order, n, scratch);
-	permute(ds->post.quotes, 4, order, n, scratch);
+	permute_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), order,
+			ds->post.n, scratch);
 }
 
 /* The entities laid out again in the posts' new order (order[new] = old),
@@ -281,11 +282,14 @@ static enum cib_err regroup_changes(struct dataset *ds, const uint32_t *rank,
 		start[a + 2] += start[a + 1];
 	for (size_t i = 0; i < n; i++)
 		order[start[ds->change.account[i] + 1]++] = (uint32_t)i;
-	permute(ds->change.account, 4, order, n, scratch);
-	permute(ds->change.field, 1, order, n, scratch);
-	permute(ds->change.old_value, 4, order, n, scratch);
-	permute(ds->change.new_value, 4, order, n, scratch);
-	permute(ds->change.time, 8, order, n, scratch);
+	{
+		void *const cols[] = { ds->change.account, ds->change.field,
+				       ds->change.old_value,
+				       ds->change.new_value, ds->change.time };
+		const size_t sizes[] = { 4, 1, 4, 4, 8 };
+
+		permute_columns(cols, sizes, 5, order, n, scratch);
+	}
 	free(start);
 	free(order);
 	return CIB_OK;
@@ -308,12 +312,6 @@ static int skey_cmp(const void *x, const void *y)
 		uint32_t v_ = (x);                                  \
 		if (v_ != STR_NONE && newid[v_] == UINT32_MAX)      \
 			newid[v_] = next++;                         \
-	} while (0)
-
-#define REMAP(x)                                                    \
-	do {                                                        \
-		if ((x) != STR_NONE)                                \
-			(x) = newid[(x)];                           \
 	} while (0)
 
 /* The ids the rows use, numbered in the rows' order; then the rest (no
@@ -374,27 +372,27 @@ static enum cib_err renumber_strings(struct dataset *ds)
 	err = strpool_renumber(&ds->strings, newid);
 	if (err)
 		goto out;
-	for (size_t a = 0; a < ds->acc.n; a++) {
-		REMAP(ds->acc.id[a]);
-		REMAP(ds->acc.handle[a]);
-		REMAP(ds->acc.name[a]);
-		REMAP(ds->acc.description[a]);
-		REMAP(ds->acc.location[a]);
-		REMAP(ds->acc.lang[a]);
-	}
-	for (size_t j = 0; j < ds->post.n; j++) {
-		REMAP(ds->post.id[j]);
-		REMAP(ds->post.text[j]);
-		REMAP(ds->post.lang[j]);
-		REMAP(ds->post.client[j]);
-		REMAP(ds->post.ref_post[j]);
-		REMAP(ds->post.ref_account[j]);
-	}
-	for (size_t k = 0; k < ds->ent.n; k++)
-		REMAP(ds->ent.str[k]);
-	for (size_t i = 0; i < ds->change.n; i++) {
-		REMAP(ds->change.old_value[i]);
-		REMAP(ds->change.new_value[i]);
+	{
+		/* every column of string ids, with its length */
+		uint32_t *const col[] = {
+			ds->acc.id, ds->acc.handle, ds->acc.name,
+			ds->acc.description, ds->acc.location, ds->acc.lang,
+			ds->post.id, ds->post.text, ds->post.lang,
+			ds->post.client, ds->post.ref_post,
+			ds->post.ref_account, ds->ent.str,
+			ds->change.old_value, ds->change.new_value,
+		};
+		const size_t len[] = {
+			ds->acc.n, ds->acc.n, ds->acc.n, ds->acc.n,
+			ds->acc.n, ds->acc.n, ds->post.n, ds->post.n,
+			ds->post.n, ds->post.n, ds->post.n, ds->post.n,
+			ds->ent.n, ds->change.n, ds->change.n,
+		};
+
+		for (size_t c = 0; c < sizeof(len) / sizeof(len[0]); c++)
+			for (size_t i = 0; i < len[c]; i++)
+				if (col[c][i] != STR_NONE)
+					col[c][i] = newid[col[c][i]];
 	}
 out:
 	free(newid);

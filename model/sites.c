@@ -928,42 +928,9 @@ static int cmp_group_size(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-struct name_key {
-	const char *name;
-	uint32_t site;
-};
-
-static int cmp_name_key(const void *a, const void *b)
-{
-	const struct name_key *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->site < y->site ? -1 : x->site > y->site);
-}
-
 static const char *site_name(const struct sites *s, const struct site *st);
 
-/* The sites in name order: order[k] = the site k-th by name. */
-static uint32_t *order_by_name(const struct sites *s)
-{
-	struct name_key *k = malloc((s->n_sites + 1) * sizeof(*k));
-	uint32_t *order = malloc((s->n_sites + 1) * sizeof(*order));
-
-	if (!k || !order) {
-		free(k);
-		free(order);
-		return NULL;
-	}
-	for (size_t i = 0; i < s->n_sites; i++) {
-		k[i].name = site_name(s, &s->site[i]);
-		k[i].site = (uint32_t)i;
-	}
-	qsort(k, s->n_sites, sizeof(*k), cmp_name_key);
-	for (size_t i = 0; i < s->n_sites; i++)
-		order[i] = k[i].site;
-	free(k);
-	return order;
-}
+static uint32_t *sites_in_order(const struct sites *s, int by_score);
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -977,7 +944,7 @@ static int cmp_u32(const void *a, const void *b)
  * crawl met them. */
 static enum cib_err order_groups(struct sites *s)
 {
-	uint32_t *order = order_by_name(s), *rank;
+	uint32_t *order = sites_in_order(s, 0), *rank;
 
 	if (!order)
 		return CIB_ENOMEM;
@@ -1437,9 +1404,10 @@ static int cmp_score_key(const void *a, const void *b)
 	return c ? c : (x->site < y->site ? -1 : x->site > y->site);
 }
 
-/* The rows' order of the sites table: highest score first, then by
- * name, as the accounts table; NULL when out of memory. */
-static uint32_t *table_order(const struct sites *s)
+/* The sites in name order, or (by_score) highest score first and then
+ * by name, as the accounts table: order[k] = the k-th site; NULL when
+ * out of memory. */
+static uint32_t *sites_in_order(const struct sites *s, int by_score)
 {
 	struct score_key *k = malloc((s->n_sites + 1) * sizeof(*k));
 	uint32_t *order = malloc((s->n_sites + 1) * sizeof(*order));
@@ -1450,7 +1418,7 @@ static uint32_t *table_order(const struct sites *s)
 		return NULL;
 	}
 	for (size_t i = 0; i < s->n_sites; i++) {
-		k[i].score = s->site[i].score;
+		k[i].score = by_score ? s->site[i].score : 0;
 		k[i].name = site_name(s, &s->site[i]);
 		k[i].site = (uint32_t)i;
 	}
@@ -1468,7 +1436,7 @@ enum cib_err sites_write_csv(const struct sites *s, FILE *f)
 					 "ip", "server", "lang_declared",
 					 "lang_detected", "reasons" };
 
-	uint32_t *order = table_order(s);
+	uint32_t *order = sites_in_order(s, 1);
 
 	if (!order)
 		return CIB_ENOMEM;
@@ -1532,7 +1500,7 @@ enum cib_err sites_write_json(const struct sites *s, FILE *f)
 {
 	cJSON *root = cJSON_CreateObject(), *arr, *carr;
 	char *txt;
-	uint32_t *order = table_order(s);
+	uint32_t *order = sites_in_order(s, 1);
 	int ok = root != NULL && order != NULL;
 
 	arr = cJSON_AddArrayToObject(root, "sites");

@@ -491,6 +491,18 @@ static void test_dataset_canonical_order(void **state)
 	}
 	order_build(&a, fwd, 121);
 	order_build(&b, rev, 121);
+	/* a change of handle, logged against its account's row */
+	for (int h = 0; h < 4; h++) {
+		struct account_rec ar;
+
+		account_rec_init(&ar);
+		ar.platform = PLATFORM_MASTODON;
+		ar.id = "u4";
+		ar.handle = h % 2 ? "second" : "first";
+		assert_int_equal(dataset_add_account(h < 2 ? &a : &b, &ar, NULL),
+				 CIB_OK);
+	}
+	assert_int_equal(a.change.n, 1);
 	assert_int_equal(a.post.n, b.post.n);
 	assert_int_equal(a.n_duplicate_posts, 1);
 	assert_int_equal(b.n_duplicate_posts, 1);
@@ -541,6 +553,10 @@ static void test_dataset_canonical_order(void **state)
 			    (a.acc.platform[x - 1] == a.acc.platform[x] &&
 			     strcmp(ds_str(&a, a.acc.id[x - 1]),
 				    ds_str(&a, a.acc.id[x])) < 0));
+	assert_string_equal(ds_str(&a, a.acc.id[a.change.account[0]]), "u4");
+	assert_int_equal(a.acc.platform[a.change.account[0]], PLATFORM_MASTODON);
+	assert_string_equal(ds_str(&a, a.change.old_value[0]), "first");
+	assert_string_equal(ds_str(&a, a.change.new_value[0]), "second");
 	/* a second pass moves nothing */
 	assert_int_equal(dataset_canonical_order(&a, &moved), CIB_OK);
 	assert_int_equal(moved, 0);
