@@ -336,6 +336,11 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	return CLI_EXIT_OK;
 }
 
+int cli_is_crawl(const struct cli_data *d, size_t i)
+{
+	return d->in.files[i].format == FORMAT_WARC && !d->in.files[i].skipped;
+}
+
 void cli_data_release(struct cli_data *d)
 {
 	if (!d)

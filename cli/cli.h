@@ -129,6 +129,9 @@ struct cli_data {
 int cli_load(struct cli_data *d, const struct cli_input *ci,
 	     char *const *files, int nfiles, int quiet);
 void cli_data_release(struct cli_data *d);
+/* Whether input i of d is a crawl that was read (a WARC, not a skipped
+ * archive member). */
+int cli_is_crawl(const struct cli_data *d, size_t i);
 
 /* Writes a result file atomically (core/outfile.h): fn writes to f and may
  * put a detail message in errmsg. Prints "cannot write 'path': why" on any

@@ -178,8 +178,7 @@ static int report_view_run(struct pipeline *p, struct cli_data *d,
 	enum cib_err err;
 
 	for (size_t i = 0; i < d->in.n_files; i++)
-		if (d->in.files[i].format == FORMAT_WARC &&
-		    !d->in.files[i].skipped) {
+		if (cli_is_crawl(d, i)) {
 			cli_error("'%s' was scored with a crawl ('%s'); "
 				  "report --run does not draw a "
 				  "crawl's site evidence yet: run "

@@ -198,7 +198,7 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 		int crawl = 0;
 
 		for (size_t i = 0; i < d->in.n_files; i++)
-			crawl |= d->in.files[i].format == FORMAT_WARC;
+			crawl |= cli_is_crawl(d, i);
 		if (crawl)
 			cli_error("no posts were read from the input, only a "
 				  "crawl: 'cibscan sites' scores a crawl's "

@@ -118,9 +118,7 @@ int cli_crawl_run(struct cli_data *d, struct pipeline *p, int quiet)
 	size_t nflag = 0;
 
 	for (size_t i = 0; i < d->in.n_files; i++)
-		if (d->in.files[i].format == FORMAT_WARC &&
-		    !d->in.files[i].skipped)
-			nflag++;
+		nflag += (size_t)cli_is_crawl(d, i);
 	if (!nflag)
 		return CLI_EXIT_OK;
 	c = calloc(1, sizeof(*c));
@@ -141,8 +139,7 @@ int cli_crawl_run(struct cli_data *d, struct pipeline *p, int quiet)
 	have_ld = langdetect_init_in(&ld, LANGDETECT_FP_DIR, cli_tmpdir()) ==
 		  CIB_OK;
 	for (size_t i = 0; i < d->in.n_files && rc == CLI_EXIT_OK; i++) {
-		if (d->in.files[i].format != FORMAT_WARC ||
-		    d->in.files[i].skipped)
+		if (!cli_is_crawl(d, i))
 			continue;
 		c->n_files++;
 		rc = cli_warc_read(d->in.files[i].name, &wo, dg, &c->s, &pg,

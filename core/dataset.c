@@ -829,15 +829,6 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	return CIB_OK;
 }
 
-/* Entities merged into stored posts. Posts' entities lie in post order,
- * so only the span from the first post named (lo) onward moves: a counting
- * pass groups the new entities by post, then the posts from lo on are laid
- * out again (their old entities, then their new ones minus those they
- * already have) into a side buffer copied back over the tail. A reader
- * merging the rows of its own input (the last posts) so pays for that
- * input, not for everything read before it. The duplicate check scans the
- * post's span, so its cost is the square of one post's entity count:
- * readers cap that count. */
 /* A merged post's entities by (type, bytes): rows of one post may come
  * in any order, so the order they brought their entities in means
  * nothing (an insertion sort: readers cap a post's entities). */
@@ -862,6 +853,15 @@ static void sort_entities(const struct dataset *ds, uint32_t *str,
 	}
 }
 
+/* Entities merged into stored posts. Posts' entities lie in post order,
+ * so only the span from the first post named (lo) onward moves: a counting
+ * pass groups the new entities by post, then the posts from lo on are laid
+ * out again (their old entities, then their new ones minus those they
+ * already have) into a side buffer copied back over the tail. A reader
+ * merging the rows of its own input (the last posts) so pays for that
+ * input, not for everything read before it. The duplicate check scans the
+ * post's span, so its cost is the square of one post's entity count:
+ * readers cap that count. */
 enum cib_err dataset_merge_entities(struct dataset *ds, size_t n,
 				    const uint32_t *post, const uint32_t *str,
 				    const uint8_t *type, size_t *added)

@@ -4,7 +4,8 @@
  *
  * Accounts go by (platform, id bytes); posts by (account's new row, time,
  * id bytes): a counting sort by account, then each account's posts sorted
- * on their own. Columns are permuted through one scratch buffer; the
+ * on their own. On CIB_ENOMEM the dataset may be half permuted
+ * (dataset.h). Columns are permuted through one scratch buffer; the
  * entities' CSR is laid out again; the change log keeps its order within
  * each account (it is the order the values were seen in); the key tables
  * are rebuilt. String ids are renumbered too, in the order the rows
@@ -16,52 +17,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bigmem.h"
-#include "splitmix.h"
-
-struct akey {
-	uint8_t platform;
+/* What every sort here orders by: a number (platform, time or 0), then
+ * the bytes of a string, then the row (a total order). */
+struct key {
+	int64_t k;
 	const char *s;
 	uint32_t len, row;
 };
 
-struct pkey {
-	int64_t time;
-	const char *s;
-	uint32_t len, row;
-};
-
-static int bytes_cmp(const char *a, uint32_t la, const char *b, uint32_t lb)
+static int key_cmp(const void *x, const void *y)
 {
-	int c = memcmp(a, b, la < lb ? la : lb);
-
-	if (c)
-		return c;
-	return la < lb ? -1 : la > lb;
-}
-
-static int akey_cmp(const void *x, const void *y)
-{
-	const struct akey *a = x, *b = y;
-
-	if (a->platform != b->platform)
-		return a->platform < b->platform ? -1 : 1;
-	return bytes_cmp(a->s, a->len, b->s, b->len);
-}
-
-static int pkey_cmp(const void *x, const void *y)
-{
-	const struct pkey *a = x, *b = y;
+	const struct key *a = x, *b = y;
 	int c;
 
-	if (a->time != b->time)
-		return a->time < b->time ? -1 : 1;
-	c = bytes_cmp(a->s, a->len, b->s, b->len);
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
 	if (c)
 		return c;
-	/* equal keys cannot be two posts of one account (a post's key is
-	 * its platform and id); kept total anyway */
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
 	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static void key_set(struct key *k, const struct dataset *ds, int64_t num,
+		    uint32_t str, uint32_t row)
+{
+	k->k = num;
+	k->s = strpool_get(&ds->strings, str);
+	k->len = strpool_len(&ds->strings, str);
+	k->row = row;
 }
 
 static int is_identity(const uint32_t *perm, size_t n)
@@ -105,7 +90,7 @@ static void permute(void *col, size_t size, const uint32_t *perm, size_t n,
 static uint32_t *account_order(const struct dataset *ds)
 {
 	size_t n = ds->acc.n;
-	struct akey *k = malloc((n + 1) * sizeof(*k));
+	struct key *k = malloc((n + 1) * sizeof(*k));
 	uint32_t *order = malloc((n + 1) * sizeof(*order));
 
 	if (!k || !order) {
@@ -113,40 +98,50 @@ static uint32_t *account_order(const struct dataset *ds)
 		free(order);
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		k[i].platform = ds->acc.platform[i];
-		k[i].s = strpool_get(&ds->strings, ds->acc.id[i]);
-		k[i].len = strpool_len(&ds->strings, ds->acc.id[i]);
-		k[i].row = (uint32_t)i;
-	}
-	qsort(k, n, sizeof(*k), akey_cmp);
+	for (size_t i = 0; i < n; i++)
+		key_set(&k[i], ds, ds->acc.platform[i], ds->acc.id[i],
+			(uint32_t)i);
+	qsort(k, n, sizeof(*k), key_cmp);
 	for (size_t i = 0; i < n; i++)
 		order[i] = k[i].row;
 	free(k);
 	return order;
 }
 
-/* The posts' new order given the accounts' new rows (rank[old row]):
- * by account, then time, then id bytes. */
-static uint32_t *post_order(const struct dataset *ds, const uint32_t *rank)
+/* A stable counting sort of rows 0..n-1 by key[row] < nk: order[] gets the
+ * rows, and the returned start[] (nk + 1 entries, the caller frees it)
+ * each key's span in order[]; NULL when out of memory. */
+static size_t *group_by(const uint32_t *key, size_t n, size_t nk,
+			uint32_t *order)
+{
+	size_t *start = calloc(nk + 2, sizeof(*start));
+
+	if (!start)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		start[key[i] + 2]++;
+	for (size_t a = 0; a < nk; a++)
+		start[a + 2] += start[a + 1];
+	for (size_t i = 0; i < n; i++)
+		order[start[key[i] + 1]++] = (uint32_t)i;
+	/* start[a] .. start[a + 1] is now key a's span */
+	return start;
+}
+
+/* The posts' new order, their accounts already in new rows: by account,
+ * then time, then id bytes. */
+static uint32_t *post_order(const struct dataset *ds)
 {
 	size_t n = ds->post.n, na = ds->acc.n, most = 0;
-	size_t *start = calloc(na + 2, sizeof(*start));
 	uint32_t *order = malloc((n + 1) * sizeof(*order));
-	struct pkey *k = NULL;
+	size_t *start = order ? group_by(ds->post.account, n, na, order) : NULL;
+	struct key *k = NULL;
 
-	if (!start || !order)
+	if (!start)
 		goto fail;
-	for (size_t j = 0; j < n; j++)
-		start[rank[ds->post.account[j]] + 2]++;
-	for (size_t a = 0; a < na; a++) {
-		if (start[a + 2] > most)
-			most = start[a + 2];
-		start[a + 2] += start[a + 1];
-	}
-	for (size_t j = 0; j < n; j++)
-		order[start[rank[ds->post.account[j]] + 1]++] = (uint32_t)j;
-	/* start[a] .. start[a + 1] is new account a's span, in old order */
+	for (size_t a = 0; a < na; a++)
+		if (start[a + 1] - start[a] > most)
+			most = start[a + 1] - start[a];
 	k = malloc((most + 1) * sizeof(*k));
 	if (!k)
 		goto fail;
@@ -158,12 +153,9 @@ static uint32_t *post_order(const struct dataset *ds, const uint32_t *rank)
 		for (size_t i = 0; i < m; i++) {
 			uint32_t j = order[lo + i];
 
-			k[i].time = ds->post.time[j];
-			k[i].s = strpool_get(&ds->strings, ds->post.id[j]);
-			k[i].len = strpool_len(&ds->strings, ds->post.id[j]);
-			k[i].row = j;
+			key_set(&k[i], ds, ds->post.time[j], ds->post.id[j], j);
 		}
-		qsort(k, m, sizeof(*k), pkey_cmp);
+		qsort(k, m, sizeof(*k), key_cmp);
 		for (size_t i = 0; i < m; i++)
 			order[lo + i] = k[i].row;
 	}
@@ -256,32 +248,23 @@ static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order)
 	return CIB_OK;
 }
 
-/* The change log grouped by the accounts' new rows, each account's
- * changes in the order they were seen (a stable counting sort). */
-static enum cib_err regroup_changes(struct dataset *ds, const uint32_t *rank,
-				    void *scratch)
+/* The change log grouped by its accounts (already in new rows), each
+ * account's changes in the order they were seen. */
+static enum cib_err regroup_changes(struct dataset *ds, void *scratch)
 {
-	size_t n = ds->change.n, na = ds->acc.n;
-	size_t *start;
+	size_t n = ds->change.n;
 	uint32_t *order;
+	size_t *start;
 
 	if (n == 0)
 		return CIB_OK;
-	start = calloc(na + 2, sizeof(*start));
 	order = malloc(n * sizeof(*order));
-	if (!start || !order) {
-		free(start);
+	start = order ? group_by(ds->change.account, n, ds->acc.n, order)
+		      : NULL;
+	if (!start) {
 		free(order);
 		return CIB_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		ds->change.account[i] = rank[ds->change.account[i]];
-		start[ds->change.account[i] + 2]++;
-	}
-	for (size_t a = 0; a < na; a++)
-		start[a + 2] += start[a + 1];
-	for (size_t i = 0; i < n; i++)
-		order[start[ds->change.account[i] + 1]++] = (uint32_t)i;
 	{
 		void *const cols[] = { ds->change.account, ds->change.field,
 				       ds->change.old_value,
@@ -293,18 +276,6 @@ static enum cib_err regroup_changes(struct dataset *ds, const uint32_t *rank,
 	free(start);
 	free(order);
 	return CIB_OK;
-}
-
-struct skey {
-	const char *s;
-	uint32_t len, id;
-};
-
-static int skey_cmp(const void *x, const void *y)
-{
-	const struct skey *a = x, *b = y;
-
-	return bytes_cmp(a->s, a->len, b->s, b->len);
 }
 
 #define VISIT(x)                                                    \
@@ -350,7 +321,7 @@ static enum cib_err renumber_strings(struct dataset *ds)
 {
 	size_t n = ds->strings.n, m = 0;
 	uint32_t *newid = malloc((n + 1) * sizeof(*newid)), next;
-	struct skey *rest = NULL;
+	struct key *rest = NULL;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (!newid)
@@ -361,14 +332,11 @@ static enum cib_err renumber_strings(struct dataset *ds)
 	if (!rest)
 		goto out;
 	for (uint32_t i = 0; i < n; i++)
-		if (newid[i] == UINT32_MAX) {
-			rest[m].s = strpool_get(&ds->strings, i);
-			rest[m].len = strpool_len(&ds->strings, i);
-			rest[m++].id = i;
-		}
-	qsort(rest, m, sizeof(*rest), skey_cmp);
+		if (newid[i] == UINT32_MAX)
+			key_set(&rest[m++], ds, 0, i, i);
+	qsort(rest, m, sizeof(*rest), key_cmp);
 	for (size_t i = 0; i < m; i++)
-		newid[rest[i].id] = next++;
+		newid[rest[i].row] = next++;
 	err = strpool_renumber(&ds->strings, newid);
 	if (err)
 		goto out;
@@ -416,24 +384,28 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 		goto out;
 	for (size_t i = 0; i < na; i++)
 		rank[aorder[i]] = (uint32_t)i;
-	porder = post_order(ds, rank);
+	acc_same = is_identity(aorder, na);
+	if (!acc_same) {
+		/* the posts' and changes' accounts in new rows first: the
+		 * posts are then ordered, and the changes grouped, by them */
+		for (size_t j = 0; j < np; j++)
+			ds->post.account[j] = rank[ds->post.account[j]];
+		for (size_t i = 0; i < ds->change.n; i++)
+			ds->change.account[i] = rank[ds->change.account[i]];
+	}
+	porder = post_order(ds);
 	if (!porder)
 		goto out;
-	acc_same = is_identity(aorder, na);
 	post_same = is_identity(porder, np);
 	big = na > np ? na : np;
 	if (ds->change.n > big)
 		big = ds->change.n;
 	scratch = malloc((big + 1) * 8);
-	if (!scratch) {
-		err = CIB_ENOMEM;
+	if (!scratch)
 		goto out;
-	}
 	if (!acc_same) {
 		permute_accounts(ds, aorder, scratch);
-		for (size_t j = 0; j < np; j++)
-			ds->post.account[j] = rank[ds->post.account[j]];
-		err = regroup_changes(ds, rank, scratch);
+		err = regroup_changes(ds, scratch);
 		if (err)
 			goto out;
 	}

@@ -469,15 +469,13 @@ static const char *label_value(const struct sites *s, uint32_t id);
 static int label_wins(int64_t *kt, int64_t t, const char *cur, size_t cur_n,
 		      const char *v, size_t n)
 {
-	int c;
-
 	if (t <= 0)
 		t = INT64_MAX;
-	if (cur && t != *kt) {
-		if (t > *kt)
-			return 0;
-	} else if (cur) {
-		c = memcmp(v, cur, n < cur_n ? n : cur_n);
+	if (cur && t > *kt)
+		return 0;
+	if (cur && t == *kt) {
+		int c = memcmp(v, cur, n < cur_n ? n : cur_n);
+
 		if (c > 0 || (c == 0 && n >= cur_n))
 			return 0;
 	}
@@ -1435,7 +1433,6 @@ enum cib_err sites_write_csv(const struct sites *s, FILE *f)
 					 "cluster_id", "cluster_size", "pages",
 					 "ip", "server", "lang_declared",
 					 "lang_detected", "reasons" };
-
 	uint32_t *order = sites_in_order(s, 1);
 
 	if (!order)
