@@ -839,7 +839,6 @@ struct merge_work {
 	uint64_t *off;      /* ties by the lower cluster id (CSR) */
 	uint32_t *nb, *nx;  /* each tie's other cluster and co-actions */
 	uint32_t *seen, *up;
-	uint8_t *in;        /* per account: in a cluster */
 	int64_t *best;      /* per cluster: its strongest passing entry */
 	struct merge_entry *e;
 };
@@ -857,7 +856,6 @@ static void merge_work_release(struct merge_work *w)
 	free(w->e);
 	free(w->seen);
 	free(w->up);
-	free(w->in);
 	free(w->cc);
 	free(w->best);
 }
@@ -868,7 +866,8 @@ static void merge_work_release(struct merge_work *w)
 static int merge_ties(struct merge_work *w, const struct cluster_result *r,
 		      const struct coord_graph *g)
 {
-	size_t nc = w->nc;
+	size_t nc = w->nc, np = 0;
+	struct coord_pair *pv = NULL;
 
 	/* each cluster's component (its members share one: edges and
 	 * candidate pairs never cross components) */
@@ -877,18 +876,15 @@ static int merge_ties(struct merge_work *w, const struct cluster_result *r,
 	for (size_t a = r->n_accounts; a-- > 0;)
 		if (r->membership[a] >= 0)
 			w->cc[r->membership[a]] = g->comp[a];
-	for (size_t a = 0; a < r->n_accounts; a++)
-		w->in[a] = r->membership[a] >= 0;
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-		int32_t ca, cb;
+	/* the candidate pairs inside the clusters, wherever they are held */
+	if (coord_pairs_among(g, r->membership, &pv, &np))
+		return -1;
+	for (size_t i = 0; i < np; i++) {
+		int32_t ca = r->membership[pv[i].a],
+			cb = r->membership[pv[i].b];
 
-		if (!w->in[p->a] || !w->in[p->b])
-			continue;
-		ca = r->membership[p->a];
-		cb = r->membership[p->b];
 		if (ca == cb)
-			w->xin[ca] += p->x;
+			w->xin[ca] += pv[i].x;
 		else
 			w->off[(ca < cb ? ca : cb) + 2]++;
 	}
@@ -900,23 +896,22 @@ static int merge_ties(struct merge_work *w, const struct cluster_result *r,
 	w->e = malloc((w->ne + 1) * sizeof(*w->e));
 	w->seen = malloc((nc + 1) * sizeof(*w->seen));
 	w->best = malloc((nc + 1) * sizeof(*w->best));
-	if (!w->nb || !w->nx || !w->e || !w->seen || !w->best)
+	if (!w->nb || !w->nx || !w->e || !w->seen || !w->best) {
+		free(pv);
 		return -1;
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-		int32_t ca, cb;
+	}
+	for (size_t i = 0; i < np; i++) {
+		int32_t ca = r->membership[pv[i].a],
+			cb = r->membership[pv[i].b];
 		uint64_t k;
 
-		if (!w->in[p->a] || !w->in[p->b])
-			continue;
-		ca = r->membership[p->a];
-		cb = r->membership[p->b];
 		if (ca == cb)
 			continue;
 		k = w->off[(ca < cb ? ca : cb) + 1]++;
 		w->nb[k] = (uint32_t)(ca < cb ? cb : ca);
-		w->nx[k] = p->x;
+		w->nx[k] = pv[i].x;
 	}
+	free(pv);
 	return 0;
 }
 
@@ -1077,18 +1072,17 @@ enum cib_err cluster_merge(struct cluster_result *r,
 
 	if (n_merged)
 		*n_merged = 0;
-	if (nc < 2 || g->n_pairs == 0)
+	if (nc < 2 || (g->pair_shard ? g->n_candidates : g->n_pairs) == 0)
 		return CIB_OK;
 	memset(&w, 0, sizeof(w));
 	w.nc = nc;
 	w.off = calloc(nc + 2, sizeof(*w.off));
 	w.xin = calloc(nc, sizeof(*w.xin));
 	w.up = malloc(nc * sizeof(*w.up));
-	w.in = malloc(r->n_accounts + 1);
 	w.ccomp = malloc(nc * sizeof(*w.ccomp));
 	w.fam = clusters_per_comp(r, ix);
 	w.cc = malloc((nc + 1) * sizeof(*w.cc));
-	if (!w.off || !w.xin || !w.up || !w.in || !w.ccomp || !w.fam ||
+	if (!w.off || !w.xin || !w.up || !w.ccomp || !w.fam ||
 	    !w.cc || cluster_sums(r, g, &w.K, &w.S) || merge_ties(&w, r, g))
 		goto out;
 	merge_entries(&w, r, g);

@@ -1901,33 +1901,20 @@ static int cmp_dense(const void *a, const void *b)
 	return x->obj < y->obj ? -1 : x->obj > y->obj;
 }
 
-/* After the scan: co-actions between two multi-event posts counted once
- * per pair of posts and type (the tightest level), then added to worker
- * 0's codes;
- * the dense objects gathered. */
-static enum cib_err build_side(struct build *bd)
+/* After the scan: the workers' dense objects gathered, by (type, obj). */
+static enum cib_err build_dense(struct build *bd)
 {
 	struct coord_graph *g = bd->g;
-	size_t n = 0, nd = 0;
-	struct side *all;
+	size_t nd = 0;
 
-	for (int i = 0; i < COORD_WORKERS; i++) {
-		n += bd->w[i].n_side;
+	for (int i = 0; i < COORD_WORKERS; i++)
 		nd += bd->w[i].n_dense;
-	}
 	g->dense = malloc((nd + 1) * sizeof(*g->dense));
-	all = malloc((n + 1) * sizeof(*all));
-	if (!g->dense || !all) {
-		free(all);
+	if (!g->dense)
 		return CIB_ENOMEM;
-	}
-	n = 0;
 	for (int i = 0; i < COORD_WORKERS; i++) {
 		struct worker *w = &bd->w[i];
 
-		if (w->n_side)
-			memcpy(all + n, w->side, w->n_side * sizeof(*all));
-		n += w->n_side;
 		if (w->n_dense)
 			memcpy(g->dense + g->n_dense, w->dense,
 			       w->n_dense * sizeof(*g->dense));
@@ -1935,6 +1922,32 @@ static enum cib_err build_side(struct build *bd)
 	}
 	if (g->n_dense > 1)
 		qsort(g->dense, g->n_dense, sizeof(*g->dense), cmp_dense);
+	return CIB_OK;
+}
+
+/* The pair phase's first step: co-actions between two multi-event posts
+ * (every worker's side list) counted once per pair of posts and type
+ * (the tightest level) and added to worker 0's codes; dup[t] counts the
+ * repeats, which the scan had counted as candidate pairs. */
+static enum cib_err side_codes(struct build *bd, uint64_t *dup)
+{
+	size_t n = 0;
+	struct side *all;
+
+	for (int i = 0; i < COORD_WORKERS; i++)
+		n += bd->w[i].n_side;
+	all = malloc((n + 1) * sizeof(*all));
+	if (!all)
+		return CIB_ENOMEM;
+	n = 0;
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		struct worker *w = &bd->w[i];
+
+		if (w->n_side)
+			memcpy(all + n, w->side, w->n_side * sizeof(*all));
+		n += w->n_side;
+		w->n_side = 0;
+	}
 	if (n > 1)
 		qsort(all, n, sizeof(*all), cmp_side);
 	for (size_t i = 0; i < n; i++) {
@@ -1944,14 +1957,8 @@ static enum cib_err build_side(struct build *bd)
 				     all[i - 1].code >> SIDE_SHIFT &&
 		    all[i].pa == all[i - 1].pa && all[i].pb == all[i - 1].pb) {
 			/* the same two posts again: not another co-action */
-			int t = (int)((all[i].code >> LEVEL_BITS) &
-				      ((1u << TYPE_BITS) - 1));
-
-			for (int w = 0; w < COORD_WORKERS; w++)
-				if (bd->w[w].st[t].candidate_pairs) {
-					bd->w[w].st[t].candidate_pairs--;
-					break;
-				}
+			dup[(all[i].code >> LEVEL_BITS) &
+			    ((1u << TYPE_BITS) - 1)]++;
 			continue;
 		}
 		r = codes_push(bd, &bd->w[0].out, all[i].code);
@@ -2103,7 +2110,7 @@ static enum cib_err build_scan(struct build *bd)
 		if (err)
 			return err;
 	}
-	err = build_side(bd);
+	err = build_dense(bd);
 	if (err)
 		return err;
 	for (int t = 0; t < COORD__COUNT; t++) {
@@ -2421,6 +2428,138 @@ static size_t bh_keep(struct coord_graph *g, double fdr,
 	return keep;
 }
 
+/* The candidates of every bucket in one array (bucket order). */
+static enum cib_err cand_collect(struct build *bd, struct coord_edge **out,
+				 size_t *n_out)
+{
+	struct coord_edge *cand;
+	size_t n = 0;
+
+	for (size_t d = 0; d < bd->n_buckets; d++)
+		n += bd->cand[d].n;
+	cand = malloc((n + 1) * sizeof(*cand));
+	if (!cand)
+		return CIB_ENOMEM;
+	n = 0;
+	for (size_t d = 0; d < bd->n_buckets; d++) {
+		if (bd->cand[d].n)
+			memcpy(cand + n, bd->cand[d].v,
+			       bd->cand[d].n * sizeof(*cand));
+		n += bd->cand[d].n;
+	}
+	*out = cand;
+	*n_out = n;
+	return CIB_OK;
+}
+
+/* Codes in the workers' blocks. */
+static size_t codes_held(const struct build *bd)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		const struct codes *c = &bd->w[i].out;
+
+		for (size_t j = 0; j < c->n_blk; j++)
+			n += j + 1 < c->n_blk ? BLOCK_LEN : c->fill;
+	}
+	return n;
+}
+
+/* The pair phase in this process: every code into pairs, every pair
+ * tested; the candidates that can pass BH in *cand. */
+static enum cib_err pairs_local(struct build *bd, struct coord_edge **cand,
+				size_t *n_cand)
+{
+	uint64_t dup[COORD__COUNT] = { 0 };
+	enum cib_err err = side_codes(bd, dup);
+
+	if (err)
+		return err;
+	for (int t = 0; t < COORD__COUNT; t++)
+		bd->g->stats[t].candidate_pairs -= dup[t];
+	err = build_sort(bd, codes_held(bd));
+	if (!err)
+		err = tests_prepare(bd);
+	if (!err)
+		err = run_phase(bd, PH_TESTS, bd->n_buckets);
+	return err ? err : cand_collect(bd, cand, n_cand);
+}
+
+/* The pair phase on the pairs' owners (coord_shard.pairs): this
+ * process's own codes and side co-actions handed over, the owners'
+ * results taken back. */
+static enum cib_err pairs_sharded(struct build *bd, struct coord_edge **cand,
+				  size_t *n_cand)
+{
+	const struct coord_shard *sh = bd->o->shard;
+	struct coord_graph *g = bd->g;
+	size_t nc = codes_held(bd), ns = 0;
+	uint64_t *codes = malloc((nc + 1) * sizeof(*codes));
+	struct coord_side *side;
+	struct coord_pairs_in in;
+	struct coord_pairs_res res;
+	enum cib_err err;
+
+	for (int i = 0; i < COORD_WORKERS; i++)
+		ns += bd->w[i].n_side;
+	side = malloc((ns + 1) * sizeof(*side));
+	if (!codes || !side) {
+		free(codes);
+		free(side);
+		return CIB_ENOMEM;
+	}
+	nc = ns = 0;
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		struct worker *w = &bd->w[i];
+
+		for (size_t j = 0; j < w->out.n_blk; j++) {
+			size_t len = j + 1 < w->out.n_blk ? BLOCK_LEN
+							  : w->out.fill;
+
+			memcpy(codes + nc, w->out.blk[j], len * sizeof(*codes));
+			nc += len;
+		}
+		codes_release(&w->out);
+		for (size_t j = 0; j < w->n_side; j++)
+			side[ns++] = (struct coord_side){ w->side[j].code,
+							  w->side[j].pa,
+							  w->side[j].pb };
+		w->n_side = 0;
+	}
+	memset(&in, 0, sizeof(in));
+	in.n_accounts = bd->n_accounts;
+	in.n_comps = g->n_comps;
+	in.comp = g->comp;
+	in.comps = g->comps;
+	for (int t = 0; t < COORD__COUNT; t++)
+		in.k[t] = g->k[t];
+	in.s_amp = g->s_amp;
+	in.o = bd->o;
+	memset(&res, 0, sizeof(res));
+	err = sh->pairs(sh->ctx, &in, codes, nc, side, ns, &res);
+	if (err) {
+		free(res.pairs);
+		free(res.cand);
+		free(res.n_candidates);
+		return err;
+	}
+	g->pairs = res.pairs;
+	g->n_pairs = res.n_pairs;
+	g->pair_shard = sh;
+	g->n_candidates = 0;
+	for (size_t c = 0; c < g->n_comps; c++) {
+		g->comps[c].n_candidates = res.n_candidates[c];
+		g->n_candidates += res.n_candidates[c];
+	}
+	for (int t = 0; t < COORD__COUNT; t++)
+		g->stats[t].candidate_pairs -= res.dup[t];
+	free(res.n_candidates);
+	*cand = res.cand;
+	*n_cand = res.n_cand;
+	return CIB_OK;
+}
+
 enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 			 const struct coord_opts *o, struct coord_graph *g)
 {
@@ -2437,34 +2576,16 @@ enum cib_err coord_build(struct coord_events *ev, size_t n_accounts,
 	if (err)
 		goto fail;
 	comp_rates(g);
+	for (size_t c = 0; c < g->n_comps; c++)
+		g->n_tests += g->comps[c].n_tests;
+	err = o->shard && o->shard->pairs
+		      ? pairs_sharded(&bd, &cand, &n_cand)
+		      : pairs_local(&bd, &cand, &n_cand);
+	if (err)
+		goto fail;
 	for (int t = 0; t < COORD__COUNT; t++)
 		n_all += g->stats[t].candidate_pairs;
 	g->code_bytes = (uint64_t)n_all * sizeof(uint64_t);
-	for (size_t c = 0; c < g->n_comps; c++)
-		g->n_tests += g->comps[c].n_tests;
-	err = build_sort(&bd, n_all);
-	if (err)
-		goto fail;
-	err = tests_prepare(&bd);
-	if (err)
-		goto fail;
-	err = run_phase(&bd, PH_TESTS, bd.n_buckets);
-	if (err)
-		goto fail;
-	for (size_t d = 0; d < bd.n_buckets; d++)
-		n_cand += bd.cand[d].n;
-	cand = malloc((n_cand + 1) * sizeof(*cand));
-	if (!cand) {
-		err = CIB_ENOMEM;
-		goto fail;
-	}
-	n_cand = 0;
-	for (size_t d = 0; d < bd.n_buckets; d++) {
-		if (bd.cand[d].n)
-			memcpy(cand + n_cand, bd.cand[d].v,
-			       bd.cand[d].n * sizeof(*cand));
-		n_cand += bd.cand[d].n;
-	}
 	build_release(&bd);
 	g->edges = cand;
 	g->n_edges = bh_keep(g, o->fdr, cand, n_cand);
@@ -2474,6 +2595,176 @@ fail:
 	free(cand);
 	coord_graph_release(g);
 	return err;
+}
+
+/* One owner's pair phase between its two steps. */
+struct coord_pairs_part {
+	struct build bd;
+	struct coord_graph g; /* comp, k and s_amp borrowed from the input */
+};
+
+int coord_pair_owner(uint64_t code, int n)
+{
+	uint64_t x = code >> TL_BITS;
+
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDull;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ull;
+	x ^= x >> 33;
+	return (int)(x % (uint64_t)n);
+}
+
+void coord_pairs_free(struct coord_pairs_part *pp)
+{
+	if (!pp)
+		return;
+	build_release(&pp->bd);
+	free(pp->g.comps);
+	free(pp->g.pairs);
+	free(pp);
+}
+
+enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
+			       const uint64_t *codes, size_t n_codes,
+			       const struct coord_side *side, size_t n_side,
+			       uint64_t *counts, uint64_t *dup,
+			       struct coord_pairs_part **out)
+{
+	struct coord_pairs_part *pp = calloc(1, sizeof(*pp));
+	struct build *bd;
+	struct coord_graph *g;
+	enum cib_err err = CIB_ENOMEM;
+
+	*out = NULL;
+	if (!pp)
+		return CIB_ENOMEM;
+	bd = &pp->bd;
+	g = &pp->g;
+	g->n_accounts = in->n_accounts;
+	g->n_comps = in->n_comps;
+	g->comp = (uint32_t *)in->comp;
+	g->s_amp = (uint32_t *)in->s_amp;
+	for (int t = 0; t < COORD__COUNT; t++)
+		g->k[t] = in->k[t];
+	g->comps = malloc((in->n_comps + 1) * sizeof(*g->comps));
+	if (!g->comps)
+		goto fail;
+	if (in->n_comps)
+		memcpy(g->comps, in->comps, in->n_comps * sizeof(*g->comps));
+	for (size_t c = 0; c < in->n_comps; c++)
+		g->comps[c].n_candidates = 0;
+	bd->o = in->o;
+	bd->g = g;
+	bd->n_accounts = in->n_accounts;
+	atomic_init(&bd->next, 0);
+	atomic_init(&bd->failed, 0);
+	atomic_init(&bd->n_blocks, 0);
+	bd->bits = 1;
+	while (bd->bits < 32 && ((size_t)1 << bd->bits) < in->n_accounts)
+		bd->bits++;
+	for (uint32_t x = 0; x < 256; x++)
+		bd->lnfact[x] = gsl_sf_lngamma(x + 1.0);
+	for (int i = 0; i < COORD_WORKERS; i++)
+		bd->w[i].bd = bd;
+	for (size_t i = 0; i < n_codes; i++) {
+		int r = codes_push(bd, &bd->w[0].out, codes[i]);
+
+		if (r) {
+			err = push_err(r);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < n_side; i++)
+		if (push_side(&bd->w[0], side[i].code, side[i].pa, side[i].pb))
+			goto fail;
+	err = side_codes(bd, dup);
+	if (!err)
+		err = build_sort(bd, codes_held(bd));
+	if (err)
+		goto fail;
+	for (size_t c = 0; c < in->n_comps; c++)
+		counts[c] += g->comps[c].n_candidates;
+	*out = pp;
+	return CIB_OK;
+fail:
+	coord_pairs_free(pp);
+	return err;
+}
+
+enum cib_err coord_pairs_test(struct coord_pairs_part *pp,
+			      const uint64_t *n_candidates,
+			      struct coord_pair **pairs, size_t *n_pairs,
+			      struct coord_edge **cand, size_t *n_cand)
+{
+	struct coord_graph *g = &pp->g;
+	enum cib_err err;
+
+	for (size_t c = 0; c < g->n_comps; c++)
+		g->comps[c].n_candidates = n_candidates[c];
+	g->n_candidates = 0;
+	err = tests_prepare(&pp->bd);
+	if (!err)
+		err = run_phase(&pp->bd, PH_TESTS, pp->bd.n_buckets);
+	if (!err)
+		err = cand_collect(&pp->bd, cand, n_cand);
+	if (err)
+		return err;
+	*pairs = g->pairs;
+	*n_pairs = g->n_pairs;
+	g->pairs = NULL;
+	return CIB_OK;
+}
+
+enum cib_err coord_pairs_filter(const struct coord_pair *p, size_t n,
+				const int32_t *mem, struct coord_pair **out,
+				size_t *n_out)
+{
+	size_t m = 0;
+	struct coord_pair *v;
+
+	for (size_t i = 0; i < n; i++)
+		m += mem[p[i].a] >= 0 && mem[p[i].b] >= 0;
+	v = realloc(*out, (*n_out + m + 1) * sizeof(*v));
+	if (!v)
+		return CIB_ENOMEM;
+	*out = v;
+	for (size_t i = 0; i < n; i++)
+		if (mem[p[i].a] >= 0 && mem[p[i].b] >= 0)
+			v[(*n_out)++] = p[i];
+	return CIB_OK;
+}
+
+static int cmp_pair_ab(const void *x, const void *y)
+{
+	const struct coord_pair *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
+enum cib_err coord_pairs_among(const struct coord_graph *g,
+			       const int32_t *mem, struct coord_pair **out,
+			       size_t *n_out)
+{
+	enum cib_err err;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!g->pair_shard)
+		return coord_pairs_filter(g->pairs, g->n_pairs, mem, out,
+					  n_out);
+	err = g->pair_shard->among(g->pair_shard->ctx, g, mem, out, n_out);
+	if (err) {
+		free(*out);
+		*out = NULL;
+		*n_out = 0;
+		return err;
+	}
+	if (*n_out > 1)
+		qsort(*out, *n_out, sizeof(**out), cmp_pair_ab);
+	return CIB_OK;
 }
 
 void coord_part_release(struct coord_part *p)

@@ -29,6 +29,9 @@
 #include "core/error.h"
 
 struct coord_shard;
+struct coord_pairs_in;
+struct coord_pairs_res;
+struct coord_graph;
 
 #define COORD_TYPE_MAP(M)                                                  \
 	M(REPOST, "co_repost", "reposted the same posts as")                   \
@@ -184,8 +187,11 @@ struct coord_dense {
 
 struct coord_graph {
 	size_t n_accounts;
-	struct coord_pair *pairs; /* all candidate pairs, by (a, b) */
+	/* the candidate pairs, by (a, b): all of them, or this process's
+	 * share when pair_shard is set (coord_pairs_among reads them all) */
+	struct coord_pair *pairs;
 	size_t n_pairs;
+	const struct coord_shard *pair_shard;
 	struct coord_edge *edges; /* significant edges, by (a, b) */
 	size_t n_edges;
 	uint64_t n_candidates;    /* pairs with at least one co-action */
@@ -262,7 +268,80 @@ struct coord_shard {
 			     size_t n_accounts, const struct coord_opts *o,
 			     const uint32_t *comp, size_t n_comps,
 			     struct coord_part *out);
+	/* NULL: the pair phase runs in this process. Otherwise the codes
+	 * stay where the scan made them and the pair phase runs on the
+	 * pairs' owners (coord_pairs_count/test): called after the scan
+	 * with this process's own codes and side co-actions (the
+	 * amplification scan's; the callee may free them), it fills res.
+	 * Then coord_pairs_among reaches the owners' pairs through among. */
+	enum cib_err (*pairs)(void *ctx, const struct coord_pairs_in *in,
+			      uint64_t *codes, size_t n_codes,
+			      struct coord_side *side, size_t n_side,
+			      struct coord_pairs_res *res);
+	enum cib_err (*among)(void *ctx, const struct coord_graph *g,
+			      const int32_t *mem, struct coord_pair **out,
+			      size_t *n_out);
 };
+
+/* The pair phase on a share of the pairs (docs/scale.md 5.1b): a pair
+ * owner holds every code and side co-action of its pairs, counts them
+ * into pairs (coord_pairs_count), and once the components' counts of
+ * distinct pairs are summed over the owners (BH's bound needs them)
+ * tests each pair (coord_pairs_test). What every owner needs is in: the
+ * same on every owner. */
+struct coord_pairs_in {
+	size_t n_accounts, n_comps;
+	const uint32_t *comp;           /* per account */
+	const struct coord_comp *comps; /* rates and n_tests set */
+	uint32_t *k[COORD__COUNT];      /* per account, as the graph's */
+	const uint32_t *s_amp;
+	const struct coord_opts *o;
+};
+
+/* What the pair phase gives the build: this process's pairs (by (a,
+ * b)), every owner's candidates that can pass BH (any order), each
+ * component's distinct pairs and, per type, side co-actions that
+ * repeated a pair of posts (taken off candidate_pairs). */
+struct coord_pairs_res {
+	struct coord_pair *pairs;
+	size_t n_pairs;
+	struct coord_edge *cand;
+	size_t n_cand;
+	uint64_t *n_candidates; /* n_comps */
+	uint64_t dup[COORD__COUNT];
+};
+
+struct coord_pairs_part;
+
+/* Counts one owner's codes and side co-actions into pairs: *out holds
+ * them until coord_pairs_test; counts[n_comps] (this owner's distinct
+ * pairs per component) and dup are added to. */
+enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
+			       const uint64_t *codes, size_t n_codes,
+			       const struct coord_side *side, size_t n_side,
+			       uint64_t *counts, uint64_t *dup,
+			       struct coord_pairs_part **out);
+/* Tests the owner's pairs against the BH bounds of the components'
+ * summed counts: *pairs (by (a, b)) and *cand, malloc'd. */
+enum cib_err coord_pairs_test(struct coord_pairs_part *pp,
+			      const uint64_t *n_candidates,
+			      struct coord_pair **pairs, size_t *n_pairs,
+			      struct coord_edge **cand, size_t *n_cand);
+void coord_pairs_free(struct coord_pairs_part *pp);
+
+/* Which owner holds pair (a, b) among n: a function of the pair alone. */
+int coord_pair_owner(uint64_t code, int n);
+
+/* The candidate pairs both of whose accounts have mem[] >= 0, by (a, b),
+ * malloc'd: from g->pairs, or from the owners when the pairs were
+ * sharded. */
+enum cib_err coord_pairs_among(const struct coord_graph *g,
+			       const int32_t *mem, struct coord_pair **out,
+			       size_t *n_out);
+/* From a share of pairs: those with both mem[] >= 0 appended to *out. */
+enum cib_err coord_pairs_filter(const struct coord_pair *p, size_t n,
+				const int32_t *mem, struct coord_pair **out,
+				size_t *n_out);
 
 /* The pooled co-action count of per-type counts x[COORD__COUNT]: fine
  * types plus what the coarse ones (domain, replied-to account) add. */

@@ -1945,15 +1945,18 @@ static enum cib_err ev_members(const struct groups_index *ix,
 			       size_t ng, int half, struct groups_result *r)
 {
 	struct groups_member_test *mt = NULL;
-	size_t nmt = 0;
+	struct coord_pair *pv = NULL;
+	size_t nmt = 0, np = 0;
 	enum cib_err err;
 
-	for (size_t i = 0; i < g->n_pairs; i++) {
-		const struct coord_pair *p = &g->pairs[i];
-
-		if (mem[p->a] >= 0 && mem[p->a] == mem[p->b])
-			r->ev[mem[p->a]].coactions += p->x;
-	}
+	/* the candidate pairs inside the groups, wherever they are held */
+	err = coord_pairs_among(g, mem, &pv, &np);
+	if (err)
+		return err;
+	for (size_t i = 0; i < np; i++)
+		if (mem[pv[i].a] == mem[pv[i].b])
+			r->ev[mem[pv[i].a]].coactions += pv[i].x;
+	free(pv);
 	err = groups_member_tests(ix, g, mem, ng, 1, half, &mt, &nmt);
 	if (err)
 		return err;

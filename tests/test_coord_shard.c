@@ -72,6 +72,10 @@ static void fill(struct coord_events *ev, uint64_t seed)
 struct split {
 	int shards;
 	int calls;
+	int owners; /* the pair phase's owners (0: not split) */
+	struct coord_pair *op[4]; /* owners 1.. : their pairs */
+	size_t n_op[4];
+	size_t n_cand; /* candidates the owners' tests kept */
 };
 
 /* Sums coord_scan_part over the shards' object sets, as ranks do. */
@@ -160,6 +164,87 @@ static enum cib_err split_scan(void *ctx, struct coord_events *ev,
 	return CIB_OK;
 }
 
+/* The pair phase over sp->owners owners, as mpi/mpi_coord.c runs it over
+ * ranks: each code and side co-action to coord_pair_owner's owner, the
+ * counts per component summed, then each owner's tests; owner 0's pairs
+ * go back to the build, the others' stay here. */
+static enum cib_err split_pairs(void *ctx, const struct coord_pairs_in *in,
+				uint64_t *codes, size_t n_codes,
+				struct coord_side *side, size_t n_side,
+				struct coord_pairs_res *res)
+{
+	struct split *sp = ctx;
+	struct coord_pairs_part *pp[4];
+	uint64_t *counts = calloc(in->n_comps + 1, sizeof(*counts));
+
+	assert_non_null(counts);
+	for (int q = 0; q < sp->owners; q++) {
+		uint64_t *oc = malloc((n_codes + 1) * sizeof(*oc));
+		struct coord_side *os = malloc((n_side + 1) * sizeof(*os));
+		size_t m = 0, ms = 0;
+
+		assert_non_null(oc);
+		assert_non_null(os);
+		/* in reverse: the order they arrive in must not matter */
+		for (size_t i = n_codes; i-- > 0;)
+			if (coord_pair_owner(codes[i], sp->owners) == q)
+				oc[m++] = codes[i];
+		for (size_t i = n_side; i-- > 0;)
+			if (coord_pair_owner(side[i].code, sp->owners) == q)
+				os[ms++] = side[i];
+		assert_int_equal(coord_pairs_count(in, oc, m, os, ms, counts,
+						   res->dup, &pp[q]),
+				 CIB_OK);
+		free(oc);
+		free(os);
+	}
+	free(codes);
+	free(side);
+	for (int q = sp->owners; q-- > 0;) {
+		struct coord_pair *pv;
+		struct coord_edge *cv;
+		size_t np, nc;
+		struct coord_edge *grown;
+
+		assert_int_equal(coord_pairs_test(pp[q], counts, &pv, &np, &cv,
+						  &nc),
+				 CIB_OK);
+		coord_pairs_free(pp[q]);
+		grown = realloc(res->cand, (res->n_cand + nc + 1) *
+						   sizeof(*grown));
+		assert_non_null(grown);
+		res->cand = grown;
+		if (nc)
+			memcpy(res->cand + res->n_cand, cv, nc * sizeof(*cv));
+		res->n_cand += nc;
+		free(cv);
+		if (q == 0) {
+			res->pairs = pv;
+			res->n_pairs = np;
+		} else {
+			sp->op[q] = pv;
+			sp->n_op[q] = np;
+		}
+	}
+	res->n_candidates = counts;
+	sp->n_cand = res->n_cand;
+	return CIB_OK;
+}
+
+static enum cib_err split_among(void *ctx, const struct coord_graph *g,
+				const int32_t *mem, struct coord_pair **out,
+				size_t *n_out)
+{
+	struct split *sp = ctx;
+	enum cib_err err = coord_pairs_filter(g->pairs, g->n_pairs, mem, out,
+					      n_out);
+
+	for (int q = sp->owners; !err && q-- > 1;)
+		err = coord_pairs_filter(sp->op[q], sp->n_op[q], mem, out,
+					 n_out);
+	return err;
+}
+
 static void copy_events(struct coord_events *dst,
 			const struct coord_events *src)
 {
@@ -232,8 +317,8 @@ static void test_sharded_scan_equals_whole(void **state)
 			struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
 			struct coord_opts o, os;
 			struct coord_graph g, gs;
-			struct split sp = { shards, 0 };
-			struct coord_shard sh = { &sp, split_scan };
+			struct split sp = { shards, 0, 0, { NULL }, { 0 }, 0 };
+			struct coord_shard sh = { &sp, split_scan, NULL, NULL };
 
 			fill(ev, seed);
 			copy_events(ev2, ev);
@@ -262,10 +347,91 @@ static void test_sharded_scan_equals_whole(void **state)
 		}
 }
 
+/* The pair phase split over 1-4 owners as well: the same edges, counts
+ * and statistics, and the owners' pairs together are the whole graph's
+ * (coord_pairs_among, all of them and a subset). */
+static void test_sharded_pairs_equal_whole(void **state)
+{
+	size_t ref_cand = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 3; seed++)
+		for (int owners = 1; owners <= 4; owners++) {
+			struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
+			struct coord_opts o, os;
+			struct coord_graph g, gs;
+			struct split sp = { 2, 0, owners, { NULL }, { 0 }, 0 };
+			struct coord_shard sh = { &sp, split_scan, split_pairs,
+						  split_among };
+			int32_t mem[NA];
+			struct coord_pair *pa, *pb;
+			size_t na, nb, held;
+
+			fill(ev, seed);
+			copy_events(ev2, ev);
+			coord_opts_init(&o);
+			o.max_actors = 30;
+			o.pairs_per_event = 2;
+			o.pairs_base = 40;
+			o.min_coactions = 1 + (int)(seed % 2);
+			os = o;
+			os.shard = &sh;
+			assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
+			assert_int_equal(coord_build(ev2, NA, &os, &gs),
+					 CIB_OK);
+			assert_true(g.n_edges > 0);
+			/* the owners kept the candidates one owner keeps: their
+			 * BH bounds came from the summed counts */
+			if (owners == 1)
+				ref_cand = sp.n_cand;
+			assert_int_equal(sp.n_cand, ref_cand);
+			assert_true(sp.n_cand > g.n_edges);
+			held = gs.n_pairs;
+			for (int q = 1; q < owners; q++) {
+				/* every owner holds some of the pairs */
+				assert_true(sp.n_op[q] > 0);
+				held += sp.n_op[q];
+			}
+			assert_int_equal(held, g.n_pairs);
+			for (int pass = 0; pass < 2; pass++) {
+				for (int a = 0; a < NA; a++)
+					mem[a] = pass == 0 || a % 3 ? a % 5 : -1;
+				assert_int_equal(coord_pairs_among(&g, mem, &pa,
+								   &na),
+						 CIB_OK);
+				assert_int_equal(coord_pairs_among(&gs, mem, &pb,
+								   &nb),
+						 CIB_OK);
+				assert_int_equal(na, nb);
+				assert_true(na > 0);
+				if (pass == 0)
+					assert_int_equal(na, g.n_pairs);
+				assert_memory_equal(pa, pb, na * sizeof(*pa));
+				free(pa);
+				free(pb);
+			}
+			/* the rest of the graph, pairs aside, bit for bit */
+			gs.n_pairs = g.n_pairs;
+			pb = gs.pairs;
+			gs.pairs = g.pairs;
+			assert_same_graph(&g, &gs);
+			gs.pairs = pb;
+			coord_graph_release(&g);
+			coord_graph_release(&gs);
+			for (int q = 1; q < owners; q++)
+				free(sp.op[q]);
+			for (int t = 0; t < COORD__COUNT; t++) {
+				coord_events_release(&ev[t]);
+				coord_events_release(&ev2[t]);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sharded_scan_equals_whole),
+		cmocka_unit_test(test_sharded_pairs_equal_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
