@@ -322,6 +322,19 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			(unsigned long long)mc->all[r].codes,
 			(double)mc->all[r].bytes_out / 1e6,
 			mc->all[r].gather_seconds, mc->all[r].gather_cpu);
+	for (int r = 0; mc->all && r < mc->size; r++)
+		fprintf(stderr,
+			"cibscan: mpi rank %d pairs: %llu codes received, "
+			"%llu pairs held, %llu candidates; %.1f MB sent; "
+			"%.2f s (CPU %.2f s); the clusters read %.1f MB of "
+			"them in %llu calls\n",
+			r, (unsigned long long)mc->all[r].pair_codes,
+			(unsigned long long)mc->all[r].pairs,
+			(unsigned long long)mc->all[r].cand,
+			(double)mc->all[r].pair_bytes / 1e6,
+			mc->all[r].pairs_seconds, mc->all[r].pairs_cpu,
+			(double)mc->all[r].among_bytes / 1e6,
+			(unsigned long long)mc->all[r].among_calls);
 }
 
 static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
@@ -351,6 +364,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	/* test hook: that rank dies of SIGKILL once it has its events of
 	 * the co-action scan */
 	mc.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
+	/* ... once it has its codes of the pair phase */
+	mc.die_pairs_rank = test_rank("CIBSCAN_MPI_TEST_DIE_PAIRS_RANK");
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	/* test hook: that rank dies of SIGKILL once it has its accounts */
 	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
@@ -394,13 +409,15 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
 		rc = score_finish(sop, &pc, &d, files, nfiles);
-		if (pcp->po.progress)
-			say_stages(&mf, &mc);
 	}
 	if (mpi_feat_done(&mf) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;
 	if (mpi_coord_done(&mc) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;
+	/* after the done calls: the last statistics (the cluster stage's
+	 * reads of the pairs) are gathered there */
+	if (!err && pcp->po.progress)
+		say_stages(&mf, &mc);
 	mpi_feat_release(&mf);
 	mpi_coord_release(&mc);
 	cli_data_release(&d);

@@ -28,7 +28,7 @@
 #include "core/clock.h"
 #include "mpi/mpi_ingest.h"
 
-enum { CMD_DONE = 0, CMD_SCAN = 1 };
+enum { CMD_DONE = 0, CMD_SCAN = 1, CMD_PAIRS = 2, CMD_AMONG = 3 };
 
 /* What rank 0 broadcasts before each scan (the same binary on every
  * rank, so the options travel as bytes; shard is cleared on arrival). */
@@ -55,6 +55,7 @@ void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm)
 	MPI_Comm_rank(comm, &c->rank);
 	MPI_Comm_size(comm, &c->size);
 	c->die_rank = -1;
+	c->die_pairs_rank = -1;
 }
 
 void mpi_coord_release(struct mpi_coord *c)
@@ -63,6 +64,13 @@ void mpi_coord_release(struct mpi_coord *c)
 		return;
 	free(c->all);
 	c->all = NULL;
+	free(c->codes);
+	free(c->side);
+	free(c->pairs);
+	c->codes = NULL;
+	c->side = NULL;
+	c->pairs = NULL;
+	c->n_codes = c->n_side = c->n_pairs = 0;
 }
 
 /* Bytes a rank sends or takes in one round: the round size, and no more
@@ -355,12 +363,21 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 		coord_part_release(&part);
 		return err != CIB_OK ? (enum cib_err)err : (enum cib_err)any;
 	}
+	/* the codes and side co-actions stay here for the pair phase */
+	free(c->codes);
+	free(c->side);
+	free(c->pairs);
+	c->codes = part.codes;
+	c->n_codes = part.n_codes;
+	c->side = part.side;
+	c->n_side = part.n_side;
+	c->pairs = NULL;
+	c->n_pairs = 0;
+	part.codes = NULL;
+	part.side = NULL;
+	part.n_codes = part.n_side = 0;
 	if (gather_rounds(c, part.st, 1, sizeof(part.st),
 			  (void **)&sts, &n_st) ||
-	    gather_rounds(c, part.codes, part.n_codes, sizeof(*part.codes),
-			  (void **)&out->codes, &out->n_codes) ||
-	    gather_rounds(c, part.side, part.n_side, sizeof(*part.side),
-			  (void **)&out->side, &out->n_side) ||
 	    gather_rounds(c, part.dense, part.n_dense, sizeof(*part.dense),
 			  (void **)&out->dense, &out->n_dense))
 		MPI_Abort(c->comm, 1);
@@ -437,6 +454,366 @@ static enum cib_err shard_scan(void *ctx, struct coord_events *ev,
 	return scan_common(c, &h, ev, comp, out);
 }
 
+/* The largest error of any rank (CIB_OK when none). */
+static int any_err(struct mpi_coord *c, int e)
+{
+	int all = CIB_OK;
+	MPI_Request rq;
+
+	if (MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(c->comm, 1);
+	return all;
+}
+
+/* buf[0..n) summed over the ranks, on every rank. */
+static int allreduce_sum(struct mpi_coord *c, uint64_t *buf, size_t n)
+{
+	size_t per = (size_t)1 << 23;
+
+	while (n) {
+		int m = n > per ? (int)per : (int)n;
+		MPI_Request rq;
+
+		if (MPI_Iallreduce(MPI_IN_PLACE, buf, m, MPI_UINT64_T, MPI_SUM,
+				   c->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			return -1;
+		buf += m;
+		n -= (size_t)m;
+	}
+	return 0;
+}
+
+/* Records of sz bytes, each starting with its pair's code, from buf[0..n)
+ * to their pairs' owners (coord_pair_owner), in rounds of at most
+ * round_bytes sent by a rank; what this rank receives is appended to
+ * *out (grown), *n_out records. */
+static int route_rounds(struct mpi_coord *c, const void *buf, size_t n,
+			size_t sz, void **out, size_t *n_out)
+{
+	int P = c->size, rc = -1;
+	size_t per = round_bytes(c) / sz;
+	uint64_t rounds, maxr = 0;
+	int *sc, *dest = NULL;
+	char *send = NULL;
+	MPI_Request rq;
+
+	if (per == 0)
+		per = 1;
+	sc = malloc(4 * (size_t)P * sizeof(*sc));
+	dest = malloc((per + 1) * sizeof(*dest));
+	send = malloc(per * sz + 1);
+	rounds = (n + per - 1) / per;
+	if (!sc || !dest || !send ||
+	    MPI_Iallreduce(&rounds, &maxr, 1, MPI_UINT64_T, MPI_MAX, c->comm,
+			   &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	for (uint64_t r = 0; r < maxr; r++) {
+		size_t lo = (size_t)r * per, tot = 0;
+		size_t m = lo < n ? (n - lo < per ? n - lo : per) : 0;
+		const char *src = (const char *)buf + lo * sz;
+		char *grown;
+
+		memset(sc, 0, (size_t)P * sizeof(*sc));
+		for (size_t i = 0; i < m; i++) {
+			uint64_t code;
+
+			memcpy(&code, src + i * sz, sizeof(code));
+			dest[i] = coord_pair_owner(code, P);
+			sc[dest[i]] += (int)sz;
+		}
+		for (int q = 0; q < P; q++) {
+			sc[P + q] = (int)tot;
+			tot += (size_t)sc[q];
+			if (q != c->rank)
+				c->st.pair_bytes += (uint64_t)sc[q];
+		}
+		for (size_t i = 0; i < m; i++) {
+			memcpy(send + sc[P + dest[i]], src + i * sz, sz);
+			sc[P + dest[i]] += (int)sz;
+		}
+		for (int q = 0; q < P; q++)
+			sc[P + q] -= sc[q];
+		if (MPI_Ialltoall(sc, 1, MPI_INT, sc + 2 * P, 1, MPI_INT,
+				  c->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			goto out;
+		tot = 0;
+		for (int q = 0; q < P; q++) {
+			sc[3 * P + q] = (int)tot;
+			tot += (size_t)sc[2 * P + q];
+		}
+		grown = realloc(*out, *n_out * sz + tot + 1);
+		if (!grown)
+			goto out;
+		*out = grown;
+		if (MPI_Ialltoallv(send, sc, sc + P, MPI_BYTE,
+				  grown + *n_out * sz, sc + 2 * P, sc + 3 * P,
+				  MPI_BYTE, c->comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			goto out;
+		*n_out += tot / sz;
+	}
+	rc = 0;
+out:
+	free(sc);
+	free(dest);
+	free(send);
+	return rc;
+}
+
+/* The pair phase on every rank once `in` is the same everywhere: this
+ * rank's codes and side co-actions to their pairs' owners, each owner's
+ * counts, the components' counts summed, each owner's tests; rank 0 gets
+ * the candidates, the summed counts and repeats (res) and its own pairs,
+ * the others keep theirs. A transfer that fails ends the job. */
+static enum cib_err pairs_common(struct mpi_coord *c,
+				 const struct coord_pairs_in *in,
+				 struct coord_pairs_res *res)
+{
+	uint64_t *codes = NULL, *counts, dup[COORD__COUNT] = { 0 };
+	struct coord_side *side = NULL;
+	size_t nc = 0, ns = 0, ncand = 0, npairs = 0;
+	struct coord_pairs_part *pp = NULL;
+	struct coord_edge *cand = NULL;
+	struct coord_pair *pairs = NULL;
+	struct coord_pairs_res none;
+	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
+	uint64_t b0 = c->st.bytes_out;
+	int err;
+	MPI_Request rq;
+
+	memset(&none, 0, sizeof(none));
+	if (!res)
+		res = &none; /* ranks other than 0 gather nothing */
+	counts = calloc(in->n_comps + 1, sizeof(*counts));
+	if (!counts ||
+	    route_rounds(c, c->codes, c->n_codes, sizeof(*c->codes),
+			 (void **)&codes, &nc) ||
+	    route_rounds(c, c->side, c->n_side, sizeof(*c->side),
+			 (void **)&side, &ns))
+		MPI_Abort(c->comm, 1);
+	free(c->codes);
+	free(c->side);
+	c->codes = NULL;
+	c->side = NULL;
+	c->n_codes = c->n_side = 0;
+	c->st.pair_codes = nc + ns;
+	if (c->die_pairs_rank == c->rank)
+		raise(SIGKILL);
+	err = coord_pairs_count(in, codes, nc, side, ns, counts, dup, &pp);
+	free(codes);
+	free(side);
+	err = any_err(c, err);
+	if (!err) {
+		MPI_Request rd;
+
+		if (allreduce_sum(c, counts, in->n_comps) ||
+		    MPI_Ireduce(c->rank ? dup : MPI_IN_PLACE,
+				c->rank ? NULL : dup, COORD__COUNT,
+				MPI_UINT64_T, MPI_SUM, 0, c->comm,
+				&rd) != MPI_SUCCESS ||
+		    wait_rq(&rd))
+			MPI_Abort(c->comm, 1);
+		err = coord_pairs_test(pp, counts, &pairs, &npairs, &cand,
+				       &ncand);
+		err = any_err(c, err);
+	}
+	coord_pairs_free(pp);
+	if (!err &&
+	    gather_rounds(c, cand, ncand, sizeof(*cand), (void **)&res->cand,
+			  &res->n_cand))
+		MPI_Abort(c->comm, 1);
+	free(cand);
+	c->st.pair_bytes += c->st.bytes_out - b0;
+	c->st.bytes_out = b0;
+	c->st.pairs = npairs;
+	c->st.cand = ncand;
+	c->st.pairs_seconds = cib_seconds() - t0;
+	c->st.pairs_cpu = cib_cpu_seconds() - c0;
+	if (err || c->rank) {
+		free(counts);
+		c->pairs = err ? NULL : pairs;
+		c->n_pairs = err ? 0 : npairs;
+		if (err)
+			free(pairs);
+	} else {
+		res->pairs = pairs;
+		res->n_pairs = npairs;
+		res->n_candidates = counts;
+		memcpy(res->dup, dup, sizeof(dup));
+	}
+	if (MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
+			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
+			&rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(c->comm, 1);
+	return (enum cib_err)err;
+}
+
+/* What the pair phase needs beside the codes, from rank 0 to all: the
+ * components, their rates and every account's k and s_amp. Rank 0's
+ * arrays are in's own; elsewhere they are allocated into in (freed by
+ * in_release). */
+static void in_bcast(struct mpi_coord *c, struct coord_pairs_in *in)
+{
+	size_t na = in->n_accounts, nb = (na + 1) * sizeof(uint32_t);
+	int ok = 1;
+
+	if (c->rank) {
+		in->comp = malloc(nb);
+		in->s_amp = malloc(nb);
+		in->comps = malloc((in->n_comps + 1) * sizeof(*in->comps));
+		ok = in->comp && in->s_amp && in->comps;
+		for (int t = 0; t < COORD__COUNT; t++)
+			ok = ok && (in->k[t] = malloc(nb)) != NULL;
+	}
+	if (!ok ||
+	    bcast_bytes((void *)in->comp, na * sizeof(uint32_t), c->comm) ||
+	    bcast_bytes((void *)in->s_amp, na * sizeof(uint32_t), c->comm) ||
+	    bcast_bytes((void *)in->comps, in->n_comps * sizeof(*in->comps),
+			c->comm))
+		MPI_Abort(c->comm, 1);
+	for (int t = 0; t < COORD__COUNT; t++)
+		if (bcast_bytes(in->k[t], na * sizeof(uint32_t), c->comm))
+			MPI_Abort(c->comm, 1);
+}
+
+static void in_release(struct coord_pairs_in *in)
+{
+	free((void *)in->comp);
+	free((void *)in->s_amp);
+	free((void *)in->comps);
+	for (int t = 0; t < COORD__COUNT; t++)
+		free(in->k[t]);
+}
+
+/* coord_shard.pairs on rank 0: its own codes (the amplification scan's)
+ * join the ones its scan part left, then the phase on every rank. */
+static enum cib_err shard_pairs(void *ctx, const struct coord_pairs_in *in,
+				uint64_t *codes, size_t n_codes,
+				struct coord_side *side, size_t n_side,
+				struct coord_pairs_res *res)
+{
+	struct mpi_coord *c = ctx;
+	struct coord_pairs_in mine = *in;
+	uint64_t *gc = realloc(c->codes,
+			       (c->n_codes + n_codes + 1) * sizeof(*gc));
+	struct coord_side *gs = gc ? realloc(c->side, (c->n_side + n_side + 1) *
+							       sizeof(*gs))
+				   : NULL;
+	struct hdr h;
+
+	if (gc)
+		c->codes = gc;
+	if (gs)
+		c->side = gs;
+	if (!gc || !gs)
+		MPI_Abort(c->comm, 1); /* the others wait in the phase */
+	if (n_codes)
+		memcpy(gc + c->n_codes, codes, n_codes * sizeof(*gc));
+	if (n_side)
+		memcpy(gs + c->n_side, side, n_side * sizeof(*gs));
+	c->n_codes += n_codes;
+	c->n_side += n_side;
+	free(codes);
+	free(side);
+	memset(&h, 0, sizeof(h));
+	h.cmd = CMD_PAIRS;
+	h.n_accounts = in->n_accounts;
+	h.n_comps = in->n_comps;
+	h.o = *in->o;
+	h.o.shard = NULL;
+	if (bcast_bytes(&h, sizeof(h), c->comm))
+		MPI_Abort(c->comm, 1);
+	in_bcast(c, &mine);
+	return pairs_common(c, &mine, res);
+}
+
+static void pairs_serve(struct mpi_coord *c, struct hdr *h)
+{
+	struct coord_pairs_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.n_accounts = (size_t)h->n_accounts;
+	in.n_comps = (size_t)h->n_comps;
+	in.o = &h->o;
+	in_bcast(c, &in);
+	(void)pairs_common(c, &in, NULL);
+	in_release(&in);
+}
+
+/* Every rank's pairs with both accounts in mem (n_accounts of them) to
+ * rank 0's *out. */
+static enum cib_err among_common(struct mpi_coord *c, const int32_t *mem,
+				 const struct coord_pair *p, size_t n,
+				 struct coord_pair **out, size_t *n_out)
+{
+	struct coord_pair *mine = NULL, *none = NULL;
+	size_t nm = 0, n_none = 0;
+	uint64_t b0 = c->st.bytes_out;
+	int err = coord_pairs_filter(p, n, mem, &mine, &nm);
+
+	err = any_err(c, err);
+	if (!err && gather_rounds(c, mine, nm, sizeof(*mine),
+				  (void **)(out ? out : &none),
+				  out ? n_out : &n_none))
+		MPI_Abort(c->comm, 1);
+	free(mine);
+	c->st.among_bytes += c->st.bytes_out - b0;
+	c->st.bytes_out = b0;
+	c->st.among_calls++;
+	return (enum cib_err)err;
+}
+
+/* coord_shard.among on rank 0. */
+static enum cib_err shard_among(void *ctx, const struct coord_graph *g,
+				const int32_t *mem, struct coord_pair **out,
+				size_t *n_out)
+{
+	struct mpi_coord *c = ctx;
+	struct hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.cmd = CMD_AMONG;
+	h.n_accounts = g->n_accounts;
+	if (bcast_bytes(&h, sizeof(h), c->comm) ||
+	    bcast_bytes((void *)mem, g->n_accounts * sizeof(*mem), c->comm))
+		MPI_Abort(c->comm, 1);
+	return among_common(c, mem, g->pairs, g->n_pairs, out, n_out);
+}
+
+static void among_serve(struct mpi_coord *c, const struct hdr *h)
+{
+	int32_t *mem = malloc((h->n_accounts + 1) * sizeof(*mem));
+
+	if (!mem || bcast_bytes(mem, h->n_accounts * sizeof(*mem), c->comm))
+		MPI_Abort(c->comm, 1);
+	(void)among_common(c, mem, c->pairs, c->n_pairs, NULL, NULL);
+	free(mem);
+}
+
+/* Every rank's statistics to rank 0's c->all, once more at the end (the
+ * cluster stage's reads of the pairs come after the phase). */
+static enum cib_err gather_stats(struct mpi_coord *c)
+{
+	MPI_Request rq;
+
+	if (c->rank == 0 && !c->all)
+		c->all = calloc((size_t)c->size, sizeof(*c->all));
+	if (c->rank == 0 && !c->all)
+		return CIB_ENOMEM;
+	if (MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
+			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
+			&rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		return CIB_EIO;
+	return CIB_OK;
+}
+
 enum cib_err mpi_coord_serve(struct mpi_coord *c)
 {
 	for (;;) {
@@ -444,10 +821,15 @@ enum cib_err mpi_coord_serve(struct mpi_coord *c)
 
 		if (bcast_bytes(&h, sizeof(h), c->comm))
 			return CIB_EIO;
-		if (h.cmd != CMD_SCAN)
-			return CIB_OK;
 		h.o.shard = NULL;
-		(void)scan_common(c, &h, NULL, NULL, NULL);
+		if (h.cmd == CMD_SCAN)
+			(void)scan_common(c, &h, NULL, NULL, NULL);
+		else if (h.cmd == CMD_PAIRS)
+			pairs_serve(c, &h);
+		else if (h.cmd == CMD_AMONG)
+			among_serve(c, &h);
+		else
+			return gather_stats(c);
 	}
 }
 
@@ -457,12 +839,14 @@ enum cib_err mpi_coord_done(struct mpi_coord *c)
 
 	memset(&h, 0, sizeof(h));
 	h.cmd = CMD_DONE;
-	return bcast_bytes(&h, sizeof(h), c->comm) ? CIB_EIO : CIB_OK;
+	return bcast_bytes(&h, sizeof(h), c->comm) ? CIB_EIO : gather_stats(c);
 }
 
 void mpi_coord_hook(struct mpi_coord *c, struct coord_opts *o)
 {
 	c->shard.ctx = c;
 	c->shard.scan = shard_scan;
+	c->shard.pairs = shard_pairs;
+	c->shard.among = shard_among;
 	o->shard = &c->shard;
 }

@@ -8,8 +8,12 @@
  * rounds, every rank scans its objects with coord_scan_part, and the parts
  * come back to rank 0 (codes, side co-actions, dense objects and windows
  * gathered; k and R summed): whole numbers, so the sum is the scan of all
- * objects whatever N. The other ranks wait in mpi_coord_serve until rank 0
- * calls mpi_coord_done.
+ * objects whatever N. The codes stay on the ranks: each goes to its pair's
+ * owner (coord_pair_owner), which counts and tests its pairs
+ * (coord_pairs_count/test) once the components' counts are summed; rank 0
+ * gets the candidates, and the cluster stage reads the pairs it needs
+ * from the owners (coord_pairs_among). The other ranks wait in
+ * mpi_coord_serve until rank 0 calls mpi_coord_done.
  */
 #ifndef CIB_MPI_COORD_H
 #define CIB_MPI_COORD_H
@@ -37,6 +41,14 @@ struct mpi_coord_stats {
 	double gather_seconds;  /* sending the part (rank 0: receiving and
 				   summing) */
 	double scatter_cpu, gather_cpu; /* CPU of the two, all threads */
+	/* the pair phase on the pairs' owners */
+	uint64_t pair_codes;   /* codes and side co-actions it received */
+	uint64_t pair_bytes;   /* bytes it sent to the other owners */
+	uint64_t pairs;        /* pairs it holds */
+	uint64_t cand;         /* candidates its tests kept */
+	double pairs_seconds, pairs_cpu; /* the phase, wall and CPU */
+	uint64_t among_bytes;  /* pairs it sent rank 0 for the clusters */
+	uint64_t among_calls;  /* the cluster stage's reads of the pairs */
 };
 
 struct mpi_coord {
@@ -49,6 +61,17 @@ struct mpi_coord {
 	int scans;             /* scans run */
 	int die_rank;          /* test hook: this rank kills itself once it
 				  has its events (-1: none); set by cli/ only */
+	int die_pairs_rank;    /* ... once it has its codes of the pair
+				  phase (-1: none) */
+	/* between the scan and the pair phase: this rank's codes and side
+	 * co-actions; after it: the pairs it owns (rank 0's are the
+	 * graph's) */
+	uint64_t *codes;
+	size_t n_codes;
+	struct coord_side *side;
+	size_t n_side;
+	struct coord_pair *pairs;
+	size_t n_pairs;
 };
 
 void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm);

@@ -47,6 +47,9 @@ killed CIBSCAN_MPI_TEST_DIE_FEAT_RANK "rank killed in the features"
 # band's entries and before it checks them (rank 0 then waits for it in
 # the search)
 killed CIBSCAN_MPI_TEST_DIE_REUSE_RANK "rank killed in the search"
+# in the pair phase, with the codes of the pairs it owns and before it
+# counts them (rank 0 then waits for the components' summed counts)
+killed CIBSCAN_MPI_TEST_DIE_PAIRS_RANK "rank killed in the pair phase"
 
 # a bad input read by the last rank: its error, named, from rank 0
 printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"

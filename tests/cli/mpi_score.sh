@@ -9,7 +9,10 @@
 # co-action scan of the coordination graph runs sharded over the ranks
 # (every rank scans the objects it owns; rank 0 sums the parts), so the
 # comparison covers it too; the 64 KiB buffer case moves the events and
-# codes in many small rounds. The timing and persona features are
+# codes in many small rounds. Each co-action code goes to its pair's
+# owner rank, which counts and tests the pairs it owns; rank 0 gets the
+# candidates and reads the pairs the cluster stage needs from every rank:
+# every rank must hold pairs. The timing and persona features are
 # computed on the accounts' owner ranks (hash(platform, id) mod N, posts
 # shuffled there) and sent back to rank 0: the saved run (--save, every
 # feature of every account) is compared byte for byte too, and every rank
@@ -93,6 +96,12 @@ compare() { # name split buffer files...
 			[ "$(grep -c 'near-duplicate search: [1-9][0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$n" ] ||
 				{ echo "$name: near-duplicate search not on every rank"; cat "$d/$name.$n.log"; exit 1; }
 		fi
+		# and the pair phase: every rank owned pairs (counted and
+		# tested them), and the cluster stage read them from all
+		[ "$(grep -c 'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' "$d/$name.$n.log")" -eq "$n" ] ||
+			{ echo "$name: pairs not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+		[ "$(grep -c 'the clusters read .* in [1-9][0-9]* calls' "$d/$name.$n.log")" -eq "$n" ] ||
+			{ echo "$name: the cluster stage did not read the pairs"; cat "$d/$name.$n.log"; exit 1; }
 		echo "$name: identical at $n ranks"
 	done
 }
