@@ -128,11 +128,13 @@ static int reduce_sum(struct mpi_coord *c, void *buf, size_t n,
 
 /* Every rank's n elements of sz bytes, concatenated in rank order on rank
  * 0 after the *n_out it holds in *out (grown), in rounds of at most
- * round_bytes per rank. */
+ * round_bytes over all ranks. */
 static int gather_rounds(struct mpi_coord *c, const void *buf, size_t n,
 			 size_t sz, void **out, size_t *n_out)
 {
-	size_t per = round_bytes(c) / sz;
+	/* rank 0 takes a round from every rank at once: each sends its
+	 * share of the round size */
+	size_t per = round_bytes(c) / sz / (size_t)c->size;
 	uint64_t rounds, maxr = 0;
 	int *cnt = NULL, *disp = NULL, rc = -1;
 	MPI_Request rq;

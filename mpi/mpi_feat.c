@@ -17,8 +17,10 @@
  * are interned into rank 0's langdetect; the model compares them only for
  * equality and prints their text. Rows travel as bytes: every rank runs
  * the same binary on the same architecture (a homogeneous cluster).
- * Buffers: a round is at most the round size per destination (a single
- * larger record goes alone); each rank holds its shard's dataset (its
+ * Buffers: a round is at most the round size over all destinations (a
+ * single larger record goes alone), and the rows gathered to rank 0 are
+ * at most the round size per round over all ranks, so rank 0's buffers
+ * do not grow with N; each rank holds its shard's dataset (its
  * accounts' posts' texts) until its rows are sent.
  */
 #include "mpi/mpi_feat.h"
@@ -209,12 +211,14 @@ struct cursor {
 	int *owner;   /* every account's owner */
 };
 
-/* Appends records to the destinations' buffers until one would pass the
- * round size (a buffer takes at least one record). Returns 1 while
- * records remain. */
+/* Appends records to the destinations' buffers until all of them
+ * together would pass the round size (a round takes at least one
+ * record): rank 0's buffers stay within the round whatever the number
+ * of ranks. Returns 1 while records remain. */
 static int fill_round(struct cursor *c, struct buf *out, size_t round)
 {
 	const struct dataset *ds = c->ds;
+	size_t total = 0;
 
 	while (c->a < ds->acc.n) {
 		int q = c->owner[c->a];
@@ -229,10 +233,11 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 						  ds->acc.handle[c->a]);
 			size_t need = ACC_FIXED + (size_t)ll + hl;
 
-			if (b->n && b->n + need > round)
+			if (total && total + need > round)
 				return 1;
 			if (buf_room(b, need))
 				return -1;
+			total += need;
 			put(b, "A", 1);
 			put(b, &a32, 4);
 			put(b, &ds->acc.created[c->a], 8);
@@ -254,10 +259,11 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			size_t need = POST_FIXED + (size_t)tl + ll;
 			uint8_t fl = ds->post.flags[j];
 
-			if (b->n && b->n + need > round)
+			if (total && total + need > round)
 				return 1;
 			if (buf_room(b, need))
 				return -1;
+			total += need;
 			put(b, "P", 1);
 			put(b, &ds->post.time[j], 8);
 			put(b, &fl, 1);
@@ -763,7 +769,9 @@ static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 				void (*place)(void *, const struct row *),
 				void *ctx)
 {
-	size_t per = round_bytes(f) / sizeof(struct row);
+	/* rank 0 takes a round from every rank at once: each sends its
+	 * share of the round size */
+	size_t per = round_bytes(f) / sizeof(struct row) / (size_t)f->size;
 	uint64_t rounds, maxr = 0;
 	int err = m->err, any = 0, *cnt = NULL, *disp = NULL;
 	struct row *got = NULL;

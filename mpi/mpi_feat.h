@@ -36,8 +36,9 @@
 #include "features/features.h"
 #include "mpi/mpi_reuse.h"
 
-/* Bytes one rank sends to one rank in a round, at most (a record larger
- * than that goes alone). */
+/* Bytes rank 0 sends to all ranks together in a round, at most (a record
+ * larger than that goes alone): the shuffle's buffers do not grow with
+ * the number of ranks. */
 #define MPI_FEAT_ROUND ((size_t)32 << 20)
 
 struct mpi_feat_stats {
