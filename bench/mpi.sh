@@ -8,7 +8,8 @@
 # other rank, the bytes each distributed step moved (from --progress:
 # the record log to rank 0, the shuffle by account with the rows back,
 # the reuse texts' search, the co-action scan's events out and parts
-# back), and whether accounts.csv and clusters.csv are byte for byte the
+# back, the pair phase's codes to the pairs' owners with the candidates
+# and the cluster stage's reads of the pairs), and whether accounts.csv and clusters.csv are byte for byte the
 # single process's in every run. The last run's --progress lines follow
 # the table (per-stage times, per-rank figures). The export goes under
 # $TMPDIR (removed at the end). Takes many minutes at 10M; not part of
@@ -50,7 +51,8 @@ measure() { # cfg log timefile wall
 	/ features: / { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "sent" || $(i+2) == "of")) ft += $i }
 	/near-duplicate search/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && $(i+2) == "sent;") nd += $i }
 	/co-action scan:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "received" || $(i+2) == "sent")) sc += $i }
-	END { printf "%s %.2f %.2f %.0f %.0f %.1f %.1f %.1f %.1f\n", cfg, wall, cpu, rss0, rssx, lg, ft, nd, sc }
+	/ pairs: / { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "sent;" || $(i+2) == "of")) pr += $i }
+	END { printf "%s %.2f %.2f %.0f %.0f %.1f %.1f %.1f %.1f %.1f\n", cfg, wall, cpu, rss0, rssx, lg, ft, nd, sc, pr }
 	' "$3" "$2" >>"$d/rows.$1"
 }
 
@@ -80,18 +82,19 @@ done
 
 ref=$(cut -d' ' -f2 "$d/rows.single" | median)
 echo
-echo "| run | median wall | / single | median CPU (all ranks) | peak RSS rank 0 | largest other rank | log to rank 0 | by account (+ rows) | reuse search | co-action scan |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| run | median wall | / single | median CPU (all ranks) | peak RSS rank 0 | largest other rank | log to rank 0 | by account (+ rows) | reuse search | co-action scan | pairs (+ cluster reads) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for cfg in single 1 2 4; do
 	f="$d/rows.$cfg"
 	w=$(cut -d' ' -f2 "$f" | median)
-	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s |\n" \
+	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s | %s |\n" \
 		"$([ "$cfg" = single ] && echo "single process" || echo "$cfg ranks")" \
 		"$w" "$(echo "$w / $ref" | bc -l)" "$(cut -d' ' -f3 "$f" | median)" \
 		"$(cut -d' ' -f4 "$f" | median)" \
 		"$([ "$cfg" = single ] || [ "$cfg" = 1 ] && echo - || echo "$(cut -d' ' -f5 "$f" | median) MB")" \
 		"$(cut -d' ' -f6 "$f" | median) MB" "$(cut -d' ' -f7 "$f" | median) MB" \
-		"$(cut -d' ' -f8 "$f" | median) MB" "$(cut -d' ' -f9 "$f" | median) MB"
+		"$(cut -d' ' -f8 "$f" | median) MB" "$(cut -d' ' -f9 "$f" | median) MB" \
+		"$(cut -d' ' -f10 "$f" | median) MB"
 done
 echo
 if [ -s "$d/diff" ]; then
