@@ -138,6 +138,13 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
 	return run_save(((const struct score_write *)ctx)->run, f);
 }
 
+/* pipeline_opts.strings_done: the string table is not needed past the
+ * events (at 10M posts 268 MB or more, freed before the graph's peak). */
+static void drop_strings(void *ctx)
+{
+	strpool_drop_table(&((struct dataset *)ctx)->strings);
+}
+
 /* Scores loaded data and writes every output (all or none). files are
  * the inputs the run file names and hashes. */
 static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
@@ -146,9 +153,12 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 	struct pipeline p;
 	struct scored_run run;
 	struct score_write sw;
+	struct pipe_cli pc = *pcp;
 	int rc;
 
-	rc = pipe_cli_score(pcp, dp, files, nfiles, &p, &run, 1);
+	pc.po.strings_done = drop_strings;
+	pc.po.strings_ctx = &dp->ds;
+	rc = pipe_cli_score(&pc, dp, files, nfiles, &p, &run, 1);
 	if (rc)
 		return rc;
 	sw.p = &p;

@@ -10,6 +10,7 @@
  */
 #include "strpool.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -47,13 +48,23 @@ static uint64_t hash_bytes(const char *s, size_t len)
 #define SLOT_ID(v) ((uint32_t)(v) - 1)
 #define SLOT_H32(v) ((uint32_t)((v) >> 32))
 
-/* Rehashes into a table of n slots (a power of two, > 4/3 * p->n). */
+/* Rehashes into a table of n slots (a power of two, > 4/3 * p->n); a
+ * dropped table (strpool_drop_table) is built again from the strings. */
 static enum cib_err resize_table(struct strpool *p, size_t n)
 {
 	uint64_t *slots = bigmem_calloc(n, sizeof(*slots));
 
 	if (!slots)
 		return CIB_ENOMEM;
+	for (uint32_t id = 0; p->nslots == 0 && id < p->n; id++) {
+		uint32_t h32 = (uint32_t)hash_bytes(p->ptr[id],
+						    strpool_len(p, id));
+		size_t j = h32 & (n - 1);
+
+		while (slots[j] != SLOT_EMPTY)
+			j = (j + 1) & (n - 1);
+		slots[j] = (uint64_t)h32 << 32 | (id + 1);
+	}
 	for (size_t i = 0; i < p->nslots; i++) {
 		uint64_t v = p->slots[i];
 		size_t j;
@@ -144,10 +155,19 @@ void strpool_find(const struct strpool *p, const char *s, size_t len,
 	uint64_t v;
 
 	*id = STR_NONE;
+	/* a dropped table is the caller's promise not to look up */
+	assert(p->nslots != 0 || p->n == 0);
 	if (p->nslots == 0)
 		return;
 	v = p->slots[probe(p, s, len, (uint32_t)hash_bytes(s, len))];
 	*id = v == SLOT_EMPTY ? STR_NONE : SLOT_ID(v);
+}
+
+void strpool_drop_table(struct strpool *p)
+{
+	free(p->slots);
+	p->slots = NULL;
+	p->nslots = 0;
 }
 
 uint64_t strpool_hash(const char *s, size_t len)
@@ -230,7 +250,7 @@ enum cib_err strpool_reserve(struct strpool *p, size_t n)
 
 	if (n > UINT32_MAX - 1)
 		n = UINT32_MAX - 1;
-	while (n * 4 > ns * 3)
+	while (n * 4 > ns * 3 || (size_t)p->n * 4 > ns * 3)
 		ns *= 2;
 	if (ns > p->nslots) {
 		err = resize_table(p, ns);
@@ -257,9 +277,12 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
 	if ((size_t)(p->n + 1) * 4 > p->nslots * 3) {
-		enum cib_err err = resize_table(p, p->nslots ? p->nslots * 2
-							     : 1024);
+		size_t ns = p->nslots ? p->nslots * 2 : 1024;
+		enum cib_err err;
 
+		while ((size_t)(p->n + 1) * 4 > ns * 3)
+			ns *= 2; /* a dropped table's strings */
+		err = resize_table(p, ns);
 		if (err)
 			return err;
 	}

@@ -80,6 +80,13 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
  * cannot be had (nothing is lost then). */
 enum cib_err strpool_reserve(struct strpool *p, size_t n);
 
+/* Frees the lookup table (8 bytes a slot, 11-21 bytes a string): every
+ * string stays readable by its id, the next strpool_intern or
+ * strpool_reserve builds the table again from the strings, and
+ * strpool_find must not be called before that. For a caller done with
+ * looking strings up by their bytes (score, once its events are built). */
+void strpool_drop_table(struct strpool *p);
+
 /* Like strpool_intern but only looks up; *id is STR_NONE when absent. */
 void strpool_find(const struct strpool *p, const char *s, size_t len,
 		  uint32_t *id);

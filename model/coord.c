@@ -2284,25 +2284,19 @@ static void comp_rates(struct coord_graph *g)
 
 /* The build's state over n_accounts accounts, the graph's s_amp and k,
  * every worker's per-account arrays. */
-static enum cib_err build_init(struct build *bd, struct coord_events *ev,
-			       size_t n_accounts, const struct coord_opts *o,
+/* What every build needs, the scan's and a pair owner's: the options, the
+ * graph, the code layout for n_accounts, ln x!, the workers' back links. */
+static enum cib_err build_base(struct build *bd, size_t n_accounts,
+			       const struct coord_opts *o,
 			       struct coord_graph *g)
 {
 	memset(bd, 0, sizeof(*bd));
-	bd->ev = ev;
 	bd->o = o;
 	bd->g = g;
 	bd->n_accounts = n_accounts;
 	atomic_init(&bd->next, 0);
 	atomic_init(&bd->failed, 0);
 	atomic_init(&bd->n_blocks, 0);
-	/* the codes live twice at their peak (blocks, then the sorted copy) */
-	bd->max_blocks = o->max_memory
-				? (size_t)(o->max_memory /
-					   (2 * BLOCK_LEN * sizeof(uint64_t)))
-				: 0;
-	if (o->max_memory && bd->max_blocks == 0)
-		bd->max_blocks = 1;
 	bd->bits = 1;
 	while (bd->bits < 32 && ((size_t)1 << bd->bits) < n_accounts)
 		bd->bits++;
@@ -2310,6 +2304,27 @@ static enum cib_err build_init(struct build *bd, struct coord_events *ev,
 		return CIB_ETOOBIG; /* over 2^29 accounts */
 	for (uint32_t x = 0; x < 256; x++)
 		bd->lnfact[x] = gsl_sf_lngamma(x + 1.0);
+	for (int i = 0; i < COORD_WORKERS; i++)
+		bd->w[i].bd = bd;
+	return CIB_OK;
+}
+
+static enum cib_err build_init(struct build *bd, struct coord_events *ev,
+			       size_t n_accounts, const struct coord_opts *o,
+			       struct coord_graph *g)
+{
+	enum cib_err err = build_base(bd, n_accounts, o, g);
+
+	if (err)
+		return err;
+	bd->ev = ev;
+	/* the codes live twice at their peak (blocks, then the sorted copy) */
+	bd->max_blocks = o->max_memory
+				? (size_t)(o->max_memory /
+					   (2 * BLOCK_LEN * sizeof(uint64_t)))
+				: 0;
+	if (o->max_memory && bd->max_blocks == 0)
+		bd->max_blocks = 1;
 	g->n_accounts = n_accounts;
 	g->s_amp = calloc(n_accounts + 1, sizeof(*g->s_amp));
 	if (!g->s_amp)
@@ -2322,7 +2337,6 @@ static enum cib_err build_init(struct build *bd, struct coord_events *ev,
 	for (int i = 0; i < COORD_WORKERS; i++) {
 		struct worker *w = &bd->w[i];
 
-		w->bd = bd;
 		w->own_k = i > 0;
 		if (i == 0)
 			for (int t = 0; t < COORD__COUNT; t++)
@@ -2466,6 +2480,45 @@ static size_t codes_held(const struct build *bd)
 	return n;
 }
 
+/* Every worker's codes and side co-actions moved into two arrays
+ * (malloc'd), the workers' lists emptied. */
+static enum cib_err take_codes(struct build *bd, uint64_t **codes, size_t *nc,
+			       struct coord_side **side, size_t *ns)
+{
+	size_t n = codes_held(bd), m = 0;
+
+	for (int i = 0; i < COORD_WORKERS; i++)
+		m += bd->w[i].n_side;
+	*codes = malloc((n + 1) * sizeof(**codes));
+	*side = malloc((m + 1) * sizeof(**side));
+	if (!*codes || !*side) {
+		free(*codes);
+		free(*side);
+		*codes = NULL;
+		*side = NULL;
+		return CIB_ENOMEM;
+	}
+	*nc = *ns = 0;
+	for (int i = 0; i < COORD_WORKERS; i++) {
+		struct worker *w = &bd->w[i];
+
+		for (size_t j = 0; j < w->out.n_blk; j++) {
+			size_t len = j + 1 < w->out.n_blk ? BLOCK_LEN
+							  : w->out.fill;
+
+			memcpy(*codes + *nc, w->out.blk[j],
+			       len * sizeof(**codes));
+			*nc += len;
+		}
+		codes_release(&w->out);
+		for (size_t j = 0; j < w->n_side; j++)
+			(*side)[(*ns)++] = (struct coord_side){
+				w->side[j].code, w->side[j].pa, w->side[j].pb };
+		w->n_side = 0;
+	}
+	return CIB_OK;
+}
+
 /* The pair phase in this process: every code into pairs, every pair
  * tested; the candidates that can pass BH in *cand. */
 static enum cib_err pairs_local(struct build *bd, struct coord_edge **cand,
@@ -2494,39 +2547,15 @@ static enum cib_err pairs_sharded(struct build *bd, struct coord_edge **cand,
 {
 	const struct coord_shard *sh = bd->o->shard;
 	struct coord_graph *g = bd->g;
-	size_t nc = codes_held(bd), ns = 0;
-	uint64_t *codes = malloc((nc + 1) * sizeof(*codes));
+	uint64_t *codes;
 	struct coord_side *side;
+	size_t nc, ns;
 	struct coord_pairs_in in;
 	struct coord_pairs_res res;
-	enum cib_err err;
+	enum cib_err err = take_codes(bd, &codes, &nc, &side, &ns);
 
-	for (int i = 0; i < COORD_WORKERS; i++)
-		ns += bd->w[i].n_side;
-	side = malloc((ns + 1) * sizeof(*side));
-	if (!codes || !side) {
-		free(codes);
-		free(side);
-		return CIB_ENOMEM;
-	}
-	nc = ns = 0;
-	for (int i = 0; i < COORD_WORKERS; i++) {
-		struct worker *w = &bd->w[i];
-
-		for (size_t j = 0; j < w->out.n_blk; j++) {
-			size_t len = j + 1 < w->out.n_blk ? BLOCK_LEN
-							  : w->out.fill;
-
-			memcpy(codes + nc, w->out.blk[j], len * sizeof(*codes));
-			nc += len;
-		}
-		codes_release(&w->out);
-		for (size_t j = 0; j < w->n_side; j++)
-			side[ns++] = (struct coord_side){ w->side[j].code,
-							  w->side[j].pa,
-							  w->side[j].pb };
-		w->n_side = 0;
-	}
+	if (err)
+		return err;
 	memset(&in, 0, sizeof(in));
 	in.n_accounts = bd->n_accounts;
 	in.n_comps = g->n_comps;
@@ -2654,19 +2683,10 @@ enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
 		memcpy(g->comps, in->comps, in->n_comps * sizeof(*g->comps));
 	for (size_t c = 0; c < in->n_comps; c++)
 		g->comps[c].n_candidates = 0;
-	bd->o = in->o;
-	bd->g = g;
-	bd->n_accounts = in->n_accounts;
-	atomic_init(&bd->next, 0);
-	atomic_init(&bd->failed, 0);
-	atomic_init(&bd->n_blocks, 0);
-	bd->bits = 1;
-	while (bd->bits < 32 && ((size_t)1 << bd->bits) < in->n_accounts)
-		bd->bits++;
-	for (uint32_t x = 0; x < 256; x++)
-		bd->lnfact[x] = gsl_sf_lngamma(x + 1.0);
-	for (int i = 0; i < COORD_WORKERS; i++)
-		bd->w[i].bd = bd;
+	err = build_base(bd, in->n_accounts, in->o, g);
+	if (err)
+		goto fail;
+	err = CIB_ENOMEM;
 	for (size_t i = 0; i < n_codes; i++) {
 		int r = codes_push(bd, &bd->w[0].out, codes[i]);
 
@@ -2786,40 +2806,20 @@ void coord_part_release(struct coord_part *p)
 static enum cib_err part_collect(struct build *bd, struct coord_part *out)
 {
 	struct coord_graph *g = bd->g;
-	size_t nc = 0, ns = 0, nd = 0;
+	size_t nd = 0;
 
-	for (int i = 0; i < COORD_WORKERS; i++) {
-		const struct worker *w = &bd->w[i];
-
-		for (size_t j = 0; j < w->out.n_blk; j++)
-			nc += j + 1 < w->out.n_blk ? BLOCK_LEN : w->out.fill;
-		ns += w->n_side;
-		nd += w->n_dense;
-	}
-	out->codes = malloc((nc + 1) * sizeof(*out->codes));
-	out->side = malloc((ns + 1) * sizeof(*out->side));
+	for (int i = 0; i < COORD_WORKERS; i++)
+		nd += bd->w[i].n_dense;
 	out->dense = malloc((nd + 1) * sizeof(*out->dense));
 	out->R = calloc(g->n_comps * COORD__COUNT * COORD_LEVELS + 1,
 			sizeof(*out->R));
-	if (!out->codes || !out->side || !out->dense || !out->R)
+	if (!out->dense || !out->R ||
+	    take_codes(bd, &out->codes, &out->n_codes, &out->side,
+		       &out->n_side))
 		return CIB_ENOMEM;
 	for (int i = 0; i < COORD_WORKERS; i++) {
 		const struct worker *w = &bd->w[i];
 
-		for (size_t j = 0; j < w->out.n_blk; j++) {
-			size_t len = j + 1 < w->out.n_blk ? BLOCK_LEN
-							  : w->out.fill;
-
-			memcpy(out->codes + out->n_codes, w->out.blk[j],
-			       len * sizeof(*out->codes));
-			out->n_codes += len;
-		}
-		for (size_t j = 0; j < w->n_side; j++) {
-			out->side[out->n_side].code = w->side[j].code;
-			out->side[out->n_side].pa = w->side[j].pa;
-			out->side[out->n_side].pb = w->side[j].pb;
-			out->n_side++;
-		}
 		if (w->n_dense)
 			memcpy(out->dense + out->n_dense, w->dense,
 			       w->n_dense * sizeof(*out->dense));

@@ -1653,6 +1653,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		drop_previous_personas(p, ev);
+	if (!err && o->strings_done)
+		o->strings_done(o->strings_ctx);
 	if (!err) {
 		double tg = cib_seconds();
 

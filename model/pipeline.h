@@ -102,6 +102,13 @@ struct pipeline_opts {
 	 * stage's breakdown; NULL for none. The library never prints. */
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
+	/* Called once the pipeline has looked up the last string of the
+	 * dataset by its bytes (the events are built; the graph and the
+	 * clusters read strings by id only): a caller that owns the dataset
+	 * may free its string table there (strpool_drop_table). NULL: not
+	 * called. */
+	void (*strings_done)(void *ctx);
+	void *strings_ctx;
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);

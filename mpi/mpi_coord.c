@@ -300,6 +300,24 @@ out:
 	return rc;
 }
 
+/* The part's codes and side co-actions stay on this rank for the pair
+ * phase (taken out of the part); the last phase's pairs are dropped. */
+static void keep_codes(struct mpi_coord *c, struct coord_part *part)
+{
+	free(c->codes);
+	free(c->side);
+	free(c->pairs);
+	c->codes = part->codes;
+	c->n_codes = part->n_codes;
+	c->side = part->side;
+	c->n_side = part->n_side;
+	c->pairs = NULL;
+	c->n_pairs = 0;
+	part->codes = NULL;
+	part->side = NULL;
+	part->n_codes = part->n_side = 0;
+}
+
 /* One scan on every rank after the header: the components broadcast, the
  * events scattered, this rank's objects scanned, the parts summed into
  * rank 0's out. A transfer that fails ends the job (MPI_Abort): the
@@ -365,19 +383,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 		coord_part_release(&part);
 		return err != CIB_OK ? (enum cib_err)err : (enum cib_err)any;
 	}
-	/* the codes and side co-actions stay here for the pair phase */
-	free(c->codes);
-	free(c->side);
-	free(c->pairs);
-	c->codes = part.codes;
-	c->n_codes = part.n_codes;
-	c->side = part.side;
-	c->n_side = part.n_side;
-	c->pairs = NULL;
-	c->n_pairs = 0;
-	part.codes = NULL;
-	part.side = NULL;
-	part.n_codes = part.n_side = 0;
+	keep_codes(c, &part);
 	if (gather_rounds(c, part.st, 1, sizeof(part.st),
 			  (void **)&sts, &n_st) ||
 	    gather_rounds(c, part.dense, part.n_dense, sizeof(*part.dense),

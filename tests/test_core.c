@@ -76,6 +76,46 @@ static void test_strpool_hashed(void **state)
 /* strpool_reserve sizes the table and ids once (no growth up to n), and
  * strpool_candidate finds a string a few slots past its own: checked
  * against a brute-force walk of the table for every string interned. */
+/* A dropped table: the strings stay readable by id, interning again
+ * builds the table from the strings (the same ids for the strings held,
+ * the next id for a new one), after which finding works; a reserve after
+ * a drop builds it too. */
+static void test_strpool_drop_table(void **state)
+{
+	struct strpool p;
+	char buf[32];
+	uint32_t id;
+
+	(void)state;
+	strpool_init(&p);
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof(buf), "w%d", i);
+
+		assert_int_equal(strpool_intern(&p, buf, (size_t)n, &id), CIB_OK);
+	}
+	strpool_drop_table(&p);
+	assert_null(p.slots);
+	assert_string_equal(strpool_get(&p, 4321), "w4321");
+	assert_int_equal(strpool_intern(&p, "w17", 3, &id), CIB_OK);
+	assert_int_equal(id, 17);
+	assert_true(p.nslots * 3 >= (size_t)5001 * 4);
+	assert_int_equal(strpool_intern(&p, "new", 3, &id), CIB_OK);
+	assert_int_equal(id, 5000);
+	for (int i = 0; i < 5000; i += 7) {
+		int n = snprintf(buf, sizeof(buf), "w%d", i);
+
+		strpool_find(&p, buf, (size_t)n, &id);
+		assert_int_equal(id, (uint32_t)i);
+	}
+	strpool_drop_table(&p);
+	assert_int_equal(strpool_reserve(&p, 10), CIB_OK);
+	strpool_find(&p, "w4999", 5, &id);
+	assert_int_equal(id, 4999);
+	strpool_find(&p, "new", 3, &id);
+	assert_int_equal(id, 5000);
+	strpool_release(&p);
+}
+
 static void test_strpool_reserve_candidate(void **state)
 {
 	struct strpool p;
@@ -648,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_interns),
 		cmocka_unit_test(test_strpool_hashed),
 		cmocka_unit_test(test_strpool_reserve_candidate),
+		cmocka_unit_test(test_strpool_drop_table),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
