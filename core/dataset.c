@@ -15,6 +15,7 @@
  */
 #include "dataset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,7 +497,19 @@ enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id)
 {
+	assert(!ds->lookups_dropped);
 	return post_lookup(ds, p, id);
+}
+
+void dataset_drop_lookups(struct dataset *ds)
+{
+	strpool_drop_table(&ds->strings);
+	free(ds->post_row);
+	free(ds->post_slots);
+	ds->post_row = NULL;
+	ds->post_slots = NULL;
+	ds->post_row_cap = ds->post_nslots = ds->post_over_n = 0;
+	ds->lookups_dropped = 1;
 }
 
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
@@ -724,6 +737,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	int fresh, over;
 	enum cib_err err;
 
+	assert(!ds->lookups_dropped);
 	if (added)
 		*added = 0;
 	if (at)

@@ -160,6 +160,7 @@ struct dataset {
 	size_t post_row_cap;
 	uint64_t *post_slots;
 	size_t post_nslots, post_over_n;
+	int lookups_dropped; /* dataset_drop_lookups was called */
 };
 
 void dataset_init(struct dataset *ds);
@@ -209,6 +210,13 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved);
 /* Rebuilds the account and post key tables from the columns (for
  * dataset_canonical_order, after it moved rows). */
 enum cib_err dataset_rebuild_keys(struct dataset *ds);
+
+/* Frees what finds a string or a post by its bytes (the string table,
+ * the posts' key tables: at 10M posts about 0.4 GB) for a caller done with
+ * reading and with dataset_find_post: strings and rows stay readable by
+ * id and accounts findable (dataset_find_account). Adding posts or
+ * finding one afterwards is a programming error (asserted). */
+void dataset_drop_lookups(struct dataset *ds);
 
 /* Hints for a reader that batches records (collectors/table.c): start
  * reading what looking up account (p, id string id) will touch: step 0

@@ -204,6 +204,15 @@ static void test_dataset_reserve(void **state)
 		assert_int_equal(ds.post.text[i], STR_NONE);
 		assert_int_equal(ds.post.likes[i], COUNT_NONE);
 	}
+	/* the lookups dropped (score, past its events): rows and strings
+	 * still read by id, accounts still found */
+	strpool_find(&ds.strings, "b", 1, &sid);
+	dataset_drop_lookups(&ds);
+	assert_null(ds.strings.slots);
+	assert_null(ds.post_row);
+	assert_string_equal(ds_str(&ds, ds.post.id[6993]), "p6993");
+	assert_int_equal(ds.post.account[6993],
+			 dataset_find_account(&ds, PLATFORM_X, sid));
 	dataset_release(&ds);
 }
 
