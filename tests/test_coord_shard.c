@@ -309,29 +309,40 @@ static void assert_same_graph(const struct coord_graph *a,
 	}
 }
 
+/* The graph of seed's events built whole (g) and through sh (gs). */
+static void build_both(uint64_t seed, const struct coord_shard *sh,
+		       struct coord_graph *g, struct coord_graph *gs)
+{
+	struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
+	struct coord_opts o, os;
+
+	fill(ev, seed);
+	copy_events(ev2, ev);
+	coord_opts_init(&o);
+	o.max_actors = 30;
+	o.pairs_per_event = 2;
+	o.pairs_base = 40;
+	o.min_coactions = 1 + (int)(seed % 2);
+	os = o;
+	os.shard = sh;
+	assert_int_equal(coord_build(ev, NA, &o, g), CIB_OK);
+	assert_int_equal(coord_build(ev2, NA, &os, gs), CIB_OK);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		coord_events_release(&ev[t]);
+		coord_events_release(&ev2[t]);
+	}
+}
+
 static void test_sharded_scan_equals_whole(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 3; seed++)
 		for (int shards = 1; shards <= 4; shards++) {
-			struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
-			struct coord_opts o, os;
 			struct coord_graph g, gs;
 			struct split sp = { shards, 0, 0, { NULL }, { 0 }, 0 };
 			struct coord_shard sh = { &sp, split_scan, NULL, NULL };
 
-			fill(ev, seed);
-			copy_events(ev2, ev);
-			coord_opts_init(&o);
-			o.max_actors = 30;
-			o.pairs_per_event = 2;
-			o.pairs_base = 40;
-			o.min_coactions = 1 + (int)(seed % 2);
-			os = o;
-			os.shard = &sh;
-			assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
-			assert_int_equal(coord_build(ev2, NA, &os, &gs),
-					 CIB_OK);
+			build_both(seed, &sh, &g, &gs);
 			assert_int_equal(sp.calls, 1);
 			/* the case is not empty: every kind of result */
 			assert_true(g.n_edges > 0);
@@ -340,10 +351,6 @@ static void test_sharded_scan_equals_whole(void **state)
 			assert_same_graph(&g, &gs);
 			coord_graph_release(&g);
 			coord_graph_release(&gs);
-			for (int t = 0; t < COORD__COUNT; t++) {
-				coord_events_release(&ev[t]);
-				coord_events_release(&ev2[t]);
-			}
 		}
 }
 
@@ -357,8 +364,6 @@ static void test_sharded_pairs_equal_whole(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 3; seed++)
 		for (int owners = 1; owners <= 4; owners++) {
-			struct coord_events ev[COORD__COUNT], ev2[COORD__COUNT];
-			struct coord_opts o, os;
 			struct coord_graph g, gs;
 			struct split sp = { 2, 0, owners, { NULL }, { 0 }, 0 };
 			struct coord_shard sh = { &sp, split_scan, split_pairs,
@@ -367,18 +372,7 @@ static void test_sharded_pairs_equal_whole(void **state)
 			struct coord_pair *pa, *pb;
 			size_t na, nb, held;
 
-			fill(ev, seed);
-			copy_events(ev2, ev);
-			coord_opts_init(&o);
-			o.max_actors = 30;
-			o.pairs_per_event = 2;
-			o.pairs_base = 40;
-			o.min_coactions = 1 + (int)(seed % 2);
-			os = o;
-			os.shard = &sh;
-			assert_int_equal(coord_build(ev, NA, &o, &g), CIB_OK);
-			assert_int_equal(coord_build(ev2, NA, &os, &gs),
-					 CIB_OK);
+			build_both(seed, &sh, &g, &gs);
 			assert_true(g.n_edges > 0);
 			/* the owners kept the candidates one owner keeps: their
 			 * BH bounds came from the summed counts */
@@ -420,10 +414,6 @@ static void test_sharded_pairs_equal_whole(void **state)
 			coord_graph_release(&gs);
 			for (int q = 1; q < owners; q++)
 				free(sp.op[q]);
-			for (int t = 0; t < COORD__COUNT; t++) {
-				coord_events_release(&ev[t]);
-				coord_events_release(&ev2[t]);
-			}
 		}
 }
 
