@@ -494,8 +494,17 @@ static int allreduce_sum(struct mpi_coord *c, uint64_t *buf, size_t n)
 	return 0;
 }
 
+/* The rank owning a pair: with several ranks one of 1..N-1, never rank 0,
+ * whose peak is the cluster stage's, where the pairs would stay to the end
+ * beside the whole dataset; the others hold a share of the dataset only
+ * while the features run. */
+static int pair_rank(uint64_t code, int size)
+{
+	return size > 1 ? 1 + coord_pair_owner(code, size - 1) : 0;
+}
+
 /* Records of sz bytes, each starting with its pair's code, from buf[0..n)
- * to their pairs' owners (coord_pair_owner), in rounds of at most
+ * to their pairs' owners (pair_rank), in rounds of at most
  * round_bytes sent by a rank; what this rank receives is appended to
  * *out (grown), *n_out records. */
 static int route_rounds(struct mpi_coord *c, const void *buf, size_t n,
@@ -530,7 +539,7 @@ static int route_rounds(struct mpi_coord *c, const void *buf, size_t n,
 			uint64_t code;
 
 			memcpy(&code, src + i * sz, sizeof(code));
-			dest[i] = coord_pair_owner(code, P);
+			dest[i] = pair_rank(code, P);
 			sc[dest[i]] += (int)sz;
 		}
 		for (int q = 0; q < P; q++) {

@@ -105,7 +105,9 @@ int mpi_feat_owner(unsigned platform, const char *id, size_t len, int size)
 		return 0;
 	/* the platform is the hash's seed: (platform, id) in one call */
 	h = XXH3_64bits_withSeed(id, len, (XXH64_hash_t)platform);
-	return (int)(h % (uint64_t)size);
+	/* never rank 0: it holds the whole dataset already, and a shard of
+	 * its own would add to its peak (half the accounts at 2 ranks) */
+	return 1 + (int)(h % (uint64_t)(size - 1));
 }
 
 void mpi_feat_init(struct mpi_feat *f, MPI_Comm comm)

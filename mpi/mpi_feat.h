@@ -1,10 +1,11 @@
 /* mpi_feat.h - the per-account features of score --mpi computed on the
  * ranks owning the accounts (docs/scale.md section 5.2).
  *
- * An account (platform, id) is owned by rank mpi_feat_owner(): XXH3 (64
- * bits, seed 0) of the platform's one byte followed by the id's bytes,
- * mod N - a function of the account's key alone, so the same on every
- * rank, in every run and at every position in the input. Rank 0 holds the
+ * An account (platform, id) is owned by rank mpi_feat_owner(): on N > 1
+ * ranks 1 + XXH3 (64 bits, seeded with the platform) of the id's bytes
+ * mod N - 1 (rank 0 owns none: it holds the dataset already) - a function
+ * of the account's key alone, so the same on every rank, in every run and
+ * at every position in the input. Rank 0 holds the
  * dataset; through feature_opts.shard (features/features.h) the feature
  * stage hands it the timing, persona and profile features: rank 0 sends
  * every account (UI language, handle, creation time, follower counts) and
@@ -79,7 +80,8 @@ struct mpi_feat {
 	char errmsg[256];
 };
 
-/* Owner of account (platform, id[0..len)) among `size` ranks. */
+/* Owner of account (platform, id[0..len)) among `size` ranks: 0 for one
+ * rank, else one of 1..size-1. */
 int mpi_feat_owner(unsigned platform, const char *id, size_t len, int size);
 
 void mpi_feat_init(struct mpi_feat *f, MPI_Comm comm);

@@ -41,7 +41,7 @@ killed CIBSCAN_MPI_TEST_DIE_RANK "killed rank"
 # (rank 0 is then scanning or waiting for its part)
 killed CIBSCAN_MPI_TEST_DIE_SCAN_RANK "rank killed in the scan"
 # in the per-account features, with its accounts and before it sends its
-# rows (rank 0 is then computing its own share or the reuse features)
+# rows (rank 0 is then computing the reuse features or waiting for rows)
 killed CIBSCAN_MPI_TEST_DIE_FEAT_RANK "rank killed in the features"
 # in the near-duplicate search of the reuse features, with its first
 # band's entries and before it checks them (rank 0 then waits for it in

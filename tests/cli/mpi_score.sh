@@ -12,11 +12,12 @@
 # codes in many small rounds. Each co-action code goes to its pair's
 # owner rank, which counts and tests the pairs it owns; rank 0 gets the
 # candidates and reads the pairs the cluster stage needs from every rank:
-# every rank must hold pairs. The timing and persona features are
-# computed on the accounts' owner ranks (hash(platform, id) mod N, posts
-# shuffled there) and sent back to rank 0: the saved run (--save, every
-# feature of every account) is compared byte for byte too, and every rank
-# must have computed accounts of its own. Skipped
+# on several ranks every rank but 0 must hold pairs. The timing and
+# persona features are computed on the accounts' owner ranks (1 +
+# hash(platform, id) mod N - 1, posts shuffled there) and sent back to
+# rank 0: the saved run (--save, every feature of every account) is
+# compared byte for byte too, and every rank but 0 must have computed
+# accounts of its own. Skipped
 # (77) without mpirun or build/cibscan-mpi (`make mpi`).
 set -eu
 MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
@@ -83,23 +84,32 @@ compare() { # name split buffer files...
 		# and the co-action scan: every rank scanned objects of its own
 		[ "$(grep -c 'co-action scan: [1-9][0-9]* events' "$d/$name.$n.log")" -eq "$n" ] ||
 			{ echo "$name: co-action scan not on every rank"; cat "$d/$name.$n.log"; exit 1; }
-		# and the features: on several ranks every rank computed
-		# accounts it owns
+		# and the features: on several ranks every rank but 0 computed
+		# accounts it owns, rank 0 none (it holds the dataset)
 		if [ "$n" -gt 1 ]; then
-			[ "$(grep -c 'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' "$d/$name.$n.log")" -eq "$n" ] ||
-				{ echo "$name: features not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+			[ "$(grep -c 'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' "$d/$name.$n.log")" -eq "$((n - 1))" ] ||
+				{ echo "$name: features not on every rank but 0"; cat "$d/$name.$n.log"; exit 1; }
+			grep -q 'rank 0 features: 0 accounts' "$d/$name.$n.log" ||
+				{ echo "$name: rank 0 owns accounts"; cat "$d/$name.$n.log"; exit 1; }
 		fi
 		# and the near-duplicate search: on several ranks every rank
 		# owned texts and band entries (the outputs above are the
 		# single process's, so its groups are too)
 		if [ "$n" -gt 1 ]; then
-			[ "$(grep -c 'near-duplicate search: [1-9][0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$n" ] ||
+			[ "$(grep -c 'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$n" ] ||
 				{ echo "$name: near-duplicate search not on every rank"; cat "$d/$name.$n.log"; exit 1; }
 		fi
-		# and the pair phase: every rank owned pairs (counted and
-		# tested them), and the cluster stage read them from all
-		[ "$(grep -c 'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' "$d/$name.$n.log")" -eq "$n" ] ||
-			{ echo "$name: pairs not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+		# and the pair phase: on several ranks every rank but 0 owned
+		# pairs (counted and tested them) and rank 0 none, and the
+		# cluster stage read them from every rank
+		owners=$n
+		[ "$n" -gt 1 ] && owners=$((n - 1))
+		[ "$(grep -c 'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' "$d/$name.$n.log")" -eq "$owners" ] ||
+			{ echo "$name: pairs not on every owner"; cat "$d/$name.$n.log"; exit 1; }
+		if [ "$n" -gt 1 ]; then
+			grep -q 'rank 0 pairs: 0 codes received, 0 pairs held' "$d/$name.$n.log" ||
+				{ echo "$name: rank 0 holds pairs"; cat "$d/$name.$n.log"; exit 1; }
+		fi
 		[ "$(grep -c 'the clusters read .* in [1-9][0-9]* calls' "$d/$name.$n.log")" -eq "$n" ] ||
 			{ echo "$name: the cluster stage did not read the pairs"; cat "$d/$name.$n.log"; exit 1; }
 		echo "$name: identical at $n ranks"
