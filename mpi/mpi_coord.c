@@ -318,6 +318,37 @@ static void keep_codes(struct mpi_coord *c, struct coord_part *part)
 	part->n_codes = part->n_side = 0;
 }
 
+/* The largest error of any rank (CIB_OK when none). */
+static int any_err(struct mpi_coord *c, int e)
+{
+	int all = CIB_OK;
+	MPI_Request rq;
+
+	if (MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(c->comm, 1);
+	return all;
+}
+
+/* Every rank's statistics to rank 0's c->all: after the scan, after the
+ * pair phase and once more at the end (the cluster stage's reads of the
+ * pairs come after the phase). A transfer that fails, or rank 0 without
+ * room for them, ends the job: the other ranks would wait for it. */
+static void gather_stats(struct mpi_coord *c)
+{
+	MPI_Request rq;
+
+	if (c->rank == 0 && !c->all)
+		c->all = calloc((size_t)c->size, sizeof(*c->all));
+	if ((c->rank == 0 && !c->all) ||
+	    MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
+			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
+			&rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(c->comm, 1);
+}
+
 /* One scan on every rank after the header: the components broadcast, the
  * events scattered, this rank's objects scanned, the parts summed into
  * rank 0's out. A transfer that fails ends the job (MPI_Abort): the
@@ -333,7 +364,6 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	struct coord_type_stats *sts = NULL;
 	int err = CIB_OK, any = CIB_OK;
 	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
-	MPI_Request rq;
 
 	memset(&part, 0, sizeof(part));
 	memset(&none, 0, sizeof(none));
@@ -375,10 +405,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	t0 = cib_seconds();
 	c0 = cib_cpu_seconds();
 	/* a rank that failed (out of memory) fails the scan on all */
-	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
+	any = any_err(c, err);
 	if (any != CIB_OK) {
 		coord_part_release(&part);
 		return err != CIB_OK ? (enum cib_err)err : (enum cib_err)any;
@@ -425,16 +452,10 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 		}
 		out->R = part.R;
 		part.R = NULL;
-		if (!c->all)
-			c->all = calloc((size_t)c->size, sizeof(*c->all));
 	}
 	free(sts);
 	coord_part_release(&part);
-	if (MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
-			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
+	gather_stats(c);
 	c->scans++;
 	return CIB_OK;
 }
@@ -460,19 +481,6 @@ static enum cib_err shard_scan(void *ctx, struct coord_events *ev,
 		MPI_Abort(c->comm, 1);
 	memset(out, 0, sizeof(*out));
 	return scan_common(c, &h, ev, comp, out);
-}
-
-/* The largest error of any rank (CIB_OK when none). */
-static int any_err(struct mpi_coord *c, int e)
-{
-	int all = CIB_OK;
-	MPI_Request rq;
-
-	if (MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
-	return all;
 }
 
 /* buf[0..n) summed over the ranks, on every rank. */
@@ -601,7 +609,6 @@ static enum cib_err pairs_common(struct mpi_coord *c,
 	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
 	uint64_t b0 = c->st.bytes_out;
 	int err;
-	MPI_Request rq;
 
 	memset(&none, 0, sizeof(none));
 	if (!res)
@@ -663,11 +670,7 @@ static enum cib_err pairs_common(struct mpi_coord *c,
 		res->n_candidates = counts;
 		memcpy(res->dup, dup, sizeof(dup));
 	}
-	if (MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
-			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
+	gather_stats(c);
 	return (enum cib_err)err;
 }
 
@@ -813,24 +816,6 @@ static void among_serve(struct mpi_coord *c, const struct hdr *h)
 	free(mem);
 }
 
-/* Every rank's statistics to rank 0's c->all, once more at the end (the
- * cluster stage's reads of the pairs come after the phase). */
-static enum cib_err gather_stats(struct mpi_coord *c)
-{
-	MPI_Request rq;
-
-	if (c->rank == 0 && !c->all)
-		c->all = calloc((size_t)c->size, sizeof(*c->all));
-	if (c->rank == 0 && !c->all)
-		return CIB_ENOMEM;
-	if (MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
-			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		return CIB_EIO;
-	return CIB_OK;
-}
-
 enum cib_err mpi_coord_serve(struct mpi_coord *c)
 {
 	for (;;) {
@@ -846,8 +831,10 @@ enum cib_err mpi_coord_serve(struct mpi_coord *c)
 		else if (h.cmd == CMD_AMONG)
 			among_serve(c, &h);
 		else
-			return gather_stats(c);
+			break;
 	}
+	gather_stats(c); /* rank 0 gathers them in mpi_coord_done */
+	return CIB_OK;
 }
 
 enum cib_err mpi_coord_done(struct mpi_coord *c)
@@ -856,7 +843,10 @@ enum cib_err mpi_coord_done(struct mpi_coord *c)
 
 	memset(&h, 0, sizeof(h));
 	h.cmd = CMD_DONE;
-	return bcast_bytes(&h, sizeof(h), c->comm) ? CIB_EIO : gather_stats(c);
+	if (bcast_bytes(&h, sizeof(h), c->comm))
+		return CIB_EIO;
+	gather_stats(c);
+	return CIB_OK;
 }
 
 void mpi_coord_hook(struct mpi_coord *c, struct coord_opts *o)
