@@ -512,6 +512,59 @@ void dataset_drop_lookups(struct dataset *ds)
 	ds->lookups_dropped = 1;
 }
 
+/* drop[s] = 0 for every string column[0..n) names */
+static void keep_named(uint8_t *drop, const uint32_t *column, size_t n)
+{
+	for (size_t i = 0; column && i < n; i++)
+		if (column[i] != STR_NONE)
+			drop[column[i]] = 0;
+}
+
+enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
+				size_t *freed)
+{
+	const uint32_t *const acc_cols[] = {
+		ds->acc.id, ds->acc.handle, ds->acc.name,
+		ds->acc.description, ds->acc.location, ds->acc.lang,
+	};
+	const uint32_t *const post_cols[] = {
+		ds->post.id, ds->post.lang, ds->post.client,
+		ds->post.ref_post, ds->post.ref_account,
+	};
+	size_t nfreed = 0;
+	uint8_t *drop;
+	enum cib_err err;
+
+	dataset_drop_lookups(ds);
+	if (freed)
+		*freed = 0;
+	if (!ds->strings.n || !ds->post.text)
+		return CIB_OK;
+	drop = calloc(ds->strings.n, 1);
+	if (!drop)
+		return CIB_ENOMEM;
+	for (size_t j = 0; j < ds->post.n; j++)
+		if (ds->post.text[j] != STR_NONE &&
+		    (!shown || shown[j] == UINT32_MAX))
+			drop[ds->post.text[j]] = 1;
+	for (size_t j = 0; shown && j < ds->post.n; j++)
+		if (ds->post.text[j] != STR_NONE && shown[j] != UINT32_MAX)
+			drop[ds->post.text[j]] = 0;
+	for (size_t c = 0; c < sizeof(acc_cols) / sizeof(*acc_cols); c++)
+		keep_named(drop, acc_cols[c], ds->acc.n);
+	for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols); c++)
+		keep_named(drop, post_cols[c], ds->post.n);
+	keep_named(drop, ds->ent.str, ds->ent.n);
+	keep_named(drop, ds->change.old_value, ds->change.n);
+	keep_named(drop, ds->change.new_value, ds->change.n);
+	err = strpool_drop(&ds->strings, drop, &nfreed);
+	free(drop);
+	ds->texts_dropped = 1;
+	if (freed)
+		*freed = nfreed;
+	return err;
+}
+
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
 {
 	if (!s || !*s) {

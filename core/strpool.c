@@ -32,6 +32,7 @@ void strpool_release(struct strpool *p)
 	for (size_t i = 0; i < p->nblocks; i++)
 		free(p->blocks[i]);
 	free(p->blocks);
+	free(p->fill);
 	free((void *)p->ptr);
 	free(p->slots);
 	memset(p, 0, sizeof(*p));
@@ -57,10 +58,13 @@ static enum cib_err resize_table(struct strpool *p, size_t n)
 	if (!slots)
 		return CIB_ENOMEM;
 	for (uint32_t id = 0; p->nslots == 0 && id < p->n; id++) {
-		uint32_t h32 = (uint32_t)hash_bytes(p->ptr[id],
-						    strpool_len(p, id));
-		size_t j = h32 & (n - 1);
+		uint32_t h32;
+		size_t j;
 
+		if (strpool_dropped(p, id))
+			continue;
+		h32 = (uint32_t)hash_bytes(p->ptr[id], strpool_len(p, id));
+		j = h32 & (n - 1);
 		while (slots[j] != SLOT_EMPTY)
 			j = (j + 1) & (n - 1);
 		slots[j] = (uint64_t)h32 << 32 | (id + 1);
@@ -112,15 +116,22 @@ static char *arena_alloc(struct strpool *p, size_t len)
 		if (p->nblocks == p->capblocks) {
 			size_t nc = p->capblocks ? p->capblocks * 2 : 16;
 			char **nb = realloc(p->blocks, nc * sizeof(*nb));
+			size_t *nf;
 
 			if (!nb)
 				return NULL;
 			p->blocks = nb;
+			nf = realloc(p->fill, nc * sizeof(*nf));
+			if (!nf)
+				return NULL;
+			p->fill = nf;
 			p->capblocks = nc;
 		}
 		b = bigmem_malloc(size);
 		if (!b)
 			return NULL;
+		if (p->nblocks)
+			p->fill[p->nblocks - 1] = p->block_used;
 		p->blocks[p->nblocks++] = b;
 		p->block_size = size;
 		p->block_used = 0;
@@ -161,6 +172,186 @@ void strpool_find(const struct strpool *p, const char *s, size_t len,
 		return;
 	v = p->slots[probe(p, s, len, (uint32_t)hash_bytes(s, len))];
 	*id = v == SLOT_EMPTY ? STR_NONE : SLOT_ID(v);
+}
+
+/* What a dropped string's ptr points at: a zero length, then "". */
+static const char dropped_entry[sizeof(uint32_t) + 1];
+#define DROPPED (dropped_entry + sizeof(uint32_t))
+
+int strpool_dropped(const struct strpool *p, uint32_t id)
+{
+	return id != STR_NONE && p->ptr[id] == DROPPED;
+}
+
+/* While strpool_drop walks the blocks, an entry's length header holds its
+ * id and ptr[id] its length (the walk reaches the entry by its place). */
+_Static_assert(sizeof(uintptr_t) == sizeof(const char *),
+	       "ptr[] holds a length during strpool_drop");
+
+static void park_len(struct strpool *p, uint32_t id, uint32_t len)
+{
+	uintptr_t v = len;
+
+	memcpy((void *)&p->ptr[id], &v, sizeof(v));
+}
+
+static uint32_t parked_len(const struct strpool *p, uint32_t id)
+{
+	uintptr_t v;
+
+	memcpy(&v, (const void *)&p->ptr[id], sizeof(v));
+	return (uint32_t)v;
+}
+
+/* strpool_drop's walk: the mask, the old blocks' count and the last
+ * one's fill, how many new blocks it may take (SIZE_MAX: any; a test
+ * sets CIBSCAN_TEST_STRPOOL_DROP_BLOCKS to fail the one after), the
+ * bytes freed */
+struct drop_walk {
+	const uint8_t *drop;
+	size_t nold, last_fill, last_size, lim, freed;
+};
+
+static size_t old_end(const struct strpool *p, const struct drop_walk *w,
+		      size_t b)
+{
+	return b + 1 == w->nold ? w->last_fill : p->fill[b];
+}
+
+static char *new_entry(struct strpool *p, const struct drop_walk *w,
+		       size_t len)
+{
+	if (p->block_used + len > p->block_size &&
+	    p->nblocks - w->nold >= w->lim)
+		return NULL;
+	return arena_alloc(p, len);
+}
+
+/* After a failed walk: old block b's entries from offset at on are put
+ * back (header and ptr), moved to the block's front so that what the walk
+ * moved or dropped before `at` is not walked again; the block's end
+ * follows. */
+static void restore_block(struct strpool *p, struct drop_walk *w, size_t b,
+			  size_t at)
+{
+	size_t end = old_end(p, w, b), to = 0;
+	char *blk = p->blocks[b];
+
+	while (at < end) {
+		uint32_t id, len;
+
+		memcpy(&id, blk + at, sizeof(id));
+		len = parked_len(p, id);
+		memmove(blk + to + sizeof(len), blk + at + sizeof(len),
+			(size_t)len + 1);
+		memcpy(blk + to, &len, sizeof(len));
+		p->ptr[id] = blk + to + sizeof(len);
+		at += sizeof(len) + (size_t)len + 1;
+		to += sizeof(len) + (size_t)len + 1;
+	}
+	if (b + 1 == w->nold)
+		w->last_fill = to;
+	else
+		p->fill[b] = to;
+}
+
+/* Walks old block b from offset at: each kept entry is copied to a new
+ * block appended to p's list and each dropped one freed. Returns the
+ * offset reached: the block's end when done, less when no new block
+ * could be had. */
+static size_t walk_block(struct strpool *p, struct drop_walk *w, size_t b,
+			 size_t at)
+{
+	size_t end = old_end(p, w, b);
+
+	while (at < end) {
+		char *blk = p->blocks[b], *dst;
+		uint32_t id, len;
+
+		memcpy(&id, blk + at, sizeof(id));
+		len = parked_len(p, id);
+		if (w->drop[id]) {
+			p->ptr[id] = DROPPED;
+			p->n_dropped++;
+			w->freed += len;
+		} else {
+			/* may grow p->blocks: blk is read again after */
+			dst = new_entry(p, w, sizeof(len) + len + 1);
+			if (!dst)
+				return at;
+			blk = p->blocks[b];
+			memcpy(dst, &len, sizeof(len));
+			memcpy(dst + sizeof(len), blk + at + sizeof(len),
+			       (size_t)len + 1);
+			p->ptr[id] = dst + sizeof(len);
+		}
+		at += sizeof(len) + (size_t)len + 1;
+	}
+	return at;
+}
+
+/* The freed old blocks out of the list; the last block's room. */
+static void close_list(struct strpool *p, const struct drop_walk *w)
+{
+	size_t k = 0, nnew = p->nblocks - w->nold;
+
+	if (nnew)
+		p->fill[w->nold - 1] = w->last_fill;
+	for (size_t i = 0; i < p->nblocks; i++)
+		if (p->blocks[i]) {
+			p->fill[k] = p->fill[i];
+			p->blocks[k++] = p->blocks[i];
+		}
+	p->nblocks = k;
+	if (!k) /* everything dropped */
+		p->block_used = p->block_size = 0;
+	else if (!nnew) { /* the last old block is last again */
+		p->block_used = w->last_fill;
+		p->block_size = w->last_size;
+	}
+}
+
+enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
+			  size_t *freed)
+{
+	struct drop_walk w = { drop, p->nblocks, p->block_used, p->block_size,
+			       SIZE_MAX, 0 };
+	const char *lim = getenv("CIBSCAN_TEST_STRPOOL_DROP_BLOCKS");
+	size_t b, at = 0;
+	int failed = 0;
+
+	*freed = 0;
+	strpool_drop_table(p);
+	if (!w.nold)
+		return CIB_OK;
+	if (lim && *lim)
+		w.lim = (size_t)strtoull(lim, NULL, 10);
+	for (uint32_t id = 0; id < p->n; id++) {
+		uint32_t len = strpool_len(p, id);
+
+		if (strpool_dropped(p, id))
+			continue;
+		memcpy((char *)p->ptr[id] - sizeof(id), &id, sizeof(id));
+		park_len(p, id, len);
+	}
+	/* the kept entries go to new blocks after the old ones, sized from
+	 * the smallest up as the pool's first were */
+	p->block_used = p->block_size = 0;
+	for (b = 0; b < w.nold; b++) {
+		at = walk_block(p, &w, b, 0);
+		if (at < old_end(p, &w, b)) {
+			failed = 1;
+			break;
+		}
+		free(p->blocks[b]);
+		p->blocks[b] = NULL;
+	}
+	for (size_t r = b; failed && r < w.nold; r++) /* the rest back */
+		restore_block(p, &w, r, r == b ? at : 0);
+	close_list(p, &w);
+	p->bytes -= w.freed;
+	*freed = w.freed;
+	return failed ? CIB_ENOMEM : CIB_OK;
 }
 
 void strpool_drop_table(struct strpool *p)

@@ -34,9 +34,11 @@ struct strpool {
 	size_t nslots;
 	/* arena blocks holding the bytes */
 	char **blocks;
+	size_t *fill; /* per block: bytes used (the last one's: block_used) */
 	size_t nblocks, capblocks;
 	size_t block_used, block_size;
 	size_t bytes; /* total bytes interned, for reporting */
+	size_t n_dropped; /* strings whose bytes strpool_drop freed */
 };
 
 void strpool_init(struct strpool *p);
@@ -86,6 +88,24 @@ enum cib_err strpool_reserve(struct strpool *p, size_t n);
  * strpool_find must not be called before that. For a caller done with
  * looking strings up by their bytes (score, once its events are built). */
 void strpool_drop_table(struct strpool *p);
+
+/* Frees the bytes of every string i with drop[i] != 0 (drop has p->n
+ * entries): the others keep their ids and bytes (they move to fresh
+ * blocks, so pointers from strpool_get() taken before are stale), a
+ * dropped id reads as "" of length 0 and strpool_dropped() says so, and
+ * the lookup table is dropped (strpool_drop_table) and built again
+ * without the dropped strings when next needed: interning a dropped
+ * string's bytes again gives a new id. The pool is walked one block at a
+ * time, each old block freed once its kept strings are copied, so the
+ * extra memory is one block (64 MiB at most) and the ids' lengths are
+ * held in ptr[] meanwhile. Returns the bytes freed (their strings'
+ * lengths); CIB_ENOMEM leaves every string readable (the strings copied
+ * so far at their new place). */
+enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
+			  size_t *freed);
+
+/* Was string id's bytes freed by strpool_drop? */
+int strpool_dropped(const struct strpool *p, uint32_t id);
 
 /* Like strpool_intern but only looks up; *id is STR_NONE when absent. */
 void strpool_find(const struct strpool *p, const char *s, size_t len,

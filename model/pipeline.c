@@ -1653,8 +1653,13 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		drop_previous_personas(p, ev);
-	if (!err && o->strings_done)
-		o->strings_done(o->strings_ctx);
+	if (!err && o->strings_done) {
+		size_t fr = o->strings_done(o->strings_ctx, p);
+
+		if (fr)
+			say(o, "  string table and unshared texts freed (%.1f MB "
+			       "of texts)", (double)fr / 1e6);
+	}
 	if (!err) {
 		double tg = cib_seconds();
 

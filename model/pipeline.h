@@ -86,6 +86,8 @@ double pipeline_flag_fdr(const double *score, const uint8_t *eligible,
  * claimed-location mismatch or an echo chamber (pipeline_inauth_p). */
 #define INAUTH_TESTS 3
 
+struct pipeline;
+
 struct pipeline_opts {
 	const char *tz;          /* reference zone (default Asia/Shanghai) */
 	uint64_t seed;
@@ -103,11 +105,13 @@ struct pipeline_opts {
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
 	/* Called once the pipeline has looked up the last string of the
-	 * dataset by its bytes (the events are built; the graph and the
-	 * clusters read strings by id only): a caller that owns the dataset
-	 * may free its string table there (strpool_drop_table). NULL: not
-	 * called. */
-	void (*strings_done)(void *ctx);
+	 * dataset by its bytes and read the last whole text (the features
+	 * and the events are built; the graph and the clusters read strings
+	 * by id only, the scored run only the texts p->fs.reuse.post_group
+	 * puts in a group): a caller that owns the dataset may free its
+	 * string table and those texts there (dataset_drop_texts). Returns
+	 * the bytes freed, for --progress. NULL: not called. */
+	size_t (*strings_done)(void *ctx, const struct pipeline *p);
 	void *strings_ctx;
 };
 

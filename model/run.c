@@ -12,6 +12,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -707,6 +708,8 @@ static enum cib_err account_texts(struct scored_run *r, struct run_text **tv,
 		const char *s = ds_str(ds, ds->post.text[best_j[k]]);
 		enum cib_err err;
 
+		/* in a group: kept by dataset_drop_texts */
+		assert(!strpool_dropped(&ds->strings, ds->post.text[best_j[k]]));
 		if (r->n_texts == *tcap) {
 			size_t cap = *tcap ? 2 * *tcap : 256;
 			struct run_text *q = realloc(*tv, cap * sizeof(*q));

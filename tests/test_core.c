@@ -116,6 +116,157 @@ static void test_strpool_drop_table(void **state)
 	strpool_release(&p);
 }
 
+/* String i of test_strpool_drop's pool: lengths 0 to 300, so 60000 of
+ * them span several blocks (1 MiB, 2 MiB, ...). */
+static size_t drop_str(int i, char *buf)
+{
+	size_t n = (size_t)((i * 7919) % 301);
+
+	for (size_t k = 0; k < n; k++)
+		buf[k] = (char)('a' + (i + (int)k) % 26);
+	n += (size_t)snprintf(buf + n, 32, "#%d", i);
+	return n;
+}
+
+/* Fills p with drop_str(0 .. n-1) and marks every third and every
+ * seventh (not both) for dropping; the bytes they hold. */
+static size_t drop_fill(struct strpool *p, uint8_t *drop, int n)
+{
+	char buf[400];
+	size_t want = 0;
+	uint32_t id;
+
+	for (int i = 0; i < n; i++) {
+		size_t len = drop_str(i, buf);
+
+		assert_int_equal(strpool_intern(p, buf, len, &id), CIB_OK);
+		assert_int_equal(id, (uint32_t)i);
+		drop[i] = (i % 3 == 0) != (i % 7 == 0);
+		want += drop[i] ? len : 0;
+	}
+	return want;
+}
+
+/* Every string as drop_fill made it: the kept ones with their bytes and
+ * length at their id, the dropped ones "" and flagged (or, all_kept,
+ * none dropped). */
+static void drop_check(const struct strpool *p, const uint8_t *drop, int n,
+		       int all_kept)
+{
+	char buf[400];
+
+	for (int i = 0; i < n; i++) {
+		size_t len = drop_str(i, buf);
+
+		if (drop[i] && !all_kept) {
+			assert_true(strpool_dropped(p, (uint32_t)i));
+			assert_int_equal(strpool_len(p, (uint32_t)i), 0);
+			assert_string_equal(strpool_get(p, (uint32_t)i), "");
+			continue;
+		}
+		assert_false(strpool_dropped(p, (uint32_t)i));
+		assert_int_equal(strpool_len(p, (uint32_t)i), len);
+		assert_memory_equal(strpool_get(p, (uint32_t)i), buf, len);
+		assert_int_equal(strpool_get(p, (uint32_t)i)[len], '\0');
+	}
+}
+
+/* strpool_drop frees exactly the marked strings' bytes across several
+ * blocks; the rest keep id, bytes and length; interning afterwards finds
+ * the kept strings, gives a dropped one's bytes a new id, and appends
+ * after the moved ones; a second drop and an empty one work too. */
+static void test_strpool_drop(void **state)
+{
+	enum { N = 60000 };
+	static uint8_t drop[N + 1];
+	struct strpool p;
+	char buf[400];
+	size_t want, freed, bytes;
+	uint32_t id;
+
+	(void)state;
+	strpool_init(&p);
+	want = drop_fill(&p, drop, N);
+	assert_true(p.nblocks >= 3);
+	bytes = p.bytes;
+	assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+	assert_int_equal(freed, want);
+	assert_int_equal(p.bytes, bytes - want);
+	assert_null(p.slots);
+	drop_check(&p, drop, N, 0);
+	/* the table comes back without the dropped strings */
+	{
+		size_t len = drop_str(1, buf); /* kept */
+
+		assert_int_equal(strpool_intern(&p, buf, len, &id), CIB_OK);
+		assert_int_equal(id, 1);
+		len = drop_str(3, buf); /* dropped: a new string now */
+		assert_int_equal(strpool_intern(&p, buf, len, &id), CIB_OK);
+		assert_int_equal(id, N);
+		assert_int_equal(strpool_len(&p, N), len);
+		strpool_find(&p, buf, len, &id);
+		assert_int_equal(id, N);
+	}
+	drop_check(&p, drop, N, 0);
+	/* a second drop: string 1 as well, and the new one */
+	drop[1] = 1;
+	drop[N] = 1;
+	assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+	assert_int_equal(freed, drop_str(1, buf) + drop_str(3, buf));
+	drop_check(&p, drop, N, 0);
+	assert_true(strpool_dropped(&p, N));
+	/* nothing to drop: nothing changes */
+	memset(drop, 0, sizeof(drop));
+	assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+	assert_int_equal(freed, 0);
+	assert_int_equal(strpool_intern(&p, "after", 5, &id), CIB_OK);
+	assert_string_equal(strpool_get(&p, id), "after");
+	strpool_release(&p);
+}
+
+/* strpool_drop without room for its new blocks (the test knob fails the
+ * k-th): every string not yet dropped stays readable, the pool stays
+ * usable, and freeing it is clean (the sanitizers check the blocks). */
+static void test_strpool_drop_nomem(void **state)
+{
+	enum { N = 60000 };
+	static uint8_t drop[N];
+	struct strpool p;
+	size_t freed;
+	uint32_t id;
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		char lim[8];
+
+		strpool_init(&p);
+		drop_fill(&p, drop, N);
+		snprintf(lim, sizeof(lim), "%d", k);
+		setenv("CIBSCAN_TEST_STRPOOL_DROP_BLOCKS", lim, 1);
+		assert_int_equal(strpool_drop(&p, drop, &freed), CIB_ENOMEM);
+		unsetenv("CIBSCAN_TEST_STRPOOL_DROP_BLOCKS");
+		for (int i = 0; i < N; i++) /* kept ones all readable */
+			if (!drop[i])
+				assert_false(strpool_dropped(&p, (uint32_t)i));
+		{
+			/* what was dropped is gone, the rest as made */
+			uint8_t *seen = malloc(N);
+
+			assert_non_null(seen);
+			for (int i = 0; i < N; i++)
+				seen[i] = strpool_dropped(&p, (uint32_t)i);
+			drop_check(&p, seen, N, 0);
+			free(seen);
+		}
+		assert_int_equal(strpool_intern(&p, "x", 1, &id), CIB_OK);
+		assert_int_equal(id, N);
+		assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+		drop_check(&p, drop, N, 0);
+		assert_string_equal(strpool_get(&p, N), "x");
+		strpool_release(&p);
+	}
+}
+
 static void test_strpool_reserve_candidate(void **state)
 {
 	struct strpool p;
@@ -169,6 +320,72 @@ static void test_strpool_reserve_candidate(void **state)
 
 /* dataset_reserve gives the post columns their room at once; adding past
  * it grows as ever, and every post stays found. */
+/* dataset_drop_texts frees the texts of the posts not shown and no
+ * other string: not a shown post's text (shared with an unshown post),
+ * not a text that is also a location, a hashtag or a changed handle. */
+static void test_dataset_drop_texts(void **state)
+{
+	static const char *const texts[] = {
+		"unique words of post zero", "Beijing", "#tag", "copied text",
+		"copied text", "old", "another unshown text",
+	};
+	static const char *const ent[] = { "#tag" };
+	static const enum entity_type et[] = { ENT_HASHTAG };
+	const uint32_t shown[] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 4,
+				   UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	struct dataset ds;
+	struct account_rec a;
+	struct post_rec r;
+	char id[16];
+	size_t freed;
+
+	(void)state;
+	dataset_init(&ds);
+	account_rec_init(&a);
+	a.platform = PLATFORM_X;
+	a.id = "a";
+	a.location = "Beijing";
+	a.handle = "old";
+	assert_int_equal(dataset_add_account(&ds, &a, NULL), CIB_OK);
+	a.handle = "new"; /* a change: "old" is named by it */
+	assert_int_equal(dataset_add_account(&ds, &a, NULL), CIB_OK);
+	for (size_t i = 0; i < 7; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "p%zu", i);
+		r.id = id;
+		r.account_id = "a";
+		r.time = 100;
+		r.text = texts[i];
+		if (i == 0) {
+			r.ent_str = ent;
+			r.ent_type = et;
+			r.n_ent = 1;
+		}
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_drop_texts(&ds, shown, &freed), CIB_OK);
+	assert_int_equal(freed, strlen(texts[0]) + strlen(texts[6]));
+	assert_true(ds.texts_dropped && ds.lookups_dropped);
+	for (size_t i = 0; i < 7; i++) {
+		int gone = i == 0 || i == 6;
+
+		assert_int_equal(strpool_dropped(&ds.strings, ds.post.text[i]),
+				 gone);
+		assert_string_equal(ds_str(&ds, ds.post.text[i]),
+				    gone ? "" : texts[i]);
+	}
+	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
+	assert_string_equal(ds_str(&ds, ds.post.id[6]), "p6");
+	/* nothing shown: the copied text goes too, the named ones stay */
+	assert_int_equal(dataset_drop_texts(&ds, NULL, &freed), CIB_OK);
+	assert_int_equal(freed, strlen("copied text"));
+	assert_string_equal(ds_str(&ds, ds.post.text[1]), "Beijing");
+	assert_string_equal(ds_str(&ds, ds.post.text[2]), "#tag");
+	assert_string_equal(ds_str(&ds, ds.post.text[5]), "old");
+	dataset_release(&ds);
+}
+
 static void test_dataset_reserve(void **state)
 {
 	struct dataset ds;
@@ -698,6 +915,9 @@ int main(void)
 		cmocka_unit_test(test_strpool_hashed),
 		cmocka_unit_test(test_strpool_reserve_candidate),
 		cmocka_unit_test(test_strpool_drop_table),
+		cmocka_unit_test(test_strpool_drop),
+		cmocka_unit_test(test_strpool_drop_nomem),
+		cmocka_unit_test(test_dataset_drop_texts),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
