@@ -138,16 +138,16 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
 	return run_save(((const struct score_write *)ctx)->run, f);
 }
 
-/* pipeline_opts.strings_done: the string table, the posts' key tables
- * and the texts no output quotes are not needed past the events (at 10M
- * posts about 0.4 GB of tables, freed before the graph's peak, and the
- * unshared texts). When the texts cannot be freed (no memory for the
- * mask) every string stays readable: the run goes on as before. */
+/* pipeline_opts.strings_done: the string table, the posts' key tables,
+ * the post ids and the texts no output quotes are not needed past the
+ * events (at 10M posts about 0.4 GB of tables, freed before the graph's
+ * peak, and the strings). When the strings cannot be freed (no memory
+ * for the mask) every one stays readable: the run goes on as before. */
 static size_t drop_strings(void *ctx, const struct pipeline *p)
 {
 	size_t freed = 0;
 
-	if (dataset_drop_texts(ctx, p->fs.reuse.post_group, &freed))
+	if (dataset_drop_post_strings(ctx, p->fs.reuse.post_group, &freed))
 		dataset_drop_lookups(ctx);
 	return freed;
 }

@@ -520,7 +520,7 @@ static void keep_named(uint8_t *drop, const uint32_t *column, size_t n)
 			drop[column[i]] = 0;
 }
 
-enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
+enum cib_err dataset_drop_post_strings(struct dataset *ds, const uint32_t *shown,
 				size_t *freed)
 {
 	const uint32_t *const acc_cols[] = {
@@ -528,8 +528,8 @@ enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
 		ds->acc.description, ds->acc.location, ds->acc.lang,
 	};
 	const uint32_t *const post_cols[] = {
-		ds->post.id, ds->post.lang, ds->post.client,
-		ds->post.ref_post, ds->post.ref_account,
+		ds->post.lang, ds->post.client, ds->post.ref_post,
+		ds->post.ref_account,
 	};
 	size_t nfreed = 0;
 	uint8_t *drop;
@@ -543,10 +543,13 @@ enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
 	drop = calloc(ds->strings.n, 1);
 	if (!drop)
 		return CIB_ENOMEM;
-	for (size_t j = 0; j < ds->post.n; j++)
+	for (size_t j = 0; j < ds->post.n; j++) {
+		if (ds->post.id[j] != STR_NONE)
+			drop[ds->post.id[j]] = 1;
 		if (ds->post.text[j] != STR_NONE &&
 		    (!shown || shown[j] == UINT32_MAX))
 			drop[ds->post.text[j]] = 1;
+	}
 	for (size_t j = 0; shown && j < ds->post.n; j++)
 		if (ds->post.text[j] != STR_NONE && shown[j] != UINT32_MAX)
 			drop[ds->post.text[j]] = 0;
@@ -559,7 +562,7 @@ enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
 	keep_named(drop, ds->change.new_value, ds->change.n);
 	err = strpool_drop(&ds->strings, drop, &nfreed);
 	free(drop);
-	ds->texts_dropped = 1;
+	ds->post_strings_dropped = 1;
 	if (freed)
 		*freed = nfreed;
 	return err;

@@ -161,7 +161,7 @@ struct dataset {
 	uint64_t *post_slots;
 	size_t post_nslots, post_over_n;
 	int lookups_dropped; /* dataset_drop_lookups was called */
-	int texts_dropped;   /* dataset_drop_texts was called */
+	int post_strings_dropped; /* dataset_drop_post_strings was called */
 };
 
 void dataset_init(struct dataset *ds);
@@ -219,18 +219,19 @@ enum cib_err dataset_rebuild_keys(struct dataset *ds);
  * finding one afterwards is a programming error (asserted). */
 void dataset_drop_lookups(struct dataset *ds);
 
-/* Frees the bytes of the post texts no later reader shows: every post's
- * text but those of the posts j with shown[j] != UINT32_MAX (a per-post
+/* Frees the bytes of the posts' own strings no later reader shows: every
+ * post's id, and its text unless shown[j] != UINT32_MAX (a per-post
  * column such as the reuse features' post_group: the texts another post
- * shares, all a scored run quotes; NULL: none), and never a string some
- * other column names too (a text equal to a handle or a URL stays). The
- * texts' ids stay in post.text; a freed one reads as "" and
- * strpool_dropped() says so. For a caller past every reader of whole
- * texts (score, once its features and events are built: a post's text
- * is most of its bytes in a real export). Implies dataset_drop_lookups.
+ * shares, all a scored run quotes; NULL: none), never a string some
+ * other column names too (a text equal to a handle or a URL, a post id
+ * another post reposted or replied to, stays). The ids stay in post.id
+ * and post.text; a freed string reads as "" and strpool_dropped() says
+ * so. For a caller past every reader of them (score, once its features
+ * and events are built: a post's text and id are most of its bytes in a
+ * real export). Implies dataset_drop_lookups.
  * *freed (may be NULL) gets the bytes freed; CIB_ENOMEM leaves every
  * string readable. */
-enum cib_err dataset_drop_texts(struct dataset *ds, const uint32_t *shown,
+enum cib_err dataset_drop_post_strings(struct dataset *ds, const uint32_t *shown,
 				size_t *freed);
 
 /* Hints for a reader that batches records (collectors/table.c): start

@@ -1657,8 +1657,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		size_t fr = o->strings_done(o->strings_ctx, p);
 
 		if (fr)
-			say(o, "  string table and unshared texts freed (%.1f MB "
-			       "of texts)", (double)fr / 1e6);
+			say(o, "  string table, post ids and unshared texts "
+			       "freed (%.1f MB of strings)", (double)fr / 1e6);
 	}
 	if (!err) {
 		double tg = cib_seconds();

@@ -109,7 +109,7 @@ struct pipeline_opts {
 	 * and the events are built; the graph and the clusters read strings
 	 * by id only, the scored run only the texts p->fs.reuse.post_group
 	 * puts in a group): a caller that owns the dataset may free its
-	 * string table and those texts there (dataset_drop_texts). Returns
+	 * string table and those texts there (dataset_drop_post_strings). Returns
 	 * the bytes freed, for --progress. NULL: not called. */
 	size_t (*strings_done)(void *ctx, const struct pipeline *p);
 	void *strings_ctx;

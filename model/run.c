@@ -708,7 +708,7 @@ static enum cib_err account_texts(struct scored_run *r, struct run_text **tv,
 		const char *s = ds_str(ds, ds->post.text[best_j[k]]);
 		enum cib_err err;
 
-		/* in a group: kept by dataset_drop_texts */
+		/* in a group: kept by dataset_drop_post_strings */
 		assert(!strpool_dropped(&ds->strings, ds->post.text[best_j[k]]));
 		if (r->n_texts == *tcap) {
 			size_t cap = *tcap ? 2 * *tcap : 256;

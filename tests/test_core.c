@@ -320,10 +320,11 @@ static void test_strpool_reserve_candidate(void **state)
 
 /* dataset_reserve gives the post columns their room at once; adding past
  * it grows as ever, and every post stays found. */
-/* dataset_drop_texts frees the texts of the posts not shown and no
- * other string: not a shown post's text (shared with an unshown post),
- * not a text that is also a location, a hashtag or a changed handle. */
-static void test_dataset_drop_texts(void **state)
+/* dataset_drop_post_strings frees the post ids and the texts of the
+ * posts not shown and no other string: not a shown post's text (shared
+ * with an unshown post), not a text that is also a location, a hashtag or
+ * a changed handle, not a post id a repost names. */
+static void test_dataset_drop_post_strings(void **state)
 {
 	static const char *const texts[] = {
 		"unique words of post zero", "Beijing", "#tag", "copied text",
@@ -332,7 +333,8 @@ static void test_dataset_drop_texts(void **state)
 	static const char *const ent[] = { "#tag" };
 	static const enum entity_type et[] = { ENT_HASHTAG };
 	const uint32_t shown[] = { UINT32_MAX, UINT32_MAX, UINT32_MAX, 4,
-				   UINT32_MAX, UINT32_MAX, UINT32_MAX };
+				   UINT32_MAX, UINT32_MAX, UINT32_MAX,
+				   UINT32_MAX };
 	struct dataset ds;
 	struct account_rec a;
 	struct post_rec r;
@@ -364,9 +366,21 @@ static void test_dataset_drop_texts(void **state)
 		}
 		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
 	}
-	assert_int_equal(dataset_drop_texts(&ds, shown, &freed), CIB_OK);
-	assert_int_equal(freed, strlen(texts[0]) + strlen(texts[6]));
-	assert_true(ds.texts_dropped && ds.lookups_dropped);
+	post_rec_init(&r); /* p7 reposts p3 */
+	r.platform = PLATFORM_X;
+	r.id = "p7";
+	r.account_id = "a";
+	r.time = 101;
+	r.kind = POST_REPOST;
+	r.ref_post = "p3";
+	assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	assert_int_equal(dataset_drop_post_strings(&ds, shown, &freed), CIB_OK);
+	/* the texts of p0 and p6, the ids of all but p3 */
+	assert_int_equal(freed, strlen(texts[0]) + strlen(texts[6]) + 7 * 2);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(ds_str(&ds, ds.post.id[i]),
+				    i == 3 ? "p3" : "");
+	assert_true(ds.post_strings_dropped && ds.lookups_dropped);
 	for (size_t i = 0; i < 7; i++) {
 		int gone = i == 0 || i == 6;
 
@@ -376,9 +390,9 @@ static void test_dataset_drop_texts(void **state)
 				    gone ? "" : texts[i]);
 	}
 	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
-	assert_string_equal(ds_str(&ds, ds.post.id[6]), "p6");
+	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
 	/* nothing shown: the copied text goes too, the named ones stay */
-	assert_int_equal(dataset_drop_texts(&ds, NULL, &freed), CIB_OK);
+	assert_int_equal(dataset_drop_post_strings(&ds, NULL, &freed), CIB_OK);
 	assert_int_equal(freed, strlen("copied text"));
 	assert_string_equal(ds_str(&ds, ds.post.text[1]), "Beijing");
 	assert_string_equal(ds_str(&ds, ds.post.text[2]), "#tag");
@@ -917,7 +931,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_drop_table),
 		cmocka_unit_test(test_strpool_drop),
 		cmocka_unit_test(test_strpool_drop_nomem),
-		cmocka_unit_test(test_dataset_drop_texts),
+		cmocka_unit_test(test_dataset_drop_post_strings),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
