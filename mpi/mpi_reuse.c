@@ -6,7 +6,7 @@
  * and every error is all-reduced before the next step, so no rank waits
  * for a transfer the others skip; the records a rank sends are grouped by
  * destination in rank order, and ranks own contiguous ranges of the keys
- * they own (reuse_near_owner), so what a rank receives from several ranks
+ * they own (near_owner: reuse_near_owner over the ranks but 0), so what a rank receives from several ranks
  * concatenated in rank order is in key order. The signatures a bucket
  * owner asks for are its ids in ascending order, sent to their ranks in
  * rank order, so the answers arrive in the order of the ids.
@@ -22,6 +22,16 @@
 #include "core/clock.h"
 #include "core/sortu64.h"
 #include "mpi/mpi_ingest.h"
+
+/* The rank owning a text hash or a band entry: with several ranks never
+ * rank 0 (it holds the whole dataset and builds the groups from the
+ * answers; a share of the texts and the buckets would add to its peak),
+ * the others by contiguous ranges of the key (reuse_near_owner), so rank
+ * order is still key order. */
+static int near_owner(uint64_t key, int P)
+{
+	return P > 1 ? 1 + reuse_near_owner(key, P - 1) : 0;
+}
 
 /* A signature as its rank sends it to a bucket's owner. */
 struct reply {
@@ -283,7 +293,7 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 
 	need(r, cnt && rcnt && all, "out of memory");
 	for (size_t k = 0; k < r->n_mine; k++)
-		cnt[reuse_near_owner(r->mine[k].hash, P)]++;
+		cnt[near_owner(r->mine[k].hash, P)]++;
 	need(r, MPI_Type_contiguous((int)sizeof(*in), MPI_BYTE, &t_text) ==
 				MPI_SUCCESS &&
 			MPI_Type_commit(&t_text) == MPI_SUCCESS,
@@ -369,12 +379,12 @@ static uint64_t *send_entries(struct mpi_reuse *r, struct own *w,
 	for (size_t x = 0; x < w->n; x++) {
 		e[x] = reuse_lsh_entry(&r->o, w->idbits, w->sig + x * REUSE_K,
 				       band, w->sbase[r->rank] + x);
-		cnt[reuse_near_owner(e[x], P) + 1]++;
+		cnt[near_owner(e[x], P) + 1]++;
 	}
 	for (int q = 0; q < P; q++)
 		cnt[q + 1] += cnt[q];
 	for (size_t x = 0; x < w->n; x++)
-		out[cnt[reuse_near_owner(e[x], P)]++] = e[x];
+		out[cnt[near_owner(e[x], P)]++] = e[x];
 	/* cnt[q] is now the end of q's run: make it q's count */
 	for (int q = P - 1; q > 0; q--)
 		cnt[q] -= cnt[q - 1];

@@ -93,11 +93,13 @@ compare() { # name split buffer files...
 				{ echo "$name: rank 0 owns accounts"; cat "$d/$name.$n.log"; exit 1; }
 		fi
 		# and the near-duplicate search: on several ranks every rank
-		# owned texts and band entries (the outputs above are the
-		# single process's, so its groups are too)
+		# but 0 owned texts and band entries, rank 0 none (the outputs
+		# above are the single process's, so its groups are too)
 		if [ "$n" -gt 1 ]; then
-			[ "$(grep -c 'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$n" ] ||
-				{ echo "$name: near-duplicate search not on every rank"; cat "$d/$name.$n.log"; exit 1; }
+			[ "$(grep -c 'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$((n - 1))" ] ||
+				{ echo "$name: near-duplicate search not on every rank but 0"; cat "$d/$name.$n.log"; exit 1; }
+			grep -q 'rank 0 near-duplicate search: .* 0 owned, 0 band entries' "$d/$name.$n.log" ||
+				{ echo "$name: rank 0 owns texts or buckets"; cat "$d/$name.$n.log"; exit 1; }
 		fi
 		# and the pair phase: on several ranks every rank but 0 owned
 		# pairs (counted and tested them) and rank 0 none, and the
