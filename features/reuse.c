@@ -765,22 +765,62 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 	}
 }
 
-/* The signatures of the n signed texts ref[0..n) in ref order, then the
- * threads' own arrays freed (*sig, nslots indices, becomes NULL). */
+/* The signatures of the n signed texts ref[0..n) in ref order, moved in
+ * place inside *sig (nslots signatures: every text a thread signed, some
+ * twice) and the array shrunk to n; *sig becomes NULL. In place because
+ * the signatures are the reuse step's largest array (128 bytes a distinct
+ * text): a second copy set the single process's peak (about 175 MB more
+ * at 2M posts). The slots no text takes fill the destinations past n, so
+ * the move is a permutation of the slots, done cycle by cycle with one
+ * signature aside. NULL when the bookkeeping (4 bytes and a bit a slot)
+ * cannot be had; *sig is then untouched. */
 static uint16_t *sig_in_ref_order(uint16_t **sig, const struct sref *ref,
-				  size_t n)
+				  size_t n, size_t nslots)
 {
-	uint16_t *rs = bigmem_malloc(n * REUSE_K * sizeof(*rs));
+	uint32_t *src = bigmem_malloc((nslots ? nslots : 1) * sizeof(*src));
+	uint64_t *done = calloc(nslots / 64 + 1, sizeof(*done));
+	uint16_t tmp[REUSE_K], *v = *sig, *rs;
+	size_t next = n;
 
-	if (!rs)
+	if (!src || !done) {
+		free(src);
+		free(done);
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (i + 8 < n)
-			PREFETCH(*sig + (size_t)ref[i + 8].slot * REUSE_K);
-		memcpy(rs + i * REUSE_K, *sig + (size_t)ref[i].slot * REUSE_K,
-		       REUSE_K * sizeof(*rs));
 	}
-	free(*sig);
+	/* src[i]: the slot destination i takes (done marks the slots taken
+	 * for now) */
+	for (size_t i = 0; i < n; i++) {
+		src[i] = ref[i].slot;
+		done[ref[i].slot / 64] |= UINT64_C(1) << (ref[i].slot % 64);
+	}
+	for (size_t k = 0; k < nslots; k++)
+		if (!(done[k / 64] >> (k % 64) & 1))
+			src[next++] = (uint32_t)k;
+	memset(done, 0, (nslots / 64 + 1) * sizeof(*done));
+	for (size_t i = 0; i < nslots; i++) {
+		size_t j = i;
+
+		if (done[i / 64] >> (i % 64) & 1)
+			continue;
+		memcpy(tmp, v + i * REUSE_K, sizeof(tmp));
+		for (;;) {
+			size_t k = src[j];
+
+			done[j / 64] |= UINT64_C(1) << (j % 64);
+			if (k == i) {
+				memcpy(v + j * REUSE_K, tmp, sizeof(tmp));
+				break;
+			}
+			PREFETCH(v + (size_t)src[k] * REUSE_K);
+			memcpy(v + j * REUSE_K, v + k * REUSE_K, sizeof(tmp));
+			j = k;
+		}
+	}
+	free(src);
+	free(done);
+	rs = bigmem_realloc(v, (n ? n : 1) * REUSE_K * sizeof(*rs));
+	if (!rs)
+		rs = v; /* the longer block holds them just as well */
 	*sig = NULL;
 	return rs;
 }
@@ -826,8 +866,8 @@ unsigned reuse_lsh_idbits(size_t n_signed)
  * so the groups do not depend on scheduling. Takes *sig (freed, NULL on
  * return). */
 static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
-			uint16_t **sig, const uint32_t *dslot, size_t nd,
-			uint32_t *parent, unsigned nt)
+			uint16_t **sig, size_t nsig, const uint32_t *dslot,
+			size_t nd, uint32_t *parent, unsigned nt)
 {
 	struct bands b;
 	struct sref *ref = NULL;
@@ -852,7 +892,7 @@ static enum cib_err lsh(struct reuse_result *r, const struct reuse_opts *o,
 			ref[n].d = (uint32_t)d;
 			ref[n++].slot = dslot[d];
 		}
-	rsig = sig_in_ref_order(sig, ref, n);
+	rsig = sig_in_ref_order(sig, ref, n, nsig);
 	if (!rsig)
 		goto out;
 	bands_init(&b, o, rsig, ref, root, n, reuse_lsh_idbits(n));
@@ -1621,8 +1661,7 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 		if ((err = distinct_texts(&w, r, n, &dslot, &parent, &nd)))
 			goto out;
 		/* 4: near duplicates */
-		(void)nsig;
-		if ((err = lsh(r, o, &sig, dslot, nd, parent, nt)))
+		if ((err = lsh(r, o, &sig, nsig, dslot, nd, parent, nt)))
 			goto out;
 	}
 	free(sig);
