@@ -192,16 +192,21 @@ out:
 	return rc;
 }
 
+/* The rank scanning an object: with several ranks never rank 0 (it holds
+ * every event already and sends them; a share of the scan's codes would
+ * add to its graph stage's peak, half of them at 2 ranks). */
 static int owner_of(uint64_t obj, int t, int size)
 {
 	uint64_t x = obj + 0x9E3779B97F4A7C15ull * (uint64_t)(t + 1);
 
+	if (size <= 1)
+		return 0;
 	x ^= x >> 30;
 	x *= 0xBF58476D1CE4E5B9ull;
 	x ^= x >> 27;
 	x *= 0x94D049BB133111EBull;
 	x ^= x >> 31;
-	return (int)(x % (uint64_t)size);
+	return 1 + (int)(x % (uint64_t)(size - 1));
 }
 
 /* Type t's events from rank 0's ev (NULL elsewhere) to their objects'
