@@ -55,6 +55,18 @@ PY
 "$CIBSCAN" synth --mix -o "$d/mix" --organic 200 --scale 0.05 --seed 5 >/dev/null
 "$CIBSCAN" synth --cosharing -o "$d/co" --seed 11 >/dev/null
 
+# on_owners LOG WHAT ACTIVE ZERO: with n ranks, every rank but 0 printed a
+# line matching ACTIVE and rank 0 one matching ZERO (n > 1); on one rank,
+# rank 0 the ACTIVE line
+on_owners() {
+	want=$n
+	[ "$n" -gt 1 ] && want=$((n - 1))
+	[ "$(grep -c "$3" "$1")" -eq "$want" ] ||
+		{ echo "$name: $2 not on every rank but 0"; cat "$1"; exit 1; }
+	[ "$n" -eq 1 ] || grep -q "$4" "$1" ||
+		{ echo "$name: rank 0 has $2"; cat "$1"; exit 1; }
+}
+
 compare() { # name split buffer files...
 	name=$1
 	split=$2
@@ -81,44 +93,28 @@ compare() { # name split buffer files...
 		if [ "$n" -gt 1 ]; then
 			! grep -q "rank $((n - 1)): 0 pieces" "$d/$name.$n.log"
 		fi
-		# and the co-action scan: every rank but 0 scanned objects of
-		# its own, rank 0 none (on one rank, rank 0 all)
-		scanners=$n
-		[ "$n" -gt 1 ] && scanners=$((n - 1))
-		[ "$(grep -c 'co-action scan: [1-9][0-9]* events' "$d/$name.$n.log")" -eq "$scanners" ] ||
-			{ echo "$name: co-action scan not on every rank but 0"; cat "$d/$name.$n.log"; exit 1; }
+		# and the sharded steps ran where they should: on several ranks
+		# every rank but 0 owned a share (scanned objects, computed
+		# accounts, owned texts and band entries, counted and tested
+		# pairs) and rank 0 none, it holds the dataset (the outputs
+		# above are the single process's, so the shares added up); on
+		# one rank, rank 0 scanned and held the pairs
+		log=$d/$name.$n.log
+		on_owners "$log" "co-action scan" \
+			'co-action scan: [1-9][0-9]* events' \
+			'rank 0 co-action scan: 0 events'
+		on_owners "$log" "pairs" \
+			'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' \
+			'rank 0 pairs: 0 codes received, 0 pairs held'
 		if [ "$n" -gt 1 ]; then
-			grep -q 'rank 0 co-action scan: 0 events' "$d/$name.$n.log" ||
-				{ echo "$name: rank 0 scans objects"; cat "$d/$name.$n.log"; exit 1; }
+			on_owners "$log" "accounts" \
+				'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' \
+				'rank 0 features: 0 accounts'
+			on_owners "$log" "texts and buckets" \
+				'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' \
+				'rank 0 near-duplicate search: .* 0 owned, 0 band entries'
 		fi
-		# and the features: on several ranks every rank but 0 computed
-		# accounts it owns, rank 0 none (it holds the dataset)
-		if [ "$n" -gt 1 ]; then
-			[ "$(grep -c 'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' "$d/$name.$n.log")" -eq "$((n - 1))" ] ||
-				{ echo "$name: features not on every rank but 0"; cat "$d/$name.$n.log"; exit 1; }
-			grep -q 'rank 0 features: 0 accounts' "$d/$name.$n.log" ||
-				{ echo "$name: rank 0 owns accounts"; cat "$d/$name.$n.log"; exit 1; }
-		fi
-		# and the near-duplicate search: on several ranks every rank
-		# but 0 owned texts and band entries, rank 0 none (the outputs
-		# above are the single process's, so its groups are too)
-		if [ "$n" -gt 1 ]; then
-			[ "$(grep -c 'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' "$d/$name.$n.log")" -eq "$((n - 1))" ] ||
-				{ echo "$name: near-duplicate search not on every rank but 0"; cat "$d/$name.$n.log"; exit 1; }
-			grep -q 'rank 0 near-duplicate search: .* 0 owned, 0 band entries' "$d/$name.$n.log" ||
-				{ echo "$name: rank 0 owns texts or buckets"; cat "$d/$name.$n.log"; exit 1; }
-		fi
-		# and the pair phase: on several ranks every rank but 0 owned
-		# pairs (counted and tested them) and rank 0 none, and the
-		# cluster stage read them from every rank
-		owners=$n
-		[ "$n" -gt 1 ] && owners=$((n - 1))
-		[ "$(grep -c 'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' "$d/$name.$n.log")" -eq "$owners" ] ||
-			{ echo "$name: pairs not on every owner"; cat "$d/$name.$n.log"; exit 1; }
-		if [ "$n" -gt 1 ]; then
-			grep -q 'rank 0 pairs: 0 codes received, 0 pairs held' "$d/$name.$n.log" ||
-				{ echo "$name: rank 0 holds pairs"; cat "$d/$name.$n.log"; exit 1; }
-		fi
+		# the cluster stage read the pairs from every rank
 		[ "$(grep -c 'the clusters read .* in [1-9][0-9]* calls' "$d/$name.$n.log")" -eq "$n" ] ||
 			{ echo "$name: the cluster stage did not read the pairs"; cat "$d/$name.$n.log"; exit 1; }
 		echo "$name: identical at $n ranks"
