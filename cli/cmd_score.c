@@ -145,9 +145,13 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
  * for the mask) every one stays readable: the run goes on as before. */
 static size_t drop_strings(void *ctx, const struct pipeline *p)
 {
+	/* the canonical URLs and domains, the language codes */
+	const struct strlayer *const layers[] = { &p->fs.reuse.strs,
+						  &p->fs.ld.strs };
 	size_t freed = 0;
 
-	if (dataset_drop_post_strings(ctx, p->fs.reuse.post_group, &freed))
+	if (dataset_drop_post_strings(ctx, p->fs.reuse.post_group, layers, 2,
+				      &freed))
 		dataset_drop_lookups(ctx);
 	return freed;
 }

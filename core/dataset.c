@@ -21,6 +21,7 @@
 
 #include "bigmem.h"
 #include "splitmix.h"
+#include "strlayer.h"
 
 static const char *const platform_names[] = {
 #define CIB_PLAT_NAME(name, str) str,
@@ -520,8 +521,10 @@ static void keep_named(uint8_t *drop, const uint32_t *column, size_t n)
 			drop[column[i]] = 0;
 }
 
-enum cib_err dataset_drop_post_strings(struct dataset *ds, const uint32_t *shown,
-				size_t *freed)
+enum cib_err dataset_drop_post_strings(struct dataset *ds,
+				       const uint32_t *shown,
+				       const struct strlayer *const *layers,
+				       size_t n_layers, size_t *freed)
 {
 	const uint32_t *const acc_cols[] = {
 		ds->acc.id, ds->acc.handle, ds->acc.name,
@@ -560,6 +563,10 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds, const uint32_t *shown
 	keep_named(drop, ds->ent.str, ds->ent.n);
 	keep_named(drop, ds->change.old_value, ds->change.n);
 	keep_named(drop, ds->change.new_value, ds->change.n);
+	for (size_t l = 0; l < n_layers; l++)
+		for (uint32_t id = 0; id < ds->strings.n; id++)
+			if (drop[id] && strlayer_handed(layers[l], id))
+				drop[id] = 0;
 	err = strpool_drop(&ds->strings, drop, &nfreed);
 	free(drop);
 	ds->post_strings_dropped = 1;

@@ -21,6 +21,8 @@
 #include "error.h"
 #include "strpool.h"
 
+struct strlayer;
+
 #define TIME_NONE INT64_MIN
 #define COUNT_NONE (-1)
 
@@ -224,15 +226,19 @@ void dataset_drop_lookups(struct dataset *ds);
  * column such as the reuse features' post_group: the texts another post
  * shares, all a scored run quotes; NULL: none), never a string some
  * other column names too (a text equal to a handle or a URL, a post id
- * another post reposted or replied to, stays). The ids stay in post.id
+ * another post reposted or replied to, stays), nor one that a layer of
+ * layers[0..n_layers) handed out (a canonical URL or a language code a
+ * feature holds by id, equal to some post's whole text). The ids stay in post.id
  * and post.text; a freed string reads as "" and strpool_dropped() says
  * so. For a caller past every reader of them (score, once its features
  * and events are built: a post's text and id are most of its bytes in a
  * real export). Implies dataset_drop_lookups.
  * *freed (may be NULL) gets the bytes freed; CIB_ENOMEM leaves every
  * string readable. */
-enum cib_err dataset_drop_post_strings(struct dataset *ds, const uint32_t *shown,
-				size_t *freed);
+enum cib_err dataset_drop_post_strings(struct dataset *ds,
+				       const uint32_t *shown,
+				       const struct strlayer *const *layers,
+				       size_t n_layers, size_t *freed);
 
 /* Hints for a reader that batches records (collectors/table.c): start
  * reading what looking up account (p, id string id) will touch: step 0

@@ -4,10 +4,13 @@
  * hold it, so every string has exactly one id across base and layer. */
 #include "strlayer.h"
 
+#include <stdlib.h>
+
 void strlayer_init(struct strlayer *l, const struct strpool *base)
 {
 	l->base = base;
 	l->base_n = base ? base->n : 0;
+	l->handed = NULL;
 	strpool_init(&l->own);
 }
 
@@ -16,8 +19,16 @@ void strlayer_release(struct strlayer *l)
 	if (!l)
 		return;
 	strpool_release(&l->own);
+	free(l->handed);
+	l->handed = NULL;
 	l->base = NULL;
 	l->base_n = 0;
+}
+
+int strlayer_handed(const struct strlayer *l, uint32_t id)
+{
+	return l->handed && id < l->base_n &&
+	       (l->handed[id / 64] >> (id % 64) & 1);
 }
 
 enum cib_err strlayer_intern(struct strlayer *l, const char *s, size_t len,
@@ -29,6 +40,11 @@ enum cib_err strlayer_intern(struct strlayer *l, const char *s, size_t len,
 	if (l->base)
 		strpool_find(l->base, s, len, &k);
 	if (k != STR_NONE) {
+		if (!l->handed &&
+		    !(l->handed = calloc((size_t)l->base_n / 64 + 1,
+					 sizeof(*l->handed))))
+			return CIB_ENOMEM;
+		l->handed[k / 64] |= UINT64_C(1) << (k % 64);
 		*id = k;
 		return CIB_OK;
 	}

@@ -27,6 +27,9 @@ struct strlayer {
 	const struct strpool *base;
 	uint32_t base_n;     /* base->n at init */
 	struct strpool own;  /* id base_n + k is own's id k */
+	uint64_t *handed;    /* a bit per base id strlayer_intern gave out
+				(NULL until the first): the base's owner must
+				keep those strings (dataset_drop_post_strings) */
 };
 
 /* base may be NULL (an empty base). */
@@ -39,6 +42,10 @@ void strlayer_release(struct strlayer *l);
  * when the ids would reach STR_NONE, CIB_ENOMEM. */
 enum cib_err strlayer_intern(struct strlayer *l, const char *s, size_t len,
 			     uint32_t *id);
+
+/* Did strlayer_intern give out base id `id` (a string of the base the
+ * layer's users hold by id)? */
+int strlayer_handed(const struct strlayer *l, uint32_t id);
 
 /* Ids in use: every id below this is valid. */
 static inline uint32_t strlayer_n(const struct strlayer *l)

@@ -11,6 +11,7 @@
 
 #include "core/timefmt.h"
 #include "core/dataset.h"
+#include "core/strlayer.h"
 #include "core/bigmem.h"
 #include "core/diag.h"
 #include "core/strpool.h"
@@ -338,7 +339,10 @@ static void test_dataset_drop_post_strings(void **state)
 	struct dataset ds;
 	struct account_rec a;
 	struct post_rec r;
+	struct strlayer lay;
+	const struct strlayer *const layers[] = { &lay };
 	char id[16];
+	uint32_t sid;
 	size_t freed;
 
 	(void)state;
@@ -374,7 +378,12 @@ static void test_dataset_drop_post_strings(void **state)
 	r.kind = POST_REPOST;
 	r.ref_post = "p3";
 	assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
-	assert_int_equal(dataset_drop_post_strings(&ds, shown, &freed), CIB_OK);
+	/* a layer (a feature's strings) finds "copied text" in the pool */
+	strlayer_init(&lay, &ds.strings);
+	assert_int_equal(strlayer_intern(&lay, "copied text", 11, &sid),
+			 CIB_OK);
+	assert_int_equal(sid, ds.post.text[3]);
+	assert_int_equal(dataset_drop_post_strings(&ds, shown, NULL, 0, &freed), CIB_OK);
 	/* the texts of p0 and p6, the ids of all but p3 */
 	assert_int_equal(freed, strlen(texts[0]) + strlen(texts[6]) + 7 * 2);
 	for (size_t i = 0; i < 8; i++)
@@ -391,8 +400,16 @@ static void test_dataset_drop_post_strings(void **state)
 	}
 	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
 	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
-	/* nothing shown: the copied text goes too, the named ones stay */
-	assert_int_equal(dataset_drop_post_strings(&ds, NULL, &freed), CIB_OK);
+	/* nothing shown: the copied text stays while the layer that
+	 * handed it out is passed (a feature holds it by id), then goes;
+	 * the named ones stay */
+	assert_int_equal(dataset_drop_post_strings(&ds, NULL, layers, 1,
+						   &freed),
+			 CIB_OK);
+	assert_int_equal(freed, 0);
+	assert_string_equal(strlayer_get(&lay, sid), "copied text");
+	strlayer_release(&lay);
+	assert_int_equal(dataset_drop_post_strings(&ds, NULL, NULL, 0, &freed), CIB_OK);
 	assert_int_equal(freed, strlen("copied text"));
 	assert_string_equal(ds_str(&ds, ds.post.text[1]), "Beijing");
 	assert_string_equal(ds_str(&ds, ds.post.text[2]), "#tag");

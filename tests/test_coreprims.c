@@ -49,6 +49,11 @@ static void test_strlayer(void **state)
 	assert_int_equal(strlayer_len(&l, y), 5);
 	assert_string_equal(strlayer_get(&l, STR_NONE), "");
 	assert_int_equal(strlayer_len(&l, STR_NONE), 0);
+	/* what it handed out of the base: beta, not alpha nor its own */
+	assert_true(strlayer_handed(&l, b));
+	assert_false(strlayer_handed(&l, a));
+	assert_false(strlayer_handed(&l, y));
+	assert_false(strlayer_handed(&l, STR_NONE));
 	strlayer_release(&l);
 	strlayer_release(&l);
 	strlayer_release(NULL);
