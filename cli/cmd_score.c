@@ -141,8 +141,8 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
 /* pipeline_opts.strings_done: the string table, the posts' key tables,
  * the post ids and the texts no output quotes are not needed past the
  * events (at 10M posts about 0.4 GB of tables, freed before the graph's
- * peak, and the strings). When the strings cannot be freed (no memory
- * for the mask) every one stays readable: the run goes on as before. */
+ * peak, and the strings). When they cannot all be freed (no memory),
+ * every string a later stage reads stays readable: the run goes on. */
 static size_t drop_strings(void *ctx, const struct pipeline *p)
 {
 	/* the canonical URLs and domains, the language codes */

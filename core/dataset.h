@@ -234,7 +234,8 @@ void dataset_drop_lookups(struct dataset *ds);
  * and events are built: a post's text and id are most of its bytes in a
  * real export). Implies dataset_drop_lookups.
  * *freed (may be NULL) gets the bytes freed; CIB_ENOMEM leaves every
- * string readable. */
+ * string it would keep readable (of those it would free, some or none
+ * freed). */
 enum cib_err dataset_drop_post_strings(struct dataset *ds,
 				       const uint32_t *shown,
 				       const struct strlayer *const *layers,

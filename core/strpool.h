@@ -99,8 +99,9 @@ void strpool_drop_table(struct strpool *p);
  * time, each old block freed once its kept strings are copied, so the
  * extra memory is one block (64 MiB at most) and the ids' lengths are
  * held in ptr[] meanwhile. Returns the bytes freed (their strings'
- * lengths); CIB_ENOMEM leaves every string readable (the strings copied
- * so far at their new place). */
+ * lengths); CIB_ENOMEM (no new block) leaves every string not marked
+ * readable, at its new place or its old one, and some of the marked
+ * ones freed. */
 enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 			  size_t *freed);
 
