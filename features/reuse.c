@@ -51,6 +51,7 @@ void reuse_opts_init(struct reuse_opts *o)
 	o->max_accounts = 1000;
 	o->seed = 1;
 	o->threads = 0;
+	o->url_chunk = 0;
 }
 
 
@@ -1127,8 +1128,16 @@ struct urlpart {
 
 struct urlwork {
 	const struct dataset *ds;
+	size_t base; /* the chunk's first post */
 	struct urlpart part[16];
 };
+
+/* Posts per chunk of step 6 (reuse_opts.url_chunk's default): each
+ * chunk's URLs are found in parallel and interned before the next chunk's
+ * are found, so the canonical URLs held at once are a chunk's, not every
+ * post's (at 10M posts all at once took 0.46 GB above what the step
+ * keeps). */
+#define URL_CHUNK ((size_t)1 << 20)
 
 static enum cib_err url_add(struct urlpart *u, size_t post_start,
 			    uint32_t post, const char *s, size_t len)
@@ -1191,7 +1200,7 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 	struct urlpart *u = &w->part[t];
 	enum cib_err err = CIB_OK;
 
-	for (size_t j = lo; j < hi && !err; j++) {
+	for (size_t j = w->base + lo; j < w->base + hi && !err; j++) {
 		size_t start = u->n, found = 0;
 
 		if (ds->post.ent_off)
@@ -1222,10 +1231,60 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 	u->err = err;
 }
 
-static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
-			 unsigned nt)
+/* Step 6's interning of one chunk, in post order (the threads' lists
+ * follow each other): each kept URL and its domain get their ids at
+ * r->url_str/url_domain[*k] (grown as needed, *cap), and url_off is set
+ * for the posts up to the last one with a URL (*j the next unset). */
+static enum cib_err intern_chunk(struct reuse_result *r, struct urlwork *w,
+				 unsigned nt, size_t *k, size_t *j, size_t *cap)
 {
-	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0;
+	size_t need = *k;
+	enum cib_err err = CIB_OK;
+
+	for (unsigned t = 0; t < nt; t++)
+		need += w->part[t].n;
+	if (need > *cap) {
+		size_t nc = *cap ? *cap : 1024;
+		uint32_t *a, *b;
+
+		while (nc < need)
+			nc *= 2;
+		a = realloc(r->url_str, nc * sizeof(*a));
+		if (a)
+			r->url_str = a;
+		b = realloc(r->url_domain, nc * sizeof(*b));
+		if (b)
+			r->url_domain = b;
+		if (!a || !b)
+			return CIB_ENOMEM;
+		*cap = nc;
+	}
+	for (unsigned t = 0; t < nt && !err; t++) {
+		const struct urlpart *u = &w->part[t];
+
+		for (size_t i = 0; i < u->n && !err; i++) {
+			const struct urlkeep *uk = &u->keep[i];
+			const char *c = u->bytes + uk->off;
+			uint32_t cid, did = STR_NONE;
+
+			while (*j <= uk->post)
+				r->url_off[(*j)++] = *k;
+			err = strlayer_intern(&r->strs, c, uk->cl, &cid);
+			if (!err && uk->dl > 0)
+				err = strlayer_intern(&r->strs, c + uk->cl,
+						      uk->dl, &did);
+			r->url_str[*k] = cid;
+			r->url_domain[(*k)++] = did;
+		}
+	}
+	return err;
+}
+
+static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
+			 unsigned nt, size_t chunk)
+{
+	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0, next = 0;
+	size_t cap = 0;
 	struct urlwork w;
 	uint64_t *v = NULL;
 	enum cib_err err = CIB_OK;
@@ -1235,48 +1294,32 @@ static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 	r->url_off = malloc((n + 1) * sizeof(*r->url_off));
 	if (!r->url_off)
 		return CIB_ENOMEM;
-	parallel_for(nt, n, step_urls, &w);
+	if (!chunk)
+		chunk = URL_CHUNK;
+	for (w.base = 0; w.base < n && !err; w.base += chunk) {
+		size_t len = n - w.base < chunk ? n - w.base : chunk;
+
+		parallel_for(nt, len, step_urls, &w);
+		for (unsigned t = 0; t < nt; t++)
+			if (w.part[t].err && !err)
+				err = w.part[t].err;
+		if (!err)
+			err = intern_chunk(r, &w, nt, &nref, &next, &cap);
+		for (unsigned t = 0; t < nt; t++)
+			w.part[t].n = w.part[t].nbytes = 0;
+	}
 	for (unsigned t = 0; t < nt; t++) {
-		if (w.part[t].err && !err)
-			err = w.part[t].err;
-		nref += w.part[t].n;
 		r->stats.n_bad_urls += w.part[t].bad;
 		r->stats.n_urls_dropped += w.part[t].dropped;
 	}
-	if (!err) {
-		r->url_str = malloc((nref ? nref : 1) * sizeof(*r->url_str));
-		r->url_domain = malloc((nref ? nref : 1) *
-				       sizeof(*r->url_domain));
+	if (!err && !r->url_str) { /* no URL at all */
+		r->url_str = malloc(sizeof(*r->url_str));
+		r->url_domain = malloc(sizeof(*r->url_domain));
 		if (!r->url_str || !r->url_domain)
 			err = CIB_ENOMEM;
 	}
-	/* intern in post order: the threads' lists follow each other */
-	if (!err) {
-		size_t k = 0, j = 0;
-
-		for (unsigned t = 0; t < nt && !err; t++) {
-			const struct urlpart *u = &w.part[t];
-
-			for (size_t i = 0; i < u->n && !err; i++) {
-				const struct urlkeep *uk = &u->keep[i];
-				const char *c = u->bytes + uk->off;
-				uint32_t cid, did = STR_NONE;
-
-				while (j <= uk->post)
-					r->url_off[j++] = k;
-				err = strlayer_intern(&r->strs, c, uk->cl,
-						      &cid);
-				if (!err && uk->dl > 0)
-					err = strlayer_intern(&r->strs,
-							      c + uk->cl, uk->dl,
-							      &did);
-				r->url_str[k] = cid;
-				r->url_domain[k++] = did;
-			}
-		}
-		while (j <= n)
-			r->url_off[j++] = k;
-	}
+	while (!err && next <= n)
+		r->url_off[next++] = nref;
 	for (unsigned t = 0; t < 16; t++) {
 		free(w.part[t].keep);
 		free(w.part[t].bytes);
@@ -1670,7 +1713,7 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
 		goto out;
-	err = urls(ds, r, nt);
+	err = urls(ds, r, nt, o->url_chunk);
 out:
 	for (unsigned t = 0; t < 16; t++) {
 		free(w.norm[t]);

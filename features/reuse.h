@@ -54,6 +54,9 @@ struct reuse_opts {
 				  graph's --max-actors) */
 	uint64_t seed;       /* MinHash family; results are a function of it */
 	unsigned threads;    /* worker threads, 0 = 2 */
+	size_t url_chunk;    /* posts per chunk of the URL step, 0 = 2^20:
+				the canonical URLs of one chunk are held at
+				once; results do not depend on it */
 };
 
 struct reuse_stats {

@@ -1649,10 +1649,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 	    p->fs.seconds[3]);
 	err = job.err;
-	if (!err)
-		err = events_from_features(p, ev);
-	if (!err)
-		drop_previous_personas(p, ev);
+	/* past the features and the post events nothing finds a string or
+	 * a post by its bytes or reads a post id or a whole text: the
+	 * events of the features read entity strings by id */
 	if (!err && o->strings_done) {
 		size_t fr = o->strings_done(o->strings_ctx, p);
 
@@ -1660,6 +1659,10 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			say(o, "  string table, post ids and unshared texts "
 			       "freed (%.1f MB of strings)", (double)fr / 1e6);
 	}
+	if (!err)
+		err = events_from_features(p, ev);
+	if (!err)
+		drop_previous_personas(p, ev);
 	if (!err) {
 		double tg = cib_seconds();
 

@@ -105,12 +105,13 @@ struct pipeline_opts {
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
 	/* Called once the pipeline has looked up the last string of the
-	 * dataset by its bytes and read the last whole text (the features
-	 * and the events are built; the graph and the clusters read strings
-	 * by id only, the scored run only the texts p->fs.reuse.post_group
-	 * puts in a group): a caller that owns the dataset may free its
-	 * string table and those texts there (dataset_drop_post_strings). Returns
-	 * the bytes freed, for --progress. NULL: not called. */
+	 * dataset by its bytes and read the last whole text or post id (the
+	 * features and the post events are built; the features' events,
+	 * the graph and the clusters read strings by id only, the scored
+	 * run only the texts p->fs.reuse.post_group puts in a group): a
+	 * caller that owns the dataset may free its string table, the post
+	 * ids and the other texts there (dataset_drop_post_strings).
+	 * Returns the bytes freed, for --progress. NULL: not called. */
 	size_t (*strings_done)(void *ctx, const struct pipeline *p);
 	void *strings_ctx;
 };

@@ -458,6 +458,65 @@ static void test_url_cap(void **state)
 	dataset_release(&ds);
 }
 
+/* The URL step in chunks of 1, 2, 3 and 7 posts gives exactly what one
+ * chunk gives: the same URL and domain ids per post, in the same order
+ * (interned in post order across chunks), the same shares and counts.
+ * URLs from entities and from texts, repeated within and across posts
+ * and accounts, posts without any, a repost. */
+static void test_url_chunks(void **state)
+{
+	static const size_t chunks[] = { 1, 2, 3, 7 };
+	struct dataset ds;
+	struct reuse_opts o;
+	struct reuse_result ref, r;
+	char id[16], acc[16], text[200];
+
+	(void)state;
+	dataset_init(&ds);
+	for (int i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "p%d", i);
+		snprintf(acc, sizeof(acc), "a%d", i % 6);
+		snprintf(text, sizeof(text),
+			 i % 5 == 4 ? "no link here %d"
+				    : "see https://www.s%d.com/x?utm_source=q "
+				      "and http://t.org/%d and http://t.org/0",
+			 i % 9, i % 4);
+		add(&ds, id, acc, 100 + i, text,
+		    i % 11 == 10 ? POST_REPOST : POST_ORIGINAL,
+		    i % 3 == 0 ? "https://e.net/a" : NULL);
+	}
+	reuse_opts_init(&o);
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &ref), CIB_OK);
+	assert_true(ref.stats.n_url_refs > 40);
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+		size_t nref = ref.stats.n_url_refs;
+
+		o.url_chunk = chunks[c];
+		assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
+		assert_int_equal(r.stats.n_url_refs, nref);
+		assert_int_equal(r.stats.n_bad_urls, ref.stats.n_bad_urls);
+		assert_memory_equal(r.url_off, ref.url_off,
+				    (ds.post.n + 1) * sizeof(*r.url_off));
+		assert_memory_equal(r.url_str, ref.url_str,
+				    nref * sizeof(*r.url_str));
+		assert_memory_equal(r.url_domain, ref.url_domain,
+				    nref * sizeof(*r.url_domain));
+		assert_memory_equal(r.n_urls, ref.n_urls,
+				    ds.acc.n * sizeof(*r.n_urls));
+		assert_memory_equal(r.url_shared_share, ref.url_shared_share,
+				    ds.acc.n * sizeof(*r.url_shared_share));
+		assert_memory_equal(r.domain_shared_share,
+				    ref.domain_shared_share,
+				    ds.acc.n * sizeof(*r.domain_shared_share));
+		for (size_t k = 0; k < nref; k++)
+			assert_string_equal(reuse_str(&r, r.url_str[k]),
+					    reuse_str(&ref, ref.url_str[k]));
+		reuse_result_release(&r);
+	}
+	reuse_result_release(&ref);
+	dataset_release(&ds);
+}
+
 static void test_empty(void **state)
 {
 	struct dataset ds;
@@ -968,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_large_cluster_and_noise),
 		cmocka_unit_test(test_co_accounts_estimate),
 		cmocka_unit_test(test_url_cap),
+		cmocka_unit_test(test_url_chunks),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_shingles_sorted_distinct),
 		cmocka_unit_test(test_lsh_matches_brute_force),
