@@ -150,9 +150,9 @@ static size_t drop_strings(void *ctx, const struct pipeline *p)
 						  &p->fs.ld.strs };
 	size_t freed = 0;
 
-	if (dataset_drop_post_strings(ctx, p->fs.reuse.post_group, layers, 2,
-				      &freed))
-		dataset_drop_lookups(ctx);
+	/* it drops the lookup tables first whatever happens after */
+	(void)dataset_drop_post_strings(ctx, p->fs.reuse.post_group, layers, 2,
+					&freed);
 	return freed;
 }
 
