@@ -193,7 +193,10 @@ static void write_post(struct strbuf *w, const struct dataset *ds, size_t j)
 	wb_time(w, "time", ds->post.time[j]);
 	if (ds->post.flags[j] & POST_TIME_MINUTES)
 		wb_cstr_field(w, "time_precision", "minute");
-	wb_field(w, ds, "text", ds->post.text[j]);
+	if (ds->post.text[j] != STR_NONE) {
+		strbuf_puts(w, ",\"text\":");
+		wb_json_str(w, ds_text(ds, j), ds_text_len(ds, j));
+	}
 	wb_field(w, ds, "lang", ds->post.lang[j]);
 	wb_cstr_field(w, "kind",
 		      post_kind_name(kind < POST_KIND__COUNT

@@ -642,12 +642,13 @@ static enum cib_err merge_row(struct table *t, uint64_t line, uint32_t row,
 			ds->post.kind[row] = (uint8_t)p->kind;
 		}
 	}
-	if (p->text && strcmp(ds_str(ds, ds->post.text[row]), p->text) != 0) {
+	if (p->text && strcmp(ds_text(ds, row), p->text) != 0) {
 		if (ds->post.text[row] != STR_NONE)
 			t->in->cur->values_unkept++;
 		if (ds->post.text[row] == STR_NONE ||
-		    strcmp(p->text, ds_str(ds, ds->post.text[row])) < 0) {
-			err = dataset_intern(ds, p->text, &ds->post.text[row]);
+		    strcmp(p->text, ds_text(ds, row)) < 0) {
+			err = dataset_intern_text(ds, p->text,
+						  &ds->post.text[row]);
 			if (err)
 				return fatal_at(t, line, err);
 		}

@@ -98,6 +98,7 @@ void dataset_init(struct dataset *ds)
 {
 	memset(ds, 0, sizeof(*ds));
 	strpool_init(&ds->strings);
+	strpool_init(&ds->texts);
 }
 
 void dataset_release(struct dataset *ds)
@@ -105,6 +106,7 @@ void dataset_release(struct dataset *ds)
 	if (!ds)
 		return;
 	strpool_release(&ds->strings);
+	strpool_release(&ds->texts);
 	free(ds->acc.platform);
 	free(ds->acc.id);
 	free(ds->acc.handle);
@@ -505,6 +507,7 @@ uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 void dataset_drop_lookups(struct dataset *ds)
 {
 	strpool_drop_table(&ds->strings);
+	strpool_drop_table(&ds->texts);
 	free(ds->post_row);
 	free(ds->post_slots);
 	ds->post_row = NULL;
@@ -534,44 +537,55 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 		ds->post.lang, ds->post.client, ds->post.ref_post,
 		ds->post.ref_account,
 	};
-	size_t nfreed = 0;
+	size_t nfreed = 0, tfreed = 0;
 	uint8_t *drop;
-	enum cib_err err;
+	enum cib_err err = CIB_OK;
 
 	dataset_drop_lookups(ds);
 	if (freed)
 		*freed = 0;
-	if (!ds->strings.n || !ds->post.text)
-		return CIB_OK;
-	drop = calloc(ds->strings.n, 1);
-	if (!drop)
-		return CIB_ENOMEM;
-	for (size_t j = 0; j < ds->post.n; j++) {
-		if (ds->post.id[j] != STR_NONE)
-			drop[ds->post.id[j]] = 1;
-		if (ds->post.text[j] != STR_NONE &&
-		    (!shown || shown[j] == UINT32_MAX))
-			drop[ds->post.text[j]] = 1;
+	if (ds->texts.n && ds->post.text) {
+		/* a text stays when a shown post has it */
+		drop = calloc(ds->texts.n, 1);
+		if (!drop)
+			return CIB_ENOMEM;
+		for (size_t j = 0; j < ds->post.n; j++)
+			if (ds->post.text[j] != STR_NONE &&
+			    (!shown || shown[j] == UINT32_MAX))
+				drop[ds->post.text[j]] = 1;
+		for (size_t j = 0; shown && j < ds->post.n; j++)
+			if (ds->post.text[j] != STR_NONE &&
+			    shown[j] != UINT32_MAX)
+				drop[ds->post.text[j]] = 0;
+		err = strpool_drop(&ds->texts, drop, &tfreed);
+		free(drop);
 	}
-	for (size_t j = 0; shown && j < ds->post.n; j++)
-		if (ds->post.text[j] != STR_NONE && shown[j] != UINT32_MAX)
-			drop[ds->post.text[j]] = 0;
-	for (size_t c = 0; c < sizeof(acc_cols) / sizeof(*acc_cols); c++)
-		keep_named(drop, acc_cols[c], ds->acc.n);
-	for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols); c++)
-		keep_named(drop, post_cols[c], ds->post.n);
-	keep_named(drop, ds->ent.str, ds->ent.n);
-	keep_named(drop, ds->change.old_value, ds->change.n);
-	keep_named(drop, ds->change.new_value, ds->change.n);
-	for (size_t l = 0; l < n_layers; l++)
-		for (uint32_t id = 0; id < ds->strings.n; id++)
-			if (drop[id] && strlayer_handed(layers[l], id))
-				drop[id] = 0;
-	err = strpool_drop(&ds->strings, drop, &nfreed);
-	free(drop);
+	if (!err && ds->strings.n && ds->post.id) {
+		drop = calloc(ds->strings.n, 1);
+		if (!drop)
+			return CIB_ENOMEM;
+		for (size_t j = 0; j < ds->post.n; j++)
+			if (ds->post.id[j] != STR_NONE)
+				drop[ds->post.id[j]] = 1;
+		for (size_t c = 0; c < sizeof(acc_cols) / sizeof(*acc_cols);
+		     c++)
+			keep_named(drop, acc_cols[c], ds->acc.n);
+		for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols);
+		     c++)
+			keep_named(drop, post_cols[c], ds->post.n);
+		keep_named(drop, ds->ent.str, ds->ent.n);
+		keep_named(drop, ds->change.old_value, ds->change.n);
+		keep_named(drop, ds->change.new_value, ds->change.n);
+		for (size_t l = 0; l < n_layers; l++)
+			for (uint32_t id = 0; id < ds->strings.n; id++)
+				if (drop[id] && strlayer_handed(layers[l], id))
+					drop[id] = 0;
+		err = strpool_drop(&ds->strings, drop, &nfreed);
+		free(drop);
+	}
 	ds->post_strings_dropped = 1;
 	if (freed)
-		*freed = nfreed;
+		*freed = nfreed + tfreed;
 	return err;
 }
 
@@ -582,6 +596,16 @@ enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
 		return CIB_OK;
 	}
 	return strpool_intern(&ds->strings, s, strlen(s), id);
+}
+
+enum cib_err dataset_intern_text(struct dataset *ds, const char *s,
+				 uint32_t *id)
+{
+	if (!s || !*s) {
+		*id = STR_NONE;
+		return CIB_OK;
+	}
+	return strpool_intern(&ds->texts, s, strlen(s), id);
 }
 
 static enum cib_err record_change(struct dataset *ds, uint32_t acc,
@@ -755,15 +779,21 @@ static void pf_set_h(const struct strpool *sp, struct pfstr *f, const char *s,
 	f->h = f->len ? hs[k] : 0;
 }
 
-/* dataset_intern for a prefetched string. */
-static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
-			      uint32_t *id)
+/* dataset_intern for a prefetched string, into pool sp. */
+static enum cib_err pf_intern_in(struct strpool *sp, const struct pfstr *f,
+				 uint32_t *id)
 {
 	if (!f->len) {
 		*id = STR_NONE;
 		return CIB_OK;
 	}
-	return strpool_intern_hashed(&ds->strings, f->s, f->len, f->h, id);
+	return strpool_intern_hashed(sp, f->s, f->len, f->h, id);
+}
+
+static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
+			      uint32_t *id)
+{
+	return pf_intern_in(&ds->strings, f, id);
 }
 
 static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
@@ -810,7 +840,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 		return CIB_EPARSE;
 	pf_set_h(&ds->strings, &f[PF_ID], rec->id, hs, 0);
 	pf_set_h(&ds->strings, &f[PF_ACC], rec->account_id, hs, 1);
-	pf_set(&ds->strings, &f[PF_TEXT], rec->text);
+	pf_set(&ds->texts, &f[PF_TEXT], rec->text);
 	pf_set(&ds->strings, &f[PF_LANG], rec->lang);
 	pf_set(&ds->strings, &f[PF_CLIENT], rec->client);
 	pf_set_h(&ds->strings, &f[PF_REF_POST], rec->ref_post, hs, 2);
@@ -864,7 +894,8 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.id[row] = id;
 	ds->post.account[row] = acc;
 	ds->post.time[row] = rec->time;
-	if ((err = pf_intern(ds, &f[PF_TEXT], &ds->post.text[row])) ||
+	if ((err = pf_intern_in(&ds->texts, &f[PF_TEXT],
+				&ds->post.text[row])) ||
 	    (err = pf_intern(ds, &f[PF_LANG], &ds->post.lang[row])) ||
 	    (err = pf_intern(ds, &f[PF_CLIENT], &ds->post.client[row])) ||
 	    (err = pf_intern(ds, &f[PF_REF_POST], &ds->post.ref_post[row])) ||

@@ -112,6 +112,13 @@ enum acc_field { ACC_FIELD_HANDLE, ACC_FIELD_NAME, ACC_FIELD_DESCRIPTION,
 
 struct dataset {
 	struct strpool strings;
+	/* the posts' texts, a pool of their own: post.text[j] is an id in
+	 * `texts`, never in `strings` (ds_text). Apart so that every other
+	 * string's id is the same whether or not this process holds the
+	 * texts (score --mpi keeps them on the accounts' owners,
+	 * docs/scale.md 5.3) and so that a feature's string layer never
+	 * resolves to a text. */
+	struct strpool texts;
 
 	struct {
 		size_t n, cap;
@@ -224,18 +231,17 @@ void dataset_drop_lookups(struct dataset *ds);
 /* Frees the bytes of the posts' own strings no later reader shows: every
  * post's id, and its text unless shown[j] != UINT32_MAX (a per-post
  * column such as the reuse features' post_group: the texts another post
- * shares, all a scored run quotes; NULL: none), never a string some
- * other column names too (a text equal to a handle or a URL, a post id
- * another post reposted or replied to, stays), nor one that a layer of
+ * shares, all a scored run quotes; NULL: none). A post id some other
+ * column names too (a post another post reposted or replied to, a
+ * handle equal to it) stays, and so does one that a layer of
  * layers[0..n_layers) handed out (a canonical URL or a language code a
- * feature holds by id, equal to some post's whole text). The ids stay in post.id
- * and post.text; a freed string reads as "" and strpool_dropped() says
- * so. For a caller past every reader of them (score, once its features
- * and events are built: a post's text and id are most of its bytes in a
- * real export). Implies dataset_drop_lookups.
- * *freed (may be NULL) gets the bytes freed; CIB_ENOMEM leaves every
- * string it would keep readable (of those it would free, some or none
- * freed). */
+ * feature holds by id). The ids stay in post.id and post.text; a freed
+ * string reads as "" and strpool_dropped() says so. For a caller past
+ * every reader of them (score, once its features and events are built:
+ * a post's text and id are most of its bytes in a real export). Implies
+ * dataset_drop_lookups. *freed (may be NULL) gets the bytes freed;
+ * CIB_ENOMEM leaves every string it would keep readable (of those it
+ * would free, some or none freed). */
 enum cib_err dataset_drop_post_strings(struct dataset *ds,
 				       const uint32_t *shown,
 				       const struct strlayer *const *layers,
@@ -282,6 +288,22 @@ static inline const char *ds_str(const struct dataset *ds, uint32_t id)
 {
 	return strpool_get(&ds->strings, id);
 }
+
+/* Post j's text ("" when it has none) and its length. */
+static inline const char *ds_text(const struct dataset *ds, size_t j)
+{
+	return strpool_get(&ds->texts, ds->post.text[j]);
+}
+
+static inline uint32_t ds_text_len(const struct dataset *ds, size_t j)
+{
+	return strpool_len(&ds->texts, ds->post.text[j]);
+}
+
+/* Convenience: intern a NUL-terminated text into ds->texts, or STR_NONE
+ * for NULL/"". */
+enum cib_err dataset_intern_text(struct dataset *ds, const char *s,
+				 uint32_t *id);
 
 void account_rec_init(struct account_rec *r);
 void post_rec_init(struct post_rec *r);

@@ -8,7 +8,8 @@
  * (dataset.h). Columns are permuted through one scratch buffer; the
  * entities' CSR is laid out again; the change log keeps its order within
  * each account (it is the order the values were seen in); the key tables
- * are rebuilt. String ids are renumbered too, in the order the rows
+ * are rebuilt. String ids are renumbered too (the strings and, apart,
+ * the texts), in the order the rows
  * first use them (strings no row uses last, by their bytes): objects are
  * keyed, sorted and tie-broken by string id downstream.
  */
@@ -40,13 +41,19 @@ static int key_cmp(const void *x, const void *y)
 	return a->row < b->row ? -1 : a->row > b->row;
 }
 
+static void key_set_in(struct key *k, const struct strpool *sp, int64_t num,
+		       uint32_t str, uint32_t row)
+{
+	k->k = num;
+	k->s = strpool_get(sp, str);
+	k->len = strpool_len(sp, str);
+	k->row = row;
+}
+
 static void key_set(struct key *k, const struct dataset *ds, int64_t num,
 		    uint32_t str, uint32_t row)
 {
-	k->k = num;
-	k->s = strpool_get(&ds->strings, str);
-	k->len = strpool_len(&ds->strings, str);
-	k->row = row;
+	key_set_in(k, &ds->strings, num, str, row);
 }
 
 static int is_identity(const uint32_t *perm, size_t n)
@@ -285,8 +292,8 @@ static enum cib_err regroup_changes(struct dataset *ds, void *scratch)
 			newid[v_] = next++;                         \
 	} while (0)
 
-/* The ids the rows use, numbered in the rows' order; then the rest (no
- * row holds them) by their bytes. */
+/* The ids the rows use, numbered in the rows' order (the texts are a
+ * pool of their own, renumbered apart). */
 static uint32_t next_id_after_rows(const struct dataset *ds, uint32_t *newid)
 {
 	uint32_t next = 0;
@@ -301,7 +308,6 @@ static uint32_t next_id_after_rows(const struct dataset *ds, uint32_t *newid)
 	}
 	for (size_t j = 0; j < ds->post.n; j++) {
 		VISIT(ds->post.id[j]);
-		VISIT(ds->post.text[j]);
 		VISIT(ds->post.lang[j]);
 		VISIT(ds->post.client[j]);
 		VISIT(ds->post.ref_post[j]);
@@ -317,9 +323,25 @@ static uint32_t next_id_after_rows(const struct dataset *ds, uint32_t *newid)
 	return next;
 }
 
-static enum cib_err renumber_strings(struct dataset *ds)
+static uint32_t next_text_after_rows(const struct dataset *ds, uint32_t *newid)
 {
-	size_t n = ds->strings.n, m = 0;
+	uint32_t next = 0;
+
+	for (size_t j = 0; j < ds->post.n; j++)
+		VISIT(ds->post.text[j]);
+	return next;
+}
+
+/* Renumbers pool sp: the ids visit() numbers in the rows' order first,
+ * then the rest (no row holds them) by their bytes; col[0..ncol) (len[c]
+ * ids each) follow. */
+static enum cib_err renumber_pool(struct dataset *ds, struct strpool *sp,
+				  uint32_t (*visit)(const struct dataset *,
+						    uint32_t *),
+				  uint32_t *const *col, const size_t *len,
+				  size_t ncol)
+{
+	size_t n = sp->n, m = 0;
 	uint32_t *newid = malloc((n + 1) * sizeof(*newid)), next;
 	struct key *rest = NULL;
 	enum cib_err err = CIB_ENOMEM;
@@ -327,44 +349,54 @@ static enum cib_err renumber_strings(struct dataset *ds)
 	if (!newid)
 		return CIB_ENOMEM;
 	memset(newid, 0xff, (n + 1) * sizeof(*newid));
-	next = next_id_after_rows(ds, newid);
+	next = visit(ds, newid);
 	rest = malloc((n - next + 1) * sizeof(*rest));
 	if (!rest)
 		goto out;
 	for (uint32_t i = 0; i < n; i++)
 		if (newid[i] == UINT32_MAX)
-			key_set(&rest[m++], ds, 0, i, i);
+			key_set_in(&rest[m++], sp, 0, i, i);
 	qsort(rest, m, sizeof(*rest), key_cmp);
 	for (size_t i = 0; i < m; i++)
 		newid[rest[i].row] = next++;
-	err = strpool_renumber(&ds->strings, newid);
+	err = strpool_renumber(sp, newid);
 	if (err)
 		goto out;
-	{
-		/* every column of string ids, with its length */
-		uint32_t *const col[] = {
-			ds->acc.id, ds->acc.handle, ds->acc.name,
-			ds->acc.description, ds->acc.location, ds->acc.lang,
-			ds->post.id, ds->post.text, ds->post.lang,
-			ds->post.client, ds->post.ref_post,
-			ds->post.ref_account, ds->ent.str,
-			ds->change.old_value, ds->change.new_value,
-		};
-		const size_t len[] = {
-			ds->acc.n, ds->acc.n, ds->acc.n, ds->acc.n,
-			ds->acc.n, ds->acc.n, ds->post.n, ds->post.n,
-			ds->post.n, ds->post.n, ds->post.n, ds->post.n,
-			ds->ent.n, ds->change.n, ds->change.n,
-		};
-
-		for (size_t c = 0; c < sizeof(len) / sizeof(len[0]); c++)
-			for (size_t i = 0; i < len[c]; i++)
-				if (col[c][i] != STR_NONE)
-					col[c][i] = newid[col[c][i]];
-	}
+	for (size_t c = 0; c < ncol; c++)
+		for (size_t i = 0; i < len[c]; i++)
+			if (col[c][i] != STR_NONE)
+				col[c][i] = newid[col[c][i]];
 out:
 	free(newid);
 	free(rest);
+	return err;
+}
+
+static enum cib_err renumber_strings(struct dataset *ds)
+{
+	/* every column of string ids, with its length */
+	uint32_t *const col[] = {
+		ds->acc.id, ds->acc.handle, ds->acc.name,
+		ds->acc.description, ds->acc.location, ds->acc.lang,
+		ds->post.id, ds->post.lang, ds->post.client,
+		ds->post.ref_post, ds->post.ref_account, ds->ent.str,
+		ds->change.old_value, ds->change.new_value,
+	};
+	const size_t len[] = {
+		ds->acc.n, ds->acc.n, ds->acc.n, ds->acc.n,
+		ds->acc.n, ds->acc.n, ds->post.n, ds->post.n,
+		ds->post.n, ds->post.n, ds->post.n, ds->ent.n,
+		ds->change.n, ds->change.n,
+	};
+	uint32_t *const tcol[] = { ds->post.text };
+	const size_t tlen[] = { ds->post.n };
+	enum cib_err err;
+
+	err = renumber_pool(ds, &ds->strings, next_id_after_rows, col, len,
+			    sizeof(len) / sizeof(len[0]));
+	if (!err)
+		err = renumber_pool(ds, &ds->texts, next_text_after_rows, tcol,
+				    tlen, 1);
 	return err;
 }
 

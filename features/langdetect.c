@@ -513,7 +513,7 @@ static void cache_reset(struct langdetect *ld, const struct dataset *ds)
 	ld->nstrings = 0;
 }
 
-/* Makes the text cache cover string id `id`; 0 on success. */
+/* Makes the text cache cover text id `id` (ds->texts); 0 on success. */
 static int text_cache_cover(struct langdetect *ld, const struct dataset *ds,
 			    uint32_t id)
 {
@@ -522,7 +522,7 @@ static int text_cache_cover(struct langdetect *ld, const struct dataset *ds,
 
 	if (need <= ld->text_cache_n)
 		return 0;
-	ncap = ds->strings.n > need ? ds->strings.n : need;
+	ncap = ds->texts.n > need ? ds->texts.n : need;
 	p = realloc(ld->text_cache, ncap * sizeof(*p));
 	if (!p)
 		return -1;
@@ -659,7 +659,8 @@ uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 			ld->n_unknown++;
 		return val;
 	}
-	len = langdetect_text(ld, ds_str(ds, text), strpool_len(&ds->strings, text),
+	len = langdetect_text(ld, strpool_get(&ds->texts, text),
+			      strpool_len(&ds->texts, text),
 			      out, sizeof(out));
 	val = intern_code(ld, out, len);
 	if (val == STR_NONE)

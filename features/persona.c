@@ -621,13 +621,13 @@ static enum cib_err load_posts(struct work *w, const struct dataset *ds,
 			uint32_t t4 = ds->post.text[idx[i + 4]];
 
 			if (t4 != STR_NONE)
-				__builtin_prefetch(&ds->strings.ptr[t4]);
+				__builtin_prefetch(&ds->texts.ptr[t4]);
 		}
 		if (use_vocab && i + 2 < n) {
 			uint32_t t2 = ds->post.text[idx[i + 2]];
 
 			if (t2 != STR_NONE) /* the length sits just before */
-				__builtin_prefetch(ds->strings.ptr[t2] - 4);
+				__builtin_prefetch(ds->texts.ptr[t2] - 4);
 		}
 
 		w->lang[i] = -1;
@@ -648,7 +648,8 @@ static enum cib_err load_posts(struct work *w, const struct dataset *ds,
 			if (grow((void **)&w->tok_hash, &w->cap_tok,
 				 nt + PERSONA_MAX_TOKENS, sizeof(*w->tok_hash)))
 				return CIB_ENOMEM;
-			nt += tokenize(ds_str(ds, t), strpool_len(&ds->strings, t),
+			nt += tokenize(strpool_get(&ds->texts, t),
+				       strpool_len(&ds->texts, t),
 				       w->tok_hash + nt);
 		}
 		w->tok_off[i + 1] = nt;

@@ -380,8 +380,8 @@ static size_t norm_post(const struct dataset *ds, size_t j, char *buf)
 
 	if (ds->post.kind[j] == POST_REPOST || s == STR_NONE)
 		return 0;
-	return textnorm_normalise(strpool_get(&ds->strings, s),
-				  strpool_len(&ds->strings, s), buf,
+	return textnorm_normalise(strpool_get(&ds->texts, s),
+				  strpool_len(&ds->texts, s), buf,
 				  REUSE_NORM_CAP);
 }
 
@@ -1216,9 +1216,8 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 					      strpool_len(&ds->strings, sid));
 			}
 		if (!found && ds->post.text[j] != STR_NONE) {
-			const char *s = strpool_get(&ds->strings,
-						    ds->post.text[j]);
-			size_t tl = strpool_len(&ds->strings, ds->post.text[j]);
+			const char *s = ds_text(ds, j);
+			size_t tl = ds_text_len(ds, j);
 			size_t off = 0, len;
 
 			while (!err && urlnorm_next(s, tl, &off, &len)) {

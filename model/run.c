@@ -705,11 +705,11 @@ static enum cib_err account_texts(struct scored_run *r, struct run_text **tv,
 		}
 	}
 	for (size_t k = 0; k < nb; k++) {
-		const char *s = ds_str(ds, ds->post.text[best_j[k]]);
+		const char *s = ds_text(ds, best_j[k]);
 		enum cib_err err;
 
 		/* in a group: kept by dataset_drop_post_strings */
-		assert(!strpool_dropped(&ds->strings, ds->post.text[best_j[k]]));
+		assert(!strpool_dropped(&ds->texts, ds->post.text[best_j[k]]));
 		if (r->n_texts == *tcap) {
 			size_t cap = *tcap ? 2 * *tcap : 256;
 			struct run_text *q = realloc(*tv, cap * sizeof(*q));

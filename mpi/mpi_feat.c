@@ -255,7 +255,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 		}
 		while (c->k < c->pi->off[c->a + 1]) {
 			uint32_t j = c->pi->idx[c->k];
-			uint32_t tl = strpool_len(&ds->strings, ds->post.text[j]);
+			uint32_t tl = ds_text_len(ds, j);
 			uint32_t ll = strpool_len(&ds->strings,
 						  ds->post.lang[j]);
 			size_t need = POST_FIXED + (size_t)tl + ll;
@@ -277,7 +277,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &tl, 4);
 			put(b, &ll, 4);
 			put(b, &j, 4);
-			put(b, ds_str(ds, ds->post.text[j]), tl);
+			put(b, ds_text(ds, j), tl);
 			put(b, ds_str(ds, ds->post.lang[j]), ll);
 			c->k++;
 		}

@@ -64,7 +64,7 @@ static size_t lower(const struct pair *p, size_t n, uint64_t key)
 
 static uint64_t text_id(const struct dataset *ds, uint32_t j, char *buf)
 {
-	const char *t = ds_str(ds, ds->post.text[j]);
+	const char *t = ds_text(ds, j);
 	size_t n = textnorm_normalise(t, strlen(t), buf, NORM_CAP);
 
 	return n ? XXH3_64bits(buf, n) | 1 : 0;
@@ -192,7 +192,7 @@ static int post_links(const struct dataset *ds, uint32_t j, uint32_t cl,
 		      size_t *n, size_t *cap)
 {
 	char canon[URLNORM_MAX + 1], dom[512];
-	const char *t = ds_str(ds, ds->post.text[j]);
+	const char *t = ds_text(ds, j);
 	size_t tl = strlen(t), off = 0, len, from = *n;
 	uint64_t e0 = ds->post.ent_off ? ds->post.ent_off[j] : 0,
 		 e1 = ds->post.ent_off ? ds->post.ent_off[j + 1] : 0;
@@ -489,7 +489,7 @@ static int gw_accounts(struct gwork *k)
 			uint32_t j = k->sm[s].j;
 
 			p->at = k->sm[s].t == TIME_NONE ? INT64_MIN : k->sm[s].t;
-			p->text = ds_str(ds, ds->post.text[j]);
+			p->text = ds_text(ds, j);
 			p->copies = k->sm[s].copies;
 			p->n_copy_ids = 0;
 			k->i0[k->nsamp + s] = k->nids; /* its ids, once resolved */
@@ -607,7 +607,7 @@ static int gw_shared(struct gwork *k)
 		/* a text: the earliest post's own words; else the arena
 		 * string, resolved below */
 		h->value = cands[i].is_post
-				   ? ds_str(k->ds, k->ds->post.text[cands[i].val])
+				   ? ds_text(k->ds, cands[i].val)
 				   : NULL;
 		k->voff[n - 1] = cands[i].val;
 	}

@@ -1177,7 +1177,7 @@ static enum cib_err shared_texts(struct ctx *c, size_t k)
 		uint32_t g = r[i].key;
 
 		fputs("<tr><td class=\"txt\">", f);
-		svg_escape(f, ds_str(ds, ds->post.text[ru->group_rep[g]]),
+		svg_escape(f, ds_text(ds, ru->group_rep[g]),
 			   TEXT_CAP);
 		fprintf(f,
 			"</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"

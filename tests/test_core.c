@@ -323,8 +323,10 @@ static void test_strpool_reserve_candidate(void **state)
  * it grows as ever, and every post stays found. */
 /* dataset_drop_post_strings frees the post ids and the texts of the
  * posts not shown and no other string: not a shown post's text (shared
- * with an unshown post), not a text that is also a location, a hashtag or
- * a changed handle, not a post id a repost names. */
+ * with an unshown post), not a post id a repost names or a layer handed
+ * out. Texts are a pool of their own: one equal to a location, a hashtag
+ * or a changed handle goes like any other, the location, hashtag and
+ * handle stay, and a layer never resolves to a text. */
 static void test_dataset_drop_post_strings(void **state)
 {
 	static const char *const texts[] = {
@@ -343,7 +345,7 @@ static void test_dataset_drop_post_strings(void **state)
 	const struct strlayer *const layers[] = { &lay };
 	char id[16];
 	uint32_t sid;
-	size_t freed;
+	size_t freed, want = 0;
 
 	(void)state;
 	dataset_init(&ds);
@@ -378,42 +380,49 @@ static void test_dataset_drop_post_strings(void **state)
 	r.kind = POST_REPOST;
 	r.ref_post = "p3";
 	assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
-	/* a layer (a feature's strings) finds "copied text" in the pool */
+	assert_int_equal(ds.post.text[3], ds.post.text[4]);
+	/* a layer (a feature's strings) never finds a text, and finds the
+	 * post id "p6" in the pool */
 	strlayer_init(&lay, &ds.strings);
 	assert_int_equal(strlayer_intern(&lay, "copied text", 11, &sid),
 			 CIB_OK);
-	assert_int_equal(sid, ds.post.text[3]);
-	assert_int_equal(dataset_drop_post_strings(&ds, shown, NULL, 0, &freed), CIB_OK);
-	/* the texts of p0 and p6, the ids of all but p3 */
-	assert_int_equal(freed, strlen(texts[0]) + strlen(texts[6]) + 7 * 2);
-	for (size_t i = 0; i < 8; i++)
-		assert_string_equal(ds_str(&ds, ds.post.id[i]),
-				    i == 3 ? "p3" : "");
-	assert_true(ds.post_strings_dropped && ds.lookups_dropped);
-	for (size_t i = 0; i < 7; i++) {
-		int gone = i == 0 || i == 6;
-
-		assert_int_equal(strpool_dropped(&ds.strings, ds.post.text[i]),
-				 gone);
-		assert_string_equal(ds_str(&ds, ds.post.text[i]),
-				    gone ? "" : texts[i]);
-	}
-	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
-	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
-	/* nothing shown: the copied text stays while the layer that
-	 * handed it out is passed (a feature holds it by id), then goes;
-	 * the named ones stay */
-	assert_int_equal(dataset_drop_post_strings(&ds, NULL, layers, 1,
+	assert_true(sid >= ds.strings.n);
+	assert_int_equal(strlayer_intern(&lay, "p6", 2, &sid), CIB_OK);
+	assert_int_equal(sid, ds.post.id[6]);
+	assert_int_equal(dataset_drop_post_strings(&ds, shown, layers, 1,
 						   &freed),
 			 CIB_OK);
-	assert_int_equal(freed, 0);
-	assert_string_equal(strlayer_get(&lay, sid), "copied text");
+	/* every text but the shown one's, the ids of all but p3 and p6 */
+	for (size_t i = 0; i < 7; i++)
+		if (i != 3 && i != 4)
+			want += strlen(texts[i]);
+	assert_int_equal(freed, want + 6 * 2);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(ds_str(&ds, ds.post.id[i]),
+				    i == 3 ? "p3" : i == 6 ? "p6" : "");
+	assert_true(ds.post_strings_dropped && ds.lookups_dropped);
+	for (size_t i = 0; i < 7; i++) {
+		int gone = i != 3 && i != 4;
+
+		assert_int_equal(strpool_dropped(&ds.texts, ds.post.text[i]),
+				 gone);
+		assert_string_equal(ds_text(&ds, i), gone ? "" : texts[i]);
+	}
+	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
+	assert_string_equal(ds_str(&ds, ds.acc.handle[0]), "new");
+	assert_string_equal(ds_str(&ds, ds.change.old_value[0]), "old");
+	assert_string_equal(ds_str(&ds, ds.ent.str[0]), "#tag");
+	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
+	assert_string_equal(strlayer_get(&lay, sid), "p6");
 	strlayer_release(&lay);
-	assert_int_equal(dataset_drop_post_strings(&ds, NULL, NULL, 0, &freed), CIB_OK);
-	assert_int_equal(freed, strlen("copied text"));
-	assert_string_equal(ds_str(&ds, ds.post.text[1]), "Beijing");
-	assert_string_equal(ds_str(&ds, ds.post.text[2]), "#tag");
-	assert_string_equal(ds_str(&ds, ds.post.text[5]), "old");
+	/* nothing shown, no layer: the copied text and p6 go, p3 stays */
+	assert_int_equal(dataset_drop_post_strings(&ds, NULL, NULL, 0, &freed),
+			 CIB_OK);
+	assert_int_equal(freed, strlen("copied text") + 2);
+	assert_string_equal(ds_text(&ds, 3), "");
+	assert_string_equal(ds_str(&ds, ds.post.id[6]), "");
+	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
+	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
 	dataset_release(&ds);
 }
 
@@ -706,7 +715,7 @@ static void test_dataset_post_keys(void **state)
 			strpool_find(&ds.strings, id, strlen(id), &sid);
 			j = dataset_find_post(&ds, plats[k], sid);
 			assert_int_not_equal(j, UINT32_MAX);
-			assert_string_equal(ds_str(&ds, ds.post.text[j]), text);
+			assert_string_equal(ds_text(&ds, j), text);
 		}
 	/* a platform with no posts, and a string that is no post id */
 	strpool_find(&ds.strings, "5", 1, &sid);

@@ -126,7 +126,7 @@ static void test_pages(void **state)
 		    "facebook.com/chinadailyfans/posts/4012345678901234");
 	assert_int_equal(ds->post.time[j], 1614620096); /* 12:34:56 EST */
 	assert_int_equal(ds->post.kind[j], POST_ORIGINAL);
-	assert_string_equal(ds_str(ds, ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Xinjiang cotton is clean\nsee \"the facts\"");
 	assert_int_equal(ds->post.likes[j], 1024);
 	assert_int_equal(ds->post.replies[j], 12);
@@ -192,7 +192,7 @@ static void test_groups(void **state)
 	assert_int_equal(ds->post.likes[j], 2001);
 	assert_int_equal(ds->post.reposts[j], 1500);
 	assert_int_equal(ds->post.replies[j], 40);
-	assert_string_equal(ds_str(ds, ds->post.text[j]), "Support the police!");
+	assert_string_equal(ds_text(ds, j), "Support the police!");
 	assert_int_equal(ds->post.ent_off[j + 1] - ds->post.ent_off[j], 0);
 	a = acc_of(ds, PLATFORM_FACEBOOK, "200300400");
 	assert_string_equal(ds_str(ds, ds->acc.name[a]),
@@ -217,7 +217,7 @@ static void test_instagram(void **state)
 	assert_int_equal(ds->post.n, 1);
 	j = post_of(ds, PLATFORM_INSTAGRAM, "instagram.com/p/COabc123XYZ");
 	assert_int_equal(ds->post.time[j], 1619940600);
-	assert_string_equal(ds_str(ds, ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Cute panda #panda #china");
 	assert_int_equal(ds->post.likes[j], 5120);
 	assert_int_equal(ds->post.replies[j], 33);

@@ -160,7 +160,7 @@ static void test_tweets_basic(void **state)
 	assert_int_equal(ds->post.time[j], 1559553300);
 	assert_true(ds->post.flags[j] & POST_TIME_MINUTES);
 	assert_int_equal(ds->post.kind[j], POST_ORIGINAL);
-	assert_string_equal(ds_str(ds, ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Hong Kong rioters must stop");
 	assert_string_equal(ds_str(ds, ds->post.lang[j]), "en");
 	assert_string_equal(ds_str(ds, ds->post.client[j]),
@@ -199,7 +199,7 @@ static void test_tweets_basic(void **state)
 	assert_string_equal(ds_str(ds, ds->post.ref_post[j]),
 			    "1135477370000000002");
 	assert_string_equal(ds_str(ds, ds->post.ref_account[j]), H);
-	assert_string_equal(ds_str(ds, ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "line one\nsaid \"hello\", then left");
 	assert_int_equal(ds->post.likes[j], COUNT_NONE);
 
@@ -285,10 +285,10 @@ static void test_tweets_bad_lenient(void **state)
 	assert_string_equal(f.dg.reasons[0].reason, "bad tweet_time");
 	/* good rows around the bad ones all arrived */
 	j = post_of(&f.ds, "2005");
-	assert_string_equal(ds_str(&f.ds, f.ds.post.text[j]), "two\nlines");
+	assert_string_equal(ds_text(&f.ds, j), "two\nlines");
 	j = post_of(&f.ds, "2007");
 	/* invalid UTF-8 is repaired to U+FFFD, not dropped */
-	assert_string_equal(ds_str(&f.ds, f.ds.post.text[j]), "bad\xEF\xBF\xBD");
+	assert_string_equal(ds_text(&f.ds, j), "bad\xEF\xBF\xBD");
 	post_of(&f.ds, "2001");
 	post_of(&f.ds, "2009");
 	fx_close(&f);
@@ -671,8 +671,8 @@ static void assert_same_read(const struct fx *a, const struct fx *b)
 		assert_int_equal(a->ds.post.time[j], b->ds.post.time[j]);
 		assert_string_equal(ds_str(&a->ds, a->ds.post.id[j]),
 				    ds_str(&b->ds, b->ds.post.id[j]));
-		assert_string_equal(ds_str(&a->ds, a->ds.post.text[j]),
-				    ds_str(&b->ds, b->ds.post.text[j]));
+		assert_string_equal(ds_text(&a->ds, j),
+				    ds_text(&b->ds, j));
 	}
 	assert_int_equal(a->dg.n_bad, b->dg.n_bad);
 	assert_int_equal(a->dg.n_kept, b->dg.n_kept);

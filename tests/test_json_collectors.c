@@ -214,7 +214,7 @@ static void test_xapi_v2_lines(void **state)
 	assert_int_equal(l.dg.kept[0].line, 4);
 	assert_int_equal(l.dg.kept[1].line, 6);
 	assert_string_equal(l.dg.kept[1].where, "[0]");
-	assert_string_equal(S(ds->post.text[post_of(ds, PLATFORM_X, "2002")]),
+	assert_string_equal(ds_text(ds, post_of(ds, PLATFORM_X, "2002")),
 			    "page two \xe4\xbd\xa0\xe5\xa5\xbd");
 	unload(&l);
 
@@ -252,7 +252,7 @@ static void test_xapi_v1(void **state)
 
 	j = post_of(ds, PLATFORM_X, "1050118621198921728");
 	assert_int_equal(ds->post.time[j], 1539202764);
-	assert_string_equal(S(ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Full text of a v1.1 tweet #Tag1 https://t.co/x");
 	assert_string_equal(S(ds->post.client[j]), "Twitter for Android");
 	assert_string_equal(ents(ds, j, ENT_URL), "https://dev.twitter.com/");
@@ -267,7 +267,7 @@ static void test_xapi_v1(void **state)
 
 	j = post_of(ds, PLATFORM_X, "1050300000000000002");
 	assert_int_equal(ds->post.kind[j], POST_REPLY);
-	assert_string_equal(S(ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "@TwitterAPI this is the long extended text");
 	assert_string_equal(ents(ds, j, ENT_HASHTAG), "Ext");
 	assert_string_equal(ents(ds, j, ENT_MENTION), "TwitterAPI");
@@ -373,7 +373,7 @@ static void test_mastodon(void **state)
 
 	j = post_of(ds, PLATFORM_MASTODON, "109000000000000001");
 	assert_int_equal(ds->post.time[j], 1668939330);
-	assert_string_equal(S(ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Hello & welcome to #Fediverse!\n"
 			    "Read https://example.org/news\n"
 			    "<second> \xe2\x80\x9cpara\xe2\x80\x9d");
@@ -390,7 +390,7 @@ static void test_mastodon(void **state)
 	j = post_of(ds, PLATFORM_MASTODON, "109000000000000002");
 	assert_int_equal(ds->post.time[j], 1668939330);
 	assert_int_equal(ds->post.kind[j], POST_REPLY);
-	assert_string_equal(S(ds->post.text[j]), "@alice Danke");
+	assert_string_equal(ds_text(ds, j), "@alice Danke");
 	assert_string_equal(ents(ds, j, ENT_URL), "");
 	assert_string_equal(ents(ds, j, ENT_MENTION), "alice@mastodon.social");
 	assert_string_equal(S(ds->post.ref_account[j]), "alice@mastodon.social");
@@ -531,7 +531,7 @@ static void test_reddit(void **state)
 
 	j = post_of(ds, PLATFORM_REDDIT, "t3_abc123");
 	assert_int_equal(ds->post.time[j], 1700000000);
-	assert_string_equal(S(ds->post.text[j]), "Big news");
+	assert_string_equal(ds_text(ds, j), "Big news");
 	assert_string_equal(ents(ds, j, ENT_URL),
 			    "https://news.example.com/story");
 	assert_int_equal(ds->post.likes[j], 42);
@@ -540,7 +540,7 @@ static void test_reddit(void **state)
 	j = post_of(ds, PLATFORM_REDDIT, "t1_c1");
 	assert_int_equal(ds->post.kind[j], POST_REPLY);
 	assert_string_equal(S(ds->post.ref_post[j]), "t3_abc123");
-	assert_string_equal(S(ds->post.text[j]), "First & comment");
+	assert_string_equal(ds_text(ds, j), "First & comment");
 
 	j = post_of(ds, PLATFORM_REDDIT, "t1_c2"); /* nested replies */
 	assert_int_equal(ds->post.time[j], 1700000200);
@@ -554,7 +554,7 @@ static void test_reddit(void **state)
 	assert_int_equal(l.err, CIB_OK);
 	assert_int_equal(l.in.files[0].format, FORMAT_REDDIT);
 	j = post_of(ds, PLATFORM_REDDIT, "t3_s1");
-	assert_string_equal(S(ds->post.text[j]), "Title here\n\nBody here");
+	assert_string_equal(ds_text(ds, j), "Title here\n\nBody here");
 	assert_string_equal(ents(ds, j, ENT_URL), ""); /* self post */
 	j = post_of(ds, PLATFORM_REDDIT, "t3_x2");
 	assert_int_equal(ds->post.kind[j], POST_REPOST);
@@ -582,7 +582,7 @@ static void test_telegram(void **state)
 
 	j = post_of(ds, PLATFORM_TELEGRAM, "1234567890:2");
 	assert_int_equal(ds->post.time[j], 1672563600);
-	assert_string_equal(S(ds->post.text[j]),
+	assert_string_equal(ds_text(ds, j),
 			    "Breaking: big story read https://example.net/x "
 			    "#news here @someone");
 	assert_string_equal(ents(ds, j, ENT_URL),
@@ -614,11 +614,11 @@ static void test_telegram(void **state)
 	assert_int_equal(l.in.files[0].format, FORMAT_TELEGRAM);
 	assert_int_equal(ds->post.n, 3);
 	assert_int_equal(ds->acc.n, 2);
-	assert_string_equal(S(ds->post.text[post_of(ds, PLATFORM_TELEGRAM,
-						    "111:1")]),
+	assert_string_equal(ds_text(ds, post_of(ds, PLATFORM_TELEGRAM,
+						    "111:1")),
 			    "caf\xc3\xa9 bad escape");
 	j = post_of(ds, PLATFORM_TELEGRAM, "111:2");
-	assert_string_equal(S(ds->post.text[j]), "back\\\\slash ok");
+	assert_string_equal(ds_text(ds, j), "back\\\\slash ok");
 	assert_string_equal(S(ds->post.ref_account[j]), "user1");
 	assert_true(has_post(ds, PLATFORM_TELEGRAM, "333:1"));
 	unload(&l);
@@ -651,7 +651,7 @@ static void test_jsonl_fixture(void **state)
 	assert_int_equal(ds->post.flags[j] & POST_TIME_MINUTES,
 			 POST_TIME_MINUTES);
 	assert_string_equal(ents(ds, j, ENT_URL), "https://a.example|https://b.example");
-	assert_string_equal(S(ds->post.text[j]), "line1\nline2 \"q\" \xe4\xbd\xa0");
+	assert_string_equal(ds_text(ds, j), "line1\nline2 \"q\" \xe4\xbd\xa0");
 	j = post_of(ds, PLATFORM_X, "p2");
 	assert_int_equal(ds->post.kind[j], POST_REPOST);
 	assert_string_equal(S(ds->post.ref_post[j]), "p1");
@@ -751,8 +751,8 @@ static void test_jsonl_round_trip(void **state)
 			assert_same_str(&a.ds, a.ds.post.id[j], &b.ds, b.ds.post.id[j]);
 			assert_int_equal(a.ds.post.account[j], b.ds.post.account[j]);
 			assert_int_equal(a.ds.post.time[j], b.ds.post.time[j]);
-			assert_same_str(&a.ds, a.ds.post.text[j], &b.ds,
-					b.ds.post.text[j]);
+			assert_string_equal(ds_text(&a.ds, j),
+					    ds_text(&b.ds, j));
 			assert_same_str(&a.ds, a.ds.post.lang[j], &b.ds,
 					b.ds.post.lang[j]);
 			assert_same_str(&a.ds, a.ds.post.client[j], &b.ds,

@@ -735,7 +735,7 @@ static void sim_shard(const struct dataset *ds, int P, int q,
 		r.kind = ds->post.kind[j];
 		r.text = ds->post.text[j] == STR_NONE
 				 ? NULL
-				 : ds_str(ds, ds->post.text[j]);
+				 : ds_text(ds, j);
 		assert_int_equal(dataset_add_post(sh, &r, &added), CIB_OK);
 		assert_true(added);
 		gpost[m++] = (uint32_t)j;

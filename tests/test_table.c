@@ -267,7 +267,7 @@ static void test_cases(void **state)
 			assert_int_equal(f.ds.post.kind[j], c->kind);
 			assert_string_equal(ds_str(&f.ds, f.ds.post.ref_post[j]),
 					    c->ref ? c->ref : "");
-			assert_string_equal(ds_str(&f.ds, f.ds.post.text[j]),
+			assert_string_equal(ds_text(&f.ds, j),
 					    c->text_of ? c->text_of : "");
 			ents_of(&f.ds, j, buf, sizeof(buf));
 			assert_string_equal(buf, c->ents);
