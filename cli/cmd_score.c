@@ -138,37 +138,58 @@ static enum cib_err w_save(FILE *f, void *ctx, char *msg, size_t len)
 	return run_save(((const struct score_write *)ctx)->run, f);
 }
 
+struct drop_ctx {
+	struct dataset *ds;
+	enum cib_err (*put_texts)(void *ctx, struct dataset *ds);
+	void *put_ctx;
+};
+
 /* pipeline_opts.strings_done: the string table, the posts' key tables,
  * the post ids and the texts no output quotes are not needed past the
  * events (at 10M posts about 0.4 GB of tables, freed before the graph's
  * peak, and the strings). When they cannot all be freed (no memory),
  * every string a later stage reads stays readable: the run goes on. */
-static size_t drop_strings(void *ctx, const struct pipeline *p)
+static enum cib_err drop_strings(void *ctx, struct pipeline *p,
+				 size_t *freed)
 {
+	struct drop_ctx *dc = ctx;
 	/* the canonical URLs and domains, the language codes */
 	const struct strlayer *const layers[] = { &p->fs.reuse.strs,
 						  &p->fs.ld.strs };
-	size_t freed = 0;
+	enum cib_err err;
 
+	/* score --mpi with the texts on the owners: the shown ones in */
+	if (dc->put_texts) {
+		err = dc->put_texts(dc->put_ctx, dc->ds);
+		if (err) {
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "the texts fetched from the other ranks: %s",
+				 cib_strerror(err));
+			return err;
+		}
+	}
 	/* it drops the lookup tables first whatever happens after */
-	(void)dataset_drop_post_strings(ctx, p->fs.reuse.post_group, layers, 2,
-					&freed);
-	return freed;
+	(void)dataset_drop_post_strings(dc->ds, p->fs.reuse.post_group, layers,
+					2, freed);
+	return CIB_OK;
 }
 
 /* Scores loaded data and writes every output (all or none). files are
  * the inputs the run file names and hashes. */
 static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
-			struct cli_data *dp, char *const *files, int nfiles)
+			struct cli_data *dp, char *const *files, int nfiles,
+			enum cib_err (*put_texts)(void *, struct dataset *),
+			void *put_ctx)
 {
 	struct pipeline p;
 	struct scored_run run;
 	struct score_write sw;
 	struct pipe_cli pc = *pcp;
+	struct drop_ctx dc = { &dp->ds, put_texts, put_ctx };
 	int rc;
 
 	pc.po.strings_done = drop_strings;
-	pc.po.strings_ctx = &dp->ds;
+	pc.po.strings_ctx = &dc;
 	rc = pipe_cli_score(&pc, dp, files, nfiles, &p, &run, 1);
 	if (rc)
 		return rc;
@@ -233,6 +254,11 @@ static int mpi_finish(int rc, const struct pipe_cli *pcp,
 				r, all[r]);
 	free(all);
 	return rc;
+}
+
+static enum cib_err put_texts(void *ctx, struct dataset *ds)
+{
+	return mpi_feat_put_texts(ctx, ds);
 }
 
 /* score --mpi: every rank reads its share of the inputs (mpi/), rank 0
@@ -381,6 +407,25 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
+	/* the texts from the ranks that parsed them to their accounts'
+	 * owners (rank 0 holds none) */
+	if (!err && m.texts_apart) {
+		uint64_t sent = 0;
+
+		err = mpi_texts_push(&m.texts, MPI_COMM_WORLD, sop->mpi_buffer);
+		if (err)
+			snprintf(m.errmsg, sizeof(m.errmsg),
+				 "sending the texts to their owners: %s",
+				 cib_strerror(err));
+		if (MPI_Reduce(&m.texts.sent, &sent, 1, MPI_UINT64_T, MPI_SUM,
+			       0, MPI_COMM_WORLD) == MPI_SUCCESS &&
+		    m.rank == 0 && pcp->po.progress)
+			fprintf(stderr,
+				"cibscan: mpi texts kept off rank 0: %.1f MB "
+				"sent by the parsing ranks to the accounts' "
+				"owners\n",
+				(double)sent / 1e6);
+	}
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	/* test hook: that rank dies of SIGKILL once it has its events of
 	 * the co-action scan */
@@ -388,6 +433,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	/* ... once it has its codes of the pair phase */
 	mc.die_pairs_rank = test_rank("CIBSCAN_MPI_TEST_DIE_PAIRS_RANK");
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
+	mf.texts = !err && m.texts_apart ? &m.texts : NULL;
 	/* test hook: that rank dies of SIGKILL once it has its accounts */
 	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
 	/* ... once it has its first band of the near-duplicate search */
@@ -402,8 +448,11 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		 * of rank 0's coordination graph on this rank's objects,
 		 * until rank 0 is done */
 		cli_data_release(&d);
-		if (mpi_feat_serve(&mf) != CIB_OK ||
-		    mpi_coord_serve(&mc) != CIB_OK)
+		if (mpi_feat_serve(&mf) != CIB_OK)
+			rc = CLI_EXIT_SYSTEM;
+		/* the texts were the features': not held through the scan */
+		mpi_texts_release(&m.texts);
+		if (rc == CLI_EXIT_OK && mpi_coord_serve(&mc) != CIB_OK)
 			rc = CLI_EXIT_SYSTEM;
 		mpi_feat_release(&mf);
 		mpi_coord_release(&mc);
@@ -429,7 +478,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		pc = *pcp;
 		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
-		rc = score_finish(sop, &pc, &d, files, nfiles);
+		rc = score_finish(sop, &pc, &d, files, nfiles,
+				  mf.texts ? put_texts : NULL, &mf);
 	}
 	if (mpi_feat_done(&mf) != CIB_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_SYSTEM;
@@ -437,8 +487,15 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		rc = CLI_EXIT_SYSTEM;
 	/* after the done calls: the last statistics (the cluster stage's
 	 * reads of the pairs) are gathered there */
-	if (!err && pcp->po.progress)
+	if (!err && pcp->po.progress) {
 		say_stages(&mf, &mc);
+		fprintf(stderr,
+			"cibscan: mpi rank 0 texts: %.1f MB (%s)\n",
+			(double)d.ds.texts.bytes / 1e6,
+			mf.texts ? "only those of posts in a reuse group, "
+				   "fetched from their owners"
+				 : "all, read on rank 0");
+	}
 	mpi_feat_release(&mf);
 	mpi_coord_release(&mc);
 	cli_data_release(&d);
@@ -560,7 +617,8 @@ int cmd_score(int argc, char **argv)
 	if (pc.po.progress)
 		fprintf(stderr, "cibscan: %-10s %7.2f s, peak RSS %.0f MB\n",
 			"read", cib_seconds() - t0, cib_peak_rss_mb());
-	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind);
+	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind, NULL,
+			  NULL);
 	cli_data_release(&d);
 	return rc;
 }

@@ -107,6 +107,7 @@ void dataset_release(struct dataset *ds)
 		return;
 	strpool_release(&ds->strings);
 	strpool_release(&ds->texts);
+	free(ds->post.origin);
 	free(ds->acc.platform);
 	free(ds->acc.id);
 	free(ds->acc.handle);
@@ -831,6 +832,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	enum cib_err err;
 
 	assert(!ds->lookups_dropped);
+	assert(!ds->post.origin); /* set once every post is stored */
 	if (added)
 		*added = 0;
 	if (at)

@@ -138,6 +138,10 @@ struct dataset {
 		uint32_t *ref_post, *ref_account; /* string ids */
 		int32_t *likes, *reposts, *replies, *quotes; /* COUNT_NONE */
 		uint64_t *ent_off; /* n + 1 entries once n > 0 */
+		/* NULL, or where each post's record was read when its text
+		 * is kept elsewhere (score --mpi: mpi/mpi_texts.h); set once
+		 * every post is stored, permuted with the posts */
+		uint64_t *origin;
 	} post;
 
 	struct {

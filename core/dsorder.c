@@ -214,6 +214,12 @@ static void permute_posts(struct dataset *ds, const uint32_t *order,
 
 	permute_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), order,
 			ds->post.n, scratch);
+	if (ds->post.origin) {
+		void *const oc[] = { ds->post.origin };
+		const size_t os[] = { 8 };
+
+		permute_columns(oc, os, 1, order, ds->post.n, scratch);
+	}
 }
 
 /* The entities laid out again in the posts' new order (order[new] = old),

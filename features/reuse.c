@@ -1128,6 +1128,7 @@ struct urlpart {
 
 struct urlwork {
 	const struct dataset *ds;
+	const struct reuse_text_urls *tu; /* NULL: the texts are in ds */
 	size_t base; /* the chunk's first post */
 	struct urlpart part[16];
 };
@@ -1197,8 +1198,24 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 {
 	struct urlwork *w = ctx;
 	const struct dataset *ds = w->ds;
+	const struct reuse_text_urls *tu = w->tu;
 	struct urlpart *u = &w->part[t];
 	enum cib_err err = CIB_OK;
+	size_t tk = 0;
+
+	if (tu) {
+		/* the first of the texts' URLs at or past the range */
+		size_t hi2 = tu->n;
+
+		while (tk < hi2) {
+			size_t mid = tk + (hi2 - tk) / 2;
+
+			if (tu->post[mid] < w->base + lo)
+				tk = mid + 1;
+			else
+				hi2 = mid;
+		}
+	}
 
 	for (size_t j = w->base + lo; j < w->base + hi && !err; j++) {
 		size_t start = u->n, found = 0;
@@ -1215,7 +1232,13 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 					      strpool_get(&ds->strings, sid),
 					      strpool_len(&ds->strings, sid));
 			}
-		if (!found && ds->post.text[j] != STR_NONE) {
+		while (tu && tk < tu->n && tu->post[tk] < j)
+			tk++;
+		for (; tu && !found && !err && tk < tu->n && tu->post[tk] == j;
+		     tk++)
+			err = url_add(u, start, (uint32_t)j,
+				      tu->bytes + tu->off[tk], tu->len[tk]);
+		if (!tu && !found && ds->post.text[j] != STR_NONE) {
 			const char *s = ds_text(ds, j);
 			size_t tl = ds_text_len(ds, j);
 			size_t off = 0, len;
@@ -1280,7 +1303,8 @@ static enum cib_err intern_chunk(struct reuse_result *r, struct urlwork *w,
 }
 
 static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
-			 unsigned nt, size_t chunk)
+			 unsigned nt, size_t chunk,
+			 const struct reuse_text_urls *tu)
 {
 	size_t n = ds->post.n, na = ds->acc.n, m = 0, nref = 0, next = 0;
 	size_t cap = 0;
@@ -1290,6 +1314,7 @@ static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 
 	memset(&w, 0, sizeof(w));
 	w.ds = ds;
+	w.tu = tu;
 	r->url_off = malloc((n + 1) * sizeof(*r->url_off));
 	if (!r->url_off)
 		return CIB_ENOMEM;
@@ -1712,7 +1737,7 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
 		goto out;
-	err = urls(ds, r, nt, o->url_chunk);
+	err = urls(ds, r, nt, o->url_chunk, near ? near->text_urls : NULL);
 out:
 	for (unsigned t = 0; t < 16; t++) {
 		free(w.norm[t]);

@@ -149,11 +149,27 @@ enum cib_err reuse_compute(const struct dataset *ds,
  * the near-duplicate components of the search; and set st->n_signed,
  * n_candidates, n_verified and n_capped_buckets. The building blocks below
  * (and features/reuse_near.h) do it with the same arithmetic. */
+/* The URLs found in the posts' texts, for a dataset that holds no texts
+ * (score --mpi keeps them on the accounts' owners, which find the URLs
+ * there): post[k] ascending, URL k is bytes[off[k]..off[k] + len[k]), a
+ * post's URLs in the order urlnorm_next finds them in its text. Given only
+ * for posts without a URL entity, the ones reuse looks in the text of. */
+struct reuse_text_urls {
+	size_t n;
+	const uint32_t *post;
+	const uint64_t *off;
+	const uint32_t *len;
+	const char *bytes;
+};
+
 struct reuse_near {
 	void *ctx;
 	enum cib_err (*texts)(void *ctx, uint32_t *text, size_t n,
 			      size_t *nd, uint32_t **parent,
 			      struct reuse_stats *st);
+	/* read after texts() returns: NULL, or the texts' URLs (the
+	 * dataset then holds no texts) */
+	const struct reuse_text_urls *text_urls;
 };
 
 /* reuse_compute() with the near-duplicate search given to `near` (NULL:

@@ -1653,7 +1653,12 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	 * a post by its bytes or reads a post id or a whole text: the
 	 * events of the features read entity strings by id */
 	if (!err && o->strings_done) {
-		size_t fr = o->strings_done(o->strings_ctx, p);
+		size_t fr = 0;
+
+		err = o->strings_done(o->strings_ctx, p, &fr);
+		if (err && !p->errmsg[0])
+			snprintf(p->errmsg, sizeof(p->errmsg),
+				 "the post strings: %s", cib_strerror(err));
 
 		if (fr)
 			say(o, "  string table, post ids and unshared texts "

@@ -110,9 +110,13 @@ struct pipeline_opts {
 	 * the graph and the clusters read strings by id only, the scored
 	 * run only the texts p->fs.reuse.post_group puts in a group): a
 	 * caller that owns the dataset may free its string table, the post
-	 * ids and the other texts there (dataset_drop_post_strings).
-	 * Returns the bytes freed, for --progress. NULL: not called. */
-	size_t (*strings_done)(void *ctx, const struct pipeline *p);
+	 * ids and the other texts there (dataset_drop_post_strings), and
+	 * a caller whose dataset came without texts may put the shown ones
+	 * in (score --mpi). *freed gets the bytes freed, for --progress;
+	 * an error ends the run (p->errmsg says which step). NULL: not
+	 * called. */
+	enum cib_err (*strings_done)(void *ctx, struct pipeline *p,
+				     size_t *freed);
 	void *strings_ctx;
 };
 

@@ -36,6 +36,7 @@
 #include "core/clock.h"
 #include "core/dataset.h"
 #include "core/postindex.h"
+#include "features/urlnorm.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_SKIP = 0, CMD_RUN = 1 };
@@ -90,6 +91,18 @@ struct mine {
 	uint32_t cur_acc;   /* local index of the last account record */
 	char cur_id[16];    /* its id string */
 	uint64_t n_posts;
+	/* texts kept off rank 0: where each local post's text is */
+	const struct mpi_texts *texts;
+	uint32_t *tix;      /* local post -> index in texts->r (UINT32_MAX:
+			       none) */
+	uint8_t *uent;      /* local post has a URL entity */
+	uint64_t *pj;       /* (rank 0's index << 32 | local post), sorted:
+			       kept past the sign, which takes gpost */
+	size_t cap_tix;
+	uint64_t missing;   /* posts rank 0 gave an origin not found here */
+	char *turl;         /* its posts' texts' URLs: u32 post, u32 len,
+			       bytes */
+	size_t n_turl, cap_turl;
 };
 
 static int wait_rq(MPI_Request *rq)
@@ -130,6 +143,10 @@ static void mine_free(struct mine *m)
 	free(m->gidx);
 	free(m->key);
 	free(m->rows);
+	free(m->tix);
+	free(m->uent);
+	free(m->pj);
+	free(m->turl);
 	free(m);
 }
 
@@ -141,6 +158,8 @@ void mpi_feat_release(struct mpi_feat *f)
 	f->mine = NULL;
 	free(f->all);
 	f->all = NULL;
+	mpi_postbytes_free(&f->text_urls);
+	mpi_postbytes_free(&f->shown);
 }
 
 static int bcast_bytes(void *buf, size_t bytes, MPI_Comm comm)
@@ -170,9 +189,20 @@ static size_t round_bytes(const struct mpi_feat *f)
  * length, u32 handle length, the language, the
  * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
  * replies, quotes, u32 text length, u32 language length, u32 index in
- * rank 0's dataset, the text, the language. Lengths are the pool's. */
+ * rank 0's dataset, u64 origin (its text's key on this rank when the
+ * texts are kept off rank 0, else MPI_TEXTS_NONE), u8 1 when it has a URL
+ * entity, the text, the language. Lengths are the pool's. */
 #define ACC_FIXED (1 + 4 + 3 * 8 + 8 + 4 + 4)
-#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4 + 4)
+#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4 + 4 + 8 + 1)
+
+static uint8_t has_url_entity(const struct dataset *ds, uint32_t j)
+{
+	for (uint64_t k = ds->post.ent_off[j]; k < ds->post.ent_off[j + 1];
+	     k++)
+		if (ds->ent.type[k] == ENT_URL)
+			return 1;
+	return 0;
+}
 
 struct buf {
 	char *p;
@@ -260,6 +290,10 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 						  ds->post.lang[j]);
 			size_t need = POST_FIXED + (size_t)tl + ll;
 			uint8_t fl = ds->post.flags[j];
+			uint64_t origin = ds->post.origin ? ds->post.origin[j]
+							  : MPI_TEXTS_NONE;
+			uint8_t ue = ds->post.ent_off ? has_url_entity(ds, j)
+						      : 0;
 
 			if (total && total + need > round)
 				return 1;
@@ -277,6 +311,8 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &tl, 4);
 			put(b, &ll, 4);
 			put(b, &j, 4);
+			put(b, &origin, 8);
+			put(b, &ue, 1);
 			put(b, ds_text(ds, j), tl);
 			put(b, ds_str(ds, ds->post.lang[j]), ll);
 			c->k++;
@@ -357,10 +393,12 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 {
 	struct post_rec pr;
 	char id[24];
-	uint32_t tl, ll, gj;
-	uint8_t fl, kind;
+	uint32_t tl, ll, gj, tix = UINT32_MAX;
+	uint8_t fl, kind, ue;
 	int32_t cnt[4];
 	int added = 0;
+	uint64_t origin;
+	const char *text;
 
 	if (n < POST_FIXED || !m->n_gidx)
 		return 0;
@@ -372,8 +410,22 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	memcpy(&tl, p + 27, 4);
 	memcpy(&ll, p + 31, 4);
 	memcpy(&gj, p + 35, 4);
+	memcpy(&origin, p + 39, 8);
+	memcpy(&ue, p + 47, 1);
 	if (n - POST_FIXED < (size_t)tl + ll || kind >= POST_KIND__COUNT)
 		return 0;
+	text = p + POST_FIXED;
+	if (origin != MPI_TEXTS_NONE) {
+		/* its text came here from the rank that parsed it */
+		tix = m->texts ? mpi_texts_index(m->texts, origin)
+			       : UINT32_MAX;
+		if (tix == UINT32_MAX) {
+			m->missing++;
+		} else {
+			text = m->texts->bytes + m->texts->r[tix].off;
+			tl = m->texts->r[tix].len;
+		}
+	}
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
 	pr.platform = PLATFORM_X;
 	pr.id = id;
@@ -384,8 +436,9 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	pr.reposts = cnt[1];
 	pr.replies = cnt[2];
 	pr.quotes = cnt[3];
-	pr.text = cstr(p + POST_FIXED, tl, tmp);
-	pr.lang = cstr(p + POST_FIXED + tl, ll, tmp2);
+	pr.text = cstr(text, tl, tmp);
+	pr.lang = cstr(p + POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : tl),
+		       ll, tmp2);
 	if (m->n_posts == m->cap_gpost) {
 		size_t c = m->cap_gpost ? m->cap_gpost * 2 : 4096;
 		uint32_t *g = realloc(m->gpost, c * sizeof(*g));
@@ -395,12 +448,30 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		m->gpost = g;
 		m->cap_gpost = c;
 	}
+	if (m->texts && m->n_posts == m->cap_tix) {
+		size_t c = m->cap_tix ? m->cap_tix * 2 : 4096;
+		uint32_t *t = realloc(m->tix, c * sizeof(*t));
+		uint8_t *u;
+
+		if (!t)
+			return 0;
+		m->tix = t;
+		u = realloc(m->uent, c);
+		if (!u)
+			return 0;
+		m->uent = u;
+		m->cap_tix = c;
+	}
 	if ((tl && !pr.text) || (ll && !pr.lang) ||
 	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added ||
 	    m->ds.post.n != m->n_posts + 1)
 		return 0;
+	if (m->texts) {
+		m->tix[m->n_posts] = tix;
+		m->uent[m->n_posts] = ue;
+	}
 	m->gpost[m->n_posts++] = gj;
-	return POST_FIXED + (size_t)tl + ll;
+	return POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : (size_t)tl) + ll;
 }
 
 /* Stores one round's records into m's dataset. 0, or -1 on a malformed
@@ -722,6 +793,188 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 	return err;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* mpi_texts_fetch's lookup on an owner: the text of rank 0's post j. */
+static const char *text_of(void *ctx, uint32_t j, uint32_t *len)
+{
+	const struct mine *m = ctx;
+	size_t lo = 0, hi = m->n_posts;
+	uint32_t t;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uint32_t)(m->pj[mid] >> 32) < j)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->n_posts || (uint32_t)(m->pj[lo] >> 32) != j)
+		return NULL;
+	t = m->tix[(uint32_t)m->pj[lo]];
+	if (t == UINT32_MAX)
+		return NULL;
+	*len = m->texts->r[t].len;
+	return m->texts->bytes + m->texts->r[t].off;
+}
+
+/* Every rank past the near-duplicate search, texts kept off rank 0: the
+ * URLs the owners found in the texts, gathered to rank 0 (f->tu, which
+ * reuse reads through near.text_urls). */
+static void urls_in(struct mpi_feat *f, struct mine *m)
+{
+	struct mpi_postbytes *out = &f->text_urls;
+
+	if (!f->texts)
+		return;
+	mpi_texts_gather(f->comm, round_bytes(f), m->turl, m->n_turl, out);
+	free(m->turl);
+	m->turl = NULL;
+	m->n_turl = m->cap_turl = 0;
+	if (f->rank != 0)
+		return;
+	if (mpi_postbytes_sort(out) != CIB_OK)
+		MPI_Abort(f->comm, 1);
+	f->tu.n = out->n;
+	f->tu.post = out->post;
+	f->tu.off = out->off;
+	f->tu.len = out->len;
+	f->tu.bytes = out->bytes;
+	f->near.text_urls = &f->tu;
+}
+
+/* Posts rank 0 asks the owners' texts of, in one round at most. */
+#define SHOWN_BATCH 65536
+
+/* Every rank before the rows, texts kept off rank 0: rank 0 fetches the
+ * texts of the posts in a reuse group (post_group; NULL: none) from their
+ * owners into f->shown; the others answer. */
+static void shown_in(struct mpi_feat *f, struct mine *m,
+		     const uint32_t *post_group, const struct dataset *ds)
+{
+	uint32_t **want = NULL;
+	size_t *nwant = NULL;
+
+	if (!f->texts)
+		return;
+	if (f->rank == 0) {
+		want = calloc((size_t)f->size, sizeof(*want));
+		nwant = calloc((size_t)f->size, sizeof(*nwant));
+		if (!want || !nwant)
+			MPI_Abort(f->comm, 1);
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t j = 0; post_group && ds->post.origin &&
+					   j < ds->post.n;
+			     j++) {
+				uint32_t a = ds->post.account[j];
+				int q;
+
+				if (post_group[j] == UINT32_MAX ||
+				    ds->post.origin[j] == MPI_TEXTS_NONE)
+					continue;
+				q = mpi_feat_owner(
+					ds->acc.platform[a],
+					ds_str(ds, ds->acc.id[a]),
+					strpool_len(&ds->strings,
+						    ds->acc.id[a]),
+					f->size);
+				if (pass)
+					want[q][nwant[q]++] = (uint32_t)j;
+				else
+					nwant[q]++;
+			}
+			for (int q = 0; !pass && q < f->size; q++) {
+				want[q] = malloc((nwant[q] + 1) *
+						 sizeof(**want));
+				if (!want[q])
+					MPI_Abort(f->comm, 1);
+				nwant[q] = 0;
+			}
+		}
+	}
+	mpi_texts_fetch(f->comm, round_bytes(f), SHOWN_BATCH, want, nwant,
+			text_of, m, &f->shown, &m->missing);
+	for (int q = 0; want && q < f->size; q++)
+		free(want[q]);
+	free(want);
+	free(nwant);
+	if (m->missing && !m->err)
+		m->err = CIB_EINTERNAL; /* told to all by gather_rows */
+}
+
+enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds)
+{
+	struct mpi_postbytes *pb = &f->shown;
+	enum cib_err err;
+
+	if (!pb->n)
+		return CIB_OK;
+	err = mpi_postbytes_sort(pb);
+	for (size_t k = 0; !err && k < pb->n; k++) {
+		if (pb->post[k] >= ds->post.n)
+			return CIB_EINTERNAL;
+		if (pb->len[k])
+			err = strpool_intern(&ds->texts, pb->bytes + pb->off[k],
+					     pb->len[k],
+					     &ds->post.text[pb->post[k]]);
+	}
+	mpi_postbytes_free(pb);
+	return err;
+}
+
+/* Texts kept off rank 0: the URLs in the texts of m's posts that have no
+ * URL entity (reuse's step 6 looks in those texts), and each post's rank
+ * 0 index kept past the sign (which takes gpost), to answer for texts. */
+static enum cib_err texts_kept(struct mine *m)
+{
+	if (m->missing)
+		return CIB_EINTERNAL; /* rank 0 named a text not here */
+	m->pj = malloc((m->n_posts + 1) * sizeof(*m->pj));
+	if (!m->pj)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < m->n_posts; i++)
+		m->pj[i] = (uint64_t)m->gpost[i] << 32 | i;
+	qsort(m->pj, m->n_posts, sizeof(*m->pj), cmp_u64);
+	for (size_t i = 0; i < m->n_posts; i++) {
+		const struct mpi_text_rec *r;
+		const char *s;
+		size_t off = 0, len;
+
+		if (m->uent[i] || m->tix[i] == UINT32_MAX)
+			continue;
+		r = &m->texts->r[m->tix[i]];
+		s = m->texts->bytes + r->off;
+		while (urlnorm_next(s, r->len, &off, &len)) {
+			uint32_t l32 = (uint32_t)len;
+
+			if (m->n_turl + 8 + len > m->cap_turl) {
+				size_t c = m->cap_turl ? m->cap_turl : 65536;
+				char *q;
+
+				while (c < m->n_turl + 8 + len)
+					c *= 2;
+				q = realloc(m->turl, c);
+				if (!q)
+					return CIB_ENOMEM;
+				m->turl = q;
+				m->cap_turl = c;
+			}
+			memcpy(m->turl + m->n_turl, &m->gpost[i], 4);
+			memcpy(m->turl + m->n_turl + 4, &l32, 4);
+			memcpy(m->turl + m->n_turl + 8, s + off, len);
+			m->n_turl += 8 + len;
+			off += len;
+		}
+	}
+	return CIB_OK;
+}
+
 /* Every rank after the header: the shuffle, then this rank's features.
  * A transfer that fails ends the job (the others would wait forever); a
  * computation that fails is kept in m->err and all-reduced in finish. */
@@ -736,6 +989,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	dataset_init(&m->ds);
+	m->texts = f->texts;
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
 	f->st.shuffle_seconds = cib_seconds() - t0;
@@ -754,6 +1008,8 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.compute_seconds = cib_seconds() - t0;
 	f->st.compute_cpu = cib_cpu_seconds() - c0;
 	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
+	if (m->texts && !m->err)
+		m->err = texts_kept(m);
 	/* its distinct texts signed for the near-duplicate search, the one
 	 * use of its posts past its rows */
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
@@ -847,6 +1103,12 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	f->o = o;
 	if (f->started) {
 		/* the other ranks served one stage and have moved on */
+		if (f->texts) {
+			snprintf(f->errmsg, sizeof(f->errmsg),
+				 "--mpi: a second feature stage, and the "
+				 "texts are on the other ranks");
+			return CIB_EUSAGE;
+		}
 		f->local = 1;
 		f->shard.near = NULL; /* reuse searches here too */
 		return timing_compute(ds, pi, &fs->tctx, fs->timing);
@@ -971,6 +1233,7 @@ static enum cib_err hook_texts(void *ctx, uint32_t *text, size_t n,
 	f->near_done = 1;
 	err = mpi_reuse_run(&m->near, 0, n, text, nd, parent, st, msg,
 			    sizeof(msg));
+	urls_in(f, m);
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
 			 "near-duplicate search on the ranks: %s",
@@ -990,6 +1253,7 @@ static void near_skip(struct mpi_feat *f, struct mine *m)
 	f->near_done = 1;
 	(void)mpi_reuse_run(&m->near, 1, 0, NULL, NULL, NULL, NULL, msg,
 			    sizeof(msg));
+	urls_in(f, m);
 }
 
 static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
@@ -1021,6 +1285,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	near_skip(f, m);
+	shown_in(f, m, fs->reuse.post_group, ds);
 	err = gather_rows(f, m, place_row, &pc);
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
@@ -1109,6 +1374,8 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 		(void)mpi_reuse_run(&m->near, 0, 0, NULL, NULL, NULL, NULL,
 				    msg, sizeof(msg));
 	}
+	urls_in(f, m);
+	shown_in(f, m, NULL, NULL);
 	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {
 		mine_free(m);
 		return CIB_OK; /* rank 0 reports it */
@@ -1143,6 +1410,7 @@ enum cib_err mpi_feat_done(struct mpi_feat *f)
 			 * others wait in gather_rows, told of the error */
 			((struct mine *)f->mine)->err = CIB_EIO;
 			near_skip(f, f->mine);
+			shown_in(f, f->mine, NULL, NULL);
 			(void)gather_rows(f, f->mine, NULL, NULL);
 			mine_free(f->mine);
 			f->mine = NULL;

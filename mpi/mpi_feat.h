@@ -36,6 +36,7 @@
 #include "core/error.h"
 #include "features/features.h"
 #include "mpi/mpi_reuse.h"
+#include "mpi/mpi_texts.h"
 
 /* Bytes rank 0 sends to all ranks together in a round, at most (a record
  * larger than that goes alone): the shuffle's buffers do not grow with
@@ -74,6 +75,15 @@ struct mpi_feat {
 				  has its accounts (-1: none); set by cli/ */
 	int die_reuse_rank;    /* the same once it has its first band's
 				  entries of the near-duplicate search */
+	/* every rank, set before the stage: the texts this rank owns when
+	 * the texts are kept off rank 0 (mpi_ingest.texts_apart; NULL on
+	 * every rank otherwise) */
+	const struct mpi_texts *texts;
+	/* rank 0: the URLs found in the texts (near.text_urls) and the
+	 * texts of the posts the run shows, fetched from the owners */
+	struct mpi_postbytes text_urls, shown;
+	struct reuse_text_urls tu;
+	uint64_t missing;      /* posts whose text an owner lacked (all) */
 	struct mpi_feat_stats st;
 	struct mpi_feat_stats *all; /* rank 0: every rank's, after finish */
 	void *mine;            /* private: this rank's shard and rows */
@@ -98,5 +108,11 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f);
 /* Rank 0, after the run: releases the others from mpi_feat_serve if the
  * hook never started (the run failed before the features). */
 enum cib_err mpi_feat_done(struct mpi_feat *f);
+
+/* Rank 0, texts kept off it: stores the texts fetched at the end of the
+ * feature stage (those of the posts in a reuse group, all a scored run
+ * quotes) into ds, as post.text; the rest stay without text. Before any
+ * reader of them (score's strings_done hook). */
+enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds);
 
 #endif

@@ -28,6 +28,7 @@
 #include "collectors/source.h"
 #include "collectors/table.h"
 #include "core/clock.h"
+#include "mpi/mpi_feat.h"
 
 enum piece_kind { PIECE_WHOLE = 0, PIECE_SPLIT = 1, PIECE_DIRECT = 2 };
 
@@ -84,6 +85,10 @@ void mpi_ingest_release(struct mpi_ingest *m)
 		return;
 	free(m->all);
 	m->all = NULL;
+	free(m->origin);
+	m->origin = NULL;
+	m->origin_cap = 0;
+	mpi_texts_release(&m->texts);
 }
 
 /* ---- the log -------------------------------------------------------- */
@@ -160,6 +165,8 @@ struct server;
 struct sink_ctx {
 	struct plog *log;
 	struct server *sv;
+	struct mpi_ingest *m;
+	uint64_t piece, seq; /* the piece parsed, its post records so far */
 };
 static enum cib_err pump_added(struct server *sv, size_t added);
 
@@ -231,12 +238,43 @@ static enum cib_err log_account(struct plog *l, const struct account_rec *r)
 	return CIB_OK;
 }
 
+/* A post whose text stays here: the text kept under the record's origin
+ * for its account's owner, the record logged with "" for it (a text
+ * kept apart) or NULL (none). */
+static enum cib_err keep_text(struct sink_ctx *c, const struct post_rec *r,
+			      struct post_rec *cp)
+{
+	uint64_t origin = mpi_texts_origin(c->piece, c->seq++);
+	enum cib_err err = CIB_OK;
+
+	*cp = *r;
+	cp->text = NULL;
+	if (r->text && *r->text) {
+		int owner = mpi_feat_owner((unsigned)r->platform,
+					   r->account_id,
+					   strlen(r->account_id), c->m->size);
+
+		err = mpi_texts_add(&c->m->texts, origin, owner, r->text,
+				    strlen(r->text));
+		cp->text = "";
+	}
+	return err;
+}
+
 static enum cib_err sink_fn(void *ctx, int kind, const void *rec)
 {
 	struct sink_ctx *c = ctx;
 	size_t before = c->log->bytes;
-	enum cib_err err = kind == 0 ? log_post(c->log, rec)
-				     : log_account(c->log, rec);
+	struct post_rec cp;
+	enum cib_err err = CIB_OK;
+
+	if (kind == 0 && c->m->texts_apart) {
+		err = keep_text(c, rec, &cp);
+		rec = &cp;
+	}
+	if (!err)
+		err = kind == 0 ? log_post(c->log, rec)
+				: log_account(c->log, rec);
 
 	if (err)
 		return err;
@@ -305,7 +343,27 @@ struct replay {
 	const char **ent_str;
 	enum entity_type *ent_type;
 	size_t ent_cap;
+	struct mpi_ingest *m;
+	uint64_t piece, seq; /* the piece replayed, its post records so far */
 };
+
+/* Rank 0, texts apart: the origin of the post just stored at row (its
+ * text's key on the owner), or MPI_TEXTS_NONE when it has no text. */
+static enum cib_err note_origin(struct mpi_ingest *m, size_t row,
+				uint64_t origin)
+{
+	if (row >= m->origin_cap) {
+		size_t nc = m->origin_cap ? m->origin_cap * 2 : 1 << 16;
+		uint64_t *o = realloc(m->origin, nc * sizeof(*o));
+
+		if (!o)
+			return CIB_ENOMEM;
+		m->origin = o;
+		m->origin_cap = nc;
+	}
+	m->origin[row] = origin;
+	return CIB_OK;
+}
 
 static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 				 const char *buf, size_t len)
@@ -372,6 +430,20 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 			pr.ent_str = rp->ent_str;
 			pr.ent_type = rp->ent_type;
 			pr.n_ent = ne;
+			if (rp->m->texts_apart) {
+				size_t row = in->ds->post.n;
+				uint64_t o = pr.text ? mpi_texts_origin(
+							       rp->piece,
+							       rp->seq)
+						     : MPI_TEXTS_NONE;
+
+				rp->seq++;
+				pr.text = NULL;
+				err = ingest_add_post(in, &pr);
+				if (!err && in->ds->post.n > row)
+					err = note_origin(rp->m, row, o);
+				continue;
+			}
 			err = ingest_add_post(in, &pr);
 		} else if (kind == 1) {
 			struct account_rec ar;
@@ -995,6 +1067,12 @@ static enum cib_err run_plan(struct run *r, int nfiles)
 	if (r->np && MPI_Bcast(r->pc, (int)(r->np * sizeof(*r->pc)), MPI_BYTE,
 			       0, m->comm) != MPI_SUCCESS)
 		return CIB_EIO;
+	/* the texts stay where they are parsed when rank 0 parses none */
+	m->texts_apart = m->size > 1 &&
+			 r->np < ((uint64_t)1 << MPI_TEXTS_PIECE_BITS);
+	for (size_t i = 0; i < r->np; i++)
+		if (r->pc[i].kind == PIECE_DIRECT || r->pc[i].owner == 0)
+			m->texts_apart = 0;
 	return CIB_OK;
 }
 
@@ -1043,6 +1121,8 @@ static enum cib_err run_parse_piece(struct run *r, size_t i)
 	if (l->bsize < 4096)
 		l->bsize = 4096;
 	r->m->st.pieces++;
+	r->sc.piece = i;
+	r->sc.seq = 0;
 	if (p->kind != PIECE_SPLIT) {
 		e = parse_whole(r->in, path, p, r->fmt, l,
 				&r->m->st.bytes_parsed);
@@ -1082,6 +1162,7 @@ static void run_parse(struct run *r)
 	r->sv.next = next_own(&r->sv, 0);
 	r->sv.parsing = 1;
 	r->sc.sv = &r->sv;
+	r->sc.m = m;
 	if (m->rank != 0) {
 		r->in->sink = sink_fn;
 		r->in->sink_ctx = &r->sc;
@@ -1111,7 +1192,7 @@ static void run_parse(struct run *r)
 static enum cib_err run_replay(struct run *r)
 {
 	struct mpi_ingest *m = r->m;
-	struct replay rp = { NULL, NULL, 0 };
+	struct replay rp = { NULL, NULL, 0, r->m, 0, 0 };
 	char *rbuf = NULL;
 	size_t rcap = 0;
 	enum cib_err err = CIB_OK;
@@ -1137,6 +1218,8 @@ static enum cib_err run_replay(struct run *r)
 			m->st.skipped += skipped_members(r->in, f0);
 			continue;
 		}
+		rp.piece = i;
+		rp.seq = 0;
 		err = fetch(m, r->in, i, r->pc[i].owner, &rp, &rbuf, &rcap);
 	}
 	free(rp.ent_str);
@@ -1222,6 +1305,21 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	if (err == CIB_EIO && !m->errmsg[0])
 		snprintf(m->errmsg, sizeof(m->errmsg),
 			 "lost contact with another rank while reading");
+	if (!err && m->texts_apart) {
+		/* every post came from a log: each has its origin */
+		struct dataset *ds = in->ds;
+
+		if (!ds->post.n) {
+			free(m->origin);
+		} else if (!m->origin) {
+			err = CIB_EINTERNAL;
+		} else {
+			ds->post.origin = m->origin;
+			m->origin = NULL;
+		}
+		m->origin = NULL;
+		m->origin_cap = 0;
+	}
 	err = agree(m, err);
 out:
 	for (size_t i = 0; r.logs && i < r.np; i++)

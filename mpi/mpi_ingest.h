@@ -44,6 +44,7 @@
 #include "collectors/ingest.h"
 #include "core/dataset.h"
 #include "core/diag.h"
+#include "mpi/mpi_texts.h"
 
 /* Largest log block sent in one message: what a rank holds in flight per
  * transfer, and what rank 0 holds while replaying one. */
@@ -79,6 +80,15 @@ struct mpi_ingest {
 	/* rank 0: every rank's stats, filled by mpi_ingest_run */
 	struct mpi_ingest_stats *all;
 	uint64_t n_pieces;
+	/* every piece is parsed by a rank other than 0 (several ranks, no
+	 * share table, crawl or stream): the texts stay on the ranks that
+	 * parsed them, in `texts` (mpi_texts.h), and rank 0's dataset gets
+	 * every post's origin instead (post.origin). The same on every
+	 * rank. */
+	int texts_apart;
+	struct mpi_texts texts;
+	uint64_t *origin;      /* rank 0 while storing: per post */
+	size_t origin_cap;
 	char errmsg[768];
 };
 

@@ -114,17 +114,49 @@ compare() { # name split buffer files...
 				'near-duplicate search: [0-9]* distinct texts .* [1-9][0-9]* owned, [1-9][0-9]* band entries' \
 				'rank 0 near-duplicate search: .* 0 owned, 0 band entries'
 		fi
+		# the texts: off rank 0 on several ranks when other ranks parse
+		# every input (rank 0 then holds only the texts of posts in a
+		# reuse group, fetched back), on rank 0 when it reads an input
+		# itself (a share table) or alone
+		if [ "$n" -gt 1 ] && [ "$apart" = 1 ]; then
+			grep -q 'mpi texts kept off rank 0: [0-9.]* MB sent' "$log" &&
+			grep -q 'rank 0 texts: .*(only those of posts in a reuse group' "$log" ||
+				{ echo "$name: texts on rank 0 at $n ranks"; cat "$log"; exit 1; }
+		else
+			! grep -q 'kept off rank 0' "$log" &&
+			grep -q 'rank 0 texts: .*(all, read on rank 0)' "$log" ||
+				{ echo "$name: texts not on rank 0 at $n ranks"; cat "$log"; exit 1; }
+		fi
 		# the cluster stage read the pairs from every rank
 		[ "$(grep -c 'the clusters read .* in [1-9][0-9]* calls' "$d/$name.$n.log")" -eq "$n" ] ||
 			{ echo "$name: the cluster stage did not read the pairs"; cat "$d/$name.$n.log"; exit 1; }
 		echo "$name: identical at $n ranks"
 	done
 }
+apart=1
 compare sample 256k 256M "$d/tweets.csv" "$d/users.csv"
 # a 64 KiB log cap: ranks send blocks while they parse
 compare samplenl 32k 64k "$d/tweets_nl.csv" "$d/users.csv"
 compare samplejsonl 512k 100k "$d/sample.jsonl"
+# URLs only in the texts (no URL entity) of every other post: with the
+# texts off rank 0 the owners find them (reuse's step 6) and send them
+# back; the comparison fails when they do not (checked)
+python3 - "$d/sample.jsonl" "$d/texturls.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[2], "w") as out:
+    for i, line in enumerate(open(sys.argv[1])):
+        o = json.loads(line)
+        if o.get("type") == "post" and i % 2 == 0:
+            o.pop("urls", None)
+            if i % 6 == 0:
+                o["text"] = (o.get("text") or "") + \
+                    " see http://example.org/a?utm_source=x and https://News.example.com/b"
+        out.write(json.dumps(o) + "\n")
+PY
+compare texturls 300k 100k "$d/texturls.jsonl"
 # a share table after ranges of other ranks: rank 0 reads it itself, in
-# its place
+# its place (and keeps the texts)
+apart=0
 compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
+apart=1
 compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"

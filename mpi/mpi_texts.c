@@ -1,0 +1,578 @@
+/* mpi_texts.c - the posts' texts kept off rank 0 (mpi_texts.h). */
+#include "mpi/mpi_texts.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpi/mpi_ingest.h"
+
+void mpi_texts_init(struct mpi_texts *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void mpi_texts_release(struct mpi_texts *t)
+{
+	if (!t)
+		return;
+	free(t->r);
+	free(t->bytes);
+	mpi_texts_init(t);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t nc = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need)
+		nc *= 2;
+	q = realloc(*p, nc * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
+			   const char *s, size_t len)
+{
+	if (len > UINT32_MAX)
+		return CIB_ETOOBIG;
+	if (grow((void **)&t->r, &t->cap, t->n + 1, sizeof(*t->r)) ||
+	    grow((void **)&t->bytes, &t->capbytes, t->nbytes + len + 1, 1))
+		return CIB_ENOMEM;
+	t->r[t->n].origin = origin;
+	t->r[t->n].off = t->nbytes;
+	t->r[t->n].len = (uint32_t)len;
+	t->r[t->n].owner = owner;
+	t->n++;
+	memcpy(t->bytes + t->nbytes, s, len);
+	t->nbytes += len;
+	return CIB_OK;
+}
+
+static int cmp_origin(const void *a, const void *b)
+{
+	const struct mpi_text_rec *x = a, *y = b;
+
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* On the wire: u64 origin, u32 length, the bytes. */
+#define WIRE_FIXED 12
+
+static int wait_rq(MPI_Request *rq)
+{
+	return mpi_ingest_wait(rq) != MPI_SUCCESS;
+}
+
+/* The records received in one round into out. */
+static int take(struct mpi_texts *out, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		uint64_t origin;
+		uint32_t len;
+
+		if ((size_t)(end - p) < WIRE_FIXED)
+			return -1;
+		memcpy(&origin, p, 8);
+		memcpy(&len, p + 8, 4);
+		p += WIRE_FIXED;
+		if ((size_t)(end - p) < len ||
+		    mpi_texts_add(out, origin, -1, p, len))
+			return -1;
+		p += len;
+		out->received += len;
+	}
+	return 0;
+}
+
+enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
+{
+	struct mpi_texts got;
+	int size, more = 1, nomem = 0;
+	int *scnt, *sdsp, *rcnt, *rdsp;
+	char *send = NULL, *recv = NULL;
+	size_t next = 0, lim, scap = 0, rcap = 0;
+
+	MPI_Comm_size(comm, &size);
+	mpi_texts_init(&got);
+	if (!round)
+		round = MPI_TEXTS_ROUND;
+	lim = (size_t)INT_MAX / (size_t)size / 2;
+	if (round > lim)
+		round = lim;
+	scnt = calloc((size_t)size, sizeof(int));
+	sdsp = calloc((size_t)size, sizeof(int));
+	rcnt = calloc((size_t)size, sizeof(int));
+	rdsp = calloc((size_t)size, sizeof(int));
+	if (!scnt || !sdsp || !rcnt || !rdsp)
+		nomem = 1;
+	while (more) {
+		size_t end = next, total = 0, rtot = 0;
+		int left, any = 0;
+		MPI_Request rq;
+
+		/* this round's records: [next, end) */
+		for (int q = 0; !nomem && q < size; q++)
+			scnt[q] = 0;
+		while (!nomem && end < t->n) {
+			size_t need = WIRE_FIXED + t->r[end].len;
+
+			if (total && total + need > round)
+				break;
+			total += need;
+			scnt[t->r[end].owner] += (int)need;
+			end++;
+		}
+		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+			nomem = 1;
+		if (!nomem) {
+			size_t d = 0;
+
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			for (size_t i = next; i < end; i++) {
+				const struct mpi_text_rec *r = &t->r[i];
+				char *p = send + sdsp[r->owner];
+
+				memcpy(p, &r->origin, 8);
+				memcpy(p + 8, &r->len, 4);
+				memcpy(p + WIRE_FIXED, t->bytes + r->off, r->len);
+				sdsp[r->owner] += (int)(WIRE_FIXED + r->len);
+				t->sent += r->len;
+			}
+			d = 0;
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			next = end;
+		}
+		left = nomem ? 2 : next < t->n;
+		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, comm,
+				   &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		if (any == 2)
+			break;
+		more = any;
+		if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm,
+				  &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		for (int q = 0; q < size; q++) {
+			rdsp[q] = (int)rtot;
+			rtot += (size_t)rcnt[q];
+		}
+		if (grow((void **)&recv, &rcap, rtot + 1, 1))
+			MPI_Abort(comm, 1); /* the others are sending */
+		if (MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, recv, rcnt,
+				   rdsp, MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		if (take(&got, recv, rtot))
+			nomem = 1; /* told to all in the next round */
+	}
+	if (!more) {
+		/* a failure in the last round's take, agreed */
+		int bad = nomem, anyb = 0;
+		MPI_Request rq;
+
+		if (MPI_Iallreduce(&bad, &anyb, 1, MPI_INT, MPI_MAX, comm,
+				   &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		nomem = anyb;
+	}
+	free(scnt);
+	free(sdsp);
+	free(rcnt);
+	free(rdsp);
+	free(send);
+	free(recv);
+	got.sent = t->sent;
+	mpi_texts_release(t);
+	if (nomem || more) {
+		mpi_texts_release(&got);
+		return CIB_ENOMEM;
+	}
+	if (got.n)
+		qsort(got.r, got.n, sizeof(*got.r), cmp_origin);
+	*t = got;
+	return CIB_OK;
+}
+
+uint32_t mpi_texts_index(const struct mpi_texts *t, uint64_t origin)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->r[mid].origin < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->n || t->r[lo].origin != origin || lo >= UINT32_MAX)
+		return UINT32_MAX;
+	return (uint32_t)lo;
+}
+
+const char *mpi_texts_find(const struct mpi_texts *t, uint64_t origin,
+			   uint32_t *len)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->r[mid].origin < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->n || t->r[lo].origin != origin)
+		return NULL;
+	*len = t->r[lo].len;
+	return t->bytes + t->r[lo].off;
+}
+
+/* ---- strings by post ------------------------------------------------ */
+
+void mpi_postbytes_free(struct mpi_postbytes *pb)
+{
+	free(pb->post);
+	free(pb->off);
+	free(pb->len);
+	free(pb->bytes);
+	memset(pb, 0, sizeof(*pb));
+}
+
+enum cib_err mpi_postbytes_add(struct mpi_postbytes *pb, uint32_t post,
+			       const char *s, uint32_t len)
+{
+	if (pb->n == pb->cap) {
+		size_t nc = pb->cap ? pb->cap * 2 : 1024;
+		uint32_t *p = realloc(pb->post, nc * sizeof(*p));
+		uint64_t *o;
+		uint32_t *l;
+
+		if (!p)
+			return CIB_ENOMEM;
+		pb->post = p;
+		o = realloc(pb->off, nc * sizeof(*o));
+		if (!o)
+			return CIB_ENOMEM;
+		pb->off = o;
+		l = realloc(pb->len, nc * sizeof(*l));
+		if (!l)
+			return CIB_ENOMEM;
+		pb->len = l;
+		pb->cap = nc;
+	}
+	if (grow((void **)&pb->bytes, &pb->capbytes, pb->nbytes + len + 1, 1))
+		return CIB_ENOMEM;
+	memcpy(pb->bytes + pb->nbytes, s, len);
+	pb->post[pb->n] = post;
+	pb->off[pb->n] = pb->nbytes;
+	pb->len[pb->n] = len;
+	pb->n++;
+	pb->nbytes += len;
+	return CIB_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum cib_err mpi_postbytes_sort(struct mpi_postbytes *pb)
+{
+	uint64_t *k = malloc((pb->n + 1) * sizeof(*k));
+	uint64_t *o = malloc((pb->n + 1) * sizeof(*o));
+	uint32_t *l = malloc((pb->n + 1) * sizeof(*l));
+
+	if (!k || !o || !l || pb->n > UINT32_MAX) {
+		free(k);
+		free(o);
+		free(l);
+		return CIB_ENOMEM;
+	}
+	/* (post, position): ties keep their order */
+	for (size_t i = 0; i < pb->n; i++)
+		k[i] = (uint64_t)pb->post[i] << 32 | i;
+	qsort(k, pb->n, sizeof(*k), cmp_u64);
+	for (size_t i = 0; i < pb->n; i++) {
+		uint32_t at = (uint32_t)k[i];
+
+		o[i] = pb->off[at];
+		l[i] = pb->len[at];
+		pb->post[i] = (uint32_t)(k[i] >> 32);
+	}
+	free(k);
+	free(pb->off);
+	free(pb->len);
+	pb->off = o;
+	pb->len = l;
+	return CIB_OK;
+}
+
+/* Records (u32 post, u32 length, bytes) in p[0..n) appended to out. */
+static int take_posts(struct mpi_postbytes *out, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		uint32_t post, len;
+
+		if ((size_t)(end - p) < 8)
+			return -1;
+		memcpy(&post, p, 4);
+		memcpy(&len, p + 4, 4);
+		p += 8;
+		if ((size_t)(end - p) < len ||
+		    mpi_postbytes_add(out, post, p, len))
+			return -1;
+		p += len;
+	}
+	return 0;
+}
+
+/* The end of the whole records of buf[pos..n) within `round` bytes (one
+ * record at least). */
+static size_t round_end(const char *buf, size_t pos, size_t n, size_t round)
+{
+	size_t end = pos;
+
+	while (end < n) {
+		uint32_t len;
+		size_t need;
+
+		memcpy(&len, buf + end + 4, 4);
+		need = 8 + (size_t)len;
+		if (end > pos && end - pos + need > round)
+			break;
+		end += need;
+	}
+	return end;
+}
+
+static size_t clamp_round(MPI_Comm comm, size_t round)
+{
+	int size;
+	size_t lim;
+
+	MPI_Comm_size(comm, &size);
+	if (!round)
+		round = MPI_TEXTS_ROUND;
+	lim = (size_t)INT_MAX / (size_t)size / 2;
+	return round < lim ? round : lim;
+}
+
+void mpi_texts_gather(MPI_Comm comm, size_t round, const char *buf, size_t n,
+		      struct mpi_postbytes *out)
+{
+	int rank, size, *cnt = NULL, *disp = NULL;
+	char *got = NULL;
+	size_t pos = 0, gcap = 0;
+
+	MPI_Comm_rank(comm, &rank);
+	MPI_Comm_size(comm, &size);
+	round = clamp_round(comm, round);
+	if (rank == 0) {
+		cnt = calloc((size_t)size, sizeof(*cnt));
+		disp = calloc((size_t)size, sizeof(*disp));
+		if (!cnt || !disp)
+			MPI_Abort(comm, 1);
+	}
+	for (;;) {
+		int left = pos < n, any = 0, bytes;
+		size_t end, total = 0;
+		MPI_Request rq;
+
+		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, comm,
+				   &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		if (!any)
+			break;
+		end = round_end(buf, pos, n, round);
+		bytes = (int)(end - pos);
+		if (MPI_Igather(&bytes, 1, MPI_INT, cnt, 1, MPI_INT, 0, comm,
+				&rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		for (int q = 0; rank == 0 && q < size; q++) {
+			disp[q] = (int)total;
+			total += (size_t)cnt[q];
+		}
+		if (rank == 0 &&
+		    grow((void **)&got, &gcap, total + 1, 1))
+			MPI_Abort(comm, 1);
+		if (MPI_Igatherv(bytes ? buf + pos : NULL, bytes, MPI_BYTE,
+				 got, cnt, disp, MPI_BYTE, 0, comm,
+				 &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		if (rank == 0 && take_posts(out, got, total))
+			MPI_Abort(comm, 1);
+		pos = end;
+	}
+	free(cnt);
+	free(disp);
+	free(got);
+}
+
+/* Rank q's answer to asks[0..nask): as many whole records as fit in
+ * `round` bytes (one at least) into *ans; the posts answered. */
+static size_t answer(const uint32_t *asks, size_t nask, size_t round,
+		     const char *(*lookup)(void *, uint32_t, uint32_t *),
+		     void *ctx, char **ans, size_t *acap, size_t *alen,
+		     uint64_t *missing)
+{
+	size_t k = 0;
+
+	*alen = 0;
+	for (; k < nask; k++) {
+		uint32_t len = 0;
+		const char *s = lookup(ctx, asks[k], &len);
+		size_t need;
+
+		if (!s) {
+			(*missing)++;
+			len = 0;
+		}
+		need = 8 + (size_t)len;
+		if (k && *alen + need > round)
+			break;
+		if (grow((void **)ans, acap, *alen + need + 1, 1))
+			return SIZE_MAX;
+		memcpy(*ans + *alen, &asks[k], 4);
+		memcpy(*ans + *alen + 4, &len, 4);
+		if (len)
+			memcpy(*ans + *alen + 8, s, len);
+		*alen += need;
+	}
+	return k;
+}
+
+void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
+		     uint32_t *const *want, const size_t *nwant,
+		     const char *(*lookup)(void *ctx, uint32_t post,
+					   uint32_t *len),
+		     void *ctx, struct mpi_postbytes *out, uint64_t *missing)
+{
+	int rank, size;
+	int *scnt, *sdsp, *rcnt, *rdsp;
+	size_t *at = NULL, scap = 0, rcap = 0, acap = 0, gcap = 0;
+	char *send = NULL, *recv = NULL, *ans = NULL, *got = NULL;
+
+	MPI_Comm_rank(comm, &rank);
+	MPI_Comm_size(comm, &size);
+	round = clamp_round(comm, round);
+	scnt = calloc((size_t)size, sizeof(int));
+	sdsp = calloc((size_t)size, sizeof(int));
+	rcnt = calloc((size_t)size, sizeof(int));
+	rdsp = calloc((size_t)size, sizeof(int));
+	at = calloc((size_t)size, sizeof(*at));
+	if (!scnt || !sdsp || !rcnt || !rdsp || !at)
+		MPI_Abort(comm, 1);
+	for (;;) {
+		int more = 0, bytes;
+		size_t total = 0, rtot = 0, alen = 0, nans;
+		MPI_Request rq;
+
+		for (int q = 0; rank == 0 && q < size; q++)
+			if (want && at[q] < nwant[q])
+				more = 1;
+		if (MPI_Ibcast(&more, 1, MPI_INT, 0, comm, &rq) !=
+			    MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		if (!more)
+			break;
+		/* the asks: rank 0 to every rank */
+		for (int q = 0; q < size; q++) {
+			size_t k = 0;
+
+			if (rank == 0 && want) {
+				k = nwant[q] - at[q];
+				if (k > batch)
+					k = batch;
+			}
+			scnt[q] = (int)(k * 4);
+			sdsp[q] = (int)total;
+			total += k * 4;
+		}
+		if (grow((void **)&send, &scap, total + 1, 1))
+			MPI_Abort(comm, 1);
+		for (int q = 0; rank == 0 && q < size; q++)
+			if (scnt[q])
+				memcpy(send + sdsp[q], want[q] + at[q],
+				       (size_t)scnt[q]);
+		if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm,
+				  &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		for (int q = 0; q < size; q++) {
+			rdsp[q] = (int)rtot;
+			rtot += (size_t)rcnt[q];
+		}
+		if (grow((void **)&recv, &rcap, rtot + 1, 1) ||
+		    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, recv, rcnt,
+				   rdsp, MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		/* the answers: every rank to rank 0 (only rank 0 asks) */
+		nans = answer((const uint32_t *)(recv + rdsp[0]),
+			      (size_t)rcnt[0] / 4, round, lookup, ctx, &ans,
+			      &acap, &alen, missing);
+		if (nans == SIZE_MAX)
+			MPI_Abort(comm, 1);
+		bytes = (int)alen;
+		if (MPI_Igather(&bytes, 1, MPI_INT, rcnt, 1, MPI_INT, 0, comm,
+				&rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		total = 0;
+		for (int q = 0; rank == 0 && q < size; q++) {
+			rdsp[q] = (int)total;
+			total += (size_t)rcnt[q];
+		}
+		if ((rank == 0 && grow((void **)&got, &gcap, total + 1, 1)) ||
+		    MPI_Igatherv(bytes ? ans : NULL, bytes, MPI_BYTE, got, rcnt,
+				 rdsp, MPI_BYTE, 0, comm,
+				 &rq) != MPI_SUCCESS ||
+		    wait_rq(&rq))
+			MPI_Abort(comm, 1);
+		for (int q = 0; rank == 0 && q < size; q++) {
+			size_t before = out->n;
+
+			if (take_posts(out, got + rdsp[q], (size_t)rcnt[q]))
+				MPI_Abort(comm, 1);
+			at[q] += out->n - before;
+		}
+	}
+	free(scnt);
+	free(sdsp);
+	free(rcnt);
+	free(rdsp);
+	free(at);
+	free(send);
+	free(recv);
+	free(ans);
+	free(got);
+}
