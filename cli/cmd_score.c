@@ -489,12 +489,22 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	 * reads of the pairs) are gathered there */
 	if (!err && pcp->po.progress) {
 		say_stages(&mf, &mc);
-		fprintf(stderr,
-			"cibscan: mpi rank 0 texts: %.1f MB (%s)\n",
-			(double)d.ds.texts.bytes / 1e6,
-			mf.texts ? "only those of posts in a reuse group, "
-				   "fetched from their owners"
-				 : "all, read on rank 0");
+		if (mf.texts)
+			fprintf(stderr,
+				"cibscan: mpi rank 0 texts: %.1f MB (only "
+				"those of posts in a reuse group, fetched "
+				"from their owners: %llu, %.1f MB); %llu URLs "
+				"found in texts sent back (%.1f MB)\n",
+				(double)d.ds.texts.bytes / 1e6,
+				(unsigned long long)mf.n_shown,
+				(double)mf.shown_bytes / 1e6,
+				(unsigned long long)mf.n_text_urls,
+				(double)mf.text_url_bytes / 1e6);
+		else
+			fprintf(stderr,
+				"cibscan: mpi rank 0 texts: %.1f MB (all, read "
+				"on rank 0)\n",
+				(double)d.ds.texts.bytes / 1e6);
 	}
 	mpi_feat_release(&mf);
 	mpi_coord_release(&mc);

@@ -841,6 +841,8 @@ static void urls_in(struct mpi_feat *f, struct mine *m)
 		return;
 	if (mpi_postbytes_sort(out) != CIB_OK)
 		MPI_Abort(f->comm, 1);
+	f->n_text_urls = out->n;
+	f->text_url_bytes = out->nbytes;
 	f->tu.n = out->n;
 	f->tu.post = out->post;
 	f->tu.off = out->off;
@@ -913,6 +915,11 @@ enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds)
 	struct mpi_postbytes *pb = &f->shown;
 	enum cib_err err;
 
+	/* the origins were for asking the owners: no longer needed */
+	free(ds->post.origin);
+	ds->post.origin = NULL;
+	f->n_shown = pb->n;
+	f->shown_bytes = pb->nbytes;
 	if (!pb->n)
 		return CIB_OK;
 	err = mpi_postbytes_sort(pb);
@@ -1285,6 +1292,11 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	near_skip(f, m);
+	/* reuse is done with the texts' URLs (all of them at once: free
+	 * them before the stages after) */
+	mpi_postbytes_free(&f->text_urls);
+	memset(&f->tu, 0, sizeof(f->tu));
+	f->near.text_urls = NULL;
 	shown_in(f, m, fs->reuse.post_group, ds);
 	err = gather_rows(f, m, place_row, &pc);
 	if (err) {

@@ -83,7 +83,8 @@ struct mpi_feat {
 	 * texts of the posts the run shows, fetched from the owners */
 	struct mpi_postbytes text_urls, shown;
 	struct reuse_text_urls tu;
-	uint64_t missing;      /* posts whose text an owner lacked (all) */
+	uint64_t n_text_urls, text_url_bytes; /* rank 0: the texts' URLs */
+	uint64_t n_shown, shown_bytes;        /* rank 0: the texts fetched */
 	struct mpi_feat_stats st;
 	struct mpi_feat_stats *all; /* rank 0: every rank's, after finish */
 	void *mine;            /* private: this rank's shard and rows */

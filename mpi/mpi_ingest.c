@@ -1314,7 +1314,11 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 		} else if (!m->origin) {
 			err = CIB_EINTERNAL;
 		} else {
-			ds->post.origin = m->origin;
+			/* exactly a column: the doubling's slack returned */
+			uint64_t *o = realloc(m->origin, ds->post.n *
+							      sizeof(*o));
+
+			ds->post.origin = o ? o : m->origin;
 			m->origin = NULL;
 		}
 		m->origin = NULL;
