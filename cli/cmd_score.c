@@ -256,6 +256,28 @@ static int mpi_finish(int rc, const struct pipe_cli *pcp,
 	return rc;
 }
 
+/* Every rank, texts kept off rank 0: the texts from the ranks that parsed
+ * them to their accounts' owners; the error agreed (mpi_texts_push). */
+static enum cib_err push_texts(struct mpi_ingest *m, size_t round,
+			       int progress)
+{
+	uint64_t sent = 0;
+	enum cib_err err = mpi_texts_push(&m->texts, MPI_COMM_WORLD, round);
+
+	if (err)
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "sending the texts to their owners: %s",
+			 cib_strerror(err));
+	if (MPI_Reduce(&m->texts.sent, &sent, 1, MPI_UINT64_T, MPI_SUM, 0,
+		       MPI_COMM_WORLD) == MPI_SUCCESS &&
+	    m->rank == 0 && progress)
+		fprintf(stderr,
+			"cibscan: mpi texts kept off rank 0: %.1f MB sent by "
+			"the parsing ranks to the accounts' owners\n",
+			(double)sent / 1e6);
+	return err;
+}
+
 static enum cib_err put_texts(void *ctx, struct dataset *ds)
 {
 	return mpi_feat_put_texts(ctx, ds);
@@ -407,25 +429,9 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
-	/* the texts from the ranks that parsed them to their accounts'
-	 * owners (rank 0 holds none) */
-	if (!err && m.texts_apart) {
-		uint64_t sent = 0;
-
-		err = mpi_texts_push(&m.texts, MPI_COMM_WORLD, sop->mpi_buffer);
-		if (err)
-			snprintf(m.errmsg, sizeof(m.errmsg),
-				 "sending the texts to their owners: %s",
-				 cib_strerror(err));
-		if (MPI_Reduce(&m.texts.sent, &sent, 1, MPI_UINT64_T, MPI_SUM,
-			       0, MPI_COMM_WORLD) == MPI_SUCCESS &&
-		    m.rank == 0 && pcp->po.progress)
-			fprintf(stderr,
-				"cibscan: mpi texts kept off rank 0: %.1f MB "
-				"sent by the parsing ranks to the accounts' "
-				"owners\n",
-				(double)sent / 1e6);
-	}
+	if (!err && m.texts_apart)
+		err = push_texts(&m, sop->mpi_buffer,
+				 pcp->po.progress != NULL);
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	/* test hook: that rank dies of SIGKILL once it has its events of
 	 * the co-action scan */

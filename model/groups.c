@@ -1493,17 +1493,18 @@ static void *append_records(void *v, size_t *n, size_t *cap, const void *src,
 }
 
 /* The records of every object (mt_objects) on MT_WORKERS threads, the
- * objects split at about equal events; concatenated in object order and
- * S summed in worker order, so the result does not depend on the split. */
+ * objects split at about equal events: jobs[k].all holds worker k's, in
+ * object order (the workers' lists follow each other in object order);
+ * S summed in worker order, so the result does not depend on the split.
+ * On error every list is freed. */
 static enum cib_err mt_run_jobs(const struct groups_index *ix,
 				const int32_t *mem, const uint8_t *only,
 				size_t ng, int inside, int half,
-				struct mt_job *out, double *S)
+				struct mt_job *jobs, double *S)
 {
-	struct mt_job jobs[MT_WORKERS];
 	enum cib_err err;
 
-	memset(jobs, 0, sizeof(jobs));
+	memset(jobs, 0, MT_WORKERS * sizeof(*jobs));
 	for (int k = 0; k < MT_WORKERS; k++) {
 		jobs[k].S = calloc(ng * COORD__COUNT + 1, sizeof(*jobs[k].S));
 		if (!jobs[k].S) {
@@ -1526,24 +1527,111 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 	for (int k = 0; k < MT_WORKERS; k++) {
 		if (jobs[k].err && !err)
 			err = jobs[k].err;
-		if (!err && jobs[k].all.n) {
-			void *v = append_records(out->all.v, &out->all.n,
-						 &out->all.cap, jobs[k].all.v,
-						 jobs[k].all.n,
-						 sizeof(*out->all.v));
-
-			if (v)
-				out->all.v = v;
-			else
-				err = CIB_ENOMEM;
-		}
-		free(jobs[k].all.v);
 		/* summed in worker order: the same on every run */
 		for (size_t x = 0; x < ng * COORD__COUNT; x++)
 			S[x] += jobs[k].S[x];
 		free(jobs[k].S);
+		jobs[k].S = NULL;
+	}
+	for (int k = 0; err && k < MT_WORKERS; k++) {
+		free(jobs[k].all.v);
+		jobs[k].all.v = NULL;
+		jobs[k].all.n = 0;
 	}
 	return err;
+}
+
+/* The records of one (account, group) in the order a stable sort of all
+ * the workers' records by key would give, without that sort's copy of
+ * every record: the lists are cut into runs of at most MT_RUN records,
+ * each run sorted on its own (stable, scratch the size of a run), and
+ * the runs merged key by key, a key's records taken run by run in list
+ * order. At 10M posts an attach round's records are 0.45 GB; sorted
+ * whole they took as much again as scratch, the cluster stage's peak. */
+#define MT_RUNS 16
+#define MT_RUN_MIN ((size_t)1 << 16)
+
+struct mt_merge {
+	struct mt_run {
+		struct mt_rec *v;
+		size_t at, n;
+	} *run;
+	size_t nrun;
+	struct mt_rec *buf; /* one key's records */
+	size_t cap;
+};
+
+/* Cuts the workers' lists into runs and sorts each; -1 out of memory.
+ * The test knob CIBSCAN_TEST_MT_RUN sets the run length (tests/test_groups.c
+ * compares lengths 1, 2, 3 with the default). */
+static int mt_merge_init(struct mt_merge *mm, struct mt_job *jobs)
+{
+	size_t total = 0, len, nrun = 0;
+	const char *knob = getenv("CIBSCAN_TEST_MT_RUN");
+
+	memset(mm, 0, sizeof(*mm));
+	for (int k = 0; k < MT_WORKERS; k++)
+		total += jobs[k].all.n;
+	len = total / MT_RUNS + 1;
+	if (len < MT_RUN_MIN)
+		len = MT_RUN_MIN;
+	if (knob && atol(knob) > 0)
+		len = (size_t)atol(knob);
+	for (int k = 0; k < MT_WORKERS; k++)
+		nrun += (jobs[k].all.n + len - 1) / len;
+	mm->run = malloc((nrun + 1) * sizeof(*mm->run));
+	if (!mm->run)
+		return -1;
+	for (int k = 0; k < MT_WORKERS; k++)
+		for (size_t i = 0; i < jobs[k].all.n; i += len) {
+			size_t n = jobs[k].all.n - i < len ? jobs[k].all.n - i
+							    : len;
+
+			mm->run[mm->nrun].v = jobs[k].all.v + i;
+			mm->run[mm->nrun].at = 0;
+			mm->run[mm->nrun].n = n;
+			if (sort_mt_rec(mm->run[mm->nrun].v, n))
+				return -1;
+			mm->nrun++;
+		}
+	return 0;
+}
+
+/* The next key's records into mm->buf: their count, 0 at the end, or
+ * SIZE_MAX out of memory. */
+static size_t mt_merge_next(struct mt_merge *mm)
+{
+	uint64_t key = UINT64_MAX;
+	size_t n = 0;
+	int any = 0;
+
+	for (size_t r = 0; r < mm->nrun; r++)
+		if (mm->run[r].at < mm->run[r].n) {
+			uint64_t k = mm->run[r].v[mm->run[r].at].key >> 4;
+
+			if (!any || k < key)
+				key = k;
+			any = 1;
+		}
+	if (!any)
+		return 0;
+	for (size_t r = 0; r < mm->nrun; r++) {
+		while (mm->run[r].at < mm->run[r].n &&
+		       mm->run[r].v[mm->run[r].at].key >> 4 == key) {
+			if (n == mm->cap) {
+				size_t nc = mm->cap ? 2 * mm->cap : 256;
+				struct mt_rec *b = realloc(mm->buf,
+							   nc * sizeof(*b));
+
+				if (!b)
+					return SIZE_MAX;
+				mm->buf = b;
+				mm->cap = nc;
+			}
+			mm->buf[n++] = mm->run[r].v[mm->run[r].at++];
+		}
+	}
+	return n;
 }
 
 /* What member_tests sums per group: K (members' actions), N (members'
@@ -1637,15 +1725,18 @@ static enum cib_err member_tests(const struct groups_index *ix,
 				 struct groups_member_test **out,
 				 size_t *n_out)
 {
-	struct mt_job all = { 0 };
+	struct mt_job jobs[MT_WORKERS];
+	struct mt_merge mm;
 	struct groups_member_test *res = NULL;
 	double *K = NULL, *N = NULL, *S = NULL;
 	struct mt_sums sm;
-	size_t nr = 0, cap = 0;
+	size_t nr = 0, cap = 0, nk;
 	enum cib_err err = CIB_ENOMEM;
 
 	*out = NULL;
 	*n_out = 0;
+	memset(jobs, 0, sizeof(jobs));
+	memset(&mm, 0, sizeof(mm));
 	if (ng == 0 || ng >= ((size_t)1 << 27))
 		return ng == 0 ? CIB_OK : CIB_ERANGE;
 	K = group_sums(g, mem, ng);
@@ -1653,13 +1744,13 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
 	if (!K || !N || !S)
 		goto out;
-	err = mt_run_jobs(ix, mem, only, ng, inside, half, &all, S);
+	err = mt_run_jobs(ix, mem, only, ng, inside, half, jobs, S);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
 	if (rest_outsiders(ix, mem, inside, half, S))
 		goto out;
-	if (sort_mt_rec(all.all.v, all.all.n))
+	if (mt_merge_init(&mm, jobs))
 		goto out;
 	/* one result per (account, group) that passes, not per record: at
 	 * 2M posts results sized by the records took 257 MB at the run's
@@ -1667,12 +1758,9 @@ static enum cib_err member_tests(const struct groups_index *ix,
 	sm.K = K;
 	sm.N = N;
 	sm.S = S;
-	for (size_t i = 0; i < all.all.n;) {
-		uint64_t key = all.all.v[i].key >> 4;
-		size_t j = i;
-
-		while (j < all.all.n && all.all.v[j].key >> 4 == key)
-			j++;
+	while ((nk = mt_merge_next(&mm)) != 0) {
+		if (nk == SIZE_MAX)
+			goto out;
 		if (nr == cap) {
 			size_t nc = cap ? 2 * cap : 1024;
 			struct groups_member_test *nv;
@@ -1684,8 +1772,7 @@ static enum cib_err member_tests(const struct groups_index *ix,
 			cap = nc;
 		}
 		nr += (size_t)mt_test(ix, g, &sm, inside, half, keep_all,
-				      all.all.v + i, j - i, &res[nr]);
-		i = j;
+				      mm.buf, nk, &res[nr]);
 	}
 	if (!res && !(res = malloc(sizeof(*res))))
 		goto out;
@@ -1697,7 +1784,10 @@ out:
 	free(K);
 	free(N);
 	free(S);
-	free(all.all.v);
+	for (int k = 0; k < MT_WORKERS; k++)
+		free(jobs[k].all.v);
+	free(mm.run);
+	free(mm.buf);
 	free(res);
 	return err;
 }

@@ -213,6 +213,65 @@ static void test_passable(void **state)
 	world_release(&w);
 }
 
+/* The member tests take each (account, group)'s records in the order one
+ * stable sort of all the records by key gives, however the records are
+ * cut into sorted runs and merged (CIBSCAN_TEST_MT_RUN: runs of 1, 2
+ * and 3 records, against the default of one run per worker here): every
+ * test field for field, in the same order. */
+static void test_member_runs(void **state)
+{
+	static const char *const lens[] = { "1", "2", "3" };
+	struct world w;
+	int32_t mem[NW];
+
+	(void)state;
+	build_attach_world(&w);
+	for (int a = 0; a < NW; a++)
+		mem[a] = a < 3 ? 0 : a == 4 || a == 6 || a == 7 ? 1 : -1;
+	for (int inside = 0; inside < 2; inside++) {
+		struct groups_member_test *t = NULL;
+		size_t n = 0;
+
+		unsetenv("CIBSCAN_TEST_MT_RUN");
+		assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 2, inside,
+						     -1, &t, &n),
+				 CIB_OK);
+		assert_true(n > 3);
+		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
+			struct groups_member_test *q = NULL;
+			size_t nq = 0;
+
+			setenv("CIBSCAN_TEST_MT_RUN", lens[l], 1);
+			assert_int_equal(groups_member_tests(&w.ix, &w.g, mem,
+							     2, inside, -1, &q,
+							     &nq),
+					 CIB_OK);
+			assert_int_equal(nq, n);
+			for (size_t i = 0; i < n; i++) {
+				assert_int_equal(q[i].acc, t[i].acc);
+				assert_int_equal(q[i].group, t[i].group);
+				assert_int_equal(q[i].x, t[i].x);
+				assert_int_equal(q[i].objects, t[i].objects);
+				assert_int_equal(q[i].sync, t[i].sync);
+				assert_memory_equal(&q[i].lambda, &t[i].lambda,
+						    sizeof(double));
+				assert_memory_equal(&q[i].sync_expected,
+						    &t[i].sync_expected,
+						    sizeof(double));
+				assert_memory_equal(&q[i].objects_expected,
+						    &t[i].objects_expected,
+						    sizeof(double));
+				assert_memory_equal(&q[i].log10p, &t[i].log10p,
+						    sizeof(double));
+			}
+			free(q);
+		}
+		unsetenv("CIBSCAN_TEST_MT_RUN");
+		free(t);
+	}
+	world_release(&w);
+}
+
 /* The sharing test's outsider null on the attach world, by hand. Every
  * account acts once per object here, so its distinct objects are its
  * actions: the component's outsider draws are U = M - 7 (the members'
@@ -1123,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(test_share_types),
 		cmocka_unit_test(test_weighted),
 		cmocka_unit_test(test_passable),
+		cmocka_unit_test(test_member_runs),
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),

@@ -18,6 +18,7 @@
 #include "core/splitmix.h"
 #include "features/reuse.h"
 #include "features/reuse_near.h"
+#include "features/urlnorm.h"
 
 #define NONE UINT32_MAX
 
@@ -1004,7 +1005,7 @@ static void test_near_shards(void **state)
 		struct sim S = { &ds, &o, P };
 
 		o.threads = (unsigned)(P % 3 + 1); /* the signers' threads */
-		struct reuse_near near = { &S, sim_texts };
+		struct reuse_near near = { &S, sim_texts, NULL };
 		struct reuse_result r;
 
 		assert_int_equal(reuse_compute_near(&ds, NULL, &o, &near, &r),
@@ -1014,6 +1015,111 @@ static void test_near_shards(void **state)
 	}
 	reuse_result_release(&ref);
 	dataset_release(&ds);
+}
+
+/* The URLs of post i of url_scene: in its text, and as an entity for
+ * every third post. texts 0: the same posts without their texts. */
+static void url_scene(struct dataset *ds, int texts)
+{
+	char id[16], acc[16], text[200];
+
+	dataset_init(ds);
+	for (int i = 0; i < 60; i++) {
+		snprintf(id, sizeof(id), "p%d", i);
+		snprintf(acc, sizeof(acc), "a%d", i % 6);
+		snprintf(text, sizeof(text),
+			 i % 5 == 4 ? "no link here, the same words %d"
+				    : "see https://www.s%d.com/x?utm_source=q "
+				      "and http://t.org/%d and http://t.org/0 "
+				      "with the same words",
+			 i % 9, i % 4);
+		add(ds, id, acc, 100 + i, texts ? text : NULL,
+		    i % 11 == 10 ? POST_REPOST : POST_ORIGINAL,
+		    i % 3 == 0 ? "https://e.net/a" : NULL);
+	}
+}
+
+/* A dataset without its texts (score --mpi keeps them on the owners)
+ * given the URLs found in them (reuse_near.text_urls) gets the URL ids,
+ * counts and shares of the dataset with its texts, in one chunk or many;
+ * without them it would have only the entities' URLs. */
+static void test_text_urls(void **state)
+{
+	static const size_t chunks[] = { 0, 1, 4, 7 };
+	struct dataset ds, bare;
+	struct reuse_opts o;
+	struct reuse_result ref, r;
+	struct reuse_text_urls tu;
+	uint32_t post[400], len[400];
+	uint64_t off[400];
+	size_t n = 0;
+	struct sim S = { NULL, NULL, 2 };
+
+	(void)state;
+	url_scene(&ds, 1);
+	url_scene(&bare, 0);
+	assert_int_equal(bare.texts.n, 0);
+	/* the owners' part: the URLs in the texts of posts without a URL
+	 * entity, in post order */
+	for (size_t j = 0; j < ds.post.n; j++) {
+		const char *s = ds_text(&ds, j);
+		size_t at = 0, l, tl = ds_text_len(&ds, j);
+		int ent = 0;
+
+		for (uint64_t k = ds.post.ent_off[j]; k < ds.post.ent_off[j + 1];
+		     k++)
+			ent |= ds.ent.type[k] == ENT_URL;
+		while (!ent && urlnorm_next(s, tl, &at, &l)) {
+			assert_true(n < 400);
+			post[n] = (uint32_t)j;
+			off[n] = (uint64_t)(s + at - ds_text(&ds, 0));
+			len[n++] = (uint32_t)l;
+			at += l;
+		}
+	}
+	assert_true(n > 60);
+	reuse_opts_init(&o);
+	S.ds = &ds;
+	S.o = &o;
+	assert_int_equal(reuse_compute(&ds, NULL, &o, &ref), CIB_OK);
+	assert_true(ref.n_groups > 0);
+	tu.n = n;
+	tu.post = post;
+	tu.off = off;
+	tu.len = len;
+	/* every text sits in the pool's one block, the first one first */
+	tu.bytes = ds_text(&ds, 0);
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+		struct reuse_near near = { &S, sim_texts, &tu };
+		size_t nref = ref.stats.n_url_refs;
+
+		o.url_chunk = chunks[c];
+		o.threads = (unsigned)(c % 2 + 1);
+		assert_int_equal(reuse_compute_near(&bare, NULL, &o, &near, &r),
+				 CIB_OK);
+		assert_int_equal(r.stats.n_url_refs, nref);
+		assert_memory_equal(r.url_off, ref.url_off,
+				    (ds.post.n + 1) * sizeof(*r.url_off));
+		assert_memory_equal(r.url_str, ref.url_str,
+				    nref * sizeof(*r.url_str));
+		assert_memory_equal(r.url_domain, ref.url_domain,
+				    nref * sizeof(*r.url_domain));
+		assert_memory_equal(r.n_urls, ref.n_urls,
+				    ds.acc.n * sizeof(*r.n_urls));
+		assert_memory_equal(r.url_shared_share, ref.url_shared_share,
+				    ds.acc.n * sizeof(*r.url_shared_share));
+		assert_memory_equal(r.domain_shared_share,
+				    ref.domain_shared_share,
+				    ds.acc.n * sizeof(*r.domain_shared_share));
+		for (size_t k = 0; k < nref; k++)
+			assert_string_equal(reuse_str(&r, r.url_str[k]),
+					    reuse_str(&ref, ref.url_str[k]));
+		assert_same_reuse(&ref, &r);
+		reuse_result_release(&r);
+	}
+	reuse_result_release(&ref);
+	dataset_release(&ds);
+	dataset_release(&bare);
 }
 
 int main(void)
@@ -1032,6 +1138,7 @@ int main(void)
 		cmocka_unit_test(test_shingles_sorted_distinct),
 		cmocka_unit_test(test_lsh_matches_brute_force),
 		cmocka_unit_test(test_near_shards),
+		cmocka_unit_test(test_text_urls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
