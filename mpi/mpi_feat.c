@@ -91,10 +91,12 @@ struct mine {
 	uint32_t cur_acc;   /* local index of the last account record */
 	char cur_id[16];    /* its id string */
 	uint64_t n_posts;
-	/* texts kept off rank 0: where each local post's text is */
-	const struct mpi_texts *texts;
-	uint32_t *tix;      /* local post -> index in texts->r (UINT32_MAX:
-			       none) */
+	/* texts kept off rank 0: the shard's texts pool is the one the push
+	 * filled (texts->pool, taken over), kept as tpool past the shard */
+	struct mpi_texts *texts;
+	struct strpool tpool;
+	uint32_t *tix;      /* local post -> its text's id in the pool
+			       (UINT32_MAX: none) */
 	uint8_t *uent;      /* local post has a URL entity */
 	uint64_t *pj;       /* (rank 0's index << 32 | local post), sorted:
 			       kept past the sign, which takes gpost */
@@ -143,6 +145,7 @@ static void mine_free(struct mine *m)
 	free(m->gidx);
 	free(m->key);
 	free(m->rows);
+	strpool_release(&m->tpool);
 	free(m->tix);
 	free(m->uent);
 	free(m->pj);
@@ -417,13 +420,13 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	text = p + POST_FIXED;
 	if (origin != MPI_TEXTS_NONE) {
 		/* its text came here from the rank that parsed it */
-		tix = m->texts ? mpi_texts_index(m->texts, origin)
-			       : UINT32_MAX;
+		tix = m->texts ? mpi_texts_id(m->texts, origin) : UINT32_MAX;
 		if (tix == UINT32_MAX) {
 			m->missing++;
 		} else {
-			text = m->texts->bytes + m->texts->r[tix].off;
-			tl = m->texts->r[tix].len;
+			/* already in the shard's pool: interning it finds it */
+			text = strpool_get(&m->ds.texts, tix);
+			tl = strpool_len(&m->ds.texts, tix);
 		}
 	}
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
@@ -436,7 +439,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	pr.reposts = cnt[1];
 	pr.replies = cnt[2];
 	pr.quotes = cnt[3];
-	pr.text = cstr(text, tl, tmp);
+	pr.text = tix != UINT32_MAX ? text : cstr(text, tl, tmp);
 	pr.lang = cstr(p + POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : tl),
 		       ll, tmp2);
 	if (m->n_posts == m->cap_gpost) {
@@ -820,8 +823,8 @@ static const char *text_of(void *ctx, uint32_t j, uint32_t *len)
 	t = m->tix[(uint32_t)m->pj[lo]];
 	if (t == UINT32_MAX)
 		return NULL;
-	*len = m->texts->r[t].len;
-	return m->texts->bytes + m->texts->r[t].off;
+	*len = strpool_len(&m->tpool, t);
+	return strpool_get(&m->tpool, t);
 }
 
 /* Every rank past the near-duplicate search, texts kept off rank 0: the
@@ -949,15 +952,14 @@ static enum cib_err texts_kept(struct mine *m)
 		m->pj[i] = (uint64_t)m->gpost[i] << 32 | i;
 	qsort(m->pj, m->n_posts, sizeof(*m->pj), cmp_u64);
 	for (size_t i = 0; i < m->n_posts; i++) {
-		const struct mpi_text_rec *r;
 		const char *s;
-		size_t off = 0, len;
+		size_t off = 0, len, tl;
 
 		if (m->uent[i] || m->tix[i] == UINT32_MAX)
 			continue;
-		r = &m->texts->r[m->tix[i]];
-		s = m->texts->bytes + r->off;
-		while (urlnorm_next(s, r->len, &off, &len)) {
+		s = strpool_get(&m->ds.texts, m->tix[i]);
+		tl = strpool_len(&m->ds.texts, m->tix[i]);
+		while (urlnorm_next(s, tl, &off, &len)) {
 			uint32_t l32 = (uint32_t)len;
 
 			if (m->n_turl + 8 + len > m->cap_turl) {
@@ -996,9 +998,18 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	dataset_init(&m->ds);
+	strpool_init(&m->tpool);
 	m->texts = f->texts;
+	if (m->texts) {
+		/* the shard's texts are the pushed ones (no second copy) */
+		strpool_release(&m->ds.texts);
+		m->ds.texts = m->texts->pool;
+		strpool_init(&m->texts->pool);
+	}
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
+	if (m->texts) /* the origins were for the shuffle */
+		mpi_texts_release(m->texts);
 	f->st.shuffle_seconds = cib_seconds() - t0;
 	f->st.shuffle_cpu = cib_cpu_seconds() - c0;
 	f->st.accounts = m->n_gidx;
@@ -1014,7 +1025,8 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	free((void *)days.cnt);
 	f->st.compute_seconds = cib_seconds() - t0;
 	f->st.compute_cpu = cib_cpu_seconds() - c0;
-	f->st.shard_mb = (double)m->ds.strings.bytes / 1e6;
+	f->st.shard_mb = (double)(m->ds.strings.bytes + m->ds.texts.bytes) /
+			 1e6;
 	if (m->texts && !m->err)
 		m->err = texts_kept(m);
 	/* its distinct texts signed for the near-duplicate search, the one
@@ -1023,6 +1035,12 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	m->near.die_rank = f->die_reuse_rank;
 	mpi_reuse_sign(&m->near, &m->ds, m->gpost); /* takes gpost */
 	m->gpost = NULL;
+	if (m->texts) {
+		/* kept to answer for the texts rank 0 shows, by id only */
+		m->tpool = m->ds.texts;
+		strpool_init(&m->ds.texts);
+		strpool_drop_table(&m->tpool);
+	}
 	dataset_release(&m->ds);
 	dataset_init(&m->ds);
 	return m;

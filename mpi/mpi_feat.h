@@ -78,7 +78,7 @@ struct mpi_feat {
 	/* every rank, set before the stage: the texts this rank owns when
 	 * the texts are kept off rank 0 (mpi_ingest.texts_apart; NULL on
 	 * every rank otherwise) */
-	const struct mpi_texts *texts;
+	struct mpi_texts *texts;
 	/* rank 0: the URLs found in the texts (near.text_urls) and the
 	 * texts of the posts the run shows, fetched from the owners */
 	struct mpi_postbytes text_urls, shown;

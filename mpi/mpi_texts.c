@@ -10,6 +10,7 @@
 void mpi_texts_init(struct mpi_texts *t)
 {
 	memset(t, 0, sizeof(*t));
+	strpool_init(&t->pool);
 }
 
 void mpi_texts_release(struct mpi_texts *t)
@@ -18,6 +19,8 @@ void mpi_texts_release(struct mpi_texts *t)
 		return;
 	free(t->r);
 	free(t->bytes);
+	free(t->own);
+	strpool_release(&t->pool);
 	mpi_texts_init(t);
 }
 
@@ -58,7 +61,7 @@ enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 
 static int cmp_origin(const void *a, const void *b)
 {
-	const struct mpi_text_rec *x = a, *y = b;
+	const struct mpi_text_own *x = a, *y = b;
 
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
@@ -71,12 +74,13 @@ static int wait_rq(MPI_Request *rq)
 	return mpi_ingest_wait(rq) != MPI_SUCCESS;
 }
 
-/* The records received in one round into out. */
-static int take(struct mpi_texts *out, const char *p, size_t n)
+/* The records received in one round, interned into t's pool. */
+static int take(struct mpi_texts *t, const char *p, size_t n)
 {
 	const char *end = p + n;
 
 	while (p < end) {
+		struct mpi_text_own *o;
 		uint64_t origin;
 		uint32_t len;
 
@@ -85,25 +89,29 @@ static int take(struct mpi_texts *out, const char *p, size_t n)
 		memcpy(&origin, p, 8);
 		memcpy(&len, p + 8, 4);
 		p += WIRE_FIXED;
-		if ((size_t)(end - p) < len ||
-		    mpi_texts_add(out, origin, -1, p, len))
+		if ((size_t)(end - p) < len || len == 0 ||
+		    grow((void **)&t->own, &t->cap_own, t->n_own + 1,
+			 sizeof(*t->own)))
 			return -1;
+		o = &t->own[t->n_own];
+		o->origin = origin;
+		if (strpool_intern(&t->pool, p, len, &o->id) != CIB_OK)
+			return -1;
+		t->n_own++;
 		p += len;
-		out->received += len;
+		t->received += len;
 	}
 	return 0;
 }
 
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 {
-	struct mpi_texts got;
 	int size, more = 1, nomem = 0;
 	int *scnt, *sdsp, *rcnt, *rdsp;
 	char *send = NULL, *recv = NULL;
 	size_t next = 0, lim, scap = 0, rcap = 0;
 
 	MPI_Comm_size(comm, &size);
-	mpi_texts_init(&got);
 	if (!round)
 		round = MPI_TEXTS_ROUND;
 	lim = (size_t)INT_MAX / (size_t)size / 2;
@@ -180,7 +188,7 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 				   rdsp, MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
 		    wait_rq(&rq))
 			MPI_Abort(comm, 1);
-		if (take(&got, recv, rtot))
+		if (take(t, recv, rtot))
 			nomem = 1; /* told to all in the next round */
 	}
 	if (!more) {
@@ -200,52 +208,40 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 	free(rdsp);
 	free(send);
 	free(recv);
-	got.sent = t->sent;
-	mpi_texts_release(t);
+	/* what this rank parsed has gone */
+	free(t->r);
+	free(t->bytes);
+	t->r = NULL;
+	t->bytes = NULL;
+	t->n = t->cap = t->nbytes = t->capbytes = 0;
 	if (nomem || more) {
-		mpi_texts_release(&got);
+		free(t->own);
+		t->own = NULL;
+		t->n_own = t->cap_own = 0;
+		strpool_release(&t->pool);
+		strpool_init(&t->pool);
 		return CIB_ENOMEM;
 	}
-	if (got.n)
-		qsort(got.r, got.n, sizeof(*got.r), cmp_origin);
-	*t = got;
+	if (t->n_own)
+		qsort(t->own, t->n_own, sizeof(*t->own), cmp_origin);
 	return CIB_OK;
 }
 
-uint32_t mpi_texts_index(const struct mpi_texts *t, uint64_t origin)
+uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin)
 {
-	size_t lo = 0, hi = t->n;
+	size_t lo = 0, hi = t->n_own;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (t->r[mid].origin < origin)
+		if (t->own[mid].origin < origin)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == t->n || t->r[lo].origin != origin || lo >= UINT32_MAX)
+	if (lo == t->n_own || t->own[lo].origin != origin)
 		return UINT32_MAX;
-	return (uint32_t)lo;
-}
-
-const char *mpi_texts_find(const struct mpi_texts *t, uint64_t origin,
-			   uint32_t *len)
-{
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->r[mid].origin < origin)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == t->n || t->r[lo].origin != origin)
-		return NULL;
-	*len = t->r[lo].len;
-	return t->bytes + t->r[lo].off;
+	return t->own[lo].id;
 }
 
 /* ---- strings by post ------------------------------------------------ */

@@ -13,10 +13,15 @@
  * texts of records rank 0 found to be duplicates arrive too and are never
  * asked for.
  *
- * Invariants: an origin names one post record of one piece; the store is
- * sorted by origin after a push. Memory: a rank holds the texts it parsed
- * until the push, then those of its accounts' posts; the push's buffers
- * are one round (MPI_TEXTS_ROUND over all destinations).
+ * Invariants: an origin names one post record of one piece. Before the
+ * push the store holds the texts this rank parsed, as they came; after
+ * it, the texts of its accounts' posts interned in `pool` (equal texts
+ * once: a copied text is the common case here) and (origin, id) pairs
+ * sorted by origin. Memory: a rank holds the texts it parsed until the
+ * push ends, and interns what it receives round by round (no copy of the
+ * received bytes); the push's buffers are one round (MPI_TEXTS_ROUND
+ * over all destinations). The per-account features take the pool over
+ * as their shard's texts (mpi/mpi_feat.c).
  */
 #ifndef CIB_MPI_TEXTS_H
 #define CIB_MPI_TEXTS_H
@@ -26,6 +31,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/strpool.h"
 
 /* Bytes a rank sends to all ranks together in one round of the push. */
 #define MPI_TEXTS_ROUND ((size_t)32 << 20)
@@ -41,11 +47,21 @@ struct mpi_text_rec {
 	int32_t owner; /* rank the text goes to (before the push) */
 };
 
+struct mpi_text_own {
+	uint64_t origin;
+	uint32_t id; /* in pool */
+};
+
 struct mpi_texts {
+	/* before the push: the texts this rank parsed */
 	struct mpi_text_rec *r;
 	size_t n, cap;
 	char *bytes;
 	size_t nbytes, capbytes;
+	/* after: the texts this rank owns */
+	struct strpool pool;
+	struct mpi_text_own *own; /* sorted by origin */
+	size_t n_own, cap_own;
 	uint64_t sent, received; /* bytes of text pushed out and in */
 };
 
@@ -63,18 +79,14 @@ enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 
 /* Collective: every rank's texts to their owners, in rounds of at most
  * `round` bytes sent per rank (0: MPI_TEXTS_ROUND); t then holds the texts
- * this rank owns, sorted by origin. A transfer that fails ends the job
+ * this rank owns (pool, own). A transfer that fails ends the job
  * (MPI_Abort: the others would wait forever); no memory is agreed and
  * returned as CIB_ENOMEM on every rank. */
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round);
 
-/* The index in t->r of the text kept under origin (after a push), or
+/* The pool id of the text kept under origin (after a push), or
  * UINT32_MAX. */
-uint32_t mpi_texts_index(const struct mpi_texts *t, uint64_t origin);
-
-/* The text kept under origin (after a push), or NULL; *len its length. */
-const char *mpi_texts_find(const struct mpi_texts *t, uint64_t origin,
-			   uint32_t *len);
+uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin);
 
 /* Strings by post index (rank 0's): string k is bytes[off[k]..off[k] +
  * len[k]) of post post[k]. */
