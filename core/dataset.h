@@ -1,7 +1,8 @@
 /* dataset.h - the one in-memory data model every stage reads.
  *
  * Columns, not structs: account i's handle is `ds->acc.handle[i]`, post j's
- * time is `ds->post.time[j]`. Strings are ids into `ds->strings`. Entities
+ * time is `ds->post.time[j]`. Strings are ids into `ds->strings`, the posts'
+ * texts ids into `ds->texts` (ds_text). Entities
  * (URLs, hashtags, mentions) are a CSR list: post j's entities are
  * `ent.str[k]`, `ent.type[k]` for k in [post.ent_off[j], post.ent_off[j+1]).
  *

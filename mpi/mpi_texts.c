@@ -104,6 +104,32 @@ static int take(struct mpi_texts *t, const char *p, size_t n)
 	return 0;
 }
 
+/* One all-to-all of bytes: the counts exchanged, then send (scnt, sdsp)
+ * into *recv (grown as needed) at rdsp; the bytes received. A failure
+ * ends the job (the others would wait for this rank forever). */
+static size_t exchange(MPI_Comm comm, int size, const char *send,
+		       const int *scnt, const int *sdsp, int *rcnt, int *rdsp,
+		       char **recv, size_t *rcap)
+{
+	size_t rtot = 0;
+	MPI_Request rq;
+
+	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	for (int q = 0; q < size; q++) {
+		rdsp[q] = (int)rtot;
+		rtot += (size_t)rcnt[q];
+	}
+	if (grow((void **)recv, rcap, rtot + 1, 1) ||
+	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
+			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	return rtot;
+}
+
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 {
 	int size, more = 1, nomem = 0;
@@ -124,7 +150,7 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 	if (!scnt || !sdsp || !rcnt || !rdsp)
 		nomem = 1;
 	while (more) {
-		size_t end = next, total = 0, rtot = 0;
+		size_t end = next, total = 0, rtot;
 		int left, any = 0;
 		MPI_Request rq;
 
@@ -174,20 +200,8 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 		if (any == 2)
 			break;
 		more = any;
-		if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm,
-				  &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
-		for (int q = 0; q < size; q++) {
-			rdsp[q] = (int)rtot;
-			rtot += (size_t)rcnt[q];
-		}
-		if (grow((void **)&recv, &rcap, rtot + 1, 1))
-			MPI_Abort(comm, 1); /* the others are sending */
-		if (MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, recv, rcnt,
-				   rdsp, MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
+				&rcap);
 		if (take(t, recv, rtot))
 			nomem = 1; /* told to all in the next round */
 	}
@@ -488,7 +502,7 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 		MPI_Abort(comm, 1);
 	for (;;) {
 		int more = 0, bytes;
-		size_t total = 0, rtot = 0, alen = 0, nans;
+		size_t total = 0, alen = 0, nans;
 		MPI_Request rq;
 
 		for (int q = 0; rank == 0 && q < size; q++)
@@ -519,19 +533,8 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 			if (scnt[q])
 				memcpy(send + sdsp[q], want[q] + at[q],
 				       (size_t)scnt[q]);
-		if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm,
-				  &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
-		for (int q = 0; q < size; q++) {
-			rdsp[q] = (int)rtot;
-			rtot += (size_t)rcnt[q];
-		}
-		if (grow((void **)&recv, &rcap, rtot + 1, 1) ||
-		    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, recv, rcnt,
-				   rdsp, MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		(void)exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
+			       &rcap);
 		/* the answers: every rank to rank 0 (only rank 0 asks) */
 		nans = answer((const uint32_t *)(recv + rdsp[0]),
 			      (size_t)rcnt[0] / 4, round, lookup, ctx, &ans,

@@ -459,6 +459,32 @@ static void test_url_cap(void **state)
 	dataset_release(&ds);
 }
 
+/* r's URL step gave ref's: ids, offsets, counts, shares and strings. */
+static void assert_same_urls(const struct reuse_result *ref,
+			     const struct reuse_result *r,
+			     const struct dataset *ds)
+{
+	size_t nref = ref->stats.n_url_refs;
+
+	assert_int_equal(r->stats.n_url_refs, nref);
+	assert_int_equal(r->stats.n_bad_urls, ref->stats.n_bad_urls);
+	assert_memory_equal(r->url_off, ref->url_off,
+			    (ds->post.n + 1) * sizeof(*r->url_off));
+	assert_memory_equal(r->url_str, ref->url_str,
+			    nref * sizeof(*r->url_str));
+	assert_memory_equal(r->url_domain, ref->url_domain,
+			    nref * sizeof(*r->url_domain));
+	assert_memory_equal(r->n_urls, ref->n_urls,
+			    ds->acc.n * sizeof(*r->n_urls));
+	assert_memory_equal(r->url_shared_share, ref->url_shared_share,
+			    ds->acc.n * sizeof(*r->url_shared_share));
+	assert_memory_equal(r->domain_shared_share, ref->domain_shared_share,
+			    ds->acc.n * sizeof(*r->domain_shared_share));
+	for (size_t k = 0; k < nref; k++)
+		assert_string_equal(reuse_str(r, r->url_str[k]),
+				    reuse_str(ref, ref->url_str[k]));
+}
+
 /* The URL step in chunks of 1, 2, 3 and 7 posts gives exactly what one
  * chunk gives: the same URL and domain ids per post, in the same order
  * (interned in post order across chunks), the same shares and counts.
@@ -490,28 +516,9 @@ static void test_url_chunks(void **state)
 	assert_int_equal(reuse_compute(&ds, NULL, &o, &ref), CIB_OK);
 	assert_true(ref.stats.n_url_refs > 40);
 	for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
-		size_t nref = ref.stats.n_url_refs;
-
 		o.url_chunk = chunks[c];
 		assert_int_equal(reuse_compute(&ds, NULL, &o, &r), CIB_OK);
-		assert_int_equal(r.stats.n_url_refs, nref);
-		assert_int_equal(r.stats.n_bad_urls, ref.stats.n_bad_urls);
-		assert_memory_equal(r.url_off, ref.url_off,
-				    (ds.post.n + 1) * sizeof(*r.url_off));
-		assert_memory_equal(r.url_str, ref.url_str,
-				    nref * sizeof(*r.url_str));
-		assert_memory_equal(r.url_domain, ref.url_domain,
-				    nref * sizeof(*r.url_domain));
-		assert_memory_equal(r.n_urls, ref.n_urls,
-				    ds.acc.n * sizeof(*r.n_urls));
-		assert_memory_equal(r.url_shared_share, ref.url_shared_share,
-				    ds.acc.n * sizeof(*r.url_shared_share));
-		assert_memory_equal(r.domain_shared_share,
-				    ref.domain_shared_share,
-				    ds.acc.n * sizeof(*r.domain_shared_share));
-		for (size_t k = 0; k < nref; k++)
-			assert_string_equal(reuse_str(&r, r.url_str[k]),
-					    reuse_str(&ref, ref.url_str[k]));
+		assert_same_urls(&ref, &r, &ds);
 		reuse_result_release(&r);
 	}
 	reuse_result_release(&ref);
@@ -1091,29 +1098,12 @@ static void test_text_urls(void **state)
 	tu.bytes = ds_text(&ds, 0);
 	for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
 		struct reuse_near near = { &S, sim_texts, &tu };
-		size_t nref = ref.stats.n_url_refs;
 
 		o.url_chunk = chunks[c];
 		o.threads = (unsigned)(c % 2 + 1);
 		assert_int_equal(reuse_compute_near(&bare, NULL, &o, &near, &r),
 				 CIB_OK);
-		assert_int_equal(r.stats.n_url_refs, nref);
-		assert_memory_equal(r.url_off, ref.url_off,
-				    (ds.post.n + 1) * sizeof(*r.url_off));
-		assert_memory_equal(r.url_str, ref.url_str,
-				    nref * sizeof(*r.url_str));
-		assert_memory_equal(r.url_domain, ref.url_domain,
-				    nref * sizeof(*r.url_domain));
-		assert_memory_equal(r.n_urls, ref.n_urls,
-				    ds.acc.n * sizeof(*r.n_urls));
-		assert_memory_equal(r.url_shared_share, ref.url_shared_share,
-				    ds.acc.n * sizeof(*r.url_shared_share));
-		assert_memory_equal(r.domain_shared_share,
-				    ref.domain_shared_share,
-				    ds.acc.n * sizeof(*r.domain_shared_share));
-		for (size_t k = 0; k < nref; k++)
-			assert_string_equal(reuse_str(&r, r.url_str[k]),
-					    reuse_str(&ref, ref.url_str[k]));
+		assert_same_urls(&ref, &r, &ds);
 		assert_same_reuse(&ref, &r);
 		reuse_result_release(&r);
 	}

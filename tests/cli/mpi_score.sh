@@ -17,7 +17,10 @@
 # hash(platform, id) mod N - 1, posts shuffled there) and sent back to
 # rank 0: the saved run (--save, every feature of every account) is
 # compared byte for byte too, and every rank but 0 must have computed
-# accounts of its own. Skipped
+# accounts of its own. The texts stay off rank 0 when other ranks parse
+# every input (checked from --progress; beside a share table rank 0 reads
+# them), and a case with URLs only in the texts checks that the owners
+# find them for reuse. Skipped
 # (77) without mpirun or build/cibscan-mpi (`make mpi`).
 set -eu
 MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
