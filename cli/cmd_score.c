@@ -424,6 +424,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	m.log_cap = sop->mpi_buffer;
 	/* test hook: that rank dies of SIGKILL once it has parsed */
 	m.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
+	/* ... once it has its first round of the texts' push */
+	m.texts.die = test_rank("CIBSCAN_MPI_TEST_DIE_TEXTS_RANK") == m.rank;
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);

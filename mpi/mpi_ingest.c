@@ -73,6 +73,7 @@ int mpi_ingest_wait(MPI_Request *req)
 void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm)
 {
 	memset(m, 0, sizeof(*m));
+	mpi_texts_init(&m->texts);
 	m->comm = comm;
 	m->die_rank = -1;
 	MPI_Comm_rank(comm, &m->rank);

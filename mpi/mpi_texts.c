@@ -2,6 +2,7 @@
 #include "mpi/mpi_texts.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,6 +205,8 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 				&rcap);
 		if (take(t, recv, rtot))
 			nomem = 1; /* told to all in the next round */
+		if (t->die)
+			raise(SIGKILL);
 	}
 	if (!more) {
 		/* a failure in the last round's take, agreed */

@@ -63,6 +63,8 @@ struct mpi_texts {
 	struct mpi_text_own *own; /* sorted by origin */
 	size_t n_own, cap_own;
 	uint64_t sent, received; /* bytes of text pushed out and in */
+	int die; /* test hook: this rank kills itself (SIGKILL) once it has
+		    taken its first round of the push; set by cli/ only */
 };
 
 static inline uint64_t mpi_texts_origin(uint64_t piece, uint64_t seq)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mpi_fail.sh - a distributed score that cannot finish writes nothing:
-# a rank killed (SIGKILL) mid-run (after parsing, in the per-account
-# features, in the near-duplicate search or in the co-action scan), and a malformed input met by a rank other
+# a rank killed (SIGKILL) mid-run (after parsing, in the texts' push, in
+# the per-account features, in the near-duplicate search or in the co-action scan), and a malformed input met by a rank other
 # than 0, each fail the run with a clear error and leave no output file,
 # temporary or final; several ranks without --mpi are refused. Skipped (77)
 # without mpirun or build/cibscan-mpi.
@@ -37,6 +37,9 @@ killed() {
 
 # once it has parsed its share
 killed CIBSCAN_MPI_TEST_DIE_RANK "killed rank"
+# in the texts' push to the accounts' owners, with its first round
+# received (rank 0 and the others are then pushing)
+killed CIBSCAN_MPI_TEST_DIE_TEXTS_RANK "rank killed in the texts' push"
 # in the co-action scan, with its events and before it sends anything back
 # (rank 0 is then scanning or waiting for its part)
 killed CIBSCAN_MPI_TEST_DIE_SCAN_RANK "rank killed in the scan"
