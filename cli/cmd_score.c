@@ -145,8 +145,9 @@ struct drop_ctx {
 };
 
 /* pipeline_opts.strings_done: the string table, the posts' key tables,
- * the post ids and the texts no output quotes are not needed past the
- * events (at 10M posts about 0.4 GB of tables, freed before the graph's
+ * the post ids, the texts no output quotes and the post columns only the
+ * features read (engagement counts, language, client) are not needed
+ * past the events (at 10M posts about 0.4 GB of tables, freed before the graph's
  * peak, and the strings). When they cannot all be freed (no memory),
  * every string a later stage reads stays readable: the run goes on. */
 static enum cib_err drop_strings(void *ctx, struct pipeline *p,
@@ -171,6 +172,8 @@ static enum cib_err drop_strings(void *ctx, struct pipeline *p,
 	/* it drops the lookup tables first whatever happens after */
 	(void)dataset_drop_post_strings(dc->ds, p->fs.reuse.post_group, layers,
 					2, freed);
+	/* and the columns only the features read */
+	*freed += dataset_drop_post_columns(dc->ds);
 	return CIB_OK;
 }
 

@@ -590,6 +590,25 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 	return err;
 }
 
+size_t dataset_drop_post_columns(struct dataset *ds)
+{
+	void **const cols[] = {
+		(void **)&ds->post.likes,   (void **)&ds->post.reposts,
+		(void **)&ds->post.replies, (void **)&ds->post.quotes,
+		(void **)&ds->post.lang,    (void **)&ds->post.client,
+	};
+	size_t freed = 0;
+
+	for (size_t c = 0; c < sizeof(cols) / sizeof(*cols); c++) {
+		if (*cols[c])
+			freed += ds->post.n * 4;
+		free(*cols[c]);
+		*cols[c] = NULL;
+	}
+	ds->post_columns_dropped = 1;
+	return freed;
+}
+
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
 {
 	if (!s || !*s) {
@@ -833,6 +852,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 
 	assert(!ds->lookups_dropped);
 	assert(!ds->post.origin); /* set once every post is stored */
+	assert(!ds->post_columns_dropped);
 	if (added)
 		*added = 0;
 	if (at)

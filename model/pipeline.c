@@ -1599,6 +1599,29 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 	return CIB_OK;
 }
 
+/* pipeline_prepare past the features and the post events: nothing finds
+ * a string or a post by its bytes or reads a post id or a whole text from
+ * here on (the events of the features read entity strings by id), so the
+ * caller may free them (pipeline_opts.strings_done). */
+static enum cib_err post_strings_done(struct pipeline *p,
+				      const struct pipeline_opts *o)
+{
+	size_t fr = 0;
+	enum cib_err err;
+
+	if (!o->strings_done)
+		return CIB_OK;
+	err = o->strings_done(o->strings_ctx, p, &fr);
+	if (err && !p->errmsg[0])
+		snprintf(p->errmsg, sizeof(p->errmsg), "the post strings: %s",
+			 cib_strerror(err));
+	if (!err && fr)
+		say(o, "  string table, post ids, unshared texts and the "
+		       "features' post columns freed (%.1f MB)",
+		    (double)fr / 1e6);
+	return err;
+}
+
 enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
@@ -1649,21 +1672,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 	    p->fs.seconds[3]);
 	err = job.err;
-	/* past the features and the post events nothing finds a string or
-	 * a post by its bytes or reads a post id or a whole text: the
-	 * events of the features read entity strings by id */
-	if (!err && o->strings_done) {
-		size_t fr = 0;
-
-		err = o->strings_done(o->strings_ctx, p, &fr);
-		if (err && !p->errmsg[0])
-			snprintf(p->errmsg, sizeof(p->errmsg),
-				 "the post strings: %s", cib_strerror(err));
-
-		if (fr)
-			say(o, "  string table, post ids and unshared texts "
-			       "freed (%.1f MB of strings)", (double)fr / 1e6);
-	}
+	if (!err)
+		err = post_strings_done(p, o);
 	if (!err)
 		err = events_from_features(p, ev);
 	if (!err)

@@ -326,7 +326,8 @@ static void test_strpool_reserve_candidate(void **state)
  * with an unshown post), not a post id a repost names or a layer handed
  * out. Texts are a pool of their own: one equal to a location, a hashtag
  * or a changed handle goes like any other, the location, hashtag and
- * handle stay, and a layer never resolves to a text. */
+ * handle stay, and a layer never resolves to a text. dataset_drop_post_columns
+ * after it frees the features' columns and nothing else. */
 static void test_dataset_drop_post_strings(void **state)
 {
 	static const char *const texts[] = {
@@ -423,6 +424,20 @@ static void test_dataset_drop_post_strings(void **state)
 	assert_string_equal(ds_str(&ds, ds.post.id[6]), "");
 	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
 	assert_string_equal(ds_str(&ds, ds.acc.location[0]), "Beijing");
+	/* the columns only the features read: 24 bytes a post, the rest
+	 * as it was */
+	assert_int_equal(dataset_drop_post_columns(&ds), 8 * 24);
+	assert_true(ds.post_columns_dropped);
+	assert_null(ds.post.likes);
+	assert_null(ds.post.reposts);
+	assert_null(ds.post.replies);
+	assert_null(ds.post.quotes);
+	assert_null(ds.post.lang);
+	assert_null(ds.post.client);
+	assert_int_equal(dataset_drop_post_columns(&ds), 0);
+	assert_int_equal(ds.post.time[7], 101);
+	assert_int_equal(ds.post.kind[7], POST_REPOST);
+	assert_string_equal(ds_str(&ds, ds.post.ref_post[7]), "p3");
 	dataset_release(&ds);
 }
 
