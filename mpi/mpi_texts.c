@@ -45,7 +45,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 			   const char *s, size_t len)
 {
-	if (len > UINT32_MAX)
+	/* what the dataset's pool would refuse too (and within an int) */
+	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
 	if (grow((void **)&t->r, &t->cap, t->n + 1, sizeof(*t->r)) ||
 	    grow((void **)&t->bytes, &t->capbytes, t->nbytes + len + 1, 1))
