@@ -36,6 +36,7 @@
 #include "core/clock.h"
 #include "core/dataset.h"
 #include "core/postindex.h"
+#include "core/sortu64.h"
 #include "features/urlnorm.h"
 #include "mpi/mpi_ingest.h"
 
@@ -74,6 +75,11 @@ struct row {
 	uint8_t default_handle;
 };
 
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
 /* This rank's part: its shard dataset while it is built, then its rows. */
 struct mine {
 	struct dataset ds;
@@ -100,11 +106,9 @@ struct mine {
 	uint8_t *uent;      /* local post has a URL entity */
 	uint64_t *pj;       /* (rank 0's index << 32 | local post), sorted:
 			       kept past the sign, which takes gpost */
-	size_t cap_tix;
 	uint64_t missing;   /* posts rank 0 gave an origin not found here */
-	char *turl;         /* its posts' texts' URLs: u32 post, u32 len,
+	struct buf turl;    /* its posts' texts' URLs: u32 post, u32 len,
 			       bytes */
-	size_t n_turl, cap_turl;
 };
 
 static int wait_rq(MPI_Request *rq)
@@ -149,7 +153,7 @@ static void mine_free(struct mine *m)
 	free(m->tix);
 	free(m->uent);
 	free(m->pj);
-	free(m->turl);
+	free(m->turl.p);
 	free(m);
 }
 
@@ -206,11 +210,6 @@ static uint8_t has_url_entity(const struct dataset *ds, uint32_t j)
 			return 1;
 	return 0;
 }
-
-struct buf {
-	char *p;
-	size_t n, cap;
-};
 
 static int buf_room(struct buf *b, size_t need)
 {
@@ -449,21 +448,19 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		if (!g)
 			return 0;
 		m->gpost = g;
-		m->cap_gpost = c;
-	}
-	if (m->texts && m->n_posts == m->cap_tix) {
-		size_t c = m->cap_tix ? m->cap_tix * 2 : 4096;
-		uint32_t *t = realloc(m->tix, c * sizeof(*t));
-		uint8_t *u;
+		if (m->texts) { /* grown with it, to the same cap */
+			uint32_t *t = realloc(m->tix, c * sizeof(*t));
+			uint8_t *u;
 
-		if (!t)
-			return 0;
-		m->tix = t;
-		u = realloc(m->uent, c);
-		if (!u)
-			return 0;
-		m->uent = u;
-		m->cap_tix = c;
+			if (!t)
+				return 0;
+			m->tix = t;
+			u = realloc(m->uent, c);
+			if (!u)
+				return 0;
+			m->uent = u;
+		}
+		m->cap_gpost = c;
 	}
 	if ((tl && !pr.text) || (ll && !pr.lang) ||
 	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added ||
@@ -796,28 +793,13 @@ static enum cib_err compute(const struct hdr *h, struct mine *m, int64_t lo,
 	return err;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* mpi_texts_fetch's lookup on an owner: the text of rank 0's post j. */
 static const char *text_of(void *ctx, uint32_t j, uint32_t *len)
 {
 	const struct mine *m = ctx;
-	size_t lo = 0, hi = m->n_posts;
+	size_t lo = sortu64_lower(m->pj, m->n_posts, (uint64_t)j << 32);
 	uint32_t t;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if ((uint32_t)(m->pj[mid] >> 32) < j)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo == m->n_posts || (uint32_t)(m->pj[lo] >> 32) != j)
 		return NULL;
 	t = m->tix[(uint32_t)m->pj[lo]];
@@ -836,10 +818,9 @@ static void urls_in(struct mpi_feat *f, struct mine *m)
 
 	if (!f->texts)
 		return;
-	mpi_texts_gather(f->comm, round_bytes(f), m->turl, m->n_turl, out);
-	free(m->turl);
-	m->turl = NULL;
-	m->n_turl = m->cap_turl = 0;
+	mpi_texts_gather(f->comm, round_bytes(f), m->turl.p, m->turl.n, out);
+	free(m->turl.p);
+	memset(&m->turl, 0, sizeof(m->turl));
 	if (f->rank != 0)
 		return;
 	if (mpi_postbytes_sort(out) != CIB_OK)
@@ -950,7 +931,7 @@ static enum cib_err texts_kept(struct mine *m)
 		return CIB_ENOMEM;
 	for (size_t i = 0; i < m->n_posts; i++)
 		m->pj[i] = (uint64_t)m->gpost[i] << 32 | i;
-	qsort(m->pj, m->n_posts, sizeof(*m->pj), cmp_u64);
+	sortu64(m->pj, m->n_posts);
 	for (size_t i = 0; i < m->n_posts; i++) {
 		const char *s;
 		size_t off = 0, len, tl;
@@ -962,22 +943,11 @@ static enum cib_err texts_kept(struct mine *m)
 		while (urlnorm_next(s, tl, &off, &len)) {
 			uint32_t l32 = (uint32_t)len;
 
-			if (m->n_turl + 8 + len > m->cap_turl) {
-				size_t c = m->cap_turl ? m->cap_turl : 65536;
-				char *q;
-
-				while (c < m->n_turl + 8 + len)
-					c *= 2;
-				q = realloc(m->turl, c);
-				if (!q)
-					return CIB_ENOMEM;
-				m->turl = q;
-				m->cap_turl = c;
-			}
-			memcpy(m->turl + m->n_turl, &m->gpost[i], 4);
-			memcpy(m->turl + m->n_turl + 4, &l32, 4);
-			memcpy(m->turl + m->n_turl + 8, s + off, len);
-			m->n_turl += 8 + len;
+			if (buf_room(&m->turl, 8 + len))
+				return CIB_ENOMEM;
+			put(&m->turl, &m->gpost[i], 4);
+			put(&m->turl, &l32, 4);
+			put(&m->turl, s + off, len);
 			off += len;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sortu64.h"
 #include "mpi/mpi_ingest.h"
 
 void mpi_texts_init(struct mpi_texts *t)
@@ -306,13 +307,6 @@ enum cib_err mpi_postbytes_add(struct mpi_postbytes *pb, uint32_t post,
 	return CIB_OK;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 enum cib_err mpi_postbytes_sort(struct mpi_postbytes *pb)
 {
 	uint64_t *k = malloc((pb->n + 1) * sizeof(*k));
@@ -328,7 +322,7 @@ enum cib_err mpi_postbytes_sort(struct mpi_postbytes *pb)
 	/* (post, position): ties keep their order */
 	for (size_t i = 0; i < pb->n; i++)
 		k[i] = (uint64_t)pb->post[i] << 32 | i;
-	qsort(k, pb->n, sizeof(*k), cmp_u64);
+	sortu64(k, pb->n);
 	for (size_t i = 0; i < pb->n; i++) {
 		uint32_t at = (uint32_t)k[i];
 
