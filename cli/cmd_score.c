@@ -503,9 +503,9 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		if (mf.texts)
 			fprintf(stderr,
 				"cibscan: mpi rank 0 texts: %.1f MB (only "
-				"those of posts in a reuse group, fetched "
-				"from their owners: %llu, %.1f MB); %llu URLs "
-				"found in texts sent back (%.1f MB)\n",
+				"those of posts in a reuse group: %llu posts' "
+				"texts, %.1f MB, fetched from their owners); "
+				"%llu URLs found in texts sent back (%.1f MB)\n",
 				(double)d.ds.texts.bytes / 1e6,
 				(unsigned long long)mf.n_shown,
 				(double)mf.shown_bytes / 1e6,
