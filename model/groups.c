@@ -189,6 +189,132 @@ static size_t unique_u64(uint64_t *v, size_t n)
 	return k + 1;
 }
 
+/* ---- keyed runs --------------------------------------------------------
+ * The records of several lists, key by key, in the order one stable sort of
+ * the lists' concatenation by key would give, without that sort's copy of
+ * every record (nor the concatenation's): each list is cut into runs of at
+ * most 1/KR_RUNS of all the records (at least KR_RUN_MIN), each run sorted
+ * in place on its own (stable, scratch the size of a run), and the runs
+ * merged key by key, a key's records taken run by run in list order. A
+ * record starts with its uint64_t key; keys compare by key >> shift. At 10M
+ * posts an attach round's records were 0.45 GB and the candidate graph's
+ * 0.30 GB; concatenated and sorted whole they took twice that or more. */
+#define KR_RUNS 16
+#define KR_RUN_MIN ((size_t)1 << 16)
+
+struct kruns {
+	struct krun {
+		char *v;
+		size_t at, n;
+	} *run;
+	size_t nrun, size;
+	unsigned shift;
+	char *buf; /* one key's records */
+	size_t cap;
+};
+
+/* Cuts the nl lists (v[l], n[l] records of size bytes) into runs and
+ * sorts each with sort (stable by key); -1 out of memory (kruns_free
+ * then). The test knob CIBSCAN_TEST_KEY_RUN sets the run length
+ * (tests/test_groups.c compares lengths 1, 2, 3 with the default). */
+static int kruns_init(struct kruns *kr, char *const *v, const size_t *n,
+		      int nl, size_t size, unsigned shift,
+		      int (*sort)(void *v, size_t n))
+{
+	size_t total = 0, len, nrun = 0;
+	const char *knob = getenv("CIBSCAN_TEST_KEY_RUN");
+
+	memset(kr, 0, sizeof(*kr));
+	kr->size = size;
+	kr->shift = shift;
+	for (int l = 0; l < nl; l++)
+		total += n[l];
+	len = total / KR_RUNS + 1;
+	if (len < KR_RUN_MIN)
+		len = KR_RUN_MIN;
+	if (knob && atol(knob) > 0)
+		len = (size_t)atol(knob);
+	for (int l = 0; l < nl; l++)
+		nrun += (n[l] + len - 1) / len;
+	kr->run = malloc((nrun + 1) * sizeof(*kr->run));
+	if (!kr->run)
+		return -1;
+	for (int l = 0; l < nl; l++)
+		for (size_t i = 0; i < n[l]; i += len) {
+			struct krun *r = &kr->run[kr->nrun++];
+
+			r->v = v[l] + i * size;
+			r->at = 0;
+			r->n = n[l] - i < len ? n[l] - i : len;
+			if (sort(r->v, r->n))
+				return -1;
+		}
+	return 0;
+}
+
+static uint64_t kruns_key(const struct kruns *kr, const struct krun *r)
+{
+	uint64_t k;
+
+	memcpy(&k, r->v + r->at * kr->size, sizeof(k));
+	return k >> kr->shift;
+}
+
+/* The next key's records into kr->buf: their count, 0 at the end, or
+ * SIZE_MAX out of memory. */
+static size_t kruns_next(struct kruns *kr)
+{
+	uint64_t key = UINT64_MAX;
+	size_t n = 0;
+	int any = 0;
+
+	for (size_t r = 0; r < kr->nrun; r++)
+		if (kr->run[r].at < kr->run[r].n) {
+			uint64_t k = kruns_key(kr, &kr->run[r]);
+
+			if (!any || k < key)
+				key = k;
+			any = 1;
+		}
+	if (!any)
+		return 0;
+	for (size_t r = 0; r < kr->nrun; r++) {
+		struct krun *u = &kr->run[r];
+
+		while (u->at < u->n && kruns_key(kr, u) == key) {
+			if (n == kr->cap) {
+				size_t nc = kr->cap ? 2 * kr->cap : 256;
+				char *b = realloc(kr->buf, nc * kr->size);
+
+				if (!b)
+					return SIZE_MAX;
+				kr->buf = b;
+				kr->cap = nc;
+			}
+			memcpy(kr->buf + n * kr->size, u->v + u->at * kr->size,
+			       kr->size);
+			n++;
+			u->at++;
+		}
+	}
+	return n;
+}
+
+static void kruns_free(struct kruns *kr)
+{
+	free(kr->run);
+	free(kr->buf);
+	memset(kr, 0, sizeof(*kr));
+}
+
+/* A worker's list, its spare capacity given back once it is complete. */
+static void *shrink_list(void *v, size_t n, size_t size)
+{
+	void *nv = n ? realloc(v, n * size) : NULL;
+
+	return nv ? nv : v;
+}
+
 /* The object's window as coord_build sets it: the whole span (capped by
  * the option) when its pairs fit the budget, else the largest window
  * whose pairs do; -1 when even simultaneous actions are too many (a dense
@@ -840,6 +966,11 @@ struct mt_rec {
 #define KEY_REC(x) ((x).key)
 DEFINE_RADIX(sort_mt_rec, struct mt_rec, KEY_REC)
 
+static int sort_mt_rec_run(void *v, size_t n)
+{
+	return sort_mt_rec(v, n);
+}
+
 
 double groups_fisher2_log10(double la, double lb)
 {
@@ -1127,12 +1258,16 @@ struct mt_job {
 	const uint8_t *only; /* tested accounts (NULL: all) */
 	int inside, half;
 	size_t o0, o1;
+	/* this pass's tested accounts: a_lo <= a < a_hi (member_tests) */
+	uint64_t a_lo, a_hi;
 	struct {
 		struct mt_rec *v;
 		size_t n, cap;
 	} all;
 	double *S; /* per group x type: outsider actors on the group's
-		      objects (sum over the objects of d - members) */
+		      objects (sum over the objects of d - members); NULL on
+		      a pass after the first, which has summed them */
+	uint64_t *cnt; /* mt_count: records per account */
 	enum cib_err err;
 };
 
@@ -1169,8 +1304,9 @@ static enum cib_err mt_burst_null(struct mt_job *job, struct mt_scratch *sc,
 
 		for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
 			cnt++;
-		job->S[c * COORD__COUNT + (size_t)t] +=
-			(double)ix->obj_d[o] - (double)cnt;
+		if (job->S)
+			job->S[c * COORD__COUNT + (size_t)t] +=
+				(double)ix->obj_d[o] - (double)cnt;
 	}
 	return CIB_OK;
 out:
@@ -1203,7 +1339,8 @@ static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
 			VEC_PUSH(sc->grp, (uint64_t)ca << 32 | a);
 		if (inside ? ca < 0 : ca >= 0)
 			continue;
-		if (job->only && !job->only[a])
+		if ((job->only && !job->only[a]) || a < job->a_lo ||
+		    a >= job->a_hi)
 			continue;
 		VEC_PUSH(sc->accs, a);
 		while (ix->ev_time[i] - ix->ev_time[lo] > W)
@@ -1244,8 +1381,9 @@ static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
 			for (; gi < sc->grp.n && sc->grp.v[gi] >> 32 == c; gi++)
 				cnt++;
 			sc->grp.v[ng_o++] = c << 32 | cnt;
-			job->S[c * COORD__COUNT + (size_t)t] +=
-				(double)ix->obj_d[o] - (double)cnt;
+			if (job->S)
+				job->S[c * COORD__COUNT + (size_t)t] +=
+					(double)ix->obj_d[o] - (double)cnt;
 		}
 		sc->grp.n = ng_o;
 	}
@@ -1333,6 +1471,38 @@ out:
 	return CIB_ENOMEM;
 }
 
+/* Is account a one this pass tests? */
+static int mt_tested(const struct mt_job *job, uint64_t a)
+{
+	int32_t ca = job->mem[a];
+
+	return (job->inside ? ca >= 0 : ca < 0) && a >= job->a_lo &&
+	       a < job->a_hi && (!job->only || job->only[a]);
+}
+
+/* Has object o an action of an account this pass tests? */
+static int obj_tests(const struct mt_job *job, size_t o)
+{
+	const struct groups_index *ix = job->ix;
+
+	for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++)
+		if (mt_tested(job, ix->ev_acc[i]))
+			return 1;
+	return 0;
+}
+
+/* The objects a pass reads: those of the half with a group member;
+ * after the first pass (S summed) only those where it tests someone. */
+static int mt_reads(const struct mt_job *job, size_t o)
+{
+	const struct groups_index *ix = job->ix;
+
+	if ((job->half >= 0 && ix->obj_half[o] != job->half) ||
+	    !obj_has_member(ix, o, job->mem))
+		return 0;
+	return job->S || obj_tests(job, o);
+}
+
 static enum cib_err mt_objects(struct mt_job *job)
 {
 	const struct groups_index *ix = job->ix;
@@ -1340,11 +1510,11 @@ static enum cib_err mt_objects(struct mt_job *job)
 	enum cib_err err = CIB_OK;
 
 	for (size_t o = job->o0; !err && o < job->o1; o++) {
-		if ((job->half >= 0 && ix->obj_half[o] != job->half) ||
-		    !obj_has_member(ix, o, job->mem))
+		if (!mt_reads(job, o))
 			continue;
 		if (job->half == GROUPS_NO_BURSTS && ix->obj_burst[o]) {
-			err = mt_burst_null(job, &sc, o);
+			if (job->S)
+				err = mt_burst_null(job, &sc, o);
 			continue;
 		}
 		err = mt_collect(job, &sc, o);
@@ -1434,6 +1604,59 @@ static void mt_share(void *ctx, unsigned t)
 	jobs[t].err = mt_objects(&jobs[t]);
 }
 
+/* The records mt_emit gives each account on the worker's objects, into
+ * job->cnt: on each object it acts on and is tested, one per group acting
+ * there (a tested account outside is in none, so every group has nm > 0),
+ * or one (inside: its own group). No co-actor is read: a scan of the
+ * events and a sort of each object's groups. */
+static enum cib_err mt_count(struct mt_job *job)
+{
+	const struct groups_index *ix = job->ix;
+	uint64_t *seen = calloc(ix->n_accounts + 1, sizeof(*seen));
+	struct u64v grp = { 0 };
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!seen)
+		return err;
+	for (size_t o = job->o0; o < job->o1; o++) {
+		uint64_t ng = 1;
+
+		if (!mt_reads(job, o) ||
+		    (job->half == GROUPS_NO_BURSTS && ix->obj_burst[o]))
+			continue;
+		if (!job->inside) {
+			grp.n = 0;
+			for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++)
+				if (job->mem[ix->ev_acc[i]] >= 0 &&
+				    u64v_push(&grp, (uint64_t)job->mem[ix->ev_acc[i]]))
+					goto out;
+			if (sort_u64(grp.v, grp.n))
+				goto out;
+			ng = unique_u64(grp.v, grp.n);
+		}
+		for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++) {
+			uint32_t a = ix->ev_acc[i];
+
+			if (!mt_tested(job, a) || seen[a] == o + 1)
+				continue;
+			seen[a] = o + 1;
+			job->cnt[a] += ng;
+		}
+	}
+	err = CIB_OK;
+out:
+	free(grp.v);
+	free(seen);
+	return err;
+}
+
+static void mt_count_share(void *ctx, unsigned t)
+{
+	struct mt_job *jobs = ctx;
+
+	jobs[t].err = mt_count(&jobs[t]);
+}
+
 /* Objects split at about half the events of the objects between workers
  * (2: the machine this is sized for; more would only add merging). */
 #define MT_WORKERS 2
@@ -1473,39 +1696,50 @@ static void run_shares(const struct groups_index *ix,
 			fn(jobs, k);
 }
 
-/* Appends m >= 1 records of size bytes at src to the buffer v of *n
- * records (capacity *cap): the buffer, moved if it grew, or NULL when out
- * of memory (v is then unchanged and still the caller's). */
-static void *append_records(void *v, size_t *n, size_t *cap, const void *src,
-			    size_t m, size_t size)
-{
-	if (*n + m > *cap) {
-		void *nv = realloc(v, (*n + m) * size);
+/* What a member_tests call tests: the group ids, the accounts, the
+ * objects' half, and which accounts are tested beside the rule of inside
+ * (only: NULL for all; pass: [a_lo, a_hi), member_tests). */
+struct mt_call {
+	const int32_t *mem;
+	const uint8_t *only;
+	size_t ng;
+	int inside, half;
+};
 
-		if (!nv)
-			return NULL;
-		v = nv;
-		*cap = *n + m;
+/* The workers' jobs for the accounts [a_lo, a_hi), objects split at about
+ * equal events. */
+static void mt_jobs_init(const struct groups_index *ix,
+			 const struct mt_call *call, uint64_t a_lo,
+			 uint64_t a_hi, struct mt_job *jobs)
+{
+	memset(jobs, 0, MT_WORKERS * sizeof(*jobs));
+	for (unsigned k = 0; k < MT_WORKERS; k++) {
+		jobs[k].ix = ix;
+		jobs[k].mem = call->mem;
+		jobs[k].only = call->only;
+		jobs[k].inside = call->inside;
+		jobs[k].half = call->half;
+		jobs[k].a_lo = a_lo;
+		jobs[k].a_hi = a_hi;
+		jobs[k].o0 = share_first_obj(ix, k);
+		jobs[k].o1 = share_first_obj(ix, k + 1);
 	}
-	memcpy((char *)v + *n * size, src, m * size);
-	*n += m;
-	return v;
 }
 
-/* The records of every object (mt_objects) on MT_WORKERS threads, the
- * objects split at about equal events: jobs[k].all holds worker k's, in
- * object order (the workers' lists follow each other in object order);
- * S summed in worker order, so the result does not depend on the split.
- * On error every list is freed. */
+/* The records of every object (mt_objects) for the accounts [a_lo, a_hi)
+ * on MT_WORKERS threads: jobs[k].all holds worker k's, in object order
+ * (the workers' lists follow each other in object order). S (NULL: a
+ * later pass, S summed already) summed in worker order, so the result
+ * does not depend on the split. On error every list is freed. */
 static enum cib_err mt_run_jobs(const struct groups_index *ix,
-				const int32_t *mem, const uint8_t *only,
-				size_t ng, int inside, int half,
-				struct mt_job *jobs, double *S)
+				const struct mt_call *call, uint64_t a_lo,
+				uint64_t a_hi, struct mt_job *jobs, double *S)
 {
+	size_t ng = call->ng;
 	enum cib_err err;
 
-	memset(jobs, 0, MT_WORKERS * sizeof(*jobs));
-	for (int k = 0; k < MT_WORKERS; k++) {
+	mt_jobs_init(ix, call, a_lo, a_hi, jobs);
+	for (int k = 0; S && k < MT_WORKERS; k++) {
 		jobs[k].S = calloc(ng * COORD__COUNT + 1, sizeof(*jobs[k].S));
 		if (!jobs[k].S) {
 			for (int j = 0; j < k; j++)
@@ -1513,20 +1747,13 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 			return CIB_ENOMEM;
 		}
 	}
-	for (unsigned k = 0; k < MT_WORKERS; k++) {
-		jobs[k].ix = ix;
-		jobs[k].mem = mem;
-		jobs[k].only = only;
-		jobs[k].inside = inside;
-		jobs[k].half = half;
-		jobs[k].o0 = share_first_obj(ix, k);
-		jobs[k].o1 = share_first_obj(ix, k + 1);
-	}
 	run_shares(ix, mt_share, jobs);
 	err = CIB_OK;
 	for (int k = 0; k < MT_WORKERS; k++) {
 		if (jobs[k].err && !err)
 			err = jobs[k].err;
+		if (!S)
+			continue;
 		/* summed in worker order: the same on every run */
 		for (size_t x = 0; x < ng * COORD__COUNT; x++)
 			S[x] += jobs[k].S[x];
@@ -1541,97 +1768,67 @@ static enum cib_err mt_run_jobs(const struct groups_index *ix,
 	return err;
 }
 
-/* The records of one (account, group) in the order a stable sort of all
- * the workers' records by key would give, without that sort's copy of
- * every record: the lists are cut into runs of at most MT_RUN records,
- * each run sorted on its own (stable, scratch the size of a run), and
- * the runs merged key by key, a key's records taken run by run in list
- * order. At 10M posts an attach round's records are 0.45 GB; sorted
- * whole they took as much again as scratch, the cluster stage's peak. */
-#define MT_RUNS 16
-#define MT_RUN_MIN ((size_t)1 << 16)
+/* Records held at once by member_tests, about 64 MiB: the accounts are
+ * tested in passes over ranges of accounts with at most this many records
+ * each (an account with more is a range of its own). At 10M posts an
+ * attach round held 14M records, 0.45 GB, the cluster stage's peak. */
+#define MT_PASS_RECS ((size_t)1 << 21)
 
-struct mt_merge {
-	struct mt_run {
-		struct mt_rec *v;
-		size_t at, n;
-	} *run;
-	size_t nrun;
-	struct mt_rec *buf; /* one key's records */
-	size_t cap;
+/* The passes of one member_tests call: pass p tests the accounts
+ * [cut[p], cut[p + 1]), which have recs[p] records. */
+struct mt_passes {
+	uint64_t *cut, *recs;
+	size_t n;
 };
 
-/* Cuts the workers' lists into runs and sorts each; -1 out of memory.
- * The test knob CIBSCAN_TEST_MT_RUN sets the run length (tests/test_groups.c
- * compares lengths 1, 2, 3 with the default). */
-static int mt_merge_init(struct mt_merge *mm, struct mt_job *jobs)
+/* The passes' ranges, each with at most MT_PASS_RECS records (mt_count),
+ * or the test knob CIBSCAN_TEST_MT_PASS's count (tests/test_groups.c):
+ * cut[0] = 0 < cut[1] < ... < cut[n] = n_accounts. */
+static enum cib_err mt_plan(const struct groups_index *ix,
+			    const struct mt_call *call, struct mt_passes *pl)
 {
-	size_t total = 0, len, nrun = 0;
-	const char *knob = getenv("CIBSCAN_TEST_MT_RUN");
+	struct mt_job jobs[MT_WORKERS];
+	const char *knob = getenv("CIBSCAN_TEST_MT_PASS");
+	size_t cap = knob && atol(knob) > 0 ? (size_t)atol(knob) : MT_PASS_RECS;
+	size_t na = ix->n_accounts, n = 0;
+	uint64_t sum = 0;
+	enum cib_err err = CIB_ENOMEM;
 
-	memset(mm, 0, sizeof(*mm));
+	memset(pl, 0, sizeof(*pl));
+	mt_jobs_init(ix, call, 0, na, jobs);
 	for (int k = 0; k < MT_WORKERS; k++)
-		total += jobs[k].all.n;
-	len = total / MT_RUNS + 1;
-	if (len < MT_RUN_MIN)
-		len = MT_RUN_MIN;
-	if (knob && atol(knob) > 0)
-		len = (size_t)atol(knob);
+		if (!(jobs[k].cnt = calloc(na + 1, sizeof(*jobs[k].cnt))))
+			goto out;
+	run_shares(ix, mt_count_share, jobs);
 	for (int k = 0; k < MT_WORKERS; k++)
-		nrun += (jobs[k].all.n + len - 1) / len;
-	mm->run = malloc((nrun + 1) * sizeof(*mm->run));
-	if (!mm->run)
-		return -1;
-	for (int k = 0; k < MT_WORKERS; k++)
-		for (size_t i = 0; i < jobs[k].all.n; i += len) {
-			size_t n = jobs[k].all.n - i < len ? jobs[k].all.n - i
-							    : len;
+		if (jobs[k].err)
+			goto out;
+	/* at most one range per account */
+	pl->cut = malloc((na + 2) * sizeof(*pl->cut));
+	pl->recs = malloc((na + 1) * sizeof(*pl->recs));
+	if (!pl->cut || !pl->recs)
+		goto out;
+	pl->cut[0] = 0;
+	for (size_t a = 0; a < na; a++) {
+		uint64_t r = 0;
 
-			mm->run[mm->nrun].v = jobs[k].all.v + i;
-			mm->run[mm->nrun].at = 0;
-			mm->run[mm->nrun].n = n;
-			if (sort_mt_rec(mm->run[mm->nrun].v, n))
-				return -1;
-			mm->nrun++;
+		for (int k = 0; k < MT_WORKERS; k++)
+			r += jobs[k].cnt[a];
+		if (sum > 0 && sum + r > cap) {
+			pl->recs[n++] = sum;
+			pl->cut[n] = a;
+			sum = 0;
 		}
-	return 0;
-}
-
-/* The next key's records into mm->buf: their count, 0 at the end, or
- * SIZE_MAX out of memory. */
-static size_t mt_merge_next(struct mt_merge *mm)
-{
-	uint64_t key = UINT64_MAX;
-	size_t n = 0;
-	int any = 0;
-
-	for (size_t r = 0; r < mm->nrun; r++)
-		if (mm->run[r].at < mm->run[r].n) {
-			uint64_t k = mm->run[r].v[mm->run[r].at].key >> 4;
-
-			if (!any || k < key)
-				key = k;
-			any = 1;
-		}
-	if (!any)
-		return 0;
-	for (size_t r = 0; r < mm->nrun; r++) {
-		while (mm->run[r].at < mm->run[r].n &&
-		       mm->run[r].v[mm->run[r].at].key >> 4 == key) {
-			if (n == mm->cap) {
-				size_t nc = mm->cap ? 2 * mm->cap : 256;
-				struct mt_rec *b = realloc(mm->buf,
-							   nc * sizeof(*b));
-
-				if (!b)
-					return SIZE_MAX;
-				mm->buf = b;
-				mm->cap = nc;
-			}
-			mm->buf[n++] = mm->run[r].v[mm->run[r].at++];
-		}
+		sum += r;
 	}
-	return n;
+	pl->recs[n++] = sum;
+	pl->cut[n] = na;
+	pl->n = n;
+	err = CIB_OK;
+out:
+	for (int k = 0; k < MT_WORKERS; k++)
+		free(jobs[k].cnt);
+	return err;
 }
 
 /* What member_tests sums per group: K (members' actions), N (members'
@@ -1718,62 +1915,113 @@ static int mt_test(const struct groups_index *ix, const struct coord_graph *g,
 	return 1;
 }
 
+/* Appends the tests of the records in jobs (one pass) to *res: a
+ * (account, group)'s records in the order of one stable sort of the
+ * workers' lists (kruns), so summed as they always were. */
+static enum cib_err mt_test_pass(const struct groups_index *ix,
+				 const struct coord_graph *g,
+				 const struct mt_call *call,
+				 const struct mt_sums *sm, int keep_all,
+				 struct mt_job *jobs,
+				 struct groups_member_test **res, size_t *nr,
+				 size_t *cap)
+{
+	struct kruns kr;
+	char *lv[MT_WORKERS];
+	size_t ln[MT_WORKERS], nk;
+	enum cib_err err = CIB_ENOMEM;
+
+	for (int k = 0; k < MT_WORKERS; k++) {
+		jobs[k].all.v = shrink_list(jobs[k].all.v, jobs[k].all.n,
+					    sizeof(*jobs[k].all.v));
+		lv[k] = (char *)jobs[k].all.v;
+		ln[k] = jobs[k].all.n;
+	}
+	/* the key's last 4 bits are the type: one test per (acc, group) */
+	if (kruns_init(&kr, lv, ln, MT_WORKERS, sizeof(struct mt_rec), 4,
+		       sort_mt_rec_run))
+		goto out;
+	while ((nk = kruns_next(&kr)) != 0) {
+		if (nk == SIZE_MAX)
+			goto out;
+		if (*nr == *cap) {
+			size_t nc = *cap ? 2 * *cap : 1024;
+			struct groups_member_test *nv;
+
+			nv = realloc(*res, nc * sizeof(**res));
+			if (!nv)
+				goto out;
+			*res = nv;
+			*cap = nc;
+		}
+		*nr += (size_t)mt_test(ix, g, sm, call->inside, call->half,
+				       keep_all, (const struct mt_rec *)kr.buf,
+				       nk, &(*res)[*nr]);
+	}
+	err = CIB_OK;
+out:
+	kruns_free(&kr);
+	return err;
+}
+
 static enum cib_err member_tests(const struct groups_index *ix,
 				 const struct coord_graph *g,
-				 const int32_t *mem, const uint8_t *only,
-				 size_t ng, int inside, int half, int keep_all,
+				 const struct mt_call *call, int keep_all,
 				 struct groups_member_test **out,
 				 size_t *n_out)
 {
 	struct mt_job jobs[MT_WORKERS];
-	struct mt_merge mm;
 	struct groups_member_test *res = NULL;
 	double *K = NULL, *N = NULL, *S = NULL;
 	struct mt_sums sm;
-	size_t nr = 0, cap = 0, nk;
+	size_t nr = 0, cap = 0, ng = call->ng;
+	struct mt_passes pl = { 0 };
 	enum cib_err err = CIB_ENOMEM;
 
 	*out = NULL;
 	*n_out = 0;
 	memset(jobs, 0, sizeof(jobs));
-	memset(&mm, 0, sizeof(mm));
 	if (ng == 0 || ng >= ((size_t)1 << 27))
 		return ng == 0 ? CIB_OK : CIB_ERANGE;
-	K = group_sums(g, mem, ng);
-	N = group_objs(ix, mem, ng);
+	K = group_sums(g, call->mem, ng);
+	N = group_objs(ix, call->mem, ng);
 	S = calloc(ng * COORD__COUNT + 1, sizeof(*S));
 	if (!K || !N || !S)
 		goto out;
-	err = mt_run_jobs(ix, mem, only, ng, inside, half, jobs, S);
-	if (err)
-		goto out;
-	err = CIB_ENOMEM;
-	if (rest_outsiders(ix, mem, inside, half, S))
-		goto out;
-	if (mt_merge_init(&mm, jobs))
-		goto out;
+	err = mt_plan(ix, call, &pl);
 	/* one result per (account, group) that passes, not per record: at
 	 * 2M posts results sized by the records took 257 MB at the run's
-	 * peak, and most (account, group) fail the count guards */
+	 * peak, and most (account, group) fail the count guards. The passes
+	 * test ascending ranges of accounts, so the results come in (acc,
+	 * group) order; the first sums S over every object. */
 	sm.K = K;
 	sm.N = N;
 	sm.S = S;
-	while ((nk = mt_merge_next(&mm)) != 0) {
-		if (nk == SIZE_MAX)
-			goto out;
-		if (nr == cap) {
-			size_t nc = cap ? 2 * cap : 1024;
-			struct groups_member_test *nv;
+	for (size_t p = 0; !err && p < pl.n; p++) {
+		uint64_t held = 0;
 
-			nv = realloc(res, nc * sizeof(*res));
-			if (!nv)
-				goto out;
-			res = nv;
-			cap = nc;
+		err = mt_run_jobs(ix, call, pl.cut[p], pl.cut[p + 1], jobs,
+				  p == 0 ? S : NULL);
+		for (int k = 0; !err && k < MT_WORKERS; k++)
+			held += jobs[k].all.n;
+		/* the count is exact, or the bound on what a pass holds is
+		 * not what it says */
+		if (!err && held != pl.recs[p])
+			err = CIB_EINTERNAL;
+		if (!err && p == 0 &&
+		    rest_outsiders(ix, call->mem, call->inside, call->half, S))
+			err = CIB_ENOMEM;
+		if (!err)
+			err = mt_test_pass(ix, g, call, &sm, keep_all, jobs,
+					   &res, &nr, &cap);
+		for (int k = 0; k < MT_WORKERS; k++) {
+			free(jobs[k].all.v);
+			jobs[k].all.v = NULL;
 		}
-		nr += (size_t)mt_test(ix, g, &sm, inside, half, keep_all,
-				      mm.buf, nk, &res[nr]);
 	}
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
 	if (!res && !(res = malloc(sizeof(*res))))
 		goto out;
 	*out = res;
@@ -1784,10 +2032,8 @@ out:
 	free(K);
 	free(N);
 	free(S);
-	for (int k = 0; k < MT_WORKERS; k++)
-		free(jobs[k].all.v);
-	free(mm.run);
-	free(mm.buf);
+	free(pl.cut);
+	free(pl.recs);
 	free(res);
 	return err;
 }
@@ -1819,8 +2065,9 @@ enum cib_err groups_member_tests(const struct groups_index *ix,
 				 int half, struct groups_member_test **out,
 				 size_t *n_out)
 {
-	return member_tests(ix, g, mem, NULL, ng, inside, half, 1, out,
-			    n_out);
+	struct mt_call call = { mem, NULL, ng, inside, half };
+
+	return member_tests(ix, g, &call, 1, out, n_out);
 }
 
 enum cib_err groups_member_tests_passable(const struct groups_index *ix,
@@ -1830,8 +2077,9 @@ enum cib_err groups_member_tests_passable(const struct groups_index *ix,
 					  struct groups_member_test **out,
 					  size_t *n_out)
 {
-	return member_tests(ix, g, mem, NULL, ng, inside, half, 0, out,
-			    n_out);
+	struct mt_call call = { mem, NULL, ng, inside, half };
+
+	return member_tests(ix, g, &call, 0, out, n_out);
 }
 
 enum cib_err groups_member_tests_of(const struct groups_index *ix,
@@ -1841,7 +2089,9 @@ enum cib_err groups_member_tests_of(const struct groups_index *ix,
 				    struct groups_member_test **out,
 				    size_t *n_out)
 {
-	return member_tests(ix, g, mem, only, ng, inside, -1, 0, out, n_out);
+	struct mt_call call = { mem, only, ng, inside, -1 };
+
+	return member_tests(ix, g, &call, 0, out, n_out);
 }
 
 /* ---- group evidence --------------------------------------------------- */
@@ -2207,6 +2457,11 @@ struct kw {
 #define KEY_KW(x) ((x).key)
 DEFINE_RADIX(sort_kw, struct kw, KEY_KW)
 
+static int sort_kw_run(void *v, size_t n)
+{
+	return sort_kw(v, n);
+}
+
 /* The candidate graph of discovery, on the objects of half 0 only (the
  * tests use half 1): accounts in no cluster, tied by
  *
@@ -2323,72 +2578,73 @@ enum cib_err groups_candidate_graph(const struct groups_index *ix,
 				    const int32_t *mem,
 				    struct cluster_wedge **out, size_t *n_out)
 {
-	struct {
-		struct kw *v;
-		size_t n, cap;
-	} kv = { 0 };
+	struct cg_job jobs[MT_WORKERS];
+	struct kruns kr;
+	char *lv[MT_WORKERS];
+	size_t ln[MT_WORKERS], nk, ne = 0, cap = 0;
 	struct cluster_wedge *e = NULL;
-	size_t ne = 0;
-	enum cib_err err = CIB_ENOMEM;
+	enum cib_err err = CIB_OK;
 
 	*out = NULL;
 	*n_out = 0;
-	{
-		struct cg_job jobs[MT_WORKERS];
-
-		memset(jobs, 0, sizeof(jobs));
-		for (unsigned k = 0; k < MT_WORKERS; k++) {
-			jobs[k].ix = ix;
-			jobs[k].mem = mem;
-			jobs[k].o0 = share_first_obj(ix, k);
-			jobs[k].o1 = share_first_obj(ix, k + 1);
-		}
-		run_shares(ix, cg_share, jobs);
-		err = CIB_OK;
-		for (int k = 0; k < MT_WORKERS; k++) {
-			if (jobs[k].err && !err)
-				err = jobs[k].err;
-			if (!err && jobs[k].kv.n) {
-				void *v = append_records(kv.v, &kv.n, &kv.cap,
-							 jobs[k].kv.v,
-							 jobs[k].kv.n,
-							 sizeof(*kv.v));
-
-				if (v)
-					kv.v = v;
-				else
-					err = CIB_ENOMEM;
-			}
-			free(jobs[k].kv.v);
-		}
-		if (err)
-			goto out;
-		err = CIB_ENOMEM;
+	memset(jobs, 0, sizeof(jobs));
+	memset(&kr, 0, sizeof(kr));
+	for (unsigned k = 0; k < MT_WORKERS; k++) {
+		jobs[k].ix = ix;
+		jobs[k].mem = mem;
+		jobs[k].o0 = share_first_obj(ix, k);
+		jobs[k].o1 = share_first_obj(ix, k + 1);
 	}
-	if (sort_kw(kv.v, kv.n))
+	run_shares(ix, cg_share, jobs);
+	for (int k = 0; k < MT_WORKERS; k++) {
+		if (jobs[k].err && !err)
+			err = jobs[k].err;
+		jobs[k].kv.v = shrink_list(jobs[k].kv.v, jobs[k].kv.n,
+					   sizeof(*jobs[k].kv.v));
+		lv[k] = (char *)jobs[k].kv.v;
+		ln[k] = jobs[k].kv.n;
+	}
+	if (err)
 		goto out;
-	e = malloc((kv.n + 1) * sizeof(*e));
-	if (!e)
+	err = CIB_ENOMEM;
+	/* a pair's co-actions in the workers' object order, as one stable
+	 * sort of their concatenation gives them: w summed as it always was */
+	if (kruns_init(&kr, lv, ln, MT_WORKERS, sizeof(struct kw), 0,
+		       sort_kw_run))
 		goto out;
-	for (size_t i = 0; i < kv.n;) {
-		size_t j = i;
+	while ((nk = kruns_next(&kr)) != 0) {
+		const struct kw *v = (const struct kw *)kr.buf;
 		double w = 0;
 
-		for (; j < kv.n && kv.v[j].key == kv.v[i].key; j++)
-			w += kv.v[j].w;
-		if (w >= 1 && (j - i > 1 || kv.v[i].alone)) {
-			e[ne].a = (uint32_t)(kv.v[i].key >> 32);
-			e[ne].b = (uint32_t)kv.v[i].key;
-			e[ne++].w = w > 50 ? 50 : w;
+		if (nk == SIZE_MAX)
+			goto out;
+		for (size_t j = 0; j < nk; j++)
+			w += v[j].w;
+		if (w < 1 || (nk == 1 && !v[0].alone))
+			continue;
+		if (ne == cap) {
+			size_t nc = cap ? 2 * cap : 1024;
+			struct cluster_wedge *nv = realloc(e, nc * sizeof(*e));
+
+			if (!nv)
+				goto out;
+			e = nv;
+			cap = nc;
 		}
-		i = j;
+		e[ne].a = (uint32_t)(v[0].key >> 32);
+		e[ne].b = (uint32_t)v[0].key;
+		e[ne++].w = w > 50 ? 50 : w;
 	}
-	*out = e;
+	if (!e && !(e = malloc(sizeof(*e))))
+		goto out;
+	*out = shrink_list(e, ne, sizeof(*e));
 	*n_out = ne;
 	e = NULL;
 	err = CIB_OK;
 out:
-	free(kv.v);
+	kruns_free(&kr);
+	for (int k = 0; k < MT_WORKERS; k++)
+		free(jobs[k].kv.v);
 	free(e);
 	return err;
 }

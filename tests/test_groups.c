@@ -215,60 +215,89 @@ static void test_passable(void **state)
 
 /* The member tests take each (account, group)'s records in the order one
  * stable sort of all the records by key gives, however the records are
- * cut into sorted runs and merged (CIBSCAN_TEST_MT_RUN: runs of 1, 2
+ * cut into sorted runs and merged (CIBSCAN_TEST_KEY_RUN: runs of 1, 2
  * and 3 records, against the default of one run per worker here): every
  * test field for field, in the same order. */
+static void assert_same_tests(const struct groups_member_test *q, size_t nq,
+			      const struct groups_member_test *t, size_t n)
+{
+	assert_int_equal(nq, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(q[i].acc, t[i].acc);
+		assert_int_equal(q[i].group, t[i].group);
+		assert_int_equal(q[i].x, t[i].x);
+		assert_int_equal(q[i].objects, t[i].objects);
+		assert_int_equal(q[i].sync, t[i].sync);
+		assert_memory_equal(&q[i].lambda, &t[i].lambda, sizeof(double));
+		assert_memory_equal(&q[i].sync_expected, &t[i].sync_expected,
+				    sizeof(double));
+		assert_memory_equal(&q[i].objects_expected,
+				    &t[i].objects_expected, sizeof(double));
+		assert_memory_equal(&q[i].log10p, &t[i].log10p, sizeof(double));
+	}
+}
+
+/* The member tests of one call: 0 all, 1 passable, 2 of the accounts in
+ * only. */
+static void member_call(struct world *w, const int32_t *mem, int kind,
+			int inside, const uint8_t *only,
+			struct groups_member_test **t, size_t *n)
+{
+	enum cib_err err =
+		kind == 0 ? groups_member_tests(&w->ix, &w->g, mem, 2, inside,
+						-1, t, n)
+		: kind == 1 ? groups_member_tests_passable(&w->ix, &w->g, mem,
+							   2, inside, -1, t, n)
+			    : groups_member_tests_of(&w->ix, &w->g, mem, 2, only,
+						     inside, t, n);
+
+	assert_int_equal(err, CIB_OK);
+}
+
+/* The member tests sort their records in runs (CIBSCAN_TEST_KEY_RUN
+ * records each) and hold the records of ranges of accounts in passes
+ * (CIBSCAN_TEST_MT_PASS records each): any lengths give the tests of one
+ * sort of every record, field for field. */
 static void test_member_runs(void **state)
 {
 	static const char *const lens[] = { "1", "2", "3" };
+	static const char *const pass[] = { "1", "2", "5", "1000" };
 	struct world w;
 	int32_t mem[NW];
+	uint8_t only[NW];
 
 	(void)state;
 	build_attach_world(&w);
-	for (int a = 0; a < NW; a++)
+	for (int a = 0; a < NW; a++) {
 		mem[a] = a < 3 ? 0 : a == 4 || a == 6 || a == 7 ? 1 : -1;
-	for (int inside = 0; inside < 2; inside++) {
-		struct groups_member_test *t = NULL;
-		size_t n = 0;
-
-		unsetenv("CIBSCAN_TEST_MT_RUN");
-		assert_int_equal(groups_member_tests(&w.ix, &w.g, mem, 2, inside,
-						     -1, &t, &n),
-				 CIB_OK);
-		assert_true(n > 3);
-		for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++) {
-			struct groups_member_test *q = NULL;
-			size_t nq = 0;
-
-			setenv("CIBSCAN_TEST_MT_RUN", lens[l], 1);
-			assert_int_equal(groups_member_tests(&w.ix, &w.g, mem,
-							     2, inside, -1, &q,
-							     &nq),
-					 CIB_OK);
-			assert_int_equal(nq, n);
-			for (size_t i = 0; i < n; i++) {
-				assert_int_equal(q[i].acc, t[i].acc);
-				assert_int_equal(q[i].group, t[i].group);
-				assert_int_equal(q[i].x, t[i].x);
-				assert_int_equal(q[i].objects, t[i].objects);
-				assert_int_equal(q[i].sync, t[i].sync);
-				assert_memory_equal(&q[i].lambda, &t[i].lambda,
-						    sizeof(double));
-				assert_memory_equal(&q[i].sync_expected,
-						    &t[i].sync_expected,
-						    sizeof(double));
-				assert_memory_equal(&q[i].objects_expected,
-						    &t[i].objects_expected,
-						    sizeof(double));
-				assert_memory_equal(&q[i].log10p, &t[i].log10p,
-						    sizeof(double));
-			}
-			free(q);
-		}
-		unsetenv("CIBSCAN_TEST_MT_RUN");
-		free(t);
+		only[a] = a % 2 == 1;
 	}
+	for (int kind = 0; kind < 3; kind++)
+		for (int inside = 0; inside < 2; inside++) {
+			struct groups_member_test *t = NULL;
+			size_t n = 0;
+
+			unsetenv("CIBSCAN_TEST_KEY_RUN");
+			unsetenv("CIBSCAN_TEST_MT_PASS");
+			member_call(&w, mem, kind, inside, only, &t, &n);
+			if (kind == 0)
+				assert_true(n > 3);
+			for (size_t l = 0; l < sizeof(lens) / sizeof(*lens); l++)
+				for (size_t p = 0; p < sizeof(pass) / sizeof(*pass); p++) {
+					struct groups_member_test *q = NULL;
+					size_t nq = 0;
+
+					setenv("CIBSCAN_TEST_KEY_RUN", lens[l], 1);
+					setenv("CIBSCAN_TEST_MT_PASS", pass[p], 1);
+					member_call(&w, mem, kind, inside, only,
+						    &q, &nq);
+					assert_same_tests(q, nq, t, n);
+					free(q);
+				}
+			unsetenv("CIBSCAN_TEST_KEY_RUN");
+			unsetenv("CIBSCAN_TEST_MT_PASS");
+			free(t);
+		}
 	world_release(&w);
 }
 
@@ -828,6 +857,22 @@ static void test_candidate_graph(void **state)
 	for (size_t i = 0; i < ne; i++) {
 		assert_int_equal((uint64_t)e[i].a << 32 | e[i].b, p[i].key);
 		assert_true(fabs(e[i].w - p[i].w) < 1e-4);
+	}
+	/* the co-actions merged from sorted runs of any length give the
+	 * weights of one sort, bit for bit */
+	for (int len = 1; len <= 7; len += 3) {
+		struct cluster_wedge *q = NULL;
+		size_t nq = 0;
+		char b[8];
+
+		snprintf(b, sizeof(b), "%d", len);
+		setenv("CIBSCAN_TEST_KEY_RUN", b, 1);
+		assert_int_equal(groups_candidate_graph(&w.ix, mem, &q, &nq),
+				 CIB_OK);
+		unsetenv("CIBSCAN_TEST_KEY_RUN");
+		assert_int_equal(nq, ne);
+		assert_memory_equal(q, e, ne * sizeof(*e));
+		free(q);
 	}
 	free(e);
 	free(p);
