@@ -347,6 +347,12 @@ static void say_read(const struct mpi_ingest *m, double secs)
  * per rank. */
 static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 {
+	if (mf->columns_freed)
+		fprintf(stderr,
+			"cibscan: mpi rank 0: the post columns only the "
+			"features read freed once sent to the owners "
+			"(%.1f MB)\n",
+			(double)mf->columns_freed / 1e6);
 	for (int r = 0; mf->all && r < mf->size; r++)
 		fprintf(stderr,
 			"cibscan: mpi rank %d features: %llu accounts, %llu "
@@ -487,6 +493,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		if (pcp->po.progress)
 			say_read(&m, cib_seconds() - t0);
 		pc = *pcp;
+		mf.sent_ds = &d.ds;
 		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
 		rc = score_finish(sop, &pc, &d, files, nfiles,

@@ -1098,10 +1098,11 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	f->o = o;
 	if (f->started) {
 		/* the other ranks served one stage and have moved on */
-		if (f->texts) {
+		if (f->texts || f->columns_freed) {
 			snprintf(f->errmsg, sizeof(f->errmsg),
-				 "--mpi: a second feature stage, and the "
-				 "texts are on the other ranks");
+				 "--mpi: a second feature stage, and the %s",
+				 f->texts ? "texts are on the other ranks"
+					  : "post columns it reads are freed");
 			return CIB_EUSAGE;
 		}
 		f->local = 1;
@@ -1158,6 +1159,11 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	f->mine = run_common(f, h, &cur);
 	free(cur.owner);
 	free(h);
+	/* the owners have every post's counts, language and client: nothing
+	 * here reads them again (the stage's finish takes the owners' rows,
+	 * the reuse features and the events read other columns) */
+	if (f->sent_ds && f->sent_ds == ds)
+		f->columns_freed = dataset_drop_post_columns(f->sent_ds);
 	return CIB_OK;
 }
 

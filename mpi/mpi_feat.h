@@ -85,6 +85,12 @@ struct mpi_feat {
 	struct reuse_text_urls tu;
 	uint64_t n_text_urls, text_url_bytes; /* rank 0: the texts' URLs */
 	uint64_t n_shown, shown_bytes;        /* rank 0: the texts fetched */
+	/* rank 0, set by cli/ (NULL: kept): the dataset, the one the stage
+	 * reads, whose post columns only the per-account features read
+	 * (dataset_drop_post_columns) are freed once they are sent to the
+	 * owners; *columns_freed the bytes */
+	struct dataset *sent_ds;
+	size_t columns_freed;
 	struct mpi_feat_stats st;
 	struct mpi_feat_stats *all; /* rank 0: every rank's, after finish */
 	void *mine;            /* private: this rank's shard and rows */
