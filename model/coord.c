@@ -153,26 +153,67 @@ static uint64_t ev_field(const struct ev *e, int f, uint64_t base)
 					: e->obj - base;
 }
 
+/* Frees e's columns, keeping its count (sort_events refills them). */
+static void events_drop_columns(struct coord_events *e)
+{
+	free(e->obj);
+	free(e->time);
+	free(e->acc);
+	free(e->post);
+	free(e->minutes);
+	e->obj = NULL;
+	e->time = NULL;
+	e->acc = NULL;
+	e->post = NULL;
+	e->minutes = NULL;
+	e->cap = 0;
+}
+
+/* e's columns at exactly e->n entries, from the events v[0..n). */
+static enum cib_err events_from_rows(struct coord_events *e,
+				     const struct ev *v)
+{
+	size_t n = e->n;
+
+	e->obj = bigmem_malloc(n * sizeof(*e->obj));
+	e->time = bigmem_malloc(n * sizeof(*e->time));
+	e->acc = bigmem_malloc(n * sizeof(*e->acc));
+	e->post = bigmem_malloc(n * sizeof(*e->post));
+	e->minutes = bigmem_malloc(n * sizeof(*e->minutes));
+	if (!e->obj || !e->time || !e->acc || !e->post || !e->minutes)
+		return CIB_ENOMEM;
+	e->cap = n;
+	for (size_t i = 0; i < n; i++) {
+		e->obj[i] = v[i].obj;
+		e->time[i] = v[i].time;
+		e->acc[i] = v[i].acc;
+		e->post[i] = v[i].post;
+		e->minutes[i] = v[i].minutes;
+	}
+	return CIB_OK;
+}
+
 /* Sorts e by (obj, time, acc): LSD radix passes of 11 bits over the bits
  * each field's range spans, least significant field first; every pass is
  * stable, so equal events keep their order (as qsort's merge sort did).
- * Passes whose digit is the same for every event are skipped. */
+ * Passes whose digit is the same for every event are skipped. The events
+ * are sorted as rows: the columns are freed once copied and made again at
+ * their exact size after (a type's sort holds two copies of its events,
+ * 64 bytes each, not three: at 10M posts 0.3 GB less at the graph
+ * stage's peak). Out of memory, e is left empty (n = 0). */
 static enum cib_err sort_events(struct coord_events *e)
 {
 	struct ev *v, *buf, *a, *b;
 	size_t n = e->n;
 	uint64_t base[3] = { 0, 0, 0 }, span[3] = { 0, 0, 0 };
 	size_t count[1u << 11];
+	enum cib_err err;
 
 	if (n < 2)
 		return CIB_OK;
 	v = bigmem_malloc(n * sizeof(*v));
-	buf = bigmem_malloc(n * sizeof(*buf));
-	if (!v || !buf) {
-		free(v);
-		free(buf);
+	if (!v)
 		return CIB_ENOMEM;
-	}
 	{
 		uint32_t amax = 0;
 		int64_t tmin = INT64_MAX, tmax = INT64_MIN;
@@ -195,6 +236,13 @@ static enum cib_err sort_events(struct coord_events *e)
 		span[1] = (uint64_t)tmax - (uint64_t)tmin;
 		base[2] = omin;
 		span[2] = omax - omin;
+	}
+	events_drop_columns(e);
+	buf = bigmem_malloc(n * sizeof(*buf));
+	if (!buf) {
+		free(v);
+		e->n = 0;
+		return CIB_ENOMEM;
 	}
 	a = v;
 	b = buf;
@@ -229,16 +277,14 @@ static enum cib_err sort_events(struct coord_events *e)
 			}
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		e->obj[i] = a[i].obj;
-		e->time[i] = a[i].time;
-		e->acc[i] = a[i].acc;
-		e->post[i] = a[i].post;
-		e->minutes[i] = a[i].minutes;
+	free(b);
+	err = events_from_rows(e, a);
+	free(a);
+	if (err) {
+		events_drop_columns(e);
+		e->n = 0;
 	}
-	free(v);
-	free(buf);
-	return CIB_OK;
+	return err;
 }
 
 static int cmp_i64(const void *a, const void *b)
