@@ -6,6 +6,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
@@ -61,4 +62,22 @@ void *bigmem_realloc(void *p, size_t n)
 	if (q)
 		bigmem_hint(q, n);
 	return q;
+}
+
+void bigmem_discard(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_DONTNEED)
+	long ps = sysconf(_SC_PAGESIZE);
+	uintptr_t pg = ps > 0 ? (uintptr_t)ps : 4096, lo, hi;
+
+	if (!p || n < pg)
+		return;
+	lo = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	hi = ((uintptr_t)p + n) & ~(pg - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+#else
+	(void)p;
+	(void)n;
+#endif
 }

@@ -30,4 +30,11 @@ void *bigmem_realloc(void *p, size_t n);
  * pages inside p[0..n). */
 void bigmem_hint(void *p, size_t n);
 
+/* Gives the whole pages inside p[0..n) back to the system (on Linux
+ * madvise(MADV_DONTNEED); a no-op elsewhere): for a block the caller will
+ * not read there again before freeing it, such as the part of a send
+ * buffer already sent. The block stays the caller's; those bytes read as
+ * zero after. */
+void bigmem_discard(void *p, size_t n);
+
 #endif

@@ -142,13 +142,15 @@ enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
 				 size_t *n_kept)
 {
 	struct reuse_kv *kv = malloc((n ? n : 1) * sizeof(*kv));
-	struct reuse_near_text *out = NULL;
-	size_t m = 0;
+	uint32_t *dest = NULL;
+	size_t m = 0, lost;
 	enum cib_err err = CIB_ENOMEM;
 
 	*n_kept = 0;
 	if (!kv)
 		return CIB_ENOMEM;
+	if (n >= UINT32_MAX)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		kv[i].k = t[i].hash;
 		kv[i].v = (uint32_t)i;
@@ -156,26 +158,45 @@ enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
 	if ((err = reuse_sort_kv(kv, n)))
 		goto out;
 	err = CIB_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		m += i == 0 || kv[i].k != kv[i - 1].k;
-	out = malloc((m ? m : 1) * sizeof(*out));
-	if (!out)
+	/* where each record goes: the kept ones (each hash's of the lowest
+	 * post) to the front in hash order, the others after them */
+	dest = malloc((n ? n : 1) * sizeof(*dest));
+	if (!dest)
 		goto out;
-	m = 0;
+	for (size_t i = 0; i < n; i++)
+		dest[i] = UINT32_MAX;
 	for (size_t i = 0; i < n;) {
 		size_t e = i, low = kv[i].v;
 
 		for (; e < n && kv[e].k == kv[i].k; e++)
 			if (t[kv[e].v].post < t[low].post)
 				low = kv[e].v;
-		out[m++] = t[low];
+		dest[low] = (uint32_t)m++;
 		i = e;
 	}
-	memcpy(t, out, m * sizeof(*t));
+	free(kv);
+	kv = NULL;
+	lost = m;
+	for (size_t i = 0; i < n; i++)
+		if (dest[i] == UINT32_MAX)
+			dest[i] = (uint32_t)lost++;
+	/* the permutation applied in place, cycle by cycle: each swap puts
+	 * one record where it goes (a copy of the records took as much again
+	 * as the records, 0.97 GB at 2 ranks of 10M posts) */
+	for (size_t i = 0; i < n; i++)
+		while (dest[i] != i) {
+			uint32_t g = dest[i];
+			struct reuse_near_text x = t[g];
+
+			t[g] = t[i];
+			t[i] = x;
+			dest[i] = dest[g];
+			dest[g] = g;
+		}
 	*n_kept = m;
 	err = CIB_OK;
 out:
-	free(out);
+	free(dest);
 	free(kv);
 	return err;
 }

@@ -50,6 +50,7 @@ struct hdr {
 	int32_t have_zonedir, have_tmpdir;
 	int32_t pad;
 	uint64_t n_accounts;
+	uint64_t round; /* the bytes per round of the large transfers */
 	struct persona_opts po;
 	struct reuse_opts ro; /* the stage's reuse options, seed included */
 	char tz[64];
@@ -1003,6 +1004,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	 * use of its posts past its rows */
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
 	m->near.die_rank = f->die_reuse_rank;
+	m->near.round = (size_t)h->round;
 	mpi_reuse_sign(&m->near, &m->ds, m->gpost); /* takes gpost */
 	m->gpost = NULL;
 	if (m->texts) {
@@ -1129,6 +1131,7 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	h->n_accounts = ds->acc.n;
 	h->po = o->persona;
 	h->po.seed = o->seed; /* as features_compute */
+	h->round = f->round ? f->round : MPI_FEAT_ROUND;
 	h->po.seed_key = NULL; /* each shard passes its own */
 	h->ro = o->reuse;
 	h->ro.seed = o->seed; /* as features_compute */

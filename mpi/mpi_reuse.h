@@ -61,6 +61,9 @@ struct mpi_reuse {
 	enum cib_err err;             /* mpi_reuse_sign's */
 	int die_rank;                 /* test hook: this rank dies once it
 					 has its first band's entries */
+	size_t round;                 /* bytes a rank sends per round of the
+					 large transfers (the same on every
+					 rank); 0: 32 MiB */
 	struct mpi_reuse_stats st;
 };
 
