@@ -609,6 +609,27 @@ size_t dataset_drop_post_columns(struct dataset *ds)
 	return freed;
 }
 
+void dataset_keep_texts(struct dataset *ds)
+{
+	struct dataset k;
+
+	dataset_init(&k);
+	strpool_release(&k.texts);
+	k.texts = ds->texts;
+	strpool_init(&ds->texts);
+	k.post.n = ds->post.n;
+	k.post.cap = ds->post.cap;
+	k.post.text = ds->post.text;
+	k.post.kind = ds->post.kind;
+	ds->post.text = NULL;
+	ds->post.kind = NULL;
+	dataset_release(ds);
+	*ds = k;
+	ds->lookups_dropped = 1;
+	ds->post_strings_dropped = 1;
+	ds->post_columns_dropped = 1;
+}
+
 enum cib_err dataset_intern(struct dataset *ds, const char *s, uint32_t *id)
 {
 	if (!s || !*s) {

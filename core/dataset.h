@@ -260,6 +260,13 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
  * nothing else reads them past the features). Returns the bytes freed. */
 size_t dataset_drop_post_columns(struct dataset *ds);
 
+/* Frees all but the posts' kinds and texts (post.n, post.kind, post.text
+ * and the texts pool stay; the accounts, every other column, the strings,
+ * the entities, the changes and the lookup tables go): for a reader of
+ * the texts alone past everything else (score --mpi's owner ranks sign
+ * their texts once their rows are sent). */
+void dataset_keep_texts(struct dataset *ds);
+
 /* Hints for a reader that batches records (collectors/table.c): start
  * reading what looking up account (p, id string id) will touch: step 0
  * its table slot, which holds the whole key, so step 1 (kept for callers

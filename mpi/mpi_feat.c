@@ -1001,7 +1001,9 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	if (m->texts && !m->err)
 		m->err = texts_kept(m);
 	/* its distinct texts signed for the near-duplicate search, the one
-	 * use of its posts past its rows */
+	 * use of its posts past its rows: the rest of the shard goes first
+	 * (at 2 ranks of 10M posts, one rank's shard) */
+	dataset_keep_texts(&m->ds);
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
 	m->near.die_rank = f->die_reuse_rank;
 	m->near.round = (size_t)h->round;

@@ -441,6 +441,59 @@ static void test_dataset_drop_post_strings(void **state)
 	dataset_release(&ds);
 }
 
+/* dataset_keep_texts keeps the posts' count, kinds and texts, and frees
+ * the rest (the sanitizer build checks that nothing leaks or is freed
+ * twice, the release after included). */
+static void test_dataset_keep_texts(void **state)
+{
+	static const char *const texts[] = { "first text", NULL, "third" };
+	static const char *const ent[] = { "#tag" };
+	static const enum entity_type et[] = { ENT_HASHTAG };
+	struct dataset ds;
+	struct account_rec a;
+	struct post_rec r;
+	char id[16];
+
+	(void)state;
+	dataset_init(&ds);
+	account_rec_init(&a);
+	a.platform = PLATFORM_X;
+	a.id = "a";
+	a.handle = "h";
+	assert_int_equal(dataset_add_account(&ds, &a, NULL), CIB_OK);
+	for (size_t i = 0; i < 3; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "p%zu", i);
+		r.id = id;
+		r.account_id = "a";
+		r.time = 100 + (int64_t)i;
+		r.text = texts[i];
+		r.kind = i == 1 ? POST_REPOST : POST_ORIGINAL;
+		r.ref_post = i == 1 ? "p0" : NULL;
+		r.ent_str = ent;
+		r.ent_type = et;
+		r.n_ent = 1;
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	dataset_keep_texts(&ds);
+	assert_int_equal(ds.post.n, 3);
+	assert_string_equal(ds_text(&ds, 0), "first text");
+	assert_int_equal(ds.post.text[1], STR_NONE);
+	assert_string_equal(ds_text(&ds, 2), "third");
+	assert_int_equal(ds.post.kind[1], POST_REPOST);
+	assert_int_equal(ds.post.kind[2], POST_ORIGINAL);
+	assert_int_equal(ds.acc.n, 0);
+	assert_int_equal(ds.ent.n, 0);
+	assert_int_equal(ds.strings.n, 0);
+	assert_null(ds.post.id);
+	assert_null(ds.post.time);
+	assert_null(ds.post.account);
+	assert_null(ds.post.ent_off);
+	assert_true(ds.lookups_dropped && ds.post_columns_dropped);
+	dataset_release(&ds);
+}
+
 static void test_dataset_reserve(void **state)
 {
 	struct dataset ds;
@@ -973,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_drop),
 		cmocka_unit_test(test_strpool_drop_nomem),
 		cmocka_unit_test(test_dataset_drop_post_strings),
+		cmocka_unit_test(test_dataset_keep_texts),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
