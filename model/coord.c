@@ -65,6 +65,28 @@ void coord_events_release(struct coord_events *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* Column *p of cap entries of size bytes, cut to n: realloc, or as it was
+ * when that fails (a shrink that fails loses nothing). */
+static void shrink_column(void **p, size_t n, size_t size)
+{
+	void *q = bigmem_realloc(*p, (n ? n : 1) * size);
+
+	if (q)
+		*p = q;
+}
+
+void coord_events_shrink(struct coord_events *e)
+{
+	if (!e->obj || e->n == e->cap)
+		return;
+	shrink_column((void **)&e->obj, e->n, sizeof(*e->obj));
+	shrink_column((void **)&e->time, e->n, sizeof(*e->time));
+	shrink_column((void **)&e->acc, e->n, sizeof(*e->acc));
+	shrink_column((void **)&e->post, e->n, sizeof(*e->post));
+	shrink_column((void **)&e->minutes, e->n, sizeof(*e->minutes));
+	e->cap = e->n ? e->n : 1;
+}
+
 enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 			      int64_t time, uint32_t acc, int minutes)
 {

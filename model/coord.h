@@ -77,6 +77,10 @@ struct coord_events {
 
 void coord_events_init(struct coord_events *e);
 void coord_events_release(struct coord_events *e);
+
+/* Gives back e's spare capacity (the columns grow by doubling): for events
+ * complete until their sort. Out of memory it keeps what it has. */
+void coord_events_shrink(struct coord_events *e);
 enum cib_err coord_events_add(struct coord_events *e, uint64_t obj,
 			      int64_t time, uint32_t acc, int minutes);
 /* The same, naming the post; multi = 1 when that post gives other events

@@ -466,6 +466,10 @@ static void *events_thread(void *arg)
 	struct events_job *j = arg;
 
 	j->err = events_from_posts(j->ds, j->ev);
+	/* they wait for the features (score --mpi: the search on the other
+	 * ranks) at their doubled capacity otherwise */
+	for (int t = 0; !j->err && t < COORD__COUNT; t++)
+		coord_events_shrink(&j->ev[t]);
 	return NULL;
 }
 
