@@ -21,16 +21,25 @@ static int hint_wanted(void)
 	return v && v[0] == '1' && v[1] == 0;
 }
 
+#if defined(__linux__)
+/* The whole units of `unit` bytes (a power of two) inside p[0..n):
+ * [*lo, *hi), or 0 when there are none. */
+static int inner_units(const void *p, size_t n, uintptr_t unit, uintptr_t *lo,
+		       uintptr_t *hi)
+{
+	*lo = ((uintptr_t)p + unit - 1) & ~(unit - 1);
+	*hi = ((uintptr_t)p + n) & ~(unit - 1);
+	return p && *hi > *lo;
+}
+#endif
+
 void bigmem_hint(void *p, size_t n)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	uintptr_t lo, hi;
 
-	if (!p || n < BIGMEM_HUGE_MIN || !hint_wanted())
-		return;
-	lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-	if (hi > lo)
+	if (n >= BIGMEM_HUGE_MIN && hint_wanted() &&
+	    inner_units(p, n, HUGE_PAGE, &lo, &hi))
 		(void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
 #else
 	(void)p;
@@ -68,13 +77,9 @@ void bigmem_discard(void *p, size_t n)
 {
 #if defined(__linux__) && defined(MADV_DONTNEED)
 	long ps = sysconf(_SC_PAGESIZE);
-	uintptr_t pg = ps > 0 ? (uintptr_t)ps : 4096, lo, hi;
+	uintptr_t lo, hi;
 
-	if (!p || n < pg)
-		return;
-	lo = ((uintptr_t)p + pg - 1) & ~(pg - 1);
-	hi = ((uintptr_t)p + n) & ~(pg - 1);
-	if (hi > lo)
+	if (inner_units(p, n, ps > 0 ? (uintptr_t)ps : 4096, &lo, &hi))
 		(void)madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
 #else
 	(void)p;

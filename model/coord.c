@@ -178,17 +178,10 @@ static uint64_t ev_field(const struct ev *e, int f, uint64_t base)
 /* Frees e's columns, keeping its count (sort_events refills them). */
 static void events_drop_columns(struct coord_events *e)
 {
-	free(e->obj);
-	free(e->time);
-	free(e->acc);
-	free(e->post);
-	free(e->minutes);
-	e->obj = NULL;
-	e->time = NULL;
-	e->acc = NULL;
-	e->post = NULL;
-	e->minutes = NULL;
-	e->cap = 0;
+	size_t n = e->n;
+
+	coord_events_release(e);
+	e->n = n;
 }
 
 /* e's columns at exactly e->n entries, from the events v[0..n). */
