@@ -183,9 +183,10 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 	need(r, z && sc, "out of memory");
 	if (R == 0)
 		R = 1;
-	/* z: sent base and count, received base and count, per rank */
+	/* z: sent base and count, received base and count, per rank; every
+	 * total within an int, so that each round's displacement is */
 	for (int q = 0; q < P; q++) {
-		need(r, cnt[q] <= (size_t)INT_MAX && tot <= (size_t)INT_MAX,
+		need(r, tot <= (size_t)INT_MAX && cnt[q] <= (size_t)INT_MAX - tot,
 		     "more than 2^31 records for one transfer");
 		z[q] = tot;
 		z[P + q] = cnt[q];
@@ -200,7 +201,7 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 	for (int q = 0; q < P; q++) {
 		size_t c = (size_t)sc[P + q];
 
-		need(r, rtot <= (size_t)INT_MAX,
+		need(r, rtot <= (size_t)INT_MAX && c <= (size_t)INT_MAX - rtot,
 		     "more than 2^31 records for one transfer");
 		z[2 * P + q] = rtot;
 		z[3 * P + q] = c;
