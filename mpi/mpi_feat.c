@@ -1133,7 +1133,7 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	h->n_accounts = ds->acc.n;
 	h->po = o->persona;
 	h->po.seed = o->seed; /* as features_compute */
-	h->round = f->round ? f->round : MPI_FEAT_ROUND;
+	h->round = round_bytes(f);
 	h->po.seed_key = NULL; /* each shard passes its own */
 	h->ro = o->reuse;
 	h->ro.seed = o->seed; /* as features_compute */
