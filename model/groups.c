@@ -2485,6 +2485,26 @@ static int sort_kw_run(void *v, size_t n)
  * expects at most GROUPS_LONE_PARTNERS chance partners in sync for each
  * of its actions ((m - 1) f, m its actions): one coincidence on a busy
  * object is what every active account has. */
+/* The candidate graph's passes over the objects. Most enumerated pairs
+ * co-act once on an object where a lone co-action does not count (on the
+ * 2M-post synth export 2.55M records came from 2.47M pairs, of which the
+ * records of 140k could make an edge), and the pairs are not known until
+ * enumerated, so one enumeration held them all (18.6M records, 0.4 GB, at
+ * 10M posts). Instead: CG_COUNT counts the records; CG_SEEN puts every
+ * record's pair in its worker's two Bloom filters (seen, seen twice);
+ * CG_KEEP stores a record only if its co-action may make the edge alone or
+ * the filters, merged, say its pair may have been seen twice. A filter
+ * only errs by keeping a pair it could drop, and a pair's records are kept
+ * all or none, so the graph is the one every record gives, bit for bit. */
+enum cg_pass { CG_COUNT, CG_SEEN, CG_KEEP };
+
+/* Filter bits per record counted (8: some 3 % of the pairs seen once pass
+ * for seen twice), and the most words of one filter (256 MiB: past 2^28
+ * records a filter only keeps more; it also keeps cg_word's product below
+ * 2^64). */
+#define CG_BITS_PER_REC 8
+#define CG_MAX_WORDS (UINT64_C(1) << 25)
+
 /* One worker's share of the candidate graph: the pairs of objects
  * [o0, o1), concatenated in object order afterwards (so the graph does not
  * depend on the split). */
@@ -2492,12 +2512,54 @@ struct cg_job {
 	const struct groups_index *ix;
 	const int32_t *mem;
 	size_t o0, o1;
+	enum cg_pass pass;
+	uint64_t n;                 /* records enumerated (CG_COUNT) */
+	uint64_t *seen, *twice, nw; /* blocked Bloom filters of nw words */
 	struct {
 		struct kw *v;
 		size_t n, cap;
 	} kv;
 	enum cib_err err;
 };
+
+/* A pair's filter word (of nw <= CG_MAX_WORDS) and its three bits there. */
+static inline uint64_t cg_word(uint64_t key, uint64_t nw, uint64_t *bits)
+{
+	uint64_t h = splitmix_mix(key);
+
+	*bits = UINT64_C(1) << (h & 63) | UINT64_C(1) << (h >> 6 & 63) |
+		UINT64_C(1) << (h >> 12 & 63);
+	return ((h >> 32) * nw) >> 32;
+}
+
+/* One enumerated co-action k in job's current pass; -1 out of memory. */
+static int cg_record(struct cg_job *job, const struct kw *k)
+{
+	uint64_t m, i;
+
+	switch (job->pass) {
+	case CG_COUNT:
+		job->n++;
+		return 0;
+	case CG_SEEN:
+		i = cg_word(k->key, job->nw, &m);
+		if ((job->seen[i] & m) == m)
+			job->twice[i] |= m;
+		else
+			job->seen[i] |= m;
+		return 0;
+	case CG_KEEP:
+		if (!k->alone) {
+			i = cg_word(k->key, job->nw, &m);
+			if ((job->twice[i] & m) != m)
+				return 0;
+		}
+		VEC_PUSH(job->kv, *k);
+		return 0;
+	}
+out:
+	return -1;
+}
 
 static void cg_objects(struct cg_job *job)
 {
@@ -2559,14 +2621,13 @@ static void cg_objects(struct cg_job *job)
 					continue;
 				k.key = a < b ? a << 32 | b : b << 32 | a;
 				k.alone = alone;
-				VEC_PUSH(job->kv, k);
+				if (cg_record(job, &k))
+					return;
 				np++;
 			}
 		}
 	}
 	job->err = CIB_OK;
-out:
-	return;
 }
 
 static void cg_share(void *ctx, unsigned t)
@@ -2574,9 +2635,86 @@ static void cg_share(void *ctx, unsigned t)
 	cg_objects((struct cg_job *)ctx + t);
 }
 
+/* The merged filter of the workers' (CG_SEEN): a pair twice in one
+ * worker's share, or once in two shares. Into jobs[0].twice. */
+static void cg_merge_filters(struct cg_job *jobs)
+{
+	uint64_t nw = jobs[0].nw;
+
+	for (int k = 1; k < MT_WORKERS; k++) {
+		for (uint64_t i = 0; i < nw; i++) {
+			jobs[0].twice[i] |= jobs[k].twice[i] |
+					    (jobs[0].seen[i] & jobs[k].seen[i]);
+			jobs[0].seen[i] |= jobs[k].seen[i];
+		}
+	}
+}
+
+/* The filters' size for n records counted, or the test knob
+ * CIBSCAN_TEST_CG_WORDS's (tests/test_groups.c: a filter of one word
+ * passes nearly every pair, and the graph must not change). */
+static uint64_t cg_words(uint64_t n)
+{
+	const char *knob = getenv("CIBSCAN_TEST_CG_WORDS");
+	uint64_t nw = n / (64 / CG_BITS_PER_REC) + 1;
+
+	if (knob && atol(knob) > 0)
+		nw = (uint64_t)atol(knob);
+	return nw < CG_MAX_WORDS ? nw : CG_MAX_WORDS;
+}
+
+/* The three passes of the candidate graph (cg_pass): afterwards each
+ * worker's kv holds the records it kept. */
+static enum cib_err cg_passes(const struct groups_index *ix,
+			      struct cg_job *jobs,
+			      struct groups_cg_counts *counts)
+{
+	uint64_t n = 0, nw;
+	enum cib_err err = CIB_OK;
+
+	run_shares(ix, cg_share, jobs);
+	for (int k = 0; k < MT_WORKERS; k++)
+		n += jobs[k].n;
+	nw = cg_words(n);
+	for (int k = 0; k < MT_WORKERS; k++) {
+		jobs[k].pass = CG_SEEN;
+		jobs[k].nw = nw;
+		jobs[k].seen = calloc(nw, sizeof(uint64_t));
+		jobs[k].twice = calloc(nw, sizeof(uint64_t));
+		if (!jobs[k].seen || !jobs[k].twice)
+			err = CIB_ENOMEM;
+	}
+	if (!err) {
+		run_shares(ix, cg_share, jobs);
+		cg_merge_filters(jobs);
+	}
+	for (int k = 0; k < MT_WORKERS; k++) {
+		free(jobs[k].seen);
+		jobs[k].seen = NULL;
+		jobs[k].pass = CG_KEEP;
+		if (k > 0) {
+			free(jobs[k].twice);
+			jobs[k].twice = jobs[0].twice;
+		}
+	}
+	if (!err)
+		run_shares(ix, cg_share, jobs);
+	free(jobs[0].twice);
+	for (int k = 0; k < MT_WORKERS; k++)
+		jobs[k].twice = NULL;
+	if (counts) {
+		counts->records = n;
+		counts->held = 0;
+		for (int k = 0; k < MT_WORKERS; k++)
+			counts->held += jobs[k].kv.n;
+	}
+	return err;
+}
+
 enum cib_err groups_candidate_graph(const struct groups_index *ix,
 				    const int32_t *mem,
-				    struct cluster_wedge **out, size_t *n_out)
+				    struct cluster_wedge **out, size_t *n_out,
+				    struct groups_cg_counts *counts)
 {
 	struct cg_job jobs[MT_WORKERS];
 	struct kruns kr;
@@ -2595,7 +2733,7 @@ enum cib_err groups_candidate_graph(const struct groups_index *ix,
 		jobs[k].o0 = share_first_obj(ix, k);
 		jobs[k].o1 = share_first_obj(ix, k + 1);
 	}
-	run_shares(ix, cg_share, jobs);
+	err = cg_passes(ix, jobs, counts);
 	for (int k = 0; k < MT_WORKERS; k++) {
 		if (jobs[k].err && !err)
 			err = jobs[k].err;
@@ -3248,7 +3386,7 @@ enum cib_err groups_discover(const struct groups_index *ix,
 	cand = malloc((na + 1) * sizeof(*cand));
 	if (!cand)
 		goto out;
-	err = groups_candidate_graph(ix, cl->membership, &e, &ne);
+	err = groups_candidate_graph(ix, cl->membership, &e, &ne, NULL);
 	if (!err)
 		err = cluster_leiden(na, e, ne, seed, min_size, cand, &nc, NULL,
 				     errmsg, errlen);

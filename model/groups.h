@@ -433,13 +433,21 @@ enum cib_err groups_discover(const struct groups_index *ix,
  * co-acted twice or more are weighed as before. docs/model.md 5.4. */
 #define GROUPS_LONE_PARTNERS 0.1
 
+/* What building the candidate graph enumerated (records: co-actions)
+ * and held at once (those of the pairs its filter could not drop). */
+struct groups_cg_counts {
+	uint64_t records, held;
+};
+
 /* Discovery's candidate graph (exposed for tests): the accounts with
  * mem[a] < 0, tied as docs/model.md 5.4 says, on the objects of half 0;
  * *out (malloc'd, n_out edges, a < b, sorted by (a, b)) weighs each pair
- * by the sum of its co-actions' weights, capped at 50. */
+ * by the sum of its co-actions' weights, capped at 50. counts may be
+ * NULL. */
 enum cib_err groups_candidate_graph(const struct groups_index *ix,
 				    const int32_t *mem,
-				    struct cluster_wedge **out, size_t *n_out);
+				    struct cluster_wedge **out, size_t *n_out,
+				    struct groups_cg_counts *counts);
 
 /* Effect-size floor of the member and group tests: the Poisson null is
  * overdispersed, and with many co-actions a misfit of 1.2 times chance is

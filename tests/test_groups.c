@@ -795,6 +795,7 @@ static void test_candidate_graph(void **state)
 	struct world w;
 	struct bf_pair *p = malloc(CAP * sizeof(*p));
 	struct cluster_wedge *e = NULL;
+	struct groups_cg_counts cnt;
 	int32_t *mem = malloc(NA * sizeof(*mem));
 	size_t np, ne = 0, k = 0, multi = 0, lone = 0, dropped = 0;
 	uint64_t s = 99;
@@ -852,8 +853,16 @@ static void test_candidate_graph(void **state)
 		i = j;
 	}
 	assert_true(multi > 0 && lone > 0 && dropped > 0);
-	assert_int_equal(groups_candidate_graph(&w.ix, mem, &e, &ne), CIB_OK);
+	assert_int_equal(groups_candidate_graph(&w.ix, mem, &e, &ne, &cnt),
+			 CIB_OK);
 	assert_int_equal(ne, k);
+	/* every co-action enumerated was counted; the filter held the
+	 * records of every pair that made an edge (each at least one) and
+	 * dropped most of the rest (the brute force's single co-actions
+	 * that could not make one) */
+	assert_int_equal(cnt.records, np);
+	assert_true(cnt.held >= ne);
+	assert_true(cnt.held < np / 2);
 	for (size_t i = 0; i < ne; i++) {
 		assert_int_equal((uint64_t)e[i].a << 32 | e[i].b, p[i].key);
 		assert_true(fabs(e[i].w - p[i].w) < 1e-4);
@@ -867,9 +876,29 @@ static void test_candidate_graph(void **state)
 
 		snprintf(b, sizeof(b), "%d", len);
 		setenv("CIBSCAN_TEST_KEY_RUN", b, 1);
-		assert_int_equal(groups_candidate_graph(&w.ix, mem, &q, &nq),
+		assert_int_equal(groups_candidate_graph(&w.ix, mem, &q, &nq,
+							NULL),
 				 CIB_OK);
 		unsetenv("CIBSCAN_TEST_KEY_RUN");
+		assert_int_equal(nq, ne);
+		assert_memory_equal(q, e, ne * sizeof(*e));
+		free(q);
+	}
+	/* a filter of a few words holds more records (it takes pairs seen
+	 * once for seen twice) and gives the same graph, bit for bit */
+	for (int words = 1; words <= 64; words *= 8) {
+		struct cluster_wedge *q = NULL;
+		struct groups_cg_counts c2;
+		size_t nq = 0;
+		char b[8];
+
+		snprintf(b, sizeof(b), "%d", words);
+		setenv("CIBSCAN_TEST_CG_WORDS", b, 1);
+		assert_int_equal(groups_candidate_graph(&w.ix, mem, &q, &nq,
+							&c2),
+				 CIB_OK);
+		unsetenv("CIBSCAN_TEST_CG_WORDS");
+		assert_true(c2.held > cnt.held);
 		assert_int_equal(nq, ne);
 		assert_memory_equal(q, e, ne * sizeof(*e));
 		free(q);
