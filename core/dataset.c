@@ -501,8 +501,18 @@ enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id)
 {
-	assert(!ds->lookups_dropped);
+	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
 	return post_lookup(ds, p, id);
+}
+
+void dataset_drop_post_keys(struct dataset *ds)
+{
+	free(ds->post_row);
+	free(ds->post_slots);
+	ds->post_row = NULL;
+	ds->post_slots = NULL;
+	ds->post_row_cap = ds->post_nslots = ds->post_over_n = 0;
+	ds->post_keys_dropped = 1;
 }
 
 void dataset_drop_lookups(struct dataset *ds)
@@ -871,7 +881,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	int fresh, over;
 	enum cib_err err;
 
-	assert(!ds->lookups_dropped);
+	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
 	assert(!ds->post.origin); /* set once every post is stored */
 	assert(!ds->post_columns_dropped);
 	if (added)

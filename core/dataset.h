@@ -175,6 +175,7 @@ struct dataset {
 	uint64_t *post_slots;
 	size_t post_nslots, post_over_n;
 	int lookups_dropped; /* dataset_drop_lookups was called */
+	int post_keys_dropped; /* dataset_drop_post_keys was called */
 	int post_strings_dropped; /* dataset_drop_post_strings was called */
 	int post_columns_dropped; /* dataset_drop_post_columns was called */
 };
@@ -233,6 +234,15 @@ enum cib_err dataset_rebuild_keys(struct dataset *ds);
  * id and accounts findable (dataset_find_account). Adding posts or
  * finding one afterwards is a programming error (asserted). */
 void dataset_drop_lookups(struct dataset *ds);
+
+/* Frees the posts' key tables (what dataset_find_post reads: 4 bytes per
+ * interned string and the overflow table, 67 MB at 10M posts) for a
+ * caller done with finding posts and adding them (score, once the post
+ * events are built); strings, rows and accounts stay findable. Adding a
+ * post or finding one afterwards is a programming error (asserted). It
+ * touches nothing else of ds, so another thread may read the rest
+ * meanwhile. */
+void dataset_drop_post_keys(struct dataset *ds);
 
 /* Frees the bytes of the posts' own strings no later reader shows: every
  * post's id, and its text unless shown[j] != UINT32_MAX (a per-post

@@ -452,6 +452,7 @@ static enum cib_err events_from_features(const struct pipeline *p,
 struct events_job {
 	const struct dataset *ds;
 	struct coord_events *ev;
+	const struct pipeline_opts *o;
 	enum cib_err err;
 };
 
@@ -466,6 +467,8 @@ static void *events_thread(void *arg)
 	struct events_job *j = arg;
 
 	j->err = events_from_posts(j->ds, j->ev);
+	if (j->o->posts_found)
+		j->o->posts_found(j->o->strings_ctx);
 	/* they wait for the features (score --mpi: the search on the other
 	 * ranks) at their doubled capacity otherwise */
 	for (int t = 0; !j->err && t < COORD__COUNT; t++)
@@ -1659,6 +1662,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	/* the dataset-only events are collected while the features run */
 	job.ds = ds;
 	job.ev = ev;
+	job.o = o;
 	job.err = CIB_OK;
 	job_started = pthread_create(&job_th, NULL, events_thread, &job) == 0;
 	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
@@ -1666,7 +1670,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	if (job_started)
 		pthread_join(job_th, NULL);
 	else if (!err)
-		job.err = events_from_posts(ds, ev);
+		events_thread(&job);
 	if (err) {
 		events_release(ev);
 		return err;

@@ -118,6 +118,12 @@ struct pipeline_opts {
 	enum cib_err (*strings_done)(void *ctx, struct pipeline *p,
 				     size_t *freed);
 	void *strings_ctx;
+	/* Called once the pipeline has found the last post by its key (the
+	 * post events are built), on the thread that built them while the
+	 * features run: a caller that owns the dataset may free the posts'
+	 * key tables there (dataset_drop_post_keys, which touches nothing
+	 * the features read). Called with strings_ctx. NULL: not called. */
+	void (*posts_found)(void *ctx);
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);

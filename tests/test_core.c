@@ -494,6 +494,49 @@ static void test_dataset_keep_texts(void **state)
 	dataset_release(&ds);
 }
 
+/* dataset_drop_post_keys frees what finds posts and nothing else: the
+ * strings are still found by their bytes, the accounts by their ids, and
+ * every column reads as before. */
+static void test_dataset_drop_post_keys(void **state)
+{
+	struct dataset ds;
+	struct post_rec r;
+	uint32_t sid, p1;
+	char id[16];
+
+	(void)state;
+	dataset_init(&ds);
+	for (size_t i = 0; i < 3; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "p%zu", i);
+		r.id = id;
+		r.account_id = i == 2 ? "b" : "a";
+		r.time = 100 + (int64_t)i;
+		r.text = "t";
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	strpool_find(&ds.strings, "p1", 2, &sid);
+	assert_int_not_equal(sid, STR_NONE);
+	p1 = dataset_find_post(&ds, PLATFORM_X, sid);
+	assert_int_equal(ds.post.time[p1], 101);
+	dataset_drop_post_keys(&ds);
+	assert_null(ds.post_row);
+	assert_null(ds.post_slots);
+	assert_true(ds.post_keys_dropped && !ds.lookups_dropped);
+	strpool_find(&ds.strings, "b", 1, &sid);
+	assert_int_not_equal(sid, STR_NONE);
+	assert_int_equal(ds.post.account[2],
+			 dataset_find_account(&ds, PLATFORM_X, sid));
+	assert_int_equal(ds.post.n, 3);
+	assert_string_equal(ds_str(&ds, ds.post.id[p1]), "p1");
+	assert_string_equal(ds_text(&ds, 2), "t");
+	/* what score does afterwards */
+	dataset_drop_lookups(&ds);
+	assert_true(ds.lookups_dropped);
+	dataset_release(&ds);
+}
+
 static void test_dataset_reserve(void **state)
 {
 	struct dataset ds;
@@ -1027,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_drop_nomem),
 		cmocka_unit_test(test_dataset_drop_post_strings),
 		cmocka_unit_test(test_dataset_keep_texts),
+		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
