@@ -19,6 +19,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <pthread.h>
@@ -159,20 +160,29 @@ void coord_opts_init(struct coord_opts *o)
 	o->max_memory = 0;
 }
 
+/* An event as sort_events moves it: 24 bytes, its flags (COORD_EV_*: two
+ * bits) packed below the time's offset from the type's earliest
+ * (tm = (time - tmin) << EV_FLAG_BITS | flags), since a padded row of the
+ * five fields took 32. */
+#define EV_FLAG_BITS 2
+_Static_assert((COORD_EV_MINUTES | COORD_EV_MULTI) < (1u << EV_FLAG_BITS),
+	       "the events' flags fit below the time");
+
 struct ev {
 	uint64_t obj;
-	int64_t time;
+	uint64_t tm;
 	uint32_t acc;
 	uint32_t post;
-	uint8_t minutes;
 };
 
-/* Field f of an event as an unsigned offset from base: 0 acc, 1 time,
- * 2 obj. Offsets keep the order of the values. */
+_Static_assert(sizeof(struct ev) == 24, "an event row is 24 bytes");
+
+/* Field f of an event as an unsigned offset from base: 0 acc, 1 time
+ * (its offset, base unused), 2 obj. Offsets keep the order of the
+ * values; the flags are not part of the time's. */
 static uint64_t ev_field(const struct ev *e, int f, uint64_t base)
 {
-	return f == 0 ? e->acc : f == 1 ? (uint64_t)e->time - base
-					: e->obj - base;
+	return f == 0 ? e->acc : f == 1 ? e->tm >> EV_FLAG_BITS : e->obj - base;
 }
 
 /* Frees e's columns, keeping its count (sort_events refills them). */
@@ -184,9 +194,10 @@ static void events_drop_columns(struct coord_events *e)
 	e->n = n;
 }
 
-/* e's columns at exactly e->n entries, from the events v[0..n). */
+/* e's columns at exactly e->n entries, from the events v[0..n) (times
+ * offset from tmin). */
 static enum cib_err events_from_rows(struct coord_events *e,
-				     const struct ev *v)
+				     const struct ev *v, uint64_t tmin)
 {
 	size_t n = e->n;
 
@@ -200,10 +211,11 @@ static enum cib_err events_from_rows(struct coord_events *e,
 	e->cap = n;
 	for (size_t i = 0; i < n; i++) {
 		e->obj[i] = v[i].obj;
-		e->time[i] = v[i].time;
+		e->time[i] = (int64_t)((v[i].tm >> EV_FLAG_BITS) + tmin);
 		e->acc[i] = v[i].acc;
 		e->post[i] = v[i].post;
-		e->minutes[i] = v[i].minutes;
+		e->minutes[i] =
+			(uint8_t)(v[i].tm & ((1u << EV_FLAG_BITS) - 1));
 	}
 	return CIB_OK;
 }
@@ -214,8 +226,9 @@ static enum cib_err events_from_rows(struct coord_events *e,
  * Passes whose digit is the same for every event are skipped. The events
  * are sorted as rows: the columns are freed once copied and made again at
  * their exact size after (a type's sort holds two copies of its events,
- * 64 bytes each, not three: at 10M posts 0.3 GB less at the graph
- * stage's peak). Out of memory, e is left empty (n = 0). */
+ * 24 bytes each (struct ev), not three: at 10M posts 0.3 GB less at the
+ * graph stage's peak). Out of memory, e is left empty (n = 0); times
+ * spanning 2^62 s or more (no input's) are CIB_EUSAGE, e untouched. */
 static enum cib_err sort_events(struct coord_events *e)
 {
 	struct ev *v, *buf, *a, *b;
@@ -226,20 +239,12 @@ static enum cib_err sort_events(struct coord_events *e)
 
 	if (n < 2)
 		return CIB_OK;
-	v = bigmem_malloc(n * sizeof(*v));
-	if (!v)
-		return CIB_ENOMEM;
 	{
 		uint32_t amax = 0;
 		int64_t tmin = INT64_MAX, tmax = INT64_MIN;
 		uint64_t omin = UINT64_MAX, omax = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			v[i].obj = e->obj[i];
-			v[i].time = e->time[i];
-			v[i].acc = e->acc[i];
-			v[i].post = e->post[i];
-			v[i].minutes = e->minutes[i];
 			amax = e->acc[i] > amax ? e->acc[i] : amax;
 			tmin = e->time[i] < tmin ? e->time[i] : tmin;
 			tmax = e->time[i] > tmax ? e->time[i] : tmax;
@@ -251,6 +256,22 @@ static enum cib_err sort_events(struct coord_events *e)
 		span[1] = (uint64_t)tmax - (uint64_t)tmin;
 		base[2] = omin;
 		span[2] = omax - omin;
+	}
+	/* the offset and the flags in 64 bits: every time an input gives is
+	 * within 1900-2200 (core/civil.h) and a delay is a difference of
+	 * two, so only a caller's error spans 2^62 s */
+	if (span[1] >> (64 - EV_FLAG_BITS))
+		return CIB_EUSAGE;
+	v = bigmem_malloc(n * sizeof(*v));
+	if (!v)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		assert(e->minutes[i] < 1u << EV_FLAG_BITS);
+		v[i].obj = e->obj[i];
+		v[i].tm = ((uint64_t)e->time[i] - base[1]) << EV_FLAG_BITS |
+			  e->minutes[i];
+		v[i].acc = e->acc[i];
+		v[i].post = e->post[i];
 	}
 	events_drop_columns(e);
 	buf = bigmem_malloc(n * sizeof(*buf));
@@ -293,7 +314,7 @@ static enum cib_err sort_events(struct coord_events *e)
 		}
 	}
 	free(b);
-	err = events_from_rows(e, a);
+	err = events_from_rows(e, a, base[1]);
 	free(a);
 	if (err) {
 		events_drop_columns(e);

@@ -171,8 +171,9 @@ struct tev {
 	uint64_t obj;
 	int64_t time;
 	uint32_t acc;
-	uint8_t minutes;
-	size_t idx; /* input position: ties keep it */
+	uint32_t post;
+	uint8_t minutes; /* the flags: COORD_EV_MINUTES, COORD_EV_MULTI */
+	size_t idx;      /* input position: ties keep it */
 };
 
 static int cmp_tev(const void *a, const void *b)
@@ -190,7 +191,9 @@ static int cmp_tev(const void *a, const void *b)
 
 /* coord_build sorts each type's events by (obj, time, acc), equal ones in
  * input order: checked against qsort on a table with the input position
- * as the last key, over 64-bit objects, negative times and ties. */
+ * as the last key, over 64-bit objects, negative times, times at both
+ * ends of the range inputs may give (the sort packs a time's offset with
+ * the flags), both flags and ties; every field follows its event. */
 static void test_events_sorted_like_qsort(void **state)
 {
 	static const size_t sizes[] = { 0, 1, 2, 7, 1000, 70000 };
@@ -211,17 +214,29 @@ static void test_events_sorted_like_qsort(void **state)
 
 			/* few distinct values so ties are common; hashes span
 			 * all 64 bits */
+			int multi = (int)(rng() % 2);
+
 			want[i].obj = (c % 2) ? rng() % 50 : rng() | 1ull << 63;
 			want[i].time = (int64_t)(r % 4000) - 2000;
+			if (c >= 4 && (r >> 20) % 3 == 0)
+				want[i].time = (r >> 22) % 2
+						       ? INT64_C(-2208988800) +
+								 (int64_t)(r % 4)
+						       : INT64_C(7289654399) -
+								 (int64_t)(r % 4);
 			want[i].acc = (uint32_t)(rng() % 300);
+			want[i].post = rng() % 5 ? (uint32_t)(rng() % 1000)
+						 : COORD_NO_POST;
 			want[i].minutes = (uint8_t)(rng() % 2);
-			want[i].idx = i;
-			assert_int_equal(coord_events_add(&ev[COORD_TEXT],
-							  want[i].obj,
-							  want[i].time,
-							  want[i].acc,
-							  want[i].minutes),
+			assert_int_equal(coord_events_add_post(
+						 &ev[COORD_TEXT], want[i].obj,
+						 want[i].time, want[i].acc,
+						 want[i].minutes, want[i].post,
+						 multi),
 					 CIB_OK);
+			if (multi && want[i].post != COORD_NO_POST)
+				want[i].minutes |= COORD_EV_MULTI;
+			want[i].idx = i;
 		}
 		qsort(want, n, sizeof(*want), cmp_tev);
 		coord_opts_init(&o);
@@ -230,6 +245,7 @@ static void test_events_sorted_like_qsort(void **state)
 			assert_true(ev[COORD_TEXT].obj[i] == want[i].obj);
 			assert_true(ev[COORD_TEXT].time[i] == want[i].time);
 			assert_int_equal(ev[COORD_TEXT].acc[i], want[i].acc);
+			assert_int_equal(ev[COORD_TEXT].post[i], want[i].post);
 			assert_int_equal(ev[COORD_TEXT].minutes[i],
 					 want[i].minutes);
 		}
@@ -238,6 +254,21 @@ static void test_events_sorted_like_qsort(void **state)
 			coord_events_release(&ev[t]);
 		free(want);
 	}
+	/* times 2^62 s apart or more (no input's: a caller's error) are
+	 * refused, not sorted wrong */
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&ev[t]);
+	assert_int_equal(coord_events_add(&ev[COORD_TEXT], 1, INT64_MIN / 2,
+					  0, 0),
+			 CIB_OK);
+	assert_int_equal(coord_events_add(&ev[COORD_TEXT], 1, INT64_MAX / 2,
+					  1, 0),
+			 CIB_OK);
+	coord_opts_init(&o);
+	assert_int_equal(coord_build(ev, 300, &o, &g), CIB_EUSAGE);
+	coord_graph_release(&g);
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
 }
 
 static int cmp_i64v(const void *a, const void *b)
