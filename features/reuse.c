@@ -514,7 +514,12 @@ struct bandscan {
  * with a snapshot of the texts' roots in ref order. */
 struct bands {
 	const struct reuse_opts *o;
-	const uint16_t *sig;    /* REUSE_K values per signed text, ref order */
+	const uint16_t *sig;    /* REUSE_K values per signed text, ref order;
+				   those of [lo, hi) at mid instead
+				   (struct reuse_sigs, sig_at) */
+	const uint16_t *mid;
+	const uint64_t *pos;
+	size_t lo, hi;
 	const struct sref *ref; /* signed texts, d ascending */
 	const uint32_t *root;   /* per signed text: its root (flat union-find
 				   as the round started), read-only in it */
@@ -549,12 +554,20 @@ static uint64_t band_key(const struct bands *b, const uint16_t *s,
 	return key;
 }
 
+/* Text i's signature (one compare past the plain array when no text is
+ * at mid: lo = hi = 0). */
+static inline const uint16_t *sig_at(const struct bands *b, size_t i)
+{
+	if (i - b->lo < b->hi - b->lo)
+		return b->mid + b->pos[i] * REUSE_K;
+	return b->sig + (i < b->lo ? i : i - (b->hi - b->lo)) * REUSE_K;
+}
+
 /* Entry: high (64 - idbits) bits of text i's band key, then i (the index
  * into ref); sorting groups equal keys with i ascending. */
 static uint64_t band_entry(const struct bands *b, size_t i, unsigned band)
 {
-	uint64_t key = band_key(b, b->sig + i * REUSE_K,
-				band);
+	uint64_t key = band_key(b, sig_at(b, i), band);
 
 	return b->idbits >= 64 ? i : (key >> b->idbits << b->idbits) | i;
 }
@@ -639,7 +652,7 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 	for (size_t x = 0; x < m; x++) {
 		size_t ix = (size_t)(e[x] & idmask);
 		uint32_t px = b->root[ix];
-		const uint16_t *sx = b->sig + ix * REUSE_K;
+		const uint16_t *sx = sig_at(b, ix);
 
 		for (size_t y = x + 1; y < m && y <= x + cap; y++) {
 			size_t iy = (size_t)(e[y] & idmask);
@@ -657,7 +670,7 @@ static enum cib_err bucket_check(const struct bands *b, struct bandscan *sc,
 			sc->n_candidates++;
 			/* most candidates fail: decide on the first half
 			 * (one cache line) when the second cannot help */
-			sy = b->sig + iy * REUSE_K;
+			sy = sig_at(b, iy);
 			eq = sig_equal(sx, sy, REUSE_K / 2);
 			if (eq + REUSE_K / 2 < b->min_equal)
 				continue;
@@ -714,7 +727,7 @@ static enum cib_err band_scan(const struct bands *b, struct bandscan *sc,
 				continue; /* alone in its bucket */
 			f = (size_t)(e[pf] & idmask);
 			PREFETCH(&b->root[f]);
-			PREFETCH(b->sig + f * REUSE_K);
+			PREFETCH(sig_at(b, f));
 		}
 		if (end - i > cap + 1 && depth < SPLIT_DEPTH && b->o->bands > 1) {
 			unsigned nb = (band + 1) % b->o->bands;
@@ -756,7 +769,7 @@ static void band_round(void *ctx, size_t lo, size_t hi, unsigned t)
 		size_t k = 0;
 
 		for (size_t i = 0; i < b->n; i++) {
-			uint64_t key = band_key(b, b->sig + i * REUSE_K, band);
+			uint64_t key = band_key(b, sig_at(b, i), band);
 
 			e[k++] = b->idbits >= 64 ? i
 				 : (key >> b->idbits << b->idbits) | i;
@@ -1822,7 +1835,7 @@ uint64_t reuse_lsh_entry(const struct reuse_opts *o, unsigned idbits,
 }
 
 enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
-			       const uint16_t *sig, const uint32_t *d,
+			       const struct reuse_sigs *sg, const uint32_t *d,
 			       size_t n, const uint64_t *ent, size_t nent,
 			       unsigned band, uint64_t **pairs, size_t *npairs,
 			       size_t *cap, struct reuse_stats *st)
@@ -1846,7 +1859,17 @@ enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
 		ref[x].slot = (uint32_t)x;
 		root[x] = (uint32_t)x; /* no earlier band's unions: none skip */
 	}
-	bands_init(&b, o, sig, ref, root, n, idbits);
+	bands_init(&b, o, sg->rest, ref, root, n, idbits);
+	if (sg->lo < sg->hi) {
+		if (sg->hi > n || !sg->mid || !sg->pos) {
+			err = CIB_EUSAGE;
+			goto out;
+		}
+		b.mid = sg->mid;
+		b.pos = sg->pos;
+		b.lo = sg->lo;
+		b.hi = sg->hi;
+	}
 	sc.pairs = *pairs;
 	sc.npairs = *npairs;
 	sc.cappairs = *cap;

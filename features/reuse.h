@@ -220,16 +220,28 @@ uint64_t reuse_lsh_entry(const struct reuse_opts *o, unsigned idbits,
 			 const uint16_t sig[REUSE_K], unsigned band,
 			 uint64_t i);
 
+/* Where reuse_lsh_buckets reads the signatures (REUSE_K values each) of
+ * its texts, by local index x: x in [lo, hi) at mid + pos[x] * REUSE_K
+ * (score --mpi: the texts the scanning rank holds itself, read where
+ * they are rather than copied), every other x at rest, in order (rest
+ * holds n - (hi - lo) of them: the texts fetched from other ranks).
+ * lo = hi: all at rest. */
+struct reuse_sigs {
+	const uint16_t *rest, *mid;
+	const uint64_t *pos;
+	size_t lo, hi;
+};
+
 /* Scans whole buckets of one band as reuse_compute() does: ent[0..nent)
  * are sorted entries whose low idbits bits are a local index x (any
- * numbering increasing with the global index i) into sig (REUSE_K values
- * each) and d (the distinct-text number); n texts. Verified pairs are
+ * numbering increasing with the global index i) into the signatures sg
+ * and d (the distinct-text number); n texts. Verified pairs are
  * appended to *pairs (d_x << 32 | d_y; *npairs, *cap: a growing array
  * the caller frees) and counted in st. Every pair a bucket check of
  * reuse_compute() verifies is found (texts joined in an earlier band are
  * not skipped here, so the counts of candidates can be larger). */
 enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
-			       const uint16_t *sig, const uint32_t *d,
+			       const struct reuse_sigs *sg, const uint32_t *d,
 			       size_t n, const uint64_t *ent, size_t nent,
 			       unsigned band, uint64_t **pairs, size_t *npairs,
 			       size_t *cap, struct reuse_stats *st);

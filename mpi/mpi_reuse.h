@@ -43,6 +43,8 @@ struct mpi_reuse_stats {
 	uint64_t owned_texts;   /* distinct texts whose hash it owns */
 	uint64_t entries;       /* band entries it received (all bands) */
 	uint64_t fetched;       /* signatures it fetched for its buckets */
+	uint64_t sigs_own;      /* its own texts' signatures its buckets
+				   read where they are */
 	uint64_t pairs;         /* verified pairs it found */
 	uint64_t bytes_out;     /* bytes it sent in the search */
 	double sign_seconds, sign_cpu; /* signing (in the feature compute) */

@@ -763,8 +763,8 @@ struct sim_shard_out {
  * buckets checked on the signatures it would fetch, the pairs united. */
 static void sim_band(const struct sim *S, unsigned band, unsigned idbits,
 		     size_t ns, const uint16_t *const *sig_of,
-		     const uint32_t *d_of, uint32_t *parent, size_t nd,
-		     struct reuse_stats *st)
+		     const uint32_t *d_of, const size_t *sbase,
+		     uint32_t *parent, size_t nd, struct reuse_stats *st)
 {
 	int P = S->P;
 	uint64_t *ent[8] = { 0 };
@@ -787,19 +787,45 @@ static void sim_band(const struct sim *S, unsigned band, unsigned idbits,
 		assert_int_equal(reuse_near_buckets(ent[k], nent[k], idbits,
 						    &ids, &nids, &kept),
 				 CIB_OK);
+		struct reuse_sigs sg;
+		uint16_t *mine;
+		size_t nm = sbase[k + 1] - sbase[k], r = 0;
+
+		/* as mpi/mpi_reuse.c does: rank k's own texts (its signed
+		 * indices, held in index order) read in place through pos,
+		 * the others copied in order as if fetched */
 		sig = malloc((nids + 1) * REUSE_K * sizeof(*sig));
+		mine = malloc((nm + 1) * REUSE_K * sizeof(*mine));
 		d = malloc((nids + 1) * sizeof(*d));
 		assert_non_null(sig);
+		assert_non_null(mine);
 		assert_non_null(d);
+		for (size_t i = 0; i < nm; i++)
+			memcpy(mine + i * REUSE_K, sig_of[sbase[k] + i],
+			       REUSE_K * sizeof(*mine));
+		memset(&sg, 0, sizeof(sg));
+		while (sg.lo < nids && ids[sg.lo] < sbase[k])
+			sg.lo++;
+		sg.hi = sg.lo;
+		while (sg.hi < nids && ids[sg.hi] < sbase[k + 1])
+			sg.hi++;
 		for (size_t x = 0; x < nids; x++) {
-			memcpy(sig + x * REUSE_K, sig_of[ids[x]],
-			       REUSE_K * sizeof(*sig));
 			d[x] = d_of[ids[x]];
+			if (x >= sg.lo && x < sg.hi) {
+				ids[x] -= sbase[k];
+				continue;
+			}
+			memcpy(sig + r++ * REUSE_K, sig_of[ids[x]],
+			       REUSE_K * sizeof(*sig));
 		}
-		assert_int_equal(reuse_lsh_buckets(S->o, idbits, sig, d, nids,
+		sg.rest = sig;
+		sg.mid = mine;
+		sg.pos = ids;
+		assert_int_equal(reuse_lsh_buckets(S->o, idbits, &sg, d, nids,
 						   ent[k], kept, band, &pairs,
 						   &np, &cap, st),
 				 CIB_OK);
+		free(mine);
 		assert_int_equal(reuse_unite_pairs(parent, nd, pairs, np),
 				 CIB_OK);
 		free(pairs);
@@ -905,7 +931,8 @@ static enum cib_err sim_texts(void *ctx, uint32_t *text, size_t n_posts,
 			}
 	}
 	for (unsigned band = 0; band < S->o->bands; band++)
-		sim_band(S, band, idbits, ns, sig_of, d_of, parent, nd, st);
+		sim_band(S, band, idbits, ns, sig_of, d_of, sbase, parent, nd,
+			 st);
 	for (int h = 0; h < P; h++)
 		free(own[h]);
 	free(sig_of);
