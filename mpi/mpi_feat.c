@@ -168,6 +168,8 @@ void mpi_feat_release(struct mpi_feat *f)
 	f->all = NULL;
 	mpi_postbytes_free(&f->text_urls);
 	mpi_postbytes_free(&f->shown);
+	free(f->has_text);
+	f->has_text = NULL;
 }
 
 static int bcast_bytes(void *buf, size_t bytes, MPI_Comm comm)
@@ -839,6 +841,35 @@ static void urls_in(struct mpi_feat *f, struct mine *m)
 /* Posts rank 0 asks the owners' texts of, in one round at most. */
 #define SHOWN_BATCH 65536
 
+/* Whether rank 0's post j has a text on its owner. */
+static int post_has_text(const struct mpi_feat *f, const struct dataset *ds,
+			 size_t j)
+{
+	if (f->has_text)
+		return (int)(f->has_text[j / 64] >> (j % 64) & 1);
+	return ds->post.origin[j] != MPI_TEXTS_NONE;
+}
+
+/* Rank 0 once its posts are sent: the origins (8 bytes a post) become a
+ * bit a post saying whether the post has a text, all shown_in reads of
+ * them. Kept as they are when there is no memory for the bits. */
+static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
+{
+	size_t n = ds->post.n;
+
+	if (!ds->post.origin || f->has_text)
+		return;
+	f->has_text = calloc(n / 64 + 1, sizeof(*f->has_text));
+	if (!f->has_text)
+		return;
+	for (size_t j = 0; j < n; j++)
+		if (ds->post.origin[j] != MPI_TEXTS_NONE)
+			f->has_text[j / 64] |= UINT64_C(1) << (j % 64);
+	free(ds->post.origin);
+	ds->post.origin = NULL;
+	f->columns_freed += n * sizeof(uint64_t) - (n / 64 + 1) * 8;
+}
+
 /* Every rank before the rows, texts kept off rank 0: rank 0 fetches the
  * texts of the posts in a reuse group (post_group; NULL: none) from their
  * owners into f->shown; the others answer. */
@@ -856,14 +887,15 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 		if (!want || !nwant)
 			MPI_Abort(f->comm, 1);
 		for (int pass = 0; pass < 2; pass++) {
-			for (size_t j = 0; post_group && ds->post.origin &&
+			for (size_t j = 0; post_group &&
+					   (f->has_text || ds->post.origin) &&
 					   j < ds->post.n;
 			     j++) {
 				uint32_t a = ds->post.account[j];
 				int q;
 
 				if (post_group[j] == UINT32_MAX ||
-				    ds->post.origin[j] == MPI_TEXTS_NONE)
+				    !post_has_text(f, ds, j))
 					continue;
 				q = mpi_feat_owner(
 					ds->acc.platform[a],
@@ -900,9 +932,12 @@ enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds)
 	struct mpi_postbytes *pb = &f->shown;
 	enum cib_err err;
 
-	/* the origins were for asking the owners: no longer needed */
+	/* the origins (or their bits) were for asking the owners: no longer
+	 * needed */
 	free(ds->post.origin);
 	ds->post.origin = NULL;
+	free(f->has_text);
+	f->has_text = NULL;
 	f->n_shown = pb->n;
 	f->shown_bytes = pb->nbytes;
 	if (!pb->n)
@@ -1167,8 +1202,10 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	/* the owners have every post's counts, language and client: nothing
 	 * here reads them again (the stage's finish takes the owners' rows,
 	 * the reuse features and the events read other columns) */
-	if (f->sent_ds && f->sent_ds == ds)
+	if (f->sent_ds && f->sent_ds == ds) {
 		f->columns_freed = dataset_drop_post_columns(f->sent_ds);
+		origins_to_bits(f, f->sent_ds);
+	}
 	return CIB_OK;
 }
 

@@ -88,9 +88,14 @@ struct mpi_feat {
 	/* rank 0, set by cli/ (NULL: kept): the dataset, the one the stage
 	 * reads, whose post columns only the per-account features read
 	 * (dataset_drop_post_columns) are freed once they are sent to the
-	 * owners; *columns_freed the bytes */
+	 * owners, with the posts' origins (has_text); columns_freed the
+	 * bytes */
 	struct dataset *sent_ds;
 	size_t columns_freed;
+	/* rank 0, texts kept off it, once sent_ds's posts are sent: which
+	 * posts have a text (a bit each), in place of the posts' origins
+	 * (8 bytes each), freed then; NULL: read the origins */
+	uint64_t *has_text;
 	struct mpi_feat_stats st;
 	struct mpi_feat_stats *all; /* rank 0: every rank's, after finish */
 	void *mine;            /* private: this rank's shard and rows */
