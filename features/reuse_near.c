@@ -93,6 +93,11 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 		kv[m].k = J.hash[j];
 		kv[m++].v = (uint32_t)j;
 	}
+	/* in kv now: freed before the records are made (90 MB at 10M) */
+	free(J.hash);
+	free(J.has);
+	J.hash = NULL;
+	J.has = NULL;
 	if ((err = reuse_sort_kv(kv, m)))
 		goto out;
 	err = CIB_ENOMEM;
@@ -119,6 +124,11 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	}
 	J.low = low;
 	J.n_texts = nt;
+	/* the sorted hashes are in J.t and pt now: freed before the
+	 * signatures fill J.t (at 2 ranks of 10M posts, 0.16 GB less at a
+	 * rank's peak) */
+	free(kv);
+	kv = NULL;
 	forkjoin_run(J.nt, sign_texts, &J);
 	*out = J.t;
 	*n_out = nt;

@@ -1033,12 +1033,13 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.compute_cpu = cib_cpu_seconds() - c0;
 	f->st.shard_mb = (double)(m->ds.strings.bytes + m->ds.texts.bytes) /
 			 1e6;
-	if (m->texts && !m->err)
-		m->err = texts_kept(m);
 	/* its distinct texts signed for the near-duplicate search, the one
 	 * use of its posts past its rows: the rest of the shard goes first
-	 * (at 2 ranks of 10M posts, one rank's shard) */
+	 * (at 2 ranks of 10M posts, one rank's shard), before the texts'
+	 * URLs and post order are made (texts_kept reads only the texts) */
 	dataset_keep_texts(&m->ds);
+	if (m->texts && !m->err)
+		m->err = texts_kept(m);
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
 	m->near.die_rank = f->die_reuse_rank;
 	m->near.round = (size_t)h->round;
