@@ -519,11 +519,7 @@ void dataset_drop_lookups(struct dataset *ds)
 {
 	strpool_drop_table(&ds->strings);
 	strpool_drop_table(&ds->texts);
-	free(ds->post_row);
-	free(ds->post_slots);
-	ds->post_row = NULL;
-	ds->post_slots = NULL;
-	ds->post_row_cap = ds->post_nslots = ds->post_over_n = 0;
+	dataset_drop_post_keys(ds);
 	ds->lookups_dropped = 1;
 }
 
