@@ -566,9 +566,9 @@ static int index_comp_hist(struct groups_index *ix, struct u64v *tc)
  * that state would be passed around or the events (every one of the
  * input's) scanned once per output. */
 enum cib_err groups_index_build(struct groups_index *ix,
-				const struct coord_events *ev,
+				struct coord_events *ev,
 				const struct coord_graph *g,
-				const struct coord_opts *o)
+				const struct coord_opts *o, int consume)
 {
 	uint32_t max_actors = o->max_actors;
 	uint64_t half = 0;
@@ -612,6 +612,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		const struct coord_events *e = &ev[t];
 		int64_t win;
 
+		if (t > 0 && consume)
+			coord_events_release(&ev[t - 1]);
 		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
 			continue;
 		/* the synchrony window: the median delay to a second account,
@@ -860,6 +862,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 			i = end;
 		}
 	}
+	if (consume)
+		coord_events_release(&ev[COORD__COUNT - 1]);
 	ix->n_obj = nobj;
 	ix->n_rest = roff.n;
 	ix->rest_acc = racc.v;
@@ -882,6 +886,8 @@ enum cib_err groups_index_build(struct groups_index *ix,
 		goto out;
 	err = CIB_OK;
 out:
+	for (int t = 0; consume && t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
 	free(seen);
 	free(last);
 	free(kept);

@@ -149,11 +149,15 @@ struct groups_index {
 void groups_index_init(struct groups_index *ix);
 /* ev[] as coord_build() left them (sorted by object, time, account) with
  * the options it was given; objects with more than o->max_actors accounts
- * are left out, as in the graph. Reads g's components and k. */
+ * are left out, as in the graph. Reads g's components and k. With
+ * consume, each type's events are released (coord_events_release) once
+ * read, so that the index does not grow beside every event (the kept
+ * events are about the events' size: score's graph stage held both);
+ * ev[] is then empty whatever the result. */
 enum cib_err groups_index_build(struct groups_index *ix,
-				const struct coord_events *ev,
+				struct coord_events *ev,
 				const struct coord_graph *g,
-				const struct coord_opts *o);
+				const struct coord_opts *o, int consume);
 void groups_index_release(struct groups_index *ix);
 
 /* One account tested against one group, on its objects of every type

@@ -1701,7 +1701,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	}
 	ts[0] = cib_seconds();
 	if (!err)
-		err = groups_index_build(&gi, ev, &p->g, &o->coord);
+		err = groups_index_build(&gi, ev, &p->g, &o->coord, 1);
 	ts[1] = cib_seconds();
 	events_release(ev);
 	if (err) {

@@ -46,7 +46,8 @@ static void world_build(struct world *w)
 
 	coord_opts_init(&o);
 	assert_int_equal(coord_build(w->ev, w->n_accounts, &o, &w->g), CIB_OK);
-	assert_int_equal(groups_index_build(&w->ix, w->ev, &w->g, &o), CIB_OK);
+	assert_int_equal(groups_index_build(&w->ix, w->ev, &w->g, &o, 0),
+			 CIB_OK);
 }
 
 static void world_release(struct world *w)
@@ -909,6 +910,90 @@ static void test_candidate_graph(void **state)
 	world_release(&w);
 }
 
+/* groups_index_build with consume frees each type's events as it goes
+ * and builds the same index: two types, objects of every kind (shared,
+ * alone, viral past max_actors), every array compared. */
+static void test_index_consume(void **state)
+{
+	enum { NA = 300 };
+	struct world w[2];
+	struct coord_opts o;
+	uint64_t s = 7;
+
+	(void)state;
+	coord_opts_init(&o);
+	o.max_actors = 40;
+	for (int k = 0; k < 2; k++)
+		world_init(&w[k], NA);
+	for (int i = 0; i < 6000; i++) {
+		uint64_t obj;
+		int64_t t;
+		uint32_t a;
+		int type;
+
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		obj = (s >> 40) % 400;
+		t = (int64_t)((s >> 20) % 86400);
+		a = (uint32_t)((s >> 8) % (obj < 20 ? NA : 60));
+		type = (s >> 60) % 2 ? COORD_REPOST : COORD_LINK;
+		for (int k = 0; k < 2; k++)
+			assert_int_equal(coord_events_add(&w[k].ev[type], obj,
+							  t, a, 0),
+					 CIB_OK);
+	}
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(coord_build(w[k].ev, NA, &o, &w[k].g),
+				 CIB_OK);
+		assert_int_equal(groups_index_build(&w[k].ix, w[k].ev,
+						    &w[k].g, &o, k),
+				 CIB_OK);
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		assert_int_equal(w[1].ev[t].n, 0);
+		assert_null(w[1].ev[t].obj);
+	}
+	assert_true(w[0].ev[COORD_REPOST].n > 0 && w[0].ev[COORD_LINK].n > 0);
+	{
+		const struct groups_index *x = &w[0].ix, *y = &w[1].ix;
+		uint64_t ne = x->obj_off[x->n_obj];
+
+		assert_true(x->n_obj > 0);
+		assert_int_equal(x->n_obj, y->n_obj);
+		assert_memory_equal(x->obj_off, y->obj_off,
+				    (x->n_obj + 1) * sizeof(*x->obj_off));
+		assert_memory_equal(x->obj_key, y->obj_key,
+				    x->n_obj * sizeof(*x->obj_key));
+		assert_memory_equal(x->obj_type, y->obj_type, x->n_obj);
+		assert_memory_equal(x->obj_win, y->obj_win,
+				    x->n_obj * sizeof(*x->obj_win));
+		assert_memory_equal(x->obj_f, y->obj_f,
+				    x->n_obj * sizeof(*x->obj_f));
+		assert_memory_equal(x->ev_acc, y->ev_acc,
+				    ne * sizeof(*x->ev_acc));
+		assert_memory_equal(x->ev_time, y->ev_time,
+				    ne * sizeof(*x->ev_time));
+		assert_int_equal(x->n_rest, y->n_rest);
+		assert_memory_equal(x->rest_off, y->rest_off,
+				    (x->n_rest + 1) * sizeof(*x->rest_off));
+		assert_memory_equal(x->rest_acc, y->rest_acc,
+				    x->rest_off[x->n_rest] *
+					    sizeof(*x->rest_acc));
+		assert_memory_equal(x->h_off, y->h_off,
+				    (NA + 1) * sizeof(*x->h_off));
+		for (uint64_t k = 0; k < x->h_off[NA]; k++) {
+			assert_int_equal(x->h[k].d, y->h[k].d);
+			assert_int_equal(x->h[k].n, y->h[k].n);
+			assert_int_equal(x->h[k].t, y->h[k].t);
+			assert_int_equal(x->h[k].half, y->h[k].half);
+		}
+		assert_memory_equal(x->n_objs, y->n_objs,
+				    NA * COORD__COUNT * sizeof(*x->n_objs));
+		assert_memory_equal(x->tight, y->tight, sizeof(x->tight));
+	}
+	for (int k = 0; k < 2; k++)
+		world_release(&w[k]);
+}
+
 /* cluster_settle: an older cluster A (accounts 0..5) and a cluster B
  * (6..8) that discovery added. Account 6 reposts with A's members within
  * 5 s on 30 objects and with 7 and 8 on one; 7 and 8 repost together on
@@ -1261,6 +1346,7 @@ int main(void)
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_candidate_graph),
+		cmocka_unit_test(test_index_consume),
 		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_discover),
 		cmocka_unit_test(test_dense),
