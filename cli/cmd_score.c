@@ -392,8 +392,8 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			"cibscan: mpi rank %d near-duplicate search: %llu "
 			"distinct texts hashed, the long enough signed "
 			"(%.2f s, CPU %.2f s), %llu owned, "
-			"%llu band entries, %llu signatures fetched and "
-			"%llu of its own read in place, %llu "
+			"%llu band entries, %llu signatures fetched from "
+			"other ranks and %llu of its own read in place, %llu "
 			"pairs; %.1f MB sent; %.2f s (CPU %.2f s)\n",
 			r, (unsigned long long)u->local_texts, u->sign_seconds,
 			u->sign_cpu, (unsigned long long)u->owned_texts,
