@@ -531,10 +531,11 @@ static void keep_named(uint8_t *drop, const uint32_t *column, size_t n)
 			drop[column[i]] = 0;
 }
 
-enum cib_err dataset_drop_post_strings(struct dataset *ds,
-				       const uint32_t *shown,
-				       const struct strlayer *const *layers,
-				       size_t n_layers, size_t *freed)
+/* The post ids no other column names and no layer of layers[0..n) handed
+ * out, marked in a new array of ds->strings.n bytes (NULL: no memory). */
+static uint8_t *post_id_mask(const struct dataset *ds,
+			     const struct strlayer *const *layers,
+			     size_t n_layers)
 {
 	const uint32_t *const acc_cols[] = {
 		ds->acc.id, ds->acc.handle, ds->acc.name,
@@ -544,6 +545,54 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 		ds->post.lang, ds->post.client, ds->post.ref_post,
 		ds->post.ref_account,
 	};
+	uint8_t *drop = calloc(ds->strings.n, 1);
+
+	if (!drop)
+		return NULL;
+	for (size_t j = 0; j < ds->post.n; j++)
+		if (ds->post.id[j] != STR_NONE)
+			drop[ds->post.id[j]] = 1;
+	for (size_t c = 0; c < sizeof(acc_cols) / sizeof(*acc_cols); c++)
+		keep_named(drop, acc_cols[c], ds->acc.n);
+	for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols); c++)
+		keep_named(drop, post_cols[c], ds->post.n);
+	keep_named(drop, ds->ent.str, ds->ent.n);
+	keep_named(drop, ds->change.old_value, ds->change.n);
+	keep_named(drop, ds->change.new_value, ds->change.n);
+	for (size_t l = 0; l < n_layers; l++)
+		for (uint32_t id = 0; id < ds->strings.n; id++)
+			if (drop[id] && strlayer_handed(layers[l], id))
+				drop[id] = 0;
+	return drop;
+}
+
+enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
+{
+	enum cib_err err, terr;
+	uint8_t *drop;
+
+	*freed = 0;
+	if (!ds->strings.n || !ds->post.id)
+		return CIB_OK;
+	drop = post_id_mask(ds, NULL, 0);
+	if (!drop)
+		return CIB_ENOMEM;
+	err = strpool_drop(&ds->strings, drop, freed);
+	free(drop);
+	strpool_trim(&ds->strings);
+	if (ds->lookups_dropped)
+		return err;
+	/* the table again, without them: the features look URLs and
+	 * language codes up */
+	terr = strpool_build_table(&ds->strings);
+	return err ? err : terr;
+}
+
+enum cib_err dataset_drop_post_strings(struct dataset *ds,
+				       const uint32_t *shown,
+				       const struct strlayer *const *layers,
+				       size_t n_layers, size_t *freed)
+{
 	size_t nfreed = 0, tfreed = 0;
 	uint8_t *drop;
 	enum cib_err err = CIB_OK;
@@ -568,25 +617,9 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 		free(drop);
 	}
 	if (!err && ds->strings.n && ds->post.id) {
-		drop = calloc(ds->strings.n, 1);
+		drop = post_id_mask(ds, layers, n_layers);
 		if (!drop)
 			return CIB_ENOMEM;
-		for (size_t j = 0; j < ds->post.n; j++)
-			if (ds->post.id[j] != STR_NONE)
-				drop[ds->post.id[j]] = 1;
-		for (size_t c = 0; c < sizeof(acc_cols) / sizeof(*acc_cols);
-		     c++)
-			keep_named(drop, acc_cols[c], ds->acc.n);
-		for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols);
-		     c++)
-			keep_named(drop, post_cols[c], ds->post.n);
-		keep_named(drop, ds->ent.str, ds->ent.n);
-		keep_named(drop, ds->change.old_value, ds->change.n);
-		keep_named(drop, ds->change.new_value, ds->change.n);
-		for (size_t l = 0; l < n_layers; l++)
-			for (uint32_t id = 0; id < ds->strings.n; id++)
-				if (drop[id] && strlayer_handed(layers[l], id))
-					drop[id] = 0;
 		err = strpool_drop(&ds->strings, drop, &nfreed);
 		free(drop);
 	}
@@ -612,6 +645,34 @@ size_t dataset_drop_post_columns(struct dataset *ds)
 		*cols[c] = NULL;
 	}
 	ds->post_columns_dropped = 1;
+	return freed;
+}
+
+size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities)
+{
+	size_t freed = 0;
+
+	if (ds->post.id)
+		freed += ds->post.n * sizeof(*ds->post.id);
+	if (ds->post.ref_post)
+		freed += ds->post.n * sizeof(*ds->post.ref_post);
+	free(ds->post.id);
+	free(ds->post.ref_post);
+	ds->post.id = ds->post.ref_post = NULL;
+	if (!keep_entities) {
+		if (ds->post.ent_off)
+			freed += (ds->post.n + 1) * sizeof(*ds->post.ent_off);
+		freed += ds->ent.cap * (sizeof(*ds->ent.str) +
+					sizeof(*ds->ent.type));
+		free(ds->post.ent_off);
+		free(ds->ent.str);
+		free(ds->ent.type);
+		ds->post.ent_off = NULL;
+		ds->ent.str = NULL;
+		ds->ent.type = NULL;
+		ds->ent.n = ds->ent.cap = 0;
+	}
+	ds->post_refs_dropped = 1;
 	return freed;
 }
 
@@ -879,7 +940,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 
 	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
 	assert(!ds->post.origin); /* set once every post is stored */
-	assert(!ds->post_columns_dropped);
+	assert(!ds->post_columns_dropped && !ds->post_refs_dropped);
 	if (added)
 		*added = 0;
 	if (at)

@@ -178,6 +178,7 @@ struct dataset {
 	int post_keys_dropped; /* dataset_drop_post_keys was called */
 	int post_strings_dropped; /* dataset_drop_post_strings was called */
 	int post_columns_dropped; /* dataset_drop_post_columns was called */
+	int post_refs_dropped; /* dataset_drop_post_refs was called */
 };
 
 void dataset_init(struct dataset *ds);
@@ -244,6 +245,20 @@ void dataset_drop_lookups(struct dataset *ds);
  * meanwhile. */
 void dataset_drop_post_keys(struct dataset *ds);
 
+/* Frees the bytes of every post id no other column names (a post another
+ * post reposted or replied to keeps its id, as in
+ * dataset_drop_post_strings) and builds the string table again without
+ * them, smaller (at 10M posts the ids are most of the strings: 0.19 GB
+ * of bytes, and the table falls from 128 to 32 MB). For a caller whose
+ * posts are in their final order (dataset_canonical_order reads the ids'
+ * bytes) and that never reads or looks up a post id's bytes again: score
+ * calls it before its features, which look up URLs and language codes
+ * only. Rows, string ids and the posts' key tables (found by string id)
+ * are unchanged; a freed string reads as "". *freed gets the bytes
+ * freed. CIB_ENOMEM: some or none freed, and the table may be missing
+ * (the caller must stop). */
+enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed);
+
 /* Frees the bytes of the posts' own strings no later reader shows: every
  * post's id, and its text unless shown[j] != UINT32_MAX (a per-post
  * column such as the reuse features' post_group: the texts another post
@@ -269,6 +284,15 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
  * features that reads none of them again (score, with its post strings;
  * nothing else reads them past the features). Returns the bytes freed. */
 size_t dataset_drop_post_columns(struct dataset *ds);
+
+/* Frees the posts' ids, what they repost or reply to (post.ref_post;
+ * ref_account stays) and, unless keep_entities, their entities (ent_off,
+ * the entity columns; ent.n becomes 0): 16 bytes a post and 5 an entity,
+ * 0.23 GB at 10M posts. They are NULL afterwards: for a caller past every
+ * reader of them (score, once its events are built: past there the
+ * pipeline, the scored run and score's outputs read none of them, and
+ * the crawl analysis only the entities). Returns the bytes freed. */
+size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
 
 /* Frees all but the posts' kinds and texts (post.n, post.kind, post.text
  * and the texts pool stay; the accounts, every other column, the strings,

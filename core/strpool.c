@@ -49,7 +49,14 @@ static uint64_t hash_bytes(const char *s, size_t len)
 #define SLOT_ID(v) ((uint32_t)(v) - 1)
 #define SLOT_H32(v) ((uint32_t)((v) >> 32))
 
-/* Rehashes into a table of n slots (a power of two, > 4/3 * p->n); a
+/* The strings whose bytes are held (strpool_drop frees the others): what
+ * the lookup table holds and is sized for. */
+static size_t live(const struct strpool *p)
+{
+	return (size_t)p->n - p->n_dropped;
+}
+
+/* Rehashes into a table of n slots (a power of two, > 4/3 * live(p)); a
  * dropped table (strpool_drop_table) is built again from the strings. */
 static enum cib_err resize_table(struct strpool *p, size_t n)
 {
@@ -354,6 +361,30 @@ enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 	return failed ? CIB_ENOMEM : CIB_OK;
 }
 
+enum cib_err strpool_build_table(struct strpool *p)
+{
+	size_t ns = 1024;
+
+	if (p->nslots)
+		return CIB_OK;
+	while ((live(p) + 1) * 4 > ns * 3)
+		ns *= 2;
+	return resize_table(p, ns);
+}
+
+void strpool_trim(struct strpool *p)
+{
+	const char **np;
+
+	if (p->cap == p->n || !p->n)
+		return;
+	np = bigmem_realloc((void *)p->ptr, (size_t)p->n * sizeof(*np));
+	if (np) { /* else the spare room stays */
+		p->ptr = np;
+		p->cap = p->n;
+	}
+}
+
 void strpool_drop_table(struct strpool *p)
 {
 	free(p->slots);
@@ -441,7 +472,7 @@ enum cib_err strpool_reserve(struct strpool *p, size_t n)
 
 	if (n > UINT32_MAX - 1)
 		n = UINT32_MAX - 1;
-	while (n * 4 > ns * 3 || (size_t)p->n * 4 > ns * 3)
+	while (n * 4 > ns * 3 || live(p) * 4 > ns * 3)
 		ns *= 2;
 	if (ns > p->nslots) {
 		err = resize_table(p, ns);
@@ -467,11 +498,11 @@ enum cib_err strpool_intern_hashed(struct strpool *p, const char *s,
 	*id = STR_NONE;
 	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
-	if ((size_t)(p->n + 1) * 4 > p->nslots * 3) {
+	if ((live(p) + 1) * 4 > p->nslots * 3) {
 		size_t ns = p->nslots ? p->nslots * 2 : 1024;
 		enum cib_err err;
 
-		while ((size_t)(p->n + 1) * 4 > ns * 3)
+		while ((live(p) + 1) * 4 > ns * 3)
 			ns *= 2; /* a dropped table's strings */
 		err = resize_table(p, ns);
 		if (err)

@@ -105,6 +105,18 @@ void strpool_drop_table(struct strpool *p);
 enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 			  size_t *freed);
 
+/* Builds the lookup table again when it was dropped (strpool_drop,
+ * strpool_drop_table), sized for the strings still held, so that
+ * strpool_find works again: for a caller that freed strings it is sure
+ * nobody looks up (score frees the post ids once the posts are in
+ * order, and its features still look URLs and language codes up). A
+ * freed string is not found. CIB_ENOMEM leaves the table dropped. */
+enum cib_err strpool_build_table(struct strpool *p);
+
+/* Gives back the id array's spare room (it grows by doubling: up to 8
+ * bytes a string); the next intern grows it again. */
+void strpool_trim(struct strpool *p);
+
 /* Was string id's bytes freed by strpool_drop? */
 int strpool_dropped(const struct strpool *p, uint32_t id);
 

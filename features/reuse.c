@@ -1394,6 +1394,23 @@ static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 
 /* ---- the whole ------------------------------------------------------ */
 
+size_t reuse_drop_urls(struct reuse_result *r)
+{
+	size_t freed = 0;
+
+	if (r->url_off) {
+		freed = (r->n_posts + 1) * sizeof(*r->url_off) +
+			r->url_off[r->n_posts] *
+				(sizeof(*r->url_str) + sizeof(*r->url_domain));
+	}
+	free(r->url_off);
+	free(r->url_str);
+	free(r->url_domain);
+	r->url_off = NULL;
+	r->url_str = r->url_domain = NULL;
+	return freed;
+}
+
 void reuse_result_release(struct reuse_result *r)
 {
 	if (!r)

@@ -249,6 +249,12 @@ enum cib_err reuse_lsh_buckets(const struct reuse_opts *o, unsigned idbits,
 /* Frees what reuse_compute() allocated; accepts NULL and a zeroed result. */
 void reuse_result_release(struct reuse_result *r);
 
+/* Frees the per-post URLs (url_off, url_str, url_domain: 8 bytes a post
+ * and a URL) for a caller past their last reader (the pipeline's events;
+ * score, which writes no HTML report, once they are built); they are
+ * NULL afterwards. Returns the bytes freed. */
+size_t reuse_drop_urls(struct reuse_result *r);
+
 /* Building blocks, public for tests and for the model's explanations. */
 
 /* The MinHash signature of the shingle set sh[0..n) (n > 0). */

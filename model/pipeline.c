@@ -1686,6 +1686,13 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		err = events_from_features(p, ev);
 	if (!err)
 		drop_previous_personas(p, ev);
+	if (!err && o->events_done) {
+		size_t fr = 0;
+
+		o->events_done(o->strings_ctx, p, &fr);
+		say(o, "  post ids, references, entities and URLs freed "
+		       "(%.1f MB)", (double)fr / 1048576.0);
+	}
 	if (!err) {
 		double tg = cib_seconds();
 

@@ -124,6 +124,15 @@ struct pipeline_opts {
 	 * key tables there (dataset_drop_post_keys, which touches nothing
 	 * the features read). Called with strings_ctx. NULL: not called. */
 	void (*posts_found)(void *ctx);
+	/* Called once every event is built, before the graph, with
+	 * strings_ctx: no later stage of the pipeline nor the scored run
+	 * reads the posts' ids, post.ref_post, the entities or the reuse
+	 * features' per-post URLs (p->fs.reuse.url_off and its columns),
+	 * so a caller that does not read them after the run either may
+	 * free them there (score: dataset_drop_post_refs, keeping the
+	 * entities when a crawl is among its inputs, and reuse_drop_urls).
+	 * *freed gets the bytes freed, for --progress. NULL: not called. */
+	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);

@@ -117,6 +117,60 @@ static void test_strpool_drop_table(void **state)
 	strpool_release(&p);
 }
 
+/* strpool_build_table after strpool_drop: the table holds the strings
+ * kept, sized for them, and strpool_trim gives back the ids' room */
+static void test_strpool_build_table(void **state)
+{
+	struct strpool p;
+	uint8_t *drop;
+	char buf[32];
+	uint32_t id;
+	size_t freed, full;
+
+	(void)state;
+	strpool_init(&p);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), "s%d", i);
+
+		assert_int_equal(strpool_intern(&p, buf, (size_t)n, &id), CIB_OK);
+	}
+	full = p.nslots;
+	drop = calloc(p.n, 1);
+	assert_non_null(drop);
+	for (uint32_t i = 0; i < p.n; i++)
+		drop[i] = i % 10 != 3; /* keep 2000 */
+	assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+	free(drop);
+	assert_int_equal(strpool_build_table(&p), CIB_OK);
+	/* 2000 kept: a table of 4096 slots, not the 32768 of 20000 */
+	assert_int_equal(p.nslots, 4096);
+	assert_true(p.nslots < full);
+	assert_int_equal(strpool_build_table(&p), CIB_OK); /* a no-op */
+	assert_int_equal(p.nslots, 4096);
+	strpool_trim(&p);
+	assert_int_equal(p.cap, p.n);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), "s%d", i);
+
+		strpool_find(&p, buf, (size_t)n, &id);
+		if (i % 10 == 3) {
+			assert_int_equal(id, (uint32_t)i);
+			assert_string_equal(strpool_get(&p, id), buf);
+		} else {
+			assert_int_equal(id, STR_NONE);
+			assert_true(strpool_dropped(&p, (uint32_t)i));
+		}
+	}
+	/* a freed string's bytes come back as a new id; the table grows
+	 * by the strings held, not by the ids */
+	assert_int_equal(strpool_intern(&p, "s0", 2, &id), CIB_OK);
+	assert_int_equal(id, 20000);
+	assert_int_equal(p.nslots, 4096);
+	strpool_find(&p, "s13", 3, &id);
+	assert_int_equal(id, 13);
+	strpool_release(&p);
+}
+
 /* String i of test_strpool_drop's pool: lengths 0 to 300, so 60000 of
  * them span several blocks (1 MiB, 2 MiB, ...). */
 static size_t drop_str(int i, char *buf)
@@ -534,6 +588,94 @@ static void test_dataset_drop_post_keys(void **state)
 	/* what score does afterwards */
 	dataset_drop_lookups(&ds);
 	assert_true(ds.lookups_dropped);
+	dataset_release(&ds);
+}
+
+/* dataset_drop_post_ids, then dataset_drop_post_refs: what score frees
+ * before its features and once its events are built */
+static void test_dataset_drop_post_ids(void **state)
+{
+	static const char *const ent_str[] = { "#tag", "https://e.org/x" };
+	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL };
+	struct dataset ds, ke;
+	struct post_rec r;
+	uint32_t sid, p0;
+	char id[16];
+	size_t freed;
+
+	(void)state;
+	dataset_init(&ds);
+	for (size_t i = 0; i < 4; i++) {
+		post_rec_init(&r);
+		r.platform = PLATFORM_X;
+		snprintf(id, sizeof(id), "p%zu", i);
+		r.id = id;
+		r.account_id = i == 3 ? "b" : "a";
+		r.time = 100 + (int64_t)i;
+		r.text = "t";
+		if (i == 2) { /* reposts p0, whose id then stays */
+			r.kind = POST_REPOST;
+			r.ref_post = "p0";
+			r.ref_account = "a";
+		}
+		r.ent_str = ent_str;
+		r.ent_type = ent_type;
+		r.n_ent = 2;
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	/* a handle equal to a post id keeps it too */
+	{
+		struct account_rec a;
+
+		account_rec_init(&a);
+		a.platform = PLATFORM_X;
+		a.id = "b";
+		a.handle = "p3";
+		assert_int_equal(dataset_add_account(&ds, &a, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
+	strpool_find(&ds.strings, "p0", 2, &sid);
+	p0 = dataset_find_post(&ds, PLATFORM_X, sid);
+	assert_int_equal(ds.post.time[p0], 100);
+	assert_int_equal(dataset_drop_post_ids(&ds, &freed), CIB_OK);
+	assert_int_equal(freed, 4); /* "p1" and "p2" */
+	for (size_t j = 0; j < ds.post.n; j++) {
+		const char *s = ds_str(&ds, ds.post.id[j]);
+		int kept = !strcmp(s, "p0") || !strcmp(s, "p3");
+
+		assert_int_equal(strpool_dropped(&ds.strings, ds.post.id[j]),
+				 !kept);
+	}
+	/* the rest is found by its bytes, the posts by their id strings */
+	strpool_find(&ds.strings, "p1", 2, &sid);
+	assert_int_equal(sid, STR_NONE);
+	strpool_find(&ds.strings, "https://e.org/x", 15, &sid);
+	assert_int_equal(ds_str(&ds, sid)[0], 'h');
+	assert_int_equal(dataset_find_post(&ds, PLATFORM_X,
+					   ds.post.ref_post[2]), p0);
+	strpool_find(&ds.strings, "b", 1, &sid);
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_X, sid), 1);
+	assert_string_equal(ds_text(&ds, 3), "t");
+	/* the references: the entities stay when asked */
+	dataset_init(&ke);
+	ke.post.n = ds.post.n;
+	ke.post.id = ds.post.id;
+	ke.post.ref_post = ds.post.ref_post;
+	ds.post.id = ds.post.ref_post = NULL;
+	assert_int_equal(dataset_drop_post_refs(&ke, 1), 4 * 4 + 4 * 4);
+	assert_null(ke.post.id);
+	assert_true(ke.post_refs_dropped);
+	dataset_release(&ke);
+	assert_int_equal(ds.ent.n, 8);
+	freed = dataset_drop_post_refs(&ds, 0);
+	assert_true(freed >= 5 * 8 + 8 * 5);
+	assert_null(ds.post.ent_off);
+	assert_null(ds.ent.str);
+	assert_int_equal(ds.ent.n, 0);
+	assert_int_equal(ds.post.n, 4);
+	assert_int_equal(ds.post.time[p0], 100);
+	assert_int_equal(ds.post.kind[2], POST_REPOST);
+	assert_string_equal(ds_str(&ds, ds.post.ref_account[2]), "a");
 	dataset_release(&ds);
 }
 
@@ -1067,10 +1209,12 @@ int main(void)
 		cmocka_unit_test(test_strpool_reserve_candidate),
 		cmocka_unit_test(test_strpool_drop_table),
 		cmocka_unit_test(test_strpool_drop),
+		cmocka_unit_test(test_strpool_build_table),
 		cmocka_unit_test(test_strpool_drop_nomem),
 		cmocka_unit_test(test_dataset_drop_post_strings),
 		cmocka_unit_test(test_dataset_keep_texts),
 		cmocka_unit_test(test_dataset_drop_post_keys),
+		cmocka_unit_test(test_dataset_drop_post_ids),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
