@@ -165,8 +165,10 @@ static enum cib_err drop_strings(void *ctx, struct pipeline *p,
 	/* it drops the lookup tables first whatever happens after */
 	(void)dataset_drop_post_strings(dc->ds, p->fs.reuse.post_group, layers,
 					2, freed);
-	/* and the columns only the features read */
+	/* and the columns only the features read, the post ids and what
+	 * the posts repost or reply to (read by the post events, built) */
 	*freed += dataset_drop_post_columns(dc->ds);
+	*freed += dataset_drop_post_refs(dc->ds, 1);
 	/* score --mpi with the texts on the owners: the shown ones in, into
 	 * their pool, empty until now (so nothing of it was dropped), once
 	 * the post strings are freed rather than beside them (rank 0's peak
@@ -217,8 +219,9 @@ static int drop_post_ids(struct dataset *ds, const struct pipeline_opts *o)
 	return CLI_EXIT_OK;
 }
 
-/* pipeline_opts.events_done: score reads none of them past the events
- * (its outputs come from the scored run) */
+/* pipeline_opts.events_done: the entities (unless a crawl's analysis
+ * reads them) and the posts' URLs; score reads none of them past the
+ * events (its outputs come from the scored run) */
 static void drop_post_refs(void *ctx, struct pipeline *p, size_t *freed)
 {
 	struct drop_ctx *dc = ctx;

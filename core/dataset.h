@@ -289,9 +289,11 @@ size_t dataset_drop_post_columns(struct dataset *ds);
  * ref_account stays) and, unless keep_entities, their entities (ent_off,
  * the entity columns; ent.n becomes 0): 16 bytes a post and 5 an entity,
  * 0.23 GB at 10M posts. They are NULL afterwards: for a caller past every
- * reader of them (score, once its events are built: past there the
+ * reader of them (score: the ids and references once the post events
+ * are built, the entities once the features' events are: past there the
  * pipeline, the scored run and score's outputs read none of them, and
- * the crawl analysis only the entities). Returns the bytes freed. */
+ * the crawl analysis only the entities). Called again it frees what it
+ * kept before. Returns the bytes freed. */
 size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
 
 /* Frees all but the posts' kinds and texts (post.n, post.kind, post.text

@@ -223,41 +223,49 @@ static void permute_posts(struct dataset *ds, const uint32_t *order,
 }
 
 /* The entities laid out again in the posts' new order (order[new] = old),
- * each post's own entities in their order. */
-static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order)
+ * each post's own entities in their order. The new offsets are made in
+ * scratch (8 bytes a post) and each column goes through a copy of its
+ * own, one at a time: the entities' part of the canonical order's peak
+ * (at 10M posts 52 MB here, not 132). */
+static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order,
+				     void *scratch)
 {
-	size_t n = ds->post.n, ne = ds->ent.n, at = 0;
-	uint64_t *off = malloc((n + 1) * sizeof(*off));
-	uint32_t *str = malloc((ne + 1) * sizeof(*str));
-	uint8_t *type = malloc(ne + 1);
+	size_t n = ds->post.n, ne = ds->ent.n;
+	uint64_t *off = scratch;
+	uint32_t *str = NULL;
+	uint8_t *type = NULL;
 
-	if (!off || !str || !type) {
-		free(off);
-		free(str);
-		free(type);
-		return CIB_ENOMEM;
+	if (ne) {
+		str = malloc(ne * sizeof(*str));
+		if (!str)
+			return CIB_ENOMEM;
 	}
 	off[0] = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lo = ds->post.ent_off[order[i]];
 		uint64_t hi = ds->post.ent_off[order[i] + 1];
 
-		if (hi > lo) {
-			memcpy(str + at, ds->ent.str + lo,
+		if (hi > lo)
+			memcpy(str + off[i], ds->ent.str + lo,
 			       (hi - lo) * sizeof(*str));
-			memcpy(type + at, ds->ent.type + lo, hi - lo);
-			at += hi - lo;
-		}
-		off[i + 1] = at;
+		off[i + 1] = off[i] + (hi - lo);
 	}
-	memcpy(ds->post.ent_off, off, (n + 1) * sizeof(*off));
 	if (ne) {
 		memcpy(ds->ent.str, str, ne * sizeof(*str));
+		free(str);
+		type = malloc(ne);
+		if (!type) /* the strings moved: the types must follow */
+			return CIB_ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t lo = ds->post.ent_off[order[i]];
+
+			memcpy(type + off[i], ds->ent.type + lo,
+			       off[i + 1] - off[i]);
+		}
 		memcpy(ds->ent.type, type, ne);
+		free(type);
 	}
-	free(off);
-	free(str);
-	free(type);
+	memcpy(ds->post.ent_off, off, (n + 1) * sizeof(*off));
 	return CIB_OK;
 }
 
@@ -448,11 +456,17 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 			goto out;
 	}
 	if (!post_same) {
-		err = permute_entities(ds, porder);
+		err = permute_entities(ds, porder, scratch);
 		if (err)
 			goto out;
 		permute_posts(ds, porder, scratch);
 	}
+	/* the renumbering's tables come next: the orders and the scratch
+	 * go first (120 MB at 10M posts) */
+	free(porder);
+	free(scratch);
+	porder = NULL;
+	scratch = NULL;
 	err = renumber_strings(ds);
 	if (!err)
 		err = dataset_rebuild_keys(ds);

@@ -130,7 +130,9 @@ struct pipeline_opts {
 	 * features' per-post URLs (p->fs.reuse.url_off and its columns),
 	 * so a caller that does not read them after the run either may
 	 * free them there (score: dataset_drop_post_refs, keeping the
-	 * entities when a crawl is among its inputs, and reuse_drop_urls).
+	 * entities when a crawl is among its inputs, and reuse_drop_urls;
+	 * it frees the post ids and post.ref_post earlier, in
+	 * strings_done, as the features' events read neither).
 	 * *freed gets the bytes freed, for --progress. NULL: not called. */
 	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
 };
