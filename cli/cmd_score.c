@@ -203,6 +203,7 @@ static int drop_post_ids(struct dataset *ds, const struct pipeline_opts *o)
 {
 	char line[128];
 	size_t freed;
+	double t0 = cib_seconds();
 	enum cib_err err = dataset_drop_post_ids(ds, &freed);
 
 	if (err) {
@@ -212,8 +213,8 @@ static int drop_post_ids(struct dataset *ds, const struct pipeline_opts *o)
 	if (o->progress) {
 		snprintf(line, sizeof(line),
 			 "post ids freed once the posts are in order "
-			 "(%.1f MB)",
-			 (double)freed / 1048576.0);
+			 "(%.1f MB, %.2f s)",
+			 (double)freed / 1e6, cib_seconds() - t0);
 		o->progress(o->progress_ctx, line);
 	}
 	return CLI_EXIT_OK;

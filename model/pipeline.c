@@ -1623,8 +1623,8 @@ static enum cib_err post_strings_done(struct pipeline *p,
 		snprintf(p->errmsg, sizeof(p->errmsg), "the post strings: %s",
 			 cib_strerror(err));
 	if (!err && fr)
-		say(o, "  string table, post ids, unshared texts and the "
-		       "features' post columns freed (%.1f MB)",
+		say(o, "  string table, post ids and references, unshared "
+		       "texts and the features' post columns freed (%.1f MB)",
 		    (double)fr / 1e6);
 	return err;
 }
@@ -1690,8 +1690,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 		size_t fr = 0;
 
 		o->events_done(o->strings_ctx, p, &fr);
-		say(o, "  post ids, references, entities and URLs freed "
-		       "(%.1f MB)", (double)fr / 1048576.0);
+		if (fr)
+			say(o, "  entities and the posts' URLs freed (%.1f MB)",
+			    (double)fr / 1e6);
 	}
 	if (!err) {
 		double tg = cib_seconds();
