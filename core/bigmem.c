@@ -8,6 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
@@ -84,5 +87,12 @@ void bigmem_discard(void *p, size_t n)
 #else
 	(void)p;
 	(void)n;
+#endif
+}
+
+void bigmem_trim(void)
+{
+#if defined(__GLIBC__)
+	(void)malloc_trim(0);
 #endif
 }

@@ -37,4 +37,11 @@ void bigmem_hint(void *p, size_t n);
  * zero after. */
 void bigmem_discard(void *p, size_t n);
 
+/* Gives the allocator's free memory back to the system (glibc's
+ * malloc_trim: the whole free pages inside every arena, the threads'
+ * included; a no-op elsewhere): for a caller between two stages, once
+ * one stage's many mid-sized blocks are freed and before the next
+ * allocates its own. Nothing allocated changes. */
+void bigmem_trim(void);
+
 #endif

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 /* What every sort here orders by: a number (platform, time or 0), then
  * the bytes of a string, then the row (a total order). */
 struct key {
@@ -424,6 +426,8 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 
 	if (moved)
 		*moved = 0;
+	/* the reading's freed buffers back before the orders' tables */
+	bigmem_trim();
 	aorder = account_order(ds);
 	rank = malloc((na + 1) * sizeof(*rank));
 	if (!aorder || !rank)
