@@ -341,6 +341,14 @@ int cli_is_crawl(const struct cli_data *d, size_t i)
 	return d->in.files[i].format == FORMAT_WARC && !d->in.files[i].skipped;
 }
 
+int cli_has_crawl(const struct cli_data *d)
+{
+	for (size_t i = 0; i < d->in.n_files; i++)
+		if (cli_is_crawl(d, i))
+			return 1;
+	return 0;
+}
+
 void cli_data_release(struct cli_data *d)
 {
 	if (!d)

@@ -132,6 +132,8 @@ void cli_data_release(struct cli_data *d);
 /* Whether input i of d is a crawl that was read (a WARC, not a skipped
  * archive member). */
 int cli_is_crawl(const struct cli_data *d, size_t i);
+/* Is any input a crawl (cli_is_crawl)? */
+int cli_has_crawl(const struct cli_data *d);
 
 /* Writes a result file atomically (core/outfile.h): fn writes to f and may
  * put a detail message in errmsg. Prints "cannot write 'path': why" on any

@@ -242,11 +242,10 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 	struct scored_run run;
 	struct score_write sw;
 	struct pipe_cli pc = *pcp;
-	struct drop_ctx dc = { &dp->ds, 0, put_texts, put_ctx };
+	struct drop_ctx dc = { &dp->ds, cli_has_crawl(dp), put_texts,
+			       put_ctx };
 	int rc;
 
-	for (size_t i = 0; i < dp->in.n_files; i++)
-		dc.keep_entities |= cli_is_crawl(dp, i);
 	pc.po.strings_done = drop_strings;
 	pc.po.posts_found = drop_post_keys;
 	pc.po.events_done = drop_post_refs;

@@ -195,11 +195,7 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 	int rc;
 
 	if (require_posts && d->ds.post.n == 0) {
-		int crawl = 0;
-
-		for (size_t i = 0; i < d->in.n_files; i++)
-			crawl |= cli_is_crawl(d, i);
-		if (crawl)
+		if (cli_has_crawl(d))
 			cli_error("no posts were read from the input, only a "
 				  "crawl: 'cibscan sites' scores a crawl's "
 				  "sites on their own");

@@ -117,9 +117,7 @@ int cli_crawl_run(struct cli_data *d, struct pipeline *p, int quiet)
 	int have_ld, rc = CLI_EXIT_OK;
 	size_t nflag = 0;
 
-	for (size_t i = 0; i < d->in.n_files; i++)
-		nflag += (size_t)cli_is_crawl(d, i);
-	if (!nflag)
+	if (!cli_has_crawl(d))
 		return CLI_EXIT_OK;
 	c = calloc(1, sizeof(*c));
 	dg = malloc(sizeof(*dg));

@@ -318,6 +318,17 @@ static void close_list(struct strpool *p, const struct drop_walk *w)
 	}
 }
 
+/* Does drop mark a string whose bytes are still held? (score drops the
+ * post ids before its features and the post strings after them: the
+ * second finds no post id left to free) */
+static int marks_any(const struct strpool *p, const uint8_t *drop)
+{
+	for (uint32_t id = 0; id < p->n; id++)
+		if (drop[id] && !strpool_dropped(p, id))
+			return 1;
+	return 0;
+}
+
 enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 			  size_t *freed)
 {
@@ -329,8 +340,8 @@ enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 
 	*freed = 0;
 	strpool_drop_table(p);
-	if (!w.nold)
-		return CIB_OK;
+	if (!w.nold || !marks_any(p, drop))
+		return CIB_OK; /* nothing to free: nothing moves */
 	if (lim && *lim)
 		w.lim = (size_t)strtoull(lim, NULL, 10);
 	for (uint32_t id = 0; id < p->n; id++) {

@@ -91,7 +91,8 @@ void strpool_drop_table(struct strpool *p);
 
 /* Frees the bytes of every string i with drop[i] != 0 (drop has p->n
  * entries): the others keep their ids and bytes (they move to fresh
- * blocks, so pointers from strpool_get() taken before are stale), a
+ * blocks, so pointers from strpool_get() taken before are stale; when
+ * drop marks no string still held, nothing moves), a
  * dropped id reads as "" of length 0 and strpool_dropped() says so, and
  * the lookup table is dropped (strpool_drop_table) and built again
  * without the dropped strings when next needed: interning a dropped

@@ -1696,7 +1696,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 
 		o->events_done(o->strings_ctx, p, &fr);
 		if (fr)
-			say(o, "  entities and the posts' URLs freed (%.1f MB)",
+			say(o, "  the posts' URLs, and their entities unless "
+			       "a crawl reads them, freed (%.1f MB)",
 			    (double)fr / 1e6);
 	}
 	if (!err) {

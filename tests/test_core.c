@@ -551,6 +551,20 @@ static void test_dataset_keep_texts(void **state)
 /* dataset_drop_post_keys frees what finds posts and nothing else: the
  * strings are still found by their bytes, the accounts by their ids, and
  * every column reads as before. */
+/* Post i of the drop tests: id "p<i>" (in id[0..n)), by account acc,
+ * at 100 + i, text "t". */
+static void drop_test_post(struct post_rec *r, char *id, size_t n, size_t i,
+			   const char *acc)
+{
+	post_rec_init(r);
+	r->platform = PLATFORM_X;
+	snprintf(id, n, "p%zu", i);
+	r->id = id;
+	r->account_id = acc;
+	r->time = 100 + (int64_t)i;
+	r->text = "t";
+}
+
 static void test_dataset_drop_post_keys(void **state)
 {
 	struct dataset ds;
@@ -561,13 +575,7 @@ static void test_dataset_drop_post_keys(void **state)
 	(void)state;
 	dataset_init(&ds);
 	for (size_t i = 0; i < 3; i++) {
-		post_rec_init(&r);
-		r.platform = PLATFORM_X;
-		snprintf(id, sizeof(id), "p%zu", i);
-		r.id = id;
-		r.account_id = i == 2 ? "b" : "a";
-		r.time = 100 + (int64_t)i;
-		r.text = "t";
+		drop_test_post(&r, id, sizeof(id), i, i == 2 ? "b" : "a");
 		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
 	}
 	strpool_find(&ds.strings, "p1", 2, &sid);
@@ -597,7 +605,7 @@ static void test_dataset_drop_post_ids(void **state)
 {
 	static const char *const ent_str[] = { "#tag", "https://e.org/x" };
 	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL };
-	struct dataset ds, ke;
+	struct dataset ds;
 	struct post_rec r;
 	uint32_t sid, p0;
 	char id[16];
@@ -606,13 +614,7 @@ static void test_dataset_drop_post_ids(void **state)
 	(void)state;
 	dataset_init(&ds);
 	for (size_t i = 0; i < 4; i++) {
-		post_rec_init(&r);
-		r.platform = PLATFORM_X;
-		snprintf(id, sizeof(id), "p%zu", i);
-		r.id = id;
-		r.account_id = i == 3 ? "b" : "a";
-		r.time = 100 + (int64_t)i;
-		r.text = "t";
+		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
 		if (i == 2) { /* reposts p0, whose id then stays */
 			r.kind = POST_REPOST;
 			r.ref_post = "p0";
@@ -656,16 +658,11 @@ static void test_dataset_drop_post_ids(void **state)
 	strpool_find(&ds.strings, "b", 1, &sid);
 	assert_int_equal(dataset_find_account(&ds, PLATFORM_X, sid), 1);
 	assert_string_equal(ds_text(&ds, 3), "t");
-	/* the references: the entities stay when asked */
-	dataset_init(&ke);
-	ke.post.n = ds.post.n;
-	ke.post.id = ds.post.id;
-	ke.post.ref_post = ds.post.ref_post;
-	ds.post.id = ds.post.ref_post = NULL;
-	assert_int_equal(dataset_drop_post_refs(&ke, 1), 4 * 4 + 4 * 4);
-	assert_null(ke.post.id);
-	assert_true(ke.post_refs_dropped);
-	dataset_release(&ke);
+	/* the references, the entities kept (score's order: these when the
+	 * post events are built, the entities once every event is) */
+	assert_int_equal(dataset_drop_post_refs(&ds, 1), 4 * 4 + 4 * 4);
+	assert_null(ds.post.id);
+	assert_true(ds.post_refs_dropped);
 	assert_int_equal(ds.ent.n, 8);
 	freed = dataset_drop_post_refs(&ds, 0);
 	assert_true(freed >= 5 * 8 + 8 * 5);
