@@ -905,19 +905,20 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 }
 
 static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
-			     const uint64_t *hs, int *added, uint32_t *at);
+			     const uint64_t *hs, int *added, uint32_t *at,
+			     int keyed);
 
 enum cib_err dataset_add_post(struct dataset *ds, const struct post_rec *rec,
 			      int *added)
 {
-	return add_post(ds, rec, NULL, added, NULL);
+	return add_post(ds, rec, NULL, added, NULL, 1);
 }
 
 enum cib_err dataset_add_post_at(struct dataset *ds,
 				 const struct post_rec *rec, int *added,
 				 uint32_t *at)
 {
-	return add_post(ds, rec, NULL, added, at);
+	return add_post(ds, rec, NULL, added, at, 1);
 }
 
 enum cib_err dataset_add_post_hashed(struct dataset *ds,
@@ -925,17 +926,26 @@ enum cib_err dataset_add_post_hashed(struct dataset *ds,
 				     const uint64_t hash[3], int *added,
 				     uint32_t *at)
 {
-	return add_post(ds, rec, hash, added, at);
+	return add_post(ds, rec, hash, added, at, 1);
 }
 
-/* hs: NULL, or the pool hashes of rec's id, account_id and ref_post */
+enum cib_err dataset_add_post_unkeyed(struct dataset *ds,
+				      const struct post_rec *rec, uint32_t *at)
+{
+	return add_post(ds, rec, NULL, NULL, at, 0);
+}
+
+/* hs: NULL, or the pool hashes of rec's id, account_id and ref_post;
+ * keyed 0: rec->id is neither read nor interned, the post is found by no
+ * key (post.id STR_NONE) and never a duplicate */
 static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
-			     const uint64_t *hs, int *added, uint32_t *at)
+			     const uint64_t *hs, int *added, uint32_t *at,
+			     int keyed)
 {
 	struct pfstr f[PF__COUNT], fe[PF_ENT];
-	uint32_t id, acc_id, acc, row;
+	uint32_t id = STR_NONE, acc_id, acc, row;
 	size_t nfe = rec->n_ent < PF_ENT ? rec->n_ent : PF_ENT;
-	int fresh, over;
+	int fresh, over = 0;
 	enum cib_err err;
 
 	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
@@ -945,10 +955,10 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 		*added = 0;
 	if (at)
 		*at = UINT32_MAX;
-	if (!rec->id || !*rec->id || !rec->account_id || !*rec->account_id ||
-	    rec->time == TIME_NONE)
+	if ((keyed && (!rec->id || !*rec->id)) || !rec->account_id ||
+	    !*rec->account_id || rec->time == TIME_NONE)
 		return CIB_EPARSE;
-	pf_set_h(&ds->strings, &f[PF_ID], rec->id, hs, 0);
+	pf_set_h(&ds->strings, &f[PF_ID], keyed ? rec->id : NULL, hs, 0);
 	pf_set_h(&ds->strings, &f[PF_ACC], rec->account_id, hs, 1);
 	pf_set(&ds->texts, &f[PF_TEXT], rec->text);
 	pf_set(&ds->strings, &f[PF_LANG], rec->lang);
@@ -961,7 +971,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	    (err = pf_intern(ds, &f[PF_ACC], &acc_id)))
 		return err;
 	/* a duplicate changes nothing, not even its author's account */
-	row = post_lookup(ds, rec->platform, id);
+	row = keyed ? post_lookup(ds, rec->platform, id) : UINT32_MAX;
 	if (row != UINT32_MAX) {
 		ds->n_duplicate_posts++;
 		if (at)
@@ -971,7 +981,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	err = account_lookup_or_add(ds, rec->platform, acc_id, &acc, &fresh);
 	if (err)
 		return err;
-	if (id >= ds->post_row_cap) {
+	if (keyed && id >= ds->post_row_cap) {
 		/* cover every string interned so far */
 		size_t ncap = ds->strings.cap;
 		uint32_t *pr = bigmem_realloc(ds->post_row,
@@ -984,7 +994,8 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 		ds->post_row = pr;
 		ds->post_row_cap = ncap;
 	}
-	over = ds->post_row[id] != 0; /* taken by another platform's post */
+	/* taken by another platform's post */
+	over = keyed && ds->post_row[id] != 0;
 	if (over && (ds->post_over_n + 1) * 4 > ds->post_nslots * 3) {
 		err = overflow_grow(ds);
 		if (err)
@@ -1036,7 +1047,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 
 		ds->post_slots[j] = kslot(key_hash(rec->platform, id), row);
 		ds->post_over_n++;
-	} else {
+	} else if (keyed) {
 		ds->post_row[id] = row + 1;
 	}
 	ds->post.n++;

@@ -216,6 +216,15 @@ enum cib_err dataset_add_post_hashed(struct dataset *ds,
 				     const uint64_t hash[3], int *added,
 				     uint32_t *at);
 
+/* dataset_add_post for a post no one will look up by its key: rec->id is
+ * not read and not interned (post.id is STR_NONE), and it is never taken
+ * for a duplicate. For a shard of posts told apart where they were read
+ * (score --mpi's owners), which would otherwise hold a string and a key
+ * slot per post it never reads. *at (may be NULL) as dataset_add_post_at;
+ * the post is always added. */
+enum cib_err dataset_add_post_unkeyed(struct dataset *ds,
+				      const struct post_rec *rec, uint32_t *at);
+
 /* Puts the rows in an order that depends on the dataset's contents alone,
  * not on the order its records were read in: accounts by (platform, id
  * bytes), posts by (account, time, id bytes). Every column, the entities,

@@ -397,11 +397,9 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 			struct buf *tmp, struct buf *tmp2)
 {
 	struct post_rec pr;
-	char id[24];
 	uint32_t tl, ll, gj, tix = UINT32_MAX;
 	uint8_t fl, kind, ue;
 	int32_t cnt[4];
-	int added = 0;
 	uint64_t origin;
 	const char *text;
 
@@ -431,9 +429,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 			tl = strpool_len(&m->ds.texts, tix);
 		}
 	}
-	snprintf(id, sizeof(id), "%llu", (unsigned long long)m->n_posts);
 	pr.platform = PLATFORM_X;
-	pr.id = id;
 	pr.account_id = m->cur_id;
 	pr.flags = fl;
 	pr.kind = (enum post_kind)kind;
@@ -466,7 +462,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		m->cap_gpost = c;
 	}
 	if ((tl && !pr.text) || (ll && !pr.lang) ||
-	    dataset_add_post(&m->ds, &pr, &added) != CIB_OK || !added ||
+	    dataset_add_post_unkeyed(&m->ds, &pr, NULL) != CIB_OK ||
 	    m->ds.post.n != m->n_posts + 1)
 		return 0;
 	if (m->texts) {

@@ -676,6 +676,64 @@ static void test_dataset_drop_post_ids(void **state)
 	dataset_release(&ds);
 }
 
+/* dataset_add_post_unkeyed (score --mpi's owners): the columns of
+ * dataset_add_post, no id string, no key, no duplicate */
+static void test_dataset_add_post_unkeyed(void **state)
+{
+	struct dataset k, u;
+	struct post_rec r;
+	uint32_t sid, at;
+	char id[16];
+
+	(void)state;
+	dataset_init(&k);
+	dataset_init(&u);
+	for (size_t i = 0; i < 4; i++) {
+		/* the fourth repeats the second's key */
+		drop_test_post(&r, id, sizeof(id), i == 3 ? 1 : i,
+			       i == 2 ? "b" : "a");
+		r.time = 100 + (int64_t)i;
+		r.lang = i == 1 ? "de" : "en";
+		r.likes = 7 * (int64_t)i;
+		assert_int_equal(dataset_add_post(&k, &r, NULL), CIB_OK);
+		if (i == 0)
+			r.id = NULL; /* not read */
+		assert_int_equal(dataset_add_post_unkeyed(&u, &r, &at),
+				 CIB_OK);
+		assert_int_equal(at, i);
+	}
+	assert_int_equal(k.post.n, 3);
+	assert_int_equal(k.n_duplicate_posts, 1);
+	assert_int_equal(u.post.n, 4);
+	assert_int_equal(u.n_duplicate_posts, 0);
+	/* no id string and no key table */
+	strpool_find(&u.strings, "p1", 2, &sid);
+	assert_int_equal(sid, STR_NONE);
+	assert_null(u.post_row);
+	for (size_t j = 0; j < u.post.n; j++) {
+		assert_int_equal(u.post.id[j], STR_NONE);
+		assert_int_equal(u.post.time[j], 100 + (int64_t)j);
+		assert_int_equal(u.post.likes[j], 7 * (int32_t)j);
+		assert_string_equal(ds_text(&u, j), "t");
+	}
+	/* the keyed dataset's columns for the posts both hold */
+	for (size_t j = 0; j < k.post.n; j++) {
+		assert_string_equal(
+			ds_str(&u, u.acc.id[u.post.account[j]]),
+			ds_str(&k, k.acc.id[k.post.account[j]]));
+		assert_string_equal(ds_str(&u, u.post.lang[j]),
+				    ds_str(&k, k.post.lang[j]));
+		assert_int_equal(u.post.likes[j], k.post.likes[j]);
+	}
+	assert_int_equal(u.acc.n, 2);
+	/* an author is still required */
+	r.account_id = NULL;
+	assert_int_equal(dataset_add_post_unkeyed(&u, &r, NULL), CIB_EPARSE);
+	assert_int_equal(u.post.n, 4);
+	dataset_release(&k);
+	dataset_release(&u);
+}
+
 static void test_dataset_reserve(void **state)
 {
 	struct dataset ds;
@@ -1241,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_keep_texts),
 		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_drop_post_ids),
+		cmocka_unit_test(test_dataset_add_post_unkeyed),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
