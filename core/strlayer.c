@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include "bits.h"
+
 void strlayer_init(struct strlayer *l, const struct strpool *base)
 {
 	l->base = base;
@@ -28,7 +30,7 @@ void strlayer_release(struct strlayer *l)
 int strlayer_handed(const struct strlayer *l, uint32_t id)
 {
 	return l->handed && id < l->base_n &&
-	       (l->handed[id / 64] >> (id % 64) & 1);
+	       bits_get(l->handed, id);
 }
 
 enum cib_err strlayer_intern(struct strlayer *l, const char *s, size_t len,
@@ -41,10 +43,10 @@ enum cib_err strlayer_intern(struct strlayer *l, const char *s, size_t len,
 		strpool_find(l->base, s, len, &k);
 	if (k != STR_NONE) {
 		if (!l->handed &&
-		    !(l->handed = calloc((size_t)l->base_n / 64 + 1,
+		    !(l->handed = calloc(bits_words(l->base_n),
 					 sizeof(*l->handed))))
 			return CIB_ENOMEM;
-		l->handed[k / 64] |= UINT64_C(1) << (k % 64);
+		bits_set(l->handed, k);
 		*id = k;
 		return CIB_OK;
 	}

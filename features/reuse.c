@@ -31,6 +31,7 @@
 #include <xxhash.h>
 
 #include "../core/bigmem.h"
+#include "../core/bits.h"
 #include "../core/forkjoin.h"
 #include "../core/sortu64.h"
 #include "../core/splitmix.h"
@@ -792,7 +793,7 @@ static uint16_t *sig_in_ref_order(uint16_t **sig, const struct sref *ref,
 				  size_t n, size_t nslots)
 {
 	uint32_t *src = bigmem_malloc((nslots ? nslots : 1) * sizeof(*src));
-	uint64_t *done = calloc(nslots / 64 + 1, sizeof(*done));
+	uint64_t *done = calloc(bits_words(nslots), sizeof(*done));
 	uint16_t tmp[REUSE_K], *v = *sig, *rs;
 	size_t next = n;
 
@@ -805,22 +806,22 @@ static uint16_t *sig_in_ref_order(uint16_t **sig, const struct sref *ref,
 	 * for now) */
 	for (size_t i = 0; i < n; i++) {
 		src[i] = ref[i].slot;
-		done[ref[i].slot / 64] |= UINT64_C(1) << (ref[i].slot % 64);
+		bits_set(done, ref[i].slot);
 	}
 	for (size_t k = 0; k < nslots; k++)
-		if (!(done[k / 64] >> (k % 64) & 1))
+		if (!bits_get(done, k))
 			src[next++] = (uint32_t)k;
-	memset(done, 0, (nslots / 64 + 1) * sizeof(*done));
+	memset(done, 0, bits_words(nslots) * sizeof(*done));
 	for (size_t i = 0; i < nslots; i++) {
 		size_t j = i;
 
-		if (done[i / 64] >> (i % 64) & 1)
+		if (bits_get(done, i))
 			continue;
 		memcpy(tmp, v + i * REUSE_K, sizeof(tmp));
 		for (;;) {
 			size_t k = src[j];
 
-			done[j / 64] |= UINT64_C(1) << (j % 64);
+			bits_set(done, j);
 			if (k == i) {
 				memcpy(v + j * REUSE_K, tmp, sizeof(tmp));
 				break;

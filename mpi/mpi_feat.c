@@ -33,6 +33,7 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "core/bits.h"
 #include "core/clock.h"
 #include "core/dataset.h"
 #include "core/postindex.h"
@@ -842,7 +843,7 @@ static int post_has_text(const struct mpi_feat *f, const struct dataset *ds,
 			 size_t j)
 {
 	if (f->has_text)
-		return (int)(f->has_text[j / 64] >> (j % 64) & 1);
+		return bits_get(f->has_text, j);
 	return ds->post.origin[j] != MPI_TEXTS_NONE;
 }
 
@@ -855,15 +856,15 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 
 	if (!ds->post.origin || f->has_text)
 		return;
-	f->has_text = calloc(n / 64 + 1, sizeof(*f->has_text));
+	f->has_text = calloc(bits_words(n), sizeof(*f->has_text));
 	if (!f->has_text)
 		return;
 	for (size_t j = 0; j < n; j++)
 		if (ds->post.origin[j] != MPI_TEXTS_NONE)
-			f->has_text[j / 64] |= UINT64_C(1) << (j % 64);
+			bits_set(f->has_text, j);
 	free(ds->post.origin);
 	ds->post.origin = NULL;
-	f->columns_freed += n * sizeof(uint64_t) - (n / 64 + 1) * 8;
+	f->columns_freed += n * sizeof(uint64_t) - bits_words(n) * 8;
 }
 
 /* Every rank before the rows, texts kept off rank 0: rank 0 fetches the

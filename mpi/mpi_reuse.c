@@ -114,6 +114,46 @@ static int any_err(const struct mpi_reuse *r, int e)
 	return all;
 }
 
+/* The count half of an all-to-all: this rank sends cnt[q] records of
+ * `size` bytes to each rank q (the bytes to the others counted in
+ * bytes_out) from base[q], and gets got[q] from each into gbase[q] (rank
+ * order, both). Every total within an int, as MPI's displacements are.
+ * Returns the records received in all. */
+static size_t trade_counts(struct mpi_reuse *r, const size_t *cnt,
+			   size_t size, size_t *base, size_t *got,
+			   size_t *gbase)
+{
+	int P = r->size;
+	int *c = malloc(2 * (size_t)P * sizeof(int));
+	size_t tot = 0, rtot = 0;
+	MPI_Request rq;
+
+	need(r, c != NULL, "out of memory");
+	for (int q = 0; q < P; q++) {
+		need(r, tot <= (size_t)INT_MAX && cnt[q] <= (size_t)INT_MAX - tot,
+		     "more than 2^31 records for one transfer");
+		base[q] = tot;
+		c[q] = (int)cnt[q];
+		tot += cnt[q];
+		if (q != r->rank)
+			r->st.bytes_out += (uint64_t)cnt[q] * size;
+	}
+	wait_ok(r, MPI_Ialltoall(c, 1, MPI_INT, c + P, 1, MPI_INT, r->comm,
+				 &rq),
+		&rq);
+	for (int q = 0; q < P; q++) {
+		size_t g = (size_t)c[P + q];
+
+		need(r, rtot <= (size_t)INT_MAX && g <= (size_t)INT_MAX - rtot,
+		     "more than 2^31 records for one transfer");
+		gbase[q] = rtot;
+		got[q] = g;
+		rtot += g;
+	}
+	free(c);
+	return rtot;
+}
+
 /* MPI_Alltoallv of cnt[q] elements of `size` bytes (type) to each rank q,
  * from buf grouped by destination in rank order. Returns the received
  * elements (malloc'd, concatenated in source rank order; *n_in of them)
@@ -123,37 +163,29 @@ static void *exchange(struct mpi_reuse *r, const void *buf, const size_t *cnt,
 		      size_t *rcnt)
 {
 	int P = r->size;
+	size_t *z = malloc(3 * (size_t)P * sizeof(*z));
 	int *sc = malloc(4 * (size_t)P * sizeof(int));
-	size_t tot = 0, rtot = 0;
+	size_t rtot;
 	MPI_Request rq;
 	void *in;
 
-	need(r, sc != NULL, "out of memory");
+	need(r, z && sc, "out of memory");
+	/* z: sent bases, received counts and bases; sc: the same as ints */
+	rtot = trade_counts(r, cnt, size, z, z + P, z + 2 * P);
 	for (int q = 0; q < P; q++) {
-		need(r, cnt[q] <= (size_t)INT_MAX && tot <= (size_t)INT_MAX,
-		     "more than 2^31 records for one transfer");
-		sc[P + q] = (int)tot; /* displacement */
 		sc[q] = (int)cnt[q];
-		tot += cnt[q];
-		if (q != r->rank)
-			r->st.bytes_out += (uint64_t)cnt[q] * size;
-	}
-	wait_ok(r, MPI_Ialltoall(sc, 1, MPI_INT, sc + 2 * P, 1, MPI_INT,
-				 r->comm, &rq),
-		&rq);
-	for (int q = 0; q < P; q++) {
-		need(r, rtot <= (size_t)INT_MAX,
-		     "more than 2^31 records for one transfer");
-		sc[3 * P + q] = (int)rtot;
-		rtot += (size_t)sc[2 * P + q];
+		sc[P + q] = (int)z[q];
+		sc[2 * P + q] = (int)z[P + q];
+		sc[3 * P + q] = (int)z[2 * P + q];
 		if (rcnt)
-			rcnt[q] = (size_t)sc[2 * P + q];
+			rcnt[q] = z[P + q];
 	}
 	in = malloc(rtot * size + 1);
 	need(r, in != NULL, "out of memory");
 	wait_ok(r, MPI_Ialltoallv(buf, sc, sc + P, type, in, sc + 2 * P,
 				  sc + 3 * P, type, r->comm, &rq),
 		&rq);
+	free(z);
 	free(sc);
 	*n_in = rtot;
 	return in;
@@ -173,7 +205,7 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 {
 	int P = r->size;
 	size_t round = r->round ? r->round : (size_t)32 << 20;
-	size_t R = round / size / (size_t)P, tot = 0, rtot = 0;
+	size_t R = round / size / (size_t)P, rtot;
 	size_t *z = calloc(4 * (size_t)P, sizeof(*z));
 	int *sc = malloc(4 * (size_t)P * sizeof(int));
 	uint64_t need_r = 0, nr = 0;
@@ -183,32 +215,14 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 	need(r, z && sc, "out of memory");
 	if (R == 0)
 		R = 1;
-	/* z: sent base and count, received base and count, per rank; every
-	 * total within an int, so that each round's displacement is */
+	/* z: sent base and count, received base and count, per rank */
+	rtot = trade_counts(r, cnt, size, z, z + 3 * P, z + 2 * P);
 	for (int q = 0; q < P; q++) {
-		need(r, tot <= (size_t)INT_MAX && cnt[q] <= (size_t)INT_MAX - tot,
-		     "more than 2^31 records for one transfer");
-		z[q] = tot;
-		z[P + q] = cnt[q];
-		sc[q] = (int)cnt[q];
-		tot += cnt[q];
-		if (q != r->rank)
-			r->st.bytes_out += (uint64_t)cnt[q] * size;
-	}
-	wait_ok(r, MPI_Ialltoall(sc, 1, MPI_INT, sc + P, 1, MPI_INT, r->comm,
-				 &rq),
-		&rq);
-	for (int q = 0; q < P; q++) {
-		size_t c = (size_t)sc[P + q];
+		size_t c = cnt[q] > z[3 * P + q] ? cnt[q] : z[3 * P + q];
 
-		need(r, rtot <= (size_t)INT_MAX && c <= (size_t)INT_MAX - rtot,
-		     "more than 2^31 records for one transfer");
-		z[2 * P + q] = rtot;
-		z[3 * P + q] = c;
+		z[P + q] = cnt[q];
 		if (rcnt)
-			rcnt[q] = c;
-		rtot += c;
-		c = cnt[q] > c ? cnt[q] : c;
+			rcnt[q] = z[3 * P + q];
 		need_r = (c + R - 1) / R > need_r ? (c + R - 1) / R : need_r;
 	}
 	wait_ok(r, MPI_Iallreduce(&need_r, &nr, 1, MPI_UINT64_T, MPI_MAX,
