@@ -1013,6 +1013,9 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 		MPI_Abort(f->comm, 1);
 	if (m->texts) /* the origins were for the shuffle */
 		mpi_texts_release(m->texts);
+	/* every post's text is interned: nothing looks one up again (the
+	 * signing and the shown texts read them by id) */
+	strpool_drop_table(&m->ds.texts);
 	f->st.shuffle_seconds = cib_seconds() - t0;
 	f->st.shuffle_cpu = cib_cpu_seconds() - c0;
 	f->st.accounts = m->n_gidx;
