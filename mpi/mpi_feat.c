@@ -398,7 +398,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 			struct buf *tmp, struct buf *tmp2)
 {
 	struct post_rec pr;
-	uint32_t tl, ll, gj, tix = UINT32_MAX;
+	uint32_t tl, ll, gj, row, tix = UINT32_MAX;
 	uint8_t fl, kind, ue;
 	int32_t cnt[4];
 	uint64_t origin;
@@ -425,8 +425,8 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		if (tix == UINT32_MAX) {
 			m->missing++;
 		} else {
-			/* already in the shard's pool: interning it finds it */
-			text = strpool_get(&m->ds.texts, tix);
+			/* already in the shard's pool, under tix: stored as
+			 * that id below, not looked up again */
 			tl = strpool_len(&m->ds.texts, tix);
 		}
 	}
@@ -438,7 +438,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	pr.reposts = cnt[1];
 	pr.replies = cnt[2];
 	pr.quotes = cnt[3];
-	pr.text = tix != UINT32_MAX ? text : cstr(text, tl, tmp);
+	pr.text = tix != UINT32_MAX ? NULL : cstr(text, tl, tmp);
 	pr.lang = cstr(p + POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : tl),
 		       ll, tmp2);
 	if (m->n_posts == m->cap_gpost) {
@@ -462,10 +462,12 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		}
 		m->cap_gpost = c;
 	}
-	if ((tl && !pr.text) || (ll && !pr.lang) ||
-	    dataset_add_post_unkeyed(&m->ds, &pr, NULL) != CIB_OK ||
+	if ((tix == UINT32_MAX && tl && !pr.text) || (ll && !pr.lang) ||
+	    dataset_add_post_unkeyed(&m->ds, &pr, &row) != CIB_OK ||
 	    m->ds.post.n != m->n_posts + 1)
 		return 0;
+	if (tix != UINT32_MAX) /* what interning its bytes would give */
+		m->ds.post.text[row] = tl ? tix : STR_NONE;
 	if (m->texts) {
 		m->tix[m->n_posts] = tix;
 		m->uent[m->n_posts] = ue;
@@ -1004,17 +1006,19 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	strpool_init(&m->tpool);
 	m->texts = f->texts;
 	if (m->texts) {
-		/* the shard's texts are the pushed ones (no second copy) */
+		/* the shard's texts are the pushed ones (no second copy),
+		 * which its posts name by id: no lookup table */
 		strpool_release(&m->ds.texts);
 		m->ds.texts = m->texts->pool;
 		strpool_init(&m->texts->pool);
+		strpool_drop_table(&m->ds.texts);
 	}
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
 	if (m->texts) /* the origins were for the shuffle */
 		mpi_texts_release(m->texts);
-	/* every post's text is interned: nothing looks one up again (the
-	 * signing and the shown texts read them by id) */
+	/* every post's text is in: nothing looks one up again (the signing
+	 * and the shown texts read them by id) */
 	strpool_drop_table(&m->ds.texts);
 	f->st.shuffle_seconds = cib_seconds() - t0;
 	f->st.shuffle_cpu = cib_cpu_seconds() - c0;
