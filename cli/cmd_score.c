@@ -388,11 +388,13 @@ static void say_read(const struct mpi_ingest *m, double secs)
 		"read", secs, m->size, (unsigned long long)m->n_pieces);
 	for (int r = 0; m->all && r < m->size; r++)
 		fprintf(stderr,
-			"cibscan: mpi rank %d: %llu pieces, %.1f MB parsed in "
+			"cibscan: mpi rank %d: %llu pieces, %.1f MB parsed "
+			"(%.1f MB more read for the records' bounds) in "
 			"%.2f s, %llu records, %.1f MB of log sent (%.1f MB "
 			"while parsing, %.1f MB held at most), %s %.2f s\n",
 			r, (unsigned long long)m->all[r].pieces,
 			(double)m->all[r].bytes_parsed / 1e6,
+			(double)m->all[r].bytes_scanned / 1e6,
 			m->all[r].parse_seconds,
 			(unsigned long long)m->all[r].records,
 			(double)m->all[r].log_bytes / 1e6,

@@ -592,6 +592,11 @@ static enum cib_err plan_build(const struct mpi_ingest *m,
 
 #define SCAN_BUF ((size_t)1 << 20)
 
+struct header_cache {
+	int64_t file; /* -1: none yet */
+	uint64_t h, hl;
+};
+
 /* Quotes and newlines in [lo, hi) of the file. */
 static enum cib_err count_range(int fd, uint64_t lo, uint64_t hi, char *buf,
 				uint64_t *quotes, uint64_t *lines)
@@ -612,20 +617,32 @@ static enum cib_err count_range(int fd, uint64_t lo, uint64_t hi, char *buf,
 	return CIB_OK;
 }
 
-/* The first record boundary at or after pos: just past a newline met
- * outside quotes (CSV: quote state `inq` at pos, toggled by every '"';
- * JSONL: any newline). *lines counts the newlines in [pos, boundary). */
-static enum cib_err resync(int fd, uint64_t pos, uint64_t fsize, int csv,
-			   int inq, char *buf, uint64_t *at, uint64_t *lines)
+/* The first record boundary after a newline at or after pos and before
+ * limit: just past a newline met outside quotes (CSV: quote state `inq`
+ * at pos, toggled by every '"'; JSONL: any newline, `inq` not read - a
+ * JSON string's escaped quotes would give it the wrong parity, and every
+ * newline of a JSONL file ends a record); UINT64_MAX when there is none.
+ * *lines counts the newlines in [pos, boundary). */
+static enum cib_err resync(int fd, uint64_t pos, uint64_t limit, int csv,
+			   int inq, char *buf, uint64_t *at, uint64_t *lines,
+			   uint64_t *scanned)
 {
+	/* reads from 4 KiB up, doubling: a boundary is most often a short
+	 * record away, and a long record costs at most twice its bytes */
+	size_t chunk = (size_t)4 << 10;
+
 	*lines = 0;
-	while (pos < fsize) {
-		size_t want = fsize - pos < SCAN_BUF ? (size_t)(fsize - pos)
-						     : SCAN_BUF;
+	if (!csv)
+		inq = 0;
+	while (pos < limit) {
+		size_t want = limit - pos < chunk ? (size_t)(limit - pos) : chunk;
 		ssize_t got = pread(fd, buf, want, (off_t)pos);
 
 		if (got <= 0)
 			return CIB_EIO;
+		*scanned += (uint64_t)got;
+		if (chunk < SCAN_BUF)
+			chunk *= 2;
 		for (ssize_t i = 0; i < got; i++) {
 			if (csv && buf[i] == '"')
 				inq = !inq;
@@ -639,7 +656,29 @@ static enum cib_err resync(int fd, uint64_t pos, uint64_t fsize, int csv,
 		}
 		pos += (uint64_t)got;
 	}
-	*at = fsize;
+	*at = UINT64_MAX;
+	return CIB_OK;
+}
+
+/* The end of a CSV file's header record (*h) and the newlines in it
+ * (*hl), found once per file: every piece of the file reads behind it.
+ * hc->file is -1 until the first. */
+static enum cib_err header_end(int fd, const struct piece *pc,
+			       struct header_cache *hc, char *buf,
+			       uint64_t *h, uint64_t *hl, uint64_t *scanned)
+{
+	if (hc->file != (int64_t)pc->file) {
+		enum cib_err err = resync(fd, 0, pc->fsize, 1, 0, buf, &hc->h,
+					  &hc->hl, scanned);
+
+		if (err)
+			return err;
+		if (hc->h == UINT64_MAX)
+			hc->h = pc->fsize;
+		hc->file = (int64_t)pc->file;
+	}
+	*h = hc->h;
+	*hl = hc->hl;
 	return CIB_OK;
 }
 
@@ -661,11 +700,15 @@ static void piece_fail(struct plog *l, const struct ingest *in,
 
 /* A byte range of a plain file: its records from the first boundary at or
  * after lo to the first at or after hi, behind the file's header record
- * (CSV). Diag lines are moved to the file's own numbering. */
+ * (CSV). Diag lines are moved to the file's own numbering. A range with
+ * no boundary in it holds no record's start (the piece before reads the
+ * record across it): its scan stops at hi, so a record far longer than
+ * the pieces is scanned by one piece, not by each it spans. */
 static enum cib_err parse_split(struct ingest *in, const char *path,
 				const struct piece *pc, uint64_t q_before,
 				uint64_t q_to, uint64_t nl_before, char *buf,
-				struct plog *l, uint64_t *bytes)
+				struct header_cache *hc, struct plog *l,
+				struct mpi_ingest_stats *st)
 {
 	int fd = open(path, O_RDONLY);
 	uint64_t s = 0, e = pc->fsize, h = 0, hl = 0, skip = 0, x;
@@ -681,17 +724,25 @@ static enum cib_err parse_split(struct ingest *in, const char *path,
 		return CIB_EIO;
 	}
 	if (pc->lo > 0) {
-		err = resync(fd, pc->lo, pc->fsize, pc->csv, (int)(q_before & 1),
-			     buf, &s, &skip);
+		err = resync(fd, pc->lo, pc->hi, pc->csv, (int)(q_before & 1),
+			     buf, &s, &skip, &st->bytes_scanned);
+		if (!err && s == UINT64_MAX) {
+			close(fd);
+			return CIB_OK;
+		}
 		base = nl_before + skip;
 		if (!err && pc->csv)
-			err = resync(fd, 0, pc->fsize, 1, 0, buf, &h, &hl);
+			err = header_end(fd, pc, hc, buf, &h, &hl,
+					 &st->bytes_scanned);
 		if (s < h)
 			s = h;
 	}
-	if (!err && pc->hi < pc->fsize)
+	if (!err && pc->hi < pc->fsize) {
 		err = resync(fd, pc->hi, pc->fsize, pc->csv, (int)(q_to & 1), buf,
-			     &e, &x);
+			     &e, &x, &st->bytes_scanned);
+		if (e == UINT64_MAX)
+			e = pc->fsize;
+	}
 	if (err || e <= s) {
 		close(fd);
 		if (err) {
@@ -725,7 +776,7 @@ static enum cib_err parse_split(struct ingest *in, const char *path,
 	}
 	close(fd);
 	mem[len] = '\0';
-	*bytes += e - s;
+	st->bytes_parsed += e - s;
 	if (!err)
 		err = source_open_mem(&src, path, mem, len);
 	if (!err) {
@@ -1028,6 +1079,7 @@ struct run {
 	uint64_t *cnt;       /* per piece: quote count, newline count */
 	struct plog *logs;
 	char *buf;           /* SCAN_BUF bytes of scratch */
+	struct header_cache hc; /* the last CSV file's header end */
 	struct server sv;
 	struct sink_ctx sc;
 };
@@ -1134,7 +1186,7 @@ static enum cib_err run_parse_piece(struct run *r, size_t i)
 				nb += r->cnt[2 * j + 1];
 			}
 		e = parse_split(r->in, path, p, qb, qb + r->cnt[2 * i], nb,
-				r->buf, l, &r->m->st.bytes_parsed);
+				r->buf, &r->hc, l, &r->m->st);
 	}
 	l->done = 1;
 	if (e && !l->err)
@@ -1281,6 +1333,7 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	r.in = in;
 	r.files = files;
 	r.fmt = fmt;
+	r.hc.file = -1;
 	m->errmsg[0] = '\0';
 	err = run_plan(&r, nfiles);
 	if (!err)

@@ -58,6 +58,8 @@
 struct mpi_ingest_stats {
 	uint64_t pieces;       /* pieces this rank parsed */
 	uint64_t bytes_parsed; /* input bytes they held */
+	uint64_t bytes_scanned; /* bytes read again to find their records'
+				   bounds (the pieces' ends, CSV headers) */
 	uint64_t records;      /* posts and accounts they gave */
 	uint64_t log_bytes;    /* bytes of log this rank sent to rank 0 */
 	uint64_t log_early;    /* of those, sent while it was still parsing

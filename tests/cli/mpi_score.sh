@@ -163,3 +163,41 @@ apart=0
 compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
 apart=1
 compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
+# a record far longer than the pieces (a 2 MB text in 16 KiB pieces), in
+# a JSONL file whose texts hold escaped quotes: every byte is parsed once
+# (the quote parity is a CSV's alone: a JSONL piece reading it ended at
+# the file's end, parsing 6 times the file here; checked), and a piece
+# with no record start in its range stops its scan at the range's end,
+# so the bytes read again for the records' bounds stay about the file's
+# size (scanned to the record's end from every piece it spans, they were
+# about 60 times it; checked)
+python3 - "$d/sample.jsonl" "$d/long.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[:3000]
+posts = [i for i, l in enumerate(lines) if json.loads(l).get("type") == "post"]
+for k in posts[::7]:
+    o = json.loads(lines[k])
+    o["text"] = (o.get("text") or "") + ' she said "no"'
+    lines[k] = json.dumps(o)
+o = json.loads(lines[posts[len(posts) // 2]])
+o["text"] = "a long text " * 180000
+lines[posts[len(posts) // 2]] = json.dumps(o)
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+"$CIBSCAN" score "$d/long.jsonl" -o "$d/long.a.csv" --save "$d/long.run" --quiet
+mpirun -np 3 "$MPIBIN" score --mpi --mpi-split 16k "$d/long.jsonl" \
+	-o "$d/long.3.a.csv" --save "$d/long.3.run" --progress 2>"$d/long.3.log" ||
+	{ cat "$d/long.3.log"; exit 1; }
+cmp "$d/long.a.csv" "$d/long.3.a.csv" && cmp "$d/long.run" "$d/long.3.run" ||
+	{ echo "long: differs at 3 ranks"; exit 1; }
+size=$(wc -c <"$d/long.jsonl")
+sed -n 's/.* \([0-9.]*\) MB parsed (\([0-9.]*\) MB more read.*/\1 \2/p' \
+	"$d/long.3.log" |
+	awk -v size="$size" '{ p += $1; s += $2 } END {
+		mb = size / 1e6
+		if (NR != 3 || p > mb + 0.2 || s > 3 * mb) {
+			printf "long: %.1f MB parsed and %.1f MB read for the bounds of a %.1f MB file\n", p, s, mb
+			exit 1
+		}
+		printf "long: identical at 3 ranks; %.1f MB parsed, %.1f MB read for the bounds, of %.1f MB\n", p, s, mb
+	}'
