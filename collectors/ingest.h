@@ -99,6 +99,11 @@ struct ingest {
 	 * order, for the rank that builds the dataset (mpi/). NULL: store. */
 	enum cib_err (*sink)(void *ctx, int kind, const void *rec);
 	void *sink_ctx;
+	/* When set, a JSON-lines reader reads its input as lines, without
+	 * deciding from its first lines whether it is one document: for a
+	 * byte range of an input already found to be lines, which may begin
+	 * with a blank or a broken line (score --mpi's pieces). */
+	int jsonl_lines;
 };
 
 void ingest_opts_init(struct ingest_opts *o);

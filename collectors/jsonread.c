@@ -473,31 +473,25 @@ static int is_opener(const char *p, size_t n)
 	return j == i + 1 && (p[i] == '[' || p[i] == '{');
 }
 
-enum cib_err jsonread_values(struct ingest *in, struct source *src,
-			     jsonread_fn fn, void *ctx)
+int jsonread_head_is_lines(const char *head, size_t n)
 {
-	const char *head, *nl, *next, *nl2;
-	size_t n, len;
-	enum cib_err err = source_peek(src, &head, &n);
+	const char *nl, *next, *nl2;
+	size_t len;
 
-	if (err) {
-		ingest_fail(in, "%s", src->errmsg);
-		return err;
-	}
 	if (n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
 		head += 3;
 		n -= 3;
 	}
 	nl = memchr(head, '\n', n);
 	if (!nl && n == SOURCE_PEEK)
-		return read_lines(in, src, fn, ctx); /* one long first line */
+		return 1; /* one long first line */
 	len = nl ? (size_t)(nl - head) : n;
 	if (is_blank(head, len) || is_opener(head, len))
-		return jsonread_document(in, src, 0, fn, ctx);
+		return 0;
 	/* no newline at all: one line, valid or not; the line reader reports
 	 * a broken one as a bad record */
 	if (!nl || parses(head, len))
-		return read_lines(in, src, fn, ctx);
+		return 1;
 	/* a broken first line: JSONL if the next non-blank line is a whole
 	 * value (a pretty-printed document's second line never is, unless
 	 * the first was a lone bracket, handled above) */
@@ -509,7 +503,24 @@ enum cib_err jsonread_values(struct ingest *in, struct source *src,
 			break;
 		next = nl2 + 1;
 	}
-	if (nl2 && parses(next, len))
+	return nl2 && parses(next, len);
+}
+
+enum cib_err jsonread_values(struct ingest *in, struct source *src,
+			     jsonread_fn fn, void *ctx)
+{
+	const char *head;
+	size_t n;
+	enum cib_err err;
+
+	if (in->jsonl_lines)
+		return read_lines(in, src, fn, ctx);
+	err = source_peek(src, &head, &n);
+	if (err) {
+		ingest_fail(in, "%s", src->errmsg);
+		return err;
+	}
+	if (jsonread_head_is_lines(head, n))
 		return read_lines(in, src, fn, ctx);
 	return jsonread_document(in, src, 0, fn, ctx);
 }

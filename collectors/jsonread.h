@@ -49,9 +49,17 @@ enum cib_err jr_each_item(const cJSON *v, jr_item_fn fn, void *ctx);
  * lines (docs/formats.md): a first line that is a complete value, longer
  * than the peek window or alone in the input means JSONL; a lone "[" or
  * "{" means a document; a broken first line followed by a complete one
- * means JSONL whose first record is bad; anything else a document. */
+ * means JSONL whose first record is bad; anything else a document. With
+ * in->jsonl_lines set, lines without that decision (a part of an input
+ * found to be lines). */
 enum cib_err jsonread_values(struct ingest *in, struct source *src,
 			     jsonread_fn fn, void *ctx);
+
+/* Whether jsonread_values reads an input whose first bytes are head[0..n)
+ * (SOURCE_PEEK of them, or the whole input when it is shorter) as JSONL
+ * lines (1) or as one document (0). An input that is lines can be cut at
+ * any newline and each part read as lines (in->jsonl_lines). */
+int jsonread_head_is_lines(const char *head, size_t n);
 
 /* Reads `src` as one JSON document (after `repairs`) and calls fn once. */
 enum cib_err jsonread_document(struct ingest *in, struct source *src,

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collectors/jsonread.h"
 #include "collectors/source.h"
 #include "collectors/table.h"
 #include "core/clock.h"
@@ -531,7 +532,11 @@ static enum cib_err plan_build(const struct mpi_ingest *m,
 				if (f == FORMAT_TABLE || f == FORMAT_WARC)
 					p.kind = PIECE_DIRECT;
 				else if (splittable(f) && split > 0 &&
-					 p.fsize >= split) {
+					 p.fsize >= split &&
+					 /* a JSON document is read whole */
+					 (f != FORMAT_JSONL ||
+					  jsonread_head_is_lines(
+						  head, (size_t)got))) {
 					p.kind = PIECE_SPLIT;
 					p.csv = f != FORMAT_JSONL;
 					k = (p.fsize + split - 1) / split;
@@ -780,7 +785,11 @@ static enum cib_err parse_split(struct ingest *in, const char *path,
 	if (!err)
 		err = source_open_mem(&src, path, mem, len);
 	if (!err) {
+		/* a JSONL range may begin with a blank or a broken line: the
+		 * file's first lines said it is lines */
+		in->jsonl_lines = !pc->csv;
 		err = ingest_source(in, &src, (enum cib_format)pc->fmt);
+		in->jsonl_lines = 0;
 		source_close(&src);
 		if (err)
 			piece_fail(l, in, path, err);

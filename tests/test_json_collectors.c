@@ -874,7 +874,8 @@ static void test_bad_documents(void **state)
 	unload(&l);
 }
 
-/* JSONL or one document: decided from the first lines */
+/* JSONL or one document: decided from the first lines
+ * (jsonread_head_is_lines), or lines when the caller says so */
 static void test_lines_or_document(void **state)
 {
 #define ST(id) "{\"id\":\"" id "\",\"created_at\":\"2023-01-01T00:00:00Z\"," \
@@ -883,24 +884,31 @@ static void test_lines_or_document(void **state)
 		const char *in;
 		size_t posts, bad;
 		uint64_t bad_line;
+		int lines;
 	} cases[] = {
 		/* a broken first line does not turn JSONL into a document */
-		{ "{\"id\": \"x\n" ST("1") "\n\n" ST("2") "\n", 2, 1, 1 },
+		{ "{\"id\": \"x\n" ST("1") "\n\n" ST("2") "\n", 2, 1, 1, 1 },
 		/* pretty-printed array, one element a line */
-		{ "[\n" ST("1") "\n]\n", 1, 0, 0 },
-		{ "[\n  " ST("1") ",\n  " ST("2") "\n]", 2, 0, 0 },
+		{ "[\n" ST("1") "\n]\n", 1, 0, 0, 0 },
+		{ "[\n  " ST("1") ",\n  " ST("2") "\n]", 2, 0, 0, 0 },
 		/* one line, no newline */
-		{ ST("1"), 1, 0, 0 },
+		{ ST("1"), 1, 0, 0, 1 },
 		/* CRLF JSONL */
-		{ ST("1") "\r\n" ST("2") "\r\n", 2, 0, 0 },
+		{ ST("1") "\r\n" ST("2") "\r\n", 2, 0, 0, 1 },
 		/* BOM */
-		{ "\xef\xbb\xbf" ST("1") "\n", 1, 0, 0 },
+		{ "\xef\xbb\xbf" ST("1") "\n", 1, 0, 0, 1 },
 	};
+	/* a part of a JSONL input cut at a newline (score --mpi's ranges):
+	 * a blank first line, then a broken one */
+	static const char part[] = "\r\n{\"id\": \"x\n" ST("1") "\n" ST("2") "\n";
 #undef ST
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct loaded l;
 
+		assert_int_equal(jsonread_head_is_lines(cases[i].in,
+							strlen(cases[i].in)),
+				 cases[i].lines);
 		load_mem(&l, cases[i].in, strlen(cases[i].in), FORMAT_MASTODON,
 			 NULL);
 		assert_int_equal(l.err, CIB_OK);
@@ -908,6 +916,28 @@ static void test_lines_or_document(void **state)
 		assert_int_equal(l.dg.n_bad, cases[i].bad);
 		if (cases[i].bad)
 			assert_int_equal(l.dg.kept[0].line, cases[i].bad_line);
+		unload(&l);
+	}
+	/* alone, the part looks like a document (and fails to parse as
+	 * one); read as lines, it is two posts and a bad line 2 */
+	assert_int_equal(jsonread_head_is_lines(part, strlen(part)), 0);
+	{
+		struct loaded l;
+		struct source src;
+
+		dataset_init(&l.ds);
+		diag_init(&l.dg, 0);
+		ingest_init(&l.in, &l.ds, &l.dg, NULL);
+		l.in.jsonl_lines = 1;
+		assert_int_equal(source_open_mem(&src, "mem", part,
+						 strlen(part)),
+				 CIB_OK);
+		l.err = ingest_source(&l.in, &src, FORMAT_MASTODON);
+		source_close(&src);
+		assert_int_equal(l.err, CIB_OK);
+		assert_int_equal(l.ds.post.n, 2);
+		assert_int_equal(l.dg.n_bad, 1);
+		assert_int_equal(l.dg.kept[0].line, 2);
 		unload(&l);
 	}
 }

@@ -164,7 +164,10 @@ compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
 apart=1
 compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
 # a record far longer than the pieces (a 2 MB text in 16 KiB pieces), in
-# a JSONL file whose texts hold escaped quotes: every byte is parsed once
+# a JSONL file with blank lines whose texts hold escaped quotes: a range
+# that begins with a blank line is read as lines (the file's first lines
+# said so; alone, that line made the range look like one JSON document,
+# which failed the run: checked); every byte is parsed once
 # (the quote parity is a CSV's alone: a JSONL piece reading it ended at
 # the file's end, parsing 6 times the file here; checked), and a piece
 # with no record start in its range stops its scan at the range's end,
@@ -182,7 +185,13 @@ for k in posts[::7]:
 o = json.loads(lines[posts[len(posts) // 2]])
 o["text"] = "a long text " * 180000
 lines[posts[len(posts) // 2]] = json.dumps(o)
-open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+# blank lines (some of them a lone CR), so that ranges begin with one
+out = []
+for k, l in enumerate(lines):
+    out.append(l)
+    if k % 4 == 3:
+        out.append("\r" if k % 8 == 3 else "")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 "$CIBSCAN" score "$d/long.jsonl" -o "$d/long.a.csv" --save "$d/long.run" --quiet
 mpirun -np 3 "$MPIBIN" score --mpi --mpi-split 16k "$d/long.jsonl" \
