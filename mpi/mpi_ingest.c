@@ -622,10 +622,10 @@ static enum cib_err count_range(int fd, uint64_t lo, uint64_t hi, char *buf,
 	return CIB_OK;
 }
 
-/* The first record boundary after a newline at or after pos and before
- * limit: just past a newline met outside quotes (CSV: quote state `inq`
- * at pos, toggled by every '"'; JSONL: any newline, `inq` not read - a
- * JSON string's escaped quotes would give it the wrong parity, and every
+/* The first record boundary just past a newline at a position in
+ * [pos, limit), met outside quotes (CSV: quote state `inq` at pos,
+ * toggled by every '"'; JSONL: any newline, `inq` not read - a JSON
+ * string's escaped quotes would give it the wrong parity, and every
  * newline of a JSONL file ends a record); UINT64_MAX when there is none.
  * *lines counts the newlines in [pos, boundary). */
 static enum cib_err resync(int fd, uint64_t pos, uint64_t limit, int csv,
