@@ -41,17 +41,27 @@ static void load(struct loaded *l, const char *path, enum cib_format f)
 	load_opts(l, path, f, NULL);
 }
 
-static void load_mem(struct loaded *l, const char *buf, size_t n,
-		     enum cib_format f, const struct ingest_opts *o)
+/* load_mem, the input read as JSON lines when `lines` (ingest's
+ * jsonl_lines: a part of an input found to be lines) */
+static void load_mem_lines(struct loaded *l, const char *buf, size_t n,
+			   enum cib_format f, const struct ingest_opts *o,
+			   int lines)
 {
 	struct source src;
 
 	dataset_init(&l->ds);
 	diag_init(&l->dg, o ? o->strict : 0);
 	ingest_init(&l->in, &l->ds, &l->dg, o);
+	l->in.jsonl_lines = lines;
 	assert_int_equal(source_open_mem(&src, "mem", buf, n), CIB_OK);
 	l->err = ingest_source(&l->in, &src, f);
 	source_close(&src);
+}
+
+static void load_mem(struct loaded *l, const char *buf, size_t n,
+		     enum cib_format f, const struct ingest_opts *o)
+{
+	load_mem_lines(l, buf, n, f, o, 0);
 }
 
 static void unload(struct loaded *l)
@@ -923,17 +933,9 @@ static void test_lines_or_document(void **state)
 	assert_int_equal(jsonread_head_is_lines(part, strlen(part)), 0);
 	{
 		struct loaded l;
-		struct source src;
 
-		dataset_init(&l.ds);
-		diag_init(&l.dg, 0);
-		ingest_init(&l.in, &l.ds, &l.dg, NULL);
-		l.in.jsonl_lines = 1;
-		assert_int_equal(source_open_mem(&src, "mem", part,
-						 strlen(part)),
-				 CIB_OK);
-		l.err = ingest_source(&l.in, &src, FORMAT_MASTODON);
-		source_close(&src);
+		load_mem_lines(&l, part, strlen(part), FORMAT_MASTODON, NULL,
+			       1);
 		assert_int_equal(l.err, CIB_OK);
 		assert_int_equal(l.ds.post.n, 2);
 		assert_int_equal(l.dg.n_bad, 1);
