@@ -446,15 +446,20 @@ enum cib_err dataset_rebuild_keys(struct dataset *ds)
 		ds->acc_slots[acc_probe(ds, p, ds->acc.id[r])] =
 			aslot(p, ds->acc.id[r], (uint32_t)r);
 	}
-	if (ds->post.n && ds->post_row_cap < ds->strings.n) {
-		/* string ids may have been renumbered past the old cover */
+	if (ds->post_keys_dropped)
+		return CIB_OK;
+	if (ds->post.n && ds->post_row_cap != ds->strings.n) {
+		/* string ids may have been renumbered past the old cover, or
+		 * compacted below it (dataset_drop_post_ids) */
 		uint32_t *pr = bigmem_realloc(ds->post_row, ds->strings.n *
 							    sizeof(*pr));
 
-		if (!pr)
+		if (!pr && ds->post_row_cap < ds->strings.n)
 			return CIB_ENOMEM;
-		ds->post_row = pr;
-		ds->post_row_cap = ds->strings.n;
+		if (pr) {
+			ds->post_row = pr;
+			ds->post_row_cap = ds->strings.n;
+		}
 	}
 	if (ds->post_row)
 		memset(ds->post_row, 0,
@@ -467,6 +472,8 @@ enum cib_err dataset_rebuild_keys(struct dataset *ds)
 		enum platform p =
 			(enum platform)ds->acc.platform[ds->post.account[j]];
 
+		if (id == STR_NONE) /* unkeyed, or its id freed */
+			continue;
 		if (!ds->post_row[id]) {
 			ds->post_row[id] = (uint32_t)j + 1;
 			continue;
@@ -570,6 +577,8 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 {
 	enum cib_err err, terr;
 	uint8_t *drop;
+	uint32_t *newid, *col[DS_STRING_COLUMNS];
+	size_t len[DS_STRING_COLUMNS], ncol;
 
 	*freed = 0;
 	if (!ds->strings.n || !ds->post.id)
@@ -579,13 +588,51 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 		return CIB_ENOMEM;
 	err = strpool_drop(&ds->strings, drop, freed);
 	free(drop);
-	strpool_trim(&ds->strings);
-	if (ds->lookups_dropped)
-		return err;
-	/* the table again, without them: the features look URLs and
-	 * language codes up */
-	terr = strpool_build_table(&ds->strings);
+	/* the freed ids out of the id space (most of it at 10M posts: the
+	 * id array falls from 96 to 16 MB and the post_row table with it);
+	 * every string keeps its place in the ids' order */
+	newid = malloc(((size_t)ds->strings.n + 1) * sizeof(*newid));
+	if (!newid)
+		return err ? err : CIB_ENOMEM;
+	strpool_compact(&ds->strings, newid);
+	ncol = dataset_string_columns(ds, col, len);
+	for (size_t c = 0; c < ncol; c++)
+		for (size_t i = 0; i < len[c]; i++)
+			if (col[c][i] != STR_NONE)
+				col[c][i] = newid[col[c][i]];
+	free(newid);
+	terr = dataset_rebuild_keys(ds);
+	if (!terr && !ds->lookups_dropped)
+		/* the table again, without them: the features look URLs
+		 * and language codes up */
+		terr = strpool_build_table(&ds->strings);
 	return err ? err : terr;
+}
+
+size_t dataset_string_columns(struct dataset *ds, uint32_t **col,
+			      size_t *len)
+{
+	uint32_t *const c[DS_STRING_COLUMNS] = {
+		ds->acc.id, ds->acc.handle, ds->acc.name,
+		ds->acc.description, ds->acc.location, ds->acc.lang,
+		ds->post.id, ds->post.lang, ds->post.client,
+		ds->post.ref_post, ds->post.ref_account, ds->ent.str,
+		ds->change.old_value, ds->change.new_value,
+	};
+	const size_t l[DS_STRING_COLUMNS] = {
+		ds->acc.n, ds->acc.n, ds->acc.n, ds->acc.n,
+		ds->acc.n, ds->acc.n, ds->post.n, ds->post.n,
+		ds->post.n, ds->post.n, ds->post.n, ds->ent.n,
+		ds->change.n, ds->change.n,
+	};
+	size_t k = 0;
+
+	for (size_t i = 0; i < DS_STRING_COLUMNS; i++)
+		if (c[i]) { /* a freed column names nothing */
+			col[k] = c[i];
+			len[k++] = l[i];
+		}
+	return k;
 }
 
 enum cib_err dataset_drop_post_strings(struct dataset *ds,

@@ -262,11 +262,24 @@ void dataset_drop_post_keys(struct dataset *ds);
  * posts are in their final order (dataset_canonical_order reads the ids'
  * bytes) and that never reads or looks up a post id's bytes again: score
  * calls it before its features, which look up URLs and language codes
- * only. Rows, string ids and the posts' key tables (found by string id)
- * are unchanged; a freed string reads as "". *freed gets the bytes
- * freed. CIB_ENOMEM: some or none freed, and the table may be missing
- * (the caller must stop). */
+ * only. The freed ids then leave the id space (strpool_compact): the
+ * strings kept are numbered 0 .. n-1 again in their old order, every
+ * string column follows, a post whose id was freed has post.id STR_NONE,
+ * and the key tables are built again (the post_row table shrinks with
+ * the ids: at 10M posts the id array falls from 96 to 16 MB and the
+ * post_row table from 64 to 8). So an id held from before the call is
+ * stale; rows are unchanged and so is the ids' order, which is all an
+ * output may depend on. *freed gets the bytes freed. CIB_ENOMEM: some
+ * or none freed, and the table may be missing (the caller must stop). */
 enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed);
+
+/* The columns holding ids of ds->strings (accounts' and posts' fields,
+ * the entities, the change log), at most DS_STRING_COLUMNS: col[k] has
+ * len[k] ids (STR_NONE: none). Columns already freed are left out.
+ * Returns how many. For whoever renumbers the strings. */
+#define DS_STRING_COLUMNS 14
+size_t dataset_string_columns(struct dataset *ds, uint32_t **col,
+			      size_t *len);
 
 /* Frees the bytes of the posts' own strings no later reader shows: every
  * post's id, and its text unless shown[j] != UINT32_MAX (a per-post

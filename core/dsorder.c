@@ -390,26 +390,15 @@ out:
 
 static enum cib_err renumber_strings(struct dataset *ds)
 {
-	/* every column of string ids, with its length */
-	uint32_t *const col[] = {
-		ds->acc.id, ds->acc.handle, ds->acc.name,
-		ds->acc.description, ds->acc.location, ds->acc.lang,
-		ds->post.id, ds->post.lang, ds->post.client,
-		ds->post.ref_post, ds->post.ref_account, ds->ent.str,
-		ds->change.old_value, ds->change.new_value,
-	};
-	const size_t len[] = {
-		ds->acc.n, ds->acc.n, ds->acc.n, ds->acc.n,
-		ds->acc.n, ds->acc.n, ds->post.n, ds->post.n,
-		ds->post.n, ds->post.n, ds->post.n, ds->ent.n,
-		ds->change.n, ds->change.n,
-	};
+	uint32_t *col[DS_STRING_COLUMNS];
+	size_t len[DS_STRING_COLUMNS];
+	size_t ncol = dataset_string_columns(ds, col, len);
 	uint32_t *const tcol[] = { ds->post.text };
 	const size_t tlen[] = { ds->post.n };
 	enum cib_err err;
 
 	err = renumber_pool(ds, &ds->strings, next_id_after_rows, col, len,
-			    sizeof(len) / sizeof(len[0]));
+			    ncol);
 	if (!err)
 		err = renumber_pool(ds, &ds->texts, next_text_after_rows, tcol,
 				    tlen, 1);

@@ -372,6 +372,24 @@ enum cib_err strpool_drop(struct strpool *p, const uint8_t *drop,
 	return failed ? CIB_ENOMEM : CIB_OK;
 }
 
+void strpool_compact(struct strpool *p, uint32_t *newid)
+{
+	uint32_t next = 0;
+
+	strpool_drop_table(p);
+	for (uint32_t id = 0; id < p->n; id++) {
+		if (strpool_dropped(p, id)) {
+			newid[id] = STR_NONE;
+			continue;
+		}
+		newid[id] = next;
+		p->ptr[next++] = p->ptr[id]; /* next <= id: read before */
+	}
+	p->n = next;
+	p->n_dropped = 0;
+	strpool_trim(p);
+}
+
 enum cib_err strpool_build_table(struct strpool *p)
 {
 	size_t ns = 1024;

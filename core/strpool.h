@@ -130,6 +130,14 @@ void strpool_find(const struct strpool *p, const char *s, size_t len,
  * the caller's to map. CIB_ENOMEM leaves the pool as it was. */
 enum cib_err strpool_renumber(struct strpool *p, const uint32_t *newid);
 
+/* Takes the dropped ids (strpool_drop) out of the id space: the strings
+ * still held are numbered 0 .. n-1 again in their old order, so that the
+ * id array holds only them. Fills newid[0..old n) with each old id's new
+ * one (STR_NONE for a dropped id); the columns holding ids are the
+ * caller's to map. The lookup table is dropped (strpool_build_table
+ * builds it again). Cannot fail. */
+void strpool_compact(struct strpool *p, uint32_t *newid);
+
 /* The string for `id` (owned by the pool), or "" for STR_NONE. */
 static inline const char *strpool_get(const struct strpool *p, uint32_t id)
 {

@@ -279,6 +279,59 @@ static void test_strpool_drop(void **state)
 	strpool_release(&p);
 }
 
+/* strpool_compact after strpool_drop: the kept strings numbered 0 .. k-1
+ * in their old order, the map says where each went (STR_NONE: dropped),
+ * nothing dropped is left, the table comes back, and a new string takes
+ * the next id. */
+static void test_strpool_compact(void **state)
+{
+	enum { N = 60000 };
+	static uint8_t drop[N];
+	static uint32_t newid[N];
+	struct strpool p;
+	char buf[400];
+	size_t freed, bytes;
+	uint32_t id, next = 0;
+
+	(void)state;
+	strpool_init(&p);
+	(void)drop_fill(&p, drop, N);
+	assert_int_equal(strpool_drop(&p, drop, &freed), CIB_OK);
+	bytes = p.bytes;
+	strpool_compact(&p, newid);
+	assert_null(p.slots);
+	assert_int_equal(p.n_dropped, 0);
+	assert_int_equal(p.bytes, bytes);
+	for (int i = 0; i < N; i++) {
+		size_t len = drop_str(i, buf);
+
+		if (drop[i]) {
+			assert_int_equal(newid[i], STR_NONE);
+			continue;
+		}
+		assert_int_equal(newid[i], next++); /* dense, order kept */
+		assert_false(strpool_dropped(&p, newid[i]));
+		assert_int_equal(strpool_len(&p, newid[i]), len);
+		assert_memory_equal(strpool_get(&p, newid[i]), buf, len + 1);
+	}
+	assert_int_equal(p.n, next);
+	assert_int_equal(strpool_build_table(&p), CIB_OK);
+	for (int i = 0; i < N; i += 97) {
+		size_t len = drop_str(i, buf);
+
+		strpool_find(&p, buf, len, &id);
+		assert_int_equal(id, newid[i]);
+	}
+	assert_int_equal(strpool_intern(&p, "after", 5, &id), CIB_OK);
+	assert_int_equal(id, next);
+	/* nothing dropped: the identity */
+	strpool_compact(&p, newid);
+	for (uint32_t i = 0; i <= next; i++)
+		assert_int_equal(newid[i], i);
+	assert_int_equal(p.n, next + 1);
+	strpool_release(&p);
+}
+
 /* strpool_drop without room for its new blocks (the test knob fails the
  * k-th): every string not yet dropped stays readable, the pool stays
  * usable, and freeing it is clean (the sanitizers check the blocks). */
@@ -605,9 +658,11 @@ static void test_dataset_drop_post_ids(void **state)
 {
 	static const char *const ent_str[] = { "#tag", "https://e.org/x" };
 	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL };
+	static const char *const names[] = { "a", "b", "p0", "p1", "p2",
+					     "p3", "#tag", "https://e.org/x" };
 	struct dataset ds;
 	struct post_rec r;
-	uint32_t sid, p0;
+	uint32_t sid, p0, before[8];
 	char id[16];
 	size_t freed;
 
@@ -639,14 +694,33 @@ static void test_dataset_drop_post_ids(void **state)
 	strpool_find(&ds.strings, "p0", 2, &sid);
 	p0 = dataset_find_post(&ds, PLATFORM_X, sid);
 	assert_int_equal(ds.post.time[p0], 100);
+	for (size_t i = 0; i < 8; i++) /* each string's id before */
+		strpool_find(&ds.strings, names[i], strlen(names[i]),
+			     &before[i]);
+	assert_int_equal(ds.strings.n, 8);
 	assert_int_equal(dataset_drop_post_ids(&ds, &freed), CIB_OK);
 	assert_int_equal(freed, 4); /* "p1" and "p2" */
+	/* out of the id space, the rest in their old order */
+	assert_int_equal(ds.strings.n, 6);
+	assert_int_equal(ds.strings.n_dropped, 0);
+	for (size_t i = 0; i < 8; i++) {
+		uint32_t now, rank = 0;
+
+		strpool_find(&ds.strings, names[i], strlen(names[i]), &now);
+		if (!strcmp(names[i], "p1") || !strcmp(names[i], "p2")) {
+			assert_int_equal(now, STR_NONE);
+			continue;
+		}
+		for (size_t k = 0; k < 8; k++)
+			rank += before[k] < before[i] &&
+				strcmp(names[k], "p1") && strcmp(names[k], "p2");
+		assert_int_equal(now, rank);
+	}
 	for (size_t j = 0; j < ds.post.n; j++) {
 		const char *s = ds_str(&ds, ds.post.id[j]);
 		int kept = !strcmp(s, "p0") || !strcmp(s, "p3");
 
-		assert_int_equal(strpool_dropped(&ds.strings, ds.post.id[j]),
-				 !kept);
+		assert_int_equal(ds.post.id[j] == STR_NONE, !kept);
 	}
 	/* the rest is found by its bytes, the posts by their id strings */
 	strpool_find(&ds.strings, "p1", 2, &sid);
@@ -1293,6 +1367,7 @@ int main(void)
 		cmocka_unit_test(test_strpool_reserve_candidate),
 		cmocka_unit_test(test_strpool_drop_table),
 		cmocka_unit_test(test_strpool_drop),
+		cmocka_unit_test(test_strpool_compact),
 		cmocka_unit_test(test_strpool_build_table),
 		cmocka_unit_test(test_strpool_drop_nomem),
 		cmocka_unit_test(test_dataset_drop_post_strings),
