@@ -33,6 +33,7 @@
 #include <time.h>
 #include <xxhash.h>
 
+#include "core/bigmem.h"
 #include "core/bits.h"
 #include "core/clock.h"
 #include "core/dataset.h"
@@ -1042,6 +1043,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	 * (at 2 ranks of 10M posts, one rank's shard), before the texts'
 	 * URLs and post order are made (texts_kept reads only the texts) */
 	dataset_keep_texts(&m->ds);
+	bigmem_trim(); /* the shard's freed columns back to the system */
 	if (m->texts && !m->err)
 		m->err = texts_kept(m);
 	mpi_reuse_init(&m->near, f->comm, &h->ro);
