@@ -132,6 +132,20 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 		return err;
 	}
 	fs->have_tctx = 1;
+	/* before the start: a shard's start takes the owners' rows, whose
+	 * language codes it interns here (score --mpi) */
+	err = langdetect_init_in(&fs->ld, LANGDETECT_FP_DIR, o->tmpdir);
+	fs->have_ld = 1;
+	if (err) {
+		/* fingerprints missing: scripts still work */
+		langdetect_release(&fs->ld);
+		err = langdetect_init_dir(&fs->ld, NULL);
+		if (err) {
+			snprintf(errmsg, errlen, "language detection: %s",
+				 fs->ld.errmsg);
+			return err;
+		}
+	}
 	fs->timing = calloc(ds->acc.n + 1, sizeof(*fs->timing));
 	if (!fs->timing)
 		return CIB_ENOMEM;
@@ -154,18 +168,6 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	}
 	fs->seconds[1] = cib_seconds() - t0;
 	t0 = cib_seconds();
-	err = langdetect_init_in(&fs->ld, LANGDETECT_FP_DIR, o->tmpdir);
-	fs->have_ld = 1;
-	if (err) {
-		/* fingerprints missing: scripts still work */
-		langdetect_release(&fs->ld);
-		err = langdetect_init_dir(&fs->ld, NULL);
-		if (err) {
-			snprintf(errmsg, errlen, "language detection: %s",
-				 fs->ld.errmsg);
-			return err;
-		}
-	}
 	po.seed = o->seed;
 	err = o->shard ? o->shard->finish(o->shard->ctx, fs, ds, pi)
 		       : persona_compute_opts(ds, pi, &fs->ld, &po, &fs->persona);

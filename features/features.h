@@ -27,12 +27,14 @@ struct feature_opts;
 /* The per-account features computed elsewhere (score --mpi: on the ranks
  * owning the accounts, mpi/mpi_feat.c). When feature_opts.shard is set,
  * features_compute calls start where it would run timing_compute (fs->tctx
- * is ready) and finish where it would run
- * persona_compute_opts (fs->ld is ready); finish must fill fs->timing
+ * and fs->ld are ready) and finish where it would run
+ * persona_compute_opts; the two together must fill fs->timing
  * (allocated, ds->acc.n + 1 entries), fs->persona and fs->profile exactly
- * as timing_compute, persona_compute_opts and profile_compute would have. Between them features_compute runs reuse, so the two can
- * overlap with it; with `near` set, reuse's near-duplicate search is done
- * by it (reuse_compute_near, features/reuse.h). NULL: computed here. */
+ * as timing_compute, persona_compute_opts and profile_compute would have
+ * (score --mpi fills all three at start: the owners' rows). Between them
+ * features_compute runs reuse, so the two can overlap with it; with
+ * `near` set, reuse's near-duplicate search is done by it
+ * (reuse_compute_near, features/reuse.h). NULL: computed here. */
 struct feature_shard {
 	void *ctx;
 	enum cib_err (*start)(void *ctx, struct feature_set *fs,

@@ -71,6 +71,17 @@ size_t reuse_near_find(const uint64_t *hashes, size_t n, uint64_t h);
 enum cib_err reuse_near_distinct(struct reuse_near_text *t, size_t n,
 				 size_t *n_kept);
 
+/* Step 2 on records that come as nruns runs, run r the next len[r]
+ * records, each sorted by hash (what a rank receives: every sender's
+ * texts in hash order): the same as reuse_near_distinct, by merging the
+ * runs rather than sorting (4 bytes a record, against 36), and num[i]
+ * (may be NULL) gets the kept rank of record i's hash, i counted before
+ * the records move. CIB_EUSAGE, t unchanged, when a run is out of order
+ * or the lengths do not sum to n; CIB_ENOMEM leaves t as it was. */
+enum cib_err reuse_near_distinct_runs(struct reuse_near_text *t, size_t n,
+				      const size_t *len, size_t nruns,
+				      size_t *n_kept, uint32_t *num);
+
 /* Step 3, on the rank owning the entries: sorts ent[0..n), drops the
  * entries alone in their bucket (high 64 - idbits bits), and returns how
  * many are left at the front. *ids (caller frees) gets the distinct text

@@ -83,6 +83,14 @@ struct buf {
 	size_t n, cap;
 };
 
+/* Where rank 0 puts the rows (place_row): n accounts (0: none taken) */
+struct place_ctx {
+	struct feature_set *fs;
+	const struct dataset *ds;
+	size_t n;
+	int bad;
+};
+
 /* This rank's part: its shard dataset while it is built, then its rows. */
 struct mine {
 	struct dataset ds;
@@ -96,6 +104,7 @@ struct mine {
 	size_t n_rows;
 	int fp;           /* 1: its langdetect has fingerprints */
 	enum cib_err err;
+	enum cib_err rows_err; /* the rows' gather's, agreed by all */
 	/* the receiving parser's state across rounds */
 	uint32_t cur_acc;   /* local index of the last account record */
 	char cur_id[16];    /* its id string */
@@ -924,7 +933,7 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 	free(want);
 	free(nwant);
 	if (m->missing && !m->err)
-		m->err = CIB_EINTERNAL; /* told to all by gather_rows */
+		m->err = CIB_EINTERNAL; /* told to all at the stage's end */
 }
 
 enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds)
@@ -993,8 +1002,13 @@ static enum cib_err texts_kept(struct mine *m)
 /* Every rank after the header: the shuffle, then this rank's features.
  * A transfer that fails ends the job (the others would wait forever); a
  * computation that fails is kept in m->err and all-reduced in finish. */
+static void place_row(void *ctx, const struct row *r);
+static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
+				void (*place)(void *, const struct row *),
+				void *ctx);
+
 static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
-			       struct cursor *cur)
+			       struct cursor *cur, struct place_ctx *pc)
 {
 	struct mine *m = calloc(1, sizeof(*m));
 	double t0 = cib_seconds(), c0 = cib_cpu_seconds();
@@ -1036,6 +1050,15 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	free((void *)days.cnt);
 	f->st.compute_seconds = cib_seconds() - t0;
 	f->st.compute_cpu = cib_cpu_seconds() - c0;
+	/* an error here is every rank's: each keeps it for the search and
+	 * the stage's end, which agree on it again */
+	{
+		enum cib_err e = gather_rows(f, m, pc ? place_row : NULL, pc);
+
+		if (e && !m->err)
+			m->err = e;
+		m->rows_err = e;
+	}
 	f->st.shard_mb = (double)(m->ds.strings.bytes + m->ds.texts.bytes) /
 			 1e6;
 	/* its distinct texts signed for the near-duplicate search, the one
@@ -1062,8 +1085,24 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	return m;
 }
 
-/* The end of a run on every rank: the error all-reduced, then the rows
- * gathered to rank 0 in rounds, where put() places each. */
+/* Every rank: m's error all-reduced; this rank's own, else another's. */
+static enum cib_err agree_err(struct mpi_feat *f, const struct mine *m)
+{
+	int err = m->err, any = 0;
+	MPI_Request rq;
+
+	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(f->comm, 1);
+	return err ? (enum cib_err)err : (enum cib_err)any;
+}
+
+/* Every rank once its rows are computed: the error agreed, then the rows
+ * gathered to rank 0 in rounds, where place() puts each, and freed. They
+ * go before the near-duplicate search, which is the owners' peak (at 2
+ * ranks of 10M posts one owner holds 160 MB of rows), while rank 0 can
+ * hold them: its own peak is before (its dataset's canonical order). */
 static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 				void (*place)(void *, const struct row *),
 				void *ctx)
@@ -1072,16 +1111,13 @@ static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 	 * share of the round size */
 	size_t per = round_bytes(f) / sizeof(struct row) / (size_t)f->size;
 	uint64_t rounds, maxr = 0;
-	int err = m->err, any = 0, *cnt = NULL, *disp = NULL;
+	int *cnt = NULL, *disp = NULL;
 	struct row *got = NULL;
 	MPI_Request rq;
+	enum cib_err err = agree_err(f, m);
 
-	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
-	if (any)
-		return err ? (enum cib_err)err : (enum cib_err)any;
+	if (err)
+		return err;
 	if (per == 0)
 		per = 1;
 	rounds = (m->n_rows + per - 1) / per;
@@ -1127,6 +1163,9 @@ static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 	free(cnt);
 	free(disp);
 	free(got);
+	free(m->rows);
+	m->rows = NULL;
+	m->n_rows = 0;
 	return CIB_OK;
 }
 
@@ -1139,7 +1178,9 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 {
 	struct mpi_feat *f = ctx;
 	struct cursor cur;
+	struct place_ctx pc;
 	struct hdr *h;
+	enum cib_err err;
 
 	f->o = o;
 	if (f->started) {
@@ -1203,9 +1244,31 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 			 "feature header (%d bytes at most)", PATH_CAP - 1);
 		return CIB_EUSAGE;
 	}
-	f->mine = run_common(f, h, &cur);
+	/* the rows come back inside run_common, once the owners computed
+	 * them: their arrays first (an error stops the stage after it,
+	 * every rank told) */
+	err = persona_result_alloc(&fs->persona, ds->acc.n);
+	if (!err)
+		err = profile_result_alloc(&fs->profile, ds->acc.n);
+	pc.fs = fs;
+	pc.ds = ds;
+	pc.n = err ? 0 : ds->acc.n;
+	pc.bad = 0;
+	f->mine = run_common(f, h, &cur, &pc);
 	free(cur.owner);
 	free(h);
+	if (!err)
+		err = ((struct mine *)f->mine)->rows_err;
+	if (!err && pc.bad)
+		err = CIB_EIO;
+	if (err) {
+		snprintf(f->errmsg, sizeof(f->errmsg),
+			 "per-account features on the owner ranks: %s",
+			 pc.bad && err == CIB_EIO
+				 ? "a rank sent an account out of range"
+				 : cib_strerror(err));
+		return err;
+	}
 	/* the owners have every post's counts, language and client: nothing
 	 * here reads them again (the stage's finish takes the owners' rows,
 	 * the reuse features and the events read other columns) */
@@ -1215,13 +1278,6 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	}
 	return CIB_OK;
 }
-
-struct place_ctx {
-	struct feature_set *fs;
-	const struct dataset *ds;
-	size_t n;
-	int bad;
-};
 
 static uint32_t code_id(struct place_ctx *c, const char *s)
 {
@@ -1312,7 +1368,6 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 {
 	struct mpi_feat *f = ctx;
 	struct mine *m = f->mine;
-	struct place_ctx pc = { fs, ds, ds->acc.n, 0 };
 	struct persona_result *p = &fs->persona;
 	enum cib_err err;
 	int fp = fs->ld.tc[0] != NULL, fp_min = 0, fp_max = 0;
@@ -1327,11 +1382,6 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 		return err ? err : profile_compute(ds, pi, &fs->profile);
 	}
 	f->finished = 1;
-	err = persona_result_alloc(p, ds->acc.n);
-	if (!err)
-		err = profile_result_alloc(&fs->profile, ds->acc.n);
-	if (err && m)
-		m->err = err; /* told to every rank by gather_rows */
 	if (!m)
 		MPI_Abort(f->comm, 1);
 	near_skip(f, m);
@@ -1341,7 +1391,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	memset(&f->tu, 0, sizeof(f->tu));
 	f->near.text_urls = NULL;
 	shown_in(f, m, fs->reuse.post_group, ds);
-	err = gather_rows(f, m, place_row, &pc);
+	err = agree_err(f, m);
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
 			 "per-account features on the owner ranks: %s",
@@ -1357,12 +1407,10 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 		    MPI_SUCCESS ||
 	    wait_rq(&rq))
 		MPI_Abort(f->comm, 1);
-	if (pc.bad || fp_min != fp_max || fp_max != (fs->ld.tc[0] != NULL)) {
+	if (fp_min != fp_max || fp_max != (fs->ld.tc[0] != NULL)) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
-			 "per-account features: %s",
-			 pc.bad ? "a rank sent an account out of range"
-				: "the ranks do not all have the language "
-				  "fingerprints");
+			 "per-account features: the ranks do not all have "
+			 "the language fingerprints");
 		return CIB_EIO;
 	}
 	for (size_t c = 0; c < ds->change.n; c++) {
@@ -1420,7 +1468,7 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 		free(h);
 		return CIB_OK;
 	}
-	m = run_common(f, h, NULL);
+	m = run_common(f, h, NULL, NULL);
 	free(h);
 	{
 		char msg[200];
@@ -1431,7 +1479,7 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 	}
 	urls_in(f, m);
 	shown_in(f, m, NULL, NULL);
-	if (gather_rows(f, m, NULL, NULL) != CIB_OK) {
+	if (agree_err(f, m) != CIB_OK) {
 		mine_free(m);
 		return CIB_OK; /* rank 0 reports it */
 	}
@@ -1462,11 +1510,12 @@ enum cib_err mpi_feat_done(struct mpi_feat *f)
 	if (f->started) {
 		if (!f->finished && f->mine) {
 			/* the stage failed between start and finish: the
-			 * others wait in gather_rows, told of the error */
+			 * others wait for the stage's end, told of the
+			 * error */
 			((struct mine *)f->mine)->err = CIB_EIO;
 			near_skip(f, f->mine);
 			shown_in(f, f->mine, NULL, NULL);
-			(void)gather_rows(f, f->mine, NULL, NULL);
+			(void)agree_err(f, f->mine);
 			mine_free(f->mine);
 			f->mine = NULL;
 		}

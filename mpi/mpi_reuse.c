@@ -350,25 +350,22 @@ static void gather_to_root(struct mpi_reuse *r, const uint64_t *v, size_t n,
 }
 
 /* Step 1, last part: the number of each text this rank sent, from the
- * texts' ranks (rh: the hashes received, in order, rcnt from each rank;
- * oh: the distinct ones kept here, numbered from dbase), then each post's
- * (rank 0's post index << 32 | number) to rank 0, which fills text[]. */
-static enum cib_err post_numbers(struct mpi_reuse *r, const uint64_t *rh,
+ * texts' ranks (dr: each text received, in order, rcnt from each rank:
+ * its number, dbase added here), then each post's (rank 0's post index
+ * << 32 | number) to rank 0, which fills text[]. */
+static enum cib_err post_numbers(struct mpi_reuse *r, uint32_t *dr,
 				 const size_t *rcnt, size_t n_rh,
-				 const uint64_t *oh, size_t n_own,
 				 uint64_t dbase, size_t n_posts, uint32_t *text,
 				 size_t nd)
 {
-	uint32_t *dr = malloc((n_rh ? n_rh : 1) * sizeof(*dr)), *back;
+	uint32_t *back;
 	uint64_t *pv, *all = NULL;
 	size_t n = 0, nback, tot = 0;
 	int bad = 0;
 
-	need(r, dr != NULL, "out of memory");
 	for (size_t k = 0; k < n_rh; k++)
-		dr[k] = (uint32_t)(dbase + reuse_near_find(oh, n_own, rh[k]));
+		dr[k] = (uint32_t)(dbase + dr[k]);
 	back = exchange(r, dr, rcnt, MPI_UINT32_T, sizeof(*dr), &nback, NULL);
-	free(dr);
 	need(r, nback == r->n_mine, "a text's number did not come back");
 	pv = malloc((r->n_posts ? r->n_posts : 1) * sizeof(*pv));
 	need(r, pv != NULL, "out of memory");
@@ -409,11 +406,12 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	size_t *rcnt = calloc((size_t)P, sizeof(*rcnt)), n_in, n_own;
 	size_t s_own = 0;
 	uint64_t my[2], *all = malloc(2 * (size_t)P * sizeof(*all));
-	uint64_t nd_all = 0, dbase = 0, *rh, *oh;
+	uint64_t nd_all = 0, dbase = 0;
+	uint32_t *num;
 	struct reuse_near_text *in;
 	MPI_Datatype t_text;
 	MPI_Request rq;
-	int e;
+	int e, order;
 
 	need(r, cnt && rcnt && all, "out of memory");
 	for (size_t k = 0; k < r->n_mine; k++)
@@ -427,18 +425,18 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	MPI_Type_free(&t_text);
 	free(r->mine); /* the numbers come back in its order */
 	r->mine = NULL;
-	rh = malloc((n_in ? n_in : 1) * sizeof(*rh));
-	need(r, rh != NULL, "out of memory");
-	for (size_t k = 0; k < n_in; k++)
-		rh[k] = in[k].hash;
-	need(r, reuse_near_distinct(in, n_in, &n_own) == CIB_OK,
-	     "out of memory");
-	oh = malloc((n_own ? n_own : 1) * sizeof(*oh));
-	need(r, oh != NULL, "out of memory");
-	for (size_t k = 0; k < n_own; k++) {
-		oh[k] = in[k].hash;
+	/* every rank sent its texts in hash order (mpi_reuse_sign): the
+	 * runs are merged, each record's number kept in receiving order for
+	 * the way back */
+	num = malloc((n_in ? n_in : 1) * sizeof(*num));
+	need(r, num != NULL, "out of memory");
+	order = reuse_near_distinct_runs(in, n_in, rcnt, (size_t)P, &n_own,
+					 num);
+	need(r, order != CIB_ENOMEM, "out of memory");
+	if (order)
+		n_own = 0; /* told to every rank below */
+	for (size_t k = 0; k < n_own; k++)
 		s_own += in[k].is_signed != 0;
-	}
 	r->st.owned_texts = n_own;
 	my[0] = n_own;
 	my[1] = s_own;
@@ -453,7 +451,10 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 		nd_all += all[2 * q];
 		w->sbase[q + 1] = w->sbase[q] + all[2 * q + 1];
 	}
-	e = nd_all >= UINT32_MAX ? CIB_ETOOBIG : CIB_OK;
+	e = order == CIB_EUSAGE ? CIB_EIO
+	    : order		? order
+	    : nd_all >= UINT32_MAX ? CIB_ETOOBIG
+				   : CIB_OK;
 	if (!e && r->rank == 0) {
 		*parent_out = malloc((nd_all ? nd_all : 1) * sizeof(uint32_t));
 		if (!*parent_out)
@@ -465,14 +466,15 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	if ((e = any_err(r, e))) {
 		snprintf(errmsg, errlen, "numbering %llu distinct texts: %s",
 			 (unsigned long long)nd_all,
-			 cib_strerror((enum cib_err)e));
-	} else if ((e = post_numbers(r, rh, rcnt, n_in, oh, n_own, dbase,
-				     n_posts, text, (size_t)nd_all))) {
+			 order == CIB_EUSAGE
+				 ? "a rank sent its texts out of hash order"
+				 : cib_strerror((enum cib_err)e));
+	} else if ((e = post_numbers(r, num, rcnt, n_in, dbase, n_posts,
+				     text, (size_t)nd_all))) {
 		snprintf(errmsg, errlen,
 			 "a rank sent a post out of range or twice");
 	}
-	free(rh);
-	free(oh);
+	free(num);
 	w->d = malloc((s_own ? s_own : 1) * sizeof(*w->d));
 	need(r, w->d != NULL, "out of memory");
 	/* the signed texts to the front of in, then their signatures in

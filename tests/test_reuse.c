@@ -1020,6 +1020,78 @@ static void near_scene(struct dataset *ds)
 
 /* reuse_compute_near with the search cut into 1-5 shards (signing on 1-3
  * threads) gives reuse_compute's groups and shares bit for bit. */
+/* reuse_near_distinct_runs against reuse_near_distinct and brute force:
+ * runs sorted by hash, hashes repeated across runs and within one, the
+ * lowest post kept; every record's number is its hash's rank; a run out
+ * of order or lengths that do not sum are refused with t unchanged. */
+static void test_near_distinct_runs(void **state)
+{
+	enum { R = 5, PER = 400 };
+	static struct reuse_near_text a[R * PER], b[R * PER], c[R * PER];
+	static uint32_t num[R * PER];
+	size_t len[R], n = 0, ka, kb;
+	uint64_t x = 12345;
+
+	(void)state;
+	for (size_t r = 0; r < R; r++) {
+		uint64_t h = 0;
+
+		len[r] = r == 2 ? 0 : PER - 37 * r; /* an empty run too */
+		for (size_t i = 0; i < len[r]; i++) {
+			struct reuse_near_text *t = &a[n++];
+
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (!(i && (x >> 60) == 0)) /* a repeat within it */
+				h += 1 + (x >> 56) % 5; /* many across runs */
+			memset(t, 0, sizeof(*t));
+			t->hash = h << 40;
+			t->post = (uint32_t)(x >> 33);
+			t->is_signed = (x >> 20) & 1;
+			for (int k = 0; k < REUSE_K; k++)
+				t->sig[k] = (uint16_t)(t->post + (uint32_t)k);
+		}
+	}
+	memcpy(b, a, n * sizeof(*a));
+	memcpy(c, a, n * sizeof(*a));
+	assert_int_equal(reuse_near_distinct(a, n, &ka), CIB_OK);
+	assert_int_equal(reuse_near_distinct_runs(b, n, len, R, &kb, num),
+			 CIB_OK);
+	assert_int_equal(ka, kb);
+	assert_true(ka > 50 && ka < n);
+	assert_memory_equal(a, b, ka * sizeof(*a));
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = ka;
+		uint32_t low = UINT32_MAX;
+
+		while (lo < hi) { /* the kept record of c[i]'s hash */
+			size_t mid = (lo + hi) / 2;
+
+			if (b[mid].hash < c[i].hash)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		assert_true(lo < ka && b[lo].hash == c[i].hash);
+		assert_int_equal(num[i], lo);
+		for (size_t j = 0; j < n; j++) /* brute force: lowest post */
+			if (c[j].hash == c[i].hash && c[j].post < low)
+				low = c[j].post;
+		assert_int_equal(b[lo].post, low);
+	}
+	/* out of order, or the lengths short: refused, nothing moved */
+	memcpy(b, c, n * sizeof(*c));
+	b[1].hash = b[0].hash - 1;
+	memcpy(a, b, n * sizeof(*b));
+	assert_int_equal(reuse_near_distinct_runs(b, n, len, R, &kb, NULL),
+			 CIB_EUSAGE);
+	assert_memory_equal(a, b, n * sizeof(*b));
+	assert_int_equal(reuse_near_distinct_runs(c, n - 1, len, R, &kb, NULL),
+			 CIB_EUSAGE);
+	len[0]--;
+	assert_int_equal(reuse_near_distinct_runs(c, n, len, R, &kb, NULL),
+			 CIB_EUSAGE);
+}
+
 static void test_near_shards(void **state)
 {
 	struct dataset ds;
@@ -1154,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_shingles_sorted_distinct),
 		cmocka_unit_test(test_lsh_matches_brute_force),
+		cmocka_unit_test(test_near_distinct_runs),
 		cmocka_unit_test(test_near_shards),
 		cmocka_unit_test(test_text_urls),
 	};
