@@ -101,32 +101,43 @@ enum cib_err reuse_near_sign(const struct dataset *ds, const uint32_t *gpost,
 	if ((err = reuse_sort_kv(kv, m)))
 		goto out;
 	err = CIB_ENOMEM;
-	for (size_t i = 0; i < m; i++)
-		nt += i == 0 || kv[i].k != kv[i - 1].k;
-	J.t = calloc(nt ? nt : 1, sizeof(*J.t));
-	low = malloc((nt ? nt : 1) * sizeof(*low));
-	if (!J.t || !low)
-		goto out;
-	nt = 0;
+	/* each hash's run down to one entry, its lowest global post, in
+	 * place (kv[nt] is read before it is written), and the array cut
+	 * to them before the records are made: at 2 ranks of 10M posts the
+	 * records are 0.97 GB and the posts' entries 0.16 GB */
 	for (size_t i = 0; i < m;) {
 		size_t e = i;
 		uint32_t lw = kv[i].v; /* the run's lowest global post */
+		uint64_t h = kv[i].k;
 
-		for (; e < m && kv[e].k == kv[i].k; e++) {
+		for (; e < m && kv[e].k == h; e++) {
 			pt[kv[e].v] = (uint32_t)nt;
 			if (gpost[kv[e].v] < gpost[lw])
 				lw = kv[e].v;
 		}
-		J.t[nt].hash = kv[i].k;
-		J.t[nt].post = gpost[lw];
-		low[nt++] = lw;
+		kv[nt].k = h;
+		kv[nt++].v = lw;
 		i = e;
+	}
+	if (nt) {
+		struct reuse_kv *cut = realloc(kv, nt * sizeof(*kv));
+
+		if (cut) /* else the spare room stays */
+			kv = cut;
+	}
+	J.t = calloc(nt ? nt : 1, sizeof(*J.t));
+	low = malloc((nt ? nt : 1) * sizeof(*low));
+	if (!J.t || !low)
+		goto out;
+	for (size_t k = 0; k < nt; k++) {
+		J.t[k].hash = kv[k].k;
+		J.t[k].post = gpost[kv[k].v];
+		low[k] = kv[k].v;
 	}
 	J.low = low;
 	J.n_texts = nt;
 	/* the sorted hashes are in J.t and pt now: freed before the
-	 * signatures fill J.t (at 2 ranks of 10M posts, 0.16 GB less at a
-	 * rank's peak) */
+	 * signatures fill J.t */
 	free(kv);
 	kv = NULL;
 	forkjoin_run(J.nt, sign_texts, &J);
