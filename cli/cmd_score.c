@@ -518,6 +518,9 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
 	/* ... once it has its first band of the near-duplicate search */
 	mf.die_reuse_rank = test_rank("CIBSCAN_MPI_TEST_DIE_REUSE_RANK");
+	/* ... and that rank's features fail once computed (every rank must
+	 * agree on it, and nothing is written) */
+	mf.fail_rank = test_rank("CIBSCAN_MPI_TEST_FAIL_FEAT_RANK");
 	/* the co-action transfers' rounds: within the log cap too */
 	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
 		mc.round = sop->mpi_buffer;

@@ -152,7 +152,9 @@ enum cib_err features_compute(struct feature_set *fs, const struct dataset *ds,
 	err = o->shard ? o->shard->start(o->shard->ctx, fs, ds, pi, o)
 		       : timing_compute(ds, pi, &fs->tctx, fs->timing);
 	if (err) {
-		snprintf(errmsg, errlen, "timing features: %s",
+		snprintf(errmsg, errlen, "%s: %s",
+			 o->shard ? "per-account features on the owner ranks"
+				  : "timing features",
 			 cib_strerror(err));
 		return err;
 	}

@@ -149,6 +149,7 @@ void mpi_feat_init(struct mpi_feat *f, MPI_Comm comm)
 	MPI_Comm_size(comm, &f->size);
 	f->die_rank = -1;
 	f->die_reuse_rank = -1;
+	f->fail_rank = -1;
 }
 
 static void mine_free(struct mine *m)
@@ -999,9 +1000,12 @@ static enum cib_err texts_kept(struct mine *m)
 	return CIB_OK;
 }
 
-/* Every rank after the header: the shuffle, then this rank's features.
- * A transfer that fails ends the job (the others would wait forever); a
- * computation that fails is kept in m->err and all-reduced in finish. */
+/* Every rank after the header: the shuffle, this rank's features, their
+ * rows to rank 0 (pc: where rank 0 puts them; NULL elsewhere), then its
+ * texts signed. A transfer that fails ends the job (the others would
+ * wait forever); a computation that fails is kept in m->err, agreed on
+ * by every rank at the rows' gather (m->rows_err) and again at the
+ * stage's end. */
 static void place_row(void *ctx, const struct row *r);
 static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 				void (*place)(void *, const struct row *),
@@ -1046,6 +1050,8 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	t0 = cib_seconds();
 	c0 = cib_cpu_seconds();
 	m->err = compute(h, m, lo, hi, &days);
+	if (f->fail_rank == f->rank && !m->err)
+		m->err = CIB_ENOMEM;
 	free((void *)days.day);
 	free((void *)days.cnt);
 	f->st.compute_seconds = cib_seconds() - t0;

@@ -75,6 +75,8 @@ struct mpi_feat {
 				  has its accounts (-1: none); set by cli/ */
 	int die_reuse_rank;    /* the same once it has its first band's
 				  entries of the near-duplicate search */
+	int fail_rank;         /* test hook: this rank's features fail (as
+				  out of memory) once computed (-1: none) */
 	/* every rank, set before the stage: the texts this rank owns when
 	 * the texts are kept off rank 0 (mpi_ingest.texts_apart; NULL on
 	 * every rank otherwise) */

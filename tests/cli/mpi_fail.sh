@@ -1,7 +1,7 @@
 #!/bin/sh
 # mpi_fail.sh - a distributed score that cannot finish writes nothing:
 # a rank killed (SIGKILL) mid-run (after parsing, in the texts' push, in
-# the per-account features, in the near-duplicate search or in the co-action scan), and a malformed input met by a rank other
+# the per-account features, in the near-duplicate search or in the co-action scan), an owner whose features fail, and a malformed input met by a rank other
 # than 0, each fail the run with a clear error and leave no output file,
 # temporary or final; several ranks without --mpi are refused. Skipped (77)
 # without mpirun or build/cibscan-mpi.
@@ -53,6 +53,20 @@ killed CIBSCAN_MPI_TEST_DIE_REUSE_RANK "rank killed in the search"
 # in the pair phase, with the codes of the pairs it owns and before it
 # counts them (rank 0 then waits for the components' summed counts)
 killed CIBSCAN_MPI_TEST_DIE_PAIRS_RANK "rank killed in the pair phase"
+
+# an owner's features fail once computed (as out of memory), on rank 2
+# of 3: every rank agrees on it where the rows go to rank 0, goes
+# through the rest of the stage's exchanges told of it and stops; the
+# run fails with the error named, in time, and writes nothing
+CIBSCAN_MPI_TEST_FAIL_FEAT_RANK=2 timeout 300 mpirun -np 3 "$MPIBIN" \
+	score --mpi "$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" \
+	--clusters "$d/out/c.csv" >"$d/ff.out" 2>"$d/ff.err"
+rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] ||
+	{ echo "failed features: exit $rc"; fail=1; }
+grep -q "per-account features on the owner ranks: out of memory" \
+	"$d/ff.err" || { echo "failed features: no clear error"; cat "$d/ff.err"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "failed features left files"; fail=1; }
 
 # a bad input read by the last rank: its error, named, from rank 0
 printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"
