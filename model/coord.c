@@ -2736,8 +2736,10 @@ void coord_pairs_free(struct coord_pairs_part *pp)
 	free(pp);
 }
 
+#define PAIRS_DISCARD ((size_t)1 << 20) /* codes */
+
 enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
-			       const uint64_t *codes, size_t n_codes,
+			       uint64_t *codes, size_t n_codes,
 			       const struct coord_side *side, size_t n_side,
 			       uint64_t *counts, uint64_t *dup,
 			       struct coord_pairs_part **out)
@@ -2769,12 +2771,19 @@ enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
 	if (err)
 		goto fail;
 	err = CIB_ENOMEM;
-	for (size_t i = 0; i < n_codes; i++) {
+	for (size_t i = 0, gone = 0; i < n_codes; i++) {
 		int r = codes_push(bd, &bd->w[0].out, codes[i]);
 
 		if (r) {
 			err = push_err(r);
 			goto fail;
+		}
+		/* what is copied goes back, 8 MB at a time: at 2 ranks of
+		 * 10M posts one owner's codes are 0.6 GB */
+		if (i + 1 - gone >= PAIRS_DISCARD || i + 1 == n_codes) {
+			bigmem_discard(codes + gone,
+				       (i + 1 - gone) * sizeof(*codes));
+			gone = i + 1;
 		}
 	}
 	for (size_t i = 0; i < n_side; i++)

@@ -319,9 +319,12 @@ struct coord_pairs_part;
 
 /* Counts one owner's codes and side co-actions into pairs: *out holds
  * them until coord_pairs_test; counts[n_comps] (this owner's distinct
- * pairs per component) and dup are added to. */
+ * pairs per component) and dup are added to. The pages of codes[] are
+ * given back to the system as they are read (bigmem_discard): the
+ * caller only frees it after (the count holds its own copy, so the
+ * received array and the copy are not both whole at once). */
 enum cib_err coord_pairs_count(const struct coord_pairs_in *in,
-			       const uint64_t *codes, size_t n_codes,
+			       uint64_t *codes, size_t n_codes,
 			       const struct coord_side *side, size_t n_side,
 			       uint64_t *counts, uint64_t *dup,
 			       struct coord_pairs_part **out);
