@@ -229,7 +229,10 @@ enum cib_err dataset_add_post_unkeyed(struct dataset *ds,
  * not on the order its records were read in: accounts by (platform, id
  * bytes), posts by (account, time, id bytes). Every column, the entities,
  * the change log (each account's changes keep the order they were seen
- * in) and the key tables follow; string ids are unchanged. *moved (may be
+ * in) and the key tables follow (they and the string and text lookup
+ * tables are freed while the rows move and made again at the end: the
+ * step holds the dataset plus its orders, not the tables as well);
+ * string ids are unchanged. *moved (may be
  * NULL) is 1 when any row moved. Why: docs/model.md, "Input order". On
  * CIB_ENOMEM the dataset may be half permuted and must be released. */
 enum cib_err dataset_canonical_order(struct dataset *ds, int *moved);
