@@ -512,13 +512,18 @@ uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 	return post_lookup(ds, p, id);
 }
 
-void dataset_drop_post_keys(struct dataset *ds)
+void dataset_free_post_keys(struct dataset *ds)
 {
 	free(ds->post_row);
 	free(ds->post_slots);
 	ds->post_row = NULL;
 	ds->post_slots = NULL;
 	ds->post_row_cap = ds->post_nslots = ds->post_over_n = 0;
+}
+
+void dataset_drop_post_keys(struct dataset *ds)
+{
+	dataset_free_post_keys(ds);
 	ds->post_keys_dropped = 1;
 }
 

@@ -257,6 +257,11 @@ void dataset_drop_lookups(struct dataset *ds);
  * meanwhile. */
 void dataset_drop_post_keys(struct dataset *ds);
 
+/* The same tables freed without marking them dropped: for a caller that
+ * makes them again with dataset_rebuild_keys (dataset_canonical_order,
+ * while its rows move). */
+void dataset_free_post_keys(struct dataset *ds);
+
 /* Frees the bytes of every post id no other column names (a post another
  * post reposted or replied to keeps its id, as in
  * dataset_drop_post_strings) and builds the string table again without

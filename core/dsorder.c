@@ -423,11 +423,7 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 	had_texts = ds->texts.nslots != 0;
 	strpool_drop_table(&ds->strings);
 	strpool_drop_table(&ds->texts);
-	free(ds->post_row);
-	free(ds->post_slots);
-	ds->post_row = NULL;
-	ds->post_slots = NULL;
-	ds->post_row_cap = ds->post_nslots = ds->post_over_n = 0;
+	dataset_free_post_keys(ds);
 	/* the reading's freed buffers back before the orders' tables */
 	bigmem_trim();
 	aorder = account_order(ds);
