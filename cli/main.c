@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/bigmem.h"
 
 #ifdef CIB_MPI
 #include <mpi.h>
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 {
 	int size = 1, rank = 0, rc, mpi = 0;
 
+	bigmem_setup(); /* before MPI's buffers too */
 	if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
 		fprintf(stderr, "cibscan: MPI could not start\n");
 		return CLI_EXIT_SYSTEM;
@@ -109,6 +111,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 #endif
 {
+	bigmem_setup(); /* freed large blocks go back to the system */
 	igraph_set_error_handler(igraph_error_handler_printignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);
 	gsl_set_error_handler_off();

@@ -96,3 +96,10 @@ void bigmem_trim(void)
 	(void)malloc_trim(0);
 #endif
 }
+
+void bigmem_setup(void)
+{
+#if defined(__GLIBC__)
+	(void)mallopt(M_MMAP_THRESHOLD, (int)BIGMEM_MAP_MIN);
+#endif
+}

@@ -44,4 +44,19 @@ void bigmem_discard(void *p, size_t n);
  * allocates its own. Nothing allocated changes. */
 void bigmem_trim(void);
 
+/* Blocks of this many bytes or more are mapped on their own by the
+ * allocator (bigmem_setup), so freeing one gives it back to the system. */
+#define BIGMEM_MAP_MIN ((size_t)1 << 20)
+
+/* Process setup, once, before the first large allocation (cli/main.c):
+ * fixes glibc's mmap threshold at BIGMEM_MAP_MIN (a no-op elsewhere).
+ * Left alone, glibc raises the threshold to the size of each mapped
+ * block freed (up to 32 MB on 64-bit), so once a stage frees its buffers
+ * the next stage's blocks of up to that size come from the heap, where a
+ * freed block goes back to the system only when nothing live sits above
+ * it: each stage then peaks over the freed memory of the ones before
+ * (docs/bench.md, "The allocator's threshold"). Nothing allocated
+ * changes, only where. */
+void bigmem_setup(void);
+
 #endif
