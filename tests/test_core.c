@@ -1009,6 +1009,47 @@ static void test_bigmem_trim(void **state)
 	bigmem_trim(); /* nothing left to give back: a no-op */
 }
 
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define NO_MALLINFO 1
+#endif
+#endif
+#else
+#define NO_MALLINFO 1
+#endif
+
+#ifndef NO_MALLINFO
+#include <malloc.h>
+
+/* After bigmem_setup a block of BIGMEM_MAP_MIN bytes or more is mapped on
+ * its own even once a larger mapped block was freed: glibc's own rule
+ * would then take blocks up to that size from the heap, whose freed
+ * memory stays the process's. (Sizes below glibc's 32 MB cap on its
+ * moving threshold, above any block the heap could hold free here.) */
+static void test_bigmem_setup(void **state)
+{
+	size_t big = (size_t)30 << 20, mid = (size_t)24 << 20;
+	unsigned char *p, *q;
+	size_t h0;
+
+	(void)state;
+	bigmem_setup();
+	p = malloc(big);
+	assert_non_null(p);
+	memset(p, 1, big);
+	free(p); /* glibc alone would now take blocks below 30 MB from the heap */
+	(void)malloc_trim(0); /* no free top of the heap to serve one from */
+	h0 = mallinfo2().hblks;
+	q = malloc(mid);
+	assert_non_null(q);
+	memset(q, 2, mid);
+	assert_int_equal(mallinfo2().hblks, h0 + 1);
+	free(q);
+	assert_int_equal(mallinfo2().hblks, h0);
+}
+#endif
+
 static void test_dataset_accounts_merge(void **state)
 {
 	struct dataset ds;
@@ -1381,6 +1422,9 @@ int main(void)
 		cmocka_unit_test(test_dataset_add_hashed),
 		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_bigmem_trim),
+#ifndef NO_MALLINFO
+		cmocka_unit_test(test_bigmem_setup),
+#endif
 		cmocka_unit_test(test_dataset_accounts_merge),
 		cmocka_unit_test(test_dataset_posts),
 		cmocka_unit_test(test_dataset_post_keys),
