@@ -111,7 +111,11 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 #endif
 {
-	bigmem_setup(); /* freed large blocks go back to the system */
+#ifndef CIB_MPI
+	/* freed large blocks go back to the system (the MPI build's main
+	 * has done it, before MPI_Init) */
+	bigmem_setup();
+#endif
 	igraph_set_error_handler(igraph_error_handler_printignore);
 	igraph_set_warning_handler(igraph_warning_handler_ignore);
 	gsl_set_error_handler_off();

@@ -55,8 +55,8 @@ void bigmem_trim(void);
  * the next stage's blocks of up to that size come from the heap, where a
  * freed block goes back to the system only when nothing live sits above
  * it: each stage then peaks over the freed memory of the ones before
- * (docs/bench.md, "The allocator's threshold"). Nothing allocated
- * changes, only where. */
+ * (docs/bench.md, "Session 19": the allocator's threshold). Nothing
+ * allocated changes, only where. */
 void bigmem_setup(void);
 
 #endif
