@@ -269,13 +269,18 @@ int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
 		   char *const *files, int nfiles, struct pipeline *p,
 		   struct scored_run *run, int require_posts)
 {
-	char settings[512];
-	enum cib_err err;
 	int rc = pipe_cli_run(pc, d, p, require_posts);
 
 	run_init(run);
-	if (rc)
-		return rc;
+	return rc ? rc : pipe_cli_build_run(pc, files, nfiles, p, run);
+}
+
+int pipe_cli_build_run(const struct pipe_cli *pc, char *const *files,
+		       int nfiles, struct pipeline *p, struct scored_run *run)
+{
+	char settings[512];
+	enum cib_err err;
+
 	pipe_cli_settings(pc, settings, sizeof(settings));
 	err = run_build(run, p, &pc->po, settings);
 	for (int i = 0; i < nfiles && !err; i++) {

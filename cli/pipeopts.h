@@ -90,6 +90,12 @@ int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
 		   char *const *files, int nfiles, struct pipeline *p,
 		   struct scored_run *run, int require_posts);
 
+/* The second half of pipe_cli_score, for a caller that frees part of
+ * the dataset between the two (score): the scored run from p. On failure
+ * prints the error, releases p and run and returns an exit code. */
+int pipe_cli_build_run(const struct pipe_cli *pc, char *const *files,
+		       int nfiles, struct pipeline *p, struct scored_run *run);
+
 /* Reads a run file saved by 'score --save' into run. Prints the error
  * (naming the file) and returns an exit code. */
 int pipe_cli_load_run(const char *path, struct scored_run *run);

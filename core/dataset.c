@@ -700,6 +700,31 @@ size_t dataset_drop_post_columns(struct dataset *ds)
 	return freed;
 }
 
+size_t dataset_drop_post_rows(struct dataset *ds)
+{
+	void **const cols[] = {
+		(void **)&ds->post.account, (void **)&ds->post.time,
+		(void **)&ds->post.kind,    (void **)&ds->post.flags,
+		(void **)&ds->post.ref_account, (void **)&ds->post.origin,
+	};
+	const size_t width[] = { sizeof(*ds->post.account),
+				 sizeof(*ds->post.time),
+				 sizeof(*ds->post.kind),
+				 sizeof(*ds->post.flags),
+				 sizeof(*ds->post.ref_account),
+				 sizeof(*ds->post.origin) };
+	size_t freed = dataset_drop_post_refs(ds, 0) +
+		       dataset_drop_post_columns(ds);
+
+	for (size_t c = 0; c < sizeof(cols) / sizeof(*cols); c++) {
+		if (*cols[c])
+			freed += ds->post.n * width[c];
+		free(*cols[c]);
+		*cols[c] = NULL;
+	}
+	return freed;
+}
+
 size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities)
 {
 	size_t freed = 0;

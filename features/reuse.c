@@ -1395,6 +1395,47 @@ static enum cib_err urls(const struct dataset *ds, struct reuse_result *r,
 
 /* ---- the whole ------------------------------------------------------ */
 
+size_t reuse_quoted_posts(const struct reuse_result *r,
+			  const struct postindex *pi, uint32_t a, size_t k,
+			  uint32_t *group, uint32_t *post)
+{
+	size_t nb = 0;
+
+	if (!r->post_group || !r->group_accounts || !pi->off || !k)
+		return 0;
+	for (uint64_t i = pi->off[a]; i < pi->off[a + 1]; i++) {
+		uint32_t j = pi->idx[i], g = r->post_group[j], na;
+		size_t q;
+		int dup = 0;
+
+		if (g == UINT32_MAX || g >= r->n_groups ||
+		    (na = r->group_accounts[g]) < 2)
+			continue;
+		for (q = 0; q < nb; q++)
+			dup |= group[q] == g;
+		if (dup)
+			continue;
+		/* insertion into the top list */
+		for (q = nb; q > 0; q--) {
+			uint32_t o = r->group_accounts[group[q - 1]];
+
+			if (o > na || (o == na && group[q - 1] < g))
+				break;
+			if (q < k) {
+				group[q] = group[q - 1];
+				post[q] = post[q - 1];
+			}
+		}
+		if (q < k) {
+			group[q] = g;
+			post[q] = j;
+			if (nb < k)
+				nb++;
+		}
+	}
+	return nb;
+}
+
 size_t reuse_drop_urls(struct reuse_result *r)
 {
 	size_t freed = 0;

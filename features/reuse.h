@@ -255,6 +255,17 @@ void reuse_result_release(struct reuse_result *r);
  * NULL afterwards. Returns the bytes freed. */
 size_t reuse_drop_urls(struct reuse_result *r);
 
+/* The posts whose texts a scored run quotes for account a (model/run.c,
+ * account_texts): of its posts in a group with another account, one a
+ * group, the groups with the most accounts first (ties: the lower group
+ * id), each group's first post of the account in pi's order; at most k.
+ * Fills group[0..) and post[0..) and returns how many. Reads post_group,
+ * n_groups and group_accounts only, so score --mpi can fetch just these
+ * texts from the owners (mpi/mpi_feat.c) before the run is built. */
+size_t reuse_quoted_posts(const struct reuse_result *r,
+			  const struct postindex *pi, uint32_t a, size_t k,
+			  uint32_t *group, uint32_t *post);
+
 /* Building blocks, public for tests and for the model's explanations. */
 
 /* The MinHash signature of the shingle set sh[0..n) (n > 0). */

@@ -1669,7 +1669,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	job.ev = ev;
 	job.o = o;
 	job.err = CIB_OK;
-	job_started = pthread_create(&job_th, NULL, events_thread, &job) == 0;
+	job_started = !o->events_after_features &&
+		      pthread_create(&job_th, NULL, events_thread, &job) == 0;
 	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
 			       sizeof(p->errmsg));
 	if (job_started)

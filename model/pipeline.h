@@ -135,6 +135,12 @@ struct pipeline_opts {
 	 * strings_done, as the features' events read neither).
 	 * *freed gets the bytes freed, for --progress. NULL: not called. */
 	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
+	/* The post events (reposts, URLs, hashtag sets: read from the
+	 * dataset alone) are built on a thread of their own while the
+	 * features run (0, the default), or after them (1): slower by their
+	 * build, and the features' peak without them (score --mpi's rank 0,
+	 * whose features wait on the other ranks; docs/scale.md). */
+	int events_after_features;
 };
 
 void pipeline_opts_init(struct pipeline_opts *o);

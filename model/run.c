@@ -670,40 +670,9 @@ static enum cib_err account_texts(struct scored_run *r, struct run_text **tv,
 	const struct reuse_result *ru = &p->fs.reuse;
 	const struct dataset *ds = p->ds;
 	uint32_t best_g[RUN_TEXTS_PER_ACCOUNT], best_j[RUN_TEXTS_PER_ACCOUNT];
-	size_t nb = 0;
+	size_t nb = reuse_quoted_posts(ru, &p->pi, a, RUN_TEXTS_PER_ACCOUNT,
+				       best_g, best_j);
 
-	if (!ru->post_group || !ru->group_accounts || !p->pi.off)
-		return CIB_OK;
-	for (uint64_t i = p->pi.off[a]; i < p->pi.off[a + 1]; i++) {
-		uint32_t j = p->pi.idx[i], g = ru->post_group[j], na;
-		size_t k;
-		int dup = 0;
-
-		if (g == UINT32_MAX || g >= ru->n_groups ||
-		    (na = ru->group_accounts[g]) < 2)
-			continue;
-		for (k = 0; k < nb; k++)
-			dup |= best_g[k] == g;
-		if (dup)
-			continue;
-		/* insertion into the top list */
-		for (k = nb; k > 0; k--) {
-			uint32_t o = ru->group_accounts[best_g[k - 1]];
-
-			if (o > na || (o == na && best_g[k - 1] < g))
-				break;
-			if (k < RUN_TEXTS_PER_ACCOUNT) {
-				best_g[k] = best_g[k - 1];
-				best_j[k] = best_j[k - 1];
-			}
-		}
-		if (k < RUN_TEXTS_PER_ACCOUNT) {
-			best_g[k] = g;
-			best_j[k] = j;
-			if (nb < RUN_TEXTS_PER_ACCOUNT)
-				nb++;
-		}
-	}
 	for (size_t k = 0; k < nb; k++) {
 		const char *s = ds_text(ds, best_j[k]);
 		enum cib_err err;

@@ -40,6 +40,7 @@
 #include "core/postindex.h"
 #include "core/sortu64.h"
 #include "features/urlnorm.h"
+#include "model/run.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_SKIP = 0, CMD_RUN = 1 };
@@ -880,31 +881,61 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 	f->columns_freed += n * sizeof(uint64_t) - bits_words(n) * 8;
 }
 
-/* Every rank before the rows, texts kept off rank 0: rank 0 fetches the
- * texts of the posts in a reuse group (post_group; NULL: none) from their
- * owners into f->shown; the others answer. */
+/* Rank 0: a bit for each post whose text the scored run quotes
+ * (reuse_quoted_posts of every account), or NULL when there is no
+ * memory for the bits or no group. */
+static uint64_t *quoted_bits(const struct reuse_result *ru,
+			     const struct dataset *ds,
+			     const struct postindex *pi)
+{
+	uint32_t g[RUN_TEXTS_PER_ACCOUNT], j[RUN_TEXTS_PER_ACCOUNT];
+	uint64_t *bits;
+
+	if (!ru || !ru->post_group)
+		return NULL;
+	bits = calloc(bits_words(ds->post.n), sizeof(*bits));
+	if (!bits)
+		return NULL;
+	for (size_t a = 0; a < ds->acc.n; a++) {
+		size_t n = reuse_quoted_posts(ru, pi, (uint32_t)a,
+					      RUN_TEXTS_PER_ACCOUNT, g, j);
+
+		for (size_t k = 0; k < n; k++)
+			bits_set(bits, j[k]);
+	}
+	return bits;
+}
+
+/* Every rank before the rows, texts kept off rank 0: rank 0 fetches from
+ * their owners into f->shown the texts the scored run quotes (ru, pi: the
+ * reuse features and the post index; ru NULL: none), the others
+ * answer. At 10M posts that is 0.06 GB of texts where the texts of every
+ * post in a group were 0.15 GB (docs/scale.md, session 20). */
 static void shown_in(struct mpi_feat *f, struct mine *m,
-		     const uint32_t *post_group, const struct dataset *ds)
+		     const struct reuse_result *ru, const struct dataset *ds,
+		     const struct postindex *pi)
 {
 	uint32_t **want = NULL;
 	size_t *nwant = NULL;
+	uint64_t *quoted = NULL;
 
 	if (!f->texts)
 		return;
 	if (f->rank == 0) {
 		want = calloc((size_t)f->size, sizeof(*want));
 		nwant = calloc((size_t)f->size, sizeof(*nwant));
-		if (!want || !nwant)
+		quoted = quoted_bits(ru, ds, pi);
+		if (!want || !nwant || (ru && ru->post_group && !quoted))
 			MPI_Abort(f->comm, 1);
 		for (int pass = 0; pass < 2; pass++) {
-			for (size_t j = 0; post_group &&
+			for (size_t j = 0; quoted &&
 					   (f->has_text || ds->post.origin) &&
 					   j < ds->post.n;
 			     j++) {
 				uint32_t a = ds->post.account[j];
 				int q;
 
-				if (post_group[j] == UINT32_MAX ||
+				if (!bits_get(quoted, j) ||
 				    !post_has_text(f, ds, j))
 					continue;
 				q = mpi_feat_owner(
@@ -926,6 +957,7 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 				nwant[q] = 0;
 			}
 		}
+		free(quoted);
 	}
 	mpi_texts_fetch(f->comm, round_bytes(f), SHOWN_BATCH, want, nwant,
 			text_of, m, &f->shown, &m->missing);
@@ -1396,7 +1428,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	mpi_postbytes_free(&f->text_urls);
 	memset(&f->tu, 0, sizeof(f->tu));
 	f->near.text_urls = NULL;
-	shown_in(f, m, fs->reuse.post_group, ds);
+	shown_in(f, m, &fs->reuse, ds, pi);
 	err = agree_err(f, m);
 	if (err) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
@@ -1484,7 +1516,7 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 				    msg, sizeof(msg));
 	}
 	urls_in(f, m);
-	shown_in(f, m, NULL, NULL);
+	shown_in(f, m, NULL, NULL, NULL);
 	if (agree_err(f, m) != CIB_OK) {
 		mine_free(m);
 		return CIB_OK; /* rank 0 reports it */
@@ -1520,7 +1552,7 @@ enum cib_err mpi_feat_done(struct mpi_feat *f)
 			 * error */
 			((struct mine *)f->mine)->err = CIB_EIO;
 			near_skip(f, f->mine);
-			shown_in(f, f->mine, NULL, NULL);
+			shown_in(f, f->mine, NULL, NULL, NULL);
 			(void)agree_err(f, f->mine);
 			mine_free(f->mine);
 			f->mine = NULL;

@@ -747,6 +747,20 @@ static void test_dataset_drop_post_ids(void **state)
 	assert_int_equal(ds.post.time[p0], 100);
 	assert_int_equal(ds.post.kind[2], POST_REPOST);
 	assert_string_equal(ds_str(&ds, ds.post.ref_account[2]), "a");
+	/* then every post column but the texts, before the scored run:
+	 * account 4, time 8, kind 1, flags 1, ref_account 4 bytes a post,
+	 * and the engagement counts, language and client left (24) */
+	assert_int_equal(dataset_drop_post_rows(&ds), 4 * (18 + 24));
+	assert_null(ds.post.account);
+	assert_null(ds.post.time);
+	assert_null(ds.post.kind);
+	assert_null(ds.post.flags);
+	assert_null(ds.post.ref_account);
+	assert_null(ds.post.likes);
+	assert_int_equal(ds.post.n, 4);
+	assert_string_equal(ds_text(&ds, 3), "t");
+	assert_int_equal(dataset_find_account(&ds, PLATFORM_X, sid), 1);
+	assert_int_equal(dataset_drop_post_rows(&ds), 0); /* all gone */
 	dataset_release(&ds);
 }
 

@@ -1020,6 +1020,90 @@ static void near_scene(struct dataset *ds)
 
 /* reuse_compute_near with the search cut into 1-5 shards (signing on 1-3
  * threads) gives reuse_compute's groups and shares bit for bit. */
+
+/* reuse_quoted_posts against brute force on random groups: for each
+ * account, the groups of two or more accounts among its posts, each
+ * with its first post in the index's order, ranked by accounts (more
+ * first) then group id, the first k of them; k from 0 to past the
+ * account's groups. */
+static void test_quoted_posts(void **state)
+{
+	enum { NA = 40, NP = 600, NG = 50, KMAX = 5 };
+	static uint32_t post_group[NP], group_accounts[NG], idx[NP];
+	static uint64_t off[NA + 1];
+	struct reuse_result r;
+	struct postindex pi;
+	uint64_t x = 77;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.post_group = post_group;
+	r.group_accounts = group_accounts;
+	r.n_groups = NG;
+	for (size_t g = 0; g < NG; g++) /* ties on purpose: few values */
+		group_accounts[g] = (uint32_t)(rng_next(&x) % 5);
+	for (size_t j = 0; j < NP; j++) {
+		uint64_t v = rng_next(&x);
+
+		post_group[j] = v % 4 == 0 ? UINT32_MAX
+				: v % 97 == 1 ? NG + 3 /* out of range */
+					      : (uint32_t)(v >> 8) % NG;
+		idx[j] = (uint32_t)(NP - 1 - j); /* not in post order */
+	}
+	for (size_t a = 0; a <= NA; a++)
+		off[a] = a * NP / NA;
+	pi.n_accounts = NA;
+	pi.off = off;
+	pi.idx = idx;
+	for (size_t a = 0; a < NA; a++) {
+		uint32_t bg[NG], bj[NG], g[KMAX + 1], j[KMAX + 1];
+		size_t nb = 0;
+
+		/* brute force: first post of each group, in index order */
+		for (uint64_t i = off[a]; i < off[a + 1]; i++) {
+			uint32_t q = post_group[idx[i]];
+			int seen = 0;
+
+			if (q == UINT32_MAX || q >= NG || group_accounts[q] < 2)
+				continue;
+			for (size_t k = 0; k < nb; k++)
+				seen |= bg[k] == q;
+			if (!seen) {
+				bg[nb] = q;
+				bj[nb++] = idx[i];
+			}
+		}
+		/* rank them: selection by (accounts desc, group asc) */
+		for (size_t k = 0; k < nb; k++)
+			for (size_t m = k + 1; m < nb; m++) {
+				uint32_t ak = group_accounts[bg[k]],
+					 am = group_accounts[bg[m]];
+
+				if (am > ak || (am == ak && bg[m] < bg[k])) {
+					uint32_t t = bg[k];
+
+					bg[k] = bg[m];
+					bg[m] = t;
+					t = bj[k];
+					bj[k] = bj[m];
+					bj[m] = t;
+				}
+			}
+		for (size_t k = 0; k <= KMAX; k++) {
+			size_t n = reuse_quoted_posts(&r, &pi, (uint32_t)a, k,
+						      g, j);
+
+			assert_int_equal(n, nb < k ? nb : k);
+			for (size_t q = 0; q < n; q++) {
+				assert_int_equal(g[q], bg[q]);
+				assert_int_equal(j[q], bj[q]);
+			}
+		}
+	}
+	r.post_group = NULL; /* no groups: nothing quoted */
+	assert_int_equal(reuse_quoted_posts(&r, &pi, 0, 3, NULL, NULL), 0);
+}
+
 /* reuse_near_distinct_runs against reuse_near_distinct and brute force:
  * runs sorted by hash, hashes repeated across runs and within one, the
  * lowest post kept; every record's number is its hash's rank; a run out
@@ -1226,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_shingles_sorted_distinct),
 		cmocka_unit_test(test_lsh_matches_brute_force),
+		cmocka_unit_test(test_quoted_posts),
 		cmocka_unit_test(test_near_distinct_runs),
 		cmocka_unit_test(test_near_shards),
 		cmocka_unit_test(test_text_urls),

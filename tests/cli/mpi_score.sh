@@ -118,12 +118,12 @@ compare() { # name split buffer files...
 				'rank 0 near-duplicate search: .* 0 owned, 0 band entries'
 		fi
 		# the texts: off rank 0 on several ranks when other ranks parse
-		# every input (rank 0 then holds only the texts of posts in a
-		# reuse group, fetched back), on rank 0 when it reads an input
+		# every input (rank 0 then holds only the texts the scored run
+		# quotes, fetched back), on rank 0 when it reads an input
 		# itself (a share table) or alone
 		if [ "$n" -gt 1 ] && [ "$apart" = 1 ]; then
 			grep -q 'mpi texts kept off rank 0: [0-9.]* MB sent' "$log" &&
-			grep -q 'rank 0 texts: .*(only those of posts in a reuse group' "$log" ||
+			grep -q 'rank 0 texts: .*(only those the scored run quotes' "$log" ||
 				{ echo "$name: texts on rank 0 at $n ranks"; cat "$log"; exit 1; }
 		else
 			! grep -q 'kept off rank 0' "$log" &&
