@@ -439,12 +439,15 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 	for (int r = 0; mf->all && r < mf->size; r++)
 		fprintf(stderr,
 			"cibscan: mpi rank %d features: %llu accounts, %llu "
-			"posts, %.1f MB received in %llu rounds (%.2f s, "
+			"posts (%llu with engagement counts, summing %llu), "
+			"%.1f MB received in %llu rounds (%.2f s, "
 			"CPU %.2f s); "
 			"timing and persona %.2f s (CPU %.2f s), shard "
 			"strings %.1f MB; %.1f MB %s\n",
 			r, (unsigned long long)mf->all[r].accounts,
 			(unsigned long long)mf->all[r].posts,
+			(unsigned long long)mf->all[r].posts_counted,
+			(unsigned long long)mf->all[r].engagement,
 			(double)mf->all[r].bytes_in / 1e6,
 			(unsigned long long)mf->all[r].rounds,
 			mf->all[r].shuffle_seconds, mf->all[r].shuffle_cpu,
@@ -500,6 +503,29 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			(unsigned long long)mc->all[r].among_calls);
 }
 
+/* The sharded stages' settings: their transfers' rounds within the log
+ * cap (buffer; 0: their own), and the test hooks of tests/cli/mpi_fail.sh. */
+static void stages_setup(struct mpi_coord *mc, struct mpi_feat *mf,
+			 size_t buffer)
+{
+	/* test hook: that rank dies of SIGKILL once it has its events of
+	 * the co-action scan */
+	mc->die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
+	/* ... once it has its codes of the pair phase */
+	mc->die_pairs_rank = test_rank("CIBSCAN_MPI_TEST_DIE_PAIRS_RANK");
+	/* test hook: that rank dies of SIGKILL once it has its accounts */
+	mf->die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
+	/* ... once it has its first band of the near-duplicate search */
+	mf->die_reuse_rank = test_rank("CIBSCAN_MPI_TEST_DIE_REUSE_RANK");
+	/* ... and that rank's features fail once computed (every rank must
+	 * agree on it, and nothing is written) */
+	mf->fail_rank = test_rank("CIBSCAN_MPI_TEST_FAIL_FEAT_RANK");
+	if (buffer && buffer < MPI_COORD_ROUND)
+		mc->round = buffer;
+	if (buffer && buffer < MPI_FEAT_ROUND)
+		mf->round = buffer;
+}
+
 static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		     const struct cli_input *ci, char *const *files, int nfiles)
 {
@@ -529,25 +555,9 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		err = push_texts(&m, sop->mpi_buffer,
 				 pcp->po.progress != NULL);
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
-	/* test hook: that rank dies of SIGKILL once it has its events of
-	 * the co-action scan */
-	mc.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_SCAN_RANK");
-	/* ... once it has its codes of the pair phase */
-	mc.die_pairs_rank = test_rank("CIBSCAN_MPI_TEST_DIE_PAIRS_RANK");
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	mf.texts = !err && m.texts_apart ? &m.texts : NULL;
-	/* test hook: that rank dies of SIGKILL once it has its accounts */
-	mf.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_FEAT_RANK");
-	/* ... once it has its first band of the near-duplicate search */
-	mf.die_reuse_rank = test_rank("CIBSCAN_MPI_TEST_DIE_REUSE_RANK");
-	/* ... and that rank's features fail once computed (every rank must
-	 * agree on it, and nothing is written) */
-	mf.fail_rank = test_rank("CIBSCAN_MPI_TEST_FAIL_FEAT_RANK");
-	/* the co-action transfers' rounds: within the log cap too */
-	if (sop->mpi_buffer && sop->mpi_buffer < MPI_COORD_ROUND)
-		mc.round = sop->mpi_buffer;
-	if (sop->mpi_buffer && sop->mpi_buffer < MPI_FEAT_ROUND)
-		mf.round = sop->mpi_buffer;
+	stages_setup(&mc, &mf, sop->mpi_buffer);
 	if (m.rank != 0) {
 		/* this rank's accounts' features, then the co-action scan
 		 * of rank 0's coordination graph on this rank's objects,

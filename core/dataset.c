@@ -236,6 +236,9 @@ static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap)
 		(void **)&ds->post.replies, (void **)&ds->post.quotes,
 	};
 	const size_t sizes[] = { 4, 4, 8, 4, 4, 4, 1, 1, 4, 4, 4, 4, 4, 4 };
+	/* the counts are the last four: left out when kept elsewhere */
+	size_t ncols = sizeof(sizes) / sizeof(sizes[0]) -
+		       (ds->post_counts_apart ? 4 : 0);
 	uint64_t *off;
 
 	if (ncap > UINT32_MAX - 1)
@@ -245,8 +248,7 @@ static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap)
 	 * ones did on the VMs measured (docs/bench.md, "Share tables"), the
 	 * TLB gains nothing on a column filled in order, and the stages after
 	 * reading took the same user time either way at 10M posts. */
-	if (grow_columns(cols, sizes, sizeof(sizes) / sizeof(sizes[0]), ncap,
-			 0))
+	if (grow_columns(cols, sizes, ncols, ncap, 0))
 		return CIB_ENOMEM;
 	off = realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
 	if (!off)
@@ -920,12 +922,6 @@ enum cib_err dataset_add_account(struct dataset *ds,
 	return CIB_OK;
 }
 
-static int32_t clamp_count(int64_t v)
-{
-	if (v < 0)
-		return COUNT_NONE;
-	return v > INT32_MAX ? INT32_MAX : (int32_t)v;
-}
 
 /* Strings of one post record with their pool hashes, computed (and their
  * table slots prefetched) before any is interned. */
@@ -1101,10 +1097,12 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 		return err;
 	ds->post.kind[row] = (uint8_t)rec->kind;
 	ds->post.flags[row] = (uint8_t)rec->flags;
-	ds->post.likes[row] = clamp_count(rec->likes);
-	ds->post.reposts[row] = clamp_count(rec->reposts);
-	ds->post.replies[row] = clamp_count(rec->replies);
-	ds->post.quotes[row] = clamp_count(rec->quotes);
+	if (!ds->post_counts_apart) {
+		ds->post.likes[row] = dataset_count32(rec->likes);
+		ds->post.reposts[row] = dataset_count32(rec->reposts);
+		ds->post.replies[row] = dataset_count32(rec->replies);
+		ds->post.quotes[row] = dataset_count32(rec->quotes);
+	}
 	for (size_t k = 0; k < rec->n_ent; k++) {
 		uint32_t s;
 

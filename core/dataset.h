@@ -179,7 +179,21 @@ struct dataset {
 	int post_strings_dropped; /* dataset_drop_post_strings was called */
 	int post_columns_dropped; /* dataset_drop_post_columns was called */
 	int post_refs_dropped; /* dataset_drop_post_refs was called */
+	/* set before the first post: the engagement counts are kept
+	 * elsewhere (score --mpi's rank 0: on the accounts' owners, read by
+	 * the features alone, mpi/mpi_texts.h); post.likes, .reposts,
+	 * .replies and .quotes stay NULL */
+	int post_counts_apart;
 };
+
+/* A record's engagement count as the dataset stores it: COUNT_NONE when
+ * unknown (negative), at most INT32_MAX. */
+static inline int32_t dataset_count32(int64_t v)
+{
+	if (v < 0)
+		return COUNT_NONE;
+	return v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
 
 void dataset_init(struct dataset *ds);
 void dataset_release(struct dataset *ds);

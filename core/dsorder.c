@@ -184,7 +184,8 @@ static void permute_columns(void *const *cols, const size_t *sizes,
 			    void *scratch)
 {
 	for (size_t c = 0; c < ncols; c++)
-		permute(cols[c], sizes[c], order, n, scratch);
+		if (cols[c]) /* a column kept elsewhere (post_counts_apart) */
+			permute(cols[c], sizes[c], order, n, scratch);
 }
 
 static void permute_accounts(struct dataset *ds, const uint32_t *order,

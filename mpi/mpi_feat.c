@@ -101,6 +101,7 @@ struct mine {
 	struct mpi_reuse near; /* its texts signed, for the search */
 	uint64_t *key;    /* local account -> its persona seed key */
 	size_t n_gidx, cap_gidx;
+	uint64_t n_counted, eng_sum; /* posts with a known count, their sum */
 	struct row *rows;
 	size_t n_rows;
 	int fp;           /* 1: its langdetect has fingerprints */
@@ -322,10 +323,19 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &ds->post.time[j], 8);
 			put(b, &fl, 1);
 			put(b, &ds->post.kind[j], 1);
-			put(b, &ds->post.likes[j], 4);
-			put(b, &ds->post.reposts[j], 4);
-			put(b, &ds->post.replies[j], 4);
-			put(b, &ds->post.quotes[j], 4);
+			if (ds->post.likes) {
+				put(b, &ds->post.likes[j], 4);
+				put(b, &ds->post.reposts[j], 4);
+				put(b, &ds->post.replies[j], 4);
+				put(b, &ds->post.quotes[j], 4);
+			} else { /* on the owner with the text (take_post) */
+				const int32_t none[4] = { COUNT_NONE,
+							  COUNT_NONE,
+							  COUNT_NONE,
+							  COUNT_NONE };
+
+				put(b, none, sizeof(none));
+			}
 			put(b, &tl, 4);
 			put(b, &ll, 4);
 			put(b, &j, 4);
@@ -432,15 +442,33 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		return 0;
 	text = p + POST_FIXED;
 	if (origin != MPI_TEXTS_NONE) {
-		/* its text came here from the rank that parsed it */
-		tix = m->texts ? mpi_texts_id(m->texts, origin) : UINT32_MAX;
-		if (tix == UINT32_MAX) {
+		/* its text and counts came here from the rank that parsed
+		 * it */
+		const struct mpi_text_own *o =
+			m->texts ? mpi_texts_find(m->texts, origin) : NULL;
+
+		if (o)
+			memcpy(cnt, o->cnt, sizeof(cnt));
+		tix = o ? o->id : UINT32_MAX;
+		if (!o || (tix == UINT32_MAX) !=
+				  !(origin & MPI_TEXTS_HAS_TEXT)) {
 			m->missing++;
-		} else {
+			tix = UINT32_MAX;
+		} else if (tix != UINT32_MAX) {
 			/* already in the shard's pool, under tix: stored as
 			 * that id below, not looked up again */
 			tl = strpool_len(&m->ds.texts, tix);
 		}
+	}
+	{
+		int known = 0;
+
+		for (int k = 0; k < 4; k++)
+			if (cnt[k] >= 0) {
+				m->eng_sum += (uint64_t)cnt[k];
+				known = 1;
+			}
+		m->n_counted += (uint64_t)known;
 	}
 	pr.platform = PLATFORM_X;
 	pr.account_id = m->cur_id;
@@ -858,7 +886,8 @@ static int post_has_text(const struct mpi_feat *f, const struct dataset *ds,
 {
 	if (f->has_text)
 		return bits_get(f->has_text, j);
-	return ds->post.origin[j] != MPI_TEXTS_NONE;
+	return ds->post.origin[j] != MPI_TEXTS_NONE &&
+	       (ds->post.origin[j] & MPI_TEXTS_HAS_TEXT);
 }
 
 /* Rank 0 once its posts are sent: the origins (8 bytes a post) become a
@@ -874,7 +903,8 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 	if (!f->has_text)
 		return;
 	for (size_t j = 0; j < n; j++)
-		if (ds->post.origin[j] != MPI_TEXTS_NONE)
+		if (ds->post.origin[j] != MPI_TEXTS_NONE &&
+		    (ds->post.origin[j] & MPI_TEXTS_HAS_TEXT))
 			bits_set(f->has_text, j);
 	free(ds->post.origin);
 	ds->post.origin = NULL;
@@ -1075,6 +1105,8 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.shuffle_cpu = cib_cpu_seconds() - c0;
 	f->st.accounts = m->n_gidx;
 	f->st.posts = m->n_posts;
+	f->st.posts_counted = m->n_counted;
+	f->st.engagement = m->eng_sum;
 	if (f->die_rank == f->rank)
 		raise(SIGKILL);
 	if (span(f, &m->ds, &lo, &hi) || all_days(f, &m->ds, &days))

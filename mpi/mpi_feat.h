@@ -46,6 +46,9 @@
 struct mpi_feat_stats {
 	uint64_t accounts;     /* accounts this rank owns */
 	uint64_t posts;        /* their posts */
+	uint64_t posts_counted; /* of those, with an engagement count known */
+	uint64_t engagement;   /* the sum of their known counts (a check:
+				  the same wherever the counts travel) */
 	uint64_t bytes_in;     /* record bytes it received */
 	uint64_t bytes_out;    /* bytes rank 0 sent (rank 0), rows sent
 				  back (others) */

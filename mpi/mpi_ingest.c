@@ -240,25 +240,42 @@ static enum cib_err log_account(struct plog *l, const struct account_rec *r)
 	return CIB_OK;
 }
 
-/* A post whose text stays here: the text kept under the record's origin
- * for its account's owner, the record logged with "" for it (a text
- * kept apart) or NULL (none). */
+/* Whether a post record has an engagement count the dataset would
+ * store (not COUNT_NONE). */
+static int post_has_counts(const struct post_rec *r)
+{
+	return dataset_count32(r->likes) != COUNT_NONE ||
+	       dataset_count32(r->reposts) != COUNT_NONE ||
+	       dataset_count32(r->replies) != COUNT_NONE ||
+	       dataset_count32(r->quotes) != COUNT_NONE;
+}
+
+/* A post whose text and engagement counts stay here: kept under the
+ * record's origin for its account's owner (when it has either), the
+ * record logged with "" for the text (a text kept apart) or NULL (none)
+ * and with its counts, which rank 0 reads only to know whether the
+ * record was kept (mpi_texts.h). */
 static enum cib_err keep_text(struct sink_ctx *c, const struct post_rec *r,
 			      struct post_rec *cp)
 {
 	uint64_t origin = mpi_texts_origin(c->piece, c->seq++);
+	const int32_t cnt[4] = { dataset_count32(r->likes),
+				 dataset_count32(r->reposts),
+				 dataset_count32(r->replies),
+				 dataset_count32(r->quotes) };
+	int has_text = r->text && *r->text;
 	enum cib_err err = CIB_OK;
 
 	*cp = *r;
-	cp->text = NULL;
-	if (r->text && *r->text) {
+	cp->text = has_text ? "" : NULL;
+	if (has_text || post_has_counts(r)) {
 		int owner = mpi_feat_owner((unsigned)r->platform,
 					   r->account_id,
 					   strlen(r->account_id), c->m->size);
 
-		err = mpi_texts_add(&c->m->texts, origin, owner, r->text,
-				    strlen(r->text));
-		cp->text = "";
+		err = mpi_texts_add(&c->m->texts, origin, owner,
+				    has_text ? r->text : "",
+				    has_text ? strlen(r->text) : 0, cnt);
 	}
 	return err;
 }
@@ -433,11 +450,17 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 			pr.ent_type = rp->ent_type;
 			pr.n_ent = ne;
 			if (rp->m->texts_apart) {
+				/* the record kept where it was parsed: for a
+				 * text, counts or both (keep_text) */
 				size_t row = in->ds->post.n;
-				uint64_t o = pr.text ? mpi_texts_origin(
+				uint64_t o = pr.text || post_has_counts(&pr)
+						     ? mpi_texts_origin(
 							       rp->piece,
 							       rp->seq)
 						     : MPI_TEXTS_NONE;
+
+				if (pr.text)
+					o |= MPI_TEXTS_HAS_TEXT;
 
 				rp->seq++;
 				pr.text = NULL;
@@ -1345,6 +1368,10 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	r.hc.file = -1;
 	m->errmsg[0] = '\0';
 	err = run_plan(&r, nfiles);
+	if (!err && m->rank == 0 && m->texts_apart)
+		/* the counts stay with the texts (keep_text), read by the
+		 * owners' features only */
+		in->ds->post_counts_apart = 1;
 	if (!err)
 		err = run_count(&r);
 	if (err)

@@ -15,12 +15,21 @@ void mpi_texts_init(struct mpi_texts *t)
 	strpool_init(&t->pool);
 }
 
+static void free_chunks(struct mpi_texts *t, size_t upto)
+{
+	for (size_t c = 0; c < upto && c < t->nchunk; c++) {
+		free(t->chunk[c].r);
+		free(t->chunk[c].bytes);
+		memset(&t->chunk[c], 0, sizeof(t->chunk[c]));
+	}
+}
+
 void mpi_texts_release(struct mpi_texts *t)
 {
 	if (!t)
 		return;
-	free(t->r);
-	free(t->bytes);
+	free_chunks(t, t->nchunk);
+	free(t->chunk);
 	free(t->own);
 	strpool_release(&t->pool);
 	mpi_texts_init(t);
@@ -44,21 +53,34 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 }
 
 enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
-			   const char *s, size_t len)
+			   const char *s, size_t len, const int32_t cnt[4])
 {
+	struct mpi_text_chunk *k;
+
 	/* what the dataset's pool would refuse too (and within an int) */
 	if (len > STRPOOL_MAX_LEN)
 		return CIB_ETOOBIG;
-	if (grow((void **)&t->r, &t->cap, t->n + 1, sizeof(*t->r)) ||
-	    grow((void **)&t->bytes, &t->capbytes, t->nbytes + len + 1, 1))
+	k = t->nchunk ? &t->chunk[t->nchunk - 1] : NULL;
+	if (!k || k->n == MPI_TEXTS_CHUNK_RECS ||
+	    k->nbytes >= MPI_TEXTS_CHUNK_BYTES) {
+		if (grow((void **)&t->chunk, &t->capchunk, t->nchunk + 1,
+			 sizeof(*t->chunk)))
+			return CIB_ENOMEM;
+		k = &t->chunk[t->nchunk++];
+		memset(k, 0, sizeof(*k));
+	}
+	if (grow((void **)&k->r, &k->cap, k->n + 1, sizeof(*k->r)) ||
+	    grow((void **)&k->bytes, &k->capbytes, k->nbytes + len + 1, 1))
 		return CIB_ENOMEM;
-	t->r[t->n].origin = origin;
-	t->r[t->n].off = t->nbytes;
-	t->r[t->n].len = (uint32_t)len;
-	t->r[t->n].owner = owner;
+	k->r[k->n].origin = origin;
+	k->r[k->n].off = k->nbytes;
+	k->r[k->n].len = (uint32_t)len;
+	k->r[k->n].owner = owner;
+	memcpy(k->r[k->n].cnt, cnt, sizeof(k->r[k->n].cnt));
+	k->n++;
 	t->n++;
-	memcpy(t->bytes + t->nbytes, s, len);
-	t->nbytes += len;
+	memcpy(k->bytes + k->nbytes, s, len);
+	k->nbytes += len;
 	return CIB_OK;
 }
 
@@ -69,8 +91,9 @@ static int cmp_origin(const void *a, const void *b)
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-/* On the wire: u64 origin, u32 length, the bytes. */
-#define WIRE_FIXED 12
+/* On the wire: u64 origin, u32 length, i32 likes, reposts, replies,
+ * quotes, the bytes. */
+#define WIRE_FIXED 28
 
 static int wait_rq(MPI_Request *rq)
 {
@@ -91,14 +114,16 @@ static int take(struct mpi_texts *t, const char *p, size_t n)
 			return -1;
 		memcpy(&origin, p, 8);
 		memcpy(&len, p + 8, 4);
-		p += WIRE_FIXED;
-		if ((size_t)(end - p) < len || len == 0 ||
+		if ((size_t)(end - p) - WIRE_FIXED < len ||
 		    grow((void **)&t->own, &t->cap_own, t->n_own + 1,
 			 sizeof(*t->own)))
 			return -1;
 		o = &t->own[t->n_own];
 		o->origin = origin;
-		if (strpool_intern(&t->pool, p, len, &o->id) != CIB_OK)
+		memcpy(o->cnt, p + 12, sizeof(o->cnt));
+		p += WIRE_FIXED;
+		o->id = UINT32_MAX;
+		if (len && strpool_intern(&t->pool, p, len, &o->id) != CIB_OK)
 			return -1;
 		t->n_own++;
 		p += len;
@@ -133,12 +158,49 @@ static size_t exchange(MPI_Comm comm, int size, const char *send,
 	return rtot;
 }
 
+/* The cursor (chunk *c, record *i) moved past the ends of blocks to the
+ * next record kept: 1 when there is one. */
+static int next_rec(const struct mpi_texts *t, size_t *c, size_t *i)
+{
+	while (*c < t->nchunk && *i == t->chunk[*c].n) {
+		(*c)++;
+		*i = 0;
+	}
+	return *c < t->nchunk;
+}
+
+/* The records from the cursor (*c, *i) to (ec, ei) into send, each at its
+ * owner's displacement (sdsp, moved); the cursor ends at (ec, ei). */
+static void pack(struct mpi_texts *t, size_t *c, size_t *i, size_t ec,
+		 size_t ei, char *send, int *sdsp)
+{
+	while (*c < ec || (*c == ec && *i < ei)) {
+		const struct mpi_text_chunk *k = &t->chunk[*c];
+		const struct mpi_text_rec *r;
+		char *p;
+
+		if (*i == k->n) {
+			(*c)++;
+			*i = 0;
+			continue;
+		}
+		r = &k->r[(*i)++];
+		p = send + sdsp[r->owner];
+		memcpy(p, &r->origin, 8);
+		memcpy(p + 8, &r->len, 4);
+		memcpy(p + 12, r->cnt, sizeof(r->cnt));
+		memcpy(p + WIRE_FIXED, k->bytes + r->off, r->len);
+		sdsp[r->owner] += (int)(WIRE_FIXED + r->len);
+		t->sent += r->len;
+	}
+}
+
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 {
 	int size, more = 1, nomem = 0;
 	int *scnt, *sdsp, *rcnt, *rdsp;
 	char *send = NULL, *recv = NULL;
-	size_t next = 0, lim, scap = 0, rcap = 0;
+	size_t c = 0, i = 0, lim, scap = 0, rcap = 0;
 
 	MPI_Comm_size(comm, &size);
 	if (!round)
@@ -153,21 +215,22 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 	if (!scnt || !sdsp || !rcnt || !rdsp)
 		nomem = 1;
 	while (more) {
-		size_t end = next, total = 0, rtot;
+		size_t ec = c, ei = i, total = 0, rtot;
 		int left, any = 0;
 		MPI_Request rq;
 
-		/* this round's records: [next, end) */
+		/* this round's records: from (c, i) to (ec, ei) */
 		for (int q = 0; !nomem && q < size; q++)
 			scnt[q] = 0;
-		while (!nomem && end < t->n) {
-			size_t need = WIRE_FIXED + t->r[end].len;
+		while (!nomem && next_rec(t, &ec, &ei)) {
+			const struct mpi_text_rec *r = &t->chunk[ec].r[ei];
+			size_t need = WIRE_FIXED + r->len;
 
 			if (total && total + need > round)
 				break;
 			total += need;
-			scnt[t->r[end].owner] += (int)need;
-			end++;
+			scnt[r->owner] += (int)need;
+			ei++;
 		}
 		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
@@ -178,24 +241,16 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 				sdsp[q] = (int)d;
 				d += (size_t)scnt[q];
 			}
-			for (size_t i = next; i < end; i++) {
-				const struct mpi_text_rec *r = &t->r[i];
-				char *p = send + sdsp[r->owner];
-
-				memcpy(p, &r->origin, 8);
-				memcpy(p + 8, &r->len, 4);
-				memcpy(p + WIRE_FIXED, t->bytes + r->off, r->len);
-				sdsp[r->owner] += (int)(WIRE_FIXED + r->len);
-				t->sent += r->len;
-			}
+			pack(t, &c, &i, ec, ei, send, sdsp);
 			d = 0;
 			for (int q = 0; q < size; q++) {
 				sdsp[q] = (int)d;
 				d += (size_t)scnt[q];
 			}
-			next = end;
+			/* the blocks sent whole: in the send buffer now */
+			free_chunks(t, c);
 		}
-		left = nomem ? 2 : next < t->n;
+		left = nomem ? 2 : next_rec(t, &c, &i);
 		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, comm,
 				   &rq) != MPI_SUCCESS ||
 		    wait_rq(&rq))
@@ -228,11 +283,10 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 	free(send);
 	free(recv);
 	/* what this rank parsed has gone */
-	free(t->r);
-	free(t->bytes);
-	t->r = NULL;
-	t->bytes = NULL;
-	t->n = t->cap = t->nbytes = t->capbytes = 0;
+	free_chunks(t, t->nchunk);
+	free(t->chunk);
+	t->chunk = NULL;
+	t->nchunk = t->capchunk = t->n = 0;
 	if (nomem || more) {
 		free(t->own);
 		t->own = NULL;
@@ -248,7 +302,17 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 
 uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin)
 {
+	const struct mpi_text_own *o = mpi_texts_find(t, origin);
+
+	return o ? o->id : UINT32_MAX;
+}
+
+const struct mpi_text_own *mpi_texts_find(const struct mpi_texts *t,
+					  uint64_t origin)
+{
 	size_t lo = 0, hi = t->n_own;
+
+	origin &= ~MPI_TEXTS_HAS_TEXT;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -259,8 +323,8 @@ uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin)
 			hi = mid;
 	}
 	if (lo == t->n_own || t->own[lo].origin != origin)
-		return UINT32_MAX;
-	return t->own[lo].id;
+		return NULL;
+	return &t->own[lo];
 }
 
 /* ---- strings by post ------------------------------------------------ */

@@ -18,7 +18,8 @@
  * it, the texts of its accounts' posts interned in `pool` (equal texts
  * once: a copied text is the common case here) and (origin, id) pairs
  * sorted by origin. Memory: a rank holds the texts it parsed until the
- * push ends, and interns what it receives round by round (no copy of the
+ * push sends them (in blocks, each freed once a round has sent all of
+ * it), and interns what it receives round by round (no copy of the
  * received bytes); the push's buffers are one round (MPI_TEXTS_ROUND
  * over all destinations). The per-account features take the pool over
  * as their shard's texts (mpi/mpi_feat.c).
@@ -36,28 +37,49 @@
 /* Bytes a rank sends to all ranks together in one round of the push. */
 #define MPI_TEXTS_ROUND ((size_t)32 << 20)
 /* Pieces and post records per piece an origin can name. */
-#define MPI_TEXTS_PIECE_BITS 24
+#define MPI_TEXTS_PIECE_BITS 23
 #define MPI_TEXTS_SEQ_BITS 40
 #define MPI_TEXTS_NONE UINT64_MAX
+/* Rank 0's post.origin: set on the origin of a post that has a text
+ * (the others' records hold only counts); never on the owners' keys. */
+#define MPI_TEXTS_HAS_TEXT ((uint64_t)1 << 63)
 
+/* A post record kept here: its text (len 0: none) and its engagement
+ * counts (dataset_count32's, COUNT_NONE for unknown), which rank 0 does
+ * not store either (dataset.post_counts_apart): the owner's features
+ * read them. */
 struct mpi_text_rec {
 	uint64_t origin;
 	uint64_t off;  /* in bytes */
 	uint32_t len;
 	int32_t owner; /* rank the text goes to (before the push) */
+	int32_t cnt[4]; /* likes, reposts, replies, quotes */
 };
 
 struct mpi_text_own {
 	uint64_t origin;
-	uint32_t id; /* in pool */
+	uint32_t id; /* in pool; UINT32_MAX: no text */
+	int32_t cnt[4];
 };
 
-struct mpi_texts {
-	/* before the push: the texts this rank parsed */
+/* Records kept before the push, in blocks freed as the push sends them
+ * (at most MPI_TEXTS_CHUNK_RECS records; a new block starts past
+ * MPI_TEXTS_CHUNK_BYTES of text). */
+#define MPI_TEXTS_CHUNK_RECS 65536
+#define MPI_TEXTS_CHUNK_BYTES ((size_t)4 << 20)
+
+struct mpi_text_chunk {
 	struct mpi_text_rec *r;
 	size_t n, cap;
 	char *bytes;
 	size_t nbytes, capbytes;
+};
+
+struct mpi_texts {
+	/* before the push: the texts and counts this rank parsed */
+	struct mpi_text_chunk *chunk;
+	size_t nchunk, capchunk;
+	size_t n; /* records in all */
 	/* after: the texts this rank owns */
 	struct strpool pool;
 	struct mpi_text_own *own; /* sorted by origin */
@@ -75,9 +97,10 @@ static inline uint64_t mpi_texts_origin(uint64_t piece, uint64_t seq)
 void mpi_texts_init(struct mpi_texts *t);
 void mpi_texts_release(struct mpi_texts *t);
 
-/* Keeps s[0..len) under origin, bound for rank owner. */
+/* Keeps s[0..len) (len 0: no text) and the counts cnt[0..4) under
+ * origin, bound for rank owner. */
 enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
-			   const char *s, size_t len);
+			   const char *s, size_t len, const int32_t cnt[4]);
 
 /* Collective: every rank's texts to their owners, in rounds of at most
  * `round` bytes sent per rank (0: MPI_TEXTS_ROUND); t then holds the texts
@@ -86,8 +109,13 @@ enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
  * returned as CIB_ENOMEM on every rank. */
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round);
 
+/* The record kept under origin (after a push; MPI_TEXTS_HAS_TEXT
+ * ignored), or NULL. */
+const struct mpi_text_own *mpi_texts_find(const struct mpi_texts *t,
+					  uint64_t origin);
+
 /* The pool id of the text kept under origin (after a push), or
- * UINT32_MAX. */
+ * UINT32_MAX (no record, or one without a text). */
 uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin);
 
 /* Strings by post index (rank 0's): string k is bytes[off[k]..off[k] +

@@ -163,6 +163,28 @@ apart=0
 compare table 2M 256M "$d/tweets.csv" "$d/co/shares.csv" "$d/users.csv"
 apart=1
 compare mix 64M 256M "$d/mix/x.jsonl" "$d/mix/mastodon.jsonl" "$d/mix/bluesky.jsonl"
+# the engagement counts travel with the texts from the parsing ranks to
+# the owners (rank 0 stores none of them): the owners' count and sum of
+# them must be those they get from rank 0's dataset when rank 0 reads an
+# input itself (standard input here). No output of score reads them, so
+# the comparisons above cannot tell (checked: dropping them on the owners
+# changed no output, and fails this)
+n=${ranks##* }
+if [ "$n" -gt 1 ]; then
+	engsum() {
+		sed -n 's/.*features: .* posts (\([0-9]*\) with engagement counts, summing \([0-9]*\)).*/\1 \2/p' "$1" |
+			awk '{ p += $1; s += $2 } END { printf "%d %d\n", p, s }'
+	}
+	mpirun -np "$n" "$MPIBIN" score --mpi - "$d/mix/mastodon.jsonl" \
+		"$d/mix/bluesky.jsonl" -o "$d/mixin.a.csv" --progress \
+		<"$d/mix/x.jsonl" 2>"$d/mixin.log" || { cat "$d/mixin.log"; exit 1; }
+	grep -q 'rank 0 texts: .*(all, read on rank 0)' "$d/mixin.log"
+	a=$(engsum "$d/mix.$n.log")
+	b=$(engsum "$d/mixin.log")
+	[ "$a" = "$b" ] && [ "${a#* }" -gt 0 ] ||
+		{ echo "mix: owners' engagement counts $a kept apart, $b from rank 0"; exit 1; }
+	cmp "$d/mix.a.csv" "$d/mixin.a.csv"
+fi
 # a record far longer than the pieces (a 2 MB text in 16 KiB pieces), in
 # a JSONL file with blank lines whose texts hold escaped quotes: a range
 # that begins with a blank line is read as lines (the file's first lines
