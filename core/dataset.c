@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bigmem.h"
+#include "bits.h"
 #include "splitmix.h"
 #include "strlayer.h"
 
@@ -643,7 +644,7 @@ size_t dataset_string_columns(struct dataset *ds, uint32_t **col,
 }
 
 enum cib_err dataset_drop_post_strings(struct dataset *ds,
-				       const uint32_t *shown,
+				       const uint64_t *shown,
 				       const struct strlayer *const *layers,
 				       size_t n_layers, size_t *freed)
 {
@@ -661,11 +662,10 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 			return CIB_ENOMEM;
 		for (size_t j = 0; j < ds->post.n; j++)
 			if (ds->post.text[j] != STR_NONE &&
-			    (!shown || shown[j] == UINT32_MAX))
+			    (!shown || !bits_get(shown, j)))
 				drop[ds->post.text[j]] = 1;
 		for (size_t j = 0; shown && j < ds->post.n; j++)
-			if (ds->post.text[j] != STR_NONE &&
-			    shown[j] != UINT32_MAX)
+			if (ds->post.text[j] != STR_NONE && bits_get(shown, j))
 				drop[ds->post.text[j]] = 0;
 		err = strpool_drop(&ds->texts, drop, &tfreed);
 		free(drop);

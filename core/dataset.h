@@ -304,9 +304,9 @@ size_t dataset_string_columns(struct dataset *ds, uint32_t **col,
 			      size_t *len);
 
 /* Frees the bytes of the posts' own strings no later reader shows: every
- * post's id, and its text unless shown[j] != UINT32_MAX (a per-post
- * column such as the reuse features' post_group: the texts another post
- * shares, all a scored run quotes; NULL: none). A post id some other
+ * post's id, and its text unless post j's bit is set in shown (bits.h;
+ * score: the posts whose texts its scored run quotes, reuse_quoted_bits;
+ * NULL: none). A post id some other
  * column names too (a post another post reposted or replied to, a
  * handle equal to it) stays, and so does one that a layer of
  * layers[0..n_layers) handed out (a canonical URL or a language code a
@@ -318,7 +318,7 @@ size_t dataset_string_columns(struct dataset *ds, uint32_t **col,
  * CIB_ENOMEM leaves every string it would keep readable (of those it
  * would free, some or none freed). */
 enum cib_err dataset_drop_post_strings(struct dataset *ds,
-				       const uint32_t *shown,
+				       const uint64_t *shown,
 				       const struct strlayer *const *layers,
 				       size_t n_layers, size_t *freed);
 

@@ -1436,6 +1436,29 @@ size_t reuse_quoted_posts(const struct reuse_result *r,
 	return nb;
 }
 
+enum cib_err reuse_quoted_bits(const struct reuse_result *r,
+			       const struct postindex *pi, size_t k,
+			       uint64_t **bits)
+{
+	uint32_t g[16], j[16];
+
+	*bits = NULL;
+	if (!r->post_group || !r->group_accounts || !pi->off)
+		return CIB_OK;
+	if (k > 16)
+		return CIB_EUSAGE;
+	*bits = calloc(bits_words(r->n_posts) + 1, sizeof(**bits));
+	if (!*bits)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < pi->n_accounts; a++) {
+		size_t n = reuse_quoted_posts(r, pi, (uint32_t)a, k, g, j);
+
+		for (size_t q = 0; q < n; q++)
+			bits_set(*bits, j[q]);
+	}
+	return CIB_OK;
+}
+
 size_t reuse_drop_urls(struct reuse_result *r)
 {
 	size_t freed = 0;

@@ -266,6 +266,14 @@ size_t reuse_quoted_posts(const struct reuse_result *r,
 			  const struct postindex *pi, uint32_t a, size_t k,
 			  uint32_t *group, uint32_t *post);
 
+/* A bit for each of r->n_posts posts (bits.h) set when reuse_quoted_posts
+ * picks it, with k of them at most, for some account of pi, in *bits
+ * (the caller frees; NULL when r has no groups). CIB_ENOMEM: *bits
+ * NULL. */
+enum cib_err reuse_quoted_bits(const struct reuse_result *r,
+			       const struct postindex *pi, size_t k,
+			       uint64_t **bits);
+
 /* Building blocks, public for tests and for the model's explanations. */
 
 /* The MinHash signature of the shingle set sh[0..n) (n > 0). */

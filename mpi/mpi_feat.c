@@ -911,31 +911,6 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 	f->columns_freed += n * sizeof(uint64_t) - bits_words(n) * 8;
 }
 
-/* Rank 0: a bit for each post whose text the scored run quotes
- * (reuse_quoted_posts of every account), or NULL when there is no
- * memory for the bits or no group. */
-static uint64_t *quoted_bits(const struct reuse_result *ru,
-			     const struct dataset *ds,
-			     const struct postindex *pi)
-{
-	uint32_t g[RUN_TEXTS_PER_ACCOUNT], j[RUN_TEXTS_PER_ACCOUNT];
-	uint64_t *bits;
-
-	if (!ru || !ru->post_group)
-		return NULL;
-	bits = calloc(bits_words(ds->post.n), sizeof(*bits));
-	if (!bits)
-		return NULL;
-	for (size_t a = 0; a < ds->acc.n; a++) {
-		size_t n = reuse_quoted_posts(ru, pi, (uint32_t)a,
-					      RUN_TEXTS_PER_ACCOUNT, g, j);
-
-		for (size_t k = 0; k < n; k++)
-			bits_set(bits, j[k]);
-	}
-	return bits;
-}
-
 /* Every rank before the rows, texts kept off rank 0: rank 0 fetches from
  * their owners into f->shown the texts the scored run quotes (ru, pi: the
  * reuse features and the post index; ru NULL: none), the others
@@ -954,8 +929,9 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 	if (f->rank == 0) {
 		want = calloc((size_t)f->size, sizeof(*want));
 		nwant = calloc((size_t)f->size, sizeof(*nwant));
-		quoted = quoted_bits(ru, ds, pi);
-		if (!want || !nwant || (ru && ru->post_group && !quoted))
+		if (!want || !nwant ||
+		    (ru && reuse_quoted_bits(ru, pi, RUN_TEXTS_PER_ACCOUNT,
+					     &quoted) != CIB_OK))
 			MPI_Abort(f->comm, 1);
 		for (int pass = 0; pass < 2; pass++) {
 			for (size_t j = 0; quoted &&

@@ -1100,8 +1100,32 @@ static void test_quoted_posts(void **state)
 			}
 		}
 	}
+	/* the bits: the union of every account's picks */
+	{
+		uint64_t *bits, want[(NP + 63) / 64] = { 0 };
+		uint32_t g[3], j[3];
+
+		r.n_posts = NP;
+		for (size_t a = 0; a < NA; a++) {
+			size_t n = reuse_quoted_posts(&r, &pi, (uint32_t)a, 3,
+						      g, j);
+
+			for (size_t q = 0; q < n; q++)
+				want[j[q] / 64] |= (uint64_t)1 << (j[q] % 64);
+		}
+		assert_int_equal(reuse_quoted_bits(&r, &pi, 3, &bits), CIB_OK);
+		assert_non_null(bits);
+		assert_memory_equal(bits, want, sizeof(want));
+		free(bits);
+	}
 	r.post_group = NULL; /* no groups: nothing quoted */
 	assert_int_equal(reuse_quoted_posts(&r, &pi, 0, 3, NULL, NULL), 0);
+	{
+		uint64_t *none = (uint64_t *)&x; /* set to NULL */
+
+		assert_int_equal(reuse_quoted_bits(&r, &pi, 3, &none), CIB_OK);
+		assert_null(none);
+	}
 }
 
 /* reuse_near_distinct_runs against reuse_near_distinct and brute force:
