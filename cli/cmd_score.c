@@ -603,9 +603,6 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		mf.sent_ds = &d.ds;
 		mpi_feat_hook(&mf, &pc.po.features);
 		mpi_coord_hook(&mc, &pc.po.coord);
-		/* rank 0's features wait on the other ranks: its post events
-		 * after them rather than beside (its peak, docs/scale.md) */
-		pc.po.events_after_features = m.size > 1;
 		rc = score_finish(sop, &pc, &d, files, nfiles,
 				  mf.texts ? put_texts : NULL, &mf);
 	}

@@ -57,6 +57,7 @@ void pipeline_opts_init(struct pipeline_opts *o)
 	o->fdr = 0.05;
 	o->threshold = NAN;
 	o->prior_shift = 1;
+	o->events_after_features = 1;
 }
 
 static void say(const struct pipeline_opts *o, const char *fmt, ...)
@@ -474,8 +475,8 @@ static void *events_thread(void *arg)
 	j->err = events_from_posts(j->ds, j->ev);
 	if (j->o->posts_found)
 		j->o->posts_found(j->o->strings_ctx);
-	/* they wait for the features (score --mpi: the search on the other
-	 * ranks) at their doubled capacity otherwise */
+	/* at their doubled capacity otherwise until the graph (or while
+	 * the features run, when built beside them) */
 	for (int t = 0; !j->err && t < COORD__COUNT; t++)
 		coord_events_shrink(&j->ev[t]);
 	return NULL;
@@ -1664,7 +1665,8 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	/* a text group past the graph's viral cap is not evidence there;
 	 * it is none in the reuse features either */
 	fo.reuse.max_accounts = o->coord.max_actors;
-	/* the dataset-only events are collected while the features run */
+	/* the dataset-only events: after the features, or while they run
+	 * (pipeline_opts.events_after_features) */
 	job.ds = ds;
 	job.ev = ev;
 	job.o = o;

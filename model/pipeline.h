@@ -119,8 +119,8 @@ struct pipeline_opts {
 				     size_t *freed);
 	void *strings_ctx;
 	/* Called once the pipeline has found the last post by its key (the
-	 * post events are built), on the thread that built them while the
-	 * features run: a caller that owns the dataset may free the posts'
+	 * post events are built), on the thread that built them (while the
+	 * features run, unless events_after_features): a caller that owns the dataset may free the posts'
 	 * key tables there (dataset_drop_post_keys, which touches nothing
 	 * the features read). Called with strings_ctx. NULL: not called. */
 	void (*posts_found)(void *ctx);
@@ -136,10 +136,13 @@ struct pipeline_opts {
 	 * *freed gets the bytes freed, for --progress. NULL: not called. */
 	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
 	/* The post events (reposts, URLs, hashtag sets: read from the
-	 * dataset alone) are built on a thread of their own while the
-	 * features run (0, the default), or after them (1): slower by their
-	 * build, and the features' peak without them (score --mpi's rank 0,
-	 * whose features wait on the other ranks; docs/scale.md). */
+	 * dataset alone) are built after the features (1, the default), or
+	 * on a thread of their own while the features run (0). After: the
+	 * features' peak is without them (at 10M posts the single process's
+	 * peak fell from 2.96 to 2.78 GB, score --mpi's rank 0's features
+	 * from 1.31 to 1.08 GB), and on the 2 cores measured the run was no
+	 * slower, the features' own threads taking the cores
+	 * (docs/bench.md, session 20). */
 	int events_after_features;
 };
 
