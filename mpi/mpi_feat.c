@@ -211,13 +211,16 @@ static size_t round_bytes(const struct mpi_feat *f)
 /* An account: 'A', u32 index in rank 0's dataset, i64 created, followers,
  * following, u64 persona seed key (persona_account_key), u32 UI language
  * length, u32 handle length, the language, the
- * handle. A post: 'P', i64 time, u8 flags, u8 kind, i32 likes, reposts,
- * replies, quotes, u32 text length, u32 language length, u32 index in
- * rank 0's dataset, u64 origin (its text's key on this rank when the
- * texts are kept off rank 0, else MPI_TEXTS_NONE), u8 1 when it has a URL
- * entity, the text, the language. Lengths are the pool's. */
+ * handle. A post: 'P', i64 time, u8 flags, u8 kind, u32 text length,
+ * u32 language length, u32 index in rank 0's dataset, u64 origin (its
+ * text's and counts' key on this rank when they are kept off rank 0,
+ * else MPI_TEXTS_NONE), u8 1 when it has a URL entity, then i32 likes,
+ * reposts, replies, quotes unless they are kept off rank 0 (the same on
+ * every rank: mpi_feat.texts), the text, the language. Lengths are the
+ * pool's. */
 #define ACC_FIXED (1 + 4 + 3 * 8 + 8 + 4 + 4)
-#define POST_FIXED (1 + 8 + 1 + 1 + 4 * 4 + 4 + 4 + 4 + 8 + 1)
+#define POST_FIXED (1 + 8 + 1 + 1 + 4 + 4 + 4 + 8 + 1)
+#define POST_COUNTS (4 * 4)
 
 static uint8_t has_url_entity(const struct dataset *ds, uint32_t j)
 {
@@ -260,6 +263,7 @@ struct cursor {
 	uint64_t k;   /* next post of it (pi->off[a] + ...) */
 	int hdr_sent; /* its account record went */
 	int *owner;   /* every account's owner */
+	size_t counts; /* POST_COUNTS, or 0 when the owners have them */
 };
 
 /* Appends records to the destinations' buffers until all of them
@@ -307,7 +311,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			uint32_t tl = ds_text_len(ds, j);
 			uint32_t ll = strpool_len(&ds->strings,
 						  ds->post.lang[j]);
-			size_t need = POST_FIXED + (size_t)tl + ll;
+			size_t need = POST_FIXED + c->counts + (size_t)tl + ll;
 			uint8_t fl = ds->post.flags[j];
 			uint64_t origin = ds->post.origin ? ds->post.origin[j]
 							  : MPI_TEXTS_NONE;
@@ -323,12 +327,17 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			put(b, &ds->post.time[j], 8);
 			put(b, &fl, 1);
 			put(b, &ds->post.kind[j], 1);
-			if (ds->post.likes) {
+			put(b, &tl, 4);
+			put(b, &ll, 4);
+			put(b, &j, 4);
+			put(b, &origin, 8);
+			put(b, &ue, 1);
+			if (c->counts && ds->post.likes) {
 				put(b, &ds->post.likes[j], 4);
 				put(b, &ds->post.reposts[j], 4);
 				put(b, &ds->post.replies[j], 4);
 				put(b, &ds->post.quotes[j], 4);
-			} else { /* on the owner with the text (take_post) */
+			} else if (c->counts) { /* none stored */
 				const int32_t none[4] = { COUNT_NONE,
 							  COUNT_NONE,
 							  COUNT_NONE,
@@ -336,11 +345,6 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 
 				put(b, none, sizeof(none));
 			}
-			put(b, &tl, 4);
-			put(b, &ll, 4);
-			put(b, &j, 4);
-			put(b, &origin, 8);
-			put(b, &ue, 1);
 			put(b, ds_text(ds, j), tl);
 			put(b, ds_str(ds, ds->post.lang[j]), ll);
 			c->k++;
@@ -422,25 +426,28 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	struct post_rec pr;
 	uint32_t tl, ll, gj, row, tix = UINT32_MAX;
 	uint8_t fl, kind, ue;
-	int32_t cnt[4];
+	int32_t cnt[4] = { COUNT_NONE, COUNT_NONE, COUNT_NONE, COUNT_NONE };
 	uint64_t origin;
 	const char *text;
+	/* the counts come with the texts when those are kept apart */
+	size_t fixed = POST_FIXED + (m->texts ? 0 : POST_COUNTS);
 
-	if (n < POST_FIXED || !m->n_gidx)
+	if (n < fixed || !m->n_gidx)
 		return 0;
 	post_rec_init(&pr);
 	memcpy(&pr.time, p + 1, 8);
 	memcpy(&fl, p + 9, 1);
 	memcpy(&kind, p + 10, 1);
-	memcpy(cnt, p + 11, 16);
-	memcpy(&tl, p + 27, 4);
-	memcpy(&ll, p + 31, 4);
-	memcpy(&gj, p + 35, 4);
-	memcpy(&origin, p + 39, 8);
-	memcpy(&ue, p + 47, 1);
-	if (n - POST_FIXED < (size_t)tl + ll || kind >= POST_KIND__COUNT)
+	memcpy(&tl, p + 11, 4);
+	memcpy(&ll, p + 15, 4);
+	memcpy(&gj, p + 19, 4);
+	memcpy(&origin, p + 23, 8);
+	memcpy(&ue, p + 31, 1);
+	if (!m->texts)
+		memcpy(cnt, p + POST_FIXED, POST_COUNTS);
+	if (n - fixed < (size_t)tl + ll || kind >= POST_KIND__COUNT)
 		return 0;
-	text = p + POST_FIXED;
+	text = p + fixed;
 	if (origin != MPI_TEXTS_NONE) {
 		/* its text and counts came here from the rank that parsed
 		 * it */
@@ -479,8 +486,8 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 	pr.replies = cnt[2];
 	pr.quotes = cnt[3];
 	pr.text = tix != UINT32_MAX ? NULL : cstr(text, tl, tmp);
-	pr.lang = cstr(p + POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : tl),
-		       ll, tmp2);
+	pr.lang = cstr(p + fixed + (origin != MPI_TEXTS_NONE ? 0 : tl), ll,
+		       tmp2);
 	if (m->n_posts == m->cap_gpost) {
 		size_t c = m->cap_gpost ? m->cap_gpost * 2 : 4096;
 		uint32_t *g = realloc(m->gpost, c * sizeof(*g));
@@ -513,7 +520,7 @@ static size_t take_post(struct mine *m, const char *p, size_t n,
 		m->uent[m->n_posts] = ue;
 	}
 	m->gpost[m->n_posts++] = gj;
-	return POST_FIXED + (origin != MPI_TEXTS_NONE ? 0 : (size_t)tl) + ll;
+	return fixed + (origin != MPI_TEXTS_NONE ? 0 : (size_t)tl) + ll;
 }
 
 /* Stores one round's records into m's dataset. 0, or -1 on a malformed
@@ -1249,6 +1256,8 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 	memset(&cur, 0, sizeof(cur));
 	cur.ds = ds;
 	cur.pi = pi;
+	/* with the texts apart the counts are on the owners already */
+	cur.counts = f->texts ? 0 : POST_COUNTS;
 	cur.owner = malloc((ds->acc.n + 1) * sizeof(*cur.owner));
 	if (!cur.owner) {
 		free(h);

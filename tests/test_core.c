@@ -762,6 +762,47 @@ static void test_dataset_drop_post_ids(void **state)
 	dataset_release(&ds);
 }
 
+/* post_counts_apart (score --mpi's rank 0, the counts on the owners):
+ * the four count columns are never made, every other column is as
+ * without it, through the canonical order and the drops after it */
+static void test_dataset_counts_apart(void **state)
+{
+	struct dataset k, a;
+	struct post_rec r;
+	char id[16];
+
+	(void)state;
+	dataset_init(&k);
+	dataset_init(&a);
+	a.post_counts_apart = 1;
+	for (size_t i = 0; i < 3000; i++) { /* past a few growths */
+		drop_test_post(&r, id, sizeof(id), 2999 - i,
+			       i % 3 ? "a" : "b");
+		r.likes = (int64_t)i;
+		r.lang = i % 2 ? "en" : "zh";
+		assert_int_equal(dataset_add_post(&k, &r, NULL), CIB_OK);
+		assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_canonical_order(&k, NULL), CIB_OK);
+	assert_int_equal(dataset_canonical_order(&a, NULL), CIB_OK);
+	assert_null(a.post.likes);
+	assert_null(a.post.reposts);
+	assert_null(a.post.replies);
+	assert_null(a.post.quotes);
+	assert_non_null(k.post.likes);
+	assert_int_equal(a.post.n, k.post.n);
+	assert_int_equal(a.strings.n, k.strings.n);
+	assert_memory_equal(a.post.account, k.post.account, 4 * k.post.n);
+	assert_memory_equal(a.post.time, k.post.time, 8 * k.post.n);
+	assert_memory_equal(a.post.id, k.post.id, 4 * k.post.n);
+	assert_memory_equal(a.post.lang, k.post.lang, 4 * k.post.n);
+	/* the features' columns go as ever: without the counts' 16 */
+	assert_int_equal(dataset_drop_post_columns(&a), 3000 * 8);
+	assert_int_equal(dataset_drop_post_columns(&k), 3000 * 24);
+	dataset_release(&k);
+	dataset_release(&a);
+}
+
 /* dataset_add_post_unkeyed (score --mpi's owners): the columns of
  * dataset_add_post, no id string, no key, no duplicate */
 static void test_dataset_add_post_unkeyed(void **state)
@@ -1427,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_keep_texts),
 		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_drop_post_ids),
+		cmocka_unit_test(test_dataset_counts_apart),
 		cmocka_unit_test(test_dataset_add_post_unkeyed),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
