@@ -154,7 +154,8 @@ struct drop_ctx {
  * are not needed past the events (at 10M posts about 0.4 GB of tables,
  * freed before the graph's peak, and the strings). When they cannot all
  * be freed (no memory), every string a later stage reads stays
- * readable: the run goes on. */
+ * readable: the run goes on. Only the bit a post saying which texts are
+ * quoted must be made first: without memory for it the run stops. */
 static enum cib_err drop_strings(void *ctx, struct pipeline *p,
 				 size_t *freed)
 {
@@ -242,7 +243,7 @@ static void drop_post_refs(void *ctx, struct pipeline *p, size_t *freed)
 
 /* Past the pipeline and a crawl's analysis the scored run reads the
  * posts' texts alone: every other post column and the entities go before
- * it is built (0.22 GB at 10M posts, under the run's own arrays). */
+ * the run's own arrays are made (0.22 GB at 10M posts). */
 static void drop_post_rows(struct dataset *ds, const struct pipeline_opts *o)
 {
 	char line[96];
