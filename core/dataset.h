@@ -343,8 +343,8 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
 /* Frees every post column but the texts (post.n, post.text and the
  * texts pool stay; the accounts, the strings and the changes too) and
  * the entities: account, time, kind, flags, ref_account, origin, ent_off
- * and whatever dataset_drop_post_refs and _columns left (22 bytes a post
- * and 5 an entity, 0.22 GB at 10M posts). For a caller past every reader
+ * and whatever dataset_drop_post_refs and _columns left (18 bytes a post,
+ * 26 with origins, and 5 an entity; 0.18 GB at 10M posts in score). For a caller past every reader
  * of them: score once the pipeline and a crawl's analysis are done, as
  * the scored run reads the posts' texts alone (through the post index,
  * which it holds apart). They are NULL afterwards. Returns the bytes

@@ -893,8 +893,7 @@ static int post_has_text(const struct mpi_feat *f, const struct dataset *ds,
 {
 	if (f->has_text)
 		return bits_get(f->has_text, j);
-	return ds->post.origin[j] != MPI_TEXTS_NONE &&
-	       (ds->post.origin[j] & MPI_TEXTS_HAS_TEXT);
+	return mpi_texts_origin_has_text(ds->post.origin[j]);
 }
 
 /* Rank 0 once its posts are sent: the origins (8 bytes a post) become a
@@ -910,8 +909,7 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 	if (!f->has_text)
 		return;
 	for (size_t j = 0; j < n; j++)
-		if (ds->post.origin[j] != MPI_TEXTS_NONE &&
-		    (ds->post.origin[j] & MPI_TEXTS_HAS_TEXT))
+		if (mpi_texts_origin_has_text(ds->post.origin[j]))
 			bits_set(f->has_text, j);
 	free(ds->post.origin);
 	ds->post.origin = NULL;
@@ -921,8 +919,8 @@ static void origins_to_bits(struct mpi_feat *f, struct dataset *ds)
 /* Every rank before the rows, texts kept off rank 0: rank 0 fetches from
  * their owners into f->shown the texts the scored run quotes (ru, pi: the
  * reuse features and the post index; ru NULL: none), the others
- * answer. At 10M posts that is 0.06 GB of texts where the texts of every
- * post in a group were 0.15 GB (docs/scale.md, session 20). */
+ * answer. At 10M posts that is 575k texts, 25 MB, where the texts of
+ * every post in a group were 0.15 GB (docs/scale.md, session 20). */
 static void shown_in(struct mpi_feat *f, struct mine *m,
 		     const struct reuse_result *ru, const struct dataset *ds,
 		     const struct postindex *pi)

@@ -300,13 +300,6 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 	return CIB_OK;
 }
 
-uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin)
-{
-	const struct mpi_text_own *o = mpi_texts_find(t, origin);
-
-	return o ? o->id : UINT32_MAX;
-}
-
 const struct mpi_text_own *mpi_texts_find(const struct mpi_texts *t,
 					  uint64_t origin)
 {

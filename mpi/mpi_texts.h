@@ -44,6 +44,12 @@
  * (the others' records hold only counts); never on the owners' keys. */
 #define MPI_TEXTS_HAS_TEXT ((uint64_t)1 << 63)
 
+/* Whether rank 0's origin o names a post whose text is kept elsewhere. */
+static inline int mpi_texts_origin_has_text(uint64_t o)
+{
+	return o != MPI_TEXTS_NONE && (o & MPI_TEXTS_HAS_TEXT);
+}
+
 /* A post record kept here: its text (len 0: none) and its engagement
  * counts (dataset_count32's, COUNT_NONE for unknown), which rank 0 does
  * not store either (dataset.post_counts_apart): the owner's features
@@ -114,9 +120,6 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round);
 const struct mpi_text_own *mpi_texts_find(const struct mpi_texts *t,
 					  uint64_t origin);
 
-/* The pool id of the text kept under origin (after a push), or
- * UINT32_MAX (no record, or one without a text). */
-uint32_t mpi_texts_id(const struct mpi_texts *t, uint64_t origin);
 
 /* Strings by post index (rank 0's): string k is bytes[off[k]..off[k] +
  * len[k]) of post post[k]. */
