@@ -254,8 +254,8 @@ static void drop_post_rows(struct dataset *ds, const struct pipeline_opts *o)
 
 	if (o->progress && freed) {
 		snprintf(line, sizeof(line),
-			 "post columns but the texts freed before the scored "
-			 "run (%.1f MB)",
+			 "post columns other than the texts freed before the "
+			 "scored run (%.1f MB)",
 			 (double)freed / 1e6);
 		o->progress(o->progress_ctx, line);
 	}
