@@ -235,12 +235,12 @@ static int drop_post_ids(struct dataset *ds, const struct pipeline_opts *o)
 
 /* pipeline_opts.events_done: the entities (unless a crawl's analysis
  * reads them) and the posts' URLs; score reads none of them past the
- * events (its outputs come from the scored run) */
-static void drop_post_refs(void *ctx, struct pipeline *p, size_t *freed)
+ * features' events (its outputs come from the scored run) */
+static void drop_entities(void *ctx, struct pipeline *p, size_t *freed)
 {
 	struct drop_ctx *dc = ctx;
 
-	*freed = dataset_drop_post_refs(dc->ds, dc->keep_entities) +
+	*freed = (dc->keep_entities ? 0 : dataset_drop_entities(dc->ds)) +
 		 reuse_drop_urls(&p->fs.reuse);
 }
 
@@ -278,7 +278,7 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 
 	pc.po.strings_done = drop_strings;
 	pc.po.posts_found = drop_post_keys;
-	pc.po.events_done = drop_post_refs;
+	pc.po.events_done = drop_entities;
 	pc.po.strings_ctx = &dc;
 	run_init(&run);
 	rc = drop_post_ids(&dp->ds, &pc.po);

@@ -738,20 +738,26 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities)
 	free(ds->post.id);
 	free(ds->post.ref_post);
 	ds->post.id = ds->post.ref_post = NULL;
-	if (!keep_entities) {
-		if (ds->post.ent_off)
-			freed += (ds->post.n + 1) * sizeof(*ds->post.ent_off);
-		freed += ds->ent.cap * (sizeof(*ds->ent.str) +
-					sizeof(*ds->ent.type));
-		free(ds->post.ent_off);
-		free(ds->ent.str);
-		free(ds->ent.type);
-		ds->post.ent_off = NULL;
-		ds->ent.str = NULL;
-		ds->ent.type = NULL;
-		ds->ent.n = ds->ent.cap = 0;
-	}
+	if (!keep_entities)
+		freed += dataset_drop_entities(ds);
 	ds->post_refs_dropped = 1;
+	return freed;
+}
+
+size_t dataset_drop_entities(struct dataset *ds)
+{
+	size_t freed = 0;
+
+	if (ds->post.ent_off)
+		freed += (ds->post.n + 1) * sizeof(*ds->post.ent_off);
+	freed += ds->ent.cap * (sizeof(*ds->ent.str) + sizeof(*ds->ent.type));
+	free(ds->post.ent_off);
+	free(ds->ent.str);
+	free(ds->ent.type);
+	ds->post.ent_off = NULL;
+	ds->ent.str = NULL;
+	ds->ent.type = NULL;
+	ds->ent.n = ds->ent.cap = 0;
 	return freed;
 }
 

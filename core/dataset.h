@@ -340,6 +340,13 @@ size_t dataset_drop_post_columns(struct dataset *ds);
  * kept before. Returns the bytes freed. */
 size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
 
+/* Frees the posts' entities alone (ent_off, the entity columns; ent.n
+ * becomes 0; 8 bytes a post and 5 an entity): for a caller past every
+ * reader of them but the post events, which read the ids and references
+ * (score: once the features' events are built). Returns the bytes
+ * freed. */
+size_t dataset_drop_entities(struct dataset *ds);
+
 /* Frees every post column but the texts (post.n, post.text and the
  * texts pool stay; the accounts, the strings and the changes too) and
  * the entities: account, time, kind, flags, ref_account, origin, ent_off

@@ -106,8 +106,8 @@ struct pipeline_opts {
 	void *progress_ctx;
 	/* Called once the pipeline has looked up the last string of the
 	 * dataset by its bytes and read the last whole text or post id (the
-	 * features and the post events are built; the features' events,
-	 * the graph and the clusters read strings by id only, the scored
+	 * features and every event are built; the graph and the clusters
+	 * read strings by id only, the scored
 	 * run only the texts p->fs.reuse.post_group puts in a group): a
 	 * caller that owns the dataset may free its string table, the post
 	 * ids and the other texts there (dataset_drop_post_strings), and
@@ -124,20 +124,21 @@ struct pipeline_opts {
 	 * key tables there (dataset_drop_post_keys, which touches nothing
 	 * the features read). Called with strings_ctx. NULL: not called. */
 	void (*posts_found)(void *ctx);
-	/* Called once every event is built, before the graph, with
-	 * strings_ctx: no later stage of the pipeline nor the scored run
-	 * reads the posts' ids, post.ref_post, the entities or the reuse
-	 * features' per-post URLs (p->fs.reuse.url_off and its columns),
-	 * so a caller that does not read them after the run either may
-	 * free them there (score: dataset_drop_post_refs, keeping the
-	 * entities when a crawl is among its inputs, and reuse_drop_urls;
-	 * it frees the post ids and post.ref_post earlier, in
-	 * strings_done, as the features' events read neither).
+	/* Called once the features' events are built, with strings_ctx:
+	 * no later stage of the pipeline nor the scored run reads the
+	 * entities or the reuse features' per-post URLs
+	 * (p->fs.reuse.url_off and its columns), so a caller that does
+	 * not read them after the run either may free them there (score:
+	 * dataset_drop_entities, unless a crawl is among its inputs, and
+	 * reuse_drop_urls). The post events may not be built yet (they
+	 * follow, with events_after_features) and read the post ids and
+	 * post.ref_post: those go in strings_done.
 	 * *freed gets the bytes freed, for --progress. NULL: not called. */
 	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
-	/* The post events (reposts, URLs, hashtag sets: read from the
-	 * dataset alone) are built after the features (1, the default), or
-	 * on a thread of their own while the features run (0). After: the
+	/* The post events (reposts, replies, amplification: read from
+	 * the dataset alone) are built after the features and the
+	 * features' events (1, the default; events_done comes between the
+	 * two), or on a thread of their own while the features run (0). After: the
 	 * features' peak is without them (at 10M posts the single process's
 	 * peak fell from 2.96 to 2.78 GB, score --mpi's rank 0's features
 	 * from 1.31 to 1.08 GB), and on the 2 cores measured the run was no

@@ -650,6 +650,66 @@ static void test_dataset_drop_post_keys(void **state)
 	dataset_release(&ds);
 }
 
+/* dataset_drop_entities, in score's order: once the features' events
+ * are built, before the post events, which read the ids and references
+ * it leaves; dataset_drop_post_refs after it frees those alone */
+static void test_dataset_drop_entities(void **state)
+{
+	static const char *const ent_str[] = { "#tag", "https://e.org/x",
+					       "#more" };
+	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL,
+						     ENT_HASHTAG };
+	struct dataset ds;
+	struct post_rec r;
+	uint32_t sid, p0;
+	char id[16];
+	size_t freed;
+
+	(void)state;
+	dataset_init(&ds);
+	for (size_t i = 0; i < 4; i++) {
+		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
+		if (i == 2) {
+			r.kind = POST_REPOST;
+			r.ref_post = "p0";
+			r.ref_account = "a";
+		}
+		r.ent_str = ent_str;
+		r.ent_type = ent_type;
+		r.n_ent = i == 1 ? 3 : 2;
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
+	assert_int_equal(ds.ent.n, 9);
+	freed = dataset_drop_entities(&ds);
+	/* the offsets (n + 1) and at least the 9 entities' id and type */
+	assert_true(freed >= 5 * 8 + 9 * 5);
+	assert_null(ds.post.ent_off);
+	assert_null(ds.ent.str);
+	assert_null(ds.ent.type);
+	assert_int_equal(ds.ent.n, 0);
+	/* what the post events read is all there */
+	assert_non_null(ds.post.id);
+	assert_non_null(ds.post.ref_post);
+	assert_false(ds.post_refs_dropped);
+	strpool_find(&ds.strings, "p0", 2, &sid);
+	p0 = dataset_find_post(&ds, PLATFORM_X, sid);
+	assert_int_equal(ds.post.time[p0], 100);
+	for (size_t j = 0; j < ds.post.n; j++)
+		if (ds.post.kind[j] == POST_REPOST)
+			assert_int_equal(dataset_find_post(&ds, PLATFORM_X,
+							   ds.post.ref_post[j]),
+					 p0);
+	/* then the ids and references alone: nothing of the entities is
+	 * counted twice */
+	assert_int_equal(dataset_drop_post_refs(&ds, 0), 4 * 4 + 4 * 4);
+	assert_null(ds.post.id);
+	assert_null(ds.post.ref_post);
+	assert_int_equal(dataset_drop_entities(&ds), 0);
+	assert_int_equal(ds.post.n, 4);
+	dataset_release(&ds);
+}
+
 /* dataset_drop_post_ids, then dataset_drop_post_refs: what score frees
  * before its features and once its events are built */
 static void test_dataset_drop_post_ids(void **state)
@@ -1468,6 +1528,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_keep_texts),
 		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_drop_post_ids),
+		cmocka_unit_test(test_dataset_drop_entities),
 		cmocka_unit_test(test_dataset_counts_apart),
 		cmocka_unit_test(test_dataset_add_post_unkeyed),
 		cmocka_unit_test(test_dataset_reserve),
