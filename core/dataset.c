@@ -109,6 +109,7 @@ void dataset_release(struct dataset *ds)
 	strpool_release(&ds->strings);
 	strpool_release(&ds->texts);
 	free(ds->post.origin);
+	free(ds->ent_named);
 	free(ds->acc.platform);
 	free(ds->acc.id);
 	free(ds->acc.handle);
@@ -572,6 +573,9 @@ static uint8_t *post_id_mask(const struct dataset *ds,
 	for (size_t c = 0; c < sizeof(post_cols) / sizeof(*post_cols); c++)
 		keep_named(drop, post_cols[c], ds->post.n);
 	keep_named(drop, ds->ent.str, ds->ent.n);
+	for (uint32_t id = 0; ds->ent_named && id < ds->strings.n; id++)
+		if (drop[id] && bits_get(ds->ent_named, id))
+			drop[id] = 0;
 	keep_named(drop, ds->change.old_value, ds->change.n);
 	keep_named(drop, ds->change.new_value, ds->change.n);
 	for (size_t l = 0; l < n_layers; l++)
@@ -586,7 +590,7 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 	enum cib_err err, terr;
 	uint8_t *drop;
 	uint32_t *newid, *col[DS_STRING_COLUMNS];
-	size_t len[DS_STRING_COLUMNS], ncol;
+	size_t len[DS_STRING_COLUMNS], ncol, n_old;
 
 	*freed = 0;
 	if (!ds->strings.n || !ds->post.id)
@@ -602,12 +606,22 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 	newid = malloc(((size_t)ds->strings.n + 1) * sizeof(*newid));
 	if (!newid)
 		return err ? err : CIB_ENOMEM;
+	n_old = ds->strings.n;
 	strpool_compact(&ds->strings, newid);
 	ncol = dataset_string_columns(ds, col, len);
 	for (size_t c = 0; c < ncol; c++)
 		for (size_t i = 0; i < len[c]; i++)
 			if (col[c][i] != STR_NONE)
 				col[c][i] = newid[col[c][i]];
+	/* the freed entities' strings, which the mask kept: their marks
+	 * moved to the new ids, in place (ids only fall, so a mark never
+	 * lands on one still to be moved) */
+	for (size_t id = 0; ds->ent_named && id < n_old; id++)
+		if (bits_get(ds->ent_named, id)) {
+			ds->ent_named[id / 64] &= ~(UINT64_C(1) << (id % 64));
+			if (newid[id] != STR_NONE)
+				bits_set(ds->ent_named, newid[id]);
+		}
 	free(newid);
 	terr = dataset_rebuild_keys(ds);
 	if (!terr && !ds->lookups_dropped)
@@ -677,6 +691,8 @@ enum cib_err dataset_drop_post_strings(struct dataset *ds,
 		err = strpool_drop(&ds->strings, drop, &nfreed);
 		free(drop);
 	}
+	free(ds->ent_named);
+	ds->ent_named = NULL;
 	ds->post_strings_dropped = 1;
 	if (freed)
 		*freed = nfreed + tfreed;
@@ -747,6 +763,19 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities)
 size_t dataset_drop_entities(struct dataset *ds)
 {
 	size_t freed = 0;
+
+	/* the post ids' strings not dropped yet: the entities' strings
+	 * marked first, for post_id_mask */
+	if (ds->ent.n && ds->post.id && !ds->post_strings_dropped &&
+	    !ds->ent_named) {
+		ds->ent_named = calloc(bits_words(ds->strings.n + 1),
+				       sizeof(*ds->ent_named));
+		if (!ds->ent_named)
+			return 0;
+		for (size_t k = 0; k < ds->ent.n; k++)
+			if (ds->ent.str[k] != STR_NONE)
+				bits_set(ds->ent_named, ds->ent.str[k]);
+	}
 
 	if (ds->post.ent_off)
 		freed += (ds->post.n + 1) * sizeof(*ds->post.ent_off);

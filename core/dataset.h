@@ -179,6 +179,12 @@ struct dataset {
 	int post_strings_dropped; /* dataset_drop_post_strings was called */
 	int post_columns_dropped; /* dataset_drop_post_columns was called */
 	int post_refs_dropped; /* dataset_drop_post_refs was called */
+	/* private: when the entities are freed before the post ids'
+	 * strings (dataset_drop_entities), a bit per string the entities
+	 * named, so that dataset_drop_post_strings keeps those strings as
+	 * it did with the entities there (an object's name is read by its
+	 * id past them: a share table's opaque ids often equal post ids) */
+	uint64_t *ent_named;
 	/* set before the first post: the engagement counts are kept
 	 * elsewhere (score --mpi's rank 0: on the accounts' owners, read by
 	 * the features alone, mpi/mpi_texts.h); post.likes, .reposts,
@@ -343,8 +349,10 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
 /* Frees the posts' entities alone (ent_off, the entity columns; ent.n
  * becomes 0; 8 bytes a post and 5 an entity): for a caller past every
  * reader of them but the post events, which read the ids and references
- * (score: once the features' events are built). Returns the bytes
- * freed. */
+ * (score: once the features' events are built). The strings they named
+ * stay: dataset_drop_post_strings, later, keeps them as it would have
+ * with the entities there (a bit per string is kept for it; without the
+ * memory for it the entities stay). Returns the bytes freed. */
 size_t dataset_drop_entities(struct dataset *ds);
 
 /* Frees every post column but the texts (post.n, post.text and the

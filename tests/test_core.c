@@ -655,8 +655,10 @@ static void test_dataset_drop_post_keys(void **state)
  * it leaves; dataset_drop_post_refs after it frees those alone */
 static void test_dataset_drop_entities(void **state)
 {
+	/* "p3" is post 3's id and an entity of post 1 (a share table's
+	 * opaque object ids often equal post ids) */
 	static const char *const ent_str[] = { "#tag", "https://e.org/x",
-					       "#more" };
+					       "p3" };
 	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL,
 						     ENT_HASHTAG };
 	struct dataset ds;
@@ -700,6 +702,23 @@ static void test_dataset_drop_entities(void **state)
 			assert_int_equal(dataset_find_post(&ds, PLATFORM_X,
 							   ds.post.ref_post[j]),
 					 p0);
+	/* the post ids' strings then: "p1" goes, "p3" stays as it did with
+	 * the entities there (its name is read by id past them) */
+	strpool_find(&ds.strings, "p3", 2, &sid);
+	assert_int_not_equal(sid, STR_NONE);
+	{
+		uint32_t p1;
+
+		strpool_find(&ds.strings, "p1", 2, &p1);
+		assert_int_equal(dataset_drop_post_strings(&ds, NULL, NULL, 0,
+							   &freed),
+				 CIB_OK);
+		/* "p1" and "p2" ("p0" is reposted) and the text "t" */
+		assert_int_equal(freed, 2 + 2 + 1);
+		assert_string_equal(ds_str(&ds, sid), "p3");
+		assert_string_equal(ds_str(&ds, p1), "");
+	}
+	assert_null(ds.ent_named);
 	/* then the ids and references alone: nothing of the entities is
 	 * counted twice */
 	assert_int_equal(dataset_drop_post_refs(&ds, 0), 4 * 4 + 4 * 4);
@@ -707,6 +726,29 @@ static void test_dataset_drop_entities(void **state)
 	assert_null(ds.post.ref_post);
 	assert_int_equal(dataset_drop_entities(&ds), 0);
 	assert_int_equal(ds.post.n, 4);
+	dataset_release(&ds);
+
+	/* the entities freed before the post ids' own drop, which numbers
+	 * the strings again: the marks follow the strings */
+	dataset_init(&ds);
+	for (size_t i = 0; i < 4; i++) {
+		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
+		r.ent_str = ent_str;
+		r.ent_type = ent_type;
+		r.n_ent = i == 1 ? 3 : 2;
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
+	assert_true(dataset_drop_entities(&ds) > 0);
+	assert_int_equal(dataset_drop_post_ids(&ds, &freed), CIB_OK);
+	assert_int_equal(freed, 2 * 3); /* "p0" to "p2" */
+	strpool_find(&ds.strings, "p3", 2, &sid);
+	assert_int_not_equal(sid, STR_NONE);
+	assert_int_equal(dataset_drop_post_strings(&ds, NULL, NULL, 0,
+						   &freed),
+			 CIB_OK);
+	assert_int_equal(freed, 1); /* the text */
+	assert_string_equal(ds_str(&ds, sid), "p3");
 	dataset_release(&ds);
 }
 
