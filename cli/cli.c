@@ -125,6 +125,7 @@ void cli_input_init(struct cli_input *ci)
 {
 	ci->format = FORMAT_AUTO;
 	ingest_opts_init(&ci->opts);
+	ci->tables_later = 0;
 }
 
 int cli_parse_size(const char *s, size_t *out)
@@ -317,7 +318,9 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	if (cli_progress() && !quiet)
 		fprintf(stderr, "%*s\r", 60, "");
 	/* the same records give the same answer in any order */
-	if (dataset_canonical_order(&d->ds, NULL) != CIB_OK) {
+	if ((ci->tables_later ? dataset_canonical_order_bare(&d->ds, NULL)
+			      : dataset_canonical_order(&d->ds, NULL)) !=
+	    CIB_OK) {
 		cli_error("%s", cib_strerror(CIB_ENOMEM));
 		cli_data_release(d);
 		return CLI_EXIT_SYSTEM;

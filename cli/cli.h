@@ -60,6 +60,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 struct cli_input {
 	enum cib_format format;
 	struct ingest_opts opts;
+	/* cli_load leaves the lookup tables unmade after the canonical
+	 * order (dataset_canonical_order_bare): for a command whose first
+	 * step is dataset_drop_post_ids (score) */
+	int tables_later;
 };
 
 #define CLI_INPUT_OPT_FORMAT 0x1001

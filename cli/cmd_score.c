@@ -589,9 +589,10 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				&m);
 		return rc;
 	}
-	/* rank 0's dataset in the single process's order (cli_load) */
+	/* rank 0's dataset in the single process's order (cli_load; the
+	 * lookup tables are made once, by drop_post_ids) */
 	if (!err)
-		err = dataset_canonical_order(&d.ds, NULL);
+		err = dataset_canonical_order_bare(&d.ds, NULL);
 	if (err) {
 		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
 		rc = cli_exit_for(err);
@@ -750,6 +751,7 @@ int cmd_score(int argc, char **argv)
 		return score_mpi(&so, &pc, &ci, argv + optind, argc - optind);
 #endif
 	t0 = cib_seconds();
+	ci.tables_later = 1; /* drop_post_ids makes them (score_finish) */
 	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
 	if (rc)
 		return rc;

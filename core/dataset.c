@@ -388,6 +388,7 @@ uint32_t dataset_find_account(const struct dataset *ds, enum platform p,
 {
 	uint64_t v;
 
+	assert(!ds->tables_pending);
 	if (ds->acc_nslots == 0 || id == STR_NONE)
 		return UINT32_MAX;
 	v = ds->acc_slots[acc_probe(ds, p, id)];
@@ -512,7 +513,8 @@ enum cib_err dataset_reserve(struct dataset *ds, size_t posts,
 uint32_t dataset_find_post(const struct dataset *ds, enum platform p,
 			   uint32_t id)
 {
-	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
+	assert(!ds->lookups_dropped && !ds->post_keys_dropped &&
+	       !ds->tables_pending);
 	return post_lookup(ds, p, id);
 }
 
@@ -585,6 +587,21 @@ static uint8_t *post_id_mask(const struct dataset *ds,
 	return drop;
 }
 
+/* The tables dataset_canonical_order_bare left unmade, made. */
+static enum cib_err tables_again(struct dataset *ds)
+{
+	enum cib_err err = CIB_OK;
+
+	if (!ds->tables_pending)
+		return CIB_OK;
+	err = dataset_rebuild_keys(ds);
+	if (!err && ds->tables_pending > 1)
+		err = strpool_build_table(&ds->strings);
+	if (!err)
+		ds->tables_pending = 0;
+	return err;
+}
+
 enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 {
 	enum cib_err err, terr;
@@ -594,7 +611,7 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 
 	*freed = 0;
 	if (!ds->strings.n || !ds->post.id)
-		return CIB_OK;
+		return tables_again(ds);
 	drop = post_id_mask(ds, NULL, 0);
 	if (!drop)
 		return CIB_ENOMEM;
@@ -628,6 +645,8 @@ enum cib_err dataset_drop_post_ids(struct dataset *ds, size_t *freed)
 		/* the table again, without them: the features look URLs
 		 * and language codes up */
 		terr = strpool_build_table(&ds->strings);
+	if (!terr)
+		ds->tables_pending = 0;
 	return err ? err : terr;
 }
 
@@ -1056,7 +1075,8 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	int fresh, over = 0;
 	enum cib_err err;
 
-	assert(!ds->lookups_dropped && !ds->post_keys_dropped);
+	assert(!ds->lookups_dropped && !ds->post_keys_dropped &&
+	       !ds->tables_pending);
 	assert(!ds->post.origin); /* set once every post is stored */
 	assert(!ds->post_columns_dropped && !ds->post_refs_dropped);
 	if (added)

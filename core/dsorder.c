@@ -406,7 +406,21 @@ static enum cib_err renumber_strings(struct dataset *ds)
 	return err;
 }
 
+static enum cib_err canonical_order(struct dataset *ds, int *moved,
+				    int tables);
+
 enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
+{
+	return canonical_order(ds, moved, 1);
+}
+
+enum cib_err dataset_canonical_order_bare(struct dataset *ds, int *moved)
+{
+	return canonical_order(ds, moved, 0);
+}
+
+static enum cib_err canonical_order(struct dataset *ds, int *moved,
+				    int tables)
 {
 	size_t na = ds->acc.n, np = ds->post.n, big;
 	uint32_t *aorder = NULL, *rank = NULL, *porder = NULL;
@@ -471,10 +485,12 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 	porder = NULL;
 	scratch = NULL;
 	err = renumber_strings(ds);
-	if (!err)
+	if (!err && tables)
 		err = dataset_rebuild_keys(ds);
-	if (!err && had_strings)
+	if (!err && tables && had_strings)
 		err = strpool_build_table(&ds->strings);
+	if (!err && !tables)
+		ds->tables_pending = 1 + had_strings;
 	if (!err && had_texts)
 		err = strpool_build_table(&ds->texts);
 	if (!err && moved)

@@ -650,6 +650,99 @@ static void test_dataset_drop_post_keys(void **state)
 	dataset_release(&ds);
 }
 
+/* dataset_canonical_order_bare then dataset_drop_post_ids (score's
+ * read) ends on the dataset dataset_canonical_order then
+ * dataset_drop_post_ids does: same strings, ids, rows and lookups; with
+ * no post id to drop (accounts only) the tables are made too. */
+static void test_dataset_order_bare(void **state)
+{
+	struct dataset ds[2];
+	struct post_rec r;
+	char id[16];
+	size_t freed[2];
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		dataset_init(&ds[k]);
+		for (size_t i = 0; i < 6; i++) {
+			/* read out of order, with reposts of p0 and p4 */
+			size_t j = (i * 5) % 6;
+
+			drop_test_post(&r, id, sizeof(id), j,
+				       j % 3 == 0 ? "b" : "a");
+			r.time = 200 - (int64_t)j;
+			if (j == 2 || j == 5) {
+				r.kind = POST_REPOST;
+				r.ref_post = j == 2 ? "p0" : "p4";
+				r.ref_account = "a";
+			}
+			assert_int_equal(dataset_add_post(&ds[k], &r, NULL),
+					 CIB_OK);
+		}
+		assert_int_equal(k ? dataset_canonical_order_bare(&ds[k], NULL)
+				   : dataset_canonical_order(&ds[k], NULL),
+				 CIB_OK);
+		assert_int_equal(ds[k].tables_pending, k ? 2 : 0);
+		assert_int_equal(dataset_drop_post_ids(&ds[k], &freed[k]),
+				 CIB_OK);
+		assert_int_equal(ds[k].tables_pending, 0);
+	}
+	assert_int_equal(freed[0], freed[1]);
+	assert_int_equal(ds[0].strings.n, ds[1].strings.n);
+	assert_int_equal(ds[0].post.n, ds[1].post.n);
+	for (uint32_t s = 0; s < ds[0].strings.n; s++) {
+		uint32_t sid;
+		const char *x = ds_str(&ds[0], s);
+
+		assert_string_equal(x, ds_str(&ds[1], s));
+		/* the table made again finds every string left */
+		if (x[0]) {
+			strpool_find(&ds[1].strings, x, strlen(x), &sid);
+			assert_int_equal(sid, s);
+		}
+	}
+	for (size_t j = 0; j < ds[0].post.n; j++) {
+		assert_int_equal(ds[0].post.account[j], ds[1].post.account[j]);
+		assert_int_equal(ds[0].post.time[j], ds[1].post.time[j]);
+		assert_int_equal(ds[0].post.ref_post[j],
+				 ds[1].post.ref_post[j]);
+		if (ds[0].post.ref_post[j] != STR_NONE)
+			assert_int_equal(
+				dataset_find_post(&ds[1], PLATFORM_X,
+						  ds[1].post.ref_post[j]),
+				dataset_find_post(&ds[0], PLATFORM_X,
+						  ds[0].post.ref_post[j]));
+	}
+	for (size_t a = 0; a < ds[0].acc.n; a++)
+		assert_int_equal(dataset_find_account(&ds[1], PLATFORM_X,
+						      ds[1].acc.id[a]),
+				 a);
+	for (int k = 0; k < 2; k++)
+		dataset_release(&ds[k]);
+	/* accounts only: nothing to drop, the tables made all the same */
+	dataset_init(&ds[0]);
+	{
+		struct account_rec a;
+
+		account_rec_init(&a);
+		a.platform = PLATFORM_X;
+		a.id = "z";
+		assert_int_equal(dataset_add_account(&ds[0], &a, NULL), CIB_OK);
+		a.id = "y";
+		assert_int_equal(dataset_add_account(&ds[0], &a, NULL), CIB_OK);
+	}
+	assert_int_equal(dataset_canonical_order_bare(&ds[0], NULL), CIB_OK);
+	assert_true(ds[0].tables_pending != 0);
+	assert_int_equal(dataset_drop_post_ids(&ds[0], &freed[0]), CIB_OK);
+	assert_int_equal(freed[0], 0);
+	assert_int_equal(ds[0].tables_pending, 0);
+	for (size_t a = 0; a < ds[0].acc.n; a++)
+		assert_int_equal(dataset_find_account(&ds[0], PLATFORM_X,
+						      ds[0].acc.id[a]),
+				 a);
+	dataset_release(&ds[0]);
+}
+
 /* dataset_drop_entities, in score's order: once the features' events
  * are built, before the post events, which read the ids and references
  * it leaves; dataset_drop_post_refs after it frees those alone */
@@ -1571,6 +1664,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_drop_post_ids),
 		cmocka_unit_test(test_dataset_drop_entities),
+		cmocka_unit_test(test_dataset_order_bare),
 		cmocka_unit_test(test_dataset_counts_apart),
 		cmocka_unit_test(test_dataset_add_post_unkeyed),
 		cmocka_unit_test(test_dataset_reserve),

@@ -542,6 +542,66 @@ static void test_model_events(void **state)
 	fx_close(&f);
 }
 
+/* The two kinds of events (model/pipeline.c: the post events - reposts,
+ * replies, amplification - and the features' events - texts, links,
+ * domains, hashtags) are of different types, so the order the pipeline
+ * builds them in (after the features: the features' events first, then
+ * the post events; events_after_features 0: the post events beside the
+ * features) changes nothing: every type's events and objects, every edge
+ * and every score are the same. On the bundled sample, which has every
+ * kind. */
+static void test_model_event_orders(void **state)
+{
+	static const char *const files[] = { "fixtures/sample/tweets.csv.gz",
+					     "fixtures/sample/users.csv.gz" };
+	struct fx f;
+	struct ingest_opts o;
+	struct pipeline p[2];
+	struct pipeline_opts po;
+
+	(void)state;
+	ingest_opts_init(&o);
+	dataset_init(&f.ds);
+	diag_init(&f.dg, 0);
+	ingest_init(&f.in, &f.ds, &f.dg, &o);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(ingest_file(&f.in, files[i], FORMAT_AUTO),
+				 CIB_OK);
+	assert_int_equal(dataset_canonical_order(&f.ds, NULL), CIB_OK);
+	for (int k = 0; k < 2; k++) {
+		pipeline_opts_init(&po);
+		po.events_after_features = k == 0;
+		assert_int_equal(pipeline_run(&p[k], &f.ds, &po), CIB_OK);
+	}
+	for (int t = 0; t < COORD__COUNT; t++) {
+		assert_int_equal(p[0].g.stats[t].events, p[1].g.stats[t].events);
+		assert_int_equal(p[0].g.stats[t].objects,
+				 p[1].g.stats[t].objects);
+	}
+	/* the sample has events of each kind */
+	assert_true(p[0].g.stats[COORD_REPOST].events > 0);
+	assert_true(p[0].g.stats[COORD_TEXT].events > 0);
+	assert_true(p[0].g.stats[COORD_HASHTAGS].events > 0);
+	assert_true(p[0].g.n_edges > 0);
+	assert_int_equal(p[0].g.n_edges, p[1].g.n_edges);
+	for (size_t i = 0; i < p[0].g.n_edges; i++) {
+		const struct coord_edge *a = &p[0].g.edges[i],
+					*b = &p[1].g.edges[i];
+
+		assert_int_equal(a->a, b->a);
+		assert_int_equal(a->b, b->b);
+		assert_memory_equal(a->x, b->x, sizeof(a->x));
+		assert_true(a->log10p == b->log10p);
+	}
+	for (size_t a = 0; a < f.ds.acc.n; a++) {
+		assert_true(p[0].score[a] == p[1].score[a]);
+		assert_int_equal(p[0].flagged[a], p[1].flagged[a]);
+	}
+	pipeline_release(&p[0]);
+	pipeline_release(&p[1]);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_sized_read),
 		cmocka_unit_test(test_merge_entities),
 		cmocka_unit_test(test_model_events),
+		cmocka_unit_test(test_model_event_orders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
