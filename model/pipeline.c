@@ -460,6 +460,7 @@ struct events_job {
 	struct coord_events *ev;
 	const struct pipeline_opts *o;
 	enum cib_err err;
+	int started; /* on a thread of its own, beside the features */
 };
 
 static void events_release(struct coord_events *ev)
@@ -1635,6 +1636,46 @@ static enum cib_err post_strings_done(struct pipeline *p,
 	return err;
 }
 
+/* The events after the features: every one but the post events when
+ * a thread built those beside the features (job->started), all of them
+ * otherwise; the callers' frees between them, and the accounts'
+ * previous personas' events dropped. */
+static enum cib_err events_rest(struct pipeline *p,
+				const struct pipeline_opts *o,
+				struct coord_events *ev, struct events_job *job)
+{
+	enum cib_err err = CIB_OK;
+
+	/* the events of the two kinds are of different types, so either
+	 * order builds the same arrays. After the features, the features'
+	 * events come first: the entities and URLs they read are freed
+	 * before the post events are made, and the post ids and
+	 * references those read after them (at 10M posts both kinds of
+	 * events, 0.34 GB, were held with all four: rank 0's peak) */
+	if (job->started)
+		err = post_strings_done(p, o);
+	if (!err)
+		err = events_from_features(p, ev);
+	if (!err && o->events_done) {
+		size_t fr = 0;
+
+		o->events_done(o->strings_ctx, p, &fr);
+		if (fr)
+			say(o, "  the posts' URLs, and their entities unless "
+			       "a crawl reads them, freed (%.1f MB)",
+			    (double)fr / 1e6);
+	}
+	if (!err && !job->started) {
+		events_thread(job);
+		err = job->err;
+		if (!err)
+			err = post_strings_done(p, o);
+	}
+	if (!err)
+		drop_previous_personas(p, ev);
+	return err;
+}
+
 enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			      const struct pipeline_opts *o)
 {
@@ -1686,33 +1727,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 	    p->fs.seconds[3]);
 	err = job_started ? job.err : CIB_OK;
-	/* the events of the two kinds are of different types, so either
-	 * order builds the same arrays. After the features, the features'
-	 * events come first: the entities and URLs they read go before the
-	 * post events are made, and the post ids and references those read
-	 * after them (at 10M posts the two sets of events, 0.34 GB, were
-	 * beside all four) */
-	if (!err && job_started)
-		err = post_strings_done(p, o);
+	job.started = job_started;
 	if (!err)
-		err = events_from_features(p, ev);
-	if (!err && o->events_done) {
-		size_t fr = 0;
-
-		o->events_done(o->strings_ctx, p, &fr);
-		if (fr)
-			say(o, "  the posts' URLs, and their entities unless "
-			       "a crawl reads them, freed (%.1f MB)",
-			    (double)fr / 1e6);
-	}
-	if (!err && !job_started) {
-		events_thread(&job);
-		err = job.err;
-		if (!err)
-			err = post_strings_done(p, o);
-	}
-	if (!err)
-		drop_previous_personas(p, ev);
+		err = events_rest(p, o, ev, &job);
 	if (!err) {
 		double tg = cib_seconds();
 

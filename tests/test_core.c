@@ -616,6 +616,30 @@ static void drop_test_post(struct post_rec *r, char *id, size_t n, size_t i,
 	r->text = "t";
 }
 
+/* Posts p0..p3 (p3 by "b", the others by "a"), each with the entities
+ * ent_str/ent_type[0..2), post 1 with [0..n1); with repost, p2 reposts
+ * p0 (whose id then stays past dataset_drop_post_ids). */
+static void add_drop_posts(struct dataset *ds, const char *const *ent_str,
+			   const enum entity_type *ent_type, size_t n1,
+			   int repost)
+{
+	struct post_rec r;
+	char id[16];
+
+	for (size_t i = 0; i < 4; i++) {
+		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
+		if (repost && i == 2) {
+			r.kind = POST_REPOST;
+			r.ref_post = "p0";
+			r.ref_account = "a";
+		}
+		r.ent_str = ent_str;
+		r.ent_type = ent_type;
+		r.n_ent = i == 1 ? n1 : 2;
+		assert_int_equal(dataset_add_post(ds, &r, NULL), CIB_OK);
+	}
+}
+
 static void test_dataset_drop_post_keys(void **state)
 {
 	struct dataset ds;
@@ -755,25 +779,12 @@ static void test_dataset_drop_entities(void **state)
 	static const enum entity_type ent_type[] = { ENT_HASHTAG, ENT_URL,
 						     ENT_HASHTAG };
 	struct dataset ds;
-	struct post_rec r;
 	uint32_t sid, p0;
-	char id[16];
 	size_t freed;
 
 	(void)state;
 	dataset_init(&ds);
-	for (size_t i = 0; i < 4; i++) {
-		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
-		if (i == 2) {
-			r.kind = POST_REPOST;
-			r.ref_post = "p0";
-			r.ref_account = "a";
-		}
-		r.ent_str = ent_str;
-		r.ent_type = ent_type;
-		r.n_ent = i == 1 ? 3 : 2;
-		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
-	}
+	add_drop_posts(&ds, ent_str, ent_type, 3, 1);
 	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
 	assert_int_equal(ds.ent.n, 9);
 	freed = dataset_drop_entities(&ds);
@@ -824,13 +835,7 @@ static void test_dataset_drop_entities(void **state)
 	/* the entities freed before the post ids' own drop, which numbers
 	 * the strings again: the marks follow the strings */
 	dataset_init(&ds);
-	for (size_t i = 0; i < 4; i++) {
-		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
-		r.ent_str = ent_str;
-		r.ent_type = ent_type;
-		r.n_ent = i == 1 ? 3 : 2;
-		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
-	}
+	add_drop_posts(&ds, ent_str, ent_type, 3, 0);
 	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
 	assert_true(dataset_drop_entities(&ds) > 0);
 	assert_int_equal(dataset_drop_post_ids(&ds, &freed), CIB_OK);
@@ -854,25 +859,12 @@ static void test_dataset_drop_post_ids(void **state)
 	static const char *const names[] = { "a", "b", "p0", "p1", "p2",
 					     "p3", "#tag", "https://e.org/x" };
 	struct dataset ds;
-	struct post_rec r;
 	uint32_t sid, p0, before[8];
-	char id[16];
 	size_t freed;
 
 	(void)state;
 	dataset_init(&ds);
-	for (size_t i = 0; i < 4; i++) {
-		drop_test_post(&r, id, sizeof(id), i, i == 3 ? "b" : "a");
-		if (i == 2) { /* reposts p0, whose id then stays */
-			r.kind = POST_REPOST;
-			r.ref_post = "p0";
-			r.ref_account = "a";
-		}
-		r.ent_str = ent_str;
-		r.ent_type = ent_type;
-		r.n_ent = 2;
-		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
-	}
+	add_drop_posts(&ds, ent_str, ent_type, 2, 1);
 	/* a handle equal to a post id keeps it too */
 	{
 		struct account_rec a;
