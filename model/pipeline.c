@@ -1687,7 +1687,6 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	struct groups_index gi;
 	double ts[2];
 	pthread_t job_th;
-	int job_started;
 
 	memset(p, 0, sizeof(*p));
 	groups_index_init(&gi);
@@ -1712,11 +1711,11 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	job.ev = ev;
 	job.o = o;
 	job.err = CIB_OK;
-	job_started = !o->events_after_features &&
+	job.started = !o->events_after_features &&
 		      pthread_create(&job_th, NULL, events_thread, &job) == 0;
 	err = features_compute(&p->fs, ds, &p->pi, &fo, p->errmsg,
 			       sizeof(p->errmsg));
-	if (job_started)
+	if (job.started)
 		pthread_join(job_th, NULL);
 	if (err) {
 		events_release(ev);
@@ -1726,8 +1725,7 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	say(o, "  timing %.2f s, reuse %.2f s, persona %.2f s, profile %.2f s",
 	    p->fs.seconds[0], p->fs.seconds[1], p->fs.seconds[2],
 	    p->fs.seconds[3]);
-	err = job_started ? job.err : CIB_OK;
-	job.started = job_started;
+	err = job.started ? job.err : CIB_OK;
 	if (!err)
 		err = events_rest(p, o, ev, &job);
 	if (!err) {
