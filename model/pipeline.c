@@ -1630,8 +1630,9 @@ static enum cib_err post_strings_done(struct pipeline *p,
 		snprintf(p->errmsg, sizeof(p->errmsg), "the post strings: %s",
 			 cib_strerror(err));
 	if (!err && fr)
-		say(o, "  string table, post ids and references, unshared "
-		       "texts and the features' post columns freed (%.1f MB)",
+		say(o, "  string table, post ids and references, texts not "
+		       "quoted and the features' post columns freed "
+		       "(%.1f MB)",
 		    (double)fr / 1e6);
 	return err;
 }
