@@ -13,7 +13,9 @@
 # back, the pair phase's codes to the pairs' owners with the candidates
 # and the cluster stage's reads of the pairs), and whether accounts.csv and clusters.csv are byte for byte the
 # single process's in every run. The last run's --progress lines follow
-# the table (per-stage times, per-rank figures). The export goes under
+# the table (per-stage times, per-rank figures), with each step's own
+# peak memory on every rank (--step-memory; the single process's peak is
+# the most of its steps, as /usr/bin/time then sees the last step's). The export goes under
 # $TMPDIR (removed at the end). Takes many minutes at 10M; not part of
 # `make check`.
 set -eu
@@ -45,6 +47,13 @@ measure() { # cfg log timefile wall
 	awk -v wall="$4" -v cfg="$1" '
 	FNR == NR && /^cpu / { cpu = $2 + $3; next }
 	FNR == NR && /^rss / { rss0 = $2 / 1024; next }
+	/^cibscan: memory by step/ {
+		# the single process: the most of its steps (time -f %M is
+		# the last one'"'"'s once --step-memory resets the mark)
+		sub(/.*MB\): /, ""); n = split($0, s, ", "); m = 0
+		for (i = 1; i <= n; i++) { k = split(s[i], w, " "); if (w[k] + 0 > m) m = w[k] + 0 }
+		rss0 = m; next
+	}
 	/mpi rank [0-9]+ peak RSS/ {
 		r = $4; v = $7
 		if (r == 0) rss0 = v; else if (v > rssx) rssx = v
@@ -64,7 +73,7 @@ rss %M"
 for k in $(seq "$runs"); do
 	t0=$(date +%s.%N)
 	/usr/bin/time -f "$timefmt" -o "$d/time.s" "$bin" score "$d/x/tweets.csv" "$d/x/users.csv" \
-		-o "$d/a.csv" --clusters "$d/c.csv" --progress 2>"$d/single.log"
+		-o "$d/a.csv" --clusters "$d/c.csv" --progress --step-memory 2>"$d/single.log"
 	measure single "$d/single.log" "$d/time.s" "$(echo "$(date +%s.%N) - $t0" | bc)"
 	if [ "$k" -eq 1 ]; then
 		cp "$d/a.csv" "$d/a.ref"
@@ -76,7 +85,7 @@ for k in $(seq "$runs"); do
 		t0=$(date +%s.%N)
 		/usr/bin/time -f "$timefmt" -o "$d/time$n" \
 			mpirun -np "$n" "$mpibin" score --mpi "$d/x/tweets.csv" "$d/x/users.csv" \
-			-o "$d/a$n.csv" --clusters "$d/c$n.csv" --progress 2>"$d/mpi$n.log"
+			-o "$d/a$n.csv" --clusters "$d/c$n.csv" --progress --step-memory 2>"$d/mpi$n.log"
 		measure "$n" "$d/mpi$n.log" "$d/time$n" "$(echo "$(date +%s.%N) - $t0" | bc)"
 		cmp -s "$d/a.ref" "$d/a$n.csv" && cmp -s "$d/c.ref" "$d/c$n.csv" ||
 			echo "$n ranks: accounts.csv or clusters.csv differs (run $k)" >>"$d/diff"
@@ -108,7 +117,7 @@ else
 fi
 echo
 echo "single process, last run:"
-grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse" "$d/single.log" | sed 's/^/  /'
+grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|memory by step" "$d/single.log" | sed 's/^/  /'
 for n in 1 2 4; do
 	echo "$n ranks, last run:"
 	grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|mpi rank|mpi texts" "$d/mpi$n.log" | sed 's/^/  /'

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "report/output.h"
 #include "model/run.h"
 #include "model/siteacc.h"
@@ -53,6 +54,13 @@ static const char usage_text[] =
 	PIPE_HELP CLI_INPUT_HELP
 	"  -h, --help           this help\n";
 
+/* apart: one string literal holds at most 4095 bytes in C11 */
+static const char step_help_text[] =
+	"  --step-memory        print each step's own peak memory at the end\n"
+	"                       (with --mpi, every rank's); the process's\n"
+	"                       peak as read from outside (/usr/bin/time)\n"
+	"                       is then the last step's (docs/scale.md)\n";
+
 #ifdef CIB_MPI
 static const char mpi_help_text[] =
 	"  --mpi                run on every rank of 'mpirun -np N' (this is\n"
@@ -78,6 +86,7 @@ static const char mpi_help_text[] =
 struct score_out {
 	const char *accounts, *clusters, *edges, *graphml, *sites, *save;
 	int json, csv_raw;
+	int step_memory;     /* --step-memory */
 	int mpi;             /* --mpi (cibscan-mpi only) */
 	size_t mpi_split, mpi_buffer;
 };
@@ -223,6 +232,7 @@ static int drop_post_ids(struct dataset *ds, const struct pipeline_opts *o)
 		cli_error("freeing the post ids: %s", cib_strerror(err));
 		return cli_exit_for(err);
 	}
+	memstep_mark("post ids");
 	if (o->progress) {
 		snprintf(line, sizeof(line),
 			 "post ids freed once the posts are in order "
@@ -261,6 +271,22 @@ static void drop_post_rows(struct dataset *ds, const struct pipeline_opts *o)
 	}
 }
 
+/* --step-memory: one process's steps (rank -1: the single process). */
+static void say_steps(int rank, const struct memstep *v, size_t n)
+{
+	char line[MEMSTEP_MAX * (MEMSTEP_NAME + 12) + 1];
+
+	memstep_format(v, n, line, sizeof(line));
+	if (rank < 0)
+		fprintf(stderr, "cibscan: memory by step (peak RSS, MB): %s\n",
+			n ? line : "not known");
+	else
+		fprintf(stderr,
+			"cibscan: mpi rank %d memory by step (peak RSS, MB): "
+			"%s\n",
+			rank, n ? line : "not known");
+}
+
 /* Scores loaded data and writes every output (all or none). files are
  * the inputs the run file names and hashes. */
 static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
@@ -287,6 +313,7 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 	if (!rc) {
 		drop_post_rows(&dp->ds, &pc.po);
 		rc = pipe_cli_build_run(&pc, files, nfiles, &p, &run);
+		memstep_mark("scored run");
 	}
 	if (rc)
 		return rc;
@@ -312,6 +339,7 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 		};
 
 		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+		memstep_mark("outputs");
 	}
 	if (!rc && pcp->po.progress)
 		fprintf(stderr,
@@ -327,28 +355,49 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 }
 
 #ifdef CIB_MPI
+/* One rank's steps (--step-memory) as they travel to rank 0. */
+struct rank_steps {
+	double rss; /* the rank's peak */
+	uint64_t n;
+	struct memstep v[MEMSTEP_MAX];
+};
+
 /* Waits for rank 0's exit code without spinning, then reports this rank's
- * peak memory to it. */
+ * peak memory, and with --step-memory its steps', to it. */
 static int mpi_finish(int rc, const struct pipe_cli *pcp,
 		      const struct mpi_ingest *m)
 {
 	MPI_Request rq;
-	double rss = cib_peak_rss_mb(), *all = NULL;
+	struct rank_steps mine, *all = NULL;
+	size_t n;
+	const struct memstep *v;
 
 	if (MPI_Ibcast(&rc, 1, MPI_INT, 0, m->comm, &rq) != MPI_SUCCESS ||
 	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
 		return CLI_EXIT_SYSTEM;
+	memstep_mark("end");
+	memset(&mine, 0, sizeof(mine));
+	mine.rss = cib_peak_rss_mb();
+	v = memstep_steps(&n);
+	mine.n = n;
+	memcpy(mine.v, v, n * sizeof(*v));
 	if (m->rank == 0)
 		all = calloc((size_t)m->size, sizeof(*all));
-	if (MPI_Gather(&rss, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0, m->comm) !=
-	    MPI_SUCCESS) {
+	if (MPI_Gather(&mine, (int)sizeof(mine), MPI_BYTE, all,
+		       (int)sizeof(mine), MPI_BYTE, 0,
+		       m->comm) != MPI_SUCCESS) {
 		free(all);
 		return CLI_EXIT_SYSTEM;
 	}
 	if (m->rank == 0 && all && pcp->po.progress)
 		for (int r = 0; r < m->size; r++)
 			fprintf(stderr, "cibscan: mpi rank %d peak RSS %.1f MB\n",
-				r, all[r]);
+				r, all[r].rss);
+	if (m->rank == 0 && all && memstep_on())
+		for (int r = 0; r < m->size; r++)
+			say_steps(r, all[r].v,
+				  all[r].n <= MEMSTEP_MAX ? (size_t)all[r].n
+							  : 0);
 	free(all);
 	return rc;
 }
@@ -564,9 +613,12 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
-	if (!err && m.texts_apart)
+	memstep_mark("read");
+	if (!err && m.texts_apart) {
 		err = push_texts(&m, sop->mpi_buffer,
 				 pcp->po.progress != NULL);
+		memstep_mark("texts push");
+	}
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	mf.texts = !err && m.texts_apart ? &m.texts : NULL;
@@ -593,6 +645,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	 * lookup tables are made once, by drop_post_ids) */
 	if (!err)
 		err = dataset_canonical_order_bare(&d.ds, NULL);
+	memstep_mark("order");
 	if (err) {
 		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
 		rc = cli_exit_for(err);
@@ -656,6 +709,7 @@ int cmd_score(int argc, char **argv)
 		{ "csv-raw", no_argument, NULL, 'r' },
 		{ "sites", required_argument, NULL, 's' },
 		{ "save", required_argument, NULL, 'S' },
+		{ "step-memory", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef CIB_MPI
 		{ "mpi", no_argument, NULL, 'M' },
@@ -708,6 +762,9 @@ int cmd_score(int argc, char **argv)
 		case 'S':
 			so.save = optarg;
 			break;
+		case 'm':
+			so.step_memory = 1;
+			break;
 #ifdef CIB_MPI
 		case 'M':
 			so.mpi = 1;
@@ -730,6 +787,7 @@ int cmd_score(int argc, char **argv)
 #endif
 		case 'h':
 			fputs(usage_text, stdout);
+			fputs(step_help_text, stdout);
 #ifdef CIB_MPI
 			fputs(mpi_help_text, stdout);
 #endif
@@ -746,6 +804,10 @@ int cmd_score(int argc, char **argv)
 	rc = pipe_cli_finish(&pc);
 	if (rc)
 		return rc;
+	if (so.step_memory && memstep_enable() != 0)
+		cli_warn("--step-memory: this system does not let a process "
+			 "read and reset its peak memory (/proc/self/status, "
+			 "/proc/self/clear_refs); only the run's peak is known");
 #ifdef CIB_MPI
 	if (so.mpi)
 		return score_mpi(&so, &pc, &ci, argv + optind, argc - optind);
@@ -758,8 +820,17 @@ int cmd_score(int argc, char **argv)
 	if (pc.po.progress)
 		fprintf(stderr, "cibscan: %-10s %7.2f s, peak RSS %.0f MB\n",
 			"read", cib_seconds() - t0, cib_peak_rss_mb());
+	memstep_mark("read");
 	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind, NULL,
 			  NULL);
 	cli_data_release(&d);
+	if (memstep_on()) {
+		size_t n;
+		const struct memstep *v;
+
+		memstep_mark("end");
+		v = memstep_steps(&n);
+		say_steps(-1, v, n);
+	}
 	return rc;
 }

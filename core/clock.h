@@ -11,8 +11,9 @@ double cib_seconds(void);
 double cib_cpu_seconds(void);
 
 /* The process's peak resident memory so far, in MB (getrusage; the
- * high-water mark, never reset, so a stage's figure is the run's peak up
- * to its end); a negative value when unavailable. */
+ * high-water mark, so a stage's figure is the run's peak up to its end;
+ * with core/memstep.h's log on, the most of its steps and the one under
+ * way); a negative value when unavailable. */
 double cib_peak_rss_mb(void);
 
 #endif

@@ -23,6 +23,7 @@
 #include "core/bigmem.h"
 #include "core/civil.h"
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "core/sortu64.h"
 #include "siteacc.h"
 
@@ -92,6 +93,7 @@ static void stage_done(struct pipeline *p, const char *name, double *t0,
 	}
 	say(o, "%-10s %7.2f s, peak RSS %.0f MB", name, t - *t0,
 	    cib_peak_rss_mb());
+	memstep_mark(name);
 	/* what the stage freed, back to the system before the next one
 	 * allocates (glibc keeps a freed block's pages otherwise: at 10M
 	 * posts 0.2-0.3 GB of free memory in its arenas by the scores) */
@@ -1657,6 +1659,7 @@ static enum cib_err events_rest(struct pipeline *p,
 		err = post_strings_done(p, o);
 	if (!err)
 		err = events_from_features(p, ev);
+	memstep_mark("feature events");
 	if (!err && o->events_done) {
 		size_t fr = 0;
 
@@ -1671,6 +1674,7 @@ static enum cib_err events_rest(struct pipeline *p,
 		err = job->err;
 		if (!err)
 			err = post_strings_done(p, o);
+		memstep_mark("post events");
 	}
 	if (!err)
 		drop_previous_personas(p, ev);

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_DONE = 0, CMD_SCAN = 1, CMD_PAIRS = 2, CMD_AMONG = 3 };
@@ -462,6 +463,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	coord_part_release(&part);
 	gather_stats(c);
 	c->scans++;
+	memstep_mark("scan");
 	return CIB_OK;
 }
 
@@ -731,6 +733,7 @@ static enum cib_err shard_pairs(void *ctx, const struct coord_pairs_in *in,
 							       sizeof(*gs))
 				   : NULL;
 	struct hdr h;
+	enum cib_err err;
 
 	if (gc)
 		c->codes = gc;
@@ -755,7 +758,9 @@ static enum cib_err shard_pairs(void *ctx, const struct coord_pairs_in *in,
 	if (bcast_bytes(&h, sizeof(h), c->comm))
 		MPI_Abort(c->comm, 1);
 	in_bcast(c, &mine);
-	return pairs_common(c, &mine, res);
+	err = pairs_common(c, &mine, res);
+	memstep_mark("pairs");
+	return err;
 }
 
 static void pairs_serve(struct mpi_coord *c, struct hdr *h)
@@ -769,6 +774,7 @@ static void pairs_serve(struct mpi_coord *c, struct hdr *h)
 	in_bcast(c, &in);
 	(void)pairs_common(c, &in, NULL);
 	in_release(&in);
+	memstep_mark("pairs");
 }
 
 /* Every rank's pairs with both accounts in mem (n_accounts of them) to

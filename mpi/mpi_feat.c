@@ -36,6 +36,7 @@
 #include "core/bigmem.h"
 #include "core/bits.h"
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "core/dataset.h"
 #include "core/postindex.h"
 #include "core/sortu64.h"
@@ -1077,6 +1078,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	}
 	if (shuffle(f, cur, m))
 		MPI_Abort(f->comm, 1);
+	memstep_mark("shard in");
 	if (m->texts) /* the origins were for the shuffle */
 		mpi_texts_release(m->texts);
 	/* every post's text is in: nothing looks one up again (the signing
@@ -1110,6 +1112,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 			m->err = e;
 		m->rows_err = e;
 	}
+	memstep_mark("timing+persona");
 	f->st.shard_mb = (double)(m->ds.strings.bytes + m->ds.texts.bytes) /
 			 1e6;
 	/* its distinct texts signed for the near-duplicate search, the one
@@ -1125,6 +1128,7 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	m->near.round = (size_t)h->round;
 	mpi_reuse_sign(&m->near, &m->ds, m->gpost); /* takes gpost */
 	m->gpost = NULL;
+	memstep_mark("signing");
 	if (m->texts) {
 		/* kept to answer for the texts rank 0 shows, by id only */
 		m->tpool = m->ds.texts;

@@ -22,6 +22,7 @@
 
 #include "core/bigmem.h"
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "core/sortu64.h"
 #include "mpi/mpi_ingest.h"
 
@@ -694,10 +695,12 @@ enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
 			MPI_Type_commit(&w.t_reply) == MPI_SUCCESS,
 	     "no datatype");
 	e = distinct(r, &w, n_posts, text, nd, parent, errmsg, errlen);
+	memstep_mark("numbering");
 	for (unsigned b = 0; !e && b < r->o.bands; b++)
 		if ((e = band(r, &w, b)))
 			snprintf(errmsg, errlen, "band %u: %s", b,
 				 cib_strerror((enum cib_err)e));
+	memstep_mark("bands");
 	if (!e)
 		e = gather(r, &w, r->rank == 0 ? *nd : 0,
 			   r->rank == 0 ? *parent : NULL, st);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -13,6 +14,8 @@
 #include "core/dataset.h"
 #include "core/strlayer.h"
 #include "core/bigmem.h"
+#include "core/clock.h"
+#include "core/memstep.h"
 #include "core/diag.h"
 #include "core/strpool.h"
 
@@ -1249,6 +1252,54 @@ static void test_bigmem_trim(void **state)
 	bigmem_trim(); /* nothing left to give back: a no-op */
 }
 
+/* --step-memory's log: a step's figure is its own peak, not the run's
+ * (the mark is reset between steps), the run's peak is kept, and the log
+ * and its line stay within their bounds. The block is mapped and
+ * unmapped directly so that no allocator (a sanitizer's quarantine
+ * included) keeps it resident. */
+static void test_memstep(void **state)
+{
+	enum { BIG = 64 << 20 };
+	const struct memstep *v;
+	unsigned char *p;
+	char line[40];
+	size_t n;
+
+	(void)state;
+	if (memstep_enable() != 0)
+		skip(); /* no /proc/self/clear_refs here */
+	assert_true(memstep_on());
+	memstep_mark("before");
+	p = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	memset(p, 1, BIG);
+	assert_int_equal(munmap(p, BIG), 0);
+	memstep_mark("big");
+	memstep_mark("small");
+	v = memstep_steps(&n);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[1].name, "big");
+	/* the 64 MiB were held in "big" alone: without the reset "small"
+	 * would report them too */
+	assert_true(v[1].mb >= v[0].mb + 60);
+	assert_true(v[1].mb >= v[2].mb + 60);
+	assert_true(memstep_max_mb() >= v[1].mb);
+	assert_true(cib_peak_rss_mb() >= v[1].mb);
+	memstep_format(v, 2, line, sizeof(line));
+	assert_memory_equal(line, "before ", 7);
+	assert_non_null(strstr(line, ", big "));
+	/* past MEMSTEP_MAX steps the rest fold into the last entry */
+	for (int i = 0; i < MEMSTEP_MAX + 5; i++)
+		memstep_mark("a step with a name longer than the field");
+	v = memstep_steps(&n);
+	assert_int_equal(n, MEMSTEP_MAX);
+	assert_string_equal(v[MEMSTEP_MAX - 1].name, "the rest");
+	assert_int_equal(strlen(v[4].name), MEMSTEP_NAME - 1);
+	memstep_format(v, n, line, sizeof(line));
+	assert_int_equal(strlen(line), sizeof(line) - 1);
+}
+
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
@@ -1665,6 +1716,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_add_hashed),
 		cmocka_unit_test(test_bigmem),
 		cmocka_unit_test(test_bigmem_trim),
+		cmocka_unit_test(test_memstep),
 #ifndef NO_MALLINFO
 		cmocka_unit_test(test_bigmem_setup),
 #endif
