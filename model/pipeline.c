@@ -1659,7 +1659,6 @@ static enum cib_err events_rest(struct pipeline *p,
 		err = post_strings_done(p, o);
 	if (!err)
 		err = events_from_features(p, ev);
-	memstep_mark("feature events");
 	if (!err && o->events_done) {
 		size_t fr = 0;
 
@@ -1669,6 +1668,8 @@ static enum cib_err events_rest(struct pipeline *p,
 			       "a crawl reads them, freed (%.1f MB)",
 			    (double)fr / 1e6);
 	}
+	/* after those frees: the post events' step starts without them */
+	memstep_mark("feature events");
 	if (!err && !job->started) {
 		events_thread(job);
 		err = job->err;
