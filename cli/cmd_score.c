@@ -711,11 +711,10 @@ int cmd_score(int argc, char **argv)
 		{ "save", required_argument, NULL, 'S' },
 		{ "step-memory", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
-#ifdef CIB_MPI
+		/* known to the plain build too, to say where they work */
 		{ "mpi", no_argument, NULL, 'M' },
 		{ "mpi-split", required_argument, NULL, 'P' },
 		{ "mpi-buffer", required_argument, NULL, 'B' },
-#endif
 		PIPE_OPTIONS,
 		CLI_INPUT_OPTIONS,
 		{ 0 },
@@ -784,6 +783,15 @@ int cmd_score(int argc, char **argv)
 						       "bad --mpi-buffer '%s'",
 						       optarg);
 			break;
+#else
+		case 'M':
+		case 'P':
+		case 'B':
+			return cli_usage_error("score",
+					       "--mpi and its options are "
+					       "cibscan-mpi's: build it with "
+					       "'make mpi' and run it under "
+					       "mpirun (docs/scale.md)");
 #endif
 		case 'h':
 			fputs(usage_text, stdout);

@@ -54,6 +54,12 @@ grep -q 'significant coordination edges' "$TMPDIR/x.txt"
 # a usage error exits 2, a missing file 3 (system) or 1 (data)
 set +e
 $CIBSCAN score "$s/tweets.csv.gz" 2>/dev/null; test $? -eq 2 || exit 1
+# --mpi in the plain build: a usage error naming the binary that has it,
+# no output
+$CIBSCAN score --mpi "$s/tweets.csv.gz" -o "$TMPDIR/m.csv" 2>"$TMPDIR/err"
+test $? -eq 2 || exit 1
+grep -q "cibscan-mpi" "$TMPDIR/err" || exit 1
+test ! -e "$TMPDIR/m.csv" || exit 1
 $CIBSCAN score /nonexistent.csv -o "$TMPDIR/z.csv" 2>"$TMPDIR/err"; rc=$?
 set -e
 test "$rc" -ne 0
