@@ -51,15 +51,14 @@ static const char usage_text[] =
 	"  --csv-raw            write text cells exactly as read: no quote in\n"
 	"                       front of a value starting with = + - @ (the\n"
 	"                       spreadsheet-formula guard, docs/outputs.md)\n"
-	PIPE_HELP CLI_INPUT_HELP
-	"  -h, --help           this help\n";
-
-/* apart: one string literal holds at most 4095 bytes in C11 */
-static const char step_help_text[] =
 	"  --step-memory        print each step's own peak memory at the end\n"
 	"                       (with --mpi, every rank's); the process's\n"
 	"                       peak as read from outside (/usr/bin/time)\n"
 	"                       is then the last step's (docs/scale.md)\n";
+
+/* apart: one string literal holds at most 4095 bytes in C11 */
+static const char usage_rest_text[] = PIPE_HELP CLI_INPUT_HELP
+	"  -h, --help           this help\n";
 
 #ifdef CIB_MPI
 static const char mpi_help_text[] =
@@ -698,6 +697,69 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 }
 #endif
 
+/* --mpi, --mpi-split, --mpi-buffer (c: 'M', 'P', 'B'): -1 after a usage
+ * error, else 0. The plain build knows them too, to say where they
+ * work. */
+static int mpi_option(struct score_out *so, int c, const char *arg)
+{
+#ifdef CIB_MPI
+	if (c == 'M') {
+		so->mpi = 1;
+	} else if (c == 'P') {
+		if (cli_parse_size(arg, &so->mpi_split) < 0)
+			return cli_usage_error("score", "bad --mpi-split '%s'",
+					       arg),
+			       -1;
+		if (so->mpi_split == 0)
+			so->mpi_split = SIZE_MAX; /* never cut */
+	} else if (cli_parse_size(arg, &so->mpi_buffer) < 0 ||
+		   so->mpi_buffer == 0) {
+		return cli_usage_error("score", "bad --mpi-buffer '%s'", arg),
+		       -1;
+	}
+	return 0;
+#else
+	(void)so;
+	(void)c;
+	(void)arg;
+	return cli_usage_error("score",
+			       "--mpi and its options are cibscan-mpi's: "
+			       "build it with 'make mpi' and run it under "
+			       "mpirun (docs/scale.md)"),
+	       -1;
+#endif
+}
+
+/* One process: reads the inputs, scores them, writes the outputs. */
+static int score_single(const struct score_out *so,
+			const struct pipe_cli *pc, struct cli_input *ci,
+			char *const *files, int nfiles)
+{
+	struct cli_data d;
+	double t0 = cib_seconds();
+	int rc;
+
+	ci->tables_later = 1; /* drop_post_ids makes them (score_finish) */
+	rc = cli_load(&d, ci, files, nfiles, 0);
+	if (rc)
+		return rc;
+	if (pc->po.progress)
+		fprintf(stderr, "cibscan: %-10s %7.2f s, peak RSS %.0f MB\n",
+			"read", cib_seconds() - t0, cib_peak_rss_mb());
+	memstep_mark("read");
+	rc = score_finish(so, pc, &d, files, nfiles, NULL, NULL);
+	cli_data_release(&d);
+	if (memstep_on()) {
+		size_t n;
+		const struct memstep *v;
+
+		memstep_mark("end");
+		v = memstep_steps(&n);
+		say_steps(-1, v, n);
+	}
+	return rc;
+}
+
 int cmd_score(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -722,8 +784,6 @@ int cmd_score(int argc, char **argv)
 	struct score_out so = { 0 };
 	struct cli_input ci;
 	struct pipe_cli pc;
-	struct cli_data d;
-	double t0;
 	int c, rc;
 
 	cli_input_init(&ci);
@@ -764,38 +824,15 @@ int cmd_score(int argc, char **argv)
 		case 'm':
 			so.step_memory = 1;
 			break;
-#ifdef CIB_MPI
-		case 'M':
-			so.mpi = 1;
-			break;
-		case 'P':
-			if (cli_parse_size(optarg, &so.mpi_split) < 0)
-				return cli_usage_error("score",
-						       "bad --mpi-split '%s'",
-						       optarg);
-			if (so.mpi_split == 0)
-				so.mpi_split = SIZE_MAX; /* never cut */
-			break;
-		case 'B':
-			if (cli_parse_size(optarg, &so.mpi_buffer) < 0 ||
-			    so.mpi_buffer == 0)
-				return cli_usage_error("score",
-						       "bad --mpi-buffer '%s'",
-						       optarg);
-			break;
-#else
 		case 'M':
 		case 'P':
 		case 'B':
-			return cli_usage_error("score",
-					       "--mpi and its options are "
-					       "cibscan-mpi's: build it with "
-					       "'make mpi' and run it under "
-					       "mpirun (docs/scale.md)");
-#endif
+			if (mpi_option(&so, c, optarg))
+				return CLI_EXIT_USAGE;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			fputs(step_help_text, stdout);
+			fputs(usage_rest_text, stdout);
 #ifdef CIB_MPI
 			fputs(mpi_help_text, stdout);
 #endif
@@ -820,25 +857,5 @@ int cmd_score(int argc, char **argv)
 	if (so.mpi)
 		return score_mpi(&so, &pc, &ci, argv + optind, argc - optind);
 #endif
-	t0 = cib_seconds();
-	ci.tables_later = 1; /* drop_post_ids makes them (score_finish) */
-	rc = cli_load(&d, &ci, argv + optind, argc - optind, 0);
-	if (rc)
-		return rc;
-	if (pc.po.progress)
-		fprintf(stderr, "cibscan: %-10s %7.2f s, peak RSS %.0f MB\n",
-			"read", cib_seconds() - t0, cib_peak_rss_mb());
-	memstep_mark("read");
-	rc = score_finish(&so, &pc, &d, argv + optind, argc - optind, NULL,
-			  NULL);
-	cli_data_release(&d);
-	if (memstep_on()) {
-		size_t n;
-		const struct memstep *v;
-
-		memstep_mark("end");
-		v = memstep_steps(&n);
-		say_steps(-1, v, n);
-	}
-	return rc;
+	return score_single(&so, &pc, &ci, argv + optind, argc - optind);
 }

@@ -68,13 +68,7 @@ PY
 }
 check "$TMPDIR/single.log" single
 
-MPIBIN="$(dirname "$CIBSCAN")/cibscan-mpi"
-command -v mpirun >/dev/null 2>&1 || { echo "no mpirun"; exit 77; }
-[ -x "$MPIBIN" ] || { echo "no $MPIBIN (make mpi)"; exit 77; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
-export OMPI_MCA_hwloc_base_binding_policy=none
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+. "${TOP:-.}/tests/mpi/env.sh"
 mpirun -np 2 "$MPIBIN" score --mpi "$S/tweets.csv.gz" "$S/users.csv.gz" \
 	-o "$TMPDIR/a2.csv" --step-memory --progress 2>"$TMPDIR/mpi.log"
 cmp "$TMPDIR/plain.csv" "$TMPDIR/a2.csv"
