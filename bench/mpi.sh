@@ -100,7 +100,7 @@ for cfg in single 1 2 4; do
 	f="$d/rows.$cfg"
 	w=$(cut -d' ' -f2 "$f" | median)
 	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s | %s | %s |\n" \
-		"$([ "$cfg" = single ] && echo "single process" || echo "$cfg ranks")" \
+		"$([ "$cfg" = single ] && echo "single process" || { [ "$cfg" = 1 ] && echo "1 rank" || echo "$cfg ranks"; })" \
 		"$w" "$(echo "$w / $ref" | bc -l)" "$(cut -d' ' -f3 "$f" | median)" \
 		"$(cut -d' ' -f4 "$f" | median)" \
 		"$([ "$cfg" = single ] || [ "$cfg" = 1 ] && echo - || echo "$(cut -d' ' -f5 "$f" | median) MB")" \
@@ -119,6 +119,6 @@ echo
 echo "single process, last run:"
 grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|memory by step" "$d/single.log" | sed 's/^/  /'
 for n in 1 2 4; do
-	echo "$n ranks, last run:"
+	echo "$n rank$([ "$n" = 1 ] || echo s), last run:"
 	grep -E "cibscan: (read|index|features|graph|clusters|score) |coordination graph|timing .* reuse|mpi rank|mpi texts" "$d/mpi$n.log" | sed 's/^/  /'
 done
