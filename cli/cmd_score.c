@@ -423,6 +423,54 @@ static enum cib_err push_texts(struct mpi_ingest *m, size_t round,
 	return err;
 }
 
+/* String k of rank 0's pool, for the ids' join. */
+static const char *pool_str(void *ctx, size_t k, uint32_t *len)
+{
+	const struct dataset *ds = ctx;
+
+	*len = strpool_len(&ds->strings, (uint32_t)k);
+	return strpool_get(&ds->strings, (uint32_t)k);
+}
+
+/* Every rank, CIBSCAN_MPI_TEST_IDS=1 (mpi/mpi_ids.h): the duplicates,
+ * the ties of one account and time and the posts found by their ids,
+ * decided by the ranks that parsed them, checked by rank 0 against the
+ * dataset it read (before its canonical order). Not yet used otherwise:
+ * the step towards rank 0 reading without the posts' ids. */
+static enum cib_err check_ids(struct mpi_ingest *m, struct dataset *ds,
+			      size_t round)
+{
+	char msg[512];
+	enum cib_err err = mpi_ids_exchange(&m->ids, MPI_COMM_WORLD, round);
+
+	if (!err)
+		err = mpi_ids_join(&m->ids, MPI_COMM_WORLD, round,
+				   m->rank == 0 ? ds->strings.n : 0,
+				   pool_str, ds);
+	if (err) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "deciding the posts' ids on the parsing ranks: %s",
+			 cib_strerror(err));
+		return err;
+	}
+	if (m->rank == 0) {
+		err = mpi_ids_check(&m->ids, ds, m->row_origin, m->dup_origin,
+				    m->n_dup, msg, sizeof(msg));
+		if (err)
+			snprintf(m->errmsg, sizeof(m->errmsg),
+				 "the posts' ids decided off rank 0 differ "
+				 "from rank 0's: %s",
+				 msg);
+		else
+			fprintf(stderr,
+				"cibscan: mpi ids off rank 0 agree with rank "
+				"0's: %s\n",
+				msg);
+	}
+	mpi_ids_release(&m->ids);
+	return err;
+}
+
 static enum cib_err put_texts(void *ctx, struct dataset *ds)
 {
 	return mpi_feat_put_texts(ctx, ds);
@@ -607,6 +655,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	m.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
 	/* ... once it has its first round of the texts' push */
 	m.texts.die = test_rank("CIBSCAN_MPI_TEST_DIE_TEXTS_RANK") == m.rank;
+	/* test hook: the posts' ids decided off rank 0 and checked */
+	m.ids_want = test_rank("CIBSCAN_MPI_TEST_IDS") == 1;
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
@@ -618,6 +668,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				 pcp->po.progress != NULL);
 		memstep_mark("texts push");
 	}
+	if (!err && m.ids.on)
+		err = check_ids(&m, &d.ds, sop->mpi_buffer);
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	mf.texts = !err && m.texts_apart ? &m.texts : NULL;

@@ -75,6 +75,7 @@ void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm)
 {
 	memset(m, 0, sizeof(*m));
 	mpi_texts_init(&m->texts);
+	mpi_ids_init(&m->ids);
 	m->comm = comm;
 	m->die_rank = -1;
 	MPI_Comm_rank(comm, &m->rank);
@@ -91,6 +92,11 @@ void mpi_ingest_release(struct mpi_ingest *m)
 	m->origin = NULL;
 	m->origin_cap = 0;
 	mpi_texts_release(&m->texts);
+	mpi_ids_release(&m->ids);
+	free(m->row_origin);
+	free(m->dup_origin);
+	m->row_origin = m->dup_origin = NULL;
+	m->row_origin_cap = m->n_dup = m->dup_cap = 0;
 }
 
 /* ---- the log -------------------------------------------------------- */
@@ -256,9 +262,8 @@ static int post_has_counts(const struct post_rec *r)
  * and with its counts, which rank 0 reads only to know whether the
  * record was kept (mpi_texts.h). */
 static enum cib_err keep_text(struct sink_ctx *c, const struct post_rec *r,
-			      struct post_rec *cp)
+			      uint64_t origin, struct post_rec *cp)
 {
-	uint64_t origin = mpi_texts_origin(c->piece, c->seq++);
 	const int32_t cnt[4] = { dataset_count32(r->likes),
 				 dataset_count32(r->reposts),
 				 dataset_count32(r->replies),
@@ -288,7 +293,15 @@ static enum cib_err sink_fn(void *ctx, int kind, const void *rec)
 	enum cib_err err = CIB_OK;
 
 	if (kind == 0 && c->m->texts_apart) {
-		err = keep_text(c, rec, &cp);
+		const struct post_rec *r = rec;
+		uint64_t origin = mpi_texts_origin(c->piece, c->seq++);
+
+		if (c->m->ids.on)
+			err = mpi_ids_add(&c->m->ids, c->m->size, origin,
+					  (unsigned)r->platform, r->id,
+					  r->account_id, r->time);
+		if (!err)
+			err = keep_text(c, r, origin, &cp);
 		rec = &cp;
 	}
 	if (!err)
@@ -384,6 +397,30 @@ static enum cib_err note_origin(struct mpi_ingest *m, size_t row,
 	return CIB_OK;
 }
 
+/* Rank 0, ids checked (mpi_ids.h): the origin of the post stored at row
+ * in input order, or of a record dropped as a duplicate. */
+static enum cib_err note_ids(struct mpi_ingest *m, int added, size_t row,
+			     uint64_t origin)
+{
+	uint64_t **v = added ? &m->row_origin : &m->dup_origin;
+	size_t *cap = added ? &m->row_origin_cap : &m->dup_cap;
+	size_t at = added ? row : m->n_dup;
+
+	if (at >= *cap) {
+		size_t nc = *cap ? *cap * 2 : 1 << 16;
+		uint64_t *o = realloc(*v, nc * sizeof(*o));
+
+		if (!o)
+			return CIB_ENOMEM;
+		*v = o;
+		*cap = nc;
+	}
+	(*v)[at] = origin;
+	if (!added)
+		m->n_dup++;
+	return CIB_OK;
+}
+
 static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 				 const char *buf, size_t len)
 {
@@ -459,6 +496,9 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 							       rp->seq)
 						     : MPI_TEXTS_NONE;
 
+				uint64_t full = mpi_texts_origin(rp->piece,
+								 rp->seq);
+
 				if (pr.text)
 					o |= MPI_TEXTS_HAS_TEXT;
 
@@ -467,6 +507,10 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 				err = ingest_add_post(in, &pr);
 				if (!err && in->ds->post.n > row)
 					err = note_origin(rp->m, row, o);
+				if (!err && rp->m->ids.on)
+					err = note_ids(rp->m,
+						       in->ds->post.n > row,
+						       row, full);
 				continue;
 			}
 			err = ingest_add_post(in, &pr);
@@ -1158,6 +1202,7 @@ static enum cib_err run_plan(struct run *r, int nfiles)
 	for (size_t i = 0; i < r->np; i++)
 		if (r->pc[i].kind == PIECE_DIRECT || r->pc[i].owner == 0)
 			m->texts_apart = 0;
+	m->ids.on = m->ids_want && m->texts_apart;
 	return CIB_OK;
 }
 

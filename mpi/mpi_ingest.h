@@ -44,6 +44,7 @@
 #include "collectors/ingest.h"
 #include "core/dataset.h"
 #include "core/diag.h"
+#include "mpi/mpi_ids.h"
 #include "mpi/mpi_texts.h"
 
 /* Largest log block sent in one message: what a rank holds in flight per
@@ -91,6 +92,14 @@ struct mpi_ingest {
 	struct mpi_texts texts;
 	uint64_t *origin;      /* rank 0 while storing: per post */
 	size_t origin_cap;
+	/* the posts' ids decided where they were parsed (mpi_ids.h): asked
+	 * for (set by cli/, the same on every rank), and on when the texts
+	 * are apart too. Then rank 0 keeps, for the check, every post's
+	 * origin by row in input order and the duplicates' origins. */
+	int ids_want;
+	struct mpi_ids ids;
+	uint64_t *row_origin, *dup_origin;
+	size_t row_origin_cap, n_dup, dup_cap;
 	char errmsg[768];
 };
 

@@ -1,0 +1,889 @@
+/* mpi_ids.c - the posts' ids decided where they were parsed (mpi_ids.h). */
+#include "mpi/mpi_ids.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "core/dataset.h"
+#include "mpi/mpi_feat.h"
+#include "mpi/mpi_ingest.h"
+
+void mpi_ids_init(struct mpi_ids *x)
+{
+	memset(x, 0, sizeof(*x));
+}
+
+static void free_chunks(struct mpi_ids *x)
+{
+	for (size_t c = 0; c < x->nchunk; c++) {
+		free(x->chunk[c].r);
+		free(x->chunk[c].bytes);
+	}
+	free(x->chunk);
+	x->chunk = NULL;
+	x->nchunk = x->capchunk = x->n = 0;
+}
+
+static void free_auth(struct mpi_ids *x)
+{
+	free(x->auth);
+	free(x->abytes);
+	x->auth = NULL;
+	x->abytes = NULL;
+	x->n_auth = x->cap_auth = x->nabytes = x->capabytes = 0;
+}
+
+void mpi_ids_release(struct mpi_ids *x)
+{
+	if (!x)
+		return;
+	free_chunks(x);
+	free_auth(x);
+	free(x->post);
+	free(x->pbytes);
+	free(x->dead);
+	free(x->tie);
+	free(x->match);
+	mpi_ids_init(x);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t nc = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need)
+		nc *= 2;
+	q = realloc(*p, nc * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+int mpi_ids_id_owner(const char *s, size_t len, int size)
+{
+	if (size <= 1)
+		return 0;
+	return 1 + (int)(XXH3_64bits(s, len) % (uint64_t)(size - 1));
+}
+
+enum cib_err mpi_ids_add(struct mpi_ids *x, int size, uint64_t origin,
+			 unsigned platform, const char *id,
+			 const char *account_id, int64_t time)
+{
+	size_t len = strlen(id), alen = strlen(account_id);
+	struct mpi_id_chunk *k = x->nchunk ? &x->chunk[x->nchunk - 1] : NULL;
+	struct mpi_id_rec *r;
+
+	if (len > UINT32_MAX / 2)
+		return CIB_ETOOBIG;
+	if (!k || k->n == MPI_IDS_CHUNK_RECS ||
+	    k->nbytes >= MPI_IDS_CHUNK_BYTES) {
+		if (grow((void **)&x->chunk, &x->capchunk, x->nchunk + 1,
+			 sizeof(*x->chunk)))
+			return CIB_ENOMEM;
+		k = &x->chunk[x->nchunk++];
+		memset(k, 0, sizeof(*k));
+	}
+	if (grow((void **)&k->r, &k->cap, k->n + 1, sizeof(*k->r)) ||
+	    grow((void **)&k->bytes, &k->capbytes, k->nbytes + len + 1, 1))
+		return CIB_ENOMEM;
+	r = &k->r[k->n++];
+	r->origin = origin;
+	/* the author's owner hashes (platform, id) the same way */
+	r->akey = XXH3_64bits_withSeed(account_id, alen,
+				       (XXH64_hash_t)platform);
+	r->time = time;
+	r->off = k->nbytes;
+	r->len = (uint32_t)len;
+	r->platform = (uint8_t)platform;
+	r->iowner = mpi_ids_id_owner(id, len, size);
+	r->aowner = mpi_feat_owner(platform, account_id, alen, size);
+	memcpy(k->bytes + k->nbytes, id, len);
+	k->nbytes += len;
+	x->n++;
+	return CIB_OK;
+}
+
+/* ---- transfers ------------------------------------------------------- */
+
+static int wait_rq(MPI_Request *rq)
+{
+	return mpi_ingest_wait(rq) != MPI_SUCCESS;
+}
+
+/* One all-to-all of bytes into *recv (grown); the bytes received. */
+static size_t exchange(MPI_Comm comm, int size, const char *send,
+		       const int *scnt, const int *sdsp, int *rcnt, int *rdsp,
+		       char **recv, size_t *rcap)
+{
+	size_t rtot = 0;
+	MPI_Request rq;
+
+	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	for (int q = 0; q < size; q++) {
+		rdsp[q] = (int)rtot;
+		rtot += (size_t)rcnt[q];
+	}
+	if (grow((void **)recv, rcap, rtot + 1, 1) ||
+	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
+			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	return rtot;
+}
+
+/* The most of v over the ranks (0: none left, 1: more, 2: no memory). */
+static int agree_max(MPI_Comm comm, int v)
+{
+	int any = 0;
+	MPI_Request rq;
+
+	if (MPI_Iallreduce(&v, &any, 1, MPI_INT, MPI_MAX, comm, &rq) !=
+		    MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	return any;
+}
+
+static size_t clamp_round(int size, size_t round)
+{
+	size_t lim = (size_t)INT_MAX / (size_t)size / 2;
+
+	if (!round)
+		round = MPI_IDS_ROUND;
+	return round > lim ? lim : round;
+}
+
+/* On the wire: 'I', u64 origin, u8 platform, u32 length, the id;
+ * 'A', u64 origin, u64 author, i64 time, u32 length, the id. */
+#define WIRE_I (1 + 8 + 1 + 4)
+#define WIRE_A (1 + 8 + 8 + 8 + 4)
+
+static int take_round(struct mpi_ids *x, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		uint64_t origin;
+		uint32_t len;
+		char kind = *p;
+
+		if (kind == 'I') {
+			struct mpi_id_post *o;
+
+			if ((size_t)(end - p) < WIRE_I)
+				return -1;
+			memcpy(&origin, p + 1, 8);
+			memcpy(&len, p + 10, 4);
+			if ((size_t)(end - p) - WIRE_I < len ||
+			    grow((void **)&x->post, &x->cap_post,
+				 x->n_post + 1, sizeof(*x->post)) ||
+			    grow((void **)&x->pbytes, &x->cappbytes,
+				 x->npbytes + len + 1, 1))
+				return -1;
+			o = &x->post[x->n_post++];
+			o->origin = origin;
+			o->platform = (uint8_t)p[9];
+			o->len = len;
+			o->off = x->npbytes;
+			memcpy(x->pbytes + x->npbytes, p + WIRE_I, len);
+			x->npbytes += len;
+			p += WIRE_I + len;
+		} else if (kind == 'A') {
+			struct mpi_id_auth *o;
+
+			if ((size_t)(end - p) < WIRE_A)
+				return -1;
+			memcpy(&origin, p + 1, 8);
+			memcpy(&len, p + 25, 4);
+			if ((size_t)(end - p) - WIRE_A < len ||
+			    grow((void **)&x->auth, &x->cap_auth,
+				 x->n_auth + 1, sizeof(*x->auth)) ||
+			    grow((void **)&x->abytes, &x->capabytes,
+				 x->nabytes + len + 1, 1))
+				return -1;
+			o = &x->auth[x->n_auth++];
+			o->origin = origin;
+			memcpy(&o->akey, p + 9, 8);
+			memcpy(&o->time, p + 17, 8);
+			o->len = len;
+			o->off = x->nabytes;
+			memcpy(x->abytes + x->nabytes, p + WIRE_A, len);
+			x->nabytes += len;
+			p += WIRE_A + len;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The cursor (chunk *c, record *i) moved to the next record: 1 if any. */
+static int next_rec(const struct mpi_ids *x, size_t *c, size_t *i)
+{
+	while (*c < x->nchunk && *i == x->chunk[*c].n) {
+		(*c)++;
+		*i = 0;
+	}
+	return *c < x->nchunk;
+}
+
+static void pack_rec(const struct mpi_id_chunk *k, const struct mpi_id_rec *r,
+		     char *send, int *sdsp)
+{
+	char *p = send + sdsp[r->iowner];
+
+	p[0] = 'I';
+	memcpy(p + 1, &r->origin, 8);
+	p[9] = (char)r->platform;
+	memcpy(p + 10, &r->len, 4);
+	memcpy(p + WIRE_I, k->bytes + r->off, r->len);
+	sdsp[r->iowner] += (int)(WIRE_I + r->len);
+	p = send + sdsp[r->aowner];
+	p[0] = 'A';
+	memcpy(p + 1, &r->origin, 8);
+	memcpy(p + 9, &r->akey, 8);
+	memcpy(p + 17, &r->time, 8);
+	memcpy(p + 25, &r->len, 4);
+	memcpy(p + WIRE_A, k->bytes + r->off, r->len);
+	sdsp[r->aowner] += (int)(WIRE_A + r->len);
+}
+
+/* Sends every record to its id and author owners in rounds; 0, or -1
+ * when some rank ran out of memory (agreed). */
+static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
+			size_t round)
+{
+	int *scnt = calloc((size_t)size, sizeof(int));
+	int *sdsp = calloc((size_t)size, sizeof(int));
+	int *rcnt = calloc((size_t)size, sizeof(int));
+	int *rdsp = calloc((size_t)size, sizeof(int));
+	char *send = NULL, *recv = NULL;
+	size_t c = 0, i = 0, scap = 0, rcap = 0;
+	int nomem = !scnt || !sdsp || !rcnt || !rdsp, more = 1;
+
+	while (more) {
+		size_t ec = c, ei = i, total = 0, rtot;
+		int any;
+
+		for (int q = 0; !nomem && q < size; q++)
+			scnt[q] = 0;
+		while (!nomem && next_rec(x, &ec, &ei)) {
+			const struct mpi_id_rec *r = &x->chunk[ec].r[ei];
+			size_t need = WIRE_I + WIRE_A + 2 * (size_t)r->len;
+
+			if (total && total + need > round)
+				break;
+			total += need;
+			scnt[r->iowner] += (int)(WIRE_I + r->len);
+			scnt[r->aowner] += (int)(WIRE_A + r->len);
+			ei++;
+		}
+		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+			nomem = 1;
+		if (!nomem) {
+			size_t d = 0;
+
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			while (c < ec || (c == ec && i < ei)) {
+				if (i == x->chunk[c].n) {
+					c++;
+					i = 0;
+					continue;
+				}
+				pack_rec(&x->chunk[c], &x->chunk[c].r[i], send,
+					 sdsp);
+				i++;
+			}
+			d = 0;
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			x->sent += total;
+		}
+		any = agree_max(comm, nomem ? 2 : next_rec(x, &c, &i));
+		if (any == 2) {
+			nomem = 1;
+			break;
+		}
+		more = any;
+		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
+				&rcap);
+		if (take_round(x, recv, rtot))
+			nomem = 1;
+	}
+	if (!more)
+		nomem = agree_max(comm, nomem) != 0;
+	free(scnt);
+	free(sdsp);
+	free(rcnt);
+	free(rdsp);
+	free(send);
+	free(recv);
+	free_chunks(x);
+	return nomem ? -1 : 0;
+}
+
+/* ---- what the owners decide ------------------------------------------- */
+
+/* Sort records by (bytes, then the rest): a pointer to the bytes kept
+ * with each, so that qsort needs no context. */
+struct skey {
+	const char *s;
+	uint64_t a, b; /* id owner: platform, origin; author: akey, time */
+	uint64_t origin;
+	uint32_t len;
+};
+
+static int bytes_cmp(const struct skey *x, const struct skey *y)
+{
+	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* id owner: (bytes, platform, origin) */
+static int cmp_id(const void *p, const void *q)
+{
+	const struct skey *x = p, *y = q;
+	int c = bytes_cmp(x, y);
+
+	if (c)
+		return c;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* author owner: (akey, time, bytes, origin); the time as a signed
+ * number (stored in b) */
+static int cmp_auth(const void *p, const void *q)
+{
+	const struct skey *x = p, *y = q;
+	int c;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return (int64_t)x->b < (int64_t)y->b ? -1 : 1;
+	c = bytes_cmp(x, y);
+	if (c)
+		return c;
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+static int cmp_u64(const void *p, const void *q)
+{
+	uint64_t x = *(const uint64_t *)p, y = *(const uint64_t *)q;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The id owner's records: the duplicates' origins into *dead (malloc'd),
+ * the others kept in x->post by (bytes, platform). */
+static int find_duplicates(struct mpi_ids *x, uint64_t **dead, size_t *nd)
+{
+	struct skey *k = malloc((x->n_post + 1) * sizeof(*k));
+	struct mpi_id_post *keep = malloc((x->n_post + 1) * sizeof(*keep));
+	uint64_t *d = malloc((x->n_post + 1) * sizeof(*d));
+	size_t nk = 0, n = 0;
+
+	*dead = NULL;
+	*nd = 0;
+	if (!k || !keep || !d) {
+		free(k);
+		free(keep);
+		free(d);
+		return -1;
+	}
+	for (size_t i = 0; i < x->n_post; i++) {
+		k[i].s = x->pbytes + x->post[i].off;
+		k[i].len = x->post[i].len;
+		k[i].a = x->post[i].platform;
+		k[i].b = x->post[i].off;
+		k[i].origin = x->post[i].origin;
+	}
+	qsort(k, x->n_post, sizeof(*k), cmp_id);
+	for (size_t i = 0; i < x->n_post; i++) {
+		if (i && k[i].a == k[i - 1].a && !bytes_cmp(&k[i], &k[i - 1])) {
+			d[n++] = k[i].origin;
+			continue;
+		}
+		keep[nk].origin = k[i].origin;
+		keep[nk].off = k[i].b;
+		keep[nk].len = k[i].len;
+		keep[nk].platform = (uint8_t)k[i].a;
+		nk++;
+	}
+	x->n_records = x->n_post;
+	x->n_duplicates = n;
+	free(k);
+	free(x->post);
+	x->post = keep;
+	x->n_post = x->cap_post = nk;
+	*dead = d;
+	*nd = n;
+	return 0;
+}
+
+/* The author owner's runs of one author and time, two records or more:
+ * (origin, number) pairs, flattened as two u64 each, into *out. */
+static int number_runs(struct mpi_ids *x, uint64_t **out, size_t *nout)
+{
+	struct skey *k = malloc((x->n_auth + 1) * sizeof(*k));
+	uint64_t *v = malloc((2 * x->n_auth + 1) * sizeof(*v));
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < x->n_auth; i++) {
+		k[i].s = x->abytes + x->auth[i].off;
+		k[i].len = x->auth[i].len;
+		k[i].a = x->auth[i].akey;
+		k[i].b = (uint64_t)x->auth[i].time;
+		k[i].origin = x->auth[i].origin;
+	}
+	qsort(k, x->n_auth, sizeof(*k), cmp_auth);
+	for (size_t i = 0; i < x->n_auth;) {
+		size_t j = i + 1;
+
+		while (j < x->n_auth && k[j].a == k[i].a && k[j].b == k[i].b)
+			j++;
+		for (size_t q = i; j - i > 1 && q < j; q++) {
+			v[n++] = k[q].origin;
+			v[n++] = q - i;
+		}
+		i = j;
+	}
+	free(k);
+	free_auth(x);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* Every rank's v[0..n) (u64) appended on rank 0 into *all (malloc'd, n
+ * in *nall); -1 on rank 0 out of memory. */
+static int gather_u64(MPI_Comm comm, int rank, int size, const uint64_t *v,
+		      size_t n, uint64_t **all, size_t *nall)
+{
+	long long mine = (long long)n, *cnt = NULL;
+	int *rc = NULL, *rd = NULL, bad = 0;
+	size_t tot = 0;
+	MPI_Request rq;
+
+	*all = NULL;
+	*nall = 0;
+	if (rank == 0) {
+		cnt = calloc((size_t)size, sizeof(*cnt));
+		rc = calloc((size_t)size, sizeof(*rc));
+		rd = calloc((size_t)size, sizeof(*rd));
+		bad = !cnt || !rc || !rd;
+	}
+	if (MPI_Igather(&mine, 1, MPI_LONG_LONG, cnt, 1, MPI_LONG_LONG, 0,
+			comm, &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	if (rank == 0 && !bad) {
+		for (int q = 0; q < size; q++) {
+			if ((unsigned long long)cnt[q] > (size_t)INT_MAX - tot)
+				MPI_Abort(comm, 1); /* past one gather */
+			rd[q] = (int)tot;
+			rc[q] = (int)cnt[q];
+			tot += (size_t)cnt[q];
+		}
+		*all = malloc((tot + 1) * sizeof(**all));
+		bad = !*all;
+	}
+	if (bad) /* rank 0 cannot take them: the others must not wait */
+		MPI_Abort(comm, 1);
+	if (n > (size_t)INT_MAX)
+		MPI_Abort(comm, 1);
+	if (MPI_Igatherv(v, (int)n, MPI_UINT64_T, *all, rc, rd, MPI_UINT64_T,
+			 0, comm, &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		MPI_Abort(comm, 1);
+	*nall = tot;
+	free(cnt);
+	free(rc);
+	free(rd);
+	return 0;
+}
+
+static int cmp_tie(const void *p, const void *q)
+{
+	const struct mpi_id_tie *x = p, *y = q;
+
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+enum cib_err mpi_ids_exchange(struct mpi_ids *x, MPI_Comm comm, size_t round)
+{
+	int rank, size, bad;
+	uint64_t *dead = NULL, *runs = NULL, *all = NULL;
+	size_t nd = 0, nr = 0, nall = 0;
+
+	MPI_Comm_rank(comm, &rank);
+	MPI_Comm_size(comm, &size);
+	round = clamp_round(size, round);
+	bad = send_records(x, comm, size, round);
+	if (!bad && (find_duplicates(x, &dead, &nd) ||
+		     number_runs(x, &runs, &nr)))
+		bad = 1;
+	if (agree_max(comm, bad)) {
+		free(dead);
+		free(runs);
+		mpi_ids_release(x);
+		return CIB_ENOMEM;
+	}
+	gather_u64(comm, rank, size, dead, nd, &all, &nall);
+	free(dead);
+	if (rank == 0) {
+		qsort(all, nall, sizeof(*all), cmp_u64);
+		x->dead = all;
+		x->n_dead = nall;
+	}
+	gather_u64(comm, rank, size, runs, nr, &all, &nall);
+	free(runs);
+	if (rank == 0) {
+		x->tie = malloc((nall / 2 + 1) * sizeof(*x->tie));
+		if (!x->tie)
+			MPI_Abort(comm, 1);
+		for (size_t i = 0; i + 1 < nall; i += 2) {
+			x->tie[i / 2].origin = all[i];
+			x->tie[i / 2].rank = (uint32_t)all[i + 1];
+		}
+		x->n_tie = nall / 2;
+		qsort(x->tie, x->n_tie, sizeof(*x->tie), cmp_tie);
+		free(all);
+	}
+	return CIB_OK;
+}
+
+/* ---- the join ---------------------------------------------------------- */
+
+/* The first of the id owner's posts whose id is not below s[0..len). */
+static size_t lower_bound(const struct mpi_ids *x, const char *s, uint32_t len)
+{
+	size_t lo = 0, hi = x->n_post;
+	struct skey q = { s, 0, 0, 0, len };
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct skey m = { x->pbytes + x->post[mid].off, 0, 0, 0,
+				  x->post[mid].len };
+
+		if (bytes_cmp(&m, &q) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Queries on the wire: u32 string, u32 length, the bytes. Answers: u64
+ * origin, u32 string, u32 platform. */
+#define WIRE_Q 8
+#define ANSWER 16
+
+static int answer(const struct mpi_ids *x, const char *p, size_t n,
+		  uint64_t **ans, size_t *nans, size_t *cap)
+{
+	const char *end = p + n;
+
+	*nans = 0;
+	while (p < end) {
+		uint32_t str, len, pl;
+		size_t i;
+
+		if ((size_t)(end - p) < WIRE_Q)
+			return -1;
+		memcpy(&str, p, 4);
+		memcpy(&len, p + 4, 4);
+		if ((size_t)(end - p) - WIRE_Q < len)
+			return -1;
+		for (i = lower_bound(x, p + WIRE_Q, len);
+		     i < x->n_post && x->post[i].len == len &&
+		     !memcmp(x->pbytes + x->post[i].off, p + WIRE_Q, len);
+		     i++) {
+			if (grow((void **)ans, cap, *nans + 2, sizeof(**ans)))
+				return -1;
+			pl = x->post[i].platform;
+			(*ans)[(*nans)++] = x->post[i].origin;
+			(*ans)[(*nans)++] = (uint64_t)str << 32 | pl;
+		}
+		p += WIRE_Q + len;
+	}
+	return 0;
+}
+
+static int cmp_match(const void *p, const void *q)
+{
+	const struct mpi_id_match *x = p, *y = q;
+
+	if (x->str != y->str)
+		return x->str < y->str ? -1 : 1;
+	if (x->platform != y->platform)
+		return x->platform < y->platform ? -1 : 1;
+	return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
+			  size_t n,
+			  const char *(*str)(void *ctx, size_t k,
+					     uint32_t *len),
+			  void *ctx)
+{
+	int rank, size, more = 1, nomem = 0;
+	int *scnt, *sdsp, *rcnt, *rdsp;
+	char *send = NULL, *recv = NULL;
+	uint64_t *ans = NULL, *all = NULL;
+	size_t k = 0, scap = 0, rcap = 0, acap = 0, nm = 0, mcap = 0;
+
+	MPI_Comm_rank(comm, &rank);
+	MPI_Comm_size(comm, &size);
+	round = clamp_round(size, round);
+	if (rank != 0)
+		n = 0;
+	if (n > UINT32_MAX)
+		nomem = 1;
+	scnt = calloc((size_t)size, sizeof(int));
+	sdsp = calloc((size_t)size, sizeof(int));
+	rcnt = calloc((size_t)size, sizeof(int));
+	rdsp = calloc((size_t)size, sizeof(int));
+	if (!scnt || !sdsp || !rcnt || !rdsp)
+		nomem = 1;
+	free(x->match);
+	x->match = NULL;
+	x->n_match = 0;
+	while (more) {
+		size_t e = k, total = 0, rtot, na = 0, nall = 0;
+		int any;
+
+		for (int q = 0; !nomem && q < size; q++)
+			scnt[q] = sdsp[q] = 0;
+		/* this round's strings: their bytes counted, then packed */
+		for (; !nomem && e < n; e++) {
+			uint32_t len;
+			const char *s = str(ctx, e, &len);
+			size_t need = WIRE_Q + (size_t)len;
+
+			if (total && total + need > round)
+				break;
+			total += need;
+			scnt[mpi_ids_id_owner(s, len, size)] += (int)need;
+		}
+		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+			nomem = 1;
+		if (!nomem) {
+			size_t d = 0;
+
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			for (; k < e; k++) {
+				uint32_t len, s32 = (uint32_t)k;
+				const char *s = str(ctx, k, &len);
+				int q = mpi_ids_id_owner(s, len, size);
+				char *p = send + sdsp[q];
+
+				memcpy(p, &s32, 4);
+				memcpy(p + 4, &len, 4);
+				memcpy(p + WIRE_Q, s, len);
+				sdsp[q] += (int)(WIRE_Q + len);
+			}
+			d = 0;
+			for (int q = 0; q < size; q++) {
+				sdsp[q] = (int)d;
+				d += (size_t)scnt[q];
+			}
+			x->sent += total;
+		}
+		any = agree_max(comm, nomem ? 2 : k < n);
+		if (any == 2) {
+			nomem = 1;
+			break;
+		}
+		more = any;
+		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
+				&rcap);
+		if (answer(x, recv, rtot, &ans, &na, &acap))
+			nomem = 1;
+		if (agree_max(comm, nomem)) {
+			nomem = 1;
+			break;
+		}
+		gather_u64(comm, rank, size, ans, na, &all, &nall);
+		if (rank == 0 && nall) {
+			if (grow((void **)&x->match, &mcap, nm + nall / 2 + 1,
+				 sizeof(*x->match)))
+				MPI_Abort(comm, 1);
+			for (size_t i = 0; i + 1 < nall; i += 2) {
+				x->match[nm].origin = all[i];
+				x->match[nm].str = (uint32_t)(all[i + 1] >> 32);
+				x->match[nm].platform = (uint8_t)all[i + 1];
+				nm++;
+			}
+		}
+		free(all);
+		all = NULL;
+	}
+	free(scnt);
+	free(sdsp);
+	free(rcnt);
+	free(rdsp);
+	free(send);
+	free(recv);
+	free(ans);
+	if (nomem) {
+		free(x->match);
+		x->match = NULL;
+		return CIB_ENOMEM;
+	}
+	x->n_match = nm;
+	if (nm)
+		qsort(x->match, nm, sizeof(*x->match), cmp_match);
+	return CIB_OK;
+}
+
+/* ---- rank 0's check ------------------------------------------------------ */
+
+struct rowkey {
+	const char *s;
+	int64_t time;
+	uint32_t acc, len, row;
+};
+
+static int cmp_row(const void *p, const void *q)
+{
+	const struct rowkey *x = p, *y = q;
+	int c;
+
+	if (x->acc != y->acc)
+		return x->acc < y->acc ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static const struct mpi_id_tie *find_tie(const struct mpi_ids *x,
+					 uint64_t origin)
+{
+	size_t lo = 0, hi = x->n_tie;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->tie[mid].origin < origin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n_tie && x->tie[lo].origin == origin ? &x->tie[lo]
+							    : NULL;
+}
+
+#define FAIL(...)                                    \
+	do {                                         \
+		snprintf(msg, cap, __VA_ARGS__);     \
+		err = CIB_EINTERNAL;                 \
+		goto out;                            \
+	} while (0)
+
+enum cib_err mpi_ids_check(const struct mpi_ids *x, const struct dataset *ds,
+			   const uint64_t *row_origin, uint64_t *dups,
+			   size_t n_dups, char *msg, size_t cap)
+{
+	size_t n = ds->post.n, runs = 0;
+	struct rowkey *k = malloc((n + 1) * sizeof(*k));
+	struct mpi_id_match *want = malloc((n + 1) * sizeof(*want));
+	enum cib_err err = CIB_OK;
+
+	msg[0] = '\0';
+	if (!k || !want)
+		FAIL("no memory for the check");
+	/* the duplicates */
+	qsort(dups, n_dups, sizeof(*dups), cmp_u64);
+	if (n_dups != x->n_dead)
+		FAIL("%zu duplicates found by the id owners, %zu by rank 0",
+		     x->n_dead, n_dups);
+	for (size_t i = 0; i < n_dups; i++)
+		if (dups[i] != x->dead[i])
+			FAIL("duplicate %llu: the id owners say %llu",
+			     (unsigned long long)dups[i],
+			     (unsigned long long)x->dead[i]);
+	/* the runs: every two posts of one account and time in the order
+	 * of their ids' bytes, as numbered by the author owners */
+	for (size_t j = 0; j < n; j++) {
+		k[j].acc = ds->post.account[j];
+		k[j].time = ds->post.time[j];
+		k[j].s = ds_str(ds, ds->post.id[j]);
+		k[j].len = strpool_len(&ds->strings, ds->post.id[j]);
+		k[j].row = (uint32_t)j;
+	}
+	qsort(k, n, sizeof(*k), cmp_row);
+	for (size_t j = 1; j < n; j++) {
+		const struct mpi_id_tie *a, *b;
+
+		if (k[j].acc != k[j - 1].acc || k[j].time != k[j - 1].time)
+			continue;
+		a = find_tie(x, row_origin[k[j - 1].row]);
+		b = find_tie(x, row_origin[k[j].row]);
+		if (!a || !b || a->rank >= b->rank)
+			FAIL("posts %u and %u of one account and time: not "
+			     "numbered in their ids' order by their author's "
+			     "owner",
+			     k[j - 1].row, k[j].row);
+		runs++;
+	}
+	/* the join of every string: exactly the posts having it as id */
+	for (size_t j = 0; j < n; j++) {
+		want[j].str = ds->post.id[j];
+		want[j].platform = ds->acc.platform[ds->post.account[j]];
+		want[j].origin = row_origin[j];
+	}
+	qsort(want, n, sizeof(*want), cmp_match);
+	if (x->n_match != n)
+		FAIL("the join found %zu posts by their ids, rank 0 has %zu",
+		     x->n_match, n);
+	for (size_t j = 0; j < n; j++)
+		if (cmp_match(&want[j], &x->match[j]))
+			FAIL("the join: post %llu of string %u is not rank 0's",
+			     (unsigned long long)x->match[j].origin,
+			     x->match[j].str);
+	snprintf(msg, cap,
+		 "%zu duplicates, %zu posts tied with the one before them by "
+		 "account and time, %zu posts found by their ids",
+		 n_dups, runs, x->n_match);
+out:
+	free(k);
+	free(want);
+	return err;
+}
