@@ -268,6 +268,25 @@ enum cib_err dataset_canonical_order(struct dataset *ds, int *moved);
  * a string, post or account before is a programming error (asserted). */
 enum cib_err dataset_canonical_order_bare(struct dataset *ds, int *moved);
 
+/* dataset_canonical_order_bare for posts stored without their ids
+ * (dataset_add_post_unkeyed; score --mpi, mpi/mpi_ids.h): posts of one
+ * account at one time go by tie[row] (the rank of their ids' bytes,
+ * computed where the ids are) instead of by their ids, which post.id no
+ * longer holds (or holds for some only). */
+enum cib_err dataset_canonical_order_ties(struct dataset *ds,
+					  const uint32_t *tie, int *moved);
+
+/* Frees the rows of posts read twice: the posts whose bit is set in dead
+ * (bits.h, one a post) go, and so do the accounts no post left names
+ * unless their bit is set in keep_acc (an account record made or touched
+ * them; NULL: none), as if those records had never been stored. Rows
+ * keep their order; *n_dead gets how many posts went, added to
+ * n_duplicate_posts. Before the canonical order, with no key table made
+ * (the rows move). The strings only those rows used stay, used by none.
+ * On CIB_ENOMEM the dataset may be half moved and must be released. */
+enum cib_err dataset_drop_rows(struct dataset *ds, const uint64_t *dead,
+			       const uint64_t *keep_acc, size_t *n_dead);
+
 /* Rebuilds the account and post key tables from the columns (for
  * dataset_canonical_order, after it moved rows). */
 enum cib_err dataset_rebuild_keys(struct dataset *ds);

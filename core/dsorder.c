@@ -15,17 +15,19 @@
  */
 #include "dataset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bigmem.h"
+#include "bits.h"
 
 /* What every sort here orders by: a number (platform, time or 0), then
  * the bytes of a string, then the row (a total order). */
 struct key {
 	int64_t k;
 	const char *s;
-	uint32_t len, row;
+	uint32_t len, tie, row;
 };
 
 static int key_cmp(const void *x, const void *y)
@@ -40,6 +42,8 @@ static int key_cmp(const void *x, const void *y)
 		return c;
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
+	if (a->tie != b->tie)
+		return a->tie < b->tie ? -1 : 1;
 	return a->row < b->row ? -1 : a->row > b->row;
 }
 
@@ -49,6 +53,7 @@ static void key_set_in(struct key *k, const struct strpool *sp, int64_t num,
 	k->k = num;
 	k->s = strpool_get(sp, str);
 	k->len = strpool_len(sp, str);
+	k->tie = 0;
 	k->row = row;
 }
 
@@ -138,8 +143,10 @@ static size_t *group_by(const uint32_t *key, size_t n, size_t nk,
 }
 
 /* The posts' new order, their accounts already in new rows: by account,
- * then time, then id bytes. */
-static uint32_t *post_order(const struct dataset *ds)
+ * then time, then id bytes, or with tie (posts read without their ids,
+ * score --mpi: mpi/mpi_ids.h) by tie[row], the rank of the post's id
+ * among its account's posts at that time. */
+static uint32_t *post_order(const struct dataset *ds, const uint32_t *tie)
 {
 	size_t n = ds->post.n, na = ds->acc.n, most = 0;
 	uint32_t *order = malloc((n + 1) * sizeof(*order));
@@ -162,7 +169,10 @@ static uint32_t *post_order(const struct dataset *ds)
 		for (size_t i = 0; i < m; i++) {
 			uint32_t j = order[lo + i];
 
-			key_set(&k[i], ds, ds->post.time[j], ds->post.id[j], j);
+			key_set(&k[i], ds, ds->post.time[j],
+				tie ? STR_NONE : ds->post.id[j], j);
+			if (tie)
+				k[i].tie = tie[j];
 		}
 		qsort(k, m, sizeof(*k), key_cmp);
 		for (size_t i = 0; i < m; i++)
@@ -233,11 +243,16 @@ static void permute_posts(struct dataset *ds, const uint32_t *order,
 static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order,
 				     void *scratch)
 {
-	size_t n = ds->post.n, ne = ds->ent.n;
+	size_t n = ds->post.n, ne;
 	uint64_t *off = scratch;
 	uint32_t *str = NULL;
 	uint8_t *type = NULL;
 
+	/* order may name a subset of the rows (dataset_drop_rows): the
+	 * entities kept are those of the rows named */
+	ne = 0;
+	for (size_t i = 0; i < n; i++)
+		ne += ds->post.ent_off[order[i] + 1] - ds->post.ent_off[order[i]];
 	if (ne) {
 		str = malloc(ne * sizeof(*str));
 		if (!str)
@@ -253,6 +268,7 @@ static enum cib_err permute_entities(struct dataset *ds, const uint32_t *order,
 			       (hi - lo) * sizeof(*str));
 		off[i + 1] = off[i] + (hi - lo);
 	}
+	ds->ent.n = ne;
 	if (ne) {
 		memcpy(ds->ent.str, str, ne * sizeof(*str));
 		free(str);
@@ -407,20 +423,105 @@ static enum cib_err renumber_strings(struct dataset *ds)
 }
 
 static enum cib_err canonical_order(struct dataset *ds, int *moved,
-				    int tables);
+				    int tables, const uint32_t *tie);
 
 enum cib_err dataset_canonical_order(struct dataset *ds, int *moved)
 {
-	return canonical_order(ds, moved, 1);
+	return canonical_order(ds, moved, 1, NULL);
 }
 
 enum cib_err dataset_canonical_order_bare(struct dataset *ds, int *moved)
 {
-	return canonical_order(ds, moved, 0);
+	return canonical_order(ds, moved, 0, NULL);
+}
+
+enum cib_err dataset_canonical_order_ties(struct dataset *ds,
+					  const uint32_t *tie, int *moved)
+{
+	return canonical_order(ds, moved, 0, tie);
+}
+
+/* Rows kept: the posts whose bit is clear in dead, and the accounts with
+ * a live post or their bit set in keep_acc; order[] the kept rows of n,
+ * ascending, *m how many. */
+static uint32_t *kept_rows(const uint64_t *drop, size_t n, size_t *m)
+{
+	uint32_t *order = malloc((n + 1) * sizeof(*order));
+
+	*m = 0;
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!drop || !bits_get(drop, i))
+			order[(*m)++] = (uint32_t)i;
+	return order;
+}
+
+enum cib_err dataset_drop_rows(struct dataset *ds, const uint64_t *dead,
+			       const uint64_t *keep_acc, size_t *n_dead)
+{
+	size_t na = ds->acc.n, np = ds->post.n, mp, ma, big;
+	uint64_t *acc_drop = NULL;
+	uint32_t *porder = NULL, *aorder = NULL, *rank = NULL;
+	void *scratch = NULL;
+	enum cib_err err = CIB_ENOMEM;
+
+	*n_dead = 0;
+	assert(!ds->post.id || ds->tables_pending || ds->lookups_dropped ||
+	       !ds->post_row); /* the key tables would go stale */
+	acc_drop = calloc(bits_words(na) + 1, sizeof(*acc_drop));
+	if (!acc_drop)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		if (!keep_acc || !bits_get(keep_acc, a))
+			bits_set(acc_drop, a);
+	for (size_t j = 0; j < np; j++)
+		if (!bits_get(dead, j))
+			acc_drop[ds->post.account[j] / 64] &=
+				~(UINT64_C(1) << (ds->post.account[j] % 64));
+	porder = kept_rows(dead, np, &mp);
+	aorder = kept_rows(acc_drop, na, &ma);
+	rank = malloc((na + 1) * sizeof(*rank));
+	big = na > np ? na : np;
+	scratch = malloc((big + 1) * 8);
+	if (!porder || !aorder || !rank || !scratch)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		rank[a] = UINT32_MAX;
+	for (size_t i = 0; i < ma; i++)
+		rank[aorder[i]] = (uint32_t)i;
+	for (size_t i = 0; i < ds->change.n; i++) {
+		/* changes come from account records: never a dropped one */
+		assert(rank[ds->change.account[i]] != UINT32_MAX);
+		ds->change.account[i] = rank[ds->change.account[i]];
+	}
+	if (mp < np) {
+		ds->post.n = mp;
+		err = permute_entities(ds, porder, scratch);
+		if (err) /* the columns still hold np rows */
+			goto out;
+		permute_posts(ds, porder, scratch);
+	}
+	for (size_t j = 0; j < mp; j++)
+		ds->post.account[j] = rank[ds->post.account[j]];
+	if (ma < na) {
+		ds->acc.n = ma;
+		permute_accounts(ds, aorder, scratch);
+	}
+	ds->n_duplicate_posts += np - mp;
+	*n_dead = np - mp;
+	err = CIB_OK;
+out:
+	free(acc_drop);
+	free(porder);
+	free(aorder);
+	free(rank);
+	free(scratch);
+	return err;
 }
 
 static enum cib_err canonical_order(struct dataset *ds, int *moved,
-				    int tables)
+				    int tables, const uint32_t *tie)
 {
 	size_t na = ds->acc.n, np = ds->post.n, big;
 	uint32_t *aorder = NULL, *rank = NULL, *porder = NULL;
@@ -456,7 +557,7 @@ static enum cib_err canonical_order(struct dataset *ds, int *moved,
 		for (size_t i = 0; i < ds->change.n; i++)
 			ds->change.account[i] = rank[ds->change.account[i]];
 	}
-	porder = post_order(ds);
+	porder = post_order(ds, tie);
 	if (!porder)
 		goto out;
 	post_same = is_identity(porder, np);

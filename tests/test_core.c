@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/timefmt.h"
+#include "core/bits.h"
 #include "core/dataset.h"
 #include "core/strlayer.h"
 #include "core/bigmem.h"
@@ -993,6 +994,247 @@ static void test_dataset_counts_apart(void **state)
 	dataset_release(&a);
 }
 
+/* Records for test_dataset_read_without_ids: accounts a0..a7 on X and
+ * Mastodon, posts whose ids repeat (the same author again, another
+ * author, another platform), many at one time, some reposting or
+ * replying to others, some with a hashtag or URL equal to a post id, and
+ * account records before, between and after an author's posts. */
+#define NOID_RECS 400
+
+struct noid_rec {
+	int is_acc;
+	enum platform pl;
+	char id[16], acc[8], ref[16], ent[16], handle[16];
+	int64_t time;
+	enum post_kind kind;
+};
+
+static void noid_records(struct noid_rec *v, size_t n)
+{
+	uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < n; i++) {
+		struct noid_rec *r = &v[i];
+		unsigned a;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memset(r, 0, sizeof(*r));
+		a = (unsigned)(x % 8);
+		r->pl = (x >> 3) % 5 ? PLATFORM_X : PLATFORM_MASTODON;
+		snprintf(r->acc, sizeof(r->acc), "a%u", a);
+		if ((x >> 8) % 9 == 0) {
+			r->is_acc = 1;
+			snprintf(r->handle, sizeof(r->handle), "h%u",
+				 (unsigned)((x >> 12) % 3));
+			continue;
+		}
+		/* "9", "10", "100": byte order is not numeric order */
+		snprintf(r->id, sizeof(r->id), "%s%u",
+			 (x >> 16) % 2 ? "9" : "1",
+			 (unsigned)((x >> 20) % 60));
+		r->time = 1000 + (int64_t)((x >> 28) % 6) * 60;
+		r->kind = POST_ORIGINAL;
+		if ((x >> 32) % 4 == 0) {
+			r->kind = (x >> 34) % 2 ? POST_REPOST : POST_REPLY;
+			snprintf(r->ref, sizeof(r->ref), "%s%u",
+				 (x >> 36) % 2 ? "9" : "1",
+				 (unsigned)((x >> 40) % 60));
+		}
+		if ((x >> 44) % 5 == 0)
+			snprintf(r->ent, sizeof(r->ent), "%s%u",
+				 (x >> 48) % 2 ? "9" : "1",
+				 (unsigned)((x >> 52) % 60));
+	}
+}
+
+static void noid_store(struct dataset *ds, const struct noid_rec *r,
+		       int keyed, uint32_t *at, uint32_t *acc)
+{
+	static const enum entity_type et[1] = { ENT_HASHTAG };
+	const char *es[1];
+
+	*at = *acc = UINT32_MAX;
+	if (r->is_acc) {
+		struct account_rec ar;
+
+		account_rec_init(&ar);
+		ar.platform = r->pl;
+		ar.id = r->acc;
+		ar.handle = r->handle;
+		assert_int_equal(dataset_add_account(ds, &ar, acc), CIB_OK);
+		return;
+	}
+	{
+		struct post_rec pr;
+
+		post_rec_init(&pr);
+		pr.platform = r->pl;
+		pr.id = r->id;
+		pr.account_id = r->acc;
+		pr.time = r->time;
+		pr.kind = r->kind;
+		pr.text = r->id;
+		pr.ref_post = r->ref[0] ? r->ref : NULL;
+		pr.ref_account = r->ref[0] ? "a1" : NULL;
+		es[0] = r->ent;
+		pr.ent_str = es;
+		pr.ent_type = et;
+		pr.n_ent = r->ent[0] ? 1 : 0;
+		if (keyed)
+			assert_int_equal(dataset_add_post_at(ds, &pr, NULL, at),
+					 CIB_OK);
+		else
+			assert_int_equal(
+				dataset_add_post_unkeyed(ds, &pr, at), CIB_OK);
+	}
+}
+
+static int noid_cmp_ids(const char *a, const char *b)
+{
+	int c = memcmp(a, b, strlen(a) < strlen(b) ? strlen(a) : strlen(b));
+
+	return c ? c : (strlen(a) > strlen(b)) - (strlen(a) < strlen(b));
+}
+
+/* What score --mpi's rank 0 does when the posts' ids stay on the ranks
+ * that parsed them (mpi/mpi_ids.h), with the ids' answers computed here
+ * by brute force: every post stored without its id, the duplicates and
+ * the accounts only they made dropped (dataset_drop_rows), the ids other
+ * columns name set again, the canonical order told each post's rank
+ * among its account's posts at its time
+ * (dataset_canonical_order_ties). The dataset must end as the keyed
+ * read's after its canonical order and dataset_drop_post_ids: the same
+ * rows and the same string ids. */
+static void test_dataset_read_without_ids(void **state)
+{
+	struct noid_rec *v = calloc(NOID_RECS, sizeof(*v));
+	struct dataset a, b;
+	uint32_t *row_rec = calloc(NOID_RECS, sizeof(*row_rec));
+	uint64_t *dead = calloc(NOID_RECS / 64 + 1, sizeof(*dead));
+	uint64_t *keep = calloc(NOID_RECS / 64 + 1, sizeof(*keep));
+	uint32_t *tie, *used;
+	size_t nrow = 0, n_dead = 0, freed, want_dead = 0;
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(row_rec);
+	noid_records(v, NOID_RECS);
+	dataset_init(&a);
+	dataset_init(&b);
+	for (size_t i = 0; i < NOID_RECS; i++) {
+		uint32_t at, acc;
+
+		noid_store(&a, &v[i], 1, &at, &acc);
+		noid_store(&b, &v[i], 0, &at, &acc);
+		if (acc != UINT32_MAX)
+			bits_set(keep, acc);
+		if (at == UINT32_MAX)
+			continue;
+		row_rec[nrow] = (uint32_t)i;
+		/* the first record of a (platform, id) is the post */
+		for (size_t k = 0; k < i; k++)
+			if (!v[k].is_acc && v[k].pl == v[i].pl &&
+			    !strcmp(v[k].id, v[i].id)) {
+				bits_set(dead, nrow);
+				want_dead++;
+				break;
+			}
+		nrow++;
+	}
+	assert_true(want_dead > 20);
+	assert_int_equal(a.n_duplicate_posts, want_dead);
+	assert_int_equal(b.post.n, nrow);
+	assert_int_equal(dataset_drop_rows(&b, dead, keep, &n_dead), CIB_OK);
+	assert_int_equal(n_dead, want_dead);
+	assert_int_equal(b.n_duplicate_posts, want_dead);
+	/* the rows kept, their records */
+	for (size_t j = 0, k = 0; j < nrow; j++)
+		if (!bits_get(dead, j))
+			row_rec[k++] = row_rec[j];
+	/* the ids another column names: a post's id set to that string */
+	used = calloc(b.strings.n + 1, sizeof(*used));
+	assert_non_null(used);
+	for (size_t j = 0; j < b.post.n; j++) {
+		if (b.post.ref_post[j] != STR_NONE)
+			used[b.post.ref_post[j]] = 1;
+		if (b.post.ref_account[j] != STR_NONE)
+			used[b.post.ref_account[j]] = 1;
+	}
+	for (size_t e = 0; e < b.ent.n; e++)
+		used[b.ent.str[e]] = 1;
+	for (size_t c = 0; c < b.acc.n; c++) {
+		used[b.acc.id[c]] = 1;
+		if (b.acc.handle[c] != STR_NONE)
+			used[b.acc.handle[c]] = 1;
+	}
+	for (size_t i = 0; i < b.change.n; i++) {
+		if (b.change.old_value[i] != STR_NONE)
+			used[b.change.old_value[i]] = 1;
+		if (b.change.new_value[i] != STR_NONE)
+			used[b.change.new_value[i]] = 1;
+	}
+	for (size_t j = 0; j < b.post.n; j++) {
+		const char *id = v[row_rec[j]].id;
+
+		for (uint32_t s = 0; s < b.strings.n; s++)
+			if (used[s] && !strcmp(ds_str(&b, s), id))
+				b.post.id[j] = s;
+	}
+	/* the ranks of one account's posts at one time, by their ids */
+	tie = calloc(b.post.n + 1, sizeof(*tie));
+	assert_non_null(tie);
+	for (size_t j = 0; j < b.post.n; j++)
+		for (size_t k = 0; k < b.post.n; k++)
+			if (b.post.account[k] == b.post.account[j] &&
+			    b.post.time[k] == b.post.time[j] &&
+			    noid_cmp_ids(v[row_rec[k]].id,
+					 v[row_rec[j]].id) < 0)
+				tie[j]++;
+	assert_int_equal(dataset_canonical_order_ties(&b, tie, NULL), CIB_OK);
+	assert_int_equal(dataset_drop_post_ids(&b, &freed), CIB_OK);
+	assert_int_equal(dataset_canonical_order_bare(&a, NULL), CIB_OK);
+	assert_int_equal(dataset_drop_post_ids(&a, &freed), CIB_OK);
+	/* the same rows and string ids */
+	assert_int_equal(a.acc.n, b.acc.n);
+	assert_int_equal(a.post.n, b.post.n);
+	assert_int_equal(a.ent.n, b.ent.n);
+	assert_int_equal(a.change.n, b.change.n);
+	for (size_t c = 0; c < a.acc.n; c++) {
+		assert_int_equal(a.acc.platform[c], b.acc.platform[c]);
+		assert_int_equal(a.acc.id[c], b.acc.id[c]);
+		assert_int_equal(a.acc.handle[c], b.acc.handle[c]);
+		assert_string_equal(ds_str(&a, a.acc.id[c]),
+				    ds_str(&b, b.acc.id[c]));
+	}
+	for (size_t i = 0; i < a.change.n; i++) {
+		assert_int_equal(a.change.account[i], b.change.account[i]);
+		assert_int_equal(a.change.old_value[i], b.change.old_value[i]);
+		assert_int_equal(a.change.new_value[i], b.change.new_value[i]);
+	}
+	for (size_t j = 0; j < a.post.n; j++) {
+		assert_int_equal(a.post.account[j], b.post.account[j]);
+		assert_int_equal(a.post.time[j], b.post.time[j]);
+		assert_int_equal(a.post.kind[j], b.post.kind[j]);
+		assert_int_equal(a.post.id[j], b.post.id[j]);
+		assert_int_equal(a.post.ref_post[j], b.post.ref_post[j]);
+		assert_int_equal(a.post.ref_account[j], b.post.ref_account[j]);
+		assert_string_equal(ds_text(&a, j), ds_text(&b, j));
+		assert_int_equal(a.post.ent_off[j + 1], b.post.ent_off[j + 1]);
+	}
+	for (size_t e = 0; e < a.ent.n; e++)
+		assert_int_equal(a.ent.str[e], b.ent.str[e]);
+	dataset_release(&a);
+	dataset_release(&b);
+	free(v);
+	free(row_rec);
+	free(dead);
+	free(keep);
+	free(tie);
+	free(used);
+}
+
 /* dataset_add_post_unkeyed (score --mpi's owners): the columns of
  * dataset_add_post, no id string, no key, no duplicate */
 static void test_dataset_add_post_unkeyed(void **state)
@@ -1710,6 +1952,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_order_bare),
 		cmocka_unit_test(test_dataset_counts_apart),
 		cmocka_unit_test(test_dataset_add_post_unkeyed),
+		cmocka_unit_test(test_dataset_read_without_ids),
 		cmocka_unit_test(test_dataset_reserve),
 		cmocka_unit_test(test_dataset_canonical_order),
 		cmocka_unit_test(test_dataset_account_keys),
