@@ -655,8 +655,11 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	m.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
 	/* ... once it has its first round of the texts' push */
 	m.texts.die = test_rank("CIBSCAN_MPI_TEST_DIE_TEXTS_RANK") == m.rank;
-	/* test hook: the posts' ids decided off rank 0 and checked */
-	m.ids_want = test_rank("CIBSCAN_MPI_TEST_IDS") == 1;
+	/* test hook: the posts' ids read on rank 0 as before (0), and
+	 * checked against the parsing ranks' answers (1) */
+	m.ids_want = test_rank("CIBSCAN_MPI_TEST_IDS");
+	if (m.ids_want > 1)
+		m.ids_want = -1;
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
@@ -668,8 +671,13 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 				 pcp->po.progress != NULL);
 		memstep_mark("texts push");
 	}
-	if (!err && m.ids.on)
+	if (!err && m.ids_apart) {
+		/* the duplicates dropped, the ids other columns name set
+		 * and the canonical order made: with the ids' ranks */
+		err = mpi_ingest_settle_ids(&m, &d.in, sop->mpi_buffer);
+	} else if (!err && m.ids.on) {
 		err = check_ids(&m, &d.ds, sop->mpi_buffer);
+	}
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	mf.texts = !err && m.texts_apart ? &m.texts : NULL;
@@ -694,9 +702,10 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	}
 	/* rank 0's dataset in the single process's order (cli_load; the
 	 * lookup tables are made once, by drop_post_ids) */
-	if (!err)
+	if (!err && !m.ids_apart) {
 		err = dataset_canonical_order_bare(&d.ds, NULL);
-	memstep_mark("order");
+		memstep_mark("order");
+	}
 	if (err) {
 		cli_error("%s", m.errmsg[0] ? m.errmsg : cib_strerror(err));
 		rc = cli_exit_for(err);

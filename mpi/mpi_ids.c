@@ -17,10 +17,8 @@ void mpi_ids_init(struct mpi_ids *x)
 
 static void free_chunks(struct mpi_ids *x)
 {
-	for (size_t c = 0; c < x->nchunk; c++) {
-		free(x->chunk[c].r);
+	for (size_t c = 0; c < x->nchunk; c++)
 		free(x->chunk[c].bytes);
-	}
 	free(x->chunk);
 	x->chunk = NULL;
 	x->nchunk = x->capchunk = x->n = 0;
@@ -73,42 +71,69 @@ int mpi_ids_id_owner(const char *s, size_t len, int size)
 	return 1 + (int)(XXH3_64bits(s, len) % (uint64_t)(size - 1));
 }
 
-enum cib_err mpi_ids_add(struct mpi_ids *x, int size, uint64_t origin,
+enum cib_err mpi_ids_add(struct mpi_ids *x, uint64_t origin,
 			 unsigned platform, const char *id,
 			 const char *account_id, int64_t time)
 {
-	size_t len = strlen(id), alen = strlen(account_id);
+	size_t len = strlen(id);
 	struct mpi_id_chunk *k = x->nchunk ? &x->chunk[x->nchunk - 1] : NULL;
-	struct mpi_id_rec *r;
+	/* the author's owner hashes (platform, id) the same way */
+	uint64_t akey = XXH3_64bits_withSeed(account_id, strlen(account_id),
+					     (XXH64_hash_t)platform);
+	uint16_t l16 = (uint16_t)len;
+	uint8_t pl = (uint8_t)platform;
+	char *p;
 
-	if (len > UINT32_MAX / 2)
+	if (len > MPI_IDS_MAX_ID)
 		return CIB_ETOOBIG;
-	if (!k || k->n == MPI_IDS_CHUNK_RECS ||
-	    k->nbytes >= MPI_IDS_CHUNK_BYTES) {
+	if (!k || k->nbytes >= MPI_IDS_CHUNK_BYTES) {
 		if (grow((void **)&x->chunk, &x->capchunk, x->nchunk + 1,
 			 sizeof(*x->chunk)))
 			return CIB_ENOMEM;
 		k = &x->chunk[x->nchunk++];
 		memset(k, 0, sizeof(*k));
 	}
-	if (grow((void **)&k->r, &k->cap, k->n + 1, sizeof(*k->r)) ||
-	    grow((void **)&k->bytes, &k->capbytes, k->nbytes + len + 1, 1))
+	if (grow((void **)&k->bytes, &k->capbytes,
+		 k->nbytes + MPI_IDS_REC + len, 1))
 		return CIB_ENOMEM;
-	r = &k->r[k->n++];
-	r->origin = origin;
-	/* the author's owner hashes (platform, id) the same way */
-	r->akey = XXH3_64bits_withSeed(account_id, alen,
-				       (XXH64_hash_t)platform);
-	r->time = time;
-	r->off = k->nbytes;
-	r->len = (uint32_t)len;
-	r->platform = (uint8_t)platform;
-	r->iowner = mpi_ids_id_owner(id, len, size);
-	r->aowner = mpi_feat_owner(platform, account_id, alen, size);
-	memcpy(k->bytes + k->nbytes, id, len);
-	k->nbytes += len;
+	p = k->bytes + k->nbytes;
+	memcpy(p, &origin, 8);
+	memcpy(p + 8, &akey, 8);
+	memcpy(p + 16, &time, 8);
+	memcpy(p + 24, &pl, 1);
+	memcpy(p + 25, &l16, 2);
+	memcpy(p + MPI_IDS_REC, id, len);
+	k->nbytes += MPI_IDS_REC + len;
+	k->n++;
 	x->n++;
 	return CIB_OK;
+}
+
+/* A kept record unpacked (its id points into the chunk). */
+struct rec {
+	uint64_t origin, akey;
+	int64_t time;
+	const char *id;
+	uint32_t len;
+	uint8_t platform;
+	int iowner, aowner;
+};
+
+static size_t rec_at(const char *p, int size, struct rec *r)
+{
+	uint16_t l16;
+
+	memcpy(&r->origin, p, 8);
+	memcpy(&r->akey, p + 8, 8);
+	memcpy(&r->time, p + 16, 8);
+	memcpy(&r->platform, p + 24, 1);
+	memcpy(&l16, p + 25, 2);
+	r->len = l16;
+	r->id = p + MPI_IDS_REC;
+	r->iowner = mpi_ids_id_owner(r->id, r->len, size);
+	r->aowner = size <= 1 ? 0
+			      : 1 + (int)(r->akey % (uint64_t)(size - 1));
+	return MPI_IDS_REC + r->len;
 }
 
 /* ---- transfers ------------------------------------------------------- */
@@ -228,18 +253,17 @@ static int take_round(struct mpi_ids *x, const char *p, size_t n)
 	return 0;
 }
 
-/* The cursor (chunk *c, record *i) moved to the next record: 1 if any. */
+/* The cursor (chunk *c, byte *i) moved to the next record: 1 if any. */
 static int next_rec(const struct mpi_ids *x, size_t *c, size_t *i)
 {
-	while (*c < x->nchunk && *i == x->chunk[*c].n) {
+	while (*c < x->nchunk && *i == x->chunk[*c].nbytes) {
 		(*c)++;
 		*i = 0;
 	}
 	return *c < x->nchunk;
 }
 
-static void pack_rec(const struct mpi_id_chunk *k, const struct mpi_id_rec *r,
-		     char *send, int *sdsp)
+static void pack_rec(const struct rec *r, char *send, int *sdsp)
 {
 	char *p = send + sdsp[r->iowner];
 
@@ -247,7 +271,7 @@ static void pack_rec(const struct mpi_id_chunk *k, const struct mpi_id_rec *r,
 	memcpy(p + 1, &r->origin, 8);
 	p[9] = (char)r->platform;
 	memcpy(p + 10, &r->len, 4);
-	memcpy(p + WIRE_I, k->bytes + r->off, r->len);
+	memcpy(p + WIRE_I, r->id, r->len);
 	sdsp[r->iowner] += (int)(WIRE_I + r->len);
 	p = send + sdsp[r->aowner];
 	p[0] = 'A';
@@ -255,7 +279,7 @@ static void pack_rec(const struct mpi_id_chunk *k, const struct mpi_id_rec *r,
 	memcpy(p + 9, &r->akey, 8);
 	memcpy(p + 17, &r->time, 8);
 	memcpy(p + 25, &r->len, 4);
-	memcpy(p + WIRE_A, k->bytes + r->off, r->len);
+	memcpy(p + WIRE_A, r->id, r->len);
 	sdsp[r->aowner] += (int)(WIRE_A + r->len);
 }
 
@@ -279,15 +303,16 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 		for (int q = 0; !nomem && q < size; q++)
 			scnt[q] = 0;
 		while (!nomem && next_rec(x, &ec, &ei)) {
-			const struct mpi_id_rec *r = &x->chunk[ec].r[ei];
-			size_t need = WIRE_I + WIRE_A + 2 * (size_t)r->len;
+			struct rec r;
+			size_t sz = rec_at(x->chunk[ec].bytes + ei, size, &r);
+			size_t need = WIRE_I + WIRE_A + 2 * (size_t)r.len;
 
 			if (total && total + need > round)
 				break;
 			total += need;
-			scnt[r->iowner] += (int)(WIRE_I + r->len);
-			scnt[r->aowner] += (int)(WIRE_A + r->len);
-			ei++;
+			scnt[r.iowner] += (int)(WIRE_I + r.len);
+			scnt[r.aowner] += (int)(WIRE_A + r.len);
+			ei += sz;
 		}
 		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
@@ -299,14 +324,19 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 				d += (size_t)scnt[q];
 			}
 			while (c < ec || (c == ec && i < ei)) {
-				if (i == x->chunk[c].n) {
+				struct rec r;
+
+				if (i == x->chunk[c].nbytes) {
+					/* sent whole: in the buffer now */
+					free(x->chunk[c].bytes);
+					x->chunk[c].bytes = NULL;
+					x->chunk[c].nbytes = 0;
 					c++;
 					i = 0;
 					continue;
 				}
-				pack_rec(&x->chunk[c], &x->chunk[c].r[i], send,
-					 sdsp);
-				i++;
+				i += rec_at(x->chunk[c].bytes + i, size, &r);
+				pack_rec(&r, send, sdsp);
 			}
 			d = 0;
 			for (int q = 0; q < size; q++) {

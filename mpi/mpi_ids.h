@@ -51,22 +51,18 @@
 
 struct dataset;
 
-/* A record as kept where it was parsed (before the exchange). */
-struct mpi_id_rec {
-	uint64_t origin;
-	uint64_t akey;  /* hash of (platform, account id) */
-	int64_t time;
-	uint64_t off;   /* its id's bytes in the chunk */
-	uint32_t len;
-	uint8_t platform;
-	int32_t iowner, aowner;
-};
+/* Records as kept where they were parsed (before the exchange), packed
+ * one after the other (MPI_IDS_REC bytes, then the id's): u64 origin,
+ * u64 author (XXH3 of the account id seeded with the platform: the hash
+ * mpi_feat_owner takes the author's owner from), i64 time, u8 platform,
+ * u16 the id's length. 46 bytes for a 19-digit id. */
+#define MPI_IDS_REC (8 + 8 + 8 + 1 + 2)
+/* The longest id kept (readers cap ids far below). */
+#define MPI_IDS_MAX_ID 65535
 
 struct mpi_id_chunk {
-	struct mpi_id_rec *r;
-	size_t n, cap;
 	char *bytes;
-	size_t nbytes, capbytes;
+	size_t n, nbytes, capbytes;
 };
 
 /* On an id owner: a record received (off into its bytes). */
@@ -97,8 +93,7 @@ struct mpi_id_match {
 	uint8_t platform;
 };
 
-/* Records per chunk, and bytes of ids past which a new chunk starts. */
-#define MPI_IDS_CHUNK_RECS 65536
+/* Bytes past which a new chunk starts. */
 #define MPI_IDS_CHUNK_BYTES ((size_t)4 << 20)
 /* Bytes a rank sends to all ranks together in one round. */
 #define MPI_IDS_ROUND ((size_t)32 << 20)
@@ -139,8 +134,8 @@ void mpi_ids_release(struct mpi_ids *x);
 int mpi_ids_id_owner(const char *s, size_t len, int size);
 
 /* Keeps post record `origin` (platform, id, author account_id, time)
- * for the exchange, among size ranks. */
-enum cib_err mpi_ids_add(struct mpi_ids *x, int size, uint64_t origin,
+ * for the exchange. */
+enum cib_err mpi_ids_add(struct mpi_ids *x, uint64_t origin,
 			 unsigned platform, const char *id,
 			 const char *account_id, int64_t time);
 

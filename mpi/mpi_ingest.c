@@ -28,7 +28,9 @@
 #include "collectors/jsonread.h"
 #include "collectors/source.h"
 #include "collectors/table.h"
+#include "core/bits.h"
 #include "core/clock.h"
+#include "core/memstep.h"
 #include "mpi/mpi_feat.h"
 
 enum piece_kind { PIECE_WHOLE = 0, PIECE_SPLIT = 1, PIECE_DIRECT = 2 };
@@ -95,6 +97,9 @@ void mpi_ingest_release(struct mpi_ingest *m)
 	mpi_ids_release(&m->ids);
 	free(m->row_origin);
 	free(m->dup_origin);
+	free(m->acc_rec);
+	m->acc_rec = NULL;
+	m->acc_rec_words = 0;
 	m->row_origin = m->dup_origin = NULL;
 	m->row_origin_cap = m->n_dup = m->dup_cap = 0;
 }
@@ -273,7 +278,11 @@ static enum cib_err keep_text(struct sink_ctx *c, const struct post_rec *r,
 
 	*cp = *r;
 	cp->text = has_text ? "" : NULL;
-	if (has_text || post_has_counts(r)) {
+	if (c->m->ids_apart)
+		cp->id = NULL; /* kept here (mpi_ids.h) */
+	/* with the ids apart every record is kept: its origin is how rank 0
+	 * names the post to the ranks that hold its id */
+	if (has_text || post_has_counts(r) || c->m->ids_apart) {
 		int owner = mpi_feat_owner((unsigned)r->platform,
 					   r->account_id,
 					   strlen(r->account_id), c->m->size);
@@ -297,7 +306,7 @@ static enum cib_err sink_fn(void *ctx, int kind, const void *rec)
 		uint64_t origin = mpi_texts_origin(c->piece, c->seq++);
 
 		if (c->m->ids.on)
-			err = mpi_ids_add(&c->m->ids, c->m->size, origin,
+			err = mpi_ids_add(&c->m->ids, origin,
 					  (unsigned)r->platform, r->id,
 					  r->account_id, r->time);
 		if (!err)
@@ -397,6 +406,57 @@ static enum cib_err note_origin(struct mpi_ingest *m, size_t row,
 	return CIB_OK;
 }
 
+/* Rank 0, ids apart: a post record stored without its id (never a
+ * duplicate here: mpi_ingest_settle_ids drops those), counted as
+ * ingest_add_post counts. */
+static enum cib_err add_unkeyed(struct ingest *in, const struct post_rec *r)
+{
+	uint32_t at;
+	enum cib_err err;
+
+	if (!r->account_id || !*r->account_id || r->time == TIME_NONE)
+		return CIB_EINTERNAL; /* the parsing rank checked them */
+	err = dataset_add_post_unkeyed(in->ds, r, &at);
+	if (!err && in->cur) {
+		in->cur->records++;
+		in->cur->posts++;
+	}
+	return err;
+}
+
+/* Rank 0, ids apart: an account record stored, its account marked (the
+ * accounts only duplicates made go, not those a record made). */
+static enum cib_err add_account(struct mpi_ingest *m, struct ingest *in,
+				const struct account_rec *r)
+{
+	uint32_t idx = UINT32_MAX;
+	enum cib_err err;
+
+	if (!r->id || !*r->id)
+		return CIB_EINTERNAL;
+	err = dataset_add_account(in->ds, r, &idx);
+	if (err)
+		return err;
+	if (in->cur)
+		in->cur->accounts++;
+	if (idx / 64 >= m->acc_rec_words) {
+		size_t nw = m->acc_rec_words ? m->acc_rec_words * 2 : 1024;
+		uint64_t *b;
+
+		while (nw <= idx / 64)
+			nw *= 2;
+		b = realloc(m->acc_rec, nw * sizeof(*b));
+		if (!b)
+			return CIB_ENOMEM;
+		memset(b + m->acc_rec_words, 0,
+		       (nw - m->acc_rec_words) * sizeof(*b));
+		m->acc_rec = b;
+		m->acc_rec_words = nw;
+	}
+	m->acc_rec[idx / 64] |= UINT64_C(1) << (idx % 64);
+	return CIB_OK;
+}
+
 /* Rank 0, ids checked (mpi_ids.h): the origin of the post stored at row
  * in input order, or of a record dropped as a duplicate. */
 static enum cib_err note_ids(struct mpi_ingest *m, int added, size_t row,
@@ -490,7 +550,8 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 				/* the record kept where it was parsed: for a
 				 * text, counts or both (keep_text) */
 				size_t row = in->ds->post.n;
-				uint64_t o = pr.text || post_has_counts(&pr)
+				uint64_t o = pr.text || post_has_counts(&pr) ||
+							     rp->m->ids_apart
 						     ? mpi_texts_origin(
 							       rp->piece,
 							       rp->seq)
@@ -504,10 +565,12 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 
 				rp->seq++;
 				pr.text = NULL;
-				err = ingest_add_post(in, &pr);
+				err = rp->m->ids_apart ? add_unkeyed(in, &pr)
+						       : ingest_add_post(in, &pr);
 				if (!err && in->ds->post.n > row)
 					err = note_origin(rp->m, row, o);
-				if (!err && rp->m->ids.on)
+				if (!err && rp->m->ids.on &&
+				    !rp->m->ids_apart)
 					err = note_ids(rp->m,
 						       in->ds->post.n > row,
 						       row, full);
@@ -531,7 +594,8 @@ static enum cib_err replay_block(struct replay *rp, struct ingest *in,
 			ar.lang = get_str(&q);
 			if (q.bad)
 				return CIB_EINTERNAL;
-			err = ingest_add_account(in, &ar);
+			err = rp->m->ids_apart ? add_account(rp->m, in, &ar)
+					       : ingest_add_account(in, &ar);
 		} else {
 			return CIB_EINTERNAL;
 		}
@@ -1202,7 +1266,8 @@ static enum cib_err run_plan(struct run *r, int nfiles)
 	for (size_t i = 0; i < r->np; i++)
 		if (r->pc[i].kind == PIECE_DIRECT || r->pc[i].owner == 0)
 			m->texts_apart = 0;
-	m->ids.on = m->ids_want && m->texts_apart;
+	m->ids.on = m->texts_apart && m->ids_want != 0;
+	m->ids_apart = m->ids.on && m->ids_want != 1;
 	return CIB_OK;
 }
 
@@ -1467,5 +1532,191 @@ out:
 	free(r.cnt);
 	free(r.buf);
 	free(r.pc);
+	return err;
+}
+
+/* ---- the posts' ids apart (mpi_ids.h) --------------------------------- */
+
+/* Rank 0's row of origin o (its post.origin is in input order, so
+ * ascending), or SIZE_MAX. */
+static size_t row_of(const struct dataset *ds, uint64_t o)
+{
+	size_t lo = 0, hi = ds->post.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((ds->post.origin[mid] & ~MPI_TEXTS_HAS_TEXT) < o)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ds->post.n &&
+			       (ds->post.origin[lo] & ~MPI_TEXTS_HAS_TEXT) == o
+		       ? lo
+		       : SIZE_MAX;
+}
+
+/* Rank 0: the duplicates and the accounts only they made dropped. */
+static enum cib_err drop_duplicates(struct mpi_ingest *m, struct dataset *ds)
+{
+	size_t words = bits_words(ds->acc.n) + 1, nd = 0;
+	uint64_t *dead = calloc(bits_words(ds->post.n) + 1, sizeof(*dead));
+	uint64_t *keep = calloc(words, sizeof(*keep));
+	enum cib_err err = CIB_OK;
+
+	if (!dead || !keep) {
+		err = CIB_ENOMEM;
+		goto out;
+	}
+	if (m->acc_rec)
+		memcpy(keep, m->acc_rec,
+		       (m->acc_rec_words < words ? m->acc_rec_words : words) *
+			       sizeof(*keep));
+	for (size_t i = 0; i < m->ids.n_dead; i++) {
+		size_t j = ds->post.origin ? row_of(ds, m->ids.dead[i])
+					   : SIZE_MAX;
+
+		if (j == SIZE_MAX) {
+			err = CIB_EINTERNAL; /* a record rank 0 never got */
+			goto out;
+		}
+		bits_set(dead, j);
+	}
+	if (m->ids.n_dead)
+		err = dataset_drop_rows(ds, dead, keep, &nd);
+out:
+	free(dead);
+	free(keep);
+	free(m->acc_rec);
+	m->acc_rec = NULL;
+	m->acc_rec_words = 0;
+	return err;
+}
+
+/* The strings rank 0's rows use, for the join. */
+struct used {
+	const struct dataset *ds;
+	uint32_t *id;
+	size_t n;
+};
+
+static const char *used_str(void *ctx, size_t k, uint32_t *len)
+{
+	const struct used *u = ctx;
+
+	*len = strpool_len(&u->ds->strings, u->id[k]);
+	return strpool_get(&u->ds->strings, u->id[k]);
+}
+
+static enum cib_err used_strings(struct dataset *ds, struct used *u)
+{
+	uint32_t *col[DS_STRING_COLUMNS];
+	size_t len[DS_STRING_COLUMNS], ncol = dataset_string_columns(ds, col,
+								     len);
+	uint64_t *bit = calloc(bits_words(ds->strings.n) + 1, sizeof(*bit));
+
+	u->ds = ds;
+	u->n = 0;
+	u->id = NULL;
+	if (!bit)
+		return CIB_ENOMEM;
+	for (size_t c = 0; c < ncol; c++)
+		for (size_t i = 0; i < len[c]; i++)
+			if (col[c][i] != STR_NONE)
+				bits_set(bit, col[c][i]);
+	for (uint32_t s = 0; s < ds->strings.n; s++)
+		u->n += bits_get(bit, s);
+	u->id = malloc((u->n + 1) * sizeof(*u->id));
+	if (u->id) {
+		size_t k = 0;
+
+		for (uint32_t s = 0; s < ds->strings.n; s++)
+			if (bits_get(bit, s))
+				u->id[k++] = s;
+	}
+	free(bit);
+	return u->id ? CIB_OK : CIB_ENOMEM;
+}
+
+static uint32_t tie_of(const struct mpi_ids *x, uint64_t o)
+{
+	size_t lo = 0, hi = x->n_tie;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->tie[mid].origin < o)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n_tie && x->tie[lo].origin == o ? x->tie[lo].rank : 0;
+}
+
+/* Rank 0: the posts the join found get their ids back, and the dataset
+ * its canonical order with the posts' ranks. */
+static enum cib_err settle(struct mpi_ingest *m, struct dataset *ds)
+{
+	uint32_t *tie = malloc((ds->post.n + 1) * sizeof(*tie));
+	enum cib_err err;
+
+	if (!tie)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < m->ids.n_match; i++) {
+		const struct mpi_id_match *x = &m->ids.match[i];
+		size_t j = row_of(ds, x->origin);
+
+		if (j == SIZE_MAX) {
+			free(tie);
+			return CIB_EINTERNAL;
+		}
+		if (ds->acc.platform[ds->post.account[j]] == x->platform)
+			ds->post.id[j] = x->str;
+	}
+	for (size_t j = 0; j < ds->post.n; j++)
+		tie[j] = tie_of(&m->ids,
+				ds->post.origin[j] & ~MPI_TEXTS_HAS_TEXT);
+	mpi_ids_release(&m->ids);
+	err = dataset_canonical_order_ties(ds, tie, NULL);
+	free(tie);
+	return err;
+}
+
+enum cib_err mpi_ingest_settle_ids(struct mpi_ingest *m, struct ingest *in,
+				   size_t round)
+{
+	struct used u = { in->ds, NULL, 0 };
+	enum cib_err err, mine = CIB_OK;
+
+	err = mpi_ids_exchange(&m->ids, m->comm, round);
+	if (err) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "deciding the posts' duplicates where they were "
+			 "read: %s",
+			 cib_strerror(err));
+		return err;
+	}
+	memstep_mark("ids exchange");
+	if (m->rank == 0) {
+		mine = drop_duplicates(m, in->ds);
+		if (!mine)
+			mine = used_strings(in->ds, &u);
+	}
+	/* every rank takes part, rank 0 asking nothing after a failure */
+	err = mpi_ids_join(&m->ids, m->comm, round, mine ? 0 : u.n, used_str,
+			   &u);
+	free(u.id);
+	memstep_mark("ids join");
+	if (!mine && !err && m->rank == 0) {
+		mine = settle(m, in->ds);
+		memstep_mark("order");
+	}
+	mpi_ids_release(&m->ids);
+	err = err ? err : mine;
+	if (err)
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "finding the posts' ids where they were read: %s",
+			 cib_strerror(err));
 	return err;
 }

@@ -92,19 +92,42 @@ struct mpi_ingest {
 	struct mpi_texts texts;
 	uint64_t *origin;      /* rank 0 while storing: per post */
 	size_t origin_cap;
-	/* the posts' ids decided where they were parsed (mpi_ids.h): asked
-	 * for (set by cli/, the same on every rank), and on when the texts
-	 * are apart too. Then rank 0 keeps, for the check, every post's
-	 * origin by row in input order and the duplicates' origins. */
+	/* the posts' ids decided where they were parsed (mpi_ids.h), when
+	 * the texts are apart: ids_want (set by cli/, the same on every
+	 * rank) -1 to read without them on rank 0 (ids_apart: the log
+	 * carries no post id, rank 0 stores every post record unkeyed and
+	 * mpi_ingest_settle_ids drops the duplicates and orders the posts),
+	 * 0 for rank 0 to read them as before, 1 to read them as before and
+	 * check the parsing ranks' answers against them (rank 0 then keeps
+	 * every post's origin by row in input order and the duplicates'). */
 	int ids_want;
+	int ids_apart;
 	struct mpi_ids ids;
 	uint64_t *row_origin, *dup_origin;
 	size_t row_origin_cap, n_dup, dup_cap;
+	/* rank 0, ids apart: a bit per account an account record stored */
+	uint64_t *acc_rec;
+	size_t acc_rec_words;
 	char errmsg[768];
 };
 
 void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm);
 void mpi_ingest_release(struct mpi_ingest *m);
+
+/* Collective, after mpi_ingest_run with ids apart (m->ids_apart): the
+ * parsing ranks tell rank 0 which post records were duplicates and how
+ * one account's posts at one time order (mpi_ids_exchange); rank 0
+ * drops the duplicates and the accounts only they made
+ * (dataset_drop_rows), asks which of the strings its rows use are post
+ * ids (mpi_ids_join) and sets those posts' ids, and puts its dataset in
+ * the canonical order (dataset_canonical_order_ties; the key and string
+ * tables left to dataset_drop_post_ids, as dataset_canonical_order_bare
+ * leaves them). It ends as the dataset a single process would have read
+ * after its canonical order and dataset_drop_post_ids, with the strings
+ * only the duplicates used unused. Errors are agreed; m->errmsg says
+ * what. */
+enum cib_err mpi_ingest_settle_ids(struct mpi_ingest *m, struct ingest *in,
+				   size_t round);
 
 /* Reads files[0..nfiles) (format fmt, FORMAT_AUTO to detect) on every
  * rank of m->comm: on rank 0 into in's dataset and diag, which end as a

@@ -50,11 +50,14 @@ if mode == "single":
         upto = [v for n, v in st[:[n for n, _ in st].index(stage) + 1]]
         assert abs(peak - max(upto)) <= 1, (stage, peak, upto)
 else:
-    want0 = ["read", "order", "post ids", "shard in", "timing+persona",
+    # the posts' ids decided off rank 0 (mpi/mpi_ids.h) before the order
+    want0 = ["read", "texts push", "ids exchange", "ids join", "order",
+             "post ids", "shard in", "timing+persona",
              "signing", "numbering", "bands", "features", "feature events",
              "post events", "scan", "pairs", "graph", "clusters", "score",
              "scored run", "outputs", "end"]
-    want1 = ["read", "shard in", "timing+persona", "signing", "numbering",
+    want1 = ["read", "texts push", "ids exchange", "ids join", "shard in",
+             "timing+persona", "signing", "numbering",
              "bands", "scan", "pairs", "end"]
     for r, want in ((0, want0), (1, want1)):
         st = steps("cibscan: mpi rank %d memory by step (peak RSS, MB): " % r)
