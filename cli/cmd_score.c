@@ -658,6 +658,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	/* test hook: the posts' ids read on rank 0 as before (0), and
 	 * checked against the parsing ranks' answers (1) */
 	m.ids_want = test_rank("CIBSCAN_MPI_TEST_IDS");
+	/* ... that rank dies once it has its first round of the ids */
+	m.ids.die = test_rank("CIBSCAN_MPI_TEST_DIE_IDS_RANK") == m.rank;
 	if (m.ids_want > 1)
 		m.ids_want = -1;
 	dataset_init(&d.ds);

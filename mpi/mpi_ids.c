@@ -2,6 +2,7 @@
 #include "mpi/mpi_ids.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -355,6 +356,8 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 				&rcap);
 		if (take_round(x, recv, rtot))
 			nomem = 1;
+		if (x->die)
+			raise(SIGKILL);
 	}
 	if (!more)
 		nomem = agree_max(comm, nomem) != 0;

@@ -86,7 +86,8 @@ struct mpi_id_tie {
 	uint32_t rank;
 };
 
-/* Rank 0: post `origin` of `platform` has string `str` as its id. */
+/* Rank 0: post `origin` of `platform` has string `str` (the index k the
+ * join asked with) as its id. */
 struct mpi_id_match {
 	uint64_t origin;
 	uint32_t str;
@@ -123,6 +124,8 @@ struct mpi_ids {
 	struct mpi_id_match *match;
 	size_t n_match;
 	uint64_t sent; /* bytes this rank sent in the exchange and joins */
+	int die; /* test hook: this rank kills itself (SIGKILL) once it has
+		    taken its first round of the exchange; set by cli/ only */
 	uint64_t n_records, n_duplicates; /* this rank's, as id owner */
 };
 

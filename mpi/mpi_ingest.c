@@ -1654,9 +1654,11 @@ static uint32_t tie_of(const struct mpi_ids *x, uint64_t o)
 	return lo < x->n_tie && x->tie[lo].origin == o ? x->tie[lo].rank : 0;
 }
 
-/* Rank 0: the posts the join found get their ids back, and the dataset
- * its canonical order with the posts' ranks. */
-static enum cib_err settle(struct mpi_ingest *m, struct dataset *ds)
+/* Rank 0: the posts the join found get their ids back (the join's
+ * strings are indices in u's list), and the dataset its canonical order
+ * with the posts' ranks. */
+static enum cib_err settle(struct mpi_ingest *m, struct dataset *ds,
+			   const struct used *u)
 {
 	uint32_t *tie = malloc((ds->post.n + 1) * sizeof(*tie));
 	enum cib_err err;
@@ -1667,12 +1669,12 @@ static enum cib_err settle(struct mpi_ingest *m, struct dataset *ds)
 		const struct mpi_id_match *x = &m->ids.match[i];
 		size_t j = row_of(ds, x->origin);
 
-		if (j == SIZE_MAX) {
+		if (j == SIZE_MAX || x->str >= u->n) {
 			free(tie);
 			return CIB_EINTERNAL;
 		}
 		if (ds->acc.platform[ds->post.account[j]] == x->platform)
-			ds->post.id[j] = x->str;
+			ds->post.id[j] = u->id[x->str];
 	}
 	for (size_t j = 0; j < ds->post.n; j++)
 		tie[j] = tie_of(&m->ids,
@@ -1706,12 +1708,12 @@ enum cib_err mpi_ingest_settle_ids(struct mpi_ingest *m, struct ingest *in,
 	/* every rank takes part, rank 0 asking nothing after a failure */
 	err = mpi_ids_join(&m->ids, m->comm, round, mine ? 0 : u.n, used_str,
 			   &u);
-	free(u.id);
 	memstep_mark("ids join");
 	if (!mine && !err && m->rank == 0) {
-		mine = settle(m, in->ds);
+		mine = settle(m, in->ds, &u);
 		memstep_mark("order");
 	}
+	free(u.id);
 	mpi_ids_release(&m->ids);
 	err = err ? err : mine;
 	if (err)

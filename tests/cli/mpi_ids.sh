@@ -1,10 +1,11 @@
 #!/bin/sh
 # mpi_ids.sh - the posts' ids decided on the ranks that parsed them
-# (mpi/mpi_ids.h; CIBSCAN_MPI_TEST_IDS=1): the duplicates (by id owner),
-# the order of one account's posts at one time (by author owner) and the
-# posts found by their ids (the join) must be exactly what rank 0 finds
-# in the dataset it still reads, at 2, 3 and 4 ranks, on inputs made for
-# it: many records of one id (the same author again, another author,
+# (mpi/mpi_ids.h): with CIBSCAN_MPI_TEST_IDS=1 rank 0 reads the ids too,
+# and the duplicates (by id owner), the order of one account's posts at
+# one time (by author owner) and the posts found by their ids (the join)
+# must be exactly what rank 0 finds in its dataset; then, as score runs
+# by default, rank 0 reads without the ids and its outputs must be the
+# single process's, at 2, 3 and 4 ranks, on inputs made for it: many records of one id (the same author again, another author,
 # across byte ranges), posts of one account in one minute whose ids sort
 # differently as bytes and as numbers, strings that are also post ids,
 # and the same id on two platforms. The outputs stay the single
@@ -93,6 +94,23 @@ run() {
 	for f in a c e; do
 		cmp -s "$d/$name.1/$f.csv" "$d/$name.$np/$f.csv" ||
 			{ echo "$name at $np ranks: $f.csv differs"; fail=1; }
+	done
+	[ "$name" = dups ] || [ "$name" = mix ] || return
+	# rank 0 without the ids (the default): the same outputs
+	mkdir -p "$d/$name.$np.apart"
+	mpirun -np "$np" "$MPIBIN" score --mpi --mpi-split "$split" \
+		--mpi-buffer 64K --step-memory "$@" \
+		-o "$d/$name.$np.apart/a.csv" \
+		--clusters "$d/$name.$np.apart/c.csv" \
+		--edges "$d/$name.$np.apart/e.csv" >/dev/null \
+		2>"$d/$name.$np.apart.err" ||
+		{ echo "$name at $np ranks, ids apart, failed:"; cat "$d/$name.$np.apart.err"; fail=1; return; }
+	grep -q "mpi rank 0 memory by step.* ids join " \
+		"$d/$name.$np.apart.err" ||
+		{ echo "$name at $np ranks: rank 0 read the ids"; fail=1; }
+	for f in a c e; do
+		cmp -s "$d/$name.1/$f.csv" "$d/$name.$np.apart/$f.csv" ||
+			{ echo "$name at $np ranks, ids apart: $f.csv differs"; fail=1; }
 	done
 }
 
