@@ -221,7 +221,7 @@ static int take_round(struct mpi_ids *x, const char *p, size_t n)
 			o->origin = origin;
 			o->platform = (uint8_t)p[9];
 			o->len = len;
-			o->off = x->npbytes;
+			o->at.off = x->npbytes;
 			memcpy(x->pbytes + x->npbytes, p + WIRE_I, len);
 			x->npbytes += len;
 			p += WIRE_I + len;
@@ -243,7 +243,7 @@ static int take_round(struct mpi_ids *x, const char *p, size_t n)
 			memcpy(&o->akey, p + 9, 8);
 			memcpy(&o->time, p + 17, 8);
 			o->len = len;
-			o->off = x->nabytes;
+			o->at.off = x->nabytes;
 			memcpy(x->abytes + x->nabytes, p + WIRE_A, len);
 			x->nabytes += len;
 			p += WIRE_A + len;
@@ -373,49 +373,39 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 
 /* ---- what the owners decide ------------------------------------------- */
 
-/* Sort records by (bytes, then the rest): a pointer to the bytes kept
- * with each, so that qsort needs no context. */
-struct skey {
-	const char *s;
-	uint64_t a, b; /* id owner: platform, origin; author: akey, time */
-	uint64_t origin;
-	uint32_t len;
-};
-
-static int bytes_cmp(const struct skey *x, const struct skey *y)
+static int bytes_cmp(const char *a, uint32_t na, const char *b, uint32_t nb)
 {
-	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	int c = memcmp(a, b, na < nb ? na : nb);
 
 	if (c)
 		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return na < nb ? -1 : na > nb;
 }
 
 /* id owner: (bytes, platform, origin) */
 static int cmp_id(const void *p, const void *q)
 {
-	const struct skey *x = p, *y = q;
-	int c = bytes_cmp(x, y);
+	const struct mpi_id_post *x = p, *y = q;
+	int c = bytes_cmp(x->at.s, x->len, y->at.s, y->len);
 
 	if (c)
 		return c;
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
+	if (x->platform != y->platform)
+		return x->platform < y->platform ? -1 : 1;
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-/* author owner: (akey, time, bytes, origin); the time as a signed
- * number (stored in b) */
+/* author owner: (akey, time, bytes, origin) */
 static int cmp_auth(const void *p, const void *q)
 {
-	const struct skey *x = p, *y = q;
+	const struct mpi_id_auth *x = p, *y = q;
 	int c;
 
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if (x->b != y->b)
-		return (int64_t)x->b < (int64_t)y->b ? -1 : 1;
-	c = bytes_cmp(x, y);
+	if (x->akey != y->akey)
+		return x->akey < y->akey ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	c = bytes_cmp(x->at.s, x->len, y->at.s, y->len);
 	if (c)
 		return c;
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
@@ -428,48 +418,41 @@ static int cmp_u64(const void *p, const void *q)
 	return x < y ? -1 : x > y;
 }
 
-/* The id owner's records: the duplicates' origins into *dead (malloc'd),
- * the others kept in x->post by (bytes, platform). */
+static int same_key(const struct mpi_id_post *a, const struct mpi_id_post *b)
+{
+	return a->platform == b->platform &&
+	       !bytes_cmp(a->at.s, a->len, b->at.s, b->len);
+}
+
+/* The id owner's records sorted in place: the duplicates' origins into
+ * *dead (malloc'd), the others kept in x->post by (bytes, platform). */
 static int find_duplicates(struct mpi_ids *x, uint64_t **dead, size_t *nd)
 {
-	struct skey *k = malloc((x->n_post + 1) * sizeof(*k));
-	struct mpi_id_post *keep = malloc((x->n_post + 1) * sizeof(*keep));
-	uint64_t *d = malloc((x->n_post + 1) * sizeof(*d));
 	size_t nk = 0, n = 0;
+	uint64_t *d;
 
 	*dead = NULL;
 	*nd = 0;
-	if (!k || !keep || !d) {
-		free(k);
-		free(keep);
-		free(d);
+	for (size_t i = 0; i < x->n_post; i++)
+		x->post[i].at.s = x->pbytes + x->post[i].at.off;
+	if (x->n_post)
+		qsort(x->post, x->n_post, sizeof(*x->post), cmp_id);
+	for (size_t i = 1; i < x->n_post; i++)
+		n += same_key(&x->post[i], &x->post[i - 1]);
+	d = malloc((n + 1) * sizeof(*d));
+	if (!d)
 		return -1;
-	}
+	n = 0;
 	for (size_t i = 0; i < x->n_post; i++) {
-		k[i].s = x->pbytes + x->post[i].off;
-		k[i].len = x->post[i].len;
-		k[i].a = x->post[i].platform;
-		k[i].b = x->post[i].off;
-		k[i].origin = x->post[i].origin;
-	}
-	qsort(k, x->n_post, sizeof(*k), cmp_id);
-	for (size_t i = 0; i < x->n_post; i++) {
-		if (i && k[i].a == k[i - 1].a && !bytes_cmp(&k[i], &k[i - 1])) {
-			d[n++] = k[i].origin;
+		if (nk && same_key(&x->post[i], &x->post[nk - 1])) {
+			d[n++] = x->post[i].origin;
 			continue;
 		}
-		keep[nk].origin = k[i].origin;
-		keep[nk].off = k[i].b;
-		keep[nk].len = k[i].len;
-		keep[nk].platform = (uint8_t)k[i].a;
-		nk++;
+		x->post[nk++] = x->post[i];
 	}
 	x->n_records = x->n_post;
 	x->n_duplicates = n;
-	free(k);
-	free(x->post);
-	x->post = keep;
-	x->n_post = x->cap_post = nk;
+	x->n_post = nk;
 	*dead = d;
 	*nd = n;
 	return 0;
@@ -479,29 +462,35 @@ static int find_duplicates(struct mpi_ids *x, uint64_t **dead, size_t *nd)
  * (origin, number) pairs, flattened as two u64 each, into *out. */
 static int number_runs(struct mpi_ids *x, uint64_t **out, size_t *nout)
 {
-	struct skey *k = malloc((x->n_auth + 1) * sizeof(*k));
-	uint64_t *v = malloc((2 * x->n_auth + 1) * sizeof(*v));
+	const struct mpi_id_auth *k = x->auth;
+	uint64_t *v;
 	size_t n = 0;
 
 	*out = NULL;
 	*nout = 0;
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return -1;
-	}
-	for (size_t i = 0; i < x->n_auth; i++) {
-		k[i].s = x->abytes + x->auth[i].off;
-		k[i].len = x->auth[i].len;
-		k[i].a = x->auth[i].akey;
-		k[i].b = (uint64_t)x->auth[i].time;
-		k[i].origin = x->auth[i].origin;
-	}
-	qsort(k, x->n_auth, sizeof(*k), cmp_auth);
+	for (size_t i = 0; i < x->n_auth; i++)
+		x->auth[i].at.s = x->abytes + x->auth[i].at.off;
+	if (x->n_auth)
+		qsort(x->auth, x->n_auth, sizeof(*x->auth), cmp_auth);
+	/* the records in runs of two or more, then their numbers */
 	for (size_t i = 0; i < x->n_auth;) {
 		size_t j = i + 1;
 
-		while (j < x->n_auth && k[j].a == k[i].a && k[j].b == k[i].b)
+		while (j < x->n_auth && k[j].akey == k[i].akey &&
+		       k[j].time == k[i].time)
+			j++;
+		n += j - i > 1 ? 2 * (j - i) : 0;
+		i = j;
+	}
+	v = malloc((n + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	n = 0;
+	for (size_t i = 0; i < x->n_auth;) {
+		size_t j = i + 1;
+
+		while (j < x->n_auth && k[j].akey == k[i].akey &&
+		       k[j].time == k[i].time)
 			j++;
 		for (size_t q = i; j - i > 1 && q < j; q++) {
 			v[n++] = k[q].origin;
@@ -509,7 +498,6 @@ static int number_runs(struct mpi_ids *x, uint64_t **out, size_t *nout)
 		}
 		i = j;
 	}
-	free(k);
 	free_auth(x);
 	*out = v;
 	*nout = n;
@@ -620,14 +608,11 @@ enum cib_err mpi_ids_exchange(struct mpi_ids *x, MPI_Comm comm, size_t round)
 static size_t lower_bound(const struct mpi_ids *x, const char *s, uint32_t len)
 {
 	size_t lo = 0, hi = x->n_post;
-	struct skey q = { s, 0, 0, 0, len };
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		struct skey m = { x->pbytes + x->post[mid].off, 0, 0, 0,
-				  x->post[mid].len };
 
-		if (bytes_cmp(&m, &q) < 0)
+		if (bytes_cmp(x->post[mid].at.s, x->post[mid].len, s, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -658,7 +643,7 @@ static int answer(const struct mpi_ids *x, const char *p, size_t n,
 			return -1;
 		for (i = lower_bound(x, p + WIRE_Q, len);
 		     i < x->n_post && x->post[i].len == len &&
-		     !memcmp(x->pbytes + x->post[i].off, p + WIRE_Q, len);
+		     !memcmp(x->post[i].at.s, p + WIRE_Q, len);
 		     i++) {
 			if (grow((void **)ans, cap, *nans + 2, sizeof(**ans)))
 				return -1;

@@ -65,18 +65,27 @@ struct mpi_id_chunk {
 	size_t n, nbytes, capbytes;
 };
 
-/* On an id owner: a record received (off into its bytes). */
+/* Where a received record's id is: its offset into the bytes received
+ * while they arrive (the buffer may move), then a pointer (sorted in
+ * place, no copy). */
+union mpi_id_at {
+	uint64_t off;
+	const char *s;
+};
+
+/* On an id owner: a record received. */
 struct mpi_id_post {
 	uint64_t origin;
-	uint64_t off;
+	union mpi_id_at at;
 	uint32_t len;
 	uint8_t platform;
 };
 
 /* On an author owner: a record received. */
 struct mpi_id_auth {
-	uint64_t origin, akey, off;
+	uint64_t origin, akey;
 	int64_t time;
+	union mpi_id_at at;
 	uint32_t len;
 };
 

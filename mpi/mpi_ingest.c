@@ -1266,7 +1266,11 @@ static enum cib_err run_plan(struct run *r, int nfiles)
 	for (size_t i = 0; i < r->np; i++)
 		if (r->pc[i].kind == PIECE_DIRECT || r->pc[i].owner == 0)
 			m->texts_apart = 0;
-	m->ids.on = m->texts_apart && m->ids_want != 0;
+	/* the ids apart from 3 ranks on: with 2, the one parsing rank
+	 * would be every record's id owner and author owner too, and it
+	 * holds more than rank 0 already (docs/scale.md 2, "Post ids") */
+	m->ids.on = m->texts_apart && m->ids_want != 0 &&
+		    (m->ids_want > 0 || m->size >= 3);
 	m->ids_apart = m->ids.on && m->ids_want != 1;
 	return CIB_OK;
 }

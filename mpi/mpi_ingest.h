@@ -94,7 +94,8 @@ struct mpi_ingest {
 	size_t origin_cap;
 	/* the posts' ids decided where they were parsed (mpi_ids.h), when
 	 * the texts are apart: ids_want (set by cli/, the same on every
-	 * rank) -1 to read without them on rank 0 (ids_apart: the log
+	 * rank) -1 to read without them on rank 0 from 3 ranks on, 2 from
+	 * 2 ranks on (ids_apart: the log
 	 * carries no post id, rank 0 stores every post record unkeyed and
 	 * mpi_ingest_settle_ids drops the duplicates and orders the posts),
 	 * 0 for rank 0 to read them as before, 1 to read them as before and

@@ -30,9 +30,12 @@ killed CIBSCAN_MPI_TEST_DIE_RANK "killed rank"
 # in the texts' push to the accounts' owners, with its first round
 # received (rank 0 and the others are then pushing)
 killed CIBSCAN_MPI_TEST_DIE_TEXTS_RANK "rank killed in the texts' push"
-# in the exchange of the posts' ids (duplicates and ties), with its first
-# round received (rank 0 then waits for the duplicates)
+# in the exchange of the posts' ids (duplicates and ties; kept off rank
+# 0 at 2 ranks too for the test), with its first round received (rank 0
+# then waits for the duplicates)
+export CIBSCAN_MPI_TEST_IDS=2
 killed CIBSCAN_MPI_TEST_DIE_IDS_RANK "rank killed in the ids' exchange"
+unset CIBSCAN_MPI_TEST_IDS
 # in the co-action scan, with its events and before it sends anything back
 # (rank 0 is then scanning or waiting for its part)
 killed CIBSCAN_MPI_TEST_DIE_SCAN_RANK "rank killed in the scan"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # step_memory.sh - score --step-memory: each step's own peak memory, in
 # the order the steps ran, on the single process and (with cibscan-mpi)
-# on every rank of a 2-rank run. Each figure is a step's own (the
+# on every rank of a 3-rank run. Each figure is a step's own (the
 # kernel's mark is reset between steps, core/memstep.h), so the run's
 # peak that --progress prints must still be the most of them: the
 # stage lines' "peak RSS" (the run's so far) and each rank's "peak RSS"
@@ -72,7 +72,8 @@ PY
 check "$TMPDIR/single.log" single
 
 . "${TOP:-.}/tests/mpi/env.sh"
-mpirun -np 2 "$MPIBIN" score --mpi "$S/tweets.csv.gz" "$S/users.csv.gz" \
+# 3 ranks: the posts' ids stay off rank 0 from 3 on
+mpirun -np 3 "$MPIBIN" score --mpi "$S/tweets.csv.gz" "$S/users.csv.gz" \
 	-o "$TMPDIR/a2.csv" --step-memory --progress 2>"$TMPDIR/mpi.log"
 cmp "$TMPDIR/plain.csv" "$TMPDIR/a2.csv"
 check "$TMPDIR/mpi.log" mpi
