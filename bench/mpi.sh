@@ -7,7 +7,9 @@
 # ranks (user + system), the median peak RSS of rank 0 and of the largest
 # other rank, the bytes each distributed step moved (from --progress:
 # the record log to rank 0, the texts from the parsing ranks to the
-# accounts' owners (when they stay off rank 0), the shuffle by account
+# accounts' owners (when they stay off rank 0), the posts' ids to their
+# id and author owners and the join (from 3 ranks on), the shuffle by
+# account
 # with the rows back,
 # the reuse texts' search, the co-action scan's events out and parts
 # back, the pair phase's codes to the pairs' owners with the candidates
@@ -64,7 +66,8 @@ measure() { # cfg log timefile wall
 	/near-duplicate search/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && $(i+2) == "sent;") nd += $i }
 	/co-action scan:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "received" || $(i+2) == "sent")) sc += $i }
 	/ pairs: / { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && ($(i+2) == "sent;" || $(i+2) == "of")) pr += $i }
-	END { printf "%s %.2f %.2f %.0f %.0f %.1f %.1f %.1f %.1f %.1f %.1f\n", cfg, wall, cpu, rss0, rssx, lg, ft, nd, sc, pr, tx }
+	/posts.* ids kept off rank 0:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB" && $(i+2) == "sent") id += $i }
+	END { printf "%s %.2f %.2f %.0f %.0f %.1f %.1f %.1f %.1f %.1f %.1f %.1f\n", cfg, wall, cpu, rss0, rssx, lg, ft, nd, sc, pr, tx, id }
 	' "$3" "$2" >>"$d/rows.$1"
 }
 
@@ -94,17 +97,18 @@ done
 
 ref=$(cut -d' ' -f2 "$d/rows.single" | median)
 echo
-echo "| run | median wall | / single | median CPU (all ranks) | peak RSS rank 0 | largest other rank | log to rank 0 | texts to owners | by account (+ rows) | reuse search | co-action scan | pairs (+ cluster reads) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| run | median wall | / single | median CPU (all ranks) | peak RSS rank 0 | largest other rank | log to rank 0 | texts to owners | posts' ids | by account (+ rows) | reuse search | co-action scan | pairs (+ cluster reads) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for cfg in single 1 2 4; do
 	f="$d/rows.$cfg"
 	w=$(cut -d' ' -f2 "$f" | median)
-	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s | %s | %s |\n" \
+	printf "| %s | %.1f s | %.2f | %.1f s | %.0f MB | %s | %s | %s | %s | %s | %s | %s | %s |\n" \
 		"$([ "$cfg" = single ] && echo "single process" || { [ "$cfg" = 1 ] && echo "1 rank" || echo "$cfg ranks"; })" \
 		"$w" "$(echo "$w / $ref" | bc -l)" "$(cut -d' ' -f3 "$f" | median)" \
 		"$(cut -d' ' -f4 "$f" | median)" \
 		"$([ "$cfg" = single ] || [ "$cfg" = 1 ] && echo - || echo "$(cut -d' ' -f5 "$f" | median) MB")" \
 		"$(cut -d' ' -f6 "$f" | median) MB" "$(cut -d' ' -f11 "$f" | median) MB" \
+		"$(cut -d' ' -f12 "$f" | median) MB" \
 		"$(cut -d' ' -f7 "$f" | median) MB" \
 		"$(cut -d' ' -f8 "$f" | median) MB" "$(cut -d' ' -f9 "$f" | median) MB" \
 		"$(cut -d' ' -f10 "$f" | median) MB"

@@ -423,6 +423,27 @@ static enum cib_err push_texts(struct mpi_ingest *m, size_t round,
 	return err;
 }
 
+/* Every rank, the posts' ids kept off rank 0: the bytes every rank sent
+ * summed on rank 0, which says what the ranks decided (--progress). */
+static void say_ids(const struct mpi_ingest *m, int progress)
+{
+	uint64_t sent = 0;
+
+	if (MPI_Reduce(&m->ids_sent, &sent, 1, MPI_UINT64_T, MPI_SUM, 0,
+		       MPI_COMM_WORLD) != MPI_SUCCESS ||
+	    m->rank != 0 || !progress)
+		return;
+	fprintf(stderr,
+		"cibscan: mpi posts' ids kept off rank 0: %llu duplicates "
+		"dropped, %llu posts numbered among their account's at one "
+		"time, %llu ids another column names found again; %.1f MB "
+		"sent by the ranks (%.2f s)\n",
+		(unsigned long long)m->ids_dead,
+		(unsigned long long)m->ids_tied,
+		(unsigned long long)m->ids_joined, (double)sent / 1e6,
+		m->ids_seconds);
+}
+
 /* String k of rank 0's pool, for the ids' join. */
 static const char *pool_str(void *ctx, size_t k, uint32_t *len)
 {
@@ -678,6 +699,7 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		/* the duplicates dropped, the ids other columns name set
 		 * and the canonical order made: with the ids' ranks */
 		err = mpi_ingest_settle_ids(&m, &d.in, sop->mpi_buffer);
+		say_ids(&m, pcp->po.progress != NULL);
 	} else if (!err && m.ids.on) {
 		err = check_ids(&m, &d.ds, sop->mpi_buffer);
 	}

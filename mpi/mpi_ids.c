@@ -48,23 +48,6 @@ void mpi_ids_release(struct mpi_ids *x)
 	mpi_ids_init(x);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t nc = *cap ? *cap : 1024;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (nc < need)
-		nc *= 2;
-	q = realloc(*p, nc * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = nc;
-	return 0;
-}
-
 int mpi_ids_id_owner(const char *s, size_t len, int size)
 {
 	if (size <= 1)
@@ -87,16 +70,20 @@ enum cib_err mpi_ids_add(struct mpi_ids *x, uint64_t origin,
 
 	if (len > MPI_IDS_MAX_ID)
 		return CIB_ETOOBIG;
-	if (!k || k->nbytes >= MPI_IDS_CHUNK_BYTES) {
-		if (grow((void **)&x->chunk, &x->capchunk, x->nchunk + 1,
-			 sizeof(*x->chunk)))
+	/* blocks of one size, never moved: a record fits whatever its id */
+	if (!k || k->nbytes + MPI_IDS_REC + len > k->capbytes) {
+		if (mpi_ingest_grow((void **)&x->chunk, &x->capchunk,
+				    x->nchunk + 1, sizeof(*x->chunk)))
 			return CIB_ENOMEM;
-		k = &x->chunk[x->nchunk++];
+		k = &x->chunk[x->nchunk];
 		memset(k, 0, sizeof(*k));
+		k->capbytes =
+			MPI_IDS_CHUNK_BYTES + MPI_IDS_REC + MPI_IDS_MAX_ID;
+		k->bytes = malloc(k->capbytes);
+		if (!k->bytes)
+			return CIB_ENOMEM;
+		x->nchunk++;
 	}
-	if (grow((void **)&k->bytes, &k->capbytes,
-		 k->nbytes + MPI_IDS_REC + len, 1))
-		return CIB_ENOMEM;
 	p = k->bytes + k->nbytes;
 	memcpy(p, &origin, 8);
 	memcpy(p + 8, &akey, 8);
@@ -144,30 +131,6 @@ static int wait_rq(MPI_Request *rq)
 	return mpi_ingest_wait(rq) != MPI_SUCCESS;
 }
 
-/* One all-to-all of bytes into *recv (grown); the bytes received. */
-static size_t exchange(MPI_Comm comm, int size, const char *send,
-		       const int *scnt, const int *sdsp, int *rcnt, int *rdsp,
-		       char **recv, size_t *rcap)
-{
-	size_t rtot = 0;
-	MPI_Request rq;
-
-	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	for (int q = 0; q < size; q++) {
-		rdsp[q] = (int)rtot;
-		rtot += (size_t)rcnt[q];
-	}
-	if (grow((void **)recv, rcap, rtot + 1, 1) ||
-	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
-			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	return rtot;
-}
-
 /* The most of v over the ranks (0: none left, 1: more, 2: no memory). */
 static int agree_max(MPI_Comm comm, int v)
 {
@@ -212,10 +175,10 @@ static int take_round(struct mpi_ids *x, const char *p, size_t n)
 			memcpy(&origin, p + 1, 8);
 			memcpy(&len, p + 10, 4);
 			if ((size_t)(end - p) - WIRE_I < len ||
-			    grow((void **)&x->post, &x->cap_post,
+			    mpi_ingest_grow((void **)&x->post, &x->cap_post,
 				 x->n_post + 1, sizeof(*x->post)) ||
-			    grow((void **)&x->pbytes, &x->cappbytes,
-				 x->npbytes + len + 1, 1))
+			    mpi_ingest_grow((void **)&x->pbytes, &x->cappbytes,
+					    x->npbytes + len + 1, 1))
 				return -1;
 			o = &x->post[x->n_post++];
 			o->origin = origin;
@@ -233,10 +196,10 @@ static int take_round(struct mpi_ids *x, const char *p, size_t n)
 			memcpy(&origin, p + 1, 8);
 			memcpy(&len, p + 25, 4);
 			if ((size_t)(end - p) - WIRE_A < len ||
-			    grow((void **)&x->auth, &x->cap_auth,
+			    mpi_ingest_grow((void **)&x->auth, &x->cap_auth,
 				 x->n_auth + 1, sizeof(*x->auth)) ||
-			    grow((void **)&x->abytes, &x->capabytes,
-				 x->nabytes + len + 1, 1))
+			    mpi_ingest_grow((void **)&x->abytes, &x->capabytes,
+					    x->nabytes + len + 1, 1))
 				return -1;
 			o = &x->auth[x->n_auth++];
 			o->origin = origin;
@@ -315,7 +278,8 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 			scnt[r.aowner] += (int)(WIRE_A + r.len);
 			ei += sz;
 		}
-		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+		if (!nomem &&
+		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
 			size_t d = 0;
@@ -352,8 +316,8 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 			break;
 		}
 		more = any;
-		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
-				&rcap);
+		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
+					   rdsp, &recv, &rcap);
 		if (take_round(x, recv, rtot))
 			nomem = 1;
 		if (x->die)
@@ -645,7 +609,8 @@ static int answer(const struct mpi_ids *x, const char *p, size_t n,
 		     i < x->n_post && x->post[i].len == len &&
 		     !memcmp(x->post[i].at.s, p + WIRE_Q, len);
 		     i++) {
-			if (grow((void **)ans, cap, *nans + 2, sizeof(**ans)))
+			if (mpi_ingest_grow((void **)ans, cap, *nans + 2,
+					    sizeof(**ans)))
 				return -1;
 			pl = x->post[i].platform;
 			(*ans)[(*nans)++] = x->post[i].origin;
@@ -712,7 +677,8 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 			total += need;
 			scnt[mpi_ids_id_owner(s, len, size)] += (int)need;
 		}
-		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+		if (!nomem &&
+		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
 			size_t d = 0;
@@ -745,8 +711,8 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 			break;
 		}
 		more = any;
-		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
-				&rcap);
+		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
+					   rdsp, &recv, &rcap);
 		if (answer(x, recv, rtot, &ans, &na, &acap))
 			nomem = 1;
 		if (agree_max(comm, nomem)) {
@@ -755,8 +721,9 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 		}
 		gather_u64(comm, rank, size, ans, na, &all, &nall);
 		if (rank == 0 && nall) {
-			if (grow((void **)&x->match, &mcap, nm + nall / 2 + 1,
-				 sizeof(*x->match)))
+			if (mpi_ingest_grow((void **)&x->match, &mcap,
+					    nm + nall / 2 + 1,
+					    sizeof(*x->match)))
 				MPI_Abort(comm, 1);
 			for (size_t i = 0; i + 1 < nall; i += 2) {
 				x->match[nm].origin = all[i];
@@ -811,8 +778,8 @@ static int cmp_row(const void *p, const void *q)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static const struct mpi_id_tie *find_tie(const struct mpi_ids *x,
-					 uint64_t origin)
+const struct mpi_id_tie *mpi_ids_find_tie(const struct mpi_ids *x,
+					  uint64_t origin)
 {
 	size_t lo = 0, hi = x->n_tie;
 
@@ -872,8 +839,8 @@ enum cib_err mpi_ids_check(const struct mpi_ids *x, const struct dataset *ds,
 
 		if (k[j].acc != k[j - 1].acc || k[j].time != k[j - 1].time)
 			continue;
-		a = find_tie(x, row_origin[k[j - 1].row]);
-		b = find_tie(x, row_origin[k[j].row]);
+		a = mpi_ids_find_tie(x, row_origin[k[j - 1].row]);
+		b = mpi_ids_find_tie(x, row_origin[k[j].row]);
 		if (!a || !b || a->rank >= b->rank)
 			FAIL("posts %u and %u of one account and time: not "
 			     "numbered in their ids' order by their author's "

@@ -103,7 +103,7 @@ struct mpi_id_match {
 	uint8_t platform;
 };
 
-/* Bytes past which a new chunk starts. */
+/* A block's bytes (and room for one more record of the longest id). */
 #define MPI_IDS_CHUNK_BYTES ((size_t)4 << 20)
 /* Bytes a rank sends to all ranks together in one round. */
 #define MPI_IDS_ROUND ((size_t)32 << 20)
@@ -155,6 +155,11 @@ enum cib_err mpi_ids_add(struct mpi_ids *x, uint64_t origin,
  * the duplicates and runs to rank 0. round 0: MPI_IDS_ROUND. */
 enum cib_err mpi_ids_exchange(struct mpi_ids *x, MPI_Comm comm,
 			      size_t round);
+
+/* Rank 0, after the exchange: the number of record `origin` in its run
+ * of one author and time, or NULL when it is alone in it. */
+const struct mpi_id_tie *mpi_ids_find_tie(const struct mpi_ids *x,
+					  uint64_t origin);
 
 /* Collective, after the exchange: rank 0 asks which posts have string
  * k (str(ctx, k, &len), k < n) as their id; x->match gets the answers.

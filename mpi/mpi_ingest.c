@@ -73,6 +73,46 @@ int mpi_ingest_wait(MPI_Request *req)
 	}
 }
 
+int mpi_ingest_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t nc = *cap ? *cap : 1024;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need)
+		nc *= 2;
+	q = realloc(*p, nc * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+size_t mpi_ingest_exchange(MPI_Comm comm, int size, const char *send,
+			   const int *scnt, const int *sdsp, int *rcnt,
+			   int *rdsp, char **recv, size_t *rcap)
+{
+	size_t rtot = 0;
+	MPI_Request rq;
+
+	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
+		    MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
+		MPI_Abort(comm, 1);
+	for (int q = 0; q < size; q++) {
+		rdsp[q] = (int)rtot;
+		rtot += (size_t)rcnt[q];
+	}
+	if (mpi_ingest_grow((void **)recv, rcap, rtot + 1, 1) ||
+	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
+			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
+	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
+		MPI_Abort(comm, 1);
+	return rtot;
+}
+
 void mpi_ingest_init(struct mpi_ingest *m, MPI_Comm comm)
 {
 	memset(m, 0, sizeof(*m));
@@ -1643,21 +1683,6 @@ static enum cib_err used_strings(struct dataset *ds, struct used *u)
 	return u->id ? CIB_OK : CIB_ENOMEM;
 }
 
-static uint32_t tie_of(const struct mpi_ids *x, uint64_t o)
-{
-	size_t lo = 0, hi = x->n_tie;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->tie[mid].origin < o)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->n_tie && x->tie[lo].origin == o ? x->tie[lo].rank : 0;
-}
-
 /* Rank 0: the posts the join found get their ids back (the join's
  * strings are indices in u's list), and the dataset its canonical order
  * with the posts' ranks. */
@@ -1680,9 +1705,12 @@ static enum cib_err settle(struct mpi_ingest *m, struct dataset *ds,
 		if (ds->acc.platform[ds->post.account[j]] == x->platform)
 			ds->post.id[j] = u->id[x->str];
 	}
-	for (size_t j = 0; j < ds->post.n; j++)
-		tie[j] = tie_of(&m->ids,
-				ds->post.origin[j] & ~MPI_TEXTS_HAS_TEXT);
+	for (size_t j = 0; j < ds->post.n; j++) {
+		const struct mpi_id_tie *t = mpi_ids_find_tie(
+			&m->ids, ds->post.origin[j] & ~MPI_TEXTS_HAS_TEXT);
+
+		tie[j] = t ? t->rank : 0;
+	}
 	mpi_ids_release(&m->ids);
 	err = dataset_canonical_order_ties(ds, tie, NULL);
 	free(tie);
@@ -1694,8 +1722,11 @@ enum cib_err mpi_ingest_settle_ids(struct mpi_ingest *m, struct ingest *in,
 {
 	struct used u = { in->ds, NULL, 0 };
 	enum cib_err err, mine = CIB_OK;
+	double t0 = cib_seconds();
 
 	err = mpi_ids_exchange(&m->ids, m->comm, round);
+	m->ids_dead = m->ids.n_dead;
+	m->ids_tied = m->ids.n_tie;
 	if (err) {
 		snprintf(m->errmsg, sizeof(m->errmsg),
 			 "deciding the posts' duplicates where they were "
@@ -1713,12 +1744,15 @@ enum cib_err mpi_ingest_settle_ids(struct mpi_ingest *m, struct ingest *in,
 	err = mpi_ids_join(&m->ids, m->comm, round, mine ? 0 : u.n, used_str,
 			   &u);
 	memstep_mark("ids join");
+	m->ids_joined = m->ids.n_match;
+	m->ids_sent = m->ids.sent;
 	if (!mine && !err && m->rank == 0) {
 		mine = settle(m, in->ds, &u);
 		memstep_mark("order");
 	}
 	free(u.id);
 	mpi_ids_release(&m->ids);
+	m->ids_seconds = cib_seconds() - t0;
 	err = err ? err : mine;
 	if (err)
 		snprintf(m->errmsg, sizeof(m->errmsg),

@@ -109,6 +109,10 @@ struct mpi_ingest {
 	/* rank 0, ids apart: a bit per account an account record stored */
 	uint64_t *acc_rec;
 	size_t acc_rec_words;
+	/* what mpi_ingest_settle_ids did: bytes this rank sent; rank 0's
+	 * duplicates dropped, tied posts numbered, ids set by the join */
+	uint64_t ids_sent, ids_dead, ids_tied, ids_joined;
+	double ids_seconds;
 	char errmsg[768];
 };
 
@@ -145,5 +149,17 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 /* Waits for a request without spinning a core (Open MPI's blocking calls
  * poll): tests it, sleeping a millisecond between tests. */
 int mpi_ingest_wait(MPI_Request *req);
+
+/* *p grown (realloc, doubling from 1024 elements of `size` bytes) to
+ * hold `need`: 0, or -1 out of memory (*p unchanged). */
+int mpi_ingest_grow(void **p, size_t *cap, size_t need, size_t size);
+
+/* One all-to-all of bytes among the `size` ranks of comm: the counts
+ * exchanged, then send (scnt, sdsp) into *recv (grown as needed) at
+ * rdsp; the bytes received. A failure ends the job (MPI_Abort: the
+ * others would wait for this rank forever). */
+size_t mpi_ingest_exchange(MPI_Comm comm, int size, const char *send,
+			   const int *scnt, const int *sdsp, int *rcnt,
+			   int *rdsp, char **recv, size_t *rcap);
 
 #endif

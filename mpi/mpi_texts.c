@@ -35,23 +35,6 @@ void mpi_texts_release(struct mpi_texts *t)
 	mpi_texts_init(t);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t nc = *cap ? *cap : 1024;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (nc < need)
-		nc *= 2;
-	q = realloc(*p, nc * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = nc;
-	return 0;
-}
-
 enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 			   const char *s, size_t len, const int32_t cnt[4])
 {
@@ -63,14 +46,17 @@ enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 	k = t->nchunk ? &t->chunk[t->nchunk - 1] : NULL;
 	if (!k || k->n == MPI_TEXTS_CHUNK_RECS ||
 	    k->nbytes >= MPI_TEXTS_CHUNK_BYTES) {
-		if (grow((void **)&t->chunk, &t->capchunk, t->nchunk + 1,
+		if (mpi_ingest_grow((void **)&t->chunk, &t->capchunk,
+				    t->nchunk + 1,
 			 sizeof(*t->chunk)))
 			return CIB_ENOMEM;
 		k = &t->chunk[t->nchunk++];
 		memset(k, 0, sizeof(*k));
 	}
-	if (grow((void **)&k->r, &k->cap, k->n + 1, sizeof(*k->r)) ||
-	    grow((void **)&k->bytes, &k->capbytes, k->nbytes + len + 1, 1))
+	if (mpi_ingest_grow((void **)&k->r, &k->cap, k->n + 1,
+			    sizeof(*k->r)) ||
+	    mpi_ingest_grow((void **)&k->bytes, &k->capbytes,
+			    k->nbytes + len + 1, 1))
 		return CIB_ENOMEM;
 	k->r[k->n].origin = origin;
 	k->r[k->n].off = k->nbytes;
@@ -115,7 +101,7 @@ static int take(struct mpi_texts *t, const char *p, size_t n)
 		memcpy(&origin, p, 8);
 		memcpy(&len, p + 8, 4);
 		if ((size_t)(end - p) - WIRE_FIXED < len ||
-		    grow((void **)&t->own, &t->cap_own, t->n_own + 1,
+		    mpi_ingest_grow((void **)&t->own, &t->cap_own, t->n_own + 1,
 			 sizeof(*t->own)))
 			return -1;
 		o = &t->own[t->n_own];
@@ -130,32 +116,6 @@ static int take(struct mpi_texts *t, const char *p, size_t n)
 		t->received += len;
 	}
 	return 0;
-}
-
-/* One all-to-all of bytes: the counts exchanged, then send (scnt, sdsp)
- * into *recv (grown as needed) at rdsp; the bytes received. A failure
- * ends the job (the others would wait for this rank forever). */
-static size_t exchange(MPI_Comm comm, int size, const char *send,
-		       const int *scnt, const int *sdsp, int *rcnt, int *rdsp,
-		       char **recv, size_t *rcap)
-{
-	size_t rtot = 0;
-	MPI_Request rq;
-
-	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	for (int q = 0; q < size; q++) {
-		rdsp[q] = (int)rtot;
-		rtot += (size_t)rcnt[q];
-	}
-	if (grow((void **)recv, rcap, rtot + 1, 1) ||
-	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
-			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	return rtot;
 }
 
 /* The cursor (chunk *c, record *i) moved past the ends of blocks to the
@@ -232,7 +192,8 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 			scnt[r->owner] += (int)need;
 			ei++;
 		}
-		if (!nomem && grow((void **)&send, &scap, total + 1, 1))
+		if (!nomem &&
+		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
 			size_t d = 0;
@@ -258,8 +219,8 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 		if (any == 2)
 			break;
 		more = any;
-		rtot = exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
-				&rcap);
+		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
+					   rdsp, &recv, &rcap);
 		if (take(t, recv, rtot))
 			nomem = 1; /* told to all in the next round */
 		if (t->die)
@@ -353,7 +314,8 @@ enum cib_err mpi_postbytes_add(struct mpi_postbytes *pb, uint32_t post,
 		pb->len = l;
 		pb->cap = nc;
 	}
-	if (grow((void **)&pb->bytes, &pb->capbytes, pb->nbytes + len + 1, 1))
+	if (mpi_ingest_grow((void **)&pb->bytes, &pb->capbytes,
+			    pb->nbytes + len + 1, 1))
 		return CIB_ENOMEM;
 	memcpy(pb->bytes + pb->nbytes, s, len);
 	pb->post[pb->n] = post;
@@ -485,7 +447,7 @@ void mpi_texts_gather(MPI_Comm comm, size_t round, const char *buf, size_t n,
 			total += (size_t)cnt[q];
 		}
 		if (rank == 0 &&
-		    grow((void **)&got, &gcap, total + 1, 1))
+		    mpi_ingest_grow((void **)&got, &gcap, total + 1, 1))
 			MPI_Abort(comm, 1);
 		if (MPI_Igatherv(bytes ? buf + pos : NULL, bytes, MPI_BYTE,
 				 got, cnt, disp, MPI_BYTE, 0, comm,
@@ -523,7 +485,7 @@ static size_t answer(const uint32_t *asks, size_t nask, size_t round,
 		need = 8 + (size_t)len;
 		if (k && *alen + need > round)
 			break;
-		if (grow((void **)ans, acap, *alen + need + 1, 1))
+		if (mpi_ingest_grow((void **)ans, acap, *alen + need + 1, 1))
 			return SIZE_MAX;
 		memcpy(*ans + *alen, &asks[k], 4);
 		memcpy(*ans + *alen + 4, &len, 4);
@@ -582,14 +544,14 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 			sdsp[q] = (int)total;
 			total += k * 4;
 		}
-		if (grow((void **)&send, &scap, total + 1, 1))
+		if (mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			MPI_Abort(comm, 1);
 		for (int q = 0; rank == 0 && q < size; q++)
 			if (scnt[q])
 				memcpy(send + sdsp[q], want[q] + at[q],
 				       (size_t)scnt[q]);
-		(void)exchange(comm, size, send, scnt, sdsp, rcnt, rdsp, &recv,
-			       &rcap);
+		(void)mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
+					  rdsp, &recv, &rcap);
 		/* the answers: every rank to rank 0 (only rank 0 asks) */
 		nans = answer((const uint32_t *)(recv + rdsp[0]),
 			      (size_t)rcnt[0] / 4, round, lookup, ctx, &ans,
@@ -606,7 +568,8 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 			rdsp[q] = (int)total;
 			total += (size_t)rcnt[q];
 		}
-		if ((rank == 0 && grow((void **)&got, &gcap, total + 1, 1)) ||
+		if ((rank == 0 &&
+		     mpi_ingest_grow((void **)&got, &gcap, total + 1, 1)) ||
 		    MPI_Igatherv(bytes ? ans : NULL, bytes, MPI_BYTE, got, rcnt,
 				 rdsp, MPI_BYTE, 0, comm,
 				 &rq) != MPI_SUCCESS ||
