@@ -35,10 +35,10 @@
  * wait forever); no memory is agreed and returned as CIB_ENOMEM on every
  * rank.
  *
- * Not yet used by score: with CIBSCAN_MPI_TEST_IDS=1 it runs beside the
- * dataset rank 0 still builds, which checks every answer against its own
- * (tests/cli/mpi_ids.sh). Making rank 0 read without the ids is the next
- * step (docs/scale.md 5.3).
+ * score --mpi uses it from 3 ranks on, when the ranks parse every input
+ * (mpi_ingest_settle_ids, mpi/mpi_ingest.h); with CIBSCAN_MPI_TEST_IDS=1
+ * rank 0 reads the ids too and checks every answer against its own
+ * (mpi_ids_check; tests/cli/mpi_ids.sh).
  */
 #ifndef CIB_MPI_IDS_H
 #define CIB_MPI_IDS_H
