@@ -656,6 +656,50 @@ static void stages_setup(struct mpi_coord *mc, struct mpi_feat *mf,
 		mf->round = buffer;
 }
 
+/* The reading's settings, the test hooks of tests/cli/mpi_fail.sh and
+ * mpi_ids.sh among them. */
+static void read_setup(struct mpi_ingest *m, const struct score_out *sop)
+{
+	mpi_ingest_init(m, MPI_COMM_WORLD);
+	warn_binding(m->rank);
+	m->split_bytes = sop->mpi_split;
+	m->log_cap = sop->mpi_buffer;
+	/* test hook: that rank dies of SIGKILL once it has parsed */
+	m->die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
+	/* ... once it has its first round of the texts' push */
+	m->texts.die = test_rank("CIBSCAN_MPI_TEST_DIE_TEXTS_RANK") == m->rank;
+	/* ... once it has its first round of the ids */
+	m->ids.die = test_rank("CIBSCAN_MPI_TEST_DIE_IDS_RANK") == m->rank;
+	/* test hook: the posts' ids read on rank 0 as before (0), also
+	 * checked against the parsing ranks' answers (1), apart from 2
+	 * ranks on (2); by default apart from 3 ranks on */
+	m->ids_want = test_rank("CIBSCAN_MPI_TEST_IDS");
+	if (m->ids_want > 2)
+		m->ids_want = -1;
+}
+
+/* Every rank, after the read: the texts to their owners, and the posts'
+ * ids settled off rank 0 (the duplicates dropped, the ids other columns
+ * name set and the canonical order made with the ids' ranks) or
+ * checked. */
+static enum cib_err read_rest(struct mpi_ingest *m, struct cli_data *d,
+			      size_t round, int progress)
+{
+	enum cib_err err = CIB_OK;
+
+	if (m->texts_apart) {
+		err = push_texts(m, round, progress);
+		memstep_mark("texts push");
+	}
+	if (!err && m->ids_apart) {
+		err = mpi_ingest_settle_ids(m, &d->in, round);
+		say_ids(m, progress);
+	} else if (!err && m->ids.on) {
+		err = check_ids(m, &d->ds, round);
+	}
+	return err;
+}
+
 static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 		     const struct cli_input *ci, char *const *files, int nfiles)
 {
@@ -668,41 +712,16 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	enum cib_err err;
 	int rc = CLI_EXIT_OK;
 
-	mpi_ingest_init(&m, MPI_COMM_WORLD);
-	warn_binding(m.rank);
-	m.split_bytes = sop->mpi_split;
-	m.log_cap = sop->mpi_buffer;
-	/* test hook: that rank dies of SIGKILL once it has parsed */
-	m.die_rank = test_rank("CIBSCAN_MPI_TEST_DIE_RANK");
-	/* ... once it has its first round of the texts' push */
-	m.texts.die = test_rank("CIBSCAN_MPI_TEST_DIE_TEXTS_RANK") == m.rank;
-	/* test hook: the posts' ids read on rank 0 as before (0), also
-	 * checked against the parsing ranks' answers (1), apart from 2
-	 * ranks on (2); by default apart from 3 ranks on */
-	m.ids_want = test_rank("CIBSCAN_MPI_TEST_IDS");
-	if (m.ids_want > 2)
-		m.ids_want = -1;
-	/* ... that rank dies once it has its first round of the ids */
-	m.ids.die = test_rank("CIBSCAN_MPI_TEST_DIE_IDS_RANK") == m.rank;
+	read_setup(&m, sop);
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
 	memstep_mark("read");
-	if (!err && m.texts_apart) {
-		err = push_texts(&m, sop->mpi_buffer,
-				 pcp->po.progress != NULL);
-		memstep_mark("texts push");
-	}
-	if (!err && m.ids_apart) {
-		/* the duplicates dropped, the ids other columns name set
-		 * and the canonical order made: with the ids' ranks */
-		err = mpi_ingest_settle_ids(&m, &d.in, sop->mpi_buffer);
-		say_ids(&m, pcp->po.progress != NULL);
-	} else if (!err && m.ids.on) {
-		err = check_ids(&m, &d.ds, sop->mpi_buffer);
-	}
+	if (!err)
+		err = read_rest(&m, &d, sop->mpi_buffer,
+				pcp->po.progress != NULL);
 	mpi_coord_init(&mc, MPI_COMM_WORLD);
 	mpi_feat_init(&mf, MPI_COMM_WORLD);
 	mf.texts = !err && m.texts_apart ? &m.texts : NULL;

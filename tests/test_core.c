@@ -1098,6 +1098,85 @@ static int noid_cmp_ids(const char *a, const char *b)
 	return c ? c : (strlen(a) > strlen(b)) - (strlen(a) < strlen(b));
 }
 
+/* test_dataset_read_without_ids: the ids another column names given
+ * back (a post's id set to the string of its bytes a row uses), as the
+ * join does; the strings used, by id (malloc'd). */
+static uint32_t *noid_give_ids(struct dataset *b, const struct noid_rec *v,
+			       const uint32_t *row_rec)
+{
+	uint32_t *used;
+
+	/* the ids another column names: a post's id set to that string */
+	used = calloc(b->strings.n + 1, sizeof(*used));
+	assert_non_null(used);
+	for (size_t j = 0; j < b->post.n; j++) {
+		if (b->post.ref_post[j] != STR_NONE)
+			used[b->post.ref_post[j]] = 1;
+		if (b->post.ref_account[j] != STR_NONE)
+			used[b->post.ref_account[j]] = 1;
+	}
+	for (size_t e = 0; e < b->ent.n; e++)
+		used[b->ent.str[e]] = 1;
+	for (size_t c = 0; c < b->acc.n; c++) {
+		used[b->acc.id[c]] = 1;
+		if (b->acc.handle[c] != STR_NONE)
+			used[b->acc.handle[c]] = 1;
+	}
+	for (size_t i = 0; i < b->change.n; i++) {
+		if (b->change.old_value[i] != STR_NONE)
+			used[b->change.old_value[i]] = 1;
+		if (b->change.new_value[i] != STR_NONE)
+			used[b->change.new_value[i]] = 1;
+	}
+	for (size_t j = 0; j < b->post.n; j++) {
+		const char *id = v[row_rec[j]].id;
+
+		for (uint32_t s = 0; s < b->strings.n; s++)
+			if (used[s] && !strcmp(ds_str(b, s), id))
+				b->post.id[j] = s;
+	}
+	return used;
+}
+
+/* test_dataset_read_without_ids: a and b hold the same rows and the
+ * same string ids. */
+static void noid_compare(const struct dataset *a, const struct dataset *b)
+{
+	/* the same rows and string ids */
+	assert_int_equal(a->acc.n, b->acc.n);
+	assert_int_equal(a->post.n, b->post.n);
+	assert_int_equal(a->ent.n, b->ent.n);
+	assert_int_equal(a->change.n, b->change.n);
+	for (size_t c = 0; c < a->acc.n; c++) {
+		assert_int_equal(a->acc.platform[c], b->acc.platform[c]);
+		assert_int_equal(a->acc.id[c], b->acc.id[c]);
+		assert_int_equal(a->acc.handle[c], b->acc.handle[c]);
+		assert_string_equal(ds_str(a, a->acc.id[c]),
+				    ds_str(b, b->acc.id[c]));
+	}
+	for (size_t i = 0; i < a->change.n; i++) {
+		assert_int_equal(a->change.account[i], b->change.account[i]);
+		assert_int_equal(a->change.old_value[i],
+				 b->change.old_value[i]);
+		assert_int_equal(a->change.new_value[i],
+				 b->change.new_value[i]);
+	}
+	for (size_t j = 0; j < a->post.n; j++) {
+		assert_int_equal(a->post.account[j], b->post.account[j]);
+		assert_int_equal(a->post.time[j], b->post.time[j]);
+		assert_int_equal(a->post.kind[j], b->post.kind[j]);
+		assert_int_equal(a->post.id[j], b->post.id[j]);
+		assert_int_equal(a->post.ref_post[j], b->post.ref_post[j]);
+		assert_int_equal(a->post.ref_account[j],
+				 b->post.ref_account[j]);
+		assert_string_equal(ds_text(a, j), ds_text(b, j));
+		assert_int_equal(a->post.ent_off[j + 1],
+				 b->post.ent_off[j + 1]);
+	}
+	for (size_t e = 0; e < a->ent.n; e++)
+		assert_int_equal(a->ent.str[e], b->ent.str[e]);
+}
+
 /* What score --mpi's rank 0 does when the posts' ids stay on the ranks
  * that parsed them (mpi/mpi_ids.h), with the ids' answers computed here
  * by brute force: every post stored without its id, the duplicates and
@@ -1153,35 +1232,7 @@ static void test_dataset_read_without_ids(void **state)
 	for (size_t j = 0, k = 0; j < nrow; j++)
 		if (!bits_get(dead, j))
 			row_rec[k++] = row_rec[j];
-	/* the ids another column names: a post's id set to that string */
-	used = calloc(b.strings.n + 1, sizeof(*used));
-	assert_non_null(used);
-	for (size_t j = 0; j < b.post.n; j++) {
-		if (b.post.ref_post[j] != STR_NONE)
-			used[b.post.ref_post[j]] = 1;
-		if (b.post.ref_account[j] != STR_NONE)
-			used[b.post.ref_account[j]] = 1;
-	}
-	for (size_t e = 0; e < b.ent.n; e++)
-		used[b.ent.str[e]] = 1;
-	for (size_t c = 0; c < b.acc.n; c++) {
-		used[b.acc.id[c]] = 1;
-		if (b.acc.handle[c] != STR_NONE)
-			used[b.acc.handle[c]] = 1;
-	}
-	for (size_t i = 0; i < b.change.n; i++) {
-		if (b.change.old_value[i] != STR_NONE)
-			used[b.change.old_value[i]] = 1;
-		if (b.change.new_value[i] != STR_NONE)
-			used[b.change.new_value[i]] = 1;
-	}
-	for (size_t j = 0; j < b.post.n; j++) {
-		const char *id = v[row_rec[j]].id;
-
-		for (uint32_t s = 0; s < b.strings.n; s++)
-			if (used[s] && !strcmp(ds_str(&b, s), id))
-				b.post.id[j] = s;
-	}
+	used = noid_give_ids(&b, v, row_rec);
 	/* the ranks of one account's posts at one time, by their ids */
 	tie = calloc(b.post.n + 1, sizeof(*tie));
 	assert_non_null(tie);
@@ -1196,35 +1247,7 @@ static void test_dataset_read_without_ids(void **state)
 	assert_int_equal(dataset_drop_post_ids(&b, &freed), CIB_OK);
 	assert_int_equal(dataset_canonical_order_bare(&a, NULL), CIB_OK);
 	assert_int_equal(dataset_drop_post_ids(&a, &freed), CIB_OK);
-	/* the same rows and string ids */
-	assert_int_equal(a.acc.n, b.acc.n);
-	assert_int_equal(a.post.n, b.post.n);
-	assert_int_equal(a.ent.n, b.ent.n);
-	assert_int_equal(a.change.n, b.change.n);
-	for (size_t c = 0; c < a.acc.n; c++) {
-		assert_int_equal(a.acc.platform[c], b.acc.platform[c]);
-		assert_int_equal(a.acc.id[c], b.acc.id[c]);
-		assert_int_equal(a.acc.handle[c], b.acc.handle[c]);
-		assert_string_equal(ds_str(&a, a.acc.id[c]),
-				    ds_str(&b, b.acc.id[c]));
-	}
-	for (size_t i = 0; i < a.change.n; i++) {
-		assert_int_equal(a.change.account[i], b.change.account[i]);
-		assert_int_equal(a.change.old_value[i], b.change.old_value[i]);
-		assert_int_equal(a.change.new_value[i], b.change.new_value[i]);
-	}
-	for (size_t j = 0; j < a.post.n; j++) {
-		assert_int_equal(a.post.account[j], b.post.account[j]);
-		assert_int_equal(a.post.time[j], b.post.time[j]);
-		assert_int_equal(a.post.kind[j], b.post.kind[j]);
-		assert_int_equal(a.post.id[j], b.post.id[j]);
-		assert_int_equal(a.post.ref_post[j], b.post.ref_post[j]);
-		assert_int_equal(a.post.ref_account[j], b.post.ref_account[j]);
-		assert_string_equal(ds_text(&a, j), ds_text(&b, j));
-		assert_int_equal(a.post.ent_off[j + 1], b.post.ent_off[j + 1]);
-	}
-	for (size_t e = 0; e < a.ent.n; e++)
-		assert_int_equal(a.ent.str[e], b.ent.str[e]);
+	noid_compare(&a, &b);
 	dataset_release(&a);
 	dataset_release(&b);
 	free(v);
