@@ -158,61 +158,66 @@ static size_t clamp_round(int size, size_t round)
 #define WIRE_I (1 + 8 + 1 + 4)
 #define WIRE_A (1 + 8 + 8 + 8 + 4)
 
+/* A received record's id appended to *bytes (n used, cap): its offset
+ * in *off; 0, or -1 out of memory. */
+static int keep_id(char **bytes, size_t *n, size_t *cap, const char *id,
+		   uint32_t len, uint64_t *off)
+{
+	if (mpi_ingest_grow((void **)bytes, cap, *n + len + 1, 1))
+		return -1;
+	*off = *n;
+	memcpy(*bytes + *n, id, len);
+	*n += len;
+	return 0;
+}
+
+/* One round's records: 'I' ones kept by their id owner (this rank), 'A'
+ * ones by their author owner; 0, or -1 (out of memory, or malformed). */
 static int take_round(struct mpi_ids *x, const char *p, size_t n)
 {
 	const char *end = p + n;
 
 	while (p < end) {
-		uint64_t origin;
+		int auth = *p == 'A';
+		size_t fixed = auth ? WIRE_A : WIRE_I;
 		uint32_t len;
-		char kind = *p;
 
-		if (kind == 'I') {
-			struct mpi_id_post *o;
-
-			if ((size_t)(end - p) < WIRE_I)
-				return -1;
-			memcpy(&origin, p + 1, 8);
-			memcpy(&len, p + 10, 4);
-			if ((size_t)(end - p) - WIRE_I < len ||
-			    mpi_ingest_grow((void **)&x->post, &x->cap_post,
-				 x->n_post + 1, sizeof(*x->post)) ||
-			    mpi_ingest_grow((void **)&x->pbytes, &x->cappbytes,
-					    x->npbytes + len + 1, 1))
-				return -1;
-			o = &x->post[x->n_post++];
-			o->origin = origin;
-			o->platform = (uint8_t)p[9];
-			o->len = len;
-			o->at.off = x->npbytes;
-			memcpy(x->pbytes + x->npbytes, p + WIRE_I, len);
-			x->npbytes += len;
-			p += WIRE_I + len;
-		} else if (kind == 'A') {
+		if ((*p != 'I' && !auth) || (size_t)(end - p) < fixed)
+			return -1;
+		memcpy(&len, p + fixed - 4, 4);
+		if ((size_t)(end - p) - fixed < len)
+			return -1;
+		if (auth) {
 			struct mpi_id_auth *o;
 
-			if ((size_t)(end - p) < WIRE_A)
+			if (mpi_ingest_grow((void **)&x->auth, &x->cap_auth,
+					    x->n_auth + 1, sizeof(*x->auth)))
 				return -1;
-			memcpy(&origin, p + 1, 8);
-			memcpy(&len, p + 25, 4);
-			if ((size_t)(end - p) - WIRE_A < len ||
-			    mpi_ingest_grow((void **)&x->auth, &x->cap_auth,
-				 x->n_auth + 1, sizeof(*x->auth)) ||
-			    mpi_ingest_grow((void **)&x->abytes, &x->capabytes,
-					    x->nabytes + len + 1, 1))
-				return -1;
-			o = &x->auth[x->n_auth++];
-			o->origin = origin;
+			o = &x->auth[x->n_auth];
+			memcpy(&o->origin, p + 1, 8);
 			memcpy(&o->akey, p + 9, 8);
 			memcpy(&o->time, p + 17, 8);
 			o->len = len;
-			o->at.off = x->nabytes;
-			memcpy(x->abytes + x->nabytes, p + WIRE_A, len);
-			x->nabytes += len;
-			p += WIRE_A + len;
+			if (keep_id(&x->abytes, &x->nabytes, &x->capabytes,
+				    p + fixed, len, &o->at.off))
+				return -1;
+			x->n_auth++;
 		} else {
-			return -1;
+			struct mpi_id_post *o;
+
+			if (mpi_ingest_grow((void **)&x->post, &x->cap_post,
+					    x->n_post + 1, sizeof(*x->post)))
+				return -1;
+			o = &x->post[x->n_post];
+			memcpy(&o->origin, p + 1, 8);
+			o->platform = (uint8_t)p[9];
+			o->len = len;
+			if (keep_id(&x->pbytes, &x->npbytes, &x->cappbytes,
+				    p + fixed, len, &o->at.off))
+				return -1;
+			x->n_post++;
 		}
+		p += fixed + len;
 	}
 	return 0;
 }
@@ -282,12 +287,7 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
-			size_t d = 0;
-
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			while (c < ec || (c == ec && i < ei)) {
 				struct rec r;
 
@@ -303,11 +303,7 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 				i += rec_at(x->chunk[c].bytes + i, size, &r);
 				pack_rec(&r, send, sdsp);
 			}
-			d = 0;
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			x->sent += total;
 		}
 		any = agree_max(comm, nomem ? 2 : next_rec(x, &c, &i));
@@ -681,12 +677,7 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
-			size_t d = 0;
-
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			for (; k < e; k++) {
 				uint32_t len, s32 = (uint32_t)k;
 				const char *s = str(ctx, k, &len);
@@ -698,11 +689,7 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 				memcpy(p + WIRE_Q, s, len);
 				sdsp[q] += (int)(WIRE_Q + len);
 			}
-			d = 0;
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			x->sent += total;
 		}
 		any = agree_max(comm, nomem ? 2 : k < n);
@@ -770,11 +757,9 @@ static int cmp_row(const void *p, const void *q)
 		return x->acc < y->acc ? -1 : 1;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	c = bytes_cmp(x->s, x->len, y->s, y->len);
 	if (c)
 		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 

@@ -90,6 +90,16 @@ int mpi_ingest_grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+void mpi_ingest_displs(const int *cnt, int *dsp, int size)
+{
+	size_t d = 0;
+
+	for (int q = 0; q < size; q++) {
+		dsp[q] = (int)d;
+		d += (size_t)cnt[q];
+	}
+}
+
 size_t mpi_ingest_exchange(MPI_Comm comm, int size, const char *send,
 			   const int *scnt, const int *sdsp, int *rcnt,
 			   int *rdsp, char **recv, size_t *rcap)

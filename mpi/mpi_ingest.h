@@ -154,6 +154,10 @@ int mpi_ingest_wait(MPI_Request *req);
  * hold `need`: 0, or -1 out of memory (*p unchanged). */
 int mpi_ingest_grow(void **p, size_t *cap, size_t need, size_t size);
 
+/* dsp[q] = the sum of cnt[0..q) for q < size: where each rank's part
+ * of a send buffer starts. */
+void mpi_ingest_displs(const int *cnt, int *dsp, int size);
+
 /* One all-to-all of bytes among the `size` ranks of comm: the counts
  * exchanged, then send (scnt, sdsp) into *recv (grown as needed) at
  * rdsp; the bytes received. A failure ends the job (MPI_Abort: the

@@ -196,18 +196,9 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 		    mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
 			nomem = 1;
 		if (!nomem) {
-			size_t d = 0;
-
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			pack(t, &c, &i, ec, ei, send, sdsp);
-			d = 0;
-			for (int q = 0; q < size; q++) {
-				sdsp[q] = (int)d;
-				d += (size_t)scnt[q];
-			}
+			mpi_ingest_displs(scnt, sdsp, size);
 			/* the blocks sent whole: in the send buffer now */
 			free_chunks(t, c);
 		}
