@@ -800,7 +800,8 @@ enum cib_err mpi_ids_check(const struct mpi_ids *x, const struct dataset *ds,
 	if (!k || !want)
 		FAIL("no memory for the check");
 	/* the duplicates */
-	qsort(dups, n_dups, sizeof(*dups), cmp_u64);
+	if (n_dups) /* dups may be NULL then */
+		qsort(dups, n_dups, sizeof(*dups), cmp_u64);
 	if (n_dups != x->n_dead)
 		FAIL("%zu duplicates found by the id owners, %zu by rank 0",
 		     x->n_dead, n_dups);
