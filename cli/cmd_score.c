@@ -456,8 +456,9 @@ static const char *pool_str(void *ctx, size_t k, uint32_t *len)
 /* Every rank, CIBSCAN_MPI_TEST_IDS=1 (mpi/mpi_ids.h): the duplicates,
  * the ties of one account and time and the posts found by their ids,
  * decided by the ranks that parsed them, checked by rank 0 against the
- * dataset it read (before its canonical order). Not yet used otherwise:
- * the step towards rank 0 reading without the posts' ids. */
+ * dataset it read with the ids (before its canonical order); by default
+ * rank 0 reads without them and takes these answers instead
+ * (mpi_ingest_settle_ids). */
 static enum cib_err check_ids(struct mpi_ingest *m, struct dataset *ds,
 			      size_t round)
 {
