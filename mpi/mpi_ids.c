@@ -410,8 +410,6 @@ static int find_duplicates(struct mpi_ids *x, uint64_t **dead, size_t *nd)
 		}
 		x->post[nk++] = x->post[i];
 	}
-	x->n_records = x->n_post;
-	x->n_duplicates = n;
 	x->n_post = nk;
 	*dead = d;
 	*nd = n;

@@ -135,7 +135,6 @@ struct mpi_ids {
 	uint64_t sent; /* bytes this rank sent in the exchange and joins */
 	int die; /* test hook: this rank kills itself (SIGKILL) once it has
 		    taken its first round of the exchange; set by cli/ only */
-	uint64_t n_records, n_duplicates; /* this rank's, as id owner */
 };
 
 void mpi_ids_init(struct mpi_ids *x);
