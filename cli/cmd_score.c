@@ -609,16 +609,27 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 		fprintf(stderr,
 			"cibscan: mpi rank %d co-action scan: %llu events of "
 			"%llu objects, %.1f MB received in %.2f s (CPU %.2f "
-			"s); scan %.2f s (CPU %.2f s), %llu codes; %.1f MB "
-			"sent back in %.2f s (CPU %.2f s)\n",
+			"s); scan %.2f s (CPU %.2f s), %llu codes; group "
+			"index part %llu objects, %llu kept events (%.2f s), "
+			"%.1f MB of it to rank 0; %.1f MB sent back in all "
+			"in %.2f s (CPU %.2f s)\n",
 			r, (unsigned long long)mc->all[r].events,
 			(unsigned long long)mc->all[r].objects,
 			(double)mc->all[r].bytes_in / 1e6,
 			mc->all[r].scatter_seconds, mc->all[r].scatter_cpu,
 			mc->all[r].scan_seconds, mc->all[r].scan_cpu,
 			(unsigned long long)mc->all[r].codes,
+			(unsigned long long)mc->all[r].index_objects,
+			(unsigned long long)mc->all[r].index_events,
+			mc->all[r].index_seconds,
+			(double)mc->all[r].index_bytes / 1e6,
 			(double)mc->all[r].bytes_out / 1e6,
 			mc->all[r].gather_seconds, mc->all[r].gather_cpu);
+	if (mc->all)
+		fprintf(stderr,
+			"cibscan: mpi rank 0 group index assembled from the "
+			"ranks' parts in %.2f s\n",
+			mc->st.assemble_seconds);
 	for (int r = 0; mc->all && r < mc->size; r++)
 		fprintf(stderr,
 			"cibscan: mpi rank %d pairs: %llu codes received, "

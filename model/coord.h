@@ -29,6 +29,7 @@
 #include "core/error.h"
 
 struct coord_shard;
+struct groups_index;
 struct coord_pairs_in;
 struct coord_pairs_res;
 struct coord_graph;
@@ -285,6 +286,15 @@ struct coord_shard {
 	enum cib_err (*among)(void *ctx, const struct coord_graph *g,
 			      const int32_t *mem, struct coord_pair **out,
 			      size_t *n_out);
+	/* NULL: the caller builds the group index from the events
+	 * (groups_index_build). Otherwise every rank that scans objects
+	 * builds their part of the index beside the scan
+	 * (groups_index_part), scan may release the events of every type
+	 * it was handed (all but COORD_AMPLIFY) once they are sent, and
+	 * index assembles the parts against the built graph
+	 * (groups_index_assemble) in their place. */
+	enum cib_err (*index)(void *ctx, const struct coord_graph *g,
+			      struct groups_index *ix);
 };
 
 /* The pair phase on a share of the pairs (docs/scale.md 5.1b): a pair

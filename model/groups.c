@@ -413,24 +413,281 @@ static double object_sync_p(const int64_t *te, size_t m, int64_t D, int64_t w)
 	return f > 1 ? 1 : f;
 }
 
+/* Where part building appends: the capacities of its column groups and
+ * the histogram keys until they move into the part. */
+struct ixb {
+	struct groups_index_part *pt;
+	const uint32_t *comp; /* the graph's, COORD_NO_COMP for none */
+	size_t n_comps;
+	int keyed;
+	size_t cap_obj, cap_dense, cap_dacc, cap_rest, cap_racc;
+	struct u64v hc, tc;
+};
+
+/* The index's component id of account a: the graph's, or n_comps for an
+ * account that shares nothing (index_accounts). */
+static inline uint32_t ixb_comp(const struct ixb *b, uint32_t a)
+{
+	return b->comp && b->comp[a] != COORD_NO_COMP ? b->comp[a]
+						      : (uint32_t)b->n_comps;
+}
+
+/* Grows the n columns cols[i] (elements of w[i] bytes; w[i] == 0: a
+ * column not kept) to hold need elements. 0, or -1 out of memory (each
+ * column keeps what it had). */
+static int grow_cols(size_t need, size_t *cap, void **const cols[],
+		     const size_t w[], int n)
+{
+	size_t nc;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 1024;
+	if (nc < need)
+		nc = need;
+	for (int i = 0; i < n; i++) {
+		void *v;
+
+		if (!w[i])
+			continue;
+		v = realloc(*cols[i], nc * w[i]);
+		if (!v)
+			return -1;
+		*cols[i] = v;
+	}
+	*cap = nc;
+	return 0;
+}
+
 /* A shared object left out of the object list (dense, or no pair of
  * distinct accounts in its window): its type, half and distinct accounts
  * for the sharing test's outsider null. */
-struct rest_u32 {
-	uint32_t *v;
-	size_t n, cap;
-};
-struct rest_u8 {
-	uint8_t *v;
-	size_t n, cap;
-};
-
-static int rest_push(const struct coord_events *e, size_t i, size_t end,
-		     int t, const int64_t *te, size_t nd, uint32_t *seen,
-		     uint32_t *stamp, struct u64v *roff, struct rest_u32 *racc,
-		     struct rest_u8 *rtype, struct rest_u8 *rhalf)
+static int part_rest(struct ixb *b, const struct coord_events *e, size_t i,
+		     size_t end, int t, const int64_t *te, size_t nd,
+		     uint32_t *seen, uint32_t *stamp)
 {
+	struct groups_index_part *pt = b->pt;
 	int h = groups_object_half(t, te[0], te[end - i - 1], end - i, nd);
+	size_t n0 = pt->n_rest_acc;
+	void **const cols[] = { (void **)&pt->rest_n, (void **)&pt->rest_type,
+				(void **)&pt->rest_half,
+				(void **)&pt->rest_key };
+	const size_t w[] = { sizeof(*pt->rest_n), 1, 1,
+			     b->keyed ? sizeof(*pt->rest_key) : 0 };
+	void **const acc[] = { (void **)&pt->rest_acc };
+	const size_t wa[] = { sizeof(*pt->rest_acc) };
+
+	if (grow_cols(pt->n_rest + 1, &b->cap_rest, cols, w, 4) ||
+	    grow_cols(n0 + nd, &b->cap_racc, acc, wa, 1))
+		return -1;
+	(*stamp)++;
+	for (size_t j = i; j < end; j++) {
+		uint32_t a = e->acc[j];
+
+		if (seen[a] == *stamp)
+			continue;
+		seen[a] = *stamp;
+		pt->rest_acc[pt->n_rest_acc++] = a;
+	}
+	pt->rest_n[pt->n_rest] = (uint32_t)(pt->n_rest_acc - n0);
+	pt->rest_type[pt->n_rest] = (uint8_t)t;
+	pt->rest_half[pt->n_rest] = (uint8_t)h;
+	if (b->keyed)
+		pt->rest_key[pt->n_rest] = e->obj[i];
+	pt->n_rest++;
+	return 0;
+}
+
+/* A burst or dense object's audience: each distinct account with its
+ * first time. */
+static int part_dense(struct ixb *b, const struct coord_events *e, size_t i,
+		      size_t end, int t, const int64_t *te, size_t nd,
+		      uint32_t *seen, uint32_t *stamp)
+{
+	struct groups_index_part *pt = b->pt;
+	size_t n0 = pt->n_dense_acc;
+	void **const cols[] = { (void **)&pt->dense_n,
+				(void **)&pt->dense_type,
+				(void **)&pt->dense_key };
+	const size_t w[] = { sizeof(*pt->dense_n), b->keyed ? 1 : 0,
+			     b->keyed ? sizeof(*pt->dense_key) : 0 };
+	void **const acc[] = { (void **)&pt->dense_acc,
+			       (void **)&pt->dense_time };
+	const size_t wa[] = { sizeof(*pt->dense_acc),
+			      sizeof(*pt->dense_time) };
+
+	if (grow_cols(pt->n_dense + 1, &b->cap_dense, cols, w, 3) ||
+	    grow_cols(n0 + nd, &b->cap_dacc, acc, wa, 2))
+		return -1;
+	(*stamp)++;
+	for (size_t j = i; j < end; j++) {
+		if (seen[e->acc[j]] == *stamp)
+			continue;
+		seen[e->acc[j]] = *stamp;
+		pt->dense_acc[pt->n_dense_acc] = e->acc[j];
+		pt->dense_time[pt->n_dense_acc++] = te[j - i];
+	}
+	pt->dense_n[pt->n_dense] = (uint32_t)(pt->n_dense_acc - n0);
+	if (b->keyed) {
+		pt->dense_type[pt->n_dense] = (uint8_t)t;
+		pt->dense_key[pt->n_dense] = e->obj[i];
+	}
+	pt->n_dense++;
+	return 0;
+}
+
+/* One object of the list: its fields and its nk kept events (kept[] are
+ * indices into e; te their times from i). The kept events' columns grow
+ * to their exact size: they are the part's largest, and doubling would
+ * hold up to twice them. */
+static int part_object(struct ixb *b, const struct coord_events *e,
+		       size_t i, size_t end, int t, const int64_t *te,
+		       const uint32_t *kept, size_t nk, size_t nd,
+		       int64_t win, uint64_t half)
+{
+	struct groups_index_part *pt = b->pt;
+	size_t o = pt->n_obj, base = pt->n_ev;
+	int64_t tight = pt->tight[t];
+	void **const cols[] = {
+		(void **)&pt->obj_key,  (void **)&pt->obj_n,
+		(void **)&pt->obj_d,    (void **)&pt->obj_type,
+		(void **)&pt->obj_win,  (void **)&pt->obj_f,
+		(void **)&pt->obj_half, (void **)&pt->obj_burst,
+	};
+	const size_t w[] = { sizeof(*pt->obj_key), sizeof(*pt->obj_n),
+			     sizeof(*pt->obj_d),   1,
+			     sizeof(*pt->obj_win), sizeof(*pt->obj_f),
+			     1,			   1 };
+	uint32_t *a2;
+	int64_t *t2;
+
+	if (grow_cols(o + 1, &b->cap_obj, cols, w, 8))
+		return -1;
+	a2 = realloc(pt->ev_acc, (base + nk) * sizeof(*a2));
+	if (!a2)
+		return -1;
+	pt->ev_acc = a2;
+	t2 = realloc(pt->ev_time, (base + nk) * sizeof(*t2));
+	if (!t2)
+		return -1;
+	pt->ev_time = t2;
+	for (size_t j = 0; j < nk; j++) {
+		pt->ev_acc[base + j] = e->acc[kept[j]];
+		pt->ev_time[base + j] = te[kept[j] - i];
+	}
+	pt->n_ev = base + nk;
+	pt->obj_win[o] = win;
+	pt->obj_burst[o] = win < tight;
+	pt->obj_half[o] = (uint8_t)half;
+	pt->obj_f[o] = object_sync_p(te, end - i, win,
+				     tight < win ? tight : win);
+	pt->obj_key[o] = e->obj[i];
+	pt->obj_n[o] = (uint32_t)nk;
+	pt->obj_d[o] = (uint32_t)nd;
+	pt->obj_type[o] = (uint8_t)t;
+	pt->n_obj = o + 1;
+	return 0;
+}
+
+/* The object's within-window pairs loc (both orders, sorted and unique
+ * on return: np of them) as histogram keys: each account's distinct
+ * co-actors, and per component the unordered pairs. cc is scratch. */
+static int part_hist_keys(struct ixb *b, struct u64v *loc, struct u64v *cc,
+			  int t, uint64_t half)
+{
+	size_t np;
+
+	if (sort_u64(loc->v, loc->n))
+		return -1;
+	np = unique_u64(loc->v, loc->n);
+	cc->n = 0;
+	for (size_t j = 0; j < np;) {
+		size_t k = j;
+		uint64_t a = loc->v[j] >> 32;
+
+		while (k < np && loc->v[k] >> 32 == a)
+			k++;
+		if (u64v_push(&b->hc, a << 32 | (uint64_t)t << 27 |
+					      half << D_BITS |
+					      ((uint64_t)(k - j) > D_MAX
+						       ? D_MAX
+						       : (uint64_t)(k - j))))
+			return -1;
+		/* one entry per unordered pair for T */
+		for (size_t q = j; q < k; q++)
+			if ((loc->v[q] & 0xffffffffu) > a &&
+			    u64v_push(cc, ixb_comp(b, (uint32_t)a)))
+				return -1;
+		j = k;
+	}
+	if (sort_u64(cc->v, cc->n))
+		return -1;
+	for (size_t j = 0; j < cc->n;) {
+		size_t k = j;
+
+		while (k < cc->n && cc->v[k] == cc->v[j])
+			k++;
+		if (u64v_push(&b->tc, cc->v[j] << 32 | (uint64_t)t << 27 |
+					      half << D_BITS |
+					      ((uint64_t)(k - j) > D_MAX
+						       ? D_MAX
+						       : (uint64_t)(k - j))))
+			return -1;
+		j = k;
+	}
+	return 0;
+}
+
+int64_t groups_index_tight(const struct coord_events *e)
+{
+	int64_t lo = GROUPS_SYNC_MIN;
+
+	/* the median delay to a second account, clamped to seconds - an
+	 * hour (a minute at least when some times are only known to the
+	 * minute) */
+	for (size_t j = 0; j < e->n && lo < 60; j++)
+		if (e->minutes[j] & COORD_EV_MINUTES)
+			lo = 60;
+	return coord_estimate_window(e, lo, GROUPS_SYNC_MAX);
+}
+
+void groups_index_part_release(struct groups_index_part *pt)
+{
+	if (!pt)
+		return;
+	free(pt->obj_key);
+	free(pt->obj_n);
+	free(pt->obj_d);
+	free(pt->obj_type);
+	free(pt->obj_win);
+	free(pt->obj_f);
+	free(pt->obj_half);
+	free(pt->obj_burst);
+	free(pt->ev_acc);
+	free(pt->ev_time);
+	free(pt->dense_key);
+	free(pt->dense_type);
+	free(pt->dense_n);
+	free(pt->dense_acc);
+	free(pt->dense_time);
+	free(pt->rest_key);
+	free(pt->rest_type);
+	free(pt->rest_half);
+	free(pt->rest_n);
+	free(pt->rest_acc);
+	free(pt->hc);
+	free(pt->tc);
+	free(pt->n_objs);
+	free(pt->U);
+	memset(pt, 0, sizeof(*pt));
+}
+
+/* The outsider null's object draws of one object of nd <= max_actors
+ * accounts: every non-viral object, shared or not. */
+static void part_draws(struct ixb *b, const struct coord_events *e, size_t i,
+		       size_t end, int t, uint32_t *seen, uint32_t *stamp)
+{
+	struct groups_index_part *pt = b->pt;
 
 	(*stamp)++;
 	for (size_t j = i; j < end; j++) {
@@ -439,15 +696,178 @@ static int rest_push(const struct coord_events *e, size_t i, size_t end,
 		if (seen[a] == *stamp)
 			continue;
 		seen[a] = *stamp;
-		VEC_PUSH(*racc, a);
+		pt->n_objs[(size_t)a * COORD__COUNT + (size_t)t]++;
+		pt->U[(size_t)ixb_comp(b, a) * COORD__COUNT + (size_t)t] += 1;
 	}
-	VEC_PUSH(*rtype, (uint8_t)t);
-	VEC_PUSH(*rhalf, (uint8_t)h);
-	if (u64v_push(roff, racc->n))
-		return -1;
-	return 0;
+}
+
+/* Long on purpose: one pass per type over the sorted events fills every
+ * output of the part at once (objects and their kept events, windows and
+ * synchrony profiles, dense audiences, the rest, both histograms' keys),
+ * all of them read from the same per-object state (the account stamps,
+ * last times, the object's window); split further, that state would be
+ * passed around or the events scanned once per output. */
+enum cib_err groups_index_part(struct groups_index_part *pt,
+			       struct coord_events *ev, size_t n_accounts,
+			       const uint32_t *comp, size_t n_comps,
+			       const int64_t *tight,
+			       const struct coord_opts *o, int consume,
+			       int keyed)
+{
+	uint32_t max_actors = o->max_actors;
+	int64_t *te = NULL;
+	size_t na = n_accounts, cap_te = 0, cap_ev = 0;
+	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
+	int64_t *last = NULL;
+	struct u64v loc = { 0 }, cc = { 0 };
+	struct ixb b;
+	enum cib_err err = CIB_ENOMEM;
+
+	memset(pt, 0, sizeof(*pt));
+	memset(&b, 0, sizeof(b));
+	b.pt = pt;
+	b.comp = comp;
+	b.n_comps = n_comps;
+	b.keyed = keyed;
+	seen = calloc(na + 1, sizeof(*seen));
+	last = malloc((na + 1) * sizeof(*last));
+	pt->n_objs = calloc(na * COORD__COUNT + 1, sizeof(*pt->n_objs));
+	pt->U = calloc((n_comps + 1) * COORD__COUNT + 1, sizeof(*pt->U));
+	if (!seen || !last || !pt->n_objs || !pt->U)
+		goto out;
+	for (size_t a = 0; a < na; a++)
+		last[a] = INT64_MIN;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		const struct coord_events *e = &ev[t];
+		int64_t win;
+
+		if (t > 0 && consume)
+			coord_events_release(&ev[t - 1]);
+		if (t == COORD_AMPLIFY || !o->use_type[t])
+			continue;
+		if (tight)
+			pt->tight[t] = tight[t];
+		else if (e->n)
+			pt->tight[t] = groups_index_tight(e);
+		for (size_t i = 0; i < e->n;) {
+			size_t end = i, nd = 0, nk = 0;
+			uint64_t half;
+
+			while (end < e->n && e->obj[end] == e->obj[i])
+				end++;
+			stamp++;
+			for (size_t j = i; j < end; j++) {
+				if (seen[e->acc[j]] != stamp) {
+					seen[e->acc[j]] = stamp;
+					nd++;
+				}
+			}
+			if (nd <= max_actors)
+				part_draws(&b, e, i, end, t, seen, &stamp);
+			if (nd < 2 || nd > max_actors) {
+				i = end;
+				continue;
+			}
+			if (end - i > cap_te) {
+				int64_t *t2 = realloc(te, (end - i) * sizeof(*t2));
+
+				if (!t2)
+					goto out;
+				te = t2;
+				cap_te = end - i;
+			}
+			for (size_t j = i; j < end; j++)
+				te[j - i] = coord_event_time(e, j);
+			win = object_window(te, end - i, o->window[t], o);
+			/* a burst (its pairs inside the synchrony window
+			 * exceed the budget) or dense (even its simultaneous
+			 * ones do): its audience is a candidate */
+			if (win < pt->tight[t] &&
+			    part_dense(&b, e, i, end, t, te, nd, seen, &stamp))
+				goto out;
+			if (win < 0) {
+				if (part_rest(&b, e, i, end, t, te, nd, seen,
+					      &stamp))
+					goto out;
+				i = end;
+				continue;
+			}
+			/* an account's burst counts once per window, as in
+			 * the graph */
+			if (end - i > cap_ev) {
+				uint32_t *k2 = realloc(kept, (end - i) *
+								     sizeof(*k2));
+
+				if (!k2)
+					goto out;
+				kept = k2;
+				cap_ev = end - i;
+			}
+			for (size_t j = i; j < end; j++) {
+				uint32_t a = e->acc[j];
+
+				if (last[a] != INT64_MIN &&
+				    te[j - i] - last[a] <= win)
+					continue;
+				last[a] = te[j - i];
+				kept[nk++] = (uint32_t)j;
+			}
+			for (size_t j = i; j < end; j++)
+				last[e->acc[j]] = INT64_MIN;
+			loc.n = 0;
+			for (size_t j = 0, left = 0; j < nk; j++) {
+				size_t x = kept[j];
+
+				while (te[x - i] - te[kept[left] - i] > win)
+					left++;
+				for (size_t l = left; l < j; l++) {
+					uint64_t a = e->acc[kept[l]],
+						 c = e->acc[x];
+
+					if (a == c)
+						continue;
+					if (u64v_push(&loc, a << 32 | c) ||
+					    u64v_push(&loc, c << 32 | a))
+						goto out;
+				}
+			}
+			if (loc.n == 0) {
+				if (part_rest(&b, e, i, end, t, te, nd, seen,
+					      &stamp))
+					goto out;
+				i = end;
+				continue;
+			}
+			half = (uint64_t)groups_object_half(
+				t, te[0], te[end - i - 1], end - i, nd);
+			if (part_hist_keys(&b, &loc, &cc, t, half) ||
+			    part_object(&b, e, i, end, t, te, kept, nk, nd, win,
+					half))
+				goto out;
+			i = end;
+		}
+	}
+	pt->hc = b.hc.v;
+	pt->n_hc = b.hc.n;
+	b.hc.v = NULL;
+	pt->tc = b.tc.v;
+	pt->n_tc = b.tc.n;
+	b.tc.v = NULL;
+	err = CIB_OK;
 out:
-	return -1;
+	for (int t = 0; consume && t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
+	free(seen);
+	free(last);
+	free(kept);
+	free(te);
+	free(loc.v);
+	free(cc.v);
+	free(b.hc.v);
+	free(b.tc.v);
+	if (err)
+		groups_index_part_release(pt);
+	return err;
 }
 
 /* The index's per-account part: the graph's components (of the
@@ -466,9 +886,7 @@ static int index_accounts(struct groups_index *ix, const struct coord_graph *g)
 				      : (uint32_t)g->n_comps;
 	ix->M = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->M));
 	ix->n_active = calloc(ix->n_comp + 1, sizeof(*ix->n_active));
-	ix->U = calloc(ix->n_comp * COORD__COUNT + 1, sizeof(*ix->U));
-	ix->n_objs = calloc(na * COORD__COUNT + 1, sizeof(*ix->n_objs));
-	if (!ix->M || !ix->n_active || !ix->U || !ix->n_objs)
+	if (!ix->M || !ix->n_active)
 		return -1;
 	for (size_t a = 0; a < na; a++) {
 		uint32_t c = ix->comp[a];
@@ -483,19 +901,6 @@ static int index_accounts(struct groups_index *ix, const struct coord_graph *g)
 		ix->n_active[c] += (uint32_t)act;
 	}
 	return 0;
-}
-
-/* Offsets 0, v[0], ..., v[n-1] (n + 1 of them; the caller frees). */
-static uint64_t *offsets_of(const uint64_t *v, size_t n)
-{
-	uint64_t *off = malloc((n + 1) * sizeof(*off));
-
-	if (!off)
-		return NULL;
-	off[0] = 0;
-	for (size_t i = 0; i < n; i++)
-		off[i + 1] = v[i];
-	return off;
 }
 
 /* Per account: the (type, co-actors) histogram from the keys hc (account
@@ -558,354 +963,282 @@ static int index_comp_hist(struct groups_index *ix, struct u64v *tc)
 	return 0;
 }
 
-/* Long on purpose: one pass per type over coord_build's sorted events
- * fills every output of the index at once (objects and their kept events,
- * windows and synchrony profiles, dense audiences, the rest, both
- * histograms), all of them read from the same per-object state (the
- * account stamps, last times, the object's window); split into steps,
- * that state would be passed around or the events (every one of the
- * input's) scanned once per output. */
+/* ---- assembling parts --------------------------------------------------
+ * Parts of disjoint object sets, concatenated (each in its own (type,
+ * object) order, as the sorted events gave it), become the index of
+ * their union: the objects, dense and rest entries sorted by (type,
+ * object) (the order one pass over all events gives; an object is in one
+ * part only), the counts summed by the caller, the histogram keys sorted
+ * here. */
+
+struct okey {
+	uint64_t key;
+	size_t at;
+	uint8_t type;
+};
+
+static int cmp_okey(const void *pa, const void *pb)
+{
+	const struct okey *a = pa, *b = pb;
+
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* The order of n entries by (type, key) in *perm (malloc'd), or NULL
+ * when they are in it already (or have no keys: one part). 0, or -1 out
+ * of memory. */
+static int order_of(const uint8_t *type, const uint64_t *key, size_t n,
+		    size_t **perm)
+{
+	struct okey *k;
+	size_t i = 1;
+
+	*perm = NULL;
+	if (!type || !key)
+		return 0;
+	while (i < n && (type[i - 1] < type[i] ||
+			 (type[i - 1] == type[i] && key[i - 1] < key[i])))
+		i++;
+	if (i >= n)
+		return 0;
+	k = malloc(n * sizeof(*k));
+	*perm = malloc(n * sizeof(**perm));
+	if (!k || !*perm) {
+		free(k);
+		free(*perm);
+		*perm = NULL;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		k[i].key = key[i];
+		k[i].type = type[i];
+		k[i].at = i;
+	}
+	qsort(k, n, sizeof(*k), cmp_okey);
+	for (i = 0; i < n; i++)
+		(*perm)[i] = k[i].at;
+	free(k);
+	return 0;
+}
+
+/* *col (n elements of w bytes) in the order perm; 0, or -1 out of
+ * memory (*col unchanged). */
+static int permute_col(void **col, size_t w, const size_t *perm, size_t n)
+{
+	char *src = *col, *dst;
+
+	if (!perm || !src)
+		return 0;
+	dst = malloc(n * w + 1);
+	if (!dst)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		memcpy(dst + i * w, src + perm[i] * w, w);
+	free(src);
+	*col = dst;
+	return 0;
+}
+
+/* *col, ranges of len[] elements of w bytes (off[] their starts, total
+ * elements in all) in the order perm: the entries' own order, not yet
+ * permuted. */
+static int permute_ranges(void **col, size_t w, const uint32_t *len,
+			  const uint64_t *off, const size_t *perm, size_t n,
+			  size_t total)
+{
+	char *src = *col, *dst;
+	size_t at = 0;
+
+	if (!perm || !src)
+		return 0;
+	dst = malloc(total * w + 1);
+	if (!dst)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = len[perm[i]];
+
+		memcpy(dst + at * w, src + off[perm[i]] * w, l * w);
+		at += l;
+	}
+	free(src);
+	*col = dst;
+	return 0;
+}
+
+/* Offsets 0, len[0], len[0] + len[1], ... (n + 1 of them). */
+static uint64_t *offsets_of_len(const uint32_t *len, size_t n)
+{
+	uint64_t *off = malloc((n + 1) * sizeof(*off));
+
+	if (!off)
+		return NULL;
+	off[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		off[i + 1] = off[i] + (len ? len[i] : 0);
+	return off;
+}
+
+/* n entries put in (type, key) order, when they have keys and are not in
+ * it: first the ranged columns rng[] (each entry's len[] elements), then
+ * the per-entry columns ent[] (len's own column among them). 0, or -1 out
+ * of memory. */
+static int order_entries(const uint8_t *type, const uint64_t *key, size_t n,
+			 const uint32_t *len, size_t total,
+			 void **const rng[], const size_t rw[], int n_rng,
+			 void **const ent[], const size_t ew[], int n_ent)
+{
+	size_t *perm = NULL;
+	uint64_t *off = NULL;
+	int rc = -1;
+
+	if (order_of(type, key, n, &perm))
+		return -1;
+	if (!perm)
+		return 0;
+	off = offsets_of_len(len, n);
+	if (!off)
+		goto out;
+	for (int c = 0; c < n_rng; c++)
+		if (permute_ranges(rng[c], rw[c], len, off, perm, n, total))
+			goto out;
+	for (int c = 0; c < n_ent; c++)
+		if (permute_col(ent[c], ew[c], perm, n))
+			goto out;
+	rc = 0;
+out:
+	free(perm);
+	free(off);
+	return rc;
+}
+
+/* The part's objects and their kept events into the index. */
+static int assemble_objects(struct groups_index *ix,
+			    struct groups_index_part *p)
+{
+	void **const ent[] = {
+		(void **)&p->obj_key,  (void **)&p->obj_d,
+		(void **)&p->obj_win,  (void **)&p->obj_f,
+		(void **)&p->obj_half, (void **)&p->obj_burst,
+		(void **)&p->obj_type, (void **)&p->obj_n,
+	};
+	const size_t ew[] = { sizeof(*p->obj_key), sizeof(*p->obj_d),
+			      sizeof(*p->obj_win), sizeof(*p->obj_f),
+			      1,		   1,
+			      1,		   sizeof(*p->obj_n) };
+	void **const rng[] = { (void **)&p->ev_acc, (void **)&p->ev_time };
+	const size_t rw[] = { sizeof(*p->ev_acc), sizeof(*p->ev_time) };
+
+	if (order_entries(p->obj_type, p->obj_key, p->n_obj, p->obj_n,
+			  p->n_ev, rng, rw, 2, ent, ew, 8))
+		return -1;
+	ix->obj_off = offsets_of_len(p->obj_n, p->n_obj);
+	if (!ix->obj_off)
+		return -1;
+	ix->n_obj = p->n_obj;
+#define MOVE(f)             \
+	do {                \
+		ix->f = p->f; \
+		p->f = NULL;  \
+	} while (0)
+	MOVE(obj_key);
+	MOVE(obj_d);
+	MOVE(obj_type);
+	MOVE(obj_win);
+	MOVE(obj_f);
+	MOVE(obj_half);
+	MOVE(obj_burst);
+	MOVE(ev_acc);
+	MOVE(ev_time);
+	return 0;
+}
+
+/* The part's dense audiences and the rest into the index. */
+static int assemble_lists(struct groups_index *ix,
+			  struct groups_index_part *p)
+{
+	void **const dent[] = { (void **)&p->dense_n };
+	const size_t dew[] = { sizeof(*p->dense_n) };
+	void **const drng[] = { (void **)&p->dense_acc,
+				(void **)&p->dense_time };
+	const size_t drw[] = { sizeof(*p->dense_acc),
+			       sizeof(*p->dense_time) };
+	void **const rent[] = { (void **)&p->rest_n, (void **)&p->rest_type,
+				(void **)&p->rest_half };
+	const size_t rew[] = { sizeof(*p->rest_n), 1, 1 };
+	void **const rrng[] = { (void **)&p->rest_acc };
+	const size_t rrw[] = { sizeof(*p->rest_acc) };
+
+	if (order_entries(p->dense_type, p->dense_key, p->n_dense, p->dense_n,
+			  p->n_dense_acc, drng, drw, 2, dent, dew, 1) ||
+	    order_entries(p->rest_type, p->rest_key, p->n_rest, p->rest_n,
+			  p->n_rest_acc, rrng, rrw, 1, rent, rew, 3))
+		return -1;
+	ix->dense_off = offsets_of_len(p->dense_n, p->n_dense);
+	ix->rest_off = offsets_of_len(p->rest_n, p->n_rest);
+	if (!ix->dense_off || !ix->rest_off)
+		return -1;
+	ix->n_dense = p->n_dense;
+	ix->n_rest = p->n_rest;
+	MOVE(dense_acc);
+	MOVE(dense_time);
+	MOVE(rest_acc);
+	MOVE(rest_type);
+	MOVE(rest_half);
+#undef MOVE
+	return 0;
+}
+
+enum cib_err groups_index_assemble(struct groups_index *ix,
+				   struct groups_index_part *p,
+				   const struct coord_graph *g)
+{
+	struct u64v hc = { p->hc, p->n_hc, p->n_hc };
+	struct u64v tc = { p->tc, p->n_tc, p->n_tc };
+	enum cib_err err = CIB_ENOMEM;
+
+	groups_index_init(ix);
+	p->hc = p->tc = NULL;
+	ix->n_accounts = g->n_accounts;
+	ix->comp = malloc((g->n_accounts + 1) * sizeof(*ix->comp));
+	if (!ix->comp || index_accounts(ix, g))
+		goto out;
+	memcpy(ix->tight, p->tight, sizeof(ix->tight));
+	ix->n_objs = p->n_objs;
+	ix->U = p->U;
+	p->n_objs = NULL;
+	p->U = NULL;
+	if (!ix->n_objs || !ix->U || assemble_objects(ix, p) ||
+	    assemble_lists(ix, p) || index_account_hist(ix, &hc) ||
+	    index_comp_hist(ix, &tc))
+		goto out;
+	err = CIB_OK;
+out:
+	free(hc.v);
+	free(tc.v);
+	groups_index_part_release(p);
+	if (err)
+		groups_index_release(ix);
+	return err;
+}
+
 enum cib_err groups_index_build(struct groups_index *ix,
 				struct coord_events *ev,
 				const struct coord_graph *g,
 				const struct coord_opts *o, int consume)
 {
-	uint32_t max_actors = o->max_actors;
-	uint64_t half = 0;
-	struct {
-		uint32_t *v;
-		size_t n, cap;
-	} dacc = { 0 };
-	struct {
-		uint64_t *v;
-		size_t n, cap;
-	} doff = { 0 };
-	struct {
-		int64_t *v;
-		size_t n, cap;
-	} dtime = { 0 };
-	int64_t *te = NULL;
-	size_t cap_te = 0;
-	size_t na = g->n_accounts, nk = 0, nobj = 0, cap_obj = 0, cap_ev = 0;
-	uint32_t *seen = NULL, *kept = NULL, stamp = 0;
-	int64_t *last = NULL;
-	struct u64v loc = { 0 }, hc = { 0 }, tc = { 0 }, cc = { 0 };
-	struct u64v roff = { 0 };
-	struct rest_u32 racc = { 0 };
-	struct rest_u8 rtype = { 0 }, rhalf = { 0 };
-	enum cib_err err = CIB_ENOMEM;
+	struct groups_index_part pt;
+	enum cib_err err;
 
 	groups_index_init(ix);
-	ix->n_accounts = na;
-	ix->comp = malloc((na + 1) * sizeof(*ix->comp));
-	seen = calloc(na + 1, sizeof(*seen));
-	last = malloc((na + 1) * sizeof(*last));
-	ix->obj_off = malloc(sizeof(*ix->obj_off));
-	if (!ix->comp || !seen || !last || !ix->obj_off)
-		goto out;
-	ix->obj_off[0] = 0;
-	for (size_t a = 0; a < na; a++)
-		last[a] = INT64_MIN;
-	if (index_accounts(ix, g))
-		goto out;
-	for (int t = 0; t < COORD__COUNT; t++) {
-		const struct coord_events *e = &ev[t];
-		int64_t win;
-
-		if (t > 0 && consume)
-			coord_events_release(&ev[t - 1]);
-		if (t == COORD_AMPLIFY || e->n == 0 || !o->use_type[t])
-			continue;
-		/* the synchrony window: the median delay to a second account,
-		 * clamped to seconds - an hour (a minute at least when some
-		 * times are only known to the minute) */
-		{
-			int64_t lo = GROUPS_SYNC_MIN;
-
-			for (size_t j = 0; j < e->n && lo < 60; j++)
-				if (e->minutes[j] & COORD_EV_MINUTES)
-					lo = 60;
-			ix->tight[t] = coord_estimate_window(e, lo,
-							     GROUPS_SYNC_MAX);
-		}
-		for (size_t i = 0; i < e->n;) {
-			size_t end = i, nd = 0, np;
-
-			while (end < e->n && e->obj[end] == e->obj[i])
-				end++;
-			stamp++;
-			for (size_t j = i; j < end; j++) {
-				if (seen[e->acc[j]] != stamp) {
-					seen[e->acc[j]] = stamp;
-					nd++;
-				}
-			}
-			if (nd <= max_actors) {
-				/* the outsider null's object draws: every
-				 * non-viral object, shared or not */
-				stamp++;
-				for (size_t j = i; j < end; j++) {
-					uint32_t a = e->acc[j];
-
-					if (seen[a] != stamp) {
-						seen[a] = stamp;
-						ix->n_objs[(size_t)a * COORD__COUNT +
-							   t]++;
-						ix->U[(size_t)ix->comp[a] *
-							      COORD__COUNT +
-						      t] += 1;
-					}
-				}
-			}
-			if (nd < 2 || nd > max_actors) {
-				i = end;
-				continue;
-			}
-			if (end - i > cap_te) {
-				int64_t *t2 = realloc(te, (end - i) * sizeof(*t2));
-
-				if (!t2)
-					goto out;
-				te = t2;
-				cap_te = end - i;
-			}
-			for (size_t j = i; j < end; j++)
-				te[j - i] = coord_event_time(e, j);
-			win = object_window(te, end - i, o->window[t], o);
-			if (win < ix->tight[t]) {
-				/* a burst (its pairs inside the synchrony window
-				 * exceed the budget) or dense (even its
-				 * simultaneous ones do): its audience is a
-				 * candidate, each account with its first time */
-				stamp++;
-				for (size_t j = i; j < end; j++) {
-					if (seen[e->acc[j]] != stamp) {
-						seen[e->acc[j]] = stamp;
-						VEC_PUSH(dacc, e->acc[j]);
-						VEC_PUSH(dtime, te[j - i]);
-					}
-				}
-				VEC_PUSH(doff, dacc.n);
-			}
-			if (win < 0) {
-				if (rest_push(e, i, end, t, te, nd, seen,
-					      &stamp, &roff, &racc, &rtype,
-					      &rhalf))
-					goto out;
-				i = end;
-				continue;
-			}
-			/* an account's burst counts once per window, as in
-			 * the graph */
-			if (end - i > cap_ev) {
-				uint32_t *k2 = realloc(kept, (end - i) *
-								     sizeof(*k2));
-
-				if (!k2)
-					goto out;
-				kept = k2;
-				cap_ev = end - i;
-			}
-			nk = 0;
-			for (size_t j = i; j < end; j++) {
-				uint32_t a = e->acc[j];
-
-				if (last[a] != INT64_MIN &&
-				    te[j - i] - last[a] <= win)
-					continue;
-				last[a] = te[j - i];
-				kept[nk++] = (uint32_t)j;
-			}
-			for (size_t j = i; j < end; j++)
-				last[e->acc[j]] = INT64_MIN;
-			loc.n = 0;
-			for (size_t j = 0, left = 0; j < nk; j++) {
-				size_t x = kept[j];
-
-				while (te[x - i] - te[kept[left] - i] > win)
-					left++;
-				for (size_t l = left; l < j; l++) {
-					uint64_t a = e->acc[kept[l]],
-						 b = e->acc[x];
-
-					if (a == b)
-						continue;
-					if (u64v_push(&loc, a << 32 | b) ||
-					    u64v_push(&loc, b << 32 | a))
-						goto out;
-				}
-			}
-			if (loc.n == 0) {
-				if (rest_push(e, i, end, t, te, nd, seen,
-					      &stamp, &roff, &racc, &rtype,
-					      &rhalf))
-					goto out;
-				i = end;
-				continue;
-			}
-			half = (uint64_t)groups_object_half(
-				t, te[0], te[end - i - 1], end - i, nd);
-			if (sort_u64(loc.v, loc.n))
-				goto out;
-			np = unique_u64(loc.v, loc.n);
-			/* each account's distinct co-actors on this object */
-			cc.n = 0;
-			for (size_t j = 0; j < np;) {
-				size_t k = j;
-				uint64_t a = loc.v[j] >> 32;
-
-				while (k < np && loc.v[k] >> 32 == a)
-					k++;
-				if (u64v_push(&hc, a << 32 | (uint64_t)t << 27 |
-							   half << D_BITS |
-							   ((uint64_t)(k - j) > D_MAX
-								    ? D_MAX
-								    : (uint64_t)(k - j))))
-					goto out;
-				/* one entry per unordered pair for T */
-				for (size_t q = j; q < k; q++)
-					if ((loc.v[q] & 0xffffffffu) > a &&
-					    u64v_push(&cc, ix->comp[a]))
-						goto out;
-				j = k;
-			}
-			if (sort_u64(cc.v, cc.n))
-				goto out;
-			for (size_t j = 0; j < cc.n;) {
-				size_t k = j;
-
-				while (k < cc.n && cc.v[k] == cc.v[j])
-					k++;
-				if (u64v_push(&tc, cc.v[j] << 32 |
-							   (uint64_t)t << 27 |
-							   half << D_BITS |
-							   ((uint64_t)(k - j) > D_MAX
-								    ? D_MAX
-								    : (uint64_t)(k - j))))
-					goto out;
-				j = k;
-			}
-			/* keep the object and its kept events */
-			if (nobj + 1 >= cap_obj) {
-				size_t ncap = cap_obj ? cap_obj * 2 : 1024;
-				uint64_t *o1 = realloc(ix->obj_off,
-						       (ncap + 1) * sizeof(*o1));
-				uint64_t *o2;
-				uint32_t *o3;
-				uint8_t *o4;
-				int64_t *o5;
-				double *o6;
-				uint8_t *o7, *o8;
-
-				if (!o1)
-					goto out;
-				ix->obj_off = o1;
-				o2 = realloc(ix->obj_key, ncap * sizeof(*o2));
-				if (!o2)
-					goto out;
-				ix->obj_key = o2;
-				o3 = realloc(ix->obj_d, ncap * sizeof(*o3));
-				if (!o3)
-					goto out;
-				ix->obj_d = o3;
-				o4 = realloc(ix->obj_type, ncap * sizeof(*o4));
-				if (!o4)
-					goto out;
-				ix->obj_type = o4;
-				o5 = realloc(ix->obj_win, ncap * sizeof(*o5));
-				if (!o5)
-					goto out;
-				ix->obj_win = o5;
-				o6 = realloc(ix->obj_f, ncap * sizeof(*o6));
-				if (!o6)
-					goto out;
-				ix->obj_f = o6;
-				o7 = realloc(ix->obj_half, ncap * sizeof(*o7));
-				if (!o7)
-					goto out;
-				ix->obj_half = o7;
-				o8 = realloc(ix->obj_burst, ncap * sizeof(*o8));
-				if (!o8)
-					goto out;
-				ix->obj_burst = o8;
-				cap_obj = ncap;
-			}
-			{
-				uint64_t base = ix->obj_off[nobj];
-				uint32_t *a2 = realloc(ix->ev_acc,
-						       (base + nk) * sizeof(*a2));
-				int64_t *t2;
-
-				if (!a2)
-					goto out;
-				ix->ev_acc = a2;
-				t2 = realloc(ix->ev_time, (base + nk) * sizeof(*t2));
-				if (!t2)
-					goto out;
-				ix->ev_time = t2;
-				for (size_t j = 0; j < nk; j++) {
-					ix->ev_acc[base + j] = e->acc[kept[j]];
-					ix->ev_time[base + j] = te[kept[j] - i];
-				}
-				ix->obj_win[nobj] = win;
-				ix->obj_burst[nobj] = win < ix->tight[t];
-				ix->obj_half[nobj] = (uint8_t)half;
-				ix->obj_f[nobj] = object_sync_p(
-					te, end - i, win,
-					ix->tight[t] < win ? ix->tight[t] : win);
-				ix->obj_key[nobj] = e->obj[i];
-				ix->obj_d[nobj] = (uint32_t)nd;
-				ix->obj_type[nobj] = (uint8_t)t;
-				ix->obj_off[nobj + 1] = base + nk;
-				nobj++;
-			}
-			i = end;
-		}
-	}
-	if (consume)
-		coord_events_release(&ev[COORD__COUNT - 1]);
-	ix->n_obj = nobj;
-	ix->n_rest = roff.n;
-	ix->rest_acc = racc.v;
-	racc.v = NULL;
-	ix->rest_type = rtype.v;
-	rtype.v = NULL;
-	ix->rest_half = rhalf.v;
-	rhalf.v = NULL;
-	ix->rest_off = offsets_of(roff.v, roff.n);
-	if (!ix->rest_off)
-		goto out;
-	ix->n_dense = doff.n;
-	ix->dense_acc = dacc.v;
-	dacc.v = NULL;
-	ix->dense_time = dtime.v;
-	dtime.v = NULL;
-	ix->dense_off = offsets_of(doff.v, doff.n);
-	if (!ix->dense_off || index_account_hist(ix, &hc) ||
-	    index_comp_hist(ix, &tc))
-		goto out;
-	err = CIB_OK;
-out:
-	for (int t = 0; consume && t < COORD__COUNT; t++)
-		coord_events_release(&ev[t]);
-	free(seen);
-	free(last);
-	free(kept);
-	free(te);
-	free(dacc.v);
-	free(dtime.v);
-	free(doff.v);
-	free(loc.v);
-	free(hc.v);
-	free(tc.v);
-	free(cc.v);
-	free(roff.v);
-	free(racc.v);
-	free(rtype.v);
-	free(rhalf.v);
+	err = groups_index_part(&pt, ev, g->n_accounts, g->comp, g->n_comps,
+				NULL, o, consume, 0);
 	if (err)
-		groups_index_release(ix);
-	return err;
+		return err;
+	return groups_index_assemble(ix, &pt, g);
 }
 
 /* ---- member tests ----------------------------------------------------- */

@@ -160,6 +160,68 @@ enum cib_err groups_index_build(struct groups_index *ix,
 				const struct coord_opts *o, int consume);
 void groups_index_release(struct groups_index *ix);
 
+/* The index in parts (score --mpi, docs/scale.md 5.1c): each rank that
+ * scans a set of whole objects builds their part where their events
+ * are, and the parts of disjoint object sets, concatenated, assemble
+ * into the index one pass over all events builds. Objects, dense
+ * audiences and the rest each in (type, object) order within a part;
+ * an object's kept events (obj_n of them), a dense one's accounts
+ * (dense_n) and a rest entry's accounts (rest_n) follow one another in
+ * that order, so a concatenation of parts stays a part. n_objs
+ * (n_accounts x COORD__COUNT) and U ((n_comps + 1) x COORD__COUNT) are
+ * counts that parts add; hc and tc the histograms' keys (unsorted).
+ * dense_type, dense_key and rest_key are kept only when the part was
+ * built keyed (they order the entries of several parts). */
+struct groups_index_part {
+	int64_t tight[COORD__COUNT];
+	size_t n_obj, n_ev;
+	uint64_t *obj_key;
+	uint32_t *obj_n, *obj_d;
+	uint8_t *obj_type, *obj_half, *obj_burst;
+	int64_t *obj_win;
+	double *obj_f;
+	uint32_t *ev_acc;
+	int64_t *ev_time;
+	size_t n_dense, n_dense_acc;
+	uint64_t *dense_key;
+	uint8_t *dense_type;
+	uint32_t *dense_n, *dense_acc;
+	int64_t *dense_time;
+	size_t n_rest, n_rest_acc;
+	uint64_t *rest_key;
+	uint8_t *rest_type, *rest_half;
+	uint32_t *rest_n, *rest_acc;
+	size_t n_hc, n_tc;
+	uint64_t *hc, *tc;
+	uint32_t *n_objs;
+	double *U;
+};
+
+/* The synchrony window of one type's sorted events (groups_index.tight):
+ * the median delay to a second account, clamped (GROUPS_SYNC_MIN/MAX).
+ * A whole-data statistic: a part is given it. */
+int64_t groups_index_tight(const struct coord_events *e);
+
+/* The part of the whole objects in ev[] (sorted as coord_build sorts
+ * them), against the graph's components comp[n_accounts] (COORD_NO_COMP
+ * for none; n_comps of them). tight[COORD__COUNT] as groups_index_tight
+ * gives it on all events, or NULL to estimate it on ev (all events).
+ * consume and the rules are groups_index_build's; keyed keeps the keys
+ * that order several parts' dense and rest entries. */
+enum cib_err groups_index_part(struct groups_index_part *pt,
+			       struct coord_events *ev, size_t n_accounts,
+			       const uint32_t *comp, size_t n_comps,
+			       const int64_t *tight,
+			       const struct coord_opts *o, int consume,
+			       int keyed);
+/* The index from pt, the concatenation of the parts of disjoint object
+ * sets with n_objs and U summed over them (one part as built works too),
+ * and the graph's components and k. pt is released whatever the result. */
+enum cib_err groups_index_assemble(struct groups_index *ix,
+				   struct groups_index_part *pt,
+				   const struct coord_graph *g);
+void groups_index_part_release(struct groups_index_part *pt);
+
 /* One account tested against one group, on its objects of every type
  * (pooled over types as the pair test pools them: a shared URL is also a
  * shared domain, so coarse types count only what they add). Two tests:

@@ -1748,7 +1748,9 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 			    p->g.n_comps);
 	}
 	ts[0] = cib_seconds();
-	if (!err)
+	if (!err && o->coord.shard && o->coord.shard->index)
+		err = o->coord.shard->index(o->coord.shard->ctx, &p->g, &gi);
+	else if (!err)
 		err = groups_index_build(&gi, ev, &p->g, &o->coord, 1);
 	ts[1] = cib_seconds();
 	events_release(ev);

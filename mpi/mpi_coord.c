@@ -27,6 +27,7 @@
 
 #include "core/clock.h"
 #include "core/memstep.h"
+#include "model/groups.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_DONE = 0, CMD_SCAN = 1, CMD_PAIRS = 2, CMD_AMONG = 3 };
@@ -35,9 +36,10 @@ enum { CMD_DONE = 0, CMD_SCAN = 1, CMD_PAIRS = 2, CMD_AMONG = 3 };
  * rank, so the options travel as bytes; shard is cleared on arrival). */
 struct hdr {
 	int32_t cmd;
-	int32_t pad;
+	int32_t index; /* the scan builds the group index's parts too */
 	uint64_t n_accounts, n_comps;
 	uint64_t n_events[COORD__COUNT];
+	int64_t tight[COORD__COUNT]; /* groups_index_tight of all events */
 	struct coord_opts o;
 };
 
@@ -72,6 +74,8 @@ void mpi_coord_release(struct mpi_coord *c)
 	c->side = NULL;
 	c->pairs = NULL;
 	c->n_codes = c->n_side = c->n_pairs = 0;
+	groups_index_part_release(&c->ix);
+	c->ix_ready = 0;
 }
 
 /* Bytes a rank sends or takes in one round: the round size, and no more
@@ -192,6 +196,141 @@ out:
 	free(disp);
 	return rc;
 }
+
+/* Every rank's n elements of sz bytes appended to rank 0's *out (grown;
+ * *n_out elements there), whole arrays in rank order, each sent in
+ * pieces of at most the round size: arrays that index one another (an
+ * object's count of kept events and the events) keep one order. */
+static int gather_ranked(struct mpi_coord *c, const void *buf, size_t n,
+			 size_t sz, void **out, size_t *n_out)
+{
+	uint64_t mine = n, *cnt = NULL;
+	size_t piece = round_bytes(c) / sz;
+	MPI_Request rq;
+	int rc = -1;
+
+	if (piece == 0)
+		piece = 1;
+	if (c->rank == 0) {
+		cnt = calloc((size_t)c->size, sizeof(*cnt));
+		if (!cnt)
+			return -1; /* the others then wait: MPI_Abort */
+	}
+	if (MPI_Igather(&mine, 1, MPI_UINT64_T, cnt, 1, MPI_UINT64_T, 0,
+			c->comm, &rq) != MPI_SUCCESS ||
+	    wait_rq(&rq))
+		goto out;
+	if (c->rank == 0) {
+		size_t total = 0;
+		char *dst;
+
+		for (int q = 0; q < c->size; q++)
+			total += (size_t)cnt[q];
+		dst = realloc(*out, (*n_out + total) * sz + 1);
+		if (!dst)
+			goto out;
+		*out = dst;
+		dst += *n_out * sz;
+		for (int q = 0; q < c->size; q++) {
+			for (size_t lo = 0; q && lo < cnt[q]; lo += piece) {
+				size_t m = cnt[q] - lo < piece ? cnt[q] - lo
+							       : piece;
+
+				if (MPI_Irecv(dst + lo * sz, (int)(m * sz),
+					      MPI_BYTE, q, 0, c->comm,
+					      &rq) != MPI_SUCCESS ||
+				    wait_rq(&rq))
+					goto out;
+			}
+			if (q == 0 && n)
+				memcpy(dst, buf, n * sz);
+			dst += (size_t)cnt[q] * sz;
+		}
+		*n_out += total;
+	} else {
+		for (size_t lo = 0; lo < n; lo += piece) {
+			size_t m = n - lo < piece ? n - lo : piece;
+
+			if (MPI_Isend((const char *)buf + lo * sz,
+				      (int)(m * sz), MPI_BYTE, 0, 0, c->comm,
+				      &rq) != MPI_SUCCESS ||
+			    wait_rq(&rq))
+				goto out;
+			c->st.bytes_out += (uint64_t)(m * sz);
+			c->st.index_bytes += (uint64_t)(m * sz);
+		}
+	}
+	rc = 0;
+out:
+	free(cnt);
+	return rc;
+}
+
+/* One group of a part's columns (n elements each) gathered to rank 0's
+ * c->ix; *n there set to their count. */
+#define GATHER_COL(c, pt, f, n, got)                                       \
+	do {                                                               \
+		got = 0;                                                   \
+		if (gather_ranked(c, (pt)->f, (pt)->n, sizeof(*(pt)->f),   \
+				  (void **)&(c)->ix.f, &got))              \
+			return -1;                                         \
+	} while (0)
+
+/* This rank's part of the group index (the objects it scanned) to rank
+ * 0, every rank's in rank order into c->ix; the counts n_objs and U
+ * summed there. */
+static int gather_index(struct mpi_coord *c, const struct hdr *h,
+			struct groups_index_part *pt)
+{
+	struct groups_index_part *d = &c->ix;
+	size_t g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0;
+
+	GATHER_COL(c, pt, obj_key, n_obj, g1);
+	GATHER_COL(c, pt, obj_n, n_obj, g1);
+	GATHER_COL(c, pt, obj_d, n_obj, g1);
+	GATHER_COL(c, pt, obj_type, n_obj, g1);
+	GATHER_COL(c, pt, obj_half, n_obj, g1);
+	GATHER_COL(c, pt, obj_burst, n_obj, g1);
+	GATHER_COL(c, pt, obj_win, n_obj, g1);
+	GATHER_COL(c, pt, obj_f, n_obj, g1);
+	GATHER_COL(c, pt, ev_acc, n_ev, g2);
+	GATHER_COL(c, pt, ev_time, n_ev, g2);
+	GATHER_COL(c, pt, dense_key, n_dense, g3);
+	GATHER_COL(c, pt, dense_type, n_dense, g3);
+	GATHER_COL(c, pt, dense_n, n_dense, g3);
+	GATHER_COL(c, pt, dense_acc, n_dense_acc, g4);
+	GATHER_COL(c, pt, dense_time, n_dense_acc, g4);
+	GATHER_COL(c, pt, rest_key, n_rest, g5);
+	GATHER_COL(c, pt, rest_type, n_rest, g5);
+	GATHER_COL(c, pt, rest_half, n_rest, g5);
+	GATHER_COL(c, pt, rest_n, n_rest, g5);
+	GATHER_COL(c, pt, rest_acc, n_rest_acc, g6);
+	GATHER_COL(c, pt, hc, n_hc, g7);
+	d->n_hc = g7;
+	GATHER_COL(c, pt, tc, n_tc, g7);
+	d->n_tc = g7;
+	if (reduce_sum(c, pt->n_objs, h->n_accounts * COORD__COUNT,
+		       MPI_UINT32_T, sizeof(*pt->n_objs)) ||
+	    reduce_sum(c, pt->U, (h->n_comps + 1) * COORD__COUNT, MPI_DOUBLE,
+		       sizeof(*pt->U)))
+		return -1;
+	if (c->rank == 0) {
+		d->n_obj = g1;
+		d->n_ev = g2;
+		d->n_dense = g3;
+		d->n_dense_acc = g4;
+		d->n_rest = g5;
+		d->n_rest_acc = g6;
+		d->n_objs = pt->n_objs;
+		d->U = pt->U;
+		pt->n_objs = NULL;
+		pt->U = NULL;
+		memcpy(d->tight, h->tight, sizeof(d->tight));
+		c->ix_ready = 1;
+	}
+	return 0;
+}
+#undef GATHER_COL
 
 /* The rank scanning an object: with several ranks never rank 0 (it holds
  * every event already and sends them; a share of the scan's codes would
@@ -355,15 +494,35 @@ static void gather_stats(struct mpi_coord *c)
 		MPI_Abort(c->comm, 1);
 }
 
+/* The types' counters of n parts (COORD__COUNT each) added to out's. */
+static void sum_type_stats(struct coord_part *out,
+			   const struct coord_type_stats *sts, size_t n)
+{
+	for (size_t q = 0; q < n; q++)
+		for (int t = 0; t < COORD__COUNT; t++) {
+			const struct coord_type_stats *s =
+				&sts[q * COORD__COUNT + (size_t)t];
+
+			out->st[t].objects += s->objects;
+			out->st[t].shared_objects += s->shared_objects;
+			out->st[t].viral_objects += s->viral_objects;
+			out->st[t].dense_objects += s->dense_objects;
+			out->st[t].pairs_total += s->pairs_total;
+			out->st[t].candidate_pairs += s->candidate_pairs;
+		}
+}
+
 /* One scan on every rank after the header: the components broadcast, the
- * events scattered, this rank's objects scanned, the parts summed into
- * rank 0's out. A transfer that fails ends the job (MPI_Abort): the
+ * events scattered, this rank's objects scanned and (h->index) their
+ * part of the group index built, the parts summed into rank 0's out and
+ * the index parts gathered into c->ix. A transfer that fails ends the job (MPI_Abort): the
  * other ranks would wait for it forever. */
 static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
-				const struct coord_events *ev,
+				struct coord_events *ev,
 				const uint32_t *comp_in, struct coord_part *out)
 {
 	struct coord_events mine[COORD__COUNT];
+	struct groups_index_part ipt;
 	struct coord_part part, none;
 	uint32_t *comp = malloc((h->n_accounts + 1) * sizeof(*comp));
 	size_t n_st = 0;
@@ -373,9 +532,12 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 
 	memset(&part, 0, sizeof(part));
 	memset(&none, 0, sizeof(none));
+	memset(&ipt, 0, sizeof(ipt));
 	if (!out)
 		out = &none; /* ranks other than 0 gather nothing */
 	memset(&c->st, 0, sizeof(c->st));
+	groups_index_part_release(&c->ix);
+	c->ix_ready = 0;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&mine[t]);
 	if (!comp)
@@ -393,6 +555,12 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 			MPI_Abort(c->comm, 1);
 	c->st.scatter_seconds = cib_seconds() - t0;
 	c->st.scatter_cpu = cib_cpu_seconds() - c0;
+	/* rank 0's events went to their objects' owners, which build the
+	 * group index's parts: past here it reads the amplification
+	 * events only (at 10M posts the rest were 0.29 GB) */
+	for (int t = 0; h->index && ev && t < COORD__COUNT; t++)
+		if (t != COORD_AMPLIFY)
+			coord_events_release(&ev[t]);
 	if (c->die_rank == c->rank)
 		raise(SIGKILL);
 	t0 = cib_seconds();
@@ -404,8 +572,16 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	for (int t = 0; t < COORD__COUNT; t++) {
 		c->st.events += mine[t].n;
 		c->st.objects += part.st[t].objects;
-		coord_events_release(&mine[t]);
 	}
+	t0 = cib_seconds();
+	if (!err && h->index)
+		err = groups_index_part(&ipt, mine, h->n_accounts, comp,
+					h->n_comps, h->tight, &h->o, 1, 1);
+	c->st.index_seconds = cib_seconds() - t0;
+	c->st.index_objects = ipt.n_obj;
+	c->st.index_events = ipt.n_ev;
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&mine[t]);
 	c->st.codes = part.n_codes;
 	free(comp);
 	t0 = cib_seconds();
@@ -414,6 +590,7 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	any = any_err(c, err);
 	if (any != CIB_OK) {
 		coord_part_release(&part);
+		groups_index_part_release(&ipt);
 		return err != CIB_OK ? (enum cib_err)err : (enum cib_err)any;
 	}
 	keep_codes(c, &part);
@@ -436,22 +613,13 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	if (reduce_sum(c, part.R, h->n_comps * COORD__COUNT * COORD_LEVELS,
 		       MPI_UINT64_T, sizeof(uint64_t)))
 		MPI_Abort(c->comm, 1);
+	if (h->index && gather_index(c, h, &ipt))
+		MPI_Abort(c->comm, 1);
+	groups_index_part_release(&ipt);
 	c->st.gather_seconds = cib_seconds() - t0;
 	c->st.gather_cpu = cib_cpu_seconds() - c0;
 	if (c->rank == 0) {
-		for (size_t q = 0; q < n_st; q++)
-			for (int t = 0; t < COORD__COUNT; t++) {
-				const struct coord_type_stats *s =
-					&sts[q * COORD__COUNT + (size_t)t];
-
-				out->st[t].objects += s->objects;
-				out->st[t].shared_objects += s->shared_objects;
-				out->st[t].viral_objects += s->viral_objects;
-				out->st[t].dense_objects += s->dense_objects;
-				out->st[t].pairs_total += s->pairs_total;
-				out->st[t].candidate_pairs +=
-					s->candidate_pairs;
-			}
+		sum_type_stats(out, sts, n_st);
 		for (int t = 0; t < COORD__COUNT; t++) {
 			out->k[t] = part.k[t];
 			part.k[t] = NULL;
@@ -482,8 +650,14 @@ static enum cib_err shard_scan(void *ctx, struct coord_events *ev,
 	h.n_comps = n_comps;
 	h.o = *o;
 	h.o.shard = NULL;
-	for (int t = 0; t < COORD__COUNT; t++)
+	h.index = 1;
+	for (int t = 0; t < COORD__COUNT; t++) {
 		h.n_events[t] = ev[t].n;
+		/* the synchrony windows read every event of a type: here,
+		 * before the events leave */
+		if (t != COORD_AMPLIFY && o->use_type[t] && ev[t].n)
+			h.tight[t] = groups_index_tight(&ev[t]);
+	}
 	if (bcast_bytes(&h, sizeof(h), c->comm))
 		MPI_Abort(c->comm, 1);
 	memset(out, 0, sizeof(*out));
@@ -860,10 +1034,27 @@ enum cib_err mpi_coord_done(struct mpi_coord *c)
 	return CIB_OK;
 }
 
+/* coord_shard.index on rank 0: the parts the scan gathered. */
+static enum cib_err shard_index(void *ctx, const struct coord_graph *g,
+				struct groups_index *ix)
+{
+	struct mpi_coord *c = ctx;
+	double t0 = cib_seconds();
+	enum cib_err err;
+
+	if (!c->ix_ready) /* no scan since the last index */
+		return CIB_EINTERNAL;
+	c->ix_ready = 0;
+	err = groups_index_assemble(ix, &c->ix, g);
+	c->st.assemble_seconds = cib_seconds() - t0;
+	return err;
+}
+
 void mpi_coord_hook(struct mpi_coord *c, struct coord_opts *o)
 {
 	c->shard.ctx = c;
 	c->shard.scan = shard_scan;
+	c->shard.index = shard_index;
 	c->shard.pairs = shard_pairs;
 	c->shard.among = shard_among;
 	o->shard = &c->shard;

@@ -24,6 +24,7 @@
 
 #include "core/error.h"
 #include "model/coord.h"
+#include "model/groups.h"
 
 /* Bytes one rank sends or receives per round of a transfer, at most. */
 #define MPI_COORD_ROUND ((size_t)32 << 20)
@@ -49,6 +50,11 @@ struct mpi_coord_stats {
 	double pairs_seconds, pairs_cpu; /* the phase, wall and CPU */
 	uint64_t among_bytes;  /* pairs it sent rank 0 for the clusters */
 	uint64_t among_calls;  /* the cluster stage's reads of the pairs */
+	/* the group index's part of the objects it scanned */
+	uint64_t index_objects, index_events; /* objects and kept events */
+	uint64_t index_bytes;  /* bytes of it sent to rank 0 */
+	double index_seconds;  /* building it */
+	double assemble_seconds; /* rank 0: assembling the parts */
 };
 
 struct mpi_coord {
@@ -72,6 +78,10 @@ struct mpi_coord {
 	size_t n_side;
 	struct coord_pair *pairs;
 	size_t n_pairs;
+	/* rank 0, from the scan to the group index: every rank's part of
+	 * the index (groups_index_part), concatenated */
+	struct groups_index_part ix;
+	int ix_ready;
 };
 
 void mpi_coord_init(struct mpi_coord *c, MPI_Comm comm);

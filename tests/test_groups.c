@@ -994,6 +994,318 @@ static void test_index_consume(void **state)
 		world_release(&w[k]);
 }
 
+/* ---- the index in parts (score --mpi) ---- */
+
+#define PARTS_NA 300
+
+static uint64_t parts_lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005u + 1442695040888963407u;
+	return *s;
+}
+
+static void parts_add(struct coord_events *ev, int type, uint64_t obj,
+		      int64_t t, uint32_t a, int minutes)
+{
+	assert_int_equal(coord_events_add(&ev[type], obj, t, a, minutes),
+			 CIB_OK);
+}
+
+/* The events of test_index_parts on three types: random ones on 400
+ * objects, each object's within 10 min (reposts), 67 min (links) or
+ * 90 s (hashtags, half of them to the minute only) of its own start,
+ * now and then an account's burst; viral objects (60 accounts), popular
+ * ones (200 actions of 40 accounts over a day), dense ones (30 accounts
+ * 10 times each in one second), bursts (40 accounts 8 times each over
+ * 20 seconds: 16 actions a second, only simultaneous pairs fit the
+ * budget) and pairs of accounts 200..279 alone on their objects
+ * (components of two). */
+static void parts_events(struct coord_events *ev)
+{
+	static const int ty[3] = { COORD_REPOST, COORD_LINK, COORD_HASHTAGS };
+	static const uint64_t spread[3] = { 600, 4000, 90 };
+	uint64_t s = 11;
+
+	for (int i = 0; i < 9000; i++) {
+		uint64_t r = parts_lcg(&s), obj = (r >> 40) % 400;
+		int k = (int)((r >> 61) % 3), type = ty[k];
+		int64_t t = (int64_t)(obj * 7919 % 86400 +
+				      (r >> 20) % spread[k]);
+		uint32_t a = (uint32_t)((r >> 8) % 200);
+		int mn = type == COORD_HASHTAGS && ((r >> 4) & 1);
+
+		parts_add(ev, type, obj, t, a, mn);
+		if ((r >> 56) % 8 == 0) {
+			parts_add(ev, type, obj, t + 1 + (int64_t)(r >> 50) % 4,
+				  a, mn);
+			parts_add(ev, type, obj, t + 5, a, mn);
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		for (uint64_t x = 0; x < 4; x++) {
+			int64_t t0 = 100000 + (int64_t)x * 7200 + 13 * k;
+
+			for (uint32_t a = 0; a < 60; a++)
+				parts_add(ev, ty[k], 2000 + x,
+					  (int64_t)(parts_lcg(&s) >> 47), a, 0);
+			for (int j = 0; j < 200; j++) {
+				uint64_t r = parts_lcg(&s);
+
+				parts_add(ev, ty[k], 3000 + x,
+					  (int64_t)((r >> 20) % 86400),
+					  100 + (uint32_t)((r >> 8) % 40), 0);
+			}
+			for (uint32_t a = 0; a < 300; a++)
+				parts_add(ev, ty[k], 4000 + x, t0,
+					  (uint32_t)(x * 37 + a % 30 * 5) % 200,
+					  0);
+			for (uint32_t e = 0; e < 320; e++)
+				parts_add(ev, ty[k], 4100 + x,
+					  t0 + 50000 + (int64_t)(e % 20),
+					  (uint32_t)(x * 11 + e / 8 * 3) % 200,
+					  0);
+		}
+	}
+	for (uint32_t p = 0; p < 40; p++) {
+		parts_add(ev, COORD_LINK, 5000 + p, 1000 * p, 200 + 2 * p, 0);
+		parts_add(ev, COORD_LINK, 5000 + p, 1000 * p + 30, 201 + 2 * p,
+			  0);
+	}
+}
+
+/* Appends the columns of src to those of dst (n_old entries there). */
+static void parts_col(void **dst, size_t n_old, const void *src, size_t n,
+		      size_t w)
+{
+	char *p;
+
+	if (!n)
+		return;
+	p = realloc(*dst, (n_old + n) * w);
+	assert_non_null(p);
+	memcpy(p + n_old * w, src, n * w);
+	*dst = p;
+}
+
+/* dst (zeroed, or a concatenation) followed by src: what the ranks'
+ * gather makes of their parts; n_objs and U summed. */
+static void parts_cat(struct groups_index_part *dst,
+		      const struct groups_index_part *src, size_t na,
+		      size_t n_comps)
+{
+	size_t nu = (n_comps + 1) * COORD__COUNT;
+
+#define CAT(f, nd, ns) \
+	parts_col((void **)&dst->f, nd, src->f, ns, sizeof(*src->f))
+	CAT(obj_key, dst->n_obj, src->n_obj);
+	CAT(obj_n, dst->n_obj, src->n_obj);
+	CAT(obj_d, dst->n_obj, src->n_obj);
+	CAT(obj_type, dst->n_obj, src->n_obj);
+	CAT(obj_half, dst->n_obj, src->n_obj);
+	CAT(obj_burst, dst->n_obj, src->n_obj);
+	CAT(obj_win, dst->n_obj, src->n_obj);
+	CAT(obj_f, dst->n_obj, src->n_obj);
+	CAT(ev_acc, dst->n_ev, src->n_ev);
+	CAT(ev_time, dst->n_ev, src->n_ev);
+	CAT(dense_key, dst->n_dense, src->n_dense);
+	CAT(dense_type, dst->n_dense, src->n_dense);
+	CAT(dense_n, dst->n_dense, src->n_dense);
+	CAT(dense_acc, dst->n_dense_acc, src->n_dense_acc);
+	CAT(dense_time, dst->n_dense_acc, src->n_dense_acc);
+	CAT(rest_key, dst->n_rest, src->n_rest);
+	CAT(rest_type, dst->n_rest, src->n_rest);
+	CAT(rest_half, dst->n_rest, src->n_rest);
+	CAT(rest_n, dst->n_rest, src->n_rest);
+	CAT(rest_acc, dst->n_rest_acc, src->n_rest_acc);
+	CAT(hc, dst->n_hc, src->n_hc);
+	CAT(tc, dst->n_tc, src->n_tc);
+#undef CAT
+	dst->n_obj += src->n_obj;
+	dst->n_ev += src->n_ev;
+	dst->n_dense += src->n_dense;
+	dst->n_dense_acc += src->n_dense_acc;
+	dst->n_rest += src->n_rest;
+	dst->n_rest_acc += src->n_rest_acc;
+	dst->n_hc += src->n_hc;
+	dst->n_tc += src->n_tc;
+	if (!dst->n_objs) {
+		dst->n_objs = calloc(na * COORD__COUNT + 1,
+				     sizeof(*dst->n_objs));
+		dst->U = calloc(nu + 1, sizeof(*dst->U));
+		assert_non_null(dst->n_objs);
+		assert_non_null(dst->U);
+	}
+	for (size_t i = 0; i < na * COORD__COUNT; i++)
+		dst->n_objs[i] += src->n_objs[i];
+	for (size_t i = 0; i < nu; i++)
+		dst->U[i] += src->U[i];
+	memcpy(dst->tight, src->tight, sizeof(dst->tight));
+}
+
+/* Every field of two indexes, byte for byte (the histograms' entries
+ * field by field: their padding is not theirs to compare). */
+static void parts_same_index(const struct groups_index *x,
+			     const struct groups_index *y)
+{
+	size_t na = x->n_accounts, no = x->n_obj, nc = x->n_comp;
+	uint64_t ne;
+
+#define SAME(f, n) assert_memory_equal(x->f, y->f, (n) * sizeof(*x->f))
+	assert_int_equal(y->n_accounts, na);
+	assert_int_equal(y->n_obj, no);
+	SAME(obj_off, no + 1);
+	ne = x->obj_off[no];
+	SAME(obj_key, no);
+	SAME(obj_d, no);
+	SAME(obj_type, no);
+	SAME(obj_win, no);
+	SAME(obj_f, no);
+	SAME(obj_half, no);
+	SAME(obj_burst, no);
+	SAME(ev_acc, ne);
+	SAME(ev_time, ne);
+	assert_memory_equal(x->tight, y->tight, sizeof(x->tight));
+	SAME(comp, na);
+	assert_int_equal(y->n_comp, nc);
+	SAME(M, nc * COORD__COUNT);
+	SAME(n_active, nc);
+	assert_int_equal(y->n_dense, x->n_dense);
+	SAME(dense_off, x->n_dense + 1);
+	SAME(dense_acc, x->dense_off[x->n_dense]);
+	SAME(dense_time, x->dense_off[x->n_dense]);
+	SAME(n_objs, na * COORD__COUNT);
+	SAME(U, nc * COORD__COUNT);
+	assert_int_equal(y->n_rest, x->n_rest);
+	SAME(rest_off, x->n_rest + 1);
+	SAME(rest_acc, x->rest_off[x->n_rest]);
+	SAME(rest_type, x->n_rest);
+	SAME(rest_half, x->n_rest);
+	SAME(h_off, na + 1);
+	SAME(th_off, nc + 1);
+#undef SAME
+	for (uint64_t k = 0; k < x->h_off[na]; k++) {
+		assert_int_equal(x->h[k].d, y->h[k].d);
+		assert_int_equal(x->h[k].n, y->h[k].n);
+		assert_int_equal(x->h[k].t, y->h[k].t);
+		assert_int_equal(x->h[k].half, y->h[k].half);
+	}
+	for (uint64_t k = 0; k < x->th_off[nc]; k++) {
+		assert_int_equal(x->th[k].pairs, y->th[k].pairs);
+		assert_int_equal(x->th[k].n, y->th[k].n);
+		assert_int_equal(x->th[k].t, y->th[k].t);
+		assert_int_equal(x->th[k].half, y->th[k].half);
+	}
+}
+
+/* The shard of an object among K: its (type, key) mixed (splitmix64's
+ * finaliser), so that the shards' objects interleave. */
+static unsigned parts_shard(int type, uint64_t obj, unsigned K)
+{
+	uint64_t z = obj * 0x9e3779b97f4a7c15u ^ (uint64_t)(type + 1) << 56;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return (unsigned)((z ^ (z >> 31)) % K);
+}
+
+/* The index of ev assembled from K parts, each built keyed where its
+ * objects' events are, concatenated in reverse shard order into *ix.
+ * *busy: the shards whose part has objects. */
+static void parts_index(struct coord_events *ev, const struct coord_graph *g,
+			const struct coord_opts *o, const int64_t *tight,
+			unsigned K, struct groups_index *ix, unsigned *busy)
+{
+	struct coord_events sh[4][COORD__COUNT];
+	struct groups_index_part pt[4], cat;
+
+	memset(&cat, 0, sizeof(cat));
+	*busy = 0;
+	for (unsigned k = 0; k < K; k++)
+		for (int t = 0; t < COORD__COUNT; t++)
+			coord_events_init(&sh[k][t]);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		const struct coord_events *e = &ev[t];
+
+		for (size_t j = 0; t != COORD_AMPLIFY && j < e->n; j++) {
+			unsigned k = parts_shard(t, e->obj[j], K);
+
+			assert_int_equal(coord_events_add_post(
+						 &sh[k][t], e->obj[j],
+						 e->time[j], e->acc[j],
+						 e->minutes[j] &
+							 COORD_EV_MINUTES,
+						 e->post[j],
+						 (e->minutes[j] &
+						  COORD_EV_MULTI) != 0),
+					 CIB_OK);
+		}
+	}
+	for (unsigned k = 0; k < K; k++) {
+		assert_int_equal(groups_index_part(&pt[k], sh[k], g->n_accounts,
+						   g->comp, g->n_comps, tight,
+						   o, 1, 1),
+				 CIB_OK);
+		for (int t = 0; t < COORD__COUNT; t++)
+			assert_int_equal(sh[k][t].n, 0);
+		*busy += pt[k].n_obj > 0;
+	}
+	for (unsigned k = K; k-- > 0;) {
+		parts_cat(&cat, &pt[k], g->n_accounts, g->n_comps);
+		groups_index_part_release(&pt[k]);
+	}
+	assert_int_equal(groups_index_assemble(ix, &cat, g), CIB_OK);
+}
+
+/* groups_index_part and groups_index_assemble: the events split by
+ * whole objects (a hash of type and object) into 1..4 shards, each
+ * shard's part built keyed with the whole data's synchrony windows, the
+ * parts concatenated in reverse order and assembled, give the index
+ * groups_index_build gives on all events, every field byte for byte:
+ * three types, shared, viral, popular, dense and burst objects, minute
+ * precision, accounts' bursts, several components. */
+static void test_index_parts(void **state)
+{
+	struct coord_events ev[COORD__COUNT];
+	struct coord_graph g;
+	struct coord_opts o;
+	struct groups_index whole, ix;
+	int64_t tight[COORD__COUNT];
+	int burst = 0;
+
+	(void)state;
+	coord_opts_init(&o);
+	o.max_actors = 40;
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_init(&ev[t]);
+	parts_events(ev);
+	assert_int_equal(coord_build(ev, PARTS_NA, &o, &g), CIB_OK);
+	assert_int_equal(groups_index_build(&whole, ev, &g, &o, 0), CIB_OK);
+	assert_true(g.n_comps > 2);
+	assert_true(whole.n_obj > 0);
+	assert_true(whole.n_dense > 0);
+	assert_true(whole.n_rest > 0);
+	for (size_t j = 0; j < whole.n_obj; j++)
+		burst |= whole.obj_burst[j];
+	assert_true(burst);
+	for (int t = 0; t < COORD__COUNT; t++)
+		tight[t] = t != COORD_AMPLIFY && ev[t].n
+				   ? groups_index_tight(&ev[t])
+				   : 0;
+	assert_memory_equal(tight, whole.tight, sizeof(tight));
+	for (unsigned K = 1; K <= 4; K++) {
+		unsigned busy = 0;
+
+		parts_index(ev, &g, &o, tight, K, &ix, &busy);
+		assert_true(busy >= (K >= 2 ? 2u : 1u));
+		parts_same_index(&whole, &ix);
+		groups_index_release(&ix);
+	}
+	groups_index_release(&whole);
+	coord_graph_release(&g);
+	for (int t = 0; t < COORD__COUNT; t++)
+		coord_events_release(&ev[t]);
+}
+
 /* cluster_settle: an older cluster A (accounts 0..5) and a cluster B
  * (6..8) that discovery added. Account 6 reposts with A's members within
  * 5 s on 30 objects and with 7 and 8 on one; 7 and 8 repost together on
@@ -1347,6 +1659,7 @@ int main(void)
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_candidate_graph),
 		cmocka_unit_test(test_index_consume),
+		cmocka_unit_test(test_index_parts),
 		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_discover),
 		cmocka_unit_test(test_dense),

@@ -2,26 +2,26 @@
 # mpi_score.sh - `score --mpi` on 1, 2 and 4 ranks gives byte for byte the
 # single-process accounts, clusters and edges tables: on the sample (IO
 # archive CSV, cut into byte ranges re-synchronised at record boundaries,
-# quoted newlines included), on its
-# normalised JSONL cut into ranges, on the sample beside a share table
-# (read by rank 0 in its place), and on a small synth --mix export (every
-# operation type; X API, Mastodon and Bluesky files read whole). The
-# co-action scan of the coordination graph runs sharded over the ranks
-# (every rank scans the objects it owns; rank 0 sums the parts), so the
-# comparison covers it too; the 64 KiB buffer case moves the events and
-# codes in many small rounds. Each co-action code goes to its pair's
-# owner rank, which counts and tests the pairs it owns; rank 0 gets the
-# candidates and reads the pairs the cluster stage needs from every rank:
-# on several ranks every rank but 0 must hold pairs. The timing and
-# persona features are computed on the accounts' owner ranks (1 +
-# hash(platform, id) mod N - 1, posts shuffled there) and sent back to
-# rank 0: the saved run (--save, every feature of every account) is
-# compared byte for byte too, and every rank but 0 must have computed
-# accounts of its own. The texts stay off rank 0 when other ranks parse
-# every input (checked from --progress; beside a share table rank 0 reads
-# them), and a case with URLs only in the texts checks that the owners
-# find them for reuse. Skipped
-# (77) without mpirun or build/cibscan-mpi (`make mpi`).
+# quoted newlines included), on its normalised JSONL cut into ranges, on the
+# sample beside a share table (read by rank 0 in its place), and on a small
+# synth --mix export (every operation type; X API, Mastodon and Bluesky
+# files read whole). The co-action scan of the coordination graph runs
+# sharded over the ranks (every rank scans the objects it owns; rank 0 sums
+# the parts), so the comparison covers it too; the 64 KiB buffer case moves
+# the events and codes in many small rounds. Each scanning rank builds the
+# group index's part of its objects, which rank 0 assembles for the cluster
+# stage. Each co-action code goes to its pair's owner rank, which counts and
+# tests the pairs it owns; rank 0 gets the candidates and reads the pairs
+# the cluster stage needs from every rank: on several ranks every rank but 0
+# must hold pairs. The timing and persona features are computed on the
+# accounts' owner ranks (1 + hash(platform, id) mod N - 1, posts shuffled
+# there) and sent back to rank 0: the saved run (--save, every feature of
+# every account) is compared byte for byte too, and every rank but 0 must
+# have computed accounts of its own. The texts stay off rank 0 when other
+# ranks parse every input (checked from --progress; beside a share table
+# rank 0 reads them), and a case with URLs only in the texts checks that the
+# owners find them for reuse. Skipped (77) without mpirun or
+# build/cibscan-mpi (`make mpi`).
 set -eu
 . "${TOP:-.}/tests/mpi/env.sh"
 # under the sanitizers every rank runs 3-5 times slower: there the
@@ -99,6 +99,13 @@ compare() { # name split buffer files...
 		on_owners "$log" "pairs" \
 			'pairs: [1-9][0-9]* codes received, [1-9][0-9]* pairs held' \
 			'rank 0 pairs: 0 codes received, 0 pairs held'
+		# the group index: each scanning rank built its objects' part,
+		# rank 0 assembled them (the clusters above read it)
+		on_owners "$log" "group index parts" \
+			'group index part [1-9][0-9]* objects, [1-9][0-9]* kept events' \
+			'rank 0 co-action scan: .* group index part 0 objects'
+		grep -q 'rank 0 group index assembled from the ranks' "$log" ||
+			{ echo "$name: no group index assembled"; cat "$log"; exit 1; }
 		if [ "$n" -gt 1 ]; then
 			on_owners "$log" "accounts" \
 				'features: [1-9][0-9]* accounts, [1-9][0-9]* posts' \
