@@ -76,13 +76,23 @@ static void shrink_column(void **p, size_t n, size_t size)
 		*p = q;
 }
 
+void coord_events_of_posts(struct coord_events *e, const uint32_t *acc,
+			   const int64_t *time)
+{
+	assert(e->n == 0 && !e->acc && !e->time);
+	e->post_acc = acc;
+	e->post_time = time;
+}
+
 void coord_events_shrink(struct coord_events *e)
 {
 	if (!e->obj || e->n == e->cap)
 		return;
 	shrink_column((void **)&e->obj, e->n, sizeof(*e->obj));
-	shrink_column((void **)&e->time, e->n, sizeof(*e->time));
-	shrink_column((void **)&e->acc, e->n, sizeof(*e->acc));
+	if (!e->post_acc) {
+		shrink_column((void **)&e->time, e->n, sizeof(*e->time));
+		shrink_column((void **)&e->acc, e->n, sizeof(*e->acc));
+	}
 	shrink_column((void **)&e->post, e->n, sizeof(*e->post));
 	shrink_column((void **)&e->minutes, e->n, sizeof(*e->minutes));
 	e->cap = e->n ? e->n : 1;
@@ -109,14 +119,16 @@ enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,
 		if (!o)
 			return CIB_ENOMEM;
 		e->obj = o;
-		t = bigmem_realloc(e->time, nc * sizeof(*t));
-		if (!t)
-			return CIB_ENOMEM;
-		e->time = t;
-		a = bigmem_realloc(e->acc, nc * sizeof(*a));
-		if (!a)
-			return CIB_ENOMEM;
-		e->acc = a;
+		if (!e->post_acc) {
+			t = bigmem_realloc(e->time, nc * sizeof(*t));
+			if (!t)
+				return CIB_ENOMEM;
+			e->time = t;
+			a = bigmem_realloc(e->acc, nc * sizeof(*a));
+			if (!a)
+				return CIB_ENOMEM;
+			e->acc = a;
+		}
 		ps = bigmem_realloc(e->post, nc * sizeof(*ps));
 		if (!ps)
 			return CIB_ENOMEM;
@@ -128,8 +140,14 @@ enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,
 		e->cap = nc;
 	}
 	e->obj[e->n] = obj;
-	e->time[e->n] = time;
-	e->acc[e->n] = acc;
+	if (e->post_acc) {
+		/* the post's, which the list reads in their place */
+		assert(post != COORD_NO_POST && e->post_acc[post] == acc &&
+		       e->post_time[post] == time);
+	} else {
+		e->time[e->n] = time;
+		e->acc[e->n] = acc;
+	}
 	e->post[e->n] = post;
 	e->minutes[e->n] = (uint8_t)((minutes != 0 ? COORD_EV_MINUTES : 0) |
 				     (multi && post != COORD_NO_POST
@@ -220,6 +238,28 @@ static enum cib_err events_from_rows(struct coord_events *e,
 	return CIB_OK;
 }
 
+/* A list that keeps only its events' posts (coord_events_of_posts) with
+ * its accounts and times as columns, as the sort leaves every list. */
+static enum cib_err events_expand(struct coord_events *e)
+{
+	size_t n = e->n;
+
+	if (!e->post_acc)
+		return CIB_OK;
+	/* at the other columns' capacity: an event added after still fits */
+	e->acc = bigmem_malloc((e->cap + 1) * sizeof(*e->acc));
+	e->time = bigmem_malloc((e->cap + 1) * sizeof(*e->time));
+	if (!e->acc || !e->time)
+		return CIB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		e->acc[i] = e->post_acc[e->post[i]];
+		e->time[i] = e->post_time[e->post[i]];
+	}
+	e->post_acc = NULL;
+	e->post_time = NULL;
+	return CIB_OK;
+}
+
 /* Sorts e by (obj, time, acc): LSD radix passes of 11 bits over the bits
  * each field's range spans, least significant field first; every pass is
  * stable, so equal events keep their order (as qsort's merge sort did).
@@ -238,16 +278,19 @@ static enum cib_err sort_events(struct coord_events *e)
 	enum cib_err err;
 
 	if (n < 2)
-		return CIB_OK;
+		return events_expand(e);
 	{
 		uint32_t amax = 0;
 		int64_t tmin = INT64_MAX, tmax = INT64_MIN;
 		uint64_t omin = UINT64_MAX, omax = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			amax = e->acc[i] > amax ? e->acc[i] : amax;
-			tmin = e->time[i] < tmin ? e->time[i] : tmin;
-			tmax = e->time[i] > tmax ? e->time[i] : tmax;
+			uint32_t ac = coord_ev_acc(e, i);
+			int64_t tm = coord_ev_time(e, i);
+
+			amax = ac > amax ? ac : amax;
+			tmin = tm < tmin ? tm : tmin;
+			tmax = tm > tmax ? tm : tmax;
 			omin = e->obj[i] < omin ? e->obj[i] : omin;
 			omax = e->obj[i] > omax ? e->obj[i] : omax;
 		}
@@ -268,9 +311,10 @@ static enum cib_err sort_events(struct coord_events *e)
 	for (size_t i = 0; i < n; i++) {
 		assert(e->minutes[i] < 1u << EV_FLAG_BITS);
 		v[i].obj = e->obj[i];
-		v[i].tm = ((uint64_t)e->time[i] - base[1]) << EV_FLAG_BITS |
+		v[i].tm = ((uint64_t)coord_ev_time(e, i) - base[1])
+				  << EV_FLAG_BITS |
 			  e->minutes[i];
-		v[i].acc = e->acc[i];
+		v[i].acc = coord_ev_acc(e, i);
 		v[i].post = e->post[i];
 	}
 	events_drop_columns(e);

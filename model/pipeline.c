@@ -1492,14 +1492,16 @@ static void drop_previous_personas(const struct pipeline *p,
 		size_t k = 0;
 
 		for (size_t i = 0; i < e->n; i++) {
-			uint32_t a = e->acc[i];
+			uint32_t a = coord_ev_acc(e, i);
 
-			if (a < na && sw[a] && e->time[i] < cp[a])
+			if (a < na && sw[a] && coord_ev_time(e, i) < cp[a])
 				continue;
 			if (k != i) {
 				e->obj[k] = e->obj[i];
-				e->time[k] = e->time[i];
-				e->acc[k] = e->acc[i];
+				if (e->time) { /* else the post's */
+					e->time[k] = e->time[i];
+					e->acc[k] = e->acc[i];
+				}
 				e->post[k] = e->post[i];
 				e->minutes[k] = e->minutes[i];
 			}
@@ -1697,8 +1699,16 @@ enum cib_err pipeline_prepare(struct pipeline *p, const struct dataset *ds,
 	memset(p, 0, sizeof(*p));
 	groups_index_init(&gi);
 	p->ds = ds;
-	for (int t = 0; t < COORD__COUNT; t++)
+	/* every event but a direct amplification's is its post's account
+	 * acting at the post's time: those two are read from the dataset's
+	 * columns, not held beside them (at 10M posts 0.14 GB less while
+	 * the events are built) */
+	for (int t = 0; t < COORD__COUNT; t++) {
 		coord_events_init(&ev[t]);
+		if (t != COORD_AMPLIFY)
+			coord_events_of_posts(&ev[t], ds->post.account,
+					      ds->post.time);
+	}
 	err = postindex_build(&p->pi, ds);
 	if (err) {
 		snprintf(p->errmsg, sizeof(p->errmsg), "post index: %s",

@@ -340,7 +340,8 @@ static void test_sharded_scan_equals_whole(void **state)
 		for (int shards = 1; shards <= 4; shards++) {
 			struct coord_graph g, gs;
 			struct split sp = { shards, 0, 0, { NULL }, { 0 }, 0 };
-			struct coord_shard sh = { &sp, split_scan, NULL, NULL };
+			struct coord_shard sh = { &sp, split_scan, NULL, NULL,
+						  NULL };
 
 			build_both(seed, &sh, &g, &gs);
 			assert_int_equal(sp.calls, 1);
@@ -367,7 +368,7 @@ static void test_sharded_pairs_equal_whole(void **state)
 			struct coord_graph g, gs;
 			struct split sp = { 2, 0, owners, { NULL }, { 0 }, 0 };
 			struct coord_shard sh = { &sp, split_scan, split_pairs,
-						  split_among };
+						  split_among, NULL };
 			int32_t mem[NA];
 			struct coord_pair *pa, *pb;
 			size_t na, nb, held;
