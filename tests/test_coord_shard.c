@@ -418,11 +418,114 @@ static void test_sharded_pairs_equal_whole(void **state)
 		}
 }
 
+/* Events that keep only their post (coord_events_of_posts), whose
+ * account and time the build reads from the posts' columns, give the
+ * graph of the same events with both stored, bit for bit: every type
+ * (amplification stored: it has no post), multi-event posts, minute
+ * precision, a crew, viral and dense objects, and a type with a single
+ * event (the sort's early return). */
+static void test_events_of_posts(void **state)
+{
+	enum { NP = 6000 };
+	struct coord_events full[COORD__COUNT], part[COORD__COUNT];
+	uint32_t *pacc = malloc(NP * sizeof(*pacc));
+	int64_t *ptime = malloc(NP * sizeof(*ptime));
+	struct coord_graph g, gp;
+	struct coord_opts o;
+
+	(void)state;
+	assert_non_null(pacc);
+	assert_non_null(ptime);
+	rng_state = 99;
+	for (int t = 0; t < COORD__COUNT; t++) {
+		coord_events_init(&full[t]);
+		coord_events_init(&part[t]);
+		if (t != COORD_AMPLIFY)
+			coord_events_of_posts(&part[t], pacc, ptime);
+	}
+	for (uint32_t post = 0; post < NP; post++) {
+		uint32_t a = (uint32_t)(rng() % NA);
+		int mins = rng() % 5 == 0;
+		int t = (int)(rng() % (COORD__COUNT - 1));
+		int nobj = 1 + (int)(rng() % 3);
+		int64_t tm = (int64_t)(rng() % 200000);
+
+		if (t == COORD_REPLY_ACCOUNT)
+			t = COORD_REPOST;
+		if (post == 17) { /* the one event of this type */
+			t = COORD_REPLY_ACCOUNT;
+			nobj = 1;
+		}
+		if (a < 12) /* a crew: seconds apart */
+			tm = (int64_t)(post % 10) * 3000 +
+			     (int64_t)(rng() % 20);
+		pacc[post] = a;
+		ptime[post] = tm;
+		for (int k = 0; k < nobj; k++) {
+			uint64_t obj = a < 12 ? post % 10
+					      : 100 + rng() % 3000;
+
+			if (rng() % 8 == 0)
+				obj = 7777; /* popular: viral */
+			for (int w = 0; w < 2; w++)
+				assert_int_equal(
+					coord_events_add_post(
+						w ? &part[t] : &full[t], obj,
+						tm, a, mins, post, nobj > 1),
+					CIB_OK);
+		}
+		if (rng() % 4 == 0) { /* a quick repost of another */
+			uint64_t src = rng() % NA;
+			int64_t d = (int64_t)(rng() % 7200);
+
+			for (int w = 0; w < 2; w++)
+				assert_int_equal(
+					coord_events_add(w ? &part[COORD_AMPLIFY]
+							   : &full[COORD_AMPLIFY],
+							 src, d, a, mins),
+					CIB_OK);
+		}
+	}
+	assert_int_equal(full[COORD_REPLY_ACCOUNT].n, 1);
+	assert_null(part[COORD_REPOST].acc);
+	assert_null(part[COORD_REPOST].time);
+	coord_opts_init(&o);
+	o.max_actors = 30;
+	o.pairs_per_event = 2;
+	o.pairs_base = 40;
+	assert_int_equal(coord_build(full, NA, &o, &g), CIB_OK);
+	assert_int_equal(coord_build(part, NA, &o, &gp), CIB_OK);
+	assert_true(g.n_edges > 0);
+	assert_same_graph(&g, &gp);
+	/* the build left every list as columns, in one order */
+	for (int t = 0; t < COORD__COUNT; t++) {
+		assert_int_equal(full[t].n, part[t].n);
+		assert_null(part[t].post_acc);
+		if (!part[t].n)
+			continue;
+		assert_memory_equal(full[t].acc, part[t].acc,
+				    full[t].n * sizeof(*full[t].acc));
+		assert_memory_equal(full[t].time, part[t].time,
+				    full[t].n * sizeof(*full[t].time));
+		assert_memory_equal(full[t].post, part[t].post,
+				    full[t].n * sizeof(*full[t].post));
+	}
+	coord_graph_release(&g);
+	coord_graph_release(&gp);
+	for (int t = 0; t < COORD__COUNT; t++) {
+		coord_events_release(&full[t]);
+		coord_events_release(&part[t]);
+	}
+	free(pacc);
+	free(ptime);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sharded_scan_equals_whole),
 		cmocka_unit_test(test_sharded_pairs_equal_whole),
+		cmocka_unit_test(test_events_of_posts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
