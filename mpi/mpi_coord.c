@@ -257,7 +257,6 @@ static int gather_ranked(struct mpi_coord *c, const void *buf, size_t n,
 			    wait_rq(&rq))
 				goto out;
 			c->st.bytes_out += (uint64_t)(m * sz);
-			c->st.index_bytes += (uint64_t)(m * sz);
 		}
 	}
 	rc = 0;
@@ -284,6 +283,7 @@ static int gather_index(struct mpi_coord *c, const struct hdr *h,
 {
 	struct groups_index_part *d = &c->ix;
 	size_t g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0;
+	uint64_t b0 = c->st.bytes_out;
 
 	GATHER_COL(c, pt, obj_key, n_obj, g1);
 	GATHER_COL(c, pt, obj_n, n_obj, g1);
@@ -309,6 +309,7 @@ static int gather_index(struct mpi_coord *c, const struct hdr *h,
 	d->n_hc = g7;
 	GATHER_COL(c, pt, tc, n_tc, g7);
 	d->n_tc = g7;
+	c->st.index_bytes = c->st.bytes_out - b0;
 	if (reduce_sum(c, pt->n_objs, h->n_accounts * COORD__COUNT,
 		       MPI_UINT32_T, sizeof(*pt->n_objs)) ||
 	    reduce_sum(c, pt->U, (h->n_comps + 1) * COORD__COUNT, MPI_DOUBLE,
