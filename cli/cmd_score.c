@@ -610,9 +610,9 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			"cibscan: mpi rank %d co-action scan: %llu events of "
 			"%llu objects, %.1f MB received in %.2f s (CPU %.2f "
 			"s); scan %.2f s (CPU %.2f s), %llu codes; group "
-			"index part %llu objects, %llu kept events (%.2f s), "
-			"%.1f MB of it to rank 0; %.1f MB sent back in all "
-			"in %.2f s (CPU %.2f s)\n",
+			"index part %llu objects, %llu kept events (%.2f s); "
+			"%.1f MB sent back in %.2f s (CPU %.2f s), %.1f MB of "
+			"it the index part\n",
 			r, (unsigned long long)mc->all[r].events,
 			(unsigned long long)mc->all[r].objects,
 			(double)mc->all[r].bytes_in / 1e6,
@@ -622,9 +622,9 @@ static void say_stages(const struct mpi_feat *mf, const struct mpi_coord *mc)
 			(unsigned long long)mc->all[r].index_objects,
 			(unsigned long long)mc->all[r].index_events,
 			mc->all[r].index_seconds,
-			(double)mc->all[r].index_bytes / 1e6,
 			(double)mc->all[r].bytes_out / 1e6,
-			mc->all[r].gather_seconds, mc->all[r].gather_cpu);
+			mc->all[r].gather_seconds, mc->all[r].gather_cpu,
+			(double)mc->all[r].index_bytes / 1e6);
 	if (mc->all)
 		fprintf(stderr,
 			"cibscan: mpi rank 0 group index assembled from the "
