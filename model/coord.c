@@ -213,24 +213,35 @@ static void events_drop_columns(struct coord_events *e)
 }
 
 /* e's columns at exactly e->n entries, from the events v[0..n) (times
- * offset from tmin). */
+ * offset from tmin); with post_acc set, e is kept as its posts again
+ * (no account or time column). */
 static enum cib_err events_from_rows(struct coord_events *e,
-				     const struct ev *v, uint64_t tmin)
+				     const struct ev *v, uint64_t tmin,
+				     const uint32_t *post_acc,
+				     const int64_t *post_time)
 {
 	size_t n = e->n;
 
 	e->obj = bigmem_malloc(n * sizeof(*e->obj));
-	e->time = bigmem_malloc(n * sizeof(*e->time));
-	e->acc = bigmem_malloc(n * sizeof(*e->acc));
+	if (!post_acc) {
+		e->time = bigmem_malloc(n * sizeof(*e->time));
+		e->acc = bigmem_malloc(n * sizeof(*e->acc));
+	}
 	e->post = bigmem_malloc(n * sizeof(*e->post));
 	e->minutes = bigmem_malloc(n * sizeof(*e->minutes));
-	if (!e->obj || !e->time || !e->acc || !e->post || !e->minutes)
+	if (!e->obj || (!post_acc && (!e->time || !e->acc)) || !e->post ||
+	    !e->minutes)
 		return CIB_ENOMEM;
 	e->cap = n;
+	e->post_acc = post_acc;
+	e->post_time = post_time;
 	for (size_t i = 0; i < n; i++) {
 		e->obj[i] = v[i].obj;
-		e->time[i] = (int64_t)((v[i].tm >> EV_FLAG_BITS) + tmin);
-		e->acc[i] = v[i].acc;
+		if (!post_acc) {
+			e->time[i] = (int64_t)((v[i].tm >> EV_FLAG_BITS) +
+					       tmin);
+			e->acc[i] = v[i].acc;
+		}
 		e->post[i] = v[i].post;
 		e->minutes[i] =
 			(uint8_t)(v[i].tm & ((1u << EV_FLAG_BITS) - 1));
@@ -268,17 +279,20 @@ static enum cib_err events_expand(struct coord_events *e)
  * their exact size after (a type's sort holds two copies of its events,
  * 24 bytes each (struct ev), not three: at 10M posts 0.3 GB less at the
  * graph stage's peak). Out of memory, e is left empty (n = 0); times
- * spanning 2^62 s or more (no input's) are CIB_EUSAGE, e untouched. */
-static enum cib_err sort_events(struct coord_events *e)
+ * spanning 2^62 s or more (no input's) are CIB_EUSAGE, e untouched.
+ * With as_posts a list kept as its posts stays so. */
+static enum cib_err sort_events(struct coord_events *e, int as_posts)
 {
 	struct ev *v, *buf, *a, *b;
 	size_t n = e->n;
 	uint64_t base[3] = { 0, 0, 0 }, span[3] = { 0, 0, 0 };
 	size_t count[1u << 11];
+	const uint32_t *keep_acc = as_posts ? e->post_acc : NULL;
+	const int64_t *keep_time = as_posts ? e->post_time : NULL;
 	enum cib_err err;
 
 	if (n < 2)
-		return events_expand(e);
+		return keep_acc ? CIB_OK : events_expand(e);
 	{
 		uint32_t amax = 0;
 		int64_t tmin = INT64_MAX, tmax = INT64_MIN;
@@ -358,7 +372,7 @@ static enum cib_err sort_events(struct coord_events *e)
 		}
 	}
 	free(b);
-	err = events_from_rows(e, a, base[1]);
+	err = events_from_rows(e, a, base[1], keep_acc, keep_time);
 	free(a);
 	if (err) {
 		events_drop_columns(e);
@@ -432,8 +446,9 @@ int64_t coord_estimate_window(const struct coord_events *ev, int64_t lo,
 			e++;
 		/* first action by a second account */
 		for (size_t j = i + 1; j < e; j++) {
-			if (ev->acc[j] != ev->acc[i]) {
-				d[nd++] = ev->time[j] - ev->time[i];
+			if (coord_ev_acc(ev, j) != coord_ev_acc(ev, i)) {
+				d[nd++] = coord_ev_time(ev, j) -
+					  coord_ev_time(ev, i);
 				break;
 			}
 		}
@@ -935,7 +950,9 @@ static inline uint64_t pair_code(const struct build *bd, uint32_t a,
 static enum cib_err job_sort(struct build *bd, int t)
 {
 	struct coord_events *ev = &bd->ev[t];
-	enum cib_err err = sort_events(ev);
+	const struct coord_shard *sh = bd->o->shard;
+	enum cib_err err = sort_events(ev, t != COORD_AMPLIFY && sh &&
+						   sh->sorted_as_posts);
 
 	if (err)
 		return err;
@@ -1013,14 +1030,14 @@ static void comp_unite(struct build *bd, uint32_t *parent)
 			while (e < ev->n && ev->obj[e] == ev->obj[i])
 				e++;
 			for (size_t j = i; j < e && nd <= o->max_actors; j++)
-				if (w->seen[ev->acc[j]] != stamp) {
-					w->seen[ev->acc[j]] = stamp;
+				if (w->seen[coord_ev_acc(ev, j)] != stamp) {
+					w->seen[coord_ev_acc(ev, j)] = stamp;
 					nd++;
 				}
 			if (nd >= 2 && nd <= o->max_actors)
 				for (size_t j = i + 1; j < e; j++)
-					uf_union(parent, ev->acc[i],
-						 ev->acc[j]);
+					uf_union(parent, coord_ev_acc(ev, i),
+						 coord_ev_acc(ev, j));
 			i = e;
 		}
 	}
@@ -1191,7 +1208,7 @@ static enum cib_err scan_amplify(struct worker *w, const struct scan_chunk *c)
  * actions it put in one minute are 0 apart, adjacent minutes 60). */
 int64_t coord_event_time(const struct coord_events *ev, size_t i)
 {
-	int64_t t = ev->time[i];
+	int64_t t = coord_ev_time(ev, i);
 
 	if (ev->minutes[i] & COORD_EV_MINUTES)
 		return t >= 0 ? t / 60 * 60 : -((-t + 59) / 60) * 60;

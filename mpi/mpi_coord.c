@@ -397,10 +397,12 @@ static int scatter_type(struct mpi_coord *c, int t, uint64_t n,
 				size_t e = (size_t)lo + i;
 				char *p = send + disp[dest[i]];
 				uint8_t fl = ev->minutes[e];
+				int64_t tm = coord_ev_time(ev, e);
+				uint32_t ac = coord_ev_acc(ev, e);
 
 				memcpy(p, &ev->obj[e], 8);
-				memcpy(p + 8, &ev->time[e], 8);
-				memcpy(p + 16, &ev->acc[e], 4);
+				memcpy(p + 8, &tm, 8);
+				memcpy(p + 16, &ac, 4);
 				memcpy(p + 20, &ev->post[e], 4);
 				memcpy(p + 24, &fl, 1);
 				disp[dest[i]] += REC_BYTES;
@@ -1058,5 +1060,8 @@ void mpi_coord_hook(struct mpi_coord *c, struct coord_opts *o)
 	c->shard.index = shard_index;
 	c->shard.pairs = shard_pairs;
 	c->shard.among = shard_among;
+	/* rank 0 only sends the types the owners scan: it reads their
+	 * events through the accessors */
+	c->shard.sorted_as_posts = 1;
 	o->shard = &c->shard;
 }

@@ -109,10 +109,13 @@ static enum cib_err split_scan(void *ctx, struct coord_events *ev,
 				if (ev[t].obj[i] % (uint64_t)sp->shards !=
 				    (uint64_t)s)
 					continue;
+				/* as a rank sends them: kept as their
+				 * posts or not */
 				assert_int_equal(
 					coord_events_add_post(
 						&sub[t], ev[t].obj[i],
-						ev[t].time[i], ev[t].acc[i],
+						coord_ev_time(&ev[t], i),
+						coord_ev_acc(&ev[t], i),
 						fl & COORD_EV_MINUTES,
 						ev[t].post[i],
 						(fl & COORD_EV_MULTI) != 0),
@@ -341,7 +344,7 @@ static void test_sharded_scan_equals_whole(void **state)
 			struct coord_graph g, gs;
 			struct split sp = { shards, 0, 0, { NULL }, { 0 }, 0 };
 			struct coord_shard sh = { &sp, split_scan, NULL, NULL,
-						  NULL };
+						  NULL, 0 };
 
 			build_both(seed, &sh, &g, &gs);
 			assert_int_equal(sp.calls, 1);
@@ -368,7 +371,7 @@ static void test_sharded_pairs_equal_whole(void **state)
 			struct coord_graph g, gs;
 			struct split sp = { 2, 0, owners, { NULL }, { 0 }, 0 };
 			struct coord_shard sh = { &sp, split_scan, split_pairs,
-						  split_among, NULL };
+						  split_among, NULL, 0 };
 			int32_t mem[NA];
 			struct coord_pair *pa, *pb;
 			size_t na, nb, held;
@@ -427,11 +430,17 @@ static void test_sharded_pairs_equal_whole(void **state)
 static void test_events_of_posts(void **state)
 {
 	enum { NP = 6000 };
-	struct coord_events full[COORD__COUNT], part[COORD__COUNT];
+	/* full: stored; part: kept as their posts; sent: the same, built
+	 * through a shard that scans every type but amplification
+	 * elsewhere, so sorted as their posts */
+	struct coord_events full[COORD__COUNT], part[COORD__COUNT],
+		sent[COORD__COUNT];
 	uint32_t *pacc = malloc(NP * sizeof(*pacc));
 	int64_t *ptime = malloc(NP * sizeof(*ptime));
-	struct coord_graph g, gp;
-	struct coord_opts o;
+	struct coord_graph g, gp, gs;
+	struct coord_opts o, os;
+	struct split sp = { 3, 0, 0, { NULL }, { 0 }, 0 };
+	struct coord_shard sh = { &sp, split_scan, NULL, NULL, NULL, 1 };
 
 	(void)state;
 	assert_non_null(pacc);
@@ -440,8 +449,11 @@ static void test_events_of_posts(void **state)
 	for (int t = 0; t < COORD__COUNT; t++) {
 		coord_events_init(&full[t]);
 		coord_events_init(&part[t]);
-		if (t != COORD_AMPLIFY)
+		coord_events_init(&sent[t]);
+		if (t != COORD_AMPLIFY) {
 			coord_events_of_posts(&part[t], pacc, ptime);
+			coord_events_of_posts(&sent[t], pacc, ptime);
+		}
 	}
 	for (uint32_t post = 0; post < NP; post++) {
 		uint32_t a = (uint32_t)(rng() % NA);
@@ -467,23 +479,29 @@ static void test_events_of_posts(void **state)
 
 			if (rng() % 8 == 0)
 				obj = 7777; /* popular: viral */
-			for (int w = 0; w < 2; w++)
+			for (int w = 0; w < 3; w++)
 				assert_int_equal(
 					coord_events_add_post(
-						w ? &part[t] : &full[t], obj,
-						tm, a, mins, post, nobj > 1),
+						w == 2	 ? &sent[t]
+						: w == 1 ? &part[t]
+							 : &full[t],
+						obj, tm, a, mins, post,
+						nobj > 1),
 					CIB_OK);
 		}
 		if (rng() % 4 == 0) { /* a quick repost of another */
 			uint64_t src = rng() % NA;
 			int64_t d = (int64_t)(rng() % 7200);
 
-			for (int w = 0; w < 2; w++)
-				assert_int_equal(
-					coord_events_add(w ? &part[COORD_AMPLIFY]
-							   : &full[COORD_AMPLIFY],
-							 src, d, a, mins),
-					CIB_OK);
+			struct coord_events *amp[3] = {
+				&full[COORD_AMPLIFY], &part[COORD_AMPLIFY],
+				&sent[COORD_AMPLIFY]
+			};
+
+			for (int w = 0; w < 3; w++)
+				assert_int_equal(coord_events_add(amp[w], src,
+								  d, a, mins),
+						 CIB_OK);
 		}
 	}
 	assert_int_equal(full[COORD_REPLY_ACCOUNT].n, 1);
@@ -495,8 +513,33 @@ static void test_events_of_posts(void **state)
 	o.pairs_base = 40;
 	assert_int_equal(coord_build(full, NA, &o, &g), CIB_OK);
 	assert_int_equal(coord_build(part, NA, &o, &gp), CIB_OK);
+	os = o;
+	os.shard = &sh;
+	assert_int_equal(coord_build(sent, NA, &os, &gs), CIB_OK);
+	assert_int_equal(sp.calls, 1);
 	assert_true(g.n_edges > 0);
 	assert_same_graph(&g, &gp);
+	assert_same_graph(&g, &gs);
+	/* sorted as their posts: the same events in the same order, no
+	 * account or time column */
+	for (int t = 0; t < COORD__COUNT; t++) {
+		assert_int_equal(full[t].n, sent[t].n);
+		if (t == COORD_AMPLIFY || !sent[t].n)
+			continue;
+		assert_non_null(sent[t].post_acc);
+		assert_null(sent[t].acc);
+		assert_null(sent[t].time);
+		for (size_t i = 0; i < full[t].n; i++) {
+			assert_int_equal(full[t].obj[i], sent[t].obj[i]);
+			assert_int_equal(full[t].post[i], sent[t].post[i]);
+			assert_int_equal(full[t].minutes[i],
+					 sent[t].minutes[i]);
+			assert_int_equal(full[t].acc[i],
+					 coord_ev_acc(&sent[t], i));
+			assert_int_equal(full[t].time[i],
+					 coord_ev_time(&sent[t], i));
+		}
+	}
 	/* the build left every list as columns, in one order */
 	for (int t = 0; t < COORD__COUNT; t++) {
 		assert_int_equal(full[t].n, part[t].n);
@@ -512,9 +555,11 @@ static void test_events_of_posts(void **state)
 	}
 	coord_graph_release(&g);
 	coord_graph_release(&gp);
+	coord_graph_release(&gs);
 	for (int t = 0; t < COORD__COUNT; t++) {
 		coord_events_release(&full[t]);
 		coord_events_release(&part[t]);
+		coord_events_release(&sent[t]);
 	}
 	free(pacc);
 	free(ptime);
