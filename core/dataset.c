@@ -241,16 +241,25 @@ static enum cib_err grow_posts_to(struct dataset *ds, size_t ncap)
 	/* the counts are the last four: left out when kept elsewhere */
 	size_t ncols = sizeof(sizes) / sizeof(sizes[0]) -
 		       (ds->post_counts_apart ? 4 : 0);
+	void **kept[sizeof(cols) / sizeof(cols[0])];
+	size_t ksizes[sizeof(cols) / sizeof(cols[0])], nk = 0;
 	uint64_t *off;
 
 	if (ncap > UINT32_MAX - 1)
 		return CIB_ETOOBIG;
+	/* and the texts' ids, when the texts are */
+	for (size_t c = 0; c < ncols; c++)
+		if (cols[c] != (void **)&ds->post.text ||
+		    !ds->post_texts_apart) {
+			kept[nk] = cols[c];
+			ksizes[nk++] = sizes[c];
+		}
 	/* Post columns are written once, in order, as posts are added: no
 	 * huge-page hint. Faulting huge pages in cost several times what 4 KiB
 	 * ones did on the VMs measured (docs/bench.md, "Share tables"), the
 	 * TLB gains nothing on a column filled in order, and the stages after
 	 * reading took the same user time either way at 10M posts. */
-	if (grow_columns(cols, sizes, ncols, ncap, 0))
+	if (grow_columns(kept, ksizes, nk, ncap, 0))
 		return CIB_ENOMEM;
 	off = realloc(ds->post.ent_off, (ncap + 1) * sizeof(*off));
 	if (!off)
@@ -809,6 +818,18 @@ size_t dataset_drop_entities(struct dataset *ds)
 	return freed;
 }
 
+enum cib_err dataset_texts_column(struct dataset *ds)
+{
+	if (ds->post.text || !ds->post.n)
+		return CIB_OK;
+	ds->post.text = malloc(ds->post.n * sizeof(*ds->post.text));
+	if (!ds->post.text)
+		return CIB_ENOMEM;
+	for (size_t j = 0; j < ds->post.n; j++)
+		ds->post.text[j] = STR_NONE;
+	return CIB_OK;
+}
+
 void dataset_keep_texts(struct dataset *ds)
 {
 	struct dataset k;
@@ -1143,8 +1164,13 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.id[row] = id;
 	ds->post.account[row] = acc;
 	ds->post.time[row] = rec->time;
-	if ((err = pf_intern_in(&ds->texts, &f[PF_TEXT],
-				&ds->post.text[row])) ||
+	/* a text given while they are kept elsewhere is a caller's
+	 * mistake, not one to drop quietly */
+	if (ds->post_texts_apart && f[PF_TEXT].len)
+		return CIB_EINTERNAL;
+	if ((!ds->post_texts_apart &&
+	     (err = pf_intern_in(&ds->texts, &f[PF_TEXT],
+				 &ds->post.text[row]))) ||
 	    (err = pf_intern(ds, &f[PF_LANG], &ds->post.lang[row])) ||
 	    (err = pf_intern(ds, &f[PF_CLIENT], &ds->post.client[row])) ||
 	    (err = pf_intern(ds, &f[PF_REF_POST], &ds->post.ref_post[row])) ||

@@ -193,6 +193,11 @@ struct dataset {
 	 * the features alone, mpi/mpi_texts.h); post.likes, .reposts,
 	 * .replies and .quotes stay NULL */
 	int post_counts_apart;
+	/* set before the first post: the texts are kept elsewhere too
+	 * (score --mpi's rank 0 again); post.text stays NULL, every post
+	 * reading as one without a text, until dataset_texts_column makes
+	 * it for the texts fetched back (at 10M posts 40 MB not held) */
+	int post_texts_apart;
 };
 
 /* A record's engagement count as the dataset stores it: COUNT_NONE when
@@ -403,6 +408,10 @@ size_t dataset_drop_post_rows(struct dataset *ds);
  * their texts once their rows are sent). */
 void dataset_keep_texts(struct dataset *ds);
 
+/* With post_texts_apart, makes post.text (every post without a text)
+ * for the texts fetched back to be put in; nothing when it exists. */
+enum cib_err dataset_texts_column(struct dataset *ds);
+
 /* Hints for a reader that batches records (collectors/table.c): start
  * reading what looking up account (p, id string id) will touch: step 0
  * its table slot, which holds the whole key, so step 1 (kept for callers
@@ -445,15 +454,22 @@ static inline const char *ds_str(const struct dataset *ds, uint32_t id)
 	return strpool_get(&ds->strings, id);
 }
 
+/* Post j's text id in ds->texts: STR_NONE when it has none, or when
+ * the texts are kept elsewhere and post.text is not made (yet). */
+static inline uint32_t ds_text_id(const struct dataset *ds, size_t j)
+{
+	return ds->post.text ? ds->post.text[j] : STR_NONE;
+}
+
 /* Post j's text ("" when it has none) and its length. */
 static inline const char *ds_text(const struct dataset *ds, size_t j)
 {
-	return strpool_get(&ds->texts, ds->post.text[j]);
+	return strpool_get(&ds->texts, ds_text_id(ds, j));
 }
 
 static inline uint32_t ds_text_len(const struct dataset *ds, size_t j)
 {
-	return strpool_len(&ds->texts, ds->post.text[j]);
+	return strpool_len(&ds->texts, ds_text_id(ds, j));
 }
 
 /* Convenience: intern a NUL-terminated text into ds->texts, or STR_NONE

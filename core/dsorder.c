@@ -360,7 +360,7 @@ static uint32_t next_text_after_rows(const struct dataset *ds, uint32_t *newid)
 {
 	uint32_t next = 0;
 
-	for (size_t j = 0; j < ds->post.n; j++)
+	for (size_t j = 0; ds->post.text && j < ds->post.n; j++)
 		VISIT(ds->post.text[j]);
 	return next;
 }
@@ -411,7 +411,7 @@ static enum cib_err renumber_strings(struct dataset *ds)
 	size_t len[DS_STRING_COLUMNS];
 	size_t ncol = dataset_string_columns(ds, col, len);
 	uint32_t *const tcol[] = { ds->post.text };
-	const size_t tlen[] = { ds->post.n };
+	const size_t tlen[] = { ds->post.text ? ds->post.n : 0 };
 	enum cib_err err;
 
 	err = renumber_pool(ds, &ds->strings, next_id_after_rows, col, len,

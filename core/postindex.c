@@ -71,6 +71,21 @@ void postindex_sort_by_time(uint32_t *v, size_t n, const struct dataset *ds)
 	}
 }
 
+/* Whether every post follows the one before it in the index's order:
+ * (account, time) non-decreasing (the index breaks ties by row, which
+ * the rows' own order then is). */
+static int rows_in_order(const struct dataset *ds)
+{
+	const uint32_t *acc = ds->post.account;
+	const int64_t *t = ds->post.time;
+
+	for (size_t j = 1; j < ds->post.n; j++)
+		if (acc[j] < acc[j - 1] ||
+		    (acc[j] == acc[j - 1] && t[j] < t[j - 1]))
+			return 0;
+	return 1;
+}
+
 enum cib_err postindex_build(struct postindex *pi, const struct dataset *ds)
 {
 	size_t na = ds->acc.n, np = ds->post.n;
@@ -79,6 +94,14 @@ enum cib_err postindex_build(struct postindex *pi, const struct dataset *ds)
 	memset(pi, 0, sizeof(*pi));
 	pi->n_accounts = na;
 	pi->off = calloc(na + 1, sizeof(*pi->off));
+	if (!pi->off)
+		return CIB_ENOMEM;
+	for (size_t j = 0; j < np; j++)
+		pi->off[ds->post.account[j] + 1]++;
+	for (size_t a = 0; a < na; a++)
+		pi->off[a + 1] += pi->off[a];
+	if (rows_in_order(ds))
+		return CIB_OK;
 	pi->idx = malloc((np + 1) * sizeof(*pi->idx));
 	fill = malloc((na + 1) * sizeof(*fill));
 	if (!pi->off || !pi->idx || !fill) {
@@ -86,10 +109,6 @@ enum cib_err postindex_build(struct postindex *pi, const struct dataset *ds)
 		postindex_release(pi);
 		return CIB_ENOMEM;
 	}
-	for (size_t j = 0; j < np; j++)
-		pi->off[ds->post.account[j] + 1]++;
-	for (size_t a = 0; a < na; a++)
-		pi->off[a + 1] += pi->off[a];
 	memcpy(fill, pi->off, (na + 1) * sizeof(*fill));
 	for (size_t j = 0; j < np; j++)
 		pi->idx[fill[ds->post.account[j]]++] = (uint32_t)j;

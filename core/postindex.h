@@ -3,7 +3,13 @@
  * The features and the model scan each account's posts in time order; this
  * index is built once (a counting sort by account, then a sort by time
  * within each account) and shared. Account a's posts are
- * idx[off[a]] .. idx[off[a+1]-1], oldest first.
+ * postindex_at(off[a]) .. postindex_at(off[a+1]-1), oldest first.
+ *
+ * When the posts already stand in that order - by account, then time,
+ * then index, which dataset_canonical_order makes (docs/model.md, "Input
+ * order") - the index is the identity and idx stays NULL: account a's
+ * posts are then the rows off[a] .. off[a+1]-1 themselves (at 10M posts
+ * 40 MB not held, and no sort).
  */
 #ifndef CIB_POSTINDEX_H
 #define CIB_POSTINDEX_H
@@ -16,12 +22,19 @@
 struct postindex {
 	size_t n_accounts;
 	uint64_t *off; /* n_accounts + 1 */
-	uint32_t *idx; /* post indices, ds->post.n of them */
+	uint32_t *idx; /* post indices, ds->post.n of them; NULL when the
+			  posts are in index order (postindex_at) */
 };
 
 /* Builds the index for ds; release with postindex_release(). */
 enum cib_err postindex_build(struct postindex *pi, const struct dataset *ds);
 void postindex_release(struct postindex *pi);
+
+/* The k-th post of the index (account a's are k = off[a] .. off[a+1]-1). */
+static inline uint32_t postindex_at(const struct postindex *pi, uint64_t k)
+{
+	return pi->idx ? pi->idx[k] : (uint32_t)k;
+}
 
 static inline size_t postindex_count(const struct postindex *pi, size_t acc)
 {

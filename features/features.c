@@ -95,7 +95,7 @@ static enum cib_err locate_accounts(struct feature_set *fs,
 	qsort(k, n, sizeof(*k), cmp_loc_key);
 	for (size_t i = 0; i < n;) {
 		size_t e = i;
-		int64_t t = ds->post.time[pi->idx[pi->off[k[i].acc]]];
+		int64_t t = ds->post.time[postindex_at(pi, pi->off[k[i].acc])];
 		int32_t off;
 		int found = location_offset(ds_str(ds, k[i].loc), t, &off) == 0;
 
@@ -378,14 +378,14 @@ static void row_cells(const struct feature_set *fs, const struct dataset *ds,
 	int32_t loc = fs->loc_offset[a];
 
 	for (uint64_t i = pi->off[a]; i < pi->off[a + 1]; i++) {
-		unsigned kind = ds->post.kind[pi->idx[i]];
+		unsigned kind = ds->post.kind[postindex_at(pi, i)];
 
 		nrep += kind == POST_REPOST;
 		nreply += kind == POST_REPLY;
 	}
 	if (np) {
-		first = ds->post.time[pi->idx[pi->off[a]]];
-		last = ds->post.time[pi->idx[pi->off[a + 1] - 1]];
+		first = ds->post.time[postindex_at(pi, pi->off[a])];
+		last = ds->post.time[postindex_at(pi, pi->off[a + 1] - 1)];
 	}
 	memset(c, 0, NCOLS * sizeof(*c));
 	c[k++].s = ds_str(ds, ds->acc.id[a]);
@@ -536,7 +536,7 @@ enum cib_err features_write_json(const struct feature_set *fs,
 					      cell_json(&cols[k], &c[k]));
 		timing_profile_init(&prof);
 		for (uint64_t i = pi->off[a]; i < pi->off[a + 1]; i++) {
-			uint32_t j = pi->idx[i];
+			uint32_t j = postindex_at(pi, i);
 
 			timing_profile_add_post(&prof, &fs->tctx,
 						ds->post.time[j],

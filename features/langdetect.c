@@ -646,7 +646,7 @@ uint32_t langdetect_post(struct langdetect *ld, const struct dataset *ds,
 		ld->n_platform++;
 		return val;
 	}
-	text = ds->post.text[post];
+	text = ds_text_id(ds, post);
 	if (text == STR_NONE) {
 		ld->n_unknown++;
 		return STR_NONE;

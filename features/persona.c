@@ -596,9 +596,9 @@ static uint32_t lang_id(const struct work *w, int32_t d)
 
 /* The languages (w->lang, distinct ones in w->lang_ids) and, with
  * use_vocab, the token hashes (w->tok_hash, w->tok_off) of the n posts
- * idx[]; *nt_out tokens in all. */
+ * index pi has from o on; *nt_out tokens in all. */
 static enum cib_err load_posts(struct work *w, const struct dataset *ds,
-			       const uint32_t *idx, size_t n,
+			       const struct postindex *pi, uint64_t o, size_t n,
 			       const uint32_t *post_lang, int use_vocab,
 			       size_t *nt_out)
 {
@@ -607,24 +607,28 @@ static enum cib_err load_posts(struct work *w, const struct dataset *ds,
 	w->k = 0;
 	w->tok_off[0] = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t post = idx[i], lid = post_lang[post];
+		uint32_t post = postindex_at(pi, o + i), lid = post_lang[post];
 		size_t j = 0;
 
 		/* the texts are scattered over the pool: ask for the ones a
 		 * few posts ahead while tokenizing this one */
 		if (i + 8 < n) {
-			__builtin_prefetch(&post_lang[idx[i + 8]]);
+			uint32_t p8 = postindex_at(pi, o + i + 8);
+
+			__builtin_prefetch(&post_lang[p8]);
 			if (use_vocab)
-				__builtin_prefetch(&ds->post.text[idx[i + 8]]);
+				__builtin_prefetch(&ds->post.text[p8]);
 		}
 		if (use_vocab && i + 4 < n) {
-			uint32_t t4 = ds->post.text[idx[i + 4]];
+			uint32_t t4 =
+				ds->post.text[postindex_at(pi, o + i + 4)];
 
 			if (t4 != STR_NONE)
 				__builtin_prefetch(&ds->texts.ptr[t4]);
 		}
 		if (use_vocab && i + 2 < n) {
-			uint32_t t2 = ds->post.text[idx[i + 2]];
+			uint32_t t2 =
+				ds->post.text[postindex_at(pi, o + i + 2)];
 
 			if (t2 != STR_NONE) /* the length sits just before */
 				__builtin_prefetch(ds->texts.ptr[t2] - 4);
@@ -665,7 +669,6 @@ static enum cib_err load_account(struct work *w, const struct dataset *ds,
 				 int use_vocab)
 {
 	size_t n = postindex_count(pi, a), nt = 0, nu = 0;
-	const uint32_t *idx = pi->idx + pi->off[a];
 
 	if (grow((void **)&w->lang, &w->cap_posts, n + 1, sizeof(*w->lang)))
 		return CIB_ENOMEM;
@@ -679,7 +682,7 @@ static enum cib_err load_account(struct work *w, const struct dataset *ds,
 		    resize((void **)&w->perm, c * sizeof(*w->perm)))
 			return CIB_ENOMEM;
 	}
-	if (load_posts(w, ds, idx, n, post_lang, use_vocab, &nt))
+	if (load_posts(w, ds, pi, pi->off[a], n, post_lang, use_vocab, &nt))
 		return CIB_ENOMEM;
 	/* dense token ids: sort a copy, unique, binary search */
 	{
@@ -840,7 +843,7 @@ static void shuffle(const struct work *w, uint32_t *perm, size_t n,
 
 /* The change point, its permutation p-value and the before/after view. */
 static void account_change_point(struct work *w, const struct dataset *ds,
-				 const uint32_t *idx, size_t n, size_t a,
+				 const struct postindex *pi, size_t n, size_t a,
 				 const struct persona_opts *o,
 				 struct persona_result *r)
 {
@@ -862,7 +865,7 @@ static void account_change_point(struct work *w, const struct dataset *ds,
 	r->topic_shift[a] = NAN;
 	if (obs <= LLR_EPS || tau == 0)
 		return;
-	r->cp_time[a] = ds->post.time[idx[tau]];
+	r->cp_time[a] = ds->post.time[postindex_at(pi, pi->off[a] + tau)];
 	r->lang_before[a] = lang_id(w, dominant(w, 0, tau));
 	r->lang_after[a] = lang_id(w, dominant(w, tau, n));
 	r->topic_shift[a] = js_at(w, n, tau);
@@ -931,7 +934,7 @@ static enum cib_err persona_chunk(struct work *w, const struct persona_job *job,
 
 	for (size_t a = first; a < last; a++) {
 		size_t n = postindex_count(pi, a), gi = 0;
-		const uint32_t *idx = pi->idx + pi->off[a];
+		uint64_t o0 = pi->off[a];
 		int64_t gap = 0;
 		int32_t main;
 		uint32_t ui;
@@ -943,12 +946,13 @@ static enum cib_err persona_chunk(struct work *w, const struct persona_job *job,
 		r->n_posts_lang[a] = 0;
 		for (size_t i = 0; i < n; i++)
 			r->n_posts_lang[a] += w->lang[i] >= 0;
-		account_change_point(w, ds, idx, n, a, o, r);
+		account_change_point(w, ds, pi, n, a, o, r);
 		main = dominant(w, 0, n);
 		r->main_lang[a] = lang_id(w, main);
 		/* dormancy: the longest silence, the first one on ties */
 		for (size_t i = 1; i < n; i++) {
-			int64_t d = ds->post.time[idx[i]] - ds->post.time[idx[i - 1]];
+			int64_t d = ds->post.time[postindex_at(pi, o0 + i)] -
+				    ds->post.time[postindex_at(pi, o0 + i - 1)];
 
 			if (d > gap) {
 				gap = d;
@@ -956,7 +960,8 @@ static enum cib_err persona_chunk(struct work *w, const struct persona_job *job,
 			}
 		}
 		r->longest_gap[a] = gap;
-		r->gap_end[a] = gi ? ds->post.time[idx[gi]] : TIME_NONE;
+		r->gap_end[a] = gi ? ds->post.time[postindex_at(pi, o0 + gi)]
+				   : TIME_NONE;
 		r->gap_lang_change[a] = 0;
 		r->gap_topic_shift[a] = NAN;
 		if (gi) {

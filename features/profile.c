@@ -271,7 +271,7 @@ enum cib_err profile_compute_days(const struct dataset *ds,
 	}
 	for (size_t a = 0; a < na; a++) {
 		int64_t fo = ds->acc.followers[a], fg = ds->acc.following[a];
-		const uint32_t *idx = pi->idx + pi->off[a];
+		uint64_t o = pi->off[a];
 		size_t n = postindex_count(pi, a);
 		double eng = 0;
 		uint32_t orig = 0;
@@ -285,7 +285,7 @@ enum cib_err profile_compute_days(const struct dataset *ds,
 		/* reposts carry the reposted post's counts on most platforms,
 		 * so only the account's own originals measure its reach */
 		for (size_t i = 0; i < n; i++) {
-			uint32_t p = idx[i];
+			uint32_t p = postindex_at(pi, o + i);
 			const int32_t c[4] = { ds->post.likes[p],
 					       ds->post.reposts[p],
 					       ds->post.replies[p],

@@ -377,7 +377,7 @@ struct work {
  * 0 for a repost or a post without text. */
 static size_t norm_post(const struct dataset *ds, size_t j, char *buf)
 {
-	uint32_t s = ds->post.text[j];
+	uint32_t s = ds_text_id(ds, j);
 
 	if (ds->post.kind[j] == POST_REPOST || s == STR_NONE)
 		return 0;
@@ -1252,7 +1252,7 @@ static void step_urls(void *ctx, size_t lo, size_t hi, unsigned t)
 		     tk++)
 			err = url_add(u, start, (uint32_t)j,
 				      tu->bytes + tu->off[tk], tu->len[tk]);
-		if (!tu && !found && ds->post.text[j] != STR_NONE) {
+		if (!tu && !found && ds_text_id(ds, j) != STR_NONE) {
 			const char *s = ds_text(ds, j);
 			size_t tl = ds_text_len(ds, j);
 			size_t off = 0, len;
@@ -1404,7 +1404,7 @@ size_t reuse_quoted_posts(const struct reuse_result *r,
 	if (!r->post_group || !r->group_accounts || !pi->off || !k)
 		return 0;
 	for (uint64_t i = pi->off[a]; i < pi->off[a + 1]; i++) {
-		uint32_t j = pi->idx[i], g = r->post_group[j], na;
+		uint32_t j = postindex_at(pi, i), g = r->post_group[j], na;
 		size_t q;
 		int dup = 0;
 

@@ -815,7 +815,7 @@ static void run_job(void *arg, unsigned t)
 	for (size_t a = jb->a0; a < jb->a1 && !jb->err; a++) {
 		timing_profile_init(&p);
 		for (uint64_t k = jb->pi->off[a]; k < jb->pi->off[a + 1]; k++) {
-			uint32_t i = jb->pi->idx[k];
+			uint32_t i = postindex_at(jb->pi, k);
 
 			timing_profile_add_post(&p, jb->c, jb->ds->post.time[i],
 						jb->ds->post.flags[i]);

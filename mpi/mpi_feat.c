@@ -308,7 +308,7 @@ static int fill_round(struct cursor *c, struct buf *out, size_t round)
 			c->k = c->pi->off[c->a];
 		}
 		while (c->k < c->pi->off[c->a + 1]) {
-			uint32_t j = c->pi->idx[c->k];
+			uint32_t j = postindex_at(c->pi, c->k);
 			uint32_t tl = ds_text_len(ds, j);
 			uint32_t ll = strpool_len(&ds->strings,
 						  ds->post.lang[j]);
@@ -997,6 +997,8 @@ enum cib_err mpi_feat_put_texts(struct mpi_feat *f, struct dataset *ds)
 	if (!pb->n)
 		return CIB_OK;
 	err = mpi_postbytes_sort(pb);
+	if (!err) /* the column, not held until now */
+		err = dataset_texts_column(ds);
 	for (size_t k = 0; !err && k < pb->n; k++) {
 		if (pb->post[k] >= ds->post.n)
 			return CIB_EINTERNAL;

@@ -1535,7 +1535,7 @@ enum cib_err mpi_ingest_run(struct mpi_ingest *m, struct ingest *in,
 	if (!err && m->rank == 0 && m->texts_apart)
 		/* the counts stay with the texts (keep_text), read by the
 		 * owners' features only */
-		in->ds->post_counts_apart = 1;
+		in->ds->post_counts_apart = in->ds->post_texts_apart = 1;
 	if (!err)
 		err = run_count(&r);
 	if (err)

@@ -1149,7 +1149,7 @@ static enum cib_err shared_texts(struct ctx *c, size_t k)
 		uint32_t a = c->m_acc[i];
 
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			uint32_t j = p->pi.idx[q];
+			uint32_t j = postindex_at(&p->pi, q);
 
 			if (ru->post_group && ru->post_group[j] != UINT32_MAX)
 				v[n++] = (uint64_t)ru->post_group[j] << 32 | a;
@@ -1210,7 +1210,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		uint32_t a = c->m_acc[i];
 
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			uint32_t j = p->pi.idx[q];
+			uint32_t j = postindex_at(&p->pi, q);
 
 			cap += ru->url_off[j + 1] - ru->url_off[j];
 		}
@@ -1226,7 +1226,7 @@ static enum cib_err shared_urls(struct ctx *c, size_t k)
 		uint32_t a = c->m_acc[i];
 
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			uint32_t j = p->pi.idx[q];
+			uint32_t j = postindex_at(&p->pi, q);
 
 			for (uint64_t u = ru->url_off[j]; u < ru->url_off[j + 1];
 			     u++) {
@@ -1603,7 +1603,7 @@ static void claimed_zone_chart(struct ctx *c, size_t k)
 		off = c->fs->loc_offset[a];
 		nwith++;
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			int64_t t = c->ds->post.time[p->pi.idx[q]] +
+			int64_t t = c->ds->post.time[postindex_at(&p->pi, q)] +
 				    (int64_t)off * 60;
 			int64_t s = ((t % 86400) + 86400) % 86400 / 1800;
 
@@ -1660,7 +1660,8 @@ static enum cib_err timeline(struct ctx *c, size_t k)
 		uint32_t a = c->m_acc[i];
 
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			int64_t t = c->ds->post.time[p->pi.idx[q]], d;
+			int64_t t = c->ds->post.time[postindex_at(&p->pi, q)];
+			int64_t d;
 
 			if (t == TIME_NONE)
 				continue;
@@ -1893,7 +1894,7 @@ static enum cib_err account_section(struct ctx *c, uint32_t a)
 	timing_profile_init(&pr);
 	if (fs->have_tctx)
 		for (uint64_t q = p->pi.off[a]; q < p->pi.off[a + 1]; q++) {
-			uint32_t j = p->pi.idx[q];
+			uint32_t j = postindex_at(&p->pi, q);
 
 			timing_profile_add_post(&pr, &fs->tctx,
 						ds->post.time[j],

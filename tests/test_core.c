@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/memstep.h"
 #include "core/diag.h"
+#include "core/postindex.h"
 #include "core/strpool.h"
 
 static void test_strpool_interns(void **state)
@@ -682,6 +683,71 @@ static void test_dataset_drop_post_keys(void **state)
  * read) ends on the dataset dataset_canonical_order then
  * dataset_drop_post_ids does: same strings, ids, rows and lookups; with
  * no post id to drop (accounts only) the tables are made too. */
+/* The post index against a brute-force order of (account, time, row):
+ * built over posts read out of order (idx kept) and again once they are
+ * in canonical order (idx NULL, the rows themselves). */
+static int cmp_brute_posts(const void *x, const void *y, void *ctx)
+{
+	const struct dataset *ds = ctx;
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+
+	if (ds->post.account[i] != ds->post.account[j])
+		return ds->post.account[i] < ds->post.account[j] ? -1 : 1;
+	if (ds->post.time[i] != ds->post.time[j])
+		return ds->post.time[i] < ds->post.time[j] ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static void check_postindex(const struct dataset *ds, int in_order)
+{
+	struct postindex pi;
+	uint32_t *want = malloc(ds->post.n * sizeof(*want));
+
+	assert_non_null(want);
+	for (uint32_t j = 0; j < ds->post.n; j++)
+		want[j] = j;
+	qsort_r(want, ds->post.n, sizeof(*want), cmp_brute_posts,
+		(void *)ds);
+	assert_int_equal(postindex_build(&pi, ds), CIB_OK);
+	assert_int_equal(pi.idx == NULL, in_order);
+	for (size_t a = 0; a < ds->acc.n; a++)
+		for (uint64_t k = pi.off[a]; k < pi.off[a + 1]; k++)
+			assert_int_equal(ds->post.account[postindex_at(&pi, k)],
+					 a);
+	assert_int_equal(pi.off[ds->acc.n], ds->post.n);
+	for (uint32_t k = 0; k < ds->post.n; k++)
+		assert_int_equal(postindex_at(&pi, k), want[k]);
+	postindex_release(&pi);
+	free(want);
+}
+
+static void test_postindex_in_order(void **state)
+{
+	struct dataset ds;
+	struct post_rec r;
+	char id[16], acc[16];
+	uint64_t x = 12345;
+
+	(void)state;
+	dataset_init(&ds);
+	for (size_t i = 0; i < 3000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		drop_test_post(&r, id, sizeof(id), i, acc);
+		snprintf(acc, sizeof(acc), "a%u", (unsigned)(x >> 33) % 97);
+		/* few distinct times: ties within an account */
+		r.time = (int64_t)((x >> 17) % 40);
+		assert_int_equal(dataset_add_post(&ds, &r, NULL), CIB_OK);
+	}
+	check_postindex(&ds, 0);
+	assert_int_equal(dataset_canonical_order(&ds, NULL), CIB_OK);
+	check_postindex(&ds, 1);
+	dataset_release(&ds);
+	/* no posts: in order, nothing indexed */
+	dataset_init(&ds);
+	check_postindex(&ds, 1);
+	dataset_release(&ds);
+}
+
 static void test_dataset_order_bare(void **state)
 {
 	struct dataset ds[2];
@@ -990,6 +1056,56 @@ static void test_dataset_counts_apart(void **state)
 	/* the features' columns go as ever: without the counts' 16 */
 	assert_int_equal(dataset_drop_post_columns(&a), 3000 * 8);
 	assert_int_equal(dataset_drop_post_columns(&k), 3000 * 24);
+	dataset_release(&k);
+	dataset_release(&a);
+}
+
+/* post_texts_apart: no text column until dataset_texts_column makes
+ * one of posts without texts; the rows as they are with texts; a text
+ * given all the same refused, not dropped. */
+static void test_dataset_texts_apart(void **state)
+{
+	struct dataset k, a;
+	struct post_rec r;
+	char id[16];
+
+	(void)state;
+	dataset_init(&k);
+	dataset_init(&a);
+	a.post_counts_apart = a.post_texts_apart = 1;
+	for (size_t i = 0; i < 3000; i++) { /* past a few growths */
+		drop_test_post(&r, id, sizeof(id), 2999 - i,
+			       i % 3 ? "a" : "b");
+		r.text = NULL;
+		assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_OK);
+		r.text = i % 2 ? "some text" : NULL;
+		assert_int_equal(dataset_add_post(&k, &r, NULL), CIB_OK);
+	}
+	drop_test_post(&r, id, sizeof(id), 5000, "a");
+	assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_EINTERNAL);
+	assert_int_equal(a.post.n, 3000);
+	assert_null(a.post.text);
+	assert_int_equal(dataset_canonical_order(&k, NULL), CIB_OK);
+	assert_int_equal(dataset_canonical_order(&a, NULL), CIB_OK);
+	assert_null(a.post.text);
+	assert_int_equal(a.texts.n, 0);
+	assert_memory_equal(a.post.account, k.post.account, 4 * k.post.n);
+	assert_memory_equal(a.post.time, k.post.time, 8 * k.post.n);
+	assert_memory_equal(a.post.id, k.post.id, 4 * k.post.n);
+	for (size_t j = 0; j < a.post.n; j++) {
+		assert_int_equal(ds_text_id(&a, j), STR_NONE);
+		assert_string_equal(ds_text(&a, j), "");
+		assert_int_equal(ds_text_len(&a, j), 0);
+	}
+	assert_int_equal(dataset_texts_column(&a), CIB_OK);
+	assert_non_null(a.post.text);
+	for (size_t j = 0; j < a.post.n; j++)
+		assert_int_equal(a.post.text[j], STR_NONE);
+	/* made once: the texts put in since stay */
+	assert_int_equal(strpool_intern(&a.texts, "x", 1, &a.post.text[7]),
+			 CIB_OK);
+	assert_int_equal(dataset_texts_column(&a), CIB_OK);
+	assert_string_equal(ds_text(&a, 7), "x");
 	dataset_release(&k);
 	dataset_release(&a);
 }
@@ -1973,7 +2089,9 @@ int main(void)
 		cmocka_unit_test(test_dataset_drop_post_ids),
 		cmocka_unit_test(test_dataset_drop_entities),
 		cmocka_unit_test(test_dataset_order_bare),
+		cmocka_unit_test(test_postindex_in_order),
 		cmocka_unit_test(test_dataset_counts_apart),
+		cmocka_unit_test(test_dataset_texts_apart),
 		cmocka_unit_test(test_dataset_add_post_unkeyed),
 		cmocka_unit_test(test_dataset_read_without_ids),
 		cmocka_unit_test(test_dataset_reserve),
