@@ -788,23 +788,47 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities)
 	return freed;
 }
 
-size_t dataset_drop_entities(struct dataset *ds)
+/* The post ids' strings not dropped yet: the strings of the entities
+ * below k1 marked (ent_named, for post_id_mask) before the entities go.
+ * 0 without the memory for the marks. */
+static int mark_named(struct dataset *ds, size_t k1)
 {
-	size_t freed = 0;
-
-	/* the post ids' strings not dropped yet: the entities' strings
-	 * marked first, for post_id_mask */
-	if (ds->ent.n && ds->post.id && !ds->post_strings_dropped &&
-	    !ds->ent_named) {
+	if (!ds->ent.n || !ds->post.id || ds->post_strings_dropped)
+		return 1;
+	if (!ds->ent_named) {
 		ds->ent_named = calloc(bits_words(ds->strings.n + 1),
 				       sizeof(*ds->ent_named));
 		if (!ds->ent_named)
 			return 0;
-		for (size_t k = 0; k < ds->ent.n; k++)
-			if (ds->ent.str[k] != STR_NONE)
-				bits_set(ds->ent_named, ds->ent.str[k]);
 	}
+	for (size_t k = ds->ent_marked; k < k1; k++)
+		if (ds->ent.str[k] != STR_NONE)
+			bits_set(ds->ent_named, ds->ent.str[k]);
+	if (k1 > ds->ent_marked)
+		ds->ent_marked = k1;
+	return 1;
+}
 
+void dataset_discard_entities(struct dataset *ds, size_t upto)
+{
+	size_t k1;
+
+	if (!ds->post.ent_off || upto == 0 || upto > ds->post.n)
+		return;
+	k1 = ds->post.ent_off[upto];
+	if (!mark_named(ds, k1))
+		return; /* they stay, as dataset_drop_entities keeps them */
+	bigmem_discard(ds->post.ent_off, upto * sizeof(*ds->post.ent_off));
+	bigmem_discard(ds->ent.str, k1 * sizeof(*ds->ent.str));
+	bigmem_discard(ds->ent.type, k1 * sizeof(*ds->ent.type));
+}
+
+size_t dataset_drop_entities(struct dataset *ds)
+{
+	size_t freed = 0;
+
+	if (!mark_named(ds, ds->ent.n))
+		return 0;
 	if (ds->post.ent_off)
 		freed += (ds->post.n + 1) * sizeof(*ds->post.ent_off);
 	freed += ds->ent.cap * (sizeof(*ds->ent.str) + sizeof(*ds->ent.type));
@@ -815,6 +839,7 @@ size_t dataset_drop_entities(struct dataset *ds)
 	ds->ent.str = NULL;
 	ds->ent.type = NULL;
 	ds->ent.n = ds->ent.cap = 0;
+	ds->ent_marked = 0;
 	return freed;
 }
 

@@ -188,6 +188,7 @@ struct dataset {
 	 * it did with the entities there (an object's name is read by its
 	 * id past them: a share table's opaque ids often equal post ids) */
 	uint64_t *ent_named;
+	size_t ent_marked; /* private: the entities marked in it so far */
 	/* set before the first post: the engagement counts are kept
 	 * elsewhere (score --mpi's rank 0: on the accounts' owners, read by
 	 * the features alone, mpi/mpi_texts.h); post.likes, .reposts,
@@ -389,6 +390,15 @@ size_t dataset_drop_post_refs(struct dataset *ds, int keep_entities);
  * with the entities there (a bit per string is kept for it; without the
  * memory for it the entities stay). Returns the bytes freed. */
 size_t dataset_drop_entities(struct dataset *ds);
+
+/* Gives back to the system the pages holding only posts [0, upto)'s
+ * entities (ent_off and the entity columns; bigmem_discard): for a
+ * caller that frees them with dataset_drop_entities next and reads none
+ * of those before (score, while it builds the features' events in post
+ * order: at 10M posts their 0.15 GB go as the events grow). What
+ * dataset_drop_entities reads of them first (the strings they name) is
+ * read here before. Those bytes read as zero after. */
+void dataset_discard_entities(struct dataset *ds, size_t upto);
 
 /* Frees every post column but the texts (post.n, post.text and the
  * texts pool stay; the accounts, the strings and the changes too) and

@@ -1459,6 +1459,18 @@ enum cib_err reuse_quoted_bits(const struct reuse_result *r,
 	return CIB_OK;
 }
 
+void reuse_discard_urls(struct reuse_result *r, size_t upto)
+{
+	size_t u1;
+
+	if (!r->url_off || upto == 0 || upto > r->n_posts)
+		return;
+	u1 = r->url_off[upto];
+	bigmem_discard(r->url_off, upto * sizeof(*r->url_off));
+	bigmem_discard(r->url_str, u1 * sizeof(*r->url_str));
+	bigmem_discard(r->url_domain, u1 * sizeof(*r->url_domain));
+}
+
 size_t reuse_drop_urls(struct reuse_result *r)
 {
 	size_t freed = 0;
@@ -1832,6 +1844,12 @@ enum cib_err reuse_compute_near(const struct dataset *ds,
 	if ((err = groups(ds, r, w.tid, parent, nd, splitmix_mix(o->seed),
 			  o->max_accounts)))
 		goto out;
+	/* the texts' numbers and their union are the groups' alone: not
+	 * held through the URLs (at 10M posts 0.07 GB) */
+	free(w.tid);
+	free(dslot);
+	free(parent);
+	w.tid = dslot = parent = NULL;
 	err = urls(ds, r, nt, o->url_chunk, near ? near->text_urls : NULL);
 out:
 	for (unsigned t = 0; t < 16; t++) {

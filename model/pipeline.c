@@ -382,8 +382,12 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
  * one type (two links, a hashtag sequence and its tags) marks them, so
  * that two such posts are one co-action of the type however many objects
  * they share; a domain is one event per post however many of its links it
- * has. */
-static enum cib_err events_from_features(const struct pipeline *p,
+ * has. The posts are read in order: every EVENTS_READ_STEP of them
+ * o->events_read is told how far. */
+#define EVENTS_READ_STEP 4096
+
+static enum cib_err events_from_features(struct pipeline *p,
+					 const struct pipeline_opts *o,
 					 struct coord_events *ev)
 {
 	const struct dataset *ds = p->ds;
@@ -391,6 +395,8 @@ static enum cib_err events_from_features(const struct pipeline *p,
 	enum cib_err err = CIB_OK;
 
 	for (size_t j = 0; j < ds->post.n && !err; j++) {
+		if (o->events_read && j && j % EVENTS_READ_STEP == 0)
+			o->events_read(o->strings_ctx, p, j);
 		uint32_t a = ds->post.account[j];
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
@@ -1660,7 +1666,7 @@ static enum cib_err events_rest(struct pipeline *p,
 	if (job->started)
 		err = post_strings_done(p, o);
 	if (!err)
-		err = events_from_features(p, ev);
+		err = events_from_features(p, o, ev);
 	if (!err && o->events_done) {
 		size_t fr = 0;
 

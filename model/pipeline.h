@@ -135,6 +135,13 @@ struct pipeline_opts {
 	 * post.ref_post: those go in strings_done.
 	 * *freed gets the bytes freed, for --progress. NULL: not called. */
 	void (*events_done)(void *ctx, struct pipeline *p, size_t *freed);
+	/* Called while the features' events are built, with strings_ctx:
+	 * they have read the entities and per-post URLs of posts [0, upto)
+	 * and will not read them again, so a caller that frees them in
+	 * events_done may give back those posts' pages as the events grow
+	 * (score: dataset_discard_entities, reuse_discard_urls). NULL: not
+	 * called. */
+	void (*events_read)(void *ctx, struct pipeline *p, size_t upto);
 	/* The post events (reposts, replies, amplification: read from
 	 * the dataset alone) are built after the features and the
 	 * features' events (1, the default; events_done comes between the

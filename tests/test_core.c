@@ -840,6 +840,68 @@ static void test_dataset_order_bare(void **state)
 /* dataset_drop_entities, in score's order: once the features' events
  * are built, before the post events, which read the ids and references
  * it leaves; dataset_drop_post_refs after it frees those alone */
+/* dataset_discard_entities as the features' events pass calls it: the
+ * entities of the posts past upto intact at every step, some pages of
+ * those before given back (read as zero), and the strings they name
+ * marked as dataset_drop_entities marks them without the discards. */
+static void test_dataset_discard_entities(void **state)
+{
+	enum { NP = 6000 };
+	struct dataset ds[2];
+	struct post_rec r;
+	char id[16], tag[3][16];
+	const char *es[3];
+	const enum entity_type et[3] = { ENT_HASHTAG, ENT_URL, ENT_HASHTAG };
+	int zeroed = 0;
+
+	(void)state;
+	for (int w = 0; w < 2; w++) {
+		dataset_init(&ds[w]);
+		for (size_t i = 0; i < NP; i++) {
+			drop_test_post(&r, id, sizeof(id), i,
+				       i % 7 ? "a" : "b");
+			for (int k = 0; k < 3; k++) {
+				snprintf(tag[k], sizeof(tag[k]), "#t%zu",
+					 (i * 31 + (size_t)k) % 977);
+				es[k] = tag[k];
+			}
+			r.ent_str = es;
+			r.ent_type = et;
+			r.n_ent = i % 4;
+			assert_int_equal(dataset_add_post(&ds[w], &r, NULL),
+					 CIB_OK);
+		}
+		assert_int_equal(dataset_canonical_order(&ds[w], NULL),
+				 CIB_OK);
+	}
+	assert_non_null(ds[0].post.id);
+	for (size_t upto = 1000; upto <= NP; upto += 1000) {
+		uint64_t k0 = ds[1].post.ent_off[upto];
+
+		dataset_discard_entities(&ds[0], upto);
+		for (size_t j = upto; j <= NP; j++)
+			assert_int_equal(ds[0].post.ent_off[j],
+					 ds[1].post.ent_off[j]);
+		for (uint64_t k = k0; k < ds[1].ent.n; k++) {
+			assert_int_equal(ds[0].ent.str[k], ds[1].ent.str[k]);
+			assert_int_equal(ds[0].ent.type[k], ds[1].ent.type[k]);
+		}
+	}
+	for (uint64_t k = 0; k < ds[1].ent.n; k++)
+		zeroed += ds[0].ent.str[k] != ds[1].ent.str[k];
+#if defined(__linux__)
+	assert_true(zeroed > 0);
+#endif
+	(void)dataset_drop_entities(&ds[0]);
+	(void)dataset_drop_entities(&ds[1]);
+	assert_non_null(ds[0].ent_named);
+	assert_non_null(ds[1].ent_named);
+	assert_memory_equal(ds[0].ent_named, ds[1].ent_named,
+			    bits_words(ds[1].strings.n + 1) * sizeof(uint64_t));
+	for (int w = 0; w < 2; w++)
+		dataset_release(&ds[w]);
+}
+
 static void test_dataset_drop_entities(void **state)
 {
 	/* "p3" is post 3's id and an entity of post 1 (a share table's
@@ -2088,6 +2150,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_drop_post_keys),
 		cmocka_unit_test(test_dataset_drop_post_ids),
 		cmocka_unit_test(test_dataset_drop_entities),
+		cmocka_unit_test(test_dataset_discard_entities),
 		cmocka_unit_test(test_dataset_order_bare),
 		cmocka_unit_test(test_postindex_in_order),
 		cmocka_unit_test(test_dataset_counts_apart),

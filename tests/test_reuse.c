@@ -1319,6 +1319,59 @@ static void test_text_urls(void **state)
 	dataset_release(&bare);
 }
 
+/* reuse_discard_urls: the URLs of the posts past upto intact at every
+ * step, some pages of those before given back; reuse_drop_urls frees
+ * all after. */
+static void test_discard_urls(void **state)
+{
+	enum { NP = 20000 };
+	struct reuse_result r, w;
+	uint64_t nu = 0;
+	int zeroed = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&w, 0, sizeof(w));
+	r.n_posts = w.n_posts = NP;
+	r.url_off = malloc((NP + 1) * sizeof(*r.url_off));
+	w.url_off = malloc((NP + 1) * sizeof(*w.url_off));
+	assert_non_null(r.url_off);
+	assert_non_null(w.url_off);
+	r.url_off[0] = 0;
+	for (size_t j = 0; j < NP; j++)
+		r.url_off[j + 1] = r.url_off[j] + j % 3;
+	nu = r.url_off[NP];
+	memcpy(w.url_off, r.url_off, (NP + 1) * sizeof(*w.url_off));
+	r.url_str = malloc(nu * sizeof(*r.url_str));
+	r.url_domain = malloc(nu * sizeof(*r.url_domain));
+	w.url_str = malloc(nu * sizeof(*w.url_str));
+	w.url_domain = malloc(nu * sizeof(*w.url_domain));
+	assert_true(r.url_str && r.url_domain && w.url_str && w.url_domain);
+	for (uint64_t k = 0; k < nu; k++) {
+		r.url_str[k] = w.url_str[k] = (uint32_t)(k + 1);
+		r.url_domain[k] = w.url_domain[k] = (uint32_t)(k % 50 + 1);
+	}
+	for (size_t upto = 3000; upto <= NP; upto += 3000) {
+		reuse_discard_urls(&r, upto);
+		for (size_t j = upto; j <= NP; j++)
+			assert_int_equal(r.url_off[j], w.url_off[j]);
+		for (uint64_t k = w.url_off[upto]; k < nu; k++) {
+			assert_int_equal(r.url_str[k], w.url_str[k]);
+			assert_int_equal(r.url_domain[k], w.url_domain[k]);
+		}
+	}
+	for (uint64_t k = 0; k < nu; k++)
+		zeroed += r.url_str[k] == 0;
+#if defined(__linux__)
+	assert_true(zeroed > 0);
+#endif
+	assert_true(reuse_drop_urls(&r) > 0);
+	assert_null(r.url_off);
+	assert_null(r.url_str);
+	assert_null(r.url_domain);
+	(void)reuse_drop_urls(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1338,6 +1391,7 @@ int main(void)
 		cmocka_unit_test(test_near_distinct_runs),
 		cmocka_unit_test(test_near_shards),
 		cmocka_unit_test(test_text_urls),
+		cmocka_unit_test(test_discard_urls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
