@@ -1987,8 +1987,8 @@ static void *worker_run(void *arg)
 }
 
 /* Runs n_jobs jobs of one phase on every worker; the first error, if any. */
-static enum cib_err run_phase(struct build *bd, enum build_phase ph,
-			      size_t n_jobs)
+static enum cib_err run_phase_on(struct build *bd, enum build_phase ph,
+				 size_t n_jobs, int workers)
 {
 	pthread_t th[COORD_WORKERS];
 	int started[COORD_WORKERS] = { 0 };
@@ -1996,7 +1996,7 @@ static enum cib_err run_phase(struct build *bd, enum build_phase ph,
 	bd->phase = ph;
 	bd->n_jobs = n_jobs;
 	atomic_store(&bd->next, 0);
-	for (int i = 1; i < COORD_WORKERS && n_jobs > 1; i++)
+	for (int i = 1; i < workers && i < COORD_WORKERS && n_jobs > 1; i++)
 		started[i] = pthread_create(&th[i], NULL, worker_run,
 					    &bd->w[i]) == 0;
 	worker_run(&bd->w[0]); /* also does what a failed start left */
@@ -2007,6 +2007,12 @@ static enum cib_err run_phase(struct build *bd, enum build_phase ph,
 		if (bd->w[i].err)
 			return bd->w[i].err;
 	return CIB_OK;
+}
+
+static enum cib_err run_phase(struct build *bd, enum build_phase ph,
+			      size_t n_jobs)
+{
+	return run_phase_on(bd, ph, n_jobs, COORD_WORKERS);
 }
 
 /* A pair of posts counts once per type: the side list's key is the code
@@ -2236,7 +2242,14 @@ static enum cib_err build_scan(struct build *bd)
 			bd->types[j] = bd->types[j - 1];
 			bd->types[j - 1] = x;
 		}
-	err = run_phase(bd, PH_SORT, n_types);
+	/* types sent elsewhere as their posts are sorted one at a time: a
+	 * sort holds its events twice as rows (48 bytes each), and the
+	 * process sending them holds every other type too (at 10M posts
+	 * two sorts at once were rank 0's peak) */
+	err = run_phase_on(bd, PH_SORT, n_types,
+			   bd->o->shard && bd->o->shard->sorted_as_posts
+				   ? 1
+				   : COORD_WORKERS);
 	if (err)
 		return err;
 	err = build_components(bd);
