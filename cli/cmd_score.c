@@ -324,7 +324,8 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 		rc = pipe_cli_run(&pc, dp, &p, 1);
 	if (!rc) {
 		drop_post_rows(&dp->ds, &pc.po);
-		rc = pipe_cli_build_run(&pc, files, nfiles, &p, &run);
+		/* nothing reads the pipeline's model inputs past the run */
+		rc = pipe_cli_build_run(&pc, files, nfiles, &p, &run, 1);
 		memstep_mark("scored run");
 	}
 	if (rc)

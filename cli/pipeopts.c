@@ -272,17 +272,19 @@ int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
 	int rc = pipe_cli_run(pc, d, p, require_posts);
 
 	run_init(run);
-	return rc ? rc : pipe_cli_build_run(pc, files, nfiles, p, run);
+	return rc ? rc : pipe_cli_build_run(pc, files, nfiles, p, run, 0);
 }
 
 int pipe_cli_build_run(const struct pipe_cli *pc, char *const *files,
-		       int nfiles, struct pipeline *p, struct scored_run *run)
+		       int nfiles, struct pipeline *p, struct scored_run *run,
+		       int take_x)
 {
 	char settings[512];
 	enum cib_err err;
 
 	pipe_cli_settings(pc, settings, sizeof(settings));
-	err = run_build(run, p, &pc->po, settings);
+	err = take_x ? run_build_taking(run, p, &pc->po, settings)
+		     : run_build(run, p, &pc->po, settings);
 	for (int i = 0; i < nfiles && !err; i++) {
 		uint64_t size, h;
 

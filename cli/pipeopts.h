@@ -91,10 +91,12 @@ int pipe_cli_score(const struct pipe_cli *pc, struct cli_data *d,
 		   struct scored_run *run, int require_posts);
 
 /* The second half of pipe_cli_score, for a caller that frees part of
- * the dataset between the two (score): the scored run from p. On failure
- * prints the error, releases p and run and returns an exit code. */
+ * the dataset between the two (score): the scored run from p, taking
+ * p->x over with take_x (run_build_taking). On failure prints the error,
+ * releases p and run and returns an exit code. */
 int pipe_cli_build_run(const struct pipe_cli *pc, char *const *files,
-		       int nfiles, struct pipeline *p, struct scored_run *run);
+		       int nfiles, struct pipeline *p, struct scored_run *run,
+		       int take_x);
 
 /* Reads a run file saved by 'score --save' into run. Prints the error
  * (naming the file) and returns an exit code. */

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "siteacc.h"
+#include "core/bits.h"
 
 _Static_assert(sizeof(struct run_reason) ==
 		       4 * sizeof(uint32_t) + RUN_REASON_NV * sizeof(double),
@@ -837,7 +838,8 @@ static void run_copy_edges(struct scored_run *r, const struct pipeline *p,
  * handle, reasons and copied texts. */
 static enum cib_err run_copy_account(struct scored_run *r, struct rlist *rl,
 				     size_t *tcap, const struct pipeline *p,
-				     uint32_t a, size_t i, const int32_t *newc)
+				     uint32_t a, size_t i, const int32_t *newc,
+				     int take_x)
 {
 	const struct dataset *ds = p->ds;
 	struct run_account *A = &r->acc[i];
@@ -850,8 +852,9 @@ static enum cib_err run_copy_account(struct scored_run *r, struct rlist *rl,
 	A->flagged = p->flagged[a] != 0;
 	r->meta.n_flagged += A->flagged;
 	A->n_posts = p->pi.off ? (uint32_t)postindex_count(&p->pi, a) : 0;
-	memcpy(r->x + i * SF__COUNT, p->x + (size_t)a * SF__COUNT,
-	       SF__COUNT * sizeof(*r->x));
+	if (!take_x)
+		memcpy(r->x + i * SF__COUNT, p->x + (size_t)a * SF__COUNT,
+		       SF__COUNT * sizeof(*r->x));
 	err = str_add(r, ds_str(ds, ds->acc.id[a]), &A->id);
 	if (!err)
 		err = str_add(r, ds_str(ds, ds->acc.handle[a]), &A->handle);
@@ -866,10 +869,45 @@ static enum cib_err run_copy_account(struct scored_run *r, struct rlist *rl,
 	return err;
 }
 
+/* x's rows (SF__COUNT each) put in place so that row i is the one that
+ * was row ord[i], following each cycle of the permutation ord[0..n)
+ * (done: n bits of scratch). */
+static enum cib_err rows_in_rank(double *x, const uint32_t *ord, size_t n)
+{
+	uint64_t *done = calloc(bits_words(n + 1), sizeof(*done));
+	double tmp[SF__COUNT];
+	const size_t row = SF__COUNT * sizeof(*x);
+
+	if (!done)
+		return CIB_ENOMEM;
+	for (size_t s = 0; s < n; s++) {
+		size_t i = s;
+
+		if (bits_get(done, s))
+			continue;
+		memcpy(tmp, x + s * SF__COUNT, row);
+		for (;;) {
+			size_t j = ord[i];
+
+			bits_set(done, i);
+			if (j == s) {
+				memcpy(x + i * SF__COUNT, tmp, row);
+				break;
+			}
+			memcpy(x + i * SF__COUNT, x + j * SF__COUNT, row);
+			i = j;
+		}
+	}
+	free(done);
+	return CIB_OK;
+}
+
 /* The steps in order, sharing the rank and the cluster renumbering:
- * rank, clusters, edges and their index, accounts. */
-enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
-		       const struct pipeline_opts *o, const char *settings)
+ * rank, clusters, edges and their index, accounts. take_x: the model
+ * inputs are *take_x, put in rank order and taken over. */
+static enum cib_err build(struct scored_run *r, const struct pipeline *p,
+			  const struct pipeline_opts *o, const char *settings,
+			  double **take_x)
 {
 	const struct dataset *ds = p->ds;
 	size_t na = ds->acc.n, nc = p->cl.n_clusters, ne = p->g.n_edges;
@@ -889,12 +927,14 @@ enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 	ck = malloc((nc + 1) * sizeof(*ck));
 	deg = calloc(na + 2, sizeof(*deg));
 	r->acc = calloc(na + 1, sizeof(*r->acc));
-	r->x = malloc((na + 1) * SF__COUNT * sizeof(*r->x));
+	r->x = take_x ? NULL
+		      : malloc((na + 1) * SF__COUNT * sizeof(*r->x));
 	r->cl = calloc(nc + 1, sizeof(*r->cl));
 	r->edges = calloc(ne + 1, sizeof(*r->edges));
 	r->edge_idx = malloc((2 * ne + 1) * sizeof(*r->edge_idx));
 	r->ds_index = malloc((na + 1) * sizeof(*r->ds_index));
-	if (!r->ds_index || !ord || !rank || !newc || !ck || !deg || !r->acc || !r->x ||
+	if (!r->ds_index || !ord || !rank || !newc || !ck || !deg || !r->acc ||
+	    (!take_x && !r->x) ||
 	    !r->cl || !r->edges || !r->edge_idx)
 		goto fail;
 	err = meta_fill(r, p, o, settings);
@@ -916,12 +956,20 @@ enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 		goto fail;
 	run_copy_edges(r, p, rank, deg);
 	for (size_t i = 0; i < na && !err; i++)
-		err = run_copy_account(r, &rl, &tcap, p, ord[i], i, newc);
+		err = run_copy_account(r, &rl, &tcap, p, ord[i], i, newc,
+					       take_x != NULL);
 	if (err)
 		goto fail;
 	if (rl.n >= UINT32_MAX) {
 		err = CIB_ETOOBIG;
 		goto fail;
+	}
+	if (take_x) {
+		err = rows_in_rank(*take_x, ord, na);
+		if (err)
+			goto fail;
+		r->x = *take_x;
+		*take_x = NULL;
 	}
 	r->reasons = rl.v;
 	r->n_reasons = rl.n;
@@ -938,6 +986,19 @@ out:
 	free(ck);
 	free(deg);
 	return err;
+}
+
+enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
+		       const struct pipeline_opts *o, const char *settings)
+{
+	return build(r, p, o, settings, NULL);
+}
+
+enum cib_err run_build_taking(struct scored_run *r, struct pipeline *p,
+			      const struct pipeline_opts *o,
+			      const char *settings)
+{
+	return build(r, p, o, settings, &p->x);
 }
 
 enum cib_err run_add_input(struct scored_run *r, const char *name,

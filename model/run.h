@@ -240,6 +240,14 @@ void run_release(struct scored_run *r);
  * been applied to p->flagged). settings may be NULL. */
 enum cib_err run_build(struct scored_run *r, const struct pipeline *p,
 		       const struct pipeline_opts *o, const char *settings);
+/* The same, taking the pipeline's model inputs over (p->x is NULL
+ * after, put in rank order as r->x instead of copied): for a caller that
+ * reads no p->x past the run (score, the pipeline's crawl rule applied;
+ * at 10M posts' 500k accounts 88 MB not held twice). On an error p->x
+ * may be left in another order. */
+enum cib_err run_build_taking(struct scored_run *r, struct pipeline *p,
+			      const struct pipeline_opts *o,
+			      const char *settings);
 
 /* Records an input file (name, size, content hash) in the run. */
 enum cib_err run_add_input(struct scored_run *r, const char *name,

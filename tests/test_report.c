@@ -253,6 +253,82 @@ static void test_shift_overlay(void **state)
 
 /* A whole report of a tiny dataset: hostile strings in every field that
  * reaches the page, titles and inputs included. */
+/* run_build_taking: the run run_build makes, byte for byte, with the
+ * pipeline's model inputs moved into rank order instead of copied. */
+static void test_run_taking_inputs(void **state)
+{
+	struct dataset ds;
+	struct pipeline p;
+	struct pipeline_opts po;
+	struct scored_run r1, r2;
+	char *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, moved = 0;
+	FILE *f;
+
+	(void)state;
+	dataset_init(&ds);
+	for (int a0 = 0; a0 < 40; a0++) {
+		/* two crews of different sizes, scattered over the rows:
+		 * each posts its own words and link seconds apart */
+		int crew = a0 % 4 == 1 ? 1 : a0 % 4 == 2 && a0 < 20 ? 2 : 0;
+		char id[8];
+
+		snprintf(id, sizeof(id), "a%d", a0);
+		for (int k = 0; k < 5 + a0 % 7 * 3; k++) {
+			struct post_rec pr;
+			char pid[16];
+			const char *url[1] = { crew == 1 ? "https://e.org/1"
+							 : "https://e.org/2" };
+			const enum entity_type ut[1] = { ENT_URL };
+
+			post_rec_init(&pr);
+			snprintf(pid, sizeof(pid), "p%d_%d", a0, k);
+			pr.platform = PLATFORM_X;
+			pr.id = pid;
+			pr.account_id = id;
+			pr.time = 1546300800 + 7200 * (int64_t)k +
+				  (crew ? a0 % 9 : 613 * a0 % 3600);
+			pr.text = crew == 1   ? "the same words of crew one"
+				  : crew == 2 ? "other words crew two posts"
+					      : pid;
+			if (crew) {
+				pr.ent_str = url;
+				pr.ent_type = ut;
+				pr.n_ent = 1;
+			}
+			assert_int_equal(dataset_add_post(&ds, &pr, NULL),
+					 CIB_OK);
+		}
+	}
+	pipeline_opts_init(&po);
+	assert_int_equal(pipeline_run(&p, &ds, &po), CIB_OK);
+	assert_int_equal(run_build(&r1, &p, &po, "s"), CIB_OK);
+	assert_non_null(p.x);
+	assert_int_equal(run_build_taking(&r2, &p, &po, "s"), CIB_OK);
+	assert_null(p.x);
+	for (size_t i = 0; i < r1.n_accounts; i++)
+		moved += r1.ds_index[i] != i;
+	assert_true(moved > 0); /* the rank order is not the rows' */
+	assert_memory_equal(r1.x, r2.x,
+			    r1.n_accounts * SF__COUNT * sizeof(*r1.x));
+	f = open_memstream(&a, &na);
+	assert_non_null(f);
+	assert_int_equal(run_save(&r1, f), CIB_OK);
+	fclose(f);
+	f = open_memstream(&b, &nb);
+	assert_non_null(f);
+	assert_int_equal(run_save(&r2, f), CIB_OK);
+	fclose(f);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+	run_release(&r1);
+	run_release(&r2);
+	pipeline_release(&p);
+	dataset_release(&ds);
+}
+
 static void test_report_escapes_everything(void **state)
 {
 	static const char *const evil = "<script>alert(1)</script>";
@@ -351,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_graph),
 		cmocka_unit_test(test_shift_overlay),
 		cmocka_unit_test(test_report_escapes_everything),
+		cmocka_unit_test(test_run_taking_inputs),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
