@@ -1077,6 +1077,16 @@ static enum cib_err pf_intern(struct dataset *ds, const struct pfstr *f,
 	return pf_intern_in(&ds->strings, f, id);
 }
 
+/* Post row's text: none held when the texts are kept elsewhere, where a
+ * text given is a caller's mistake, not one to drop quietly. */
+static enum cib_err put_text(struct dataset *ds, const struct pfstr *f,
+			     uint32_t row)
+{
+	if (ds->post_texts_apart)
+		return f->len ? CIB_EINTERNAL : CIB_OK;
+	return pf_intern_in(&ds->texts, f, &ds->post.text[row]);
+}
+
 static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 			     const uint64_t *hs, int *added, uint32_t *at,
 			     int keyed);
@@ -1189,13 +1199,7 @@ static enum cib_err add_post(struct dataset *ds, const struct post_rec *rec,
 	ds->post.id[row] = id;
 	ds->post.account[row] = acc;
 	ds->post.time[row] = rec->time;
-	/* a text given while they are kept elsewhere is a caller's
-	 * mistake, not one to drop quietly */
-	if (ds->post_texts_apart && f[PF_TEXT].len)
-		return CIB_EINTERNAL;
-	if ((!ds->post_texts_apart &&
-	     (err = pf_intern_in(&ds->texts, &f[PF_TEXT],
-				 &ds->post.text[row]))) ||
+	if ((err = put_text(ds, &f[PF_TEXT], row)) ||
 	    (err = pf_intern(ds, &f[PF_LANG], &ds->post.lang[row])) ||
 	    (err = pf_intern(ds, &f[PF_CLIENT], &ds->post.client[row])) ||
 	    (err = pf_intern(ds, &f[PF_REF_POST], &ds->post.ref_post[row])) ||

@@ -427,6 +427,31 @@ static void test_sharded_pairs_equal_whole(void **state)
  * (amplification stored: it has no post), multi-event posts, minute
  * precision, a crew, viral and dense objects, and a type with a single
  * event (the sort's early return). */
+/* Sorted as their posts: the same events as full's in the same order,
+ * no account or time column. */
+static void assert_sorted_as_posts(const struct coord_events *full,
+				   const struct coord_events *sent)
+{
+	for (int t = 0; t < COORD__COUNT; t++) {
+		assert_int_equal(full[t].n, sent[t].n);
+		if (t == COORD_AMPLIFY || !sent[t].n)
+			continue;
+		assert_non_null(sent[t].post_acc);
+		assert_null(sent[t].acc);
+		assert_null(sent[t].time);
+		for (size_t i = 0; i < full[t].n; i++) {
+			assert_int_equal(full[t].obj[i], sent[t].obj[i]);
+			assert_int_equal(full[t].post[i], sent[t].post[i]);
+			assert_int_equal(full[t].minutes[i],
+					 sent[t].minutes[i]);
+			assert_int_equal(full[t].acc[i],
+					 coord_ev_acc(&sent[t], i));
+			assert_int_equal(full[t].time[i],
+					 coord_ev_time(&sent[t], i));
+		}
+	}
+}
+
 static void test_events_of_posts(void **state)
 {
 	enum { NP = 6000 };
@@ -520,26 +545,7 @@ static void test_events_of_posts(void **state)
 	assert_true(g.n_edges > 0);
 	assert_same_graph(&g, &gp);
 	assert_same_graph(&g, &gs);
-	/* sorted as their posts: the same events in the same order, no
-	 * account or time column */
-	for (int t = 0; t < COORD__COUNT; t++) {
-		assert_int_equal(full[t].n, sent[t].n);
-		if (t == COORD_AMPLIFY || !sent[t].n)
-			continue;
-		assert_non_null(sent[t].post_acc);
-		assert_null(sent[t].acc);
-		assert_null(sent[t].time);
-		for (size_t i = 0; i < full[t].n; i++) {
-			assert_int_equal(full[t].obj[i], sent[t].obj[i]);
-			assert_int_equal(full[t].post[i], sent[t].post[i]);
-			assert_int_equal(full[t].minutes[i],
-					 sent[t].minutes[i]);
-			assert_int_equal(full[t].acc[i],
-					 coord_ev_acc(&sent[t], i));
-			assert_int_equal(full[t].time[i],
-					 coord_ev_time(&sent[t], i));
-		}
-	}
+	assert_sorted_as_posts(full, sent);
 	/* the build left every list as columns, in one order */
 	for (int t = 0; t < COORD__COUNT; t++) {
 		assert_int_equal(full[t].n, part[t].n);
