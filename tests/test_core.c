@@ -1084,37 +1084,50 @@ static void test_dataset_drop_post_ids(void **state)
 /* post_counts_apart (score --mpi's rank 0, the counts on the owners):
  * the four count columns are never made, every other column is as
  * without it, through the canonical order and the drops after it */
-static void test_dataset_counts_apart(void **state)
+/* k and a, the same 3000 posts (past a few growths) in canonical order:
+ * a with the counts kept apart (and the texts, with texts_apart, where
+ * k has some), and their rows the same. */
+static void fill_apart(struct dataset *k, struct dataset *a, int texts_apart)
 {
-	struct dataset k, a;
 	struct post_rec r;
 	char id[16];
 
-	(void)state;
-	dataset_init(&k);
-	dataset_init(&a);
-	a.post_counts_apart = 1;
-	for (size_t i = 0; i < 3000; i++) { /* past a few growths */
+	dataset_init(k);
+	dataset_init(a);
+	a->post_counts_apart = 1;
+	a->post_texts_apart = texts_apart;
+	for (size_t i = 0; i < 3000; i++) {
 		drop_test_post(&r, id, sizeof(id), 2999 - i,
 			       i % 3 ? "a" : "b");
 		r.likes = (int64_t)i;
 		r.lang = i % 2 ? "en" : "zh";
-		assert_int_equal(dataset_add_post(&k, &r, NULL), CIB_OK);
-		assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_OK);
+		r.text = texts_apart ? NULL : "t";
+		assert_int_equal(dataset_add_post(a, &r, NULL), CIB_OK);
+		if (texts_apart)
+			r.text = i % 2 ? "some text" : NULL;
+		assert_int_equal(dataset_add_post(k, &r, NULL), CIB_OK);
 	}
-	assert_int_equal(dataset_canonical_order(&k, NULL), CIB_OK);
-	assert_int_equal(dataset_canonical_order(&a, NULL), CIB_OK);
+	assert_int_equal(dataset_canonical_order(k, NULL), CIB_OK);
+	assert_int_equal(dataset_canonical_order(a, NULL), CIB_OK);
+	assert_int_equal(a->post.n, k->post.n);
+	assert_memory_equal(a->post.account, k->post.account, 4 * k->post.n);
+	assert_memory_equal(a->post.time, k->post.time, 8 * k->post.n);
+	assert_memory_equal(a->post.id, k->post.id, 4 * k->post.n);
+	assert_memory_equal(a->post.lang, k->post.lang, 4 * k->post.n);
+}
+
+static void test_dataset_counts_apart(void **state)
+{
+	struct dataset k, a;
+
+	(void)state;
+	fill_apart(&k, &a, 0);
 	assert_null(a.post.likes);
 	assert_null(a.post.reposts);
 	assert_null(a.post.replies);
 	assert_null(a.post.quotes);
 	assert_non_null(k.post.likes);
-	assert_int_equal(a.post.n, k.post.n);
 	assert_int_equal(a.strings.n, k.strings.n);
-	assert_memory_equal(a.post.account, k.post.account, 4 * k.post.n);
-	assert_memory_equal(a.post.time, k.post.time, 8 * k.post.n);
-	assert_memory_equal(a.post.id, k.post.id, 4 * k.post.n);
-	assert_memory_equal(a.post.lang, k.post.lang, 4 * k.post.n);
 	/* the features' columns go as ever: without the counts' 16 */
 	assert_int_equal(dataset_drop_post_columns(&a), 3000 * 8);
 	assert_int_equal(dataset_drop_post_columns(&k), 3000 * 24);
@@ -1132,28 +1145,9 @@ static void test_dataset_texts_apart(void **state)
 	char id[16];
 
 	(void)state;
-	dataset_init(&k);
-	dataset_init(&a);
-	a.post_counts_apart = a.post_texts_apart = 1;
-	for (size_t i = 0; i < 3000; i++) { /* past a few growths */
-		drop_test_post(&r, id, sizeof(id), 2999 - i,
-			       i % 3 ? "a" : "b");
-		r.text = NULL;
-		assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_OK);
-		r.text = i % 2 ? "some text" : NULL;
-		assert_int_equal(dataset_add_post(&k, &r, NULL), CIB_OK);
-	}
-	drop_test_post(&r, id, sizeof(id), 5000, "a");
-	assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_EINTERNAL);
-	assert_int_equal(a.post.n, 3000);
-	assert_null(a.post.text);
-	assert_int_equal(dataset_canonical_order(&k, NULL), CIB_OK);
-	assert_int_equal(dataset_canonical_order(&a, NULL), CIB_OK);
+	fill_apart(&k, &a, 1);
 	assert_null(a.post.text);
 	assert_int_equal(a.texts.n, 0);
-	assert_memory_equal(a.post.account, k.post.account, 4 * k.post.n);
-	assert_memory_equal(a.post.time, k.post.time, 8 * k.post.n);
-	assert_memory_equal(a.post.id, k.post.id, 4 * k.post.n);
 	for (size_t j = 0; j < a.post.n; j++) {
 		assert_int_equal(ds_text_id(&a, j), STR_NONE);
 		assert_string_equal(ds_text(&a, j), "");
@@ -1169,6 +1163,14 @@ static void test_dataset_texts_apart(void **state)
 	assert_int_equal(dataset_texts_column(&a), CIB_OK);
 	assert_string_equal(ds_text(&a, 7), "x");
 	dataset_release(&k);
+	dataset_release(&a);
+	/* a text given to such a dataset */
+	dataset_init(&a);
+	a.post_texts_apart = 1;
+	drop_test_post(&r, id, sizeof(id), 5000, "a");
+	assert_int_equal(dataset_add_post(&a, &r, NULL), CIB_EINTERNAL);
+	assert_int_equal(a.post.n, 0);
+	assert_null(a.post.text);
 	dataset_release(&a);
 }
 
