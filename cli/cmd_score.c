@@ -256,13 +256,13 @@ static void drop_entities(void *ctx, struct pipeline *p, size_t *freed)
 /* pipeline_opts.events_read: what drop_entities frees next, given back
  * as the features' events are built (at 10M posts score --mpi's rank 0
  * held 0.27 GB of them beside the events, its peak) */
-static void discard_read(void *ctx, struct pipeline *p, size_t upto)
+static size_t discard_read(void *ctx, struct pipeline *p, size_t upto)
 {
 	struct drop_ctx *dc = ctx;
 
-	if (!dc->keep_entities)
-		dataset_discard_entities(dc->ds, upto);
-	reuse_discard_urls(&p->fs.reuse, upto);
+	return (dc->keep_entities ? 0
+				  : dataset_discard_entities(dc->ds, upto)) +
+	       reuse_discard_urls(&p->fs.reuse, upto);
 }
 
 /* Past the pipeline and a crawl's analysis the scored run reads the

@@ -76,18 +76,20 @@ void *bigmem_realloc(void *p, size_t n)
 	return q;
 }
 
-void bigmem_discard(void *p, size_t n)
+size_t bigmem_discard(void *p, size_t n)
 {
 #if defined(__linux__) && defined(MADV_DONTNEED)
 	long ps = sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
 
-	if (inner_units(p, n, ps > 0 ? (uintptr_t)ps : 4096, &lo, &hi))
-		(void)madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED);
+	if (inner_units(p, n, ps > 0 ? (uintptr_t)ps : 4096, &lo, &hi) &&
+	    madvise((void *)lo, (size_t)(hi - lo), MADV_DONTNEED) == 0)
+		return (size_t)(hi - lo);
 #else
 	(void)p;
 	(void)n;
 #endif
+	return 0;
 }
 
 void bigmem_trim(void)

@@ -34,8 +34,9 @@ void bigmem_hint(void *p, size_t n);
  * madvise(MADV_DONTNEED); a no-op elsewhere): for a block the caller will
  * not read there again before freeing it, such as the part of a send
  * buffer already sent. The block stays the caller's; those bytes read as
- * zero after. */
-void bigmem_discard(void *p, size_t n);
+ * zero after. Returns the bytes of the pages given back (0 where it is a
+ * no-op; pages given back before count again). */
+size_t bigmem_discard(void *p, size_t n);
 
 /* Gives the allocator's free memory back to the system (glibc's
  * malloc_trim: the whole free pages inside every arena, the threads'

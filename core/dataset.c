@@ -809,18 +809,19 @@ static int mark_named(struct dataset *ds, size_t k1)
 	return 1;
 }
 
-void dataset_discard_entities(struct dataset *ds, size_t upto)
+size_t dataset_discard_entities(struct dataset *ds, size_t upto)
 {
 	size_t k1;
 
 	if (!ds->post.ent_off || upto == 0 || upto > ds->post.n)
-		return;
+		return 0;
 	k1 = ds->post.ent_off[upto];
 	if (!mark_named(ds, k1))
-		return; /* they stay, as dataset_drop_entities keeps them */
-	bigmem_discard(ds->post.ent_off, upto * sizeof(*ds->post.ent_off));
-	bigmem_discard(ds->ent.str, k1 * sizeof(*ds->ent.str));
-	bigmem_discard(ds->ent.type, k1 * sizeof(*ds->ent.type));
+		return 0; /* they stay, as dataset_drop_entities keeps them */
+	return bigmem_discard(ds->post.ent_off,
+			      upto * sizeof(*ds->post.ent_off)) +
+	       bigmem_discard(ds->ent.str, k1 * sizeof(*ds->ent.str)) +
+	       bigmem_discard(ds->ent.type, k1 * sizeof(*ds->ent.type));
 }
 
 size_t dataset_drop_entities(struct dataset *ds)

@@ -397,8 +397,9 @@ size_t dataset_drop_entities(struct dataset *ds);
  * of those before (score, while it builds the features' events in post
  * order: at 10M posts their 0.15 GB go as the events grow). What
  * dataset_drop_entities reads of them first (the strings they name) is
- * read here before. Those bytes read as zero after. */
-void dataset_discard_entities(struct dataset *ds, size_t upto);
+ * read here before. Those bytes read as zero after. Returns the bytes of
+ * the pages given back, those of earlier calls included. */
+size_t dataset_discard_entities(struct dataset *ds, size_t upto);
 
 /* Frees every post column but the texts (post.n, post.text and the
  * texts pool stay; the accounts, the strings and the changes too) and

@@ -1459,16 +1459,16 @@ enum cib_err reuse_quoted_bits(const struct reuse_result *r,
 	return CIB_OK;
 }
 
-void reuse_discard_urls(struct reuse_result *r, size_t upto)
+size_t reuse_discard_urls(struct reuse_result *r, size_t upto)
 {
 	size_t u1;
 
 	if (!r->url_off || upto == 0 || upto > r->n_posts)
-		return;
+		return 0;
 	u1 = r->url_off[upto];
-	bigmem_discard(r->url_off, upto * sizeof(*r->url_off));
-	bigmem_discard(r->url_str, u1 * sizeof(*r->url_str));
-	bigmem_discard(r->url_domain, u1 * sizeof(*r->url_domain));
+	return bigmem_discard(r->url_off, upto * sizeof(*r->url_off)) +
+	       bigmem_discard(r->url_str, u1 * sizeof(*r->url_str)) +
+	       bigmem_discard(r->url_domain, u1 * sizeof(*r->url_domain));
 }
 
 size_t reuse_drop_urls(struct reuse_result *r)

@@ -258,8 +258,9 @@ size_t reuse_drop_urls(struct reuse_result *r);
 /* Gives back to the system the pages holding only posts [0, upto)'s
  * URLs (bigmem_discard): for a caller that frees them with
  * reuse_drop_urls next and reads none of those before. Those bytes read
- * as zero after. */
-void reuse_discard_urls(struct reuse_result *r, size_t upto);
+ * as zero after. Returns the bytes of the pages given back, those of
+ * earlier calls included. */
+size_t reuse_discard_urls(struct reuse_result *r, size_t upto);
 
 /* The posts whose texts a scored run quotes for account a (model/run.c,
  * account_texts): of its posts in a group with another account, one a

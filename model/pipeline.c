@@ -383,12 +383,12 @@ static enum cib_err entity_events(const struct pipeline *p, size_t j,
  * that two such posts are one co-action of the type however many objects
  * they share; a domain is one event per post however many of its links it
  * has. The posts are read in order: every EVENTS_READ_STEP of them
- * o->events_read is told how far. */
+ * o->events_read is told how far (*given: what it gave back). */
 #define EVENTS_READ_STEP 4096
 
 static enum cib_err events_from_features(struct pipeline *p,
 					 const struct pipeline_opts *o,
-					 struct coord_events *ev)
+					 struct coord_events *ev, size_t *given)
 {
 	const struct dataset *ds = p->ds;
 	const struct feature_set *fs = &p->fs;
@@ -396,7 +396,7 @@ static enum cib_err events_from_features(struct pipeline *p,
 
 	for (size_t j = 0; j < ds->post.n && !err; j++) {
 		if (o->events_read && j && j % EVENTS_READ_STEP == 0)
-			o->events_read(o->strings_ctx, p, j);
+			*given = o->events_read(o->strings_ctx, p, j);
 		uint32_t a = ds->post.account[j];
 		enum platform pl = (enum platform)ds->acc.platform[a];
 		int64_t t = ds->post.time[j];
@@ -1656,6 +1656,7 @@ static enum cib_err events_rest(struct pipeline *p,
 				struct coord_events *ev, struct events_job *job)
 {
 	enum cib_err err = CIB_OK;
+	size_t given = 0;
 
 	/* the events of the two kinds are of different types, so either
 	 * order builds the same arrays. After the features, the features'
@@ -1666,15 +1667,17 @@ static enum cib_err events_rest(struct pipeline *p,
 	if (job->started)
 		err = post_strings_done(p, o);
 	if (!err)
-		err = events_from_features(p, o, ev);
+		err = events_from_features(p, o, ev, &given);
 	if (!err && o->events_done) {
 		size_t fr = 0;
 
 		o->events_done(o->strings_ctx, p, &fr);
 		if (fr)
 			say(o, "  the posts' URLs, and their entities unless "
-			       "a crawl reads them, freed (%.1f MB)",
-			    (double)fr / 1e6);
+			       "a crawl reads them, freed (%.1f MB, %.1f MB "
+			       "of it given back as the features' events "
+			       "read it)",
+			    (double)fr / 1e6, (double)given / 1e6);
 	}
 	/* after those frees: the post events' step starts without them */
 	memstep_mark("feature events");

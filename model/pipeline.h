@@ -139,9 +139,10 @@ struct pipeline_opts {
 	 * they have read the entities and per-post URLs of posts [0, upto)
 	 * and will not read them again, so a caller that frees them in
 	 * events_done may give back those posts' pages as the events grow
-	 * (score: dataset_discard_entities, reuse_discard_urls). NULL: not
-	 * called. */
-	void (*events_read)(void *ctx, struct pipeline *p, size_t upto);
+	 * (score: dataset_discard_entities, reuse_discard_urls). Returns
+	 * the bytes given back in all, this call's included (--progress
+	 * prints the last). NULL: not called. */
+	size_t (*events_read)(void *ctx, struct pipeline *p, size_t upto);
 	/* The post events (reposts, replies, amplification: read from
 	 * the dataset alone) are built after the features and the
 	 * features' events (1, the default; events_done comes between the

@@ -1352,7 +1352,11 @@ static void test_discard_urls(void **state)
 		r.url_domain[k] = w.url_domain[k] = (uint32_t)(k % 50 + 1);
 	}
 	for (size_t upto = 3000; upto <= NP; upto += 3000) {
-		reuse_discard_urls(&r, upto);
+		size_t given = reuse_discard_urls(&r, upto);
+
+		/* whole pages of the prefix read, no more */
+		assert_true(given <= upto * 8 + w.url_off[upto] * 8);
+		assert_int_equal(given % 4096, 0);
 		for (size_t j = upto; j <= NP; j++)
 			assert_int_equal(r.url_off[j], w.url_off[j]);
 		for (uint64_t k = w.url_off[upto]; k < nu; k++) {
@@ -1364,6 +1368,7 @@ static void test_discard_urls(void **state)
 		zeroed += r.url_str[k] == 0;
 #if defined(__linux__)
 	assert_true(zeroed > 0);
+	assert_true(reuse_discard_urls(&r, NP) > 0);
 #endif
 	assert_true(reuse_drop_urls(&r) > 0);
 	assert_null(r.url_off);

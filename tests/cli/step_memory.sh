@@ -12,6 +12,12 @@ S=$FIXTURES/sample
 "$CIBSCAN" score "$S/tweets.csv.gz" "$S/users.csv.gz" -o "$TMPDIR/a.csv" \
 	--step-memory --progress 2>"$TMPDIR/single.log"
 cmp "$TMPDIR/plain.csv" "$TMPDIR/a.csv"
+# the entities' and URLs' pages go back as the features' events read them
+# (pipeline_opts.events_read): some of them on the sample already
+grep -Eq "freed \([0-9.]+ MB, (0\.[1-9]|[1-9])[0-9.]* MB of it given back" \
+	"$TMPDIR/single.log" ||
+	{ echo "nothing given back as the features' events read"; \
+	  grep freed "$TMPDIR/single.log"; exit 1; }
 
 check() { # log mode
 	python3 - "$1" "$2" <<'PY'
