@@ -76,6 +76,18 @@ static void shrink_column(void **p, size_t n, size_t size)
 		*p = q;
 }
 
+/* Column *p grown to n entries of size bytes; 0, or -1 (and *p as it
+ * was) without the memory. */
+static int grow_column(void **p, size_t n, size_t size)
+{
+	void *q = bigmem_realloc(*p, n * size);
+
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
 void coord_events_of_posts(struct coord_events *e, const uint32_t *acc,
 			   const int64_t *time)
 {
@@ -111,32 +123,15 @@ enum cib_err coord_events_add_post(struct coord_events *e, uint64_t obj,
 {
 	if (e->n == e->cap) {
 		size_t nc = e->cap ? e->cap * 2 : 4096;
-		uint64_t *o = bigmem_realloc(e->obj, nc * sizeof(*o));
-		int64_t *t;
-		uint32_t *a, *ps;
-		uint8_t *m;
 
-		if (!o)
+		/* kept as their posts: no account or time column */
+		if (grow_column((void **)&e->obj, nc, sizeof(*e->obj)) ||
+		    (!e->post_acc &&
+		     (grow_column((void **)&e->time, nc, sizeof(*e->time)) ||
+		      grow_column((void **)&e->acc, nc, sizeof(*e->acc)))) ||
+		    grow_column((void **)&e->post, nc, sizeof(*e->post)) ||
+		    grow_column((void **)&e->minutes, nc, sizeof(*e->minutes)))
 			return CIB_ENOMEM;
-		e->obj = o;
-		if (!e->post_acc) {
-			t = bigmem_realloc(e->time, nc * sizeof(*t));
-			if (!t)
-				return CIB_ENOMEM;
-			e->time = t;
-			a = bigmem_realloc(e->acc, nc * sizeof(*a));
-			if (!a)
-				return CIB_ENOMEM;
-			e->acc = a;
-		}
-		ps = bigmem_realloc(e->post, nc * sizeof(*ps));
-		if (!ps)
-			return CIB_ENOMEM;
-		e->post = ps;
-		m = bigmem_realloc(e->minutes, nc * sizeof(*m));
-		if (!m)
-			return CIB_ENOMEM;
-		e->minutes = m;
 		e->cap = nc;
 	}
 	e->obj[e->n] = obj;
