@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -180,11 +182,16 @@ static uint32_t random32(void)
 static enum cib_err open_temp(struct outfile *o)
 {
 	size_t n = strlen(o->path) + 40;
-	int fd = -1;
+	sigset_t all, old;
+	int fd = -1, e;
 
 	o->tmp = malloc(n);
 	if (!o->tmp)
 		return CIB_ENOMEM;
+	/* a signal between the file's creation and its registration would
+	 * leave it behind: hold the signals until the name is registered */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(o->tmp, n, "%s.tmp.%ld.%08x", o->path, (long)getpid(),
 			 (unsigned)random32());
@@ -194,24 +201,25 @@ static enum cib_err open_temp(struct outfile *o)
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
+	if (fd >= 0)
+		o->slot = registry_add(o->tmp);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
 	if (fd < 0) {
-		int e = errno;
-
 		free(o->tmp);
 		o->tmp = NULL;
 		errno = e;
 		return CIB_EIO;
 	}
-	o->slot = registry_add(o->tmp);
 	if (o->mode >= 0 && fchmod(fd, (mode_t)o->mode) != 0)
 		goto fail;
 	o->f = fdopen(fd, "wb");
 	if (!o->f)
 		goto fail;
 	return CIB_OK;
-fail: {
-	int e = errno;
-
+fail:
+	e = errno;
 	close(fd);
 	unlink(o->tmp);
 	registry_drop(o);
@@ -219,7 +227,6 @@ fail: {
 	o->tmp = NULL;
 	errno = e;
 	return CIB_EIO;
-}
 }
 
 static enum cib_err open_in_place(struct outfile *o)
