@@ -11,6 +11,8 @@
 #include "langdetect.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,24 +413,15 @@ enum cib_err langdetect_init(struct langdetect *ld)
 /* textcat reads its list from a file: we write the entries of fp_table
  * for one script to a private temporary file in `tmp`, load it, remove
  * it. */
-static enum cib_err load_script(struct langdetect *ld, const char *dir,
-				const char *tmp, int ti)
+static int write_list(const char *path, int fd, int ti)
 {
-	char path[512];
-	FILE *f;
-	int fd, ok = 1;
+	FILE *f = fdopen(fd, "w");
+	int ok = f != NULL;
 
-	snprintf(path, sizeof(path), "%s/cibscan-textcat-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
-		snprintf(ld->errmsg, sizeof(ld->errmsg),
-			 "cannot create temporary file '%s'", path);
-		return CIB_EIO;
+	if (!f) {
+		close(fd);
+		unlink(path);
+		return -1;
 	}
 	for (size_t i = 0; i < N_FP; i++)
 		if (tc_index((enum lang_script)fp_table[i].script) == ti &&
@@ -436,9 +429,34 @@ static enum cib_err load_script(struct langdetect *ld, const char *dir,
 			ok = 0;
 	if (fclose(f))
 		ok = 0;
-	if (ok)
+	return ok;
+}
+
+static enum cib_err load_script(struct langdetect *ld, const char *dir,
+				const char *tmp, int ti)
+{
+	char path[512];
+	sigset_t all, old;
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/cibscan-textcat-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	/* the file lives for a few milliseconds; a signal held until it is
+	 * removed cannot leave it behind */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	fd = mkstemp(path);
+	ok = fd < 0 ? -1 : write_list(path, fd, ti);
+	if (ok > 0)
 		ld->tc[ti] = special_textcat_Init(path, dir);
-	unlink(path);
+	if (ok >= 0)
+		unlink(path);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ok < 0) {
+		snprintf(ld->errmsg, sizeof(ld->errmsg),
+			 "cannot create temporary file '%s'", path);
+		return CIB_EIO;
+	}
 	if (!ok || !ld->tc[ti]) {
 		snprintf(ld->errmsg, sizeof(ld->errmsg),
 			 "cannot load language fingerprints from '%s'", dir);

@@ -1,11 +1,14 @@
 /* test_langdetect.c - code normalisation, script detection, textcat on
  * clear cases, the per-post order of evidence and the caches. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -180,6 +183,35 @@ static void test_post_order_and_cache(void **state)
 	dataset_release(&ds);
 }
 
+/* the list files go into the given directory; one that does not exist is
+ * an error naming the file, and nothing is loaded or left */
+static void test_list_dir(void **state)
+{
+	char dir[] = "/tmp/cibscan-ldtmp-XXXXXX", missing[600];
+	struct langdetect ld;
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(langdetect_init_in(&ld, LANGDETECT_FP_DIR, dir),
+			 CIB_OK);
+	langdetect_release(&ld);
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(n, 0);
+	snprintf(missing, sizeof(missing), "%s/none", dir);
+	assert_int_equal(langdetect_init_in(&ld, LANGDETECT_FP_DIR, missing),
+			 CIB_EIO);
+	assert_non_null(strstr(ld.errmsg, "cannot create temporary file"));
+	assert_non_null(strstr(ld.errmsg, missing));
+	langdetect_release(&ld);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_script_table),
 		cmocka_unit_test(test_text_textcat),
 		cmocka_unit_test(test_post_order_and_cache),
+		cmocka_unit_test(test_list_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
