@@ -85,7 +85,7 @@ pid=$!
 i=0
 until [ -n "$(find "$T" -name 'sig.csv.tmp.*' | head -n 1)" ]; do
 	i=$((i + 1))
-	[ "$i" -lt 200 ] || { kill "$pid"; fail "no temporary file appeared"; }
+	[ "$i" -lt 1200 ] || { kill "$pid"; fail "no temporary file in 60 s"; }
 	sleep 0.05
 done
 kill -TERM "$pid"
