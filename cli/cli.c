@@ -428,14 +428,11 @@ int cli_write_files(const struct cli_output *outs, size_t n)
 			rc = CLI_EXIT_SYSTEM;
 		}
 	}
-	for (i = 0; i < opened && !rc; i++) {
-		if (!outs[i].path)
-			continue;
-		errno = 0;
-		if (outfile_rename(&o[i])) {
-			write_error(outs[i].path, &o[i], errno);
-			rc = CLI_EXIT_SYSTEM;
-		}
+	/* all replaced or none, whenever a signal comes (the unused
+	 * entries are zeroed) */
+	if (!rc && outfile_rename_all(o, opened, &i)) {
+		write_error(outs[i].path, &o[i], errno);
+		rc = CLI_EXIT_SYSTEM;
 	}
 	for (i = 0; i < opened; i++)
 		outfile_abort(&o[i]); /* no-op for the renamed ones */

@@ -358,6 +358,25 @@ enum cib_err outfile_rename(struct outfile *o)
 	return CIB_OK;
 }
 
+enum cib_err outfile_rename_all(struct outfile *o, size_t n, size_t *at)
+{
+	sigset_t all, old;
+	enum cib_err err = CIB_OK;
+	int e = 0;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (size_t i = 0; i < n && !err; i++) {
+		errno = 0;
+		err = outfile_rename(&o[i]);
+		e = errno;
+		*at = i;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return err;
+}
+
 enum cib_err outfile_commit(struct outfile *o)
 {
 	enum cib_err err = outfile_close(o);

@@ -50,6 +50,13 @@ enum cib_err outfile_close(struct outfile *o);
  * o. Nothing to do for an output written in place. */
 enum cib_err outfile_rename(struct outfile *o);
 
+/* outfile_rename() of o[0..n) in order, with every signal held until the
+ * last: an interrupt lands before the first or after the last, so a run's
+ * outputs are all replaced or none. On the first failure it stops, sets
+ * *at to its index and keeps errno; the rest are left for outfile_abort.
+ * Released entries (a zeroed struct) are skipped. */
+enum cib_err outfile_rename_all(struct outfile *o, size_t n, size_t *at);
+
 /* outfile_close() then outfile_rename(). */
 enum cib_err outfile_commit(struct outfile *o);
 
