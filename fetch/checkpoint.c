@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/outfile.h"
 #include "core/slurp.h"
 
 void checkpoint_init(struct checkpoint *c)
@@ -58,22 +60,6 @@ char *checkpoint_path(const char *out)
 	return p;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* fsync the directory holding `path` so the rename itself is durable. */
 static void sync_dir(const char *path)
 {
@@ -100,23 +86,73 @@ static void sync_dir(const char *path)
 	}
 }
 
+/* The checkpoint's replacement through outfile: a temporary file under an
+ * unpredictable name, created O_EXCL|O_NOFOLLOW (a link planted at a
+ * guessable name was followed and its target overwritten), flushed,
+ * fsynced and renamed. A checkpoint is always a regular file: anything
+ * else at the path (a FIFO would block the run, a device would be
+ * written) is refused before it is opened, and again if one appears
+ * between the check and the open. */
+static enum cib_err save_text(const char *path, const char *text,
+			      char *err, size_t errlen)
+{
+	struct outfile o;
+	struct stat st;
+	char *target;
+	enum cib_err rc;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "checkpoint '%s' is not a regular file",
+			 path);
+		return CIB_EUSAGE;
+	}
+	errno = 0;
+	rc = outfile_open(&o, path);
+	if (rc) {
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+			 o.why ? o.why : strerror(errno ? errno : EIO));
+		return rc;
+	}
+	if (outfile_in_place(&o)) {
+		outfile_abort(&o);
+		snprintf(err, errlen, "checkpoint '%s' is not a regular file",
+			 path);
+		return CIB_EUSAGE;
+	}
+	errno = 0;
+	if (fputs(text, o.f) == EOF || fputc('\n', o.f) == EOF) {
+		int e = errno;
+
+		outfile_abort(&o);
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+			 strerror(e ? e : EIO));
+		return CIB_EIO;
+	}
+	/* the directory of the file replaced (a link's target's) */
+	target = strdup(o.path);
+	errno = 0;
+	rc = outfile_commit(&o);
+	if (rc) {
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+			 o.why ? o.why : strerror(errno ? errno : EIO));
+		outfile_abort(&o);
+	} else {
+		sync_dir(target ? target : path);
+	}
+	free(target);
+	return rc;
+}
+
 enum cib_err checkpoint_save(const struct checkpoint *c, const char *path,
 			     char *err, size_t errlen)
 {
 	cJSON *o = cJSON_CreateObject();
-	char num[32], tmp[4200];
+	char num[32];
 	char *text = NULL;
-	int fd = -1;
 	enum cib_err rc = CIB_ENOMEM;
 
 	if (!o)
 		return CIB_ENOMEM;
-	if (strlen(path) + 16 > sizeof(tmp)) {
-		snprintf(err, errlen, "checkpoint path too long");
-		rc = CIB_EUSAGE;
-		goto out;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	cJSON_AddNumberToObject(o, "version", 1);
 	snprintf(num, sizeof(num), "%016" PRIx64, c->query);
 	cJSON_AddStringToObject(o, "query", num);
@@ -136,35 +172,8 @@ enum cib_err checkpoint_save(const struct checkpoint *c, const char *path,
 		cJSON_AddNullToObject(o, "cursor");
 	cJSON_AddBoolToObject(o, "done", c->done);
 	text = cJSON_PrintUnformatted(o);
-	if (!text)
-		goto out;
-	rc = CIB_EIO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1) ||
-	    fsync(fd) != 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		snprintf(err, errlen, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", tmp,
-			 path, strerror(errno));
-		goto out;
-	}
-	sync_dir(path);
-	rc = CIB_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc && rc != CIB_EUSAGE)
-		unlink(tmp);
+	if (text)
+		rc = save_text(path, text, err, errlen);
 	free(text);
 	cJSON_Delete(o);
 	return rc;

@@ -44,7 +44,10 @@ enum cib_err checkpoint_set_cursor(struct checkpoint *c, const char *cursor);
 /* "<out>.ckpt" in a new string the caller frees; NULL without memory. */
 char *checkpoint_path(const char *out);
 
-/* Atomically replaces `path` with c. err gets the reason on failure. */
+/* Atomically replaces `path` with c (core/outfile.h: a temporary file that
+ * never follows a planted link, fsynced and renamed; a link to a regular
+ * file has its target replaced). Anything at `path` but a regular file or
+ * a link to one is refused (CIB_EUSAGE). err gets the reason on failure. */
 enum cib_err checkpoint_save(const struct checkpoint *c, const char *path,
 			     char *err, size_t errlen);
 

@@ -1534,6 +1534,41 @@ static enum cib_err save(struct fetch_run *r)
 	return CIB_OK;
 }
 
+/* The output (path or a link to it) opened for writing, with `flags`; *sb
+ * its status. It must be a regular file: pages are appended to it and a
+ * resumed run truncates it to its checkpoint, which a FIFO, a device or a
+ * socket cannot take (and writing one would clobber what it stands for).
+ * Checked before the open and again on what was opened, which is opened
+ * without blocking so that a FIFO raced in is refused, not waited on. */
+static enum cib_err open_log(struct fetch_run *r, int flags, struct stat *sb)
+{
+	int fl;
+
+	if (stat(r->out_path, sb) == 0 && !S_ISREG(sb->st_mode))
+		goto not_regular;
+	r->fd = open(r->out_path,
+		     O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags,
+		     0644);
+	if (r->fd < 0)
+		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
+			    strerror(errno));
+	if (fstat(r->fd, sb) != 0)
+		return fail(r, CIB_EIO, "cannot stat '%s': %s", r->out_path,
+			    strerror(errno));
+	if (!S_ISREG(sb->st_mode))
+		goto not_regular;
+	fl = fcntl(r->fd, F_GETFL);
+	if (fl < 0 || fcntl(r->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
+			    strerror(errno));
+	return CIB_OK;
+not_regular:
+	return fail(r, CIB_EUSAGE,
+		    "'%s' is not a regular file: collect appends its pages to "
+		    "a file that --resume can cut back to its checkpoint",
+		    r->out_path);
+}
+
 static enum cib_err open_output(struct fetch_run *r, uint64_t query)
 {
 	char err[512];
@@ -1543,11 +1578,8 @@ static enum cib_err open_output(struct fetch_run *r, uint64_t query)
 	if (!r->resume) {
 		checkpoint_init(&r->ck);
 		r->ck.query = query;
-		r->fd = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (r->fd < 0)
-			return fail(r, CIB_EIO, "cannot open '%s': %s",
-				    r->out_path, strerror(errno));
-		return save(r);
+		rc = open_log(r, O_CREAT | O_TRUNC, &sb);
+		return rc ? rc : save(r);
 	}
 	rc = checkpoint_load(&r->ck, r->ckpt_path, err, sizeof(err));
 	if (rc == CIB_ENOTFOUND)
@@ -1565,13 +1597,9 @@ static enum cib_err open_output(struct fetch_run *r, uint64_t query)
 		r->already_done = 1;
 		return CIB_OK;
 	}
-	r->fd = open(r->out_path, O_WRONLY);
-	if (r->fd < 0)
-		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
-			    strerror(errno));
-	if (fstat(r->fd, &sb) != 0)
-		return fail(r, CIB_EIO, "cannot stat '%s': %s", r->out_path,
-			    strerror(errno));
+	rc = open_log(r, 0, &sb);
+	if (rc)
+		return rc;
 	if ((uint64_t)sb.st_size < r->ck.bytes)
 		return fail(r, CIB_EPARSE,
 			    "'%s' has %lld bytes but its checkpoint covers %" PRIu64

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,6 +19,7 @@
 #include "fetch/checkpoint.h"
 #include "fetch/fetch.h"
 #include "fetch/http.h"
+#include "tests/testdir.h"
 
 static void test_link_next(void **state)
 {
@@ -678,6 +680,76 @@ static void test_fingerprint(void **state)
 	assert_true(h != fetch_fingerprint(&o, a, 2));
 }
 
+/* What checkpoint_save does to what is at its path: a link planted at the
+ * temporary name it once used (NAME.tmp.PID) is never followed; a link to
+ * a regular file has the file replaced and stays a link; a FIFO is refused
+ * at once (opening it would have waited for a reader), not replaced. */
+static void test_checkpoint_targets(void **state)
+{
+	char dir[] = "/tmp/cibscan-ckpt-XXXXXX";
+	char path[512], planted[600], victim[600], real[600], fifo[600];
+	char err[512], buf[64];
+	struct checkpoint c, d;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.jsonl.ckpt", dir);
+	snprintf(planted, sizeof(planted), "%s.tmp.%ld", path, (long)getpid());
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("keep me\n", f);
+	fclose(f);
+	assert_int_equal(symlink(victim, planted), 0);
+	checkpoint_init(&c);
+	c.query = 42;
+	c.pages = 3;
+	assert_int_equal(checkpoint_save(&c, path, err, sizeof(err)), CIB_OK);
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "keep me\n");
+	assert_int_equal(checkpoint_load(&d, path, err, sizeof(err)), CIB_OK);
+	assert_int_equal(d.pages, 3);
+	checkpoint_release(&d);
+	/* out.jsonl.ckpt, victim, the planted link: nothing else */
+	assert_int_equal(testdir_entries(dir), 3);
+	unlink(planted);
+	unlink(path);
+	/* a link to a regular file: the file replaced, the link kept */
+	snprintf(real, sizeof(real), "%s/real.ckpt", dir);
+	f = fopen(real, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(symlink("real.ckpt", path), 0);
+	c.pages = 4;
+	assert_int_equal(checkpoint_save(&c, path, err, sizeof(err)), CIB_OK);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(checkpoint_load(&d, real, err, sizeof(err)), CIB_OK);
+	assert_int_equal(d.pages, 4);
+	checkpoint_release(&d);
+	assert_int_equal(testdir_entries(dir), 3);
+	/* a FIFO: refused, left as it was */
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ckpt", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(checkpoint_save(&c, fifo, err, sizeof(err)),
+			 CIB_EUSAGE);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(testdir_entries(dir), 4);
+	checkpoint_release(&c);
+	unlink(fifo);
+	unlink(path);
+	unlink(real);
+	unlink(victim);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_parse_x),
 		cmocka_unit_test(test_parse_mastodon_bluesky_reddit),
 		cmocka_unit_test(test_checkpoint),
+		cmocka_unit_test(test_checkpoint_targets),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_fingerprint),
 	};

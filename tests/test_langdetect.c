@@ -1,6 +1,5 @@
 /* test_langdetect.c - code normalisation, script detection, textcat on
  * clear cases, the per-post order of evidence and the caches. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 
 #include "core/dataset.h"
 #include "features/langdetect.h"
+#include "tests/testdir.h"
 
 static void test_normalize_table(void **state)
 {
@@ -189,20 +189,13 @@ static void test_list_dir(void **state)
 {
 	char dir[] = "/tmp/cibscan-ldtmp-XXXXXX", missing[600];
 	struct langdetect ld;
-	DIR *d;
-	struct dirent *e;
-	int n = 0;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(langdetect_init_in(&ld, LANGDETECT_FP_DIR, dir),
 			 CIB_OK);
 	langdetect_release(&ld);
-	assert_non_null(d = opendir(dir));
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	assert_int_equal(n, 0);
+	assert_int_equal(testdir_entries(dir), 0);
 	snprintf(missing, sizeof(missing), "%s/none", dir);
 	assert_int_equal(langdetect_init_in(&ld, LANGDETECT_FP_DIR, missing),
 			 CIB_EIO);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +19,7 @@
 #include "core/csvout.h"
 #include "core/outfile.h"
 #include "core/textsafe.h"
+#include "tests/testdir.h"
 
 /* what csvout_text(f, in, 0) writes */
 static char *text_cell(const char *in, int raw)
@@ -189,20 +189,6 @@ static void on_term(int sig)
 	_exit(0);
 }
 
-static int dir_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* Starts a child running loop(arg) with on_term as its SIGTERM handler,
  * waits d microseconds, sends SIGTERM and reaps it: the child must have
  * ended through the handler. SIGTERM is held across the fork, so one that
@@ -238,21 +224,6 @@ static void run_until_term(void (*loop)(void *), void *arg, long d)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
-static void clear_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char f[1024];
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(f, sizeof(f), "%s/%s", dir, e->d_name);
-			unlink(f);
-		}
-	closedir(d);
-}
-
 static void open_abort_loop(void *arg)
 {
 	struct outfile o;
@@ -278,8 +249,8 @@ static void test_outfile_signal_race(void **state)
 	snprintf(path, sizeof(path), "%s/out.csv", dir);
 	for (int trial = 0; trial < 60; trial++) {
 		run_until_term(open_abort_loop, path, 200 + 37 * (trial % 41));
-		left += dir_entries(dir);
-		clear_dir(dir); /* so that the next trial counts its own */
+		left += testdir_entries(dir);
+		testdir_clear(dir); /* so that the next trial counts its own */
 	}
 	assert_int_equal(left, 0);
 	assert_int_equal(rmdir(dir), 0);
@@ -343,11 +314,11 @@ static void test_outfile_rename_all(void **state)
 		ga = read_gen(pa);
 		gb = read_gen(pb);
 		apart += ga != gb;
-		left += dir_entries(dir) - (ga >= 0) - (gb >= 0);
+		left += testdir_entries(dir) - (ga >= 0) - (gb >= 0);
 	}
 	assert_int_equal(apart, 0);
 	assert_int_equal(left, 0);
-	clear_dir(dir);
+	testdir_clear(dir);
 	assert_int_equal(rmdir(dir), 0);
 }
 

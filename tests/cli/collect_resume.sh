@@ -58,4 +58,22 @@ $X --user 44 -o "$TMPDIR/i.jsonl" 2>"$TMPDIR/err"
 [ $? = 2 ] || fail "existing output overwritten"
 $X --user 44 -o "$TMPDIR/none.jsonl" --resume 2>"$TMPDIR/err"
 [ $? = 2 ] || fail "resume without checkpoint: exit not 2"
+
+# the output and its checkpoint are regular files: a FIFO at either path
+# is refused at once (not waited on, not replaced), with or without --force
+mkfifo "$TMPDIR/f.jsonl" "$TMPDIR/g.jsonl.ckpt"
+sed 's/"done":true/"done":false/' "$TMPDIR/full.jsonl.ckpt" \
+	>"$TMPDIR/f.jsonl.ckpt"
+grep -q '"done":false' "$TMPDIR/f.jsonl.ckpt" || fail "no unfinished checkpoint"
+for args in "-o $TMPDIR/f.jsonl --force" "-o $TMPDIR/f.jsonl --resume" \
+	"-o $TMPDIR/g.jsonl"; do
+	# shellcheck disable=SC2086 # the arguments are split on purpose
+	timeout 30 $X --user 42 $args 2>"$TMPDIR/err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "$args: exit $rc, want 2: $(cat "$TMPDIR/err")"
+	grep -q "not a regular file" "$TMPDIR/err" ||
+		fail "$args: $(cat "$TMPDIR/err")"
+done
+[ -p "$TMPDIR/f.jsonl" ] && [ -p "$TMPDIR/g.jsonl.ckpt" ] ||
+	fail "a FIFO was replaced"
 exit 0
