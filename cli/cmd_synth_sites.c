@@ -104,8 +104,12 @@ int cmd_synth_sites(int argc, char **argv)
 	}
 	err = sitegen_write(&o, dir, &st, msg, sizeof(msg));
 	if (err) {
-		cli_error("cannot write '%s': %s", msg[0] ? msg : dir,
-			  err == CIB_EIO ? strerror(errno) : cib_strerror(err));
+		/* msg names the file and why; empty before any file */
+		if (msg[0])
+			cli_error("%s", msg);
+		else
+			cli_error("cannot write '%s': %s", dir,
+				  cib_strerror(err));
 		return cli_exit_for(err);
 	}
 	fprintf(stderr, "cibscan: %zu sites, %zu pages, %zu records, %llu "

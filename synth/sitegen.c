@@ -17,6 +17,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "sout.h"
+
 enum role {
 	R_ORGANIC = 0,
 	R_HAIXUN,
@@ -151,7 +153,7 @@ struct gen {
 	size_t rlen, rcap;
 	unsigned char *zb;
 	size_t zcap;
-	FILE *out;
+	struct sout out; /* crawl.warc.gz */
 	struct sitegen_stats *st;
 	int64_t t0;
 	int oom;
@@ -793,7 +795,8 @@ static int emit(struct gen *G, const char *data, size_t n)
 	}
 	n = bound - zs.avail_out;
 	deflateEnd(&zs);
-	if (fwrite(G->zb, 1, n, G->out) != n)
+	sout_put(&G->out, (const char *)G->zb, n);
+	if (G->out.err)
 		return -1;
 	G->st->bytes_out += n;
 	G->st->records++;
@@ -954,27 +957,20 @@ out:
 	return rc;
 }
 
-static int write_truth(struct gen *G, const char *dir, char *errmsg,
-		       size_t errlen)
+static enum cib_err write_truth(struct gen *G, const char *dir,
+				char *errmsg, size_t errlen)
 {
-	char path[4096];
-	FILE *f;
+	struct sout w;
+	enum cib_err err = sout_open(&w, dir, "truth.csv", errmsg, errlen);
 
-	snprintf(path, sizeof(path), "%s/truth.csv", dir);
-	f = fopen(path, "w");
-	if (!f) {
-		snprintf(errmsg, errlen, "%s", path);
-		return -1;
-	}
-	fprintf(f, "site,role,group_id\n");
+	if (err)
+		return err;
+	sout_puts(&w, "site,role,group_id\n");
 	for (int i = 0; i < G->ns; i++)
-		fprintf(f, "%s,%s,%s\n", G->s[i].host, role_names[G->s[i].role],
-			G->s[i].group >= 0 ? G->g[G->s[i].group].name : "");
-	if (fclose(f) != 0) {
-		snprintf(errmsg, errlen, "%s", path);
-		return -1;
-	}
-	return 0;
+		sout_printf(&w, "%s,%s,%s\n", G->s[i].host,
+			    role_names[G->s[i].role],
+			    G->s[i].group >= 0 ? G->g[G->s[i].group].name : "");
+	return sout_close(&w, errmsg, errlen);
 }
 
 enum cib_err sitegen_write(const struct sitegen_opts *o, const char *dir,
@@ -982,7 +978,6 @@ enum cib_err sitegen_write(const struct sitegen_opts *o, const char *dir,
 			   size_t errlen)
 {
 	struct gen G;
-	char path[4096];
 	uint64_t *order = NULL;
 	size_t n_order = 0;
 	enum cib_err err = CIB_ENOMEM;
@@ -1017,34 +1012,35 @@ enum cib_err sitegen_write(const struct sitegen_opts *o, const char *dir,
 		order[i - 1] = order[j];
 		order[j] = x;
 	}
-	snprintf(path, sizeof(path), "%s/crawl.warc.gz", dir);
-	G.out = fopen(path, "wb");
-	if (!G.out) {
-		snprintf(errmsg, errlen, "%s", path);
-		err = CIB_EIO;
+	err = sout_open(&G.out, dir, "crawl.warc.gz", errmsg, errlen);
+	if (err)
 		goto out;
-	}
 	err = CIB_EIO;
-	snprintf(errmsg, errlen, "%s", path);
 	if (warc_record(&G, "warcinfo", NULL, NULL, G.t0,
 			"application/warc-fields", info, sizeof(info) - 1))
-		goto out;
+		goto failed;
 	for (size_t i = 0; i < n_order; i++)
 		if (write_page(&G, (int)(order[i] >> 32), (int)(uint32_t)order[i]))
-			goto out;
-	if (fclose(G.out) != 0) {
-		G.out = NULL;
-		goto out;
-	}
-	G.out = NULL;
-	if (write_truth(&G, dir, errmsg, errlen))
+			goto failed;
+	err = sout_close(&G.out, errmsg, errlen);
+	if (!err)
+		err = write_truth(&G, dir, errmsg, errlen);
+	if (err)
 		goto out;
 	st->sites = (size_t)G.ns;
 	errmsg[0] = '\0';
-	err = CIB_OK;
+	goto out;
+failed:
+	/* a write's own error says why; otherwise (zlib, memory) name the
+	 * file the records were for */
+	err = G.oom ? CIB_ENOMEM : CIB_EIO;
+	if (G.out.err)
+		(void)sout_close(&G.out, errmsg, errlen);
+	else
+		snprintf(errmsg, errlen, "cannot write '%s': %s", G.out.name,
+			 G.oom ? "out of memory" : "compression failed");
 out:
-	if (G.out)
-		fclose(G.out);
+	sout_abort(&G.out);
 	if (G.oom)
 		err = CIB_ENOMEM;
 	free(order);

@@ -41,8 +41,11 @@ struct sitegen_stats {
 
 void sitegen_opts_init(struct sitegen_opts *o);
 
-/* Writes the crawl and truth into dir (must exist). errmsg gets the
- * failing path on CIB_EIO. */
+/* Writes the crawl and truth into dir (must exist), each atomically
+ * through synth/sout.h (core/outfile.h: a temporary file renamed into
+ * place, a FIFO or device written, never replaced). On an error with a
+ * file open errmsg says "cannot write 'FILE': why"; before that it is
+ * empty. */
 enum cib_err sitegen_write(const struct sitegen_opts *o, const char *dir,
 			   struct sitegen_stats *st, char *errmsg,
 			   size_t errlen);

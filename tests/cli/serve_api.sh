@@ -119,6 +119,15 @@ secret=$(cat "$T/secret")
 [ ${#secret} -eq 64 ] || fail "secret"
 grep -q "$secret" "$T/tokens" && fail "the secret is stored in clear"
 [ "$(stat -c %a "$T/tokens")" = 600 ] || fail "token file mode"
+# the token file is a regular file: a FIFO there is refused at once (exit
+# 2), not waited on
+mkfifo "$T/tokfifo"
+rc=0
+timeout 30 "$CIBSCAN" serve --add-token dave --token-file "$T/tokfifo" \
+	>/dev/null 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "not a regular file" "$T/err" ||
+	fail "token file FIFO: exit $rc: $(cat "$T/err")"
+[ -p "$T/tokfifo" ] || fail "token file FIFO replaced"
 serve_start "$db" --token-file "$T/tokens"
 code=$(curl -s -o "$T/junk" -w '%{http_code}' "$URL/api/queue")
 [ "$code" = 401 ] || fail "unauthenticated API with tokens: $code"

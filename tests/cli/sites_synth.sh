@@ -51,4 +51,22 @@ rc=0
 rc=0
 "$CIBSCAN" synth-sites 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ]
+# its files are outputs like any other (core/outfile.h): a dangling link
+# at truth.csv is refused, not followed to create its target, and nothing
+# half-written is left; a link to a regular file has that file replaced
+mkdir "$TMPDIR/dl"
+ln -s "$TMPDIR/elsewhere" "$TMPDIR/dl/truth.csv"
+rc=0
+"$CIBSCAN" synth-sites -o "$TMPDIR/dl" --seed 3 --organic 30 --pages 2 \
+	2>"$TMPDIR/err" || rc=$?
+[ "$rc" -ne 0 ] || { echo "a dangling link was followed"; exit 1; }
+grep -q "cannot write '$TMPDIR/dl/truth.csv'" "$TMPDIR/err" ||
+	{ cat "$TMPDIR/err"; exit 1; }
+[ ! -e "$TMPDIR/elsewhere" ] || { echo "the link's target was made"; exit 1; }
+[ -z "$(find "$TMPDIR/dl" -name '*.tmp.*')" ] || { echo "temporary files"; exit 1; }
+: >"$TMPDIR/elsewhere"
+"$CIBSCAN" synth-sites -o "$TMPDIR/dl" --seed 3 --organic 30 --pages 2 \
+	2>/dev/null
+[ -L "$TMPDIR/dl/truth.csv" ] && head -n 1 "$TMPDIR/elsewhere" |
+	grep -q '^site,role,group_id$' || { echo "link's target not replaced"; exit 1; }
 "$CIBSCAN" sites --help | grep -q 'usage: cibscan sites'
