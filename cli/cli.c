@@ -457,7 +457,9 @@ static void on_fatal_signal(int sig)
 
 void cli_signals_install(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	/* SIGPIPE too: `score -o a.csv --clusters - | head` ends by it
+	 * once head exits, with a.csv's temporary file open */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));

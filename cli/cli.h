@@ -161,9 +161,9 @@ struct cli_output {
  * written). Prints "cannot write 'path': why"; returns an exit code. */
 int cli_write_files(const struct cli_output *outs, size_t n);
 
-/* Installs SIGINT, SIGTERM and SIGHUP handlers that remove the temporary
- * files of outputs being written, then die of the signal as before. A
- * signal the caller's parent ignores stays ignored. */
+/* Installs SIGINT, SIGTERM, SIGHUP and SIGPIPE handlers that remove the
+ * temporary files of outputs being written, then die of the signal as
+ * before. A signal the caller's parent ignores stays ignored. */
 void cli_signals_install(void);
 
 /* Prints "cibscan: warning: N malformed records skipped (...)" lines,

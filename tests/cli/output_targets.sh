@@ -95,6 +95,19 @@ wait "$pid" || rc=$?
 no_temps
 [ ! -e "$T/sig.csv" ] && [ ! -e "$T/sigc.csv" ] || fail "a half run was committed"
 
+# 6b. a reader of standard output that goes away (SIGPIPE) while another
+# output's temporary file is open: it is removed, and the run dies of the
+# signal as before (exit 141). `true` has exited before the run writes.
+{
+	r=0
+	"$CIBSCAN" score "$in" --quiet -o "$T/pipe.csv" --clusters - || r=$?
+	echo "$r" >"$T/pipe.rc"
+} | true
+rc=$(cat "$T/pipe.rc")
+[ "$rc" -eq 141 ] || fail "SIGPIPE: exit $rc, want 141"
+no_temps
+[ ! -e "$T/pipe.csv" ] || fail "a half run was committed on SIGPIPE"
+
 # 6. a full device: /dev/full is a character device, written directly
 if [ -c /dev/full ]; then
 	rc=0
