@@ -200,12 +200,29 @@ static int upgrade(struct review *r, char **msg)
 			    NULL, NULL, msg);
 }
 
+/* A store is a SQLite database file: a FIFO would block SQLite's first
+ * read and a device be written through, so anything at path that is not
+ * a regular file (or a link to one) is refused before SQLite opens it. */
+static int not_a_file(struct review *r, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return 0;
+	set_err(r, "'%s' is not a regular file: a review store is a SQLite "
+		   "database file",
+		path);
+	return 1;
+}
+
 enum cib_err review_open(struct review *r, const char *path)
 {
 	char *msg = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	if (not_a_file(r, path))
+		return CIB_EUSAGE;
 	rc = sqlite3_open_v2(path, &r->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -257,6 +274,8 @@ enum cib_err review_open_existing(struct review *r, const char *path)
 		set_err(r, "cannot open '%s': %s", path, strerror(errno));
 		return CIB_EIO;
 	}
+	if (not_a_file(r, path))
+		return CIB_EUSAGE;
 	rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		set_err(r, "cannot open '%s': %s", path,

@@ -68,4 +68,17 @@ rc=0
 [ "$rc" -eq 1 ] || fail "report --db missing: exit $rc"
 grep -q "no review store '$typo'" "$T/err" || fail "report: $(cat "$T/err")"
 [ ! -e "$typo" ] && [ ! -e "$T/r.html" ] || fail "report created files"
+
+# a store is a regular file: a FIFO is refused at once (SQLite would block
+# on it or fail with "disk I/O error"), by init, import and next alike
+mkfifo "$T/fifo.db"
+for sub in "init" "import $acc" "next --reviewer ann"; do
+	rc=0
+	# shellcheck disable=SC2086 # the subcommand's words split on purpose
+	timeout 30 "$CIBSCAN" review $sub --db "$T/fifo.db" >/dev/null \
+		2>"$T/err" || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "is not a regular file" "$T/err" ||
+		fail "review $sub on a FIFO: exit $rc: $(cat "$T/err")"
+done
+[ -p "$T/fifo.db" ] || fail "the FIFO was replaced"
 echo ok
