@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Every message is one line with its control characters shown as \xNN:
@@ -301,6 +302,7 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 			textsafe_fputs(stderr, files[i], TEXTSAFE_TERM);
 			fputs("...\r", stderr);
 		}
+		cli_note_input(files[i]);
 		err = ingest_file(&d->in, files[i], ci->format);
 		if (err) {
 			if (err == CIB_EIO && errno && !d->in.errmsg[0])
@@ -376,13 +378,66 @@ static void write_error(const char *path, const struct outfile *o, int e)
 	cannot_write(path, o->why ? o->why : strerror(e ? e : EIO));
 }
 
+/* The files this run reads (cli_note_input), by device and inode: as
+ * many as the command line names, 16 bytes each. */
+static struct input_id {
+	dev_t dev;
+	ino_t ino;
+} *g_inputs;
+static size_t g_n_inputs, g_cap_inputs;
+
+void cli_note_input(const char *path)
+{
+	struct stat st;
+
+	if (!path || !strcmp(path, "-") || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	if (g_n_inputs == g_cap_inputs) {
+		size_t nc = g_cap_inputs ? 2 * g_cap_inputs : 16;
+		struct input_id *q = realloc(g_inputs, nc * sizeof(*q));
+
+		if (!q)
+			return; /* not protected: the run itself goes on */
+		g_inputs = q;
+		g_cap_inputs = nc;
+	}
+	g_inputs[g_n_inputs].dev = st.st_dev;
+	g_inputs[g_n_inputs++].ino = st.st_ino;
+}
+
+int cli_outputs_check(const struct cli_output *outs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (!outs[i].path || !strcmp(outs[i].path, "-") ||
+		    stat(outs[i].path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		for (size_t k = 0; k < g_n_inputs; k++)
+			if (g_inputs[k].dev == st.st_dev &&
+			    g_inputs[k].ino == st.st_ino) {
+				cli_error("'%s' is also an input of this run: "
+					  "writing it would replace the data "
+					  "read from it (choose another "
+					  "output)",
+					  outs[i].path);
+				return CLI_EXIT_USAGE;
+			}
+	}
+	return 0;
+}
+
 int cli_write_files(const struct cli_output *outs, size_t n)
 {
-	struct outfile *o = calloc(n ? n : 1, sizeof(*o));
+	struct outfile *o;
 	char msg[512];
 	size_t i, opened = 0;
-	int rc = CLI_EXIT_OK;
+	int rc = cli_outputs_check(outs, n);
 
+	if (rc)
+		return rc;
+	o = calloc(n ? n : 1, sizeof(*o));
 	if (!o) {
 		cli_error("out of memory");
 		return CLI_EXIT_SYSTEM;

@@ -153,12 +153,25 @@ struct cli_output {
 	void *ctx;
 };
 
+/* Notes that path (a file or a link to one) is read by this run, so that
+ * no output replaces it (cli_outputs_check). Pipes, devices, "-" and
+ * paths that do not exist are not files anyone could lose: skipped. */
+void cli_note_input(const char *path);
+
+/* Whether an output path names a file noted as an input (the same file,
+ * through any name or link: device and inode): prints "'PATH' is also an
+ * input of this run ..." and returns CLI_EXIT_USAGE, else 0. Entries with
+ * a NULL path are skipped. cli_write_files runs it first; a command that
+ * reads for long calls it as soon as its inputs are read. */
+int cli_outputs_check(const struct cli_output *outs, size_t n);
+
 /* Writes every output of a run, all or none: each is opened and written
  * (to its temporary file when it has one) first, then all are flushed
  * and checked, and only then renamed into place. A failure anywhere
  * removes every temporary file, so no output of a failed run replaces an
  * older one (outputs written in place, stdout or a FIFO, keep what was
- * written). Prints "cannot write 'path': why"; returns an exit code. */
+ * written). Prints "cannot write 'path': why"; returns an exit code.
+ * An output that is a noted input is refused first (cli_outputs_check). */
 int cli_write_files(const struct cli_output *outs, size_t n);
 
 /* Installs SIGINT, SIGTERM, SIGHUP and SIGPIPE handlers that remove the

@@ -1048,6 +1048,7 @@ static int review_dispatch(const char *sub, struct review_opts *o,
 	err = review_open_existing(&rv, o->db);
 	if (err)
 		return fail(&rv, err);
+	cli_note_input(o->db); /* export -o must not replace the store */
 	if (!strcmp(sub, "export"))
 		return do_export(&rv, o);
 	if (!strcmp(sub, "next"))

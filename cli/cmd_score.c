@@ -743,6 +743,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
 	ingest_init(&d.in, &d.ds, &d.diag, &ci->opts);
+	for (int i = 0; i < nfiles; i++)
+		cli_note_input(files[i]);
 	err = mpi_ingest_run(&m, &d.in, files, nfiles, ci->format);
 	memstep_mark("read");
 	if (!err)
@@ -861,6 +863,22 @@ static int mpi_option(struct score_out *so, int c, const char *arg)
 #endif
 }
 
+/* Before a long read: no output may be one of the inputs (the check
+ * cli_write_files makes again at the end, here while it costs nothing). */
+static int outputs_apart(const struct score_out *so, char *const *files,
+			 int nfiles)
+{
+	const struct cli_output outs[] = {
+		{ so->accounts, NULL, NULL }, { so->clusters, NULL, NULL },
+		{ so->edges, NULL, NULL },    { so->graphml, NULL, NULL },
+		{ so->sites, NULL, NULL },    { so->save, NULL, NULL },
+	};
+
+	for (int i = 0; i < nfiles; i++)
+		cli_note_input(files[i]);
+	return cli_outputs_check(outs, sizeof(outs) / sizeof(outs[0]));
+}
+
 /* One process: reads the inputs, scores them, writes the outputs. */
 static int score_single(const struct score_out *so,
 			const struct pipe_cli *pc, struct cli_input *ci,
@@ -871,6 +889,9 @@ static int score_single(const struct score_out *so,
 	int rc;
 
 	ci->tables_later = 1; /* drop_post_ids makes them (score_finish) */
+	rc = outputs_apart(so, files, nfiles);
+	if (rc)
+		return rc;
 	rc = cli_load(&d, ci, files, nfiles, 0);
 	if (rc)
 		return rc;

@@ -182,6 +182,7 @@ static int read_labels(struct labels *L, const char *path)
 	enum cib_err err;
 	char msg[sizeof(in.errmsg)];
 
+	cli_note_input(path);
 	memset(L, 0, sizeof(*L));
 	L->col_id = L->col_label = L->col_role = L->col_set = -1;
 	L->col_plat = -1;
@@ -324,7 +325,11 @@ out:
 static int save_model(const struct logit_model *m, const char *out)
 {
 	struct outfile of;
+	const struct cli_output chk = { out, NULL, NULL };
+	int rc = cli_outputs_check(&chk, 1);
 
+	if (rc)
+		return rc;
 	if (outfile_open(&of, out)) {
 		cli_error("cannot write '%s': %s", out,
 			  of.why ? of.why : strerror(errno));

@@ -157,6 +157,7 @@ int pipe_cli_finish(struct pipe_cli *pc)
 		pc->po.progress = cli_progress_line;
 	pc->po.features.zonedir = cli_tzdir();
 	pc->po.features.tmpdir = cli_tmpdir();
+	cli_note_input(pc->model_path); /* NULL: the built-in model */
 	if (pc->model_path) {
 		char *buf;
 		size_t n;
@@ -302,13 +303,15 @@ int pipe_cli_build_run(const struct pipe_cli *pc, char *const *files,
 
 int pipe_cli_load_run(const char *path, struct scored_run *run)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	unsigned char *buf = NULL;
 	size_t cap = 0, len = 0, n;
 	char msg[256];
 	enum cib_err err;
 
 	run_init(run);
+	cli_note_input(path);
+	f = fopen(path, "rb");
 	if (!f) {
 		cli_error("cannot open '%s': %s", path, strerror(errno));
 		return CLI_EXIT_SYSTEM;

@@ -45,6 +45,7 @@ int cli_warc_read(const char *path, const struct warc_opts *wo,
 	enum cib_err err;
 	int got;
 
+	cli_note_input(path);
 	err = warc_open(&r, path, wo, dg);
 	if (err) {
 		cli_error("cannot open '%s': %s", path,

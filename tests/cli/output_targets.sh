@@ -108,6 +108,34 @@ rc=$(cat "$T/pipe.rc")
 no_temps
 [ ! -e "$T/pipe.csv" ] || fail "a half run was committed on SIGPIPE"
 
+# 7. an output that is one of the run's inputs - by its name, through a
+# link, a scored run read back, a store exported - is refused with exit 2
+# and the input kept: replacing it would lose the data read from it
+cp "$in" "$T/in.csv"
+ln -s in.csv "$T/in-link.csv"
+sum=$(cksum <"$T/in.csv")
+refuse() { # refuse WHAT CMD...: exit 2, "is also an input", input kept
+	what=$1
+	shift
+	rc=0
+	"$@" 2>"$T/err" >/dev/null || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "is also an input of this run" "$T/err" ||
+		fail "$what: exit $rc: $(cat "$T/err")"
+}
+refuse "score -o input" "$CIBSCAN" score "$T/in.csv" --quiet -o "$T/in.csv"
+refuse "score --clusters a link to the input" \
+	"$CIBSCAN" score "$T/in-link.csv" --quiet -o "$T/o.csv" \
+	--clusters "$T/in.csv"
+refuse "convert onto its input" "$CIBSCAN" convert "$T/in.csv" -o "$T/in.csv"
+[ "$(cksum <"$T/in.csv")" = "$sum" ] || fail "an input was replaced"
+[ ! -e "$T/o.csv" ] || fail "a refused run wrote an output"
+score -o "$T/o.csv" --save "$T/o.cib"
+refuse "report --run onto the run" \
+	"$CIBSCAN" report --run "$T/o.cib" -o "$T/o.cib"
+"$CIBSCAN" flag --run "$T/o.cib" -o "$T/flag.csv" 2>/dev/null ||
+	fail "flag --run to another file"
+no_temps
+
 # 6. a full device: /dev/full is a character device, written directly
 if [ -c /dev/full ]; then
 	rc=0
