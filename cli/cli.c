@@ -406,8 +406,64 @@ void cli_note_input(const char *path)
 	g_inputs[g_n_inputs++].ino = st.st_ino;
 }
 
+/* Where a file that does not exist yet would be made: the real path of
+ * its directory, then its name (NULL when the directory cannot be
+ * resolved: no comparison then). Malloc'd. */
+static char *future_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *out;
+	size_t n;
+
+	dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path))
+		    : strdup(".");
+	real = dir ? realpath(dir, NULL) : NULL;
+	free(dir);
+	if (!real)
+		return NULL;
+	n = strlen(real) + strlen(path) + 2;
+	out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s/%s", real, slash ? slash + 1 : path);
+	free(real);
+	return out;
+}
+
+/* Whether two output paths are one file: the same regular file, or the
+ * same place for one that does not exist yet. Standard output, FIFOs and
+ * devices are written in place, twice if named twice: never "the same". */
+static int same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+	char *fa, *fb;
+	int same;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return 0;
+	if (ea || eb)
+		return ea && eb && S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) &&
+		       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	fa = future_path(a);
+	fb = future_path(b);
+	same = fa && fb && !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
+}
+
 int cli_outputs_check(const struct cli_output *outs, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n && outs[i].path; j++)
+			if (outs[j].path && same_output(outs[i].path,
+							outs[j].path)) {
+				cli_error("'%s' is named for two outputs of "
+					  "this run: the second would replace "
+					  "the first (choose another name)",
+					  outs[j].path);
+				return CLI_EXIT_USAGE;
+			}
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 

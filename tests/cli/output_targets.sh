@@ -134,6 +134,13 @@ refuse "report --run onto the run" \
 	"$CIBSCAN" report --run "$T/o.cib" -o "$T/o.cib"
 "$CIBSCAN" flag --run "$T/o.cib" -o "$T/flag.csv" 2>/dev/null ||
 	fail "flag --run to another file"
+# two outputs naming one file (by two spellings, or through a link): the
+# second would replace the first; refused the same way
+rc=0
+score -o "$T/twice.csv" --clusters "$T/./twice.csv" 2>"$T/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "is named for two outputs" "$T/err" ||
+	fail "two outputs, one file: exit $rc: $(cat "$T/err")"
+[ ! -e "$T/twice.csv" ] || fail "a refused run wrote an output"
 no_temps
 
 # 6. a full device: /dev/full is a character device, written directly
