@@ -179,16 +179,12 @@ static int sites_write_results(const struct sites_args *a,
 			       const struct warc_read_stats *rs,
 			       struct diag *dg)
 {
-	struct sites_write w;
-	int rc;
+	struct sites_write w = { s, a->json ? 1 : 0 }, wc = { s, 2 };
+	/* all or none, as score's outputs */
+	const struct cli_output outs[] = { { a->out, w_sites, &w },
+					   { a->clusters, w_sites, &wc } };
+	int rc = cli_write_files(outs, 2);
 
-	w.s = s;
-	w.what = a->json ? 1 : 0;
-	rc = cli_write_file(a->out, w_sites, &w);
-	if (!rc && a->clusters) {
-		w.what = 2;
-		rc = cli_write_file(a->clusters, w_sites, &w);
-	}
 	if (!a->quiet) {
 		size_t nf = 0;
 
