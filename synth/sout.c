@@ -17,7 +17,13 @@ enum cib_err sout_open(struct sout *w, const char *dir, const char *name,
 
 	memset(w, 0, sizeof(*w));
 	snprintf(w->name, sizeof(w->name), "%s/%s", dir, name);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* a name cut short would be another file: refused */
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path)) {
+		snprintf(errmsg, errlen, "cannot write '%s': %s", w->name,
+			 strerror(ENAMETOOLONG));
+		return CIB_EUSAGE;
+	}
 	errno = 0;
 	if (outfile_open(&w->of, path)) {
 		snprintf(errmsg, errlen, "cannot write '%s': %s", w->name,
