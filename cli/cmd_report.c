@@ -156,6 +156,7 @@ static int report_decisions(const char *db, struct review_list *rl)
 	memset(&rv, 0, sizeof(rv));
 	if (!db)
 		return 0;
+	cli_note_input(db); /* -o must not replace the store */
 	err = review_open_existing(&rv, db);
 	if (!err)
 		err = review_list_load(&rv, rl);
