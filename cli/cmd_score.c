@@ -265,6 +265,22 @@ static size_t discard_read(void *ctx, struct pipeline *p, size_t upto)
 	       reuse_discard_urls(&p->fs.reuse, upto);
 }
 
+/* The run's outputs in the order cli_write_files writes them (a NULL
+ * path is skipped), each writer reading sw. */
+#define SCORE_OUTPUTS 6
+
+static void score_outputs(const struct score_out *so, struct score_write *sw,
+			  struct cli_output outs[SCORE_OUTPUTS])
+{
+	const struct cli_output o[SCORE_OUTPUTS] = {
+		{ so->accounts, w_accounts, sw }, { so->clusters, w_clusters, sw },
+		{ so->edges, w_edges, sw },	  { so->graphml, w_graphml, sw },
+		{ so->sites, w_sites, sw },	  { so->save, w_save, sw },
+	};
+
+	memcpy(outs, o, sizeof(o));
+}
+
 /* Past the pipeline and a crawl's analysis the scored run reads the
  * posts' texts alone: every other post column and the entities go before
  * the run's own arrays are made (0.18 GB at 10M posts). */
@@ -342,16 +358,10 @@ static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
 	{
 		/* all or none: no output replaced unless every one was
 		 * written */
-		const struct cli_output outs[] = {
-			{ sop->accounts, w_accounts, &sw },
-			{ sop->clusters, w_clusters, &sw },
-			{ sop->edges, w_edges, &sw },
-			{ sop->graphml, w_graphml, &sw },
-			{ sop->sites, w_sites, &sw },
-			{ sop->save, w_save, &sw },
-		};
+		struct cli_output outs[SCORE_OUTPUTS];
 
-		rc = cli_write_files(outs, sizeof(outs) / sizeof(outs[0]));
+		score_outputs(sop, &sw, outs);
+		rc = cli_write_files(outs, SCORE_OUTPUTS);
 		memstep_mark("outputs");
 	}
 	if (!rc && pcp->po.progress)
@@ -868,15 +878,12 @@ static int mpi_option(struct score_out *so, int c, const char *arg)
 static int outputs_apart(const struct score_out *so, char *const *files,
 			 int nfiles)
 {
-	const struct cli_output outs[] = {
-		{ so->accounts, NULL, NULL }, { so->clusters, NULL, NULL },
-		{ so->edges, NULL, NULL },    { so->graphml, NULL, NULL },
-		{ so->sites, NULL, NULL },    { so->save, NULL, NULL },
-	};
+	struct cli_output outs[SCORE_OUTPUTS];
 
 	for (int i = 0; i < nfiles; i++)
 		cli_note_input(files[i]);
-	return cli_outputs_check(outs, sizeof(outs) / sizeof(outs[0]));
+	score_outputs(so, NULL, outs);
+	return cli_outputs_check(outs, SCORE_OUTPUTS);
 }
 
 /* One process: reads the inputs, scores them, writes the outputs. */

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -182,7 +181,7 @@ static uint32_t random32(void)
 static enum cib_err open_temp(struct outfile *o)
 {
 	size_t n = strlen(o->path) + 40;
-	sigset_t all, old;
+	sigset_t old;
 	int fd = -1, e;
 
 	o->tmp = malloc(n);
@@ -190,8 +189,7 @@ static enum cib_err open_temp(struct outfile *o)
 		return CIB_ENOMEM;
 	/* a signal between the file's creation and its registration would
 	 * leave it behind: hold the signals until the name is registered */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	outfile_signals_hold(&old);
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(o->tmp, n, "%s.tmp.%ld.%08x", o->path, (long)getpid(),
 			 (unsigned)random32());
@@ -204,8 +202,7 @@ static enum cib_err open_temp(struct outfile *o)
 	if (fd >= 0)
 		o->slot = registry_add(o->tmp);
 	e = errno;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = e;
+	outfile_signals_restore(&old);
 	if (fd < 0) {
 		free(o->tmp);
 		o->tmp = NULL;
@@ -358,23 +355,68 @@ enum cib_err outfile_rename(struct outfile *o)
 	return CIB_OK;
 }
 
-enum cib_err outfile_rename_all(struct outfile *o, size_t n, size_t *at)
+void outfile_signals_hold(sigset_t *old)
 {
-	sigset_t all, old;
-	enum cib_err err = CIB_OK;
-	int e = 0;
+	sigset_t all;
 
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+void outfile_signals_restore(const sigset_t *old)
+{
+	int e = errno;
+
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+	errno = e;
+}
+
+enum cib_err outfile_rename_all(struct outfile *o, size_t n, size_t *at)
+{
+	sigset_t old;
+	enum cib_err err = CIB_OK;
+
+	outfile_signals_hold(&old);
 	for (size_t i = 0; i < n && !err; i++) {
 		errno = 0;
 		err = outfile_rename(&o[i]);
-		e = errno;
 		*at = i;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = e;
+	outfile_signals_restore(&old);
 	return err;
+}
+
+enum cib_err outfile_open_regular(const char *path, int flags,
+				  mode_t mode, int *fd, struct stat *st)
+{
+	struct stat own;
+	int fl, e;
+
+	if (!st)
+		st = &own;
+	*fd = -1;
+	if (stat(path, st) == 0 && !S_ISREG(st->st_mode))
+		return CIB_EUSAGE;
+	*fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags,
+		   mode);
+	if (*fd < 0)
+		return CIB_EIO;
+	if (fstat(*fd, st) != 0)
+		goto failed;
+	if (!S_ISREG(st->st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return CIB_EUSAGE;
+	}
+	fl = fcntl(*fd, F_GETFL);
+	if (fl >= 0 && fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+		return CIB_OK;
+failed:
+	e = errno;
+	close(*fd);
+	*fd = -1;
+	errno = e;
+	return CIB_EIO;
 }
 
 enum cib_err outfile_commit(struct outfile *o)

@@ -22,7 +22,9 @@
 #ifndef CIB_OUTFILE_H
 #define CIB_OUTFILE_H
 
+#include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "error.h"
 
@@ -63,6 +65,23 @@ enum cib_err outfile_commit(struct outfile *o);
 /* Abandons the output (removes the temporary file); accepts a released o.
  * An output written in place keeps what was written. */
 void outfile_abort(struct outfile *o);
+
+/* For a file that is appended to or cut back rather than replaced (a
+ * collect log, a token file): opens path, or the file a link to it names,
+ * O_WRONLY with `flags` added (O_CREAT, O_TRUNC, O_APPEND) and `mode` for
+ * a new one, only when it is a regular file. Anything else is refused
+ * before it is opened and again on what was opened, which is opened
+ * O_NONBLOCK (cleared after) so that a FIFO is never waited on. CIB_OK
+ * with *fd (and *st when not NULL); CIB_EUSAGE when it is not a regular
+ * file; CIB_EIO with errno. *fd is -1 on failure. */
+enum cib_err outfile_open_regular(const char *path, int flags,
+				  mode_t mode, int *fd, struct stat *st);
+
+/* Holds every signal of the calling thread (*old: the mask to restore),
+ * and puts it back keeping errno: around the few calls in which a file
+ * that cleanup must know of exists unrecorded, or outputs are renamed. */
+void outfile_signals_hold(sigset_t *old);
+void outfile_signals_restore(const sigset_t *old);
 
 /* Whether o writes in place (stdout, a FIFO, a device). */
 int outfile_in_place(const struct outfile *o);

@@ -11,8 +11,6 @@
 #include "langdetect.h"
 
 #include <ctype.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,8 @@
 
 #include <libexttextcat/textcat.h>
 #include <utf8proc.h>
+
+#include "core/outfile.h"
 
 #define LANGDETECT_UNSET (UINT32_MAX - 1) /* never a valid string id */
 /* Script counting looks at most this many bytes: the script of a post is
@@ -410,17 +410,15 @@ enum cib_err langdetect_init(struct langdetect *ld)
 	return langdetect_init_in(ld, LANGDETECT_FP_DIR, NULL);
 }
 
-/* textcat reads its list from a file: we write the entries of fp_table
- * for one script to a private temporary file in `tmp`, load it, remove
- * it. */
-static int write_list(const char *path, int fd, int ti)
+/* The entries of fp_table for script ti, written to fd (closed here): 1,
+ * 0 when a write failed, -1 when fd could not be used at all. */
+static int write_list(int fd, int ti)
 {
 	FILE *f = fdopen(fd, "w");
-	int ok = f != NULL;
+	int ok = 1;
 
 	if (!f) {
 		close(fd);
-		unlink(path);
 		return -1;
 	}
 	for (size_t i = 0; i < N_FP; i++)
@@ -432,26 +430,28 @@ static int write_list(const char *path, int fd, int ti)
 	return ok;
 }
 
+/* textcat reads its list from a file: we write the entries of fp_table
+ * for one script to a private temporary file in `tmp`, load it, remove
+ * it. */
 static enum cib_err load_script(struct langdetect *ld, const char *dir,
 				const char *tmp, int ti)
 {
 	char path[512];
-	sigset_t all, old;
+	sigset_t old;
 	int fd, ok;
 
 	snprintf(path, sizeof(path), "%s/cibscan-textcat-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	/* the file lives for a few milliseconds; a signal held until it is
 	 * removed cannot leave it behind */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	outfile_signals_hold(&old);
 	fd = mkstemp(path);
-	ok = fd < 0 ? -1 : write_list(path, fd, ti);
+	ok = fd < 0 ? -1 : write_list(fd, ti);
 	if (ok > 0)
 		ld->tc[ti] = special_textcat_Init(path, dir);
-	if (ok >= 0)
+	if (fd >= 0)
 		unlink(path);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	outfile_signals_restore(&old);
 	if (ok < 0) {
 		snprintf(ld->errmsg, sizeof(ld->errmsg),
 			 "cannot create temporary file '%s'", path);

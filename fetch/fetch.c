@@ -26,6 +26,7 @@
 #include <xxhash.h>
 
 #include "core/csvrec.h"
+#include "core/outfile.h"
 #include "core/splitmix.h"
 #include "core/strbuf.h"
 
@@ -1538,35 +1539,22 @@ static enum cib_err save(struct fetch_run *r)
  * its status. It must be a regular file: pages are appended to it and a
  * resumed run truncates it to its checkpoint, which a FIFO, a device or a
  * socket cannot take (and writing one would clobber what it stands for).
- * Checked before the open and again on what was opened, which is opened
- * without blocking so that a FIFO raced in is refused, not waited on. */
+ * outfile_open_regular never waits on a FIFO. */
 static enum cib_err open_log(struct fetch_run *r, int flags, struct stat *sb)
 {
-	int fl;
+	enum cib_err err =
+		outfile_open_regular(r->out_path, flags, 0644, &r->fd, sb);
 
-	if (stat(r->out_path, sb) == 0 && !S_ISREG(sb->st_mode))
-		goto not_regular;
-	r->fd = open(r->out_path,
-		     O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | flags,
-		     0644);
-	if (r->fd < 0)
-		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
-			    strerror(errno));
-	if (fstat(r->fd, sb) != 0)
-		return fail(r, CIB_EIO, "cannot stat '%s': %s", r->out_path,
-			    strerror(errno));
-	if (!S_ISREG(sb->st_mode))
-		goto not_regular;
-	fl = fcntl(r->fd, F_GETFL);
-	if (fl < 0 || fcntl(r->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+	if (err == CIB_EUSAGE)
+		return fail(r, CIB_EUSAGE,
+			    "'%s' is not a regular file: collect appends its "
+			    "pages to a file that --resume can cut back to its "
+			    "checkpoint",
+			    r->out_path);
+	if (err)
 		return fail(r, CIB_EIO, "cannot open '%s': %s", r->out_path,
 			    strerror(errno));
 	return CIB_OK;
-not_regular:
-	return fail(r, CIB_EUSAGE,
-		    "'%s' is not a regular file: collect appends its pages to "
-		    "a file that --resume can cut back to its checkpoint",
-		    r->out_path);
 }
 
 static enum cib_err open_output(struct fetch_run *r, uint64_t query)

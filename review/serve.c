@@ -39,6 +39,7 @@
 
 #include "review/store.h"
 #include "review/assets.h"
+#include "core/outfile.h"
 #include "core/strbuf.h"
 
 #define MAX_BODY ((size_t)1 << 20)
@@ -349,51 +350,13 @@ static const char *token_owner(const struct review_server *s,
 	return who;
 }
 
-/* The token file opened for appending (created 0600), *fd -1 when it
- * cannot be (errno says why). It must be a regular file or a link to one:
- * anything else is refused (-1, errmsg set) - a FIFO is not waited on
- * (opened O_NONBLOCK, cleared after the check), a device not written. */
-static int open_token_file(const char *path, int *fd, char *errmsg,
-			   size_t errcap)
-{
-	struct stat st;
-	int e;
-
-	*fd = -1;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		goto refused;
-	*fd = open(path,
-		   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY |
-			   O_NONBLOCK,
-		   0600);
-	if (*fd < 0)
-		return 0;
-	if (fstat(*fd, &st) != 0)
-		goto failed;
-	if (!S_ISREG(st.st_mode)) {
-		close(*fd);
-		*fd = -1;
-		goto refused;
-	}
-	if (fcntl(*fd, F_SETFL, O_APPEND) == 0)
-		return 0;
-failed:
-	e = errno;
-	close(*fd);
-	*fd = -1;
-	errno = e;
-	return 0;
-refused:
-	snprintf(errmsg, errcap, "'%s' is not a regular file", path);
-	return -1;
-}
-
 enum cib_err review_token_add(const char *path, const char *name,
 			      char secret_out[65], char *errmsg,
 			      size_t errcap)
 {
 	uint8_t h[SHA256_DIGEST_SIZE];
 	char a[33], b[33], hx[65];
+	enum cib_err err;
 	int fd;
 	FILE *f;
 
@@ -409,9 +372,14 @@ enum cib_err review_token_add(const char *path, const char *name,
 	snprintf(secret_out, 65, "%s%s", a, b);
 	sha256_hex_of(secret_out, h);
 	hex(h, sizeof(h), hx);
-	if (open_token_file(path, &fd, errmsg, errcap))
+	/* a regular file (or a link to one): a FIFO is not waited on, a
+	 * device not written */
+	err = outfile_open_regular(path, O_CREAT | O_APPEND, 0600, &fd, NULL);
+	if (err == CIB_EUSAGE) {
+		snprintf(errmsg, errcap, "'%s' is not a regular file", path);
 		return CIB_EUSAGE;
-	if (fd < 0 || !(f = fdopen(fd, "a"))) {
+	}
+	if (err || !(f = fdopen(fd, "a"))) {
 		snprintf(errmsg, errcap, "cannot write '%s': %s", path,
 			 strerror(errno));
 		if (fd >= 0)
