@@ -387,6 +387,15 @@ static enum cib_err read_source(struct ingest *in, struct source *src,
 		}
 	}
 	in->cur->format = fmt;
+	/* a share table merges rows into the dataset's posts and a crawl
+	 * is read later from its file: neither passes through a sink, where
+	 * it would be lost (score --mpi reads them on rank 0) */
+	if (in->sink && (fmt == FORMAT_TABLE || fmt == FORMAT_WARC)) {
+		ingest_fail(in, "a %s cannot be read where the records go "
+				"elsewhere",
+			    fmt == FORMAT_TABLE ? "share table" : "crawl");
+		return CIB_EINTERNAL;
+	}
 	e = entry_for(fmt);
 	if (!e) {
 		ingest_fail(in, "%s", "no reader for this format");

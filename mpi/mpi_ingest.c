@@ -672,6 +672,40 @@ static int detect(const struct ingest *in, enum cib_format fmt,
 	return ingest_detect(head, n);
 }
 
+/* Whether the compressed file `path` holds what only rank 0 reads: a
+ * share table or a crawl in gzip data, a share table in a zip member
+ * (a crawl in a zip is passed over by every reader). Decided on the
+ * inflated head, as read_source would. 0 when the file cannot be opened
+ * or walked: the piece's owner then reports the error in the order. */
+static int archive_direct(const struct ingest *in, enum cib_format fmt,
+			  const char *path)
+{
+	struct source s, mb;
+	struct source_zip z;
+	const char *h;
+	size_t n;
+	int f, direct = 0;
+
+	if (source_open(&s, path) != CIB_OK)
+		return 0;
+	if (s.kind == SOURCE_GZIP && source_peek(&s, &h, &n) == CIB_OK &&
+	    n > 0) {
+		f = detect(in, fmt, h, n);
+		direct = f == FORMAT_TABLE || f == FORMAT_WARC;
+	} else if (s.kind == SOURCE_ZIP &&
+		   source_zip_open(&z, &s, in->opts.max_document) == CIB_OK) {
+		while (!direct && source_zip_next(&z, &mb) == CIB_OK) {
+			if (source_peek(&mb, &h, &n) == CIB_OK && n > 0 &&
+			    !source_archive_magic(h, n))
+				direct = detect(in, fmt, h, n) == FORMAT_TABLE;
+			source_close(&mb);
+		}
+		source_zip_close(&z);
+	}
+	source_close(&s);
+	return direct;
+}
+
 static enum cib_err plan_build(const struct mpi_ingest *m,
 			       const struct ingest *in, char *const *files,
 			       int nfiles, enum cib_format fmt,
@@ -707,7 +741,10 @@ static enum cib_err plan_build(const struct mpi_ingest *m,
 			p.kind = PIECE_WHOLE;
 			p.fsize = (uint64_t)st.st_size;
 			p.hi = p.fsize;
-			if (got > 0 && !source_archive_magic(head, (size_t)got)) {
+			if (got > 0 && source_archive_magic(head, (size_t)got)) {
+				if (archive_direct(in, fmt, files[i]))
+					p.kind = PIECE_DIRECT;
+			} else if (got > 0) {
 				f = detect(in, fmt, head, (size_t)got);
 				p.fmt = f;
 				if (f == FORMAT_TABLE || f == FORMAT_WARC)

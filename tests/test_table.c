@@ -602,6 +602,63 @@ static void test_model_event_orders(void **state)
 	fx_close(&f);
 }
 
+static enum cib_err count_sink(void *ctx, int kind, const void *rec)
+{
+	(void)kind;
+	(void)rec;
+	++*(size_t *)ctx;
+	return CIB_OK;
+}
+
+/* A reader whose records go to a sink (score --mpi's parsing ranks)
+ * refuses a share table and a crawl, which write to the dataset or are
+ * read later from their file: their rows would be lost. The same
+ * reader without the sink reads them. */
+static void test_no_table_through_sink(void **state)
+{
+	static const char *const texts[] = {
+		CT "o1,a1,c1,1623881100\n",
+		"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n"
+		"\r\n\r\n\r\n",
+	};
+	static const enum cib_format fmts[] = { FORMAT_TABLE, FORMAT_WARC };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct ingest_opts o;
+		struct source src;
+		struct fx f;
+		size_t n = 0;
+
+		ingest_opts_init(&o);
+		dataset_init(&f.ds);
+		diag_init(&f.dg, 0);
+		ingest_init(&f.in, &f.ds, &f.dg, &o);
+		f.in.sink = count_sink;
+		f.in.sink_ctx = &n;
+		assert_int_equal(source_open_mem(&src, "t", texts[i],
+						 strlen(texts[i])),
+				 CIB_OK);
+		assert_int_equal(ingest_source(&f.in, &src, FORMAT_AUTO),
+				 CIB_EINTERNAL);
+		assert_int_equal(f.in.files[0].format, fmts[i]);
+		assert_non_null(strstr(f.in.errmsg, i ? "crawl" : "table"));
+		assert_int_equal(n, 0);
+		assert_int_equal(f.ds.post.n, 0);
+		source_close(&src);
+		fx_close(&f);
+	}
+	/* without the sink: read */
+	{
+		struct fx f;
+
+		fx_read(&f, texts[0], NULL, 0, 0, FORMAT_AUTO);
+		assert_int_equal(f.err, CIB_OK);
+		assert_int_equal(f.ds.post.n, 1);
+		fx_close(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_merge_entities),
 		cmocka_unit_test(test_model_events),
 		cmocka_unit_test(test_model_event_orders),
+		cmocka_unit_test(test_no_table_through_sink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
