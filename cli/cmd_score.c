@@ -314,6 +314,19 @@ static void say_steps(int rank, const struct memstep *v, size_t n)
 			rank, n ? line : "not known");
 }
 
+/* Before a long read: no output may be one of the inputs (the check
+ * cli_write_files makes again at the end, here while it costs nothing). */
+static int outputs_apart(const struct score_out *so, char *const *files,
+			 int nfiles)
+{
+	struct cli_output outs[SCORE_OUTPUTS];
+
+	for (int i = 0; i < nfiles; i++)
+		cli_note_input(files[i]);
+	score_outputs(so, NULL, outs);
+	return cli_outputs_check(outs, SCORE_OUTPUTS);
+}
+
 /* Scores loaded data and writes every output (all or none). files are
  * the inputs the run file names and hashes. */
 static int score_finish(const struct score_out *sop, const struct pipe_cli *pcp,
@@ -749,6 +762,17 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	int rc = CLI_EXIT_OK;
 
 	read_setup(&m, sop);
+	/* the single process's check before the read, made by rank 0 and
+	 * agreed on: an output naming an input fails now, not once every
+	 * rank has scored */
+	if (m.rank == 0)
+		rc = outputs_apart(sop, files, nfiles);
+	if (MPI_Bcast(&rc, 1, MPI_INT, 0, m.comm) != MPI_SUCCESS)
+		rc = CLI_EXIT_SYSTEM;
+	if (rc != CLI_EXIT_OK) {
+		mpi_ingest_release(&m);
+		return rc;
+	}
 	dataset_init(&d.ds);
 	d.crawl = NULL;
 	diag_init(&d.diag, ci->opts.strict);
@@ -871,19 +895,6 @@ static int mpi_option(struct score_out *so, int c, const char *arg)
 			       "mpirun (docs/scale.md)"),
 	       -1;
 #endif
-}
-
-/* Before a long read: no output may be one of the inputs (the check
- * cli_write_files makes again at the end, here while it costs nothing). */
-static int outputs_apart(const struct score_out *so, char *const *files,
-			 int nfiles)
-{
-	struct cli_output outs[SCORE_OUTPUTS];
-
-	for (int i = 0; i < nfiles; i++)
-		cli_note_input(files[i]);
-	score_outputs(so, NULL, outs);
-	return cli_outputs_check(outs, SCORE_OUTPUTS);
 }
 
 /* One process: reads the inputs, scores them, writes the outputs. */

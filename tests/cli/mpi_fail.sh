@@ -3,7 +3,8 @@
 # a rank killed (SIGKILL) mid-run (after parsing, in the texts' push, in
 # the per-account features, in the near-duplicate search or in the co-action scan), an owner whose features fail, and a malformed input met by a rank other
 # than 0, each fail the run with a clear error and leave no output file,
-# temporary or final; several ranks without --mpi are refused. Skipped (77)
+# temporary or final; an output naming an input is refused before the
+# read; several ranks without --mpi are refused. Skipped (77)
 # without mpirun or build/cibscan-mpi.
 set -u
 . "${TOP:-.}/tests/mpi/env.sh"
@@ -75,6 +76,23 @@ grep -q "cibscan: .*bad.csv: unrecognised format" "$d/bad.err" ||
 [ "$(grep -c 'unrecognised format' "$d/bad.err")" -eq 1 ] ||
 	{ echo "bad input: reported more than once"; fail=1; }
 [ -z "$(ls -A "$d/out")" ] || { echo "bad input left files"; fail=1; }
+
+# an output that is one of the inputs: refused before the read (exit 2,
+# said once, no stage run), the input kept (until session 27 the check
+# came only when rank 0 wrote, after every rank had scored)
+cp "$d/users.csv" "$d/users.keep"
+mpirun -np 2 "$MPIBIN" score --mpi --progress "$d/tweets.csv" \
+	"$d/users.csv" -o "$d/out/a.csv" --clusters "$d/users.csv" \
+	>"$d/in.out" 2>"$d/in.err"
+rc=$?
+[ "$rc" -eq 2 ] || { echo "output an input: exit $rc, not 2"; fail=1; }
+[ "$(grep -c "is also an input of this run" "$d/in.err")" -eq 1 ] ||
+	{ echo "output an input: not said once"; cat "$d/in.err"; fail=1; }
+! grep -q "cibscan: read " "$d/in.err" ||
+	{ echo "output an input: refused only after the read"; fail=1; }
+cmp -s "$d/users.csv" "$d/users.keep" ||
+	{ echo "output an input: the input changed"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "output an input left files"; fail=1; }
 
 # the same run without --mpi on two ranks is refused, nothing written
 mpirun -np 2 "$MPIBIN" score "$d/tweets.csv" -o "$d/out/a.csv" \
