@@ -541,6 +541,18 @@ static int train_fit(struct logit_model *m, const struct trainset *ts,
 	return rc;
 }
 
+/* Before the long reads: the model may not replace one of the inputs
+ * (save_model checks again, with the labels noted too). */
+static int outputs_apart(const char *out, char *const *files, int n)
+{
+	const struct cli_output chk = { out, NULL, NULL };
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(files[i], "+") != 0)
+			cli_note_input(files[i]);
+	return cli_outputs_check(&chk, 1);
+}
+
 /* Labels, data sets, fit, save. */
 int cmd_train(int argc, char **argv)
 {
@@ -556,8 +568,10 @@ int cmd_train(int argc, char **argv)
 	rc = read_labels(&L, argv[optind]);
 	if (rc)
 		return rc;
-	rc = train_load_sets(&ts, &L, &a, argv + optind + 1,
-			     argc - optind - 1, &nsets);
+	rc = outputs_apart(a.out, argv + optind + 1, argc - optind - 1);
+	if (!rc)
+		rc = train_load_sets(&ts, &L, &a, argv + optind + 1,
+				     argc - optind - 1, &nsets);
 	if (!rc)
 		rc = train_fit(&m, &ts, &a, argv[optind], nsets);
 	if (!rc)

@@ -127,6 +127,11 @@ refuse "score --clusters a link to the input" \
 	"$CIBSCAN" score "$T/in-link.csv" --quiet -o "$T/o.csv" \
 	--clusters "$T/in.csv"
 refuse "convert onto its input" "$CIBSCAN" convert "$T/in.csv" -o "$T/in.csv"
+# train: before the read (labels naming no account of the input fail the
+# fit with exit 1 once the input is read: exit 2 says it was not)
+printf 'account_id,label\nnobody,1\n' >"$T/labels.csv"
+refuse "train -o its input" "$CIBSCAN" train "$T/labels.csv" "$T/in.csv" \
+	-o "$T/in.csv"
 [ "$(cksum <"$T/in.csv")" = "$sum" ] || fail "an input was replaced"
 [ ! -e "$T/o.csv" ] || fail "a refused run wrote an output"
 score -o "$T/o.csv" --save "$T/o.cib"
