@@ -68,10 +68,19 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int g_usage_quiet;
+
+void cli_usage_quiet(void)
+{
+	g_usage_quiet = 1;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (g_usage_quiet)
+		return CLI_EXIT_USAGE;
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);

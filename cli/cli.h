@@ -55,6 +55,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
 	;
 
+/* From now on cli_usage_error prints nothing (and still returns 2): the
+ * ranks of cibscan-mpi but 0, which parse the same command line and meet
+ * the same usage error, leave it to rank 0 to say once. */
+void cli_usage_quiet(void);
+
 /* Common input options: --format NAME, --strict, --max-record BYTES,
  * --max-document BYTES, --max-inflate-ratio N, --read-threads N. */
 struct cli_input {

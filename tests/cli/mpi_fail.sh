@@ -94,6 +94,16 @@ cmp -s "$d/users.csv" "$d/users.keep" ||
 	{ echo "output an input: the input changed"; fail=1; }
 [ -z "$(ls -A "$d/out")" ] || { echo "output an input left files"; fail=1; }
 
+# a usage error, which every rank meets parsing the same command line:
+# exit 2, said once (until session 27 once per rank)
+mpirun -np 3 "$MPIBIN" score --mpi --max-record 300 "$d/tweets.csv" \
+	-o "$d/out/a.csv" >"$d/use.out" 2>"$d/use.err"
+rc=$?
+[ "$rc" -eq 2 ] || { echo "usage error: exit $rc, not 2"; fail=1; }
+[ "$(grep -c "bad --max-record '300'" "$d/use.err")" -eq 1 ] ||
+	{ echo "usage error: not said once"; cat "$d/use.err"; fail=1; }
+[ -z "$(ls -A "$d/out")" ] || { echo "usage error left files"; fail=1; }
+
 # the same run without --mpi on two ranks is refused, nothing written
 mpirun -np 2 "$MPIBIN" score "$d/tweets.csv" -o "$d/out/a.csv" \
 	>"$d/nompi.out" 2>"$d/nompi.err"
