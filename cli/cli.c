@@ -75,6 +75,13 @@ void cli_usage_quiet(void)
 	g_usage_quiet = 1;
 }
 
+int cli_usage_try(const char *cmd)
+{
+	if (!g_usage_quiet)
+		fprintf(stderr, "try 'cibscan %s --help'\n", cmd);
+	return CLI_EXIT_USAGE;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -394,6 +401,68 @@ static struct input_id {
 	ino_t ino;
 } *g_inputs;
 static size_t g_n_inputs, g_cap_inputs;
+
+struct named_file {
+	dev_t dev;
+	ino_t ino;
+	int at; /* position on the command line */
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+void cli_inputs_once(char **files, int *n, int quiet)
+{
+	struct named_file *v;
+	int *first; /* the earlier naming of the same file, or -1 */
+	struct stat st;
+	int k = 0, w = 0;
+
+	if (*n < 2)
+		return;
+	v = malloc((size_t)*n * sizeof(*v));
+	first = malloc((size_t)*n * sizeof(*first));
+	if (!v || !first) { /* read as named: the answer is the same */
+		free(v);
+		free(first);
+		return;
+	}
+	for (int i = 0; i < *n; i++) {
+		first[i] = -1;
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			v[k].dev = st.st_dev;
+			v[k].ino = st.st_ino;
+			v[k++].at = i;
+		}
+	}
+	/* by file, then by position: each file's first naming leads */
+	qsort(v, (size_t)k, sizeof(*v), cmp_named);
+	for (int i = 1, lead = 0; i < k; i++) {
+		if (v[i].dev == v[lead].dev && v[i].ino == v[lead].ino)
+			first[v[i].at] = v[lead].at;
+		else
+			lead = i;
+	}
+	for (int i = 0; i < *n && !quiet; i++)
+		if (first[i] >= 0)
+			cli_warn("'%s' names the same file as '%s': read once",
+				 files[i], files[first[i]]);
+	for (int i = 0; i < *n; i++)
+		if (first[i] < 0)
+			files[w++] = files[i];
+	*n = w;
+	free(v);
+	free(first);
+}
 
 void cli_note_input(const char *path)
 {

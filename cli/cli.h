@@ -60,6 +60,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * the same usage error, leave it to rank 0 to say once. */
 void cli_usage_quiet(void);
 
+/* After getopt's own message: "try 'cibscan CMD --help'" (nothing after
+ * cli_usage_quiet); returns 2. */
+int cli_usage_try(const char *cmd);
+
 /* Common input options: --format NAME, --strict, --max-record BYTES,
  * --max-document BYTES, --max-inflate-ratio N, --read-threads N. */
 struct cli_input {
@@ -157,6 +161,14 @@ struct cli_output {
 	cli_writer_fn fn;
 	void *ctx;
 };
+
+/* Drops from files[0..*n) every regular file named before it (the same
+ * file by another spelling or through a link: device and inode), keeping
+ * the order of the rest, and unless quiet warns "'B' names the same file
+ * as 'A': read once". A file read twice gives the answer of one copy
+ * (its posts' keys are taken once) but costs the read and counts every
+ * record as a duplicate. Pipes, devices and "-" are kept as given. */
+void cli_inputs_once(char **files, int *n, int quiet);
 
 /* Notes that path (a file or a link to one) is read by this run, so that
  * no output replaces it (cli_outputs_check). Pipes, devices, "-" and

@@ -750,7 +750,7 @@ static enum cib_err read_rest(struct mpi_ingest *m, struct cli_data *d,
 }
 
 static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
-		     const struct cli_input *ci, char *const *files, int nfiles)
+		     const struct cli_input *ci, char **files, int nfiles)
 {
 	struct mpi_ingest m;
 	struct mpi_coord mc;
@@ -762,6 +762,8 @@ static int score_mpi(const struct score_out *sop, const struct pipe_cli *pcp,
 	int rc = CLI_EXIT_OK;
 
 	read_setup(&m, sop);
+	/* every rank drops the same namings (said once) */
+	cli_inputs_once(files, &nfiles, m.rank != 0);
 	/* the single process's check before the read, made by rank 0 and
 	 * agreed on: an output naming an input fails now, not once every
 	 * rank has scored */
@@ -954,7 +956,7 @@ int cmd_score(int argc, char **argv)
 	struct score_out so = { 0 };
 	struct cli_input ci;
 	struct pipe_cli pc;
-	int c, rc;
+	int c, rc, nfiles;
 
 	cli_input_init(&ci);
 	pipe_cli_init(&pc);
@@ -1007,9 +1009,8 @@ int cmd_score(int argc, char **argv)
 			fputs(mpi_help_text, stdout);
 #endif
 			return CLI_EXIT_OK;
-		default:
-			fprintf(stderr, "try 'cibscan score --help'\n");
-			return CLI_EXIT_USAGE;
+		default: /* getopt said what */
+			return cli_usage_try("score");
 		}
 	}
 	if (optind >= argc)
@@ -1023,9 +1024,11 @@ int cmd_score(int argc, char **argv)
 		cli_warn("--step-memory: this system does not let a process "
 			 "read and reset its peak memory (/proc/self/status, "
 			 "/proc/self/clear_refs); only the run's peak is known");
+	nfiles = argc - optind;
 #ifdef CIB_MPI
 	if (so.mpi)
-		return score_mpi(&so, &pc, &ci, argv + optind, argc - optind);
+		return score_mpi(&so, &pc, &ci, argv + optind, nfiles);
 #endif
-	return score_single(&so, &pc, &ci, argv + optind, argc - optind);
+	cli_inputs_once(argv + optind, &nfiles, 0);
+	return score_single(&so, &pc, &ci, argv + optind, nfiles);
 }

@@ -9,6 +9,7 @@
 #include <igraph.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -91,8 +92,10 @@ int main(int argc, char **argv)
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	if (rank != 0)
-		cli_usage_quiet(); /* the same error on every rank: said once */
+	if (rank != 0) { /* the same usage error on every rank: said once */
+		cli_usage_quiet();
+		opterr = 0; /* getopt's own */
+	}
 	for (int i = 2; argc > 1 && !strcmp(argv[1], "score") && i < argc; i++)
 		mpi |= !strcmp(argv[i], "--mpi");
 	if (size > 1 && !mpi) {

@@ -8,7 +8,8 @@
 # raw first bytes, so a compressed crawl went to a parsing rank and was
 # left out (accounts.csv differed; --sites failed with "no crawl"), and a
 # gzipped share table was parsed into that rank's own dataset ("no posts
-# were read"). Skipped (77) without mpirun or build/cibscan-mpi.
+# were read"). Also: a file named twice is read once, said once.
+# Skipped (77) without mpirun or build/cibscan-mpi.
 set -eu
 . "${TOP:-.}/tests/mpi/env.sh"
 real="${TOP:-.}/../shared/real-samples/coortweet"
@@ -81,6 +82,22 @@ same zip "$d/mixed.zip" "$d/ex/tweets.csv"
 # --format table on a gzip file
 gzip -c "$TOP/fixtures/table/coortweet_sample.csv" >"$d/c.gz"
 same forced --format table "$d/c.gz"
+
+# an input named twice (a spelling and a link): read once, said once,
+# the single process's outputs
+ln -s t.csv "$d/t-link.csv"
+for n in $ranks; do
+	mpirun -np "$n" "$MPIBIN" score --mpi "$d/t.csv" "$d/ex/users.csv" \
+		"$d/./t.csv" "$d/t-link.csv" -o "$d/twice.$n.acc" \
+		2>"$d/twice.err" || { cat "$d/twice.err"; fail=1; }
+	"$CIBSCAN" score "$d/t.csv" "$d/ex/users.csv" -o "$d/twice.1.acc" \
+		2>/dev/null
+	cmp -s "$d/twice.1.acc" "$d/twice.$n.acc" ||
+		{ echo "named twice: accounts differ at $n ranks"; fail=1; }
+	[ "$(grep -c 'names the same file as .*read once' "$d/twice.err")" \
+		-eq 2 ] || { echo "named twice: not said once a naming"
+			     cat "$d/twice.err"; fail=1; }
+done
 
 [ $fail -eq 0 ] && echo "compressed crawl and tables: the single process's outputs at ranks $ranks"
 exit $fail
