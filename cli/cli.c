@@ -370,6 +370,26 @@ int cli_has_crawl(const struct cli_data *d)
 	return 0;
 }
 
+int cli_crawls_rereadable(const struct cli_data *d)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < d->in.n_files; i++) {
+		const char *name = d->in.files[i].name;
+
+		if (!cli_is_crawl(d, i) ||
+		    (stat(name, &st) == 0 && S_ISREG(st.st_mode)))
+			continue;
+		cli_error("'%s': a crawl given with an export must be a "
+			  "regular file, which the sites analysis reads again "
+			  "once the accounts are scored (save the stream to a "
+			  "file, or give it to 'cibscan sites' alone)",
+			  name);
+		return CLI_EXIT_USAGE;
+	}
+	return CLI_EXIT_OK;
+}
+
 void cli_data_release(struct cli_data *d)
 {
 	if (!d)

@@ -147,6 +147,11 @@ void cli_data_release(struct cli_data *d);
 int cli_is_crawl(const struct cli_data *d, size_t i);
 /* Is any input a crawl (cli_is_crawl)? */
 int cli_has_crawl(const struct cli_data *d);
+/* 0 when every crawl input is a regular file, else an error naming the
+ * first that is not (a pipe, stdin) and CLI_EXIT_USAGE: the sites
+ * analysis reads a crawl again once the accounts are scored, and a
+ * stream read once would give it nothing. */
+int cli_crawls_rereadable(const struct cli_data *d);
 
 /* Writes a result file atomically (core/outfile.h): fn writes to f and may
  * put a detail message in errmsg. Prints "cannot write 'path': why" on any

@@ -205,6 +205,11 @@ int pipe_cli_run(const struct pipe_cli *pc, struct cli_data *d,
 		memset(p, 0, sizeof(*p));
 		return CLI_EXIT_DATA;
 	}
+	rc = cli_crawls_rereadable(d);
+	if (rc) {
+		memset(p, 0, sizeof(*p));
+		return rc;
+	}
 	err = pipeline_run(p, &d->ds, &pc->po);
 	if (err) {
 		cli_error("%s", p->errmsg[0] ? p->errmsg : cib_strerror(err));

@@ -104,3 +104,14 @@ if "$CIBSCAN" score "$TMPDIR/cr/crawl.warc.gz" -o "$TMPDIR/x.csv" \
 grep -q 'no posts' "$TMPDIR/e3.txt"
 grep -q "'cibscan sites'" "$TMPDIR/e3.txt"
 ! grep -q 'unrecognised' "$TMPDIR/e3.txt"
+# a crawl on standard input (or a pipe) cannot be read again by the
+# sites analysis: refused before scoring (exit 2), never scored without
+# it (until session 27 the run went on and the crawl's evidence was lost
+# behind one "not a WARC record")
+rc=0
+"$CIBSCAN" score "$TMPDIR/t.csv" "$u" - -o "$TMPDIR/stdin.csv" \
+	<"$TMPDIR/cr/crawl.warc.gz" 2>"$TMPDIR/e4.txt" || rc=$?
+[ "$rc" -eq 2 ] || { echo "crawl on stdin: exit $rc"; cat "$TMPDIR/e4.txt"; exit 1; }
+grep -q "'-': a crawl given with an export must be a regular file" \
+	"$TMPDIR/e4.txt"
+[ ! -e "$TMPDIR/stdin.csv" ]
