@@ -303,9 +303,80 @@ void cli_diag_summary(const struct diag *dg)
 			DIAG_KEEP);
 }
 
+struct named_file {
+	dev_t dev;
+	ino_t ino;
+	int at; /* position on the command line */
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* first[i]: the earlier position naming the same regular file as
+ * files[i] (device and inode), or -1. Malloc'd; NULL when there is
+ * nothing to drop or no memory (then every file is read as named, which
+ * gives the same answer). */
+static int *named_before(char *const *files, int n)
+{
+	struct named_file *v;
+	int *first;
+	struct stat st;
+	int k = 0;
+
+	if (n < 2)
+		return NULL;
+	v = malloc((size_t)n * sizeof(*v));
+	first = malloc((size_t)n * sizeof(*first));
+	if (!v || !first) {
+		free(v);
+		free(first);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		first[i] = -1;
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			v[k].dev = st.st_dev;
+			v[k].ino = st.st_ino;
+			v[k++].at = i;
+		}
+	}
+	/* by file, then by position: each file's first naming leads */
+	qsort(v, (size_t)k, sizeof(*v), cmp_named);
+	for (int i = 1, lead = 0; i < k; i++) {
+		if (v[i].dev == v[lead].dev && v[i].ino == v[lead].ino)
+			first[v[i].at] = v[lead].at;
+		else
+			lead = i;
+	}
+	free(v);
+	return first;
+}
+
+static void say_named_before(char *const *files, int n, const int *first)
+{
+	for (int i = 0; i < n; i++)
+		if (first[i] >= 0)
+			cli_warn("'%s' names the same file as '%s': read once",
+				 files[i], files[first[i]]);
+}
+
 int cli_load(struct cli_data *d, const struct cli_input *ci,
 	     char *const *files, int nfiles, int quiet)
 {
+	/* a file named twice is read once (score has dropped its own) */
+	int *first = named_before(files, nfiles);
+
+	if (first)
+		say_named_before(files, nfiles, first);
 	dataset_init(&d->ds);
 	d->crawl = NULL;
 	diag_init(&d->diag, ci->opts.strict);
@@ -313,6 +384,8 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 	for (int i = 0; i < nfiles; i++) {
 		enum cib_err err;
 
+		if (first && first[i] >= 0)
+			continue;
 		if (cli_progress() && !quiet) {
 			fputs("reading ", stderr);
 			textsafe_fputs(stderr, files[i], TEXTSAFE_TERM);
@@ -330,9 +403,11 @@ int cli_load(struct cli_data *d, const struct cli_input *ci,
 				cli_error("'%s': %s", files[i],
 					  cib_strerror(err));
 			cli_data_release(d);
+			free(first);
 			return cli_exit_for(err);
 		}
 	}
+	free(first);
 	if (cli_progress() && !quiet)
 		fprintf(stderr, "%*s\r", 60, "");
 	/* the same records give the same answer in any order */
@@ -422,65 +497,19 @@ static struct input_id {
 } *g_inputs;
 static size_t g_n_inputs, g_cap_inputs;
 
-struct named_file {
-	dev_t dev;
-	ino_t ino;
-	int at; /* position on the command line */
-};
-
-static int cmp_named(const void *a, const void *b)
-{
-	const struct named_file *x = a, *y = b;
-
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return (x->at > y->at) - (x->at < y->at);
-}
-
 void cli_inputs_once(char **files, int *n, int quiet)
 {
-	struct named_file *v;
-	int *first; /* the earlier naming of the same file, or -1 */
-	struct stat st;
-	int k = 0, w = 0;
+	int *first = named_before(files, *n);
+	int w = 0;
 
-	if (*n < 2)
+	if (!first)
 		return;
-	v = malloc((size_t)*n * sizeof(*v));
-	first = malloc((size_t)*n * sizeof(*first));
-	if (!v || !first) { /* read as named: the answer is the same */
-		free(v);
-		free(first);
-		return;
-	}
-	for (int i = 0; i < *n; i++) {
-		first[i] = -1;
-		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 &&
-		    S_ISREG(st.st_mode)) {
-			v[k].dev = st.st_dev;
-			v[k].ino = st.st_ino;
-			v[k++].at = i;
-		}
-	}
-	/* by file, then by position: each file's first naming leads */
-	qsort(v, (size_t)k, sizeof(*v), cmp_named);
-	for (int i = 1, lead = 0; i < k; i++) {
-		if (v[i].dev == v[lead].dev && v[i].ino == v[lead].ino)
-			first[v[i].at] = v[lead].at;
-		else
-			lead = i;
-	}
-	for (int i = 0; i < *n && !quiet; i++)
-		if (first[i] >= 0)
-			cli_warn("'%s' names the same file as '%s': read once",
-				 files[i], files[first[i]]);
+	if (!quiet)
+		say_named_before(files, *n, first);
 	for (int i = 0; i < *n; i++)
 		if (first[i] < 0)
 			files[w++] = files[i];
 	*n = w;
-	free(v);
 	free(first);
 }
 

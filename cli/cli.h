@@ -136,9 +136,11 @@ struct cli_data {
 				    cli_crawl_run (cli/sitesrun.h); NULL */
 };
 
-/* Reads every file into d (initialised here). Prints errors itself.
- * Returns an exit code; on failure d is released. With `quiet` unset, a
- * summary of malformed records goes to stderr. */
+/* Reads every file into d (initialised here); a regular file named
+ * again (another spelling, a link) is read once, with a warning per extra
+ * naming (cli_inputs_once's). Prints errors itself. Returns an exit code;
+ * on failure d is released. With `quiet` unset, a summary of malformed
+ * records goes to stderr. */
 int cli_load(struct cli_data *d, const struct cli_input *ci,
 	     char *const *files, int nfiles, int quiet);
 void cli_data_release(struct cli_data *d);

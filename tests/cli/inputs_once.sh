@@ -2,8 +2,8 @@
 # inputs_once.sh - an input named more than once (by another spelling,
 # through a link, by a shell glob that overlaps an explicit name) is read
 # once: one warning per extra naming, in command-line order, and the
-# outputs and the saved run are those of one naming. Standard input is
-# never merged with a file.
+# outputs and the saved run are those of one naming; inspect (any command
+# reading exports) too. Standard input is never merged with a file.
 set -eu
 d="$TMPDIR"
 zcat "$FIXTURES/sample/tweets.csv.gz" >"$d/t.csv"
@@ -32,4 +32,10 @@ cmp "$d/want.txt" "$d/warn.txt" || { cat "$d/warn.txt"; exit 1; }
 	<"$d/u.csv" 2>"$d/stdin.err"
 ! grep -q 'read once' "$d/stdin.err"
 cmp "$d/once.csv" "$d/stdin.csv"
+# every command reading exports does the same (cli_load): inspect lists
+# the file once, with the warning, and counts no duplicate
+(cd "$d" && "$CIBSCAN" inspect t.csv link.csv >insp.out 2>insp.err)
+grep -q "'link.csv' names the same file as 't.csv': read once" "$d/insp.err"
+[ "$(grep -c 'format=ioarchive-tweets' "$d/insp.out")" -eq 1 ]
+grep -q 'duplicate_posts=0' "$d/insp.out"
 echo "named several times, read once"
