@@ -12,7 +12,8 @@ ln -s t.csv "$d/link.csv"
 # the saved run names its inputs as given: the same spelling both times
 (cd "$d" && "$CIBSCAN" score t.csv u.csv -o once.csv --save once.cib \
 	2>once.err)
-! grep -q 'read once' "$d/once.err" || { echo "a warning for one naming"; exit 1; }
+! grep -q 'read once' "$d/once.err" ||
+	{ echo "a warning for one naming"; exit 1; }
 (cd "$d" && "$CIBSCAN" score t.csv u.csv ./t.csv link.csv ./u.csv \
 	-o twice.csv --save twice.cib 2>twice.err)
 cmp "$d/once.csv" "$d/twice.csv"

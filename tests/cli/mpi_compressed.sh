@@ -99,5 +99,7 @@ for n in $ranks; do
 			     cat "$d/twice.err"; fail=1; }
 done
 
-[ $fail -eq 0 ] && echo "compressed crawl and tables: the single process's outputs at ranks $ranks"
+[ $fail -eq 0 ] &&
+	echo "compressed crawls and tables, a file named twice: the single" \
+		"process's outputs at ranks $ranks"
 exit $fail
