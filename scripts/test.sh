@@ -12,9 +12,11 @@ run() {
 	name=$1
 	shift
 	echo "=== $name"
+	t0=$(date +%s)
 	"$@" >"/tmp/cibscan-test-$$.log" 2>&1
 	rc=$?
 	cat "/tmp/cibscan-test-$$.log"
+	echo "=== $name: $(($(date +%s) - t0)) s"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "/tmp/cibscan-test-$$.log" | tail -n 1)
 	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 	f=$(echo "$line" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')

@@ -4,7 +4,8 @@
 # A cli test is a shell script run with $CIBSCAN (the binary), $FIXTURES and
 # $TMPDIR (a fresh directory it may write to); exit 0 means it passed, exit
 # 77 (automake's convention) that it was skipped: skipped tests print SKIP
-# and are counted apart, never as passed.
+# and are counted apart, never as passed. Each test passed says how many
+# seconds it took (CI runs the suite three times within 30 minutes).
 set -u
 build=${1:-build}
 top=$(pwd)
@@ -15,8 +16,10 @@ failed=""
 skipped=""
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
+	t0=$(date +%s)
 	if "$t"; then
 		pass=$((pass + 1))
+		echo "[  PASSED  ] $t ($(($(date +%s) - t0)) s)"
 	else
 		fail=$((fail + 1))
 		failed="$failed $(basename "$t")"
@@ -25,12 +28,13 @@ done
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	dir=$(mktemp -d)
+	t0=$(date +%s)
 	CIBSCAN="$top/$build/cibscan" FIXTURES="$top/fixtures" TOP="$top" \
 		TMPDIR="$dir" sh "$t" >"$dir/.log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
-		echo "[  PASSED  ] $t"
+		echo "[  PASSED  ] $t ($(($(date +%s) - t0)) s)"
 	elif [ "$rc" -eq 77 ]; then
 		skip=$((skip + 1))
 		skipped="$skipped $t"
