@@ -303,9 +303,34 @@ void cli_diag_summary(const struct diag *dg)
 			DIAG_KEEP);
 }
 
-struct named_file {
+/* A regular file by device and inode: what a path names whatever its
+ * spelling or the links on the way. */
+struct file_id {
 	dev_t dev;
 	ino_t ino;
+};
+
+/* 1 and *id when path names a regular file ("-", pipes, devices and
+ * missing paths are not files a run could read twice or lose), else 0. */
+static int file_id(const char *path, struct file_id *id)
+{
+	struct stat st;
+
+	if (!path || !strcmp(path, "-") || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 1;
+}
+
+static int same_id(const struct file_id *a, const struct file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+struct named_file {
+	struct file_id id;
 	int at; /* position on the command line */
 };
 
@@ -313,10 +338,10 @@ static int cmp_named(const void *a, const void *b)
 {
 	const struct named_file *x = a, *y = b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
+	if (x->id.dev != y->id.dev)
+		return x->id.dev < y->id.dev ? -1 : 1;
+	if (x->id.ino != y->id.ino)
+		return x->id.ino < y->id.ino ? -1 : 1;
 	return (x->at > y->at) - (x->at < y->at);
 }
 
@@ -328,7 +353,6 @@ static int *named_before(char *const *files, int n)
 {
 	struct named_file *v;
 	int *first;
-	struct stat st;
 	int k = 0;
 
 	if (n < 2)
@@ -342,17 +366,13 @@ static int *named_before(char *const *files, int n)
 	}
 	for (int i = 0; i < n; i++) {
 		first[i] = -1;
-		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 &&
-		    S_ISREG(st.st_mode)) {
-			v[k].dev = st.st_dev;
-			v[k].ino = st.st_ino;
+		if (file_id(files[i], &v[k].id))
 			v[k++].at = i;
-		}
 	}
 	/* by file, then by position: each file's first naming leads */
 	qsort(v, (size_t)k, sizeof(*v), cmp_named);
 	for (int i = 1, lead = 0; i < k; i++) {
-		if (v[i].dev == v[lead].dev && v[i].ino == v[lead].ino)
+		if (same_id(&v[i].id, &v[lead].id))
 			first[v[i].at] = v[lead].at;
 		else
 			lead = i;
@@ -447,13 +467,12 @@ int cli_has_crawl(const struct cli_data *d)
 
 int cli_crawls_rereadable(const struct cli_data *d)
 {
-	struct stat st;
+	struct file_id id;
 
 	for (size_t i = 0; i < d->in.n_files; i++) {
 		const char *name = d->in.files[i].name;
 
-		if (!cli_is_crawl(d, i) ||
-		    (stat(name, &st) == 0 && S_ISREG(st.st_mode)))
+		if (!cli_is_crawl(d, i) || file_id(name, &id))
 			continue;
 		cli_error("'%s': a crawl given with an export must be a "
 			  "regular file, which the sites analysis reads again "
@@ -491,10 +510,7 @@ static void write_error(const char *path, const struct outfile *o, int e)
 
 /* The files this run reads (cli_note_input), by device and inode: as
  * many as the command line names, 16 bytes each. */
-static struct input_id {
-	dev_t dev;
-	ino_t ino;
-} *g_inputs;
+static struct file_id *g_inputs;
 static size_t g_n_inputs, g_cap_inputs;
 
 void cli_inputs_once(char **files, int *n, int quiet)
@@ -513,24 +529,32 @@ void cli_inputs_once(char **files, int *n, int quiet)
 	free(first);
 }
 
+/* The registry entry of id, or NULL. */
+static const struct file_id *noted(const struct file_id *id)
+{
+	for (size_t k = 0; k < g_n_inputs; k++)
+		if (same_id(&g_inputs[k], id))
+			return &g_inputs[k];
+	return NULL;
+}
+
 void cli_note_input(const char *path)
 {
-	struct stat st;
+	struct file_id id;
 
-	if (!path || !strcmp(path, "-") || stat(path, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
+	/* score notes its inputs before the read and as it reads them */
+	if (!file_id(path, &id) || noted(&id))
 		return;
 	if (g_n_inputs == g_cap_inputs) {
 		size_t nc = g_cap_inputs ? 2 * g_cap_inputs : 16;
-		struct input_id *q = realloc(g_inputs, nc * sizeof(*q));
+		struct file_id *q = realloc(g_inputs, nc * sizeof(*q));
 
 		if (!q)
 			return; /* not protected: the run itself goes on */
 		g_inputs = q;
 		g_cap_inputs = nc;
 	}
-	g_inputs[g_n_inputs].dev = st.st_dev;
-	g_inputs[g_n_inputs++].ino = st.st_ino;
+	g_inputs[g_n_inputs++] = id;
 }
 
 /* Where a file that does not exist yet would be made: the real path of
@@ -592,21 +616,15 @@ int cli_outputs_check(const struct cli_output *outs, size_t n)
 				return CLI_EXIT_USAGE;
 			}
 	for (size_t i = 0; i < n; i++) {
-		struct stat st;
+		struct file_id id;
 
-		if (!outs[i].path || !strcmp(outs[i].path, "-") ||
-		    stat(outs[i].path, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		for (size_t k = 0; k < g_n_inputs; k++)
-			if (g_inputs[k].dev == st.st_dev &&
-			    g_inputs[k].ino == st.st_ino) {
-				cli_error("'%s' is also an input of this run: "
-					  "writing it would replace the data "
-					  "read from it (choose another "
-					  "output)",
-					  outs[i].path);
-				return CLI_EXIT_USAGE;
-			}
+		if (file_id(outs[i].path, &id) && noted(&id)) {
+			cli_error("'%s' is also an input of this run: writing "
+				  "it would replace the data read from it "
+				  "(choose another output)",
+				  outs[i].path);
+			return CLI_EXIT_USAGE;
+		}
 	}
 	return 0;
 }
