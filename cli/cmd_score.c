@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "mpi/mpi_coord.h"
+#include "mpi/mpi_fatal.h"
 #include "mpi/mpi_feat.h"
 #include "mpi/mpi_ingest.h"
 #endif
@@ -725,6 +726,10 @@ static void read_setup(struct mpi_ingest *m, const struct score_out *sop)
 	m->ids_want = test_rank("CIBSCAN_MPI_TEST_IDS");
 	if (m->ids_want > 2)
 		m->ids_want = -1;
+	/* test hook: on that rank, the first transfer whose description
+	 * holds CIBSCAN_MPI_TEST_FAIL_XFER fails (mpi/mpi_fatal.h) */
+	mpi_fatal_test(test_rank("CIBSCAN_MPI_TEST_FAIL_XFER_RANK"),
+		       getenv("CIBSCAN_MPI_TEST_FAIL_XFER"));
 }
 
 /* Every rank, after the read: the texts to their owners, and the posts'

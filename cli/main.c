@@ -5,6 +5,7 @@
  * checked where it is made.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
 #include <stdio.h>
@@ -80,6 +81,21 @@ static int finish(int code)
  * caller, which reports them, instead of aborting unexplained. */
 static int run(int argc, char **argv);
 
+/* stdout to /dev/null (opened for writing, never created or replaced);
+ * left as it is if that cannot be opened */
+static void quiet_stdout(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	if (fd < 0)
+		return;
+	fflush(stdout);
+	if (fd != STDOUT_FILENO) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int size = 1, rank = 0, rc, mpi = 0;
@@ -95,6 +111,9 @@ int main(int argc, char **argv)
 	if (rank != 0) { /* the same usage error on every rank: said once */
 		cli_usage_quiet();
 		opterr = 0; /* getopt's own */
+		/* and what every rank would print on stdout (help, the
+		 * version): rank 0 writes every output */
+		quiet_stdout();
 	}
 	for (int i = 2; argc > 1 && !strcmp(argv[1], "score") && i < argc; i++)
 		mpi |= !strcmp(argv[i], "--mpi");

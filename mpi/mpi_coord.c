@@ -28,6 +28,8 @@
 #include "core/clock.h"
 #include "core/memstep.h"
 #include "model/groups.h"
+#include "mpi/mpi_fatal.h"
+#include "mpi/mpi_gather.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_DONE = 0, CMD_SCAN = 1, CMD_PAIRS = 2, CMD_AMONG = 3 };
@@ -155,7 +157,8 @@ static int gather_rounds(struct mpi_coord *c, const void *buf, size_t n,
 		cnt = calloc((size_t)c->size, sizeof(*cnt));
 		disp = calloc((size_t)c->size, sizeof(*disp));
 		if (!cnt || !disp)
-			goto out; /* the others then wait: MPI_Abort below */
+			goto out; /* the others then wait: the caller ends
+				   * the job */
 	}
 	for (uint64_t r = 0; r < maxr; r++) {
 		size_t lo = (size_t)r * per;
@@ -199,70 +202,14 @@ out:
 
 /* Every rank's n elements of sz bytes appended to rank 0's *out (grown;
  * *n_out elements there), whole arrays in rank order, each sent in
- * pieces of at most the round size: arrays that index one another (an
- * object's count of kept events and the events) keep one order. */
+ * pieces of at most the round size (mpi_gather.h): arrays that index one
+ * another (an object's count of kept events and the events) keep one
+ * order. */
 static int gather_ranked(struct mpi_coord *c, const void *buf, size_t n,
 			 size_t sz, void **out, size_t *n_out)
 {
-	uint64_t mine = n, *cnt = NULL;
-	size_t piece = round_bytes(c) / sz;
-	MPI_Request rq;
-	int rc = -1;
-
-	if (piece == 0)
-		piece = 1;
-	if (c->rank == 0) {
-		cnt = calloc((size_t)c->size, sizeof(*cnt));
-		if (!cnt)
-			return -1; /* the others then wait: MPI_Abort */
-	}
-	if (MPI_Igather(&mine, 1, MPI_UINT64_T, cnt, 1, MPI_UINT64_T, 0,
-			c->comm, &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		goto out;
-	if (c->rank == 0) {
-		size_t total = 0;
-		char *dst;
-
-		for (int q = 0; q < c->size; q++)
-			total += (size_t)cnt[q];
-		dst = realloc(*out, (*n_out + total) * sz + 1);
-		if (!dst)
-			goto out;
-		*out = dst;
-		dst += *n_out * sz;
-		for (int q = 0; q < c->size; q++) {
-			for (size_t lo = 0; q && lo < cnt[q]; lo += piece) {
-				size_t m = cnt[q] - lo < piece ? cnt[q] - lo
-							       : piece;
-
-				if (MPI_Irecv(dst + lo * sz, (int)(m * sz),
-					      MPI_BYTE, q, 0, c->comm,
-					      &rq) != MPI_SUCCESS ||
-				    wait_rq(&rq))
-					goto out;
-			}
-			if (q == 0 && n)
-				memcpy(dst, buf, n * sz);
-			dst += (size_t)cnt[q] * sz;
-		}
-		*n_out += total;
-	} else {
-		for (size_t lo = 0; lo < n; lo += piece) {
-			size_t m = n - lo < piece ? n - lo : piece;
-
-			if (MPI_Isend((const char *)buf + lo * sz,
-				      (int)(m * sz), MPI_BYTE, 0, 0, c->comm,
-				      &rq) != MPI_SUCCESS ||
-			    wait_rq(&rq))
-				goto out;
-			c->st.bytes_out += (uint64_t)(m * sz);
-		}
-	}
-	rc = 0;
-out:
-	free(cnt);
-	return rc;
+	return mpi_gather_pieces(c->comm, buf, n, sz, round_bytes(c) / sz,
+				 out, n_out, &c->st.bytes_out);
 }
 
 /* One group of a part's columns (n elements each) gathered to rank 0's
@@ -466,35 +413,36 @@ static void keep_codes(struct mpi_coord *c, struct coord_part *part)
 	part->n_codes = part->n_side = 0;
 }
 
-/* The largest error of any rank (CIB_OK when none). */
-static int any_err(struct mpi_coord *c, int e)
+/* The largest error of any rank (CIB_OK when none); what names the
+ * agreement should it fail. */
+static int any_err(struct mpi_coord *c, int e, const char *what)
 {
 	int all = CIB_OK;
 	MPI_Request rq;
 
-	if (MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX, c->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX,
+					 c->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq), what);
 	return all;
 }
 
 /* Every rank's statistics to rank 0's c->all: after the scan, after the
  * pair phase and once more at the end (the cluster stage's reads of the
  * pairs come after the phase). A transfer that fails, or rank 0 without
- * room for them, ends the job: the other ranks would wait for it. */
-static void gather_stats(struct mpi_coord *c)
+ * room for them, ends the job (mpi_fatal, saying what): the other ranks
+ * would wait for it. */
+static void gather_stats(struct mpi_coord *c, const char *what)
 {
 	MPI_Request rq;
 
 	if (c->rank == 0 && !c->all)
 		c->all = calloc((size_t)c->size, sizeof(*c->all));
-	if ((c->rank == 0 && !c->all) ||
-	    MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE, c->all,
-			(int)sizeof(c->st), MPI_BYTE, 0, c->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, !(c->rank == 0 && !c->all) &&
+			 MPI_Igather(&c->st, (int)sizeof(c->st), MPI_BYTE,
+				     c->all, (int)sizeof(c->st), MPI_BYTE, 0,
+				     c->comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+		 what);
 }
 
 /* The types' counters of n parts (COORD__COUNT each) added to out's. */
@@ -515,11 +463,48 @@ static void sum_type_stats(struct coord_part *out,
 		}
 }
 
+/* The scan's part (codes and side co-actions kept out) to rank 0: the
+ * types' counters gathered into *sts (n_st of them), the dense objects
+ * and windows into out, k and R summed in part's own arrays there. A
+ * transfer that fails ends the job (mpi_fatal, saying which). */
+static void gather_part(struct mpi_coord *c, const struct hdr *h,
+			struct coord_part *part, struct coord_part *out,
+			struct coord_type_stats **sts, size_t *n_st)
+{
+	mpi_need(c->comm, !gather_rounds(c, part->st, 1, sizeof(part->st),
+					 (void **)sts, n_st),
+		 "the co-action scan: the types' counters to rank 0");
+	mpi_need(c->comm, !gather_rounds(c, part->dense, part->n_dense,
+					 sizeof(*part->dense),
+					 (void **)&out->dense, &out->n_dense),
+		 "the co-action scan: the dense objects to rank 0");
+	for (int t = 0; t < COORD__COUNT; t++) {
+		if (!h->o.use_type[t] || t == COORD_AMPLIFY)
+			continue;
+		mpi_need(c->comm, !gather_rounds(c, part->wins[t],
+						 part->n_wins[t],
+						 sizeof(*part->wins[t]),
+						 (void **)&out->wins[t],
+						 &out->n_wins[t]),
+			 "the co-action scan: a type's windows to rank 0");
+		mpi_need(c->comm, part->k[t] &&
+				 !reduce_sum(c, part->k[t], h->n_accounts,
+					     MPI_UINT32_T, sizeof(uint32_t)),
+			 "the co-action scan: a type's per-account k summed "
+			 "on rank 0");
+	}
+	mpi_need(c->comm, !reduce_sum(c, part->R, h->n_comps * COORD__COUNT *
+						       COORD_LEVELS,
+				      MPI_UINT64_T, sizeof(uint64_t)),
+		 "the co-action scan: the components' R summed on rank 0");
+}
+
 /* One scan on every rank after the header: the components broadcast, the
  * events scattered, this rank's objects scanned and (h->index) their
  * part of the group index built, the parts summed into rank 0's out and
- * the index parts gathered into c->ix. A transfer that fails ends the job (MPI_Abort): the
- * other ranks would wait for it forever. */
+ * the index parts gathered into c->ix. A transfer that fails ends the
+ * job (mpi_fatal, saying which): the other ranks would wait for it
+ * forever. */
 static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 				struct coord_events *ev,
 				const uint32_t *comp_in, struct coord_part *out)
@@ -543,19 +528,22 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	c->ix_ready = 0;
 	for (int t = 0; t < COORD__COUNT; t++)
 		coord_events_init(&mine[t]);
-	if (!comp)
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, comp != NULL,
+		 "the co-action scan: room for the accounts' components");
 	if (c->rank == 0 && h->n_accounts)
 		memcpy(comp, comp_in, h->n_accounts * sizeof(*comp));
-	if (bcast_bytes(comp, h->n_accounts * sizeof(*comp), c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm,
+		 !bcast_bytes(comp, h->n_accounts * sizeof(*comp), c->comm),
+		 "the co-action scan: the accounts' components to the ranks");
 	if (c->rank)
 		c->st.bytes_in += h->n_accounts * sizeof(*comp);
 	for (int t = 0; t < COORD__COUNT; t++)
-		if (h->o.use_type[t] && t != COORD_AMPLIFY &&
-		    scatter_type(c, t, h->n_events[t], ev ? &ev[t] : NULL,
-				 &mine[t]))
-			MPI_Abort(c->comm, 1);
+		if (h->o.use_type[t] && t != COORD_AMPLIFY)
+			mpi_need(c->comm,
+				 !scatter_type(c, t, h->n_events[t],
+					       ev ? &ev[t] : NULL, &mine[t]),
+				 "the co-action scan: sending the events to "
+				 "their objects' owners");
 	c->st.scatter_seconds = cib_seconds() - t0;
 	c->st.scatter_cpu = cib_cpu_seconds() - c0;
 	/* rank 0's events went to their objects' owners, which build the
@@ -590,34 +578,19 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	t0 = cib_seconds();
 	c0 = cib_cpu_seconds();
 	/* a rank that failed (out of memory) fails the scan on all */
-	any = any_err(c, err);
+	any = any_err(c, err,
+		      "the co-action scan: agreeing on whether a rank's scan "
+		      "failed");
 	if (any != CIB_OK) {
 		coord_part_release(&part);
 		groups_index_part_release(&ipt);
 		return err != CIB_OK ? (enum cib_err)err : (enum cib_err)any;
 	}
 	keep_codes(c, &part);
-	if (gather_rounds(c, part.st, 1, sizeof(part.st),
-			  (void **)&sts, &n_st) ||
-	    gather_rounds(c, part.dense, part.n_dense, sizeof(*part.dense),
-			  (void **)&out->dense, &out->n_dense))
-		MPI_Abort(c->comm, 1);
-	for (int t = 0; t < COORD__COUNT; t++) {
-		if (!h->o.use_type[t] || t == COORD_AMPLIFY)
-			continue;
-		if (gather_rounds(c, part.wins[t], part.n_wins[t],
-				  sizeof(*part.wins[t]), (void **)&out->wins[t],
-				  &out->n_wins[t]) ||
-		    !part.k[t] ||
-		    reduce_sum(c, part.k[t], h->n_accounts, MPI_UINT32_T,
-			       sizeof(uint32_t)))
-			MPI_Abort(c->comm, 1);
-	}
-	if (reduce_sum(c, part.R, h->n_comps * COORD__COUNT * COORD_LEVELS,
-		       MPI_UINT64_T, sizeof(uint64_t)))
-		MPI_Abort(c->comm, 1);
-	if (h->index && gather_index(c, h, &ipt))
-		MPI_Abort(c->comm, 1);
+	gather_part(c, h, &part, out, &sts, &n_st);
+	if (h->index)
+		mpi_need(c->comm, !gather_index(c, h, &ipt),
+			 "the group index: this rank's part to rank 0");
 	groups_index_part_release(&ipt);
 	c->st.gather_seconds = cib_seconds() - t0;
 	c->st.gather_cpu = cib_cpu_seconds() - c0;
@@ -632,7 +605,8 @@ static enum cib_err scan_common(struct mpi_coord *c, struct hdr *h,
 	}
 	free(sts);
 	coord_part_release(&part);
-	gather_stats(c);
+	gather_stats(c, "the co-action scan: each rank's statistics to "
+			"rank 0");
 	c->scans++;
 	memstep_mark("scan");
 	return CIB_OK;
@@ -661,8 +635,8 @@ static enum cib_err shard_scan(void *ctx, struct coord_events *ev,
 		if (t != COORD_AMPLIFY && o->use_type[t] && ev[t].n)
 			h.tight[t] = groups_index_tight(&ev[t]);
 	}
-	if (bcast_bytes(&h, sizeof(h), c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, !bcast_bytes(&h, sizeof(h), c->comm),
+		 "the co-action scan: rank 0's header to the ranks");
 	memset(out, 0, sizeof(*out));
 	return scan_common(c, &h, ev, comp, out);
 }
@@ -778,7 +752,8 @@ out:
  * rank's codes and side co-actions to their pairs' owners, each owner's
  * counts, the components' counts summed, each owner's tests; rank 0 gets
  * the candidates, the summed counts and repeats (res) and its own pairs,
- * the others keep theirs. A transfer that fails ends the job. */
+ * the others keep theirs. A transfer that fails ends the job (mpi_fatal,
+ * saying which). */
 static enum cib_err pairs_common(struct mpi_coord *c,
 				 const struct coord_pairs_in *in,
 				 struct coord_pairs_res *res)
@@ -798,12 +773,16 @@ static enum cib_err pairs_common(struct mpi_coord *c,
 	if (!res)
 		res = &none; /* ranks other than 0 gather nothing */
 	counts = calloc(in->n_comps + 1, sizeof(*counts));
-	if (!counts ||
-	    route_rounds(c, c->codes, c->n_codes, sizeof(*c->codes),
-			 (void **)&codes, &nc) ||
-	    route_rounds(c, c->side, c->n_side, sizeof(*c->side),
-			 (void **)&side, &ns))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, counts != NULL,
+		 "the pair phase: room for the components' counts");
+	mpi_need(c->comm, !route_rounds(c, c->codes, c->n_codes,
+					sizeof(*c->codes), (void **)&codes,
+					&nc),
+		 "the pair phase: the codes to their pairs' owners");
+	mpi_need(c->comm, !route_rounds(c, c->side, c->n_side,
+					sizeof(*c->side), (void **)&side,
+					&ns),
+		 "the pair phase: the side co-actions to their pairs' owners");
 	free(c->codes);
 	free(c->side);
 	c->codes = NULL;
@@ -815,26 +794,33 @@ static enum cib_err pairs_common(struct mpi_coord *c,
 	err = coord_pairs_count(in, codes, nc, side, ns, counts, dup, &pp);
 	free(codes);
 	free(side);
-	err = any_err(c, err);
+	err = any_err(c, err,
+		      "the pair phase: agreeing on whether a rank's counts "
+		      "failed");
 	if (!err) {
 		MPI_Request rd;
 
-		if (allreduce_sum(c, counts, in->n_comps) ||
-		    MPI_Ireduce(c->rank ? dup : MPI_IN_PLACE,
-				c->rank ? NULL : dup, COORD__COUNT,
-				MPI_UINT64_T, MPI_SUM, 0, c->comm,
-				&rd) != MPI_SUCCESS ||
-		    wait_rq(&rd))
-			MPI_Abort(c->comm, 1);
+		mpi_need(c->comm, !allreduce_sum(c, counts, in->n_comps),
+			 "the pair phase: the components' counts summed on "
+			 "every rank");
+		mpi_need(c->comm, MPI_Ireduce(c->rank ? dup : MPI_IN_PLACE,
+					      c->rank ? NULL : dup,
+					      COORD__COUNT, MPI_UINT64_T,
+					      MPI_SUM, 0, c->comm, &rd) ==
+			 MPI_SUCCESS && !wait_rq(&rd),
+			 "the pair phase: the repeats summed on rank 0");
 		err = coord_pairs_test(pp, counts, &pairs, &npairs, &cand,
 				       &ncand);
-		err = any_err(c, err);
+		err = any_err(c, err,
+			      "the pair phase: agreeing on whether a rank's "
+			      "tests failed");
 	}
 	coord_pairs_free(pp);
-	if (!err &&
-	    gather_rounds(c, cand, ncand, sizeof(*cand), (void **)&res->cand,
-			  &res->n_cand))
-		MPI_Abort(c->comm, 1);
+	if (!err)
+		mpi_need(c->comm, !gather_rounds(c, cand, ncand, sizeof(*cand),
+						 (void **)&res->cand,
+						 &res->n_cand),
+			 "the pair phase: the candidates to rank 0");
 	free(cand);
 	c->st.pair_bytes += c->st.bytes_out - b0;
 	c->st.bytes_out = b0;
@@ -854,7 +840,7 @@ static enum cib_err pairs_common(struct mpi_coord *c,
 		res->n_candidates = counts;
 		memcpy(res->dup, dup, sizeof(dup));
 	}
-	gather_stats(c);
+	gather_stats(c, "the pair phase: each rank's statistics to rank 0");
 	return (enum cib_err)err;
 }
 
@@ -875,15 +861,23 @@ static void in_bcast(struct mpi_coord *c, struct coord_pairs_in *in)
 		for (int t = 0; t < COORD__COUNT; t++)
 			ok = ok && (in->k[t] = malloc(nb)) != NULL;
 	}
-	if (!ok ||
-	    bcast_bytes((void *)in->comp, na * sizeof(uint32_t), c->comm) ||
-	    bcast_bytes((void *)in->s_amp, na * sizeof(uint32_t), c->comm) ||
-	    bcast_bytes((void *)in->comps, in->n_comps * sizeof(*in->comps),
-			c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, ok,
+		 "the pair phase: room for the components, rates, k and "
+		 "s_amp from rank 0");
+	mpi_need(c->comm, !bcast_bytes((void *)in->comp,
+				       na * sizeof(uint32_t), c->comm),
+		 "the pair phase: the accounts' components to the ranks");
+	mpi_need(c->comm, !bcast_bytes((void *)in->s_amp,
+				       na * sizeof(uint32_t), c->comm),
+		 "the pair phase: the accounts' s_amp to the ranks");
+	mpi_need(c->comm, !bcast_bytes((void *)in->comps,
+				       in->n_comps * sizeof(*in->comps),
+				       c->comm),
+		 "the pair phase: the components' rates to the ranks");
 	for (int t = 0; t < COORD__COUNT; t++)
-		if (bcast_bytes(in->k[t], na * sizeof(uint32_t), c->comm))
-			MPI_Abort(c->comm, 1);
+		mpi_need(c->comm, !bcast_bytes(in->k[t], na * sizeof(uint32_t),
+					       c->comm),
+			 "the pair phase: a type's per-account k to the ranks");
 }
 
 static void in_release(struct coord_pairs_in *in)
@@ -916,8 +910,9 @@ static enum cib_err shard_pairs(void *ctx, const struct coord_pairs_in *in,
 		c->codes = gc;
 	if (gs)
 		c->side = gs;
-	if (!gc || !gs)
-		MPI_Abort(c->comm, 1); /* the others wait in the phase */
+	/* the others wait in the phase */
+	mpi_need(c->comm, gc && gs,
+		 "the pair phase: room on rank 0 for its own codes");
 	if (n_codes)
 		memcpy(gc + c->n_codes, codes, n_codes * sizeof(*gc));
 	if (n_side)
@@ -932,8 +927,8 @@ static enum cib_err shard_pairs(void *ctx, const struct coord_pairs_in *in,
 	h.n_comps = in->n_comps;
 	h.o = *in->o;
 	h.o.shard = NULL;
-	if (bcast_bytes(&h, sizeof(h), c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, !bcast_bytes(&h, sizeof(h), c->comm),
+		 "the pair phase: rank 0's header to the ranks");
 	in_bcast(c, &mine);
 	err = pairs_common(c, &mine, res);
 	memstep_mark("pairs");
@@ -965,11 +960,15 @@ static enum cib_err among_common(struct mpi_coord *c, const int32_t *mem,
 	uint64_t b0 = c->st.bytes_out;
 	int err = coord_pairs_filter(p, n, mem, &mine, &nm);
 
-	err = any_err(c, err);
-	if (!err && gather_rounds(c, mine, nm, sizeof(*mine),
-				  (void **)(out ? out : &none),
-				  out ? n_out : &n_none))
-		MPI_Abort(c->comm, 1);
+	err = any_err(c, err,
+		      "the cluster stage's pair reads: agreeing on whether a "
+		      "rank's filter failed");
+	if (!err)
+		mpi_need(c->comm, !gather_rounds(c, mine, nm, sizeof(*mine),
+						 (void **)(out ? out : &none),
+						 out ? n_out : &n_none),
+			 "the cluster stage's pair reads: the pairs among "
+			 "the members to rank 0");
 	free(mine);
 	c->st.among_bytes += c->st.bytes_out - b0;
 	c->st.bytes_out = b0;
@@ -988,9 +987,12 @@ static enum cib_err shard_among(void *ctx, const struct coord_graph *g,
 	memset(&h, 0, sizeof(h));
 	h.cmd = CMD_AMONG;
 	h.n_accounts = g->n_accounts;
-	if (bcast_bytes(&h, sizeof(h), c->comm) ||
-	    bcast_bytes((void *)mem, g->n_accounts * sizeof(*mem), c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, !bcast_bytes(&h, sizeof(h), c->comm),
+		 "the cluster stage's pair reads: rank 0's header to the "
+		 "ranks");
+	mpi_need(c->comm, !bcast_bytes((void *)mem,
+				       g->n_accounts * sizeof(*mem), c->comm),
+		 "the cluster stage's pair reads: the members to the ranks");
 	return among_common(c, mem, g->pairs, g->n_pairs, out, n_out);
 }
 
@@ -998,8 +1000,11 @@ static void among_serve(struct mpi_coord *c, const struct hdr *h)
 {
 	int32_t *mem = malloc((h->n_accounts + 1) * sizeof(*mem));
 
-	if (!mem || bcast_bytes(mem, h->n_accounts * sizeof(*mem), c->comm))
-		MPI_Abort(c->comm, 1);
+	mpi_need(c->comm, mem != NULL,
+		 "the cluster stage's pair reads: room for the members");
+	mpi_need(c->comm,
+		 !bcast_bytes(mem, h->n_accounts * sizeof(*mem), c->comm),
+		 "the cluster stage's pair reads: the members to the ranks");
 	(void)among_common(c, mem, c->pairs, c->n_pairs, NULL, NULL);
 	free(mem);
 }
@@ -1021,7 +1026,9 @@ enum cib_err mpi_coord_serve(struct mpi_coord *c)
 		else
 			break;
 	}
-	gather_stats(c); /* rank 0 gathers them in mpi_coord_done */
+	/* rank 0 gathers them in mpi_coord_done */
+	gather_stats(c, "the end of the co-action stages: each rank's last "
+			"statistics to rank 0");
 	return CIB_OK;
 }
 
@@ -1033,7 +1040,8 @@ enum cib_err mpi_coord_done(struct mpi_coord *c)
 	h.cmd = CMD_DONE;
 	if (bcast_bytes(&h, sizeof(h), c->comm))
 		return CIB_EIO;
-	gather_stats(c);
+	gather_stats(c, "the end of the co-action stages: each rank's last "
+			"statistics to rank 0");
 	return CIB_OK;
 }
 

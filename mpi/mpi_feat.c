@@ -42,6 +42,7 @@
 #include "core/sortu64.h"
 #include "features/urlnorm.h"
 #include "model/run.h"
+#include "mpi/mpi_fatal.h"
 #include "mpi/mpi_ingest.h"
 
 enum { CMD_SKIP = 0, CMD_RUN = 1 };
@@ -873,8 +874,9 @@ static void urls_in(struct mpi_feat *f, struct mine *m)
 	memset(&m->turl, 0, sizeof(m->turl));
 	if (f->rank != 0)
 		return;
-	if (mpi_postbytes_sort(out) != CIB_OK)
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, mpi_postbytes_sort(out) == CIB_OK,
+		 "the per-account features: sorting the texts' URLs on "
+		 "rank 0");
 	f->n_text_urls = out->n;
 	f->text_url_bytes = out->nbytes;
 	f->tu.n = out->n;
@@ -935,10 +937,13 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 	if (f->rank == 0) {
 		want = calloc((size_t)f->size, sizeof(*want));
 		nwant = calloc((size_t)f->size, sizeof(*nwant));
-		if (!want || !nwant ||
-		    (ru && reuse_quoted_bits(ru, pi, RUN_TEXTS_PER_ACCOUNT,
-					     &quoted) != CIB_OK))
-			MPI_Abort(f->comm, 1);
+		mpi_need(f->comm, want && nwant &&
+				 (!ru ||
+				  reuse_quoted_bits(ru, pi,
+						    RUN_TEXTS_PER_ACCOUNT,
+						    &quoted) == CIB_OK),
+			 "the per-account features: rank 0's list of the "
+			 "quoted texts to fetch");
 		for (int pass = 0; pass < 2; pass++) {
 			for (size_t j = 0; quoted &&
 					   (f->has_text || ds->post.origin) &&
@@ -964,8 +969,10 @@ static void shown_in(struct mpi_feat *f, struct mine *m,
 			for (int q = 0; !pass && q < f->size; q++) {
 				want[q] = malloc((nwant[q] + 1) *
 						 sizeof(**want));
-				if (!want[q])
-					MPI_Abort(f->comm, 1);
+				mpi_need(f->comm, want[q] != NULL,
+					 "the per-account features: room on "
+					 "rank 0 for the quoted texts to ask "
+					 "an owner for");
 				nwant[q] = 0;
 			}
 		}
@@ -1065,8 +1072,8 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	int64_t lo = 0, hi = 0;
 	struct profile_days days = { 0, NULL, NULL };
 
-	if (!m)
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, m != NULL,
+		 "the per-account features: room for this rank's shard");
 	dataset_init(&m->ds);
 	strpool_init(&m->tpool);
 	m->texts = f->texts;
@@ -1078,8 +1085,9 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 		strpool_init(&m->texts->pool);
 		strpool_drop_table(&m->ds.texts);
 	}
-	if (shuffle(f, cur, m))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, !shuffle(f, cur, m),
+		 "the per-account features: the accounts and posts to their "
+		 "owners");
 	memstep_mark("shard in");
 	if (m->texts) /* the origins were for the shuffle */
 		mpi_texts_release(m->texts);
@@ -1094,8 +1102,12 @@ static struct mine *run_common(struct mpi_feat *f, const struct hdr *h,
 	f->st.engagement = m->eng_sum;
 	if (f->die_rank == f->rank)
 		raise(SIGKILL);
-	if (span(f, &m->ds, &lo, &hi) || all_days(f, &m->ds, &days))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, !span(f, &m->ds, &lo, &hi),
+		 "the per-account features: the posts' time span over the "
+		 "ranks");
+	mpi_need(f->comm, !all_days(f, &m->ds, &days),
+		 "the per-account features: the creation days' counts over "
+		 "the ranks");
 	t0 = cib_seconds();
 	c0 = cib_cpu_seconds();
 	m->err = compute(h, m, lo, hi, &days);
@@ -1148,10 +1160,11 @@ static enum cib_err agree_err(struct mpi_feat *f, const struct mine *m)
 	int err = m->err, any = 0;
 	MPI_Request rq;
 
-	if (MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, MPI_Iallreduce(&err, &any, 1, MPI_INT, MPI_MAX,
+					 f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: agreeing on whether a rank's "
+		 "features failed");
 	return err ? (enum cib_err)err : (enum cib_err)any;
 }
 
@@ -1178,16 +1191,17 @@ static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 	if (per == 0)
 		per = 1;
 	rounds = (m->n_rows + per - 1) / per;
-	if (MPI_Iallreduce(&rounds, &maxr, 1, MPI_UINT64_T, MPI_MAX, f->comm,
-			   &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, MPI_Iallreduce(&rounds, &maxr, 1, MPI_UINT64_T,
+					 MPI_MAX, f->comm, &rq) ==
+		 MPI_SUCCESS && !wait_rq(&rq),
+		 "the per-account features: agreeing on the rows' rounds");
 	if (f->rank == 0) {
 		cnt = calloc((size_t)f->size, sizeof(*cnt));
 		disp = calloc((size_t)f->size, sizeof(*disp));
 		got = malloc((size_t)f->size * per * sizeof(*got) + 1);
-		if (!cnt || !disp || !got)
-			MPI_Abort(f->comm, 1);
+		mpi_need(f->comm, cnt && disp && got,
+			 "the per-account features: room on rank 0 for a "
+			 "round of rows");
 	}
 	for (uint64_t r = 0; r < maxr; r++) {
 		size_t lo = (size_t)r * per;
@@ -1196,23 +1210,25 @@ static enum cib_err gather_rows(struct mpi_feat *f, struct mine *m,
 						     : per)
 					  : 0;
 		int bytes = (int)(k * sizeof(struct row));
+		const void *rows = k ? (const void *)(m->rows + lo) : NULL;
 		size_t total = 0;
 
-		if (MPI_Igather(&bytes, 1, MPI_INT, cnt, 1, MPI_INT, 0,
-				f->comm, &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(f->comm, 1);
+		mpi_need(f->comm, MPI_Igather(&bytes, 1, MPI_INT, cnt, 1,
+					      MPI_INT, 0, f->comm, &rq) ==
+			 MPI_SUCCESS && !wait_rq(&rq),
+			 "the per-account features: a round's row sizes to "
+			 "rank 0");
 		for (int q = 0; f->rank == 0 && q < f->size; q++) {
 			disp[q] = (int)total;
 			total += (size_t)cnt[q];
 		}
 		if (f->rank)
 			f->st.bytes_out += (uint64_t)bytes;
-		if (MPI_Igatherv(k ? (const void *)(m->rows + lo) : NULL,
-				 bytes, MPI_BYTE, got, cnt, disp, MPI_BYTE, 0,
-				 f->comm, &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(f->comm, 1);
+		mpi_need(f->comm, MPI_Igatherv(rows, bytes, MPI_BYTE, got, cnt,
+					       disp, MPI_BYTE, 0, f->comm,
+					       &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the per-account features: the rows back to rank 0");
 		for (size_t i = 0; f->rank == 0 && i < total / sizeof(*got);
 		     i++)
 			place(ctx, &got[i]);
@@ -1292,8 +1308,8 @@ static enum cib_err hook_start(void *ctx, struct feature_set *fs,
 		snprintf(h->zonedir, PATH_CAP, "%s", o->zonedir);
 	if (o->tmpdir)
 		snprintf(h->tmpdir, PATH_CAP, "%s", o->tmpdir);
-	if (bcast_bytes(h, sizeof(*h), f->comm))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, !bcast_bytes(h, sizeof(*h), f->comm),
+		 "the per-account features: rank 0's header to the ranks");
 	f->started = 1;
 	if (h->cmd == CMD_SKIP) {
 		free(h);
@@ -1393,8 +1409,9 @@ static enum cib_err hook_texts(void *ctx, uint32_t *text, size_t n,
 	char msg[200];
 	enum cib_err err;
 
-	if (!m)
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, m != NULL,
+		 "the per-account features: finding the stage's state for "
+		 "the near-duplicate search");
 	f->near_done = 1;
 	err = mpi_reuse_run(&m->near, 0, n, text, nd, parent, st, msg,
 			    sizeof(msg));
@@ -1441,8 +1458,9 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 		return err ? err : profile_compute(ds, pi, &fs->profile);
 	}
 	f->finished = 1;
-	if (!m)
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, m != NULL,
+		 "the per-account features: finding the stage's state for "
+		 "its finish");
 	near_skip(f, m);
 	/* reuse is done with the texts' URLs (all of them at once: free
 	 * them before the stages after) */
@@ -1459,13 +1477,14 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	}
 	/* every rank must have read the fingerprints rank 0 did */
 	fp = m->fp;
-	if (MPI_Iallreduce(&fp, &fp_min, 1, MPI_INT, MPI_MIN, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq) ||
-	    MPI_Iallreduce(&fp, &fp_max, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, MPI_Iallreduce(&fp, &fp_min, 1, MPI_INT, MPI_MIN,
+					 f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq) &&
+		 MPI_Iallreduce(&fp, &fp_max, 1, MPI_INT, MPI_MAX, f->comm,
+				&rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: agreeing on the language "
+		 "fingerprints");
 	if (fp_min != fp_max || fp_max != (fs->ld.tc[0] != NULL)) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
 			 "per-account features: the ranks do not all have "
@@ -1485,11 +1504,11 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	if (!f->all)
 		f->all = calloc((size_t)f->size, sizeof(*f->all));
 	f->st.reuse = m->near.st;
-	if (MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE, f->all,
-			(int)sizeof(f->st), MPI_BYTE, 0, f->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE,
+				      f->all, (int)sizeof(f->st), MPI_BYTE, 0,
+				      f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: each rank's statistics to rank 0");
 	mine_free(m);
 	f->mine = NULL;
 	return CIB_OK;
@@ -1518,10 +1537,10 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 	int dummy = 0;
 	MPI_Request rq;
 
-	if (!h)
-		MPI_Abort(f->comm, 1);
-	if (bcast_bytes(h, sizeof(*h), f->comm))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, h != NULL,
+		 "the per-account features: room for rank 0's header");
+	mpi_need(f->comm, !bcast_bytes(h, sizeof(*h), f->comm),
+		 "the per-account features: rank 0's header to the ranks");
 	h->po.seed_key = NULL; /* rank 0's pointer: meaningless here */
 	if (h->cmd != CMD_RUN) {
 		free(h);
@@ -1544,17 +1563,19 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 	}
 	fp = m->fp;
 	f->st.reuse = m->near.st;
-	if (MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MIN, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq) ||
-	    MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MAX, f->comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq) ||
-	    MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE, NULL,
-			(int)sizeof(f->st), MPI_BYTE, 0, f->comm,
-			&rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MIN,
+					 f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq) &&
+		 MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MAX, f->comm,
+				&rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: agreeing on the language "
+		 "fingerprints");
+	mpi_need(f->comm, MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE,
+				      NULL, (int)sizeof(f->st), MPI_BYTE, 0,
+				      f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: each rank's statistics to rank 0");
 	mine_free(m);
 	return CIB_OK;
 }
@@ -1581,8 +1602,9 @@ enum cib_err mpi_feat_done(struct mpi_feat *f)
 		return CIB_OK;
 	}
 	h = calloc(1, sizeof(*h));
-	if (!h)
-		MPI_Abort(f->comm, 1);
+	mpi_need(f->comm, h != NULL,
+		 "the per-account features: room for the header that skips "
+		 "the stage");
 	h->cmd = CMD_SKIP;
 	rc = bcast_bytes(h, sizeof(*h), f->comm);
 	free(h);

@@ -8,7 +8,9 @@
 #include <xxhash.h>
 
 #include "core/dataset.h"
+#include "mpi/mpi_fatal.h"
 #include "mpi/mpi_feat.h"
+#include "mpi/mpi_gather.h"
 #include "mpi/mpi_ingest.h"
 
 void mpi_ids_init(struct mpi_ids *x)
@@ -137,10 +139,11 @@ static int agree_max(MPI_Comm comm, int v)
 	int any = 0;
 	MPI_Request rq;
 
-	if (MPI_Iallreduce(&v, &any, 1, MPI_INT, MPI_MAX, comm, &rq) !=
-		    MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
+	mpi_need(comm,
+		 MPI_Iallreduce(&v, &any, 1, MPI_INT, MPI_MAX, comm, &rq) ==
+				 MPI_SUCCESS &&
+			 !wait_rq(&rq),
+		 "the posts' ids: agreeing on the ranks' errors");
 	return any;
 }
 
@@ -313,7 +316,9 @@ static int send_records(struct mpi_ids *x, MPI_Comm comm, int size,
 		}
 		more = any;
 		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
-					   rdsp, &recv, &rcap);
+					   rdsp, &recv, &rcap,
+					   "the posts' ids: a round of records "
+					   "to their id and author owners");
 		if (take_round(x, recv, rtot))
 			nomem = 1;
 		if (x->die)
@@ -462,52 +467,20 @@ static int number_runs(struct mpi_ids *x, uint64_t **out, size_t *nout)
 	return 0;
 }
 
-/* Every rank's v[0..n) (u64) appended on rank 0 into *all (malloc'd, n
- * in *nall); -1 on rank 0 out of memory. */
-static int gather_u64(MPI_Comm comm, int rank, int size, const uint64_t *v,
-		      size_t n, uint64_t **all, size_t *nall)
+/* Every rank's v[0..n) (u64) to rank 0's *all (malloc'd, n in *nall;
+ * elsewhere NULL and 0), in messages of at most `round` bytes, so that
+ * no count passes an int (mpi_gather.h). A failure ends the job, saying
+ * what was gathered. */
+static void gather_u64(MPI_Comm comm, size_t round, const uint64_t *v,
+		       size_t n, uint64_t **all, size_t *nall,
+		       const char *what)
 {
-	long long mine = (long long)n, *cnt = NULL;
-	int *rc = NULL, *rd = NULL, bad = 0;
-	size_t tot = 0;
-	MPI_Request rq;
-
 	*all = NULL;
 	*nall = 0;
-	if (rank == 0) {
-		cnt = calloc((size_t)size, sizeof(*cnt));
-		rc = calloc((size_t)size, sizeof(*rc));
-		rd = calloc((size_t)size, sizeof(*rd));
-		bad = !cnt || !rc || !rd;
-	}
-	if (MPI_Igather(&mine, 1, MPI_LONG_LONG, cnt, 1, MPI_LONG_LONG, 0,
-			comm, &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	if (rank == 0 && !bad) {
-		for (int q = 0; q < size; q++) {
-			if ((unsigned long long)cnt[q] > (size_t)INT_MAX - tot)
-				MPI_Abort(comm, 1); /* past one gather */
-			rd[q] = (int)tot;
-			rc[q] = (int)cnt[q];
-			tot += (size_t)cnt[q];
-		}
-		*all = malloc((tot + 1) * sizeof(**all));
-		bad = !*all;
-	}
-	if (bad) /* rank 0 cannot take them: the others must not wait */
-		MPI_Abort(comm, 1);
-	if (n > (size_t)INT_MAX)
-		MPI_Abort(comm, 1);
-	if (MPI_Igatherv(v, (int)n, MPI_UINT64_T, *all, rc, rd, MPI_UINT64_T,
-			 0, comm, &rq) != MPI_SUCCESS ||
-	    wait_rq(&rq))
-		MPI_Abort(comm, 1);
-	*nall = tot;
-	free(cnt);
-	free(rc);
-	free(rd);
-	return 0;
+	mpi_need(comm,
+		 mpi_gather_pieces(comm, v, n, sizeof(*v), round / sizeof(*v),
+				   (void **)all, nall, NULL) == 0,
+		 what);
 }
 
 static int cmp_tie(const void *p, const void *q)
@@ -536,19 +509,22 @@ enum cib_err mpi_ids_exchange(struct mpi_ids *x, MPI_Comm comm, size_t round)
 		mpi_ids_release(x);
 		return CIB_ENOMEM;
 	}
-	gather_u64(comm, rank, size, dead, nd, &all, &nall);
+	gather_u64(comm, round, dead, nd, &all, &nall,
+		   "the posts' ids: the duplicates to rank 0");
 	free(dead);
 	if (rank == 0) {
 		qsort(all, nall, sizeof(*all), cmp_u64);
 		x->dead = all;
 		x->n_dead = nall;
 	}
-	gather_u64(comm, rank, size, runs, nr, &all, &nall);
+	gather_u64(comm, round, runs, nr, &all, &nall,
+		   "the posts' ids: the tied posts' order to rank 0");
 	free(runs);
 	if (rank == 0) {
 		x->tie = malloc((nall / 2 + 1) * sizeof(*x->tie));
 		if (!x->tie)
-			MPI_Abort(comm, 1);
+			mpi_fatal(comm, "the posts' ids: room on rank 0 for "
+					"the tied posts' order");
 		for (size_t i = 0; i + 1 < nall; i += 2) {
 			x->tie[i / 2].origin = all[i];
 			x->tie[i / 2].rank = (uint32_t)all[i + 1];
@@ -697,19 +673,23 @@ enum cib_err mpi_ids_join(struct mpi_ids *x, MPI_Comm comm, size_t round,
 		}
 		more = any;
 		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
-					   rdsp, &recv, &rcap);
+					   rdsp, &recv, &rcap,
+					   "the posts' ids: a round of the join's "
+					   "strings to their id owners");
 		if (answer(x, recv, rtot, &ans, &na, &acap))
 			nomem = 1;
 		if (agree_max(comm, nomem)) {
 			nomem = 1;
 			break;
 		}
-		gather_u64(comm, rank, size, ans, na, &all, &nall);
+		gather_u64(comm, round, ans, na, &all, &nall,
+			   "the posts' ids: the join's answers to rank 0");
 		if (rank == 0 && nall) {
 			if (mpi_ingest_grow((void **)&x->match, &mcap,
 					    nm + nall / 2 + 1,
 					    sizeof(*x->match)))
-				MPI_Abort(comm, 1);
+				mpi_fatal(comm, "the posts' ids: room on rank "
+						"0 for the join's answers");
 			for (size_t i = 0; i + 1 < nall; i += 2) {
 				x->match[nm].origin = all[i];
 				x->match[nm].str = (uint32_t)(all[i + 1] >> 32);

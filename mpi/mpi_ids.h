@@ -31,9 +31,11 @@
  * order (the ranks are only ever compared within one account and time).
  * Every transfer is a collective all ranks enter in the same order, in
  * rounds of at most `round` bytes sent per rank (one larger record goes
- * alone). A failed transfer ends the job (MPI_Abort: the others would
- * wait forever); no memory is agreed and returned as CIB_ENOMEM on every
- * rank.
+ * alone); what goes to rank 0 is gathered in pieces as large
+ * (mpi_gather.h), so no count passes an int however many posts there
+ * are. A failed transfer ends the job (mpi_fatal, which says which: the
+ * others would wait forever); no memory is agreed and returned as
+ * CIB_ENOMEM on every rank.
  *
  * score --mpi uses it from 3 ranks on, when the ranks parse every input
  * (mpi_ingest_settle_ids, mpi/mpi_ingest.h); with CIBSCAN_MPI_TEST_IDS=1

@@ -31,6 +31,7 @@
 #include "core/bits.h"
 #include "core/clock.h"
 #include "core/memstep.h"
+#include "mpi/mpi_fatal.h"
 #include "mpi/mpi_feat.h"
 
 enum piece_kind { PIECE_WHOLE = 0, PIECE_SPLIT = 1, PIECE_DIRECT = 2 };
@@ -100,26 +101,41 @@ void mpi_ingest_displs(const int *cnt, int *dsp, int size)
 	}
 }
 
+/* mpi_need with the caller's stage before this step's name */
+static void exchange_need(MPI_Comm comm, int ok, const char *what,
+			  const char *step)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s: %s", what, step);
+	mpi_need(comm, ok, msg);
+}
+
 size_t mpi_ingest_exchange(MPI_Comm comm, int size, const char *send,
 			   const int *scnt, const int *sdsp, int *rcnt,
-			   int *rdsp, char **recv, size_t *rcap)
+			   int *rdsp, char **recv, size_t *rcap,
+			   const char *what)
 {
 	size_t rtot = 0;
 	MPI_Request rq;
 
-	if (MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm, &rq) !=
-		    MPI_SUCCESS ||
-	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
-		MPI_Abort(comm, 1);
+	exchange_need(comm,
+		      MPI_Ialltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, comm,
+				    &rq) == MPI_SUCCESS &&
+			      mpi_ingest_wait(&rq) == MPI_SUCCESS,
+		      what, "the byte counts");
 	for (int q = 0; q < size; q++) {
 		rdsp[q] = (int)rtot;
 		rtot += (size_t)rcnt[q];
 	}
-	if (mpi_ingest_grow((void **)recv, rcap, rtot + 1, 1) ||
-	    MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt, rdsp,
-			   MPI_BYTE, comm, &rq) != MPI_SUCCESS ||
-	    mpi_ingest_wait(&rq) != MPI_SUCCESS)
-		MPI_Abort(comm, 1);
+	exchange_need(comm, !mpi_ingest_grow((void **)recv, rcap, rtot + 1, 1),
+		      what, "room for the bytes received");
+	exchange_need(comm,
+		      MPI_Ialltoallv(send, scnt, sdsp, MPI_BYTE, *recv, rcnt,
+				     rdsp, MPI_BYTE, comm, &rq) ==
+				      MPI_SUCCESS &&
+			      mpi_ingest_wait(&rq) == MPI_SUCCESS,
+		      what, "the bytes");
 	return rtot;
 }
 
@@ -1274,7 +1290,10 @@ static enum cib_err fetch(struct mpi_ingest *m, struct ingest *in,
 				 * and nothing else can make it stop: end
 				 * the job rather than hang it */
 				if (!nb)
-					MPI_Abort(m->comm, CIB_ENOMEM);
+					mpi_fatal(m->comm, "reading the "
+						  "inputs: room on rank 0 "
+						  "for a log block an owner "
+						  "is waiting to hand over");
 				*buf = nb;
 				*cap = (size_t)hdr[1];
 			}

@@ -29,10 +29,10 @@
  *
  * Errors: a piece that fails is reported when rank 0 reaches it in the
  * order (the error a single process would have stopped at); rank 0 then
- * tells every rank to stop. Nothing here prints or exits, with one
- * exception: rank 0 out of memory for a block an owner is waiting to hand
- * over calls MPI_Abort (no message can reach that owner, so the job would
- * hang instead).
+ * tells every rank to stop. Nothing in the reading prints or exits,
+ * with one exception: rank 0 out of memory for a block an owner is
+ * waiting to hand over ends the job (mpi_fatal, saying so: no message can
+ * reach that owner, so the job would hang instead).
  */
 #ifndef CIB_MPI_INGEST_H
 #define CIB_MPI_INGEST_H
@@ -160,10 +160,12 @@ void mpi_ingest_displs(const int *cnt, int *dsp, int size);
 
 /* One all-to-all of bytes among the `size` ranks of comm: the counts
  * exchanged, then send (scnt, sdsp) into *recv (grown as needed) at
- * rdsp; the bytes received. A failure ends the job (MPI_Abort: the
- * others would wait for this rank forever). */
+ * rdsp; the bytes received. A failure ends the job (mpi_fatal, naming
+ * `what` - the caller's stage and transfer - and the exchange's step:
+ * the others would wait for this rank forever). */
 size_t mpi_ingest_exchange(MPI_Comm comm, int size, const char *send,
 			   const int *scnt, const int *sdsp, int *rcnt,
-			   int *rdsp, char **recv, size_t *rcap);
+			   int *rdsp, char **recv, size_t *rcap,
+			   const char *what);
 
 #endif

@@ -24,6 +24,8 @@
 #include "core/clock.h"
 #include "core/memstep.h"
 #include "core/sortu64.h"
+#include "mpi/mpi_fatal.h"
+#include "mpi/mpi_gather.h"
 #include "mpi/mpi_ingest.h"
 
 /* The rank owning a text hash or a band entry: with several ranks never
@@ -88,20 +90,22 @@ void mpi_reuse_sign(struct mpi_reuse *r, const struct dataset *shard,
 }
 
 /* A transfer that fails, or a buffer it needs that cannot be had, ends
- * the job: the other ranks would wait for it forever. */
+ * the job: the other ranks would wait for it forever. mpi_need names the
+ * step, "the near-duplicate search: " then what (the test hook sees the
+ * whole). Not for a loop over records: the message is built each call. */
 static void need(const struct mpi_reuse *r, int ok, const char *what)
 {
-	if (ok)
-		return;
-	fprintf(stderr, "cibscan: mpi rank %d: near-duplicate search: %s\n",
-		r->rank, what);
-	MPI_Abort(r->comm, 1);
+	char msg[192];
+
+	snprintf(msg, sizeof(msg), "the near-duplicate search: %s", what);
+	mpi_need(r->comm, ok, msg);
 }
 
-static void wait_ok(const struct mpi_reuse *r, int rc, MPI_Request *rq)
+/* The request rq started (rc) and done, or the job ends naming what. */
+static void wait_ok(const struct mpi_reuse *r, int rc, MPI_Request *rq,
+		    const char *what)
 {
-	need(r, rc == MPI_SUCCESS && mpi_ingest_wait(rq) == MPI_SUCCESS,
-	     "a transfer failed");
+	need(r, rc == MPI_SUCCESS && mpi_ingest_wait(rq) == MPI_SUCCESS, what);
 }
 
 /* The largest error code of any rank (CIB_OK when none). */
@@ -111,7 +115,7 @@ static int any_err(const struct mpi_reuse *r, int e)
 	MPI_Request rq;
 
 	wait_ok(r, MPI_Iallreduce(&e, &all, 1, MPI_INT, MPI_MAX, r->comm, &rq),
-		&rq);
+		&rq, "agreeing on whether a rank's step failed");
 	return all;
 }
 
@@ -129,10 +133,10 @@ static size_t trade_counts(struct mpi_reuse *r, const size_t *cnt,
 	size_t tot = 0, rtot = 0;
 	MPI_Request rq;
 
-	need(r, c != NULL, "out of memory");
+	need(r, c != NULL, "an exchange: room for its counts");
 	for (int q = 0; q < P; q++) {
 		need(r, tot <= (size_t)INT_MAX && cnt[q] <= (size_t)INT_MAX - tot,
-		     "more than 2^31 records for one transfer");
+		     "an exchange: its records to send (over 2^31)");
 		base[q] = tot;
 		c[q] = (int)cnt[q];
 		tot += cnt[q];
@@ -141,12 +145,12 @@ static size_t trade_counts(struct mpi_reuse *r, const size_t *cnt,
 	}
 	wait_ok(r, MPI_Ialltoall(c, 1, MPI_INT, c + P, 1, MPI_INT, r->comm,
 				 &rq),
-		&rq);
+		&rq, "an exchange: its counts");
 	for (int q = 0; q < P; q++) {
 		size_t g = (size_t)c[P + q];
 
 		need(r, rtot <= (size_t)INT_MAX && g <= (size_t)INT_MAX - rtot,
-		     "more than 2^31 records for one transfer");
+		     "an exchange: its records to receive (over 2^31)");
 		gbase[q] = rtot;
 		got[q] = g;
 		rtot += g;
@@ -170,7 +174,7 @@ static void *exchange(struct mpi_reuse *r, const void *buf, const size_t *cnt,
 	MPI_Request rq;
 	void *in;
 
-	need(r, z && sc, "out of memory");
+	need(r, z && sc, "an exchange: room for its displacements");
 	/* z: sent bases, received counts and bases; sc: the same as ints */
 	rtot = trade_counts(r, cnt, size, z, z + P, z + 2 * P);
 	for (int q = 0; q < P; q++) {
@@ -182,10 +186,10 @@ static void *exchange(struct mpi_reuse *r, const void *buf, const size_t *cnt,
 			rcnt[q] = z[P + q];
 	}
 	in = malloc(rtot * size + 1);
-	need(r, in != NULL, "out of memory");
+	need(r, in != NULL, "an exchange: room for the records received");
 	wait_ok(r, MPI_Ialltoallv(buf, sc, sc + P, type, in, sc + 2 * P,
 				  sc + 3 * P, type, r->comm, &rq),
-		&rq);
+		&rq, "an exchange: its records");
 	free(z);
 	free(sc);
 	*n_in = rtot;
@@ -205,7 +209,7 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 			     size_t *n_in, size_t *rcnt)
 {
 	int P = r->size;
-	size_t round = r->round ? r->round : (size_t)32 << 20;
+	size_t round = r->round ? r->round : MPI_REUSE_ROUND;
 	size_t R = round / size / (size_t)P, rtot;
 	size_t *z = calloc(4 * (size_t)P, sizeof(*z));
 	int *sc = malloc(4 * (size_t)P * sizeof(int));
@@ -213,7 +217,7 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 	char *in;
 	MPI_Request rq;
 
-	need(r, z && sc, "out of memory");
+	need(r, z && sc, "an exchange in rounds: room for its displacements");
 	if (R == 0)
 		R = 1;
 	/* z: sent base and count, received base and count, per rank */
@@ -228,9 +232,10 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 	}
 	wait_ok(r, MPI_Iallreduce(&need_r, &nr, 1, MPI_UINT64_T, MPI_MAX,
 				  r->comm, &rq),
-		&rq);
+		&rq, "an exchange in rounds: agreeing on the rounds");
 	in = malloc(rtot * size + 1);
-	need(r, in != NULL, "out of memory");
+	need(r, in != NULL,
+	     "an exchange in rounds: room for the records received");
 	for (uint64_t j = 0; j < nr; j++) {
 		size_t at = (size_t)j * R;
 
@@ -248,7 +253,7 @@ static void *exchange_rounds(struct mpi_reuse *r, void *buf,
 		}
 		wait_ok(r, MPI_Ialltoallv(buf, sc, sc + P, type, in, sc + 2 * P,
 					  sc + 3 * P, type, r->comm, &rq),
-			&rq);
+			&rq, "an exchange in rounds: a round's records");
 		for (int q = 0; q < P; q++) {
 			size_t sent = at + (size_t)sc[q];
 
@@ -312,42 +317,21 @@ struct own {
 	MPI_Datatype t_reply;
 };
 
-/* MPI_Gatherv of every rank's v[0..n) to rank 0: there *all (malloc'd,
- * in rank order, *tot of them), elsewhere NULL and 0. `what` names the
- * records in the error of a gather past 2^31 of them. */
+/* Every rank's v[0..n) to rank 0: there *all (malloc'd, in rank order,
+ * *tot of them), elsewhere NULL and 0; sent in pieces of a round's bytes
+ * (mpi_gather.h), so no count passes an int. `what` names the gather in
+ * the error of a failed one. */
 static void gather_to_root(struct mpi_reuse *r, const uint64_t *v, size_t n,
 			   const char *what, uint64_t **all, size_t *tot)
 {
-	int P = r->size, ni, *cnt = NULL, *dsp = NULL;
-	MPI_Request rq;
-
-	need(r, n <= (size_t)INT_MAX, what);
-	ni = (int)n;
 	*all = NULL;
 	*tot = 0;
-	if (r->rank == 0) {
-		cnt = malloc(2 * (size_t)P * sizeof(int));
-		need(r, cnt != NULL, "out of memory");
-		dsp = cnt + P;
-	}
-	wait_ok(r, MPI_Igather(&ni, 1, MPI_INT, cnt, 1, MPI_INT, 0, r->comm,
-			       &rq),
-		&rq);
-	if (r->rank == 0) {
-		for (int q = 0; q < P; q++) {
-			need(r, *tot <= (size_t)INT_MAX, what);
-			dsp[q] = (int)*tot;
-			*tot += (size_t)cnt[q];
-		}
-		*all = malloc((*tot ? *tot : 1) * sizeof(**all));
-		need(r, *all != NULL, "out of memory");
-	} else {
-		r->st.bytes_out += (uint64_t)n * sizeof(*v);
-	}
-	wait_ok(r, MPI_Igatherv(v, ni, MPI_UINT64_T, *all, cnt, dsp,
-				MPI_UINT64_T, 0, r->comm, &rq),
-		&rq);
-	free(cnt);
+	need(r,
+	     mpi_gather_pieces(r->comm, v, n, sizeof(*v),
+			       (r->round ? r->round : MPI_REUSE_ROUND) /
+				       sizeof(*v),
+			       (void **)all, tot, &r->st.bytes_out) == 0,
+	     what);
 }
 
 /* Step 1, last part: the number of each text this rank sent, from the
@@ -367,16 +351,17 @@ static enum cib_err post_numbers(struct mpi_reuse *r, uint32_t *dr,
 	for (size_t k = 0; k < n_rh; k++)
 		dr[k] = (uint32_t)(dbase + dr[k]);
 	back = exchange(r, dr, rcnt, MPI_UINT32_T, sizeof(*dr), &nback, NULL);
-	need(r, nback == r->n_mine, "a text's number did not come back");
+	need(r, nback == r->n_mine,
+	     "the texts' numbers back to their ranks (one missing)");
 	pv = malloc((r->n_posts ? r->n_posts : 1) * sizeof(*pv));
-	need(r, pv != NULL, "out of memory");
+	need(r, pv != NULL, "room for the posts' text numbers");
 	for (size_t l = 0; l < r->n_posts; l++)
 		if (r->post_text[l] != UINT32_MAX)
 			pv[n++] = (uint64_t)r->gpost[l] << 32 |
 				  back[r->post_text[l]];
 	free(back);
-	gather_to_root(r, pv, n, "more than 2^31 posts with text on rank 0",
-		       &all, &tot);
+	gather_to_root(r, pv, n, "the posts' text numbers to rank 0", &all,
+		       &tot);
 	free(pv);
 	if (r->rank == 0) {
 		for (size_t j = 0; j < n_posts; j++)
@@ -414,13 +399,13 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	MPI_Request rq;
 	int e, order;
 
-	need(r, cnt && rcnt && all, "out of memory");
+	need(r, cnt && rcnt && all, "room for the texts' counts");
 	for (size_t k = 0; k < r->n_mine; k++)
 		cnt[near_owner(r->mine[k].hash, P)]++;
 	need(r, MPI_Type_contiguous((int)sizeof(*in), MPI_BYTE, &t_text) ==
 				MPI_SUCCESS &&
 			MPI_Type_commit(&t_text) == MPI_SUCCESS,
-	     "no datatype");
+	     "a datatype for the texts");
 	in = exchange_rounds(r, r->mine, cnt, t_text, sizeof(*in), &n_in,
 			     rcnt);
 	MPI_Type_free(&t_text);
@@ -430,10 +415,10 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	 * runs are merged, each record's number kept in receiving order for
 	 * the way back */
 	num = malloc((n_in ? n_in : 1) * sizeof(*num));
-	need(r, num != NULL, "out of memory");
+	need(r, num != NULL, "room for the texts' numbers");
 	order = reuse_near_distinct_runs(in, n_in, rcnt, (size_t)P, &n_own,
 					 num);
-	need(r, order != CIB_ENOMEM, "out of memory");
+	need(r, order != CIB_ENOMEM, "room for merging the texts' runs");
 	if (order)
 		n_own = 0; /* told to every rank below */
 	for (size_t k = 0; k < n_own; k++)
@@ -443,9 +428,9 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	my[1] = s_own;
 	wait_ok(r, MPI_Iallgather(my, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T,
 				  r->comm, &rq),
-		&rq);
+		&rq, "each rank's count of distinct texts to all");
 	w->sbase = calloc((size_t)P + 1, sizeof(*w->sbase));
-	need(r, w->sbase != NULL, "out of memory");
+	need(r, w->sbase != NULL, "room for the ranks' first signed texts");
 	for (int q = 0; q < P; q++) {
 		if (q < r->rank)
 			dbase += all[2 * q];
@@ -477,7 +462,7 @@ static enum cib_err distinct(struct mpi_reuse *r, struct own *w,
 	}
 	free(num);
 	w->d = malloc((s_own ? s_own : 1) * sizeof(*w->d));
-	need(r, w->d != NULL, "out of memory");
+	need(r, w->d != NULL, "room for the signed texts' numbers");
 	/* the signed texts to the front of in, then their signatures in
 	 * place (sigs_in_place): a record moves only to a lower address than
 	 * its own, so one pass in order reads each before it is written */
@@ -507,7 +492,7 @@ static uint64_t *send_entries(struct mpi_reuse *r, struct own *w,
 	uint64_t *e = malloc((w->n ? w->n : 1) * sizeof(*e));
 	uint64_t *out = malloc((w->n ? w->n : 1) * sizeof(*out)), *in;
 
-	need(r, cnt && e && out, "out of memory");
+	need(r, cnt && e && out, "room for a band's entries");
 	for (size_t x = 0; x < w->n; x++) {
 		e[x] = reuse_lsh_entry(&r->o, w->idbits, w->sig + x * REUSE_K,
 				       band, w->sbase[r->rank] + x);
@@ -550,7 +535,7 @@ static void fetch(struct mpi_reuse *r, struct own *w, uint64_t *ids,
 	struct reply *rep, *got;
 	uint32_t *d;
 
-	need(r, cnt && qcnt, "out of memory");
+	need(r, cnt && qcnt, "room for the signatures' counts");
 	while (lo < nids && ids[lo] < first)
 		lo++;
 	hi = lo;
@@ -558,7 +543,7 @@ static void fetch(struct mpi_reuse *r, struct own *w, uint64_t *ids,
 		hi++;
 	nrem = nids - (hi - lo);
 	rid = malloc((nrem ? nrem : 1) * sizeof(*rid));
-	need(r, rid != NULL, "out of memory");
+	need(r, rid != NULL, "room for the signatures to ask for");
 	memcpy(rid, ids, lo * sizeof(*ids));
 	memcpy(rid + lo, ids + hi, (nids - hi) * sizeof(*ids));
 	for (size_t x = 0; x < nrem; x++)
@@ -566,12 +551,15 @@ static void fetch(struct mpi_reuse *r, struct own *w, uint64_t *ids,
 	q_in = exchange(r, rid, cnt, MPI_UINT64_T, sizeof(*rid), &nq, qcnt);
 	free(rid);
 	rep = malloc((nq ? nq : 1) * sizeof(*rep));
-	need(r, rep != NULL, "out of memory");
+	need(r, rep != NULL, "room for the signatures asked for");
 	for (size_t k = 0; k < nq; k++) {
 		uint64_t x = q_in[k] - first;
 
-		need(r, q_in[k] >= first && x < w->n,
-		     "asked for a signature it does not hold");
+		/* tested first: need() would build its message for each
+		 * record */
+		if (q_in[k] < first || x >= w->n)
+			need(r, 0, "answering for a signature this rank "
+				   "does not hold");
 		rep[k].d = w->d[x];
 		memcpy(rep[k].sig, w->sig + x * REUSE_K, sizeof(rep[k].sig));
 	}
@@ -579,11 +567,11 @@ static void fetch(struct mpi_reuse *r, struct own *w, uint64_t *ids,
 	got = exchange_rounds(r, rep, qcnt, w->t_reply, sizeof(*rep), &nrep,
 			      NULL);
 	free(rep);
-	need(r, nrep == nrem, "a signature did not come back");
+	need(r, nrep == nrem, "the signatures back (one missing)");
 	r->st.fetched += nrem;
 	r->st.sigs_own += hi - lo;
 	d = malloc((nids ? nids : 1) * sizeof(*d));
-	need(r, d != NULL, "out of memory");
+	need(r, d != NULL, "room for the fetched texts' numbers");
 	for (size_t x = 0, k = 0; x < nids; x++) {
 		if (x >= lo && x < hi) {
 			ids[x] -= first;
@@ -655,14 +643,14 @@ static enum cib_err gather(struct mpi_reuse *r, struct own *w, size_t nd,
 	MPI_Request rq;
 
 	r->st.pairs = w->npairs;
-	gather_to_root(r, w->pairs, w->npairs, "more than 2^31 pairs",
-		       &all, &tot);
+	gather_to_root(r, w->pairs, w->npairs,
+		       "the verified pairs to rank 0", &all, &tot);
 	wait_ok(r, MPI_Ireduce(c, sum, 3, MPI_UINT64_T, MPI_SUM, 0, r->comm,
 			       &rq),
-		&rq);
+		&rq, "the summed counts to rank 0");
 	if (r->rank == 0) {
 		need(r, reuse_unite_pairs(parent, nd, all, tot) == CIB_OK,
-		     "a pair out of range");
+		     "uniting the pairs on rank 0 (one out of range)");
 		st->n_signed = (size_t)w->sbase[r->size];
 		st->n_candidates += (size_t)sum[0];
 		st->n_verified += (size_t)sum[1];
@@ -693,7 +681,7 @@ enum cib_err mpi_reuse_run(struct mpi_reuse *r, int err_in, size_t n_posts,
 	need(r, MPI_Type_contiguous((int)sizeof(struct reply), MPI_BYTE,
 				    &w.t_reply) == MPI_SUCCESS &&
 			MPI_Type_commit(&w.t_reply) == MPI_SUCCESS,
-	     "no datatype");
+	     "a datatype for the signatures' answers");
 	e = distinct(r, &w, n_posts, text, nd, parent, errmsg, errlen);
 	memstep_mark("numbering");
 	for (unsigned b = 0; !e && b < r->o.bands; b++)

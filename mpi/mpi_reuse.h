@@ -21,9 +21,9 @@
  *   3. the verified pairs (8 bytes each) are gathered to rank 0, which
  *      unites them, and the counts are summed there.
  *
- * A failed transfer ends the job (MPI_Abort: the others would wait for
- * ever); an error in a rank's own work (no memory) is all-reduced at the
- * next step and every rank returns it.
+ * A failed transfer ends the job (mpi_fatal, saying which: the others
+ * would wait for ever); an error in a rank's own work (no memory) is
+ * all-reduced at the next step and every rank returns it.
  */
 #ifndef CIB_MPI_REUSE_H
 #define CIB_MPI_REUSE_H
@@ -36,6 +36,9 @@
 #include "core/error.h"
 #include "features/reuse.h"
 #include "features/reuse_near.h"
+
+/* Bytes a rank sends per round of the large transfers by default. */
+#define MPI_REUSE_ROUND ((size_t)32 << 20)
 
 struct mpi_reuse_stats {
 	uint64_t local_texts;   /* distinct texts of its posts (hashed; signed
@@ -65,7 +68,7 @@ struct mpi_reuse {
 					 has its first band's entries */
 	size_t round;                 /* bytes a rank sends per round of the
 					 large transfers (the same on every
-					 rank); 0: 32 MiB */
+					 rank); 0: MPI_REUSE_ROUND */
 	struct mpi_reuse_stats st;
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/sortu64.h"
+#include "mpi/mpi_fatal.h"
 #include "mpi/mpi_ingest.h"
 
 void mpi_texts_init(struct mpi_texts *t)
@@ -203,15 +204,18 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 			free_chunks(t, c);
 		}
 		left = nomem ? 2 : next_rec(t, &c, &i);
-		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, comm,
-				   &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX,
+					      comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the texts' push: agreeing on whether a round is "
+			 "left");
 		if (any == 2)
 			break;
 		more = any;
 		rtot = mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
-					   rdsp, &recv, &rcap);
+					   rdsp, &recv, &rcap,
+					   "the texts' push: a round of texts "
+					   "to their accounts' owners");
 		if (take(t, recv, rtot))
 			nomem = 1; /* told to all in the next round */
 		if (t->die)
@@ -222,10 +226,11 @@ enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round)
 		int bad = nomem, anyb = 0;
 		MPI_Request rq;
 
-		if (MPI_Iallreduce(&bad, &anyb, 1, MPI_INT, MPI_MAX, comm,
-				   &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Iallreduce(&bad, &anyb, 1, MPI_INT, MPI_MAX,
+					      comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the texts' push: agreeing on whether the last round "
+			 "was kept");
 		nomem = anyb;
 	}
 	free(scnt);
@@ -413,40 +418,45 @@ void mpi_texts_gather(MPI_Comm comm, size_t round, const char *buf, size_t n,
 	if (rank == 0) {
 		cnt = calloc((size_t)size, sizeof(*cnt));
 		disp = calloc((size_t)size, sizeof(*disp));
-		if (!cnt || !disp)
-			MPI_Abort(comm, 1);
+		mpi_need(comm, cnt && disp,
+			 "the shown texts' gather: room on rank 0 for the "
+			 "ranks' counts");
 	}
 	for (;;) {
 		int left = pos < n, any = 0, bytes;
 		size_t end, total = 0;
 		MPI_Request rq;
 
-		if (MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX, comm,
-				   &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Iallreduce(&left, &any, 1, MPI_INT, MPI_MAX,
+					      comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the shown texts' gather: agreeing on whether any "
+			 "rank has texts left");
 		if (!any)
 			break;
 		end = round_end(buf, pos, n, round);
 		bytes = (int)(end - pos);
-		if (MPI_Igather(&bytes, 1, MPI_INT, cnt, 1, MPI_INT, 0, comm,
-				&rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Igather(&bytes, 1, MPI_INT, cnt, 1, MPI_INT,
+					   0, comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the shown texts' gather: a round's sizes to rank 0");
 		for (int q = 0; rank == 0 && q < size; q++) {
 			disp[q] = (int)total;
 			total += (size_t)cnt[q];
 		}
-		if (rank == 0 &&
-		    mpi_ingest_grow((void **)&got, &gcap, total + 1, 1))
-			MPI_Abort(comm, 1);
-		if (MPI_Igatherv(bytes ? buf + pos : NULL, bytes, MPI_BYTE,
-				 got, cnt, disp, MPI_BYTE, 0, comm,
-				 &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
-		if (rank == 0 && take_posts(out, got, total))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, !(rank == 0 &&
+				 mpi_ingest_grow((void **)&got, &gcap,
+						 total + 1, 1)),
+			 "the shown texts' gather: room on rank 0 for a "
+			 "round's texts");
+		mpi_need(comm, MPI_Igatherv(bytes ? buf + pos : NULL, bytes,
+					    MPI_BYTE, got, cnt, disp, MPI_BYTE,
+					    0, comm, &rq) == MPI_SUCCESS &&
+			 !wait_rq(&rq),
+			 "the shown texts' gather: a round's texts to rank 0");
+		mpi_need(comm, !(rank == 0 && take_posts(out, got, total)),
+			 "the shown texts' gather: keeping a round's texts "
+			 "on rank 0");
 		pos = end;
 	}
 	free(cnt);
@@ -506,8 +516,8 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 	rcnt = calloc((size_t)size, sizeof(int));
 	rdsp = calloc((size_t)size, sizeof(int));
 	at = calloc((size_t)size, sizeof(*at));
-	if (!scnt || !sdsp || !rcnt || !rdsp || !at)
-		MPI_Abort(comm, 1);
+	mpi_need(comm, scnt && sdsp && rcnt && rdsp && at,
+		 "the shown texts' fetch: room for the ranks' counts");
 	for (;;) {
 		int more = 0, bytes;
 		size_t total = 0, alen = 0, nans;
@@ -516,10 +526,10 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 		for (int q = 0; rank == 0 && q < size; q++)
 			if (want && at[q] < nwant[q])
 				more = 1;
-		if (MPI_Ibcast(&more, 1, MPI_INT, 0, comm, &rq) !=
-			    MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Ibcast(&more, 1, MPI_INT, 0, comm, &rq) ==
+			 MPI_SUCCESS && !wait_rq(&rq),
+			 "the shown texts' fetch: rank 0's word on whether a "
+			 "round is left");
 		if (!more)
 			break;
 		/* the asks: rank 0 to every rank */
@@ -535,42 +545,52 @@ void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 			sdsp[q] = (int)total;
 			total += k * 4;
 		}
-		if (mpi_ingest_grow((void **)&send, &scap, total + 1, 1))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, !mpi_ingest_grow((void **)&send, &scap,
+						total + 1, 1),
+			 "the shown texts' fetch: room for a round's asks");
 		for (int q = 0; rank == 0 && q < size; q++)
 			if (scnt[q])
 				memcpy(send + sdsp[q], want[q] + at[q],
 				       (size_t)scnt[q]);
 		(void)mpi_ingest_exchange(comm, size, send, scnt, sdsp, rcnt,
-					  rdsp, &recv, &rcap);
+					  rdsp, &recv, &rcap,
+					  "the shown texts' fetch: a round's "
+					  "asks to the texts' owners");
 		/* the answers: every rank to rank 0 (only rank 0 asks) */
 		nans = answer((const uint32_t *)(recv + rdsp[0]),
 			      (size_t)rcnt[0] / 4, round, lookup, ctx, &ans,
 			      &acap, &alen, missing);
-		if (nans == SIZE_MAX)
-			MPI_Abort(comm, 1);
+		mpi_need(comm, nans != SIZE_MAX,
+			 "the shown texts' fetch: room for this rank's "
+			 "answers");
 		bytes = (int)alen;
-		if (MPI_Igather(&bytes, 1, MPI_INT, rcnt, 1, MPI_INT, 0, comm,
-				&rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, MPI_Igather(&bytes, 1, MPI_INT, rcnt, 1,
+					   MPI_INT, 0, comm, &rq) ==
+			 MPI_SUCCESS && !wait_rq(&rq),
+			 "the shown texts' fetch: the answers' sizes to "
+			 "rank 0");
 		total = 0;
 		for (int q = 0; rank == 0 && q < size; q++) {
 			rdsp[q] = (int)total;
 			total += (size_t)rcnt[q];
 		}
-		if ((rank == 0 &&
-		     mpi_ingest_grow((void **)&got, &gcap, total + 1, 1)) ||
-		    MPI_Igatherv(bytes ? ans : NULL, bytes, MPI_BYTE, got, rcnt,
-				 rdsp, MPI_BYTE, 0, comm,
-				 &rq) != MPI_SUCCESS ||
-		    wait_rq(&rq))
-			MPI_Abort(comm, 1);
+		mpi_need(comm, !(rank == 0 &&
+				 mpi_ingest_grow((void **)&got, &gcap,
+						 total + 1, 1)),
+			 "the shown texts' fetch: room on rank 0 for the "
+			 "answers");
+		mpi_need(comm, MPI_Igatherv(bytes ? ans : NULL, bytes,
+					    MPI_BYTE, got, rcnt, rdsp,
+					    MPI_BYTE, 0, comm, &rq) ==
+			 MPI_SUCCESS && !wait_rq(&rq),
+			 "the shown texts' fetch: the answers to rank 0");
 		for (int q = 0; rank == 0 && q < size; q++) {
 			size_t before = out->n;
 
-			if (take_posts(out, got + rdsp[q], (size_t)rcnt[q]))
-				MPI_Abort(comm, 1);
+			mpi_need(comm, !take_posts(out, got + rdsp[q],
+						   (size_t)rcnt[q]),
+				 "the shown texts' fetch: keeping the "
+				 "answers on rank 0");
 			at[q] += out->n - before;
 		}
 	}

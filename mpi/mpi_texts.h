@@ -111,8 +111,8 @@ enum cib_err mpi_texts_add(struct mpi_texts *t, uint64_t origin, int owner,
 /* Collective: every rank's texts to their owners, in rounds of at most
  * `round` bytes sent per rank (0: MPI_TEXTS_ROUND); t then holds the texts
  * this rank owns (pool, own). A transfer that fails ends the job
- * (MPI_Abort: the others would wait forever); no memory is agreed and
- * returned as CIB_ENOMEM on every rank. */
+ * (mpi_fatal, saying which: the others would wait forever); no memory is
+ * agreed and returned as CIB_ENOMEM on every rank. */
 enum cib_err mpi_texts_push(struct mpi_texts *t, MPI_Comm comm, size_t round);
 
 /* The record kept under origin (after a push; MPI_TEXTS_HAS_TEXT
@@ -141,7 +141,7 @@ enum cib_err mpi_postbytes_sort(struct mpi_postbytes *pb);
  * of n bytes, whole records) to rank 0, appended to its *out in rank
  * order per round, in rounds of at most `round` bytes per rank (a larger
  * record goes alone). A transfer that fails, or rank 0 out of memory,
- * ends the job (MPI_Abort). */
+ * ends the job (mpi_fatal: says which transfer). */
 void mpi_texts_gather(MPI_Comm comm, size_t round, const char *buf, size_t n,
 		      struct mpi_postbytes *out);
 
@@ -151,7 +151,7 @@ void mpi_texts_gather(MPI_Comm comm, size_t round, const char *buf, size_t n,
  * has no such post, answered as an empty text and counted in *missing).
  * In rounds: at most `batch` posts asked of a rank and `round` bytes
  * answered by it per round (at least one post). Ends the job on a failed
- * transfer (MPI_Abort). */
+ * transfer, or out of memory (mpi_fatal: says which). */
 void mpi_texts_fetch(MPI_Comm comm, size_t round, size_t batch,
 		     uint32_t *const *want, const size_t *nwant,
 		     const char *(*lookup)(void *ctx, uint32_t post,

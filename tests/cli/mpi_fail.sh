@@ -104,6 +104,42 @@ rc=$?
 	{ echo "usage error: not said once"; cat "$d/use.err"; fail=1; }
 [ -z "$(ls -A "$d/out")" ] || { echo "usage error left files"; fail=1; }
 
+# a transfer that fails on one rank (the test hook of mpi/mpi_fatal.h
+# makes the one named fail there): the job ends, the rank saying which
+# transfer, and nothing is written. One per stage module: the texts'
+# push (an exchange shared with the ids), the features' rows, the
+# search's gather in pieces, the ids' gather in pieces (3 ranks), the
+# scan's events
+xfer() {
+	np=$1 what=$2
+	shift 2
+	env "$@" CIBSCAN_MPI_TEST_FAIL_XFER_RANK=1 \
+		CIBSCAN_MPI_TEST_FAIL_XFER="$what" timeout 300 \
+		mpirun -np "$np" "$MPIBIN" score --mpi --mpi-split 1M \
+		"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" \
+		--clusters "$d/out/c.csv" >"$d/x.out" 2>"$d/x.err"
+	rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] ||
+		{ echo "failed '$what': exit $rc"; fail=1; }
+	grep -q "^cibscan: mpi rank 1 of $np: $what.* failed; ending the job" \
+		"$d/x.err" ||
+		{ echo "failed '$what': not named"; cat "$d/x.err"; fail=1; }
+	[ -z "$(ls -A "$d/out")" ] ||
+		{ echo "failed '$what' left files"; fail=1; }
+}
+xfer 2 "the texts' push: a round of texts to their accounts' owners"
+xfer 2 "the per-account features: the rows back to rank 0"
+xfer 2 "the near-duplicate search: the verified pairs to rank 0"
+xfer 3 "the posts' ids: the duplicates to rank 0" CIBSCAN_MPI_TEST_IDS=2
+xfer 2 "the co-action scan: sending the events"
+
+# score's help, printed by every rank's same command: once
+mpirun -np 3 "$MPIBIN" score --mpi --help >"$d/h.out" 2>"$d/h.err"
+rc=$?
+n=$(grep -c "^usage: cibscan score" "$d/h.out")
+[ "$rc" -eq 0 ] && [ "$n" -eq 1 ] ||
+	{ echo "help at 3 ranks: exit $rc, printed $n times"; fail=1; }
+
 # the same run without --mpi on two ranks is refused, nothing written
 mpirun -np 2 "$MPIBIN" score "$d/tweets.csv" -o "$d/out/a.csv" \
 	>"$d/nompi.out" 2>"$d/nompi.err"
