@@ -1043,23 +1043,27 @@ static int cmp_pull(const void *x, const void *y)
 	return a->acc < b->acc ? -1 : a->acc > b->acc;
 }
 
-/* BH within each part of k[0..n) (sorted by part, then p), the family
- * being the part's size[]: the members whose tie passes go back to
- * orig[]. */
+/* BH within each part of k[0..n) (sorted by part), the family being the
+ * part's size[] (members without a test count as p = 1): the members
+ * whose tie passes go back to orig[]. pv: room for the largest part. */
 static void pull_bh(struct cluster_result *cl, const struct pull_test *k,
 		    size_t n, const uint32_t *size, const int32_t *orig,
-		    double fdr, size_t *acc)
+		    double fdr, double *pv, size_t *acc)
 {
 	for (size_t i = 0, j; i < n; i = j) {
-		double m = (double)size[k[i].part];
-		size_t keep = 0;
+		size_t m = size[k[i].part];
+		double cut;
 
 		for (j = i; j < n && k[j].part == k[i].part; j++)
-			if (k[j].log10p <= log10(fdr * (double)(j - i + 1) / m))
-				keep = j - i + 1;
-		for (size_t q = i; q < i + keep; q++) {
-			cl->membership[k[q].acc] = orig[k[q].acc];
-			(*acc)--;
+			pv[j - i] = pow(10, k[j].log10p);
+		for (size_t q = j - i; q < m; q++)
+			pv[q] = 1;
+		cut = pipeline_bh_critical(pv, m, fdr);
+		for (size_t q = i; q < j; q++) {
+			if (cut > 0 && pow(10, k[q].log10p) <= cut) {
+				cl->membership[k[q].acc] = orig[k[q].acc];
+				(*acc)--;
+			}
 		}
 	}
 }
@@ -1075,6 +1079,8 @@ static enum cib_err crowd_pull_back(struct pipeline *p,
 	int32_t *mout = malloc((na + 1) * sizeof(*mout));
 	uint32_t *size = calloc(cl->n_clusters + 1, sizeof(*size));
 	struct pull_test *k = NULL;
+	double *pv = NULL;
+	size_t big = 0;
 	enum cib_err err = CIB_ENOMEM;
 
 	if (!mout || !size)
@@ -1102,9 +1108,15 @@ static enum cib_err crowd_pull_back(struct pipeline *p,
 			k[nk++] = (struct pull_test){ c, a, t[i].log10p };
 	}
 	qsort(k, nk, sizeof(*k), cmp_pull);
-	pull_bh(cl, k, nk, size, orig, fdr, acc);
+	for (size_t c = nc; c < cl->n_clusters; c++)
+		big = size[c] > big ? size[c] : big;
+	pv = malloc((big + 1) * sizeof(*pv));
+	if (!pv)
+		goto out;
+	pull_bh(cl, k, nk, size, orig, fdr, pv, acc);
 	err = CIB_OK;
 out:
+	free(pv);
 	free(k);
 	free(t);
 	free(mout);
