@@ -15,14 +15,14 @@
 
 #include "opbase.h"
 
-enum { TAG_SPARSE = 401, TAG_SPMEM };
+enum { TAG_SPARSE = 401, TAG_SPMEM, TAG_SPDOM };
 
 void sparse_network(struct scene *s, int idx, double size_scale)
 {
 	struct srng r, q;
 	struct opbase *o = calloc(1, sizeof(*o));
 	enum splat plat = scene_has(s, SP_X) ? SP_X : scene_has(s, SP_MASTODON) ? SP_MASTODON : SP_BLUESKY;
-	int n;
+	int n, nd;
 	unsigned na;
 
 	if (!o) {
@@ -34,7 +34,15 @@ void sparse_network(struct scene *s, int idx, double size_scale)
 	o->p_repurpose = 0;
 	o->p_batch = srng_uniform(&r, 0.7, 0.95);
 	o->fol_median = srng_uniform(&r, 2, 10);
-	o->vocab->ndomains = (int)srng_range(&r, 1, 3);
+	nd = (int)srng_range(&r, 1, 3);
+	/* opbase_draw named 2-6 domains; a third one drawn here needs its
+	 * name (until session 28 it had none: "https:///2022/03/..."), from
+	 * a stream of its own so that every other draw stays as it was */
+	srng_seed(&q, s->key, TAG_SPDOM, (uint64_t)idx);
+	for (int i = o->vocab->ndomains; i < nd; i++)
+		textgen_domain(&q, o->vocab->domains[i],
+			       sizeof(o->vocab->domains[i]));
+	o->vocab->ndomains = nd;
 	o->vocab->ntags = (int)srng_range(&r, 3, 6);
 	o->narticles = (int)srng_range(&r, 40, 150);
 	o->p_link = srng_uniform(&r, 0.3, 0.7);

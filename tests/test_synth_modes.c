@@ -687,6 +687,33 @@ static void test_sparse_structure(void **state)
 	remove_dir(a, mode_files);
 }
 
+/* Every link a sparse network posts names a host: a network drawing a
+ * third domain where its vocabulary had two linked "https:///2022/..."
+ * until session 28 (seeds 8, 15, 16 and 26 of these among 1-30). */
+static void test_sparse_hosts(void **state)
+{
+	static const unsigned long seeds[] = { 8, 15, 16, 26 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		struct modes_opts o;
+		struct modes_stats st;
+		char a[64], *buf;
+
+		modes_opts_init(&o, SM_SPARSE);
+		o.organic = 200;
+		o.scale = 0.3;
+		o.seed = seeds[i];
+		make_dir(a, sizeof(a), "sh");
+		modes_run(&o, a, &st);
+		buf = slurp(a, "posts.jsonl", NULL);
+		assert_non_null(strstr(buf, "\"urls\":[\"https://"));
+		assert_null(strstr(buf, "https:///"));
+		free(buf);
+		remove_dir(a, mode_files);
+	}
+}
+
 /* Every look-alike role is present, with its own role in truth.csv, in
  * every mode. */
 static void test_lookalikes_everywhere(void **state)
@@ -728,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_modes_determinism),
 		cmocka_unit_test(test_stealth_structure),
 		cmocka_unit_test(test_sparse_structure),
+		cmocka_unit_test(test_sparse_hosts),
 		cmocka_unit_test(test_lookalikes_everywhere),
 	};
 
