@@ -1425,6 +1425,21 @@ static enum cib_err hook_texts(void *ctx, uint32_t *text, size_t n,
 	return err;
 }
 
+/* Every rank's fingerprint flag (1: it read the language fingerprints)
+ * reduced to its least and most over the ranks. */
+static void agree_fp(struct mpi_feat *f, int fp, int *lo, int *hi)
+{
+	MPI_Request rq;
+
+	mpi_need(f->comm, MPI_Iallreduce(&fp, lo, 1, MPI_INT, MPI_MIN,
+					 f->comm, &rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq) &&
+		 MPI_Iallreduce(&fp, hi, 1, MPI_INT, MPI_MAX, f->comm,
+				&rq) == MPI_SUCCESS &&
+		 !wait_rq(&rq),
+		 "the per-account features: agreeing on the language "
+		 "fingerprints");
+}
 /* The others wait in the search: tell them the stage failed before it. */
 static void near_skip(struct mpi_feat *f, struct mine *m)
 {
@@ -1477,14 +1492,7 @@ static enum cib_err hook_finish(void *ctx, struct feature_set *fs,
 	}
 	/* every rank must have read the fingerprints rank 0 did */
 	fp = m->fp;
-	mpi_need(f->comm, MPI_Iallreduce(&fp, &fp_min, 1, MPI_INT, MPI_MIN,
-					 f->comm, &rq) == MPI_SUCCESS &&
-		 !wait_rq(&rq) &&
-		 MPI_Iallreduce(&fp, &fp_max, 1, MPI_INT, MPI_MAX, f->comm,
-				&rq) == MPI_SUCCESS &&
-		 !wait_rq(&rq),
-		 "the per-account features: agreeing on the language "
-		 "fingerprints");
+	agree_fp(f, fp, &fp_min, &fp_max);
 	if (fp_min != fp_max || fp_max != (fs->ld.tc[0] != NULL)) {
 		snprintf(f->errmsg, sizeof(f->errmsg),
 			 "per-account features: the ranks do not all have "
@@ -1563,14 +1571,7 @@ enum cib_err mpi_feat_serve(struct mpi_feat *f)
 	}
 	fp = m->fp;
 	f->st.reuse = m->near.st;
-	mpi_need(f->comm, MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MIN,
-					 f->comm, &rq) == MPI_SUCCESS &&
-		 !wait_rq(&rq) &&
-		 MPI_Iallreduce(&fp, &dummy, 1, MPI_INT, MPI_MAX, f->comm,
-				&rq) == MPI_SUCCESS &&
-		 !wait_rq(&rq),
-		 "the per-account features: agreeing on the language "
-		 "fingerprints");
+	agree_fp(f, fp, &dummy, &dummy);
 	mpi_need(f->comm, MPI_Igather(&f->st, (int)sizeof(f->st), MPI_BYTE,
 				      NULL, (int)sizeof(f->st), MPI_BYTE, 0,
 				      f->comm, &rq) == MPI_SUCCESS &&
