@@ -1,11 +1,13 @@
 #!/bin/sh
 # mpi_fail.sh - a distributed score that cannot finish writes nothing:
 # a rank killed (SIGKILL) mid-run (after parsing, in the texts' push, in
-# the per-account features, in the near-duplicate search or in the co-action scan), an owner whose features fail, and a malformed input met by a rank other
-# than 0, each fail the run with a clear error and leave no output file,
-# temporary or final; an output naming an input is refused before the
-# read; several ranks without --mpi are refused. Skipped (77)
-# without mpirun or build/cibscan-mpi.
+# the per-account features, in the near-duplicate search or in the
+# co-action scan), an owner whose features fail, a transfer that fails
+# on one rank (named by that rank), and a malformed input met by a rank
+# other than 0, each fail the run with a clear error and leave no output
+# file, temporary or final; an output naming an input is refused before
+# the read; several ranks without --mpi are refused; help is printed
+# once. Skipped (77) without mpirun or build/cibscan-mpi.
 set -u
 . "${TOP:-.}/tests/mpi/env.sh"
 d="$TMPDIR"
@@ -22,8 +24,10 @@ killed() {
 		>"$d/$1.out" 2>"$d/$1.err"
 	rc=$?
 	[ "$rc" -ne 0 ] || { echo "$2: exit 0"; fail=1; }
-	grep -qi "signal 9\|killed" "$d/$1.err" || { echo "$2: no clear error"; cat "$d/$1.err"; fail=1; }
-	[ -z "$(ls -A "$d/out")" ] || { echo "$2 left files:"; ls -A "$d/out"; fail=1; }
+	grep -qi "signal 9\|killed" "$d/$1.err" ||
+		{ echo "$2: no clear error"; cat "$d/$1.err"; fail=1; }
+	[ -z "$(ls -A "$d/out")" ] ||
+		{ echo "$2 left files:"; ls -A "$d/out"; fail=1; }
 }
 
 # once it has parsed its share
@@ -62,7 +66,8 @@ rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] ||
 	{ echo "failed features: exit $rc"; fail=1; }
 grep -q "per-account features on the owner ranks: out of memory" \
-	"$d/ff.err" || { echo "failed features: no clear error"; cat "$d/ff.err"; fail=1; }
+	"$d/ff.err" ||
+	{ echo "failed features: no clear error"; cat "$d/ff.err"; fail=1; }
 [ -z "$(ls -A "$d/out")" ] || { echo "failed features left files"; fail=1; }
 
 # a bad input read by the last rank: its error, named, from rank 0
