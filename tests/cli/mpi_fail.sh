@@ -55,6 +55,16 @@ killed CIBSCAN_MPI_TEST_DIE_REUSE_RANK "rank killed in the search"
 # counts them (rank 0 then waits for the components' summed counts)
 killed CIBSCAN_MPI_TEST_DIE_PAIRS_RANK "rank killed in the pair phase"
 
+# failed_clean NAME RC ERR PATTERN: a run that must fail in time (exit
+# neither 0 nor timeout's 124), with PATTERN in its stderr ERR, and
+# leave nothing in the output directory
+failed_clean() {
+	[ "$2" -ne 0 ] && [ "$2" -ne 124 ] ||
+		{ echo "$1: exit $2"; fail=1; }
+	grep -q "$4" "$3" || { echo "$1: no clear error"; cat "$3"; fail=1; }
+	[ -z "$(ls -A "$d/out")" ] || { echo "$1 left files"; fail=1; }
+}
+
 # an owner's features fail once computed (as out of memory), on rank 2
 # of 3: every rank agrees on it where the rows go to rank 0, goes
 # through the rest of the stage's exchanges told of it and stops; the
@@ -62,13 +72,8 @@ killed CIBSCAN_MPI_TEST_DIE_PAIRS_RANK "rank killed in the pair phase"
 CIBSCAN_MPI_TEST_FAIL_FEAT_RANK=2 timeout 300 mpirun -np 3 "$MPIBIN" \
 	score --mpi "$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" \
 	--clusters "$d/out/c.csv" >"$d/ff.out" 2>"$d/ff.err"
-rc=$?
-[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] ||
-	{ echo "failed features: exit $rc"; fail=1; }
-grep -q "per-account features on the owner ranks: out of memory" \
-	"$d/ff.err" ||
-	{ echo "failed features: no clear error"; cat "$d/ff.err"; fail=1; }
-[ -z "$(ls -A "$d/out")" ] || { echo "failed features left files"; fail=1; }
+failed_clean "failed features" $? "$d/ff.err" \
+	"per-account features on the owner ranks: out of memory"
 
 # a bad input read by the last rank: its error, named, from rank 0
 printf 'not,a,known\nformat,at,all\n' >"$d/bad.csv"
@@ -123,14 +128,8 @@ xfer() {
 		mpirun -np "$np" "$MPIBIN" score --mpi --mpi-split 1M \
 		"$d/tweets.csv" "$d/users.csv" -o "$d/out/a.csv" \
 		--clusters "$d/out/c.csv" >"$d/x.out" 2>"$d/x.err"
-	rc=$?
-	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] ||
-		{ echo "failed '$what': exit $rc"; fail=1; }
-	grep -q "^cibscan: mpi rank 1 of $np: $what.* failed; ending the job" \
-		"$d/x.err" ||
-		{ echo "failed '$what': not named"; cat "$d/x.err"; fail=1; }
-	[ -z "$(ls -A "$d/out")" ] ||
-		{ echo "failed '$what' left files"; fail=1; }
+	failed_clean "failed '$what'" $? "$d/x.err" \
+		"^cibscan: mpi rank 1 of $np: $what.* failed; ending the job"
 }
 xfer 2 "the texts' push: a round of texts to their accounts' owners"
 xfer 2 "the per-account features: the rows back to rank 0"
