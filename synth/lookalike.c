@@ -88,7 +88,10 @@ void lookalike_outlet_url(const struct sref *r, char *buf, size_t cap)
 	for (const char *p = r->id; *p; p++)
 		q.s[0] ^= (uint64_t)(unsigned char)*p << (8 * ((p - r->id) % 8));
 	textgen_slug(&q, slug, sizeof(slug));
-	snprintf(buf, cap, "https://www.%s.com/news/%s-%llu", r->handle, slug,
+	/* the outlet's site is its name: a Bluesky handle's domain
+	 * (dailyherald.bsky.social) is the platform's, not the outlet's */
+	snprintf(buf, cap, "https://www.%.*s.com/news/%s-%llu",
+		 (int)strcspn(r->handle, "."), r->handle, slug,
 		 (unsigned long long)(srng_u64(&q) % 1000000));
 }
 

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "synth/cosim.h"
+#include "synth/lookalike.h"
 #include "synth/modes.h"
 #include "synth/sparse.h"
 
@@ -714,6 +715,30 @@ static void test_sparse_hosts(void **state)
 	}
 }
 
+/* An outlet's links name its site, whatever its handle: a Bluesky handle
+ * (dailyherald.bsky.social) once gave https://www.dailyherald.bsky.social
+ * .com/..., whose registrable domain, social.com, every Bluesky outlet
+ * then shared. */
+static void test_outlet_url(void **state)
+{
+	struct sref r = { 0 };
+	char a[256], b[256];
+	static const char site[] = "https://www.dailyherald.com/news/";
+
+	(void)state;
+	r.plat = SP_BLUESKY;
+	r.t = 1677455673;
+	r.id = "3jpoimd4a4ney";
+	r.text = "Minister resigns over report";
+	r.handle = "dailyherald.bsky.social";
+	lookalike_outlet_url(&r, a, sizeof(a));
+	r.plat = SP_X;
+	r.handle = "dailyherald";
+	lookalike_outlet_url(&r, b, sizeof(b));
+	assert_int_equal(strncmp(a, site, sizeof(site) - 1), 0);
+	assert_string_equal(a, b);
+}
+
 /* Every look-alike role is present, with its own role in truth.csv, in
  * every mode. */
 static void test_lookalikes_everywhere(void **state)
@@ -756,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_stealth_structure),
 		cmocka_unit_test(test_sparse_structure),
 		cmocka_unit_test(test_sparse_hosts),
+		cmocka_unit_test(test_outlet_url),
 		cmocka_unit_test(test_lookalikes_everywhere),
 	};
 
