@@ -1044,11 +1044,10 @@ static int cmp_pull(const void *x, const void *y)
 }
 
 /* BH within each part of k[0..n) (sorted by part), the family being the
- * part's size[] (members without a test count as p = 1): the members
- * whose tie passes go back to orig[]. pv: room for the largest part. */
-static void pull_bh(struct cluster_result *cl, const struct pull_test *k,
-		    size_t n, const uint32_t *size, const int32_t *orig,
-		    double fdr, double *pv, size_t *acc)
+ * part's size[] (members without a test count as p = 1): pass[acc] = 1
+ * for the members whose tie passes. pv: room for the largest part. */
+static void tie_bh(const struct pull_test *k, size_t n, const uint32_t *size,
+		   double fdr, double *pv, uint8_t *pass)
 {
 	for (size_t i = 0, j; i < n; i = j) {
 		size_t m = size[k[i].part];
@@ -1059,12 +1058,9 @@ static void pull_bh(struct cluster_result *cl, const struct pull_test *k,
 		for (size_t q = j - i; q < m; q++)
 			pv[q] = 1;
 		cut = pipeline_bh_critical(pv, m, fdr);
-		for (size_t q = i; q < j; q++) {
-			if (cut > 0 && pow(10, k[q].log10p) <= cut) {
-				cl->membership[k[q].acc] = orig[k[q].acc];
-				(*acc)--;
-			}
-		}
+		for (size_t q = i; q < j; q++)
+			if (cut > 0 && pow(10, k[q].log10p) <= cut)
+				pass[k[q].acc] = 1;
 	}
 }
 
@@ -1080,6 +1076,7 @@ static enum cib_err crowd_pull_back(struct pipeline *p,
 	uint32_t *size = calloc(cl->n_clusters + 1, sizeof(*size));
 	struct pull_test *k = NULL;
 	double *pv = NULL;
+	uint8_t *pass = NULL;
 	size_t big = 0;
 	enum cib_err err = CIB_ENOMEM;
 
@@ -1113,9 +1110,19 @@ static enum cib_err crowd_pull_back(struct pipeline *p,
 	pv = malloc((big + 1) * sizeof(*pv));
 	if (!pv)
 		goto out;
-	pull_bh(cl, k, nk, size, orig, fdr, pv, acc);
+	pass = calloc(na + 1, 1);
+	if (!pass)
+		goto out;
+	tie_bh(k, nk, size, fdr, pv, pass);
+	for (size_t i = 0; i < nk; i++) {
+		if (pass[k[i].acc]) {
+			cl->membership[k[i].acc] = orig[k[i].acc];
+			(*acc)--;
+		}
+	}
 	err = CIB_OK;
 out:
+	free(pass);
 	free(pv);
 	free(k);
 	free(t);
@@ -1177,10 +1184,10 @@ static int carries(const struct pipeline *p, uint32_t a, int route,
 	}
 }
 
-/* The (cluster, day) keys of the days at least three members of a
- * cluster (orig[]) were created on, sorted, in *out (*nout keys). */
+/* The (cluster, day) keys of the days at least min members of a cluster
+ * (orig[]) were created on, sorted, in *out (*nout keys). */
 static enum cib_err batch_days(const struct pipeline *p, const int32_t *orig,
-			       uint64_t **out, size_t *nout)
+			       size_t min, uint64_t **out, size_t *nout)
 {
 	const struct dataset *ds = p->ds;
 	size_t na = p->cl.n_accounts, n = 0, m = 0;
@@ -1199,7 +1206,7 @@ static enum cib_err batch_days(const struct pipeline *p, const int32_t *orig,
 
 		while (e < n && k[e] == k[i])
 			e++;
-		if (e - i >= 3)
+		if (e - i >= min)
 			k[m++] = k[i];
 		i = e;
 	}
@@ -1290,7 +1297,7 @@ static enum cib_err split_keep(const struct pipeline *p, size_t nc,
 			nfail[from[k]]++;
 			ncand++;
 		}
-	if (ncand && (err = batch_days(p, orig, &bday, &nb)) != CIB_OK)
+	if (ncand && (err = batch_days(p, orig, 3, &bday, &nb)) != CIB_OK)
 		goto out;
 	for (size_t k = 0; k < ns; k++) {
 		int32_t o = from[k];
@@ -1315,6 +1322,134 @@ out:
 	free(from);
 	free(bday);
 	free(nfail);
+	return err;
+}
+
+/* Does member a carry its network's own traits? Created on a day at
+ * least two of the network's core were (bday: the core's (cluster, day)
+ * keys of two or more; a is the third), a significant persona switch, or,
+ * where the office rhythm carried the verdict (evidence_route), its own
+ * day leaning to the office shift. The first two are rare by chance; the
+ * third counts only where it is the network's evidence. */
+static int member_carries(const struct pipeline *p, uint32_t a,
+			  const struct cluster_evidence *ce, int32_t o,
+			  const uint64_t *bday, size_t nb)
+{
+	return carries(p, a, 0, o, bday, nb) || carries(p, a, 1, o, bday, nb) ||
+	       (evidence_route(ce) == 2 && carries(p, a, 2, o, bday, nb));
+}
+
+/* A network keeps only what ties to it (docs/model.md, section 6). In a
+ * cluster with evidence where some part passed (the network: its core),
+ * every other member - in a part that failed but was not shed, or in no
+ * part - is tested against the core alone: the test cluster_attach would
+ * give it were the core its only cluster, held to Benjamini-Hochberg at
+ * fdr with those members of that cluster as the family (per cluster, so
+ * data beside it cannot move the level; untested members count as p =
+ * 1). A member whose tie passes, or that carries the network's own
+ * traits (member_carries), goes back to the network; any other stays in
+ * its part, which becomes a crowd shed by the network (shed[]), or
+ * leaves every cluster when it was in no part. A part being
+ * no poorer in the verdict's route (part_poorer) is not a tie: a crowd
+ * of 43 with none of the 26 carriers of a 1076-member cluster is not
+ * significantly poorer, and stayed with the network before session 29.
+ * Members of one network cut off by Leiden share its objects and pass. */
+static enum cib_err network_keep(struct pipeline *p,
+				 const struct groups_index *ix, size_t nc,
+				 const int32_t *orig,
+				 const struct cluster_evidence *ce0,
+				 int32_t *remap, uint8_t *shed, double fdr)
+{
+	struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, nt = 0, nk = 0, big = 0;
+	int32_t *core = malloc((na + 1) * sizeof(*core));
+	uint8_t *net = calloc(nc + 1, 1);
+	uint32_t *size = calloc(nc + 1, sizeof(*size));
+	struct groups_member_test *t = NULL;
+	struct pull_test *k = NULL;
+	double *pv = NULL;
+	uint8_t *back = calloc(na + 1, 1);
+	uint64_t *bday = NULL;
+	size_t nb = 0;
+	enum cib_err err = CIB_ENOMEM;
+
+	if (!core || !net || !size || !back)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		core[a] = CLUSTER_NONE;
+		if (c >= (int32_t)nc && p->ce[c].inauthentic) {
+			core[a] = orig[a];
+			net[orig[a]] = 1;
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		if (orig[a] >= 0 && net[orig[a]] && core[a] < 0 &&
+		    !(c >= (int32_t)nc && shed[c]))
+			size[orig[a]]++;
+	}
+	err = groups_member_tests(ix, &p->g, core, nc, 0, -1, &t, &nt);
+	if (err)
+		goto out;
+	err = CIB_ENOMEM;
+	k = malloc((nt + 1) * sizeof(*k));
+	if (!k)
+		goto out;
+	for (size_t i = 0; i < nt; i++) {
+		uint32_t a = t[i].acc;
+		int32_t c = cl->membership[a];
+
+		if (t[i].group == orig[a] && net[orig[a]] && core[a] < 0 &&
+		    !(c >= (int32_t)nc && shed[c]) && t[i].log10p < 0)
+			k[nk++] = (struct pull_test){ orig[a], a, t[i].log10p };
+	}
+	qsort(k, nk, sizeof(*k), cmp_pull);
+	for (size_t c = 0; c < nc; c++)
+		big = size[c] > big ? size[c] : big;
+	pv = malloc((big + 1) * sizeof(*pv));
+	if (!pv)
+		goto out;
+	tie_bh(k, nk, size, fdr, pv, back);
+	err = batch_days(p, core, 2, &bday, &nb);
+	if (err)
+		goto out;
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a], o = orig[a];
+
+		if (o < 0 || !net[o] || core[a] >= 0 || back[a] ||
+		    (c >= (int32_t)nc && shed[c]))
+			continue;
+		if (member_carries(p, (uint32_t)a, &ce0[o], o, bday, nb)) {
+			back[a] = 1;
+			continue;
+		}
+		if (c >= (int32_t)nc) {
+			remap[c] = c;
+			shed[c] = 1;
+		} else {
+			cl->membership[a] = CLUSTER_NONE;
+		}
+	}
+	/* a tied member of a part now shed goes back to the network */
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		if (back[a] && c >= (int32_t)nc)
+			cl->membership[a] = orig[a];
+	}
+	err = CIB_OK;
+out:
+	free(pv);
+	free(k);
+	free(t);
+	free(core);
+	free(net);
+	free(size);
+	free(back);
+	free(bday);
 	return err;
 }
 
@@ -1384,6 +1519,8 @@ static enum cib_err split_phase(struct pipeline *p,
 	if (!remap || !shed)
 		goto out;
 	err = split_keep(p, nc, ns, orig, ce0, remap, shed);
+	if (!err && networks)
+		err = network_keep(p, ix, nc, orig, ce0, remap, shed, fdr);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
