@@ -1339,6 +1339,46 @@ static int member_carries(const struct pipeline *p, uint32_t a,
 	       (evidence_route(ce) == 2 && carries(p, a, 2, o, bday, nb));
 }
 
+/* The networks' cores for network_keep: core[a] = its cluster (orig[])
+ * for the members of a part whose own evidence passes at INAUTH_FDR with
+ * Bonferroni over the parts of its cluster, else CLUSTER_NONE; net[o] = 1
+ * for the clusters with a core. Per cluster, unlike the run's BH over
+ * every cluster and part, so that data beside it cannot move which
+ * parts are the core. nparts: room for nc counts (overwritten). */
+static enum cib_err part_core(const struct pipeline *p, size_t nc,
+			      const int32_t *orig, uint32_t *nparts,
+			      int32_t *core, uint8_t *net)
+{
+	const struct cluster_result *cl = &p->cl;
+	size_t na = cl->n_accounts, nall = cl->n_clusters;
+	int32_t *from = malloc((nall - nc + 1) * sizeof(*from));
+
+	memset(nparts, 0, (nc + 1) * sizeof(*nparts));
+	for (size_t a = 0; a < na; a++)
+		core[a] = CLUSTER_NONE;
+	if (!from)
+		return CIB_ENOMEM;
+	for (size_t k = 0; k < nall - nc; k++)
+		from[k] = CLUSTER_NONE;
+	for (size_t a = 0; a < na; a++)
+		if (cl->membership[a] >= (int32_t)nc)
+			from[cl->membership[a] - (int32_t)nc] = orig[a];
+	for (size_t k = 0; k < nall - nc; k++)
+		if (from[k] >= 0)
+			nparts[from[k]]++;
+	for (size_t a = 0; a < na; a++) {
+		int32_t c = cl->membership[a];
+
+		if (c >= (int32_t)nc && p->ce[c].p_inauth <=
+		    INAUTH_FDR / (double)nparts[orig[a]]) {
+			core[a] = orig[a];
+			net[orig[a]] = 1;
+		}
+	}
+	free(from);
+	return CIB_OK;
+}
+
 /* A network keeps only what ties to it (docs/model.md, section 6). In a
  * cluster with evidence where some part passed (the network: its core),
  * every other member - in a part that failed but was not shed, or in no
@@ -1349,7 +1389,8 @@ static int member_carries(const struct pipeline *p, uint32_t a,
  * 1). A member whose tie passes, or that carries the network's own
  * traits (member_carries), goes back to the network; any other stays in
  * its part, which becomes a crowd shed by the network (shed[]), or
- * leaves every cluster when it was in no part. A part being
+ * leaves every cluster when it was in no part. The core: the parts
+ * passing by their cluster's own family (part_core). A part being
  * no poorer in the verdict's route (part_poorer) is not a tie: a crowd
  * of 43 with none of the 26 carriers of a 1076-member cluster is not
  * significantly poorer, and stayed with the network before session 29.
@@ -1375,15 +1416,9 @@ static enum cib_err network_keep(struct pipeline *p,
 
 	if (!core || !net || !size || !back)
 		goto out;
-	for (size_t a = 0; a < na; a++) {
-		int32_t c = cl->membership[a];
-
-		core[a] = CLUSTER_NONE;
-		if (c >= (int32_t)nc && p->ce[c].inauthentic) {
-			core[a] = orig[a];
-			net[orig[a]] = 1;
-		}
-	}
+	if (part_core(p, nc, orig, size, core, net) != CIB_OK)
+		goto out;
+	memset(size, 0, (nc + 1) * sizeof(*size));
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
 

@@ -28,8 +28,8 @@ check() { # name expected-hash command args...
 check default 1fc8a7d6fead1736 synth --seed 7 --accounts 600 --posts 12000
 check stealth ca9567b5a759820d synth --seed 7 --stealth
 check sparse f724fa4a03151b11 synth --seed 7 --sparse
-check mix 800f69933ef0a91c synth --seed 7 --mix
-check platforms fb1796f03288e0ad synth --seed 7 --platforms x,mastodon,bluesky
+check mix 5989e3ee30283f7d synth --seed 7 --mix
+check platforms 814756ace0ac3bf7 synth --seed 7 --platforms x,mastodon,bluesky
 check cosharing 9061ce8936eb393b synth --seed 7 --cosharing
 check sites 9d7d926c39686ad5 synth-sites --seed 7
 exit $fail
