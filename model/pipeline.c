@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/memstep.h"
 #include "core/sortu64.h"
+#include "origin.h"
 #include "siteacc.h"
 
 const char *const score_feature_names[SF__COUNT] = {
@@ -1340,43 +1341,76 @@ static int member_carries(const struct pipeline *p, uint32_t a,
 }
 
 /* The networks' cores for network_keep: core[a] = its cluster (orig[])
- * for the members of a part whose own evidence passes at INAUTH_FDR with
- * Bonferroni over the parts of its cluster, else CLUSTER_NONE; net[o] = 1
- * for the clusters with a core. Per cluster, unlike the run's BH over
- * every cluster and part, so that data beside it cannot move which
- * parts are the core. nparts: room for nc counts (overwritten). */
+ * for the members of a part whose own evidence (p_inauth) passes
+ * Benjamini-Hochberg at INAUTH_FDR over the parts of its cluster, else
+ * CLUSTER_NONE; net[o] = 1 for the clusters with a core. Per cluster,
+ * unlike the run's BH over every cluster and part, so that data beside
+ * it cannot move which parts are the core. */
+struct part_p {
+	int32_t o;
+	double p;
+};
+
+static int cmp_part_p(const void *x, const void *y)
+{
+	const struct part_p *a = x, *b = y;
+
+	if (a->o != b->o)
+		return a->o < b->o ? -1 : 1;
+	return (a->p > b->p) - (a->p < b->p);
+}
+
 static enum cib_err part_core(const struct pipeline *p, size_t nc,
-			      const int32_t *orig, uint32_t *nparts,
-			      int32_t *core, uint8_t *net)
+			      const int32_t *orig, int32_t *core,
+			      uint8_t *net)
 {
 	const struct cluster_result *cl = &p->cl;
-	size_t na = cl->n_accounts, nall = cl->n_clusters;
-	int32_t *from = malloc((nall - nc + 1) * sizeof(*from));
+	size_t na = cl->n_accounts, ns = cl->n_clusters - nc, n = 0;
+	struct part_p *v = malloc((ns + 1) * sizeof(*v));
+	double *cut = calloc(nc + 1, sizeof(*cut));
+	int32_t *from = malloc((ns + 1) * sizeof(*from));
+	enum cib_err err = CIB_ENOMEM;
 
-	memset(nparts, 0, (nc + 1) * sizeof(*nparts));
 	for (size_t a = 0; a < na; a++)
 		core[a] = CLUSTER_NONE;
-	if (!from)
-		return CIB_ENOMEM;
-	for (size_t k = 0; k < nall - nc; k++)
+	if (!v || !cut || !from)
+		goto out;
+	for (size_t k = 0; k < ns; k++)
 		from[k] = CLUSTER_NONE;
 	for (size_t a = 0; a < na; a++)
 		if (cl->membership[a] >= (int32_t)nc)
 			from[cl->membership[a] - (int32_t)nc] = orig[a];
-	for (size_t k = 0; k < nall - nc; k++)
+	for (size_t k = 0; k < ns; k++)
 		if (from[k] >= 0)
-			nparts[from[k]]++;
+			v[n++] = (struct part_p){ from[k], p->ce[nc + k].p_inauth };
+	qsort(v, n, sizeof(*v), cmp_part_p);
+	/* Benjamini-Hochberg over each cluster's parts */
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t pass = 0;
+
+		for (j = i; j < n && v[j].o == v[i].o; j++)
+			;
+		for (size_t q = i; q < j; q++)
+			if (v[q].p <= INAUTH_FDR * (double)(q - i + 1) /
+					      (double)(j - i))
+				pass = q - i + 1;
+		cut[v[i].o] = INAUTH_FDR * (double)pass / (double)(j - i);
+	}
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
 
-		if (c >= (int32_t)nc && p->ce[c].p_inauth <=
-		    INAUTH_FDR / (double)nparts[orig[a]]) {
+		if (c >= (int32_t)nc && cut[orig[a]] > 0 &&
+		    p->ce[c].p_inauth <= cut[orig[a]]) {
 			core[a] = orig[a];
 			net[orig[a]] = 1;
 		}
 	}
+	err = CIB_OK;
+out:
+	free(v);
+	free(cut);
 	free(from);
-	return CIB_OK;
+	return err;
 }
 
 /* A network keeps only what ties to it (docs/model.md, section 6). In a
@@ -1416,9 +1450,8 @@ static enum cib_err network_keep(struct pipeline *p,
 
 	if (!core || !net || !size || !back)
 		goto out;
-	if (part_core(p, nc, orig, size, core, net) != CIB_OK)
+	if (part_core(p, nc, orig, core, net) != CIB_OK)
 		goto out;
-	memset(size, 0, (nc + 1) * sizeof(*size));
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
 
@@ -1806,6 +1839,28 @@ static enum cib_err settle_discovered(struct pipeline *p,
 	return err;
 }
 
+/* Clusters of one origin merged (model/origin.h): the fragments of a
+ * network created in batches that its members act too rarely together to
+ * be one community. */
+static enum cib_err merge_origins(struct pipeline *p, double fdr)
+{
+	const struct dataset *ds = p->ds;
+	size_t na = ds->acc.n, merges = 0;
+	int64_t *day = malloc((na + 1) * sizeof(*day));
+	enum cib_err err;
+
+	if (!day)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		day[a] = ds->acc.created[a] == TIME_NONE
+				 ? ORIGIN_NO_DAY
+				 : civil_day_of(ds->acc.created[a]);
+	err = origin_merge(&p->cl, p->g.comp, day, fdr, &merges);
+	p->n_merged += merges;
+	free(day);
+	return err;
+}
+
 /* pipeline_prepare's clustering: Leiden, discovery, attach and merge, the
  * split of crowds and the group evidence; releases the group index. t0 is
  * the stage's start (for the timings said). */
@@ -1842,6 +1897,8 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 					    &p->n_attached);
 	if (!err && p->n_split)
 		err = cluster_renumber(&p->cl);
+	if (!err)
+		err = merge_origins(p, o->coord.fdr);
 	ts[2] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(gi, &p->g, p->cl.membership,

@@ -1,0 +1,55 @@
+/* origin.h - clusters of one operation joined by their accounts' creation
+ * days (docs/model.md, section 6, "One origin").
+ *
+ * A sparse network's members act together too rarely for Leiden to keep
+ * them in one community: it comes out as fragments of 6-25 accounts, each
+ * with a creation-batch test too weak to pass alone, while the network was
+ * created in a few batches that every fragment shares. Two clusters of one
+ * coordination component are one origin when one's members were created on
+ * the other's creation days more often than chance allows:
+ *
+ *   X(B|A) = members of B created on a day some member of A was created,
+ *   under the null each of B's n_B dated members draws its day from the
+ *   data's own creation days (q_d: the share of all dated accounts created
+ *   on day d), so X(B|A) ~ Binomial(n_B, Q_A), Q_A = sum of q_d over A's
+ *   distinct days;
+ *
+ * p = min(1, 2 min(P(X(B|A) >= x), P(X(A|B) >= x'))) (both directions,
+ * Bonferroni). Pairs pass by Benjamini-Hochberg at fdr over every pair of
+ * clusters of their component (the family: k (k - 1) / 2 for k clusters;
+ * per component, so data beside it cannot move the level); passing pairs
+ * are merged (union-find). The shares q_d are the data's, so disjoint
+ * copies of the data beside it leave every test as it was.
+ *
+ * Bounds: pairs are enumerated per (component, day) among the clusters
+ * with members created that day; a (component, day) with more than
+ * ORIGIN_MAX_PER_DAY clusters is skipped (no pair is counted on it: such a
+ * day is common to many clusters and is weak evidence of anything), so the
+ * work is at most ORIGIN_MAX_PER_DAY pairs per dated member.
+ */
+#ifndef CIB_ORIGIN_H
+#define CIB_ORIGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "model/cluster.h"
+
+#define ORIGIN_MAX_PER_DAY 256
+/* A day unknown (day[] of an account without a creation time). */
+#define ORIGIN_NO_DAY INT64_MIN
+
+/* The pair's p-value from x_ab (members of B on A's days), q_a (A's days'
+ * share of the data), n_b (B's dated members) and the converse. */
+double origin_pair_p(uint64_t x_ab, double q_a, uint64_t n_b, uint64_t x_ba,
+		     double q_b, uint64_t n_a);
+
+/* Merges the clusters of cl that are one origin (above): comp[a] the
+ * coordination component of account a, day[a] its creation day
+ * (ORIGIN_NO_DAY: none). Merged clusters take the smallest id among them,
+ * then cl is renumbered (cluster_renumber). *merges counts the merges. */
+enum cib_err origin_merge(struct cluster_result *cl, const uint32_t *comp,
+			  const int64_t *day, double fdr, size_t *merges);
+
+#endif

@@ -1,0 +1,44 @@
+# Fragments of one network joined by their creation days (docs/model.md
+# section 6, "One origin"; model/origin.h): on `synth --mix --seed 43`
+# sparse network 4 (305 accounts, created in five batches of 52-58) acts
+# too rarely together for Leiden to keep it whole; it came out as 14
+# clusters of 6-26, each with every batch day in it but each too small for
+# its batch test to pass (p = 7e-4 for 21 members), and only 51 of the 305
+# were flagged. Two clusters of one component that share more creation
+# days than chance allows (a binomial test on their distinct days, BH over
+# the component's pairs of clusters) are one origin and merged: the
+# fragments are one cluster, which passes. A development seed, not one
+# of the held-out 501-504.
+set -eu
+# under the sanitizers the run takes most of a minute of CI's 30, and
+# the merge is in the sanitizer build's unit test (test_origin): skipped
+# (77), the plain builds run it
+case "$CIBSCAN" in
+*-san-*) echo "sanitizer build: see test_origin"; exit 77 ;;
+esac
+d="$TMPDIR/o"
+$CIBSCAN synth --mix -o "$d" --seed 43 >/dev/null
+$CIBSCAN score "$d/x.jsonl" "$d/mastodon.jsonl" "$d/bluesky.jsonl" \
+	-o "$d/a.csv" --quiet
+python3 - "$d/truth.csv" "$d/a.csv" <<'PY'
+import csv, sys
+from collections import Counter
+truth = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+net4 = Counter()
+bad = Counter()
+for r in csv.DictReader(open(sys.argv[2])):
+    a = r["account_id"]
+    a = a[1:] if a.startswith("'") else a
+    t = truth[a]
+    if t["role"] == "cib" and t["group_id"] == "4":
+        net4[(r["cluster_id"], r["flagged"])] += 1
+    elif r["flagged"] == "1" and t["role"] != "cib":
+        bad[t["role"]] += 1
+print("network 4 by (cluster, flagged)", dict(net4),
+      "look-alikes flagged", dict(bad))
+(top, n), = net4.most_common(1)
+# 51 flagged, in two clusters, before; 207 in one now (98 are in no
+# cluster: no tie of theirs passed)
+assert top[0] and top[1] == "1" and n >= 200, net4
+assert sum(bad.values()) <= 2, bad
+PY
