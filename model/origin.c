@@ -188,7 +188,8 @@ static enum cib_err pair_tests(const struct oday *d, size_t nd,
 			}
 		}
 	}
-	qsort(pr, np, sizeof(*pr), cmp_opair);
+	if (np)
+		qsort(pr, np, sizeof(*pr), cmp_opair);
 	t = malloc((np + 1) * sizeof(*t));
 	if (!t) {
 		free(pr);
