@@ -1456,10 +1456,15 @@ static enum cib_err network_keep(struct pipeline *p,
 		int32_t c = cl->membership[a];
 
 		if (orig[a] >= 0 && net[orig[a]] && core[a] < 0 &&
-		    !(c >= (int32_t)nc && shed[c]))
+		    !(c >= (int32_t)nc && shed[c])) {
 			size[orig[a]]++;
+			back[a] = 1; /* to be tested (reset after) */
+		}
 	}
-	err = groups_member_tests(ix, &p->g, core, nc, 0, -1, &t, &nt);
+	/* only the members in question are tested: every account outside
+	 * the cores against them would be millions of tests at 10M posts */
+	err = groups_member_tests_of(ix, &p->g, core, nc, back, 0, &t, &nt);
+	memset(back, 0, na + 1);
 	if (err)
 		goto out;
 	err = CIB_ENOMEM;
