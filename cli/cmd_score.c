@@ -77,7 +77,7 @@ static const char mpi_help_text[] =
 	"                       files only)\n"
 	"  --mpi-buffer BYTES   with --mpi: most record log a rank other than\n"
 	"                       0 holds before it waits for rank 0 to take\n"
-	"                       it (default 256M); also caps the transfer\n"
+	"                       it (default 64M); also caps the transfer\n"
 	"                       rounds of the features (the near-duplicate\n"
 	"                       search's texts and signatures included) and\n"
 	"                       the co-action scan (at most 32M a rank)\n";

@@ -52,7 +52,7 @@
 #define MPI_INGEST_BLOCK ((size_t)32 << 20)
 /* Default cap on the log a rank other than 0 holds: past it, the rank
  * waits for rank 0 to take its blocks before it parses on. */
-#define MPI_INGEST_LOG_CAP ((size_t)256 << 20)
+#define MPI_INGEST_LOG_CAP ((size_t)64 << 20)
 /* Default size of a byte-range piece (and the smallest file cut). */
 #define MPI_INGEST_SPLIT_DEFAULT ((size_t)64 << 20)
 
