@@ -1382,7 +1382,8 @@ static enum cib_err part_core(const struct pipeline *p, size_t nc,
 			from[cl->membership[a] - (int32_t)nc] = orig[a];
 	for (size_t k = 0; k < ns; k++)
 		if (from[k] >= 0)
-			v[n++] = (struct part_p){ from[k], p->ce[nc + k].p_inauth };
+			v[n++] = (struct part_p){ from[k],
+						  p->ce[nc + k].p_inauth };
 	qsort(v, n, sizeof(*v), cmp_part_p);
 	/* Benjamini-Hochberg over each cluster's parts */
 	for (size_t i = 0, j; i < n; i = j) {
