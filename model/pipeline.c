@@ -1368,12 +1368,13 @@ static enum cib_err part_core(const struct pipeline *p, size_t nc,
 	size_t na = cl->n_accounts, ns = cl->n_clusters - nc, n = 0;
 	struct part_p *v = malloc((ns + 1) * sizeof(*v));
 	double *cut = calloc(nc + 1, sizeof(*cut));
+	double *pv = malloc((ns + 1) * sizeof(*pv));
 	int32_t *from = malloc((ns + 1) * sizeof(*from));
 	enum cib_err err = CIB_ENOMEM;
 
 	for (size_t a = 0; a < na; a++)
 		core[a] = CLUSTER_NONE;
-	if (!v || !cut || !from)
+	if (!v || !cut || !pv || !from)
 		goto out;
 	for (size_t k = 0; k < ns; k++)
 		from[k] = CLUSTER_NONE;
@@ -1387,15 +1388,9 @@ static enum cib_err part_core(const struct pipeline *p, size_t nc,
 	qsort(v, n, sizeof(*v), cmp_part_p);
 	/* Benjamini-Hochberg over each cluster's parts */
 	for (size_t i = 0, j; i < n; i = j) {
-		size_t pass = 0;
-
 		for (j = i; j < n && v[j].o == v[i].o; j++)
-			;
-		for (size_t q = i; q < j; q++)
-			if (v[q].p <= INAUTH_FDR * (double)(q - i + 1) /
-					      (double)(j - i))
-				pass = q - i + 1;
-		cut[v[i].o] = INAUTH_FDR * (double)pass / (double)(j - i);
+			pv[j - i] = v[j].p;
+		cut[v[i].o] = pipeline_bh_critical(pv, j - i, INAUTH_FDR);
 	}
 	for (size_t a = 0; a < na; a++) {
 		int32_t c = cl->membership[a];
@@ -1410,6 +1405,7 @@ static enum cib_err part_core(const struct pipeline *p, size_t nc,
 out:
 	free(v);
 	free(cut);
+	free(pv);
 	free(from);
 	return err;
 }
