@@ -966,12 +966,14 @@ out:
  * with their cluster. Clusters with evidence are never split. Leaves
  * p->ce NULL (cluster_evidence_build runs again on the result). */
 /* split_crowds' parts: Leiden on the edges inside the clusters marked in
- * fail[] (each component its own resolution); sub[] gets each account's
- * part (CLUSTER_NONE outside, or where its part is its whole cluster: no
- * split), *ns the parts. */
+ * fail[] (each component its own resolution), then depth - 1 times again
+ * on the edges inside each part (a part's parts, each at its own
+ * resolution); sub[] gets each account's part at the last level
+ * (CLUSTER_NONE outside, in a part under min_size, or where its part is
+ * its whole cluster: no split), *ns the parts. */
 static enum cib_err crowd_parts(struct pipeline *p, const uint8_t *fail,
-				uint64_t seed, size_t min_size, int32_t *sub,
-				size_t *ns)
+				uint64_t seed, size_t min_size, int depth,
+				int32_t *sub, size_t *ns)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t na = cl->n_accounts, ne = 0;
@@ -995,6 +997,17 @@ static enum cib_err crowd_parts(struct pipeline *p, const uint8_t *fail,
 	}
 	err = cluster_leiden(na, e, ne, seed, min_size, sub, ns, &q,
 			     cl->errmsg, sizeof(cl->errmsg));
+	/* each further level: Leiden on the edges inside each part */
+	for (int d = 1; !err && d < depth && *ns; d++) {
+		size_t ne2 = 0;
+
+		for (size_t i = 0; i < ne; i++)
+			if (sub[e[i].a] >= 0 && sub[e[i].a] == sub[e[i].b])
+				e[ne2++] = e[i];
+		ne = ne2;
+		err = cluster_leiden(na, e, ne, seed, min_size, sub, ns, &q,
+				     cl->errmsg, sizeof(cl->errmsg));
+	}
 	free(e);
 	if (err || *ns == 0)
 		return err;
@@ -1525,7 +1538,8 @@ out:
 
 static enum cib_err split_phase(struct pipeline *p,
 				const struct groups_index *ix, uint64_t seed,
-				size_t min_size, double fdr, int networks)
+				size_t min_size, double fdr, int networks,
+				int depth)
 {
 	struct cluster_result *cl = &p->cl;
 	size_t nc = cl->n_clusters, na = cl->n_accounts;
@@ -1555,7 +1569,7 @@ static enum cib_err split_phase(struct pipeline *p,
 	for (size_t c = 0; c < nc; c++)
 		fail[c] = ce0[c].inauthentic == networks &&
 			  cl->size[c] >= 2 * min_size;
-	err = crowd_parts(p, fail, seed, min_size, sub, &ns);
+	err = crowd_parts(p, fail, seed, min_size, depth, sub, &ns);
 	if (err || ns == 0)
 		goto out;
 	err = CIB_ENOMEM;
@@ -1633,10 +1647,12 @@ out:
 	return err;
 }
 
-/* Crowds first (a network carved out of a cluster without evidence),
- * then networks (a crowd shed by a cluster with evidence), each its own
- * trial and its own Benjamini-Hochberg family, so the parts of one kind
- * do not make the other's family larger (docs/model.md, section 6). */
+/* Crowds first (a network carved out of a cluster without evidence), at
+ * the parts' level and then at their parts' level (a network Leiden left
+ * with the partisans beside it: "Two levels"), then networks (a crowd
+ * shed by a cluster with evidence), each its own trial and its own
+ * Benjamini-Hochberg family, so the parts of one kind do not make the
+ * other's family larger (docs/model.md, section 6). */
 static enum cib_err split_crowds(struct pipeline *p,
 				 const struct groups_index *ix, uint64_t seed,
 				 size_t min_size, double fdr)
@@ -1644,9 +1660,11 @@ static enum cib_err split_crowds(struct pipeline *p,
 	enum cib_err err;
 
 	p->n_split = 0;
-	err = split_phase(p, ix, seed, min_size, fdr, 0);
+	err = split_phase(p, ix, seed, min_size, fdr, 0, 1);
 	if (!err)
-		err = split_phase(p, ix, seed, min_size, fdr, 1);
+		err = split_phase(p, ix, seed, min_size, fdr, 0, 2);
+	if (!err)
+		err = split_phase(p, ix, seed, min_size, fdr, 1, 1);
 	return err;
 }
 
