@@ -1270,8 +1270,8 @@ double pipeline_poorer_p(unsigned x, unsigned n, unsigned y, unsigned m)
  * evidence (ce0[], before the trial) stays when it fails, another part of
  * that cluster passes, and it is significantly poorer than the rest of
  * its cluster in what carried the cluster's verdict (part_poorer,
- * Bonferroni over that cluster's failing parts): a crowd shed by the network whose
- * evidence it was borrowing (shed[part] = 1). A part of one network that
+ * Bonferroni over that cluster's failing parts): a crowd shed by the
+ * network whose evidence it was borrowing (shed[part] = 1). A part of one network that
  * merely fails at its size is as rich as the rest and stays; parts that
  * pass go back, so a network is not cut up; a cluster whose evidence
  * only shows pooled (no part passes) keeps every member. */
