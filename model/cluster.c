@@ -426,6 +426,17 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			    const struct groups_index *ix, double fdr,
 			    size_t *n_attached)
 {
+	return cluster_attach_only(r, g, ix, fdr, NULL, NULL, NULL,
+				   n_attached);
+}
+
+enum cib_err cluster_attach_only(struct cluster_result *r,
+				 const struct coord_graph *g,
+				 const struct groups_index *ix, double fdr,
+				 const uint8_t *only,
+				 cluster_attach_adjust adjust, void *ctx,
+				 size_t *n_attached)
+{
 	struct groups_member_test *e = NULL;
 	size_t ne = 0, ns = 0, added = 0;
 	double *fam = NULL, *out_act = NULL;
@@ -437,8 +448,13 @@ enum cib_err cluster_attach(struct cluster_result *r,
 		*n_attached = 0;
 	if (r->n_clusters == 0)
 		return CIB_OK;
-	err = groups_member_tests_passable(ix, g, r->membership,
-					   r->n_clusters, 0, -1, &e, &ne);
+	if (only)
+		err = groups_member_tests_of(ix, g, r->membership,
+					     r->n_clusters, only, 0, &e, &ne);
+	else
+		err = groups_member_tests_passable(ix, g, r->membership,
+						   r->n_clusters, 0, -1, &e,
+						   &ne);
 	if (err)
 		return err;
 	err = CIB_ENOMEM;
@@ -461,9 +477,20 @@ enum cib_err cluster_attach(struct cluster_result *r,
 	 * significant: one object, however popular with the cluster, is not
 	 * coordination, and the null is overdispersed (with many objects a
 	 * busy account's 1.2 times chance against a big cluster would pass) */
-	for (size_t i = 0; i < ne; i++)
-		if (e[i].log10p < 0)
-			e[ns++] = e[i];
+	for (size_t i = 0; i < ne; i++) {
+		if (!(e[i].log10p < 0))
+			continue;
+		if (adjust) {
+			double f = adjust(ctx, e[i].acc, e[i].group);
+
+			if (isnan(f))
+				continue;
+			e[i].log10p = fmin(0, e[i].log10p + f);
+			if (!(e[i].log10p < 0))
+				continue;
+		}
+		e[ns++] = e[i];
+	}
 	qsort(e, ns, sizeof(*e), cmp_test_p);
 	bh_by_comp(e, ns, fam, fdr, pass);
 	for (size_t a = 0; a < r->n_accounts; a++)

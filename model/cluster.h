@@ -68,6 +68,23 @@ enum cib_err cluster_attach(struct cluster_result *r,
 			    const struct groups_index *ix, double fdr,
 			    size_t *n_attached);
 
+/* cluster_attach's tests reweighed: the log10 of a factor on the p of the
+ * test of account acc against cluster group (NAN: that test is left out).
+ */
+typedef double (*cluster_attach_adjust)(void *ctx, uint32_t acc,
+					int32_t group);
+
+/* cluster_attach for the accounts with only[a] != 0 (NULL: every account
+ * in no cluster), each test's log10 p moved by adjust (NULL: none); the
+ * Benjamini-Hochberg family is cluster_attach's whatever only[] holds
+ * (the component's active accounts in no cluster x its clusters). */
+enum cib_err cluster_attach_only(struct cluster_result *r,
+				 const struct coord_graph *g,
+				 const struct groups_index *ix, double fdr,
+				 const uint8_t *only,
+				 cluster_attach_adjust adjust, void *ctx,
+				 size_t *n_attached);
+
 /* cluster_attach's effect-size floor: an account joins a cluster only if
  * it co-acted with the members on at least this many times as many
  * distinct objects as chance gives (and significantly so). */
@@ -116,9 +133,9 @@ enum cib_err cluster_attach_rounds(struct cluster_result *r,
 				   size_t *n_attached);
 
 /* Settles the members of the new clusters (is_new[c] != 0: those group
- * discovery added that did not merge) with the older ones: each member is tested
- * against the older clusters as cluster_attach tests an account in no
- * cluster (BH at fdr over the component's older clusters x new members)
+ * discovery added that did not merge) with the older ones: each member is
+ * tested against the older clusters as cluster_attach tests an account in
+ * no cluster (BH at fdr over the component's older clusters x new members)
  * and moves to its best passing one if that test's p is below its own
  * leave-one-out test against its new cluster; a new cluster left under
  * min_size dissolves. Ids are renumbered when anything moved.

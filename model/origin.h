@@ -52,4 +52,27 @@ double origin_pair_p(uint64_t x_ab, double q_a, uint64_t n_b, uint64_t x_ba,
 enum cib_err origin_merge(struct cluster_result *cl, const uint32_t *comp,
 			  const int64_t *day, double fdr, size_t *merges);
 
+/* A cluster's batch day: a day at least this many of its members were
+ * created on (the collective batch test's days, docs/model.md 6). */
+#define ORIGIN_BATCH_MIN 3
+
+struct coord_graph;
+struct groups_index;
+
+/* Accounts in no cluster created on a cluster's batch day, attached to it
+ * on a weaker tie than cluster_attach asks (docs/model.md, section 6,
+ * "Born with a network"): the account's test against the cluster
+ * (cluster_attach's) has p_tie; an account unrelated to the cluster draws
+ * its creation day from the data's days independently of its co-actions,
+ * so P(p_tie <= t and created on one of the cluster's batch days) <= t Q,
+ * Q the share of the dated accounts of its component (comp[]: the
+ * coordination component, UINT32_MAX none) created on those days: the
+ * test's p is p_tie Q, held to cluster_attach's Benjamini-Hochberg family
+ * at fdr (the component's active accounts in no cluster x its clusters).
+ * One round; *attached counts the accounts attached. */
+enum cib_err origin_attach(struct cluster_result *cl,
+			   const struct coord_graph *g,
+			   const struct groups_index *ix, const uint32_t *comp,
+			   const int64_t *day, double fdr, size_t *attached);
+
 #endif

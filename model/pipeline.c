@@ -1271,10 +1271,10 @@ double pipeline_poorer_p(unsigned x, unsigned n, unsigned y, unsigned m)
  * that cluster passes, and it is significantly poorer than the rest of
  * its cluster in what carried the cluster's verdict (part_poorer,
  * Bonferroni over that cluster's failing parts): a crowd shed by the
- * network whose evidence it was borrowing (shed[part] = 1). A part of one network that
- * merely fails at its size is as rich as the rest and stays; parts that
- * pass go back, so a network is not cut up; a cluster whose evidence
- * only shows pooled (no part passes) keeps every member. */
+ * network whose evidence it was borrowing (shed[part] = 1). A part of one
+ * network that merely fails at its size is as rich as the rest and stays;
+ * parts that pass go back, so a network is not cut up; a cluster whose
+ * evidence only shows pooled (no part passes) keeps every member. */
 static enum cib_err split_keep(const struct pipeline *p, size_t nc,
 			       size_t ns, const int32_t *orig,
 			       const struct cluster_evidence *ce0,
@@ -1862,10 +1862,11 @@ static enum cib_err settle_discovered(struct pipeline *p,
 /* Clusters of one origin merged (model/origin.h): the fragments of a
  * network created in batches that its members act too rarely together to
  * be one community. */
-static enum cib_err merge_origins(struct pipeline *p, double fdr)
+static enum cib_err merge_origins(struct pipeline *p,
+				  const struct groups_index *ix, double fdr)
 {
 	const struct dataset *ds = p->ds;
-	size_t na = ds->acc.n, merges = 0;
+	size_t na = ds->acc.n, merges = 0, att = 0;
 	int64_t *day = malloc((na + 1) * sizeof(*day));
 	enum cib_err err;
 
@@ -1877,6 +1878,10 @@ static enum cib_err merge_origins(struct pipeline *p, double fdr)
 				 : civil_day_of(ds->acc.created[a]);
 	err = origin_merge(&p->cl, p->g.comp, day, fdr, &merges);
 	p->n_merged += merges;
+	if (!err)
+		err = origin_attach(&p->cl, &p->g, ix, p->g.comp, day, fdr,
+				    &att);
+	p->n_attached += att;
 	free(day);
 	return err;
 }
@@ -1918,7 +1923,7 @@ static enum cib_err prepare_clusters(struct pipeline *p,
 	if (!err && p->n_split)
 		err = cluster_renumber(&p->cl);
 	if (!err)
-		err = merge_origins(p, o->coord.fdr);
+		err = merge_origins(p, gi, o->coord.fdr);
 	ts[2] = cib_seconds();
 	if (!err)
 		err = groups_evidence_build(gi, &p->g, p->cl.membership,

@@ -17,6 +17,7 @@
 
 #include "model/cluster.h"
 #include "model/groups.h"
+#include "model/origin.h"
 
 struct world {
 	struct coord_events ev[COORD__COUNT];
@@ -573,8 +574,8 @@ static void test_fisher2(void **state)
 }
 
 /* cluster_attach on the same world: account 3 passes (p = 8 P(X >= 4 |
- * 5 S / U), test_member_sharing) against the BH cutoff fdr / (NW active accounts x 1 cluster));
- * account 5 (one object) never does. */
+ * 5 S / U), test_member_sharing) against the BH cutoff fdr / (NW active
+ * accounts x 1 cluster); account 5 (one object) never does. */
 static void test_attach(void **state)
 {
 	struct world w;
@@ -609,6 +610,62 @@ static void test_attach(void **state)
 	r.size[0] = 3;
 	assert_int_equal(cluster_attach(&r, &w.g, &w.ix, 1e-5, &added), CIB_OK);
 	assert_int_equal(added, 0);
+	cluster_result_release(&r);
+	world_release(&w);
+}
+
+/* origin_attach on the same world (model/origin.h): members 0-2 created
+ * on day 100 (a batch day: ORIGIN_BATCH_MIN of them), every other account
+ * on a day of its own. Account 3's tie (log10 p = lp, above) fails
+ * cluster_attach at fdr 1e-4 (lp > log10(1e-4 / NW)); created on day 100
+ * too, its p is p_tie Q with Q = 4 / NW (the component's dated accounts
+ * created that day, itself included), which passes. Created on a day of
+ * its own, or with only two members on day 100, it stays out; the day
+ * alone (account 5: one object, no test) attaches nobody. */
+static void test_origin_attach(void **state)
+{
+	struct world w;
+	struct cluster_result r;
+	int64_t day[NW];
+	size_t added = 0;
+	double M = 2.0 * NW + 2, e3 = 5 * 5 / (M - 7);
+	double lp = log10_tail(4, e3) + log10(8);
+
+	(void)state;
+	build_attach_world(&w);
+	assert_int_equal(w.g.n_comps, 1);
+	memset(&r, 0, sizeof(r));
+	r.n_accounts = NW;
+	r.n_clusters = 1;
+	r.membership = malloc(NW * sizeof(*r.membership));
+	r.size = malloc(sizeof(*r.size));
+	assert_non_null(r.membership);
+	assert_non_null(r.size);
+	assert_true(lp > log10(1e-4 / NW));
+	assert_true(lp + log10(4.0 / NW) < log10(1e-4 / NW));
+	for (int k = 0; k < 4; k++) {
+		for (int a = 0; a < NW; a++) {
+			r.membership[a] = a < 3 ? 0 : -1;
+			day[a] = a < 3 ? 100 : 1000 + a;
+		}
+		r.size[0] = 3;
+		if (k == 0 || k == 3)
+			day[3] = 100; /* account 3 born with the members */
+		if (k == 2)
+			day[5] = 100; /* account 5: the day, no tie */
+		if (k == 3)
+			day[2] = ORIGIN_NO_DAY; /* two members that day */
+		assert_int_equal(cluster_attach(&r, &w.g, &w.ix, 1e-4, &added),
+				 CIB_OK);
+		assert_int_equal(added, 0);
+		assert_int_equal(origin_attach(&r, &w.g, &w.ix, w.g.comp, day,
+					       1e-4, &added),
+				 CIB_OK);
+		assert_int_equal(added, k == 0);
+		assert_int_equal(r.membership[3], k == 0 ? 0 : -1);
+		assert_int_equal(r.membership[5], -1);
+		assert_int_equal(r.size[0], k == 0 ? 4 : 3);
+	}
 	cluster_result_release(&r);
 	world_release(&w);
 }
@@ -1655,6 +1712,7 @@ int main(void)
 		cmocka_unit_test(test_passable),
 		cmocka_unit_test(test_member_runs),
 		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_origin_attach),
 		cmocka_unit_test(test_member_sync),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_candidate_graph),
