@@ -573,6 +573,21 @@ static void test_fisher2(void **state)
 	assert_true(groups_fisher2_log10(0, 0) == 0);
 }
 
+/* The attach world's one cluster: accounts 0-2. */
+static void attach_result(struct cluster_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->n_accounts = NW;
+	r->n_clusters = 1;
+	r->membership = malloc(NW * sizeof(*r->membership));
+	r->size = malloc(sizeof(*r->size));
+	assert_non_null(r->membership);
+	assert_non_null(r->size);
+	for (int a = 0; a < NW; a++)
+		r->membership[a] = a < 3 ? 0 : -1;
+	r->size[0] = 3;
+}
+
 /* cluster_attach on the same world: account 3 passes (p = 8 P(X >= 4 |
  * 5 S / U), test_member_sharing) against the BH cutoff fdr / (NW active
  * accounts x 1 cluster); account 5 (one object) never does. */
@@ -586,16 +601,7 @@ static void test_attach(void **state)
 
 	(void)state;
 	build_attach_world(&w);
-	memset(&r, 0, sizeof(r));
-	r.n_accounts = NW;
-	r.n_clusters = 1;
-	r.membership = malloc(NW * sizeof(*r.membership));
-	r.size = malloc(sizeof(*r.size));
-	assert_non_null(r.membership);
-	assert_non_null(r.size);
-	for (int a = 0; a < NW; a++)
-		r.membership[a] = a < 3 ? 0 : -1;
-	r.size[0] = 3;
+	attach_result(&r);
 	assert_int_equal(w.ix.n_active[0], NW);
 	/* the closed form is below the cutoff at fdr 0.01 and above it at
 	 * fdr 1e-5: both decisions are checked */
@@ -634,13 +640,7 @@ static void test_origin_attach(void **state)
 	(void)state;
 	build_attach_world(&w);
 	assert_int_equal(w.g.n_comps, 1);
-	memset(&r, 0, sizeof(r));
-	r.n_accounts = NW;
-	r.n_clusters = 1;
-	r.membership = malloc(NW * sizeof(*r.membership));
-	r.size = malloc(sizeof(*r.size));
-	assert_non_null(r.membership);
-	assert_non_null(r.size);
+	attach_result(&r);
 	assert_true(lp > log10(1e-4 / NW));
 	assert_true(lp + log10(4.0 / NW) < log10(1e-4 / NW));
 	for (int k = 0; k < 4; k++) {

@@ -21,27 +21,8 @@ d="$TMPDIR/k"
 $CIBSCAN synth --mix -o "$d" --seed 42 >/dev/null
 $CIBSCAN score "$d/x.jsonl" "$d/mastodon.jsonl" "$d/bluesky.jsonl" \
 	-o "$d/a.csv" --quiet
-python3 - "$d/truth.csv" "$d/a.csv" <<'PY'
-import csv, sys
-from collections import Counter
-truth = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
-net1 = Counter()
-flagged1 = 0
-bad = Counter()
-for r in csv.DictReader(open(sys.argv[2])):
-    a = r["account_id"]
-    a = a[1:] if a.startswith("'") else a
-    t = truth[a]
-    if t["role"] == "cib" and t["group_id"] == "1":
-        net1[r["cluster_id"]] += 1
-        flagged1 += r["flagged"] == "1"
-    elif r["flagged"] == "1" and t["role"] != "cib":
-        bad[t["role"]] += 1
-print("network 1 by cluster", dict(net1), "flagged", flagged1,
-      "look-alikes flagged", dict(bad))
-# 395 organic accounts before; 8 now, each tied to the network
-assert bad["organic"] <= 25, bad
-assert sum(bad.values()) == bad["organic"], bad
-assert len(net1) == 1 and "" not in net1, net1
-assert flagged1 == 164, flagged1
-PY
+# 395 organic accounts flagged with the network before; 8 now, each
+# tied to it; the network (164) one flagged cluster
+python3 "$TOP/tests/cli/netcheck.py" "$d/truth.csv" "$d/a.csv" 1 \
+	--flagged-min 164 --one-cluster --lookalikes-max 25 \
+	--lookalike-roles organic

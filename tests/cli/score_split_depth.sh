@@ -15,25 +15,6 @@ esac
 d="$TMPDIR/d"
 $CIBSCAN synth --stealth -o "$d" --seed 42 >/dev/null
 $CIBSCAN score "$d/posts.jsonl" -o "$d/a.csv" --quiet
-python3 - "$d/truth.csv" "$d/a.csv" <<'PY'
-import csv, sys
-from collections import Counter
-truth = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
-net2 = Counter()
-flagged2 = 0
-bad = Counter()
-for r in csv.DictReader(open(sys.argv[2])):
-    a = r["account_id"]
-    a = a[1:] if a.startswith("'") else a
-    t = truth[a]
-    if t["role"] == "cib" and t["group_id"] == "2":
-        net2[r["cluster_id"]] += 1
-        flagged2 += r["flagged"] == "1"
-    elif r["flagged"] == "1" and t["role"] != "cib":
-        bad[t["role"]] += 1
-print("network 2 by cluster", dict(net2), "flagged", flagged2,
-      "look-alikes flagged", dict(bad))
 # one level: 0 of 49 flagged (44 in the crowd's cluster); two: 48
-assert flagged2 >= 45, flagged2
-assert not bad, bad
-PY
+python3 "$TOP/tests/cli/netcheck.py" "$d/truth.csv" "$d/a.csv" 2 \
+	--flagged-min 45

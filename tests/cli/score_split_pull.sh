@@ -19,26 +19,6 @@ esac
 d="$TMPDIR/s"
 $CIBSCAN synth --stealth -o "$d" --seed 101 >/dev/null
 $CIBSCAN score "$d/posts.jsonl" -o "$d/a.csv" --quiet
-python3 - "$d/truth.csv" "$d/a.csv" <<'PY'
-import csv, sys
-from collections import Counter
-truth = {r["account_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
-net2 = Counter()
-flagged2 = 0
-bad = Counter()
-for r in csv.DictReader(open(sys.argv[2])):
-    a = r["account_id"]
-    a = a[1:] if a.startswith("'") else a
-    t = truth[a]
-    if t["group_id"] == "2" and t["role"] == "cib":
-        net2[r["cluster_id"]] += 1
-        flagged2 += r["flagged"] == "1"
-    elif r["flagged"] == "1" and t["role"] != "cib":
-        bad[t["role"]] += 1
-print("network 2 by cluster", dict(net2), "flagged", flagged2,
-      "look-alikes flagged", dict(bad))
-assert not bad, bad
-assert sum(net2.values()) == 51, net2
-assert len(net2) == 1 and "" not in net2, net2
-assert flagged2 == 51, flagged2
-PY
+# the whole network (51) one flagged cluster, no look-alike flagged
+python3 "$TOP/tests/cli/netcheck.py" "$d/truth.csv" "$d/a.csv" 2 \
+	--flagged-min 51 --flagged-in-one 51 --one-cluster
