@@ -466,6 +466,10 @@ enum cib_err origin_attach(struct cluster_result *cl,
 	if (cand)
 		err = cluster_attach_only(cl, g, ix, fdr, only, batch_adjust,
 					  &b, attached);
+	/* attached members change sizes: ids by size again (what the run
+	 * and the report number clusters by) */
+	if (!err && *attached)
+		err = cluster_renumber(cl);
 out:
 	free(k);
 	free(days);

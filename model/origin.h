@@ -69,7 +69,8 @@ struct groups_index;
  * coordination component, UINT32_MAX none) created on those days: the
  * test's p is p_tie Q, held to cluster_attach's Benjamini-Hochberg family
  * at fdr (the component's active accounts in no cluster x its clusters).
- * One round; *attached counts the accounts attached. */
+ * One round; *attached counts the accounts attached, and when there are
+ * any cl is renumbered (cluster_renumber: ids by size). */
 enum cib_err origin_attach(struct cluster_result *cl,
 			   const struct coord_graph *g,
 			   const struct groups_index *ix, const uint32_t *comp,
