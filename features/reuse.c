@@ -35,6 +35,7 @@
 #include "../core/forkjoin.h"
 #include "../core/sortu64.h"
 #include "../core/splitmix.h"
+#include "../core/unionfind.h"
 #include "textnorm.h"
 #include "urlnorm.h"
 
@@ -571,15 +572,6 @@ static uint64_t band_entry(const struct bands *b, size_t i, unsigned band)
 	uint64_t key = band_key(b, sig_at(b, i), band);
 
 	return b->idbits >= 64 ? i : (key >> b->idbits << b->idbits) | i;
-}
-
-static uint32_t uf_find(uint32_t *p, uint32_t x)
-{
-	while (p[x] != x) {
-		p[x] = p[p[x]];
-		x = p[x];
-	}
-	return x;
 }
 
 /* Unites by keeping the smaller index as root: deterministic, and every

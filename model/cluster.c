@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/unionfind.h"
+
 double cluster_edge_weight(const struct coord_edge *e)
 {
 	double w = -e->log10p;
@@ -52,15 +54,6 @@ static int cmp_order(const void *a, const void *b)
 
 
 /* ---- Leiden on each connected component ------------------------------ */
-
-static uint32_t uf_root(uint32_t *up, uint32_t x)
-{
-	while (up[x] != x) {
-		up[x] = up[up[x]];
-		x = up[x];
-	}
-	return x;
-}
 
 #define IG(call)                                                        \
 	do {                                                            \
@@ -171,7 +164,7 @@ static size_t edge_components(size_t n_accounts, const struct cluster_wedge *e,
 		vid[a] = -1;
 	}
 	for (size_t i = 0; i < ne; i++) {
-		uint32_t x = uf_root(up, e[i].a), y = uf_root(up, e[i].b);
+		uint32_t x = uf_find(up, e[i].a), y = uf_find(up, e[i].b);
 
 		vid[e[i].a] = vid[e[i].b] = 0;
 		if (x != y) {
@@ -185,7 +178,7 @@ static size_t edge_components(size_t n_accounts, const struct cluster_wedge *e,
 		root_of[a] = UINT32_MAX;
 		if (vid[a] < 0)
 			continue;
-		if (uf_root(up, (uint32_t)a) == (uint32_t)a)
+		if (uf_find(up, (uint32_t)a) == (uint32_t)a)
 			root_of[a] = (uint32_t)ncomp++;
 	}
 	return ncomp;
@@ -229,9 +222,9 @@ enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
 		goto out;
 	for (size_t a = 0; a < n_accounts; a++)
 		if (vid[a] >= 0)
-			cnt[root_of[uf_root(up, (uint32_t)a)] + 2]++;
+			cnt[root_of[uf_find(up, (uint32_t)a)] + 2]++;
 	for (size_t i = 0; i < ne; i++)
-		ecnt[root_of[uf_root(up, e[i].a)] + 2]++;
+		ecnt[root_of[uf_find(up, e[i].a)] + 2]++;
 	for (size_t c = 0; c < ncomp; c++) {
 		cnt[c + 2] += cnt[c + 1];
 		ecnt[c + 2] += ecnt[c + 1];
@@ -241,12 +234,12 @@ enum cib_err cluster_leiden(size_t n_accounts, const struct cluster_wedge *e,
 
 		if (vid[a] < 0)
 			continue;
-		c = root_of[uf_root(up, (uint32_t)a)];
+		c = root_of[uf_find(up, (uint32_t)a)];
 		vacc[cnt[c + 1]++] = (uint32_t)a;
 	}
 	/* cnt[c] .. cnt[c + 1] now spans component c */
 	for (size_t i = 0; i < ne; i++)
-		eorder[ecnt[root_of[uf_root(up, e[i].a)] + 1]++] = (uint32_t)i;
+		eorder[ecnt[root_of[uf_find(up, e[i].a)] + 1]++] = (uint32_t)i;
 	for (size_t c = 0; c < ncomp; c++) {
 		size_t v0 = cnt[c], v1 = cnt[c + 1];
 		size_t e0 = ecnt[c], e1 = ecnt[c + 1];
@@ -663,15 +656,6 @@ static void merge_bh(struct merge_entry *e, size_t nu, const double *fam,
 		}
 		i = k;
 	}
-}
-
-static uint32_t uf_find(uint32_t *up, uint32_t c)
-{
-	while (up[c] != c) {
-		up[c] = up[up[c]];
-		c = up[c];
-	}
-	return c;
 }
 
 /* Renumbers clusters by decreasing size, ties by smallest member index

@@ -16,6 +16,7 @@
 
 #include "core/bigmem.h"
 #include "core/sortu64.h"
+#include "core/unionfind.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -956,21 +957,6 @@ static enum cib_err job_sort(struct build *bd, int t)
 }
 
 /* ---- components (one thread, after the sort) ---- */
-
-static uint32_t uf_find(uint32_t *parent, uint32_t a)
-{
-	uint32_t r = a;
-
-	while (parent[r] != r)
-		r = parent[r];
-	while (parent[a] != r) {
-		uint32_t n = parent[a];
-
-		parent[a] = r;
-		a = n;
-	}
-	return r;
-}
 
 static void uf_union(uint32_t *parent, uint32_t a, uint32_t b)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/sortu64.h"
+#include "core/unionfind.h"
 #include "model/pipeline.h"
 
 double origin_pair_p(uint64_t x_ab, double q_a, uint64_t n_b, uint64_t x_ba,
@@ -95,15 +96,6 @@ static double day_share(const uint64_t *all, size_t nall, int64_t d)
 	while (hi < nall && all[hi] == k)
 		hi++;
 	return nall ? (double)(hi - lo) / (double)nall : 0;
-}
-
-static uint32_t uf_find(uint32_t *up, uint32_t x)
-{
-	while (up[x] != x) {
-		up[x] = up[up[x]];
-		x = up[x];
-	}
-	return x;
 }
 
 /* Per cluster: its component, dated members and Q (its days' share);

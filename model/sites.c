@@ -36,6 +36,7 @@
 #include "../core/csvout.h"
 #include "../features/textnorm.h"
 #include "core/sortu64.h"
+#include "core/unionfind.h"
 
 #define MINHASH 16
 #define BANDS 4
@@ -695,15 +696,6 @@ static int cmp_ent_site(const void *a, const void *b)
 	if (x->site != y->site)
 		return x->site < y->site ? -1 : 1;
 	return x->label < y->label ? -1 : x->label > y->label;
-}
-
-static uint32_t uf_find(uint32_t *par, uint32_t x)
-{
-	while (par[x] != x) {
-		par[x] = par[par[x]];
-		x = par[x];
-	}
-	return x;
 }
 
 struct cpair {
