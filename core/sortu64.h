@@ -43,6 +43,19 @@ void sortu64_radix(uint64_t *a, uint64_t *tmp, size_t n);
  * sortu64_heap when none can be had. Never fails. */
 void sortu64(uint64_t *a, size_t n);
 
+/* Drops the repeats of sorted a[0..n) in place; returns the count kept. */
+static inline size_t sortu64_unique(uint64_t *a, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (a[i] != a[k])
+			a[++k] = a[i];
+	return k + 1;
+}
+
 /* The first index i of sorted a[0..n) with a[i] >= v (n when none). */
 static inline size_t sortu64_lower(const uint64_t *a, size_t n, uint64_t v)
 {

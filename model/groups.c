@@ -26,6 +26,7 @@
 
 #include "cluster.h"
 #include "core/forkjoin.h"
+#include "core/sortu64.h"
 #include "core/splitmix.h"
 
 #include <math.h>
@@ -176,18 +177,6 @@ static int u64v_push(struct u64v *b, uint64_t x)
 
 #define KEY_SELF(x) (x)
 DEFINE_RADIX(sort_u64, uint64_t, KEY_SELF)
-
-static size_t unique_u64(uint64_t *v, size_t n)
-{
-	size_t k = 0;
-
-	if (n == 0)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (v[i] != v[k])
-			v[++k] = v[i];
-	return k + 1;
-}
 
 /* ---- keyed runs --------------------------------------------------------
  * The records of several lists, key by key, in the order one stable sort of
@@ -599,7 +588,7 @@ static int part_hist_keys(struct ixb *b, struct u64v *loc, struct u64v *cc,
 
 	if (sort_u64(loc->v, loc->n))
 		return -1;
-	np = unique_u64(loc->v, loc->n);
+	np = sortu64_unique(loc->v, loc->n);
 	cc->n = 0;
 	for (size_t j = 0; j < np;) {
 		size_t k = j;
@@ -1637,7 +1626,7 @@ static enum cib_err mt_burst_null(struct mt_job *job, struct mt_scratch *sc,
 				 (uint64_t)mem[ix->ev_acc[i]] << 32 | ix->ev_acc[i]);
 	if (sort_u64(sc->grp.v, sc->grp.n))
 		goto out;
-	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	sc->grp.n = sortu64_unique(sc->grp.v, sc->grp.n);
 	for (size_t gi = 0; gi < sc->grp.n;) {
 		uint64_t c = sc->grp.v[gi] >> 32, cnt = 0;
 
@@ -1706,7 +1695,7 @@ static enum cib_err mt_collect(struct mt_job *job, struct mt_scratch *sc,
 	 * accounts with their kept actions */
 	if (sort_u64(sc->grp.v, sc->grp.n) || sort_u64(sc->accs.v, sc->accs.n))
 		goto out;
-	sc->grp.n = unique_u64(sc->grp.v, sc->grp.n);
+	sc->grp.n = sortu64_unique(sc->grp.v, sc->grp.n);
 	if (sort_mt_code(sc->loc.v, sc->loc.n))
 		goto out;
 	/* the object's distinct groups with their distinct members, in
@@ -1971,7 +1960,7 @@ static enum cib_err mt_count(struct mt_job *job)
 					goto out;
 			if (sort_u64(grp.v, grp.n))
 				goto out;
-			ng = unique_u64(grp.v, grp.n);
+			ng = sortu64_unique(grp.v, grp.n);
 		}
 		for (uint64_t i = ix->obj_off[o]; i < ix->obj_off[o + 1]; i++) {
 			uint32_t a = ix->ev_acc[i];
@@ -2514,7 +2503,7 @@ static enum cib_err ev_objects(const struct groups_index *ix,
 		}
 		if (sort_u64(hits.v, hits.n) || sort_u64(grp.v, grp.n))
 			goto out;
-		hits.n = unique_u64(hits.v, hits.n);
+		hits.n = sortu64_unique(hits.v, hits.n);
 		for (size_t gi = 0; gi < grp.n;) {
 			uint64_t c = grp.v[gi] >> 32;
 			double n = 0, h = 0;
@@ -2540,7 +2529,7 @@ static enum cib_err ev_objects(const struct groups_index *ix,
 			}
 			if (sort_u64(gacc.v, gacc.n))
 				goto out;
-			gacc.n = unique_u64(gacc.v, gacc.n);
+			gacc.n = sortu64_unique(gacc.v, gacc.n);
 		}
 		for (size_t h = 0, gq = 0; h < hits.n; h++) {
 			int32_t c = (int32_t)hits.v[h];

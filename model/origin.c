@@ -328,12 +328,6 @@ struct obatch {
 	const int64_t *day;
 };
 
-static uint64_t cday_key(int32_t c, int64_t d)
-{
-	return ((uint64_t)(uint32_t)c << 32) |
-	       (uint32_t)(d + ((int64_t)1 << 31));
-}
-
 static double batch_adjust(void *ctx, uint32_t acc, int32_t group)
 {
 	const struct obatch *b = ctx;
@@ -342,7 +336,7 @@ static double batch_adjust(void *ctx, uint32_t acc, int32_t group)
 
 	if (b->day[acc] == ORIGIN_NO_DAY)
 		return NAN;
-	k = cday_key(group, b->day[acc]);
+	k = origin_key(group, b->day[acc]);
 	i = sortu64_lower(b->key, b->n, k);
 	return i < b->n && b->key[i] == k ? b->lq[group] : NAN;
 }
@@ -352,7 +346,7 @@ static double batch_adjust(void *ctx, uint32_t acc, int32_t group)
 static double comp_day_share(const uint64_t *all, size_t n, uint32_t comp,
 			     int64_t d)
 {
-	uint64_t k = cday_key((int32_t)comp, d);
+	uint64_t k = origin_key((int32_t)comp, d);
 	size_t c0 = sortu64_lower(all, n, (uint64_t)comp << 32);
 	size_t c1 = sortu64_lower(all, n, ((uint64_t)comp + 1) << 32);
 	size_t lo = sortu64_lower(all, n, k), hi = lo;
@@ -362,16 +356,46 @@ static double comp_day_share(const uint64_t *all, size_t n, uint32_t comp,
 	return c1 > c0 ? (double)(hi - lo) / (double)(c1 - c0) : 1;
 }
 
-/* The clusters' batch days: k[] gets the (cluster, day) keys of the days
- * at least ORIGIN_BATCH_MIN members of a cluster were created on (sorted),
- * days[] those days (sorted, distinct), lq[c] log10 of the share of the
- * dated accounts of c's component created on c's batch days. */
-static enum cib_err batch_keys(const struct cluster_result *cl,
-			       const uint32_t *comp, const int64_t *day,
-			       uint64_t *k, size_t *nk, uint64_t *days,
-			       size_t *ndays, double *lq)
+enum cib_err origin_batch_days(const int32_t *mem, const int64_t *day,
+			       size_t na, size_t min, uint64_t **out,
+			       size_t *nout)
 {
-	size_t na = cl->n_accounts, n = 0, m = 0, nall = 0;
+	size_t n = 0, m = 0;
+	uint64_t *k = malloc((na + 1) * sizeof(*k));
+
+	*out = k;
+	*nout = 0;
+	if (!k)
+		return CIB_ENOMEM;
+	for (size_t a = 0; a < na; a++)
+		if (mem[a] >= 0 && day[a] != ORIGIN_NO_DAY)
+			k[n++] = origin_key(mem[a], day[a]);
+	sortu64(k, n);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && k[j] == k[i]; j++)
+			;
+		if (j - i >= min)
+			k[m++] = k[i];
+	}
+	*nout = m;
+	return CIB_OK;
+}
+
+/* The day of a (cluster, day) key. */
+static int64_t key_day(uint64_t k)
+{
+	return (int64_t)(uint32_t)k - ((int64_t)1 << 31);
+}
+
+/* For origin_attach, from the clusters' batch days k[0..nk): days[] those
+ * days (sorted, distinct; *ndays), lq[c] log10 of the share of the dated
+ * accounts of c's component created on c's batch days. */
+static enum cib_err batch_shares(const struct cluster_result *cl,
+				 const uint32_t *comp, const int64_t *day,
+				 const uint64_t *k, size_t nk, uint64_t *days,
+				 size_t *ndays, double *lq)
+{
+	size_t na = cl->n_accounts, nall = 0;
 	uint64_t *all = malloc((na + 1) * sizeof(*all));
 	uint32_t *ccomp = malloc((cl->n_clusters + 1) * sizeof(*ccomp));
 
@@ -381,45 +405,26 @@ static enum cib_err batch_keys(const struct cluster_result *cl,
 		return CIB_ENOMEM;
 	}
 	for (size_t a = 0; a < na; a++) {
-		int32_t c = cl->membership[a];
-
-		if (c >= 0)
-			ccomp[c] = comp[a]; /* a cluster lies in one */
-		if (day[a] == ORIGIN_NO_DAY || comp[a] == UINT32_MAX)
-			continue;
-		all[nall++] = cday_key((int32_t)comp[a], day[a]);
-		if (c >= 0)
-			k[n++] = cday_key(c, day[a]);
+		if (cl->membership[a] >= 0)
+			ccomp[cl->membership[a]] = comp[a]; /* it lies in one */
+		if (day[a] != ORIGIN_NO_DAY && comp[a] != UINT32_MAX)
+			all[nall++] = origin_key((int32_t)comp[a], day[a]);
 	}
 	sortu64(all, nall);
-	sortu64(k, n);
 	for (size_t c = 0; c < cl->n_clusters; c++)
 		lq[c] = 0;
-	*ndays = 0;
-	for (size_t i = 0, j; i < n; i = j) {
+	for (size_t i = 0; i < nk; i++) {
 		int32_t c = (int32_t)(k[i] >> 32);
-		int64_t d = (int64_t)(uint32_t)k[i] - ((int64_t)1 << 31);
 
-		for (j = i; j < n && k[j] == k[i]; j++)
-			;
-		if (j - i < ORIGIN_BATCH_MIN)
-			continue;
-		k[m++] = k[i];
-		days[(*ndays)++] = day_key(d);
-		lq[c] += comp_day_share(all, nall, ccomp[c], d);
+		days[i] = day_key(key_day(k[i]));
+		lq[c] += comp_day_share(all, nall, ccomp[c], key_day(k[i]));
 	}
 	free(all);
 	free(ccomp);
 	for (size_t c = 0; c < cl->n_clusters; c++)
 		lq[c] = lq[c] > 0 ? log10(fmin(1, lq[c])) : 0;
-	sortu64(days, *ndays);
-	for (size_t i = 0, u = 0; i < *ndays; i++) {
-		if (i == 0 || days[i] != days[u - 1])
-			days[u++] = days[i];
-		if (i + 1 == *ndays)
-			*ndays = u;
-	}
-	*nk = m;
+	sortu64(days, nk);
+	*ndays = sortu64_unique(days, nk);
 	return CIB_OK;
 }
 
@@ -429,7 +434,7 @@ enum cib_err origin_attach(struct cluster_result *cl,
 			   const int64_t *day, double fdr, size_t *attached)
 {
 	size_t na = cl->n_accounts, nk = 0, nd = 0, cand = 0;
-	uint64_t *k = malloc((na + 1) * sizeof(*k));
+	uint64_t *k = NULL;
 	uint64_t *days = malloc((na + 1) * sizeof(*days));
 	double *lq = malloc((cl->n_clusters + 1) * sizeof(*lq));
 	uint8_t *only = calloc(na + 1, 1);
@@ -437,9 +442,12 @@ enum cib_err origin_attach(struct cluster_result *cl,
 	enum cib_err err = CIB_ENOMEM;
 
 	*attached = 0;
-	if (!k || !days || !lq || !only)
+	if (!days || !lq || !only)
 		goto out;
-	err = batch_keys(cl, comp, day, k, &nk, days, &nd, lq);
+	err = origin_batch_days(cl->membership, day, na, ORIGIN_BATCH_MIN, &k,
+				&nk);
+	if (!err && nk)
+		err = batch_shares(cl, comp, day, k, nk, days, &nd, lq);
 	if (err || nk == 0)
 		goto out;
 	/* the accounts in no cluster created on some cluster's batch day */

@@ -56,6 +56,21 @@ enum cib_err origin_merge(struct cluster_result *cl, const uint32_t *comp,
  * created on (the collective batch test's days, docs/model.md 6). */
 #define ORIGIN_BATCH_MIN 3
 
+/* A (cluster, day) key: the cluster in the high half, the day (offset to
+ * stay positive) in the low; sorted keys run by cluster, then day. */
+static inline uint64_t origin_key(int32_t c, int64_t day)
+{
+	return ((uint64_t)(uint32_t)c << 32) |
+	       (uint32_t)(day + ((int64_t)1 << 31));
+}
+
+/* The (cluster, day) keys of the days at least min accounts of a cluster
+ * (mem[a] >= 0) were created on (day[a], ORIGIN_NO_DAY: none), sorted and
+ * distinct, in *out (caller frees; *nout keys). */
+enum cib_err origin_batch_days(const int32_t *mem, const int64_t *day,
+			       size_t na, size_t min, uint64_t **out,
+			       size_t *nout);
+
 struct coord_graph;
 struct groups_index;
 

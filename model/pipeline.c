@@ -1167,14 +1167,6 @@ static int evidence_route(const struct cluster_evidence *ce)
 	return ce->p_switch <= office ? 1 : 2;
 }
 
-/* A (cluster, creation day) key: the cluster in the high half, the day
- * (offset to stay positive) in the low. */
-static uint64_t batch_key(int32_t c, int64_t created)
-{
-	return ((uint64_t)(uint32_t)c << 32) |
-	       (uint32_t)(civil_day_of(created) + (1 << 30));
-}
-
 /* Does account a carry its cluster's route? Batches: created on a day at
  * least three members of its cluster (as it was before the trial) share,
  * bday[] holding those (cluster, day) keys sorted; switches: a
@@ -1191,41 +1183,41 @@ static int carries(const struct pipeline *p, uint32_t a, int route,
 	if (ds->acc.created[a] == TIME_NONE)
 		return 0;
 	{
-		uint64_t key = batch_key(o, ds->acc.created[a]);
+		uint64_t key = origin_key(o, civil_day_of(ds->acc.created[a]));
 		size_t i = sortu64_lower(bday, nb, key);
 
 		return i < nb && bday[i] == key;
 	}
 }
 
-/* The (cluster, day) keys of the days at least min members of a cluster
- * (orig[]) were created on, sorted, in *out (*nout keys). */
+/* Each account's creation day (ORIGIN_NO_DAY: none), or NULL (no
+ * memory). */
+static int64_t *creation_days(const struct dataset *ds)
+{
+	int64_t *day = malloc((ds->acc.n + 1) * sizeof(*day));
+
+	for (size_t a = 0; day && a < ds->acc.n; a++)
+		day[a] = ds->acc.created[a] == TIME_NONE
+				 ? ORIGIN_NO_DAY
+				 : civil_day_of(ds->acc.created[a]);
+	return day;
+}
+
+/* The (cluster, day) keys (origin_key) of the days at least min members
+ * of a cluster (orig[]) were created on, sorted, in *out (*nout keys). */
 static enum cib_err batch_days(const struct pipeline *p, const int32_t *orig,
 			       size_t min, uint64_t **out, size_t *nout)
 {
-	const struct dataset *ds = p->ds;
-	size_t na = p->cl.n_accounts, n = 0, m = 0;
-	uint64_t *k = malloc((na + 1) * sizeof(*k));
+	int64_t *day = creation_days(p->ds);
+	enum cib_err err;
 
-	*out = k;
+	*out = NULL;
 	*nout = 0;
-	if (!k)
+	if (!day)
 		return CIB_ENOMEM;
-	for (size_t a = 0; a < na; a++)
-		if (orig[a] >= 0 && ds->acc.created[a] != TIME_NONE)
-			k[n++] = batch_key(orig[a], ds->acc.created[a]);
-	sortu64(k, n);
-	for (size_t i = 0; i < n;) {
-		size_t e = i;
-
-		while (e < n && k[e] == k[i])
-			e++;
-		if (e - i >= min)
-			k[m++] = k[i];
-		i = e;
-	}
-	*nout = m;
-	return CIB_OK;
+	err = origin_batch_days(orig, day, p->cl.n_accounts, min, out, nout);
+	free(day);
+	return err;
 }
 
 /* Is part k (accounts in cl->membership == id) poorer in its cluster's
@@ -1861,21 +1853,17 @@ static enum cib_err settle_discovered(struct pipeline *p,
 
 /* Clusters of one origin merged (model/origin.h): the fragments of a
  * network created in batches that its members act too rarely together to
- * be one community. */
+ * be one community; then the accounts in no cluster born on a cluster's
+ * batch days tested against it (origin_attach). */
 static enum cib_err merge_origins(struct pipeline *p,
 				  const struct groups_index *ix, double fdr)
 {
-	const struct dataset *ds = p->ds;
-	size_t na = ds->acc.n, merges = 0, att = 0;
-	int64_t *day = malloc((na + 1) * sizeof(*day));
+	size_t merges = 0, att = 0;
+	int64_t *day = creation_days(p->ds);
 	enum cib_err err;
 
 	if (!day)
 		return CIB_ENOMEM;
-	for (size_t a = 0; a < na; a++)
-		day[a] = ds->acc.created[a] == TIME_NONE
-				 ? ORIGIN_NO_DAY
-				 : civil_day_of(ds->acc.created[a]);
 	err = origin_merge(&p->cl, p->g.comp, day, fdr, &merges);
 	p->n_merged += merges;
 	if (!err)
